@@ -1,0 +1,53 @@
+/** What an event asks for: PagerDuty's three actions are the common language of every ingest adapter. */
+export type AlertAction = 'trigger' | 'acknowledge' | 'resolve';
+
+/** PagerDuty's severities; every adapter maps its source's severity onto these. */
+export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info';
+
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'error', 'warning', 'info'];
+
+/** A link attached to an alert (runbook, dashboard, silence URL...). */
+export interface AlertLink {
+  href: string;
+  text?: string;
+}
+
+/**
+ * One normalized event, produced by an ingest adapter from a vendor payload. Adapters only parse;
+ * the alert service does deduplication, grouping and incident creation.
+ */
+export interface AlertEvent {
+  action: AlertAction;
+  /** Deduplication key, <= 255 chars. Absent on a trigger: the service generates one. Required for acknowledge/resolve. */
+  dedupKey?: string;
+  /** Short human summary, <= 1024 chars (truncated by the adapter, never rejected for length). */
+  summary: string;
+  /** Where it happened (host, job, instance). */
+  source: string;
+  severity: AlertSeverity;
+  /** Free-form fields shown with the alert (labels, annotations, custom_details...). */
+  details: Record<string, unknown>;
+  links: AlertLink[];
+  /** Flat string fields a service can group by (e.g. Alertmanager labels, PagerDuty component/group/class). */
+  fields: Record<string, string>;
+  /** When the source says it happened (epoch ms), if it says. */
+  occurredAt?: number;
+  /** The part of the request this event came from, as received: kept beside the normalized alert. */
+  raw: unknown;
+}
+
+/** What the alert service did with one event. */
+export type IngestOutcome =
+  | 'created' // a new alert (and possibly a new incident)
+  | 'appended' // a trigger on an already open alert with the same dedup key
+  | 'acknowledged'
+  | 'resolved'
+  | 'ignored'; // ack/resolve for no open alert (PagerDuty drops these too); still recorded
+
+/** The result of ingesting one event. */
+export interface IngestResult {
+  dedupKey: string;
+  outcome: IngestOutcome;
+  alertId: string | null;
+  incidentId: string | null;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+
+/** Which SQL engine a database runs on. Dialect differences live in this folder only. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** A Kysely instance plus what the rest of the code needs to know about it. */
+export interface Db<DB> {
+  readonly kysely: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** Human-readable location (file path or URL without password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold epoch milliseconds; they fit in a double, so parse them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens a database: PostgreSQL for postgres:// URLs, otherwise an SQLite file path (WAL, synchronous=FULL). */
+export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}): Db<DB> {
+  if (/^postgres(ql)?:\/\//.test(urlOrPath)) {
+    const pool = new pg.Pool({ connectionString: urlOrPath, max: opts.poolSize ?? 10 });
+    // An idle client error (server restart) must not crash the process; the pool replaces the client.
+    pool.on('error', () => {});
+    const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), close: () => kysely.destroy() };
+  }
+  if (urlOrPath !== ':memory:') mkdirSync(dirname(urlOrPath), { recursive: true });
+  const database = new SQLite(urlOrPath);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return { kysely, dialect: 'sqlite', location: urlOrPath, close: () => kysely.destroy() };
+}
+
+/** A Kysely handle that may be a transaction; store functions accept either. */
+export type Executor<DB> = Kysely<DB> | Transaction<DB>;
+
+/**
+ * `FOR UPDATE SKIP LOCKED` where the dialect has it. SQLite has a single writer, so a claim made by
+ * an UPDATE inside a write transaction is already exclusive there.
+ */
+export function skipLocked(dialect: DialectName) {
+  return dialect === 'postgres' ? sql`for update skip locked` : sql``;
+}
+
+export { sql };

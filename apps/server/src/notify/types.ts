@@ -1,0 +1,89 @@
+/** The channels Klaxon can reach a person on. */
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push';
+
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'];
+
+/** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
+export interface PageMessage {
+  kind: 'page';
+  incidentId: string;
+  incidentNumber: number;
+  title: string;
+  serviceName: string;
+  /** Alert severity of the incident: critical | error | warning | info. */
+  severity: string;
+  /** triggered | acknowledged | resolved at the time of rendering. */
+  status: string;
+  /** A short excerpt of details (first lines), may be empty. */
+  details: string;
+  /** How many alerts are grouped in the incident. */
+  alertCount: number;
+  createdAt: number;
+  /** Absolute URLs. ackUrl/resolveUrl are signed and expiring (used in email). */
+  incidentUrl: string;
+  ackUrl: string;
+  resolveUrl: string;
+  /** True for drills: renderers put DRILL first. */
+  drill?: boolean;
+}
+
+/** A one-time code that proves a contact method reaches its owner. */
+export interface VerificationMessage {
+  kind: 'verification';
+  code: string;
+  userName: string;
+}
+
+/** A test message the user asked for ("send me a test page"). */
+export interface TestMessage {
+  kind: 'test';
+  userName: string;
+}
+
+/** Help text or a confirmation sent in answer to an inbound reply (SMS). */
+export interface ReplyMessage {
+  kind: 'reply';
+  text: string;
+}
+
+/** Everything that can be sent. Stored as JSON in the outbox and rendered per channel at send time. */
+export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage;
+
+/** A message claimed from the outbox, ready to hand to a provider. */
+export interface OutgoingMessage {
+  /** Outbox id; also the idempotency key for providers that accept one. */
+  id: string;
+  channel: Channel;
+  /** Email address, E.164 phone number, Slack user/channel id, webhook URL, push subscription JSON. */
+  destination: string;
+  message: Message;
+}
+
+/** What a provider reports after accepting a message. */
+export interface SendResult {
+  /** The provider's own id (Twilio SID, Slack ts, SMTP message id). */
+  providerMessageId: string | null;
+  /** The provider's status word (queued, sent, accepted...). */
+  providerStatus: string;
+}
+
+/**
+ * A provider failure. `permanent` failures (invalid number, 4xx other than 429) are not retried;
+ * temporary ones (network, 5xx, 429) are retried with backoff.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly providerStatus?: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** One channel's sender. Every provider talks to exactly one outside service, through a configurable base URL. */
+export interface Provider {
+  readonly channel: Channel;
+  send(msg: OutgoingMessage): Promise<SendResult>;
+}

@@ -192,6 +192,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('alert_events_alert').on('alert_events').column('alert_id').execute();
 
+  // PagerDuty change events (deploys, config changes): context beside incidents, never paged.
+  await db.schema
+    .createTable('change_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('service_id', 'text', (c) => c.notNull().references('services.id').onDelete('cascade'))
+    .addColumn('integration_id', 'text')
+    .addColumn('summary', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+    .addColumn('details', 'text', (c) => c.notNull())
+    .addColumn('links', 'text', (c) => c.notNull())
+    .addColumn('received_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('change_events_service').on('change_events').columns(['service_id', 'occurred_at']).execute();
+
   await db.schema
     .createTable('timeline_events')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -274,7 +289,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 /** Drops everything this migration created. */
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'audit_log', 'delivery_attempts', 'outbox', 'notifications', 'timeline_events', 'alert_events', 'alerts',
+    'audit_log', 'change_events', 'delivery_attempts', 'outbox', 'notifications', 'timeline_events', 'alert_events', 'alerts',
     'incidents', 'integrations', 'services', 'escalation_policies', 'api_tokens', 'notification_rules',
     'contact_methods', 'team_members', 'teams', 'users', 'counters', 'settings',
   ]) {

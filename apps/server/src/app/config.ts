@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+
+/** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
+export interface KlaxonConfig {
+  host: string;
+  port: number;
+  /** Base URL for links in messages and the URL Twilio signs; defaults to http://host:port. */
+  publicUrl: string;
+  /** postgres://... or an SQLite file path. */
+  databaseUrl: string;
+  /** What this process runs: the HTTP API, the engine, or both. */
+  role: 'all' | 'api' | 'engine';
+  engineIntervalMs: number;
+  /** Default events per minute per integration before 429. */
+  ingestRateLimitPerMinute: number;
+  smtp?: { url: string; from: string };
+  twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  slack?: { botToken: string; signingSecret: string; baseUrl: string };
+  /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
+  webhookSecret?: string;
+}
+
+/** Thrown for a bad setting; the message names the variable and what is wrong. */
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return n;
+}
+
+/** Reads the configuration from environment variables (KLAXON_*). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KlaxonConfig {
+  const host = env.KLAXON_HOST || '127.0.0.1';
+  const port = int(env, 'KLAXON_PORT', 8080, 0, 65535);
+  const publicUrl = (env.KLAXON_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`KLAXON_PUBLIC_URL must be an absolute URL (got "${publicUrl}")`);
+  }
+  const role = (env.KLAXON_ROLE || 'all') as KlaxonConfig['role'];
+  if (!['all', 'api', 'engine'].includes(role)) throw new ConfigError(`KLAXON_ROLE must be all, api or engine (got "${role}")`);
+  const cfg: KlaxonConfig = {
+    host,
+    port,
+    publicUrl,
+    databaseUrl: env.KLAXON_DATABASE_URL || resolve(cwd, 'data', 'klaxon.db'),
+    role,
+    engineIntervalMs: int(env, 'KLAXON_ENGINE_INTERVAL_MS', 1000, 50, 60_000),
+    ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
+  };
+  if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
+  if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {
+    const missing = ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Twilio is partly configured: also set ${missing.join(', ')}`);
+    cfg.twilio = { accountSid: env.KLAXON_TWILIO_ACCOUNT_SID!, authToken: env.KLAXON_TWILIO_AUTH_TOKEN!, fromNumber: env.KLAXON_TWILIO_FROM!, baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com' };
+  }
+  if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
+    const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
+    cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
+  }
+  if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
+  return cfg;
+}

@@ -1,0 +1,129 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { migrations } from '../../migrations/index.js';
+import { AlertIngest } from '../alert/service.js';
+import type { Ctx, LiveEvent } from '../context.js';
+import type { Database } from '../database.js';
+import { Engine } from '../engine/engine.js';
+import { deliveryModule } from '../engine/modules/delivery.js';
+import { escalationModule } from '../engine/modules/escalation.js';
+import { notificationModule } from '../engine/modules/notification.js';
+import { buildHttp, type App } from '../http/app.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { openDb, type Db } from '../lib/db/index.js';
+import { migrateToLatest } from '../lib/db/migrate.js';
+import { newSecret } from '../lib/ids.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import type { KlaxonConfig } from './config.js';
+import { buildProviders } from './providers.js';
+
+/** A running Klaxon: its context, engine and HTTP server. */
+export interface Klaxon {
+  config: KlaxonConfig;
+  ctx: Ctx;
+  engine: Engine;
+  http: App;
+  /** The URL the HTTP server listens on (when it listens). */
+  url: string;
+  /** Live events, after commit (the WebSocket hub subscribes here). */
+  live: EventEmitter;
+  stop(): Promise<void>;
+}
+
+/** Opens the database and runs pending migrations. */
+export async function openDatabase(url: string): Promise<Db<Database>> {
+  const db = openDb<Database>(url);
+  await migrateToLatest(db.kysely as never, migrations);
+  return db;
+}
+
+/** A secret shared by every instance through the database, created on first use. */
+export async function sharedSecret(db: Db<Database>, key: string): Promise<string> {
+  await db.kysely.insertInto('settings').values({ key, value: newSecret('', 32) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const r = await db.kysely.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  return r.value;
+}
+
+/** Start-up options that are not configuration: what tests inject. */
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Listen on config.host:config.port (default true). */
+  listen?: boolean;
+}
+
+/** Starts Klaxon: database, migrations, engine, HTTP server. The one place that wires everything. */
+export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {}): Promise<Klaxon> {
+  const log = opts.log ?? createLogger();
+  const clock = opts.clock ?? systemClock;
+  const db = await openDatabase(config.databaseUrl);
+  const linkSecret = await sharedSecret(db, 'link_secret');
+  const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
+  const live = new EventEmitter();
+  live.setMaxListeners(0);
+  let engine: Engine | null = null;
+  let ready = false;
+
+  const ctx: Ctx = {
+    db,
+    clock,
+    log,
+    publicUrl: config.publicUrl,
+    linkSecret,
+    wake: () => engine?.wake(),
+    publish: (e: LiveEvent) => live.emit('event', e),
+  };
+
+  const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
+  const providers = buildProviders(config, { webhookSecret, clock, publicUrl: () => ctx.publicUrl });
+  engine = new Engine(ctx, [escalationModule, notificationModule, deliveryModule({ instanceId, providers })], {
+    intervalMs: opts.clock && opts.clock !== systemClock ? 0 : config.engineIntervalMs,
+    moduleTimeoutMs: 30_000,
+  });
+  if (config.role === 'api') engine = null;
+
+  const ingest = new AlertIngest(ctx);
+  const http = await buildHttp(
+    {
+      ctx,
+      ingest,
+      twilioAuthToken: config.twilio?.authToken,
+      slackSigningSecret: config.slack?.signingSecret,
+      defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
+      ready: () => ready,
+    },
+    log,
+  );
+  let url = config.publicUrl;
+  if (opts.listen !== false) {
+    const address = await http.listen({ host: config.host, port: config.port });
+    url = address.replace('[::1]', '127.0.0.1');
+    // Port 0 (tests): links in messages must name the port actually chosen.
+    if (/:0$/.test(config.publicUrl)) ctx.publicUrl = url;
+  }
+  engine?.start();
+  ready = true;
+
+  const theEngine = engine ?? new Engine(ctx, [], { intervalMs: 0, moduleTimeoutMs: 1000 });
+  return {
+    config,
+    ctx,
+    engine: theEngine,
+    http,
+    url,
+    live,
+    async stop() {
+      ready = false;
+      await http.close();
+      await theEngine.stop();
+      await db.close();
+    },
+  };
+}
+
+/** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */
+export async function localContext(config: KlaxonConfig, log: Logger = createLogger('warn')): Promise<{ ctx: Ctx; close(): Promise<void> }> {
+  const db = await openDatabase(config.databaseUrl);
+  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, linkSecret: await sharedSecret(db, 'link_secret'), wake: () => {}, publish: () => {} };
+  return { ctx, close: () => db.close() };
+}

@@ -1,0 +1,27 @@
+import type { Clock } from '../lib/clock.js';
+import { EmailProvider } from '../notify/providers/email/index.js';
+import { SlackProvider } from '../notify/providers/slack/index.js';
+import { createTwilioProviders } from '../notify/providers/twilio/index.js';
+import { WebhookProvider } from '../notify/providers/webhook/index.js';
+import { ProviderRegistry } from '../notify/registry.js';
+import type { KlaxonConfig } from './config.js';
+
+/** Builds the provider for every configured channel. `publicUrl` is read at send time (it may be known only after listen). */
+export function buildProviders(config: KlaxonConfig, o: { webhookSecret: string; clock: Clock; publicUrl: () => string }): ProviderRegistry {
+  const registry = new ProviderRegistry();
+  if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from }));
+  if (config.twilio) {
+    const status = (id: string) => `${o.publicUrl()}/integrations/v1/twilio/status?message=${encodeURIComponent(id)}`;
+    const t = createTwilioProviders({
+      accountSid: config.twilio.accountSid,
+      authToken: config.twilio.authToken,
+      baseUrl: config.twilio.baseUrl,
+      sms: { from: config.twilio.fromNumber, statusCallback: status },
+      voice: { from: config.twilio.fromNumber, voiceUrl: (id) => `${o.publicUrl()}/integrations/v1/twilio/voice?message=${encodeURIComponent(id)}`, statusCallback: status },
+    });
+    registry.register(t.sms).register(t.voice);
+  }
+  if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
+  registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock }));
+  return registry;
+}

@@ -1,0 +1,54 @@
+import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
+import type { ApiTokenTable } from './auth/tables.js';
+import type { EscalationPolicyTable } from './escalation/tables.js';
+import type { IncidentTable, TimelineEventTable } from './incident/tables.js';
+import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
+import type { IntegrationTable, ServiceTable } from './service/tables.js';
+import type { TeamMemberTable, TeamTable } from './team/tables.js';
+import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
+
+/** Key-value settings shared by every instance (e.g. the link-signing secret). */
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+/** Named monotonically increasing counters (incident numbers). */
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+/** Who changed what, for admins. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string;
+}
+
+/** Every table, as Kysely sees it. Each domain owns its own table types; this only composes them. */
+export interface Database {
+  settings: SettingTable;
+  counters: CounterTable;
+  audit_log: AuditLogTable;
+  users: UserTable;
+  teams: TeamTable;
+  team_members: TeamMemberTable;
+  contact_methods: ContactMethodTable;
+  notification_rules: NotificationRuleTable;
+  api_tokens: ApiTokenTable;
+  escalation_policies: EscalationPolicyTable;
+  services: ServiceTable;
+  integrations: IntegrationTable;
+  incidents: IncidentTable;
+  alerts: AlertTable;
+  alert_events: AlertEventTable;
+  change_events: ChangeEventTable;
+  timeline_events: TimelineEventTable;
+  notifications: NotificationTable;
+  outbox: OutboxTable;
+  delivery_attempts: DeliveryAttemptTable;
+}

@@ -1,0 +1,165 @@
+import { SYSTEM } from '../../auth/actor.js';
+import { inTransaction, type Ctx } from '../../context.js';
+import { appendTimeline } from '../../incident/timeline.js';
+import { skipLocked } from '../../lib/db/index.js';
+import { newId } from '../../lib/ids.js';
+import { messagesSent } from '../../lib/metrics.js';
+import { backoffMs } from '../../lib/retry.js';
+import type { ProviderRegistry } from '../../notify/registry.js';
+import { ProviderError, type Channel, type Message, type SendResult } from '../../notify/types.js';
+import type { EngineModule } from '../engine.js';
+
+/** Delivery options. */
+export interface DeliveryOptions {
+  /** This process's name, recorded as the lease owner. */
+  instanceId: string;
+  providers: ProviderRegistry;
+  /** How long a claim lasts; a crashed sender's messages are retried after it (ms). */
+  leaseMs?: number;
+  /** Attempts before a message is given up. */
+  maxAttempts?: number;
+  /** Messages claimed per cycle. */
+  batchSize?: number;
+}
+
+function maskAddress(channel: string, dest: string): string {
+  if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
+  if (channel === 'push') return 'device';
+  return dest.length > 60 ? `${dest.slice(0, 57)}…` : dest;
+}
+
+/**
+ * The outbox sender: claims due messages with a lease, hands them to their provider outside any
+ * transaction, and records the result. A crash between sending and recording resends only the
+ * messages in flight, with the same idempotency key (the outbox id).
+ */
+export function deliveryModule(opts: DeliveryOptions): EngineModule {
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const maxAttempts = opts.maxAttempts ?? 6;
+  const batchSize = opts.batchSize ?? 50;
+  return {
+    name: 'delivery',
+    async updateAll(ctx: Ctx): Promise<void> {
+      for (let round = 0; round < 20; round++) {
+        const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize);
+        if (!claimed.length) return;
+        await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
+        if (claimed.length < batchSize) return;
+      }
+    },
+  };
+}
+
+interface Claimed {
+  id: string;
+  kind: string;
+  channel: string;
+  destination: string;
+  content: string;
+  attempts: number;
+  incident_id: string | null;
+  user_id: string | null;
+}
+
+async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number): Promise<Claimed[]> {
+  const now = ctx.clock.now();
+  return ctx.db.kysely.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .modifyEnd(skipLocked(ctx.db.dialect))
+      .execute();
+    if (!rows.length) return [];
+    await trx
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'sending', lease_owner: owner, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', rows.map((r) => r.id))
+      .execute();
+    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+  });
+}
+
+async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts: number): Promise<void> {
+  const message = JSON.parse(m.content) as Message;
+  const channel = m.channel as Channel;
+
+  // A page whose incident was acknowledged or resolved while it waited is not sent.
+  if (message.kind === 'page' && m.incident_id) {
+    const inc = await ctx.db.kysely.selectFrom('incidents').select('status').where('id', '=', m.incident_id).executeTakeFirst();
+    if (inc && inc.status !== 'triggered') {
+      await finish(ctx, opts, m, { status: 'cancelled', error: `incident already ${inc.status}` }, null);
+      return;
+    }
+  }
+
+  const provider = opts.providers.get(channel);
+  let result: SendResult | null = null;
+  let error: ProviderError | null = null;
+  if (!provider) {
+    error = new ProviderError(`no ${channel} provider is configured (see docs/configuration.md)`, true);
+  } else {
+    try {
+      result = await provider.send({ id: m.id, channel, destination: m.destination, message });
+    } catch (e) {
+      error = e instanceof ProviderError ? e : new ProviderError(e instanceof Error ? e.message : String(e), false);
+    }
+  }
+  if (result) {
+    messagesSent.inc({ channel, result: 'sent' });
+    await finish(ctx, opts, m, { status: 'sent', providerStatus: result.providerStatus, providerMessageId: result.providerMessageId }, message);
+  } else if (error) {
+    const retry = !error.permanent && m.attempts < maxAttempts;
+    messagesSent.inc({ channel, result: retry ? 'retry' : 'failed' });
+    await finish(ctx, opts, m, { status: retry ? 'queued' : 'failed', error: error.message, providerStatus: error.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined }, message);
+  }
+}
+
+async function finish(
+  ctx: Ctx,
+  opts: DeliveryOptions,
+  m: Claimed,
+  r: { status: 'sent' | 'queued' | 'failed' | 'cancelled'; providerStatus?: string | null; providerMessageId?: string | null; error?: string; retryAt?: number },
+  message: Message | null,
+): Promise<void> {
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    // Only the lease holder records the outcome; a sender whose lease expired steps aside.
+    const upd = await trx
+      .updateTable('outbox')
+      .set({
+        status: r.status,
+        lease_owner: null,
+        lease_until: null,
+        provider_status: r.providerStatus ?? null,
+        provider_message_id: r.providerMessageId ?? null,
+        last_error: r.error ?? null,
+        ...(r.status === 'sent' && { sent_at: now }),
+        ...(r.retryAt !== undefined && { next_attempt_at: r.retryAt }),
+      })
+      .where('id', '=', m.id)
+      .where('lease_owner', '=', opts.instanceId)
+      .executeTakeFirst();
+    if (!upd.numUpdatedRows) return;
+    await trx
+      .insertInto('delivery_attempts')
+      .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
+      .execute();
+    if (message?.kind !== 'page' || !m.incident_id) return;
+    const user = m.user_id ? await trx.selectFrom('users').select('name').where('id', '=', m.user_id).executeTakeFirst() : undefined;
+    const who = `${user?.name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
+    if (r.status === 'sent') {
+      await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
+    } else if (r.status === 'cancelled') {
+      await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.cancelled', actor: SYSTEM, via: 'engine', message: `Did not page ${who}: ${r.error}`, data: { messageId: m.id, channel: m.channel } }, live);
+    } else {
+      await appendTimeline(
+        trx,
+        { incidentId: m.incident_id, at: now, type: 'notification.failed', actor: SYSTEM, via: 'engine', message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`, data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' } },
+        live,
+      );
+    }
+  });
+}

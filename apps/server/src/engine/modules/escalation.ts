@@ -1,0 +1,92 @@
+import { SYSTEM } from '../../auth/actor.js';
+import { inTransaction, type Ctx } from '../../context.js';
+import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
+import { stepLevel, type Policy } from '../../escalation/types.js';
+import { appendTimeline } from '../../incident/timeline.js';
+import { newId } from '../../lib/ids.js';
+import type { EngineModule } from '../engine.js';
+
+/**
+ * Fires due escalation steps. Works from the policy snapshot taken when the incident opened. A step
+ * is claimed by compare-and-set on (escalation_step, status), so a stale or repeated run does nothing.
+ */
+export const escalationModule: EngineModule = {
+  name: 'escalation',
+  async updateAll(ctx: Ctx): Promise<void> {
+    // A level with nobody to page makes the next step due at once; loop so it fires in this cycle.
+    for (let round = 0; round < 20; round++) {
+      const now = ctx.clock.now();
+      const due = await ctx.db.kysely
+        .selectFrom('incidents')
+        .select(['id', 'number', 'escalation_step', 'policy_snapshot'])
+        .where('status', '=', 'triggered')
+        .where('next_escalation_at', '<=', now)
+        .orderBy('next_escalation_at')
+        .limit(200)
+        .execute();
+      if (!due.length) return;
+      for (const inc of due) await fireStep(ctx, inc.id, inc.escalation_step, inc.policy_snapshot);
+    }
+  },
+};
+
+async function fireStep(ctx: Ctx, incidentId: string, step: number, snapshot: string | null): Promise<void> {
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
+    const s = policy ? stepLevel(policy, step) : null;
+    const claim = (next: number | null) =>
+      trx
+        .updateTable('incidents')
+        .set({ escalation_step: step + 1, next_escalation_at: next, updated_at: now })
+        .where('id', '=', incidentId)
+        .where('escalation_step', '=', step)
+        .where('status', '=', 'triggered')
+        .where('next_escalation_at', '<=', now)
+        .executeTakeFirst();
+
+    if (!policy || !s) {
+      if (!(await claim(null)).numUpdatedRows) return;
+      const levels = policy?.levels.length ?? 0;
+      await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
+      return;
+    }
+
+    const { userIds, notes } = await resolveTargets(trx, s.level.targets, now);
+    const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
+    for (const userId of userIds) {
+      const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+      const plan = await notificationPlan(trx, userId);
+      if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
+      else notes.push(`${u?.name ?? userId} has no verified contact method`);
+    }
+    const pageable = plans.length > 0;
+    // Nobody to page at this level: move on at once rather than wait out the delay in silence.
+    const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
+    if (!(await claim(next)).numUpdatedRows) return; // someone else fired it, or it was acknowledged
+
+    for (const p of plans) {
+      for (const r of p.plan) {
+        await trx
+          .insertInto('notifications')
+          .values({ id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now })
+          .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing())
+          .execute();
+      }
+    }
+    const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;
+    if (pageable) {
+      await appendTimeline(
+        trx,
+        { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, users: plans.map((p) => p.userId) } },
+        live,
+      );
+    } else {
+      await appendTimeline(
+        trx,
+        { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step } },
+        live,
+      );
+    }
+  });
+}

@@ -1,0 +1,100 @@
+import { requirePermission, type Actor } from '../auth/actor.js';
+import { audit } from '../audit.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parse } from '../lib/validate.js';
+import { PolicyInput, type Policy } from './types.js';
+
+function fromRow(r: { id: string; name: string; description: string; repeat: number; levels: string }): Policy {
+  return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, levels: JSON.parse(r.levels) as Policy['levels'] };
+}
+
+/** A policy by id or name, or undefined. */
+export async function findPolicy(db: Tx, idOrName: string): Promise<Policy | undefined> {
+  const r = await db.selectFrom('escalation_policies').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  return r && fromRow(r);
+}
+
+/** Normalize, then write: checks that every target exists. */
+async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
+  const v = parse(PolicyInput, input, 'escalation policy');
+  const errors: FieldError[] = [];
+  for (const [li, level] of v.levels.entries()) {
+    for (const [ti, t] of level.targets.entries()) {
+      const path = `levels.${li}.targets.${ti}`;
+      if (t.type === 'user') {
+        if (!(await db.selectFrom('users').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown user ${t.id}` });
+      } else if (t.type === 'team') {
+        if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown team ${t.id}` });
+      } else {
+        errors.push({ path, message: 'schedule targets need the schedules feature' });
+      }
+    }
+  }
+  if (errors.length) throw invalid(`Invalid escalation policy: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  return v;
+}
+
+/** Every policy. */
+export async function listPolicies(ctx: Ctx, actor: Actor): Promise<Policy[]> {
+  requirePermission(actor, 'read');
+  const rows = await ctx.db.kysely.selectFrom('escalation_policies').selectAll().orderBy('name').execute();
+  return rows.map(fromRow);
+}
+
+/** One policy by id or name. */
+export async function getPolicy(ctx: Ctx, actor: Actor, idOrName: string): Promise<Policy> {
+  requirePermission(actor, 'read');
+  const p = await findPolicy(ctx.db.kysely, idOrName);
+  if (!p) throw notFound('Escalation policy');
+  return p;
+}
+
+/** Creates a policy. Admins only. */
+export async function createPolicy(ctx: Ctx, actor: Actor, input: unknown): Promise<Policy> {
+  requirePermission(actor, 'admin');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const v = await normalize(trx, input);
+    if (await findPolicy(trx, v.name)) throw conflict(`An escalation policy named "${v.name}" already exists`);
+    const p: Policy = { id: newId(), name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, levels: v.levels };
+    await trx
+      .insertInto('escalation_policies')
+      .values({ id: p.id, name: p.name, description: p.description, repeat: p.repeat, levels: JSON.stringify(p.levels), created_at: now, updated_at: now })
+      .execute();
+    await audit(trx, now, actor, 'policy.create', p.id, { name: p.name });
+    return p;
+  });
+}
+
+/** Replaces a policy. Open incidents keep the snapshot they started with. Admins only. */
+export async function updatePolicy(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Policy> {
+  requirePermission(actor, 'admin');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const existing = await findPolicy(trx, id);
+    if (!existing) throw notFound('Escalation policy');
+    const v = await normalize(trx, input);
+    const clash = await findPolicy(trx, v.name);
+    if (clash && clash.id !== existing.id) throw conflict(`An escalation policy named "${v.name}" already exists`);
+    const p: Policy = { id: existing.id, name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, levels: v.levels };
+    await trx
+      .updateTable('escalation_policies')
+      .set({ name: p.name, description: p.description, repeat: p.repeat, levels: JSON.stringify(p.levels), updated_at: now })
+      .where('id', '=', p.id)
+      .execute();
+    await audit(trx, now, actor, 'policy.update', p.id, { name: p.name });
+    return p;
+  });
+}
+
+/** Deletes a policy; services using it are left without one. Admins only. */
+export async function deletePolicy(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.deleteFrom('escalation_policies').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw notFound('Escalation policy');
+    await audit(trx, ctx.clock.now(), actor, 'policy.delete', id, {});
+  });
+}

@@ -1,0 +1,49 @@
+import type { Tx } from '../context.js';
+import { teamMemberIds } from '../team/service.js';
+import type { Target } from './types.js';
+
+/** The people a level's targets stand for at `at`, in order without repeats, and why some targets gave nobody. */
+export async function resolveTargets(db: Tx, targets: Target[], at: number): Promise<{ userIds: string[]; notes: string[] }> {
+  const userIds: string[] = [];
+  const notes: string[] = [];
+  const add = (id: string) => {
+    if (!userIds.includes(id)) userIds.push(id);
+  };
+  for (const t of targets) {
+    if (t.type === 'user') {
+      const u = await db.selectFrom('users').select('id').where('id', '=', t.id).executeTakeFirst();
+      if (u) add(u.id);
+      else notes.push(`user ${t.id} no longer exists`);
+    } else if (t.type === 'team') {
+      const ids = await teamMemberIds(db, t.id);
+      if (!ids.length) notes.push(`team ${t.id} has no members`);
+      ids.forEach(add);
+    } else {
+      notes.push(`schedule ${t.id}: schedules are not available yet (at ${new Date(at).toISOString()})`);
+    }
+  }
+  return { userIds, notes };
+}
+
+/** How to reach a user: their notification rules on verified, enabled contact methods. Without rules, every verified method at once. */
+export async function notificationPlan(db: Tx, userId: string): Promise<{ contactMethodId: string; delayMinutes: number }[]> {
+  const rules = await db
+    .selectFrom('notification_rules')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notification_rules.contact_method_id')
+    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes'])
+    .where('notification_rules.user_id', '=', userId)
+    .where('contact_methods.verified_at', 'is not', null)
+    .where('contact_methods.disabled', '=', 0)
+    .orderBy('notification_rules.delay_minutes')
+    .execute();
+  if (rules.length) return rules;
+  const methods = await db
+    .selectFrom('contact_methods')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('verified_at', 'is not', null)
+    .where('disabled', '=', 0)
+    .where('type', '!=', 'webhook')
+    .execute();
+  return methods.map((m) => ({ contactMethodId: m.id, delayMinutes: 0 }));
+}

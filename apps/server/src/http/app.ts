@@ -1,0 +1,57 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '../lib/logger.js';
+import type { HttpDeps } from './deps.js';
+import { errorBody, errorHandler } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { peopleRoutes } from './routes/people.js';
+import { policyRoutes } from './routes/escalation.js';
+import { serviceRoutes } from './routes/services.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { inboundRoutes } from './routes/inbound.js';
+
+/** The Fastify app type with TypeBox schemas. */
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+/** Builds the HTTP app: API, ingest endpoints, inbound provider webhooks, health and metrics. */
+export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: log,
+    // Per-request access logs cost throughput on the ingest path; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Signed action links carry their claims in the path.
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send(errorBody('not_found', `No route for ${req.method} ${req.url.split('?')[0]}`));
+  });
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Klaxon API', version: '1', description: 'Incident response: alerts, incidents, escalation, people. Authenticate with `Authorization: Bearer <API token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await healthRoutes(app, deps);
+  await app.register(async (api) => {
+    await peopleRoutes(api, deps);
+    await policyRoutes(api, deps);
+    await serviceRoutes(api, deps);
+    await incidentRoutes(api, deps);
+  }, { prefix: '/api/v1' });
+  await app.register(async (scope) => ingestRoutes(scope, deps));
+  await app.register(async (scope) => inboundRoutes(scope, deps));
+  return app;
+}

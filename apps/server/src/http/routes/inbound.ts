@@ -1,0 +1,196 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor, Via } from '../../auth/actor.js';
+import type { Ctx } from '../../context.js';
+import * as incidents from '../../incident/service.js';
+import { findIncident } from '../../incident/service.js';
+import { AppError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { verifyLink } from '../../notify/links.js';
+import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
+import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
+import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
+import type { Message } from '../../notify/types.js';
+import { actorForUser, userByContactAddress } from '../../user/service.js';
+import type { App } from '../app.js';
+import type { HttpDeps } from '../deps.js';
+import { parseSmsReply, SMS_HELP } from './sms-reply.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} · Klaxon</title>
+<style>body{font:18px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fafafa}@media(prefers-color-scheme:dark){body{color:#eee;background:#111}}
+button{font-size:1.2rem;padding:.9rem 1.4rem;border:0;border-radius:.5rem;background:#c62828;color:#fff;width:100%}h1{font-size:1.4rem}</style></head><body>${body}</body></html>`;
+}
+
+function twiml(xmlBody: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${xmlBody}</Response>`;
+}
+
+/** Acts on an incident for a channel reply; returns a sentence for the person. */
+async function act(ctx: Ctx, actor: Actor, incidentId: string, action: 'ack' | 'resolve', via: Via): Promise<string> {
+  try {
+    const verb = action === 'ack' ? incidents.acknowledge : incidents.resolve;
+    const r = await verb(ctx, actor, incidentId, via);
+    const word = action === 'ack' ? 'acknowledged' : 'resolved';
+    return r.changed ? `Incident #${r.incident.number} ${word}.` : `Incident #${r.incident.number} is already ${r.incident.status}.`;
+  } catch (e) {
+    if (e instanceof AppError) return e.message;
+    throw e;
+  }
+}
+
+/** The URL Twilio signed: the public URL Klaxon is reached at, plus the path and query it called. */
+function signedUrl(ctx: Ctx, req: FastifyRequest): string {
+  return `${ctx.publicUrl}${req.url}`;
+}
+
+function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): Record<string, string> | null {
+  const params = (req.body ?? {}) as Record<string, string>;
+  const sig = req.headers['x-twilio-signature'];
+  if (!deps.twilioAuthToken || typeof sig !== 'string' || !validateTwilioSignature(deps.twilioAuthToken, sig, signedUrl(deps.ctx, req), params)) {
+    void reply.status(403).type('text/plain').send('Forbidden: bad or missing X-Twilio-Signature');
+    return null;
+  }
+  return params;
+}
+
+/** Replies from outside: signed email links, Twilio SMS replies and voice key presses, Slack buttons. */
+export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
+  const { ctx } = deps;
+  // Keep the raw body: Slack signs it byte for byte.
+  app.removeContentTypeParser('application/x-www-form-urlencoded');
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (req, body, done) => {
+    req.rawBody = body as string;
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  // Email links. GET only shows a button: mail scanners fetch links, and must not acknowledge incidents.
+  app.get('/actions/:token', { schema: { hide: true } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const claims = verifyLink(ctx.linkSecret, token, ctx.clock.now());
+    if (claims === 'invalid') return reply.status(403).type('text/html').send(page('Invalid link', '<h1>This link is not valid.</h1>'));
+    if (claims === 'expired') return reply.status(410).type('text/html').send(page('Link expired', '<h1>This link has expired.</h1><p>Open Klaxon to act on the incident.</p>'));
+    const inc = await findIncident(ctx.db.kysely, claims.incidentId);
+    if (!inc) return reply.status(404).type('text/html').send(page('Not found', '<h1>That incident no longer exists.</h1>'));
+    const verb = claims.action === 'ack' ? 'Acknowledge' : 'Resolve';
+    return reply.type('text/html').send(
+      page(`${verb} #${inc.number}`, `<h1>#${inc.number} ${esc(inc.title)}</h1><p>${esc(inc.serviceName)} · ${esc(inc.severity)} · now <b>${esc(inc.status)}</b></p>
+<form method="post"><button type="submit">${verb} incident #${inc.number}</button></form>`),
+    );
+  });
+  app.post('/actions/:token', { schema: { hide: true } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const claims = verifyLink(ctx.linkSecret, token, ctx.clock.now());
+    if (claims === 'invalid') return reply.status(403).type('text/html').send(page('Invalid link', '<h1>This link is not valid.</h1>'));
+    if (claims === 'expired') return reply.status(410).type('text/html').send(page('Link expired', '<h1>This link has expired.</h1>'));
+    const actor = await actorForUser(ctx, claims.userId);
+    if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
+    const text = await act(ctx, actor, claims.incidentId, claims.action, 'email');
+    return reply.type('text/html').send(page('Done', `<h1>${esc(text)}</h1>`));
+  });
+
+  // Twilio: an SMS reply. Answered with TwiML <Message>, which Twilio sends back to the person.
+  app.post('/integrations/v1/twilio/sms', { schema: { hide: true } }, async (req, reply) => {
+    const params = checkTwilio(deps, req, reply);
+    if (!params) return reply;
+    const respond = (text: string) => reply.type('text/xml').send(twiml(`<Message>${esc(text)}</Message>`));
+    const from = params.From ?? '';
+    const actor = await userByContactAddress(ctx, 'sms', from);
+    if (!actor) return respond('This number is not registered with Klaxon.');
+    const cmd = parseSmsReply(params.Body ?? '');
+    if (!cmd) return respond(SMS_HELP);
+    let incidentId: string | undefined;
+    if (cmd.number !== null) {
+      incidentId = (await findIncident(ctx.db.kysely, cmd.number))?.id;
+      if (!incidentId) return respond(`There is no incident #${cmd.number}. ${SMS_HELP}`);
+    } else {
+      // No number: the latest incident this person was paged about by SMS.
+      const last = await ctx.db.kysely
+        .selectFrom('outbox')
+        .select('incident_id')
+        .where('channel', '=', 'sms')
+        .where('destination', '=', from)
+        .where('kind', '=', 'page')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      incidentId = last?.incident_id ?? undefined;
+      if (!incidentId) return respond(`No recent page to this number. ${SMS_HELP}`);
+    }
+    return respond(await act(ctx, actor, incidentId, cmd.action, 'sms'));
+  });
+
+  // Twilio: the TwiML for a voice page (Twilio fetches it when the call connects).
+  app.post('/integrations/v1/twilio/voice', { schema: { hide: true } }, async (req, reply) => {
+    if (!checkTwilio(deps, req, reply)) return reply;
+    const id = (req.query as { message?: string }).message ?? '';
+    const row = await ctx.db.kysely.selectFrom('outbox').select(['content']).where('id', '=', id).executeTakeFirst();
+    if (!row) return reply.type('text/xml').send(renderVoiceGatherResult('This page is no longer available. Goodbye.'));
+    const message = JSON.parse(row.content) as Message;
+    return reply.type('text/xml').send(renderVoiceTwiml(message, { gatherUrl: `${ctx.publicUrl}/integrations/v1/twilio/voice/gather?message=${encodeURIComponent(id)}` }));
+  });
+
+  // Twilio: a key pressed during a voice page. 4 acknowledges, 6 resolves, 1 repeats.
+  app.post('/integrations/v1/twilio/voice/gather', { schema: { hide: true } }, async (req, reply) => {
+    const params = checkTwilio(deps, req, reply);
+    if (!params) return reply;
+    const id = (req.query as { message?: string }).message ?? '';
+    const row = await ctx.db.kysely.selectFrom('outbox').select(['content', 'user_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+    const say = (text: string) => reply.type('text/xml').send(renderVoiceGatherResult(text));
+    if (!row?.incident_id || !row.user_id) return say('This page is no longer available. Goodbye.');
+    const digits = params.Digits ?? '';
+    if (digits === '1') {
+      return reply.type('text/xml').send(renderVoiceTwiml(JSON.parse(row.content) as Message, { gatherUrl: `${ctx.publicUrl}/integrations/v1/twilio/voice/gather?message=${encodeURIComponent(id)}` }));
+    }
+    const actor = await actorForUser(ctx, row.user_id);
+    if (!actor) return say('Your user no longer exists. Goodbye.');
+    if (digits === '4') return say(`${await act(ctx, actor, row.incident_id, 'ack', 'voice')} Goodbye.`);
+    if (digits === '6') return say(`${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.`);
+    return say('Unknown key. Nothing was changed. Goodbye.');
+  });
+
+  // Twilio: delivery status callbacks for SMS and calls; each is recorded against its outbox message.
+  app.post('/integrations/v1/twilio/status', { schema: { hide: true } }, async (req, reply) => {
+    const params = checkTwilio(deps, req, reply);
+    if (!params) return reply;
+    const id = (req.query as { message?: string }).message ?? '';
+    const status = params.MessageStatus ?? params.CallStatus ?? 'unknown';
+    const row = await ctx.db.kysely.selectFrom('outbox').select('id').where('id', '=', id).executeTakeFirst();
+    if (row) {
+      await ctx.db.kysely.transaction().execute(async (trx) => {
+        await trx.updateTable('outbox').set({ provider_status: status }).where('id', '=', id).execute();
+        await trx
+          .insertInto('delivery_attempts')
+          .values({ id: newId(), message_id: id, at: ctx.clock.now(), status: 'callback', provider_status: status, provider_message_id: params.MessageSid ?? params.CallSid ?? null, error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null })
+          .execute();
+      });
+    }
+    return reply.status(204).send();
+  });
+
+  // Slack: Acknowledge / Resolve buttons (interactivity requests, v0-signed).
+  app.post('/integrations/v1/slack/interactions', { schema: { hide: true } }, async (req, reply) => {
+    const raw = req.rawBody ?? '';
+    if (!deps.slackSigningSecret || !verifySlackRequest(deps.slackSigningSecret, req.headers as Record<string, string | undefined>, raw, ctx.clock.now())) {
+      return reply.status(403).send({ error: { code: 'forbidden', message: 'bad or stale Slack signature' } });
+    }
+    let payload: { type?: string; user?: { id?: string }; actions?: { action_id?: string; value?: string }[] };
+    try {
+      payload = JSON.parse((req.body as Record<string, string>).payload ?? '') as typeof payload;
+    } catch {
+      return reply.status(400).send({ error: { code: 'invalid', message: 'payload: must be JSON' } });
+    }
+    const action = payload.actions?.[0];
+    const kind = action?.action_id === 'klaxon_ack' ? 'ack' : action?.action_id === 'klaxon_resolve' ? 'resolve' : null;
+    if (payload.type !== 'block_actions' || !kind || !action?.value) return reply.status(200).send({ text: 'Nothing to do.' });
+    const actor = payload.user?.id ? await userByContactAddress(ctx, 'slack', payload.user.id) : undefined;
+    if (!actor) return reply.status(200).send({ response_type: 'ephemeral', text: 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.' });
+    return reply.status(200).send({ response_type: 'ephemeral', text: await act(ctx, actor, action.value, kind, 'slack') });
+  });
+}

@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import * as incidents from '../../incident/service.js';
+import { ManualIncidentInput, type IncidentStatus } from '../../incident/types.js';
+import type { App } from '../app.js';
+import { actorOf } from '../auth.js';
+import type { HttpDeps } from '../deps.js';
+import { IdParams } from './people.js';
+
+const Status = Type.Union([Type.Literal('triggered'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
+
+/** Incidents: list, open by hand, acknowledge, resolve, escalate, timeline. */
+export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
+  const tags = ['incidents'];
+  app.get(
+    '/incidents',
+    {
+      schema: {
+        tags,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Array(Status, { maxItems: 3 })),
+            service: Type.Optional(Type.String({ maxLength: 200 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'Cursor: incidents numbered below this' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before });
+      return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
+    },
+  );
+  app.post('/incidents', { schema: { tags, body: ManualIncidentInput, summary: 'Open an incident by hand' } }, async (req, reply) =>
+    reply.status(201).send({ incident: await incidents.createIncident(ctx, await actorOf(ctx, req), req.body, req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api') }),
+  );
+  app.get('/incidents/:id', { schema: { tags, params: IdParams } }, async (req) => ({ incident: await incidents.getIncident(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.get('/incidents/:id/timeline', { schema: { tags, params: IdParams } }, async (req) => ({ timeline: await incidents.getTimeline(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.get('/incidents/:id/alerts', { schema: { tags, params: IdParams } }, async (req) => ({ alerts: await incidents.listIncidentAlerts(ctx, await actorOf(ctx, req), req.params.id) }));
+  for (const [path, verb] of [
+    ['acknowledge', incidents.acknowledge],
+    ['resolve', incidents.resolve],
+    ['escalate', incidents.escalate],
+  ] as const) {
+    app.post(`/incidents/:id/${path}`, { schema: { tags, params: IdParams } }, async (req) => {
+      const via = req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api';
+      return verb(ctx, await actorOf(ctx, req), req.params.id, via);
+    });
+  }
+}

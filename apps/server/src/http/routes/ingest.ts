@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../auth/actor.js';
+import { recordChange } from '../../alert/service.js';
+import type { AlertEvent, IngestResult } from '../../alert/types.js';
+import {
+  IngestError,
+  parseAlertmanagerWebhook,
+  parseGenericEvents,
+  parseGenieKey,
+  parseGrafanaWebhook,
+  parseOpsgenieActionBody,
+  parseOpsgenieCreate,
+  parseOpsgenieIdentifier,
+  parsePagerDutyChange,
+  parsePagerDutyEvent,
+  verifyGrafanaSignature,
+} from '../../ingest/index.js';
+import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
+import { findIntegrationByKey } from '../../service/service.js';
+import type { Integration, Service } from '../../service/types.js';
+import type { App } from '../app.js';
+import type { HttpDeps } from '../deps.js';
+import { errorBody, toHttpError } from '../errors.js';
+import { RateLimiter } from '../rate-limit.js';
+
+const PD_LIMIT = 512 * 1024;
+const BAD_JSON = Symbol('bad json');
+
+/** Vendor response shapes for one family of endpoints. */
+interface Dialect {
+  invalid(reply: FastifyReply, message: string, errors: string[]): FastifyReply;
+  throttled(reply: FastifyReply): FastifyReply;
+  tooLarge(reply: FastifyReply): FastifyReply;
+}
+
+const pagerduty: Dialect = {
+  invalid: (reply, message, errors) => reply.status(400).send({ status: 'invalid event', message, errors }),
+  throttled: (reply) => reply.status(429).send({ status: 'throttle event', message: 'Requests for this integration are arriving too quickly; retry later', errors: ['Rate limit exceeded'] }),
+  tooLarge: (reply) => reply.status(413).send({ status: 'invalid event', message: 'Event object is too large', errors: [`The request body exceeds ${PD_LIMIT} bytes`] }),
+};
+
+const opsgenie: Dialect = {
+  invalid: (reply, message, errors) => reply.status(422).send({ message: errors.length ? `${message}: ${errors.join('; ')}` : message, took: 0, requestId: randomUUID() }),
+  throttled: (reply) => reply.status(429).send({ message: 'Too many requests', took: 0, requestId: randomUUID() }),
+  tooLarge: (reply) => reply.status(413).send({ message: 'Request body is too large', took: 0, requestId: randomUUID() }),
+};
+
+const klaxon: Dialect = {
+  invalid: (reply, message, errors) => reply.status(400).send(errorBody('invalid', errors.length ? `${message}: ${errors.join('; ')}` : message, errors.map((e) => ({ message: e })))),
+  throttled: (reply) => reply.status(429).send(errorBody('rate_limited', 'Too many events for this integration; retry later')),
+  tooLarge: (reply) => reply.status(413).send(errorBody('payload_too_large', 'The request body is too large')),
+};
+
+function dialectFor(url: string): Dialect {
+  return url.startsWith('/v2/alerts') ? opsgenie : url.startsWith('/v2/') ? pagerduty : klaxon;
+}
+
+/**
+ * Ingest endpoints: PagerDuty Events API v2, Opsgenie Alert API, and /integrations/v1/{kind}/{key}
+ * for Alertmanager, Grafana and generic JSON. Each parses with its adapter and calls the one alert
+ * verb; vendor endpoints answer in their vendor's shape, so existing clients work unchanged.
+ */
+export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
+  const { ctx, ingest } = deps;
+  const limiter = new RateLimiter(ctx.clock);
+
+  // Any content type is read as JSON text (some senders omit or mislabel it); the raw text is kept for signatures.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (req, body, done) => {
+    req.rawBody = body as string;
+    if (!(body as string).trim()) return done(null, BAD_JSON);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(null, BAD_JSON);
+    }
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const d = dialectFor(req.url);
+    const { status, body } = toHttpError(err);
+    if (status === 413) return d.tooLarge(reply);
+    if (status >= 500) {
+      req.log.error({ err }, 'ingest failed');
+      return reply.status(status).send(body);
+    }
+    return d.invalid(reply, body.error.message, []);
+  });
+
+  function actorFor(integration: Integration, service: Service): Actor {
+    return { type: 'integration', id: integration.id, name: integration.name, serviceId: service.id };
+  }
+
+  function limited(d: Dialect, reply: FastifyReply, integration: Integration, n: number): boolean {
+    const perMinute = integration.settings.rateLimitPerMinute ?? deps.defaultRateLimitPerMinute;
+    if (limiter.take(integration.id, perMinute, Math.max(1, n))) return false;
+    eventsRejected.inc({ kind: integration.kind, reason: 'rate_limited' });
+    d.throttled(reply);
+    return true;
+  }
+
+  async function accept(integration: Integration, service: Service, events: AlertEvent[]): Promise<IngestResult[]> {
+    const results = await ingest.ingest(actorFor(integration, service), { integration, service, events });
+    for (const r of results) eventsIngested.inc({ kind: integration.kind, outcome: r.outcome });
+    return results;
+  }
+
+  function parseWith<T>(d: Dialect, reply: FastifyReply, kind: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof IngestError) {
+        eventsRejected.inc({ kind, reason: 'invalid' });
+        d.invalid(reply, e.message, e.errors);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  // PagerDuty Events API v2.
+  app.post('/v2/enqueue', { bodyLimit: PD_LIMIT, schema: { hide: true } }, async (req, reply) => {
+    if (req.body === BAD_JSON) return pagerduty.invalid(reply, 'Event object is invalid', ['The request body is not valid JSON']);
+    const parsed = parseWith(pagerduty, reply, 'pagerduty', () => parsePagerDutyEvent(req.body));
+    if (!parsed) return reply;
+    const found = await findIntegrationByKey(ctx.db.kysely, parsed.routingKey);
+    if (!found) return pagerduty.invalid(reply, 'Event object is invalid', ["'routing_key' does not match any integration"]);
+    if (limited(pagerduty, reply, found.integration, 1)) return reply;
+    const [r] = await accept(found.integration, found.service, [parsed.event]);
+    return reply.status(202).send({ status: 'success', message: 'Event processed', dedup_key: r!.dedupKey });
+  });
+
+  app.post('/v2/change/enqueue', { bodyLimit: PD_LIMIT, schema: { hide: true } }, async (req, reply) => {
+    if (req.body === BAD_JSON) return pagerduty.invalid(reply, 'Event object is invalid', ['The request body is not valid JSON']);
+    const parsed = parseWith(pagerduty, reply, 'pagerduty', () => parsePagerDutyChange(req.body));
+    if (!parsed) return reply;
+    const found = await findIntegrationByKey(ctx.db.kysely, parsed.routingKey);
+    if (!found) return pagerduty.invalid(reply, 'Event object is invalid', ["'routing_key' does not match any integration"]);
+    if (limited(pagerduty, reply, found.integration, 1)) return reply;
+    await recordChange(ctx, actorFor(found.integration, found.service), { integration: found.integration, service: found.service, change: parsed.change });
+    return reply.status(202).send({ status: 'success', message: 'Change event processed' });
+  });
+
+  // Opsgenie Alert API.
+  async function genie(req: FastifyRequest, reply: FastifyReply) {
+    const key = parseWith(opsgenie, reply, 'opsgenie', () => parseGenieKey(req.headers.authorization));
+    if (key === undefined) return undefined;
+    const found = await findIntegrationByKey(ctx.db.kysely, key);
+    if (!found) {
+      eventsRejected.inc({ kind: 'opsgenie', reason: 'unknown_key' });
+      void reply.status(401).send({ message: 'Could not authenticate: unknown GenieKey', took: 0, requestId: randomUUID() });
+      return undefined;
+    }
+    return found;
+  }
+  const accepted = (reply: FastifyReply) => reply.status(202).send({ result: 'Request will be processed', took: 0.001, requestId: randomUUID() });
+
+  app.post('/v2/alerts', { schema: { hide: true } }, async (req, reply) => {
+    const found = await genie(req, reply);
+    if (!found) return reply;
+    if (req.body === BAD_JSON) return opsgenie.invalid(reply, 'Request body is not valid JSON', []);
+    const event = parseWith(opsgenie, reply, 'opsgenie', () => parseOpsgenieCreate(req.body));
+    if (!event) return reply;
+    if (limited(opsgenie, reply, found.integration, 1)) return reply;
+    await accept(found.integration, found.service, [event]);
+    return accepted(reply);
+  });
+
+  for (const [path, action] of [
+    ['acknowledge', 'acknowledge'],
+    ['close', 'resolve'],
+  ] as const) {
+    app.post(`/v2/alerts/:identifier/${path}`, { schema: { hide: true } }, async (req, reply) => {
+      const found = await genie(req, reply);
+      if (!found) return reply;
+      const q = req.query as { identifierType?: string };
+      const id = parseWith(opsgenie, reply, 'opsgenie', () => parseOpsgenieIdentifier((req.params as { identifier: string }).identifier, q.identifierType));
+      if (!id) return reply;
+      const body = req.body === BAD_JSON ? {} : parseWith(opsgenie, reply, 'opsgenie', () => parseOpsgenieActionBody(req.body));
+      if (!body) return reply;
+      if (id.type === 'tiny') return opsgenie.invalid(reply, 'identifierType=tiny is not supported by Klaxon; use id or alias', []);
+      let dedupKey = id.value;
+      if (id.type === 'id') {
+        const a = await ctx.db.kysely.selectFrom('alerts').select('dedup_key').where('id', '=', id.value).where('service_id', '=', found.service.id).executeTakeFirst();
+        if (!a) return reply.status(404).send({ message: `Alert with id ${id.value} does not exist`, took: 0, requestId: randomUUID() });
+        dedupKey = a.dedup_key;
+      }
+      if (limited(opsgenie, reply, found.integration, 1)) return reply;
+      const summary = body.note ?? `${action} via Opsgenie API${body.user ? ` by ${body.user}` : ''}`;
+      await accept(found.integration, found.service, [{ action, dedupKey, summary, source: body.source ?? '', severity: 'info', details: { ...body }, links: [], fields: {}, raw: { identifier: id, ...body } }]);
+      return accepted(reply);
+    });
+  }
+
+  // Alertmanager, Grafana and generic JSON.
+  const parsers = { alertmanager: parseAlertmanagerWebhook, grafana: parseGrafanaWebhook, generic: parseGenericEvents } as const;
+  app.post('/integrations/v1/:kind/:key', { schema: { hide: true } }, async (req, reply) => {
+    const { kind, key } = req.params as { kind: string; key: string };
+    if (!(kind in parsers)) {
+      return reply.status(404).send(errorBody('not_found', `Unknown integration kind "${kind}": use alertmanager, grafana or generic (PagerDuty: POST /v2/enqueue, Opsgenie: POST /v2/alerts)`));
+    }
+    const found = await findIntegrationByKey(ctx.db.kysely, key);
+    if (!found) {
+      eventsRejected.inc({ kind, reason: 'unknown_key' });
+      return reply.status(404).send(errorBody('not_found', 'No integration has this key'));
+    }
+    if (found.integration.kind !== kind) {
+      return klaxon.invalid(reply, `This key belongs to a ${found.integration.kind} integration: send to /integrations/v1/${found.integration.kind}/<key>`, []);
+    }
+    const secret = found.integration.settings.signingSecret;
+    if (kind === 'grafana' && secret && !verifyGrafanaSignature(req.rawBody ?? '', secret, req.headers as Record<string, string | undefined>, ctx.clock.now())) {
+      eventsRejected.inc({ kind, reason: 'bad_signature' });
+      return reply.status(403).send(errorBody('forbidden', 'Bad or missing X-Grafana-Alerting-Signature'));
+    }
+    if (req.body === BAD_JSON) return klaxon.invalid(reply, 'The request body is not valid JSON', []);
+    const events = parseWith(klaxon, reply, kind, () => parsers[kind as keyof typeof parsers](req.body));
+    if (!events) return reply;
+    if (limited(klaxon, reply, found.integration, events.length)) return reply;
+    const results = await accept(found.integration, found.service, events);
+    return reply.status(202).send({ status: 'accepted', events: results.map((r) => ({ dedupKey: r.dedupKey, outcome: r.outcome, incidentId: r.incidentId })) });
+  });
+}

@@ -1,0 +1,76 @@
+import { Type } from '@sinclair/typebox';
+import * as tokens from '../../auth/tokens.js';
+import * as teams from '../../team/service.js';
+import { TeamInput } from '../../team/service.js';
+import * as users from '../../user/service.js';
+import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch } from '../../user/types.js';
+import type { App } from '../app.js';
+import { actorOf } from '../auth.js';
+import type { HttpDeps } from '../deps.js';
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
+/** Users, contact methods, notification rules, API tokens and teams. */
+export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
+  const tags = ['people'];
+  app.get('/me', { schema: { tags, summary: 'The signed-in user' } }, async (req) => {
+    const a = await actorOf(ctx, req);
+    return { user: a.type === 'user' ? await users.getUser(ctx, a, a.id) : null };
+  });
+  app.get('/users', { schema: { tags } }, async (req) => ({ users: await users.listUsers(ctx, await actorOf(ctx, req)) }));
+  app.post('/users', { schema: { tags, body: UserInput } }, async (req, reply) => reply.status(201).send({ user: await users.createUser(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/users/:id', { schema: { tags, params: IdParams } }, async (req) => ({ user: await users.getUser(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.patch('/users/:id', { schema: { tags, params: IdParams, body: UserPatch } }, async (req) => ({ user: await users.updateUser(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.delete('/users/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await users.deleteUser(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/users/:id/contact-methods', { schema: { tags, params: IdParams } }, async (req) => ({ contactMethods: await users.listContactMethods(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.post('/users/:id/contact-methods', { schema: { tags, params: IdParams, body: ContactMethodInput, summary: 'Add a contact method; a verification code is sent to it' } }, async (req, reply) =>
+    reply.status(201).send({ contactMethod: await users.addContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
+  );
+  app.post('/contact-methods/:id/send-verification', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await users.sendVerification(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(202).send({ status: 'sent' });
+  });
+  app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
+    contactMethod: await users.verifyContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body.code),
+  }));
+  app.post('/contact-methods/:id/test', { schema: { tags, params: IdParams, summary: 'Send me a test page' } }, async (req, reply) =>
+    reply.status(202).send({ messageId: await users.sendTestMessage(ctx, await actorOf(ctx, req), req.params.id) }),
+  );
+  app.delete('/contact-methods/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await users.deleteContactMethod(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/users/:id/notification-rules', { schema: { tags, params: IdParams } }, async (req) => ({ notificationRules: await users.listNotificationRules(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.post('/users/:id/notification-rules', { schema: { tags, params: IdParams, body: NotificationRuleInput } }, async (req, reply) =>
+    reply.status(201).send({ notificationRule: await users.addNotificationRule(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
+  );
+  app.delete('/notification-rules/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await users.deleteNotificationRule(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/users/:id/tokens', { schema: { tags, params: IdParams } }, async (req) => ({ tokens: await tokens.listTokens(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.post('/users/:id/tokens', { schema: { tags, params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), summary: 'Create an API token; the secret is shown once' } }, async (req, reply) => {
+    const r = await tokens.createToken(ctx, await actorOf(ctx, req), req.params.id, req.body.name);
+    return reply.status(201).send({ token: r.token, apiToken: r.apiToken });
+  });
+  app.delete('/tokens/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    await tokens.revokeToken(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(204).send();
+  });
+
+  const ttags = ['teams'];
+  app.get('/teams', { schema: { tags: ttags } }, async (req) => ({ teams: await teams.listTeams(ctx, await actorOf(ctx, req)) }));
+  app.post('/teams', { schema: { tags: ttags, body: TeamInput } }, async (req, reply) => reply.status(201).send({ team: await teams.createTeam(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/teams/:id', { schema: { tags: ttags, params: IdParams } }, async (req) => ({ team: await teams.getTeam(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.put('/teams/:id', { schema: { tags: ttags, params: IdParams, body: TeamInput } }, async (req) => ({ team: await teams.updateTeam(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.delete('/teams/:id', { schema: { tags: ttags, params: IdParams } }, async (req, reply) => {
+    await teams.deleteTeam(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,107 @@
+import type { Actor, Via } from '../auth/actor.js';
+import type { LiveEvent, Tx } from '../context.js';
+import { findPolicy } from '../escalation/service.js';
+import { newId } from '../lib/ids.js';
+import type { Service } from '../service/types.js';
+import { appendTimeline } from './timeline.js';
+
+// The state changes of an incident, each run inside the caller's transaction. Service verbs and the
+// alert service call these after their own permission checks; none of them checks permissions.
+
+/** The next incident number (a counter row, locked by the update). */
+async function nextNumber(trx: Tx): Promise<number> {
+  await trx.insertInto('counters').values({ name: 'incident', value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const r = await trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('name', '=', 'incident')
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(r.value);
+}
+
+/** Opens an incident on a service: snapshots its escalation policy and makes step 0 due at once. */
+export async function openIncident(
+  trx: Tx,
+  now: number,
+  o: { service: Service; title: string; severity: string; details: string; groupKey: string | null; actor: Actor; via: Via },
+  live: LiveEvent[],
+): Promise<{ id: string; number: number }> {
+  const id = newId();
+  const number = await nextNumber(trx);
+  const policy = o.service.escalationPolicyId ? await findPolicy(trx, o.service.escalationPolicyId) : undefined;
+  await trx
+    .insertInto('incidents')
+    .values({
+      id,
+      number,
+      service_id: o.service.id,
+      title: o.title.slice(0, 1024),
+      status: 'triggered',
+      urgency: o.severity === 'critical' || o.severity === 'error' ? 'high' : 'low',
+      severity: o.severity,
+      details: o.details,
+      group_key: o.groupKey,
+      created_at: now,
+      updated_at: now,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      resolved_at: null,
+      resolved_by: null,
+      policy_snapshot: policy ? JSON.stringify(policy) : null,
+      escalation_step: 0,
+      next_escalation_at: policy ? now : null,
+    })
+    .execute();
+  await appendTimeline(trx, { incidentId: id, at: now, type: 'incident.opened', actor: o.actor, via: o.via, message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`, data: { severity: o.severity } }, live);
+  if (!policy) {
+    await appendTimeline(trx, { incidentId: id, at: now, type: 'escalation.exhausted', actor: o.actor, via: 'engine', message: `Service ${o.service.name} has no escalation policy: nobody will be paged` }, live);
+  }
+  live.push({ type: 'incident', incidentId: id, data: { status: 'triggered' } });
+  return { id, number };
+}
+
+/** Acknowledges a triggered incident: escalation stops and pending notifications are cancelled. False if it was not triggered. */
+export async function acknowledgeIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const r = await trx
+    .updateTable('incidents')
+    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, updated_at: now })
+    .where('id', '=', incidentId)
+    .where('status', '=', 'triggered')
+    .executeTakeFirst();
+  if (!r.numUpdatedRows) return false;
+  await cancelPending(trx, incidentId);
+  await appendTimeline(trx, { incidentId, at: now, type: 'incident.acknowledged', actor, via, message: `Acknowledged by ${actor.name} via ${via}` }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
+  return true;
+}
+
+/** Resolves an open incident and every open alert in it. False if it was already resolved. */
+export async function resolveIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const r = await trx
+    .updateTable('incidents')
+    .set({ status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, updated_at: now })
+    .where('id', '=', incidentId)
+    .where('status', '!=', 'resolved')
+    .executeTakeFirst();
+  if (!r.numUpdatedRows) return false;
+  await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('resolved_at', 'is', null).execute();
+  await cancelPending(trx, incidentId);
+  await appendTimeline(trx, { incidentId, at: now, type: 'incident.resolved', actor, via, message: `Resolved by ${actor.name} via ${via}` }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'resolved' } });
+  return true;
+}
+
+/** Escalates now: the incident goes back to triggered and its next escalation step is due at once. */
+export async function escalateIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step']).where('id', '=', incidentId).executeTakeFirst();
+  if (!inc || inc.status === 'resolved' || !inc.policy_snapshot) return false;
+  await trx.updateTable('incidents').set({ status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, updated_at: now }).where('id', '=', incidentId).execute();
+  await appendTimeline(trx, { incidentId, at: now, type: 'incident.escalated', actor, via, message: `Escalated by ${actor.name} via ${via}` }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
+  return true;
+}
+
+async function cancelPending(trx: Tx, incidentId: string): Promise<void> {
+  await trx.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
+}

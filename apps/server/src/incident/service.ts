@@ -1,0 +1,141 @@
+import { requirePermission, type Actor, type Via } from '../auth/actor.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { invalid, notFound } from '../lib/errors.js';
+import { parse } from '../lib/validate.js';
+import { findService } from '../service/service.js';
+import { acknowledgeIncident, escalateIncident, openIncident, resolveIncident } from './lifecycle.js';
+import { readTimeline } from './timeline.js';
+import { ManualIncidentInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
+
+function baseQuery(db: Tx) {
+  return db
+    .selectFrom('incidents')
+    .innerJoin('services', 'services.id', 'incidents.service_id')
+    .selectAll('incidents')
+    .select('services.name as service_name')
+    .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'));
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+function fromRow(r: Row): Incident {
+  const snapshot = r.policy_snapshot ? (JSON.parse(r.policy_snapshot) as { name: string }) : null;
+  return {
+    id: r.id,
+    number: Number(r.number),
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    title: r.title,
+    status: r.status as IncidentStatus,
+    urgency: r.urgency as 'high' | 'low',
+    severity: r.severity,
+    details: r.details,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+    escalationStep: r.escalation_step,
+    nextEscalationAt: r.next_escalation_at,
+    escalationPolicyName: snapshot?.name ?? null,
+    alertCount: Number(r.alert_count ?? 0),
+  };
+}
+
+/** An incident by id or number, or undefined. No permission check: for other domains. */
+export async function findIncident(db: Tx, idOrNumber: string | number): Promise<Incident | undefined> {
+  const q = baseQuery(db);
+  const n = typeof idOrNumber === 'number' ? idOrNumber : /^\d+$/.test(idOrNumber) ? Number(idOrNumber) : null;
+  const r = await (n !== null ? q.where('incidents.number', '=', n) : q.where('incidents.id', '=', String(idOrNumber))).executeTakeFirst();
+  return r && fromRow(r);
+}
+
+/** One incident by id or number. */
+export async function getIncident(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<Incident> {
+  requirePermission(actor, 'read');
+  const i = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!i) throw notFound('Incident');
+  return i;
+}
+
+/** Incidents, newest first, filtered. */
+export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = {}): Promise<Incident[]> {
+  requirePermission(actor, 'read');
+  let q = baseQuery(ctx.db.kysely);
+  if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
+  if (f.serviceId) q = q.where('incidents.service_id', '=', f.serviceId);
+  if (f.before !== undefined) q = q.where('incidents.number', '<', f.before);
+  const rows = await q.orderBy('incidents.number', 'desc').limit(Math.min(Math.max(f.limit ?? 50, 1), 500)).execute();
+  return rows.map(fromRow);
+}
+
+/** An incident's timeline. */
+export async function getTimeline(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<TimelineEvent[]> {
+  const i = await getIncident(ctx, actor, idOrNumber);
+  return readTimeline(ctx.db.kysely, i.id);
+}
+
+/** Opens an incident by hand on a service; it escalates like any other. */
+export async function createIncident(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'api'): Promise<Incident> {
+  requirePermission(actor, 'incident.create');
+  const v = parse(ManualIncidentInput, input, 'incident');
+  const now = ctx.clock.now();
+  const id = await inTransaction(ctx, async (trx, live) => {
+    const service = await findService(trx, v.service);
+    if (!service) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
+    const r = await openIncident(trx, now, { service, title: v.title, severity: v.severity ?? 'critical', details: v.details ?? '', groupKey: null, actor, via }, live);
+    return r.id;
+  });
+  ctx.wake();
+  return (await findIncident(ctx.db.kysely, id))!;
+}
+
+async function transition(
+  ctx: Ctx,
+  actor: Actor,
+  idOrNumber: string,
+  via: Via,
+  fn: typeof acknowledgeIncident,
+): Promise<{ incident: Incident; changed: boolean }> {
+  requirePermission(actor, 'incident.respond');
+  const existing = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!existing) throw notFound('Incident');
+  const changed = await inTransaction(ctx, (trx, live) => fn(trx, ctx.clock.now(), existing.id, actor, via, live));
+  ctx.wake();
+  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+}
+
+/** Acknowledges an incident: escalation stops. Acknowledging twice is not an error (`changed` says). */
+export function acknowledge(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
+  return transition(ctx, actor, idOrNumber, via, acknowledgeIncident);
+}
+
+/** Resolves an incident. */
+export function resolve(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
+  return transition(ctx, actor, idOrNumber, via, resolveIncident);
+}
+
+/** Escalates an incident to its next level now. */
+export function escalate(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
+  return transition(ctx, actor, idOrNumber, via, escalateIncident);
+}
+
+/** The alerts grouped in an incident. */
+export async function listIncidentAlerts(ctx: Ctx, actor: Actor, idOrNumber: string) {
+  const i = await getIncident(ctx, actor, idOrNumber);
+  const rows = await ctx.db.kysely.selectFrom('alerts').selectAll().where('incident_id', '=', i.id).orderBy('created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    dedupKey: r.dedup_key,
+    status: r.status,
+    summary: r.summary,
+    source: r.source,
+    severity: r.severity,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    links: JSON.parse(r.links) as unknown[],
+    eventCount: r.event_count,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+  }));
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+/** An incident as the API shows it. */
+export interface Incident {
+  id: string;
+  number: number;
+  serviceId: string;
+  serviceName: string;
+  title: string;
+  status: IncidentStatus;
+  urgency: 'high' | 'low';
+  severity: string;
+  details: string;
+  createdAt: number;
+  updatedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  escalationStep: number;
+  nextEscalationAt: number | null;
+  escalationPolicyName: string | null;
+  alertCount: number;
+}
+
+/** The closed set of timeline event types. */
+export const TIMELINE_TYPES = [
+  'incident.opened',
+  'alert.triggered',
+  'alert.grouped',
+  'alert.acknowledged',
+  'alert.resolved',
+  'incident.acknowledged',
+  'incident.resolved',
+  'incident.escalated',
+  'escalation.level',
+  'escalation.skipped',
+  'escalation.exhausted',
+  'notification.sent',
+  'notification.failed',
+  'notification.cancelled',
+  'note',
+] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+/** One entry on an incident's timeline: what, when, who, through which channel. */
+export interface TimelineEvent {
+  id: string;
+  incidentId: string;
+  at: number;
+  type: TimelineType;
+  actor: { type: string; id: string | null; name: string };
+  channel: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** Input to open an incident by hand. */
+export const ManualIncidentInput = Type.Object(
+  {
+    service: Type.String({ minLength: 1, description: 'Service id or name' }),
+    title: Type.String({ minLength: 1, maxLength: 1024 }),
+    details: Type.Optional(Type.String({ maxLength: 20_000 })),
+    severity: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')])),
+  },
+  { additionalProperties: false },
+);
+export type ManualIncidentInput = Static<typeof ManualIncidentInput>;
+
+/** Filters for listing incidents. */
+export interface IncidentFilter {
+  status?: IncidentStatus[];
+  serviceId?: string;
+  limit?: number;
+  /** Cursor: list incidents created before this incident number. */
+  before?: number;
+}

@@ -1,0 +1,42 @@
+import type { Tx } from '../context.js';
+import { newId } from '../lib/ids.js';
+import type { Channel, Message } from './types.js';
+
+/** What to send, to whom, through which channel. */
+export interface Enqueue {
+  channel: Channel;
+  destination: string;
+  message: Message;
+  userId?: string | null;
+  contactMethodId?: string | null;
+  incidentId?: string | null;
+}
+
+/** Writes a message to the outbox inside the caller's transaction; the sender picks it up after commit. */
+export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<string> {
+  const id = newId();
+  await trx
+    .insertInto('outbox')
+    .values({
+      id,
+      kind: m.message.kind,
+      channel: m.channel,
+      destination: m.destination,
+      user_id: m.userId ?? null,
+      contact_method_id: m.contactMethodId ?? null,
+      incident_id: m.incidentId ?? null,
+      content: JSON.stringify(m.message),
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      lease_owner: null,
+      lease_until: null,
+      provider_message_id: null,
+      provider_status: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+  return id;
+}

@@ -1,0 +1,31 @@
+import type { Ctx, Tx } from '../context.js';
+import { signLink } from './links.js';
+import type { PageMessage } from './types.js';
+
+/** Builds the page message about an incident for one user, with links signed for that user. */
+export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: string, now: number): Promise<PageMessage | null> {
+  const inc = await db
+    .selectFrom('incidents')
+    .innerJoin('services', 'services.id', 'incidents.service_id')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.severity', 'incidents.status', 'incidents.details', 'incidents.created_at', 'services.name as service_name'])
+    .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'))
+    .where('incidents.id', '=', incidentId)
+    .executeTakeFirst();
+  if (!inc) return null;
+  const link = (action: 'ack' | 'resolve') => `${ctx.publicUrl}/actions/${signLink(ctx.linkSecret, { incidentId, userId, action }, now)}`;
+  return {
+    kind: 'page',
+    incidentId: inc.id,
+    incidentNumber: Number(inc.number),
+    title: inc.title,
+    serviceName: inc.service_name,
+    severity: inc.severity,
+    status: inc.status,
+    details: inc.details.split('\n').slice(0, 8).join('\n').slice(0, 1000),
+    alertCount: Number(inc.alert_count ?? 0),
+    createdAt: inc.created_at,
+    incidentUrl: `${ctx.publicUrl}/incidents/${inc.number}`,
+    ackUrl: link('ack'),
+    resolveUrl: link('resolve'),
+  };
+}

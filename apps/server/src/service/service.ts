@@ -1,0 +1,208 @@
+import { requirePermission, type Actor } from '../auth/actor.js';
+import { audit } from '../audit.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
+import { newId, newSecret, sha256 } from '../lib/ids.js';
+import { parse } from '../lib/validate.js';
+import {
+  IntegrationInput,
+  ServiceInput,
+  type Grouping,
+  type Integration,
+  type IntegrationKind,
+  type IntegrationSettings,
+  type Service,
+} from './types.js';
+
+/** Rows -> types. */
+export function serviceFromRow(r: { id: string; name: string; description: string; escalation_policy_id: string | null; team_id: string | null; grouping: string }): Service {
+  return { id: r.id, name: r.name, description: r.description, escalationPolicyId: r.escalation_policy_id, teamId: r.team_id, grouping: JSON.parse(r.grouping) as Grouping };
+}
+
+function integrationFromRow(r: { id: string; service_id: string; name: string; kind: string; key_hint: string; settings: string }): Integration {
+  return { id: r.id, serviceId: r.service_id, name: r.name, kind: r.kind as IntegrationKind, keyHint: r.key_hint, settings: JSON.parse(r.settings) as IntegrationSettings };
+}
+
+/** Where a monitoring tool sends events for an integration of `kind` with `key`. */
+export function integrationEndpoint(publicUrl: string, kind: IntegrationKind, key: string): string {
+  switch (kind) {
+    case 'pagerduty':
+      return `${publicUrl}/v2/enqueue (routing_key ${key})`;
+    case 'opsgenie':
+      return `${publicUrl}/v2/alerts (Authorization: GenieKey ${key})`;
+    default:
+      return `${publicUrl}/integrations/v1/${kind}/${key}`;
+  }
+}
+
+/** A service by id or name, or undefined. */
+export async function findService(db: Tx, idOrName: string): Promise<Service | undefined> {
+  const r = await db.selectFrom('services').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  return r && serviceFromRow(r);
+}
+
+/** The integration and service an integration key belongs to, or undefined. The ingest hot path. */
+export async function findIntegrationByKey(db: Tx, key: string): Promise<{ integration: Integration; service: Service } | undefined> {
+  const r = await db
+    .selectFrom('integrations')
+    .innerJoin('services', 'services.id', 'integrations.service_id')
+    .select([
+      'integrations.id', 'integrations.service_id', 'integrations.name', 'integrations.kind', 'integrations.key_hint', 'integrations.settings',
+      'services.name as service_name', 'services.description', 'services.escalation_policy_id', 'services.team_id', 'services.grouping',
+    ])
+    .where('integrations.key_hash', '=', sha256(key))
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return {
+    integration: integrationFromRow(r),
+    service: serviceFromRow({ id: r.service_id, name: r.service_name, description: r.description, escalation_policy_id: r.escalation_policy_id, team_id: r.team_id, grouping: r.grouping }),
+  };
+}
+
+async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
+  const v = parse(ServiceInput, input, 'service');
+  const errors: FieldError[] = [];
+  if (v.escalationPolicyId && !(await db.selectFrom('escalation_policies').select('id').where('id', '=', v.escalationPolicyId).executeTakeFirst())) {
+    errors.push({ path: 'escalationPolicyId', message: `unknown escalation policy ${v.escalationPolicyId}` });
+  }
+  if (v.teamId && !(await db.selectFrom('teams').select('id').where('id', '=', v.teamId).executeTakeFirst())) {
+    errors.push({ path: 'teamId', message: `unknown team ${v.teamId}` });
+  }
+  if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  return v;
+}
+
+/** Every service. */
+export async function listServices(ctx: Ctx, actor: Actor): Promise<Service[]> {
+  requirePermission(actor, 'read');
+  const rows = await ctx.db.kysely.selectFrom('services').selectAll().orderBy('name').execute();
+  return rows.map(serviceFromRow);
+}
+
+/** One service by id or name. */
+export async function getService(ctx: Ctx, actor: Actor, idOrName: string): Promise<Service> {
+  requirePermission(actor, 'read');
+  const s = await findService(ctx.db.kysely, idOrName);
+  if (!s) throw notFound('Service');
+  return s;
+}
+
+/** Creates a service. Admins only. */
+export async function createService(ctx: Ctx, actor: Actor, input: unknown): Promise<Service> {
+  requirePermission(actor, 'admin');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const v = await normalizeService(trx, input);
+    if (await findService(trx, v.name)) throw conflict(`A service named "${v.name}" already exists`);
+    const id = newId();
+    await trx
+      .insertInto('services')
+      .values({ id, name: v.name, description: v.description ?? '', escalation_policy_id: v.escalationPolicyId ?? null, team_id: v.teamId ?? null, grouping: JSON.stringify(v.grouping ?? { mode: 'none' }), created_at: now, updated_at: now })
+      .execute();
+    await audit(trx, now, actor, 'service.create', id, { name: v.name });
+    return (await findService(trx, id))!;
+  });
+}
+
+/** Replaces a service's settings. Admins only. */
+export async function updateService(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Service> {
+  requirePermission(actor, 'admin');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const existing = await findService(trx, id);
+    if (!existing) throw notFound('Service');
+    const v = await normalizeService(trx, input);
+    const clash = await findService(trx, v.name);
+    if (clash && clash.id !== existing.id) throw conflict(`A service named "${v.name}" already exists`);
+    await trx
+      .updateTable('services')
+      .set({ name: v.name, description: v.description ?? '', escalation_policy_id: v.escalationPolicyId ?? null, team_id: v.teamId ?? null, grouping: JSON.stringify(v.grouping ?? { mode: 'none' }), updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
+    await audit(trx, now, actor, 'service.update', existing.id, { name: v.name });
+    return (await findService(trx, existing.id))!;
+  });
+}
+
+/** Deletes a service that has no incidents. Admins only. */
+export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const used = await trx.selectFrom('incidents').select('id').where('service_id', '=', id).executeTakeFirst();
+    if (used) throw conflict('This service has incidents; it cannot be deleted');
+    const r = await trx.deleteFrom('services').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw notFound('Service');
+    await audit(trx, ctx.clock.now(), actor, 'service.delete', id, {});
+  });
+}
+
+/** A service's integrations (keys are never returned after creation). */
+export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string): Promise<Integration[]> {
+  requirePermission(actor, 'read');
+  const rows = await ctx.db.kysely.selectFrom('integrations').selectAll().where('service_id', '=', serviceId).orderBy('name').execute();
+  return rows.map(integrationFromRow);
+}
+
+/** Creates an integration on a service and returns its key once. Admins only. */
+export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: string, input: unknown): Promise<Integration> {
+  requirePermission(actor, 'admin');
+  const v = parse(IntegrationInput, input, 'integration');
+  const key = v.key ?? newSecret('', 24).replace(/[^A-Za-z0-9]/g, 'x');
+  const settings: IntegrationSettings = {
+    ...(v.signingSecret !== undefined && { signingSecret: v.signingSecret }),
+    ...(v.rateLimitPerMinute !== undefined && { rateLimitPerMinute: v.rateLimitPerMinute }),
+  };
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const s = await findService(trx, serviceId);
+    if (!s) throw notFound('Service');
+    if (await trx.selectFrom('integrations').select('id').where('service_id', '=', s.id).where('name', '=', v.name).executeTakeFirst()) {
+      throw conflict(`Service ${s.name} already has an integration named "${v.name}"`);
+    }
+    if (await trx.selectFrom('integrations').select('id').where('key_hash', '=', sha256(key)).executeTakeFirst()) {
+      throw conflict('That integration key is already in use');
+    }
+    const id = newId();
+    await trx
+      .insertInto('integrations')
+      .values({ id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(settings), created_at: now })
+      .execute();
+    await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
+    return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key) };
+  });
+}
+
+/** Updates an integration's settings (and key, if one is given). Admins only. */
+export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patch: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }): Promise<Integration> {
+  requirePermission(actor, 'admin');
+  return inTransaction(ctx, async (trx) => {
+    const r = await trx.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('Integration');
+    const settings = JSON.parse(r.settings) as IntegrationSettings;
+    if (patch.signingSecret !== undefined) {
+      if (patch.signingSecret === null) delete settings.signingSecret;
+      else settings.signingSecret = patch.signingSecret;
+    }
+    if (patch.rateLimitPerMinute !== undefined) {
+      if (patch.rateLimitPerMinute === null) delete settings.rateLimitPerMinute;
+      else settings.rateLimitPerMinute = patch.rateLimitPerMinute;
+    }
+    await trx
+      .updateTable('integrations')
+      .set({ settings: JSON.stringify(settings), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, ctx.clock.now(), actor, 'integration.update', id, { keyChanged: Boolean(patch.key) });
+    return integrationFromRow({ ...r, settings: JSON.stringify(settings), key_hint: patch.key ? patch.key.slice(-4) : r.key_hint });
+  });
+}
+
+/** Deletes an integration. Admins only. */
+export async function deleteIntegration(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw notFound('Integration');
+    await audit(trx, ctx.clock.now(), actor, 'integration.delete', id, {});
+  });
+}

@@ -1,0 +1,314 @@
+import { randomInt } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { IANAZone } from 'luxon';
+import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
+import { inTransaction, type Ctx } from '../context.js';
+import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
+import { newId, safeEqual, sha256 } from '../lib/ids.js';
+import { parse } from '../lib/validate.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import type { Channel } from '../notify/types.js';
+import { audit } from '../audit.js';
+import * as store from './store.js';
+import {
+  ContactMethodInput,
+  NotificationRuleInput,
+  UserInput,
+  UserPatch,
+  type ContactMethod,
+  type NotificationRule,
+  type User,
+} from './types.js';
+
+const VERIFY_TTL_MS = 15 * 60_000;
+const VERIFY_MAX_ATTEMPTS = 5;
+
+/** Checks an IANA time zone name. */
+export function isValidTimeZone(tz: string): boolean {
+  return IANAZone.isValidZone(tz);
+}
+
+/** Normalizes a contact address for its channel, or returns a field error. */
+export function normalizeAddress(type: Channel, address: string): { value: string } | { error: string } {
+  const a = address.trim();
+  switch (type) {
+    case 'email':
+      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a) ? { value: a.toLowerCase() } : { error: 'must be an email address' };
+    case 'sms':
+    case 'voice': {
+      const digits = a.replace(/[\s\-().]/g, '');
+      return /^\+[1-9]\d{6,14}$/.test(digits) ? { value: digits } : { error: 'must be a phone number in E.164 form, e.g. +14155550100' };
+    }
+    case 'slack':
+      return /^[UWCG][A-Z0-9]{2,}$/.test(a) ? { value: a } : { error: 'must be a Slack user or channel id, e.g. U024BE7LH' };
+    case 'webhook':
+      try {
+        const u = new URL(a);
+        if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: 'must be an http(s) URL' };
+        return { value: u.toString() };
+      } catch {
+        return { error: 'must be an http(s) URL' };
+      }
+    case 'push':
+      try {
+        const s = JSON.parse(a) as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
+        if (typeof s.endpoint === 'string' && typeof s.keys?.p256dh === 'string' && typeof s.keys?.auth === 'string') return { value: a };
+      } catch {
+        /* fall through */
+      }
+      return { error: 'must be a Web Push subscription JSON {endpoint, keys:{p256dh, auth}}' };
+  }
+}
+
+function checkZone(tz: string | undefined, errors: FieldError[]): void {
+  if (tz !== undefined && !isValidTimeZone(tz)) errors.push({ path: 'timeZone', message: `unknown IANA time zone "${tz}"` });
+}
+
+/** Creates a user. Admins only. */
+export async function createUser(ctx: Ctx, actor: Actor, input: unknown): Promise<User> {
+  requirePermission(actor, 'admin');
+  const v = parse(UserInput, input, 'user');
+  const errors: FieldError[] = [];
+  checkZone(v.timeZone, errors);
+  if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  const passwordHash = v.password ? await argonHash(v.password) : null;
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    if (await store.findUserByEmail(trx, v.email)) throw conflict(`A user with email ${v.email} already exists`);
+    const user: User = {
+      id: newId(),
+      email: v.email.toLowerCase(),
+      name: v.name,
+      timeZone: v.timeZone ?? 'UTC',
+      role: v.role ?? 'responder',
+      createdAt: now,
+    };
+    await trx
+      .insertInto('users')
+      .values({ id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now })
+      .execute();
+    await audit(trx, now, actor, 'user.create', user.id, { email: user.email, role: user.role });
+    return user;
+  });
+}
+
+/** Updates a user. Users may change their own name, zone and password; only admins change roles or others. */
+export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unknown): Promise<User> {
+  requireSelfOr(actor, id, 'admin');
+  const v = parse(UserPatch, patch, 'user update');
+  if (v.role !== undefined) requirePermission(actor, 'admin');
+  const errors: FieldError[] = [];
+  checkZone(v.timeZone, errors);
+  if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  const passwordHash = v.password ? await argonHash(v.password) : undefined;
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const existing = await store.findUser(trx, id);
+    if (!existing) throw notFound('User');
+    await trx
+      .updateTable('users')
+      .set({
+        ...(v.name !== undefined && { name: v.name }),
+        ...(v.timeZone !== undefined && { time_zone: v.timeZone }),
+        ...(v.role !== undefined && { role: v.role }),
+        ...(passwordHash !== undefined && { password_hash: passwordHash }),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined });
+    return (await store.findUser(trx, id))!;
+  });
+}
+
+/** Deletes a user. Admins only. */
+export async function deleteUser(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw notFound('User');
+    await audit(trx, ctx.clock.now(), actor, 'user.delete', id, {});
+  });
+}
+
+/** Every user. */
+export async function listUsers(ctx: Ctx, actor: Actor): Promise<User[]> {
+  requirePermission(actor, 'read');
+  return store.listUsers(ctx.db.kysely);
+}
+
+/** One user by id or email. */
+export async function getUser(ctx: Ctx, actor: Actor, idOrEmail: string): Promise<User> {
+  requirePermission(actor, 'read');
+  const u = idOrEmail.includes('@') ? await store.findUserByEmail(ctx.db.kysely, idOrEmail) : await store.findUser(ctx.db.kysely, idOrEmail);
+  if (!u) throw notFound('User');
+  return u;
+}
+
+/** Checks an email and password; returns the user or null. Used by sign-in. */
+export async function checkPassword(ctx: Ctx, email: string, password: string): Promise<User | null> {
+  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  if (!row?.password_hash) return null;
+  return (await argonVerify(row.password_hash, password)) ? store.userFromRow(row) : null;
+}
+
+/** A user's contact methods. */
+export async function listContactMethods(ctx: Ctx, actor: Actor, userId: string): Promise<ContactMethod[]> {
+  requireSelfOr(actor, userId, 'read');
+  return store.listContactMethods(ctx.db.kysely, userId);
+}
+
+/** Adds a contact method and sends it a verification code; it is not paged until verified. */
+export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, input: unknown): Promise<ContactMethod> {
+  requireSelfOr(actor, userId, 'admin');
+  const v = parse(ContactMethodInput, input, 'contact method');
+  const addr = normalizeAddress(v.type, v.address);
+  if ('error' in addr) throw invalid(`address: ${addr.error}`, [{ path: 'address', message: addr.error }]);
+  const now = ctx.clock.now();
+  const cm = await inTransaction(ctx, async (trx) => {
+    const user = await store.findUser(trx, userId);
+    if (!user) throw notFound('User');
+    const dup = await trx.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('name', '=', v.name).executeTakeFirst();
+    if (dup) throw conflict(`${user.name} already has a contact method named "${v.name}"`);
+    const id = newId();
+    await trx
+      .insertInto('contact_methods')
+      .values({ id, user_id: userId, name: v.name, type: v.type, address: addr.value, verified_at: null, verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: now })
+      .execute();
+    await issueCode(ctx, trx, id, user.name, v.type, addr.value, now);
+    await audit(trx, now, actor, 'contact_method.create', id, { userId, type: v.type });
+    const row = await trx.selectFrom('contact_methods').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return store.contactMethodFromRow(row);
+  });
+  ctx.wake();
+  return cm;
+}
+
+function codeHash(ctx: Ctx, cmId: string, code: string): string {
+  return sha256(`${ctx.linkSecret}:${cmId}:${code}`);
+}
+
+async function issueCode(ctx: Ctx, trx: Parameters<typeof store.findUser>[0], cmId: string, userName: string, type: Channel, address: string, now: number): Promise<void> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await trx
+    .updateTable('contact_methods')
+    .set({ verify_code_hash: codeHash(ctx, cmId, code), verify_expires_at: now + VERIFY_TTL_MS, verify_attempts: 0 })
+    .where('id', '=', cmId)
+    .execute();
+  await enqueueMessage(trx, now, { channel: type, destination: address, message: { kind: 'verification', code, userName }, contactMethodId: cmId });
+}
+
+async function loadOwnedMethod(ctx: Ctx, actor: Actor, cmId: string) {
+  const row = await ctx.db.kysely.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirst();
+  if (!row) throw notFound('Contact method');
+  requireSelfOr(actor, row.user_id, 'admin');
+  return row;
+}
+
+/** Sends a new verification code to a contact method. */
+export async function sendVerification(ctx: Ctx, actor: Actor, cmId: string): Promise<void> {
+  const row = await loadOwnedMethod(ctx, actor, cmId);
+  const user = await store.findUser(ctx.db.kysely, row.user_id);
+  await inTransaction(ctx, (trx) => issueCode(ctx, trx, cmId, user?.name ?? '', row.type as Channel, row.address, ctx.clock.now()));
+  ctx.wake();
+}
+
+/** Verifies a contact method with the code it was sent. Five wrong tries void the code. */
+export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, code: unknown): Promise<ContactMethod> {
+  const row = await loadOwnedMethod(ctx, actor, cmId);
+  if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) throw invalid('code: must be the 6-digit code that was sent', [{ path: 'code', message: 'must be 6 digits' }]);
+  const now = ctx.clock.now();
+  if (row.verified_at !== null) return store.contactMethodFromRow(row);
+  if (!row.verify_code_hash || !row.verify_expires_at || row.verify_expires_at < now) throw invalid('The code has expired: ask for a new one');
+  if (row.verify_attempts >= VERIFY_MAX_ATTEMPTS) throw new AppError('rate_limited', 'Too many wrong codes: ask for a new one');
+  const ok = safeEqual(codeHash(ctx, cmId, code.trim()), row.verify_code_hash);
+  return inTransaction(ctx, async (trx) => {
+    if (!ok) {
+      await trx.updateTable('contact_methods').set({ verify_attempts: row.verify_attempts + 1 }).where('id', '=', cmId).execute();
+      throw invalid('code: that code is not right', [{ path: 'code', message: 'wrong code' }]);
+    }
+    await trx.updateTable('contact_methods').set({ verified_at: now, verify_code_hash: null, verify_expires_at: null }).where('id', '=', cmId).execute();
+    await audit(trx, now, actor, 'contact_method.verify', cmId, {});
+    const updated = await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirstOrThrow();
+    return store.contactMethodFromRow(updated);
+  });
+}
+
+/** Deletes a contact method (and its notification rules). */
+export async function deleteContactMethod(ctx: Ctx, actor: Actor, cmId: string): Promise<void> {
+  await loadOwnedMethod(ctx, actor, cmId);
+  await inTransaction(ctx, async (trx) => {
+    await trx.deleteFrom('contact_methods').where('id', '=', cmId).execute();
+    await audit(trx, ctx.clock.now(), actor, 'contact_method.delete', cmId, {});
+  });
+}
+
+/** Sends a test message to a verified contact method ("send me a test page"). */
+export async function sendTestMessage(ctx: Ctx, actor: Actor, cmId: string): Promise<string> {
+  const row = await loadOwnedMethod(ctx, actor, cmId);
+  if (row.verified_at === null) throw invalid('Verify this contact method first');
+  const user = await store.findUser(ctx.db.kysely, row.user_id);
+  const id = await inTransaction(ctx, (trx) =>
+    enqueueMessage(trx, ctx.clock.now(), { channel: row.type as Channel, destination: row.address, message: { kind: 'test', userName: user?.name ?? '' }, contactMethodId: cmId, userId: row.user_id }),
+  );
+  ctx.wake();
+  return id;
+}
+
+/** A user's notification rules. */
+export async function listNotificationRules(ctx: Ctx, actor: Actor, userId: string): Promise<NotificationRule[]> {
+  requireSelfOr(actor, userId, 'read');
+  return store.listRules(ctx.db.kysely, userId);
+}
+
+/** Adds a notification rule: notify through a contact method N minutes after being paged. */
+export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string, input: unknown): Promise<NotificationRule> {
+  requireSelfOr(actor, userId, 'admin');
+  const v = parse(NotificationRuleInput, input, 'notification rule');
+  return inTransaction(ctx, async (trx) => {
+    const cm = await trx.selectFrom('contact_methods').select(['id', 'user_id']).where('id', '=', v.contactMethodId).executeTakeFirst();
+    if (!cm || cm.user_id !== userId) throw invalid('contactMethodId: no such contact method for this user', [{ path: 'contactMethodId', message: 'not found for this user' }]);
+    const dup = await trx
+      .selectFrom('notification_rules')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('contact_method_id', '=', v.contactMethodId)
+      .where('delay_minutes', '=', v.delayMinutes)
+      .executeTakeFirst();
+    if (dup) return store.ruleFromRow(dup);
+    const rule: NotificationRule = { id: newId(), userId, contactMethodId: v.contactMethodId, delayMinutes: v.delayMinutes };
+    await trx.insertInto('notification_rules').values({ id: rule.id, user_id: userId, contact_method_id: rule.contactMethodId, delay_minutes: rule.delayMinutes }).execute();
+    await audit(trx, ctx.clock.now(), actor, 'notification_rule.create', rule.id, { userId, delayMinutes: rule.delayMinutes });
+    return rule;
+  });
+}
+
+/** Deletes a notification rule. */
+export async function deleteNotificationRule(ctx: Ctx, actor: Actor, ruleId: string): Promise<void> {
+  const row = await ctx.db.kysely.selectFrom('notification_rules').selectAll().where('id', '=', ruleId).executeTakeFirst();
+  if (!row) throw notFound('Notification rule');
+  requireSelfOr(actor, row.user_id, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    await trx.deleteFrom('notification_rules').where('id', '=', ruleId).execute();
+    await audit(trx, ctx.clock.now(), actor, 'notification_rule.delete', ruleId, {});
+  });
+}
+
+/** The actor for a user id (for replies from channels: SMS, voice, Slack, email links), or undefined. */
+export async function actorForUser(ctx: Ctx, userId: string): Promise<Actor | undefined> {
+  const u = await store.findUser(ctx.db.kysely, userId);
+  return u && { type: 'user', id: u.id, name: u.name, role: u.role };
+}
+
+/** The user who owns a verified contact method of `type` at `address` (a phone number replying, a Slack user clicking). */
+export async function userByContactAddress(ctx: Ctx, type: Channel, address: string): Promise<Actor | undefined> {
+  const r = await ctx.db.kysely
+    .selectFrom('contact_methods')
+    .select('user_id')
+    .where('type', '=', type)
+    .where('address', '=', address)
+    .where('verified_at', 'is not', null)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  return r ? actorForUser(ctx, r.user_id) : undefined;
+}

@@ -1,0 +1,59 @@
+import type { Selectable } from 'kysely';
+import type { Role } from '../auth/actor.js';
+import type { Tx } from '../context.js';
+import type { Channel } from '../notify/types.js';
+import type { ContactMethodTable, NotificationRuleTable, UserTable } from './tables.js';
+import type { ContactMethod, NotificationRule, User } from './types.js';
+
+/** Maps a users row to a User. */
+export function userFromRow(r: Selectable<UserTable>): User {
+  return { id: r.id, email: r.email, name: r.name, timeZone: r.time_zone, role: r.role as Role, createdAt: r.created_at };
+}
+
+/** Maps a contact_methods row to a ContactMethod. */
+export function contactMethodFromRow(r: Selectable<ContactMethodTable>): ContactMethod {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    type: r.type as Channel,
+    address: r.address,
+    verified: r.verified_at !== null,
+    disabled: r.disabled === 1,
+  };
+}
+
+/** Maps a notification_rules row to a NotificationRule. */
+export function ruleFromRow(r: Selectable<NotificationRuleTable>): NotificationRule {
+  return { id: r.id, userId: r.user_id, contactMethodId: r.contact_method_id, delayMinutes: r.delay_minutes };
+}
+
+/** A user by id, or undefined. */
+export async function findUser(db: Tx, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && userFromRow(r);
+}
+
+/** A user by email (case-insensitive), or undefined. */
+export async function findUserByEmail(db: Tx, email: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  return r && userFromRow(r);
+}
+
+/** Every user, by name. */
+export async function listUsers(db: Tx): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('name').execute();
+  return rows.map(userFromRow);
+}
+
+/** A user's contact methods. */
+export async function listContactMethods(db: Tx, userId: string): Promise<ContactMethod[]> {
+  const rows = await db.selectFrom('contact_methods').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  return rows.map(contactMethodFromRow);
+}
+
+/** A user's notification rules, by delay. */
+export async function listRules(db: Tx, userId: string): Promise<NotificationRule[]> {
+  const rows = await db.selectFrom('notification_rules').selectAll().where('user_id', '=', userId).orderBy('delay_minutes').execute();
+  return rows.map(ruleFromRow);
+}

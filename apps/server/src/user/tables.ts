@@ -1,0 +1,34 @@
+/** People. */
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  time_zone: string;
+  role: string;
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The ways to reach a person; paged only once verified. */
+export interface ContactMethodTable {
+  id: string;
+  user_id: string;
+  name: string;
+  type: string;
+  address: string;
+  verified_at: number | null;
+  verify_code_hash: string | null;
+  verify_expires_at: number | null;
+  verify_attempts: number;
+  disabled: number;
+  created_at: number;
+}
+
+/** "Notify me on this contact method this many minutes after I am paged." */
+export interface NotificationRuleTable {
+  id: string;
+  user_id: string;
+  contact_method_id: string;
+  delay_minutes: number;
+}

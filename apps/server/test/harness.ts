@@ -1,0 +1,181 @@
+/**
+ * End-to-end harness: the real Klaxon server (HTTP on a free port, real database, real engine) with
+ * a fake clock, a real SMTP server, and local fakes of Twilio and Slack. One fresh database per
+ * `startTestKlaxon` call. Tests move the clock and await `cycle()` instead of sleeping.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { configFromEnv, type KlaxonConfig } from '../src/app/config.js';
+import { startKlaxon, type Klaxon } from '../src/app/klaxon.js';
+import { SYSTEM } from '../src/auth/actor.js';
+import { createToken } from '../src/auth/tokens.js';
+import { FakeClock } from '../src/lib/clock.js';
+import { createLogger } from '../src/lib/logger.js';
+import { createUser } from '../src/user/service.js';
+import { FakeSlack } from './fakes/slack.js';
+import { FakeSmtpServer } from './fakes/smtp.js';
+import { FakeTwilio } from './fakes/twilio.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** The dialects end-to-end suites run on: SQLite always, PostgreSQL when KLAXON_TEST_DATABASE_URL is set. */
+export const DIALECTS: DialectName[] = ['sqlite', ...(process.env.KLAXON_TEST_DATABASE_URL ? (['postgres'] as const) : [])];
+
+/** A new empty database of the dialect; `drop` removes it. */
+export async function freshDatabase(dialect: DialectName): Promise<{ url: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
+    return { url: join(dir, 'klaxon.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = process.env.KLAXON_TEST_DATABASE_URL!;
+  const name = `klaxon_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A running test server with its fakes. */
+export interface TestKlaxon {
+  k: Klaxon;
+  url: string;
+  clock: FakeClock;
+  smtp: FakeSmtpServer;
+  twilio: FakeTwilio;
+  slack: FakeSlack;
+  adminToken: string;
+  /** Runs one full engine cycle (escalation, notifications, delivery) and waits for it. */
+  cycle(): Promise<void>;
+  /** Moves the clock forward and runs a cycle. */
+  advance(ms: number): Promise<void>;
+  /** Calls the API with a token (default: the admin's); returns status and parsed JSON. */
+  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+/** Starts Klaxon on a fresh database with fakes for SMTP, Twilio and Slack, and an admin with a token. */
+export async function startTestKlaxon(dialect: DialectName, over: Partial<KlaxonConfig> = {}): Promise<TestKlaxon> {
+  const db = await freshDatabase(dialect);
+  const smtp = new FakeSmtpServer();
+  const twilio = new FakeTwilio();
+  const slack = new FakeSlack();
+  const [smtpInfo, twilioInfo, slackInfo] = await Promise.all([smtp.start(), twilio.start(), slack.start()]);
+  const clock = new FakeClock('2026-03-02T09:00:00Z');
+  const config: KlaxonConfig = {
+    ...configFromEnv({}),
+    port: 0,
+    publicUrl: 'http://127.0.0.1:0',
+    databaseUrl: db.url,
+    smtp: { url: smtpInfo.url, from: 'Klaxon <klaxon@test.local>' },
+    twilio: { accountSid: twilio.accountSid, authToken: twilio.authToken, fromNumber: twilio.phoneNumber, baseUrl: twilioInfo.url },
+    slack: { botToken: slack.token, signingSecret: slack.signingSecret, baseUrl: slackInfo.url },
+    ...over,
+  };
+  const k = await startKlaxon(config, { clock, log: createLogger(process.env.KLAXON_TEST_LOG_LEVEL ?? 'silent') });
+  const admin = await createUser(k.ctx, SYSTEM, { email: 'admin@test.local', name: 'Admin', role: 'admin' });
+  const { token: adminToken } = await createToken(k.ctx, SYSTEM, admin.id, 'test');
+  const api: TestKlaxon['api'] = async (method, path, body, token = adminToken) => {
+    const res = await fetch(`${k.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as never };
+  };
+  return {
+    k,
+    url: k.url,
+    clock,
+    smtp,
+    twilio,
+    slack,
+    adminToken,
+    cycle: () => k.engine.runCycle(),
+    advance: async (ms) => {
+      clock.advance(ms);
+      await k.engine.runCycle();
+    },
+    api,
+    async stop() {
+      await k.stop();
+      await Promise.all([smtp.close(), twilio.close(), slack.close()]);
+      await db.drop();
+    },
+  };
+}
+
+/** A responder set up the way a person would: user, contact methods verified with the codes they received, rules. */
+export interface Responder {
+  id: string;
+  email: string;
+  phone: string;
+  token: string;
+  methods: Record<string, string>;
+}
+
+/**
+ * Creates a responder through the API with the given contact methods, verifies each with the code
+ * that arrived at the fake SMTP server or fake Twilio, and adds a notification rule per method.
+ */
+export async function addResponder(
+  t: TestKlaxon,
+  o: { name: string; email: string; phone?: string; slackId?: string; rules: { type: 'email' | 'sms' | 'voice' | 'slack'; delayMinutes: number }[] },
+): Promise<Responder> {
+  const u = await t.api('POST', '/api/v1/users', { email: o.email, name: o.name, role: 'responder', timeZone: 'Europe/Berlin' });
+  if (u.status !== 201) throw new Error(`create user: ${JSON.stringify(u.body)}`);
+  const id = u.body.user.id as string;
+  const tok = await t.api('POST', `/api/v1/users/${id}/tokens`, { name: 'test' });
+  const token = tok.body.token as string;
+  const phone = o.phone ?? '+15550000000';
+  const methods: Record<string, string> = {};
+  for (const rule of o.rules) {
+    if (methods[rule.type]) continue;
+    const address = rule.type === 'email' ? o.email : rule.type === 'slack' ? (o.slackId ?? 'U000TEST') : phone;
+    const cm = await t.api('POST', `/api/v1/users/${id}/contact-methods`, { name: rule.type, type: rule.type, address }, token);
+    if (cm.status !== 201) throw new Error(`add contact method: ${JSON.stringify(cm.body)}`);
+    await t.cycle();
+    let code: string;
+    if (rule.type === 'email') {
+      const mail = await t.smtp.waitFor((m) => m.to.includes(o.email) && /verification/i.test(m.subject + m.text));
+      code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+    } else if (rule.type === 'sms') {
+      const sms = await t.twilio.waitForMessage((m) => m.to === phone && /verification/i.test(m.body));
+      code = /\b(\d{6})\b/.exec(sms.body)![1]!;
+    } else if (rule.type === 'voice') {
+      const call = await t.twilio.waitForCall((c) => c.to === phone);
+      const twiml = await t.twilio.fetchTwiml(call);
+      code = /verification code is ([\d, ]+?)\./.exec(twiml)![1]!.replace(/\D/g, '');
+    } else {
+      const post = await t.slack.waitForPost((p) => JSON.stringify(p).includes('verification'));
+      code = /\b(\d{6})\b/.exec(JSON.stringify(post))![1]!;
+    }
+    const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, token);
+    if (v.status !== 200) throw new Error(`verify ${rule.type}: ${JSON.stringify(v.body)}`);
+    methods[rule.type] = cm.body.contactMethod.id;
+  }
+  for (const rule of o.rules) {
+    const r = await t.api('POST', `/api/v1/users/${id}/notification-rules`, { contactMethodId: methods[rule.type], delayMinutes: rule.delayMinutes }, token);
+    if (r.status !== 201) throw new Error(`add rule: ${JSON.stringify(r.body)}`);
+  }
+  return { id, email: o.email, phone, token, methods };
+}

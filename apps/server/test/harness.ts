@@ -138,7 +138,7 @@ export interface Responder {
  * that arrived at the fake SMTP server or fake Twilio, and adds a notification rule per method.
  */
 export async function addResponder(
-  t: TestKlaxon,
+  t: Pick<TestKlaxon, 'api' | 'cycle' | 'smtp' | 'twilio' | 'slack'>,
   o: { name: string; email: string; phone?: string; slackId?: string; rules: { type: 'email' | 'sms' | 'voice' | 'slack'; delayMinutes: number }[] },
 ): Promise<Responder> {
   const u = await t.api('POST', '/api/v1/users', { email: o.email, name: o.name, role: 'responder', timeZone: 'Europe/Berlin' });

@@ -18,7 +18,7 @@ export interface AlertLink {
  */
 export interface AlertEvent {
   action: AlertAction;
-  /** Deduplication key, <= 255 chars. Absent on a trigger: the service generates one. Required for acknowledge/resolve. */
+  /** Deduplication key: <= 255 chars from PagerDuty, <= 512 from Opsgenie (alias). Absent on a trigger: the service generates one. Required for acknowledge/resolve. */
   dedupKey?: string;
   /** Short human summary, <= 1024 chars (truncated by the adapter, never rejected for length). */
   summary: string;

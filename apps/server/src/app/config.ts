@@ -18,6 +18,11 @@ export interface KlaxonConfig {
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
+  /**
+   * TESTS ONLY (KLAXON_TEST_FAKE_CLOCK=<ISO time>): run on a fake clock that starts there and expose
+   * /api/v1/test/clock and /api/v1/test/cycle, so end-to-end tests can drive a real server process.
+   */
+  testFakeClock?: string;
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -64,5 +69,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
+  if (env.KLAXON_TEST_FAKE_CLOCK) {
+    if (Number.isNaN(Date.parse(env.KLAXON_TEST_FAKE_CLOCK))) throw new ConfigError('KLAXON_TEST_FAKE_CLOCK must be an ISO 8601 time');
+    cfg.testFakeClock = env.KLAXON_TEST_FAKE_CLOCK;
+  }
   return cfg;
 }

@@ -9,7 +9,7 @@ import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { notificationModule } from '../engine/modules/notification.js';
 import { buildHttp, type App } from '../http/app.js';
-import { systemClock, type Clock } from '../lib/clock.js';
+import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
 import { openDb, type Db } from '../lib/db/index.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
 import { newSecret } from '../lib/ids.js';
@@ -55,7 +55,9 @@ export interface StartOptions {
 /** Starts Klaxon: database, migrations, engine, HTTP server. The one place that wires everything. */
 export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {}): Promise<Klaxon> {
   const log = opts.log ?? createLogger();
-  const clock = opts.clock ?? systemClock;
+  const testClock = !opts.clock && config.testFakeClock ? new FakeClock(config.testFakeClock) : undefined;
+  if (testClock) log.warn('KLAXON_TEST_FAKE_CLOCK is set: running on a fake clock with test hooks. Never do this in production.');
+  const clock = opts.clock ?? testClock ?? systemClock;
   const db = await openDatabase(config.databaseUrl);
   const linkSecret = await sharedSecret(db, 'link_secret');
   const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
@@ -77,7 +79,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
   const providers = buildProviders(config, { webhookSecret, clock, publicUrl: () => ctx.publicUrl });
   engine = new Engine(ctx, [escalationModule, notificationModule, deliveryModule({ instanceId, providers })], {
-    intervalMs: opts.clock && opts.clock !== systemClock ? 0 : config.engineIntervalMs,
+    intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
   });
   if (config.role === 'api') engine = null;
@@ -91,6 +93,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       ready: () => ready,
+      test: testClock && { clock: testClock, cycle: () => engine?.runCycle() ?? Promise.resolve() },
     },
     log,
   );

@@ -4,9 +4,6 @@ import { configFromEnv, ConfigError } from '../app/config.js';
 import { localContext, startKlaxon } from '../app/klaxon.js';
 import { SYSTEM } from '../auth/actor.js';
 import { createToken } from '../auth/tokens.js';
-import { applyConfig } from '../config/apply.js';
-import { exportConfig, stringifyConfig } from '../config/export.js';
-import { ConfigFileError, parseConfigFile } from '../config/load.js';
 import type { Incident } from '../incident/types.js';
 import { getUser } from '../user/service.js';
 import { KlaxonClient } from './client.js';
@@ -50,6 +47,8 @@ program
   .requiredOption('-f, --file <path>', 'configuration file')
   .option('--dry-run', 'show what would change without changing it')
   .action(async (o: { file: string; dryRun?: boolean }) => {
+    const { parseConfigFile } = await import('../config/load.js');
+    const { applyConfig } = await import('../config/apply.js');
     const doc = parseConfigFile(o.file, readFileSync(o.file, 'utf8'));
     const { ctx, close } = await localContext(configFromEnv());
     try {
@@ -67,6 +66,7 @@ program
   .description('Write the configuration (users, teams, policies, services, integrations) as klaxon.yaml')
   .option('-o, --output <path>', 'file to write (default: standard output)')
   .action(async (o: { output?: string }) => {
+    const { exportConfig, stringifyConfig } = await import('../config/export.js');
     const { ctx, close } = await localContext(configFromEnv());
     try {
       const text = stringifyConfig(await exportConfig(ctx, SYSTEM));
@@ -142,7 +142,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof ConfigFileError || e instanceof ConfigError) {
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'ConfigFileError')) {
     process.stderr.write(`${e.message}\n`);
     process.exit(2);
   }

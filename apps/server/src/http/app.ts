@@ -12,6 +12,7 @@ import { serviceRoutes } from './routes/services.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { inboundRoutes } from './routes/inbound.js';
+import { testRoutes } from './routes/test-hooks.js';
 
 /** The Fastify app type with TypeBox schemas. */
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -50,6 +51,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     await policyRoutes(api, deps);
     await serviceRoutes(api, deps);
     await incidentRoutes(api, deps);
+    if (deps.test) await testRoutes(api, deps.test);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));

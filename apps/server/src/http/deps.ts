@@ -1,5 +1,6 @@
 import type { AlertIngest } from '../alert/service.js';
 import type { Ctx } from '../context.js';
+import type { FakeClock } from '../lib/clock.js';
 
 /** What the HTTP layer needs from the process. Built in app/. */
 export interface HttpDeps {
@@ -13,4 +14,6 @@ export interface HttpDeps {
   defaultRateLimitPerMinute: number;
   /** Readiness: false while starting or stopping. */
   ready(): boolean;
+  /** Test hooks (KLAXON_TEST_FAKE_CLOCK only): move the fake clock, run an engine cycle. */
+  test?: { clock: FakeClock; cycle(): Promise<void> };
 }

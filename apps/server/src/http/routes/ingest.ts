@@ -126,7 +126,9 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     const found = await findIntegrationByKey(ctx.db.kysely, parsed.routingKey);
     if (!found) return pagerduty.invalid(reply, 'Event object is invalid', ["'routing_key' does not match any integration"]);
     if (limited(pagerduty, reply, found.integration, 1)) return reply;
-    const [r] = await accept(found.integration, found.service, [parsed.event]);
+    // The routing key is a credential: keep the raw payload without it.
+    const event = { ...parsed.event, raw: { ...(parsed.event.raw as object), routing_key: `…${parsed.routingKey.slice(-4)}` } };
+    const [r] = await accept(found.integration, found.service, [event]);
     return reply.status(202).send({ status: 'success', message: 'Event processed', dedup_key: r!.dedupKey });
   });
 

@@ -1,0 +1,86 @@
+/**
+ * Voice renderer: TwiML for an outbound call. A page reads what broke, where and how bad inside a
+ * one-digit <Gather> (4 acknowledges, 6 resolves, 1 repeats) that posts to `gatherUrl`; silence falls
+ * through to "Goodbye". Every interpolated value is XML-escaped.
+ */
+import type { Message, PageMessage } from '../types.js';
+import { alertsPhrase, availableActions, escapeXml, oneLine } from './common.js';
+
+/** Options for {@link renderVoiceTwiml}. */
+export interface VoiceRenderOptions {
+  /** Absolute URL Twilio POSTs the pressed digit to (the <Gather> action). */
+  gatherUrl: string;
+}
+
+/** Keys a callee can press while a page is read out. */
+export const VOICE_DIGITS = { ack: '4', resolve: '6', repeat: '1' } as const;
+
+const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** Renders any message as a TwiML document for an outbound call (pure). */
+export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string {
+  switch (msg.kind) {
+    case 'page': {
+      const a = availableActions(msg.status);
+      const prompts: string[] = [];
+      if (a.ack) prompts.push(`Press ${VOICE_DIGITS.ack} to acknowledge.`);
+      if (a.resolve) prompts.push(`Press ${VOICE_DIGITS.resolve} to resolve.`);
+      prompts.push(`Press ${VOICE_DIGITS.repeat} to repeat.`);
+      return gather(opts.gatherUrl, `${speakPage(msg)} ${prompts.join(' ')}`);
+    }
+    case 'verification': {
+      const code = spellDigits(msg.code);
+      return gather(
+        opts.gatherUrl,
+        `Your Klaxon verification code is ${code}. Again, your code is ${code}. Press ${VOICE_DIGITS.repeat} to repeat.`,
+      );
+    }
+    case 'test':
+      return sayAndHangUp(
+        `This is a test call from Klaxon for ${oneLine(msg.userName)}. If you can hear this, Klaxon can reach you by phone. Goodbye.`,
+      );
+    case 'reply':
+      return sayAndHangUp(msg.text);
+  }
+}
+
+/** TwiML that says `text` and hangs up (the answer to a pressed digit, e.g. "Incident 42 acknowledged. Goodbye."). */
+export function renderVoiceGatherResult(text: string): string {
+  return sayAndHangUp(text);
+}
+
+/** The spoken description of a page (what, where, how bad), without the key prompts. */
+export function speakPage(msg: PageMessage): string {
+  const parts: string[] = [];
+  if (msg.drill) parts.push('This is a drill.');
+  parts.push('This is Klaxon.');
+  const sev = oneLine(msg.severity).toLowerCase() || 'unknown severity';
+  parts.push(`${capitalize(sev)} incident ${msg.incidentNumber} on ${oneLine(msg.serviceName)}: ${oneLine(msg.title)}.`);
+  if (msg.alertCount > 1) parts.push(`${alertsPhrase(msg.alertCount)}.`);
+  const status = oneLine(msg.status).toLowerCase();
+  if (status && status !== 'triggered') parts.push(`It is ${status}.`);
+  return parts.join(' ');
+}
+
+/** "123456" -> "1, 2, 3, 4, 5, 6" so text-to-speech reads digits one by one. */
+export function spellDigits(code: string): string {
+  return Array.from(oneLine(code)).join(', ');
+}
+
+function gather(action: string, text: string): string {
+  return (
+    `${XML_DECL}<Response>` +
+    `<Gather numDigits="1" action="${escapeXml(action)}" method="POST" timeout="10">` +
+    `<Say>${escapeXml(text)}</Say>` +
+    `</Gather>` +
+    `<Say>Goodbye</Say><Hangup/></Response>`
+  );
+}
+
+function sayAndHangUp(text: string): string {
+  return `${XML_DECL}<Response><Say>${escapeXml(oneLine(text))}</Say><Hangup/></Response>`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,60 @@
+/**
+ * Webhook renderer: a stable, versioned JSON document per message kind. Fields are only ever added,
+ * never renamed or removed, so receivers can rely on them:
+ *   { version: 1, event: 'incident.page', drill, text, incident: { id, number, title, service,
+ *     severity, status, url, details, alertCount, createdAt }, actions: { acknowledgeUrl, resolveUrl } }
+ *   { version: 1, event: 'contact.verification', text, code, user: { name } }
+ *   { version: 1, event: 'notification.test', text, user: { name } }
+ *   { version: 1, event: 'notification.reply', text }
+ */
+import type { Message } from '../types.js';
+import { pageHeadline } from './common.js';
+
+/** Event names a webhook document can carry. */
+export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply';
+
+/** Version of the webhook document layout. */
+export const WEBHOOK_DOCUMENT_VERSION = 1;
+
+/** Renders any message as the JSON document POSTed to a webhook (pure). */
+export function renderWebhook(msg: Message): Record<string, unknown> {
+  switch (msg.kind) {
+    case 'page':
+      return {
+        version: WEBHOOK_DOCUMENT_VERSION,
+        event: 'incident.page' satisfies WebhookEvent,
+        drill: msg.drill === true,
+        text: pageHeadline(msg),
+        incident: {
+          id: msg.incidentId,
+          number: msg.incidentNumber,
+          title: msg.title,
+          service: msg.serviceName,
+          severity: msg.severity,
+          status: msg.status,
+          url: msg.incidentUrl,
+          details: msg.details,
+          alertCount: msg.alertCount,
+          createdAt: Number.isFinite(msg.createdAt) ? new Date(msg.createdAt).toISOString() : null,
+        },
+        actions: { acknowledgeUrl: msg.ackUrl, resolveUrl: msg.resolveUrl },
+      };
+    case 'verification':
+      return {
+        version: WEBHOOK_DOCUMENT_VERSION,
+        event: 'contact.verification' satisfies WebhookEvent,
+        text: `Your Klaxon verification code is ${msg.code}`,
+        code: msg.code,
+        user: { name: msg.userName },
+      };
+    case 'test':
+      return {
+        version: WEBHOOK_DOCUMENT_VERSION,
+        event: 'notification.test' satisfies WebhookEvent,
+        text: `Klaxon test notification for ${msg.userName}: webhook notifications reach you.`,
+        user: { name: msg.userName },
+      };
+    case 'reply':
+      return { version: WEBHOOK_DOCUMENT_VERSION, event: 'notification.reply' satisfies WebhookEvent, text: msg.text };
+  }
+}

@@ -1,0 +1,119 @@
+/** A day of the week, lower-case three-letter English abbreviation. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** The days of the week in ISO order (Monday first); the index is the ISO weekday minus one. */
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** A half-open span of time [start, end) in epoch milliseconds (UTC). */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+/** One rotation slot: a single user id, or a group of user ids on call together. */
+export type Participant = string | readonly string[];
+
+/** How long one turn lasts. Hours and minutes are absolute; days and weeks are local calendar days. */
+export interface TurnLength {
+  unit: 'minute' | 'hour' | 'day' | 'week';
+  count: number;
+}
+
+/** Named weekly windows; see docs/schedules.md for their exact hours. */
+export type RestrictionPreset = 'business-hours' | 'weekdays' | 'nights' | 'weekends';
+
+/** A weekly window limiting when a layer is on call, read at local wall-clock time in the layer's zone. */
+export type Restriction =
+  /** One window a week, e.g. fri 18:00 to mon 09:00; it wraps past Sunday when the end is before the start. */
+  | { kind: 'weekly'; startDay: Weekday; startTime: string; endDay: Weekday; endTime: string }
+  /** One window on each listed day; an end at or before the start ends on the next day (crosses midnight). */
+  | { kind: 'daily'; days: readonly Weekday[]; start: string; end: string }
+  /** A named set of windows. */
+  | { kind: 'preset'; preset: RestrictionPreset };
+
+/** One rotation layer of a schedule. */
+export interface LayerSpec {
+  /** Shown in shift sources. */
+  name?: string;
+  /** The rotation order; participant 0 takes the first turn. */
+  participants: readonly Participant[];
+  /** The length of one turn. */
+  turn: TurnLength;
+  /** "HH:MM" local hand-off time for day and week turns; defaults to the local time of `start`. Ignored for hour and minute turns. */
+  handoffTime?: string;
+  /** IANA zone of hand-offs and restrictions; defaults to the schedule's zone. */
+  timeZone?: string;
+  /** Instant participant 0's first turn begins; the layer covers nothing before it. */
+  start: number;
+  /** Instant the layer stops covering (exclusive); open-ended when absent. */
+  end?: number;
+  /** Weekly windows the layer is limited to; none means always. */
+  restrictions?: readonly Restriction[];
+  /** Explicit precedence; higher wins, ties go to the later layer in the list. Defaults to 0. */
+  priority?: number;
+}
+
+/** Replaces whoever the layers put on call during [start, end) with `userIds`. */
+export interface Override {
+  id: string;
+  userIds: readonly string[];
+  start: number;
+  end: number;
+}
+
+/** A span during which a user is unavailable for rotations (not for overrides). */
+export interface Leave {
+  userId: string;
+  start: number;
+  end: number;
+  /** Optional reference for callers; not used in computation. */
+  id?: string;
+}
+
+/** A whole schedule: a zone, rotation layers, overrides and leave. */
+export interface ScheduleSpec {
+  timeZone: string;
+  layers: readonly LayerSpec[];
+  overrides?: readonly Override[];
+  leave?: readonly Leave[];
+}
+
+/** Where a shift comes from. */
+export type ShiftSource =
+  | { kind: 'layer'; layerIndex: number; layerName?: string }
+  | { kind: 'override'; overrideId: string };
+
+/** A span [start, end) during which `userIds` are on call. */
+export interface Shift {
+  start: number;
+  end: number;
+  userIds: string[];
+  source: ShiftSource;
+}
+
+/** Who is on call at one instant. */
+export interface OnCall {
+  userIds: string[];
+  source: ShiftSource;
+}
+
+/** A change of the on-call set at `at`; `previous`/`next` are null across a gap. */
+export interface Handoff {
+  at: number;
+  previous: OnCall | null;
+  next: OnCall | null;
+}
+
+/** Hours on call by kind of time, in the user's own zone; the four kinds add up to `total`. */
+export interface LoadSplit {
+  /** Monday to Friday, 09:00 to 18:00. */
+  business: number;
+  /** Monday to Friday, 18:00 to 22:00. */
+  evening: number;
+  /** Monday to Friday, 00:00 to 09:00 and 22:00 to 24:00. */
+  night: number;
+  /** Saturday 00:00 to Monday 00:00. */
+  weekend: number;
+  /** All hours on call (overlapping shifts counted once). */
+  total: number;
+}

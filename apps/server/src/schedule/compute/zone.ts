@@ -1,0 +1,182 @@
+import { IANAZone } from 'luxon';
+
+/*
+ * Wall-clock arithmetic. A "local" value is a wall-clock reading encoded as if it were UTC
+ * milliseconds: local = instant + offset. Whole local days are then plain integer division, and
+ * adding local days or minutes is plain addition; DST only matters when converting back.
+ *
+ * Offsets come from Intl (through luxon), which costs ~10 µs a call. Everything here goes through a
+ * per-zone cache of UTC days: for each UTC day we know the offset at its start and end and, when
+ * they differ, the instant of the one transition in between (found by bisection to the second).
+ * Real zones never change offset twice within 24 hours, so this is exact.
+ */
+
+/** Milliseconds in a minute. */
+export const MINUTE_MS = 60_000;
+/** Milliseconds in an hour. */
+export const HOUR_MS = 3_600_000;
+/** Milliseconds in a (24-hour) day. */
+export const DAY_MS = 86_400_000;
+/** Minutes in a week. */
+export const WEEK_MINUTES = 7 * 1440;
+
+interface DayBucket {
+  before: number;
+  after: number;
+  /** Instant of the transition from `before` to `after`; Infinity when there is none. */
+  at: number;
+}
+
+class ZoneOffsets {
+  private readonly boundary = new Map<number, number>();
+  private readonly days = new Map<number, DayBucket>();
+  constructor(private readonly zone: IANAZone) {}
+
+  private raw(t: number): number {
+    return this.zone.offset(t) * MINUTE_MS;
+  }
+
+  private at(dayStart: number): number {
+    let o = this.boundary.get(dayStart);
+    if (o === undefined) {
+      o = this.raw(dayStart);
+      this.boundary.set(dayStart, o);
+    }
+    return o;
+  }
+
+  offset(t: number): number {
+    const day = Math.floor(t / DAY_MS);
+    let b = this.days.get(day);
+    if (!b) {
+      if (this.days.size > 200_000) {
+        this.days.clear();
+        this.boundary.clear();
+      }
+      const s = day * DAY_MS;
+      const before = this.at(s);
+      const after = this.at(s + DAY_MS);
+      let at = Infinity;
+      if (before !== after) {
+        // Smallest whole second in (s, s + DAY] whose offset is `after`.
+        let lo = 0;
+        let hi = 86_400;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (this.raw(s + mid * 1000) === before) lo = mid;
+          else hi = mid;
+        }
+        at = s + hi * 1000;
+      }
+      b = { before, after, at };
+      this.days.set(day, b);
+    }
+    return t < b.at ? b.before : b.after;
+  }
+}
+
+const cache = new Map<string, ZoneOffsets>();
+
+function offsetsOf(zone: string): ZoneOffsets {
+  let z = cache.get(zone);
+  if (!z) {
+    if (!IANAZone.isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
+    z = new ZoneOffsets(IANAZone.create(zone));
+    cache.set(zone, z);
+  }
+  return z;
+}
+
+/** True when `zone` is an IANA time zone name luxon (Intl) knows. */
+export function isValidZone(zone: unknown): zone is string {
+  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+}
+
+/** The UTC offset of `zone` at instant `t`, in milliseconds. Throws on an unknown zone. */
+export function offsetMs(zone: string, t: number): number {
+  return offsetsOf(zone).offset(t);
+}
+
+/** The wall-clock reading of instant `t` in `zone`, encoded as UTC milliseconds. */
+export function toLocal(zone: string, t: number): number {
+  return t + offsetsOf(zone).offset(t);
+}
+
+/**
+ * The earliest instant whose wall-clock reading in `zone` is at or after `local`. For an ordinary
+ * time that is the time itself; for an ambiguous one (fall-back) its first occurrence; for a
+ * nonexistent one (spring-forward gap) the transition, i.e. the first valid instant after it.
+ */
+export function fromLocal(zone: string, local: number): number {
+  const z = offsetsOf(zone);
+  const early = z.offset(local - DAY_MS);
+  const late = z.offset(local + DAY_MS);
+  const a = local - early;
+  const b = local - late;
+  const aOk = a + z.offset(a) === local;
+  const bOk = b + z.offset(b) === local;
+  if (aOk && bOk) return Math.min(a, b);
+  if (aOk) return a;
+  if (bOk) return b;
+  // A gap: the clock jumps over `local`. The transition lies between the two candidates; find the
+  // first instant whose reading is past `local`.
+  let lo = Math.min(a, b);
+  let hi = Math.max(a, b);
+  if (lo + z.offset(lo) >= local) return lo;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (mid + z.offset(mid) >= local) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The local day number (days since 1970-01-01) of a local value. */
+export function localDay(local: number): number {
+  return Math.floor(local / DAY_MS);
+}
+
+/** The ISO weekday index (0 = Monday ... 6 = Sunday) of a local day number. */
+export function weekdayOfDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+/** Minutes since local midnight of a local value (fractional when not on a whole minute). */
+export function minuteOfDay(local: number): number {
+  return (local - localDay(local) * DAY_MS) / MINUTE_MS;
+}
+
+/** The instant of local day `day` at `minute` minutes past midnight in `zone`. */
+export function atLocal(zone: string, day: number, minute: number): number {
+  return fromLocal(zone, day * DAY_MS + minute * MINUTE_MS);
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes past midnight of an "HH:MM" string, or null when malformed; "24:00" only if allowed. */
+export function parseTime(s: unknown, allow24 = false): number | null {
+  if (typeof s !== 'string') return null;
+  if (allow24 && s === '24:00') return 1440;
+  const m = HHMM.exec(s);
+  if (!m) return null;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * The instant of a local ISO date-time ("2024-03-31T09:00", seconds optional) in `zone`, with the
+ * same gap and ambiguity rule as hand-offs. Throws on malformed input.
+ */
+export function localToInstant(local: string, zone: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(local);
+  if (!m) throw new Error(`Not a local date-time: ${local}`);
+  const ms = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    Number((m[7] ?? '0').padEnd(3, '0')),
+  );
+  return fromLocal(zone, ms);
+}

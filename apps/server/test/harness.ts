@@ -166,8 +166,8 @@ export async function addResponder(
       const twiml = await t.twilio.fetchTwiml(call);
       code = /verification code is ([\d, ]+?)\./.exec(twiml)![1]!.replace(/\D/g, '');
     } else {
-      const post = await t.slack.waitForPost((p) => JSON.stringify(p).includes('verification'));
-      code = /\b(\d{6})\b/.exec(JSON.stringify(post))![1]!;
+      const post = await t.slack.waitForPost((p) => p.body.channel === (o.slackId ?? 'U000TEST') && p.text.includes('verification code'));
+      code = /verification code is (\d{6})/.exec(post.text)![1]!;
     }
     const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, token);
     if (v.status !== 200) throw new Error(`verify ${rule.type}: ${JSON.stringify(v.body)}`);

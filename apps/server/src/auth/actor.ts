@@ -33,7 +33,7 @@ const grants: Record<Role, readonly Permission[]> = {
 export function can(actor: Actor, permission: Permission): boolean {
   if (actor.type === 'system') return true;
   if (actor.type === 'integration') return permission === 'alert.ingest';
-  return grants[actor.role].includes(permission);
+  return grants[actor.role]?.includes(permission) ?? false;
 }
 
 /** The first line of every service verb: throws `forbidden` unless `actor` holds `permission`. */

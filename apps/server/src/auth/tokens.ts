@@ -1,4 +1,4 @@
-import { requireSelfOr, type Actor, type Role } from './actor.js';
+import { requirePermission, requireSelfOr, type Actor, type Role } from './actor.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { audit } from '../audit.js';
 import { invalid, notFound } from '../lib/errors.js';
@@ -39,6 +39,7 @@ export async function listTokens(ctx: Ctx, actor: Actor, userId: string): Promis
 
 /** Revokes a token. */
 export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<void> {
+  requirePermission(actor, 'self.manage');
   const row = await ctx.db.kysely.selectFrom('api_tokens').select(['user_id']).where('id', '=', tokenId).executeTakeFirst();
   if (!row) throw notFound('Token');
   requireSelfOr(actor, row.user_id, 'admin');

@@ -72,6 +72,7 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
 
 /** An incident's timeline. */
 export async function getTimeline(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<TimelineEvent[]> {
+  requirePermission(actor, 'read');
   const i = await getIncident(ctx, actor, idOrNumber);
   return readTimeline(ctx.db.kysely, i.id);
 }
@@ -123,6 +124,7 @@ export function escalate(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 
 
 /** The alerts grouped in an incident. */
 export async function listIncidentAlerts(ctx: Ctx, actor: Actor, idOrNumber: string) {
+  requirePermission(actor, 'read');
   const i = await getIncident(ctx, actor, idOrNumber);
   const rows = await ctx.db.kysely.selectFrom('alerts').selectAll().where('incident_id', '=', i.id).orderBy('created_at').execute();
   return rows.map((r) => ({

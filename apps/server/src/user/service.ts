@@ -199,6 +199,7 @@ async function issueCode(ctx: Ctx, trx: Parameters<typeof store.findUser>[0], cm
 }
 
 async function loadOwnedMethod(ctx: Ctx, actor: Actor, cmId: string) {
+  requirePermission(actor, 'self.manage');
   const row = await ctx.db.kysely.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirst();
   if (!row) throw notFound('Contact method');
   requireSelfOr(actor, row.user_id, 'admin');
@@ -207,6 +208,7 @@ async function loadOwnedMethod(ctx: Ctx, actor: Actor, cmId: string) {
 
 /** Sends a new verification code to a contact method. */
 export async function sendVerification(ctx: Ctx, actor: Actor, cmId: string): Promise<void> {
+  requirePermission(actor, 'self.manage');
   const row = await loadOwnedMethod(ctx, actor, cmId);
   const user = await store.findUser(ctx.db.kysely, row.user_id);
   await inTransaction(ctx, (trx) => issueCode(ctx, trx, cmId, user?.name ?? '', row.type as Channel, row.address, ctx.clock.now()));
@@ -215,6 +217,7 @@ export async function sendVerification(ctx: Ctx, actor: Actor, cmId: string): Pr
 
 /** Verifies a contact method with the code it was sent. Five wrong tries void the code. */
 export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, code: unknown): Promise<ContactMethod> {
+  requirePermission(actor, 'self.manage');
   const row = await loadOwnedMethod(ctx, actor, cmId);
   if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) throw invalid('code: must be the 6-digit code that was sent', [{ path: 'code', message: 'must be 6 digits' }]);
   const now = ctx.clock.now();
@@ -236,6 +239,7 @@ export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, 
 
 /** Deletes a contact method (and its notification rules). */
 export async function deleteContactMethod(ctx: Ctx, actor: Actor, cmId: string): Promise<void> {
+  requirePermission(actor, 'self.manage');
   await loadOwnedMethod(ctx, actor, cmId);
   await inTransaction(ctx, async (trx) => {
     await trx.deleteFrom('contact_methods').where('id', '=', cmId).execute();
@@ -245,6 +249,7 @@ export async function deleteContactMethod(ctx: Ctx, actor: Actor, cmId: string):
 
 /** Sends a test message to a verified contact method ("send me a test page"). */
 export async function sendTestMessage(ctx: Ctx, actor: Actor, cmId: string): Promise<string> {
+  requirePermission(actor, 'self.manage');
   const row = await loadOwnedMethod(ctx, actor, cmId);
   if (row.verified_at === null) throw invalid('Verify this contact method first');
   const user = await store.findUser(ctx.db.kysely, row.user_id);
@@ -285,6 +290,7 @@ export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string
 
 /** Deletes a notification rule. */
 export async function deleteNotificationRule(ctx: Ctx, actor: Actor, ruleId: string): Promise<void> {
+  requirePermission(actor, 'self.manage');
   const row = await ctx.db.kysely.selectFrom('notification_rules').selectAll().where('id', '=', ruleId).executeTakeFirst();
   if (!row) throw notFound('Notification rule');
   requireSelfOr(actor, row.user_id, 'admin');
@@ -311,4 +317,36 @@ export async function userByContactAddress(ctx: Ctx, type: Channel, address: str
     .orderBy('created_at')
     .executeTakeFirst();
   return r ? actorForUser(ctx, r.user_id) : undefined;
+}
+
+/** True while no user exists: the first-run setup has not been done. */
+export async function setupNeeded(ctx: Ctx): Promise<boolean> {
+  return !(await ctx.db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst());
+}
+
+/**
+ * First-run setup: creates the first admin on an empty database, or a conflict once any user exists.
+ * Race-safe across instances: the transaction first writes one settings row, which serializes
+ * concurrent setups (a row lock on PostgreSQL, the write lock on SQLite), so only one sees no users.
+ */
+export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<User> {
+  const v = parse(UserInput, { ...(input as object), role: 'admin' }, 'setup');
+  const errors: FieldError[] = [];
+  checkZone(v.timeZone, errors);
+  if (!v.password) errors.push({ path: 'password', message: 'is required' });
+  if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  const passwordHash = await argonHash(v.password!);
+  const now = ctx.clock.now();
+  await ctx.db.kysely.insertInto('settings').values({ key: 'setup_lock', value: '' }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return inTransaction(ctx, async (trx) => {
+    await trx.updateTable('settings').set({ value: String(now) }).where('key', '=', 'setup_lock').execute();
+    if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) throw conflict('Klaxon is already set up: sign in instead');
+    const user: User = { id: newId(), email: v.email.toLowerCase(), name: v.name, timeZone: v.timeZone ?? 'UTC', role: 'admin', createdAt: now };
+    await trx
+      .insertInto('users')
+      .values({ id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now })
+      .execute();
+    await audit(trx, now, { type: 'user', id: user.id, name: user.name, role: 'admin' }, 'setup.first_admin', user.id, { email: user.email });
+    return user;
+  });
 }

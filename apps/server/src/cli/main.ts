@@ -1,12 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { configFromEnv, ConfigError } from '../app/config.js';
-import { localContext, startKlaxon } from '../app/klaxon.js';
-import { SYSTEM } from '../auth/actor.js';
-import { createToken } from '../auth/tokens.js';
 import type { Incident } from '../incident/types.js';
-import { getUser } from '../user/service.js';
 import { KlaxonClient } from './client.js';
+
+// Server modules load lazily: client commands (ack, resolve, incidents) start in a fraction of a second.
+const server = async () => {
+  const [{ localContext, startKlaxon }, { SYSTEM }, { createToken }, { getUser }] = await Promise.all([
+    import('../app/klaxon.js'),
+    import('../auth/actor.js'),
+    import('../auth/tokens.js'),
+    import('../user/service.js'),
+  ]);
+  return { localContext, startKlaxon, SYSTEM, createToken, getUser };
+};
 
 const program = new Command();
 program.name('klaxon').description('Klaxon incident response. Server commands use KLAXON_* settings; client commands use KLAXON_URL and KLAXON_TOKEN.');
@@ -18,6 +25,7 @@ program
   .action(async (o: { role?: 'all' | 'api' | 'engine' }) => {
     const config = configFromEnv();
     if (o.role) config.role = o.role;
+    const { startKlaxon } = await server();
     const k = await startKlaxon(config);
     const db = k.ctx.db.dialect === 'sqlite' ? `SQLite at ${k.ctx.db.location}` : `PostgreSQL at ${k.ctx.db.location}`;
     const users = await k.ctx.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -49,6 +57,7 @@ program
   .action(async (o: { file: string; dryRun?: boolean }) => {
     const { parseConfigFile } = await import('../config/load.js');
     const { applyConfig } = await import('../config/apply.js');
+    const { localContext, SYSTEM } = await server();
     const doc = parseConfigFile(o.file, readFileSync(o.file, 'utf8'));
     const { ctx, close } = await localContext(configFromEnv());
     try {
@@ -67,6 +76,7 @@ program
   .option('-o, --output <path>', 'file to write (default: standard output)')
   .action(async (o: { output?: string }) => {
     const { exportConfig, stringifyConfig } = await import('../config/export.js');
+    const { localContext, SYSTEM } = await server();
     const { ctx, close } = await localContext(configFromEnv());
     try {
       const text = stringifyConfig(await exportConfig(ctx, SYSTEM));
@@ -84,6 +94,7 @@ token
   .requiredOption('--user <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'cli')
   .action(async (o: { user: string; name: string }) => {
+    const { localContext, SYSTEM, createToken, getUser } = await server();
     const { ctx, close } = await localContext(configFromEnv());
     try {
       const user = await getUser(ctx, SYSTEM, o.user);

@@ -1,8 +1,18 @@
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
+import type { SessionTable } from './auth/sessions.js';
 import type { ApiTokenTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, TimelineEventTable } from './incident/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
+import type {
+  IcalFeedTable,
+  ScheduleGapNoticeTable,
+  ScheduleHandoffNoticeTable,
+  ScheduleOverrideTable,
+  ScheduleSwapTable,
+  ScheduleTable,
+  UserLeaveTable,
+} from './schedule/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
 import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
@@ -40,6 +50,7 @@ export interface Database {
   contact_methods: ContactMethodTable;
   notification_rules: NotificationRuleTable;
   api_tokens: ApiTokenTable;
+  sessions: SessionTable;
   escalation_policies: EscalationPolicyTable;
   services: ServiceTable;
   integrations: IntegrationTable;
@@ -51,4 +62,11 @@ export interface Database {
   notifications: NotificationTable;
   outbox: OutboxTable;
   delivery_attempts: DeliveryAttemptTable;
+  schedules: ScheduleTable;
+  schedule_overrides: ScheduleOverrideTable;
+  user_leave: UserLeaveTable;
+  schedule_swaps: ScheduleSwapTable;
+  ical_feeds: IcalFeedTable;
+  schedule_handoff_notices: ScheduleHandoffNoticeTable;
+  schedule_gap_notices: ScheduleGapNoticeTable;
 }

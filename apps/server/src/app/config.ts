@@ -18,6 +18,12 @@ export interface KlaxonConfig {
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
+  /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
+  vapid?: { publicKey: string; privateKey: string };
+  /** VAPID contact (KLAXON_VAPID_SUBJECT), a mailto: or https: URL; default: the public URL when https, else mailto:klaxon@localhost. */
+  vapidSubject?: string;
+  /** Directory of the built web app (KLAXON_WEB_DIR); default apps/web/dist. */
+  webDir?: string;
   /**
    * TESTS ONLY (KLAXON_TEST_FAKE_CLOCK=<ISO time>): run on a fake clock that starts there and expose
    * /api/v1/test/clock and /api/v1/test/cycle, so end-to-end tests can drive a real server process.
@@ -69,6 +75,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
+  if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
+    const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';
+    const priv = env.KLAXON_VAPID_PRIVATE_KEY ?? '';
+    if (!pub || !priv) throw new ConfigError('Web Push is partly configured: set both KLAXON_VAPID_PUBLIC_KEY and KLAXON_VAPID_PRIVATE_KEY (or neither, to use generated keys)');
+    if (!/^[A-Za-z0-9_-]+$/.test(pub) || Buffer.from(pub, 'base64url').length !== 65) throw new ConfigError('KLAXON_VAPID_PUBLIC_KEY must be a base64url P-256 public key (65 bytes, uncompressed), e.g. from `npx web-push generate-vapid-keys`');
+    if (!/^[A-Za-z0-9_-]+$/.test(priv) || Buffer.from(priv, 'base64url').length !== 32) throw new ConfigError('KLAXON_VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes)');
+    cfg.vapid = { publicKey: pub, privateKey: priv };
+  }
+  if (env.KLAXON_VAPID_SUBJECT) {
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(env.KLAXON_VAPID_SUBJECT)) throw new ConfigError(`KLAXON_VAPID_SUBJECT must be a mailto: address or an https: URL (got "${env.KLAXON_VAPID_SUBJECT}")`);
+    cfg.vapidSubject = env.KLAXON_VAPID_SUBJECT;
+  }
+  if (env.KLAXON_WEB_DIR) cfg.webDir = resolve(cwd, env.KLAXON_WEB_DIR);
   if (env.KLAXON_TEST_FAKE_CLOCK) {
     if (Number.isNaN(Date.parse(env.KLAXON_TEST_FAKE_CLOCK))) throw new ConfigError('KLAXON_TEST_FAKE_CLOCK must be an ISO 8601 time');
     cfg.testFakeClock = env.KLAXON_TEST_FAKE_CLOCK;

@@ -9,11 +9,13 @@ import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { notificationModule } from '../engine/modules/notification.js';
 import { buildHttp, type App } from '../http/app.js';
+import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
 import { openDb, type Db } from '../lib/db/index.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
 import { newSecret } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
 import { buildProviders } from './providers.js';
 
@@ -39,9 +41,21 @@ export async function openDatabase(url: string): Promise<Db<Database>> {
 
 /** A secret shared by every instance through the database, created on first use. */
 export async function sharedSecret(db: Db<Database>, key: string): Promise<string> {
-  await db.kysely.insertInto('settings').values({ key, value: newSecret('', 32) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return sharedValue(db, key, () => newSecret('', 32));
+}
+
+/** A setting shared by every instance: `create()` is stored on first use; the first writer wins a race. */
+export async function sharedValue(db: Db<Database>, key: string, create: () => string): Promise<string> {
+  await db.kysely.insertInto('settings').values({ key, value: create() }).onConflict((oc) => oc.column('key').doNothing()).execute();
   const r = await db.kysely.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
   return r.value;
+}
+
+/** The VAPID identity for Web Push: from the configuration, else a key pair generated once and kept in the database. */
+export async function vapidKeys(db: Db<Database>, config: KlaxonConfig): Promise<VapidKeys> {
+  const pair = config.vapid ?? (JSON.parse(await sharedValue(db, 'vapid_keys', () => JSON.stringify(generateVapidKeys()))) as { publicKey: string; privateKey: string });
+  const subject = config.vapidSubject ?? (config.publicUrl.startsWith('https:') ? config.publicUrl : 'mailto:klaxon@localhost');
+  return { publicKey: pair.publicKey, privateKey: pair.privateKey, subject };
 }
 
 /** Start-up options that are not configuration: what tests inject. */
@@ -61,6 +75,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const db = await openDatabase(config.databaseUrl);
   const linkSecret = await sharedSecret(db, 'link_secret');
   const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
+  const vapid = await vapidKeys(db, config);
   const live = new EventEmitter();
   live.setMaxListeners(0);
   let engine: Engine | null = null;
@@ -77,7 +92,19 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   };
 
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
-  const providers = buildProviders(config, { webhookSecret, clock, publicUrl: () => ctx.publicUrl });
+  const providers = buildProviders(config, {
+    webhookSecret,
+    clock,
+    publicUrl: () => ctx.publicUrl,
+    push: {
+      vapid,
+      // The push service says the subscription is gone (404/410): stop paging that device.
+      onGone: async (address) => {
+        const r = await db.kysely.updateTable('contact_methods').set({ disabled: 1 }).where('type', '=', 'push').where('address', '=', address).executeTakeFirst();
+        if (r.numUpdatedRows) log.info({ disabled: Number(r.numUpdatedRows) }, 'push subscription gone: contact method disabled');
+      },
+    },
+  });
   engine = new Engine(ctx, [escalationModule, notificationModule, deliveryModule({ instanceId, providers })], {
     intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
@@ -92,7 +119,11 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       twilioAuthToken: config.twilio?.authToken,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
+      live: emitterLiveSource(live),
+      vapidPublicKey: vapid.publicKey,
+      webDir: config.webDir,
       ready: () => ready,
+      onConfigChange: (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),
       test: testClock && { clock: testClock, cycle: () => engine?.runCycle() ?? Promise.resolve() },
     },
     log,

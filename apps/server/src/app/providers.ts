@@ -1,13 +1,17 @@
 import type { Clock } from '../lib/clock.js';
 import { EmailProvider } from '../notify/providers/email/index.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
+import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { KlaxonConfig } from './config.js';
 
 /** Builds the provider for every configured channel. `publicUrl` is read at send time (it may be known only after listen). */
-export function buildProviders(config: KlaxonConfig, o: { webhookSecret: string; clock: Clock; publicUrl: () => string }): ProviderRegistry {
+export function buildProviders(
+  config: KlaxonConfig,
+  o: { webhookSecret: string; clock: Clock; publicUrl: () => string; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
+): ProviderRegistry {
   const registry = new ProviderRegistry();
   if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from }));
   if (config.twilio) {
@@ -23,5 +27,6 @@ export function buildProviders(config: KlaxonConfig, o: { webhookSecret: string;
   }
   if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock }));
+  if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone }));
   return registry;
 }

@@ -4,6 +4,7 @@ import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
+import { findSchedule } from '../schedule/index.js';
 import { PolicyInput, type Policy } from './types.js';
 
 function fromRow(r: { id: string; name: string; description: string; repeat: number; levels: string }): Policy {
@@ -28,7 +29,10 @@ async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
       } else if (t.type === 'team') {
         if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown team ${t.id}` });
       } else {
-        errors.push({ path, message: 'schedule targets need the schedules feature' });
+        // Stored by id, so renaming a schedule keeps the policy working; a name is accepted too.
+        const s = await findSchedule(db, t.id);
+        if (s) t.id = s.id;
+        else errors.push({ path, message: `unknown schedule ${t.id}` });
       }
     }
   }

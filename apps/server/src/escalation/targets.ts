@@ -1,4 +1,5 @@
 import type { Tx } from '../context.js';
+import { findSchedule, nextOnCall, whoIsOnCall } from '../schedule/index.js';
 import { teamMemberIds } from '../team/service.js';
 import type { Target } from './types.js';
 
@@ -18,8 +19,18 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
       const ids = await teamMemberIds(db, t.id);
       if (!ids.length) notes.push(`team ${t.id} has no members`);
       ids.forEach(add);
+    } else if (t.type === 'schedule') {
+      const r = await whoIsOnCall(db, t.id, at);
+      if (!r) notes.push(`schedule ${t.id} no longer exists`);
+      else if (!r.onCall) notes.push(`schedule ${r.schedule.name} has nobody on call (gap)`);
+      else r.onCall.userIds.forEach(add);
     } else {
-      notes.push(`schedule ${t.id}: schedules are not available yet (at ${new Date(at).toISOString()})`);
+      // The backup: whoever the schedule has on call next, after the people on call at `at`.
+      const s = await findSchedule(db, t.id);
+      const next = s && (await nextOnCall(db, s, at));
+      if (!s) notes.push(`schedule ${t.id} no longer exists`);
+      else if (!next) notes.push(`schedule ${s.name} has nobody on call next`);
+      else next.onCall.userIds.forEach(add);
     }
   }
   return { userIds, notes };

@@ -1,10 +1,15 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '../lib/logger.js';
 import type { HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
+import { LiveHub } from './live/hub.js';
+import { liveRoutes } from './live/route.js';
+import { authRoutes, registerSessionCookies } from './routes/auth.js';
+import { webApp } from './static.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { policyRoutes } from './routes/escalation.js';
@@ -31,14 +36,20 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  const web = webApp(deps.webDir);
   app.setNotFoundHandler((req, reply) => {
+    if (web.fallback(req, reply)) return;
     void reply.status(404).send(errorBody('not_found', `No route for ${req.method} ${req.url.split('?')[0]}`));
   });
   await app.register(formbody);
+  await registerSessionCookies(app, deps.ctx);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const hub = new LiveHub(deps.live ?? { subscribe: () => () => {} }, log);
+  app.addHook('onClose', async () => hub.close());
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Klaxon API', version: '1', description: 'Incident response: alerts, incidents, escalation, people. Authenticate with `Authorization: Bearer <API token>`.' },
+      info: { title: 'Klaxon API', version: '1', description: 'Incident response: alerts, incidents, escalation, people. Authenticate with `Authorization: Bearer <API token>`, or in a browser with the `klaxon_session` cookie from /api/v1/auth/login plus `X-CSRF-Token` on POST/PUT/PATCH/DELETE.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -47,6 +58,8 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
 
   await healthRoutes(app, deps);
   await app.register(async (api) => {
+    await authRoutes(api, deps);
+    await liveRoutes(api, deps, hub);
     await peopleRoutes(api, deps);
     await policyRoutes(api, deps);
     await serviceRoutes(api, deps);
@@ -55,5 +68,6 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
+  await web.register(app);
   return app;
 }

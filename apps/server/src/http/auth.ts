@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
+import { authenticateSession, csrfMatches, CSRF_HEADER, SESSION_COOKIE, type Session } from '../auth/sessions.js';
 import { authenticateToken } from '../auth/tokens.js';
 import type { Ctx } from '../context.js';
 import { AppError } from '../lib/errors.js';
@@ -7,16 +8,34 @@ import { AppError } from '../lib/errors.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actorCache?: Actor | null;
+    /** The browser session this request came with, when it authenticated by cookie. */
+    session?: Session;
   }
 }
 
-/** The actor making a request (Bearer API token), or a 401. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The actor making a request: a Bearer API token, else the session cookie, else a 401. A
+ * cookie-authenticated unsafe request (POST, PUT, PATCH, DELETE) must carry X-CSRF-Token equal to
+ * the session's token, else a 403; Bearer requests need none (a browser never adds that header).
+ */
 export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
   if (req.actorCache === undefined) {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    req.actorCache = m ? await authenticateToken(ctx, m[1]!) : null;
+    if (m) {
+      req.actorCache = await authenticateToken(ctx, m[1]!);
+    } else {
+      const cookie = req.cookies?.[SESSION_COOKIE];
+      const session = cookie ? await authenticateSession(ctx, cookie) : null;
+      if (session) req.session = session;
+      req.actorCache = session?.actor ?? null;
+    }
   }
   if (!req.actorCache) throw new AppError('unauthenticated', 'Sign in or send an API token: Authorization: Bearer <token>');
+  if (req.session && !SAFE_METHODS.has(req.method) && !csrfMatches(req.session, req.headers[CSRF_HEADER])) {
+    throw new AppError('forbidden', 'missing or wrong CSRF token');
+  }
   return req.actorCache;
 }

@@ -1,6 +1,7 @@
 import type { AlertIngest } from '../alert/service.js';
 import type { Ctx } from '../context.js';
 import type { FakeClock } from '../lib/clock.js';
+import type { LiveSource } from './live/source.js';
 
 /** What the HTTP layer needs from the process. Built in app/. */
 export interface HttpDeps {
@@ -12,8 +13,16 @@ export interface HttpDeps {
   slackSigningSecret?: string;
   /** Default per-integration rate limit, events per minute. */
   defaultRateLimitPerMinute: number;
+  /** Live events for the WebSocket hub (after commit). Without it, /api/v1/live sends only heartbeats. */
+  live?: LiveSource;
+  /** VAPID public key browsers subscribe with (GET /api/v1/push/vapid-public-key). */
+  vapidPublicKey?: string;
+  /** Directory of the built web app served at / (default apps/web/dist). */
+  webDir?: string;
   /** Readiness: false while starting or stopping. */
   ready(): boolean;
+  /** Subscribes to "configuration changed" (services, integrations), so caches can be cleared. */
+  onConfigChange?(listener: () => void): void;
   /** Test hooks (KLAXON_TEST_FAKE_CLOCK only): move the fake clock, run an engine cycle. */
   test?: { clock: FakeClock; cycle(): Promise<void> };
 }

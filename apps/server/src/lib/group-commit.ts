@@ -28,6 +28,8 @@ export class GroupCommit<I, O> {
   private async drain(): Promise<void> {
     this.running = true;
     try {
+      // Let requests that arrived in the same turn of the event loop join the first batch.
+      await new Promise((r) => setImmediate(r));
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         let results: O[] | null = null;

@@ -46,8 +46,29 @@ export interface ReplyMessage {
   text: string;
 }
 
+/**
+ * A schedule notice: a hand-off ("you are on call for Primary from 09:00 to 09:00") ahead of time or
+ * at the change, or a coverage gap for the schedule's owners. Times are phrased in the recipient's zone.
+ */
+export interface ScheduleNoticeMessage {
+  kind: 'schedule';
+  event: 'handoff.upcoming' | 'handoff.start' | 'gap';
+  scheduleId: string;
+  scheduleName: string;
+  userName: string;
+  start: number;
+  /** Null when no end is scheduled within the look-ahead. */
+  end: number | null;
+  /** One line, e.g. "You are on call for Primary from Mon 2 Mar 09:00 to Mon 9 Mar 09:00 (Europe/Berlin)". */
+  summary: string;
+  /** The full text (may be several sentences). */
+  text: string;
+  /** Absolute URL of the schedule in Klaxon. */
+  url: string;
+}
+
 /** Everything that can be sent. Stored as JSON in the outbox and rendered per channel at send time. */
-export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage;
+export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage | ScheduleNoticeMessage;
 
 /** A message claimed from the outbox, ready to hand to a provider. */
 export interface OutgoingMessage {

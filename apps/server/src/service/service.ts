@@ -108,7 +108,8 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
 export async function updateService(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Service> {
   requirePermission(actor, 'admin');
   const now = ctx.clock.now();
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, live) => {
+    live.push({ type: 'config' });
     const existing = await findService(trx, id);
     if (!existing) throw notFound('Service');
     const v = await normalizeService(trx, input);
@@ -127,7 +128,8 @@ export async function updateService(ctx: Ctx, actor: Actor, id: string, input: u
 /** Deletes a service that has no incidents. Admins only. */
 export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
-  await inTransaction(ctx, async (trx) => {
+  await inTransaction(ctx, async (trx, live) => {
+    live.push({ type: 'config' });
     const used = await trx.selectFrom('incidents').select('id').where('service_id', '=', id).executeTakeFirst();
     if (used) throw conflict('This service has incidents; it cannot be deleted');
     const r = await trx.deleteFrom('services').where('id', '=', id).executeTakeFirst();
@@ -153,7 +155,8 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     ...(v.rateLimitPerMinute !== undefined && { rateLimitPerMinute: v.rateLimitPerMinute }),
   };
   const now = ctx.clock.now();
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, live) => {
+    live.push({ type: 'config' });
     const s = await findService(trx, serviceId);
     if (!s) throw notFound('Service');
     if (await trx.selectFrom('integrations').select('id').where('service_id', '=', s.id).where('name', '=', v.name).executeTakeFirst()) {
@@ -175,7 +178,8 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
 /** Updates an integration's settings (and key, if one is given). Admins only. */
 export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patch: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }): Promise<Integration> {
   requirePermission(actor, 'admin');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, live) => {
+    live.push({ type: 'config' });
     const r = await trx.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('Integration');
     const settings = JSON.parse(r.settings) as IntegrationSettings;
@@ -200,7 +204,8 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
 /** Deletes an integration. Admins only. */
 export async function deleteIntegration(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
-  await inTransaction(ctx, async (trx) => {
+  await inTransaction(ctx, async (trx, live) => {
+    live.push({ type: 'config' });
     const r = await trx.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
     if (!r.numDeletedRows) throw notFound('Integration');
     await audit(trx, ctx.clock.now(), actor, 'integration.delete', id, {});

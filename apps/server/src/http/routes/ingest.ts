@@ -17,7 +17,7 @@ import {
   verifyGrafanaSignature,
 } from '../../ingest/index.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
-import { findIntegrationByKey } from '../../service/service.js';
+import { IntegrationKeyCache } from '../../service/key-cache.js';
 import type { Integration, Service } from '../../service/types.js';
 import type { App } from '../app.js';
 import type { HttpDeps } from '../deps.js';
@@ -64,6 +64,10 @@ function dialectFor(url: string): Dialect {
 export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
   const { ctx, ingest } = deps;
   const limiter = new RateLimiter(ctx.clock);
+  const keys = new IntegrationKeyCache(ctx.clock);
+  // Configuration changes made on this instance are seen by ingest at once; other instances within the TTL.
+  deps.onConfigChange?.(() => keys.clear());
+  const findIntegrationByKey = (_db: unknown, key: string) => keys.find(ctx.db.kysely, key);
 
   // Any content type is read as JSON text (some senders omit or mislabel it); the raw text is kept for signatures.
   app.removeAllContentTypeParsers();

@@ -34,7 +34,20 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  // Kysely prepares every statement anew; better-sqlite3 statements are reusable, so cache them by SQL text.
+  const statements = new Map<string, SQLite.Statement>();
+  const cached = {
+    close: () => database.close(),
+    prepare: (text: string) => {
+      let st = statements.get(text);
+      if (!st) {
+        st = database.prepare(text);
+        if (statements.size < 1000) statements.set(text, st);
+      }
+      return st;
+    },
+  };
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached as unknown as SQLite.Database }) });
   return { kysely, dialect: 'sqlite', location: urlOrPath, close: () => kysely.destroy() };
 }
 

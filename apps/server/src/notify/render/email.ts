@@ -64,6 +64,15 @@ export function renderEmail(msg: Message): RenderedEmail {
       const body = `<p style="white-space:pre-wrap">${escapeHtml(msg.text)}</p>`;
       return { subject, text, html: layout(subject, body) };
     }
+    case 'schedule': {
+      const subject = truncate(`[Klaxon] ${oneLine(msg.summary)}`, MAX_SUBJECT);
+      const url = safeUrl(msg.url);
+      const text = `Hi ${oneLine(msg.userName)},\n\n${msg.text}\n${url ? `\nSchedule: ${url}\n` : ''}\n-- Klaxon\n`;
+      const body =
+        `<p>Hi ${escapeHtml(oneLine(msg.userName))},</p><p style="white-space:pre-wrap">${escapeHtml(msg.text)}</p>` +
+        (url ? `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px"><tr>${button(url, 'Open schedule', '#4b5563')}</tr></table>` : '');
+      return { subject, text, html: layout(subject, body) };
+    }
   }
 }
 

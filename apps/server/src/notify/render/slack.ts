@@ -93,5 +93,10 @@ export function renderSlack(msg: Message): RenderedSlack {
     }
     case 'reply':
       return { text: msg.text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(escapeSlack(msg.text), MAX_SECTION) } }] };
+    case 'schedule': {
+      const url = safeUrl(msg.url);
+      const head = url ? `<${url}|${escapeSlack(oneLine(msg.scheduleName))}>` : escapeSlack(oneLine(msg.scheduleName));
+      return { text: oneLine(msg.summary), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`:calendar: *${head}*\n${escapeSlack(msg.text)}`, MAX_SECTION) } }] };
+    }
   }
 }

@@ -45,6 +45,8 @@ export function renderSms(msg: Message): string {
       return truncate(`Klaxon test for ${smsText(msg.userName)}: SMS notifications reach you.`, SMS_SEGMENT);
     case 'reply':
       return smsText(msg.text);
+    case 'schedule':
+      return truncate(`Klaxon: ${smsText(msg.summary)}`, SMS_SEGMENT);
   }
 }
 

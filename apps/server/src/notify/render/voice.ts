@@ -41,6 +41,8 @@ export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string
       );
     case 'reply':
       return sayAndHangUp(msg.text);
+    case 'schedule':
+      return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
   }
 }
 

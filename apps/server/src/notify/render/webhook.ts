@@ -6,12 +6,14 @@
  *   { version: 1, event: 'contact.verification', text, code, user: { name } }
  *   { version: 1, event: 'notification.test', text, user: { name } }
  *   { version: 1, event: 'notification.reply', text }
+ *   { version: 1, event: 'schedule.handoff' | 'schedule.gap', notice: 'upcoming' | 'start' | 'gap', text, summary,
+ *     schedule: { id, name, url }, user: { name }, start, end }
  */
 import type { Message } from '../types.js';
 import { pageHeadline } from './common.js';
 
 /** Event names a webhook document can carry. */
-export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply';
+export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply' | 'schedule.handoff' | 'schedule.gap';
 
 /** Version of the webhook document layout. */
 export const WEBHOOK_DOCUMENT_VERSION = 1;
@@ -56,5 +58,17 @@ export function renderWebhook(msg: Message): Record<string, unknown> {
       };
     case 'reply':
       return { version: WEBHOOK_DOCUMENT_VERSION, event: 'notification.reply' satisfies WebhookEvent, text: msg.text };
+    case 'schedule':
+      return {
+        version: WEBHOOK_DOCUMENT_VERSION,
+        event: (msg.event === 'gap' ? 'schedule.gap' : 'schedule.handoff') satisfies WebhookEvent,
+        notice: msg.event === 'gap' ? 'gap' : msg.event === 'handoff.upcoming' ? 'upcoming' : 'start',
+        text: msg.text,
+        summary: msg.summary,
+        schedule: { id: msg.scheduleId, name: msg.scheduleName, url: msg.url },
+        user: { name: msg.userName },
+        start: new Date(msg.start).toISOString(),
+        end: msg.end === null ? null : new Date(msg.end).toISOString(),
+      };
   }
 }

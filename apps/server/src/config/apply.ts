@@ -1,0 +1,608 @@
+/**
+ * `klaxon apply`: makes the database match a klaxon.yaml document through the domain service verbs.
+ *
+ * The verbs each open their own transaction, so a dry run cannot be a rolled-back apply. Instead the
+ * whole change is planned first from one read of the database: every change line a person reads and
+ * every step that would make it. A dry run returns the lines; a real run then executes the steps.
+ * Unresolvable references are found while planning, so a file with one writes nothing.
+ */
+import { requirePermission, type Actor } from '../auth/actor.js';
+import type { Ctx } from '../context.js';
+import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escalation/service.js';
+import type { Target } from '../escalation/types.js';
+import { AppError, type FieldError } from '../lib/errors.js';
+import { sha256 } from '../lib/ids.js';
+import {
+  createIntegration,
+  createService,
+  deleteIntegration,
+  deleteService,
+  listServices,
+  updateIntegration,
+  updateService,
+} from '../service/service.js';
+import type { Grouping, IntegrationSettings } from '../service/types.js';
+import { createTeam, deleteTeam, listTeams, updateTeam } from '../team/service.js';
+import {
+  addContactMethod,
+  addNotificationRule,
+  createUser,
+  deleteContactMethod,
+  deleteNotificationRule,
+  deleteUser,
+  listUsers,
+  normalizeAddress,
+  updateUser,
+} from '../user/service.js';
+import * as userStore from '../user/store.js';
+import type { ContactMethod } from '../user/types.js';
+import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
+import type { ConfigDocument, GroupingSpec, IntegrationSpec, TargetSpec } from './schema.js';
+
+/** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
+export interface ApplyOptions {
+  dryRun: boolean;
+  /** The file name used in messages when the document was not read by parseConfigFile. */
+  file?: string;
+  /** Delete users, teams, policies and services missing from the file (only for the kinds the file lists). */
+  prune?: boolean;
+}
+
+/** What apply did (or, in a dry run, would do). */
+export interface ApplyResult {
+  /** One human line per change: `+ user a@example.com`, `~ policy "X": levels changed`, `- integration svc/old`. */
+  changes: string[];
+  /** Keys generated for new integrations the file gave no key for; they are stored hashed, so shown once. */
+  createdKeys: { service: string; integration: string; key: string }[];
+}
+
+interface Step {
+  /** Where in the document this step comes from, to point at when a verb refuses it. */
+  path: DocPath;
+  /** What the step is about, when its path does not say (pruning points at a whole section). */
+  what?: string;
+  run(): Promise<void>;
+}
+
+/** A name as it appears in a change line: bare when simple, quoted otherwise. */
+function q(name: string): string {
+  return /^[A-Za-z0-9@._+-]+$/.test(name) ? name : JSON.stringify(name);
+}
+
+function s(value: unknown): string {
+  return value === null || value === undefined ? 'none' : typeof value === 'string' ? q(value) : String(value);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function describeGrouping(g: Grouping | GroupingSpec): string {
+  return g.mode === 'window' ? `window ${g.minutes} min` : g.mode === 'field' ? `field ${g.field}` : 'none';
+}
+
+function canonicalGrouping(g: Grouping | GroupingSpec): string {
+  return JSON.stringify(g.mode === 'window' ? { mode: g.mode, minutes: g.minutes } : g.mode === 'field' ? { mode: g.mode, field: g.field } : { mode: 'none' });
+}
+
+/** `+a@x, -b@x` or `order or roles` for two lists of members. */
+function describeListChange(before: string[], after: string[], what: string): string {
+  const added = after.filter((x) => !before.includes(x));
+  const removed = before.filter((x) => !after.includes(x));
+  const parts = [...added.map((x) => `+${x}`), ...removed.map((x) => `-${x}`)];
+  return parts.length ? `${what} ${parts.join(', ')}` : `${what} order or roles changed`;
+}
+
+function canonicalTarget(t: TargetSpec): string {
+  return 'user' in t ? JSON.stringify({ user: t.user.toLowerCase() }) : 'team' in t ? JSON.stringify({ team: t.team }) : JSON.stringify({ schedule: t.schedule });
+}
+
+/** Builds the change list and the steps that make it, from one read of the database. */
+async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions) {
+  const prune = opts.prune === true;
+  const changes: string[] = [];
+  const pruneChanges: string[] = [];
+  const problems: ConfigProblem[] = [];
+  const createdKeys: ApplyResult['createdKeys'] = [];
+  const phase = {
+    users: [] as Step[],
+    teams: [] as Step[],
+    policies: [] as Step[],
+    services: [] as Step[],
+    pruneServices: [] as Step[],
+    integrationDeletes: [] as Step[],
+    integrationUpdates: [] as Step[],
+    integrationCreates: [] as Step[],
+    prunePolicies: [] as Step[],
+    pruneTeams: [] as Step[],
+    pruneUsers: [] as Step[],
+  };
+  const problem = (path: DocPath, message: string) => problems.push(problemAt(doc, path, message));
+
+  // ---- one read of everything the file can touch ----
+  const db = ctx.db.kysely;
+  const dbUsers = await listUsers(ctx, actor);
+  const dbTeams = await listTeams(ctx, actor);
+  const dbPolicies = await listPolicies(ctx, actor);
+  const dbServices = await listServices(ctx, actor);
+  const dbIntegrations = await db.selectFrom('integrations').select(['id', 'service_id', 'name', 'kind', 'key_hash', 'settings']).execute();
+
+  const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
+  const emailById = new Map(dbUsers.map((u) => [u.id, u.email.toLowerCase()]));
+  const teamByName = new Map(dbTeams.map((t) => [t.name, t]));
+  const teamNameById = new Map(dbTeams.map((t) => [t.id, t.name]));
+  const policyByName = new Map(dbPolicies.map((p) => [p.name, p]));
+  const policyNameById = new Map(dbPolicies.map((p) => [p.id, p.name]));
+  const serviceByName = new Map(dbServices.map((x) => [x.name, x]));
+  const serviceNameById = new Map(dbServices.map((x) => [x.id, x.name]));
+
+  // Ids by identity, filled in as steps create things, read by later steps.
+  const ids = {
+    users: new Map(dbUsers.map((u) => [u.email.toLowerCase(), u.id])),
+    teams: new Map(dbTeams.map((t) => [t.name, t.id])),
+    policies: new Map(dbPolicies.map((p) => [p.name, p.id])),
+    services: new Map(dbServices.map((x) => [x.name, x.id])),
+  };
+  const idOf = (map: Map<string, string>, key: string, what: string): string => {
+    const id = map.get(key);
+    if (id === undefined) throw new Error(`config apply: ${what} ${key} has no id (planning bug)`);
+    return id;
+  };
+
+  // A reference resolves in the file, or in the database unless pruning will delete it.
+  const fileUsers = new Set((doc.users ?? []).map((u) => u.email.toLowerCase()));
+  const fileTeams = new Set((doc.teams ?? []).map((t) => t.name));
+  const filePolicies = new Set((doc.escalationPolicies ?? []).map((p) => p.name));
+  const fileServices = new Set((doc.services ?? []).map((x) => x.name));
+  const known = {
+    user: (email: string) => fileUsers.has(email.toLowerCase()) || (userByEmail.has(email.toLowerCase()) && !(prune && doc.users)),
+    team: (name: string) => fileTeams.has(name) || (teamByName.has(name) && !(prune && doc.teams)),
+    policy: (name: string) => filePolicies.has(name) || (policyByName.has(name) && !(prune && doc.escalationPolicies)),
+  };
+  const unknown = (what: string, name: string, options: Iterable<string>, inDb = false) =>
+    `unknown ${what} "${name}": ${inDb ? 'not in the file, and pruning deletes what the file does not list' : 'not in the file or the database'}${didYouMean(name, [...options].filter((c) => c.toLowerCase() !== name.toLowerCase()))}`;
+  // Names a reference could have meant: the ones that would resolve.
+  const candidates = {
+    users: () => [...fileUsers, ...(prune && doc.users ? [] : userByEmail.keys())],
+    teams: () => [...fileTeams, ...(prune && doc.teams ? [] : teamByName.keys())],
+    policies: () => [...filePolicies, ...(prune && doc.escalationPolicies ? [] : policyByName.keys())],
+  };
+
+  // ---- users, contact methods, notification rules ----
+  for (const [ui, u] of (doc.users ?? []).entries()) {
+    const email = u.email.toLowerCase();
+    const upath = ['users', ui] as const;
+    const current = userByEmail.get(email);
+    if (!current) {
+      const counts = [u.contactMethods?.length && plural(u.contactMethods.length, 'contact method'), u.notificationRules?.length && plural(u.notificationRules.length, 'notification rule')].filter(Boolean);
+      changes.push(`+ user ${email}${counts.length ? ` (${counts.join(', ')})` : ''}`);
+      phase.users.push({
+        path: upath,
+        run: async () => {
+          const created = await createUser(ctx, actor, { email, name: u.name, ...(u.timeZone !== undefined && { timeZone: u.timeZone }), ...(u.role !== undefined && { role: u.role }) });
+          ids.users.set(email, created.id);
+        },
+      });
+    } else {
+      const diffs: string[] = [];
+      const patch: { name?: string; timeZone?: string; role?: string } = {};
+      if (u.name !== current.name) {
+        diffs.push(`name ${JSON.stringify(current.name)} -> ${JSON.stringify(u.name)}`);
+        patch.name = u.name;
+      }
+      if (u.timeZone !== undefined && u.timeZone !== current.timeZone) {
+        diffs.push(`timeZone ${current.timeZone} -> ${u.timeZone}`);
+        patch.timeZone = u.timeZone;
+      }
+      if (u.role !== undefined && u.role !== current.role) {
+        diffs.push(`role ${current.role} -> ${u.role}`);
+        patch.role = u.role;
+      }
+      if (diffs.length) {
+        changes.push(`~ user ${email}: ${diffs.join('; ')}`);
+        phase.users.push({ path: upath, run: async () => void (await updateUser(ctx, actor, current.id, patch)) });
+      }
+    }
+
+    const methods: ContactMethod[] = current ? await userStore.listContactMethods(db, current.id) : [];
+    const rules = current ? await userStore.listRules(db, current.id) : [];
+    const methodById = new Map(methods.map((m) => [m.id, m]));
+    const methodByName = new Map(methods.map((m) => [m.name, m]));
+    const cmIds = new Map(methods.map((m) => [m.name, m.id]));
+    const fileMethodNames = new Set((u.contactMethods ?? []).map((c) => c.name));
+    const fileRuleMethodNames = new Set((u.notificationRules ?? []).map((r) => r.contactMethod));
+    // Browser push subscriptions are made by browsers, not files: left alone unless the file names them.
+    const managedMethod = (m: ContactMethod) => m.type !== 'push' || fileMethodNames.has(m.name) || fileRuleMethodNames.has(m.name);
+    const gone = new Set<string>(); // contact method ids this apply deletes (their rules go with them)
+    const recreated = new Set<string>();
+    const userId = () => idOf(ids.users, email, 'user');
+    const label = `${email}/`;
+
+    if (u.contactMethods) {
+      const removed = methods.filter((m) => managedMethod(m) && !fileMethodNames.has(m.name));
+      for (const m of removed) {
+        gone.add(m.id);
+        changes.push(`- contact method ${label}${q(m.name)}`);
+        phase.users.push({ path: upath, run: () => deleteContactMethod(ctx, actor, m.id) });
+      }
+      const adds: { index: number; name: string; type: string; address: string }[] = [];
+      for (const [ci, c] of u.contactMethods.entries()) {
+        const normal = normalizeAddress(c.type, c.address);
+        const address = 'value' in normal ? normal.value : c.address;
+        const existing = methodByName.get(c.name);
+        if (!existing) {
+          if (current) changes.push(`+ contact method ${label}${q(c.name)} (${c.type} ${address}, to be verified)`);
+          adds.push({ index: ci, name: c.name, type: c.type, address: c.address });
+        } else if (existing.type !== c.type || existing.address !== address) {
+          const what = existing.type !== c.type ? `type ${existing.type} -> ${c.type}, address ${existing.address} -> ${address}` : `address ${existing.address} -> ${address}`;
+          changes.push(`~ contact method ${label}${q(c.name)}: ${what} (re-created, to be verified)`);
+          gone.add(existing.id);
+          recreated.add(existing.id);
+          phase.users.push({ path: ['users', ui, 'contactMethods', ci], run: () => deleteContactMethod(ctx, actor, existing.id) });
+          adds.push({ index: ci, name: c.name, type: c.type, address: c.address });
+        }
+      }
+      for (const a of adds) {
+        phase.users.push({
+          path: ['users', ui, 'contactMethods', a.index],
+          run: async () => {
+            const created = await addContactMethod(ctx, actor, userId(), { name: a.name, type: a.type, address: a.address });
+            cmIds.set(a.name, created.id);
+          },
+        });
+      }
+    }
+
+    // Rules are compared by (contact method name, delay); rules of deleted methods go with them.
+    const ruleKey = (name: string, delay: number) => `${name}\u0000${delay}`;
+    const managedRules = rules.filter((r) => {
+      const m = methodById.get(r.contactMethodId);
+      return m !== undefined && managedMethod(m);
+    });
+    const survivingRules = managedRules.filter((r) => !gone.has(r.contactMethodId));
+    const survivingKeys = new Set(survivingRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes)));
+    const ruleAdds: { path: DocPath; name: string; delay: number }[] = [];
+    if (u.notificationRules) {
+      const currentKeys = new Set(managedRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes)));
+      const desired = new Set(u.notificationRules.map((r) => ruleKey(r.contactMethod, r.delayMinutes)));
+      for (const r of survivingRules) {
+        const name = methodById.get(r.contactMethodId)!.name;
+        if (desired.has(ruleKey(name, r.delayMinutes))) continue;
+        changes.push(`- notification rule ${email}: ${q(name)} after ${r.delayMinutes} min`);
+        phase.users.push({ path: upath, run: () => deleteNotificationRule(ctx, actor, r.id) });
+      }
+      for (const [ri, r] of u.notificationRules.entries()) {
+        const resolvable = fileMethodNames.has(r.contactMethod) || (!u.contactMethods && methodByName.has(r.contactMethod));
+        if (!resolvable) {
+          const names = [...fileMethodNames, ...(u.contactMethods ? [] : methodByName.keys())];
+          problem(['users', ui, 'notificationRules', ri, 'contactMethod'], unknown('contact method', r.contactMethod, names));
+          continue;
+        }
+        const key = ruleKey(r.contactMethod, r.delayMinutes);
+        if (current && !currentKeys.has(key)) changes.push(`+ notification rule ${email}: ${q(r.contactMethod)} after ${r.delayMinutes} min`);
+        if (!survivingKeys.has(key)) ruleAdds.push({ path: ['users', ui, 'notificationRules', ri], name: r.contactMethod, delay: r.delayMinutes });
+      }
+    } else {
+      // Rules are not managed here, but re-creating a method drops its rules: put them back.
+      for (const r of managedRules) {
+        const m = methodById.get(r.contactMethodId)!;
+        if (recreated.has(m.id)) ruleAdds.push({ path: upath, name: m.name, delay: r.delayMinutes });
+      }
+    }
+    for (const r of ruleAdds) {
+      phase.users.push({ path: r.path, run: async () => void (await addNotificationRule(ctx, actor, userId(), { contactMethodId: idOf(cmIds, r.name, `contact method of ${email}`), delayMinutes: r.delay })) });
+    }
+  }
+
+  // ---- teams ----
+  for (const [ti, t] of (doc.teams ?? []).entries()) {
+    const tpath = ['teams', ti] as const;
+    const members = t.members?.map((m) => ({ email: m.user.toLowerCase(), role: m.role ?? 'member' }));
+    for (const [mi, m] of (t.members ?? []).entries()) if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
+    const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role }));
+    const current = teamByName.get(t.name);
+    if (!current) {
+      changes.push(`+ team ${q(t.name)}${members ? ` (${plural(members.length, 'member')})` : ''}`);
+      phase.teams.push({
+        path: tpath,
+        run: async () => {
+          const created = await createTeam(ctx, actor, { name: t.name, ...(t.description !== undefined && { description: t.description }), ...(members && { members: resolveMembers() }) });
+          ids.teams.set(t.name, created.id);
+        },
+      });
+      continue;
+    }
+    const diffs: string[] = [];
+    if (t.description !== undefined && t.description !== current.description) diffs.push('description changed');
+    if (members) {
+      const before = current.members.map((m) => `${emailById.get(m.userId) ?? m.userId}${m.role === 'manager' ? ' (manager)' : ''}`);
+      const after = members.map((m) => `${m.email}${m.role === 'manager' ? ' (manager)' : ''}`);
+      if (JSON.stringify(before) !== JSON.stringify(after)) {
+        diffs.push(describeListChange(before.map((x) => x.replace(/ \(manager\)$/, '')), after.map((x) => x.replace(/ \(manager\)$/, '')), 'members'));
+      }
+    }
+    if (diffs.length) {
+      changes.push(`~ team ${q(t.name)}: ${diffs.join('; ')}`);
+      phase.teams.push({
+        path: tpath,
+        run: async () => void (await updateTeam(ctx, actor, current.id, { name: current.name, description: t.description ?? current.description, ...(members && { members: resolveMembers() }) })),
+      });
+    }
+  }
+
+  // ---- escalation policies ----
+  const fileTarget = (t: Target): TargetSpec => {
+    if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
+    if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
+    return { schedule: t.id };
+  };
+  for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
+    const ppath = ['escalationPolicies', pi] as const;
+    for (const [li, level] of p.levels.entries()) {
+      for (const [xi, t] of level.targets.entries()) {
+        const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
+        if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
+        if ('team' in t && !known.team(t.team)) problem([...tp, 'team'], unknown('team', t.team, candidates.teams(), teamByName.has(t.team)));
+        // Schedule targets go to the policy service as they are; it says whether it can page them.
+      }
+    }
+    const levels = () =>
+      p.levels.map((l) => ({
+        delayMinutes: l.delayMinutes,
+        targets: l.targets.map((t): Target =>
+          'user' in t ? { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') } : 'team' in t ? { type: 'team', id: idOf(ids.teams, t.team, 'team') } : { type: 'schedule', id: t.schedule },
+        ),
+      }));
+    const current = policyByName.get(p.name);
+    if (!current) {
+      changes.push(`+ policy ${q(p.name)} (${plural(p.levels.length, 'level')}${p.repeat ? `, repeat ${p.repeat}` : ''})`);
+      phase.policies.push({
+        path: ppath,
+        run: async () => {
+          const created = await createPolicy(ctx, actor, { name: p.name, ...(p.description !== undefined && { description: p.description }), ...(p.repeat !== undefined && { repeat: p.repeat }), levels: levels() });
+          ids.policies.set(p.name, created.id);
+        },
+      });
+      continue;
+    }
+    const diffs: string[] = [];
+    if (p.description !== undefined && p.description !== current.description) diffs.push('description changed');
+    if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
+    const canon = (ls: { delayMinutes: number; targets: TargetSpec[] }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget)]));
+    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget) })))) diffs.push('levels changed');
+    if (diffs.length) {
+      changes.push(`~ policy ${q(p.name)}: ${diffs.join('; ')}`);
+      phase.policies.push({
+        path: ppath,
+        run: async () =>
+          void (await updatePolicy(ctx, actor, current.id, { name: current.name, description: p.description ?? current.description, repeat: p.repeat ?? current.repeat, levels: levels() })),
+      });
+    }
+  }
+
+  // ---- services and integrations ----
+  const integrationsByService = new Map<string, typeof dbIntegrations>();
+  for (const i of dbIntegrations) integrationsByService.set(i.service_id, [...(integrationsByService.get(i.service_id) ?? []), i]);
+  const integrationByHash = new Map(dbIntegrations.map((i) => [i.key_hash, i]));
+  const freed = new Set<string>(); // integrations this apply deletes before creating any
+  const keyChecks: { path: DocPath; key: string; self?: string }[] = [];
+
+  for (const [si, x] of (doc.services ?? []).entries()) {
+    const spath = ['services', si] as const;
+    if (typeof x.team === 'string' && !known.team(x.team)) problem([...spath, 'team'], unknown('team', x.team, candidates.teams(), teamByName.has(x.team)));
+    if (typeof x.escalationPolicy === 'string' && !known.policy(x.escalationPolicy)) {
+      problem([...spath, 'escalationPolicy'], unknown('escalation policy', x.escalationPolicy, candidates.policies(), policyByName.has(x.escalationPolicy)));
+    }
+    const ref = (value: string | null | undefined, map: Map<string, string>, what: string, keep: string | null): string | null =>
+      value === undefined ? keep : value === null ? null : idOf(map, value, what);
+    const current = serviceByName.get(x.name);
+    const serviceId = () => idOf(ids.services, x.name, 'service');
+    if (!current) {
+      changes.push(`+ service ${q(x.name)}${x.integrations ? ` (${plural(x.integrations.length, 'integration')})` : ''}`);
+      phase.services.push({
+        path: spath,
+        run: async () => {
+          const created = await createService(ctx, actor, {
+            name: x.name,
+            ...(x.description !== undefined && { description: x.description }),
+            teamId: ref(x.team, ids.teams, 'team', null),
+            escalationPolicyId: ref(x.escalationPolicy, ids.policies, 'escalation policy', null),
+            ...(x.grouping && { grouping: x.grouping }),
+          });
+          ids.services.set(x.name, created.id);
+        },
+      });
+    } else {
+      const diffs: string[] = [];
+      if (x.description !== undefined && x.description !== current.description) diffs.push('description changed');
+      const teamNow = current.teamId === null ? null : (teamNameById.get(current.teamId) ?? current.teamId);
+      if (x.team !== undefined && x.team !== teamNow) diffs.push(`team ${s(teamNow)} -> ${s(x.team)}`);
+      const policyNow = current.escalationPolicyId === null ? null : (policyNameById.get(current.escalationPolicyId) ?? current.escalationPolicyId);
+      if (x.escalationPolicy !== undefined && x.escalationPolicy !== policyNow) diffs.push(`escalationPolicy ${s(policyNow)} -> ${s(x.escalationPolicy)}`);
+      if (x.grouping && canonicalGrouping(x.grouping) !== canonicalGrouping(current.grouping)) diffs.push(`grouping ${describeGrouping(current.grouping)} -> ${describeGrouping(x.grouping)}`);
+      if (diffs.length) {
+        changes.push(`~ service ${q(x.name)}: ${diffs.join('; ')}`);
+        phase.services.push({
+          path: spath,
+          run: async () =>
+            void (await updateService(ctx, actor, current.id, {
+              name: current.name,
+              description: x.description ?? current.description,
+              teamId: ref(x.team, ids.teams, 'team', current.teamId),
+              escalationPolicyId: ref(x.escalationPolicy, ids.policies, 'escalation policy', current.escalationPolicyId),
+              grouping: x.grouping ?? current.grouping,
+            })),
+        });
+      }
+    }
+
+    if (!x.integrations) continue;
+    const existing = current ? (integrationsByService.get(current.id) ?? []) : [];
+    const existingByName = new Map(existing.map((i) => [i.name, i]));
+    const fileNames = new Set(x.integrations.map((i) => i.name));
+    const label = (name: string) => `${q(x.name)}/${q(name)}`;
+    const create = (i: IntegrationSpec, path: DocPath, keep: IntegrationSettings = {}) => {
+      const signingSecret = i.signingSecret === undefined ? keep.signingSecret : (i.signingSecret ?? undefined);
+      const rateLimitPerMinute = i.rateLimitPerMinute === undefined ? keep.rateLimitPerMinute : (i.rateLimitPerMinute ?? undefined);
+      phase.integrationCreates.push({
+        path,
+        run: async () => {
+          const created = await createIntegration(ctx, actor, serviceId(), {
+            name: i.name,
+            kind: i.kind,
+            ...(i.key !== undefined && { key: i.key }),
+            ...(signingSecret !== undefined && { signingSecret }),
+            ...(rateLimitPerMinute !== undefined && { rateLimitPerMinute }),
+          });
+          if (i.key === undefined && created.key) createdKeys.push({ service: x.name, integration: i.name, key: created.key });
+        },
+      });
+    };
+    for (const i of existing) {
+      if (fileNames.has(i.name)) continue;
+      freed.add(i.id);
+      changes.push(`- integration ${label(i.name)}`);
+      phase.integrationDeletes.push({ path: spath, run: () => deleteIntegration(ctx, actor, i.id) });
+    }
+    for (const [ii, i] of x.integrations.entries()) {
+      const ipath = ['services', si, 'integrations', ii] as const;
+      const have = existingByName.get(i.name);
+      if (i.key !== undefined) keyChecks.push({ path: [...ipath, 'key'], key: i.key, ...(have && have.kind === i.kind && { self: have.id }) });
+      if (!have) {
+        if (current) changes.push(`+ integration ${label(i.name)} (${i.kind}${i.key === undefined ? ', key generated' : ''})`);
+        create(i, ipath);
+        continue;
+      }
+      const settings = JSON.parse(have.settings) as IntegrationSettings;
+      if (have.kind !== i.kind) {
+        changes.push(`~ integration ${label(i.name)}: kind ${have.kind} -> ${i.kind} (re-created${i.key === undefined ? ' with a generated key' : ''})`);
+        freed.add(have.id);
+        phase.integrationDeletes.push({ path: ipath, run: () => deleteIntegration(ctx, actor, have.id) });
+        create(i, ipath, settings);
+        continue;
+      }
+      const diffs: string[] = [];
+      const patch: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null } = {};
+      if (i.key !== undefined && sha256(i.key) !== have.key_hash) {
+        diffs.push('key changed');
+        patch.key = i.key;
+      }
+      if (i.signingSecret !== undefined && i.signingSecret !== (settings.signingSecret ?? null)) {
+        diffs.push(i.signingSecret === null ? 'signing secret removed' : settings.signingSecret === undefined ? 'signing secret set' : 'signing secret changed');
+        patch.signingSecret = i.signingSecret;
+      }
+      if (i.rateLimitPerMinute !== undefined && i.rateLimitPerMinute !== (settings.rateLimitPerMinute ?? null)) {
+        diffs.push(`rateLimitPerMinute ${s(settings.rateLimitPerMinute)} -> ${s(i.rateLimitPerMinute)}`);
+        patch.rateLimitPerMinute = i.rateLimitPerMinute;
+      }
+      if (diffs.length) {
+        changes.push(`~ integration ${label(i.name)}: ${diffs.join('; ')}`);
+        phase.integrationUpdates.push({ path: ipath, run: async () => void (await updateIntegration(ctx, actor, have.id, patch)) });
+      }
+    }
+  }
+
+  // ---- pruning: only for the kinds the file lists ----
+  if (prune) {
+    if (doc.services) {
+      for (const x of dbServices) {
+        if (fileServices.has(x.name)) continue;
+        for (const i of integrationsByService.get(x.id) ?? []) freed.add(i.id);
+        pruneChanges.push(`- service ${q(x.name)}`);
+        phase.pruneServices.push({ path: ['services'], what: `deleting service ${q(x.name)}`, run: () => deleteService(ctx, actor, x.id) });
+      }
+    }
+    if (doc.escalationPolicies) {
+      for (const p of dbPolicies) {
+        if (filePolicies.has(p.name)) continue;
+        pruneChanges.push(`- policy ${q(p.name)}`);
+        phase.prunePolicies.push({ path: ['escalationPolicies'], what: `deleting policy ${q(p.name)}`, run: () => deletePolicy(ctx, actor, p.id) });
+      }
+    }
+    if (doc.teams) {
+      for (const t of dbTeams) {
+        if (fileTeams.has(t.name)) continue;
+        pruneChanges.push(`- team ${q(t.name)}`);
+        phase.pruneTeams.push({ path: ['teams'], what: `deleting team ${q(t.name)}`, run: () => deleteTeam(ctx, actor, t.id) });
+      }
+    }
+    if (doc.users) {
+      for (const u of dbUsers) {
+        if (fileUsers.has(u.email.toLowerCase())) continue;
+        if (actor.type === 'user' && actor.id === u.id) {
+          problem(['users'], `--prune would delete ${u.email}, the user applying this file: add them to the file`);
+          continue;
+        }
+        pruneChanges.push(`- user ${u.email}`);
+        phase.pruneUsers.push({ path: ['users'], what: `deleting user ${u.email}`, run: () => deleteUser(ctx, actor, u.id) });
+      }
+    }
+  }
+
+  // Integration keys are unique across every service.
+  for (const k of keyChecks) {
+    const owner = integrationByHash.get(sha256(k.key));
+    if (owner && owner.id !== k.self && !freed.has(owner.id)) {
+      problem(k.path, `this key is already used by integration ${q(serviceNameById.get(owner.service_id) ?? owner.service_id)}/${q(owner.name)}`);
+    }
+  }
+
+  const steps = [
+    ...phase.users,
+    ...phase.teams,
+    ...phase.policies,
+    ...phase.services,
+    ...phase.pruneServices,
+    ...phase.integrationDeletes,
+    ...phase.integrationUpdates,
+    ...phase.integrationCreates,
+    ...phase.prunePolicies,
+    ...phase.pruneTeams,
+    ...phase.pruneUsers,
+  ];
+  return { changes: [...changes, ...pruneChanges], steps, problems, createdKeys };
+}
+
+/** The document path a verb's field error points at, when the document has it (e.g. levels.0.targets.1). */
+function detailPath(doc: ConfigDocument, base: DocPath, field: string): DocPath {
+  const path: (string | number)[] = [...base];
+  let node: unknown = base.reduce<unknown>((n, t) => (n as Record<string | number, unknown> | undefined)?.[t], doc);
+  for (const raw of field.split('.')) {
+    const token = Array.isArray(node) ? Number(raw) : raw;
+    const next = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[token] : undefined;
+    if (next === undefined) return base;
+    path.push(token);
+    node = next;
+  }
+  return path;
+}
+
+/**
+ * Makes the database match `doc` through the domain service verbs; returns one line per change.
+ * Entities are identified by name (users by email). Collections inside an entity the file gives are
+ * replaced to match; fields and collections it leaves out are kept. Entities missing from the file
+ * are kept unless `prune`. A dry run plans and returns the same lines without writing.
+ */
+export async function applyConfig(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions): Promise<ApplyResult> {
+  requirePermission(actor, 'admin');
+  const file = configFileName(doc, opts.file);
+  if (!isParsedConfig(doc)) validateConfig(doc, file);
+  const planned = await plan(ctx, actor, doc, opts);
+  if (planned.problems.length) {
+    throw new ConfigFileError(file, planned.problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0)), 'Nothing was changed.');
+  }
+  if (opts.dryRun) return { changes: planned.changes, createdKeys: [] };
+  for (const step of planned.steps) {
+    try {
+      await step.run();
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      const details = Array.isArray(e.details) ? (e.details as FieldError[]) : [];
+      const problems = details.length
+        ? details.map((d) => problemAt(doc, detailPath(doc, step.path, d.path), d.message))
+        : [problemAt(doc, step.path, step.what ? `${step.what}: ${e.message}` : e.message)];
+      throw new ConfigFileError(file, problems, 'Apply stopped at this problem; the changes before it were made. Fix it and apply again.');
+    }
+  }
+  return { changes: planned.changes, createdKeys: planned.createdKeys };
+}

@@ -1,0 +1,117 @@
+/**
+ * `klaxon export`: the database as a klaxon.yaml document, such that applying it changes nothing.
+ * Integration keys are stored hashed and signing secrets are secrets, so neither is exported; apply
+ * keeps an integration's key and secret when the file leaves them out.
+ */
+import { fileURLToPath } from 'node:url';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
+import { requirePermission, type Actor } from '../auth/actor.js';
+import type { Ctx } from '../context.js';
+import { listPolicies } from '../escalation/service.js';
+import { listIntegrations, listServices } from '../service/service.js';
+import { listTeams } from '../team/service.js';
+import { listUsers } from '../user/service.js';
+import * as userStore from '../user/store.js';
+import { CONFIG_VERSION, type ConfigDocument, type ServiceSpec, type TargetSpec, type TeamSpec, type UserSpec } from './schema.js';
+
+type ExportedChannel = UserSpec extends { contactMethods?: (infer C)[] } ? (C extends { type: infer T } ? T : never) : never;
+const EXPORTED_CHANNELS: readonly string[] = ['email', 'sms', 'voice', 'slack', 'webhook'] satisfies ExportedChannel[];
+
+/** Reads users, teams, escalation policies and services (with integrations, without keys) as a document. Admins only. */
+export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocument> {
+  requirePermission(actor, 'admin');
+  const db = ctx.db.kysely;
+  const users = await listUsers(ctx, actor);
+  const emailById = new Map(users.map((u) => [u.id, u.email]));
+
+  const userSpecs: UserSpec[] = [];
+  for (const u of users) {
+    // Browser push subscriptions belong to browsers, not to files.
+    const methods = (await userStore.listContactMethods(db, u.id)).filter((m) => EXPORTED_CHANNELS.includes(m.type));
+    const order = new Map(methods.map((m, i) => [m.id, i]));
+    const rules = (await userStore.listRules(db, u.id))
+      .filter((r) => order.has(r.contactMethodId))
+      .sort((a, b) => a.delayMinutes - b.delayMinutes || order.get(a.contactMethodId)! - order.get(b.contactMethodId)!);
+    const nameOf = new Map(methods.map((m) => [m.id, m.name]));
+    userSpecs.push({
+      email: u.email,
+      name: u.name,
+      timeZone: u.timeZone,
+      role: u.role,
+      contactMethods: methods.map((m) => ({ name: m.name, type: m.type as ExportedChannel, address: m.address })),
+      notificationRules: rules.map((r) => ({ contactMethod: nameOf.get(r.contactMethodId)!, delayMinutes: r.delayMinutes })),
+    });
+  }
+
+  const teams = await listTeams(ctx, actor);
+  const teamNameById = new Map(teams.map((t) => [t.id, t.name]));
+  const teamSpecs: TeamSpec[] = teams.map((t) => ({
+    name: t.name,
+    ...(t.description && { description: t.description }),
+    members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role })),
+  }));
+
+  const policies = await listPolicies(ctx, actor);
+  const policyNameById = new Map(policies.map((p) => [p.id, p.name]));
+  const policySpecs = policies.map((p) => ({
+    name: p.name,
+    ...(p.description && { description: p.description }),
+    repeat: p.repeat,
+    levels: p.levels.map((l) => ({
+      delayMinutes: l.delayMinutes,
+      targets: l.targets.map((t): TargetSpec => (t.type === 'user' ? { user: emailById.get(t.id) ?? t.id } : t.type === 'team' ? { team: teamNameById.get(t.id) ?? t.id } : { schedule: t.id })),
+    })),
+  }));
+
+  const serviceSpecs: ServiceSpec[] = [];
+  for (const x of await listServices(ctx, actor)) {
+    const integrations = await listIntegrations(ctx, actor, x.id);
+    serviceSpecs.push({
+      name: x.name,
+      ...(x.description && { description: x.description }),
+      ...(x.teamId !== null && { team: teamNameById.get(x.teamId) ?? x.teamId }),
+      ...(x.escalationPolicyId !== null && { escalationPolicy: policyNameById.get(x.escalationPolicyId) ?? x.escalationPolicyId }),
+      grouping: x.grouping,
+      integrations: integrations.map((i) => ({
+        name: i.name,
+        kind: i.kind,
+        ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
+      })),
+    });
+  }
+
+  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, escalationPolicies: policySpecs, services: serviceSpecs };
+}
+
+/** The absolute path of the JSON Schema shipped with this Klaxon (docs/klaxon.schema.json). */
+export const INSTALLED_SCHEMA_PATH = fileURLToPath(new URL('../../../../docs/klaxon.schema.json', import.meta.url));
+
+/**
+ * Writes a document as YAML, headed by a yaml-language-server schema line (the installed schema
+ * unless `opts.schema` names another path or URL) and a note on what export leaves out.
+ */
+export function stringifyConfig(doc: ConfigDocument, opts: { schema?: string } = {}): string {
+  const yaml = new Document(doc);
+  yaml.commentBefore = [
+    ` yaml-language-server: $schema=${opts.schema ?? INSTALLED_SCHEMA_PATH}`,
+    ' Klaxon configuration (format version 1). Apply with: klaxon apply -f <this file>',
+    ' Format: docs/configuration-file.md',
+    ' Integration keys (stored hashed) and signing secrets are not exported: an integration that has',
+    ' no key here keeps its current key and secret when applied. Browser push subscriptions are not',
+    ' exported either.',
+  ].join('\n');
+  // Small leaf mappings (contact methods, rules, members, targets, grouping) on one line each.
+  visit(yaml, {
+    Map(_, node) {
+      if (node.items.length <= 3 && node.items.every((p) => isScalar(p.value))) node.flow = true;
+    },
+  });
+  // A blank line between sections and between the entries of each, for people reading diffs.
+  if (isMap(yaml.contents)) {
+    for (const [i, pair] of yaml.contents.items.entries()) {
+      if (i > 0 && pair.key && typeof pair.key === 'object') (pair.key as { spaceBefore?: boolean }).spaceBefore = true;
+      if (isSeq(pair.value)) for (const [j, item] of pair.value.items.entries()) if (j > 0 && item && typeof item === 'object') (item as { spaceBefore?: boolean }).spaceBefore = true;
+    }
+  }
+  return yaml.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,332 @@
+/**
+ * Reads klaxon.yaml: YAML (with source positions), the JSON Schema from schema.ts, then checks that
+ * need the whole file (unique names, rules naming a contact method of their user, valid time zones
+ * and addresses). References between entities may also resolve in the database, so apply.ts checks
+ * those. Every problem is reported at once as `file:line:col: path: what is wrong`.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isValidTimeZone, normalizeAddress } from '../user/service.js';
+import { configJsonSchema, type ConfigDocument } from './schema.js';
+
+/** One thing wrong with a configuration file. `line` and `col` are 1-based, when known. */
+export interface ConfigProblem {
+  /** Where inside the document, e.g. `services[0].escalationPolicy`; empty for YAML syntax errors. */
+  path: string;
+  message: string;
+  line?: number;
+  col?: number;
+}
+
+/** A path inside a document: property names and array indexes. */
+export type DocPath = readonly (string | number)[];
+
+const MAX_LISTED = 50;
+
+/** A configuration file that cannot be applied; the message lists every problem, one per line. */
+export class ConfigFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+    note?: string,
+  ) {
+    super(formatProblems(file, problems) + (note ? `\n${note}` : ''));
+    this.name = 'ConfigFileError';
+  }
+}
+
+/** Formats problems as `file:line:col: path: message` lines, in file order. */
+export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
+  const lines = problems.slice(0, MAX_LISTED).map((p) => `${file}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  if (problems.length > MAX_LISTED) lines.push(`${file}: … and ${problems.length - MAX_LISTED} more problems`);
+  return lines.join('\n');
+}
+
+/** `users[0].contactMethods[1].address` for ['users', 0, 'contactMethods', 1, 'address']. */
+export function formatPath(path: DocPath): string {
+  let out = '';
+  for (const t of path) out += typeof t === 'number' ? `[${t}]` : out ? `.${t}` : t;
+  return out;
+}
+
+interface Source {
+  file: string;
+  yaml: Document;
+  lines: LineCounter;
+}
+
+// Parsed documents remember where they came from, so apply can point at a line too.
+const sources = new WeakMap<object, Source>();
+
+/** The file name a document was parsed from, or `fallback`. */
+export function configFileName(doc: ConfigDocument, fallback = 'klaxon.yaml'): string {
+  return sources.get(doc)?.file ?? fallback;
+}
+
+function keyOf(node: unknown): string {
+  return isScalar(node) ? String(node.value) : String(node);
+}
+
+/** The source position of `path` in the YAML (or of its nearest existing parent); `key` points at a property's name. */
+function position(src: Source, path: DocPath, key = false): { line: number; col: number } | undefined {
+  let node: unknown = src.yaml.contents;
+  let offset: number | undefined = (node as YamlNode | null)?.range?.[0];
+  for (const [i, token] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(src.yaml);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyOf(p.key) === String(token));
+      if (!pair) break;
+      const keyStart = (pair.key as YamlNode | null)?.range?.[0];
+      const value = pair.value as YamlNode | null;
+      const emptyValue = value === null || (isScalar(value) && value.value === null);
+      if ((key && i === path.length - 1) || emptyValue) {
+        offset = keyStart ?? offset;
+        node = value;
+        if (emptyValue) break;
+        continue;
+      }
+      node = value;
+      offset = value?.range?.[0] ?? keyStart ?? offset;
+    } else if (isSeq(node) && typeof token === 'number') {
+      const item = node.items[token] as YamlNode | undefined;
+      if (!item) break;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else break;
+  }
+  return offset === undefined ? undefined : src.lines.linePos(offset);
+}
+
+/** A problem at `path` of a document, with its line and column when the document came from a file. */
+export function problemAt(doc: ConfigDocument, path: DocPath, message: string, key = false): ConfigProblem {
+  const src = sources.get(doc);
+  const pos = src && position(src, path, key);
+  return { path: formatPath(path) || '(document)', message, ...pos };
+}
+
+/** Edit distance counting a swap of two neighbouring characters as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** ` (did you mean "x"?)` when a candidate is close to `name`, else ''. */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 4)) ? ` (did you mean "${best}"?)` : '';
+}
+
+// ---- schema validation -------------------------------------------------------------------------
+
+let validator: ValidateFunction | undefined;
+
+function validate(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false }).compile(configJsonSchema());
+  return validator;
+}
+
+const PATTERN_MESSAGES: Record<string, string> = {
+  '^[^@\\s]+@[^@\\s]+$': 'must be an email address',
+  '^[A-Za-z0-9_\\-.]+$': 'must contain only letters, digits, "_", "-" and "."',
+};
+
+interface SchemaSketch {
+  const?: unknown;
+  type?: string;
+  title?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** "one of: a, b, c" for the branches of a union. */
+function describeUnion(branches: SchemaSketch[]): string {
+  const names = branches.map((b) => (b.const !== undefined ? String(b.const) : (b.title ?? b.type ?? 'a valid value')));
+  if (branches.every((b) => b.const !== undefined)) return `one of: ${names.join(', ')}`;
+  return names.length === 2 ? `${names[0]} or ${names[1]}` : `one of: ${names.join(', ')}`;
+}
+
+/** Data path tokens of an Ajv instancePath, with array indexes as numbers. */
+function tokensOf(data: unknown, instancePath: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let cur: unknown = data;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const t = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      out.push(Number(t));
+      cur = cur[Number(t)];
+    } else {
+      out.push(t);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[t] : undefined;
+    }
+  }
+  return out;
+}
+
+function within(e: ErrorObject, base: string): boolean {
+  return e.instancePath === base || e.instancePath.startsWith(`${base}/`);
+}
+
+/**
+ * Ajv reports every branch of a failed union; keep the branch the author evidently meant (the one with
+ * the least wrong at its root), or say which forms are allowed when none stands out.
+ */
+function schemaProblems(doc: ConfigDocument, data: unknown, errors: ErrorObject[]): ConfigProblem[] {
+  const removed = new Set<ErrorObject>();
+  const extra: { tokens: (string | number)[]; message: string }[] = [];
+  const weight = (e: ErrorObject, base: string) => {
+    const atRoot = e.instancePath === base;
+    if (e.keyword === 'const' || (e.keyword === 'type' && atRoot)) return 100;
+    if ((e.keyword === 'required' || e.keyword === 'additionalProperties') && atRoot) return 10;
+    return 1;
+  };
+  const unions = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  for (const u of unions) {
+    if (removed.has(u)) continue;
+    removed.add(u);
+    const branches = u.schema as SchemaSketch[];
+    const byBranch = branches.map((_, i) => errors.filter((e) => !removed.has(e) && e !== u && within(e, u.instancePath) && e.schemaPath.startsWith(`${u.schemaPath}/${i}/`)));
+    const scores = byBranch.map((list) => list.reduce((s, e) => s + weight(e, u.instancePath), 0));
+    const best = Math.min(...scores);
+    const keep = best < 100 && scores.filter((s) => s === best).length === 1 ? byBranch[scores.indexOf(best)]! : [];
+    for (const e of byBranch.flat()) if (!keep.includes(e)) removed.add(e);
+    if (!keep.length) extra.push({ tokens: tokensOf(data, u.instancePath), message: `must be ${describeUnion(branches)}` });
+  }
+  const out: ConfigProblem[] = extra.map((x) => problemAt(doc, x.tokens, x.message));
+  for (const e of errors) {
+    if (removed.has(e) || e.keyword === 'anyOf') continue;
+    const tokens = tokensOf(data, e.instancePath);
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties') {
+      const name = String(params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as SchemaSketch | undefined)?.properties ?? {});
+      const hint = didYouMean(name, allowed) || (allowed.length ? `; expected one of: ${allowed.join(', ')}` : '');
+      out.push(problemAt(doc, [...tokens, name], `unknown field "${name}"${hint}`, true));
+    } else if (e.keyword === 'required') {
+      out.push(problemAt(doc, tokens, `missing required field "${String(params.missingProperty)}"`));
+    } else if (e.keyword === 'const') {
+      out.push(problemAt(doc, tokens, `must be ${JSON.stringify(params.allowedValue)}`));
+    } else if (e.keyword === 'pattern') {
+      out.push(problemAt(doc, tokens, PATTERN_MESSAGES[String(params.pattern)] ?? e.message ?? 'is not valid'));
+    } else {
+      out.push(problemAt(doc, tokens, e.message ?? 'is not valid'));
+    }
+  }
+  return out;
+}
+
+// ---- checks across the file --------------------------------------------------------------------
+
+/** Problems a schema cannot express: duplicate identities, rules naming unknown contact methods, bad zones and addresses. */
+function crossChecks(doc: ConfigDocument): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const at = (path: DocPath, message: string) => out.push(problemAt(doc, path, message));
+  const unique = (seen: Map<string, DocPath>, key: string, path: DocPath, what: string) => {
+    const first = seen.get(key);
+    if (first) at(path, `duplicate ${what} (also at ${formatPath(first)})`);
+    else seen.set(key, path);
+  };
+
+  const emails = new Map<string, DocPath>();
+  for (const [ui, u] of (doc.users ?? []).entries()) {
+    unique(emails, u.email.toLowerCase(), ['users', ui, 'email'], `user "${u.email}"`);
+    if (u.timeZone !== undefined && !isValidTimeZone(u.timeZone)) at(['users', ui, 'timeZone'], `unknown IANA time zone "${u.timeZone}" (e.g. Europe/Berlin, America/New_York)`);
+    const methods = new Map<string, DocPath>();
+    for (const [ci, c] of (u.contactMethods ?? []).entries()) {
+      unique(methods, c.name, ['users', ui, 'contactMethods', ci, 'name'], `contact method "${c.name}"`);
+      const normal = normalizeAddress(c.type, c.address);
+      if ('error' in normal) at(['users', ui, 'contactMethods', ci, 'address'], `${normal.error} for a ${c.type} contact method`);
+    }
+    const rules = new Map<string, DocPath>();
+    for (const [ri, r] of (u.notificationRules ?? []).entries()) {
+      unique(rules, `${r.contactMethod}\u0000${r.delayMinutes}`, ['users', ui, 'notificationRules', ri], `notification rule (${r.contactMethod} after ${r.delayMinutes} min)`);
+      if (u.contactMethods && !methods.has(r.contactMethod)) {
+        const names = u.contactMethods.map((c) => c.name);
+        at(
+          ['users', ui, 'notificationRules', ri, 'contactMethod'],
+          `unknown contact method "${r.contactMethod}"${didYouMean(r.contactMethod, names) || (names.length ? `; ${u.email} has: ${names.join(', ')}` : `; ${u.email} has none`)}`,
+        );
+      }
+    }
+  }
+
+  const teams = new Map<string, DocPath>();
+  for (const [ti, t] of (doc.teams ?? []).entries()) {
+    unique(teams, t.name, ['teams', ti, 'name'], `team "${t.name}"`);
+    const members = new Map<string, DocPath>();
+    for (const [mi, m] of (t.members ?? []).entries()) unique(members, m.user.toLowerCase(), ['teams', ti, 'members', mi, 'user'], `member "${m.user}"`);
+  }
+
+  const policies = new Map<string, DocPath>();
+  for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) unique(policies, p.name, ['escalationPolicies', pi, 'name'], `escalation policy "${p.name}"`);
+
+  const services = new Map<string, DocPath>();
+  const keys = new Map<string, DocPath>();
+  for (const [si, s] of (doc.services ?? []).entries()) {
+    unique(services, s.name, ['services', si, 'name'], `service "${s.name}"`);
+    const integrations = new Map<string, DocPath>();
+    for (const [ii, i] of (s.integrations ?? []).entries()) {
+      unique(integrations, i.name, ['services', si, 'integrations', ii, 'name'], `integration "${i.name}"`);
+      if (i.key !== undefined) unique(keys, i.key, ['services', si, 'integrations', ii, 'key'], 'integration key: every integration needs its own');
+    }
+  }
+  return out;
+}
+
+function byPosition(a: ConfigProblem, b: ConfigProblem): number {
+  return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0);
+}
+
+/** Checks a document built in code (not read from a file); throws ConfigFileError listing every problem. */
+export function validateConfig(doc: unknown, file = 'klaxon.yaml'): ConfigDocument {
+  const check = validate();
+  if (!check(doc)) throw new ConfigFileError(file, schemaProblems(doc as ConfigDocument, doc, check.errors ?? []).sort(byPosition));
+  const problems = crossChecks(doc as ConfigDocument);
+  if (problems.length) throw new ConfigFileError(file, problems.sort(byPosition));
+  return doc as ConfigDocument;
+}
+
+/** True when `doc` came from parseConfigFile (so it was validated, and positions are known). */
+export function isParsedConfig(doc: ConfigDocument): boolean {
+  return sources.has(doc);
+}
+
+/** Parses and validates a klaxon.yaml file; throws ConfigFileError naming file:line:col and the path of every problem. */
+export function parseConfigFile(fileName: string, text: string): ConfigDocument {
+  const lines = new LineCounter();
+  const yaml = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, schema: 'core' });
+  if (yaml.errors.length) {
+    throw new ConfigFileError(
+      fileName,
+      yaml.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { path: '', message: `YAML syntax error: ${message}`, ...(pos && { line: pos.line, col: pos.col }) };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = yaml.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ConfigFileError(fileName, [{ path: '', message: `cannot read the YAML: ${e instanceof Error ? e.message : String(e)}`, line: 1, col: 1 }]);
+  }
+  const doc = (data ?? {}) as ConfigDocument;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigFileError(fileName, [{ path: '(document)', message: 'must be a mapping with `version: 1` and users, teams, escalationPolicies and services', line: 1, col: 1 }]);
+  }
+  sources.set(doc, { file: fileName, yaml, lines });
+  validateConfig(doc, fileName);
+  return doc;
+}

@@ -1,0 +1,194 @@
+/**
+ * The klaxon.yaml format (version 1) as TypeBox schemas: the one source for validating a file
+ * (load.ts) and for the JSON Schema published at docs/klaxon.schema.json for editor completion.
+ *
+ * A field left out of the file is not managed by it: a new entity gets the default, an existing one
+ * keeps what it has. See docs/configuration-file.md.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { INTEGRATION_KINDS } from '../service/types.js';
+
+/** The only format version this Klaxon reads and writes. */
+export const CONFIG_VERSION = 1;
+
+/** Where the published JSON Schema lives, relative to the repository root. */
+export const SCHEMA_DOC_PATH = 'docs/klaxon.schema.json';
+
+const literals = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
+
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'Email address; identifies the user (case-insensitive)' });
+
+/** A way to reach a user. Identified by its name within the user. */
+export const ContactMethodSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'Name of this contact method, unique per user; notification rules refer to it' }),
+    type: literals(['email', 'sms', 'voice', 'slack', 'webhook'] as const, 'Channel: email, sms, voice, slack or webhook'),
+    address: Type.String({
+      minLength: 1,
+      maxLength: 4000,
+      description: 'Email address, E.164 phone number (+14155550100), Slack user/channel id (U024BE7LH) or http(s) webhook URL. A changed address re-creates the method, which must be verified again.',
+    }),
+  },
+  { additionalProperties: false, description: 'A way to reach the user. New ones are sent a verification code and are not paged until verified.' },
+);
+
+/** Notify through a contact method some minutes after the user is paged. */
+export const NotificationRuleSpec = Type.Object(
+  {
+    contactMethod: Type.String({ minLength: 1, maxLength: 100, description: 'Name of one of this user\'s contact methods' }),
+    delayMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the page to notify (0 = at once)' }),
+  },
+  { additionalProperties: false, description: 'Notify through a contact method delayMinutes after the user is paged' },
+);
+
+/** A person who can be paged, or who watches. Identified by email. */
+export const UserSpec = Type.Object(
+  {
+    email: Email,
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Display name' }),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin. New users default to UTC; left out, an existing user keeps theirs.' })),
+    role: Type.Optional(literals(['admin', 'responder', 'stakeholder', 'viewer'] as const, 'admin, responder, stakeholder or viewer. New users default to responder; left out, an existing user keeps theirs.')),
+    contactMethods: Type.Optional(
+      Type.Array(ContactMethodSpec, { maxItems: 50, description: 'The user\'s contact methods, replaced to match exactly (browser push subscriptions are kept). Left out: not managed by this file.' }),
+    ),
+    notificationRules: Type.Optional(
+      Type.Array(NotificationRuleSpec, { maxItems: 100, description: 'When to notify through which contact method, replaced to match exactly. Left out: not managed by this file.' }),
+    ),
+  },
+  { additionalProperties: false, description: 'A user, identified by email' },
+);
+
+/** A team member, by email. */
+export const TeamMemberSpec = Type.Object(
+  {
+    user: Type.String({ minLength: 3, maxLength: 254, description: 'Email of a user in this file or already in Klaxon' }),
+    role: Type.Optional(literals(['member', 'manager'] as const, 'member (default) or manager')),
+  },
+  { additionalProperties: false },
+);
+
+/** A team. Identified by name. */
+export const TeamSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'Team name; identifies the team' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    members: Type.Optional(Type.Array(TeamMemberSpec, { maxItems: 500, description: 'Members in paging order, replaced to match exactly. Left out: not managed by this file.' })),
+  },
+  { additionalProperties: false, description: 'A team, identified by name' },
+);
+
+/** Who an escalation level pages: a user, every member of a team, or whoever a schedule has on call. */
+export const TargetSpec = Type.Union(
+  [
+    Type.Object({ user: Type.String({ minLength: 1, maxLength: 254, description: 'Email of a user' }) }, { additionalProperties: false, title: '{user: <email>}' }),
+    Type.Object({ team: Type.String({ minLength: 1, maxLength: 100, description: 'Name of a team: every member is paged' }) }, { additionalProperties: false, title: '{team: <name>}' }),
+    Type.Object({ schedule: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule (not available yet)' }) }, { additionalProperties: false, title: '{schedule: <name>}' }),
+  ],
+  { description: 'Exactly one of user, team or schedule' },
+);
+
+/** One escalation level. */
+export const LevelSpec = Type.Object(
+  {
+    delayMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes to wait for an acknowledgement before the next level' }),
+    targets: Type.Array(TargetSpec, { minItems: 1, maxItems: 50, description: 'Who this level pages' }),
+  },
+  { additionalProperties: false },
+);
+
+/** An escalation policy. Identified by name. */
+export const PolicySpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Policy name; identifies the policy' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: 'How many more times to run all levels when nobody acknowledges (new policies: 0)' })),
+    levels: Type.Array(LevelSpec, { minItems: 1, maxItems: 20, description: 'Levels in order, replaced to match exactly' }),
+  },
+  { additionalProperties: false, description: 'An escalation policy, identified by name' },
+);
+
+/** How new alerts join open incidents. */
+export const GroupingSpec = Type.Union(
+  [
+    Type.Object({ mode: Type.Literal('none', { description: 'Every alert opens its own incident' }) }, { additionalProperties: false, title: '{mode: none}' }),
+    Type.Object(
+      { mode: Type.Literal('window', { description: 'Alerts within a time window join the open incident' }), minutes: Type.Integer({ minimum: 1, maximum: 1440 }) },
+      { additionalProperties: false, title: '{mode: window, minutes: <n>}' },
+    ),
+    Type.Object(
+      { mode: Type.Literal('field', { description: 'Alerts with the same value of a field join the same open incident' }), field: Type.String({ minLength: 1, maxLength: 100 }) },
+      { additionalProperties: false, title: '{mode: field, field: <name>}' },
+    ),
+  ],
+  { description: 'How new alerts join open incidents (new services: {mode: none})' },
+);
+
+/** A way for a monitoring tool to send alerts to a service. Identified by its name within the service. */
+export const IntegrationSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'Integration name, unique per service' }),
+    kind: literals(INTEGRATION_KINDS, 'The payload format: pagerduty, alertmanager, grafana, opsgenie or generic'),
+    key: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 200,
+        pattern: '^[A-Za-z0-9_\\-.]+$',
+        description: 'Integration key, at least 16 URL-safe characters. Stored hashed. Left out: an existing integration keeps its key; a new one gets a generated key, printed once.',
+      }),
+    ),
+    signingSecret: Type.Optional(Type.Union([Type.String({ minLength: 8, maxLength: 200 }), Type.Null()], { description: 'Grafana webhook HMAC secret; null removes it. Left out: kept.' })),
+    rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'Events per minute before 429; null restores the server default. Left out: kept.' })),
+  },
+  { additionalProperties: false, description: 'An integration, identified by name within its service' },
+);
+
+/** A technical service: where alerts arrive and which policy pages for them. Identified by name. */
+export const ServiceSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Service name; identifies the service' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team; null for none' })),
+    escalationPolicy: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Name of the escalation policy that pages for this service; null for none' })),
+    grouping: Type.Optional(GroupingSpec),
+    integrations: Type.Optional(Type.Array(IntegrationSpec, { maxItems: 100, description: 'Integrations, replaced to match exactly. Left out: not managed by this file.' })),
+  },
+  { additionalProperties: false, description: 'A service, identified by name' },
+);
+
+/** A whole klaxon.yaml file. */
+export const ConfigSchema = Type.Object(
+  {
+    version: Type.Literal(CONFIG_VERSION, { description: 'Format version; must be 1' }),
+    users: Type.Optional(Type.Array(UserSpec, { description: 'Users, identified by email' })),
+    teams: Type.Optional(Type.Array(TeamSpec, { description: 'Teams, identified by name' })),
+    escalationPolicies: Type.Optional(Type.Array(PolicySpec, { description: 'Escalation policies, identified by name' })),
+    services: Type.Optional(Type.Array(ServiceSpec, { description: 'Services and their integrations, identified by name' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A parsed, validated klaxon.yaml document. */
+export type ConfigDocument = Static<typeof ConfigSchema>;
+export type UserSpec = Static<typeof UserSpec>;
+export type TeamSpec = Static<typeof TeamSpec>;
+export type PolicySpec = Static<typeof PolicySpec>;
+export type TargetSpec = Static<typeof TargetSpec>;
+export type ServiceSpec = Static<typeof ServiceSpec>;
+export type GroupingSpec = Static<typeof GroupingSpec>;
+export type IntegrationSpec = Static<typeof IntegrationSpec>;
+
+/** The JSON Schema (draft-07) of the file format, as written to docs/klaxon.schema.json. */
+export function configJsonSchema(): Record<string, unknown> {
+  // JSON round trip drops TypeBox's symbol-keyed metadata, leaving plain JSON Schema.
+  const body = JSON.parse(JSON.stringify(ConfigSchema as TSchema)) as Record<string, unknown>;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Klaxon configuration file (klaxon.yaml)',
+    description: 'Users, teams, escalation policies, services and integrations, applied with `klaxon apply -f klaxon.yaml`. See docs/configuration-file.md.',
+    ...body,
+  };
+}

@@ -1,0 +1,158 @@
+import cookie from '@fastify/cookie';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateSession, checkCredentials, createSession, CSRF_HEADER, csrfMatches, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
+import type { Ctx } from '../../context.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+import * as users from '../../user/service.js';
+import type { App } from '../app.js';
+import type { HttpDeps } from '../deps.js';
+
+const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+const SetupBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Sign-in attempts allowed per email+IP and per IP: token buckets refilled over time. Kept in memory
+ * per instance (N instances allow up to N times as many); enough to make password guessing slow.
+ */
+export class LoginThrottle {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** `burst` attempts at once, then one more every `refillMs`. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly perKey = { burst: 10, refillMs: 60_000 },
+    private readonly perIp = { burst: 100, refillMs: 6_000 },
+  ) {}
+
+  /** Takes one attempt for (email, ip); false when either bucket is empty. */
+  take(email: string, ip: string): boolean {
+    const now = this.clock.now();
+    if (this.buckets.size > 50_000) this.prune(now);
+    const a = this.bucket(`e:${email.toLowerCase()}|${ip}`, this.perKey, now);
+    const b = this.bucket(`i:${ip}`, this.perIp, now);
+    if (a.tokens < 1 || b.tokens < 1) return false;
+    a.tokens -= 1;
+    b.tokens -= 1;
+    return true;
+  }
+
+  private bucket(key: string, o: { burst: number; refillMs: number }, now: number) {
+    const b = this.buckets.get(key) ?? { tokens: o.burst, at: now };
+    b.tokens = Math.min(o.burst, b.tokens + (now - b.at) / o.refillMs);
+    b.at = now;
+    this.buckets.set(key, b);
+    return b;
+  }
+
+  private prune(now: number): void {
+    // Buckets untouched for an hour are full again: forgetting them changes nothing.
+    for (const [k, b] of this.buckets) if (now - b.at > 3600_000) this.buckets.delete(k);
+  }
+}
+
+function secureCookies(ctx: Ctx): boolean {
+  return ctx.publicUrl.startsWith('https:');
+}
+
+/** Sets the session cookie: httpOnly, SameSite=Lax, Path=/, Secure when Klaxon is served over https. */
+export function setSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, expiresAt: number): void {
+  void reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secureCookies(ctx),
+    path: '/',
+    maxAge: Math.max(0, Math.floor((expiresAt - ctx.clock.now()) / 1000)),
+  });
+}
+
+function clearSessionCookie(ctx: Ctx, reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/' });
+}
+
+/** Browsers can send forms cross-site but not JSON: sign-in and setup take JSON only (no login CSRF). */
+function requireJson(req: FastifyRequest): void {
+  const ct = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(ct)) throw new AppError('invalid', 'Send the request as application/json');
+}
+
+/**
+ * Registers cookie parsing and the hook that re-sends the session cookie when a request slid the
+ * session's expiry, so the browser's copy lives as long as the database's. Call at the root.
+ */
+export async function registerSessionCookies(app: App, ctx: Ctx): Promise<void> {
+  await app.register(cookie);
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.session?.slid && !reply.hasHeader('set-cookie')) {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) setSessionCookie(ctx, reply, token, req.session.expiresAt);
+    }
+    return payload;
+  });
+}
+
+/** Sign-in, sign-out, the current session, first-run setup and the Web Push public key. Under /api/v1. */
+export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
+  const { ctx } = deps;
+  const tags = ['auth'];
+  const throttle = new LoginThrottle(ctx.clock);
+
+  app.post('/auth/login', { schema: { tags, body: LoginBody, summary: 'Sign in: sets the klaxon_session cookie and returns the CSRF token', security: [] } }, async (req, reply) => {
+    requireJson(req);
+    if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
+    const user = await checkCredentials(ctx, req.body.email, req.body.password);
+    if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
+    const s = await createSession(ctx, user.id);
+    setSessionCookie(ctx, reply, s.token, s.expiresAt);
+    return { user, csrfToken: s.csrfToken };
+  });
+
+  app.post('/auth/logout', { schema: { tags, summary: 'Sign out: ends the session and clears the cookie', security: [] } }, async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await authenticateSession(ctx, token);
+      if (session && !csrfMatches(session, req.headers[CSRF_HEADER])) throw new AppError('forbidden', 'missing or wrong CSRF token');
+      await endSession(ctx, token);
+    }
+    clearSessionCookie(ctx, reply);
+    return reply.status(204).send();
+  });
+
+  app.get('/auth/session', { schema: { tags, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    const session = token ? await authenticateSession(ctx, token) : null;
+    if (!session) throw new AppError('unauthenticated', 'Not signed in');
+    req.session = session;
+    req.actorCache = session.actor;
+    return { user: await users.getUser(ctx, session.actor, session.actor.id), csrfToken: session.csrfToken };
+  });
+
+  app.get('/setup', { schema: { tags, summary: 'Whether first-run setup is needed (no users yet)', security: [] } }, async () => ({ needed: await users.setupNeeded(ctx) }));
+
+  app.post('/setup', { schema: { tags, body: SetupBody, summary: 'First-run setup: creates the first admin and signs them in; 409 once any user exists', security: [] } }, async (req, reply) => {
+    requireJson(req);
+    const user = await users.createFirstAdmin(ctx, req.body);
+    const s = await createSession(ctx, user.id);
+    setSessionCookie(ctx, reply, s.token, s.expiresAt);
+    return reply.status(201).send({ user, csrfToken: s.csrfToken });
+  });
+
+  app.get('/push/vapid-public-key', { schema: { tags: ['push'], summary: 'The VAPID public key, for PushManager.subscribe({applicationServerKey})', security: [] } }, async () => {
+    if (!deps.vapidPublicKey) throw new AppError('not_found', 'Web Push is not configured');
+    return { publicKey: deps.vapidPublicKey };
+  });
+}
+

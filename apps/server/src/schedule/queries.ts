@@ -1,0 +1,42 @@
+/*
+ * Questions about schedules asked by other parts of Klaxon (escalation, engine modules, iCal) on a
+ * database handle, without an actor: callers have already decided the question may be asked.
+ */
+import type { Tx } from '../context.js';
+import { DAY_MS } from './compute/zone.js';
+import { finalSchedule, nextHandoffs, onCallAt, type OnCall, type Shift, type TimeRange } from './compute/index.js';
+import { findSchedule, specFor } from './store.js';
+import type { Schedule } from './types.js';
+
+/** How far ahead "who is next" looks. */
+const NEXT_HORIZON_MS = 400 * DAY_MS;
+
+/** Who a schedule has on call at `at` (null in a gap); undefined when the schedule does not exist. */
+export async function whoIsOnCall(db: Tx, idOrName: string, at: number): Promise<{ schedule: Schedule; onCall: OnCall | null } | undefined> {
+  const schedule = await findSchedule(db, idOrName);
+  if (!schedule) return undefined;
+  const spec = await specFor(db, schedule, { start: at, end: at + 1 });
+  return { schedule, onCall: onCallAt(spec, at) };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((u) => b.includes(u));
+}
+
+/**
+ * The schedule's next on-call after whoever is on call at `at` (the backup): the first later set of
+ * people that differs from the current one. Null when nobody is scheduled within ~13 months.
+ */
+export async function nextOnCall(db: Tx, schedule: Schedule, at: number): Promise<{ onCall: OnCall; from: number } | null> {
+  const spec = await specFor(db, schedule, { start: at, end: at + NEXT_HORIZON_MS });
+  const current = onCallAt(spec, at);
+  for (const h of nextHandoffs(spec, at, 20, NEXT_HORIZON_MS)) {
+    if (h.next && !(current && sameSet(current.userIds, h.next.userIds))) return { onCall: h.next, from: h.at };
+  }
+  return null;
+}
+
+/** The final schedule of `schedule` over `range`, with the overrides and leave that touch it. */
+export async function shiftsIn(db: Tx, schedule: Schedule, range: TimeRange): Promise<Shift[]> {
+  return finalSchedule(await specFor(db, schedule, range), range);
+}

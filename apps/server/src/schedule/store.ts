@@ -1,0 +1,175 @@
+/*
+ * Schedule storage: rows <-> types, and loading a schedule's computable spec (layers, the overrides
+ * and the participants' leave that touch a range). Query-builder types stay in this file.
+ */
+import type { Tx } from '../context.js';
+import type { LayerSpec, Leave, Override, ScheduleSpec, TimeRange } from './compute/index.js';
+import type { OverrideKind, Schedule, ScheduleOverride, ScheduleUser, SwapRequest, UserLeave } from './types.js';
+
+type ScheduleRow = {
+  id: string;
+  name: string;
+  description: string;
+  team_id: string | null;
+  time_zone: string;
+  layers: string;
+  handoff_notice_minutes: number;
+  gap_notice_days: number;
+  created_at: number;
+  updated_at: number;
+};
+
+/** Row -> Schedule. */
+export function scheduleFromRow(r: ScheduleRow): Schedule {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    teamId: r.team_id,
+    timeZone: r.time_zone,
+    layers: JSON.parse(r.layers) as LayerSpec[],
+    handoffNoticeMinutes: Number(r.handoff_notice_minutes),
+    gapNoticeDays: Number(r.gap_notice_days),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+/** Row -> ScheduleOverride. */
+export function overrideFromRow(r: {
+  id: string;
+  schedule_id: string;
+  user_ids: string;
+  start_at: number;
+  end_at: number;
+  kind: string;
+  note: string;
+  swap_id: string | null;
+  created_by: string | null;
+  created_at: number;
+}): ScheduleOverride {
+  return {
+    id: r.id,
+    scheduleId: r.schedule_id,
+    userIds: JSON.parse(r.user_ids) as string[],
+    start: Number(r.start_at),
+    end: Number(r.end_at),
+    kind: r.kind as OverrideKind,
+    note: r.note,
+    swapId: r.swap_id,
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** Row -> UserLeave. */
+export function leaveFromRow(r: { id: string; user_id: string; start_at: number; end_at: number; note: string; created_at: number }): UserLeave {
+  return { id: r.id, userId: r.user_id, start: Number(r.start_at), end: Number(r.end_at), note: r.note, createdAt: Number(r.created_at) };
+}
+
+/** Row -> SwapRequest. */
+export function swapFromRow(r: {
+  id: string;
+  schedule_id: string;
+  offered_by: string;
+  start_at: number;
+  end_at: number;
+  note: string;
+  status: string;
+  taken_by: string | null;
+  taken_at: number | null;
+  created_at: number;
+}): SwapRequest {
+  return {
+    id: r.id,
+    scheduleId: r.schedule_id,
+    offeredBy: r.offered_by,
+    start: Number(r.start_at),
+    end: Number(r.end_at),
+    note: r.note,
+    status: r.status as SwapRequest['status'],
+    takenBy: r.taken_by,
+    takenAt: r.taken_at === null ? null : Number(r.taken_at),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** A schedule by id or name, or undefined. */
+export async function findSchedule(db: Tx, idOrName: string): Promise<Schedule | undefined> {
+  const r = await db.selectFrom('schedules').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  return r && scheduleFromRow(r);
+}
+
+/** Every schedule, by name. */
+export async function allSchedules(db: Tx): Promise<Schedule[]> {
+  const rows = await db.selectFrom('schedules').selectAll().orderBy('name').execute();
+  return rows.map(scheduleFromRow);
+}
+
+/** Every user id a schedule's layers name. */
+export function participantIds(layers: readonly LayerSpec[]): string[] {
+  const ids = new Set<string>();
+  for (const l of layers) for (const p of l.participants) for (const u of typeof p === 'string' ? [p] : p) ids.add(u);
+  return [...ids];
+}
+
+/** A schedule's overrides that overlap `range`, oldest first (later ones win). */
+export async function overridesIn(db: Tx, scheduleId: string, range: TimeRange): Promise<ScheduleOverride[]> {
+  const rows = await db
+    .selectFrom('schedule_overrides')
+    .selectAll()
+    .where('schedule_id', '=', scheduleId)
+    .where('end_at', '>', range.start)
+    .where('start_at', '<', range.end)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(overrideFromRow);
+}
+
+/** Leave of any of `userIds` that overlaps `range`. */
+export async function leaveIn(db: Tx, userIds: readonly string[], range: TimeRange): Promise<UserLeave[]> {
+  if (!userIds.length) return [];
+  const rows = await db
+    .selectFrom('user_leave')
+    .selectAll()
+    .where('user_id', 'in', [...userIds])
+    .where('end_at', '>', range.start)
+    .where('start_at', '<', range.end)
+    .orderBy('start_at')
+    .execute();
+  return rows.map(leaveFromRow);
+}
+
+/**
+ * The computable spec of a schedule for questions about `range`: its layers, and only the overrides
+ * and participants' leave that touch the range (everything else cannot change the answer there).
+ */
+export async function specFor(db: Tx, s: Schedule, range: TimeRange): Promise<ScheduleSpec> {
+  const [overrides, leave] = await Promise.all([overridesIn(db, s.id, range), leaveIn(db, participantIds(s.layers), range)]);
+  return {
+    timeZone: s.timeZone,
+    layers: s.layers,
+    overrides: overrides.map((o): Override => ({ id: o.id, userIds: o.userIds, start: o.start, end: o.end })),
+    leave: leave.map((l): Leave => ({ id: l.id, userId: l.userId, start: l.start, end: l.end })),
+  };
+}
+
+/** People by id (unknown ids are left out). */
+export async function usersById(db: Tx, ids: Iterable<string>): Promise<Map<string, ScheduleUser>> {
+  const list = [...new Set(ids)];
+  const out = new Map<string, ScheduleUser>();
+  if (!list.length) return out;
+  for (let i = 0; i < list.length; i += 500) {
+    const rows = await db.selectFrom('users').select(['id', 'name', 'email', 'time_zone']).where('id', 'in', list.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, { id: r.id, name: r.name, email: r.email, timeZone: r.time_zone });
+  }
+  return out;
+}
+
+/** Asks the engine to look at schedules again now (after a change that may move hand-offs or gaps). */
+export async function touchSchedules(db: Tx, scheduleId?: string): Promise<void> {
+  let q = db.updateTable('schedules').set({ handoff_check_at: 0, gap_check_at: 0 });
+  if (scheduleId) q = q.where('id', '=', scheduleId);
+  await q.execute();
+}

@@ -225,11 +225,12 @@ export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, 
   if (!row.verify_code_hash || !row.verify_expires_at || row.verify_expires_at < now) throw invalid('The code has expired: ask for a new one');
   if (row.verify_attempts >= VERIFY_MAX_ATTEMPTS) throw new AppError('rate_limited', 'Too many wrong codes: ask for a new one');
   const ok = safeEqual(codeHash(ctx, cmId, code.trim()), row.verify_code_hash);
+  if (!ok) {
+    // Counted outside any transaction that could roll it back: five wrong codes void the code.
+    await ctx.db.kysely.updateTable('contact_methods').set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1) })).where('id', '=', cmId).execute();
+    throw invalid('code: that code is not right', [{ path: 'code', message: 'wrong code' }]);
+  }
   return inTransaction(ctx, async (trx) => {
-    if (!ok) {
-      await trx.updateTable('contact_methods').set({ verify_attempts: row.verify_attempts + 1 }).where('id', '=', cmId).execute();
-      throw invalid('code: that code is not right', [{ path: 'code', message: 'wrong code' }]);
-    }
     await trx.updateTable('contact_methods').set({ verified_at: now, verify_code_hash: null, verify_expires_at: null }).where('id', '=', cmId).execute();
     await audit(trx, now, actor, 'contact_method.verify', cmId, {});
     const updated = await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirstOrThrow();

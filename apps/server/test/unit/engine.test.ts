@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Ctx } from '../../src/context.js';
+import { Engine, type EngineModule } from '../../src/engine/engine.js';
+import { FakeClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { GroupCommit } from '../../src/lib/group-commit.js';
+
+const ctx = { clock: new FakeClock(), log: createLogger('silent') } as unknown as Ctx;
+
+describe('Engine', () => {
+  it('runs every module in order; one failing or hanging module does not stop the others', async () => {
+    const ran: string[] = [];
+    const mods: EngineModule[] = [
+      { name: 'a', updateAll: async () => void ran.push('a') },
+      { name: 'broken', updateAll: async () => Promise.reject(new Error('boom')) },
+      { name: 'hangs', updateAll: () => new Promise(() => {}) },
+      { name: 'b', updateAll: async () => void ran.push('b') },
+    ];
+    const e = new Engine(ctx, mods, { intervalMs: 0, moduleTimeoutMs: 20 });
+    await e.runCycle();
+    expect(ran).toEqual(['a', 'b']);
+  });
+
+  it('never overlaps cycles, and a runCycle during a cycle gets a fresh full cycle after it', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const mod: EngineModule = {
+      name: 'm',
+      updateAll: async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        runs++;
+        if (runs === 1) await gate;
+        running--;
+      },
+    };
+    const e = new Engine(ctx, [mod], { intervalMs: 0, moduleTimeoutMs: 1000 });
+    const first = e.runCycle();
+    const second = e.runCycle();
+    const third = e.runCycle(); // coalesces with the second
+    expect(second).toBe(third);
+    release();
+    await Promise.all([first, second]);
+    expect(runs).toBe(2);
+    expect(maxRunning).toBe(1);
+  });
+});
+
+describe('GroupCommit', () => {
+  it('commits concurrent submissions together, in order', async () => {
+    const batches: number[][] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items.map((i) => i * 10);
+      },
+      async (i) => {
+        batches.push([i]);
+        return i * 10;
+      },
+    );
+    const results = await Promise.all([1, 2, 3, 4].map((i) => gc.submit(i)));
+    expect(results).toEqual([10, 20, 30, 40]);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('when a batch fails, retries each item alone: one bad item fails only itself', async () => {
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        if (items.includes(2)) throw new Error('batch failed');
+        return items;
+      },
+      async (i) => {
+        if (i === 2) throw new Error('bad item');
+        return i;
+      },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((i) => gc.submit(i)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+});

@@ -114,6 +114,8 @@ export class FakeTwilio {
   private readonly callLog = new RecordLog<FakeTwilioCall>('FakeTwilio calls');
   private readonly idempotent = new Map<string, { status: number; body: unknown }>();
   private readonly injected: Injected[] = [];
+  private holds = 0;
+  private readonly held: (() => void)[] = [];
   private server: Server | null = null;
   private baseUrl = '';
 
@@ -148,6 +150,7 @@ export class FakeTwilio {
 
   /** Stops the server. */
   async close(): Promise<void> {
+    this.releaseHeld();
     await closeServer(this.server);
     this.server = null;
   }
@@ -357,7 +360,23 @@ export class FakeTwilio {
       this.callLog.push(call);
     }
     if (dedupKey) this.idempotent.set(dedupKey, { status: 201, body });
+    if (this.holds > 0) {
+      // Accepted and recorded, but the answer is withheld: the sender sees a request in flight.
+      this.holds -= 1;
+      this.held.push(() => answer(201, body));
+      return;
+    }
     answer(201, body);
+  }
+
+  /** The next n accepted messages or calls are recorded but not answered until releaseHeld() (a request in flight). */
+  holdNext(n: number): void {
+    this.holds += n;
+  }
+
+  /** Answers every held request (a sender that died meanwhile never reads the answer). */
+  releaseHeld(): void {
+    for (const send of this.held.splice(0)) send();
   }
 
   private authorized(req: IncomingMessage): boolean {

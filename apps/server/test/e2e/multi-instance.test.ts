@@ -1,0 +1,120 @@
+/**
+ * Three `klaxon serve` processes on one PostgreSQL. Engine work is claimed row by row, so every
+ * escalation level fires once and every notification is sent once, whichever instance runs it and
+ * even when one is killed with SIGKILL; a message in flight when its sender dies is resent once with
+ * the same idempotency key; no accepted event is lost.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addResponder } from '../harness.js';
+import { KlaxonCluster } from '../process-harness.js';
+
+const MIN = 60_000;
+const PG = process.env.KLAXON_TEST_DATABASE_URL;
+
+describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', () => {
+  const c = new KlaxonCluster();
+  let db: pg.Client;
+  let key = '';
+  const phones = ['+15556660001', '+15556660002', '+15556660003'];
+
+  beforeAll(async () => {
+    await c.start('postgres', 3);
+    db = new pg.Client({ connectionString: c.dbUrl });
+    await db.connect();
+    const ids: string[] = [];
+    for (const [i, name] of ['Ann', 'Ben', 'Cat'].entries()) {
+      ids.push((await addResponder(c, { name, email: `${name.toLowerCase()}@example.com`, phone: phones[i], rules: [{ type: 'sms', delayMinutes: 0 }] })).id);
+    }
+    const policy = await c.api('POST', '/api/v1/escalation-policies', { name: 'Three levels', levels: ids.map((id) => ({ delayMinutes: 5, targets: [{ type: 'user', id }] })) });
+    const svc = await c.api('POST', '/api/v1/services', { name: 'core', escalationPolicyId: policy.body.escalationPolicy.id });
+    key = (await c.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty', rateLimitPerMinute: 1_000_000 })).body.integration.key;
+  }, 120_000);
+  afterAll(async () => {
+    await db?.end();
+    await c.stop();
+  });
+
+  const send = (url: string, summary: string, dedup?: string) =>
+    fetch(`${url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', ...(dedup && { dedup_key: dedup }), payload: { summary, source: 'x', severity: 'critical' } }),
+    });
+  const sms = (summary: string) => c.twilio.messages.filter((m) => m.body.includes(summary));
+
+  it('fires every level once and sends every notification once while instances compete and one dies', async () => {
+    expect((await send(c.nodes[0]!.url, 'Power feed A lost')).status).toBe(202);
+    await c.cycle();
+    await c.cycle();
+    expect(sms('Power feed A lost').map((m) => m.to)).toEqual([phones[0]]);
+    await c.advance(3 * MIN);
+    await c.nodes[1]!.kill();
+    await c.advance(2 * MIN); // level 2
+    await c.cycle();
+    await c.advance(5 * MIN); // level 3
+    await c.cycle();
+    await c.restart(c.nodes[1]!);
+    await c.advance(10 * MIN);
+    await c.cycle();
+    expect(sms('Power feed A lost').map((m) => m.to).sort()).toEqual([...phones].sort());
+    const inc = (await c.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0];
+    const timeline = (await c.api('GET', `/api/v1/incidents/${inc.number}/timeline`)).body.timeline as { type: string; data: { step?: number } }[];
+    expect(timeline.filter((e) => e.type === 'escalation.level').map((e) => e.data.step)).toEqual([0, 1, 2]);
+    expect(timeline.filter((e) => e.type === 'notification.sent')).toHaveLength(3);
+    const owners = await db.query(`SELECT count(*)::int AS n FROM delivery_attempts d JOIN outbox o ON o.id = d.message_id WHERE o.incident_id = $1 AND d.status = 'sent'`, [inc.id]);
+    expect(owners.rows[0].n).toBe(3);
+  });
+
+  it('a notification in flight when its sender is killed is resent once; the idempotency key makes it one message', async () => {
+    const dupsBefore = c.twilio.duplicates;
+    c.twilio.holdNext(1);
+    expect((await send(c.nodes[0]!.url, 'Cooling failure row 7')).status).toBe(202);
+    // Every instance runs a cycle; the one that claims the SMS blocks on the held request.
+    const cycles = c.nodes.map((n) => fetch(`${n.url}/api/v1/test/cycle`, { method: 'POST', headers: { authorization: `Bearer ${c.adminToken}` } }).catch(() => null));
+    await c.twilio.waitForMessage((m) => m.body.includes('Cooling failure row 7'));
+    const row = await db.query(`SELECT lease_owner FROM outbox WHERE status = 'sending' AND kind = 'page'`);
+    expect(row.rows).toHaveLength(1);
+    const sender = c.nodes.find((n) => String(row.rows[0].lease_owner).includes(`-${n.pid}-`))!;
+    expect(sender).toBeDefined();
+    await sender.kill();
+    await Promise.all(cycles);
+    c.twilio.releaseHeld();
+
+    await c.advance(61_000); // the dead sender's lease expires; another instance resends
+    await c.cycle();
+    expect(sms('Cooling failure row 7')).toHaveLength(1);
+    expect(c.twilio.duplicates - dupsBefore).toBe(1);
+    const out = await db.query(`SELECT status, attempts FROM outbox WHERE kind = 'page' AND content LIKE '%Cooling failure row 7%'`);
+    expect(out.rows).toEqual([{ status: 'sent', attempts: 2 }]);
+    await c.restart(sender);
+  });
+
+  it('loses no accepted event when an instance dies during a storm', async () => {
+    const victim = c.nodes[2]!;
+    const accepted: string[] = [];
+    const N = 300;
+    let done = 0;
+    const killed = new Promise<void>((resolve) => {
+      const requests = Array.from({ length: N }, async (_, i) => {
+        const node = c.nodes[i % 3]!;
+        try {
+          const r = await send(node.url, `storm ${i}`, `storm-${i}`);
+          if (r.status === 202) accepted.push(`storm-${i}`);
+        } catch {
+          /* the killed instance's connections fail: not accepted */
+        }
+        if (++done === N / 3) void victim.kill().then(resolve);
+      });
+      void Promise.all(requests).then(() => resolve());
+    });
+    await killed;
+    // Wait for every request to settle.
+    while (done < N) await new Promise((r) => setImmediate(r));
+    expect(accepted.length).toBeGreaterThan(N / 2);
+    const stored = await db.query(`SELECT DISTINCT dedup_key FROM alert_events WHERE dedup_key LIKE 'storm-%'`);
+    const set = new Set(stored.rows.map((r) => r.dedup_key));
+    expect(accepted.filter((k) => !set.has(k))).toEqual([]);
+    await c.restart(victim);
+  });
+});

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { configFromEnv, ConfigError } from '../app/config.js';
 import type { Incident } from '../incident/types.js';
 import { KlaxonClient } from './client.js';
+import { registerScheduleCommands } from './schedule.js';
 
 // Server modules load lazily: client commands (ack, resolve, incidents) start in a fraction of a second.
 const server = async () => {
@@ -54,14 +55,15 @@ program
   .description('Make the database match a klaxon.yaml file (works with the server stopped or running)')
   .requiredOption('-f, --file <path>', 'configuration file')
   .option('--dry-run', 'show what would change without changing it')
-  .action(async (o: { file: string; dryRun?: boolean }) => {
+  .option('--prune', 'also delete users, teams, policies and services that the file does not list (only in sections the file has)')
+  .action(async (o: { file: string; dryRun?: boolean; prune?: boolean }) => {
     const { parseConfigFile } = await import('../config/load.js');
     const { applyConfig } = await import('../config/apply.js');
     const { localContext, SYSTEM } = await server();
     const doc = parseConfigFile(o.file, readFileSync(o.file, 'utf8'));
     const { ctx, close } = await localContext(configFromEnv());
     try {
-      const result = await applyConfig(ctx, SYSTEM, doc, { dryRun: Boolean(o.dryRun), file: o.file });
+      const result = await applyConfig(ctx, SYSTEM, doc, { dryRun: Boolean(o.dryRun), prune: Boolean(o.prune), file: o.file });
       for (const line of result.changes) process.stdout.write(`  ${line}\n`);
       process.stdout.write(result.changes.length ? `${o.dryRun ? 'Would apply' : 'Applied'} ${result.changes.length} change(s) from ${o.file}.\n` : `No changes: the database already matches ${o.file}.\n`);
       for (const k of result.createdKeys) process.stdout.write(`  integration key for ${k.service}/${k.integration}: ${k.key}  (shown once)\n`);
@@ -149,6 +151,8 @@ program
     if (o.json) process.stdout.write(`${JSON.stringify(r.incidents, null, 2)}\n`);
     else process.stdout.write(r.incidents.length ? `${r.incidents.map(line).join('\n')}\n` : 'No incidents.\n');
   });
+
+registerScheduleCommands(program);
 
 try {
   await program.parseAsync(process.argv);

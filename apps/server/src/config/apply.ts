@@ -12,6 +12,7 @@ import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escal
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
+import { allSchedules } from '../schedule/index.js';
 import {
   createIntegration,
   createService,
@@ -94,7 +95,8 @@ function describeListChange(before: string[], after: string[], what: string): st
 }
 
 function canonicalTarget(t: TargetSpec): string {
-  return 'user' in t ? JSON.stringify({ user: t.user.toLowerCase() }) : 'team' in t ? JSON.stringify({ team: t.team }) : JSON.stringify({ schedule: t.schedule });
+  if ('user' in t) return JSON.stringify({ user: t.user.toLowerCase() });
+  return JSON.stringify(t);
 }
 
 /** Builds the change list and the steps that make it, from one read of the database. */
@@ -125,6 +127,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const dbTeams = await listTeams(ctx, actor);
   const dbPolicies = await listPolicies(ctx, actor);
   const dbServices = await listServices(ctx, actor);
+  const dbSchedules = await allSchedules(db);
   const dbIntegrations = await db.selectFrom('integrations').select(['id', 'service_id', 'name', 'kind', 'key_hash', 'settings']).execute();
 
   const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
@@ -135,6 +138,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const policyNameById = new Map(dbPolicies.map((p) => [p.id, p.name]));
   const serviceByName = new Map(dbServices.map((x) => [x.name, x]));
   const serviceNameById = new Map(dbServices.map((x) => [x.id, x.name]));
+  const scheduleIdByName = new Map(dbSchedules.map((x) => [x.name, x.id]));
+  const scheduleNameById = new Map(dbSchedules.map((x) => [x.id, x.name]));
 
   // Ids by identity, filled in as steps create things, read by later steps.
   const ids = {
@@ -265,11 +270,12 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (u.notificationRules) {
       const currentKeys = new Set(managedRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes)));
       const desired = new Set(u.notificationRules.map((r) => ruleKey(r.contactMethod, r.delayMinutes)));
-      for (const r of survivingRules) {
+      for (const r of managedRules) {
         const name = methodById.get(r.contactMethodId)!.name;
-        if (desired.has(ruleKey(name, r.delayMinutes))) continue;
+        // A deleted method's rules go with it (its `-` line says so); a re-created one's are listed.
+        if (desired.has(ruleKey(name, r.delayMinutes)) || (gone.has(r.contactMethodId) && !recreated.has(r.contactMethodId))) continue;
         changes.push(`- notification rule ${email}: ${q(name)} after ${r.delayMinutes} min`);
-        phase.users.push({ path: upath, run: () => deleteNotificationRule(ctx, actor, r.id) });
+        if (!gone.has(r.contactMethodId)) phase.users.push({ path: upath, run: () => deleteNotificationRule(ctx, actor, r.id) });
       }
       for (const [ri, r] of u.notificationRules.entries()) {
         const resolvable = fileMethodNames.has(r.contactMethod) || (!u.contactMethods && methodByName.has(r.contactMethod));
@@ -315,10 +321,9 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const diffs: string[] = [];
     if (t.description !== undefined && t.description !== current.description) diffs.push('description changed');
     if (members) {
-      const before = current.members.map((m) => `${emailById.get(m.userId) ?? m.userId}${m.role === 'manager' ? ' (manager)' : ''}`);
-      const after = members.map((m) => `${m.email}${m.role === 'manager' ? ' (manager)' : ''}`);
-      if (JSON.stringify(before) !== JSON.stringify(after)) {
-        diffs.push(describeListChange(before.map((x) => x.replace(/ \(manager\)$/, '')), after.map((x) => x.replace(/ \(manager\)$/, '')), 'members'));
+      const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role }));
+      if (JSON.stringify(before) !== JSON.stringify(members)) {
+        diffs.push(describeListChange(before.map((m) => m.email), members.map((m) => m.email), 'members'));
       }
     }
     if (diffs.length) {
@@ -334,7 +339,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const fileTarget = (t: Target): TargetSpec => {
     if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
     if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
-    return { schedule: t.id };
+    const schedule = scheduleNameById.get(t.id) ?? t.id;
+    return t.type === 'schedule' ? { schedule } : { scheduleNext: schedule };
   };
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
     const ppath = ['escalationPolicies', pi] as const;
@@ -343,15 +349,22 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
         if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
         if ('team' in t && !known.team(t.team)) problem([...tp, 'team'], unknown('team', t.team, candidates.teams(), teamByName.has(t.team)));
-        // Schedule targets go to the policy service as they are; it says whether it can page them.
+        // Schedules are not part of the file (yet): they must already exist.
+        const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : undefined;
+        if (schedule !== undefined && !scheduleIdByName.has(schedule)) {
+          problem([...tp, 'schedule' in t ? 'schedule' : 'scheduleNext'], `unknown schedule "${schedule}": schedules are made in the web app or the API, and this one does not exist${didYouMean(schedule, scheduleIdByName.keys())}`);
+        }
       }
     }
     const levels = () =>
       p.levels.map((l) => ({
         delayMinutes: l.delayMinutes,
-        targets: l.targets.map((t): Target =>
-          'user' in t ? { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') } : 'team' in t ? { type: 'team', id: idOf(ids.teams, t.team, 'team') } : { type: 'schedule', id: t.schedule },
-        ),
+        targets: l.targets.map((t): Target => {
+          if ('user' in t) return { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') };
+          if ('team' in t) return { type: 'team', id: idOf(ids.teams, t.team, 'team') };
+          if ('schedule' in t) return { type: 'schedule', id: idOf(scheduleIdByName, t.schedule, 'schedule') };
+          return { type: 'schedule_next', id: idOf(scheduleIdByName, t.scheduleNext, 'schedule') };
+        }),
       }));
     const current = policyByName.get(p.name);
     if (!current) {

@@ -8,6 +8,7 @@ import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import { listPolicies } from '../escalation/service.js';
+import { allSchedules } from '../schedule/index.js';
 import { listIntegrations, listServices } from '../service/service.js';
 import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
@@ -51,6 +52,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role })),
   }));
 
+  const scheduleNameById = new Map((await allSchedules(db)).map((x) => [x.id, x.name]));
   const policies = await listPolicies(ctx, actor);
   const policyNameById = new Map(policies.map((p) => [p.id, p.name]));
   const policySpecs = policies.map((p) => ({
@@ -59,7 +61,12 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     repeat: p.repeat,
     levels: p.levels.map((l) => ({
       delayMinutes: l.delayMinutes,
-      targets: l.targets.map((t): TargetSpec => (t.type === 'user' ? { user: emailById.get(t.id) ?? t.id } : t.type === 'team' ? { team: teamNameById.get(t.id) ?? t.id } : { schedule: t.id })),
+      targets: l.targets.map((t): TargetSpec => {
+        if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
+        if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
+        const schedule = scheduleNameById.get(t.id) ?? t.id;
+        return t.type === 'schedule' ? { schedule } : { scheduleNext: schedule };
+      }),
     })),
   }));
 

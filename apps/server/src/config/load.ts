@@ -185,11 +185,13 @@ function within(e: ErrorObject, base: string): boolean {
 function schemaProblems(doc: ConfigDocument, data: unknown, errors: ErrorObject[]): ConfigProblem[] {
   const removed = new Set<ErrorObject>();
   const extra: { tokens: (string | number)[]; message: string }[] = [];
-  const weight = (e: ErrorObject, base: string) => {
+  // How badly an error says a union branch is the wrong form for the value: a wrong constant or type at
+  // the value itself, or a missing or unknown field on it. Errors deeper inside don't count.
+  const shape = (e: ErrorObject, base: string) => {
     const atRoot = e.instancePath === base;
     if (e.keyword === 'const' || (e.keyword === 'type' && atRoot)) return 100;
     if ((e.keyword === 'required' || e.keyword === 'additionalProperties') && atRoot) return 10;
-    return 1;
+    return 0;
   };
   const unions = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const u of unions) {
@@ -197,15 +199,18 @@ function schemaProblems(doc: ConfigDocument, data: unknown, errors: ErrorObject[
     removed.add(u);
     const branches = u.schema as SchemaSketch[];
     const byBranch = branches.map((_, i) => errors.filter((e) => !removed.has(e) && e !== u && within(e, u.instancePath) && e.schemaPath.startsWith(`${u.schemaPath}/${i}/`)));
-    const scores = byBranch.map((list) => list.reduce((s, e) => s + weight(e, u.instancePath), 0));
+    const scores = byBranch.map((list) => list.reduce((sum, e) => sum + shape(e, u.instancePath), 0));
     const best = Math.min(...scores);
-    const keep = best < 100 && scores.filter((s) => s === best).length === 1 ? byBranch[scores.indexOf(best)]! : [];
+    // Keep the one branch whose form fits best (e.g. {mode: window} missing `minutes`); otherwise list the forms.
+    const keep = best < 100 && scores.filter((x) => x === best).length === 1 ? byBranch[scores.indexOf(best)]! : [];
     for (const e of byBranch.flat()) if (!keep.includes(e)) removed.add(e);
     if (!keep.length) extra.push({ tokens: tokensOf(data, u.instancePath), message: `must be ${describeUnion(branches)}` });
   }
   const out: ConfigProblem[] = extra.map((x) => problemAt(doc, x.tokens, x.message));
+  // "must be 1" says all there is to say; "must be number" beside it is noise.
+  const constants = new Set(errors.filter((e) => !removed.has(e) && e.keyword === 'const').map((e) => e.instancePath));
   for (const e of errors) {
-    if (removed.has(e) || e.keyword === 'anyOf') continue;
+    if (removed.has(e) || e.keyword === 'anyOf' || (e.keyword === 'type' && constants.has(e.instancePath))) continue;
     const tokens = tokensOf(data, e.instancePath);
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') {

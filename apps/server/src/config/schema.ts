@@ -20,7 +20,8 @@ const literals = <T extends string>(values: readonly T[], description: string) =
     { description },
   );
 
-const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$', description: 'Email address; identifies the user (case-insensitive)' });
+const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+$';
+const Email = Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email address; identifies the user (case-insensitive)' });
 
 /** A way to reach a user. Identified by its name within the user. */
 export const ContactMethodSpec = Type.Object(
@@ -65,7 +66,7 @@ export const UserSpec = Type.Object(
 /** A team member, by email. */
 export const TeamMemberSpec = Type.Object(
   {
-    user: Type.String({ minLength: 3, maxLength: 254, description: 'Email of a user in this file or already in Klaxon' }),
+    user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }),
     role: Type.Optional(literals(['member', 'manager'] as const, 'member (default) or manager')),
   },
   { additionalProperties: false },
@@ -81,14 +82,18 @@ export const TeamSpec = Type.Object(
   { additionalProperties: false, description: 'A team, identified by name' },
 );
 
-/** Who an escalation level pages: a user, every member of a team, or whoever a schedule has on call. */
+/** Who an escalation level pages: a user, every member of a team, or whoever a schedule has on call now or next. */
 export const TargetSpec = Type.Union(
   [
-    Type.Object({ user: Type.String({ minLength: 1, maxLength: 254, description: 'Email of a user' }) }, { additionalProperties: false, title: '{user: <email>}' }),
+    Type.Object({ user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }) }, { additionalProperties: false, title: '{user: <email>}' }),
     Type.Object({ team: Type.String({ minLength: 1, maxLength: 100, description: 'Name of a team: every member is paged' }) }, { additionalProperties: false, title: '{team: <name>}' }),
-    Type.Object({ schedule: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule (not available yet)' }) }, { additionalProperties: false, title: '{schedule: <name>}' }),
+    Type.Object({ schedule: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call is paged' }) }, { additionalProperties: false, title: '{schedule: <name>}' }),
+    Type.Object(
+      { scheduleNext: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call next (the backup) is paged' }) },
+      { additionalProperties: false, title: '{scheduleNext: <name>}' },
+    ),
   ],
-  { description: 'Exactly one of user, team or schedule' },
+  { description: 'Exactly one of user, team, schedule or scheduleNext' },
 );
 
 /** One escalation level. */
@@ -173,12 +178,19 @@ export const ConfigSchema = Type.Object(
 
 /** A parsed, validated klaxon.yaml document. */
 export type ConfigDocument = Static<typeof ConfigSchema>;
+/** A user entry of the file. */
 export type UserSpec = Static<typeof UserSpec>;
+/** A team entry of the file. */
 export type TeamSpec = Static<typeof TeamSpec>;
+/** An escalation policy entry of the file. */
 export type PolicySpec = Static<typeof PolicySpec>;
+/** An escalation target: {user}, {team}, {schedule} or {scheduleNext}. */
 export type TargetSpec = Static<typeof TargetSpec>;
+/** A service entry of the file. */
 export type ServiceSpec = Static<typeof ServiceSpec>;
+/** A service's grouping as written in the file. */
 export type GroupingSpec = Static<typeof GroupingSpec>;
+/** An integration entry of a service. */
 export type IntegrationSpec = Static<typeof IntegrationSpec>;
 
 /** The JSON Schema (draft-07) of the file format, as written to docs/klaxon.schema.json. */

@@ -5,6 +5,7 @@ import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
+import { refuseIfReferenced } from '../user/service.js';
 
 /** A team and its members in order. */
 export interface Team {
@@ -102,6 +103,7 @@ export async function updateTeam(ctx: Ctx, actor: Actor, id: string, input: unkn
 export async function deleteTeam(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
+    await refuseIfReferenced(trx, id, 'team');
     const r = await trx.deleteFrom('teams').where('id', '=', id).executeTakeFirst();
     if (!r.numDeletedRows) throw notFound('Team');
     await audit(trx, ctx.clock.now(), actor, 'team.delete', id, {});

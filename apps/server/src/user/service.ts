@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { IANAZone } from 'luxon';
 import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
-import { inTransaction, type Ctx } from '../context.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, safeEqual, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
@@ -125,10 +125,21 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
 export async function deleteUser(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
+    await refuseIfReferenced(trx, id, 'user');
     const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     if (!r.numDeletedRows) throw notFound('User');
     await audit(trx, ctx.clock.now(), actor, 'user.delete', id, {});
   });
+}
+
+/**
+ * Refuses to delete a user or team that an escalation policy still targets: removing them silently
+ * could leave a level with nobody to page. The policies must be changed first.
+ */
+export async function refuseIfReferenced(trx: Tx, id: string, what: 'user' | 'team'): Promise<void> {
+  const policies = await trx.selectFrom('escalation_policies').select(['name', 'levels']).execute();
+  const using = policies.filter((p) => (JSON.parse(p.levels) as { targets: { type: string; id: string }[] }[]).some((l) => l.targets.some((t) => t.type === what && t.id === id)));
+  if (using.length) throw conflict(`This ${what} is a target of escalation polic${using.length > 1 ? 'ies' : 'y'} ${using.map((p) => `"${p.name}"`).join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`);
 }
 
 /** Every user. */

@@ -116,6 +116,19 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
     expect(incidents.map((i: { alertCount: number }) => i.alertCount).sort()).toEqual([1, 2]);
   });
 
+  it('refuses to delete a user or team that a policy still pages', async () => {
+    const u = (await t.api('POST', '/api/v1/users', { email: 'leaver@example.com', name: 'Leaver' })).body.user;
+    const team = (await t.api('POST', '/api/v1/teams', { name: 'Leavers', members: [{ userId: u.id }] })).body.team;
+    const p = (await t.api('POST', '/api/v1/escalation-policies', { name: 'Uses leaver', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.id }, { type: 'team', id: team.id }] }] })).body.escalationPolicy;
+    const del = await t.api('DELETE', `/api/v1/users/${u.id}`);
+    expect(del.status).toBe(409);
+    expect(del.body.error.message).toContain('"Uses leaver"');
+    expect((await t.api('DELETE', `/api/v1/teams/${team.id}`)).status).toBe(409);
+    await t.api('DELETE', `/api/v1/escalation-policies/${p.id}`);
+    expect((await t.api('DELETE', `/api/v1/users/${u.id}`)).status).toBe(204);
+    expect((await t.api('DELETE', `/api/v1/teams/${team.id}`)).status).toBe(204);
+  });
+
   it('keeps the raw payload beside the normalized alert, without the routing key', async () => {
     const key = (await t.api('POST', `/api/v1/services/${serviceId}/integrations`, { name: 'raw', kind: 'pagerduty' })).body.integration.key;
     await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'raw-1', client: 'Nagios', payload: { summary: 'raw', source: 'h', severity: 'warning', custom_details: { x: 1 } } }) });

@@ -7,12 +7,21 @@ export interface EngineModule {
   updateAll(ctx: Ctx): Promise<void>;
 }
 
+/**
+ * The version of the engine's behaviour. Bump it when a module changes what it writes. During a
+ * rolling upgrade, an instance that finds a newer version recorded in the database stops running
+ * engine modules (it keeps serving HTTP), so old and new logic never process the same rows.
+ */
+export const ENGINE_VERSION = 1;
+
 /** Engine options. */
 export interface EngineOptions {
   /** How often to run a cycle without being woken (ms); 0 disables the timer (tests drive cycles). */
   intervalMs: number;
   /** A module that takes longer than this is reported as failed for this cycle (ms). */
   moduleTimeoutMs: number;
+  /** Checked before each cycle: false means "a newer engine runs; step aside" (see ENGINE_VERSION). */
+  guard?: () => Promise<boolean>;
 }
 
 /**
@@ -74,6 +83,14 @@ export class Engine {
   }
 
   private async cycle(): Promise<void> {
+    if (this.opts.guard) {
+      try {
+        if (!(await this.opts.guard())) return;
+      } catch (err) {
+        this.ctx.log.error({ err }, 'engine guard failed');
+        return;
+      }
+    }
     for (const m of this.modules) {
       if (this.stopped) return;
       const end = engineModuleSeconds.startTimer({ module: m.name });

@@ -4,10 +4,13 @@ import { migrations } from '../../migrations/index.js';
 import { AlertIngest } from '../alert/service.js';
 import type { Ctx, LiveEvent } from '../context.js';
 import type { Database } from '../database.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, ENGINE_VERSION } from '../engine/engine.js';
+import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { notificationModule } from '../engine/modules/notification.js';
+import { scheduleGapsModule } from '../engine/modules/schedule-gaps.js';
+import { scheduleHandoffModule } from '../engine/modules/schedule-handoff.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
@@ -105,9 +108,10 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       },
     },
   });
-  engine = new Engine(ctx, [escalationModule, notificationModule, deliveryModule({ instanceId, providers })], {
+  engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, deliveryModule({ instanceId, providers })], {
     intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
+    guard: engineVersionGuard(ctx, ENGINE_VERSION),
   });
   if (config.role === 'api') engine = null;
 

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { policyRoutes } from './routes/escalation.js';
 import { serviceRoutes } from './routes/services.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -63,6 +64,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     await peopleRoutes(api, deps);
     await policyRoutes(api, deps);
     await serviceRoutes(api, deps);
+    await scheduleRoutes(api, deps);
     await incidentRoutes(api, deps);
     if (deps.test) await testRoutes(api, deps.test);
   }, { prefix: '/api/v1' });

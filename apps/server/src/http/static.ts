@@ -5,7 +5,7 @@
  * release reaches browsers at once. Without a build, / explains how to make one; the API is unaffected.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,21 +18,24 @@ export const SERVER_PREFIXES: readonly string[] = ['/api', '/v2', '/integrations
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 const NO_CACHE = /^(index\.html|sw\.js|service-worker\.js|registerSW\.js|workbox-[^/]*\.js|manifest\.webmanifest|manifest\.json)$/;
-// Vite names build output like index-BcD3f_9x.js; such a name changes whenever the content does.
-const HASHED = /[.-][A-Za-z0-9_-]{8,}\.(js|mjs|css|woff2?|ttf|png|jpe?g|svg|webp|avif|ico|wasm|map)$/;
 
-/** The Cache-Control value for a file of the web app. */
-export function cacheControlFor(filePath: string): string {
-  const name = basename(filePath);
-  if (NO_CACHE.test(name)) return 'no-cache';
-  if (/[\\/]assets[\\/]/.test(filePath) || HASHED.test(name)) return 'public, max-age=31536000, immutable';
+/**
+ * The Cache-Control value for a file of the web app, by its path relative to the build directory.
+ * Vite writes content-hashed names (index-Ab3dE_9x.js) under assets/ only; files copied from public/
+ * (icons, the manifest) keep their names, so they get an hour.
+ */
+export function cacheControlFor(relativePath: string): string {
+  const parts = relativePath.split(/[\\/]/);
+  if (NO_CACHE.test(parts[parts.length - 1] ?? '')) return 'no-cache';
+  if (parts.length > 1 && parts[0] === 'assets') return 'public, max-age=31536000, immutable';
   return 'public, max-age=3600';
 }
 
-/** True for paths the SPA may own: not under a server prefix. */
+/** True for paths the SPA may own: not under a server prefix, and not a missing file (a name with an extension). */
 export function isWebAppPath(url: string): boolean {
   const path = url.split('?')[0] ?? '/';
-  return !SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+  if (SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return false;
+  return !/\.[A-Za-z0-9]+$/.test(path.split('/').pop() ?? '');
 }
 
 const notBuiltPage = (dir: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Klaxon</title>
@@ -73,7 +76,7 @@ export function webApp(dir: string = DEFAULT_WEB_DIR): WebApp {
         cacheControl: false,
         dotfiles: 'ignore',
         setHeaders: (reply, filePath) => {
-          void reply.header('cache-control', cacheControlFor(filePath));
+          void reply.header('cache-control', cacheControlFor(relative(root, filePath)));
         },
       });
     },

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-/** "Mon 2 Mar 09:00" for instant `t` in `zone`, with the year when it differs from the year of `now`. */
+/** "Mon 2 Mar 09:00" for instant `t` in `zone`, with the year when it differs from the year of `now` (if given). */
 export function formatLocal(t: number, zone: string, now?: number): string {
   const d = DateTime.fromMillis(t, { zone });
   const sameYear = now === undefined || DateTime.fromMillis(now, { zone }).year === d.year;
@@ -19,5 +19,5 @@ export function formatHours(hours: number): string {
     const h = Math.round(hours - d * 24);
     return h ? `${d}d ${h}h` : `${d}d`;
   }
-  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)}h`;
+  return `${Number(hours.toFixed(1))}h`;
 }

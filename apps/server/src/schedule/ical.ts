@@ -29,5 +29,7 @@ export function renderIcal(o: { name: string; now: number; events: readonly Ical
       url: e.url,
     });
   }
-  return cal.toString();
+  // RFC 5545 ends every content line, the last included, with CRLF; ical-generator leaves the last bare.
+  const text = cal.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

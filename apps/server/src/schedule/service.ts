@@ -21,6 +21,7 @@ import {
   participantIds,
   scheduleFromRow,
   specFor,
+  specsFor,
   swapFromRow,
   touchSchedules,
   usersById,
@@ -482,30 +483,33 @@ function readAt(zone: string, at: unknown, now: number): number {
   return t;
 }
 
-async function answerOnCall(db: Tx, s: Schedule, at: number): Promise<OnCallAnswer> {
-  const spec = await specFor(db, s, { start: at, end: at + 400 * DAY });
-  const now = onCallAt(spec, at);
-  const h = nextHandoffs(spec, at, 1, 400 * DAY)[0];
-  const ids = [...(now?.userIds ?? []), ...(h?.next?.userIds ?? [])];
-  const users = await usersById(db, ids);
-  const pick = (list: readonly string[] = []) => list.map((id) => users.get(id) ?? { id, name: id, email: '', timeZone: 'UTC' });
-  return { scheduleId: s.id, scheduleName: s.name, at, users: pick(now?.userIds), source: now?.source ?? null, until: h?.at ?? null, next: pick(h?.next?.userIds) };
+/** How far ahead "until when, and who next" looks. */
+const NEXT_HORIZON_MS = 400 * DAY;
+
+/** Who is on call for each schedule at `at`, until when and who next, with two queries for the overrides and leave of all of them. */
+async function answerOnCall(db: Tx, list: readonly Schedule[], at: number): Promise<OnCallAnswer[]> {
+  const specs = await specsFor(db, list, { start: at, end: at + NEXT_HORIZON_MS });
+  const answers = list.map((s) => {
+    const spec = specs.get(s.id)!;
+    return { s, now: onCallAt(spec, at), h: nextHandoffs(spec, at, 1, NEXT_HORIZON_MS)[0] };
+  });
+  const users = await usersById(db, answers.flatMap((a) => [...(a.now?.userIds ?? []), ...(a.h?.next?.userIds ?? [])]));
+  const pick = (ids: readonly string[] = []) => ids.map((id) => users.get(id) ?? { id, name: id, email: '', timeZone: 'UTC' });
+  return answers.map(({ s, now, h }) => ({ scheduleId: s.id, scheduleName: s.name, at, users: pick(now?.userIds), source: now?.source ?? null, until: h?.at ?? null, next: pick(h?.next?.userIds) }));
 }
 
 /** Who is on call for a schedule at `at` (default now), from which layer or override, and until when. */
 export async function getOnCall(ctx: Ctx, actor: Actor, idOrName: string, at?: unknown): Promise<OnCallAnswer> {
   requirePermission(actor, 'read');
   const s = await requireSchedule(ctx.db.kysely, idOrName);
-  return answerOnCall(ctx.db.kysely, s, readAt(s.timeZone, at, ctx.clock.now()));
+  return (await answerOnCall(ctx.db.kysely, [s], readAt(s.timeZone, at, ctx.clock.now())))[0]!;
 }
 
 /** Who is on call for every schedule at `at` (default now). Local times are read in UTC. */
 export async function listOnCall(ctx: Ctx, actor: Actor, at?: unknown): Promise<OnCallAnswer[]> {
   requirePermission(actor, 'read');
   const t = readAt('UTC', at, ctx.clock.now());
-  const out: OnCallAnswer[] = [];
-  for (const s of await allSchedules(ctx.db.kysely)) out.push(await answerOnCall(ctx.db.kysely, s, t));
-  return out;
+  return answerOnCall(ctx.db.kysely, await allSchedules(ctx.db.kysely), t);
 }
 
 /** The final schedule over [from, to) (default: the next 7 days), with gaps and the people named. */
@@ -583,8 +587,9 @@ export async function getOnCallLoad(ctx: Ctx, actor: Actor, q: { from?: unknown;
   const list = q.schedule ? [await requireSchedule(db, q.schedule)] : await allSchedules(db);
   const r = q.from === undefined && q.to === undefined ? { start: now - 30 * DAY, end: now } : readRange('UTC', q.from, q.to, now, { defaultFrom: now - 30 * DAY, defaultLengthMs: 30 * DAY });
   const byUser = new Map<string, TimeRange[]>();
+  const specs = await specsFor(db, list, r);
   for (const s of list) {
-    for (const sh of finalSchedule(await specFor(db, s, r), r)) {
+    for (const sh of finalSchedule(specs.get(s.id)!, r)) {
       for (const u of sh.userIds) {
         const l = byUser.get(u) ?? [];
         l.push({ start: sh.start, end: sh.end });

@@ -141,18 +141,49 @@ export async function leaveIn(db: Tx, userIds: readonly string[], range: TimeRan
   return rows.map(leaveFromRow);
 }
 
-/**
- * The computable spec of a schedule for questions about `range`: its layers, and only the overrides
- * and participants' leave that touch the range (everything else cannot change the answer there).
- */
-export async function specFor(db: Tx, s: Schedule, range: TimeRange): Promise<ScheduleSpec> {
-  const [overrides, leave] = await Promise.all([overridesIn(db, s.id, range), leaveIn(db, participantIds(s.layers), range)]);
+function specOf(s: Schedule, overrides: readonly ScheduleOverride[], leave: readonly UserLeave[]): ScheduleSpec {
   return {
     timeZone: s.timeZone,
     layers: s.layers,
     overrides: overrides.map((o): Override => ({ id: o.id, userIds: o.userIds, start: o.start, end: o.end })),
     leave: leave.map((l): Leave => ({ id: l.id, userId: l.userId, start: l.start, end: l.end })),
   };
+}
+
+/**
+ * The computable spec of a schedule for questions about `range`: its layers, and only the overrides
+ * and participants' leave that touch the range (everything else cannot change the answer there).
+ */
+export async function specFor(db: Tx, s: Schedule, range: TimeRange): Promise<ScheduleSpec> {
+  const [overrides, leave] = await Promise.all([overridesIn(db, s.id, range), leaveIn(db, participantIds(s.layers), range)]);
+  return specOf(s, overrides, leave);
+}
+
+/** specFor for many schedules at once, in two queries (for questions about every schedule); one schedule uses its indexes. */
+export async function specsFor(db: Tx, schedules: readonly Schedule[], range: TimeRange): Promise<Map<string, ScheduleSpec>> {
+  const out = new Map<string, ScheduleSpec>();
+  if (!schedules.length) return out;
+  if (schedules.length === 1) return out.set(schedules[0]!.id, await specFor(db, schedules[0]!, range));
+  const wanted = new Set(schedules.map((s) => s.id));
+  const [overrideRows, leaveRows] = await Promise.all([
+    db.selectFrom('schedule_overrides').selectAll().where('end_at', '>', range.start).where('start_at', '<', range.end).orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('user_leave').selectAll().where('end_at', '>', range.start).where('start_at', '<', range.end).orderBy('start_at').execute(),
+  ]);
+  const overrides = new Map<string, ScheduleOverride[]>();
+  for (const r of overrideRows) {
+    if (!wanted.has(r.schedule_id)) continue;
+    const list = overrides.get(r.schedule_id) ?? [];
+    list.push(overrideFromRow(r));
+    overrides.set(r.schedule_id, list);
+  }
+  const leave = new Map<string, UserLeave[]>();
+  for (const r of leaveRows) {
+    const list = leave.get(r.user_id) ?? [];
+    list.push(leaveFromRow(r));
+    leave.set(r.user_id, list);
+  }
+  for (const s of schedules) out.set(s.id, specOf(s, overrides.get(s.id) ?? [], participantIds(s.layers).flatMap((u) => leave.get(u) ?? [])));
+  return out;
 }
 
 /** People by id (unknown ids are left out). */

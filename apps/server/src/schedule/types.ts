@@ -10,6 +10,7 @@ import { localToInstant, type LayerSpec, type LoadSplit, type ShiftSource, type 
 export const InstantInput = Type.Union([Type.Integer(), Type.String({ minLength: 4, maxLength: 40 })], {
   description: 'Epoch milliseconds, ISO date-time with offset, or local date-time (read in the schedule time zone)',
 });
+/** InstantInput as a TypeScript type. */
 export type InstantInput = Static<typeof InstantInput>;
 
 const WeekdaySchema = Type.Union((['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => Type.Literal(d)));
@@ -49,6 +50,7 @@ export const LayerInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** LayerInput as a TypeScript type. */
 export type LayerInput = Static<typeof LayerInput>;
 
 /** Input to create or replace a schedule. */
@@ -64,6 +66,7 @@ export const ScheduleInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** ScheduleInput as a TypeScript type. */
 export type ScheduleInput = Static<typeof ScheduleInput>;
 
 /** A schedule: its zone, layers (user ids, epoch-ms instants) and notice settings. */
@@ -90,6 +93,7 @@ export const OverrideInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** OverrideInput as a TypeScript type. */
 export type OverrideInput = Static<typeof OverrideInput>;
 
 /** How an override came to be. */
@@ -118,6 +122,7 @@ export const TakeInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** TakeInput as a TypeScript type. */
 export type TakeInput = Static<typeof TakeInput>;
 
 /** Input to offer a span of one's shifts to teammates. */
@@ -130,6 +135,7 @@ export const SwapOfferInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** SwapOfferInput as a TypeScript type. */
 export type SwapOfferInput = Static<typeof SwapOfferInput>;
 
 /** Input to take an offered shift. */
@@ -137,6 +143,7 @@ export const SwapTakeInput = Type.Object(
   { userId: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Who takes it (admins only for someone else); default: you' })) },
   { additionalProperties: false },
 );
+/** SwapTakeInput as a TypeScript type. */
 export type SwapTakeInput = Static<typeof SwapTakeInput>;
 
 /** A swap request: a span of `offeredBy`'s shifts, open until a teammate takes it. */
@@ -162,6 +169,7 @@ export const LeaveInput = Type.Object(
   },
   { additionalProperties: false },
 );
+/** LeaveInput as a TypeScript type. */
 export type LeaveInput = Static<typeof LeaveInput>;
 
 /** A span a user is away; rotations skip them by the rule in docs/schedules.md. */

@@ -33,6 +33,7 @@ export class LiveHub {
   private readonly clients = new Set<Client>();
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
 
   /** Subscribes to `source` and starts the heartbeat. */
   constructor(
@@ -40,8 +41,9 @@ export class LiveHub {
     private readonly log: Logger,
     opts: LiveHubOptions = {},
   ) {
+    this.heartbeatMs = opts.heartbeatMs ?? LIVE_HEARTBEAT_MS;
     this.unsubscribe = source.subscribe((e) => this.broadcast(e));
-    this.timer = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? LIVE_HEARTBEAT_MS);
+    this.timer = setInterval(() => this.heartbeat(), this.heartbeatMs);
     this.timer.unref();
   }
 
@@ -65,7 +67,7 @@ export class LiveHub {
     });
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));
-    this.send(client, JSON.stringify({ type: 'hello', data: { userId: actor.type === 'system' ? null : actor.id, heartbeatMs: LIVE_HEARTBEAT_MS } }));
+    this.send(client, JSON.stringify({ type: 'hello', data: { userId: actor.type === 'system' ? null : actor.id, heartbeatMs: this.heartbeatMs } }));
   }
 
   /** Sends one event to every socket whose actor may read it. */

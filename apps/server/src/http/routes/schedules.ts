@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import * as schedules from '../../schedule/service.js';
-import { LeaveInput, OverrideInput, ScheduleInput, SwapOfferInput, SwapTakeInput, TakeInput } from '../../schedule/types.js';
+import { LeaveInput, OverrideInput, ScheduleInput, SwapOfferInput, TakeInput } from '../../schedule/types.js';
 import { AppError } from '../../lib/errors.js';
 import type { App } from '../app.js';
 import { actorOf } from '../auth.js';
@@ -64,7 +64,8 @@ export async function scheduleRoutes(app: App, { ctx }: HttpDeps): Promise<void>
   app.post('/schedules/:id/swaps', { schema: { tags, params: IdParams, body: SwapOfferInput, summary: 'Offer a span of your shifts for a teammate to take' } }, async (req, reply) =>
     reply.status(201).send({ swap: await schedules.offerSwap(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
-  app.post('/swaps/:id/take', { schema: { tags, params: IdParams, body: Type.Optional(SwapTakeInput), summary: 'Take an offered shift (creates overrides)' } }, async (req) =>
+  // The body ({ userId }, admins only) is optional, so the service validates it rather than Fastify.
+  app.post('/swaps/:id/take', { schema: { tags, params: IdParams, summary: 'Take an offered shift (creates overrides); optional body { userId } for admins' } }, async (req) =>
     schedules.takeSwap(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}),
   );
   app.post('/swaps/:id/cancel', { schema: { tags, params: IdParams, summary: 'Withdraw an open offer' } }, async (req) => ({ swap: await schedules.cancelSwap(ctx, await actorOf(ctx, req), req.params.id) }));

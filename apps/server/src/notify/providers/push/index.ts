@@ -84,7 +84,7 @@ export class PushProvider implements Provider {
         TTL: page ? (this.opts.pageTtlSeconds ?? 4 * 3600) : 15 * 60,
         urgency: page || msg.message.kind === 'verification' ? 'high' : 'normal',
         // A newer page about the same incident replaces one the device has not fetched yet.
-        ...(msg.message.kind === 'page' && { topic: msg.message.incidentId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32) }),
+        ...(msg.message.kind === 'page' && { topic: msg.message.incidentId.replace(/[^A-Za-z0-9]/g, '').slice(0, 32) }),
       });
     } catch (e) {
       // Bad subscription keys (wrong length, not base64url) or a bad VAPID configuration.

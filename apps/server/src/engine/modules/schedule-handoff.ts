@@ -1,0 +1,142 @@
+import { inTransaction, type Ctx, type Tx } from '../../context.js';
+import { notificationPlan } from '../../escalation/targets.js';
+import { enqueueMessage } from '../../notify/outbox.js';
+import type { Channel, ScheduleNoticeMessage } from '../../notify/types.js';
+import { formatSpan, shiftsIn, usersById, type Schedule } from '../../schedule/index.js';
+import { scheduleFromRow } from '../../schedule/store.js';
+import type { EngineModule } from '../engine.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** A "you are on call now" notice later than this after the change is stale and not sent. */
+const START_GRACE_MS = 15 * MINUTE;
+/** How far past the notice window to look for where a shift ends. */
+const END_HORIZON_MS = 35 * DAY;
+/** A schedule is looked at again at least this often (new shifts come into the window as time passes). */
+const RECHECK_MS = HOUR;
+
+/** A stretch of time one person is on call on a schedule without a break (sources merged). */
+interface Stint {
+  userId: string;
+  start: number;
+  /** Null when it runs past the look-ahead. */
+  end: number | null;
+  /** Who else is on call at its start. */
+  with: string[];
+  /** Who was on call just before (empty for a gap). */
+  after: string[];
+}
+
+/** Per-person stretches of a final schedule; a stretch running in from `from` is left out (it started earlier). */
+function stintsOf(shifts: readonly { start: number; end: number; userIds: string[] }[], from: number, to: number): Stint[] {
+  const open = new Map<string, Stint>();
+  const out: Stint[] = [];
+  let prevEnd = from;
+  let prevUsers: string[] = [];
+  for (const s of shifts) {
+    const contiguous = s.start === prevEnd;
+    for (const [u, st] of open) {
+      if (!contiguous || !s.userIds.includes(u)) {
+        st.end = prevEnd;
+        open.delete(u);
+      }
+    }
+    for (const u of s.userIds) {
+      if (open.has(u)) continue;
+      const st: Stint = { userId: u, start: s.start, end: null, with: s.userIds.filter((x) => x !== u), after: contiguous ? prevUsers.filter((x) => x !== u) : [] };
+      open.set(u, st);
+      if (s.start > from) out.push(st);
+    }
+    prevEnd = s.end;
+    prevUsers = s.userIds;
+  }
+  for (const st of open.values()) st.end = prevEnd >= to ? null : prevEnd;
+  return out;
+}
+
+/** The contact methods a schedule notice goes to: the user's first notification tier, preferring anything over a phone call. */
+export async function noticeMethods(db: Tx, userId: string): Promise<{ id: string; type: Channel; address: string }[]> {
+  const plan = await notificationPlan(db, userId);
+  if (!plan.length) return [];
+  const rows = await db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', [...new Set(plan.map((p) => p.contactMethodId))]).execute();
+  const byId = new Map(rows.map((r) => [r.id, { id: r.id, type: r.type as Channel, address: r.address }]));
+  const tier = (voice: boolean) => {
+    const fit = plan.filter((p) => (byId.get(p.contactMethodId)?.type === 'voice') === voice);
+    if (!fit.length) return [];
+    const min = Math.min(...fit.map((p) => p.delayMinutes));
+    return [...new Set(fit.filter((p) => p.delayMinutes === min).map((p) => p.contactMethodId))].map((id) => byId.get(id)!);
+  };
+  const quiet = tier(false);
+  return quiet.length ? quiet : tier(true);
+}
+
+/**
+ * Hand-off notices: "you are on call for Primary from Mon 2 Mar 09:00 to Mon 9 Mar 09:00", sent
+ * `handoffNoticeMinutes` before a person's on-call stretch starts and again when it starts, to their
+ * first notification tier through the outbox. Each (user, schedule, start, kind) is claimed by an
+ * insert into schedule_handoff_notices, so it goes out once however many cycles or instances run.
+ * A schedule is looked at when its handoff_check_at is due: at the next notice time, at least
+ * hourly, and at once after any change to it, its overrides or leave.
+ */
+export const scheduleHandoffModule: EngineModule = {
+  name: 'schedule-handoff',
+  async updateAll(ctx: Ctx): Promise<void> {
+    const now = ctx.clock.now();
+    const due = await ctx.db.kysely.selectFrom('schedules').selectAll().where('handoff_check_at', '<=', now).orderBy('handoff_check_at').limit(200).execute();
+    for (const row of due) await checkSchedule(ctx, scheduleFromRow(row), Number(row.handoff_check_at), now);
+  },
+};
+
+async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number): Promise<void> {
+  const db = ctx.db.kysely;
+  const lead = s.handoffNoticeMinutes * MINUTE;
+  const from = now - START_GRACE_MS - MINUTE;
+  const to = now + lead + END_HORIZON_MS;
+  const stints = stintsOf(await shiftsIn(db, s, { start: from, end: to }), from, to);
+  let next = now + RECHECK_MS;
+  const notices: { stint: Stint; kind: 'upcoming' | 'start' }[] = [];
+  for (const st of stints) {
+    if (lead > 0 && now >= st.start - lead && now < st.start) notices.push({ stint: st, kind: 'upcoming' });
+    else if (now >= st.start && now < st.start + START_GRACE_MS) notices.push({ stint: st, kind: 'start' });
+    for (const t of lead > 0 ? [st.start - lead, st.start] : [st.start]) if (t > now && t < next) next = t;
+  }
+  const users = notices.length ? await usersById(db, notices.flatMap((n) => [n.stint.userId, ...n.stint.with, ...n.stint.after])) : new Map();
+  const name = (id: string) => users.get(id)?.name ?? id;
+  await inTransaction(ctx, async (trx) => {
+    for (const { stint, kind } of notices) {
+      const claimed = await trx
+        .insertInto('schedule_handoff_notices')
+        .values({ user_id: stint.userId, schedule_id: s.id, shift_start: stint.start, kind, sent_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'schedule_id', 'shift_start', 'kind']).doNothing())
+        .executeTakeFirst();
+      if (!Number(claimed.numInsertedOrUpdatedRows ?? 0)) continue;
+      const u = users.get(stint.userId);
+      if (!u) continue;
+      const span = `${formatSpan(stint.start, stint.end, u.timeZone, now)} (${u.timeZone})`;
+      const summary = kind === 'upcoming' ? `You will be on call for ${s.name} from ${span}` : `You are now on call for ${s.name}, from ${span}`;
+      const extra = [
+        kind === 'upcoming' ? `It starts in ${Math.max(1, Math.round((stint.start - now) / MINUTE))} minutes.` : '',
+        stint.with.length ? `On call with you: ${stint.with.map(name).join(', ')}.` : '',
+        stint.after.length ? `You take over from ${stint.after.map(name).join(', ')}.` : '',
+      ].filter(Boolean);
+      const message: ScheduleNoticeMessage = {
+        kind: 'schedule',
+        event: kind === 'upcoming' ? 'handoff.upcoming' : 'handoff.start',
+        scheduleId: s.id,
+        scheduleName: s.name,
+        userName: u.name,
+        start: stint.start,
+        end: stint.end,
+        summary,
+        text: [`${summary}.`, ...extra].join(' '),
+        url: `${ctx.publicUrl}/schedules/${s.id}`,
+      };
+      for (const m of await noticeMethods(trx, u.id)) {
+        await enqueueMessage(trx, now, { channel: m.type, destination: m.address, message, userId: u.id, contactMethodId: m.id });
+      }
+    }
+    // Only move the check time if nothing reset it meanwhile (a change to the schedule sets it to 0).
+    await trx.updateTable('schedules').set({ handoff_check_at: next }).where('id', '=', s.id).where('handoff_check_at', '=', checkAt).execute();
+  });
+}

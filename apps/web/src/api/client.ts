@@ -1,0 +1,216 @@
+import type {
+  Alert,
+  ApiToken,
+  ContactMethod,
+  ContactMethodInput,
+  ErrorBody,
+  FieldError,
+  Incident,
+  IncidentStatus,
+  Integration,
+  IntegrationInput,
+  ManualIncidentInput,
+  NotificationRule,
+  NotificationRuleInput,
+  Policy,
+  PolicyInput,
+  Service,
+  ServiceInput,
+  Session,
+  Team,
+  TeamInput,
+  TimelineEvent,
+  User,
+  UserInput,
+  UserPatch,
+} from './types.ts';
+
+/** An error answered by the API: its code, message and field problems, ready to show in place. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The message for one field (`path` as the server writes it, e.g. `levels.0.delayMinutes`), if any. */
+  field(path: string): string | undefined {
+    return this.details.find((d) => d.path === path)?.message;
+  }
+
+  /** Field messages keyed by path. */
+  fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.details) if (!(d.path in out)) out[d.path] = d.message;
+    return out;
+  }
+}
+
+/** A message fit to show a person for any thrown value. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof TypeError) return 'Cannot reach Klaxon: check your connection';
+  return e instanceof Error ? e.message : String(e);
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: () => void = () => {};
+
+/** Remembers the session's CSRF token; every state-changing request sends it. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when an API call answers 401 (the session expired or was revoked). */
+export function setUnauthenticatedHandler(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
+type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else q.append(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+function parseDetails(details: unknown): FieldError[] {
+  if (!Array.isArray(details)) return [];
+  return details.filter((d): d is FieldError => typeof d === 'object' && d !== null && typeof (d as FieldError).message === 'string').map((d) => ({ path: d.path ?? '', message: d.message }));
+}
+
+/** Calls /api/v1 with the session cookie and CSRF token; returns the parsed JSON or throws ApiError. */
+export async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; signal?: AbortSignal; quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(withQuery(`/api/v1${path}`, opts.query), {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: opts.signal,
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const err = (json as ErrorBody | undefined)?.error;
+    if (res.status === 401 && !opts.quiet401) onUnauthenticated();
+    throw new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `Klaxon answered ${res.status} ${res.statusText}`, parseDetails(err?.details));
+  }
+  return json as T;
+}
+
+const get = <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal });
+const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body });
+const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
+const del = (path: string) => request<void>('DELETE', path);
+const enc = encodeURIComponent;
+
+/** Filters for the incident list, as the API takes them. */
+export interface IncidentQuery {
+  status?: IncidentStatus[];
+  service?: string;
+  limit?: number;
+  before?: number;
+}
+
+/** One page of incidents and the cursor to the next (older) page. */
+export interface IncidentPage {
+  incidents: Incident[];
+  next: number | null;
+}
+
+/** The typed API. One function per endpoint; names follow the server's routes. */
+export const api = {
+  auth: {
+    session: () => request<Session>('GET', '/auth/session', { quiet401: true }),
+    login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
+    logout: () => post<void>('/auth/logout'),
+    setupNeeded: () => get<{ needed: boolean }>('/setup'),
+    setup: (input: { email: string; name: string; password: string; timeZone: string }) => request<Session>('POST', '/setup', { body: input, quiet401: true }),
+  },
+  me: () => get<{ user: User | null }>('/me'),
+  users: {
+    list: () => get<{ users: User[] }>('/users').then((r) => r.users),
+    get: (id: string) => get<{ user: User }>(`/users/${enc(id)}`).then((r) => r.user),
+    create: (input: UserInput) => post<{ user: User }>('/users', input).then((r) => r.user),
+    update: (id: string, input: UserPatch) => patch<{ user: User }>(`/users/${enc(id)}`, input).then((r) => r.user),
+    remove: (id: string) => del(`/users/${enc(id)}`),
+  },
+  contactMethods: {
+    list: (userId: string) => get<{ contactMethods: ContactMethod[] }>(`/users/${enc(userId)}/contact-methods`).then((r) => r.contactMethods),
+    create: (userId: string, input: ContactMethodInput) => post<{ contactMethod: ContactMethod }>(`/users/${enc(userId)}/contact-methods`, input).then((r) => r.contactMethod),
+    sendVerification: (id: string) => post<{ status: string }>(`/contact-methods/${enc(id)}/send-verification`),
+    verify: (id: string, code: string) => post<{ contactMethod: ContactMethod }>(`/contact-methods/${enc(id)}/verify`, { code }).then((r) => r.contactMethod),
+    test: (id: string) => post<{ messageId: string }>(`/contact-methods/${enc(id)}/test`),
+    remove: (id: string) => del(`/contact-methods/${enc(id)}`),
+  },
+  notificationRules: {
+    list: (userId: string) => get<{ notificationRules: NotificationRule[] }>(`/users/${enc(userId)}/notification-rules`).then((r) => r.notificationRules),
+    create: (userId: string, input: NotificationRuleInput) => post<{ notificationRule: NotificationRule }>(`/users/${enc(userId)}/notification-rules`, input).then((r) => r.notificationRule),
+    remove: (id: string) => del(`/notification-rules/${enc(id)}`),
+  },
+  tokens: {
+    list: (userId: string) => get<{ tokens: ApiToken[] }>(`/users/${enc(userId)}/tokens`).then((r) => r.tokens),
+    create: (userId: string, name: string) => post<{ token: string; apiToken: ApiToken }>(`/users/${enc(userId)}/tokens`, { name }),
+    revoke: (id: string) => del(`/tokens/${enc(id)}`),
+  },
+  teams: {
+    list: () => get<{ teams: Team[] }>('/teams').then((r) => r.teams),
+    get: (id: string) => get<{ team: Team }>(`/teams/${enc(id)}`).then((r) => r.team),
+    create: (input: TeamInput) => post<{ team: Team }>('/teams', input).then((r) => r.team),
+    update: (id: string, input: TeamInput) => put<{ team: Team }>(`/teams/${enc(id)}`, input).then((r) => r.team),
+    remove: (id: string) => del(`/teams/${enc(id)}`),
+  },
+  policies: {
+    list: () => get<{ escalationPolicies: Policy[] }>('/escalation-policies').then((r) => r.escalationPolicies),
+    get: (id: string) => get<{ escalationPolicy: Policy }>(`/escalation-policies/${enc(id)}`).then((r) => r.escalationPolicy),
+    create: (input: PolicyInput) => post<{ escalationPolicy: Policy }>('/escalation-policies', input).then((r) => r.escalationPolicy),
+    update: (id: string, input: PolicyInput) => put<{ escalationPolicy: Policy }>(`/escalation-policies/${enc(id)}`, input).then((r) => r.escalationPolicy),
+    remove: (id: string) => del(`/escalation-policies/${enc(id)}`),
+  },
+  services: {
+    list: () => get<{ services: Service[] }>('/services').then((r) => r.services),
+    get: (id: string) => get<{ service: Service }>(`/services/${enc(id)}`).then((r) => r.service),
+    create: (input: ServiceInput) => post<{ service: Service }>('/services', input).then((r) => r.service),
+    update: (id: string, input: ServiceInput) => put<{ service: Service }>(`/services/${enc(id)}`, input).then((r) => r.service),
+    remove: (id: string) => del(`/services/${enc(id)}`),
+  },
+  integrations: {
+    list: (serviceId: string) => get<{ integrations: Integration[] }>(`/services/${enc(serviceId)}/integrations`).then((r) => r.integrations),
+    create: (serviceId: string, input: IntegrationInput) => post<{ integration: Integration }>(`/services/${enc(serviceId)}/integrations`, input).then((r) => r.integration),
+    update: (id: string, input: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }) => patch<{ integration: Integration }>(`/integrations/${enc(id)}`, input).then((r) => r.integration),
+    remove: (id: string) => del(`/integrations/${enc(id)}`),
+  },
+  incidents: {
+    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, limit: q.limit, before: q.before }, signal),
+    get: (id: string) => get<{ incident: Incident }>(`/incidents/${enc(id)}`).then((r) => r.incident),
+    create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
+    timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),
+    alerts: (id: string) => get<{ alerts: Alert[] }>(`/incidents/${enc(id)}/alerts`).then((r) => r.alerts),
+    acknowledge: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/acknowledge`),
+    resolve: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/resolve`),
+    escalate: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/escalate`),
+  },
+  push: {
+    vapidPublicKey: () => get<{ publicKey: string }>('/push/vapid-public-key').then((r) => r.publicKey),
+  },
+};

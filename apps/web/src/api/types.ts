@@ -1,0 +1,247 @@
+/**
+ * The API's shapes, mirroring apps/server/src/{user,team,escalation,service,incident,alert}/types.ts
+ * and the auth contract. Kept by hand until a shared packages/api-contract exists; when a server type
+ * changes, change it here in the same commit.
+ */
+
+export type Role = 'admin' | 'responder' | 'stakeholder' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'responder', 'stakeholder', 'viewer'];
+
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push';
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'];
+
+/** A person who can be paged, or who watches. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  timeZone: string;
+  role: Role;
+  createdAt: number;
+}
+
+/** Input to create a user (POST /users). */
+export interface UserInput {
+  email: string;
+  name: string;
+  timeZone?: string;
+  role?: Role;
+  password?: string;
+}
+
+/** A partial update of a user (PATCH /users/:id); the email cannot change. */
+export type UserPatch = Partial<Omit<UserInput, 'email'>>;
+
+/** A way to reach a user. */
+export interface ContactMethod {
+  id: string;
+  userId: string;
+  name: string;
+  type: Channel;
+  address: string;
+  verified: boolean;
+  disabled: boolean;
+}
+
+export interface ContactMethodInput {
+  name: string;
+  type: Channel;
+  address: string;
+}
+
+/** Notify through a contact method `delayMinutes` after the user is paged. */
+export interface NotificationRule {
+  id: string;
+  userId: string;
+  contactMethodId: string;
+  delayMinutes: number;
+}
+
+export interface NotificationRuleInput {
+  contactMethodId: string;
+  delayMinutes: number;
+}
+
+/** An API token as listed (never with its secret). */
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revoked: boolean;
+}
+
+/** A team and its members in order. */
+export interface Team {
+  id: string;
+  name: string;
+  description: string;
+  members: { userId: string; role: 'member' | 'manager' }[];
+}
+
+export interface TeamInput {
+  name: string;
+  description?: string;
+  members?: { userId: string; role?: 'member' | 'manager' }[];
+}
+
+export type TargetType = 'user' | 'team' | 'schedule' | 'schedule_next';
+
+/** Who a level pages. */
+export interface Target {
+  type: TargetType;
+  id: string;
+}
+
+/** One level: its targets, and how long to wait for an acknowledgement before the next. */
+export interface Level {
+  delayMinutes: number;
+  targets: Target[];
+}
+
+/** An escalation policy. */
+export interface Policy {
+  id: string;
+  name: string;
+  description: string;
+  repeat: number;
+  levels: Level[];
+}
+
+export interface PolicyInput {
+  name: string;
+  description?: string;
+  repeat?: number;
+  levels: Level[];
+}
+
+export type Grouping = { mode: 'none' } | { mode: 'window'; minutes: number } | { mode: 'field'; field: string };
+
+/** A technical service. */
+export interface Service {
+  id: string;
+  name: string;
+  description: string;
+  escalationPolicyId: string | null;
+  teamId: string | null;
+  grouping: Grouping;
+}
+
+export interface ServiceInput {
+  name: string;
+  description?: string;
+  escalationPolicyId?: string | null;
+  teamId?: string | null;
+  grouping?: Grouping;
+}
+
+export type IntegrationKind = 'pagerduty' | 'alertmanager' | 'grafana' | 'opsgenie' | 'generic';
+export const INTEGRATION_KINDS: readonly IntegrationKind[] = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'];
+
+/** An integration; `key` and `endpoint` are only present right after it was created. */
+export interface Integration {
+  id: string;
+  serviceId: string;
+  name: string;
+  kind: IntegrationKind;
+  keyHint: string;
+  settings: { signingSecret?: string; rateLimitPerMinute?: number };
+  key?: string;
+  endpoint?: string;
+}
+
+export interface IntegrationInput {
+  name: string;
+  kind: IntegrationKind;
+  key?: string;
+  signingSecret?: string;
+  rateLimitPerMinute?: number;
+}
+
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['triggered', 'acknowledged', 'resolved'];
+
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
+
+/** An incident as the API shows it. */
+export interface Incident {
+  id: string;
+  number: number;
+  serviceId: string;
+  serviceName: string;
+  title: string;
+  status: IncidentStatus;
+  urgency: 'high' | 'low';
+  severity: string;
+  details: string;
+  createdAt: number;
+  updatedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  escalationStep: number;
+  nextEscalationAt: number | null;
+  escalationPolicyName: string | null;
+  alertCount: number;
+}
+
+export interface ManualIncidentInput {
+  service: string;
+  title: string;
+  details?: string;
+  severity?: Severity;
+}
+
+/** One entry on an incident's timeline. */
+export interface TimelineEvent {
+  id: string;
+  incidentId: string;
+  at: number;
+  type: string;
+  actor: { type: string; id: string | null; name: string };
+  channel: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** An alert grouped in an incident. */
+export interface Alert {
+  id: string;
+  dedupKey: string;
+  status: string;
+  summary: string;
+  source: string;
+  severity: string;
+  details: Record<string, unknown>;
+  links: { href: string; text?: string }[];
+  eventCount: number;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+
+/** The signed-in session (GET /auth/session, POST /auth/login, POST /setup). */
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+/** What the WebSocket at /api/v1/live pushes. */
+export interface LiveEvent {
+  type: string;
+  incidentId?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A field problem in the error body's details. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** Every /api/v1 error: `{ error: { code, message, details } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: FieldError[] | Record<string, unknown> };
+}

@@ -1,0 +1,75 @@
+import { Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { errorMessage } from './api/client.ts';
+import { useFeatures } from './features.ts';
+import { SessionGate } from './session.tsx';
+import { Shell } from './shell.tsx';
+
+// Every screen is its own chunk: the first screen loads only the shell and the incident list.
+const SignedOut = lazy(() => import('./pages/signed-out.tsx'));
+const Incidents = lazy(() => import('./pages/incidents.tsx'));
+const IncidentPage = lazy(() => import('./pages/incident.tsx'));
+const Services = lazy(() => import('./pages/services.tsx'));
+const ServicePage = lazy(() => import('./pages/service.tsx'));
+const Policies = lazy(() => import('./pages/policies.tsx'));
+const PolicyPage = lazy(() => import('./pages/policy.tsx'));
+const Me = lazy(() => import('./pages/me.tsx'));
+const Users = lazy(() => import('./pages/users.tsx'));
+const Teams = lazy(() => import('./pages/teams.tsx'));
+
+const spinner = (
+  <Center h="60vh">
+    <Loader />
+  </Center>
+);
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={spinner}>{children}</Suspense>;
+}
+
+// Screens of features the server does not have yet. Each is routed (and its nav entry shown, see
+// shell.tsx NAV) only when useFeatures() says the server has the API. Replace the placeholder
+// module with the real screen when the API lands.
+const Schedules = lazy(() => import('./pages/pending-feature.tsx').then((m) => ({ default: () => <m.PendingFeature name="Schedules" /> })));
+
+/** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
+export function App() {
+  const features = useFeatures();
+  return (
+    <SessionGate
+      loading={spinner}
+      failed={(retry, error) => (
+        <Center h="80vh" p="md">
+          <Stack align="center">
+            <Text>{errorMessage(error)}</Text>
+            <Button onClick={retry}>Try again</Button>
+          </Stack>
+        </Center>
+      )}
+      signedOut={(setSession) => (
+        <Page>
+          <SignedOut onSignedIn={setSession} />
+        </Page>
+      )}
+    >
+      <Shell>
+        <Routes>
+          {features.schedules && <Route path="/schedules/*" element={<Page><Schedules /></Page>} />}
+          <Route path="/" element={<Navigate to="/incidents" replace />} />
+          <Route path="/incidents" element={<Page><Incidents /></Page>} />
+          <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
+          <Route path="/services" element={<Page><Services /></Page>} />
+          <Route path="/services/:id" element={<Page><ServicePage /></Page>} />
+          <Route path="/escalation-policies" element={<Page><Policies /></Page>} />
+          <Route path="/escalation-policies/:id" element={<Page><PolicyPage /></Page>} />
+          <Route path="/people" element={<Navigate to="/people/me" replace />} />
+          <Route path="/people/me" element={<Page><Me /></Page>} />
+          <Route path="/people/users" element={<Page><Users /></Page>} />
+          <Route path="/people/teams" element={<Page><Teams /></Page>} />
+          <Route path="*" element={<Text p="md">Nothing here. <a href="/incidents">Go to incidents</a></Text>} />
+        </Routes>
+      </Shell>
+    </SessionGate>
+  );
+}

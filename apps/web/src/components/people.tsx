@@ -1,0 +1,452 @@
+import { ActionIcon, Alert, Badge, Button, Card, Group, NumberInput, PinInput, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconBellRinging, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { api, errorMessage } from '../api/client.ts';
+import { keys, useContactMethods, useRules } from '../api/queries.ts';
+import type { Channel, ContactMethod } from '../api/types.ts';
+import { CHANNEL_LABEL } from '../escalation/preview.ts';
+import { useFeatures } from '../features.ts';
+import { useFormErrors } from '../lib/form.ts';
+import { dateTime } from '../lib/time.ts';
+import { enablePush, pushUnsupportedReason, type PushStep } from '../push/enable-push.ts';
+import { CopyBlock, FormAlert, QueryState } from './bits.tsx';
+
+const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: string }> = {
+  email: { label: 'Email address', placeholder: 'you@example.com' },
+  sms: { label: 'Mobile number (with country code)', placeholder: '+14155550100' },
+  voice: { label: 'Phone number (with country code)', placeholder: '+14155550100' },
+  slack: { label: 'Slack member or channel ID', placeholder: 'U012AB3CD' },
+  webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
+};
+
+function describeAddress(m: ContactMethod): string {
+  if (m.type !== 'push') return m.address;
+  try {
+    const host = new URL((JSON.parse(m.address) as { endpoint: string }).endpoint).host;
+    return `browser push via ${host}`;
+  } catch {
+    return 'browser push';
+  }
+}
+
+function VerifyForm({ m }: { m: ContactMethod }) {
+  const qc = useQueryClient();
+  const [code, setCode] = useState('');
+  const errors = useFormErrors();
+  const verify = useMutation({
+    mutationFn: (c: string) => api.contactMethods.verify(m.id, c),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.contactMethods(m.userId) });
+      notifications.show({ message: `${m.name} verified`, color: 'green', autoClose: 2000 });
+    },
+    onError: (e) => {
+      errors.set(e);
+      setCode('');
+    },
+  });
+  const resend = useMutation({
+    mutationFn: () => api.contactMethods.sendVerification(m.id),
+    onSuccess: () => notifications.show({ message: 'A new code is on its way', autoClose: 2500 }),
+    onError: errors.set,
+  });
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    errors.clear();
+    if (code.length === 6) verify.mutate(code);
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap={6}>
+        <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : m.address}:</Text>
+        <Group gap="sm" align="flex-start">
+          <PinInput
+            length={6}
+            type="number"
+            oneTimeCode
+            size="md"
+            value={code}
+            onChange={setCode}
+            onComplete={(c) => {
+              errors.clear();
+              verify.mutate(c);
+            }}
+            error={!!errors.field('code')}
+            aria-label={`Verification code for ${m.name}`}
+            data-testid="verify-code"
+          />
+          <Button type="submit" loading={verify.isPending} disabled={code.length !== 6} data-testid="verify-button">
+            Verify
+          </Button>
+          <Button variant="subtle" leftSection={<IconRefresh size={16} />} loading={resend.isPending} onClick={() => resend.mutate()}>
+            Send a new code
+          </Button>
+        </Group>
+        <FormAlert message={errors.message} />
+      </Stack>
+    </form>
+  );
+}
+
+function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
+  const qc = useQueryClient();
+  const test = useMutation({
+    mutationFn: () => api.contactMethods.test(m.id),
+    onSuccess: () => notifications.show({ message: `Test page sent to ${m.name}`, color: 'green', autoClose: 2500 }),
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+  const remove = useMutation({
+    mutationFn: () => api.contactMethods.remove(m.id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.contactMethods(m.userId) });
+      void qc.invalidateQueries({ queryKey: keys.rules(m.userId) });
+    },
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+  return (
+    <Card withBorder radius="md" p="md" data-testid="contact-method" data-name={m.name} data-verified={m.verified}>
+      <Stack gap="sm">
+        <Group justify="space-between" wrap="nowrap" align="flex-start">
+          <div style={{ minWidth: 0 }}>
+            <Group gap={8}>
+              <Text fw={700}>{m.name}</Text>
+              <Badge variant="light">{CHANNEL_LABEL[m.type]}</Badge>
+              {m.verified ? (
+                <Badge color="green" variant="light">
+                  verified
+                </Badge>
+              ) : (
+                <Badge color="orange" variant="light">
+                  not verified
+                </Badge>
+              )}
+              {m.disabled && <Badge color="gray">disabled</Badge>}
+            </Group>
+            <Text size="sm" c="dimmed" truncate>
+              {describeAddress(m)}
+            </Text>
+          </div>
+          <Group gap={4} wrap="nowrap">
+            {m.verified && (
+              <Tooltip label="Send me a test page">
+                <Button variant="light" size="sm" leftSection={<IconBellRinging size={16} />} loading={test.isPending} onClick={() => test.mutate()} data-testid="test-page">
+                  Test
+                </Button>
+              </Tooltip>
+            )}
+            <Tooltip label="Remove">
+              <ActionIcon variant="subtle" color="red" size="lg" loading={remove.isPending} onClick={() => confirm(`Remove ${m.name}? Rules using it go too.`) && remove.mutate()} aria-label={`Remove ${m.name}`}>
+                <IconTrash size={18} />
+              </ActionIcon>
+            </Tooltip>
+          </Group>
+        </Group>
+        {!m.verified && self && <VerifyForm m={m} />}
+        {!m.verified && !self && <Text size="sm" c="dimmed">Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.</Text>}
+      </Stack>
+    </Card>
+  );
+}
+
+function AddMethod({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const errors = useFormErrors();
+  const [v, setV] = useState<{ name: string; type: Exclude<Channel, 'push'>; address: string }>({ name: '', type: 'email', address: '' });
+  const m = useMutation({
+    mutationFn: () => api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: v.address.trim() }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) });
+      setV({ name: '', type: v.type, address: '' });
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    m.mutate();
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        <Group grow wrap="wrap" align="flex-start">
+          <Select
+            label="Type"
+            data={(Object.keys(ADDRESS) as (keyof typeof ADDRESS)[]).map((t) => ({ value: t, label: CHANNEL_LABEL[t] }))}
+            value={v.type}
+            onChange={(t) => setV({ ...v, type: (t as keyof typeof ADDRESS) ?? 'email' })}
+            allowDeselect={false}
+            error={errors.field('type')}
+            style={{ minWidth: 140 }}
+            data-testid="method-type"
+          />
+          <TextInput label="Name" placeholder={CHANNEL_LABEL[v.type]} value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} style={{ minWidth: 160 }} data-testid="method-name" />
+        </Group>
+        <TextInput label={ADDRESS[v.type].label} placeholder={ADDRESS[v.type].placeholder} value={v.address} onChange={(e) => setV({ ...v, address: e.currentTarget.value })} error={errors.field('address')} required data-testid="method-address" />
+        <FormAlert message={errors.field('address') || errors.field('name') ? null : errors.message} />
+        <Button type="submit" leftSection={<IconPlus size={18} />} loading={m.isPending} w="fit-content" data-testid="add-method">
+          Add and send a code
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+const STEP_LABEL: Record<PushStep, string> = {
+  permission: 'Asking for permission…',
+  subscribing: 'Subscribing…',
+  registering: 'Registering this device…',
+  'waiting-code': 'Waiting for the code to arrive by push…',
+  verifying: 'Verifying…',
+  done: 'Done',
+};
+
+function EnablePush({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const features = useFeatures();
+  const [step, setStep] = useState<PushStep | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const unsupported = pushUnsupportedReason();
+  const m = useMutation({
+    mutationFn: () => enablePush(userId, setStep),
+    onSuccess: async (r) => {
+      await qc.invalidateQueries({ queryKey: keys.contactMethods(userId) });
+      setResult(r.verified ? `Push is on for ${r.method.name}.` : 'The code did not arrive within a minute: enter it below when it does, or send a new one.');
+      setStep(null);
+    },
+    onError: (e) => {
+      setError(errorMessage(e));
+      setStep(null);
+    },
+  });
+  if (!features.push) return null;
+  return (
+    <Card withBorder radius="md" p="md">
+      <Stack gap="sm">
+        <Group gap="sm">
+          <IconDeviceMobile size={28} />
+          <div>
+            <Text fw={700}>Push on this device</Text>
+            <Text size="sm" c="dimmed">
+              Pages arrive as notifications with Acknowledge and Open, even on the lock screen. No account anywhere else needed.
+            </Text>
+          </div>
+        </Group>
+        {unsupported ? (
+          <Text size="sm" c="orange">
+            {unsupported}
+          </Text>
+        ) : (
+          <Button
+            size="lg"
+            fullWidth
+            h="auto"
+            mih={52}
+            styles={{ label: { whiteSpace: 'normal', textAlign: 'center' } }}
+            leftSection={<IconBellRinging size={20} />}
+            loading={m.isPending}
+            onClick={() => {
+              setError(null);
+              setResult(null);
+              m.mutate();
+            }}
+            data-testid="enable-push"
+          >
+            Enable push on this device
+          </Button>
+        )}
+        {step && <Text size="sm">{STEP_LABEL[step]}</Text>}
+        {result && (
+          <Alert color="green" variant="light">
+            {result}
+          </Alert>
+        )}
+        <FormAlert message={error} />
+      </Stack>
+    </Card>
+  );
+}
+
+/** A user's contact methods: add, verify by code, send a test page, remove; and push for this device. */
+export function ContactMethodsSection({ userId, self }: { userId: string; self: boolean }) {
+  const q = useContactMethods(userId);
+  return (
+    <Stack gap="sm">
+      <Title order={3}>Contact methods</Title>
+      {self && <EnablePush userId={userId} />}
+      <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
+        {q.data?.length === 0 && <Text c="dimmed">No contact methods: Klaxon cannot page {self ? 'you' : 'this person'}.</Text>}
+        {q.data?.map((m) => (
+          <MethodCard key={m.id} m={m} self={self} />
+        ))}
+      </QueryState>
+      <Card withBorder radius="md" p="md">
+        <Text fw={700} mb="xs">
+          Add a contact method
+        </Text>
+        <AddMethod userId={userId} />
+      </Card>
+    </Stack>
+  );
+}
+
+/** A user's notification rules: which method, how many minutes after being paged. */
+export function RulesSection({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const rules = useRules(userId);
+  const methods = useContactMethods(userId);
+  const errors = useFormErrors();
+  const [v, setV] = useState<{ contactMethodId: string | null; delayMinutes: number }>({ contactMethodId: null, delayMinutes: 0 });
+  const add = useMutation({
+    mutationFn: () => api.notificationRules.create(userId, { contactMethodId: v.contactMethodId ?? '', delayMinutes: v.delayMinutes }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.rules(userId) });
+      setV({ contactMethodId: null, delayMinutes: v.delayMinutes + 5 });
+    },
+    onError: errors.set,
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api.notificationRules.remove(id),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.rules(userId) }),
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+  const byId = new Map((methods.data ?? []).map((m) => [m.id, m]));
+  const sorted = [...(rules.data ?? [])].sort((a, b) => a.delayMinutes - b.delayMinutes);
+  return (
+    <Stack gap="sm">
+      <Title order={3}>Notification rules</Title>
+      <Text size="sm" c="dimmed">
+        When you are paged, Klaxon notifies each method at its delay until you acknowledge. Without rules, every verified method is used at once.
+      </Text>
+      <QueryState isPending={rules.isPending} error={rules.error}>
+        <Stack gap={6}>
+          {sorted.map((r) => {
+            const m = byId.get(r.contactMethodId);
+            return (
+              <Card key={r.id} withBorder radius="md" p="sm" data-testid="rule">
+                <Group justify="space-between" wrap="nowrap">
+                  <Text>
+                    <b>{r.delayMinutes === 0 ? 'At once' : `After ${r.delayMinutes} min`}</b> → {m ? `${m.name} (${CHANNEL_LABEL[m.type]})` : 'a removed method'}
+                    {m && !m.verified && (
+                      <Text span c="orange" size="sm">
+                        {' '}
+                        · not verified, skipped
+                      </Text>
+                    )}
+                  </Text>
+                  <ActionIcon variant="subtle" color="red" size="lg" onClick={() => remove.mutate(r.id)} aria-label="Remove rule">
+                    <IconTrash size={18} />
+                  </ActionIcon>
+                </Group>
+              </Card>
+            );
+          })}
+        </Stack>
+      </QueryState>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          errors.clear();
+          add.mutate();
+        }}
+        noValidate
+      >
+        <Group align="flex-start" wrap="wrap" gap="sm">
+          <Select label="Method" placeholder="Choose" data={(methods.data ?? []).map((m) => ({ value: m.id, label: `${m.name} (${CHANNEL_LABEL[m.type]})` }))} value={v.contactMethodId} onChange={(x) => setV({ ...v, contactMethodId: x })} error={errors.field('contactMethodId')} style={{ flex: 2, minWidth: 200 }} data-testid="rule-method" />
+          <NumberInput label="After (minutes)" min={0} max={1440} value={v.delayMinutes} onChange={(n) => setV({ ...v, delayMinutes: Number(n) || 0 })} error={errors.field('delayMinutes')} style={{ flex: 1, minWidth: 120 }} data-testid="rule-delay" />
+          <Button type="submit" mt={{ base: 0, xs: 28 }} leftSection={<IconPlus size={18} />} loading={add.isPending} data-testid="add-rule">
+            Add rule
+          </Button>
+        </Group>
+        <FormAlert message={errors.field('contactMethodId') || errors.field('delayMinutes') ? null : errors.message} />
+      </form>
+    </Stack>
+  );
+}
+
+/** A user's API tokens: create (the secret is shown once) and revoke. */
+export function TokensSection({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: keys.tokens(userId), queryFn: () => api.tokens.list(userId) });
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const errors = useFormErrors();
+  const create = useMutation({
+    mutationFn: () => api.tokens.create(userId, name.trim()),
+    onSuccess: (r) => {
+      setSecret(r.token);
+      setName('');
+      void qc.invalidateQueries({ queryKey: keys.tokens(userId) });
+    },
+    onError: errors.set,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.tokens.revoke(id),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.tokens(userId) }),
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+  return (
+    <Stack gap="sm">
+      <Title order={3}>API tokens</Title>
+      <Text size="sm" c="dimmed">
+        For the CLI and scripts: <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as its user.
+      </Text>
+      {secret && (
+        <Alert color="orange" variant="light" title="Copy the token now: it is shown only once" withCloseButton onClose={() => setSecret(null)}>
+          <CopyBlock value={secret} testId="new-token" />
+        </Alert>
+      )}
+      <QueryState isPending={q.isPending} error={q.error}>
+        {q.data && q.data.length > 0 && (
+          <Table.ScrollContainer minWidth={420}>
+            <Table verticalSpacing="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                  <Table.Th>Last used</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {q.data.map((t) => (
+                  <Table.Tr key={t.id} style={t.revoked ? { opacity: 0.5 } : undefined}>
+                    <Table.Td>{t.name}</Table.Td>
+                    <Table.Td>{dateTime(t.createdAt)}</Table.Td>
+                    <Table.Td>{t.lastUsedAt ? dateTime(t.lastUsedAt) : 'never'}</Table.Td>
+                    <Table.Td>
+                      {t.revoked ? (
+                        <Badge color="gray">revoked</Badge>
+                      ) : (
+                        <Button size="xs" variant="subtle" color="red" onClick={() => confirm(`Revoke ${t.name}?`) && revoke.mutate(t.id)}>
+                          Revoke
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryState>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          errors.clear();
+          create.mutate();
+        }}
+        noValidate
+      >
+        <Group align="flex-start" gap="sm">
+          <TextInput placeholder="Token name, e.g. laptop CLI" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.field('name')} style={{ flex: 1 }} aria-label="Token name" />
+          <Button type="submit" loading={create.isPending}>
+            Create token
+          </Button>
+        </Group>
+        <FormAlert message={errors.field('name') ? null : errors.message} />
+      </form>
+    </Stack>
+  );
+}

@@ -1,0 +1,116 @@
+import type { Channel, ContactMethod, Level, NotificationRule, Team, User } from '../api/types.ts';
+
+/** What the preview needs to know about one user: their verified methods and rules. */
+export interface Reachability {
+  contactMethods: ContactMethod[];
+  rules: NotificationRule[];
+}
+
+/** One notification the preview predicts. */
+export interface PreviewPage {
+  /** Minutes after the alert fires. */
+  atMinutes: number;
+  step: number;
+  levelIndex: number;
+  round: number;
+  userId: string;
+  userName: string;
+  channel: Channel;
+  methodName: string;
+  address: string;
+}
+
+/** One level firing (or being skipped) in the preview. */
+export interface PreviewStep {
+  atMinutes: number;
+  step: number;
+  levelIndex: number;
+  round: number;
+  /** The people paged at this step, with their notifications. */
+  pages: PreviewPage[];
+  /** Why some targets gave nobody to page. */
+  notes: string[];
+  /** True when nobody at this level could be paged: the engine moves to the next level at once. */
+  skipped: boolean;
+}
+
+/** The whole prediction: the steps, and when escalation gives up if nobody acknowledges. */
+export interface Preview {
+  steps: PreviewStep[];
+  endsAtMinutes: number;
+  /** True when no step pages anybody: an alert now would reach no one. */
+  nobody: boolean;
+}
+
+/**
+ * How the engine would reach a user, as apps/server/src/escalation/targets.ts notificationPlan does:
+ * their rules on verified, enabled methods, by delay; without any such rule, every verified enabled
+ * method except webhooks, at once.
+ */
+export function notificationPlan(r: Reachability | undefined): { method: ContactMethod; delayMinutes: number }[] {
+  if (!r) return [];
+  const usable = new Map(r.contactMethods.filter((m) => m.verified && !m.disabled).map((m) => [m.id, m]));
+  const fromRules = r.rules
+    .filter((x) => usable.has(x.contactMethodId))
+    .map((x) => ({ method: usable.get(x.contactMethodId)!, delayMinutes: x.delayMinutes }))
+    .sort((a, b) => a.delayMinutes - b.delayMinutes);
+  if (fromRules.length) return fromRules;
+  return [...usable.values()].filter((m) => m.type !== 'webhook').map((method) => ({ method, delayMinutes: 0 }));
+}
+
+/**
+ * "If an alert fired now, who would be paged when, on which channel": the escalation engine's
+ * steps (apps/server/src/engine/modules/escalation.ts) run over a draft policy on the client.
+ */
+export function previewPolicy(policy: { repeat: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>): Preview {
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const teamById = new Map(teams.map((t) => [t.id, t]));
+  const steps: PreviewStep[] = [];
+  const n = policy.levels.length;
+  const total = n * (Math.max(0, policy.repeat) + 1);
+  let t = 0;
+  for (let step = 0; step < total; step++) {
+    const levelIndex = step % n;
+    const round = Math.floor(step / n);
+    const level = policy.levels[levelIndex]!;
+    const notes: string[] = [];
+    const ids: string[] = [];
+    const add = (id: string) => {
+      if (!ids.includes(id)) ids.push(id);
+    };
+    for (const target of level.targets) {
+      if (!target.id) continue;
+      if (target.type === 'user') {
+        if (byId.has(target.id)) add(target.id);
+        else notes.push(`user ${target.id} no longer exists`);
+      } else if (target.type === 'team') {
+        const team = teamById.get(target.id);
+        if (!team) notes.push(`team ${target.id} no longer exists`);
+        else if (!team.members.length) notes.push(`team ${team.name} has no members`);
+        else team.members.forEach((m) => add(m.userId));
+      } else {
+        notes.push('schedules are not available yet');
+      }
+    }
+    const pages: PreviewPage[] = [];
+    for (const id of ids) {
+      const u = byId.get(id);
+      const name = u?.name ?? id;
+      const plan = notificationPlan(reach[id]);
+      if (!plan.length) {
+        notes.push(`${name} has no verified contact method`);
+        continue;
+      }
+      for (const p of plan) {
+        pages.push({ atMinutes: t + p.delayMinutes, step, levelIndex, round, userId: id, userName: name, channel: p.method.type, methodName: p.method.name, address: p.method.address });
+      }
+    }
+    const skipped = pages.length === 0;
+    steps.push({ atMinutes: t, step, levelIndex, round, pages, notes, skipped });
+    if (!skipped) t += level.delayMinutes;
+  }
+  return { steps, endsAtMinutes: t, nobody: steps.every((s) => s.skipped) };
+}
+
+/** A channel's name for people. */
+export const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack: 'Slack', webhook: 'Webhook', push: 'Push' };

@@ -1,0 +1,288 @@
+import { ActionIcon, Button, Center, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { IconCheck, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
+import { keys, useServices } from '../api/queries.ts';
+import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '../api/types.ts';
+import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
+import { VirtualList } from '../components/virtual-list.tsx';
+import { useFormErrors } from '../lib/form.ts';
+import { ago } from '../lib/time.ts';
+import { useSession } from '../session.tsx';
+
+const PAGE_SIZE = 100;
+
+const STATUS_FILTERS: Record<string, IncidentStatus[] | undefined> = {
+  open: ['triggered', 'acknowledged'],
+  triggered: ['triggered'],
+  acknowledged: ['acknowledged'],
+  resolved: ['resolved'],
+  all: undefined,
+};
+
+const STRIPE: Record<IncidentStatus, string> = {
+  triggered: 'var(--mantine-color-red-6)',
+  acknowledged: 'var(--mantine-color-yellow-5)',
+  resolved: 'var(--mantine-color-green-6)',
+};
+
+/** Whether an incident matches the search box: "#12" or "12" by number, otherwise words in title, service or details. */
+export function matchesSearch(i: Incident, search: string): boolean {
+  const s = search.trim().toLowerCase();
+  if (!s) return true;
+  const n = /^#?(\d+)$/.exec(s);
+  if (n) return String(i.number).startsWith(n[1]!);
+  const hay = `${i.title} ${i.serviceName} ${i.details} ${i.severity}`.toLowerCase();
+  return s.split(/\s+/).every((w) => hay.includes(w));
+}
+
+function useAct() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'acknowledge' | 'resolve' }) => api.incidents[action](id),
+    onSuccess: (r) => {
+      qc.setQueryData(keys.incident(r.incident.id), r.incident);
+      notifications.show({ message: `#${r.incident.number} ${r.incident.status}`, color: r.incident.status === 'resolved' ? 'green' : 'yellow', autoClose: 2500 });
+    },
+    onError: (e) => notifications.show({ color: 'red', title: 'Could not do that', message: errorMessage(e) }),
+  });
+}
+
+function Row({ i, selected, onAck, canRespond, phone }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean }) {
+  return (
+    <Link to={`/incidents/${i.number}`} className="klx-row" data-selected={selected} data-testid="incident-row" data-number={i.number} data-status={i.status}>
+      <span className="klx-stripe" style={{ background: STRIPE[i.status] }} />
+      <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+        <span className="klx-row-title">{i.title}</span>
+        <Group gap={8} wrap="nowrap" style={{ overflow: 'hidden' }}>
+          {!phone && <SeverityBadge severity={i.severity} />}
+          <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
+            #{i.number} · {i.serviceName} · {ago(i.createdAt)}
+            {phone ? ` · ${i.severity}` : ''}
+            {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
+          </Text>
+        </Group>
+      </Stack>
+      {!phone && <StatusBadge status={i.status} />}
+      {canRespond && i.status === 'triggered' && (
+        <Tooltip label="Acknowledge (a)">
+          <ActionIcon
+            size={48}
+            variant="outline"
+            color="yellow"
+            aria-label={`Acknowledge #${i.number}`}
+            onClick={(e) => {
+              e.preventDefault();
+              e.stopPropagation();
+              onAck();
+            }}
+          >
+            <IconCheck size={24} />
+          </ActionIcon>
+        </Tooltip>
+      )}
+    </Link>
+  );
+}
+
+function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const services = useServices();
+  const navigate = useNavigate();
+  const errors = useFormErrors();
+  const [v, setV] = useState<{ service: string | null; title: string; severity: Severity; details: string }>({ service: null, title: '', severity: 'critical', details: '' });
+  const m = useMutation({
+    mutationFn: () => api.incidents.create({ service: v.service ?? '', title: v.title, severity: v.severity, ...(v.details && { details: v.details }) }),
+    onSuccess: (inc) => {
+      onClose();
+      navigate(`/incidents/${inc.number}`);
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    m.mutate();
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title="Open an incident" fullScreen={useMediaQuery('(max-width: 600px)')}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Select label="Service" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={v.service} onChange={(s) => setV({ ...v, service: s })} error={errors.field('service')} searchable required />
+          <TextInput label="What is wrong?" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
+          <Select label="Severity" data={[...SEVERITIES]} value={v.severity} onChange={(s) => setV({ ...v, severity: (s as Severity) ?? 'critical' })} allowDeselect={false} error={errors.field('severity')} />
+          <Textarea label="Details" autosize minRows={3} value={v.details} onChange={(e) => setV({ ...v, details: e.currentTarget.value })} error={errors.field('details')} />
+          <FormAlert message={errors.message} />
+          <Button type="submit" loading={m.isPending} color="red">
+            Open incident and page
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** The live incident list: filters, search, keyboard navigation, cursor pagination and a virtual list. */
+export default function Incidents() {
+  const { user } = useSession();
+  const canRespond = user.role === 'admin' || user.role === 'responder';
+  const [params, setParams] = useSearchParams();
+  const statusKey = params.get('status') ?? 'open';
+  const service = params.get('service') ?? '';
+  const severity = params.get('severity') ?? '';
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  const [debouncedSearch] = useDebouncedValue(search, 150);
+  const [selected, setSelected] = useState(-1);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const phone = useMediaQuery('(max-width: 600px)');
+  const rowHeight = phone ? 92 : 72;
+  const navigate = useNavigate();
+  const services = useServices();
+  const [creating, createControls] = useDisclosure(false);
+  const act = useAct();
+
+  const query: IncidentQuery = useMemo(() => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }) }), [statusKey, service]);
+  const list = useInfiniteQuery({
+    queryKey: [...keys.incidentLists, query],
+    queryFn: ({ pageParam, signal }) => api.incidents.list({ ...query, limit: PAGE_SIZE, before: pageParam }, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => (last.incidents.length < PAGE_SIZE ? undefined : (last.next ?? undefined)),
+  });
+
+  const loaded = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
+  const shown = useMemo(() => loaded.filter((i) => (!severity || i.severity === severity) && matchesSearch(i, debouncedSearch)), [loaded, severity, debouncedSearch]);
+
+  const setParam = (k: string, v: string | null) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set(k, v);
+    else next.delete(k);
+    setParams(next, { replace: true });
+    setSelected(-1);
+  };
+
+  useEffect(() => {
+    if (selected >= shown.length) setSelected(shown.length - 1);
+  }, [shown.length, selected]);
+
+  const move = (d: number) => {
+    if (!shown.length) return;
+    const next = Math.max(0, Math.min(shown.length - 1, selected + d));
+    setSelected(next);
+    const listTop = (document.querySelector('[data-testid="incident-list"]') as HTMLElement | null)?.getBoundingClientRect().top ?? 0;
+    const rowTop = listTop + window.scrollY + next * rowHeight;
+    if (rowTop < window.scrollY + 80 || rowTop + rowHeight > window.scrollY + window.innerHeight - 16) window.scrollTo({ top: rowTop - window.innerHeight / 3 });
+  };
+  const current = selected >= 0 ? shown[selected] : undefined;
+
+  useHotkeys([
+    ['j', () => move(1)],
+    ['k', () => move(-1)],
+    ['ArrowDown', () => move(1)],
+    ['ArrowUp', () => move(-1)],
+    ['Enter', () => current && navigate(`/incidents/${current.number}`)],
+    ['a', () => current && canRespond && current.status === 'triggered' && act.mutate({ id: current.id, action: 'acknowledge' })],
+    ['r', () => current && canRespond && current.status !== 'resolved' && act.mutate({ id: current.id, action: 'resolve' })],
+    ['/', () => searchRef.current?.focus()],
+  ]);
+
+  const searchNumber = /^#?(\d+)$/.exec(debouncedSearch.trim())?.[1];
+
+  return (
+    <>
+      <PageHeader title="Incidents">
+        {canRespond && (
+          <Button leftSection={<IconPlus size={18} />} variant="light" onClick={createControls.open}>
+            Open incident
+          </Button>
+        )}
+      </PageHeader>
+      <Stack gap="sm" mb="sm">
+        <SegmentedControl
+          fullWidth
+          size={phone ? 'sm' : 'md'}
+          styles={phone ? { label: { paddingInline: 2 } } : undefined}
+          value={statusKey}
+          onChange={(v) => setParam('status', v === 'open' ? null : v)}
+          data={[
+            { value: 'open', label: 'Open' },
+            { value: 'triggered', label: 'Triggered' },
+            { value: 'acknowledged', label: phone ? 'Acked' : 'Acknowledged' },
+            { value: 'resolved', label: 'Resolved' },
+            { value: 'all', label: 'All' },
+          ]}
+          data-testid="status-filter"
+        />
+        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+          <TextInput
+            ref={searchRef}
+            leftSection={<IconSearch size={18} />}
+            placeholder="Search   ( / )"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              setSelected(-1);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') e.currentTarget.blur();
+              if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
+            }}
+            aria-label="Search incidents"
+            style={{ gridColumn: 'span 2' }}
+            data-testid="incident-search"
+          />
+          <Select placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={service || null} onChange={(v) => setParam('service', v)} clearable searchable aria-label="Service" />
+          <Select placeholder="Any severity" data={[...SEVERITIES]} value={severity || null} onChange={(v) => setParam('severity', v)} clearable aria-label="Severity" />
+        </SimpleGrid>
+      </Stack>
+
+      <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()}>
+        {shown.length === 0 ? (
+          <Center py={48}>
+            <Stack align="center" gap={6}>
+              <Text fw={600} fz="lg">
+                {loaded.length === 0 ? (statusKey === 'open' ? 'All quiet: nothing is open.' : 'No incidents.') : 'Nothing matches.'}
+              </Text>
+              {searchNumber && (
+                <Button variant="subtle" component={Link} to={`/incidents/${searchNumber}`}>
+                  Open incident #{searchNumber}
+                </Button>
+              )}
+            </Stack>
+          </Center>
+        ) : (
+          <div data-testid="incident-list" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 12, overflow: 'hidden' }}>
+            <VirtualList
+              items={shown}
+              rowHeight={rowHeight}
+              getKey={(i) => i.id}
+              onNearEnd={() => {
+                // Filtering loaded rows on the client: load older pages only when asked, not in a loop.
+                if (!severity && !debouncedSearch.trim() && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+              }}
+              render={(i, idx) => <Row i={i} phone={!!phone} selected={idx === selected} canRespond={canRespond} onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })} />}
+            />
+          </div>
+        )}
+        <Group justify="space-between" mt="sm" c="dimmed">
+          <Text size="sm" data-testid="incident-count">
+            {shown.length === loaded.length ? `${loaded.length} incidents` : `${shown.length} of ${loaded.length} loaded incidents`}
+            {list.hasNextPage ? ' · older ones load as you scroll' : ''}
+          </Text>
+          {list.isFetchingNextPage ? (
+            <Loader size="sm" />
+          ) : (
+            list.hasNextPage && (
+              <Button variant="subtle" size="sm" onClick={() => void list.fetchNextPage()}>
+                Load older
+              </Button>
+            )
+          )}
+        </Group>
+      </QueryState>
+      <NewIncident opened={creating} onClose={createControls.close} />
+    </>
+  );
+}

@@ -1,0 +1,290 @@
+import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, Input, MultiSelect, NumberInput, Paper, Stack, Text, TextInput, Textarea, Timeline, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api } from '../api/client.ts';
+import { keys, useTeams, useUsers } from '../api/queries.ts';
+import type { Level, Policy, PolicyInput, Target, TargetType } from '../api/types.ts';
+import { FormAlert, QueryState } from '../components/bits.tsx';
+import { CHANNEL_LABEL, previewPolicy, type Reachability } from '../escalation/preview.ts';
+import { useFormErrors, type FormErrors } from '../lib/form.ts';
+import { offset, timeOfDay } from '../lib/time.ts';
+import { useSession } from '../session.tsx';
+
+interface Draft {
+  name: string;
+  description: string;
+  repeat: number;
+  levels: Level[];
+}
+
+const EMPTY: Draft = { name: '', description: '', repeat: 0, levels: [{ delayMinutes: 15, targets: [] }] };
+
+const targetValue = (t: Target) => `${t.type}:${t.id}`;
+const parseTarget = (v: string): Target => {
+  const i = v.indexOf(':');
+  return { type: v.slice(0, i) as TargetType, id: v.slice(i + 1) };
+};
+
+/** The preview: the draft policy run over people's current contact methods and rules. */
+function PreviewPanel({ draft }: { draft: Draft }) {
+  const users = useUsers();
+  const teams = useTeams();
+  const { user: me } = useSession();
+  const ids = useMemo(() => {
+    const set = new Set<string>();
+    for (const l of draft.levels)
+      for (const t of l.targets) {
+        if (t.type === 'user') set.add(t.id);
+        if (t.type === 'team') teams.data?.find((x) => x.id === t.id)?.members.forEach((m) => set.add(m.userId));
+      }
+    return [...set];
+  }, [draft.levels, teams.data]);
+  const methods = useQueries({ queries: ids.map((id) => ({ queryKey: keys.contactMethods(id), queryFn: () => api.contactMethods.list(id) })) });
+  const rules = useQueries({ queries: ids.map((id) => ({ queryKey: keys.rules(id), queryFn: () => api.notificationRules.list(id) })) });
+  const reach: Record<string, Reachability> = {};
+  ids.forEach((id, i) => {
+    reach[id] = { contactMethods: methods[i]?.data ?? [], rules: rules[i]?.data ?? [] };
+  });
+  const loading = users.isPending || teams.isPending || methods.some((m) => m.isPending) || rules.some((r) => r.isPending);
+  const valid = draft.levels.length > 0 && draft.levels.every((l) => l.delayMinutes >= 1);
+  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach) : null;
+  const now = Date.now();
+  const at = (m: number) => timeOfDay(now + m * 60_000, me.timeZone);
+
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="policy-preview">
+      <Title order={3} fz="lg" mb={4}>
+        If an alert fired now
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        Who would be paged when, on which channel, if nobody acknowledges. Times in {me.timeZone}.
+      </Text>
+      {loading ? (
+        <Text c="dimmed">Reading contact methods…</Text>
+      ) : !preview ? (
+        <Text c="dimmed">Give every level a delay of at least 1 minute.</Text>
+      ) : (
+        <>
+          {preview.nobody && (
+            <Text c="red" fw={600} mb="sm" data-testid="preview-nobody">
+              Nobody would be paged: add targets with verified contact methods.
+            </Text>
+          )}
+          <Timeline bulletSize={22} lineWidth={2}>
+            {preview.steps.map((s) => (
+              <Timeline.Item
+                key={s.step}
+                color={s.skipped ? 'gray' : 'orange'}
+                data-testid="preview-step"
+                title={
+                  <Group gap={6}>
+                    <Text fw={700}>
+                      {offset(s.atMinutes)} · {at(s.atMinutes)}
+                    </Text>
+                    <Badge variant="light" size="sm">
+                      Level {s.levelIndex + 1}
+                      {s.round > 0 ? `, round ${s.round + 1}` : ''}
+                    </Badge>
+                  </Group>
+                }
+              >
+                {s.skipped && <Text size="sm" c="dimmed">Nobody to page: skipped at once</Text>}
+                {s.pages.map((p, i) => (
+                  <Text key={i} size="sm" data-testid="preview-page">
+                    {p.atMinutes !== s.atMinutes && <Text span c="dimmed">{offset(p.atMinutes)} </Text>}
+                    <b>{p.userName}</b> by {CHANNEL_LABEL[p.channel]} <Text span c="dimmed">({p.methodName})</Text>
+                  </Text>
+                ))}
+                {s.notes.map((n, i) => (
+                  <Text key={`n${i}`} size="sm" c="orange">
+                    {n}
+                  </Text>
+                ))}
+              </Timeline.Item>
+            ))}
+            <Timeline.Item color="gray" title={<Text fw={700}>{offset(preview.endsAtMinutes)} · {at(preview.endsAtMinutes)}</Text>}>
+              <Text size="sm" c="dimmed">
+                Escalation stops; the incident stays open.
+              </Text>
+            </Timeline.Item>
+          </Timeline>
+        </>
+      )}
+    </Paper>
+  );
+}
+
+function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, readOnly }: { level: Level; index: number; count: number; onChange: (l: Level) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors; readOnly: boolean }) {
+  const users = useUsers().data ?? [];
+  const teams = useTeams().data ?? [];
+  const data = [
+    { group: 'People', items: users.map((u) => ({ value: `user:${u.id}`, label: u.name })) },
+    { group: 'Teams', items: teams.map((t) => ({ value: `team:${t.id}`, label: `Team ${t.name}` })) },
+    // Extension point: when features.schedules, add { group: 'Schedules', items: [{ value: 'schedule:<id>', ... }] }.
+  ];
+  const path = `levels.${index}`;
+  return (
+    <Card withBorder radius="md" p="md" data-testid="level">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Text fw={700}>Level {index + 1}</Text>
+          {!readOnly && (
+            <Group gap={4}>
+              <Tooltip label="Move up">
+                <ActionIcon variant="subtle" size="lg" disabled={index === 0} onClick={() => onMove(-1)} aria-label="Move level up">
+                  <IconArrowUp size={18} />
+                </ActionIcon>
+              </Tooltip>
+              <Tooltip label="Move down">
+                <ActionIcon variant="subtle" size="lg" disabled={index === count - 1} onClick={() => onMove(1)} aria-label="Move level down">
+                  <IconArrowDown size={18} />
+                </ActionIcon>
+              </Tooltip>
+              <Tooltip label="Remove level">
+                <ActionIcon variant="subtle" color="red" size="lg" disabled={count === 1} onClick={onRemove} aria-label="Remove level">
+                  <IconTrash size={18} />
+                </ActionIcon>
+              </Tooltip>
+            </Group>
+          )}
+        </Group>
+        <MultiSelect
+          label="Page"
+          placeholder={level.targets.length ? undefined : 'People or teams'}
+          data={data}
+          value={level.targets.map(targetValue)}
+          onChange={(v) => onChange({ ...level, targets: v.map(parseTarget) })}
+          searchable
+          readOnly={readOnly}
+          error={errors.under(`${path}.targets`)}
+          data-testid={`level-${index}-targets`}
+        />
+        <NumberInput
+          label="Escalate to the next level after (minutes)"
+          min={1}
+          max={1440}
+          value={level.delayMinutes}
+          onChange={(v) => onChange({ ...level, delayMinutes: typeof v === 'number' ? v : Number(v) || 0 })}
+          readOnly={readOnly}
+          error={errors.field(`${path}.delayMinutes`)}
+          data-testid={`level-${index}-delay`}
+        />
+      </Stack>
+    </Card>
+  );
+}
+
+/** Create or edit an escalation policy, with a live preview of who would be paged. */
+export default function PolicyPage() {
+  const { id = 'new' } = useParams();
+  const isNew = id === 'new';
+  const { isAdmin } = useSession();
+  const readOnly = !isAdmin;
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const errors = useFormErrors();
+  const q = useQuery({ queryKey: keys.policy(id), queryFn: () => api.policies.get(id), enabled: !isNew });
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [loadedId, setLoadedId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (q.data && loadedId !== q.data.id) {
+      setDraft({ name: q.data.name, description: q.data.description, repeat: q.data.repeat, levels: q.data.levels });
+      setLoadedId(q.data.id);
+    }
+  }, [q.data, loadedId]);
+
+  const input = (): PolicyInput => ({ name: draft.name.trim(), description: draft.description, repeat: draft.repeat, levels: draft.levels });
+  const save = useMutation({
+    mutationFn: () => (isNew ? api.policies.create(input()) : api.policies.update(id, input())),
+    onSuccess: (p: Policy) => {
+      qc.setQueryData(keys.policy(p.id), p);
+      void qc.invalidateQueries({ queryKey: keys.policies });
+      notifications.show({ message: `Saved ${p.name}`, color: 'green', autoClose: 2000 });
+      if (isNew) navigate(`/escalation-policies/${p.id}`, { replace: true });
+    },
+    onError: errors.set,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.policies.remove(id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.policies });
+      navigate('/escalation-policies');
+    },
+    onError: errors.set,
+  });
+
+  const setLevel = (i: number, l: Level) => setDraft((d) => ({ ...d, levels: d.levels.map((x, j) => (j === i ? l : x)) }));
+  const move = (i: number, dir: number) =>
+    setDraft((d) => {
+      const levels = [...d.levels];
+      const [l] = levels.splice(i, 1);
+      levels.splice(i + dir, 0, l!);
+      return { ...d, levels };
+    });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    save.mutate();
+  };
+
+  return (
+    <QueryState isPending={!isNew && q.isPending} error={q.error} retry={() => void q.refetch()}>
+      <Anchor component={Link} to="/escalation-policies" size="sm">
+        ← Escalation policies
+      </Anchor>
+      <Title order={2} my="md">
+        {isNew ? 'New escalation policy' : draft.name || 'Escalation policy'}
+      </Title>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <form onSubmit={submit} noValidate>
+            <Stack>
+              <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.field('name')} readOnly={readOnly} required data-testid="policy-name" />
+              <Textarea label="Description" autosize minRows={1} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} error={errors.field('description')} readOnly={readOnly} />
+              {draft.levels.map((l, i) => (
+                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => setLevel(i, x)} onMove={(d) => move(i, d)} onRemove={() => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })} errors={errors} readOnly={readOnly} />
+              ))}
+              {errors.field('levels') && <Input.Error>{errors.field('levels')}</Input.Error>}
+              {!readOnly && (
+                <Button variant="light" leftSection={<IconPlus size={18} />} onClick={() => setDraft({ ...draft, levels: [...draft.levels, { delayMinutes: 15, targets: [] }] })} disabled={draft.levels.length >= 20} data-testid="add-level">
+                  Add level
+                </Button>
+              )}
+              <NumberInput label="Then repeat all levels (times)" description="How many more rounds to run when nobody acknowledges" min={0} max={9} value={draft.repeat} onChange={(v) => setDraft({ ...draft, repeat: typeof v === 'number' ? v : Number(v) || 0 })} error={errors.field('repeat')} readOnly={readOnly} data-testid="policy-repeat" />
+              <FormAlert message={errors.message} />
+              {!readOnly && (
+                <Group>
+                  <Button type="submit" loading={save.isPending} data-testid="policy-save">
+                    {isNew ? 'Create policy' : 'Save'}
+                  </Button>
+                  {!isNew && (
+                    <Button
+                      variant="subtle"
+                      color="red"
+                      loading={remove.isPending}
+                      onClick={() => {
+                        if (confirm(`Delete ${draft.name}? Services using it will page nobody.`)) remove.mutate();
+                      }}
+                    >
+                      Delete
+                    </Button>
+                  )}
+                </Group>
+              )}
+            </Stack>
+          </form>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <div style={{ position: 'sticky', top: 76 }}>
+            <PreviewPanel draft={draft} />
+          </div>
+        </Grid.Col>
+      </Grid>
+    </QueryState>
+  );
+}

@@ -1,0 +1,114 @@
+import { Badge, Button, Card, Group, Modal, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { IconPlus } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.ts';
+import { keys, useTeams, useUsers } from '../api/queries.ts';
+import type { Team } from '../api/types.ts';
+import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
+import { PeopleTabs } from '../components/people-tabs.tsx';
+import { useFormErrors } from '../lib/form.ts';
+import { useSession } from '../session.tsx';
+
+function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
+  const qc = useQueryClient();
+  const users = useUsers().data ?? [];
+  const errors = useFormErrors();
+  const [v, setV] = useState({ name: team?.name ?? '', description: team?.description ?? '', members: team?.members.map((m) => m.userId) ?? [], managers: team?.members.filter((m) => m.role === 'manager').map((m) => m.userId) ?? [] });
+  const input = () => ({ name: v.name.trim(), description: v.description, members: v.members.map((userId) => ({ userId, role: v.managers.includes(userId) ? ('manager' as const) : ('member' as const) })) });
+  const save = useMutation({
+    mutationFn: () => (team ? api.teams.update(team.id, input()) : api.teams.create(input())),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.teams });
+      onClose();
+    },
+    onError: errors.set,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.teams.remove(team!.id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.teams });
+      onClose();
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    save.mutate();
+  };
+  const userData = users.map((u) => ({ value: u.id, label: u.name }));
+  return (
+    <Modal opened onClose={onClose} title={team ? `Team ${team.name}` : 'New team'} fullScreen={useMediaQuery('(max-width: 600px)')}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
+          <Textarea label="Description" autosize value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
+          <MultiSelect label="Members" description="In paging order" data={userData} value={v.members} onChange={(members) => setV({ ...v, members, managers: v.managers.filter((m) => members.includes(m)) })} searchable error={errors.under('members')} />
+          <MultiSelect label="Managers" data={userData.filter((u) => v.members.includes(u.value))} value={v.managers} onChange={(managers) => setV({ ...v, managers })} />
+          <FormAlert message={errors.message} />
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              {team ? 'Save' : 'Create team'}
+            </Button>
+            {team && (
+              <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => confirm(`Delete team ${team.name}?`) && remove.mutate()}>
+                Delete team
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** Teams and their members; admins create and edit them. */
+export default function Teams() {
+  const { isAdmin } = useSession();
+  const q = useTeams();
+  const users = useUsers().data ?? [];
+  const [editing, setEditing] = useState<Team | null | 'new'>(null);
+  const name = (id: string) => users.find((u) => u.id === id)?.name ?? 'unknown';
+  return (
+    <>
+      <PeopleTabs />
+      <PageHeader title="Teams">
+        {isAdmin && (
+          <Button leftSection={<IconPlus size={18} />} onClick={() => setEditing('new')}>
+            New team
+          </Button>
+        )}
+      </PageHeader>
+      <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
+        {q.data?.length === 0 && <Text c="dimmed">No teams yet.</Text>}
+        <Stack gap="xs">
+          {q.data?.map((t) => (
+            <Card key={t.id} withBorder radius="md" p="md" style={isAdmin ? { cursor: 'pointer' } : undefined} onClick={() => isAdmin && setEditing(t)} data-testid="team-card">
+              <Text fw={700}>{t.name}</Text>
+              {t.description && (
+                <Text size="sm" c="dimmed">
+                  {t.description}
+                </Text>
+              )}
+              <Group gap={6} mt={6}>
+                {t.members.map((m) => (
+                  <Badge key={m.userId} variant={m.role === 'manager' ? 'filled' : 'light'}>
+                    {name(m.userId)}
+                  </Badge>
+                ))}
+                {t.members.length === 0 && (
+                  <Text size="sm" c="orange">
+                    No members
+                  </Text>
+                )}
+              </Group>
+            </Card>
+          ))}
+        </Stack>
+      </QueryState>
+      {editing && <TeamEditor team={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+    </>
+  );
+}

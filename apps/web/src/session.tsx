@@ -1,0 +1,72 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api/client.ts';
+import type { Session, User } from './api/types.ts';
+
+/** What the app knows about who is signed in. */
+export interface SessionState {
+  user: User;
+  isAdmin: boolean;
+  /** Replace the session after sign-in or setup. */
+  setSession(s: Session | null): void;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+/** The signed-in user; only inside screens behind sign-in. */
+export function useSession(): SessionState {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside a signed-in screen');
+  return s;
+}
+
+/** Loads GET /auth/session: the session, or null when nobody is signed in (401). */
+async function loadSession(): Promise<Session | null> {
+  try {
+    const s = await api.auth.session();
+    setCsrfToken(s.csrfToken);
+    return s;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** Provides the session to signed-in screens and chooses between them and `signedOut`. */
+export function SessionGate({ signedOut, loading, failed, children }: { signedOut: (setSession: (s: Session) => void) => ReactNode; loading: ReactNode; failed: (retry: () => void, error: unknown) => ReactNode; children: ReactNode }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['session'], queryFn: loadSession, staleTime: Infinity, retry: 1 });
+
+  const setSession = useCallback(
+    (s: Session | null) => {
+      setCsrfToken(s?.csrfToken ?? null);
+      if (!s) qc.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' && query.queryKey[0] !== 'features' });
+      qc.setQueryData(['session'], s);
+    },
+    [qc],
+  );
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setSession(null));
+  }, [setSession]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.auth.logout();
+    } finally {
+      setSession(null);
+    }
+  }, [setSession]);
+
+  const session = q.data;
+  const value = useMemo<SessionState | null>(() => (session ? { user: session.user, isAdmin: session.user.role === 'admin', setSession, signOut } : null), [session, setSession, signOut]);
+
+  if (q.isPending) return <>{loading}</>;
+  if (q.isError) return <>{failed(() => void q.refetch(), q.error)}</>;
+  if (!value) return <>{signedOut(setSession)}</>;
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-paging-path.js';
 import * as m0002 from './0002-schedules.js';
 import * as m0003 from './0003-sessions.js';
+import * as m0004 from './0004-major-incidents.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
   '0001-paging-path': m0001,
   '0002-schedules': m0002,
   '0003-sessions': m0003,
+  '0004-major-incidents': m0004,
 };

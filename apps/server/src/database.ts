@@ -2,7 +2,7 @@ import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tabl
 import type { SessionTable } from './auth/sessions.js';
 import type { ApiTokenTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
-import type { IncidentTable, TimelineEventTable } from './incident/tables.js';
+import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
 import type {
   IcalFeedTable,
@@ -55,6 +55,7 @@ export interface Database {
   services: ServiceTable;
   integrations: IntegrationTable;
   incidents: IncidentTable;
+  severity_levels: SeverityLevelTable;
   alerts: AlertTable;
   alert_events: AlertEventTable;
   change_events: ChangeEventTable;

@@ -18,6 +18,15 @@ export interface IncidentTable {
   acknowledged_by: string | null;
   resolved_at: number | null;
   resolved_by: string | null;
+  /** The declared severity level (severity_levels.name, e.g. SEV2), or null when none was set. */
+  sev: string | null;
+  /** 1 when the incident is major (its level is major, or it was declared major). */
+  major: number;
+  /** 1 for drills: real paging path, DRILL on every message, left out of reports and status pages. */
+  drill: number;
+  incident_manager_id: string | null;
+  /** JSON {affectedServiceIds, customerFacing, businessImpact}. */
+  impact: string;
   policy_snapshot: string | null;
   escalation_step: number;
   next_escalation_at: number | null;
@@ -35,4 +44,12 @@ export interface TimelineEventTable {
   channel: string;
   message: string;
   data: string;
+}
+
+/** Configurable incident severity levels (SEV1..SEV4 by default). */
+export interface SeverityLevelTable {
+  name: string;
+  rank: number;
+  description: string;
+  major: number;
 }

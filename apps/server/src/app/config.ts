@@ -11,6 +11,8 @@ export interface KlaxonConfig {
   /** What this process runs: the HTTP API, the engine, or both. */
   role: 'all' | 'api' | 'engine';
   engineIntervalMs: number;
+  /** Trust X-Forwarded-For / -Proto from a reverse proxy (KLAXON_TRUST_PROXY=true); off by default so clients cannot spoof their address. */
+  trustProxy: boolean;
   /** Default events per minute per integration before 429. */
   ingestRateLimitPerMinute: number;
   smtp?: { url: string; from: string };
@@ -61,6 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     databaseUrl: env.KLAXON_DATABASE_URL || resolve(cwd, 'data', 'klaxon.db'),
     role,
     engineIntervalMs: int(env, 'KLAXON_ENGINE_INTERVAL_MS', 1000, 50, 60_000),
+    trustProxy: env.KLAXON_TRUST_PROXY === 'true' || env.KLAXON_TRUST_PROXY === '1',
     ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };

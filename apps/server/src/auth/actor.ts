@@ -11,7 +11,7 @@ export type Actor =
   | { type: 'system'; name: string };
 
 /** The channel an action came through; recorded on the timeline. */
-export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'ingest' | 'engine' | 'config';
+export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'push' | 'webhook' | 'ingest' | 'engine' | 'config';
 
 /** Every permission a service verb can ask for. */
 export type Permission =

@@ -32,7 +32,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     // Signed action links carry their claims in the path.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

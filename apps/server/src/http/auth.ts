@@ -39,3 +39,9 @@ export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
   }
   return req.actorCache;
 }
+
+/** The channel a request came through, for the timeline: the web app (cookie), the CLI, or the API. */
+export function viaOf(req: FastifyRequest): 'web' | 'cli' | 'api' {
+  if (req.session) return 'web';
+  return req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api';
+}

@@ -11,6 +11,8 @@ export interface HttpDeps {
   twilioAuthToken?: string;
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
+  /** Trust X-Forwarded-* headers from a reverse proxy. */
+  trustProxy?: boolean;
   /** Default per-integration rate limit, events per minute. */
   defaultRateLimitPerMinute: number;
   /** Live events for the WebSocket hub (after commit). Without it, /api/v1/live sends only heartbeats. */

@@ -3,7 +3,7 @@ import { signLink } from './links.js';
 import type { PageMessage } from './types.js';
 
 /** Builds the page message about an incident for one user, with links signed for that user. */
-export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: string, now: number): Promise<PageMessage | null> {
+export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: string, now: number, channel = 'email'): Promise<PageMessage | null> {
   const inc = await db
     .selectFrom('incidents')
     .innerJoin('services', 'services.id', 'incidents.service_id')
@@ -12,7 +12,7 @@ export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: st
     .where('incidents.id', '=', incidentId)
     .executeTakeFirst();
   if (!inc) return null;
-  const link = (action: 'ack' | 'resolve') => `${ctx.publicUrl}/actions/${signLink(ctx.linkSecret, { incidentId, userId, action }, now)}`;
+  const link = (action: 'ack' | 'resolve') => `${ctx.publicUrl}/actions/${signLink(ctx.linkSecret, { incidentId, userId, action, channel }, now)}`;
   return {
     kind: 'page',
     incidentId: inc.id,

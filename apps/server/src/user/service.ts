@@ -117,6 +117,8 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
       .where('id', '=', id)
       .execute();
     await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined });
+    // A new password signs the user out everywhere else (a stolen session ends with the password).
+    if (passwordHash !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     return (await store.findUser(trx, id))!;
   });
 }

@@ -111,6 +111,9 @@ describe.each(DIALECTS)('Web Push: verify a device, page it, acknowledge from th
     const after = (await t.api('GET', '/api/v1/incidents/1')).body.incident;
     expect(after.status).toBe('acknowledged');
     expect(after.acknowledgedBy).toBe(dana.id);
+    // The timeline says it was acknowledged from the push notification.
+    const timeline = (await t.api('GET', '/api/v1/incidents/1/timeline')).body.timeline;
+    expect(timeline.find((e: { type: string }) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'push' });
   });
 
   it('a 429 or 5xx from the push service is retried; the page arrives later', async () => {

@@ -139,6 +139,14 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(bearer.status).toBe(201);
     // Reads with the cookie need none either.
     expect((await admin.call('GET', '/api/v1/teams')).status).toBe(200);
+
+    // Actions taken in the web app are recorded as coming from the web app.
+    const svc = await admin.call('POST', '/api/v1/services', { body: { name: 'web-svc' }, csrf });
+    const inc = await admin.call('POST', '/api/v1/incidents', { body: { service: svc.body.service.id, title: 'From the browser' }, csrf });
+    await admin.call('POST', `/api/v1/incidents/${inc.body.incident.number}/acknowledge`, { csrf });
+    const timeline = (await admin.call('GET', `/api/v1/incidents/${inc.body.incident.number}/timeline`)).body.timeline;
+    expect(timeline.map((e: { channel: string }) => e.channel)).toEqual(expect.arrayContaining(['web']));
+    expect(timeline.find((e: { type: string }) => e.type === 'incident.acknowledged').channel).toBe('web');
   });
 
   it('sessions slide: used within 30 days they live on, unused for 30 days they end', async () => {
@@ -175,6 +183,18 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect((await new Browser(k.url).call('POST', '/api/v1/auth/logout')).status).toBe(204);
   });
 
+  it('a password change ends the user’s sessions everywhere', async () => {
+    const phone = new Browser(k.url);
+    expect((await phone.call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'bobs password' } })).status).toBe(200);
+    expect((await phone.call('GET', '/api/v1/me')).status).toBe(200);
+    const bob = (await phone.call('GET', '/api/v1/me')).body.user;
+    const laptop = new Browser(k.url);
+    const login = await laptop.call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'bobs password' } });
+    expect((await laptop.call('PATCH', `/api/v1/users/${bob.id}`, { body: { password: 'a brand new password' }, csrf: login.body.csrfToken })).status).toBe(200);
+    expect((await phone.call('GET', '/api/v1/me')).status).toBe(401);
+    expect((await new Browser(k.url).call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'a brand new password' } })).status).toBe(200);
+  });
+
   it('rate-limits sign-in attempts per email and address (in memory, per instance)', async () => {
     const b = new Browser(k.url);
     const statuses: number[] = [];
@@ -182,7 +202,7 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual([429, 429]);
     // Another account from the same address is not locked out.
-    expect((await b.call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'bobs password' } })).status).toBe(200);
+    expect((await b.call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'a brand new password' } })).status).toBe(200);
     // The bucket refills with time.
     s.clock.advance(60_000);
     expect((await b.call('POST', '/api/v1/auth/login', { body: { email: 'target@example.com', password: 'again' } })).status).toBe(401);

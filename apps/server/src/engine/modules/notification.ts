@@ -37,7 +37,7 @@ export const notificationModule: EngineModule = {
           .where('status', '=', 'pending')
           .executeTakeFirst();
         if (!claimed.numUpdatedRows || !usable) return;
-        const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now);
+        const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
         if (!page) return;
         await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
         live.push({ type: 'notification', incidentId: n.incident_id });

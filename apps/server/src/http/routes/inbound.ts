@@ -92,7 +92,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (claims === 'expired') return reply.status(410).type('text/html').send(page('Link expired', '<h1>This link has expired.</h1>'));
     const actor = await actorForUser(ctx, claims.userId);
     if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
-    const text = await act(ctx, actor, claims.incidentId, claims.action, 'email');
+    // Links travel by email, push or webhook; the timeline says which one was used.
+    const via: Via = claims.channel === 'push' || claims.channel === 'webhook' ? claims.channel : 'email';
+    const text = await act(ctx, actor, claims.incidentId, claims.action, via);
     return reply.type('text/html').send(page('Done', `<h1>${esc(text)}</h1>`));
   });
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
 import { ManualIncidentInput, type IncidentStatus } from '../../incident/types.js';
 import type { App } from '../app.js';
-import { actorOf } from '../auth.js';
+import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';
 
@@ -34,7 +34,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     },
   );
   app.post('/incidents', { schema: { tags, body: ManualIncidentInput, summary: 'Open an incident by hand' } }, async (req, reply) =>
-    reply.status(201).send({ incident: await incidents.createIncident(ctx, await actorOf(ctx, req), req.body, req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api') }),
+    reply.status(201).send({ incident: await incidents.createIncident(ctx, await actorOf(ctx, req), req.body, viaOf(req)) }),
   );
   app.get('/incidents/:id', { schema: { tags, params: IdParams } }, async (req) => ({ incident: await incidents.getIncident(ctx, await actorOf(ctx, req), req.params.id) }));
   app.get('/incidents/:id/timeline', { schema: { tags, params: IdParams } }, async (req) => ({ timeline: await incidents.getTimeline(ctx, await actorOf(ctx, req), req.params.id) }));
@@ -45,8 +45,8 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     ['escalate', incidents.escalate],
   ] as const) {
     app.post(`/incidents/:id/${path}`, { schema: { tags, params: IdParams } }, async (req) => {
-      const via = req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api';
-      return verb(ctx, await actorOf(ctx, req), req.params.id, via);
+      const actor = await actorOf(ctx, req);
+      return verb(ctx, actor, req.params.id, viaOf(req));
     });
   }
 }

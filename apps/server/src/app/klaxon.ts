@@ -14,7 +14,8 @@ import { scheduleHandoffModule } from '../engine/modules/schedule-handoff.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
-import { openDb, type Db } from '../lib/db/index.js';
+import { openDb, sql, type Db } from '../lib/db/index.js';
+import { PgFanout } from '../lib/db/pg-notify.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
 import { newSecret } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -81,6 +82,11 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const vapid = await vapidKeys(db, config);
   const live = new EventEmitter();
   live.setMaxListeners(0);
+  const fanout =
+    db.dialect === 'postgres'
+      ? new PgFanout(config.databaseUrl, 'klaxon_live', (channel, payload) => sql`select pg_notify(${channel}, ${payload})`.execute(db.kysely), (payload) => live.emit('event', JSON.parse(payload) as LiveEvent), log)
+      : null;
+  await fanout?.start();
   let engine: Engine | null = null;
   let ready = false;
 
@@ -91,7 +97,13 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     publicUrl: config.publicUrl,
     linkSecret,
     wake: () => engine?.wake(),
-    publish: (e: LiveEvent) => live.emit('event', e),
+    // With several instances on PostgreSQL, events go through NOTIFY so every instance's sockets see them.
+    publish: (e: LiveEvent) => {
+      if (!fanout) return void live.emit('event', e);
+      // NOTIFY payloads are limited to 8000 bytes: a large event travels as its type and incident only.
+      const text = JSON.stringify(e);
+      fanout.publish(text.length < 7900 ? text : JSON.stringify({ type: e.type, incidentId: e.incidentId }));
+    },
   };
 
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
@@ -123,6 +135,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       twilioAuthToken: config.twilio?.authToken,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
+      trustProxy: config.trustProxy,
       live: emitterLiveSource(live),
       vapidPublicKey: vapid.publicKey,
       webDir: config.webDir,
@@ -154,6 +167,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ready = false;
       await http.close();
       await theEngine.stop();
+      await fanout?.close();
       await db.close();
     },
   };

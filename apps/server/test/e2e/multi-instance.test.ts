@@ -5,6 +5,7 @@
  * the same idempotency key; no accepted event is lost.
  */
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder } from '../harness.js';
 import { KlaxonCluster } from '../process-harness.js';
@@ -42,6 +43,18 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
       body: JSON.stringify({ routing_key: key, event_action: 'trigger', ...(dedup && { dedup_key: dedup }), payload: { summary, source: 'x', severity: 'critical' } }),
     });
   const sms = (summary: string) => c.twilio.messages.filter((m) => m.body.includes(summary));
+
+  it('live events reach WebSockets on every instance (LISTEN/NOTIFY)', async () => {
+    const socket = new WebSocket(`${c.nodes[0]!.url.replace('http', 'ws')}/api/v1/live`, { headers: { authorization: `Bearer ${c.adminToken}` } });
+    const got: { type: string; incidentId?: string }[] = [];
+    socket.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((r) => socket.once('open', r));
+    const seen = new Promise<void>((resolve) => socket.on('message', (m) => JSON.parse(m.toString()).type === 'incident' && resolve()));
+    expect((await send(c.nodes[1]!.url, 'Seen on another instance')).status).toBe(202);
+    await seen;
+    socket.close();
+    expect(got.some((e) => e.type === 'incident' && typeof e.incidentId === 'string')).toBe(true);
+  });
 
   it('fires every level once and sends every notification once while instances compete and one dies', async () => {
     expect((await send(c.nodes[0]!.url, 'Power feed A lost')).status).toBe(202);

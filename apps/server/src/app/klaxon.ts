@@ -136,6 +136,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,
+      role: config.role,
       live: emitterLiveSource(live),
       vapidPublicKey: vapid.publicKey,
       webDir: config.webDir,

@@ -58,6 +58,11 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await healthRoutes(app, deps);
+  // An engine-only instance (klaxon serve --role engine) answers health and metrics, nothing else.
+  if (deps.role === 'engine') {
+    if (deps.test) await app.register(async (api) => testRoutes(api, deps.test!), { prefix: '/api/v1' });
+    return app;
+  }
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await liveRoutes(api, deps, hub);

@@ -11,6 +11,8 @@ export interface HttpDeps {
   twilioAuthToken?: string;
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
+  /** What this instance runs: `engine` serves only health and metrics over HTTP. */
+  role?: 'all' | 'api' | 'engine';
   /** Trust X-Forwarded-* headers from a reverse proxy. */
   trustProxy?: boolean;
   /** Default per-integration rate limit, events per minute. */

@@ -12,7 +12,7 @@ import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escal
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
-import { allSchedules } from '../schedule/index.js';
+import { allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
 import {
   createIntegration,
   createService,
@@ -38,7 +38,7 @@ import {
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
-import type { ConfigDocument, GroupingSpec, IntegrationSpec, TargetSpec } from './schema.js';
+import type { ConfigDocument, GroupingSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
 export interface ApplyOptions {
@@ -99,6 +99,66 @@ function canonicalTarget(t: TargetSpec): string {
   return JSON.stringify(t);
 }
 
+/** A JSON string with object keys sorted, so equal values compare equal whatever order their keys came in. */
+function stable(v: unknown): string {
+  return JSON.stringify(v, (_, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
+/** A layer with every default filled in and times as instants: file and database layers compare equal when they mean the same. */
+interface CanonicalLayer {
+  name: string | null;
+  participants: (string | string[])[];
+  turn: string;
+  handoffTime: string | null;
+  timeZone: string;
+  start: number | null;
+  end: number | null;
+  restrictions: string;
+  priority: number;
+}
+
+function canonicalLayer(
+  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
+  scheduleZone: string,
+  email: (ref: string) => string,
+): CanonicalLayer {
+  const zone = l.timeZone ?? scheduleZone;
+  const daily = l.turn.unit === 'day' || l.turn.unit === 'week';
+  // Day and week hand-offs default to the local time of start; hour and minute turns ignore the field.
+  const handoffTime = !daily ? null : (l.handoffTime ?? (l.start === null ? null : localDateTime(l.start, zone).slice(11, 16)));
+  return {
+    name: l.name ?? null,
+    participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
+    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}`,
+    handoffTime,
+    timeZone: zone,
+    start: l.start,
+    end: l.end ?? null,
+    restrictions: stable(l.restrictions ?? []),
+    priority: l.priority ?? 0,
+  };
+}
+
+/** What differs between two versions of a layer, for a change line: `turn 1 week -> 2 weeks; participants +a@x`. */
+function describeLayerChange(before: CanonicalLayer, after: CanonicalLayer, zoneOf: (l: CanonicalLayer) => string): string {
+  const parts: string[] = [];
+  const who = (p: string | string[]) => (typeof p === 'string' ? p : `[${p.join(', ')}]`);
+  // Both sides in the new zone, so a moved zone shows how far the instant moved.
+  const when = (t: number | null) => (t === null ? 'none' : localDateTime(t, zoneOf(after)));
+  if (before.name !== after.name) parts.push(`name ${s(before.name)} -> ${s(after.name)}`);
+  if (stable(before.participants) !== stable(after.participants)) parts.push(describeListChange(before.participants.map(who), after.participants.map(who), 'participants'));
+  if (before.turn !== after.turn) parts.push(`turn ${before.turn} -> ${after.turn}`);
+  if (before.handoffTime !== after.handoffTime) parts.push(`handoffTime ${before.handoffTime ?? 'none'} -> ${after.handoffTime ?? 'none'}`);
+  if (before.timeZone !== after.timeZone) parts.push(`timeZone ${before.timeZone} -> ${after.timeZone}`);
+  if (before.start !== after.start) parts.push(`start ${when(before.start)} -> ${when(after.start)}`);
+  if (before.end !== after.end) parts.push(`end ${when(before.end)} -> ${when(after.end)}`);
+  if (before.restrictions !== after.restrictions) parts.push('restrictions changed');
+  if (before.priority !== after.priority) parts.push(`priority ${before.priority} -> ${after.priority}`);
+  return parts.join(', ');
+}
+
 /** Builds the change list and the steps that make it, from one read of the database. */
 async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions) {
   const prune = opts.prune === true;
@@ -109,6 +169,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const phase = {
     users: [] as Step[],
     teams: [] as Step[],
+    schedules: [] as Step[],
     policies: [] as Step[],
     services: [] as Step[],
     pruneServices: [] as Step[],
@@ -116,6 +177,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     integrationUpdates: [] as Step[],
     integrationCreates: [] as Step[],
     prunePolicies: [] as Step[],
+    pruneSchedules: [] as Step[],
     pruneTeams: [] as Step[],
     pruneUsers: [] as Step[],
   };
@@ -138,13 +200,14 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const policyNameById = new Map(dbPolicies.map((p) => [p.id, p.name]));
   const serviceByName = new Map(dbServices.map((x) => [x.name, x]));
   const serviceNameById = new Map(dbServices.map((x) => [x.id, x.name]));
-  const scheduleIdByName = new Map(dbSchedules.map((x) => [x.name, x.id]));
+  const scheduleByName = new Map(dbSchedules.map((x) => [x.name, x]));
   const scheduleNameById = new Map(dbSchedules.map((x) => [x.id, x.name]));
 
   // Ids by identity, filled in as steps create things, read by later steps.
   const ids = {
     users: new Map(dbUsers.map((u) => [u.email.toLowerCase(), u.id])),
     teams: new Map(dbTeams.map((t) => [t.name, t.id])),
+    schedules: new Map(dbSchedules.map((x) => [x.name, x.id])),
     policies: new Map(dbPolicies.map((p) => [p.name, p.id])),
     services: new Map(dbServices.map((x) => [x.name, x.id])),
   };
@@ -157,11 +220,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // A reference resolves in the file, or in the database unless pruning will delete it.
   const fileUsers = new Set((doc.users ?? []).map((u) => u.email.toLowerCase()));
   const fileTeams = new Set((doc.teams ?? []).map((t) => t.name));
+  const fileSchedules = new Set((doc.schedules ?? []).map((x) => x.name));
   const filePolicies = new Set((doc.escalationPolicies ?? []).map((p) => p.name));
   const fileServices = new Set((doc.services ?? []).map((x) => x.name));
   const known = {
     user: (email: string) => fileUsers.has(email.toLowerCase()) || (userByEmail.has(email.toLowerCase()) && !(prune && doc.users)),
     team: (name: string) => fileTeams.has(name) || (teamByName.has(name) && !(prune && doc.teams)),
+    schedule: (name: string) => fileSchedules.has(name) || (scheduleByName.has(name) && !(prune && doc.schedules)),
     policy: (name: string) => filePolicies.has(name) || (policyByName.has(name) && !(prune && doc.escalationPolicies)),
   };
   const unknown = (what: string, name: string, options: Iterable<string>, inDb = false) =>
@@ -170,6 +235,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const candidates = {
     users: () => [...fileUsers, ...(prune && doc.users ? [] : userByEmail.keys())],
     teams: () => [...fileTeams, ...(prune && doc.teams ? [] : teamByName.keys())],
+    schedules: () => [...fileSchedules, ...(prune && doc.schedules ? [] : scheduleByName.keys())],
     policies: () => [...filePolicies, ...(prune && doc.escalationPolicies ? [] : policyByName.keys())],
   };
 
@@ -335,6 +401,58 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     }
   }
 
+  // ---- schedules (their overrides, leave and swaps are day-to-day data: never in the file, always kept) ----
+  const fileEmail = (ref: string) => ref.toLowerCase();
+  const dbEmail = (id: string) => emailById.get(id) ?? id;
+  for (const [si, x] of (doc.schedules ?? []).entries()) {
+    const spath = ['schedules', si] as const;
+    if (typeof x.team === 'string' && !known.team(x.team)) problem([...spath, 'team'], unknown('team', x.team, candidates.teams(), teamByName.has(x.team)));
+    for (const [li, l] of x.layers.entries()) {
+      for (const [pi, p] of l.participants.entries()) {
+        const refs = typeof p === 'string' ? [[p, ['schedules', si, 'layers', li, 'participants', pi]] as const] : p.map((e, gi) => [e, ['schedules', si, 'layers', li, 'participants', pi, gi]] as const);
+        for (const [email, path] of refs) if (!known.user(email)) problem(path, unknown('user', email, candidates.users(), userByEmail.has(email.toLowerCase())));
+      }
+    }
+    const current = scheduleByName.get(x.name);
+    const layersInput = () => x.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? fileEmail(p) : p.map(fileEmail))) }));
+    if (!current) {
+      changes.push(`+ schedule ${q(x.name)} (${plural(x.layers.length, 'layer')})`);
+      phase.schedules.push({
+        path: spath,
+        run: async () => {
+          const created = await createSchedule(ctx, actor, {
+            name: x.name,
+            ...(x.description !== undefined && { description: x.description }),
+            ...(typeof x.team === 'string' && { teamId: idOf(ids.teams, x.team, 'team') }),
+            timeZone: x.timeZone,
+            layers: layersInput(),
+            ...(x.handoffNoticeMinutes !== undefined && { handoffNoticeMinutes: x.handoffNoticeMinutes }),
+            ...(x.gapNoticeDays !== undefined && { gapNoticeDays: x.gapNoticeDays }),
+          });
+          ids.schedules.set(x.name, created.id);
+        },
+      });
+      continue;
+    }
+    const diffs = scheduleDiffs(x, current, teamNameById, dbEmail);
+    if (diffs.length) {
+      changes.push(`~ schedule ${q(x.name)}: ${diffs.join('; ')}`);
+      phase.schedules.push({
+        path: spath,
+        run: async () =>
+          void (await updateSchedule(ctx, actor, current.id, {
+            name: current.name,
+            description: x.description ?? current.description,
+            teamId: x.team === undefined ? current.teamId : x.team === null ? null : idOf(ids.teams, x.team, 'team'),
+            timeZone: x.timeZone,
+            layers: layersInput(),
+            handoffNoticeMinutes: x.handoffNoticeMinutes ?? current.handoffNoticeMinutes,
+            gapNoticeDays: x.gapNoticeDays ?? current.gapNoticeDays,
+          })),
+      });
+    }
+  }
+
   // ---- escalation policies ----
   const fileTarget = (t: Target): TargetSpec => {
     if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
@@ -349,10 +467,9 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
         if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
         if ('team' in t && !known.team(t.team)) problem([...tp, 'team'], unknown('team', t.team, candidates.teams(), teamByName.has(t.team)));
-        // Schedules are not part of the file (yet): they must already exist.
         const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : undefined;
-        if (schedule !== undefined && !scheduleIdByName.has(schedule)) {
-          problem([...tp, 'schedule' in t ? 'schedule' : 'scheduleNext'], `unknown schedule "${schedule}": schedules are made in the web app or the API, and this one does not exist${didYouMean(schedule, scheduleIdByName.keys())}`);
+        if (schedule !== undefined && !known.schedule(schedule)) {
+          problem([...tp, 'schedule' in t ? 'schedule' : 'scheduleNext'], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
         }
       }
     }
@@ -362,8 +479,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         targets: l.targets.map((t): Target => {
           if ('user' in t) return { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') };
           if ('team' in t) return { type: 'team', id: idOf(ids.teams, t.team, 'team') };
-          if ('schedule' in t) return { type: 'schedule', id: idOf(scheduleIdByName, t.schedule, 'schedule') };
-          return { type: 'schedule_next', id: idOf(scheduleIdByName, t.scheduleNext, 'schedule') };
+          if ('schedule' in t) return { type: 'schedule', id: idOf(ids.schedules, t.schedule, 'schedule') };
+          return { type: 'schedule_next', id: idOf(ids.schedules, t.scheduleNext, 'schedule') };
         }),
       }));
     const current = policyByName.get(p.name);
@@ -532,6 +649,22 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         phase.prunePolicies.push({ path: ['escalationPolicies'], what: `deleting policy ${q(p.name)}`, run: () => deletePolicy(ctx, actor, p.id) });
       }
     }
+    if (doc.schedules) {
+      for (const x of dbSchedules) {
+        if (fileSchedules.has(x.name)) continue;
+        // A targeted schedule cannot be deleted: the policies that target it must stop first, by the
+        // file's levels (which cannot name a pruned schedule) or by being pruned themselves.
+        const stillTargeting = dbPolicies.filter(
+          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next') && t.id === x.id)),
+        );
+        if (stillTargeting.length) {
+          problem(['schedules'], `--prune would delete schedule ${q(x.name)}, but escalation polic${stillTargeting.length === 1 ? 'y' : 'ies'} ${stillTargeting.map((p) => q(p.name)).join(', ')} not in this file target${stillTargeting.length === 1 ? 's' : ''} it: add ${stillTargeting.length === 1 ? 'it' : 'them'} to the file, or the schedule`);
+          continue;
+        }
+        pruneChanges.push(`- schedule ${q(x.name)}`);
+        phase.pruneSchedules.push({ path: ['schedules'], what: `deleting schedule ${q(x.name)}`, run: () => deleteSchedule(ctx, actor, x.id) });
+      }
+    }
     if (doc.teams) {
       for (const t of dbTeams) {
         if (fileTeams.has(t.name)) continue;
@@ -563,6 +696,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const steps = [
     ...phase.users,
     ...phase.teams,
+    ...phase.schedules,
     ...phase.policies,
     ...phase.services,
     ...phase.pruneServices,
@@ -570,10 +704,38 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationUpdates,
     ...phase.integrationCreates,
     ...phase.prunePolicies,
+    ...phase.pruneSchedules,
     ...phase.pruneTeams,
     ...phase.pruneUsers,
   ];
   return { changes: [...changes, ...pruneChanges], steps, problems, createdKeys };
+}
+
+/** What differs between a schedule in the file and in the database, as change-line parts (none: nothing to do). */
+function scheduleDiffs(x: ScheduleSpec, current: Schedule, teamNameById: Map<string, string>, dbEmail: (id: string) => string): string[] {
+  const diffs: string[] = [];
+  if (x.description !== undefined && x.description !== current.description) diffs.push('description changed');
+  const teamNow = current.teamId === null ? null : (teamNameById.get(current.teamId) ?? current.teamId);
+  if (x.team !== undefined && x.team !== teamNow) diffs.push(`team ${s(teamNow)} -> ${s(x.team)}`);
+  if (x.timeZone !== current.timeZone) diffs.push(`timeZone ${current.timeZone} -> ${x.timeZone}`);
+  if (x.handoffNoticeMinutes !== undefined && x.handoffNoticeMinutes !== current.handoffNoticeMinutes) diffs.push(`handoffNoticeMinutes ${current.handoffNoticeMinutes} -> ${x.handoffNoticeMinutes}`);
+  if (x.gapNoticeDays !== undefined && x.gapNoticeDays !== current.gapNoticeDays) diffs.push(`gapNoticeDays ${current.gapNoticeDays} -> ${x.gapNoticeDays}`);
+  const fileLayer = (l: ScheduleLayerSpec) => {
+    const zone = l.timeZone ?? x.timeZone;
+    return canonicalLayer({ ...l, start: parseInstant(l.start, zone), end: l.end === undefined ? null : parseInstant(l.end, zone) }, x.timeZone, (e) => e.toLowerCase());
+  };
+  const after = x.layers.map(fileLayer);
+  const before = current.layers.map((l) => canonicalLayer(l, current.timeZone, (id) => dbEmail(id).toLowerCase()));
+  const label = (l: CanonicalLayer, i: number) => (l.name !== null ? `layer ${q(l.name)}` : `layer ${i + 1}`);
+  const zoneOf = (l: CanonicalLayer) => l.timeZone;
+  for (let i = 0; i < Math.max(before.length, after.length); i++) {
+    const b = before[i];
+    const a = after[i];
+    if (b && !a) diffs.push(`-${label(b, i)}`);
+    else if (a && !b) diffs.push(`+${label(a, i)}`);
+    else if (a && b && stable(a) !== stable(b)) diffs.push(`${label(a, i)}: ${describeLayerChange(b, a, zoneOf)}`);
+  }
+  return diffs;
 }
 
 /** The document path a verb's field error points at, when the document has it (e.g. levels.0.targets.1). */

@@ -8,17 +8,17 @@ import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import { listPolicies } from '../escalation/service.js';
-import { allSchedules } from '../schedule/index.js';
+import { allSchedules, scheduleToInput } from '../schedule/index.js';
 import { listIntegrations, listServices } from '../service/service.js';
 import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
 import * as userStore from '../user/store.js';
-import { CONFIG_VERSION, type ConfigDocument, type ServiceSpec, type TargetSpec, type TeamSpec, type UserSpec } from './schema.js';
+import { CONFIG_VERSION, type ConfigDocument, type ScheduleLayerSpec, type ScheduleSpec, type ServiceSpec, type TargetSpec, type TeamSpec, type UserSpec } from './schema.js';
 
 type ExportedChannel = UserSpec extends { contactMethods?: (infer C)[] } ? (C extends { type: infer T } ? T : never) : never;
 const EXPORTED_CHANNELS: readonly string[] = ['email', 'sms', 'voice', 'slack', 'webhook'] satisfies ExportedChannel[];
 
-/** Reads users, teams, escalation policies and services (with integrations, without keys) as a document. Admins only. */
+/** Reads users, teams, schedules (without overrides, leave and swaps), escalation policies and services (with integrations, without keys) as a document. Admins only. */
 export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocument> {
   requirePermission(actor, 'admin');
   const db = ctx.db.kysely;
@@ -52,7 +52,22 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role })),
   }));
 
-  const scheduleNameById = new Map((await allSchedules(db)).map((x) => [x.id, x.name]));
+  const schedules = await allSchedules(db);
+  const scheduleNameById = new Map(schedules.map((x) => [x.id, x.name]));
+  const scheduleSpecs: ScheduleSpec[] = [];
+  for (const x of schedules) {
+    // Emails, the team by name and local date-times: applying it gives back exactly these layers.
+    const { teamId, layers, ...rest } = await scheduleToInput(db, x);
+    scheduleSpecs.push({
+      name: rest.name,
+      ...(rest.description && { description: rest.description }),
+      ...(teamId && { team: teamId }),
+      timeZone: rest.timeZone,
+      ...(rest.handoffNoticeMinutes !== undefined && { handoffNoticeMinutes: rest.handoffNoticeMinutes }),
+      ...(rest.gapNoticeDays !== undefined && { gapNoticeDays: rest.gapNoticeDays }),
+      layers: layers as ScheduleLayerSpec[],
+    });
+  }
   const policies = await listPolicies(ctx, actor);
   const policyNameById = new Map(policies.map((p) => [p.id, p.name]));
   const policySpecs = policies.map((p) => ({
@@ -87,7 +102,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     });
   }
 
-  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, escalationPolicies: policySpecs, services: serviceSpecs };
+  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs };
 }
 
 /** The absolute path of the JSON Schema shipped with this Klaxon (docs/klaxon.schema.json). */
@@ -105,7 +120,7 @@ export function stringifyConfig(doc: ConfigDocument, opts: { schema?: string } =
     ' Format: docs/configuration-file.md',
     ' Integration keys (stored hashed) and signing secrets are not exported: an integration that has',
     ' no key here keeps its current key and secret when applied. Browser push subscriptions are not',
-    ' exported either.',
+    ' exported either, nor are schedule overrides, leave and swaps (day-to-day data, kept on apply).',
   ].join('\n');
   // Small leaf mappings (contact methods, rules, members, targets, grouping) on one line each.
   visit(yaml, {

@@ -6,6 +6,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { parseInstant } from '../schedule/index.js';
 import { isValidTimeZone, normalizeAddress } from '../user/service.js';
 import { configJsonSchema, type ConfigDocument } from './schema.js';
 
@@ -273,6 +274,25 @@ function crossChecks(doc: ConfigDocument): ConfigProblem[] {
     for (const [mi, m] of (t.members ?? []).entries()) unique(members, m.user.toLowerCase(), ['teams', ti, 'members', mi, 'user'], `member "${m.user}"`);
   }
 
+  const schedules = new Map<string, DocPath>();
+  for (const [si, x] of (doc.schedules ?? []).entries()) {
+    unique(schedules, x.name, ['schedules', si, 'name'], `schedule "${x.name}"`);
+    const zoneOk = isValidTimeZone(x.timeZone);
+    if (!zoneOk) at(['schedules', si, 'timeZone'], `unknown IANA time zone "${x.timeZone}" (e.g. Europe/Berlin, America/New_York)`);
+    for (const [li, l] of x.layers.entries()) {
+      const lpath = ['schedules', si, 'layers', li] as const;
+      if (l.timeZone !== undefined && !isValidTimeZone(l.timeZone)) at([...lpath, 'timeZone'], `unknown IANA time zone "${l.timeZone}" (e.g. Europe/Berlin, America/New_York)`);
+      const zone = l.timeZone !== undefined && isValidTimeZone(l.timeZone) ? l.timeZone : zoneOk ? x.timeZone : 'UTC';
+      const start = parseInstant(l.start, zone);
+      if (start === null) at([...lpath, 'start'], 'must be a local date-time YYYY-MM-DDTHH:MM (or an ISO date-time with an offset)');
+      if (l.end !== undefined) {
+        const end = parseInstant(l.end, zone);
+        if (end === null) at([...lpath, 'end'], 'must be a local date-time YYYY-MM-DDTHH:MM (or an ISO date-time with an offset)');
+        else if (start !== null && end <= start) at([...lpath, 'end'], 'must be after start');
+      }
+    }
+  }
+
   const policies = new Map<string, DocPath>();
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) unique(policies, p.name, ['escalationPolicies', pi, 'name'], `escalation policy "${p.name}"`);
 
@@ -329,7 +349,7 @@ export function parseConfigFile(fileName: string, text: string): ConfigDocument 
   }
   const doc = (data ?? {}) as ConfigDocument;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigFileError(fileName, [{ path: '(document)', message: 'must be a mapping with `version: 1` and users, teams, escalationPolicies and services', line: 1, col: 1 }]);
+    throw new ConfigFileError(fileName, [{ path: '(document)', message: 'must be a mapping with `version: 1` and users, teams, schedules, escalationPolicies and services', line: 1, col: 1 }]);
   }
   sources.set(doc, { file: fileName, yaml, lines });
   validateConfig(doc, fileName);

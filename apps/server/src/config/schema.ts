@@ -6,6 +6,7 @@
  * keeps what it has. See docs/configuration-file.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { RestrictionInput } from '../schedule/types.js';
 import { INTEGRATION_KINDS } from '../service/types.js';
 
 /** The only format version this Klaxon reads and writes. */
@@ -80,6 +81,53 @@ export const TeamSpec = Type.Object(
     members: Type.Optional(Type.Array(TeamMemberSpec, { maxItems: 500, description: 'Members in paging order, replaced to match exactly. Left out: not managed by this file.' })),
   },
   { additionalProperties: false, description: 'A team, identified by name' },
+);
+
+const Participant = Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' });
+const LocalDateTime = Type.String({
+  minLength: 4,
+  maxLength: 40,
+  description: 'Local date-time in the layer zone, e.g. 2026-03-02T09:00 (an ISO date-time with an offset is accepted too)',
+});
+
+/** One rotation layer of a schedule. */
+export const ScheduleLayerSpec = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 100, description: 'Layer name, shown in shift sources and change lines' })),
+    participants: Type.Array(Type.Union([Participant, Type.Array(Participant, { minItems: 1, maxItems: 20, description: 'A group: these users are on call together' })]), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'Rotation order by email; a nested list is a group on call together',
+    }),
+    turn: Type.Object(
+      {
+        unit: literals(['minute', 'hour', 'day', 'week'] as const, 'minute, hour, day or week'),
+        count: Type.Integer({ minimum: 1, maximum: 10_000, description: 'How many units one turn lasts' }),
+      },
+      { additionalProperties: false, description: 'The length of one turn' },
+    ),
+    handoffTime: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM local hand-off time for day and week turns; defaults to the local time of start' })),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone of hand-offs, restrictions, start and end; defaults to the schedule zone' })),
+    start: LocalDateTime,
+    end: Type.Optional(LocalDateTime),
+    restrictions: Type.Optional(Type.Array(RestrictionInput, { maxItems: 50, description: 'Weekly windows the layer is limited to (see docs/schedules.md); none means always' })),
+    priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Precedence; higher wins, ties go to the later layer (default 0)' })),
+  },
+  { additionalProperties: false, description: 'A rotation layer' },
+);
+
+/** An on-call schedule. Identified by name. Overrides, leave and swaps are not part of the file. */
+export const ScheduleSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Schedule name; identifies the schedule' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team (told about gaps); null for none. Left out: kept.' })),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the schedule, e.g. Europe/London' }),
+    handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). New schedules: 60; left out: kept.' })),
+    gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). New schedules: 14; left out: kept.' })),
+    layers: Type.Array(ScheduleLayerSpec, { maxItems: 20, description: 'Rotation layers, replaced to match exactly (overrides, leave and swaps are kept)' }),
+  },
+  { additionalProperties: false, description: 'An on-call schedule, identified by name' },
 );
 
 /** Who an escalation level pages: a user, every member of a team, or whoever a schedule has on call now or next. */
@@ -170,6 +218,7 @@ export const ConfigSchema = Type.Object(
     version: Type.Literal(CONFIG_VERSION, { description: 'Format version; must be 1' }),
     users: Type.Optional(Type.Array(UserSpec, { description: 'Users, identified by email' })),
     teams: Type.Optional(Type.Array(TeamSpec, { description: 'Teams, identified by name' })),
+    schedules: Type.Optional(Type.Array(ScheduleSpec, { description: 'On-call schedules and their rotation layers, identified by name' })),
     escalationPolicies: Type.Optional(Type.Array(PolicySpec, { description: 'Escalation policies, identified by name' })),
     services: Type.Optional(Type.Array(ServiceSpec, { description: 'Services and their integrations, identified by name' })),
   },
@@ -182,6 +231,10 @@ export type ConfigDocument = Static<typeof ConfigSchema>;
 export type UserSpec = Static<typeof UserSpec>;
 /** A team entry of the file. */
 export type TeamSpec = Static<typeof TeamSpec>;
+/** A schedule entry of the file. */
+export type ScheduleSpec = Static<typeof ScheduleSpec>;
+/** A rotation layer of a schedule entry. */
+export type ScheduleLayerSpec = Static<typeof ScheduleLayerSpec>;
 /** An escalation policy entry of the file. */
 export type PolicySpec = Static<typeof PolicySpec>;
 /** An escalation target: {user}, {team}, {schedule} or {scheduleNext}. */
@@ -200,7 +253,7 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Klaxon configuration file (klaxon.yaml)',
-    description: 'Users, teams, escalation policies, services and integrations, applied with `klaxon apply -f klaxon.yaml`. See docs/configuration-file.md.',
+    description: 'Users, teams, schedules, escalation policies, services and integrations, applied with `klaxon apply -f klaxon.yaml`. See docs/configuration-file.md.',
     ...body,
   };
 }

@@ -1,3 +1,4 @@
+import { FakeClock } from '../../src/lib/clock.js';
 /** `klaxon apply` and `klaxon export` against real databases: SQLite always, PostgreSQL when configured. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SYSTEM, type Actor } from '../../src/auth/actor.js';
@@ -8,7 +9,7 @@ import type { ConfigDocument } from '../../src/config/schema.js';
 import type { Ctx } from '../../src/context.js';
 import { getPolicy, listPolicies } from '../../src/escalation/service.js';
 import { createIncident } from '../../src/incident/service.js';
-import { createSchedule } from '../../src/schedule/index.js';
+import { addLeave, addOverride, createSchedule, getOnCall, getSchedule, listOverrides, listSchedules, offerSwap } from '../../src/schedule/index.js';
 import { AppError } from '../../src/lib/errors.js';
 import { findIntegrationByKey, getService, listIntegrations, listServices } from '../../src/service/service.js';
 import { getTeam, listTeams } from '../../src/team/service.js';
@@ -56,7 +57,9 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
         '+ user dev@example.com (3 contact methods, 3 notification rules)',
         '+ team Payments (3 members)',
         '+ team Platform (2 members)',
-        '+ policy "Payments default" (2 levels, repeat 2)',
+        '+ schedule "Payments primary" (1 layer)',
+        '+ schedule "Payments secondary" (2 layers)',
+        '+ policy "Payments default" (3 levels, repeat 2)',
         '+ policy "Platform default" (2 levels, repeat 1)',
         '+ service checkout-api (2 integrations)',
         '+ service payments-worker (1 integration)',
@@ -95,13 +98,34 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
       ['carmen@example.com', 'member'],
     ]);
 
+    const primary = await getSchedule(ctx, SYSTEM, 'Payments primary');
+    const secondary = await getSchedule(ctx, SYSTEM, 'Payments secondary');
+    expect([primary.teamId, primary.timeZone, primary.handoffNoticeMinutes, primary.gapNoticeDays]).toEqual([payments.id, 'Europe/London', 60, 14]);
+    expect(primary.layers).toEqual([
+      {
+        name: 'weekly',
+        participants: ['alice@example.com', 'bob@example.com', 'carmen@example.com'].map((e) => users.find((u) => u.email === e)!.id),
+        turn: { unit: 'week', count: 1 },
+        handoffTime: '09:00',
+        start: Date.parse('2026-03-02T09:00:00Z'), // London is on GMT in early March
+      },
+    ]);
+    expect(secondary.layers.map((l) => [l.name, l.participants.map((p) => emailOf.get(p as string)), l.restrictions, l.priority])).toEqual([
+      ['weekly', ['carmen@example.com', 'alice@example.com', 'bob@example.com'], undefined, undefined],
+      ['london business hours', ['bob@example.com', 'alice@example.com'], [{ kind: 'preset', preset: 'business-hours' }], 1],
+    ]);
+    // Week one: Alice is primary, Carmen her backup; during London business hours Bob (Monday) backs up.
+    expect((await getOnCall(ctx, SYSTEM, 'Payments primary', '2026-03-03T12:00Z')).users.map((u) => u.email)).toEqual(['alice@example.com']);
+    expect((await getOnCall(ctx, SYSTEM, 'Payments secondary', '2026-03-02T12:00Z')).users.map((u) => u.email)).toEqual(['bob@example.com']);
+    expect((await getOnCall(ctx, SYSTEM, 'Payments secondary', '2026-03-02T20:00Z')).users.map((u) => u.email)).toEqual(['carmen@example.com']);
+
     const policy = await getPolicy(ctx, SYSTEM, 'Payments default');
     expect(policy.repeat).toBe(2);
-    expect(policy.levels.map((l) => [l.delayMinutes, l.targets.map((t) => (t.type === 'user' ? emailOf.get(t.id) : t.type))])).toEqual([
-      [10, ['bob@example.com', 'carmen@example.com']],
-      [15, ['team']],
+    expect(policy.levels.map((l) => [l.delayMinutes, l.targets])).toEqual([
+      [10, [{ type: 'schedule', id: primary.id }]],
+      [10, [{ type: 'schedule', id: secondary.id }]],
+      [15, [{ type: 'schedule_next', id: primary.id }, { type: 'team', id: payments.id }]],
     ]);
-    expect(policy.levels[1]?.targets[0]).toEqual({ type: 'team', id: payments.id });
 
     const services = await listServices(ctx, SYSTEM);
     expect(services.map((s) => [s.name, s.grouping])).toEqual([
@@ -188,7 +212,7 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect((await listNotificationRules(ctx, SYSTEM, alice.id)).map((r) => [nameOf.get(r.contactMethodId), r.delayMinutes])).toEqual([['email', 0], ['cell', 1], ['phone', 3]]);
     expect((await snapshot(ctx)).outbox).toBe(outboxBefore + 1); // the new method's verification code
     expect((await getUser(ctx, SYSTEM, 'bob@example.com')).name).toBe('Bob Okafor-Smith');
-    expect((await getPolicy(ctx, SYSTEM, 'Payments default')).levels.map((l) => l.delayMinutes)).toEqual([5, 15]);
+    expect((await getPolicy(ctx, SYSTEM, 'Payments default')).levels.map((l) => l.delayMinutes)).toEqual([5, 10, 15]);
     const checkout = await getService(ctx, SYSTEM, 'checkout-api');
     expect((await listIntegrations(ctx, SYSTEM, checkout.id)).map((i) => i.name)).toEqual(['prometheus']);
     expect(await findIntegrationByKey(ctx.db.kysely, 'example-checkout-grafana-b83d0e56')).toBeUndefined();
@@ -200,7 +224,7 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     const { ctx } = await dbs.fresh(dialect);
     const empty = await snapshot(ctx);
     const dry = await apply(ctx, example(), { dryRun: true });
-    expect(dry.changes).toHaveLength(11);
+    expect(dry.changes).toHaveLength(13);
     expect(await snapshot(ctx)).toEqual(empty);
     expect(await apply(ctx, example())).toEqual(dry);
 
@@ -399,33 +423,167 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect((await listServices(ctx, SYSTEM)).map((s) => s.name)).toContain('edge-proxy');
   });
 
-  it('escalation targets may name existing schedules, for who is on call now or next', async () => {
+  it('escalation targets may name schedules made outside the file, by name, and export writes names', async () => {
     const { ctx } = await dbs.fresh(dialect);
     await apply(ctx, example());
-    const primary = await createSchedule(ctx, SYSTEM, { name: 'Payments primary', timeZone: 'Europe/London', layers: [] });
+    const platform = await createSchedule(ctx, SYSTEM, { name: 'Platform on call', timeZone: 'America/New_York', layers: [{ participants: ['dev@example.com'], turn: { unit: 'week', count: 1 }, start: '2026-03-02T09:00' }] });
     const text = editExample((d) => {
-      d.setIn(['escalationPolicies', 0, 'levels', 0, 'targets'], [{ schedule: 'Payments primary' }]);
-      d.setIn(['escalationPolicies', 0, 'levels', 1, 'targets'], [{ scheduleNext: 'Payments primary' }, { team: 'Payments' }]);
+      d.setIn(['escalationPolicies', 1, 'levels', 0, 'targets'], [{ schedule: 'Platform on call' }]);
+      d.setIn(['escalationPolicies', 1, 'levels', 1, 'targets'], [{ scheduleNext: 'Platform on call' }, { team: 'Platform' }]);
     });
-    expect((await apply(ctx, yaml(text))).changes).toEqual(['~ policy "Payments default": levels changed']);
-    const policy = await getPolicy(ctx, SYSTEM, 'Payments default');
-    const payments = await getTeam(ctx, SYSTEM, 'Payments');
+    expect((await apply(ctx, yaml(text))).changes).toEqual(['~ policy "Platform default": levels changed']);
+    const policy = await getPolicy(ctx, SYSTEM, 'Platform default');
+    const team = await getTeam(ctx, SYSTEM, 'Platform');
     expect(policy.levels.map((l) => l.targets)).toEqual([
-      [{ type: 'schedule', id: primary.id }],
-      [{ type: 'schedule_next', id: primary.id }, { type: 'team', id: payments.id }],
+      [{ type: 'schedule', id: platform.id }],
+      [{ type: 'schedule_next', id: platform.id }, { type: 'team', id: team.id }],
     ]);
     expect(await apply(ctx, yaml(text))).toEqual({ changes: [], createdKeys: [] });
+    // Stored as ids, exported as names: export then apply is a no-op.
     const exported = await exportConfig(ctx, SYSTEM);
-    expect(exported.escalationPolicies?.[0]?.levels.map((l) => l.targets)).toEqual([[{ schedule: 'Payments primary' }], [{ scheduleNext: 'Payments primary' }, { team: 'Payments' }]]);
+    expect(exported.escalationPolicies?.map((p) => p.levels.map((l) => l.targets))).toEqual([
+      [[{ schedule: 'Payments primary' }], [{ schedule: 'Payments secondary' }], [{ scheduleNext: 'Payments primary' }, { team: 'Payments' }]],
+      [[{ schedule: 'Platform on call' }], [{ scheduleNext: 'Platform on call' }, { team: 'Platform' }]],
+    ]);
+    expect(exported.schedules?.map((x) => x.name)).toEqual(['Payments primary', 'Payments secondary', 'Platform on call']);
     expect(await apply(ctx, parseConfigFile('export.yaml', stringifyConfig(exported)))).toEqual({ changes: [], createdKeys: [] });
 
-    // Schedules are not made by the file: an unknown one is found before anything is written.
+    // An unknown schedule is found before anything is written.
     const missing = 'version: 1\nusers:\n  - { email: erin@example.com, name: Erin }\nescalationPolicies:\n  - name: Primary\n    levels:\n      - delayMinutes: 5\n        targets:\n          - schedule: Payments primray\n';
     expect(await configError(apply(ctx, yaml(missing)))).toEqual([
-      'klaxon.yaml:9:23: escalationPolicies[0].levels[0].targets[0].schedule: unknown schedule "Payments primray": schedules are made in the web app or the API, and this one does not exist (did you mean "Payments primary"?)',
+      'klaxon.yaml:9:23: escalationPolicies[0].levels[0].targets[0].schedule: unknown schedule "Payments primray": not in the file or the database (did you mean "Payments primary"?)',
       'Nothing was changed.',
     ]);
     expect((await listUsers(ctx, SYSTEM)).map((u) => u.email)).not.toContain('erin@example.com');
+  });
+
+  it('schedules: the file and its export agree, layers compare by meaning, and defaults are filled', async () => {
+    const { ctx } = await dbs.fresh(dialect);
+    await apply(ctx, example());
+    const exported = await exportConfig(ctx, SYSTEM);
+    // Export spells out the notice settings the example leaves to their defaults.
+    expect(exported.schedules).toEqual(example().schedules?.map((x) => ({ handoffNoticeMinutes: 60, gapNoticeDays: 14, ...x })));
+    // The same layer written differently: an offset instead of local time, the schedule zone and
+    // default priority spelled out, a different key order in a restriction, upper-case emails.
+    const same = editExample((d) => {
+      d.setIn(['schedules', 0, 'layers', 0, 'start'], '2026-03-02T09:00:00Z');
+      d.setIn(['schedules', 0, 'layers', 0, 'timeZone'], 'Europe/London');
+      d.setIn(['schedules', 0, 'layers', 0, 'priority'], 0);
+      d.setIn(['schedules', 0, 'layers', 0, 'participants', 0], 'Alice@Example.com');
+      d.setIn(['schedules', 1, 'layers', 1, 'restrictions', 0], { preset: 'business-hours', kind: 'preset' });
+    });
+    expect(await apply(ctx, yaml(same))).toEqual({ changes: [], createdKeys: [] });
+    // Left out: a new schedule gets the defaults, an existing one keeps what it has.
+    const text = editExample((d) => {
+      d.deleteIn(['schedules', 0, 'handoffNoticeMinutes']);
+      d.deleteIn(['schedules', 0, 'gapNoticeDays']);
+      d.deleteIn(['schedules', 0, 'team']);
+      d.deleteIn(['schedules', 0, 'description']);
+      d.setIn(['schedules', 1, 'handoffNoticeMinutes'], 30);
+    });
+    expect((await apply(ctx, yaml(text))).changes).toEqual(['~ schedule "Payments secondary": handoffNoticeMinutes 60 -> 30']);
+    const primary = await getSchedule(ctx, SYSTEM, 'Payments primary');
+    expect([primary.description, primary.teamId !== null, primary.handoffNoticeMinutes, primary.gapNoticeDays]).toEqual(['One week each, handing off on Mondays at 09:00 London time.', true, 60, 14]);
+    const fresh = 'version: 1\nschedules:\n  - name: Quiet\n    timeZone: UTC\n    layers: []\n';
+    expect((await apply(ctx, yaml(fresh))).changes).toEqual(['+ schedule Quiet (0 layers)']);
+    const quiet = await getSchedule(ctx, SYSTEM, 'Quiet');
+    expect([quiet.teamId, quiet.handoffNoticeMinutes, quiet.gapNoticeDays]).toEqual([null, 60, 14]);
+    expect(await apply(ctx, yaml(fresh))).toEqual({ changes: [], createdKeys: [] });
+  });
+
+  it('editing a layer gives its change line; a dry run writes nothing; overrides, leave and swaps are kept', async () => {
+    const { ctx } = await dbs.fresh(dialect);
+    // Swap offers must lie in the future: pin the clock so the fixtures below stay valid whatever today is.
+    ctx.clock = new FakeClock('2027-01-04T00:00:00Z');
+    await apply(ctx, example());
+    const primary = await getSchedule(ctx, SYSTEM, 'Payments primary');
+    const bob = await getUser(ctx, SYSTEM, 'bob@example.com');
+    const override = await addOverride(ctx, SYSTEM, primary.id, { userIds: ['dev@example.com'], start: '2027-03-10T09:00', end: '2027-03-10T18:00', note: 'covering' });
+    await addLeave(ctx, SYSTEM, bob.id, { start: '2027-03-20', end: '2027-03-25' });
+    await offerSwap(ctx, SYSTEM, primary.id, { userId: bob.id, start: '2027-03-02T09:00', end: '2027-03-03T09:00' });
+    const counts = async () => ({
+      overrides: (await ctx.db.kysely.selectFrom('schedule_overrides').select('id').execute()).length,
+      leave: (await ctx.db.kysely.selectFrom('user_leave').select('id').execute()).length,
+      swaps: (await ctx.db.kysely.selectFrom('schedule_swaps').select('id').execute()).length,
+    });
+    const before = await counts();
+    expect(before).toEqual({ overrides: 1, leave: 1, swaps: 1 });
+
+    const edited = editExample((d) => {
+      d.setIn(['schedules', 0, 'layers', 0, 'participants'], ['alice@example.com', 'carmen@example.com', ['bob@example.com', 'dev@example.com']]);
+      d.setIn(['schedules', 0, 'layers', 0, 'turn', 'count'], 2);
+      d.setIn(['schedules', 0, 'layers', 0, 'handoffTime'], '10:00');
+      d.deleteIn(['schedules', 1, 'layers', 1]);
+      d.setIn(['schedules', 1, 'timeZone'], 'Europe/Berlin');
+    });
+    const snap = await snapshot(ctx);
+    const planned = await apply(ctx, yaml(edited), { dryRun: true });
+    expect(planned.changes).toEqual([
+      '~ schedule "Payments primary": layer weekly: participants +[bob@example.com, dev@example.com], -bob@example.com, turn 1 week -> 2 weeks, handoffTime 09:00 -> 10:00',
+      '~ schedule "Payments secondary": timeZone Europe/London -> Europe/Berlin; layer weekly: timeZone Europe/London -> Europe/Berlin, start 2026-03-02T10:00 -> 2026-03-02T09:00; -layer "london business hours"',
+    ]);
+    expect(await snapshot(ctx)).toEqual(snap);
+    expect(await apply(ctx, yaml(edited))).toEqual(planned);
+    expect(await apply(ctx, yaml(edited))).toEqual({ changes: [], createdKeys: [] });
+    const after = await getSchedule(ctx, SYSTEM, 'Payments primary');
+    expect([after.layers[0]?.turn, after.layers[0]?.handoffTime, after.layers[0]?.participants.length]).toEqual([{ unit: 'week', count: 2 }, '10:00', 3]);
+    expect(await counts()).toEqual(before);
+    expect((await listOverrides(ctx, SYSTEM, primary.id, { from: '2027-03-01', to: '2027-04-01' })).map((o) => o.id)).toEqual([override.id]);
+    // Export then apply of the edited state changes nothing either.
+    expect(await apply(ctx, await exportConfig(ctx, SYSTEM))).toEqual({ changes: [], createdKeys: [] });
+  });
+
+  it('a bad participant or an unknown team is reported at its line, and nothing is written', async () => {
+    const { ctx } = await dbs.fresh(dialect);
+    const badEmail = editExample((d) => d.setIn(['schedules', 0, 'layers', 0, 'participants', 1], 'bob-at-example.com'));
+    expect(() => yaml(badEmail)).toThrow(`klaxon.yaml:${lineColOf(badEmail, 'bob-at-example.com')}: schedules[0].layers[0].participants[1]: must be an email address`);
+    const text = editExample((d) => {
+      d.setIn(['schedules', 1, 'team'], 'Paymnets');
+      d.setIn(['schedules', 0, 'layers', 0, 'participants', 2], 'carmen@exmaple.com');
+      d.setIn(['schedules', 1, 'layers', 1, 'participants', 0], ['bob@example.com', 'erin@example.com']);
+    });
+    expect(await configError(apply(ctx, yaml(text)))).toEqual([
+      `klaxon.yaml:${lineColOf(text, 'carmen@exmaple.com')}: schedules[0].layers[0].participants[2]: unknown user "carmen@exmaple.com": not in the file or the database (did you mean "carmen@example.com"?)`,
+      `klaxon.yaml:${lineColOf(text, 'Paymnets')}: schedules[1].team: unknown team "Paymnets": not in the file or the database (did you mean "Payments"?)`,
+      `klaxon.yaml:${lineColOf(text, 'erin@example.com')}: schedules[1].layers[1].participants[0][1]: unknown user "erin@example.com": not in the file or the database (did you mean "alice@example.com"?)`,
+      'Nothing was changed.',
+    ]);
+    expect(await listUsers(ctx, SYSTEM)).toEqual([]);
+    const zone = editExample((d) => d.setIn(['schedules', 0, 'layers', 0, 'timeZone'], 'Europe/Londn'));
+    expect(() => yaml(zone)).toThrow(`klaxon.yaml:${lineColOf(zone, 'Europe/Londn')}: schedules[0].layers[0].timeZone: unknown IANA time zone "Europe/Londn"`);
+    const start = editExample((d) => d.setIn(['schedules', 0, 'layers', 0, 'start'], 'next monday'));
+    expect(() => yaml(start)).toThrow(`klaxon.yaml:${lineColOf(start, 'next monday')}: schedules[0].layers[0].start: must be a local date-time YYYY-MM-DDTHH:MM (or an ISO date-time with an offset)`);
+  });
+
+  it('prune drops policy targets before deleting a schedule, and refuses one a policy outside the file targets', async () => {
+    const { ctx } = await dbs.fresh(dialect);
+    await apply(ctx, example());
+    // Secondary goes; the policy in the file stops targeting it in the same apply.
+    const smaller = editExample((d) => {
+      d.deleteIn(['schedules', 1]);
+      d.deleteIn(['escalationPolicies', 0, 'levels', 1]);
+    });
+    const planned = await apply(ctx, yaml(smaller), { prune: true, dryRun: true });
+    expect(planned.changes).toEqual(['~ policy "Payments default": levels changed', '- schedule "Payments secondary"']);
+    // A pruned schedule cannot be a target.
+    expect(await configError(apply(ctx, yaml(editExample((d) => d.deleteIn(['schedules', 1]))), { prune: true, dryRun: true }))).toEqual([
+      expect.stringMatching(/^klaxon\.yaml:\d+:\d+: escalationPolicies\[0\]\.levels\[1\]\.targets\[0\]\.schedule: unknown schedule "Payments secondary": not in the file, and pruning deletes what the file does not list$/),
+      'Nothing was changed.',
+    ]);
+    expect(await apply(ctx, yaml(smaller), { prune: true })).toEqual(planned);
+    expect((await listSchedules(ctx, SYSTEM)).map((x) => x.name)).toEqual(['Payments primary']);
+    // A file with only schedules cannot delete one that a policy it does not list targets.
+    expect(await configError(apply(ctx, yaml('version: 1\nschedules: []\n'), { prune: true, dryRun: true }))).toEqual([
+      'klaxon.yaml:2:12: schedules: --prune would delete schedule "Payments primary", but escalation policy "Payments default" not in this file targets it: add it to the file, or the schedule',
+      'Nothing was changed.',
+    ]);
+    // With the policies pruned too, both go: policies first, then the schedule.
+    expect((await apply(ctx, yaml('version: 1\nschedules: []\nescalationPolicies: []\n'), { prune: true })).changes).toEqual([
+      '- policy "Payments default"',
+      '- policy "Platform default"',
+      '- schedule "Payments primary"',
+    ]);
+    expect(await listSchedules(ctx, SYSTEM)).toEqual([]);
   });
 
   it('documents built in code are validated, and only admins may apply or export', async () => {

@@ -29,13 +29,14 @@ describe('klaxon apply / export', () => {
   it('applies the example once, then finds nothing to do, then exports it', async () => {
     const dry = await klaxon('apply', '-f', 'examples/klaxon.yaml', '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('Would apply 11 change(s) from examples/klaxon.yaml.');
+    expect(dry.stdout).toContain('Would apply 13 change(s) from examples/klaxon.yaml.');
 
     const first = await klaxon('apply', '-f', 'examples/klaxon.yaml');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('  + user alice@example.com (3 contact methods, 3 notification rules)');
+    expect(first.stdout).toContain('  + schedule "Payments secondary" (2 layers)');
     expect(first.stdout).toContain('  + service edge-proxy (2 integrations)');
-    expect(first.stdout).toContain('Applied 11 change(s) from examples/klaxon.yaml.');
+    expect(first.stdout).toContain('Applied 13 change(s) from examples/klaxon.yaml.');
 
     const second = await klaxon('apply', '-f', 'examples/klaxon.yaml');
     expect(second.code, second.stderr).toBe(0);
@@ -46,6 +47,7 @@ describe('klaxon apply / export', () => {
     expect(exported.stdout.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*docs\/klaxon\.schema\.json$/);
     const doc = parseConfigFile('export.yaml', exported.stdout);
     expect(doc.users?.map((u) => u.email)).toEqual(['alice@example.com', 'bob@example.com', 'carmen@example.com', 'dev@example.com']);
+    expect(doc.schedules?.map((x) => x.name)).toEqual(['Payments primary', 'Payments secondary']);
 
     const file = join(dir, 'exported.yaml');
     writeFileSync(file, exported.stdout);

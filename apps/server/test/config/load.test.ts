@@ -137,7 +137,7 @@ describe('parseConfigFile', () => {
 
   it('rejects an empty file and a file that is not a mapping', () => {
     for (const text of ['', '# nothing\n', '- version: 1\n', '42\n']) {
-      expect(problemsOf(text)).toEqual(['klaxon.yaml:1:1: (document): must be a mapping with `version: 1` and users, teams, escalationPolicies and services']);
+      expect(problemsOf(text)).toEqual(['klaxon.yaml:1:1: (document): must be a mapping with `version: 1` and users, teams, schedules, escalationPolicies and services']);
     }
     expect(problemsOf('users: []\n')).toEqual(['klaxon.yaml:1:1: (document): missing required field "version"']);
   });

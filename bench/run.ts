@@ -7,3 +7,4 @@ await benchIngest();
 for (const extra of ['schedules.ts']) {
   if (existsSync(join(import.meta.dirname, extra))) await import(`./${extra}`);
 }
+await (await import('./peer.js')).benchPeer();

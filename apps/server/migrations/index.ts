@@ -3,6 +3,9 @@ import * as m0001 from './0001-paging-path.js';
 import * as m0002 from './0002-schedules.js';
 import * as m0003 from './0003-sessions.js';
 import * as m0004 from './0004-major-incidents.js';
+import * as m0006 from './0006-reports.js';
+import * as m0007 from './0007-status.js';
+import * as m0005 from './0005-war-room.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0002-schedules': m0002,
   '0003-sessions': m0003,
   '0004-major-incidents': m0004,
+  '0006-reports': m0006,
+  '0007-status': m0007,
+  '0005-war-room': m0005,
 };

@@ -4,6 +4,8 @@ import type { ApiTokenTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
+import type { ActionItemTable, PostmortemTable, ProblemTable } from './postmortem/tables.js';
+import type { ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
 import type {
   IcalFeedTable,
   ScheduleGapNoticeTable,
@@ -14,8 +16,19 @@ import type {
   UserLeaveTable,
 } from './schedule/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
+import type {
+  BusinessServiceLinkTable,
+  BusinessServiceTable,
+  MaintenanceWindowTable,
+  StatusPageTable,
+  StatusReminderTable,
+  StatusSubscriptionTable,
+  StatusTemplateTable,
+  StatusUpdateTable,
+} from './status/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
 import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
+import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
 export interface SettingTable {
@@ -70,4 +83,26 @@ export interface Database {
   ical_feeds: IcalFeedTable;
   schedule_handoff_notices: ScheduleHandoffNoticeTable;
   schedule_gap_notices: ScheduleGapNoticeTable;
+  sla_targets: SlaTargetTable;
+  sla_warnings: SlaWarningTable;
+  report_subscriptions: ReportSubscriptionTable;
+  report_summaries: ReportSummaryTable;
+  postmortems: PostmortemTable;
+  action_items: ActionItemTable;
+  problems: ProblemTable;
+  business_services: BusinessServiceTable;
+  business_service_links: BusinessServiceLinkTable;
+  status_pages: StatusPageTable;
+  status_subscriptions: StatusSubscriptionTable;
+  status_updates: StatusUpdateTable;
+  status_templates: StatusTemplateTable;
+  maintenance_windows: MaintenanceWindowTable;
+  status_reminders: StatusReminderTable;
+  war_rooms: WarRoomTable;
+  war_room_members: WarRoomMemberTable;
+  chat_messages: ChatMessageTable;
+  chat_receipts: ChatReceiptTable;
+  war_room_tasks: WarRoomTaskTable;
+  runbooks: RunbookTable;
+  service_actions: ServiceActionTable;
 }

@@ -28,10 +28,11 @@ function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={spinner}>{children}</Suspense>;
 }
 
-// Screens of features the server does not have yet. Each is routed (and its nav entry shown, see
-// shell.tsx NAV) only when useFeatures() says the server has the API. Replace the placeholder
-// module with the real screen when the API lands.
-const Schedules = lazy(() => import('./pages/pending-feature.tsx').then((m) => ({ default: () => <m.PendingFeature name="Schedules" /> })));
+// Screens of optional features: routed (and their nav entry shown, see shell.tsx NAV) only when
+// useFeatures() says the server has the API.
+const Schedules = lazy(() => import('./pages/schedules.tsx'));
+const SchedulePage = lazy(() => import('./pages/schedule.tsx'));
+const ScheduleEdit = lazy(() => import('./pages/schedule-edit.tsx'));
 
 /** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
 export function App() {
@@ -55,7 +56,10 @@ export function App() {
     >
       <Shell>
         <Routes>
-          {features.schedules && <Route path="/schedules/*" element={<Page><Schedules /></Page>} />}
+          {features.schedules && <Route path="/schedules" element={<Page><Schedules /></Page>} />}
+          {features.schedules && <Route path="/schedules/new" element={<Page><ScheduleEdit /></Page>} />}
+          {features.schedules && <Route path="/schedules/:id" element={<Page><SchedulePage /></Page>} />}
+          {features.schedules && <Route path="/schedules/:id/edit" element={<Page><ScheduleEdit /></Page>} />}
           <Route path="/" element={<Navigate to="/incidents" replace />} />
           <Route path="/incidents" element={<Page><Incidents /></Page>} />
           <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />

@@ -9,8 +9,16 @@ import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { notificationModule } from '../engine/modules/notification.js';
+import { postmortemRemindersModule } from '../engine/modules/postmortem-reminders.js';
+import { reportSlaWarningModule } from '../engine/modules/report-sla-warning.js';
+import { reportSummaryModule } from '../engine/modules/report-summary.js';
 import { scheduleGapsModule } from '../engine/modules/schedule-gaps.js';
 import { scheduleHandoffModule } from '../engine/modules/schedule-handoff.js';
+import { statusRemindersModule } from '../engine/modules/status-reminders.js';
+import { warRoomPriorityModule } from '../engine/modules/warroom-priority.js';
+import { warRoomRunbooksModule } from '../engine/modules/warroom-runbooks.js';
+import { warRoomSlackModule } from '../engine/modules/warroom-slack.js';
+import { SlackProvider } from '../notify/providers/slack/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
@@ -120,7 +128,9 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       },
     },
   });
-  engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, deliveryModule({ instanceId, providers })], {
+  const slack = providers.get('slack');
+  const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
+  engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers })], {
     intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
     guard: engineVersionGuard(ctx, ENGINE_VERSION),

@@ -3,7 +3,10 @@ import { Command, Option } from 'commander';
 import { configFromEnv, ConfigError } from '../app/config.js';
 import type { Incident } from '../incident/types.js';
 import { KlaxonClient } from './client.js';
+import { registerReportCommands } from './report.js';
 import { registerScheduleCommands } from './schedule.js';
+import { registerWarRoomCommands } from './warroom.js';
+import { registerStatusCommands } from './status.js';
 
 // Server modules load lazily: client commands (ack, resolve, incidents) start in a fraction of a second.
 const server = async () => {
@@ -153,6 +156,9 @@ program
   });
 
 registerScheduleCommands(program);
+registerReportCommands(program);
+registerWarRoomCommands(program);
+registerStatusCommands(program);
 
 try {
   await program.parseAsync(process.argv);

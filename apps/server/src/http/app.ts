@@ -16,9 +16,13 @@ import { policyRoutes } from './routes/escalation.js';
 import { serviceRoutes } from './routes/services.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { postmortemRoutes } from './routes/postmortems.js';
+import { reportRoutes } from './routes/reports.js';
+import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { testRoutes } from './routes/test-hooks.js';
+import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 
 /** The Fastify app type with TypeBox schemas. */
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -71,10 +75,15 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     await serviceRoutes(api, deps);
     await scheduleRoutes(api, deps);
     await incidentRoutes(api, deps);
+    await reportRoutes(api, deps);
+    await postmortemRoutes(api, deps);
+    await warRoomRoutes(api, deps);
+    await statusApiRoutes(api, deps);
     if (deps.test) await testRoutes(api, deps.test);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
+  await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await web.register(app);
   return app;
 }

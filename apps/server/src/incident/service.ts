@@ -40,6 +40,10 @@ function fromRow(r: Row): Incident {
     nextEscalationAt: r.next_escalation_at,
     escalationPolicyName: snapshot?.name ?? null,
     alertCount: Number(r.alert_count ?? 0),
+    sev: r.sev,
+    major: r.major === 1,
+    drill: r.drill === 1,
+    incidentManagerId: r.incident_manager_id,
   };
 }
 

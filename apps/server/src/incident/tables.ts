@@ -52,4 +52,6 @@ export interface SeverityLevelTable {
   rank: number;
   description: string;
   major: number;
+  /** Minutes between status updates for incidents at this level (added by 0007-status); null: no reminders. */
+  update_interval_minutes: number | null;
 }

@@ -23,6 +23,14 @@ export interface Incident {
   nextEscalationAt: number | null;
   escalationPolicyName: string | null;
   alertCount: number;
+  /** Declared severity level (SEV1..), or null. */
+  sev: string | null;
+  /** True for major incidents (they have a war room). */
+  major: boolean;
+  /** True for drills. */
+  drill: boolean;
+  /** The incident manager's user id, or null. */
+  incidentManagerId: string | null;
 }
 
 /** The closed set of timeline event types. */
@@ -42,6 +50,24 @@ export const TIMELINE_TYPES = [
   'notification.failed',
   'notification.cancelled',
   'note',
+  'major.declared',
+  'severity.changed',
+  'role.assigned',
+  'chat.message',
+  'chat.priority',
+  'chat.repage',
+  'page.manual',
+  'status.update',
+  'task.created',
+  'action.run',
+  'runbook.shown',
+  'slack.bridged',
+  'bridge.changed',
+  'drill.summary',
+  'status.reminder',
+  'escalation.suppressed',
+  'sla.warning',
+  'postmortem.created',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

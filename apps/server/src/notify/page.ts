@@ -7,7 +7,8 @@ export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: st
   const inc = await db
     .selectFrom('incidents')
     .innerJoin('services', 'services.id', 'incidents.service_id')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.severity', 'incidents.status', 'incidents.details', 'incidents.created_at', 'services.name as service_name'])
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.severity', 'incidents.status', 'incidents.details', 'incidents.created_at', 'incidents.drill', 'services.name as service_name'])
+    .select((eb) => eb.selectFrom('war_rooms').select('war_rooms.bridge_url').whereRef('war_rooms.incident_id', '=', 'incidents.id').as('bridge_url'))
     .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'))
     .where('incidents.id', '=', incidentId)
     .executeTakeFirst();
@@ -27,5 +28,7 @@ export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: st
     incidentUrl: `${ctx.publicUrl}/incidents/${inc.number}`,
     ackUrl: link('ack'),
     resolveUrl: link('resolve'),
+    ...(inc.drill === 1 && { drill: true }),
+    ...(inc.bridge_url && { bridgeUrl: inc.bridge_url }),
   };
 }

@@ -25,6 +25,8 @@ export interface PageMessage {
   resolveUrl: string;
   /** True for drills: renderers put DRILL first. */
   drill?: boolean;
+  /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
+  bridgeUrl?: string;
 }
 
 /** A one-time code that proves a contact method reaches its owner. */
@@ -67,8 +69,35 @@ export interface ScheduleNoticeMessage {
   url: string;
 }
 
+/** A report notice: the weekly summary, an SLA target about to be breached, or an action item due. */
+export interface ReportNoticeMessage {
+  kind: 'report';
+  event: 'weekly-summary' | 'sla-warning' | 'action-item-due';
+  userName: string;
+  /** One line (email subject, SMS text). */
+  summary: string;
+  /** The full text, plain, several lines. */
+  text: string;
+  /** Absolute URL of the report, incident or postmortem in Klaxon. */
+  url: string;
+}
+
+/** A status update for stakeholders, an overdue-update reminder for the incident manager, or a subscription confirmation. */
+export interface StatusUpdateMessage {
+  kind: 'status_update';
+  event: 'update' | 'reminder' | 'confirm';
+  subject: string;
+  text: string;
+  /** Absolute URL: the incident, the status page, or the confirmation link. */
+  url: string;
+  incidentId: string | null;
+  phase: string | null;
+  /** One-click unsubscribe URL (RFC 8058) for subscribers; null otherwise. */
+  unsubscribeUrl: string | null;
+}
+
 /** Everything that can be sent. Stored as JSON in the outbox and rendered per channel at send time. */
-export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage | ScheduleNoticeMessage;
+export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage | ScheduleNoticeMessage | ReportNoticeMessage | StatusUpdateMessage;
 
 /** A message claimed from the outbox, ready to hand to a provider. */
 export interface OutgoingMessage {

@@ -18,12 +18,27 @@ if (!WANTED) console.log('Screenshots: SKIPPED (set KLAXON_SCREENSHOTS=1 to writ
 describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens', () => {
   let rig: WebRig;
   let demo: Demo;
+  let scheduleId: string;
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     rig = await startRig();
     demo = await seedDemo(rig.t);
     await rig.t.api('POST', `/api/v1/incidents/2/acknowledge`);
     await rig.t.api('POST', `/api/v1/incidents/1/acknowledge`);
+    // A schedule for the schedule screens: weekdays rotate weekly; the weekend layer starts a week
+    // late, so the first weekend is a gap (drawn in red); an override covers Wednesday afternoon.
+    const sched = await rig.t.api('POST', '/api/v1/schedules', {
+      name: 'Storage primary',
+      teamId: demo.teamId,
+      timeZone: 'Europe/Berlin',
+      layers: [
+        { name: 'Weekdays', participants: [demo.maya, demo.sam, demo.lee], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', start: '2026-03-02T09:00', restrictions: [{ kind: 'preset', preset: 'weekdays' }] },
+        { name: 'Weekends', participants: [demo.lee, demo.sam], turn: { unit: 'week', count: 1 }, handoffTime: '00:00', start: '2026-03-09T00:00', restrictions: [{ kind: 'preset', preset: 'weekends' }] },
+      ],
+    });
+    if (sched.status !== 201) throw new Error(`schedule: ${JSON.stringify(sched.body)}`);
+    scheduleId = sched.body.schedule.id;
+    await rig.t.api('POST', `/api/v1/schedules/${scheduleId}/overrides`, { userIds: [demo.sam], start: '2026-03-04T13:00', end: '2026-03-04T20:00', note: 'Maya at the dentist' });
   }, 120_000);
   afterAll(async () => rig?.stop());
 
@@ -78,6 +93,29 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       await page.goto(`${t.url}/services`);
       await page.getByTestId('service-card').first().waitFor();
       await shot('services');
+
+      await page.goto(`${t.url}/schedules`);
+      await page.getByTestId('schedule-card').first().waitFor();
+      await page.getByTestId('oncall-now').first().waitFor();
+      await shot('schedule-list');
+
+      await page.goto(`${t.url}/schedules/${scheduleId}`);
+      await page.getByTestId('timeline-final').waitFor();
+      if (size === 'phone') {
+        await page.evaluate(() => document.querySelector('[data-testid="timeline-view"]')?.scrollIntoView({ block: 'start' }));
+        await page.evaluate(() => window.scrollBy(0, -72));
+      }
+      await shot('schedule');
+      await page.getByTestId('timeline-view').getByText('2 weeks').click();
+      await page.getByTestId('timeline-final').getByTestId('shift-bar').first().waitFor();
+      await page.getByTestId('timeline-final').getByTestId('shift-bar').filter({ hasText: 'Lee Chen' }).last().hover();
+      await shot('schedule-2-weeks');
+
+      await page.goto(`${t.url}/schedules/${scheduleId}/edit`);
+      await page.getByTestId('layer').first().waitFor();
+      await page.evaluate(() => document.querySelector('[data-testid="layer"]')?.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => window.scrollBy(0, -72));
+      await shot('schedule-edit');
       await context.close();
     }, 60_000);
   }

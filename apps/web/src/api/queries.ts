@@ -17,6 +17,9 @@ export const keys = {
   incident: (id: string) => ['incident', id] as const,
   timeline: (id: string) => ['incident', id, 'timeline'] as const,
   alerts: (id: string) => ['incident', id, 'alerts'] as const,
+  schedules: ['schedules'] as const,
+  schedule: (id: string) => ['schedule', id] as const,
+  oncall: ['oncall'] as const,
   /** Everything the escalation preview reads about every user. */
   reachability: ['reachability'] as const,
 };
@@ -38,6 +41,7 @@ export function createQueryClient(): QueryClient {
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: api.users.list });
 export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: api.teams.list });
 export const usePolicies = () => useQuery({ queryKey: keys.policies, queryFn: api.policies.list });
+export const useSchedules = (enabled = true) => useQuery({ queryKey: keys.schedules, queryFn: api.schedules.list, enabled });
 export const useServices = () => useQuery({ queryKey: keys.services, queryFn: api.services.list });
 export const useContactMethods = (userId: string | undefined) =>
   useQuery({ queryKey: keys.contactMethods(userId ?? ''), queryFn: () => api.contactMethods.list(userId!), enabled: !!userId });

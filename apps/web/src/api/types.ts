@@ -245,3 +245,140 @@ export interface FieldError {
 export interface ErrorBody {
   error: { code: string; message: string; details?: FieldError[] | Record<string, unknown> };
 }
+
+// Schedules: mirrors apps/server/src/schedule/types.ts and compute/types.ts.
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type RestrictionPreset = 'business-hours' | 'weekdays' | 'nights' | 'weekends';
+export type Restriction =
+  | { kind: 'weekly'; startDay: Weekday; startTime: string; endDay: Weekday; endTime: string }
+  | { kind: 'daily'; days: Weekday[]; start: string; end: string }
+  | { kind: 'preset'; preset: RestrictionPreset };
+
+export interface TurnLength {
+  unit: 'minute' | 'hour' | 'day' | 'week';
+  count: number;
+}
+
+/** A rotation layer as stored: user ids (or groups of them), instants in epoch ms. */
+export interface Layer {
+  name?: string;
+  participants: (string | string[])[];
+  turn: TurnLength;
+  handoffTime?: string;
+  timeZone?: string;
+  start: number;
+  end?: number;
+  restrictions?: Restriction[];
+  priority?: number;
+}
+
+/** A layer as the API accepts it: instants may also be local date-times ("2026-03-02T09:00"). */
+export type LayerInput = Omit<Layer, 'start' | 'end'> & { start: number | string; end?: number | string };
+
+export interface Schedule {
+  id: string;
+  name: string;
+  description: string;
+  teamId: string | null;
+  timeZone: string;
+  layers: Layer[];
+  handoffNoticeMinutes: number;
+  gapNoticeDays: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ScheduleInput {
+  name: string;
+  description?: string;
+  teamId?: string | null;
+  timeZone: string;
+  layers: LayerInput[];
+  handoffNoticeMinutes?: number;
+  gapNoticeDays?: number;
+}
+
+export type ShiftSource = { kind: 'layer'; layerIndex: number; layerName?: string } | { kind: 'override'; overrideId: string };
+
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+export interface ScheduleUser {
+  id: string;
+  name: string;
+  email: string;
+  timeZone: string;
+}
+
+export interface OnCallAnswer {
+  scheduleId: string;
+  scheduleName: string;
+  at: number;
+  users: ScheduleUser[];
+  source: ShiftSource | null;
+  until: number | null;
+  next: ScheduleUser[];
+}
+
+export interface FinalShift {
+  start: number;
+  end: number;
+  userIds: string[];
+  source: ShiftSource;
+}
+
+export interface FinalSchedule {
+  schedule: { id: string; name: string; timeZone: string };
+  from: number;
+  to: number;
+  shifts: FinalShift[];
+  gaps: TimeRange[];
+  users: Record<string, ScheduleUser>;
+}
+
+export interface ScheduleOverride {
+  id: string;
+  scheduleId: string;
+  userIds: string[];
+  start: number;
+  end: number;
+  kind: 'manual' | 'take' | 'swap';
+  note: string;
+  swapId: string | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export interface SwapRequest {
+  id: string;
+  scheduleId: string;
+  offeredBy: string;
+  start: number;
+  end: number;
+  note: string;
+  status: 'open' | 'taken' | 'cancelled';
+  takenBy: string | null;
+  takenAt: number | null;
+  createdAt: number;
+}
+
+export interface UserLeave {
+  id: string;
+  userId: string;
+  start: number;
+  end: number;
+  note: string;
+  createdAt: number;
+}
+
+export interface UserShift {
+  scheduleId: string;
+  scheduleName: string;
+  start: number;
+  end: number;
+  userIds: string[];
+  source: ShiftSource;
+}

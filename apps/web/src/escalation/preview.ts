@@ -1,4 +1,11 @@
-import type { Channel, ContactMethod, Level, NotificationRule, Team, User } from '../api/types.ts';
+import type { Channel, ContactMethod, FinalSchedule, Level, NotificationRule, Target, Team, User } from '../api/types.ts';
+
+/**
+ * Who a schedule target names when its level fires `atMinutes` after the alert: the schedule's
+ * name and people (on call then, or next for schedule_next), 'pending' while the answer is being
+ * read, or 'missing' when the schedule no longer exists.
+ */
+export type ScheduleResolver = (target: Target, atMinutes: number) => { name: string; userIds: string[]; userNames?: Record<string, string> } | 'pending' | 'missing';
 
 /** What the preview needs to know about one user: their verified methods and rules. */
 export interface Reachability {
@@ -62,7 +69,7 @@ export function notificationPlan(r: Reachability | undefined): { method: Contact
  * "If an alert fired now, who would be paged when, on which channel": the escalation engine's
  * steps (apps/server/src/engine/modules/escalation.ts) run over a draft policy on the client.
  */
-export function previewPolicy(policy: { repeat: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>): Preview {
+export function previewPolicy(policy: { repeat: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver): Preview {
   const byId = new Map(users.map((u) => [u.id, u]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const steps: PreviewStep[] = [];
@@ -89,7 +96,14 @@ export function previewPolicy(policy: { repeat: number; levels: Level[] }, users
         else if (!team.members.length) notes.push(`team ${team.name} has no members`);
         else team.members.forEach((m) => add(m.userId));
       } else {
-        notes.push('schedules are not available yet');
+        const r = schedules ? schedules(target, t) : 'missing';
+        if (r === 'missing') notes.push(`schedule ${target.id} no longer exists`);
+        else if (r === 'pending') notes.push('reading the schedule…');
+        else if (!r.userIds.length) notes.push(target.type === 'schedule' ? `schedule ${r.name} has nobody on call (gap)` : `schedule ${r.name} has nobody on call next`);
+        else {
+          r.userIds.forEach(add);
+          for (const [id, n] of Object.entries(r.userNames ?? {})) if (!byId.has(id)) byId.set(id, { id, name: n, email: '', timeZone: 'UTC', role: 'responder', createdAt: 0 });
+        }
       }
     }
     const pages: PreviewPage[] = [];
@@ -114,3 +128,15 @@ export function previewPolicy(policy: { repeat: number; levels: Level[] }, users
 
 /** A channel's name for people. */
 export const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack: 'Slack', webhook: 'Webhook', push: 'Push' };
+
+/** Who a final schedule has on call at `at`. */
+export function onCallIn(f: Pick<FinalSchedule, 'shifts'>, at: number): string[] {
+  return f.shifts.find((s) => s.start <= at && at < s.end)?.userIds ?? [];
+}
+
+/** The schedule's next on-call after `at`: the first later set of people that differs from those on call then (in a gap, whoever comes on next). */
+export function nextOnCallIn(f: Pick<FinalSchedule, 'shifts'>, at: number): string[] {
+  const key = (ids: string[]) => [...ids].sort().join(',');
+  const now = key(onCallIn(f, at));
+  return f.shifts.find((s) => s.start > at && key(s.userIds) !== now)?.userIds ?? [];
+}

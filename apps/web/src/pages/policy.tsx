@@ -4,11 +4,12 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api } from '../api/client.ts';
-import { keys, useTeams, useUsers } from '../api/queries.ts';
+import { ApiError, api } from '../api/client.ts';
+import { keys, useSchedules, useTeams, useUsers } from '../api/queries.ts';
 import type { Level, Policy, PolicyInput, Target, TargetType } from '../api/types.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
-import { CHANNEL_LABEL, previewPolicy, type Reachability } from '../escalation/preview.ts';
+import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability, type ScheduleResolver } from '../escalation/preview.ts';
+import { useFeatures } from '../features.ts';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
@@ -20,6 +21,9 @@ interface Draft {
   levels: Level[];
 }
 
+/** How far ahead the preview reads schedules (escalation rarely runs longer; "next" looks this far). */
+const PREVIEW_DAYS = 35;
+
 const EMPTY: Draft = { name: '', description: '', repeat: 0, levels: [{ delayMinutes: 15, targets: [] }] };
 
 const targetValue = (t: Target) => `${t.type}:${t.id}`;
@@ -28,31 +32,53 @@ const parseTarget = (v: string): Target => {
   return { type: v.slice(0, i) as TargetType, id: v.slice(i + 1) };
 };
 
-/** The preview: the draft policy run over people's current contact methods and rules. */
+/** The preview: the draft policy run over people's current contact methods and rules, and, for
+ * schedule targets, whoever the schedules API says is on call when each level would fire. */
 function PreviewPanel({ draft }: { draft: Draft }) {
   const users = useUsers();
   const teams = useTeams();
   const { user: me } = useSession();
+  const [base] = useState(() => Date.now());
+  // Each schedule target's final schedule from now on, read once; who is on call (or next) when a
+  // level would fire is looked up in it, so the preview follows the engine's timing exactly.
+  const scheduleTargets = [...new Set(draft.levels.flatMap((l) => l.targets.filter((t) => t.type === 'schedule' || t.type === 'schedule_next').map((t) => t.id)))].sort();
+  const finals = useQueries({
+    queries: scheduleTargets.map((sid) => ({ queryKey: ['preview-final', sid, base], queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
+  });
+  const scheduleIds = new Set<string>();
+  const resolver: ScheduleResolver = (t, m) => {
+    const q = finals[scheduleTargets.indexOf(t.id)];
+    if (!q) return 'pending';
+    if (q.error) return q.error instanceof ApiError && q.error.status === 404 ? 'missing' : 'pending';
+    if (!q.data) return 'pending';
+    const ids = t.type === 'schedule' ? onCallIn(q.data, base + m * 60_000) : nextOnCallIn(q.data, base + m * 60_000);
+    ids.forEach((id) => scheduleIds.add(id));
+    return { name: q.data.schedule.name, userIds: ids, userNames: Object.fromEntries(ids.map((id) => [id, q.data.users[id]?.name ?? id])) };
+  };
+  const valid = draft.levels.length > 0 && draft.levels.every((l) => l.delayMinutes >= 1);
+  // First pass: which people the schedule targets name (with nobody reachable yet, every level fires at once; a
+  // second look below covers the later times).
+  if (valid) previewPolicy(draft, users.data ?? [], teams.data ?? [], {}, resolver);
+  for (const q of finals) if (q.data) for (const id of Object.keys(q.data.users)) scheduleIds.add(id);
   const ids = useMemo(() => {
-    const set = new Set<string>();
+    const set = new Set<string>(scheduleIds);
     for (const l of draft.levels)
       for (const t of l.targets) {
         if (t.type === 'user') set.add(t.id);
         if (t.type === 'team') teams.data?.find((x) => x.id === t.id)?.members.forEach((m) => set.add(m.userId));
       }
-    return [...set];
-  }, [draft.levels, teams.data]);
+    return [...set].sort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft.levels, teams.data, [...scheduleIds].sort().join(',')]);
   const methods = useQueries({ queries: ids.map((id) => ({ queryKey: keys.contactMethods(id), queryFn: () => api.contactMethods.list(id) })) });
   const rules = useQueries({ queries: ids.map((id) => ({ queryKey: keys.rules(id), queryFn: () => api.notificationRules.list(id) })) });
   const reach: Record<string, Reachability> = {};
   ids.forEach((id, i) => {
     reach[id] = { contactMethods: methods[i]?.data ?? [], rules: rules[i]?.data ?? [] };
   });
-  const loading = users.isPending || teams.isPending || methods.some((m) => m.isPending) || rules.some((r) => r.isPending);
-  const valid = draft.levels.length > 0 && draft.levels.every((l) => l.delayMinutes >= 1);
-  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach) : null;
-  const now = Date.now();
-  const at = (m: number) => timeOfDay(now + m * 60_000, me.timeZone);
+  const loading = users.isPending || teams.isPending || methods.some((m) => m.isPending) || rules.some((r) => r.isPending) || finals.some((a) => a.isPending);
+  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach, resolver) : null;
+  const at = (m: number) => timeOfDay(base + m * 60_000, me.timeZone);
 
   return (
     <Paper withBorder p="md" radius="md" data-testid="policy-preview">
@@ -63,7 +89,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
         Who would be paged when, on which channel, if nobody acknowledges. Times in {me.timeZone}.
       </Text>
       {loading ? (
-        <Text c="dimmed">Reading contact methods…</Text>
+        <Text c="dimmed">Reading contact methods and schedules…</Text>
       ) : !preview ? (
         <Text c="dimmed">Give every level a delay of at least 1 minute.</Text>
       ) : (
@@ -120,10 +146,22 @@ function PreviewPanel({ draft }: { draft: Draft }) {
 function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, readOnly }: { level: Level; index: number; count: number; onChange: (l: Level) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors; readOnly: boolean }) {
   const users = useUsers().data ?? [];
   const teams = useTeams().data ?? [];
+  const features = useFeatures();
+  const schedules = useSchedules(features.schedules).data ?? [];
   const data = [
     { group: 'People', items: users.map((u) => ({ value: `user:${u.id}`, label: u.name })) },
     { group: 'Teams', items: teams.map((t) => ({ value: `team:${t.id}`, label: `Team ${t.name}` })) },
-    // Extension point: when features.schedules, add { group: 'Schedules', items: [{ value: 'schedule:<id>', ... }] }.
+    ...(features.schedules || level.targets.some((t) => t.type.startsWith('schedule'))
+      ? [
+          {
+            group: 'Schedules',
+            items: [
+              ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
+              ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
+            ],
+          },
+        ]
+      : []),
   ];
   const path = `levels.${index}`;
   return (
@@ -153,7 +191,7 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         </Group>
         <MultiSelect
           label="Page"
-          placeholder={level.targets.length ? undefined : 'People or teams'}
+          placeholder={level.targets.length ? undefined : features.schedules ? 'People, teams or schedules' : 'People or teams'}
           data={data}
           value={level.targets.map(targetValue)}
           onChange={(v) => onChange({ ...level, targets: v.map(parseTarget) })}

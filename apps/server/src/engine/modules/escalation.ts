@@ -4,6 +4,7 @@ import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { newId } from '../../lib/ids.js';
+import { activeMaintenanceFor } from '../../status/store.js';
 import type { EngineModule } from '../engine.js';
 
 /**
@@ -49,6 +50,15 @@ async function fireStep(ctx: Ctx, incidentId: string, step: number, snapshot: st
       if (!(await claim(null)).numUpdatedRows) return;
       const levels = policy?.levels.length ?? 0;
       await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
+      return;
+    }
+
+    // A running maintenance window on the incident's service: recorded, never paged.
+    const inc = await trx.selectFrom('incidents').select('service_id').where('id', '=', incidentId).executeTakeFirst();
+    const maint = inc ? await activeMaintenanceFor(trx, inc.service_id, now) : undefined;
+    if (maint) {
+      if (!(await claim(null)).numUpdatedRows) return;
+      await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
       return;
     }
 

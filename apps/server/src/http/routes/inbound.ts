@@ -14,6 +14,7 @@ import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../app.js';
 import type { HttpDeps } from '../deps.js';
 import { parseSmsReply, SMS_HELP } from './sms-reply.js';
+import { slackBridgeRoutes } from './warroom.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -195,4 +196,6 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!actor) return reply.status(200).send({ response_type: 'ephemeral', text: 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.' });
     return reply.status(200).send({ response_type: 'ephemeral', text: await act(ctx, actor, action.value, kind, 'slack') });
   });
+  // Slack Events API and the /klaxon slash command for war rooms (own scope: raw JSON bodies).
+  await app.register(async (scope) => slackBridgeRoutes(scope, deps));
 }

@@ -22,6 +22,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers (List-Unsubscribe for status updates). */
+  headers?: Record<string, string>;
 }
 
 const SEVERITY_COLORS: Record<string, string> = {
@@ -73,6 +75,29 @@ export function renderEmail(msg: Message): RenderedEmail {
         (url ? `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px"><tr>${button(url, 'Open schedule', '#4b5563')}</tr></table>` : '');
       return { subject, text, html: layout(subject, body) };
     }
+    case 'report': {
+      const subject = truncate(`[Klaxon] ${oneLine(msg.summary)}`, MAX_SUBJECT);
+      const url = safeUrl(msg.url);
+      const text = `Hi ${oneLine(msg.userName)},\n\n${msg.text}\n${url ? `\nOpen in Klaxon: ${url}\n` : ''}\n-- Klaxon\n`;
+      const body =
+        `<p>Hi ${escapeHtml(oneLine(msg.userName))},</p><pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(msg.text)}</pre>` +
+        (url ? `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px"><tr>${button(url, 'Open in Klaxon', '#4b5563')}</tr></table>` : '');
+      return { subject, text, html: layout(subject, body) };
+    }
+    case 'status_update': {
+      const subject = truncate(oneLine(msg.subject), MAX_SUBJECT);
+      const url = safeUrl(msg.url);
+      const unsub = msg.unsubscribeUrl ? safeUrl(msg.unsubscribeUrl) : null;
+      const label = msg.event === 'confirm' ? 'Confirm subscription' : msg.event === 'reminder' ? 'Post an update' : 'View status';
+      const text = `${msg.text}\n${url ? `\n${label}: ${url}\n` : ''}${unsub ? `\nUnsubscribe: ${unsub}\n` : ''}\n-- Klaxon\n`;
+      const body =
+        `<p style="white-space:pre-wrap">${escapeHtml(msg.text)}</p>` +
+        (url ? `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px"><tr>${button(url, label, '#1d4ed8')}</tr></table>` : '') +
+        (unsub ? `<p style="font-size:12px"><a href="${escapeHtml(unsub)}">Unsubscribe</a></p>` : '');
+      // RFC 8058 one-click unsubscribe: mail clients POST List-Unsubscribe=One-Click to the URL.
+      const headers = unsub ? { 'List-Unsubscribe': `<${unsub}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
+      return { subject, text, html: layout(subject, body), ...(headers && { headers }) };
+    }
   }
 }
 
@@ -100,6 +125,8 @@ function renderPage(msg: PageMessage): RenderedEmail {
   if (ackUrl) text.push(`Acknowledge: ${ackUrl}`);
   if (resolveUrl) text.push(`Resolve: ${resolveUrl}`);
   if (openUrl) text.push(`Open incident: ${openUrl}`);
+  const bridgeUrl = msg.bridgeUrl ? safeUrl(msg.bridgeUrl) : null;
+  if (bridgeUrl) text.push(`Join the bridge: ${bridgeUrl}`);
   text.push('', '-- Klaxon', '');
 
   const color = SEVERITY_COLORS[sev] ?? '#374151';
@@ -107,6 +134,7 @@ function renderPage(msg: PageMessage): RenderedEmail {
   if (ackUrl) buttons.push(button(ackUrl, 'Acknowledge', '#15803d'));
   if (resolveUrl) buttons.push(button(resolveUrl, 'Resolve', '#1d4ed8'));
   if (openUrl) buttons.push(button(openUrl, 'Open incident', '#4b5563'));
+  if (bridgeUrl) buttons.push(button(bridgeUrl, 'Join the bridge', '#7c3aed'));
 
   let body = '';
   if (msg.drill) {

@@ -53,6 +53,7 @@ export function renderSlack(msg: Message): RenderedSlack {
         ...(msg.drill ? [':rotating_light: *DRILL* - this is a drill, not a real incident.'] : []),
         `${SEVERITY_EMOJI[sev] ?? ':white_circle:'} *${titleText}*`,
         `*Service:* ${escapeSlack(oneLine(msg.serviceName))}   *Severity:* ${escapeSlack(sev)}   *Status:* ${escapeSlack(oneLine(msg.status).toLowerCase())}`,
+        ...(msg.bridgeUrl && safeUrl(msg.bridgeUrl) ? [`*Bridge:* <${safeUrl(msg.bridgeUrl)}|join the call>`] : []),
       ];
       const blocks: unknown[] = [
         { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), MAX_SECTION) } },
@@ -97,6 +98,16 @@ export function renderSlack(msg: Message): RenderedSlack {
       const url = safeUrl(msg.url);
       const head = url ? `<${url}|${escapeSlack(oneLine(msg.scheduleName))}>` : escapeSlack(oneLine(msg.scheduleName));
       return { text: oneLine(msg.summary), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`:calendar: *${head}*\n${escapeSlack(msg.text)}`, MAX_SECTION) } }] };
+    }
+    case 'report': {
+      const url = safeUrl(msg.url);
+      const head = url ? `<${url}|${escapeSlack(oneLine(msg.summary))}>` : escapeSlack(oneLine(msg.summary));
+      return { text: oneLine(msg.summary), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`:bar_chart: *${head}*\n${escapeSlack(msg.text)}`, MAX_SECTION) } }] };
+    }
+    case 'status_update': {
+      const url = safeUrl(msg.url);
+      const head = url ? `<${url}|${escapeSlack(oneLine(msg.subject))}>` : escapeSlack(oneLine(msg.subject));
+      return { text: oneLine(msg.subject), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`:loudspeaker: *${head}*\n${escapeSlack(msg.text)}`, MAX_SECTION) } }] };
     }
   }
 }

@@ -47,6 +47,10 @@ export function renderSms(msg: Message): string {
       return smsText(msg.text);
     case 'schedule':
       return truncate(`Klaxon: ${smsText(msg.summary)}`, SMS_SEGMENT);
+    case 'report':
+      return truncate(`Klaxon: ${smsText(msg.summary)}`, SMS_SEGMENT);
+    case 'status_update':
+      return truncate(`Klaxon: ${smsText(msg.subject)}`, SMS_SEGMENT);
   }
 }
 

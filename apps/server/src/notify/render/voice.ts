@@ -43,6 +43,10 @@ export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string
       return sayAndHangUp(msg.text);
     case 'schedule':
       return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
+    case 'report':
+      return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
+    case 'status_update':
+      return sayAndHangUp(`This is Klaxon. ${msg.subject}. Goodbye.`);
   }
 }
 

@@ -8,12 +8,13 @@
  *   { version: 1, event: 'notification.reply', text }
  *   { version: 1, event: 'schedule.handoff' | 'schedule.gap', notice: 'upcoming' | 'start' | 'gap', text, summary,
  *     schedule: { id, name, url }, user: { name }, start, end }
+ *   { version: 1, event: 'report.weekly-summary' | 'report.sla-warning' | 'report.action-item-due', summary, text, url, user: { name } }
  */
 import type { Message } from '../types.js';
 import { pageHeadline } from './common.js';
 
 /** Event names a webhook document can carry. */
-export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply' | 'schedule.handoff' | 'schedule.gap';
+export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply' | 'schedule.handoff' | 'schedule.gap' | 'report.weekly-summary' | 'report.sla-warning' | 'report.action-item-due' | 'status.update' | 'status.reminder' | 'status.confirm';
 
 /** Version of the webhook document layout. */
 export const WEBHOOK_DOCUMENT_VERSION = 1;
@@ -27,6 +28,7 @@ export function renderWebhook(msg: Message): Record<string, unknown> {
         event: 'incident.page' satisfies WebhookEvent,
         drill: msg.drill === true,
         text: pageHeadline(msg),
+        ...(msg.bridgeUrl && { bridgeUrl: msg.bridgeUrl }),
         incident: {
           id: msg.incidentId,
           number: msg.incidentNumber,
@@ -70,5 +72,9 @@ export function renderWebhook(msg: Message): Record<string, unknown> {
         start: new Date(msg.start).toISOString(),
         end: msg.end === null ? null : new Date(msg.end).toISOString(),
       };
+    case 'report':
+      return { version: WEBHOOK_DOCUMENT_VERSION, event: `report.${msg.event}` satisfies WebhookEvent, summary: msg.summary, text: msg.text, url: msg.url, user: { name: msg.userName } };
+    case 'status_update':
+      return { version: WEBHOOK_DOCUMENT_VERSION, event: `status.${msg.event}` satisfies WebhookEvent, subject: msg.subject, text: msg.text, url: msg.url, incidentId: msg.incidentId, phase: msg.phase };
   }
 }

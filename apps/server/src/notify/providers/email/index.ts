@@ -43,7 +43,7 @@ export class EmailProvider implements Provider {
 
   /** Renders and sends one message; throws ProviderError on failure. */
   async send(msg: OutgoingMessage): Promise<SendResult> {
-    const { subject, text, html } = renderEmail(msg.message);
+    const { subject, text, html, headers: extra } = renderEmail(msg.message);
     let info: SMTPSentMessageInfo;
     try {
       info = await this.transporter.sendMail({
@@ -59,6 +59,7 @@ export class EmailProvider implements Provider {
           'Auto-Submitted': 'auto-generated',
           'X-Auto-Response-Suppress': 'All',
           'X-Klaxon-Message-Id': msg.id,
+          ...extra,
         },
       });
     } catch (err) {

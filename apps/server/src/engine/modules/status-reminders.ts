@@ -1,0 +1,58 @@
+import { SYSTEM } from '../../auth/actor.js';
+import { inTransaction, type Ctx } from '../../context.js';
+import { appendTimeline } from '../../incident/timeline.js';
+import { enqueueMessage } from '../../notify/outbox.js';
+import type { EngineModule } from '../engine.js';
+
+/**
+ * Reminds the incident manager when a status update is overdue: the last update's next-update time,
+ * else its time (or the incident's opening) plus the interval of the incident's severity level.
+ * One reminder per incident and due time (a row in status_reminders claims it). Drills included:
+ * the incident manager practises too; stakeholders never hear of it.
+ */
+export const statusRemindersModule: EngineModule = {
+  name: 'status-reminders',
+  async updateAll(ctx: Ctx): Promise<void> {
+    const now = ctx.clock.now();
+    const db = ctx.db.kysely;
+    const open = await db
+      .selectFrom('incidents')
+      .innerJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
+      .innerJoin('users', 'users.id', 'incidents.incident_manager_id')
+      .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.created_at', 'incidents.sev', 'incidents.drill', 'severity_levels.update_interval_minutes as interval', 'users.id as user_id', 'users.email', 'users.name'])
+      .where('incidents.status', '!=', 'resolved')
+      .where('severity_levels.update_interval_minutes', 'is not', null)
+      .limit(500)
+      .execute();
+    for (const inc of open) {
+      const last = await db.selectFrom('status_updates').select(['at', 'next_update_at', 'phase']).where('incident_id', '=', inc.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      if (last?.phase === 'resolved') continue;
+      const interval = Number(inc.interval) * 60_000;
+      const due = last ? (last.next_update_at !== null ? Number(last.next_update_at) : Number(last.at) + interval) : Number(inc.created_at) + interval;
+      if (due > now) continue;
+      await inTransaction(ctx, async (trx, live) => {
+        const claimed = await trx.insertInto('status_reminders').values({ incident_id: inc.id, due_at: due, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'due_at']).doNothing()).returning('incident_id').executeTakeFirst();
+        if (!claimed) return;
+        const late = Math.round((now - due) / 60_000);
+        const drill = Number(inc.drill) === 1 ? 'DRILL: ' : '';
+        await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.reminder', actor: SYSTEM, via: 'engine', message: `Status update overdue${late > 0 ? ` by ${late} min` : ''}: reminded ${inc.name}`, data: { dueAt: due, userId: inc.user_id } }, live);
+        await enqueueMessage(trx, now, {
+          channel: 'email',
+          destination: inc.email,
+          userId: inc.user_id,
+          incidentId: inc.id,
+          message: {
+            kind: 'status_update',
+            event: 'reminder',
+            subject: `${drill}Status update overdue: #${inc.number} ${inc.title}`,
+            text: `Hi ${inc.name},\n\nThe next status update for ${inc.sev} incident #${inc.number} "${inc.title}" was due at ${new Date(due).toISOString().slice(0, 16).replace('T', ' ')} UTC. Stakeholders are waiting: post an update (phase, impact, next update time).`,
+            url: `${ctx.publicUrl}/incidents/${inc.number}`,
+            incidentId: inc.id,
+            phase: last?.phase ?? null,
+            unsubscribeUrl: null,
+          },
+        });
+      });
+    }
+  },
+};

@@ -1,0 +1,34 @@
+import { Type } from '@sinclair/typebox';
+import * as pm from '../../postmortem/service.js';
+import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput } from '../../postmortem/types.js';
+import type { App } from '../app.js';
+import { actorOf } from '../auth.js';
+import type { HttpDeps } from '../deps.js';
+import { IdParams } from './people.js';
+
+/** Postmortems: draft from the timeline, edit, review, action items, problem records, Markdown export. */
+export async function postmortemRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
+  const tags = ['postmortems'];
+  app.post('/incidents/:id/postmortem', { schema: { tags, params: IdParams, summary: 'Generate the postmortem draft of a resolved incident' } }, async (req, reply) =>
+    reply.status(201).send({ postmortem: await pm.createPostmortem(ctx, await actorOf(ctx, req), req.params.id) }),
+  );
+  app.get('/postmortems', { schema: { tags, querystring: Type.Object({ team: Type.Optional(Type.String({ maxLength: 200 })), state: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }) } }, async (req) => ({
+    postmortems: await pm.listPostmortems(ctx, await actorOf(ctx, req), req.query),
+  }));
+  app.get('/postmortems/:id', { schema: { tags, params: IdParams, summary: 'A postmortem by its id or its incident id' } }, async (req) => ({ postmortem: await pm.getPostmortem(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.patch('/postmortems/:id', { schema: { tags, params: IdParams, body: PostmortemPatch, summary: 'Edit the title and Markdown sections' } }, async (req) => ({ postmortem: await pm.updatePostmortem(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.post('/postmortems/:id/state', { schema: { tags, params: IdParams, body: StateInput, summary: 'Review: draft -> in_review -> published' } }, async (req) => ({ postmortem: await pm.setPostmortemState(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.get('/postmortems/:id/markdown', { schema: { tags, params: IdParams, summary: 'The postmortem as Markdown' } }, async (req, reply) =>
+    reply.header('content-type', 'text/markdown; charset=utf-8').send(await pm.exportPostmortemMarkdown(ctx, await actorOf(ctx, req), req.params.id)),
+  );
+  app.post('/postmortems/:id/action-items', { schema: { tags, params: IdParams, body: ActionItemInput } }, async (req, reply) =>
+    reply.status(201).send({ actionItem: await pm.addActionItem(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
+  );
+  app.patch('/action-items/:id', { schema: { tags, params: IdParams, body: ActionItemInput } }, async (req) => ({ actionItem: await pm.updateActionItem(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.post('/action-items/:id/problem', { schema: { tags, params: IdParams, body: Type.Optional(ProblemInput), summary: 'Hand over to problem management (links the external tracker when configured)' } }, async (req, reply) =>
+    reply.status(201).send({ actionItem: await pm.createProblem(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}) }),
+  );
+  app.get('/action-items', { schema: { tags, querystring: Type.Object({ team: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }), summary: 'Open action items (of a team), soonest due first' } }, async (req) => ({
+    actionItems: await pm.openActionItems(ctx, await actorOf(ctx, req), req.query.team),
+  }));
+}

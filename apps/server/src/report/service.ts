@@ -1,0 +1,420 @@
+import { requirePermission, type Actor } from '../auth/actor.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { invalid, notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parse } from '../lib/validate.js';
+import { getOnCallLoad, parseInstant } from '../schedule/index.js';
+import { findService } from '../service/service.js';
+import { findTeam } from '../team/service.js';
+import { change, DAY_PARTS, dayPartOf, durationStats, hourOf, mean, periodLabel, periodStart, type DayPart, type DurationStats, type Period } from './compute.js';
+import { alertCounts, alertSeries, firstEngagement, firstInRange, firstStatusUpdate, incidentFacts, pageFacts, topAlerts, topServices, userInfo, type IncidentFact, type Scope } from './store.js';
+import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarget } from './types.js';
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+/** Resolves a report filter to a scope: default range the last 30 days. */
+export async function resolveScope(ctx: Ctx, f: ReportFilter, defaultDays = 30): Promise<Scope> {
+  const db = ctx.db.kysely;
+  const now = ctx.clock.now();
+  const tz = f.tz ?? 'UTC';
+  const to = f.to === undefined ? now : parseInstant(f.to, tz);
+  const from = f.from === undefined ? (to ?? now) - defaultDays * DAY : parseInstant(f.from, tz);
+  if (from === null || to === null || !(from < to)) throw invalid('from/to: epoch ms or ISO date-times with from before to', [{ path: 'from', message: 'invalid range' }]);
+  let teamId: string | null = null;
+  if (f.team) {
+    const t = await findTeam(db, f.team);
+    if (!t) throw notFound('Team');
+    teamId = t.id;
+  }
+  let serviceId: string | null = null;
+  if (f.service) {
+    const s = await findService(db, f.service);
+    if (!s) throw notFound('Service');
+    serviceId = s.id;
+  }
+  return { from, to, teamId, serviceId, severity: f.severity ?? null, drills: f.drills === true, tz };
+}
+
+// ---- per incident ----
+
+/** Measures of one incident from its row, timeline, war room and status updates. */
+export async function incidentMeasures(db: Tx, incidentId: string): Promise<IncidentMeasures | undefined> {
+  const i = await db
+    .selectFrom('incidents')
+    .leftJoin('users', 'users.id', 'incidents.acknowledged_by')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.service_id', 'incidents.severity', 'incidents.sev', 'incidents.drill', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.acknowledged_by', 'incidents.resolved_at', 'users.name as ack_name'])
+    .where('incidents.id', '=', incidentId)
+    .executeTakeFirst();
+  if (!i) return undefined;
+  const events = await db.selectFrom('timeline_events').select(['type', 'data', 'actor_id', 'actor_name', 'at']).where('incident_id', '=', incidentId).where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged']).orderBy('at').execute();
+  const pagesByChannel: Record<string, number> = {};
+  let levels = 0;
+  let ackBy: { id: string; name: string } | null = i.acknowledged_by ? { id: i.acknowledged_by, name: i.ack_name ?? i.acknowledged_by } : null;
+  for (const e of events) {
+    if (e.type === 'escalation.level') levels++;
+    else if (e.type === 'notification.sent') {
+      const ch = String((JSON.parse(e.data) as { channel?: string }).channel ?? 'unknown');
+      pagesByChannel[ch] = (pagesByChannel[ch] ?? 0) + 1;
+    } else if (!ackBy && e.actor_id) ackBy = { id: e.actor_id, name: e.actor_name };
+  }
+  const created = Number(i.created_at);
+  const engage = (await firstEngagement(db, [i.id]))?.get(i.id);
+  const update = (await firstStatusUpdate(db, [i.id]))?.get(i.id);
+  return {
+    incidentId: i.id,
+    number: Number(i.number),
+    title: i.title,
+    serviceId: i.service_id,
+    severity: i.sev ?? i.severity,
+    drill: i.drill === 1,
+    createdAt: created,
+    timeToAcknowledge: i.acknowledged_at === null ? null : Number(i.acknowledged_at) - created,
+    timeToResolve: i.resolved_at === null ? null : Number(i.resolved_at) - created,
+    timeToEngage: engage === undefined ? null : engage - created,
+    timeToFirstUpdate: update === undefined ? null : update - created,
+    escalations: Math.max(0, levels - 1),
+    pagesByChannel,
+    acknowledgedBy: ackBy,
+  };
+}
+
+/** The measures of one incident (id or number). */
+export async function getIncidentMeasures(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<IncidentMeasures> {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const row = await (/^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)).executeTakeFirst();
+  const m = row && (await incidentMeasures(db, row.id));
+  if (!m) throw notFound('Incident');
+  return m;
+}
+
+// ---- SLA targets ----
+
+function targetFromRow(r: { id: string; severity: string; service_id: string | null; ack_within_ms: number | null; resolve_within_ms: number | null; update_within_ms: number | null; warn_before_ms: number }): SlaTarget {
+  const n = (v: number | null) => (v === null ? null : Number(v));
+  return { id: r.id, severity: r.severity, serviceId: r.service_id, ackWithinMs: n(r.ack_within_ms), resolveWithinMs: n(r.resolve_within_ms), updateWithinMs: n(r.update_within_ms), warnBeforeMs: Number(r.warn_before_ms) };
+}
+
+/** Every SLA target. No permission check: for the engine. */
+export async function allTargets(db: Tx): Promise<SlaTarget[]> {
+  return (await db.selectFrom('sla_targets').selectAll().orderBy('severity').execute()).map(targetFromRow);
+}
+
+/** The target that applies to an incident: its service's own for its level, else the level's. */
+export function targetFor(targets: readonly SlaTarget[], serviceId: string, severity: string): SlaTarget | undefined {
+  return targets.find((t) => t.severity === severity && t.serviceId === serviceId) ?? targets.find((t) => t.severity === severity && t.serviceId === null);
+}
+
+/** SLA targets. */
+export async function listSlaTargets(ctx: Ctx, actor: Actor): Promise<SlaTarget[]> {
+  requirePermission(actor, 'read');
+  return allTargets(ctx.db.kysely);
+}
+
+/** Sets the SLA target of a severity level (and service): creates or replaces it. Admins only. */
+export async function putSlaTarget(ctx: Ctx, actor: Actor, input: unknown): Promise<SlaTarget> {
+  requirePermission(actor, 'admin');
+  const v = parse(SlaTargetInput, input, 'slaTarget');
+  const now = ctx.clock.now();
+  const ms = (m: number | null | undefined) => (m === null || m === undefined ? null : Math.round(m * MIN));
+  return inTransaction(ctx, async (trx) => {
+    let serviceId: string | null = null;
+    if (v.service) {
+      const s = await findService(trx, v.service);
+      if (!s) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
+      serviceId = s.id;
+    }
+    let q = trx.deleteFrom('sla_targets').where('severity', '=', v.severity);
+    q = serviceId ? q.where('service_id', '=', serviceId) : q.where('service_id', 'is', null);
+    await q.execute();
+    const row = { id: newId(), severity: v.severity, service_id: serviceId, ack_within_ms: ms(v.ackWithinMinutes), resolve_within_ms: ms(v.resolveWithinMinutes), update_within_ms: ms(v.updateWithinMinutes), warn_before_ms: ms(v.warnBeforeMinutes ?? 5)!, created_at: now, updated_at: now };
+    await trx.insertInto('sla_targets').values(row).execute();
+    return targetFromRow(row);
+  });
+}
+
+/** Deletes an SLA target. Admins only. */
+export async function deleteSlaTarget(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  const r = await ctx.db.kysely.deleteFrom('sla_targets').where('id', '=', id).executeTakeFirst();
+  if (!Number(r.numDeletedRows)) throw notFound('SLA target');
+}
+
+/** One missed SLA target. */
+export interface Breach {
+  incidentId: string;
+  number: number;
+  title: string;
+  severity: string;
+  target: 'ack' | 'resolve' | 'update';
+  withinMs: number;
+  /** How long it took, or (still open) how long it has run. */
+  actualMs: number;
+  met: false;
+  open: boolean;
+}
+
+/** Whether a target was met: exactly at the limit counts as met; not done and past the limit is a breach. */
+export function judge(created: number, doneAt: number | null, within: number, now: number): 'met' | 'breached' | 'pending' {
+  if (doneAt !== null) return doneAt - created <= within ? 'met' : 'breached';
+  return now - created > within ? 'breached' : 'pending';
+}
+
+/** SLA attainment per period (day/week/month) and overall, each breach listed with its incident. */
+export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { period?: Period }) {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const s = await resolveScope(ctx, f);
+  const period = f.period ?? 'week';
+  const now = ctx.clock.now();
+  const [facts, targets, updates] = await Promise.all([incidentFacts(db, s), allTargets(db), firstInRange(db, 'update', s)]);
+  type Tally = { period: string; incidents: number; ack: { met: number; breached: number }; resolve: { met: number; breached: number }; update: { met: number; breached: number } };
+  const blank = (p: string): Tally => ({ period: p, incidents: 0, ack: { met: 0, breached: 0 }, resolve: { met: 0, breached: 0 }, update: { met: 0, breached: 0 } });
+  const periods = new Map<string, Tally>();
+  const total = blank('all');
+  const breaches: Breach[] = [];
+  for (const i of facts) {
+    const t = targetFor(targets, i.serviceId, i.severity);
+    if (!t) continue;
+    const key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz);
+    const p = periods.get(key) ?? blank(key);
+    periods.set(key, p);
+    p.incidents++;
+    total.incidents++;
+    const checks: ['ack' | 'resolve' | 'update', number | null, number | null | undefined][] = [
+      ['ack', t.ackWithinMs, i.acknowledgedAt],
+      ['resolve', t.resolveWithinMs, i.resolvedAt],
+      ['update', updates ? t.updateWithinMs : null, updates?.get(i.id) ?? null],
+    ];
+    for (const [name, within, done] of checks) {
+      if (within === null) continue;
+      // An incident resolved without acknowledgement missed its acknowledgement target only if it ran past it.
+      const doneAt = name === 'ack' && done === null && i.resolvedAt !== null ? (i.resolvedAt - i.createdAt <= within ? i.resolvedAt : null) : (done ?? null);
+      const j = judge(i.createdAt, doneAt, within, name === 'ack' && i.resolvedAt !== null && doneAt === null ? Math.max(now, i.createdAt + within + 1) : now);
+      if (j === 'pending') continue;
+      p[name][j === 'met' ? 'met' : 'breached']++;
+      total[name][j === 'met' ? 'met' : 'breached']++;
+      if (j === 'breached') breaches.push({ incidentId: i.id, number: i.number, title: i.title, severity: i.severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && i.resolvedAt !== null ? i.resolvedAt : now)) - i.createdAt, met: false, open: doneAt === null && i.resolvedAt === null });
+    }
+  }
+  const pct = (x: { met: number; breached: number }) => (x.met + x.breached ? Math.round((x.met / (x.met + x.breached)) * 1000) / 10 : null);
+  const row = (t: Tally) => ({ period: t.period, incidents: t.incidents, ackMet: t.ack.met, ackBreached: t.ack.breached, ackAttainment: pct(t.ack), resolveMet: t.resolve.met, resolveBreached: t.resolve.breached, resolveAttainment: pct(t.resolve), updateMet: t.update.met, updateBreached: t.update.breached, updateAttainment: pct(t.update) });
+  breaches.sort((a, b) => a.number - b.number);
+  return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches };
+}
+
+// ---- aggregates ----
+
+/** What aggregates are grouped by. */
+export type GroupBy = 'team' | 'service' | 'severity' | 'responder' | 'schedule' | Period;
+export const GROUP_BYS: readonly GroupBy[] = ['team', 'service', 'severity', 'responder', 'schedule', 'day', 'week', 'month'];
+
+/** One aggregate row. Durations in ms. */
+export interface AggregateRow {
+  key: string;
+  label: string;
+  incidents: number;
+  alerts: number;
+  acknowledged: number;
+  resolved: number;
+  mtta: number | null;
+  mttr: number | null;
+  ttaP50: number | null;
+  ttaP90: number | null;
+  ttrP50: number | null;
+  ttrP90: number | null;
+  alertsPerIncident: number | null;
+  resolvedWithoutAction: number;
+}
+
+/** Schedules an escalation policy of each service pages (for grouping by schedule). */
+async function schedulesByService(db: Tx): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('services').innerJoin('escalation_policies', 'escalation_policies.id', 'services.escalation_policy_id').select(['services.id', 'escalation_policies.levels']).execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const levels = JSON.parse(r.levels) as { targets?: { type: string; id: string }[] }[];
+    out.set(r.id, [...new Set(levels.flatMap((l) => (l.targets ?? []).filter((t) => t.type === 'schedule').map((t) => t.id)))]);
+  }
+  return out;
+}
+
+async function labels(db: Tx, by: GroupBy, keys: string[]): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  if (!keys.length) return m;
+  const table = by === 'team' ? 'teams' : by === 'service' ? 'services' : by === 'responder' ? 'users' : by === 'schedule' ? 'schedules' : null;
+  if (!table) return m;
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom(table as 'teams').select(['id', 'name']).where('id', 'in', keys.slice(i, i + 500)).execute();
+    for (const r of rows) m.set(r.id, r.name);
+  }
+  return m;
+}
+
+/** Aggregates the facts by key: counts, MTTA/MTTR, p50/p90, noise. Pure. */
+export function aggregate(facts: readonly IncidentFact[], keyOf: (i: IncidentFact) => string[], alerts: ReadonlyMap<string, number>): Omit<AggregateRow, 'label'>[] {
+  const groups = new Map<string, IncidentFact[]>();
+  for (const i of facts) for (const k of keyOf(i)) (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
+  const out: Omit<AggregateRow, 'label'>[] = [];
+  for (const [key, list] of groups) {
+    const tta: number[] = [];
+    const ttr: number[] = [];
+    let alertsN = 0;
+    let noAction = 0;
+    for (const i of list) {
+      if (i.acknowledgedAt !== null) tta.push(i.acknowledgedAt - i.createdAt);
+      if (i.resolvedAt !== null) {
+        ttr.push(i.resolvedAt - i.createdAt);
+        if (i.acknowledgedAt === null) noAction++;
+      }
+      alertsN += alerts.get(i.id) ?? 0;
+    }
+    const a: DurationStats = durationStats(tta);
+    const r: DurationStats = durationStats(ttr);
+    out.push({ key, incidents: list.length, alerts: alertsN, acknowledged: tta.length, resolved: ttr.length, mtta: a.mean, mttr: r.mean, ttaP50: a.p50, ttaP90: a.p90, ttrP50: r.p50, ttrP90: r.p90, alertsPerIncident: list.length ? Math.round((alertsN / list.length) * 100) / 100 : null, resolvedWithoutAction: noAction });
+  }
+  return out;
+}
+
+/** Incident and alert counts, MTTA, MTTR and percentiles grouped by team, service, severity, responder, schedule or period. */
+export async function aggregates(ctx: Ctx, actor: Actor, f: ReportFilter & { by?: GroupBy }) {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const s = await resolveScope(ctx, f);
+  const by = f.by ?? 'team';
+  if (!GROUP_BYS.includes(by)) throw invalid(`by: one of ${GROUP_BYS.join(', ')}`);
+  const [facts, alerts] = await Promise.all([incidentFacts(db, s), alertCounts(db, s)]);
+  const sched = by === 'schedule' ? await schedulesByService(db) : null;
+  const keyOf = (i: IncidentFact): string[] => {
+    switch (by) {
+      case 'team': return [i.teamId ?? '(none)'];
+      case 'service': return [i.serviceId];
+      case 'severity': return [i.severity];
+      case 'responder': return [i.acknowledgedBy ?? '(unacknowledged)'];
+      case 'schedule': { const l = sched!.get(i.serviceId) ?? []; return l.length ? l : ['(none)']; }
+      default: return [String(periodStart(i.createdAt, by, s.tz))];
+    }
+  };
+  const rows = aggregate(facts, keyOf, alerts);
+  const names = await labels(db, by, rows.map((r) => r.key).filter((k) => !k.startsWith('(')));
+  const isPeriod = by === 'day' || by === 'week' || by === 'month';
+  const out: AggregateRow[] = rows.map((r) => ({ ...r, label: isPeriod ? periodLabel(Number(r.key), by, s.tz) : (names.get(r.key) ?? r.key) }));
+  out.sort((a, b) => (isPeriod ? Number(a.key) - Number(b.key) : b.incidents - a.incidents || a.label.localeCompare(b.label)));
+  const total = aggregate(facts, () => ['all'], alerts)[0] ?? null;
+  return { from: s.from, to: s.to, by, total: total && { ...total, label: 'All' }, rows: out };
+}
+
+/** Noise: alerts per incident, incidents resolved without action, flapping alerts, top noisy services and alerts. */
+export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinutes?: number }) {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const s = await resolveScope(ctx, f);
+  const flapMs = (f.flapMinutes ?? 30) * MIN;
+  const [facts, alerts, services, top, series] = await Promise.all([incidentFacts(db, s), alertCounts(db, s), topServices(db, s), topAlerts(db, s), alertSeries(db, s)]);
+  const flapping = new Map<string, { serviceId: string; dedupKey: string; flaps: number }>();
+  for (let k = 1; k < series.length; k++) {
+    const a = series[k - 1]!;
+    const b = series[k]!;
+    if (a.serviceId !== b.serviceId || a.dedupKey !== b.dedupKey || a.resolvedAt === null) continue;
+    if (b.createdAt >= a.resolvedAt && b.createdAt - a.resolvedAt <= flapMs) {
+      const key = `${b.serviceId}\u0000${b.dedupKey}`;
+      const e = flapping.get(key) ?? { serviceId: b.serviceId, dedupKey: b.dedupKey, flaps: 0 };
+      e.flaps++;
+      flapping.set(key, e);
+    }
+  }
+  const t = aggregate(facts, () => ['all'], alerts)[0];
+  const flaps = [...flapping.values()].sort((a, b) => b.flaps - a.flaps);
+  return {
+    from: s.from,
+    to: s.to,
+    flapMinutes: flapMs / MIN,
+    summary: { incidents: facts.length, alerts: t?.alerts ?? 0, alertsPerIncident: t?.alertsPerIncident ?? null, resolvedWithoutAction: t?.resolvedWithoutAction ?? 0, flappingAlerts: flaps.length, flaps: flaps.reduce((n, x) => n + x.flaps, 0) },
+    topServices: services,
+    topAlerts: top,
+    flapping: flaps.slice(0, 50),
+  };
+}
+
+// ---- shifts and time zones ----
+
+/** Pages per responder split by part of the week in their own zone, MTTA by hour and by shift, on-call hours and interruptions. */
+export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedule?: string }) {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const s = await resolveScope(ctx, f);
+  const [pages, facts] = await Promise.all([pageFacts(db, s), incidentFacts(db, s)]);
+  const users = await userInfo(db, [...pages.map((p) => p.userId), ...facts.flatMap((i) => (i.acknowledgedBy ? [i.acknowledgedBy] : []))]);
+  const zoneOf = (u: string) => users.get(u)?.timeZone ?? 'UTC';
+  type PageRow = { userId: string; name: string; timeZone: string; pages: number; incidents: Set<string> } & Record<DayPart, number> & { byChannel: Record<string, number> };
+  const per = new Map<string, PageRow>();
+  for (const p of pages) {
+    let r = per.get(p.userId);
+    if (!r) per.set(p.userId, (r = { userId: p.userId, name: users.get(p.userId)?.name ?? p.userId, timeZone: zoneOf(p.userId), pages: 0, incidents: new Set(), business: 0, evening: 0, night: 0, weekend: 0, byChannel: {} }));
+    r.pages++;
+    r.incidents.add(p.incidentId);
+    r[dayPartOf(p.at, r.timeZone)]++;
+    r.byChannel[p.channel] = (r.byChannel[p.channel] ?? 0) + 1;
+  }
+  // MTTA by hour of day and by shift (part of the week), in the acknowledger's own zone.
+  const byHour: number[][] = Array.from({ length: 24 }, () => []);
+  const byShift = new Map<string, number[]>();
+  for (const i of facts) {
+    if (i.acknowledgedAt === null || !i.acknowledgedBy) continue;
+    const zone = zoneOf(i.acknowledgedBy);
+    const d = i.acknowledgedAt - i.createdAt;
+    byHour[hourOf(i.createdAt, zone)]!.push(d);
+    const key = `${zone}\u0000${dayPartOf(i.createdAt, zone)}`;
+    (byShift.get(key) ?? byShift.set(key, []).get(key)!).push(d);
+  }
+  const load = await getOnCallLoad(ctx, actor, { from: s.from, to: s.to, ...(f.schedule && { schedule: f.schedule }) });
+  const oncall = new Map(load.load.map((l) => [l.user.id, l]));
+  const people = new Set([...per.keys(), ...oncall.keys()]);
+  const infoAll = await userInfo(db, people);
+  const onCallRows = [...people].map((id) => {
+    const l = oncall.get(id);
+    const p = per.get(id);
+    return { userId: id, name: infoAll.get(id)?.name ?? id, timeZone: infoAll.get(id)?.timeZone ?? 'UTC', onCallHours: l?.hours ?? { business: 0, evening: 0, night: 0, weekend: 0, total: 0 }, interruptions: p?.incidents.size ?? 0, pages: p?.pages ?? 0, offHoursPages: p ? p.evening + p.night + p.weekend : 0 };
+  });
+  onCallRows.sort((a, b) => b.onCallHours.total - a.onCallHours.total || b.pages - a.pages || a.name.localeCompare(b.name));
+  return {
+    from: s.from,
+    to: s.to,
+    pagesByResponder: [...per.values()].sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name)).map(({ incidents, ...r }) => ({ ...r, interruptions: incidents.size })),
+    mttaByHour: byHour.map((l, hour) => ({ hour, acknowledged: l.length, mtta: mean(l) })),
+    mttaByShift: [...byShift].map(([k, l]) => {
+      const [timeZone, shift] = k.split('\u0000') as [string, DayPart];
+      return { timeZone, shift, acknowledged: l.length, ...prefixStats(durationStats(l)) };
+    }).sort((a, b) => a.timeZone.localeCompare(b.timeZone) || DAY_PARTS.indexOf(a.shift) - DAY_PARTS.indexOf(b.shift)),
+    onCall: onCallRows,
+  };
+}
+
+function prefixStats(d: DurationStats): { mtta: number | null; p50: number | null; p90: number | null } {
+  return { mtta: d.mean, p50: d.p50, p90: d.p90 };
+}
+
+// ---- trends ----
+
+/** Each measure week over week (last N weeks, default 8), with the change from the week before. */
+export async function trends(ctx: Ctx, actor: Actor, f: ReportFilter & { weeks?: number }) {
+  requirePermission(actor, 'read');
+  const weeks = Math.min(Math.max(f.weeks ?? 8, 1), 104);
+  const tz = f.tz ?? 'UTC';
+  const now = ctx.clock.now();
+  const end = f.to === undefined ? periodStart(now, 'week', tz) + 7 * DAY : periodStart(parseInstant(f.to, tz) ?? now, 'week', tz);
+  const from = end - (weeks + 1) * 7 * DAY;
+  const a = await aggregates(ctx, actor, { ...f, from, to: end, by: 'week' });
+  const byKey = new Map(a.rows.map((r) => [Number(r.key), r]));
+  const rows = [];
+  for (let w = 0; w <= weeks; w++) {
+    const start = periodStart(from + w * 7 * DAY + DAY, 'week', tz);
+    const cur = byKey.get(start);
+    const prev = byKey.get(periodStart(start - 3 * DAY, 'week', tz));
+    if (w === 0) continue;
+    const num = (r: AggregateRow | undefined, k: 'incidents' | 'alerts' | 'mtta' | 'mttr' | 'ttaP90' | 'ttrP90' | 'resolvedWithoutAction') => (r ? r[k] : k === 'incidents' || k === 'alerts' || k === 'resolvedWithoutAction' ? 0 : null);
+    const m = (k: Parameters<typeof num>[1]) => ({ value: num(cur, k), previous: num(prev, k), ...change(num(cur, k), num(prev, k)) });
+    rows.push({ week: periodLabel(start, 'week', tz), start, incidents: m('incidents'), alerts: m('alerts'), mtta: m('mtta'), mttr: m('mttr'), ttaP90: m('ttaP90'), ttrP90: m('ttrP90'), resolvedWithoutAction: m('resolvedWithoutAction') });
+  }
+  return { from: from + 7 * DAY, to: end, weeks: rows };
+}

@@ -1,0 +1,529 @@
+/**
+ * Status verbs: business services, status pages, templates, status updates (with fan-out to
+ * stakeholders through the outbox), subscriptions with double opt-in, maintenance windows and the
+ * internal "where to go" status. Every verb checks permission first, normalizes, writes, audits.
+ */
+import { requirePermission, requireSelfOr, type Actor, type Via } from '../auth/actor.js';
+import { audit } from '../audit.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { findIncident } from '../incident/service.js';
+import { appendTimeline } from '../incident/timeline.js';
+import { AppError, invalid, notFound } from '../lib/errors.js';
+import { newId, sha256 } from '../lib/ids.js';
+import { parse } from '../lib/validate.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import type { Channel, StatusUpdateMessage } from '../notify/types.js';
+import { findService } from '../service/service.js';
+import { findTeam } from '../team/service.js';
+import { invalidateStatusCache, pageUrl } from './page.js';
+import {
+  businessImpactOf,
+  businessServicesOfIncident,
+  currentMaintenance,
+  DEFAULT_COLORS,
+  loadBusinessServices,
+  maintenanceFromRow,
+  pageFromRow,
+  subscriptionFromRow,
+  subscriptionToken,
+  updateFromRow,
+  verifySubscriptionToken,
+} from './store.js';
+import {
+  BusinessServiceInput,
+  MaintenanceInput,
+  PHASES,
+  StatusPageInput,
+  StatusUpdateInput,
+  SubscriptionInput,
+  TemplateInput,
+  type BusinessService,
+  type MaintenanceWindow,
+  type Phase,
+  type StatusPage,
+  type StatusUpdate,
+  type Subscription,
+} from './types.js';
+
+const PHASE_LABEL: Record<Phase, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+
+/** Default texts when no template matches a phase. */
+const DEFAULT_TEMPLATES: Record<Phase, string> = {
+  investigating: 'We are investigating a problem affecting {{services}}.',
+  identified: 'We have identified the cause of the problem affecting {{services}} and are working on a fix.',
+  monitoring: 'A fix has been applied to {{services}}; we are monitoring the results.',
+  resolved: 'The problem affecting {{services}} has been resolved.',
+};
+
+async function resolveServiceIds(db: Tx, refs: string[], path: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [i, ref] of refs.entries()) {
+    const s = await findService(db, ref);
+    if (!s) throw invalid(`${path}.${i}: unknown service "${ref}"`, [{ path: `${path}.${i}`, message: 'unknown service' }]);
+    if (!out.includes(s.id)) out.push(s.id);
+  }
+  return out;
+}
+
+async function resolveBusinessServiceIds(db: Tx, refs: string[], path: string): Promise<string[]> {
+  const all = await loadBusinessServices(db);
+  return refs.map((ref, i) => {
+    const b = all.find((x) => x.id === ref || x.name === ref);
+    if (!b) throw invalid(`${path}.${i}: unknown business service "${ref}"`, [{ path: `${path}.${i}`, message: 'unknown business service' }]);
+    return b.id;
+  });
+}
+
+/** Business services with the technical services they map to. */
+export async function listBusinessServices(ctx: Ctx, actor: Actor): Promise<BusinessService[]> {
+  requirePermission(actor, 'read');
+  return loadBusinessServices(ctx.db.kysely);
+}
+
+/** Creates a business service mapped to technical services. */
+export async function createBusinessService(ctx: Ctx, actor: Actor, input: unknown): Promise<BusinessService> {
+  requirePermission(actor, 'admin');
+  return saveBusinessService(ctx, actor, null, parse(BusinessServiceInput, input, 'business service'));
+}
+
+/** Replaces a business service. */
+export async function updateBusinessService(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<BusinessService> {
+  requirePermission(actor, 'admin');
+  return saveBusinessService(ctx, actor, id, parse(BusinessServiceInput, input, 'business service'));
+}
+
+async function saveBusinessService(ctx: Ctx, actor: Actor, id: string | null, v: BusinessServiceInput): Promise<BusinessService> {
+  const now = ctx.clock.now();
+  const bsId = await inTransaction(ctx, async (trx) => {
+    const serviceIds = await resolveServiceIds(trx, v.serviceIds, 'serviceIds');
+    let teamId: string | null = null;
+    if (v.teamId) {
+      const t = await findTeam(trx, v.teamId);
+      if (!t) throw invalid('teamId: unknown team', [{ path: 'teamId', message: 'unknown team' }]);
+      teamId = t.id;
+    }
+    const clash = await trx.selectFrom('business_services').select('id').where('name', '=', v.name.trim()).executeTakeFirst();
+    if (clash && clash.id !== id) throw new AppError('conflict', `A business service named "${v.name}" exists`);
+    const row = { name: v.name.trim(), description: v.description ?? '', team_id: teamId, position: v.position ?? 0, updated_at: now };
+    let theId = id;
+    if (theId) {
+      const r = await trx.updateTable('business_services').set(row).where('id', '=', theId).executeTakeFirst();
+      if (!r.numUpdatedRows) throw notFound('Business service');
+      await trx.deleteFrom('business_service_links').where('business_service_id', '=', theId).execute();
+    } else {
+      theId = newId();
+      await trx.insertInto('business_services').values({ id: theId, ...row, created_at: now }).execute();
+    }
+    for (const s of serviceIds) await trx.insertInto('business_service_links').values({ business_service_id: theId, service_id: s }).execute();
+    await audit(trx, now, actor, id ? 'business_service.update' : 'business_service.create', theId, { name: row.name, serviceIds });
+    return theId;
+  });
+  invalidateStatusCache();
+  return (await loadBusinessServices(ctx.db.kysely)).find((b) => b.id === bsId)!;
+}
+
+/** Deletes a business service. */
+export async function deleteBusinessService(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    await trx.deleteFrom('business_service_links').where('business_service_id', '=', id).execute();
+    const r = await trx.deleteFrom('business_services').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw notFound('Business service');
+    await audit(trx, ctx.clock.now(), actor, 'business_service.delete', id, {});
+  });
+  invalidateStatusCache();
+}
+
+/** The business services an incident affects. */
+export async function incidentBusinessServices(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<BusinessService[]> {
+  requirePermission(actor, 'read');
+  const i = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!i) throw notFound('Incident');
+  const row = await ctx.db.kysely.selectFrom('incidents').select(['service_id', 'impact']).where('id', '=', i.id).executeTakeFirstOrThrow();
+  return businessServicesOfIncident(ctx.db.kysely, row);
+}
+
+/** Status pages. */
+export async function listStatusPages(ctx: Ctx, actor: Actor): Promise<StatusPage[]> {
+  requirePermission(actor, 'read');
+  return (await ctx.db.kysely.selectFrom('status_pages').selectAll().orderBy('created_at').execute()).map(pageFromRow);
+}
+
+/** Creates or replaces (by slug) a status page. */
+export async function saveStatusPage(ctx: Ctx, actor: Actor, input: unknown): Promise<StatusPage> {
+  requirePermission(actor, 'admin');
+  const v = parse(StatusPageInput, input, 'status page');
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx) => {
+    const ids = await resolveBusinessServiceIds(trx, v.businessServiceIds, 'businessServiceIds');
+    const row = {
+      name: v.name.trim(),
+      logo_url: v.logoUrl ?? null,
+      colors: JSON.stringify({ ...DEFAULT_COLORS, ...v.colors }),
+      business_service_ids: JSON.stringify(ids),
+      is_default: v.isDefault ? 1 : 0,
+      updated_at: now,
+    };
+    if (v.isDefault) await trx.updateTable('status_pages').set({ is_default: 0 }).execute();
+    const existing = await trx.selectFrom('status_pages').select('id').where('slug', '=', v.slug).executeTakeFirst();
+    if (existing) await trx.updateTable('status_pages').set(row).where('id', '=', existing.id).execute();
+    else await trx.insertInto('status_pages').values({ id: newId(), slug: v.slug, ...row, created_at: now }).execute();
+    await audit(trx, now, actor, 'status_page.save', v.slug, { name: row.name, businessServiceIds: ids });
+  });
+  invalidateStatusCache();
+  return pageFromRow(await ctx.db.kysely.selectFrom('status_pages').selectAll().where('slug', '=', v.slug).executeTakeFirstOrThrow());
+}
+
+/** Update templates. */
+export async function listTemplates(ctx: Ctx, actor: Actor) {
+  requirePermission(actor, 'read');
+  const rows = await ctx.db.kysely.selectFrom('status_templates').selectAll().orderBy('phase').orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, phase: r.phase, sev: r.sev, body: r.body }));
+}
+
+/** Adds an update template for a phase (and optionally a severity level). */
+export async function createTemplate(ctx: Ctx, actor: Actor, input: unknown) {
+  requirePermission(actor, 'admin');
+  const v = parse(TemplateInput, input, 'template');
+  const now = ctx.clock.now();
+  const id = newId();
+  await inTransaction(ctx, async (trx) => {
+    await trx.insertInto('status_templates').values({ id, phase: v.phase, sev: v.sev ?? null, body: v.body, created_at: now }).execute();
+    await audit(trx, now, actor, 'status_template.create', id, { phase: v.phase, sev: v.sev ?? null });
+  });
+  return { id, phase: v.phase, sev: v.sev ?? null, body: v.body };
+}
+
+/** Sets the minutes between status updates for a severity level (null: no reminders). */
+export async function setUpdateInterval(ctx: Ctx, actor: Actor, sev: string, minutes: number | null): Promise<void> {
+  requirePermission(actor, 'admin');
+  if (minutes !== null && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10_080)) throw invalid('minutes: 1..10080 or null', [{ path: 'minutes', message: 'out of range' }]);
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', sev).executeTakeFirst();
+    if (!r.numUpdatedRows) throw notFound('Severity level');
+    await audit(trx, ctx.clock.now(), actor, 'severity_level.update_interval', sev, { minutes });
+  });
+}
+
+function fill(body: string, vars: Record<string, string>): string {
+  return body.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => vars[k] ?? m);
+}
+
+/**
+ * Posts a status update on an incident (the incident manager, from the web app, the war room's
+ * /update, the API or the CLI). Public updates go to status pages and external subscribers;
+ * internal ones only to signed-in stakeholders. Drills reach nobody.
+ */
+export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: string, input: unknown, via: Via = 'api'): Promise<StatusUpdate> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(StatusUpdateInput, input, 'status update');
+  const now = ctx.clock.now();
+  const found = await findIncident(ctx.db.kysely, incidentId);
+  if (!found) throw notFound('Incident');
+  const update = await inTransaction(ctx, async (trx, live) => {
+    const inc = await trx.selectFrom('incidents').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow();
+    const bs = await businessServicesOfIncident(trx, inc);
+    const level = inc.sev ? await trx.selectFrom('severity_levels').selectAll().where('name', '=', inc.sev).executeTakeFirst() : undefined;
+    const impact = (v.businessImpact ?? businessImpactOf(inc.impact)).trim();
+    let message = v.message?.trim();
+    if (!message) {
+      const templates = await trx.selectFrom('status_templates').selectAll().where('phase', '=', v.phase).orderBy('created_at', 'desc').execute();
+      const t = templates.find((x) => x.sev !== null && x.sev === inc.sev) ?? templates.find((x) => x.sev === null);
+      message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
+    }
+    const interval = level?.update_interval_minutes ?? null;
+    const nextUpdateAt = v.phase === 'resolved' ? null : v.nextUpdateInMinutes ? now + v.nextUpdateInMinutes * 60_000 : interval ? now + interval * 60_000 : null;
+    const row = {
+      id: newId(),
+      incident_id: inc.id,
+      at: now,
+      author_id: actor.type === 'user' ? actor.id : null,
+      author_name: actor.type === 'system' ? actor.name : actor.name,
+      phase: v.phase,
+      message,
+      business_impact: impact,
+      next_update_at: nextUpdateAt,
+      public: v.public ? 1 : 0,
+    };
+    await trx.insertInto('status_updates').values(row).execute();
+    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.update', actor, via, message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`, data: { updateId: row.id, phase: v.phase, public: v.public === true } }, live);
+    await audit(trx, now, actor, 'status_update.create', inc.id, { updateId: row.id, phase: v.phase, public: v.public === true });
+    if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row));
+    return updateFromRow(row);
+  });
+  invalidateStatusCache();
+  ctx.wake();
+  return update;
+}
+
+/** Writes one outbox message per matching confirmed subscription (deduplicated by channel and destination). */
+async function fanOut(
+  ctx: Ctx,
+  trx: Tx,
+  now: number,
+  inc: { id: string; number: number; title: string; service_id: string; major: number; sev: string | null },
+  bs: BusinessService[],
+  u: StatusUpdate,
+): Promise<void> {
+  const bsIds = bs.map((b) => b.id);
+  const svc = await trx.selectFrom('services').select('team_id').where('id', '=', inc.service_id).executeTakeFirst();
+  const teamIds = [...new Set([svc?.team_id, ...bs.map((b) => b.teamId)].filter((x): x is string => !!x))];
+  const pages = (await trx.selectFrom('status_pages').selectAll().execute()).map(pageFromRow);
+  const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
+  const subs = await trx
+    .selectFrom('status_subscriptions')
+    .selectAll()
+    .where('confirmed_at', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('scope', '=', 'incident'), eb('target_id', '=', inc.id)]),
+        ...(bsIds.length ? [eb.and([eb('scope', '=', 'business_service'), eb('target_id', 'in', bsIds)])] : []),
+        ...(teamIds.length ? [eb.and([eb('scope', '=', 'team'), eb('target_id', 'in', teamIds)])] : []),
+        ...(Number(inc.major) === 1 ? [eb('scope', '=', 'major')] : []),
+        ...(pageIds.length && u.public ? [eb.and([eb('scope', '=', 'page'), eb('target_id', 'in', pageIds)])] : []),
+      ]),
+    )
+    .execute();
+  const seen = new Set<string>();
+  const where = bs.map((b) => b.name).join(', ');
+  for (const s of subs) {
+    // External subscribers (no user) only ever receive public updates.
+    if (s.user_id === null && !u.public) continue;
+    const key = `${s.channel}|${s.destination}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const external = s.user_id === null;
+    const url = external ? pageUrl(ctx.publicUrl, pages.find((p) => p.id === s.target_id)?.slug ?? '') : `${ctx.publicUrl}/incidents/${inc.number}`;
+    const lines = [`${PHASE_LABEL[u.phase]}: ${inc.title}`, '', u.message];
+    if (u.businessImpact && (!external || u.public)) lines.push('', `Impact: ${u.businessImpact}`);
+    if (where) lines.push(`Affected: ${where}`);
+    if (!external && inc.sev) lines.push(`Severity: ${inc.sev}${u.public ? '' : ' (internal update)'}`);
+    if (u.nextUpdateAt) lines.push(`Next update by ${new Date(u.nextUpdateAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    const message: StatusUpdateMessage = {
+      kind: 'status_update',
+      event: 'update',
+      subject: `[${PHASE_LABEL[u.phase]}] ${inc.title}`,
+      text: lines.join('\n'),
+      url,
+      incidentId: inc.id,
+      phase: u.phase,
+      unsubscribeUrl: `${ctx.publicUrl}/status/subscriptions/${subscriptionToken(ctx.linkSecret, s.id)}/unsubscribe`,
+    };
+    await enqueueMessage(trx, now, { channel: s.channel as Channel, destination: s.destination, message, userId: s.user_id, incidentId: inc.id });
+  }
+}
+
+/** An incident's status updates, newest first. */
+export async function listStatusUpdates(ctx: Ctx, actor: Actor, incidentId: string): Promise<StatusUpdate[]> {
+  requirePermission(actor, 'read');
+  const i = await findIncident(ctx.db.kysely, incidentId);
+  if (!i) throw notFound('Incident');
+  const rows = await ctx.db.kysely.selectFrom('status_updates').selectAll().where('incident_id', '=', i.id).orderBy('at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map(updateFromRow);
+}
+
+/** Subscribes a signed-in stakeholder (or, for admins, any user) to updates; confirmed at once. */
+export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise<Subscription> {
+  requirePermission(actor, 'self.manage');
+  const v = parse(SubscriptionInput, input, 'subscription');
+  const userId = v.userId ?? (actor.type === 'user' ? actor.id : '');
+  requireSelfOr(actor, userId, 'admin');
+  const now = ctx.clock.now();
+  const id = newId();
+  await inTransaction(ctx, async (trx) => {
+    const user = await trx.selectFrom('users').select(['id', 'email']).where('id', '=', userId).executeTakeFirst();
+    if (!user) throw invalid('userId: unknown user', [{ path: 'userId', message: 'unknown user' }]);
+    let target: string | null = null;
+    if (v.scope === 'major') target = null;
+    else if (!v.targetId) throw invalid('targetId: required for this scope', [{ path: 'targetId', message: 'required' }]);
+    else if (v.scope === 'team') target = (await findTeam(trx, v.targetId))?.id ?? null;
+    else if (v.scope === 'incident') target = (await findIncident(trx, v.targetId))?.id ?? null;
+    else target = (await loadBusinessServices(trx)).find((b) => b.id === v.targetId || b.name === v.targetId)?.id ?? null;
+    if (v.scope !== 'major' && !target) throw invalid(`targetId: unknown ${v.scope.replace('_', ' ')}`, [{ path: 'targetId', message: 'not found' }]);
+    const channel = v.channel ?? 'email';
+    const destination = (v.destination ?? (channel === 'email' ? user.email : '')).trim();
+    if (!destination) throw invalid('destination: required for this channel', [{ path: 'destination', message: 'required' }]);
+    await trx
+      .insertInto('status_subscriptions')
+      .values({ id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: now, token_hash: sha256(subscriptionToken(ctx.linkSecret, id)), created_at: now })
+      .execute();
+    await audit(trx, now, actor, 'status_subscription.create', id, { scope: v.scope, target, userId: user.id, channel });
+  });
+  return subscriptionFromRow((await ctx.db.kysely.selectFrom('status_subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+}
+
+/** Subscriptions: your own, or everyone's for admins. */
+export async function listSubscriptions(ctx: Ctx, actor: Actor): Promise<Subscription[]> {
+  requirePermission(actor, 'read');
+  let q = ctx.db.kysely.selectFrom('status_subscriptions').selectAll().orderBy('created_at');
+  if (actor.type === 'user' && actor.role !== 'admin') q = q.where('user_id', '=', actor.id);
+  return (await q.execute()).map(subscriptionFromRow);
+}
+
+/** Deletes a subscription (your own, or any for admins). */
+export async function deleteSubscription(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'read');
+  const s = await ctx.db.kysely.selectFrom('status_subscriptions').select(['id', 'user_id']).where('id', '=', id).executeTakeFirst();
+  if (!s) throw notFound('Subscription');
+  requireSelfOr(actor, s.user_id ?? '', 'admin');
+  await inTransaction(ctx, async (trx) => {
+    await trx.deleteFrom('status_subscriptions').where('id', '=', id).execute();
+    await audit(trx, ctx.clock.now(), actor, 'status_subscription.delete', id, {});
+  });
+}
+
+/**
+ * A visitor of a public status page subscribes by email: an unconfirmed subscription and a
+ * confirmation email (double opt-in). Public: no actor; answers the same whether or not the
+ * address was already subscribed.
+ */
+export async function subscribeByEmail(ctx: Ctx, slug: string | null, email: unknown): Promise<void> {
+  const address = typeof email === 'string' ? email.trim().toLowerCase() : '';
+  if (address.length > 254 || !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(address)) throw invalid('email: not an email address', [{ path: 'email', message: 'not an email address' }]);
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx) => {
+    const page = slug === null ? await trx.selectFrom('status_pages').selectAll().orderBy('is_default', 'desc').orderBy('created_at').executeTakeFirst() : await trx.selectFrom('status_pages').selectAll().where('slug', '=', slug).executeTakeFirst();
+    if (slug !== null && !page) throw notFound('Status page');
+    const pageId = page?.id ?? 'default';
+    const existing = await trx.selectFrom('status_subscriptions').select(['id', 'confirmed_at']).where('scope', '=', 'page').where('target_id', '=', pageId).where('channel', '=', 'email').where('destination', '=', address).executeTakeFirst();
+    if (existing?.confirmed_at != null) return;
+    const id = existing?.id ?? newId();
+    const token = subscriptionToken(ctx.linkSecret, id);
+    if (!existing) {
+      await trx
+        .insertInto('status_subscriptions')
+        .values({ id, scope: 'page', target_id: pageId, user_id: null, channel: 'email', destination: address, confirmed_at: null, token_hash: sha256(token), created_at: now })
+        .execute();
+    }
+    const name = page?.name ?? 'Status';
+    const message: StatusUpdateMessage = {
+      kind: 'status_update',
+      event: 'confirm',
+      subject: `Confirm your subscription to ${name}`,
+      text: `Someone (hopefully you) asked to receive updates from ${name} at ${address}.\nConfirm with the link below; if it was not you, ignore this email and nothing will be sent.`,
+      url: `${ctx.publicUrl}/status/subscriptions/${token}/confirm`,
+      incidentId: null,
+      phase: null,
+      unsubscribeUrl: null,
+    };
+    await enqueueMessage(trx, now, { channel: 'email', destination: address, message });
+    await audit(trx, now, { type: 'system', name: 'status page' }, 'status_subscription.request', id, { pageId });
+  });
+  ctx.wake();
+}
+
+/** Confirms an email subscription from its link. False when the token is forged or unknown. */
+export async function confirmSubscription(ctx: Ctx, token: string): Promise<boolean> {
+  const id = verifySubscriptionToken(ctx.linkSecret, token);
+  if (!id) return false;
+  const r = await ctx.db.kysely.updateTable('status_subscriptions').set({ confirmed_at: ctx.clock.now() }).where('id', '=', id).where('confirmed_at', 'is', null).executeTakeFirst();
+  if (r.numUpdatedRows) return true;
+  return !!(await ctx.db.kysely.selectFrom('status_subscriptions').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Removes a subscription from its unsubscribe link (one click, RFC 8058). True also when it was already gone. */
+export async function unsubscribe(ctx: Ctx, token: string): Promise<boolean> {
+  const id = verifySubscriptionToken(ctx.linkSecret, token);
+  if (!id) return false;
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.deleteFrom('status_subscriptions').where('id', '=', id).executeTakeFirst();
+    if (r.numDeletedRows) await audit(trx, ctx.clock.now(), { type: 'system', name: 'unsubscribe link' }, 'status_subscription.delete', id, {});
+  });
+  return true;
+}
+
+/** Schedules a maintenance window: announced on status pages now, suppresses paging while it runs. */
+export async function createMaintenance(ctx: Ctx, actor: Actor, input: unknown): Promise<MaintenanceWindow> {
+  requirePermission(actor, 'admin');
+  const v = parse(MaintenanceInput, input, 'maintenance window');
+  const startsAt = Date.parse(v.startsAt);
+  const endsAt = Date.parse(v.endsAt);
+  if (Number.isNaN(startsAt)) throw invalid('startsAt: not a date-time', [{ path: 'startsAt', message: 'not a date-time' }]);
+  if (Number.isNaN(endsAt) || endsAt <= startsAt) throw invalid('endsAt: must be a date-time after startsAt', [{ path: 'endsAt', message: 'must be after startsAt' }]);
+  const now = ctx.clock.now();
+  const id = newId();
+  await inTransaction(ctx, async (trx) => {
+    const serviceIds = await resolveServiceIds(trx, v.serviceIds ?? [], 'serviceIds');
+    const bsIds = await resolveBusinessServiceIds(trx, v.businessServiceIds ?? [], 'businessServiceIds');
+    if (!serviceIds.length && !bsIds.length) throw invalid('serviceIds: name at least one service or business service', [{ path: 'serviceIds', message: 'empty' }]);
+    await trx
+      .insertInto('maintenance_windows')
+      .values({ id, title: v.title.trim(), description: v.description ?? '', service_ids: JSON.stringify(serviceIds), business_service_ids: JSON.stringify(bsIds), starts_at: startsAt, ends_at: endsAt, created_at: now, cancelled_at: null })
+      .execute();
+    await audit(trx, now, actor, 'maintenance.create', id, { title: v.title, serviceIds, businessServiceIds: bsIds, startsAt, endsAt });
+  });
+  invalidateStatusCache();
+  return maintenanceFromRow(await ctx.db.kysely.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+/** Maintenance windows running or announced. */
+export async function listMaintenance(ctx: Ctx, actor: Actor): Promise<MaintenanceWindow[]> {
+  requirePermission(actor, 'read');
+  return currentMaintenance(ctx.db.kysely, ctx.clock.now());
+}
+
+/** Cancels a maintenance window. */
+export async function cancelMaintenance(ctx: Ctx, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const r = await trx.updateTable('maintenance_windows').set({ cancelled_at: ctx.clock.now() }).where('id', '=', id).where('cancelled_at', 'is', null).executeTakeFirst();
+    if (!r.numUpdatedRows) throw notFound('Maintenance window');
+    await audit(trx, ctx.clock.now(), actor, 'maintenance.cancel', id, {});
+  });
+  invalidateStatusCache();
+}
+
+/** One running major incident on the internal status page. */
+export interface InternalIncident {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  sev: string | null;
+  incidentManager: { id: string; name: string } | null;
+  businessServices: { id: string; name: string }[];
+  latestUpdate: StatusUpdate | null;
+  nextUpdateAt: number | null;
+  warRoomUrl: string;
+  bridgeUrl: string | null;
+}
+
+/** Where to go: the major incidents running now (not drills), for everyone signed in. */
+export async function internalStatus(ctx: Ctx, actor: Actor): Promise<InternalIncident[]> {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const rows = await db
+    .selectFrom('incidents')
+    .leftJoin('users', 'users.id', 'incidents.incident_manager_id')
+    .leftJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
+    .leftJoin('war_rooms', 'war_rooms.incident_id', 'incidents.id')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.status', 'incidents.sev', 'incidents.service_id', 'incidents.impact', 'incidents.incident_manager_id', 'users.name as im_name', 'severity_levels.rank', 'war_rooms.bridge_url'])
+    .where('incidents.major', '=', 1)
+    .where('incidents.drill', '=', 0)
+    .where('incidents.status', '!=', 'resolved')
+    .orderBy('severity_levels.rank')
+    .orderBy('incidents.number', 'desc')
+    .execute();
+  const out: InternalIncident[] = [];
+  for (const r of rows) {
+    const latest = await db.selectFrom('status_updates').selectAll().where('incident_id', '=', r.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const bs = await businessServicesOfIncident(db, r);
+    out.push({
+      id: r.id,
+      number: Number(r.number),
+      title: r.title,
+      status: r.status,
+      sev: r.sev,
+      incidentManager: r.incident_manager_id ? { id: r.incident_manager_id, name: r.im_name ?? r.incident_manager_id } : null,
+      businessServices: bs.map((b) => ({ id: b.id, name: b.name })),
+      latestUpdate: latest ? updateFromRow(latest) : null,
+      nextUpdateAt: latest?.next_update_at == null ? null : Number(latest.next_update_at),
+      warRoomUrl: `${ctx.publicUrl}/incidents/${r.number}/war-room`,
+      bridgeUrl: r.bridge_url ?? null,
+    });
+  }
+  return out;
+}
+
+/** Phases in order, for clients. */
+export const STATUS_PHASES = PHASES;

@@ -1,0 +1,417 @@
+import { can, requirePermission, type Actor, type Via } from '../auth/actor.js';
+import { audit } from '../audit.js';
+import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js';
+import { findPolicy } from '../escalation/service.js';
+import { notificationPlan, resolveTargets } from '../escalation/targets.js';
+import type { Target } from '../escalation/types.js';
+import { openIncident } from '../incident/lifecycle.js';
+import { findIncident } from '../incident/service.js';
+import { appendTimeline } from '../incident/timeline.js';
+import type { Incident } from '../incident/types.js';
+import { forbidden, invalid, notFound } from '../lib/errors.js';
+import { parse } from '../lib/validate.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import { buildPage } from '../notify/page.js';
+import type { Channel } from '../notify/types.js';
+import { findSchedule, whoIsOnCall } from '../schedule/index.js';
+import { findService } from '../service/service.js';
+import { findTeam } from '../team/service.js';
+import {
+  DeclareInput,
+  ROLE_NAMES,
+  SeverityLevelInput,
+  WAR_ROOM_ROLES,
+  WarRoomSettingsInput,
+  type SeverityLevel,
+  type WarRoom,
+  type WarRoomRole,
+  type WarRoomSettings,
+} from './types.js';
+
+const SETTINGS_KEY = 'warroom.settings';
+const DEFAULT_SETTINGS: WarRoomSettings = { imSchedule: null, sevPolicies: {}, priorityRepageMinutes: 5, priorityMaxRepages: 3, runbookStaleDays: 90, teamBridges: {} };
+
+/** The war-room settings (defaults filled in). No permission check: for other war-room code. */
+export async function readSettings(db: Tx): Promise<WarRoomSettings> {
+  const r = await db.selectFrom('settings').select('value').where('key', '=', SETTINGS_KEY).executeTakeFirst();
+  return { ...DEFAULT_SETTINGS, ...(r ? (JSON.parse(r.value) as Partial<WarRoomSettings>) : {}) };
+}
+
+/** The war-room settings. */
+export async function getSettings(ctx: Ctx, actor: Actor): Promise<WarRoomSettings> {
+  requirePermission(actor, 'read');
+  return readSettings(ctx.db.kysely);
+}
+
+/** Changes war-room settings (incident managers schedule, policy per severity, re-page delay, runbook period, team bridges). Admins only. */
+export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Promise<WarRoomSettings> {
+  requirePermission(actor, 'admin');
+  const v = parse(WarRoomSettingsInput, input, 'war-room settings');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    if (v.imSchedule) {
+      const s = await findSchedule(trx, v.imSchedule);
+      if (!s) throw invalid(`imSchedule: unknown schedule "${v.imSchedule}"`, [{ path: 'imSchedule', message: 'unknown schedule' }]);
+      v.imSchedule = s.id;
+    }
+    for (const [sev, policy] of Object.entries(v.sevPolicies ?? {})) {
+      if (!(await trx.selectFrom('severity_levels').select('name').where('name', '=', sev).executeTakeFirst())) throw invalid(`sevPolicies: unknown severity ${sev}`, [{ path: `sevPolicies.${sev}`, message: 'unknown severity' }]);
+      const p = await findPolicy(trx, policy);
+      if (!p) throw invalid(`sevPolicies.${sev}: unknown escalation policy "${policy}"`, [{ path: `sevPolicies.${sev}`, message: 'unknown policy' }]);
+      v.sevPolicies![sev] = p.id;
+    }
+    for (const team of Object.keys(v.teamBridges ?? {})) {
+      const t = await findTeam(trx, team);
+      if (!t) throw invalid(`teamBridges: unknown team "${team}"`, [{ path: `teamBridges.${team}`, message: 'unknown team' }]);
+      if (t.id !== team) {
+        v.teamBridges![t.id] = v.teamBridges![team]!;
+        delete v.teamBridges![team];
+      }
+    }
+    const next: WarRoomSettings = { ...(await readSettings(trx)), ...(v as Partial<WarRoomSettings>) };
+    await trx.insertInto('settings').values({ key: SETTINGS_KEY, value: JSON.stringify(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await audit(trx, now, actor, 'warroom.settings', SETTINGS_KEY, v as Record<string, unknown>);
+    return next;
+  });
+}
+
+/** Every severity level, most severe first. */
+export async function listSeverityLevels(ctx: Ctx, actor: Actor): Promise<SeverityLevel[]> {
+  requirePermission(actor, 'read');
+  const rows = await ctx.db.kysely.selectFrom('severity_levels').selectAll().orderBy('rank').execute();
+  return rows.map((r) => ({ name: r.name, rank: r.rank, description: r.description, major: r.major === 1 }));
+}
+
+/** Changes a severity level's description or whether it is major. Admins only. */
+export async function updateSeverityLevel(ctx: Ctx, actor: Actor, name: string, input: unknown): Promise<SeverityLevel> {
+  requirePermission(actor, 'admin');
+  const v = parse(SeverityLevelInput, input, 'severity level');
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const r = await trx.selectFrom('severity_levels').selectAll().where('name', '=', name.toUpperCase()).executeTakeFirst();
+    if (!r) throw notFound('Severity level');
+    const next = { description: v.description ?? r.description, major: v.major === undefined ? r.major : v.major ? 1 : 0 };
+    await trx.updateTable('severity_levels').set(next).where('name', '=', r.name).execute();
+    await audit(trx, now, actor, 'severity.update', r.name, v);
+    return { name: r.name, rank: r.rank, description: next.description, major: next.major === 1 };
+  });
+}
+
+/** A severity level by name ("SEV1", "sev1" or "1"). */
+async function findLevel(db: Tx, name: string): Promise<{ name: string; major: number } | undefined> {
+  const n = /^\d+$/.test(name) ? `SEV${name}` : name.toUpperCase();
+  return db.selectFrom('severity_levels').select(['name', 'major']).where('name', '=', n).executeTakeFirst();
+}
+
+/** The incident or a not_found error. */
+export async function incidentOrThrow(db: Tx, idOrNumber: string): Promise<Incident> {
+  const i = await findIncident(db, idOrNumber);
+  if (!i) throw notFound('Incident');
+  return i;
+}
+
+/** A user's war-room role on an incident, or null. */
+export async function memberRole(db: Tx, incidentId: string, userId: string): Promise<WarRoomRole | null> {
+  const r = await db.selectFrom('war_room_members').select('role').where('incident_id', '=', incidentId).where('user_id', '=', userId).executeTakeFirst();
+  return (r?.role as WarRoomRole | undefined) ?? null;
+}
+
+/**
+ * The role check of war-room verbs: admins and the system may always; otherwise the actor needs
+ * `incident.respond` and one of `roles` in this war room ('responder' also admits responders who
+ * are not yet members: anyone on call may help).
+ */
+export async function requireWarRoomRole(db: Tx, actor: Actor, incidentId: string, roles: readonly WarRoomRole[], what: string): Promise<WarRoomRole | null> {
+  requirePermission(actor, 'incident.respond');
+  if (actor.type !== 'user') return null;
+  if (can(actor, 'admin')) return memberRole(db, incidentId, actor.id);
+  const role = await memberRole(db, incidentId, actor.id);
+  if (role && roles.includes(role)) return role;
+  if (!role && roles.includes('responder')) return null;
+  throw forbidden(`Only the ${roles.map((r) => ROLE_NAMES[r]).join(' or ')} may ${what}${role ? ` (you are ${ROLE_NAMES[role]})` : ''}`);
+}
+
+/** Adds a member (or keeps their role unless `role` outranks it). */
+export async function addMember(trx: Tx, incidentId: string, userId: string, role: WarRoomRole, now: number): Promise<void> {
+  const existing = await memberRole(trx, incidentId, userId);
+  if (!existing) await trx.insertInto('war_room_members').values({ incident_id: incidentId, user_id: userId, role, added_at: now }).execute();
+  else if (WAR_ROOM_ROLES.indexOf(role) < WAR_ROOM_ROLES.indexOf(existing)) await trx.updateTable('war_room_members').set({ role }).where('incident_id', '=', incidentId).where('user_id', '=', userId).execute();
+}
+
+async function userName(db: Tx, id: string): Promise<string> {
+  return (await db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst())?.name ?? id;
+}
+
+/** A user by id, email, email local part or name (for @mentions and command arguments). */
+export async function findUserRef(db: Tx, ref: string): Promise<{ id: string; name: string } | undefined> {
+  const r = ref.replace(/^@/, '').trim().toLowerCase();
+  if (!r) return undefined;
+  const users = await db.selectFrom('users').select(['id', 'name', 'email']).execute();
+  return users.find((u) => u.id === ref || u.email.toLowerCase() === r) ?? users.find((u) => u.email.toLowerCase().split('@')[0] === r) ?? users.find((u) => u.name.toLowerCase().replace(/\s+/g, '') === r.replace(/\s+/g, ''));
+}
+
+/**
+ * The high-priority contact methods of a user: their notification rules at delay 0 (without rules,
+ * every verified method, like escalation).
+ */
+async function highPriorityMethods(db: Tx, userId: string): Promise<{ id: string; type: string; address: string }[]> {
+  const plan = (await notificationPlan(db, userId)).filter((p) => p.delayMinutes === 0);
+  if (!plan.length) return [];
+  return db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', plan.map((p) => p.contactMethodId)).execute();
+}
+
+/** Pages a user about an incident now on their high-priority channels (a page message through the outbox). Returns the channels used. */
+export async function pageUserNow(ctx: Ctx, trx: Tx, incidentId: string, userId: string, now: number): Promise<string[]> {
+  const channels: string[] = [];
+  for (const m of await highPriorityMethods(trx, userId)) {
+    const page = await buildPage(ctx, trx, incidentId, userId, now, m.type);
+    if (!page) continue;
+    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: page, userId, contactMethodId: m.id, incidentId });
+    channels.push(m.type);
+  }
+  return channels;
+}
+
+/** Sends a short text about an incident to a user's high-priority channels (mentions, priority messages). DRILL goes first for drills. */
+export async function notifyUserText(trx: Tx, incident: { id: string; drill: boolean }, userId: string, text: string, now: number): Promise<number> {
+  let n = 0;
+  for (const m of await highPriorityMethods(trx, userId)) {
+    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { kind: 'reply', text: `${incident.drill ? 'DRILL ' : ''}${text}` }, userId, contactMethodId: m.id, incidentId: incident.id });
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Opens the war room of an incident inside the caller's transaction (nothing if it is open):
+ * bridge (given, else the service team's default), incident manager (on-call of the incident
+ * managers schedule, else the declarer), members, and pages to the IM and the responders the
+ * severity's policy names.
+ */
+export async function openWarRoom(
+  ctx: Ctx,
+  trx: Tx,
+  now: number,
+  o: { incident: Incident; sev: string; actor: Actor; via: Via; bridgeUrl?: string },
+  live: LiveEvent[],
+): Promise<boolean> {
+  if (await trx.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', o.incident.id).executeTakeFirst()) return false;
+  const settings = await readSettings(trx);
+  const service = await findService(trx, o.incident.serviceId);
+  const bridge = o.bridgeUrl ?? (service?.teamId ? settings.teamBridges[service.teamId] : undefined) ?? null;
+  await trx.insertInto('war_rooms').values({ incident_id: o.incident.id, opened_at: now, bridge_url: bridge, slack_channel: null, slack_pending: null }).execute();
+  let imId: string | null = null;
+  let imWhy = 'the declarer';
+  if (settings.imSchedule) {
+    const r = await whoIsOnCall(trx, settings.imSchedule, now);
+    if (r?.onCall?.userIds[0]) {
+      imId = r.onCall.userIds[0];
+      imWhy = `on call for ${r.schedule.name}`;
+    }
+  }
+  if (!imId && o.actor.type === 'user') imId = o.actor.id;
+  if (o.actor.type === 'user') await addMember(trx, o.incident.id, o.actor.id, 'responder', now);
+  if (imId) {
+    await addMember(trx, o.incident.id, imId, 'im', now);
+    await trx.updateTable('incidents').set({ incident_manager_id: imId }).where('id', '=', o.incident.id).execute();
+  }
+  await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'major.declared', actor: o.actor, via: o.via, message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`, data: { sev: o.sev, bridgeUrl: bridge } }, live);
+  if (imId) {
+    const name = await userName(trx, imId);
+    await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'role.assigned', actor: o.actor, via: o.via, message: `${name} is incident manager (${imWhy})`, data: { role: 'im', userId: imId } }, live);
+  }
+  // Who to page: the IM, and the responders named by the severity's policy.
+  const toPage: string[] = imId && !(o.actor.type === 'user' && o.actor.id === imId) ? [imId] : [];
+  const policyId = settings.sevPolicies[o.sev];
+  const notes: string[] = [];
+  if (policyId) {
+    const policy = await findPolicy(trx, policyId);
+    const targets: Target[] = policy ? policy.levels.flatMap((l) => l.targets) : [];
+    const r = await resolveTargets(trx, targets, now);
+    notes.push(...r.notes);
+    for (const u of r.userIds) {
+      await addMember(trx, o.incident.id, u, 'responder', now);
+      if (!toPage.includes(u) && !(o.actor.type === 'user' && o.actor.id === u)) toPage.push(u);
+    }
+  }
+  await pageUsers(ctx, trx, now, o.incident.id, toPage, o.actor, o.via, 'declared major', live, notes);
+  live.push({ type: 'warroom', incidentId: o.incident.id, data: { opened: true } });
+  return true;
+}
+
+/** Pages users now and records who was paged on which channels. */
+async function pageUsers(ctx: Ctx, trx: Tx, now: number, incidentId: string, userIds: string[], actor: Actor, via: Via, why: string, live: LiveEvent[], notes: string[] = []): Promise<void> {
+  if (!userIds.length && !notes.length) return;
+  const parts: string[] = [];
+  const paged: { userId: string; channels: string[] }[] = [];
+  for (const u of userIds) {
+    const channels = await pageUserNow(ctx, trx, incidentId, u, now);
+    paged.push({ userId: u, channels });
+    parts.push(`${await userName(trx, u)} (${channels.join(', ') || 'no high-priority contact method'})`);
+  }
+  await appendTimeline(trx, { incidentId, at: now, type: 'page.manual', actor, via, message: `Paging ${parts.join(', ') || 'nobody'}: ${why}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { paged } }, live);
+  if (paged.length) live.push({ type: 'notification', incidentId });
+}
+
+/** Declares a major incident, from an incident or fresh, and opens its war room. Anyone with the responder role may. */
+export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; warRoom: WarRoom }> {
+  requirePermission(actor, 'incident.create');
+  const v = parse(DeclareInput, input, 'declaration');
+  if (!v.incident && !(v.service && v.title)) throw invalid('Give an incident, or a service and a title for a fresh one', [{ path: 'incident', message: 'required without service and title' }]);
+  const now = ctx.clock.now();
+  const id = await inTransaction(ctx, async (trx, live) => {
+    const level = v.sev ? await findLevel(trx, v.sev) : await trx.selectFrom('severity_levels').select(['name', 'major']).orderBy('rank').executeTakeFirst();
+    if (!level) throw invalid(`sev: unknown severity level "${v.sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
+    let incidentId: string;
+    if (v.incident) {
+      incidentId = (await incidentOrThrow(trx, v.incident)).id;
+    } else {
+      const service = await findService(trx, v.service!);
+      if (!service) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
+      incidentId = (await openIncident(trx, now, { service, title: v.title!, severity: 'critical', details: '', groupKey: null, actor, via }, live)).id;
+    }
+    await trx
+      .updateTable('incidents')
+      .set({ sev: level.name, major: 1, ...(v.drill && { drill: 1 }), ...(v.impact && { impact: JSON.stringify(v.impact) }), updated_at: now })
+      .where('id', '=', incidentId)
+      .execute();
+    const incident = (await findIncident(trx, incidentId))!;
+    await openWarRoom(ctx, trx, now, { incident, sev: level.name, actor, via, bridgeUrl: v.bridgeUrl }, live);
+    await audit(trx, now, actor, 'incident.declare', incidentId, { sev: level.name, drill: v.drill ?? false });
+    live.push({ type: 'incident', incidentId, data: { major: true } });
+    return incidentId;
+  });
+  ctx.wake();
+  return { incident: (await findIncident(ctx.db.kysely, id))!, warRoom: await readWarRoom(ctx.db.kysely, id) };
+}
+
+/** Sets an incident's severity level (the IM's call once there is one); raising it to a major level opens the war room. */
+export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, sev: string, via: Via = 'api'): Promise<Incident> {
+  requirePermission(actor, 'incident.respond');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  if (inc.major) await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im'], 'change the severity');
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    const level = await findLevel(trx, sev);
+    if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
+    await trx.updateTable('incidents').set({ sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now }).where('id', '=', inc.id).execute();
+    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } }, live);
+    await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
+    if (level.major === 1) await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);
+    live.push({ type: 'incident', incidentId: inc.id, data: { sev: level.name } });
+  });
+  ctx.wake();
+  return (await findIncident(ctx.db.kysely, inc.id))!;
+}
+
+/** Assigns a war-room role (hand-over for the IM: the old IM becomes a responder). The IM (or an admin) assigns roles. */
+export async function assignRole(ctx: Ctx, actor: Actor, idOrNumber: string, role: string, userRef: string, via: Via = 'api'): Promise<WarRoom> {
+  requirePermission(actor, 'incident.respond');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  const r = ({ im: 'im', manager: 'im', comms: 'comms', communications: 'comms', scribe: 'scribe', responder: 'responder' } as Record<string, WarRoomRole>)[role.toLowerCase()];
+  if (!r) throw invalid(`role: one of im, comms, scribe, responder (got "${role}")`, [{ path: 'role', message: 'unknown role' }]);
+  const hasIm = Boolean(inc.incidentManagerId);
+  if (hasIm) await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im'], 'assign roles');
+  const user = await findUserRef(ctx.db.kysely, userRef);
+  if (!user) throw invalid(`user: unknown user "${userRef}"`, [{ path: 'user', message: 'unknown user' }]);
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    if (!(await trx.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', inc.id).executeTakeFirst())) throw invalid('This incident has no war room: declare it major first');
+    let message = `${user.name} is ${ROLE_NAMES[r]}`;
+    if (r === 'im') {
+      if (inc.incidentManagerId && inc.incidentManagerId !== user.id) {
+        await trx.updateTable('war_room_members').set({ role: 'responder' }).where('incident_id', '=', inc.id).where('user_id', '=', inc.incidentManagerId).execute();
+        message = `Incident manager handed over from ${await userName(trx, inc.incidentManagerId)} to ${user.name}`;
+      }
+      await trx.updateTable('incidents').set({ incident_manager_id: user.id, updated_at: now }).where('id', '=', inc.id).execute();
+    } else if (inc.incidentManagerId === user.id) {
+      await trx.updateTable('incidents').set({ incident_manager_id: null, updated_at: now }).where('id', '=', inc.id).execute();
+    }
+    if (await memberRole(trx, inc.id, user.id)) await trx.updateTable('war_room_members').set({ role: r }).where('incident_id', '=', inc.id).where('user_id', '=', user.id).execute();
+    else await trx.insertInto('war_room_members').values({ incident_id: inc.id, user_id: user.id, role: r, added_at: now }).execute();
+    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'role.assigned', actor, via, message, data: { role: r, userId: user.id } }, live);
+    await audit(trx, now, actor, 'warroom.role', inc.id, { role: r, userId: user.id });
+    live.push({ type: 'warroom', incidentId: inc.id, data: { role: r } });
+  });
+  return readWarRoom(ctx.db.kysely, inc.id);
+}
+
+/** Pages a user, every member of a team, or whoever a schedule has on call, into the war room now. */
+export async function pageInto(ctx: Ctx, actor: Actor, idOrNumber: string, ref: string, via: Via = 'api'): Promise<{ paged: string[] }> {
+  requirePermission(actor, 'incident.respond');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireWarRoomRole(ctx.db.kysely, actor, inc.id, WAR_ROOM_ROLES, 'page people');
+  const now = ctx.clock.now();
+  const clean = ref.replace(/^@/, '').trim();
+  const user = await findUserRef(ctx.db.kysely, clean);
+  let target: Target | undefined = user && { type: 'user', id: user.id };
+  if (!target) {
+    const team = await findTeam(ctx.db.kysely, clean);
+    if (team) target = { type: 'team', id: team.id };
+  }
+  if (!target) {
+    const s = await findSchedule(ctx.db.kysely, clean);
+    if (s) target = { type: 'schedule', id: s.id };
+  }
+  if (!target) throw invalid(`Nobody called "${clean}": give a user, team or schedule`, [{ path: 'target', message: 'unknown user, team or schedule' }]);
+  const userIds = await inTransaction(ctx, async (trx, live) => {
+    const r = await resolveTargets(trx, [target], now);
+    for (const u of r.userIds) await addMember(trx, inc.id, u, 'responder', now);
+    await pageUsers(ctx, trx, now, inc.id, r.userIds, actor, via, `paged ${clean} into the war room`, live, r.notes);
+    await audit(trx, now, actor, 'warroom.page', inc.id, { target });
+    return r.userIds;
+  });
+  ctx.wake();
+  return { paged: userIds };
+}
+
+/** Sets the incident's conference bridge link (null: back to the team default). IM or comms. */
+export async function setBridge(ctx: Ctx, actor: Actor, idOrNumber: string, url: string | null, via: Via = 'api'): Promise<WarRoom> {
+  requirePermission(actor, 'incident.respond');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'set the bridge');
+  if (url !== null && !/^https?:\/\/\S+$/.test(url)) throw invalid('bridgeUrl: must be an http(s) URL', [{ path: 'bridgeUrl', message: 'must be an http(s) URL' }]);
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    const r = await trx.updateTable('war_rooms').set({ bridge_url: url }).where('incident_id', '=', inc.id).executeTakeFirst();
+    if (!r.numUpdatedRows) throw invalid('This incident has no war room: declare it major first');
+    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'bridge.changed', actor, via, message: url ? `Bridge: ${url}` : 'Bridge removed', data: { bridgeUrl: url } }, live);
+    await audit(trx, now, actor, 'warroom.bridge', inc.id, { url });
+  });
+  return readWarRoom(ctx.db.kysely, inc.id);
+}
+
+/** A war room (no permission check). */
+export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> {
+  const w = await db.selectFrom('war_rooms').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+  if (!w) throw notFound('War room');
+  const inc = (await findIncident(db, incidentId))!;
+  const members = await db
+    .selectFrom('war_room_members')
+    .innerJoin('users', 'users.id', 'war_room_members.user_id')
+    .select(['war_room_members.user_id', 'war_room_members.role', 'users.name'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('war_room_members.added_at')
+    .execute();
+  const tasks = await db.selectFrom('war_room_tasks').leftJoin('users', 'users.id', 'war_room_tasks.owner_id').select(['war_room_tasks.id', 'war_room_tasks.text', 'war_room_tasks.owner_id', 'users.name', 'war_room_tasks.created_at', 'war_room_tasks.done_at']).where('incident_id', '=', incidentId).orderBy('war_room_tasks.created_at').execute();
+  const im = inc.incidentManagerId ? { id: inc.incidentManagerId, name: await userName(db, inc.incidentManagerId) } : null;
+  return {
+    incidentId,
+    incidentNumber: inc.number,
+    sev: inc.sev,
+    drill: inc.drill,
+    openedAt: w.opened_at,
+    bridgeUrl: w.bridge_url,
+    slackChannel: w.slack_channel,
+    incidentManager: im,
+    members: members.map((m) => ({ userId: m.user_id, name: m.name, role: m.role as WarRoomRole })),
+    tasks: tasks.map((t) => ({ id: t.id, text: t.text, ownerId: t.owner_id, ownerName: t.name, createdAt: t.created_at, doneAt: t.done_at })),
+  };
+}
+
+/** An incident's war room. */
+export async function getWarRoom(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<WarRoom> {
+  requirePermission(actor, 'read');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  return readWarRoom(ctx.db.kysely, inc.id);
+}

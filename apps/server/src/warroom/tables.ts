@@ -1,0 +1,78 @@
+/** A major incident's war room: bridge link and Slack channel. */
+export interface WarRoomTable {
+  incident_id: string;
+  opened_at: number;
+  bridge_url: string | null;
+  slack_channel: string | null;
+  slack_pending: string | null;
+}
+
+/** A person in a war room with their role (im | comms | scribe | responder). */
+export interface WarRoomMemberTable {
+  incident_id: string;
+  user_id: string;
+  role: string;
+  added_at: number;
+}
+
+/** One chat message; priority messages page every member and carry receipts. */
+export interface ChatMessageTable {
+  id: string;
+  incident_id: string;
+  at: number;
+  author_id: string | null;
+  author_name: string;
+  source: string;
+  text: string;
+  priority: number;
+  slack_ts: string | null;
+  slack_out: number;
+}
+
+/** Who received and read a priority message, and when to page them again. */
+export interface ChatReceiptTable {
+  message_id: string;
+  user_id: string;
+  incident_id: string;
+  received_at: number | null;
+  read_at: number | null;
+  repage_at: number | null;
+  pages: number;
+}
+
+/** An action item from /task. */
+export interface WarRoomTaskTable {
+  id: string;
+  incident_id: string;
+  text: string;
+  owner_id: string | null;
+  created_at: number;
+  done_at: number | null;
+}
+
+/** A service's runbook page (Markdown) with its owner and last review. */
+export interface RunbookTable {
+  id: string;
+  service_id: string;
+  title: string;
+  body: string;
+  owner_id: string | null;
+  last_reviewed_at: number;
+  stale_notified_at: number | null;
+  updated_at: number;
+}
+
+/** A named HTTP action on a service, run with /run. */
+export interface ServiceActionTable {
+  id: string;
+  service_id: string;
+  name: string;
+  description: string;
+  method: string;
+  url: string;
+  headers: string;
+  body: string;
+  secrets: string;
+  allowed_roles: string;
+  created_at: number;
+}

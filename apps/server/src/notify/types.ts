@@ -25,6 +25,8 @@ export interface PageMessage {
   resolveUrl: string;
   /** True for drills: renderers put DRILL first. */
   drill?: boolean;
+  /** Sent by a person (declaring, /page), not by escalation: delivered even once the incident is acknowledged. */
+  direct?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
 }

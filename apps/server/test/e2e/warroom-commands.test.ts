@@ -43,7 +43,11 @@ describe.each(DIALECTS)('war-room commands and their role checks (%s)', (dialect
     expect(room.members.find((m: { name: string }) => m.name === 'Bob').role).toBe('comms');
 
     await refused(w.stakeholderToken, '/page @carol');
+    const ivyPagesBefore = t.twilio.messages.filter((m) => m.to === w.ivy.phone).length;
     expect(await cmd(w.carol.token, '/page @ivy')).toMatchObject({ ok: true, text: 'Paged 1 person for @ivy' });
+    // The incident is acknowledged, yet a page a person asks for is delivered.
+    await t.cycle();
+    expect(t.twilio.messages.filter((m) => m.to === w.ivy.phone).length).toBe(ivyPagesBefore + 1);
 
     expect((await t.api('POST', '/api/v1/runbooks', { service: 'checkout', title: 'Checkout slow', body: '1. Check the DB\n2. Roll back', owner: 'bob@example.com' })).status).toBe(201);
     expect((await cmd(w.carol.token, '/runbook')).text).toContain('Checkout slow');

@@ -86,10 +86,11 @@ async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts:
   const message = JSON.parse(m.content) as Message;
   const channel = m.channel as Channel;
 
-  // A page whose incident was acknowledged or resolved while it waited is not sent.
+  // An escalation page whose incident was acknowledged or resolved while it waited is not sent; a page
+  // a person sent from the war room still goes out while the incident is acknowledged.
   if (message.kind === 'page' && m.incident_id) {
     const inc = await ctx.db.kysely.selectFrom('incidents').select('status').where('id', '=', m.incident_id).executeTakeFirst();
-    if (inc && inc.status !== 'triggered') {
+    if (inc && (message.direct ? inc.status === 'resolved' : inc.status !== 'triggered')) {
       await finish(ctx, opts, m, { status: 'cancelled', error: `incident already ${inc.status}` }, null);
       return;
     }

@@ -3,11 +3,11 @@ import { audit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
-import { invalid } from '../lib/errors.js';
+import { AppError, invalid } from '../lib/errors.js';
 import { userByContactAddress } from '../user/service.js';
 import { writeChat } from './chat.js';
 import { runCommand } from './commands.js';
-import { incidentOrThrow, requireWarRoomRole } from './service.js';
+import { declareMajor, incidentOrThrow, requireWarRoomRole } from './service.js';
 
 /** A Slack Web API caller (the Slack provider's `call`). */
 export type SlackCall = (method: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -95,6 +95,7 @@ export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Pro
 
 /** A `/klaxon ...` slash command from a bridged channel: runs the war-room command as the linked user; returns the answer text. */
 export async function receiveSlackCommand(ctx: Ctx, o: { channelId: string; userId: string; text: string }): Promise<string> {
+  if (/^\/?declare\b/i.test(o.text.trim())) return declareFromSlack(ctx, o);
   const room = await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', o.channelId).executeTakeFirst();
   if (!room) return 'This channel is not bridged to a Klaxon war room.';
   const actor = await userByContactAddress(ctx, 'slack', o.userId);
@@ -102,4 +103,29 @@ export async function receiveSlackCommand(ctx: Ctx, o: { channelId: string; user
   const text = o.text.trim() || 'help';
   const r = await runCommand(ctx, actor, room.incident_id, text.startsWith('/') ? text : `/${text}`, 'slack');
   return r.text;
+}
+
+/**
+ * `/klaxon declare` from any Slack channel: `declare #42 [SEV2]` makes incident 42 major;
+ * `declare [SEV1] <service> <title...>` declares a fresh one. The Slack user must be linked.
+ */
+async function declareFromSlack(ctx: Ctx, o: { userId: string; text: string }): Promise<string> {
+  const actor = await userByContactAddress(ctx, 'slack', o.userId);
+  if (!actor) return 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.';
+  const words = o.text.trim().replace(/^\/?declare\s*/i, '').split(/\s+/).filter(Boolean);
+  const sevAt = words.findIndex((w) => /^sev\d+$/i.test(w));
+  const sev = sevAt >= 0 ? words.splice(sevAt, 1)[0]!.toUpperCase() : undefined;
+  const usage = 'Usage: /klaxon declare #42 [SEV2]  or  /klaxon declare [SEV1] <service> <what is broken>';
+  let input: Record<string, unknown>;
+  if (words.length === 1 && /^#?\d+$/.test(words[0]!)) input = { incident: words[0]!.replace('#', '') };
+  else if (words.length >= 2) input = { service: words[0], title: words.slice(1).join(' ').replace(/^"|"$/g, '') };
+  else return usage;
+  try {
+    const r = await declareMajor(ctx, actor, { ...input, ...(sev && { sev }) }, 'slack');
+    const im = r.warRoom.members.find((m) => m.role === 'im');
+    return `Declared #${r.incident.number} ${r.incident.sev ?? ''} major: war room open${im ? `, incident manager ${im.name}` : ''}.`;
+  } catch (e) {
+    if (e instanceof AppError) return `${e.message}. ${usage}`;
+    throw e;
+  }
 }

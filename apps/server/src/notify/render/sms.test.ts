@@ -8,6 +8,12 @@ describe('renderSms', () => {
     expect(renderSms(samplePage())).toBe('Klaxon #42 CRITICAL checkout-api: DB down. Reply 42A to ack, 42R to resolve');
   });
 
+  it('adds the bridge link of a major incident', () => {
+    expect(renderSms(samplePage({ bridgeUrl: 'https://meet.example.com/sev1-42' }))).toBe(
+      'Klaxon #42 CRITICAL checkout-api: DB down. Reply 42A to ack, 42R to resolve. Bridge: https://meet.example.com/sev1-42',
+    );
+  });
+
   it('puts DRILL first for drills', () => {
     expect(renderSms(samplePage({ drill: true }))).toBe('DRILL Klaxon #42 CRITICAL checkout-api: DB down. Reply 42A to ack, 42R to resolve');
   });

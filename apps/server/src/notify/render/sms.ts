@@ -75,5 +75,7 @@ function renderPage(msg: PageMessage): string {
   }
   const room = SMS_SEGMENT - fixed(service);
   const shortTitle = truncate(title, Math.max(room, 8));
-  return `${head}${service}: ${shortTitle}. ${tail}`;
+  const text = `${head}${service}: ${shortTitle}. ${tail}`;
+  // A major incident's bridge goes on every page, even if that makes a second segment.
+  return msg.bridgeUrl ? `${text}. Bridge: ${msg.bridgeUrl}` : text;
 }

@@ -33,6 +33,11 @@ describe('renderVoiceTwiml', () => {
     expect(xml).toMatch(/<\/Gather><Say>Goodbye<\/Say><Hangup\/><\/Response>$/);
   });
 
+  it('says that a conference bridge is open', () => {
+    expect(renderVoiceTwiml(samplePage({ bridgeUrl: 'https://meet.example.com/x' }), { gatherUrl })).toContain('A conference bridge is open');
+    expect(renderVoiceTwiml(samplePage(), { gatherUrl })).not.toContain('bridge');
+  });
+
   it('says DRILL first for drills', () => {
     const xml = renderVoiceTwiml(samplePage({ drill: true }), { gatherUrl });
     expect(xml).toMatch(/<Say>This is a drill\./);

@@ -65,6 +65,7 @@ export function speakPage(msg: PageMessage): string {
   if (msg.alertCount > 1) parts.push(`${alertsPhrase(msg.alertCount)}.`);
   const status = oneLine(msg.status).toLowerCase();
   if (status && status !== 'triggered') parts.push(`It is ${status}.`);
+  if (msg.bridgeUrl) parts.push('A conference bridge is open: the link is in Klaxon and in your other notifications.');
   return parts.join(' ');
 }
 

@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The end-to-end suites mostly wait on servers, child processes and the database: three files at
+    // a time keep two cores busy (vitest's default on a 2-core machine is one).
+    maxWorkers: 3,
     env: { KLAXON_LOG_LEVEL: 'silent' },
   },
 });

@@ -119,4 +119,50 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       await context.close();
     }, 60_000);
   }
+
+  // The war room and the internal status page (run alone with -t "war room").
+  let warRoom: Promise<void> | null = null;
+  const declareDemo = async () => {
+    const { t } = rig;
+    const token = async (id: string) => (await t.api('POST', `/api/v1/users/${id}/tokens`, { name: 'screenshots' })).body.token as string;
+    const [maya, sam] = [await token(demo.maya), await token(demo.sam)];
+    await t.api('POST', '/api/v1/business-services', { name: 'Orders', serviceIds: [demo.serviceId] });
+    await t.api('POST', '/api/v1/business-services', { name: 'Checkout', serviceIds: [demo.serviceId] });
+    const d = await t.api('POST', '/api/v1/major-incidents', { incident: '1', sev: 'SEV1', bridgeUrl: 'https://meet.example.com/orders-db' }, maya);
+    if (d.status !== 201) throw new Error(`declare: ${JSON.stringify(d.body)}`);
+    const id = (await t.api('GET', '/api/v1/incidents/1')).body.incident.id as string;
+    await t.api('POST', `/api/v1/incidents/${id}/roles`, { role: 'comms', user: 'lee@example.com' }, maya);
+    await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: 'Replica lag on orders-db-2 is 40 s and climbing. Looking at the WAL sender.' }, sam);
+    await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: 'Failover to orders-db-3 at 10:20. Nobody deploys until I say so.', priority: true }, maya);
+    await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: '/task "Pause the nightly export job" @sam@example.com' }, sam);
+    await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: 'Export paused. Lag is dropping: 12 s.' }, sam);
+    await t.api('POST', `/api/v1/incidents/${id}/status-updates`, { phase: 'identified', message: 'Order history is delayed by up to a minute; we are failing over the orders database.', businessImpact: 'New orders are accepted; order history shows late', nextUpdateInMinutes: 30 }, maya);
+  };
+  for (const size of ['phone', 'desktop'] as const) {
+    it(`war room and internal status, ${size}`, async () => {
+      const { t } = rig;
+      warRoom ??= declareDemo();
+      await warRoom;
+      const { context, page } = await newPage(rig.browser, size);
+      await context.clock.setFixedTime(new Date(t.clock.now()));
+      const shot = async (name: string) => {
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: `${OUT}${name}-${size}.png` });
+      };
+      await signIn(page, t.url, 'maya@example.com');
+      await waitLive(page);
+      await page.goto(`${t.url}/incidents/1`);
+      await page.getByTestId('priority-message').first().waitFor();
+      await page.getByTestId('chat-message').first().waitFor();
+      await page.getByTestId('incident-manager').waitFor();
+      await shot('warroom-top');
+      await page.evaluate(() => document.querySelector('[data-testid="war-room"]')?.scrollIntoView({ block: 'start' }));
+      await page.evaluate(() => window.scrollBy(0, -72));
+      await shot('warroom');
+      await page.goto(`${t.url}/internal-status`);
+      await page.getByTestId('major-incident').first().waitFor();
+      await shot('status-internal');
+      await context.close();
+    }, 60_000);
+  }
 });

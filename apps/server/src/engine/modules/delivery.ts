@@ -1,5 +1,6 @@
 import { SYSTEM } from '../../auth/actor.js';
-import { inTransaction, type Ctx } from '../../context.js';
+import type { Ctx, LiveEvent, Tx } from '../../context.js';
+import { inBatch } from '../batch.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { skipLocked } from '../../lib/db/index.js';
 import { newId } from '../../lib/ids.js';
@@ -43,7 +44,9 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
       for (let round = 0; round < 20; round++) {
         const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize);
         if (!claimed.length) return;
-        await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
+        // Send concurrently, then record every outcome in one transaction.
+        const outcomes = await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
+        await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o));
         if (claimed.length < batchSize) return;
       }
     },
@@ -82,7 +85,14 @@ async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number): P
   });
 }
 
-async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts: number): Promise<void> {
+/** What happened to one claimed message, to be recorded. */
+interface Outcome {
+  m: Claimed;
+  r: { status: 'sent' | 'queued' | 'failed' | 'cancelled'; providerStatus?: string | null; providerMessageId?: string | null; error?: string; retryAt?: number };
+  message: Message | null;
+}
+
+async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts: number): Promise<Outcome> {
   const message = JSON.parse(m.content) as Message;
   const channel = m.channel as Channel;
 
@@ -91,8 +101,7 @@ async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts:
   if (message.kind === 'page' && m.incident_id) {
     const inc = await ctx.db.kysely.selectFrom('incidents').select('status').where('id', '=', m.incident_id).executeTakeFirst();
     if (inc && (message.direct ? inc.status === 'resolved' : inc.status !== 'triggered')) {
-      await finish(ctx, opts, m, { status: 'cancelled', error: `incident already ${inc.status}` }, null);
-      return;
+      return { m, r: { status: 'cancelled', error: `incident already ${inc.status}` }, message: null };
     }
   }
 
@@ -110,57 +119,51 @@ async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts:
   }
   if (result) {
     messagesSent.inc({ channel, result: 'sent' });
-    await finish(ctx, opts, m, { status: 'sent', providerStatus: result.providerStatus, providerMessageId: result.providerMessageId }, message);
-  } else if (error) {
-    const retry = !error.permanent && m.attempts < maxAttempts;
-    messagesSent.inc({ channel, result: retry ? 'retry' : 'failed' });
-    await finish(ctx, opts, m, { status: retry ? 'queued' : 'failed', error: error.message, providerStatus: error.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined }, message);
+    return { m, r: { status: 'sent', providerStatus: result.providerStatus, providerMessageId: result.providerMessageId }, message };
   }
+  const failure = error ?? new ProviderError('no result', false);
+  const retry = !failure.permanent && m.attempts < maxAttempts;
+  messagesSent.inc({ channel, result: retry ? 'retry' : 'failed' });
+  return { m, r: { status: retry ? 'queued' : 'failed', error: failure.message, providerStatus: failure.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined }, message };
 }
 
-async function finish(
-  ctx: Ctx,
-  opts: DeliveryOptions,
-  m: Claimed,
-  r: { status: 'sent' | 'queued' | 'failed' | 'cancelled'; providerStatus?: string | null; providerMessageId?: string | null; error?: string; retryAt?: number },
-  message: Message | null,
-): Promise<void> {
+/** Records an outcome: only the lease holder may (a sender whose lease expired steps aside). */
+async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[], o: Outcome): Promise<void> {
+  const { m, r, message } = o;
   const now = ctx.clock.now();
-  await inTransaction(ctx, async (trx, live) => {
-    // Only the lease holder records the outcome; a sender whose lease expired steps aside.
-    const upd = await trx
-      .updateTable('outbox')
-      .set({
-        status: r.status,
-        lease_owner: null,
-        lease_until: null,
-        provider_status: r.providerStatus ?? null,
-        provider_message_id: r.providerMessageId ?? null,
-        last_error: r.error ?? null,
-        ...(r.status === 'sent' && { sent_at: now }),
-        ...(r.retryAt !== undefined && { next_attempt_at: r.retryAt }),
-      })
-      .where('id', '=', m.id)
-      .where('lease_owner', '=', opts.instanceId)
-      .executeTakeFirst();
-    if (!upd.numUpdatedRows) return;
-    await trx
-      .insertInto('delivery_attempts')
-      .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
-      .execute();
-    if (message?.kind !== 'page' || !m.incident_id) return;
-    const user = m.user_id ? await trx.selectFrom('users').select('name').where('id', '=', m.user_id).executeTakeFirst() : undefined;
-    const who = `${user?.name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
-    if (r.status === 'sent') {
-      await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
-    } else if (r.status === 'cancelled') {
-      await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.cancelled', actor: SYSTEM, via: 'engine', message: `Did not page ${who}: ${r.error}`, data: { messageId: m.id, channel: m.channel } }, live);
-    } else {
-      await appendTimeline(
-        trx,
-        { incidentId: m.incident_id, at: now, type: 'notification.failed', actor: SYSTEM, via: 'engine', message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`, data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' } },
-        live,
-      );
-    }
-  });
+  // Only the lease holder records the outcome; a sender whose lease expired steps aside.
+  const upd = await trx
+    .updateTable('outbox')
+    .set({
+      status: r.status,
+      lease_owner: null,
+      lease_until: null,
+      provider_status: r.providerStatus ?? null,
+      provider_message_id: r.providerMessageId ?? null,
+      last_error: r.error ?? null,
+      ...(r.status === 'sent' && { sent_at: now }),
+      ...(r.retryAt !== undefined && { next_attempt_at: r.retryAt }),
+    })
+    .where('id', '=', m.id)
+    .where('lease_owner', '=', opts.instanceId)
+    .executeTakeFirst();
+  if (!upd.numUpdatedRows) return;
+  await trx
+    .insertInto('delivery_attempts')
+    .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
+    .execute();
+  if (message?.kind !== 'page' || !m.incident_id) return;
+  const user = m.user_id ? await trx.selectFrom('users').select('name').where('id', '=', m.user_id).executeTakeFirst() : undefined;
+  const who = `${user?.name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
+  if (r.status === 'sent') {
+    await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
+  } else if (r.status === 'cancelled') {
+    await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.cancelled', actor: SYSTEM, via: 'engine', message: `Did not page ${who}: ${r.error}`, data: { messageId: m.id, channel: m.channel } }, live);
+  } else {
+    await appendTimeline(
+      trx,
+      { incidentId: m.incident_id, at: now, type: 'notification.failed', actor: SYSTEM, via: 'engine', message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`, data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' } },
+      live,
+    );
+  }
 }

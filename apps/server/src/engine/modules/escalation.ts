@@ -1,5 +1,6 @@
 import { SYSTEM } from '../../auth/actor.js';
-import { inTransaction, type Ctx } from '../../context.js';
+import type { Ctx, LiveEvent, Tx } from '../../context.js';
+import { inBatch } from '../batch.js';
 import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
@@ -26,77 +27,75 @@ export const escalationModule: EngineModule = {
         .limit(200)
         .execute();
       if (!due.length) return;
-      for (const inc of due) await fireStep(ctx, inc.id, inc.escalation_step, inc.policy_snapshot);
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, inc.id, inc.escalation_step, inc.policy_snapshot));
     }
   },
 };
 
-async function fireStep(ctx: Ctx, incidentId: string, step: number, snapshot: string | null): Promise<void> {
+async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], incidentId: string, step: number, snapshot: string | null): Promise<void> {
   const now = ctx.clock.now();
-  await inTransaction(ctx, async (trx, live) => {
-    const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
-    const s = policy ? stepLevel(policy, step) : null;
-    const claim = (next: number | null) =>
-      trx
-        .updateTable('incidents')
-        .set({ escalation_step: step + 1, next_escalation_at: next, updated_at: now })
-        .where('id', '=', incidentId)
-        .where('escalation_step', '=', step)
-        .where('status', '=', 'triggered')
-        .where('next_escalation_at', '<=', now)
-        .executeTakeFirst();
+  const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
+  const s = policy ? stepLevel(policy, step) : null;
+  const claim = (next: number | null) =>
+    trx
+      .updateTable('incidents')
+      .set({ escalation_step: step + 1, next_escalation_at: next, updated_at: now })
+      .where('id', '=', incidentId)
+      .where('escalation_step', '=', step)
+      .where('status', '=', 'triggered')
+      .where('next_escalation_at', '<=', now)
+      .executeTakeFirst();
 
-    if (!policy || !s) {
-      if (!(await claim(null)).numUpdatedRows) return;
-      const levels = policy?.levels.length ?? 0;
-      await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
-      return;
-    }
+  if (!policy || !s) {
+    if (!(await claim(null)).numUpdatedRows) return;
+    const levels = policy?.levels.length ?? 0;
+    await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
+    return;
+  }
 
-    // A running maintenance window on the incident's service: recorded, never paged.
-    const inc = await trx.selectFrom('incidents').select('service_id').where('id', '=', incidentId).executeTakeFirst();
-    const maint = inc ? await activeMaintenanceFor(trx, inc.service_id, now) : undefined;
-    if (maint) {
-      if (!(await claim(null)).numUpdatedRows) return;
-      await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
-      return;
-    }
+  // A running maintenance window on the incident's service: recorded, never paged.
+  const inc = await trx.selectFrom('incidents').select('service_id').where('id', '=', incidentId).executeTakeFirst();
+  const maint = inc ? await activeMaintenanceFor(trx, inc.service_id, now) : undefined;
+  if (maint) {
+    if (!(await claim(null)).numUpdatedRows) return;
+    await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
+    return;
+  }
 
-    const { userIds, notes } = await resolveTargets(trx, s.level.targets, now);
-    const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
-    for (const userId of userIds) {
-      const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
-      const plan = await notificationPlan(trx, userId);
-      if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
-      else notes.push(`${u?.name ?? userId} has no verified contact method`);
-    }
-    const pageable = plans.length > 0;
-    // Nobody to page at this level: move on at once rather than wait out the delay in silence.
-    const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
-    if (!(await claim(next)).numUpdatedRows) return; // someone else fired it, or it was acknowledged
+  const { userIds, notes } = await resolveTargets(trx, s.level.targets, now);
+  const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
+  for (const userId of userIds) {
+    const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+    const plan = await notificationPlan(trx, userId);
+    if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
+    else notes.push(`${u?.name ?? userId} has no verified contact method`);
+  }
+  const pageable = plans.length > 0;
+  // Nobody to page at this level: move on at once rather than wait out the delay in silence.
+  const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
+  if (!(await claim(next)).numUpdatedRows) return; // someone else fired it, or it was acknowledged
 
-    for (const p of plans) {
-      for (const r of p.plan) {
-        await trx
-          .insertInto('notifications')
-          .values({ id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now })
-          .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing())
-          .execute();
-      }
+  for (const p of plans) {
+    for (const r of p.plan) {
+      await trx
+        .insertInto('notifications')
+        .values({ id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now })
+        .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing())
+        .execute();
     }
-    const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;
-    if (pageable) {
-      await appendTimeline(
-        trx,
-        { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, users: plans.map((p) => p.userId) } },
-        live,
-      );
-    } else {
-      await appendTimeline(
-        trx,
-        { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step } },
-        live,
-      );
-    }
-  });
+  }
+  const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;
+  if (pageable) {
+    await appendTimeline(
+      trx,
+      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, users: plans.map((p) => p.userId) } },
+      live,
+    );
+  } else {
+    await appendTimeline(
+      trx,
+      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step } },
+      live,
+    );
+  }
 }

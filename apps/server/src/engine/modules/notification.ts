@@ -1,4 +1,5 @@
-import { inTransaction, type Ctx } from '../../context.js';
+import type { Ctx } from '../../context.js';
+import { inBatch } from '../batch.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import { buildPage } from '../../notify/page.js';
 import type { Channel } from '../../notify/types.js';
@@ -27,21 +28,19 @@ export const notificationModule: EngineModule = {
       .orderBy('notifications.due_at')
       .limit(500)
       .execute();
-    for (const n of due) {
-      await inTransaction(ctx, async (trx, live) => {
-        const usable = n.incident_status === 'triggered' && n.verified_at !== null && n.disabled === 0;
-        const claimed = await trx
-          .updateTable('notifications')
-          .set({ status: usable ? 'queued' : 'cancelled' })
-          .where('id', '=', n.id)
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        if (!claimed.numUpdatedRows || !usable) return;
-        const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
-        if (!page) return;
-        await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
-        live.push({ type: 'notification', incidentId: n.incident_id });
-      });
-    }
+    await inBatch(ctx, 'notification', due, async (trx, live, n) => {
+      const usable = n.incident_status === 'triggered' && n.verified_at !== null && n.disabled === 0;
+      const claimed = await trx
+        .updateTable('notifications')
+        .set({ status: usable ? 'queued' : 'cancelled' })
+        .where('id', '=', n.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (!claimed.numUpdatedRows || !usable) return;
+      const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
+      if (!page) return;
+      await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
+      live.push({ type: 'notification', incidentId: n.incident_id });
+    });
   },
 };

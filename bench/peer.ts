@@ -322,10 +322,10 @@ async function dbCounts(dbUrl: string): Promise<{ events: number; created: numbe
   }
 }
 
-/** Peak resident memory (VmHWM) of a process, in bytes; NaN if it cannot be read. */
-function peakMemory(pid: number | undefined): number {
+/** Peak resident memory (VmHWM, or another field of /proc/<pid>/status) of a process, in bytes; NaN if it cannot be read. */
+function peakMemory(pid: number | undefined, field = 'VmHWM'): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : NaN;
   } catch {
     return NaN;
@@ -577,10 +577,17 @@ async function throughputKlaxon(db: Database, receiver: Receiver, paging = true)
     t = summarize(r, SECONDS);
     t.stall = probe.stop();
     if (paging) {
-      // Pages still owed for the incidents the run opened: wait until none has come for 5 s.
+      // Pages still owed for the incidents the run opened (requests in flight at the end may still commit).
       const duringRun = receiver.klaxon.filter((x) => x.t <= end).length;
-      progress(`  Klaxon ${db.label}: ${duringRun} pages during the run; waiting for the rest`);
-      await waitFor(`Klaxon ${db.label} pages after the run`, () => receiver.klaxon.length, Number.MAX_SAFE_INTEGER, { idleMs: 5000, maxMs: 90_000 });
+      await sleep(500);
+      let opened = (await dbCounts(db.url)).incidents;
+      progress(`  Klaxon ${db.label}: ${duringRun} pages during the run for ${opened} incidents; waiting for the rest`);
+      for (let round = 0; round < 3; round++) {
+        if (!(await waitFor(`Klaxon ${db.label} pages after the run`, () => receiver.klaxon.length, opened, { idleMs: 30_000, maxMs: 90_000 }))) break;
+        const now = (await dbCounts(db.url)).incidents;
+        if (now === opened) break;
+        opened = now;
+      }
       const last = receiver.klaxon.reduce((m, x) => Math.max(m, x.t), end);
       paged = { duringRun, total: receiver.klaxon.length, lastAfterEndSeconds: (last - end) / 1000 };
     }
@@ -736,6 +743,8 @@ interface Storm {
   pages: number;
   distinctPaged: number;
   duplicates: number;
+  /** Resident memory right after start, before any load. */
+  startBytes?: number;
   /** Seconds from the first send to the first page, and to the page that completed every key. */
   firstPageSeconds: number;
   allPagedSeconds: number;
@@ -791,6 +800,7 @@ async function stormKlaxon(receiver: Receiver): Promise<Storm> {
   try {
     const key = await seed(db.url, `${receiver.url}/klaxon`);
     const k = await startKlaxon(db.url);
+    const startBytes = peakMemory(k.proc.pid, 'VmRSS');
     receiver.reset();
     progress(`figure 3: Klaxon on SQLite, storm of ${STORM_EVENTS} events on ${STORM_KEYS} dedup keys, ${CONNECTIONS} connections`);
     const probe = stallProbe(k.url);
@@ -805,7 +815,7 @@ async function stormKlaxon(receiver: Receiver): Promise<Storm> {
       });
       progress(`  Klaxon storm: all requests answered after ${((r.lastAnswer - r.start) / 1000).toFixed(1)}s; waiting for pages`);
       await drainPages('Klaxon storm, incidents paged', () => new Set(receiver.klaxon.map((x) => x.id)).size);
-      out = { ...pageStats(receiver.klaxon, r), retriedDeliveries: receiver.klaxon.length - new Set(receiver.klaxon.map((x) => x.delivery)).size, peakBytes: NaN };
+      out = { ...pageStats(receiver.klaxon, r), retriedDeliveries: receiver.klaxon.length - new Set(receiver.klaxon.map((x) => x.delivery)).size, peakBytes: NaN, startBytes };
       out.stall = probe.stop();
       out.engine = await engineMetrics(k.url);
       out.peakBytes = peakMemory(k.proc.pid);
@@ -988,6 +998,7 @@ export async function benchPeer(): Promise<Row[]> {
       { figure: '3. storm events/s accepted: Klaxon', value: kStormRate, unit: 'ev/s', baseline: { name: 'Alertmanager', value: amStormRate } },
       { figure: '3. storm answer max: Klaxon', value: kStorm.max, unit: 'ms', baseline: { name: 'Alertmanager', value: amStorm.max } },
       { figure: '3. storm peak memory (VmHWM): Klaxon', value: kStorm.peakBytes / MB, unit: 'MB', baseline: { name: 'Alertmanager', value: amStorm.peakBytes / MB } },
+      { figure: '3. memory at start, before load: Klaxon', value: (kStorm.startBytes ?? NaN) / MB, unit: 'MB' },
       { figure: '3. storm non-2xx + errors: Klaxon', value: Object.values(kStorm.other).reduce((a, b) => a + b, 0) + kStorm.errors, unit: 'req' },
     ];
 

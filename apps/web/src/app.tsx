@@ -33,6 +33,7 @@ function Page({ children }: { children: ReactNode }) {
 const Schedules = lazy(() => import('./pages/schedules.tsx'));
 const SchedulePage = lazy(() => import('./pages/schedule.tsx'));
 const ScheduleEdit = lazy(() => import('./pages/schedule-edit.tsx'));
+const InternalStatus = lazy(() => import('./pages/status-internal.tsx'));
 
 /** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
 export function App() {
@@ -63,6 +64,8 @@ export function App() {
           <Route path="/" element={<Navigate to="/incidents" replace />} />
           <Route path="/incidents" element={<Page><Incidents /></Page>} />
           <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
+          <Route path="/incidents/:ref/war-room" element={<Page><IncidentPage /></Page>} />
+          {features.warRoom && <Route path="/internal-status" element={<Page><InternalStatus /></Page>} />}
           <Route path="/services" element={<Page><Services /></Page>} />
           <Route path="/services/:id" element={<Page><ServicePage /></Page>} />
           <Route path="/escalation-policies" element={<Page><Policies /></Page>} />

@@ -16,7 +16,7 @@ const NONE: Features = { schedules: false, warRoom: false, push: false };
  * Features this web app has screens for. A feature shows (nav entry, route) only when the server
  * has its API and the app has its screen: set true here when the screen is built.
  */
-export const SCREENS_BUILT: Features = { schedules: true, warRoom: false, push: true };
+export const SCREENS_BUILT: Features = { schedules: true, warRoom: true, push: true };
 
 /** Reads which features the server has from its published OpenAPI document's paths. */
 export function featuresFromPaths(paths: string[]): Features {

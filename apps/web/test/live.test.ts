@@ -2,7 +2,7 @@ import type { InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { IncidentPage } from '../src/api/client.ts';
 import type { Incident } from '../src/api/types.ts';
-import { backoffMs, patchIncidentPages } from '../src/live/live.ts';
+import { backoffMs, matchesQuery, patchIncidentPages } from '../src/live/live.ts';
 
 const inc = (number: number, status: Incident['status'] = 'triggered', serviceId = 's1'): Incident => ({
   id: `i${number}`, number, serviceId, serviceName: 'svc', title: `#${number}`, status, urgency: 'high', severity: 'critical', details: '', createdAt: number, updatedAt: number,
@@ -33,5 +33,18 @@ describe('backoffMs', () => {
     expect([0, 1, 2, 3, 10, 20].map((n) => backoffMs(n, () => 0.5))).toEqual([500, 1000, 2000, 4000, 30000, 30000]);
     expect(backoffMs(0, () => 0)).toBe(400);
     expect(backoffMs(0, () => 1)).toBe(600);
+  });
+});
+
+describe('matchesQuery: the list filters the server applies, checked on live updates', () => {
+  const base = inc(7, 'triggered');
+  it('severity, declared level, title search and assignee', () => {
+    const i = { ...base, title: 'Checkout ERROR rate', severity: 'error', sev: 'SEV2', incidentManagerId: 'u1', acknowledgedBy: 'u2' };
+    expect(matchesQuery(i, { severity: 'error', sev: 'SEV2', q: 'error', assignee: 'u1' })).toBe(true);
+    expect(matchesQuery(i, { assignee: 'u2' })).toBe(true);
+    expect(matchesQuery(i, { assignee: 'u3' })).toBe(false);
+    expect(matchesQuery(i, { severity: 'critical' })).toBe(false);
+    expect(matchesQuery(i, { sev: 'SEV1' })).toBe(false);
+    expect(matchesQuery(i, { q: 'search' })).toBe(false);
   });
 });

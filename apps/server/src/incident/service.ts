@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { requirePermission, type Actor, type Via } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { invalid, notFound } from '../lib/errors.js';
@@ -70,6 +71,17 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
   if (f.serviceId) q = q.where('incidents.service_id', '=', f.serviceId);
   if (f.before !== undefined) q = q.where('incidents.number', '<', f.before);
+  if (f.severity) q = q.where('incidents.severity', '=', f.severity);
+  if (f.sev) q = q.where('incidents.sev', '=', f.sev);
+  if (f.teamId) q = q.where('services.team_id', '=', f.teamId);
+  if (f.assignee) {
+    const who = f.assignee;
+    q = q.where((eb) => eb.or([eb('incidents.incident_manager_id', '=', who), eb('incidents.acknowledged_by', '=', who)]));
+  }
+  if (f.q?.trim()) {
+    const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);
+  }
   const rows = await q.orderBy('incidents.number', 'desc').limit(Math.min(Math.max(f.limit ?? 50, 1), 500)).execute();
   return rows.map(fromRow);
 }

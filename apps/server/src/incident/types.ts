@@ -102,4 +102,14 @@ export interface IncidentFilter {
   limit?: number;
   /** Cursor: list incidents created before this incident number. */
   before?: number;
+  /** Alert severity (critical, error, warning, info). */
+  severity?: string;
+  /** Declared severity level (SEV1..). */
+  sev?: string;
+  /** The service's team id. */
+  teamId?: string;
+  /** Case-insensitive text in the title. */
+  q?: string;
+  /** User id: incidents this user manages (incident manager) or acknowledged. */
+  assignee?: string;
 }

@@ -32,6 +32,16 @@ import type {
   User,
   UserInput,
   UserPatch,
+  ChatMessage,
+  CommandResult,
+  InternalIncident,
+  Runbook,
+  SeverityLevel,
+  StatusTemplate,
+  StatusUpdate,
+  StatusUpdateInput,
+  WarRoom,
+  WarRoomRole,
 } from './types.ts';
 
 /** An error answered by the API: its code, message and field problems, ready to show in place. */
@@ -137,6 +147,16 @@ const enc = encodeURIComponent;
 export interface IncidentQuery {
   status?: IncidentStatus[];
   service?: string;
+  /** Alert severity. */
+  severity?: string;
+  /** Declared severity level (SEV1..). */
+  sev?: string;
+  /** The service's team id. */
+  team?: string;
+  /** Text in the title. */
+  q?: string;
+  /** User id: incident manager or acknowledger. */
+  assignee?: string;
   limit?: number;
   before?: number;
 }
@@ -210,7 +230,7 @@ export const api = {
     remove: (id: string) => del(`/integrations/${enc(id)}`),
   },
   incidents: {
-    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, limit: q.limit, before: q.before }, signal),
+    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, limit: q.limit, before: q.before }, signal),
     get: (id: string) => get<{ incident: Incident }>(`/incidents/${enc(id)}`).then((r) => r.incident),
     create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
     timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),
@@ -245,6 +265,27 @@ export const api = {
   },
   shifts: (userId: string, from?: number, to?: number) => get<{ user: ScheduleUser; from: number; to: number; shifts: UserShift[] }>(`/users/${enc(userId)}/shifts`, { from, to }),
   userIcalSecret: (userId: string) => post<{ url: string }>(`/users/${enc(userId)}/ical-secret`).then((r) => r.url),
+  warRoom: {
+    severityLevels: () => get<{ severityLevels: SeverityLevel[] }>('/severity-levels').then((r) => r.severityLevels),
+    declare: (input: { incident?: string; sev?: string; drill?: boolean; bridgeUrl?: string; impact?: { customerFacing?: boolean; businessImpact?: string } }) => post<{ incident?: Incident; warRoom?: WarRoom }>('/major-incidents', input),
+    get: (id: string) => get<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/war-room`).then((r) => r.warRoom),
+    setSeverity: (id: string, sev: string) => post<{ incident: Incident }>(`/incidents/${enc(id)}/severity`, { sev }).then((r) => r.incident),
+    assignRole: (id: string, role: WarRoomRole, user: string) => post<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/roles`, { role, user }).then((r) => r.warRoom),
+    setBridge: (id: string, url: string | null) => put<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/bridge`, { url }).then((r) => r.warRoom),
+    chat: (id: string, priority?: boolean) => get<{ messages: ChatMessage[] }>(`/incidents/${enc(id)}/chat`, { priority }).then((r) => r.messages),
+    post: (id: string, text: string, priority = false) => post<{ message: ChatMessage; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
+    receipt: (messageId: string, state: 'received' | 'read') => post<void>(`/chat/${enc(messageId)}/receipts`, { state }),
+    command: (id: string, text: string) => post<{ result: CommandResult }>(`/incidents/${enc(id)}/commands`, { text }).then((r) => r.result),
+    addTask: (id: string, text: string, owner?: string) => post<unknown>(`/incidents/${enc(id)}/tasks`, { text, owner }),
+    runbooks: (id: string) => get<{ runbooks: Runbook[] }>(`/incidents/${enc(id)}/runbooks`).then((r) => r.runbooks),
+    timelineMarkdownUrl: (id: string) => `/api/v1/incidents/${enc(id)}/timeline.md`,
+  },
+  status: {
+    internal: () => get<{ incidents: InternalIncident[] }>('/status/internal').then((r) => r.incidents),
+    updates: (id: string) => get<{ statusUpdates: StatusUpdate[] }>(`/incidents/${enc(id)}/status-updates`).then((r) => r.statusUpdates),
+    postUpdate: (id: string, input: StatusUpdateInput) => post<{ statusUpdate: StatusUpdate }>(`/incidents/${enc(id)}/status-updates`, input).then((r) => r.statusUpdate),
+    templates: () => get<{ templates: StatusTemplate[] }>('/status-templates').then((r) => r.templates),
+  },
   push: {
     vapidPublicKey: () => get<{ publicKey: string }>('/push/vapid-public-key').then((r) => r.publicKey),
   },

@@ -186,6 +186,115 @@ export interface Incident {
   nextEscalationAt: number | null;
   escalationPolicyName: string | null;
   alertCount: number;
+  /** Declared severity level (SEV1..), or null. */
+  sev?: string | null;
+  /** True for major incidents (they have a war room). */
+  major?: boolean;
+  /** True for drills. */
+  drill?: boolean;
+  /** The incident manager's user id, or null. */
+  incidentManagerId?: string | null;
+}
+
+export type WarRoomRole = 'im' | 'comms' | 'scribe' | 'responder';
+
+export interface SeverityLevel {
+  name: string;
+  rank: number;
+  description: string;
+  major: boolean;
+}
+
+export interface WarRoom {
+  incidentId: string;
+  incidentNumber: number;
+  sev: string | null;
+  drill: boolean;
+  openedAt: number;
+  bridgeUrl: string | null;
+  slackChannel: string | null;
+  incidentManager: { id: string; name: string } | null;
+  members: { userId: string; name: string; role: WarRoomRole }[];
+  tasks: { id: string; text: string; ownerId: string | null; ownerName: string | null; createdAt: number; doneAt: number | null }[];
+}
+
+export interface ChatReceipt {
+  userId: string;
+  name: string;
+  receivedAt: number | null;
+  readAt: number | null;
+  pages: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  incidentId: string;
+  at: number;
+  author: { id: string | null; name: string };
+  source: string;
+  text: string;
+  priority: boolean;
+  receipts?: ChatReceipt[];
+}
+
+export interface CommandResult {
+  ok: boolean;
+  command: string;
+  text: string;
+  code?: string;
+}
+
+export interface Runbook {
+  id: string;
+  serviceId: string;
+  title: string;
+  body: string;
+  ownerId: string | null;
+  lastReviewedAt: number;
+  stale: boolean;
+}
+
+export type StatusPhase = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+export interface StatusUpdate {
+  id: string;
+  incidentId: string;
+  at: number;
+  author: string;
+  phase: StatusPhase;
+  message: string;
+  businessImpact: string;
+  nextUpdateAt: number | null;
+  public: boolean;
+}
+
+export interface StatusUpdateInput {
+  phase: StatusPhase;
+  message?: string;
+  businessImpact?: string;
+  nextUpdateInMinutes?: number;
+  public?: boolean;
+}
+
+export interface StatusTemplate {
+  id: string;
+  phase: StatusPhase;
+  sev: string | null;
+  body: string;
+}
+
+export interface InternalIncident {
+  id: string;
+  number: number;
+  title: string;
+  status: IncidentStatus;
+  sev: string | null;
+  incidentManager: { id: string; name: string } | null;
+  businessServices: { id: string; name: string }[];
+  latestUpdate: StatusUpdate | null;
+  nextUpdateAt: number | null;
+  warRoomUrl: string;
+  bridgeUrl: string | null;
 }
 
 export interface ManualIncidentInput {

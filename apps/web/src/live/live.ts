@@ -147,6 +147,10 @@ export class LiveConnection {
 export function matchesQuery(i: Incident, q: IncidentQuery): boolean {
   if (q.status?.length && !q.status.includes(i.status)) return false;
   if (q.service && q.service !== i.serviceId) return false;
+  if (q.severity && q.severity !== i.severity) return false;
+  if (q.sev && q.sev !== i.sev) return false;
+  if (q.q && !i.title.toLowerCase().includes(q.q.trim().toLowerCase())) return false;
+  if (q.assignee && i.incidentManagerId !== q.assignee && i.acknowledgedBy !== q.assignee) return false;
   return true;
 }
 
@@ -210,7 +214,9 @@ export function applyLiveEvents(qc: QueryClient): (e: LiveEvent) => void {
         for (const [key, data] of qc.getQueriesData<InfiniteData<IncidentPage, number | undefined>>({ queryKey: keys.incidentLists })) {
           if (!data) continue;
           const q = (key[1] ?? {}) as IncidentQuery;
-          qc.setQueryData(key, patchIncidentPages(data, q, inc));
+          // The team is not on the incident: the server decides, so refetch such lists.
+          if (q.team) void qc.invalidateQueries({ queryKey: key, exact: true });
+          else qc.setQueryData(key, patchIncidentPages(data, q, inc));
         }
       }),
     );
@@ -218,11 +224,20 @@ export function applyLiveEvents(qc: QueryClient): (e: LiveEvent) => void {
 
   return (e) => {
     if (!e.incidentId) return;
+    if (e.type === 'chat') {
+      // War-room chat: refetch the chat (and the war room: posting makes the sender a member).
+      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'chat'] });
+      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'war-room'] });
+      return;
+    }
+    if (e.type === 'incident' || e.type === 'timeline') void qc.invalidateQueries({ queryKey: ['status-internal'] });
     if (e.type === 'incident' || e.type === 'timeline' || e.type === 'notification') {
       pending.add(e.incidentId);
       timer ??= setTimeout(() => void flush(), 100);
     }
     if (e.type === 'timeline' || e.type === 'notification') {
+      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'war-room'] });
+      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'status-updates'] });
       void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'timeline'] });
       void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'alerts'] });
     }

@@ -1,16 +1,98 @@
-import { Anchor, Badge, Button, Card, Code, Group, Paper, SimpleGrid, Stack, Tabs, Text, Timeline, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, Group, Modal, Paper, Select, SimpleGrid, Stack, Switch, Tabs, Text, Timeline, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconArrowBigUpLines, IconBell, IconBellOff, IconCheck, IconCircleCheck, IconFlame, IconMessage, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { ago, dateTime } from '../lib/time.ts';
+import { useFeatures } from '../features.ts';
 import { useSession } from '../session.tsx';
+
+const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
+
+/** Change the declared severity level (raising to a major level declares a major incident). */
+function SeverityControl({ inc }: { inc: Incident }) {
+  const qc = useQueryClient();
+  const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
+  const m = useMutation({
+    mutationFn: (sev: string) => api.warRoom.setSeverity(inc.id, sev),
+    onSuccess: (i) => {
+      qc.setQueryData(keys.incident(inc.id), i);
+      qc.setQueryData(keys.incident(String(inc.number)), i);
+      void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
+      void qc.invalidateQueries({ queryKey: keys.incidentLists });
+      notifications.show({ message: `Severity set to ${i.sev ?? ''}`, autoClose: 2500 });
+    },
+    onError: (e) => notifications.show({ color: 'red', title: 'Could not change severity', message: errorMessage(e) }),
+  });
+  return (
+    <Select
+      aria-label="Severity"
+      placeholder="Set severity"
+      w={{ base: '100%', xs: 200 }}
+      data={(levels.data ?? []).map((l) => ({ value: l.name, label: `${l.name}${l.major ? ' (major)' : ''}` }))}
+      value={inc.sev ?? null}
+      onChange={(v) => v && v !== inc.sev && m.mutate(v)}
+      disabled={m.isPending || inc.status === 'resolved'}
+      allowDeselect={false}
+      data-testid="severity-select"
+      comboboxProps={{ width: 360, position: 'bottom-start' }}
+      renderOption={({ option }) => (
+        <div>
+          <Text size="sm" fw={600}>
+            {option.label}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {levels.data?.find((l) => l.name === option.value)?.description}
+          </Text>
+        </div>
+      )}
+    />
+  );
+}
+
+/** Declare this incident major (optionally as a drill): opens the war room. */
+function DeclareMajor({ inc }: { inc: Incident }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [sev, setSev] = useState<string | null>(null);
+  const [drill, setDrill] = useState(false);
+  const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
+  const majors = (levels.data ?? []).filter((l) => l.major);
+  const m = useMutation({
+    mutationFn: () => api.warRoom.declare({ incident: inc.id, sev: sev ?? undefined, drill }),
+    onSuccess: async () => {
+      setOpen(false);
+      await Promise.all([qc.invalidateQueries({ queryKey: keys.incident(inc.id) }), qc.invalidateQueries({ queryKey: keys.incident(String(inc.number)) })]);
+      void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
+      void qc.invalidateQueries({ queryKey: keys.incidentLists });
+      notifications.show({ color: 'red', message: drill ? 'Drill declared: war room open' : 'Major incident declared: war room open', autoClose: 3000 });
+    },
+  });
+  return (
+    <>
+      <Button size="lg" color="red" variant="filled" leftSection={<IconFlame size={22} />} onClick={() => setOpen(true)} data-testid="declare-major">
+        Declare major
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title="Declare a major incident" centered>
+        <Stack>
+          <Text size="sm">Opens the war room, makes an incident manager and pages the responders for the severity.</Text>
+          <Select label="Severity" placeholder={majors[0]?.name ?? 'Most severe'} data={majors.map((l) => ({ value: l.name, label: `${l.name}${l.description ? ` · ${l.description}` : ''}` }))} value={sev} onChange={setSev} comboboxProps={{ withinPortal: true }} data-testid="declare-sev" />
+          <Switch label="Drill (practice: stakeholders and status page are not told)" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} data-testid="declare-drill" />
+          {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+          <Button color="red" size="md" loading={m.isPending} onClick={() => m.mutate()} data-testid="declare-confirm">
+            {drill ? 'Declare drill' : 'Declare major incident'}
+          </Button>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
 
 type Action = 'acknowledge' | 'resolve' | 'escalate';
 
@@ -106,7 +188,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Actions({ inc }: { inc: Incident }) {
+function Actions({ inc, warRoom }: { inc: Incident; warRoom: boolean }) {
   const qc = useQueryClient();
   const m = useMutation({
     mutationFn: (action: Action) => api.incidents[action](inc.id),
@@ -127,7 +209,13 @@ function Actions({ inc }: { inc: Incident }) {
   const busy = m.isPending ? m.variables : null;
   if (inc.status === 'resolved') return null;
   return (
-    <div className="klx-action-bar">
+    <div className={inc.major ? 'klx-action-bar klx-action-static' : 'klx-action-bar'}>
+      {warRoom && (
+        <Group gap="sm" mb="sm" wrap="wrap">
+          <SeverityControl inc={inc} />
+          {!inc.major && <DeclareMajor inc={inc} />}
+        </Group>
+      )}
       <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm">
         {inc.status === 'triggered' && (
           <Button size="lg" color="yellow" c="dark.9" leftSection={<IconCheck size={22} />} onClick={() => m.mutate('acknowledge')} loading={busy === 'acknowledge'} data-testid="ack-button" className="klx-ack">
@@ -151,6 +239,7 @@ function Actions({ inc }: { inc: Incident }) {
 export default function IncidentPage() {
   const { ref = '' } = useParams();
   const { user } = useSession();
+  const features = useFeatures();
   const canRespond = user.role === 'admin' || user.role === 'responder';
   const users = useUsers();
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
@@ -169,14 +258,35 @@ export default function IncidentPage() {
           <Stack gap={6}>
             <Group gap="xs">
               <StatusBadge status={inc.status} size="lg" />
-              <SeverityBadge severity={inc.severity} />
+              {inc.sev ? (
+                <Badge color="red" variant={inc.major ? 'filled' : 'outline'} data-testid="incident-sev">
+                  {inc.sev}
+                </Badge>
+              ) : (
+                <SeverityBadge severity={inc.severity} />
+              )}
+              {inc.major && (
+                <Badge color="red" variant="light" data-testid="major-badge">
+                  {inc.drill ? 'DRILL' : 'Major'}
+                </Badge>
+              )}
               <Text c="dimmed">#{inc.number}</Text>
             </Group>
             <Title order={1} fz={{ base: 22, sm: 28 }} style={{ wordBreak: 'break-word' }}>
               {inc.title}
             </Title>
+            {inc.incidentManagerId && (
+              <Text fw={600} data-testid="incident-manager">
+                Incident manager: {nameOf(inc.incidentManagerId)}
+              </Text>
+            )}
           </Stack>
-          {canRespond && <Actions inc={inc} />}
+          {canRespond && <Actions inc={inc} warRoom={features.warRoom} />}
+          {features.warRoom && inc.major && (
+            <Suspense fallback={<Text c="dimmed">Opening the war room…</Text>}>
+              <WarRoomPanel inc={inc} />
+            </Suspense>
+          )}
           <Paper withBorder p="md" radius="md">
             <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md">
               <Fact label="Service">

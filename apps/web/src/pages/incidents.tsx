@@ -1,12 +1,12 @@
-import { ActionIcon, Button, Center, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { useDebouncedValue, useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconCheck, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
-import { keys, useServices } from '../api/queries.ts';
+import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
 import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '../api/types.ts';
 import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { VirtualList } from '../components/virtual-list.tsx';
@@ -52,16 +52,22 @@ function useAct() {
   });
 }
 
-function Row({ i, selected, onAck, canRespond, phone }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean }) {
+function Row({ i, selected, onAck, canRespond, phone, im }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean; im?: string | null }) {
   return (
     <Link to={`/incidents/${i.number}`} className="klx-row" data-selected={selected} data-testid="incident-row" data-number={i.number} data-status={i.status}>
       <span className="klx-stripe" style={{ background: STRIPE[i.status] }} />
       <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
         <span className="klx-row-title">{i.title}</span>
         <Group gap={8} wrap="nowrap" style={{ overflow: 'hidden' }}>
-          {!phone && <SeverityBadge severity={i.severity} />}
+          {i.sev ? (
+            <Badge color="red" size="sm" variant={i.major ? 'filled' : 'outline'} style={{ flexShrink: 0 }}>
+              {i.sev}
+            </Badge>
+          ) : (
+            !phone && <SeverityBadge severity={i.severity} />
+          )}
           <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
-            #{i.number} · {i.serviceName} · {ago(i.createdAt)}
+            {im ? <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">IM {im} · </Text> : null}#{i.number} · {i.serviceName} · {ago(i.createdAt)}
             {phone ? ` · ${i.severity}` : ''}
             {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
           </Text>
@@ -133,6 +139,9 @@ export default function Incidents() {
   const statusKey = params.get('status') ?? 'open';
   const service = params.get('service') ?? '';
   const severity = params.get('severity') ?? '';
+  const sev = params.get('sev') ?? '';
+  const team = params.get('team') ?? '';
+  const assigneeParam = params.get('assignee') ?? '';
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [debouncedSearch] = useDebouncedValue(search, 150);
   const [selected, setSelected] = useState(-1);
@@ -141,10 +150,17 @@ export default function Incidents() {
   const rowHeight = phone ? 92 : 72;
   const navigate = useNavigate();
   const services = useServices();
+  const teams = useTeams();
+  const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000, retry: false });
+  const assignee = assigneeParam === 'me' ? user.id : assigneeParam;
   const [creating, createControls] = useDisclosure(false);
   const act = useAct();
 
-  const query: IncidentQuery = useMemo(() => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }) }), [statusKey, service]);
+  const serverSearch = /^#?\d+$/.test(debouncedSearch.trim()) ? '' : debouncedSearch.trim();
+  const query: IncidentQuery = useMemo(
+    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(serverSearch && { q: serverSearch }) }),
+    [statusKey, service, severity, sev, team, assignee, serverSearch],
+  );
   const list = useInfiniteQuery({
     queryKey: [...keys.incidentLists, query],
     queryFn: ({ pageParam, signal }) => api.incidents.list({ ...query, limit: PAGE_SIZE, before: pageParam }, signal),
@@ -152,8 +168,10 @@ export default function Incidents() {
     getNextPageParam: (last) => (last.incidents.length < PAGE_SIZE ? undefined : (last.next ?? undefined)),
   });
 
+  const users = useUsers();
+  const userNames = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.name])), [users.data]);
   const loaded = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
-  const shown = useMemo(() => loaded.filter((i) => (!severity || i.severity === severity) && matchesSearch(i, debouncedSearch)), [loaded, severity, debouncedSearch]);
+  const shown = useMemo(() => (serverSearch ? loaded : loaded.filter((i) => matchesSearch(i, debouncedSearch))), [loaded, serverSearch, debouncedSearch]);
 
   const setParam = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -215,7 +233,7 @@ export default function Incidents() {
           ]}
           data-testid="status-filter"
         />
-        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+        <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm">
           <TextInput
             ref={searchRef}
             leftSection={<IconSearch size={18} />}
@@ -235,6 +253,18 @@ export default function Incidents() {
           />
           <Select placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={service || null} onChange={(v) => setParam('service', v)} clearable searchable aria-label="Service" />
           <Select placeholder="Any severity" data={[...SEVERITIES]} value={severity || null} onChange={(v) => setParam('severity', v)} clearable aria-label="Severity" />
+          <Select placeholder="Any SEV level" data={(levels.data ?? []).map((l) => l.name)} value={sev || null} onChange={(v) => setParam('sev', v)} clearable aria-label="Severity level" data-testid="sev-filter" />
+          <Select placeholder="All teams" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={team || null} onChange={(v) => setParam('team', v)} clearable searchable aria-label="Team" data-testid="team-filter" />
+          <Select
+            placeholder="Anyone"
+            data={[{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))]}
+            value={assigneeParam || null}
+            onChange={(v) => setParam('assignee', v)}
+            clearable
+            searchable
+            aria-label="Assignee"
+            data-testid="assignee-filter"
+          />
         </SimpleGrid>
       </Stack>
 
@@ -262,7 +292,7 @@ export default function Incidents() {
                 // Filtering loaded rows on the client: load older pages only when asked, not in a loop.
                 if (!severity && !debouncedSearch.trim() && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
               }}
-              render={(i, idx) => <Row i={i} phone={!!phone} selected={idx === selected} canRespond={canRespond} onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })} />}
+              render={(i, idx) => <Row i={i} im={i.incidentManagerId ? (userNames.get(i.incidentManagerId) ?? 'someone') : null} phone={!!phone} selected={idx === selected} canRespond={canRespond} onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })} />}
             />
           </div>
         )}

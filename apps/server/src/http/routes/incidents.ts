@@ -22,6 +22,11 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
             service: Type.Optional(Type.String({ maxLength: 200 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
             before: Type.Optional(Type.Integer({ minimum: 1, description: 'Cursor: incidents numbered below this' })),
+            severity: Type.Optional(Type.String({ maxLength: 50, description: 'Alert severity: critical, error, warning, info' })),
+            sev: Type.Optional(Type.String({ maxLength: 50, description: 'Declared severity level (SEV1..)' })),
+            team: Type.Optional(Type.String({ maxLength: 200, description: "The service's team id" })),
+            q: Type.Optional(Type.String({ maxLength: 200, description: 'Text in the title (case-insensitive)' })),
+            assignee: Type.Optional(Type.String({ maxLength: 200, description: 'User id: incident manager or acknowledger' })),
           },
           { additionalProperties: false },
         ),
@@ -29,7 +34,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     },
     async (req) => {
       const q = req.query;
-      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before });
+      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee });
       return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
     },
   );

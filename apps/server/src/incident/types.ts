@@ -63,6 +63,7 @@ export const TIMELINE_TYPES = [
   'runbook.shown',
   'slack.bridged',
   'bridge.changed',
+  'impact.changed',
   'drill.summary',
   'status.reminder',
   'escalation.suppressed',

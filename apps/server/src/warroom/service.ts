@@ -18,6 +18,7 @@ import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
 import {
   DeclareInput,
+  ImpactInput,
   ROLE_NAMES,
   SeverityLevelInput,
   WAR_ROOM_ROLES,
@@ -381,6 +382,33 @@ export async function setBridge(ctx: Ctx, actor: Actor, idOrNumber: string, url:
   return readWarRoom(ctx.db.kysely, inc.id);
 }
 
+/**
+ * Sets the incident's impact (affected services, customer-facing or not, the business impact
+ * estimate). The incident manager owns it; the communications lead and admins may change it too.
+ */
+export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<WarRoom> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(ImpactInput, input, 'impact');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'change the impact');
+  const now = ctx.clock.now();
+  await inTransaction(ctx, async (trx, live) => {
+    for (const [i, id] of (v.affectedServiceIds ?? []).entries()) {
+      if (!(await trx.selectFrom('services').select('id').where('id', '=', id).executeTakeFirst())) {
+        throw invalid(`affectedServiceIds.${i}: unknown service ${id}`, [{ path: `affectedServiceIds.${i}`, message: 'unknown service' }]);
+      }
+    }
+    const row = await trx.selectFrom('incidents').select('impact').where('id', '=', inc.id).executeTakeFirstOrThrow();
+    const impact = { ...(JSON.parse(row.impact) as Record<string, unknown>), ...v };
+    await trx.updateTable('incidents').set({ impact: JSON.stringify(impact), updated_at: now }).where('id', '=', inc.id).execute();
+    const said = [v.businessImpact !== undefined && `business impact: ${v.businessImpact.slice(0, 300)}`, v.customerFacing !== undefined && (v.customerFacing ? 'customer-facing' : 'not customer-facing'), v.affectedServiceIds && `${v.affectedServiceIds.length} affected service(s)`].filter(Boolean);
+    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'impact.changed', actor, via, message: `Impact updated: ${said.join('; ') || 'cleared'}`, data: impact }, live);
+    await audit(trx, now, actor, 'warroom.impact', inc.id, impact);
+    live.push({ type: 'warroom', incidentId: inc.id, data: { impact: true } });
+  });
+  return readWarRoom(ctx.db.kysely, inc.id);
+}
+
 /** A war room (no permission check). */
 export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> {
   const w = await db.selectFrom('war_rooms').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
@@ -401,6 +429,7 @@ export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> 
     sev: inc.sev,
     drill: inc.drill,
     openedAt: w.opened_at,
+    impact: JSON.parse((await db.selectFrom('incidents').select('impact').where('id', '=', incidentId).executeTakeFirst())?.impact ?? '{}') as WarRoom['impact'],
     bridgeUrl: w.bridge_url,
     slackChannel: w.slack_channel,
     incidentManager: im,

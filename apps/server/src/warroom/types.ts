@@ -85,6 +85,8 @@ export interface WarRoom {
   sev: string | null;
   drill: boolean;
   openedAt: number;
+  /** What the incident does to the business: affected services, customer-facing, an estimate in words. */
+  impact: { affectedServiceIds?: string[]; customerFacing?: boolean; businessImpact?: string };
   bridgeUrl: string | null;
   slackChannel: string | null;
   incidentManager: { id: string; name: string } | null;

@@ -40,6 +40,24 @@ describe.each(DIALECTS)('declaring a SEV1 from an alert (%s)', (dialect) => {
     expect(text).toContain('| major.declared |');
   });
 
+  it('the incident manager owns the impact estimate: sets it, others may not, it is on the timeline', async () => {
+    const { t } = w;
+    const n = await triggerAlert(w, 'Search results empty');
+    await t.api('POST', '/api/v1/major-incidents', { incident: String(n), sev: 'SEV2' }, w.bob.token);
+    const impact = { customerFacing: true, businessImpact: 'About 30% of searches return nothing; est. 2k orders/hour lost', affectedServiceIds: [w.serviceId] };
+    expect((await t.api('PUT', `/api/v1/incidents/${n}/impact`, impact, w.stakeholderToken)).status).toBe(403);
+    expect((await t.api('PUT', `/api/v1/incidents/${n}/impact`, { affectedServiceIds: ['nope'] }, w.ivy.token)).status).toBe(400);
+    const r = await t.api('PUT', `/api/v1/incidents/${n}/impact`, impact, w.ivy.token);
+    expect(r.status).toBe(200);
+    expect(r.body.warRoom.impact).toEqual(impact);
+    expect((await t.api('PUT', `/api/v1/incidents/${n}/impact`, { businessImpact: 'Recovering' }, w.ivy.token)).body.warRoom.impact).toMatchObject({ customerFacing: true, businessImpact: 'Recovering' });
+    const timeline = (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline;
+    expect(timeline.filter((e: { type: string }) => e.type === 'impact.changed').map((e: { message: string }) => e.message)).toEqual([
+      'Impact updated: business impact: About 30% of searches return nothing; est. 2k orders/hour lost; customer-facing; 1 affected service(s)',
+      'Impact updated: business impact: Recovering',
+    ]);
+  });
+
   it('raising a fresh incident to SEV2 opens a war room too', async () => {
     const n = await triggerAlert(w, 'Search degraded');
     const r = await w.t.api('POST', `/api/v1/incidents/${n}/severity`, { sev: '2' }, w.bob.token);

@@ -14,12 +14,13 @@ import {
   listSeverityLevels,
   pageInto,
   setBridge,
+  setImpact,
   setSeverity,
   updateSettings,
   updateSeverityLevel,
 } from '../../warroom/service.js';
 import { bridgeSlack, receiveSlackCommand, receiveSlackEvent, type SlackEventEnvelope } from '../../warroom/slack.js';
-import { ActionInput, DeclareInput, RunbookInput, WarRoomSettingsInput } from '../../warroom/types.js';
+import { ActionInput, DeclareInput, ImpactInput, RunbookInput, WarRoomSettingsInput } from '../../warroom/types.js';
 import type { App } from '../app.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -57,6 +58,9 @@ export async function warRoomRoutes(app: App, { ctx }: HttpDeps): Promise<void> 
   );
   app.put('/incidents/:id/bridge', { schema: { tags, params: IdParams, body: Type.Object({ url: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]) }, { additionalProperties: false }) } }, async (req) => ({
     warRoom: await setBridge(ctx, await actorOf(ctx, req), req.params.id, req.body.url, via(req)),
+  }));
+  app.put('/incidents/:id/impact', { schema: { tags, params: IdParams, body: ImpactInput, summary: 'Set the impact: affected services, customer-facing, business impact estimate' } }, async (req) => ({
+    warRoom: await setImpact(ctx, await actorOf(ctx, req), req.params.id, req.body, via(req)),
   }));
   app.post('/incidents/:id/war-room/acknowledge', { schema: { tags, params: IdParams } }, async (req) => warRoomAck(ctx, await actorOf(ctx, req), req.params.id, via(req)));
   app.post('/incidents/:id/war-room/resolve', { schema: { tags, params: IdParams } }, async (req) => warRoomResolve(ctx, await actorOf(ctx, req), req.params.id, via(req)));

@@ -48,3 +48,16 @@ describe('matchesQuery: the list filters the server applies, checked on live upd
     expect(matchesQuery(i, { q: 'search' })).toBe(false);
   });
 });
+
+describe('applyLiveEvents: war-room events refresh what shows them', () => {
+  it('a read receipt refreshes the chat, so the sender sees who read a priority message', async () => {
+    const { QueryClient } = await import('@tanstack/react-query');
+    const { applyLiveEvents } = await import('../src/live/live.ts');
+    const qc = new QueryClient();
+    qc.setQueryData(['incident', 'inc-1', 'chat'], { messages: [] });
+    qc.setQueryData(['incident', 'inc-2', 'chat'], { messages: [] });
+    applyLiveEvents(qc)({ type: 'chat.receipt', incidentId: 'inc-1', data: { state: 'read' } });
+    expect(qc.getQueryState(['incident', 'inc-1', 'chat'])?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(['incident', 'inc-2', 'chat'])?.isInvalidated).toBe(false);
+  });
+});

@@ -224,6 +224,11 @@ export function applyLiveEvents(qc: QueryClient): (e: LiveEvent) => void {
 
   return (e) => {
     if (!e.incidentId) return;
+    if (e.type === 'chat.receipt') {
+      // Someone received or read a priority message: the sender's view shows it.
+      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'chat'] });
+      return;
+    }
     if (e.type === 'chat') {
       // War-room chat: refetch the chat (and the war room: posting makes the sender a member).
       void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'chat'] });

@@ -39,7 +39,7 @@ program
         `  API:      ${k.url}/api/v1 (OpenAPI at ${k.url}/api/v1/openapi.json)`,
         `  Health:   ${k.url}/healthz  Metrics: ${k.url}/metrics`,
         Number(users.n) === 0
-          ? '\nNext: describe your team in a file and apply it, then create an API token:\n  npx klaxon apply -f examples/klaxon.yaml\n  npx klaxon token create --user alice@example.com'
+          ? `\nNext: open ${k.url} in a browser to create the first admin.\nOr describe your team in a file and apply it, then create an API token:\n  npx klaxon apply -f examples/klaxon.yaml\n  npx klaxon token create --user alice@example.com`
           : '\nNext: send a test alert, e.g.\n  curl -X POST ' + k.url + '/v2/enqueue -H "content-type: application/json" -d \'{"routing_key":"<integration key>","event_action":"trigger","payload":{"summary":"test","source":"me","severity":"critical"}}\'',
         '',
       ].join('\n'),

@@ -2,7 +2,9 @@
  * Schedule storage: rows <-> types, and loading a schedule's computable spec (layers, the overrides
  * and the participants' leave that touch a range). Query-builder types stay in this file.
  */
+import type { Selectable } from 'kysely';
 import type { Tx } from '../context.js';
+import type { ScheduleOverrideTable, ScheduleSwapTable, UserLeaveTable } from './tables.js';
 import type { LayerSpec, Leave, Override, ScheduleSpec, TimeRange } from './compute/index.js';
 import type { OverrideKind, Schedule, ScheduleOverride, ScheduleUser, SwapRequest, UserLeave } from './types.js';
 
@@ -36,18 +38,7 @@ export function scheduleFromRow(r: ScheduleRow): Schedule {
 }
 
 /** Row -> ScheduleOverride. */
-export function overrideFromRow(r: {
-  id: string;
-  schedule_id: string;
-  user_ids: string;
-  start_at: number;
-  end_at: number;
-  kind: string;
-  note: string;
-  swap_id: string | null;
-  created_by: string | null;
-  created_at: number;
-}): ScheduleOverride {
+export function overrideFromRow(r: Selectable<ScheduleOverrideTable>): ScheduleOverride {
   return {
     id: r.id,
     scheduleId: r.schedule_id,
@@ -63,23 +54,12 @@ export function overrideFromRow(r: {
 }
 
 /** Row -> UserLeave. */
-export function leaveFromRow(r: { id: string; user_id: string; start_at: number; end_at: number; note: string; created_at: number }): UserLeave {
+export function leaveFromRow(r: Selectable<UserLeaveTable>): UserLeave {
   return { id: r.id, userId: r.user_id, start: Number(r.start_at), end: Number(r.end_at), note: r.note, createdAt: Number(r.created_at) };
 }
 
 /** Row -> SwapRequest. */
-export function swapFromRow(r: {
-  id: string;
-  schedule_id: string;
-  offered_by: string;
-  start_at: number;
-  end_at: number;
-  note: string;
-  status: string;
-  taken_by: string | null;
-  taken_at: number | null;
-  created_at: number;
-}): SwapRequest {
+export function swapFromRow(r: Selectable<ScheduleSwapTable>): SwapRequest {
   return {
     id: r.id,
     scheduleId: r.schedule_id,

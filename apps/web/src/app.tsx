@@ -34,6 +34,11 @@ const Schedules = lazy(() => import('./pages/schedules.tsx'));
 const SchedulePage = lazy(() => import('./pages/schedule.tsx'));
 const ScheduleEdit = lazy(() => import('./pages/schedule-edit.tsx'));
 const InternalStatus = lazy(() => import('./pages/status-internal.tsx'));
+// Status pages, business services, subscriptions, maintenance (nested routes inside).
+const StatusAdmin = lazy(() => import('./pages/status-admin.tsx'));
+// Reports with charts, and postmortems (nested routes inside each).
+const Reports = lazy(() => import('./pages/reports.tsx'));
+const Postmortems = lazy(() => import('./pages/postmortems.tsx'));
 
 /** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
 export function App() {
@@ -66,6 +71,9 @@ export function App() {
           <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
           <Route path="/incidents/:ref/war-room" element={<Page><IncidentPage /></Page>} />
           {features.warRoom && <Route path="/internal-status" element={<Page><InternalStatus /></Page>} />}
+          {features.warRoom && <Route path="/status-admin/*" element={<Page><StatusAdmin /></Page>} />}
+          {features.reports && <Route path="/reports/*" element={<Page><Reports /></Page>} />}
+          {features.reports && <Route path="/postmortems/*" element={<Page><Postmortems /></Page>} />}
           <Route path="/services" element={<Page><Services /></Page>} />
           <Route path="/services/:id" element={<Page><ServicePage /></Page>} />
           <Route path="/escalation-policies" element={<Page><Policies /></Page>} />

@@ -8,15 +8,17 @@ export interface Features {
   warRoom: boolean;
   /** Web Push (GET /api/v1/push/vapid-public-key). */
   push: boolean;
+  /** Reports and postmortems (/api/v1/reports, /api/v1/postmortems). */
+  reports: boolean;
 }
 
-const NONE: Features = { schedules: false, warRoom: false, push: false };
+const NONE: Features = { schedules: false, warRoom: false, push: false, reports: false };
 
 /**
  * Features this web app has screens for. A feature shows (nav entry, route) only when the server
  * has its API and the app has its screen: set true here when the screen is built.
  */
-export const SCREENS_BUILT: Features = { schedules: true, warRoom: true, push: true };
+export const SCREENS_BUILT: Features = { schedules: true, warRoom: true, push: true, reports: true };
 
 /** Reads which features the server has from its published OpenAPI document's paths. */
 export function featuresFromPaths(paths: string[]): Features {
@@ -24,6 +26,7 @@ export function featuresFromPaths(paths: string[]): Features {
     schedules: paths.some((p) => p.startsWith('/api/v1/schedules')),
     warRoom: paths.some((p) => /war-?room|\/chat\b/.test(p)),
     push: paths.some((p) => p.startsWith('/api/v1/push/')),
+    reports: paths.some((p) => p.startsWith('/api/v1/reports/')),
   };
 }
 
@@ -35,7 +38,7 @@ async function loadFeatures(): Promise<Features> {
     const f = featuresFromPaths(Object.keys(doc.paths ?? {}));
     // Push routes may be hidden from the document: ask the endpoint itself.
     if (!f.push) f.push = (await fetch('/api/v1/push/vapid-public-key', { credentials: 'same-origin' })).ok;
-    return { schedules: f.schedules && SCREENS_BUILT.schedules, warRoom: f.warRoom && SCREENS_BUILT.warRoom, push: f.push && SCREENS_BUILT.push };
+    return { schedules: f.schedules && SCREENS_BUILT.schedules, warRoom: f.warRoom && SCREENS_BUILT.warRoom, push: f.push && SCREENS_BUILT.push, reports: f.reports && SCREENS_BUILT.reports };
   } catch {
     return NONE;
   }

@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Avatar, Box, Group, Kbd, Menu, Modal, NavLink, Stack, Table, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
+import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
 import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { useFeatures, type Features } from './features.ts';
@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { to: '/escalation-policies', label: 'Escalation policies', short: 'Escalation', icon: IconSitemap },
   { to: '/internal-status', label: 'Status', short: 'Status', icon: IconBroadcast, feature: 'warRoom' },
   { to: '/schedules', label: 'Schedules', short: 'Schedules', icon: IconCalendarTime, feature: 'schedules' },
+  { to: '/reports', label: 'Reports', short: 'Reports', icon: IconChartBar, feature: 'reports' },
   { to: '/people/me', label: 'People', short: 'People', icon: IconUsers },
 ];
 

@@ -3,7 +3,7 @@
  * SMTP) serving the built web app, driven by Debian's Chromium through playwright-core.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -31,14 +31,50 @@ function newestMtime(dir: string): number {
 
 let built = false;
 
-/** Builds apps/web (vite build) unless apps/web/dist is newer than its sources. */
+/**
+ * Builds apps/web (vite build) unless apps/web/dist is newer than its sources. Several test runs may
+ * share one checkout: the build goes to a private directory and replaces dist by rename, under a
+ * lock directory, so a running test never sees a half-written dist.
+ */
 export function ensureWebBuilt(): void {
   if (built) return;
-  const index = join(WEB, 'dist', 'index.html');
-  const sources = Math.max(newestMtime(join(WEB, 'src')), newestMtime(join(WEB, 'public')), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs);
-  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: WEB, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
-    if (r.status !== 0) throw new Error(`Building the web app failed:\n${r.stdout}\n${r.stderr}`);
+  const dist = join(WEB, 'dist');
+  const index = join(dist, 'index.html');
+  const lock = join(WEB, '.dist-build.lock');
+  const stale = () => {
+    const sources = Math.max(newestMtime(join(WEB, 'src')), newestMtime(join(WEB, 'public')), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs);
+    return !existsSync(index) || statSync(index).mtimeMs < sources;
+  };
+  if (stale()) {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        // Another run builds; a lock older than 5 minutes is left over from a killed run.
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+        } catch {
+          /* gone meanwhile */
+        }
+        if (Date.now() > deadline) throw new Error(`Waiting for ${lock} timed out`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+      }
+    }
+    try {
+      if (stale()) {
+        const out = join(WEB, `.dist-${process.pid}`);
+        const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], { cwd: WEB, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+        if (r.status !== 0) throw new Error(`Building the web app failed:\n${r.stdout}\n${r.stderr}`);
+        const old = join(WEB, `.dist-old-${process.pid}`);
+        if (existsSync(dist)) renameSync(dist, old);
+        renameSync(out, dist);
+        rmSync(old, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
   built = true;
 }

@@ -39,12 +39,19 @@ export interface Policy {
   description: string;
   repeat: number;
   levels: Level[];
+  /**
+   * Snapshots only: the incident's escalation step at which level 1 of this snapshot fires. Set when
+   * an incident is reassigned, so step numbers keep growing and a person paged before the reassignment
+   * is paged again (notifications are unique per incident, user, contact method and step).
+   */
+  firstStep?: number;
 }
 
 /** Step s of a policy: loop = floor(s / levels), level = s % levels. */
 export function stepLevel(policy: Policy, step: number): { loop: number; levelIndex: number; level: Level } | null {
   const n = policy.levels.length;
-  if (n === 0 || step < 0 || step >= n * (policy.repeat + 1)) return null;
-  const levelIndex = step % n;
-  return { loop: Math.floor(step / n), levelIndex, level: policy.levels[levelIndex]! };
+  const s = step - (policy.firstStep ?? 0);
+  if (n === 0 || s < 0 || s >= n * (policy.repeat + 1)) return null;
+  const levelIndex = s % n;
+  return { loop: Math.floor(s / n), levelIndex, level: policy.levels[levelIndex]! };
 }

@@ -1,6 +1,7 @@
 import type { Actor, Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
+import type { Policy } from '../escalation/types.js';
 import { newId } from '../lib/ids.js';
 import type { Service } from '../service/types.js';
 import { appendTimeline } from './timeline.js';
@@ -103,6 +104,53 @@ export async function escalateIncident(trx: Tx, now: number, incidentId: string,
   if (!inc || inc.status === 'resolved' || !inc.policy_snapshot) return false;
   await trx.updateTable('incidents').set({ status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, updated_at: now }).where('id', '=', incidentId).execute();
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.escalated', actor, via, message: `Escalated by ${actor.name} via ${via}` }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
+  return true;
+}
+
+/** Who an incident is reassigned to: one person (with their name), or a whole escalation policy. */
+export type ReassignTarget = { user: { id: string; name: string } } | { policy: Policy };
+
+/**
+ * Reassigns an open incident: it goes back to triggered and escalation restarts now from a new
+ * snapshot. To a person: they are paged first, and if they do not acknowledge within the first
+ * level's delay the incident's current policy follows from its first level, so a reassignment at
+ * 3 a.m. never leaves an incident with nobody behind it. To a policy: its first level is paged.
+ * Step numbers keep growing (the snapshot's firstStep), so earlier pages never block new ones.
+ */
+export async function reassignIncident(trx: Tx, now: number, incidentId: string, to: ReassignTarget, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step']).where('id', '=', incidentId).executeTakeFirst();
+  if (!inc || inc.status === 'resolved') return false;
+  const current = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
+  let snapshot: Policy;
+  let whom: string;
+  if ('user' in to) {
+    const rest = current ? current.levels : [];
+    snapshot = {
+      id: current?.id ?? '',
+      name: current ? `${to.user.name}, then ${current.name}` : to.user.name,
+      description: `Reassigned to ${to.user.name}`,
+      repeat: 0,
+      levels: [{ delayMinutes: rest[0]?.delayMinutes ?? 15, targets: [{ type: 'user', id: to.user.id }] }, ...rest],
+      firstStep: inc.escalation_step,
+    };
+    whom = to.user.name;
+  } else {
+    snapshot = { ...to.policy, firstStep: inc.escalation_step };
+    whom = `escalation policy ${to.policy.name}`;
+  }
+  await trx
+    .updateTable('incidents')
+    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, updated_at: now })
+    .where('id', '=', incidentId)
+    .where('status', '!=', 'resolved')
+    .execute();
+  await cancelPending(trx, incidentId);
+  await appendTimeline(
+    trx,
+    { incidentId, at: now, type: 'incident.reassigned', actor, via, message: `Reassigned to ${whom} by ${actor.name} via ${via}`, data: 'user' in to ? { userId: to.user.id } : { escalationPolicyId: to.policy.id } },
+    live,
+  );
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
 }

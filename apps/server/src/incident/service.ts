@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import { requirePermission, type Actor, type Via } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
-import { invalid, notFound } from '../lib/errors.js';
+import { conflict, invalid, notFound } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
+import { parseInstant } from '../schedule/types.js';
 import { findService } from '../service/service.js';
-import { acknowledgeIncident, escalateIncident, openIncident, resolveIncident } from './lifecycle.js';
+import { findPolicy } from '../escalation/service.js';
+import { findUser, findUserByEmail } from '../user/store.js';
+import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, resolveIncident, type ReassignTarget } from './lifecycle.js';
 import { readTimeline } from './timeline.js';
-import { ManualIncidentInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
+import { ManualIncidentInput, ReassignInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
 
 function baseQuery(db: Tx) {
   return db
@@ -64,6 +67,14 @@ export async function getIncident(ctx: Ctx, actor: Actor, idOrNumber: string): P
   return i;
 }
 
+/** A filter instant (epoch ms or ISO date-time), read as the reports read `from` and `to`. */
+function instant(v: number | string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const t = parseInstant(v, 'UTC');
+  if (t === null) throw invalid(`${name}: epoch ms or ISO date-time with offset`, [{ path: name, message: 'epoch ms or ISO date-time with offset' }]);
+  return t;
+}
+
 /** Incidents, newest first, filtered. */
 export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = {}): Promise<Incident[]> {
   requirePermission(actor, 'read');
@@ -78,6 +89,15 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
     const who = f.assignee;
     q = q.where((eb) => eb.or([eb('incidents.incident_manager_id', '=', who), eb('incidents.acknowledged_by', '=', who)]));
   }
+  const since = instant(f.since, 'since');
+  const until = instant(f.until, 'until');
+  if (since !== undefined) q = q.where('incidents.created_at', '>=', since);
+  if (until !== undefined) q = q.where('incidents.created_at', '<', until);
+  if (f.ids) q = f.ids.length ? q.where('incidents.id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
+  if (f.drill !== undefined) q = q.where('incidents.drill', '=', f.drill ? 1 : 0);
+  if (f.level) q = q.where(sql`coalesce(incidents.sev, incidents.severity)`, '=', f.level);
+  if (f.acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', f.acknowledgedBy);
+  if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
   if (f.q?.trim()) {
     const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);
@@ -136,6 +156,34 @@ export function resolve(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = '
 /** Escalates an incident to its next level now. */
 export function escalate(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
   return transition(ctx, actor, idOrNumber, via, escalateIncident);
+}
+
+/**
+ * Reassigns an open incident to a person (paged now, then the incident's policy from its first level)
+ * or to an escalation policy (restarts at its first level). A resolved incident cannot be reassigned.
+ */
+export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(ReassignInput, input, 'reassign');
+  if (!v.user === !v.escalationPolicy) throw invalid('reassign: give exactly one of user or escalationPolicy', [{ path: v.user ? 'escalationPolicy' : 'user', message: 'give exactly one of user or escalationPolicy' }]);
+  const existing = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!existing) throw notFound('Incident');
+  if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: reopen it by triggering a new alert instead`);
+  const changed = await inTransaction(ctx, async (trx, live) => {
+    let to: ReassignTarget;
+    if (v.user) {
+      const u = v.user.includes('@') ? await findUserByEmail(trx, v.user) : await findUser(trx, v.user);
+      if (!u) throw invalid(`user: unknown user "${v.user}"`, [{ path: 'user', message: 'unknown user' }]);
+      to = { user: { id: u.id, name: u.name } };
+    } else {
+      const p = await findPolicy(trx, v.escalationPolicy!);
+      if (!p) throw invalid(`escalationPolicy: unknown escalation policy "${v.escalationPolicy}"`, [{ path: 'escalationPolicy', message: 'unknown escalation policy' }]);
+      to = { policy: p };
+    }
+    return reassignIncident(trx, ctx.clock.now(), existing.id, to, actor, via, live);
+  });
+  ctx.wake();
+  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
 }
 
 /** The alerts grouped in an incident. */

@@ -33,6 +33,16 @@ export interface Incident {
   incidentManagerId: string | null;
 }
 
+/** Input to reassign an incident: to one person, or to an escalation policy. */
+export const ReassignInput = Type.Object(
+  {
+    user: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'User id or email: paged now; if they do not acknowledge, the policy follows from its first level' })),
+    escalationPolicy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Escalation policy id or name: escalation restarts at its first level' })),
+  },
+  { additionalProperties: false },
+);
+export type ReassignInput = Static<typeof ReassignInput>;
+
 /** The closed set of timeline event types. */
 export const TIMELINE_TYPES = [
   'incident.opened',
@@ -43,6 +53,7 @@ export const TIMELINE_TYPES = [
   'incident.acknowledged',
   'incident.resolved',
   'incident.escalated',
+  'incident.reassigned',
   'escalation.level',
   'escalation.skipped',
   'escalation.exhausted',
@@ -113,4 +124,18 @@ export interface IncidentFilter {
   q?: string;
   /** User id: incidents this user manages (incident manager) or acknowledged. */
   assignee?: string;
+  /** Created at or after this instant (epoch ms or ISO date-time with offset), as reports take `from`. */
+  since?: number | string;
+  /** Created before this instant (exclusive), as reports take `to`. */
+  until?: number | string;
+  /** Only these incident ids. */
+  ids?: string[];
+  /** true: only drills; false: no drills; unset: both. */
+  drill?: boolean;
+  /** The severity reports group by: the declared level (SEV1..) when set, else the alert severity. */
+  level?: string;
+  /** User id of whoever acknowledged. */
+  acknowledgedBy?: string;
+  /** true: acknowledged at some point; false: never acknowledged. */
+  acknowledged?: boolean;
 }

@@ -6,7 +6,7 @@ import type { TimelineEvent } from '../incident/types.js';
 import type { KeyEvent, PostmortemFacts, PostmortemSections } from './types.js';
 
 /** Timeline types worth a line in the postmortem (pages and deliveries are summarized, not listed). */
-const KEY_TYPES = new Set(['incident.opened', 'alert.triggered', 'incident.acknowledged', 'incident.escalated', 'escalation.level', 'escalation.exhausted', 'incident.resolved', 'note', 'sla.warning']);
+const KEY_TYPES = new Set(['incident.opened', 'alert.triggered', 'incident.acknowledged', 'incident.escalated', 'incident.reassigned', 'escalation.level', 'escalation.exhausted', 'incident.resolved', 'note', 'sla.warning']);
 
 /** A status update as the draft needs it. */
 export interface DraftStatusUpdate {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
-import { ManualIncidentInput, type IncidentStatus } from '../../incident/types.js';
+import { ManualIncidentInput, ReassignInput, type IncidentStatus } from '../../incident/types.js';
 import type { App } from '../app.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -27,6 +27,13 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
             team: Type.Optional(Type.String({ maxLength: 200, description: "The service's team id" })),
             q: Type.Optional(Type.String({ maxLength: 200, description: 'Text in the title (case-insensitive)' })),
             assignee: Type.Optional(Type.String({ maxLength: 200, description: 'User id: incident manager or acknowledger' })),
+            since: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after: epoch ms or ISO date-time with offset (as reports take from)' })),
+            until: Type.Optional(Type.String({ maxLength: 40, description: 'Created before: epoch ms or ISO date-time with offset (as reports take to)' })),
+            ids: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500, description: 'Only these incident ids' })),
+            drill: Type.Optional(Type.Boolean({ description: 'true: only drills; false: no drills' })),
+            level: Type.Optional(Type.String({ maxLength: 50, description: 'Severity as reports group it: the declared level when set, else the alert severity' })),
+            acknowledgedBy: Type.Optional(Type.String({ maxLength: 200, description: 'User id of the acknowledger' })),
+            acknowledged: Type.Optional(Type.Boolean({ description: 'true: acknowledged at some point; false: never' })),
           },
           { additionalProperties: false },
         ),
@@ -34,7 +41,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     },
     async (req) => {
       const q = req.query;
-      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee });
+      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee, since: q.since, until: q.until, ids: q.ids, drill: q.drill, level: q.level, acknowledgedBy: q.acknowledgedBy, acknowledged: q.acknowledged });
       return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
     },
   );
@@ -44,6 +51,9 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
   app.get('/incidents/:id', { schema: { tags, params: IdParams } }, async (req) => ({ incident: await incidents.getIncident(ctx, await actorOf(ctx, req), req.params.id) }));
   app.get('/incidents/:id/timeline', { schema: { tags, params: IdParams } }, async (req) => ({ timeline: await incidents.getTimeline(ctx, await actorOf(ctx, req), req.params.id) }));
   app.get('/incidents/:id/alerts', { schema: { tags, params: IdParams } }, async (req) => ({ alerts: await incidents.listIncidentAlerts(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.post('/incidents/:id/reassign', { schema: { tags, params: IdParams, body: ReassignInput, summary: 'Reassign to a person (paged now) or to an escalation policy (restarts at level 1)' } }, async (req) =>
+    incidents.reassign(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
   for (const [path, verb] of [
     ['acknowledge', incidents.acknowledge],
     ['resolve', incidents.resolve],

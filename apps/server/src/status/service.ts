@@ -24,6 +24,7 @@ import {
   loadBusinessServices,
   maintenanceFromRow,
   pageFromRow,
+  pastMaintenance,
   subscriptionFromRow,
   subscriptionToken,
   updateFromRow,
@@ -450,16 +451,81 @@ export async function createMaintenance(ctx: Ctx, actor: Actor, input: unknown):
       .insertInto('maintenance_windows')
       .values({ id, title: v.title.trim(), description: v.description ?? '', service_ids: JSON.stringify(serviceIds), business_service_ids: JSON.stringify(bsIds), starts_at: startsAt, ends_at: endsAt, created_at: now, cancelled_at: null })
       .execute();
-    await audit(trx, now, actor, 'maintenance.create', id, { title: v.title, serviceIds, businessServiceIds: bsIds, startsAt, endsAt });
+    const announced = v.announce ? await announceMaintenance(ctx, trx, now, { id, title: v.title.trim(), description: v.description ?? '', serviceIds, businessServiceIds: bsIds, startsAt, endsAt }) : 0;
+    await audit(trx, now, actor, 'maintenance.create', id, { title: v.title, serviceIds, businessServiceIds: bsIds, startsAt, endsAt, announced });
   });
   invalidateStatusCache();
+  if (v.announce) ctx.wake();
   return maintenanceFromRow(await ctx.db.kysely.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 
-/** Maintenance windows running or announced. */
-export async function listMaintenance(ctx: Ctx, actor: Actor): Promise<MaintenanceWindow[]> {
+function utc(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Announces a maintenance window ahead: one outbox message (kind `status_update`, the subscriber
+ * path of status updates) per confirmed subscription to an affected business service, the team of
+ * one, or a status page showing one, deduplicated by channel and destination. Maintenance is public
+ * information, so external (page) subscribers receive it too. Returns how many were queued.
+ */
+async function announceMaintenance(
+  ctx: Ctx,
+  trx: Tx,
+  now: number,
+  m: { id: string; title: string; description: string; serviceIds: string[]; businessServiceIds: string[]; startsAt: number; endsAt: number },
+): Promise<number> {
+  const all = await loadBusinessServices(trx);
+  const bs = all.filter((b) => m.businessServiceIds.includes(b.id) || b.serviceIds.some((s) => m.serviceIds.includes(s)));
+  const bsIds = bs.map((b) => b.id);
+  const svcTeams = m.serviceIds.length ? await trx.selectFrom('services').select('team_id').where('id', 'in', m.serviceIds).execute() : [];
+  const teamIds = [...new Set([...svcTeams.map((s) => s.team_id), ...bs.map((b) => b.teamId)].filter((x): x is string => !!x))];
+  const pages = (await trx.selectFrom('status_pages').selectAll().execute()).map(pageFromRow);
+  const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
+  const scopes = [
+    ...(bsIds.length ? [['business_service', bsIds] as const] : []),
+    ...(teamIds.length ? [['team', teamIds] as const] : []),
+    ...(pageIds.length ? [['page', pageIds] as const] : []),
+  ];
+  if (!scopes.length) return 0;
+  const subs = await trx
+    .selectFrom('status_subscriptions')
+    .selectAll()
+    .where('confirmed_at', 'is not', null)
+    .where((eb) => eb.or(scopes.map(([scope, ids]) => eb.and([eb('scope', '=', scope), eb('target_id', 'in', [...ids])]))))
+    .orderBy('created_at')
+    .execute();
+  const defaultPage = pages.find((p) => p.isDefault) ?? pages[0];
+  const lines = [`Scheduled maintenance: ${m.title}`, '', `From ${utc(m.startsAt)} to ${utc(m.endsAt)}`];
+  if (m.description.trim()) lines.push('', m.description.trim());
+  if (bs.length) lines.push('', `Affected: ${bs.map((b) => b.name).join(', ')}`);
+  const seen = new Set<string>();
+  for (const s of subs) {
+    const key = `${s.channel}|${s.destination}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const page = pages.find((p) => p.id === s.target_id) ?? pages.find((p) => p.businessServiceIds.some((b) => bsIds.includes(b))) ?? defaultPage;
+    const message: StatusUpdateMessage = {
+      kind: 'status_update',
+      event: 'update',
+      subject: `[Scheduled maintenance] ${m.title}`,
+      text: lines.join('\n'),
+      url: `${pageUrl(ctx.publicUrl, page?.slug ?? '')}#maintenance-${m.id}`,
+      incidentId: null,
+      phase: null,
+      unsubscribeUrl: `${ctx.publicUrl}/status/subscriptions/${subscriptionToken(ctx.linkSecret, s.id)}/unsubscribe`,
+    };
+    await enqueueMessage(trx, now, { channel: s.channel as Channel, destination: s.destination, message, userId: s.user_id });
+  }
+  return seen.size;
+}
+
+/** Maintenance windows running or announced; with `past`, also those that ended or were cancelled (most recent first, after the current ones). */
+export async function listMaintenance(ctx: Ctx, actor: Actor, opts: { past?: boolean } = {}): Promise<MaintenanceWindow[]> {
   requirePermission(actor, 'read');
-  return currentMaintenance(ctx.db.kysely, ctx.clock.now());
+  const now = ctx.clock.now();
+  const current = await currentMaintenance(ctx.db.kysely, now);
+  return opts.past ? [...current, ...(await pastMaintenance(ctx.db.kysely, now))] : current;
 }
 
 /** Cancels a maintenance window. */

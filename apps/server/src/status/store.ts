@@ -88,7 +88,7 @@ export function updateFromRow(r: UpdateRow): StatusUpdate {
 }
 
 /** Maps a maintenance window row. */
-export function maintenanceFromRow(r: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number }): MaintenanceWindow {
+export function maintenanceFromRow(r: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; cancelled_at: number | null }): MaintenanceWindow {
   return {
     id: r.id,
     title: r.title,
@@ -97,12 +97,25 @@ export function maintenanceFromRow(r: { id: string; title: string; description: 
     businessServiceIds: JSON.parse(r.business_service_ids) as string[],
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),
+    cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
   };
 }
 
 /** Maintenance windows not cancelled that have not ended yet (running and announced), soonest first. */
 export async function currentMaintenance(db: Tx, now: number): Promise<MaintenanceWindow[]> {
   const rows = await db.selectFrom('maintenance_windows').selectAll().where('ends_at', '>', now).where('cancelled_at', 'is', null).orderBy('starts_at').limit(200).execute();
+  return rows.map(maintenanceFromRow);
+}
+
+/** Maintenance windows that ended or were cancelled, most recent first. */
+export async function pastMaintenance(db: Tx, now: number, limit = 100): Promise<MaintenanceWindow[]> {
+  const rows = await db
+    .selectFrom('maintenance_windows')
+    .selectAll()
+    .where((eb) => eb.or([eb('ends_at', '<=', now), eb('cancelled_at', 'is not', null)]))
+    .orderBy('starts_at', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(maintenanceFromRow);
 }
 

@@ -138,6 +138,7 @@ export const MaintenanceInput = Type.Object(
     businessServiceIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
     startsAt: Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date-time' }),
     endsAt: Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date-time' }),
+    announce: Type.Optional(Type.Boolean({ description: 'Also send the announcement now to confirmed subscribers of the affected business services, their teams and status pages (default false)' })),
   },
   { additionalProperties: false },
 );
@@ -152,4 +153,6 @@ export interface MaintenanceWindow {
   businessServiceIds: string[];
   startsAt: number;
   endsAt: number;
+  /** When it was cancelled (listed only with `?past=true`), else null. */
+  cancelledAt: number | null;
 }

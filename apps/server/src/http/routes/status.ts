@@ -46,7 +46,11 @@ export async function statusApiRoutes(app: App, { ctx }: HttpDeps): Promise<void
     await status.deleteSubscription(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
   });
-  app.get('/maintenance-windows', { schema: { tags } }, async (req) => ({ maintenanceWindows: await status.listMaintenance(ctx, await actorOf(ctx, req)) }));
+  app.get(
+    '/maintenance-windows',
+    { schema: { tags, querystring: Type.Object({ past: Type.Optional(Type.Boolean({ description: 'Also windows that ended or were cancelled' })) }, { additionalProperties: false }) } },
+    async (req) => ({ maintenanceWindows: await status.listMaintenance(ctx, await actorOf(ctx, req), { past: req.query.past === true }) }),
+  );
   app.post('/maintenance-windows', { schema: { tags, body: MaintenanceInput } }, async (req, reply) => reply.status(201).send({ maintenanceWindow: await status.createMaintenance(ctx, await actorOf(ctx, req), req.body) }));
   app.delete('/maintenance-windows/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
     await status.cancelMaintenance(ctx, await actorOf(ctx, req), req.params.id);

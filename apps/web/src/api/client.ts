@@ -238,6 +238,7 @@ export const api = {
     acknowledge: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/acknowledge`),
     resolve: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/resolve`),
     escalate: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/escalate`),
+    reassign: (id: string, to: { user: string } | { escalationPolicy: string }) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/reassign`, to),
   },
   schedules: {
     list: () => get<{ schedules: Schedule[] }>('/schedules').then((r) => r.schedules),

@@ -9,8 +9,10 @@ import { api, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
+import { ReassignButton } from '../incidents/reassign.tsx';
 import { ago, dateTime } from '../lib/time.ts';
 import { useFeatures } from '../features.ts';
+import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
 
 const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
@@ -100,7 +102,7 @@ function timelineIcon(type: string): { icon: ReactNode; color: string } {
   if (type === 'incident.opened' || type === 'alert.triggered') return { icon: <IconFlame size={14} />, color: 'red' };
   if (type.endsWith('.acknowledged')) return { icon: <IconCheck size={14} />, color: 'yellow' };
   if (type.endsWith('.resolved')) return { icon: <IconCircleCheck size={14} />, color: 'green' };
-  if (type === 'incident.escalated' || type === 'escalation.level') return { icon: <IconArrowBigUpLines size={14} />, color: 'orange' };
+  if (type === 'incident.escalated' || type === 'escalation.level' || type === 'incident.reassigned') return { icon: <IconArrowBigUpLines size={14} />, color: 'orange' };
   if (type === 'escalation.skipped' || type === 'escalation.exhausted') return { icon: <IconPlayerSkipForward size={14} />, color: 'gray' };
   if (type === 'notification.sent') return { icon: <IconBell size={14} />, color: 'indigo' };
   if (type === 'notification.failed') return { icon: <IconX size={14} />, color: 'red' };
@@ -216,7 +218,7 @@ function Actions({ inc, warRoom }: { inc: Incident; warRoom: boolean }) {
           {!inc.major && <DeclareMajor inc={inc} />}
         </Group>
       )}
-      <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm">
+      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
         {inc.status === 'triggered' && (
           <Button size="lg" color="yellow" c="dark.9" leftSection={<IconCheck size={22} />} onClick={() => m.mutate('acknowledge')} loading={busy === 'acknowledge'} data-testid="ack-button" className="klx-ack">
             Acknowledge
@@ -230,6 +232,7 @@ function Actions({ inc, warRoom }: { inc: Incident; warRoom: boolean }) {
             Escalate
           </Button>
         )}
+        <ReassignButton inc={inc} />
       </SimpleGrid>
     </div>
   );
@@ -282,6 +285,7 @@ export default function IncidentPage() {
             )}
           </Stack>
           {canRespond && <Actions inc={inc} warRoom={features.warRoom} />}
+          {features.reports && <IncidentPostmortemButton inc={inc} />}
           {features.warRoom && inc.major && (
             <Suspense fallback={<Text c="dimmed">Opening the war room…</Text>}>
               <WarRoomPanel inc={inc} />

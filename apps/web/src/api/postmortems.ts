@@ -1,0 +1,188 @@
+/*
+ * Postmortems and action items: the API's types (as apps/server/src/postmortem/types.ts answers
+ * them), its calls, query keys and hooks. Kept apart from client.ts so that only the screens that
+ * show postmortems load it.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, request } from './client.ts';
+
+/** Review states of a postmortem, in order. */
+export const POSTMORTEM_STATES = ['draft', 'in_review', 'published'] as const;
+export type PostmortemState = (typeof POSTMORTEM_STATES)[number];
+
+/** Action item states; open and in_progress count as open. */
+export const ACTION_ITEM_STATES = ['open', 'in_progress', 'done', 'wont_do'] as const;
+export type ActionItemState = (typeof ACTION_ITEM_STATES)[number];
+
+/** The Markdown sections of a postmortem. */
+export interface PostmortemSections {
+  summary: string;
+  impact: string;
+  timeline: string;
+  statusUpdates: string;
+  rootCause: string;
+  wentWell: string;
+  wentBadly: string;
+}
+export type SectionKey = keyof PostmortemSections;
+
+/** The sections in document order with their headings (as the Markdown export names them). */
+export const SECTIONS: readonly { key: SectionKey; title: string; hint: string }[] = [
+  { key: 'summary', title: 'Summary', hint: 'What happened, in a few sentences.' },
+  { key: 'impact', title: 'Impact', hint: 'Who was affected, how, and for how long.' },
+  { key: 'timeline', title: 'Timeline', hint: 'Generated from the incident timeline; add what happened outside Klaxon.' },
+  { key: 'statusUpdates', title: 'Status updates', hint: 'What stakeholders were told.' },
+  { key: 'rootCause', title: 'Root cause', hint: 'Why it happened (and why it was not caught earlier).' },
+  { key: 'wentWell', title: 'What went well', hint: '' },
+  { key: 'wentBadly', title: 'What went badly', hint: '' },
+];
+
+/** A key event of the incident, as captured in the draft. */
+export interface KeyEvent {
+  at: number;
+  type: string;
+  actor: string;
+  message: string;
+}
+
+/** The facts the draft was generated from (durations in ms from the incident opening). */
+export interface PostmortemFacts {
+  incidentNumber: number;
+  openedAt: number;
+  resolvedAt: number | null;
+  timeToDetect: number | null;
+  timeToAcknowledge: number | null;
+  timeToMitigate: number | null;
+  timeToResolve: number | null;
+  keyEvents: KeyEvent[];
+  participants: { name: string; actions: string[] }[];
+}
+
+/** A problem record an action item was handed over to. */
+export interface ProblemRecord {
+  id: string;
+  title: string;
+  externalUrl: string | null;
+  createdAt: number;
+}
+
+/** An action item of a postmortem. */
+export interface ActionItem {
+  id: string;
+  postmortemId: string;
+  teamId: string | null;
+  title: string;
+  ownerId: string | null;
+  dueAt: number | null;
+  state: ActionItemState;
+  problem: ProblemRecord | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An open action item as GET /action-items lists it. */
+export interface OpenActionItem extends ActionItem {
+  ownerName: string | null;
+  postmortemTitle: string;
+  incidentId: string;
+}
+
+/** A postmortem in a list (no sections, facts or items). */
+export interface PostmortemSummary {
+  id: string;
+  incidentId: string;
+  teamId: string | null;
+  title: string;
+  state: PostmortemState;
+  createdAt: number;
+  updatedAt: number;
+  publishedAt: number | null;
+}
+
+/** A whole postmortem. */
+export interface Postmortem extends PostmortemSummary {
+  sections: PostmortemSections;
+  facts: PostmortemFacts;
+  actionItems: ActionItem[];
+}
+
+/** Changes to a postmortem (PATCH /postmortems/:id). */
+export interface PostmortemPatch {
+  title?: string;
+  sections?: Partial<PostmortemSections>;
+}
+
+/** A new or changed action item. `dueAt`: epoch ms or ISO date-time. */
+export interface ActionItemInput {
+  title?: string;
+  ownerId?: string | null;
+  dueAt?: number | string | null;
+  state?: ActionItemState;
+}
+
+/** The API's limits, so forms refuse what the API would refuse before sending it. */
+export const LIMITS = { title: 300, section: 100_000, itemTitle: 500, url: 2000 } as const;
+
+const enc = encodeURIComponent;
+
+/** The postmortem API. */
+export const postmortemApi = {
+  list: (f: { team?: string; state?: string }) => request<{ postmortems: PostmortemSummary[] }>('GET', '/postmortems', { query: f }).then((r) => r.postmortems),
+  /** By the postmortem's id or its incident's id. */
+  get: (id: string) => request<{ postmortem: Postmortem }>('GET', `/postmortems/${enc(id)}`).then((r) => r.postmortem),
+  /** Generates the draft of a resolved incident (409 when it already has one). */
+  create: (incidentId: string) => request<{ postmortem: Postmortem }>('POST', `/incidents/${enc(incidentId)}/postmortem`).then((r) => r.postmortem),
+  update: (id: string, patch: PostmortemPatch) => request<{ postmortem: Postmortem }>('PATCH', `/postmortems/${enc(id)}`, { body: patch }).then((r) => r.postmortem),
+  setState: (id: string, state: PostmortemState) => request<{ postmortem: Postmortem }>('POST', `/postmortems/${enc(id)}/state`, { body: { state } }).then((r) => r.postmortem),
+  /** The whole postmortem as Markdown text. */
+  markdown: async (id: string): Promise<string> => {
+    const res = await fetch(`/api/v1/postmortems/${enc(id)}/markdown`, { credentials: 'same-origin', headers: { accept: 'text/markdown, application/json' } });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = `Klaxon answered ${res.status}`;
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+      } catch {
+        /* not JSON */
+      }
+      throw new ApiError(res.status, 'http_' + res.status, message);
+    }
+    return text;
+  },
+  addItem: (postmortemId: string, input: ActionItemInput) => request<{ actionItem: ActionItem }>('POST', `/postmortems/${enc(postmortemId)}/action-items`, { body: input }).then((r) => r.actionItem),
+  updateItem: (id: string, input: ActionItemInput) => request<{ actionItem: ActionItem }>('PATCH', `/action-items/${enc(id)}`, { body: input }).then((r) => r.actionItem),
+  /** Hands an action item over to problem management. */
+  handOver: (id: string, input: { title?: string; externalUrl?: string }) => request<{ actionItem: ActionItem }>('POST', `/action-items/${enc(id)}/problem`, { body: input }).then((r) => r.actionItem),
+  openItems: (team?: string) => request<{ actionItems: OpenActionItem[] }>('GET', '/action-items', { query: { team } }).then((r) => r.actionItems),
+};
+
+/** Query keys of the postmortem screens. */
+export const pmKeys = {
+  all: ['postmortems'] as const,
+  list: (f: { team?: string; state?: string }) => ['postmortems', 'list', f.team ?? '', f.state ?? ''] as const,
+  one: (id: string) => ['postmortems', 'one', id] as const,
+  openItems: (team: string) => ['postmortems', 'action-items', team] as const,
+};
+
+export const usePostmortems = (f: { team?: string; state?: string }) => useQuery({ queryKey: pmKeys.list(f), queryFn: () => postmortemApi.list(f) });
+export const usePostmortem = (id: string) => useQuery({ queryKey: pmKeys.one(id), queryFn: () => postmortemApi.get(id) });
+export const useOpenActionItems = (team: string) => useQuery({ queryKey: pmKeys.openItems(team), queryFn: () => postmortemApi.openItems(team || undefined) });
+
+/** "Draft", "In review", "Published". */
+export const stateLabel = (s: string): string => (s === 'in_review' ? 'In review' : s === 'wont_do' ? "Won't do" : s === 'in_progress' ? 'In progress' : s.charAt(0).toUpperCase() + s.slice(1));
+
+/** True for an item that still needs doing. */
+export const isOpenItem = (i: { state: ActionItemState }): boolean => i.state === 'open' || i.state === 'in_progress';
+
+/** True for an open item whose due time has passed at `now`. */
+export const isOverdue = (i: { state: ActionItemState; dueAt: number | null }, now: number): boolean => isOpenItem(i) && i.dueAt !== null && i.dueAt < now;
+
+/** "1 h 5 min", "3 min 20 s", "—" for null (as the server's draft writes durations). */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h ? `${h} h ${m} min` : m ? `${m} min${sec ? ` ${sec} s` : ''}` : `${sec} s`;
+}

@@ -1,0 +1,206 @@
+import { Anchor, Badge, Button, Card, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { IconExternalLink, IconPlus, IconTransferOut } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/client.ts';
+import { LIMITS, pmKeys, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
+import { useUsers } from '../api/queries.ts';
+import { FormAlert } from '../components/bits.tsx';
+import { useFormErrors } from '../lib/form.ts';
+import { dateTime } from '../lib/time.ts';
+import { dueTimeOf, DueText, ItemStateBadge } from './common.tsx';
+import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
+
+/** The form to add an action item: what, who, by when. Validates as the API does. */
+function AddItemForm({ postmortem }: { postmortem: Postmortem }) {
+  const qc = useQueryClient();
+  const users = useUsers().data ?? [];
+  const errors = useFormErrors();
+  const [v, setV] = useState({ title: '', ownerId: null as string | null, due: '' });
+  const add = useMutation({
+    mutationFn: () => postmortemApi.addItem(postmortem.id, { title: v.title.trim(), ownerId: v.ownerId, dueAt: v.due ? dueTimeOf(v.due) : null }),
+    onSuccess: () => {
+      setV({ title: '', ownerId: null, due: '' });
+      void qc.invalidateQueries({ queryKey: pmKeys.all });
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    const title = v.title.trim();
+    let ok = true;
+    if (!title) {
+      errors.setField('title', 'required');
+      ok = false;
+    } else if (title.length > LIMITS.itemTitle) {
+      errors.setField('title', `at most ${LIMITS.itemTitle} characters`);
+      ok = false;
+    }
+    if (v.due && dueTimeOf(v.due) === null) {
+      errors.setField('dueAt', 'unreadable date');
+      ok = false;
+    }
+    if (ok) add.mutate();
+  };
+  return (
+    <Paper withBorder radius="md" p="md" component="form" onSubmit={submit} noValidate data-testid="add-action-item">
+      <Stack gap="sm">
+        <Text fw={600}>Add an action item</Text>
+        <TextInput label="What needs doing" placeholder="Add a circuit breaker to payments" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required maxLength={LIMITS.itemTitle + 50} />
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <Select label="Owner" placeholder="Nobody yet" data={users.map((u) => ({ value: u.id, label: u.name }))} value={v.ownerId} onChange={(ownerId) => setV({ ...v, ownerId })} searchable clearable error={errors.field('ownerId')} data-testid="item-owner-select" />
+          <TextInput label="Due date" type="date" value={v.due} onChange={(e) => setV({ ...v, due: e.currentTarget.value })} error={errors.field('dueAt')} data-testid="item-due-input" />
+        </SimpleGrid>
+        <FormAlert message={errors.message} />
+        <Button type="submit" leftSection={<IconPlus size={18} />} loading={add.isPending} w={{ base: '100%', xs: 'fit-content' }} data-testid="add-item-submit">
+          Add action item
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Hands an item over to problem management; the tracker link comes from the form or the server's setting. */
+function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) {
+  const qc = useQueryClient();
+  const errors = useFormErrors();
+  const [v, setV] = useState({ title: item.title, externalUrl: '' });
+  const m = useMutation({
+    mutationFn: () => postmortemApi.handOver(item.id, { title: v.title.trim(), ...(v.externalUrl.trim() && { externalUrl: v.externalUrl.trim() }) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      onClose();
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    const title = v.title.trim();
+    const url = v.externalUrl.trim();
+    let ok = true;
+    if (!title || title.length > LIMITS.itemTitle) {
+      errors.setField('title', title ? `at most ${LIMITS.itemTitle} characters` : 'required');
+      ok = false;
+    }
+    if (url && (!/^https?:\/\//.test(url) || url.length > LIMITS.url)) {
+      errors.setField('externalUrl', url.length > LIMITS.url ? `at most ${LIMITS.url} characters` : 'must start with http:// or https://');
+      ok = false;
+    }
+    if (ok) m.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title="Hand over to problem management" fullScreen={useMediaQuery('(max-width: 600px)')}>
+      <form onSubmit={submit} noValidate data-testid="handover-form">
+        <Stack>
+          <Text size="sm">Creates a problem record for this action item. Without a link, Klaxon fills in the problem tracker address configured on the server, if any.</Text>
+          <TextInput label="Problem title" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
+          <TextInput label="Tracker link (optional)" placeholder="https://tracker.example.com/PRB-12" value={v.externalUrl} onChange={(e) => setV({ ...v, externalUrl: e.currentTarget.value })} error={errors.field('externalUrl')} inputMode="url" />
+          <FormAlert message={errors.message} />
+          <Button type="submit" loading={m.isPending} data-testid="handover-submit">
+            Create problem record
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ItemRow({ item, ownerName, canEdit, now }: { item: ActionItem; ownerName: string | null; canEdit: boolean; now: number }) {
+  const state = useItemState();
+  const [handing, setHanding] = useState(false);
+  return (
+    <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state}>
+      <Stack gap={6}>
+        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+          <Text fw={600} style={{ wordBreak: 'break-word' }} td={item.state === 'done' || item.state === 'wont_do' ? 'line-through' : undefined}>
+            {item.title}
+          </Text>
+          <ItemStateBadge state={item.state} />
+        </Group>
+        <Group gap="xs" wrap="wrap">
+          <Text span size="sm" data-testid="item-owner">
+            {ownerName ?? <Text span c="orange" size="sm">no owner</Text>}
+          </Text>
+          <Text span size="sm" c="dimmed">
+            ·
+          </Text>
+          <DueText item={item} now={now} />
+        </Group>
+        {item.problem && (
+          <Group gap="xs" wrap="wrap" data-testid="problem-record">
+            <Badge color="grape" variant="light" size="sm">
+              Problem
+            </Badge>
+            <Text size="sm" style={{ wordBreak: 'break-word' }}>
+              {item.problem.title}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {dateTime(item.problem.createdAt)}
+            </Text>
+            {item.problem.externalUrl ? (
+              <Anchor href={item.problem.externalUrl} target="_blank" rel="noopener noreferrer" size="sm" data-testid="problem-link">
+                Open in tracker <IconExternalLink size={14} style={{ verticalAlign: 'middle' }} />
+              </Anchor>
+            ) : (
+              <Text size="xs" c="dimmed">
+                no tracker configured
+              </Text>
+            )}
+          </Group>
+        )}
+        {canEdit && (
+          <Group gap="xs" wrap="wrap">
+            <Select
+              aria-label={`State of ${item.title}`}
+              data={ITEM_STATE_OPTIONS}
+              value={item.state}
+              onChange={(v) => v && v !== item.state && state.mutate({ id: item.id, state: v as ActionItemState })}
+              allowDeselect={false}
+              disabled={state.isPending}
+              w={{ base: '100%', xs: 170 }}
+              size="sm"
+              data-testid="item-state"
+            />
+            {!item.problem && (
+              <Button variant="light" size="sm" leftSection={<IconTransferOut size={16} />} onClick={() => setHanding(true)} data-testid="handover">
+                Hand over to problem management
+              </Button>
+            )}
+          </Group>
+        )}
+        {state.error && (
+          <Text c="red" size="sm" role="alert">
+            {errorMessage(state.error)}
+          </Text>
+        )}
+      </Stack>
+      {handing && <HandOver item={item} onClose={() => setHanding(false)} />}
+    </Card>
+  );
+}
+
+/** A postmortem's action items: each with owner, due date, state and problem record; a form to add more. */
+export function ActionItemPanel({ postmortem, canEdit }: { postmortem: Postmortem; canEdit: boolean }) {
+  const users = useUsers().data ?? [];
+  const now = Date.now();
+  const nameOf = (id: string | null) => (id ? (users.find((u) => u.id === id)?.name ?? 'unknown user') : null);
+  return (
+    <Stack gap="sm" data-testid="action-items">
+      <Title order={3} fz="lg">
+        Action items ({postmortem.actionItems.length})
+      </Title>
+      {postmortem.actionItems.length === 0 && (
+        <Text c="dimmed" size="sm">
+          None yet. What would stop this from happening again, or make it shorter?
+        </Text>
+      )}
+      {postmortem.actionItems.map((i) => (
+        <ItemRow key={i.id} item={i} ownerName={nameOf(i.ownerId)} canEdit={canEdit} now={now} />
+      ))}
+      {canEdit && <AddItemForm postmortem={postmortem} />}
+    </Stack>
+  );
+}

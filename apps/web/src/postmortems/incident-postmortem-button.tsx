@@ -1,0 +1,70 @@
+import { Anchor, Button, Group, Stack, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconFileText } from '@tabler/icons-react';
+import { Link, useNavigate } from 'react-router-dom';
+import { ApiError, errorMessage } from '../api/client.ts';
+import { pmKeys, postmortemApi } from '../api/postmortems.ts';
+import type { Incident } from '../api/types.ts';
+import { useSession } from '../session.tsx';
+import { StateBadge } from './common.tsx';
+
+/**
+ * On a resolved incident: "Postmortem" opens its postmortem, or drafts one from the timeline first
+ * (responders only). Renders nothing while the incident is open.
+ */
+export function IncidentPostmortemButton({ inc }: { inc: Incident }) {
+  const { user } = useSession();
+  const canRespond = user.role === 'admin' || user.role === 'responder';
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const resolved = inc.status === 'resolved';
+  // GET /postmortems/:id takes the incident id too; 404 means there is none yet.
+  const existing = useQuery({ queryKey: pmKeys.one(inc.id), queryFn: () => postmortemApi.get(inc.id), enabled: resolved, retry: false });
+  const create = useMutation({
+    mutationFn: () => postmortemApi.create(inc.id),
+    onSuccess: (p) => {
+      qc.setQueryData(pmKeys.one(p.id), p);
+      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      navigate(`/postmortems/${p.id}`);
+    },
+    onError: (e) => {
+      // Someone else drafted it meanwhile: open theirs.
+      if (e instanceof ApiError && e.status === 409 && /already/.test(e.message)) navigate(`/postmortems/${inc.id}`);
+    },
+  });
+  if (!resolved) return null;
+  const p = existing.data;
+  const none = existing.error instanceof ApiError && existing.error.status === 404;
+  if (!p && !none && existing.isPending) return null;
+  if (!p && !canRespond) return null;
+  return (
+    <Stack gap={4} data-testid="incident-postmortem">
+      <Group gap="sm" wrap="wrap">
+        {p ? (
+          <Button component={Link} to={`/postmortems/${p.id}`} size="md" variant="light" leftSection={<IconFileText size={20} />} data-testid="postmortem-button">
+            Postmortem
+          </Button>
+        ) : (
+          <Button size="md" leftSection={<IconFileText size={20} />} loading={create.isPending} onClick={() => create.mutate()} data-testid="postmortem-button">
+            Postmortem
+          </Button>
+        )}
+        {p ? (
+          <StateBadge state={p.state} />
+        ) : (
+          <Text size="sm" c="dimmed">
+            Drafts it from the timeline
+          </Text>
+        )}
+        <Anchor component={Link} to="/postmortems" size="sm">
+          All postmortems
+        </Anchor>
+      </Group>
+      {create.error && !(create.error instanceof ApiError && create.error.status === 409 && /already/.test(create.error.message)) && (
+        <Text c="red" size="sm" role="alert">
+          {errorMessage(create.error)}
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -14,6 +14,7 @@ import { ago, dateTime } from '../lib/time.ts';
 import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
+import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
 
 const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
 
@@ -284,6 +285,7 @@ export default function IncidentPage() {
               </Text>
             )}
           </Stack>
+          {features.warRoom && <AffectedBusinessServices incidentId={inc.id} />}
           {canRespond && <Actions inc={inc} warRoom={features.warRoom} />}
           {features.reports && <IncidentPostmortemButton inc={inc} />}
           {features.warRoom && inc.major && (

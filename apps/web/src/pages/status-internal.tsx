@@ -6,13 +6,19 @@ import { api } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { ago, dateTime } from '../lib/time.ts';
+import { useSession } from '../session.tsx';
 
 /** Internal status ("where to go"): the major incidents running now, for everyone signed in. */
 export default function InternalStatus() {
   const q = useQuery({ queryKey: keys.internalStatus, queryFn: api.status.internal });
+  const { isAdmin } = useSession();
   return (
     <div data-testid="internal-status">
-      <PageHeader title="Major incidents now" />
+      <PageHeader title="Major incidents now">
+        <Button component={Link} to={isAdmin ? '/status-admin/pages' : '/status-admin/subscriptions'} variant="light" data-testid="manage-status">
+          {isAdmin ? 'Status pages and subscriptions' : 'My subscriptions'}
+        </Button>
+      </PageHeader>
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && (
           <Card withBorder radius="md" p="lg">

@@ -1,0 +1,31 @@
+import { Button, Modal, type ButtonProps } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useState, type ReactNode } from 'react';
+
+/** A button that asks once more before a destructive action ("Delete" → "Really delete?"). */
+export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...rest }: { label: string; confirm: string; onConfirm: () => void; loading?: boolean; testId?: string } & ButtonProps) {
+  const [armed, setArmed] = useState(false);
+  return (
+    <Button
+      color="red"
+      variant={armed ? 'filled' : 'subtle'}
+      loading={loading}
+      onClick={() => (armed ? onConfirm() : setArmed(true))}
+      onBlur={() => setArmed(false)}
+      data-testid={testId}
+      {...rest}
+    >
+      {armed ? confirm : label}
+    </Button>
+  );
+}
+
+/** A form in a dialog, full screen on a phone. */
+export function FormModal({ opened, onClose, title, children }: { opened: boolean; onClose: () => void; title: string; children: ReactNode }) {
+  const phone = useMediaQuery('(max-width: 600px)');
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} fullScreen={phone} size="lg">
+      {children}
+    </Modal>
+  );
+}

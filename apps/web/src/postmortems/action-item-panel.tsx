@@ -9,7 +9,7 @@ import { useUsers } from '../api/queries.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime } from '../lib/time.ts';
-import { dueTimeOf, DueText, ItemStateBadge } from './common.tsx';
+import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 
 /** The form to add an action item: what, who, by when. Validates as the API does. */
@@ -120,15 +120,7 @@ function ItemRow({ item, ownerName, canEdit, now }: { item: ActionItem; ownerNam
           </Text>
           <ItemStateBadge state={item.state} />
         </Group>
-        <Group gap="xs" wrap="wrap">
-          <Text span size="sm" data-testid="item-owner">
-            {ownerName ?? <Text span c="orange" size="sm">no owner</Text>}
-          </Text>
-          <Text span size="sm" c="dimmed">
-            ·
-          </Text>
-          <DueText item={item} now={now} />
-        </Group>
+        <OwnerAndDue ownerName={ownerName} item={item} now={now} />
         {item.problem && (
           <Group gap="xs" wrap="wrap" data-testid="problem-record">
             <Badge color="grape" variant="light" size="sm">
@@ -165,8 +157,8 @@ function ItemRow({ item, ownerName, canEdit, now }: { item: ActionItem; ownerNam
               data-testid="item-state"
             />
             {!item.problem && (
-              <Button variant="light" size="sm" leftSection={<IconTransferOut size={16} />} onClick={() => setHanding(true)} data-testid="handover">
-                Hand over to problem management
+              <Button variant="light" size="sm" leftSection={<IconTransferOut size={16} />} onClick={() => setHanding(true)} title="Hand over to problem management" data-testid="handover">
+                Create problem record
               </Button>
             )}
           </Group>

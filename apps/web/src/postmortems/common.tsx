@@ -8,7 +8,7 @@ const ITEM_COLOR: Record<ActionItemState, string> = { open: 'blue', in_progress:
 /** A postmortem's review state as a badge. */
 export function StateBadge({ state, size = 'md' }: { state: PostmortemState; size?: 'sm' | 'md' | 'lg' }) {
   return (
-    <Badge color={STATE_COLOR[state]} variant="light" size={size} data-testid="postmortem-state" data-state={state}>
+    <Badge color={STATE_COLOR[state]} variant="light" size={size} style={{ flex: 'none' }} data-testid="postmortem-state" data-state={state}>
       {stateLabel(state)}
     </Badge>
   );
@@ -17,7 +17,7 @@ export function StateBadge({ state, size = 'md' }: { state: PostmortemState; siz
 /** An action item's state as a badge. */
 export function ItemStateBadge({ state }: { state: ActionItemState }) {
   return (
-    <Badge color={ITEM_COLOR[state]} variant="light" size="sm">
+    <Badge color={ITEM_COLOR[state]} variant="light" size="sm" style={{ flex: 'none' }}>
       {stateLabel(state)}
     </Badge>
   );
@@ -46,6 +46,19 @@ export function DueText({ item, now }: { item: { state: ActionItemState; dueAt: 
     <Text span size="sm" c={overdue ? 'red' : undefined} fw={overdue ? 700 : undefined} data-testid="item-due" data-overdue={overdue ? 'true' : 'false'}>
       {overdue ? 'overdue since ' : 'due '}
       {dateOnly(item.dueAt)}
+    </Text>
+  );
+}
+
+/** "Owner · due date" as one line of text that wraps naturally on a phone. */
+export function OwnerAndDue({ ownerName, item, now }: { ownerName: string | null; item: { state: ActionItemState; dueAt: number | null }; now: number }) {
+  return (
+    <Text size="sm">
+      <span data-testid="item-owner">{ownerName ?? <Text span c="orange" size="sm">no owner</Text>}</span>
+      <Text span c="dimmed" size="sm">
+        {' · '}
+      </Text>
+      <DueText item={item} now={now} />
     </Text>
   );
 }

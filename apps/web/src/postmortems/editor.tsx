@@ -115,20 +115,18 @@ function Facts({ p }: { p: Postmortem }) {
           </Text>
           <Stack gap={4} data-testid="key-events">
             {events.map((e, i) => (
-              <Group key={`${e.at}-${i}`} gap="xs" wrap="nowrap" align="flex-start">
-                <Text size="sm" c="dimmed" style={{ flex: 'none', minWidth: 96 }}>
+              <Text key={`${e.at}-${i}`} size="sm" style={{ wordBreak: 'break-word' }}>
+                <Text span c="dimmed" size="sm" mr={8} style={{ whiteSpace: 'nowrap' }}>
                   {dateTime(e.at)}
                 </Text>
-                <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                  {e.message}
-                  {e.actor && (
-                    <Text span c="dimmed" size="sm">
-                      {' '}
-                      · {e.actor}
-                    </Text>
-                  )}
-                </Text>
-              </Group>
+                {e.message}
+                {e.actor && e.actor !== 'Klaxon' && !e.message.includes(e.actor) && (
+                  <Text span c="dimmed" size="sm">
+                    {' '}
+                    · {e.actor}
+                  </Text>
+                )}
+              </Text>
             ))}
             {f.keyEvents.length === 0 && (
               <Text size="sm" c="dimmed">

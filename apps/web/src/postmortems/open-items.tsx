@@ -1,11 +1,11 @@
-import { Alert, Anchor, Card, Group, Select, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Card, Select, Stack, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/client.ts';
 import { isOverdue, useOpenActionItems, type ActionItemState, type OpenActionItem } from '../api/postmortems.ts';
 import { useTeams } from '../api/queries.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { useSession } from '../session.tsx';
-import { DueText, PostmortemTabs } from './common.tsx';
+import { OwnerAndDue, PostmortemTabs } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 
 function OpenItem({ item, now, canEdit }: { item: OpenActionItem; now: number; canEdit: boolean }) {
@@ -17,15 +17,7 @@ function OpenItem({ item, now, canEdit }: { item: OpenActionItem; now: number; c
         <Text fw={700} style={{ wordBreak: 'break-word' }}>
           {item.title}
         </Text>
-        <Group gap="xs" wrap="wrap">
-          <Text span size="sm" data-testid="item-owner">
-            {item.ownerName ?? <Text span c="orange" size="sm">no owner</Text>}
-          </Text>
-          <Text span size="sm" c="dimmed">
-            ·
-          </Text>
-          <DueText item={item} now={now} />
-        </Group>
+        <OwnerAndDue ownerName={item.ownerName} item={item} now={now} />
         <Anchor component={Link} to={`/postmortems/${item.postmortemId}`} size="sm" style={{ wordBreak: 'break-word' }}>
           {item.postmortemTitle}
         </Anchor>

@@ -30,6 +30,7 @@ async function pageAt(rig: WebRig, size: 'phone' | 'desktop', viewport?: { width
 describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
   let rig: WebRig;
   let maya: string;
+  let sam: string;
   let sre: string;
   let web: string;
   let mayaToken: string;
@@ -63,7 +64,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     rig = await startRig();
     const { t } = rig;
     maya = await addUser(t, { email: 'maya@example.com', name: 'Maya Okafor', role: 'responder' });
-    await addUser(t, { email: 'sam@example.com', name: 'Sam Lee', role: 'responder' });
+    sam = await addUser(t, { email: 'sam@example.com', name: 'Sam Lee', role: 'responder' });
     mayaToken = (await t.api('POST', `/api/v1/users/${maya}/tokens`, { name: 'test' })).body.token;
     sre = (await t.api('POST', '/api/v1/teams', { name: 'SRE', members: [{ userId: maya }] })).body.team.id;
     web = (await t.api('POST', '/api/v1/teams', { name: 'Web', members: [] })).body.team.id;
@@ -140,6 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.sections.wentWell).toBe('');
     expect((await t.api('POST', `/api/v1/postmortems/${pm.id}/state`, { state: 'in_review' })).status).toBe(200);
     expect((await t.api('POST', `/api/v1/postmortems/${pm.id}/state`, { state: 'draft' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Discard' }).click();
     await page.reload();
     await page.getByTestId('postmortem-editor').waitFor();
     expect(await page.getByTestId('postmortem-state').textContent()).toBe('Draft');
@@ -170,6 +172,17 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     ]);
     // Due 09:00 Berlin time on the chosen day.
     expect(items[0].dueAt).toBe(Date.parse('2026-03-04T08:00:00Z'));
+
+    // Change an item: Sam takes it over.
+    await overdueItem.getByTestId('item-edit').click();
+    const edit = page.getByTestId('edit-action-item');
+    expect(await edit.getByLabel('Due date').inputValue()).toBe('2026-03-01');
+    await edit.getByTestId('item-owner-select').click();
+    await page.getByRole('option', { name: 'Sam Lee', exact: true }).click();
+    await edit.getByTestId('item-save').click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(() => overdueItem.getByTestId('item-owner').textContent()).toBe('Sam Lee');
+    expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.actionItems[1]).toMatchObject({ title: 'Alert on connection pool saturation', ownerId: sam, dueAt: Date.parse('2026-03-01T08:00:00Z') });
 
     // Hand one over to problem management: a bad link is refused in place, a good one is shown.
     await breaker.getByTestId('handover').click();
@@ -227,7 +240,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     expect(md).toContain('_State: published_');
     expect(md).toContain(`## Root cause\n\n${rootCause}`);
     expect(md).toContain('- [ ] Add a circuit breaker to payments — Maya Okafor, due 2026-03-04 (open) [problem](https://tracker.example.com/PRB-1)');
-    expect(md).toContain('- [x] Alert on connection pool saturation — Maya Okafor, due 2026-03-01 (done)');
+    expect(md).toContain('- [x] Alert on connection pool saturation — Sam Lee, due 2026-03-01 (done)');
 
     // The incident page now opens the existing postmortem.
     await page.goto(`${t.url}/incidents/${n}`);

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Card, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { IconExternalLink, IconPlus, IconTransferOut } from '@tabler/icons-react';
+import { IconExternalLink, IconPencil, IconPlus, IconTransferOut } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { LIMITS, pmKeys, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
@@ -12,22 +12,35 @@ import { dateTime } from '../lib/time.ts';
 import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 
-/** The form to add an action item: what, who, by when. Validates as the API does. */
-function AddItemForm({ postmortem }: { postmortem: Postmortem }) {
+/** The calendar day (YYYY-MM-DD, viewer's time zone) of a due time, for a date input. */
+function dayOf(at: number | null): string {
+  if (at === null) return '';
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The form to add an action item (what, who, by when) or change one. Validates as the API does. */
+function ItemForm({ postmortem, item, onDone }: { postmortem: Postmortem; item?: ActionItem; onDone?: () => void }) {
   const qc = useQueryClient();
   const users = useUsers().data ?? [];
   const errors = useFormErrors();
-  const [v, setV] = useState({ title: '', ownerId: null as string | null, due: '' });
-  const add = useMutation({
-    mutationFn: () => postmortemApi.addItem(postmortem.id, { title: v.title.trim(), ownerId: v.ownerId, dueAt: v.due ? dueTimeOf(v.due) : null }),
+  const blank = { title: item?.title ?? '', ownerId: item?.ownerId ?? null, due: dayOf(item?.dueAt ?? null) };
+  const [v, setV] = useState(blank);
+  const save = useMutation({
+    mutationFn: () => {
+      const input = { title: v.title.trim(), ownerId: v.ownerId, dueAt: v.due ? dueTimeOf(v.due) : null };
+      return item ? postmortemApi.updateItem(item.id, input) : postmortemApi.addItem(postmortem.id, input);
+    },
     onSuccess: () => {
-      setV({ title: '', ownerId: null, due: '' });
+      if (!item) setV({ title: '', ownerId: null, due: '' });
       void qc.invalidateQueries({ queryKey: pmKeys.all });
+      onDone?.();
     },
     onError: errors.set,
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    e.stopPropagation();
     errors.clear();
     const title = v.title.trim();
     let ok = true;
@@ -42,22 +55,36 @@ function AddItemForm({ postmortem }: { postmortem: Postmortem }) {
       errors.setField('dueAt', 'unreadable date');
       ok = false;
     }
-    if (ok) add.mutate();
+    if (ok) save.mutate();
   };
-  return (
-    <Paper withBorder radius="md" p="md" component="form" onSubmit={submit} noValidate data-testid="add-action-item">
-      <Stack gap="sm">
-        <Text fw={600}>Add an action item</Text>
-        <TextInput label="What needs doing" placeholder="Add a circuit breaker to payments" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required maxLength={LIMITS.itemTitle + 50} />
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <Select label="Owner" placeholder="Nobody yet" data={users.map((u) => ({ value: u.id, label: u.name }))} value={v.ownerId} onChange={(ownerId) => setV({ ...v, ownerId })} searchable clearable error={errors.field('ownerId')} data-testid="item-owner-select" />
-          <TextInput label="Due date" type="date" value={v.due} onChange={(e) => setV({ ...v, due: e.currentTarget.value })} error={errors.field('dueAt')} data-testid="item-due-input" />
-        </SimpleGrid>
-        <FormAlert message={errors.message} />
-        <Button type="submit" leftSection={<IconPlus size={18} />} loading={add.isPending} w={{ base: '100%', xs: 'fit-content' }} data-testid="add-item-submit">
-          Add action item
+  const fields = (
+    <Stack gap="sm">
+      {!item && <Text fw={600}>Add an action item</Text>}
+      <TextInput label="What needs doing" placeholder="Add a circuit breaker to payments" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required maxLength={LIMITS.itemTitle + 50} />
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <Select label="Owner" placeholder="Nobody yet" data={users.map((u) => ({ value: u.id, label: u.name }))} value={v.ownerId} onChange={(ownerId) => setV({ ...v, ownerId })} searchable clearable error={errors.field('ownerId')} data-testid="item-owner-select" />
+        <TextInput label="Due date" type="date" value={v.due} onChange={(e) => setV({ ...v, due: e.currentTarget.value })} error={errors.field('dueAt')} data-testid="item-due-input" />
+      </SimpleGrid>
+      <FormAlert message={errors.message} />
+      <Group gap="xs">
+        <Button type="submit" leftSection={item ? undefined : <IconPlus size={18} />} loading={save.isPending} data-testid={item ? 'item-save' : 'add-item-submit'}>
+          {item ? 'Save' : 'Add action item'}
         </Button>
-      </Stack>
+        {item && (
+          <Button variant="subtle" color="gray" onClick={onDone}>
+            Cancel
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+  return item ? (
+    <form onSubmit={submit} noValidate data-testid="edit-action-item">
+      {fields}
+    </form>
+  ) : (
+    <Paper withBorder radius="md" p="md" component="form" onSubmit={submit} noValidate data-testid="add-action-item">
+      {fields}
     </Paper>
   );
 }
@@ -108,9 +135,17 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
   );
 }
 
-function ItemRow({ item, ownerName, canEdit, now }: { item: ActionItem; ownerName: string | null; canEdit: boolean; now: number }) {
+function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Postmortem; item: ActionItem; ownerName: string | null; canEdit: boolean; now: number }) {
   const state = useItemState();
   const [handing, setHanding] = useState(false);
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return (
+      <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state}>
+        <ItemForm postmortem={postmortem} item={item} onDone={() => setEditing(false)} />
+      </Card>
+    );
+  }
   return (
     <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state}>
       <Stack gap={6}>
@@ -156,6 +191,9 @@ function ItemRow({ item, ownerName, canEdit, now }: { item: ActionItem; ownerNam
               size="sm"
               data-testid="item-state"
             />
+            <Button variant="default" size="sm" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)} aria-label={`Change ${item.title}`} data-testid="item-edit">
+              Change
+            </Button>
             {!item.problem && (
               <Button variant="light" size="sm" leftSection={<IconTransferOut size={16} />} onClick={() => setHanding(true)} title="Hand over to problem management" data-testid="handover">
                 Create problem record
@@ -190,9 +228,9 @@ export function ActionItemPanel({ postmortem, canEdit }: { postmortem: Postmorte
         </Text>
       )}
       {postmortem.actionItems.map((i) => (
-        <ItemRow key={i.id} item={i} ownerName={nameOf(i.ownerId)} canEdit={canEdit} now={now} />
+        <ItemRow key={i.id} postmortem={postmortem} item={i} ownerName={nameOf(i.ownerId)} canEdit={canEdit} now={now} />
       ))}
-      {canEdit && <AddItemForm postmortem={postmortem} />}
+      {canEdit && <ItemForm postmortem={postmortem} />}
     </Stack>
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, Divider, Group, Paper, SegmentedCon
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconArrowBackUp, IconCheck, IconDownload, IconEye, IconPencil, IconSend } from '@tabler/icons-react';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { errorMessage } from '../api/client.ts';
 import { formatDuration, LIMITS, pmKeys, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
@@ -190,7 +190,7 @@ function SectionCard(props: { k: SectionKey; title: string; hint: string; value:
               data-testid={`section-mode-${k}`}
             />
           ) : (
-            <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setMode('write')} data-testid={`edit-${k}`}>
+            <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setMode('write')} aria-label={`Edit ${title}`} data-testid={`edit-${k}`}>
               Edit
             </Button>
           ))}
@@ -236,6 +236,13 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
   };
   const pending = patch();
   const dirty = pending.title !== undefined || pending.sections !== undefined;
+  // Closing or reloading the tab with unsaved Markdown asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
   const save = useMutation({
     mutationFn: () => postmortemApi.update(p.id, pending),
     onSuccess: (next) => {

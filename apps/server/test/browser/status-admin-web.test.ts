@@ -13,7 +13,8 @@ import { addPagedService, addUser, HAVE_CHROMIUM, newPage, signIn, startRig, tri
 async function choose(page: Page, testId: string, ...options: string[]): Promise<void> {
   await page.getByTestId(testId).click();
   for (const o of options) await page.getByRole('option', { name: o, exact: true }).click();
-  await page.keyboard.press('Escape');
+  // A MultiSelect stays open; Escape closes it (and would close the dialog around a closed Select).
+  if (await page.getByRole('listbox').isVisible()) await page.keyboard.press('Escape');
 }
 
 /** A page whose clock reads the server's fake time, so "upcoming" agrees with the server. */
@@ -148,6 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: status admin (business services, status pa
     const { context, page } = await clockedPage(rig, 'phone');
     await signIn(page, t.url, 'sol@example.com');
     await page.goto(`${t.url}/status-admin/subscriptions`);
+    await page.getByTestId('new-subscription').click();
     const form = page.getByTestId('subscribe-form');
     // A Slack subscription without a destination: refused in place.
     await choose(page, 'sub-target', 'Search');

@@ -1,5 +1,5 @@
 import { Anchor, ScrollArea, Tabs } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
 import { useSession } from '../session.tsx';
@@ -24,6 +24,11 @@ export default function StatusAdmin() {
   const location = useLocation();
   const navigate = useNavigate();
   const current = TABS.find((t) => location.pathname.startsWith(`/status-admin/${t.path}`))?.path ?? null;
+  const tabs = useRef<HTMLDivElement>(null);
+  // On a phone the tabs scroll sideways: keep the current one in view.
+  useEffect(() => {
+    tabs.current?.querySelector('[role=tab][aria-selected=true]')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, [current]);
   return (
     <div data-testid="status-admin">
       <PageHeader title="Status pages and stakeholders">
@@ -31,11 +36,11 @@ export default function StatusAdmin() {
           Major incidents now
         </Anchor>
       </PageHeader>
-      <ScrollArea type="never" mb="lg">
+      <ScrollArea type="never" mb="lg" viewportRef={tabs}>
         <Tabs value={current} onChange={(v) => v && navigate(`/status-admin/${v}`)}>
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
             {TABS.map((t) => (
-              <Tabs.Tab key={t.path} value={t.path} fz="md" style={{ whiteSpace: 'nowrap' }}>
+              <Tabs.Tab key={t.path} value={t.path} fz={{ base: 'sm', sm: 'md' }} px={{ base: 'xs', sm: 'md' }} style={{ whiteSpace: 'nowrap' }}>
                 {t.label}
               </Tabs.Tab>
             ))}

@@ -18,7 +18,7 @@ export function publicPath(p: Pick<StatusPage, 'slug' | 'isDefault'>): string {
 /** The page's header as visitors see it, from the form's values. */
 function BrandPreview({ name, logoUrl, colors }: { name: string; logoUrl: string; colors: Colors }) {
   return (
-    <Box p="md" style={{ background: colors.background, color: colors.text, borderRadius: 8, borderTop: `6px solid ${colors.brand}`, border: '1px solid var(--mantine-color-default-border)' }} data-testid="brand-preview">
+    <Box p="md" style={{ background: colors.background, color: colors.text, borderRadius: 8, border: '1px solid var(--mantine-color-default-border)', borderTop: `6px solid ${colors.brand}` }} data-testid="brand-preview">
       <Group gap="sm" wrap="nowrap">
         {logoUrl && /^https?:\/\//.test(logoUrl) && <img src={logoUrl} alt="" style={{ maxHeight: 32, maxWidth: 120 }} />}
         <Text fw={700} fz="lg" style={{ color: colors.text, wordBreak: 'break-word' }}>

@@ -1,6 +1,7 @@
 import { Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useTeams, useUsers } from '../api/queries.ts';
@@ -8,7 +9,7 @@ import { statusApi, statusKeys, useBusinessServices, useStatusPages, useSubscrip
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
-import { ConfirmButton } from './bits.tsx';
+import { ConfirmButton, FormModal } from './bits.tsx';
 
 const SCOPES: { value: SubscriptionScope; label: string }[] = [
   { value: 'business_service', label: 'A business service' },
@@ -24,7 +25,7 @@ const CHANNELS: { value: SubscriptionChannel; label: string; destination: string
   { value: 'push', label: 'Push', destination: 'Push subscription (JSON)', placeholder: '{"endpoint": "https://…", "keys": {…}}' },
 ];
 
-function SubscribeForm() {
+function SubscribeForm({ onDone }: { onDone: () => void }) {
   const qc = useQueryClient();
   const { user, isAdmin } = useSession();
   const errors = useFormErrors();
@@ -44,7 +45,7 @@ function SubscribeForm() {
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: statusKeys.subscriptions });
       notifications.show({ message: 'Subscribed', autoClose: 2500 });
-      setV({ ...v, targetId: '', destination: '' });
+      onDone();
     },
     onError: errors.set,
   });
@@ -64,26 +65,23 @@ function SubscribeForm() {
       <TextInput label="Incident number" placeholder="42" value={v.targetId} onChange={(e) => setV({ ...v, targetId: e.currentTarget.value })} error={errors.field('targetId')} data-testid="sub-target" />
     ) : null;
   return (
-    <Card withBorder radius="md" p="md">
-      <form onSubmit={submit} noValidate data-testid="subscribe-form">
-        <Stack gap="sm">
-          <Text fw={700}>Subscribe</Text>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            {isAdmin && (
-              <Select label="Subscriber" data={(users.data ?? []).map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))} value={v.userId} onChange={(userId) => userId && setV({ ...v, userId })} searchable error={errors.field('userId')} allowDeselect={false} />
-            )}
-            <Select label="Follow" data={SCOPES} value={v.scope} onChange={(scope) => scope && setV({ ...v, scope: scope as SubscriptionScope, targetId: '' })} allowDeselect={false} error={errors.field('scope')} data-testid="sub-scope" />
-            {target}
-            <Select label="Channel" data={CHANNELS.map(({ value, label }) => ({ value, label }))} value={v.channel} onChange={(c) => c && setV({ ...v, channel: c as SubscriptionChannel })} allowDeselect={false} error={errors.field('channel')} />
-            <TextInput label={channel.destination} placeholder={channel.placeholder} value={v.destination} onChange={(e) => setV({ ...v, destination: e.currentTarget.value })} error={errors.field('destination')} maxLength={4000} />
-          </SimpleGrid>
-          <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending} w={{ base: '100%', sm: 'auto' }} style={{ alignSelf: 'flex-start' }} data-testid="save-subscription">
-            Subscribe
-          </Button>
-        </Stack>
-      </form>
-    </Card>
+    <form onSubmit={submit} noValidate data-testid="subscribe-form">
+      <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          {isAdmin && (
+            <Select label="Subscriber" data={(users.data ?? []).map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))} value={v.userId} onChange={(userId) => userId && setV({ ...v, userId })} searchable error={errors.field('userId')} allowDeselect={false} />
+          )}
+          <Select label="Follow" data={SCOPES} value={v.scope} onChange={(scope) => scope && setV({ ...v, scope: scope as SubscriptionScope, targetId: '' })} allowDeselect={false} error={errors.field('scope')} data-testid="sub-scope" />
+          {target}
+          <Select label="Channel" data={CHANNELS.map(({ value, label }) => ({ value, label }))} value={v.channel} onChange={(c) => c && setV({ ...v, channel: c as SubscriptionChannel })} allowDeselect={false} error={errors.field('channel')} />
+          <TextInput label={channel.destination} placeholder={channel.placeholder} value={v.destination} onChange={(e) => setV({ ...v, destination: e.currentTarget.value })} error={errors.field('destination')} maxLength={4000} />
+        </SimpleGrid>
+        <FormAlert message={errors.message} />
+        <Button type="submit" loading={m.isPending} data-testid="save-subscription">
+          Subscribe
+        </Button>
+      </Stack>
+    </form>
   );
 }
 
@@ -96,6 +94,7 @@ export default function SubscriptionsTab() {
   const teams = useTeams().data ?? [];
   const pages = useStatusPages().data ?? [];
   const users = useUsers().data ?? [];
+  const [adding, setAdding] = useState(false);
   const del = useMutation({
     mutationFn: (s: Subscription) => statusApi.unsubscribe(s.id),
     onSuccess: () => void qc.invalidateQueries({ queryKey: statusKeys.subscriptions }),
@@ -117,10 +116,14 @@ export default function SubscriptionsTab() {
   };
   return (
     <Stack>
-      <Text c="dimmed" maw={640}>
-        Stakeholders are never paged: they get status updates on what they follow. {isAdmin ? 'As an admin you see everyone’s subscriptions, including email subscribers of public pages.' : ''}
-      </Text>
-      <SubscribeForm />
+      <Group justify="space-between" wrap="wrap">
+        <Text c="dimmed" maw={640}>
+          Stakeholders are never paged: they get status updates on what they follow. {isAdmin ? 'As an admin you see everyone’s subscriptions, including email subscribers of public pages.' : ''}
+        </Text>
+        <Button leftSection={<IconPlus size={18} />} onClick={() => setAdding(true)} data-testid="new-subscription">
+          Subscribe
+        </Button>
+      </Group>
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && <Text c="dimmed">No subscriptions yet.</Text>}
         <Stack gap="xs">
@@ -139,7 +142,7 @@ export default function SubscriptionsTab() {
                       </Badge>
                     )}
                   </Group>
-                  <Text size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                  <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {s.userId ? `${users.find((u) => u.id === s.userId)?.name ?? 'someone'} · ` : 'External · '}
                     {s.destination}
                   </Text>
@@ -150,6 +153,9 @@ export default function SubscriptionsTab() {
           ))}
         </Stack>
       </QueryState>
+      <FormModal opened={adding} onClose={() => setAdding(false)} title="Subscribe to status updates">
+        {adding && <SubscribeForm onDone={() => setAdding(false)} />}
+      </FormModal>
     </Stack>
   );
 }

@@ -273,7 +273,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await item.getByTestId('problem-record').waitFor();
     expect(await item.getByTestId('problem-link').getAttribute('href')).toBe('https://tracker.example.com/new?title=Rebuild%20the%20index%20nightly');
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await page.goto(`${t.url}/postmortems/action-items`);
+    // People > Teams leads to a team's open action items.
+    await page.goto(`${t.url}/people/teams`);
+    await page.getByTestId('team-card').filter({ hasText: 'SRE' }).getByTestId('team-action-items').click();
+    await expect.poll(() => page.url()).toBe(`${t.url}/postmortems/action-items?team=${sre}`);
     await page.getByTestId('open-action-item').filter({ hasText: 'Rebuild the index nightly' }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await context.close();

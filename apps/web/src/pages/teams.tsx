@@ -1,13 +1,15 @@
-import { Badge, Button, Card, Group, Modal, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useTeams, useUsers } from '../api/queries.ts';
 import type { Team } from '../api/types.ts';
 import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
+import { useFeatures } from '../features.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 
@@ -70,6 +72,7 @@ export default function Teams() {
   const q = useTeams();
   const users = useUsers().data ?? [];
   const [editing, setEditing] = useState<Team | null | 'new'>(null);
+  const features = useFeatures();
   const name = (id: string) => users.find((u) => u.id === id)?.name ?? 'unknown';
   return (
     <>
@@ -104,6 +107,11 @@ export default function Teams() {
                   </Text>
                 )}
               </Group>
+              {features.reports && (
+                <Anchor component={Link} to={`/postmortems/action-items?team=${t.id}`} size="sm" mt={6} display="inline-block" onClick={(e) => e.stopPropagation()} data-testid="team-action-items">
+                  Open action items
+                </Anchor>
+              )}
             </Card>
           ))}
         </Stack>

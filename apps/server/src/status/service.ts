@@ -144,6 +144,9 @@ export async function incidentBusinessServices(ctx: Ctx, actor: Actor, idOrNumbe
   return businessServicesOfIncident(ctx.db.kysely, row);
 }
 
+/** Slugs that would clash with /status/api/... and /status/subscriptions/... */
+export const RESERVED_SLUGS = ['api', 'subscriptions'];
+
 /** Status pages. */
 export async function listStatusPages(ctx: Ctx, actor: Actor): Promise<StatusPage[]> {
   requirePermission(actor, 'read');
@@ -154,6 +157,7 @@ export async function listStatusPages(ctx: Ctx, actor: Actor): Promise<StatusPag
 export async function saveStatusPage(ctx: Ctx, actor: Actor, input: unknown): Promise<StatusPage> {
   requirePermission(actor, 'admin');
   const v = parse(StatusPageInput, input, 'status page');
+  if (RESERVED_SLUGS.includes(v.slug)) throw invalid(`slug: "${v.slug}" is reserved (it is part of the status pages' own addresses)`, [{ path: 'slug', message: 'is reserved' }]);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
     const ids = await resolveBusinessServiceIds(trx, v.businessServiceIds, 'businessServiceIds');

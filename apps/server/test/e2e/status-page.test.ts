@@ -205,6 +205,16 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect(json.scheduled_maintenances[0]).toMatchObject({ name: 'Search index rebuild', status: 'in_progress' });
   });
 
+  it('refuses reserved slugs and malformed branding with the field named', async () => {
+    const reserved = await t.api('PUT', '/api/v1/status-pages', { slug: 'api', name: 'Clash', businessServiceIds: [] });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.error.details).toEqual([{ path: 'slug', message: 'is reserved' }]);
+    const colour = await t.api('PUT', '/api/v1/status-pages', { slug: 'ok', name: 'Ok', colors: { brand: 'purple' }, businessServiceIds: [] });
+    expect(colour.status).toBe(400);
+    expect(colour.body.error.details[0].path).toBe('colors.brand');
+    expect((await t.api('GET', '/api/v1/status-pages')).body.statusPages.map((p: { slug: string }) => p.slug)).toEqual(['acme']);
+  });
+
   it('a template per phase and severity writes the update when no message is given', async () => {
     const tpl = await t.api('POST', '/api/v1/status-templates', { phase: 'monitoring', sev: 'SEV2', body: '{{sev}}: a fix for {{services}} is live ({{title}}); we are watching it.' });
     expect(tpl.status).toBe(201);

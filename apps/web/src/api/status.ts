@@ -154,11 +154,14 @@ export const useTemplates = () => useQuery({ queryKey: statusKeys.templates, que
 export const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const COLOR_RE = /^#[0-9A-Fa-f]{3,8}$/;
 export const LOGO_URL_RE = /^https?:\/\//;
+/** Slugs the server keeps for its own addresses under /status/. */
+export const RESERVED_SLUGS = ['api', 'subscriptions'];
 
 /** Field problems of a status page form (paths as the server names them), empty when it may be sent. */
 export function statusPageProblems(v: StatusPageInput): Record<string, string> {
   const out: Record<string, string> = {};
   if (!SLUG_RE.test(v.slug)) out.slug = 'Lower-case letters, digits and dashes, starting with a letter or digit (at most 63)';
+  else if (RESERVED_SLUGS.includes(v.slug)) out.slug = `“${v.slug}” is reserved`;
   if (!v.name.trim()) out.name = 'Required';
   else if (v.name.length > 200) out.name = 'At most 200 characters';
   if (v.logoUrl && (!LOGO_URL_RE.test(v.logoUrl) || v.logoUrl.length > 2000)) out.logoUrl = 'An http:// or https:// address';

@@ -130,7 +130,13 @@ export async function deleteBusinessService(ctx: Ctx, actor: Actor, id: string):
     await trx.deleteFrom('business_service_links').where('business_service_id', '=', id).execute();
     const r = await trx.deleteFrom('business_services').where('id', '=', id).executeTakeFirst();
     if (!r.numDeletedRows) throw notFound('Business service');
-    await audit(trx, ctx.clock.now(), actor, 'business_service.delete', id, {});
+    // Status pages stop showing it and its subscriptions go: nothing would ever reach them.
+    for (const p of await trx.selectFrom('status_pages').select(['id', 'business_service_ids']).execute()) {
+      const ids = JSON.parse(p.business_service_ids) as string[];
+      if (ids.includes(id)) await trx.updateTable('status_pages').set({ business_service_ids: JSON.stringify(ids.filter((x) => x !== id)) }).where('id', '=', p.id).execute();
+    }
+    const subs = await trx.deleteFrom('status_subscriptions').where('scope', '=', 'business_service').where('target_id', '=', id).executeTakeFirst();
+    await audit(trx, ctx.clock.now(), actor, 'business_service.delete', id, { subscriptionsRemoved: Number(subs.numDeletedRows) });
   });
   invalidateStatusCache();
 }

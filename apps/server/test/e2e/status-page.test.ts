@@ -225,6 +225,20 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect((await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'monitoring' }, samToken)).status).toBe(403);
   });
 
+  it('deleting a business service takes it off status pages and ends its subscriptions', async () => {
+    const temp = await t.api('POST', '/api/v1/business-services', { name: 'Gift cards', serviceIds: ['checkout-api'] });
+    expect(temp.status).toBe(201);
+    const id = temp.body.businessService.id;
+    expect((await t.api('PUT', '/api/v1/status-pages', { slug: 'acme', name: 'Acme Status', isDefault: true, logoUrl: 'https://acme.example/logo.png', colors: { brand: '#7c3aed' }, businessServiceIds: ['Checkout', 'Search', 'Gift cards'] })).status).toBe(200);
+    expect((await t.api('POST', '/api/v1/subscriptions', { scope: 'business_service', targetId: 'Gift cards' }, samToken)).status).toBe(201);
+    expect((await t.api('DELETE', `/api/v1/business-services/${id}`)).status).toBe(204);
+    const acme = (await t.api('GET', '/api/v1/status-pages')).body.statusPages.find((p: { slug: string }) => p.slug === 'acme');
+    expect(acme.businessServiceIds).toHaveLength(2);
+    expect(acme.businessServiceIds).not.toContain(id);
+    expect((await t.api('GET', '/api/v1/subscriptions', undefined, samToken)).body.subscriptions.map((s: { targetId: string }) => s.targetId)).not.toContain(id);
+    expect((await t.api('DELETE', `/api/v1/business-services/${id}`)).status).toBe(404);
+  });
+
   it('drills never reach stakeholders or the page', async () => {
     expect((await trigger(checkoutKey, 'drill-1', 'Drill: checkout down')).status).toBe(202);
     await t.cycle();

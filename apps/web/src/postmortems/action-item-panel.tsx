@@ -187,7 +187,7 @@ function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Po
               onChange={(v) => v && v !== item.state && state.mutate({ id: item.id, state: v as ActionItemState })}
               allowDeselect={false}
               disabled={state.isPending}
-              w={{ base: '100%', xs: 170 }}
+              style={{ flex: '1 1 130px', maxWidth: 200 }}
               size="sm"
               data-testid="item-state"
             />

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Center, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, CloseButton, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { useDebouncedValue, useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -23,6 +23,33 @@ const STATUS_FILTERS: Record<string, IncidentStatus[] | undefined> = {
   resolved: ['resolved'],
   all: undefined,
 };
+
+/** URL parameters a report figure drills down with (see docs/reports.md); `report` is the chip's label. */
+const REPORT_PARAMS = ['since', 'until', 'ids', 'level', 'drill', 'acknowledged', 'acknowledgedBy'] as const;
+
+/** The report drill-down filters in the URL, as the API takes them. */
+function reportFilter(p: URLSearchParams): NonNullable<IncidentQuery['report']> {
+  const out: NonNullable<IncidentQuery['report']> = {};
+  for (const k of REPORT_PARAMS) {
+    if (k === 'ids') {
+      if (p.has('ids')) out.ids = p.getAll('ids');
+    } else if (p.get(k)) out[k] = p.get(k)!;
+  }
+  return out;
+}
+
+/** Words for the range of a drill-down: "2 Mar – 9 Mar 2026" (UTC). */
+function rangeText(p: URLSearchParams): string {
+  const fmt = (v: string | null, end = false) => {
+    if (!v) return null;
+    const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (Number.isNaN(t)) return v;
+    return new Date(end ? t - 1 : t).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  };
+  const a = fmt(p.get('since'));
+  const b = fmt(p.get('until'), true);
+  return a || b ? `${a ?? '…'} – ${b ?? 'now'}` : '';
+}
 
 const STRIPE: Record<IncidentStatus, string> = {
   triggered: 'var(--mantine-color-red-6)',
@@ -142,6 +169,8 @@ export default function Incidents() {
   const sev = params.get('sev') ?? '';
   const team = params.get('team') ?? '';
   const assigneeParam = params.get('assignee') ?? '';
+  const reportLabel = params.get('report');
+  const reportKey = REPORT_PARAMS.map((k) => params.getAll(k).join(',')).join('|');
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [debouncedSearch] = useDebouncedValue(search, 150);
   const [selected, setSelected] = useState(-1);
@@ -158,8 +187,9 @@ export default function Incidents() {
 
   const serverSearch = /^#?\d+$/.test(debouncedSearch.trim()) ? '' : debouncedSearch.trim();
   const query: IncidentQuery = useMemo(
-    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(serverSearch && { q: serverSearch }) }),
-    [statusKey, service, severity, sev, team, assignee, serverSearch],
+    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(serverSearch && { q: serverSearch }), ...(reportKey.replace(/[|,]/g, '') && { report: reportFilter(params) }) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reportKey stands for the report parameters
+    [statusKey, service, severity, sev, team, assignee, serverSearch, reportKey],
   );
   const list = useInfiniteQuery({
     queryKey: [...keys.incidentLists, query],
@@ -268,6 +298,25 @@ export default function Incidents() {
         </SimpleGrid>
       </Stack>
 
+      {(reportLabel || reportKey.replace(/[|,]/g, '')) && (
+        <Group mb="sm" gap="xs">
+          <Group gap={4} wrap="nowrap" maw="100%" data-testid="report-chip" style={{ background: 'var(--mantine-color-blue-light)', borderRadius: 18, padding: '4px 4px 4px 14px' }}>
+            <Text size="sm" style={{ minWidth: 0 }}>
+              Filtered from report: <b>{reportLabel ?? 'figure'}</b>
+              {params.has('ids') ? ` · ${params.getAll('ids').length} incidents` : rangeText(params) ? ` · ${rangeText(params)}` : ''}
+            </Text>
+            <CloseButton
+              radius="xl"
+              aria-label="Remove the report filter"
+              onClick={() => {
+                const next = new URLSearchParams(params);
+                for (const k of [...REPORT_PARAMS, 'report']) next.delete(k);
+                setParams(next, { replace: true });
+              }}
+            />
+          </Group>
+        </Group>
+      )}
       <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()}>
         {shown.length === 0 ? (
           <Center py={48}>

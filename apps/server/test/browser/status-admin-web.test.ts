@@ -134,6 +134,19 @@ describe.skipIf(!HAVE_CHROMIUM)('web: status admin (business services, status pa
     await page.goto(`${t.url}/incidents/1`);
     await page.getByTestId('affected-business-services').getByText('Checkout').waitFor();
 
+    // Follow that one incident; an unknown number is the API's error, under the field.
+    await page.goto(`${t.url}/status-admin/subscriptions`);
+    await page.getByTestId('new-subscription').click();
+    const subForm = page.getByTestId('subscribe-form');
+    await choose(page, 'sub-scope', 'One incident');
+    await page.getByTestId('sub-target').fill('999');
+    await page.getByTestId('save-subscription').click();
+    await subForm.getByText('not found').waitFor();
+    expect(await subForm.getByTestId('form-error').textContent()).toContain('targetId: unknown incident');
+    await page.getByTestId('sub-target').fill('1');
+    await page.getByTestId('save-subscription').click();
+    await page.getByTestId('subscription-row').getByText('Incident #1 Card authorisations failing').waitFor();
+
     // Cancel the window from the list.
     await page.goto(`${t.url}/status-admin/maintenance`);
     const upcoming = page.getByTestId('maintenance-upcoming').getByTestId('maintenance-card');
@@ -162,7 +175,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: status admin (business services, status pa
     await page.getByTestId('save-subscription').click();
     const row = page.getByTestId('subscription-row').filter({ hasText: 'Search' });
     await row.getByText('sol@example.com').waitFor();
-    const mine = async () => (await t.api('GET', '/api/v1/subscriptions')).body.subscriptions as { scope: string; destination: string; channel: string }[];
+    const mine = async () => ((await t.api('GET', '/api/v1/subscriptions')).body.subscriptions as { scope: string; destination: string; channel: string }[]).filter((x) => x.destination === 'sol@example.com');
     expect(await mine()).toMatchObject([{ scope: 'business_service', channel: 'email', destination: 'sol@example.com' }]);
     // Page width holds on a phone: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -129,12 +129,12 @@ function WindowCard({ w, state, isAdmin }: { w: MaintenanceWindow; state: 'runni
         <Group gap={6}>
           {w.businessServiceIds.map((id) => (
             <Badge key={id} variant="outline" tt="none">
-              {bs.find((b) => b.id === id)?.name ?? id}
+              {bs.find((b) => b.id === id)?.name ?? 'deleted'}
             </Badge>
           ))}
           {w.serviceIds.map((id) => (
             <Badge key={id} variant="light" color="gray" tt="none">
-              {services.find((s) => s.id === id)?.name ?? id}
+              {services.find((s) => s.id === id)?.name ?? 'deleted'}
             </Badge>
           ))}
         </Group>

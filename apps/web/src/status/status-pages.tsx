@@ -158,7 +158,7 @@ export default function StatusPagesTab({ isAdmin }: { isAdmin: boolean }) {
                   )}
                   {p.businessServiceIds.map((id) => (
                     <Badge key={id} variant="outline" tt="none">
-                      {bs.find((b) => b.id === id)?.name ?? id}
+                      {bs.find((b) => b.id === id)?.name ?? 'deleted'}
                     </Badge>
                   ))}
                 </Group>

@@ -1,10 +1,10 @@
 import { Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '../api/client.ts';
-import { useTeams, useUsers } from '../api/queries.ts';
+import { api, errorMessage } from '../api/client.ts';
+import { keys, useTeams, useUsers } from '../api/queries.ts';
 import { statusApi, statusKeys, useBusinessServices, useStatusPages, useSubscriptions, type Subscription, type SubscriptionChannel, type SubscriptionInput, type SubscriptionScope } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
@@ -85,6 +85,12 @@ function SubscribeForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** "Incident #42 Title" for a subscription to one incident. */
+function IncidentLabel({ id }: { id: string }) {
+  const q = useQuery({ queryKey: keys.incident(id), queryFn: () => api.incidents.get(id), enabled: !!id, staleTime: 60_000 });
+  return <>{q.data ? `Incident #${q.data.number} ${q.data.title}` : 'One incident'}</>;
+}
+
 /** Subscriptions: yours (everyone's for admins), add, remove. */
 export default function SubscriptionsTab() {
   const qc = useQueryClient();
@@ -107,7 +113,7 @@ export default function SubscriptionsTab() {
       case 'team':
         return `Team ${teams.find((t) => t.id === s.targetId)?.name ?? s.targetId}`;
       case 'incident':
-        return 'One incident';
+        return <IncidentLabel id={s.targetId ?? ''} />;
       case 'major':
         return 'Major incidents';
       case 'page':

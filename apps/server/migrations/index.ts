@@ -6,6 +6,7 @@ import * as m0004 from './0004-major-incidents.js';
 import * as m0006 from './0006-reports.js';
 import * as m0007 from './0007-status.js';
 import * as m0005 from './0005-war-room.js';
+import * as m0008 from './0008-report-measures.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0006-reports': m0006,
   '0007-status': m0007,
   '0005-war-room': m0005,
+  '0008-report-measures': m0008,
 };

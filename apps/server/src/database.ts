@@ -5,7 +5,7 @@ import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
 import type { ActionItemTable, PostmortemTable, ProblemTable } from './postmortem/tables.js';
-import type { ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
+import type { ReportAlertTable, ReportIncidentTable, ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
 import type {
   IcalFeedTable,
   ScheduleGapNoticeTable,
@@ -87,6 +87,8 @@ export interface Database {
   sla_warnings: SlaWarningTable;
   report_subscriptions: ReportSubscriptionTable;
   report_summaries: ReportSummaryTable;
+  report_incidents: ReportIncidentTable;
+  report_alerts: ReportAlertTable;
   postmortems: PostmortemTable;
   action_items: ActionItemTable;
   problems: ProblemTable;

@@ -37,10 +37,12 @@ export function offsetAt(t: number, zone: string): number {
   return memoized(`os|${zone}|${slot}`, () => zoneOffset(slot, zone));
 }
 
-/** Local weekday (0 Sunday .. 6 Saturday), hour and minute of `t` in `zone`. */
-function local(t: number, zone: string): { weekday: number; hour: number; minute: number; date: string } {
-  const d = new Date(t + offsetAt(t, zone) * 60_000);
-  return { weekday: d.getUTCDay(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), date: d.toISOString().slice(0, 10) };
+/** Local weekday (0 Sunday .. 6 Saturday), hour, minute and day number (days since 1970-01-01) of `t` in `zone`. */
+function local(t: number, zone: string): { weekday: number; hour: number; minute: number; day: number } {
+  const ms = t + offsetAt(t, zone) * 60_000;
+  const day = Math.floor(ms / DAY_MS);
+  const m = Math.floor((ms - day * DAY_MS) / 60_000);
+  return { weekday: (((day + 4) % 7) + 7) % 7, hour: Math.floor(m / 60), minute: m % 60, day };
 }
 
 /**
@@ -86,8 +88,25 @@ export type Period = 'day' | 'week' | 'month';
 
 /** The start of the period containing `t` in `zone` (weeks start on Monday). */
 export function periodStart(t: number, period: Period, zone = 'UTC'): number {
-  const date = local(t, zone).date;
-  return memoized(`s|${period}|${zone}|${date}`, () => DateTime.fromISO(date, { zone }).startOf(period).toMillis());
+  const day = local(t, zone).day;
+  return memoized(`s|${period}|${zone}|${day}`, () => DateTime.fromISO(new Date(day * DAY_MS).toISOString().slice(0, 10), { zone }).startOf(period).toMillis());
+}
+
+/**
+ * The largest bucket (a day, an hour, 15 minutes, a minute, else 1 ms) that divides every start of a
+ * `period` in `zone` between `from` and `to`: then every bucket of creation time lies in one period,
+ * so the database can group by bucket and TypeScript map buckets to periods exactly.
+ */
+export function periodBucket(from: number, to: number, period: Period, zone = 'UTC'): number {
+  const step = period === 'day' ? 26 * 3_600_000 : period === 'week' ? 8 * DAY_MS : 32 * DAY_MS;
+  const sizes = [DAY_MS, 3_600_000, SLOT, 60_000];
+  let best = 0;
+  for (let b = periodStart(from, period, zone); b < to; b = periodStart(b + step, period, zone)) {
+    if (b <= from) continue;
+    while (best < sizes.length && b % sizes[best]! !== 0) best++;
+    if (best === sizes.length) return 1;
+  }
+  return sizes[best]!;
 }
 
 /** The label of a period start: 2026-03-02 (day, week) or 2026-03 (month). */

@@ -6,8 +6,8 @@ import { parse } from '../lib/validate.js';
 import { getOnCallLoad, parseInstant } from '../schedule/index.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
-import { change, DAY_PARTS, dayPartOf, durationStats, hourOf, mean, periodLabel, periodStart, type DayPart, type DurationStats, type Period } from './compute.js';
-import { alertCounts, alertSeries, firstEngagement, firstInRange, firstStatusUpdate, incidentFacts, pageFacts, topAlerts, topServices, userInfo, type IncidentFact, type Scope } from './store.js';
+import { change, DAY_PARTS, dayPartOf, durationStats, hourOf, mean, periodBucket, periodLabel, periodStart, type DayPart, type DurationStats, type Period } from './compute.js';
+import { ackGroups, alertKeyGroups, alertSummaries, firstEngagement, firstInRange, firstStatusUpdate, hasOpen, incidentGroups, incidentTitles, pageGroups, slaGroups, userInfo, type GroupKey, type IncidentGroup, type Scope } from './store.js';
 import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarget } from './types.js';
 
 const MIN = 60_000;
@@ -33,7 +33,7 @@ export async function resolveScope(ctx: Ctx, f: ReportFilter, defaultDays = 30):
     if (!s) throw notFound('Service');
     serviceId = s.id;
   }
-  return { from, to, teamId, serviceId, severity: f.severity ?? null, drills: f.drills === true, tz };
+  return { from, to, teamId, serviceId, severity: f.severity ?? null, drills: f.drills === true, tz, dialect: ctx.db.dialect };
 }
 
 // ---- per incident ----
@@ -168,40 +168,45 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
   const s = await resolveScope(ctx, f);
   const period = f.period ?? 'week';
   const now = ctx.clock.now();
-  const [facts, targets, updates] = await Promise.all([incidentFacts(db, s), allTargets(db), firstInRange(db, 'update', s)]);
+  const open = await hasOpen(db, s);
+  const [groups, targets, updates] = await Promise.all([slaGroups(db, s, open), allTargets(db), firstInRange(db, 'update', s)]);
   type Tally = { period: string; incidents: number; ack: { met: number; breached: number }; resolve: { met: number; breached: number }; update: { met: number; breached: number } };
   const blank = (p: string): Tally => ({ period: p, incidents: 0, ack: { met: 0, breached: 0 }, resolve: { met: 0, breached: 0 }, update: { met: 0, breached: 0 } });
   const periods = new Map<string, Tally>();
   const total = blank('all');
-  const breaches: Breach[] = [];
-  for (const i of facts) {
-    const t = targetFor(targets, i.serviceId, i.severity);
+  const breaches: Omit<Breach, 'incidentId' | 'title'>[] = [];
+  for (const g of groups) {
+    const t = targetFor(targets, g.serviceId, g.severity);
     if (!t) continue;
-    const key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz);
-    const p = periods.get(key) ?? blank(key);
-    periods.set(key, p);
-    p.incidents++;
-    total.incidents++;
-    const checks: ['ack' | 'resolve' | 'update', number | null, number | null | undefined][] = [
-      ['ack', t.ackWithinMs, i.acknowledgedAt],
-      ['resolve', t.resolveWithinMs, i.resolvedAt],
-      ['update', updates ? t.updateWithinMs : null, updates?.get(i.id) ?? null],
-    ];
-    for (const [name, within, done] of checks) {
-      if (within === null) continue;
-      // An incident resolved without acknowledgement missed its acknowledgement target only if it ran past it.
-      const doneAt = name === 'ack' && done === null && i.resolvedAt !== null ? (i.resolvedAt - i.createdAt <= within ? i.resolvedAt : null) : (done ?? null);
-      const j = judge(i.createdAt, doneAt, within, name === 'ack' && i.resolvedAt !== null && doneAt === null ? Math.max(now, i.createdAt + within + 1) : now);
-      if (j === 'pending') continue;
-      p[name][j === 'met' ? 'met' : 'breached']++;
-      total[name][j === 'met' ? 'met' : 'breached']++;
-      if (j === 'breached') breaches.push({ incidentId: i.id, number: i.number, title: i.title, severity: i.severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && i.resolvedAt !== null ? i.resolvedAt : now)) - i.createdAt, met: false, open: doneAt === null && i.resolvedAt === null });
+    for (const i of g.facts) {
+      const key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz);
+      const p = periods.get(key) ?? blank(key);
+      periods.set(key, p);
+      p.incidents++;
+      total.incidents++;
+      const checks: ['ack' | 'resolve' | 'update', number | null, number | null | undefined][] = [
+        ['ack', t.ackWithinMs, i.acknowledgedAt],
+        ['resolve', t.resolveWithinMs, i.resolvedAt],
+        ['update', updates ? t.updateWithinMs : null, updates?.get(i.number) ?? null],
+      ];
+      for (const [name, within, done] of checks) {
+        if (within === null) continue;
+        // An incident resolved without acknowledgement missed its acknowledgement target only if it ran past it.
+        const doneAt = name === 'ack' && done === null && i.resolvedAt !== null ? (i.resolvedAt - i.createdAt <= within ? i.resolvedAt : null) : (done ?? null);
+        const j = judge(i.createdAt, doneAt, within, name === 'ack' && i.resolvedAt !== null && doneAt === null ? Math.max(now, i.createdAt + within + 1) : now);
+        if (j === 'pending') continue;
+        p[name][j === 'met' ? 'met' : 'breached']++;
+        total[name][j === 'met' ? 'met' : 'breached']++;
+        if (j === 'breached') breaches.push({ number: i.number, severity: g.severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && i.resolvedAt !== null ? i.resolvedAt : now)) - i.createdAt, met: false, open: doneAt === null && i.resolvedAt === null });
+      }
     }
   }
+  breaches.sort((a, b) => a.number - b.number);
+  const names = await incidentTitles(db, breaches.map((b) => b.number));
+  const listed: Breach[] = breaches.map((b) => ({ incidentId: names.get(b.number)?.id ?? '', number: b.number, title: names.get(b.number)?.title ?? '', severity: b.severity, target: b.target, withinMs: b.withinMs, actualMs: b.actualMs, met: false, open: b.open }));
   const pct = (x: { met: number; breached: number }) => (x.met + x.breached ? Math.round((x.met / (x.met + x.breached)) * 1000) / 10 : null);
   const row = (t: Tally) => ({ period: t.period, incidents: t.incidents, ackMet: t.ack.met, ackBreached: t.ack.breached, ackAttainment: pct(t.ack), resolveMet: t.resolve.met, resolveBreached: t.resolve.breached, resolveAttainment: pct(t.resolve), updateMet: t.update.met, updateBreached: t.update.breached, updateAttainment: pct(t.update) });
-  breaches.sort((a, b) => a.number - b.number);
-  return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches };
+  return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches: listed };
 }
 
 // ---- aggregates ----
@@ -251,29 +256,37 @@ async function labels(db: Tx, by: GroupBy, keys: string[]): Promise<Map<string, 
   return m;
 }
 
-/** Aggregates the facts by key: counts, MTTA/MTTR, p50/p90, noise. Pure. */
-export function aggregate(facts: readonly IncidentFact[], keyOf: (i: IncidentFact) => string[], alerts: ReadonlyMap<string, number>): Omit<AggregateRow, 'label'>[] {
-  const groups = new Map<string, IncidentFact[]>();
-  for (const i of facts) for (const k of keyOf(i)) (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
+/** Aggregates groups of incidents by key (a group may count under several keys): counts, MTTA/MTTR, p50/p90, noise. Pure. */
+export function aggregate(groups: readonly IncidentGroup[], keyOf: (g: IncidentGroup) => string[]): Omit<AggregateRow, 'label'>[] {
+  const merged = new Map<string, IncidentGroup[]>();
+  for (const g of groups) for (const k of keyOf(g)) (merged.get(k) ?? merged.set(k, []).get(k)!).push(g);
   const out: Omit<AggregateRow, 'label'>[] = [];
-  for (const [key, list] of groups) {
-    const tta: number[] = [];
-    const ttr: number[] = [];
+  for (const [key, list] of merged) {
+    let incidents = 0;
     let alertsN = 0;
     let noAction = 0;
-    for (const i of list) {
-      if (i.acknowledgedAt !== null) tta.push(i.acknowledgedAt - i.createdAt);
-      if (i.resolvedAt !== null) {
-        ttr.push(i.resolvedAt - i.createdAt);
-        if (i.acknowledgedAt === null) noAction++;
-      }
-      alertsN += alerts.get(i.id) ?? 0;
+    let resolved = 0;
+    const tta: number[] = [];
+    const ttr: number[] = [];
+    for (const g of list) {
+      incidents += g.incidents;
+      alertsN += g.alerts;
+      noAction += g.resolvedWithoutAction;
+      resolved += g.resolved;
+      for (const d of g.tta) tta.push(d);
+      for (const d of g.ttr) ttr.push(d);
     }
     const a: DurationStats = durationStats(tta);
     const r: DurationStats = durationStats(ttr);
-    out.push({ key, incidents: list.length, alerts: alertsN, acknowledged: tta.length, resolved: ttr.length, mtta: a.mean, mttr: r.mean, ttaP50: a.p50, ttaP90: a.p90, ttrP50: r.p50, ttrP90: r.p90, alertsPerIncident: list.length ? Math.round((alertsN / list.length) * 100) / 100 : null, resolvedWithoutAction: noAction });
+    out.push({ key, incidents, alerts: alertsN, acknowledged: tta.length, resolved, mtta: a.mean, mttr: r.mean, ttaP50: a.p50, ttaP90: a.p90, ttrP50: r.p50, ttrP90: r.p90, alertsPerIncident: incidents ? Math.round((alertsN / incidents) * 100) / 100 : null, resolvedWithoutAction: noAction });
   }
   return out;
+}
+
+/** Service id -> name and team. */
+async function serviceInfo(db: Tx): Promise<Map<string, { name: string; teamId: string | null }>> {
+  const rows = await db.selectFrom('services').select(['id', 'name', 'team_id']).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, teamId: r.team_id }]));
 }
 
 /** Incident and alert counts, MTTA, MTTR and percentiles grouped by team, service, severity, responder, schedule or period. */
@@ -283,24 +296,25 @@ export async function aggregates(ctx: Ctx, actor: Actor, f: ReportFilter & { by?
   const s = await resolveScope(ctx, f);
   const by = f.by ?? 'team';
   if (!GROUP_BYS.includes(by)) throw invalid(`by: one of ${GROUP_BYS.join(', ')}`);
-  const [facts, alerts] = await Promise.all([incidentFacts(db, s), alertCounts(db, s)]);
-  const sched = by === 'schedule' ? await schedulesByService(db) : null;
-  const keyOf = (i: IncidentFact): string[] => {
+  const isPeriod = by === 'day' || by === 'week' || by === 'month';
+  // The database groups by the finest key needed (service for team and schedule; a time bucket for periods).
+  const key: GroupKey = isPeriod ? { granule: periodBucket(s.from, s.to, by, s.tz) } : by === 'severity' ? { column: 'severity' } : by === 'responder' ? { column: 'acknowledged_by' } : { column: 'service_id' };
+  const [groups, sched, services] = await Promise.all([incidentGroups(db, s, await hasOpen(db, s), key), by === 'schedule' ? schedulesByService(db) : null, by === 'team' ? serviceInfo(db) : null]);
+  const keyOf = (g: IncidentGroup): string[] => {
     switch (by) {
-      case 'team': return [i.teamId ?? '(none)'];
-      case 'service': return [i.serviceId];
-      case 'severity': return [i.severity];
-      case 'responder': return [i.acknowledgedBy ?? '(unacknowledged)'];
-      case 'schedule': { const l = sched!.get(i.serviceId) ?? []; return l.length ? l : ['(none)']; }
-      default: return [String(periodStart(i.createdAt, by, s.tz))];
+      case 'team': return [services!.get(g.key!)?.teamId ?? '(none)'];
+      case 'service': return [g.key!];
+      case 'severity': return [g.key!];
+      case 'responder': return [g.key ?? '(unacknowledged)'];
+      case 'schedule': { const l = sched!.get(g.key!) ?? []; return l.length ? l : ['(none)']; }
+      default: return [String(periodStart(Number(g.key), by, s.tz))];
     }
   };
-  const rows = aggregate(facts, keyOf, alerts);
+  const rows = aggregate(groups, keyOf);
   const names = await labels(db, by, rows.map((r) => r.key).filter((k) => !k.startsWith('(')));
-  const isPeriod = by === 'day' || by === 'week' || by === 'month';
   const out: AggregateRow[] = rows.map((r) => ({ ...r, label: isPeriod ? periodLabel(Number(r.key), by, s.tz) : (names.get(r.key) ?? r.key) }));
   out.sort((a, b) => (isPeriod ? Number(a.key) - Number(b.key) : b.incidents - a.incidents || a.label.localeCompare(b.label)));
-  const total = aggregate(facts, () => ['all'], alerts)[0] ?? null;
+  const total = aggregate(groups, () => ['all'])[0] ?? null;
   return { from: s.from, to: s.to, by, total: total && { ...total, label: 'All' }, rows: out };
 }
 
@@ -310,28 +324,27 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
   const db = ctx.db.kysely;
   const s = await resolveScope(ctx, f);
   const flapMs = (f.flapMinutes ?? 30) * MIN;
-  const [facts, alerts, services, top, series] = await Promise.all([incidentFacts(db, s), alertCounts(db, s), topServices(db, s), topAlerts(db, s), alertSeries(db, s)]);
-  const flapping = new Map<string, { serviceId: string; dedupKey: string; flaps: number }>();
-  for (let k = 1; k < series.length; k++) {
-    const a = series[k - 1]!;
-    const b = series[k]!;
-    if (a.serviceId !== b.serviceId || a.dedupKey !== b.dedupKey || a.resolvedAt === null) continue;
-    if (b.createdAt >= a.resolvedAt && b.createdAt - a.resolvedAt <= flapMs) {
-      const key = `${b.serviceId}\u0000${b.dedupKey}`;
-      const e = flapping.get(key) ?? { serviceId: b.serviceId, dedupKey: b.dedupKey, flaps: 0 };
-      e.flaps++;
-      flapping.set(key, e);
-    }
-  }
-  const t = aggregate(facts, () => ['all'], alerts)[0];
-  const flaps = [...flapping.values()].sort((a, b) => b.flaps - a.flaps);
+  const open = await hasOpen(db, s);
+  const [groups, keys, services] = await Promise.all([incidentGroups(db, s, open, { column: 'service_id' }, false), alertKeyGroups(db, s, open, flapMs), serviceInfo(db)]);
+  const name = (id: string) => services.get(id)?.name ?? id;
+  const topServices = groups
+    .filter((g) => g.alerts > 0)
+    .map((g) => ({ serviceId: g.key!, serviceName: name(g.key!), incidents: g.withAlerts, alerts: g.alerts }))
+    .sort((a, b) => b.alerts - a.alerts || a.serviceName.localeCompare(b.serviceName))
+    .slice(0, 10);
+  const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
+  const top = [...keys].sort((a, b) => b.count - a.count || byKey(a, b)).slice(0, 10);
+  const summaries = await alertSummaries(db, s, open, top);
+  const topAlerts = top.map((k) => ({ serviceId: k.serviceId, serviceName: name(k.serviceId), dedupKey: k.dedupKey, summary: summaries.get(`${k.serviceId}\u0000${k.dedupKey}`) ?? '', count: k.count, events: k.events }));
+  const t = aggregate(groups, () => ['all'])[0];
+  const flaps = keys.filter((k) => k.flaps > 0).sort((a, b) => b.flaps - a.flaps || byKey(a, b)).map((k) => ({ serviceId: k.serviceId, dedupKey: k.dedupKey, flaps: k.flaps }));
   return {
     from: s.from,
     to: s.to,
     flapMinutes: flapMs / MIN,
-    summary: { incidents: facts.length, alerts: t?.alerts ?? 0, alertsPerIncident: t?.alertsPerIncident ?? null, resolvedWithoutAction: t?.resolvedWithoutAction ?? 0, flappingAlerts: flaps.length, flaps: flaps.reduce((n, x) => n + x.flaps, 0) },
-    topServices: services,
-    topAlerts: top,
+    summary: { incidents: t?.incidents ?? 0, alerts: t?.alerts ?? 0, alertsPerIncident: t?.alertsPerIncident ?? null, resolvedWithoutAction: t?.resolvedWithoutAction ?? 0, flappingAlerts: flaps.length, flaps: flaps.reduce((n, x) => n + x.flaps, 0) },
+    topServices,
+    topAlerts,
     flapping: flaps.slice(0, 50),
   };
 }
@@ -343,29 +356,31 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
   const s = await resolveScope(ctx, f);
-  const [pages, facts] = await Promise.all([pageFacts(db, s), incidentFacts(db, s)]);
-  const users = await userInfo(db, [...pages.map((p) => p.userId), ...facts.flatMap((i) => (i.acknowledgedBy ? [i.acknowledgedBy] : []))]);
+  const [pages, acks] = await Promise.all([pageGroups(db, s), ackGroups(db, s, await hasOpen(db, s))]);
+  const users = await userInfo(db, [...pages.groups.map((p) => p.userId), ...acks.map((a) => a.userId)]);
   const zoneOf = (u: string) => users.get(u)?.timeZone ?? 'UTC';
-  type PageRow = { userId: string; name: string; timeZone: string; pages: number; incidents: Set<string> } & Record<DayPart, number> & { byChannel: Record<string, number> };
+  type PageRow = { userId: string; name: string; timeZone: string; pages: number } & Record<DayPart, number> & { byChannel: Record<string, number> };
   const per = new Map<string, PageRow>();
-  for (const p of pages) {
-    let r = per.get(p.userId);
-    if (!r) per.set(p.userId, (r = { userId: p.userId, name: users.get(p.userId)?.name ?? p.userId, timeZone: zoneOf(p.userId), pages: 0, incidents: new Set(), business: 0, evening: 0, night: 0, weekend: 0, byChannel: {} }));
-    r.pages++;
-    r.incidents.add(p.incidentId);
-    r[dayPartOf(p.at, r.timeZone)]++;
-    r.byChannel[p.channel] = (r.byChannel[p.channel] ?? 0) + 1;
+  for (const g of pages.groups) {
+    let r = per.get(g.userId);
+    if (!r) per.set(g.userId, (r = { userId: g.userId, name: users.get(g.userId)?.name ?? g.userId, timeZone: zoneOf(g.userId), pages: 0, business: 0, evening: 0, night: 0, weekend: 0, byChannel: {} }));
+    r.pages += g.at.length;
+    for (const at of g.at) r[dayPartOf(at, r.timeZone)]++;
+    r.byChannel[g.channel] = (r.byChannel[g.channel] ?? 0) + g.at.length;
   }
+  const interruptions = (id: string) => pages.interruptions.get(id) ?? 0;
   // MTTA by hour of day and by shift (part of the week), in the acknowledger's own zone.
   const byHour: number[][] = Array.from({ length: 24 }, () => []);
   const byShift = new Map<string, number[]>();
-  for (const i of facts) {
-    if (i.acknowledgedAt === null || !i.acknowledgedBy) continue;
-    const zone = zoneOf(i.acknowledgedBy);
-    const d = i.acknowledgedAt - i.createdAt;
-    byHour[hourOf(i.createdAt, zone)]!.push(d);
-    const key = `${zone}\u0000${dayPartOf(i.createdAt, zone)}`;
-    (byShift.get(key) ?? byShift.set(key, []).get(key)!).push(d);
+  for (const a of acks) {
+    const zone = zoneOf(a.userId);
+    for (let k = 0; k < a.tta.length; k++) {
+      const created = a.createdAt[k]!;
+      const d = a.tta[k]!;
+      byHour[hourOf(created, zone)]!.push(d);
+      const key = `${zone}\u0000${dayPartOf(created, zone)}`;
+      (byShift.get(key) ?? byShift.set(key, []).get(key)!).push(d);
+    }
   }
   const load = await getOnCallLoad(ctx, actor, { from: s.from, to: s.to, ...(f.schedule && { schedule: f.schedule }) });
   const oncall = new Map(load.load.map((l) => [l.user.id, l]));
@@ -374,13 +389,13 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
   const onCallRows = [...people].map((id) => {
     const l = oncall.get(id);
     const p = per.get(id);
-    return { userId: id, name: infoAll.get(id)?.name ?? id, timeZone: infoAll.get(id)?.timeZone ?? 'UTC', onCallHours: l?.hours ?? { business: 0, evening: 0, night: 0, weekend: 0, total: 0 }, interruptions: p?.incidents.size ?? 0, pages: p?.pages ?? 0, offHoursPages: p ? p.evening + p.night + p.weekend : 0 };
+    return { userId: id, name: infoAll.get(id)?.name ?? id, timeZone: infoAll.get(id)?.timeZone ?? 'UTC', onCallHours: l?.hours ?? { business: 0, evening: 0, night: 0, weekend: 0, total: 0 }, interruptions: p ? interruptions(id) : 0, pages: p?.pages ?? 0, offHoursPages: p ? p.evening + p.night + p.weekend : 0 };
   });
   onCallRows.sort((a, b) => b.onCallHours.total - a.onCallHours.total || b.pages - a.pages || a.name.localeCompare(b.name));
   return {
     from: s.from,
     to: s.to,
-    pagesByResponder: [...per.values()].sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name)).map(({ incidents, ...r }) => ({ ...r, interruptions: incidents.size })),
+    pagesByResponder: [...per.values()].sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name)).map((r) => ({ ...r, interruptions: interruptions(r.userId) })),
     mttaByHour: byHour.map((l, hour) => ({ hour, acknowledged: l.length, mtta: mean(l) })),
     mttaByShift: [...byShift].map(([k, l]) => {
       const [timeZone, shift] = k.split('\u0000') as [string, DayPart];

@@ -50,7 +50,7 @@ export async function weeklySummary(ctx: Ctx, actor: Actor, teamId: string, week
     aggregates(ctx, actor, { ...f, by: 'team' }),
     aggregates(ctx, actor, { team: t.id, from: from - 7 * DAY, to: from, by: 'team' }),
     shifts(ctx, actor, f),
-    incidentFacts(ctx.db.kysely, { from, to, teamId: t.id, serviceId: null, severity: null, drills: false, tz: 'UTC' }),
+    incidentFacts(ctx.db.kysely, { from, to, teamId: t.id, serviceId: null, severity: null, drills: false, tz: 'UTC', dialect: ctx.db.dialect }),
     openItems(ctx.db.kysely, t.id),
   ]);
   const c = cur.total;

@@ -14,6 +14,7 @@ import { enqueueMessage } from '../notify/outbox.js';
 import { buildPage } from '../notify/page.js';
 import type { Channel } from '../notify/types.js';
 import { findSchedule, whoIsOnCall } from '../schedule/index.js';
+import { recordMeasures } from '../report/measures.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
 import {
@@ -276,6 +277,7 @@ export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: 
       .set({ sev: level.name, major: 1, ...(v.drill && { drill: 1 }), ...(v.impact && { impact: JSON.stringify(v.impact) }), updated_at: now })
       .where('id', '=', incidentId)
       .execute();
+    await recordMeasures(trx, incidentId); // a resolved incident's report rows carry its severity and drill flag
     const incident = (await findIncident(trx, incidentId))!;
     await openWarRoom(ctx, trx, now, { incident, sev: level.name, actor, via, bridgeUrl: v.bridgeUrl }, live);
     await audit(trx, now, actor, 'incident.declare', incidentId, { sev: level.name, drill: v.drill ?? false });
@@ -296,6 +298,7 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
     const level = await findLevel(trx, sev);
     if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
     await trx.updateTable('incidents').set({ sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now }).where('id', '=', inc.id).execute();
+    await recordMeasures(trx, inc.id); // a resolved incident's report rows carry its severity
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } }, live);
     await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
     if (level.major === 1) await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);

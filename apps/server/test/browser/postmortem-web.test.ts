@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
 
 const MIN = 60_000;
+/** How long a poll waits for the page to catch up (a loaded machine is slow; nothing here waits on time). */
+const WAIT = { timeout: 15_000 };
 const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 const SCREENSHOTS = process.env.KLAXON_SCREENSHOTS === '1';
 
@@ -95,7 +97,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
 
     // The generated draft: measures, key events with who did it, the timeline as a table.
     const facts = page.getByTestId('postmortem-facts');
-    await expect.poll(() => facts.textContent()).toContain('Time to acknowledge4 min');
+    await expect.poll(() => facts.textContent(), WAIT).toContain('Time to acknowledge4 min');
     expect(await facts.textContent()).toContain('Time to resolve30 min');
     await page.getByTestId('key-events').getByText('Acknowledged by Maya Okafor', { exact: false }).first().waitFor();
     await facts.getByText('Who did what').waitFor();
@@ -164,6 +166,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     expect(await overdueItem.getByTestId('item-due').getAttribute('data-overdue')).toBe('true');
     const breaker = page.getByTestId('action-item').filter({ hasText: 'Add a circuit breaker to payments' });
     expect(await breaker.getByTestId('item-due').getAttribute('data-overdue')).toBe('false');
+    expect(await overdueItem.getAttribute('data-overdue')).toBe('true');
+    expect(await breaker.getAttribute('data-overdue')).toBe('false');
     expect(await breaker.getByTestId('item-owner').textContent()).toBe('Maya Okafor');
     const items = (await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.actionItems;
     expect(items.map((i: { title: string; ownerId: string }) => [i.title, i.ownerId])).toEqual([
@@ -181,7 +185,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await page.getByRole('option', { name: 'Sam Lee', exact: true }).click();
     await edit.getByTestId('item-save').click();
     await edit.waitFor({ state: 'detached' });
-    await expect.poll(() => overdueItem.getByTestId('item-owner').textContent()).toBe('Sam Lee');
+    await expect.poll(() => overdueItem.getByTestId('item-owner').textContent(), WAIT).toBe('Sam Lee');
     expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.actionItems[1]).toMatchObject({ title: 'Alert on connection pool saturation', ownerId: sam, dueAt: Date.parse('2026-03-01T08:00:00Z') });
 
     // Hand one over to problem management: a bad link is refused in place, a good one is shown.
@@ -201,9 +205,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await page.getByTestId('postmortem-card').filter({ hasText: 'Checkout payments outage' }).waitFor();
     await page.getByRole('tab', { name: 'Open action items' }).click();
     await choose(page, 'action-items-team', 'SRE');
-    await expect.poll(() => page.url()).toContain(`team=${sre}`);
+    await expect.poll(() => page.url(), WAIT).toContain(`team=${sre}`);
     const open = page.getByTestId('open-action-item');
-    await expect.poll(() => open.count()).toBe(2);
+    await expect.poll(() => open.count(), WAIT).toBe(2);
     expect(await open.nth(0).textContent()).toContain('Alert on connection pool saturation');
     expect(await open.nth(0).getAttribute('data-overdue')).toBe('true');
     expect(await open.nth(1).getAttribute('data-overdue')).toBe('false');
@@ -215,19 +219,19 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
 
     // Done items leave the open list.
     await page.goto(`${t.url}/postmortems/action-items?team=${sre}`);
-    await expect.poll(() => open.count()).toBe(2);
+    await expect.poll(() => open.count(), WAIT).toBe(2);
     await open.nth(0).getByTestId('open-item-state').click();
     await page.getByRole('option', { name: 'Done', exact: true }).click();
-    await expect.poll(() => open.count()).toBe(1);
+    await expect.poll(() => open.count(), WAIT).toBe(1);
     expect(await open.nth(0).textContent()).toContain('Add a circuit breaker to payments');
 
     // Review: draft -> in review -> published; published is read-only.
     await open.nth(0).getByRole('link', { name: 'Checkout payments outage' }).click();
     await page.getByTestId('postmortem-editor').waitFor();
     await page.getByTestId('move-in_review').click();
-    await expect.poll(() => page.getByTestId('postmortem-state').textContent()).toBe('In review');
+    await expect.poll(() => page.getByTestId('postmortem-state').textContent(), WAIT).toBe('In review');
     await page.getByTestId('move-published').click();
-    await expect.poll(() => page.getByTestId('postmortem-state').textContent()).toBe('Published');
+    await expect.poll(() => page.getByTestId('postmortem-state').textContent(), WAIT).toBe('Published');
     await page.getByTestId('published-note').waitFor();
     expect(await page.getByTestId('edit-rootCause').count()).toBe(0);
     expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.state).toBe('published');
@@ -246,7 +250,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await page.goto(`${t.url}/incidents/${n}`);
     await page.getByTestId('incident-postmortem').getByText('Published').waitFor();
     await page.getByTestId('postmortem-button').click();
-    await expect.poll(() => page.url()).toBe(`${t.url}/postmortems/${pm.id}`);
+    await expect.poll(() => page.url(), WAIT).toBe(`${t.url}/postmortems/${pm.id}`);
     await context.close();
   }, 120_000);
 
@@ -276,7 +280,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     // People > Teams leads to a team's open action items.
     await page.goto(`${t.url}/people/teams`);
     await page.getByTestId('team-card').filter({ hasText: 'SRE' }).getByTestId('team-action-items').click();
-    await expect.poll(() => page.url()).toBe(`${t.url}/postmortems/action-items?team=${sre}`);
+    await expect.poll(() => page.url(), WAIT).toBe(`${t.url}/postmortems/action-items?team=${sre}`);
     await page.getByTestId('open-action-item').filter({ hasText: 'Rebuild the index nightly' }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await context.close();

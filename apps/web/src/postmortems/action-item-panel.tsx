@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconExternalLink, IconPencil, IconPlus, IconTransferOut } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
-import { LIMITS, pmKeys, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
+import { isOverdue, LIMITS, pmKeys, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
 import { useUsers } from '../api/queries.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
@@ -146,8 +146,9 @@ function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Po
       </Card>
     );
   }
+  const overdue = isOverdue(item, now);
   return (
-    <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state}>
+    <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state} data-overdue={overdue ? 'true' : 'false'} style={overdue ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}>
       <Stack gap={6}>
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
           <Text fw={600} style={{ wordBreak: 'break-word' }} td={item.state === 'done' || item.state === 'wont_do' ? 'line-through' : undefined}>

@@ -93,7 +93,7 @@ interface Receipt {
   delivery?: string;
 }
 
-class Receiver {
+export class Receiver {
   klaxon: Receipt[] = [];
   am: Receipt[] = [];
   /** Alertmanager webhook POSTs (a POST may carry several alerts if groups ever merge). */
@@ -229,7 +229,7 @@ function load(o: LoadOptions): Promise<LoadResult> {
 }
 
 /** PagerDuty Events v2 trigger. */
-function pdBody(routingKey: string, dedupKey: string, summary: string, i: number): string {
+export function pdBody(routingKey: string, dedupKey: string, summary: string, i: number): string {
   return JSON.stringify({
     routing_key: routingKey,
     event_action: 'trigger',
@@ -255,7 +255,7 @@ interface Database {
   drop(): Promise<void>;
 }
 
-function sqliteDatabase(): Database {
+export function sqliteDatabase(): Database {
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-peer-'));
   return { url: join(dir, 'klaxon.db'), label: 'SQLite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -285,7 +285,7 @@ async function postgresDatabase(admin: string): Promise<Database> {
  * (the code read back from the outbox), a one-level policy paging them at once, a service on that
  * policy (grouping none: each new dedup key opens its own incident) and a PagerDuty integration.
  */
-async function seed(dbUrl: string, webhookUrl: string, paging = true): Promise<string> {
+export async function seed(dbUrl: string, webhookUrl: string, paging = true): Promise<string> {
   const local = await localContext({ ...configFromEnv({}), databaseUrl: dbUrl });
   try {
     const { ctx } = local;
@@ -359,9 +359,11 @@ function collectLogs(c: Pick<Child, 'problems' | 'warnCount' | 'errorCount'>, st
 }
 
 /** `klaxon serve` on a database; resolves once it is serving. */
-async function startKlaxon(dbUrl: string): Promise<Child> {
+export async function startKlaxon(dbUrl: string): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [KLAXON_BIN, 'serve'], {
+  // KLAXON_BENCH_NODE_ARGS: extra node flags for the Klaxon process, e.g. --cpu-prof to profile a phase.
+  const nodeArgs = (process.env.KLAXON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, KLAXON_BIN, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, KLAXON_DATABASE_URL: dbUrl, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -396,6 +398,13 @@ async function startKlaxon(dbUrl: string): Promise<Child> {
 }
 
 /** Engine figures from /metrics: module run time (s) and failures. */
+/** CPU seconds the Klaxon process has used so far (user + system), from its /metrics. */
+async function cpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^klaxon_process_process_cpu_seconds_total ([\d.e+-]+)$/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
 async function engineMetrics(url: string): Promise<{ seconds: Record<string, number>; errors: Record<string, number>; messages: Record<string, number> }> {
   const out = { seconds: {} as Record<string, number>, errors: {} as Record<string, number>, messages: {} as Record<string, number> };
   try {
@@ -537,6 +546,8 @@ interface Throughput {
   stall?: { max: number; over1s: number; failed: number };
   logs?: { warn: number; error: number; sample: string[] };
   engine?: Awaited<ReturnType<typeof engineMetrics>>;
+  /** Klaxon's CPU seconds over the run and its paging (events per CPU second is robust to a busy machine). */
+  cpuSeconds?: number;
 }
 
 function summarize(r: LoadResult, seconds: number): Throughput {
@@ -563,12 +574,13 @@ async function throughputBare(): Promise<Throughput> {
   }
 }
 
-async function throughputKlaxon(db: Database, receiver: Receiver, paging = true): Promise<Throughput> {
+export async function throughputKlaxon(db: Database, receiver: Receiver, paging = true): Promise<Throughput> {
   const key = await seed(db.url, `${receiver.url}/klaxon`, paging);
   const k = await startKlaxon(db.url);
   progress(`figure 1: Klaxon on ${db.label}${paging ? '' : ', service without an escalation policy (nobody paged)'}, ${CONNECTIONS} connections, ${SECONDS}s, ${KEYS} dedup keys`);
   const probe = stallProbe(k.url);
   receiver.reset();
+  const cpuBefore = await cpuSeconds(k.url);
   let t: Throughput;
   let paged: { duringRun: number; total: number; lastAfterEndSeconds: number } | undefined;
   try {
@@ -592,6 +604,8 @@ async function throughputKlaxon(db: Database, receiver: Receiver, paging = true)
       paged = { duringRun, total: receiver.klaxon.length, lastAfterEndSeconds: (last - end) / 1000 };
     }
     t.engine = await engineMetrics(k.url);
+    // Work per event, whatever else the machine runs: the process's CPU time over the load and its paging.
+    t.cpuSeconds = (await cpuSeconds(k.url)) - cpuBefore;
   } finally {
     probe.stop();
     await k.stop();
@@ -679,7 +693,7 @@ function latencies(sentAt: Map<number, number>, acceptedAt: Map<number, number>,
  * `rate` new events/s for SECONDS into Klaxon (each opens an incident paging a webhook at delay 0)
  * or Alertmanager (each a new alert, its own group), then waits for their pages.
  */
-async function latencyRun(system: 'klaxon' | 'alertmanager', receiver: Receiver, rate: number): Promise<Latency> {
+export async function latencyRun(system: 'klaxon' | 'alertmanager', receiver: Receiver, rate: number): Promise<Latency> {
   const db = system === 'klaxon' ? sqliteDatabase() : null;
   const key = db ? await seed(db.url, `${receiver.url}/klaxon`) : '';
   const server = db ? await startKlaxon(db.url) : await startAlertmanager(`${receiver.url}/am`);
@@ -795,7 +809,7 @@ async function drainPages(label: string, distinct: () => number): Promise<void> 
   await sleep(3000);
 }
 
-async function stormKlaxon(receiver: Receiver): Promise<Storm> {
+export async function stormKlaxon(receiver: Receiver): Promise<Storm> {
   const db = sqliteDatabase();
   try {
     const key = await seed(db.url, `${receiver.url}/klaxon`);

@@ -5,6 +5,9 @@ import { acknowledgeIncident, openIncident, resolveIncident } from '../incident/
 import { appendTimeline } from '../incident/timeline.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { newId } from '../lib/ids.js';
+import { sql } from '../lib/db/index.js';
+import type { Insertable } from 'kysely';
+import type { AlertEventTable } from './tables.js';
 import type { Integration, Service } from '../service/types.js';
 import type { AlertEvent, IngestResult } from './types.js';
 
@@ -48,34 +51,94 @@ async function groupTarget(trx: Tx, now: number, service: Service, e: AlertEvent
   return { incidentId: null, groupKey: null };
 }
 
-async function recordEvent(trx: Tx, now: number, b: IngestBatch, e: AlertEvent, dedupKey: string, alertId: string | null, outcome: string): Promise<void> {
-  await trx
-    .insertInto('alert_events')
-    .values({ id: newId(), alert_id: alertId, integration_id: b.integration.id, service_id: b.service.id, action: e.action, dedup_key: dedupKey, outcome, payload: JSON.stringify(e.raw ?? null), received_at: now })
-    .execute();
+/** An open alert, as ingest needs it: found in bulk at the start of a commit, kept current during it. */
+interface OpenAlert {
+  id: string;
+  incident_id: string;
+  status: string;
 }
 
-/** Applies one event: deduplicate by (service, dedup key), group, open/ack/resolve incidents. */
-async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e: AlertEvent, live: LiveEvent[]): Promise<IngestResult> {
+const openKey = (serviceId: string, dedupKey: string) => `${serviceId}\u0000${dedupKey}`;
+
+/**
+ * What a commit writes in bulk at its end: every event's row in alert_events, and for alerts that
+ * received repeats, their new count, details and summary. A storm of one alert costs a row per event
+ * and one update per alert per commit, not three statements per event.
+ */
+class CommitWrites {
+  readonly events: Insertable<AlertEventTable>[] = [];
+  private readonly repeats = new Map<string, { n: number; details: string; summary: string }>();
+
+  record(now: number, b: IngestBatch, e: AlertEvent, dedupKey: string, alertId: string | null, outcome: string): void {
+    this.events.push({ id: newId(), alert_id: alertId, integration_id: b.integration.id, service_id: b.service.id, action: e.action, dedup_key: dedupKey, outcome, payload: JSON.stringify(e.raw ?? null), received_at: now });
+  }
+
+  repeat(alertId: string, e: AlertEvent): void {
+    const r = this.repeats.get(alertId);
+    const details = JSON.stringify(e.details);
+    if (r) {
+      r.n++;
+      r.details = details;
+      r.summary = e.summary;
+    } else this.repeats.set(alertId, { n: 1, details, summary: e.summary });
+  }
+
+  async flush(trx: Tx, now: number): Promise<void> {
+    // 9 columns a row: 500 rows stay well under SQLite's and PostgreSQL's bound-parameter limits.
+    for (let i = 0; i < this.events.length; i += 500) await trx.insertInto('alert_events').values(this.events.slice(i, i + 500)).execute();
+    const rows = [...this.repeats];
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows.slice(i, i + 500).map(([id, r]) => sql`(${id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`);
+      // VALUES columns are named column1..columnN on both SQLite (3.33+, UPDATE ... FROM) and PostgreSQL.
+      await sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${now}
+        from (values ${sql.join(values)}) as v where alerts.id = v.column1`.execute(trx);
+    }
+  }
+}
+
+/** The open alerts of the (service, dedup key) pairs a commit's events name, in a few queries. */
+async function findOpenAlerts(trx: Tx, batches: IngestBatch[]): Promise<Map<string, OpenAlert>> {
+  const byService = new Map<string, Set<string>>();
+  for (const b of batches) {
+    for (const e of b.events) {
+      if (!e.dedupKey) continue;
+      let keys = byService.get(b.service.id);
+      if (!keys) byService.set(b.service.id, (keys = new Set()));
+      keys.add(e.dedupKey);
+    }
+  }
+  const open = new Map<string, OpenAlert>();
+  for (const [serviceId, keySet] of byService) {
+    const keys = [...keySet];
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await trx
+        .selectFrom('alerts')
+        .select(['id', 'incident_id', 'status', 'dedup_key'])
+        .where('service_id', '=', serviceId)
+        .where('dedup_key', 'in', keys.slice(i, i + 500))
+        .where('resolved_at', 'is', null)
+        .execute();
+      for (const r of rows) open.set(openKey(serviceId, r.dedup_key), { id: r.id, incident_id: r.incident_id, status: r.status });
+    }
+  }
+  return open;
+}
+
+/**
+ * Applies one event: deduplicate by (service, dedup key), group, open/ack/resolve incidents. `open`
+ * holds the commit's open alerts and is updated here; event rows and repeat counts go to `writes`.
+ */
+async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e: AlertEvent, live: LiveEvent[], open: Map<string, OpenAlert>, writes: CommitWrites): Promise<IngestResult> {
   const dedupKey = e.dedupKey ?? randomBytes(16).toString('hex');
-  const open = await trx
-    .selectFrom('alerts')
-    .select(['id', 'incident_id', 'status'])
-    .where('service_id', '=', b.service.id)
-    .where('dedup_key', '=', dedupKey)
-    .where('resolved_at', 'is', null)
-    .executeTakeFirst();
+  const key = openKey(b.service.id, dedupKey);
+  const alert = open.get(key);
 
   if (e.action === 'trigger') {
-    if (open) {
+    if (alert) {
       // A storm of the same alert folds into one: count it, keep the latest details, page nobody again.
-      await trx
-        .updateTable('alerts')
-        .set((eb) => ({ event_count: eb('event_count', '+', 1), updated_at: now, details: JSON.stringify(e.details), summary: e.summary }))
-        .where('id', '=', open.id)
-        .execute();
-      await recordEvent(trx, now, b, e, dedupKey, open.id, 'appended');
-      return { dedupKey, outcome: 'appended', alertId: open.id, incidentId: open.incident_id };
+      writes.repeat(alert.id, e);
+      writes.record(now, b, e, dedupKey, alert.id, 'appended');
+      return { dedupKey, outcome: 'appended', alertId: alert.id, incidentId: alert.incident_id };
     }
     const alertId = newId();
     const target = await groupTarget(trx, now, b.service, e);
@@ -92,6 +155,7 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
         event_count: 1, created_at: now, updated_at: now, resolved_at: null,
       })
       .execute();
+    open.set(key, { id: alertId, incident_id: incidentId, status: 'triggered' });
     await appendTimeline(
       trx,
       {
@@ -101,31 +165,33 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
       },
       live,
     );
-    await recordEvent(trx, now, b, e, dedupKey, alertId, 'created');
+    writes.record(now, b, e, dedupKey, alertId, 'created');
     return { dedupKey, outcome: 'created', alertId, incidentId };
   }
 
-  if (!open) {
+  if (!alert) {
     // PagerDuty drops ack/resolve for unknown or resolved keys; we keep the event but change nothing.
-    await recordEvent(trx, now, b, e, dedupKey, null, 'ignored');
+    writes.record(now, b, e, dedupKey, null, 'ignored');
     return { dedupKey, outcome: 'ignored', alertId: null, incidentId: null };
   }
 
   if (e.action === 'acknowledge') {
-    await trx.updateTable('alerts').set({ status: 'acknowledged', updated_at: now }).where('id', '=', open.id).execute();
-    await appendTimeline(trx, { incidentId: open.incident_id, at: now, type: 'alert.acknowledged', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} acknowledged by ${b.integration.name}`, data: { alertId: open.id } }, live);
-    const stillTriggered = await trx.selectFrom('alerts').select('id').where('incident_id', '=', open.incident_id).where('status', '=', 'triggered').executeTakeFirst();
-    if (!stillTriggered) await acknowledgeIncident(trx, now, open.incident_id, actor, 'ingest', live);
-    await recordEvent(trx, now, b, e, dedupKey, open.id, 'acknowledged');
-    return { dedupKey, outcome: 'acknowledged', alertId: open.id, incidentId: open.incident_id };
+    await trx.updateTable('alerts').set({ status: 'acknowledged', updated_at: now }).where('id', '=', alert.id).execute();
+    alert.status = 'acknowledged';
+    await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.acknowledged', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} acknowledged by ${b.integration.name}`, data: { alertId: alert.id } }, live);
+    const stillTriggered = await trx.selectFrom('alerts').select('id').where('incident_id', '=', alert.incident_id).where('status', '=', 'triggered').executeTakeFirst();
+    if (!stillTriggered) await acknowledgeIncident(trx, now, alert.incident_id, actor, 'ingest', live);
+    writes.record(now, b, e, dedupKey, alert.id, 'acknowledged');
+    return { dedupKey, outcome: 'acknowledged', alertId: alert.id, incidentId: alert.incident_id };
   }
 
-  await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('id', '=', open.id).execute();
-  await appendTimeline(trx, { incidentId: open.incident_id, at: now, type: 'alert.resolved', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} resolved by ${b.integration.name}`, data: { alertId: open.id } }, live);
-  const stillOpen = await trx.selectFrom('alerts').select('id').where('incident_id', '=', open.incident_id).where('resolved_at', 'is', null).executeTakeFirst();
-  if (!stillOpen) await resolveIncident(trx, now, open.incident_id, actor, 'ingest', live);
-  await recordEvent(trx, now, b, e, dedupKey, open.id, 'resolved');
-  return { dedupKey, outcome: 'resolved', alertId: open.id, incidentId: open.incident_id };
+  await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('id', '=', alert.id).execute();
+  open.delete(key);
+  await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.resolved', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} resolved by ${b.integration.name}`, data: { alertId: alert.id } }, live);
+  const stillOpen = await trx.selectFrom('alerts').select('id').where('incident_id', '=', alert.incident_id).where('resolved_at', 'is', null).executeTakeFirst();
+  if (!stillOpen) await resolveIncident(trx, now, alert.incident_id, actor, 'ingest', live);
+  writes.record(now, b, e, dedupKey, alert.id, 'resolved');
+  return { dedupKey, outcome: 'resolved', alertId: alert.id, incidentId: alert.incident_id };
 }
 
 /** The ingest entry point: every adapter calls this one verb. Resolves after the events are committed. */
@@ -143,13 +209,16 @@ export class AlertIngest {
     const live: LiveEvent[] = [];
     const now = this.ctx.clock.now();
     const results = await this.ctx.db.kysely.transaction().execute(async (trx) => {
+      const open = await findOpenAlerts(trx, batches);
+      const writes = new CommitWrites();
       const out: IngestResult[][] = [];
       for (const b of batches) {
         const actor: Actor = { type: 'integration', id: b.integration.id, name: b.integration.name, serviceId: b.service.id };
         const rs: IngestResult[] = [];
-        for (const e of b.events) rs.push(await applyEvent(trx, now, actor, b, e, live));
+        for (const e of b.events) rs.push(await applyEvent(trx, now, actor, b, e, live, open, writes));
         out.push(rs);
       }
+      await writes.flush(trx, now);
       return out;
     });
     for (const e of live) this.ctx.publish(e);

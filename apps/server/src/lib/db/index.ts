@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { DurableSqliteDialect, WalSync } from './sqlite-durable.js';
 
 /** Which SQL engine a database runs on. Dialect differences live in this folder only. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -13,25 +14,29 @@ export interface Db<DB> {
   readonly dialect: DialectName;
   /** Human-readable location (file path or URL without password). */
   readonly location: string;
+  /** SQLite: commits made and commits known to be on stable storage (see sqlite-durable.ts); PostgreSQL: null. */
+  durability(): { committed: number; synced: number; syncs: number } | null;
   close(): Promise<void>;
 }
 
 // int8 (bigint) columns hold epoch milliseconds; they fit in a double, so parse them as numbers.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** Opens a database: PostgreSQL for postgres:// URLs, otherwise an SQLite file path (WAL, synchronous=FULL). */
+/** Opens a database: PostgreSQL for postgres:// URLs, otherwise an SQLite file path (WAL, durable commits). */
 export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}): Db<DB> {
   if (/^postgres(ql)?:\/\//.test(urlOrPath)) {
     const pool = new pg.Pool({ connectionString: urlOrPath, max: opts.poolSize ?? 10 });
     // An idle client error (server restart) must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
     const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), close: () => kysely.destroy() };
+    return { kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), durability: () => null, close: () => kysely.destroy() };
   }
   if (urlOrPath !== ':memory:') mkdirSync(dirname(urlOrPath), { recursive: true });
   const database = new SQLite(urlOrPath);
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  // Durable commits: NORMAL here, and every write waits for an fdatasync of the WAL on the thread
+  // pool before it completes (see sqlite-durable.ts) — the guarantee of FULL without a stalled loop.
+  database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   // Kysely prepares every statement anew; better-sqlite3 statements are reusable, so cache them by SQL text.
@@ -47,8 +52,9 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
       return st;
     },
   };
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached as unknown as SQLite.Database }) });
-  return { kysely, dialect: 'sqlite', location: urlOrPath, close: () => kysely.destroy() };
+  const wal = urlOrPath === ':memory:' ? null : new WalSync(`${urlOrPath}-wal`);
+  const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(cached, wal) });
+  return { kysely, dialect: 'sqlite', location: urlOrPath, durability: () => wal?.durability() ?? null, close: () => kysely.destroy() };
 }
 
 /** A Kysely handle that may be a transaction; store functions accept either. */

@@ -182,31 +182,51 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
   it.skipIf(!SCREENSHOTS)('screenshots of the reports at phone and desktop width', async () => {
     const { t } = rig;
     mkdirSync(OUT, { recursive: true });
+    expect((await t.api('PUT', '/api/v1/reports/sla-targets', { severity: 'critical', ackWithinMinutes: 5, resolveWithinMinutes: 25 })).status).toBe(200);
+    // Three more weeks of history, some of it in the evening and at night (Berlin), so the charts have a shape.
+    const weeks: [number, [string, string, string, number | null, number][]][] = [
+      [7 * 24 * HOUR + 9 * HOUR, [['checkout', 'Checkout latency above 2 s', 'critical', 3, 18], ['search', 'Search 5xx above 1%', 'error', 6, 40], ['checkout', 'Card payments declined', 'critical', 12, 55]]],
+      [6 * 24 * HOUR + 2 * HOUR, [['search', 'Search index lags', 'warning', 1, 8], ['checkout', 'Checkout pods restarting', 'critical', 4, 22]]],
+      [7 * 24 * HOUR + 11 * HOUR, [['checkout', 'Checkout answers 502', 'critical', 2, 15], ['search', 'Search is slow', 'warning', null, 6], ['search', 'Search cluster yellow', 'error', 8, 30], ['checkout', 'Payments provider timeouts', 'critical', 6, 24]]],
+    ];
+    for (const [gap, list] of weeks) {
+      await t.advance(gap);
+      for (const [service, title, severity, ack, resolve] of list) await incident(service, title, severity, ack, resolve);
+    }
     for (const [size, viewport] of [
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 800 }],
     ] as const) {
       const { page } = await pageAt(rig, size, viewport);
-      const shot = async (name: string, full = false) => {
+      const shot = async (name: string, scrollTo?: string) => {
+        if (scrollTo) await page.getByTestId(scrollTo).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+        else await page.evaluate(() => window.scrollTo(0, 0));
         await page.waitForTimeout(600);
-        await page.screenshot({ path: `${OUT}${name}-${size}.png`, fullPage: full });
+        await page.screenshot({ path: `${OUT}${name}-${size}.png` });
       };
       await signIn(page, t.url, 'ana@example.com');
       await page.goto(`${t.url}/reports`);
       await page.locator('[data-testid="chart-trend-incidents"] svg').first().waitFor();
-      await shot('reports-overview', true);
+      await shot('reports-overview');
+      await shot('reports-overview-trends', 'trends');
       await page.goto(`${t.url}/reports/sla`);
       await page.getByTestId('breaches-table').waitFor();
-      await shot('reports-sla', true);
+      await shot('reports-sla');
+      await shot('reports-sla-breaches', 'sla-breaches');
       await page.goto(`${t.url}/reports/aggregates?by=service`);
       await page.locator('[data-testid="chart-aggregates"] svg').first().waitFor();
-      await shot('reports-aggregates', true);
+      await shot('reports-aggregates', size === 'phone' ? 'aggregates' : undefined);
       await page.goto(`${t.url}/reports/shifts`);
       await page.getByTestId('shift-pages').waitFor();
-      await shot('reports-shifts', true);
+      await shot('reports-shifts', size === 'phone' ? 'shift-pages' : undefined);
       await page.goto(`${t.url}/reports/noise`);
       await page.getByTestId('noise-services').waitFor();
-      await shot('reports-noise', true);
+      await shot('reports-noise');
+      if (size === 'phone') {
+        await page.getByTestId('filters-toggle').click();
+        await page.getByTestId('filter-team').waitFor({ state: 'visible' });
+        await shot('reports-filters');
+      }
       await page.goto(`${t.url}/reports`);
       await page.getByTestId('fig-mtta').click();
       await page.getByTestId('report-chip').waitFor();

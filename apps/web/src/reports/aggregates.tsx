@@ -85,6 +85,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
                     dataKey="label"
                     orientation={horizontal ? 'vertical' : 'horizontal'}
                     yAxisProps={horizontal ? { width: phone ? 100 : 160 } : { width: 32 }}
+                    aria-label={`Incidents by ${by}`}
                     series={[{ name: 'incidents', color: 'red.6', label: 'Incidents' }]}
                     tickLine="none"
                     gridAxis={horizontal ? 'x' : 'y'}
@@ -97,11 +98,13 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
                     dataKey="label"
                     orientation={horizontal ? 'vertical' : 'horizontal'}
                     yAxisProps={horizontal ? { width: phone ? 100 : 160 } : { width: 40 }}
+                    xAxisLabel={horizontal ? 'MTTA and MTTR (minutes)' : undefined}
+                    yAxisLabel={horizontal ? undefined : 'Minutes'}
                     series={[
                       { name: 'MTTA', color: 'yellow.6' },
                       { name: 'MTTR', color: 'blue.6' },
                     ]}
-                    unit=" min"
+                    valueFormatter={(v) => `${v} min`}
                     withLegend
                     tickLine="none"
                     gridAxis={horizontal ? 'x' : 'y'}

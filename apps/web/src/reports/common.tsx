@@ -1,6 +1,7 @@
-import { Anchor, Button, Card, Checkbox, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconDownload } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { Anchor, Button, Card, Checkbox, Collapse, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconDownload, IconFilter } from '@tabler/icons-react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useServices, useTeams } from '../api/queries.ts';
 import { useQuery } from '@tanstack/react-query';
@@ -18,37 +19,56 @@ export function FilterBar({ filters, set, range }: { filters: ReportFilters; set
   const services = useServices();
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000, retry: false });
   const severities = [...(levels.data ?? []).map((l) => l.name), ...SEVERITIES];
+  const phone = useMediaQuery('(max-width: 600px)');
+  const [open, setOpen] = useState(false);
+  const active = [filters.team && (teams.data?.find((t) => t.id === filters.team)?.name ?? 'team'), filters.service && (services.data?.find((x) => x.id === filters.service)?.name ?? 'service'), filters.severity, filters.drills && 'drills'].filter(Boolean) as string[];
+  const rangeLabel = range ? `${utcDate(range.from)} – ${utcDate(range.to - 1)} (UTC)` : filters.from || filters.to ? `${filters.from || '30 days before'} – ${filters.to || 'now'}` : 'Last 30 days';
   const last = (days: number) => {
     const today = Date.now();
     set({ from: utcDate(today - (days - 1) * DAY), to: utcDate(today) });
   };
   return (
     <Paper withBorder p="sm" radius="md" mb="md" data-testid="report-filters">
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-        <TextInput type="date" label="From" value={filters.from} max={filters.to || undefined} onChange={(e) => set({ from: e.currentTarget.value })} placeholder={range ? utcDate(range.from) : ''} data-testid="filter-from" />
-        <TextInput type="date" label="To" value={filters.to} min={filters.from || undefined} onChange={(e) => set({ to: e.currentTarget.value })} data-testid="filter-to" />
-        <Select label="Team" placeholder="All teams" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={filters.team || null} onChange={(v) => set({ team: v ?? '' })} clearable searchable data-testid="filter-team" />
-        <Select label="Service" placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={filters.service || null} onChange={(v) => set({ service: v ?? '' })} clearable searchable data-testid="filter-service" />
-        <Select label="Severity" placeholder="Any" data={severities} value={filters.severity || null} onChange={(v) => set({ severity: v ?? '' })} clearable data-testid="filter-severity" />
-        <Stack gap={6} justify="flex-end">
-          <Checkbox label="Include drills" checked={filters.drills} onChange={(e) => set({ drills: e.currentTarget.checked })} data-testid="filter-drills" />
-        </Stack>
-      </SimpleGrid>
-      <Group gap="xs" mt="xs" wrap="wrap">
-        <Text size="sm" c="dimmed" data-testid="report-range">
-          {range ? `${utcDate(range.from)} – ${utcDate(range.to - 1)} (UTC)` : filters.from || filters.to ? `${filters.from || '30 days before'} – ${filters.to || 'now'} (UTC days)` : 'Last 30 days'}
-        </Text>
-        {[7, 30, 90].map((d) => (
-          <Button key={d} size="compact-sm" variant="subtle" onClick={() => last(d)}>
-            {d} days
+      {phone && (
+        <Group justify="space-between" wrap="nowrap" gap="xs">
+          <Text size="sm" style={{ minWidth: 0 }} truncate>
+            {rangeLabel}
+            {active.length ? ` · ${active.join(' · ')}` : ''}
+          </Text>
+          <Button size="compact-sm" variant="light" leftSection={<IconFilter size={14} />} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="filters-toggle">
+            Filters{active.length ? ` (${active.length})` : ''}
           </Button>
-        ))}
-        {(filters.from || filters.to || filters.team || filters.service || filters.severity || filters.drills) && (
-          <Button size="compact-sm" variant="subtle" color="gray" onClick={() => set({ from: '', to: '', team: '', service: '', severity: '', drills: false })}>
-            Clear filters
-          </Button>
-        )}
-      </Group>
+        </Group>
+      )}
+      <Collapse expanded={!phone || open}>
+        <SimpleGrid mt={phone ? 'sm' : 0} cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+          <TextInput type="date" label="From" value={filters.from} max={filters.to || undefined} onChange={(e) => set({ from: e.currentTarget.value })} placeholder={range ? utcDate(range.from) : ''} data-testid="filter-from" />
+          <TextInput type="date" label="To" value={filters.to} min={filters.from || undefined} onChange={(e) => set({ to: e.currentTarget.value })} data-testid="filter-to" />
+          <Select label="Team" placeholder="All teams" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={filters.team || null} onChange={(v) => set({ team: v ?? '' })} clearable searchable data-testid="filter-team" />
+          <Select label="Service" placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={filters.service || null} onChange={(v) => set({ service: v ?? '' })} clearable searchable data-testid="filter-service" />
+          <Select label="Severity" placeholder="Any" data={severities} value={filters.severity || null} onChange={(v) => set({ severity: v ?? '' })} clearable data-testid="filter-severity" />
+          <Stack gap={6} justify="flex-end">
+            <Checkbox label="Include drills" checked={filters.drills} onChange={(e) => set({ drills: e.currentTarget.checked })} data-testid="filter-drills" />
+          </Stack>
+        </SimpleGrid>
+        <Group gap="xs" mt="xs" wrap="wrap">
+          {!phone && (
+            <Text size="sm" c="dimmed" data-testid="report-range">
+              {rangeLabel}
+            </Text>
+          )}
+          {[7, 30, 90].map((d) => (
+            <Button key={d} size="compact-sm" variant="subtle" onClick={() => last(d)}>
+              {d} days
+            </Button>
+          ))}
+          {(filters.from || filters.to || filters.team || filters.service || filters.severity || filters.drills) && (
+            <Button size="compact-sm" variant="subtle" color="gray" onClick={() => set({ from: '', to: '', team: '', service: '', severity: '', drills: false })}>
+              Clear filters
+            </Button>
+          )}
+        </Group>
+      </Collapse>
     </Paper>
   );
 }
@@ -82,7 +102,7 @@ export function Figure({ label, value, hint, to, testId }: { label: string; valu
 /** A titled block with optional export links on the right. */
 export function Section({ title, children, actions, testId }: { title: string; children: ReactNode; actions?: ReactNode; testId?: string }) {
   return (
-    <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }} mb="md" data-testid={testId}>
+    <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }} mb="md" data-testid={testId} style={{ scrollMarginTop: 72 }}>
       <Group justify="space-between" mb="sm" gap="xs">
         <Title order={3} fz="lg">
           {title}

@@ -66,6 +66,7 @@ export function Overview({ filters, query }: { filters: ReportFilters; query: Re
                     gridAxis="y"
                     barProps={{ cursor: 'pointer', onClick: (d: { payload?: { href?: string } }) => d.payload?.href && navigate(d.payload.href) }}
                     data-testid="chart-trend-incidents"
+                    maxBarWidth={48}
                   />
                 </div>
                 <div>

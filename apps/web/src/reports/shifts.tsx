@@ -64,7 +64,7 @@ export function Shifts({ filters, query }: { filters: ReportFilters; query: Repo
               data={d.mttaByHour.map((h) => ({ hour: String(h.hour).padStart(2, '0'), MTTA: minutes(h.mtta), acknowledged: h.acknowledged, href: drillHref(range, filters, 'Acknowledged incidents (every hour)', { acknowledged: true }) }))}
               dataKey="hour"
               series={[{ name: 'MTTA', color: 'yellow.6' }]}
-              unit=" min"
+              valueFormatter={(v) => `${v} min`}
               tickLine="none"
               gridAxis="y"
               xAxisProps={{ interval: phone ? 3 : 1 }}

@@ -77,6 +77,8 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
                   gridAxis="y"
                   barProps={{ cursor: 'pointer', onClick: (x: { payload?: { href?: string } }) => x.payload?.href && navigate(x.payload.href) }}
                   data-testid="chart-sla"
+                  maxBarWidth={48}
+                  mb="sm"
                 />
               ) : null}
               <DataTable

@@ -43,6 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
   let rig: WebRig;
   let maya: Responder;
   let sre: string;
+  let searchId: string;
 
   /** Opens an incident; after `ackMin` Maya acknowledges it (unless null); it is resolved `resolveMin` after it opened. */
   async function incident(service: string, title: string, severity: string, ackMin: number | null, resolveMin: number): Promise<number> {
@@ -70,7 +71,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     const web = (await t.api('POST', '/api/v1/teams', { name: 'Web', members: [{ userId: maya.id }] })).body.team.id;
     const policy = (await t.api('POST', '/api/v1/escalation-policies', { name: 'Maya first', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: maya.id }] }] })).body.escalationPolicy.id;
     expect((await t.api('POST', '/api/v1/services', { name: 'checkout', escalationPolicyId: policy, teamId: sre })).status).toBe(201);
-    expect((await t.api('POST', '/api/v1/services', { name: 'search', escalationPolicyId: policy, teamId: web })).status).toBe(201);
+    const search = await t.api('POST', '/api/v1/services', { name: 'search', escalationPolicyId: policy, teamId: web });
+    expect(search.status).toBe(201);
+    searchId = search.body.service.id;
     // Acknowledged after 4, 10 and 2 min; #4 resolved without anyone acknowledging it.
     await incident('checkout', 'Checkout payments time out', 'critical', 4, 30); // 1 (SRE)
     await incident('checkout', 'Checkout answers 502', 'critical', 10, 20); // 2 (SRE)
@@ -193,6 +196,22 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
       await t.advance(gap);
       for (const [service, title, severity, ack, resolve] of list) await incident(service, title, severity, ack, resolve);
     }
+    // Alerts through PagerDuty on search: a disk alert that resolves and fires again (flapping), and a burst grouped into one incident.
+    const key = (await t.api('POST', `/api/v1/services/${searchId}/integrations`, { name: 'pagerduty', kind: 'pagerduty' })).body.integration.key as string;
+    const pd = async (action: 'trigger' | 'resolve', dedupKey: string, summary: string) => {
+      const res = await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: action, dedup_key: dedupKey, payload: { summary, source: 'search-3', severity: 'warning' } }) });
+      expect(res.status).toBe(202);
+    };
+    for (let k = 0; k < 3; k++) {
+      await pd('trigger', 'disk-search-3', 'Disk 91% full on search-3');
+      await t.advance(6 * MIN);
+      await pd('resolve', 'disk-search-3', 'Disk 91% full on search-3');
+      await t.advance(12 * MIN);
+    }
+    for (const node of ['search-1', 'search-2', 'search-4', 'search-5']) await pd('trigger', `heap-${node}`, `JVM heap above 90% on ${node}`);
+    await t.advance(3 * MIN);
+    for (const i of (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents as { number: number }[]) expect((await t.api('POST', `/api/v1/incidents/${i.number}/acknowledge`, undefined, maya.token)).status).toBe(200);
+    await t.advance(HOUR);
     for (const [size, viewport] of [
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 800 }],

@@ -1,5 +1,6 @@
 import '@mantine/charts/styles.css';
 import { Button, Tabs } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
@@ -17,9 +18,9 @@ const TABS = [
   { path: 'sla', label: 'SLA' },
   { path: 'aggregates', label: 'Aggregates' },
   { path: 'noise', label: 'Noise' },
-  { path: 'shifts', label: 'Shifts & time zones' },
-  { path: 'weekly', label: 'Weekly summary' },
-] as const;
+  { path: 'shifts', label: 'Shifts & time zones', short: 'Shifts' },
+  { path: 'weekly', label: 'Weekly summary', short: 'Weekly' },
+] as { path: string; label: string; short?: string }[];
 
 /** Reports: tabs of figures and charts under shared filters kept in the URL; every figure drills down to its incidents. */
 export default function Reports() {
@@ -29,6 +30,7 @@ export default function Reports() {
   const sub = location.pathname.replace(/^\/reports\/?/, '').split('/')[0] ?? '';
   const current = TABS.some((t) => t.path === sub) ? sub : 'overview';
   const props = { filters, query };
+  const phone = useMediaQuery('(max-width: 600px)');
   return (
     <>
       <PageHeader title="Reports">
@@ -40,7 +42,7 @@ export default function Reports() {
         <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
           {TABS.map((t) => (
             <Tabs.Tab key={t.path} value={t.path} style={{ whiteSpace: 'nowrap' }}>
-              {t.label}
+              {phone ? (t.short ?? t.label) : t.label}
             </Tabs.Tab>
           ))}
         </Tabs.List>

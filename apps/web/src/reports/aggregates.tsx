@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAggregates, type AggregateRow, type GroupBy, type ReportQuery } from '../api/reports.ts';
 import { QueryState } from '../components/bits.tsx';
 import { DataTable, DrillLink, ExportLinks, Section } from './common.tsx';
-import { drillHref, duration, minutes, periodRange, type Drill, type ReportFilters } from './filters.ts';
+import { drillHref, duration, minutes, rowDrill, type Drill, type ReportFilters } from './filters.ts';
 
 const GROUPS: { value: GroupBy; label: string }[] = [
   { value: 'team', label: 'Team' },
@@ -15,24 +15,6 @@ const GROUPS: { value: GroupBy; label: string }[] = [
   { value: 'schedule', label: 'Schedule' },
 ];
 const PERIODS = ['day', 'week', 'month'] as const;
-
-/** What narrows the incident list to one aggregate row; null when the list cannot (schedules). */
-export function rowDrill(by: GroupBy, key: string): Drill | null {
-  switch (by) {
-    case 'team':
-      return key.startsWith('(') ? null : { team: key };
-    case 'service':
-      return { service: key };
-    case 'severity':
-      return { level: key };
-    case 'responder':
-      return key.startsWith('(') ? { acknowledged: false } : { acknowledgedBy: key };
-    case 'schedule':
-      return null;
-    default:
-      return periodRange(key, by);
-  }
-}
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { ReportQuery } from '../api/reports.ts';
+import type { GroupBy, ReportQuery } from '../api/reports.ts';
 
 const DAY = 86_400_000;
 
@@ -116,6 +116,24 @@ export function periodRange(key: string, period: 'day' | 'week' | 'month'): { si
   if (period === 'week') return { since: start, until: start + 7 * DAY };
   const d = new Date(start);
   return { since: start, until: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+}
+
+/** What narrows the incident list to one aggregate row; null when the list cannot (schedules). */
+export function rowDrill(by: GroupBy, key: string): Drill | null {
+  switch (by) {
+    case 'team':
+      return key.startsWith('(') ? null : { team: key };
+    case 'service':
+      return { service: key };
+    case 'severity':
+      return { level: key };
+    case 'responder':
+      return key.startsWith('(') ? { acknowledged: false } : { acknowledgedBy: key };
+    case 'schedule':
+      return null;
+    default:
+      return periodRange(key, by);
+  }
 }
 
 /** A duration for people: "45 s", "4 min", "1 h 20 min", "2 d 3 h"; "–" when unknown. */

@@ -212,6 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     await t.advance(3 * MIN);
     for (const i of (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents as { number: number }[]) expect((await t.api('POST', `/api/v1/incidents/${i.number}/acknowledge`, undefined, maya.token)).status).toBe(200);
     await t.advance(HOUR);
+    expect((await t.api('POST', `/api/v1/teams/${sre}/report-subscribers`, { userId: maya.id })).status).toBe(204);
     for (const [size, viewport] of [
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 800 }],
@@ -241,6 +242,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
       await page.goto(`${t.url}/reports/noise`);
       await page.getByTestId('noise-services').waitFor();
       await shot('reports-noise');
+      await page.goto(`${t.url}/reports/weekly?team=${sre}`);
+      await page.getByTestId('subscribers-table').waitFor();
+      await shot('reports-weekly');
+      await page.goto(`${t.url}/reports/noise`);
+      await page.getByTestId('noise-services').waitFor();
       if (size === 'phone') {
         await page.getByTestId('filters-toggle').click();
         await page.getByTestId('filter-team').waitFor({ state: 'visible' });

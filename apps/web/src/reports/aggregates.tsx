@@ -73,6 +73,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
                     gridAxis={horizontal ? 'x' : 'y'}
                     barProps={click}
                     data-testid="chart-aggregates"
+                    maxBarWidth={36}
                   />
                   <BarChart
                     h={chartH}

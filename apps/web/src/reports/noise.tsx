@@ -19,6 +19,8 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
   const serviceName = new Map((services.data ?? []).map((s) => [s.id, s.name]));
   const d = noise.data;
   const range = d ? { from: d.from, to: d.to } : { from: 0, to: 0 };
+  // Flapping drills down to its service when one service flaps (the list has no alert filter).
+  const flapServices = [...new Set((d?.flapping ?? []).map((f) => f.serviceId))];
   const svc = (id: string, name: string, what = '') => drillHref(range, filters, `Service ${name}${what}`, { service: id });
   return (
     <QueryState isPending={noise.isPending} error={noise.error} retry={() => void noise.refetch()}>
@@ -27,9 +29,15 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
           <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" mb="md">
             <Figure label="Incidents" value={d.summary.incidents} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-incidents" />
             <Figure label="Alerts" value={d.summary.alerts} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-alerts" />
-            <Figure label="Alerts per incident" value={d.summary.alertsPerIncident ?? '–'} testId="noise-per-incident" />
+            <Figure label="Alerts per incident" value={d.summary.alertsPerIncident ?? '–'} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-per-incident" />
             <Figure label="Resolved without action" value={d.summary.resolvedWithoutAction} hint="never acknowledged" to={drillHref(range, filters, 'Resolved without action', { status: 'resolved', acknowledged: false })} testId="noise-no-action" />
-            <Figure label="Flapping alerts" value={d.summary.flappingAlerts} hint={`${d.summary.flaps} flaps within ${d.flapMinutes} min`} testId="noise-flapping" />
+            <Figure
+              label="Flapping alerts"
+              value={d.summary.flappingAlerts}
+              hint={`${d.summary.flaps} flaps within ${d.flapMinutes} min`}
+              to={flapServices.length === 1 ? svc(flapServices[0]!, serviceName.get(flapServices[0]!) ?? flapServices[0]!, ' (flapping alerts)') : undefined}
+              testId="noise-flapping"
+            />
           </SimpleGrid>
           <Section title="Noisiest services" testId="noise-services" actions={<ExportLinks report="noise" query={query} table="topServices" />}>
             {d.topServices.length > 0 && (
@@ -48,6 +56,7 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
                 gridAxis="x"
                 barProps={{ cursor: 'pointer', onClick: (x: { payload?: { href?: string } }) => x.payload?.href && navigate(x.payload.href) }}
                 data-testid="chart-noise-services"
+                maxBarWidth={28}
                 mb="sm"
               />
             )}

@@ -43,6 +43,7 @@ export function Shifts({ filters, query }: { filters: ReportFilters; query: Repo
                 gridAxis="x"
                 barProps={click}
                 data-testid="chart-pages"
+                maxBarWidth={36}
                 mb="sm"
               />
             )}
@@ -68,7 +69,7 @@ export function Shifts({ filters, query }: { filters: ReportFilters; query: Repo
               tickLine="none"
               gridAxis="y"
               xAxisProps={{ interval: phone ? 3 : 1 }}
-              yAxisProps={{ width: 48 }}
+              yAxisProps={{ width: 64 }}
               barProps={click}
               data-testid="chart-hours"
             />

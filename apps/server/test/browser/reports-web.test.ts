@@ -182,6 +182,29 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     expect((await t.api('GET', `/api/v1/teams/${sre}/report-subscribers`)).body.subscribers).toEqual([]);
   });
 
+  it('fits a 390 px phone: no sideways scrolling of the page, charts within the screen, filters behind a button', async () => {
+    const { t } = rig;
+    const { page } = await pageAt(rig, 'phone', { width: 390, height: 844 });
+    await signIn(page, t.url, 'ana@example.com');
+    for (const [path, chart] of [
+      ['/reports', 'chart-trend-incidents'],
+      ['/reports/aggregates?by=service', 'chart-aggregates'],
+      ['/reports/shifts', 'chart-hours'],
+    ] as const) {
+      await page.goto(`${t.url}${path}`);
+      const svg = page.locator(`[data-testid="${chart}"] svg`).first();
+      await svg.waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const box = (await svg.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    const bar = page.getByTestId('report-filters');
+    expect((await bar.boundingBox())!.height).toBeLessThan(80);
+    await page.getByTestId('filters-toggle').click();
+    await expect.poll(async () => (await bar.boundingBox())!.height).toBeGreaterThan(250);
+  });
+
   it.skipIf(!SCREENSHOTS)('screenshots of the reports at phone and desktop width', async () => {
     const { t } = rig;
     mkdirSync(OUT, { recursive: true });

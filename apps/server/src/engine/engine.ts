@@ -1,11 +1,24 @@
 import type { Ctx } from '../context.js';
+import { notWaitingForDisk } from '../lib/db/index.js';
 import { engineModuleErrors, engineModuleSeconds } from '../lib/metrics.js';
 
 /** A named engine module: idempotent, keeps no state between cycles, all state in the database. */
 export interface EngineModule {
   readonly name: string;
   updateAll(ctx: Ctx): Promise<void>;
+  /**
+   * True for the paging path (escalation, notification, delivery): it runs in every cycle, including
+   * the quick ones a wake asks for. Other modules work on the clock (reminders, hand-offs, summaries):
+   * in a wake cycle they run only if WAKE_MIN_GAP_MS have passed since their last run, so a storm of
+   * wakes does not run them hundreds of times a second.
+   */
+  readonly onWake?: boolean;
+  /** Resolves when work the module started in the background (sends in flight) has finished. */
+  settle?(): Promise<void>;
 }
+
+/** In a wake cycle, a module that is not on the paging path runs at most this often (ms of the engine's clock). */
+export const WAKE_MIN_GAP_MS = 250;
 
 /**
  * The version of the engine's behaviour. Bump it when a module changes what it writes. During a
@@ -32,7 +45,10 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private pending: Promise<void> | null = null;
+  /** Whether the pending cycle must run every module (a timer tick or runCycle asked for it). */
+  private pendingFull = false;
   private stopped = false;
+  private readonly lastRun = new Map<string, number>();
 
   constructor(
     private readonly ctx: Ctx,
@@ -44,45 +60,69 @@ export class Engine {
   start(): void {
     this.stopped = false;
     if (this.opts.intervalMs > 0 && !this.timer) {
-      this.timer = setInterval(() => void this.runCycle(), this.opts.intervalMs);
+      this.timer = setInterval(() => void this.schedule(true), this.opts.intervalMs);
       this.timer.unref();
     }
-    void this.runCycle();
+    void this.schedule(true);
   }
 
-  /** Stops the timer and waits for a running cycle to finish. */
+  /** Stops the timer and waits for a running cycle and the work it started to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.pending?.catch(() => {});
     await this.current?.catch(() => {});
+    await this.settle();
   }
 
-  /** Asks for a cycle soon; many wakes in a row cost one cycle. */
+  /** Asks for a quick cycle of the paging path soon; many wakes in a row cost one cycle. */
   wake(): void {
-    if (!this.stopped) void this.runCycle();
+    if (!this.stopped) void this.schedule(false);
   }
 
   /**
-   * Runs a full cycle that starts after this call and resolves when it is done. Tests move the
-   * clock and await this instead of sleeping.
+   * Runs a full cycle (every module) that starts after this call, and resolves when it and the work
+   * it started in the background (messages in flight) are done. Tests move the clock and await this
+   * instead of sleeping.
    */
-  runCycle(): Promise<void> {
-    if (this.pending) return this.pending;
+  async runCycle(): Promise<void> {
+    await this.schedule(true);
+    await this.settle();
+  }
+
+  /** Resolves when no cycle runs or is queued (background work may still be in flight). */
+  async idle(): Promise<void> {
+    while (this.current || this.pending) await (this.pending ?? this.current)?.catch(() => {});
+  }
+
+  /** Waits for background work of every module (sends in flight). */
+  private async settle(): Promise<void> {
+    await Promise.all(this.modules.map((m) => m.settle?.().catch(() => {})));
+  }
+
+  /** Schedules a cycle that starts after this call; cycles never overlap, and queued requests merge. */
+  private schedule(full: boolean): Promise<void> {
+    if (this.pending) {
+      this.pendingFull ||= full;
+      return this.pending;
+    }
     if (!this.current) {
-      this.current = this.cycle().finally(() => (this.current = null));
+      this.current = this.cycle(full).finally(() => (this.current = null));
       return this.current;
     }
+    this.pendingFull = full;
     this.pending = this.current.then(() => {
+      const f = this.pendingFull;
       this.pending = null;
-      this.current = this.cycle().finally(() => (this.current = null));
+      this.pendingFull = false;
+      this.current = this.cycle(f).finally(() => (this.current = null));
       return this.current;
     });
     return this.pending;
   }
 
-  private async cycle(): Promise<void> {
+  private async cycle(full: boolean): Promise<void> {
     if (this.opts.guard) {
       try {
         if (!(await this.opts.guard())) return;
@@ -91,13 +131,18 @@ export class Engine {
         return;
       }
     }
+    const now = this.ctx.clock.now();
     for (const m of this.modules) {
       if (this.stopped) return;
+      if (!full && !m.onWake && now - (this.lastRun.get(m.name) ?? -Infinity) < WAKE_MIN_GAP_MS) continue;
+      this.lastRun.set(m.name, now);
       const end = engineModuleSeconds.startTimer({ module: m.name });
       let timeout: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          m.updateAll(this.ctx),
+          // Engine bookkeeping does not wait for the disk; a module that tells the outside world
+          // (delivery claiming a message) waits for it explicitly, which covers all commits before.
+          notWaitingForDisk(() => m.updateAll(this.ctx)),
           new Promise((_, reject) => {
             timeout = setTimeout(() => reject(new Error(`timed out after ${this.opts.moduleTimeoutMs} ms`)), this.opts.moduleTimeoutMs);
           }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/context.js';
-import { Engine, type EngineModule } from '../../src/engine/engine.js';
+import { Engine, WAKE_MIN_GAP_MS, type EngineModule } from '../../src/engine/engine.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { GroupCommit } from '../../src/lib/group-commit.js';
@@ -41,11 +41,64 @@ describe('Engine', () => {
     const first = e.runCycle();
     const second = e.runCycle();
     const third = e.runCycle(); // coalesces with the second
-    expect(second).toBe(third);
     release();
-    await Promise.all([first, second]);
+    await Promise.all([first, second, third]);
     expect(runs).toBe(2);
     expect(maxRunning).toBe(1);
+  });
+
+  it('a wake runs the paging path every time, and a clock module at most every WAKE_MIN_GAP_MS; runCycle runs all', async () => {
+    const ran: string[] = [];
+    const mods: EngineModule[] = [
+      { name: 'paging', onWake: true, updateAll: async () => void ran.push('paging') },
+      { name: 'reminders', updateAll: async () => void ran.push('reminders') },
+    ];
+    const e = new Engine(ctx, mods, { intervalMs: 0, moduleTimeoutMs: 1000 });
+    await e.runCycle();
+    expect(ran).toEqual(['paging', 'reminders']);
+    ran.length = 0;
+    for (let i = 0; i < 5; i++) {
+      e.wake();
+      await e.idle();
+    }
+    expect(ran).toEqual(['paging', 'paging', 'paging', 'paging', 'paging']);
+    ran.length = 0;
+    (ctx.clock as FakeClock).advance(WAKE_MIN_GAP_MS);
+    e.wake();
+    await e.idle();
+    expect(ran).toEqual(['paging', 'reminders']);
+    ran.length = 0;
+    await e.runCycle();
+    expect(ran).toEqual(['paging', 'reminders']);
+  });
+
+  it('runCycle waits for the work a module started in the background; a wake does not', async () => {
+    let release!: () => void;
+    let done = false;
+    const sending = new Set<Promise<void>>();
+    const mod: EngineModule = {
+      name: 'delivery',
+      onWake: true,
+      updateAll: async () => {
+        if (sending.size) return;
+        const p = new Promise<void>((r) => (release = r)).then(() => void (done = true));
+        sending.add(p);
+        void p.finally(() => sending.delete(p));
+      },
+      settle: async () => void (await Promise.all([...sending])),
+    };
+    const e = new Engine(ctx, [mod], { intervalMs: 0, moduleTimeoutMs: 1000 });
+    e.wake();
+    await e.idle();
+    expect(done).toBe(false);
+    const cycle = e.runCycle();
+    let settled = false;
+    void cycle.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    release();
+    await cycle;
+    expect(done).toBe(true);
   });
 });
 

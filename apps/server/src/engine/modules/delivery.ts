@@ -2,7 +2,7 @@ import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { inBatch } from '../batch.js';
 import { appendTimeline } from '../../incident/timeline.js';
-import { skipLocked } from '../../lib/db/index.js';
+import { skipLocked, waitingForDisk } from '../../lib/db/index.js';
 import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
@@ -19,8 +19,10 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Attempts before a message is given up. */
   maxAttempts?: number;
-  /** Messages claimed per cycle. */
+  /** Messages claimed per batch. */
   batchSize?: number;
+  /** Messages being sent at once, at most (default 500). */
+  maxInFlight?: number;
 }
 
 function maskAddress(channel: string, dest: string): string {
@@ -31,24 +33,47 @@ function maskAddress(channel: string, dest: string): string {
 
 /**
  * The outbox sender: claims due messages with a lease, hands them to their provider outside any
- * transaction, and records the result. A crash between sending and recording resends only the
+ * transaction and outside the engine cycle, and records the result. A crash between sending and recording resends only the
  * messages in flight, with the same idempotency key (the outbox id).
  */
 export function deliveryModule(opts: DeliveryOptions): EngineModule {
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 6;
   const batchSize = opts.batchSize ?? 50;
+  const maxInFlight = opts.maxInFlight ?? 500;
+  // Sends run in the background: a slow provider (an SMTP server taking seconds) never holds up the
+  // cycle, so the next incident's escalation and its SMS are not queued behind someone's e-mail.
+  const inFlight = new Set<Promise<void>>();
+  let sending = 0;
   return {
     name: 'delivery',
+    onWake: true,
     async updateAll(ctx: Ctx): Promise<void> {
       for (let round = 0; round < 20; round++) {
-        const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize);
+        const room = Math.min(batchSize, maxInFlight - sending);
+        if (room <= 0) return; // a finishing batch wakes the engine for the rest
+        // The claim is on the disk before anything is sent (and with it every engine commit before it).
+        const claimed = await waitingForDisk(() => claim(ctx, opts.instanceId, leaseMs, room));
         if (!claimed.length) return;
-        // Send concurrently, then record every outcome in one transaction.
-        const outcomes = await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
-        await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o));
-        if (claimed.length < batchSize) return;
+        sending += claimed.length;
+        const full = sending >= maxInFlight;
+        const batch: Promise<void> = (async () => {
+          // Send concurrently, then record every outcome in one transaction.
+          const outcomes = await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
+          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o));
+        })()
+          .catch((err: unknown) => ctx.log.error({ err }, 'delivery batch failed; its messages are retried when their lease ends'))
+          .finally(() => {
+            sending -= claimed.length;
+            inFlight.delete(batch);
+            if (full) ctx.wake();
+          });
+        inFlight.add(batch);
+        if (claimed.length < room) return;
       }
+    },
+    async settle(): Promise<void> {
+      while (inFlight.size) await Promise.all([...inFlight]);
     },
   };
 }

@@ -14,6 +14,7 @@ import type { EngineModule } from '../engine.js';
  */
 export const escalationModule: EngineModule = {
   name: 'escalation',
+  onWake: true,
   async updateAll(ctx: Ctx): Promise<void> {
     // A level with nobody to page makes the next step due at once; loop so it fires in this cycle.
     for (let round = 0; round < 20; round++) {

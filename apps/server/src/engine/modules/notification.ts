@@ -11,6 +11,7 @@ import type { EngineModule } from '../engine.js';
  */
 export const notificationModule: EngineModule = {
   name: 'notification',
+  onWake: true,
   async updateAll(ctx: Ctx): Promise<void> {
     const now = ctx.clock.now();
     const due = await ctx.db.kysely

@@ -69,3 +69,4 @@ export function skipLocked(dialect: DialectName) {
 }
 
 export { sql };
+export { notWaitingForDisk, waitingForDisk } from './sqlite-durable.js';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fdatasync, fstat, open, close as closeFd } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
@@ -84,6 +85,24 @@ export class WalSync {
   }
 }
 
+const waitForDisk = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs `fn` with its SQLite writes committed but not waited for on the disk: for the engine's own
+ * bookkeeping, which nobody outside has been told about yet. They become durable with the next
+ * sync, and whatever the engine shows the outside world (a message handed to a provider) is claimed
+ * in a write that does wait (see `waitingForDisk`), which covers every commit made before it. After
+ * a power loss, work whose commit was lost is done again from the last durable state.
+ */
+export function notWaitingForDisk<T>(fn: () => Promise<T>): Promise<T> {
+  return waitForDisk.run(false, fn);
+}
+
+/** Inside `notWaitingForDisk`, runs `fn` with its writes waited for again. */
+export function waitingForDisk<T>(fn: () => Promise<T>): Promise<T> {
+  return waitForDisk.run(true, fn);
+}
+
 /** What the driver needs of a better-sqlite3 database: prepared statements (cached by the caller) and close. */
 export interface StatementSource {
   prepare(sql: string): SQLite.Statement;
@@ -153,7 +172,7 @@ class DurableSqliteDriver implements Driver {
     this.lock = null;
     this.unlock = null;
     unlock?.();
-    if (seq) await this.wal!.durable(seq);
+    if (seq && waitForDisk.getStore() !== false) await this.wal!.durable(seq);
   }
 
   async destroy(): Promise<void> {

@@ -28,10 +28,13 @@ function memoized<T>(key: string, f: () => T): T {
 const zoneOffset = (t: number, zone: string) => DateTime.fromMillis(t, { zone }).offset;
 
 /** The UTC offset (minutes) of `zone` at `t`. */
+let lastDay: { zone: string; day: number; offsets: readonly [number, number] } | undefined;
 export function offsetAt(t: number, zone: string): number {
   if (zone === 'UTC') return 0;
   const day = Math.floor(t / DAY_MS) * DAY_MS;
-  const [a, b] = memoized(`o|${zone}|${day}`, () => [zoneOffset(day, zone), zoneOffset(day + DAY_MS - 1, zone)] as const);
+  // Reports walk times in order, so the day before is usually the day asked for: skip the memo's string key.
+  if (lastDay?.zone !== zone || lastDay.day !== day) lastDay = { zone, day, offsets: memoized(`o|${zone}|${day}`, () => [zoneOffset(day, zone), zoneOffset(day + DAY_MS - 1, zone)] as const) };
+  const [a, b] = lastDay.offsets;
   if (a === b) return a;
   const slot = Math.floor(t / SLOT) * SLOT;
   return memoized(`os|${zone}|${slot}`, () => zoneOffset(slot, zone));

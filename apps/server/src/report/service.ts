@@ -7,7 +7,7 @@ import { getOnCallLoad, parseInstant } from '../schedule/index.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
 import { change, DAY_PARTS, dayPartOf, durationStats, hourOf, mean, periodBucket, periodLabel, periodStart, type DayPart, type DurationStats, type Period } from './compute.js';
-import { ackGroups, alertKeyGroups, alertSummaries, firstEngagement, firstInRange, firstStatusUpdate, hasOpen, incidentGroups, incidentTitles, pageGroups, slaGroups, userInfo, type GroupKey, type IncidentGroup, type Scope } from './store.js';
+import { ackGroups, alertKeyGroups, alertSummaries, firstEngagement, firstInRange, firstStatusUpdate, incidentGroups, incidentTitles, pageGroups, slaGroups, userInfo, type GroupKey, type IncidentGroup, type Scope } from './store.js';
 import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarget } from './types.js';
 
 const MIN = 60_000;
@@ -168,18 +168,22 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
   const s = await resolveScope(ctx, f);
   const period = f.period ?? 'week';
   const now = ctx.clock.now();
-  const open = await hasOpen(db, s);
-  const [groups, targets, updates] = await Promise.all([slaGroups(db, s, open), allTargets(db), firstInRange(db, 'update', s)]);
+  const [groups, targets, updates] = await Promise.all([slaGroups(db, s), allTargets(db), firstInRange(db, 'update', s)]);
   type Tally = { period: string; incidents: number; ack: { met: number; breached: number }; resolve: { met: number; breached: number }; update: { met: number; breached: number } };
   const blank = (p: string): Tally => ({ period: p, incidents: 0, ack: { met: 0, breached: 0 }, resolve: { met: 0, breached: 0 }, update: { met: 0, breached: 0 } });
   const periods = new Map<string, Tally>();
   const total = blank('all');
   const breaches: Omit<Breach, 'incidentId' | 'title'>[] = [];
+  // Every bucket of this size lies in one period (periodBucket), so its label is looked up once.
+  const bucket = periodBucket(s.from, s.to, period, s.tz);
+  const labelOf = new Map<number, string>();
   for (const g of groups) {
     const t = targetFor(targets, g.serviceId, g.severity);
     if (!t) continue;
     for (const i of g.facts) {
-      const key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz);
+      const b = Math.floor(i.createdAt / bucket);
+      let key = labelOf.get(b);
+      if (key === undefined) labelOf.set(b, (key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz)));
       const p = periods.get(key) ?? blank(key);
       periods.set(key, p);
       p.incidents++;
@@ -299,7 +303,7 @@ export async function aggregates(ctx: Ctx, actor: Actor, f: ReportFilter & { by?
   const isPeriod = by === 'day' || by === 'week' || by === 'month';
   // The database groups by the finest key needed (service for team and schedule; a time bucket for periods).
   const key: GroupKey = isPeriod ? { granule: periodBucket(s.from, s.to, by, s.tz) } : by === 'severity' ? { column: 'severity' } : by === 'responder' ? { column: 'acknowledged_by' } : { column: 'service_id' };
-  const [groups, sched, services] = await Promise.all([incidentGroups(db, s, await hasOpen(db, s), key), by === 'schedule' ? schedulesByService(db) : null, by === 'team' ? serviceInfo(db) : null]);
+  const [groups, sched, services] = await Promise.all([incidentGroups(db, s, key), by === 'schedule' ? schedulesByService(db) : null, by === 'team' ? serviceInfo(db) : null]);
   const keyOf = (g: IncidentGroup): string[] => {
     switch (by) {
       case 'team': return [services!.get(g.key!)?.teamId ?? '(none)'];
@@ -324,8 +328,7 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
   const db = ctx.db.kysely;
   const s = await resolveScope(ctx, f);
   const flapMs = (f.flapMinutes ?? 30) * MIN;
-  const open = await hasOpen(db, s);
-  const [groups, keys, services] = await Promise.all([incidentGroups(db, s, open, { column: 'service_id' }, false), alertKeyGroups(db, s, open, flapMs), serviceInfo(db)]);
+  const [groups, keys, services] = await Promise.all([incidentGroups(db, s, { column: 'service_id' }, false), alertKeyGroups(db, s, flapMs), serviceInfo(db)]);
   const name = (id: string) => services.get(id)?.name ?? id;
   const topServices = groups
     .filter((g) => g.alerts > 0)
@@ -334,7 +337,7 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
     .slice(0, 10);
   const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
   const top = [...keys].sort((a, b) => b.count - a.count || byKey(a, b)).slice(0, 10);
-  const summaries = await alertSummaries(db, s, open, top);
+  const summaries = await alertSummaries(db, s, top);
   const topAlerts = top.map((k) => ({ serviceId: k.serviceId, serviceName: name(k.serviceId), dedupKey: k.dedupKey, summary: summaries.get(`${k.serviceId}\u0000${k.dedupKey}`) ?? '', count: k.count, events: k.events }));
   const t = aggregate(groups, () => ['all'])[0];
   const flaps = keys.filter((k) => k.flaps > 0).sort((a, b) => b.flaps - a.flaps || byKey(a, b)).map((k) => ({ serviceId: k.serviceId, dedupKey: k.dedupKey, flaps: k.flaps }));
@@ -356,19 +359,20 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
   const s = await resolveScope(ctx, f);
-  const [pages, acks] = await Promise.all([pageGroups(db, s), ackGroups(db, s, await hasOpen(db, s))]);
-  const users = await userInfo(db, [...pages.groups.map((p) => p.userId), ...acks.map((a) => a.userId)]);
+  const [pages, acks] = await Promise.all([pageGroups(db, s), ackGroups(db, s)]);
+  const users = await userInfo(db, [...pages.map((p) => p.userId), ...acks.map((a) => a.userId)]);
   const zoneOf = (u: string) => users.get(u)?.timeZone ?? 'UTC';
   type PageRow = { userId: string; name: string; timeZone: string; pages: number } & Record<DayPart, number> & { byChannel: Record<string, number> };
   const per = new Map<string, PageRow>();
-  for (const g of pages.groups) {
-    let r = per.get(g.userId);
-    if (!r) per.set(g.userId, (r = { userId: g.userId, name: users.get(g.userId)?.name ?? g.userId, timeZone: zoneOf(g.userId), pages: 0, business: 0, evening: 0, night: 0, weekend: 0, byChannel: {} }));
-    r.pages += g.at.length;
+  const interruptionsOf = new Map<string, number>();
+  for (const g of pages) {
+    const r: PageRow = { userId: g.userId, name: users.get(g.userId)?.name ?? g.userId, timeZone: zoneOf(g.userId), pages: g.at.length, business: 0, evening: 0, night: 0, weekend: 0, byChannel: {} };
     for (const at of g.at) r[dayPartOf(at, r.timeZone)]++;
-    r.byChannel[g.channel] = (r.byChannel[g.channel] ?? 0) + g.at.length;
+    for (const ch of g.channels) r.byChannel[ch] = (r.byChannel[ch] ?? 0) + 1;
+    per.set(g.userId, r);
+    interruptionsOf.set(g.userId, g.interruptions);
   }
-  const interruptions = (id: string) => pages.interruptions.get(id) ?? 0;
+  const interruptions = (id: string) => interruptionsOf.get(id) ?? 0;
   // MTTA by hour of day and by shift (part of the week), in the acknowledger's own zone.
   const byHour: number[][] = Array.from({ length: 24 }, () => []);
   const byShift = new Map<string, number[]>();

@@ -80,9 +80,16 @@ interface ScopeCols {
   severity: RawBuilder<unknown> | string;
 }
 
-function scopeOn<Q extends { where: any }>(q: Q, s: Scope, c: ScopeCols): Q {
-  let r: any = q.where(c.created, '>=', s.from).where(c.created, '<', s.to);
-  if (!s.drills) r = r.where(c.drill, '=', 0);
+/**
+ * Filters a query to the scope. `byService`: the query groups by service, so on SQLite the time
+ * range is marked likely true (likely()), which steers the planner to the index in service order
+ * (read in group order, no sort) instead of the time index (then a sort of every row).
+ */
+function scopeOn<Q extends { where: any }>(q: Q, s: Scope, c: ScopeCols, byService = false): Q {
+  const likely = byService && s.dialect === 'sqlite';
+  let r: any = likely ? q.where(sql`likely(${sql.ref(c.created)} >= ${s.from})`).where(sql`likely(${sql.ref(c.created)} < ${s.to})`) : q.where(c.created, '>=', s.from).where(c.created, '<', s.to);
+  // A literal, not a parameter, so the planner knows the query reads the non-drill part of an index.
+  if (!s.drills) r = r.where(c.drill, '=', sql.lit(0));
   if (s.serviceId) r = r.where(c.service, '=', s.serviceId);
   if (s.teamId) r = r.where(c.service, 'in', (eb: any) => eb.selectFrom('services').select('services.id').where('services.team_id', '=', s.teamId));
   if (s.severity) r = r.where(c.severity, '=', s.severity);
@@ -90,32 +97,40 @@ function scopeOn<Q extends { where: any }>(q: Q, s: Scope, c: ScopeCols): Q {
 }
 
 const LIVE_COLS: ScopeCols = { created: 'i.created_at', drill: 'i.drill', service: 'i.service_id', severity: sql`coalesce(i.sev, i.severity)` };
+const STORED_INCIDENT_COLS: ScopeCols = { created: 'm.created_at', drill: 'm.drill', service: 'm.service_id', severity: 'm.severity' };
+const STORED_ALERT_COLS: ScopeCols = { created: 'm.incident_created_at', drill: 'm.drill', service: 'm.service_id', severity: 'm.severity' };
 
-/** Whether the scope has open incidents (their rows are computed live). */
-export async function hasOpen(db: Tx, s: Scope): Promise<boolean> {
-  const r = await scopeOn(db.selectFrom('incidents as i').select('i.id').where('i.status', 'in', OPEN), s, LIVE_COLS).limit(1).executeTakeFirst();
-  return r !== undefined;
+/**
+ * Where a report reads incidents or alerts from: the stored report rows of resolved incidents, or
+ * open incidents computed live by the same definition (report/measures.ts). Each query runs on both
+ * and the groups are merged, rather than grouping a UNION: the stored rows are then read in the
+ * order of their index, without sorting.
+ */
+export type Source = 'stored' | 'live';
+const SOURCES: readonly Source[] = ['stored', 'live'];
+
+function incidentsFrom(db: Tx, s: Scope, src: Source, byService = false): any {
+  if (src === 'stored') return scopeOn(db.selectFrom('report_incidents as m'), s, STORED_INCIDENT_COLS, byService);
+  return db.selectFrom(scopeOn(incidentMeasureSource(db).where('i.status', 'in', OPEN), s, LIVE_COLS).as('m'));
 }
 
-const INCIDENT_READ = ['incident_id', 'number', 'service_id', 'severity', 'drill', 'created_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'alerts'] as const;
+const ALERT_READ = ['service_id', 'dedup_key', 'created_at', 'resolved_at', 'event_count'] as const;
+type AlertKey = { serviceId: string; dedupKey: string };
 
-/** The measures of every incident of the scope: stored rows of resolved ones, UNION ALL open ones live (same definition). */
-export function incidentRows(db: Tx, s: Scope, open: boolean) {
-  const stored = scopeOn(db.selectFrom('report_incidents as m').select(INCIDENT_READ.map((c) => `m.${c}` as const)), s, { created: 'm.created_at', drill: 'm.drill', service: 'm.service_id', severity: 'm.severity' });
-  if (!open) return stored.as('m');
-  const live = db.selectFrom(scopeOn(incidentMeasureSource(db).where('i.status', 'in', OPEN), s, LIVE_COLS).as('o')).select(INCIDENT_READ.map((c) => `o.${c}` as const));
-  return stored.unionAll(live as any).as('m');
+function keyFilter(keys: readonly AlertKey[], service: string, dedup: string) {
+  return (eb: any) => eb.or(keys.map((k) => eb.and([eb(service, '=', k.serviceId), eb(dedup, '=', k.dedupKey)])));
 }
 
-const ALERT_READ = ['incident_id', 'service_id', 'dedup_key', 'created_at', 'resolved_at', 'event_count'] as const;
-
-/** The alerts of every incident of the scope (with the incident's service): stored rows UNION ALL open incidents' alerts live. */
-export function alertRows(db: Tx, s: Scope, open: boolean, extra?: (q: any, prefix: string) => any) {
-  const more = extra ?? ((q: any) => q);
-  const stored = more(scopeOn(db.selectFrom('report_alerts as m').select(ALERT_READ.map((c) => `m.${c}` as const)), s, { created: 'm.incident_created_at', drill: 'm.drill', service: 'm.service_id', severity: 'm.severity' }), 'm');
-  if (!open) return stored.as('m');
-  const live = db.selectFrom(more(scopeOn(alertMeasureSource(db).where('i.status', 'in', OPEN), s, LIVE_COLS), 'x').as('o')).select(ALERT_READ.map((c) => `o.${c}` as const));
-  return stored.unionAll(live).as('m');
+function alertsFrom(db: Tx, s: Scope, src: Source | 'both', keys?: readonly AlertKey[]): any {
+  let stored: any = scopeOn(db.selectFrom('report_alerts as m'), s, STORED_ALERT_COLS);
+  let live: any = scopeOn(alertMeasureSource(db).where('i.status', 'in', OPEN), s, LIVE_COLS);
+  if (keys) {
+    stored = stored.where(keyFilter(keys, 'm.service_id', 'm.dedup_key'));
+    live = live.where(keyFilter(keys, 'i.service_id', 'a.dedup_key'));
+  }
+  if (src === 'stored') return stored;
+  if (src === 'live') return db.selectFrom(live.as('m'));
+  return db.selectFrom(stored.select(ALERT_READ.map((c) => `m.${c}`)).unionAll(db.selectFrom(live.as('o')).select(ALERT_READ.map((c) => `o.${c}`))).as('m'));
 }
 
 /** Values of `expr` over a group as one comma-separated text (nulls left out). */
@@ -130,6 +145,18 @@ export function unpack(text: string | null | undefined): number[] {
   const out = new Array<number>(parts.length);
   for (let k = 0; k < parts.length; k++) out[k] = Number(parts[k]);
   return out;
+}
+
+/** Rows of both sources merged by key. */
+function mergeBy<T>(rows: readonly T[], key: (r: T) => string, merge: (into: T, r: T) => void): T[] {
+  const out = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    const have = out.get(k);
+    if (have) merge(have, r);
+    else out.set(k, r);
+  }
+  return [...out.values()];
 }
 
 /** Incidents of the scope grouped by a key, with what aggregates need; durations packed. */
@@ -147,40 +174,54 @@ export interface IncidentGroup {
 }
 
 /** What incidents are grouped by in the database: a column, or the creation time in buckets of `granule` ms (the key is the bucket's start). */
-export type GroupKey = { column: 'service_id' | 'severity' | 'acknowledged_by' } | { granule: number } | { all: true };
+export type GroupKey = { column: 'service_id' | 'severity' | 'acknowledged_by' } | { granule: number };
 
 /** Incidents of the scope grouped in the database: counts, alert sums and (unless `durations` is false) packed durations. */
-export async function incidentGroups(db: Tx, s: Scope, open: boolean, by: GroupKey, durations = true): Promise<IncidentGroup[]> {
-  const key = 'column' in by ? sql.ref(`m.${by.column}`) : 'granule' in by ? sql`(m.created_at / ${sql.lit(by.granule)})` : sql.lit('all');
-  const rows = await db
-    .selectFrom(incidentRows(db, s, open))
-    .select([
-      key.as('k'),
-      sql<number>`count(*)`.as('incidents'),
-      sql<number>`count(m.acknowledged_at)`.as('acknowledged'),
-      sql<number>`count(m.resolved_at)`.as('resolved'),
-      sql<number>`sum(case when m.resolved_at is not null and m.acknowledged_at is null then 1 else 0 end)`.as('no_action'),
-      sql<number>`sum(m.alerts)`.as('alerts'),
-      sql<number>`sum(case when m.alerts > 0 then 1 else 0 end)`.as('with_alerts'),
-      (durations ? packed(s, sql`m.acknowledged_at - m.created_at`) : sql<null>`null`).as('tta'),
-      (durations ? packed(s, sql`m.resolved_at - m.created_at`) : sql<null>`null`).as('ttr'),
-    ])
-    .groupBy(sql`1`)
-    .execute();
-  return rows.map((r: any) => ({
-    key: r.k === null ? null : 'granule' in by ? String(Number(r.k) * by.granule) : String(r.k),
-    incidents: Number(r.incidents),
-    acknowledged: Number(r.acknowledged),
-    resolved: Number(r.resolved),
-    resolvedWithoutAction: Number(r.no_action ?? 0),
-    alerts: Number(r.alerts ?? 0),
-    withAlerts: Number(r.with_alerts ?? 0),
-    tta: unpack(r.tta),
-    ttr: unpack(r.ttr),
-  }));
+export async function incidentGroups(db: Tx, s: Scope, by: GroupKey, durations = true): Promise<IncidentGroup[]> {
+  const key = 'column' in by ? sql.ref(`m.${by.column}`) : sql`(m.created_at / ${sql.lit(by.granule)})`;
+  const rows: IncidentGroup[] = [];
+  for (const src of SOURCES) {
+    const part = await incidentsFrom(db, s, src, 'column' in by && by.column === 'service_id')
+      .select([
+        key.as('k'),
+        sql<number>`count(*)`.as('incidents'),
+        sql<number>`count(m.acknowledged_at)`.as('acknowledged'),
+        sql<number>`count(m.resolved_at)`.as('resolved'),
+        sql<number>`sum(case when m.resolved_at is not null and m.acknowledged_at is null then 1 else 0 end)`.as('no_action'),
+        sql<number>`sum(m.alerts)`.as('alerts'),
+        sql<number>`sum(case when m.alerts > 0 then 1 else 0 end)`.as('with_alerts'),
+        (durations ? packed(s, sql`m.acknowledged_at - m.created_at`) : sql<null>`null`).as('tta'),
+        (durations ? packed(s, sql`m.resolved_at - m.created_at`) : sql<null>`null`).as('ttr'),
+      ])
+      .groupBy(key)
+      .execute();
+    for (const r of part) {
+      rows.push({
+        key: r.k === null ? null : 'granule' in by ? String(Number(r.k) * by.granule) : String(r.k),
+        incidents: Number(r.incidents),
+        acknowledged: Number(r.acknowledged),
+        resolved: Number(r.resolved),
+        resolvedWithoutAction: Number(r.no_action ?? 0),
+        alerts: Number(r.alerts ?? 0),
+        withAlerts: Number(r.with_alerts ?? 0),
+        tta: unpack(r.tta),
+        ttr: unpack(r.ttr),
+      });
+    }
+  }
+  return mergeBy(rows, (r) => String(r.key), (a, b) => {
+    a.incidents += b.incidents;
+    a.acknowledged += b.acknowledged;
+    a.resolved += b.resolved;
+    a.resolvedWithoutAction += b.resolvedWithoutAction;
+    a.alerts += b.alerts;
+    a.withAlerts += b.withAlerts;
+    a.tta = a.tta.concat(b.tta);
+    a.ttr = a.ttr.concat(b.ttr);
+  });
 }
 
-/** One incident as the SLA report reads it (packed in the database, unpacked here). */
+/** One incident as the SLA report reads it. */
 export interface SlaFact {
   number: number;
   createdAt: number;
@@ -188,43 +229,44 @@ export interface SlaFact {
   resolvedAt: number | null;
 }
 
-/** Incidents of the scope by (service, severity): what SLA targets are matched on, and each incident's times. */
-export async function slaGroups(db: Tx, s: Scope, open: boolean): Promise<{ serviceId: string; severity: string; facts: SlaFact[] }[]> {
-  const t = (e: RawBuilder<unknown>) => sql`coalesce(cast(${e} as text), '')`;
-  const rows = await db
-    .selectFrom(incidentRows(db, s, open))
-    .select(['m.service_id', 'm.severity', packed(s, sql`${t(sql.ref('m.number'))} || ':' || ${t(sql.ref('m.created_at'))} || ':' || ${t(sql.ref('m.acknowledged_at'))} || ':' || ${t(sql.ref('m.resolved_at'))}`).as('facts')])
-    .groupBy(['m.service_id', 'm.severity'])
-    .execute();
-  const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
-  return rows.map((r: any) => ({
-    serviceId: r.service_id,
-    severity: r.severity,
-    facts: (r.facts ? String(r.facts).split(',') : []).map((f) => {
-      const [n, c, a, z] = f.split(':');
-      return { number: Number(n), createdAt: Number(c), acknowledgedAt: num(a), resolvedAt: num(z) };
-    }),
-  }));
+/** Incidents of the scope by (service, severity): what SLA targets are matched on, and each incident's times (packed per column, in one row order). */
+export async function slaGroups(db: Tx, s: Scope): Promise<{ serviceId: string; severity: string; facts: SlaFact[] }[]> {
+  // Nulls as '' keep the lists aligned (an aggregate steps every row of a group in the same order).
+  const col = (c: string) => packed(s, sql`coalesce(cast(${sql.ref(c)} as text), '')`);
+  const out: { serviceId: string; severity: string; facts: SlaFact[] }[] = [];
+  for (const src of SOURCES) {
+    const rows = await incidentsFrom(db, s, src, true)
+      .select(['m.service_id', 'm.severity', col('m.number').as('n'), col('m.created_at').as('c'), col('m.acknowledged_at').as('a'), col('m.resolved_at').as('r')])
+      .groupBy(['m.service_id', 'm.severity'])
+      .execute();
+    for (const r of rows) {
+      const n = String(r.n ?? '').split(',');
+      const c = String(r.c ?? '').split(',');
+      const a = String(r.a ?? '').split(',');
+      const z = String(r.r ?? '').split(',');
+      const facts: SlaFact[] = new Array(n.length);
+      for (let k = 0; k < n.length; k++) facts[k] = { number: Number(n[k]), createdAt: Number(c[k]), acknowledgedAt: a[k] ? Number(a[k]) : null, resolvedAt: z[k] ? Number(z[k]) : null };
+      out.push({ serviceId: r.service_id, severity: r.severity, facts });
+    }
+  }
+  return mergeBy(out, (g) => `${g.serviceId}\u0000${g.severity}`, (a, b) => void (a.facts = a.facts.concat(b.facts)));
 }
 
 /** Acknowledged incidents of the scope by who acknowledged them: creation times and times to acknowledge (same order). */
-export async function ackGroups(db: Tx, s: Scope, open: boolean): Promise<{ userId: string; createdAt: number[]; tta: number[] }[]> {
-  const rows = await db
-    .selectFrom(incidentRows(db, s, open))
-    .select(['m.acknowledged_by', packed(s, sql`cast(m.created_at as text) || ':' || cast(m.acknowledged_at - m.created_at as text)`).as('x')])
-    .where('m.acknowledged_at', 'is not', null)
-    .where('m.acknowledged_by', 'is not', null)
-    .groupBy('m.acknowledged_by')
-    .execute();
-  return rows.map((r: any) => {
-    const createdAt: number[] = [];
-    const tta: number[] = [];
-    for (const p of r.x ? String(r.x).split(',') : []) {
-      const k = p.indexOf(':');
-      createdAt.push(Number(p.slice(0, k)));
-      tta.push(Number(p.slice(k + 1)));
-    }
-    return { userId: r.acknowledged_by, createdAt, tta };
+export async function ackGroups(db: Tx, s: Scope): Promise<{ userId: string; createdAt: number[]; tta: number[] }[]> {
+  const out: { userId: string; createdAt: number[]; tta: number[] }[] = [];
+  for (const src of SOURCES) {
+    const rows = await incidentsFrom(db, s, src)
+      .select(['m.acknowledged_by', packed(s, sql`m.created_at`).as('c'), packed(s, sql`m.acknowledged_at - m.created_at`).as('d')])
+      .where('m.acknowledged_at', 'is not', null)
+      .where('m.acknowledged_by', 'is not', null)
+      .groupBy('m.acknowledged_by')
+      .execute();
+    for (const r of rows) out.push({ userId: r.acknowledged_by, createdAt: unpack(r.c), tta: unpack(r.d) });
+  }
+  return mergeBy(out, (g) => g.userId, (a, b) => {
+    a.createdAt = a.createdAt.concat(b.createdAt);
+    a.tta = a.tta.concat(b.tta);
   });
 }
 
@@ -232,63 +274,81 @@ export async function ackGroups(db: Tx, s: Scope, open: boolean): Promise<{ user
 export async function incidentTitles(db: Tx, numbers: readonly number[]): Promise<Map<number, { id: string; title: string }>> {
   const out = new Map<number, { id: string; title: string }>();
   const list = [...new Set(numbers)];
-  for (let k = 0; k < list.length; k += 500) {
-    const rows = await db.selectFrom('incidents').select(['id', 'number', 'title']).where('number', 'in', list.slice(k, k + 500)).execute();
+  for (let k = 0; k < list.length; k += 5000) {
+    const rows = await db.selectFrom('incidents').select(['id', 'number', 'title']).where('number', 'in', list.slice(k, k + 5000)).execute();
     for (const r of rows) out.set(Number(r.number), { id: r.id, title: r.title });
   }
   return out;
 }
 
-/** Alerts of the scope by (incident's service, dedup key): count, events, and flaps (re-triggered within `flapMs` of the previous alert's resolution; lag() in series order). */
-export async function alertKeyGroups(db: Tx, s: Scope, open: boolean, flapMs: number): Promise<{ serviceId: string; dedupKey: string; count: number; events: number; flaps: number }[]> {
-  const series = db
-    .selectFrom(alertRows(db, s, open))
-    .select(['m.service_id', 'm.dedup_key', 'm.event_count', 'm.created_at', sql<number | null>`lag(m.resolved_at) over (partition by m.service_id, m.dedup_key order by m.created_at)`.as('prev')]);
+/** Alerts of the scope per (incident's service, dedup key). */
+export interface AlertKeyGroup extends AlertKey {
+  count: number;
+  events: number;
+  /** Re-triggered within the flap window of the previous alert's resolution (lag() in series order). */
+  flaps: number;
+}
+
+/** Flapping alerts: each alert re-triggered within `flapMs` of the resolution of the previous alert of its series. */
+async function flapRows(db: Tx, from: any, flapMs: number): Promise<AlertKey[]> {
+  const series = from.select(['m.service_id', 'm.dedup_key', 'm.created_at', sql`lag(m.resolved_at) over (partition by m.service_id, m.dedup_key order by m.created_at)`.as('prev')]);
   const rows = await db
     .selectFrom(series.as('x'))
-    .select([
-      'x.service_id',
-      'x.dedup_key',
-      sql<number>`count(*)`.as('n'),
-      sql<number>`sum(x.event_count)`.as('events'),
-      sql<number>`sum(case when x.prev is not null and x.created_at >= x.prev and x.created_at - x.prev <= ${flapMs} then 1 else 0 end)`.as('flaps'),
-    ])
-    .groupBy(['x.service_id', 'x.dedup_key'])
+    .select(['x.service_id', 'x.dedup_key'])
+    .where(sql<boolean>`x.prev is not null and x.created_at >= x.prev and x.created_at - x.prev <= ${flapMs}`)
     .execute();
-  return rows.map((r: any) => ({ serviceId: r.service_id, dedupKey: r.dedup_key, count: Number(r.n), events: Number(r.events ?? 0), flaps: Number(r.flaps ?? 0) }));
+  return rows.map((r: any) => ({ serviceId: r.service_id, dedupKey: r.dedup_key }));
+}
+
+/** Alerts of the scope by (service, dedup key): counts and events from both sources; flaps from the stored series, and for series with open incidents' alerts, from both together. */
+export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number): Promise<AlertKeyGroup[]> {
+  const groups = new Map<string, AlertKeyGroup>();
+  const id = (k: AlertKey) => `${k.serviceId}\u0000${k.dedupKey}`;
+  const liveKeys: AlertKey[] = [];
+  for (const src of SOURCES) {
+    const rows = await alertsFrom(db, s, src).select(['m.service_id', 'm.dedup_key', sql<number>`count(*)`.as('n'), sql<number>`sum(m.event_count)`.as('events')]).groupBy(['m.service_id', 'm.dedup_key']).execute();
+    for (const r of rows) {
+      const k = { serviceId: r.service_id as string, dedupKey: r.dedup_key as string };
+      const g = groups.get(id(k));
+      if (g) (g.count += Number(r.n), (g.events += Number(r.events ?? 0)));
+      else groups.set(id(k), { ...k, count: Number(r.n), events: Number(r.events ?? 0), flaps: 0 });
+      if (src === 'live') liveKeys.push(k);
+    }
+  }
+  const live = new Set(liveKeys.map(id));
+  for (const k of await flapRows(db, alertsFrom(db, s, 'stored'), flapMs)) if (!live.has(id(k))) groups.get(id(k))!.flaps++;
+  for (let k = 0; k < liveKeys.length; k += 200) for (const f of await flapRows(db, alertsFrom(db, s, 'both', liveKeys.slice(k, k + 200)), flapMs)) groups.get(id(f))!.flaps++;
+  return [...groups.values()];
 }
 
 /** The greatest summary (max(), as SQL orders text) of the scope's alerts for each (service, dedup key) asked for. */
-export async function alertSummaries(db: Tx, s: Scope, open: boolean, keys: readonly { serviceId: string; dedupKey: string }[]): Promise<Map<string, string>> {
+export async function alertSummaries(db: Tx, s: Scope, keys: readonly AlertKey[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const k of keys) {
-    const stored = scopeOn(db.selectFrom('report_alerts as m').select('m.summary').where('m.service_id', '=', k.serviceId).where('m.dedup_key', '=', k.dedupKey), s, { created: 'm.incident_created_at', drill: 'm.drill', service: 'm.service_id', severity: 'm.severity' });
-    const live = scopeOn(alertMeasureSource(db).clearSelect().select('a.summary as summary').where('i.status', 'in', OPEN).where('i.service_id', '=', k.serviceId).where('a.dedup_key', '=', k.dedupKey), s, LIVE_COLS);
-    const r = await db.selectFrom((open ? stored.unionAll(live as any) : stored).as('u')).select((eb) => eb.fn.max('u.summary').as('summary')).executeTakeFirst();
-    out.set(`${k.serviceId}\u0000${k.dedupKey}`, String(r?.summary ?? ''));
-  }
+  if (!keys.length) return out;
+  const stored = scopeOn(db.selectFrom('report_alerts as m'), s, STORED_ALERT_COLS).where(keyFilter(keys, 'm.service_id', 'm.dedup_key')).select(['m.service_id', 'm.dedup_key', 'm.summary']);
+  const live = scopeOn(alertMeasureSource(db).clearSelect().select(['i.service_id as service_id', 'a.dedup_key as dedup_key', 'a.summary as summary']).where('i.status', 'in', OPEN), s, LIVE_COLS).where(keyFilter(keys, 'i.service_id', 'a.dedup_key'));
+  const rows = await db
+    .selectFrom(stored.unionAll(live as any).as('u'))
+    .select(['u.service_id', 'u.dedup_key', (eb) => eb.fn.max('u.summary').as('summary')])
+    .groupBy(['u.service_id', 'u.dedup_key'])
+    .execute();
+  for (const r of rows) out.set(`${r.service_id}\u0000${r.dedup_key}`, String(r.summary ?? ''));
   return out;
 }
 
-/** Pages (outbox kind page) sent in the range for incidents of the scope, by person and channel: count and packed send times. */
-export async function pageGroups(db: Tx, s: Scope): Promise<{ groups: { userId: string; channel: string; at: number[] }[]; interruptions: Map<string, number> }> {
-  const base = () => {
-    let q = db.selectFrom('outbox as p').where('p.kind', '=', 'page').where('p.created_at', '>=', s.from).where('p.created_at', '<', s.to).where('p.user_id', 'is not', null).where('p.incident_id', 'is not', null);
-    // Filters on the incident as sets of incident ids: drills are few (a partial index), a team's or service's incidents an index range.
-    if (!s.drills) q = q.where('p.incident_id', 'not in', (eb) => eb.selectFrom('incidents as d').select('d.id').where('d.drill', '=', 1));
-    if (s.serviceId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', '=', s.serviceId));
-    if (s.teamId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', 'in', eb.selectFrom('services').select('services.id').where('services.team_id', '=', s.teamId)));
-    if (s.severity) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where(sql`coalesce(v.sev, v.severity)`, '=', s.severity));
-    return q;
-  };
-  const [rows, inter] = await Promise.all([
-    base().select(['p.user_id', 'p.channel', packed(s, sql.ref('p.created_at')).as('at')]).groupBy(['p.user_id', 'p.channel']).execute(),
-    base().select(['p.user_id', sql<number>`count(distinct p.incident_id)`.as('n')]).groupBy('p.user_id').execute(),
-  ]);
-  return {
-    groups: rows.map((r: any) => ({ userId: r.user_id, channel: r.channel, at: unpack(r.at) })),
-    interruptions: new Map(inter.map((r: any) => [r.user_id as string, Number(r.n)])),
-  };
+/** Pages (outbox kind page) sent in the range for incidents of the scope, per person: send times, channels, distinct incidents. */
+export async function pageGroups(db: Tx, s: Scope): Promise<{ userId: string; at: number[]; channels: string[]; interruptions: number }[]> {
+  let q = db.selectFrom('outbox as p').where('p.kind', '=', 'page').where('p.user_id', 'is not', null).where('p.created_at', '>=', s.from).where('p.created_at', '<', s.to).where('p.incident_id', 'is not', null);
+  // Filters on the incident as sets of incident ids: drills are few (a partial index), a team's or service's incidents an index range.
+  if (!s.drills) q = q.where('p.incident_id', 'not in', (eb) => eb.selectFrom('incidents as d').select('d.id').where('d.drill', '=', 1));
+  if (s.serviceId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', '=', s.serviceId));
+  if (s.teamId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', 'in', eb.selectFrom('services').select('services.id').where('services.team_id', '=', s.teamId)));
+  if (s.severity) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where(sql`coalesce(v.sev, v.severity)`, '=', s.severity));
+  const rows = await q
+    .select(['p.user_id', sql<number>`count(distinct p.incident_id)`.as('n'), packed(s, sql.ref('p.created_at')).as('at'), packed(s, sql.ref('p.channel')).as('ch')])
+    .groupBy('p.user_id')
+    .execute();
+  return rows.map((r: any) => ({ userId: r.user_id, at: unpack(r.at), channels: r.ch ? String(r.ch).split(',') : [], interruptions: Number(r.n) }));
 }
 
 /** Names and zones of users. */
@@ -332,7 +392,8 @@ export async function firstInRange(db: Tx, kind: 'engage' | 'update', s: Scope):
   const table = kind === 'engage' ? 'chat_messages' : 'status_updates';
   const cond = kind === 'engage' ? sql`t.author_id is not null` : sql`1 = 1`;
   try {
-    const r = await sql<{ number: number; first: number }>`select i.number, min(t.at) as first from ${sql.table(table)} t inner join incidents i on i.id = t.incident_id where ${cond} and i.created_at >= ${s.from} and i.created_at < ${s.to} group by i.number`.execute(db);
+    // From the (few) updates or messages to their incidents, not the other way round.
+    const r = await sql<{ number: number; first: number }>`select i.number, f.first from (select t.incident_id, min(t.at) as first from ${sql.table(table)} t where ${cond} group by t.incident_id) f inner join incidents i on i.id = f.incident_id where i.created_at >= ${s.from} and i.created_at < ${s.to}`.execute(db);
     return new Map(r.rows.map((row) => [Number(row.number), Number(row.first)]));
   } catch {
     return null;

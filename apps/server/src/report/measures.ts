@@ -67,11 +67,25 @@ export async function recordMeasures(trx: Tx, incidentId: string): Promise<void>
   await trx.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(trx).where('i.id', '=', incidentId).where('i.status', '=', 'resolved')).execute();
 }
 
-/** Writes the report rows of every resolved incident that has none (history; migration 0008 and the benchmark). Returns how many incidents. */
+/**
+ * Writes the report rows of every resolved incident that has none (history; migration 0008 and the
+ * benchmark), a thousand incidents per statement. Returns how many incidents. The incidents to fill
+ * are listed first: one INSERT that also reads its own target table (NOT EXISTS) is quadratic on
+ * PostgreSQL when the table has no statistics yet.
+ */
 export async function backfillMeasures(db: Tx): Promise<number> {
-  const unmeasured = (eb: any) => eb.not(eb.exists(eb.selectFrom('report_incidents as ri').select('ri.incident_id').whereRef('ri.incident_id', '=', 'i.id')));
-  // Alerts first: their filter looks at report_incidents, which the second statement fills.
-  await db.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(db).where('i.status', '=', 'resolved').where(unmeasured)).execute();
-  const r = await db.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(db).where('i.status', '=', 'resolved').where(unmeasured)).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0);
+  const ids = (
+    await db
+      .selectFrom('incidents as i')
+      .select('i.id')
+      .where('i.status', '=', 'resolved')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('report_incidents as ri').select('ri.incident_id').whereRef('ri.incident_id', '=', 'i.id'))))
+      .execute()
+  ).map((r) => r.id);
+  for (let k = 0; k < ids.length; k += 1000) {
+    const chunk = ids.slice(k, k + 1000);
+    await db.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(db).where('i.id', 'in', chunk)).execute();
+    await db.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(db).where('i.id', 'in', chunk)).execute();
+  }
+  return ids.length;
 }

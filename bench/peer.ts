@@ -405,12 +405,14 @@ async function cpuSeconds(url: string): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-async function engineMetrics(url: string): Promise<{ seconds: Record<string, number>; errors: Record<string, number>; messages: Record<string, number> }> {
-  const out = { seconds: {} as Record<string, number>, errors: {} as Record<string, number>, messages: {} as Record<string, number> };
+async function engineMetrics(url: string): Promise<{ seconds: Record<string, number>; errors: Record<string, number>; messages: Record<string, number>; sqlite: { commits: number; syncs: number } }> {
+  const out = { seconds: {} as Record<string, number>, errors: {} as Record<string, number>, messages: {} as Record<string, number>, sqlite: { commits: 0, syncs: 0 } };
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
     for (const m of text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.seconds[m[1]!] = Number(m[2]);
     for (const m of text.matchAll(/^klaxon_engine_module_errors_total\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.errors[m[1]!] = Number(m[2]);
+    out.sqlite.commits = Number(/^klaxon_sqlite_commits ([\d.e+-]+)$/m.exec(text)?.[1] ?? 0);
+    out.sqlite.syncs = Number(/^klaxon_sqlite_syncs ([\d.e+-]+)$/m.exec(text)?.[1] ?? 0);
     for (const m of text.matchAll(/^klaxon_messages_total\{channel="([^"]+)",result="([^"]+)"\} ([\d.e+-]+)$/gm)) out.messages[`${m[1]}/${m[2]}`] = Number(m[3]);
   } catch {
     /* the figures are notes only */

@@ -199,16 +199,19 @@ export class AlertIngest {
   private readonly committer: GroupCommit<IngestBatch, IngestResult[]>;
 
   constructor(private readonly ctx: Ctx) {
+    // Batches commit without waiting for the disk; each is answered once a sync covers it.
     this.committer = new GroupCommit(
       (batches) => this.commit(batches),
       async (batch) => (await this.commit([batch]))[0]!,
+      256,
+      () => ctx.db.sync(),
     );
   }
 
   private async commit(batches: IngestBatch[]): Promise<IngestResult[][]> {
     const live: LiveEvent[] = [];
     const now = this.ctx.clock.now();
-    const results = await this.ctx.db.kysely.transaction().execute(async (trx) => {
+    const results = await this.ctx.db.unsynced.transaction().execute(async (trx) => {
       const open = await findOpenAlerts(trx, batches);
       const writes = new CommitWrites();
       const out: IngestResult[][] = [];

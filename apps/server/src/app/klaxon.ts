@@ -23,6 +23,7 @@ import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
 import { openDb, sql, type Db } from '../lib/db/index.js';
+import { watchSqliteDurability } from '../lib/metrics.js';
 import { PgFanout } from '../lib/db/pg-notify.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
 import { newSecret } from '../lib/ids.js';
@@ -85,6 +86,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   if (testClock) log.warn('KLAXON_TEST_FAKE_CLOCK is set: running on a fake clock with test hooks. Never do this in production.');
   const clock = opts.clock ?? testClock ?? systemClock;
   const db = await openDatabase(config.databaseUrl);
+  watchSqliteDurability(() => db.durability());
   const linkSecret = await sharedSecret(db, 'link_secret');
   const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
   const vapid = await vapidKeys(db, config);

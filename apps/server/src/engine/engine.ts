@@ -1,5 +1,4 @@
 import type { Ctx } from '../context.js';
-import { notWaitingForDisk } from '../lib/db/index.js';
 import { engineModuleErrors, engineModuleSeconds } from '../lib/metrics.js';
 
 /** A named engine module: idempotent, keeps no state between cycles, all state in the database. */
@@ -49,12 +48,21 @@ export class Engine {
   private pendingFull = false;
   private stopped = false;
   private readonly lastRun = new Map<string, number>();
+  /**
+   * What modules run with: the context on the database's unsynced handle, whose writes do not
+   * wait for the disk; a module that tells the outside world (delivery, before it sends) calls
+   * `ctx.db.sync()` first, which covers every commit before it.
+   */
+  private readonly moduleCtx: Ctx;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly modules: EngineModule[],
     private readonly opts: EngineOptions,
-  ) {}
+  ) {
+    // A view, not a copy: fields set on ctx later (the public URL once the server listens) show through.
+    this.moduleCtx = ctx.db ? (Object.create(ctx, { db: { value: { ...ctx.db, kysely: ctx.db.unsynced }, enumerable: true } }) as Ctx) : ctx;
+  }
 
   /** Starts the periodic timer. */
   start(): void {
@@ -140,9 +148,7 @@ export class Engine {
       let timeout: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          // Engine bookkeeping does not wait for the disk; a module that tells the outside world
-          // (delivery claiming a message) waits for it explicitly, which covers all commits before.
-          notWaitingForDisk(() => m.updateAll(this.ctx)),
+          m.updateAll(this.moduleCtx),
           new Promise((_, reject) => {
             timeout = setTimeout(() => reject(new Error(`timed out after ${this.opts.moduleTimeoutMs} ms`)), this.opts.moduleTimeoutMs);
           }),

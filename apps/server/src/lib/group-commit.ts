@@ -10,12 +10,25 @@ export class GroupCommit<I, O> {
   /**
    * @param runBatch commits all items in one transaction and returns their results in order; if it
    *   throws, each item is retried alone through `runOne` so one bad item cannot fail the others.
+   * @param durable resolves when what was committed so far is on stable storage; callers hear of
+   *   their item only after it. The next batch is processed meanwhile, so the disk and the CPU work
+   *   at the same time.
    */
   constructor(
     private readonly runBatch: (items: I[]) => Promise<O[]>,
     private readonly runOne: (item: I) => Promise<O>,
     private readonly maxBatch = 256,
+    private readonly durable: () => Promise<void> = async () => {},
   ) {}
+
+  /** Resolves the items once their commit is durable (without holding up the next batch). */
+  private settle(done: { b: { resolve: (o: O) => void; reject: (e: unknown) => void }; ok: boolean; value: unknown }[]): void {
+    if (!done.length) return;
+    this.durable().then(
+      () => done.forEach((d) => (d.ok ? d.b.resolve(d.value as O) : d.b.reject(d.value))),
+      (err: unknown) => done.forEach((d) => (d.ok ? d.b.reject(err) : d.b.reject(d.value))),
+    );
+  }
 
   /** Resolves with the item's result after its transaction has committed. */
   submit(item: I): Promise<O> {
@@ -41,16 +54,18 @@ export class GroupCommit<I, O> {
           }
         }
         if (results) {
-          batch.forEach((b, i) => b.resolve(results![i]!));
+          this.settle(batch.map((b, i) => ({ b, ok: true, value: results![i] })));
           continue;
         }
+        const done: { b: (typeof batch)[number]; ok: boolean; value: unknown }[] = [];
         for (const b of batch) {
           try {
-            b.resolve(await this.runOne(b.item));
+            done.push({ b, ok: true, value: await this.runOne(b.item) });
           } catch (e) {
-            b.reject(e);
+            done.push({ b, ok: false, value: e });
           }
         }
+        this.settle(done);
       }
     } finally {
       this.running = false;

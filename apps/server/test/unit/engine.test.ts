@@ -103,6 +103,36 @@ describe('Engine', () => {
 });
 
 describe('GroupCommit', () => {
+  it('answers a batch only once it is durable, and commits the next batch while the disk works', async () => {
+    const committed: number[][] = [];
+    const syncs: (() => void)[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        committed.push(items);
+        return items;
+      },
+      async (i) => {
+        committed.push([i]);
+        return i;
+      },
+      256,
+      () => new Promise<void>((r) => syncs.push(r)),
+    );
+    const answered: number[] = [];
+    const first = [1, 2].map((i) => gc.submit(i).then((v) => void answered.push(v)));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(committed).toEqual([[1, 2]]);
+    // The disk has not answered: nobody hears back, yet the next items are committed meanwhile.
+    const second = [3, 4].map((i) => gc.submit(i).then((v) => void answered.push(v)));
+    for (let i = 0; i < 5 && committed.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(committed).toEqual([[1, 2], [3, 4]]);
+    expect(answered).toEqual([]);
+    syncs.forEach((r) => r());
+    await Promise.all([...first, ...second]);
+    expect(answered.sort()).toEqual([1, 2, 3, 4]);
+  });
+
   it('commits concurrent submissions together, in order', async () => {
     const batches: number[][] = [];
     const gc = new GroupCommit<number, number>(

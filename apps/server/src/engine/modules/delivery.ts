@@ -2,7 +2,7 @@ import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { inBatch } from '../batch.js';
 import { appendTimeline } from '../../incident/timeline.js';
-import { skipLocked, waitingForDisk } from '../../lib/db/index.js';
+import { skipLocked } from '../../lib/db/index.js';
 import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
@@ -52,9 +52,10 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
       for (let round = 0; round < 20; round++) {
         const room = Math.min(batchSize, maxInFlight - sending);
         if (room <= 0) return; // a finishing batch wakes the engine for the rest
-        // The claim is on the disk before anything is sent (and with it every engine commit before it).
-        const claimed = await waitingForDisk(() => claim(ctx, opts.instanceId, leaseMs, room));
+        const claimed = await claim(ctx, opts.instanceId, leaseMs, room);
         if (!claimed.length) return;
+        // The claim is on the disk before anything is sent (and with it every engine commit before it).
+        await ctx.db.sync();
         sending += claimed.length;
         const full = sending >= maxInFlight;
         const batch: Promise<void> = (async () => {

@@ -3,14 +3,24 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import { DurableSqliteDialect, WalSync } from './sqlite-durable.js';
+import { DurableSqliteDialect, SqliteCore, WalSync } from './sqlite-durable.js';
 
 /** Which SQL engine a database runs on. Dialect differences live in this folder only. */
 export type DialectName = 'sqlite' | 'postgres';
 
 /** A Kysely instance plus what the rest of the code needs to know about it. */
 export interface Db<DB> {
+  /** The database. On SQLite a write resolves once its commit is on the disk (see sqlite-durable.ts). */
   readonly kysely: Kysely<DB>;
+  /**
+   * The same database, whose writes on SQLite resolve at commit without waiting for the disk; they
+   * become durable with the next `sync()`. For work nobody outside has seen yet: the engine's
+   * bookkeeping, and ingest, which calls `sync()` before it answers (so the next batch is processed
+   * while the disk works). PostgreSQL: the same as `kysely`.
+   */
+  readonly unsynced: Kysely<DB>;
+  /** Resolves when every commit made so far is on the disk (PostgreSQL: at once; its commits are). */
+  sync(): Promise<void>;
   readonly dialect: DialectName;
   /** Human-readable location (file path or URL without password). */
   readonly location: string;
@@ -29,7 +39,7 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
     // An idle client error (server restart) must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
     const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), durability: () => null, close: () => kysely.destroy() };
+    return { kysely, unsynced: kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), sync: async () => {}, durability: () => null, close: () => kysely.destroy() };
   }
   if (urlOrPath !== ':memory:') mkdirSync(dirname(urlOrPath), { recursive: true });
   const database = new SQLite(urlOrPath);
@@ -53,8 +63,10 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
     },
   };
   const wal = urlOrPath === ':memory:' ? null : new WalSync(`${urlOrPath}-wal`);
-  const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(cached, wal) });
-  return { kysely, dialect: 'sqlite', location: urlOrPath, durability: () => wal?.durability() ?? null, close: () => kysely.destroy() };
+  const core = new SqliteCore(cached, wal);
+  const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, true) });
+  const unsynced = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, false) });
+  return { kysely, unsynced, dialect: 'sqlite', location: urlOrPath, sync: () => core.sync(), durability: () => wal?.durability() ?? null, close: () => kysely.destroy() };
 }
 
 /** A Kysely handle that may be a transaction; store functions accept either. */
@@ -69,4 +81,3 @@ export function skipLocked(dialect: DialectName) {
 }
 
 export { sql };
-export { notWaitingForDisk, waitingForDisk } from './sqlite-durable.js';

@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { fdatasync, fstat, open, close as closeFd } from 'node:fs';
+import { fdatasync, open, close as closeFd } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 
@@ -61,16 +60,12 @@ export class WalSync {
     this.synced = Math.max(this.synced, upTo);
   }
 
-  /** The WAL's file descriptor, reopened if SQLite replaced the file (it has no links left). */
+  /**
+   * The WAL's file descriptor, opened once: SQLite keeps the -wal file (it truncates or rewrites it,
+   * never unlinks it) while its connection is open, and this lives exactly as long as that connection.
+   */
   private async walFd(): Promise<number> {
-    if (this.fd !== null) {
-      const fd = this.fd;
-      const links = await new Promise<number>((resolve) => fstat(fd, (err, st) => resolve(err ? 0 : st.nlink)));
-      if (links > 0) return fd;
-      closeFd(fd, () => {});
-      this.fd = null;
-    }
-    this.fd = await new Promise<number>((resolve, reject) => open(this.walPath, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+    this.fd ??= await new Promise<number>((resolve, reject) => open(this.walPath, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
     return this.fd;
   }
 
@@ -83,24 +78,6 @@ export class WalSync {
     if (this.fd !== null) closeFd(this.fd, () => {});
     this.fd = null;
   }
-}
-
-const waitForDisk = new AsyncLocalStorage<boolean>();
-
-/**
- * Runs `fn` with its SQLite writes committed but not waited for on the disk: for the engine's own
- * bookkeeping, which nobody outside has been told about yet. They become durable with the next
- * sync, and whatever the engine shows the outside world (a message handed to a provider) is claimed
- * in a write that does wait (see `waitingForDisk`), which covers every commit made before it. After
- * a power loss, work whose commit was lost is done again from the last durable state.
- */
-export function notWaitingForDisk<T>(fn: () => Promise<T>): Promise<T> {
-  return waitForDisk.run(false, fn);
-}
-
-/** Inside `notWaitingForDisk`, runs `fn` with its writes waited for again. */
-export function waitingForDisk<T>(fn: () => Promise<T>): Promise<T> {
-  return waitForDisk.run(true, fn);
 }
 
 /** What the driver needs of a better-sqlite3 database: prepared statements (cached by the caller) and close. */
@@ -129,25 +106,63 @@ class Connection implements DatabaseConnection {
   }
 }
 
-/** Kysely's single-connection SQLite driver, with durable commits awaited off the event loop (see WalSync). */
-class DurableSqliteDriver implements Driver {
-  private readonly conn: Connection;
+/**
+ * The one SQLite connection and its lock, shared by the Kysely instances of a database: the one
+ * whose writes wait for the disk, and the engine's, whose writes do not (see `openDb`).
+ */
+export class SqliteCore {
+  readonly conn: Connection;
   private lock: Promise<void> | null = null;
   private unlock: (() => void) | null = null;
 
   constructor(
     private readonly db: StatementSource,
-    private readonly wal: WalSync | null,
+    readonly wal: WalSync | null,
   ) {
     this.conn = new Connection(db);
   }
 
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
+  async acquire(): Promise<Connection> {
     while (this.lock) await this.lock;
     this.lock = new Promise((r) => (this.unlock = r));
     return this.conn;
+  }
+
+  /** Frees the connection, then (if it wrote and `wait`) waits until its commit is on the disk. */
+  async release(wait: boolean): Promise<void> {
+    const wrote = this.conn.wrote;
+    this.conn.wrote = false;
+    const seq = wrote && this.wal ? this.wal.commit() : 0;
+    // Let the next query in before waiting for the disk: the connection is free, the caller is not.
+    const unlock = this.unlock;
+    this.lock = null;
+    this.unlock = null;
+    unlock?.();
+    if (seq && wait) await this.wal!.durable(seq);
+  }
+
+  /** Resolves when every commit made so far is on the disk. */
+  async sync(): Promise<void> {
+    if (this.wal) await this.wal.durable(this.wal.durability().committed);
+  }
+
+  close(): void {
+    this.wal?.close();
+    this.db.close();
+  }
+}
+
+/** Kysely's driver over the shared connection; `wait` says whether a write waits for the disk. */
+class DurableSqliteDriver implements Driver {
+  constructor(
+    private readonly core: SqliteCore,
+    private readonly wait: boolean,
+  ) {}
+
+  async init(): Promise<void> {}
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.core.acquire();
   }
 
   async beginTransaction(c: DatabaseConnection, _s: TransactionSettings): Promise<void> {
@@ -160,37 +175,29 @@ class DurableSqliteDriver implements Driver {
 
   async rollbackTransaction(c: DatabaseConnection): Promise<void> {
     await c.executeQuery(CompiledQuery.raw('rollback'));
-    this.conn.wrote = false; // nothing of it reached the WAL
+    this.core.conn.wrote = false; // nothing of it reached the WAL
   }
 
-  async releaseConnection(): Promise<void> {
-    const wrote = this.conn.wrote;
-    this.conn.wrote = false;
-    const seq = wrote && this.wal ? this.wal.commit() : 0;
-    // Let the next query in before waiting for the disk: the connection is free, the caller is not.
-    const unlock = this.unlock;
-    this.lock = null;
-    this.unlock = null;
-    unlock?.();
-    if (seq && waitForDisk.getStore() !== false) await this.wal!.durable(seq);
+  releaseConnection(): Promise<void> {
+    return this.core.release(this.wait);
   }
 
   async destroy(): Promise<void> {
-    this.wal?.close();
-    this.db.close();
+    // The waiting instance owns the connection; the engine's shares it.
+    if (this.wait) this.core.close();
   }
 }
 
-/** Kysely's SQLite dialect with the durable driver. `wal` is null for in-memory databases. */
+/** Kysely's SQLite dialect over a shared connection (see SqliteCore). */
 export class DurableSqliteDialect extends SqliteDialect {
   constructor(
-    private readonly db: StatementSource,
-    private readonly wal: WalSync | null,
+    private readonly core: SqliteCore,
+    private readonly wait: boolean,
   ) {
-    super({ database: db as unknown as SQLite.Database });
+    super({ database: {} as unknown as SQLite.Database });
   }
 
   override createDriver(): Driver {
-    return new DurableSqliteDriver(this.db, this.wal);
+    return new DurableSqliteDriver(this.core, this.wait);
   }
 }

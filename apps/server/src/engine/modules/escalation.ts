@@ -21,19 +21,35 @@ export const escalationModule: EngineModule = {
       const now = ctx.clock.now();
       const due = await ctx.db.kysely
         .selectFrom('incidents')
-        .select(['id', 'number', 'escalation_step', 'policy_snapshot'])
+        .select(['id', 'number', 'escalation_step', 'policy_snapshot', 'service_id'])
         .where('status', '=', 'triggered')
         .where('next_escalation_at', '<=', now)
         .orderBy('next_escalation_at')
         .limit(200)
         .execute();
       if (!due.length) return;
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, inc.id, inc.escalation_step, inc.policy_snapshot));
+      // What a storm's incidents share (their service's maintenance, a level's people and how to reach
+      // them) is looked up once per batch, not once per incident.
+      const memo = new BatchMemo();
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.escalation_step, inc.policy_snapshot));
     }
   },
 };
 
-async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], incidentId: string, step: number, snapshot: string | null): Promise<void> {
+/** Lookups shared by the incidents of one batch (one transaction, one instant). */
+class BatchMemo {
+  private readonly values = new Map<string, Promise<unknown>>();
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let v = this.values.get(key) as Promise<T> | undefined;
+    if (!v) {
+      this.values.set(key, (v = load()));
+      v.catch(() => this.values.delete(key)); // a failed lookup is tried again, not remembered
+    }
+    return v;
+  }
+}
+
+async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, incidentId: string, serviceId: string, step: number, snapshot: string | null): Promise<void> {
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
   const s = policy ? stepLevel(policy, step) : null;
@@ -55,19 +71,20 @@ async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], incidentId: string
   }
 
   // A running maintenance window on the incident's service: recorded, never paged.
-  const inc = await trx.selectFrom('incidents').select('service_id').where('id', '=', incidentId).executeTakeFirst();
-  const maint = inc ? await activeMaintenanceFor(trx, inc.service_id, now) : undefined;
+  const maint = await memo.get(`maintenance:${serviceId}`, () => activeMaintenanceFor(trx, serviceId, now));
   if (maint) {
     if (!(await claim(null)).numUpdatedRows) return;
     await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
     return;
   }
 
-  const { userIds, notes } = await resolveTargets(trx, s.level.targets, now);
+  const resolved = await memo.get(`targets:${JSON.stringify(s.level.targets)}`, () => resolveTargets(trx, s.level.targets, now));
+  const userIds = resolved.userIds;
+  const notes = [...resolved.notes];
   const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
   for (const userId of userIds) {
-    const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
-    const plan = await notificationPlan(trx, userId);
+    const u = await memo.get(`user:${userId}`, () => trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst());
+    const plan = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
     if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
     else notes.push(`${u?.name ?? userId} has no verified contact method`);
   }

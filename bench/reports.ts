@@ -10,6 +10,7 @@
  *   --incidents N        how many incidents (default 110000; also BENCH_INCIDENTS)
  *   --runs N             timed runs per report after a warm-up; the median counts (default 3)
  *   --sqlite-only        skip PostgreSQL
+ *   --postgres-only      skip SQLite
  *   --postgres URL       an admin URL (default KLAXON_TEST_DATABASE_URL, else
  *                        postgres://postgres:postgres@127.0.0.1:5432/postgres); the benchmark creates
  *                        the database klaxon_bench_reports in it and drops it afterwards
@@ -232,10 +233,12 @@ const results = new Map<string, Map<string, number>>();
 const keep = option('keep');
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-reports-'));
 try {
-  if (keep && existsSync(keep)) process.stdout.write(`Reusing ${keep}\n`);
-  const r = await benchDialect('sqlite', keep ?? join(dir, 'bench.db'));
-  rows.push(...r.rows);
-  results.set('sqlite', r.times);
+  if (!flag('postgres-only')) {
+    if (keep && existsSync(keep)) process.stdout.write(`Reusing ${keep}\n`);
+    const r = await benchDialect('sqlite', keep ?? join(dir, 'bench.db'));
+    rows.push(...r.rows);
+    results.set('sqlite', r.times);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -266,7 +269,7 @@ if (admin) {
   }
 }
 const load = loadavg().map((x) => Math.round(x * 100) / 100);
-const names = [...(results.get('sqlite')?.keys() ?? [])];
+const names = [...(results.get('sqlite') ?? results.get('postgres'))?.keys() ?? []];
 const cell = (ms: number | undefined) => (ms === undefined ? '-'.padStart(12) : `${ms.toFixed(0).padStart(6)} ms ${ms < GOAL_MS ? 'pass' : 'FAIL'}`);
 process.stdout.write(`\nreports: each under ${GOAL_MS} ms (median of ${RUNS} after a warm-up; ${INCIDENTS.toLocaleString('en')} incidents; load average ${load.join(' ')})\n`);
 process.stdout.write(`  ${'report'.padEnd(56)} ${'sqlite'.padStart(14)} ${'postgres'.padStart(14)}\n`);

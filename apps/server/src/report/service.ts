@@ -173,44 +173,50 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
   const blank = (p: string): Tally => ({ period: p, incidents: 0, ack: { met: 0, breached: 0 }, resolve: { met: 0, breached: 0 }, update: { met: 0, breached: 0 } });
   const periods = new Map<string, Tally>();
   const total = blank('all');
-  const breaches: Omit<Breach, 'incidentId' | 'title'>[] = [];
+  const breaches: Breach[] = [];
+  // One incident's check of one target (no allocation per incident: a year is 100,000 of them).
+  const check = (p: Tally, name: 'ack' | 'resolve' | 'update', within: number | null, done: number | null, number: number, severity: string, createdAt: number, resolvedAt: number | null) => {
+    if (within === null) return;
+    // An incident resolved without acknowledgement missed its acknowledgement target only if it ran past it.
+    const doneAt = name === 'ack' && done === null && resolvedAt !== null ? (resolvedAt - createdAt <= within ? resolvedAt : null) : done;
+    const j = judge(createdAt, doneAt, within, name === 'ack' && resolvedAt !== null && doneAt === null ? Math.max(now, createdAt + within + 1) : now);
+    if (j === 'pending') return;
+    p[name][j === 'met' ? 'met' : 'breached']++;
+    total[name][j === 'met' ? 'met' : 'breached']++;
+    if (j === 'breached') breaches.push({ incidentId: '', number, title: '', severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && resolvedAt !== null ? resolvedAt : now)) - createdAt, met: false, open: doneAt === null && resolvedAt === null });
+  };
   // Every bucket of this size lies in one period (periodBucket), so its label is looked up once.
   const bucket = periodBucket(s.from, s.to, period, s.tz);
   const labelOf = new Map<number, string>();
   for (const g of groups) {
     const t = targetFor(targets, g.serviceId, g.severity);
     if (!t) continue;
-    for (const i of g.facts) {
-      const b = Math.floor(i.createdAt / bucket);
+    for (let k = 0; k < g.number.length; k++) {
+      const number = g.number[k]!;
+      const createdAt = g.createdAt[k]!;
+      const resolvedAt = g.resolvedAt[k]!;
+      const b = Math.floor(createdAt / bucket);
       let key = labelOf.get(b);
-      if (key === undefined) labelOf.set(b, (key = periodLabel(periodStart(i.createdAt, period, s.tz), period, s.tz)));
-      const p = periods.get(key) ?? blank(key);
-      periods.set(key, p);
+      if (key === undefined) labelOf.set(b, (key = periodLabel(periodStart(createdAt, period, s.tz), period, s.tz)));
+      let p = periods.get(key);
+      if (!p) periods.set(key, (p = blank(key)));
       p.incidents++;
       total.incidents++;
-      const checks: ['ack' | 'resolve' | 'update', number | null, number | null | undefined][] = [
-        ['ack', t.ackWithinMs, i.acknowledgedAt],
-        ['resolve', t.resolveWithinMs, i.resolvedAt],
-        ['update', updates ? t.updateWithinMs : null, updates?.get(i.number) ?? null],
-      ];
-      for (const [name, within, done] of checks) {
-        if (within === null) continue;
-        // An incident resolved without acknowledgement missed its acknowledgement target only if it ran past it.
-        const doneAt = name === 'ack' && done === null && i.resolvedAt !== null ? (i.resolvedAt - i.createdAt <= within ? i.resolvedAt : null) : (done ?? null);
-        const j = judge(i.createdAt, doneAt, within, name === 'ack' && i.resolvedAt !== null && doneAt === null ? Math.max(now, i.createdAt + within + 1) : now);
-        if (j === 'pending') continue;
-        p[name][j === 'met' ? 'met' : 'breached']++;
-        total[name][j === 'met' ? 'met' : 'breached']++;
-        if (j === 'breached') breaches.push({ number: i.number, severity: g.severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && i.resolvedAt !== null ? i.resolvedAt : now)) - i.createdAt, met: false, open: doneAt === null && i.resolvedAt === null });
-      }
+      check(p, 'ack', t.ackWithinMs, g.acknowledgedAt[k]!, number, g.severity, createdAt, resolvedAt);
+      check(p, 'resolve', t.resolveWithinMs, resolvedAt, number, g.severity, createdAt, resolvedAt);
+      check(p, 'update', updates ? t.updateWithinMs : null, updates?.get(number) ?? null, number, g.severity, createdAt, resolvedAt);
     }
   }
   breaches.sort((a, b) => a.number - b.number);
-  const names = await incidentTitles(db, breaches.map((b) => b.number));
-  const listed: Breach[] = breaches.map((b) => ({ incidentId: names.get(b.number)?.id ?? '', number: b.number, title: names.get(b.number)?.title ?? '', severity: b.severity, target: b.target, withinMs: b.withinMs, actualMs: b.actualMs, met: false, open: b.open }));
+  const names = await incidentTitles(db, s, breaches.map((b) => b.number));
+  for (const b of breaches) {
+    const n = names.get(b.number);
+    b.incidentId = n?.id ?? '';
+    b.title = n?.title ?? '';
+  }
   const pct = (x: { met: number; breached: number }) => (x.met + x.breached ? Math.round((x.met / (x.met + x.breached)) * 1000) / 10 : null);
   const row = (t: Tally) => ({ period: t.period, incidents: t.incidents, ackMet: t.ack.met, ackBreached: t.ack.breached, ackAttainment: pct(t.ack), resolveMet: t.resolve.met, resolveBreached: t.resolve.breached, resolveAttainment: pct(t.resolve), updateMet: t.update.met, updateBreached: t.update.breached, updateAttainment: pct(t.update) });
-  return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches: listed };
+  return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches };
 }
 
 // ---- aggregates ----
@@ -336,11 +342,11 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
     .sort((a, b) => b.alerts - a.alerts || a.serviceName.localeCompare(b.serviceName))
     .slice(0, 10);
   const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
-  const top = [...keys].sort((a, b) => b.count - a.count || byKey(a, b)).slice(0, 10);
+  const top = keys.top;
   const summaries = await alertSummaries(db, s, top);
   const topAlerts = top.map((k) => ({ serviceId: k.serviceId, serviceName: name(k.serviceId), dedupKey: k.dedupKey, summary: summaries.get(`${k.serviceId}\u0000${k.dedupKey}`) ?? '', count: k.count, events: k.events }));
   const t = aggregate(groups, () => ['all'])[0];
-  const flaps = keys.filter((k) => k.flaps > 0).sort((a, b) => b.flaps - a.flaps || byKey(a, b)).map((k) => ({ serviceId: k.serviceId, dedupKey: k.dedupKey, flaps: k.flaps }));
+  const flaps = keys.flapping.sort((a, b) => b.flaps - a.flaps || byKey(a, b)).map((k) => ({ serviceId: k.serviceId, dedupKey: k.dedupKey, flaps: k.flaps }));
   return {
     from: s.from,
     to: s.to,

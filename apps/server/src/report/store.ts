@@ -221,35 +221,35 @@ export async function incidentGroups(db: Tx, s: Scope, by: GroupKey, durations =
   });
 }
 
-/** One incident as the SLA report reads it. */
-export interface SlaFact {
-  number: number;
-  createdAt: number;
-  acknowledgedAt: number | null;
-  resolvedAt: number | null;
+/** Incidents of one (service, severity) as the SLA report reads them: one array per column, one index per incident. */
+export interface SlaGroup {
+  serviceId: string;
+  severity: string;
+  number: number[];
+  createdAt: number[];
+  acknowledgedAt: (number | null)[];
+  resolvedAt: (number | null)[];
 }
 
 /** Incidents of the scope by (service, severity): what SLA targets are matched on, and each incident's times (packed per column, in one row order). */
-export async function slaGroups(db: Tx, s: Scope): Promise<{ serviceId: string; severity: string; facts: SlaFact[] }[]> {
+export async function slaGroups(db: Tx, s: Scope): Promise<SlaGroup[]> {
   // Nulls as '' keep the lists aligned (an aggregate steps every row of a group in the same order).
   const col = (c: string) => packed(s, sql`coalesce(cast(${sql.ref(c)} as text), '')`);
-  const out: { serviceId: string; severity: string; facts: SlaFact[] }[] = [];
+  const nullable = (text: string | null): (number | null)[] => String(text ?? '').split(',').map((v) => (v === '' ? null : Number(v)));
+  const out: SlaGroup[] = [];
   for (const src of SOURCES) {
     const rows = await incidentsFrom(db, s, src, true)
       .select(['m.service_id', 'm.severity', col('m.number').as('n'), col('m.created_at').as('c'), col('m.acknowledged_at').as('a'), col('m.resolved_at').as('r')])
       .groupBy(['m.service_id', 'm.severity'])
       .execute();
-    for (const r of rows) {
-      const n = String(r.n ?? '').split(',');
-      const c = String(r.c ?? '').split(',');
-      const a = String(r.a ?? '').split(',');
-      const z = String(r.r ?? '').split(',');
-      const facts: SlaFact[] = new Array(n.length);
-      for (let k = 0; k < n.length; k++) facts[k] = { number: Number(n[k]), createdAt: Number(c[k]), acknowledgedAt: a[k] ? Number(a[k]) : null, resolvedAt: z[k] ? Number(z[k]) : null };
-      out.push({ serviceId: r.service_id, severity: r.severity, facts });
-    }
+    for (const r of rows) out.push({ serviceId: r.service_id, severity: r.severity, number: unpack(r.n), createdAt: unpack(r.c), acknowledgedAt: nullable(r.a), resolvedAt: nullable(r.r) });
   }
-  return mergeBy(out, (g) => `${g.serviceId}\u0000${g.severity}`, (a, b) => void (a.facts = a.facts.concat(b.facts)));
+  return mergeBy(out, (g) => `${g.serviceId}\u0000${g.severity}`, (a, b) => {
+    a.number = a.number.concat(b.number);
+    a.createdAt = a.createdAt.concat(b.createdAt);
+    a.acknowledgedAt = a.acknowledgedAt.concat(b.acknowledgedAt);
+    a.resolvedAt = a.resolvedAt.concat(b.resolvedAt);
+  });
 }
 
 /** Acknowledged incidents of the scope by who acknowledged them: creation times and times to acknowledge (same order). */
@@ -270,14 +270,14 @@ export async function ackGroups(db: Tx, s: Scope): Promise<{ userId: string; cre
   });
 }
 
-/** Numbers, ids and titles of incidents by number. */
-export async function incidentTitles(db: Tx, numbers: readonly number[]): Promise<Map<number, { id: string; title: string }>> {
+/** Ids and titles of incidents by number (one statement: the numbers go as one JSON or array parameter). */
+export async function incidentTitles(db: Tx, s: Scope, numbers: readonly number[]): Promise<Map<number, { id: string; title: string }>> {
   const out = new Map<number, { id: string; title: string }>();
+  if (!numbers.length) return out;
   const list = [...new Set(numbers)];
-  for (let k = 0; k < list.length; k += 5000) {
-    const rows = await db.selectFrom('incidents').select(['id', 'number', 'title']).where('number', 'in', list.slice(k, k + 5000)).execute();
-    for (const r of rows) out.set(Number(r.number), { id: r.id, title: r.title });
-  }
+  const inList = s.dialect === 'postgres' ? sql<boolean>`number = any(${list}::bigint[])` : sql<boolean>`number in (select value from json_each(${JSON.stringify(list)}))`;
+  const rows = await db.selectFrom('incidents').select(['id', 'number', 'title']).where(inList).execute();
+  for (const r of rows) out.set(Number(r.number), { id: r.id, title: r.title });
   return out;
 }
 
@@ -300,25 +300,39 @@ async function flapRows(db: Tx, from: any, flapMs: number): Promise<AlertKey[]> 
   return rows.map((r: any) => ({ serviceId: r.service_id, dedupKey: r.dedup_key }));
 }
 
-/** Alerts of the scope by (service, dedup key): counts and events from both sources; flaps from the stored series, and for series with open incidents' alerts, from both together. */
-export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number): Promise<AlertKeyGroup[]> {
-  const groups = new Map<string, AlertKeyGroup>();
+/**
+ * The noisiest alert series of the scope (top `limit` by count, with events) and every series that
+ * flapped (with its flaps). Counts and events add up over both sources; flaps come from the stored
+ * series, and for series that also have open incidents' alerts, from both sources together.
+ */
+export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 10): Promise<{ top: AlertKeyGroup[]; flapping: AlertKeyGroup[] }> {
   const id = (k: AlertKey) => `${k.serviceId}\u0000${k.dedupKey}`;
-  const liveKeys: AlertKey[] = [];
-  for (const src of SOURCES) {
-    const rows = await alertsFrom(db, s, src).select(['m.service_id', 'm.dedup_key', sql<number>`count(*)`.as('n'), sql<number>`sum(m.event_count)`.as('events')]).groupBy(['m.service_id', 'm.dedup_key']).execute();
-    for (const r of rows) {
-      const k = { serviceId: r.service_id as string, dedupKey: r.dedup_key as string };
-      const g = groups.get(id(k));
-      if (g) (g.count += Number(r.n), (g.events += Number(r.events ?? 0)));
-      else groups.set(id(k), { ...k, count: Number(r.n), events: Number(r.events ?? 0), flaps: 0 });
-      if (src === 'live') liveKeys.push(k);
-    }
+  const counts = (q: any) => q.select(['m.service_id', 'm.dedup_key', sql<number>`count(*)`.as('n'), sql<number>`sum(m.event_count)`.as('events')]).groupBy(['m.service_id', 'm.dedup_key']);
+  const toGroup = (r: any): AlertKeyGroup => ({ serviceId: r.service_id, dedupKey: r.dedup_key, count: Number(r.n), events: Number(r.events ?? 0), flaps: 0 });
+  const live = ((await counts(alertsFrom(db, s, 'live')).execute()) as any[]).map(toGroup);
+  const liveIds = new Set(live.map(id));
+  // A series outside the stored top (limit + live series) cannot reach the top `limit` with live alerts added.
+  const stored = ((await counts(alertsFrom(db, s, 'stored')).orderBy('n', 'desc').orderBy('m.service_id').orderBy('m.dedup_key').limit(limit + live.length).execute()) as any[]).map(toGroup);
+  const storedLive = live.length ? ((await counts(alertsFrom(db, s, 'stored', live)).execute()) as any[]).map(toGroup) : [];
+  const storedCount = new Map<string, AlertKeyGroup>();
+  for (const g of [...stored, ...storedLive]) storedCount.set(id(g), g);
+  const liveCount = new Map(live.map((g) => [id(g), g]));
+  const all: AlertKeyGroup[] = [];
+  for (const key of new Set([...storedCount.keys(), ...liveCount.keys()])) {
+    const a = storedCount.get(key);
+    const b = liveCount.get(key);
+    const k = (a ?? b)!;
+    all.push({ serviceId: k.serviceId, dedupKey: k.dedupKey, count: (a?.count ?? 0) + (b?.count ?? 0), events: (a?.events ?? 0) + (b?.events ?? 0), flaps: 0 });
   }
-  const live = new Set(liveKeys.map(id));
-  for (const k of await flapRows(db, alertsFrom(db, s, 'stored'), flapMs)) if (!live.has(id(k))) groups.get(id(k))!.flaps++;
-  for (let k = 0; k < liveKeys.length; k += 200) for (const f of await flapRows(db, alertsFrom(db, s, 'both', liveKeys.slice(k, k + 200)), flapMs)) groups.get(id(f))!.flaps++;
-  return [...groups.values()];
+  const top = all.sort((a, b) => b.count - a.count || (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0)).slice(0, limit);
+  const flaps = new Map<string, AlertKeyGroup>();
+  const flap = (k: AlertKey) => {
+    const g = flaps.get(id(k)) ?? flaps.set(id(k), { ...k, count: 0, events: 0, flaps: 0 }).get(id(k))!;
+    g.flaps++;
+  };
+  for (const k of await flapRows(db, alertsFrom(db, s, 'stored'), flapMs)) if (!liveIds.has(id(k))) flap(k);
+  for (let k = 0; k < live.length; k += 200) for (const f of await flapRows(db, alertsFrom(db, s, 'both', live.slice(k, k + 200)), flapMs)) flap(f);
+  return { top, flapping: [...flaps.values()] };
 }
 
 /** The greatest summary (max(), as SQL orders text) of the scope's alerts for each (service, dedup key) asked for. */

@@ -59,9 +59,12 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         sending += claimed.length;
         const full = sending >= maxInFlight;
         const batch: Promise<void> = (async () => {
-          // Send concurrently, then record every outcome in one transaction.
-          const outcomes = await Promise.all(claimed.map((m) => deliver(ctx, opts, m, maxAttempts)));
-          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o));
+          // The incidents' states in one query; send concurrently; record every outcome in one transaction.
+          const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
+          const states = new Map(ids.length ? (await ctx.db.kysely.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r.status]) : []);
+          const outcomes = await Promise.all(claimed.map((m) => deliver(opts, m, maxAttempts, states, ctx)));
+          const names = new Map<string, Promise<string | undefined>>();
+          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o, names));
         })()
           .catch((err: unknown) => ctx.log.error({ err }, 'delivery batch failed; its messages are retried when their lease ends'))
           .finally(() => {
@@ -118,16 +121,16 @@ interface Outcome {
   message: Message | null;
 }
 
-async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts: number): Promise<Outcome> {
+async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, states: Map<string, string>, ctx: Ctx): Promise<Outcome> {
   const message = JSON.parse(m.content) as Message;
   const channel = m.channel as Channel;
 
   // An escalation page whose incident was acknowledged or resolved while it waited is not sent; a page
   // a person sent from the war room still goes out while the incident is acknowledged.
   if (message.kind === 'page' && m.incident_id) {
-    const inc = await ctx.db.kysely.selectFrom('incidents').select('status').where('id', '=', m.incident_id).executeTakeFirst();
-    if (inc && (message.direct ? inc.status === 'resolved' : inc.status !== 'triggered')) {
-      return { m, r: { status: 'cancelled', error: `incident already ${inc.status}` }, message: null };
+    const status = states.get(m.incident_id);
+    if (status && (message.direct ? status === 'resolved' : status !== 'triggered')) {
+      return { m, r: { status: 'cancelled', error: `incident already ${status}` }, message: null };
     }
   }
 
@@ -154,7 +157,7 @@ async function deliver(ctx: Ctx, opts: DeliveryOptions, m: Claimed, maxAttempts:
 }
 
 /** Records an outcome: only the lease holder may (a sender whose lease expired steps aside). */
-async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[], o: Outcome): Promise<void> {
+async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[], o: Outcome, names: Map<string, Promise<string | undefined>>): Promise<void> {
   const { m, r, message } = o;
   const now = ctx.clock.now();
   // Only the lease holder records the outcome; a sender whose lease expired steps aside.
@@ -179,8 +182,16 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
     .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
     .execute();
   if (message?.kind !== 'page' || !m.incident_id) return;
-  const user = m.user_id ? await trx.selectFrom('users').select('name').where('id', '=', m.user_id).executeTakeFirst() : undefined;
-  const who = `${user?.name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
+  let name: Promise<string | undefined> | undefined;
+  if (m.user_id) {
+    const userId = m.user_id;
+    name = names.get(userId);
+    if (!name) {
+      names.set(userId, (name = trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst().then((u) => u?.name)));
+      name.catch(() => names.delete(userId)); // looked up again when the batch is retried item by item
+    }
+  }
+  const who = `${(await name) ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
   if (r.status === 'sent') {
     await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
   } else if (r.status === 'cancelled') {

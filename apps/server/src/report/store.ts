@@ -1,7 +1,7 @@
 /*
  * Report queries. Incidents and alerts come from the report rows (report/measures.ts) of resolved
- * incidents, UNION ALL the same columns computed live for open ones; pages from the outbox through
- * a covering index. The database groups and counts; durations and times a group needs in
+ * incidents and from the same columns computed live for open ones, each queried on its own and the
+ * groups merged; pages from the outbox through a covering index. The database groups and counts; durations and times a group needs in
  * TypeScript (percentiles, zones) come back packed as one comma-separated text per group, because
  * turning a row into a JavaScript object costs far more than parsing its numbers out of a string.
  */
@@ -45,7 +45,7 @@ function scoped<T extends { where: any }>(q: T, s: Scope): T {
   return r as T;
 }
 
-/** Incidents created in the scope, minimal columns. */
+/** Incidents created in the scope, minimal columns, straight from the incidents (small scopes: the weekly summary's top incidents). */
 export async function incidentFacts(db: Tx, s: Scope): Promise<IncidentFact[]> {
   const q = scoped(
     db

@@ -12,8 +12,9 @@
  *   --sqlite-only        skip PostgreSQL
  *   --postgres-only      skip SQLite
  *   --postgres URL       an admin URL (default KLAXON_TEST_DATABASE_URL, else
- *                        postgres://postgres:postgres@127.0.0.1:5432/postgres); the benchmark creates
- *                        the database klaxon_bench_reports in it and drops it afterwards
+ *                        postgres://postgres:postgres@127.0.0.1:5432/postgres, skipped when nothing
+ *                        answers there); the benchmark creates the database klaxon_bench_reports in
+ *                        it and drops it afterwards
  *   --keep FILE          generate the SQLite database into FILE and keep it; reuse it when it exists
  *   --keep-postgres      keep klaxon_bench_reports (and reuse it when it holds history) instead of dropping it
  *
@@ -243,7 +244,22 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const admin = flag('sqlite-only') ? undefined : (option('postgres') ?? process.env.KLAXON_TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
-if (admin) {
+const explicit = option('postgres') ?? process.env.KLAXON_TEST_DATABASE_URL;
+const reachable = async (url: string) => {
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await probe.connect();
+    return true;
+  } catch (e) {
+    // The default URL is a guess: without a server there, the benchmark runs on SQLite only.
+    if (explicit) throw e;
+    process.stdout.write(`PostgreSQL not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: skipped (pass --postgres URL)\n`);
+    return false;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+};
+if (admin && (await reachable(admin))) {
   const name = 'klaxon_bench_reports';
   const c = new pg.Client({ connectionString: admin });
   await c.connect();

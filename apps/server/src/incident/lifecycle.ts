@@ -93,7 +93,7 @@ export async function resolveIncident(trx: Tx, now: number, incidentId: string, 
     .executeTakeFirst();
   if (!r.numUpdatedRows) return false;
   await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('resolved_at', 'is', null).execute();
-  await recordMeasures(trx, incidentId); // report rows (report/measures.ts)
+  await recordMeasures(trx, incidentId, { resolving: true }); // report rows (report/measures.ts)
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.resolved', actor, via, message: `Resolved by ${actor.name} via ${via}` }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'resolved' } });

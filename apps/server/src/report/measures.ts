@@ -7,7 +7,7 @@
  * (backfillMeasures, from migration 0008), and reads open incidents live (store.ts unions it with
  * the stored rows), so a report gives the same numbers whether or not a row has been written yet.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type DialectAdapter } from 'kysely';
 import type { Tx } from '../context.js';
 
 /** The report_incidents columns, in insert order. */
@@ -57,14 +57,34 @@ export function alertMeasureSource(db: Tx) {
 
 /**
  * Writes (or rewrites) the report rows of one incident if it is resolved; removes them otherwise.
- * Called in the transaction that resolves it, and where a resolved incident's severity or drill
- * flag changes. Four statements on a narrow table: cheap on the resolve path.
+ * Called in the transaction that resolves it (`resolving`: two INSERT ... SELECT statements), and
+ * where a resolved incident's severity or drill flag changes.
  */
-export async function recordMeasures(trx: Tx, incidentId: string): Promise<void> {
-  await trx.deleteFrom('report_alerts').where('incident_id', '=', incidentId).execute();
-  await trx.deleteFrom('report_incidents').where('incident_id', '=', incidentId).execute();
-  await trx.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(trx).where('i.id', '=', incidentId).where('i.status', '=', 'resolved')).execute();
-  await trx.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(trx).where('i.id', '=', incidentId).where('i.status', '=', 'resolved')).execute();
+export async function recordMeasures(trx: Tx, incidentId: string, o: { resolving?: boolean } = {}): Promise<void> {
+  // An incident that is being resolved has no rows yet (it resolves once; nothing reopens it).
+  if (!o.resolving) {
+    await trx.deleteFrom('report_alerts').where('incident_id', '=', incidentId).execute();
+    await trx.deleteFrom('report_incidents').where('incident_id', '=', incidentId).execute();
+  }
+  const q = writeQueries(trx);
+  for (const c of [q.incident, q.alerts]) await trx.executeQuery({ ...c, parameters: c.parameters.map((p) => (p === ID ? incidentId : p)) });
+}
+
+// The two INSERT ... SELECT statements of one incident, compiled once per database (building and
+// compiling them costs more than running them), with a placeholder for the incident id.
+const ID = '\u0000incident-id';
+const compiled = new WeakMap<DialectAdapter, { incident: CompiledQuery; alerts: CompiledQuery }>();
+function writeQueries(trx: Tx): { incident: CompiledQuery; alerts: CompiledQuery } {
+  const adapter = trx.getExecutor().adapter;
+  let q = compiled.get(adapter);
+  if (!q) {
+    q = {
+      incident: trx.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved')).compile(),
+      alerts: trx.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved')).compile(),
+    };
+    compiled.set(adapter, q);
+  }
+  return q;
 }
 
 /**

@@ -260,7 +260,7 @@ export function sqliteDatabase(): Database {
   return { url: join(dir, 'klaxon.db'), label: 'SQLite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function postgresDatabase(admin: string): Promise<Database> {
+export async function postgresDatabase(admin: string): Promise<Database> {
   const name = `klaxon_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const c = new pg.Client({ connectionString: admin });
   await c.connect();

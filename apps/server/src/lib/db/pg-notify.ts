@@ -4,12 +4,16 @@ import type { Logger } from '../logger.js';
 /**
  * Fan-out across instances through PostgreSQL LISTEN/NOTIFY: `publish` sends a payload to every
  * instance listening on `channel` (this one included); `onMessage` receives them. One dedicated
- * connection listens and reconnects with backoff if it drops. Payloads must stay under 8000 bytes.
+ * connection listens and reconnects with backoff if it drops. Payloads must stay under 8000 bytes
+ * and hold no newline (JSON.stringify output never does): the payloads published in one turn of
+ * the event loop travel together, joined by newlines, in as few NOTIFYs as fit — a storm that opens
+ * a hundred incidents in one commit sends a handful of NOTIFYs, not three hundred.
  */
 export class PgFanout {
   private client: pg.Client | null = null;
   private closed = false;
   private retryMs = 500;
+  private pending: string[] = [];
 
   constructor(
     private readonly url: string,
@@ -24,7 +28,7 @@ export class PgFanout {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (n) => {
-      if (n.channel === this.channel && n.payload !== undefined) this.onMessage(n.payload);
+      if (n.channel === this.channel && n.payload !== undefined) for (const p of n.payload.split('\n')) if (p) this.onMessage(p);
     });
     client.on('error', (err) => {
       this.log.warn({ err }, 'live fan-out connection lost; reconnecting');
@@ -49,7 +53,23 @@ export class PgFanout {
 
   /** Sends a payload to every listening instance (errors are logged, never thrown: live updates are best effort). */
   publish(payload: string): void {
-    this.notify(this.channel, payload).catch((err: unknown) => this.log.warn({ err }, 'live fan-out publish failed'));
+    this.pending.push(payload);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const all = this.pending;
+    this.pending = [];
+    let chunk = '';
+    const send = (text: string) => void this.notify(this.channel, text).catch((err: unknown) => this.log.warn({ err }, 'live fan-out publish failed'));
+    for (const p of all) {
+      if (chunk && chunk.length + 1 + p.length > 7900) {
+        send(chunk);
+        chunk = '';
+      }
+      chunk = chunk ? `${chunk}\n${p}` : p;
+    }
+    if (chunk) send(chunk);
   }
 
   /** Stops listening. */

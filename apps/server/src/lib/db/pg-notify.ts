@@ -14,6 +14,8 @@ export class PgFanout {
   private closed = false;
   private retryMs = 500;
   private pending: string[] = [];
+  /** NOTIFYs go one after another, so events arrive in the order they were published. */
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -61,7 +63,9 @@ export class PgFanout {
     const all = this.pending;
     this.pending = [];
     let chunk = '';
-    const send = (text: string) => void this.notify(this.channel, text).catch((err: unknown) => this.log.warn({ err }, 'live fan-out publish failed'));
+    const send = (text: string) => {
+      this.sending = this.sending.then(() => this.notify(this.channel, text)).catch((err: unknown) => this.log.warn({ err }, 'live fan-out publish failed'));
+    };
     for (const p of all) {
       if (chunk && chunk.length + 1 + p.length > 7900) {
         send(chunk);

@@ -4,6 +4,7 @@ import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput } from '../.
 import type { App } from '../app.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
+import { validatedByService } from '../validated-by-service.js';
 import { IdParams } from './people.js';
 
 /** Postmortems: draft from the timeline, edit, review, action items, problem records, Markdown export. */
@@ -21,10 +22,10 @@ export async function postmortemRoutes(app: App, { ctx }: HttpDeps): Promise<voi
   app.get('/postmortems/:id/markdown', { schema: { tags, params: IdParams, summary: 'The postmortem as Markdown' } }, async (req, reply) =>
     reply.header('content-type', 'text/markdown; charset=utf-8').send(await pm.exportPostmortemMarkdown(ctx, await actorOf(ctx, req), req.params.id)),
   );
-  app.post('/postmortems/:id/action-items', { schema: { tags, params: IdParams, body: ActionItemInput } }, async (req, reply) =>
+  app.post('/postmortems/:id/action-items', { schema: { tags, params: IdParams, body: ActionItemInput }, ...validatedByService }, async (req, reply) =>
     reply.status(201).send({ actionItem: await pm.addActionItem(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
-  app.patch('/action-items/:id', { schema: { tags, params: IdParams, body: ActionItemInput } }, async (req) => ({ actionItem: await pm.updateActionItem(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.patch('/action-items/:id', { schema: { tags, params: IdParams, body: ActionItemInput }, ...validatedByService }, async (req) => ({ actionItem: await pm.updateActionItem(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
   app.post('/action-items/:id/problem', { schema: { tags, params: IdParams, body: Type.Optional(ProblemInput), summary: 'Hand over to problem management (links the external tracker when configured)' } }, async (req, reply) =>
     reply.status(201).send({ actionItem: await pm.createProblem(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}) }),
   );

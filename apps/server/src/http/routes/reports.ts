@@ -8,6 +8,7 @@ import { parseInstant } from '../../schedule/index.js';
 import type { App } from '../app.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
+import { validatedByService } from '../validated-by-service.js';
 import { IdParams } from './people.js';
 
 const Instant = Type.String({ maxLength: 40, description: 'Epoch ms or ISO date-time with offset' });
@@ -42,7 +43,7 @@ export async function reportRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   }));
 
   app.get('/reports/sla-targets', { schema: { tags, summary: 'SLA targets per severity level (and service)' } }, async (req) => ({ targets: await reports.listSlaTargets(ctx, await actorOf(ctx, req)) }));
-  app.put('/reports/sla-targets', { schema: { tags, body: SlaTargetInput, summary: 'Set the SLA target of a severity level (and optionally a service)' } }, async (req) => ({ target: await reports.putSlaTarget(ctx, await actorOf(ctx, req), req.body) }));
+  app.put('/reports/sla-targets', { schema: { tags, body: SlaTargetInput, summary: 'Set the SLA target of a severity level (and optionally a service)' }, ...validatedByService }, async (req) => ({ target: await reports.putSlaTarget(ctx, await actorOf(ctx, req), req.body) }));
   app.delete('/reports/sla-targets/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
     await reports.deleteSlaTarget(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();

@@ -10,16 +10,15 @@ import { appendTimeline } from './timeline.js';
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
 
-/** The next incident number (a counter row, locked by the update). */
+/** The next incident number (a counter row, locked by the update; created on first use). */
 async function nextNumber(trx: Tx): Promise<number> {
-  await trx.insertInto('counters').values({ name: 'incident', value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const r = await trx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'incident')
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(r.value);
+  const bump = () => trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'incident').returning('value').executeTakeFirst();
+  let r = await bump();
+  if (!r) {
+    await trx.insertInto('counters').values({ name: 'incident', value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    r = await bump();
+  }
+  return Number(r!.value);
 }
 
 /** Opens an incident on a service: snapshots its escalation policy and makes step 0 due at once. */

@@ -21,7 +21,7 @@ interface NavItem {
 export const NAV: NavItem[] = [
   { to: '/incidents', label: 'Incidents', short: 'Incidents', icon: IconAlertOctagon },
   { to: '/services', label: 'Services', short: 'Services', icon: IconServer },
-  { to: '/escalation-policies', label: 'Escalation policies', short: 'Escalation', icon: IconSitemap },
+  { to: '/escalation-policies', label: 'Escalation policies', short: 'Policies', icon: IconSitemap },
   { to: '/internal-status', label: 'Status', short: 'Status', icon: IconBroadcast, feature: 'warRoom' },
   { to: '/schedules', label: 'Schedules', short: 'Schedules', icon: IconCalendarTime, feature: 'schedules' },
   { to: '/reports', label: 'Reports', short: 'Reports', icon: IconChartBar, feature: 'reports' },
@@ -188,7 +188,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <Box hiddenFrom="sm" component="nav" aria-label="Sections" className="klx-tabbar-fixed">
         <div className="klx-tabbar">
           {items.map((n) => (
-            <Link key={n.to} to={n.to} className="klx-tab" aria-current={active(n.to) ? 'page' : undefined}>
+            <Link key={n.to} to={n.to} className="klx-tab" aria-label={n.label} aria-current={active(n.to) ? 'page' : undefined}>
               <n.icon size={24} stroke={1.8} />
               {n.short}
             </Link>

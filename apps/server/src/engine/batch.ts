@@ -25,3 +25,19 @@ export async function inBatch<T>(ctx: Ctx, module: string, items: T[], work: (tr
     }
   }
 }
+
+/**
+ * Lookups shared by the items of one batch (one transaction, one instant): each key is loaded once.
+ * A failed lookup is not remembered, so the item-by-item retry after a failed batch loads it again.
+ */
+export class BatchMemo {
+  private readonly values = new Map<string, Promise<unknown>>();
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let v = this.values.get(key) as Promise<T> | undefined;
+    if (!v) {
+      this.values.set(key, (v = load()));
+      v.catch(() => this.values.delete(key));
+    }
+    return v;
+  }
+}

@@ -1,6 +1,6 @@
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
-import { inBatch } from '../batch.js';
+import { BatchMemo, inBatch } from '../batch.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { skipLocked } from '../../lib/db/index.js';
 import { newId } from '../../lib/ids.js';
@@ -63,8 +63,8 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
           const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
           const states = new Map(ids.length ? (await ctx.db.kysely.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r.status]) : []);
           const outcomes = await Promise.all(claimed.map((m) => deliver(opts, m, maxAttempts, states, ctx)));
-          const names = new Map<string, Promise<string | undefined>>();
-          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o, names));
+          const memo = new BatchMemo();
+          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o, memo));
         })()
           .catch((err: unknown) => ctx.log.error({ err }, 'delivery batch failed; its messages are retried when their lease ends'))
           .finally(() => {
@@ -157,7 +157,7 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
 }
 
 /** Records an outcome: only the lease holder may (a sender whose lease expired steps aside). */
-async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[], o: Outcome, names: Map<string, Promise<string | undefined>>): Promise<void> {
+async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[], o: Outcome, memo: BatchMemo): Promise<void> {
   const { m, r, message } = o;
   const now = ctx.clock.now();
   // Only the lease holder records the outcome; a sender whose lease expired steps aside.
@@ -182,16 +182,9 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
     .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
     .execute();
   if (message?.kind !== 'page' || !m.incident_id) return;
-  let name: Promise<string | undefined> | undefined;
-  if (m.user_id) {
-    const userId = m.user_id;
-    name = names.get(userId);
-    if (!name) {
-      names.set(userId, (name = trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst().then((u) => u?.name)));
-      name.catch(() => names.delete(userId)); // looked up again when the batch is retried item by item
-    }
-  }
-  const who = `${(await name) ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
+  const userId = m.user_id;
+  const name = userId ? await memo.get(`user:${userId}`, async () => (await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name) : undefined;
+  const who = `${name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
   if (r.status === 'sent') {
     await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
   } else if (r.status === 'cancelled') {

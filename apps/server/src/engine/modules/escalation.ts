@@ -1,6 +1,6 @@
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
-import { inBatch } from '../batch.js';
+import { BatchMemo, inBatch } from '../batch.js';
 import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
@@ -35,19 +35,6 @@ export const escalationModule: EngineModule = {
     }
   },
 };
-
-/** Lookups shared by the incidents of one batch (one transaction, one instant). */
-class BatchMemo {
-  private readonly values = new Map<string, Promise<unknown>>();
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let v = this.values.get(key) as Promise<T> | undefined;
-    if (!v) {
-      this.values.set(key, (v = load()));
-      v.catch(() => this.values.delete(key)); // a failed lookup is tried again, not remembered
-    }
-    return v;
-  }
-}
 
 async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, incidentId: string, serviceId: string, step: number, snapshot: string | null): Promise<void> {
   const now = ctx.clock.now();

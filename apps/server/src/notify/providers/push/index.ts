@@ -13,7 +13,7 @@
 import webpush from 'web-push';
 import type { Clock } from '../../../lib/clock.js';
 import { ProviderError, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
-import { fetchWithTimeout, isPermanentHttpStatus, type HttpProviderOptions } from '../http.js';
+import { httpRequest, isPermanentHttpStatus, type HttpProviderOptions } from '../http.js';
 import { renderPush } from './render.js';
 
 /** The renderer and payload layout, re-exported. */
@@ -92,10 +92,10 @@ export class PushProvider implements Provider {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length' && v !== undefined) headers[k] = String(v);
-    const res = await fetchWithTimeout('Web Push', details.endpoint, { method: 'POST', redirect: 'manual', headers, body: details.body ? new Uint8Array(details.body) : undefined }, this.opts);
+    const res = await httpRequest('Web Push', details.endpoint, { method: 'POST', headers, body: details.body ? new Uint8Array(details.body) : undefined }, this.opts);
     const text = await res.text().catch(() => '');
     if (res.status >= 200 && res.status < 300) {
-      return { providerMessageId: res.headers.get('location'), providerStatus: 'accepted' };
+      return { providerMessageId: res.header('location'), providerStatus: 'accepted' };
     }
     const reason = `Web Push: push service answered HTTP ${res.status}${text ? ` (${text.slice(0, 200)})` : ''}`;
     if (res.status === 404 || res.status === 410) {

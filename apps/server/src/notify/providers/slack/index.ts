@@ -10,7 +10,7 @@
  */
 import { renderSlack } from '../../render/slack.js';
 import { ProviderError, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
-import { fetchWithTimeout, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
+import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
 
 /** Inbound request verification (v0 signatures), re-exported for convenience. */
 export { computeSlackSignature, verifySlackRequest, SLACK_MAX_SKEW_SEC, type SlackSignatureHeaders } from './signature.js';
@@ -66,7 +66,7 @@ export class SlackProvider implements Provider {
 
   /** Calls any Web API method with a JSON body; returns the `{ok:true, ...}` answer or throws a ProviderError. */
   async call(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await fetchWithTimeout(
+    const res = await httpRequest(
       `Slack ${method}`,
       `${this.base}/api/${method}`,
       {

@@ -12,7 +12,7 @@
  */
 import { renderSms } from '../../render/sms.js';
 import { ProviderError, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
-import { fetchWithTimeout, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
+import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
 
 /** Inbound webhook signatures, re-exported for convenience. */
 export { computeTwilioSignature, validateTwilioSignature } from './signature.js';
@@ -59,7 +59,7 @@ export class TwilioClient {
   /** POSTs `form` to `{base}/2010-04-01/Accounts/{sid}/{resource}.json` and returns the created resource. */
   async create(resource: 'Messages' | 'Calls', form: Record<string, string>, idempotencyKey: string): Promise<TwilioResource> {
     const url = `${this.base}/2010-04-01/Accounts/${encodeURIComponent(this.opts.accountSid)}/${resource}.json`;
-    const res = await fetchWithTimeout(
+    const res = await httpRequest(
       `Twilio ${resource}`,
       url,
       {

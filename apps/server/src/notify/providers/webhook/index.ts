@@ -13,7 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../lib/clock.js';
 import { renderWebhook } from '../../render/webhook.js';
 import { ProviderError, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
-import { fetchWithTimeout, isPermanentHttpStatus, type HttpProviderOptions } from '../http.js';
+import { httpRequest, isPermanentHttpStatus, type HttpProviderOptions } from '../http.js';
 
 /** Name of the signature header. */
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Klaxon-Signature';
@@ -98,12 +98,11 @@ export class WebhookProvider implements Provider {
     }
     const body = JSON.stringify({ ...renderWebhook(msg.message), deliveryId: msg.id });
     const now = this.opts.clock ? this.opts.clock.now() : Date.now();
-    const res = await fetchWithTimeout(
+    const res = await httpRequest(
       'Webhook',
       url.toString(),
       {
         method: 'POST',
-        redirect: 'manual',
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'Klaxon',
@@ -114,7 +113,7 @@ export class WebhookProvider implements Provider {
       },
       this.opts,
     );
-    await res.body?.cancel().catch(() => undefined);
+    await res.discard();
     if (res.status >= 200 && res.status < 300) return { providerMessageId: null, providerStatus: 'delivered' };
     if (res.status >= 300 && res.status < 400) {
       throw new ProviderError(`Webhook: receiver answered a redirect (HTTP ${res.status}), not followed`, true, `http_${res.status}`);

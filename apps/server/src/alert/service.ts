@@ -6,8 +6,9 @@ import { appendTimeline } from '../incident/timeline.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { newId } from '../lib/ids.js';
 import { sql } from '../lib/db/index.js';
+import { compiled } from '../lib/db/compiled.js';
 import type { Insertable } from 'kysely';
-import type { AlertEventTable } from './tables.js';
+import type { AlertEventTable, AlertTable } from './tables.js';
 import type { Integration, Service } from '../service/types.js';
 import type { AlertEvent, IngestResult } from './types.js';
 
@@ -60,6 +61,18 @@ interface OpenAlert {
 
 const openKey = (serviceId: string, dedupKey: string) => `${serviceId}\u0000${dedupKey}`;
 
+// The statements every commit runs, compiled once per shape (lib/db/compiled.ts).
+const insertEvents = compiled((q: Tx, p: { rows: Insertable<AlertEventTable>[] }) => q.insertInto('alert_events').values(p.rows));
+// VALUES columns are named column1..columnN on both SQLite (3.33+, UPDATE ... FROM) and PostgreSQL.
+const addRepeats = compiled((q: Tx, p: { now: number; rows: { id: string; n: number; details: string; summary: string }[] }) =>
+  sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
+    from (values ${sql.join(p.rows.map((r) => sql`(${r.id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`))}) as v where alerts.id = v.column1`,
+);
+const openAlertsOf = compiled((q: Tx, p: { serviceId: string; keys: string[] }) =>
+  q.selectFrom('alerts').select(['id', 'incident_id', 'status', 'dedup_key']).where('service_id', '=', p.serviceId).where('dedup_key', 'in', p.keys).where('resolved_at', 'is', null),
+);
+const insertAlert = compiled((q: Tx, row: Insertable<AlertTable>) => q.insertInto('alerts').values(row));
+
 /**
  * What a commit writes in bulk at its end: every event's row in alert_events, and for alerts that
  * received repeats, their new count, details and summary. A storm of one alert costs a row per event
@@ -85,14 +98,9 @@ class CommitWrites {
 
   async flush(trx: Tx, now: number): Promise<void> {
     // 9 columns a row: 500 rows stay well under SQLite's and PostgreSQL's bound-parameter limits.
-    for (let i = 0; i < this.events.length; i += 500) await trx.insertInto('alert_events').values(this.events.slice(i, i + 500)).execute();
-    const rows = [...this.repeats];
-    for (let i = 0; i < rows.length; i += 500) {
-      const values = rows.slice(i, i + 500).map(([id, r]) => sql`(${id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`);
-      // VALUES columns are named column1..columnN on both SQLite (3.33+, UPDATE ... FROM) and PostgreSQL.
-      await sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${now}
-        from (values ${sql.join(values)}) as v where alerts.id = v.column1`.execute(trx);
-    }
+    for (let i = 0; i < this.events.length; i += 500) await insertEvents(trx, { rows: this.events.slice(i, i + 500) });
+    const rows = [...this.repeats].map(([id, r]) => ({ id, ...r }));
+    for (let i = 0; i < rows.length; i += 500) await addRepeats(trx, { now, rows: rows.slice(i, i + 500) });
   }
 }
 
@@ -111,13 +119,7 @@ async function findOpenAlerts(trx: Tx, batches: IngestBatch[]): Promise<Map<stri
   for (const [serviceId, keySet] of byService) {
     const keys = [...keySet];
     for (let i = 0; i < keys.length; i += 500) {
-      const rows = await trx
-        .selectFrom('alerts')
-        .select(['id', 'incident_id', 'status', 'dedup_key'])
-        .where('service_id', '=', serviceId)
-        .where('dedup_key', 'in', keys.slice(i, i + 500))
-        .where('resolved_at', 'is', null)
-        .execute();
+      const { rows } = await openAlertsOf(trx, { serviceId, keys: keys.slice(i, i + 500) });
       for (const r of rows) open.set(openKey(serviceId, r.dedup_key), { id: r.id, incident_id: r.incident_id, status: r.status });
     }
   }
@@ -147,14 +149,11 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
       const inc = await openIncident(trx, now, { service: b.service, title: e.summary, severity: e.severity, details: detailsText(e), groupKey: target.groupKey, actor, via: 'ingest' }, live);
       incidentId = inc.id;
     }
-    await trx
-      .insertInto('alerts')
-      .values({
+    await insertAlert(trx, {
         id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
         summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(e.links),
         event_count: 1, created_at: now, updated_at: now, resolved_at: null,
-      })
-      .execute();
+    });
     open.set(key, { id: alertId, incident_id: incidentId, status: 'triggered' });
     await appendTimeline(
       trx,

@@ -1,6 +1,7 @@
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { compiled } from '../lib/db/compiled.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
@@ -11,9 +12,14 @@ function fromRow(r: { id: string; name: string; description: string; repeat: num
   return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, levels: JSON.parse(r.levels) as Policy['levels'] };
 }
 
+// Compiled once: every new incident looks up its service's policy.
+const policyByIdOrName = compiled((q: Tx, p: { idOrName: string }) =>
+  q.selectFrom('escalation_policies').selectAll().where((eb) => eb.or([eb('id', '=', p.idOrName), eb('name', '=', p.idOrName)])),
+);
+
 /** A policy by id or name, or undefined. */
 export async function findPolicy(db: Tx, idOrName: string): Promise<Policy | undefined> {
-  const r = await db.selectFrom('escalation_policies').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  const [r] = (await policyByIdOrName(db, { idOrName })).rows;
   return r && fromRow(r);
 }
 

@@ -2,17 +2,25 @@ import type { Actor, Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
 import type { Policy } from '../escalation/types.js';
+import type { Insertable } from 'kysely';
+import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
 import { recordMeasures } from '../report/measures.js';
 import type { Service } from '../service/types.js';
+import type { IncidentTable } from './tables.js';
 import { appendTimeline } from './timeline.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
 
+const bumpCounter = compiled((q: Tx, p: { name: string }) =>
+  q.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', p.name).returning('value'),
+);
+const insertIncident = compiled((q: Tx, row: Insertable<IncidentTable>) => q.insertInto('incidents').values(row));
+
 /** The next incident number (a counter row, locked by the update; created on first use). */
 async function nextNumber(trx: Tx): Promise<number> {
-  const bump = () => trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'incident').returning('value').executeTakeFirst();
+  const bump = async () => (await bumpCounter(trx, { name: 'incident' })).rows[0];
   let r = await bump();
   if (!r) {
     await trx.insertInto('counters').values({ name: 'incident', value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
@@ -31,9 +39,7 @@ export async function openIncident(
   const id = newId();
   const number = await nextNumber(trx);
   const policy = o.service.escalationPolicyId ? await findPolicy(trx, o.service.escalationPolicyId) : undefined;
-  await trx
-    .insertInto('incidents')
-    .values({
+  await insertIncident(trx, {
       id,
       number,
       service_id: o.service.id,
@@ -57,8 +63,7 @@ export async function openIncident(
       policy_snapshot: policy ? JSON.stringify(policy) : null,
       escalation_step: 0,
       next_escalation_at: policy ? now : null,
-    })
-    .execute();
+  });
   await appendTimeline(trx, { incidentId: id, at: now, type: 'incident.opened', actor: o.actor, via: o.via, message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`, data: { severity: o.severity } }, live);
   if (!policy) {
     await appendTimeline(trx, { incidentId: id, at: now, type: 'escalation.exhausted', actor: o.actor, via: 'engine', message: `Service ${o.service.name} has no escalation policy: nobody will be paged` }, live);

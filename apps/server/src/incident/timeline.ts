@@ -1,7 +1,12 @@
 import { actorLabel, type Actor, type Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
+import type { Insertable } from 'kysely';
+import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
+import type { TimelineEventTable } from './tables.js';
 import type { TimelineEvent, TimelineType } from './types.js';
+
+const insertTimeline = compiled((q: Tx, row: Insertable<TimelineEventTable>) => q.insertInto('timeline_events').values(row));
 
 /** Appends one event to an incident's timeline, in the caller's transaction. */
 export async function appendTimeline(
@@ -9,9 +14,7 @@ export async function appendTimeline(
   e: { incidentId: string; at: number; type: TimelineType; actor: Actor; via: Via; message: string; data?: Record<string, unknown> },
   live?: LiveEvent[],
 ): Promise<void> {
-  await trx
-    .insertInto('timeline_events')
-    .values({
+  await insertTimeline(trx, {
       id: newId(),
       incident_id: e.incidentId,
       at: e.at,
@@ -22,8 +25,7 @@ export async function appendTimeline(
       channel: e.via,
       message: e.message,
       data: JSON.stringify(e.data ?? {}),
-    })
-    .execute();
+  });
   live?.push({ type: 'timeline', incidentId: e.incidentId, data: { type: e.type } });
 }
 

@@ -1,6 +1,11 @@
 import type { Tx } from '../context.js';
+import type { Insertable } from 'kysely';
+import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
+import type { OutboxTable } from './tables.js';
 import type { Channel, Message } from './types.js';
+
+const insertOutbox = compiled((q: Tx, row: Insertable<OutboxTable>) => q.insertInto('outbox').values(row));
 
 /** What to send, to whom, through which channel. */
 export interface Enqueue {
@@ -15,9 +20,7 @@ export interface Enqueue {
 /** Writes a message to the outbox inside the caller's transaction; the sender picks it up after commit. */
 export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<string> {
   const id = newId();
-  await trx
-    .insertInto('outbox')
-    .values({
+  await insertOutbox(trx, {
       id,
       kind: m.message.kind,
       channel: m.channel,
@@ -36,7 +39,6 @@ export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<
       last_error: null,
       created_at: now,
       sent_at: null,
-    })
-    .execute();
+  });
   return id;
 }

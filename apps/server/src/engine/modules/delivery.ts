@@ -1,12 +1,15 @@
+import type { Insertable, Updateable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
 import { appendTimeline } from '../../incident/timeline.js';
-import { skipLocked } from '../../lib/db/index.js';
+import { skipLocked, type DialectName } from '../../lib/db/index.js';
+import { compiled } from '../../lib/db/compiled.js';
 import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
 import type { ProviderRegistry } from '../../notify/registry.js';
+import type { DeliveryAttemptTable, OutboxTable } from '../../notify/tables.js';
 import { ProviderError, type Channel, type Message, type SendResult } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
 
@@ -93,23 +96,35 @@ interface Claimed {
   user_id: string | null;
 }
 
+// The statements of every claim and every send, compiled once (lib/db/compiled.ts).
+const dueMessages = (dialect: DialectName) =>
+  compiled((q: Tx, p: { now: number; limit: number }) =>
+    q
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
+      .orderBy('next_attempt_at')
+      .limit(p.limit)
+      .modifyEnd(skipLocked(dialect)),
+  );
+const dueBy = { sqlite: dueMessages('sqlite'), postgres: dueMessages('postgres') };
+const lease = compiled((q: Tx, p: { ids: string[]; owner: string; until: number }) =>
+  q
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', p.ids),
+);
+const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Updateable<OutboxTable> }) =>
+  q.updateTable('outbox').set(p.set).where('id', '=', p.id).where('lease_owner', '=', p.owner),
+);
+const insertAttempt = compiled((q: Tx, row: Insertable<DeliveryAttemptTable>) => q.insertInto('delivery_attempts').values(row));
+
 async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number): Promise<Claimed[]> {
   const now = ctx.clock.now();
   return ctx.db.kysely.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .modifyEnd(skipLocked(ctx.db.dialect))
-      .execute();
+    const { rows } = await dueBy[ctx.db.dialect](trx, { now, limit });
     if (!rows.length) return [];
-    await trx
-      .updateTable('outbox')
-      .set((eb) => ({ status: 'sending', lease_owner: owner, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', rows.map((r) => r.id))
-      .execute();
+    await lease(trx, { ids: rows.map((r) => r.id), owner, until: now + leaseMs });
     return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
   });
 }
@@ -161,9 +176,10 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
   const { m, r, message } = o;
   const now = ctx.clock.now();
   // Only the lease holder records the outcome; a sender whose lease expired steps aside.
-  const upd = await trx
-    .updateTable('outbox')
-    .set({
+  const upd = await recordOutcome(trx, {
+    id: m.id,
+    owner: opts.instanceId,
+    set: {
       status: r.status,
       lease_owner: null,
       lease_until: null,
@@ -172,15 +188,10 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
       last_error: r.error ?? null,
       ...(r.status === 'sent' && { sent_at: now }),
       ...(r.retryAt !== undefined && { next_attempt_at: r.retryAt }),
-    })
-    .where('id', '=', m.id)
-    .where('lease_owner', '=', opts.instanceId)
-    .executeTakeFirst();
-  if (!upd.numUpdatedRows) return;
-  await trx
-    .insertInto('delivery_attempts')
-    .values({ id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null })
-    .execute();
+    },
+  });
+  if (!upd.numAffectedRows) return;
+  await insertAttempt(trx, { id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null });
   if (message?.kind !== 'page' || !m.incident_id) return;
   const userId = m.user_id;
   const name = userId ? await memo.get(`user:${userId}`, async () => (await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name) : undefined;

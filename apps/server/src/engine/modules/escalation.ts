@@ -1,12 +1,44 @@
+import type { Insertable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
 import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
+import { compiled } from '../../lib/db/compiled.js';
 import { newId } from '../../lib/ids.js';
+import type { NotificationTable } from '../../notify/tables.js';
 import { activeMaintenanceFor } from '../../status/store.js';
 import type { EngineModule } from '../engine.js';
+
+/** Triggered incidents whose next escalation step is due (compiled once: this runs on every wake). */
+const dueSteps = compiled((q: Tx, p: { now: number }) =>
+  q
+    .selectFrom('incidents')
+    .select(['id', 'number', 'escalation_step', 'policy_snapshot', 'service_id'])
+    .where('status', '=', 'triggered')
+    .where('next_escalation_at', '<=', p.now)
+    .orderBy('next_escalation_at')
+    .limit(200),
+);
+
+/** Claims step `step` of a triggered incident by compare-and-set, setting when the next one is due. */
+const claimStep = compiled((q: Tx, p: { id: string; step: number; nextStep: number; next: number | null; now: number }) =>
+  q
+    .updateTable('incidents')
+    .set({ escalation_step: p.nextStep, next_escalation_at: p.next, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('escalation_step', '=', p.step)
+    .where('status', '=', 'triggered')
+    .where('next_escalation_at', '<=', p.now),
+);
+
+const insertNotification = compiled((q: Tx, row: Insertable<NotificationTable>) =>
+  q
+    .insertInto('notifications')
+    .values(row)
+    .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
+);
 
 /**
  * Fires due escalation steps. Works from the policy snapshot taken when the incident opened. A step
@@ -19,14 +51,7 @@ export const escalationModule: EngineModule = {
     // A level with nobody to page makes the next step due at once; loop so it fires in this cycle.
     for (let round = 0; round < 20; round++) {
       const now = ctx.clock.now();
-      const due = await ctx.db.kysely
-        .selectFrom('incidents')
-        .select(['id', 'number', 'escalation_step', 'policy_snapshot', 'service_id'])
-        .where('status', '=', 'triggered')
-        .where('next_escalation_at', '<=', now)
-        .orderBy('next_escalation_at')
-        .limit(200)
-        .execute();
+      const due = (await dueSteps(ctx.db.kysely, { now })).rows;
       if (!due.length) return;
       // What a storm's incidents share (their service's maintenance, a level's people and how to reach
       // them) is looked up once per batch, not once per incident.
@@ -40,18 +65,10 @@ async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, i
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
   const s = policy ? stepLevel(policy, step) : null;
-  const claim = (next: number | null) =>
-    trx
-      .updateTable('incidents')
-      .set({ escalation_step: step + 1, next_escalation_at: next, updated_at: now })
-      .where('id', '=', incidentId)
-      .where('escalation_step', '=', step)
-      .where('status', '=', 'triggered')
-      .where('next_escalation_at', '<=', now)
-      .executeTakeFirst();
+  const claim = async (next: number | null) => Boolean((await claimStep(trx, { id: incidentId, step, nextStep: step + 1, next, now })).numAffectedRows);
 
   if (!policy || !s) {
-    if (!(await claim(null)).numUpdatedRows) return;
+    if (!(await claim(null))) return;
     const levels = policy?.levels.length ?? 0;
     await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
     return;
@@ -60,7 +77,7 @@ async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, i
   // A running maintenance window on the incident's service: recorded, never paged.
   const maint = await memo.get(`maintenance:${serviceId}`, () => activeMaintenanceFor(trx, serviceId, now));
   if (maint) {
-    if (!(await claim(null)).numUpdatedRows) return;
+    if (!(await claim(null))) return;
     await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
     return;
   }
@@ -78,15 +95,11 @@ async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, i
   const pageable = plans.length > 0;
   // Nobody to page at this level: move on at once rather than wait out the delay in silence.
   const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
-  if (!(await claim(next)).numUpdatedRows) return; // someone else fired it, or it was acknowledged
+  if (!(await claim(next))) return; // someone else fired it, or it was acknowledged
 
   for (const p of plans) {
     for (const r of p.plan) {
-      await trx
-        .insertInto('notifications')
-        .values({ id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now })
-        .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing())
-        .execute();
+      await insertNotification(trx, { id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now });
     }
   }
   const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;

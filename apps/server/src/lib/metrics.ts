@@ -11,9 +11,9 @@ export const engineModuleSeconds = new Histogram({ name: 'klaxon_engine_module_s
 export const engineModuleErrors = new Counter({ name: 'klaxon_engine_module_errors_total', help: 'Engine module failures', labelNames: ['module'], registers: [metricsRegistry] });
 
 /** Where the SQLite commit and sync counters come from (the server's database); null on PostgreSQL. */
-let sqliteDurability: () => { committed: number; syncs: number } | null = () => null;
+let sqliteDurability: () => { committed: number; syncs: number; checkpoints: number } | null = () => null;
 /** Points the SQLite counters at a database (startKlaxon does, once per process that serves). */
-export function watchSqliteDurability(fn: () => { committed: number; syncs: number } | null): void {
+export function watchSqliteDurability(fn: () => { committed: number; syncs: number; checkpoints: number } | null): void {
   sqliteDurability = fn;
 }
 new Gauge({
@@ -22,6 +22,14 @@ new Gauge({
   registers: [metricsRegistry],
   collect() {
     this.set(sqliteDurability()?.committed ?? 0);
+  },
+});
+new Gauge({
+  name: 'klaxon_sqlite_checkpoints',
+  help: 'WAL checkpoints run (in a worker thread, off the event loop) since start',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(sqliteDurability()?.checkpoints ?? 0);
   },
 });
 new Gauge({

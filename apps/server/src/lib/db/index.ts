@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { prepareRepeatedStatements } from './pg-prepared.js';
+import { Checkpointer } from './sqlite-checkpoint.js';
 import { DurableSqliteDialect, SqliteCore, WalSync } from './sqlite-durable.js';
 
 /** Which SQL engine a database runs on. Dialect differences live in this folder only. */
@@ -25,7 +27,7 @@ export interface Db<DB> {
   /** Human-readable location (file path or URL without password). */
   readonly location: string;
   /** SQLite: commits made and commits known to be on stable storage (see sqlite-durable.ts); PostgreSQL: null. */
-  durability(): { committed: number; synced: number; syncs: number } | null;
+  durability(): { committed: number; synced: number; syncs: number; checkpoints: number } | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}): Db<DB> {
   if (/^postgres(ql)?:\/\//.test(urlOrPath)) {
     const pool = new pg.Pool({ connectionString: urlOrPath, max: opts.poolSize ?? 10 });
+    pool.on('connect', (client) => prepareRepeatedStatements(client));
     // An idle client error (server restart) must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
     const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
@@ -63,10 +66,16 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
     },
   };
   const wal = urlOrPath === ':memory:' ? null : new WalSync(`${urlOrPath}-wal`);
-  const core = new SqliteCore(cached, wal);
+  // Checkpoints run in a worker thread, not inside a commit on the event loop (sqlite-checkpoint.ts).
+  let checkpointer: Checkpointer | null = null;
+  if (urlOrPath !== ':memory:') {
+    database.pragma('wal_autocheckpoint = 0');
+    checkpointer = new Checkpointer(urlOrPath, 500, (err) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
+  }
+  const core = new SqliteCore(cached, wal, checkpointer);
   const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, true) });
   const unsynced = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, false) });
-  return { kysely, unsynced, dialect: 'sqlite', location: urlOrPath, sync: () => core.sync(), durability: () => wal?.durability() ?? null, close: () => kysely.destroy() };
+  return { kysely, unsynced, dialect: 'sqlite', location: urlOrPath, sync: () => core.sync(), durability: () => (wal ? { ...wal.durability(), checkpoints: checkpointer?.runs ?? 0 } : null), close: () => kysely.destroy() };
 }
 
 /** A Kysely handle that may be a transaction; store functions accept either. */

@@ -1,5 +1,6 @@
-import { fdatasync, open, close as closeFd } from 'node:fs';
+import { fdatasync, open, close as closeFd, writeFileSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
+import type { Checkpointer } from './sqlite-checkpoint.js';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 
 /**
@@ -86,6 +87,13 @@ export interface StatementSource {
   close(): unknown;
 }
 
+/**
+ * KLAXON_SQL_PROFILE=path: time and count every statement text; written to path.<pid> as JSON at exit
+ * (a guide for performance work, see docs/performance.md; off by default, one branch per statement).
+ */
+const PROF: Map<string, [count: number, ns: number]> | null = process.env.KLAXON_SQL_PROFILE ? new Map() : null;
+if (PROF) process.on('exit', () => writeFileSync(`${process.env.KLAXON_SQL_PROFILE}.${process.pid}`, JSON.stringify([...PROF].sort((a, b) => b[1][1] - a[1][1]))));
+
 /** One SQLite connection that remembers whether it wrote since it was acquired. */
 class Connection implements DatabaseConnection {
   /** True once a statement changed rows since the connection was acquired. */
@@ -93,6 +101,19 @@ class Connection implements DatabaseConnection {
   constructor(private readonly db: StatementSource) {}
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    if (!PROF) return this.run<R>(q);
+    const t0 = process.hrtime.bigint();
+    try {
+      return this.run<R>(q);
+    } finally {
+      const e = PROF.get(q.sql) ?? [0, 0];
+      e[0]++;
+      e[1] += Number(process.hrtime.bigint() - t0);
+      PROF.set(q.sql, e);
+    }
+  }
+
+  private run<R>(q: CompiledQuery): QueryResult<R> {
     const stmt = this.db.prepare(q.sql);
     if (stmt.reader) return { rows: stmt.all(q.parameters as unknown[]) as R[] };
     const { changes, lastInsertRowid } = stmt.run(q.parameters as unknown[]);
@@ -118,6 +139,8 @@ export class SqliteCore {
   constructor(
     private readonly db: StatementSource,
     readonly wal: WalSync | null,
+    /** Runs WAL checkpoints off the event loop (the connection has wal_autocheckpoint = 0); null for :memory:. */
+    readonly checkpointer: Checkpointer | null = null,
   ) {
     this.conn = new Connection(db);
   }
@@ -133,6 +156,7 @@ export class SqliteCore {
     const wrote = this.conn.wrote;
     this.conn.wrote = false;
     const seq = wrote && this.wal ? this.wal.commit() : 0;
+    if (wrote) this.checkpointer?.committed();
     // Let the next query in before waiting for the disk: the connection is free, the caller is not.
     const unlock = this.unlock;
     this.lock = null;
@@ -146,7 +170,9 @@ export class SqliteCore {
     if (this.wal) await this.wal.durable(this.wal.durability().committed);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    // The checkpointer's connection first: closing the last connection checkpoints and removes the WAL.
+    await this.checkpointer?.close();
     this.wal?.close();
     this.db.close();
   }
@@ -184,7 +210,7 @@ class DurableSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     // The waiting instance owns the connection; the engine's shares it.
-    if (this.wait) this.core.close();
+    if (this.wait) await this.core.close();
   }
 }
 

@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, sql, type Db } from '../../src/lib/db/index.js';
+
+interface T {
+  items: { id: number; v: string };
+}
+
+// WAL checkpoints run in a worker thread, not inside commits (lib/db/sqlite-checkpoint.ts).
+describe('SQLite WAL checkpoints off the event loop', () => {
+  let dir: string;
+  let file: string;
+  let db: Db<T>;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'klaxon-checkpoint-'));
+    file = join(dir, 'k.db');
+    db = openDb<T>(file);
+    await sql`create table items (id integer primary key, v text not null)`.execute(db.kysely);
+  });
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the writing connection never checkpoints; the worker does, every 500 commits, and nothing is lost', async () => {
+    const autocheckpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely);
+    expect(autocheckpoint.rows[0]!.wal_autocheckpoint).toBe(0);
+    const big = 'x'.repeat(3000); // about a page a row
+    for (let i = 1; i <= 1200; i++) await db.kysely.insertInto('items').values({ id: i, v: big }).execute();
+    await expect.poll(() => db.durability()!.checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // The database file has received the pages (a checkpoint copied them), while the writer went on.
+    expect(statSync(file).size).toBeGreaterThan(500 * 3000);
+    expect(Number((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0]!.n)).toBe(1200);
+  });
+
+  it('closing closes the worker first, so the last close checkpoints and removes the WAL', async () => {
+    for (let i = 1; i <= 50; i++) await db.kysely.insertInto('items').values({ id: i, v: `row ${i}` }).execute();
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    await db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const check = new SQLite(file, { readonly: true });
+    expect(check.prepare('select count(*) as n from items').get()).toEqual({ n: 50 });
+    check.close();
+    db = openDb<T>(file); // for afterEach
+  });
+});

@@ -6,8 +6,9 @@ export interface EngineModule {
   readonly name: string;
   updateAll(ctx: Ctx): Promise<void>;
   /**
-   * True for the paging path (escalation, notification, delivery): it runs in every cycle, including
-   * the quick ones a wake asks for. Other modules work on the clock (reminders, hand-offs, summaries):
+   * True for the paging path (escalation, notification, delivery): it runs first in every cycle,
+   * including the quick ones a wake asks for, and again at the end of a cycle in which other modules
+   * ran. Other modules work on the clock (reminders, hand-offs, summaries):
    * in a wake cycle they run only if WAKE_MIN_GAP_MS have passed since their last run, so a storm of
    * wakes does not run them hundreds of times a second.
    */
@@ -140,10 +141,15 @@ export class Engine {
       }
     }
     const now = this.ctx.clock.now();
-    for (const m of this.modules) {
+    // The paging path first, so a page is never queued behind reminders and summaries; then the
+    // clock-driven modules that are due; then the paging path once more if any of those ran, so what
+    // they queued (a reminder e-mail, a re-page) goes out in the same cycle.
+    const paging = this.modules.filter((m) => m.onWake);
+    const clockDriven = this.modules.filter((m) => !m.onWake && (full || now - (this.lastRun.get(m.name) ?? -Infinity) >= WAKE_MIN_GAP_MS));
+    for (const m of clockDriven) this.lastRun.set(m.name, now);
+    const order = clockDriven.length ? [...paging, ...clockDriven, ...paging] : paging;
+    for (const m of order) {
       if (this.stopped) return;
-      if (!full && !m.onWake && now - (this.lastRun.get(m.name) ?? -Infinity) < WAKE_MIN_GAP_MS) continue;
-      this.lastRun.set(m.name, now);
       const end = engineModuleSeconds.startTimer({ module: m.name });
       let timeout: NodeJS.Timeout | undefined;
       try {

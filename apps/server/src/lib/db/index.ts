@@ -70,6 +70,8 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}):
   let checkpointer: Checkpointer | null = null;
   if (urlOrPath !== ':memory:') {
     database.pragma('wal_autocheckpoint = 0');
+    // A WAL that grew during a long storm is cut back to 64 MiB when it starts over.
+    database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     checkpointer = new Checkpointer(urlOrPath, 500, (err) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
   }
   const core = new SqliteCore(cached, wal, checkpointer);

@@ -157,6 +157,8 @@ export class SqliteCore {
     this.conn.wrote = false;
     const seq = wrote && this.wal ? this.wal.commit() : 0;
     if (wrote) this.checkpointer?.committed();
+    // Between transactions: the place where the writer may finish a checkpoint round (see Checkpointer).
+    this.checkpointer?.finishOnWriter(() => this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)').all());
     // Let the next query in before waiting for the disk: the connection is free, the caller is not.
     const unlock = this.unlock;
     this.lock = null;

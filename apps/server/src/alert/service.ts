@@ -150,9 +150,9 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
       incidentId = inc.id;
     }
     await insertAlert(trx, {
-        id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
-        summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(e.links),
-        event_count: 1, created_at: now, updated_at: now, resolved_at: null,
+      id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
+      summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(e.links),
+      event_count: 1, created_at: now, updated_at: now, resolved_at: null,
     });
     open.set(key, { id: alertId, incident_id: incidentId, status: 'triggered' });
     await appendTimeline(

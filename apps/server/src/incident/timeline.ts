@@ -15,16 +15,16 @@ export async function appendTimeline(
   live?: LiveEvent[],
 ): Promise<void> {
   await insertTimeline(trx, {
-      id: newId(),
-      incident_id: e.incidentId,
-      at: e.at,
-      type: e.type,
-      actor_type: e.actor.type,
-      actor_id: e.actor.type === 'system' ? null : e.actor.id,
-      actor_name: actorLabel(e.actor),
-      channel: e.via,
-      message: e.message,
-      data: JSON.stringify(e.data ?? {}),
+    id: newId(),
+    incident_id: e.incidentId,
+    at: e.at,
+    type: e.type,
+    actor_type: e.actor.type,
+    actor_id: e.actor.type === 'system' ? null : e.actor.id,
+    actor_name: actorLabel(e.actor),
+    channel: e.via,
+    message: e.message,
+    data: JSON.stringify(e.data ?? {}),
   });
   live?.push({ type: 'timeline', incidentId: e.incidentId, data: { type: e.type } });
 }

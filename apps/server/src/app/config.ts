@@ -8,6 +8,12 @@ export interface KlaxonConfig {
   publicUrl: string;
   /** postgres://... or an SQLite file path. */
   databaseUrl: string;
+  /**
+   * PostgreSQL: name repeated statements so each connection prepares them once
+   * (KLAXON_PG_PREPARED_STATEMENTS, default true). Off behind a pooler in transaction mode that
+   * does not carry prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+   */
+  pgPreparedStatements: boolean;
   /** What this process runs: the HTTP API, the engine, or both. */
   role: 'all' | 'api' | 'engine';
   engineIntervalMs: number;
@@ -44,6 +50,14 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max
   return n;
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (['true', '1', 'on', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
 /** Reads the configuration from environment variables (KLAXON_*). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KlaxonConfig {
   const host = env.KLAXON_HOST || '127.0.0.1';
@@ -61,6 +75,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     port,
     publicUrl,
     databaseUrl: env.KLAXON_DATABASE_URL || resolve(cwd, 'data', 'klaxon.db'),
+    pgPreparedStatements: bool(env, 'KLAXON_PG_PREPARED_STATEMENTS', true),
     role,
     engineIntervalMs: int(env, 'KLAXON_ENGINE_INTERVAL_MS', 1000, 50, 60_000),
     trustProxy: env.KLAXON_TRUST_PROXY === 'true' || env.KLAXON_TRUST_PROXY === '1',

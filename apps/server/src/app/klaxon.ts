@@ -46,8 +46,8 @@ export interface Klaxon {
 }
 
 /** Opens the database and runs pending migrations. */
-export async function openDatabase(url: string): Promise<Db<Database>> {
-  const db = openDb<Database>(url);
+export async function openDatabase(url: string, opts: { pgPreparedStatements?: boolean } = {}): Promise<Db<Database>> {
+  const db = openDb<Database>(url, { preparedStatements: opts.pgPreparedStatements });
   await migrateToLatest(db.kysely as never, migrations);
   return db;
 }
@@ -85,7 +85,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const testClock = !opts.clock && config.testFakeClock ? new FakeClock(config.testFakeClock) : undefined;
   if (testClock) log.warn('KLAXON_TEST_FAKE_CLOCK is set: running on a fake clock with test hooks. Never do this in production.');
   const clock = opts.clock ?? testClock ?? systemClock;
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, config);
   watchSqliteDurability(() => db.durability());
   const linkSecret = await sharedSecret(db, 'link_secret');
   const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
@@ -188,7 +188,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
 
 /** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */
 export async function localContext(config: KlaxonConfig, log: Logger = createLogger('warn')): Promise<{ ctx: Ctx; close(): Promise<void> }> {
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, config);
   const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, linkSecret: await sharedSecret(db, 'link_secret'), wake: () => {}, publish: () => {} };
   return { ctx, close: () => db.close() };
 }

@@ -50,4 +50,17 @@ describe.skipIf(!URL)('prepared statements on a real PostgreSQL', () => {
     expect(preparedStatementCounts().stale).toBe(before + 1);
     expect(await all()).toHaveLength(2);
   });
+
+  it('switched off (KLAXON_PG_PREPARED_STATEMENTS=false), nothing is prepared', async () => {
+    const fresh = await freshDatabase('postgres');
+    const plain = openDb<T>(fresh.url, { poolSize: 1, preparedStatements: false });
+    try {
+      await sql`create table t (a integer not null)`.execute(plain.kysely);
+      for (let i = 0; i < 3; i++) await plain.kysely.selectFrom('t').select('a').where('a', '>', i).execute();
+      expect((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(plain.kysely)).rows[0]!.n).toBe(0);
+    } finally {
+      await plain.close();
+      await fresh.drop();
+    }
+  });
 });

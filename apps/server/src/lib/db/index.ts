@@ -35,10 +35,10 @@ export interface Db<DB> {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 /** Opens a database: PostgreSQL for postgres:// URLs, otherwise an SQLite file path (WAL, durable commits). */
-export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number } = {}): Db<DB> {
+export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number; preparedStatements?: boolean } = {}): Db<DB> {
   if (/^postgres(ql)?:\/\//.test(urlOrPath)) {
     const pool = new pg.Pool({ connectionString: urlOrPath, max: opts.poolSize ?? 10 });
-    pool.on('connect', (client) => prepareRepeatedStatements(client));
+    if (opts.preparedStatements !== false) pool.on('connect', (client) => prepareRepeatedStatements(client));
     // An idle client error (server restart) must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
     const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -42,8 +42,21 @@ export class KlaxonProcess {
     return this.proc?.pid ?? -1;
   }
 
-  /** Starts the process with its fake clock at `now` and resolves once it is serving. */
+  /**
+   * Starts the process with its fake clock at `now` and resolves once it is serving. A free port can
+   * be taken by another test's server between finding it and listening on it: then another port.
+   */
   async start(now: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(now);
+      } catch (err) {
+        if (attempt >= 5 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+      }
+    }
+  }
+
+  private async startOnce(now: number): Promise<void> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const proc = spawn(process.execPath, [BIN, 'serve'], { env: { ...this.env, KLAXON_PORT: String(port), KLAXON_TEST_FAKE_CLOCK: new Date(now).toISOString() }, stdio: ['ignore', 'pipe', 'pipe'] });

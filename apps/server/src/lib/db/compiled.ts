@@ -22,6 +22,8 @@ export function compiled<DB, P extends object, R>(build: (db: Kysely<DB> | Trans
   const byAdapter = new WeakMap<object, Map<string, Prepared<R>>>();
   return async (db, params) => {
     // The dialect adapter identifies how this handle compiles (a transaction shares its database's).
+    // getExecutor() is public on Kysely's classes though documented as internal; the unit test
+    // (test/unit/compiled-query.test.ts) fails first if an upgrade changes it.
     const adapter = (db as unknown as { getExecutor(): { adapter: object } }).getExecutor().adapter;
     let shapes = byAdapter.get(adapter);
     if (!shapes) byAdapter.set(adapter, (shapes = new Map()));

@@ -37,12 +37,8 @@ export class Checkpointer {
   /** The worker has copied nearly everything: the writer should finish the round (finishOnWriter). */
   private finishDue = false;
   private closed = false;
-  /** Rounds the writing connection finished itself, for tests. */
-  finishes = 0;
   /** Checkpoints run, for tests and /metrics. */
   runs = 0;
-  /** The last checkpoint's answer: WAL frames, frames copied to the database. */
-  last: { log: number; checkpointed: number } | null = null;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -59,18 +55,17 @@ export class Checkpointer {
        db.pragma('busy_timeout = 5000');
        parentPort.on('message', (m) => {
          if (m === 'close') { db.close(); parentPort.close(); return; }
-         try { const [r] = db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed }); }
+         try { db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage({ ok: true }); }
          catch (e) { parentPort.postMessage({ error: String(e && e.message || e) }); }
        });`,
       { eval: true, workerData: { driver, file } },
     );
     this.worker.unref();
-    this.worker.on('message', (m: { log: number; checkpointed: number } | { error: string }) => {
+    this.worker.on('message', (m: { ok: true } | { error: string }) => {
       this.running = false;
       if ('error' in m) this.onError(new Error(`WAL checkpoint failed: ${m.error}`));
       else {
         this.runs++;
-        this.last = m;
         // Chase the writer while it keeps appending; let the writer finish once it nearly stood still
         // (or after MAX_CHASE rounds, so the WAL is bounded even if the writer outpaces the copying).
         if (this.during > FINISH_AFTER && this.chased < MAX_CHASE) {
@@ -105,16 +100,9 @@ export class Checkpointer {
     this.finishDue = false;
     try {
       checkpoint();
-      this.finishes++;
     } catch (err) {
       this.onError(err);
     }
-  }
-
-  /** Runs a checkpoint now (unless one runs) and resolves when it has finished. */
-  async now(): Promise<void> {
-    this.start();
-    await this.finished();
   }
 
   /** Waits for a running checkpoint; the worker keeps the process alive meanwhile (it is unref'd otherwise). */

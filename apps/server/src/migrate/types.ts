@@ -1,0 +1,74 @@
+/*
+ * Migration from other on-call systems (docs/migrate.md): each source (opsgenie/, pagerduty/,
+ * grafana-oncall/) reads the vendor's documented REST API through a SourceClient and maps what it
+ * finds onto a klaxon.yaml document (the config-as-code format) plus a report of everything that had
+ * no exact equivalent. Nothing is dropped silently and nothing is rounded.
+ */
+import type { ConfigDocument } from '../config/schema.js';
+
+/** The systems Klaxon imports from; also the CLI's subcommand names. */
+export type SourceName = 'opsgenie' | 'pagerduty' | 'grafana-oncall';
+
+/** Why something did not come over exactly. Every such case is one item in the report. */
+export type ReportSeverity = 'not-imported' | 'changed' | 'note';
+
+/** One line of the migration report: a source object, what happened to it and why. */
+export interface ReportItem {
+  severity: ReportSeverity;
+  /** The source's kind of object, in the vendor's words: "schedule", "escalation rule", "user contact"... */
+  kind: string;
+  /** The source object's name (or the best human label), and its id in the source. */
+  name: string;
+  id: string;
+  /** Why it has no exact Klaxon equivalent. */
+  why: string;
+  /** What Klaxon did instead, or "not imported". */
+  instead: string;
+}
+
+/** The exact change to make in a sender so it sends to Klaxon instead of the source. */
+export interface SenderChange {
+  /** The integration in the source (name and id) and the Klaxon service/integration it became. */
+  source: { name: string; id: string; type: string };
+  service: string;
+  integration: string;
+  /** Human instruction, e.g. "Alertmanager: set url: to http://klaxon.example.com/v2/enqueue and routing_key: to <key>". */
+  instruction: string;
+}
+
+/** What one import produced. `config` validates against ConfigSchema. */
+export interface ImportResult {
+  source: SourceName;
+  /** The source's base URL the import read from. */
+  url: string;
+  config: ConfigDocument;
+  /** How many objects of each type were read from the source, e.g. { users: 12, schedules: 4 }. */
+  counts: Record<string, number>;
+  items: ReportItem[];
+  senders: SenderChange[];
+}
+
+/** Progress of reading one resource type (users, schedules...). The CLI draws a bar per type on a terminal. */
+export interface Progress {
+  /** A resource type starts; total if the source says how many. */
+  start(resource: string, total?: number): void;
+  /** n more objects of that type were read. */
+  advance(resource: string, n: number, total?: number): void;
+  /** That type is done. */
+  done(resource: string): void;
+}
+
+/** A Progress that shows nothing (tests, --json). */
+export const silentProgress: Progress = { start() {}, advance() {}, done() {} };
+
+/** An import or compare that cannot go on: names the resource, says what the source answered. Exits the CLI with status 2. */
+export class MigrateError extends Error {
+  constructor(
+    readonly resource: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${resource}: ${message}`);
+    this.name = 'MigrateError';
+  }
+}

@@ -72,3 +72,49 @@ export class MigrateError extends Error {
     this.name = 'MigrateError';
   }
 }
+
+/** Options every import takes from the CLI. */
+export interface ImportOptions {
+  /** Public URL of the Klaxon that will receive alerts, for the sender instructions (KLAXON_PUBLIC_URL). */
+  klaxonUrl: string;
+  /** --trust-contacts: contact methods in use at the source are marked verified (said in the report). */
+  trustContacts: boolean;
+  /** "Now", from the injected clock: future overrides and maintenance windows are those ending after it. */
+  now: number;
+}
+
+/** Who the source has on call over a span, for one schedule, as the source itself computes it. */
+export interface SourceOnCall {
+  /** The Klaxon schedule name the import gives this source schedule (the same mapping as import). */
+  schedule: string;
+  source: { name: string; id: string };
+  /** Contiguous intervals, epoch ms, [start, end), each with the emails on call (sorted); no one = []. */
+  intervals: { start: number; end: number; emails: string[] }[];
+  /** Said when the source's answer is doubtful (e.g. PagerDuty layer order disagreed with final_schedule). */
+  notes?: string[];
+}
+
+/** Who each level of an imported service's escalation would page at one instant, per the source. */
+export interface SourcePaging {
+  /** The Klaxon service name the import gives this source service. */
+  service: string;
+  source: { name: string; id: string };
+  /** One entry per Klaxon level the import produced, in order: emails (sorted). */
+  levels: { emails: string[] }[];
+}
+
+/**
+ * One source system. import() maps the whole account; onCall() and paging() answer the parallel-run
+ * comparison (`klaxon compare`) from the source's own evaluation (its on-call/final-schedule APIs),
+ * never from Klaxon's schedule code.
+ */
+export interface SourceAdapter {
+  name: SourceName;
+  /** Flags and environment variable of the credential, for --help and errors. */
+  credential: { flag: string; env: string; describe: string };
+  defaultUrl?: string;
+  client(opts: { url: string; credential: string }): import('./source-client.js').SourceClient;
+  import(client: import('./source-client.js').SourceClient, progress: Progress, opts: ImportOptions): Promise<ImportResult>;
+  onCall(client: import('./source-client.js').SourceClient, progress: Progress, span: { from: number; to: number }): Promise<SourceOnCall[]>;
+  paging(client: import('./source-client.js').SourceClient, progress: Progress, at: number): Promise<SourcePaging[]>;
+}

@@ -3,6 +3,7 @@ import type { SessionTable } from './auth/sessions.js';
 import type { ApiTokenTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
+import type { MigrationRunTable } from './migrate/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
 import type { ActionItemTable, PostmortemTable, ProblemTable } from './postmortem/tables.js';
 import type { ReportAlertTable, ReportIncidentTable, ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
@@ -57,6 +58,7 @@ export interface Database {
   settings: SettingTable;
   counters: CounterTable;
   audit_log: AuditLogTable;
+  migration_runs: MigrationRunTable;
   users: UserTable;
   teams: TeamTable;
   team_members: TeamMemberTable;

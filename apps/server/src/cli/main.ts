@@ -7,6 +7,7 @@ import { registerReportCommands } from './report.js';
 import { registerScheduleCommands } from './schedule.js';
 import { registerWarRoomCommands } from './warroom.js';
 import { registerStatusCommands } from './status.js';
+import { registerMigrateCommands } from './migrate.js';
 
 // Server modules load lazily: client commands (ack, resolve, incidents) start in a fraction of a second.
 const server = async () => {
@@ -159,6 +160,7 @@ registerScheduleCommands(program);
 registerReportCommands(program);
 registerWarRoomCommands(program);
 registerStatusCommands(program);
+registerMigrateCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -47,6 +47,11 @@ export interface ApplyOptions {
   file?: string;
   /** Delete users, teams, policies and services missing from the file (only for the kinds the file lists). */
   prune?: boolean;
+  /**
+   * Contact methods this apply creates are marked verified without a code (`klaxon import
+   * --trust-contacts`: they were in use at the source). Recorded on the audit trail.
+   */
+  trustContacts?: boolean;
 }
 
 /** What apply did (or, in a dry run, would do). */
@@ -162,6 +167,7 @@ function describeLayerChange(before: CanonicalLayer, after: CanonicalLayer, zone
 /** Builds the change list and the steps that make it, from one read of the database. */
 async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions) {
   const prune = opts.prune === true;
+  const verifyWord = opts.trustContacts ? 'verified: trusted import' : 'to be verified';
   const changes: string[] = [];
   const pruneChanges: string[] = [];
   const problems: ConfigProblem[] = [];
@@ -302,11 +308,11 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         const address = 'value' in normal ? normal.value : c.address;
         const existing = methodByName.get(c.name);
         if (!existing) {
-          if (current) changes.push(`+ contact method ${label}${q(c.name)} (${c.type} ${address}, to be verified)`);
+          if (current) changes.push(`+ contact method ${label}${q(c.name)} (${c.type} ${address}, ${verifyWord})`);
           adds.push({ index: ci, name: c.name, type: c.type, address: c.address });
         } else if (existing.type !== c.type || existing.address !== address) {
           const what = existing.type !== c.type ? `type ${existing.type} -> ${c.type}, address ${existing.address} -> ${address}` : `address ${existing.address} -> ${address}`;
-          changes.push(`~ contact method ${label}${q(c.name)}: ${what} (re-created, to be verified)`);
+          changes.push(`~ contact method ${label}${q(c.name)}: ${what} (re-created, ${verifyWord})`);
           gone.add(existing.id);
           recreated.add(existing.id);
           phase.users.push({ path: ['users', ui, 'contactMethods', ci], run: () => deleteContactMethod(ctx, actor, existing.id) });
@@ -317,7 +323,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         phase.users.push({
           path: ['users', ui, 'contactMethods', a.index],
           run: async () => {
-            const created = await addContactMethod(ctx, actor, userId(), { name: a.name, type: a.type, address: a.address });
+            const created = await addContactMethod(ctx, actor, userId(), { name: a.name, type: a.type, address: a.address }, opts.trustContacts ? { trustedBy: 'import (--trust-contacts)' } : {});
             cmIds.set(a.name, created.id);
           },
         });

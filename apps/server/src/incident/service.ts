@@ -6,6 +6,7 @@ import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/types.js';
 import { findService } from '../service/service.js';
 import { findPolicy } from '../escalation/service.js';
+import { findTeam } from '../team/service.js';
 import { findUser, findUserByEmail } from '../user/store.js';
 import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, resolveIncident, type ReassignTarget } from './lifecycle.js';
 import { readTimeline } from './timeline.js';
@@ -75,18 +76,31 @@ function instant(v: number | string | undefined, name: string): number | undefin
   return t;
 }
 
+function throwIt(e: Error): never {
+  throw e;
+}
+
 /** Incidents, newest first, filtered. */
 export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = {}): Promise<Incident[]> {
   requirePermission(actor, 'read');
-  let q = baseQuery(ctx.db.kysely);
+  const db = ctx.db.kysely;
+  // Every filter that names something takes its id or its name (email for people), as the reports do;
+  // a name that matches nothing is a 400 that says which, never an empty list that looks like "no incidents".
+  const unknown = (field: string, what: string, ref: string) => invalid(`${field}: unknown ${what} "${ref}"`, [{ path: field, message: `unknown ${what}` }]);
+  const serviceId = f.serviceId ? ((await findService(db, f.serviceId)) ?? throwIt(unknown('service', 'service', f.serviceId))).id : undefined;
+  const teamId = f.teamId ? ((await findTeam(db, f.teamId)) ?? throwIt(unknown('team', 'team', f.teamId))).id : undefined;
+  const person = async (field: string, ref: string) => ((await findUser(db, ref)) ?? (await findUserByEmail(db, ref)) ?? throwIt(unknown(field, 'user', ref))).id;
+  const assignee = f.assignee ? await person('assignee', f.assignee) : undefined;
+  const acknowledgedBy = f.acknowledgedBy ? await person('acknowledgedBy', f.acknowledgedBy) : undefined;
+  let q = baseQuery(db);
   if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
-  if (f.serviceId) q = q.where('incidents.service_id', '=', f.serviceId);
+  if (serviceId) q = q.where('incidents.service_id', '=', serviceId);
   if (f.before !== undefined) q = q.where('incidents.number', '<', f.before);
   if (f.severity) q = q.where('incidents.severity', '=', f.severity);
   if (f.sev) q = q.where('incidents.sev', '=', f.sev);
-  if (f.teamId) q = q.where('services.team_id', '=', f.teamId);
-  if (f.assignee) {
-    const who = f.assignee;
+  if (teamId) q = q.where('services.team_id', '=', teamId);
+  if (assignee) {
+    const who = assignee;
     q = q.where((eb) => eb.or([eb('incidents.incident_manager_id', '=', who), eb('incidents.acknowledged_by', '=', who)]));
   }
   const since = instant(f.since, 'since');
@@ -96,7 +110,7 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   if (f.ids) q = f.ids.length ? q.where('incidents.id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
   if (f.drill !== undefined) q = q.where('incidents.drill', '=', f.drill ? 1 : 0);
   if (f.level) q = q.where(sql`coalesce(incidents.sev, incidents.severity)`, '=', f.level);
-  if (f.acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', f.acknowledgedBy);
+  if (acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', acknowledgedBy);
   if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
   if (f.q?.trim()) {
     const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -48,6 +48,8 @@ export interface TestMessage {
 export interface ReplyMessage {
   kind: 'reply';
   text: string;
+  /** About a drill: the text already starts with DRILL; renderers put DRILL first in subjects and titles too. */
+  drill?: boolean;
 }
 
 /**

@@ -6,7 +6,30 @@ import type { TimelineEvent } from '../incident/types.js';
 import type { KeyEvent, PostmortemFacts, PostmortemSections } from './types.js';
 
 /** Timeline types worth a line in the postmortem (pages and deliveries are summarized, not listed). */
-const KEY_TYPES = new Set(['incident.opened', 'alert.triggered', 'incident.acknowledged', 'incident.escalated', 'incident.reassigned', 'escalation.level', 'escalation.exhausted', 'incident.resolved', 'note', 'sla.warning']);
+const KEY_TYPES = new Set([
+  'incident.opened',
+  'alert.triggered',
+  'incident.acknowledged',
+  'incident.escalated',
+  'incident.reassigned',
+  'escalation.level',
+  'escalation.exhausted',
+  'incident.resolved',
+  'note',
+  'sla.warning',
+  // The war room's key events: the declaration, severity, roles, tasks, updates, impact, the bridge,
+  // priority messages, actions run and people paged by hand.
+  'major.declared',
+  'severity.changed',
+  'role.assigned',
+  'task.created',
+  'status.update',
+  'impact.changed',
+  'bridge.changed',
+  'chat.priority',
+  'action.run',
+  'page.manual',
+]);
 
 /** A status update as the draft needs it. */
 export interface DraftStatusUpdate {

@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/index.js';
 import { findTeam } from '../team/service.js';
+import { warRoomTasks } from '../warroom/tasks.js';
 import { draftFacts, draftSections, postmortemMarkdown, type DraftStatusUpdate } from './draft.js';
 import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput, type ActionItem, type ActionItemState, type Postmortem, type PostmortemFacts, type PostmortemSections, type PostmortemState } from './types.js';
 
@@ -100,6 +101,13 @@ export async function createPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumbe
       .onConflict((oc) => oc.column('incident_id').doNothing())
       .executeTakeFirst();
     if (!Number(r.numInsertedOrUpdatedRows ?? 0)) throw conflict('This incident already has a postmortem');
+    // The war room's tasks (/task) become the draft's action items, with their owners; done ones stay done.
+    for (const t of await warRoomTasks(trx, i.id)) {
+      await trx
+        .insertInto('action_items')
+        .values({ id: newId(), postmortem_id: id, team_id: i.team_id, title: t.text.slice(0, 300), owner_id: t.ownerId, due_at: null, state: t.doneAt === null ? 'open' : 'done', reminded_at: null, created_at: now, updated_at: now })
+        .execute();
+    }
     await appendTimeline(trx, { incidentId: i.id, at: now, type: 'postmortem.created', actor, via: 'api', message: 'Postmortem draft created', data: { postmortemId: id } }, live);
   });
   return load(db, id);

@@ -43,6 +43,9 @@ export async function writeChat(
   if (room?.slack_channel && o.source !== 'slack') {
     await enqueueMessage(trx, now, { channel: 'slack', destination: room.slack_channel, message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` }, incidentId: o.incidentId });
   }
+  // A command (`/page @pat`) and Klaxon's answer to it name people without mentioning them: the
+  // command itself pages whom it pages, so a mention notice on top would be a second and third message.
+  if (o.text.startsWith('/') || o.source === 'system') return msg;
   const url = `${ctx.publicUrl}/incidents/${o.number}`;
   for (const ref of mentions(o.text)) {
     const u = await findUserRef(trx, ref);

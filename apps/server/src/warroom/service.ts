@@ -178,7 +178,7 @@ export async function pageUserNow(ctx: Ctx, trx: Tx, incidentId: string, userId:
 export async function notifyUserText(trx: Tx, incident: { id: string; drill: boolean }, userId: string, text: string, now: number): Promise<number> {
   let n = 0;
   for (const m of await highPriorityMethods(trx, userId)) {
-    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { kind: 'reply', text: `${incident.drill ? 'DRILL ' : ''}${text}` }, userId, contactMethodId: m.id, incidentId: incident.id });
+    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { kind: 'reply', text: `${incident.drill ? 'DRILL ' : ''}${text}`, ...(incident.drill && { drill: true }) }, userId, contactMethodId: m.id, incidentId: incident.id });
     n++;
   }
   return n;
@@ -224,21 +224,38 @@ export async function openWarRoom(
   }
   // Who to page: the IM, and the responders named by the severity's policy.
   const toPage: string[] = imId && !(o.actor.type === 'user' && o.actor.id === imId) ? [imId] : [];
-  const policyId = settings.sevPolicies[o.sev];
-  const notes: string[] = [];
-  if (policyId) {
-    const policy = await findPolicy(trx, policyId);
-    const targets: Target[] = policy ? policy.levels.flatMap((l) => l.targets) : [];
-    const r = await resolveTargets(trx, targets, now);
-    notes.push(...r.notes);
-    for (const u of r.userIds) {
-      await addMember(trx, o.incident.id, u, 'responder', now);
-      if (!toPage.includes(u) && !(o.actor.type === 'user' && o.actor.id === u)) toPage.push(u);
-    }
+  const r = await severityResponders(trx, settings, o.sev, now);
+  for (const u of r.userIds) {
+    await addMember(trx, o.incident.id, u, 'responder', now);
+    if (!toPage.includes(u) && !(o.actor.type === 'user' && o.actor.id === u)) toPage.push(u);
   }
-  await pageUsers(ctx, trx, now, o.incident.id, toPage, o.actor, o.via, 'declared major', live, notes);
+  await pageUsers(ctx, trx, now, o.incident.id, toPage, o.actor, o.via, 'declared major', live, r.notes);
   live.push({ type: 'warroom', incidentId: o.incident.id, data: { opened: true } });
   return true;
+}
+
+/** The people the escalation policy of a severity level names (every level's targets), for declaring at or raising to it. */
+async function severityResponders(trx: Tx, settings: WarRoomSettings, sev: string, now: number): Promise<{ userIds: string[]; notes: string[] }> {
+  const policyId = settings.sevPolicies[sev];
+  if (!policyId) return { userIds: [], notes: [] };
+  const policy = await findPolicy(trx, policyId);
+  const targets: Target[] = policy ? policy.levels.flatMap((l) => l.targets) : [];
+  return resolveTargets(trx, targets, now);
+}
+
+/**
+ * Raising an open war room's severity pages the higher level's responders, as declaring at that
+ * level would have: those named by its policy who are not in the room yet join it and are paged.
+ */
+async function pageRaisedSeverity(ctx: Ctx, trx: Tx, now: number, incidentId: string, sev: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<void> {
+  const r = await severityResponders(trx, await readSettings(trx), sev, now);
+  const toPage: string[] = [];
+  for (const u of r.userIds) {
+    if (await memberRole(trx, incidentId, u)) continue;
+    await addMember(trx, incidentId, u, 'responder', now);
+    if (!(actor.type === 'user' && actor.id === u)) toPage.push(u);
+  }
+  await pageUsers(ctx, trx, now, incidentId, toPage, actor, via, `severity raised to ${sev}`, live, r.notes);
 }
 
 /** Pages users now and records who was paged on which channels. */
@@ -297,11 +314,17 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
   await inTransaction(ctx, async (trx, live) => {
     const level = await findLevel(trx, sev);
     if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
+    const rank = async (name: string | null) => (name ? (await trx.selectFrom('severity_levels').select('rank').where('name', '=', name).executeTakeFirst())?.rank : undefined);
+    const [oldRank, newRank] = [await rank(inc.sev), await rank(level.name)];
+    const raised = oldRank !== undefined && newRank !== undefined && Number(newRank) < Number(oldRank);
     await trx.updateTable('incidents').set({ sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now }).where('id', '=', inc.id).execute();
     await recordMeasures(trx, inc.id); // a resolved incident's report rows carry its severity
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } }, live);
     await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
-    if (level.major === 1) await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);
+    if (level.major === 1) {
+      const opened = await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);
+      if (!opened && raised) await pageRaisedSeverity(ctx, trx, now, inc.id, level.name, actor, via, live);
+    }
     live.push({ type: 'incident', incidentId: inc.id, data: { sev: level.name } });
   });
   ctx.wake();

@@ -42,7 +42,11 @@ describe.each(DIALECTS)('incident list filters: severity, sev, team, search, ass
 
   it("filters by the service's team", async () => {
     expect(await numbers(`team=${teamId}`)).toEqual([2, 1]);
-    expect(await numbers('team=nope')).toEqual([]);
+    expect(await numbers('team=Storage')).toEqual([2, 1]);
+    // A team that does not exist is a mistake to say, not "no incidents".
+    const r = await t.api('GET', '/api/v1/incidents?team=nope');
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe('team: unknown team "nope"');
   });
 
   it('searches titles case-insensitively, with % and _ taken literally', async () => {

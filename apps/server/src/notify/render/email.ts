@@ -61,7 +61,7 @@ export function renderEmail(msg: Message): RenderedEmail {
       return { subject, text, html: layout(subject, body) };
     }
     case 'reply': {
-      const subject = truncate(`Klaxon: ${oneLine(msg.text)}`, 78);
+      const subject = truncate(`${msg.drill ? '[DRILL] ' : ''}Klaxon: ${oneLine(msg.text)}`, 78);
       const text = `${msg.text}\n\n-- Klaxon\n`;
       const body = `<p style="white-space:pre-wrap">${escapeHtml(msg.text)}</p>`;
       return { subject, text, html: layout(subject, body) };

@@ -8,6 +8,7 @@ for (const extra of ['schedules.ts']) {
   if (existsSync(join(import.meta.dirname, extra))) await import(`./${extra}`);
 }
 await (await import('./status-page.js')).benchStatusPage();
+await (await import('./web-load.js')).benchWebLoad();
 // The year of history (100,000+ incidents) takes a few minutes to generate; set BENCH_SKIP_REPORTS=1 to leave it out.
 if (!process.env.BENCH_SKIP_REPORTS) await import('./reports.js');
 await (await import('./peer.js')).benchPeer();

@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { constants as zlibConstants } from 'node:zlib';
+import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
@@ -60,15 +62,18 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
       security: [{ bearer: [] }],
     },
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
   await healthRoutes(app, deps);
   // An engine-only instance (klaxon serve --role engine) answers health and metrics, nothing else.
   if (deps.role === 'engine') {
+    app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     if (deps.test) await app.register(async (api) => testRoutes(api, deps.test!), { prefix: '/api/v1' });
     return app;
   }
   await app.register(async (api) => {
+    // API answers over 1 KB go out compressed (Brotli or gzip, as the client accepts): the incident list
+    // and reports on a phone. Only under /api/v1: ingest answers are a few bytes and stay on the hot path.
+    await api.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } });
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await authRoutes(api, deps);
     await liveRoutes(api, deps, hub);
     await peopleRoutes(api, deps);

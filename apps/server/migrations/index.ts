@@ -8,6 +8,7 @@ import * as m0007 from './0007-status.js';
 import * as m0005 from './0005-war-room.js';
 import * as m0008 from './0008-report-measures.js';
 import * as m0009 from './0009-escalation-due-index.js';
+import * as m0010 from './0010-status-public-title.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0005-war-room': m0005,
   '0008-report-measures': m0008,
   '0009-escalation-due-index': m0009,
+  '0010-status-public-title': m0010,
 };

@@ -1,4 +1,4 @@
-import { requirePermission, type Actor } from '../auth/actor.js';
+import { can, requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
@@ -138,11 +138,16 @@ export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise
   });
 }
 
-/** A service's integrations (keys are never returned after creation). */
+/** A service's integrations (keys are never returned after creation; the signing secret only to admins, others see `signingSecretSet`). */
 export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string): Promise<Integration[]> {
   requirePermission(actor, 'read');
   const rows = await ctx.db.kysely.selectFrom('integrations').selectAll().where('service_id', '=', serviceId).orderBy('name').execute();
-  return rows.map(integrationFromRow);
+  const all = rows.map(integrationFromRow);
+  if (can(actor, 'admin')) return all;
+  return all.map((i) => {
+    const { signingSecret, ...settings } = i.settings;
+    return { ...i, settings: { ...settings, ...(signingSecret !== undefined && { signingSecretSet: true }) } };
+  });
 }
 
 /** Creates an integration on a service and returns its key once. Admins only. */

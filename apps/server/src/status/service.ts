@@ -27,6 +27,7 @@ import {
   maintenanceFromRow,
   pageFromRow,
   pastMaintenance,
+  publicTitleOf,
   subscriptionFromRow,
   subscriptionToken,
   updateFromRow,
@@ -238,11 +239,15 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
     const bs = await businessServicesOfIncident(trx, inc);
     const level = inc.sev ? await trx.selectFrom('severity_levels').selectAll().where('name', '=', inc.sev).executeTakeFirst() : undefined;
     const impact = (v.businessImpact ?? businessImpactOf(inc.impact)).trim();
+    // What customers see as the incident's title: given now, else the one given before, else neutral.
+    const earlier = await trx.selectFrom('status_updates').select('public_title').where('incident_id', '=', inc.id).where('public_title', 'is not', null).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const publicTitle = publicTitleOf([{ publicTitle: v.publicTitle?.trim() || null }, { publicTitle: earlier?.public_title ?? null }], bs.map((b) => b.name));
     let message = v.message?.trim();
     if (!message) {
       const templates = await trx.selectFrom('status_templates').selectAll().where('phase', '=', v.phase).orderBy('created_at', 'desc').execute();
       const t = templates.find((x) => x.sev !== null && x.sev === inc.sev) ?? templates.find((x) => x.sev === null);
-      message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
+      // A public update's {{title}} is the public title: the internal one never reaches a status page.
+      message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: v.public ? publicTitle : inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
     }
     const interval = level?.update_interval_minutes ?? null;
     const nextUpdateAt = v.phase === 'resolved' ? null : v.nextUpdateInMinutes ? now + v.nextUpdateInMinutes * 60_000 : interval ? now + interval * 60_000 : null;
@@ -257,11 +262,12 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
       business_impact: impact,
       next_update_at: nextUpdateAt,
       public: v.public ? 1 : 0,
+      public_title: v.publicTitle?.trim() || null,
     };
     await trx.insertInto('status_updates').values(row).execute();
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.update', actor, via, message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`, data: { updateId: row.id, phase: v.phase, public: v.public === true } }, live);
     await audit(trx, now, actor, 'status_update.create', inc.id, { updateId: row.id, phase: v.phase, public: v.public === true });
-    if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row));
+    if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row), publicTitle);
     return updateFromRow(row);
   });
   invalidateStatusCache();
@@ -277,6 +283,7 @@ async function fanOut(
   inc: { id: string; number: number; title: string; service_id: string; major: number; sev: string | null },
   bs: BusinessService[],
   u: StatusUpdate,
+  publicTitle: string,
 ): Promise<void> {
   const bsIds = bs.map((b) => b.id);
   const svc = await trx.selectFrom('services').select('team_id').where('id', '=', inc.service_id).executeTakeFirst();
@@ -310,7 +317,9 @@ async function fanOut(
     seen.add(key);
     const external = s.user_id === null;
     const url = external ? pageUrl(ctx.publicUrl, pages.find((p) => p.id === s.target_id)?.slug ?? '') : `${ctx.publicUrl}/incidents/${inc.number}`;
-    const lines = [`${PHASE_LABEL[u.phase]}: ${inc.title}`, '', u.message];
+    // Outside subscribers read the public title; signed-in people the incident's own.
+    const title = external ? publicTitle : inc.title;
+    const lines = [`${PHASE_LABEL[u.phase]}: ${title}`, '', u.message];
     if (u.businessImpact && (!external || u.public)) lines.push('', `Impact: ${u.businessImpact}`);
     if (where) lines.push(`Affected: ${where}`);
     if (!external && inc.sev) lines.push(`Severity: ${inc.sev}${u.public ? '' : ' (internal update)'}`);
@@ -318,7 +327,7 @@ async function fanOut(
     const message: StatusUpdateMessage = {
       kind: 'status_update',
       event: 'update',
-      subject: `[${PHASE_LABEL[u.phase]}] ${inc.title}`,
+      subject: `[${PHASE_LABEL[u.phase]}] ${title}`,
       text: lines.join('\n'),
       url,
       incidentId: inc.id,

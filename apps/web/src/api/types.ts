@@ -146,7 +146,7 @@ export interface Integration {
   name: string;
   kind: IntegrationKind;
   keyHint: string;
-  settings: { signingSecret?: string; rateLimitPerMinute?: number };
+  settings: { signingSecret?: string; signingSecretSet?: boolean; rateLimitPerMinute?: number };
   key?: string;
   endpoint?: string;
 }

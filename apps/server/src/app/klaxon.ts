@@ -31,6 +31,7 @@ import { newSecret } from '../lib/ids.js';
 import { EgressPolicy } from '../lib/egress.js';
 import { SecretBox } from '../lib/secret-box.js';
 import { sealLegacySecrets } from '../warroom/runbooks.js';
+import { sealLegacySigningSecrets } from '../service/service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
@@ -149,6 +150,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     },
   });
   await sealLegacySecrets(ctx);
+  await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
   engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers })], {

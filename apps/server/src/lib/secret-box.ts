@@ -1,5 +1,5 @@
 /**
- * Encryption at rest of stored credentials (war-room action secrets) with the key from
+ * Encryption at rest of stored credentials (war-room action secrets, integration signing secrets) with the key from
  * KLAXON_SECRET_KEY, or a key generated on first start and kept in the settings table.
  *
  * AES-256-GCM from node:crypto, a fresh 12-byte IV per value, the purpose bound as additional data

@@ -8,10 +8,13 @@
  *     subscription confirmation, action template escaping, redaction, encryption at rest, integration
  *     secrets, alert links and the public title on the status page.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../src/lib/secret-box.js';
 import { verifyWebhookSignature } from '../../src/notify/providers/webhook/index.js';
+import { sealLegacySigningSecrets } from '../../src/service/service.js';
 import { sealLegacySecrets } from '../../src/warroom/runbooks.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
@@ -253,6 +256,39 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     }
     const admin = await t.api('GET', `/api/v1/services/${svc.body.service.id}/integrations`);
     expect(admin.body.integrations[0].settings.signingSecret).toBe('hmac-secret-for-grafana');
+
+    // Stored encrypted, and Grafana's signature is still checked with it.
+    const row = await t.k.ctx.db.kysely.selectFrom('integrations').select('settings').where('id', '=', created.body.integration.id).executeTakeFirstOrThrow();
+    expect(row.settings).not.toContain('hmac-secret-for-grafana');
+    expect(JSON.parse(row.settings).signingSecret).toMatch(/^enc:v1:/);
+    const body = JSON.stringify({ status: 'firing', alerts: [{ status: 'firing', fingerprint: 'f1', labels: { alertname: 'Disk' }, annotations: {} }] });
+    const post = (sig: string) => fetch(`${t.url}/integrations/v1/grafana/${created.body.integration.key}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': sig }, body });
+    expect((await post('f'.repeat(64))).status).toBe(403);
+    expect((await post(createHmac('sha256', 'hmac-secret-for-grafana').update(body).digest('hex'))).status).toBe(202);
+
+    // A secret stored in plaintext by an earlier version still verifies, and start-up seals it.
+    await t.k.ctx.db.kysely.updateTable('integrations').set({ settings: JSON.stringify({ signingSecret: 'legacy-plain-hmac' }) }).where('id', '=', created.body.integration.id).execute();
+    t.k.ctx.publish({ type: 'config' });
+    expect(await sealLegacySigningSecrets(t.k.ctx)).toBe(1);
+    const resealed = await t.k.ctx.db.kysely.selectFrom('integrations').select('settings').where('id', '=', created.body.integration.id).executeTakeFirstOrThrow();
+    expect(resealed.settings).not.toContain('legacy-plain-hmac');
+    expect((await t.api('GET', `/api/v1/services/${svc.body.service.id}/integrations`)).body.integrations[0].settings.signingSecret).toBe('legacy-plain-hmac');
+
+    // Under another KLAXON_SECRET_KEY the secret cannot be read: signed requests get a 400 that says
+    // so (never accepted unchecked), admins see that a secret is set, and can set it again.
+    const box = t.k.ctx.secretBox;
+    t.k.ctx.secretBox = new SecretBox(randomBytes(32));
+    try {
+      const refused = await post(createHmac('sha256', 'legacy-plain-hmac').update(body).digest('hex'));
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/signing secret cannot be decrypted/);
+      expect((await t.api('GET', `/api/v1/services/${svc.body.service.id}/integrations`)).body.integrations[0].settings).toEqual({ signingSecretSet: true });
+      const reset = await t.api('PATCH', `/api/v1/integrations/${created.body.integration.id}`, { signingSecret: 'new-hmac-secret' });
+      expect(reset.status).toBe(200);
+      expect((await post(createHmac('sha256', 'new-hmac-secret').update(body).digest('hex'))).status).toBe(202);
+    } finally {
+      t.k.ctx.secretBox = box;
+    }
   });
 
   it('stored alert links keep only http(s) URLs', async () => {

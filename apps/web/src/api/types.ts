@@ -266,11 +266,14 @@ export interface StatusUpdate {
   businessImpact: string;
   nextUpdateAt: number | null;
   public: boolean;
+  /** The public title given with this update (status pages show the latest one), or null. */
+  publicTitle: string | null;
 }
 
 export interface StatusUpdateInput {
   phase: StatusPhase;
   message?: string;
+  publicTitle?: string;
   businessImpact?: string;
   nextUpdateInMinutes?: number;
   public?: boolean;

@@ -186,6 +186,8 @@ export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name
   const templateHeaders = JSON.parse(row.headers) as Record<string, string>;
   const headers = Object.fromEntries(Object.entries(templateHeaders).map(([k, v]) => [k, fillTemplate(v, vars, 'header')]));
   const body = row.body ? fillBody(row.body, vars, bodySlot(templateHeaders, row.body)) : undefined;
+  // As fetch did before: a body without a Content-Type is sent as text.
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'text/plain;charset=UTF-8';
   let status: number | null = null;
   let output: string;
   try {

@@ -154,6 +154,10 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     // Their own account email was set by an admin: confirmed at once.
     const own = await t.api('POST', '/api/v1/subscriptions', { scope: 'incident', targetId: String(n) }, viewer.token);
     expect(own.body.subscription).toMatchObject({ destination: 'val@example.com', confirmed: true });
+    // Someone who no longer exists (deleted after subscribing) reads nothing internal either.
+    const gone = await t.api('POST', '/api/v1/users', { email: 'gone@example.com', name: 'Gone', role: 'stakeholder', timeZone: 'UTC' });
+    expect((await t.api('POST', '/api/v1/subscriptions', { scope: 'incident', targetId: String(n), userId: gone.body.user.id })).body.subscription.confirmed).toBe(true);
+    expect((await t.api('DELETE', `/api/v1/users/${gone.body.user.id}`)).status).toBe(204);
     await t.cycle();
 
     // The webhook receives a signed challenge, the address a confirmation link; nothing else.
@@ -169,6 +173,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     await t.cycle();
     await t.smtp.waitFor((m) => m.to.includes('val@example.com') && /INTERNAL: replica lag/.test(m.text));
     expect(t.smtp.messages.filter((m) => m.to.includes('outsider@evil.example') && /INTERNAL/.test(m.text))).toHaveLength(0);
+    expect(t.smtp.messages.filter((m) => m.to.includes('gone@example.com'))).toHaveLength(0);
     expect(rec.hits).toHaveLength(1);
 
     // The receiver answers the challenge by POSTing the link; from then on it gets updates.

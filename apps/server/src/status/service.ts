@@ -309,13 +309,14 @@ async function fanOut(
   const seen = new Set<string>();
   const where = bs.map((b) => b.name).join(', ');
   for (const s of subs) {
-    // External subscribers (no user) only ever receive public updates; internal ones go only to
-    // people who still exist and whose role may read incidents.
-    if (!u.public && (s.user_id === null || !s.user_role || !can({ type: 'user', id: s.user_id, name: '', role: s.user_role as Role }, 'read'))) continue;
+    // Internal updates (and the internal title) go only to people who still exist and whose role may
+    // read incidents; everyone else (external subscribers, no user) is treated as the public.
+    const reader = s.user_id !== null && !!s.user_role && can({ type: 'user', id: s.user_id, name: '', role: s.user_role as Role }, 'read');
+    if (!u.public && !reader) continue;
     const key = `${s.channel}|${s.destination}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const external = s.user_id === null;
+    const external = !reader;
     const url = external ? pageUrl(ctx.publicUrl, pages.find((p) => p.id === s.target_id)?.slug ?? '') : `${ctx.publicUrl}/incidents/${inc.number}`;
     // Outside subscribers read the public title; signed-in people the incident's own.
     const title = external ? publicTitle : inc.title;

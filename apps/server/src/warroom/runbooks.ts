@@ -176,7 +176,7 @@ export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name
   try {
     secrets = openSecrets(requireBox(ctx), row.secrets);
   } catch (e) {
-    throw conflict(`Action ${name} cannot run: ${e instanceof Error ? e.message : String(e)}; an admin must set its secrets again`);
+    throw conflict(`Action ${name} cannot run: ${e instanceof Error ? e.message : String(e)}`);
   }
   const vars: Record<string, string> = { 'incident.id': inc.id, 'incident.number': String(inc.number), args: args.trim() };
   for (const [k, v] of Object.entries(secrets)) vars[`secrets.${k}`] = v;
@@ -187,7 +187,7 @@ export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name
   const headers = Object.fromEntries(Object.entries(templateHeaders).map(([k, v]) => [k, fillTemplate(v, vars, 'header')]));
   const body = row.body ? fillBody(row.body, vars, bodySlot(templateHeaders, row.body)) : undefined;
   // As fetch did before: a body without a Content-Type is sent as text.
-  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'text/plain;charset=UTF-8';
+  if (body !== undefined && row.method !== 'GET' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'text/plain;charset=UTF-8';
   let status: number | null = null;
   let output: string;
   try {

@@ -260,6 +260,19 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     expect(sealed.secrets).not.toContain('old-plain-secret');
     await t.api('POST', `/api/v1/incidents/${n}/commands`, { text: '/run legacy' });
     expect(rec.hits.at(-1)!.url).toBe('/legacy?k=old-plain-secret');
+
+    // Under another key the secrets cannot be read: a 409 that says so, and nothing is sent.
+    const box = t.k.ctx.secretBox;
+    t.k.ctx.secretBox = new SecretBox(randomBytes(32));
+    try {
+      const sent = rec.hits.length;
+      const wrongKey = await t.api('POST', `/api/v1/incidents/${n}/actions/legacy/run`, {});
+      expect(wrongKey.status).toBe(409);
+      expect(wrongKey.body.error.message).toMatch(/cannot decrypt a stored secret \(was KLAXON_SECRET_KEY changed\?\)/);
+      expect(rec.hits).toHaveLength(sent);
+    } finally {
+      t.k.ctx.secretBox = box;
+    }
   });
 
   it('an integration\'s signing secret is shown to admins only', async () => {

@@ -63,6 +63,8 @@ const STORM_KEYS = 1000;
 const ALERTMANAGER = process.env.BENCH_ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 const PG_ADMIN_URL = process.env.KLAXON_BENCH_DATABASE_URL || process.env.KLAXON_TEST_DATABASE_URL || '';
 const KLAXON_BIN = join(ROOT, 'apps', 'server', 'bin', 'klaxon.js');
+/** The webhook receiver runs on loopback: the servers the benchmark starts allow exactly that. */
+const BENCH_EGRESS_ALLOW = '127.0.0.1/32';
 const MB = 1024 * 1024;
 
 const T0 = performance.now();
@@ -345,7 +347,8 @@ export async function postgresDatabase(admin: string): Promise<Database> {
  * policy (grouping none: each new dedup key opens its own incident) and a PagerDuty integration.
  */
 export async function seed(dbUrl: string, webhookUrl: string, paging = true): Promise<string> {
-  const local = await localContext({ ...configFromEnv({}), databaseUrl: dbUrl });
+  // The receiver listens on loopback, which the egress policy refuses unless allowed.
+  const local = await localContext({ ...configFromEnv({ KLAXON_EGRESS_ALLOW: BENCH_EGRESS_ALLOW }), databaseUrl: dbUrl });
   try {
     const { ctx } = local;
     const user = await createUser(ctx, SYSTEM, { email: 'oncall@bench.local', name: 'On Call' });
@@ -424,7 +427,7 @@ export async function startKlaxon(dbUrl: string): Promise<Child> {
   const nodeArgs = (process.env.KLAXON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, KLAXON_BIN, 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, KLAXON_DATABASE_URL: dbUrl, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000' },
+    env: { ...process.env, KLAXON_DATABASE_URL: dbUrl, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000', KLAXON_EGRESS_ALLOW: BENCH_EGRESS_ALLOW },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const c: Child = { proc, url: `http://127.0.0.1:${port}`, problems: [], warnCount: 0, errorCount: 0, stop: () => stop(proc) };

@@ -8,7 +8,9 @@ import * as m0007 from './0007-status.js';
 import * as m0005 from './0005-war-room.js';
 import * as m0008 from './0008-report-measures.js';
 import * as m0009 from './0009-escalation-due-index.js';
-import * as m0010 from './0010-migration-runs.js';
+import * as m0010 from './0010-status-public-title.js';
+import * as m0011 from './0011-subscriptions-reconfirm.js';
+import * as m0012 from './0012-migration-runs.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -21,5 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0005-war-room': m0005,
   '0008-report-measures': m0008,
   '0009-escalation-due-index': m0009,
-  '0010-migration-runs': m0010,
+  '0010-status-public-title': m0010,
+  '0011-subscriptions-reconfirm': m0011,
+  '0012-migration-runs': m0012,
 };

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { Clock } from './lib/clock.js';
+import type { EgressPolicy } from './lib/egress.js';
+import type { SecretBox } from './lib/secret-box.js';
 import type { Db } from './lib/db/index.js';
 import type { Logger } from './lib/logger.js';
 
@@ -20,6 +22,13 @@ export interface Ctx {
   publicUrl: string;
   /** Secret for signing links (acknowledge from email); shared by every instance through the database. */
   linkSecret: string;
+  /**
+   * The egress policy every request made on a user's behalf goes through (lib/egress.ts). Absent
+   * (tools and benchmarks that build a bare context): the default policy, nothing internal allowed.
+   */
+  egress?: EgressPolicy;
+  /** Encrypts stored credentials (war-room action secrets, integration signing secrets) with KLAXON_SECRET_KEY (lib/secret-box.ts). */
+  secretBox?: SecretBox;
   /** Asks the engine to run a cycle soon (new work arrived). */
   wake(): void;
   /** Publishes a live event (after commit). */

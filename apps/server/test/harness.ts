@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { configFromEnv, type KlaxonConfig } from '../src/app/config.js';
 import { startKlaxon, type Klaxon } from '../src/app/klaxon.js';
+import { parseEgressAllow } from '../src/lib/egress.js';
 import { SYSTEM } from '../src/auth/actor.js';
 import { createToken } from '../src/auth/tokens.js';
 import { FakeClock } from '../src/lib/clock.js';
@@ -82,6 +83,9 @@ export async function startTestKlaxon(dialect: DialectName, over: Partial<Klaxon
     smtp: { url: smtpInfo.url, from: 'Klaxon <klaxon@test.local>' },
     twilio: { accountSid: twilio.accountSid, authToken: twilio.authToken, fromNumber: twilio.phoneNumber, baseUrl: twilioInfo.url },
     slack: { botToken: slack.token, signingSecret: slack.signingSecret, baseUrl: slackInfo.url },
+    // The tests' receivers (webhook, push service, action endpoints) listen on loopback, which the
+    // default egress policy refuses: open exactly that. Tests of the default pass `egressAllow: undefined`.
+    egressAllow: parseEgressAllow('127.0.0.1/32'),
     ...over,
   };
   const k = await startKlaxon(config, { clock, log: createLogger(process.env.KLAXON_TEST_LOG_LEVEL ?? 'silent') });

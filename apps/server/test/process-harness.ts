@@ -106,6 +106,7 @@ export class KlaxonCluster implements Pick<TestKlaxon, 'api' | 'cycle' | 'smtp' 
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       KLAXON_LOG_LEVEL: 'error',
+      KLAXON_EGRESS_ALLOW: '127.0.0.1/32',
       KLAXON_DATABASE_URL: db.url,
       KLAXON_SMTP_URL: s.url,
       KLAXON_TWILIO_ACCOUNT_SID: this.twilio.accountSid,

@@ -12,6 +12,23 @@ import type { AlertEventTable, AlertTable } from './tables.js';
 import type { Integration, Service } from '../service/types.js';
 import type { AlertEvent, IngestResult } from './types.js';
 
+/**
+ * The links worth storing: only absolute http(s) URLs, so a monitoring payload cannot put a
+ * `javascript:` or `data:` link in front of a responder. Others are dropped (the raw event keeps them).
+ */
+export function httpLinks<L>(links: L[]): L[] {
+  return links.filter((l) => {
+    const href = (l as { href?: unknown } | null)?.href;
+    if (typeof href !== 'string') return false;
+    try {
+      const u = new URL(href);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** One ingest request: the events of one payload, committed together. */
 export interface IngestBatch {
   integration: Integration;
@@ -151,7 +168,7 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
     }
     await insertAlert(trx, {
       id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
-      summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(e.links),
+      summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(httpLinks(e.links)),
       event_count: 1, created_at: now, updated_at: now, resolved_at: null,
     });
     open.set(key, { id: alertId, incident_id: incidentId, status: 'triggered' });
@@ -247,7 +264,7 @@ export async function recordChange(
   const now = ctx.clock.now();
   await ctx.db.kysely
     .insertInto('change_events')
-    .values({ id, service_id: b.service.id, integration_id: b.integration.id, summary: b.change.summary, source: b.change.source, occurred_at: b.change.occurredAt ?? now, details: JSON.stringify(b.change.details), links: JSON.stringify(b.change.links), received_at: now })
+    .values({ id, service_id: b.service.id, integration_id: b.integration.id, summary: b.change.summary, source: b.change.source, occurred_at: b.change.occurredAt ?? now, details: JSON.stringify(b.change.details), links: JSON.stringify(httpLinks(b.change.links)), received_at: now })
     .execute();
   return id;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -30,6 +31,14 @@ export interface KlaxonConfig {
   vapid?: { publicKey: string; privateKey: string };
   /** VAPID contact (KLAXON_VAPID_SUBJECT), a mailto: or https: URL; default: the public URL when https, else mailto:klaxon@localhost. */
   vapidSubject?: string;
+  /**
+   * Internal targets outgoing requests made on a user's behalf may reach (KLAXON_EGRESS_ALLOW: CIDRs,
+   * IP addresses and host names); default none: loopback, private, link-local and metadata addresses
+   * are refused. See lib/egress.ts.
+   */
+  egressAllow?: EgressAllow;
+  /** Key that encrypts stored credentials (KLAXON_SECRET_KEY, 32 bytes as base64 or 64 hex digits); default: generated once and kept in the database. */
+  secretKey?: Buffer;
   /** Directory of the built web app (KLAXON_WEB_DIR); default apps/web/dist. */
   webDir?: string;
   /**
@@ -104,6 +113,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_VAPID_SUBJECT) {
     if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(env.KLAXON_VAPID_SUBJECT)) throw new ConfigError(`KLAXON_VAPID_SUBJECT must be a mailto: address or an https: URL (got "${env.KLAXON_VAPID_SUBJECT}")`);
     cfg.vapidSubject = env.KLAXON_VAPID_SUBJECT;
+  }
+  if (env.KLAXON_EGRESS_ALLOW) {
+    try {
+      cfg.egressAllow = parseEgressAllow(env.KLAXON_EGRESS_ALLOW);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  }
+  if (env.KLAXON_SECRET_KEY) {
+    const raw = env.KLAXON_SECRET_KEY.trim();
+    const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw) ? Buffer.from(raw, raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64') : null;
+    if (!key || key.length !== 32) throw new ConfigError('KLAXON_SECRET_KEY must be 32 random bytes as 64 hex digits or base64 (e.g. from `openssl rand -base64 32`)');
+    cfg.secretKey = key;
   }
   if (env.KLAXON_WEB_DIR) cfg.webDir = resolve(cwd, env.KLAXON_WEB_DIR);
   if (env.KLAXON_TEST_FAKE_CLOCK) {

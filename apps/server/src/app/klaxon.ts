@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { migrations } from '../../migrations/index.js';
@@ -27,6 +28,10 @@ import { watchSqliteDurability } from '../lib/metrics.js';
 import { PgFanout } from '../lib/db/pg-notify.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
 import { newSecret } from '../lib/ids.js';
+import { EgressPolicy } from '../lib/egress.js';
+import { SecretBox } from '../lib/secret-box.js';
+import { sealLegacySecrets } from '../warroom/runbooks.js';
+import { sealLegacySigningSecrets } from '../service/service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
@@ -71,6 +76,15 @@ export async function vapidKeys(db: Db<Database>, config: KlaxonConfig): Promise
   return { publicKey: pair.publicKey, privateKey: pair.privateKey, subject };
 }
 
+/**
+ * The key that encrypts stored credentials: KLAXON_SECRET_KEY, else 32 random bytes generated once
+ * and kept in the settings table (key `secret_key`), shared by every instance like the VAPID keys.
+ */
+export async function secretBox(db: Db<Database>, config: KlaxonConfig): Promise<SecretBox> {
+  const key = config.secretKey ?? Buffer.from(await sharedValue(db, 'secret_key', () => randomBytes(32).toString('base64')), 'base64');
+  return new SecretBox(key);
+}
+
 /** Start-up options that are not configuration: what tests inject. */
 export interface StartOptions {
   clock?: Clock;
@@ -90,6 +104,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const linkSecret = await sharedSecret(db, 'link_secret');
   const webhookSecret = config.webhookSecret ?? (await sharedSecret(db, 'webhook_secret'));
   const vapid = await vapidKeys(db, config);
+  const box = await secretBox(db, config);
+  const egress = new EgressPolicy(config.egressAllow);
   const live = new EventEmitter();
   live.setMaxListeners(0);
   const fanout =
@@ -106,6 +122,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     log,
     publicUrl: config.publicUrl,
     linkSecret,
+    egress,
+    secretBox: box,
     wake: () => engine?.wake(),
     // With several instances on PostgreSQL, events go through NOTIFY so every instance's sockets see them.
     publish: (e: LiveEvent) => {
@@ -120,6 +138,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const providers = buildProviders(config, {
     webhookSecret,
     clock,
+    egress,
     publicUrl: () => ctx.publicUrl,
     push: {
       vapid,
@@ -130,6 +149,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       },
     },
   });
+  await sealLegacySecrets(ctx);
+  await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
   engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers })], {
@@ -181,6 +202,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       await http.close();
       await theEngine.stop();
       await fanout?.close();
+      await egress.close();
       await db.close();
     },
   };
@@ -189,6 +211,6 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
 /** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */
 export async function localContext(config: KlaxonConfig, log: Logger = createLogger('warn')): Promise<{ ctx: Ctx; close(): Promise<void> }> {
   const db = await openDatabase(config.databaseUrl, config);
-  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, linkSecret: await sharedSecret(db, 'link_secret'), wake: () => {}, publish: () => {} };
+  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, linkSecret: await sharedSecret(db, 'link_secret'), egress: new EgressPolicy(config.egressAllow), secretBox: await secretBox(db, config), wake: () => {}, publish: () => {} };
   return { ctx, close: () => db.close() };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js';
+import type { EgressPolicy } from '../lib/egress.js';
 import { EmailProvider } from '../notify/providers/email/index.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
@@ -7,10 +8,14 @@ import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { KlaxonConfig } from './config.js';
 
-/** Builds the provider for every configured channel. `publicUrl` is read at send time (it may be known only after listen). */
+/**
+ * Builds the provider for every configured channel. Webhook and Web Push send to URLs users gave,
+ * through the egress policy; Twilio, Slack and SMTP reach what the operator configured.
+ * `publicUrl` is read at send time (it may be known only after listen).
+ */
 export function buildProviders(
   config: KlaxonConfig,
-  o: { webhookSecret: string; clock: Clock; publicUrl: () => string; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
+  o: { webhookSecret: string; clock: Clock; publicUrl: () => string; egress: EgressPolicy; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
   if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from }));
@@ -26,7 +31,7 @@ export function buildProviders(
     registry.register(t.sms).register(t.voice);
   }
   if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
-  registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock }));
-  if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone }));
+  registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
+  if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
 }

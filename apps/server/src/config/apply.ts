@@ -19,6 +19,7 @@ import {
   deleteIntegration,
   deleteService,
   listServices,
+  openIntegrationSettings,
   updateIntegration,
   updateService,
 } from '../service/service.js';
@@ -609,7 +610,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         create(i, ipath);
         continue;
       }
-      const settings = JSON.parse(have.settings) as IntegrationSettings;
+      const settings = openIntegrationSettings(ctx, JSON.parse(have.settings) as IntegrationSettings, true);
       if (have.kind !== i.kind) {
         changes.push(`~ integration ${label(i.name)}: kind ${have.kind} -> ${i.kind} (re-created${i.key === undefined ? ' with a generated key' : ''})`);
         freed.add(have.id);

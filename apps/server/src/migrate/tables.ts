@@ -1,4 +1,4 @@
-/** One import applied or one comparison run (migrations/0010-migration-runs.ts). */
+/** One import applied or one comparison run (migrations/0012-migration-runs.ts). */
 export interface MigrationRunTable {
   id: string;
   kind: string;

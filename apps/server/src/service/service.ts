@@ -1,8 +1,9 @@
-import { requirePermission, type Actor } from '../auth/actor.js';
+import { can, requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
+import { isSealed } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
 import {
   IntegrationInput,
@@ -13,6 +14,54 @@ import {
   type IntegrationSettings,
   type Service,
 } from './types.js';
+
+/** Additional data binding a sealed integration signing secret to its use. */
+const SIGNING_SECRET_PURPOSE = 'integration-signing-secret';
+
+/**
+ * An integration's Grafana signing secret as stored: encrypted at rest with ctx.secretBox
+ * (KLAXON_SECRET_KEY). Without a box (a bare context) it is stored as given.
+ */
+function sealSettings(ctx: Ctx, settings: IntegrationSettings): IntegrationSettings {
+  if (settings.signingSecret === undefined || !ctx.secretBox || isSealed(settings.signingSecret)) return settings;
+  return { ...settings, signingSecret: ctx.secretBox.seal(settings.signingSecret, SIGNING_SECRET_PURPOSE) };
+}
+
+/**
+ * The settings with the signing secret decrypted (a plaintext secret stored by an earlier version is
+ * returned as it is). A secret that cannot be decrypted (another KLAXON_SECRET_KEY) is a 409 that
+ * says to set it again; with `lenient`, it is left out and `signingSecretSet` says one exists.
+ */
+export function openIntegrationSettings(ctx: Ctx, settings: IntegrationSettings, lenient = false): IntegrationSettings {
+  if (settings.signingSecret === undefined || !isSealed(settings.signingSecret)) return settings;
+  try {
+    if (!ctx.secretBox) throw new Error('this context has no secret key');
+    return { ...settings, signingSecret: ctx.secretBox.open(settings.signingSecret, SIGNING_SECRET_PURPOSE) };
+  } catch (e) {
+    if (lenient) {
+      const { signingSecret: _unreadable, ...rest } = settings;
+      return { ...rest, signingSecretSet: true };
+    }
+    throw conflict(`The integration's signing secret cannot be decrypted (${e instanceof Error ? e.message : String(e)}): an admin must set it again`);
+  }
+}
+
+/** The Grafana signing secret of an integration found by key (stored encrypted), or undefined. */
+export function signingSecretOf(ctx: Ctx, integration: Integration): string | undefined {
+  return openIntegrationSettings(ctx, integration.settings).signingSecret;
+}
+
+/** Encrypts integration signing secrets stored in plaintext by an earlier version (at start; idempotent). */
+export async function sealLegacySigningSecrets(ctx: Ctx): Promise<number> {
+  let sealed = 0;
+  for (const r of await ctx.db.kysely.selectFrom('integrations').select(['id', 'settings']).execute()) {
+    const settings = JSON.parse(r.settings) as IntegrationSettings;
+    if (settings.signingSecret === undefined || isSealed(settings.signingSecret)) continue;
+    await ctx.db.kysely.updateTable('integrations').set({ settings: JSON.stringify(sealSettings(ctx, settings)) }).where('id', '=', r.id).where('settings', '=', r.settings).execute();
+    sealed++;
+  }
+  return sealed;
+}
 
 /** Rows -> types. */
 export function serviceFromRow(r: { id: string; name: string; description: string; escalation_policy_id: string | null; team_id: string | null; grouping: string }): Service {
@@ -138,11 +187,16 @@ export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise
   });
 }
 
-/** A service's integrations (keys are never returned after creation). */
+/** A service's integrations (keys are never returned after creation; the signing secret only to admins, others see `signingSecretSet`). */
 export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string): Promise<Integration[]> {
   requirePermission(actor, 'read');
   const rows = await ctx.db.kysely.selectFrom('integrations').selectAll().where('service_id', '=', serviceId).orderBy('name').execute();
-  return rows.map(integrationFromRow);
+  const all = rows.map(integrationFromRow);
+  if (can(actor, 'admin')) return all.map((i) => ({ ...i, settings: openIntegrationSettings(ctx, i.settings, true) }));
+  return all.map((i) => {
+    const { signingSecret, ...settings } = i.settings;
+    return { ...i, settings: { ...settings, ...(signingSecret !== undefined && { signingSecretSet: true }) } };
+  });
 }
 
 /** Creates an integration on a service and returns its key once. Admins only. */
@@ -168,7 +222,7 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     const id = newId();
     await trx
       .insertInto('integrations')
-      .values({ id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(settings), created_at: now })
+      .values({ id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(sealSettings(ctx, settings)), created_at: now })
       .execute();
     await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
     return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key) };
@@ -182,6 +236,7 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
     live.push({ type: 'config' });
     const r = await trx.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('Integration');
+    // Kept as stored (sealed) unless replaced: a secret sealed under an older key can still be set again.
     const settings = JSON.parse(r.settings) as IntegrationSettings;
     if (patch.signingSecret !== undefined) {
       if (patch.signingSecret === null) delete settings.signingSecret;
@@ -193,11 +248,12 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
     }
     await trx
       .updateTable('integrations')
-      .set({ settings: JSON.stringify(settings), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) })
+      .set({ settings: JSON.stringify(sealSettings(ctx, settings)), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) })
       .where('id', '=', id)
       .execute();
     await audit(trx, ctx.clock.now(), actor, 'integration.update', id, { keyChanged: Boolean(patch.key) });
-    return integrationFromRow({ ...r, settings: JSON.stringify(settings), key_hint: patch.key ? patch.key.slice(-4) : r.key_hint });
+    const out = integrationFromRow({ ...r, settings: JSON.stringify(settings), key_hint: patch.key ? patch.key.slice(-4) : r.key_hint });
+    return { ...out, settings: openIntegrationSettings(ctx, out.settings, true) };
   });
 }
 

@@ -49,7 +49,10 @@ export type IntegrationInput = Static<typeof IntegrationInput>;
 
 /** Per-integration settings. */
 export interface IntegrationSettings {
+  /** Grafana HMAC secret: shown to admins only. */
   signingSecret?: string;
+  /** In place of signingSecret for non-admins: a secret is set. */
+  signingSecretSet?: boolean;
   rateLimitPerMinute?: number;
 }
 

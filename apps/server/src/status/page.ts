@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../context.js';
-import { currentMaintenance, findPage, loadBusinessServices, affectedServiceIds, updateFromRow } from './store.js';
+import { currentMaintenance, findPage, loadBusinessServices, affectedServiceIds, updateFromRow, publicTitleOf } from './store.js';
 import type { ComponentState, MaintenanceWindow, Phase, StatusPage, StatusUpdate } from './types.js';
 
 const DAY = 86_400_000;
@@ -171,7 +171,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     db.selectFrom('severity_levels').select(['name', 'rank']).execute(),
     db
       .selectFrom('incidents')
-      .select(['id', 'number', 'title', 'service_id', 'sev', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact'])
+      .select(['id', 'number', 'service_id', 'sev', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact'])
       .where('drill', '=', 0)
       .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', since)]))
       .execute(),
@@ -204,7 +204,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   const updates = wanted.length
     ? await db
         .selectFrom('status_updates')
-        .select(['id', 'incident_id', 'at', 'author_name', 'phase', 'message', 'business_impact', 'next_update_at', 'public'])
+        .select(['id', 'incident_id', 'at', 'author_name', 'phase', 'message', 'business_impact', 'next_update_at', 'public', 'public_title'])
         .where('public', '=', 1)
         .where('incident_id', 'in', wanted)
         .orderBy('at', 'desc')
@@ -234,7 +234,8 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     const pi: PageIncident = {
       id: i.id,
       number: Number(i.number),
-      title: i.title,
+      // The public title, never the internal one (an alert summary such as "pg-primary disk full").
+      title: publicTitleOf(ups, i.componentIds.map((c) => bs.find((b) => b.id === c)?.name ?? '').filter(Boolean)),
       impact: IMPACT[st],
       phase: listedOpen ? latest.phase : 'resolved',
       open: listedOpen,

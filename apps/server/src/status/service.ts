@@ -3,11 +3,12 @@
  * stakeholders through the outbox), subscriptions with double opt-in, maintenance windows and the
  * internal "where to go" status. Every verb checks permission first, normalizes, writes, audits.
  */
-import { requirePermission, requireSelfOr, type Actor, type Via } from '../auth/actor.js';
+import { can, requirePermission, requireSelfOr, type Actor, type Role, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
+import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
 import { AppError, invalid, notFound } from '../lib/errors.js';
 import { newId, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
@@ -15,6 +16,7 @@ import { enqueueMessage } from '../notify/outbox.js';
 import type { Channel, StatusUpdateMessage } from '../notify/types.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
+import { normalizeAddress } from '../user/service.js';
 import { invalidateStatusCache, pageUrl } from './page.js';
 import {
   businessImpactOf,
@@ -25,6 +27,7 @@ import {
   maintenanceFromRow,
   pageFromRow,
   pastMaintenance,
+  publicTitleOf,
   subscriptionFromRow,
   subscriptionToken,
   updateFromRow,
@@ -236,11 +239,15 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
     const bs = await businessServicesOfIncident(trx, inc);
     const level = inc.sev ? await trx.selectFrom('severity_levels').selectAll().where('name', '=', inc.sev).executeTakeFirst() : undefined;
     const impact = (v.businessImpact ?? businessImpactOf(inc.impact)).trim();
+    // What customers see as the incident's title: given now, else the one given before, else neutral.
+    const earlier = await trx.selectFrom('status_updates').select('public_title').where('incident_id', '=', inc.id).where('public_title', 'is not', null).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const publicTitle = publicTitleOf([{ publicTitle: v.publicTitle?.trim() || null }, { publicTitle: earlier?.public_title ?? null }], bs.map((b) => b.name));
     let message = v.message?.trim();
     if (!message) {
       const templates = await trx.selectFrom('status_templates').selectAll().where('phase', '=', v.phase).orderBy('created_at', 'desc').execute();
       const t = templates.find((x) => x.sev !== null && x.sev === inc.sev) ?? templates.find((x) => x.sev === null);
-      message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
+      // A public update's {{title}} is the public title: the internal one never reaches a status page.
+      message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: v.public ? publicTitle : inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
     }
     const interval = level?.update_interval_minutes ?? null;
     const nextUpdateAt = v.phase === 'resolved' ? null : v.nextUpdateInMinutes ? now + v.nextUpdateInMinutes * 60_000 : interval ? now + interval * 60_000 : null;
@@ -255,11 +262,12 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
       business_impact: impact,
       next_update_at: nextUpdateAt,
       public: v.public ? 1 : 0,
+      public_title: v.publicTitle?.trim() || null,
     };
     await trx.insertInto('status_updates').values(row).execute();
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.update', actor, via, message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`, data: { updateId: row.id, phase: v.phase, public: v.public === true } }, live);
     await audit(trx, now, actor, 'status_update.create', inc.id, { updateId: row.id, phase: v.phase, public: v.public === true });
-    if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row));
+    if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row), publicTitle);
     return updateFromRow(row);
   });
   invalidateStatusCache();
@@ -275,6 +283,7 @@ async function fanOut(
   inc: { id: string; number: number; title: string; service_id: string; major: number; sev: string | null },
   bs: BusinessService[],
   u: StatusUpdate,
+  publicTitle: string,
 ): Promise<void> {
   const bsIds = bs.map((b) => b.id);
   const svc = await trx.selectFrom('services').select('team_id').where('id', '=', inc.service_id).executeTakeFirst();
@@ -283,7 +292,9 @@ async function fanOut(
   const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
   const subs = await trx
     .selectFrom('status_subscriptions')
-    .selectAll()
+    .leftJoin('users', 'users.id', 'status_subscriptions.user_id')
+    .selectAll('status_subscriptions')
+    .select('users.role as user_role')
     .where('confirmed_at', 'is not', null)
     .where((eb) =>
       eb.or([
@@ -298,14 +309,18 @@ async function fanOut(
   const seen = new Set<string>();
   const where = bs.map((b) => b.name).join(', ');
   for (const s of subs) {
-    // External subscribers (no user) only ever receive public updates.
-    if (s.user_id === null && !u.public) continue;
+    // Internal updates (and the internal title) go only to people who still exist and whose role may
+    // read incidents; everyone else (external subscribers, no user) is treated as the public.
+    const reader = s.user_id !== null && !!s.user_role && can({ type: 'user', id: s.user_id, name: '', role: s.user_role as Role }, 'read');
+    if (!u.public && !reader) continue;
     const key = `${s.channel}|${s.destination}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const external = s.user_id === null;
+    const external = !reader;
     const url = external ? pageUrl(ctx.publicUrl, pages.find((p) => p.id === s.target_id)?.slug ?? '') : `${ctx.publicUrl}/incidents/${inc.number}`;
-    const lines = [`${PHASE_LABEL[u.phase]}: ${inc.title}`, '', u.message];
+    // Outside subscribers read the public title; signed-in people the incident's own.
+    const title = external ? publicTitle : inc.title;
+    const lines = [`${PHASE_LABEL[u.phase]}: ${title}`, '', u.message];
     if (u.businessImpact && (!external || u.public)) lines.push('', `Impact: ${u.businessImpact}`);
     if (where) lines.push(`Affected: ${where}`);
     if (!external && inc.sev) lines.push(`Severity: ${inc.sev}${u.public ? '' : ' (internal update)'}`);
@@ -313,7 +328,7 @@ async function fanOut(
     const message: StatusUpdateMessage = {
       kind: 'status_update',
       event: 'update',
-      subject: `[${PHASE_LABEL[u.phase]}] ${inc.title}`,
+      subject: `[${PHASE_LABEL[u.phase]}] ${title}`,
       text: lines.join('\n'),
       url,
       incidentId: inc.id,
@@ -333,7 +348,14 @@ export async function listStatusUpdates(ctx: Ctx, actor: Actor, incidentId: stri
   return rows.map(updateFromRow);
 }
 
-/** Subscribes a signed-in stakeholder (or, for admins, any user) to updates; confirmed at once. */
+/**
+ * Subscribes a signed-in stakeholder (or, for admins, any user) to updates. The destination must
+ * confirm before anything is sent to it: confirmed at once only when it is the user's account email
+ * (set by an admin; users cannot change it) or one of the user's verified contact methods of that
+ * channel (confirmed by its code). Any other address gets a confirmation message (for a webhook, a
+ * signed `status.confirm` POST) whose link must be POSTed. Webhook and push destinations must pass
+ * the egress policy (400 otherwise).
+ */
 export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise<Subscription> {
   requirePermission(actor, 'self.manage');
   const v = parse(SubscriptionInput, input, 'subscription');
@@ -341,8 +363,9 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
   requireSelfOr(actor, userId, 'admin');
   const now = ctx.clock.now();
   const id = newId();
+  let confirmSent = false;
   await inTransaction(ctx, async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'email']).where('id', '=', userId).executeTakeFirst();
+    const user = await trx.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirst();
     if (!user) throw invalid('userId: unknown user', [{ path: 'userId', message: 'unknown user' }]);
     let target: string | null = null;
     if (v.scope === 'major') target = null;
@@ -352,15 +375,45 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
     else target = (await loadBusinessServices(trx)).find((b) => b.id === v.targetId || b.name === v.targetId)?.id ?? null;
     if (v.scope !== 'major' && !target) throw invalid(`targetId: unknown ${v.scope.replace('_', ' ')}`, [{ path: 'targetId', message: 'not found' }]);
     const channel = v.channel ?? 'email';
-    const destination = (v.destination ?? (channel === 'email' ? user.email : '')).trim();
-    if (!destination) throw invalid('destination: required for this channel', [{ path: 'destination', message: 'required' }]);
+    const raw = (v.destination ?? (channel === 'email' ? user.email : '')).trim();
+    if (!raw) throw invalid('destination: required for this channel', [{ path: 'destination', message: 'required' }]);
+    const destination = subscriptionDestination(ctx, channel, raw);
+    const vouched =
+      (channel === 'email' && destination === user.email.toLowerCase()) ||
+      !!(await trx.selectFrom('contact_methods').select('id').where('user_id', '=', user.id).where('type', '=', channel).where('address', '=', destination).where('verified_at', 'is not', null).executeTakeFirst());
+    const token = subscriptionToken(ctx.linkSecret, id);
     await trx
       .insertInto('status_subscriptions')
-      .values({ id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: now, token_hash: sha256(subscriptionToken(ctx.linkSecret, id)), created_at: now })
+      .values({ id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: vouched ? now : null, token_hash: sha256(token), created_at: now })
       .execute();
-    await audit(trx, now, actor, 'status_subscription.create', id, { scope: v.scope, target, userId: user.id, channel });
+    if (!vouched) {
+      const message: StatusUpdateMessage = {
+        kind: 'status_update',
+        event: 'confirm',
+        subject: 'Confirm your Klaxon status subscription',
+        text: `${user.name} asked for Klaxon status updates to be sent here (${channel} ${destination}).\nNothing is sent until this is confirmed: POST the link below (or open it and press the button). If it was not expected, ignore this and nothing will be sent.`,
+        url: `${ctx.publicUrl}/status/subscriptions/${token}/confirm`,
+        incidentId: null,
+        phase: null,
+        unsubscribeUrl: null,
+      };
+      await enqueueMessage(trx, now, { channel: channel as Channel, destination, message, userId: user.id });
+      confirmSent = true;
+    }
+    await audit(trx, now, actor, 'status_subscription.create', id, { scope: v.scope, target, userId: user.id, channel, confirmed: vouched });
   });
+  if (confirmSent) ctx.wake();
   return subscriptionFromRow((await ctx.db.kysely.selectFrom('status_subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+}
+
+/** A subscription destination checked and normalised for its channel; webhook URLs and push endpoints must pass the egress policy. */
+function subscriptionDestination(ctx: Ctx, channel: string, raw: string): string {
+  const addr = normalizeAddress(channel as Channel, raw);
+  if ('error' in addr) throw invalid(`destination: ${addr.error}`, [{ path: 'destination', message: addr.error }]);
+  const egress = ctx.egress ?? defaultEgress();
+  if (channel === 'webhook') return requireEgressUrl(egress, addr.value, 'destination');
+  if (channel === 'push') requireEgressUrl(egress, (JSON.parse(addr.value) as { endpoint: string }).endpoint, 'destination.endpoint');
+  return addr.value;
 }
 
 /** Subscriptions: your own, or everyone's for admins. */

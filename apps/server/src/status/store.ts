@@ -70,7 +70,7 @@ export async function findPage(db: Tx, slug: string | null): Promise<StatusPage 
   return { id: 'default', slug: '', name: 'Status', logoUrl: null, colors: DEFAULT_COLORS, businessServiceIds: [], isDefault: true };
 }
 
-type UpdateRow = { id: string; incident_id: string; at: number; author_name: string; phase: string; message: string; business_impact: string; next_update_at: number | null; public: number };
+type UpdateRow = { id: string; incident_id: string; at: number; author_name: string; phase: string; message: string; business_impact: string; next_update_at: number | null; public: number; public_title?: string | null };
 
 /** Maps a status update row. */
 export function updateFromRow(r: UpdateRow): StatusUpdate {
@@ -84,7 +84,16 @@ export function updateFromRow(r: UpdateRow): StatusUpdate {
     businessImpact: r.business_impact,
     nextUpdateAt: r.next_update_at === null ? null : Number(r.next_update_at),
     public: Number(r.public) === 1,
+    publicTitle: r.public_title ?? null,
   };
+}
+
+/**
+ * The title customers see for an incident: the latest public title given with its updates (newest
+ * first in `updates`), else a neutral "Issue affecting <business services>". Never the internal title.
+ */
+export function publicTitleOf(updates: { publicTitle: string | null }[], businessServiceNames: string[]): string {
+  return updates.find((u) => u.publicTitle)?.publicTitle ?? `Issue affecting ${businessServiceNames.join(', ') || 'our services'}`;
 }
 
 /** Maps a maintenance window row. */

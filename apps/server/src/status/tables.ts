@@ -57,6 +57,8 @@ export interface StatusUpdateTable {
   business_impact: string;
   next_update_at: number | null;
   public: number;
+  /** The incident's public title as of this update (status pages show the latest one given); null: not given. */
+  public_title: string | null;
 }
 
 /** A text template for a phase, optionally for one severity level. */

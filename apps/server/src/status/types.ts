@@ -73,6 +73,9 @@ export const StatusUpdateInput = Type.Object(
   {
     phase: PhaseSchema,
     message: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000 })),
+    publicTitle: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The incident title status pages and external subscribers see (kept until changed); default "Issue affecting <business services>", never the internal title' }),
+    ),
     businessImpact: Type.Optional(Type.String({ maxLength: 2000 })),
     nextUpdateInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080 })),
     public: Type.Optional(Type.Boolean({ description: 'Shown on status pages and sent to external subscribers (default false)' })),
@@ -92,6 +95,8 @@ export interface StatusUpdate {
   businessImpact: string;
   nextUpdateAt: number | null;
   public: boolean;
+  /** The public title given with this update, or null. */
+  publicTitle: string | null;
 }
 
 /** Input of a template. Placeholders: {{title}}, {{services}}, {{impact}}, {{sev}}. */

@@ -3,10 +3,13 @@ import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
+import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
 import { newId } from '../lib/ids.js';
+import { isSealed, type SecretBox } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
 import { findService } from '../service/service.js';
 import { findUserRef, incidentOrThrow, memberRole, readSettings } from './service.js';
+import { bodySlot, fillBody, fillTemplate, placeholdersOnlyInPathOrQuery, redact } from './action-template.js';
 import { ActionInput, ROLE_NAMES, RunbookInput, type Runbook, type ServiceAction, type WarRoomRole } from './types.js';
 
 const DAY = 86_400_000;
@@ -95,6 +98,9 @@ export async function listActions(ctx: Ctx, actor: Actor, serviceRef: string): P
 export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Promise<ServiceAction> {
   requirePermission(actor, 'admin');
   const v = parse(ActionInput, input, 'action');
+  if (!placeholdersOnlyInPathOrQuery(v.url)) throw invalid('url: must be an absolute http(s) URL whose scheme, host and port contain no {{placeholders}}', [{ path: 'url', message: 'placeholders only in the path or query' }]);
+  requireEgressUrl(ctx.egress ?? defaultEgress(), v.url.replace(/\{\{\s*[\w.]+\s*\}\}/g, 'x'), 'url');
+  const box = requireBox(ctx);
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const s = await serviceOrInvalid(trx, v.service);
@@ -108,7 +114,7 @@ export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Prom
       url: v.url,
       headers: JSON.stringify(v.headers ?? {}),
       body: v.body ?? '',
-      secrets: JSON.stringify(v.secrets ?? {}),
+      secrets: JSON.stringify(sealSecrets(box, v.secrets ?? {})),
       allowed_roles: JSON.stringify(v.allowedRoles ?? ['im', 'responder']),
       created_at: now,
     };
@@ -118,21 +124,37 @@ export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Prom
   });
 }
 
-/** Replaces every secret value (and its URL-encoded form) in `text` with [redacted]. */
-export function redact(text: string, secrets: Record<string, string>): string {
-  let out = text;
-  for (const value of Object.values(secrets).filter((s) => s.length >= 3).sort((a, b) => b.length - a.length)) {
-    for (const form of new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64')])) out = out.split(form).join('[redacted]');
-  }
-  return out;
+const SECRET_PURPOSE = 'action-secret';
+
+function requireBox(ctx: Ctx): SecretBox {
+  if (!ctx.secretBox) throw new Error('No secret key: the context was built without KLAXON_SECRET_KEY handling');
+  return ctx.secretBox;
 }
 
-/** Fills `{{secrets.NAME}}`, `{{incident.id}}`, `{{incident.number}}`, `{{args}}`; `encode` URL-encodes values (for the URL). */
-function fill(template: string, vars: Record<string, string>, encode: boolean): string {
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, k: string) => {
-    const v = vars[k] ?? '';
-    return encode ? encodeURIComponent(v) : v;
-  });
+function sealSecrets(box: SecretBox, secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, box.seal(v, SECRET_PURPOSE)]));
+}
+
+function openSecrets(box: SecretBox, stored: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(JSON.parse(stored) as Record<string, string>).map(([k, v]) => [k, box.open(v, SECRET_PURPOSE)]));
+}
+
+/**
+ * Encrypts action secrets stored in plaintext (rows written before encryption at rest existed).
+ * Runs at start; a row whose values are all sealed is left alone, so it is cheap and idempotent.
+ */
+export async function sealLegacySecrets(ctx: Ctx): Promise<number> {
+  const box = requireBox(ctx);
+  let sealed = 0;
+  for (const r of await ctx.db.kysely.selectFrom('service_actions').select(['id', 'secrets']).execute()) {
+    const values = JSON.parse(r.secrets) as Record<string, string>;
+    if (Object.values(values).every(isSealed)) continue;
+    const next = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isSealed(v) ? v : box.seal(v, SECRET_PURPOSE)]));
+    await ctx.db.kysely.updateTable('service_actions').set({ secrets: JSON.stringify(next) }).where('id', '=', r.id).where('secrets', '=', r.secrets).execute();
+    sealed++;
+  }
+  if (sealed) ctx.log.info({ actions: sealed }, 'war-room action secrets encrypted at rest');
+  return sealed;
 }
 
 /**
@@ -150,19 +172,34 @@ export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name
     const role = await memberRole(ctx.db.kysely, inc.id, actor.id);
     if (!role || !allowed.includes(role)) throw forbidden(`Only the ${allowed.map((r) => ROLE_NAMES[r]).join(' or ')} may run ${name}${role ? ` (you are ${ROLE_NAMES[role]})` : ''}`);
   }
-  const secrets = JSON.parse(row.secrets) as Record<string, string>;
+  let secrets: Record<string, string>;
+  try {
+    secrets = openSecrets(requireBox(ctx), row.secrets);
+  } catch (e) {
+    throw conflict(`Action ${name} cannot run: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const vars: Record<string, string> = { 'incident.id': inc.id, 'incident.number': String(inc.number), args: args.trim() };
   for (const [k, v] of Object.entries(secrets)) vars[`secrets.${k}`] = v;
-  const url = fill(row.url, vars, true);
-  const headers = Object.fromEntries(Object.entries(JSON.parse(row.headers) as Record<string, string>).map(([k, v]) => [k, fill(v, vars, false)]));
-  const body = row.body ? fill(row.body, vars, false) : undefined;
+  // Every value is escaped for where it lands (action-template.ts): a responder's args cannot add a
+  // header, a query parameter or a JSON field.
+  const url = fillTemplate(row.url, vars, 'url');
+  const templateHeaders = JSON.parse(row.headers) as Record<string, string>;
+  const headers = Object.fromEntries(Object.entries(templateHeaders).map(([k, v]) => [k, fillTemplate(v, vars, 'header')]));
+  const body = row.body ? fillBody(row.body, vars, bodySlot(templateHeaders, row.body)) : undefined;
+  // As fetch did before: a body without a Content-Type is sent as text.
+  if (body !== undefined && row.method !== 'GET' && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'text/plain;charset=UTF-8';
   let status: number | null = null;
   let output: string;
   try {
-    if (!/^https?:\/\//.test(url)) throw new Error('the action URL is not http(s)');
-    const res = await fetch(url, { method: row.method, headers, body: row.method === 'GET' ? undefined : body, signal: AbortSignal.timeout(15_000), redirect: 'manual' });
-    status = res.status;
-    output = (await res.text()).slice(0, 20_000);
+    const res = await (ctx.egress ?? defaultEgress()).request(url, {
+      method: row.method as 'GET',
+      headers,
+      body: row.method === 'GET' ? undefined : body,
+      headersTimeout: 15_000,
+      bodyTimeout: 15_000,
+    });
+    status = res.statusCode;
+    output = (await res.body.text()).slice(0, 20_000);
   } catch (e) {
     output = `request failed: ${e instanceof Error ? e.message : String(e)}`;
   }

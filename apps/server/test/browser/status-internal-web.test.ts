@@ -50,6 +50,18 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the internal status page', () => {
     expect(await card.getByRole('link', { name: 'Join bridge' }).getAttribute('href')).toBe('https://meet.example.com/checkout');
     await card.getByTestId('go-war-room').click();
     await ola.page.getByTestId('war-room').waitFor();
+
+    // A public update with a public title: the status page shows it, never the incident's own title.
+    await form.getByText('Monitoring', { exact: true }).click();
+    await form.getByLabel('Update message').fill('A fix is live.');
+    await form.getByTestId('status-public').click();
+    await form.getByLabel('Public title').fill('Checkout errors for some customers');
+    await form.getByTestId('post-status-update').click();
+    await expect.poll(async () => (await rig.t.api('GET', '/api/v1/incidents/1/status-updates')).body.statusUpdates.length, { timeout: 10_000 }).toBe(2);
+    expect((await rig.t.api('GET', '/api/v1/incidents/1/status-updates')).body.statusUpdates[0]).toMatchObject({ public: true, publicTitle: 'Checkout errors for some customers' });
+    const statusPage = await (await fetch(`${rig.t.url}/status`)).text();
+    expect(statusPage).toContain('Checkout errors for some customers');
+    expect(statusPage).not.toContain('Checkout error rate above 5%');
     await maya.context.close();
     await ola.context.close();
   });

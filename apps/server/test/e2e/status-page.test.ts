@@ -104,7 +104,10 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     const rss = await page('/status/feed.rss');
     expect(rss.type).toContain('application/rss+xml');
     expect(rss.body).toContain('<rss version="2.0"');
-    expect(rss.body).toContain('Identified: Payments are slow');
+    // The public title, never the internal alert title.
+    expect(rss.body).toContain('Identified: Issue affecting Checkout');
+    expect(rss.body).not.toContain('Payments are slow');
+    expect(shown.body).not.toContain('Payments are slow');
     expect(rss.body).toContain('we found the cause &amp; are fixing it');
     expect(rss.body).not.toContain('INTERNAL ONLY');
     const atom = await page('/status/acme/feed.atom');
@@ -154,7 +157,7 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect(summary.components.map((c: any) => [c.name, c.status])).toEqual([['Checkout', 'partial_outage'], ['Search', 'operational']]);
     expect(Object.keys(summary.components[0]).sort()).toEqual(['created_at', 'description', 'group', 'group_id', 'id', 'name', 'only_show_if_degraded', 'page_id', 'position', 'showcase', 'start_date', 'status', 'updated_at']);
     expect(summary.incidents).toHaveLength(1);
-    expect(summary.incidents[0]).toMatchObject({ name: 'Payments are slow', status: 'identified', impact: 'major', resolved_at: null });
+    expect(summary.incidents[0]).toMatchObject({ name: 'Issue affecting Checkout', status: 'identified', impact: 'major', resolved_at: null });
     expect(summary.incidents[0].incident_updates).toHaveLength(1);
     expect(summary.incidents[0].incident_updates[0]).toMatchObject({ status: 'identified', body: 'Card payments are slow; we found the cause & are fixing it.' });
     expect(summary.scheduled_maintenances).toEqual([]);

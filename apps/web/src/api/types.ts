@@ -146,7 +146,7 @@ export interface Integration {
   name: string;
   kind: IntegrationKind;
   keyHint: string;
-  settings: { signingSecret?: string; rateLimitPerMinute?: number };
+  settings: { signingSecret?: string; signingSecretSet?: boolean; rateLimitPerMinute?: number };
   key?: string;
   endpoint?: string;
 }
@@ -266,11 +266,14 @@ export interface StatusUpdate {
   businessImpact: string;
   nextUpdateAt: number | null;
   public: boolean;
+  /** The public title given with this update (status pages show the latest one), or null. */
+  publicTitle: string | null;
 }
 
 export interface StatusUpdateInput {
   phase: StatusPhase;
   message?: string;
+  publicTitle?: string;
   businessImpact?: string;
   nextUpdateInMinutes?: number;
   public?: boolean;

@@ -42,9 +42,9 @@ function SubscribeForm({ onDone }: { onDone: () => void }) {
       if (v.userId !== user.id) input.userId = v.userId;
       return statusApi.subscribe(input);
     },
-    onSuccess: () => {
+    onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: statusKeys.subscriptions });
-      notifications.show({ message: 'Subscribed', autoClose: 2500 });
+      notifications.show({ message: s.confirmed ? 'Subscribed' : `Subscribed: nothing is sent until ${s.destination} confirms (a confirmation was sent there)`, autoClose: s.confirmed ? 2500 : 8000 });
       onDone();
     },
     onError: errors.set,

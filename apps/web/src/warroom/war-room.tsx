@@ -317,10 +317,11 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
   const [impact, setImpact] = useState('');
   const [next, setNext] = useState<number | string>(30);
   const [pub, setPub] = useState(false);
+  const [publicTitle, setPublicTitle] = useState('');
   const updates = useQuery({ queryKey: keys.statusUpdates(inc.id), queryFn: () => api.status.updates(inc.id) });
   const m = useMutation({
     mutationFn: () =>
-      api.status.postUpdate(inc.id, { phase, message: message.trim() || undefined, businessImpact: impact.trim() || undefined, nextUpdateInMinutes: typeof next === 'number' && next > 0 ? next : undefined, public: pub }),
+      api.status.postUpdate(inc.id, { phase, message: message.trim() || undefined, publicTitle: (pub && publicTitle.trim()) || undefined, businessImpact: impact.trim() || undefined, nextUpdateInMinutes: typeof next === 'number' && next > 0 ? next : undefined, public: pub }),
     onSuccess: () => {
       setMessage('');
       notifications.show({ message: 'Status update posted', autoClose: 2500 });
@@ -352,6 +353,17 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
             <NumberInput label="Next update in (minutes)" min={1} max={10080} value={next} onChange={setNext} error={err?.field('nextUpdateInMinutes')} />
             <Switch label="Public (status page)" checked={pub} onChange={(e) => setPub(e.currentTarget.checked)} mb={8} data-testid="status-public" />
           </Group>
+          {pub && (
+            <TextInput
+              label="Public title"
+              description="What the status page shows instead of the incident title; kept until changed (default: Issue affecting <business services>)"
+              name="public-title"
+              maxLength={200}
+              value={publicTitle}
+              onChange={(e) => setPublicTitle(e.currentTarget.value)}
+              error={err?.field('publicTitle')}
+            />
+          )}
           <FormAlert message={m.error && !err?.details.length ? errorMessage(m.error) : null} />
           <Button type="submit" loading={m.isPending} data-testid="post-status-update">
             Post status update

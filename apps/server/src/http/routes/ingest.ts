@@ -17,6 +17,7 @@ import {
   verifyGrafanaSignature,
 } from '../../ingest/index.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
+import { signingSecretOf } from '../../service/service.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
 import type { Integration, Service } from '../../service/types.js';
 import type { App } from '../app.js';
@@ -213,7 +214,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (found.integration.kind !== kind) {
       return klaxon.invalid(reply, `This key belongs to a ${found.integration.kind} integration: send to /integrations/v1/${found.integration.kind}/<key>`, []);
     }
-    const secret = found.integration.settings.signingSecret;
+    const secret = signingSecretOf(ctx, found.integration);
     if (kind === 'grafana' && secret && !verifyGrafanaSignature(req.rawBody ?? '', secret, req.headers as Record<string, string | undefined>, ctx.clock.now())) {
       eventsRejected.inc({ kind, reason: 'bad_signature' });
       return reply.status(403).send(errorBody('forbidden', 'Bad or missing X-Grafana-Alerting-Signature'));

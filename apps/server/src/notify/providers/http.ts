@@ -8,14 +8,21 @@
  * is the same library (Node's fetch is undici) without those layers. Redirects are never followed.
  */
 import { request, type Dispatcher } from 'undici';
+import { checkEgressUrl, type EgressPolicy } from '../../lib/egress.js';
 import { ProviderError } from '../types.js';
 
 /** Common HTTP options of the HTTP-based providers. */
 export interface HttpProviderOptions {
   /** Give up on a request after this many milliseconds without an answer (default 15 s); a timeout is a temporary failure. */
   timeoutMs?: number;
-  /** undici dispatcher (default: undici's global keep-alive agent); for proxies. */
+  /** undici dispatcher (default: undici's global keep-alive agent); for proxies. Ignored when `egress` is set. */
   dispatcher?: Dispatcher;
+  /**
+   * The egress policy, for destinations a user gave (webhook URLs, push endpoints): the URL is
+   * checked and every connection goes through the policy's agent; a refusal is a permanent failure
+   * (code `egress_refused`). Left out only for base URLs the operator configured (Twilio, Slack).
+   */
+  egress?: EgressPolicy;
 }
 
 /** Default request timeout of the HTTP providers. */
@@ -49,6 +56,10 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 /** One HTTP request with a timeout; a network error or timeout becomes a temporary ProviderError named after `what`. */
 export async function httpRequest(what: string, url: string, call: HttpCall, opts: HttpProviderOptions): Promise<HttpAnswer> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  if (opts.egress) {
+    const r = checkEgressUrl(opts.egress, url);
+    if (!r.ok) throw new ProviderError(`${what}: destination refused: ${r.reason}`, true, 'egress_refused');
+  }
   try {
     const res = await request(url, {
       method: call.method,
@@ -56,7 +67,7 @@ export async function httpRequest(what: string, url: string, call: HttpCall, opt
       body: call.body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      dispatcher: opts.dispatcher,
+      dispatcher: opts.egress?.dispatcher ?? opts.dispatcher,
     });
     const body = res.body;
     return {
@@ -71,6 +82,9 @@ export async function httpRequest(what: string, url: string, call: HttpCall, opt
     };
   } catch (err) {
     const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (e.code === 'EGRESS_REFUSED' || e.cause?.code === 'EGRESS_REFUSED') {
+      throw new ProviderError(`${what}: ${e.code === 'EGRESS_REFUSED' ? e.message : e.cause?.message}`, true, 'egress_refused');
+    }
     if (e.code && TIMEOUT_CODES.has(e.code)) {
       throw new ProviderError(`${what}: no answer within ${timeoutMs} ms`, false, 'timeout');
     }

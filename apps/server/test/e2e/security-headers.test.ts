@@ -44,7 +44,7 @@ describe('security headers on every page and API answer', () => {
       for (const method of Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
         const url = `${t.url}${path.replace(/\{[^}]+\}/g, 'nothing-here')}`;
         const withBody = method !== 'get' && method !== 'delete';
-        for (const auth of [{}, { authorization: `Bearer ${t.adminToken}` }]) {
+        for (const auth of [{}, { authorization: `Bearer ${t.adminToken}` }] as Record<string, string>[]) {
           // Reads as the admin; writes unauthenticated or with an empty body, so nothing changes.
           if (auth.authorization && method !== 'get') continue;
           const res = await fetch(url, { method: method.toUpperCase(), headers: { ...auth, ...(withBody && { 'content-type': 'application/json' }) }, body: withBody ? '{}' : undefined });

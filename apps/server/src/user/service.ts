@@ -100,6 +100,16 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
   const errors: FieldError[] = [];
   checkZone(v.timeZone, errors);
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  // Users changing their own password prove they know the current one: a session left open on a
+  // shared screen, or a stolen session cookie, must not be enough to take the account over.
+  // (Admins setting another user's password need not know it.)
+  if (v.password && actor.id === id) {
+    const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+    if (row?.password_hash) {
+      if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);
+      if (!(await argonVerify(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
+    }
+  }
   const passwordHash = v.password ? await argonHash(v.password) : undefined;
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
@@ -116,7 +126,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
       })
       .where('id', '=', id)
       .execute();
-    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined });
+    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined });
     // A new password signs the user out everywhere else (a stolen session ends with the password).
     if (passwordHash !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     return (await store.findUser(trx, id))!;

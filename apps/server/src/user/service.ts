@@ -103,7 +103,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
   // Users changing their own password prove they know the current one: a session left open on a
   // shared screen, or a stolen session cookie, must not be enough to take the account over.
   // (Admins setting another user's password need not know it.)
-  if (v.password && actor.id === id) {
+  if (v.password && actor.type === 'user' && actor.id === id) {
     const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
     if (row?.password_hash) {
       if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);

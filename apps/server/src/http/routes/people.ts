@@ -30,11 +30,11 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   app.post('/users/:id/contact-methods', { schema: { tags, params: IdParams, body: ContactMethodInput, summary: 'Add a contact method; a verification code is sent to it' } }, async (req, reply) =>
     reply.status(201).send({ contactMethod: await users.addContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
-  app.post('/contact-methods/:id/send-verification', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.post('/contact-methods/:id/send-verification', { schema: { tags, params: IdParams, summary: 'Send a new verification code (the previous one stops working); good for 15 minutes from when it is sent' } }, async (req, reply) => {
     await users.sendVerification(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(202).send({ status: 'sent' });
   });
-  app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
+  app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, summary: 'Verify a contact method with the 6-digit code it was sent (400 expired or wrong, 429 after five wrong codes)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
     contactMethod: await users.verifyContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body.code),
   }));
   app.post('/contact-methods/:id/test', { schema: { tags, params: IdParams, summary: 'Send me a test page' } }, async (req, reply) =>

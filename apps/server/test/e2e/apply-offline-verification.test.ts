@@ -35,7 +35,7 @@ describe.each(DIALECTS)('klaxon apply with the server stopped: verification code
     // Apply at 07:00 with no server running.
     const local = await localContext({ ...configFromEnv({}), databaseUrl: db.url } as KlaxonConfig, createLogger('silent'));
     local.ctx.clock = new FakeClock('2026-03-02T07:00:00Z');
-    const result = await applyConfig(local.ctx, SYSTEM, parseConfigFile('klaxon.yaml', FILE), { file: 'klaxon.yaml' });
+    const result = await applyConfig(local.ctx, SYSTEM, parseConfigFile('klaxon.yaml', FILE), { file: 'klaxon.yaml', dryRun: false });
     expect(result.changes.join('\n')).toContain('ada@example.com');
     await local.close();
 

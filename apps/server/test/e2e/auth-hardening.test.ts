@@ -39,6 +39,18 @@ describe.each(DIALECTS)('changing a password needs the current one; sign-in is l
     expect((await t.api('PATCH', `/api/v1/users/${bot}`, { password: 'first password' }, botToken)).status).toBe(200);
   });
 
+  it('guessing the current password through a session is limited too', async () => {
+    const zoe = (await t.api('POST', '/api/v1/users', { email: 'zoe@example.com', name: 'Zoe', role: 'responder', timeZone: 'UTC', password: 'correct horse battery' })).body.user.id as string;
+    const token = (await t.api('POST', `/api/v1/users/${zoe}/tokens`, { name: 't' })).body.token as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await t.api('PATCH', `/api/v1/users/${zoe}`, { password: 'taken over', currentPassword: `guess ${i}` }, token)).status);
+    expect(statuses).toEqual([...Array(10).fill(403), 429]);
+    // Even the right one waits until the bucket refills.
+    expect((await t.api('PATCH', `/api/v1/users/${zoe}`, { password: 'mine again', currentPassword: 'correct horse battery' }, token)).status).toBe(429);
+    t.clock.advance(60_000);
+    expect((await t.api('PATCH', `/api/v1/users/${zoe}`, { password: 'mine again', currentPassword: 'correct horse battery' }, token)).status).toBe(200);
+  });
+
   it('guesses spread over many addresses hit a per-account limit; other accounts and later attempts still sign in', async () => {
     await t.api('POST', '/api/v1/users', { email: 'ada@example.com', name: 'Ada', role: 'responder', timeZone: 'UTC', password: 'correct horse battery' });
     await t.api('POST', '/api/v1/users', { email: 'bob@example.com', name: 'Bob', role: 'responder', timeZone: 'UTC', password: 'correct horse battery' });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeTwilioSignature } from '../../src/notify/providers/twilio/signature.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
@@ -34,7 +35,28 @@ describe.each(DIALECTS)('client mistakes answer 4xx, not 500 (%s)', (dialect) =>
     expect(forged.status).toBe(403);
   });
 
+  it('Twilio webhooks: any JSON body, signed or not, is 400 or 403, never 5xx (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...twilioPaths), fc.jsonValue(), fc.boolean(), async (path, body, signed) => {
+        const url = `${t.url}${path}`;
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(signed && { 'x-twilio-signature': computeTwilioSignature(t.twilio.authToken, url, {}) }) }, body: JSON.stringify(body) });
+        await res.arrayBuffer();
+        expect([400, 403]).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   const reports = ['sla', 'aggregates', 'noise', 'shifts', 'trends'];
+  it('reports: any tz is answered 200 or 400, never 5xx (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...reports), fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('Europe/Berlin', 'UTC', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'utc', '+01:00', 'Mars/Olympus')), async (name, tz) => {
+        const r = await t.api('GET', `/api/v1/reports/${name}?tz=${encodeURIComponent(tz)}`);
+        expect([200, 400]).toContain(r.status);
+      }),
+      { numRuns: 60 },
+    );
+  });
   it.each(reports)('GET /reports/%s?tz=Not/AZone is 400 naming tz; a real zone is 200', async (name) => {
     const bad = await t.api('GET', `/api/v1/reports/${name}?tz=Not/AZone`);
     expect(bad.status).toBe(400);

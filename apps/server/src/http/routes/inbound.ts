@@ -65,7 +65,8 @@ function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): 
     void reply.status(400).type('text/plain').send(`Bad request: ${where} must be form-encoded text parameters (application/x-www-form-urlencoded), one value each`);
     return null;
   };
-  if (typeof body !== 'object' || Array.isArray(body)) return bad('the body');
+  // Only our form parser sets rawBody: any other body (JSON, even `null`) is not Twilio's.
+  if ((req.body !== undefined && req.rawBody === undefined) || typeof body !== 'object' || Array.isArray(body)) return bad('the body');
   for (const v of Object.values(body)) if (typeof v !== 'string') return bad('the body');
   for (const v of Object.values(query)) if (typeof v !== 'string') return bad('the query');
   const params = body as Record<string, string>;

@@ -6,12 +6,12 @@ import { signLink } from '../../src/notify/links.js';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
 
 /** Collects every Content-Security-Policy violation the page reports (console and DOM event). */
-function watchViolations(page: Page): string[] {
+async function watchViolations(page: Page): Promise<string[]> {
   const seen: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) seen.push(m.text());
   });
-  void page.addInitScript(() => {
+  await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`Refused to load (CSP ${e.violatedDirective}): ${e.blockedURI}`));
   });
   return seen;
@@ -32,7 +32,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the app, its service worker and the status
 
   it('signs in, walks the pages, registers the service worker: no violation', async () => {
     const { context, page } = await newPage(rig.browser, 'desktop');
-    const violations = watchViolations(page);
+    const violations = await watchViolations(page);
     await signIn(page, rig.t.url, 'maya@example.com');
     expect(await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark'); // color-scheme.js ran
     for (const path of ['/incidents/1', '/services', '/escalation-policies', '/schedules', '/reports', '/people/me', '/status-admin', '/internal-status']) {

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import type { HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
 import { LiveHub } from './live/hub.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './live/route.js';
 import { authRoutes, registerSessionCookies } from './routes/auth.js';
 import { webApp } from './static.js';
@@ -44,6 +45,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  await registerSecurityHeaders(app, deps.ctx.publicUrl);
   const web = webApp(deps.webDir);
   app.setNotFoundHandler((req, reply) => {
     if (web.fallback(req, reply)) return;

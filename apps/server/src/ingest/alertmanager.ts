@@ -45,6 +45,7 @@ import {
   show,
   truncate,
   typeName,
+  oneLineSummary,
 } from './common.js';
 
 /** Length a summary is truncated to. */
@@ -147,7 +148,7 @@ function alertToEvent(alert: unknown, path: string, group: Group, dialect: Webho
   const event: AlertEvent = {
     action: status === 'firing' ? 'trigger' : 'resolve',
     dedupKey,
-    summary: truncate(summaryOf(labels, annotations) ?? `${dialect.name} alert ${dedupKey}`, MAX_SUMMARY),
+    summary: oneLineSummary(summaryOf(labels, annotations) ?? `${dialect.name} alert ${dedupKey}`, MAX_SUMMARY),
     source: nonBlank(labels.instance) ?? nonBlank(labels.job) ?? group.receiver ?? dialect.fallbackSource,
     severity: severityFromWord(labels.severity ?? '') ?? 'error',
     details: {

@@ -94,6 +94,15 @@ export function truncate(text: string, max: number): string {
   return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
+/**
+ * A summary as Klaxon shows it (an incident's title, a page's headline): one line, every run of
+ * whitespace (newlines, tabs) collapsed to one space, none at either end, at most `max` characters.
+ * Monitoring tools often send "  Disk full\n" or a multi-line description as the summary.
+ */
+export function oneLineSummary(text: string, max: number): string {
+  return truncate(text.replace(/\s+/g, ' ').trim(), max).trimEnd();
+}
+
 /** True when a string is empty or only whitespace. */
 export function isBlank(text: string): boolean {
   return text.trim() === '';

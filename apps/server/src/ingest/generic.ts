@@ -46,6 +46,7 @@ import {
   severityFromWord,
   show,
   typeName,
+  oneLineSummary,
 } from './common.js';
 
 /** Most events one request may carry. */
@@ -98,7 +99,7 @@ function readEvent(item: unknown, path: string, p: Problems): AlertEvent | undef
 
   const event: AlertEvent = {
     action,
-    summary: summary ?? action,
+    summary: summary === undefined ? action : oneLineSummary(summary, GENERIC_MAX_SUMMARY),
     source,
     severity,
     details: details ? { ...details } : {},
@@ -130,7 +131,7 @@ function isBlankString(value: unknown): boolean {
 
 /** `summary` (or its synonym `title`), required on trigger, truncated to 1024. */
 function readSummary(item: JsonObject, path: string, action: AlertAction, p: Problems): string | undefined {
-  const rule = { blank: 'reject', max: GENERIC_MAX_SUMMARY, truncate: true } as const;
+  const rule = { blank: 'reject' } as const; // truncated by oneLineSummary, after collapsing whitespace
   const summary = readString(item, 'summary', path, p, rule);
   const title = readString(item, 'title', path, p, rule);
   if (action === 'trigger' && isMissing(get(item, 'summary')) && isMissing(get(item, 'title'))) {

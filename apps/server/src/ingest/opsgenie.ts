@@ -39,6 +39,7 @@ import {
   readStringMap,
   show,
   typeName,
+  oneLineSummary,
 } from './common.js';
 
 /** Opsgenie's documented length limits (characters). */
@@ -91,7 +92,7 @@ export function parseOpsgenieCreate(body: unknown): AlertEvent {
   if (!isObject(body)) return fail(what, '', `must be a JSON object (got ${typeName(body)})`);
   const p = new Problems();
   const L = OPSGENIE_LIMITS;
-  const message = readString(body, 'message', '', p, { required: true, blank: 'reject', max: L.message, truncate: true });
+  const message = readString(body, 'message', '', p, { required: true, blank: 'reject' }); // truncated by oneLineSummary, after collapsing whitespace
   const alias = readString(body, 'alias', '', p, { blank: 'absent', max: L.alias });
   const description = readString(body, 'description', '', p, { blank: 'absent', max: L.description, truncate: true });
   const entity = readString(body, 'entity', '', p, { blank: 'absent', max: L.entity, truncate: true });
@@ -108,7 +109,7 @@ export function parseOpsgenieCreate(body: unknown): AlertEvent {
 
   const event: AlertEvent = {
     action: 'trigger',
-    summary: message as string,
+    summary: oneLineSummary(message as string, L.message),
     source: entity ?? source ?? '',
     severity: OPSGENIE_PRIORITY_SEVERITY[priority],
     details: compact<unknown>([

@@ -339,7 +339,7 @@ describe('parsePagerDutyEvent: properties', () => {
         const p = body.payload as Record<string, unknown> | undefined;
         if (body.event_action === 'trigger' && p) {
           expect(event.severity).toBe(p.severity);
-          expect((p.summary as string).startsWith(event.summary)).toBe(true);
+          expect((p.summary as string).replace(/\s+/g, ' ').trim().startsWith(event.summary)).toBe(true);
           expect(event.source).toBe(p.source);
         }
       }),

@@ -41,6 +41,7 @@ import {
   readString,
   show,
   typeName,
+  oneLineSummary,
 } from './common.js';
 
 /** Longest routing key Klaxon accepts (PagerDuty's own keys are 32 characters). */
@@ -105,7 +106,7 @@ export function parsePagerDutyEvent(body: unknown): PagerDutyEvent {
   const resolvedAction = action ?? 'trigger';
   const event: AlertEvent = {
     action: resolvedAction,
-    summary: content.summary ?? resolvedAction,
+    summary: content.summary === undefined ? resolvedAction : oneLineSummary(content.summary, PD_MAX_SUMMARY),
     source: content.source ?? '',
     severity: content.severity ?? 'info',
     details: content.details,
@@ -128,8 +129,6 @@ export function parsePagerDutyChange(body: unknown): PagerDutyChange {
   const summary = payload && readString(payload, 'summary', 'payload', p, {
     required: true,
     blank: 'reject',
-    max: PD_MAX_SUMMARY,
-    truncate: true,
   });
   const source = payload && readString(payload, 'source', 'payload', p, { blank: 'absent' });
   const occurredAt = payload && readTimestamp(payload, 'payload', true, p);
@@ -137,7 +136,7 @@ export function parsePagerDutyChange(body: unknown): PagerDutyChange {
   const links = readLinks(body, 'links', '', p);
   p.throwIfAny(WHAT_CHANGE);
 
-  const change: ChangeEvent = { summary: summary as string, source: source ?? '', details, links, raw: body };
+  const change: ChangeEvent = { summary: oneLineSummary(summary as string, PD_MAX_SUMMARY), source: source ?? '', details, links, raw: body };
   if (occurredAt !== undefined) change.occurredAt = occurredAt;
   return { routingKey: routingKey as string, change };
 }
@@ -162,7 +161,7 @@ interface PayloadContent {
 /** The payload's fields; `strict` (trigger) requires summary/source/severity and rejects bad values. */
 function readPayload(payload: JsonObject, strict: boolean, p: Problems): PayloadContent {
   const text = { required: strict, blank: strict ? 'reject' : 'absent' } as const;
-  const summary = readString(payload, 'summary', 'payload', p, { ...text, max: PD_MAX_SUMMARY, truncate: true });
+  const summary = readString(payload, 'summary', 'payload', p, text); // truncated by oneLineSummary, after collapsing whitespace
   const source = readString(payload, 'source', 'payload', p, text);
   const severity = strict
     ? readEnum(payload, 'severity', 'payload', p, SEVERITIES, { required: true })

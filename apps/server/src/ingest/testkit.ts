@@ -28,6 +28,8 @@ export function expectWellFormed(event: AlertEvent, limits: Partial<EventLimits>
   expect(typeof event.summary).toBe('string');
   expect(event.summary.length).toBeGreaterThan(0);
   expect(event.summary.length).toBeLessThanOrEqual(maxSummary);
+  // One line, trimmed: it becomes an incident's title and a page's headline.
+  expect(event.summary).toBe(event.summary.replace(/\s+/g, ' ').trim());
   if (event.dedupKey !== undefined) {
     expect(typeof event.dedupKey).toBe('string');
     expect(event.dedupKey.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { invalid, notFound } from '../lib/errors.js';
@@ -13,11 +14,18 @@ import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarge
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
+/** The report's zone (default UTC); an unknown zone is the client's mistake, answered 400 before any work. */
+function reportZone(f: { tz?: string }): string {
+  const tz = f.tz ?? 'UTC';
+  if (!IANAZone.isValidZone(tz)) throw invalid(`tz: ${JSON.stringify(tz)} is not an IANA time zone (e.g. Europe/Berlin, UTC)`, [{ path: 'tz', message: 'unknown time zone' }]);
+  return tz;
+}
+
 /** Resolves a report filter to a scope: default range the last 30 days. */
 export async function resolveScope(ctx: Ctx, f: ReportFilter, defaultDays = 30): Promise<Scope> {
   const db = ctx.db.kysely;
   const now = ctx.clock.now();
-  const tz = f.tz ?? 'UTC';
+  const tz = reportZone(f);
   const to = f.to === undefined ? now : parseInstant(f.to, tz);
   const from = f.from === undefined ? (to ?? now) - defaultDays * DAY : parseInstant(f.from, tz);
   if (from === null || to === null || !(from < to)) throw invalid('from/to: epoch ms or ISO date-times with from before to', [{ path: 'from', message: 'invalid range' }]);
@@ -425,7 +433,7 @@ function prefixStats(d: DurationStats): { mtta: number | null; p50: number | nul
 export async function trends(ctx: Ctx, actor: Actor, f: ReportFilter & { weeks?: number }) {
   requirePermission(actor, 'read');
   const weeks = Math.min(Math.max(f.weeks ?? 8, 1), 104);
-  const tz = f.tz ?? 'UTC';
+  const tz = reportZone(f);
   const now = ctx.clock.now();
   const end = f.to === undefined ? periodStart(now, 'week', tz) + 7 * DAY : periodStart(parseInstant(f.to, tz) ?? now, 'week', tz);
   const from = end - (weeks + 1) * 7 * DAY;

@@ -648,10 +648,41 @@ export async function regenerateScheduleIcal(ctx: Ctx, actor: Actor, idOrName: s
 /** How much of the past and future a feed holds. */
 const FEED_PAST_MS = 30 * DAY;
 const FEED_FUTURE_MS = 180 * DAY;
+/** How far past the window a shift that has not ended is followed (a layer with one person never ends). */
+const FEED_FOLLOW_MS = 365 * DAY;
+
+/**
+ * The whole shifts of `s` that overlap `r`: not cut at r's edges. Computes over a wider range and
+ * widens it (doubling) while the first shift starts at the range's start after the schedule's
+ * earliest layer or override start, or the last one ends at the range's end before every source ends
+ * (at most FEED_FOLLOW_MS past r). A shift's start, and so an event's UID, is the same whichever day
+ * the feed is read.
+ */
+async function wholeShiftsIn(db: Tx, s: Schedule, r: TimeRange): Promise<Shift[]> {
+  const followUntil = r.end + FEED_FOLLOW_MS;
+  let wide = { start: r.start - 7 * DAY, end: r.end + 7 * DAY };
+  let inside: Shift[] = [];
+  for (let round = 0; round < 24; round++) {
+    const spec = await specFor(db, s, wide);
+    inside = finalSchedule(spec, wide).filter((sh) => sh.end > r.start && sh.start < r.end);
+    const first = inside[0];
+    const last = inside[inside.length - 1];
+    const earliest = Math.min(...spec.layers.map((l) => l.start), ...(spec.overrides ?? []).map((o) => o.start));
+    const ends = [...spec.layers.map((l) => l.end ?? Number.POSITIVE_INFINITY), ...(spec.overrides ?? []).map((o) => o.end)];
+    const latest = Math.min(Math.max(...ends), followUntil);
+    const cutBefore = first !== undefined && first.start <= wide.start && wide.start > earliest;
+    const cutAfter = last !== undefined && last.end >= wide.end && wide.end < latest;
+    if (!cutBefore && !cutAfter) break;
+    const span = wide.end - wide.start;
+    wide = { start: cutBefore ? Math.max(earliest, wide.start - span) : wide.start, end: cutAfter ? Math.min(latest, wide.end + span) : wide.end };
+  }
+  return inside;
+}
 
 /**
  * The iCalendar text of the feed a secret opens (the secret is the credential: no actor). Holds
- * shifts from 30 days ago to 180 days ahead, in UTC. Throws not_found for an unknown secret.
+ * every shift that overlaps 30 days ago to 180 days ahead, whole (a shift running across either
+ * edge keeps its real start and end), in UTC. Throws not_found for an unknown secret.
  */
 export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: string): Promise<string> {
   const db = ctx.db.kysely;
@@ -665,7 +696,7 @@ export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: stri
   if (kind === 'schedule') {
     const s = await findSchedule(db, feed.subject_id);
     if (!s) throw notFound('Calendar feed');
-    const shifts = finalSchedule(await specFor(db, s, r), r);
+    const shifts = await wholeShiftsIn(db, s, r);
     const users = await usersById(db, shifts.flatMap((x) => x.userIds));
     for (const sh of shifts) {
       const names = sh.userIds.map((id) => users.get(id)?.name ?? id).join(', ');
@@ -675,8 +706,13 @@ export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: stri
   }
   const u = (await usersById(db, [feed.subject_id])).get(feed.subject_id);
   if (!u) throw notFound('Calendar feed');
+  const shifts: UserShift[] = [];
+  for (const s of await schedulesOf(db, u.id, r)) {
+    for (const sh of await wholeShiftsIn(db, s, r)) if (sh.userIds.includes(u.id)) shifts.push({ scheduleId: s.id, scheduleName: s.name, start: sh.start, end: sh.end, userIds: sh.userIds, source: sh.source });
+  }
+  shifts.sort((a, b) => a.start - b.start || a.scheduleName.localeCompare(b.scheduleName));
   const schedules = new Map((await allSchedules(db)).map((s) => [s.id, s]));
-  for (const sh of await userShiftsIn(db, u.id, r)) {
+  for (const sh of shifts) {
     const s = schedules.get(sh.scheduleId)!;
     events.push({ uid: `${sh.scheduleId}-${u.id}-${sh.start}`, start: sh.start, end: sh.end, summary: `On call: ${sh.scheduleName}`, description: `You are on call for ${sh.scheduleName} (${sourceLabel(sh)})`, url: url(s) });
   }

@@ -7,7 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../context.js';
-import { currentMaintenance, findPage, loadBusinessServices, affectedServiceIds, updateFromRow, publicTitleOf } from './store.js';
+import { completedMaintenance, currentMaintenance, findPage, loadBusinessServices, affectedServiceIds, updateFromRow, publicTitleOf } from './store.js';
 import type { ComponentState, MaintenanceWindow, Phase, StatusPage, StatusUpdate } from './types.js';
 
 const DAY = 86_400_000;
@@ -34,6 +34,11 @@ export interface PageComponent {
   description: string;
   position: number;
   createdAt: number;
+  /**
+   * Its last change: the latest of the business service's own edit and the start and end (so far)
+   * of every incident and maintenance window that set its state.
+   */
+  updatedAt: number;
   state: ComponentState;
   history: DayBar[];
   uptimePercent: number;
@@ -55,6 +60,9 @@ export interface PageIncident {
   updates: StatusUpdate[];
 }
 
+/** A maintenance window as a page shows it. */
+export type PageMaintenance = MaintenanceWindow & { running: boolean; componentIds: string[] };
+
 /** Everything a status page shows. */
 export interface PageData {
   page: StatusPage;
@@ -62,7 +70,10 @@ export interface PageData {
   components: PageComponent[];
   active: PageIncident[];
   past: PageIncident[];
-  maintenance: (MaintenanceWindow & { running: boolean })[];
+  /** Maintenance not yet ended: running or announced; `componentIds` are the components it covers on this page. */
+  maintenance: PageMaintenance[];
+  /** Maintenance of this page's components that ran to its end, most recently ended first (at most 50). */
+  completedMaintenance: PageMaintenance[];
   indicator: 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
   description: string;
 }
@@ -167,7 +178,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   for (const b of bs) for (const s of b.serviceIds) bySvc.set(s, [...(bySvc.get(s) ?? []), b.id]);
 
   const since = Math.floor(now / DAY) * DAY - (HISTORY_DAYS - 1) * DAY;
-  const [levels, incidents, maint] = await Promise.all([
+  const [levels, incidents, maint, completed] = await Promise.all([
     db.selectFrom('severity_levels').select(['name', 'rank']).execute(),
     db
       .selectFrom('incidents')
@@ -176,6 +187,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', since)]))
       .execute(),
     currentMaintenance(db, now),
+    completedMaintenance(db, now, 200),
   ]);
   const rank = new Map(levels.map((l) => [l.name, Number(l.rank)]));
 
@@ -251,13 +263,33 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   past.sort((a, b) => (b.resolvedAt ?? b.createdAt) - (a.resolvedAt ?? a.createdAt));
 
   const bsIdsOfPage = new Set(bs.map((b) => b.id));
-  const maintenance = maint
-    .filter((m) => m.businessServiceIds.some((b) => bsIdsOfPage.has(b)) || m.serviceIds.some((s) => bySvc.has(s)))
-    .map((m) => ({ ...m, running: m.startsAt <= now }));
+  // The components a window covers on this page: its business services, and those its technical services map to.
+  const onPage = (m: MaintenanceWindow): PageMaintenance => ({
+    ...m,
+    running: m.startsAt <= now,
+    componentIds: [...new Set([...m.businessServiceIds.filter((b) => bsIdsOfPage.has(b)), ...m.serviceIds.flatMap((s) => bySvc.get(s) ?? [])])],
+  });
+  const maintenance = maint.map(onPage).filter((m) => m.componentIds.length > 0);
+  const completedOnPage = completed.map(onPage).filter((m) => m.componentIds.length > 0).slice(0, 50);
   for (const m of maintenance) {
     if (!m.running) continue;
-    const ids = new Set([...m.businessServiceIds, ...m.serviceIds.flatMap((s) => bySvc.get(s) ?? [])]);
-    for (const c of ids) if (state.get(c) === 'operational') state.set(c, 'under_maintenance');
+    for (const c of m.componentIds) if (state.get(c) === 'operational') state.set(c, 'under_maintenance');
+  }
+
+  // Each component's last change (see PageComponent.updatedAt).
+  const changedAt = new Map<string, number>(bs.map((b) => [b.id, Math.max(b.createdAt, b.updatedAt)]));
+  const changed = (ids: string[], t: number) => {
+    if (t > now) return;
+    for (const c of ids) if (changedAt.has(c) && t > changedAt.get(c)!) changedAt.set(c, t);
+  };
+  for (const i of touching) {
+    if (!i.sev || rank.get(i.sev) === undefined) continue; // sets no state
+    changed(i.componentIds, Number(i.created_at));
+    if (i.resolved_at !== null) changed(i.componentIds, Number(i.resolved_at));
+  }
+  for (const m of [...maintenance, ...completedOnPage]) {
+    changed(m.componentIds, m.startsAt);
+    changed(m.componentIds, m.endsAt);
   }
 
   // 90 days of history: worst state per day; downtime weighs 100% for a major and 30% for a partial outage.
@@ -291,6 +323,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       description: b.description,
       position: b.position,
       createdAt: b.createdAt,
+      updatedAt: changedAt.get(b.id)!,
       state: state.get(b.id)!,
       history: cells.map((c, d) => ({ day: days[d]!, state: c.state, uptime: 1 - c.down / DAY })),
       uptimePercent: Math.max(0, Math.floor((1 - down / Math.max(elapsed, 1)) * 10_000) / 100),
@@ -300,6 +333,6 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   const worst = components.reduce<ComponentState>((w, c) => worse(w, c.state), 'operational');
   const indicator = worst === 'major_outage' ? 'critical' : worst === 'partial_outage' ? 'major' : worst === 'degraded_performance' ? 'minor' : worst === 'under_maintenance' ? 'maintenance' : 'none';
   const description = { none: 'All Systems Operational', minor: 'Minor Service Outage', major: 'Partial System Outage', critical: 'Major Service Outage', maintenance: 'Service Under Maintenance' }[indicator];
-  return { page, generatedAt: now, components, active, past, maintenance, indicator, description };
+  return { page, generatedAt: now, components, active, past, maintenance, completedMaintenance: completedOnPage, indicator, description };
 }
 

@@ -8,10 +8,11 @@ const at = Date.parse('2026-03-02T09:00:00Z');
 const data: PageData = {
   page: { id: 'p1', slug: 'acme', name: 'Acme <Status> & "Co"', logoUrl: 'javascript:alert(1)', colors: DEFAULT_COLORS, businessServiceIds: ['c1'], isDefault: true },
   generatedAt: at,
-  components: [{ id: 'c1', name: 'Checkout <b>', description: '', position: 1, createdAt: at, state: 'partial_outage', history: Array.from({ length: 90 }, (_, d) => ({ day: `d${d}`, state: 'operational' as const, uptime: 1 })), uptimePercent: 99.5 }],
+  components: [{ id: 'c1', name: 'Checkout <b>', description: '', position: 1, createdAt: at, updatedAt: at, state: 'partial_outage', history: Array.from({ length: 90 }, (_, d) => ({ day: `d${d}`, state: 'operational' as const, uptime: 1 })), uptimePercent: 99.5 }],
   active: [{ id: 'i1', number: 7, title: 'Pay <script>x</script>', impact: 'major', phase: 'identified', open: true, createdAt: at, updatedAt: at, resolvedAt: null, componentIds: ['c1'], updates: [{ id: 'u1', incidentId: 'i1', at, author: '', phase: 'identified', message: 'Fix & \u0001 "soon" <now>', businessImpact: '', nextUpdateAt: null, public: true, publicTitle: null }] }],
   past: [],
   maintenance: [],
+  completedMaintenance: [],
   indicator: 'major',
   description: 'Partial System Outage',
 };

@@ -15,7 +15,7 @@ export async function loadBusinessServices(db: Tx): Promise<BusinessService[]> {
   ]);
   const by = new Map<string, string[]>();
   for (const l of links) by.set(l.business_service_id, [...(by.get(l.business_service_id) ?? []), l.service_id]);
-  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, teamId: r.team_id, position: Number(r.position), serviceIds: by.get(r.id) ?? [], createdAt: Number(r.created_at) }));
+  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, teamId: r.team_id, position: Number(r.position), serviceIds: by.get(r.id) ?? [], createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) }));
 }
 
 /** The business services an incident affects: those mapped to its service or to any service in its impact. */
@@ -97,7 +97,7 @@ export function publicTitleOf(updates: { publicTitle: string | null }[], busines
 }
 
 /** Maps a maintenance window row. */
-export function maintenanceFromRow(r: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; cancelled_at: number | null }): MaintenanceWindow {
+export function maintenanceFromRow(r: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; cancelled_at: number | null; created_at: number }): MaintenanceWindow {
   return {
     id: r.id,
     title: r.title,
@@ -107,12 +107,19 @@ export function maintenanceFromRow(r: { id: string; title: string; description: 
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),
     cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
+    createdAt: Number(r.created_at),
   };
 }
 
 /** Maintenance windows not cancelled that have not ended yet (running and announced), soonest first. */
 export async function currentMaintenance(db: Tx, now: number): Promise<MaintenanceWindow[]> {
   const rows = await db.selectFrom('maintenance_windows').selectAll().where('ends_at', '>', now).where('cancelled_at', 'is', null).orderBy('starts_at').limit(200).execute();
+  return rows.map(maintenanceFromRow);
+}
+
+/** Maintenance windows that ran to their end (not cancelled), most recently ended first. */
+export async function completedMaintenance(db: Tx, now: number, limit = 50): Promise<MaintenanceWindow[]> {
+  const rows = await db.selectFrom('maintenance_windows').selectAll().where('ends_at', '<=', now).where('cancelled_at', 'is', null).orderBy('ends_at', 'desc').limit(limit).execute();
   return rows.map(maintenanceFromRow);
 }
 

@@ -19,6 +19,8 @@ export interface BusinessService {
   position: number;
   serviceIds: string[];
   createdAt: number;
+  /** Last edit of the business service itself (name, description, links). */
+  updatedAt: number;
 }
 
 /** Input to create or replace a business service. */
@@ -160,4 +162,6 @@ export interface MaintenanceWindow {
   endsAt: number;
   /** When it was cancelled (listed only with `?past=true`), else null. */
   cancelledAt: number | null;
+  /** When it was announced (created). */
+  createdAt: number;
 }

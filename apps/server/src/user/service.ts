@@ -101,6 +101,16 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
   const errors: FieldError[] = [];
   checkZone(v.timeZone, errors);
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  // Users changing their own password prove they know the current one: a session left open on a
+  // shared screen, or a stolen session cookie, must not be enough to take the account over.
+  // (Admins setting another user's password need not know it.)
+  if (v.password && actor.type === 'user' && actor.id === id) {
+    const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+    if (row?.password_hash) {
+      if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);
+      if (!(await argonVerify(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
+    }
+  }
   const passwordHash = v.password ? await argonHash(v.password) : undefined;
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
@@ -117,7 +127,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
       })
       .where('id', '=', id)
       .execute();
-    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined });
+    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined });
     // A new password signs the user out everywhere else (a stolen session ends with the password).
     if (passwordHash !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     return (await store.findUser(trx, id))!;
@@ -239,6 +249,26 @@ export async function sendVerification(ctx: Ctx, actor: Actor, cmId: string): Pr
   ctx.wake();
 }
 
+/**
+ * When the current code of a contact method expires: VERIFY_TTL_MS after it was issued, or after the
+ * message carrying it was actually sent, whichever is later. A code issued while no server ran
+ * (`klaxon apply` against a stopped server) is sent when a server starts, maybe hours later, and
+ * must not arrive already expired. The message is the verification enqueued with the code (same
+ * instant). Looked up only for a code past its first expiry.
+ */
+async function codeExpiry(ctx: Ctx, cmId: string, expiresAt: number, now: number): Promise<number> {
+  if (expiresAt >= now) return expiresAt;
+  const sent = await ctx.db.kysely
+    .selectFrom('outbox')
+    .select('sent_at')
+    .where('contact_method_id', '=', cmId)
+    .where('kind', '=', 'verification')
+    .where('created_at', '=', expiresAt - VERIFY_TTL_MS)
+    .where('sent_at', 'is not', null)
+    .executeTakeFirst();
+  return sent?.sent_at == null ? expiresAt : Math.max(expiresAt, Number(sent.sent_at) + VERIFY_TTL_MS);
+}
+
 /** Verifies a contact method with the code it was sent. Five wrong tries void the code. */
 export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, code: unknown): Promise<ContactMethod> {
   requirePermission(actor, 'self.manage');
@@ -246,7 +276,7 @@ export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, 
   if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) throw invalid('code: must be the 6-digit code that was sent', [{ path: 'code', message: 'must be 6 digits' }]);
   const now = ctx.clock.now();
   if (row.verified_at !== null) return store.contactMethodFromRow(row);
-  if (!row.verify_code_hash || !row.verify_expires_at || row.verify_expires_at < now) throw invalid('The code has expired: ask for a new one');
+  if (!row.verify_code_hash || !row.verify_expires_at || (await codeExpiry(ctx, cmId, Number(row.verify_expires_at), now)) < now) throw invalid('The code has expired: ask for a new one');
   if (row.verify_attempts >= VERIFY_MAX_ATTEMPTS) throw new AppError('rate_limited', 'Too many wrong codes: ask for a new one');
   const ok = safeEqual(codeHash(ctx, cmId, code.trim()), row.verify_code_hash);
   if (!ok) {

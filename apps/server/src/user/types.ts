@@ -50,7 +50,13 @@ export const UserInput = Type.Object(
 export type UserInput = Static<typeof UserInput>;
 
 /** A partial update of a user. */
-export const UserPatch = Type.Partial(Type.Omit(UserInput, ['email']), { additionalProperties: false });
+export const UserPatch = Type.Object(
+  {
+    ...Type.Partial(Type.Omit(UserInput, ['email'])).properties,
+    currentPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Required with `password` when users change their own password (and have one)' })),
+  },
+  { additionalProperties: false },
+);
 export type UserPatch = Static<typeof UserPatch>;
 
 /** Input to add a contact method. */

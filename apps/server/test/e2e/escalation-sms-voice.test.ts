@@ -82,7 +82,9 @@ describe.each(DIALECTS)('nobody acknowledges: level 2 gets SMS and voice, and re
     await t.advance(2 * MIN); // voice after 2 minutes
     const call = await t.twilio.waitForCall((c) => c.to === bob.phone && t.twilio.calls.indexOf(c) >= callsBefore);
     const final = await t.twilio.answerCall(call, '4');
-    expect(final).toContain(`Incident #${n} acknowledged`);
+    // Read aloud: "Incident 42 acknowledged", never "hash 42".
+    expect(final).toContain(`<Say>Incident ${n} acknowledged. Goodbye.</Say>`);
+    expect(final).not.toContain('#');
     const inc = await t.api('GET', `/api/v1/incidents/${n}`);
     expect(inc.body.incident.status).toBe('acknowledged');
     const timeline = await t.api('GET', `/api/v1/incidents/${n}/timeline`);

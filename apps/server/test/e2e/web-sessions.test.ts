@@ -190,7 +190,7 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     const bob = (await phone.call('GET', '/api/v1/me')).body.user;
     const laptop = new Browser(k.url);
     const login = await laptop.call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'bobs password' } });
-    expect((await laptop.call('PATCH', `/api/v1/users/${bob.id}`, { body: { password: 'a brand new password' }, csrf: login.body.csrfToken })).status).toBe(200);
+    expect((await laptop.call('PATCH', `/api/v1/users/${bob.id}`, { body: { password: 'a brand new password', currentPassword: 'bobs password' }, csrf: login.body.csrfToken })).status).toBe(200);
     expect((await phone.call('GET', '/api/v1/me')).status).toBe(401);
     expect((await new Browser(k.url).call('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: 'a brand new password' } })).status).toBe(200);
   });

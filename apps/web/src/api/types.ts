@@ -30,7 +30,7 @@ export interface UserInput {
 }
 
 /** A partial update of a user (PATCH /users/:id); the email cannot change. */
-export type UserPatch = Partial<Omit<UserInput, 'email'>>;
+export type UserPatch = Partial<Omit<UserInput, 'email'>> & { /** Required with `password` when changing your own password. */ currentPassword?: string };
 
 /** A way to reach a user. */
 export interface ContactMethod {

@@ -17,13 +17,13 @@ function Profile() {
   const { user } = useSession();
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const [v, setV] = useState({ name: user.name, timeZone: user.timeZone, password: '' });
+  const [v, setV] = useState({ name: user.name, timeZone: user.timeZone, password: '', currentPassword: '' });
   const m = useMutation({
-    mutationFn: () => api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password }) }),
+    mutationFn: () => api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password, ...(v.currentPassword && { currentPassword: v.currentPassword }) }) }),
     onSuccess: (u) => {
       qc.setQueryData<Session | null>(['session'], (s) => (s ? { ...s, user: u } : s));
       void qc.invalidateQueries({ queryKey: ['users'] });
-      setV({ ...v, password: '' });
+      setV({ ...v, password: '', currentPassword: '' });
       notifications.show({ message: 'Saved', color: 'green', autoClose: 1500 });
     },
     onError: errors.set,
@@ -47,6 +47,9 @@ function Profile() {
           <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} style={{ minWidth: 200 }} />
         </Group>
         <PasswordInput label="New password" description="Leave empty to keep the current one" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} />
+        {v.password && (
+          <PasswordInput label="Current password" description="Needed to change your password" autoComplete="current-password" name="currentPassword" value={v.currentPassword} onChange={(e) => setV({ ...v, currentPassword: e.currentTarget.value })} error={errors.field('currentPassword')} />
+        )}
         <FormAlert message={errors.message} />
         <Button type="submit" loading={m.isPending} w="fit-content">
           Save profile

@@ -25,8 +25,10 @@ const SetupBody = Type.Object(
 );
 
 /**
- * Sign-in attempts allowed per email+IP and per IP: token buckets refilled over time. Kept in memory
- * per instance (N instances allow up to N times as many); enough to make password guessing slow.
+ * Sign-in attempts allowed per email+IP, per IP and per account (email, from any address): token
+ * buckets refilled over time. The per-account bucket stops a guesser who spreads attempts over many
+ * addresses (a botnet) from trying more than a few dozen passwords an hour on one account. Kept in
+ * memory per instance (N instances allow up to N times as many); enough to make password guessing slow.
  */
 export class LoginThrottle {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -36,17 +38,21 @@ export class LoginThrottle {
     private readonly clock: Clock,
     private readonly perKey = { burst: 10, refillMs: 60_000 },
     private readonly perIp = { burst: 100, refillMs: 6_000 },
+    private readonly perAccount = { burst: 30, refillMs: 120_000 },
   ) {}
 
-  /** Takes one attempt for (email, ip); false when either bucket is empty. */
+  /** Takes one attempt for (email, ip); false when any of its buckets is empty. */
   take(email: string, ip: string): boolean {
     const now = this.clock.now();
     if (this.buckets.size > 50_000) this.prune(now);
-    const a = this.bucket(`e:${email.toLowerCase()}|${ip}`, this.perKey, now);
+    const account = email.trim().toLowerCase();
+    const a = this.bucket(`e:${account}|${ip}`, this.perKey, now);
     const b = this.bucket(`i:${ip}`, this.perIp, now);
-    if (a.tokens < 1 || b.tokens < 1) return false;
+    const c = this.bucket(`a:${account}`, this.perAccount, now);
+    if (a.tokens < 1 || b.tokens < 1 || c.tokens < 1) return false;
     a.tokens -= 1;
     b.tokens -= 1;
+    c.tokens -= 1;
     return true;
   }
 

@@ -52,8 +52,24 @@ function signedUrl(ctx: Ctx, req: FastifyRequest): string {
   return `${ctx.publicUrl}${req.url}`;
 }
 
+/**
+ * Checks a Twilio webhook before any work: its form parameters and query must be single strings
+ * (Twilio only ever sends form-encoded strings; a JSON body or a repeated `message` is not Twilio),
+ * else 400; then the X-Twilio-Signature, else 403. Answers the request itself and returns null when
+ * it fails.
+ */
 function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): Record<string, string> | null {
-  const params = (req.body ?? {}) as Record<string, string>;
+  const body = req.body ?? {};
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  const bad = (where: string) => {
+    void reply.status(400).type('text/plain').send(`Bad request: ${where} must be form-encoded text parameters (application/x-www-form-urlencoded), one value each`);
+    return null;
+  };
+  // Only our form parser sets rawBody: any other body (JSON, even `null`) is not Twilio's.
+  if ((req.body !== undefined && req.rawBody === undefined) || typeof body !== 'object' || Array.isArray(body)) return bad('the body');
+  for (const v of Object.values(body)) if (typeof v !== 'string') return bad('the body');
+  for (const v of Object.values(query)) if (typeof v !== 'string') return bad('the query');
+  const params = body as Record<string, string>;
   const sig = req.headers['x-twilio-signature'];
   if (!deps.twilioAuthToken || typeof sig !== 'string' || !validateTwilioSignature(deps.twilioAuthToken, sig, signedUrl(deps.ctx, req), params)) {
     void reply.status(403).type('text/plain').send('Forbidden: bad or missing X-Twilio-Signature');

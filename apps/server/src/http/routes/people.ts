@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import * as tokens from '../../auth/tokens.js';
+import { AppError } from '../../lib/errors.js';
 import * as teams from '../../team/service.js';
 import { TeamInput } from '../../team/service.js';
 import * as users from '../../user/service.js';
 import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch } from '../../user/types.js';
 import type { App } from '../app.js';
 import { actorOf } from '../auth.js';
+import { RateLimiter } from '../rate-limit.js';
 import type { HttpDeps } from '../deps.js';
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -20,7 +22,14 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   app.get('/users', { schema: { tags } }, async (req) => ({ users: await users.listUsers(ctx, await actorOf(ctx, req)) }));
   app.post('/users', { schema: { tags, body: UserInput } }, async (req, reply) => reply.status(201).send({ user: await users.createUser(ctx, await actorOf(ctx, req), req.body) }));
   app.get('/users/:id', { schema: { tags, params: IdParams } }, async (req) => ({ user: await users.getUser(ctx, await actorOf(ctx, req), req.params.id) }));
-  app.patch('/users/:id', { schema: { tags, params: IdParams, body: UserPatch } }, async (req) => ({ user: await users.updateUser(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  // A stolen session must not become a way to guess the password: tries that give currentPassword
+  // are limited per user (in memory, per instance), like sign-in.
+  const passwordTries = new RateLimiter(ctx.clock);
+  app.patch('/users/:id', { schema: { tags, params: IdParams, body: UserPatch, summary: 'Change a user; your own password needs currentPassword (at most 10 tries a minute)' } }, async (req) => {
+    const actor = await actorOf(ctx, req);
+    if (req.body.currentPassword !== undefined && !passwordTries.take(`current-password:${req.params.id}`, 10)) throw new AppError('rate_limited', 'Too many password change attempts: wait a minute and try again');
+    return { user: await users.updateUser(ctx, actor, req.params.id, req.body) };
+  });
   app.delete('/users/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
     await users.deleteUser(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
@@ -30,11 +39,11 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   app.post('/users/:id/contact-methods', { schema: { tags, params: IdParams, body: ContactMethodInput, summary: 'Add a contact method; a verification code is sent to it' } }, async (req, reply) =>
     reply.status(201).send({ contactMethod: await users.addContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
-  app.post('/contact-methods/:id/send-verification', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.post('/contact-methods/:id/send-verification', { schema: { tags, params: IdParams, summary: 'Send a new verification code (the previous one stops working); good for 15 minutes from when it is sent' } }, async (req, reply) => {
     await users.sendVerification(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(202).send({ status: 'sent' });
   });
-  app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
+  app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, summary: 'Verify a contact method with the 6-digit code it was sent (400 expired or wrong, 429 after five wrong codes)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
     contactMethod: await users.verifyContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body.code),
   }));
   app.post('/contact-methods/:id/test', { schema: { tags, params: IdParams, summary: 'Send me a test page' } }, async (req, reply) =>

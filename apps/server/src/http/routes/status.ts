@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { pageView, rendered, type PageData, type PageView } from '../../status/page.js';
 import { renderAtom, renderNoticeHtml, renderRss, renderStatusHtml } from '../../status/render.js';
 import * as status from '../../status/service.js';
-import { componentsJson, incidentsJson, statusJson, summaryJson } from '../../status/statuspage.js';
+import { activeMaintenancesJson, componentsJson, incidentsJson, scheduledMaintenancesJson, statusJson, summaryJson, unresolvedIncidentsJson, upcomingMaintenancesJson } from '../../status/statuspage.js';
 import { findPage } from '../../status/store.js';
 import { BusinessServiceInput, MaintenanceInput, StatusPageInput, StatusUpdateInput, SubscriptionInput, TemplateInput } from '../../status/types.js';
 import type { App } from '../app.js';
@@ -90,6 +90,10 @@ export async function statusPublicRoutes(app: App, { ctx }: HttpDeps): Promise<v
     json('status', statusJson);
     json('components', componentsJson);
     json('incidents', incidentsJson);
+    json('incidents/unresolved', unresolvedIncidentsJson);
+    json('scheduled-maintenances', scheduledMaintenancesJson);
+    json('scheduled-maintenances/upcoming', upcomingMaintenancesJson);
+    json('scheduled-maintenances/active', activeMaintenancesJson);
     app.post(`${prefix || '/status'}/subscribe`, { schema: { ...schema, body: Type.Object({ email: Type.String({ maxLength: 300 }) }) } }, async (req, reply) => {
       if (!limiter.take(`subscribe:${req.ip}`, 10)) throw new AppError('rate_limited', 'Too many subscription requests; try again in a minute');
       const slug = slugOf(req.params);

@@ -22,11 +22,13 @@ import {
 import { bridgeSlack, receiveSlackCommand, receiveSlackEvent, type SlackEventEnvelope } from '../../warroom/slack.js';
 import { ActionInput, DeclareInput, ImpactInput, RunbookInput, WarRoomSettingsInput } from '../../warroom/types.js';
 import type { App } from '../app.js';
-import { actorOf } from '../auth.js';
+import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';
 
-const via = (req: FastifyRequest): Via => (req.headers['x-klaxon-client'] === 'cli' ? 'cli' : 'api');
+// A request from the web app (a session cookie) is via web, from the CLI via cli, else via api.
+// Call after actorOf(), which is what recognizes the session.
+const via = (req: FastifyRequest): Via => viaOf(req);
 const Text = Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false });
 
 /** War rooms: severity levels, settings, declare, roles, chat, commands, runbooks, actions, Slack bridge, export, drill summary. */

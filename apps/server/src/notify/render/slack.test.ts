@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allKinds, samplePage, sampleReply, sampleTest, sampleVerification } from '../../../test/fakes/messages.js';
 import { renderSlack } from './slack.js';
@@ -60,5 +61,21 @@ describe('renderSlack', () => {
       expect(r.text.length).toBeGreaterThan(0);
       expect(r.blocks.length).toBeGreaterThan(0);
     }
+  });
+
+  it('escapes the top-level text like the blocks, for every kind of message (property)', () => {
+    const nasty = fc.string().map((s) => `${s}<!channel> <@U1> <https://evil|x> & ${s}`);
+    fc.assert(
+      fc.property(nasty, (text) => {
+        for (const m of [...allKinds.map((k) => ({ ...k, ...('text' in k && { text }), ...('title' in k && { title: text }), ...('summary' in k && { summary: text }), ...('subject' in k && { subject: text }) })), { ...sampleReply, text }]) {
+          const r = renderSlack(m as typeof sampleReply);
+          // Slack's control sequences start with < and end with >: none may survive unescaped.
+          expect(r.text).not.toMatch(/[<>]/);
+          expect(r.text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+        }
+      }),
+      { numRuns: 100 },
+    );
+    expect(renderSlack({ ...sampleReply, text: 'Ivy: <!channel> look & see' }).text).toBe('Ivy: &lt;!channel&gt; look &amp; see');
   });
 });

@@ -40,8 +40,17 @@ const SEVERITY_EMOJI: Record<string, string> = {
 // Block Kit limits: section text 3000 chars, button text 75, button value 2000, fallback text ~40000.
 const MAX_SECTION = 3000;
 
-/** Renders any message for Slack (pure). */
+/**
+ * Renders any message for Slack (pure). The top-level `text` (the notification and fallback) is
+ * mrkdwn to Slack like the blocks, so it is escaped the same way: `<!channel>` written in a chat
+ * message or an alert title reaches Slack as text, never as a mention or a link.
+ */
 export function renderSlack(msg: Message): RenderedSlack {
+  const r = renderBlocks(msg);
+  return { text: escapeSlack(r.text), blocks: r.blocks };
+}
+
+function renderBlocks(msg: Message): RenderedSlack {
   switch (msg.kind) {
     case 'page': {
       const sev = severityLabel(msg.severity);

@@ -64,7 +64,7 @@ describe('renderVoiceTwiml', () => {
     assertWellFormedTwiml(t);
     expect(t).toContain('test call from Klaxon for Ada Lovelace');
     expect(t).toContain('<Hangup/>');
-    expect(renderVoiceTwiml(sampleReply, { gatherUrl })).toContain('<Say>Incident #42 acknowledged.</Say><Hangup/>');
+    expect(renderVoiceTwiml(sampleReply, { gatherUrl })).toContain('<Say>Incident 42 acknowledged.</Say><Hangup/>');
     for (const m of allKinds) assertWellFormedTwiml(renderVoiceTwiml(m, { gatherUrl }));
   });
 
@@ -83,6 +83,18 @@ describe('renderVoiceGatherResult', () => {
     assertWellFormedTwiml(xml);
     expect(xml).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Incident 42 acknowledged &lt;by Ada&gt; &amp; co. Goodbye.</Say><Hangup/></Response>',
+    );
+  });
+});
+
+describe('voice confirmations are read without "#"', () => {
+  it('says "Incident 42 acknowledged", not "Incident hash 42" (property: no "#" is ever read)', () => {
+    expect(renderVoiceGatherResult('Incident #42 acknowledged. Goodbye.')).toContain('<Say>Incident 42 acknowledged. Goodbye.</Say>');
+    expect(renderVoiceGatherResult('There is no incident #7. Goodbye.')).toContain('<Say>There is no incident 7. Goodbye.</Say>');
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        expect(renderVoiceGatherResult(text)).not.toContain('#');
+      }),
     );
   });
 });

@@ -85,7 +85,16 @@ function gather(action: string, text: string): string {
 }
 
 function sayAndHangUp(text: string): string {
-  return `${XML_DECL}<Response><Say>${escapeXml(oneLine(text))}</Say><Hangup/></Response>`;
+  return `${XML_DECL}<Response><Say>${escapeXml(speakable(oneLine(text)))}</Say><Hangup/></Response>`;
+}
+
+/**
+ * Text made for reading aloud: text-to-speech reads "#" as "hash" or "pound", so "Incident #42
+ * acknowledged." is said as "Incident 42 acknowledged." (the confirmations are shared with SMS,
+ * where the "#" stays).
+ */
+export function speakable(text: string): string {
+  return text.replace(/#\s*(?=\d)/g, '').replace(/#+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 function capitalize(s: string): string {

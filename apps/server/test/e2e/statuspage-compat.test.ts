@@ -45,7 +45,7 @@ describe.each(DIALECTS)('Statuspage v2 compatibility (%s)', (dialect) => {
     incidentCreated = inc.body.incident.createdAt;
     expect((await t.api('POST', '/api/v1/incidents/1/severity', { sev: 'SEV2' })).status).toBe(200);
     await t.advance(5 * MIN);
-    const up = await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'identified', message: 'We found the cause.', public: true });
+    const up = await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'identified', message: 'We found the cause.', public: true, publicTitle: 'Payments are slow' });
     expect(up.status).toBe(201);
     updatePosted = up.body.statusUpdate.at;
     await t.advance(5 * MIN);

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.js';
+import { isDiskFull, writeHealth } from '../lib/db/disk-full.js';
 import { engineModuleErrors, engineModuleSeconds } from '../lib/metrics.js';
 
 /** A named engine module: idempotent, keeps no state between cycles, all state in the database. */
@@ -177,6 +178,7 @@ export class Engine {
         ]);
       } catch (err) {
         engineModuleErrors.inc({ module: m.name });
+        if (isDiskFull(err) && this.ctx.db) writeHealth(this.ctx.db.location).failed(err); // /readyz turns unready until a write succeeds
         this.ctx.log.error({ err, module: m.name }, 'engine module failed');
       } finally {
         clearTimeout(timeout);

@@ -16,6 +16,7 @@ import {
   parsePagerDutyEvent,
   verifyGrafanaSignature,
 } from '../../ingest/index.js';
+import { DISK_FULL_MESSAGE, DISK_FULL_RETRY_AFTER_S, isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
@@ -37,6 +38,8 @@ interface Dialect {
   malformed(reply: FastifyReply, problem: string): FastifyReply;
   throttled(reply: FastifyReply): FastifyReply;
   tooLarge(reply: FastifyReply): FastifyReply;
+  /** The server cannot store events now (a full disk): 503 with Retry-After, which every sender retries. */
+  unavailable(reply: FastifyReply, message: string): FastifyReply;
 }
 
 const pagerduty: Dialect = {
@@ -44,6 +47,7 @@ const pagerduty: Dialect = {
   malformed: (reply, problem) => reply.status(400).send({ status: 'invalid event', message: 'Event object is invalid', errors: [problem] }),
   throttled: (reply) => reply.status(429).send({ status: 'throttle event', message: 'Requests for this integration are arriving too quickly; retry later', errors: ['Rate limit exceeded'] }),
   tooLarge: (reply) => reply.status(413).send({ status: 'invalid event', message: 'Event object is too large', errors: [`The request body exceeds ${PD_LIMIT} bytes`] }),
+  unavailable: (reply, message) => retryLater(reply).status(503).send({ status: 'unavailable', message: 'Event could not be stored: the server\'s disk is full; retry later', errors: [message] }),
 };
 
 const opsgenie: Dialect = {
@@ -52,6 +56,7 @@ const opsgenie: Dialect = {
   malformed: (reply, problem) => reply.status(400).send({ message: problem, took: 0, requestId: randomUUID() }),
   throttled: (reply) => reply.status(429).send({ message: 'Too many requests', took: 0, requestId: randomUUID() }),
   tooLarge: (reply) => reply.status(413).send({ message: 'Request body is too large', took: 0, requestId: randomUUID() }),
+  unavailable: (reply, message) => retryLater(reply).status(503).send({ message, took: 0, requestId: randomUUID() }),
 };
 
 const klaxon: Dialect = {
@@ -59,7 +64,12 @@ const klaxon: Dialect = {
   malformed: (reply, problem) => reply.status(400).send(errorBody('invalid', problem)),
   throttled: (reply) => reply.status(429).send(errorBody('rate_limited', 'Too many events for this integration; retry later')),
   tooLarge: (reply) => reply.status(413).send(errorBody('payload_too_large', 'The request body is too large')),
+  unavailable: (reply, message) => retryLater(reply).status(503).send(errorBody('unavailable', message)),
 };
+
+function retryLater(reply: FastifyReply): FastifyReply {
+  return reply.header('retry-after', String(DISK_FULL_RETRY_AFTER_S));
+}
 
 function dialectFor(url: string): Dialect {
   return url.startsWith('/v2/alerts') ? opsgenie : url.startsWith('/v2/') ? pagerduty : klaxon;
@@ -99,6 +109,12 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     const d = dialectFor(req.url);
     const { status, body } = toHttpError(err);
     if (status === 413) return d.tooLarge(reply);
+    if (isDiskFull(err)) {
+      // Logged with the database's own error (SQLITE_FULL, ENOSPC, 53100); /readyz turns unready until a write succeeds.
+      writeHealth(ctx.db.location).failed(err);
+      req.log.error({ err }, 'ingest could not store events: the database disk is full');
+      return d.unavailable(reply, DISK_FULL_MESSAGE);
+    }
     if (status >= 500) {
       req.log.error({ err }, 'ingest failed');
       return reply.status(status).send(body);

@@ -1,8 +1,10 @@
 /**
- * A disk that fills up under a running server (SQLite on a small tmpfs): ingest answers 503 with
- * Retry-After in each vendor's shape (senders retry 5xx), the log names the real cause (SQLITE_FULL,
- * not the rollback that followed), /readyz is unready while writes fail, and once space is freed the
- * same process accepts events again and /readyz is ready: no restart.
+ * A disk that fills up under a running server: SQLite on a small tmpfs, and PostgreSQL with the test
+ * database in a tablespace on a small tmpfs (when KLAXON_TEST_DATABASE_URL is set and the server is
+ * on this machine). Ingest answers 503 with Retry-After in each vendor's shape (senders retry 5xx),
+ * the log names the real cause (SQLITE_FULL / SQLSTATE 53100, not the rollback that followed),
+ * /readyz is unready while writes fail, and once space is freed the same process accepts events
+ * again and /readyz is ready: no restart.
  *
  * Needs `mount -t tmpfs` (root, as in CI); where mounting is not permitted the suite is skipped and says why.
  */
@@ -10,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/app/config.js';
@@ -18,34 +21,91 @@ import { SYSTEM } from '../../src/auth/actor.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'klaxon-diskfull-'));
-let mountError = '';
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir], { stdio: 'pipe' });
-} catch (e) {
-  mountError = String((e as { stderr?: Buffer }).stderr ?? e).trim();
+/** A small tmpfs on a new directory, or why it could not be mounted. */
+function smallDisk(size: string): { dir: string; error: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-diskfull-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+    return { dir, error: '' };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return { dir, error: String((e as { stderr?: Buffer }).stderr ?? e).trim() };
+  }
 }
-if (mountError) {
+function unmount(dir: string): void {
+  execFileSync('umount', ['-l', dir]); // lazy: a failed run may leave a file open
   rmSync(dir, { recursive: true, force: true });
-  process.stderr.write(`disk-full test SKIPPED: cannot mount a tmpfs to fill (${mountError}); it needs root, as in CI\n`);
 }
 
-describe.skipIf(!!mountError)('a full disk under a running server (SQLite on a 16 MB tmpfs)', () => {
+interface Setup {
+  name: string;
+  skip: string;
+  databaseUrl: string;
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+async function sqliteSetup(): Promise<Setup> {
+  const disk = smallDisk('16m');
+  return { name: 'SQLite on a 16 MB tmpfs', skip: disk.error && `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`, databaseUrl: join(disk.dir, 'klaxon.db'), dir: disk.dir, cleanup: async () => void (disk.error || unmount(disk.dir)) };
+}
+
+/** PostgreSQL: a tablespace on a tmpfs (the server must run on this machine) and a database in it. */
+async function postgresSetup(admin: string): Promise<Setup> {
+  const disk = smallDisk('24m');
+  const name = `klaxon_full_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const base = { name: 'PostgreSQL, database in a tablespace on a 24 MB tmpfs', dir: disk.dir, databaseUrl: '' };
+  if (disk.error) return { ...base, skip: `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`, cleanup: async () => {} };
+  const query = async (text: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(text);
+    } finally {
+      await c.end();
+    }
+  };
+  try {
+    execFileSync('chown', ['postgres:postgres', disk.dir], { stdio: 'pipe' });
+    await query(`CREATE TABLESPACE ${name} LOCATION '${disk.dir}'`);
+    await query(`CREATE DATABASE ${name} TABLESPACE ${name}`);
+  } catch (e) {
+    unmount(disk.dir);
+    return { ...base, skip: `cannot put a PostgreSQL tablespace on the tmpfs (${(e as Error).message}); the server must run on this machine, as in CI`, cleanup: async () => {} };
+  }
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    ...base,
+    skip: '',
+    databaseUrl: u.toString(),
+    cleanup: async () => {
+      await query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await query(`DROP TABLESPACE IF EXISTS ${name}`);
+      unmount(disk.dir);
+    },
+  };
+}
+
+const setups = [await sqliteSetup(), ...(process.env.KLAXON_TEST_DATABASE_URL ? [await postgresSetup(process.env.KLAXON_TEST_DATABASE_URL)] : [])];
+for (const s of setups) if (s.skip) process.stderr.write(`disk-full test (${s.name}) SKIPPED: ${s.skip}\n`);
+
+describe.each(setups)('a full disk under a running server ($name)', (setup) => {
   let k: Klaxon;
   const logs: { level: number; msg: string; err?: { message?: string; code?: string } }[] = [];
   const keys: Record<string, string> = {};
-  const filler = join(dir, 'filler');
+  const filler = join(setup.dir, 'filler');
 
   beforeAll(async () => {
+    if (setup.skip) return;
     const log = pino({ level: 'warn', base: undefined }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-    k = await startKlaxon({ ...configFromEnv({}), port: 0, publicUrl: 'http://127.0.0.1:0', databaseUrl: join(dir, 'klaxon.db') }, { clock: new FakeClock('2026-03-02T09:00:00Z'), log });
+    k = await startKlaxon({ ...configFromEnv({}), port: 0, publicUrl: 'http://127.0.0.1:0', databaseUrl: setup.databaseUrl }, { clock: new FakeClock('2026-03-02T09:00:00Z'), log });
     const svc = await createService(k.ctx, SYSTEM, { name: 'disk' });
     for (const kind of ['pagerduty', 'opsgenie', 'generic', 'alertmanager']) keys[kind] = (await createIntegration(k.ctx, SYSTEM, svc.id, { name: kind, kind })).key!;
-  });
+  }, 60_000);
   afterAll(async () => {
     await k?.stop().catch(() => {});
-    execFileSync('umount', ['-l', dir]); // lazy: a failed run may leave a file open
-    rmSync(dir, { recursive: true, force: true });
+    await setup.cleanup();
   });
 
   /** Writes zeros until the file system says ENOSPC. */
@@ -65,7 +125,7 @@ describe.skipIf(!!mountError)('a full disk under a running server (SQLite on a 1
     fetch(`${k.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const pd = (i: number) => ({ routing_key: keys.pagerduty, event_action: 'trigger', dedup_key: `disk-${i}`, payload: { summary: `Disk test ${i} ${'x'.repeat(2000)}`, source: 'db-1', severity: 'critical' } });
 
-  it('answers 503 with Retry-After in each vendor shape, logs SQLITE_FULL, is unready, and recovers once space is freed', async () => {
+  it.skipIf(!!setup.skip)('answers 503 with Retry-After in each vendor shape, logs the database\'s error, is unready, and recovers once space is freed', async () => {
     expect((await post('/v2/enqueue', pd(0))).status).toBe(202);
     expect((await fetch(`${k.url}/readyz`)).status).toBe(200);
     fillDisk();
@@ -92,7 +152,7 @@ describe.skipIf(!!mountError)('a full disk under a running server (SQLite on a 1
 
     // The log says what happened, not only that a rollback failed.
     const errors = logs.filter((l) => l.level >= 50);
-    expect(errors.some((l) => l.err?.code === 'SQLITE_FULL' || /database or disk is full/.test(l.err?.message ?? ''))).toBe(true);
+    expect(errors.some((l) => l.err?.code === 'SQLITE_FULL' || l.err?.code === '53100')).toBe(true);
     expect(errors.every((l) => !/cannot rollback/.test(l.err?.message ?? ''))).toBe(true);
 
     const unready = await fetch(`${k.url}/readyz`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
 import { metricsRegistry } from '../../lib/metrics.js';
@@ -12,8 +13,11 @@ export async function healthRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (health.failing) {
       // Writes failed for lack of space: ready again only once a write gets through.
       try {
-        const value = String(Date.now());
-        await deps.ctx.db.kysely.insertInto('settings').values({ key: 'readyz_write_probe', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+        // 64 KB that does not compress: it needs new space (WAL frames on SQLite, new TOAST pages on
+        // PostgreSQL), not a few bytes that fit in a page already allocated. Then back to a few bytes.
+        const probe = (value: string) => deps.ctx.db.kysely.insertInto('settings').values({ key: 'readyz_write_probe', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+        await probe(randomBytes(48 * 1024).toString('base64'));
+        await probe(new Date().toISOString());
         health.ok();
       } catch (e) {
         if (isDiskFull(e)) health.failed(e);

@@ -19,7 +19,9 @@ import { configFromEnv } from '../../src/app/config.js';
 import { startKlaxon, type Klaxon } from '../../src/app/klaxon.js';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { FakeClock } from '../../src/lib/clock.js';
+import { createToken } from '../../src/auth/tokens.js';
 import { createIntegration, createService } from '../../src/service/service.js';
+import { createUser } from '../../src/user/service.js';
 
 /** A small tmpfs on a new directory, or why it could not be mounted. */
 function smallDisk(size: string): { dir: string; error: string } {
@@ -94,6 +96,7 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
   let k: Klaxon;
   const logs: { level: number; msg: string; err?: { message?: string; code?: string } }[] = [];
   const keys: Record<string, string> = {};
+  let token = '';
   const filler = join(setup.dir, 'filler');
 
   beforeAll(async () => {
@@ -102,6 +105,8 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
     k = await startKlaxon({ ...configFromEnv({}), port: 0, publicUrl: 'http://127.0.0.1:0', databaseUrl: setup.databaseUrl }, { clock: new FakeClock('2026-03-02T09:00:00Z'), log });
     const svc = await createService(k.ctx, SYSTEM, { name: 'disk' });
     for (const kind of ['pagerduty', 'opsgenie', 'generic', 'alertmanager']) keys[kind] = (await createIntegration(k.ctx, SYSTEM, svc.id, { name: kind, kind })).key!;
+    const admin = await createUser(k.ctx, SYSTEM, { email: 'admin@test.local', name: 'Admin', role: 'admin' });
+    token = (await createToken(k.ctx, SYSTEM, admin.id, 'test')).token;
   }, 60_000);
   afterAll(async () => {
     await k?.stop().catch(() => {});
@@ -149,6 +154,18 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
     expect(generic.status).toBe(503);
     expect(generic.headers.get('retry-after')).toBeTruthy();
     expect(await generic.json()).toMatchObject({ error: { code: 'unavailable', message: expect.any(String) } });
+
+    // The API answers the same way (503, Retry-After, its own error shape).
+    // (Until a write needs space the disk no longer has: PostgreSQL fills the free room of pages it already has first.)
+    let api: Response | null = null;
+    for (let i = 0; i < 200; i++) {
+      api = await post('/api/v1/services', { name: `full-disk-service-${i}`, description: 'd'.repeat(2000) }, { authorization: `Bearer ${token}` });
+      if (api.status !== 201) break;
+    }
+    api = api!;
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBeTruthy();
+    expect(await api.json()).toMatchObject({ error: { code: 'unavailable' } });
 
     // The log says what happened, not only that a rollback failed.
     const errors = logs.filter((l) => l.level >= 50);

@@ -12,3 +12,4 @@ await (await import('./web-load.js')).benchWebLoad();
 // The year of history (100,000+ incidents) takes a few minutes to generate; set BENCH_SKIP_REPORTS=1 to leave it out.
 if (!process.env.BENCH_SKIP_REPORTS) await import('./reports.js');
 await (await import('./peer.js')).benchPeer();
+await (await import('./delivery.js')).benchDelivery();

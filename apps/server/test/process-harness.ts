@@ -73,6 +73,17 @@ export class KlaxonProcess {
     });
   }
 
+  /** SIGTERM: the process shuts down as it would under a supervisor; resolves with its exit code once it is gone. */
+  async terminate(): Promise<number | null> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return p?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+    p.kill('SIGTERM');
+    const code = await exited;
+    this.proc = null;
+    return code;
+  }
+
   /** SIGKILL: no shutdown hooks, no flushing; waits until the process is gone. */
   async kill(): Promise<void> {
     const p = this.proc;

@@ -22,7 +22,11 @@ export interface KlaxonConfig {
   trustProxy: boolean;
   /** Default events per minute per integration before 429. */
   ingestRateLimitPerMinute: number;
-  smtp?: { url: string; from: string };
+  smtp?: { url: string; from: string; /** SMTP timeouts in ms (tests; defaults in notify/providers/email). */ timeouts?: { connection?: number; greeting?: number; socket?: number } };
+  /** At SIGTERM, how long sends in flight may finish before their leases are handed back (KLAXON_SHUTDOWN_GRACE_MS, default 5000). */
+  shutdownGraceMs: number;
+  /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
+  deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
@@ -89,6 +93,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     engineIntervalMs: int(env, 'KLAXON_ENGINE_INTERVAL_MS', 1000, 50, 60_000),
     trustProxy: env.KLAXON_TRUST_PROXY === 'true' || env.KLAXON_TRUST_PROXY === '1',
     ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
+    shutdownGraceMs: int(env, 'KLAXON_SHUTDOWN_GRACE_MS', 5_000, 0, 60_000),
+    deliveryInFlightPerChannel: int(env, 'KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL', 250, 1, 10_000),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

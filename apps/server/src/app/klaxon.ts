@@ -153,7 +153,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
-  engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers })], {
+  engine = new Engine(ctx, [escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel })], {
     intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
     guard: engineVersionGuard(ctx, ENGINE_VERSION),
@@ -200,7 +200,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     async stop() {
       ready = false;
       await http.close();
-      await theEngine.stop();
+      await theEngine.stop(config.shutdownGraceMs);
       await fanout?.close();
       await egress.close();
       await db.close();

@@ -18,7 +18,7 @@ export function buildProviders(
   o: { webhookSecret: string; clock: Clock; publicUrl: () => string; egress: EgressPolicy; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
-  if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from }));
+  if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from, timeouts: config.smtp.timeouts }));
   if (config.twilio) {
     const status = (id: string) => `${o.publicUrl()}/integrations/v1/twilio/status?message=${encodeURIComponent(id)}`;
     const t = createTwilioProviders({

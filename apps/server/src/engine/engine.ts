@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.js';
+import { isDiskFull, writeHealth } from '../lib/db/disk-full.js';
 import { engineModuleErrors, engineModuleSeconds } from '../lib/metrics.js';
 
 /** A named engine module: idempotent, keeps no state between cycles, all state in the database. */
@@ -15,7 +16,15 @@ export interface EngineModule {
   readonly onWake?: boolean;
   /** Resolves when work the module started in the background (sends in flight) has finished. */
   settle?(): Promise<void>;
+  /**
+   * At shutdown: start nothing new, wait at most `graceMs` for background work, then hand back what
+   * is still running (delivery releases the leases of sends that have not answered).
+   */
+  drain?(graceMs: number): Promise<void>;
 }
+
+/** How long `stop()` waits for sends in flight before handing them back (ms), unless told otherwise. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** In a wake cycle, a module that is not on the paging path runs at most this often (ms of the engine's clock). */
 export const WAKE_MIN_GAP_MS = 250;
@@ -75,14 +84,22 @@ export class Engine {
     void this.schedule(true);
   }
 
-  /** Stops the timer and waits for a running cycle and the work it started to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the timer, lets a running cycle end after its current module, and waits at most `graceMs`
+   * for the work it started in the background (sends in flight); modules hand back what is still
+   * running after that (see {@link EngineModule.drain}).
+   */
+  async stop(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.pending?.catch(() => {});
     await this.current?.catch(() => {});
-    await this.settle();
+    await Promise.all(
+      this.modules.map((m) =>
+        (m.drain ? m.drain(graceMs) : m.settle?.())?.catch((err: unknown) => this.ctx.log.error({ err, module: m.name }, 'engine module failed to stop cleanly')),
+      ),
+    );
   }
 
   /** Asks for a quick cycle of the paging path soon; many wakes in a row cost one cycle. */
@@ -161,6 +178,7 @@ export class Engine {
         ]);
       } catch (err) {
         engineModuleErrors.inc({ module: m.name });
+        if (isDiskFull(err) && this.ctx.db) writeHealth(this.ctx.db.location).failed(err); // /readyz turns unready until a write succeeds
         this.ctx.log.error({ err, module: m.name }, 'engine module failed');
       } finally {
         clearTimeout(timeout);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DISK_FULL_MESSAGE, DISK_FULL_RETRY_AFTER_S, isDiskFull } from '../lib/db/disk-full.js';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 
 /** The one table from service error code to HTTP status. */
@@ -20,6 +21,7 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** Maps any error to a status and body: AppErrors by code, Fastify's client errors by status, anything else 500. */
 export function toHttpError(err: unknown): { status: number; body: ReturnType<typeof errorBody> } {
+  if (isDiskFull(err)) return { status: 503, body: errorBody('unavailable', DISK_FULL_MESSAGE) };
   if (err instanceof AppError) return { status: STATUS_BY_CODE[err.code], body: errorBody(err.code, err.message, err.details) };
   const fe = err as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] };
   if (fe?.validation) {
@@ -41,5 +43,6 @@ export function toHttpError(err: unknown): { status: number; body: ReturnType<ty
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(err);
   if (status >= 500) req.log.error({ err }, 'request failed');
+  if (isDiskFull(err)) void reply.header('retry-after', String(DISK_FULL_RETRY_AFTER_S));
   void reply.status(status).send(body);
 }

@@ -120,4 +120,76 @@ describe.each(DIALECTS)('ingest endpoints under arbitrary input (%s)', (dialect)
       { numRuns: 80 },
     );
   });
+
+  // Deep and wide shapes: nesting up to 6,000 levels (the limit is 100) and objects/arrays thousands wide,
+  // alone or where a vendor allows free-form JSON (custom details, details, labels). Shapes are JSON text
+  // (fast-check could not print a counterexample 6,000 levels deep), put in place of a "$SHAPE" marker.
+  const nested = fc
+    .tuple(fc.oneof(fc.integer({ min: 1, max: 150 }), fc.integer({ min: 150, max: 6000 })), fc.array(fc.constantFrom('array', 'object'), { minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), fc.string({ maxLength: 8 }))
+    .map(([depth, kinds, leaf, k]) => {
+      const open: string[] = [];
+      const close: string[] = [];
+      for (let i = 0; i < depth; i++) {
+        const arr = kinds[i % kinds.length] === 'array';
+        open.push(arr ? '[' : `{${JSON.stringify(k)}:`);
+        close.push(arr ? ']' : '}');
+      }
+      return `${open.join('')}${JSON.stringify(leaf)}${close.reverse().join('')}`;
+    });
+  const wide = fc.oneof(
+    fc.integer({ min: 1, max: 5000 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]))),
+    fc.integer({ min: 1, max: 20_000 }).map((n) => Array.from({ length: n }, (_, i) => i)),
+    fc.integer({ min: 1, max: 2000 }).map((n) => Array.from({ length: n }, (_, i) => ({ [`k${i}`]: [i, { v: `x${i}` }] }))),
+  ).map((v) => JSON.stringify(v));
+  const shape = fc.oneof(nested, wide);
+  /** `valid` as JSON text with the shape where it holds "$SHAPE". */
+  const inside = <T>(valid: fc.Arbitrary<T>, put: (v: T) => unknown) => fc.tuple(valid, shape).map(([v, x]) => JSON.stringify(put(v)).replace('"$SHAPE"', x));
+  const SHAPE_RUNS = { numRuns: 25 };
+
+  it('deep and wide shapes, alone or inside valid events, never cause a 5xx on any ingest route', async () => {
+    const auth = { authorization: `GenieKey ${keys.opsgenie}` };
+    const pd = inside(pdEvent, (e) => ({ ...e, routing_key: keys.pagerduty, payload: { ...e.payload, custom_details: '$SHAPE' } }));
+    await fc.assert(fc.asyncProperty(fc.oneof(pd, shape), async (b) => void (await check('/v2/enqueue', b, () => 1))), SHAPE_RUNS);
+    const change = inside(word, (summary) => ({ routing_key: keys.pagerduty, payload: { summary, source: 'deploy', custom_details: '$SHAPE' } }));
+    await fc.assert(fc.asyncProperty(fc.oneof(change, shape), async (b) => void (await check('/v2/change/enqueue', b, () => 0))), SHAPE_RUNS);
+    for (const kind of ['alertmanager', 'grafana']) {
+      const am = inside(amBody, (b) => ({ ...b, commonLabels: '$SHAPE' }));
+      const annotations = inside(amBody, (b) => ({ ...b, alerts: b.alerts.map((a, i) => ({ ...a, annotations: { ...a.annotations, ...(i === 0 && { deep: '$SHAPE' }) } })) }));
+      await fc.assert(fc.asyncProperty(fc.oneof(am, annotations, shape), async (b) => void (await check(`/integrations/v1/${kind}/${keys[kind]}`, b, (a) => a.events.length))), SHAPE_RUNS);
+    }
+    const generic = inside(word, (summary) => ({ summary, details: '$SHAPE' }));
+    const manyEvents = fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => ({ summary: `wide ${i}`, severity: 'info' })));
+    await fc.assert(fc.asyncProperty(fc.oneof(generic, shape, manyEvents), async (b) => void (await check(`/integrations/v1/generic/${keys.generic}`, b, (a) => a.events.length))), SHAPE_RUNS);
+    const ops = inside(opsBody, (b) => ({ ...b, details: '$SHAPE' }));
+    await fc.assert(fc.asyncProperty(fc.oneof(ops, shape), async (b) => void (await check('/v2/alerts', b, () => 1, auth))), SHAPE_RUNS);
+    await fc.assert(fc.asyncProperty(shape, async (b) => void (await check('/v2/alerts/some-alias/close?identifierType=alias', b, () => 1, auth))), SHAPE_RUNS);
+  });
+
+  it('JSON nested 5,000 levels deep (10 KB) answers 400 in each vendor\'s error shape', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const deepIn = (prefix: string, suffix: string) => `${prefix}${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}${suffix}`;
+    const auth = { authorization: `GenieKey ${keys.opsgenie}` };
+    const cases: { path: string; body: string; headers?: Record<string, string>; shape: (j: any) => void }[] = [
+      { path: '/v2/enqueue', body: deep, shape: (j) => expect(j).toMatchObject({ status: 'invalid event', message: expect.any(String), errors: [expect.stringMatching(/more than 100 levels/)] }) },
+      { path: '/v2/enqueue', body: deepIn(`{"routing_key":"${keys.pagerduty}","event_action":"trigger","payload":{"summary":"s","source":"s","severity":"info","custom_details":`, '}}'), shape: (j) => expect(j.status).toBe('invalid event') },
+      { path: '/v2/change/enqueue', body: deepIn(`{"routing_key":"${keys.pagerduty}","payload":{"summary":"s","source":"s","custom_details":`, '}}'), shape: (j) => expect(j.status).toBe('invalid event') },
+      { path: '/v2/alerts', body: deepIn('{"message":"m","details":', '}'), headers: auth, shape: (j) => expect(j).toMatchObject({ message: expect.stringMatching(/more than 100 levels/), took: expect.any(Number), requestId: expect.any(String) }) },
+      { path: '/v2/alerts/x/close?identifierType=alias', body: deep, headers: auth, shape: (j) => expect(j).toMatchObject({ message: expect.any(String), requestId: expect.any(String) }) },
+      ...['alertmanager', 'grafana'].map((kind) => ({
+        path: `/integrations/v1/${kind}/${keys[kind]}`,
+        body: deepIn('{"version":"4","status":"firing","receiver":"r","groupKey":"g","alerts":[{"status":"firing","labels":{"alertname":"deep"},"annotations":{},"startsAt":"2026-03-02T08:00:00Z","fingerprint":"0123abcd"}],"commonLabels":', '}'),
+        shape: (j: any) => expect(j.error).toMatchObject({ code: 'invalid', message: expect.stringMatching(/more than 100 levels/) }),
+      })),
+      { path: `/integrations/v1/generic/${keys.generic}`, body: deepIn('{"summary":"deep details","details":', '}'), shape: (j: any) => expect(j.error).toMatchObject({ code: 'invalid', message: expect.stringMatching(/more than 100 levels/) }) },
+      { path: `/integrations/v1/generic/${keys.generic}`, body: deep, shape: (j: any) => expect(j.error).toMatchObject({ code: 'invalid' }) },
+    ];
+    const before = await stored();
+    for (const c of cases) {
+      expect(c.body.length).toBeLessThan(60_000);
+      const { status, json } = await send(c.path, c.body, c.headers);
+      expect(status, `${c.path}: ${JSON.stringify(json)}`).toBe(400);
+      c.shape(json);
+    }
+    expect(await stored()).toBe(before);
+  });
 });

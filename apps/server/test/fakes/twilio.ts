@@ -52,6 +52,8 @@ export interface FakeTwilioMessage {
   numSegments: number;
   /** Every form field as posted. */
   form: Record<string, string>;
+  /** When the fake received it (performance.now() of this process): for latency figures (bench/delivery.ts). */
+  receivedAt: number;
 }
 
 /** A call created through the fake. */
@@ -66,6 +68,8 @@ export interface FakeTwilioCall {
   statusCallback: string | undefined;
   idempotencyKey: string | undefined;
   form: Record<string, string>;
+  /** When the fake received it (performance.now() of this process). */
+  receivedAt: number;
   /** The TwiML last fetched by fetchTwiml / answerCall (first step). */
   twiml?: string;
 }
@@ -339,6 +343,7 @@ export class FakeTwilio {
         idempotencyKey,
         numSegments: segments(text),
         form,
+        receivedAt: performance.now(),
       };
       body = this.messageJson(msg);
       this.messageLog.push(msg);
@@ -355,6 +360,7 @@ export class FakeTwilio {
         statusCallback: form.StatusCallback,
         idempotencyKey,
         form,
+        receivedAt: performance.now(),
       };
       body = this.callJson(call);
       this.callLog.push(call);

@@ -1,7 +1,8 @@
 import type { Insertable, Updateable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
-import type { Ctx, LiveEvent, Tx } from '../../context.js';
-import { BatchMemo, inBatch } from '../batch.js';
+import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../../context.js';
+import { BatchMemo } from '../batch.js';
+import { GroupCommit } from '../../lib/group-commit.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { skipLocked, type DialectName } from '../../lib/db/index.js';
 import { compiled } from '../../lib/db/compiled.js';
@@ -24,9 +25,20 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** Messages claimed per batch. */
   batchSize?: number;
-  /** Messages being sent at once, at most (default 500). */
-  maxInFlight?: number;
+  /**
+   * Messages of one channel being sent at once (default 250). Each channel has its own slots: an
+   * SMTP server that never answers fills the e-mail slots only, and SMS, voice and the rest keep
+   * being claimed and sent. A claim takes messages of every channel with a free slot, so a channel
+   * can go over by less than one batch.
+   */
+  maxInFlightPerChannel?: number;
 }
+
+/** Default slots per channel (see {@link DeliveryOptions.maxInFlightPerChannel}). */
+export const DEFAULT_IN_FLIGHT_PER_CHANNEL = 250;
+
+/** last_error of a message whose send was still running when its instance shut down (its lease was handed back). */
+export const HANDED_BACK = 'the send was still running when its instance shut down; its lease was handed back and it is sent again';
 
 function maskAddress(channel: string, dest: string): string {
   if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
@@ -36,51 +48,99 @@ function maskAddress(channel: string, dest: string): string {
 
 /**
  * The outbox sender: claims due messages with a lease, hands them to their provider outside any
- * transaction and outside the engine cycle, and records the result. A crash between sending and recording resends only the
- * messages in flight, with the same idempotency key (the outbox id).
+ * transaction and outside the engine cycle, and records each outcome as soon as its send finishes
+ * (outcomes that finish together share one commit). A crash between a provider's answer and that
+ * commit resends only the messages in flight, with the same idempotency key (the outbox id).
  */
 export function deliveryModule(opts: DeliveryOptions): EngineModule {
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 6;
   const batchSize = opts.batchSize ?? 50;
-  const maxInFlight = opts.maxInFlight ?? 500;
+  const perChannel = opts.maxInFlightPerChannel ?? DEFAULT_IN_FLIGHT_PER_CHANNEL;
   // Sends run in the background: a slow provider (an SMTP server taking seconds) never holds up the
-  // cycle, so the next incident's escalation and its SMS are not queued behind someone's e-mail.
-  const inFlight = new Set<Promise<void>>();
-  let sending = 0;
+  // cycle, and each channel has its own slots, so the next incident's SMS is never queued behind
+  // someone's e-mail.
+  const inFlight = new Map<string, Promise<void>>();
+  const sending = new Map<string, number>();
+  let recorder: GroupCommit<Outcome, void> | null = null;
+  let lastCtx: Ctx | null = null;
+  let stopping = false;
+
+  const start = (ctx: Ctx, m: Claimed, states: Promise<Map<string, string>>, rec: GroupCommit<Outcome, void>) => {
+    sending.set(m.channel, (sending.get(m.channel) ?? 0) + 1);
+    const p: Promise<void> = (async () => {
+      const outcome = await deliver(opts, m, maxAttempts, await states, ctx);
+      // Recorded at once (with whatever else finished in the same turn), not after the rest of its batch.
+      await rec.submit(outcome);
+    })()
+      .catch((err: unknown) => ctx.log.error({ err, messageId: m.id, channel: m.channel }, 'delivery: could not record an outcome; the message is retried when its lease ends'))
+      .finally(() => {
+        const n = (sending.get(m.channel) ?? 1) - 1;
+        sending.set(m.channel, n);
+        inFlight.delete(m.id);
+        // The channel had no free slot: claim what waits for it now.
+        if (n === perChannel - 1 && !stopping) ctx.wake();
+      });
+    inFlight.set(m.id, p);
+  };
+
   return {
     name: 'delivery',
     onWake: true,
     async updateAll(ctx: Ctx): Promise<void> {
+      if (stopping) return;
+      lastCtx = ctx;
+      const rec = (recorder ??= new GroupCommit<Outcome, void>(
+        async (items) => {
+          const memo = new BatchMemo();
+          await inTransaction(ctx, async (trx, live) => {
+            for (const o of items) await record(ctx, opts, trx, live, o, memo);
+          });
+          return items.map(() => undefined);
+        },
+        (o) => inTransaction(ctx, (trx, live) => record(ctx, opts, trx, live, o, new BatchMemo())),
+      ));
       for (let round = 0; round < 20; round++) {
-        const room = Math.min(batchSize, maxInFlight - sending);
-        if (room <= 0) return; // a finishing batch wakes the engine for the rest
-        const claimed = await claim(ctx, opts.instanceId, leaseMs, room);
+        const full = [...sending].filter(([, n]) => n >= perChannel).map(([c]) => c);
+        const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize, full);
         if (!claimed.length) return;
         // The claim is on the disk before anything is sent (and with it every engine commit before it).
         await ctx.db.sync();
-        sending += claimed.length;
-        const full = sending >= maxInFlight;
-        const batch: Promise<void> = (async () => {
-          // The incidents' states in one query; send concurrently; record every outcome in one transaction.
-          const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
-          const states = new Map(ids.length ? (await ctx.db.kysely.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r.status]) : []);
-          const outcomes = await Promise.all(claimed.map((m) => deliver(opts, m, maxAttempts, states, ctx)));
-          const memo = new BatchMemo();
-          await inBatch(ctx, 'delivery', outcomes, (trx, live, o) => record(ctx, opts, trx, live, o, memo));
-        })()
-          .catch((err: unknown) => ctx.log.error({ err }, 'delivery batch failed; its messages are retried when their lease ends'))
-          .finally(() => {
-            sending -= claimed.length;
-            inFlight.delete(batch);
-            if (full) ctx.wake();
-          });
-        inFlight.add(batch);
-        if (claimed.length < room) return;
+        // The incidents' states in one query for the batch, off the cycle like the sends.
+        const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
+        const states = ids.length ? ctx.db.kysely.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute().then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
+        states.catch(() => {}); // each send reports it
+        for (const m of claimed) start(ctx, m, states, rec);
+        if (claimed.length < batchSize) return;
       }
     },
     async settle(): Promise<void> {
-      while (inFlight.size) await Promise.all([...inFlight]);
+      while (inFlight.size) await Promise.all([...inFlight.values()]);
+    },
+    async drain(graceMs: number): Promise<void> {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+      const done = (async () => {
+        while (inFlight.size) await Promise.all([...inFlight.values()]);
+        return 'done' as const;
+      })();
+      const how = await Promise.race([done, timedOut]);
+      clearTimeout(timer);
+      if (how === 'done' || !lastCtx || !inFlight.size) return;
+      // Still running after the grace period: hand the leases back, so another instance (or this one
+      // when it starts again) sends them at once instead of after the lease; an outcome that arrives
+      // later is not recorded (the lease is no longer ours).
+      const ctx = lastCtx;
+      const ids = [...inFlight.keys()];
+      const r = await ctx.db.kysely
+        .updateTable('outbox')
+        .set({ status: 'queued', lease_owner: null, lease_until: null, next_attempt_at: ctx.clock.now(), last_error: HANDED_BACK })
+        .where('id', 'in', ids)
+        .where('lease_owner', '=', opts.instanceId)
+        .executeTakeFirst();
+      await ctx.db.sync();
+      ctx.log.warn({ handedBack: Number(r.numUpdatedRows), graceMs }, 'delivery: sends still running at shutdown were handed back');
     },
   };
 }
@@ -108,6 +168,19 @@ const dueMessages = (dialect: DialectName) =>
       .modifyEnd(skipLocked(dialect)),
   );
 const dueBy = { sqlite: dueMessages('sqlite'), postgres: dueMessages('postgres') };
+// The same, leaving out channels whose slots are all taken.
+const dueMessagesExcept = (dialect: DialectName) =>
+  compiled((q: Tx, p: { now: number; limit: number; full: string[] }) =>
+    q
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
+      .where('channel', 'not in', p.full)
+      .orderBy('next_attempt_at')
+      .limit(p.limit)
+      .modifyEnd(skipLocked(dialect)),
+  );
+const dueExceptBy = { sqlite: dueMessagesExcept('sqlite'), postgres: dueMessagesExcept('postgres') };
 const lease = compiled((q: Tx, p: { ids: string[]; owner: string; until: number }) =>
   q
     .updateTable('outbox')
@@ -119,10 +192,10 @@ const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Upda
 );
 const insertAttempt = compiled((q: Tx, row: Insertable<DeliveryAttemptTable>) => q.insertInto('delivery_attempts').values(row));
 
-async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number): Promise<Claimed[]> {
+async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
   const now = ctx.clock.now();
   return ctx.db.kysely.transaction().execute(async (trx) => {
-    const { rows } = await dueBy[ctx.db.dialect](trx, { now, limit });
+    const { rows } = full.length ? await dueExceptBy[ctx.db.dialect](trx, { now, limit, full }) : await dueBy[ctx.db.dialect](trx, { now, limit });
     if (!rows.length) return [];
     await lease(trx, { ids: rows.map((r) => r.id), owner, until: now + leaseMs });
     return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));

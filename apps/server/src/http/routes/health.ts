@@ -1,12 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
 import { metricsRegistry } from '../../lib/metrics.js';
 import type { App } from '../app.js';
 import type { HttpDeps } from '../deps.js';
 
-/** /healthz (the process answers), /readyz (the database answers), /metrics (Prometheus). */
+/** /healthz (the process answers), /readyz (the database answers, and writes to it again after a full disk), /metrics (Prometheus). */
 export async function healthRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const health = writeHealth(deps.ctx.db.location);
+    if (health.failing) {
+      // Writes failed for lack of space: ready again only once a write gets through.
+      try {
+        // 64 KB that does not compress: it needs new space (WAL frames on SQLite, new TOAST pages on
+        // PostgreSQL), not a few bytes that fit in a page already allocated. Then back to a few bytes.
+        const probe = (value: string) => deps.ctx.db.kysely.insertInto('settings').values({ key: 'readyz_write_probe', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+        await probe(randomBytes(48 * 1024).toString('base64'));
+        await probe(new Date().toISOString());
+        health.ok();
+      } catch (e) {
+        if (isDiskFull(e)) health.failed(e);
+        return reply.status(503).send({ status: 'database cannot write', error: e instanceof Error ? e.message : String(e), since: new Date(health.since).toISOString() });
+      }
+    }
     try {
       await sql`select 1`.execute(deps.ctx.db.kysely);
       if (!deps.ready()) return reply.status(503).send({ status: 'starting or stopping' });

@@ -16,6 +16,8 @@ import {
   parsePagerDutyEvent,
   verifyGrafanaSignature,
 } from '../../ingest/index.js';
+import { DISK_FULL_MESSAGE, DISK_FULL_RETRY_AFTER_S, isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
 import { signingSecretOf } from '../../service/service.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
@@ -27,31 +29,48 @@ import { RateLimiter } from '../rate-limit.js';
 
 const PD_LIMIT = 512 * 1024;
 const BAD_JSON = Symbol('bad json');
+const TOO_DEEP = Symbol('json too deep');
+const TOO_DEEP_MESSAGE = `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
 
 /** Vendor response shapes for one family of endpoints. */
 interface Dialect {
   invalid(reply: FastifyReply, message: string, errors: string[]): FastifyReply;
+  /** A body that cannot be read as JSON (syntax, or nested too deep): 400 in every vendor's API. */
+  malformed(reply: FastifyReply, problem: string): FastifyReply;
   throttled(reply: FastifyReply): FastifyReply;
   tooLarge(reply: FastifyReply): FastifyReply;
+  /** The server cannot store events now (a full disk): 503 with Retry-After, which every sender retries. */
+  unavailable(reply: FastifyReply, message: string): FastifyReply;
 }
 
 const pagerduty: Dialect = {
   invalid: (reply, message, errors) => reply.status(400).send({ status: 'invalid event', message, errors }),
+  malformed: (reply, problem) => reply.status(400).send({ status: 'invalid event', message: 'Event object is invalid', errors: [problem] }),
   throttled: (reply) => reply.status(429).send({ status: 'throttle event', message: 'Requests for this integration are arriving too quickly; retry later', errors: ['Rate limit exceeded'] }),
   tooLarge: (reply) => reply.status(413).send({ status: 'invalid event', message: 'Event object is too large', errors: [`The request body exceeds ${PD_LIMIT} bytes`] }),
+  unavailable: (reply, message) => retryLater(reply).status(503).send({ status: 'unavailable', message: 'Event could not be stored: the server\'s disk is full; retry later', errors: [message] }),
 };
 
 const opsgenie: Dialect = {
   invalid: (reply, message, errors) => reply.status(422).send({ message: errors.length ? `${message}: ${errors.join('; ')}` : message, took: 0, requestId: randomUUID() }),
+  // Opsgenie answers 400 for a body that is not valid JSON ("Bad Request (Syntax Error only)"), 422 for the rest.
+  malformed: (reply, problem) => reply.status(400).send({ message: problem, took: 0, requestId: randomUUID() }),
   throttled: (reply) => reply.status(429).send({ message: 'Too many requests', took: 0, requestId: randomUUID() }),
   tooLarge: (reply) => reply.status(413).send({ message: 'Request body is too large', took: 0, requestId: randomUUID() }),
+  unavailable: (reply, message) => retryLater(reply).status(503).send({ message, took: 0, requestId: randomUUID() }),
 };
 
 const klaxon: Dialect = {
   invalid: (reply, message, errors) => reply.status(400).send(errorBody('invalid', errors.length ? `${message}: ${errors.join('; ')}` : message, errors.map((e) => ({ message: e })))),
+  malformed: (reply, problem) => reply.status(400).send(errorBody('invalid', problem)),
   throttled: (reply) => reply.status(429).send(errorBody('rate_limited', 'Too many events for this integration; retry later')),
   tooLarge: (reply) => reply.status(413).send(errorBody('payload_too_large', 'The request body is too large')),
+  unavailable: (reply, message) => retryLater(reply).status(503).send(errorBody('unavailable', message)),
 };
+
+function retryLater(reply: FastifyReply): FastifyReply {
+  return reply.header('retry-after', String(DISK_FULL_RETRY_AFTER_S));
+}
 
 function dialectFor(url: string): Dialect {
   return url.startsWith('/v2/alerts') ? opsgenie : url.startsWith('/v2/') ? pagerduty : klaxon;
@@ -75,16 +94,28 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (req, body, done) => {
     req.rawBody = body as string;
     if (!(body as string).trim()) return done(null, BAD_JSON);
+    // Nested thousands of levels deep, a body parses but overflows the stack of what walks it: refuse it first.
+    if (jsonDeeperThan(body as string, MAX_JSON_DEPTH)) return done(null, TOO_DEEP);
     try {
       done(null, JSON.parse(body as string));
     } catch {
       done(null, BAD_JSON);
     }
   });
+  // Every ingest route answers a body nested too deep before anything reads it, in its vendor's shape.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.body === TOO_DEEP) return dialectFor(req.url).malformed(reply, TOO_DEEP_MESSAGE);
+  });
   app.setErrorHandler((err, req, reply) => {
     const d = dialectFor(req.url);
     const { status, body } = toHttpError(err);
     if (status === 413) return d.tooLarge(reply);
+    if (isDiskFull(err)) {
+      // Logged with the database's own error (SQLITE_FULL, ENOSPC, 53100); /readyz turns unready until a write succeeds.
+      writeHealth(ctx.db.location).failed(err);
+      req.log.error({ err }, 'ingest could not store events: the database disk is full');
+      return d.unavailable(reply, DISK_FULL_MESSAGE);
+    }
     if (status >= 500) {
       req.log.error({ err }, 'ingest failed');
       return reply.status(status).send(body);
@@ -165,7 +196,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.post('/v2/alerts', { schema: { hide: true } }, async (req, reply) => {
     const found = await genie(req, reply);
     if (!found) return reply;
-    if (req.body === BAD_JSON) return opsgenie.invalid(reply, 'Request body is not valid JSON', []);
+    if (req.body === BAD_JSON) return opsgenie.malformed(reply, 'Request body is not valid JSON');
     const event = parseWith(opsgenie, reply, 'opsgenie', () => parseOpsgenieCreate(req.body));
     if (!event) return reply;
     if (limited(opsgenie, reply, found.integration, 1)) return reply;

@@ -202,8 +202,16 @@ class DurableSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('rollback'));
     this.core.conn.wrote = false; // nothing of it reached the WAL
+    try {
+      await c.executeQuery(CompiledQuery.raw('rollback'));
+    } catch (err) {
+      // After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM...) SQLite has already rolled the
+      // transaction back itself. Throwing "cannot rollback - no transaction is active" here would
+      // replace the error that caused it (a full disk) with one that says nothing.
+      if (/no transaction is active/.test((err as Error).message)) return;
+      throw err;
+    }
   }
 
   releaseConnection(): Promise<void> {

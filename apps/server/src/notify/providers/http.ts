@@ -13,7 +13,7 @@ import { ProviderError } from '../types.js';
 
 /** Common HTTP options of the HTTP-based providers. */
 export interface HttpProviderOptions {
-  /** Give up on a request after this many milliseconds without an answer (default 15 s); a timeout is a temporary failure. */
+  /** Give up on a request after this many milliseconds without an answer (default 10 s, for the answer's headers and again for its body; undici's agent gives up connecting after 10 s); a timeout is a temporary failure. */
   timeoutMs?: number;
   /** undici dispatcher (default: undici's global keep-alive agent); for proxies. Ignored when `egress` is set. */
   dispatcher?: Dispatcher;
@@ -26,7 +26,7 @@ export interface HttpProviderOptions {
 }
 
 /** Default request timeout of the HTTP providers. */
-export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
 /** What a provider sends. */
 export interface HttpCall {

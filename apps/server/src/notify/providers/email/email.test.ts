@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allKinds, outgoing, samplePage, sampleVerification } from '../../../../test/fakes/messages.js';
 import { FakeSmtpServer } from '../../../../test/fakes/smtp.js';
 import { ProviderError } from '../../types.js';
-import { EmailProvider, toProviderError } from './index.js';
+import { SilentSmtpServer } from '../../../../test/fakes/silent-smtp.js';
+import { EmailProvider, SMTP_TIMEOUTS, toProviderError } from './index.js';
 
 const smtp = new FakeSmtpServer();
 let provider: EmailProvider;
@@ -78,5 +79,34 @@ describe('EmailProvider', () => {
     expect(toProviderError({ code: 'ECONNECTION', message: 'x' }).permanent).toBe(false);
     expect(toProviderError({ code: 'ETIMEDOUT', message: 'x' }).permanent).toBe(false);
     expect(toProviderError({ code: 'EENVELOPE', message: 'No recipients defined' }).permanent).toBe(true);
+  });
+});
+
+describe('EmailProvider against an SMTP server that never answers', () => {
+  it('gives up when the greeting does not come, as a temporary failure (retried), not a hang', async () => {
+    const silent = new SilentSmtpServer();
+    const { url } = await silent.start();
+    const p = new EmailProvider({ url, from: 'Klaxon <klaxon@example.com>', timeouts: { greeting: 300 } });
+    try {
+      const err = await p.send(outgoing('email', 'ada@example.com', samplePage(), 'msg-silent-1')).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ProviderError);
+      expect((err as ProviderError).permanent).toBe(false);
+      expect((err as ProviderError).message).toMatch(/greeting/i);
+      expect(silent.accepted).toBe(1);
+    } finally {
+      p.close();
+      await silent.close();
+    }
+  });
+
+  it('uses the documented defaults: 5 s to connect, 5 s for the greeting, 15 s of silence', () => {
+    expect(SMTP_TIMEOUTS).toEqual({ connection: 5_000, greeting: 5_000, socket: 15_000 });
+    const p = new EmailProvider({ url: 'smtp://127.0.0.1:1', from: 'k@example.com' });
+    const opts = (p as unknown as { transporter: { options: Record<string, unknown> } }).transporter.options;
+    expect(opts).toMatchObject({ connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 });
+    p.close();
   });
 });

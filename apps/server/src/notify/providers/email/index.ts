@@ -8,6 +8,13 @@ import { createTransport, type Mail, type SMTPSentMessageInfo, type SMTPTranspor
 import { renderEmail } from '../../render/email.js';
 import { ProviderError, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
 
+/**
+ * Default SMTP timeouts (ms): to connect, for the server's greeting, and of silence on the socket
+ * once talking. A server that accepts connections and never answers fails a send after 5 s (a
+ * temporary failure, retried with backoff); it only ever holds the e-mail channel's own slots.
+ */
+export const SMTP_TIMEOUTS = { connection: 5_000, greeting: 5_000, socket: 15_000 } as const;
+
 /** Options of {@link EmailProvider}. */
 export interface EmailProviderOptions {
   /** SMTP connection URL, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.com`. */
@@ -16,7 +23,7 @@ export interface EmailProviderOptions {
   from: string;
   /** Domain used on the right of generated Message-IDs (default: the From address's domain, else `klaxon.local`). */
   messageIdDomain?: string;
-  /** Connection, greeting and socket timeouts in ms (default 10 s / 10 s / 30 s). */
+  /** Connection, greeting and socket (idle) timeouts in ms (default 5 s / 5 s / 15 s). */
   timeouts?: { connection?: number; greeting?: number; socket?: number };
   /** Extra nodemailer SMTP transport options (TLS, pool, auth...), merged over the URL's. */
   transport?: SMTPTransportOptions;
@@ -33,9 +40,9 @@ export class EmailProvider implements Provider {
   constructor(private readonly opts: EmailProviderOptions) {
     this.transporter = createTransport({
       url: opts.url,
-      connectionTimeout: opts.timeouts?.connection ?? 10_000,
-      greetingTimeout: opts.timeouts?.greeting ?? 10_000,
-      socketTimeout: opts.timeouts?.socket ?? 30_000,
+      connectionTimeout: opts.timeouts?.connection ?? SMTP_TIMEOUTS.connection,
+      greetingTimeout: opts.timeouts?.greeting ?? SMTP_TIMEOUTS.greeting,
+      socketTimeout: opts.timeouts?.socket ?? SMTP_TIMEOUTS.socket,
       ...opts.transport,
     });
     this.idDomain = opts.messageIdDomain ?? domainOf(opts.from) ?? 'klaxon.local';

@@ -1,0 +1,40 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { toHttpError } from '../../http/errors.js';
+import { isDiskFull, WriteHealth } from './disk-full.js';
+
+describe('isDiskFull', () => {
+  it('knows SQLite, the file system and PostgreSQL saying the disk is full, also as a cause', () => {
+    expect(isDiskFull(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }))).toBe(true);
+    expect(isDiskFull(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC', errno: -28 }))).toBe(true);
+    const pgFull = new pg.DatabaseError('could not extend file "base/16384/16385": No space left on device', 0, 'error');
+    pgFull.code = '53100';
+    expect(isDiskFull(pgFull)).toBe(true);
+    expect(isDiskFull(new Error('batch failed', { cause: pgFull }))).toBe(true);
+  });
+
+  it('is false for everything else', () => {
+    expect(isDiskFull(new Error('cannot rollback - no transaction is active'))).toBe(false);
+    expect(isDiskFull(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).toBe(false);
+    const pgOther = new pg.DatabaseError('duplicate key', 0, 'error');
+    pgOther.code = '23505';
+    expect(isDiskFull(pgOther)).toBe(false);
+    for (const v of [null, undefined, 'SQLITE_FULL', 53100, {}]) expect(isDiskFull(v)).toBe(false);
+  });
+
+  it('maps to 503 unavailable for the API, not 500', () => {
+    const { status, body } = toHttpError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    expect(status).toBe(503);
+    expect(body.error.code).toBe('unavailable');
+    expect(toHttpError(new Error('boom')).status).toBe(500);
+  });
+
+  it('WriteHealth remembers the failure until a write succeeds', () => {
+    const h = new WriteHealth();
+    expect(h.failing).toBeNull();
+    h.failed(new Error('full'));
+    expect(h.failing?.message).toBe('full');
+    h.ok();
+    expect(h.failing).toBeNull();
+  });
+});

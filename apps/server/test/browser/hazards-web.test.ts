@@ -3,29 +3,13 @@
  * can be undone, a resolved incident can be reopened, declaring major says who will be paged, a
  * new service is asked who it pages. Each at 390 px (phone, touch) and 1280 px (desktop).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestKlaxon } from '../harness.js';
+import { sizedPage, type Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';
 
-type Size = 'phone' | 'desktop';
 const SIZES: Size[] = ['phone', 'desktop'];
-
-/** A page at 390x844 (touch) or 1280x800. */
-export async function sizedPage(browser: Browser, size: Size): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: size === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 800 },
-    deviceScaleFactor: size === 'phone' ? 2 : 1,
-    isMobile: size === 'phone',
-    hasTouch: size === 'phone',
-    colorScheme: 'dark',
-    timezoneId: 'Europe/Berlin',
-    locale: 'en-GB',
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  return { context, page };
-}
 
 /** A tap on a phone, a click on a desktop, at a point of the page. */
 async function tapAt(page: Page, size: Size, x: number, y: number): Promise<void> {

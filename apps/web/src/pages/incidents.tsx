@@ -9,6 +9,7 @@ import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
 import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
 import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '../api/types.ts';
 import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
+import { SetupBanner } from '../components/setup-banner.tsx';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
@@ -240,6 +241,7 @@ export default function Incidents() {
 
   return (
     <>
+      <SetupBanner />
       <PageHeader title="Incidents">
         {canRespond && (
           <Button leftSection={<IconPlus size={18} />} variant="light" onClick={createControls.open}>

@@ -145,6 +145,33 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await context.close();
     });
 
+    it(`${size}: the declare confirmation arms its button a moment after opening, so a double tap cannot confirm`, async () => {
+      const n = await fresh(`Arming ${size}`);
+      const { context, page } = await sizedPage(rig.browser, size);
+      await signIn(page, rig.t.url, 'maya@example.com');
+      await open(page, n);
+      // Watch the confirm button from the moment the dialog puts it on the page until it is enabled.
+      await page.evaluate(() => {
+        const w = window as unknown as { armedAfter: number | null };
+        w.armedAfter = null;
+        let shown: number | null = null;
+        const look = () => {
+          const b = document.querySelector<HTMLButtonElement>('[data-testid="declare-confirm"]');
+          if (!b) return;
+          shown ??= performance.now();
+          if (!b.disabled && w.armedAfter === null) w.armedAfter = performance.now() - shown;
+        };
+        new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
+      });
+      await page.getByTestId('declare-major').click();
+      await expect.poll(() => page.getByTestId('declare-paged').textContent(), { timeout: 10_000 }).toBe('Pages now: Carol Diaz');
+      await expect.poll(() => page.getByTestId('declare-confirm').isDisabled()).toBe(false);
+      const armedAfter = await page.evaluate(() => (window as unknown as { armedAfter: number | null }).armedAfter);
+      expect(armedAfter).toBeGreaterThanOrEqual(500); // ARM_MS is 800 from the dialog opening; the button is inserted a little later
+      expect((await incident(rig.t, n)).major).toBe(false);
+      await context.close();
+    });
+
     it(`${size}: creating a service asks who it pages, and makes a policy from the creator's team`, async () => {
       const email = `ada-${size}@example.com`;
       const ada = await addUser(rig.t, { email, name: `Ada ${size}`, role: 'admin' });

@@ -47,7 +47,9 @@ function LastImport({ run }: { run: MigrationRun }) {
         <Text size="sm" fw={600} c={run.differences ? 'orange' : 'green'}>
           {run.differences ? `${run.differences} item${run.differences === 1 ? '' : 's'} not imported exactly: see the report` : 'Everything imported as it was'}
         </Text>
-        <MarkdownView text={run.report} testId="import-report" />
+        <div className="klx-migration-report">
+          <MarkdownView text={run.report} testId="import-report" />
+        </div>
       </Stack>
     </Card>
   );

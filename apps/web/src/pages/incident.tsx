@@ -77,8 +77,15 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
   const qc = useQueryClient();
   const [sev, setSev] = useState<string | null>(initialSev);
   const [drill, setDrill] = useState(false);
+  // The confirm button arms a moment after the dialog opens: the second tap of a double tap on
+  // "Declare major…" must not land on it.
+  const [armed, setArmed] = useState(false);
   useEffect(() => {
-    if (opened) setSev(initialSev);
+    if (!opened) return;
+    setSev(initialSev);
+    setArmed(false);
+    const t = setTimeout(() => setArmed(true), ARM_MS);
+    return () => clearTimeout(t);
   }, [opened, initialSev]);
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
   const majors = (levels.data ?? []).filter((l) => l.major);
@@ -129,18 +136,21 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
           )}
         </Paper>
         {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
-        <Group grow>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Button variant="default" onClick={onClose} data-testid="declare-cancel">
             Cancel
           </Button>
-          <Button color="red" loading={m.isPending} disabled={!p} onClick={() => m.mutate()} data-testid="declare-confirm">
+          <Button color="red" loading={m.isPending} disabled={!p || !armed} onClick={() => m.mutate()} data-testid="declare-confirm">
             {drill ? 'Declare drill' : n ? `Declare and page ${n}` : 'Declare major'}
           </Button>
-        </Group>
+        </SimpleGrid>
       </Stack>
     </Modal>
   );
 }
+
+/** How long the declare confirmation waits before its confirm button can be pressed. */
+const ARM_MS = 800;
 
 /** Severity and "Declare major", below the incident's facts: out of the thumb's way. */
 function MajorSection({ inc }: { inc: Incident }) {

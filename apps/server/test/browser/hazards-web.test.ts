@@ -49,6 +49,29 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
   }, 120_000);
   afterAll(async () => rig?.stop());
 
+  it('desktop: the r key resolves with the same Undo, on the incident page and in the list', async () => {
+    const onPage = await fresh('Keyboard resolve on the page');
+    const { context, page } = await sizedPage(rig.browser, 'desktop');
+    await signIn(page, rig.t.url, 'maya@example.com');
+    await open(page, onPage);
+    await page.locator('body').press('r');
+    await expect.poll(async () => (await incident(rig.t, onPage)).status).toBe('resolved');
+    await page.getByTestId('resolved-toast').filter({ hasText: `#${onPage} resolved` }).getByTestId('undo-resolve').click();
+    await expect.poll(async () => (await incident(rig.t, onPage)).status, { timeout: 10_000 }).toBe('acknowledged');
+
+    const inList = await fresh('Keyboard resolve in the list');
+    await page.goto(`${rig.t.url}/incidents`);
+    await page.locator(`[data-testid=incident-row][data-number="${inList}"]`).waitFor();
+    // j selects the newest incident, r resolves it.
+    await page.locator('body').press('j');
+    await expect.poll(() => page.locator(`[data-testid=incident-row][data-number="${inList}"]`).getAttribute('data-selected')).toBe('true');
+    await page.locator('body').press('r');
+    await expect.poll(async () => (await incident(rig.t, inList)).status).toBe('resolved');
+    await page.getByTestId('resolved-toast').filter({ hasText: `#${inList} resolved` }).getByTestId('undo-resolve').click();
+    await expect.poll(async () => (await incident(rig.t, inList)).status, { timeout: 10_000 }).toBe('acknowledged');
+    await context.close();
+  });
+
   for (const size of SIZES) {
     it(`${size}: two taps at the same point 350 ms apart on Acknowledge leave the incident acknowledged`, async () => {
       const n = await fresh(`Double tap ${size}`);

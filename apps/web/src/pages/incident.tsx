@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Card, Code, Group, Modal, Paper, Radio, Select, SimpleGrid, Stack, Switch, Tabs, Text, Timeline, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconArrowBigUpLines, IconBell, IconBellOff, IconCheck, IconCircleCheck, IconFlame, IconMessage, IconPlayerSkipForward, IconRotateClockwise, IconX } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -11,6 +11,7 @@ import { keys, useUsers } from '../api/queries.ts';
 import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { ReassignButton } from '../incidents/reassign.tsx';
+import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
 import { ago, dateTime } from '../lib/time.ts';
 import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
@@ -180,7 +181,7 @@ function ReopenButton({ inc }: { inc: Incident }) {
     mutationFn: () => setupApi.reopen(inc.id, how === 'page'),
     onSuccess: (r) => {
       setOpen(false);
-      showIncident(qc, inc, r.incident);
+      showIncident(qc, r.incident);
       notifications.show({ message: how === 'page' ? `#${inc.number} reopened: paging from level 1` : `#${inc.number} reopened`, autoClose: 3000 });
     },
   });
@@ -210,14 +211,6 @@ function ReopenButton({ inc }: { inc: Incident }) {
       </Modal>
     </>
   );
-}
-
-/** Puts a changed incident into the caches its screens read. */
-function showIncident(qc: QueryClient, inc: Incident, next: Incident): void {
-  qc.setQueryData(keys.incident(inc.id), next);
-  qc.setQueryData(keys.incident(String(inc.number)), next);
-  void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
-  void qc.invalidateQueries({ queryKey: keys.incidentLists });
 }
 
 type Action = 'acknowledge' | 'resolve' | 'escalate';
@@ -315,9 +308,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** How long Undo is offered after Resolve. */
-const UNDO_MS = 10_000;
-
 /**
  * The action bar. Every button keeps its place whatever the state (an acknowledged incident shows
  * a disabled "Acknowledged" where Acknowledge was), so a second tap lands on the same button, never
@@ -326,38 +316,13 @@ const UNDO_MS = 10_000;
  */
 function Actions({ inc }: { inc: Incident }) {
   const qc = useQueryClient();
-  const undo = (id: string) => {
-    notifications.update({ id, loading: true, message: 'Reopening…', autoClose: false });
-    setupApi
-      .reopen(inc.id, false)
-      .then((r) => {
-        showIncident(qc, inc, r.incident);
-        notifications.update({ id, loading: false, color: 'yellow', message: `#${inc.number} reopened (acknowledged)`, autoClose: 3000 });
-      })
-      .catch((e: unknown) => notifications.update({ id, loading: false, color: 'red', title: 'Could not undo', message: errorMessage(e), autoClose: 6000 }));
-  };
   const m = useMutation({
     mutationFn: (action: Action) => api.incidents[action](inc.id),
     onSuccess: (r, action) => {
-      showIncident(qc, inc, r.incident);
+      showIncident(qc, r.incident);
       if (!r.changed) notifications.show({ message: `Already ${r.incident.status}`, autoClose: 2500 });
       else if (action === 'escalate') notifications.show({ message: 'Escalated to the next level', color: 'orange', autoClose: 2500 });
-      else if (action === 'resolve') {
-        const id = `resolved-${inc.id}-${Date.now()}`;
-        notifications.show({
-          id,
-          color: 'green',
-          autoClose: UNDO_MS,
-          message: (
-            <Group justify="space-between" wrap="nowrap" gap="sm" data-testid="resolved-toast">
-              <Text size="sm">#{inc.number} resolved</Text>
-              <Button size="compact-md" variant="light" onClick={() => undo(id)} data-testid="undo-resolve">
-                Undo
-              </Button>
-            </Group>
-          ),
-        });
-      }
+      else if (action === 'resolve') offerUndoResolve(qc, r.incident);
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not do that', message: errorMessage(e) }),
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 
@@ -101,5 +102,19 @@ describe.each(DIALECTS)('reopening a resolved incident (%s)', (dialect) => {
     expect(c.status).toBe(409);
     expect(c.body.error.message).toMatch(/has an escalation policy/);
     expect((await t.api('POST', `/api/v1/incidents/${opened.body.incident.id}/reopen`, {})).body.incident.status).toBe('acknowledged');
+  });
+
+  it('any JSON body gets a 200 or a 400 naming the problem, never a 5xx', async () => {
+    const n = await trigger('fuzz', 'Fuzzed reopen');
+    await t.api('POST', `/api/v1/incidents/${n}/resolve`);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ escalate: fc.jsonValue() }), fc.constant({ escalate: false })), async (body) => {
+        const r = await t.api('POST', `/api/v1/incidents/${n}/reopen`, body);
+        expect([200, 400]).toContain(r.status);
+        if (r.status === 400) expect(r.body.error.message).toMatch(/\S/);
+        if (r.status === 200 && r.body.changed) await t.api('POST', `/api/v1/incidents/${n}/resolve`);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -195,6 +195,23 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await context.close();
     });
 
+    it(`${size}: a new rotation starts in the current week, so someone is on call as soon as it is saved`, async () => {
+      const { context, page } = await sizedPage(rig.browser, size);
+      // The browser's clock is the server's (Monday 2 March 2026, 10:00 in Berlin).
+      await context.clock.setFixedTime(new Date(rig.t.clock.now()));
+      await addUser(rig.t, { email: `rota-${size}@example.com`, name: `Rota ${size}`, role: 'admin' });
+      await signIn(page, rig.t.url, `rota-${size}@example.com`);
+      await page.goto(`${rig.t.url}/schedules/new`);
+      await page.getByTestId('schedule-name').fill(`Rotation ${size}`);
+      expect(await page.getByTestId('layer-0-start').inputValue()).toBe('2026-03-02T09:00');
+      await page.getByTestId('layer-0-add-participant').click();
+      await page.getByRole('option', { name: /Carol Diaz/ }).click();
+      await page.getByTestId('schedule-save').click();
+      await page.getByTestId('timeline-final').waitFor();
+      expect(await page.getByTestId('oncall-now').textContent()).toContain('Carol Diaz');
+      await context.close();
+    });
+
     it(`${size}: creating a service asks who it pages, and makes a policy from the creator's team`, async () => {
       const email = `ada-${size}@example.com`;
       const ada = await addUser(rig.t, { email, name: `Ada ${size}`, role: 'admin' });

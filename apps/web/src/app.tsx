@@ -1,8 +1,9 @@
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { errorMessage } from './api/client.ts';
 import { useFeatures } from './features.ts';
+import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
 import { SessionGate } from './session.tsx';
 import { Shell } from './shell.tsx';
 
@@ -17,6 +18,10 @@ const PolicyPage = lazy(() => import('./pages/policy.tsx'));
 const Me = lazy(() => import('./pages/me.tsx'));
 const Users = lazy(() => import('./pages/users.tsx'));
 const Teams = lazy(() => import('./pages/teams.tsx'));
+// The setup checklist (first-run setup lands here) and the admin area.
+const SetupPage = lazy(() => import('./pages/setup.tsx'));
+const AdminPage = lazy(() => import('./pages/admin.tsx'));
+const AdminMigration = lazy(() => import('./pages/admin-migration.tsx'));
 
 const spinner = (
   <Center h="60vh">
@@ -39,6 +44,13 @@ const StatusAdmin = lazy(() => import('./pages/status-admin.tsx'));
 // Reports with charts, and postmortems (nested routes inside each).
 const Reports = lazy(() => import('./pages/reports.tsx'));
 const Postmortems = lazy(() => import('./pages/postmortems.tsx'));
+
+/** "/": the incident list, or the setup checklist once right after first-run setup. */
+function Home() {
+  const [to] = useState(() => (isFirstRun() ? '/setup' : '/incidents'));
+  useEffect(() => clearFirstRun(), []);
+  return <Navigate to={to} replace />;
+}
 
 /** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
 export function App() {
@@ -66,7 +78,7 @@ export function App() {
           {features.schedules && <Route path="/schedules/new" element={<Page><ScheduleEdit /></Page>} />}
           {features.schedules && <Route path="/schedules/:id" element={<Page><SchedulePage /></Page>} />}
           {features.schedules && <Route path="/schedules/:id/edit" element={<Page><ScheduleEdit /></Page>} />}
-          <Route path="/" element={<Navigate to="/incidents" replace />} />
+          <Route path="/" element={<Home />} />
           <Route path="/incidents" element={<Page><Incidents /></Page>} />
           <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
           <Route path="/incidents/:ref/war-room" element={<Page><IncidentPage /></Page>} />
@@ -82,6 +94,9 @@ export function App() {
           <Route path="/people/me" element={<Page><Me /></Page>} />
           <Route path="/people/users" element={<Page><Users /></Page>} />
           <Route path="/people/teams" element={<Page><Teams /></Page>} />
+          <Route path="/setup" element={<Page><SetupPage /></Page>} />
+          <Route path="/admin" element={<Page><AdminPage /></Page>} />
+          <Route path="/admin/migration" element={<Page><AdminMigration /></Page>} />
           <Route path="*" element={<Text p="md">Nothing here. <a href="/incidents">Go to incidents</a></Text>} />
         </Routes>
       </Shell>

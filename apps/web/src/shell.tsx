@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Avatar, Box, Group, Kbd, Menu, Modal, NavLink, Stack, Table, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
+import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconChecklist, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSettings, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
 import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { useFeatures, type Features } from './features.ts';
@@ -131,6 +131,14 @@ function UserMenu() {
         <Menu.Item component={Link} to="/people/me" leftSection={<IconBell size={16} />}>
           My contact methods
         </Menu.Item>
+        <Menu.Item component={Link} to="/setup" leftSection={<IconChecklist size={16} />} data-testid="menu-setup">
+          Setup checklist
+        </Menu.Item>
+        {user.role === 'admin' && (
+          <Menu.Item component={Link} to="/admin" leftSection={<IconSettings size={16} />} data-testid="menu-admin">
+            Admin
+          </Menu.Item>
+        )}
         <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
           Sign out
         </Menu.Item>

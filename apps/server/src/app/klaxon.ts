@@ -172,6 +172,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       role: config.role,
       live: emitterLiveSource(live),
       vapidPublicKey: vapid.publicKey,
+      channels: providers.channels(),
       webDir: config.webDir,
       ready: () => ready,
       onConfigChange: (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),

@@ -27,6 +27,7 @@ import { inboundRoutes } from './routes/inbound.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
+import { setupRoutes } from './routes/setup.js';
 
 /** The Fastify app type with TypeBox schemas. */
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -88,6 +89,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     await warRoomRoutes(api, deps);
     await statusApiRoutes(api, deps);
     await migrationRoutes(api, deps);
+    await setupRoutes(api, deps);
     if (deps.test) await testRoutes(api, deps.test);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => ingestRoutes(scope, deps));

@@ -1,6 +1,7 @@
 import type { AlertIngest } from '../alert/service.js';
 import type { Ctx } from '../context.js';
 import type { FakeClock } from '../lib/clock.js';
+import type { Channel } from '../notify/types.js';
 import type { LiveSource } from './live/source.js';
 
 /** What the HTTP layer needs from the process. Built in app/. */
@@ -21,6 +22,8 @@ export interface HttpDeps {
   live?: LiveSource;
   /** VAPID public key browsers subscribe with (GET /api/v1/push/vapid-public-key). */
   vapidPublicKey?: string;
+  /** The channels this process has a provider for (GET /api/v1/channels, the setup checklist). */
+  channels?: readonly Channel[];
   /** Directory of the built web app served at / (default apps/web/dist). */
   webDir?: string;
   /** Readiness: false while starting or stopping. */

@@ -161,6 +161,47 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
   return true;
 }
 
+/**
+ * Reopens a resolved incident. Without `escalate` it comes back acknowledged (by whoever acknowledged
+ * it before, else by the reopener) and nobody is paged. With `escalate` it is triggered again and
+ * its escalation restarts now from level 1: of the incident's own policy snapshot, or of the
+ * service's current policy when the incident had none. Step numbers keep growing (firstStep), so
+ * people paged before are paged again. Its alerts stay resolved; its report rows are removed until
+ * it resolves again. False if it was not resolved.
+ */
+export async function reopenIncident(trx: Tx, now: number, incidentId: string, o: { escalate: boolean; policy?: Policy | null }, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step', 'acknowledged_at', 'acknowledged_by']).where('id', '=', incidentId).executeTakeFirst();
+  if (!inc || inc.status !== 'resolved') return false;
+  const reopened = { resolved_at: null, resolved_by: null, updated_at: now };
+  let r;
+  if (o.escalate) {
+    const base = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : (o.policy ?? null);
+    const snapshot = base ? { ...base, firstStep: inc.escalation_step } : null;
+    r = await trx
+      .updateTable('incidents')
+      .set({ ...reopened, status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null })
+      .where('id', '=', incidentId)
+      .where('status', '=', 'resolved')
+      .executeTakeFirst();
+  } else {
+    r = await trx
+      .updateTable('incidents')
+      .set({ ...reopened, status: 'acknowledged', acknowledged_at: inc.acknowledged_at ?? now, acknowledged_by: inc.acknowledged_at !== null ? inc.acknowledged_by : actor.type === 'system' ? null : actor.id, next_escalation_at: null })
+      .where('id', '=', incidentId)
+      .where('status', '=', 'resolved')
+      .executeTakeFirst();
+  }
+  if (!r.numUpdatedRows) return false;
+  await recordMeasures(trx, incidentId); // removes the report rows: the incident is open again
+  await appendTimeline(
+    trx,
+    { incidentId, at: now, type: 'incident.reopened', actor, via, message: `Reopened by ${actor.name} via ${via}${o.escalate ? ': paging again from level 1' : ''}`, data: { escalate: o.escalate } },
+    live,
+  );
+  live.push({ type: 'incident', incidentId, data: { status: o.escalate ? 'triggered' : 'acknowledged' } });
+  return true;
+}
+
 async function cancelPending(trx: Tx, incidentId: string): Promise<void> {
   await trx.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
 }

@@ -8,9 +8,9 @@ import { findService } from '../service/service.js';
 import { findPolicy } from '../escalation/service.js';
 import { findTeam } from '../team/service.js';
 import { findUser, findUserByEmail } from '../user/store.js';
-import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, resolveIncident, type ReassignTarget } from './lifecycle.js';
+import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, reopenIncident, resolveIncident, type ReassignTarget } from './lifecycle.js';
 import { readTimeline } from './timeline.js';
-import { ManualIncidentInput, ReassignInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
+import { ManualIncidentInput, ReassignInput, ReopenInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
 
 function baseQuery(db: Tx) {
   return db
@@ -173,6 +173,30 @@ export function escalate(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 
 }
 
 /**
+ * Reopens a resolved incident (permissions as for resolve). `escalate: true` pages again from level 1
+ * of its policy (409 when neither the incident nor its service has one); otherwise it reopens
+ * acknowledged and nobody is paged. Reopening an open incident is not an error (`changed` says).
+ */
+export async function reopen(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown = {}, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(ReopenInput, input ?? {}, 'reopen');
+  const existing = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!existing) throw notFound('Incident');
+  const escalate = v.escalate === true;
+  const changed = await inTransaction(ctx, async (trx, live) => {
+    let policy = null;
+    if (escalate && !existing.escalationPolicyName) {
+      const service = await findService(trx, existing.serviceId);
+      policy = service?.escalationPolicyId ? ((await findPolicy(trx, service.escalationPolicyId)) ?? null) : null;
+      if (!policy && existing.status === 'resolved') throw conflict(`Incident #${existing.number} cannot page again: neither it nor service ${existing.serviceName} has an escalation policy`);
+    }
+    return reopenIncident(trx, ctx.clock.now(), existing.id, { escalate, policy }, actor, via, live);
+  });
+  ctx.wake();
+  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+}
+
+/**
  * Reassigns an open incident to a person (paged now, then the incident's policy from its first level)
  * or to an escalation policy (restarts at its first level). A resolved incident cannot be reassigned.
  */
@@ -182,7 +206,7 @@ export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input
   if (!v.user === !v.escalationPolicy) throw invalid('reassign: give exactly one of user or escalationPolicy', [{ path: v.user ? 'escalationPolicy' : 'user', message: 'give exactly one of user or escalationPolicy' }]);
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
-  if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: reopen it by triggering a new alert instead`);
+  if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: reopen it first (POST /api/v1/incidents/:id/reopen)`);
   const changed = await inTransaction(ctx, async (trx, live) => {
     let to: ReassignTarget;
     if (v.user) {

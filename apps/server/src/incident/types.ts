@@ -43,6 +43,15 @@ export const ReassignInput = Type.Object(
 );
 export type ReassignInput = Static<typeof ReassignInput>;
 
+/** Input to reopen a resolved incident. */
+export const ReopenInput = Type.Object(
+  {
+    escalate: Type.Optional(Type.Boolean({ description: 'true: the incident is triggered again and pages from level 1 of its policy; false (default): it reopens acknowledged, nobody is paged' })),
+  },
+  { additionalProperties: false },
+);
+export type ReopenInput = Static<typeof ReopenInput>;
+
 /** The closed set of timeline event types. */
 export const TIMELINE_TYPES = [
   'incident.opened',
@@ -52,6 +61,7 @@ export const TIMELINE_TYPES = [
   'alert.resolved',
   'incident.acknowledged',
   'incident.resolved',
+  'incident.reopened',
   'incident.escalated',
   'incident.reassigned',
   'escalation.level',

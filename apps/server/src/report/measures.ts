@@ -61,7 +61,7 @@ export function alertMeasureSource(db: Tx) {
  * where a resolved incident's severity or drill flag changes.
  */
 export async function recordMeasures(trx: Tx, incidentId: string, o: { resolving?: boolean } = {}): Promise<void> {
-  // An incident that is being resolved has no rows yet (it resolves once; nothing reopens it).
+  // An incident that is being resolved has no rows yet (reopening one removes its rows).
   if (!o.resolving) {
     await trx.deleteFrom('report_alerts').where('incident_id', '=', incidentId).execute();
     await trx.deleteFrom('report_incidents').where('incident_id', '=', incidentId).execute();

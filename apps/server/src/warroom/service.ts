@@ -202,6 +202,32 @@ export async function openWarRoom(
   const service = await findService(trx, o.incident.serviceId);
   const bridge = o.bridgeUrl ?? (service?.teamId ? settings.teamBridges[service.teamId] : undefined) ?? null;
   await trx.insertInto('war_rooms').values({ incident_id: o.incident.id, opened_at: now, bridge_url: bridge, slack_channel: null, slack_pending: null }).execute();
+  const who = await whoDeclaringPages(trx, settings, o.sev, o.actor, now);
+  const imId = who.imId;
+  if (o.actor.type === 'user') await addMember(trx, o.incident.id, o.actor.id, 'responder', now);
+  if (imId) {
+    await addMember(trx, o.incident.id, imId, 'im', now);
+    await trx.updateTable('incidents').set({ incident_manager_id: imId }).where('id', '=', o.incident.id).execute();
+  }
+  await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'major.declared', actor: o.actor, via: o.via, message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`, data: { sev: o.sev, bridgeUrl: bridge } }, live);
+  if (imId) {
+    const name = await userName(trx, imId);
+    await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'role.assigned', actor: o.actor, via: o.via, message: `${name} is incident manager (${who.imWhy})`, data: { role: 'im', userId: imId } }, live);
+  }
+  for (const u of who.responderIds) await addMember(trx, o.incident.id, u, 'responder', now);
+  const toPage = who.toPage;
+  const notes = who.notes;
+  await pageUsers(ctx, trx, now, o.incident.id, toPage, o.actor, o.via, 'declared major', live, notes);
+  live.push({ type: 'warroom', incidentId: o.incident.id, data: { opened: true } });
+  return true;
+}
+
+/**
+ * Who declaring a major incident at `sev` makes incident manager and pages: the IM (on call in the
+ * IM schedule, else the declarer) and the responders of the severity's policy, never the declarer.
+ * openWarRoom pages exactly these; the declare preview shows them before anyone confirms.
+ */
+async function whoDeclaringPages(trx: Tx, settings: WarRoomSettings, sev: string, actor: Actor, now: number): Promise<{ imId: string | null; imWhy: string; responderIds: string[]; toPage: string[]; notes: string[] }> {
   let imId: string | null = null;
   let imWhy = 'the declarer';
   if (settings.imSchedule) {
@@ -211,27 +237,45 @@ export async function openWarRoom(
       imWhy = `on call for ${r.schedule.name}`;
     }
   }
-  if (!imId && o.actor.type === 'user') imId = o.actor.id;
-  if (o.actor.type === 'user') await addMember(trx, o.incident.id, o.actor.id, 'responder', now);
-  if (imId) {
-    await addMember(trx, o.incident.id, imId, 'im', now);
-    await trx.updateTable('incidents').set({ incident_manager_id: imId }).where('id', '=', o.incident.id).execute();
-  }
-  await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'major.declared', actor: o.actor, via: o.via, message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`, data: { sev: o.sev, bridgeUrl: bridge } }, live);
-  if (imId) {
-    const name = await userName(trx, imId);
-    await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'role.assigned', actor: o.actor, via: o.via, message: `${name} is incident manager (${imWhy})`, data: { role: 'im', userId: imId } }, live);
-  }
-  // Who to page: the IM, and the responders named by the severity's policy.
-  const toPage: string[] = imId && !(o.actor.type === 'user' && o.actor.id === imId) ? [imId] : [];
-  const r = await severityResponders(trx, settings, o.sev, now);
+  if (!imId && actor.type === 'user') imId = actor.id;
+  const self = (u: string) => actor.type === 'user' && actor.id === u;
+  const toPage: string[] = imId && !self(imId) ? [imId] : [];
+  const responderIds: string[] = [];
+  const notes: string[] = [];
+  const r = await severityResponders(trx, settings, sev, now);
+  notes.push(...r.notes);
   for (const u of r.userIds) {
-    await addMember(trx, o.incident.id, u, 'responder', now);
-    if (!toPage.includes(u) && !(o.actor.type === 'user' && o.actor.id === u)) toPage.push(u);
+    responderIds.push(u);
+    if (!toPage.includes(u) && !self(u)) toPage.push(u);
   }
-  await pageUsers(ctx, trx, now, o.incident.id, toPage, o.actor, o.via, 'declared major', live, r.notes);
-  live.push({ type: 'warroom', incidentId: o.incident.id, data: { opened: true } });
-  return true;
+  return { imId, imWhy, responderIds, toPage, notes };
+}
+
+/** A person named in a declare preview. */
+export interface PreviewPerson {
+  id: string;
+  name: string;
+}
+
+/**
+ * What declaring this incident major at `sev` (default: the most severe level) would do, without
+ * doing it: who becomes incident manager and who is paged. For the confirmation the web app shows.
+ */
+export async function declarePreview(ctx: Ctx, actor: Actor, idOrNumber: string, sev?: string): Promise<{ sev: string; incidentManager: (PreviewPerson & { why: string }) | null; paged: PreviewPerson[]; notes: string[]; alreadyMajor: boolean }> {
+  requirePermission(actor, 'incident.create');
+  const db = ctx.db.kysely;
+  const inc = await incidentOrThrow(db, idOrNumber);
+  const level = sev ? await findLevel(db, sev) : await db.selectFrom('severity_levels').select(['name', 'major']).orderBy('rank').executeTakeFirst();
+  if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
+  const who = await whoDeclaringPages(db, await readSettings(db), level.name, actor, ctx.clock.now());
+  const person = async (id: string) => ({ id, name: await userName(db, id) });
+  return {
+    sev: level.name,
+    incidentManager: who.imId ? { ...(await person(who.imId)), why: who.imWhy } : null,
+    paged: await Promise.all(who.toPage.map(person)),
+    notes: who.notes,
+    alreadyMajor: inc.major,
+  };
 }
 
 /** The people the escalation policy of a severity level names (every level's targets), for declaring at or raising to it. */

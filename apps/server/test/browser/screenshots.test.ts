@@ -8,6 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { diffOnCall, diffPaging, formatCompare, type CompareResult } from '../../src/migrate/compare.js';
+import { renderReport } from '../../src/migrate/report.js';
+import { recordRun } from '../../src/migrate/store.js';
+import type { ImportResult } from '../../src/migrate/types.js';
 import { seedDemo, type Demo } from './seed.js';
 import { HAVE_CHROMIUM, newPage, signIn, startRig, waitLive, type WebRig } from './support.js';
 
@@ -162,6 +166,90 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       await page.goto(`${t.url}/internal-status`);
       await page.getByTestId('major-incident').first().waitFor();
       await shot('status-internal');
+      await context.close();
+    }, 60_000);
+  }
+  // The safeguards of issue 20 and the admin area (run alone with -t "safeguards").
+  let migration: Promise<void> | null = null;
+  const migrationDemo = async () => {
+    const { t } = rig;
+    const now = t.clock.now();
+    const H = 3600_000;
+    const imported: ImportResult = {
+      source: 'opsgenie',
+      url: 'https://api.opsgenie.example',
+      config: { version: 1, users: [{ email: 'maya@example.com', name: 'Maya Okafor' }], schedules: [{ name: 'Storage primary', timeZone: 'Europe/Berlin', layers: [] }] } as unknown as ImportResult['config'],
+      counts: { users: 3, teams: 1, schedules: 2, 'escalation policies': 1, services: 2, integrations: 2 },
+      items: [
+        { severity: 'not-imported', kind: 'schedule', name: 'Weekend follow-the-sun', id: 'P7X2K9', why: 'a time-of-day restriction that crosses midnight in two zones', instead: 'not imported' },
+        { severity: 'changed', kind: 'escalation rule', name: 'Storage on-call, rule 3', id: 'R44', why: 'notifies "all members, round-robin"', instead: 'pages every member of team Storage' },
+      ],
+      senders: [{ source: { name: 'Prometheus', id: 'I9', type: 'Prometheus' }, service: 'orders-db', integration: 'prometheus', instruction: 'Alertmanager: set url: to https://klaxon.example.com/v2/enqueue and routing_key: to the new key' }],
+    };
+    await recordRun(t.k.ctx.db.kysely, { kind: 'import', source: 'opsgenie', sourceUrl: imported.url, createdAt: now - 2 * 24 * H, differences: imported.items.length, summary: { counts: imported.counts, items: imported.items, senders: imported.senders, changes: [], trustContacts: false }, report: renderReport(imported, { at: now - 2 * 24 * H }) });
+    const span = { from: now, to: now + 7 * 24 * H };
+    const result: CompareResult = {
+      source: 'opsgenie',
+      url: imported.url,
+      from: span.from,
+      to: span.to,
+      at: now,
+      schedules: [
+        { schedule: 'Storage primary', source: { name: 'Storage primary', id: 'S1' }, inKlaxon: true, notes: [], differences: diffOnCall('Storage primary', [{ start: now, end: now + 7 * 24 * H, emails: ['maya@example.com'] }], [{ start: now, end: now + 5 * 24 * H, emails: ['maya@example.com'] }, { start: now + 5 * 24 * H, end: now + 7 * 24 * H, emails: [] }], span) },
+        { schedule: 'Storage secondary', source: { name: 'Storage secondary', id: 'S2' }, inKlaxon: true, notes: [], differences: [] },
+      ],
+      services: [
+        { service: 'orders-db', source: { name: 'orders-db', id: 'X1' }, inKlaxon: true, levels: [{ level: 1, source: ['maya@example.com'], klaxon: ['maya@example.com'] }, { level: 2, source: ['lee@example.com', 'sam@example.com'], klaxon: ['sam@example.com'] }], differences: diffPaging('orders-db', [{ emails: ['maya@example.com'] }, { emails: ['lee@example.com', 'sam@example.com'] }], [{ emails: ['maya@example.com'] }, { emails: ['sam@example.com'] }]) },
+      ],
+      differences: 2,
+    };
+    await recordRun(t.k.ctx.db.kysely, { kind: 'compare', source: 'opsgenie', sourceUrl: result.url, createdAt: now, differences: result.differences, summary: result, report: formatCompare(result) });
+  };
+  for (const size of ['phone', 'desktop'] as const) {
+    it(`safeguards, setup checklist and admin area, ${size}`, async () => {
+      const { t } = rig;
+      migration ??= migrationDemo();
+      await migration;
+      const { context, page } = await newPage(rig.browser, size);
+      await context.clock.setFixedTime(new Date(t.clock.now()));
+      const shot = async (name: string) => {
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: `${OUT}${name}-${size}.png` });
+      };
+      await signIn(page, t.url, 'maya@example.com');
+      await waitLive(page);
+      // A fresh incident for each size, so the other screens keep their incidents.
+      const opened = await t.api('POST', '/api/v1/incidents', { service: 'checkout-api', title: 'Checkout p99 latency above 2 s', severity: 'error' });
+      const n = opened.body.incident.number as number;
+      await page.goto(`${t.url}/incidents/${n}`);
+      await page.getByTestId('timeline').waitFor();
+      await page.getByTestId('declare-major').click();
+      await page.getByTestId('declare-paged').waitFor();
+      await shot('incident-declare-confirm');
+      await page.getByTestId('declare-cancel').click();
+      await page.getByTestId('ack-button').click();
+      await page.getByTestId('resolve-button').click();
+      await page.getByTestId('resolved-toast').waitFor();
+      await shot('incident-resolved-undo');
+      await page.getByTestId('reopen-button').click();
+      await page.getByTestId('reopen-confirm').waitFor();
+      await shot('incident-reopen');
+      await page.keyboard.press('Escape');
+
+      await page.goto(`${t.url}/services`);
+      await page.getByRole('button', { name: 'New service' }).click();
+      await page.getByTestId('service-pages').waitFor();
+      await shot('new-service');
+      await page.keyboard.press('Escape');
+
+      await page.goto(`${t.url}/setup`);
+      await page.getByTestId('setup-checklist').waitFor();
+      await shot('setup-checklist');
+
+      await page.goto(`${t.url}/admin/migration`);
+      await page.getByTestId('last-compare').waitFor();
+      await page.getByTestId('import-report').waitFor();
+      await shot('admin-migration');
       await context.close();
     }, 60_000);
   }

@@ -1,9 +1,10 @@
-import { ActionIcon, Alert, Badge, Button, Card, Group, NumberInput, PinInput, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, NumberInput, PinInput, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconBellRinging, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBellRinging, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api/client.ts';
+import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules } from '../api/queries.ts';
 import type { Channel, ContactMethod } from '../api/types.ts';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
@@ -31,7 +32,32 @@ function describeAddress(m: ContactMethod): string {
   }
 }
 
+/** The channel's status when the server says it is NOT configured (nothing can be sent on it), else null. */
+function useUnconfigured(type: Channel): ChannelStatus | null {
+  const channels = useChannels();
+  return channels.data?.find((c) => c.channel === type && !c.configured) ?? null;
+}
+
+/** Says plainly that a channel is not configured on this server, and how an administrator configures it. */
+export function ChannelNotConfigured({ status, what }: { status: ChannelStatus; what: string }) {
+  const name = CHANNEL_LABEL[status.channel];
+  return (
+    <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={`${name} is not configured on this server`} data-testid="channel-unconfigured" data-channel={status.channel}>
+      <Text size="sm">
+        {what} An administrator sets {status.settings.map((k, i) => (
+          <span key={k}>
+            {i > 0 && (i === status.settings.length - 1 ? ' and ' : ', ')}
+            <Code>{k}</Code>
+          </span>
+        ))}{' '}
+        and restarts Klaxon (see docs/configuration.md); then use “Send a new code”.
+      </Text>
+    </Alert>
+  );
+}
+
 function VerifyForm({ m }: { m: ContactMethod }) {
+  const unconfigured = useUnconfigured(m.type);
   const qc = useQueryClient();
   const [code, setCode] = useState('');
   const errors = useFormErrors();
@@ -59,8 +85,13 @@ function VerifyForm({ m }: { m: ContactMethod }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap={6}>
-        <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : m.address}:</Text>
+        {unconfigured ? (
+          <ChannelNotConfigured status={unconfigured} what={`No code was sent to ${m.address}, so it cannot be verified and nobody can page it.`} />
+        ) : (
+          <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : m.address}:</Text>
+        )}
         <Group gap="sm" align="flex-start">
+          {!unconfigured && (
           <PinInput
             length={6}
             type="number"
@@ -76,9 +107,12 @@ function VerifyForm({ m }: { m: ContactMethod }) {
             aria-label={`Verification code for ${m.name}`}
             data-testid="verify-code"
           />
-          <Button type="submit" loading={verify.isPending} disabled={code.length !== 6} data-testid="verify-button">
-            Verify
-          </Button>
+          )}
+          {!unconfigured && (
+            <Button type="submit" loading={verify.isPending} disabled={code.length !== 6} data-testid="verify-button">
+              Verify
+            </Button>
+          )}
           <Button variant="subtle" leftSection={<IconRefresh size={16} />} loading={resend.isPending} onClick={() => resend.mutate()}>
             Send a new code
           </Button>
@@ -151,6 +185,7 @@ function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
 
 function AddMethod({ userId }: { userId: string }) {
   const qc = useQueryClient();
+  const channels = useChannels();
   const errors = useFormErrors();
   const [v, setV] = useState<{ name: string; type: Exclude<Channel, 'push'>; address: string }>({ name: '', type: 'email', address: '' });
   const m = useMutation({
@@ -183,9 +218,13 @@ function AddMethod({ userId }: { userId: string }) {
           <TextInput label="Name" placeholder={CHANNEL_LABEL[v.type]} value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} style={{ minWidth: 160 }} data-testid="method-name" />
         </Group>
         <TextInput label={ADDRESS[v.type].label} placeholder={ADDRESS[v.type].placeholder} value={v.address} onChange={(e) => setV({ ...v, address: e.currentTarget.value })} error={errors.field('address')} required data-testid="method-address" />
+        {(() => {
+          const off = channels.data?.find((c) => c.channel === v.type && !c.configured);
+          return off && <ChannelNotConfigured status={off} what="No verification code can be sent, so a new address of this type cannot be verified." />;
+        })()}
         <FormAlert message={errors.field('address') || errors.field('name') ? null : errors.message} />
         <Button type="submit" leftSection={<IconPlus size={18} />} loading={m.isPending} w="fit-content" data-testid="add-method">
-          Add and send a code
+          {channels.data?.some((c) => c.channel === v.type && !c.configured) ? 'Add' : 'Add and send a code'}
         </Button>
       </Stack>
     </form>

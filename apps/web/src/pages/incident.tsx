@@ -1,15 +1,17 @@
-import { Anchor, Badge, Button, Card, Code, Group, Modal, Paper, Select, SimpleGrid, Stack, Switch, Tabs, Text, Timeline, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, Group, Modal, Paper, Radio, Select, SimpleGrid, Stack, Switch, Tabs, Text, Timeline, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconArrowBigUpLines, IconBell, IconBellOff, IconCheck, IconCircleCheck, IconFlame, IconMessage, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { IconAlertTriangle, IconArrowBigUpLines, IconBell, IconBellOff, IconCheck, IconCircleCheck, IconFlame, IconMessage, IconPlayerSkipForward, IconRotateClockwise, IconX } from '@tabler/icons-react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
+import { setupApi } from '../api/setup.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { ReassignButton } from '../incidents/reassign.tsx';
+import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
 import { ago, dateTime } from '../lib/time.ts';
 import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
@@ -18,8 +20,11 @@ import { AffectedBusinessServices } from '../status/affected-business-services.t
 
 const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
 
-/** Change the declared severity level (raising to a major level declares a major incident). */
-function SeverityControl({ inc }: { inc: Incident }) {
+/**
+ * Change the declared severity level. Raising a non-major incident to a major level declares it
+ * major, which opens the war room and pages people: that goes through the declare confirmation.
+ */
+function SeverityControl({ inc, onMajor }: { inc: Incident; onMajor: (sev: string) => void }) {
   const qc = useQueryClient();
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
   const m = useMutation({
@@ -33,6 +38,11 @@ function SeverityControl({ inc }: { inc: Incident }) {
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not change severity', message: errorMessage(e) }),
   });
+  const choose = (v: string | null) => {
+    if (!v || v === inc.sev) return;
+    if (!inc.major && levels.data?.find((l) => l.name === v)?.major) onMajor(v);
+    else m.mutate(v);
+  };
   return (
     <Select
       aria-label="Severity"
@@ -40,7 +50,7 @@ function SeverityControl({ inc }: { inc: Incident }) {
       w={{ base: '100%', xs: 200 }}
       data={(levels.data ?? []).map((l) => ({ value: l.name, label: `${l.name}${l.major ? ' (major)' : ''}` }))}
       value={inc.sev ?? null}
-      onChange={(v) => v && v !== inc.sev && m.mutate(v)}
+      onChange={choose}
       disabled={m.isPending || inc.status === 'resolved'}
       allowDeselect={false}
       data-testid="severity-select"
@@ -59,38 +69,144 @@ function SeverityControl({ inc }: { inc: Incident }) {
   );
 }
 
-/** Declare this incident major (optionally as a drill): opens the war room. */
-function DeclareMajor({ inc }: { inc: Incident }) {
+/**
+ * Declare this incident major (optionally as a drill): opens the war room and pages people. Kept
+ * away from the action bar (one slip must not page a war room), and confirmed in a dialog that
+ * names the incident manager and everyone who will be paged, from the server's own preview.
+ */
+function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Incident; opened: boolean; initialSev: string | null; onClose: () => void }) {
   const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const [sev, setSev] = useState<string | null>(null);
+  const [sev, setSev] = useState<string | null>(initialSev);
   const [drill, setDrill] = useState(false);
+  // The confirm button arms a moment after the dialog opens: the second tap of a double tap on
+  // "Declare major…" must not land on it.
+  const [armed, setArmed] = useState(false);
+  useEffect(() => {
+    if (!opened) return;
+    setSev(initialSev);
+    setArmed(false);
+    const t = setTimeout(() => setArmed(true), ARM_MS);
+    return () => clearTimeout(t);
+  }, [opened, initialSev]);
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
   const majors = (levels.data ?? []).filter((l) => l.major);
+  const preview = useQuery({ queryKey: ['incident', inc.id, 'declare-preview', sev ?? ''], queryFn: () => setupApi.declarePreview(inc.id, sev ?? undefined), enabled: opened, staleTime: 0 });
   const m = useMutation({
-    mutationFn: () => api.warRoom.declare({ incident: inc.id, sev: sev ?? undefined, drill }),
+    mutationFn: () => api.warRoom.declare({ incident: inc.id, sev: preview.data?.sev ?? sev ?? undefined, drill }),
     onSuccess: async () => {
-      setOpen(false);
+      onClose();
       await Promise.all([qc.invalidateQueries({ queryKey: keys.incident(inc.id) }), qc.invalidateQueries({ queryKey: keys.incident(String(inc.number)) })]);
       void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
       void qc.invalidateQueries({ queryKey: keys.incidentLists });
       notifications.show({ color: 'red', message: drill ? 'Drill declared: war room open' : 'Major incident declared: war room open', autoClose: 3000 });
     },
   });
+  const p = preview.data;
+  const n = p?.paged.length ?? 0;
+  return (
+    <Modal opened={opened} onClose={onClose} title="Declare a major incident?" centered>
+      <Stack>
+        <Text size="sm">Opens the war room, makes an incident manager and pages people now.</Text>
+        <Select label="Severity" placeholder={majors[0]?.name ?? 'Most severe'} data={majors.map((l) => ({ value: l.name, label: `${l.name}${l.description ? ` · ${l.description}` : ''}` }))} value={sev} onChange={setSev} comboboxProps={{ withinPortal: true }} data-testid="declare-sev" />
+        <Switch label="Drill (practice: stakeholders and status page are not told)" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} data-testid="declare-drill" />
+        <Paper withBorder p="sm" radius="md" data-testid="declare-preview">
+          {preview.isPending ? (
+            <Text size="sm" c="dimmed">
+              Working out who will be paged…
+            </Text>
+          ) : preview.error ? (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(preview.error)}
+            </Text>
+          ) : (
+            p && (
+              <Stack gap={4}>
+                <Text size="sm" data-testid="declare-im">
+                  Incident manager: <b>{p.incidentManager ? `${p.incidentManager.name} (${p.incidentManager.why})` : 'nobody'}</b>
+                </Text>
+                <Text size="sm" fw={700} c={n ? 'red' : undefined} data-testid="declare-paged">
+                  {n ? `Pages now: ${p.paged.map((x) => x.name).join(', ')}` : 'Pages nobody'}
+                </Text>
+                {p.notes.map((note) => (
+                  <Text key={note} size="xs" c="dimmed">
+                    {note}
+                  </Text>
+                ))}
+              </Stack>
+            )
+          )}
+        </Paper>
+        {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <Button variant="default" onClick={onClose} data-testid="declare-cancel">
+            Cancel
+          </Button>
+          <Button color="red" loading={m.isPending} disabled={!p || !armed} onClick={() => m.mutate()} data-testid="declare-confirm">
+            {drill ? 'Declare drill' : n ? `Declare and page ${n}` : 'Declare major'}
+          </Button>
+        </SimpleGrid>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** How long the declare confirmation waits before its confirm button can be pressed. */
+const ARM_MS = 800;
+
+/** Severity and "Declare major", below the incident's facts: out of the thumb's way. */
+function MajorSection({ inc }: { inc: Incident }) {
+  const [declare, setDeclare] = useState<{ sev: string | null } | null>(null);
+  if (inc.status === 'resolved' && !inc.major) return null;
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="major-section">
+      <Group gap="sm" wrap="wrap" justify="space-between">
+        <SeverityControl inc={inc} onMajor={(sev) => setDeclare({ sev })} />
+        {!inc.major && inc.status !== 'resolved' && (
+          <Button variant="outline" color="red" leftSection={<IconFlame size={18} />} onClick={() => setDeclare({ sev: null })} data-testid="declare-major">
+            Declare major…
+          </Button>
+        )}
+      </Group>
+      <DeclareMajorDialog inc={inc} opened={declare !== null} initialSev={declare?.sev ?? null} onClose={() => setDeclare(null)} />
+    </Paper>
+  );
+}
+
+/** Reopen a resolved incident: acknowledged (nobody paged), or paging again from level 1. */
+function ReopenButton({ inc }: { inc: Incident }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [how, setHow] = useState<'ack' | 'page'>('ack');
+  const m = useMutation({
+    mutationFn: () => setupApi.reopen(inc.id, how === 'page'),
+    onSuccess: (r) => {
+      setOpen(false);
+      showIncident(qc, r.incident);
+      notifications.show({ message: how === 'page' ? `#${inc.number} reopened: paging from level 1` : `#${inc.number} reopened`, autoClose: 3000 });
+    },
+  });
   return (
     <>
-      <Button size="lg" color="red" variant="filled" leftSection={<IconFlame size={22} />} onClick={() => setOpen(true)} data-testid="declare-major">
-        Declare major
+      <Button size="lg" variant="outline" leftSection={<IconRotateClockwise size={22} />} onClick={() => setOpen(true)} data-testid="reopen-button">
+        Reopen
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title="Declare a major incident" centered>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Reopen #${inc.number}?`} centered>
         <Stack>
-          <Text size="sm">Opens the war room, makes an incident manager and pages the responders for the severity.</Text>
-          <Select label="Severity" placeholder={majors[0]?.name ?? 'Most severe'} data={majors.map((l) => ({ value: l.name, label: `${l.name}${l.description ? ` · ${l.description}` : ''}` }))} value={sev} onChange={setSev} comboboxProps={{ withinPortal: true }} data-testid="declare-sev" />
-          <Switch label="Drill (practice: stakeholders and status page are not told)" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} data-testid="declare-drill" />
+          <Radio.Group value={how} onChange={(v) => setHow(v as 'ack' | 'page')}>
+            <Stack gap="sm">
+              <Radio value="ack" label="Reopen acknowledged: nobody is paged" data-testid="reopen-ack" />
+              <Radio value="page" label={`Page again from level 1${inc.escalationPolicyName ? ` of ${inc.escalationPolicyName}` : ''}`} data-testid="reopen-page" />
+            </Stack>
+          </Radio.Group>
           {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
-          <Button color="red" size="md" loading={m.isPending} onClick={() => m.mutate()} data-testid="declare-confirm">
-            {drill ? 'Declare drill' : 'Declare major incident'}
-          </Button>
+          <Group grow>
+            <Button variant="default" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button loading={m.isPending} onClick={() => m.mutate()} data-testid="reopen-confirm">
+              Reopen
+            </Button>
+          </Group>
         </Stack>
       </Modal>
     </>
@@ -103,6 +219,7 @@ function timelineIcon(type: string): { icon: ReactNode; color: string } {
   if (type === 'incident.opened' || type === 'alert.triggered') return { icon: <IconFlame size={14} />, color: 'red' };
   if (type.endsWith('.acknowledged')) return { icon: <IconCheck size={14} />, color: 'yellow' };
   if (type.endsWith('.resolved')) return { icon: <IconCircleCheck size={14} />, color: 'green' };
+  if (type === 'incident.reopened') return { icon: <IconRotateClockwise size={14} />, color: 'yellow' };
   if (type === 'incident.escalated' || type === 'escalation.level' || type === 'incident.reassigned') return { icon: <IconArrowBigUpLines size={14} />, color: 'orange' };
   if (type === 'escalation.skipped' || type === 'escalation.exhausted') return { icon: <IconPlayerSkipForward size={14} />, color: 'gray' };
   if (type === 'notification.sent') return { icon: <IconBell size={14} />, color: 'indigo' };
@@ -191,16 +308,21 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Actions({ inc, warRoom }: { inc: Incident; warRoom: boolean }) {
+/**
+ * The action bar. Every button keeps its place whatever the state (an acknowledged incident shows
+ * a disabled "Acknowledged" where Acknowledge was), so a second tap lands on the same button, never
+ * on the one that used to be next to it. Resolve offers Undo for a few seconds; a resolved incident
+ * shows Reopen.
+ */
+function Actions({ inc }: { inc: Incident }) {
   const qc = useQueryClient();
   const m = useMutation({
     mutationFn: (action: Action) => api.incidents[action](inc.id),
     onSuccess: (r, action) => {
-      qc.setQueryData(keys.incident(inc.id), r.incident);
-      qc.setQueryData(keys.incident(String(inc.number)), r.incident);
-      void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
+      showIncident(qc, r.incident);
       if (!r.changed) notifications.show({ message: `Already ${r.incident.status}`, autoClose: 2500 });
       else if (action === 'escalate') notifications.show({ message: 'Escalated to the next level', color: 'orange', autoClose: 2500 });
+      else if (action === 'resolve') offerUndoResolve(qc, r.incident);
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not do that', message: errorMessage(e) }),
   });
@@ -210,30 +332,39 @@ function Actions({ inc, warRoom }: { inc: Incident; warRoom: boolean }) {
     ['e', () => inc.status !== 'resolved' && inc.escalationPolicyName && m.mutate('escalate')],
   ]);
   const busy = m.isPending ? m.variables : null;
-  if (inc.status === 'resolved') return null;
+  const resolved = inc.status === 'resolved';
   return (
-    <div className={inc.major ? 'klx-action-bar klx-action-static' : 'klx-action-bar'}>
-      {warRoom && (
-        <Group gap="sm" mb="sm" wrap="wrap">
-          <SeverityControl inc={inc} />
-          {!inc.major && <DeclareMajor inc={inc} />}
-        </Group>
-      )}
+    <div className={inc.major ? 'klx-action-bar klx-action-static' : 'klx-action-bar'} data-testid="action-bar">
       <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-        {inc.status === 'triggered' && (
-          <Button size="lg" color="yellow" c="dark.9" leftSection={<IconCheck size={22} />} onClick={() => m.mutate('acknowledge')} loading={busy === 'acknowledge'} data-testid="ack-button" className="klx-ack">
-            Acknowledge
-          </Button>
-        )}
-        <Button size="lg" color="green" leftSection={<IconCircleCheck size={22} />} onClick={() => m.mutate('resolve')} loading={busy === 'resolve'} data-testid="resolve-button">
-          Resolve
+        <Button
+          size="lg"
+          color="yellow"
+          c={inc.status === 'triggered' ? 'dark.9' : undefined}
+          leftSection={<IconCheck size={22} />}
+          onClick={() => inc.status === 'triggered' && m.mutate('acknowledge')}
+          disabled={inc.status !== 'triggered' || m.isPending}
+          loading={busy === 'acknowledge'}
+          data-testid="ack-button"
+          data-state={inc.status}
+          className="klx-ack"
+        >
+          {inc.status === 'triggered' ? 'Acknowledge' : 'Acknowledged'}
         </Button>
-        {inc.escalationPolicyName && (
-          <Button size="lg" variant="outline" color="orange" leftSection={<IconArrowBigUpLines size={22} />} onClick={() => m.mutate('escalate')} loading={busy === 'escalate'} data-testid="escalate-button">
-            Escalate
-          </Button>
+        <Button size="lg" color="green" leftSection={<IconCircleCheck size={22} />} onClick={() => !resolved && m.mutate('resolve')} disabled={resolved || m.isPending} loading={busy === 'resolve'} data-testid="resolve-button">
+          {resolved ? 'Resolved' : 'Resolve'}
+        </Button>
+        {resolved ? (
+          <ReopenButton inc={inc} />
+        ) : (
+          <>
+            {inc.escalationPolicyName && (
+              <Button size="lg" variant="outline" color="orange" leftSection={<IconArrowBigUpLines size={22} />} onClick={() => m.mutate('escalate')} disabled={m.isPending} loading={busy === 'escalate'} data-testid="escalate-button">
+                Escalate
+              </Button>
+            )}
+            <ReassignButton inc={inc} />
+          </>
         )}
-        <ReassignButton inc={inc} />
       </SimpleGrid>
     </div>
   );
@@ -286,7 +417,7 @@ export default function IncidentPage() {
             )}
           </Stack>
           {features.warRoom && <AffectedBusinessServices incidentId={inc.id} />}
-          {canRespond && <Actions inc={inc} warRoom={features.warRoom} />}
+          {canRespond && <Actions inc={inc} />}
           {features.reports && <IncidentPostmortemButton inc={inc} />}
           {features.warRoom && inc.major && (
             <Suspense fallback={<Text c="dimmed">Opening the war room…</Text>}>
@@ -331,6 +462,7 @@ export default function IncidentPage() {
               </Code>
             )}
           </Paper>
+          {canRespond && features.warRoom && <MajorSection inc={inc} />}
           <Tabs defaultValue="timeline" keepMounted={false}>
             <Tabs.List grow>
               <Tabs.Tab value="timeline" fz="md" py="sm">

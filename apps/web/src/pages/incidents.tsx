@@ -9,6 +9,8 @@ import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
 import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
 import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '../api/types.ts';
 import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
+import { SetupBanner } from '../components/setup-banner.tsx';
+import { offerUndoResolve } from '../incidents/undo-resolve.tsx';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
@@ -71,8 +73,9 @@ function useAct() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'acknowledge' | 'resolve' }) => api.incidents[action](id),
-    onSuccess: (r) => {
+    onSuccess: (r, v) => {
       qc.setQueryData(keys.incident(r.incident.id), r.incident);
+      if (v.action === 'resolve' && r.changed) return offerUndoResolve(qc, r.incident);
       notifications.show({ message: `#${r.incident.number} ${r.incident.status}`, color: r.incident.status === 'resolved' ? 'green' : 'yellow', autoClose: 2500 });
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not do that', message: errorMessage(e) }),
@@ -240,6 +243,7 @@ export default function Incidents() {
 
   return (
     <>
+      <SetupBanner />
       <PageHeader title="Incidents">
         {canRespond && (
           <Button leftSection={<IconPlus size={18} />} variant="light" onClick={createControls.open}>

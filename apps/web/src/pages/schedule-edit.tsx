@@ -51,13 +51,19 @@ const UNITS = [
   { value: 'minute', label: 'minutes' },
 ];
 
-function nextMonday(): string {
+/**
+ * The default first turn: the latest Monday 09:00 that has already begun, so a new rotation has
+ * someone on call from the moment it is saved (a start next week left a new setup paging nobody).
+ */
+function currentMonday(): string {
   const today = startOfDay(Date.now());
   const d = new Date(today).getDay();
-  return `${toLocalInput(addDays(today, (8 - d) % 7 || 7)).slice(0, 10)}T09:00`;
+  let monday = addDays(today, -((d + 6) % 7));
+  if (new Date(monday).setHours(9, 0, 0, 0) > Date.now()) monday = addDays(monday, -7);
+  return `${toLocalInput(monday).slice(0, 10)}T09:00`;
 }
 
-const newLayer = (i: number): LayerDraft => ({ name: i === 0 ? 'Primary' : `Layer ${i + 1}`, participants: [], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', timeZone: null, start: nextMonday(), presets: [], custom: [], priority: 0 });
+const newLayer = (i: number): LayerDraft => ({ name: i === 0 ? 'Primary' : `Layer ${i + 1}`, participants: [], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', timeZone: null, start: currentMonday(), presets: [], custom: [], priority: 0 });
 
 function fromSchedule(s: Schedule): Draft {
   return {

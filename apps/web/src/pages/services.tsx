@@ -1,4 +1,4 @@
-import { Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
@@ -10,16 +10,50 @@ import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 
+/** Who a new service pages: an existing policy, a new policy for one of the creator's teams (or the creator), or explicitly nobody. */
+type PagesChoice = `policy:${string}` | `team:${string}` | 'me' | 'none';
+
 function NewService({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const errors = useFormErrors();
+  const { user } = useSession();
+  const policies = usePolicies().data ?? [];
+  const myTeams = (useTeams().data ?? []).filter((t) => t.members.some((m) => m.userId === user.id));
   const [v, setV] = useState({ name: '', description: '' });
+  const [pages, setPages] = useState<PagesChoice | null>(null);
+  // A new service pages the creator's team unless they choose otherwise.
+  const choice: PagesChoice | null = pages ?? (myTeams[0] ? `team:${myTeams[0].id}` : null);
   const m = useMutation({
-    mutationFn: () => api.services.create({ name: v.name.trim(), description: v.description }),
+    mutationFn: async () => {
+      const name = v.name.trim();
+      let escalationPolicyId: string | null = null;
+      let teamId: string | null = null;
+      let created: string | null = null;
+      if (choice?.startsWith('policy:')) escalationPolicyId = choice.slice(7);
+      else if (choice?.startsWith('team:') || choice === 'me') {
+        const team = choice === 'me' ? undefined : myTeams.find((t) => `team:${t.id}` === choice);
+        teamId = team?.id ?? null;
+        const p = await api.policies.create({
+          name: `${name || 'New service'} on call`,
+          description: team ? `Created with service ${name}: pages everyone in team ${team.name}` : `Created with service ${name}: pages ${user.name}`,
+          levels: [{ delayMinutes: 10, targets: [team ? { type: 'team', id: team.id } : { type: 'user', id: user.id }] }],
+        });
+        escalationPolicyId = created = p.id;
+      }
+      try {
+        return await api.services.create({ name, description: v.description, escalationPolicyId, teamId });
+      } catch (e) {
+        if (created) await api.policies.remove(created).catch(() => undefined);
+        throw e;
+      }
+    },
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.services });
+      void qc.invalidateQueries({ queryKey: keys.policies });
       onClose();
+      setV({ name: '', description: '' });
+      setPages(null);
       navigate(`/services/${s.id}?new=1`);
     },
     onError: errors.set,
@@ -27,16 +61,45 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
+    if (!choice) return errors.setField('pages', 'Choose who this service pages');
     m.mutate();
   };
+  const data = [
+    { group: 'New policy', items: [...myTeams.map((t) => ({ value: `team:${t.id}`, label: `Everyone in team ${t.name}` })), ...(myTeams.length ? [] : [{ value: 'me', label: `Me (${user.name})` }])] },
+    ...(policies.length ? [{ group: 'Existing policy', items: policies.map((p) => ({ value: `policy:${p.id}`, label: p.name })) }] : []),
+    { group: 'Nobody', items: [{ value: 'none', label: 'Nobody for now: alerts page nobody' }] },
+  ];
   return (
     <Modal opened={opened} onClose={onClose} title="New service" fullScreen={useMediaQuery('(max-width: 600px)')}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus name="name" />
           <Textarea label="Description" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
+          <Select
+            label="Who does it page?"
+            description="Its escalation policy: who is paged when an alert arrives."
+            placeholder="Choose a policy"
+            data={data}
+            value={choice}
+            onChange={(c) => setPages((c as PagesChoice | null) ?? null)}
+            allowDeselect={false}
+            required
+            error={errors.field('pages') ?? errors.field('escalationPolicyId')}
+            comboboxProps={{ withinPortal: true }}
+            data-testid="service-pages"
+          />
+          {choice === 'none' && (
+            <Text size="sm" c="red" data-testid="pages-nobody-warning">
+              Alerts on this service will open incidents that page nobody until you give it a policy.
+            </Text>
+          )}
+          {(choice?.startsWith('team:') || choice === 'me') && (
+            <Text size="sm" c="dimmed">
+              Creates the policy “{v.name.trim() || 'New service'} on call” with one level; edit it later under Escalation policies.
+            </Text>
+          )}
           <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending}>
+          <Button type="submit" loading={m.isPending} data-testid="create-service">
             Create service
           </Button>
         </Stack>

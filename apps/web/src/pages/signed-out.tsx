@@ -1,6 +1,7 @@
 import { Button, Center, Loader, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { markFirstRun } from '../lib/first-run.ts';
 import { api } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { FormAlert } from '../components/bits.tsx';
@@ -59,7 +60,15 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 function Setup({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const [v, setV] = useState({ name: '', email: '', password: '', timeZone: localTimeZone() });
   const errors = useFormErrors();
-  const m = useMutation({ mutationFn: () => api.auth.setup({ ...v, email: v.email.trim(), name: v.name.trim() }), onSuccess: onSignedIn, onError: errors.set });
+  // The first administrator lands on the setup checklist: what still pages nobody, and which channels are configured.
+  const m = useMutation({
+    mutationFn: () => api.auth.setup({ ...v, email: v.email.trim(), name: v.name.trim() }),
+    onSuccess: (s) => {
+      markFirstRun();
+      onSignedIn(s);
+    },
+    onError: errors.set,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     errors.clear();

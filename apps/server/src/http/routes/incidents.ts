@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
-import { ManualIncidentInput, ReassignInput, type IncidentStatus } from '../../incident/types.js';
+import { ManualIncidentInput, ReassignInput, ReopenInput, type IncidentStatus } from '../../incident/types.js';
 import type { App } from '../app.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -8,7 +8,7 @@ import { IdParams } from './people.js';
 
 const Status = Type.Union([Type.Literal('triggered'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
 
-/** Incidents: list, open by hand, acknowledge, resolve, escalate, timeline. */
+/** Incidents: list, open by hand, acknowledge, resolve, reopen, escalate, timeline. */
 export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   const tags = ['incidents'];
   app.get(
@@ -53,6 +53,11 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
   app.get('/incidents/:id/alerts', { schema: { tags, params: IdParams } }, async (req) => ({ alerts: await incidents.listIncidentAlerts(ctx, await actorOf(ctx, req), req.params.id) }));
   app.post('/incidents/:id/reassign', { schema: { tags, params: IdParams, body: ReassignInput, summary: 'Reassign to a person (paged now) or to an escalation policy (restarts at level 1)' } }, async (req) =>
     incidents.reassign(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
+  app.post(
+    '/incidents/:id/reopen',
+    { schema: { tags, params: IdParams, body: Type.Union([ReopenInput, Type.Null()]), summary: 'Reopen a resolved incident: acknowledged (default), or triggered again from level 1 with escalate: true' } },
+    async (req) => incidents.reopen(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}, viaOf(req)),
   );
   for (const [path, verb] of [
     ['acknowledge', incidents.acknowledge],

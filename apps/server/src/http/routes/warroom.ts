@@ -9,6 +9,7 @@ import { createAction, createRunbook, listActions, listRunbooks, reviewRunbook, 
 import {
   assignRole,
   declareMajor,
+  declarePreview,
   getSettings,
   getWarRoom,
   listSeverityLevels,
@@ -45,6 +46,11 @@ export async function warRoomRoutes(app: App, { ctx }: HttpDeps): Promise<void> 
 
   app.post('/major-incidents', { schema: { tags, body: DeclareInput, summary: 'Declare a major incident (from an incident, or fresh) and open its war room' } }, async (req, reply) =>
     reply.status(201).send(await declareMajor(ctx, await actorOf(ctx, req), req.body, via(req))),
+  );
+  app.get(
+    '/incidents/:id/declare-preview',
+    { schema: { tags, params: IdParams, querystring: Type.Object({ sev: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) }, { additionalProperties: false }), summary: 'Who declaring this incident major would make incident manager and page (nothing is changed)' } },
+    async (req) => ({ preview: await declarePreview(ctx, await actorOf(ctx, req), req.params.id, req.query.sev) }),
   );
   app.get('/incidents/:id/war-room', { schema: { tags, params: IdParams } }, async (req) => ({ warRoom: await getWarRoom(ctx, await actorOf(ctx, req), req.params.id) }));
   app.post('/incidents/:id/severity', { schema: { tags, params: IdParams, body: Type.Object({ sev: Type.String({ minLength: 1, maxLength: 50 }) }, { additionalProperties: false }) } }, async (req) => ({

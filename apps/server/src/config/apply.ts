@@ -431,6 +431,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             ...(x.description !== undefined && { description: x.description }),
             ...(typeof x.team === 'string' && { teamId: idOf(ids.teams, x.team, 'team') }),
             timeZone: x.timeZone,
+            ...(x.layering !== undefined && { layering: x.layering }),
             layers: layersInput(),
             ...(x.handoffNoticeMinutes !== undefined && { handoffNoticeMinutes: x.handoffNoticeMinutes }),
             ...(x.gapNoticeDays !== undefined && { gapNoticeDays: x.gapNoticeDays }),
@@ -451,6 +452,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             description: x.description ?? current.description,
             teamId: x.team === undefined ? current.teamId : x.team === null ? null : idOf(ids.teams, x.team, 'team'),
             timeZone: x.timeZone,
+            layering: x.layering ?? current.layering,
             layers: layersInput(),
             handoffNoticeMinutes: x.handoffNoticeMinutes ?? current.handoffNoticeMinutes,
             gapNoticeDays: x.gapNoticeDays ?? current.gapNoticeDays,
@@ -463,8 +465,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const fileTarget = (t: Target): TargetSpec => {
     if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
     if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
+    if (t.type === 'team_managers') return { teamManagers: teamNameById.get(t.id) ?? t.id };
+    if (t.type === 'team_random') return { teamRandom: teamNameById.get(t.id) ?? t.id };
     const schedule = scheduleNameById.get(t.id) ?? t.id;
-    return t.type === 'schedule' ? { schedule } : { scheduleNext: schedule };
+    return t.type === 'schedule' ? { schedule } : t.type === 'schedule_previous' ? { schedulePrevious: schedule } : { scheduleNext: schedule };
   };
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
     const ppath = ['escalationPolicies', pi] as const;
@@ -472,10 +476,11 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       for (const [xi, t] of level.targets.entries()) {
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
         if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
-        if ('team' in t && !known.team(t.team)) problem([...tp, 'team'], unknown('team', t.team, candidates.teams(), teamByName.has(t.team)));
-        const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : undefined;
+        const team = 'team' in t ? t.team : 'teamManagers' in t ? t.teamManagers : 'teamRandom' in t ? t.teamRandom : undefined;
+        if (team !== undefined && !known.team(team)) problem([...tp, Object.keys(t)[0]!], unknown('team', team, candidates.teams(), teamByName.has(team)));
+        const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : 'schedulePrevious' in t ? t.schedulePrevious : undefined;
         if (schedule !== undefined && !known.schedule(schedule)) {
-          problem([...tp, 'schedule' in t ? 'schedule' : 'scheduleNext'], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
+          problem([...tp, Object.keys(t)[0]!], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
         }
       }
     }
@@ -485,9 +490,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         targets: l.targets.map((t): Target => {
           if ('user' in t) return { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') };
           if ('team' in t) return { type: 'team', id: idOf(ids.teams, t.team, 'team') };
+          if ('teamManagers' in t) return { type: 'team_managers', id: idOf(ids.teams, t.teamManagers, 'team') };
+          if ('teamRandom' in t) return { type: 'team_random', id: idOf(ids.teams, t.teamRandom, 'team') };
           if ('schedule' in t) return { type: 'schedule', id: idOf(ids.schedules, t.schedule, 'schedule') };
+          if ('schedulePrevious' in t) return { type: 'schedule_previous', id: idOf(ids.schedules, t.schedulePrevious, 'schedule') };
           return { type: 'schedule_next', id: idOf(ids.schedules, t.scheduleNext, 'schedule') };
         }),
+        ...(l.until === 'resolved' && { until: 'resolved' as const }),
       }));
     const current = policyByName.get(p.name);
     if (!current) {
@@ -495,7 +504,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       phase.policies.push({
         path: ppath,
         run: async () => {
-          const created = await createPolicy(ctx, actor, { name: p.name, ...(p.description !== undefined && { description: p.description }), ...(p.repeat !== undefined && { repeat: p.repeat }), levels: levels() });
+          const created = await createPolicy(ctx, actor, {
+            name: p.name,
+            ...(p.description !== undefined && { description: p.description }),
+            ...(p.repeat !== undefined && { repeat: p.repeat }),
+            ...(p.initialDelayMinutes !== undefined && { initialDelayMinutes: p.initialDelayMinutes }),
+            levels: levels(),
+          });
           ids.policies.set(p.name, created.id);
         },
       });
@@ -504,14 +519,22 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const diffs: string[] = [];
     if (p.description !== undefined && p.description !== current.description) diffs.push('description changed');
     if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
-    const canon = (ls: { delayMinutes: number; targets: TargetSpec[] }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget)]));
-    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget) })))) diffs.push('levels changed');
+    const initialNow = current.initialDelayMinutes ?? 0;
+    if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
+    const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged']));
+    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget), ...(l.until && { until: l.until }) })))) diffs.push('levels changed');
     if (diffs.length) {
       changes.push(`~ policy ${q(p.name)}: ${diffs.join('; ')}`);
       phase.policies.push({
         path: ppath,
         run: async () =>
-          void (await updatePolicy(ctx, actor, current.id, { name: current.name, description: p.description ?? current.description, repeat: p.repeat ?? current.repeat, levels: levels() })),
+          void (await updatePolicy(ctx, actor, current.id, {
+            name: current.name,
+            description: p.description ?? current.description,
+            repeat: p.repeat ?? current.repeat,
+            initialDelayMinutes: p.initialDelayMinutes ?? initialNow,
+            levels: levels(),
+          })),
       });
     }
   }
@@ -661,7 +684,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         // A targeted schedule cannot be deleted: the policies that target it must stop first, by the
         // file's levels (which cannot name a pruned schedule) or by being pruned themselves.
         const stillTargeting = dbPolicies.filter(
-          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next') && t.id === x.id)),
+          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next' || t.type === 'schedule_previous') && t.id === x.id)),
         );
         if (stillTargeting.length) {
           problem(['schedules'], `--prune would delete schedule ${q(x.name)}, but escalation polic${stillTargeting.length === 1 ? 'y' : 'ies'} ${stillTargeting.map((p) => q(p.name)).join(', ')} not in this file target${stillTargeting.length === 1 ? 's' : ''} it: add ${stillTargeting.length === 1 ? 'it' : 'them'} to the file, or the schedule`);
@@ -724,6 +747,7 @@ function scheduleDiffs(x: ScheduleSpec, current: Schedule, teamNameById: Map<str
   const teamNow = current.teamId === null ? null : (teamNameById.get(current.teamId) ?? current.teamId);
   if (x.team !== undefined && x.team !== teamNow) diffs.push(`team ${s(teamNow)} -> ${s(x.team)}`);
   if (x.timeZone !== current.timeZone) diffs.push(`timeZone ${current.timeZone} -> ${x.timeZone}`);
+  if (x.layering !== undefined && x.layering !== current.layering) diffs.push(`layering ${current.layering} -> ${x.layering}`);
   if (x.handoffNoticeMinutes !== undefined && x.handoffNoticeMinutes !== current.handoffNoticeMinutes) diffs.push(`handoffNoticeMinutes ${current.handoffNoticeMinutes} -> ${x.handoffNoticeMinutes}`);
   if (x.gapNoticeDays !== undefined && x.gapNoticeDays !== current.gapNoticeDays) diffs.push(`gapNoticeDays ${current.gapNoticeDays} -> ${x.gapNoticeDays}`);
   const fileLayer = (l: ScheduleLayerSpec) => {

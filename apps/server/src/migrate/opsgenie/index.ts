@@ -525,7 +525,7 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
   for (const h of a.heartbeats) items.push({ severity: 'not-imported', kind: 'heartbeat', name: h.name, id: h.name, why: 'Klaxon has no heartbeats yet', instead: 'not imported: keep the Opsgenie heartbeat (or an external dead-man\'s switch) until Klaxon has one' });
   for (const m of a.maintenance) {
     if (m.status === 'past' || (m.time?.endDate && Date.parse(m.time.endDate) <= opts.now)) continue;
-    items.push({ severity: 'not-imported', kind: 'maintenance', name: `${m.description ?? m.id} (${m.time?.startDate ?? '?'} – ${m.time?.endDate ?? '?'})`, id: m.id, why: 'maintenance windows are not part of klaxon.yaml', instead: 'not imported: create it on the Klaxon service (status pages, maintenance) for the same span' });
+    items.push({ severity: 'not-imported', kind: 'maintenance', name: `${m.description ?? m.id} (${m.time?.startDate ?? '?'} – ${m.time?.endDate ?? '?'})`, id: m.id, why: 'maintenance windows are not part of klaxon.yaml', instead: 'not imported: create it in Klaxon for the same span and services (status admin, Maintenance; or POST /api/v1/maintenance-windows); a running window silences paging' });
   }
 
   const counts: Record<string, number> = {

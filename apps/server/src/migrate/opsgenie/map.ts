@@ -29,6 +29,10 @@ function validClock(h: unknown, m: unknown): boolean {
  */
 export function restrictionsOf(tr: OgTimeRestriction | null | undefined, where: { kind: string; name: string; id: string }, items: ReportItem[]): Restriction[] | undefined {
   if (!tr) return undefined;
+  if (typeof tr !== 'object') {
+    items.push({ severity: 'not-imported', ...where, why: `time restriction ${JSON.stringify(tr)} is malformed`, instead: 'imported without a restriction: on call at all times' });
+    return undefined;
+  }
   if (tr.type === 'time-of-day') {
     const r = tr.restriction;
     if (!r || !validClock(r.startHour, r.startMin) || !validClock(r.endHour, r.endMin)) {
@@ -40,7 +44,11 @@ export function restrictionsOf(tr: OgTimeRestriction | null | undefined, where: 
   }
   if (tr.type === 'weekday-and-time-of-day') {
     const out: Restriction[] = [];
-    for (const r of tr.restrictions ?? []) {
+    for (const r of Array.isArray(tr.restrictions) ? tr.restrictions : []) {
+      if (typeof r !== 'object' || r === null) {
+        items.push({ severity: 'not-imported', ...where, why: `time restriction window ${JSON.stringify(r)} is malformed`, instead: 'that window is left out' });
+        continue;
+      }
       const sd = DAYS[String(r.startDay).toLowerCase()];
       const ed = DAYS[String(r.endDay).toLowerCase()];
       if (!sd || !ed || !validClock(r.startHour, r.startMin) || !validClock(r.endHour, r.endMin)) {

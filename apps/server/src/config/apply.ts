@@ -12,7 +12,7 @@ import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escal
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
-import { allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
+import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
 import {
   createIntegration,
   createService,
@@ -419,7 +419,37 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         for (const [email, path] of refs) if (!known.user(email)) problem(path, unknown('user', email, candidates.users(), userByEmail.has(email.toLowerCase())));
       }
     }
+    const zoneOf = (s: string) => s; // overrides are read in the schedule zone
+    const wantedOverrides: { path: DocPath; users: string[]; start: number; end: number; note?: string; key: string }[] = [];
+    for (const [oi, o] of (x.overrides ?? []).entries()) {
+      const opath = ['schedules', si, 'overrides', oi] as const;
+      for (const [ui, e] of o.users.entries()) if (!known.user(e)) problem([...opath, 'users', ui], unknown('user', e, candidates.users(), userByEmail.has(e.toLowerCase())));
+      const start = parseInstant(o.start, zoneOf(x.timeZone));
+      const end = parseInstant(o.end, zoneOf(x.timeZone));
+      if (start === null) problem([...opath, 'start'], `not a date-time: ${o.start}`);
+      else if (end === null) problem([...opath, 'end'], `not a date-time: ${o.end}`);
+      else if (end <= start) problem([...opath, 'end'], 'must be after start');
+      else {
+        const users = [...new Set(o.users.map((e) => e.toLowerCase()))].sort();
+        wantedOverrides.push({ path: opath, users, start, end, ...(o.note !== undefined && { note: o.note }), key: `${users.join(',')}\n${start}\n${end}` });
+      }
+    }
     const current = scheduleByName.get(x.name);
+    const existingOverrides = new Set(
+      current
+        ? (await ctx.db.kysely.selectFrom('schedule_overrides').select(['user_ids', 'start_at', 'end_at']).where('schedule_id', '=', current.id).execute()).map(
+            (r) => `${[...new Set((JSON.parse(r.user_ids) as string[]).map((id) => dbEmail(id).toLowerCase()))].sort().join(',')}\n${Number(r.start_at)}\n${Number(r.end_at)}`,
+          )
+        : [],
+    );
+    const addOverrides = () => {
+      for (const o of wantedOverrides) {
+        if (existingOverrides.has(o.key)) continue;
+        existingOverrides.add(o.key);
+        changes.push(`+ override ${q(x.name)}: ${o.users.join(', ')} ${localDateTime(o.start, x.timeZone)} – ${localDateTime(o.end, x.timeZone)}`);
+        phase.schedules.push({ path: o.path, run: async () => void (await addOverride(ctx, actor, x.name, { userIds: o.users, start: o.start, end: o.end, ...(o.note !== undefined && { note: o.note }) })) });
+      }
+    };
     const layersInput = () => x.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? fileEmail(p) : p.map(fileEmail))) }));
     if (!current) {
       changes.push(`+ schedule ${q(x.name)} (${plural(x.layers.length, 'layer')})`);
@@ -439,6 +469,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           ids.schedules.set(x.name, created.id);
         },
       });
+      addOverrides();
       continue;
     }
     const diffs = scheduleDiffs(x, current, teamNameById, dbEmail);
@@ -459,6 +490,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           })),
       });
     }
+    addOverrides();
   }
 
   // ---- escalation policies ----

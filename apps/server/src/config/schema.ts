@@ -116,7 +116,18 @@ export const ScheduleLayerSpec = Type.Object(
   { additionalProperties: false, description: 'A rotation layer' },
 );
 
-/** An on-call schedule. Identified by name. Overrides, leave and swaps are not part of the file. */
+/** An override to make sure exists: these people on call for [start, end). */
+export const ScheduleOverrideSpec = Type.Object(
+  {
+    users: Type.Array(Participant, { minItems: 1, maxItems: 20, description: 'Emails of the people on call during the span (they replace everyone the layers put on call)' }),
+    start: LocalDateTime,
+    end: LocalDateTime,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false, description: 'An override: added unless one with the same people, start and end exists' },
+);
+
+/** An on-call schedule. Identified by name. Leave and swaps are not part of the file; overrides only to be added. */
 export const ScheduleSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Schedule name; identifies the schedule' }),
@@ -132,6 +143,12 @@ export const ScheduleSpec = Type.Object(
     handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). New schedules: 60; left out: kept.' })),
     gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). New schedules: 14; left out: kept.' })),
     layers: Type.Array(ScheduleLayerSpec, { maxItems: 20, description: 'Rotation layers, replaced to match exactly (overrides, leave and swaps are kept)' }),
+    overrides: Type.Optional(
+      Type.Array(ScheduleOverrideSpec, {
+        maxItems: 500,
+        description: 'Overrides to add (e.g. from an import): each is added unless one with the same people, start and end exists. Apply never removes an override and export does not write them.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'An on-call schedule, identified by name' },
 );

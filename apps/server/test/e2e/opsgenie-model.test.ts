@@ -172,4 +172,24 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect((await applyConfig(t.k.ctx, actor, changed, { dryRun: false, prune: false, file: 'changed' })).changes).toEqual([]);
     expect((await t.api('GET', '/api/v1/schedules/Union')).body.schedule.layering).toBe('precedence');
   });
+
+  it('a schedule\'s overrides in the file are added once, never removed, and refused for unknown people', async () => {
+    const actor = SYSTEM;
+    const doc = await exportConfig(t.k.ctx, actor);
+    expect(doc.schedules!.every((s) => s.overrides === undefined)).toBe(true);
+    const union = doc.schedules!.find((s) => s.name === 'Union')!;
+    union.overrides = [{ users: [bob.email], start: '2026-03-04T10:00', end: '2026-03-04T12:00', note: 'from an import' }];
+    const first = await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' });
+    expect(first.changes).toEqual(['+ override Union: bob@example.com 2026-03-04T10:00 – 2026-03-04T12:00']);
+    const at = await t.api('GET', `/api/v1/schedules/Union/oncall?at=2026-03-04T11:00Z`);
+    expect(at.body.oncall.users.map((u: { id: string }) => u.id)).toEqual([bob.id]);
+    expect(at.body.oncall.source.kind).toBe('override');
+    expect((await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).changes).toEqual([]);
+    // Left out of the file, the override stays.
+    delete union.overrides;
+    expect((await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).changes).toEqual([]);
+    expect((await t.api('GET', '/api/v1/schedules/Union/overrides?from=2026-03-04T00:00Z&to=2026-03-05T00:00Z')).body.overrides).toHaveLength(1);
+    union.overrides = [{ users: ['nobody@example.com'], start: '2026-03-05T10:00', end: '2026-03-05T09:00' }];
+    await expect(applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).rejects.toThrow(/schedules\[\d+\]\.overrides\[0\]\.users\[0\]: unknown user "nobody@example\.com"/);
+  });
 });

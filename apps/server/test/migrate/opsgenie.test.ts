@@ -2,8 +2,8 @@
  * `klaxon import opsgenie` and `klaxon compare opsgenie` as a person runs them: the real CLI process
  * against the fake Opsgenie API (test/fakes/opsgenie) and a fresh database on each dialect. Import +
  * apply, the report naming every unmappable object, a second import saying "No changes", the
- * parallel-run comparison (0 differences for what maps; the one override that is not imported shows
- * exactly its span until it is added in Klaxon), --trust-contacts, 429 + Retry-After, and errors
+ * parallel-run comparison (0 differences for what maps, future overrides included; the override of
+ * only some rotations, which does not map, shows within its span), --trust-contacts, 429 + Retry-After, and errors
  * (401, 404, 500, malformed JSON, truncated page) that name the resource, exit 2 and apply nothing.
  */
 import { execFile } from 'node:child_process';
@@ -55,6 +55,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/Applied \d+ change\(s\) from Opsgenie\./);
     expect(first.stderr).toContain('+ schedule "SRE primary" (3 layers)');
+    expect(first.stderr).toMatch(/\+ override "SRE primary": bob@example\.com \d{4}-\d\d-\d\dT10:00 – \d{4}-\d\d-\d\dT10:00/);
     expect(first.stderr).toMatch(/integration key for Checkout\/Prometheus: \S{16,}/);
     expect(og.writes).toEqual([]);
 
@@ -63,6 +64,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(sre.layering).toBe('union');
     expect(sre.layers.map((l) => [l.name, l.turn.unit, l.turn.count])).toEqual([['Weekly', 'week', 1], ['Nights', 'day', 2], ['Weekend and lunch', 'hour', 6]]);
     expect(sre.layers[1]!.participants).toEqual(['dave@example.com', [], 'erin@example.com']);
+    expect(sre.overrides?.map((o) => o.users)).toEqual([['bob@example.com']]);
     expect(sre.layers[1]!.restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:30', end: '08:00' }]);
     expect(sre.layers[2]!.restrictions).toEqual([
       { kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' },
@@ -88,7 +90,8 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
 
     const report = readFileSync(reportFile, 'utf8');
     for (const needle of [
-      '| schedule override | SRE primary: bob@example.com',
+      '| schedule override | SRE primary: erin@example.com',
+      '(rotations Nights) | ovr-nights | it replaces only some rotations',
       '| escalation | SRE escalation | esc-sre | closes the alert after the last repeat',
       '| team routing rule | SRE: P1 to payments | sre-p1 |',
       '| integration | Mailbox | int-email |',
@@ -106,14 +109,15 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       '**Prometheus** (Prometheus, id int-prom) → service `Checkout`, integration `Prometheus`, key `',
       'Alertmanager: in the receiver\'s opsgenie_configs set api_url: https://klaxon.example.com/',
     ]) expect(report, needle).toContain(needle);
-    // The past override and the past maintenance window are history, not reported.
+    // The past override is history, and the override of every rotation was imported: neither is reported.
     expect(report).not.toContain('ovr-past');
+    expect(report).not.toContain('ovr-future');
 
     const second = await klaxon(env, 'import', 'opsgenie', ...conn(), '-o', join(dir, `${dialect}-2.yaml`), '--apply');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('No changes: Klaxon already matches Opsgenie.');
 
-    // One week ahead: everything that maps agrees (the only override is 9 days out).
+    // One week ahead: everything agrees (the override of some rotations is 12 days out).
     const week = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '1');
     expect(week.stdout).toContain('Schedule "SRE primary" (source: SRE primary, id sch-sre): same');
     expect(week.stdout).toContain('Schedule "Payments rota" (source: Payments rota, id sch-pay): same');
@@ -122,20 +126,26 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(week.stdout).toContain('No differences.');
     expect(week.code, week.stdout + week.stderr).toBe(0);
 
-    // Two weeks: the override that was not imported is the one difference, exactly its span.
+    // Two weeks: the imported override of every rotation agrees; the override of the Nights rotation
+    // alone (not imported) differs, only within its span, where Opsgenie has Erin on call.
     const two = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '2', '--json');
     expect(two.code, two.stderr).toBe(1);
     const result = JSON.parse(two.stdout) as { schedules: { schedule: string; differences: { start: number; end: number; source: string[]; klaxon: string[] }[] }[]; differences: number };
-    const ovr = og.fixture.overrides['sch-sre']![0]!;
+    const [bobs, nights] = og.fixture.overrides['sch-sre']!;
     const sreDiff = result.schedules.find((s) => s.schedule === 'SRE primary')!.differences;
     expect(sreDiff.length).toBeGreaterThan(0);
-    expect(Math.min(...sreDiff.map((d) => d.start))).toBe(Date.parse(ovr.startDate));
-    expect(Math.max(...sreDiff.map((d) => d.end))).toBe(Date.parse(ovr.endDate));
-    for (const d of sreDiff) expect(d.source).toEqual(['bob@example.com']);
+    for (const d of sreDiff) {
+      expect(d.start).toBeGreaterThanOrEqual(Date.parse(nights!.startDate));
+      expect(d.end).toBeLessThanOrEqual(Date.parse(nights!.endDate));
+      expect(d.source).toContain('erin@example.com');
+    }
     expect(result.differences).toBe(1);
+    expect(Date.parse(bobs!.startDate)).toBeGreaterThan(Date.now() + 7 * 86_400_000);
 
-    // Added in Klaxon as the report says, the comparison agrees.
-    await addOverride(db.ctx, SYSTEM, 'SRE primary', { userIds: ['bob@example.com'], start: ovr.startDate, end: ovr.endDate });
+    // Made in Klaxon as the report says (Erin with whoever the other rotations have then), it agrees.
+    for (const d of sreDiff) {
+      await addOverride(db.ctx, SYSTEM, 'SRE primary', { userIds: d.source, start: d.start, end: d.end });
+    }
     const after = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '2');
     expect(after.code, after.stdout).toBe(0);
     expect(og.writes).toEqual([]);

@@ -7,6 +7,7 @@
  * on-call endpoints.
  */
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
+import { localDateTime } from '../../schedule/portable.js';
 import { SourceClient } from '../source-client.js';
 import { MigrateError, silentProgress, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
 import {
@@ -401,17 +402,34 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       layering: 'union',
       layers,
     });
+    // Future overrides: Opsgenie's override replaces the people of the rotations it names (all when
+    // none). Over every rotation (or the only one) that is Klaxon's override exactly.
+    const overrides: NonNullable<NonNullable<ConfigDocument['schedules']>[number]['overrides']> = [];
     for (const o of a.overrides.get(s.id) ?? []) {
-      if (Date.parse(o.endDate) <= opts.now) continue;
-      items.push({
-        severity: 'not-imported',
-        kind: 'schedule override',
-        name: `${s.name}: ${o.user.username ?? o.user.name ?? o.user.type} ${o.startDate} – ${o.endDate}${o.rotations?.length ? ` (rotations ${o.rotations.map((r) => r.name ?? r.id).join(', ')})` : ''}`,
-        id: o.alias,
-        why: 'overrides are day-to-day data, not part of klaxon.yaml',
-        instead: 'not imported: add it in Klaxon (schedule page, or POST /api/v1/schedules/{id}/overrides) before the parallel run reaches it; `klaxon compare` shows it as a difference until then',
-      });
+      const end = Date.parse(o.endDate);
+      const start = Date.parse(o.startDate);
+      if (!(end > opts.now)) continue;
+      const who = o.user?.type === 'user' ? L.email(o.user) : undefined;
+      const label = `${s.name}: ${who ?? o.user?.username ?? o.user?.name ?? o.user?.type} ${o.startDate} – ${o.endDate}${o.rotations?.length ? ` (rotations ${o.rotations.map((r) => r.name ?? r.id).join(', ')})` : ''}`;
+      const where = { kind: 'schedule override', name: label, id: o.alias };
+      const named = new Set((o.rotations ?? []).map((r) => r.id));
+      const all = named.size === 0 || s.rotations.every((r) => named.has(r.id));
+      if (!who || !knownEmails.has(who) || Number.isNaN(start) || !(end > start)) {
+        items.push({ ...where, severity: 'not-imported', why: who ? 'its user or span is not one Klaxon can use' : `it puts a ${o.user?.type ?? 'recipient'} on call, not a user`, instead: 'not imported: add it in Klaxon (schedule page, or POST /api/v1/schedules/{id}/overrides)' });
+        continue;
+      }
+      if (!all) {
+        items.push({
+          ...where,
+          severity: 'not-imported',
+          why: 'it replaces only some rotations; the people of the other rotations stay on call alongside it, and a Klaxon override replaces everyone',
+          instead: 'not imported: add an override in Klaxon with the override user and whoever the other rotations have on call then; `klaxon compare` shows the span as a difference until then',
+        });
+        continue;
+      }
+      overrides.push({ users: [who], start: localDateTime(start, s.timezone), end: localDateTime(end, s.timezone), note: `Opsgenie override ${o.alias}`.slice(0, 500) });
     }
+    if (overrides.length) schedules[schedules.length - 1]!.overrides = overrides;
   }
 
   const policies: PolicySpec[] = [];

@@ -133,6 +133,7 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
   const overrides: OgFixture['overrides'] = {
     'sch-sre': [
       { alias: 'ovr-future', user: ref('bob'), startDate: iso(berlin.startOf('day').plus({ days: 9 }).set({ hour: 10 })), endDate: iso(berlin.startOf('day').plus({ days: 10 }).set({ hour: 10 })) },
+      { alias: 'ovr-nights', user: ref('erin'), startDate: iso(berlin.startOf('day').plus({ days: 12 }).set({ hour: 20 })), endDate: iso(berlin.startOf('day').plus({ days: 13 }).set({ hour: 6 })), rotations: [{ id: 'rot-nights', name: 'Nights' }] },
       { alias: 'ovr-past', user: ref('carol'), startDate: iso(berlin.startOf('day').minus({ days: 5 })), endDate: iso(berlin.startOf('day').minus({ days: 4 })) },
     ],
     'sch-pay': [],

@@ -14,9 +14,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localToInstant, onCallAt, type LayerSpec, type ScheduleSpec } from '../../src/schedule/compute/index.js';
-import { e164 } from '../../src/migrate/opsgenie/index.js';
+import { e164, mapNotificationRules } from '../../src/migrate/opsgenie/index.js';
 import { planLevels, restrictionsOf, rotationToLayer, type People } from '../../src/migrate/opsgenie/map.js';
-import type { OgEscalation, OgRotation } from '../../src/migrate/opsgenie/api.js';
+import type { OgEscalation, OgNotificationRule, OgRotation } from '../../src/migrate/opsgenie/api.js';
 import type { ReportItem } from '../../src/migrate/types.js';
 import { scheduleAt, type Override, type Participant, type Rotation, type Schedule } from '../fakes/opsgenie/semantics.js';
 
@@ -207,5 +207,55 @@ describe('Opsgenie mappers on any input', () => {
     );
     expect(e164('1-5550000000')).toBe('+15550000000');
     expect(e164('90-5055555555')).toBe('+905055555555');
+  });
+});
+
+describe('Opsgenie notification rules imported into Klaxon', () => {
+  const stepArb = fc.record({
+    method: fc.constantFrom('email', 'sms', 'voice', 'mobile'),
+    amount: fc.integer({ min: 0, max: 30 }),
+    unit: fc.constantFrom('minutes', 'hours', 'days'),
+    enabled: fc.boolean(),
+  });
+  const ruleArb = fc.record({
+    actionType: fc.constantFrom('create-alert', 'create-alert', 'acknowledged-alert', 'schedule-start'),
+    enabled: fc.boolean(),
+    conditional: fc.boolean(),
+    restricted: fc.boolean(),
+    steps: fc.array(stepArb, { maxLength: 6 }),
+  });
+  it('the chosen rule\'s enabled steps come over with their exact minutes; every other rule and step is reported', () => {
+    fc.assert(
+      fc.property(fc.array(ruleArb, { maxLength: 5 }), (raw) => {
+        const rules: OgNotificationRule[] = raw.map((r, i) => ({
+          id: `r${i}`,
+          name: `Rule ${i}`,
+          actionType: r.actionType,
+          order: i,
+          enabled: r.enabled,
+          criteria: r.conditional ? { type: 'match-any-condition', conditions: [{ field: 'priority' }] } : { type: 'match-all' },
+          timeRestriction: r.restricted ? { type: 'time-of-day', restriction: { startHour: 9, startMin: 0, endHour: 17, endMin: 0 } } : null,
+          steps: r.steps.map((x) => ({ sendAfter: { timeAmount: x.amount, timeUnit: x.unit }, contact: { method: x.method, to: `${x.method}-to` }, enabled: x.enabled })),
+        }));
+        const nameOf = new Map(['email', 'sms', 'voice'].map((m) => [`${m}\n${m}-to`, m]));
+        const items: ReportItem[] = [];
+        const out = mapNotificationRules({ id: 'u', username: 'u@x' }, 'u@x', rules, nameOf, items);
+        const create = rules.filter((r) => r.actionType === 'create-alert' && r.enabled !== false);
+        const unconditional = create.find((r) => r.criteria?.type === 'match-all' && !r.timeRestriction);
+        const chosen = unconditional ?? create[0];
+        const per = { minutes: 1, hours: 60, days: 1440 } as Record<string, number>;
+        const expected = new Map<string, { contactMethod: string; delayMinutes: number }>();
+        for (const st of chosen?.steps ?? []) {
+          const d = st.sendAfter!.timeAmount * per[st.sendAfter!.timeUnit!]!;
+          if (st.enabled === false || st.contact.method === 'mobile' || d > 1440) continue;
+          expected.set(`${st.contact.method} ${d}`, { contactMethod: st.contact.method, delayMinutes: d });
+        }
+        expect(out).toEqual([...expected.values()]);
+        // Every rule that is not the chosen one is in the report by its id.
+        for (const r of rules) if (r !== chosen) expect(items.some((i) => i.id === r.id)).toBe(true);
+        if (chosen && chosen !== unconditional) expect(items.some((i) => i.id === chosen.id && i.severity === 'changed')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

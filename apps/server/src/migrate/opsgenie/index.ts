@@ -284,7 +284,7 @@ function mapUsers(a: Account, opts: ImportOptions, items: ReportItem[]): UserSpe
  * applies to every alert at all times is imported exactly; rules with conditions or a time
  * restriction, other actions and repeats are reported.
  */
-function mapNotificationRules(u: OgUser, email: string, rules: OgNotificationRule[], nameOf: Map<string, string>, items: ReportItem[]): NonNullable<UserSpec['notificationRules']> {
+export function mapNotificationRules(u: OgUser, email: string, rules: OgNotificationRule[], nameOf: Map<string, string>, items: ReportItem[]): NonNullable<UserSpec['notificationRules']> {
   const create = rules.filter((r) => r.actionType === 'create-alert' && r.enabled !== false).sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
   for (const r of rules) {
     if (r.actionType === 'create-alert') {

@@ -149,7 +149,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const after = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '2');
     expect(after.code, after.stdout).toBe(0);
     expect(og.writes).toEqual([]);
-  }, 240_000);
+  }, 480_000);
 
   it('--trust-contacts imports contact methods as verified, and says so', async () => {
     const db = await dbs.fresh(dialect);
@@ -167,7 +167,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const unverified = await plain.ctx.db.kysely.selectFrom('contact_methods').select(['verified_at']).execute();
     expect(unverified.length).toBe(18);
     expect(unverified.every((m) => m.verified_at === null)).toBe(true);
-  }, 120_000);
+  }, 240_000);
 
   it('honours 429 with Retry-After', async () => {
     og.reset();
@@ -181,7 +181,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(esc.length).toBeGreaterThanOrEqual(3);
     expect(esc[1]!.at - esc[0]!.at).toBeGreaterThanOrEqual(990);
     expect(esc[2]!.at - esc[1]!.at).toBeGreaterThanOrEqual(990);
-  }, 120_000);
+  }, 240_000);
 
   const failures: [string, RegExp, FailMode, RegExp][] = [
     ['401', /^\/v2\/schedules$/, 401, /schedules: http:\/\/127\.0\.0\.1:\d+ refused the credentials \(401\)/],

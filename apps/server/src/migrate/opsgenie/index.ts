@@ -145,8 +145,10 @@ function lookups(a: Pick<Account, 'users' | 'teams' | 'escalations' | 'schedules
   const escalationEmails = (id: string) => {
     const e = escById.get(id);
     if (!e) return undefined;
-    const first = planLevels(e).levels[0];
-    return [...new Set((first?.rules ?? []).filter((r) => r.recipient.type === 'user').map((r) => email(r.recipient)).filter((x): x is string => Boolean(x)))];
+    // Every rule of the smallest delay, whatever its condition.
+    const levels = planLevels(e).levels;
+    const first = levels.filter((l) => l.at === levels[0]?.at).flatMap((l) => l.rules);
+    return [...new Set(first.filter((r) => r.recipient.type === 'user').map((r) => email(r.recipient)).filter((x): x is string => Boolean(x)))];
   };
   const people: People = { email, teamEmails, escalationEmails };
   const defaultRouting = (teamId: string): OgRoutingRule | undefined => {

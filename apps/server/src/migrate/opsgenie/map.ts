@@ -72,7 +72,7 @@ export interface People {
   email(p: { id?: string; username?: string }): string | undefined;
   /** Emails of a team's members, in the team's order. */
   teamEmails(teamId: string): string[] | undefined;
-  /** Emails of the users an escalation notifies first (its rules with the smallest delay that name users). */
+  /** Emails of the users an escalation notifies first (its rules of the smallest delay that name users). */
   escalationEmails(escalationId: string): string[] | undefined;
 }
 
@@ -117,7 +117,7 @@ export function rotationToLayer(rot: OgRotation, schedule: { id: string; name: s
       items.push({ ...where, severity: 'changed', why: `participant ${label}: Opsgenie notifies the team through its routing rules`, instead: `every member of the team (${emails.length}) is on call together in its turns` });
     }
     if (p.type === 'escalation') {
-      items.push({ ...where, severity: 'changed', why: `participant ${label}: Opsgenie runs the whole escalation in its turns`, instead: `the users its first rule notifies (${emails.join(', ') || 'nobody'}) are on call together in its turns` });
+      items.push({ ...where, severity: 'changed', why: `participant ${label}: Opsgenie runs the whole escalation in its turns`, instead: `the users its first rules (smallest delay) notify (${emails.join(', ') || 'nobody'}) are on call together in its turns` });
     }
     if (emails.length > 20) {
       items.push({ ...where, severity: 'changed', why: `participant ${label} stands for ${emails.length} people; a Klaxon group holds at most 20`, instead: 'the first 20 in the team order are on call together' });

@@ -14,7 +14,7 @@
  *   GET /v2/schedules/{id}/on-calls?flat=true&date               onCallRecipients (usernames)
  *   GET /v2/schedules/{id}/next-on-calls?flat=true&date          exactNextOnCallRecipients
  *   On-call answers come from semantics.ts (Opsgenie's rules, not Klaxon's); flat=true expands a team
- *   to its members and an escalation to the users its first rule notifies.
+ *   to its members and an escalation to the users of its rules of the smallest delay.
  *   Anything but GET: 405 (recorded in `writes`: an import must never write).
  *
  * Switches: `fail(match, mode)` makes matching requests answer 401, 404, 500, malformed JSON or a
@@ -130,7 +130,7 @@ export class FakeOpsgenie {
     return new Map(this.fixture.users.map((u) => [u.id, u]));
   }
 
-  /** flat=true: a recipient as usernames (a team: its members; an escalation: the users its first rule notifies). */
+  /** flat=true: a recipient as usernames (a team: its members; an escalation: the users of its rules of the smallest delay). */
   private flat(p: Participant): string[] {
     if (p.type === 'user') return [p.username ?? this.users().get(p.id ?? '')?.username ?? ''];
     if (p.type === 'team') return this.fixture.teams.find((t) => t.id === p.id)?.members.map((m) => m.user.username) ?? [];

@@ -41,6 +41,20 @@ describe('previewPolicy', () => {
     expect(p.nobody).toBe(false);
   });
 
+  it('starts after the initial delay, and shows team managers, a random member and a 0-minute level', () => {
+    const p = previewPolicy(
+      { repeat: 0, initialDelayMinutes: 2, levels: [{ delayMinutes: 0, targets: [{ type: 'team_managers', id: 't1' }] }, { delayMinutes: 5, targets: [{ type: 'team_random', id: 't1' }] }] },
+      [ana, bo, cy],
+      [team],
+      reach,
+    );
+    expect(p.steps.map((s) => s.atMinutes)).toEqual([2, 2]);
+    expect(p.steps[0]!.pages.map((x) => x.userName)).toEqual(['Ana', 'Ana']);
+    expect(p.steps[1]!.pages.map((x) => x.userName)).toEqual(['Bo']);
+    expect(p.steps[1]!.notes).toEqual(['one member of team Ops at random']);
+    expect(p.endsAtMinutes).toBe(7);
+  });
+
   it('skips a level with nobody reachable at once, as the engine does, and repeats rounds', () => {
     const p = previewPolicy({ repeat: 1, levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: 'cy' }] }, { delayMinutes: 10, targets: [{ type: 'user', id: 'bo' }] }] }, [ana, bo, cy], [team], reach);
     expect(p.steps.map((s) => [s.atMinutes, s.levelIndex, s.round, s.skipped])).toEqual([

@@ -12,7 +12,7 @@ import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escal
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
-import { allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
+import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
 import {
   createIntegration,
   createService,
@@ -420,7 +420,37 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         for (const [email, path] of refs) if (!known.user(email)) problem(path, unknown('user', email, candidates.users(), userByEmail.has(email.toLowerCase())));
       }
     }
+    const zoneOf = (s: string) => s; // overrides are read in the schedule zone
+    const wantedOverrides: { path: DocPath; users: string[]; start: number; end: number; note?: string; key: string }[] = [];
+    for (const [oi, o] of (x.overrides ?? []).entries()) {
+      const opath = ['schedules', si, 'overrides', oi] as const;
+      for (const [ui, e] of o.users.entries()) if (!known.user(e)) problem([...opath, 'users', ui], unknown('user', e, candidates.users(), userByEmail.has(e.toLowerCase())));
+      const start = parseInstant(o.start, zoneOf(x.timeZone));
+      const end = parseInstant(o.end, zoneOf(x.timeZone));
+      if (start === null) problem([...opath, 'start'], `not a date-time: ${o.start}`);
+      else if (end === null) problem([...opath, 'end'], `not a date-time: ${o.end}`);
+      else if (end <= start) problem([...opath, 'end'], 'must be after start');
+      else {
+        const users = [...new Set(o.users.map((e) => e.toLowerCase()))].sort();
+        wantedOverrides.push({ path: opath, users, start, end, ...(o.note !== undefined && { note: o.note }), key: `${users.join(',')}\n${start}\n${end}` });
+      }
+    }
     const current = scheduleByName.get(x.name);
+    const existingOverrides = new Set(
+      current
+        ? (await ctx.db.kysely.selectFrom('schedule_overrides').select(['user_ids', 'start_at', 'end_at']).where('schedule_id', '=', current.id).execute()).map(
+            (r) => `${[...new Set((JSON.parse(r.user_ids) as string[]).map((id) => dbEmail(id).toLowerCase()))].sort().join(',')}\n${Number(r.start_at)}\n${Number(r.end_at)}`,
+          )
+        : [],
+    );
+    const addOverrides = () => {
+      for (const o of wantedOverrides) {
+        if (existingOverrides.has(o.key)) continue;
+        existingOverrides.add(o.key);
+        changes.push(`+ override ${q(x.name)}: ${o.users.join(', ')} ${localDateTime(o.start, x.timeZone)} – ${localDateTime(o.end, x.timeZone)}`);
+        phase.schedules.push({ path: o.path, run: async () => void (await addOverride(ctx, actor, x.name, { userIds: o.users, start: o.start, end: o.end, ...(o.note !== undefined && { note: o.note }) })) });
+      }
+    };
     const layersInput = () => x.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? fileEmail(p) : p.map(fileEmail))) }));
     if (!current) {
       changes.push(`+ schedule ${q(x.name)} (${plural(x.layers.length, 'layer')})`);
@@ -432,6 +462,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             ...(x.description !== undefined && { description: x.description }),
             ...(typeof x.team === 'string' && { teamId: idOf(ids.teams, x.team, 'team') }),
             timeZone: x.timeZone,
+            ...(x.layering !== undefined && { layering: x.layering }),
             layers: layersInput(),
             ...(x.handoffNoticeMinutes !== undefined && { handoffNoticeMinutes: x.handoffNoticeMinutes }),
             ...(x.gapNoticeDays !== undefined && { gapNoticeDays: x.gapNoticeDays }),
@@ -439,6 +470,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           ids.schedules.set(x.name, created.id);
         },
       });
+      addOverrides();
       continue;
     }
     const diffs = scheduleDiffs(x, current, teamNameById, dbEmail);
@@ -452,20 +484,24 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             description: x.description ?? current.description,
             teamId: x.team === undefined ? current.teamId : x.team === null ? null : idOf(ids.teams, x.team, 'team'),
             timeZone: x.timeZone,
+            layering: x.layering ?? current.layering,
             layers: layersInput(),
             handoffNoticeMinutes: x.handoffNoticeMinutes ?? current.handoffNoticeMinutes,
             gapNoticeDays: x.gapNoticeDays ?? current.gapNoticeDays,
           })),
       });
     }
+    addOverrides();
   }
 
   // ---- escalation policies ----
   const fileTarget = (t: Target): TargetSpec => {
     if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
     if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
+    if (t.type === 'team_managers') return { teamManagers: teamNameById.get(t.id) ?? t.id };
+    if (t.type === 'team_random') return { teamRandom: teamNameById.get(t.id) ?? t.id };
     const schedule = scheduleNameById.get(t.id) ?? t.id;
-    return t.type === 'schedule' ? { schedule } : { scheduleNext: schedule };
+    return t.type === 'schedule' ? { schedule } : t.type === 'schedule_previous' ? { schedulePrevious: schedule } : { scheduleNext: schedule };
   };
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
     const ppath = ['escalationPolicies', pi] as const;
@@ -473,10 +509,11 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       for (const [xi, t] of level.targets.entries()) {
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
         if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
-        if ('team' in t && !known.team(t.team)) problem([...tp, 'team'], unknown('team', t.team, candidates.teams(), teamByName.has(t.team)));
-        const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : undefined;
+        const team = 'team' in t ? t.team : 'teamManagers' in t ? t.teamManagers : 'teamRandom' in t ? t.teamRandom : undefined;
+        if (team !== undefined && !known.team(team)) problem([...tp, Object.keys(t)[0]!], unknown('team', team, candidates.teams(), teamByName.has(team)));
+        const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : 'schedulePrevious' in t ? t.schedulePrevious : undefined;
         if (schedule !== undefined && !known.schedule(schedule)) {
-          problem([...tp, 'schedule' in t ? 'schedule' : 'scheduleNext'], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
+          problem([...tp, Object.keys(t)[0]!], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
         }
       }
     }
@@ -486,9 +523,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         targets: l.targets.map((t): Target => {
           if ('user' in t) return { type: 'user', id: idOf(ids.users, t.user.toLowerCase(), 'user') };
           if ('team' in t) return { type: 'team', id: idOf(ids.teams, t.team, 'team') };
+          if ('teamManagers' in t) return { type: 'team_managers', id: idOf(ids.teams, t.teamManagers, 'team') };
+          if ('teamRandom' in t) return { type: 'team_random', id: idOf(ids.teams, t.teamRandom, 'team') };
           if ('schedule' in t) return { type: 'schedule', id: idOf(ids.schedules, t.schedule, 'schedule') };
+          if ('schedulePrevious' in t) return { type: 'schedule_previous', id: idOf(ids.schedules, t.schedulePrevious, 'schedule') };
           return { type: 'schedule_next', id: idOf(ids.schedules, t.scheduleNext, 'schedule') };
         }),
+        ...(l.until === 'resolved' && { until: 'resolved' as const }),
       }));
     const current = policyByName.get(p.name);
     if (!current) {
@@ -496,7 +537,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       phase.policies.push({
         path: ppath,
         run: async () => {
-          const created = await createPolicy(ctx, actor, { name: p.name, ...(p.description !== undefined && { description: p.description }), ...(p.repeat !== undefined && { repeat: p.repeat }), levels: levels() });
+          const created = await createPolicy(ctx, actor, {
+            name: p.name,
+            ...(p.description !== undefined && { description: p.description }),
+            ...(p.repeat !== undefined && { repeat: p.repeat }),
+            ...(p.initialDelayMinutes !== undefined && { initialDelayMinutes: p.initialDelayMinutes }),
+            levels: levels(),
+          });
           ids.policies.set(p.name, created.id);
         },
       });
@@ -505,14 +552,22 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const diffs: string[] = [];
     if (p.description !== undefined && p.description !== current.description) diffs.push('description changed');
     if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
-    const canon = (ls: { delayMinutes: number; targets: TargetSpec[] }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget)]));
-    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget) })))) diffs.push('levels changed');
+    const initialNow = current.initialDelayMinutes ?? 0;
+    if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
+    const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged']));
+    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget), ...(l.until && { until: l.until }) })))) diffs.push('levels changed');
     if (diffs.length) {
       changes.push(`~ policy ${q(p.name)}: ${diffs.join('; ')}`);
       phase.policies.push({
         path: ppath,
         run: async () =>
-          void (await updatePolicy(ctx, actor, current.id, { name: current.name, description: p.description ?? current.description, repeat: p.repeat ?? current.repeat, levels: levels() })),
+          void (await updatePolicy(ctx, actor, current.id, {
+            name: current.name,
+            description: p.description ?? current.description,
+            repeat: p.repeat ?? current.repeat,
+            initialDelayMinutes: p.initialDelayMinutes ?? initialNow,
+            levels: levels(),
+          })),
       });
     }
   }
@@ -662,7 +717,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         // A targeted schedule cannot be deleted: the policies that target it must stop first, by the
         // file's levels (which cannot name a pruned schedule) or by being pruned themselves.
         const stillTargeting = dbPolicies.filter(
-          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next') && t.id === x.id)),
+          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next' || t.type === 'schedule_previous') && t.id === x.id)),
         );
         if (stillTargeting.length) {
           problem(['schedules'], `--prune would delete schedule ${q(x.name)}, but escalation polic${stillTargeting.length === 1 ? 'y' : 'ies'} ${stillTargeting.map((p) => q(p.name)).join(', ')} not in this file target${stillTargeting.length === 1 ? 's' : ''} it: add ${stillTargeting.length === 1 ? 'it' : 'them'} to the file, or the schedule`);
@@ -725,6 +780,7 @@ function scheduleDiffs(x: ScheduleSpec, current: Schedule, teamNameById: Map<str
   const teamNow = current.teamId === null ? null : (teamNameById.get(current.teamId) ?? current.teamId);
   if (x.team !== undefined && x.team !== teamNow) diffs.push(`team ${s(teamNow)} -> ${s(x.team)}`);
   if (x.timeZone !== current.timeZone) diffs.push(`timeZone ${current.timeZone} -> ${x.timeZone}`);
+  if (x.layering !== undefined && x.layering !== current.layering) diffs.push(`layering ${current.layering} -> ${x.layering}`);
   if (x.handoffNoticeMinutes !== undefined && x.handoffNoticeMinutes !== current.handoffNoticeMinutes) diffs.push(`handoffNoticeMinutes ${current.handoffNoticeMinutes} -> ${x.handoffNoticeMinutes}`);
   if (x.gapNoticeDays !== undefined && x.gapNoticeDays !== current.gapNoticeDays) diffs.push(`gapNoticeDays ${current.gapNoticeDays} -> ${x.gapNoticeDays}`);
   const fileLayer = (l: ScheduleLayerSpec) => {

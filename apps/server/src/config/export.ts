@@ -63,6 +63,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
       ...(rest.description && { description: rest.description }),
       ...(teamId && { team: teamId }),
       timeZone: rest.timeZone,
+      ...(rest.layering !== undefined && { layering: rest.layering }),
       ...(rest.handoffNoticeMinutes !== undefined && { handoffNoticeMinutes: rest.handoffNoticeMinutes }),
       ...(rest.gapNoticeDays !== undefined && { gapNoticeDays: rest.gapNoticeDays }),
       layers: layers as ScheduleLayerSpec[],
@@ -74,14 +75,18 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     name: p.name,
     ...(p.description && { description: p.description }),
     repeat: p.repeat,
+    ...(p.initialDelayMinutes && { initialDelayMinutes: p.initialDelayMinutes }),
     levels: p.levels.map((l) => ({
       delayMinutes: l.delayMinutes,
       targets: l.targets.map((t): TargetSpec => {
         if (t.type === 'user') return { user: emailById.get(t.id) ?? t.id };
         if (t.type === 'team') return { team: teamNameById.get(t.id) ?? t.id };
+        if (t.type === 'team_managers') return { teamManagers: teamNameById.get(t.id) ?? t.id };
+        if (t.type === 'team_random') return { teamRandom: teamNameById.get(t.id) ?? t.id };
         const schedule = scheduleNameById.get(t.id) ?? t.id;
-        return t.type === 'schedule' ? { schedule } : { scheduleNext: schedule };
+        return t.type === 'schedule' ? { schedule } : t.type === 'schedule_previous' ? { schedulePrevious: schedule } : { scheduleNext: schedule };
       }),
+      ...(l.until === 'resolved' && { until: 'resolved' as const }),
     })),
   }));
 

@@ -94,10 +94,10 @@ const LocalDateTime = Type.String({
 export const ScheduleLayerSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 100, description: 'Layer name, shown in shift sources and change lines' })),
-    participants: Type.Array(Type.Union([Participant, Type.Array(Participant, { minItems: 1, maxItems: 20, description: 'A group: these users are on call together' })]), {
+    participants: Type.Array(Type.Union([Participant, Type.Array(Participant, { maxItems: 20, description: 'A group: these users are on call together; [] is a turn nobody covers (a gap by design, e.g. Opsgenie\'s "none")' })]), {
       minItems: 1,
       maxItems: 100,
-      description: 'Rotation order by email; a nested list is a group on call together',
+      description: 'Rotation order by email; a nested list is a group on call together ([] for a turn nobody covers)',
     }),
     turn: Type.Object(
       {
@@ -116,16 +116,39 @@ export const ScheduleLayerSpec = Type.Object(
   { additionalProperties: false, description: 'A rotation layer' },
 );
 
-/** An on-call schedule. Identified by name. Overrides, leave and swaps are not part of the file. */
+/** An override to make sure exists: these people on call for [start, end). */
+export const ScheduleOverrideSpec = Type.Object(
+  {
+    users: Type.Array(Participant, { minItems: 1, maxItems: 20, description: 'Emails of the people on call during the span (they replace everyone the layers put on call)' }),
+    start: LocalDateTime,
+    end: LocalDateTime,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false, description: 'An override: added unless one with the same people, start and end exists' },
+);
+
+/** An on-call schedule. Identified by name. Leave and swaps are not part of the file; overrides only to be added. */
 export const ScheduleSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Schedule name; identifies the schedule' }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team (told about gaps); null for none. Left out: kept.' })),
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the schedule, e.g. Europe/London' }),
+    layering: Type.Optional(
+      literals(
+        ['precedence', 'union'] as const,
+        'How layers combine: precedence (the highest-precedence layer with someone on call wins) or union (everyone on call in the highest-priority group of layers with anyone on call is on call together, as Opsgenie rotations add up). New schedules: precedence; left out: kept.',
+      ),
+    ),
     handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). New schedules: 60; left out: kept.' })),
     gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). New schedules: 14; left out: kept.' })),
     layers: Type.Array(ScheduleLayerSpec, { maxItems: 20, description: 'Rotation layers, replaced to match exactly (overrides, leave and swaps are kept)' }),
+    overrides: Type.Optional(
+      Type.Array(ScheduleOverrideSpec, {
+        maxItems: 500,
+        description: 'Overrides to add (e.g. from an import): each is added unless one with the same people, start and end exists. Apply never removes an override and export does not write them.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'An on-call schedule, identified by name' },
 );
@@ -140,15 +163,30 @@ export const TargetSpec = Type.Union(
       { scheduleNext: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call next (the backup) is paged' }) },
       { additionalProperties: false, title: '{scheduleNext: <name>}' },
     ),
+    Type.Object(
+      { schedulePrevious: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it had on call before the people on call now is paged' }) },
+      { additionalProperties: false, title: '{schedulePrevious: <name>}' },
+    ),
+    Type.Object(
+      { teamManagers: Type.String({ minLength: 1, maxLength: 100, description: 'Name of a team: its managers are paged' }) },
+      { additionalProperties: false, title: '{teamManagers: <name>}' },
+    ),
+    Type.Object(
+      { teamRandom: Type.String({ minLength: 1, maxLength: 100, description: 'Name of a team: one member, chosen at random each time the level fires, is paged' }) },
+      { additionalProperties: false, title: '{teamRandom: <name>}' },
+    ),
   ],
-  { description: 'Exactly one of user, team, schedule or scheduleNext' },
+  { description: 'Exactly one of user, team, teamManagers, teamRandom, schedule, scheduleNext or schedulePrevious' },
 );
 
 /** One escalation level. */
 export const LevelSpec = Type.Object(
   {
-    delayMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes to wait for an acknowledgement before the next level' }),
+    delayMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes to wait before the next level (0: the next level fires at once)' }),
     targets: Type.Array(TargetSpec, { minItems: 1, maxItems: 50, description: 'Who this level pages' }),
+    until: Type.Optional(
+      literals(['acknowledged', 'resolved'] as const, 'acknowledged (default): the level fires only while nobody has acknowledged; resolved: it fires even when acknowledged, until the incident is resolved'),
+    ),
   },
   { additionalProperties: false },
 );
@@ -159,6 +197,7 @@ export const PolicySpec = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Policy name; identifies the policy' }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: 'How many more times to run all levels when nobody acknowledges (new policies: 0)' })),
+    initialDelayMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the incident opens before level 1 fires. New policies: 0; left out: kept.' })),
     levels: Type.Array(LevelSpec, { minItems: 1, maxItems: 20, description: 'Levels in order, replaced to match exactly' }),
   },
   { additionalProperties: false, description: 'An escalation policy, identified by name' },
@@ -237,7 +276,7 @@ export type ScheduleSpec = Static<typeof ScheduleSpec>;
 export type ScheduleLayerSpec = Static<typeof ScheduleLayerSpec>;
 /** An escalation policy entry of the file. */
 export type PolicySpec = Static<typeof PolicySpec>;
-/** An escalation target: {user}, {team}, {schedule} or {scheduleNext}. */
+/** An escalation target: {user}, {team}, {teamManagers}, {teamRandom}, {schedule}, {scheduleNext} or {schedulePrevious}. */
 export type TargetSpec = Static<typeof TargetSpec>;
 /** A service entry of the file. */
 export type ServiceSpec = Static<typeof ServiceSpec>;

@@ -8,8 +8,8 @@ import { parse } from '../lib/validate.js';
 import { findSchedule } from '../schedule/index.js';
 import { PolicyInput, type Policy } from './types.js';
 
-function fromRow(r: { id: string; name: string; description: string; repeat: number; levels: string }): Policy {
-  return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, levels: JSON.parse(r.levels) as Policy['levels'] };
+function fromRow(r: { id: string; name: string; description: string; repeat: number; initial_delay_minutes?: number; levels: string }): Policy {
+  return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, initialDelayMinutes: Number(r.initial_delay_minutes ?? 0), levels: JSON.parse(r.levels) as Policy['levels'] };
 }
 
 // Compiled once: every new incident looks up its service's policy.
@@ -32,8 +32,11 @@ async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
       const path = `levels.${li}.targets.${ti}`;
       if (t.type === 'user') {
         if (!(await db.selectFrom('users').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown user ${t.id}` });
-      } else if (t.type === 'team') {
-        if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown team ${t.id}` });
+      } else if (t.type === 'team' || t.type === 'team_managers' || t.type === 'team_random') {
+        // Stored by id; a name is accepted too.
+        const team = await db.selectFrom('teams').select('id').where((eb) => eb.or([eb('id', '=', t.id), eb('name', '=', t.id)])).executeTakeFirst();
+        if (team) t.id = team.id;
+        else errors.push({ path, message: `unknown team ${t.id}` });
       } else {
         // Stored by id, so renaming a schedule keeps the policy working; a name is accepted too.
         const s = await findSchedule(db, t.id);
@@ -68,10 +71,10 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: unknown): Prom
   return inTransaction(ctx, async (trx) => {
     const v = await normalize(trx, input);
     if (await findPolicy(trx, v.name)) throw conflict(`An escalation policy named "${v.name}" already exists`);
-    const p: Policy = { id: newId(), name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, levels: v.levels };
+    const p: Policy = { id: newId(), name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, initialDelayMinutes: v.initialDelayMinutes ?? 0, levels: v.levels };
     await trx
       .insertInto('escalation_policies')
-      .values({ id: p.id, name: p.name, description: p.description, repeat: p.repeat, levels: JSON.stringify(p.levels), created_at: now, updated_at: now })
+      .values({ id: p.id, name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), created_at: now, updated_at: now })
       .execute();
     await audit(trx, now, actor, 'policy.create', p.id, { name: p.name });
     return p;
@@ -88,10 +91,10 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, id: string, input: un
     const v = await normalize(trx, input);
     const clash = await findPolicy(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`An escalation policy named "${v.name}" already exists`);
-    const p: Policy = { id: existing.id, name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, levels: v.levels };
+    const p: Policy = { id: existing.id, name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, initialDelayMinutes: v.initialDelayMinutes ?? 0, levels: v.levels };
     await trx
       .updateTable('escalation_policies')
-      .set({ name: p.name, description: p.description, repeat: p.repeat, levels: JSON.stringify(p.levels), updated_at: now })
+      .set({ name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), updated_at: now })
       .where('id', '=', p.id)
       .execute();
     await audit(trx, now, actor, 'policy.update', p.id, { name: p.name });

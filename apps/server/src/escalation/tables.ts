@@ -1,9 +1,12 @@
+import type { Generated } from 'kysely';
+
 /** Escalation policies; levels are JSON because a policy is always read and written whole. */
 export interface EscalationPolicyTable {
   id: string;
   name: string;
   description: string;
   repeat: number;
+  initial_delay_minutes: Generated<number>;
   levels: string;
   created_at: number;
   updated_at: number;

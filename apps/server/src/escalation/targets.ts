@@ -1,5 +1,6 @@
 import type { Tx } from '../context.js';
-import { findSchedule, nextOnCall, whoIsOnCall } from '../schedule/index.js';
+import { randomInt } from 'node:crypto';
+import { findSchedule, nextOnCall, previousOnCall, whoIsOnCall } from '../schedule/index.js';
 import { teamMemberIds } from '../team/service.js';
 import type { Target } from './types.js';
 
@@ -19,11 +20,27 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
       const ids = await teamMemberIds(db, t.id);
       if (!ids.length) notes.push(`team ${t.id} has no members`);
       ids.forEach(add);
+    } else if (t.type === 'team_managers') {
+      const rows = await db.selectFrom('team_members').select('user_id').where('team_id', '=', t.id).where('role', '=', 'manager').orderBy('position').execute();
+      if (!rows.length) notes.push(`team ${t.id} has no managers`);
+      rows.forEach((r) => add(r.user_id));
+    } else if (t.type === 'team_random') {
+      // One member chosen at random each time the level fires (Opsgenie's "random").
+      const ids = await teamMemberIds(db, t.id);
+      if (!ids.length) notes.push(`team ${t.id} has no members`);
+      else add(ids[randomInt(ids.length)]!);
     } else if (t.type === 'schedule') {
       const r = await whoIsOnCall(db, t.id, at);
       if (!r) notes.push(`schedule ${t.id} no longer exists`);
       else if (!r.onCall) notes.push(`schedule ${r.schedule.name} has nobody on call (gap)`);
       else r.onCall.userIds.forEach(add);
+    } else if (t.type === 'schedule_previous') {
+      // Whoever the schedule had on call before the people on call at `at` (Opsgenie's "previous").
+      const s = await findSchedule(db, t.id);
+      const prev = s && (await previousOnCall(db, s, at));
+      if (!s) notes.push(`schedule ${t.id} no longer exists`);
+      else if (!prev) notes.push(`schedule ${s.name} had nobody on call before`);
+      else prev.onCall.userIds.forEach(add);
     } else {
       // The backup: whoever the schedule has on call next, after the people on call at `at`.
       const s = await findSchedule(db, t.id);

@@ -1,7 +1,7 @@
 import type { Actor, Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
-import type { Policy } from '../escalation/types.js';
+import { firesAfterAcknowledge, type Policy } from '../escalation/types.js';
 import type { Insertable } from 'kysely';
 import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
@@ -62,7 +62,7 @@ export async function openIncident(
     impact: '{}',
     policy_snapshot: policy ? JSON.stringify(policy) : null,
     escalation_step: 0,
-    next_escalation_at: policy ? now : null,
+    next_escalation_at: policy ? now + (policy.initialDelayMinutes ?? 0) * 60_000 : null,
   });
   await appendTimeline(trx, { incidentId: id, at: now, type: 'incident.opened', actor: o.actor, via: o.via, message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`, data: { severity: o.severity } }, live);
   if (!policy) {
@@ -74,9 +74,13 @@ export async function openIncident(
 
 /** Acknowledges a triggered incident: escalation stops and pending notifications are cancelled. False if it was not triggered. */
 export async function acknowledgeIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  // Levels with `until: resolved` still fire once acknowledged: their escalation keeps its due time.
+  const inc = await trx.selectFrom('incidents').select(['policy_snapshot', 'escalation_step', 'next_escalation_at']).where('id', '=', incidentId).executeTakeFirst();
+  const snapshot = inc?.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
+  const keep = snapshot && inc!.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc!.escalation_step) ? Number(inc!.next_escalation_at) : null;
   const r = await trx
     .updateTable('incidents')
-    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, updated_at: now })
+    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, updated_at: now })
     .where('id', '=', incidentId)
     .where('status', '=', 'triggered')
     .executeTakeFirst();

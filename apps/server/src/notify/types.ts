@@ -27,6 +27,8 @@ export interface PageMessage {
   drill?: boolean;
   /** Sent by a person (declaring, /page), not by escalation: delivered even once the incident is acknowledged. */
   direct?: boolean;
+  /** From an escalation level with `until: resolved`: delivered even once the incident is acknowledged, until it is resolved. */
+  untilResolved?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
 }

@@ -5,7 +5,7 @@
 /** Service verbs (permission check first) and the iCal feed. */
 export * from './service.js';
 /** Actor-free questions for escalation and the engine. */
-export { nextOnCall, shiftsIn, whoIsOnCall } from './queries.js';
+export { nextOnCall, previousOnCall, shiftsIn, whoIsOnCall } from './queries.js';
 /** Storage helpers: schedules by id or name, computable specs, people by id. */
 export { allSchedules, findSchedule, specFor, usersById } from './store.js';
 /** A stored schedule in the form people write (config export), and instants as local date-times. */

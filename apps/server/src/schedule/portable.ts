@@ -41,6 +41,7 @@ export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInpu
     ...(s.description && { description: s.description }),
     ...(team && { teamId: team.name }),
     timeZone: s.timeZone,
+    ...(s.layering === 'union' && { layering: 'union' as const }),
     layers: s.layers.map(layer),
     handoffNoticeMinutes: s.handoffNoticeMinutes,
     gapNoticeDays: s.gapNoticeDays,

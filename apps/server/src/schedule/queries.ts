@@ -40,3 +40,26 @@ export async function nextOnCall(db: Tx, schedule: Schedule, at: number): Promis
 export async function shiftsIn(db: Tx, schedule: Schedule, range: TimeRange): Promise<Shift[]> {
   return finalSchedule(await specFor(db, schedule, range), range);
 }
+
+/** How far back "who was on call before" looks. */
+const PREVIOUS_HORIZON_MS = 400 * DAY_MS;
+
+/**
+ * The schedule's previous on-call before whoever is on call at `at` (Opsgenie's "previous"): the
+ * last earlier set of people that differs from the current one. Null when nobody was scheduled within
+ * ~13 months before.
+ */
+export async function previousOnCall(db: Tx, schedule: Schedule, at: number): Promise<{ onCall: OnCall; until: number } | null> {
+  const current = onCallAt(await specFor(db, schedule, { start: at, end: at + 1 }), at);
+  let end = at;
+  for (let chunk = 7 * DAY_MS; end > at - PREVIOUS_HORIZON_MS; chunk *= 2) {
+    const start = Math.max(end - chunk, at - PREVIOUS_HORIZON_MS);
+    const shifts = finalSchedule(await specFor(db, schedule, { start, end }), { start, end });
+    for (let i = shifts.length - 1; i >= 0; i--) {
+      const s = shifts[i]!;
+      if (s.userIds.length && !(current && sameSet(current.userIds, s.userIds))) return { onCall: { userIds: s.userIds, source: s.source }, until: s.end };
+    }
+    end = start;
+  }
+  return null;
+}

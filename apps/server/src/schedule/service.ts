@@ -109,7 +109,7 @@ async function normalizeSchedule(db: Tx, input: unknown): Promise<{ v: ScheduleI
     };
     layers.push(layer);
   }
-  for (const e of validateScheduleSpec({ timeZone: v.timeZone, layers })) {
+  for (const e of validateScheduleSpec({ timeZone: v.timeZone, layering: v.layering, layers })) {
     if (!errors.some((x) => x.path === e.path)) errors.push(e);
   }
   if (errors.length) fail(errors, 'schedule');
@@ -144,6 +144,7 @@ export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Pr
         description: v.description ?? '',
         team_id: teamId,
         time_zone: v.timeZone,
+        layering: v.layering ?? 'precedence',
         layers: JSON.stringify(layers),
         handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
         gap_notice_days: v.gapNoticeDays ?? 14,
@@ -176,6 +177,7 @@ export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, i
         description: v.description ?? '',
         team_id: teamId,
         time_zone: v.timeZone,
+        layering: v.layering ?? 'precedence',
         layers: JSON.stringify(layers),
         handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
         gap_notice_days: v.gapNoticeDays ?? 14,

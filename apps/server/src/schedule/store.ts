@@ -14,6 +14,7 @@ type ScheduleRow = {
   description: string;
   team_id: string | null;
   time_zone: string;
+  layering?: string;
   layers: string;
   handoff_notice_minutes: number;
   gap_notice_days: number;
@@ -29,6 +30,7 @@ export function scheduleFromRow(r: ScheduleRow): Schedule {
     description: r.description,
     teamId: r.team_id,
     timeZone: r.time_zone,
+    layering: r.layering === 'union' ? 'union' : 'precedence',
     layers: JSON.parse(r.layers) as LayerSpec[],
     handoffNoticeMinutes: Number(r.handoff_notice_minutes),
     gapNoticeDays: Number(r.gap_notice_days),
@@ -124,6 +126,7 @@ export async function leaveIn(db: Tx, userIds: readonly string[], range: TimeRan
 function specOf(s: Schedule, overrides: readonly ScheduleOverride[], leave: readonly UserLeave[]): ScheduleSpec {
   return {
     timeZone: s.timeZone,
+    layering: s.layering,
     layers: s.layers,
     overrides: overrides.map((o): Override => ({ id: o.id, userIds: o.userIds, start: o.start, end: o.end })),
     leave: leave.map((l): Leave => ({ id: l.id, userId: l.userId, start: l.start, end: l.end })),

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** On-call schedules; layers are JSON (compute LayerSpec[]) because a schedule is read and written whole. */
 export interface ScheduleTable {
   id: string;
@@ -5,6 +7,8 @@ export interface ScheduleTable {
   description: string;
   team_id: string | null;
   time_zone: string;
+  /** 'precedence' or 'union' (compute Layering). */
+  layering: Generated<string>;
   layers: string;
   handoff_notice_minutes: number;
   gap_notice_days: number;

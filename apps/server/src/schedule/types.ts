@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldError } from '../lib/errors.js';
-import { localToInstant, type LayerSpec, type LoadSplit, type ShiftSource, type TimeRange } from './compute/index.js';
+import { localToInstant, type Layering, type LayerSpec, type LoadSplit, type ShiftSource, type TimeRange } from './compute/index.js';
 
 /**
  * An instant as the API accepts it: epoch milliseconds, an ISO date-time with an offset
@@ -32,10 +32,10 @@ const UserRef = Type.String({ minLength: 1, maxLength: 254, description: 'User i
 export const LayerInput = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 100 })),
-    participants: Type.Array(Type.Union([UserRef, Type.Array(UserRef, { minItems: 1, maxItems: 20 })]), {
+    participants: Type.Array(Type.Union([UserRef, Type.Array(UserRef, { maxItems: 20 })]), {
       minItems: 1,
       maxItems: 100,
-      description: 'Rotation order: a user, or a group of users on call together',
+      description: 'Rotation order: a user, or a group of users on call together ([] is a turn nobody covers)',
     }),
     turn: Type.Object(
       { unit: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]), count: Type.Integer({ minimum: 1, maximum: 10_000 }) },
@@ -60,6 +60,11 @@ export const ScheduleInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     teamId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, description: 'Owner team id or name' }), Type.Null()])),
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
+    layering: Type.Optional(
+      Type.Union([Type.Literal('precedence'), Type.Literal('union')], {
+        description: 'precedence (default): the highest-precedence layer with someone on call wins; union: everyone on call in the highest-priority group of layers is on call together',
+      }),
+    ),
     layers: Type.Array(LayerInput, { maxItems: 20 }),
     handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). Default 60.' })),
     gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). Default 14.' })),
@@ -76,6 +81,8 @@ export interface Schedule {
   description: string;
   teamId: string | null;
   timeZone: string;
+  /** How layers combine (docs/schedules.md, Layering). */
+  layering: Layering;
   layers: LayerSpec[];
   handoffNoticeMinutes: number;
   gapNoticeDays: number;

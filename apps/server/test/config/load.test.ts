@@ -98,8 +98,8 @@ describe('parseConfigFile', () => {
     ].join('\n');
     expect(problemsOf(text)).toEqual([
       'klaxon.yaml:6:27: escalationPolicies[0].levels[0].targets[0].user: must be string',
-      'klaxon.yaml:6:32: escalationPolicies[0].levels[0].targets[1]: must be one of: {user: <email>}, {team: <name>}, {schedule: <name>}, {scheduleNext: <name>}',
-      'klaxon.yaml:6:59: escalationPolicies[0].levels[0].targets[2]: must be one of: {user: <email>}, {team: <name>}, {schedule: <name>}, {scheduleNext: <name>}',
+      'klaxon.yaml:6:32: escalationPolicies[0].levels[0].targets[1]: must be one of: {user: <email>}, {team: <name>}, {schedule: <name>}, {scheduleNext: <name>}, {schedulePrevious: <name>}, {teamManagers: <name>}, {teamRandom: <name>}',
+      'klaxon.yaml:6:59: escalationPolicies[0].levels[0].targets[2]: must be one of: {user: <email>}, {team: <name>}, {schedule: <name>}, {scheduleNext: <name>}, {schedulePrevious: <name>}, {teamManagers: <name>}, {teamRandom: <name>}',
       'klaxon.yaml:8:28: services[0].grouping: must be one of: {mode: none}, {mode: window, minutes: <n>}, {mode: field, field: <name>}',
     ]);
   });

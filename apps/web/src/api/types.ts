@@ -86,7 +86,7 @@ export interface TeamInput {
   members?: { userId: string; role?: 'member' | 'manager' }[];
 }
 
-export type TargetType = 'user' | 'team' | 'schedule' | 'schedule_next';
+export type TargetType = 'user' | 'team' | 'team_managers' | 'team_random' | 'schedule' | 'schedule_next' | 'schedule_previous';
 
 /** Who a level pages. */
 export interface Target {
@@ -98,6 +98,8 @@ export interface Target {
 export interface Level {
   delayMinutes: number;
   targets: Target[];
+  /** resolved: the level fires even once the incident is acknowledged (default acknowledged). */
+  until?: 'acknowledged' | 'resolved';
 }
 
 /** An escalation policy. */
@@ -106,6 +108,8 @@ export interface Policy {
   name: string;
   description: string;
   repeat: number;
+  /** Minutes after the incident opens before level 1 fires. */
+  initialDelayMinutes?: number;
   levels: Level[];
 }
 
@@ -114,6 +118,7 @@ export interface PolicyInput {
   description?: string;
   repeat?: number;
   levels: Level[];
+  initialDelayMinutes?: number;
 }
 
 export type Grouping = { mode: 'none' } | { mode: 'window'; minutes: number } | { mode: 'field'; field: string };

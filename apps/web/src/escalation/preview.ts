@@ -69,13 +69,13 @@ export function notificationPlan(r: Reachability | undefined): { method: Contact
  * "If an alert fired now, who would be paged when, on which channel": the escalation engine's
  * steps (apps/server/src/engine/modules/escalation.ts) run over a draft policy on the client.
  */
-export function previewPolicy(policy: { repeat: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver): Preview {
+export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver): Preview {
   const byId = new Map(users.map((u) => [u.id, u]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const steps: PreviewStep[] = [];
   const n = policy.levels.length;
   const total = n * (Math.max(0, policy.repeat) + 1);
-  let t = 0;
+  let t = policy.initialDelayMinutes ?? 0;
   for (let step = 0; step < total; step++) {
     const levelIndex = step % n;
     const round = Math.floor(step / n);
@@ -95,6 +95,20 @@ export function previewPolicy(policy: { repeat: number; levels: Level[] }, users
         if (!team) notes.push(`team ${target.id} no longer exists`);
         else if (!team.members.length) notes.push(`team ${team.name} has no members`);
         else team.members.forEach((m) => add(m.userId));
+      } else if (target.type === 'team_managers' || target.type === 'team_random') {
+        const team = teamById.get(target.id);
+        const managers = target.type === 'team_managers';
+        const who = team ? team.members.filter((m) => !managers || m.role === 'manager') : [];
+        if (!team) notes.push(`team ${target.id} no longer exists`);
+        else if (!who.length) notes.push(`team ${team.name} has no ${managers ? 'managers' : 'members'}`);
+        else if (managers) who.forEach((m) => add(m.userId));
+        else {
+          // One member at random when the level fires: the preview shows the first and says so.
+          add(who[0]!.userId);
+          notes.push(`one member of team ${team.name} at random`);
+        }
+      } else if (target.type === 'schedule_previous') {
+        notes.push(`the previous on-call of schedule ${target.id} (not shown in the preview)`);
       } else {
         const r = schedules ? schedules(target, t) : 'missing';
         if (r === 'missing') notes.push(`schedule ${target.id} no longer exists`);

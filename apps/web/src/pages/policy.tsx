@@ -18,6 +18,8 @@ interface Draft {
   name: string;
   description: string;
   repeat: number;
+  /** Kept as loaded (set by imports and klaxon.yaml; not edited here). */
+  initialDelayMinutes?: number;
   levels: Level[];
 }
 
@@ -55,7 +57,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
     ids.forEach((id) => scheduleIds.add(id));
     return { name: q.data.schedule.name, userIds: ids, userNames: Object.fromEntries(ids.map((id) => [id, q.data.users[id]?.name ?? id])) };
   };
-  const valid = draft.levels.length > 0 && draft.levels.every((l) => l.delayMinutes >= 1);
+  const valid = draft.levels.length > 0 && draft.levels.every((l) => l.delayMinutes >= 0);
   // First pass: which people the schedule targets name (with nobody reachable yet, every level fires at once; a
   // second look below covers the later times).
   if (valid) previewPolicy(draft, users.data ?? [], teams.data ?? [], {}, resolver);
@@ -150,7 +152,14 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
   const schedules = useSchedules(features.schedules).data ?? [];
   const data = [
     { group: 'People', items: users.map((u) => ({ value: `user:${u.id}`, label: u.name })) },
-    { group: 'Teams', items: teams.map((t) => ({ value: `team:${t.id}`, label: `Team ${t.name}` })) },
+    {
+      group: 'Teams',
+      items: [
+        ...teams.map((t) => ({ value: `team:${t.id}`, label: `Team ${t.name}` })),
+        ...teams.map((t) => ({ value: `team_managers:${t.id}`, label: `Team ${t.name}: managers` })),
+        ...teams.map((t) => ({ value: `team_random:${t.id}`, label: `Team ${t.name}: one member at random` })),
+      ],
+    },
     ...(features.schedules || level.targets.some((t) => t.type.startsWith('schedule'))
       ? [
           {
@@ -158,6 +167,7 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
             items: [
               ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
               ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
+              ...schedules.map((s) => ({ value: `schedule_previous:${s.id}`, label: `${s.name}: previous on-call` })),
             ],
           },
         ]
@@ -202,7 +212,7 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         />
         <NumberInput
           label="Escalate to the next level after (minutes)"
-          min={1}
+          min={0}
           max={1440}
           value={level.delayMinutes}
           onChange={(v) => onChange({ ...level, delayMinutes: typeof v === 'number' ? v : Number(v) || 0 })}
@@ -230,12 +240,12 @@ export default function PolicyPage() {
 
   useEffect(() => {
     if (q.data && loadedId !== q.data.id) {
-      setDraft({ name: q.data.name, description: q.data.description, repeat: q.data.repeat, levels: q.data.levels });
+      setDraft({ name: q.data.name, description: q.data.description, repeat: q.data.repeat, initialDelayMinutes: q.data.initialDelayMinutes, levels: q.data.levels });
       setLoadedId(q.data.id);
     }
   }, [q.data, loadedId]);
 
-  const input = (): PolicyInput => ({ name: draft.name.trim(), description: draft.description, repeat: draft.repeat, levels: draft.levels });
+  const input = (): PolicyInput => ({ name: draft.name.trim(), description: draft.description, repeat: draft.repeat, ...(draft.initialDelayMinutes !== undefined && { initialDelayMinutes: draft.initialDelayMinutes }), levels: draft.levels });
   const save = useMutation({
     mutationFn: () => (isNew ? api.policies.create(input()) : api.policies.update(id, input())),
     onSuccess: (p: Policy) => {

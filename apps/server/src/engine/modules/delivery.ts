@@ -217,7 +217,7 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
   // a person sent from the war room still goes out while the incident is acknowledged.
   if (message.kind === 'page' && m.incident_id) {
     const status = states.get(m.incident_id);
-    if (status && (message.direct ? status === 'resolved' : status !== 'triggered')) {
+    if (status && (message.direct || message.untilResolved ? status === 'resolved' : status !== 'triggered')) {
       return { m, r: { status: 'cancelled', error: `incident already ${status}` }, message: null };
     }
   }

@@ -3,7 +3,7 @@ import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
 import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
-import { stepLevel, type Policy } from '../../escalation/types.js';
+import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { compiled } from '../../lib/db/compiled.js';
 import { newId } from '../../lib/ids.js';
@@ -11,25 +11,28 @@ import type { NotificationTable } from '../../notify/tables.js';
 import { activeMaintenanceFor } from '../../status/store.js';
 import type { EngineModule } from '../engine.js';
 
-/** Triggered incidents whose next escalation step is due (compiled once: this runs on every wake). */
+/**
+ * Open incidents whose next escalation step is due (compiled once: this runs on every wake). An
+ * acknowledged incident has a due step only when its policy has a level with `until: resolved` left.
+ */
 const dueSteps = compiled((q: Tx, p: { now: number }) =>
   q
     .selectFrom('incidents')
-    .select(['id', 'number', 'escalation_step', 'policy_snapshot', 'service_id'])
-    .where('status', '=', 'triggered')
+    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id'])
+    .where('status', 'in', ['triggered', 'acknowledged'])
     .where('next_escalation_at', '<=', p.now)
     .orderBy('next_escalation_at')
     .limit(200),
 );
 
 /** Claims step `step` of a triggered incident by compare-and-set, setting when the next one is due. */
-const claimStep = compiled((q: Tx, p: { id: string; step: number; nextStep: number; next: number | null; now: number }) =>
+const claimStep = compiled((q: Tx, p: { id: string; status: string; step: number; nextStep: number; next: number | null; now: number }) =>
   q
     .updateTable('incidents')
     .set({ escalation_step: p.nextStep, next_escalation_at: p.next, updated_at: p.now })
     .where('id', '=', p.id)
     .where('escalation_step', '=', p.step)
-    .where('status', '=', 'triggered')
+    .where('status', '=', p.status)
     .where('next_escalation_at', '<=', p.now),
 );
 
@@ -56,16 +59,29 @@ export const escalationModule: EngineModule = {
       // What a storm's incidents share (their service's maintenance, a level's people and how to reach
       // them) is looked up once per batch, not once per incident.
       const memo = new BatchMemo();
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.escalation_step, inc.policy_snapshot));
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot));
     }
   },
 };
 
-async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, incidentId: string, serviceId: string, step: number, snapshot: string | null): Promise<void> {
+async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, incidentId: string, serviceId: string, status: string, step: number, snapshot: string | null): Promise<void> {
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
   const s = policy ? stepLevel(policy, step) : null;
-  const claim = async (next: number | null) => Boolean((await claimStep(trx, { id: incidentId, step, nextStep: step + 1, next, now })).numAffectedRows);
+  const claim = async (next: number | null) => Boolean((await claimStep(trx, { id: incidentId, status, step, nextStep: step + 1, next, now })).numAffectedRows);
+
+  if (status === 'acknowledged') {
+    // Only levels with `until: resolved` fire once acknowledged; the others pass silently, keeping
+    // their delay, so later levels fire at the same moments as if nobody had acknowledged.
+    if (!policy || !s || !firesAfterAcknowledge(policy, step)) {
+      await claim(null);
+      return;
+    }
+    if (s.level.until !== 'resolved') {
+      await claim(now + s.level.delayMinutes * 60_000);
+      return;
+    }
+  }
 
   if (!policy || !s) {
     if (!(await claim(null))) return;

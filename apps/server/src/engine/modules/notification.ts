@@ -5,6 +5,14 @@ import { enqueueMessage } from '../../notify/outbox.js';
 import { buildPage } from '../../notify/page.js';
 import type { Channel } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
+import { stepLevel, type Policy } from '../../escalation/types.js';
+
+/** Whether step `step` of an incident's policy snapshot is a level with `until: resolved`. */
+function levelUntilResolved(snapshot: string | null, step: number): boolean {
+  // Most policies have no such level: skip parsing the snapshot on the paging path.
+  if (!snapshot || !snapshot.includes('"until":"resolved"')) return false;
+  return stepLevel(JSON.parse(snapshot) as Policy, Number(step))?.level.until === 'resolved';
+}
 
 /** Notifications due now, with what sending needs (compiled once: this runs on every wake). */
 const dueNotifications = compiled((q: Tx, p: { now: number }) =>
@@ -15,7 +23,7 @@ const dueNotifications = compiled((q: Tx, p: { now: number }) =>
     .innerJoin('users', 'users.id', 'notifications.user_id')
     .select([
       'notifications.id', 'notifications.incident_id', 'notifications.user_id', 'notifications.contact_method_id',
-      'incidents.status as incident_status', 'contact_methods.type', 'contact_methods.address', 'contact_methods.name as cm_name',
+      'incidents.status as incident_status', 'incidents.policy_snapshot', 'notifications.step', 'contact_methods.type', 'contact_methods.address', 'contact_methods.name as cm_name',
       'contact_methods.verified_at', 'contact_methods.disabled', 'users.name as user_name',
     ])
     .where('notifications.status', '=', 'pending')
@@ -40,12 +48,15 @@ export const notificationModule: EngineModule = {
     const now = ctx.clock.now();
     const due = (await dueNotifications(ctx.db.kysely, { now })).rows;
     await inBatch(ctx, 'notification', due, async (trx, live, n) => {
-      const usable = n.incident_status === 'triggered' && n.verified_at !== null && n.disabled === 0;
+      // A page from a level with `until: resolved` still goes out once the incident is acknowledged.
+      // It is marked so, so delivery still sends it when the incident is acknowledged while it waits.
+      const untilResolved = n.incident_status !== 'resolved' && levelUntilResolved(n.policy_snapshot, n.step);
+      const usable = (n.incident_status === 'triggered' || untilResolved) && n.verified_at !== null && n.disabled === 0;
       const claimed = await claimNotification(trx, { id: n.id, status: usable ? 'queued' : 'cancelled' });
       if (!claimed.numAffectedRows || !usable) return;
       const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
       if (!page) return;
-      await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
+      await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: untilResolved ? { ...page, untilResolved: true } : page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
       live.push({ type: 'notification', incidentId: n.incident_id });
     });
   },

@@ -3,16 +3,18 @@ import { compileLayer, compiledLayerShifts, sameIds } from './layer.js';
 import { DAY_MS } from './zone.js';
 
 function sameSource(a: ShiftSource, b: ShiftSource): boolean {
-  if (a.kind === 'layer') return b.kind === 'layer' && a.layerIndex === b.layerIndex;
+  if (a.kind === 'layer') return b.kind === 'layer' && a.layerIndex === b.layerIndex && (a.layerIndexes ?? []).join() === (b.layerIndexes ?? []).join();
   return b.kind === 'override' && a.overrideId === b.overrideId;
 }
 
 /**
- * Every source of shifts in range, highest precedence first: overrides (later in the list first),
- * then layers by priority (higher first) and list position (later first).
+ * Every source of shifts in range, highest precedence first, as groups: overrides (later in the list
+ * first, one per group), then layers by priority (higher first) and list position (later first). Under
+ * precedence layering each layer is its own group; under union layering the layers of one priority
+ * form one group, whose people are on call together.
  */
-function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][] {
-  const sources: Shift[][] = [];
+function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][][] {
+  const groups: Shift[][][] = [];
   const overrides = spec.overrides ?? [];
   for (let i = overrides.length - 1; i >= 0; i--) {
     const o = overrides[i]!;
@@ -20,46 +22,70 @@ function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][] {
     const end = Math.min(o.end, range.end);
     const userIds = [...new Set(o.userIds)];
     if (end > start && userIds.length) {
-      sources.push([{ start, end, userIds, source: { kind: 'override', overrideId: o.id } }]);
+      groups.push([[{ start, end, userIds, source: { kind: 'override', overrideId: o.id } }]]);
     }
   }
   const order = spec.layers
     .map((layer, index) => ({ layer, index }))
     .sort((a, b) => (b.layer.priority ?? 0) - (a.layer.priority ?? 0) || b.index - a.index);
   const leave = spec.leave ?? [];
+  const union = spec.layering === 'union';
+  let lastPriority: number | undefined;
   for (const { layer, index } of order) {
-    sources.push(compiledLayerShifts(compileLayer(layer, spec.timeZone, index), range, leave));
+    const shifts = compiledLayerShifts(compileLayer(layer, spec.timeZone, index), range, leave);
+    const priority = layer.priority ?? 0;
+    if (union && lastPriority === priority && groups.length) groups[groups.length - 1]!.push(shifts);
+    else groups.push([shifts]);
+    lastPriority = priority;
   }
-  return sources.filter((s) => s.length > 0);
+  return groups.map((g) => g.filter((s) => s.length > 0)).filter((g) => g.length > 0);
+}
+
+/** Several layers' shifts covering one span, as one: their people in layer order, without repeats. */
+function together(active: Shift[]): Shift {
+  if (active.length === 1) return active[0]!;
+  const sorted = [...active].sort((a, b) => (a.source as { layerIndex: number }).layerIndex - (b.source as { layerIndex: number }).layerIndex);
+  const userIds = [...new Set(sorted.flatMap((s) => s.userIds))];
+  const indexes = sorted.map((s) => (s.source as { layerIndex: number }).layerIndex);
+  const first = sorted[0]!.source as { kind: 'layer'; layerIndex: number; layerName?: string };
+  const source: ShiftSource = { kind: 'layer', layerIndex: first.layerIndex, layerIndexes: indexes };
+  if (first.layerName !== undefined) source.layerName = first.layerName;
+  return { start: sorted[0]!.start, end: sorted[0]!.end, userIds, source };
 }
 
 /**
  * The final schedule in `range`: sorted, non-overlapping shifts, adjacent identical ones (same users,
- * same source) merged. At each instant the highest-precedence source with someone wins; gaps are absent.
+ * same source) merged. At each instant the highest-precedence source with someone wins (under union
+ * layering, every layer of the winning priority with someone on call); gaps are absent.
  */
 export function finalSchedule(spec: ScheduleSpec, range: TimeRange): Shift[] {
   if (!(range.end > range.start)) return [];
-  const sources = sourcesByPrecedence(spec, range);
-  if (sources.length === 0) return [];
-  if (sources.length === 1) return sources[0]!.map((s) => ({ ...s, userIds: [...s.userIds] }));
+  const groups = sourcesByPrecedence(spec, range);
+  if (groups.length === 0) return [];
+  if (groups.length === 1 && groups[0]!.length === 1) return groups[0]![0]!.map((s) => ({ ...s, userIds: [...s.userIds] }));
 
   const points: number[] = [];
-  for (const src of sources) for (const s of src) points.push(s.start, s.end);
+  for (const g of groups) for (const src of g) for (const s of src) points.push(s.start, s.end);
   points.sort((a, b) => a - b);
-  const ptr = new Array<number>(sources.length).fill(0);
+  const ptr = groups.map((g) => new Array<number>(g.length).fill(0));
   const out: Shift[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
     if (b <= a) continue;
     let winner: Shift | undefined;
-    for (let j = 0; j < sources.length && !winner; j++) {
-      const src = sources[j]!;
-      let p = ptr[j]!;
-      while (p < src.length && src[p]!.end <= a) p++;
-      ptr[j] = p;
-      const s = src[p];
-      if (s && s.start <= a) winner = s;
+    for (let j = 0; j < groups.length && !winner; j++) {
+      const active: Shift[] = [];
+      const g = groups[j]!;
+      for (let k = 0; k < g.length; k++) {
+        const src = g[k]!;
+        let p = ptr[j]![k]!;
+        while (p < src.length && src[p]!.end <= a) p++;
+        ptr[j]![k] = p;
+        const s = src[p];
+        if (s && s.start <= a) active.push(s);
+      }
+      if (active.length) winner = together(active);
     }
     if (!winner) continue;
     const last = out[out.length - 1];

@@ -4,6 +4,7 @@
  * The rules are described for users in docs/schedules.md.
  */
 export type {
+  Layering,
   Handoff,
   LayerSpec,
   Leave,

@@ -92,6 +92,8 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
  */
 export function coverFor(participants: readonly string[][], owner: number, away: ReadonlySet<string>): string[] {
   const n = participants.length;
+  // An empty slot is a turn nobody covers by design (Opsgenie's "none"): nobody stands in for it.
+  if ((participants[owner] ?? []).length === 0) return [];
   for (let i = 0; i < n; i++) {
     const members = participants[(owner + i) % n] ?? [];
     const available = away.size ? members.filter((u) => !away.has(u)) : members;

@@ -10,7 +10,7 @@ export interface TimeRange {
   end: number;
 }
 
-/** One rotation slot: a single user id, or a group of user ids on call together. */
+/** One rotation slot: a single user id, or a group of user ids on call together; an empty group is a turn nobody covers. */
 export type Participant = string | readonly string[];
 
 /** How long one turn lasts. Hours and minutes are absolute; days and weeks are local calendar days. */
@@ -70,9 +70,18 @@ export interface Leave {
   id?: string;
 }
 
+/**
+ * How layers combine. `precedence` (the default): at each instant the highest-precedence layer with
+ * someone on call wins. `union`: everyone on call in the highest-priority group of layers (layers of
+ * equal priority) that has anyone on call is on call together (Opsgenie's rotations add up).
+ */
+export type Layering = 'precedence' | 'union';
+
 /** A whole schedule: a zone, rotation layers, overrides and leave. */
 export interface ScheduleSpec {
   timeZone: string;
+  /** How layers combine; precedence when absent. */
+  layering?: Layering;
   layers: readonly LayerSpec[];
   overrides?: readonly Override[];
   leave?: readonly Leave[];
@@ -80,7 +89,8 @@ export interface ScheduleSpec {
 
 /** Where a shift comes from. */
 export type ShiftSource =
-  | { kind: 'layer'; layerIndex: number; layerName?: string }
+  /** layerIndexes: under union layering, every layer whose people are in the shift (layerIndex is the first). */
+  | { kind: 'layer'; layerIndex: number; layerName?: string; layerIndexes?: number[] }
   | { kind: 'override'; overrideId: string };
 
 /** A span [start, end) during which `userIds` are on call. */

@@ -48,7 +48,7 @@ describe('validateScheduleSpec', () => {
             { kind: 'monthly' },
           ],
         },
-        { participants: ['', ['x', 'x'], []], turn: { unit: 'hour', count: 1.5 }, handoffTime: '09:00', start: 0, end: -1, priority: 'high' },
+        { participants: ['', ['x', 'x'], ['', 'y']], turn: { unit: 'hour', count: 1.5 }, handoffTime: '09:00', start: 0, end: -1, priority: 'high' },
       ],
       overrides: [
         { id: 'a', userIds: [], start: 10, end: 5 },
@@ -84,6 +84,12 @@ describe('validateScheduleSpec', () => {
       'leave.0.userId',
       'leave.0.end',
     ]);
+  });
+
+  test('an empty group (a turn nobody covers) is valid; layering is precedence or union', () => {
+    expect(validateScheduleSpec({ ...good, layers: [{ ...good.layers[0], participants: ['a', []] }] })).toEqual([]);
+    expect(validateScheduleSpec({ ...good, layering: 'union' })).toEqual([]);
+    expect(validateScheduleSpec({ ...good, layering: 'sum' })).toEqual([{ path: 'layering', message: 'must be precedence or union' }]);
   });
 
   test('messages say what is expected', () => {

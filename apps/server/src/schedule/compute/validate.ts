@@ -82,8 +82,8 @@ function checkLayer(e: Errors, path: string, l: unknown): void {
       if (typeof p === 'string') {
         if (!isId(p)) e.add(pp, 'must be a non-empty user id');
       } else if (Array.isArray(p)) {
-        if (p.length === 0) e.add(pp, 'a group must have at least one user id');
-        else if (!p.every(isId)) e.add(pp, 'a group must hold non-empty user ids');
+        // An empty group is a turn nobody covers (a gap by design).
+        if (!p.every(isId)) e.add(pp, 'a group must hold non-empty user ids');
         else if (new Set(p).size !== p.length) e.add(pp, 'a group must not repeat a user id');
       } else e.add(pp, 'must be a user id or a list of user ids');
     });
@@ -122,6 +122,7 @@ export function validateScheduleSpec(spec: unknown): FieldError[] {
     return e.list;
   }
   if (!isValidZone(spec.timeZone)) e.add('timeZone', 'must be an IANA time zone name');
+  if (spec.layering !== undefined && spec.layering !== 'precedence' && spec.layering !== 'union') e.add('layering', 'must be precedence or union');
   if (!Array.isArray(spec.layers)) e.add('layers', 'must be a list');
   else spec.layers.forEach((l: unknown, i) => checkLayer(e, `layers.${i}`, l));
   if (spec.overrides !== undefined) {

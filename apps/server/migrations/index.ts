@@ -9,6 +9,7 @@ import * as m0005 from './0005-war-room.js';
 import * as m0008 from './0008-report-measures.js';
 import * as m0009 from './0009-escalation-due-index.js';
 import * as m0010 from './0010-migration-runs.js';
+import * as m0011 from './0011-pagerduty-urgency.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-report-measures': m0008,
   '0009-escalation-due-index': m0009,
   '0010-migration-runs': m0010,
+  '0011-pagerduty-urgency': m0011,
 };

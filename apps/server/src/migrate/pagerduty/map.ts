@@ -97,7 +97,7 @@ export function turnOf(seconds: number): ScheduleLayerSpec['turn'] {
  * lasting a whole day (daily) or week (weekly) or longer means the layer is not restricted at all.
  * Seconds cannot be written in Klaxon's HH:MM windows: such a window is cut to the minute (said).
  */
-export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: Restriction[]; inexact: string[] } {
+export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: Restriction[]; inexact: string[]; empty: boolean } {
   const out: Restriction[] = [];
   const inexact: string[] = [];
   let unrestricted = false;
@@ -110,6 +110,10 @@ export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: R
     if (sod % 60 || r.duration_seconds % 60) inexact.push(`restriction starting ${r.start_time_of_day} for ${r.duration_seconds} s has seconds; Klaxon windows are whole minutes, so it starts at ${hhmm(Math.floor(sod / 60))} for ${Math.floor(r.duration_seconds / 60)} min`);
     const start = Math.floor(sod / 60);
     const dur = Math.floor(r.duration_seconds / 60);
+    if (dur === 0) {
+      inexact.push(`restriction starting ${r.start_time_of_day} lasts under a minute and was left out`);
+      continue;
+    }
     if (r.type === 'daily_restriction') {
       if (dur >= 1440) unrestricted = true;
       else out.push({ kind: 'daily', days: [...WEEKDAYS], start: hhmm(start), end: hhmm((start + dur) % 1440) });
@@ -127,7 +131,8 @@ export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: R
       }
     } else inexact.push(`restriction type ${r.type} is unknown and was left out`);
   }
-  return { restrictions: unrestricted ? [] : out, inexact };
+  // Restrictions that were there but none could be kept: the layer would cover all time instead of (almost) none.
+  return { restrictions: unrestricted ? [] : out, inexact, empty: !unrestricted && rs.length > 0 && out.length === 0 };
 }
 
 /**
@@ -156,8 +161,9 @@ export function mapLayer(l: PdLayer, zone: string, emailOf: (id: string) => stri
   const local = DateTime.fromMillis(virtual, { zone });
   if (daily && (local.second || local.millisecond)) inexact.push(`the hand-off time ${local.toFormat('HH:mm:ss')} has seconds; Klaxon hands off at ${local.toFormat('HH:mm')}`);
   const end = l.end ? instant(l.end) : undefined;
-  const { restrictions, inexact: rx } = mapRestrictions(l.restrictions ?? []);
+  const { restrictions, inexact: rx, empty } = mapRestrictions(l.restrictions ?? []);
   inexact.push(...rx);
+  if (empty) return { inexact, problem: `none of its restrictions could be read (${rx.join('; ')})` };
   const layer: ScheduleLayerSpec = {
     ...(l.name && { name: l.name.slice(0, 100) }),
     participants,

@@ -110,34 +110,34 @@ export function restrictionWindows(l: PdLayer, zone: string, from: number, to: n
   return out;
 }
 
-/** Who a layer has on call at t (a user id), or null. */
-export function layerAt(l: PdLayer, zone: string, t: number): string | null {
+/** Who a layer has on call at t (a user id), or null. `windows`: its restriction windows around t, if already known. */
+export function layerAt(l: PdLayer, zone: string, t: number, windows?: [number, number][]): string | null {
   if (t < l.start || (l.end !== undefined && t >= l.end)) return null;
-  if (l.restrictions.length && !restrictionWindows(l, zone, t, t + 1).some(([a, b]) => a <= t && t < b)) return null;
+  if (l.restrictions.length && !(windows ?? restrictionWindows(l, zone, t, t + 1)).some(([a, b]) => a <= t && t < b)) return null;
   const k = turnAt(l, zone, t);
   const n = l.users.length;
   return l.users[((k % n) + n) % n] ?? null;
 }
 
 /** Who the schedule has on call at t, by PagerDuty's precedence, or null. */
-export function scheduleAt(s: PdSchedule, t: number): string | null {
+export function scheduleAt(s: PdSchedule, t: number, windows?: [number, number][][]): string | null {
   for (let i = s.overrides.length - 1; i >= 0; i--) {
     const o = s.overrides[i]!;
     if (o.start <= t && t < o.end) return o.user;
   }
   for (let i = s.layers.length - 1; i >= 0; i--) {
-    const u = layerAt(s.layers[i]!, s.time_zone, t);
+    const u = layerAt(s.layers[i]!, s.time_zone, t, windows?.[i]);
     if (u) return u;
   }
   return null;
 }
 
 /** Every instant in [from, to) where a layer's answer may change. */
-function layerCuts(l: PdLayer, zone: string, from: number, to: number): number[] {
+function layerCuts(l: PdLayer, zone: string, from: number, to: number, windows: [number, number][]): number[] {
   const cuts = [l.start, ...(l.end !== undefined ? [l.end] : [])];
   let k = turnAt(l, zone, Math.max(from, l.start));
   for (let t = turnStart(l, zone, k); t < to; t = turnStart(l, zone, ++k)) cuts.push(t);
-  for (const [a, b] of restrictionWindows(l, zone, from, to)) cuts.push(a, b);
+  for (const [a, b] of windows) cuts.push(a, b);
   return cuts;
 }
 
@@ -163,14 +163,16 @@ function render(cuts: number[], from: number, to: number, at: (t: number) => str
 
 /** One layer's rendered entries over [from, to). */
 export function renderLayer(l: PdLayer, zone: string, from: number, to: number): Entry[] {
-  return render(layerCuts(l, zone, from, to), from, to, (t) => layerAt(l, zone, t));
+  const windows = restrictionWindows(l, zone, from, to);
+  return render(layerCuts(l, zone, from, to, windows), from, to, (t) => layerAt(l, zone, t, windows));
 }
 
 /** The final schedule's rendered entries over [from, to). */
 export function renderFinal(s: PdSchedule, from: number, to: number): Entry[] {
-  const cuts = s.layers.flatMap((l) => layerCuts(l, s.time_zone, from, to));
+  const windows = s.layers.map((l) => restrictionWindows(l, s.time_zone, from, to));
+  const cuts = s.layers.flatMap((l, i) => layerCuts(l, s.time_zone, from, to, windows[i]!));
   for (const o of s.overrides) cuts.push(o.start, o.end);
-  return render(cuts, from, to, (t) => scheduleAt(s, t));
+  return render(cuts, from, to, (t) => scheduleAt(s, t, windows));
 }
 
 /** The overrides subschedule's rendered entries over [from, to). */

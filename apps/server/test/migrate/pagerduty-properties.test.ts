@@ -240,6 +240,14 @@ describe('PagerDuty mappers', () => {
     );
   });
 
+  it('confirmOrder says "neither" when no order of the layers gives the final schedule, and picks the closer one', () => {
+    const e = (start: number, end: number, user: string) => ({ start, end, user });
+    const r = confirmOrder([[e(0, 10, 'a')], [e(5, 8, 'b')]], [], [e(0, 10, 'c')], 0, 10);
+    expect(r.verdict).toBe('neither');
+    const s = confirmOrder([[e(0, 10, 'a')], [e(5, 8, 'b')]], [], [e(0, 5, 'a'), e(5, 6, 'c'), e(6, 8, 'b'), e(8, 10, 'a')], 0, 10);
+    expect(s).toMatchObject({ verdict: 'neither', order: [0, 1], mismatchMs: { asListed: 1, reversed: 3 } });
+  });
+
   it('mismatch is zero exactly when the predicted and final schedules agree', () => {
     const e = (start: number, end: number, user: string) => ({ start, end, user });
     expect(mismatch([[e(0, 10, 'a')], [e(5, 8, 'b')]], [], [e(0, 5, 'a'), e(5, 8, 'b'), e(8, 10, 'a')], 0, 10)).toBe(0);

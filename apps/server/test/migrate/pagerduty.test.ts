@@ -250,6 +250,17 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
     expect(await plain.count('contact_methods', 'verified_at is not null')).toBe(0);
   }, 120_000);
 
+  it('--apply --dry-run lists the changes, overrides included, and makes none', async () => {
+    const db = await database('sqlite');
+    const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'dry.yaml'), '--apply', '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('+ schedule "Payments Primary" (3 layers)');
+    expect(r.stderr).toMatch(/\+ override "Payments Primary" .* erin@example.com/);
+    expect(r.stderr).toMatch(/Would apply \d+ change\(s\) from PagerDuty\./);
+    expect(await db.count('users')).toBe(0);
+    expect(await db.count('schedule_overrides')).toBe(0);
+  }, 60_000);
+
   it('honours 429 with ratelimit-reset and retries', async () => {
     fake.faults = [{ path: '/teams', fault: '429', times: 1, retryAfter: 1 }];
     const before = fake.requests.length;

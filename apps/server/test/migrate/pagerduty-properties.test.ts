@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { mapLayer, mapRestrictions, mapUrgency, mergeRules, turnOf, type PdLayer as MappedLayer } from '../../src/migrate/pagerduty/map.js';
+import { ianaZone, mapLayer, mapRestrictions, mapUrgency, mergeRules, turnOf, uniqueNames, type PdLayer as MappedLayer } from '../../src/migrate/pagerduty/map.js';
 import { confirmOrder, mismatch } from '../../src/migrate/pagerduty/precedence.js';
 import { onCallAt } from '../../src/schedule/compute/index.js';
 import type { LayerSpec, ScheduleSpec } from '../../src/schedule/compute/types.js';
@@ -246,6 +246,32 @@ describe('PagerDuty mappers', () => {
     expect(r.verdict).toBe('neither');
     const s = confirmOrder([[e(0, 10, 'a')], [e(5, 8, 'b')]], [], [e(0, 5, 'a'), e(5, 6, 'c'), e(6, 8, 'b'), e(8, 10, 'a')], 0, 10);
     expect(s).toMatchObject({ verdict: 'neither', order: [0, 1], mismatchMs: { asListed: 1, reversed: 3 } });
+  });
+
+  it('uniqueNames gives every object a distinct name within the length limit, and keeps names that were already unique', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.record({ id: fc.stringMatching(/^P[A-Z0-9]{6}$/), name: fc.oneof(fc.constantFrom('Primary', 'primary', 'Ops', ''), fc.string({ maxLength: 120 })) }), { selector: (x) => x.id, maxLength: 12 }), fc.integer({ min: 20, max: 200 }), (xs, max) => {
+        const names = uniqueNames(xs, (x) => x.name, (x) => x.id, max);
+        const all = xs.map((x) => names.get(x.id)!);
+        expect(new Set(all.map((n) => n.toLowerCase())).size).toBe(xs.length);
+        for (const n of all) expect(n.length).toBeLessThanOrEqual(max);
+        for (const x of xs) {
+          const clash = xs.filter((y) => y.name.trim().toLowerCase() === x.name.trim().toLowerCase()).length > 1;
+          if (!clash && x.name.trim() && x.name.trim().length <= max) expect(names.get(x.id)).toBe(x.name.trim());
+        }
+      }),
+    );
+  });
+
+  it('ianaZone passes IANA names through and maps known ActiveSupport names; anything else is unknown', () => {
+    expect(ianaZone('Eastern Time (US & Canada)')).toBe('America/New_York');
+    expect(ianaZone('Europe/Berlin')).toBe('Europe/Berlin');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('America/Lima', 'Mars/Olympus', 'Tokyo', 'EST5EDT')), (s) => {
+        const z = ianaZone(s);
+        expect(z === undefined || DateTime.now().setZone(z).isValid).toBe(true);
+      }),
+    );
   });
 
   it('mismatch is zero exactly when the predicted and final schedules agree', () => {

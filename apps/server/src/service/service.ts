@@ -134,6 +134,7 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
   return inTransaction(ctx, async (trx) => {
     const v = await normalizeService(trx, input);
     if (await findService(trx, v.name)) throw conflict(`A service named "${v.name}" already exists`);
+    checkUrgency(v.urgencyRule ?? { type: 'severity' }, v.supportHours ?? null);
     const id = newId();
     await trx
       .insertInto('services')
@@ -150,7 +151,6 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
         updated_at: now,
       })
       .execute();
-    checkUrgency(v.urgencyRule ?? { type: 'severity' }, v.supportHours ?? null);
     await audit(trx, now, actor, 'service.create', id, { name: v.name });
     return (await findService(trx, id))!;
   });

@@ -23,7 +23,7 @@ import {
   updateIntegration,
   updateService,
 } from '../service/service.js';
-import type { Grouping, IntegrationSettings } from '../service/types.js';
+import type { Grouping, IntegrationSettings, SupportHours, UrgencyRule } from '../service/types.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from '../team/service.js';
 import {
   addContactMethod,
@@ -100,6 +100,16 @@ function describeListChange(before: string[], after: string[], what: string): st
   return parts.length ? `${what} ${parts.join(', ')}` : `${what} order or roles changed`;
 }
 
+function describeUrgencyRule(r: UrgencyRule): string {
+  if (r.type === 'constant') return `constant ${r.urgency}`;
+  if (r.type === 'support-hours') return `support-hours (during ${r.during}, outside ${r.outside})`;
+  return 'severity';
+}
+
+function describeSupportHours(h: SupportHours | null): string {
+  return h ? `${h.days.join(',')} ${h.start}-${h.end} ${h.timeZone}` : 'none';
+}
+
 function canonicalTarget(t: TargetSpec): string {
   if ('user' in t) return JSON.stringify({ user: t.user.toLowerCase() });
   return JSON.stringify(t);
@@ -120,20 +130,33 @@ interface CanonicalLayer {
   handoffTime: string | null;
   timeZone: string;
   start: number | null;
+  rotationStart: number | null;
   end: number | null;
   restrictions: string;
   priority: number;
 }
 
 function canonicalLayer(
-  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
+  l: {
+    name?: string;
+    participants: readonly (string | readonly string[])[];
+    turn: { unit: string; count: number };
+    handoffTime?: string;
+    timeZone?: string;
+    start: number | null;
+    rotationStart?: number | null;
+    end?: number | null;
+    restrictions?: readonly unknown[];
+    priority?: number;
+  },
   scheduleZone: string,
   email: (ref: string) => string,
 ): CanonicalLayer {
   const zone = l.timeZone ?? scheduleZone;
   const daily = l.turn.unit === 'day' || l.turn.unit === 'week';
-  // Day and week hand-offs default to the local time of start; hour and minute turns ignore the field.
-  const handoffTime = !daily ? null : (l.handoffTime ?? (l.start === null ? null : localDateTime(l.start, zone).slice(11, 16)));
+  // Day and week hand-offs default to the local time of the rotation start; hour and minute turns ignore the field.
+  const anchor = l.rotationStart ?? l.start;
+  const handoffTime = !daily ? null : (l.handoffTime ?? (anchor === null ? null : localDateTime(anchor, zone).slice(11, 16)));
   return {
     name: l.name ?? null,
     participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
@@ -141,6 +164,8 @@ function canonicalLayer(
     handoffTime,
     timeZone: zone,
     start: l.start,
+    // A rotation start equal to start is the default.
+    rotationStart: l.rotationStart === undefined || l.rotationStart === l.start ? null : l.rotationStart,
     end: l.end ?? null,
     restrictions: stable(l.restrictions ?? []),
     priority: l.priority ?? 0,
@@ -159,6 +184,7 @@ function describeLayerChange(before: CanonicalLayer, after: CanonicalLayer, zone
   if (before.handoffTime !== after.handoffTime) parts.push(`handoffTime ${before.handoffTime ?? 'none'} -> ${after.handoffTime ?? 'none'}`);
   if (before.timeZone !== after.timeZone) parts.push(`timeZone ${before.timeZone} -> ${after.timeZone}`);
   if (before.start !== after.start) parts.push(`start ${when(before.start)} -> ${when(after.start)}`);
+  if (before.rotationStart !== after.rotationStart) parts.push(`rotationStart ${when(before.rotationStart)} -> ${when(after.rotationStart)}`);
   if (before.end !== after.end) parts.push(`end ${when(before.end)} -> ${when(after.end)}`);
   if (before.restrictions !== after.restrictions) parts.push('restrictions changed');
   if (before.priority !== after.priority) parts.push(`priority ${before.priority} -> ${after.priority}`);
@@ -331,23 +357,24 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       }
     }
 
-    // Rules are compared by (contact method name, delay); rules of deleted methods go with them.
-    const ruleKey = (name: string, delay: number) => `${name}\u0000${delay}`;
+    // Rules are compared by (contact method name, delay, urgency); rules of deleted methods go with them.
+    const ruleKey = (name: string, delay: number, urgency: string = 'any') => `${name}\u0000${delay}\u0000${urgency}`;
+    const urgencyWord = (u: string | undefined) => (u && u !== 'any' ? ` (${u} urgency)` : '');
     const managedRules = rules.filter((r) => {
       const m = methodById.get(r.contactMethodId);
       return m !== undefined && managedMethod(m);
     });
     const survivingRules = managedRules.filter((r) => !gone.has(r.contactMethodId));
-    const survivingKeys = new Set(survivingRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes)));
-    const ruleAdds: { path: DocPath; name: string; delay: number }[] = [];
+    const survivingKeys = new Set(survivingRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes, r.urgency)));
+    const ruleAdds: { path: DocPath; name: string; delay: number; urgency: string }[] = [];
     if (u.notificationRules) {
-      const currentKeys = new Set(managedRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes)));
-      const desired = new Set(u.notificationRules.map((r) => ruleKey(r.contactMethod, r.delayMinutes)));
+      const currentKeys = new Set(managedRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes, r.urgency)));
+      const desired = new Set(u.notificationRules.map((r) => ruleKey(r.contactMethod, r.delayMinutes, r.urgency)));
       for (const r of managedRules) {
         const name = methodById.get(r.contactMethodId)!.name;
         // A deleted method's rules go with it (its `-` line says so); a re-created one's are listed.
-        if (desired.has(ruleKey(name, r.delayMinutes)) || (gone.has(r.contactMethodId) && !recreated.has(r.contactMethodId))) continue;
-        changes.push(`- notification rule ${email}: ${q(name)} after ${r.delayMinutes} min`);
+        if (desired.has(ruleKey(name, r.delayMinutes, r.urgency)) || (gone.has(r.contactMethodId) && !recreated.has(r.contactMethodId))) continue;
+        changes.push(`- notification rule ${email}: ${q(name)} after ${r.delayMinutes} min${urgencyWord(r.urgency)}`);
         if (!gone.has(r.contactMethodId)) phase.users.push({ path: upath, run: () => deleteNotificationRule(ctx, actor, r.id) });
       }
       for (const [ri, r] of u.notificationRules.entries()) {
@@ -357,19 +384,19 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           problem(['users', ui, 'notificationRules', ri, 'contactMethod'], unknown('contact method', r.contactMethod, names));
           continue;
         }
-        const key = ruleKey(r.contactMethod, r.delayMinutes);
-        if (current && !currentKeys.has(key)) changes.push(`+ notification rule ${email}: ${q(r.contactMethod)} after ${r.delayMinutes} min`);
-        if (!survivingKeys.has(key)) ruleAdds.push({ path: ['users', ui, 'notificationRules', ri], name: r.contactMethod, delay: r.delayMinutes });
+        const key = ruleKey(r.contactMethod, r.delayMinutes, r.urgency);
+        if (current && !currentKeys.has(key)) changes.push(`+ notification rule ${email}: ${q(r.contactMethod)} after ${r.delayMinutes} min${urgencyWord(r.urgency)}`);
+        if (!survivingKeys.has(key)) ruleAdds.push({ path: ['users', ui, 'notificationRules', ri], name: r.contactMethod, delay: r.delayMinutes, urgency: r.urgency ?? 'any' });
       }
     } else {
       // Rules are not managed here, but re-creating a method drops its rules: put them back.
       for (const r of managedRules) {
         const m = methodById.get(r.contactMethodId)!;
-        if (recreated.has(m.id)) ruleAdds.push({ path: upath, name: m.name, delay: r.delayMinutes });
+        if (recreated.has(m.id)) ruleAdds.push({ path: upath, name: m.name, delay: r.delayMinutes, urgency: r.urgency });
       }
     }
     for (const r of ruleAdds) {
-      phase.users.push({ path: r.path, run: async () => void (await addNotificationRule(ctx, actor, userId(), { contactMethodId: idOf(cmIds, r.name, `contact method of ${email}`), delayMinutes: r.delay })) });
+      phase.users.push({ path: r.path, run: async () => void (await addNotificationRule(ctx, actor, userId(), { contactMethodId: idOf(cmIds, r.name, `contact method of ${email}`), delayMinutes: r.delay, urgency: r.urgency as 'high' | 'low' | 'any' })) });
     }
   }
 
@@ -600,6 +627,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             teamId: ref(x.team, ids.teams, 'team', null),
             escalationPolicyId: ref(x.escalationPolicy, ids.policies, 'escalation policy', null),
             ...(x.grouping && { grouping: x.grouping }),
+            ...(x.urgencyRule && { urgencyRule: x.urgencyRule }),
+            ...(x.supportHours !== undefined && { supportHours: x.supportHours }),
           });
           ids.services.set(x.name, created.id);
         },
@@ -612,6 +641,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       const policyNow = current.escalationPolicyId === null ? null : (policyNameById.get(current.escalationPolicyId) ?? current.escalationPolicyId);
       if (x.escalationPolicy !== undefined && x.escalationPolicy !== policyNow) diffs.push(`escalationPolicy ${s(policyNow)} -> ${s(x.escalationPolicy)}`);
       if (x.grouping && canonicalGrouping(x.grouping) !== canonicalGrouping(current.grouping)) diffs.push(`grouping ${describeGrouping(current.grouping)} -> ${describeGrouping(x.grouping)}`);
+      if (x.urgencyRule && stable(x.urgencyRule) !== stable(current.urgencyRule)) diffs.push(`urgencyRule ${describeUrgencyRule(current.urgencyRule)} -> ${describeUrgencyRule(x.urgencyRule)}`);
+      if (x.supportHours !== undefined && stable(x.supportHours) !== stable(current.supportHours)) diffs.push(`supportHours ${describeSupportHours(current.supportHours)} -> ${describeSupportHours(x.supportHours)}`);
       if (diffs.length) {
         changes.push(`~ service ${q(x.name)}: ${diffs.join('; ')}`);
         phase.services.push({
@@ -623,6 +654,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
               teamId: ref(x.team, ids.teams, 'team', current.teamId),
               escalationPolicyId: ref(x.escalationPolicy, ids.policies, 'escalation policy', current.escalationPolicyId),
               grouping: x.grouping ?? current.grouping,
+              urgencyRule: x.urgencyRule ?? current.urgencyRule,
+              supportHours: x.supportHours === undefined ? current.supportHours : x.supportHours,
             })),
         });
       }
@@ -785,7 +818,11 @@ function scheduleDiffs(x: ScheduleSpec, current: Schedule, teamNameById: Map<str
   if (x.gapNoticeDays !== undefined && x.gapNoticeDays !== current.gapNoticeDays) diffs.push(`gapNoticeDays ${current.gapNoticeDays} -> ${x.gapNoticeDays}`);
   const fileLayer = (l: ScheduleLayerSpec) => {
     const zone = l.timeZone ?? x.timeZone;
-    return canonicalLayer({ ...l, start: parseInstant(l.start, zone), end: l.end === undefined ? null : parseInstant(l.end, zone) }, x.timeZone, (e) => e.toLowerCase());
+    return canonicalLayer(
+      { ...l, start: parseInstant(l.start, zone), rotationStart: l.rotationStart === undefined ? undefined : parseInstant(l.rotationStart, zone), end: l.end === undefined ? null : parseInstant(l.end, zone) },
+      x.timeZone,
+      (e) => e.toLowerCase(),
+    );
   };
   const after = x.layers.map(fileLayer);
   const before = current.layers.map((l) => canonicalLayer(l, current.timeZone, (id) => dbEmail(id).toLowerCase()));

@@ -40,7 +40,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
       timeZone: u.timeZone,
       role: u.role,
       contactMethods: methods.map((m) => ({ name: m.name, type: m.type as ExportedChannel, address: m.address })),
-      notificationRules: rules.map((r) => ({ contactMethod: nameOf.get(r.contactMethodId)!, delayMinutes: r.delayMinutes })),
+      notificationRules: rules.map((r) => ({ contactMethod: nameOf.get(r.contactMethodId)!, delayMinutes: r.delayMinutes, ...(r.urgency !== 'any' && { urgency: r.urgency }) })),
     });
   }
 
@@ -99,6 +99,8 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
       ...(x.teamId !== null && { team: teamNameById.get(x.teamId) ?? x.teamId }),
       ...(x.escalationPolicyId !== null && { escalationPolicy: policyNameById.get(x.escalationPolicyId) ?? x.escalationPolicyId }),
       grouping: x.grouping,
+      ...(x.urgencyRule.type !== 'severity' && { urgencyRule: x.urgencyRule }),
+      ...(x.supportHours && { supportHours: x.supportHours }),
       integrations: integrations.map((i) => ({
         name: i.name,
         kind: i.kind,

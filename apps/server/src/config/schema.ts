@@ -7,7 +7,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RestrictionInput } from '../schedule/types.js';
-import { INTEGRATION_KINDS } from '../service/types.js';
+import { INTEGRATION_KINDS, SupportHoursSchema, UrgencyRuleSchema } from '../service/types.js';
 
 /** The only format version this Klaxon reads and writes. */
 export const CONFIG_VERSION = 1;
@@ -43,6 +43,7 @@ export const NotificationRuleSpec = Type.Object(
   {
     contactMethod: Type.String({ minLength: 1, maxLength: 100, description: 'Name of one of this user\'s contact methods' }),
     delayMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the page to notify (0 = at once)' }),
+    urgency: Type.Optional(literals(['high', 'low', 'any'] as const, 'Which incidents the rule is used for: high urgency, low urgency, or any (default)')),
   },
   { additionalProperties: false, description: 'Notify through a contact method delayMinutes after the user is paged' },
 );
@@ -101,14 +102,21 @@ export const ScheduleLayerSpec = Type.Object(
     }),
     turn: Type.Object(
       {
-        unit: literals(['minute', 'hour', 'day', 'week'] as const, 'minute, hour, day or week'),
-        count: Type.Integer({ minimum: 1, maximum: 10_000, description: 'How many units one turn lasts' }),
+        unit: literals(['second', 'minute', 'hour', 'day', 'week'] as const, 'second, minute, hour, day or week'),
+        count: Type.Integer({ minimum: 1, maximum: 31_622_400, description: 'How many units one turn lasts (at most 366 days)' }),
       },
       { additionalProperties: false, description: 'The length of one turn' },
     ),
     handoffTime: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM local hand-off time for day and week turns; defaults to the local time of start' })),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone of hand-offs, restrictions, start and end; defaults to the schedule zone' })),
     start: LocalDateTime,
+    rotationStart: Type.Optional(
+      Type.String({
+        minLength: 4,
+        maxLength: 40,
+        description: 'When the rotation is counted from (participant 0\'s first turn), at or before start, in the same form as start; the layer still covers nothing before start (PagerDuty rotation_virtual_start). Defaults to start.',
+      }),
+    ),
     end: Type.Optional(LocalDateTime),
     restrictions: Type.Optional(Type.Array(RestrictionInput, { maxItems: 50, description: 'Weekly windows the layer is limited to (see docs/schedules.md); none means always' })),
     priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Precedence; higher wins, ties go to the later layer (default 0)' })),
@@ -246,6 +254,15 @@ export const ServiceSpec = Type.Object(
     team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team; null for none' })),
     escalationPolicy: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Name of the escalation policy that pages for this service; null for none' })),
     grouping: Type.Optional(GroupingSpec),
+    urgencyRule: Type.Optional(
+      Type.Union(UrgencyRuleSchema.anyOf, {
+        description:
+        'How a new incident\'s urgency is set: {type: severity} (critical and error alerts are high, the rest low; new services), {type: constant, urgency: high|low}, or {type: support-hours, during: high|low, outside: high|low}. Left out: kept.',
+      }),
+    ),
+    supportHours: Type.Optional(
+      Type.Union([SupportHoursSchema, Type.Null()], { description: 'Support hours {timeZone, days: [mon, ...], start: "HH:MM", end: "HH:MM"}; null for none. Left out: kept.' }),
+    ),
     integrations: Type.Optional(Type.Array(IntegrationSpec, { maxItems: 100, description: 'Integrations, replaced to match exactly. Left out: not managed by this file.' })),
   },
   { additionalProperties: false, description: 'A service, identified by name' },

@@ -53,18 +53,22 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
   return { userIds, notes };
 }
 
-/** How to reach a user: their notification rules on verified, enabled contact methods. Without rules, every verified method at once. */
-export async function notificationPlan(db: Tx, userId: string): Promise<{ contactMethodId: string; delayMinutes: number }[]> {
-  const rules = await db
+/**
+ * How to reach a user: their notification rules on verified, enabled contact methods. Without rules,
+ * every verified method at once. With `urgency` (an incident's), only the rules for that urgency or
+ * for any; a user whose rules are all for the other urgency is not reached (an empty plan).
+ */
+export async function notificationPlan(db: Tx, userId: string, urgency?: 'high' | 'low'): Promise<{ contactMethodId: string; delayMinutes: number }[]> {
+  const all = await db
     .selectFrom('notification_rules')
     .innerJoin('contact_methods', 'contact_methods.id', 'notification_rules.contact_method_id')
-    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes'])
+    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes', 'notification_rules.urgency as urgency'])
     .where('notification_rules.user_id', '=', userId)
     .where('contact_methods.verified_at', 'is not', null)
     .where('contact_methods.disabled', '=', 0)
     .orderBy('notification_rules.delay_minutes')
     .execute();
-  if (rules.length) return rules;
+  if (all.length) return all.filter((r) => !urgency || r.urgency === 'any' || r.urgency === urgency).map((r) => ({ contactMethodId: r.contactMethodId, delayMinutes: r.delayMinutes }));
   const methods = await db
     .selectFrom('contact_methods')
     .select('id')

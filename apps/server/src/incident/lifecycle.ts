@@ -7,6 +7,7 @@ import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
 import { recordMeasures } from '../report/measures.js';
 import type { Service } from '../service/types.js';
+import { incidentUrgency } from '../service/urgency.js';
 import type { IncidentTable } from './tables.js';
 import { appendTimeline } from './timeline.js';
 
@@ -45,7 +46,7 @@ export async function openIncident(
     service_id: o.service.id,
     title: o.title.slice(0, 1024),
     status: 'triggered',
-    urgency: o.severity === 'critical' || o.severity === 'error' ? 'high' : 'low',
+    urgency: incidentUrgency(o.service, o.severity, now),
     severity: o.severity,
     details: o.details,
     group_key: o.groupKey,

@@ -88,7 +88,9 @@ export class SourceClient {
       }
       if (status === 429 || status >= 500) {
         if (attempt >= maxTries) throw new MigrateError(resource, `${url.origin} answered ${status} ${describeBody(text)} after ${attempt} tries`, status);
-        await sleep(Math.min(this.retryAfter(headers['retry-after']) ?? this.backoff(attempt), this.o.maxWaitMs ?? 60_000));
+        // Retry-After, else the seconds until the limit resets (PagerDuty's ratelimit-reset), else backoff.
+        const wait = this.retryAfter(headers['retry-after']) ?? this.resetAfter(headers['ratelimit-reset']) ?? this.backoff(attempt);
+        await sleep(Math.min(wait, this.o.maxWaitMs ?? 60_000));
         continue;
       }
       if (status === 401 || status === 403) throw new MigrateError(resource, `${url.origin} refused the credentials (${status}) ${describeBody(text)}: check the API key or token and its permissions`, status);
@@ -104,6 +106,12 @@ export class SourceClient {
 
   private backoff(attempt: number): number {
     return Math.min(500 * 2 ** (attempt - 1), this.o.maxWaitMs ?? 60_000);
+  }
+
+  /** A `ratelimit-reset` header: whole seconds until the rate limit window resets. */
+  private resetAfter(h: string | string[] | undefined): number | undefined {
+    const v = Array.isArray(h) ? h[0] : h;
+    return v && /^\d+$/.test(v.trim()) ? Number(v) * 1000 : undefined;
   }
 
   private retryAfter(h: string | string[] | undefined): number | undefined {

@@ -31,6 +31,7 @@ export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInpu
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: localDateTime(l.start, zone),
+      ...(l.rotationStart !== undefined && { rotationStart: localDateTime(l.rotationStart, zone) }),
       ...(l.end !== undefined && { end: localDateTime(l.end, zone) }),
       ...(l.restrictions?.length && { restrictions: l.restrictions.map((r) => ({ ...r })) as LayerInput['restrictions'] }),
       ...(l.priority !== undefined && { priority: l.priority }),

@@ -103,6 +103,7 @@ async function normalizeSchedule(db: Tx, input: unknown): Promise<{ v: ScheduleI
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: instantField(errors, `layers.${li}.start`, l.start, zone),
+      ...(l.rotationStart !== undefined && { rotationStart: instantField(errors, `layers.${li}.rotationStart`, l.rotationStart, zone) }),
       ...(l.end !== undefined && { end: instantField(errors, `layers.${li}.end`, l.end, zone) }),
       ...(l.restrictions !== undefined && l.restrictions.length > 0 && { restrictions: l.restrictions }),
       ...(l.priority !== undefined && { priority: l.priority }),

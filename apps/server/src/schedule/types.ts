@@ -38,12 +38,16 @@ export const LayerInput = Type.Object(
       description: 'Rotation order: a user, or a group of users on call together ([] is a turn nobody covers)',
     }),
     turn: Type.Object(
-      { unit: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]), count: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+      {
+        unit: Type.Union([Type.Literal('second'), Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]),
+        count: Type.Integer({ minimum: 1, maximum: 31_622_400, description: 'How many units one turn lasts (at most 366 days)' }),
+      },
       { additionalProperties: false },
     ),
     handoffTime: Type.Optional(Type.String({ description: 'HH:MM local hand-off time (day and week turns)' })),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone of this layer; defaults to the schedule zone' })),
     start: InstantInput,
+    rotationStart: Type.Optional(InstantInput),
     end: Type.Optional(InstantInput),
     restrictions: Type.Optional(Type.Array(RestrictionInput, { maxItems: 50 })),
     priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000 })),

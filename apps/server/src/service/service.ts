@@ -13,7 +13,10 @@ import {
   type IntegrationKind,
   type IntegrationSettings,
   type Service,
+  type SupportHours,
+  type UrgencyRule,
 } from './types.js';
+import { isValidZone } from '../schedule/compute/zone.js';
 
 /** Additional data binding a sealed integration signing secret to its use. */
 const SIGNING_SECRET_PURPOSE = 'integration-signing-secret';
@@ -64,8 +67,26 @@ export async function sealLegacySigningSecrets(ctx: Ctx): Promise<number> {
 }
 
 /** Rows -> types. */
-export function serviceFromRow(r: { id: string; name: string; description: string; escalation_policy_id: string | null; team_id: string | null; grouping: string }): Service {
-  return { id: r.id, name: r.name, description: r.description, escalationPolicyId: r.escalation_policy_id, teamId: r.team_id, grouping: JSON.parse(r.grouping) as Grouping };
+export function serviceFromRow(r: {
+  id: string;
+  name: string;
+  description: string;
+  escalation_policy_id: string | null;
+  team_id: string | null;
+  grouping: string;
+  urgency_rule: string;
+  support_hours: string | null;
+}): Service {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    escalationPolicyId: r.escalation_policy_id,
+    teamId: r.team_id,
+    grouping: JSON.parse(r.grouping) as Grouping,
+    urgencyRule: JSON.parse(r.urgency_rule) as UrgencyRule,
+    supportHours: r.support_hours ? (JSON.parse(r.support_hours) as SupportHours) : null,
+  };
 }
 
 function integrationFromRow(r: { id: string; service_id: string; name: string; kind: string; key_hint: string; settings: string }): Integration {
@@ -98,14 +119,29 @@ export async function findIntegrationByKey(db: Tx, key: string): Promise<{ integ
     .select([
       'integrations.id', 'integrations.service_id', 'integrations.name', 'integrations.kind', 'integrations.key_hint', 'integrations.settings',
       'services.name as service_name', 'services.description', 'services.escalation_policy_id', 'services.team_id', 'services.grouping',
+      'services.urgency_rule', 'services.support_hours',
     ])
     .where('integrations.key_hash', '=', sha256(key))
     .executeTakeFirst();
   if (!r) return undefined;
   return {
     integration: integrationFromRow(r),
-    service: serviceFromRow({ id: r.service_id, name: r.service_name, description: r.description, escalation_policy_id: r.escalation_policy_id, team_id: r.team_id, grouping: r.grouping }),
+    service: serviceFromRow({
+      id: r.service_id,
+      name: r.service_name,
+      description: r.description,
+      escalation_policy_id: r.escalation_policy_id,
+      team_id: r.team_id,
+      grouping: r.grouping,
+      urgency_rule: r.urgency_rule,
+      support_hours: r.support_hours,
+    }),
   };
+}
+
+/** An urgency rule by support hours needs support hours. */
+function checkUrgency(rule: UrgencyRule, hours: SupportHours | null): void {
+  if (rule.type === 'support-hours' && !hours) throw invalid('urgencyRule: a support-hours urgency rule needs supportHours', [{ path: 'urgencyRule', message: 'a support-hours urgency rule needs supportHours' }]);
 }
 
 async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
@@ -116,6 +152,10 @@ async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
   }
   if (v.teamId && !(await db.selectFrom('teams').select('id').where('id', '=', v.teamId).executeTakeFirst())) {
     errors.push({ path: 'teamId', message: `unknown team ${v.teamId}` });
+  }
+  if (v.supportHours) {
+    if (!isValidZone(v.supportHours.timeZone)) errors.push({ path: 'supportHours.timeZone', message: `unknown time zone ${v.supportHours.timeZone}` });
+    if (v.supportHours.end <= v.supportHours.start) errors.push({ path: 'supportHours.end', message: 'must be after start (support hours lie within one day)' });
   }
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   return v;
@@ -143,10 +183,22 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
   return inTransaction(ctx, async (trx) => {
     const v = await normalizeService(trx, input);
     if (await findService(trx, v.name)) throw conflict(`A service named "${v.name}" already exists`);
+    checkUrgency(v.urgencyRule ?? { type: 'severity' }, v.supportHours ?? null);
     const id = newId();
     await trx
       .insertInto('services')
-      .values({ id, name: v.name, description: v.description ?? '', escalation_policy_id: v.escalationPolicyId ?? null, team_id: v.teamId ?? null, grouping: JSON.stringify(v.grouping ?? { mode: 'none' }), created_at: now, updated_at: now })
+      .values({
+        id,
+        name: v.name,
+        description: v.description ?? '',
+        escalation_policy_id: v.escalationPolicyId ?? null,
+        team_id: v.teamId ?? null,
+        grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
+        urgency_rule: JSON.stringify(v.urgencyRule ?? { type: 'severity' }),
+        support_hours: v.supportHours ? JSON.stringify(v.supportHours) : null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await audit(trx, now, actor, 'service.create', id, { name: v.name });
     return (await findService(trx, id))!;
@@ -164,9 +216,22 @@ export async function updateService(ctx: Ctx, actor: Actor, id: string, input: u
     const v = await normalizeService(trx, input);
     const clash = await findService(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`A service named "${v.name}" already exists`);
+    // Urgency rule and support hours left out of the input are kept (clients that predate them).
+    const urgencyRule = v.urgencyRule ?? existing.urgencyRule;
+    const supportHours = v.supportHours === undefined ? existing.supportHours : v.supportHours;
+    checkUrgency(urgencyRule, supportHours);
     await trx
       .updateTable('services')
-      .set({ name: v.name, description: v.description ?? '', escalation_policy_id: v.escalationPolicyId ?? null, team_id: v.teamId ?? null, grouping: JSON.stringify(v.grouping ?? { mode: 'none' }), updated_at: now })
+      .set({
+        name: v.name,
+        description: v.description ?? '',
+        escalation_policy_id: v.escalationPolicyId ?? null,
+        team_id: v.teamId ?? null,
+        grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
+        urgency_rule: JSON.stringify(urgencyRule),
+        support_hours: supportHours ? JSON.stringify(supportHours) : null,
+        updated_at: now,
+      })
       .where('id', '=', existing.id)
       .execute();
     await audit(trx, now, actor, 'service.update', existing.id, { name: v.name });

@@ -1,3 +1,5 @@
+import type { ColumnType, Generated } from 'kysely';
+
 /** Technical services: where alerts arrive and which policy pages for them. */
 export interface ServiceTable {
   id: string;
@@ -6,6 +8,10 @@ export interface ServiceTable {
   escalation_policy_id: string | null;
   team_id: string | null;
   grouping: string;
+  /** JSON UrgencyRule; '{"type":"severity"}' by default. */
+  urgency_rule: Generated<string>;
+  /** JSON SupportHours or null. */
+  support_hours: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
 }

@@ -8,6 +8,34 @@ export const GroupingSchema = Type.Union([
 ]);
 export type Grouping = Static<typeof GroupingSchema>;
 
+const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$';
+const DAY = Type.Union((['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => Type.Literal(d)));
+
+/** The hours a service is supported: on `days`, from `start` to `end` local time in `timeZone` (end after start, same day). */
+export const SupportHoursSchema = Type.Object(
+  {
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/Lima' }),
+    days: Type.Array(DAY, { minItems: 1, maxItems: 7, uniqueItems: true, description: 'Days of the week the hours apply to' }),
+    start: Type.String({ pattern: HHMM, description: 'HH:MM local start' }),
+    end: Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'HH:MM local end, after start (24:00 for midnight)' }),
+  },
+  { additionalProperties: false },
+);
+export type SupportHours = Static<typeof SupportHoursSchema>;
+
+const UrgencyLiteral = Type.Union([Type.Literal('high'), Type.Literal('low')]);
+
+/**
+ * How a new incident's urgency is set: by the alert's severity (critical and error are high; the
+ * default and today's behaviour), always high or always low, or by the service's support hours.
+ */
+export const UrgencyRuleSchema = Type.Union([
+  Type.Object({ type: Type.Literal('severity') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('constant'), urgency: UrgencyLiteral }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('support-hours'), during: UrgencyLiteral, outside: UrgencyLiteral }, { additionalProperties: false }),
+]);
+export type UrgencyRule = Static<typeof UrgencyRuleSchema>;
+
 /** Input to create or replace a service. */
 export const ServiceInput = Type.Object(
   {
@@ -16,6 +44,8 @@ export const ServiceInput = Type.Object(
     escalationPolicyId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
     teamId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
     grouping: Type.Optional(GroupingSchema),
+    urgencyRule: Type.Optional(UrgencyRuleSchema),
+    supportHours: Type.Optional(Type.Union([SupportHoursSchema, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -29,6 +59,10 @@ export interface Service {
   escalationPolicyId: string | null;
   teamId: string | null;
   grouping: Grouping;
+  /** How a new incident's urgency is set ({type: 'severity'} unless changed). */
+  urgencyRule: UrgencyRule;
+  /** The service's support hours, or null. */
+  supportHours: SupportHours | null;
 }
 
 export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'] as const;

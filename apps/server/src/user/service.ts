@@ -335,10 +335,15 @@ export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string
       .where('contact_method_id', '=', v.contactMethodId)
       .where('delay_minutes', '=', v.delayMinutes)
       .executeTakeFirst();
-    if (dup) return store.ruleFromRow(dup);
-    const rule: NotificationRule = { id: newId(), userId, contactMethodId: v.contactMethodId, delayMinutes: v.delayMinutes };
-    await trx.insertInto('notification_rules').values({ id: rule.id, user_id: userId, contact_method_id: rule.contactMethodId, delay_minutes: rule.delayMinutes }).execute();
-    await audit(trx, ctx.clock.now(), actor, 'notification_rule.create', rule.id, { userId, delayMinutes: rule.delayMinutes });
+    const urgency = v.urgency ?? 'any';
+    if (dup) {
+      const existing = store.ruleFromRow(dup);
+      if (existing.urgency === urgency) return existing;
+      throw conflict(`A rule for this contact method after ${v.delayMinutes} min already exists for ${existing.urgency} urgency; one rule per contact method and delay (use urgency "any" for both)`);
+    }
+    const rule: NotificationRule = { id: newId(), userId, contactMethodId: v.contactMethodId, delayMinutes: v.delayMinutes, urgency };
+    await trx.insertInto('notification_rules').values({ id: rule.id, user_id: userId, contact_method_id: rule.contactMethodId, delay_minutes: rule.delayMinutes, urgency }).execute();
+    await audit(trx, ctx.clock.now(), actor, 'notification_rule.create', rule.id, { userId, delayMinutes: rule.delayMinutes, urgency });
     return rule;
   });
 }

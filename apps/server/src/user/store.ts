@@ -25,7 +25,7 @@ export function contactMethodFromRow(r: Selectable<ContactMethodTable>): Contact
 
 /** Maps a notification_rules row to a NotificationRule. */
 export function ruleFromRow(r: Selectable<NotificationRuleTable>): NotificationRule {
-  return { id: r.id, userId: r.user_id, contactMethodId: r.contact_method_id, delayMinutes: r.delay_minutes };
+  return { id: r.id, userId: r.user_id, contactMethodId: r.contact_method_id, delayMinutes: r.delay_minutes, urgency: (r.urgency ?? 'any') as NotificationRule['urgency'] };
 }
 
 /** A user by id, or undefined. */

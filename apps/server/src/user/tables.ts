@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /** People. */
 export interface UserTable {
   id: string;
@@ -31,4 +32,6 @@ export interface NotificationRuleTable {
   user_id: string;
   contact_method_id: string;
   delay_minutes: number;
+  /** 'high' | 'low' | 'any': the incident urgencies this rule is used for ('any' by default). */
+  urgency: Generated<string>;
 }

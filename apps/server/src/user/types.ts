@@ -29,7 +29,12 @@ export interface NotificationRule {
   userId: string;
   contactMethodId: string;
   delayMinutes: number;
+  /** Which incidents the rule is used for: high urgency, low urgency, or any (the default). */
+  urgency: RuleUrgency;
 }
+
+/** The incident urgencies a notification rule is used for. */
+export type RuleUrgency = 'high' | 'low' | 'any';
 
 export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('responder'), Type.Literal('stakeholder'), Type.Literal('viewer')]);
 export const ChannelSchema = Type.Union(
@@ -75,6 +80,9 @@ export const NotificationRuleInput = Type.Object(
   {
     contactMethodId: Type.String({ minLength: 1 }),
     delayMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
+    urgency: Type.Optional(
+      Type.Union([Type.Literal('high'), Type.Literal('low'), Type.Literal('any')], { description: 'Which incidents this rule is used for: high or low urgency, or any (default)' }),
+    ),
   },
   { additionalProperties: false },
 );

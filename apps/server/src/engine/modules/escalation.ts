@@ -18,7 +18,7 @@ import type { EngineModule } from '../engine.js';
 const dueSteps = compiled((q: Tx, p: { now: number }) =>
   q
     .selectFrom('incidents')
-    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id'])
+    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency'])
     .where('status', 'in', ['triggered', 'acknowledged'])
     .where('next_escalation_at', '<=', p.now)
     .orderBy('next_escalation_at')
@@ -59,12 +59,23 @@ export const escalationModule: EngineModule = {
       // What a storm's incidents share (their service's maintenance, a level's people and how to reach
       // them) is looked up once per batch, not once per incident.
       const memo = new BatchMemo();
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot));
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high'));
     }
   },
 };
 
-async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, incidentId: string, serviceId: string, status: string, step: number, snapshot: string | null): Promise<void> {
+async function fireStep(
+  ctx: Ctx,
+  trx: Tx,
+  live: LiveEvent[],
+  memo: BatchMemo,
+  incidentId: string,
+  serviceId: string,
+  status: string,
+  step: number,
+  snapshot: string | null,
+  urgency: 'high' | 'low',
+): Promise<void> {
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
   const s = policy ? stepLevel(policy, step) : null;
@@ -104,9 +115,13 @@ async function fireStep(ctx: Ctx, trx: Tx, live: LiveEvent[], memo: BatchMemo, i
   const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
   for (const userId of userIds) {
     const u = await memo.get(`user:${userId}`, () => trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst());
-    const plan = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
+    // The rules for this incident's urgency (PagerDuty's high/low notification rules; 'any' rules always).
+    const plan = await memo.get(`plan:${userId}:${urgency}`, () => notificationPlan(trx, userId, urgency));
     if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
-    else notes.push(`${u?.name ?? userId} has no verified contact method`);
+    else {
+      const any = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
+      notes.push(any.length ? `${u?.name ?? userId} has no notification rule for ${urgency}-urgency incidents` : `${u?.name ?? userId} has no verified contact method`);
+    }
   }
   const pageable = plans.length > 0;
   // Nobody to page at this level: move on at once rather than wait out the delay in silence.

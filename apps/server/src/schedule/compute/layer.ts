@@ -6,6 +6,8 @@ import { HOUR_MS, MINUTE_MS, atLocal, localDay, minuteOfDay, parseTime, toLocal 
 export interface CompiledLayer {
   zone: string;
   start: number;
+  /** Where turn 0 begins: rotationStart, else start. */
+  anchor: number;
   end: number;
   /** Each participant's distinct user ids. */
   participants: string[][];
@@ -13,7 +15,7 @@ export interface CompiledLayer {
   days: number;
   /** Turn length in ms for absolute (hour/minute) turns. */
   lengthMs: number;
-  /** Local day number of `start` (day/week turns). */
+  /** Local day number of the anchor (day/week turns). */
   startDay: number;
   /** Hand-off minute of the day (day/week turns). */
   handoffMinute: number;
@@ -30,9 +32,10 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
   const { unit, count } = layer.turn;
   if (!(Number.isInteger(count) && count > 0)) throw new Error('A turn length must be a positive integer');
   const days = unit === 'day' ? count : unit === 'week' ? 7 * count : 0;
-  const lengthMs = unit === 'hour' ? count * HOUR_MS : unit === 'minute' ? count * MINUTE_MS : 0;
+  const lengthMs = unit === 'hour' ? count * HOUR_MS : unit === 'minute' ? count * MINUTE_MS : unit === 'second' ? count * 1000 : 0;
   if (days === 0 && lengthMs === 0) throw new Error(`Unknown turn unit: ${String(unit)}`);
-  const startLocal = toLocal(zone, layer.start);
+  const anchor = layer.rotationStart ?? layer.start;
+  const startLocal = toLocal(zone, anchor);
   let handoffMinute = Math.floor(minuteOfDay(startLocal));
   if (layer.handoffTime !== undefined) {
     const m = parseTime(layer.handoffTime);
@@ -45,6 +48,7 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
   return {
     zone,
     start: layer.start,
+    anchor,
     end: layer.end ?? Infinity,
     participants,
     days,
@@ -56,17 +60,17 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
   };
 }
 
-/** The instant turn `k` begins: the layer start for k = 0, else the k-th hand-off. */
+/** The instant turn `k` begins: the rotation anchor for k = 0, else the k-th hand-off. */
 export function turnStart(c: CompiledLayer, k: number): number {
-  if (k <= 0) return c.start;
-  if (c.days === 0) return c.start + k * c.lengthMs;
+  if (k <= 0) return c.anchor;
+  if (c.days === 0) return c.anchor + k * c.lengthMs;
   return atLocal(c.zone, c.startDay + k * c.days, c.handoffMinute);
 }
 
 /** The index of the turn containing `t` (t >= layer start), computed arithmetically. */
 export function turnIndexAt(c: CompiledLayer, t: number): number {
-  if (t < c.start) return 0;
-  if (c.days === 0) return Math.floor((t - c.start) / c.lengthMs);
+  if (t < c.anchor) return 0;
+  if (c.days === 0) return Math.floor((t - c.anchor) / c.lengthMs);
   const elapsedDays = localDay(toLocal(c.zone, t)) - c.startDay;
   let k = Math.floor(elapsedDays / c.days);
   while (k > 0 && t < turnStart(c, k)) k--;

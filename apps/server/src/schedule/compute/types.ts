@@ -13,9 +13,9 @@ export interface TimeRange {
 /** One rotation slot: a single user id, or a group of user ids on call together; an empty group is a turn nobody covers. */
 export type Participant = string | readonly string[];
 
-/** How long one turn lasts. Hours and minutes are absolute; days and weeks are local calendar days. */
+/** How long one turn lasts. Hours, minutes and seconds are absolute; days and weeks are local calendar days. */
 export interface TurnLength {
-  unit: 'minute' | 'hour' | 'day' | 'week';
+  unit: 'second' | 'minute' | 'hour' | 'day' | 'week';
   count: number;
 }
 
@@ -43,8 +43,14 @@ export interface LayerSpec {
   handoffTime?: string;
   /** IANA zone of hand-offs and restrictions; defaults to the schedule's zone. */
   timeZone?: string;
-  /** Instant participant 0's first turn begins; the layer covers nothing before it. */
+  /** Instant the layer starts covering; participant 0's first turn begins here unless `rotationStart` is given. */
   start: number;
+  /**
+   * Instant the rotation is counted from (participant 0's first turn), at or before `start`: turns and
+   * hand-offs are computed from it and the layer covers nothing before `start` (PagerDuty's
+   * rotation_virtual_start). Defaults to `start`.
+   */
+  rotationStart?: number;
   /** Instant the layer stops covering (exclusive); open-ended when absent. */
   end?: number;
   /** Weekly windows the layer is limited to; none means always. */

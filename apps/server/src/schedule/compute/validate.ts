@@ -10,7 +10,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isInstant = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isId = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 const isWeekday = (v: unknown): v is Weekday => typeof v === 'string' && (WEEKDAYS as readonly string[]).includes(v);
-const TURN_UNITS = ['minute', 'hour', 'day', 'week'];
+const TURN_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
 
 class Errors {
   readonly list: FieldError[] = [];
@@ -93,7 +93,7 @@ function checkLayer(e: Errors, path: string, l: unknown): void {
   if (!isObj(turn)) e.add(`${path}.turn`, 'must be an object {unit, count}');
   else {
     if (typeof turn.unit !== 'string' || !TURN_UNITS.includes(turn.unit)) e.add(`${path}.turn.unit`, `must be one of ${TURN_UNITS.join(', ')}`);
-    else absolute = turn.unit === 'minute' || turn.unit === 'hour';
+    else absolute = turn.unit === 'second' || turn.unit === 'minute' || turn.unit === 'hour';
     if (typeof turn.count !== 'number' || !Number.isInteger(turn.count) || turn.count <= 0) {
       e.add(`${path}.turn.count`, 'must be a positive whole number');
     }
@@ -103,6 +103,10 @@ function checkLayer(e: Errors, path: string, l: unknown): void {
     if (absolute) e.add(`${path}.handoffTime`, 'only applies to day and week turns (hour turns hand off every N hours from start)');
   }
   if (!isInstant(l.start)) e.add(`${path}.start`, 'must be an instant in epoch milliseconds');
+  if (l.rotationStart !== undefined) {
+    if (!isInstant(l.rotationStart)) e.add(`${path}.rotationStart`, 'must be an instant in epoch milliseconds');
+    else if (isInstant(l.start) && l.rotationStart > l.start) e.add(`${path}.rotationStart`, 'must be at or before start');
+  }
   if (l.end !== undefined) {
     if (!isInstant(l.end)) e.add(`${path}.end`, 'must be an instant in epoch milliseconds');
     else if (isInstant(l.start) && l.end <= l.start) e.add(`${path}.end`, 'must be after start');

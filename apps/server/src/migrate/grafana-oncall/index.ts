@@ -101,8 +101,9 @@ export const grafanaOnCall: SourceAdapter = {
           const emails = new Set<string>();
           for (const t of l.targets) {
             if (t.kind === 'user') emails.add(emailOf.get(t.id)!);
-            else if (t.kind === 'team') for (const u of users) if ((u.teams ?? []).includes(t.id) && emailOf.has(u.id)) emails.add(emailOf.get(u.id)!);
-            else for (const e of await scheduleNow(t.id)) emails.add(e);
+            else if (t.kind === 'team') {
+              for (const u of users) if ((u.teams ?? []).includes(t.id) && emailOf.has(u.id)) emails.add(emailOf.get(u.id)!);
+            } else for (const e of await scheduleNow(t.id)) emails.add(e);
           }
           levels.push({ emails: [...emails].sort() });
         }

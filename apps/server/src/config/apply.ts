@@ -111,6 +111,8 @@ function stable(v: unknown): string {
   );
 }
 
+const WEEK_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 /** A layer with every default filled in and times as instants: file and database layers compare equal when they mean the same. */
 interface CanonicalLayer {
   name: string | null;
@@ -125,7 +127,7 @@ interface CanonicalLayer {
 }
 
 function canonicalLayer(
-  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
+  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number; weekdays?: readonly string[] }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
   scheduleZone: string,
   email: (ref: string) => string,
 ): CanonicalLayer {
@@ -136,7 +138,7 @@ function canonicalLayer(
   return {
     name: l.name ?? null,
     participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
-    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}`,
+    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${l.turn.weekdays?.length ? ` counting ${WEEK_ORDER.filter((d) => l.turn.weekdays!.includes(d)).join(',')}` : ''}`,
     handoffTime,
     timeZone: zone,
     start: l.start,

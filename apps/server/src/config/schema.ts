@@ -103,6 +103,13 @@ export const ScheduleLayerSpec = Type.Object(
       {
         unit: literals(['minute', 'hour', 'day', 'week'] as const, 'minute, hour, day or week'),
         count: Type.Integer({ minimum: 1, maximum: 10_000, description: 'How many units one turn lasts' }),
+        weekdays: Type.Optional(
+          Type.Array(literals(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, 'mon ... sun'), {
+            minItems: 1,
+            maxItems: 7,
+            description: 'Day turns only: only these weekdays count, and hand-offs happen only on them (a rotation on weekdays). Left out: every day counts.',
+          }),
+        ),
       },
       { additionalProperties: false, description: 'The length of one turn' },
     ),

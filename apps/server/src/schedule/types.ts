@@ -38,7 +38,11 @@ export const LayerInput = Type.Object(
       description: 'Rotation order: a user, or a group of users on call together',
     }),
     turn: Type.Object(
-      { unit: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]), count: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+      {
+        unit: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]),
+        count: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        weekdays: Type.Optional(Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7, description: 'Day turns only: only these weekdays count and hand off (default: every day)' })),
+      },
       { additionalProperties: false },
     ),
     handoffTime: Type.Optional(Type.String({ description: 'HH:MM local hand-off time (day and week turns)' })),

@@ -1,6 +1,7 @@
 import type { Leave, LayerSpec, Shift, ShiftSource, TimeRange } from './types.js';
 import { allowedIntervals, compileRestrictions, type WeekWindow } from './restrictions.js';
-import { HOUR_MS, MINUTE_MS, atLocal, localDay, minuteOfDay, parseTime, toLocal } from './zone.js';
+import { WEEKDAYS } from './types.js';
+import { HOUR_MS, MINUTE_MS, atLocal, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from './zone.js';
 
 /** A layer prepared for repeated evaluation: zone resolved, turn arithmetic and windows precomputed. */
 export interface CompiledLayer {
@@ -17,6 +18,10 @@ export interface CompiledLayer {
   startDay: number;
   /** Hand-off minute of the day (day/week turns). */
   handoffMinute: number;
+  /** Day turns counting only some weekdays: those weekdays (0 = Monday), sorted; null when every day counts. */
+  counted: number[] | null;
+  /** With `counted`: the index, among counted days, of the first counted day on or after the start's date. */
+  countedBase: number;
   /** Null when unrestricted. */
   windows: WeekWindow[] | null;
   source: ShiftSource;
@@ -40,6 +45,7 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
     handoffMinute = m;
   }
   const windows = layer.restrictions?.length ? compileRestrictions(layer.restrictions) : null;
+  const counted = unit === 'day' && layer.turn.weekdays?.length ? [...new Set(layer.turn.weekdays.map((d) => WEEKDAYS.indexOf(d)))].sort((a, b) => a - b) : null;
   const source: ShiftSource = { kind: 'layer', layerIndex };
   if (layer.name !== undefined) source.layerName = layer.name;
   return {
@@ -51,15 +57,34 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
     lengthMs,
     startDay: localDay(startLocal),
     handoffMinute,
+    counted,
+    countedBase: counted ? countedBefore(counted, localDay(startLocal)) : 0,
     windows,
     source,
   };
+}
+
+/** How many days of the `counted` weekdays fall before local day `day` (from a fixed Monday long ago; differences are what matter). */
+function countedBefore(counted: readonly number[], day: number): number {
+  const week = Math.floor((day + 3) / 7); // day -3 (1969-12-29) was a Monday
+  const wd = weekdayOfDay(day);
+  let n = week * counted.length;
+  for (const d of counted) if (d < wd) n++;
+  return n;
+}
+
+/** The local day number of the n-th counted day (the inverse of countedBefore on counted days). */
+function nthCounted(counted: readonly number[], n: number): number {
+  const m = counted.length;
+  const week = Math.floor(n / m);
+  return week * 7 - 3 + counted[n - week * m]!;
 }
 
 /** The instant turn `k` begins: the layer start for k = 0, else the k-th hand-off. */
 export function turnStart(c: CompiledLayer, k: number): number {
   if (k <= 0) return c.start;
   if (c.days === 0) return c.start + k * c.lengthMs;
+  if (c.counted) return atLocal(c.zone, nthCounted(c.counted, c.countedBase + k * c.days), c.handoffMinute);
   return atLocal(c.zone, c.startDay + k * c.days, c.handoffMinute);
 }
 
@@ -67,8 +92,9 @@ export function turnStart(c: CompiledLayer, k: number): number {
 export function turnIndexAt(c: CompiledLayer, t: number): number {
   if (t < c.start) return 0;
   if (c.days === 0) return Math.floor((t - c.start) / c.lengthMs);
-  const elapsedDays = localDay(toLocal(c.zone, t)) - c.startDay;
-  let k = Math.floor(elapsedDays / c.days);
+  const day = localDay(toLocal(c.zone, t));
+  const elapsedDays = c.counted ? countedBefore(c.counted, day) - c.countedBase : day - c.startDay;
+  let k = Math.max(0, Math.floor(elapsedDays / c.days));
   while (k > 0 && t < turnStart(c, k)) k--;
   while (t >= turnStart(c, k + 1)) k++;
   return k;

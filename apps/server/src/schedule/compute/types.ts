@@ -17,6 +17,12 @@ export type Participant = string | readonly string[];
 export interface TurnLength {
   unit: 'minute' | 'hour' | 'day' | 'week';
   count: number;
+  /**
+   * Day turns only: the weekdays that count. Hand-offs happen only on these days and the days between
+   * are part of the turn before (a rotation "on weekdays": Friday's turn runs to Monday's hand-off).
+   * Absent: every day counts.
+   */
+  weekdays?: readonly Weekday[];
 }
 
 /** Named weekly windows; see docs/schedules.md for their exact hours. */

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
+import { parseConfigFile } from '../../src/config/load.js';
 import { ScheduleSpec } from '../../src/config/schema.js';
 import { REPO_ROOT } from '../config/helpers.js';
 import { expectedItems, grafanaFixture } from '../fakes/grafana-oncall/fixture.js';
@@ -83,7 +84,11 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(report).toContain('change the webhook URL https://oncall.example.com/integrations/v1/grafana_alerting/GhIjKl456/ to https://klaxon.example.com/integrations/v1/grafana/<key>');
     const yaml = readFileSync(yamlFile, 'utf8');
     expect(yaml).toContain('delayMinutes: 20'); // 15 + 5 min waits, exact
-    expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 4, services: 3, verified: 0 });
+    const masked = { unit: 'day', count: 2, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }; // the daily rotation masked to weekdays
+    expect(parseConfigFile('import.yaml', yaml).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
+    const exported = await klaxon(db.url, 'export');
+    expect(parseConfigFile('export.yaml', exported.stdout).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
+    expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 5, services: 3, verified: 0 });
 
     const second = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '-o', yamlFile);
     expect(second.code, second.stderr).toBe(0);
@@ -94,7 +99,7 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     const r = JSON.parse(cmp.stdout) as { differences: number; schedules: { schedule: string; inKlaxon: boolean; differences: unknown[] }[]; services: { service: string; differences: unknown[]; levels: { source: string[] }[] }[] };
     const differing = r.schedules.filter((s) => !s.inKlaxon || s.differences.length).map((s) => s.schedule);
     expect(differing).toEqual(['Unmappable']);
-    expect(r.schedules.map((s) => s.schedule)).toEqual(['Primary', 'Follow the sun', 'Infra', 'Unmappable']);
+    expect(r.schedules.map((s) => s.schedule)).toEqual(['Primary', 'Follow the sun', 'Infra', 'Weekday days', 'Unmappable']);
     expect(r.services.filter((s) => s.differences.length)).toEqual([]);
     expect(r.services.find((s) => s.service === 'Prometheus')!.levels.map((l) => l.source)).toEqual([
       expect.arrayContaining(['alice@example.com']),

@@ -125,10 +125,11 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   if (byDay?.some((d) => !DAYS.includes(d as (typeof DAYS)[number]))) return no(`by_day ${JSON.stringify(shift.by_day)} names an unknown day`);
   if (byDay && byDay.length === 7 && freq === 'daily' && I === 1) byDay = null; // every day: the same as no mask
   const single = emailGroups.length === 1;
-  if (byDay && freq === 'daily' && !single)
-    return no(`a daily rotation masked to ${byDay.join(',')} hands over on each masked day only; Klaxon day turns count every calendar day`);
+  // A daily rotation masked by weekday hands each masked day to the next group (`interval` masked days
+  // each): Klaxon day turns counting only those weekdays.
+  const maskedDaily = Boolean(byDay && freq === 'daily' && !single);
   if (byDay && freq === 'hourly') return no('an hourly recurrence masked by weekday has no Klaxon equivalent');
-  if (byDay && I !== 1) return no(`a ${freq} recurrence every ${I} ${freq === 'daily' ? 'days' : 'weeks'} masked by weekday has no Klaxon equivalent`);
+  if (byDay && I !== 1 && !maskedDaily) return no(`a ${freq} recurrence every ${I} ${freq === 'daily' ? 'days' : 'weeks'} masked by weekday has no Klaxon equivalent`);
   const weekStart = DAYS.indexOf((shift.week_start ?? 'SU') as (typeof DAYS)[number]);
 
   const unit = freq === 'hourly' ? 'hour' : freq === 'daily' ? 'day' : 'week';
@@ -136,7 +137,20 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   let first = start;
   const restrictions: NonNullable<ScheduleLayerSpec['restrictions']> = [];
 
-  if (byDay && single) {
+  if (maskedDaily) {
+    const sel = byDay!.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
+    if (D > DAY_S) return no('occurrences longer than a day on masked weekdays: no exact Klaxon equivalent');
+    if (shift.rotation_start && wall(shift.rotation_start)! > start) return no('a weekday-masked daily rotation whose rotation_start is after its start: not reproduced');
+    if (!sel.includes(weekdayIndex(first))) {
+      const order = Array.from({ length: 7 }, (_, i) => (weekStart + i) % 7).filter((d) => sel.includes(d));
+      first = first.plus({ days: (order[0]! - weekdayIndex(first) + 7) % 7 });
+    }
+    for (const d of [...sel].sort((a, b) => a - b)) {
+      const s = first.plus({ days: (d - weekdayIndex(first) + 7) % 7 });
+      const e = s.plus({ seconds: D });
+      restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(s)]!, startTime: hhmm(s), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
+    }
+  } else if (byDay && single) {
     // One group on call at every occurrence: the turns do not matter, only the windows.
     const sel = byDay.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
     if (!sel.includes(weekdayIndex(start))) return no(`starts on ${DAYS[weekdayIndex(start)]}, which is not one of its days ${byDay.join(',')}`);
@@ -233,7 +247,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const layer: ScheduleLayerSpec = {
     name,
     participants: participantsOf(emailGroups),
-    turn: { unit, count: I },
+    turn: maskedDaily ? { unit, count: I, weekdays: KLAXON_DAYS.filter((_, i) => byDay!.includes(DAYS[i]!)) } : { unit, count: I },
     ...(unit !== 'hour' ? { handoffTime: hhmm(first) } : {}),
     timeZone: zone,
     start: fmt(first),

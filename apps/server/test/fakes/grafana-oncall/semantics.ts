@@ -10,7 +10,7 @@
  *   from `start`, and start no later than `until` (an instant, UTC).
  * - rolling_users: the rotation begins with rolling_users[start_rotation_from_user_index]; each
  *   "rotation" goes to the next group: one occurrence (hourly, daily, daily masked by weekday: each
- *   masked day), or for weekly: the occurrences of one week (weeks begin on week_start). When a
+ *   masked day, `interval` masked days in a row per group), or for weekly: the occurrences of one week (weeks begin on week_start). When a
  *   masked rotation's start is not a masked day, it moves forward to the first masked day (in week
  *   order from week_start). Rotations ending by rotation_start are not on call (the count of groups
  *   still moves on: rotation j always belongs to group j mod n).
@@ -93,6 +93,15 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
       if (wk % I !== 0) continue;
       if (byDay ? !byDay.has(dow(d)) : dow(d) !== dow(start)) continue;
       occurrences.push({ w: d, rotation: wk / I });
+    }
+  } else if (shift.frequency === 'daily' && byDay && shift.type === 'rolling_users') {
+    // Masked daily rotation: every masked day is an occurrence, and each group takes `interval` of them in a row.
+    let r = 0;
+    for (let d = start, n = 0; n < 100_000; d = d.plus({ days: 1 }), n++) {
+      const t = at(d, zone);
+      if (t > until || t > limit) break;
+      if (!byDay.has(dow(d))) continue;
+      occurrences.push({ w: d, rotation: Math.floor(r++ / I) });
     }
   } else if (shift.frequency === 'daily') {
     let r = 0;

@@ -367,6 +367,8 @@ export type Restriction =
 export interface TurnLength {
   unit: 'minute' | 'hour' | 'day' | 'week';
   count: number;
+  /** Day turns only: the weekdays that count (the editor keeps it as it is; set through the API or klaxon.yaml). */
+  weekdays?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
 }
 
 /** A rotation layer as stored: user ids (or groups of them), instants in epoch ms. */

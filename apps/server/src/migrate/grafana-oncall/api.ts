@@ -1,7 +1,7 @@
 /*
  * Grafana OnCall's public HTTP API (`/api/v1/`), as its OSS engine serves it: the shapes below are the
  * fields of its public serializers that the import reads. Auth is the `Authorization: <token>` header
- * (an OnCall API key, or a service account token); lists are pages of
+ * (an OnCall API key); lists are pages of
  * `{count, next, previous, results, page_size, current_page_number, total_pages}` whose `next` is an
  * absolute URL, with the page size in `perpage` (at most 100); the public API allows 300 requests a
  * minute per user.

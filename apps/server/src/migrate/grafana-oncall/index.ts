@@ -43,7 +43,7 @@ export async function finalShifts(client: SourceClient, progress: Progress, s: G
 
 export const grafanaOnCall: SourceAdapter = {
   name: 'grafana-oncall',
-  credential: { flag: '--token <token>', env: 'GRAFANA_ONCALL_TOKEN', describe: 'Grafana OnCall API key (OnCall → Settings → API keys), or a service account token' },
+  credential: { flag: '--token <token>', env: 'GRAFANA_ONCALL_TOKEN', describe: 'Grafana OnCall API key (OnCall → Settings), created by an OnCall admin' },
   client: ({ url, credential }) =>
     new SourceClient({
       baseUrl: url,

@@ -221,6 +221,15 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
             : 'not imported';
       items.push({ severity: 'not-imported', kind: 'notification rule', name: u.username, id: u.id, why, instead });
     }
+    if (!rules.length)
+      items.push({
+        severity: 'changed',
+        kind: 'notification rules',
+        name: u.username,
+        id: u.id,
+        why: mine.some((r) => !r.important && r.type !== 'wait') ? 'none of this person\'s notification rules could be imported' : 'this person has no notification rules in Grafana OnCall, so Grafana notifies them of nothing',
+        instead: 'no notification rules: Klaxon pages a person without rules on every verified contact method at once',
+      });
     spec.contactMethods = methods;
     spec.notificationRules = rules;
     users.push(spec);

@@ -131,7 +131,8 @@ export function grafanaFixture(now: number, o: FixtureOptions = {}): GrafanaData
 
 /** The report items (severity, source id) the fixture must produce: everything without an exact Klaxon equivalent. */
 export const expectedItems: [string, string][] = [
-  ['changed', 'U6FRANK'], // role none
+  ['changed', 'U6FRANK'], // role none; no notification rules
+  ['changed', 'U5ERIN'], // no notification rules
   ['not-imported', 'U1ALICE'], // important rules; sms (no phone number exposed)
   ['not-imported', 'U2BOB'], // mobile app
   ['not-imported', 'U3CAROL'], // telegram

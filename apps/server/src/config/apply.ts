@@ -127,7 +127,7 @@ interface CanonicalLayer {
 }
 
 function canonicalLayer(
-  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number; weekdays?: readonly string[] }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
+  l: { name?: string; participants: readonly (string | readonly string[])[]; turn: { unit: string; count: number; weekdays?: readonly string[]; onCallMinutes?: number }; handoffTime?: string; timeZone?: string; start: number | null; end?: number | null; restrictions?: readonly unknown[]; priority?: number },
   scheduleZone: string,
   email: (ref: string) => string,
 ): CanonicalLayer {
@@ -138,7 +138,7 @@ function canonicalLayer(
   return {
     name: l.name ?? null,
     participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
-    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${l.turn.weekdays?.length ? ` counting ${WEEK_ORDER.filter((d) => l.turn.weekdays!.includes(d)).join(',')}` : ''}`,
+    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${l.turn.weekdays?.length ? ` counting ${WEEK_ORDER.filter((d) => l.turn.weekdays!.includes(d)).join(',')}` : ''}${l.turn.onCallMinutes ? `, on call the first ${l.turn.onCallMinutes} min` : ''}`,
     handoffTime,
     timeZone: zone,
     start: l.start,

@@ -110,6 +110,13 @@ export const ScheduleLayerSpec = Type.Object(
             description: 'Day turns only: only these weekdays count, and hand-offs happen only on them (a rotation on weekdays). Left out: every day counts.',
           }),
         ),
+        onCallMinutes: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 100_800_000,
+            description: 'Only the first N minutes of each turn are on call (wall-clock minutes for day and week turns); the rest of each turn has nobody from this layer. Left out: the whole turn.',
+          }),
+        ),
       },
       { additionalProperties: false, description: 'The length of one turn' },
     ),

@@ -42,6 +42,7 @@ export const LayerInput = Type.Object(
         unit: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]),
         count: Type.Integer({ minimum: 1, maximum: 10_000 }),
         weekdays: Type.Optional(Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7, description: 'Day turns only: only these weekdays count and hand off (default: every day)' })),
+        onCallMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_800_000, description: 'Only the first N minutes of each turn are on call (default: the whole turn)' })),
       },
       { additionalProperties: false },
     ),

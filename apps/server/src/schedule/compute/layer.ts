@@ -1,7 +1,7 @@
 import type { Leave, LayerSpec, Shift, ShiftSource, TimeRange } from './types.js';
 import { allowedIntervals, compileRestrictions, type WeekWindow } from './restrictions.js';
 import { WEEKDAYS } from './types.js';
-import { HOUR_MS, MINUTE_MS, atLocal, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from './zone.js';
+import { HOUR_MS, MINUTE_MS, atLocal, fromLocal, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from './zone.js';
 
 /** A layer prepared for repeated evaluation: zone resolved, turn arithmetic and windows precomputed. */
 export interface CompiledLayer {
@@ -22,6 +22,8 @@ export interface CompiledLayer {
   counted: number[] | null;
   /** With `counted`: the index, among counted days, of the first counted day on or after the start's date. */
   countedBase: number;
+  /** Only the first this-many minutes of each turn are on call; 0 = the whole turn. */
+  onCallMinutes: number;
   /** Null when unrestricted. */
   windows: WeekWindow[] | null;
   source: ShiftSource;
@@ -59,6 +61,7 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
     handoffMinute,
     counted,
     countedBase: counted ? countedBefore(counted, localDay(startLocal)) : 0,
+    onCallMinutes: layer.turn.onCallMinutes ?? 0,
     windows,
     source,
   };
@@ -86,6 +89,13 @@ export function turnStart(c: CompiledLayer, k: number): number {
   if (c.days === 0) return c.start + k * c.lengthMs;
   if (c.counted) return atLocal(c.zone, nthCounted(c.counted, c.countedBase + k * c.days), c.handoffMinute);
   return atLocal(c.zone, c.startDay + k * c.days, c.handoffMinute);
+}
+
+/** Where the on-call part of a turn that starts at `ts` ends (turn.onCallMinutes); Infinity when the whole turn is. */
+function onCallEnd(c: CompiledLayer, ts: number): number {
+  if (!c.onCallMinutes) return Infinity;
+  if (c.days === 0) return ts + c.onCallMinutes * MINUTE_MS;
+  return fromLocal(c.zone, toLocal(c.zone, ts) + c.onCallMinutes * MINUTE_MS);
 }
 
 /** The index of the turn containing `t` (t >= layer start), computed arithmetically. */
@@ -155,12 +165,13 @@ export function compiledLayerShifts(c: CompiledLayer, range: TimeRange, leave: r
   while (w < allowed.length) {
     const te = turnStart(c, k + 1);
     const owner = ownerOf(c, k);
-    // Intersect turn [ts, te) with the allowed windows.
+    const onEnd = Math.min(te, onCallEnd(c, ts));
+    // Intersect turn [ts, te) (its on-call part) with the allowed windows.
     while (w < allowed.length) {
       const win = allowed[w]!;
       if (win.start >= te) break;
       const s = Math.max(ts, win.start);
-      const e = Math.min(te, win.end);
+      const e = Math.min(onEnd, win.end);
       if (e > s) emit(c, owner, s, e, away, out);
       if (win.end <= te) w++;
       else break;

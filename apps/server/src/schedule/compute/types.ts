@@ -23,6 +23,12 @@ export interface TurnLength {
    * Absent: every day counts.
    */
   weekdays?: readonly Weekday[];
+  /**
+   * Only the first this-many minutes of each turn are on call (wall-clock minutes from the turn's
+   * start for day and week turns, absolute for hour and minute turns); the rest of the turn has
+   * nobody from this layer. Absent: the whole turn.
+   */
+  onCallMinutes?: number;
 }
 
 /** Named weekly windows; see docs/schedules.md for their exact hours. */

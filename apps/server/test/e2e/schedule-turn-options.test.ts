@@ -1,6 +1,7 @@
 /**
- * The API with day turns that count only some weekdays (turn.weekdays): created, answered by the
- * on-call question, read back, and refused with a clear 400 when misused. SQLite and PostgreSQL.
+ * The API with day turns that count only some weekdays (turn.weekdays) and turns on call for their
+ * first minutes only (turn.onCallMinutes): created, answered by the on-call question, read back, and
+ * refused with a clear 400 when misused. SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
@@ -28,6 +29,15 @@ describe.each(DIALECTS)('schedules with turn.weekdays (%s)', (dialect) => {
     const bad = await t.api('POST', '/api/v1/schedules', { name: 'Bad', timeZone: 'UTC', layers: [{ ...layer, turn: { unit: 'week', count: 1, weekdays: ['mon'] } }] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('only applies to day turns');
+    const part = await t.api('POST', '/api/v1/schedules', { name: 'Evenings', timeZone: 'Europe/Berlin', layers: [{ ...layer, turn: { unit: 'day', count: 2, onCallMinutes: 240 }, handoffTime: '20:00', start: '2024-03-25T20:00' }] });
+    expect(part.status, JSON.stringify(part.body)).toBe(201);
+    const evening = async (at: string) => (await t.api('GET', `/api/v1/schedules/Evenings/oncall?at=${encodeURIComponent(at)}`)).body.oncall.users.map((u: { email: string }) => u.email);
+    expect(await evening('2024-03-25T23:00+01:00')).toEqual(['alice@example.com']);
+    expect(await evening('2024-03-26T21:00+01:00')).toEqual([]); // alice's turn, past its 4 hours
+    expect(await evening('2024-03-27T21:00+01:00')).toEqual(['bob@example.com']);
+    const tooLong = await t.api('POST', '/api/v1/schedules', { name: 'Bad', timeZone: 'UTC', layers: [{ ...layer, turn: { unit: 'day', count: 1, onCallMinutes: 2000 } }] });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(tooLong.body)).toContain('onCallMinutes');
     const unknown = await t.api('POST', '/api/v1/schedules', { name: 'Bad', timeZone: 'UTC', layers: [{ ...layer, turn: { unit: 'day', count: 1, weekdays: ['someday'] } }] });
     expect(unknown.status).toBe(400);
   }, 60_000);

@@ -13,9 +13,10 @@
  * - A schedule's final shifts: overrides first, then levels from highest to lowest; everyone of one
  *   level is on call together; a lower level shows only where no higher one has anybody.
  *
- * A Klaxon layer is "participants take turns of N units from `start`, optionally limited to weekly
- * windows", so the recurrences that map exactly are those whose occurrences are the turns themselves,
- * or the same window inside every turn. Everything else is reported and not imported.
+ * A Klaxon layer is "participants take turns of N units from `start` (counting only some weekdays,
+ * on call for the first minutes of each turn), optionally limited to weekly windows", so the
+ * recurrences that map exactly are those whose occurrences are the turns themselves, the first part
+ * of every turn, or the same window inside every turn. Everything else is reported and not imported.
  */
 import { DateTime } from 'luxon';
 import { localToInstant } from '../../schedule/compute/index.js';
@@ -135,6 +136,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const unit = freq === 'hourly' ? 'hour' : freq === 'daily' ? 'day' : 'week';
   const periodS = I * (freq === 'hourly' ? 3600 : freq === 'daily' ? DAY_S : WEEK_S);
   let first = start;
+  let onCallMinutes: number | undefined;
   const restrictions: NonNullable<ScheduleLayerSpec['restrictions']> = [];
 
   if (maskedDaily) {
@@ -194,9 +196,8 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
         const e = start.plus({ seconds: D });
         restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(start)]!, startTime: hhmm(start), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
       } else
-        return no(
-          `each occurrence covers ${D / 60} min of a ${I}-${freq === 'hourly' ? 'hour' : freq === 'daily' ? 'day' : 'week'} recurrence: Klaxon restrictions are windows of a week, which cannot hold a window that repeats every ${I} ${unit}s`,
-        );
+        // A window that repeats every I units: the first D of each turn is on call.
+        onCallMinutes = D / 60;
     }
     // rotation_start after start: occurrences before it are not on call, and the first one after takes the first group.
     // (recurrent_event shifts ignore rotation_start in Grafana.)
@@ -247,7 +248,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const layer: ScheduleLayerSpec = {
     name,
     participants: participantsOf(emailGroups),
-    turn: maskedDaily ? { unit, count: I, weekdays: KLAXON_DAYS.filter((_, i) => byDay!.includes(DAYS[i]!)) } : { unit, count: I },
+    turn: maskedDaily ? { unit, count: I, weekdays: KLAXON_DAYS.filter((_, i) => byDay!.includes(DAYS[i]!)) } : { unit, count: I, ...(onCallMinutes ? { onCallMinutes } : {}) },
     ...(unit !== 'hour' ? { handoffTime: hhmm(first) } : {}),
     timeZone: zone,
     start: fmt(first),

@@ -21,6 +21,8 @@ export function grafanaFixture(now: number, o: FixtureOptions = {}): GrafanaData
   const dow = (new Date(today).getUTCDay() + 6) % 7; // 0 = Monday
   const monday0 = today - dow * DAY - 35 * DAY;
   const saturday0 = monday0 + 5 * DAY;
+  // The first day of last month: a monthly occurrence falls in every six-week span after now.
+  const firstOfLastMonth = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - 1, 1);
   const at = (t: number, hhmm: string) => `${isoDay(t)}T${hhmm}:00`;
 
   const users = [
@@ -57,8 +59,8 @@ export function grafanaFixture(now: number, o: FixtureOptions = {}): GrafanaData
     { id: 'SSUN', name: 'Follow the sun', type: 'web', team_id: null, time_zone: 'America/New_York', on_call_now: [], shifts: ['OSDAILY', 'OSWEEKEND'], slack: null },
     { id: 'SINFRA', name: 'Infra', type: 'calendar', team_id: 'TDB', time_zone: 'UTC', on_call_now: [], shifts: ['OSHOURLY', 'OSSATSUN'], ical_url_overrides: null, enable_web_overrides: false, slack: null },
     { id: 'SICAL', name: 'Legacy iCal', type: 'ical', team_id: null, ical_url_primary: 'https://calendar.example.com/oncall.ics', ical_url_overrides: null, on_call_now: [], slack: null },
-    { id: 'SWEEKDAY', name: 'Weekday days', type: 'web', team_id: 'TDB', time_zone: 'Europe/Berlin', on_call_now: [], shifts: ['OSMASKED'], slack: null },
-    { id: 'SODD', name: 'Unmappable', type: 'web', team_id: null, time_zone: 'UTC', on_call_now: [], shifts: ['OSMONTHLY', 'OSEVERY2'], slack: null },
+    { id: 'SWEEKDAY', name: 'Weekday days', type: 'web', team_id: 'TDB', time_zone: 'Europe/Berlin', on_call_now: [], shifts: ['OSMASKED', 'OSEVERY2'], slack: null },
+    { id: 'SODD', name: 'Unmappable', type: 'web', team_id: null, time_zone: 'UTC', on_call_now: [], shifts: ['OSMONTHLY'], slack: null },
   ];
   const base = { team_id: null, week_start: 'MO', by_day: null, by_month: null, by_monthday: null, until: null };
   const on_call_shifts: Record<string, unknown>[] = [
@@ -74,12 +76,12 @@ export function grafanaFixture(now: number, o: FixtureOptions = {}): GrafanaData
     // Infra (calendar, UTC): 12-hour hand-offs until a date, and weekends at level 1.
     { ...base, id: 'OSHOURLY', name: 'Twelve hours', type: 'rolling_users', schedule: null, time_zone: 'UTC', level: 0, start: at(monday0, '06:00'), rotation_start: at(monday0, '06:00'), duration: 12 * 3600, frequency: 'hourly', interval: 12, until: at(today + 30 * DAY, '00:00'), rolling_users: [['U3CAROL'], ['U4DAVE']], start_rotation_from_user_index: 0 },
     { ...base, id: 'OSSATSUN', name: 'Weekends', type: 'rolling_users', schedule: null, time_zone: 'UTC', level: 1, start: at(saturday0, '00:00'), rotation_start: at(saturday0, '00:00'), duration: 2 * 86400, frequency: 'weekly', interval: 1, rolling_users: [['U1ALICE'], ['U2BOB']], start_rotation_from_user_index: 0 },
-    // Weekday days (Europe/Berlin): a daily rotation masked to weekdays, two masked days per group; its start (a Sunday) moves to Monday.
+    // Weekday days (Europe/Berlin): a daily rotation masked to weekdays, two masked days per group (its start, a Sunday, moves to Monday); and 4 hours every other evening at level 1.
     { ...base, id: 'OSMASKED', name: 'Weekday days', type: 'rolling_users', schedule: 'SWEEKDAY', time_zone: null, level: 0, start: at(monday0 - DAY, '09:00'), rotation_start: at(monday0 - DAY, '09:00'), duration: 8 * 3600, frequency: 'daily', interval: 2, by_day: ['MO', 'TU', 'WE', 'TH', 'FR'], rolling_users: [['U3CAROL'], ['U4DAVE'], ['U5ERIN']], start_rotation_from_user_index: 0 },
     // Unmappable (UTC).
-    { ...base, id: 'OSMONTHLY', name: 'Monthly', type: 'rolling_users', schedule: 'SODD', time_zone: null, level: 0, start: at(monday0, '00:00'), rotation_start: at(monday0, '00:00'), duration: 86400, frequency: 'monthly', interval: 1, rolling_users: [['U1ALICE'], ['U2BOB']], start_rotation_from_user_index: 0 },
+    { ...base, id: 'OSMONTHLY', name: 'Monthly', type: 'rolling_users', schedule: 'SODD', time_zone: null, level: 0, start: at(firstOfLastMonth, '00:00'), rotation_start: at(firstOfLastMonth, '00:00'), duration: 86400, frequency: 'monthly', interval: 1, rolling_users: [['U1ALICE'], ['U2BOB']], start_rotation_from_user_index: 0 },
 
-    { ...base, id: 'OSEVERY2', name: 'Every other day', type: 'rolling_users', schedule: 'SODD', time_zone: null, level: 2, start: at(monday0, '20:00'), rotation_start: at(monday0, '20:00'), duration: 4 * 3600, frequency: 'daily', interval: 2, rolling_users: [['U5ERIN']], start_rotation_from_user_index: 0 },
+    { ...base, id: 'OSEVERY2', name: 'Every other evening', type: 'rolling_users', schedule: 'SWEEKDAY', time_zone: null, level: 1, start: at(monday0, '20:00'), rotation_start: at(monday0, '20:00'), duration: 4 * 3600, frequency: 'daily', interval: 2, rolling_users: [['U5ERIN'], ['U1ALICE']], start_rotation_from_user_index: 0 },
   ];
   if (o.union) {
     schedules.push({ id: 'SPAIRS', name: 'Pairs', type: 'web', team_id: null, time_zone: 'UTC', on_call_now: [], shifts: ['OSPAIRA', 'OSPAIRB'], slack: null });
@@ -141,7 +143,6 @@ export const expectedItems: [string, string][] = [
   ['note', 'SPRIMARY'], // a past single event
   ['not-imported', 'SICAL'],
   ['not-imported', 'OSMONTHLY'],
-  ['not-imported', 'OSEVERY2'],
   ['changed', 'EP6'], // round robin
   ['not-imported', 'EP7'], // user group
   ['note', 'EP9'], // repeat

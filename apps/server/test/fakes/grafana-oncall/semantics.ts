@@ -8,6 +8,7 @@
  *   UTC); an occurrence lasts `duration` seconds of wall-clock time.
  * - Occurrences follow the recurrence rule FREQ=frequency;INTERVAL=interval;BYDAY=by_day;WKST=week_start
  *   from `start`, and start no later than `until` (an instant, UTC).
+ * - Monthly recurrences fall on the start's day of the month; a month without that day has none.
  * - rolling_users: the rotation begins with rolling_users[start_rotation_from_user_index]; each
  *   "rotation" goes to the next group: one occurrence (hourly, daily, daily masked by weekday: each
  *   masked day, `interval` masked days in a row per group), or for weekly: the occurrences of one week (weeks begin on week_start). When a
@@ -117,7 +118,16 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
       if (t > until || t > limit) break;
       occurrences.push({ w: d, rotation: n });
     }
-  } else return []; // monthly: not needed by the tests (the importer does not take it)
+  } else if (shift.frequency === 'monthly') {
+    // Every I-th month on the start's day of the month (RFC 5545: a month without that day has none); each occurrence a rotation.
+    for (let m = 0, r = 0; m < 2000; m += I) {
+      const d = start.plus({ months: m });
+      if (d.day !== start.day) continue;
+      const t = at(d, zone);
+      if (t > until || t > limit) break;
+      occurrences.push({ w: d, rotation: r++ });
+    }
+  } else return [];
 
   if (shift.type === 'recurrent_event') return groups[0]?.length ? occurrences.map((o) => ev(o.w, groups[0]!)) : [];
   // rolling_users

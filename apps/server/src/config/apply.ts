@@ -122,6 +122,8 @@ function stable(v: unknown): string {
   );
 }
 
+const WEEK_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 /** A layer with every default filled in and times as instants: file and database layers compare equal when they mean the same. */
 interface CanonicalLayer {
   name: string | null;
@@ -140,7 +142,7 @@ function canonicalLayer(
   l: {
     name?: string;
     participants: readonly (string | readonly string[])[];
-    turn: { unit: string; count: number };
+    turn: { unit: string; count: number; weekdays?: readonly string[]; onCallMinutes?: number };
     handoffTime?: string;
     timeZone?: string;
     start: number | null;
@@ -160,7 +162,7 @@ function canonicalLayer(
   return {
     name: l.name ?? null,
     participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
-    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}`,
+    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${l.turn.weekdays?.length ? ` counting ${WEEK_ORDER.filter((d) => l.turn.weekdays!.includes(d)).join(',')}` : ''}${l.turn.onCallMinutes ? `, on call the first ${l.turn.onCallMinutes} min` : ''}`,
     handoffTime,
     timeZone: zone,
     start: l.start,

@@ -104,6 +104,20 @@ export const ScheduleLayerSpec = Type.Object(
       {
         unit: literals(['second', 'minute', 'hour', 'day', 'week'] as const, 'second, minute, hour, day or week'),
         count: Type.Integer({ minimum: 1, maximum: 31_622_400, description: 'How many units one turn lasts (at most 366 days)' }),
+        weekdays: Type.Optional(
+          Type.Array(literals(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, 'mon ... sun'), {
+            minItems: 1,
+            maxItems: 7,
+            description: 'Day turns only: only these weekdays count, and hand-offs happen only on them (a rotation on weekdays). Left out: every day counts.',
+          }),
+        ),
+        onCallMinutes: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 100_800_000,
+            description: 'Only the first N minutes of each turn are on call (wall-clock minutes for day and week turns); the rest of each turn has nobody from this layer. Left out: the whole turn.',
+          }),
+        ),
       },
       { additionalProperties: false, description: 'The length of one turn' },
     ),

@@ -27,7 +27,7 @@ export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInpu
     return {
       ...(l.name !== undefined && { name: l.name }),
       participants: l.participants.map((p) => (typeof p === 'string' ? who(p) : p.map(who))),
-      turn: { unit: l.turn.unit, count: l.turn.count },
+      turn: { unit: l.turn.unit, count: l.turn.count, ...(l.turn.weekdays !== undefined && { weekdays: [...l.turn.weekdays] }), ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }) },
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: localDateTime(l.start, zone),

@@ -99,7 +99,7 @@ async function normalizeSchedule(db: Tx, input: unknown): Promise<{ v: ScheduleI
     const layer: LayerSpec = {
       ...(l.name !== undefined && { name: l.name }),
       participants,
-      turn: { unit: l.turn.unit, count: l.turn.count },
+      turn: { unit: l.turn.unit, count: l.turn.count, ...(l.turn.weekdays !== undefined && { weekdays: l.turn.weekdays }), ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }) },
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: instantField(errors, `layers.${li}.start`, l.start, zone),

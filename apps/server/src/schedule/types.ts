@@ -41,6 +41,8 @@ export const LayerInput = Type.Object(
       {
         unit: Type.Union([Type.Literal('second'), Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]),
         count: Type.Integer({ minimum: 1, maximum: 31_622_400, description: 'How many units one turn lasts (at most 366 days)' }),
+        weekdays: Type.Optional(Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7, description: 'Day turns only: only these weekdays count and hand off (default: every day)' })),
+        onCallMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_800_000, description: 'Only the first N minutes of each turn are on call (default: the whole turn)' })),
       },
       { additionalProperties: false },
     ),

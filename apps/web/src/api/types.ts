@@ -375,6 +375,10 @@ export type Restriction =
 export interface TurnLength {
   unit: 'minute' | 'hour' | 'day' | 'week';
   count: number;
+  /** Day turns only: the weekdays that count (the editor keeps it as it is; set through the API or klaxon.yaml). */
+  weekdays?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  /** Only the first N minutes of each turn are on call (kept as it is by the editor). */
+  onCallMinutes?: number;
 }
 
 /** A rotation layer as stored: user ids (or groups of them), instants in epoch ms. */

@@ -1,6 +1,7 @@
 import type { Leave, LayerSpec, Shift, ShiftSource, TimeRange } from './types.js';
 import { allowedIntervals, compileRestrictions, type WeekWindow } from './restrictions.js';
-import { HOUR_MS, MINUTE_MS, atLocal, localDay, minuteOfDay, parseTime, toLocal } from './zone.js';
+import { WEEKDAYS } from './types.js';
+import { HOUR_MS, MINUTE_MS, atLocal, fromLocal, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from './zone.js';
 
 /** A layer prepared for repeated evaluation: zone resolved, turn arithmetic and windows precomputed. */
 export interface CompiledLayer {
@@ -19,6 +20,12 @@ export interface CompiledLayer {
   startDay: number;
   /** Hand-off minute of the day (day/week turns). */
   handoffMinute: number;
+  /** Day turns counting only some weekdays: those weekdays (0 = Monday), sorted; null when every day counts. */
+  counted: number[] | null;
+  /** With `counted`: the index, among counted days, of the first counted day on or after the start's date. */
+  countedBase: number;
+  /** Only the first this-many minutes of each turn are on call; 0 = the whole turn. */
+  onCallMinutes: number;
   /** Null when unrestricted. */
   windows: WeekWindow[] | null;
   source: ShiftSource;
@@ -43,6 +50,7 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
     handoffMinute = m;
   }
   const windows = layer.restrictions?.length ? compileRestrictions(layer.restrictions) : null;
+  const counted = unit === 'day' && layer.turn.weekdays?.length ? [...new Set(layer.turn.weekdays.map((d) => WEEKDAYS.indexOf(d)))].sort((a, b) => a - b) : null;
   const source: ShiftSource = { kind: 'layer', layerIndex };
   if (layer.name !== undefined) source.layerName = layer.name;
   return {
@@ -55,24 +63,52 @@ export function compileLayer(layer: LayerSpec, scheduleZone: string, layerIndex 
     lengthMs,
     startDay: localDay(startLocal),
     handoffMinute,
+    counted,
+    countedBase: counted ? countedBefore(counted, localDay(startLocal)) : 0,
+    onCallMinutes: layer.turn.onCallMinutes ?? 0,
     windows,
     source,
   };
+}
+
+/** How many days of the `counted` weekdays fall before local day `day` (from a fixed Monday long ago; differences are what matter). */
+function countedBefore(counted: readonly number[], day: number): number {
+  const week = Math.floor((day + 3) / 7); // day -3 (1969-12-29) was a Monday
+  const wd = weekdayOfDay(day);
+  let n = week * counted.length;
+  for (const d of counted) if (d < wd) n++;
+  return n;
+}
+
+/** The local day number of the n-th counted day (the inverse of countedBefore on counted days). */
+function nthCounted(counted: readonly number[], n: number): number {
+  const m = counted.length;
+  const week = Math.floor(n / m);
+  return week * 7 - 3 + counted[n - week * m]!;
 }
 
 /** The instant turn `k` begins: the rotation anchor for k = 0, else the k-th hand-off. */
 export function turnStart(c: CompiledLayer, k: number): number {
   if (k <= 0) return c.anchor;
   if (c.days === 0) return c.anchor + k * c.lengthMs;
+  if (c.counted) return atLocal(c.zone, nthCounted(c.counted, c.countedBase + k * c.days), c.handoffMinute);
   return atLocal(c.zone, c.startDay + k * c.days, c.handoffMinute);
+}
+
+/** Where the on-call part of a turn that starts at `ts` ends (turn.onCallMinutes); Infinity when the whole turn is. */
+function onCallEnd(c: CompiledLayer, ts: number): number {
+  if (!c.onCallMinutes) return Infinity;
+  if (c.days === 0) return ts + c.onCallMinutes * MINUTE_MS;
+  return fromLocal(c.zone, toLocal(c.zone, ts) + c.onCallMinutes * MINUTE_MS);
 }
 
 /** The index of the turn containing `t` (t >= layer start), computed arithmetically. */
 export function turnIndexAt(c: CompiledLayer, t: number): number {
   if (t < c.anchor) return 0;
   if (c.days === 0) return Math.floor((t - c.anchor) / c.lengthMs);
-  const elapsedDays = localDay(toLocal(c.zone, t)) - c.startDay;
-  let k = Math.floor(elapsedDays / c.days);
+  const day = localDay(toLocal(c.zone, t));
+  const elapsedDays = c.counted ? countedBefore(c.counted, day) - c.countedBase : day - c.startDay;
+  let k = Math.max(0, Math.floor(elapsedDays / c.days));
   while (k > 0 && t < turnStart(c, k)) k--;
   while (t >= turnStart(c, k + 1)) k++;
   return k;
@@ -135,12 +171,13 @@ export function compiledLayerShifts(c: CompiledLayer, range: TimeRange, leave: r
   while (w < allowed.length) {
     const te = turnStart(c, k + 1);
     const owner = ownerOf(c, k);
-    // Intersect turn [ts, te) with the allowed windows.
+    const onEnd = Math.min(te, onCallEnd(c, ts));
+    // Intersect turn [ts, te) (its on-call part) with the allowed windows.
     while (w < allowed.length) {
       const win = allowed[w]!;
       if (win.start >= te) break;
       const s = Math.max(ts, win.start);
-      const e = Math.min(te, win.end);
+      const e = Math.min(onEnd, win.end);
       if (e > s) emit(c, owner, s, e, away, out);
       if (win.end <= te) w++;
       else break;

@@ -17,6 +17,18 @@ export type Participant = string | readonly string[];
 export interface TurnLength {
   unit: 'second' | 'minute' | 'hour' | 'day' | 'week';
   count: number;
+  /**
+   * Day turns only: the weekdays that count. Hand-offs happen only on these days and the days between
+   * are part of the turn before (a rotation "on weekdays": Friday's turn runs to Monday's hand-off).
+   * Absent: every day counts.
+   */
+  weekdays?: readonly Weekday[];
+  /**
+   * Only the first this-many minutes of each turn are on call (wall-clock minutes from the turn's
+   * start for day and week turns, absolute for hour and minute turns); the rest of the turn has
+   * nobody from this layer. Absent: the whole turn.
+   */
+  onCallMinutes?: number;
 }
 
 /** Named weekly windows; see docs/schedules.md for their exact hours. */

@@ -97,6 +97,19 @@ function checkLayer(e: Errors, path: string, l: unknown): void {
     if (typeof turn.count !== 'number' || !Number.isInteger(turn.count) || turn.count <= 0) {
       e.add(`${path}.turn.count`, 'must be a positive whole number');
     }
+    if (turn.weekdays !== undefined) {
+      const w = turn.weekdays;
+      if (turn.unit !== 'day') e.add(`${path}.turn.weekdays`, 'only applies to day turns');
+      else if (!Array.isArray(w) || w.length === 0 || w.length > 7) e.add(`${path}.turn.weekdays`, 'must list 1 to 7 weekdays (mon ... sun)');
+      else if (!w.every((d) => typeof d === 'string' && (WEEKDAYS as readonly string[]).includes(d))) e.add(`${path}.turn.weekdays`, 'must list weekdays mon, tue, wed, thu, fri, sat, sun');
+      else if (new Set(w).size !== w.length) e.add(`${path}.turn.weekdays`, 'must not repeat a weekday');
+    }
+    if (turn.onCallMinutes !== undefined) {
+      const m = turn.onCallMinutes;
+      const unitMinutes = turn.unit === 'minute' ? 1 : turn.unit === 'hour' ? 60 : turn.unit === 'day' ? 1440 : 10_080;
+      const length = typeof turn.count === 'number' ? turn.count * unitMinutes : Infinity;
+      if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > length) e.add(`${path}.turn.onCallMinutes`, `must be a whole number of minutes from 1 to the turn length (${length})`);
+    }
   }
   if (l.handoffTime !== undefined) {
     checkTime(e, `${path}.handoffTime`, l.handoffTime, false);

@@ -1,0 +1,423 @@
+/*
+ * A Grafana OnCall account -> klaxon.yaml. Pure: the account as read (api.ts) in, the document and
+ * the report out. onCall() and paging() (index.ts) use the same names and levels through the
+ * helpers exported here, so the comparison lines up with what was imported.
+ */
+import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TargetSpec, TeamSpec, UserSpec } from '../../config/schema.js';
+import type { ImportResult, ReportItem, SenderChange } from '../types.js';
+import type { GChain, GEscalationPolicy, GIntegration, GrafanaAccount, GSchedule, GShift, GUser } from './api.js';
+import { mapShift } from './shifts.js';
+
+/** Klaxon names must be unique where Grafana's need not be: a repeated name gets its id appended. */
+export function uniqueNames<T extends { id: string; name: string }>(list: readonly T[], max: number): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const x of list) count.set(x.name.trim(), (count.get(x.name.trim()) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const x of list) {
+    const base = x.name.trim() || x.id;
+    const n = (count.get(x.name.trim()) ?? 0) > 1 || !x.name.trim() ? `${base.slice(0, max - x.id.length - 3)} (${x.id})` : base.slice(0, max);
+    out.set(x.id, n);
+  }
+  return out;
+}
+
+/** The schedules the import turns into Klaxon schedules (web and calendar schedules; iCal-only ones are not imported). */
+export function importableSchedules(schedules: readonly GSchedule[]): GSchedule[] {
+  return schedules.filter((s) => s.type === 'web' || s.type === 'calendar');
+}
+
+/** Shifts belonging to a schedule: a web schedule's own, or those a calendar schedule lists. */
+export function shiftsOf(s: GSchedule, shifts: readonly GShift[]): GShift[] {
+  const listed = new Set(s.shifts ?? []);
+  return shifts.filter((x) => x.schedule === s.id || listed.has(x.id));
+}
+
+/** Who one level of an escalation chain notifies, in Grafana's terms. */
+export type SourceTarget = { kind: 'user'; id: string } | { kind: 'schedule'; id: string } | { kind: 'team'; id: string };
+
+export interface ChainLevel {
+  targets: SourceTarget[];
+  /** Minutes of the wait that follows this level; undefined when no wait follows. */
+  waitMinutes?: number;
+}
+
+export interface ChainMapping {
+  levels: ChainLevel[];
+  repeat: number;
+  items: ReportItem[];
+}
+
+const STEP_KIND = 'escalation step';
+
+/**
+ * An escalation chain's steps in order -> levels: consecutive notify steps with no wait between
+ * them are one level; a wait is that level's delay (several waits in a row add up).
+ */
+export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], scheduleIds: ReadonlySet<string>, userIds: ReadonlySet<string>, teamIds: ReadonlySet<string>): ChainMapping {
+  const items: ReportItem[] = [];
+  const levels: ChainLevel[] = [];
+  let repeat = 0;
+  let open = false; // the last level still takes targets (no wait since)
+  const add = (t: SourceTarget) => {
+    if (!open) {
+      levels.push({ targets: [] });
+      open = true;
+    }
+    const l = levels[levels.length - 1]!;
+    if (!l.targets.some((x) => x.kind === t.kind && x.id === t.id)) l.targets.push(t);
+  };
+  const ordered = [...steps].sort((a, b) => a.position - b.position);
+  const label = (s: GEscalationPolicy) => `${chain.name} #${s.position + 1} ${s.type}`;
+  const report = (s: GEscalationPolicy, severity: ReportItem['severity'], why: string, instead: string) => items.push({ severity, kind: STEP_KIND, name: label(s), id: s.id, why, instead });
+  let afterRepeat = false;
+  for (const s of ordered) {
+    if (afterRepeat) {
+      report(s, 'not-imported', 'comes after "repeat escalation": Grafana runs it only after the 5 repeats', 'not imported');
+      continue;
+    }
+    const important = s.important ? ' (important)' : '';
+    if (s.important && ['notify_persons', 'notify_person_next_each_time', 'notify_on_call_from_schedule', 'notify_team_members', 'notify_user_group'].includes(s.type))
+      report(s, 'changed', 'an "important" step notifies people by their important notification rules; Klaxon has one set of rules per person', 'pages by each person\'s (default) notification rules');
+    switch (s.type) {
+      case 'wait': {
+        const sec = Number(s.duration ?? 0);
+        const min = sec / 60;
+        if (!Number.isInteger(min)) {
+          report(s, 'changed', `waits ${sec} s, not a whole number of minutes`, `waits ${Math.ceil(min)} min`);
+        }
+        const m = Math.ceil(min);
+        if (!levels.length) {
+          report(s, 'changed', `waits ${m} min before the first notification; a Klaxon policy pages its first level at once`, 'the first level pages at once');
+          break;
+        }
+        const l = levels[levels.length - 1]!;
+        l.waitMinutes = (l.waitMinutes ?? 0) + m;
+        open = false;
+        break;
+      }
+      case 'notify_persons':
+        for (const id of s.persons_to_notify ?? []) {
+          if (userIds.has(id)) add({ kind: 'user', id });
+          else report(s, 'not-imported', `names user ${id}, who is not in the users list`, 'that person is not paged');
+        }
+        break;
+      case 'notify_person_next_each_time':
+        report(s, 'changed', 'notifies one of its persons in turn (round robin) each time; Klaxon levels have no round robin', 'pages every one of its persons at this level');
+        for (const id of s.persons_to_notify_next_each_time ?? []) if (userIds.has(id)) add({ kind: 'user', id });
+        break;
+      case 'notify_on_call_from_schedule':
+        if (s.notify_on_call_from_schedule && scheduleIds.has(s.notify_on_call_from_schedule)) add({ kind: 'schedule', id: s.notify_on_call_from_schedule });
+        else report(s, 'not-imported', `notifies schedule ${s.notify_on_call_from_schedule ?? '(none)'}, which is not imported (an iCal schedule, or missing)`, 'nobody is paged for this step');
+        break;
+      case 'notify_team_members':
+        if (s.team_to_notify && teamIds.has(s.team_to_notify)) add({ kind: 'team', id: s.team_to_notify });
+        else report(s, 'not-imported', `notifies team ${s.team_to_notify ?? '(none)'}, which is not in the teams list`, 'nobody is paged for this step');
+        break;
+      case 'notify_user_group':
+        report(s, 'not-imported', `notifies the Slack user group ${s.group_to_notify ?? ''}${important}; Grafana's API does not list a user group's members`, 'nobody is paged for this step: add the group\'s people as a Klaxon team and target it');
+        break;
+      case 'repeat_escalation':
+        repeat = 5;
+        afterRepeat = true;
+        report(s, 'note', 'repeats the chain from the beginning, at most 5 times', 'the policy repeats 5 times');
+        break;
+      case 'trigger_webhook':
+        report(s, 'not-imported', `triggers outgoing webhook ${s.action_to_trigger ?? ''}; Klaxon policies do not call webhooks`, 'not imported (a Klaxon webhook contact method on a person can stand in)');
+        break;
+      case 'resolve':
+        report(s, 'not-imported', 'resolves the alert group; a Klaxon policy never resolves', 'not imported');
+        break;
+      case 'notify_whole_channel':
+        report(s, 'not-imported', 'notifies a whole Slack channel', 'not imported');
+        break;
+      case 'notify_if_time_from_to':
+        report(s, 'not-imported', `continues only between ${s.notify_if_time_from ?? '?'} and ${s.notify_if_time_to ?? '?'} (UTC); Klaxon levels have no time condition`, 'the following steps always run');
+        break;
+      default:
+        report(s, 'not-imported', `step type "${s.type}" has no Klaxon equivalent`, 'not imported');
+    }
+  }
+  return { levels: levels.filter((l) => l.targets.length), repeat, items };
+}
+
+const ROLE: Record<string, UserSpec['role']> = { admin: 'admin', editor: 'responder', viewer: 'viewer' };
+
+/** The whole account -> a klaxon.yaml document and its report. */
+export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: number }): Omit<ImportResult, 'url'> {
+  const items: ReportItem[] = [];
+  const senders: SenderChange[] = [];
+
+  // Users, matched by email.
+  const byId = new Map<string, GUser>();
+  const seenEmail = new Map<string, string>();
+  for (const u of a.users) {
+    const email = (u.email ?? '').trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
+      items.push({ severity: 'not-imported', kind: 'user', name: u.username, id: u.id, why: `no usable email (${JSON.stringify(u.email)}); Klaxon identifies people by email`, instead: 'not imported' });
+      continue;
+    }
+    if (seenEmail.has(email)) {
+      items.push({ severity: 'not-imported', kind: 'user', name: u.username, id: u.id, why: `has the same email as user ${seenEmail.get(email)}`, instead: 'merged into that user' });
+      byId.set(u.id, { ...u, email });
+      continue;
+    }
+    seenEmail.set(email, u.id);
+    byId.set(u.id, { ...u, email });
+  }
+  const emailOf = (id: string) => byId.get(id)?.email;
+
+  const users: UserSpec[] = [];
+  for (const u of a.users) {
+    const m = byId.get(u.id);
+    if (!m || seenEmail.get(m.email) !== u.id) continue;
+    const spec: UserSpec = { email: m.email, name: (u.username || m.email).slice(0, 200) };
+    if (u.timezone) spec.timeZone = u.timezone;
+    const role = ROLE[u.role];
+    if (role) spec.role = role;
+    else items.push({ severity: 'changed', kind: 'user', name: u.username, id: u.id, why: `Grafana role "${u.role}" has no Klaxon equivalent`, instead: 'a new user is a responder; an existing one keeps their role' });
+    const methods: NonNullable<UserSpec['contactMethods']> = [{ name: 'email', type: 'email', address: m.email }];
+    if (u.slack?.user_id) methods.push({ name: 'slack', type: 'slack', address: u.slack.user_id });
+    const rules: NonNullable<UserSpec['notificationRules']> = [];
+    const mine = a.rules.filter((r) => r.user_id === u.id).sort((x, y) => x.position - y.position);
+    const important = mine.filter((r) => r.important);
+    if (important.length)
+      items.push({
+        severity: 'not-imported',
+        kind: 'important notification rules',
+        name: u.username,
+        id: u.id,
+        why: `${important.length} "important" rule step(s) (${important.map((r) => r.type).join(', ')}); Klaxon has one set of notification rules per person`,
+        instead: 'not imported: important escalation steps page by the default rules',
+      });
+    let delay = 0;
+    const missing = new Set<string>();
+    for (const r of mine.filter((x) => !x.important)) {
+      if (r.type === 'wait') {
+        const sec = Number(r.duration ?? 0);
+        if (sec % 60) items.push({ severity: 'changed', kind: 'notification rule', name: u.username, id: r.id, why: `waits ${sec} s, not whole minutes`, instead: `waits ${Math.ceil(sec / 60)} min` });
+        delay += Math.ceil(sec / 60);
+        continue;
+      }
+      const method = r.type === 'notify_by_email' ? 'email' : r.type === 'notify_by_slack' && u.slack?.user_id ? 'slack' : undefined;
+      if (method) {
+        if (delay > 1440) items.push({ severity: 'changed', kind: 'notification rule', name: u.username, id: r.id, why: `notifies ${delay} min after the page; Klaxon rules wait at most 1440 min`, instead: 'notifies after 1440 min' });
+        if (!rules.some((x) => x.contactMethod === method && x.delayMinutes === Math.min(delay, 1440))) rules.push({ contactMethod: method, delayMinutes: Math.min(delay, 1440) });
+      } else missing.add(r.type);
+    }
+    for (const t of missing) {
+      const why =
+        t === 'notify_by_sms' || t === 'notify_by_phone_call'
+          ? `${t}: Grafana's API does not expose phone numbers${u.is_phone_number_verified ? ' (this person has a verified one)' : ''}`
+          : t === 'notify_by_mobile_app' || t === 'notify_by_mobile_app_critical'
+            ? `${t}: push to the Grafana OnCall app`
+            : t === 'notify_by_slack'
+              ? 'notify_by_slack: this person has no linked Slack user'
+              : `${t} has no Klaxon contact method`;
+      const instead =
+        t === 'notify_by_sms' || t === 'notify_by_phone_call'
+          ? 'not imported: the person adds their phone number in Klaxon (SMS/voice) and their rule'
+          : t.startsWith('notify_by_mobile_app')
+            ? 'not imported: the person installs the Klaxon web app and allows notifications (push)'
+            : 'not imported';
+      items.push({ severity: 'not-imported', kind: 'notification rule', name: u.username, id: u.id, why, instead });
+    }
+    if (!rules.length)
+      items.push({
+        severity: 'changed',
+        kind: 'notification rules',
+        name: u.username,
+        id: u.id,
+        why: mine.some((r) => !r.important && r.type !== 'wait') ? 'none of this person\'s notification rules could be imported' : 'this person has no notification rules in Grafana OnCall, so Grafana notifies them of nothing',
+        instead: 'no notification rules: Klaxon pages a person without rules on every verified contact method at once',
+      });
+    spec.contactMethods = methods;
+    spec.notificationRules = rules;
+    users.push(spec);
+  }
+
+  // Teams, with members from each user's teams.
+  const teamName = uniqueNames(a.teams, 100);
+  const teams: TeamSpec[] = a.teams.map((t) => ({
+    name: teamName.get(t.id)!,
+    members: users.filter((u) => a.users.some((g) => byId.get(g.id)?.email === u.email && (g.teams ?? []).includes(t.id))).map((u) => ({ user: u.email })),
+  }));
+
+  // Schedules.
+  for (const s of a.schedules.filter((x) => !importableSchedules([x]).length))
+    items.push({
+      severity: 'not-imported',
+      kind: `schedule (${s.type})`,
+      name: s.name,
+      id: s.id,
+      why: s.type === 'ical' ? 'its shifts live in external iCal feeds, not in the API' : `unknown schedule type "${s.type}"`,
+      instead: 'not imported: recreate its rotations in Klaxon (escalation steps that use it page nobody there)',
+    });
+  const importable = importableSchedules(a.schedules);
+  const scheduleName = uniqueNames(importable, 200);
+  const schedules: ScheduleSpec[] = [];
+  const usedShifts = new Set<string>();
+  for (const s of importable) {
+    if (s.ical_url_overrides)
+      items.push({ severity: 'not-imported', kind: 'schedule overrides (iCal)', name: s.name, id: s.id, why: 'its overrides come from an external iCal feed the API does not expose', instead: 'not imported' });
+    const zone = s.time_zone || 'UTC';
+    const layers: { layer: NonNullable<ReturnType<typeof mapShift>['layer']>; priority: number }[] = [];
+    let past = 0;
+    for (const sh of shiftsOf(s, a.shifts)) {
+      usedShifts.add(sh.id);
+      const m = mapShift(sh, zone, emailOf, opts.now);
+      items.push(...m.items);
+      if (m.past) past++;
+      else if (m.layer) layers.push({ layer: m.layer, priority: m.priority });
+    }
+    if (past) items.push({ severity: 'note', kind: 'schedule', name: s.name, id: s.id, why: `${past} single event(s), override(s) or rotation(s) ended before the import`, instead: 'not imported (they no longer put anyone on call)' });
+    if (layers.length > 20) {
+      for (const l of layers.slice(20)) items.push({ severity: 'not-imported', kind: 'on-call shift', name: l.layer.name ?? '', id: s.id, why: 'Klaxon schedules have at most 20 layers', instead: 'not imported' });
+      layers.length = 20;
+    }
+    // Grafana: everyone of one level is on call together. One layer per level is Klaxon's precedence
+    // exactly; several layers at one level need the schedule's layering: union.
+    const perLevel = new Map<number, number>();
+    for (const l of layers) perLevel.set(l.priority, (perLevel.get(l.priority) ?? 0) + 1);
+    const union = [...perLevel.values()].some((n) => n > 1);
+    const spec: ScheduleSpec & { layering?: 'union' } = {
+      name: scheduleName.get(s.id)!,
+      timeZone: zone,
+      ...(s.team_id && teamName.has(s.team_id) ? { team: teamName.get(s.team_id)! } : {}),
+      ...(union ? { layering: 'union' as const } : {}),
+      layers: layers.map((l) => l.layer),
+    };
+    if (!layers.length)
+      items.push({ severity: 'note', kind: `schedule (${s.type})`, name: s.name, id: s.id, why: 'has no shift that puts anyone on call from now on', instead: 'imported with no layers' });
+    schedules.push(spec);
+  }
+  for (const sh of a.shifts.filter((x) => !usedShifts.has(x.id)))
+    items.push({ severity: 'note', kind: `on-call shift (${sh.type})`, name: sh.name, id: sh.id, why: 'belongs to no imported schedule', instead: 'not imported' });
+
+  // Escalation chains -> policies.
+  const scheduleIds = new Set(importable.map((s) => s.id));
+  const userIds = new Set([...byId.keys()]);
+  const teamIds = new Set(a.teams.map((t) => t.id));
+  const chainName = uniqueNames(a.chains, 200);
+  const policies: PolicySpec[] = [];
+  const chainLevels = new Map<string, ChainMapping>();
+  for (const c of a.chains) {
+    const m = mapChain(
+      c,
+      a.policies.filter((p) => p.escalation_chain_id === c.id),
+      scheduleIds,
+      userIds,
+      teamIds,
+    );
+    chainLevels.set(c.id, m);
+    items.push(...m.items);
+    if (!m.levels.length) {
+      items.push({ severity: 'not-imported', kind: 'escalation chain', name: c.name, id: c.id, why: 'no step pages anyone Klaxon knows', instead: 'not imported (services using it get no policy)' });
+      continue;
+    }
+    const last = m.levels[m.levels.length - 1]!;
+    if (last.waitMinutes === undefined)
+      items.push({
+        severity: m.repeat ? 'changed' : 'note',
+        kind: 'escalation chain',
+        name: c.name,
+        id: c.id,
+        why: m.repeat ? 'its last notify step has no wait after it before the chain repeats' : 'its last notify step has no wait after it',
+        instead: m.repeat ? 'the last level waits 1 min before the policy repeats' : 'the last level waits 1 min (then the policy is exhausted; nothing else changes)',
+      });
+    policies.push({
+      name: chainName.get(c.id)!,
+      repeat: m.repeat,
+      levels: m.levels.map((l) => {
+        const wait = Math.max(1, l.waitMinutes ?? 1);
+        if (wait > 1440) items.push({ severity: 'changed', kind: 'escalation chain', name: c.name, id: c.id, why: `waits ${wait} min; Klaxon levels wait at most 1440 min`, instead: 'waits 1440 min' });
+        return { delayMinutes: Math.min(wait, 1440), targets: l.targets.map((t) => klaxonTarget(t, emailOf, scheduleName, teamName)) };
+      }),
+    });
+  }
+  const policyNames = new Set(policies.map((p) => p.name));
+
+  // Integrations -> services.
+  const serviceName = uniqueNames(a.integrations, 200);
+  const services: ServiceSpec[] = [];
+  for (const i of a.integrations) {
+    const name = serviceName.get(i.id)!;
+    const chainId = i.default_route?.escalation_chain_id ?? null;
+    const policy = chainId && chainName.has(chainId) && policyNames.has(chainName.get(chainId)!) ? chainName.get(chainId)! : null;
+    if (!chainId) items.push({ severity: 'note', kind: 'integration', name: i.name, id: i.id, why: 'its default route has no escalation chain', instead: 'the service has no escalation policy' });
+    const kind = integrationKind(i);
+    for (const r of a.routes.filter((r) => r.integration_id === i.id && !r.is_the_last_route))
+      items.push({
+        severity: 'not-imported',
+        kind: 'route',
+        name: `${i.name}: ${r.routing_regex ?? r.routing_type ?? ''}`,
+        id: r.id,
+        why: `routes matching alerts to chain ${r.escalation_chain_id ? (chainName.get(r.escalation_chain_id) ?? r.escalation_chain_id) : '(none)'}; a Klaxon service has one policy`,
+        instead: 'not imported: alerts follow the default route\'s policy (make a separate service and sender for them)',
+      });
+    if (kind.note) items.push({ severity: 'changed', kind: 'integration', name: i.name, id: i.id, why: kind.note, instead: `a Klaxon ${kind.kind} integration` });
+    if (i.heartbeat) items.push({ severity: 'not-imported', kind: 'integration heartbeat', name: i.name, id: i.id, why: 'Klaxon has no heartbeats', instead: 'not imported: monitor the sender another way' });
+    if (i.maintenance_mode)
+      items.push({ severity: 'not-imported', kind: 'integration maintenance', name: i.name, id: i.id, why: `in ${i.maintenance_mode} mode until ${i.maintenance_end_at ?? '?'}`, instead: 'not imported: set a maintenance window in Klaxon if still needed' });
+    services.push({
+      name,
+      ...(i.team_id && teamName.has(i.team_id) ? { team: teamName.get(i.team_id)! } : {}),
+      escalationPolicy: policy,
+      integrations: [{ name: kind.kind, kind: kind.kind }],
+    });
+    const url = `${opts.klaxonUrl}/integrations/v1/${kind.kind}/<key>`;
+    senders.push({
+      source: { name: i.name, id: i.id, type: i.type },
+      service: name,
+      integration: kind.kind,
+      instruction:
+        kind.kind === 'alertmanager'
+          ? `Alertmanager: in the receiver's webhook_configs, change url: ${i.link ?? '(the Grafana OnCall URL)'} to url: ${url}`
+          : kind.kind === 'grafana'
+            ? `Grafana: in the contact point, change the webhook URL ${i.link ?? '(the Grafana OnCall URL)'} to ${url}`
+            : `The sender: change the webhook URL ${i.link ?? '(the Grafana OnCall URL)'} to ${url} (Klaxon's generic JSON format, docs/integrations.md)`,
+    });
+  }
+
+  const config: ConfigDocument = { version: 1, users, teams, schedules, escalationPolicies: policies, services };
+  return {
+    source: 'grafana-oncall',
+    config,
+    counts: {
+      users: a.users.length,
+      'notification rules': a.rules.length,
+      teams: a.teams.length,
+      'user groups': a.userGroups.length,
+      schedules: a.schedules.length,
+      'on-call shifts': a.shifts.length,
+      'escalation chains': a.chains.length,
+      'escalation steps': a.policies.length,
+      integrations: a.integrations.length,
+      routes: a.routes.length,
+    },
+    items,
+    senders,
+  };
+}
+
+function klaxonTarget(t: SourceTarget, emailOf: (id: string) => string | undefined, scheduleName: Map<string, string>, teamName: Map<string, string>): TargetSpec {
+  if (t.kind === 'user') return { user: emailOf(t.id)! };
+  if (t.kind === 'schedule') return { schedule: scheduleName.get(t.id)! };
+  return { team: teamName.get(t.id)! };
+}
+
+function integrationKind(i: GIntegration): { kind: 'alertmanager' | 'grafana' | 'generic'; note?: string } {
+  switch (i.type) {
+    case 'alertmanager':
+    case 'legacy_alertmanager':
+      return { kind: 'alertmanager' };
+    case 'grafana_alerting':
+    case 'grafana':
+    case 'legacy_grafana_alerting':
+      return { kind: 'grafana' };
+    case 'webhook':
+    case 'formatted_webhook':
+      return { kind: 'generic', note: `a Grafana OnCall ${i.type} integration reads any JSON through its templates; Klaxon's generic integration reads its own documented fields` };
+    default:
+      return { kind: 'generic', note: `Grafana OnCall integration type "${i.type}" has no Klaxon counterpart` };
+  }
+}

@@ -1,10 +1,10 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '../lib/logger.js';
-import type { HttpDeps } from './deps.js';
+import type { App, HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
 import { LiveHub } from './live/hub.js';
 import { liveRoutes } from './live/route.js';
@@ -24,8 +24,7 @@ import { inboundRoutes } from './routes/inbound.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 
-/** The Fastify app type with TypeBox schemas. */
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type { App } from './deps.js';
 
 /** Builds the HTTP app: API, ingest endpoints, inbound provider webhooks, health and metrics. */
 export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {

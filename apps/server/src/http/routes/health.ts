@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { metricsRegistry } from '../../lib/metrics.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 
 /** /healthz (the process answers), /readyz (the database answers), /metrics (Prometheus). */

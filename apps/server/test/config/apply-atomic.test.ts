@@ -32,8 +32,9 @@ function recording(ctx: Ctx) {
 /** Every row apply can write, as plain data. */
 async function snapshot(ctx: Ctx) {
   const db = ctx.db.kysely;
-  const all = async (table: 'users' | 'contact_methods' | 'notification_rules' | 'teams' | 'team_members' | 'schedules' | 'escalation_policies' | 'services' | 'integrations' | 'outbox' | 'audit_log') =>
-    (await db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+  const all = async (
+    table: 'users' | 'contact_methods' | 'notification_rules' | 'teams' | 'team_members' | 'schedules' | 'escalation_policies' | 'services' | 'integrations' | 'outbox' | 'audit_log',
+  ) => (await db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
   return {
     config: await exportConfig(ctx, SYSTEM),
     users: await all('users'),
@@ -78,10 +79,7 @@ describe.each(DIALECTS)('apply is one transaction on %s', (dialect) => {
     d.deleteIn(['escalationPolicies']); // so "Platform default", which targets dev, is kept
     d.setIn(['services', 2, 'description'], 'Changed');
   });
-  const refusal = [
-    'klaxon.yaml:18:3: users: deleting user dev@example.com: This user is a target of escalation policy "Platform default": change it first',
-    'Nothing was changed.',
-  ];
+  const refusal = ['klaxon.yaml:18:3: users: deleting user dev@example.com: This user is a target of escalation policy "Platform default": change it first', 'Nothing was changed.'];
 
   it('a file whose last step is refused changes nothing, and nothing leaves the database', async () => {
     const { ctx: base } = await dbs.fresh(dialect);

@@ -102,9 +102,7 @@ describe.each(DIALECTS)('withTransaction on %s', (dialect) => {
       ).rejects.toThrow('refused');
       // A verb refused by the database itself (a duplicate name; on PostgreSQL this aborts the
       // transaction, and the savepoint's rollback clears that).
-      await expect(
-        inTransaction(tctx, (trx) => trx.insertInto('teams').values({ id: 'dup', name: 'Payments', description: '', created_at: 0 }).execute()),
-      ).rejects.toThrow();
+      await expect(inTransaction(tctx, (trx) => trx.insertInto('teams').values({ id: 'dup', name: 'Payments', description: '', created_at: 0 }).execute())).rejects.toThrow();
       const svc = await createService(tctx, SYSTEM, { name: 'billing' });
       await createIntegration(tctx, SYSTEM, svc.id, { name: 'events', kind: 'generic' });
       // A nested dry run undoes only its own part.

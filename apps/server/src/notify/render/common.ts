@@ -93,12 +93,7 @@ export function safeUrl(url: string): string | null {
   }
 }
 
-/** "2026-01-05 09:00 UTC" for a millisecond timestamp; empty for an invalid one. */
-export function formatUtc(ms: number): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export { formatUtc } from '../../lib/format.js';
 
 /** One line that names a page: `DRILL #42 CRITICAL checkout-api: DB down` (DRILL only for drills). */
 export function pageHeadline(msg: PageMessage): string {

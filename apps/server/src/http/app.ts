@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '../lib/logger.js';
 import type { App, HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
+import { requestValidator } from './validation.js';
 import { LiveHub } from './live/hub.js';
 import { liveRoutes } from './live/route.js';
 import { authRoutes, registerSessionCookies } from './routes/auth.js';
@@ -36,8 +37,9 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
     trustProxy: deps.trustProxy ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings coerced to the schema's types, bodies not (validation.ts).
+  app.setValidatorCompiler(requestValidator());
 
   app.setErrorHandler(errorHandler);
   const web = webApp(deps.webDir);

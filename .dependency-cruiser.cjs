@@ -8,6 +8,20 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'password-hashing-in-auth',
+      severity: 'error',
+      comment: 'Password hashing (argon2) lives in auth/password.ts only; users and sessions call it.',
+      from: { pathNot: '^apps/server/src/auth/password\\.ts$' },
+      to: { path: '@node-rs/argon2' },
+    },
+    {
+      name: 'database-from-tables',
+      severity: 'error',
+      comment: 'database.ts is the table map: it imports the row types of each domain from its tables.ts, nothing else.',
+      from: { path: '^apps/server/src/database\\.ts$' },
+      to: { pathNot: '/tables\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

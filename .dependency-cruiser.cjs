@@ -16,6 +16,13 @@ module.exports = {
       to: { path: '@node-rs/argon2' },
     },
     {
+      name: 'incident-knows-no-report',
+      severity: 'error',
+      comment: 'The incident lifecycle does not call reporting: report rows are written by a reaction app/ registers (onIncidentResolved).',
+      from: { path: '^apps/server/src/incident/' },
+      to: { path: '^apps/server/src/report/' },
+    },
+    {
       name: 'database-from-tables',
       severity: 'error',
       comment: 'database.ts is the table map: it imports the row types of each domain from its tables.ts, nothing else.',

@@ -32,9 +32,9 @@ export type Tx = Kysely<Database> | Transaction<Database>;
 /** The transaction a bound Ctx runs in, and what its verbs asked for, held until the outermost commit. */
 interface TxScope {
   readonly trx: Transaction<Database>;
-  /** Live events of the verbs that completed inside it, published after commit (never on rollback). */
-  readonly events: LiveEvent[];
-  /** Some verb asked to wake the engine; done once after commit. */
+  /** Live events asked for at the current savepoint level, published after commit (never on rollback). */
+  events: LiveEvent[];
+  /** Some verb at the current savepoint level asked to wake the engine; done once after commit. */
   wake: boolean;
   /** Savepoints made so far, to name the next one. */
   savepoints: number;
@@ -74,17 +74,27 @@ export async function inTransaction<T>(ctx: Ctx, fn: (trx: Transaction<Database>
 
 async function inSavepoint<T>(scope: TxScope, fn: (trx: Transaction<Database>, events: LiveEvent[]) => Promise<T>): Promise<T> {
   const name = sql.raw(`klaxon_sp_${++scope.savepoints}`);
-  const events: LiveEvent[] = [];
   await sql`savepoint ${name}`.execute(scope.trx);
+  // What is asked for inside the savepoint (events, a wake-up) is kept apart until it is released:
+  // a savepoint rolled back takes its requests with it.
+  const outer = { events: scope.events, wake: scope.wake };
+  const events: LiveEvent[] = [];
+  scope.events = events;
+  scope.wake = false;
   let result: T;
   try {
     result = await fn(scope.trx, events);
   } catch (e) {
+    scope.events = outer.events;
+    scope.wake = outer.wake;
     // Also clears PostgreSQL's aborted state after a failed statement, so the caller may go on.
     await sql`rollback to savepoint ${name}`.execute(scope.trx);
     await sql`release savepoint ${name}`.execute(scope.trx);
     throw e;
   }
+  const woke = scope.wake;
+  scope.events = outer.events;
+  scope.wake = outer.wake || woke;
   await sql`release savepoint ${name}`.execute(scope.trx);
   scope.events.push(...events);
   return result;

@@ -113,6 +113,35 @@ describe.each(DIALECTS)('withTransaction on %s', (dialect) => {
     expect(events.map((e) => e.type)).toEqual(['config']);
   });
 
+  it('what a rolled-back savepoint asked for (events, a wake-up) is never published', async () => {
+    const { ctx: base } = await dbs.fresh(dialect);
+    const { ctx, events, wakes } = recording(base);
+    await withTransaction(ctx, async (tctx) => {
+      const svc = await createService(tctx, SYSTEM, { name: 'billing' });
+      // A nested dry run whose verbs publish an event and wake the engine.
+      await withTransaction(
+        tctx,
+        async (inner) => {
+          await createIntegration(inner, SYSTEM, svc.id, { name: 'dry', kind: 'generic' });
+          const user = await createUser(inner, SYSTEM, { email: 'dry@example.com', name: 'Dry' });
+          await addContactMethod(inner, SYSTEM, user.id, { name: 'email', type: 'email', address: 'dry@example.com' });
+        },
+        { rollback: true },
+      );
+      // A verb that publishes, then fails.
+      await expect(
+        inTransaction(tctx, async (_trx, live) => {
+          live.push({ type: 'never' });
+          tctx.wake();
+          throw new AppError('conflict', 'refused');
+        }),
+      ).rejects.toThrow('refused');
+    });
+    expect(events).toEqual([]);
+    expect(wakes()).toBe(0);
+    expect(await outbox(ctx)).toBe(0);
+  });
+
   it('another transaction cannot be opened on a bound ctx (on SQLite it would wait forever)', async () => {
     const { ctx } = await dbs.fresh(dialect);
     await withTransaction(ctx, async (tctx) => {

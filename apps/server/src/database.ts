@@ -1,6 +1,5 @@
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
-import type { SessionTable } from './auth/sessions.js';
-import type { ApiTokenTable } from './auth/tables.js';
+import type { ApiTokenTable, SessionTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { MigrationRunTable } from './migrate/tables.js';

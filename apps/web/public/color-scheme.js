@@ -7,4 +7,6 @@ try {
   if (s === 'auto' || !s) dark = !window.matchMedia || !window.matchMedia('(prefers-color-scheme: light)').matches;
   document.documentElement.setAttribute('data-mantine-color-scheme', dark ? 'dark' : 'light');
   document.documentElement.style.background = dark ? '#1a1b1e' : '#ffffff';
-} catch (e) {}
+} catch {
+  // No storage (a private window): the app's default scheme applies.
+}

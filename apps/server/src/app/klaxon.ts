@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { migrations } from '../../migrations/index.js';
 import { AlertIngest } from '../alert/service.js';
+import { onIncidentReopened, onIncidentResolved } from '../incident/lifecycle.js';
+import { recordMeasures, recordResolvedMeasures } from '../report/measures.js';
 import type { Ctx, LiveEvent } from '../context.js';
 import type { Database } from '../database.js';
 import { Engine, ENGINE_VERSION } from '../engine/engine.js';
@@ -36,6 +38,11 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
 import { buildProviders } from './providers.js';
+
+// What domains do when another's state changes, in the same transaction: wired here, so neither
+// depends on the other (the incident lifecycle knows nothing of reports).
+onIncidentResolved(recordResolvedMeasures);
+onIncidentReopened((trx, incidentId) => recordMeasures(trx, incidentId));
 
 /** A running Klaxon: its context, engine and HTTP server. */
 export interface Klaxon {

@@ -5,22 +5,14 @@
  * (double submit against a value an attacker's page cannot read). Sessions last 30 days from the
  * last use (sliding); the expiry moves forward at most once a minute, so reads stay reads.
  */
-import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Role } from './actor.js';
+import { verifyNoPassword } from './password.js';
 import type { Ctx } from '../context.js';
 import { newSecret, safeEqual, sha256 } from '../lib/ids.js';
 import { checkPassword } from '../user/service.js';
 import type { User } from '../user/types.js';
 
-/** The sessions table: one row per signed-in browser. `id` is the SHA-256 of the cookie's secret. */
-export interface SessionTable {
-  id: string;
-  user_id: string;
-  csrf_token: string;
-  created_at: number;
-  expires_at: number;
-  last_seen_at: number;
-}
+export type { SessionTable } from './tables.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'klaxon_session';
@@ -99,8 +91,6 @@ export async function endUserSessions(ctx: Ctx, userId: string): Promise<void> {
   await ctx.db.kysely.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
-let dummyHash: Promise<string> | null = null;
-
 /**
  * Checks an email and password. Returns the user, or null for an unknown email and a wrong password
  * alike; an unknown email still costs one argon2 verification, so timing does not tell them apart.
@@ -109,9 +99,6 @@ export async function checkCredentials(ctx: Ctx, email: string, password: string
   const user = await checkPassword(ctx, email, password);
   if (user) return user;
   const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('email', '=', email.toLowerCase()).executeTakeFirst();
-  if (!row?.password_hash) {
-    dummyHash ??= argonHash('klaxon: no such user');
-    await argonVerify(await dummyHash, password).catch(() => false);
-  }
+  if (!row?.password_hash) await verifyNoPassword(password);
   return null;
 }

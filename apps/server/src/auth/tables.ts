@@ -8,3 +8,13 @@ export interface ApiTokenTable {
   last_used_at: number | null;
   revoked_at: number | null;
 }
+
+/** The sessions table: one row per signed-in browser. `id` is the SHA-256 of the cookie's secret. */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}

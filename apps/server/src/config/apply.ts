@@ -1,13 +1,14 @@
 /**
  * `klaxon apply`: makes the database match a klaxon.yaml document through the domain service verbs.
  *
- * The verbs each open their own transaction, so a dry run cannot be a rolled-back apply. Instead the
- * whole change is planned first from one read of the database: every change line a person reads and
- * every step that would make it. A dry run returns the lines; a real run then executes the steps.
- * Unresolvable references are found while planning, so a file with one writes nothing.
+ * The change is planned from one read of the database: every change line a person reads and every
+ * step (a service verb) that makes it. References by name are resolved while planning, so every
+ * unresolvable one is reported at once. Then the steps run, and the verbs check everything else
+ * themselves. Plan and steps run in one transaction (`withTransaction`): all or nothing, and a dry
+ * run is the same transaction rolled back.
  */
 import { requirePermission, type Actor } from '../auth/actor.js';
-import type { Ctx } from '../context.js';
+import { withTransaction, type Ctx } from '../context.js';
 import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escalation/service.js';
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
@@ -234,7 +235,6 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const policyByName = new Map(dbPolicies.map((p) => [p.name, p]));
   const policyNameById = new Map(dbPolicies.map((p) => [p.id, p.name]));
   const serviceByName = new Map(dbServices.map((x) => [x.name, x]));
-  const serviceNameById = new Map(dbServices.map((x) => [x.id, x.name]));
   const scheduleByName = new Map(dbSchedules.map((x) => [x.name, x]));
   const scheduleNameById = new Map(dbSchedules.map((x) => [x.id, x.name]));
 
@@ -604,9 +604,6 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // ---- services and integrations ----
   const integrationsByService = new Map<string, typeof dbIntegrations>();
   for (const i of dbIntegrations) integrationsByService.set(i.service_id, [...(integrationsByService.get(i.service_id) ?? []), i]);
-  const integrationByHash = new Map(dbIntegrations.map((i) => [i.key_hash, i]));
-  const freed = new Set<string>(); // integrations this apply deletes before creating any
-  const keyChecks: { path: DocPath; key: string; self?: string }[] = [];
 
   for (const [si, x] of (doc.services ?? []).entries()) {
     const spath = ['services', si] as const;
@@ -687,14 +684,12 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     };
     for (const i of existing) {
       if (fileNames.has(i.name)) continue;
-      freed.add(i.id);
       changes.push(`- integration ${label(i.name)}`);
       phase.integrationDeletes.push({ path: spath, run: () => deleteIntegration(ctx, actor, i.id) });
     }
     for (const [ii, i] of x.integrations.entries()) {
       const ipath = ['services', si, 'integrations', ii] as const;
       const have = existingByName.get(i.name);
-      if (i.key !== undefined) keyChecks.push({ path: [...ipath, 'key'], key: i.key, ...(have && have.kind === i.kind && { self: have.id }) });
       if (!have) {
         if (current) changes.push(`+ integration ${label(i.name)} (${i.kind}${i.key === undefined ? ', key generated' : ''})`);
         create(i, ipath);
@@ -703,7 +698,6 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       const settings = openIntegrationSettings(ctx, JSON.parse(have.settings) as IntegrationSettings, true);
       if (have.kind !== i.kind) {
         changes.push(`~ integration ${label(i.name)}: kind ${have.kind} -> ${i.kind} (re-created${i.key === undefined ? ' with a generated key' : ''})`);
-        freed.add(have.id);
         phase.integrationDeletes.push({ path: ipath, run: () => deleteIntegration(ctx, actor, have.id) });
         create(i, ipath, settings);
         continue;
@@ -734,7 +728,6 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (doc.services) {
       for (const x of dbServices) {
         if (fileServices.has(x.name)) continue;
-        for (const i of integrationsByService.get(x.id) ?? []) freed.add(i.id);
         pruneChanges.push(`- service ${q(x.name)}`);
         phase.pruneServices.push({ path: ['services'], what: `deleting service ${q(x.name)}`, run: () => deleteService(ctx, actor, x.id) });
       }
@@ -782,13 +775,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     }
   }
 
-  // Integration keys are unique across every service.
-  for (const k of keyChecks) {
-    const owner = integrationByHash.get(sha256(k.key));
-    if (owner && owner.id !== k.self && !freed.has(owner.id)) {
-      problem(k.path, `this key is already used by integration ${q(serviceNameById.get(owner.service_id) ?? owner.service_id)}/${q(owner.name)}`);
-    }
-  }
+  // Integration keys are unique across every service: createIntegration and updateIntegration
+  // check that, after this apply's deletes (integration deletes and service prunes run first).
 
   const steps = [
     ...phase.users,
@@ -858,28 +846,38 @@ function detailPath(doc: ConfigDocument, base: DocPath, field: string): DocPath 
  * Makes the database match `doc` through the domain service verbs; returns one line per change.
  * Entities are identified by name (users by email). Collections inside an entity the file gives are
  * replaced to match; fields and collections it leaves out are kept. Entities missing from the file
- * are kept unless `prune`. A dry run plans and returns the same lines without writing.
+ * are kept unless `prune`.
+ *
+ * Everything runs in one transaction: a problem anywhere changes nothing. A dry run is the same
+ * transaction rolled back at the end, so it reports exactly what a real apply does, and stops at
+ * exactly the problems a real apply would stop at (the verbs' own checks included).
  */
 export async function applyConfig(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions): Promise<ApplyResult> {
   requirePermission(actor, 'admin');
   const file = configFileName(doc, opts.file);
   if (!isParsedConfig(doc)) validateConfig(doc, file);
-  const planned = await plan(ctx, actor, doc, opts);
-  if (planned.problems.length) {
-    throw new ConfigFileError(file, planned.problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0)), 'Nothing was changed.');
-  }
-  if (opts.dryRun) return { changes: planned.changes, createdKeys: [] };
-  for (const step of planned.steps) {
-    try {
-      await step.run();
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      const details = Array.isArray(e.details) ? (e.details as FieldError[]) : [];
-      const problems = details.length
-        ? details.map((d) => problemAt(doc, detailPath(doc, step.path, d.path), d.message))
-        : [problemAt(doc, step.path, step.what ? `${step.what}: ${e.message}` : e.message)];
-      throw new ConfigFileError(file, problems, 'Apply stopped at this problem; the changes before it were made. Fix it and apply again.');
-    }
-  }
-  return { changes: planned.changes, createdKeys: planned.createdKeys };
+  return withTransaction(
+    ctx,
+    async (tctx) => {
+      const planned = await plan(tctx, actor, doc, opts);
+      if (planned.problems.length) {
+        throw new ConfigFileError(file, planned.problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0)), 'Nothing was changed.');
+      }
+      for (const step of planned.steps) {
+        try {
+          await step.run();
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          const details = Array.isArray(e.details) ? (e.details as FieldError[]) : [];
+          const problems = details.length
+            ? details.map((d) => problemAt(doc, detailPath(doc, step.path, d.path), d.message))
+            : [problemAt(doc, step.path, step.what ? `${step.what}: ${e.message}` : e.message)];
+          throw new ConfigFileError(file, problems, 'Nothing was changed.');
+        }
+      }
+      // A dry run's generated keys are rolled back with everything else: none to show.
+      return { changes: planned.changes, createdKeys: opts.dryRun ? [] : planned.createdKeys };
+    },
+    { rollback: opts.dryRun },
+  );
 }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
@@ -6,8 +6,9 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '../lib/logger.js';
-import type { HttpDeps } from './deps.js';
+import type { App, HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
+import { requestValidator } from './validation.js';
 import { LiveHub } from './live/hub.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './live/route.js';
@@ -29,8 +30,7 @@ import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
 import { setupRoutes } from './routes/setup.js';
 
-/** The Fastify app type with TypeBox schemas. */
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type { App } from './deps.js';
 
 /** Builds the HTTP app: API, ingest endpoints, inbound provider webhooks, health and metrics. */
 export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
@@ -42,8 +42,9 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
     trustProxy: deps.trustProxy ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings coerced to the schema's types, bodies not (validation.ts).
+  app.setValidatorCompiler(requestValidator());
 
   app.setErrorHandler(errorHandler);
   await registerSecurityHeaders(app, deps.ctx.publicUrl);

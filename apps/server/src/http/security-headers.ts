@@ -12,7 +12,7 @@
  *   and a test or LAN install must not be pinned to https).
  */
 import helmet from '@fastify/helmet';
-import type { App } from './app.js';
+import type { App } from './deps.js';
 
 /** The Content-Security-Policy directives (exported for the test that checks the header). */
 export const CSP_DIRECTIVES: Record<string, string[]> = {

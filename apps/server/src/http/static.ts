@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './app.js';
+import type { App } from './deps.js';
 
 /** Path prefixes that belong to the server: never answered with the web app. */
 export const SERVER_PREFIXES: readonly string[] = ['/api', '/v2', '/integrations', '/actions', '/healthz', '/readyz', '/metrics', '/ical', '/status'];

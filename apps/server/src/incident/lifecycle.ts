@@ -5,7 +5,6 @@ import { firesAfterAcknowledge, type Policy } from '../escalation/types.js';
 import type { Insertable } from 'kysely';
 import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
-import { recordMeasures } from '../report/measures.js';
 import type { Service } from '../service/types.js';
 import { incidentUrgency } from '../service/urgency.js';
 import type { IncidentTable } from './tables.js';
@@ -18,6 +17,26 @@ const bumpCounter = compiled((q: Tx, p: { name: string }) =>
   q.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', p.name).returning('value'),
 );
 const insertIncident = compiled((q: Tx, row: Insertable<IncidentTable>) => q.insertInto('incidents').values(row));
+
+/** Work another domain does in the transaction that resolves an incident. */
+export type ResolvedReaction = (trx: Tx, incidentId: string) => Promise<void>;
+const resolvedReactions = new Set<ResolvedReaction>();
+
+/**
+ * Registers work to do, in the resolving transaction, whenever an incident resolves: the report
+ * rows (report/measures.ts) are written this way, wired by the composition root (app/), so the
+ * incident lifecycle does not depend on reporting. Registering the same function twice is a no-op.
+ */
+export function onIncidentResolved(reaction: ResolvedReaction): void {
+  resolvedReactions.add(reaction);
+}
+
+const reopenedReactions = new Set<ResolvedReaction>();
+
+/** Registers work to do, in the reopening transaction, when a resolved incident is reopened (the report rows are removed until it resolves again). */
+export function onIncidentReopened(reaction: ResolvedReaction): void {
+  reopenedReactions.add(reaction);
+}
 
 /** The next incident number (a counter row, locked by the update; created on first use). */
 async function nextNumber(trx: Tx): Promise<number> {
@@ -102,7 +121,7 @@ export async function resolveIncident(trx: Tx, now: number, incidentId: string, 
     .executeTakeFirst();
   if (!r.numUpdatedRows) return false;
   await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('resolved_at', 'is', null).execute();
-  await recordMeasures(trx, incidentId, { resolving: true }); // report rows (report/measures.ts)
+  for (const react of resolvedReactions) await react(trx, incidentId); // report rows (report/measures.ts, wired in app/)
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.resolved', actor, via, message: `Resolved by ${actor.name} via ${via}` }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'resolved' } });
@@ -197,7 +216,7 @@ export async function reopenIncident(trx: Tx, now: number, incidentId: string, o
       .executeTakeFirst();
   }
   if (!r.numUpdatedRows) return false;
-  await recordMeasures(trx, incidentId); // removes the report rows: the incident is open again
+  for (const react of reopenedReactions) await react(trx, incidentId); // removes the report rows: the incident is open again
   await appendTimeline(
     trx,
     { incidentId, at: now, type: 'incident.reopened', actor, via, message: `Reopened by ${actor.name} via ${via}${o.escalate ? ': paging again from level 1' : ''}`, data: { escalate: o.escalate } },

@@ -43,7 +43,6 @@ import {
   readStringMap,
   severityFromWord,
   show,
-  truncate,
   typeName,
   oneLineSummary,
 } from './common.js';

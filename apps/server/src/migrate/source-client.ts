@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Clock } from '../lib/clock.js';
-import { MigrateError } from './types.js';
+import { MigrateError } from './errors.js';
 
 /** How a source authenticates: each vendor's documented header. */
 export interface SourceAuth {

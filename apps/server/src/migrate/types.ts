@@ -75,17 +75,7 @@ export interface Progress {
 /** A Progress that shows nothing (tests, --json). */
 export const silentProgress: Progress = { start() {}, advance() {}, done() {} };
 
-/** An import or compare that cannot go on: names the resource, says what the source answered. Exits the CLI with status 2. */
-export class MigrateError extends Error {
-  constructor(
-    readonly resource: string,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(`${resource}: ${message}`);
-    this.name = 'MigrateError';
-  }
-}
+export { MigrateError } from './errors.js';
 
 /** Options every import takes from the CLI. */
 export interface ImportOptions {

@@ -3,6 +3,7 @@
  * the rows, so the draft is testable without a database.
  */
 import type { TimelineEvent } from '../incident/types.js';
+import { formatDuration, formatUtcSeconds } from '../lib/format.js';
 import type { KeyEvent, PostmortemFacts, PostmortemSections } from './types.js';
 
 /** Timeline types worth a line in the postmortem (pages and deliveries are summarized, not listed). */
@@ -39,19 +40,8 @@ export interface DraftStatusUpdate {
   author: string;
 }
 
-/** "1 h 5 min", "3 min 20 s", "—" for null. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h ? `${h} h ${m} min` : m ? `${m} min${sec ? ` ${sec} s` : ''}` : `${sec} s`;
-}
-
-function utc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+export { formatDuration };
+const utc = formatUtcSeconds;
 
 /** The facts of an incident: times to detect, acknowledge, mitigate, resolve; key events; who did what. */
 export function draftFacts(

@@ -3,7 +3,8 @@
  * (report_alerts), narrow and indexed for reports over a year of history.
  *
  * Every column is defined once, here, as a SELECT over the source tables. The same SELECT writes the
- * rows when an incident resolves (recordMeasures, from the resolve path), fills them for history
+ * rows when an incident resolves (recordResolvedMeasures, which app/ registers with the incident
+ * lifecycle's onIncidentResolved), fills them for history
  * (backfillMeasures, from migration 0008), and reads open incidents live (store.ts unions it with
  * the stored rows), so a report gives the same numbers whether or not a row has been written yet.
  */
@@ -53,6 +54,11 @@ export function alertMeasureSource(db: Tx) {
       'a.resolved_at as resolved_at',
       'a.event_count as event_count',
     ]);
+}
+
+/** The report rows of an incident that is resolving, in its transaction (registered with the incident lifecycle by app/). */
+export function recordResolvedMeasures(trx: Tx, incidentId: string): Promise<void> {
+  return recordMeasures(trx, incidentId, { resolving: true });
 }
 
 /**

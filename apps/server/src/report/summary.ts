@@ -2,7 +2,7 @@ import { requirePermission, SYSTEM, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import { notFound } from '../lib/errors.js';
 import { openItems } from '../postmortem/service.js';
-import { formatDuration } from '../postmortem/draft.js';
+import { formatDuration } from '../lib/format.js';
 import { findTeam } from '../team/service.js';
 import { change, periodLabel, periodStart } from './compute.js';
 import { aggregates, shifts, slaAttainment } from './service.js';

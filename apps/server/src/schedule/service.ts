@@ -19,7 +19,6 @@ import {
   overrideFromRow,
   overridesIn,
   participantIds,
-  scheduleFromRow,
   specFor,
   specsFor,
   swapFromRow,

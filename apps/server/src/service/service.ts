@@ -1,7 +1,7 @@
 import { can, requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
-import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
+import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
 import { isSealed } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
@@ -264,6 +264,22 @@ export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string
   });
 }
 
+/** A name as a message shows it: bare when simple, quoted otherwise. */
+const shown = (name: string) => (/^[A-Za-z0-9@._+-]+$/.test(name) ? name : JSON.stringify(name));
+
+/** Refuses a key that another integration (not `self`) uses: keys are unique across every service. */
+async function refuseUsedKey(trx: Tx, key: string, self?: string): Promise<void> {
+  const owner = await trx
+    .selectFrom('integrations')
+    .innerJoin('services', 'services.id', 'integrations.service_id')
+    .select(['integrations.id', 'integrations.name', 'services.name as service'])
+    .where('integrations.key_hash', '=', sha256(key))
+    .executeTakeFirst();
+  if (owner && owner.id !== self) {
+    throw new AppError('conflict', 'That integration key is already in use', [{ path: 'key', message: `this key is already used by integration ${shown(owner.service)}/${shown(owner.name)}` }]);
+  }
+}
+
 /** Creates an integration on a service and returns its key once. Admins only. */
 export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: string, input: unknown): Promise<Integration> {
   requirePermission(actor, 'admin');
@@ -281,9 +297,7 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     if (await trx.selectFrom('integrations').select('id').where('service_id', '=', s.id).where('name', '=', v.name).executeTakeFirst()) {
       throw conflict(`Service ${s.name} already has an integration named "${v.name}"`);
     }
-    if (await trx.selectFrom('integrations').select('id').where('key_hash', '=', sha256(key)).executeTakeFirst()) {
-      throw conflict('That integration key is already in use');
-    }
+    await refuseUsedKey(trx, key);
     const id = newId();
     await trx
       .insertInto('integrations')
@@ -301,6 +315,7 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
     live.push({ type: 'config' });
     const r = await trx.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('Integration');
+    if (patch.key) await refuseUsedKey(trx, patch.key, id);
     // Kept as stored (sealed) unless replaced: a secret sealed under an older key can still be set again.
     const settings = JSON.parse(r.settings) as IntegrationSettings;
     if (patch.signingSecret !== undefined) {

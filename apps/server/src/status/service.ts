@@ -10,6 +10,7 @@ import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
 import { AppError, invalid, notFound } from '../lib/errors.js';
+import { formatUtc } from '../lib/format.js';
 import { newId, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
@@ -324,7 +325,7 @@ async function fanOut(
     if (u.businessImpact && (!external || u.public)) lines.push('', `Impact: ${u.businessImpact}`);
     if (where) lines.push(`Affected: ${where}`);
     if (!external && inc.sev) lines.push(`Severity: ${inc.sev}${u.public ? '' : ' (internal update)'}`);
-    if (u.nextUpdateAt) lines.push(`Next update by ${new Date(u.nextUpdateAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    if (u.nextUpdateAt) lines.push(`Next update by ${formatUtc(u.nextUpdateAt)}`);
     const message: StatusUpdateMessage = {
       kind: 'status_update',
       event: 'update',
@@ -522,9 +523,7 @@ export async function createMaintenance(ctx: Ctx, actor: Actor, input: unknown):
   return maintenanceFromRow(await ctx.db.kysely.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 
-function utc(at: number): string {
-  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+const utc = formatUtc;
 
 /**
  * Announces a maintenance window ahead: one outbox message (kind `status_update`, the subscriber

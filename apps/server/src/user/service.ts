@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { IANAZone } from 'luxon';
 import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
 import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
@@ -72,7 +72,7 @@ export async function createUser(ctx: Ctx, actor: Actor, input: unknown): Promis
   const errors: FieldError[] = [];
   checkZone(v.timeZone, errors);
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  const passwordHash = v.password ? await argonHash(v.password) : null;
+  const passwordHash = v.password ? await hashPassword(v.password) : null;
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     if (await store.findUserByEmail(trx, v.email)) throw conflict(`A user with email ${v.email} already exists`);
@@ -108,10 +108,10 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
     const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
     if (row?.password_hash) {
       if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);
-      if (!(await argonVerify(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
+      if (!(await verifyPassword(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
     }
   }
-  const passwordHash = v.password ? await argonHash(v.password) : undefined;
+  const passwordHash = v.password ? await hashPassword(v.password) : undefined;
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const existing = await store.findUser(trx, id);
@@ -173,7 +173,7 @@ export async function getUser(ctx: Ctx, actor: Actor, idOrEmail: string): Promis
 export async function checkPassword(ctx: Ctx, email: string, password: string): Promise<User | null> {
   const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   if (!row?.password_hash) return null;
-  return (await argonVerify(row.password_hash, password)) ? store.userFromRow(row) : null;
+  return (await verifyPassword(row.password_hash, password)) ? store.userFromRow(row) : null;
 }
 
 /** A user's contact methods. */
@@ -395,7 +395,7 @@ export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<User> 
   checkZone(v.timeZone, errors);
   if (!v.password) errors.push({ path: 'password', message: 'is required' });
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  const passwordHash = await argonHash(v.password!);
+  const passwordHash = await hashPassword(v.password!);
   const now = ctx.clock.now();
   await ctx.db.kysely.insertInto('settings').values({ key: 'setup_lock', value: '' }).onConflict((oc) => oc.column('key').doNothing()).execute();
   return inTransaction(ctx, async (trx) => {

@@ -34,7 +34,7 @@ export async function warRoomWorld(dialect: DialectName): Promise<WarRoomWorld> 
   });
   expect(sched.status).toBe(201);
   const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'checkout', levels: [{ delayMinutes: 30, targets: [{ type: 'user', id: bob.id }] }] });
-  const sev1 = await t.api('POST', '/api/v1/escalation-policies', { name: 'SEV1 responders', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: carol.id }] }] });
+  await t.api('POST', '/api/v1/escalation-policies', { name: 'SEV1 responders', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: carol.id }] }] });
   const svc = await t.api('POST', '/api/v1/services', { name: 'checkout', escalationPolicyId: policy.body.escalationPolicy.id });
   const key = (await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty' })).body.integration.key as string;
   const s = await t.api('PATCH', '/api/v1/war-room/settings', { imSchedule: 'Incident managers', sevPolicies: { SEV1: 'SEV1 responders' }, priorityRepageMinutes: 5 });

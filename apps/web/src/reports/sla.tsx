@@ -176,13 +176,22 @@ function TargetForm() {
     errors.clear();
     // The API's rules, checked here first so the message sits by the field.
     let ok = true;
-    if (!v.severity) (errors.setField('severity', 'Pick a severity'), (ok = false));
+    if (!v.severity) {
+      errors.setField('severity', 'Pick a severity');
+      ok = false;
+    }
     for (const [k, path] of [['ack', 'ackWithinMinutes'], ['resolve', 'resolveWithinMinutes'], ['update', 'updateWithinMinutes']] as const) {
       const n = num(v[k]);
-      if (n !== null && (!(n >= 0) || n > MAX_MINUTES)) (errors.setField(path, `Between 0 and ${MAX_MINUTES} minutes`), (ok = false));
+      if (n !== null && (!(n >= 0) || n > MAX_MINUTES)) {
+        errors.setField(path, `Between 0 and ${MAX_MINUTES} minutes`);
+        ok = false;
+      }
     }
     const w = num(v.warn);
-    if (w !== null && (!(w >= 0) || w > 10_080)) (errors.setField('warnBeforeMinutes', 'Between 0 and 10080 minutes'), (ok = false));
+    if (w !== null && (!(w >= 0) || w > 10_080)) {
+      errors.setField('warnBeforeMinutes', 'Between 0 and 10080 minutes');
+      ok = false;
+    }
     if (!ok) return;
     put.mutate(
       // Unset limits are left out rather than sent as null: the server's query coercion reads a JSON null as 0 minutes.

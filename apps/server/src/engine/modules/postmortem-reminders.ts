@@ -1,4 +1,5 @@
 import type { Ctx } from '../../context.js';
+import { formatUtc } from '../../lib/format.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import type { ReportNoticeMessage } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
@@ -27,7 +28,7 @@ export const postmortemRemindersModule: EngineModule = {
         const r = await trx.updateTable('action_items').set({ reminded_at: now }).where('id', '=', a.id).where('reminded_at', 'is', null).executeTakeFirst();
         if (!Number(r.numUpdatedRows)) return;
         const summary = `Action item due: ${a.title}`;
-        const message: ReportNoticeMessage = { kind: 'report', event: 'action-item-due', userName: a.name, summary, text: `${summary} (due ${new Date(Number(a.due_at)).toISOString().slice(0, 16).replace('T', ' ')} UTC).`, url: `${ctx.publicUrl}/postmortems/${a.postmortem_id}` };
+        const message: ReportNoticeMessage = { kind: 'report', event: 'action-item-due', userName: a.name, summary, text: `${summary} (due ${formatUtc(Number(a.due_at))}).`, url: `${ctx.publicUrl}/postmortems/${a.postmortem_id}` };
         for (const m of await noticeMethods(trx, a.user_id)) await enqueueMessage(trx, now, { channel: m.type, destination: m.address, message, userId: a.user_id, contactMethodId: m.id });
       });
     }

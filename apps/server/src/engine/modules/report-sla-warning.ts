@@ -3,7 +3,7 @@ import { inTransaction, type Ctx } from '../../context.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import type { ReportNoticeMessage } from '../../notify/types.js';
-import { formatDuration } from '../../postmortem/draft.js';
+import { formatDuration } from '../../lib/format.js';
 import { allTargets, targetFor } from '../../report/service.js';
 import type { EngineModule } from '../engine.js';
 import { noticeMethods } from './schedule-handoff.js';

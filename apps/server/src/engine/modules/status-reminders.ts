@@ -1,6 +1,7 @@
 import { SYSTEM } from '../../auth/actor.js';
 import { inTransaction, type Ctx } from '../../context.js';
 import { appendTimeline } from '../../incident/timeline.js';
+import { formatUtc } from '../../lib/format.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import type { EngineModule } from '../engine.js';
 
@@ -45,7 +46,7 @@ export const statusRemindersModule: EngineModule = {
             kind: 'status_update',
             event: 'reminder',
             subject: `${drill}Status update overdue: #${inc.number} ${inc.title}`,
-            text: `Hi ${inc.name},\n\nThe next status update for ${inc.sev} incident #${inc.number} "${inc.title}" was due at ${new Date(due).toISOString().slice(0, 16).replace('T', ' ')} UTC. Stakeholders are waiting: post an update (phase, impact, next update time).`,
+            text: `Hi ${inc.name},\n\nThe next status update for ${inc.sev} incident #${inc.number} "${inc.title}" was due at ${formatUtc(due)}. Stakeholders are waiting: post an update (phase, impact, next update time).`,
             url: `${ctx.publicUrl}/incidents/${inc.number}`,
             incidentId: inc.id,
             phase: last?.phase ?? null,

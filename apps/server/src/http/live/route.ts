@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../auth/sessions.js';
 import { authenticateToken } from '../../auth/tokens.js';
 import type { Ctx } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import type { LiveHub } from './hub.js';

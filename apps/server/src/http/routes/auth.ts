@@ -6,7 +6,7 @@ import type { Ctx } from '../../context.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import * as users from '../../user/service.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 
 const LoginBody = Type.Object(

@@ -1,6 +1,6 @@
 import * as policies from '../../escalation/service.js';
 import { PolicyInput } from '../../escalation/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
 import { metricsRegistry } from '../../lib/metrics.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 
 /** /healthz (the process answers), /readyz (the database answers, and writes to it again after a full disk), /metrics (Prometheus). */

@@ -11,7 +11,7 @@ import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
 import type { Message } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { parseSmsReply, SMS_HELP } from './sms-reply.js';
 import { slackBridgeRoutes } from './warroom.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
 import { ManualIncidentInput, ReassignInput, ReopenInput, type IncidentStatus } from '../../incident/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';

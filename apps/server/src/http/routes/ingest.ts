@@ -22,7 +22,7 @@ import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
 import { signingSecretOf } from '../../service/service.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
 import type { Integration, Service } from '../../service/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { errorBody, toHttpError } from '../errors.js';
 import { RateLimiter } from '../rate-limit.js';

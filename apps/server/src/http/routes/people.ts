@@ -5,7 +5,7 @@ import * as teams from '../../team/service.js';
 import { TeamInput } from '../../team/service.js';
 import * as users from '../../user/service.js';
 import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch } from '../../user/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import { RateLimiter } from '../rate-limit.js';
 import type { HttpDeps } from '../deps.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import * as pm from '../../postmortem/service.js';
 import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput } from '../../postmortem/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { validatedByService } from '../validated-by-service.js';

@@ -5,7 +5,7 @@ import * as reports from '../../report/service.js';
 import { listSubscribers, subscribe, unsubscribe, weeklySummary, lastWeekStart } from '../../report/summary.js';
 import { SlaTargetInput } from '../../report/types.js';
 import { parseInstant } from '../../schedule/index.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { validatedByService } from '../validated-by-service.js';

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import * as schedules from '../../schedule/service.js';
 import { LeaveInput, OverrideInput, ScheduleInput, SwapOfferInput, TakeInput } from '../../schedule/types.js';
 import { AppError } from '../../lib/errors.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import * as services from '../../service/service.js';
 import { IntegrationInput, ServiceInput } from '../../service/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';

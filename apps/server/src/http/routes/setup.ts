@@ -1,5 +1,5 @@
 import { getChannels, getChecklist } from '../../setup/checklist.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 

@@ -7,7 +7,7 @@ import * as status from '../../status/service.js';
 import { activeMaintenancesJson, componentsJson, incidentsJson, scheduledMaintenancesJson, statusJson, summaryJson, unresolvedIncidentsJson, upcomingMaintenancesJson } from '../../status/statuspage.js';
 import { findPage } from '../../status/store.js';
 import { BusinessServiceInput, MaintenanceInput, StatusPageInput, StatusUpdateInput, SubscriptionInput, TemplateInput } from '../../status/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';

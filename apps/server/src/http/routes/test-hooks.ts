@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { HttpDeps } from '../deps.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 
 /**
  * Test hooks, registered only when KLAXON_TEST_FAKE_CLOCK is set: end-to-end tests that run Klaxon

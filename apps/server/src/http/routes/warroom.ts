@@ -22,7 +22,7 @@ import {
 } from '../../warroom/service.js';
 import { bridgeSlack, receiveSlackCommand, receiveSlackEvent, type SlackEventEnvelope } from '../../warroom/slack.js';
 import { ActionInput, DeclareInput, ImpactInput, RunbookInput, WarRoomSettingsInput } from '../../warroom/types.js';
-import type { App } from '../app.js';
+import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { IdParams } from './people.js';

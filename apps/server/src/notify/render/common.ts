@@ -64,6 +64,7 @@ export function escapeHtml(s: string): string {
 }
 
 // Characters XML 1.0 forbids outright (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for XML content or attributes and drops characters XML 1.0 cannot carry at all. */
@@ -92,12 +93,7 @@ export function safeUrl(url: string): string | null {
   }
 }
 
-/** "2026-01-05 09:00 UTC" for a millisecond timestamp; empty for an invalid one. */
-export function formatUtc(ms: number): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export { formatUtc } from '../../lib/format.js';
 
 /** One line that names a page: `DRILL #42 CRITICAL checkout-api: DB down` (DRILL only for drills). */
 export function pageHeadline(msg: PageMessage): string {

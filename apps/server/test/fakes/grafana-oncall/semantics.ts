@@ -162,7 +162,7 @@ export function resolveFinal(events: readonly SemEvent[], from: number, to: numb
       who = covering.filter((e) => e.priority === top).flatMap((e) => e.users);
     }
     const set = new Set(who);
-    for (const [u, r] of open) if (!set.has(u)) open.delete(u);
+    for (const u of [...open.keys()]) if (!set.has(u)) open.delete(u);
     for (const u of set) {
       const r = open.get(u);
       if (r && r.end === a) r.end = b;

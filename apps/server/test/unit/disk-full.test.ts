@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { toHttpError } from '../../http/errors.js';
-import { isDiskFull, WriteHealth } from './disk-full.js';
+import { toHttpError } from '../../src/http/errors.js';
+import { isDiskFull, WriteHealth } from '../../src/lib/db/disk-full.js';
 
 describe('isDiskFull', () => {
   it('knows SQLite, the file system and PostgreSQL saying the disk is full, also as a cause', () => {

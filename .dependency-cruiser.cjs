@@ -1,0 +1,38 @@
+/** dependency-cruiser: the dependency picture in docs/architecture.md (`npm run deps:graph`) and the cycle check in `npm run lint`. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles between modules (type-only imports included: they tie the modules together as much).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'password-hashing-in-auth',
+      severity: 'error',
+      comment: 'Password hashing (argon2) lives in auth/password.ts only; users and sessions call it.',
+      from: { pathNot: '^apps/server/src/auth/password\\.ts$' },
+      to: { path: '@node-rs/argon2' },
+    },
+    {
+      name: 'incident-knows-no-report',
+      severity: 'error',
+      comment: 'The incident lifecycle does not call reporting: report rows are written by a reaction app/ registers (onIncidentResolved).',
+      from: { path: '^apps/server/src/incident/' },
+      to: { path: '^apps/server/src/report/' },
+    },
+    {
+      name: 'database-from-tables',
+      severity: 'error',
+      comment: 'database.ts is the table map: it imports the row types of each domain from its tables.ts, nothing else.',
+      from: { path: '^apps/server/src/database\\.ts$' },
+      to: { pathNot: '/tables\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
+  },
+};

@@ -54,8 +54,12 @@ export class EgressPolicy {
   readonly dispatcher: Dispatcher;
 
   /** A policy with this allow-list (default: nothing internal allowed). */
+  /** The resolver connections use; also asked when a URL is stored. */
+  readonly resolver: Resolver;
+
   constructor(readonly allow: EgressAllow = { cidrs: [], hosts: [] }, opts: EgressOptions = {}) {
-    this.dispatcher = egressAgent(this, opts);
+    this.resolver = opts.resolver ?? ((h, o, cb) => dnsLookup(h, o, cb));
+    this.dispatcher = egressAgent(this, { ...opts, resolver: this.resolver });
   }
 
   /** A policy from the raw KLAXON_EGRESS_ALLOW value. */
@@ -173,6 +177,28 @@ export function requireEgressUrl(policy: EgressPolicy, raw: string, path: string
   return r.url.toString();
 }
 
+/**
+ * {@link requireEgressUrl}, and a host name's DNS answer checked now as well, so a name that resolves
+ * to an internal address is refused with a 400 when the URL is stored, not only when it is used (it
+ * is checked again on every connection: DNS may answer differently later). A name that does not
+ * resolve now is accepted: it may exist by the time it is used. Call it before opening a
+ * transaction (it waits for DNS).
+ */
+export async function requireEgressUrlResolved(policy: EgressPolicy, raw: string, path: string): Promise<string> {
+  const url = requireEgressUrl(policy, raw, path);
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) || policy.hostAllowed(host)) return url;
+  const addresses = await new Promise<LookupAddress[]>((resolve) => policy.resolver(host, { all: true }, (err, list) => resolve(err ? [] : list)));
+  for (const a of addresses) {
+    const why = policy.addressRefusal(a.address);
+    if (why) {
+      const reason = `${host} resolves to ${why}`;
+      throw invalid(`${path}: ${reason}`, [{ path, message: reason }]);
+    }
+  }
+  return url;
+}
+
 /** Thrown (as the connection error) when the policy refuses a connection. */
 export class EgressRefused extends Error {
   /** Stable error code, like undici's. */
@@ -185,7 +211,7 @@ export class EgressRefused extends Error {
  * address actually used). Host names on the allow-list connect wherever they resolve.
  */
 function egressAgent(policy: EgressPolicy, opts: EgressOptions): Dispatcher {
-  const resolve: Resolver = opts.resolver ?? ((h, o, cb) => dnsLookup(h, o, cb));
+  const resolve: Resolver = opts.resolver!;
   const checkedLookup = (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, [] as LookupAddress[]);

@@ -8,7 +8,7 @@ import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
-import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
+import { defaultEgress, requireEgressUrl, requireEgressUrlResolved } from '../lib/egress.js';
 import { AppError, invalid, notFound } from '../lib/errors.js';
 import { formatUtc } from '../lib/format.js';
 import { newId, sha256 } from '../lib/ids.js';
@@ -362,6 +362,14 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
   const v = parse(SubscriptionInput, input, 'subscription');
   const userId = v.userId ?? (actor.type === 'user' ? actor.id : '');
   requireSelfOr(actor, userId, 'admin');
+  // A webhook or push destination's host name is resolved and checked now, before the transaction (DNS can be slow).
+  if ((v.channel === 'webhook' || v.channel === 'push') && v.destination) {
+    const addr = normalizeAddress(v.channel as Channel, v.destination.trim());
+    if (!('error' in addr)) {
+      const url = v.channel === 'push' ? (JSON.parse(addr.value) as { endpoint: string }).endpoint : addr.value;
+      await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), url, v.channel === 'push' ? 'destination.endpoint' : 'destination');
+    }
+  }
   const now = ctx.clock.now();
   const id = newId();
   let confirmSent = false;

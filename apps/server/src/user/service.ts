@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
-import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
+import { defaultEgress, requireEgressUrlResolved } from '../lib/egress.js';
 import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, safeEqual, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
@@ -193,8 +193,8 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
   const addr = normalizeAddress(v.type, v.address);
   if ('error' in addr) throw invalid(`address: ${addr.error}`, [{ path: 'address', message: addr.error }]);
   // A webhook URL or push endpoint is a request made on the user's behalf: the egress policy decides (400 with the reason).
-  if (v.type === 'webhook') addr.value = requireEgressUrl(ctx.egress ?? defaultEgress(), addr.value, 'address');
-  if (v.type === 'push') requireEgressUrl(ctx.egress ?? defaultEgress(), (JSON.parse(addr.value) as { endpoint: string }).endpoint, 'address.endpoint');
+  if (v.type === 'webhook') addr.value = await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), addr.value, 'address');
+  if (v.type === 'push') await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), (JSON.parse(addr.value) as { endpoint: string }).endpoint, 'address.endpoint');
   const now = ctx.clock.now();
   const cm = await inTransaction(ctx, async (trx) => {
     const user = await store.findUser(trx, userId);

@@ -3,7 +3,7 @@ import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
-import { defaultEgress, requireEgressUrl } from '../lib/egress.js';
+import { defaultEgress, requireEgressUrlResolved } from '../lib/egress.js';
 import { newId } from '../lib/ids.js';
 import { isSealed, type SecretBox } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
@@ -99,7 +99,7 @@ export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Prom
   requirePermission(actor, 'admin');
   const v = parse(ActionInput, input, 'action');
   if (!placeholdersOnlyInPathOrQuery(v.url)) throw invalid('url: must be an absolute http(s) URL whose scheme, host and port contain no {{placeholders}}', [{ path: 'url', message: 'placeholders only in the path or query' }]);
-  requireEgressUrl(ctx.egress ?? defaultEgress(), v.url.replace(/\{\{\s*[\w.]+\s*\}\}/g, 'x'), 'url');
+  await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), v.url.replace(/\{\{\s*[\w.]+\s*\}\}/g, 'x'), 'url');
   const box = requireBox(ctx);
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEgressUrl, EgressPolicy, parseEgressAllow, type Resolver } from '../../src/lib/egress.js';
+import { checkEgressUrl, EgressPolicy, parseEgressAllow, requireEgressUrlResolved, type Resolver } from '../../src/lib/egress.js';
 import { httpRequest } from '../../src/notify/providers/http.js';
 import { ProviderError } from '../../src/notify/types.js';
 
@@ -164,5 +164,35 @@ describe('egress policy: every connection checked on the resolved address', () =
     await r2.body.dump();
     expect(hits).toEqual([`hooks.example.test:${port} /named`, `127.0.0.1:${port} /redirect`]);
     await Promise.all([byName.close(), byRange.close()]);
+  });
+});
+
+describe('egress policy: host names resolved when a URL is stored', () => {
+  const answers: Record<string, string[]> = { 'hooks.corp.example': ['10.0.0.5'], 'mixed.example': ['93.184.216.34', '127.0.0.1'], 'public.example': ['93.184.216.34', '2606:4700::1111'] };
+  const resolver: Resolver = (host, _o, cb) => {
+    const list = answers[host];
+    if (!list) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
+    cb(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+  const policy = new EgressPolicy(parseEgressAllow(''), { resolver });
+
+  it('refuses with a 400 a name any of whose addresses is internal, saying which', async () => {
+    await expect(requireEgressUrlResolved(policy, 'https://hooks.corp.example/x', 'address')).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^address: hooks\.corp\.example resolves to 10\.0\.0\.5 is a private address/) });
+    await expect(requireEgressUrlResolved(policy, 'https://mixed.example/x', 'url')).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^url: mixed\.example resolves to 127\.0\.0\.1 is a loopback address/) });
+  });
+
+  it('accepts a public name, a name that does not resolve yet, and an allow-listed name', async () => {
+    expect(await requireEgressUrlResolved(policy, 'https://public.example/x', 'address')).toBe('https://public.example/x');
+    expect(await requireEgressUrlResolved(policy, 'https://not-yet.example/x', 'address')).toBe('https://not-yet.example/x');
+    const allowing = new EgressPolicy(parseEgressAllow('hooks.corp.example'), { resolver });
+    expect(await requireEgressUrlResolved(allowing, 'https://hooks.corp.example/x', 'address')).toBe('https://hooks.corp.example/x');
+  });
+
+  it('still refuses what the URL alone shows, before asking DNS', async () => {
+    let asked = 0;
+    const counting = new EgressPolicy(parseEgressAllow(''), { resolver: (h, o, cb) => (asked++, resolver(h, o, cb)) });
+    await expect(requireEgressUrlResolved(counting, 'http://2130706433/', 'address')).rejects.toMatchObject({ code: 'invalid' });
+    await expect(requireEgressUrlResolved(counting, 'file:///etc/passwd', 'address')).rejects.toMatchObject({ code: 'invalid' });
+    expect(asked).toBe(0);
   });
 });

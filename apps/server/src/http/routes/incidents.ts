@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
-import { ManualIncidentInput, ReassignInput, ReopenInput, type IncidentStatus } from '../../incident/types.js';
+import { AddResponderInput, BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type IncidentStatus } from '../../incident/types.js';
+import { addIncidentResponder } from '../../warroom/service.js';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -58,6 +59,18 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     '/incidents/:id/reopen',
     { schema: { tags, params: IdParams, body: Type.Union([ReopenInput, Type.Null()]), summary: 'Reopen a resolved incident: acknowledged (default), or triggered again from level 1 with escalate: true' } },
     async (req) => incidents.reopen(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}, viaOf(req)),
+  );
+  app.post('/incidents/:id/snooze', { schema: { tags, params: IdParams, body: SnoozeInput, summary: 'Snooze: acknowledged, pages nobody for N minutes, then triggered again from where it was' } }, async (req) =>
+    incidents.snooze(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
+  app.post('/incidents/:id/notes', { schema: { tags, params: IdParams, body: NoteInput, summary: 'Add a note to the timeline' } }, async (req, reply) =>
+    reply.status(201).send(await incidents.addNote(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req))),
+  );
+  app.post('/incidents/:id/responders', { schema: { tags, params: IdParams, body: AddResponderInput, summary: 'Add a responder: paged now on their high-priority contact methods' } }, async (req) =>
+    addIncidentResponder(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
+  app.post('/incidents/bulk', { schema: { tags, body: BulkInput, summary: 'Acknowledge, resolve or snooze many incidents: one result per id' } }, async (req) =>
+    incidents.bulk(ctx, await actorOf(ctx, req), req.body, viaOf(req)),
   );
   for (const [path, verb] of [
     ['acknowledge', incidents.acknowledge],

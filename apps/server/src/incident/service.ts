@@ -113,6 +113,18 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   if (f.level) q = q.where(sql`coalesce(incidents.sev, incidents.severity)`, '=', f.level);
   if (acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', acknowledgedBy);
   if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
+  if (f.mine) {
+    const me = f.mine;
+    q = q.where((eb) =>
+      eb.or([
+        eb('incidents.incident_manager_id', '=', me),
+        eb('incidents.acknowledged_by', '=', me),
+        eb('services.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
+        eb.exists(eb.selectFrom('notifications').select('notifications.id').whereRef('notifications.incident_id', '=', 'incidents.id').where('notifications.user_id', '=', me)),
+        eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.incident_id', '=', 'incidents.id').where('outbox.user_id', '=', me)),
+      ]),
+    );
+  }
   if (f.q?.trim()) {
     const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);

@@ -179,4 +179,9 @@ export interface IncidentFilter {
   acknowledgedBy?: string;
   /** true: acknowledged at some point; false: never acknowledged. */
   acknowledged?: boolean;
+  /**
+   * User id: "mine" for this person: they manage it or acknowledged it, the service belongs to one of
+   * their teams, or they were paged about it (escalation or added as a responder).
+   */
+  mine?: string;
 }

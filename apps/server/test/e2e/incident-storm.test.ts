@@ -161,4 +161,25 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     }
     expect((await t.api('POST', '/api/v1/incidents/bulk', { ids: [a.id], action: 'resolve' }, viewerToken)).status).toBe(403);
   });
+
+  it('mine=true: incidents I manage or acknowledged, of my teams\' services, or I was paged about; not others', async () => {
+    const team = await t.api('POST', '/api/v1/teams', { name: 'Storage', members: [{ userId: carol.id }] });
+    const svc = await t.api('POST', '/api/v1/services', { name: 'storage', teamId: team.body.team.id });
+    const teamInc = await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: 'Bucket quota near' });
+    expect(teamInc.status).toBe(201);
+    const other = await trigger('mine-other', 'Nobody asked Carol');
+    const mine = async (token: string) => ((await t.api('GET', '/api/v1/incidents?mine=true&limit=500', undefined, token)).body.incidents as { title: string }[]).map((i) => i.title);
+    const carols = await mine(carol.token);
+    expect(carols).toContain('Bucket quota near'); // her team's service
+    expect(carols).toContain('Search latency high'); // added as a responder
+    expect(carols).not.toContain('Nobody asked Carol');
+    expect(carols).not.toContain('Cart 5xx rate high');
+    const bobs = await mine(bob.token);
+    expect(bobs).toContain('Disk full on web-1'); // acknowledged it
+    expect(bobs).toContain('Cart 5xx rate high'); // paged at level 2
+    expect(bobs).not.toContain('Bucket quota near');
+    expect(bobs).not.toContain('Nobody asked Carol');
+    expect(await mine(alice.token)).toContain('Nobody asked Carol'); // paged at level 1
+    await t.api('POST', `/api/v1/incidents/${other.n}/resolve`);
+  });
 });

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
 import { AddResponderInput, BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type IncidentStatus } from '../../incident/types.js';
 import { addIncidentResponder } from '../../warroom/service.js';
+import { invalid } from '../../lib/errors.js';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -35,6 +36,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
             level: Type.Optional(Type.String({ maxLength: 50, description: 'Severity as reports group it: the declared level when set, else the alert severity' })),
             acknowledgedBy: Type.Optional(Type.String({ maxLength: 200, description: 'User id or email of the acknowledger' })),
             acknowledged: Type.Optional(Type.Boolean({ description: 'true: acknowledged at some point; false: never' })),
+            mine: Type.Optional(Type.Boolean({ description: 'true: only incidents that are mine: I manage or acknowledged it, its service is in one of my teams, or I was paged about it' })),
           },
           { additionalProperties: false },
         ),
@@ -42,7 +44,9 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     },
     async (req) => {
       const q = req.query;
-      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee, since: q.since, until: q.until, ids: q.ids, drill: q.drill, level: q.level, acknowledgedBy: q.acknowledgedBy, acknowledged: q.acknowledged });
+      const actor = await actorOf(ctx, req);
+      if (q.mine && actor.type !== 'user') throw invalid('mine: only for a signed-in person or their token', [{ path: 'mine', message: 'not a person' }]);
+      const list = await incidents.listIncidents(ctx, actor, { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee, since: q.since, until: q.until, ids: q.ids, drill: q.drill, level: q.level, acknowledgedBy: q.acknowledgedBy, acknowledged: q.acknowledged, mine: q.mine && actor.type !== 'system' ? actor.id : undefined });
       return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
     },
   );

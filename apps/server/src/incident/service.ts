@@ -121,6 +121,7 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
         eb('incidents.acknowledged_by', '=', me),
         eb('services.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
         eb.exists(eb.selectFrom('notifications').select('notifications.id').whereRef('notifications.incident_id', '=', 'incidents.id').where('notifications.user_id', '=', me)),
+        sql<boolean>`incidents.policy_snapshot like ${`%{"type":"user","id":"${me.replace(/[\\%_]/g, (c) => `\\${c}`)}"}%`} escape '\\'`,
         eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.incident_id', '=', 'incidents.id').where('outbox.user_id', '=', me)),
       ]),
     );

@@ -336,7 +336,7 @@ function Actions({ inc }: { inc: Incident }) {
   const resolved = inc.status === 'resolved';
   return (
     <div className={inc.major ? 'klx-action-bar klx-action-static' : 'klx-action-bar'} data-testid="action-bar">
-      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+      <SimpleGrid cols={{ base: 3, sm: 4 }} spacing="sm">
         <Button
           size="lg"
           color="yellow"

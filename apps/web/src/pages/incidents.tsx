@@ -203,8 +203,9 @@ export default function Incidents() {
   const sev = params.get('sev') ?? '';
   const team = params.get('team') ?? '';
   const assigneeParam = params.get('assignee') ?? '';
-  // "Mine" is where a responder starts (docs/web.md); everyone else starts on every incident.
-  const view = params.get('view') ?? (user.role === 'responder' ? 'mine' : 'all');
+  // "Mine" is where a responder starts (docs/web.md); everyone else, and a drill-down from a report
+  // (which lists exactly the incidents behind a figure), starts on every incident.
+  const view = params.get('view') ?? (user.role === 'responder' && !REPORT_PARAMS.some((k) => params.has(k)) ? 'mine' : 'all');
   const [picking, setPicking] = useState(false);
   const [picked, setPicked] = useState<Set<string>>(() => new Set());
   const [filtersOpen, setFiltersOpen] = useState(false);

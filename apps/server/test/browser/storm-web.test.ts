@@ -94,6 +94,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
       // Everyone: Sam's billing incident, one of them: "1 incident".
       await page.goto(`${rig.t.url}/incidents?view=all&service=${otherService}`);
       await expect.poll(() => page.getByTestId('incident-count').textContent(), { timeout: 10_000 }).toBe('1 incident');
+      // A drill-down from a report lists exactly its incidents, Maya's or not.
+      const billing = (await rig.t.api('GET', `/api/v1/incidents?service=${otherService}`)).body.incidents[0].id as string;
+      await page.goto(`${rig.t.url}/incidents?report=Breaches&ids=${billing}`);
+      await expect.poll(() => page.getByTestId('incident-count').textContent(), { timeout: 10_000 }).toBe('1 incident');
       await page.goto(`${rig.t.url}/incidents?service=${otherService}`);
       await expect.poll(() => page.getByTestId('incident-count').textContent(), { timeout: 10_000 }).toBe('0 incidents');
       await page.getByText('All quiet: nothing is open.').waitFor();

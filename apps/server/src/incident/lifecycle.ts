@@ -1,4 +1,4 @@
-import type { Actor, Via } from '../auth/actor.js';
+import { SYSTEM, type Actor, type Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
 import { firesAfterAcknowledge, type Policy } from '../escalation/types.js';
@@ -83,6 +83,7 @@ export async function openIncident(
     policy_snapshot: policy ? JSON.stringify(policy) : null,
     escalation_step: 0,
     next_escalation_at: policy ? now + (policy.initialDelayMinutes ?? 0) * 60_000 : null,
+    snoozed_until: null,
   });
   await appendTimeline(trx, { incidentId: id, at: now, type: 'incident.opened', actor: o.actor, via: o.via, message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`, data: { severity: o.severity } }, live);
   if (!policy) {
@@ -100,7 +101,7 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
   const keep = snapshot && inc!.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc!.escalation_step) ? Number(inc!.next_escalation_at) : null;
   const r = await trx
     .updateTable('incidents')
-    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, updated_at: now })
+    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, snoozed_until: null, updated_at: now })
     .where('id', '=', incidentId)
     .where('status', '=', 'triggered')
     .executeTakeFirst();
@@ -115,7 +116,7 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
 export async function resolveIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
   const r = await trx
     .updateTable('incidents')
-    .set({ status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, updated_at: now })
+    .set({ status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, snoozed_until: null, updated_at: now })
     .where('id', '=', incidentId)
     .where('status', '!=', 'resolved')
     .executeTakeFirst();
@@ -132,7 +133,7 @@ export async function resolveIncident(trx: Tx, now: number, incidentId: string, 
 export async function escalateIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
   const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step']).where('id', '=', incidentId).executeTakeFirst();
   if (!inc || inc.status === 'resolved' || !inc.policy_snapshot) return false;
-  await trx.updateTable('incidents').set({ status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, updated_at: now }).where('id', '=', incidentId).execute();
+  await trx.updateTable('incidents').set({ status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, snoozed_until: null, updated_at: now }).where('id', '=', incidentId).execute();
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.escalated', actor, via, message: `Escalated by ${actor.name} via ${via}` }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
@@ -171,7 +172,7 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
   }
   await trx
     .updateTable('incidents')
-    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, updated_at: now })
+    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, snoozed_until: null, updated_at: now })
     .where('id', '=', incidentId)
     .where('status', '!=', 'resolved')
     .execute();
@@ -196,7 +197,7 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
 export async function reopenIncident(trx: Tx, now: number, incidentId: string, o: { escalate: boolean; policy?: Policy | null }, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
   const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step', 'acknowledged_at', 'acknowledged_by']).where('id', '=', incidentId).executeTakeFirst();
   if (!inc || inc.status !== 'resolved') return false;
-  const reopened = { resolved_at: null, resolved_by: null, updated_at: now };
+  const reopened = { resolved_at: null, resolved_by: null, snoozed_until: null, updated_at: now };
   let r;
   if (o.escalate) {
     const base = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : (o.policy ?? null);
@@ -223,6 +224,58 @@ export async function reopenIncident(trx: Tx, now: number, incidentId: string, o
     live,
   );
   live.push({ type: 'incident', incidentId, data: { status: o.escalate ? 'triggered' : 'acknowledged' } });
+  return true;
+}
+
+/**
+ * Snoozes an open incident until `until`: it becomes acknowledged (by the snoozer) and pages nobody,
+ * pending notifications are cancelled, and the engine triggers it again then (wakeSnoozed). Snoozing
+ * a snoozed incident moves the time. False if it was resolved.
+ */
+export async function snoozeIncident(trx: Tx, now: number, incidentId: string, until: number, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
+  const r = await trx
+    .updateTable('incidents')
+    .set((eb) => ({
+      status: 'acknowledged',
+      acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(now)),
+      acknowledged_by: eb.case().when('status', '=', 'triggered').then(actor.type === 'system' ? null : actor.id).else(eb.ref('acknowledged_by')).end(),
+      next_escalation_at: null,
+      snoozed_until: until,
+      updated_at: now,
+    }))
+    .where('id', '=', incidentId)
+    .where('status', '!=', 'resolved')
+    .executeTakeFirst();
+  if (!r.numUpdatedRows) return false;
+  await cancelPending(trx, incidentId);
+  const minutes = Math.round((until - now) / 60_000);
+  await appendTimeline(trx, { incidentId, at: now, type: 'incident.snoozed', actor, via, message: `Snoozed for ${minutes} minute${minutes === 1 ? '' : 's'} by ${actor.name} via ${via}: pages again at ${new Date(until).toISOString()}`, data: { until, minutes } }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
+  return true;
+}
+
+/**
+ * Ends a snooze that is due: the incident is triggered again and pages from where it was: the level
+ * that was paged last is paged again now (a new snapshot whose firstStep is one step later, so step
+ * numbers keep growing), then escalation goes on as before. Claimed by compare-and-set on
+ * snoozed_until, so a repeated run does nothing. False if it was not due.
+ */
+export async function wakeSnoozed(trx: Tx, now: number, incidentId: string, live: LiveEvent[]): Promise<boolean> {
+  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step', 'snoozed_until']).where('id', '=', incidentId).executeTakeFirst();
+  if (!inc || inc.status !== 'acknowledged' || inc.snoozed_until === null || Number(inc.snoozed_until) > now) return false;
+  const current = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
+  const first = current?.firstStep ?? 0;
+  const snapshot = current ? { ...current, firstStep: inc.escalation_step > first ? first + 1 : first } : null;
+  const r = await trx
+    .updateTable('incidents')
+    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, snoozed_until: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null, updated_at: now })
+    .where('id', '=', incidentId)
+    .where('status', '=', 'acknowledged')
+    .where('snoozed_until', '=', inc.snoozed_until)
+    .executeTakeFirst();
+  if (!r.numUpdatedRows) return false;
+  await appendTimeline(trx, { incidentId, at: now, type: 'incident.unsnoozed', actor: SYSTEM, via: 'engine', message: snapshot ? 'Snooze over: triggered again, paging from where it was' : 'Snooze over: triggered again (no escalation policy: nobody is paged)' }, live);
+  live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
 }
 

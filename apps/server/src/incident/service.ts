@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import { requirePermission, type Actor, type Via } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
-import { conflict, invalid, notFound } from '../lib/errors.js';
+import { AppError, conflict, invalid, notFound } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/types.js';
 import { findService } from '../service/service.js';
 import { findPolicy } from '../escalation/service.js';
 import { findTeam } from '../team/service.js';
 import { findUser, findUserByEmail } from '../user/store.js';
-import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, reopenIncident, resolveIncident, type ReassignTarget } from './lifecycle.js';
-import { readTimeline } from './timeline.js';
-import { ManualIncidentInput, ReassignInput, ReopenInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
+import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, reopenIncident, resolveIncident, snoozeIncident, type ReassignTarget } from './lifecycle.js';
+import { appendTimeline, readTimeline } from './timeline.js';
+import { BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
 
 function baseQuery(db: Tx) {
   return db
@@ -49,6 +49,7 @@ function fromRow(r: Row): Incident {
     major: r.major === 1,
     drill: r.drill === 1,
     incidentManagerId: r.incident_manager_id,
+    snoozedUntil: r.snoozed_until === null ? null : Number(r.snoozed_until),
   };
 }
 
@@ -112,6 +113,19 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   if (f.level) q = q.where(sql`coalesce(incidents.sev, incidents.severity)`, '=', f.level);
   if (acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', acknowledgedBy);
   if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
+  if (f.mine) {
+    const me = f.mine;
+    q = q.where((eb) =>
+      eb.or([
+        eb('incidents.incident_manager_id', '=', me),
+        eb('incidents.acknowledged_by', '=', me),
+        eb('services.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
+        eb.exists(eb.selectFrom('notifications').select('notifications.id').whereRef('notifications.incident_id', '=', 'incidents.id').where('notifications.user_id', '=', me)),
+        sql<boolean>`incidents.policy_snapshot like ${`%{"type":"user","id":"${me.replace(/[\\%_]/g, (c) => `\\${c}`)}"}%`} escape '\\'`,
+        eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.incident_id', '=', 'incidents.id').where('outbox.user_id', '=', me)),
+      ]),
+    );
+  }
   if (f.q?.trim()) {
     const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);
@@ -222,6 +236,61 @@ export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input
   });
   ctx.wake();
   return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+}
+
+/**
+ * Snoozes an open incident for `minutes`: acknowledged, nobody paged until then; then the engine
+ * triggers it again and it pages from where it was. A resolved incident cannot be snoozed (409).
+ */
+export async function snooze(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(SnoozeInput, input, 'snooze');
+  const existing = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!existing) throw notFound('Incident');
+  if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: there is nothing to snooze`);
+  const now = ctx.clock.now();
+  const changed = await inTransaction(ctx, (trx, live) => snoozeIncident(trx, now, existing.id, now + v.minutes * 60_000, actor, via, live));
+  ctx.wake();
+  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+}
+
+/** Adds a note to an incident's timeline (any incident, open or resolved; no war room needed). */
+export async function addNote(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ note: TimelineEvent }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(NoteInput, input, 'note');
+  const text = v.text.trim();
+  if (!text) throw invalid('text: the note is empty', [{ path: 'text', message: 'empty' }]);
+  const existing = await findIncident(ctx.db.kysely, idOrNumber);
+  if (!existing) throw notFound('Incident');
+  const now = ctx.clock.now();
+  await inTransaction(ctx, (trx, live) => appendTimeline(trx, { incidentId: existing.id, at: now, type: 'note', actor, via, message: text }, live));
+  const timeline = await readTimeline(ctx.db.kysely, existing.id);
+  return { note: timeline.filter((e) => e.type === 'note').at(-1)! };
+}
+
+/** What a bulk action did to one incident. */
+export type BulkResult = { id: string; ok: boolean; changed?: boolean; incident?: Incident; error?: { code: string; message: string } };
+
+/**
+ * Acknowledges, resolves or snoozes many incidents, each on its own (one failing does not stop the
+ * others): answers one result per id, in order: ok with the incident, or the error the single verb would give.
+ */
+export async function bulk(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'api'): Promise<{ results: BulkResult[] }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(BulkInput, input, 'bulk');
+  if (v.action === 'snooze' && v.minutes === undefined) throw invalid('minutes: required to snooze', [{ path: 'minutes', message: 'required when action is snooze' }]);
+  if (v.action !== 'snooze' && v.minutes !== undefined) throw invalid(`minutes: only for snooze, not ${v.action}`, [{ path: 'minutes', message: 'only for snooze' }]);
+  const results: BulkResult[] = [];
+  for (const id of v.ids) {
+    try {
+      const r = v.action === 'snooze' ? await snooze(ctx, actor, id, { minutes: v.minutes }, via) : v.action === 'acknowledge' ? await acknowledge(ctx, actor, id, via) : await resolve(ctx, actor, id, via);
+      results.push({ id, ok: true, changed: r.changed, incident: r.incident });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      results.push({ id, ok: false, error: { code: e.code, message: e.message } });
+    }
+  }
+  return { results };
 }
 
 /** The alerts grouped in an incident. */

@@ -30,6 +30,8 @@ export interface IncidentTable {
   policy_snapshot: string | null;
   escalation_step: number;
   next_escalation_at: number | null;
+  /** While snoozed (acknowledged, paging nobody): when the engine triggers it again (0015-incident-snooze); else null. */
+  snoozed_until: number | null;
 }
 
 /** The append-only incident timeline. */

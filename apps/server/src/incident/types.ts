@@ -31,6 +31,8 @@ export interface Incident {
   drill: boolean;
   /** The incident manager's user id, or null. */
   incidentManagerId: string | null;
+  /** While snoozed: when it pages again (epoch ms); else null. */
+  snoozedUntil: number | null;
 }
 
 /** Input to reassign an incident: to one person, or to an escalation policy. */
@@ -52,6 +54,32 @@ export const ReopenInput = Type.Object(
 );
 export type ReopenInput = Static<typeof ReopenInput>;
 
+/** Input to snooze an open incident. */
+export const SnoozeInput = Type.Object(
+  { minutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes until it is triggered again and pages from where it was (1 to 1440)' }) },
+  { additionalProperties: false },
+);
+export type SnoozeInput = Static<typeof SnoozeInput>;
+
+/** Input to add a note to an incident's timeline. */
+export const NoteInput = Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000, description: 'The note (plain text)' }) }, { additionalProperties: false });
+export type NoteInput = Static<typeof NoteInput>;
+
+/** Input to add a responder: paged now on their high-priority contact methods. */
+export const AddResponderInput = Type.Object({ user: Type.String({ minLength: 1, maxLength: 200, description: 'User id or email' }) }, { additionalProperties: false });
+export type AddResponderInput = Static<typeof AddResponderInput>;
+
+/** Input to act on many incidents at once. */
+export const BulkInput = Type.Object(
+  {
+    ids: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 200, description: 'Incident ids or numbers' }),
+    action: Type.Union([Type.Literal('acknowledge'), Type.Literal('resolve'), Type.Literal('snooze')]),
+    minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'For snooze: minutes (1 to 1440)' })),
+  },
+  { additionalProperties: false },
+);
+export type BulkInput = Static<typeof BulkInput>;
+
 /** The closed set of timeline event types. */
 export const TIMELINE_TYPES = [
   'incident.opened',
@@ -64,6 +92,9 @@ export const TIMELINE_TYPES = [
   'incident.reopened',
   'incident.escalated',
   'incident.reassigned',
+  'incident.snoozed',
+  'incident.unsnoozed',
+  'responder.added',
   'escalation.level',
   'escalation.skipped',
   'escalation.exhausted',
@@ -148,4 +179,9 @@ export interface IncidentFilter {
   acknowledgedBy?: string;
   /** true: acknowledged at some point; false: never acknowledged. */
   acknowledged?: boolean;
+  /**
+   * User id: "mine" for this person: they manage it or acknowledged it, the service belongs to one of
+   * their teams, or they were paged about it (escalation or added as a responder).
+   */
+  mine?: string;
 }

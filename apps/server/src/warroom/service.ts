@@ -7,8 +7,8 @@ import type { Target } from '../escalation/types.js';
 import { openIncident } from '../incident/lifecycle.js';
 import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
-import type { Incident } from '../incident/types.js';
-import { forbidden, invalid, notFound } from '../lib/errors.js';
+import { AddResponderInput, type Incident } from '../incident/types.js';
+import { conflict, forbidden, invalid, notFound } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import { buildPage } from '../notify/page.js';
@@ -434,6 +434,35 @@ export async function pageInto(ctx: Ctx, actor: Actor, idOrNumber: string, ref: 
   });
   ctx.wake();
   return { paged: userIds };
+}
+
+/**
+ * Adds a responder to any open incident, major or not (no war room needed): pages that person now
+ * on their high-priority contact methods, as /page does, and records it on the timeline
+ * (responder.added, with the channels used). 409 on a resolved incident.
+ */
+export async function addIncidentResponder(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ paged: { userId: string; channels: string[] } }> {
+  requirePermission(actor, 'incident.respond');
+  const v = parse(AddResponderInput, input, 'responder');
+  const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  if (inc.status === 'resolved') throw conflict(`Incident #${inc.number} is resolved: reopen it first (POST /api/v1/incidents/:id/reopen)`);
+  const user = await findUserRef(ctx.db.kysely, v.user.trim());
+  if (!user) throw invalid(`user: unknown user "${v.user}"`, [{ path: 'user', message: 'unknown user' }]);
+  const now = ctx.clock.now();
+  const channels = await inTransaction(ctx, async (trx, live) => {
+    if (inc.major && !(await memberRole(trx, inc.id, user.id))) await addMember(trx, inc.id, user.id, 'responder', now);
+    const used = await pageUserNow(ctx, trx, inc.id, user.id, now);
+    await appendTimeline(
+      trx,
+      { incidentId: inc.id, at: now, type: 'responder.added', actor, via, message: `${user.name} added as a responder by ${actor.name} via ${via}: paged on ${used.join(', ') || 'nothing (no high-priority contact method)'}`, data: { userId: user.id, channels: used } },
+      live,
+    );
+    if (used.length) live.push({ type: 'notification', incidentId: inc.id });
+    await audit(trx, now, actor, 'incident.responder', inc.id, { userId: user.id });
+    return used;
+  });
+  ctx.wake();
+  return { paged: { userId: user.id, channels } };
 }
 
 /** Sets the incident's conference bridge link (null: back to the team default). IM or comms. */

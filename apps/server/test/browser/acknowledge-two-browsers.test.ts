@@ -21,6 +21,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: acknowledge from the incident page, seen l
     await signIn(desk.page, rig.t.url, 'sam@example.com');
 
     await phone.page.getByTestId('incident-row').filter({ hasText: 'Checkout error rate above 5%' }).click();
+    // Sam is on no policy: the incident is not his, so he looks at everyone's (Mine is a responder's default).
+    await desk.page.goto(`${rig.t.url}/incidents?view=all`);
     await desk.page.getByTestId('incident-row').filter({ hasText: 'Checkout error rate above 5%' }).click();
     await phone.page.getByTestId('incident-page').waitFor();
     await desk.page.getByTestId('incident-page').waitFor();

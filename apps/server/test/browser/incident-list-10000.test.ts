@@ -28,7 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`web: the incident list stays responsive with ${
     const { context, page } = await newPage(rig.browser, 'desktop');
     await signIn(page, t.url, 'maya@example.com');
     const start = Date.now();
-    await page.goto(`${t.url}/incidents`);
+    await page.goto(`${t.url}/incidents?view=all`);
     await page.getByTestId('incident-row').first().waitFor();
     const firstScreenMs = Date.now() - start;
 

@@ -23,6 +23,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reassign an incident from its page, on a p
     await page.getByTestId('incident-page').waitFor();
     expect(await page.getByTestId('incident-page').getAttribute('data-status')).toBe('acknowledged');
 
+    await page.getByTestId('more-button').click(); // Reassign is under More (docs/web.md)
     await page.getByTestId('reassign-button').click();
     const confirm = page.getByTestId('reassign-confirm');
     expect(await confirm.isDisabled()).toBe(true);

@@ -17,6 +17,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the war room', () => {
   it('changes the severity of an incident from its page', async () => {
     const { page, context } = await newPage(rig.browser, 'desktop');
     await signIn(page, rig.t.url, 'sam@example.com');
+    // Sam is on no policy: he looks at everyone's incidents (Mine is a responder's default).
+    await page.goto(`${rig.t.url}/incidents?view=all`);
     await page.getByTestId('incident-row').filter({ hasText: 'Search latency high' }).click();
     await page.getByTestId('incident-page').waitFor();
     await page.getByTestId('severity-select').click();
@@ -25,10 +27,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the war room', () => {
     await expect.poll(() => page.getByTestId('incident-sev').textContent()).toBe('SEV3');
 
     // The list filters by declared level on the server, and by title search.
-    await page.goto(`${rig.t.url}/incidents?sev=SEV3`);
+    await page.goto(`${rig.t.url}/incidents?sev=SEV3&view=all`);
     await page.getByTestId('incident-row').first().waitFor();
     await expect.poll(() => page.getByTestId('incident-row').allTextContents()).toEqual([expect.stringContaining('Search latency high')]);
-    await page.goto(`${rig.t.url}/incidents`);
+    await page.goto(`${rig.t.url}/incidents?view=all`);
     await page.getByTestId('incident-search').fill('checkout error');
     await expect.poll(() => page.getByTestId('incident-row').count()).toBe(1);
     expect(await page.getByTestId('incident-row').textContent()).toContain('Checkout error rate above 5%');

@@ -157,6 +157,8 @@ export interface IncidentQuery {
   q?: string;
   /** User id: incident manager or acknowledger. */
   assignee?: string;
+  /** Only mine: I manage or acknowledged it, my teams' services, or I was paged about it. */
+  mine?: boolean;
   /** Report drill-down: created in [since, until) (epoch ms), these ids, the reports' severity level, drills, acknowledgement. */
   report?: { since?: string; until?: string; ids?: string[]; level?: string; drill?: string; acknowledged?: string; acknowledgedBy?: string };
   limit?: number;
@@ -232,7 +234,7 @@ export const api = {
     remove: (id: string) => del(`/integrations/${enc(id)}`),
   },
   incidents: {
-    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, ...q.report, limit: q.limit, before: q.before }, signal),
+    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, mine: q.mine, ...q.report, limit: q.limit, before: q.before }, signal),
     get: (id: string) => get<{ incident: Incident }>(`/incidents/${enc(id)}`).then((r) => r.incident),
     create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
     timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),

@@ -199,6 +199,8 @@ export interface Incident {
   drill?: boolean;
   /** The incident manager's user id, or null. */
   incidentManagerId?: string | null;
+  /** While snoozed: when it pages again (epoch ms); else null. */
+  snoozedUntil?: number | null;
 }
 
 export type WarRoomRole = 'im' | 'comms' | 'scribe' | 'responder';

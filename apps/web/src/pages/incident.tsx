@@ -10,9 +10,9 @@ import { setupApi } from '../api/setup.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
-import { ReassignButton } from '../incidents/reassign.tsx';
+import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
-import { ago, dateTime } from '../lib/time.ts';
+import { ago, dateTime, timeOfDay } from '../lib/time.ts';
 import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
@@ -309,10 +309,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /**
- * The action bar. Every button keeps its place whatever the state (an acknowledged incident shows
- * a disabled "Acknowledged" where Acknowledge was), so a second tap lands on the same button, never
- * on the one that used to be next to it. Resolve offers Undo for a few seconds; a resolved incident
- * shows Reopen.
+ * The action bar: Acknowledge, Snooze, Resolve, More (escalate, reassign, add a responder, a
+ * note). Every button keeps its place whatever the state (an acknowledged incident shows a disabled
+ * "Acknowledged" where Acknowledge was), so a second tap lands on the same button, never on the one
+ * that used to be next to it. Resolve offers Undo for a few seconds; a resolved incident shows
+ * Reopen where More was.
  */
 function Actions({ inc }: { inc: Incident }) {
   const qc = useQueryClient();
@@ -335,7 +336,7 @@ function Actions({ inc }: { inc: Incident }) {
   const resolved = inc.status === 'resolved';
   return (
     <div className={inc.major ? 'klx-action-bar klx-action-static' : 'klx-action-bar'} data-testid="action-bar">
-      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+      <SimpleGrid cols={{ base: 3, sm: 4 }} spacing="sm">
         <Button
           size="lg"
           color="yellow"
@@ -350,21 +351,11 @@ function Actions({ inc }: { inc: Incident }) {
         >
           {inc.status === 'triggered' ? 'Acknowledge' : 'Acknowledged'}
         </Button>
+        <SnoozeButton inc={inc} disabled={m.isPending} />
         <Button size="lg" color="green" leftSection={<IconCircleCheck size={22} />} onClick={() => !resolved && m.mutate('resolve')} disabled={resolved || m.isPending} loading={busy === 'resolve'} data-testid="resolve-button">
           {resolved ? 'Resolved' : 'Resolve'}
         </Button>
-        {resolved ? (
-          <ReopenButton inc={inc} />
-        ) : (
-          <>
-            {inc.escalationPolicyName && (
-              <Button size="lg" variant="outline" color="orange" leftSection={<IconArrowBigUpLines size={22} />} onClick={() => m.mutate('escalate')} disabled={m.isPending} loading={busy === 'escalate'} data-testid="escalate-button">
-                Escalate
-              </Button>
-            )}
-            <ReassignButton inc={inc} />
-          </>
-        )}
+        {resolved ? <ReopenButton inc={inc} /> : <MoreButton inc={inc} />}
       </SimpleGrid>
     </div>
   );
@@ -450,7 +441,14 @@ export default function IncidentPage() {
                 {inc.status === 'resolved' && inc.resolvedAt ? (
                   `${nameOf(inc.resolvedBy)}, ${ago(inc.resolvedAt)}`
                 ) : inc.status === 'acknowledged' && inc.acknowledgedAt ? (
-                  <span data-testid="acked-by">{`${nameOf(inc.acknowledgedBy)}, ${ago(inc.acknowledgedAt)}`}</span>
+                  <>
+                    <span data-testid="acked-by">{`${nameOf(inc.acknowledgedBy)}, ${ago(inc.acknowledgedAt)}`}</span>
+                    {inc.snoozedUntil ? (
+                      <Text size="sm" fw={700} c="yellow" data-testid="snoozed-until">
+                        Snoozed: pages again at {timeOfDay(inc.snoozedUntil)}
+                      </Text>
+                    ) : null}
+                  </>
                 ) : (
                   `${inc.alertCount} alert${inc.alertCount === 1 ? '' : 's'}`
                 )}
@@ -488,6 +486,7 @@ export default function IncidentPage() {
               </QueryState>
             </Tabs.Panel>
           </Tabs>
+          {canRespond && !inc.major && <div className="klx-action-spacer" />}
         </Stack>
       )}
     </QueryState>

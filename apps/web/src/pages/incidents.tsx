@@ -1,8 +1,8 @@
-import { ActionIcon, Badge, Button, Center, CloseButton, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import { useDebouncedValue, useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconCheck, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
@@ -11,6 +11,8 @@ import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '.
 import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { SetupBanner } from '../components/setup-banner.tsx';
 import { offerUndoResolve } from '../incidents/undo-resolve.tsx';
+import { BulkBar } from '../incidents/bulk-bar.tsx';
+import { distinctParts } from '../incidents/distinct.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
@@ -82,29 +84,59 @@ function useAct() {
   });
 }
 
-function Row({ i, selected, onAck, canRespond, phone, im }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean; im?: string | null }) {
+function Row({ i, selected, onAck, canRespond, phone, im, assignee, distinct, picking, picked, onPick }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean; im?: string | null; assignee?: string | null; distinct?: string | null; picking: boolean; picked: boolean; onPick: () => void }) {
+  const stop = (e: { preventDefault(): void; stopPropagation(): void }) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
   return (
-    <Link to={`/incidents/${i.number}`} className="klx-row" data-selected={selected} data-testid="incident-row" data-number={i.number} data-status={i.status}>
+    <Link
+      to={`/incidents/${i.number}`}
+      className="klx-row"
+      data-selected={selected || picked}
+      data-testid="incident-row"
+      data-number={i.number}
+      data-status={i.status}
+      onClick={(e) => {
+        // In select mode a tap anywhere on the row picks it, never opens it.
+        if (picking) {
+          stop(e);
+          onPick();
+        }
+      }}
+    >
       <span className="klx-stripe" style={{ background: STRIPE[i.status] }} />
+      {picking && (
+        <Checkbox size="lg" checked={picked} onChange={onPick} onClick={(e) => e.stopPropagation()} aria-label={`Select #${i.number}`} data-testid="row-pick" styles={{ input: { cursor: 'pointer' } }} />
+      )}
       <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
-        <span className="klx-row-title">{i.title}</span>
+        <span className="klx-row-title">
+          {distinct ? (
+            <Text span fw={800} c="var(--mantine-color-text)" data-testid="row-distinct" style={{ background: 'var(--mantine-primary-color-light)', borderRadius: 4, padding: '0 4px', marginRight: 6 }}>
+              {distinct}
+            </Text>
+          ) : null}
+          {i.title}
+        </span>
         <Group gap={8} wrap="nowrap" style={{ overflow: 'hidden' }}>
           {i.sev ? (
-            <Badge color="red" size="sm" variant={i.major ? 'filled' : 'outline'} style={{ flexShrink: 0 }}>
+            <Badge color="red" size="sm" variant={i.major ? 'filled' : 'outline'} style={{ flexShrink: 0 }} data-testid="row-severity">
               {i.sev}
             </Badge>
           ) : (
-            !phone && <SeverityBadge severity={i.severity} />
+            <span style={{ flexShrink: 0, display: 'inline-flex' }} data-testid="row-severity">
+              <SeverityBadge severity={i.severity} />
+            </span>
           )}
           <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
-            {im ? <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">IM {im} · </Text> : null}#{i.number} · {i.serviceName} · {ago(i.createdAt)}
-            {phone ? ` · ${i.severity}` : ''}
+            {im ? <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">IM {im} · </Text> : null}
+            {assignee ? <Text span fw={600} c="var(--mantine-color-text)" data-testid="row-assignee">{assignee} · </Text> : null}#{i.number} · {i.serviceName} · {ago(i.createdAt)}
             {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
           </Text>
         </Group>
       </Stack>
       {!phone && <StatusBadge status={i.status} />}
-      {canRespond && i.status === 'triggered' && (
+      {!picking && canRespond && i.status === 'triggered' && (
         <Tooltip label="Acknowledge (a)">
           <ActionIcon
             size={48}
@@ -112,8 +144,7 @@ function Row({ i, selected, onAck, canRespond, phone, im }: { i: Incident; selec
             color="yellow"
             aria-label={`Acknowledge #${i.number}`}
             onClick={(e) => {
-              e.preventDefault();
-              e.stopPropagation();
+              stop(e);
               onAck();
             }}
           >
@@ -172,6 +203,12 @@ export default function Incidents() {
   const sev = params.get('sev') ?? '';
   const team = params.get('team') ?? '';
   const assigneeParam = params.get('assignee') ?? '';
+  // "Mine" is where a responder starts (docs/web.md); everyone else, and a drill-down from a report
+  // (which lists exactly the incidents behind a figure), starts on every incident.
+  const view = params.get('view') ?? (user.role === 'responder' && !REPORT_PARAMS.some((k) => params.has(k)) ? 'mine' : 'all');
+  const [picking, setPicking] = useState(false);
+  const [picked, setPicked] = useState<Set<string>>(() => new Set());
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const reportLabel = params.get('report');
   const reportKey = REPORT_PARAMS.map((k) => params.getAll(k).join(',')).join('|');
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -190,9 +227,9 @@ export default function Incidents() {
 
   const serverSearch = /^#?\d+$/.test(debouncedSearch.trim()) ? '' : debouncedSearch.trim();
   const query: IncidentQuery = useMemo(
-    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(serverSearch && { q: serverSearch }), ...(reportKey.replace(/[|,]/g, '') && { report: reportFilter(params) }) }),
+    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(view === 'mine' && { mine: true }), ...(serverSearch && { q: serverSearch }), ...(reportKey.replace(/[|,]/g, '') && { report: reportFilter(params) }) }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reportKey stands for the report parameters
-    [statusKey, service, severity, sev, team, assignee, serverSearch, reportKey],
+    [statusKey, service, severity, sev, team, assignee, view, serverSearch, reportKey],
   );
   const list = useInfiniteQuery({
     queryKey: [...keys.incidentLists, query],
@@ -205,6 +242,19 @@ export default function Incidents() {
   const userNames = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.name])), [users.data]);
   const loaded = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
   const shown = useMemo(() => (serverSearch ? loaded : loaded.filter((i) => matchesSearch(i, debouncedSearch))), [loaded, serverSearch, debouncedSearch]);
+  const distinct = useMemo(() => distinctParts(shown), [shown]);
+  const togglePick = (id: string) =>
+    setPicked((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const stopPicking = () => {
+    setPicking(false);
+    setPicked(new Set());
+  };
+  const activeFilters = [service, severity, sev, team, assigneeParam].filter(Boolean).length;
 
   const setParam = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -246,12 +296,35 @@ export default function Incidents() {
       <SetupBanner />
       <PageHeader title="Incidents">
         {canRespond && (
-          <Button leftSection={<IconPlus size={18} />} variant="light" onClick={createControls.open}>
-            Open incident
-          </Button>
+          <Group gap="xs">
+            <Button size="md" leftSection={<IconListCheck size={18} />} variant={picking ? 'filled' : 'default'} onClick={() => (picking ? stopPicking() : setPicking(true))} data-testid="select-mode">
+              {picking ? 'Done' : 'Select'}
+            </Button>
+            <Button size="md" leftSection={<IconPlus size={18} />} variant="light" onClick={createControls.open}>
+              {phone ? 'Open' : 'Open incident'}
+            </Button>
+          </Group>
         )}
       </PageHeader>
       <Stack gap="sm" mb="sm">
+        <Group gap="sm" wrap="nowrap">
+          <SegmentedControl
+            size="md"
+            style={{ flex: 1 }}
+            value={view}
+            onChange={(v) => setParam('view', v)}
+            data={[
+              { value: 'mine', label: 'Mine' },
+              { value: 'all', label: 'Everyone' },
+            ]}
+            data-testid="view-filter"
+          />
+          {phone && (
+            <Button size="md" variant={activeFilters ? 'light' : 'default'} leftSection={<IconAdjustments size={18} />} onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen} data-testid="filters-toggle">
+              Filters{activeFilters ? ` (${activeFilters})` : ''}
+            </Button>
+          )}
+        </Group>
         <SegmentedControl
           fullWidth
           size={phone ? 'sm' : 'md'}
@@ -267,6 +340,7 @@ export default function Incidents() {
           ]}
           data-testid="status-filter"
         />
+        <Collapse expanded={!phone || filtersOpen} data-testid="filters">
         <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm">
           <TextInput
             ref={searchRef}
@@ -300,6 +374,7 @@ export default function Incidents() {
             data-testid="assignee-filter"
           />
         </SimpleGrid>
+        </Collapse>
       </Stack>
 
       {(reportLabel || reportKey.replace(/[|,]/g, '')) && (
@@ -345,13 +420,27 @@ export default function Incidents() {
                 // Filtering loaded rows on the client: load older pages only when asked, not in a loop.
                 if (!severity && !debouncedSearch.trim() && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
               }}
-              render={(i, idx) => <Row i={i} im={i.incidentManagerId ? (userNames.get(i.incidentManagerId) ?? 'someone') : null} phone={!!phone} selected={idx === selected} canRespond={canRespond} onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })} />}
+              render={(i, idx) => (
+                <Row
+                  i={i}
+                  im={i.incidentManagerId ? (userNames.get(i.incidentManagerId) ?? 'someone') : null}
+                  assignee={i.status !== 'resolved' && i.acknowledgedBy && i.acknowledgedBy !== i.incidentManagerId ? (userNames.get(i.acknowledgedBy) ?? 'someone') : null}
+                  distinct={distinct.get(i.id) ?? null}
+                  phone={!!phone}
+                  selected={idx === selected}
+                  canRespond={canRespond}
+                  onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })}
+                  picking={picking}
+                  picked={picked.has(i.id)}
+                  onPick={() => togglePick(i.id)}
+                />
+              )}
             />
           </div>
         )}
         <Group justify="space-between" mt="sm" c="dimmed">
           <Text size="sm" data-testid="incident-count">
-            {shown.length === loaded.length ? `${loaded.length} incidents` : `${shown.length} of ${loaded.length} loaded incidents`}
+            {shown.length === loaded.length ? `${loaded.length} incident${loaded.length === 1 ? '' : 's'}` : `${shown.length} of ${loaded.length} loaded incidents`}
             {list.hasNextPage ? ' · older ones load as you scroll' : ''}
           </Text>
           {list.isFetchingNextPage ? (
@@ -365,6 +454,12 @@ export default function Incidents() {
           )}
         </Group>
       </QueryState>
+      {picking && (
+        <>
+          <div style={{ height: 120 }} />
+          <BulkBar ids={[...picked]} onDone={stopPicking} onCancel={stopPicking} />
+        </>
+      )}
       <NewIncident opened={creating} onClose={createControls.close} />
     </>
   );

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import * as incidents from '../../incident/service.js';
-import { ManualIncidentInput, ReassignInput, ReopenInput, type IncidentStatus } from '../../incident/types.js';
+import { AddResponderInput, BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type IncidentStatus } from '../../incident/types.js';
+import { addIncidentResponder } from '../../warroom/service.js';
+import { invalid } from '../../lib/errors.js';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -34,6 +36,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
             level: Type.Optional(Type.String({ maxLength: 50, description: 'Severity as reports group it: the declared level when set, else the alert severity' })),
             acknowledgedBy: Type.Optional(Type.String({ maxLength: 200, description: 'User id or email of the acknowledger' })),
             acknowledged: Type.Optional(Type.Boolean({ description: 'true: acknowledged at some point; false: never' })),
+            mine: Type.Optional(Type.Boolean({ description: 'true: only incidents that are mine: I manage or acknowledged it, its service is in one of my teams, or I was paged about it' })),
           },
           { additionalProperties: false },
         ),
@@ -41,7 +44,9 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     },
     async (req) => {
       const q = req.query;
-      const list = await incidents.listIncidents(ctx, await actorOf(ctx, req), { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee, since: q.since, until: q.until, ids: q.ids, drill: q.drill, level: q.level, acknowledgedBy: q.acknowledgedBy, acknowledged: q.acknowledged });
+      const actor = await actorOf(ctx, req);
+      if (q.mine && actor.type !== 'user') throw invalid('mine: only for a signed-in person or their token', [{ path: 'mine', message: 'not a person' }]);
+      const list = await incidents.listIncidents(ctx, actor, { status: q.status as IncidentStatus[] | undefined, serviceId: q.service, limit: q.limit, before: q.before, severity: q.severity, sev: q.sev, teamId: q.team, q: q.q, assignee: q.assignee, since: q.since, until: q.until, ids: q.ids, drill: q.drill, level: q.level, acknowledgedBy: q.acknowledgedBy, acknowledged: q.acknowledged, mine: q.mine && actor.type !== 'system' ? actor.id : undefined });
       return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
     },
   );
@@ -58,6 +63,18 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
     '/incidents/:id/reopen',
     { schema: { tags, params: IdParams, body: Type.Union([ReopenInput, Type.Null()]), summary: 'Reopen a resolved incident: acknowledged (default), or triggered again from level 1 with escalate: true' } },
     async (req) => incidents.reopen(ctx, await actorOf(ctx, req), req.params.id, req.body ?? {}, viaOf(req)),
+  );
+  app.post('/incidents/:id/snooze', { schema: { tags, params: IdParams, body: SnoozeInput, summary: 'Snooze: acknowledged, pages nobody for N minutes, then triggered again from where it was' } }, async (req) =>
+    incidents.snooze(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
+  app.post('/incidents/:id/notes', { schema: { tags, params: IdParams, body: NoteInput, summary: 'Add a note to the timeline' } }, async (req, reply) =>
+    reply.status(201).send(await incidents.addNote(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req))),
+  );
+  app.post('/incidents/:id/responders', { schema: { tags, params: IdParams, body: AddResponderInput, summary: 'Add a responder: paged now on their high-priority contact methods' } }, async (req) =>
+    addIncidentResponder(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)),
+  );
+  app.post('/incidents/bulk', { schema: { tags, body: BulkInput, summary: 'Acknowledge, resolve or snooze many incidents: one result per id' } }, async (req) =>
+    incidents.bulk(ctx, await actorOf(ctx, req), req.body, viaOf(req)),
   );
   for (const [path, verb] of [
     ['acknowledge', incidents.acknowledge],

@@ -303,6 +303,7 @@ export type UserSpec = Static<typeof UserSpec>;
 export type TeamSpec = Static<typeof TeamSpec>;
 /** A schedule entry of the file. */
 export type ScheduleSpec = Static<typeof ScheduleSpec>;
+export type ScheduleOverrideSpec = Static<typeof ScheduleOverrideSpec>;
 /** A rotation layer of a schedule entry. */
 export type ScheduleLayerSpec = Static<typeof ScheduleLayerSpec>;
 /** An escalation policy entry of the file. */

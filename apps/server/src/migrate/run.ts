@@ -6,10 +6,10 @@
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { applyConfig, type ApplyResult } from '../config/apply.js';
 import { validateConfig } from '../config/load.js';
-import type { Ctx } from '../context.js';
+import { withTransaction, type Ctx } from '../context.js';
 import { resolveTargets } from '../escalation/targets.js';
 import { findPolicy } from '../escalation/service.js';
-import { addOverride, getFinalSchedule, listOverrides } from '../schedule/service.js';
+import { getFinalSchedule } from '../schedule/service.js';
 import { findService } from '../service/service.js';
 import { listUsers } from '../user/store.js';
 import { diffOnCall, diffPaging, formatCompare, type CompareResult } from './compare.js';
@@ -29,57 +29,30 @@ export async function importFromSource(adapter: SourceAdapter, client: SourceCli
 }
 
 /**
- * Applies an import in one transaction (all or nothing, as `klaxon apply`), keeps its report for the
- * admin area, and returns the report with the changes and new integration keys.
+ * Applies an import in one transaction (all or nothing, as `klaxon apply`): the configuration (people,
+ * contact methods trusted or not, schedules with their overrides, policies, services) and the stored
+ * run for the admin area commit together or not at all. Returns the report with the changes and new
+ * integration keys.
  */
 export async function applyImport(ctx: Ctx, actor: Actor, result: ImportResult, opts: { dryRun: boolean; trustContacts: boolean }): Promise<{ applied: ApplyResult; report: string }> {
   requirePermission(actor, 'admin');
-  const applied = await applyConfig(ctx, actor, result.config, { dryRun: opts.dryRun, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
-  if (result.overrides?.length) applied.changes.push(...(await applyOverrides(ctx, actor, result, opts.dryRun)));
-  const at = ctx.clock.now();
-  const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
-  if (!opts.dryRun) {
-    await recordRun(ctx.db.kysely, {
-      kind: 'import',
-      source: result.source,
-      sourceUrl: result.url,
-      createdAt: at,
-      differences: result.items.length,
-      summary: { counts: result.counts, items: result.items, senders: result.senders, changes: applied.changes, trustContacts: opts.trustContacts },
-      report,
-    });
-  }
-  return { applied, report };
-}
-
-/**
- * Creates the source's future overrides that the imported schedules do not have yet (same span and
- * people), after the configuration; returns their change lines. A schedule that is not in Klaxon yet
- * (dry run of a first import) has none.
- */
-async function applyOverrides(ctx: Ctx, actor: Actor, result: ImportResult, dryRun: boolean): Promise<string[]> {
-  const changes: string[] = [];
-  const emailOf = new Map((await listUsers(ctx.db.kysely)).map((u) => [u.id, u.email.toLowerCase()]));
-  const existing = new Map<string, Set<string>>();
-  const key = (start: number, end: number, emails: readonly string[]) => `${start}\u0000${end}\u0000${[...emails].map((e) => e.toLowerCase()).sort().join(',')}`;
-  for (const o of result.overrides ?? []) {
-    let have = existing.get(o.schedule);
-    if (!have) {
-      have = new Set<string>();
-      try {
-        const from = Math.min(...(result.overrides ?? []).filter((x) => x.schedule === o.schedule).map((x) => x.start));
-        for (const x of await listOverrides(ctx, actor, o.schedule, { from, to: from + 400 * 24 * 3600_000 })) have.add(key(x.start, x.end, x.userIds.map((id) => emailOf.get(id) ?? id)));
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'not_found') throw e;
-      }
-      existing.set(o.schedule, have);
+  return withTransaction(ctx, async (tctx) => {
+    const applied = await applyConfig(tctx, actor, result.config, { dryRun: opts.dryRun, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
+    const at = tctx.clock.now();
+    const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
+    if (!opts.dryRun) {
+      await recordRun(tctx.db.kysely, {
+        kind: 'import',
+        source: result.source,
+        sourceUrl: result.url,
+        createdAt: at,
+        differences: result.items.length,
+        summary: { counts: result.counts, items: result.items, senders: result.senders, changes: applied.changes, trustContacts: opts.trustContacts },
+        report,
+      });
     }
-    if (have.has(key(o.start, o.end, o.users))) continue;
-    have.add(key(o.start, o.end, o.users));
-    changes.push(`+ override "${o.schedule}" ${new Date(o.start).toISOString()} – ${new Date(o.end).toISOString()}: ${o.users.join(', ')} (${result.source} ${o.source.id})`);
-    if (!dryRun) await addOverride(ctx, actor, o.schedule, { userIds: o.users, start: o.start, end: o.end, note: `imported from ${result.source} (${o.source.id})` });
-  }
-  return changes;
+    return { applied, report };
+  });
 }
 
 /**

@@ -46,20 +46,6 @@ export interface ImportResult {
   counts: Record<string, number>;
   items: ReportItem[];
   senders: SenderChange[];
-  /**
-   * Schedule overrides still to come at the source (overrides are day-to-day data, not part of
-   * klaxon.yaml): applyImport creates each one the schedule does not already have.
-   */
-  overrides?: ImportedOverride[];
-}
-
-/** An override to create on an imported schedule: exactly `users` (emails) on call for [start, end). */
-export interface ImportedOverride {
-  schedule: string;
-  start: number;
-  end: number;
-  users: string[];
-  source: { name: string; id: string };
 }
 
 /** Progress of reading one resource type (users, schedules...). The CLI draws a bar per type on a terminal. */

@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ScheduleLayerSpec } from '../../src/config/schema.js';
 import { mapShift } from '../../src/migrate/grafana-oncall/shifts.js';
+import { scheduleOverrides } from '../../src/migrate/grafana-oncall/map.js';
+import type { ReportItem } from '../../src/migrate/types.js';
 import type { GShift } from '../../src/migrate/grafana-oncall/api.js';
 import { finalSchedule, validateScheduleSpec, type LayerSpec, type ScheduleSpec } from '../../src/schedule/compute/index.js';
 import { parseInstant } from '../../src/schedule/types.js';
@@ -123,13 +125,18 @@ function toCompute(zone: string, layers: ScheduleLayerSpec[]): ScheduleSpec {
 describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () => {
   it('at every change of either side over ten weeks', () => {
     let imported = 0;
+    let overridden = 0;
     fc.assert(
       fc.property(schedule, ({ zone, shifts }) => {
         const layers: ScheduleLayerSpec[] = [];
         const kept: SemShift[] = [];
+        const overrides: Parameters<typeof scheduleOverrides>[0][number][] = [];
         for (const s of shifts) {
           const m = mapShift(s, zone, emailOf, NOW);
-          if (m.layer) {
+          if (m.override) {
+            overrides.push({ ...m.override, id: s.id, name: s.name });
+            kept.push(s);
+          } else if (m.layer) {
             layers.push(m.layer);
             kept.push(s);
           } else if (m.past) kept.push(s);
@@ -139,7 +146,14 @@ describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () 
           }
         }
         imported += layers.length;
-        const spec = toCompute(zone, layers);
+        // Overrides go to the schedule's overrides (overlapping ones cut into pieces naming everyone).
+        const items: ReportItem[] = [];
+        const spec = {
+          ...toCompute(zone, layers),
+          overrides: scheduleOverrides(overrides, zone, { name: 'S', id: 'S' }, items).map((o, i) => ({ id: `o${i}`, userIds: o.users, start: parseInstant(o.start, zone)!, end: parseInstant(o.end, zone)! })),
+        };
+        overridden += spec.overrides.length;
+        expect(items.filter((i) => i.severity === 'not-imported')).toEqual([]);
         expect(validateScheduleSpec(spec)).toEqual([]);
         const from = NOW;
         const to = NOW + 70 * DAY;
@@ -157,6 +171,7 @@ describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () 
       { numRuns: 150 },
     );
     // The generator must reach the exact mappings, not only the reported ones.
-    expect(imported).toBeGreaterThan(100);
+    expect(imported).toBeGreaterThan(80);
+    expect(overridden).toBeGreaterThan(10);
   }, 120_000);
 });

@@ -14,7 +14,7 @@ import { localContext } from '../../src/app/klaxon.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { ScheduleSpec } from '../../src/config/schema.js';
 import { REPO_ROOT } from '../config/helpers.js';
-import { expectedItems, grafanaFixture } from '../fakes/grafana-oncall/fixture.js';
+import { exactItems, expectedItems, grafanaFixture } from '../fakes/grafana-oncall/fixture.js';
 import { FakeGrafanaOnCall, type FailKind } from '../fakes/grafana-oncall/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
 
@@ -77,6 +77,16 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
       const section = report.split(/^## /m).find((s) => s.startsWith({ 'not-imported': 'Not imported', changed: 'Imported differently', note: 'Notes' }[severity]!))!;
       expect(section, `${severity} ${id}`).toContain(`| ${id} |`);
     }
+    for (const id of exactItems) expect(report, id).not.toContain(`| ${id} |`);
+    // Exact now: the override is the schedule's override (it replaces everyone, as in Grafana), the
+    // wait before the first step is initialDelayMinutes, no wait after the last step is a 0-minute wait.
+    const doc = parseConfigFile('import.yaml', readFileSync(yamlFile, 'utf8'));
+    const primary = doc.schedules!.find((x) => x.name === 'Primary')!;
+    expect(primary.layers.some((l) => l.name === 'Bob covers')).toBe(false);
+    expect(primary.overrides?.map((o) => ({ users: o.users, note: o.note }))).toEqual([{ users: ['bob@example.com'], note: 'Grafana OnCall override OSOVERRIDE' }]);
+    const chain2 = doc.escalationPolicies!.find((p) => p.levels.some((l) => l.targets.some((t) => 'user' in t && t.user === 'dave@example.com')))!;
+    expect(chain2.initialDelayMinutes).toBe(4);
+    expect(chain2.levels.map((l) => l.delayMinutes)).toEqual([0]);
     // The exact sender change, with the new key.
     const key = /integration key for Prometheus\/alertmanager: (\S+)/.exec(first.stderr)![1]!;
     expect(report).toContain(`change url: https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/ to url: https://klaxon.example.com/integrations/v1/alertmanager/<key>`);

@@ -168,8 +168,10 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     expect(md).toContain(`Alertmanager: in the receiver's pagerduty_configs, set url: ${KLAXON}/v2/enqueue and routing_key: to the new key.`);
     expect(md).toContain(`Events API v2 sender (Datadog): change the events base URL from https://events.pagerduty.com to ${KLAXON}`);
     expect(md).toMatch(/- \*\*Checkout API: Prometheus\*\* .* key `[A-Za-z0-9_\-.]{16,}`/);
-    expect(r.stderr).toMatch(/\+ override "Payments Primary" .*erin@example.com \(pagerduty POVRP02\)/);
-    expect(r.stderr).not.toContain('POVRP01'); // past
+    // Future overrides are the schedule's `overrides` in klaxon.yaml, applied in the same transaction.
+    expect(pay.overrides?.map((o) => ({ users: o.users, note: o.note }))).toEqual([{ users: ['erin@example.com'], note: 'PagerDuty override POVRP02' }]); // POVRP01 is past
+    expect(r.stderr).toMatch(/\+ override "Payments Primary": erin@example.com /);
+    expect(await db.count('schedule_overrides')).toBe(1);
 
     const cmp = await klaxon(db, 'compare', 'pagerduty', ...conn(), '--json');
     expect(cmp.code, cmp.stdout + cmp.stderr).toBe(0);
@@ -214,6 +216,27 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
   beforeAll(() => fake.start());
   afterAll(() => fake.close());
 
+  it('escalation delays map exactly, 0 included; only what Klaxon cannot hold (over 1440 minutes) is changed and reported', async () => {
+    const rules = fake.account.escalation_policies.find((p) => p.id === 'PEPPLT1')!.escalation_rules;
+    const saved = rules.map((r) => r.escalation_delay_in_minutes);
+    rules[0]!.escalation_delay_in_minutes = 0;
+    rules.push({ id: 'PERL002', escalation_delay_in_minutes: 2000, targets: [{ type: 'schedule_reference', id: 'PSCHSUN' }] });
+    try {
+      const out = join(dir, 'delays.yaml');
+      const report = join(dir, 'delays.md');
+      const r = await klaxon(await database('sqlite'), 'import', 'pagerduty', ...conn(), '-o', out, '--report', report);
+      expect(r.code, r.stderr).toBe(0);
+      const platform = parseConfigFile('klaxon.yaml', readFileSync(out, 'utf8')).escalationPolicies!.find((p) => p.name === 'Platform')!;
+      expect(platform.levels.map((l) => l.delayMinutes)).toEqual([0, 1440]);
+      const md = readFileSync(report, 'utf8');
+      expect(md).not.toMatch(/\| escalation rule \| Platform: rule 1 \| PERL001 \| a delay/);
+      expect(md).toMatch(/\| escalation rule \| Platform: rule 2 \| PERL002 \| a delay of 2000 minutes; .* \| 1440 minutes \|/);
+    } finally {
+      rules.length = 1;
+      rules[0]!.escalation_delay_in_minutes = saved[0]!;
+    }
+  }, 60_000);
+
   it('imports the same precedence whether GET lists layers in PUT order or reversed, and says so only when reversed', async () => {
     const docs: string[] = [];
     const reports: string[] = [];
@@ -255,7 +278,7 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
     const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'dry.yaml'), '--apply', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('+ schedule "Payments Primary" (3 layers)');
-    expect(r.stderr).toMatch(/\+ override "Payments Primary" .* erin@example.com/);
+    expect(r.stderr).toMatch(/\+ override "Payments Primary": erin@example.com /);
     expect(r.stderr).toMatch(/Would apply \d+ change\(s\) from PagerDuty\./);
     expect(await db.count('users')).toBe(0);
     expect(await db.count('schedule_overrides')).toBe(0);

@@ -6,6 +6,7 @@
 import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TargetSpec, TeamSpec, UserSpec } from '../../config/schema.js';
 import type { ImportResult, ReportItem, SenderChange } from '../types.js';
 import type { GChain, GEscalationPolicy, GIntegration, GrafanaAccount, GSchedule, GShift, GUser } from './api.js';
+import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
 import { mapShift } from './shifts.js';
 
 /** Klaxon names must be unique where Grafana's need not be: a repeated name gets its id appended. */
@@ -32,16 +33,51 @@ export function shiftsOf(s: GSchedule, shifts: readonly GShift[]): GShift[] {
   return shifts.filter((x) => x.schedule === s.id || listed.has(x.id));
 }
 
+/**
+ * A schedule's one-off overrides -> Klaxon schedule overrides. Grafana: where overrides have anyone,
+ * exactly the users of every override covering the instant are on call, replacing all levels. A
+ * Klaxon override replaces everyone too, but of two overlapping ones the later wins; so overlapping
+ * overrides are cut where they overlap, each piece naming everyone of the overrides covering it.
+ */
+export function scheduleOverrides(list: readonly { users: string[]; start: number; end: number; id: string; name: string }[], zone: string, s: { name: string; id: string }, items: ReportItem[]): NonNullable<ScheduleSpec['overrides']> {
+  const cuts = [...new Set(list.flatMap((o) => [o.start, o.end]))].sort((a, b) => a - b);
+  const pieces: { start: number; end: number; users: string[]; from: string[] }[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [a, b] = [cuts[i]!, cuts[i + 1]!];
+    const covering = list.filter((o) => o.start <= a && o.end >= b);
+    if (!covering.length) continue;
+    const users = [...new Set(covering.flatMap((o) => o.users))].sort();
+    const from = covering.map((o) => o.id).sort();
+    const prev = pieces[pieces.length - 1];
+    if (prev && prev.end === a && prev.users.join() === users.join() && prev.from.join() === from.join()) prev.end = b;
+    else pieces.push({ start: a, end: b, users, from });
+  }
+  const out: NonNullable<ScheduleSpec['overrides']> = [];
+  for (const p of pieces) {
+    const names = p.from.map((id) => list.find((o) => o.id === id)!.name);
+    if (p.users.length > 20 || out.length >= MAX_OVERRIDES) {
+      for (const id of p.from)
+        items.push({ severity: 'not-imported', kind: 'on-call shift (override)', name: list.find((o) => o.id === id)!.name, id, why: p.users.length > 20 ? `with the overrides overlapping it, ${p.users.length} people are on call; a Klaxon override has at most 20` : `schedule "${s.name}" has more than ${MAX_OVERRIDES} overrides ahead; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: `not imported for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}` });
+      continue;
+    }
+    out.push(overrideSpec(p.users, p.start, p.end, zone, `Grafana OnCall override ${p.from.join(', ')}`));
+    if (p.from.length > 1) items.push({ severity: 'note', kind: 'on-call shift (override)', name: names.join(' + '), id: p.from.join(', '), why: 'overlapping overrides: Grafana puts the users of all of them on call together', instead: `one Klaxon override for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()} naming all of them` });
+  }
+  return out;
+}
+
 /** Who one level of an escalation chain notifies, in Grafana's terms. */
 export type SourceTarget = { kind: 'user'; id: string } | { kind: 'schedule'; id: string } | { kind: 'team'; id: string };
 
 export interface ChainLevel {
   targets: SourceTarget[];
-  /** Minutes of the wait that follows this level; undefined when no wait follows. */
-  waitMinutes?: number;
+  /** Minutes of the wait that follows this level (0 when no wait follows). */
+  waitMinutes: number;
 }
 
 export interface ChainMapping {
+  /** Minutes of the waits before the first notify step (the policy's initialDelayMinutes). */
+  initialWaitMinutes: number;
   levels: ChainLevel[];
   repeat: number;
   items: ReportItem[];
@@ -56,11 +92,12 @@ const STEP_KIND = 'escalation step';
 export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], scheduleIds: ReadonlySet<string>, userIds: ReadonlySet<string>, teamIds: ReadonlySet<string>): ChainMapping {
   const items: ReportItem[] = [];
   const levels: ChainLevel[] = [];
+  let initialWaitMinutes = 0;
   let repeat = 0;
   let open = false; // the last level still takes targets (no wait since)
   const add = (t: SourceTarget) => {
     if (!open) {
-      levels.push({ targets: [] });
+      levels.push({ targets: [], waitMinutes: 0 });
       open = true;
     }
     const l = levels[levels.length - 1]!;
@@ -86,12 +123,10 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
           report(s, 'changed', `waits ${sec} s, not a whole number of minutes`, `waits ${Math.ceil(min)} min`);
         }
         const m = Math.ceil(min);
-        if (!levels.length) {
-          report(s, 'changed', `waits ${m} min before the first notification; a Klaxon policy pages its first level at once`, 'the first level pages at once');
-          break;
-        }
-        const l = levels[levels.length - 1]!;
-        l.waitMinutes = (l.waitMinutes ?? 0) + m;
+        // A wait before anyone is notified delays the first level (initialDelayMinutes); else it is
+        // the wait after the level before it.
+        if (!levels.length) initialWaitMinutes += m;
+        else levels[levels.length - 1]!.waitMinutes += m;
         open = false;
         break;
       }
@@ -137,7 +172,15 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
         report(s, 'not-imported', `step type "${s.type}" has no Klaxon equivalent`, 'not imported');
     }
   }
-  return { levels: levels.filter((l) => l.targets.length), repeat, items };
+  // A level whose targets were all left out still waits: its wait goes to the level before it (or
+  // before the first level), so the following levels fire when Grafana's steps would.
+  const kept: ChainLevel[] = [];
+  for (const l of levels) {
+    if (l.targets.length) kept.push({ targets: l.targets, waitMinutes: l.waitMinutes });
+    else if (kept.length) kept[kept.length - 1]!.waitMinutes += l.waitMinutes;
+    else initialWaitMinutes += l.waitMinutes;
+  }
+  return { initialWaitMinutes, levels: kept, repeat, items };
 }
 
 const ROLE: Record<string, UserSpec['role']> = { admin: 'admin', editor: 'responder', viewer: 'viewer' };
@@ -261,12 +304,14 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       items.push({ severity: 'not-imported', kind: 'schedule overrides (iCal)', name: s.name, id: s.id, why: 'its overrides come from an external iCal feed the API does not expose', instead: 'not imported' });
     const zone = s.time_zone || 'UTC';
     const layers: { layer: NonNullable<ReturnType<typeof mapShift>['layer']>; priority: number }[] = [];
+    const overrides: { users: string[]; start: number; end: number; id: string; name: string }[] = [];
     let past = 0;
     for (const sh of shiftsOf(s, a.shifts)) {
       usedShifts.add(sh.id);
       const m = mapShift(sh, zone, emailOf, opts.now);
       items.push(...m.items);
       if (m.past) past++;
+      else if (m.override) overrides.push({ ...m.override, id: sh.id, name: sh.name || sh.id });
       else if (m.layer) layers.push({ layer: m.layer, priority: m.priority });
     }
     if (past) items.push({ severity: 'note', kind: 'schedule', name: s.name, id: s.id, why: `${past} single event(s), override(s) or rotation(s) ended before the import`, instead: 'not imported (they no longer put anyone on call)' });
@@ -286,7 +331,9 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       ...(union ? { layering: 'union' as const } : {}),
       layers: layers.map((l) => l.layer),
     };
-    if (!layers.length)
+    const o = scheduleOverrides(overrides, zone, s, items);
+    if (o.length) spec.overrides = o;
+    if (!layers.length && !spec.overrides)
       items.push({ severity: 'note', kind: `schedule (${s.type})`, name: s.name, id: s.id, why: 'has no shift that puts anyone on call from now on', instead: 'imported with no layers' });
     schedules.push(spec);
   }
@@ -314,24 +361,19 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       items.push({ severity: 'not-imported', kind: 'escalation chain', name: c.name, id: c.id, why: 'no step pages anyone Klaxon knows', instead: 'not imported (services using it get no policy)' });
       continue;
     }
-    const last = m.levels[m.levels.length - 1]!;
-    if (last.waitMinutes === undefined)
-      items.push({
-        severity: m.repeat ? 'changed' : 'note',
-        kind: 'escalation chain',
-        name: c.name,
-        id: c.id,
-        why: m.repeat ? 'its last notify step has no wait after it before the chain repeats' : 'its last notify step has no wait after it',
-        instead: m.repeat ? 'the last level waits 1 min before the policy repeats' : 'the last level waits 1 min (then the policy is exhausted; nothing else changes)',
-      });
+    // Waits are exact: before the first notify step -> initialDelayMinutes; after a level -> its
+    // delayMinutes; no wait after the last level -> 0 (Grafana goes straight on: repeats at once or
+    // ends). A repeat runs the chain from its first step again, the first wait included, while Klaxon
+    // waits initialDelayMinutes only once: so the last level of a repeating chain also waits that long.
+    const cap = (wait: number, where: string) => {
+      if (wait > 1440) items.push({ severity: 'changed', kind: 'escalation chain', name: c.name, id: c.id, why: `waits ${wait} min ${where}; Klaxon waits at most 1440 min`, instead: 'waits 1440 min' });
+      return Math.min(wait, 1440);
+    };
     policies.push({
       name: chainName.get(c.id)!,
       repeat: m.repeat,
-      levels: m.levels.map((l) => {
-        const wait = Math.max(1, l.waitMinutes ?? 1);
-        if (wait > 1440) items.push({ severity: 'changed', kind: 'escalation chain', name: c.name, id: c.id, why: `waits ${wait} min; Klaxon levels wait at most 1440 min`, instead: 'waits 1440 min' });
-        return { delayMinutes: Math.min(wait, 1440), targets: l.targets.map((t) => klaxonTarget(t, emailOf, scheduleName, teamName)) };
-      }),
+      ...(m.initialWaitMinutes ? { initialDelayMinutes: cap(m.initialWaitMinutes, 'before the first notification') } : {}),
+      levels: m.levels.map((l, i) => ({ delayMinutes: cap(l.waitMinutes + (m.repeat && i === m.levels.length - 1 ? m.initialWaitMinutes : 0), 'after a notify step'), targets: l.targets.map((t) => klaxonTarget(t, emailOf, scheduleName, teamName)) })),
     });
   }
   const policyNames = new Set(policies.map((p) => p.name));

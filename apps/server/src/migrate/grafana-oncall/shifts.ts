@@ -28,13 +28,16 @@ const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 const KLAXON_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY_S = 86_400;
 const WEEK_S = 7 * DAY_S;
-/** The priority Grafana's overrides get in Klaxon: above every level (Grafana overrides win over all levels). */
-export const OVERRIDE_PRIORITY = 1000;
 
 export interface ShiftMapping {
-  /** Undefined when not imported (items say why). */
+  /** Undefined when not imported (items say why), and for an override. */
   layer?: ScheduleLayerSpec;
-  /** Klaxon priority: the Grafana level, or OVERRIDE_PRIORITY. */
+  /**
+   * A one-off override: exactly these people (emails) on call for [start, end) instead of everyone the
+   * levels have, as a Klaxon schedule override (overlapping overrides are joined by the caller).
+   */
+  override?: { users: string[]; start: number; end: number };
+  /** Klaxon priority: the Grafana level (0 for an override). */
   priority: number;
   items: ReportItem[];
   /** True when the shift is simply over (a past single event or override): noted, not imported. */
@@ -63,7 +66,7 @@ function participantsOf(groups: string[][]): (string | string[])[] {
 export function mapShift(shift: GShift, scheduleZone: string | null | undefined, emailOf: (id: string) => string | undefined, now: number): ShiftMapping {
   const items: ReportItem[] = [];
   const isOverride = shift.type === 'override';
-  const priority = isOverride ? OVERRIDE_PRIORITY : (shift.level ?? 0);
+  const priority = isOverride ? 0 : (shift.level ?? 0);
   const label = shift.name || `${shift.type} ${shift.id}`;
   const no = (why: string): ShiftMapping => ({ priority, items: [...items, { severity: 'not-imported', kind: `on-call shift (${shift.type})`, name: label, id: shift.id, why, instead: 'not imported' }] });
   const zone = shift.time_zone || scheduleZone || 'UTC';
@@ -97,8 +100,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     if (instant(end, zone) <= now) return { priority, items, past: true };
     if (shift.type === 'rolling_users' && emailGroups.length > 1)
       items.push({ severity: 'note', kind: 'on-call shift (rolling_users)', name: label, id: shift.id, why: 'has no frequency: Grafana puts only the first user group on call, once', instead: 'imported as that single occurrence' });
-    if (isOverride)
-      items.push({ severity: 'changed', kind: 'on-call shift (override)', name: label, id: shift.id, why: 'klaxon.yaml does not carry overrides', instead: `imported as a one-off layer at priority ${OVERRIDE_PRIORITY}, above every level, which replaces the rotations as the override does` });
+    if (isOverride) return { priority, items, override: { users: [...emailGroups[0]!].sort(), start: instant(start, zone), end: instant(end, zone) } };
     return {
       priority,
       items,

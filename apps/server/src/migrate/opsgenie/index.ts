@@ -7,7 +7,7 @@
  * on-call endpoints.
  */
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
-import { localDateTime } from '../../schedule/portable.js';
+import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
 import { SourceClient } from '../source-client.js';
 import { MigrateError, silentProgress, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
 import {
@@ -429,7 +429,11 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
         });
         continue;
       }
-      overrides.push({ users: [who], start: localDateTime(start, s.timezone), end: localDateTime(end, s.timezone), note: `Opsgenie override ${o.alias}`.slice(0, 500) });
+      if (overrides.length >= MAX_OVERRIDES) {
+        items.push({ ...where, severity: 'not-imported', why: `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: 'not imported: add it in Klaxon after the import' });
+        continue;
+      }
+      overrides.push(overrideSpec([who], start, end, s.timezone, `Opsgenie override ${o.alias}`));
     }
     if (overrides.length) schedules[schedules.length - 1]!.overrides = overrides;
   }

@@ -9,6 +9,7 @@ import { SourceClient } from '../source-client.js';
 import { MigrateError, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
 import { ianaZone, instant, isoUtc, mapLayer, mapUrgency, mergeRules, uniqueNames, type PdLayer } from './map.js';
 import { confirmOrder, type RenderedEntry } from './precedence.js';
+import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
 
 const WEEK = 7 * 24 * 3600_000;
 /** How far ahead an import reads schedules to confirm layer precedence, and future overrides. */
@@ -229,7 +230,7 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   counts.schedules = listed.length;
   const scheduleName = uniqueNames(listed, (s) => s.name, (s) => s.id, 200);
   const schedules: ScheduleSpec[] = [];
-  const overrides: NonNullable<ImportResult['overrides']> = [];
+  let overrideCount = 0;
   const from = now;
   const to = now + RENDER_WEEKS * WEEK;
   progress.start('schedule layers', listed.length);
@@ -263,9 +264,11 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     if (layers.length > 20) items.push(item('not-imported', 'schedule layer', s.name, s.id, `${layers.length} layers; Klaxon schedules have at most 20`, 'the 20 with the highest precedence were imported'));
     if ((s.teams?.length ?? 0) > 1) items.push(item('changed', 'schedule team', s.name, s.id, `it belongs to ${s.teams!.length} teams; a Klaxon schedule has one owner team`, `owned by ${s.teams![0]!.summary}`));
     const team = s.teams?.[0] ? teamName.get(s.teams[0].id) : undefined;
-    schedules.push({ name, ...(s.description && { description: s.description.slice(0, 2000) }), ...(team && { team }), timeZone: zone, layers: layers.slice(-20) });
+    const spec: ScheduleSpec = { name, ...(s.description && { description: s.description.slice(0, 2000) }), ...(team && { team }), timeZone: zone, layers: layers.slice(-20) };
+    schedules.push(spec);
 
-    // Future overrides (those still running or to come).
+    // Future overrides (those still running or to come): a PagerDuty override puts its user on call
+    // instead of whoever the layers have, which is a Klaxon override exactly (schedule `overrides`).
     const label = `schedule "${s.name}" (${s.id}) overrides`;
     const ov = await client.getJson<{ overrides?: { id: string; start: string; end: string; user?: Ref }[] }>(label, `/schedules/${encodeURIComponent(s.id)}/overrides`, {
       since: isoUtc(now),
@@ -280,12 +283,17 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         items.push(item('not-imported', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, email ? 'it is over or empty' : 'its user was not imported', 'not imported'));
         continue;
       }
-      overrides.push({ schedule: name, start, end, users: [email], source: { name: `${s.name}: ${o.start} – ${o.end}`, id: o.id } });
+      if ((spec.overrides?.length ?? 0) >= MAX_OVERRIDES) {
+        items.push(item('not-imported', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, 'not imported: add it in Klaxon after the import'));
+        continue;
+      }
+      (spec.overrides ??= []).push(overrideSpec([email], start, end, zone, `PagerDuty override ${o.id}`));
+      overrideCount++;
     }
     progress.advance('schedule layers', 1);
   }
   progress.done('schedule layers');
-  counts.overrides = overrides.length;
+  counts.overrides = overrideCount;
 
   // ---- escalation policies ----
   const pdPolicies = await list<PdPolicy>(client, progress, 'escalation policies', '/escalation_policies', 'escalation_policies');
@@ -304,10 +312,12 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         else items.push(item('not-imported', 'escalation target', `${label}: ${t.summary ?? t.id}`, t.id, `target ${t.type} is not an imported user or schedule`, 'not imported'));
       }
       if (r.escalation_rule_assignment_strategy === 'round_robin') items.push(item('changed', 'escalation rule', label, r.id, 'round robin assignment (one target per incident in turn) has no Klaxon equivalent', 'every target of the level is paged'));
+      // PagerDuty's delay is whole minutes before the incident escalates away from this rule: a Klaxon
+      // level's delayMinutes exactly (0 included). Only what Klaxon cannot hold is changed, and said.
       let delay = r.escalation_delay_in_minutes;
-      if (!(delay >= 1) || delay > 1440) {
-        const to = Math.min(1440, Math.max(1, Math.round(delay) || 1));
-        items.push(item('changed', 'escalation rule', label, r.id, `a delay of ${delay} minutes; Klaxon levels wait 1 to 1440 minutes`, `${to} minutes`));
+      if (!(Number.isInteger(delay) && delay >= 0 && delay <= 1440)) {
+        const to = Math.min(1440, Math.max(0, Math.ceil(Number(delay)) || 0));
+        items.push(item('changed', 'escalation rule', label, r.id, `a delay of ${delay} minutes; Klaxon levels wait a whole number of minutes from 0 to 1440`, `${to} minutes`));
         delay = to;
       }
       if (!targets.length) {
@@ -410,7 +420,7 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   }
 
   const config: ConfigDocument = { version: 1, users, teams, schedules, escalationPolicies: policies, services };
-  return { source: 'pagerduty', url: client.baseUrl, config, counts, items, senders, overrides };
+  return { source: 'pagerduty', url: client.baseUrl, config, counts, items, senders };
 }
 
 /** Progress for lists read per parent (team members): shown as one line per team would be noise. */

@@ -1,0 +1,142 @@
+/**
+ * `klaxon import ... --apply` is all or nothing: the real CLI in its own process against the fake
+ * PagerDuty API and a Klaxon database that already holds an earlier import (SQLite; PostgreSQL too
+ * when KLAXON_TEST_DATABASE_URL is set). The source then changes in every section, and one of its
+ * overrides lasts longer than a Klaxon override may (366 days): klaxon.yaml validation and apply's
+ * plan accept it, and only addOverride, a verb run part-way through the apply (after the new person
+ * with trusted contact methods, the renamed person and the teams), refuses it. The database must be
+ * exactly as before (export, and every table the import writes), and `--apply --dry-run` must stop
+ * at the same refusal.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../config/helpers.js';
+import { buildAccount } from '../fakes/pagerduty/fixture.js';
+import { FakePagerDuty } from '../fakes/pagerduty/server.js';
+import { DIALECTS, freshDatabase } from '../harness.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'klaxon-import-atomic-'));
+const DAY = 24 * 3600_000;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function klaxon(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, KLAXON_DATABASE_URL: url, KLAXON_LOG_LEVEL: 'silent', KLAXON_PUBLIC_URL: 'https://klaxon.example.com', PAGERDUTY_TOKEN: '' };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: REPO_ROOT, env, maxBuffer: 20 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+const TABLES = [
+  'users',
+  'contact_methods',
+  'notification_rules',
+  'teams',
+  'team_members',
+  'schedules',
+  'schedule_overrides',
+  'escalation_policies',
+  'services',
+  'integrations',
+  'outbox',
+  'audit_log',
+  'migration_runs',
+] as const;
+
+/** Every row of the tables an import writes, as plain data (through Klaxon's own database layer). */
+async function rows(url: string): Promise<Record<string, string[]>> {
+  const { localContext } = await import('../../src/app/klaxon.js');
+  const { configFromEnv } = await import('../../src/app/config.js');
+  const { ctx, close } = await localContext({ ...configFromEnv({ ...process.env, KLAXON_DATABASE_URL: url }), logLevel: 'silent' } as never);
+  try {
+    const out: Record<string, string[]> = {};
+    const db = ctx.db.kysely as unknown as { selectFrom(t: string): { selectAll(): { execute(): Promise<unknown[]> } } };
+    for (const t of TABLES) out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+    return out;
+  } finally {
+    await close();
+  }
+}
+
+describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect) => {
+  const fake = new FakePagerDuty(buildAccount(Date.now()));
+  const conn = () => ['--token', fake.token, '--url', fake.url];
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeAll(async () => {
+    await fake.start();
+    db = await freshDatabase(dialect);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await db?.drop();
+  });
+
+  it('an apply refused part-way (by a verb, late) leaves the database exactly as it was; the dry run reports the same refusal', async () => {
+    // The database already holds the account, imported and applied earlier.
+    const first = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-1.yaml`), '--apply');
+    expect(first.code, first.stderr).toBe(0);
+
+    // The source changes: a new person with contact methods (imported with --trust-contacts), a
+    // renamed person, and on the first schedule an override of 400 days.
+    const a = fake.account;
+    a.users.push({
+      id: 'PGINA01',
+      name: 'Gina',
+      email: 'gina@example.com',
+      time_zone: 'Europe/Paris',
+      role: 'user',
+      contact_methods: [
+        { id: 'PCMGE01', type: 'email_contact_method', label: 'Work', address: 'gina@example.com' },
+        { id: 'PCMGS01', type: 'sms_contact_method', label: 'Cell', address: '7700900777', country_code: 44 },
+      ],
+      notification_rules: [{ id: 'PNRG001', start_delay_in_minutes: 0, urgency: 'high', contact_method: 'PCMGS01' }],
+    });
+    a.users[0]!.name = 'Alice Renamed';
+    const start = Math.ceil((Date.now() + 2 * DAY) / 3600_000) * 3600_000;
+    a.schedules[0]!.overrides.push({ id: 'POVRLONG', start, end: start + 400 * DAY, user: 'PGINA01' } as (typeof a.schedules)[0]['overrides'][number]);
+
+    const before = await klaxon(db.url, 'export');
+    expect(before.code, before.stderr).toBe(0);
+    const rowsBefore = await rows(db.url);
+    expect(rowsBefore.users!.length).toBeGreaterThan(0);
+    expect(rowsBefore.migration_runs!.length).toBe(1);
+
+    const dry = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-dry.yaml`), '--apply', '--dry-run', '--trust-contacts');
+    const real = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-2.yaml`), '--apply', '--trust-contacts');
+    for (const r of [dry, real]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/schedules\[0\]\.overrides\[\d+\]|overrides/);
+      expect(r.stderr).toContain('must be at most 366 days after start');
+      expect(r.stderr).toContain('Nothing was applied.');
+    }
+    // The same refusal, word for word, from the dry run and the real apply.
+    const refusal = (s: string) => s.split('\n').filter((l) => /366 days/.test(l));
+    expect(refusal(dry.stderr)).toEqual(refusal(real.stderr));
+    expect(refusal(real.stderr).length).toBeGreaterThan(0);
+
+    // Nothing changed: the export, and every row of every table the import writes (the new person,
+    // the trusted contact methods and their audit lines, the rename, the stored import run).
+    const after = await klaxon(db.url, 'export');
+    expect(after.stdout).toBe(before.stdout);
+    expect(after.stdout).not.toContain('gina@example.com');
+    expect(after.stdout).not.toContain('Alice Renamed');
+    expect(await rows(db.url)).toEqual(rowsBefore);
+
+    // The same import without the long override applies, trusted contact methods included.
+    a.schedules[0]!.overrides.pop();
+    const ok = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-3.yaml`), '--apply', '--trust-contacts');
+    expect(ok.code, ok.stderr).toBe(0);
+    const rowsOk = await rows(db.url);
+    expect(rowsOk.users!.some((r) => r.includes('gina@example.com'))).toBe(true);
+    expect(rowsOk.audit_log!.filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
+    expect(rowsOk.migration_runs!.length).toBe(2);
+  }, 240_000);
+});

@@ -60,7 +60,7 @@ const ACTIVE_SUPPORT: Record<string, string> = {
 export function ianaZone(tz: string | null | undefined): string | undefined {
   if (!tz) return undefined;
   if (IANAZone.isValidZone(tz)) return tz;
-  return ACTIVE_SUPPORT[tz];
+  return Object.hasOwn(ACTIVE_SUPPORT, tz) ? ACTIVE_SUPPORT[tz] : undefined;
 }
 
 /** Parses a PagerDuty date-time (ISO 8601 with offset) to epoch ms, or NaN. */

@@ -108,3 +108,8 @@ export interface SourceAdapter {
   onCall(client: import('./source-client.js').SourceClient, progress: Progress, span: { from: number; to: number }): Promise<SourceOnCall[]>;
   paging(client: import('./source-client.js').SourceClient, progress: Progress, at: number): Promise<SourcePaging[]>;
 }
+
+/** A lookup in a constant table by a value the source sent: only the table's own keys (never `constructor`, `__proto__`...). */
+export function lookup<V>(table: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

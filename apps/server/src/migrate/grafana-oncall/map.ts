@@ -1,3 +1,4 @@
+import { lookup } from '../types.js';
 /*
  * A Grafana OnCall account -> klaxon.yaml. Pure: the account as read (api.ts) in, the document and
  * the report out. onCall() and paging() (index.ts) use the same names and levels through the
@@ -215,7 +216,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     if (!m || seenEmail.get(m.email) !== u.id) continue;
     const spec: UserSpec = { email: m.email, name: (u.username || m.email).slice(0, 200) };
     if (u.timezone) spec.timeZone = u.timezone;
-    const role = ROLE[u.role];
+    const role = lookup(ROLE, String(u.role));
     if (role) spec.role = role;
     else items.push({ severity: 'changed', kind: 'user', name: u.username, id: u.id, why: `Grafana role "${u.role}" has no Klaxon equivalent`, instead: 'a new user is a responder; an existing one keeps their role' });
     const methods: NonNullable<UserSpec['contactMethods']> = [{ name: 'email', type: 'email', address: m.email }];

@@ -9,7 +9,7 @@
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
 import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
 import { SourceClient } from '../source-client.js';
-import { MigrateError, silentProgress, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
+import { MigrateError, silentProgress, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging, lookup } from '../types.js';
 import {
   getData,
   getOne,
@@ -226,7 +226,7 @@ function mapUsers(a: Account, opts: ImportOptions, items: ReportItem[]): UserSpe
     const email = u.username.toLowerCase();
     const where = { kind: 'user', name: email, id: u.id };
     if (u.blocked) items.push({ ...where, severity: 'note', why: 'the user is blocked in Opsgenie', instead: 'imported; remove them from Klaxon if they should not be paged' });
-    const role = ROLE[(u.role?.name ?? u.role?.id ?? '').toLowerCase()];
+    const role = lookup(ROLE, (u.role?.name ?? u.role?.id ?? '').toLowerCase());
     if (u.role?.name && !role && !/^user$/i.test(u.role.name)) items.push({ ...where, severity: 'changed', why: `custom role "${u.role.name}"`, instead: 'new users become responders; an existing Klaxon user keeps their role' });
     const contactsIn = [...(a.contacts.get(u.id) ?? [])].sort((x, y) => (x.method < y.method ? -1 : x.method > y.method ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
     const methods: NonNullable<UserSpec['contactMethods']> = [];

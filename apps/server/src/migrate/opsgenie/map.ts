@@ -1,3 +1,4 @@
+import { lookup } from '../types.js';
 /*
  * Opsgenie objects -> klaxon.yaml entries. Pure: everything read from the source comes in as
  * arguments, and every mapping that is not exact adds a ReportItem (source name and id, why, what
@@ -49,8 +50,8 @@ export function restrictionsOf(tr: OgTimeRestriction | null | undefined, where: 
         items.push({ severity: 'not-imported', ...where, why: `time restriction window ${JSON.stringify(r)} is malformed`, instead: 'that window is left out' });
         continue;
       }
-      const sd = DAYS[String(r.startDay).toLowerCase()];
-      const ed = DAYS[String(r.endDay).toLowerCase()];
+      const sd = lookup(DAYS, String(r.startDay).toLowerCase());
+      const ed = lookup(DAYS, String(r.endDay).toLowerCase());
       if (!sd || !ed || !validClock(r.startHour, r.startMin) || !validClock(r.endHour, r.endMin)) {
         items.push({ severity: 'not-imported', ...where, why: `time restriction window ${JSON.stringify(r)} is malformed`, instead: 'that window is left out' });
         continue;
@@ -96,7 +97,7 @@ export function participantEmails(p: OgParticipant, people: People): string[] | 
  */
 export function rotationToLayer(rot: OgRotation, schedule: { id: string; name: string; timezone: string }, people: People, items: ReportItem[]): ScheduleLayerSpec | undefined {
   const where = { kind: 'schedule rotation', name: `${schedule.name} / ${rot.name ?? rot.id}`, id: rot.id };
-  const unit = TURN[rot.type];
+  const unit = lookup(TURN, String(rot.type));
   const length = rot.length ?? 1;
   const start = Date.parse(rot.startDate);
   if (!unit || !Number.isInteger(length) || length < 1 || Number.isNaN(start)) {

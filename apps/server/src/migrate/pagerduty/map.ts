@@ -1,3 +1,4 @@
+import { lookup } from '../types.js';
 /*
  * Pure mappings from PagerDuty REST API v2 objects to klaxon.yaml pieces (docs/migrate.md, PagerDuty).
  * Every inexact mapping returns a reason; callers turn it into a report item. Nothing here reads the
@@ -60,7 +61,7 @@ const ACTIVE_SUPPORT: Record<string, string> = {
 export function ianaZone(tz: string | null | undefined): string | undefined {
   if (!tz) return undefined;
   if (IANAZone.isValidZone(tz)) return tz;
-  return Object.hasOwn(ACTIVE_SUPPORT, tz) ? ACTIVE_SUPPORT[tz] : undefined;
+  return lookup(ACTIVE_SUPPORT, tz);
 }
 
 /** Parses a PagerDuty date-time (ISO 8601 with offset) to epoch ms, or NaN. */

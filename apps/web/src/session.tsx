@@ -44,7 +44,7 @@ export function SessionGate({ signedOut, loading, failed, children }: { signedOu
   const setSession = useCallback(
     (s: Session | null) => {
       setCsrfToken(s?.csrfToken ?? null);
-      if (!s) qc.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' && query.queryKey[0] !== 'features' });
+      if (!s) qc.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
       qc.setQueryData(['session'], s);
     },
     [qc],

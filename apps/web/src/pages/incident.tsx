@@ -13,7 +13,6 @@ import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { ReassignButton } from '../incidents/reassign.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
 import { ago, dateTime } from '../lib/time.ts';
-import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
 import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
@@ -374,7 +373,6 @@ function Actions({ inc }: { inc: Incident }) {
 export default function IncidentPage() {
   const { ref = '' } = useParams();
   const { user } = useSession();
-  const features = useFeatures();
   const canRespond = user.role === 'admin' || user.role === 'responder';
   const users = useUsers();
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
@@ -416,10 +414,10 @@ export default function IncidentPage() {
               </Text>
             )}
           </Stack>
-          {features.warRoom && <AffectedBusinessServices incidentId={inc.id} />}
+          <AffectedBusinessServices incidentId={inc.id} />
           {canRespond && <Actions inc={inc} />}
-          {features.reports && <IncidentPostmortemButton inc={inc} />}
-          {features.warRoom && inc.major && (
+          <IncidentPostmortemButton inc={inc} />
+          {inc.major && (
             <Suspense fallback={<Text c="dimmed">Opening the war room…</Text>}>
               <WarRoomPanel inc={inc} />
             </Suspense>
@@ -462,7 +460,7 @@ export default function IncidentPage() {
               </Code>
             )}
           </Paper>
-          {canRespond && features.warRoom && <MajorSection inc={inc} />}
+          {canRespond && <MajorSection inc={inc} />}
           <Tabs defaultValue="timeline" keepMounted={false}>
             <Tabs.List grow>
               <Tabs.Tab value="timeline" fz="md" py="sm">

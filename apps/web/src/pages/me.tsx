@@ -8,7 +8,6 @@ import { FormAlert } from '../components/bits.tsx';
 import { MyCalendarLink, MyLeave, MyShifts } from '../components/my-shifts.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
-import { useFeatures } from '../features.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
@@ -62,17 +61,12 @@ function Profile() {
 /** The signed-in user's own settings: how Klaxon reaches them, their rules and tokens. */
 export default function Me() {
   const { user } = useSession();
-  const features = useFeatures();
   return (
     <>
       <PeopleTabs />
       <Stack gap="xl">
-        {features.schedules && (
-          <>
-            <MyShifts />
-            <Divider />
-          </>
-        )}
+        <MyShifts />
+        <Divider />
         <ContactMethodsSection userId={user.id} self />
         <Divider />
         <RulesSection userId={user.id} />
@@ -81,14 +75,10 @@ export default function Me() {
           <Profile />
         </Paper>
         <Divider />
-        {features.schedules && (
-          <>
-            <MyCalendarLink />
-            <Divider />
-            <MyLeave />
-            <Divider />
-          </>
-        )}
+        <MyCalendarLink />
+        <Divider />
+        <MyLeave />
+        <Divider />
         <TokensSection userId={user.id} />
       </Stack>
     </>

@@ -9,7 +9,6 @@ import { keys, useSchedules, useTeams, useUsers } from '../api/queries.ts';
 import type { Level, Policy, PolicyInput, Target, TargetType } from '../api/types.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability, type ScheduleResolver } from '../escalation/preview.ts';
-import { useFeatures } from '../features.ts';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
@@ -148,8 +147,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
 function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, readOnly }: { level: Level; index: number; count: number; onChange: (l: Level) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors; readOnly: boolean }) {
   const users = useUsers().data ?? [];
   const teams = useTeams().data ?? [];
-  const features = useFeatures();
-  const schedules = useSchedules(features.schedules).data ?? [];
+  const schedules = useSchedules().data ?? [];
   const data = [
     { group: 'People', items: users.map((u) => ({ value: `user:${u.id}`, label: u.name })) },
     {
@@ -160,18 +158,14 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         ...teams.map((t) => ({ value: `team_random:${t.id}`, label: `Team ${t.name}: one member at random` })),
       ],
     },
-    ...(features.schedules || level.targets.some((t) => t.type.startsWith('schedule'))
-      ? [
-          {
-            group: 'Schedules',
-            items: [
-              ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
-              ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
-              ...schedules.map((s) => ({ value: `schedule_previous:${s.id}`, label: `${s.name}: previous on-call` })),
-            ],
-          },
-        ]
-      : []),
+    {
+      group: 'Schedules',
+      items: [
+        ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
+        ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
+        ...schedules.map((s) => ({ value: `schedule_previous:${s.id}`, label: `${s.name}: previous on-call` })),
+      ],
+    },
   ];
   const path = `levels.${index}`;
   return (
@@ -201,7 +195,7 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         </Group>
         <MultiSelect
           label="Page"
-          placeholder={level.targets.length ? undefined : features.schedules ? 'People, teams or schedules' : 'People or teams'}
+          placeholder={level.targets.length ? undefined : 'People, teams or schedules'}
           data={data}
           value={level.targets.map(targetValue)}
           onChange={(v) => onChange({ ...level, targets: v.map(parseTarget) })}

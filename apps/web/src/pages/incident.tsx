@@ -89,7 +89,7 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
   }, [opened, initialSev]);
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
   const majors = (levels.data ?? []).filter((l) => l.major);
-  const preview = useQuery({ queryKey: ['incident', inc.id, 'declare-preview', sev ?? ''], queryFn: () => setupApi.declarePreview(inc.id, sev ?? undefined), enabled: opened, staleTime: 0 });
+  const preview = useQuery({ queryKey: keys.declarePreview(inc.id, sev ?? ''), queryFn: () => setupApi.declarePreview(inc.id, sev ?? undefined), enabled: opened, staleTime: 0 });
   const m = useMutation({
     mutationFn: () => api.warRoom.declare({ incident: inc.id, sev: preview.data?.sev ?? sev ?? undefined, drill }),
     onSuccess: async () => {

@@ -11,6 +11,7 @@ import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { keys } from '../api/keys.ts';
 
 function Profile() {
   const { user } = useSession();
@@ -20,8 +21,8 @@ function Profile() {
   const m = useMutation({
     mutationFn: () => api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password, ...(v.currentPassword && { currentPassword: v.currentPassword }) }) }),
     onSuccess: (u) => {
-      qc.setQueryData<Session | null>(['session'], (s) => (s ? { ...s, user: u } : s));
-      void qc.invalidateQueries({ queryKey: ['users'] });
+      qc.setQueryData<Session | null>(keys.session, (s) => (s ? { ...s, user: u } : s));
+      void qc.invalidateQueries({ queryKey: keys.users });
       setV({ ...v, password: '', currentPassword: '' });
       notifications.show({ message: 'Saved', color: 'green', autoClose: 1500 });
     },

@@ -44,7 +44,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   // level would fire is looked up in it, so the preview follows the engine's timing exactly.
   const scheduleTargets = [...new Set(draft.levels.flatMap((l) => l.targets.filter((t) => t.type === 'schedule' || t.type === 'schedule_next').map((t) => t.id)))].sort();
   const finals = useQueries({
-    queries: scheduleTargets.map((sid) => ({ queryKey: ['preview-final', sid, base], queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
+    queries: scheduleTargets.map((sid) => ({ queryKey: keys.previewFinal(sid, base), queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
   });
   const scheduleIds = new Set<string>();
   const resolver: ScheduleResolver = (t, m) => {

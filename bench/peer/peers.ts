@@ -140,7 +140,16 @@ export async function startKlaxon(dbUrl: string): Promise<Child> {
     env: { ...process.env, KLAXON_DATABASE_URL: dbUrl, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000', KLAXON_EGRESS_ALLOW: BENCH_EGRESS_ALLOW },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const c: Child = { proc, url: `http://127.0.0.1:${port}`, problems: [], warnCount: 0, errorCount: 0, stop: () => stop(proc) };
+  const c: Child = {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    problems: [],
+    warnCount: 0,
+    errorCount: 0,
+    stop: async () => {
+      await stop(proc);
+    },
+  };
   const pinoLevel = (line: string): 'error' | 'warn' | null => {
     if (!line.startsWith('{')) return null;
     try {

@@ -12,6 +12,7 @@ import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { useOrderedList } from '../lib/ordered-list.ts';
 
 interface Draft {
   name: string;
@@ -259,14 +260,7 @@ export default function PolicyPage() {
     onError: errors.set,
   });
 
-  const setLevel = (i: number, l: Level) => setDraft((d) => ({ ...d, levels: d.levels.map((x, j) => (j === i ? l : x)) }));
-  const move = (i: number, dir: number) =>
-    setDraft((d) => {
-      const levels = [...d.levels];
-      const [l] = levels.splice(i, 1);
-      levels.splice(i + dir, 0, l!);
-      return { ...d, levels };
-    });
+  const levels = useOrderedList(setDraft, 'levels');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -289,7 +283,7 @@ export default function PolicyPage() {
               <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.field('name')} readOnly={readOnly} required data-testid="policy-name" />
               <Textarea label="Description" autosize minRows={1} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} error={errors.field('description')} readOnly={readOnly} />
               {draft.levels.map((l, i) => (
-                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => setLevel(i, x)} onMove={(d) => move(i, d)} onRemove={() => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })} errors={errors} readOnly={readOnly} />
+                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => levels.set(i, x)} onMove={(d) => levels.move(i, d)} onRemove={() => levels.remove(i)} errors={errors} readOnly={readOnly} />
               ))}
               {errors.field('levels') && <Input.Error>{errors.field('levels')}</Input.Error>}
               {!readOnly && (

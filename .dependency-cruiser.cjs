@@ -29,6 +29,13 @@ module.exports = {
       from: { path: '^apps/server/src/database\\.ts$' },
       to: { pathNot: '/tables\\.ts$' },
     },
+    {
+      name: 'no-test-code-in-production',
+      severity: 'error',
+      comment: 'Production code (apps/server/src outside *.test.ts) imports neither vitest nor the test tree: test helpers live under apps/server/test.',
+      from: { path: '^apps/server/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: ['(^|/)node_modules/vitest/', '^apps/server/test/'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

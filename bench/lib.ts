@@ -1,44 +1,30 @@
-/** Shared bench helpers: child servers, free ports, result tables. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Shared bench helpers: child servers and free ports (the tests' apps/server/test/child-process.ts), a seeded random generator, result tables. */
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { spawnNode } from '../apps/server/test/child-process.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+export { freePort, stop } from '../apps/server/test/child-process.js';
+
+/** Spawns a server process (`node <args>`, this environment plus `env`) and resolves once its stdout prints `ready`. */
+export async function spawnServer(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const started = spawnNode(args, { env: { ...process.env, ...env }, readyLine: ready, cwd: ROOT });
+  await started.ready;
+  return started.child;
 }
 
-/** Spawns a server process and resolves once its stdout prints `ready`. */
-export function spawnServer(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(ready)) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${err}`)));
-  });
-}
-
-/** Stops a child process and waits for it. */
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+/** A small deterministic PRNG (mulberry32): the same seed gives the same numbers in [0, 1), so every run measures the same data. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** One row of a result table: a figure, its baseline, and the ratio between them. */

@@ -36,7 +36,7 @@ import { createLogger } from '../apps/server/src/lib/logger.js';
 import { backfillMeasures } from '../apps/server/src/report/measures.js';
 import { aggregates, noise, putSlaTarget, shifts, slaAttainment, trends } from '../apps/server/src/report/service.js';
 import { weeklySummary } from '../apps/server/src/report/summary.js';
-import { report, type Row } from './lib.js';
+import { report, type Row, seededRandom } from './lib.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -60,18 +60,6 @@ const NOW = Date.parse('2026-11-23T08:00:00Z');
 const START = NOW - 365 * DAY;
 const BATCH = 400;
 
-/** A small deterministic PRNG (mulberry32), so every run measures the same history. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Inserts rows in batches inside one transaction per batch. */
 async function bulk<T extends keyof Database & string>(db: Db<Database>, table: T, rows: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) await db.kysely.insertInto(table).values(rows.slice(i, i + BATCH) as never).execute();
@@ -79,7 +67,7 @@ async function bulk<T extends keyof Database & string>(db: Db<Database>, table: 
 
 /** Fills the database with a year of history, printing progress. */
 async function generate(db: Db<Database>): Promise<{ teamIds: string[] }> {
-  const r = rng(42);
+  const r = seededRandom(42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const teamIds: string[] = [];
   const users: { id: string; team: number }[] = [];

@@ -23,6 +23,7 @@ import { createLogger } from '../apps/server/src/lib/logger.js';
 import { finalSchedule, localToInstant, onCallAt, type LayerSpec, type ScheduleSpec } from '../apps/server/src/schedule/compute/index.js';
 import { whoIsOnCall } from '../apps/server/src/schedule/queries.js';
 import { getFinalSchedule, getOnCall, listOnCall } from '../apps/server/src/schedule/service.js';
+import { seededRandom } from './lib.js';
 
 const SCHEDULES = 1000;
 const USERS = 60;
@@ -33,21 +34,9 @@ const AT = Date.parse('2026-07-15T13:37:00Z');
 const YEAR = { start: Date.parse('2026-01-01T00:00:00Z'), end: Date.parse('2027-01-01T00:00:00Z') };
 const ONE_DAY = { start: Date.parse('2026-07-15T00:00:00Z'), end: Date.parse('2026-07-16T00:00:00Z') };
 
-/** A small deterministic PRNG (mulberry32), so every run measures the same schedules. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Schedule i: a weekly primary rotation, a business-hours daily layer, and a 12-hour night layer, plus overrides and leave. */
 function makeSpec(i: number, userIds: readonly string[]): ScheduleSpec & { name: string } {
-  const r = rng(i + 1);
+  const r = seededRandom(i + 1);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const people = (n: number) => Array.from({ length: n }, () => pick(userIds)).filter((u, k, a) => a.indexOf(u) === k);
   const zone = pick(ZONES);

@@ -3,32 +3,20 @@
  * processes on one database, each on a fake clock (KLAXON_TEST_FAKE_CLOCK) that the cluster moves in
  * step, with the same fakes as the in-process harness.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { configFromEnv } from '../src/app/config.js';
 import { localContext } from '../src/app/klaxon.js';
 import { SYSTEM } from '../src/auth/actor.js';
 import { createToken } from '../src/auth/tokens.js';
 import { createUser } from '../src/user/service.js';
+import { freePort, spawnNode, stop } from './child-process.js';
 import { FakeSlack } from './fakes/slack.js';
 import { FakeSmtpServer } from './fakes/smtp.js';
 import { FakeTwilio } from './fakes/twilio.js';
 import { freshDatabase, type DialectName, type TestKlaxon } from './harness.js';
 
 const BIN = join(import.meta.dirname, '../bin/klaxon.js');
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** One `klaxon serve` process. */
 export class KlaxonProcess {
@@ -59,27 +47,16 @@ export class KlaxonProcess {
   private async startOnce(now: number): Promise<void> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
-    const proc = spawn(process.execPath, [BIN, 'serve'], { env: { ...this.env, KLAXON_PORT: String(port), KLAXON_TEST_FAKE_CLOCK: new Date(now).toISOString() }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc = proc;
-    let err = '';
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Klaxon is running')) resolve();
-      });
-      proc.once('exit', (code) => reject(new Error(`klaxon serve exited (${code}) before it was ready: ${err}`)));
-    });
+    const { child, ready } = spawnNode([BIN, 'serve'], { env: { ...this.env, KLAXON_PORT: String(port), KLAXON_TEST_FAKE_CLOCK: new Date(now).toISOString() }, readyLine: 'Klaxon is running', name: 'klaxon serve' });
+    this.proc = child;
+    await ready;
   }
 
   /** SIGTERM: the process shuts down as it would under a supervisor; resolves with its exit code once it is gone. */
   async terminate(): Promise<number | null> {
     const p = this.proc;
     if (!p || p.exitCode !== null) return p?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
-    p.kill('SIGTERM');
-    const code = await exited;
+    const code = await stop(p);
     this.proc = null;
     return code;
   }

@@ -2,7 +2,6 @@ import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { errorMessage } from './api/client.ts';
-import { useFeatures } from './features.ts';
 import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
 import { SessionGate } from './session.tsx';
 import { Shell } from './shell.tsx';
@@ -33,8 +32,7 @@ function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={spinner}>{children}</Suspense>;
 }
 
-// Screens of optional features: routed (and their nav entry shown, see shell.tsx NAV) only when
-// useFeatures() says the server has the API.
+// Screens loaded on first visit.
 const Schedules = lazy(() => import('./pages/schedules.tsx'));
 const SchedulePage = lazy(() => import('./pages/schedule.tsx'));
 const ScheduleEdit = lazy(() => import('./pages/schedule-edit.tsx'));
@@ -54,7 +52,6 @@ function Home() {
 
 /** The whole app: sign-in or setup when signed out, the shell and its screens when signed in. */
 export function App() {
-  const features = useFeatures();
   return (
     <SessionGate
       loading={spinner}
@@ -74,18 +71,18 @@ export function App() {
     >
       <Shell>
         <Routes>
-          {features.schedules && <Route path="/schedules" element={<Page><Schedules /></Page>} />}
-          {features.schedules && <Route path="/schedules/new" element={<Page><ScheduleEdit /></Page>} />}
-          {features.schedules && <Route path="/schedules/:id" element={<Page><SchedulePage /></Page>} />}
-          {features.schedules && <Route path="/schedules/:id/edit" element={<Page><ScheduleEdit /></Page>} />}
+          <Route path="/schedules" element={<Page><Schedules /></Page>} />
+          <Route path="/schedules/new" element={<Page><ScheduleEdit /></Page>} />
+          <Route path="/schedules/:id" element={<Page><SchedulePage /></Page>} />
+          <Route path="/schedules/:id/edit" element={<Page><ScheduleEdit /></Page>} />
           <Route path="/" element={<Home />} />
           <Route path="/incidents" element={<Page><Incidents /></Page>} />
           <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
           <Route path="/incidents/:ref/war-room" element={<Page><IncidentPage /></Page>} />
-          {features.warRoom && <Route path="/internal-status" element={<Page><InternalStatus /></Page>} />}
-          {features.warRoom && <Route path="/status-admin/*" element={<Page><StatusAdmin /></Page>} />}
-          {features.reports && <Route path="/reports/*" element={<Page><Reports /></Page>} />}
-          {features.reports && <Route path="/postmortems/*" element={<Page><Postmortems /></Page>} />}
+          <Route path="/internal-status" element={<Page><InternalStatus /></Page>} />
+          <Route path="/status-admin/*" element={<Page><StatusAdmin /></Page>} />
+          <Route path="/reports/*" element={<Page><Reports /></Page>} />
+          <Route path="/postmortems/*" element={<Page><Postmortems /></Page>} />
           <Route path="/services" element={<Page><Services /></Page>} />
           <Route path="/services/:id" element={<Page><ServicePage /></Page>} />
           <Route path="/escalation-policies" element={<Page><Policies /></Page>} />

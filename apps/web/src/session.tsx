@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api/client.ts';
 import type { Session, User } from './api/types.ts';
+import { keys } from './api/keys.ts';
 
 /** What the app knows about who is signed in. */
 export interface SessionState {
@@ -39,13 +40,13 @@ async function loadSession(): Promise<Session | null> {
 /** Provides the session to signed-in screens and chooses between them and `signedOut`. */
 export function SessionGate({ signedOut, loading, failed, children }: { signedOut: (setSession: (s: Session) => void) => ReactNode; loading: ReactNode; failed: (retry: () => void, error: unknown) => ReactNode; children: ReactNode }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['session'], queryFn: loadSession, staleTime: Infinity, retry: 1 });
+  const q = useQuery({ queryKey: keys.session, queryFn: loadSession, staleTime: Infinity, retry: 1 });
 
   const setSession = useCallback(
     (s: Session | null) => {
       setCsrfToken(s?.csrfToken ?? null);
-      if (!s) qc.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' && query.queryKey[0] !== 'features' });
-      qc.setQueryData(['session'], s);
+      if (!s) qc.removeQueries({ predicate: (query) => query.queryKey[0] !== keys.session[0] });
+      qc.setQueryData(keys.session, s);
     },
     [qc],
   );

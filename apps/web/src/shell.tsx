@@ -4,17 +4,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconChecklist, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSettings, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
 import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
-import { useFeatures, type Features } from './features.ts';
 import { liveConnection, type LiveStatus } from './live/live.ts';
 import { useSession } from './session.tsx';
 
-/** A navigation entry; `feature` hides it until the server has that API. */
+/** A navigation entry. */
 interface NavItem {
   to: string;
   label: string;
   short: string;
   icon: ComponentType<{ size?: number; stroke?: number }>;
-  feature?: keyof Features;
 }
 
 /** The app's sections, in order. Future screens (war room lives inside an incident) add entries here. */
@@ -22,9 +20,9 @@ export const NAV: NavItem[] = [
   { to: '/incidents', label: 'Incidents', short: 'Incidents', icon: IconAlertOctagon },
   { to: '/services', label: 'Services', short: 'Services', icon: IconServer },
   { to: '/escalation-policies', label: 'Escalation policies', short: 'Policies', icon: IconSitemap },
-  { to: '/internal-status', label: 'Status', short: 'Status', icon: IconBroadcast, feature: 'warRoom' },
-  { to: '/schedules', label: 'Schedules', short: 'Schedules', icon: IconCalendarTime, feature: 'schedules' },
-  { to: '/reports', label: 'Reports', short: 'Reports', icon: IconChartBar, feature: 'reports' },
+  { to: '/internal-status', label: 'Status', short: 'Status', icon: IconBroadcast },
+  { to: '/schedules', label: 'Schedules', short: 'Schedules', icon: IconCalendarTime },
+  { to: '/reports', label: 'Reports', short: 'Reports', icon: IconChartBar },
   { to: '/people/me', label: 'People', short: 'People', icon: IconUsers },
 ];
 
@@ -149,8 +147,7 @@ function UserMenu() {
 
 /** The frame around every signed-in screen: header, side navigation on desktop, tab bar on a phone. */
 export function Shell({ children }: { children: ReactNode }) {
-  const features = useFeatures();
-  const items = NAV.filter((n) => !n.feature || features[n.feature]);
+  const items = NAV;
   const location = useLocation();
   const [help, helpControls] = useDisclosure(false);
   useHotkeys([['shift+/', helpControls.open]]);

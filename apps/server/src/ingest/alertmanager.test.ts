@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { labelsFingerprint, parseAlertmanagerWebhook } from './alertmanager.js';
-import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from './testkit.js';
+import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from '../../test/ingest-testkit.js';
 
 /** A webhook as Alertmanager 0.27 posts it for a group with one firing and one resolved alert. */
 const webhook = {

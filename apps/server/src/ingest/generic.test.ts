@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENERIC_MAX_BATCH, parseGenericEvents } from './generic.js';
-import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, text, url } from './testkit.js';
+import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, text, url } from '../../test/ingest-testkit.js';
 
 const full = {
   action: 'trigger',

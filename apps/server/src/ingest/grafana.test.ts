@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGrafanaWebhook, verifyGrafanaSignature } from './grafana.js';
-import { expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from './testkit.js';
+import { expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from '../../test/ingest-testkit.js';
 
 /** A webhook as Grafana 10/11 unified alerting posts it: one firing alert with a dashboard, one resolved. */
 const webhook = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGenieKey, parseOpsgenieActionBody, parseOpsgenieCreate, parseOpsgenieIdentifier } from './opsgenie.js';
-import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, junk, mutated, text } from './testkit.js';
+import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, junk, mutated, text } from '../../test/ingest-testkit.js';
 
 const LIMITS = { maxDedupKey: 512, maxSummary: 130 };
 

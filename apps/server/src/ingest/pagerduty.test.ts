@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IngestError } from './errors.js';
 import { parsePagerDutyChange, parsePagerDutyEvent } from './pagerduty.js';
-import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, text, url } from './testkit.js';
+import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, text, url } from '../../test/ingest-testkit.js';
 
 const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 const GROUP_KEY_HASH = 'b0b5a2a2e1d3c1f4d06f8a3e0c8b6b9f2e3c6a7d8e9f0a1b2c3d4e5f6a7b8c9d';

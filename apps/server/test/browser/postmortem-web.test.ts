@@ -81,7 +81,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     const { context, page } = await pageAt(rig, 'desktop');
     await signIn(page, t.url, 'maya@example.com');
 
-    // An open incident has no postmortem button (the severity control shows the optional features are loaded).
+    // An open incident has no postmortem button (the severity control shows the page has loaded).
     await page.goto(`${t.url}/incidents/${n}`);
     await page.getByTestId('severity-select').waitFor();
     expect(await page.getByTestId('postmortem-button').count()).toBe(0);

@@ -11,6 +11,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: sign in with email and password', () => {
 
   it('shows the API error in place for a wrong password, then signs in and lands on the incident list', async () => {
     const { context, page } = await newPage(rig.browser, 'phone');
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     await page.goto(`${rig.t.url}/`);
     await page.locator('input[name=email]').fill('maya@example.com');
     await page.locator('input[name=password]').fill('wrong password');
@@ -27,6 +29,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: sign in with email and password', () => {
     expect(cookies.find((c) => c.name === 'klaxon_session')?.httpOnly).toBe(true);
     await page.reload();
     await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    // Every screen is built in: the app asks the server for no OpenAPI document to decide what to show.
+    expect(asked).toContain('/api/v1/auth/session');
+    expect(asked).not.toContain('/api/v1/openapi.json');
 
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();

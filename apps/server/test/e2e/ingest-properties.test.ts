@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { junk, mutated } from '../../src/ingest/testkit.js';
+import { junk, mutated } from '../ingest-testkit.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const severity = fc.constantFrom('critical', 'error', 'warning', 'info');

@@ -5,6 +5,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, request } from './client.ts';
+import { keys } from './keys.ts';
 
 /** Review states of a postmortem, in order. */
 export const POSTMORTEM_STATES = ['draft', 'in_review', 'published'] as const;
@@ -156,17 +157,9 @@ export const postmortemApi = {
   openItems: (team?: string) => request<{ actionItems: OpenActionItem[] }>('GET', '/action-items', { query: { team } }).then((r) => r.actionItems),
 };
 
-/** Query keys of the postmortem screens. */
-export const pmKeys = {
-  all: ['postmortems'] as const,
-  list: (f: { team?: string; state?: string }) => ['postmortems', 'list', f.team ?? '', f.state ?? ''] as const,
-  one: (id: string) => ['postmortems', 'one', id] as const,
-  openItems: (team: string) => ['postmortems', 'action-items', team] as const,
-};
-
-export const usePostmortems = (f: { team?: string; state?: string }) => useQuery({ queryKey: pmKeys.list(f), queryFn: () => postmortemApi.list(f) });
-export const usePostmortem = (id: string) => useQuery({ queryKey: pmKeys.one(id), queryFn: () => postmortemApi.get(id) });
-export const useOpenActionItems = (team: string) => useQuery({ queryKey: pmKeys.openItems(team), queryFn: () => postmortemApi.openItems(team || undefined) });
+export const usePostmortems = (f: { team?: string; state?: string }) => useQuery({ queryKey: keys.postmortems.list(f), queryFn: () => postmortemApi.list(f) });
+export const usePostmortem = (id: string) => useQuery({ queryKey: keys.postmortems.one(id), queryFn: () => postmortemApi.get(id) });
+export const useOpenActionItems = (team: string) => useQuery({ queryKey: keys.postmortems.openItems(team), queryFn: () => postmortemApi.openItems(team || undefined) });
 
 /** "Draft", "In review", "Published". */
 export const stateLabel = (s: string): string => (s === 'in_review' ? 'In review' : s === 'wont_do' ? "Won't do" : s === 'in_progress' ? 'In progress' : s.charAt(0).toUpperCase() + s.slice(1));

@@ -1,33 +1,9 @@
 import { QueryClient, useQuery, type QueryKey } from '@tanstack/react-query';
 import { ApiError, api } from './client.ts';
+import { keys } from './keys.ts';
 
-/** Query keys, in one place so live updates and mutations invalidate the same things screens read. */
-export const keys = {
-  users: ['users'] as const,
-  contactMethods: (userId: string) => ['user', userId, 'contact-methods'] as const,
-  rules: (userId: string) => ['user', userId, 'notification-rules'] as const,
-  tokens: (userId: string) => ['user', userId, 'tokens'] as const,
-  teams: ['teams'] as const,
-  policies: ['policies'] as const,
-  policy: (id: string) => ['policy', id] as const,
-  services: ['services'] as const,
-  service: (id: string) => ['service', id] as const,
-  integrations: (serviceId: string) => ['service', serviceId, 'integrations'] as const,
-  incidentLists: ['incidents'] as const,
-  incident: (id: string) => ['incident', id] as const,
-  timeline: (id: string) => ['incident', id, 'timeline'] as const,
-  alerts: (id: string) => ['incident', id, 'alerts'] as const,
-  warRoom: (id: string) => ['incident', id, 'war-room'] as const,
-  chat: (id: string) => ['incident', id, 'chat'] as const,
-  statusUpdates: (id: string) => ['incident', id, 'status-updates'] as const,
-  severityLevels: ['severity-levels'] as const,
-  internalStatus: ['status-internal'] as const,
-  schedules: ['schedules'] as const,
-  schedule: (id: string) => ['schedule', id] as const,
-  oncall: ['oncall'] as const,
-  /** Everything the escalation preview reads about every user. */
-  reachability: ['reachability'] as const,
-};
+/** The query keys live in keys.ts; screens import them from here or there. */
+export { keys };
 
 /** The app's query client: live updates keep data fresh, so no refetch on focus and no polling. */
 export function createQueryClient(): QueryClient {

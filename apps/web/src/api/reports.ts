@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from './client.ts';
+import { keys } from './keys.ts';
 
 /** The filters every report takes, as query parameters (from/to: ISO date-times; unset: the last 30 days by the server's clock). */
 export interface ReportQuery {
@@ -180,31 +181,23 @@ export function exportUrl(report: string, q: object, format: 'csv' | 'json', tab
   return `/api/v1/reports/${report}?${s.toString()}`;
 }
 
-/** Query keys of the reports (all under "reports", so one invalidation refreshes every figure). */
-export const reportKeys = {
-  all: ['reports'] as const,
-  report: (name: string, q: object) => ['reports', name, q] as const,
-  targets: ['reports', 'sla-targets'] as const,
-  subscribers: (team: string) => ['reports', 'subscribers', team] as const,
-};
-
 const STALE = 30_000;
-export const useAggregates = (q: ReportQuery, by: GroupBy) => useQuery({ queryKey: reportKeys.report('aggregates', { ...q, by }), queryFn: ({ signal }) => reportsApi.aggregates({ ...q, by }, signal), staleTime: STALE });
-export const useSla = (q: ReportQuery, period: 'day' | 'week' | 'month') => useQuery({ queryKey: reportKeys.report('sla', { ...q, period }), queryFn: ({ signal }) => reportsApi.sla({ ...q, period }, signal), staleTime: STALE });
-export const useNoise = (q: ReportQuery) => useQuery({ queryKey: reportKeys.report('noise', q), queryFn: ({ signal }) => reportsApi.noise(q, signal), staleTime: STALE });
-export const useShifts = (q: ReportQuery) => useQuery({ queryKey: reportKeys.report('shifts', q), queryFn: ({ signal }) => reportsApi.shifts(q, signal), staleTime: STALE });
-export const useTrends = (q: ReportQuery, weeks: number) => useQuery({ queryKey: reportKeys.report('trends', { ...q, weeks }), queryFn: ({ signal }) => reportsApi.trends({ ...q, weeks }, signal), staleTime: STALE });
-export const useSlaTargets = () => useQuery({ queryKey: reportKeys.targets, queryFn: reportsApi.targets });
-export const useSubscribers = (team: string | null) => useQuery({ queryKey: reportKeys.subscribers(team ?? ''), queryFn: () => reportsApi.subscribers(team!), enabled: !!team });
+export const useAggregates = (q: ReportQuery, by: GroupBy) => useQuery({ queryKey: keys.reports.report('aggregates', { ...q, by }), queryFn: ({ signal }) => reportsApi.aggregates({ ...q, by }, signal), staleTime: STALE });
+export const useSla = (q: ReportQuery, period: 'day' | 'week' | 'month') => useQuery({ queryKey: keys.reports.report('sla', { ...q, period }), queryFn: ({ signal }) => reportsApi.sla({ ...q, period }, signal), staleTime: STALE });
+export const useNoise = (q: ReportQuery) => useQuery({ queryKey: keys.reports.report('noise', q), queryFn: ({ signal }) => reportsApi.noise(q, signal), staleTime: STALE });
+export const useShifts = (q: ReportQuery) => useQuery({ queryKey: keys.reports.report('shifts', q), queryFn: ({ signal }) => reportsApi.shifts(q, signal), staleTime: STALE });
+export const useTrends = (q: ReportQuery, weeks: number) => useQuery({ queryKey: keys.reports.report('trends', { ...q, weeks }), queryFn: ({ signal }) => reportsApi.trends({ ...q, weeks }, signal), staleTime: STALE });
+export const useSlaTargets = () => useQuery({ queryKey: keys.reports.targets, queryFn: reportsApi.targets });
+export const useSubscribers = (team: string | null) => useQuery({ queryKey: keys.reports.subscribers(team ?? ''), queryFn: () => reportsApi.subscribers(team!), enabled: !!team });
 
 /** Sets an SLA target; refreshes targets and SLA figures. */
 export function usePutTarget() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: reportsApi.putTarget, onSuccess: () => qc.invalidateQueries({ queryKey: reportKeys.all }) });
+  return useMutation({ mutationFn: reportsApi.putTarget, onSuccess: () => qc.invalidateQueries({ queryKey: keys.reports.all }) });
 }
 
 /** Removes an SLA target. */
 export function useDeleteTarget() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: reportsApi.deleteTarget, onSuccess: () => qc.invalidateQueries({ queryKey: reportKeys.all }) });
+  return useMutation({ mutationFn: reportsApi.deleteTarget, onSuccess: () => qc.invalidateQueries({ queryKey: keys.reports.all }) });
 }

@@ -7,6 +7,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from './client.ts';
 import type { Incident } from './types.ts';
+import { keys } from './keys.ts';
 
 const enc = encodeURIComponent;
 
@@ -100,11 +101,5 @@ export const setupApi = {
   migration: () => request<{ lastImport: MigrationRun | null; lastCompare: MigrationRun | null }>('GET', '/migration'),
 };
 
-export const setupKeys = {
-  channels: ['channels'] as const,
-  checklist: ['setup-checklist'] as const,
-  migration: ['migration'] as const,
-};
-
 /** The paging channels and whether each is configured (changes only with a restart: cached for the session). */
-export const useChannels = () => useQuery({ queryKey: setupKeys.channels, queryFn: setupApi.channels, staleTime: Infinity });
+export const useChannels = () => useQuery({ queryKey: keys.setup.channels, queryFn: setupApi.channels, staleTime: Infinity });

@@ -6,6 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from './client.ts';
 import type { StatusPhase, StatusTemplate } from './types.ts';
+import { keys } from './keys.ts';
 
 /** A business service: what customers see ("Checkout"), supported by technical services. */
 export interface BusinessService {
@@ -134,21 +135,11 @@ export const statusApi = {
   setUpdateInterval: (sev: string, minutes: number | null) => request<void>('PUT', `/severity-levels/${enc(sev)}/update-interval`, { body: { minutes } }),
 };
 
-/** Query keys of the status screens. */
-export const statusKeys = {
-  businessServices: ['business-services'] as const,
-  incidentBusinessServices: (incidentId: string) => ['incident', incidentId, 'business-services'] as const,
-  pages: ['status-pages'] as const,
-  subscriptions: ['subscriptions'] as const,
-  maintenance: ['maintenance-windows'] as const,
-  templates: ['status-templates'] as const,
-};
-
-export const useBusinessServices = () => useQuery({ queryKey: statusKeys.businessServices, queryFn: statusApi.businessServices });
-export const useStatusPages = () => useQuery({ queryKey: statusKeys.pages, queryFn: statusApi.pages });
-export const useSubscriptions = () => useQuery({ queryKey: statusKeys.subscriptions, queryFn: statusApi.subscriptions });
-export const useMaintenance = () => useQuery({ queryKey: statusKeys.maintenance, queryFn: statusApi.maintenance });
-export const useTemplates = () => useQuery({ queryKey: statusKeys.templates, queryFn: statusApi.templates });
+export const useBusinessServices = () => useQuery({ queryKey: keys.status.businessServices, queryFn: statusApi.businessServices });
+export const useStatusPages = () => useQuery({ queryKey: keys.status.pages, queryFn: statusApi.pages });
+export const useSubscriptions = () => useQuery({ queryKey: keys.status.subscriptions, queryFn: statusApi.subscriptions });
+export const useMaintenance = () => useQuery({ queryKey: keys.status.maintenance, queryFn: statusApi.maintenance });
+export const useTemplates = () => useQuery({ queryKey: keys.status.templates, queryFn: statusApi.templates });
 
 /** The same format rules as the server's StatusPageInput, with messages for people. */
 export const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -10,12 +10,13 @@ import { useFormErrors } from '../lib/form.ts';
 import { duration, spanText } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
 import { CopyBlock, FormAlert, QueryState } from './bits.tsx';
+import { keys } from '../api/keys.ts';
 
 /** My upcoming shifts on every schedule, in my own time zone. */
 export function MyShifts() {
   const { user } = useSession();
   const users = useUsers().data ?? [];
-  const q = useQuery({ queryKey: ['user', user.id, 'shifts'], queryFn: () => api.shifts(user.id) });
+  const q = useQuery({ queryKey: keys.shifts(user.id), queryFn: () => api.shifts(user.id) });
   return (
     <Stack gap="xs" data-testid="my-shifts">
       <Title order={3}>My shifts</Title>
@@ -76,13 +77,13 @@ export function MyLeave() {
   const { user } = useSession();
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const key = ['user', user.id, 'leave'];
+  const key = keys.leave(user.id);
   const q = useQuery({ queryKey: key, queryFn: () => api.leave.list(user.id) });
   const [v, setV] = useState({ start: '', end: '', note: '' });
   const done = () => {
     void qc.invalidateQueries({ queryKey: key });
-    void qc.invalidateQueries({ queryKey: ['user', user.id, 'shifts'] });
-    void qc.invalidateQueries({ queryKey: ['schedule'] });
+    void qc.invalidateQueries({ queryKey: keys.shifts(user.id) });
+    void qc.invalidateQueries({ queryKey: keys.everySchedule });
   };
   const add = useMutation({
     // Local date-times: the server reads them in my zone.

@@ -8,7 +8,6 @@ import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules } from '../api/queries.ts';
 import type { Channel, ContactMethod } from '../api/types.ts';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
-import { useFeatures } from '../features.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime } from '../lib/time.ts';
 import { enablePush, pushUnsupportedReason, type PushStep } from '../push/enable-push.ts';
@@ -242,7 +241,6 @@ const STEP_LABEL: Record<PushStep, string> = {
 
 function EnablePush({ userId }: { userId: string }) {
   const qc = useQueryClient();
-  const features = useFeatures();
   const [step, setStep] = useState<PushStep | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -259,7 +257,6 @@ function EnablePush({ userId }: { userId: string }) {
       setStep(null);
     },
   });
-  if (!features.push) return null;
   return (
     <Card withBorder radius="md" p="md">
       <Stack gap="sm">

@@ -2,13 +2,14 @@ import { Alert, Anchor } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
-import { setupApi, setupKeys } from '../api/setup.ts';
+import { setupApi } from '../api/setup.ts';
 import { useSession } from '../session.tsx';
+import { keys } from '../api/keys.ts';
 
 /** For admins, while the setup checklist has steps left: a line saying some alerts page nobody, linking to it. */
 export function SetupBanner() {
   const { isAdmin } = useSession();
-  const q = useQuery({ queryKey: setupKeys.checklist, queryFn: setupApi.checklist, enabled: isAdmin, staleTime: 60_000 });
+  const q = useQuery({ queryKey: keys.setup.checklist, queryFn: setupApi.checklist, enabled: isAdmin, staleTime: 60_000 });
   if (!isAdmin || !q.data || q.data.done) return null;
   const left = q.data.steps.filter((s) => !s.done).length;
   return (

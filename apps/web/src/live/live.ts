@@ -226,25 +226,25 @@ export function applyLiveEvents(qc: QueryClient): (e: LiveEvent) => void {
     if (!e.incidentId) return;
     if (e.type === 'chat.receipt') {
       // Someone received or read a priority message: the sender's view shows it.
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'chat'] });
+      void qc.invalidateQueries({ queryKey: keys.chat(e.incidentId) });
       return;
     }
     if (e.type === 'chat') {
       // War-room chat: refetch the chat (and the war room: posting makes the sender a member).
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'chat'] });
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'war-room'] });
+      void qc.invalidateQueries({ queryKey: keys.chat(e.incidentId) });
+      void qc.invalidateQueries({ queryKey: keys.warRoom(e.incidentId) });
       return;
     }
-    if (e.type === 'incident' || e.type === 'timeline') void qc.invalidateQueries({ queryKey: ['status-internal'] });
+    if (e.type === 'incident' || e.type === 'timeline') void qc.invalidateQueries({ queryKey: keys.internalStatus });
     if (e.type === 'incident' || e.type === 'timeline' || e.type === 'notification') {
       pending.add(e.incidentId);
       timer ??= setTimeout(() => void flush(), 100);
     }
     if (e.type === 'timeline' || e.type === 'notification') {
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'war-room'] });
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'status-updates'] });
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'timeline'] });
-      void qc.invalidateQueries({ queryKey: ['incident', e.incidentId, 'alerts'] });
+      void qc.invalidateQueries({ queryKey: keys.warRoom(e.incidentId) });
+      void qc.invalidateQueries({ queryKey: keys.statusUpdates(e.incidentId) });
+      void qc.invalidateQueries({ queryKey: keys.timeline(e.incidentId) });
+      void qc.invalidateQueries({ queryKey: keys.alerts(e.incidentId) });
     }
   };
 }

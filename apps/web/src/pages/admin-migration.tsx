@@ -1,11 +1,12 @@
 import { Anchor, Badge, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { setupApi, setupKeys, type CompareResult, type ImportSummary, type MigrationRun } from '../api/setup.ts';
+import { setupApi, type CompareResult, type ImportSummary, type MigrationRun } from '../api/setup.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { dateTime } from '../lib/time.ts';
 import { MarkdownView } from '../postmortems/markdown-view.tsx';
 import './admin-migration.css';
+import { keys } from '../api/keys.ts';
 
 /** A UTC minute, as `klaxon compare` prints it: 2026-12-08 09:00Z. */
 const utc = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z`;
@@ -160,7 +161,7 @@ function LastCompare({ run }: { run: MigrationRun }) {
  * postmortem screen renders it) and the last comparison with the source, differences highlighted.
  */
 export default function AdminMigration() {
-  const q = useQuery({ queryKey: setupKeys.migration, queryFn: setupApi.migration, staleTime: 0 });
+  const q = useQuery({ queryKey: keys.setup.migration, queryFn: setupApi.migration, staleTime: 0 });
   return (
     <>
       <Anchor component={Link} to="/admin" size="sm">

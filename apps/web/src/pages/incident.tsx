@@ -13,7 +13,6 @@ import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
 import { ago, dateTime, timeOfDay } from '../lib/time.ts';
-import { useFeatures } from '../features.ts';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
 import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
@@ -90,7 +89,7 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
   }, [opened, initialSev]);
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000 });
   const majors = (levels.data ?? []).filter((l) => l.major);
-  const preview = useQuery({ queryKey: ['incident', inc.id, 'declare-preview', sev ?? ''], queryFn: () => setupApi.declarePreview(inc.id, sev ?? undefined), enabled: opened, staleTime: 0 });
+  const preview = useQuery({ queryKey: keys.declarePreview(inc.id, sev ?? ''), queryFn: () => setupApi.declarePreview(inc.id, sev ?? undefined), enabled: opened, staleTime: 0 });
   const m = useMutation({
     mutationFn: () => api.warRoom.declare({ incident: inc.id, sev: preview.data?.sev ?? sev ?? undefined, drill }),
     onSuccess: async () => {
@@ -365,7 +364,6 @@ function Actions({ inc }: { inc: Incident }) {
 export default function IncidentPage() {
   const { ref = '' } = useParams();
   const { user } = useSession();
-  const features = useFeatures();
   const canRespond = user.role === 'admin' || user.role === 'responder';
   const users = useUsers();
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
@@ -407,10 +405,10 @@ export default function IncidentPage() {
               </Text>
             )}
           </Stack>
-          {features.warRoom && <AffectedBusinessServices incidentId={inc.id} />}
+          <AffectedBusinessServices incidentId={inc.id} />
           {canRespond && <Actions inc={inc} />}
-          {features.reports && <IncidentPostmortemButton inc={inc} />}
-          {features.warRoom && inc.major && (
+          <IncidentPostmortemButton inc={inc} />
+          {inc.major && (
             <Suspense fallback={<Text c="dimmed">Opening the war room…</Text>}>
               <WarRoomPanel inc={inc} />
             </Suspense>
@@ -460,7 +458,7 @@ export default function IncidentPage() {
               </Code>
             )}
           </Paper>
-          {canRespond && features.warRoom && <MajorSection inc={inc} />}
+          {canRespond && <MajorSection inc={inc} />}
           <Tabs defaultValue="timeline" keepMounted={false}>
             <Tabs.List grow>
               <Tabs.Tab value="timeline" fz="md" py="sm">

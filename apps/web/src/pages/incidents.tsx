@@ -232,7 +232,7 @@ export default function Incidents() {
     [statusKey, service, severity, sev, team, assignee, view, serverSearch, reportKey],
   );
   const list = useInfiniteQuery({
-    queryKey: [...keys.incidentLists, query],
+    queryKey: keys.incidentList(query),
     queryFn: ({ pageParam, signal }) => api.incidents.list({ ...query, limit: PAGE_SIZE, before: pageParam }, signal),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => (last.incidents.length < PAGE_SIZE ? undefined : (last.next ?? undefined)),

@@ -8,10 +8,10 @@ import { FormAlert } from '../components/bits.tsx';
 import { MyCalendarLink, MyLeave, MyShifts } from '../components/my-shifts.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
-import { useFeatures } from '../features.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { keys } from '../api/keys.ts';
 
 function Profile() {
   const { user } = useSession();
@@ -21,8 +21,8 @@ function Profile() {
   const m = useMutation({
     mutationFn: () => api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password, ...(v.currentPassword && { currentPassword: v.currentPassword }) }) }),
     onSuccess: (u) => {
-      qc.setQueryData<Session | null>(['session'], (s) => (s ? { ...s, user: u } : s));
-      void qc.invalidateQueries({ queryKey: ['users'] });
+      qc.setQueryData<Session | null>(keys.session, (s) => (s ? { ...s, user: u } : s));
+      void qc.invalidateQueries({ queryKey: keys.users });
       setV({ ...v, password: '', currentPassword: '' });
       notifications.show({ message: 'Saved', color: 'green', autoClose: 1500 });
     },
@@ -62,17 +62,12 @@ function Profile() {
 /** The signed-in user's own settings: how Klaxon reaches them, their rules and tokens. */
 export default function Me() {
   const { user } = useSession();
-  const features = useFeatures();
   return (
     <>
       <PeopleTabs />
       <Stack gap="xl">
-        {features.schedules && (
-          <>
-            <MyShifts />
-            <Divider />
-          </>
-        )}
+        <MyShifts />
+        <Divider />
         <ContactMethodsSection userId={user.id} self />
         <Divider />
         <RulesSection userId={user.id} />
@@ -81,14 +76,10 @@ export default function Me() {
           <Profile />
         </Paper>
         <Divider />
-        {features.schedules && (
-          <>
-            <MyCalendarLink />
-            <Divider />
-            <MyLeave />
-            <Divider />
-          </>
-        )}
+        <MyCalendarLink />
+        <Divider />
+        <MyLeave />
+        <Divider />
         <TokensSection userId={user.id} />
       </Stack>
     </>

@@ -2,7 +2,6 @@ import { Button, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { usePolicies, useSchedules, useServices, useTeams, useUsers } from '../api/queries.ts';
-import { useFeatures } from '../features.ts';
 import type { Target } from '../api/types.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { useSession } from '../session.tsx';
@@ -11,7 +10,7 @@ import { useSession } from '../session.tsx';
 export function useTargetName(): (t: Target) => string {
   const users = useUsers().data ?? [];
   const teams = useTeams().data ?? [];
-  const schedules = useSchedules(useFeatures().schedules).data ?? [];
+  const schedules = useSchedules().data ?? [];
   return (t) => {
     if (t.type === 'user') return users.find((u) => u.id === t.id)?.name ?? 'unknown user';
     if (t.type === 'team') return `team ${teams.find((x) => x.id === t.id)?.name ?? 'unknown'}`;

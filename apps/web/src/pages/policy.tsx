@@ -9,10 +9,10 @@ import { keys, useSchedules, useTeams, useUsers } from '../api/queries.ts';
 import type { Level, Policy, PolicyInput, Target, TargetType } from '../api/types.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability, type ScheduleResolver } from '../escalation/preview.ts';
-import { useFeatures } from '../features.ts';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { useOrderedList } from '../lib/ordered-list.ts';
 
 interface Draft {
   name: string;
@@ -45,7 +45,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   // level would fire is looked up in it, so the preview follows the engine's timing exactly.
   const scheduleTargets = [...new Set(draft.levels.flatMap((l) => l.targets.filter((t) => t.type === 'schedule' || t.type === 'schedule_next').map((t) => t.id)))].sort();
   const finals = useQueries({
-    queries: scheduleTargets.map((sid) => ({ queryKey: ['preview-final', sid, base], queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
+    queries: scheduleTargets.map((sid) => ({ queryKey: keys.previewFinal(sid, base), queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
   });
   const scheduleIds = new Set<string>();
   const resolver: ScheduleResolver = (t, m) => {
@@ -148,8 +148,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
 function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, readOnly }: { level: Level; index: number; count: number; onChange: (l: Level) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors; readOnly: boolean }) {
   const users = useUsers().data ?? [];
   const teams = useTeams().data ?? [];
-  const features = useFeatures();
-  const schedules = useSchedules(features.schedules).data ?? [];
+  const schedules = useSchedules().data ?? [];
   const data = [
     { group: 'People', items: users.map((u) => ({ value: `user:${u.id}`, label: u.name })) },
     {
@@ -160,18 +159,14 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         ...teams.map((t) => ({ value: `team_random:${t.id}`, label: `Team ${t.name}: one member at random` })),
       ],
     },
-    ...(features.schedules || level.targets.some((t) => t.type.startsWith('schedule'))
-      ? [
-          {
-            group: 'Schedules',
-            items: [
-              ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
-              ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
-              ...schedules.map((s) => ({ value: `schedule_previous:${s.id}`, label: `${s.name}: previous on-call` })),
-            ],
-          },
-        ]
-      : []),
+    {
+      group: 'Schedules',
+      items: [
+        ...schedules.map((s) => ({ value: `schedule:${s.id}`, label: `${s.name}: on call` })),
+        ...schedules.map((s) => ({ value: `schedule_next:${s.id}`, label: `${s.name}: next on-call (backup)` })),
+        ...schedules.map((s) => ({ value: `schedule_previous:${s.id}`, label: `${s.name}: previous on-call` })),
+      ],
+    },
   ];
   const path = `levels.${index}`;
   return (
@@ -201,7 +196,7 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
         </Group>
         <MultiSelect
           label="Page"
-          placeholder={level.targets.length ? undefined : features.schedules ? 'People, teams or schedules' : 'People or teams'}
+          placeholder={level.targets.length ? undefined : 'People, teams or schedules'}
           data={data}
           value={level.targets.map(targetValue)}
           onChange={(v) => onChange({ ...level, targets: v.map(parseTarget) })}
@@ -265,14 +260,7 @@ export default function PolicyPage() {
     onError: errors.set,
   });
 
-  const setLevel = (i: number, l: Level) => setDraft((d) => ({ ...d, levels: d.levels.map((x, j) => (j === i ? l : x)) }));
-  const move = (i: number, dir: number) =>
-    setDraft((d) => {
-      const levels = [...d.levels];
-      const [l] = levels.splice(i, 1);
-      levels.splice(i + dir, 0, l!);
-      return { ...d, levels };
-    });
+  const levels = useOrderedList(setDraft, 'levels');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -295,7 +283,7 @@ export default function PolicyPage() {
               <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.field('name')} readOnly={readOnly} required data-testid="policy-name" />
               <Textarea label="Description" autosize minRows={1} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} error={errors.field('description')} readOnly={readOnly} />
               {draft.levels.map((l, i) => (
-                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => setLevel(i, x)} onMove={(d) => move(i, d)} onRemove={() => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })} errors={errors} readOnly={readOnly} />
+                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => levels.set(i, x)} onMove={(d) => levels.move(i, d)} onRemove={() => levels.remove(i)} errors={errors} readOnly={readOnly} />
               ))}
               {errors.field('levels') && <Input.Error>{errors.field('levels')}</Input.Error>}
               {!readOnly && (

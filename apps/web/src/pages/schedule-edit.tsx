@@ -12,6 +12,7 @@ import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { localTimeZone, timeZones } from '../lib/time.ts';
 import { addDays, startOfDay, toLocalInput, toLocalTime } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
+import { useOrderedList } from '../lib/ordered-list.ts';
 
 /** A layer as the form edits it: start as a local date-time in the layer's zone. */
 interface LayerDraft {
@@ -240,14 +241,7 @@ export default function ScheduleEdit() {
     },
     onError: errors.set,
   });
-  const setLayer = (i: number, l: LayerDraft) => setDraft((d) => ({ ...d, layers: d.layers.map((x, j) => (j === i ? l : x)) }));
-  const move = (i: number, dir: number) =>
-    setDraft((d) => {
-      const layers = [...d.layers];
-      const [l] = layers.splice(i, 1);
-      layers.splice(i + dir, 0, l!);
-      return { ...d, layers };
-    });
+  const layers = useOrderedList(setDraft, 'layers');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
@@ -275,7 +269,7 @@ export default function ScheduleEdit() {
             Each layer is a rotation. Where two layers have someone, the higher priority (then the later layer) wins; lower layers fill the rest.
           </Text>
           {draft.layers.map((l, i) => (
-            <LayerEditor key={i} layer={l} index={i} count={draft.layers.length} zone={draft.timeZone} onChange={(x) => setLayer(i, x)} onMove={(d) => move(i, d)} onRemove={() => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) })} errors={errors} />
+            <LayerEditor key={i} layer={l} index={i} count={draft.layers.length} zone={draft.timeZone} onChange={(x) => layers.set(i, x)} onMove={(d) => layers.move(i, d)} onRemove={() => layers.remove(i)} errors={errors} />
           ))}
           {errors.field('layers') && <Input.Error>{errors.field('layers')}</Input.Error>}
           <Tooltip label="Up to 20 layers" disabled={draft.layers.length < 20}>

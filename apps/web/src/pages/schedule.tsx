@@ -22,8 +22,8 @@ const VIEWS = [
 
 function invalidateSchedule(qc: ReturnType<typeof useQueryClient>, _id: string) {
   // Every schedule query: the page may be open by id or by name, and shifts on the People page change too.
-  void qc.invalidateQueries({ queryKey: ['schedule'] });
-  void qc.invalidateQueries({ queryKey: ['user'] });
+  void qc.invalidateQueries({ queryKey: keys.everySchedule });
+  void qc.invalidateQueries({ queryKey: keys.everyUser });
   void qc.invalidateQueries({ queryKey: keys.oncall });
 }
 
@@ -217,7 +217,7 @@ function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: st
   const qc = useQueryClient();
   const errors = useFormErrors();
   const actionErrors = useFormErrors();
-  const swaps = useQuery({ queryKey: [...keys.schedule(schedule.id), 'swaps'], queryFn: () => api.schedules.swaps(schedule.id) });
+  const swaps = useQuery({ queryKey: keys.scheduleSwaps(schedule.id), queryFn: () => api.schedules.swaps(schedule.id) });
   const [start, setStart] = useState(span.start);
   const [end, setEnd] = useState(span.end);
   const [note, setNote] = useState('');
@@ -316,7 +316,7 @@ function OverrideList({ schedule, from, to }: { schedule: Schedule; from: number
   const users = useUsers().data ?? [];
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const q = useQuery({ queryKey: [...keys.schedule(schedule.id), 'overrides', from, to], queryFn: () => api.schedules.overrides(schedule.id, from, to) });
+  const q = useQuery({ queryKey: keys.scheduleOverrides(schedule.id, from, to), queryFn: () => api.schedules.overrides(schedule.id, from, to) });
   const remove = useMutation({ mutationFn: (id: string) => api.schedules.removeOverride(id), onSuccess: () => invalidateSchedule(qc, schedule.id), onError: errors.set });
   if (!q.data?.length) return null;
   return (
@@ -383,8 +383,8 @@ export default function SchedulePage() {
   const [span, setSpan] = useState(() => ({ start: toLocalInput(now + 3_600_000 - (now % 3_600_000)), end: toLocalInput(now + 5 * 3_600_000 - (now % 3_600_000)), n: 0 }));
   const to = addDays(from, days);
   const q = useQuery({ queryKey: keys.schedule(id), queryFn: () => api.schedules.get(id) });
-  const final = useQuery({ queryKey: [...keys.schedule(id), 'final', from, to], queryFn: () => api.schedules.final(id, from, to), enabled: !!q.data });
-  const oncall = useQuery({ queryKey: [...keys.schedule(id), 'oncall'], queryFn: () => api.schedules.onCall(id) });
+  const final = useQuery({ queryKey: keys.scheduleFinal(id, from, to), queryFn: () => api.schedules.final(id, from, to), enabled: !!q.data });
+  const oncall = useQuery({ queryKey: keys.scheduleOnCall(id), queryFn: () => api.schedules.onCall(id) });
   const rows = useMemo(() => (q.data && final.data ? timelineRows(q.data, final.data, viewerZone) : []), [q.data, final.data, viewerZone]);
   const gaps = final.data?.gaps ?? [];
   const s = q.data;

@@ -2,9 +2,10 @@ import { Alert, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Theme
 import { useQuery } from '@tanstack/react-query';
 import { IconAlertTriangle, IconArrowRight, IconCheck } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
-import { setupApi, setupKeys, type ChannelStatus, type ChecklistStep } from '../api/setup.ts';
+import { setupApi, type ChannelStatus, type ChecklistStep } from '../api/setup.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
+import { keys } from '../api/keys.ts';
 
 function ChannelCard({ c }: { c: ChannelStatus }) {
   return (
@@ -59,7 +60,7 @@ function StepCard({ s, n }: { s: ChecklistStep; n: number }) {
  * server's current state (GET /api/v1/setup/checklist). First-run setup lands here.
  */
 export default function SetupPage() {
-  const q = useQuery({ queryKey: setupKeys.checklist, queryFn: setupApi.checklist, staleTime: 0 });
+  const q = useQuery({ queryKey: keys.setup.checklist, queryFn: setupApi.checklist, staleTime: 0 });
   const c = q.data;
   const left = c?.steps.filter((s) => !s.done).length ?? 0;
   return (

@@ -7,6 +7,7 @@ import type { Session } from '../api/types.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { localTimeZone, timeZones } from '../lib/time.ts';
+import { keys } from '../api/keys.ts';
 
 function Frame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
@@ -95,7 +96,7 @@ function Setup({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 
 /** What a signed-out visitor sees: first-run setup when the server has no users yet, otherwise sign-in. */
 export default function SignedOut({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
-  const q = useQuery({ queryKey: ['setup'], queryFn: api.auth.setupNeeded, retry: 1 });
+  const q = useQuery({ queryKey: keys.setupNeeded, queryFn: api.auth.setupNeeded, retry: 1 });
   if (q.isPending) {
     return (
       <Center h="100dvh">

@@ -9,7 +9,6 @@ import { keys, useTeams, useUsers } from '../api/queries.ts';
 import type { Team } from '../api/types.ts';
 import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
-import { useFeatures } from '../features.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 
@@ -72,7 +71,6 @@ export default function Teams() {
   const q = useTeams();
   const users = useUsers().data ?? [];
   const [editing, setEditing] = useState<Team | null | 'new'>(null);
-  const features = useFeatures();
   const name = (id: string) => users.find((u) => u.id === id)?.name ?? 'unknown';
   return (
     <>
@@ -107,11 +105,9 @@ export default function Teams() {
                   </Text>
                 )}
               </Group>
-              {features.reports && (
-                <Anchor component={Link} to={`/postmortems/action-items?team=${t.id}`} size="sm" mt={6} display="inline-block" onClick={(e) => e.stopPropagation()} data-testid="team-action-items">
-                  Open action items
-                </Anchor>
-              )}
+              <Anchor component={Link} to={`/postmortems/action-items?team=${t.id}`} size="sm" mt={6} display="inline-block" onClick={(e) => e.stopPropagation()} data-testid="team-action-items">
+                Open action items
+              </Anchor>
             </Card>
           ))}
         </Stack>

@@ -4,13 +4,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconExternalLink, IconPencil, IconPlus, IconTransferOut } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
-import { isOverdue, LIMITS, pmKeys, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
+import { isOverdue, LIMITS, postmortemApi, type ActionItem, type ActionItemState, type Postmortem } from '../api/postmortems.ts';
 import { useUsers } from '../api/queries.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime } from '../lib/time.ts';
 import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
+import { keys } from '../api/keys.ts';
 
 /** The calendar day (YYYY-MM-DD, viewer's time zone) of a due time, for a date input. */
 function dayOf(at: number | null): string {
@@ -33,7 +34,7 @@ function ItemForm({ postmortem, item, onDone }: { postmortem: Postmortem; item?:
     },
     onSuccess: () => {
       if (!item) setV({ title: '', ownerId: null, due: '' });
-      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      void qc.invalidateQueries({ queryKey: keys.postmortems.all });
       onDone?.();
     },
     onError: errors.set,
@@ -97,7 +98,7 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
   const m = useMutation({
     mutationFn: () => postmortemApi.handOver(item.id, { title: v.title.trim(), ...(v.externalUrl.trim() && { externalUrl: v.externalUrl.trim() }) }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      void qc.invalidateQueries({ queryKey: keys.postmortems.all });
       onClose();
     },
     onError: errors.set,

@@ -5,7 +5,7 @@ import { IconArrowBackUp, IconCheck, IconDownload, IconEye, IconPencil, IconSend
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { errorMessage } from '../api/client.ts';
-import { formatDuration, LIMITS, pmKeys, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
+import { formatDuration, LIMITS, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime } from '../lib/time.ts';
@@ -13,6 +13,7 @@ import { useSession } from '../session.tsx';
 import { ActionItemPanel } from './action-item-panel.tsx';
 import { StateBadge } from './common.tsx';
 import { MarkdownView } from './markdown-view.tsx';
+import { keys } from '../api/keys.ts';
 
 /** The review moves offered in each state (the server allows exactly these). */
 const MOVES: Record<PostmortemState, { to: PostmortemState; label: string; icon: ReactNode; primary: boolean }[]> = {
@@ -43,8 +44,8 @@ function ReviewBar({ p, canEdit, dirty }: { p: Postmortem; canEdit: boolean; dir
   const move = useMutation({
     mutationFn: (to: PostmortemState) => postmortemApi.setState(p.id, to),
     onSuccess: (next) => {
-      qc.setQueryData(pmKeys.one(p.id), next);
-      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      qc.setQueryData(keys.postmortems.one(p.id), next);
+      void qc.invalidateQueries({ queryKey: keys.postmortems.all });
       notifications.show({ message: next.state === 'published' ? 'Postmortem published' : `Postmortem moved to ${next.state === 'in_review' ? 'review' : 'draft'}`, autoClose: 2500 });
     },
   });
@@ -246,8 +247,8 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
   const save = useMutation({
     mutationFn: () => postmortemApi.update(p.id, pending),
     onSuccess: (next) => {
-      qc.setQueryData(pmKeys.one(p.id), next);
-      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      qc.setQueryData(keys.postmortems.one(p.id), next);
+      void qc.invalidateQueries({ queryKey: keys.postmortems.all });
       setTitle(null);
       setEdits({});
       notifications.show({ message: 'Postmortem saved', autoClose: 2000 });

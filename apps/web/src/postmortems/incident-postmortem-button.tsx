@@ -3,10 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconFileText } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client.ts';
-import { pmKeys, postmortemApi } from '../api/postmortems.ts';
+import { postmortemApi } from '../api/postmortems.ts';
 import type { Incident } from '../api/types.ts';
 import { useSession } from '../session.tsx';
 import { StateBadge } from './common.tsx';
+import { keys } from '../api/keys.ts';
 
 /**
  * On a resolved incident: "Postmortem" opens its postmortem, or drafts one from the timeline first
@@ -19,12 +20,12 @@ export function IncidentPostmortemButton({ inc }: { inc: Incident }) {
   const qc = useQueryClient();
   const resolved = inc.status === 'resolved';
   // GET /postmortems/:id takes the incident id too; 404 means there is none yet.
-  const existing = useQuery({ queryKey: pmKeys.one(inc.id), queryFn: () => postmortemApi.get(inc.id), enabled: resolved, retry: false });
+  const existing = useQuery({ queryKey: keys.postmortems.one(inc.id), queryFn: () => postmortemApi.get(inc.id), enabled: resolved, retry: false });
   const create = useMutation({
     mutationFn: () => postmortemApi.create(inc.id),
     onSuccess: (p) => {
-      qc.setQueryData(pmKeys.one(p.id), p);
-      void qc.invalidateQueries({ queryKey: pmKeys.all });
+      qc.setQueryData(keys.postmortems.one(p.id), p);
+      void qc.invalidateQueries({ queryKey: keys.postmortems.all });
       navigate(`/postmortems/${p.id}`);
     },
     onError: (e) => {

@@ -4,12 +4,13 @@ import { IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { request } from '../api/client.ts';
 import { useTeams, useUsers } from '../api/queries.ts';
-import { reportKeys, reportsApi, useSubscribers } from '../api/reports.ts';
+import { reportsApi, useSubscribers } from '../api/reports.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { DataTable, Section } from './common.tsx';
 import type { ReportFilters } from './filters.ts';
+import { keys } from '../api/keys.ts';
 
 /** A team's weekly summary: who gets it by email (view, add, remove) and last week's text. */
 export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; setTeam: (team: string) => void }) {
@@ -21,8 +22,8 @@ export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; se
   const qc = useQueryClient();
   const errors = useFormErrors();
   const [who, setWho] = useState<string | null>(null);
-  const summary = useQuery({ queryKey: reportKeys.report('weekly-summary', { team }), queryFn: () => request<{ text: string }>('GET', '/reports/weekly-summary', { query: { team } }), enabled: !!team });
-  const refresh = () => qc.invalidateQueries({ queryKey: reportKeys.subscribers(team) });
+  const summary = useQuery({ queryKey: keys.reports.report('weekly-summary', { team }), queryFn: () => request<{ text: string }>('GET', '/reports/weekly-summary', { query: { team } }), enabled: !!team });
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.reports.subscribers(team) });
   const add = useMutation({ mutationFn: (userId: string) => reportsApi.subscribe(team, userId), onSuccess: () => (setWho(null), refresh()), onError: errors.set });
   const remove = useMutation({ mutationFn: (userId: string) => reportsApi.unsubscribe(team, userId), onSuccess: refresh, onError: errors.set });
   const subscribed = new Set((subs.data ?? []).map((s) => s.id));

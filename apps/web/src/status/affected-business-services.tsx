@@ -1,10 +1,11 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { statusApi, statusKeys } from '../api/status.ts';
+import { statusApi } from '../api/status.ts';
+import { keys } from '../api/keys.ts';
 
 /** The business services an incident affects (through its service and its impact), as badges; nothing when none. */
 export function AffectedBusinessServices({ incidentId }: { incidentId: string }) {
-  const q = useQuery({ queryKey: statusKeys.incidentBusinessServices(incidentId), queryFn: () => statusApi.incidentBusinessServices(incidentId), staleTime: 30_000 });
+  const q = useQuery({ queryKey: keys.status.incidentBusinessServices(incidentId), queryFn: () => statusApi.incidentBusinessServices(incidentId), staleTime: 30_000 });
   if (!q.data?.length) return null;
   return (
     <Group gap={6} data-testid="affected-business-services">

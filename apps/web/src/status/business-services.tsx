@@ -5,10 +5,11 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useServices, useTeams } from '../api/queries.ts';
-import { statusApi, statusKeys, useBusinessServices, type BusinessService } from '../api/status.ts';
+import { statusApi, useBusinessServices, type BusinessService } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ConfirmButton, FormModal } from './bits.tsx';
+import { keys } from '../api/keys.ts';
 
 interface Draft {
   name: string;
@@ -32,7 +33,7 @@ function BusinessServiceForm({ editing, onDone }: { editing: BusinessService | n
       return editing ? statusApi.updateBusinessService(editing.id, input) : statusApi.createBusinessService(input);
     },
     onSuccess: (b) => {
-      void qc.invalidateQueries({ queryKey: statusKeys.businessServices });
+      void qc.invalidateQueries({ queryKey: keys.status.businessServices });
       notifications.show({ message: `${b.name} saved`, autoClose: 2500 });
       onDone();
     },
@@ -81,7 +82,7 @@ export default function BusinessServicesTab({ isAdmin }: { isAdmin: boolean }) {
   const [form, setForm] = useState<{ editing: BusinessService | null } | null>(null);
   const del = useMutation({
     mutationFn: (b: BusinessService) => statusApi.deleteBusinessService(b.id),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: statusKeys.businessServices }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.status.businessServices }),
     onError: (e) => notifications.show({ color: 'red', title: 'Could not delete', message: errorMessage(e) }),
   });
   return (

@@ -5,12 +5,13 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useServices } from '../api/queries.ts';
-import { statusApi, statusKeys, useBusinessServices, useMaintenance, type MaintenanceWindow } from '../api/status.ts';
+import { statusApi, useBusinessServices, useMaintenance, type MaintenanceWindow } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime, localTimeZone } from '../lib/time.ts';
 import { fromLocalInput, toLocalInput } from '../schedules/time.ts';
 import { ConfirmButton, FormModal } from './bits.tsx';
+import { keys } from '../api/keys.ts';
 
 const HOUR = 3_600_000;
 
@@ -33,7 +34,7 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
         announce: v.announce,
       }),
     onSuccess: (w) => {
-      void qc.invalidateQueries({ queryKey: statusKeys.maintenance });
+      void qc.invalidateQueries({ queryKey: keys.status.maintenance });
       notifications.show({ message: `${w.title} scheduled${v.announce ? ' and announced' : ''}`, autoClose: 3000 });
       onDone();
     },
@@ -101,7 +102,7 @@ function WindowCard({ w, state, isAdmin }: { w: MaintenanceWindow; state: 'runni
   const bs = useBusinessServices().data ?? [];
   const cancel = useMutation({
     mutationFn: () => statusApi.cancelMaintenance(w.id),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: statusKeys.maintenance }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.status.maintenance }),
     onError: (e) => notifications.show({ color: 'red', title: 'Could not cancel', message: errorMessage(e) }),
   });
   return (

@@ -3,10 +3,11 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconExternalLink, IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { statusApi, statusKeys, statusPageProblems, useBusinessServices, useStatusPages, type Colors, type StatusPage, type StatusPageInput } from '../api/status.ts';
+import { statusApi, statusPageProblems, useBusinessServices, useStatusPages, type Colors, type StatusPage, type StatusPageInput } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { FormModal } from './bits.tsx';
+import { keys } from '../api/keys.ts';
 
 const DEFAULT_COLORS: Colors = { brand: '#1d4ed8', background: '#ffffff', text: '#111827' };
 
@@ -50,7 +51,7 @@ function StatusPageForm({ editing, onDone }: { editing: StatusPage | null; onDon
   const m = useMutation({
     mutationFn: () => statusApi.savePage(input()),
     onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: statusKeys.pages });
+      void qc.invalidateQueries({ queryKey: keys.status.pages });
       notifications.show({ message: `${p.name} saved`, autoClose: 2500 });
       onDone();
     },

@@ -5,7 +5,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useTeams, useUsers } from '../api/queries.ts';
-import { statusApi, statusKeys, useBusinessServices, useStatusPages, useSubscriptions, type Subscription, type SubscriptionChannel, type SubscriptionInput, type SubscriptionScope } from '../api/status.ts';
+import { statusApi, useBusinessServices, useStatusPages, useSubscriptions, type Subscription, type SubscriptionChannel, type SubscriptionInput, type SubscriptionScope } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
@@ -43,7 +43,7 @@ function SubscribeForm({ onDone }: { onDone: () => void }) {
       return statusApi.subscribe(input);
     },
     onSuccess: (s) => {
-      void qc.invalidateQueries({ queryKey: statusKeys.subscriptions });
+      void qc.invalidateQueries({ queryKey: keys.status.subscriptions });
       notifications.show({ message: s.confirmed ? 'Subscribed' : `Subscribed: nothing is sent until ${s.destination} confirms (a confirmation was sent there)`, autoClose: s.confirmed ? 2500 : 8000 });
       onDone();
     },
@@ -103,7 +103,7 @@ export default function SubscriptionsTab() {
   const [adding, setAdding] = useState(false);
   const del = useMutation({
     mutationFn: (s: Subscription) => statusApi.unsubscribe(s.id),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: statusKeys.subscriptions }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.status.subscriptions }),
     onError: (e) => notifications.show({ color: 'red', title: 'Could not remove', message: errorMessage(e) }),
   });
   const what = (s: Subscription) => {

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import { statusApi, statusKeys, useTemplates } from '../api/status.ts';
+import { statusApi, useTemplates } from '../api/status.ts';
 import type { StatusPhase } from '../api/types.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
@@ -26,7 +26,7 @@ function TemplateForm() {
   const m = useMutation({
     mutationFn: () => statusApi.createTemplate({ phase: v.phase, sev: v.sev, body: v.body }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: statusKeys.templates });
+      void qc.invalidateQueries({ queryKey: keys.status.templates });
       notifications.show({ message: 'Template added', autoClose: 2500 });
       setV({ ...v, body: '' });
     },

@@ -277,7 +277,7 @@ function Tasks({ inc, wr }: { inc: Incident; wr: WarRoom }) {
 }
 
 function Runbooks({ inc }: { inc: Incident }) {
-  const q = useQuery({ queryKey: ['incident', inc.id, 'runbooks'], queryFn: () => api.warRoom.runbooks(inc.id) });
+  const q = useQuery({ queryKey: keys.runbooks(inc.id), queryFn: () => api.warRoom.runbooks(inc.id) });
   const [open, setOpen] = useState<string | null>(null);
   if (q.isPending) return <Text size="sm" c="dimmed">Loading…</Text>;
   if (!q.data?.length) return <Text size="sm" c="dimmed">No runbooks for {inc.serviceName}.</Text>;

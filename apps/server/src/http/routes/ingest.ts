@@ -87,7 +87,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
   const keys = new IntegrationKeyCache(ctx.clock);
   // Configuration changes made on this instance are seen by ingest at once; other instances within the TTL.
   deps.onConfigChange?.(() => keys.clear());
-  const findIntegrationByKey = (_db: unknown, key: string) => keys.find(ctx.db.kysely, key);
+  const findIntegrationByKey = (key: string) => keys.find(ctx.db.kysely, key);
 
   // Any content type is read as JSON text (some senders omit or mislabel it); the raw text is kept for signatures.
   app.removeAllContentTypeParsers();
@@ -159,7 +159,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (req.body === BAD_JSON) return pagerduty.invalid(reply, 'Event object is invalid', ['The request body is not valid JSON']);
     const parsed = parseWith(pagerduty, reply, 'pagerduty', () => parsePagerDutyEvent(req.body));
     if (!parsed) return reply;
-    const found = await findIntegrationByKey(ctx.db.kysely, parsed.routingKey);
+    const found = await findIntegrationByKey(parsed.routingKey);
     if (!found) return pagerduty.invalid(reply, 'Event object is invalid', ["'routing_key' does not match any integration"]);
     if (limited(pagerduty, reply, found.integration, 1)) return reply;
     // The routing key is a credential: keep the raw payload without it.
@@ -172,7 +172,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (req.body === BAD_JSON) return pagerduty.invalid(reply, 'Event object is invalid', ['The request body is not valid JSON']);
     const parsed = parseWith(pagerduty, reply, 'pagerduty', () => parsePagerDutyChange(req.body));
     if (!parsed) return reply;
-    const found = await findIntegrationByKey(ctx.db.kysely, parsed.routingKey);
+    const found = await findIntegrationByKey(parsed.routingKey);
     if (!found) return pagerduty.invalid(reply, 'Event object is invalid', ["'routing_key' does not match any integration"]);
     if (limited(pagerduty, reply, found.integration, 1)) return reply;
     await recordChange(ctx, actorFor(found.integration, found.service), { integration: found.integration, service: found.service, change: parsed.change });
@@ -183,7 +183,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
   async function genie(req: FastifyRequest, reply: FastifyReply) {
     const key = parseWith(opsgenie, reply, 'opsgenie', () => parseGenieKey(req.headers.authorization));
     if (key === undefined) return undefined;
-    const found = await findIntegrationByKey(ctx.db.kysely, key);
+    const found = await findIntegrationByKey(key);
     if (!found) {
       eventsRejected.inc({ kind: 'opsgenie', reason: 'unknown_key' });
       void reply.status(401).send({ message: 'Could not authenticate: unknown GenieKey', took: 0, requestId: randomUUID() });
@@ -237,7 +237,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!(kind in parsers)) {
       return reply.status(404).send(errorBody('not_found', `Unknown integration kind "${kind}": use alertmanager, grafana or generic (PagerDuty: POST /v2/enqueue, Opsgenie: POST /v2/alerts)`));
     }
-    const found = await findIntegrationByKey(ctx.db.kysely, key);
+    const found = await findIntegrationByKey(key);
     if (!found) {
       eventsRejected.inc({ kind, reason: 'unknown_key' });
       return reply.status(404).send(errorBody('not_found', 'No integration has this key'));

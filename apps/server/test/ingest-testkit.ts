@@ -1,8 +1,8 @@
 /** Test helpers for the ingest parsers' tests: well-formedness checks and payload mutation for property tests. */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { ALERT_SEVERITIES, type AlertEvent } from '../alert/types.js';
-import { IngestError } from './errors.js';
+import { ALERT_SEVERITIES, type AlertEvent } from '../src/alert/types.js';
+import { IngestError } from '../src/ingest/errors.js';
 
 /** Limits an event is checked against. */
 export interface EventLimits {

@@ -172,7 +172,8 @@ export interface IncidentPage {
 /** The typed API. One function per endpoint; names follow the server's routes. */
 export const api = {
   auth: {
-    session: () => request<Session>('GET', '/auth/session', { quiet401: true }),
+    /** The session, or null when nobody is signed in (asked with ?optional=true: a 200, no console error). */
+    session: () => request<Session | { user: null; csrfToken: null }>('GET', '/auth/session?optional=true', { quiet401: true }).then((s) => (s.user ? (s as Session) : null)),
     login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
     logout: () => post<void>('/auth/logout'),
     setupNeeded: () => get<{ needed: boolean }>('/setup'),

@@ -129,6 +129,8 @@ const enc = encodeURIComponent;
 export const postmortemApi = {
   list: (f: { team?: string; state?: string }) => request<{ postmortems: PostmortemSummary[] }>('GET', '/postmortems', { query: f }).then((r) => r.postmortems),
   /** By the postmortem's id or its incident's id. */
+  /** The incident's postmortem, or null when it has none yet. */
+  ofIncident: (incidentId: string) => request<{ postmortem: Postmortem | null }>('GET', `/incidents/${enc(incidentId)}/postmortem`).then((r) => r.postmortem),
   get: (id: string) => request<{ postmortem: Postmortem }>('GET', `/postmortems/${enc(id)}`).then((r) => r.postmortem),
   /** Generates the draft of a resolved incident (409 when it already has one). */
   create: (incidentId: string) => request<{ postmortem: Postmortem }>('POST', `/incidents/${enc(incidentId)}/postmortem`).then((r) => r.postmortem),

@@ -10,7 +10,10 @@ import { localTimeZone, timeZones } from '../lib/time.ts';
 
 function Frame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
-    <Center mih="100dvh" p="md">
+    <Center mih="100dvh" p="md" component="main" id="main" tabIndex={-1}>
+      <a href="#main" className="klx-skip">
+        Skip to main content
+      </a>
       <Stack w="100%" maw={420} gap="lg">
         <Stack align="center" gap={6}>
           <img src="/icon.svg" alt="" width={64} height={64} />

@@ -136,7 +136,7 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
           ))}
         </Stack>
       )}
-      <div className="klx-chat-stream" data-testid="chat-stream">
+      <div className="klx-chat-stream" data-testid="chat-stream" tabIndex={0} role="log" aria-label="Chat messages">
         {normal.length === 0 && <Text c="dimmed" size="sm">No messages yet. Type /help for commands.</Text>}
         {normal.map((m) => (
           <ChatLine key={m.id} m={m} me={user.id} />

@@ -137,9 +137,10 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.get('/auth/session', { schema: { tags, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
+  app.get('/auth/session', { schema: { tags, querystring: Type.Object({ optional: Type.Optional(Type.Literal('true', { description: 'Answer 200 {"user": null, "csrfToken": null} instead of 401 when nobody is signed in (the web app asks this way, so a signed-out load logs no error)' })) }, { additionalProperties: false }), summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     const session = token ? await authenticateSession(ctx, token) : null;
+    if (!session && req.query.optional === 'true') return { user: null, csrfToken: null };
     if (!session) throw new AppError('unauthenticated', 'Not signed in');
     req.session = session;
     req.actorCache = session.actor;

@@ -13,6 +13,7 @@ import * as m0011 from './0011-subscriptions-reconfirm.js';
 import * as m0012 from './0012-migration-runs.js';
 import * as m0013 from './0013-opsgenie-layering-and-delays.js';
 import * as m0014 from './0014-pagerduty-urgency.js';
+import * as m0015 from './0015-password-links.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-migration-runs': m0012,
   '0013-opsgenie-layering-and-delays': m0013,
   '0014-pagerduty-urgency': m0014,
+  '0015-password-links': m0015,
 };

@@ -178,6 +178,10 @@ export const api = {
     logout: () => post<void>('/auth/logout'),
     setupNeeded: () => get<{ needed: boolean }>('/setup'),
     setup: (input: { email: string; name: string; password: string; timeZone: string }) => request<Session>('POST', '/setup', { body: input, quiet401: true }),
+    /** "Forgot password": emails a one-time link (always answers 202). */
+    forgotPassword: (email: string) => request<{ message: string }>('POST', '/auth/forgot-password', { body: { email }, quiet401: true }),
+    /** Sets a password with the secret of an invitation or reset link. */
+    setPassword: (token: string, password: string) => request<void>('POST', '/auth/set-password', { body: { token, password }, quiet401: true }),
   },
   me: () => get<{ user: User | null }>('/me'),
   users: {
@@ -186,6 +190,8 @@ export const api = {
     create: (input: UserInput) => post<{ user: User }>('/users', input).then((r) => r.user),
     update: (id: string, input: UserPatch) => patch<{ user: User }>(`/users/${enc(id)}`, input).then((r) => r.user),
     remove: (id: string) => del(`/users/${enc(id)}`),
+    /** Emails the user a link (7 days) to set their own password. */
+    invite: (id: string) => post<{ message: string }>(`/users/${enc(id)}/invite`),
   },
   contactMethods: {
     list: (userId: string) => get<{ contactMethods: ContactMethod[] }>(`/users/${enc(userId)}/contact-methods`).then((r) => r.contactMethods),

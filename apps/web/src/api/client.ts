@@ -283,7 +283,7 @@ export const api = {
     assignRole: (id: string, role: WarRoomRole, user: string) => post<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/roles`, { role, user }).then((r) => r.warRoom),
     setBridge: (id: string, url: string | null) => put<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/bridge`, { url }).then((r) => r.warRoom),
     chat: (id: string, priority?: boolean) => get<{ messages: ChatMessage[] }>(`/incidents/${enc(id)}/chat`, { priority }).then((r) => r.messages),
-    post: (id: string, text: string, priority = false) => post<{ message: ChatMessage; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
+    post: (id: string, text: string, priority = false) => post<{ message: ChatMessage | null; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
     receipt: (messageId: string, state: 'received' | 'read') => post<void>(`/chat/${enc(messageId)}/receipts`, { state }),
     command: (id: string, text: string) => post<{ result: CommandResult }>(`/incidents/${enc(id)}/commands`, { text }).then((r) => r.result),
     addTask: (id: string, text: string, owner?: string) => post<unknown>(`/incidents/${enc(id)}/tasks`, { text, owner }),

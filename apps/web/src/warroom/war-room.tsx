@@ -110,6 +110,8 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
       setPriority(false);
       setError(null);
       if (r.result && !r.result.ok) notifications.show({ color: 'red', message: r.result.text });
+      // /help answers only the asker, here; nothing is posted to the room.
+      if (r.result?.ok && r.result.command === 'help') notifications.show({ title: 'War room commands', message: <span style={{ whiteSpace: 'pre-wrap' }} data-testid="help-answer">{r.result.text}</span>, autoClose: 30_000 });
       void qc.invalidateQueries({ queryKey: keys.chat(inc.id) });
       if (r.result) {
         void qc.invalidateQueries({ queryKey: keys.incident(inc.id) });

@@ -54,6 +54,9 @@ describe.each(DIALECTS)('reports and postmortems: resolve, draft, action item, o
     postmortemId = pm.body.postmortem.id;
     const { sections, facts, state } = pm.body.postmortem;
     expect(state).toBe('draft');
+    // What only people know starts empty: the editor shows the prompts as placeholders.
+    expect(sections.rootCause).toBe('');
+    expect(JSON.stringify(sections)).not.toMatch(/What caused it|Describe who was affected/);
     expect(facts).toMatchObject({ timeToAcknowledge: 4 * MIN, timeToResolve: 30 * MIN });
     expect(sections.timeline).toContain('| 2026-03-02 09:00:00 | Incident #');
     expect(sections.timeline).toContain('| 2026-03-02 09:04:00 | Acknowledged by Dana via api | Dana |');

@@ -100,3 +100,34 @@ describe.each(DIALECTS)('password links: invitations and forgot password (%s)', 
     expect((await post(t, '/auth/set-password', { token: 'x' }, ip)).status).toBe(400);
   });
 });
+
+describe.each(DIALECTS)('an admin marks a contact method verified with the consent recorded (%s)', (dialect) => {
+  let t: TestKlaxon;
+  beforeAll(async () => {
+    t = await startTestKlaxon(dialect);
+  });
+  afterAll(async () => t?.stop());
+
+  it('admins only; the consent is required and goes to the audit log; sending a code again still works', async () => {
+    const u = await t.api('POST', '/api/v1/users', { email: 'lee@example.com', name: 'Lee', role: 'responder', timeZone: 'UTC' });
+    const id = u.body.user.id as string;
+    const tok = (await t.api('POST', `/api/v1/users/${id}/tokens`, { name: 'lee' })).body.token as string;
+    const cm = await t.api('POST', `/api/v1/users/${id}/contact-methods`, { name: 'Work', type: 'email', address: 'lee@example.com' });
+    expect(cm.status).toBe(201);
+    const cmId = cm.body.contactMethod.id as string;
+    expect(cm.body.contactMethod.verified).toBe(false);
+    // An admin sends a new code for someone.
+    expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/send-verification`)).status).toBe(202);
+    // The owner cannot skip the code themselves.
+    expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/mark-verified`, { consent: 'I say so' }, tok)).status).toBe(403);
+    expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/mark-verified`, {})).status).toBe(400);
+    expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/mark-verified`, { consent: '  ' })).status).toBe(400);
+    const ok = await t.api('POST', `/api/v1/contact-methods/${cmId}/mark-verified`, { consent: 'Confirmed by phone with Lee' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.contactMethod.verified).toBe(true);
+    const log = await t.k.ctx.db.kysely.selectFrom('audit_log').selectAll().where('subject', '=', cmId).where('action', '=', 'contact_method.verify').execute();
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0]!.data)).toMatchObject({ userId: id, consent: 'Confirmed by phone with Lee' });
+    expect((await t.api('POST', '/api/v1/contact-methods/01a00000-0000-7000-8000-000000000000/mark-verified', { consent: 'yes' })).status).toBe(404);
+  });
+});

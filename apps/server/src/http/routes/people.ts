@@ -48,6 +48,9 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
     await users.sendVerification(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(202).send({ status: 'sent' });
   });
+  app.post('/contact-methods/:id/mark-verified', { schema: { tags, params: IdParams, summary: 'Admins: mark a contact method verified without a code, recording how its owner consented', body: Type.Object({ consent: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) } }, async (req) => ({
+    contactMethod: await users.markContactMethodVerified(ctx, await actorOf(ctx, req), req.params.id, req.body.consent),
+  }));
   app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, summary: 'Verify a contact method with the 6-digit code it was sent (400 expired or wrong, 429 after five wrong codes)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
     contactMethod: await users.verifyContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body.code),
   }));

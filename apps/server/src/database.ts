@@ -1,5 +1,5 @@
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
-import type { ApiTokenTable, SessionTable } from './auth/tables.js';
+import type { ApiTokenTable, PasswordLinkTable, SessionTable } from './auth/tables.js';
 import type { EscalationPolicyTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { MigrationRunTable } from './migrate/tables.js';
@@ -65,6 +65,7 @@ export interface Database {
   notification_rules: NotificationRuleTable;
   api_tokens: ApiTokenTable;
   sessions: SessionTable;
+  password_links: PasswordLinkTable;
   escalation_policies: EscalationPolicyTable;
   services: ServiceTable;
   integrations: IntegrationTable;

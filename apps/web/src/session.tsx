@@ -26,7 +26,7 @@ export function useSession(): SessionState {
 async function loadSession(): Promise<Session | null> {
   try {
     const s = await api.auth.session();
-    setCsrfToken(s.csrfToken);
+    setCsrfToken(s?.csrfToken ?? null);
     return s;
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {

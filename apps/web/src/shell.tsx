@@ -42,7 +42,7 @@ function LiveDot() {
   const color = status === 'open' ? 'var(--mantine-color-green-6)' : status === 'connecting' ? 'var(--mantine-color-yellow-6)' : 'var(--mantine-color-red-6)';
   return (
     <Tooltip label={label}>
-      <Group gap={6} data-testid="live-status" data-status={status} aria-label={label}>
+      <Group gap={6} data-testid="live-status" data-status={status} role="status" aria-label={label}>
         <span style={{ width: 10, height: 10, borderRadius: 5, background: color, display: 'inline-block' }} />
         <Text size="xs" c="dimmed" visibleFrom="xs">
           {status === 'open' ? 'Live' : status === 'connecting' ? 'Connecting' : 'Offline'}
@@ -106,19 +106,22 @@ function ShortcutHelp({ opened, onClose }: { opened: boolean; onClose: () => voi
   );
 }
 
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((w) => w[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+
 function UserMenu() {
   const { user, signOut } = useSession();
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label="Account" data-testid="user-menu">
+        <UnstyledButton aria-label={`${initials(user.name)}: account of ${user.name}`} data-testid="user-menu">
           <Avatar color="indigo" radius="xl" size={40}>
-            {user.name
-              .split(/\s+/)
-              .map((w) => w[0])
-              .join('')
-              .slice(0, 2)
-              .toUpperCase()}
+            {initials(user.name)}
           </Avatar>
         </UnstyledButton>
       </Menu.Target>
@@ -155,6 +158,9 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: true } }} padding="md">
+      <a href="#main" className="klx-skip">
+        Skip to main content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap={10} wrap="nowrap">
@@ -186,7 +192,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Stack>
       </AppShell.Navbar>
 
-      <AppShell.Main className="klx-main">
+      <AppShell.Main className="klx-main" id="main" tabIndex={-1}>
         <div style={{ maxWidth: 1100, margin: '0 auto' }}>{children}</div>
       </AppShell.Main>
 

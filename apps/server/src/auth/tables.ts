@@ -9,6 +9,16 @@ export interface ApiTokenTable {
   revoked_at: number | null;
 }
 
+/** One-time links to set a password (invitation or reset); `id` is the SHA-256 of the link's secret. */
+export interface PasswordLinkTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 /** The sessions table: one row per signed-in browser. `id` is the SHA-256 of the cookie's secret. */
 export interface SessionTable {
   id: string;

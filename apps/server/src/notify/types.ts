@@ -102,8 +102,19 @@ export interface StatusUpdateMessage {
   unsubscribeUrl: string | null;
 }
 
+/** A link to set a password: an invitation to a new account, or "forgot password". Sent by email only. */
+export interface AccountLinkMessage {
+  kind: 'account';
+  event: 'invite' | 'password-reset';
+  userName: string;
+  /** Absolute URL of the set-password page with the one-time secret. */
+  url: string;
+  /** How long the link works, in words ("7 days", "1 hour"). */
+  validFor: string;
+}
+
 /** Everything that can be sent. Stored as JSON in the outbox and rendered per channel at send time. */
-export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage | ScheduleNoticeMessage | ReportNoticeMessage | StatusUpdateMessage;
+export type Message = PageMessage | VerificationMessage | TestMessage | ReplyMessage | ScheduleNoticeMessage | ReportNoticeMessage | StatusUpdateMessage | AccountLinkMessage;
 
 /** A message claimed from the outbox, ready to hand to a provider. */
 export interface OutgoingMessage {

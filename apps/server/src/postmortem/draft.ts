@@ -97,10 +97,11 @@ export function draftSections(
   ].join('\n');
   return {
     summary: `Incident #${i.number} (${i.severity}) on ${i.serviceName}: ${i.title}.\n\n${measures}${who ? `\n\n### Who did what\n\n${who}` : ''}`,
-    impact: [i.impact.customerFacing === undefined ? '' : `Customer facing: ${i.impact.customerFacing ? 'yes' : 'no'}.`, i.impact.businessImpact ?? ''].filter(Boolean).join('\n\n') || '_Describe who was affected and how._',
+    impact: [i.impact.customerFacing === undefined ? '' : `Customer facing: ${i.impact.customerFacing ? 'yes' : 'no'}.`, i.impact.businessImpact ?? ''].filter(Boolean).join('\n\n'),
     timeline,
     statusUpdates: updates.length ? updates.map((u) => `- ${utc(u.at)} **${u.phase}** (${u.author}): ${u.message}`).join('\n') : '_No status updates were posted._',
-    rootCause: '_What caused it?_',
+    // Prompts are the editor's placeholders, never text in the draft (issue 20).
+    rootCause: '',
     wentWell: '',
     wentBadly: '',
   };

@@ -119,6 +119,15 @@ export async function getPostmortem(ctx: Ctx, actor: Actor, id: string): Promise
   return load(ctx.db.kysely, id);
 }
 
+/** The postmortem of an incident (by its id or number), or null when it has none yet; 404 when there is no such incident. */
+export async function getIncidentPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumber: string): Promise<Postmortem | null> {
+  requirePermission(actor, 'read');
+  const db = ctx.db.kysely;
+  const i = await incidentRow(db, incidentIdOrNumber);
+  const has = await db.selectFrom('postmortems').select('id').where('incident_id', '=', i.id).executeTakeFirst();
+  return has ? load(db, has.id) : null;
+}
+
 /** Postmortems, newest first, optionally of one team or state. */
 export async function listPostmortems(ctx: Ctx, actor: Actor, f: { team?: string; state?: string } = {}): Promise<Omit<Postmortem, 'sections' | 'facts' | 'actionItems'>[]> {
   requirePermission(actor, 'read');

@@ -292,6 +292,26 @@ export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, 
   });
 }
 
+/**
+ * An administrator marks someone's contact method verified without a code, recording how the person
+ * consented (e.g. "Confirmed by phone with Nina, 2026-03-02") in the audit log. Admins only.
+ */
+export async function markContactMethodVerified(ctx: Ctx, actor: Actor, cmId: string, consent: string): Promise<ContactMethod> {
+  requirePermission(actor, 'admin');
+  const text = consent.trim();
+  if (text.length < 3) throw invalid('consent: say how the person agreed (at least 3 characters)', [{ path: 'consent', message: 'required' }]);
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const row = await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirst();
+    if (!row) throw notFound('Contact method');
+    if (row.verified_at === null) {
+      await trx.updateTable('contact_methods').set({ verified_at: now, verify_code_hash: null, verify_expires_at: null }).where('id', '=', cmId).execute();
+      await audit(trx, now, actor, 'contact_method.verify', cmId, { userId: row.user_id, markedBy: actor.type === 'user' ? actor.id : actor.name, consent: text.slice(0, 1000) });
+    }
+    return store.contactMethodFromRow((await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirstOrThrow()));
+  });
+}
+
 /** Deletes a contact method (and its notification rules). */
 export async function deleteContactMethod(ctx: Ctx, actor: Actor, cmId: string): Promise<void> {
   requirePermission(actor, 'self.manage');

@@ -6,7 +6,7 @@ import { forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
-import { runCommand, type CommandResult } from './commands.js';
+import { COMMAND_HELP, runCommand, type CommandResult } from './commands.js';
 import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireWarRoomRole } from './service.js';
 import { ChatInput, type ChatMessage } from './types.js';
 
@@ -56,11 +56,13 @@ export async function writeChat(
 }
 
 /** Sends a chat message as `actor`; a text starting with "/" runs a command (and both are recorded). Priority messages page every member. */
-export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ message: ChatMessage; result?: CommandResult }> {
+export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ message: ChatMessage | null; result?: CommandResult }> {
   requirePermission(actor, 'incident.respond');
   const v = parse(ChatInput, input, 'chat message');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
   if (!(await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', inc.id).executeTakeFirst())) throw invalid('This incident has no war room: declare it major first');
+  // /help answers only the asker: neither the question nor the list goes into the room's chat.
+  if (/^\/help\b/i.test(v.text.trim())) return { message: null, result: { ok: true, command: 'help', text: COMMAND_HELP } };
   if (v.priority) await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'send priority messages');
   const author = { id: actor.type === 'user' ? actor.id : null, name: actor.name };
   const now = ctx.clock.now();

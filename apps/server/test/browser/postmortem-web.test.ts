@@ -108,6 +108,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
 
     // Edit the root cause in Markdown, preview it, save; it is kept after a reload.
     await page.getByTestId('edit-rootCause').click();
+    // The prompt is a placeholder, not text in the draft.
+    expect(await page.getByTestId('input-rootCause').inputValue()).toBe('');
+    expect(await page.getByTestId('input-rootCause').getAttribute('placeholder')).toBe('What caused it?');
     const rootCause = 'The **payments** pool ran out of connections after [deploy 812](https://ci.example.com/812).\n\n- pool size 10\n- no alert on saturation\n\n<script>window.pwned = 1</script>';
     await page.getByTestId('input-rootCause').fill(rootCause);
     await page.getByTestId('section-rootCause').getByText('unsaved').waitFor();

@@ -43,11 +43,20 @@ describe.each(DIALECTS)('reports and postmortems: resolve, draft, action item, o
     const m = (await t.api('GET', `/api/v1/reports/incidents/${number}/measures`)).body.measures;
     expect(m).toMatchObject({ timeToAcknowledge: 4 * MIN, timeToResolve: 30 * MIN, escalations: 0, pagesByChannel: { email: 1 }, acknowledgedBy: { id: dana.id, name: 'Dana' } });
 
+    // Before the draft: the incident's postmortem is null, a 200 (the web app asks this on every resolved incident).
+    expect(await t.api('GET', `/api/v1/incidents/${number}/postmortem`)).toMatchObject({ status: 200, body: { postmortem: null } });
+    expect((await t.api('GET', '/api/v1/incidents/999999/postmortem')).status).toBe(404);
     const pm = await t.api('POST', `/api/v1/incidents/${number}/postmortem`);
     expect(pm.status).toBe(201);
+    const byIncident = await t.api('GET', `/api/v1/incidents/${number}/postmortem`);
+    expect(byIncident.status).toBe(200);
+    expect(byIncident.body.postmortem.id).toBe(pm.body.postmortem.id);
     postmortemId = pm.body.postmortem.id;
     const { sections, facts, state } = pm.body.postmortem;
     expect(state).toBe('draft');
+    // What only people know starts empty: the editor shows the prompts as placeholders.
+    expect(sections.rootCause).toBe('');
+    expect(JSON.stringify(sections)).not.toMatch(/What caused it|Describe who was affected/);
     expect(facts).toMatchObject({ timeToAcknowledge: 4 * MIN, timeToResolve: 30 * MIN });
     expect(sections.timeline).toContain('| 2026-03-02 09:00:00 | Incident #');
     expect(sections.timeline).toContain('| 2026-03-02 09:04:00 | Acknowledged by Dana via api | Dana |');

@@ -17,6 +17,14 @@ describe.each(DIALECTS)('war-room commands and their role checks (%s)', (dialect
     const incident = async () => (await t.api('GET', `/api/v1/incidents/${n}`)).body.incident;
 
     expect((await cmd(w.bob.token, '/help')).text).toContain('/run ACTION');
+    // Typed in the chat, /help answers only the asker: nothing is written to the room's chat.
+    const chatBefore = (await t.api('GET', `/api/v1/incidents/${n}/chat`, undefined, w.bob.token)).body.messages.length;
+    const asked = await t.api('POST', `/api/v1/incidents/${n}/chat`, { text: '/help' }, w.bob.token);
+    expect(asked.status).toBe(201);
+    expect(asked.body.message).toBeNull();
+    expect(asked.body.result).toMatchObject({ ok: true, command: 'help' });
+    expect(asked.body.result.text).toContain('/run ACTION');
+    expect((await t.api('GET', `/api/v1/incidents/${n}/chat`, undefined, w.bob.token)).body.messages).toHaveLength(chatBefore);
 
     await refused(w.stakeholderToken, '/ack');
     // Typed in the chat: the command runs and Klaxon answers in the chat.

@@ -56,6 +56,9 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     const anon = new Browser(k.url);
     expect(await anon.call('GET', '/api/v1/setup')).toEqual({ status: 200, body: { needed: true } });
     expect((await anon.call('GET', '/api/v1/auth/session')).status).toBe(401);
+    // Asked with ?optional=true (as the web app does), signed out is a 200 with nulls: no console error.
+    expect(await anon.call('GET', '/api/v1/auth/session?optional=true')).toMatchObject({ status: 200, body: { user: null, csrfToken: null } });
+    expect((await anon.call('GET', '/api/v1/auth/session?optional=yes')).status).toBe(400);
     expect((await anon.call('POST', '/api/v1/setup', { raw: 'email=a%40b.c&name=x&password=12345678&timeZone=UTC', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
     expect((await anon.call('POST', '/api/v1/setup', { body: { email: 'ada@example.com', name: 'Ada', password: 'short', timeZone: 'UTC' } })).status).toBe(400);
     expect((await anon.call('POST', '/api/v1/setup', { body: { email: 'ada@example.com', name: 'Ada', password: 'long enough', timeZone: 'Mars/Olympus' } })).status).toBe(400);
@@ -90,6 +93,7 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(adminId);
     const session = await admin.call('GET', '/api/v1/auth/session');
+    expect((await admin.call('GET', '/api/v1/auth/session?optional=true')).body.user.id).toBe(session.body.user.id);
     expect(session.status).toBe(200);
     expect(session.body).toEqual({ user: expect.objectContaining({ id: adminId, role: 'admin' }), csrfToken: csrf });
   });

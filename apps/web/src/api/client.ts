@@ -174,11 +174,16 @@ export interface IncidentPage {
 /** The typed API. One function per endpoint; names follow the server's routes. */
 export const api = {
   auth: {
-    session: () => request<Session>('GET', '/auth/session', { quiet401: true }),
+    /** The session, or null when nobody is signed in (asked with ?optional=true: a 200, no console error). */
+    session: () => request<Session | { user: null; csrfToken: null }>('GET', '/auth/session?optional=true', { quiet401: true }).then((s) => (s.user ? (s as Session) : null)),
     login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
     logout: () => post<void>('/auth/logout'),
     setupNeeded: () => get<{ needed: boolean }>('/setup'),
     setup: (input: { email: string; name: string; password: string; timeZone: string }) => request<Session>('POST', '/setup', { body: input, quiet401: true }),
+    /** "Forgot password": emails a one-time link (always answers 202). */
+    forgotPassword: (email: string) => request<{ message: string }>('POST', '/auth/forgot-password', { body: { email }, quiet401: true }),
+    /** Sets a password with the secret of an invitation or reset link. */
+    setPassword: (token: string, password: string) => request<void>('POST', '/auth/set-password', { body: { token, password }, quiet401: true }),
   },
   me: () => get<{ user: User | null }>('/me'),
   users: {
@@ -187,6 +192,8 @@ export const api = {
     create: (input: UserInput) => post<{ user: User }>('/users', input).then((r) => r.user),
     update: (id: string, input: UserPatch) => patch<{ user: User }>(`/users/${enc(id)}`, input).then((r) => r.user),
     remove: (id: string) => del(`/users/${enc(id)}`),
+    /** Emails the user a link (7 days) to set their own password. */
+    invite: (id: string) => post<{ message: string }>(`/users/${enc(id)}/invite`),
   },
   contactMethods: {
     list: (userId: string) => get<{ contactMethods: ContactMethod[] }>(`/users/${enc(userId)}/contact-methods`).then((r) => r.contactMethods),
@@ -278,7 +285,7 @@ export const api = {
     assignRole: (id: string, role: WarRoomRole, user: string) => post<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/roles`, { role, user }).then((r) => r.warRoom),
     setBridge: (id: string, url: string | null) => put<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/bridge`, { url }).then((r) => r.warRoom),
     chat: (id: string, priority?: boolean) => get<{ messages: ChatMessage[] }>(`/incidents/${enc(id)}/chat`, { priority }).then((r) => r.messages),
-    post: (id: string, text: string, priority = false) => post<{ message: ChatMessage; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
+    post: (id: string, text: string, priority = false) => post<{ message: ChatMessage | null; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
     receipt: (messageId: string, state: 'received' | 'read') => post<void>(`/chat/${enc(messageId)}/receipts`, { state }),
     command: (id: string, text: string) => post<{ result: CommandResult }>(`/incidents/${enc(id)}/commands`, { text }).then((r) => r.result),
     addTask: (id: string, text: string, owner?: string) => post<unknown>(`/incidents/${enc(id)}/tasks`, { text, owner }),

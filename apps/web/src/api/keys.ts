@@ -53,6 +53,8 @@ export const keys = {
     all: ['postmortems'] as const,
     list: (f: { team?: string; state?: string }) => ['postmortems', 'list', f.team ?? '', f.state ?? ''] as const,
     one: (id: string) => ['postmortems', 'one', id] as const,
+    /** An incident's postmortem, or null (GET /incidents/:id/postmortem). */
+    ofIncident: (incidentId: string) => ['postmortems', 'of-incident', incidentId] as const,
     openItems: (team: string) => ['postmortems', 'action-items', team] as const,
   },
   /** The status screens. */

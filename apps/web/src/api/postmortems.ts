@@ -28,14 +28,14 @@ export interface PostmortemSections {
 export type SectionKey = keyof PostmortemSections;
 
 /** The sections in document order with their headings (as the Markdown export names them). */
-export const SECTIONS: readonly { key: SectionKey; title: string; hint: string }[] = [
+export const SECTIONS: readonly { key: SectionKey; title: string; hint: string; placeholder?: string }[] = [
   { key: 'summary', title: 'Summary', hint: 'What happened, in a few sentences.' },
-  { key: 'impact', title: 'Impact', hint: 'Who was affected, how, and for how long.' },
+  { key: 'impact', title: 'Impact', hint: 'Who was affected, how, and for how long.', placeholder: 'Describe who was affected and how.' },
   { key: 'timeline', title: 'Timeline', hint: 'Generated from the incident timeline; add what happened outside Klaxon.' },
   { key: 'statusUpdates', title: 'Status updates', hint: 'What stakeholders were told.' },
-  { key: 'rootCause', title: 'Root cause', hint: 'Why it happened (and why it was not caught earlier).' },
-  { key: 'wentWell', title: 'What went well', hint: '' },
-  { key: 'wentBadly', title: 'What went badly', hint: '' },
+  { key: 'rootCause', title: 'Root cause', hint: 'Why it happened (and why it was not caught earlier).', placeholder: 'What caused it?' },
+  { key: 'wentWell', title: 'What went well', hint: '', placeholder: 'What helped: an alert, a runbook, a person?' },
+  { key: 'wentBadly', title: 'What went badly', hint: '', placeholder: 'What slowed the response?' },
 ];
 
 /** A key event of the incident, as captured in the draft. */
@@ -130,6 +130,8 @@ const enc = encodeURIComponent;
 export const postmortemApi = {
   list: (f: { team?: string; state?: string }) => request<{ postmortems: PostmortemSummary[] }>('GET', '/postmortems', { query: f }).then((r) => r.postmortems),
   /** By the postmortem's id or its incident's id. */
+  /** The incident's postmortem, or null when it has none yet. */
+  ofIncident: (incidentId: string) => request<{ postmortem: Postmortem | null }>('GET', `/incidents/${enc(incidentId)}/postmortem`).then((r) => r.postmortem),
   get: (id: string) => request<{ postmortem: Postmortem }>('GET', `/postmortems/${enc(id)}`).then((r) => r.postmortem),
   /** Generates the draft of a resolved incident (409 when it already has one). */
   create: (incidentId: string) => request<{ postmortem: Postmortem }>('POST', `/incidents/${enc(incidentId)}/postmortem`).then((r) => r.postmortem),

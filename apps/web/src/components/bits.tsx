@@ -18,7 +18,7 @@ export function FormAlert({ message }: { message: string | null | undefined }) {
 export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
   return (
     <Group justify="space-between" align="center" mb="md" gap="sm" wrap="wrap">
-      <Title order={2} fz={{ base: 22, sm: 26 }}>
+      <Title order={1} fz={{ base: 22, sm: 26 }}>
         {title}
       </Title>
       {children && <Group gap="xs">{children}</Group>}

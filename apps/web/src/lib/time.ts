@@ -47,9 +47,12 @@ export function localTimeZone(): string {
 /** Every IANA time zone the browser knows (for pickers). */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  let zones: string[];
   try {
-    return intl.supportedValuesOf?.('timeZone') ?? [localTimeZone(), 'UTC'];
+    zones = intl.supportedValuesOf?.('timeZone') ?? [localTimeZone()];
   } catch {
-    return [localTimeZone(), 'UTC'];
+    zones = [localTimeZone()];
   }
+  // Chromium's list has no "UTC" (only Etc/ zones): offer it first, once (issue 20).
+  return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 }

@@ -7,6 +7,7 @@ import type { Session } from '../api/types.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { MyCalendarLink, MyLeave, MyShifts } from '../components/my-shifts.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';
+import { PageHeader } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
@@ -65,6 +66,7 @@ export default function Me() {
   return (
     <>
       <PeopleTabs />
+      <PageHeader title="Me" />
       <Stack gap="xl">
         <MyShifts />
         <Divider />

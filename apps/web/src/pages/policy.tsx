@@ -273,7 +273,7 @@ export default function PolicyPage() {
       <Anchor component={Link} to="/escalation-policies" size="sm">
         ← Escalation policies
       </Anchor>
-      <Title order={2} my="md">
+      <Title order={1} fz={{ base: 22, sm: 26 }} my="md">
         {isNew ? 'New escalation policy' : draft.name || 'Escalation policy'}
       </Title>
       <Grid gap="lg">

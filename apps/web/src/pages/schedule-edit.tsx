@@ -253,7 +253,7 @@ export default function ScheduleEdit() {
       <Anchor component={Link} to={isNew ? '/schedules' : `/schedules/${id}`} size="sm">
         ← {isNew ? 'Schedules' : draft.name || 'Schedule'}
       </Anchor>
-      <Title order={2} my="md" fz={{ base: 22, sm: 26 }}>
+      <Title order={1} my="md" fz={{ base: 22, sm: 26 }}>
         {isNew ? 'New schedule' : `Edit ${draft.name}`}
       </Title>
       <form onSubmit={submit} noValidate style={{ maxWidth: 720 }}>

@@ -398,7 +398,7 @@ export default function SchedulePage() {
               ← Schedules
             </Anchor>
             <Group justify="space-between" mt="xs" wrap="wrap" gap="xs">
-              <Title order={2} fz={{ base: 22, sm: 26 }}>
+              <Title order={1} fz={{ base: 22, sm: 26 }}>
                 {s.name}
               </Title>
               {isAdmin && (

@@ -306,7 +306,7 @@ export default function ServicePage() {
           <Anchor component={Link} to="/services" size="sm">
             ← Services
           </Anchor>
-          <Title order={2}>{q.data.name}</Title>
+          <Title order={1} fz={{ base: 22, sm: 26 }}>{q.data.name}</Title>
           <Paper withBorder p="md" radius="md">
             <ServiceForm s={q.data} />
           </Paper>

@@ -1,4 +1,4 @@
-import { Button, Center, Loader, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Center, Loader, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { markFirstRun } from '../lib/first-run.ts';
@@ -11,7 +11,10 @@ import { keys } from '../api/keys.ts';
 
 function Frame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
-    <Center mih="100dvh" p="md">
+    <Center mih="100dvh" p="md" component="main" id="main" tabIndex={-1}>
+      <a href="#main" className="klx-skip">
+        Skip to main content
+      </a>
       <Stack w="100%" maw={420} gap="lg">
         <Stack align="center" gap={6}>
           <img src="/icon.svg" alt="" width={64} height={64} />
@@ -32,7 +35,7 @@ function Frame({ title, subtitle, children }: { title: string; subtitle?: string
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; onForgot: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const errors = useFormErrors();
@@ -52,8 +55,83 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
           <Button type="submit" size="lg" loading={m.isPending} fullWidth>
             Sign in
           </Button>
+          <Anchor component="button" type="button" onClick={onForgot} ta="center" data-testid="forgot-password">
+            Forgot your password?
+          </Anchor>
         </Stack>
       </form>
+    </Frame>
+  );
+}
+
+/** "Forgot password": asks for the email and says a link is on its way (whether or not the email is known). */
+function ForgotPassword({ onBack }: { onBack: () => void }) {
+  const [email, setEmail] = useState('');
+  const errors = useFormErrors();
+  const m = useMutation({ mutationFn: () => api.auth.forgotPassword(email.trim()), onError: errors.set });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    m.mutate();
+  };
+  return (
+    <Frame title="Forgot your password?" subtitle="We email you a link to set a new one. It works once, for an hour.">
+      {m.isSuccess ? (
+        <Stack>
+          <Text data-testid="forgot-sent">{m.data.message}</Text>
+          <Button variant="light" onClick={onBack}>
+            Back to sign in
+          </Button>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.field('email')} autoFocus name="email" />
+            <FormAlert message={errors.message} />
+            <Button type="submit" size="lg" loading={m.isPending} fullWidth>
+              Email me a link
+            </Button>
+            <Anchor component="button" type="button" onClick={onBack} ta="center">
+              Back to sign in
+            </Anchor>
+          </Stack>
+        </form>
+      )}
+    </Frame>
+  );
+}
+
+/** /set-password#token=…: the page an invitation or a reset link opens; sets the password, then offers sign-in. */
+export function SetPassword({ onDone }: { onDone: () => void }) {
+  const [token] = useState(() => new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token') ?? '');
+  const [password, setPassword] = useState('');
+  const errors = useFormErrors();
+  const m = useMutation({ mutationFn: () => api.auth.setPassword(token, password), onError: errors.set });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (password.length < 8) return errors.setField('password', 'At least 8 characters');
+    m.mutate();
+  };
+  return (
+    <Frame title="Set your password">
+      {m.isSuccess ? (
+        <Stack>
+          <Text data-testid="password-set">Your password is set. Sign in with it.</Text>
+          <Button onClick={onDone}>Sign in</Button>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {!token && <FormAlert message="This page needs the link from your email." />}
+            <PasswordInput label="New password" description="At least 8 characters" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.field('password')} autoFocus name="password" />
+            <FormAlert message={errors.message} />
+            <Button type="submit" size="lg" loading={m.isPending} fullWidth disabled={!token}>
+              Set password
+            </Button>
+          </Stack>
+        </form>
+      )}
     </Frame>
   );
 }
@@ -97,6 +175,13 @@ function Setup({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 /** What a signed-out visitor sees: first-run setup when the server has no users yet, otherwise sign-in. */
 export default function SignedOut({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const q = useQuery({ queryKey: keys.setupNeeded, queryFn: api.auth.setupNeeded, retry: 1 });
+  const [screen, setScreen] = useState<'sign-in' | 'forgot' | 'set-password'>(() => (window.location.pathname === '/set-password' ? 'set-password' : 'sign-in'));
+  const toSignIn = () => {
+    if (window.location.pathname === '/set-password') window.history.replaceState(null, '', '/');
+    setScreen('sign-in');
+  };
+  if (screen === 'set-password') return <SetPassword onDone={toSignIn} />;
+  if (screen === 'forgot') return <ForgotPassword onBack={toSignIn} />;
   if (q.isPending) {
     return (
       <Center h="100dvh">
@@ -106,5 +191,5 @@ export default function SignedOut({ onSignedIn }: { onSignedIn: (s: Session) => 
   }
   // A server without the setup endpoint (or any error) falls back to sign-in.
   if (q.data?.needed) return <Setup onSignedIn={onSignedIn} />;
-  return <SignIn onSignedIn={onSignedIn} />;
+  return <SignIn onSignedIn={onSignedIn} onForgot={() => setScreen('forgot')} />;
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -24,9 +24,16 @@ const ROLE_HELP: Record<Role, string> = {
 function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const [v, setV] = useState({ email: '', name: '', role: 'responder' as Role, timeZone: localTimeZone(), password: '' });
+  const [v, setV] = useState({ email: '', name: '', role: 'responder' as Role, timeZone: localTimeZone(), password: '', invite: true });
   const m = useMutation({
-    mutationFn: () => api.users.create({ email: v.email.trim(), name: v.name.trim(), role: v.role, timeZone: v.timeZone, ...(v.password && { password: v.password }) }),
+    mutationFn: async () => {
+      const u = await api.users.create({ email: v.email.trim(), name: v.name.trim(), role: v.role, timeZone: v.timeZone, ...(!v.invite && v.password && { password: v.password }) });
+      if (v.invite) {
+        await api.users.invite(u.id);
+        notifications.show({ color: 'green', message: `Invitation sent to ${u.email}` });
+      }
+      return u;
+    },
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.users });
       setV({ ...v, email: '', name: '', password: '' });
@@ -47,7 +54,8 @@ function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) 
           <TextInput label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={errors.field('email')} required />
           <Select label="Role" data={ROLES.map((r) => ({ value: r, label: ROLE_HELP[r] }))} value={v.role} onChange={(r) => setV({ ...v, role: (r as Role) ?? 'responder' })} allowDeselect={false} error={errors.field('role')} />
           <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} />
-          <PasswordInput label="Password" description="Optional: without one, the user can use API tokens only" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} autoComplete="new-password" />
+          <Checkbox label="Email an invitation with a link to set their own password (7 days)" checked={v.invite} onChange={(e) => setV({ ...v, invite: e.currentTarget.checked })} data-testid="invite-by-email" />
+          {!v.invite && <PasswordInput label="Password" description="Optional: without one, the user can use API tokens only" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} autoComplete="new-password" />}
           <FormAlert message={errors.message} />
           <Button type="submit" loading={m.isPending}>
             Add user
@@ -69,9 +77,17 @@ function UserDetail({ u, onClose }: { u: User; onClose: () => void }) {
     },
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
+  const invite = useMutation({
+    mutationFn: () => api.users.invite(u.id),
+    onSuccess: () => notifications.show({ color: 'green', message: `Invitation sent to ${u.email}` }),
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
   return (
     <Modal opened onClose={onClose} title={u.name} size="xl" fullScreen={useMediaQuery('(max-width: 600px)')}>
       <Stack gap="xl">
+        <Button variant="light" loading={invite.isPending} onClick={() => invite.mutate()} w="fit-content" data-testid="send-invite">
+          Email a link to set their password
+        </Button>
         <ContactMethodsSection userId={u.id} self={u.id === me.id} />
         <RulesSection userId={u.id} />
         <TokensSection userId={u.id} />

@@ -161,8 +161,8 @@ function Facts({ p }: { p: Postmortem }) {
 }
 
 /** One Markdown section: shown rendered; when editing, a Markdown text box with a preview tab. */
-function SectionCard(props: { k: SectionKey; title: string; hint: string; value: string; changed: boolean; editable: boolean; error: string | undefined; onChange: (v: string) => void }) {
-  const { k, title, hint, value, changed, editable, error, onChange } = props;
+function SectionCard(props: { k: SectionKey; title: string; hint: string; placeholder?: string | undefined; value: string; changed: boolean; editable: boolean; error: string | undefined; onChange: (v: string) => void }) {
+  const { k, title, hint, placeholder, value, changed, editable, error, onChange } = props;
   const [mode, setMode] = useState<'view' | 'write' | 'preview'>('view');
   const editing = mode !== 'view' || !!error;
   return (
@@ -201,6 +201,7 @@ function SectionCard(props: { k: SectionKey; title: string; hint: string; value:
           aria-label={`${title} (Markdown)`}
           description={hint ? `${hint} Markdown: **bold**, - lists, [links](https://…), | tables |.` : 'Markdown: **bold**, - lists, [links](https://…), | tables |.'}
           value={value}
+          placeholder={placeholder}
           onChange={(e) => onChange(e.currentTarget.value)}
           autosize
           minRows={4}
@@ -305,6 +306,7 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
               k={s.key}
               title={s.title}
               hint={s.hint}
+              placeholder={s.placeholder}
               value={edits[s.key] ?? p.sections[s.key]}
               changed={edits[s.key] !== undefined && edits[s.key] !== p.sections[s.key]}
               editable={editable}

@@ -19,8 +19,8 @@ export function IncidentPostmortemButton({ inc }: { inc: Incident }) {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const resolved = inc.status === 'resolved';
-  // GET /postmortems/:id takes the incident id too; 404 means there is none yet.
-  const existing = useQuery({ queryKey: keys.postmortems.one(inc.id), queryFn: () => postmortemApi.get(inc.id), enabled: resolved, retry: false });
+  // GET /incidents/:id/postmortem: null when there is none yet (a 200, so no console error).
+  const existing = useQuery({ queryKey: keys.postmortems.ofIncident(inc.id), queryFn: () => postmortemApi.ofIncident(inc.id), enabled: resolved, retry: false });
   const create = useMutation({
     mutationFn: () => postmortemApi.create(inc.id),
     onSuccess: (p) => {
@@ -35,7 +35,7 @@ export function IncidentPostmortemButton({ inc }: { inc: Incident }) {
   });
   if (!resolved) return null;
   const p = existing.data;
-  const none = existing.error instanceof ApiError && existing.error.status === 404;
+  const none = existing.data === null;
   if (!p && !none && existing.isPending) return null;
   if (!p && !canRespond) return null;
   return (

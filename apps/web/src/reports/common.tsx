@@ -91,7 +91,7 @@ export function Figure({ label, value, hint, to, testId }: { label: string; valu
     </Card>
   );
   return to ? (
-    <Link to={to} style={{ textDecoration: 'none', color: 'inherit' }} data-testid={testId} aria-label={`${label}: show the incidents`}>
+    <Link to={to} style={{ textDecoration: 'none', color: 'inherit' }} data-testid={testId} title={`${label}: show the incidents`}>
       {body}
     </Link>
   ) : (

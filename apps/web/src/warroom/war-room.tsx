@@ -110,6 +110,8 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
       setPriority(false);
       setError(null);
       if (r.result && !r.result.ok) notifications.show({ color: 'red', message: r.result.text });
+      // /help answers only the asker, here; nothing is posted to the room.
+      if (r.result?.ok && r.result.command === 'help') notifications.show({ title: 'War room commands', message: <span style={{ whiteSpace: 'pre-wrap' }} data-testid="help-answer">{r.result.text}</span>, autoClose: 30_000 });
       void qc.invalidateQueries({ queryKey: keys.chat(inc.id) });
       if (r.result) {
         void qc.invalidateQueries({ queryKey: keys.incident(inc.id) });
@@ -136,7 +138,7 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
           ))}
         </Stack>
       )}
-      <div className="klx-chat-stream" data-testid="chat-stream">
+      <div className="klx-chat-stream" data-testid="chat-stream" tabIndex={0} role="log" aria-label="Chat messages">
         {normal.length === 0 && <Text c="dimmed" size="sm">No messages yet. Type /help for commands.</Text>}
         {normal.map((m) => (
           <ChatLine key={m.id} m={m} me={user.id} />

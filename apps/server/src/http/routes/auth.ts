@@ -6,6 +6,7 @@ import type { Ctx } from '../../context.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import * as users from '../../user/service.js';
+import { requestPasswordReset, setPasswordWithLink } from '../../auth/password-links.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 
@@ -126,6 +127,23 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return { user, csrfToken: s.csrfToken };
   });
 
+  // "Forgot password": 3 requests per email and address, then one every 10 minutes; 30 per address.
+  const resetThrottle = new LoginThrottle(ctx.clock, { burst: 3, refillMs: 600_000 }, { burst: 30, refillMs: 60_000 }, { burst: 5, refillMs: 600_000 });
+  app.post('/auth/forgot-password', { schema: { tags, body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }, { additionalProperties: false }), summary: 'Emails a one-time link (1 hour) to set a new password; 202 whether or not the email is known', security: [] } }, async (req, reply) => {
+    requireJson(req);
+    if (!resetThrottle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many password reset requests: wait 10 minutes and try again');
+    await requestPasswordReset(ctx, req.body.email);
+    return reply.status(202).send({ message: 'If that email belongs to an account, a link to set a new password is on its way.' });
+  });
+
+  const setThrottle = new LoginThrottle(ctx.clock, { burst: 10, refillMs: 60_000 }, { burst: 30, refillMs: 6_000 }, { burst: 1_000_000, refillMs: 1 });
+  app.post('/auth/set-password', { schema: { tags, body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 8, maxLength: 200 }) }, { additionalProperties: false }), summary: 'Sets a password with the one-time link from an invitation or a reset; 400 when the link is used or expired', security: [] } }, async (req, reply) => {
+    requireJson(req);
+    if (!setThrottle.take('link', req.ip)) throw new AppError('rate_limited', 'Too many attempts: wait a minute and try again');
+    await setPasswordWithLink(ctx, req.body.token, req.body.password);
+    return reply.status(204).send();
+  });
+
   app.post('/auth/logout', { schema: { tags, summary: 'Sign out: ends the session and clears the cookie', security: [] } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
@@ -137,9 +155,10 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.get('/auth/session', { schema: { tags, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
+  app.get('/auth/session', { schema: { tags, querystring: Type.Object({ optional: Type.Optional(Type.Literal('true', { description: 'Answer 200 {"user": null, "csrfToken": null} instead of 401 when nobody is signed in (the web app asks this way, so a signed-out load logs no error)' })) }, { additionalProperties: false }), summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     const session = token ? await authenticateSession(ctx, token) : null;
+    if (!session && req.query.optional === 'true') return { user: null, csrfToken: null };
     if (!session) throw new AppError('unauthenticated', 'Not signed in');
     req.session = session;
     req.actorCache = session.actor;

@@ -3,6 +3,7 @@ import * as tokens from '../../auth/tokens.js';
 import { AppError } from '../../lib/errors.js';
 import * as teams from '../../team/service.js';
 import { TeamInput } from '../../team/service.js';
+import { inviteUser } from '../../auth/password-links.js';
 import * as users from '../../user/service.js';
 import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch } from '../../user/types.js';
 import type { App } from '../deps.js';
@@ -21,6 +22,10 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   });
   app.get('/users', { schema: { tags } }, async (req) => ({ users: await users.listUsers(ctx, await actorOf(ctx, req)) }));
   app.post('/users', { schema: { tags, body: UserInput } }, async (req, reply) => reply.status(201).send({ user: await users.createUser(ctx, await actorOf(ctx, req), req.body) }));
+  app.post('/users/:id/invite', { schema: { tags, params: IdParams, summary: 'Emails the user a one-time link (7 days) to set their own password. Admins only' } }, async (req, reply) => {
+    await inviteUser(ctx, await actorOf(ctx, req), req.params.id);
+    return reply.status(202).send({ message: 'Invitation sent' });
+  });
   app.get('/users/:id', { schema: { tags, params: IdParams } }, async (req) => ({ user: await users.getUser(ctx, await actorOf(ctx, req), req.params.id) }));
   // A stolen session must not become a way to guess the password: tries that give currentPassword
   // are limited per user (in memory, per instance), like sign-in.
@@ -43,6 +48,9 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
     await users.sendVerification(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(202).send({ status: 'sent' });
   });
+  app.post('/contact-methods/:id/mark-verified', { schema: { tags, params: IdParams, summary: 'Admins: mark a contact method verified without a code, recording how its owner consented', body: Type.Object({ consent: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) } }, async (req) => ({
+    contactMethod: await users.markContactMethodVerified(ctx, await actorOf(ctx, req), req.params.id, req.body.consent),
+  }));
   app.post('/contact-methods/:id/verify', { schema: { tags, params: IdParams, summary: 'Verify a contact method with the 6-digit code it was sent (400 expired or wrong, 429 after five wrong codes)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => ({
     contactMethod: await users.verifyContactMethod(ctx, await actorOf(ctx, req), req.params.id, req.body.code),
   }));

@@ -13,6 +13,9 @@ export async function postmortemRoutes(app: App, { ctx }: HttpDeps): Promise<voi
   app.post('/incidents/:id/postmortem', { schema: { tags, params: IdParams, summary: 'Generate the postmortem draft of a resolved incident' } }, async (req, reply) =>
     reply.status(201).send({ postmortem: await pm.createPostmortem(ctx, await actorOf(ctx, req), req.params.id) }),
   );
+  app.get('/incidents/:id/postmortem', { schema: { tags, params: IdParams, summary: "The incident's postmortem, or null when it has none yet (200 either way; 404 only for an unknown incident)" } }, async (req) => ({
+    postmortem: await pm.getIncidentPostmortem(ctx, await actorOf(ctx, req), req.params.id),
+  }));
   app.get('/postmortems', { schema: { tags, querystring: Type.Object({ team: Type.Optional(Type.String({ maxLength: 200 })), state: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }) } }, async (req) => ({
     postmortems: await pm.listPostmortems(ctx, await actorOf(ctx, req), req.query),
   }));

@@ -52,6 +52,18 @@ export function renderEmail(msg: Message): RenderedEmail {
         `<p>Enter it in Klaxon to confirm this email address. If you did not ask for a code, you can ignore this email.</p>`;
       return { subject: line, text, html: layout(line, body) };
     }
+    case 'account': {
+      const subject = msg.event === 'invite' ? 'You are invited to Klaxon' : 'Set a new Klaxon password';
+      const what = msg.event === 'invite' ? 'You have a Klaxon account. Set your password to sign in' : 'Someone (hopefully you) asked to reset your Klaxon password. Set a new one';
+      const ignore = msg.event === 'invite' ? '' : ' If you did not ask, ignore this email: your password stays as it is.';
+      const text = `Hi ${oneLine(msg.userName)},\n\n${what}:\n\n${msg.url}\n\nThe link works once, for ${msg.validFor}.${ignore}\n\n-- Klaxon\n`;
+      const body =
+        `<p>Hi ${escapeHtml(oneLine(msg.userName))},</p>` +
+        `<p>${escapeHtml(what)}:</p>` +
+        `<p><a href="${escapeHtml(msg.url)}">Set your password</a></p>` +
+        `<p>The link works once, for ${escapeHtml(msg.validFor)}.${escapeHtml(ignore)}</p>`;
+      return { subject, text, html: layout(subject, body) };
+    }
     case 'test': {
       const subject = 'Klaxon test notification';
       const text = `Hi ${oneLine(msg.userName)},\n\nThis is a test notification from Klaxon. If you can read it, Klaxon can reach you by email.\n\n-- Klaxon\n`;

@@ -93,6 +93,11 @@ function renderBlocks(msg: Message): RenderedSlack {
       if (elements.length > 0) blocks.push({ type: 'actions', block_id: SLACK_ACTIONS_BLOCK_ID, elements });
       return { text: truncate(pageHeadline(msg), 3000), blocks };
     }
+    case 'account': {
+      // Only ever sent by email; Slack never carries the one-time secret.
+      const text = 'A link to set your Klaxon password was sent by email.';
+      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    }
     case 'verification': {
       const text = `Your Klaxon verification code is ${oneLine(msg.code)}`;
       return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Your Klaxon verification code is *${escapeSlack(oneLine(msg.code))}*` } }] };

@@ -51,6 +51,9 @@ export function renderSms(msg: Message): string {
       return truncate(`Klaxon: ${smsText(msg.summary)}`, SMS_SEGMENT);
     case 'status_update':
       return truncate(`Klaxon: ${smsText(msg.subject)}`, SMS_SEGMENT);
+    case 'account':
+      // Only ever sent by email; an SMS never carries the one-time secret.
+      return 'Klaxon: a link to set your password was sent by email.';
   }
 }
 

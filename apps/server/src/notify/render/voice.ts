@@ -47,6 +47,8 @@ export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string
       return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
     case 'status_update':
       return sayAndHangUp(`This is Klaxon. ${msg.subject}. Goodbye.`);
+    case 'account':
+      return sayAndHangUp('This is Klaxon. A link to set your password was sent by email. Goodbye.');
   }
 }
 

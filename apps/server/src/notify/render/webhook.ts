@@ -43,6 +43,9 @@ export function renderWebhook(msg: Message): Record<string, unknown> {
         },
         actions: { acknowledgeUrl: msg.ackUrl, resolveUrl: msg.resolveUrl },
       };
+    case 'account':
+      // Only ever sent by email; a webhook never carries the one-time secret.
+      return { version: WEBHOOK_DOCUMENT_VERSION, event: 'notification.reply' satisfies WebhookEvent, text: 'A link to set your Klaxon password was sent by email.', user: { name: msg.userName } };
     case 'verification':
       return {
         version: WEBHOOK_DOCUMENT_VERSION,

@@ -1,5 +1,5 @@
 import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
-import { useDebouncedValue, useDisclosure, useHotkeys, useMediaQuery } from '@mantine/hooks';
+import {useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from '@tabler/icons-react';
@@ -17,6 +17,7 @@ import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 const PAGE_SIZE = 100;
 
@@ -175,7 +176,7 @@ function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void
     m.mutate();
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Open an incident" fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened={opened} onClose={onClose} title="Open an incident" fullScreen={usePhone()}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Select label="Service" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={v.service} onChange={(s) => setV({ ...v, service: s })} error={errors.field('service')} searchable required />
@@ -215,7 +216,7 @@ export default function Incidents() {
   const [debouncedSearch] = useDebouncedValue(search, 150);
   const [selected, setSelected] = useState(-1);
   const searchRef = useRef<HTMLInputElement>(null);
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const rowHeight = phone ? 92 : 72;
   const navigate = useNavigate();
   const services = useServices();

@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { Button, Tabs } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
@@ -12,6 +12,7 @@ import { Overview } from '../reports/overview.tsx';
 import { Shifts } from '../reports/shifts.tsx';
 import { Sla } from '../reports/sla.tsx';
 import { WeeklySummary } from '../reports/subscribers.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 const TABS = [
   { path: 'overview', label: 'Overview' },
@@ -30,7 +31,7 @@ export default function Reports() {
   const sub = location.pathname.replace(/^\/reports\/?/, '').split('/')[0] ?? '';
   const current = TABS.some((t) => t.path === sub) ? sub : 'overview';
   const props = { filters, query };
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   return (
     <>
       <PageHeader title="Reports">

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, Paper, PasswordInput, Select, Stack, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconKey, IconPlus, IconSend, IconTrash } from '@tabler/icons-react';
@@ -13,6 +13,7 @@ import { endpointFor, KIND_LABEL, snippetsFor } from '../integrations/snippets.t
 import { sendTestAlert, type TestAlertResult } from '../integrations/test-alert.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 const base = () => window.location.origin;
 
@@ -127,7 +128,7 @@ function KeyPanel({ integration, keyValue, onDone }: { integration: Integration;
   const ep = endpointFor(base(), integration.kind, keyValue);
   const [tab, setTab] = useState<string | null>('0');
   const snippets = snippetsFor(base(), integration.kind, keyValue);
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   return (
     <Paper withBorder p="md" radius="md" data-testid="integration-key-panel" style={{ borderColor: 'var(--mantine-color-orange-6)' }}>
       <Stack>
@@ -231,7 +232,7 @@ function IntegrationRow({ i }: { i: Integration }) {
   const [shownKey, setShownKey] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [typed, setTyped] = useState('');
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const rotate = useMutation({
     mutationFn: async () => {
       const key = randomKey();

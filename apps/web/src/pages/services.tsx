@@ -1,5 +1,5 @@
 import { Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import {useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -9,6 +9,7 @@ import { keys, usePolicies, useServices, useTeams } from '../api/queries.ts';
 import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 /** Who a new service pages: an existing policy, a new policy for one of the creator's teams (or the creator), or explicitly nobody. */
 type PagesChoice = `policy:${string}` | `team:${string}` | 'me' | 'none';
@@ -70,7 +71,7 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
     { group: 'Nobody', items: [{ value: 'none', label: 'Nobody for now: alerts page nobody' }] },
   ];
   return (
-    <Modal opened={opened} onClose={onClose} title="New service" fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened={opened} onClose={onClose} title="New service" fullScreen={usePhone()}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus name="name" />

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Card, Group, Modal, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -11,6 +11,7 @@ import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const qc = useQueryClient();
@@ -41,7 +42,7 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
   };
   const userData = users.map((u) => ({ value: u.id, label: u.name }));
   return (
-    <Modal opened onClose={onClose} title={team ? `Team ${team.name}` : 'New team'} fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened onClose={onClose} title={team ? `Team ${team.name}` : 'New team'} fullScreen={usePhone()}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />

@@ -1,5 +1,5 @@
 import { Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import {useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
@@ -13,6 +13,7 @@ import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { localTimeZone, timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { usePhone } from '../lib/phone.ts';
 
 const ROLE_HELP: Record<Role, string> = {
   admin: 'Admin: everything, including people, services and policies',
@@ -47,7 +48,7 @@ function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) 
     m.mutate();
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Add a user" fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened={opened} onClose={onClose} title="Add a user" fullScreen={usePhone()}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
@@ -83,7 +84,7 @@ function UserDetail({ u, onClose }: { u: User; onClose: () => void }) {
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
   return (
-    <Modal opened onClose={onClose} title={u.name} size="xl" fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened onClose={onClose} title={u.name} size="xl" fullScreen={usePhone()}>
       <Stack gap="xl">
         <Button variant="light" loading={invite.isPending} onClick={() => invite.mutate()} w="fit-content" data-testid="send-invite">
           Email a link to set their password

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Card, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconExternalLink, IconPencil, IconPlus, IconTransferOut } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -12,6 +12,7 @@ import { dateTime } from '../lib/time.ts';
 import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 import { keys } from '../api/keys.ts';
+import { usePhone } from '../lib/phone.ts';
 
 /** The calendar day (YYYY-MM-DD, viewer's time zone) of a due time, for a date input. */
 function dayOf(at: number | null): string {
@@ -120,7 +121,7 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
     if (ok) m.mutate();
   };
   return (
-    <Modal opened onClose={onClose} title="Hand over to problem management" fullScreen={useMediaQuery('(max-width: 600px)')}>
+    <Modal opened onClose={onClose} title="Hand over to problem management" fullScreen={usePhone()}>
       <form onSubmit={submit} noValidate data-testid="handover-form">
         <Stack>
           <Text size="sm">Creates a problem record for this action item. Without a link, Klaxon fills in the problem tracker address configured on the server, if any.</Text>

@@ -1,11 +1,12 @@
 import { BarChart } from '@mantine/charts';
 import { Group, SegmentedControl, Select, SimpleGrid, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAggregates, type AggregateRow, type GroupBy, type ReportQuery } from '../api/reports.ts';
 import { QueryState } from '../components/bits.tsx';
 import { DataTable, DrillLink, ExportLinks, Section } from './common.tsx';
 import { drillHref, duration, minutes, rowDrill, type Drill, type ReportFilters } from './filters.ts';
+import { usePhone } from '../lib/phone.ts';
 
 const GROUPS: { value: GroupBy; label: string }[] = [
   { value: 'team', label: 'Team' },
@@ -26,7 +27,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
   const isPeriod = (PERIODS as readonly string[]).includes(by);
   const agg = useAggregates(query, by);
   const navigate = useNavigate();
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const setBy = (v: string) => {
     const next = new URLSearchParams(params);
     if (v === 'team') next.delete('by');

@@ -1,5 +1,5 @@
 import { Anchor, Button, Card, Checkbox, Collapse, Group, Paper, ScrollArea, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { IconDownload, IconFilter } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { keys } from '../api/queries.ts';
 import { SEVERITIES } from '../api/types.ts';
 import { exportUrl } from '../api/reports.ts';
 import { utcDate, type ReportFilters } from './filters.ts';
+import { usePhone } from '../lib/phone.ts';
 
 const DAY = 86_400_000;
 
@@ -19,7 +20,7 @@ export function FilterBar({ filters, set, range }: { filters: ReportFilters; set
   const services = useServices();
   const levels = useQuery({ queryKey: keys.severityLevels, queryFn: api.warRoom.severityLevels, staleTime: 300_000, retry: false });
   const severities = [...(levels.data ?? []).map((l) => l.name), ...SEVERITIES];
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const [open, setOpen] = useState(false);
   const active = [filters.team && (teams.data?.find((t) => t.id === filters.team)?.name ?? 'team'), filters.service && (services.data?.find((x) => x.id === filters.service)?.name ?? 'service'), filters.severity, filters.drills && 'drills'].filter(Boolean) as string[];
   const rangeLabel = range ? `${utcDate(range.from)} – ${utcDate(range.to - 1)} (UTC)` : filters.from || filters.to ? `${filters.from || '30 days before'} – ${filters.to || 'now'}` : 'Last 30 days';

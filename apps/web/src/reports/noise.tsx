@@ -1,12 +1,13 @@
 import { BarChart } from '@mantine/charts';
 import { SimpleGrid } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useNavigate } from 'react-router-dom';
 import { useServices } from '../api/queries.ts';
 import { useNoise, type ReportQuery } from '../api/reports.ts';
 import { QueryState } from '../components/bits.tsx';
 import { DataTable, DrillLink, ExportLinks, Figure, Section } from './common.tsx';
 import { drillHref, type ReportFilters } from './filters.ts';
+import { usePhone } from '../lib/phone.ts';
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -15,7 +16,7 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
   const noise = useNoise(query);
   const navigate = useNavigate();
   const services = useServices();
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const serviceName = new Map((services.data ?? []).map((s) => [s.id, s.name]));
   const d = noise.data;
   const range = d ? { from: d.from, to: d.to } : { from: 0, to: 0 };

@@ -1,11 +1,12 @@
 import { BarChart } from '@mantine/charts';
 import { Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useNavigate } from 'react-router-dom';
 import { DAY_PARTS, useShifts, type ReportQuery } from '../api/reports.ts';
 import { QueryState } from '../components/bits.tsx';
 import { DataTable, DrillLink, ExportLinks, Section } from './common.tsx';
 import { drillHref, duration, minutes, type ReportFilters } from './filters.ts';
+import { usePhone } from '../lib/phone.ts';
 
 const PART_LABEL = { business: 'Business hours', evening: 'Evenings', night: 'Nights', weekend: 'Weekends' } as const;
 const PART_COLOR = { business: 'teal.6', evening: 'yellow.6', night: 'indigo.6', weekend: 'grape.6' } as const;
@@ -16,7 +17,7 @@ const hours = (h: number) => (Math.round(h * 10) / 10).toString();
 export function Shifts({ filters, query }: { filters: ReportFilters; query: ReportQuery }) {
   const shifts = useShifts(query);
   const navigate = useNavigate();
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   const d = shifts.data;
   const range = d ? { from: d.from, to: d.to } : { from: 0, to: 0 };
   const acked = (name: string, id: string) => drillHref(range, filters, `Acknowledged by ${name}`, { acknowledgedBy: id });

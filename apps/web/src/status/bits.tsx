@@ -1,6 +1,7 @@
 import { Button, Modal, type ButtonProps } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+
 import { useState, type ReactNode } from 'react';
+import { usePhone } from '../lib/phone.ts';
 
 /** A button that asks once more before a destructive action ("Delete" → "Really delete?"). */
 export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...rest }: { label: string; confirm: string; onConfirm: () => void; loading?: boolean; testId?: string } & ButtonProps) {
@@ -22,7 +23,7 @@ export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...r
 
 /** A form in a dialog, full screen on a phone. */
 export function FormModal({ opened, onClose, title, children }: { opened: boolean; onClose: () => void; title: string; children: ReactNode }) {
-  const phone = useMediaQuery('(max-width: 600px)');
+  const phone = usePhone();
   return (
     <Modal opened={opened} onClose={onClose} title={title} fullScreen={phone} size="lg">
       {children}

@@ -10,6 +10,13 @@ describe('isDiskFull', () => {
     const pgFull = new pg.DatabaseError('could not extend file "base/16384/16385": No space left on device', 0, 'error');
     pgFull.code = '53100';
     expect(isDiskFull(pgFull)).toBe(true);
+    const pgIo = new pg.DatabaseError('could not write to file "base/16384/16385": No space left on device', 0, 'error');
+    pgIo.code = '58030';
+    expect(isDiskFull(pgIo)).toBe(true);
+    expect(isDiskFull(new Error('write failed', { cause: new Error('ENOSPC: No space left on device, write') }))).toBe(true);
+    const otherIo = new pg.DatabaseError('could not read block 0: read only 0 of 8192 bytes', 0, 'error');
+    otherIo.code = '58030';
+    expect(isDiskFull(otherIo)).toBe(false);
     expect(isDiskFull(new Error('batch failed', { cause: pgFull }))).toBe(true);
   });
 

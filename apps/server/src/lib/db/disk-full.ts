@@ -13,8 +13,12 @@ export const DISK_FULL_MESSAGE = 'The server cannot store this now: its database
 
 /** True for an error (or any error in its `cause` chain) that says the database's disk is full. */
 export function isDiskFull(err: unknown): boolean {
-  for (let e = err as { code?: unknown; errno?: unknown; cause?: unknown } | null | undefined, n = 0; e && typeof e === 'object' && n < 8; e = e.cause as typeof e, n++) {
+  for (let e = err as { code?: unknown; errno?: unknown; cause?: unknown; message?: unknown } | null | undefined, n = 0; e && typeof e === 'object' && n < 8; e = e.cause as typeof e, n++) {
     if (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || e.code === '53100') return true;
+    // PostgreSQL also reports a full disk as an I/O error (58030, e.g. writing a file it had
+    // extended) or, from some paths, only in the message ("No space left on device").
+    if (e.code === '58030' && typeof e.message === 'string' && /no space left/i.test(e.message)) return true;
+    if (typeof e.message === 'string' && /no space left on device/i.test(e.message)) return true;
   }
   return false;
 }

@@ -16,7 +16,10 @@ import { diffOnCall, diffPaging, formatCompare, type CompareResult } from './com
 import { renderReport } from './report.js';
 import type { SourceClient } from './source-client.js';
 import { lastRun, recordRun, type MigrationRun } from './store.js';
-import type { ImportOptions, ImportResult, Progress, SourceAdapter } from './types.js';
+import type { ImportedMaintenance, ImportOptions, ImportResult, Progress, SourceAdapter } from './types.js';
+import { createMaintenance, listMaintenance } from '../status/service.js';
+import type { MaintenanceWindow } from '../status/types.js';
+import { formatUtc } from '../lib/format.js';
 
 const WEEK = 7 * 24 * 3600_000;
 
@@ -30,29 +33,61 @@ export async function importFromSource(adapter: SourceAdapter, client: SourceCli
 
 /**
  * Applies an import in one transaction (all or nothing, as `klaxon apply`): the configuration (people,
- * contact methods trusted or not, schedules with their overrides, policies, services) and the stored
- * run for the admin area commit together or not at all. Returns the report with the changes and new
- * integration keys.
+ * contact methods trusted or not, schedules with their overrides, policies, services), the source's
+ * maintenance windows and the stored run for the admin area commit together or not at all. A dry run
+ * is the same transaction rolled back, so it reports exactly what a real apply does. Returns the
+ * report with the changes and new integration keys.
  */
 export async function applyImport(ctx: Ctx, actor: Actor, result: ImportResult, opts: { dryRun: boolean; trustContacts: boolean }): Promise<{ applied: ApplyResult; report: string }> {
   requirePermission(actor, 'admin');
-  return withTransaction(ctx, async (tctx) => {
-    const applied = await applyConfig(tctx, actor, result.config, { dryRun: opts.dryRun, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
-    const at = tctx.clock.now();
-    const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
-    if (!opts.dryRun) {
-      await recordRun(tctx.db.kysely, {
-        kind: 'import',
-        source: result.source,
-        sourceUrl: result.url,
-        createdAt: at,
-        differences: result.items.length,
-        summary: { counts: result.counts, items: result.items, senders: result.senders, changes: applied.changes, trustContacts: opts.trustContacts },
-        report,
-      });
+  return withTransaction(
+    ctx,
+    async (tctx) => {
+      const config = await applyConfig(tctx, actor, result.config, { dryRun: false, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
+      const windows = await createMaintenanceWindows(tctx, actor, result.maintenance);
+      // A dry run's generated keys are rolled back with everything else: none to show.
+      const applied: ApplyResult = { changes: [...config.changes, ...windows], createdKeys: opts.dryRun ? [] : config.createdKeys };
+      const at = tctx.clock.now();
+      const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
+      if (!opts.dryRun) {
+        await recordRun(tctx.db.kysely, {
+          kind: 'import',
+          source: result.source,
+          sourceUrl: result.url,
+          createdAt: at,
+          differences: result.items.length,
+          summary: { counts: result.counts, items: result.items, senders: result.senders, changes: applied.changes, trustContacts: opts.trustContacts },
+          report,
+        });
+      }
+      return { applied, report };
+    },
+    { rollback: opts.dryRun },
+  );
+}
+
+/**
+ * Creates the imported maintenance windows that are not in Klaxon yet (same title, start, end and
+ * services as one not cancelled: a second apply creates nothing) and have not ended. Returns one
+ * change line per window created.
+ */
+async function createMaintenanceWindows(tctx: Ctx, actor: Actor, windows: readonly ImportedMaintenance[]): Promise<string[]> {
+  const now = tctx.clock.now();
+  const existing = await listMaintenance(tctx, actor);
+  const lines: string[] = [];
+  for (const w of windows) {
+    if (w.endsAt <= now) continue;
+    const serviceIds: string[] = [];
+    for (const name of w.services) {
+      const svc = await findService(tctx.db.kysely, name);
+      if (svc) serviceIds.push(svc.id);
     }
-    return { applied, report };
-  });
+    const same = (m: MaintenanceWindow) => m.title === w.title && m.startsAt === w.startsAt && m.endsAt === w.endsAt && m.businessServiceIds.length === 0 && [...m.serviceIds].sort().join() === [...serviceIds].sort().join();
+    if (existing.some(same)) continue;
+    await createMaintenance(tctx, actor, { title: w.title, description: w.description, serviceIds: w.services, startsAt: new Date(w.startsAt).toISOString(), endsAt: new Date(w.endsAt).toISOString() });
+    lines.push(`+ maintenance window "${w.title}" on ${w.services.join(', ')}, ${formatUtc(w.startsAt)} – ${formatUtc(w.endsAt)}`);
+  }
+  return lines;
 }
 
 /**

@@ -36,6 +36,23 @@ export interface SenderChange {
   instruction: string;
 }
 
+/**
+ * A maintenance window running or ahead at the source, for the services it covers. Not part of
+ * klaxon.yaml (windows are operational, not configuration): `--apply` creates it in the same
+ * transaction as the configuration, once (an identical window already in Klaxon is left alone).
+ */
+export interface ImportedMaintenance {
+  /** The source object (name and id), as in the report. */
+  source: { name: string; id: string };
+  title: string;
+  description: string;
+  /** Klaxon service names from `config.services` (at least one). */
+  services: string[];
+  /** Epoch ms, startsAt < endsAt. */
+  startsAt: number;
+  endsAt: number;
+}
+
 /** What one import produced. `config` validates against ConfigSchema. */
 export interface ImportResult {
   source: SourceName;
@@ -46,6 +63,8 @@ export interface ImportResult {
   counts: Record<string, number>;
   items: ReportItem[];
   senders: SenderChange[];
+  /** Maintenance windows to create with the configuration (see ImportedMaintenance). */
+  maintenance: ImportedMaintenance[];
 }
 
 /** Progress of reading one resource type (users, schedules...). The CLI draws a bar per type on a terminal. */

@@ -176,6 +176,7 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
     const now = t.clock.now();
     const H = 3600_000;
     const imported: ImportResult = {
+      maintenance: [],
       source: 'opsgenie',
       url: 'https://api.opsgenie.example',
       config: { version: 1, users: [{ email: 'maya@example.com', name: 'Maya Okafor' }], schedules: [{ name: 'Storage primary', timeZone: 'Europe/Berlin', layers: [] }] } as unknown as ImportResult['config'],

@@ -119,6 +119,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the admin area shows the last import and t
     const now = t.clock.now();
     // The import, through the real apply path: it keeps the report for the admin area.
     const imported: ImportResult = {
+      maintenance: [],
       source: 'opsgenie',
       url: 'https://api.opsgenie.example',
       config: { version: 1, users: [{ email: 'erin@example.com', name: 'Erin Example' }] } as ImportResult['config'],

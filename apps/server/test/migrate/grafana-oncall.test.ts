@@ -33,7 +33,7 @@ async function klaxon(db: string, ...args: string[]): Promise<{ code: number; st
   }
 }
 
-async function counts(db: string): Promise<{ users: number; schedules: number; services: number; verified: number }> {
+async function counts(db: string): Promise<{ users: number; schedules: number; services: number; verified: number; maintenance: number }> {
   const { ctx, close } = await localContext({ ...configFromEnv({ ...process.env, KLAXON_DATABASE_URL: db }), logLevel: 'silent' } as never);
   try {
     const k = ctx.db.kysely as unknown as { selectFrom(t: string): { select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> }; where(...a: unknown[]): { select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> } } } };
@@ -41,7 +41,7 @@ async function counts(db: string): Promise<{ users: number; schedules: number; s
       const q = verifiedOnly ? k.selectFrom(t).where('verified_at', 'is not', null) : k.selectFrom(t);
       return Number((await q.select((eb: { fn: { countAll(): { as(a: string): unknown } } }) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     };
-    return { users: await n('users'), schedules: await n('schedules'), services: await n('services'), verified: await n('contact_methods', true) };
+    return { users: await n('users'), schedules: await n('schedules'), services: await n('services'), verified: await n('contact_methods', true), maintenance: await n('maintenance_windows') };
   } finally {
     await close();
   }
@@ -98,11 +98,15 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(parseConfigFile('import.yaml', yaml).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
     const exported = await klaxon(db.url, 'export');
     expect(parseConfigFile('export.yaml', exported.stdout).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
-    expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 5, services: 3, verified: 0 });
+    expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 5, services: 3, verified: 0, maintenance: 1 });
+    // The integration in maintenance mode: a Klaxon window on its service until the mode ends.
+    expect(first.stderr).toMatch(/\+ maintenance window "Grafana Alerting: maintenance mode" on Grafana Alerting, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
+    expect(report).toMatch(/\| integration maintenance \| Grafana Alerting \| CGRAF \| in maintenance mode Grafana OnCall sends no notifications and gathers the alerts into one alert group; Klaxon opens each incident and pages nobody \| created in Klaxon on Grafana Alerting, /);
 
     const second = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '-o', yamlFile);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('No changes: Klaxon already matches Grafana OnCall.');
+    expect((await counts(db.url)).maintenance).toBe(1);
 
     const cmp = await klaxon(db.url, 'compare', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--json', '--weeks', '6');
     expect(cmp.code, cmp.stderr + cmp.stdout.slice(0, 2000)).toBe(1); // the schedule "Unmappable" differs: its shifts were reported, not imported

@@ -14,7 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../config/helpers.js';
+import { SYSTEM } from '../../src/auth/actor.js';
+import { applyImport } from '../../src/migrate/run.js';
+import type { ImportResult } from '../../src/migrate/types.js';
+import { findService } from '../../src/service/service.js';
+import { listMaintenance } from '../../src/status/service.js';
+import { REPO_ROOT, testDatabases } from '../config/helpers.js';
 import { buildAccount } from '../fakes/pagerduty/fixture.js';
 import { FakePagerDuty } from '../fakes/pagerduty/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
@@ -49,6 +54,7 @@ const TABLES = [
   'outbox',
   'audit_log',
   'migration_runs',
+  'maintenance_windows',
 ] as const;
 
 /** Every row of the tables an import writes, as plain data (through Klaxon's own database layer). */
@@ -139,4 +145,38 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     expect(rowsOk.audit_log!.filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
     expect(rowsOk.migration_runs!.length).toBe(2);
   }, 240_000);
+
+  it('a maintenance window refused after the configuration and an earlier window undoes both; the dry run makes neither', async () => {
+    const dbs = testDatabases();
+    try {
+      const d = await dbs.fresh(dialect);
+      const now = d.ctx.clock.now();
+      const result: ImportResult = {
+        source: 'pagerduty',
+        url: 'https://api.pagerduty.example',
+        config: { version: 1, users: [{ email: 'hal@example.com', name: 'Hal' }], services: [{ name: 'Billing', integrations: [] }] } as ImportResult['config'],
+        counts: {},
+        items: [],
+        senders: [],
+        maintenance: [
+          { source: { name: 'ok', id: 'PMW1' }, title: 'Billing upgrade', description: '', services: ['Billing'], startsAt: now + DAY, endsAt: now + DAY + 3600_000 },
+          { source: { name: 'bad', id: 'PMW2' }, title: 'Gone', description: '', services: ['No such service'], startsAt: now + DAY, endsAt: now + DAY + 3600_000 },
+        ],
+      };
+      await expect(applyImport(d.ctx, SYSTEM, result, { dryRun: false, trustContacts: false })).rejects.toThrow(/unknown service "No such service"/);
+      expect(await listMaintenance(d.ctx, SYSTEM)).toEqual([]);
+      expect(await findService(d.ctx.db.kysely, 'Billing')).toBeUndefined();
+      // Without the bad window: the dry run lists the window and makes nothing; the apply makes it.
+      result.maintenance.pop();
+      const dry = await applyImport(d.ctx, SYSTEM, result, { dryRun: true, trustContacts: false });
+      expect(dry.applied.changes.filter((c) => c.startsWith('+ maintenance window'))).toEqual([expect.stringMatching(/^\+ maintenance window "Billing upgrade" on Billing, /)]);
+      expect(await listMaintenance(d.ctx, SYSTEM)).toEqual([]);
+      const real = await applyImport(d.ctx, SYSTEM, result, { dryRun: false, trustContacts: false });
+      expect(real.applied.changes).toEqual(dry.applied.changes);
+      const billing = await findService(d.ctx.db.kysely, 'Billing');
+      expect((await listMaintenance(d.ctx, SYSTEM)).map((m) => [m.title, m.serviceIds, m.startsAt, m.endsAt])).toEqual([['Billing upgrade', [billing!.id], now + DAY, now + DAY + 3600_000]]);
+    } finally {
+      await dbs.cleanup();
+    }
+  }, 120_000);
 });

@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { addOverride } from '../../src/schedule/service.js';
+import { findService } from '../../src/service/service.js';
+import { listMaintenance } from '../../src/status/service.js';
 import { DIALECTS, REPO_ROOT, testDatabases } from '../config/helpers.js';
 import { FakeOpsgenie, type FailMode } from '../fakes/opsgenie/server.js';
 
@@ -109,6 +111,18 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       '**Prometheus** (Prometheus, id int-prom) → service `Checkout`, integration `Prometheus`, key `',
       'Alertmanager: in the receiver\'s opsgenie_configs set api_url: https://klaxon.example.com/',
     ]) expect(report, needle).toContain(needle);
+    // Maintenance: the windows with an end became Klaxon windows on the services their integrations
+    // feed, in the same transaction; the report says how Klaxon's differ; the endless one is not imported.
+    const windows = await listMaintenance(db.ctx, SYSTEM);
+    const checkout = await findService(db.ctx.db.kysely, 'Checkout');
+    const network = og.fixture.maintenance.find((m) => m['id'] === 'mnt-now')!['time'] as { startDate: string; endDate: string };
+    expect(windows.map((w) => w.title).sort()).toEqual(['Database upgrade', 'Network work']);
+    expect(windows.find((w) => w.title === 'Network work')).toMatchObject({ serviceIds: [checkout!.id], businessServiceIds: [], startsAt: Date.parse(network.startDate), endsAt: Date.parse(network.endDate), description: 'Imported from Opsgenie (maintenance mnt-now).' });
+    expect(first.stderr).toMatch(/\+ maintenance window "Network work" on Checkout, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
+    expect(report).toMatch(/\| maintenance \| Network work .* \| mnt-now \| Opsgenie drops the alerts of an integration in maintenance; Klaxon opens incidents and pages nobody.* \| created in Klaxon on Checkout, /);
+    expect(report).toMatch(/\| maintenance \| Database upgrade .* \| mnt-next \| it also covers policy pol-quiet \(enabled; Klaxon has no alert policies\), which did not become Klaxon services \| created in Klaxon on /);
+    expect(report).toMatch(/\| maintenance \| Legacy shutdown .* \| mnt-forever \| it has no end time; a Klaxon maintenance window always ends \| not imported/);
+
     // The past override is history, and the override of every rotation was imported: neither is reported.
     expect(report).not.toContain('ovr-past');
     expect(report).not.toContain('ovr-future');
@@ -116,6 +130,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const second = await klaxon(env, 'import', 'opsgenie', ...conn(), '-o', join(dir, `${dialect}-2.yaml`), '--apply');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('No changes: Klaxon already matches Opsgenie.');
+    expect((await listMaintenance(db.ctx, SYSTEM)).length).toBe(2); // not created twice
 
     // One week ahead: everything agrees (the override of some rotations is 12 days out).
     const week = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '1');

@@ -172,6 +172,14 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     expect(pay.overrides?.map((o) => ({ users: o.users, note: o.note }))).toEqual([{ users: ['erin@example.com'], note: 'PagerDuty override POVRP02' }]); // POVRP01 is past
     expect(r.stderr).toMatch(/\+ override "Payments Primary": erin@example.com /);
     expect(await db.count('schedule_overrides')).toBe(1);
+    // The open maintenance window: created in Klaxon for the same service and span, in the same
+    // transaction, and the report says how Klaxon's differs (incidents recorded, nobody paged).
+    const mw = fake.account.maintenance_windows[0]!;
+    expect(r.stderr).toMatch(/\+ maintenance window "Ledger database upgrade" on Ledger, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
+    const onLedger = `service_ids like '%' || (select id from services where name = 'Ledger') || '%'`;
+    expect(await db.count('maintenance_windows', `title = 'Ledger database upgrade' and starts_at > ${mw.start - 1000} and starts_at <= ${mw.start} and ends_at - starts_at = ${mw.end - mw.start} and ${onLedger} and cancelled_at is null`)).toBe(1);
+    expect(await db.count('maintenance_windows')).toBe(1);
+    expect(md).toMatch(/\| maintenance window \| Ledger database upgrade .* \| PMWLDG1 \| PagerDuty opens no incidents on its services during the window; Klaxon opens them and pages nobody \| created in Klaxon on Ledger, /);
 
     const cmp = await klaxon(db, 'compare', 'pagerduty', ...conn(), '--json');
     expect(cmp.code, cmp.stdout + cmp.stderr).toBe(0);
@@ -191,6 +199,7 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'again.yaml'), '--apply');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('No changes: Klaxon already matches PagerDuty.');
+    expect(await db.count('maintenance_windows')).toBe(1); // the window is not created twice
   }, 60_000);
 
   it('compare exits 1 and names the schedule, interval and people when the source changes after the import', async () => {
@@ -282,6 +291,8 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
     expect(r.stderr).toMatch(/Would apply \d+ change\(s\) from PagerDuty\./);
     expect(await db.count('users')).toBe(0);
     expect(await db.count('schedule_overrides')).toBe(0);
+    expect(r.stderr).toMatch(/\+ maintenance window "Ledger database upgrade" on Ledger/);
+    expect(await db.count('maintenance_windows')).toBe(0);
   }, 60_000);
 
   it('honours 429 with ratelimit-reset and retries', async () => {

@@ -112,6 +112,7 @@ export interface GIntegration {
   default_route?: { id: string; escalation_chain_id: string | null } | null;
   heartbeat?: { link: string } | null;
   maintenance_mode?: string | null;
+  maintenance_started_at?: string | null;
   maintenance_end_at?: string | null;
 }
 

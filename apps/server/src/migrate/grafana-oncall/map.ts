@@ -5,7 +5,8 @@ import { lookup } from '../types.js';
  * helpers exported here, so the comparison lines up with what was imported.
  */
 import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TargetSpec, TeamSpec, UserSpec } from '../../config/schema.js';
-import type { ImportResult, ReportItem, SenderChange } from '../types.js';
+import type { ImportedMaintenance, ImportResult, ReportItem, SenderChange } from '../types.js';
+import { toImported } from '../maintenance.js';
 import type { GChain, GEscalationPolicy, GIntegration, GrafanaAccount, GSchedule, GShift, GUser } from './api.js';
 import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
 import { mapShift } from './shifts.js';
@@ -382,6 +383,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
   // Integrations -> services.
   const serviceName = uniqueNames(a.integrations, 200);
   const services: ServiceSpec[] = [];
+  const maintenance: ImportedMaintenance[] = [];
   for (const i of a.integrations) {
     const name = serviceName.get(i.id)!;
     const chainId = i.default_route?.escalation_chain_id ?? null;
@@ -399,8 +401,26 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       });
     if (kind.note) items.push({ severity: 'changed', kind: 'integration', name: i.name, id: i.id, why: kind.note, instead: `a Klaxon ${kind.kind} integration` });
     if (i.heartbeat) items.push({ severity: 'not-imported', kind: 'integration heartbeat', name: i.name, id: i.id, why: 'Klaxon has no heartbeats', instead: 'not imported: monitor the sender another way' });
-    if (i.maintenance_mode)
-      items.push({ severity: 'not-imported', kind: 'integration maintenance', name: i.name, id: i.id, why: `in ${i.maintenance_mode} mode until ${i.maintenance_end_at ?? '?'}`, instead: 'not imported: set a maintenance window in Klaxon if still needed' });
+    if (i.maintenance_mode) {
+      // Debug and maintenance mode both stop notifications (maintenance mode also gathers the alerts
+      // into one group); Klaxon's window records each incident and pages nobody.
+      const w = toImported(
+        {
+          kind: 'integration maintenance',
+          vendor: 'Grafana OnCall',
+          source: { name: i.name, id: i.id },
+          title: `${i.name}: ${i.maintenance_mode} mode`,
+          services: [name],
+          uncovered: [],
+          startsAt: i.maintenance_started_at ? Date.parse(i.maintenance_started_at) : opts.now,
+          endsAt: i.maintenance_end_at ? Date.parse(i.maintenance_end_at) : undefined,
+          differs: `in ${i.maintenance_mode} mode Grafana OnCall sends no notifications${i.maintenance_mode === 'maintenance' ? ' and gathers the alerts into one alert group' : ''}; Klaxon opens each incident and pages nobody`,
+        },
+        opts.now,
+        items,
+      );
+      if (w) maintenance.push(w);
+    }
     services.push({
       name,
       ...(i.team_id && teamName.has(i.team_id) ? { team: teamName.get(i.team_id)! } : {}),
@@ -439,6 +459,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     },
     items,
     senders,
+    maintenance,
   };
 }
 

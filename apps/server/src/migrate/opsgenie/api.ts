@@ -129,6 +129,8 @@ export interface OgMaintenance {
   status?: string;
   description?: string;
   time?: { type?: string; startDate?: string; endDate?: string };
+  /** Only in Get Maintenance: what it silences. Integration rules disable the integration; policy rules switch a policy. */
+  rules?: { state?: string; entity?: { id?: string; type?: string } }[];
 }
 export interface OgTimelinePeriod {
   startDate: string;

@@ -8,8 +8,9 @@
  */
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
 import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
+import { toImported } from '../maintenance.js';
 import { SourceClient } from '../source-client.js';
-import { MigrateError, silentProgress, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging, lookup } from '../types.js';
+import { MigrateError, silentProgress, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging, lookup } from '../types.js';
 import {
   getData,
   getOne,
@@ -114,7 +115,9 @@ async function readAccount(client: SourceClient, progress: Progress): Promise<Ac
   const services = await listAll<OgService>(client, progress, 'services', '/v1/services', {}, ['id', 'name']);
   const integrations = await listAll<OgIntegration>(client, progress, 'integrations', '/v2/integrations', {}, ['id', 'name', 'type']);
   const heartbeats = await listHeartbeats(client, progress);
-  const maintenance = await listAll<OgMaintenance>(client, progress, 'maintenance windows', '/v1/maintenance', { type: 'non-expired' }, ['id']);
+  const listed = await listAll<OgMaintenance>(client, progress, 'maintenance windows', '/v1/maintenance', { type: 'non-expired' }, ['id']);
+  // The list has no rules (what a window silences): Get Maintenance has them.
+  const maintenance = await each(progress, 'maintenance rules', listed, (m) => getOne<OgMaintenance>(client, `maintenance "${m.description ?? m.id}"`, `/v1/maintenance/${encodeURIComponent(m.id)}`, undefined, ['id']));
   return {
     users,
     contacts: new Map(users.map((u, i) => [u.id, contactLists[i]!])),
@@ -547,9 +550,35 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
   }
 
   for (const h of a.heartbeats) items.push({ severity: 'not-imported', kind: 'heartbeat', name: h.name, id: h.name, why: 'Klaxon has no heartbeats yet', instead: 'not imported: keep the Opsgenie heartbeat (or an external dead-man\'s switch) until Klaxon has one' });
+  const maintenance: ImportedMaintenance[] = [];
+  const serviceOfIntegration = new Map(senders.map((x) => [x.source.id, x.service]));
   for (const m of a.maintenance) {
-    if (m.status === 'past' || (m.time?.endDate && Date.parse(m.time.endDate) <= opts.now)) continue;
-    items.push({ severity: 'not-imported', kind: 'maintenance', name: `${m.description ?? m.id} (${m.time?.startDate ?? '?'} – ${m.time?.endDate ?? '?'})`, id: m.id, why: 'maintenance windows are not part of klaxon.yaml', instead: 'not imported: create it in Klaxon for the same span and services (status admin, Maintenance; or POST /api/v1/maintenance-windows); a running window silences paging' });
+    if (m.status === 'past' || m.status === 'cancelled') continue;
+    const ruleList = Array.isArray(m.rules) ? m.rules : [];
+    const integrationIds = ruleList.filter((r) => r.entity?.type === 'integration' && r.entity.id).map((r) => r.entity!.id!);
+    const covered = [...new Set(integrationIds.flatMap((id) => serviceOfIntegration.get(id) ?? []))];
+    const uncovered = [
+      ...integrationIds.filter((id) => !serviceOfIntegration.has(id)).map((id) => `integration ${a.integrations.find((i) => i.id === id)?.name ?? id}`),
+      ...ruleList.filter((r) => r.entity?.type === 'policy').map((r) => `policy ${r.entity?.id ?? '?'} (${r.state ?? 'state unknown'}; Klaxon has no alert policies)`),
+    ];
+    // A whole Klaxon service goes quiet, where Opsgenie stopped only the named integrations.
+    const wider = covered.flatMap((svc) => senders.filter((x) => x.service === svc && !integrationIds.includes(x.source.id)).map((x) => `${x.source.name} (also on service ${svc})`));
+    const span = maintenanceSpan(m);
+    const w = toImported(
+      {
+        kind: 'maintenance',
+        vendor: 'Opsgenie',
+        source: { name: `${m.description ?? m.id} (${m.time?.startDate ?? '?'} – ${m.time?.endDate ?? '?'})`, id: m.id },
+        title: m.description ?? '',
+        services: covered,
+        uncovered,
+        ...span,
+        differs: `Opsgenie drops the alerts of an integration in maintenance; Klaxon opens incidents and pages nobody${wider.length ? `, and silences every integration of the service, including ${wider.join(', ')}` : ''}`,
+      },
+      opts.now,
+      items,
+    );
+    if (w) maintenance.push(w);
   }
 
   const counts: Record<string, number> = {
@@ -567,7 +596,20 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     'maintenance windows': a.maintenance.length,
   };
   const config: ConfigDocument = { version: 1, users, teams, schedules, escalationPolicies: policies, services };
-  return { source: 'opsgenie', url: client.baseUrl, config, counts, items, senders };
+  return { source: 'opsgenie', url: client.baseUrl, config, counts, items, senders, maintenance };
+}
+
+/**
+ * Start and end of an Opsgenie maintenance, epoch ms. `for-5-minutes`, `for-30-minutes` and
+ * `for-1-hour` windows end that long after their start when the answer gives no end; `indefinitely`
+ * has none (undefined: Klaxon's windows always end).
+ */
+export function maintenanceSpan(m: Pick<OgMaintenance, 'time'>): { startsAt?: number; endsAt?: number } {
+  const startsAt = m.time?.startDate ? Date.parse(m.time.startDate) : undefined;
+  let endsAt = m.time?.endDate ? Date.parse(m.time.endDate) : undefined;
+  const fixed = /^for-(\d+)-(minute|minutes|hour|hours)$/.exec(m.time?.type ?? '');
+  if (endsAt === undefined && startsAt !== undefined && fixed) endsAt = startsAt + Number(fixed[1]) * (fixed[2]!.startsWith('hour') ? 3_600_000 : 60_000);
+  return { startsAt, endsAt };
 }
 
 /** Emails of a timeline or on-call recipient, mapped as the import maps participants. */

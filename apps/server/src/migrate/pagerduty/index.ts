@@ -6,10 +6,11 @@
  */
 import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TeamSpec, UserSpec } from '../../config/schema.js';
 import { SourceClient } from '../source-client.js';
-import { MigrateError, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
+import { MigrateError, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
 import { ianaZone, instant, isoUtc, mapLayer, mapUrgency, mergeRules, uniqueNames, type PdLayer } from './map.js';
 import { confirmOrder, type RenderedEntry } from './precedence.js';
 import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
+import { toImported } from '../maintenance.js';
 
 const WEEK = 7 * 24 * 3600_000;
 /** How far ahead an import reads schedules to confirm layer precedence, and future overrides. */
@@ -403,24 +404,33 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     if (s.escalation_policy && !policy) items.push(item('changed', 'service', s.name, s.id, 'its escalation policy was not imported', 'no escalation policy'));
   }
 
-  // ---- maintenance windows (Klaxon's are not part of klaxon.yaml) ----
+  // ---- maintenance windows: created by --apply with the configuration (not part of klaxon.yaml) ----
   const windows = await list<{ id: string; description?: string; start_time: string; end_time: string; services?: Ref[] }>(client, progress, 'maintenance windows', '/maintenance_windows', 'maintenance_windows', { filter: 'open' });
   counts['maintenance windows'] = windows.length;
+  const imported = new Set(services.map((s) => s.name));
+  const maintenance: ImportedMaintenance[] = [];
   for (const w of windows) {
-    items.push(
-      item(
-        'not-imported',
-        'maintenance window',
-        `${w.description ?? ''} ${w.start_time} – ${w.end_time}`.trim(),
-        w.id,
-        'maintenance windows are not part of the configuration file an import applies',
-        `not imported: create it in Klaxon (status pages, maintenance) for ${(w.services ?? []).map((x) => serviceName.get(x.id) ?? x.summary ?? x.id).join(', ') || 'its services'}`,
-      ),
+    const covered = (w.services ?? []).map((x) => ({ ref: x, name: serviceName.get(x.id) }));
+    const m = toImported(
+      {
+        kind: 'maintenance window',
+        vendor: 'PagerDuty',
+        source: { name: `${w.description ?? ''} ${w.start_time} – ${w.end_time}`.trim(), id: w.id },
+        title: w.description ?? '',
+        services: covered.flatMap((c) => (c.name && imported.has(c.name) ? [c.name] : [])),
+        uncovered: covered.filter((c) => !c.name || !imported.has(c.name)).map((c) => c.ref.summary ?? c.ref.id),
+        startsAt: Date.parse(w.start_time),
+        endsAt: Date.parse(w.end_time),
+        differs: 'PagerDuty opens no incidents on its services during the window; Klaxon opens them and pages nobody',
+      },
+      opts.now,
+      items,
     );
+    if (m) maintenance.push(m);
   }
 
   const config: ConfigDocument = { version: 1, users, teams, schedules, escalationPolicies: policies, services };
-  return { source: 'pagerduty', url: client.baseUrl, config, counts, items, senders };
+  return { source: 'pagerduty', url: client.baseUrl, config, counts, items, senders, maintenance };
 }
 
 /** Progress for lists read per parent (team members): shown as one line per team would be noise. */

@@ -119,7 +119,7 @@ export function grafanaFixture(now: number, o: FixtureOptions = {}): GrafanaData
   ];
   const integrations = [
     { id: 'CPROM', name: 'Prometheus', description_short: null, team_id: 'TSRE', link: 'https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/', inbound_email: null, type: 'alertmanager', default_route: { id: 'RPROMDEF', escalation_chain_id: 'FPRIMARY' }, templates: {}, heartbeat: { link: 'https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/heartbeat/' }, maintenance_mode: null, maintenance_started_at: null, maintenance_end_at: null },
-    { id: 'CGRAF', name: 'Grafana Alerting', description_short: null, team_id: null, link: 'https://oncall.example.com/integrations/v1/grafana_alerting/GhIjKl456/', inbound_email: null, type: 'grafana_alerting', default_route: { id: 'RGRAFDEF', escalation_chain_id: 'FSECOND' }, templates: {}, heartbeat: null, maintenance_mode: 'maintenance', maintenance_started_at: '2026-01-01T00:00:00Z', maintenance_end_at: '2026-01-01T01:00:00Z' },
+    { id: 'CGRAF', name: 'Grafana Alerting', description_short: null, team_id: null, link: 'https://oncall.example.com/integrations/v1/grafana_alerting/GhIjKl456/', inbound_email: null, type: 'grafana_alerting', default_route: { id: 'RGRAFDEF', escalation_chain_id: 'FSECOND' }, templates: {}, heartbeat: null, maintenance_mode: 'maintenance', maintenance_started_at: new Date(now - 600_000).toISOString(), maintenance_end_at: new Date(now + 2 * 3_600_000).toISOString() },
     { id: 'CHOOK', name: 'Deploy hook', description_short: null, team_id: null, link: 'https://oncall.example.com/integrations/v1/webhook/MnOpQr789/', inbound_email: null, type: 'webhook', default_route: { id: 'RHOOKDEF', escalation_chain_id: null }, templates: {}, heartbeat: null, maintenance_mode: null, maintenance_started_at: null, maintenance_end_at: null },
   ];
   const routes = [
@@ -157,7 +157,7 @@ export const expectedItems: [string, string][] = [
   ['not-imported', 'FEMPTY'],
   ['not-imported', 'RPROMCRIT'],
   ['not-imported', 'CPROM'], // heartbeat
-  ['not-imported', 'CGRAF'], // maintenance
+  ['changed', 'CGRAF'], // maintenance mode: a Klaxon window that records incidents
   ['changed', 'CHOOK'], // webhook payloads
   ['note', 'CHOOK'], // no chain
 ];

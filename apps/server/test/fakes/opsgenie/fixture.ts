@@ -21,7 +21,7 @@ export interface OgFixture {
   services: Record<string, unknown>[];
   integrations: Record<string, unknown>[];
   heartbeats: Record<string, unknown>[];
-  maintenance: Record<string, unknown>[];
+  maintenance: (Record<string, unknown> & { rules?: unknown[] })[];
 }
 
 const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
@@ -187,8 +187,10 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
   ];
   const heartbeats = [{ name: 'nightly-backup', description: 'Backup finished', interval: 25, intervalUnit: 'hours', enabled: true, ownerTeam: { id: 'team-solo', name: 'Solo' } }];
   const maintenance = [
-    { id: 'mnt-next', status: 'planned', description: 'Database upgrade', time: { type: 'schedule', startDate: iso(berlin.plus({ days: 3 })), endDate: iso(berlin.plus({ days: 3, hours: 2 })) } },
-    { id: 'mnt-now', status: 'active', description: 'Network work', time: { type: 'for-1-hour', startDate: iso(berlin.minus({ minutes: 10 })), endDate: iso(berlin.plus({ minutes: 50 })) } },
+    // Integration rules are always state "disabled" (Opsgenie stops the integration); policy rules enable or disable a policy.
+    { id: 'mnt-next', status: 'planned', description: 'Database upgrade', time: { type: 'schedule', startDate: iso(berlin.plus({ days: 3 })), endDate: iso(berlin.plus({ days: 3, hours: 2 })) }, rules: [{ state: 'disabled', entity: { id: 'int-grafana', type: 'integration' } }, { state: 'enabled', entity: { id: 'pol-quiet', type: 'policy' } }] },
+    { id: 'mnt-now', status: 'active', description: 'Network work', time: { type: 'for-1-hour', startDate: iso(berlin.minus({ minutes: 10 })), endDate: iso(berlin.plus({ minutes: 50 })) }, rules: [{ state: 'disabled', entity: { id: 'int-prom', type: 'integration' } }] },
+    { id: 'mnt-forever', status: 'active', description: 'Legacy shutdown', time: { type: 'indefinitely', startDate: iso(berlin.minus({ days: 1 })) }, rules: [{ state: 'disabled', entity: { id: 'int-legacy', type: 'integration' } }] },
   ];
   return { users, contacts, rules, teams, routing, schedules, overrides, escalations, services, integrations, heartbeats, maintenance };
 }

@@ -9,7 +9,8 @@
  *                                          the fake serves at most `pageSize` items a page (default 2)
  *                                          so paging is always exercised
  *   GET /v2/users/{id}/contacts, /v2/users/{id}/notification-rules[/{ruleId}], /v2/teams/{id},
- *       /v2/teams/{id}/routing-rules, /v2/schedules/{id}/overrides, /v2/heartbeats
+ *       /v2/teams/{id}/routing-rules, /v2/schedules/{id}/overrides, /v2/heartbeats,
+ *       /v1/maintenance/{id} (with its rules: [{state, entity: {id, type: integration|policy}}])
  *   GET /v2/schedules/{id}/timeline?date&interval&intervalUnit   finalTimeline.rotations[].periods
  *   GET /v2/schedules/{id}/on-calls?flat=true&date               onCallRecipients (usernames)
  *   GET /v2/schedules/{id}/next-on-calls?flat=true&date          exactNextOnCallRecipients
@@ -219,7 +220,12 @@ export class FakeOpsgenie {
     if (seg[0] === 'v1' && seg[1] === 'services' && seg.length === 2) return this.page(f.services, q, path, truncated);
     if (seg[0] === 'v2' && seg[1] === 'integrations' && seg.length === 2) return this.page(f.integrations, q, path, truncated);
     if (seg[0] === 'v2' && seg[1] === 'heartbeats' && seg.length === 2) return { data: { heartbeats: f.heartbeats } };
-    if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 2) return this.page(f.maintenance, q, path, truncated);
+    // List Maintenance answers id, status, description and time; the rules come only with Get Maintenance.
+    if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 2) return this.page(f.maintenance.map(({ rules: _rules, ...m }) => m), q, path, truncated);
+    if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 3) {
+      const m = f.maintenance.find((x) => x['id'] === seg[2]);
+      return m ? { data: m } : undefined;
+    }
     return undefined;
   }
 }

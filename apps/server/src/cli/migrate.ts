@@ -91,7 +91,11 @@ export function registerMigrateCommands(program: Command): void {
           if (o.apply) {
             const { ctx, close } = await m.localContext(config);
             try {
-              const r = await m.run.applyImport(ctx, m.SYSTEM, result, { dryRun: Boolean(o.dryRun), trustContacts: Boolean(o.trustContacts) });
+              const r = await m.run.applyImport(ctx, m.SYSTEM, result, { dryRun: Boolean(o.dryRun), trustContacts: Boolean(o.trustContacts) }).catch((e: unknown) => {
+                // Refused or failed inside the one transaction: it was rolled back. Say what stopped it.
+                if (e instanceof m.MigrateError || (e instanceof Error && e.name === 'ConfigFileError')) throw e;
+                throw new m.MigrateError('applying the import', `${e instanceof Error ? e.message : String(e)}; the transaction was rolled back`);
+              });
               report = r.report;
               for (const line of r.applied.changes) process.stderr.write(`  ${line}\n`);
               process.stderr.write(

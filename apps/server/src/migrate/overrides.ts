@@ -25,7 +25,24 @@ export function overrideTime(t: number, zone: string): string {
   return DateTime.fromMillis(t, { zone }).toISO({ includeOffset: true, suppressMilliseconds: true })!;
 }
 
-/** One override in klaxon.yaml form: exactly `users` on call for [start, end), instead of everyone. */
-export function overrideSpec(users: readonly string[], start: number, end: number, zone: string, note: string): ScheduleOverrideSpec {
-  return { users: [...users], start: overrideTime(start, zone), end: overrideTime(end, zone), note: note.slice(0, 500) };
+/** The longest override Klaxon keeps (addOverride refuses longer ones). */
+export const MAX_OVERRIDE_MS = 366 * 24 * 3_600_000;
+
+/**
+ * An override in klaxon.yaml form: exactly `users` on call for [start, end), instead of everyone.
+ * One longer than Klaxon's longest (366 days) becomes consecutive overrides that cover exactly the
+ * same span, each at most 366 days, so the same people are on call at every instant.
+ */
+export function overrideSpecs(users: readonly string[], start: number, end: number, zone: string, note: string): ScheduleOverrideSpec[] {
+  const out: ScheduleOverrideSpec[] = [];
+  for (let from = start; from < end; from += MAX_OVERRIDE_MS) {
+    const to = Math.min(end, from + MAX_OVERRIDE_MS);
+    out.push({ users: [...users], start: overrideTime(from, zone), end: overrideTime(to, zone), note: note.slice(0, 500) });
+  }
+  return out;
+}
+
+/** The report's words for an override split by overrideSpecs. */
+export function splitNote(pieces: number): string {
+  return `${pieces} consecutive Klaxon overrides of at most 366 days covering exactly the same span and people`;
 }

@@ -1,18 +1,20 @@
 /**
  * `klaxon import ... --apply` is all or nothing: the real CLI in its own process against the fake
  * PagerDuty API and a Klaxon database that already holds an earlier import (SQLite; PostgreSQL too
- * when KLAXON_TEST_DATABASE_URL is set). The source then changes in every section, and one of its
- * overrides lasts longer than a Klaxon override may (366 days): klaxon.yaml validation and apply's
- * plan accept it, and only addOverride, a verb run part-way through the apply (after the new person
- * with trusted contact methods, the renamed person and the teams), refuses it. The database must be
- * exactly as before (export, and every table the import writes), and `--apply --dry-run` must stop
- * at the same refusal.
+ * when KLAXON_TEST_DATABASE_URL is set). The source then changes in every section (a new person with
+ * trusted contact methods, a renamed person, an override of 400 days, a new maintenance window), and
+ * the database refuses the very last write of the apply (a trigger on maintenance_windows, the step
+ * after every configuration verb). The database must be exactly as before (export, and every table
+ * the import writes), and `--apply --dry-run` must stop at the same refusal. Without the trigger the
+ * same import applies, the 400-day override as two consecutive ones.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { applyImport } from '../../src/migrate/run.js';
@@ -72,6 +74,30 @@ async function rows(url: string): Promise<Record<string, string[]>> {
   }
 }
 
+/** A trigger that makes the database refuse new maintenance windows (on), or its removal (off). */
+async function freezeMaintenance(dialect: 'sqlite' | 'postgres', url: string, on: boolean): Promise<void> {
+  if (dialect === 'sqlite') {
+    const d = new Database(url);
+    try {
+      d.exec(on ? "CREATE TRIGGER test_freeze BEFORE INSERT ON maintenance_windows BEGIN SELECT RAISE(ABORT, 'maintenance windows are frozen by the test'); END;" : 'DROP TRIGGER test_freeze');
+    } finally {
+      d.close();
+    }
+    return;
+  }
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(
+      on
+        ? "CREATE FUNCTION test_freeze() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'maintenance windows are frozen by the test'; END $$; CREATE TRIGGER test_freeze BEFORE INSERT ON maintenance_windows FOR EACH ROW EXECUTE FUNCTION test_freeze();"
+        : 'DROP TRIGGER test_freeze ON maintenance_windows; DROP FUNCTION test_freeze();',
+    );
+  } finally {
+    await c.end();
+  }
+}
+
 describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect) => {
   const fake = new FakePagerDuty(buildAccount(Date.now()));
   const conn = () => ['--token', fake.token, '--url', fake.url];
@@ -85,7 +111,7 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     await db?.drop();
   });
 
-  it('an apply refused part-way (by a verb, late) leaves the database exactly as it was; the dry run reports the same refusal', async () => {
+  it('an apply refused at its last write leaves the database exactly as it was; the dry run reports the same refusal; unrefused, a 400-day override comes as two', async () => {
     // The database already holds the account, imported and applied earlier.
     const first = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-1.yaml`), '--apply');
     expect(first.code, first.stderr).toBe(0);
@@ -108,6 +134,8 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     a.users[0]!.name = 'Alice Renamed';
     const start = Math.ceil((Date.now() + 2 * DAY) / 3600_000) * 3600_000;
     a.schedules[0]!.overrides.push({ id: 'POVRLONG', start, end: start + 400 * DAY, user: 'PGINA01' } as (typeof a.schedules)[0]['overrides'][number]);
+    a.maintenance_windows.push({ id: 'PMWNEW1', description: 'Checkout freeze', start: start + DAY, end: start + DAY + 3600_000, services: [a.maintenance_windows[0]!.services[0]!] });
+    await freezeMaintenance(dialect, db.url, true);
 
     const before = await klaxon(db.url, 'export');
     expect(before.code, before.stderr).toBe(0);
@@ -119,12 +147,13 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     const real = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-2.yaml`), '--apply', '--trust-contacts');
     for (const r of [dry, real]) {
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/schedules\[0\]\.overrides\[\d+\]|overrides/);
-      expect(r.stderr).toContain('must be at most 366 days after start');
+      expect(r.stderr).toContain('klaxon: applying the import: ');
+      expect(r.stderr).toContain('maintenance windows are frozen by the test');
+      expect(r.stderr).toContain('the transaction was rolled back');
       expect(r.stderr).toContain('Nothing was applied.');
     }
     // The same refusal, word for word, from the dry run and the real apply.
-    const refusal = (s: string) => s.split('\n').filter((l) => /366 days/.test(l));
+    const refusal = (s: string) => s.split('\n').filter((l) => /frozen by the test/.test(l));
     expect(refusal(dry.stderr)).toEqual(refusal(real.stderr));
     expect(refusal(real.stderr).length).toBeGreaterThan(0);
 
@@ -136,14 +165,22 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     expect(after.stdout).not.toContain('Alice Renamed');
     expect(await rows(db.url)).toEqual(rowsBefore);
 
-    // The same import without the long override applies, trusted contact methods included.
-    a.schedules[0]!.overrides.pop();
+    // Unfrozen, the same import applies: trusted contact methods, the window, and the 400-day
+    // override as two consecutive overrides covering exactly its span (the report notes the split).
+    await freezeMaintenance(dialect, db.url, false);
     const ok = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-3.yaml`), '--apply', '--trust-contacts');
     expect(ok.code, ok.stderr).toBe(0);
     const rowsOk = await rows(db.url);
     expect(rowsOk.users!.some((r) => r.includes('gina@example.com'))).toBe(true);
     expect(rowsOk.audit_log!.filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
     expect(rowsOk.migration_runs!.length).toBe(2);
+    expect(rowsOk.maintenance_windows!.filter((r) => r.includes('Checkout freeze')).length).toBe(1);
+    const long = rowsOk.schedule_overrides!.map((r) => JSON.parse(r) as { start_at: number | string; end_at: number | string; note: string | null }).filter((r) => r.note === 'PagerDuty override POVRLONG');
+    expect(long.map((r) => [Number(r.start_at), Number(r.end_at)]).sort((x, y) => x[0]! - y[0]!)).toEqual([
+      [start, start + 366 * DAY],
+      [start + 366 * DAY, start + 400 * DAY],
+    ]);
+    expect(ok.stderr).not.toContain('frozen');
   }, 240_000);
 
   it('a maintenance window refused after the configuration and an earlier window undoes both; the dry run makes neither', async () => {

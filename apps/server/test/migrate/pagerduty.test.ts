@@ -159,6 +159,7 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
       /\| service scheduled action \| Checkout API \| PSVCCHK \|/,
       /\| service setting \| Ledger \| PSVCLDG \| acknowledgement_timeout 1800 s/,
       /\| maintenance window \| Ledger database upgrade .* \| PMWLDG1 \|/,
+      /\| contact method \| Bob .*: Old desk \| PCMBV99 \| "5550" \(country code 1\) must be a phone number in E\.164 form/,
       /\| escalation rule \| Platform: rule 1 \| PERL001 \| round robin assignment/,
       /\| schedule layer order \| Payments Primary \| PSCHPAY \| PagerDuty listed the layers in the reverse of their precedence/,
       /\| integration \| Checkout API: Legacy cron \| PINTV1X \| Events API v1/,

@@ -8,7 +8,7 @@ import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TargetSpec,
 import type { ImportedMaintenance, ImportResult, ReportItem, SenderChange } from '../types.js';
 import { toImported } from '../maintenance.js';
 import type { GChain, GEscalationPolicy, GIntegration, GrafanaAccount, GSchedule, GShift, GUser } from './api.js';
-import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
+import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { mapShift } from './shifts.js';
 
 /** Klaxon names must be unique where Grafana's need not be: a repeated name gets its id appended. */
@@ -57,12 +57,14 @@ export function scheduleOverrides(list: readonly { users: string[]; start: numbe
   const out: NonNullable<ScheduleSpec['overrides']> = [];
   for (const p of pieces) {
     const names = p.from.map((id) => list.find((o) => o.id === id)!.name);
-    if (p.users.length > 20 || out.length >= MAX_OVERRIDES) {
+    const specs = overrideSpecs(p.users, p.start, p.end, zone, `Grafana OnCall override ${p.from.join(', ')}`);
+    if (p.users.length > 20 || out.length + specs.length > MAX_OVERRIDES) {
       for (const id of p.from)
         items.push({ severity: 'not-imported', kind: 'on-call shift (override)', name: list.find((o) => o.id === id)!.name, id, why: p.users.length > 20 ? `with the overrides overlapping it, ${p.users.length} people are on call; a Klaxon override has at most 20` : `schedule "${s.name}" has more than ${MAX_OVERRIDES} overrides ahead; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: `not imported for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}` });
       continue;
     }
-    out.push(overrideSpec(p.users, p.start, p.end, zone, `Grafana OnCall override ${p.from.join(', ')}`));
+    out.push(...specs);
+    if (specs.length > 1) items.push({ severity: 'note', kind: 'on-call shift (override)', name: names.join(' + '), id: p.from.join(', '), why: 'it lasts longer than 366 days, the longest Klaxon override', instead: splitNote(specs.length) });
     if (p.from.length > 1) items.push({ severity: 'note', kind: 'on-call shift (override)', name: names.join(' + '), id: p.from.join(', '), why: 'overlapping overrides: Grafana puts the users of all of them on call together', instead: `one Klaxon override for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()} naming all of them` });
   }
   return out;

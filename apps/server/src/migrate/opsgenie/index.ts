@@ -7,7 +7,7 @@
  * on-call endpoints.
  */
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
-import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
+import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { toImported } from '../maintenance.js';
 import { SourceClient } from '../source-client.js';
 import { MigrateError, silentProgress, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging, lookup } from '../types.js';
@@ -432,11 +432,13 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
         });
         continue;
       }
-      if (overrides.length >= MAX_OVERRIDES) {
+      const specs = overrideSpecs([who], start, end, s.timezone, `Opsgenie override ${o.alias}`);
+      if (overrides.length + specs.length > MAX_OVERRIDES) {
         items.push({ ...where, severity: 'not-imported', why: `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: 'not imported: add it in Klaxon after the import' });
         continue;
       }
-      overrides.push(overrideSpec([who], start, end, s.timezone, `Opsgenie override ${o.alias}`));
+      overrides.push(...specs);
+      if (specs.length > 1) items.push({ ...where, severity: 'note', why: 'it lasts longer than 366 days, the longest Klaxon override', instead: splitNote(specs.length) });
     }
     if (overrides.length) schedules[schedules.length - 1]!.overrides = overrides;
   }

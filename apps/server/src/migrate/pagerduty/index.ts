@@ -9,8 +9,9 @@ import { SourceClient } from '../source-client.js';
 import { MigrateError, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
 import { ianaZone, instant, isoUtc, mapLayer, mapUrgency, mergeRules, uniqueNames, type PdLayer } from './map.js';
 import { confirmOrder, type RenderedEntry } from './precedence.js';
-import { MAX_OVERRIDES, overrideSpec } from '../overrides.js';
+import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { toImported } from '../maintenance.js';
+import { normalizeAddress } from '../../user/service.js';
 
 const WEEK = 7 * 24 * 3600_000;
 /** How far ahead an import reads schedules to confirm layer precedence, and future overrides. */
@@ -185,7 +186,12 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         );
         continue;
       }
-      const address = type === 'email' ? c.address.trim() : `+${c.country_code ?? ''}${c.address.replace(/\D/g, '')}`;
+      const normal = normalizeAddress(type, type === 'email' ? c.address : `+${c.country_code ?? ''}${c.address.replace(/\D/g, '')}`);
+      if ('error' in normal) {
+        items.push(item('not-imported', 'contact method', label, c.id, `"${c.address}"${c.country_code ? ` (country code ${c.country_code})` : ''} ${normal.error}`, 'not imported'));
+        continue;
+      }
+      const address = normal.value;
       let name = `${(c.label || type).slice(0, 90)}${type === 'email' ? '' : ` ${type}`}`.trim();
       for (let n = 2; names.has(name.toLowerCase()); n++) name = `${(c.label || type).slice(0, 80)} ${type} ${n}`;
       names.add(name.toLowerCase());
@@ -284,11 +290,13 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         items.push(item('not-imported', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, email ? 'it is over or empty' : 'its user was not imported', 'not imported'));
         continue;
       }
-      if ((spec.overrides?.length ?? 0) >= MAX_OVERRIDES) {
+      const specs = overrideSpecs([email], start, end, zone, `PagerDuty override ${o.id}`);
+      if ((spec.overrides?.length ?? 0) + specs.length > MAX_OVERRIDES) {
         items.push(item('not-imported', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, 'not imported: add it in Klaxon after the import'));
         continue;
       }
-      (spec.overrides ??= []).push(overrideSpec([email], start, end, zone, `PagerDuty override ${o.id}`));
+      (spec.overrides ??= []).push(...specs);
+      if (specs.length > 1) items.push(item('note', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, 'it lasts longer than 366 days, the longest Klaxon override', splitNote(specs.length)));
       overrideCount++;
     }
     progress.advance('schedule layers', 1);

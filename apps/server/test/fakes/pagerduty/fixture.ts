@@ -96,6 +96,8 @@ export function buildAccount(now: number): PdAccount {
       contact_methods: [
         { id: 'PCMBE01', type: 'email_contact_method', label: 'Work', address: 'bob@example.com' },
         { id: 'PCMBS01', type: 'sms_contact_method', label: 'Cell', address: '2125550143', country_code: 1 },
+        // Too short to dial: reported, not a refusal of the whole import.
+        { id: 'PCMBV99', type: 'phone_contact_method', label: 'Old desk', address: '5550', country_code: 1 },
       ],
       notification_rules: [
         { id: 'PNRB001', start_delay_in_minutes: 0, urgency: 'high', contact_method: 'PCMBS01' },

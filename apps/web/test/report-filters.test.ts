@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { drillHref, duration, periodRange, readFilters, rowDrill, toQuery } from '../src/reports/filters.ts';
+import { duration } from '../src/lib/duration.ts';
+import { drillHref, duration as reportDuration, periodRange, readFilters, rowDrill, toQuery } from '../src/reports/filters.ts';
+import { duration as scheduleDuration } from '../src/schedules/time.ts';
 
 const DAY = 86_400_000;
 const none = readFilters(new URLSearchParams());
@@ -42,10 +44,25 @@ describe('report filters and drill-down links', () => {
   });
 
   it('writes durations for people', () => {
-    expect(duration(null)).toBe('–');
+    expect(duration(null)).toBe('—');
+    expect(duration(undefined)).toBe('—');
     expect(duration(45_000)).toBe('45 s');
     expect(duration(320_000)).toBe('5 min');
     expect(duration(80 * 60_000)).toBe('1 h 20 min');
     expect(duration(51 * 3_600_000)).toBe('2 d 3 h');
+    expect(duration(30 * 3_600_000)).toBe('1 d 6 h');
+    expect(duration(-320_000)).toBe('5 min');
+  });
+
+  it('keeps seconds under an hour when asked, as postmortem drafts (and the server) write them', () => {
+    expect(duration(320_000, { seconds: true })).toBe('5 min 20 s');
+    expect(duration(300_000, { seconds: true })).toBe('5 min');
+    expect(duration(45_000, { seconds: true })).toBe('45 s');
+    expect(duration(65 * 60_000 + 10_000, { seconds: true })).toBe('1 h 5 min');
+  });
+
+  it('is the one duration of the web app: schedules and reports use the same function', () => {
+    expect(scheduleDuration).toBe(duration);
+    expect(reportDuration).toBe(duration);
   });
 });

@@ -172,12 +172,3 @@ export const isOpenItem = (i: { state: ActionItemState }): boolean => i.state ==
 /** True for an open item whose due time has passed at `now`. */
 export const isOverdue = (i: { state: ActionItemState; dueAt: number | null }, now: number): boolean => isOpenItem(i) && i.dueAt !== null && i.dueAt < now;
 
-/** "1 h 5 min", "3 min 20 s", "—" for null (as the server's draft writes durations). */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h ? `${h} h ${m} min` : m ? `${m} min${sec ? ` ${sec} s` : ''}` : `${sec} s`;
-}

@@ -5,7 +5,8 @@ import { IconArrowBackUp, IconCheck, IconDownload, IconEye, IconPencil, IconSend
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { errorMessage } from '../api/client.ts';
-import { formatDuration, LIMITS, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
+import { duration } from '../lib/duration.ts';
+import { LIMITS, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { dateTime } from '../lib/time.ts';
@@ -89,7 +90,7 @@ function Measure({ label, ms }: { label: string; ms: number | null }) {
         {label}
       </Text>
       <Text fw={600} fz="lg">
-        {formatDuration(ms)}
+        {duration(ms, { seconds: true })}
       </Text>
     </div>
   );

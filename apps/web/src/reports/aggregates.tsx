@@ -111,7 +111,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
                     `${duration(r.ttaP50)} / ${duration(r.ttaP90)}`,
                     <DrillLink to={href({ status: 'resolved' }, ': resolved')}>{duration(r.mttr)}</DrillLink>,
                     `${duration(r.ttrP50)} / ${duration(r.ttrP90)}`,
-                    r.alertsPerIncident ?? '–',
+                    r.alertsPerIncident ?? '—',
                     <DrillLink to={href({ status: 'resolved', acknowledged: false }, ': resolved without action')}>{r.resolvedWithoutAction}</DrillLink>,
                   ];
                 })}

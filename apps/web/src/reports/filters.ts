@@ -136,24 +136,14 @@ export function rowDrill(by: GroupBy, key: string): Drill | null {
   }
 }
 
-/** A duration for people: "45 s", "4 min", "1 h 20 min", "2 d 3 h"; "–" when unknown. */
-export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '–';
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
+/** Durations are written one way everywhere (lib/duration.ts). */
+export { duration } from '../lib/duration.ts';
 
 /** Minutes with one decimal, for chart axes. */
 export const minutes = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : Math.round(ms / 6000) / 10);
 
 /** A percentage, or "–". */
-export const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v}%`);
+export const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${v}%`);
 
 /** A UTC date "2026-03-02" of an instant. */
 export const utcDate = (t: number): string => new Date(t).toISOString().slice(0, 10);

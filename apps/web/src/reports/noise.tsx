@@ -30,7 +30,7 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
           <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" mb="md">
             <Figure label="Incidents" value={d.summary.incidents} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-incidents" />
             <Figure label="Alerts" value={d.summary.alerts} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-alerts" />
-            <Figure label="Alerts per incident" value={d.summary.alertsPerIncident ?? '–'} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-per-incident" />
+            <Figure label="Alerts per incident" value={d.summary.alertsPerIncident ?? '—'} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-per-incident" />
             <Figure label="Resolved without action" value={d.summary.resolvedWithoutAction} hint="never acknowledged" to={drillHref(range, filters, 'Resolved without action', { status: 'resolved', acknowledged: false })} testId="noise-no-action" />
             <Figure
               label="Flapping alerts"

@@ -11,7 +11,7 @@ const WEEK = 7 * 86_400_000;
 
 /** "+3 (+50%)" / "−2 min (−20%)": the change from the week before. */
 export function changeText(c: Change, kind: 'count' | 'duration'): string {
-  if (c.delta === null) return '–';
+  if (c.delta === null) return '—';
   const sign = c.delta > 0 ? '+' : c.delta < 0 ? '−' : '±';
   const abs = kind === 'count' ? String(Math.abs(c.delta)) : duration(Math.abs(c.delta));
   return `${sign}${abs}${c.percent === null ? '' : ` (${c.percent > 0 ? '+' : ''}${c.percent}%)`}`;

@@ -85,7 +85,7 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
                 testId="sla-periods-table"
                 empty="No incident in this range has an SLA target: set one below."
                 head={['Period', 'Incidents', 'Acknowledge', 'Resolve', 'First update']}
-                rows={d.periods.map((p) => [p.period, <DrillLink to={periodHref(p.period)}>{p.incidents}</DrillLink>, `${percent(p.ackAttainment)} (${p.ackBreached} missed)`, `${percent(p.resolveAttainment)} (${p.resolveBreached} missed)`, d.updatesKnown ? percent(p.updateAttainment) : '–'])}
+                rows={d.periods.map((p) => [p.period, <DrillLink to={periodHref(p.period)}>{p.incidents}</DrillLink>, `${percent(p.ackAttainment)} (${p.ackBreached} missed)`, `${percent(p.resolveAttainment)} (${p.resolveBreached} missed)`, d.updatesKnown ? percent(p.updateAttainment) : '—'])}
               />
             </Section>
             <Section
@@ -127,7 +127,7 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
   );
 }
 
-const mins = (ms: number | null) => (ms === null ? '–' : duration(ms));
+const mins = (ms: number | null) => duration(ms);
 
 function Targets() {
   const { isAdmin } = useSession();

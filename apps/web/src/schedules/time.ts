@@ -57,16 +57,8 @@ export function spanText(start: number, end: number, timeZone?: string): string 
   return `${f(start)} – ${f(end)}`;
 }
 
-/** "7 d", "12 h", "1 d 4 h", "30 min". */
-export function duration(ms: number): string {
-  const mins = Math.round(ms / 60_000);
-  if (mins < 60) return `${mins} min`;
-  const h = Math.floor(mins / 60);
-  const m = mins % 60;
-  if (h < 24) return m ? `${h} h ${m} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
+/** Durations are written one way everywhere (lib/duration.ts). */
+export { duration } from '../lib/duration.ts';
 
 /** Clips bars to [from, to) and gives their left and width as percentages of the range. */
 export function place(start: number, end: number, from: number, to: number): { left: number; width: number } | null {

@@ -9,7 +9,7 @@ import { keys, useContactMethods, useRules } from '../api/queries.ts';
 import type { Channel, ContactMethod } from '../api/types.ts';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { enablePush, pushUnsupportedReason, type PushStep } from '../push/enable-push.ts';
 import { CopyBlock, FormAlert, QueryState } from './bits.tsx';
 
@@ -403,6 +403,7 @@ export function RulesSection({ userId }: { userId: string }) {
 
 /** A user's API tokens: create (the secret is shown once) and revoke. */
 export function TokensSection({ userId }: { userId: string }) {
+  const zone = useViewerZone();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: keys.tokens(userId), queryFn: () => api.tokens.list(userId) });
   const [name, setName] = useState('');
@@ -449,8 +450,8 @@ export function TokensSection({ userId }: { userId: string }) {
                 {q.data.map((t) => (
                   <Table.Tr key={t.id} style={t.revoked ? { opacity: 0.5 } : undefined}>
                     <Table.Td>{t.name}</Table.Td>
-                    <Table.Td>{dateTime(t.createdAt)}</Table.Td>
-                    <Table.Td>{t.lastUsedAt ? dateTime(t.lastUsedAt) : 'never'}</Table.Td>
+                    <Table.Td>{zone.dateTime(t.createdAt)}</Table.Td>
+                    <Table.Td>{t.lastUsedAt ? zone.dateTime(t.lastUsedAt) : 'never'}</Table.Td>
                     <Table.Td>
                       {t.revoked ? (
                         <Badge color="gray">revoked</Badge>

@@ -205,14 +205,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
       const { page, close } = await open(size);
       const check = async (url: string) => {
         await page.goto(url);
-        await page.getByTestId('filter-controls').waitFor({ state: 'attached' });
+        await page.getByTestId('filters').waitFor({ state: 'attached' });
         if (size === 'phone') {
           await page.getByTestId('filters-toggle').click();
           await expect.poll(() => page.getByTestId('filters-toggle').getAttribute('aria-expanded')).toBe('true');
         }
         await page.getByTestId('sev-filter').waitFor();
         await page.waitForTimeout(300); // the Collapse's transition
-        const cut = await page.getByTestId('filter-controls').locator('input:not([type=hidden])').evaluateAll((els) =>
+        const cut = await page.getByTestId('filters').locator('input:not([type=hidden])').evaluateAll((els) =>
           (els as HTMLInputElement[]).map((el) => {
             const cs = getComputedStyle(el);
             const ctx = document.createElement('canvas').getContext('2d')!;

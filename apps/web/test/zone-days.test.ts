@@ -20,6 +20,10 @@ describe('days and inputs in a zone that is not the browser’s', () => {
   it('reads a datetime-local value in the zone', () => {
     expect(fromLocalInput('2026-03-02T09:00', 'Asia/Tokyo')).toBe(Date.UTC(2026, 2, 2, 0));
     expect(fromLocalInput('2026-07-01T09:30', 'America/New_York')).toBe(Date.UTC(2026, 6, 1, 13, 30));
+    // The server's rule: a repeated time is its first occurrence, a skipped one the instant after the gap.
+    expect(fromLocalInput('2026-11-01T01:30', 'America/New_York')).toBe(Date.UTC(2026, 10, 1, 5, 30));
+    expect(fromLocalInput('2026-03-08T02:30', 'America/New_York')).toBe(Date.UTC(2026, 2, 8, 7, 0));
+    expect(fromLocalInput('2026-03-29T02:30', 'Europe/Berlin')).toBe(Date.UTC(2026, 2, 29, 1, 0));
     expect(Number.isNaN(fromLocalInput('2026-13-01T09:00', 'UTC'))).toBe(true);
     expect(Number.isNaN(fromLocalInput('soon', 'UTC'))).toBe(true);
   });
@@ -29,8 +33,9 @@ describe('days and inputs in a zone that is not the browser’s', () => {
       fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...ZONES), (t, zone) => {
         const minute = t - (t % 60_000);
         const back = fromLocalInput(toLocalInput(minute, zone), zone);
-        // In the hour a clock goes back, a wall time names two instants; either reads back to the same wall time.
+        // In the hour a clock goes back, a wall time names two instants: the first is taken.
         expect(toLocalInput(back, zone)).toBe(toLocalInput(minute, zone));
+        expect(back).toBeLessThanOrEqual(minute);
         const day = startOfDay(t, zone);
         expect(day).toBeLessThanOrEqual(t);
         expect(addDays(day, 1, zone)).toBeGreaterThan(t);

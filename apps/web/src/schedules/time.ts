@@ -11,17 +11,32 @@ export function wallClock(at: number, timeZone: string): { y: number; mo: number
   return { y: n('year'), mo: n('month'), d: n('day'), h: n('hour') % 24, mi: n('minute'), s: n('second'), wd };
 }
 
-/** The instant a wall-clock time (month 1-12; day may overflow) is in a zone; in a DST gap, the time after it. */
+/**
+ * The instant a wall-clock time (month 1-12; day may overflow) is in a zone, by the server's rule
+ * (docs/schedules.md, Time zones and DST): the earliest instant whose wall clock reads at or after
+ * it. A time repeated when clocks go back is its first occurrence; a time in the gap when they jump
+ * forward is the first instant after the gap.
+ */
 export function zonedInstant(y: number, mo: number, d: number, h: number, mi: number, timeZone: string): number {
   const wall = Date.UTC(y, mo - 1, d, h, mi);
   const offsetAt = (t: number) => {
     const w = wallClock(t, timeZone);
     return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(t / 1000) * 1000;
   };
-  let t = wall - offsetAt(wall);
-  const again = wall - offsetAt(t);
-  if (again !== t) t = Math.max(t, again);
-  return t;
+  const wallOf = (t: number) => t + offsetAt(t);
+  const before = offsetAt(wall - 18 * 3_600_000);
+  const after = offsetAt(wall + 18 * 3_600_000);
+  const valid = [wall - before, wall - after].filter((t) => wallOf(t) === wall);
+  if (valid.length) return Math.min(...valid);
+  // In a gap: the transition itself, the first instant whose wall clock is past `wall`.
+  let lo = Math.min(wall - before, wall - after);
+  let hi = Math.max(wall - before, wall - after);
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (wallOf(mid) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Midnight of the day holding `at`, in a zone (the browser's when omitted). */

@@ -54,7 +54,7 @@ function rangeText(p: URLSearchParams): string {
   };
   const a = fmt(p.get('since'));
   const b = fmt(p.get('until'), true);
-  return a || b ? `${a ?? '…'} – ${b ?? 'now'}` : '';
+  return a || b ? `${a ?? '…'} – ${b ?? 'now'} (UTC)` : '';
 }
 
 const STRIPE: Record<IncidentStatus, string> = {

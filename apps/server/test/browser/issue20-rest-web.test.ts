@@ -5,7 +5,6 @@
  * 390 px (phone, touch) and 1280 px. The browser's own zone is Europe/Berlin (sized.ts); Ada's
  * profile says Asia/Tokyo, so a time shown in the browser's zone is caught.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sizedPage, type Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';

@@ -374,7 +374,7 @@ function CalendarLink({ schedule }: { schedule: Schedule }) {
 /** One schedule: who is on call, a timeline of its layers and final schedule, overrides and swaps. */
 export default function SchedulePage() {
   const { id = '' } = useParams();
-  const { isAdmin, user } = useSession();
+  const { isAdmin } = useSession();
   const viewerZone = useViewerZone().zone;
   const [days, setDays] = useState(7);
   const [from, setFrom] = useState(() => startOfDay(Date.now(), viewerZone));

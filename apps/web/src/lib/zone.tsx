@@ -45,7 +45,7 @@ export function ZoneCaption({ zone, prefix = 'Times in' }: { zone?: ViewerZone; 
   const own = useViewerZone();
   const z = zone ?? own;
   return (
-    <Text size="xs" c="dimmed" data-testid="zone-caption" data-zone={z.zone}>
+    <Text size="xs" c="dimmed" mb="xs" data-testid="zone-caption" data-zone={z.zone}>
       {prefix} {z.zone} ({z.fromProfile ? 'your profile' : "this browser's; your profile's zone is unknown here"})
     </Text>
   );

@@ -121,8 +121,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
         const kinds = ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string }[]).map((e) => e.type);
         const { page, close } = await open(size);
         await page.goto(`${rig.t.url}/incidents/${n}`);
-        await page.getByTestId('timeline-words').first().waitFor();
-        const words = await page.getByTestId('timeline-words').allTextContents();
+        // Each entry's title (Mantine's Timeline item title): what the entry says.
+        const titles = page.getByTestId('timeline').locator('.mantine-Timeline-itemTitle');
+        await expect.poll(() => titles.count()).toBe(kinds.length);
+        const words = await titles.allTextContents();
         expect(words).toHaveLength(kinds.length);
         expect(words).toContain('Admin acknowledged through the API');
         expect(words).toContain('Admin joined as incident manager');

@@ -1,14 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kindWords, PHRASED_KINDS, timelineWords, type WordsEvent } from '../src/incidents/timeline-words.ts';
 
-/** The kinds the server can write, read from its source (TIMELINE_TYPES in apps/server/src/incident/types.ts). */
+/** .ts files under a folder (no node_modules). */
+function tsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') return [];
+    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/**
+ * The kinds the server can write, read from its source: `TIMELINE_TYPES` in
+ * apps/server/src/incident/types.ts, or wherever it moved to under packages/ (a shared contract).
+ */
 function serverKinds(): string[] {
-  const src = readFileSync(new URL('../../server/src/incident/types.ts', import.meta.url), 'utf8');
-  const list = /export const TIMELINE_TYPES = \[([\s\S]*?)\] as const/.exec(src);
-  if (!list) throw new Error('TIMELINE_TYPES not found in apps/server/src/incident/types.ts');
-  return [...list[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const files = [join(root, 'apps/server/src/incident/types.ts'), ...tsFiles(join(root, 'packages'))];
+  for (const f of files) {
+    if (!existsSync(f)) continue;
+    const list = /export const TIMELINE_TYPES\b[^=]*= \[([\s\S]*?)\]/.exec(readFileSync(f, 'utf8'));
+    if (list) return [...list[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  }
+  throw new Error('TIMELINE_TYPES not found in apps/server/src/incident/types.ts nor under packages/');
 }
 
 const user: WordsEvent['actor'] = { type: 'user', id: 'u-alice', name: 'Alice Park' };

@@ -1,15 +1,16 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, NumberInput, PinInput, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PinInput, Select, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconBellRinging, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBellRinging, IconCircleCheck, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { api, errorMessage } from '../api/client.ts';
+import { api, errorMessage, request } from '../api/client.ts';
 import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules } from '../api/queries.ts';
 import type { Channel, ContactMethod } from '../api/types.ts';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
+import { useSession } from '../session.tsx';
 import { enablePush, pushUnsupportedReason, type PushStep } from '../push/enable-push.ts';
 import { CopyBlock, FormAlert, QueryState } from './bits.tsx';
 
@@ -122,7 +123,82 @@ function VerifyForm({ m }: { m: ContactMethod }) {
   );
 }
 
+/**
+ * An administrator's choices for someone else's unverified contact method: send the code again, or
+ * mark it verified without a code, recording how its owner consented
+ * (POST /contact-methods/{id}/mark-verified; the statement goes to the audit log).
+ */
+function AdminVerify({ m }: { m: ContactMethod }) {
+  const qc = useQueryClient();
+  const unconfigured = useUnconfigured(m.type);
+  const errors = useFormErrors();
+  const [asking, setAsking] = useState(false);
+  const [consent, setConsent] = useState('');
+  const resend = useMutation({
+    mutationFn: () => api.contactMethods.sendVerification(m.id),
+    onSuccess: () => notifications.show({ message: `A new code is on its way to ${m.address}`, autoClose: 2500 }),
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+  const mark = useMutation({
+    mutationFn: () => request<{ contactMethod: ContactMethod }>('POST', `/contact-methods/${encodeURIComponent(m.id)}/mark-verified`, { body: { consent: consent.trim() } }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.contactMethods(m.userId) });
+      notifications.show({ message: `${m.name} marked verified; the consent is in the audit log`, color: 'green', autoClose: 3000 });
+      setAsking(false);
+      setConsent('');
+    },
+    onError: errors.set,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (consent.trim().length < 3) return errors.setField('consent', 'Say how they agreed to be paged here (at least 3 characters)');
+    mark.mutate();
+  };
+  return (
+    <Stack gap={6}>
+      {unconfigured ? (
+        <ChannelNotConfigured status={unconfigured} what={`No code can be sent to ${m.address}.`} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.
+        </Text>
+      )}
+      <Group gap="xs">
+        {m.type !== 'push' && !unconfigured && (
+          <Button variant="subtle" leftSection={<IconRefresh size={16} />} loading={resend.isPending} onClick={() => resend.mutate()} data-testid="admin-resend-code">
+            Send the code again
+          </Button>
+        )}
+        <Button variant="light" leftSection={<IconCircleCheck size={16} />} onClick={() => setAsking(true)} data-testid="mark-verified">
+          Mark verified…
+        </Button>
+      </Group>
+      <Modal opened={asking} onClose={() => setAsking(false)} title={`Mark ${m.name} verified`} zIndex={400}>
+        <form onSubmit={submit} noValidate data-testid="mark-verified-form">
+          <Stack>
+            <Text size="sm">
+              Klaxon will page {m.address} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log with your name.
+            </Text>
+            <Textarea label="Their consent" placeholder="Confirmed by phone with Lee on Monday" value={consent} onChange={(e) => setConsent(e.currentTarget.value)} error={errors.field('consent')} autosize minRows={2} maxLength={1000} required data-testid="consent" />
+            <FormAlert message={errors.message} />
+            <Group grow>
+              <Button variant="default" onClick={() => setAsking(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={mark.isPending} data-testid="mark-verified-confirm">
+                Mark verified
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </Stack>
+  );
+}
+
 function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
+  const { isAdmin } = useSession();
   const qc = useQueryClient();
   const test = useMutation({
     mutationFn: () => api.contactMethods.test(m.id),
@@ -176,7 +252,8 @@ function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
           </Group>
         </Group>
         {!m.verified && self && <VerifyForm m={m} />}
-        {!m.verified && !self && <Text size="sm" c="dimmed">Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.</Text>}
+        {!m.verified && !self && isAdmin && <AdminVerify m={m} />}
+        {!m.verified && !self && !isAdmin && <Text size="sm" c="dimmed">Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.</Text>}
       </Stack>
     </Card>
   );
@@ -403,6 +480,7 @@ export function RulesSection({ userId }: { userId: string }) {
 
 /** A user's API tokens: create (the secret is shown once) and revoke. */
 export function TokensSection({ userId }: { userId: string }) {
+  const zone = useViewerZone();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: keys.tokens(userId), queryFn: () => api.tokens.list(userId) });
   const [name, setName] = useState('');
@@ -449,8 +527,8 @@ export function TokensSection({ userId }: { userId: string }) {
                 {q.data.map((t) => (
                   <Table.Tr key={t.id} style={t.revoked ? { opacity: 0.5 } : undefined}>
                     <Table.Td>{t.name}</Table.Td>
-                    <Table.Td>{dateTime(t.createdAt)}</Table.Td>
-                    <Table.Td>{t.lastUsedAt ? dateTime(t.lastUsedAt) : 'never'}</Table.Td>
+                    <Table.Td>{zone.dateTime(t.createdAt)}</Table.Td>
+                    <Table.Td>{t.lastUsedAt ? zone.dateTime(t.lastUsedAt) : 'never'}</Table.Td>
                     <Table.Td>
                       {t.revoked ? (
                         <Badge color="gray">revoked</Badge>

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { Incident } from '../api/types.ts';
-import { timeOfDay } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { ReassignButton } from './reassign.tsx';
 import { SNOOZE_CHOICES, stormApi } from './storm-api.ts';
 import { showIncident } from './undo-resolve.tsx';
@@ -16,12 +16,13 @@ const ITEM = { item: { minHeight: 48, fontSize: 16 } };
 
 /** Snooze: stops paging for N minutes (acknowledged meanwhile), then pages again from where it was. */
 export function SnoozeButton({ inc, disabled }: { inc: Incident; disabled: boolean }) {
+  const zone = useViewerZone();
   const qc = useQueryClient();
   const m = useMutation({
     mutationFn: (minutes: number) => stormApi.snooze(inc.id, minutes),
     onSuccess: (r) => {
       showIncident(qc, r.incident);
-      notifications.show({ message: `#${inc.number} snoozed: pages again at ${timeOfDay(r.incident.snoozedUntil ?? 0)}`, autoClose: 3000 });
+      notifications.show({ message: `#${inc.number} snoozed: pages again at ${zone.timeOfDay(r.incident.snoozedUntil ?? 0)}`, autoClose: 3000 });
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Could not snooze', message: errorMessage(e) }),
   });

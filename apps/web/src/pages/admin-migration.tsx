@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { setupApi, type CompareResult, type ImportSummary, type MigrationRun } from '../api/setup.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { MarkdownView } from '../postmortems/markdown-view.tsx';
 import './admin-migration.css';
 import { keys } from '../api/keys.ts';
@@ -13,6 +13,7 @@ const utc = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T'
 const people = (emails: readonly string[]) => (emails.length ? emails.join(', ') : 'nobody');
 
 function RunHeader({ run, what }: { run: MigrationRun; what: string }) {
+  const zone = useViewerZone();
   return (
     <Group gap="xs" wrap="wrap">
       <Badge variant="light">{run.source}</Badge>
@@ -20,7 +21,7 @@ function RunHeader({ run, what }: { run: MigrationRun; what: string }) {
         {run.sourceUrl}
       </Text>
       <Text size="sm" c="dimmed">
-        · {what} {dateTime(run.createdAt)}
+        · {what} {zone.dateTime(run.createdAt)}
       </Text>
     </Group>
   );

@@ -12,7 +12,9 @@ import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
-import { ago, dateTime, timeOfDay } from '../lib/time.ts';
+import { timelineWords } from '../incidents/timeline-words.ts';
+import { ago } from '../lib/time.ts';
+import { useViewerZone, ZoneCaption, type ViewerZone } from '../lib/zone.tsx';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { useSession } from '../session.tsx';
 import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
@@ -228,7 +230,8 @@ function timelineIcon(type: string): { icon: ReactNode; color: string } {
   return { icon: <IconMessage size={14} />, color: 'gray' };
 }
 
-function TimelineView({ events }: { events: TimelineEvent[] }) {
+/** The timeline in people's words (incidents/timeline-words.ts), times in the viewer's profile zone. */
+function TimelineView({ events, zone, nameOf }: { events: TimelineEvent[]; zone: ViewerZone; nameOf: (userId: string) => string | undefined }) {
   if (!events.length) return <Text c="dimmed">Nothing yet.</Text>;
   // Newest first: during an incident, what just happened matters most.
   const list = [...events].reverse();
@@ -237,12 +240,22 @@ function TimelineView({ events }: { events: TimelineEvent[] }) {
       {list.map((e) => {
         const { icon, color } = timelineIcon(e.type);
         return (
-          <Timeline.Item key={e.id} bullet={icon} color={color} title={<Text fw={600}>{e.message}</Text>} data-type={e.type}>
-            <Text size="sm" c="dimmed">
-              {dateTime(e.at)} · {ago(e.at)}
-              {e.actor.name ? ` · ${e.actor.name}` : ''}
-              {e.channel ? ` · via ${e.channel}` : ''}
+          <Timeline.Item key={e.id} bullet={icon} color={color} title={<Text fw={600} style={{ wordBreak: 'break-word' }} data-testid="timeline-words">{timelineWords(e, { nameOf, timeOfDay: zone.timeOfDay })}</Text>} data-type={e.type}>
+            <Text size="sm" c="dimmed" data-testid="timeline-time">
+              {zone.dateTime(e.at)} · {ago(e.at)}
             </Text>
+            {(e.type === 'action.run' || e.type === 'drill.summary') && e.message.includes('\n') && (
+              <details>
+                <summary style={{ cursor: 'pointer' }}>
+                  <Text span size="sm">
+                    Details
+                  </Text>
+                </summary>
+                <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                  {e.message}
+                </Code>
+              </details>
+            )}
           </Timeline.Item>
         );
       })}
@@ -371,6 +384,7 @@ export default function IncidentPage() {
   const timeline = useQuery({ queryKey: keys.timeline(inc?.id ?? ''), queryFn: () => api.incidents.timeline(inc!.id), enabled: !!inc });
   const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(inc!.id), enabled: !!inc });
   const nameOf = (id: string | null) => (id ? (users.data?.find((u) => u.id === id)?.name ?? 'someone') : 'Klaxon');
+  const zone = useViewerZone();
 
   return (
     <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
@@ -421,14 +435,14 @@ export default function IncidentPage() {
                 </Anchor>
               </Fact>
               <Fact label="Opened">
-                {dateTime(inc.createdAt)} <Text span c="dimmed" size="sm">({ago(inc.createdAt)})</Text>
+                {zone.dateTime(inc.createdAt)} <Text span c="dimmed" size="sm">({ago(inc.createdAt)})</Text>
               </Fact>
               <Fact label="Escalation">
                 {inc.escalationPolicyName ? (
                   <>
                     {inc.escalationPolicyName}
                     <Text size="sm" c="dimmed">
-                      {inc.escalationStep} step{inc.escalationStep === 1 ? '' : 's'} fired{inc.nextEscalationAt ? `, next ${dateTime(inc.nextEscalationAt)}` : ''}
+                      {inc.escalationStep} step{inc.escalationStep === 1 ? '' : 's'} fired{inc.nextEscalationAt ? `, next ${zone.dateTime(inc.nextEscalationAt)}` : ''}
                     </Text>
                   </>
                 ) : (
@@ -443,7 +457,7 @@ export default function IncidentPage() {
                     <span data-testid="acked-by">{`${nameOf(inc.acknowledgedBy)}, ${ago(inc.acknowledgedAt)}`}</span>
                     {inc.snoozedUntil ? (
                       <Text size="sm" fw={700} c="yellow" data-testid="snoozed-until">
-                        Snoozed: pages again at {timeOfDay(inc.snoozedUntil)}
+                        Snoozed: pages again at {zone.timeOfDay(inc.snoozedUntil)}
                       </Text>
                     ) : null}
                   </>
@@ -470,7 +484,8 @@ export default function IncidentPage() {
             </Tabs.List>
             <Tabs.Panel value="timeline" pt="md">
               <QueryState isPending={timeline.isPending} error={timeline.error}>
-                <TimelineView events={timeline.data ?? []} />
+                <ZoneCaption zone={zone} />
+                <TimelineView events={timeline.data ?? []} zone={zone} nameOf={(id) => users.data?.find((u) => u.id === id)?.name} />
               </QueryState>
             </Tabs.Panel>
             <Tabs.Panel value="alerts" pt="md">

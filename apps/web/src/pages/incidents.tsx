@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, Modal, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import {useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -13,6 +13,7 @@ import { SetupBanner } from '../components/setup-banner.tsx';
 import { offerUndoResolve } from '../incidents/undo-resolve.tsx';
 import { BulkBar } from '../incidents/bulk-bar.tsx';
 import { distinctParts } from '../incidents/distinct.ts';
+import { fitWidth } from '../incidents/fit-width.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
@@ -53,7 +54,7 @@ function rangeText(p: URLSearchParams): string {
   };
   const a = fmt(p.get('since'));
   const b = fmt(p.get('until'), true);
-  return a || b ? `${a ?? '…'} – ${b ?? 'now'}` : '';
+  return a || b ? `${a ?? '…'} – ${b ?? 'now'} (UTC)` : '';
 }
 
 const STRIPE: Record<IncidentStatus, string> = {
@@ -256,6 +257,12 @@ export default function Incidents() {
     setPicked(new Set());
   };
   const activeFilters = [service, severity, sev, team, assigneeParam].filter(Boolean).length;
+  // Filter options, and widths that fit the longest option or placeholder uncut (fit-width.ts).
+  const serviceOptions = useMemo(() => (services.data ?? []).map((x) => ({ value: x.id, label: x.name })), [services.data]);
+  const sevOptions = useMemo(() => (levels.data ?? []).map((l) => l.name), [levels.data]);
+  const teamOptions = useMemo(() => (teams.data ?? []).map((x) => ({ value: x.id, label: x.name })), [teams.data]);
+  const assigneeOptions = useMemo(() => [{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))], [users.data, user.id]);
+  const fits = (options: (string | { label: string })[], placeholder: string) => ({ flex: `1 0 ${fitWidth([placeholder, ...options.map((o) => (typeof o === 'string' ? o : o.label))])}px`, maxWidth: '100%' });
 
   const setParam = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -342,7 +349,7 @@ export default function Incidents() {
           data-testid="status-filter"
         />
         <Collapse expanded={!phone || filtersOpen} data-testid="filters">
-        <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm">
+        <Group gap="sm" wrap="wrap" align="flex-start" data-testid="filter-controls">
           <TextInput
             ref={searchRef}
             leftSection={<IconSearch size={18} />}
@@ -357,16 +364,17 @@ export default function Incidents() {
               if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
             }}
             aria-label="Search incidents"
-            style={{ gridColumn: 'span 2' }}
+            style={{ flex: '2 0 220px', maxWidth: '100%' }}
             data-testid="incident-search"
           />
-          <Select placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={service || null} onChange={(v) => setParam('service', v)} clearable searchable aria-label="Service" />
-          <Select placeholder="Any severity" data={[...SEVERITIES]} value={severity || null} onChange={(v) => setParam('severity', v)} clearable aria-label="Severity" />
-          <Select placeholder="Any SEV level" data={(levels.data ?? []).map((l) => l.name)} value={sev || null} onChange={(v) => setParam('sev', v)} clearable aria-label="Severity level" data-testid="sev-filter" />
-          <Select placeholder="All teams" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={team || null} onChange={(v) => setParam('team', v)} clearable searchable aria-label="Team" data-testid="team-filter" />
+          <Select placeholder="All services" data={serviceOptions} value={service || null} onChange={(v) => setParam('service', v)} clearable searchable aria-label="Service" style={fits(serviceOptions, 'All services')} data-testid="service-filter" />
+          <Select placeholder="Any severity" data={[...SEVERITIES]} value={severity || null} onChange={(v) => setParam('severity', v)} clearable aria-label="Severity" style={fits([...SEVERITIES], 'Any severity')} data-testid="severity-filter" />
+          <Select placeholder="Any SEV level" data={sevOptions} value={sev || null} onChange={(v) => setParam('sev', v)} clearable aria-label="Severity level" style={fits(sevOptions, 'Any SEV level')} data-testid="sev-filter" />
+          <Select placeholder="All teams" data={teamOptions} value={team || null} onChange={(v) => setParam('team', v)} clearable searchable aria-label="Team" style={fits(teamOptions, 'All teams')} data-testid="team-filter" />
           <Select
             placeholder="Anyone"
-            data={[{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))]}
+            style={fits(assigneeOptions, 'Anyone')}
+            data={assigneeOptions}
             value={assigneeParam || null}
             onChange={(v) => setParam('assignee', v)}
             clearable
@@ -374,7 +382,7 @@ export default function Incidents() {
             aria-label="Assignee"
             data-testid="assignee-filter"
           />
-        </SimpleGrid>
+        </Group>
         </Collapse>
       </Stack>
 

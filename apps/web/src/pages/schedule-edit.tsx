@@ -9,8 +9,8 @@ import { keys, useTeams, useUsers } from '../api/queries.ts';
 import type { LayerInput, Restriction, RestrictionPreset, Schedule, ScheduleInput, TurnLength } from '../api/types.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
-import { localTimeZone, timeZones } from '../lib/time.ts';
-import { addDays, startOfDay, toLocalInput, toLocalTime } from '../schedules/time.ts';
+import { timeZones } from '../lib/time.ts';
+import { addDays, fromLocalInput, startOfDay, toLocalInput, toLocalTime, wallClock } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
 import { useOrderedList } from '../lib/ordered-list.ts';
 
@@ -56,15 +56,15 @@ const UNITS = [
  * The default first turn: the latest Monday 09:00 that has already begun, so a new rotation has
  * someone on call from the moment it is saved (a start next week left a new setup paging nobody).
  */
-function currentMonday(): string {
-  const today = startOfDay(Date.now());
-  const d = new Date(today).getDay();
-  let monday = addDays(today, -((d + 6) % 7));
-  if (new Date(monday).setHours(9, 0, 0, 0) > Date.now()) monday = addDays(monday, -7);
-  return `${toLocalInput(monday).slice(0, 10)}T09:00`;
+function currentMonday(zone: string): string {
+  const now = Date.now();
+  const today = startOfDay(now, zone);
+  let monday = addDays(today, -((wallClock(today, zone).wd + 6) % 7), zone);
+  if (fromLocalInput(`${toLocalInput(monday, zone).slice(0, 10)}T09:00`, zone) > now) monday = addDays(monday, -7, zone);
+  return `${toLocalInput(monday, zone).slice(0, 10)}T09:00`;
 }
 
-const newLayer = (i: number): LayerDraft => ({ name: i === 0 ? 'Primary' : `Layer ${i + 1}`, participants: [], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', timeZone: null, start: currentMonday(), presets: [], custom: [], priority: 0 });
+const newLayer = (i: number, zone: string): LayerDraft => ({ name: i === 0 ? 'Primary' : `Layer ${i + 1}`, participants: [], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', timeZone: null, start: currentMonday(zone), presets: [], custom: [], priority: 0 });
 
 function fromSchedule(s: Schedule): Draft {
   return {
@@ -207,13 +207,13 @@ function LayerEditor({ layer, index, count, zone, onChange, onMove, onRemove, er
 export default function ScheduleEdit() {
   const { id = 'new' } = useParams();
   const isNew = id === 'new';
-  const { isAdmin } = useSession();
+  const { isAdmin, user } = useSession();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const errors = useFormErrors();
   const teams = useTeams().data ?? [];
   const q = useQuery({ queryKey: keys.schedule(id), queryFn: () => api.schedules.get(id), enabled: !isNew });
-  const [draft, setDraft] = useState<Draft>(() => ({ name: '', description: '', teamId: null, timeZone: localTimeZone(), handoffNoticeMinutes: 60, gapNoticeDays: 14, layers: [newLayer(0)] }));
+  const [draft, setDraft] = useState<Draft>(() => ({ name: '', description: '', teamId: null, timeZone: user.timeZone, handoffNoticeMinutes: 60, gapNoticeDays: 14, layers: [newLayer(0, user.timeZone)] }));
   const [loaded, setLoaded] = useState<string | null>(null);
   useEffect(() => {
     if (q.data && loaded !== q.data.id) {
@@ -273,7 +273,7 @@ export default function ScheduleEdit() {
           ))}
           {errors.field('layers') && <Input.Error>{errors.field('layers')}</Input.Error>}
           <Tooltip label="Up to 20 layers" disabled={draft.layers.length < 20}>
-            <Button variant="light" leftSection={<IconPlus size={18} />} onClick={() => setDraft({ ...draft, layers: [...draft.layers, newLayer(draft.layers.length)] })} disabled={draft.layers.length >= 20} data-testid="add-layer" w="fit-content">
+            <Button variant="light" leftSection={<IconPlus size={18} />} onClick={() => setDraft({ ...draft, layers: [...draft.layers, newLayer(draft.layers.length, draft.timeZone)] })} disabled={draft.layers.length >= 20} data-testid="add-layer" w="fit-content">
               Add layer
             </Button>
           </Tooltip>

@@ -9,7 +9,7 @@ import { keys, useUsers } from '../api/queries.ts';
 import type { FinalSchedule, OnCallAnswer, Schedule, ScheduleUser } from '../api/types.ts';
 import { CopyBlock, FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
-import { localTimeZone } from '../lib/time.ts';
+import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';
 import { PALETTE, Timeline, type Bar, type Row } from '../schedules/timeline.tsx';
 import { DAY, addDays, duration, fromLocalInput, spanText, startOfDay, toLocalInput } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
@@ -166,7 +166,7 @@ function OverrideForm({ schedule, span, onDone }: { schedule: Schedule; span: { 
     setEnd(span.end);
   }
   const add = useMutation({
-    mutationFn: () => api.schedules.addOverride(schedule.id, { userIds: who, start: fromLocalInput(start), end: fromLocalInput(end), ...(note && { note }) }),
+    mutationFn: () => api.schedules.addOverride(schedule.id, { userIds: who, start: fromLocalInput(start, user.timeZone), end: fromLocalInput(end, user.timeZone), ...(note && { note }) }),
     onSuccess: () => {
       invalidateSchedule(qc, schedule.id);
       notifications.show({ message: 'Override added', color: 'green' });
@@ -178,8 +178,8 @@ function OverrideForm({ schedule, span, onDone }: { schedule: Schedule; span: { 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    if (Number.isNaN(fromLocalInput(start))) return errors.setField('start', 'Pick when the override starts');
-    if (Number.isNaN(fromLocalInput(end))) return errors.setField('end', 'Pick when the override ends');
+    if (Number.isNaN(fromLocalInput(start, user.timeZone))) return errors.setField('start', 'Pick when the override starts');
+    if (Number.isNaN(fromLocalInput(end, user.timeZone))) return errors.setField('end', 'Pick when the override ends');
     add.mutate();
   };
   return (
@@ -200,7 +200,7 @@ function OverrideForm({ schedule, span, onDone }: { schedule: Schedule; span: { 
           error={errors.under('userIds')}
           data-testid="override-who"
         />
-        <SpanInputs start={start} end={end} setStart={setStart} setEnd={setEnd} errors={errors} zone={`Your time (${localTimeZone()})`} />
+        <SpanInputs start={start} end={end} setStart={setStart} setEnd={setEnd} errors={errors} zone={`Your time (${user.timeZone}, your profile)`} />
         <TextInput label="Note" placeholder="Sick day, swap with Sam…" value={note} onChange={(e) => setNote(e.currentTarget.value)} error={errors.field('note')} />
         <FormAlert message={errors.message} />
         <Button type="submit" loading={add.isPending} w="fit-content" data-testid="override-save">
@@ -228,7 +228,7 @@ function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: st
     setEnd(span.end);
   }
   const offer = useMutation({
-    mutationFn: () => api.schedules.offerSwap(schedule.id, { start: fromLocalInput(start), end: fromLocalInput(end), ...(note && { note }) }),
+    mutationFn: () => api.schedules.offerSwap(schedule.id, { start: fromLocalInput(start, user.timeZone), end: fromLocalInput(end, user.timeZone), ...(note && { note }) }),
     onSuccess: () => {
       invalidateSchedule(qc, schedule.id);
       notifications.show({ message: 'Offered to your teammates', color: 'green' });
@@ -289,7 +289,7 @@ function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: st
         onSubmit={(e) => {
           e.preventDefault();
           errors.clear();
-          if (Number.isNaN(fromLocalInput(start)) || Number.isNaN(fromLocalInput(end))) return errors.setField(Number.isNaN(fromLocalInput(start)) ? 'start' : 'end', 'Pick a date and time');
+          if (Number.isNaN(fromLocalInput(start, user.timeZone)) || Number.isNaN(fromLocalInput(end, user.timeZone))) return errors.setField(Number.isNaN(fromLocalInput(start, user.timeZone)) ? 'start' : 'end', 'Pick a date and time');
           offer.mutate();
         }}
         noValidate
@@ -299,7 +299,7 @@ function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: st
           <Text size="sm" c="dimmed">
             Offer your on-call time in a span; a teammate who takes it is put in your place.
           </Text>
-          <SpanInputs start={start} end={end} setStart={setStart} setEnd={setEnd} errors={errors} zone={`Your time (${localTimeZone()})`} />
+          <SpanInputs start={start} end={end} setStart={setStart} setEnd={setEnd} errors={errors} zone={`Your time (${user.timeZone}, your profile)`} />
           <TextInput label="Note" value={note} onChange={(e) => setNote(e.currentTarget.value)} error={errors.field('note')} />
           <FormAlert message={errors.message} />
           <Button type="submit" variant="light" loading={offer.isPending} w="fit-content" data-testid="swap-offer">
@@ -374,14 +374,14 @@ function CalendarLink({ schedule }: { schedule: Schedule }) {
 /** One schedule: who is on call, a timeline of its layers and final schedule, overrides and swaps. */
 export default function SchedulePage() {
   const { id = '' } = useParams();
-  const { isAdmin, user } = useSession();
-  const viewerZone = localTimeZone();
+  const { isAdmin } = useSession();
+  const viewerZone = useViewerZone().zone;
   const [days, setDays] = useState(7);
-  const [from, setFrom] = useState(() => startOfDay(Date.now()));
+  const [from, setFrom] = useState(() => startOfDay(Date.now(), viewerZone));
   const [selecting, setSelecting] = useState(false);
   const now = Date.now();
-  const [span, setSpan] = useState(() => ({ start: toLocalInput(now + 3_600_000 - (now % 3_600_000)), end: toLocalInput(now + 5 * 3_600_000 - (now % 3_600_000)), n: 0 }));
-  const to = addDays(from, days);
+  const [span, setSpan] = useState(() => ({ start: toLocalInput(now + 3_600_000 - (now % 3_600_000), viewerZone), end: toLocalInput(now + 5 * 3_600_000 - (now % 3_600_000), viewerZone), n: 0 }));
+  const to = addDays(from, days, viewerZone);
   const q = useQuery({ queryKey: keys.schedule(id), queryFn: () => api.schedules.get(id) });
   const final = useQuery({ queryKey: keys.scheduleFinal(id, from, to), queryFn: () => api.schedules.final(id, from, to), enabled: !!q.data });
   const oncall = useQuery({ queryKey: keys.scheduleOnCall(id), queryFn: () => api.schedules.onCall(id) });
@@ -408,22 +408,22 @@ export default function SchedulePage() {
               )}
             </Group>
             <Text size="sm" c="dimmed">
-              Schedule zone {s.timeZone} · timeline in your zone, {viewerZone}
-              {user.timeZone !== viewerZone ? ` (profile: ${user.timeZone})` : ''}
+              Schedule zone {s.timeZone} (hand-offs are read there)
             </Text>
+            <ZoneCaption prefix="Timeline and times in" />
           </div>
           <OnCallCard schedule={s} oncall={oncall.data} />
           <Stack gap="xs">
             <Group justify="space-between" wrap="wrap" gap="xs">
               <SegmentedControl data={VIEWS} value={String(days)} onChange={(v) => setDays(Number(v))} data-testid="timeline-view" />
               <Group gap={4}>
-                <ActionIcon variant="default" size="lg" onClick={() => setFrom(addDays(from, -days))} aria-label="Earlier">
+                <ActionIcon variant="default" size="lg" onClick={() => setFrom(addDays(from, -days, viewerZone))} aria-label="Earlier">
                   <IconChevronLeft size={18} />
                 </ActionIcon>
-                <Button variant="default" onClick={() => setFrom(startOfDay(Date.now()))}>
+                <Button variant="default" onClick={() => setFrom(startOfDay(Date.now(), viewerZone))}>
                   Today
                 </Button>
-                <ActionIcon variant="default" size="lg" onClick={() => setFrom(addDays(from, days))} aria-label="Later" data-testid="timeline-later">
+                <ActionIcon variant="default" size="lg" onClick={() => setFrom(addDays(from, days, viewerZone))} aria-label="Later" data-testid="timeline-later">
                   <IconChevronRight size={18} />
                 </ActionIcon>
               </Group>
@@ -433,11 +433,12 @@ export default function SchedulePage() {
               <Timeline
                 from={from}
                 days={days}
+                zone={viewerZone}
                 rows={rows}
                 now={now}
                 selecting={selecting}
                 onSelect={(a, b) => {
-                  setSpan((x) => ({ start: toLocalInput(a), end: toLocalInput(b), n: x.n + 1 }));
+                  setSpan((x) => ({ start: toLocalInput(a, viewerZone), end: toLocalInput(b, viewerZone), n: x.n + 1 }));
                   setSelecting(false);
                   document.querySelector('[data-testid="override-form"]')?.scrollIntoView({ behavior: 'smooth', block: 'center' });
                 }}

@@ -10,6 +10,7 @@ import { keys, usePolicies, useTeams } from '../api/queries.ts';
 import { INTEGRATION_KINDS, type Grouping, type Integration, type IntegrationKind, type Service } from '../api/types.ts';
 import { CopyBlock, FormAlert, QueryState } from '../components/bits.tsx';
 import { endpointFor, KIND_LABEL, snippetsFor } from '../integrations/snippets.ts';
+import { preselect, rememberIntegration } from '../integrations/remembered.ts';
 import { sendTestAlert, type TestAlertResult } from '../integrations/test-alert.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
@@ -92,9 +93,18 @@ function ServiceForm({ s }: { s: Service }) {
   );
 }
 
-function TestAlertButton({ kind, keyValue, signingSecret }: { kind: IntegrationKind; keyValue: string; signingSecret?: string }) {
+function TestAlertButton({ integration, keyValue }: { integration: Integration; keyValue: string }) {
   const [result, setResult] = useState<TestAlertResult | null>(null);
-  const m = useMutation({ mutationFn: () => sendTestAlert(base(), kind, keyValue, signingSecret), onSuccess: setResult, onError: (e) => setResult({ ok: false, status: 0, body: errorMessage(e) }) });
+  const kind: IntegrationKind = integration.kind;
+  const m = useMutation({
+    mutationFn: () => {
+      // Remembered per service in this browser: "Send test alert" preselects it next time.
+      rememberIntegration(integration.serviceId, integration.id);
+      return sendTestAlert(base(), kind, keyValue, integration.settings.signingSecret);
+    },
+    onSuccess: setResult,
+    onError: (e) => setResult({ ok: false, status: 0, body: errorMessage(e) }),
+  });
   return (
     <Stack gap="xs">
       <Group>
@@ -170,7 +180,7 @@ function KeyPanel({ integration, keyValue, onDone }: { integration: Integration;
             ))}
           </Tabs>
         )}
-        <TestAlertButton kind={integration.kind} keyValue={keyValue} signingSecret={integration.settings.signingSecret} />
+        <TestAlertButton integration={integration} keyValue={keyValue} />
         {onDone && (
           <Button variant="default" onClick={onDone} w="fit-content">
             I have copied it
@@ -226,13 +236,10 @@ function randomKey(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/[^A-Za-z0-9]/g, 'x');
 }
 
-function IntegrationRow({ i }: { i: Integration }) {
+function IntegrationRow({ i, onTest }: { i: Integration; onTest: () => void }) {
   const { isAdmin } = useSession();
   const qc = useQueryClient();
   const [shownKey, setShownKey] = useState<string | null>(null);
-  const [asking, setAsking] = useState(false);
-  const [typed, setTyped] = useState('');
-  const phone = usePhone();
   const rotate = useMutation({
     mutationFn: async () => {
       const key = randomKey();
@@ -265,7 +272,7 @@ function IntegrationRow({ i }: { i: Integration }) {
             </Group>
           </div>
           <Group gap="xs">
-            <Button variant="light" size="sm" leftSection={<IconSend size={16} />} onClick={() => setAsking(true)}>
+            <Button variant="light" size="sm" leftSection={<IconSend size={16} />} onClick={onTest} data-testid="row-test-alert">
               Send test alert
             </Button>
             {isAdmin && (
@@ -282,14 +289,49 @@ function IntegrationRow({ i }: { i: Integration }) {
         </Group>
         {shownKey && <KeyPanel integration={i} keyValue={shownKey} onDone={() => setShownKey(null)} />}
       </Stack>
-      <Modal opened={asking} onClose={() => setAsking(false)} title={`Test ${i.name}`} fullScreen={!!phone}>
-        <Stack>
-          <Text size="sm">Keys are stored hashed, so Klaxon cannot show this one again. Paste the key (ending in …{i.keyHint}) to send a test alert through the real endpoint.</Text>
-          <TextInput label="Key" value={typed} onChange={(e) => setTyped(e.currentTarget.value.trim())} error={typed && !typed.endsWith(i.keyHint) ? `This key does not end in …${i.keyHint}` : undefined} data-testid="test-key-input" />
-          {typed.endsWith(i.keyHint) && typed.length >= 16 && <TestAlertButton kind={i.kind} keyValue={typed} signingSecret={i.settings.signingSecret} />}
-        </Stack>
-      </Modal>
     </Card>
+  );
+}
+
+/**
+ * Send a test alert through one of the service's integrations: preselects the integration last used
+ * on this service in this browser (integrations/remembered.ts), or the one whose row was pressed.
+ */
+function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integration[]; chosen: string | null; onClose: () => void }) {
+  const phone = usePhone();
+  const [id, setId] = useState<string | null>(chosen);
+  const [typed, setTyped] = useState('');
+  const [seen, setSeen] = useState(chosen);
+  if (seen !== chosen) {
+    setSeen(chosen);
+    setId(chosen);
+    setTyped('');
+  }
+  const i = integrations.find((x) => x.id === id) ?? null;
+  return (
+    <Modal opened={chosen !== null} onClose={onClose} title="Send a test alert" fullScreen={!!phone}>
+      <Stack>
+        <Select
+          label="Through integration"
+          description="The one you used last on this service is chosen for you."
+          data={integrations.map((x) => ({ value: x.id, label: `${x.name} (${KIND_LABEL[x.kind]}, key …${x.keyHint})` }))}
+          value={id}
+          onChange={(v) => {
+            setId(v);
+            setTyped('');
+          }}
+          allowDeselect={false}
+          data-testid="test-alert-integration"
+        />
+        {i && (
+          <>
+            <Text size="sm">Keys are stored hashed, so Klaxon cannot show this one again. Paste the key (ending in …{i.keyHint}) to send a test alert through the real endpoint.</Text>
+            <TextInput label="Key" value={typed} onChange={(e) => setTyped(e.currentTarget.value.trim())} error={typed && !typed.endsWith(i.keyHint) ? `This key does not end in …${i.keyHint}` : undefined} data-testid="test-key-input" />
+            {typed.endsWith(i.keyHint) && typed.length >= 16 && <TestAlertButton key={i.id} integration={i} keyValue={typed} />}
+          </>
+        )}
+      </Stack>
+    </Modal>
   );
 }
 
@@ -300,6 +342,7 @@ export default function ServicePage() {
   const q = useQuery({ queryKey: keys.service(id), queryFn: () => api.services.get(id) });
   const integrations = useQuery({ queryKey: keys.integrations(id), queryFn: () => api.integrations.list(id) });
   const [created, setCreated] = useState<Integration | null>(null);
+  const [testing, setTesting] = useState<string | null>(null);
   return (
     <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
       {q.data && (
@@ -311,7 +354,14 @@ export default function ServicePage() {
           <Paper withBorder p="md" radius="md">
             <ServiceForm s={q.data} />
           </Paper>
-          <Title order={3}>Integrations</Title>
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Title order={3}>Integrations</Title>
+            {!!integrations.data?.length && (
+              <Button variant="light" leftSection={<IconSend size={18} />} onClick={() => setTesting(preselect(id, integrations.data ?? [])?.id ?? null)} data-testid="open-test-alert">
+                Send test alert
+              </Button>
+            )}
+          </Group>
           <Text c="dimmed" size="sm">
             Each integration has its own key. Monitoring tools send alerts to its URL; the key is shown once, right after it is created.
           </Text>
@@ -319,11 +369,12 @@ export default function ServicePage() {
           <QueryState isPending={integrations.isPending} error={integrations.error}>
             <Stack>
               {integrations.data?.map((i) => (
-                <IntegrationRow key={i.id} i={i} />
+                <IntegrationRow key={i.id} i={i} onTest={() => setTesting(i.id)} />
               ))}
               {integrations.data?.length === 0 && <Text c="dimmed">No integrations yet: this service cannot receive alerts.</Text>}
             </Stack>
           </QueryState>
+          <TestAlertModal integrations={integrations.data ?? []} chosen={testing} onClose={() => setTesting(null)} />
           {isAdmin && (
             <Paper withBorder p="md" radius="md">
               <Title order={4} mb="sm">

@@ -5,11 +5,13 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
-import { ago, dateTime } from '../lib/time.ts';
+import { ago } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { useSession } from '../session.tsx';
 
 /** Internal status ("where to go"): the major incidents running now, for everyone signed in. */
 export default function InternalStatus() {
+  const zone = useViewerZone();
   const q = useQuery({ queryKey: keys.internalStatus, queryFn: api.status.internal });
   const { isAdmin } = useSession();
   return (
@@ -73,7 +75,7 @@ export default function InternalStatus() {
                 )}
                 {i.nextUpdateAt && (
                   <Text size="sm" c={i.nextUpdateAt < Date.now() ? 'red' : 'dimmed'}>
-                    Next update {i.nextUpdateAt < Date.now() ? 'overdue since' : 'by'} {dateTime(i.nextUpdateAt)}
+                    Next update {i.nextUpdateAt < Date.now() ? 'overdue since' : 'by'} {zone.dateTime(i.nextUpdateAt)}
                   </Text>
                 )}
                 <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">

@@ -11,7 +11,7 @@ import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
-import { localTimeZone, timeZones } from '../lib/time.ts';
+import { timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
 import { usePhone } from '../lib/phone.ts';
 
@@ -23,9 +23,10 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { user: me } = useSession();
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const [v, setV] = useState({ email: '', name: '', role: 'responder' as Role, timeZone: localTimeZone(), password: '', invite: true });
+  const [v, setV] = useState({ email: '', name: '', role: 'responder' as Role, timeZone: me.timeZone, password: '', invite: true });
   const m = useMutation({
     mutationFn: async () => {
       const u = await api.users.create({ email: v.email.trim(), name: v.name.trim(), role: v.role, timeZone: v.timeZone, ...(!v.invite && v.password && { password: v.password }) });

@@ -8,7 +8,7 @@ import { isOverdue, LIMITS, postmortemApi, type ActionItem, type ActionItemState
 import { useUsers } from '../api/queries.ts';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 import { keys } from '../api/keys.ts';
@@ -138,6 +138,7 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
 }
 
 function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Postmortem; item: ActionItem; ownerName: string | null; canEdit: boolean; now: number }) {
+  const zone = useViewerZone();
   const state = useItemState();
   const [handing, setHanding] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -168,7 +169,7 @@ function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Po
               {item.problem.title}
             </Text>
             <Text size="xs" c="dimmed">
-              {dateTime(item.problem.createdAt)}
+              {zone.dateTime(item.problem.createdAt)}
             </Text>
             {item.problem.externalUrl ? (
               <Anchor href={item.problem.externalUrl} target="_blank" rel="noopener noreferrer" size="sm" data-testid="problem-link">

@@ -9,7 +9,7 @@ import { duration } from '../lib/duration.ts';
 import { LIMITS, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type PostmortemPatch, type PostmortemState, type SectionKey } from '../api/postmortems.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { useSession } from '../session.tsx';
 import { ActionItemPanel } from './action-item-panel.tsx';
 import { StateBadge } from './common.tsx';
@@ -98,6 +98,7 @@ function Measure({ label, ms }: { label: string; ms: number | null }) {
 
 /** What the draft was generated from: the four durations, the key events and who did what. */
 function Facts({ p }: { p: Postmortem }) {
+  const zone = useViewerZone();
   const f = p.facts;
   const [all, setAll] = useState(false);
   const events = all ? f.keyEvents : f.keyEvents.slice(0, 8);
@@ -119,7 +120,7 @@ function Facts({ p }: { p: Postmortem }) {
             {events.map((e, i) => (
               <Text key={`${e.at}-${i}`} size="sm" style={{ wordBreak: 'break-word' }}>
                 <Text span c="dimmed" size="sm" mr={8} style={{ whiteSpace: 'nowrap' }}>
-                  {dateTime(e.at)}
+                  {zone.dateTime(e.at)}
                 </Text>
                 {e.message}
                 {e.actor && e.actor !== 'Klaxon' && !e.message.includes(e.actor) && (
@@ -227,6 +228,7 @@ function SectionCard(props: { k: SectionKey; title: string; hint: string; placeh
 
 /** The title and sections, edited locally and saved together; the API's errors show under each field. */
 function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
+  const zone = useViewerZone();
   const qc = useQueryClient();
   const errors = useFormErrors();
   const [title, setTitle] = useState<string | null>(null);
@@ -282,7 +284,7 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
       <ReviewBar p={p} canEdit={canEdit} dirty={dirty} />
       {canEdit && p.state === 'published' && (
         <Alert variant="light" color="green" data-testid="published-note">
-          Published {p.publishedAt ? dateTime(p.publishedAt) : ''}: read-only. Reopen the review to change it.
+          Published {p.publishedAt ? zone.dateTime(p.publishedAt) : ''}: read-only. Reopen the review to change it.
         </Alert>
       )}
       <Facts p={p} />
@@ -349,6 +351,7 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
 
 /** One postmortem: the generated facts, the Markdown sections (edit and preview), review, export and action items. */
 export default function PostmortemEditor() {
+  const zone = useViewerZone();
   const { id = '' } = useParams();
   const { user } = useSession();
   const canEdit = user.role === 'admin' || user.role === 'responder';
@@ -370,7 +373,7 @@ export default function PostmortemEditor() {
             <Group gap="xs">
               <StateBadge state={p.state} size="lg" />
               <Text c="dimmed" size="sm">
-                updated {dateTime(p.updatedAt)}
+                updated {zone.dateTime(p.updatedAt)}
               </Text>
             </Group>
             <Title order={1} fz={{ base: 22, sm: 28 }} style={{ wordBreak: 'break-word' }} data-testid="postmortem-title-text">

@@ -3,11 +3,12 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { POSTMORTEM_STATES, stateLabel, usePostmortems, type PostmortemState } from '../api/postmortems.ts';
 import { useTeams } from '../api/queries.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
-import { dateTime } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { PostmortemTabs, StateBadge } from './common.tsx';
 
 /** Postmortems, newest first, filtered by team and review state (kept in the address). */
 export default function PostmortemList() {
+  const zone = useViewerZone();
   const [params, setParams] = useSearchParams();
   const team = params.get('team') ?? '';
   const state = params.get('state') ?? '';
@@ -59,7 +60,7 @@ export default function PostmortemList() {
                 <StateBadge state={p.state} size="sm" />
               </Group>
               <Text size="sm" c="dimmed" mt={4}>
-                {[teamName(p.teamId), `created ${dateTime(p.createdAt)}`, p.publishedAt ? `published ${dateTime(p.publishedAt)}` : ''].filter(Boolean).join(' · ')}
+                {[teamName(p.teamId), `created ${zone.dateTime(p.createdAt)}`, p.publishedAt ? `published ${zone.dateTime(p.publishedAt)}` : ''].filter(Boolean).join(' · ')}
               </Text>
             </Card>
           ))}

@@ -1,6 +1,6 @@
 import { Text, Tooltip } from '@mantine/core';
 import { useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
-import { dayMarks, place, snap } from './time.ts';
+import { dayMarks, place, snap, wallClock } from './time.ts';
 
 /** One bar on a timeline row. */
 export interface Bar {
@@ -37,8 +37,8 @@ export function colorFor(id: string): string {
  * names. Scrolls sideways on a phone. Drag across a row (mouse, or touch in select mode) to pick a
  * span; `onSelect` gets it snapped to half hours.
  */
-export function Timeline({ from, days, rows, now, selecting, onSelect }: { from: number; days: number; rows: Row[]; now: number; selecting: boolean; onSelect?: (start: number, end: number) => void }) {
-  const marks = dayMarks(from, days);
+export function Timeline({ from, days, rows, now, selecting, onSelect, zone }: { from: number; days: number; rows: Row[]; now: number; selecting: boolean; onSelect?: (start: number, end: number) => void; zone?: string }) {
+  const marks = dayMarks(from, days, zone);
   const to = marks[marks.length - 1]!;
   const width = (PX_PER_DAY[days] ?? 150) * days;
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
@@ -81,11 +81,11 @@ export function Timeline({ from, days, rows, now, selecting, onSelect }: { from:
           <div className="klx-tl-track">
             {marks.slice(0, -1).map((m, i) => {
               const p = place(m, marks[i + 1]!, from, to)!;
-              const d = new Date(m);
-              const weekend = d.getDay() === 0 || d.getDay() === 6;
+              const wd = zone ? wallClock(m, zone).wd : new Date(m).getDay();
+              const weekend = wd === 0 || wd === 6;
               return (
                 <div key={m} className="klx-tl-day" data-weekend={weekend} style={{ left: `${p.left}%`, width: `${p.width}%` }}>
-                  {new Intl.DateTimeFormat('en-GB', days > 7 ? { weekday: 'narrow', day: 'numeric' } : { weekday: 'short', day: 'numeric', month: 'short' }).format(m)}
+                  {new Intl.DateTimeFormat('en-GB', days > 7 ? { weekday: 'narrow', day: 'numeric', timeZone: zone } : { weekday: 'short', day: 'numeric', month: 'short', timeZone: zone }).format(m)}
                 </div>
               );
             })}

@@ -8,7 +8,7 @@ import { useServices } from '../api/queries.ts';
 import { statusApi, useBusinessServices, useMaintenance, type MaintenanceWindow } from '../api/status.ts';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
-import { dateTime, localTimeZone } from '../lib/time.ts';
+import { useViewerZone } from '../lib/zone.tsx';
 import { fromLocalInput, toLocalInput } from '../schedules/time.ts';
 import { ConfirmButton, FormModal } from './bits.tsx';
 import { keys } from '../api/keys.ts';
@@ -16,12 +16,13 @@ import { keys } from '../api/keys.ts';
 const HOUR = 3_600_000;
 
 function MaintenanceForm({ onDone }: { onDone: () => void }) {
+  const zone = useViewerZone().zone;
   const qc = useQueryClient();
   const errors = useFormErrors();
   const services = useServices().data ?? [];
   const bs = useBusinessServices().data ?? [];
   const start = Math.ceil((Date.now() + HOUR) / HOUR) * HOUR;
-  const [v, setV] = useState({ title: '', description: '', serviceIds: [] as string[], businessServiceIds: [] as string[], startsAt: toLocalInput(start), endsAt: toLocalInput(start + 2 * HOUR), announce: true });
+  const [v, setV] = useState({ title: '', description: '', serviceIds: [] as string[], businessServiceIds: [] as string[], startsAt: toLocalInput(start, zone), endsAt: toLocalInput(start + 2 * HOUR, zone), announce: true });
   const m = useMutation({
     mutationFn: () =>
       statusApi.createMaintenance({
@@ -29,8 +30,8 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
         description: v.description,
         serviceIds: v.serviceIds,
         businessServiceIds: v.businessServiceIds,
-        startsAt: new Date(fromLocalInput(v.startsAt)).toISOString(),
-        endsAt: new Date(fromLocalInput(v.endsAt)).toISOString(),
+        startsAt: new Date(fromLocalInput(v.startsAt, zone)).toISOString(),
+        endsAt: new Date(fromLocalInput(v.endsAt, zone)).toISOString(),
         announce: v.announce,
       }),
     onSuccess: (w) => {
@@ -46,8 +47,8 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
     // Formats are checked here; the rest (end after start, at least one service) the API answers in place.
     const problems: [string, string][] = [];
     if (!v.title.trim()) problems.push(['title', 'Required']);
-    if (Number.isNaN(fromLocalInput(v.startsAt))) problems.push(['startsAt', 'A date and time']);
-    if (Number.isNaN(fromLocalInput(v.endsAt))) problems.push(['endsAt', 'A date and time']);
+    if (Number.isNaN(fromLocalInput(v.startsAt, zone))) problems.push(['startsAt', 'A date and time']);
+    if (Number.isNaN(fromLocalInput(v.endsAt, zone))) problems.push(['endsAt', 'A date and time']);
     for (const [path, message] of problems) errors.setField(path, message);
     if (problems.length === 0) m.mutate();
   };
@@ -76,7 +77,7 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
           data-testid="mw-services"
         />
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput type="datetime-local" label="Starts" description={localTimeZone()} value={v.startsAt} onChange={(e) => setV({ ...v, startsAt: e.currentTarget.value })} error={errors.field('startsAt')} required data-testid="mw-start" />
+          <TextInput type="datetime-local" label="Starts" description={`${zone} (your profile)`} value={v.startsAt} onChange={(e) => setV({ ...v, startsAt: e.currentTarget.value })} error={errors.field('startsAt')} required data-testid="mw-start" />
           <TextInput type="datetime-local" label="Ends" value={v.endsAt} onChange={(e) => setV({ ...v, endsAt: e.currentTarget.value })} error={errors.field('endsAt')} required data-testid="mw-end" />
         </SimpleGrid>
         <Switch
@@ -97,6 +98,7 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
 }
 
 function WindowCard({ w, state, isAdmin }: { w: MaintenanceWindow; state: 'running' | 'upcoming' | 'past'; isAdmin: boolean }) {
+  const zone = useViewerZone();
   const qc = useQueryClient();
   const services = useServices().data ?? [];
   const bs = useBusinessServices().data ?? [];
@@ -120,7 +122,7 @@ function WindowCard({ w, state, isAdmin }: { w: MaintenanceWindow; state: 'runni
           )}
         </Group>
         <Text size="sm">
-          {dateTime(w.startsAt)} – {dateTime(w.endsAt)}
+          {zone.dateTime(w.startsAt)} – {zone.dateTime(w.endsAt)}
         </Text>
         {w.description && (
           <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-wrap' }} lineClamp={4}>

@@ -7,7 +7,8 @@ import { api, ApiError, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import type { ChatMessage, Incident, StatusPhase, WarRoom, WarRoomRole } from '../api/types.ts';
 import { FormAlert } from '../components/bits.tsx';
-import { ago, dateTime } from '../lib/time.ts';
+import { ago } from '../lib/time.ts';
+import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';
 import { useSession } from '../session.tsx';
 
 const ROLE_LABEL: Record<WarRoomRole, string> = { im: 'Incident manager', comms: 'Comms lead', scribe: 'Scribe', responder: 'Responder' };
@@ -33,6 +34,7 @@ function PriorityMessage({ m, me }: { m: ChatMessage; me: string }) {
       .then(() => qc.invalidateQueries({ queryKey: keys.chat(m.incidentId) }))
       .catch(() => undefined);
   }, [needsRead, m.id, m.incidentId, qc]);
+  const zone = useViewerZone();
   const receipts = m.receipts ?? [];
   const read = receipts.filter((r) => r.readAt).length;
   return (
@@ -56,7 +58,7 @@ function PriorityMessage({ m, me }: { m: ChatMessage; me: string }) {
             Read by {read}/{receipts.length}
           </Text>
           {receipts.map((r) => (
-            <Tooltip key={r.userId} label={r.readAt ? `Read ${dateTime(r.readAt)}` : r.receivedAt ? `Received ${dateTime(r.receivedAt)}` : 'Not received yet'}>
+            <Tooltip key={r.userId} label={r.readAt ? `Read ${zone.dateTime(r.readAt)}` : r.receivedAt ? `Received ${zone.dateTime(r.receivedAt)}` : 'Not received yet'}>
               <Badge size="xs" variant={r.readAt ? 'filled' : 'outline'} color={r.readAt ? 'green' : r.receivedAt ? 'yellow' : 'gray'} data-testid="receipt" data-state={r.readAt ? 'read' : r.receivedAt ? 'received' : 'none'}>
                 {r.name}
               </Badge>
@@ -71,10 +73,11 @@ function PriorityMessage({ m, me }: { m: ChatMessage; me: string }) {
 function ChatLine({ m, me }: { m: ChatMessage; me: string }) {
   const system = m.source === 'system' || m.author.id === null;
   const own = m.author.id === me;
+  const zone = useViewerZone();
   return (
     <div className="klx-chat-line" data-own={own} data-system={system} data-testid="chat-message">
       <Text size="xs" c="dimmed">
-        {system ? 'Klaxon' : m.author.name} · {dateTime(m.at)}
+        {system ? 'Klaxon' : m.author.name} · <span data-testid="chat-time">{zone.dateTime(m.at)}</span>
         {m.source !== 'web' && m.source !== 'system' ? ` · ${m.source}` : ''}
       </Text>
       <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} ff={system ? 'monospace' : undefined}>
@@ -416,6 +419,7 @@ export default function WarRoomPanel({ inc }: { inc: Incident }) {
           </Group>
         </Anchor>
       </Group>
+      <ZoneCaption />
       {w?.bridgeUrl ? (
         <Button component="a" href={w.bridgeUrl} target="_blank" rel="noreferrer" size="xl" color="teal" leftSection={<IconPhoneCall size={26} />} fullWidth data-testid="join-bridge">
           Join bridge

@@ -1,14 +1,14 @@
-import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, Modal, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
 import {useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
 import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
 import { SEVERITIES, type Incident, type IncidentStatus, type Severity } from '../api/types.ts';
-import { FormAlert, PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
+import { PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { SetupBanner } from '../components/setup-banner.tsx';
 import { offerUndoResolve } from '../incidents/undo-resolve.tsx';
 import { BulkBar } from '../incidents/bulk-bar.tsx';
@@ -19,6 +19,7 @@ import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
 import { usePhone } from '../lib/phone.ts';
+import { FormDialog } from '../components/form-dialog.tsx';
 
 const PAGE_SIZE = 100;
 
@@ -171,26 +172,13 @@ function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void
     },
     onError: errors.set,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
-    m.mutate();
-  };
   return (
-    <Modal opened={opened} onClose={onClose} title="Open an incident" fullScreen={usePhone()}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
+    <FormDialog opened={opened} onClose={onClose} title="Open an incident" errors={errors} onSubmit={() => m.mutate()} submitLabel="Open incident and page" submitColor="red" pending={m.isPending}>
           <Select label="Service" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={v.service} onChange={(s) => setV({ ...v, service: s })} error={errors.field('service')} searchable required />
           <TextInput label="What is wrong?" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
           <Select label="Severity" data={[...SEVERITIES]} value={v.severity} onChange={(s) => setV({ ...v, severity: (s as Severity) ?? 'critical' })} allowDeselect={false} error={errors.field('severity')} />
           <Textarea label="Details" autosize minRows={3} value={v.details} onChange={(e) => setV({ ...v, details: e.currentTarget.value })} error={errors.field('details')} />
-          <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending} color="red">
-            Open incident and page
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
+    </FormDialog>
   );
 }
 

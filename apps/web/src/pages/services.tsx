@@ -1,15 +1,15 @@
-import { Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import {useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, usePolicies, useServices, useTeams } from '../api/queries.ts';
-import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
+import { PageHeader, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
-import { usePhone } from '../lib/phone.ts';
+import { FormDialog } from '../components/form-dialog.tsx';
 
 /** Who a new service pages: an existing policy, a new policy for one of the creator's teams (or the creator), or explicitly nobody. */
 type PagesChoice = `policy:${string}` | `team:${string}` | 'me' | 'none';
@@ -59,9 +59,7 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
     },
     onError: errors.set,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
+  const submit = () => {
     if (!choice) return errors.setField('pages', 'Choose who this service pages');
     m.mutate();
   };
@@ -71,9 +69,7 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
     { group: 'Nobody', items: [{ value: 'none', label: 'Nobody for now: alerts page nobody' }] },
   ];
   return (
-    <Modal opened={opened} onClose={onClose} title="New service" fullScreen={usePhone()}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
+    <FormDialog opened={opened} onClose={onClose} title="New service" errors={errors} onSubmit={submit} submitLabel="Create service" submitTestId="create-service" pending={m.isPending}>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus name="name" />
           <Textarea label="Description" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
           <Select
@@ -99,13 +95,7 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
               Creates the policy “{v.name.trim() || 'New service'} on call” with one level; edit it later under Escalation policies.
             </Text>
           )}
-          <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending} data-testid="create-service">
-            Create service
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
+    </FormDialog>
   );
 }
 

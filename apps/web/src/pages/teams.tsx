@@ -1,17 +1,17 @@
-import { Anchor, Badge, Button, Card, Group, Modal, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useTeams, useUsers } from '../api/queries.ts';
 import type { Team } from '../api/types.ts';
-import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
+import { PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
-import { usePhone } from '../lib/phone.ts';
+import { FormDialog } from '../components/form-dialog.tsx';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const qc = useQueryClient();
@@ -35,34 +35,28 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
     },
     onError: errors.set,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
-    save.mutate();
-  };
   const userData = users.map((u) => ({ value: u.id, label: u.name }));
   return (
-    <Modal opened onClose={onClose} title={team ? `Team ${team.name}` : 'New team'} fullScreen={usePhone()}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
+    <FormDialog
+      onClose={onClose}
+      title={team ? `Team ${team.name}` : 'New team'}
+      errors={errors}
+      onSubmit={() => save.mutate()}
+      submitLabel={team ? 'Save' : 'Create team'}
+      pending={save.isPending}
+      actions={
+        team && (
+          <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => confirm(`Delete team ${team.name}?`) && remove.mutate()}>
+            Delete team
+          </Button>
+        )
+      }
+    >
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
           <Textarea label="Description" autosize value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
           <MultiSelect label="Members" description="In paging order" data={userData} value={v.members} onChange={(members) => setV({ ...v, members, managers: v.managers.filter((m) => members.includes(m)) })} searchable error={errors.under('members')} />
           <MultiSelect label="Managers" data={userData.filter((u) => v.members.includes(u.value))} value={v.managers} onChange={(managers) => setV({ ...v, managers })} />
-          <FormAlert message={errors.message} />
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              {team ? 'Save' : 'Create team'}
-            </Button>
-            {team && (
-              <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => confirm(`Delete team ${team.name}?`) && remove.mutate()}>
-                Delete team
-              </Button>
-            )}
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    </FormDialog>
   );
 }
 

@@ -3,17 +3,18 @@ import {useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
 import { ROLES, type Role, type User } from '../api/types.ts';
-import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
+import { PageHeader, QueryState } from '../components/bits.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
 import { usePhone } from '../lib/phone.ts';
+import { FormDialog } from '../components/form-dialog.tsx';
 
 const ROLE_HELP: Record<Role, string> = {
   admin: 'Admin: everything, including people, services and policies',
@@ -43,28 +44,15 @@ function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) 
     },
     onError: errors.set,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
-    m.mutate();
-  };
   return (
-    <Modal opened={opened} onClose={onClose} title="Add a user" fullScreen={usePhone()}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
+    <FormDialog opened={opened} onClose={onClose} title="Add a user" errors={errors} onSubmit={() => m.mutate()} submitLabel="Add user" pending={m.isPending}>
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
           <TextInput label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={errors.field('email')} required />
           <Select label="Role" data={ROLES.map((r) => ({ value: r, label: ROLE_HELP[r] }))} value={v.role} onChange={(r) => setV({ ...v, role: (r as Role) ?? 'responder' })} allowDeselect={false} error={errors.field('role')} />
           <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} />
           <Checkbox label="Email an invitation with a link to set their own password (7 days)" checked={v.invite} onChange={(e) => setV({ ...v, invite: e.currentTarget.checked })} data-testid="invite-by-email" />
           {!v.invite && <PasswordInput label="Password" description="Optional: without one, the user can use API tokens only" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} autoComplete="new-password" />}
-          <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending}>
-            Add user
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
+    </FormDialog>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconExternalLink, IconPencil, IconPlus, IconTransferOut } from '@tabler/icons-react';
@@ -12,7 +12,7 @@ import { useViewerZone } from '../lib/zone.tsx';
 import { dueTimeOf, ItemStateBadge, OwnerAndDue } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 import { keys } from '../api/keys.ts';
-import { usePhone } from '../lib/phone.ts';
+import { FormDialog } from '../components/form-dialog.tsx';
 
 /** The calendar day (YYYY-MM-DD, viewer's time zone) of a due time, for a date input. */
 function dayOf(at: number | null): string {
@@ -104,9 +104,7 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
     },
     onError: errors.set,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    errors.clear();
+  const submit = () => {
     const title = v.title.trim();
     const url = v.externalUrl.trim();
     let ok = true;
@@ -121,19 +119,11 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
     if (ok) m.mutate();
   };
   return (
-    <Modal opened onClose={onClose} title="Hand over to problem management" fullScreen={usePhone()}>
-      <form onSubmit={submit} noValidate data-testid="handover-form">
-        <Stack>
+    <FormDialog onClose={onClose} title="Hand over to problem management" errors={errors} onSubmit={submit} submitLabel="Create problem record" submitTestId="handover-submit" formTestId="handover-form" pending={m.isPending}>
           <Text size="sm">Creates a problem record for this action item. Without a link, Klaxon fills in the problem tracker address configured on the server, if any.</Text>
           <TextInput label="Problem title" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
           <TextInput label="Tracker link (optional)" placeholder="https://tracker.example.com/PRB-12" value={v.externalUrl} onChange={(e) => setV({ ...v, externalUrl: e.currentTarget.value })} error={errors.field('externalUrl')} inputMode="url" />
-          <FormAlert message={errors.message} />
-          <Button type="submit" loading={m.isPending} data-testid="handover-submit">
-            Create problem record
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
+    </FormDialog>
   );
 }
 

@@ -1,7 +1,7 @@
-import { Button, Modal, type ButtonProps } from '@mantine/core';
+import { Button, type ButtonProps } from '@mantine/core';
 
 import { useState, type ReactNode } from 'react';
-import { usePhone } from '../lib/phone.ts';
+import { Dialog } from '../components/form-dialog.tsx';
 
 /** A button that asks once more before a destructive action ("Delete" → "Really delete?"). */
 export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...rest }: { label: string; confirm: string; onConfirm: () => void; loading?: boolean; testId?: string } & ButtonProps) {
@@ -21,12 +21,11 @@ export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...r
   );
 }
 
-/** A form in a dialog, full screen on a phone. */
+/** A form in a dialog, full screen on a phone: the app's one Dialog, at the status forms' size. */
 export function FormModal({ opened, onClose, title, children }: { opened: boolean; onClose: () => void; title: string; children: ReactNode }) {
-  const phone = usePhone();
   return (
-    <Modal opened={opened} onClose={onClose} title={title} fullScreen={phone} size="lg">
+    <Dialog opened={opened} onClose={onClose} title={title} size="lg">
       {children}
-    </Modal>
+    </Dialog>
   );
 }

@@ -13,7 +13,7 @@ import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '../escal
 import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
-import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, updateSchedule, type Schedule } from '../schedule/index.js';
+import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, spanProblem, updateSchedule, type Schedule } from '../schedule/index.js';
 import {
   createIntegration,
   createService,
@@ -35,6 +35,7 @@ import {
   deleteUser,
   listUsers,
   normalizeAddress,
+  selfDeletionProblem,
   updateUser,
 } from '../user/service.js';
 import * as userStore from '../user/store.js';
@@ -456,9 +457,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       for (const [ui, e] of o.users.entries()) if (!known.user(e)) problem([...opath, 'users', ui], unknown('user', e, candidates.users(), userByEmail.has(e.toLowerCase())));
       const start = parseInstant(o.start, zoneOf(x.timeZone));
       const end = parseInstant(o.end, zoneOf(x.timeZone));
+      const span = start !== null && end !== null ? spanProblem(start, end) : undefined;
       if (start === null) problem([...opath, 'start'], `not a date-time: ${o.start}`);
       else if (end === null) problem([...opath, 'end'], `not a date-time: ${o.end}`);
-      else if (end <= start) problem([...opath, 'end'], 'must be after start');
+      else if (span) problem([...opath, span.path], span.message); // addOverride's own rule
       else {
         const users = [...new Set(o.users.map((e) => e.toLowerCase()))].sort();
         wantedOverrides.push({ path: opath, users, start, end, ...(o.note !== undefined && { note: o.note }), key: `${users.join(',')}\n${start}\n${end}` });
@@ -765,7 +767,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (doc.users) {
       for (const u of dbUsers) {
         if (fileUsers.has(u.email.toLowerCase())) continue;
-        if (actor.type === 'user' && actor.id === u.id) {
+        if (selfDeletionProblem(actor, u.id)) {
+          // deleteUser's own rule, said in the file's terms.
           problem(['users'], `--prune would delete ${u.email}, the user applying this file: add them to the file`);
           continue;
         }

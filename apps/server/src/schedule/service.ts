@@ -282,6 +282,17 @@ export async function removeOverride(ctx: Ctx, actor: Actor, overrideId: string)
   ctx.wake();
 }
 
+/**
+ * What is wrong with a span of an override, leave or swap (its end's field error), or undefined.
+ * The verbs check with it, and `klaxon apply` plans with it, so a file is refused up front, with
+ * every problem at once, by the same rule.
+ */
+export function spanProblem(start: number, end: number): FieldError | undefined {
+  const errors: FieldError[] = [];
+  checkSpan(errors, start, end);
+  return errors[0];
+}
+
 function checkSpan(errors: FieldError[], start: number, end: number): void {
   if (Number.isNaN(start) || Number.isNaN(end)) return;
   if (end <= start) errors.push({ path: 'end', message: 'must be after start' });

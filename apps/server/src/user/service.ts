@@ -137,12 +137,19 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
 /** Deletes a user. Admins only. */
 export async function deleteUser(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
+  const self = selfDeletionProblem(actor, id);
+  if (self) throw conflict(self);
   await inTransaction(ctx, async (trx) => {
     await refuseIfReferenced(trx, id, 'user');
     const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     if (!r.numDeletedRows) throw notFound('User');
     await audit(trx, ctx.clock.now(), actor, 'user.delete', id, {});
   });
+}
+
+/** Why `actor` may not delete user `id` (themselves: nobody would be left signed in to undo it), or undefined. */
+export function selfDeletionProblem(actor: Actor, id: string): string | undefined {
+  return actor.type === 'user' && actor.id === id ? 'You cannot delete yourself: another admin can' : undefined;
 }
 
 /**

@@ -177,6 +177,26 @@ describe.each(DIALECTS)('apply is one transaction on %s', (dialect) => {
     expect(await snapshot(ctx)).toEqual(before);
   });
 
+  it("plans with the verbs' own rules: an override longer than addOverride allows is refused up front, with every other problem, before any step runs", async () => {
+    const { ctx } = await dbs.fresh(dialect);
+    await run(ctx, yaml(EXAMPLE_TEXT));
+    const before = await snapshot(ctx);
+    const text = editExample((d) => {
+      d.setIn(['users', 0, 'name'], 'Alice C.'); // a change that would run first
+      d.setIn(['schedules', 0, 'overrides'], [
+        { users: ['bob@example.com'], start: '2027-01-04T09:00', end: '2028-02-07T09:00' }, // 399 days
+        { users: ['nobody@example.com'], start: '2027-01-04T09:00', end: '2027-01-05T09:00' },
+      ]);
+    });
+    const lines = await configError(run(ctx, yaml(text)));
+    expect(lines).toEqual([
+      `klaxon.yaml:${lastLineColOf(text, '2028-02-07T09:00')}: schedules[0].overrides[0].end: must be at most 366 days after start`,
+      expect.stringMatching(/^klaxon\.yaml:\d+:\d+: schedules\[0\]\.overrides\[1\]\.users\[0\]: unknown user "nobody@example\.com"/),
+      'Nothing was changed.',
+    ]);
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+
   it('keys generated in a dry run are never shown; the real apply shows the ones it stored', async () => {
     const { ctx } = await dbs.fresh(dialect);
     const file = yaml('version: 1\nservices:\n  - name: billing\n    integrations:\n      - { name: events, kind: generic }\n');

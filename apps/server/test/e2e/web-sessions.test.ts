@@ -137,6 +137,8 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(del.status).toBe(403);
     const ok = await admin.call('POST', path, { body: { name: 'cli' }, csrf });
     expect(ok.status).toBe(201);
+    // With the token, deleting yourself is still refused: nobody would be left signed in to undo it.
+    expect(await admin.call('DELETE', `/api/v1/users/${adminId}`, { csrf })).toEqual({ status: 409, body: { error: { code: 'conflict', message: 'You cannot delete yourself: another admin can' } } });
 
     // A Bearer request carries no cookie and needs no CSRF token.
     const bearer = await fetch(`${k.url}/api/v1/teams`, { method: 'POST', headers: { authorization: `Bearer ${ok.body.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'SRE' }) });

@@ -118,7 +118,16 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     await t.advance(65 * MIN);
     expect(await incidentsTitled(/hourly-etl/)).toHaveLength(0);
     await t.advance(MIN);
-    expect((await incidentsTitled(/hourly-etl/)).map((i) => i.title)).toEqual(['No check-in from hourly-etl for 66 min (expected every 60 min)']);
+    const [missed] = await incidentsTitled(/hourly-etl/);
+    expect(missed!.title).toBe('No check-in from hourly-etl for 66 min (expected every 60 min)');
+    const pages = t.smtp.messages.filter((m) => m.to.includes('alice@example.com') && /hourly-etl/.test(m.subject));
+    expect(pages).toHaveLength(1);
+    // A HEAD to the check-in URL is a check-in too, and resolves the miss.
+    expect((await fetch(local(r.body.heartbeat.checkinUrl), { method: 'HEAD' })).status).toBe(202);
+    expect((await incidentsTitled(/hourly-etl/))[0]!.status).toBe('resolved');
+    const timeline = (await t.api('GET', `/api/v1/incidents/${missed!.id}/timeline`)).body.timeline as { type: string; message: string }[];
+    expect(timeline.map((e) => e.type)).toContain('heartbeat.missed');
+    expect(timeline.find((e) => e.type === 'heartbeat.checkin')?.message).toBe('Check-in from heartbeat hourly-etl received (check-in URL): resolving');
   });
 
   it('an Alertmanager Watchdog alert named by a heartbeat is a check-in, not an incident', async () => {

@@ -15,6 +15,7 @@ import type {
   ScheduleTable,
   UserLeaveTable,
 } from './schedule/tables.js';
+import type { HeartbeatTable } from './heartbeat/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
 import type {
   BusinessServiceLinkTable,
@@ -69,6 +70,7 @@ export interface Database {
   escalation_policies: EscalationPolicyTable;
   services: ServiceTable;
   integrations: IntegrationTable;
+  heartbeats: HeartbeatTable;
   incidents: IncidentTable;
   severity_levels: SeverityLevelTable;
   alerts: AlertTable;

@@ -12,6 +12,7 @@ import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { snoozeModule } from '../engine/modules/snooze.js';
+import { heartbeatModule } from '../heartbeat/module.js';
 import { notificationModule } from '../engine/modules/notification.js';
 import { postmortemRemindersModule } from '../engine/modules/postmortem-reminders.js';
 import { reportSlaWarningModule } from '../engine/modules/report-sla-warning.js';
@@ -161,7 +162,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
-  engine = new Engine(ctx, [snoozeModule, escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel })], {
+  engine = new Engine(ctx, [snoozeModule, escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, heartbeatModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel })], {
     intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
     moduleTimeoutMs: 30_000,
     guard: engineVersionGuard(ctx, ENGINE_VERSION),

@@ -71,6 +71,7 @@ program
       for (const line of result.changes) process.stdout.write(`  ${line}\n`);
       process.stdout.write(result.changes.length ? `${o.dryRun ? 'Would apply' : 'Applied'} ${result.changes.length} change(s) from ${o.file}.\n` : `No changes: the database already matches ${o.file}.\n`);
       for (const k of result.createdKeys) process.stdout.write(`  integration key for ${k.service}/${k.integration}: ${k.key}  (shown once)\n`);
+      for (const h of result.createdHeartbeats ?? []) process.stdout.write(`  check-in URL for heartbeat ${h.service}/${h.heartbeat}: ${h.checkinUrl}  (shown once)\n`);
     } finally {
       await close();
     }

@@ -102,6 +102,7 @@ export function registerMigrateCommands(program: Command): void {
                 r.applied.changes.length ? `${o.dryRun ? 'Would apply' : 'Applied'} ${r.applied.changes.length} change(s) from ${s.title}.\n` : `No changes: Klaxon already matches ${s.title}.\n`,
               );
               for (const k of r.applied.createdKeys) process.stderr.write(`  integration key for ${k.service}/${k.integration}: ${k.key}  (shown once; also in the report)\n`);
+              for (const h of r.applied.createdHeartbeats ?? []) process.stderr.write(`  check-in URL for heartbeat ${h.service}/${h.heartbeat}: ${h.checkinUrl}  (shown once; also in the report)\n`);
             } finally {
               await close();
             }

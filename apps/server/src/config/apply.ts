@@ -38,10 +38,12 @@ import {
   selfDeletionProblem,
   updateUser,
 } from '../user/service.js';
+import { allHeartbeats, createHeartbeat, deleteHeartbeat, updateHeartbeat } from '../heartbeat/service.js';
+import type { Heartbeat } from '../heartbeat/types.js';
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
-import type { ConfigDocument, GroupingSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
+import type { ConfigDocument, GroupingSpec, HeartbeatSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
 export interface ApplyOptions {
@@ -63,6 +65,8 @@ export interface ApplyResult {
   changes: string[];
   /** Keys generated for new integrations the file gave no key for; they are stored hashed, so shown once. */
   createdKeys: { service: string; integration: string; key: string }[];
+  /** Check-in URLs of heartbeats this apply created; they hold a token stored hashed, so shown once. */
+  createdHeartbeats?: { service: string; heartbeat: string; checkinUrl: string }[];
 }
 
 interface Step {
@@ -195,6 +199,56 @@ function describeLayerChange(before: CanonicalLayer, after: CanonicalLayer, zone
   return parts.join(', ');
 }
 
+/**
+ * A service's heartbeats, replaced to match the file: new ones are created (their check-in URL
+ * printed once), changed ones updated (their token kept), missing ones deleted.
+ */
+function planHeartbeats(
+  ctx: Ctx,
+  actor: Actor,
+  service: string,
+  specs: HeartbeatSpec[],
+  existing: Heartbeat[],
+  serviceId: () => string,
+  spath: DocPath,
+  changes: string[],
+  steps: Step[],
+  created: NonNullable<ApplyResult['createdHeartbeats']>,
+): void {
+  const label = (name: string) => `${q(service)}/${q(name)}`;
+  const fileNames = new Set(specs.map((h) => h.name));
+  for (const h of existing) {
+    if (fileNames.has(h.name)) continue;
+    changes.push(`- heartbeat ${label(h.name)}`);
+    steps.push({ path: spath, run: () => deleteHeartbeat(ctx, actor, h.serviceId, h.id) });
+  }
+  const byName = new Map(existing.map((h) => [h.name, h]));
+  for (const [hi, h] of specs.entries()) {
+    const path = [...spath, 'heartbeats', hi] as DocPath;
+    const want = { intervalMinutes: h.intervalMinutes, graceMinutes: h.graceMinutes ?? 0, enabled: h.enabled ?? true, watchdogAlert: h.watchdogAlert ?? null };
+    const have = byName.get(h.name);
+    if (!have) {
+      changes.push(`+ heartbeat ${label(h.name)} (every ${h.intervalMinutes} min, grace ${want.graceMinutes} min)`);
+      steps.push({
+        path,
+        run: async () => {
+          const made = await createHeartbeat(ctx, actor, serviceId(), { name: h.name, ...want });
+          created.push({ service, heartbeat: h.name, checkinUrl: made.checkinUrl! });
+        },
+      });
+      continue;
+    }
+    const diffs: string[] = [];
+    if (have.intervalMinutes !== want.intervalMinutes) diffs.push(`intervalMinutes ${have.intervalMinutes} -> ${want.intervalMinutes}`);
+    if (have.graceMinutes !== want.graceMinutes) diffs.push(`graceMinutes ${have.graceMinutes} -> ${want.graceMinutes}`);
+    if (have.enabled !== want.enabled) diffs.push(want.enabled ? 'enabled' : 'disabled');
+    if (have.watchdogAlert !== want.watchdogAlert) diffs.push(`watchdogAlert ${s(have.watchdogAlert)} -> ${s(want.watchdogAlert)}`);
+    if (!diffs.length) continue;
+    changes.push(`~ heartbeat ${label(h.name)}: ${diffs.join('; ')}`);
+    steps.push({ path, run: async () => void (await updateHeartbeat(ctx, actor, have.serviceId, have.id, want)) });
+  }
+}
+
 /** Builds the change list and the steps that make it, from one read of the database. */
 async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions) {
   const prune = opts.prune === true;
@@ -203,6 +257,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const pruneChanges: string[] = [];
   const problems: ConfigProblem[] = [];
   const createdKeys: ApplyResult['createdKeys'] = [];
+  const createdHeartbeats: NonNullable<ApplyResult['createdHeartbeats']> = [];
   const phase = {
     users: [] as Step[],
     teams: [] as Step[],
@@ -213,6 +268,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     integrationDeletes: [] as Step[],
     integrationUpdates: [] as Step[],
     integrationCreates: [] as Step[],
+    heartbeats: [] as Step[],
     prunePolicies: [] as Step[],
     pruneSchedules: [] as Step[],
     pruneTeams: [] as Step[],
@@ -228,6 +284,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const dbServices = await listServices(ctx, actor);
   const dbSchedules = await allSchedules(db);
   const dbIntegrations = await db.selectFrom('integrations').select(['id', 'service_id', 'name', 'kind', 'key_hash', 'settings']).execute();
+  const dbHeartbeats = await allHeartbeats(ctx, actor);
 
   const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
   const emailById = new Map(dbUsers.map((u) => [u.id, u.email.toLowerCase()]));
@@ -662,6 +719,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       }
     }
 
+    if (x.heartbeats) planHeartbeats(ctx, actor, x.name, x.heartbeats, current ? dbHeartbeats.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.heartbeats, createdHeartbeats);
+
     if (!x.integrations) continue;
     const existing = current ? (integrationsByService.get(current.id) ?? []) : [];
     const existingByName = new Map(existing.map((i) => [i.name, i]));
@@ -791,12 +850,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationDeletes,
     ...phase.integrationUpdates,
     ...phase.integrationCreates,
+    ...phase.heartbeats,
     ...phase.prunePolicies,
     ...phase.pruneSchedules,
     ...phase.pruneTeams,
     ...phase.pruneUsers,
   ];
-  return { changes: [...changes, ...pruneChanges], steps, problems, createdKeys };
+  return { changes: [...changes, ...pruneChanges], steps, problems, createdKeys, createdHeartbeats };
 }
 
 /** What differs between a schedule in the file and in the database, as change-line parts (none: nothing to do). */
@@ -879,7 +939,7 @@ export async function applyConfig(ctx: Ctx, actor: Actor, doc: ConfigDocument, o
         }
       }
       // A dry run's generated keys are rolled back with everything else: none to show.
-      return { changes: planned.changes, createdKeys: opts.dryRun ? [] : planned.createdKeys };
+      return { changes: planned.changes, createdKeys: opts.dryRun ? [] : planned.createdKeys, ...(!opts.dryRun && planned.createdHeartbeats.length && { createdHeartbeats: planned.createdHeartbeats }) };
     },
     { rollback: opts.dryRun },
   );

@@ -9,6 +9,7 @@ import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import { listPolicies } from '../escalation/service.js';
 import { allSchedules, scheduleToInput } from '../schedule/index.js';
+import { allHeartbeats } from '../heartbeat/service.js';
 import { listIntegrations, listServices } from '../service/service.js';
 import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
@@ -91,6 +92,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
   }));
 
   const serviceSpecs: ServiceSpec[] = [];
+  const heartbeats = await allHeartbeats(ctx, actor);
   for (const x of await listServices(ctx, actor)) {
     const integrations = await listIntegrations(ctx, actor, x.id);
     serviceSpecs.push({
@@ -106,6 +108,12 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
         kind: i.kind,
         ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
       })),
+      // Only services that have heartbeats list them: a list is managed exactly, an absent one is left alone.
+      ...(heartbeats.some((h) => h.serviceId === x.id) && {
+        heartbeats: heartbeats
+          .filter((h) => h.serviceId === x.id)
+          .map((h) => ({ name: h.name, intervalMinutes: h.intervalMinutes, graceMinutes: h.graceMinutes, enabled: h.enabled, ...(h.watchdogAlert !== null && { watchdogAlert: h.watchdogAlert }) })),
+      }),
     });
   }
 
@@ -126,8 +134,9 @@ export function stringifyConfig(doc: ConfigDocument, opts: { schema?: string } =
     ' Klaxon configuration (format version 1). Apply with: klaxon apply -f <this file>',
     ' Format: docs/configuration-file.md',
     ' Integration keys (stored hashed) and signing secrets are not exported: an integration that has',
-    ' no key here keeps its current key and secret when applied. Browser push subscriptions are not',
-    ' exported either, nor are schedule overrides, leave and swaps (day-to-day data, kept on apply).',
+    ' no key here keeps its current key and secret when applied; a heartbeat keeps its check-in URL.',
+    ' Browser push subscriptions are not exported either, nor are schedule overrides, leave and swaps',
+    ' (day-to-day data, kept on apply).',
   ].join('\n');
   // Small leaf mappings (contact methods, rules, members, targets, grouping) on one line each.
   visit(yaml, {

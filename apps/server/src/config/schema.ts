@@ -260,6 +260,18 @@ export const IntegrationSpec = Type.Object(
   { additionalProperties: false, description: 'An integration, identified by name within its service' },
 );
 
+/** A heartbeat: the service expects a check-in at least every interval. Identified by its name within the service. */
+export const HeartbeatSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$', description: 'Heartbeat name, unique per service (the Opsgenie ping API finds it by name: /v2/heartbeats/{name}/ping)' }),
+    intervalMinutes: Type.Integer({ minimum: 1, maximum: 525_600, description: 'A check-in is expected at least this often (minutes)' }),
+    graceMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 525_600, description: 'Extra minutes before a missing check-in opens an incident (default 0)' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Default true; a disabled heartbeat opens nothing' })),
+    watchdogAlert: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: "An Alertmanager alertname (e.g. Watchdog) whose arrival on this service's alertmanager integrations counts as a check-in; null for none" })),
+  },
+  { additionalProperties: false, description: 'A heartbeat, identified by name within its service; its check-in URL is printed once when created' },
+);
+
 /** A technical service: where alerts arrive and which policy pages for them. Identified by name. */
 export const ServiceSpec = Type.Object(
   {
@@ -278,6 +290,7 @@ export const ServiceSpec = Type.Object(
       Type.Union([SupportHoursSchema, Type.Null()], { description: 'Support hours {timeZone, days: [mon, ...], start: "HH:MM", end: "HH:MM"}; null for none. Left out: kept.' }),
     ),
     integrations: Type.Optional(Type.Array(IntegrationSpec, { maxItems: 100, description: 'Integrations, replaced to match exactly. Left out: not managed by this file.' })),
+    heartbeats: Type.Optional(Type.Array(HeartbeatSpec, { maxItems: 100, description: 'Heartbeats, replaced to match exactly. Left out: not managed by this file.' })),
   },
   { additionalProperties: false, description: 'A service, identified by name' },
 );
@@ -316,6 +329,8 @@ export type ServiceSpec = Static<typeof ServiceSpec>;
 export type GroupingSpec = Static<typeof GroupingSpec>;
 /** An integration entry of a service. */
 export type IntegrationSpec = Static<typeof IntegrationSpec>;
+/** A heartbeat entry of a service. */
+export type HeartbeatSpec = Static<typeof HeartbeatSpec>;
 
 /** The JSON Schema (draft-07) of the file format, as written to docs/klaxon.schema.json. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -121,6 +121,8 @@ export const TIMELINE_TYPES = [
   'escalation.suppressed',
   'sla.warning',
   'postmortem.created',
+  'heartbeat.missed',
+  'heartbeat.checkin',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

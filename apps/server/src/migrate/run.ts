@@ -46,7 +46,7 @@ export async function applyImport(ctx: Ctx, actor: Actor, result: ImportResult, 
       const config = await applyConfig(tctx, actor, result.config, { dryRun: false, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
       const windows = await createMaintenanceWindows(tctx, actor, result.maintenance);
       // A dry run's generated keys are rolled back with everything else: none to show.
-      const applied: ApplyResult = { changes: [...config.changes, ...windows], createdKeys: opts.dryRun ? [] : config.createdKeys };
+      const applied: ApplyResult = { changes: [...config.changes, ...windows], createdKeys: opts.dryRun ? [] : config.createdKeys, ...(!opts.dryRun && config.createdHeartbeats && { createdHeartbeats: config.createdHeartbeats }) };
       const at = tctx.clock.now();
       const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
       if (!opts.dryRun) {

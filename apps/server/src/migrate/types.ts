@@ -32,6 +32,8 @@ export interface SenderChange {
   source: { name: string; id: string; type: string };
   service: string;
   integration: string;
+  /** For a heartbeat sender that moves to a check-in URL: the Klaxon heartbeat (of `service`) whose URL it calls. */
+  heartbeat?: string;
   /** Human instruction, e.g. "Alertmanager: set url: to http://klaxon.example.com/v2/enqueue and routing_key: to <key>". */
   instruction: string;
 }

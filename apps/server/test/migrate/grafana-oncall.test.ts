@@ -92,6 +92,13 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(report).toContain(`change url: https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/ to url: https://klaxon.example.com/integrations/v1/alertmanager/<key>`);
     expect(report).toContain(`key \`${key}\``);
     expect(report).toContain('change the webhook URL https://oncall.example.com/integrations/v1/grafana_alerting/GhIjKl456/ to https://klaxon.example.com/integrations/v1/grafana/<key>');
+    // The integration heartbeat became a Klaxon heartbeat on the integration's service; the report gives its check-in URL.
+    expect(doc.services!.find((x) => x.name === 'Prometheus')!.heartbeats).toEqual([{ name: 'heartbeat', intervalMinutes: 60, graceMinutes: 0, enabled: false }]);
+    const checkin = /check-in URL for heartbeat Prometheus\/heartbeat: (\S+)/.exec(first.stderr)![1]!;
+    expect(checkin).toMatch(/^https:\/\/klaxon\.example\.com\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
+    expect(report).toContain(`**Prometheus heartbeat** (heartbeat, id CPROM) → service \`Prometheus\`, heartbeat \`heartbeat\`, check-in URL \`${checkin}\``);
+    expect(report).toContain("change the heartbeat URL https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/heartbeat/ to Klaxon's check-in URL");
+    expect(report).toMatch(/\| integration heartbeat \| Prometheus \| CPROM \| Grafana OnCall's API gives the heartbeat's URL, not its timeout \| imported as heartbeat "heartbeat" of service Prometheus, every 60 min and disabled/);
     const yaml = readFileSync(yamlFile, 'utf8');
     expect(yaml).toContain('delayMinutes: 20'); // 15 + 5 min waits, exact
     const masked = { unit: 'day', count: 2, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }; // the daily rotation masked to weekdays

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { parseConfigFile } from '../../src/config/load.js';
+import { listHeartbeats } from '../../src/heartbeat/service.js';
 import { addOverride } from '../../src/schedule/service.js';
 import { findService } from '../../src/service/service.js';
 import { listMaintenance } from '../../src/status/service.js';
@@ -72,6 +73,14 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       { kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' },
       { kind: 'weekly', startDay: 'wed', startTime: '12:00', endDay: 'wed', endTime: '14:00' },
     ]);
+    // Heartbeats: on a service of their owner team with an Opsgenie-format integration (the GenieKey of the pings).
+    const hbs = doc.services!.flatMap((x) => (x.heartbeats ?? []).map((h) => [x.name, x.team, h.name, h.intervalMinutes, h.graceMinutes, h.enabled, x.integrations!.some((i) => i.kind === 'opsgenie')]));
+    expect(hbs).toEqual([
+      ['Checkout', 'SRE', 'queue-drain', 30, 0, false, true],
+      ['Batch', 'Solo', 'nightly-backup', 1500, 0, false, true],
+    ]);
+    const batchHeartbeats = await listHeartbeats(db.ctx, SYSTEM, 'Batch');
+    expect(batchHeartbeats.map((h) => [h.name, h.intervalMinutes, h.enabled, h.state])).toEqual([['nightly-backup', 1500, false, 'disabled']]);
     const alice = doc.users!.find((u) => u.email === 'alice@example.com')!;
     expect(alice.timeZone).toBe('Europe/Berlin');
     expect(alice.notificationRules).toEqual([{ contactMethod: 'email', delayMinutes: 0 }, { contactMethod: 'sms', delayMinutes: 1 }, { contactMethod: 'voice', delayMinutes: 4 }]);
@@ -98,7 +107,11 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       '| team routing rule | SRE: P1 to payments | sre-p1 |',
       '| integration | Mailbox | int-email |',
       '| integration | Old webhook | int-off | disabled',
-      '| heartbeat | nightly-backup |',
+      '| heartbeat | queue-drain | queue-drain | disabled in Opsgenie |',
+      '| heartbeat | report/weekly | report/weekly | its name has characters',
+      '| heartbeat | nightly-backup | nightly-backup | enabled in Opsgenie; a Klaxon heartbeat enabled before its sender moves would page | imported disabled on service Batch: enable it once its sender pings Klaxon |',
+      '**nightly-backup** (heartbeat, id nightly-backup) → service `',
+      '/v2/heartbeats/nightly-backup/ping (GET, POST or HEAD). Klaxon heartbeat nightly-backup expects a ping every 1500 min',
       '| maintenance | Database upgrade',
       '| notification rule | alice@example.com: P1 only | alice-p1 |',
       '| notification rule | alice@example.com: Shift starts | alice-shift |',

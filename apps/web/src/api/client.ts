@@ -8,6 +8,8 @@ import type {
   Incident,
   IncidentStatus,
   Integration,
+  Heartbeat,
+  HeartbeatInput,
   IntegrationInput,
   ManualIncidentInput,
   NotificationRule,
@@ -239,6 +241,12 @@ export const api = {
     create: (serviceId: string, input: IntegrationInput) => post<{ integration: Integration }>(`/services/${enc(serviceId)}/integrations`, input).then((r) => r.integration),
     update: (id: string, input: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }) => patch<{ integration: Integration }>(`/integrations/${enc(id)}`, input).then((r) => r.integration),
     remove: (id: string) => del(`/integrations/${enc(id)}`),
+  },
+  heartbeats: {
+    list: (serviceId: string) => get<{ heartbeats: Heartbeat[] }>(`/services/${enc(serviceId)}/heartbeats`).then((r) => r.heartbeats),
+    create: (serviceId: string, input: HeartbeatInput) => post<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats`, input).then((r) => r.heartbeat),
+    update: (serviceId: string, id: string, input: Partial<HeartbeatInput>) => patch<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`, input).then((r) => r.heartbeat),
+    remove: (serviceId: string, id: string) => del(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`),
   },
   incidents: {
     list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, mine: q.mine, ...q.report, limit: q.limit, before: q.before }, signal),

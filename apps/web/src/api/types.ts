@@ -505,3 +505,29 @@ export interface UserShift {
   userIds: string[];
   source: ShiftSource;
 }
+
+/** A heartbeat of a service: a check-in is expected every interval (GET /services/{id}/heartbeats). */
+export interface Heartbeat {
+  id: string;
+  serviceId: string;
+  name: string;
+  intervalMinutes: number;
+  graceMinutes: number;
+  enabled: boolean;
+  watchdogAlert: string | null;
+  tokenHint: string;
+  lastCheckinAt: number | null;
+  state: 'ok' | 'late' | 'never' | 'disabled';
+  incidentId: string | null;
+  createdAt: number;
+  /** Only in the answer to create: shown once. */
+  checkinUrl?: string;
+}
+
+export interface HeartbeatInput {
+  name: string;
+  intervalMinutes: number;
+  graceMinutes?: number;
+  enabled?: boolean;
+  watchdogAlert?: string | null;
+}

@@ -15,6 +15,7 @@ import { sendTestAlert, type TestAlertResult } from '../integrations/test-alert.
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { usePhone } from '../lib/phone.ts';
+import { ServiceHeartbeats } from './service-heartbeats.tsx';
 
 const base = () => window.location.origin;
 
@@ -383,6 +384,7 @@ export default function ServicePage() {
               <NewIntegration serviceId={id} onCreated={setCreated} />
             </Paper>
           )}
+          <ServiceHeartbeats serviceId={q.data.id} />
         </Stack>
       )}
     </QueryState>

@@ -20,6 +20,7 @@ import { DISK_FULL_MESSAGE, DISK_FULL_RETRY_AFTER_S, isDiskFull, writeHealth } f
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
 import { signingSecretOf } from '../../service/service.js';
+import { takeWatchdogCheckins } from '../../heartbeat/service.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
 import type { Integration, Service } from '../../service/types.js';
 import type { App } from '../deps.js';
@@ -254,7 +255,9 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     const events = parseWith(klaxon, reply, kind, () => parsers[kind as keyof typeof parsers](req.body));
     if (!events) return reply;
     if (limited(klaxon, reply, found.integration, events.length)) return reply;
-    const results = await accept(found.integration, found.service, events);
+    // An Alertmanager alert a heartbeat names (e.g. the always-firing Watchdog) is that heartbeat's check-in, not an incident.
+    const kept = kind === 'alertmanager' ? await takeWatchdogCheckins(ctx, found.service.id, events) : events;
+    const results = await accept(found.integration, found.service, kept);
     return reply.status(202).send({ status: 'accepted', events: results.map((r) => ({ dedupKey: r.dedupKey, outcome: r.outcome, incidentId: r.incidentId })) });
   });
 }

@@ -402,7 +402,16 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
         instead: 'not imported: alerts follow the default route\'s policy (make a separate service and sender for them)',
       });
     if (kind.note) items.push({ severity: 'changed', kind: 'integration', name: i.name, id: i.id, why: kind.note, instead: `a Klaxon ${kind.kind} integration` });
-    if (i.heartbeat) items.push({ severity: 'not-imported', kind: 'integration heartbeat', name: i.name, id: i.id, why: 'Klaxon has no heartbeats', instead: 'not imported: monitor the sender another way' });
+    if (i.heartbeat) {
+      items.push({
+        severity: 'changed',
+        kind: 'integration heartbeat',
+        name: i.name,
+        id: i.id,
+        why: `Grafana OnCall's API gives the heartbeat's URL, not its timeout`,
+        instead: `imported as heartbeat "heartbeat" of service ${name}, every ${GRAFANA_HEARTBEAT_MINUTES} min and disabled (enabled before its sender moves, it would page): set intervalMinutes to the timeout shown in Grafana OnCall and enable it once the sender calls Klaxon's check-in URL`,
+      });
+    }
     if (i.maintenance_mode) {
       // Debug and maintenance mode both stop notifications (maintenance mode also gathers the alerts
       // into one group); Klaxon's window records each incident and pages nobody.
@@ -428,7 +437,17 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       ...(i.team_id && teamName.has(i.team_id) ? { team: teamName.get(i.team_id)! } : {}),
       escalationPolicy: policy,
       integrations: [{ name: kind.kind, kind: kind.kind }],
+      ...(i.heartbeat && { heartbeats: [{ name: 'heartbeat', intervalMinutes: GRAFANA_HEARTBEAT_MINUTES, graceMinutes: 0, enabled: false }] }),
     });
+    if (i.heartbeat) {
+      senders.push({
+        source: { name: `${i.name} heartbeat`, id: i.id, type: 'heartbeat' },
+        service: name,
+        integration: kind.kind,
+        heartbeat: 'heartbeat',
+        instruction: `the heartbeat sender: change the heartbeat URL ${i.heartbeat.link ?? '(the Grafana OnCall heartbeat URL)'} to Klaxon's check-in URL of heartbeat "heartbeat" (GET or POST)`,
+      });
+    }
     const url = `${opts.klaxonUrl}/integrations/v1/${kind.kind}/<key>`;
     senders.push({
       source: { name: i.name, id: i.id, type: i.type },
@@ -464,6 +483,9 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     maintenance,
   };
 }
+
+/** The interval given to an imported Grafana OnCall heartbeat: the API does not say its timeout. */
+export const GRAFANA_HEARTBEAT_MINUTES = 60;
 
 function klaxonTarget(t: SourceTarget, emailOf: (id: string) => string | undefined, scheduleName: Map<string, string>, teamName: Map<string, string>): TargetSpec {
   if (t.kind === 'user') return { user: emailOf(t.id)! };

@@ -123,6 +123,7 @@ export interface OgHeartbeat {
   interval?: number;
   intervalUnit?: string;
   enabled?: boolean;
+  ownerTeam?: { id?: string; name?: string } | null;
 }
 export interface OgMaintenance {
   id: string;

@@ -345,6 +345,17 @@ export function mapNotificationRules(u: OgUser, email: string, rules: OgNotifica
   return out;
 }
 
+/** What a Klaxon heartbeat name may be (HeartbeatSpec.name). */
+const HEARTBEAT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,99}$/;
+
+/** An Opsgenie heartbeat's interval in minutes (interval + intervalUnit minutes|hours|days), or undefined if Klaxon cannot hold it. */
+export function heartbeatMinutes(h: Pick<OgHeartbeat, 'interval' | 'intervalUnit'>): number | undefined {
+  const per = { minutes: 1, hours: 60, days: 1440 }[String(h.intervalUnit)];
+  if (per === undefined || typeof h.interval !== 'number' || !Number.isInteger(h.interval) || h.interval < 1) return undefined;
+  const minutes = h.interval * per;
+  return minutes <= 525_600 ? minutes : undefined;
+}
+
 /** What Klaxon calls the integration's format, and the exact change in the sender. */
 function senderOf(i: OgIntegration, klaxonUrl: string): { kind: 'opsgenie' | 'alertmanager' | 'grafana'; instruction: string; exact: boolean } | undefined {
   const base = klaxonUrl.replace(/\/+$/, '');
@@ -551,7 +562,53 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     senders.push({ source: { name: i.name, id: i.id, type: i.type }, service: svc.name, integration: iname, instruction: sender.instruction });
   }
 
-  for (const h of a.heartbeats) items.push({ severity: 'not-imported', kind: 'heartbeat', name: h.name, id: h.name, why: 'Klaxon has no heartbeats yet', instead: 'not imported: keep the Opsgenie heartbeat (or an external dead-man\'s switch) until Klaxon has one' });
+  // Heartbeats: each goes to a service of its owner team that has an Opsgenie-format integration
+  // (its key is the GenieKey the pings send), or gets one; the ping path stays the same.
+  for (const h of [...a.heartbeats].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+    const where = { kind: 'heartbeat', name: h.name, id: h.name };
+    const minutes = heartbeatMinutes(h);
+    if (minutes === undefined) {
+      items.push({ ...where, severity: 'not-imported', why: `interval ${String(h.interval)} ${String(h.intervalUnit)} is not a whole number of minutes, hours or days up to a year`, instead: 'not imported: add it to the service by hand' });
+      continue;
+    }
+    if (!HEARTBEAT_NAME.test(h.name)) {
+      items.push({ ...where, severity: 'not-imported', why: 'its name has characters a Klaxon heartbeat name cannot have (letters, digits, space . _ @ + - only), and pings find a heartbeat by name', instead: 'not imported: rename it in Opsgenie and its senders, then import again, or add it by hand' });
+      continue;
+    }
+    const team = h.ownerTeam?.id ? L.teamById.get(h.ownerTeam.id) : h.ownerTeam?.name ? a.teams.find((t) => t.name === h.ownerTeam!.name) : undefined;
+    const teamName = team?.name ?? null;
+    const ofTeam = services.filter((x) => (x.team ?? null) === teamName).sort((x, y) => (x.name < y.name ? -1 : 1));
+    let svc = ofTeam.find((x) => x.integrations?.some((i) => i.kind === 'opsgenie')) ?? ofTeam[0];
+    if (!svc) {
+      const name = `${teamName ?? 'Opsgenie'} heartbeats`.slice(0, 200);
+      svc = serviceByName.get(name);
+      if (!svc) {
+        svc = { name, description: `Heartbeats of ${teamName ? `Opsgenie team ${teamName}` : 'Opsgenie that belong to no team'}`, team: teamName, escalationPolicy: policyForTeam(team?.id, where), integrations: [] };
+        services.push(svc);
+        serviceByName.set(name, svc);
+      }
+    }
+    let integration = svc.integrations?.find((i) => i.kind === 'opsgenie')?.name;
+    if (!integration) {
+      integration = 'Opsgenie heartbeats';
+      (svc.integrations ??= []).push({ name: integration, kind: 'opsgenie' });
+    }
+    // Imported disabled: enabled now, it would page while its sender still pings Opsgenie.
+    (svc.heartbeats ??= []).push({ name: h.name, intervalMinutes: minutes, graceMinutes: 0, enabled: false });
+    items.push({
+      ...where,
+      severity: 'note',
+      why: h.enabled === true ? 'enabled in Opsgenie; a Klaxon heartbeat enabled before its sender moves would page' : 'disabled in Opsgenie',
+      instead: `imported disabled on service ${svc.name}${h.enabled === true ? ': enable it once its sender pings Klaxon' : ''}`,
+    });
+    const base = opts.klaxonUrl.replace(/\/+$/, '');
+    senders.push({
+      source: { name: h.name, id: h.name, type: 'heartbeat' },
+      service: svc.name,
+      integration,
+      instruction: `heartbeat pings: change the base URL https://api.opsgenie.com (or api.eu.opsgenie.com) to ${base} and the GenieKey to the key of integration ${integration}; the path stays ${base}/v2/heartbeats/${encodeURIComponent(h.name)}/ping (GET, POST or HEAD). Klaxon heartbeat ${h.name} expects a ping every ${minutes} min, as Opsgenie did`,
+    });
+  }
   const maintenance: ImportedMaintenance[] = [];
   const serviceOfIntegration = new Map(senders.map((x) => [x.source.id, x.service]));
   for (const m of a.maintenance) {

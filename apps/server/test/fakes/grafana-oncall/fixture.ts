@@ -156,7 +156,7 @@ export const expectedItems: [string, string][] = [
   ['not-imported', 'EE0'], // whole channel
   ['not-imported', 'FEMPTY'],
   ['not-imported', 'RPROMCRIT'],
-  ['not-imported', 'CPROM'], // heartbeat
+  ['changed', 'CPROM'], // heartbeat: imported, timeout unknown to the API
   ['changed', 'CGRAF'], // maintenance mode: a Klaxon window that records incidents
   ['changed', 'CHOOK'], // webhook payloads
   ['note', 'CHOOK'], // no chain

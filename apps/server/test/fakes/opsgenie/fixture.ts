@@ -185,7 +185,11 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
     { id: 'int-legacy', name: 'Legacy API', type: 'API', enabled: true, teamId: null },
     { id: 'int-off', name: 'Old webhook', type: 'API', enabled: false, teamId: 'team-sre' },
   ];
-  const heartbeats = [{ name: 'nightly-backup', description: 'Backup finished', interval: 25, intervalUnit: 'hours', enabled: true, ownerTeam: { id: 'team-solo', name: 'Solo' } }];
+  const heartbeats = [
+    { name: 'nightly-backup', description: 'Backup finished', interval: 25, intervalUnit: 'hours', enabled: true, ownerTeam: { id: 'team-solo', name: 'Solo' } },
+    { name: 'queue-drain', description: 'Queue drained', interval: 30, intervalUnit: 'minutes', enabled: false, ownerTeam: { id: 'team-sre', name: 'SRE' } },
+    { name: 'report/weekly', description: 'A name Klaxon cannot hold', interval: 7, intervalUnit: 'days', enabled: true },
+  ];
   const maintenance = [
     // Integration rules are always state "disabled" (Opsgenie stops the integration); policy rules enable or disable a policy.
     { id: 'mnt-next', status: 'planned', description: 'Database upgrade', time: { type: 'schedule', startDate: iso(berlin.plus({ days: 3 })), endDate: iso(berlin.plus({ days: 3, hours: 2 })) }, rules: [{ state: 'disabled', entity: { id: 'int-grafana', type: 'integration' } }, { state: 'enabled', entity: { id: 'pol-quiet', type: 'policy' } }] },

@@ -56,6 +56,8 @@ const SAMPLES: Record<string, WordsEvent> = {
   'notification.failed': ev('notification.failed', 'Paging Carol Diaz by email (c***@example.com) failed (attempt 1): 421 try later; will retry', { channel: 'email' }, system, 'engine'),
   'notification.cancelled': ev('notification.cancelled', 'Did not page Carol Diaz by sms (+1415***0100): acknowledged meanwhile', { channel: 'sms' }, system, 'engine'),
   note: ev('note', 'Rolled back the deploy'),
+  'heartbeat.missed': ev('heartbeat.missed', 'No check-in from nightly-backup for 26 h (expected every 25 h)', { heartbeatId: 'h1', lastCheckinAt: 0 }, system, 'engine'),
+  'heartbeat.checkin': ev('heartbeat.checkin', 'Check-in from heartbeat nightly-backup received (check-in URL): resolving', { heartbeatId: 'h1' }, system, 'ingest'),
   'major.declared': ev('major.declared', 'Major incident declared (SEV2); war room opened', { sev: 'SEV2', bridgeUrl: null }),
   'severity.changed': ev('severity.changed', 'Severity SEV2 → SEV1', { from: 'SEV2', to: 'SEV1' }),
   'role.assigned': ev('role.assigned', 'Alice Park is incident manager (declared it)', { role: 'im', userId: 'u-alice' }),

@@ -76,6 +76,9 @@ export const PHRASES = {
   },
   'incident.acknowledged': (e) => `${who(e)} acknowledged${via(e)}`,
   'incident.resolved': (e) => `${who(e)} resolved the incident${via(e)}`,
+  // Heartbeats (the server's message already says it in words: "No check-in from nightly-backup for 26 h").
+  'heartbeat.missed': (e) => e.message || 'A heartbeat missed its check-in',
+  'heartbeat.checkin': (e) => `The heartbeat checked in again${str(e.message) ? `: ${after(e.message)}` : ''}`,
   'incident.reopened': (e) => (e.data.escalate === true ? `${who(e)} reopened the incident and paged again from level 1` : `${who(e)} reopened the incident (acknowledged, nobody paged)`),
   'incident.escalated': (e) => `${who(e)} escalated to the next level${via(e)}`,
   'incident.reassigned': (e, ctx) => {

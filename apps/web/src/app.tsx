@@ -8,8 +8,10 @@ import { Shell } from './shell.tsx';
 
 // Every screen is its own chunk: the first screen loads only the shell and the incident list.
 const SignedOut = lazy(() => import('./pages/signed-out.tsx'));
-const Incidents = lazy(() => import('./pages/incidents.tsx'));
-const IncidentPage = lazy(() => import('./pages/incident.tsx'));
+const loadIncidents = () => import('./pages/incidents.tsx');
+const loadIncidentPage = () => import('./pages/incident.tsx');
+const Incidents = lazy(loadIncidents);
+const IncidentPage = lazy(loadIncidentPage);
 const Services = lazy(() => import('./pages/services.tsx'));
 const ServicePage = lazy(() => import('./pages/service.tsx'));
 const Policies = lazy(() => import('./pages/policies.tsx'));
@@ -42,6 +44,16 @@ const StatusAdmin = lazy(() => import('./pages/status-admin.tsx'));
 // Reports with charts, and postmortems (nested routes inside each).
 const Reports = lazy(() => import('./pages/reports.tsx'));
 const Postmortems = lazy(() => import('./pages/postmortems.tsx'));
+
+/**
+ * Starts loading the chunk of the screen at `path` at once (main.tsx calls it before the first
+ * render), so it arrives while the session is asked for instead of after it: the screens a page is
+ * opened on (the list, an incident from a page or a link). Other screens load when routed to.
+ */
+export function preloadScreen(path: string): void {
+  if (path === '/' || path === '/incidents') void loadIncidents().catch(() => undefined);
+  else if (path.startsWith('/incidents/')) void loadIncidentPage().catch(() => undefined);
+}
 
 /** "/": the incident list, or the setup checklist once right after first-run setup. */
 function Home() {

@@ -1,0 +1,105 @@
+/**
+ * The incident list's cold load (issue 20, "Fast and accessible"; bench/web-load.ts measures its
+ * time): what a phone downloads and in what order, checked without timing anything.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser, HAVE_CHROMIUM, newPage, startRig, type WebRig } from './support.js';
+
+describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder', () => {
+  let rig: WebRig;
+  let cookie: { name: string; value: string };
+  beforeAll(async () => {
+    rig = await startRig();
+    await addUser(rig.t, { email: 'maya@example.com', name: 'Maya Okafor', role: 'responder' });
+    const svc = await rig.t.api('POST', '/api/v1/services', { name: 'checkout-api' });
+    for (let i = 0; i < 50; i++) await rig.t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
+    // One sign-in through the API for every test (sign-in is rate-limited per person).
+    const login = await fetch(`${rig.t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }) });
+    const set = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('klaxon_session='));
+    expect(set).toBeTruthy();
+    cookie = { name: 'klaxon_session', value: set!.slice('klaxon_session='.length) };
+  });
+  afterAll(async () => rig?.stop());
+
+  async function phone(): Promise<{ page: Page; close(): Promise<void> }> {
+    const { context, page } = await newPage(rig.browser, 'phone');
+    await context.addCookies([{ ...cookie, url: rig.t.url }]);
+    return { page, close: () => context.close() };
+  }
+
+  const newestRow = (page: Page) => page.getByTestId('incident-row').filter({ hasText: 'Disk almost full on db-49' }).first();
+
+  it('asks for the incident list code while the session is still on its way, not after it', async () => {
+    const { page, close } = await phone();
+    const scripts: string[] = [];
+    let sessionHeld = false;
+    let scriptsWhileHeld: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    // The session's answer is held until the list's chunk has been asked for (at most 10 s): before
+    // this change the chunk was only asked for once the session had arrived, so it never came.
+    await page.route('**/api/v1/auth/session*', async (route) => {
+      sessionHeld = true;
+      const before = scripts.length;
+      await expect.poll(() => scripts.slice(before).some((p) => /^\/assets\/incidents-/.test(p)), { timeout: 10_000 }).toBe(true).catch(() => undefined);
+      scriptsWhileHeld = scripts.slice(before);
+      await route.continue();
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    expect(sessionHeld).toBe(true);
+    expect(scriptsWhileHeld.some((p) => /^\/assets\/incidents-[\w-]+\.js$/.test(p))).toBe(true);
+    await close();
+  });
+
+  it('loads in three scripts and under 250 KB on the wire', async () => {
+    const { page, close } = await phone();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    // The list's own requests are done once its last row's data is drawn; the bytes so far are the first screen's.
+    await page.waitForLoadState('networkidle');
+    // Before: the entry, three chunks it imported and 25 small chunks for the list (29 scripts, 258 KB).
+    expect(scripts.filter((p) => p.startsWith('/assets/'))).toHaveLength(2);
+    expect(scripts.filter((p) => !p.startsWith('/assets/'))).toEqual(['/color-scheme.js']);
+    expect(bytes).toBeLessThan(250 * 1024);
+    await close();
+  });
+
+  it('registers the service worker (it precaches every file of the app) once the list is drawn, not on the load event before it', async () => {
+    const { page, close } = await phone();
+    // Notes when the service worker is registered and when the first row is in the page (performance.now()).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __swAt?: number; __rowAt?: number };
+      const sw = navigator.serviceWorker;
+      const register = sw.register.bind(sw);
+      sw.register = (...args: Parameters<typeof register>) => {
+        w.__swAt ??= performance.now();
+        return register(...args);
+      };
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('[data-testid=incident-row]')) {
+          w.__rowAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __swAt?: number }).__swAt), { timeout: 30_000 }).toBeGreaterThan(0);
+    const at = await page.evaluate(() => ({ sw: (window as unknown as { __swAt: number }).__swAt, row: (window as unknown as { __rowAt?: number }).__rowAt }));
+    expect(at.row).toBeGreaterThan(0);
+    expect(at.sw).toBeGreaterThan(at.row!);
+    await close();
+  });
+});

@@ -1,8 +1,11 @@
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
-import { errorMessage } from './api/client.ts';
+import type { QueryClient } from '@tanstack/react-query';
+import { api, errorMessage, forgetPrefetched, prefetchGets } from './api/client.ts';
+import type { User } from './api/types.ts';
 import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
+import { liveConnection } from './live/live.ts';
 import { SessionGate } from './session.tsx';
 import { Shell } from './shell.tsx';
 
@@ -53,6 +56,30 @@ const Postmortems = lazy(() => import('./pages/postmortems.tsx'));
 export function preloadScreen(path: string): void {
   if (path === '/' || path === '/incidents') void loadIncidents().catch(() => undefined);
   else if (path.startsWith('/incidents/')) void loadIncidentPage().catch(() => undefined);
+}
+
+/**
+ * Sends the incident list's requests as soon as the session is known (main.tsx), so they travel
+ * while the shell and the list's code are still being drawn, not after: the plain list only
+ * (`/incidents`, `?view=` at most), with the page's default filter (open incidents, "Mine" for a
+ * responder); any other filter is the list's own to ask for. The live connection starts with them
+ * and drops them at its first event, so nothing that changed meanwhile is shown stale.
+ */
+export function prefetchScreenData(qc: QueryClient, user: User): void {
+  const { pathname, search } = window.location;
+  const params = new URLSearchParams(search);
+  if ((pathname !== '/' && pathname !== '/incidents') || [...params.keys()].some((k) => k !== 'view')) return;
+  const mine = (params.get('view') ?? (user.role === 'responder' ? 'mine' : 'all')) === 'mine';
+  const live = liveConnection(qc);
+  live.subscribe(forgetPrefetched);
+  live.start();
+  prefetchGets(() => {
+    void api.incidents.list({ status: ['triggered', 'acknowledged'], ...(mine && { mine: true }), limit: 100 });
+    void api.services.list();
+    void api.teams.list();
+    void api.warRoom.severityLevels();
+    void api.users.list();
+  });
 }
 
 /** "/": the incident list, or the setup checklist once right after first-run setup. */

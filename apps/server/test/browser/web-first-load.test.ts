@@ -54,6 +54,66 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     await close();
   });
 
+  it("sends the list's requests as soon as the session is known, before the list's code has arrived, each once", async () => {
+    const { page, close } = await phone();
+    const api: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/v1/') && !u.pathname.startsWith('/api/v1/live')) api.push(u.pathname + u.search);
+    });
+    // The list's chunk is held until its incidents have been asked for (at most 10 s): before this
+    // change the list asked only once it was drawn, which needs the chunk.
+    let askedWhileHeld = false;
+    await page.route('**/assets/incidents-*.js', async (route) => {
+      await expect.poll(() => api.some((p) => p.startsWith('/api/v1/incidents?')), { timeout: 10_000 }).toBe(true).catch(() => undefined);
+      askedWhileHeld = api.some((p) => p.startsWith('/api/v1/incidents?'));
+      await route.continue();
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    await page.waitForLoadState('networkidle');
+    expect(askedWhileHeld).toBe(true);
+    // The list took the answers asked for ahead: nothing was asked twice.
+    expect(api.filter((p, i) => api.indexOf(p) !== i)).toEqual([]);
+    expect(api).toContain('/api/v1/incidents?status=triggered&status=acknowledged&limit=100');
+    await close();
+  });
+
+  it('shows what changed between those early requests and the list being drawn (a live event drops their answers)', async () => {
+    const { page, close } = await phone();
+    let listAnswered = false;
+    let incidentFetched = false;
+    page.on('requestfinished', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === '/api/v1/incidents') listAnswered = true;
+      // The live handler fetches the changed incident (and patches it into lists already cached).
+      if (/^\/api\/v1\/incidents\/[^/]+$/.test(path)) incidentFetched = true;
+    });
+    let hello = false;
+    let liveFrames = 0;
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (String(f.payload).includes('"hello"')) hello = true;
+        else if (String(f.payload).includes('"incident')) liveFrames++;
+      }),
+    );
+    // Hold the list's chunk until its data has been answered and the live connection is open, then
+    // acknowledge the newest incident elsewhere and wait for the live event about it to reach the page.
+    await page.route('**/assets/incidents-*.js', async (route) => {
+      await expect.poll(() => listAnswered && hello, { timeout: 10_000 }).toBe(true);
+      expect((await rig.t.api('POST', '/api/v1/incidents/50/acknowledge')).status).toBe(200);
+      await expect.poll(() => liveFrames, { timeout: 10_000 }).toBeGreaterThan(0);
+      // The list is not cached yet, so that patch finds nothing to change: only dropping the early answer helps.
+      await expect.poll(() => incidentFetched, { timeout: 10_000 }).toBe(true);
+      await route.continue();
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    const row = page.locator('[data-testid=incident-row][data-number="50"]');
+    await row.waitFor({ timeout: 20_000 });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
+    await close();
+  });
+
   it('loads in three scripts and under 250 KB on the wire', async () => {
     const { page, close } = await phone();
     const cdp = await page.context().newCDPSession(page);

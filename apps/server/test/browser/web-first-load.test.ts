@@ -129,7 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     await newestRow(page).waitFor({ timeout: 20_000 });
     // The list's own requests are done once its last row's data is drawn; the bytes so far are the first screen's.
     await page.waitForLoadState('networkidle');
-    // Before: the entry, three chunks it imported and 25 small chunks for the list (29 scripts, 258 KB).
+    // Before: the entry, three chunks it imported and 23 small chunks for the list (27 scripts, 258 KB).
     expect(scripts.filter((p) => p.startsWith('/assets/'))).toHaveLength(2);
     expect(scripts.filter((p) => !p.startsWith('/assets/'))).toEqual(['/color-scheme.js']);
     expect(bytes).toBeLessThan(250 * 1024);

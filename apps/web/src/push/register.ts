@@ -1,6 +1,6 @@
 /**
  * Registers the service worker (push pages, notification actions, offline shell). Production builds only.
- * Its install precaches every file of the app (1.7 MB in December 2026), so it starts a few seconds after the load event,
+ * Its install precaches every file of the app (1.7 MiB in December 2026), so it starts a few seconds after the load event,
  * when the browser is idle: on a slow phone it must not compete with the first screen for the CPU and
  * the connection (docs/performance.md). Turning push on registers it at once (enable-push.ts).
  */

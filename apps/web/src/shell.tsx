@@ -158,7 +158,11 @@ export function Shell({ children }: { children: ReactNode }) {
   const [helpShown, setHelpShown] = useState(false);
   if (help && !helpShown) setHelpShown(true);
   const phone = usePhone();
-  useHotkeys([['shift+/', helpControls.open]]);
+  // "?" is Shift+/ on a US keyboard, but the key the browser reports is "?": both names are bound.
+  useHotkeys([
+    ['shift+/', helpControls.open],
+    ['shift+?', helpControls.open],
+  ]);
   const active = (to: string) => location.pathname === to || location.pathname.startsWith(to.replace(/\/me$/, '') + '/') || (to === '/people/me' && location.pathname.startsWith('/people'));
 
   return (

@@ -136,6 +136,48 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     await close();
   });
 
+  it('draws no more rows at first than the list keeps (not 40), and no side navigation on a phone', async () => {
+    const { page, close } = await phone();
+    // When rows first appear: how many are in the page, and how many were drawn and taken out again
+    // in the same task (the list's measurement cutting down a first render that drew too many).
+    await page.addInitScript(() => {
+      new MutationObserver((records, obs) => {
+        const rows = document.querySelectorAll('[data-testid=incident-row]').length;
+        if (rows) {
+          const removed = records.flatMap((r) => [...r.removedNodes]).filter((n) => n instanceof Element && n.querySelector('[data-testid=incident-row]')).length;
+          Object.assign(window, { __firstRows: rows, __removedRows: removed });
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    // 844 px high, 92 px rows: a screen (10) and twice the overscan of 8, drawn once; the first render
+    // used to draw 40, which the list's measurement then cut to these 26 in a second render.
+    expect(await page.evaluate(() => (window as unknown as { __firstRows: number }).__firstRows)).toBe(26);
+    expect(await page.evaluate(() => (window as unknown as { __removedRows: number }).__removedRows)).toBe(0);
+    // The side navigation is hidden on a phone: it is not drawn at all; the tab bar is there.
+    expect(await page.locator('.mantine-AppShell-navbar').count()).toBe(0);
+    await expect.poll(() => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Incidents' }).isVisible()).toBe(true);
+    await close();
+  });
+
+  it('draws the side navigation on a desktop, and "?" opens the keyboard shortcuts (drawn from their first opening)', async () => {
+    const { context, page } = await newPage(rig.browser, 'desktop');
+    await context.addCookies([{ ...cookie, url: rig.t.url }]);
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    await newestRow(page).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('.mantine-AppShell-navbar').getByRole('link', { name: 'Escalation policies' }).isVisible()).toBe(true);
+    expect(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0);
+    await page.locator('body').press('Shift+Slash');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+    await page.locator('body').press('Shift+Slash');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await context.close();
+  });
+
   it('registers the service worker (it precaches every file of the app) once the list is drawn, not on the load event before it', async () => {
     const { page, close } = await phone();
     // Notes when the service worker is registered and when the first row is in the page (performance.now()).

@@ -7,12 +7,17 @@
  *
  *   node --import tsx bench/web-load.ts          (from the repository root)
  *
+ * With BENCH_WEB_BASELINE=<dir of another build> (e.g. one made from an earlier commit with
+ * `npx vite build --outDir /tmp/dist-base` in apps/web) a second server serves that build and the two
+ * builds' throttled cold loads alternate, run by run, so a change is measured against what it
+ * replaces under the same load on the machine.
+ *
  * Goals: under 250 KB transferred, the list shown in under 1 s throttled ×4. Writes bench/results/web-load.json.
  */
 import { cpus, loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { ensureWebBuilt, HAVE_CHROMIUM, launchBrowser } from '../apps/server/test/browser/support.js';
-import { startTestKlaxon } from '../apps/server/test/harness.js';
+import { startTestKlaxon, type TestKlaxon } from '../apps/server/test/harness.js';
 import { report } from './lib.js';
 
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
@@ -40,6 +45,43 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
 }
 
 /** Runs the benchmark and writes bench/results/web-load.json. */
+/** A responder with 50 open incidents on `t`; returns their session cookie. */
+async function seed(t: TestKlaxon): Promise<{ name: string; value: string }> {
+  const u = await t.api('POST', '/api/v1/users', { email: 'maya@example.com', name: 'Maya', role: 'responder', timeZone: 'Europe/Berlin', password: 'correct horse battery' });
+  if (u.status !== 201) throw new Error(JSON.stringify(u.body));
+  const svc = await t.api('POST', '/api/v1/services', { name: 'checkout-api' });
+  for (let i = 0; i < 50; i++) await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
+  const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }) });
+  const set = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('klaxon_session='));
+  if (!set) throw new Error(`sign-in failed: ${login.status}`);
+  return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
+}
+
+/** This build against the build in `baselineDir`, cold loads alternating at CPU ×4 (BENCH_WEB_BASELINE). */
+async function compareBuilds(browser: Browser, t: TestKlaxon, cookie: { name: string; value: string }, baselineDir: string): Promise<void> {
+  const b = await startTestKlaxon('sqlite', { webDir: baselineDir });
+  try {
+    const bCookie = await seed(b);
+    await coldLoad(browser, b.url, bCookie, { throttle: 1, identity: false });
+    const mine: { bytes: number; ms: number }[] = [];
+    const theirs: { bytes: number; ms: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      mine.push(await coldLoad(browser, t.url, cookie, { throttle: 4, identity: false }));
+      theirs.push(await coldLoad(browser, b.url, bCookie, { throttle: 4, identity: false }));
+    }
+    report(
+      'web-load-compare',
+      [
+        { figure: 'transferred, this build', value: median(mine.map((r) => r.bytes)) / 1024, unit: 'KB', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.bytes)) / 1024 } },
+        { figure: 'list shown x4, this build (median)', value: median(mine.map((r) => r.ms)), unit: 'ms', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.ms)) } },
+      ],
+      { runs: RUNS, baselineDir, cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))), thisBuild: mine.map((r) => Math.round(r.ms)), baselineBuild: theirs.map((r) => Math.round(r.ms)) },
+    );
+  } finally {
+    await b.stop();
+  }
+}
+
 export async function benchWebLoad(): Promise<void> {
   if (!HAVE_CHROMIUM) {
     process.stdout.write('\nweb-load: SKIPPED (/usr/bin/chromium is missing: apt-get install chromium)\n');
@@ -49,15 +91,9 @@ export async function benchWebLoad(): Promise<void> {
   const t = await startTestKlaxon('sqlite');
   const browser = await launchBrowser();
   try {
-    const u = await t.api('POST', '/api/v1/users', { email: 'maya@example.com', name: 'Maya', role: 'responder', timeZone: 'Europe/Berlin', password: 'correct horse battery' });
-    if (u.status !== 201) throw new Error(JSON.stringify(u.body));
-    const svc = await t.api('POST', '/api/v1/services', { name: 'checkout-api' });
-    for (let i = 0; i < 50; i++) await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
-    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }) });
-    const set = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('klaxon_session='));
-    if (!set) throw new Error(`sign-in failed: ${login.status}`);
-    const cookie = { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
+    const cookie = await seed(t);
     await coldLoad(browser, t.url, cookie, { throttle: 1, identity: false }); // warm the server (JIT, statement cache)
+    if (process.env.BENCH_WEB_BASELINE) return await compareBuilds(browser, t, cookie, process.env.BENCH_WEB_BASELINE);
     const runs = async (o: { throttle: number; identity: boolean }) => {
       const out = [];
       for (let i = 0; i < RUNS; i++) out.push(await coldLoad(browser, t.url, cookie, o));

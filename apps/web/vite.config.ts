@@ -42,9 +42,47 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The modules the landing screen (the incident list) needs beyond what the entry loads: the static
+ * imports reachable from pages/incidents.tsx, less those reachable from main.tsx. Found once the
+ * module graph is complete (buildEnd), before chunks are made; the `incidents` chunk group takes them.
+ */
+function landingScreen(): Plugin & { modules: Set<string> } {
+  const modules = new Set<string>();
+  return {
+    name: 'klaxon-landing-screen',
+    apply: 'build',
+    modules,
+    buildEnd() {
+      const closure = (from: string) => {
+        const seen = new Set<string>();
+        const todo = [from];
+        while (todo.length) {
+          const id = todo.pop()!;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          todo.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+        }
+        return seen;
+      };
+      const ids = [...this.getModuleIds()];
+      const find = (suffix: string) => ids.find((id) => id.endsWith(suffix));
+      const main = find('/src/main.tsx');
+      const screen = find('/src/pages/incidents.tsx');
+      if (!main || !screen) return;
+      const initial = closure(main);
+      modules.clear();
+      for (const id of closure(screen)) if (!initial.has(id)) modules.add(id);
+    },
+  };
+}
+
+const landing = landingScreen();
+
 export default defineConfig({
   plugins: [
     react(),
+    landing,
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -80,6 +118,16 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'app', tags: ['$initial'], priority: 3 },
+            { name: 'incidents', test: (id) => landing.modules.has(id), priority: 2 },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -23,7 +23,8 @@ function closure(keys) {
 }
 
 const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry && k.endsWith('.html')) ?? Object.keys(manifest).find((k) => manifest[k].isEntry);
-const listKey = Object.keys(manifest).find((k) => k.endsWith('src/pages/incidents.tsx'));
+// The list's own chunk, or the `incidents` chunk group (vite.config.ts) that holds it and all it needs.
+const listKey = Object.keys(manifest).find((k) => k.endsWith('src/pages/incidents.tsx')) ?? Object.keys(manifest).find((k) => manifest[k].name === 'incidents' && !manifest[k].src);
 const entry = closure([entryKey]);
 const firstScreen = closure([entryKey, ...(listKey ? [listKey] : [])]);
 

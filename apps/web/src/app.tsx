@@ -1,15 +1,20 @@
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
-import { errorMessage } from './api/client.ts';
+import type { QueryClient } from '@tanstack/react-query';
+import { api, errorMessage, forgetPrefetched, prefetchGets } from './api/client.ts';
+import type { User } from './api/types.ts';
 import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
+import { liveConnection } from './live/live.ts';
 import { SessionGate } from './session.tsx';
 import { Shell } from './shell.tsx';
 
 // Every screen is its own chunk: the first screen loads only the shell and the incident list.
 const SignedOut = lazy(() => import('./pages/signed-out.tsx'));
-const Incidents = lazy(() => import('./pages/incidents.tsx'));
-const IncidentPage = lazy(() => import('./pages/incident.tsx'));
+const loadIncidents = () => import('./pages/incidents.tsx');
+const loadIncidentPage = () => import('./pages/incident.tsx');
+const Incidents = lazy(loadIncidents);
+const IncidentPage = lazy(loadIncidentPage);
 const Services = lazy(() => import('./pages/services.tsx'));
 const ServicePage = lazy(() => import('./pages/service.tsx'));
 const Policies = lazy(() => import('./pages/policies.tsx'));
@@ -42,6 +47,40 @@ const StatusAdmin = lazy(() => import('./pages/status-admin.tsx'));
 // Reports with charts, and postmortems (nested routes inside each).
 const Reports = lazy(() => import('./pages/reports.tsx'));
 const Postmortems = lazy(() => import('./pages/postmortems.tsx'));
+
+/**
+ * Starts loading the chunk of the screen at `path` at once (main.tsx calls it before the first
+ * render), so it arrives while the session is asked for instead of after it: the screens a page is
+ * opened on (the list, an incident from a page or a link). Other screens load when routed to.
+ */
+export function preloadScreen(path: string): void {
+  if (path === '/' || path === '/incidents') void loadIncidents().catch(() => undefined);
+  else if (path.startsWith('/incidents/')) void loadIncidentPage().catch(() => undefined);
+}
+
+/**
+ * Sends the incident list's requests as soon as the session is known (main.tsx), so they travel
+ * while the shell and the list's code are still being drawn, not after: the plain list only
+ * (`/incidents`, `?view=` at most), with the page's default filter (open incidents, "Mine" for a
+ * responder); any other filter is the list's own to ask for. The live connection starts with them
+ * and drops them at its first event, so nothing that changed meanwhile is shown stale.
+ */
+export function prefetchScreenData(qc: QueryClient, user: User): void {
+  const { pathname, search } = window.location;
+  const params = new URLSearchParams(search);
+  if ((pathname !== '/' && pathname !== '/incidents') || [...params.keys()].some((k) => k !== 'view')) return;
+  const mine = (params.get('view') ?? (user.role === 'responder' ? 'mine' : 'all')) === 'mine';
+  const live = liveConnection(qc);
+  live.subscribe(forgetPrefetched);
+  live.start();
+  prefetchGets(() => {
+    void api.incidents.list({ status: ['triggered', 'acknowledged'], ...(mine && { mine: true }), limit: 100 });
+    void api.services.list();
+    void api.teams.list();
+    void api.warRoom.severityLevels();
+    void api.users.list();
+  });
+}
 
 /** "/": the incident list, or the setup checklist once right after first-run setup. */
 function Home() {

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api/client.ts';
 import type { Session, User } from './api/types.ts';
@@ -37,10 +37,17 @@ async function loadSession(): Promise<Session | null> {
   }
 }
 
+const sessionQuery = { queryKey: keys.session, queryFn: loadSession, staleTime: Infinity, retry: 1 } as const;
+
+/** Starts GET /auth/session before the first render (main.tsx), so it runs while React renders the first frame; SessionGate then finds it in flight. */
+export function prefetchSession(qc: QueryClient): Promise<void> {
+  return qc.prefetchQuery(sessionQuery);
+}
+
 /** Provides the session to signed-in screens and chooses between them and `signedOut`. */
 export function SessionGate({ signedOut, loading, failed, children }: { signedOut: (setSession: (s: Session) => void) => ReactNode; loading: ReactNode; failed: (retry: () => void, error: unknown) => ReactNode; children: ReactNode }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: keys.session, queryFn: loadSession, staleTime: Infinity, retry: 1 });
+  const q = useQuery(sessionQuery);
 
   const setSession = useCallback(
     (s: Session | null) => {

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconChecklist, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSettings, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
 import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
+import { usePhone } from './lib/phone.ts';
 import { liveConnection, type LiveStatus } from './live/live.ts';
 import { useSession } from './session.tsx';
 
@@ -153,7 +154,15 @@ export function Shell({ children }: { children: ReactNode }) {
   const items = NAV;
   const location = useLocation();
   const [help, helpControls] = useDisclosure(false);
-  useHotkeys([['shift+/', helpControls.open]]);
+  // The shortcut help is drawn from its first opening on (then kept, so it can animate closed), not on every first screen.
+  const [helpShown, setHelpShown] = useState(false);
+  if (help && !helpShown) setHelpShown(true);
+  const phone = usePhone();
+  // "?" is Shift+/ on a US keyboard, but the key the browser reports is "?": both names are bound.
+  useHotkeys([
+    ['shift+/', helpControls.open],
+    ['shift+?', helpControls.open],
+  ]);
   const active = (to: string) => location.pathname === to || location.pathname.startsWith(to.replace(/\/me$/, '') + '/') || (to === '/people/me' && location.pathname.startsWith('/people'));
 
   return (
@@ -184,13 +193,16 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="xs">
-        <Stack gap={4}>
-          {items.map((n) => (
-            <NavLink key={n.to} component={RouterNavLink} to={n.to} label={n.label} leftSection={<n.icon size={20} />} active={active(n.to)} style={{ borderRadius: 8 }} py={10} />
-          ))}
-        </Stack>
-      </AppShell.Navbar>
+      {/* Hidden on a phone (the tab bar below stands in): not drawn there at all, which a slow phone's first screen feels. */}
+      {!phone && (
+        <AppShell.Navbar p="xs">
+          <Stack gap={4}>
+            {items.map((n) => (
+              <NavLink key={n.to} component={RouterNavLink} to={n.to} label={n.label} leftSection={<n.icon size={20} />} active={active(n.to)} style={{ borderRadius: 8 }} py={10} />
+            ))}
+          </Stack>
+        </AppShell.Navbar>
+      )}
 
       <AppShell.Main className="klx-main" id="main" tabIndex={-1}>
         <div style={{ maxWidth: 1100, margin: '0 auto' }}>{children}</div>
@@ -206,7 +218,7 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
         </div>
       </Box>
-      <ShortcutHelp opened={help} onClose={helpControls.close} />
+      {helpShown && <ShortcutHelp opened={help} onClose={helpControls.close} />}
     </AppShell>
   );
 }

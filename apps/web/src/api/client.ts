@@ -110,12 +110,60 @@ function parseDetails(details: unknown): FieldError[] {
   return details.filter((d): d is FieldError => typeof d === 'object' && d !== null && typeof (d as FieldError).message === 'string').map((d) => ({ path: d.path ?? '', message: d.message }));
 }
 
+/** GET answers asked for ahead of the screen that needs them (prefetchGets), by URL. */
+const ahead = new Map<string, { at: number; answer: Promise<unknown> }>();
+let capturing = false;
+/** How long an answer asked for ahead stays usable. */
+const AHEAD_MS = 10_000;
+
+/**
+ * Sends the GETs that `calls` makes through `api` at once, and keeps their answers: the first
+ * request for the same URL within 10 s gets the kept answer instead of asking again (and asks again
+ * if it failed). main.tsx sends the first screen's data this way as soon as the session is known,
+ * instead of after the screen has been drawn.
+ */
+export function prefetchGets(calls: () => void): void {
+  capturing = true;
+  try {
+    calls();
+  } finally {
+    capturing = false;
+  }
+}
+
+/** Drops the answers kept by prefetchGets (a live event arrived: they may be out of date). */
+export function forgetPrefetched(): void {
+  ahead.clear();
+}
+
 /** Calls /api/v1 with the session cookie and CSRF token; returns the parsed JSON or throws ApiError. */
 export async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; signal?: AbortSignal; quiet401?: boolean } = {}): Promise<T> {
+  const url = withQuery(`/api/v1${path}`, opts.query);
+  if (method === 'GET' && capturing) {
+    const answer = send<T>(method, url, opts);
+    ahead.set(url, { at: Date.now(), answer });
+    answer.catch(() => undefined);
+    return answer;
+  }
+  const kept = method === 'GET' ? ahead.get(url) : undefined;
+  if (kept) {
+    ahead.delete(url);
+    if (Date.now() - kept.at < AHEAD_MS) {
+      try {
+        return (await kept.answer) as T;
+      } catch {
+        // Asked again below.
+      }
+    }
+  }
+  return send<T>(method, url, opts);
+}
+
+async function send<T>(method: string, url: string, opts: { body?: unknown; signal?: AbortSignal; quiet401?: boolean }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(withQuery(`/api/v1${path}`, opts.query), {
+  const res = await fetch(url, {
     method,
     headers,
     credentials: 'same-origin',

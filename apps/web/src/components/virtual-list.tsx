@@ -6,7 +6,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
  */
 export function VirtualList<T>({ items, rowHeight, overscan = 8, render, getKey, onNearEnd }: { items: T[]; rowHeight: number; overscan?: number; render: (item: T, index: number) => ReactNode; getKey: (item: T) => string; onNearEnd?: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState<[number, number]>([0, 40]);
+  // The first render draws what measure() below finds for a list at the top of its page (a screen of
+  // rows and the overscan), not a fixed 40 that measure() then cut down: on a slow phone every row
+  // drawn before the first paint delays it.
+  const [range, setRange] = useState<[number, number]>(() => [0, Math.ceil(window.innerHeight / rowHeight) + overscan * 2]);
   const nearEnd = useRef(onNearEnd);
   nearEnd.current = onNearEnd;
 

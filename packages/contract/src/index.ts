@@ -8,3 +8,5 @@ export * from './common.js';
 export * from './values.js';
 export * from './auth.js';
 export * from './users.js';
+export * from './escalation.js';
+export * from './services.js';

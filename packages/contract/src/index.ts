@@ -10,3 +10,4 @@ export * from './auth.js';
 export * from './users.js';
 export * from './escalation.js';
 export * from './services.js';
+export * from './incidents.js';

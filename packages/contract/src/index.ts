@@ -11,3 +11,4 @@ export * from './users.js';
 export * from './escalation.js';
 export * from './services.js';
 export * from './incidents.js';
+export * from './schedules.js';

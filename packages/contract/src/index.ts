@@ -12,3 +12,4 @@ export * from './escalation.js';
 export * from './services.js';
 export * from './incidents.js';
 export * from './schedules.js';
+export * from './warroom.js';

@@ -13,3 +13,4 @@ export * from './services.js';
 export * from './incidents.js';
 export * from './schedules.js';
 export * from './warroom.js';
+export * from './postmortems.js';

@@ -14,3 +14,4 @@ export * from './incidents.js';
 export * from './schedules.js';
 export * from './warroom.js';
 export * from './postmortems.js';
+export * from './status.js';

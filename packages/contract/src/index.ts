@@ -15,3 +15,4 @@ export * from './schedules.js';
 export * from './warroom.js';
 export * from './postmortems.js';
 export * from './status.js';
+export * from './reports.js';

@@ -40,6 +40,11 @@ export const VapidKeyAnswer = Type.Object({ publicKey: Type.String() });
 /** GET /api/v1/live: who opens the socket. */
 export const LiveQuery = Type.Object({ token: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'An API token, for clients that cannot send headers or cookies' })) });
 
+/** GET /api/v1/live answers by switching to a WebSocket; these are the messages it sends. */
+export const SwitchingProtocols = Type.Unsafe<undefined>({
+  description: 'Switching to a WebSocket: each message is a JSON live event {type, incidentId?, data?}; the server pings every 25 s',
+});
+
 /** What the WebSocket at /api/v1/live pushes. */
 export interface LiveEvent {
   type: string;

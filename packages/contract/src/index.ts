@@ -16,3 +16,4 @@ export * from './warroom.js';
 export * from './postmortems.js';
 export * from './status.js';
 export * from './reports.js';
+export * from './setup.js';

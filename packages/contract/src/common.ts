@@ -1,6 +1,6 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 
-/** A union of string literals from a closed list (a `const` array of values.ts), typed as that union. */
+/** A union of string literals from a closed list (a `const` array of lists.ts), typed as that union. */
 type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 export function Literals<const T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnion<Extract<LiteralTuple<T>, TSchema[]>> {
   return Type.Union(

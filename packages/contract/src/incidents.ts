@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Literals, Nullable } from './common.js';
-import { INCIDENT_STATUSES, SEVERITIES, TIMELINE_TYPES } from './values.js';
+import { INCIDENT_STATUSES, SEVERITIES, TIMELINE_TYPES } from './lists.js';
 
 export const IncidentStatusSchema = Literals(INCIDENT_STATUSES);
 

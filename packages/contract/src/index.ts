@@ -5,7 +5,7 @@
  * types (`import type`, nothing at run time). A new route: its schemas here first (docs/architecture.md).
  */
 export * from './common.js';
-export * from './values.js';
+export * from './lists.js';
 export * from './auth.js';
 export * from './users.js';
 export * from './escalation.js';

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Literals, Nullable } from './common.js';
-import { WEEKDAYS } from './values.js';
+import { WEEKDAYS } from './lists.js';
 
 /**
  * An instant as the API accepts it: epoch milliseconds, an ISO date-time with an offset

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Literals, Nullable } from './common.js';
-import { INTEGRATION_KINDS, WEEKDAYS } from './values.js';
+import { INTEGRATION_KINDS, WEEKDAYS } from './lists.js';
 
 /** How new alerts join open incidents: never, within a time window, or by the value of a field. */
 export const GroupingSchema = Type.Union([

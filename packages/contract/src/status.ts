@@ -121,10 +121,10 @@ export type SubscriptionInput = Static<typeof SubscriptionInput>;
 /** A subscription as the API shows it. */
 export const Subscription = Type.Object({
   id: Type.String(),
-  scope: Type.String(),
+  scope: Type.Union([Type.Literal('business_service'), Type.Literal('team'), Type.Literal('incident'), Type.Literal('major'), Type.Literal('page')], { description: 'page: an email subscription from a public status page' }),
   targetId: Nullable(Type.String()),
   userId: Nullable(Type.String()),
-  channel: Type.String(),
+  channel: Type.Union([Type.Literal('email'), Type.Literal('push'), Type.Literal('slack'), Type.Literal('webhook')]),
   destination: Type.String(),
   confirmed: Type.Boolean(),
 });

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Literals, Nullable } from './common.js';
-import { CHANNELS, ROLES } from './values.js';
+import { CHANNELS, ROLES } from './lists.js';
 
 export const RoleSchema = Literals(ROLES);
 export const ChannelSchema = Literals(CHANNELS);

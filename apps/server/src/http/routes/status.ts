@@ -40,8 +40,8 @@ export async function statusApiRoutes(app: App, { ctx }: HttpDeps): Promise<void
       return reply.status(204).send();
     },
   );
-  app.get('/subscriptions', { schema: { tags, response: { 200: C.SubscriptionsAnswer } } }, async (req) => ({ subscriptions: await status.listSubscriptions(ctx, await actorOf(ctx, req)) }));
-  app.post('/subscriptions', { schema: { tags, body: C.SubscriptionInput, response: { 201: C.SubscriptionAnswer } } }, async (req, reply) => reply.status(201).send({ subscription: await status.subscribe(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/subscriptions', { schema: { tags, response: { 200: C.SubscriptionsAnswer } } }, async (req) => ({ subscriptions: (await status.listSubscriptions(ctx, await actorOf(ctx, req))) as C.Subscription[] }));
+  app.post('/subscriptions', { schema: { tags, body: C.SubscriptionInput, response: { 201: C.SubscriptionAnswer } } }, async (req, reply) => reply.status(201).send({ subscription: (await status.subscribe(ctx, await actorOf(ctx, req), req.body)) as C.Subscription }));
   app.delete('/subscriptions/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await status.deleteSubscription(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();

@@ -1,6 +1,6 @@
 /**
  * The closed sets of the API as plain arrays: no TypeBox here, so the web app can import these values
- * (`@klaxon/contract/values`) without pulling the schema builder into its bundle. The schemas in this
+ * (`@klaxon/contract/lists`) without pulling the schema builder into its bundle. The schemas in this
  * package build their unions from the same arrays.
  */
 

@@ -129,7 +129,7 @@ export const AggregateRow = Type.Object({
   resolvedWithoutAction: Type.Integer(),
 });
 export type AggregateRow = Static<typeof AggregateRow>;
-export const AggregatesReport = Type.Object({ from: EpochMs, to: EpochMs, by: Type.String(), total: Type.Optional(AggregateRow), rows: Type.Array(AggregateRow) });
+export const AggregatesReport = Type.Object({ from: EpochMs, to: EpochMs, by: Type.String(), total: Type.Optional(Nullable(AggregateRow)), rows: Type.Array(AggregateRow) });
 
 export const NoiseReport = Type.Object({
   from: EpochMs,

@@ -36,10 +36,25 @@ module.exports = {
       from: { path: '^apps/server/src/', pathNot: '\\.test\\.ts$' },
       to: { path: ['(^|/)node_modules/vitest/', '^apps/server/test/'] },
     },
+    {
+      name: 'contract-stands-alone',
+      severity: 'error',
+      comment: 'The API contract (packages/contract) is shared by the server, the CLI and the web app: it imports nothing from apps/.',
+      from: { path: '^packages/contract/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'web-takes-contract-types-only',
+      severity: 'error',
+      comment: 'The web app imports the contract type-only (`import type`), so TypeBox stays out of its bundle; plain value lists come from @klaxon/contract/lists.',
+      from: { path: '^apps/web/' },
+      to: { path: '^packages/contract/src/', pathNot: '^packages/contract/src/lists\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
+    // exportsFields: the workspaces' package.json exports (`@klaxon/contract` is packages/contract/src/index.ts).
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'], exportsFields: ['exports'], conditionNames: ['import', 'default'] },
   },
 };

@@ -59,6 +59,7 @@ export default tseslint.config(
           zones: [
             { target: DOMAINS.map((d) => `${server}/${d}`), from: [`${server}/http`, `${server}/app`, `${server}/cli`], message: 'a domain never imports http/, app/ or cli/ (they import it)' },
             { target: `${server}/lib`, from: server, except: ['./lib'], message: 'lib/ knows no domain: it imports nothing else from src/' },
+            { target: 'packages/contract', from: 'apps', message: 'the API contract imports nothing from apps/ (the server, the CLI and the web app import it)' },
           ],
         },
       ],

@@ -1,6 +1,6 @@
 // Writes the dependency picture in docs/architecture.md (between the deps:begin and deps:end
-// markers) from dependency-cruiser: one box per folder of apps/server/src, one arrow per import
-// between them. `--check` only compares, and fails when the picture is stale (`npm run lint`).
+// markers) from dependency-cruiser: one box per folder of apps/server/src and one for the API
+// contract (packages/contract), one arrow per import between them. `--check` only compares, and fails when the picture is stale (`npm run lint`).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ const END = '<!-- deps:end -->';
 
 const mermaid = execFileSync(
   join(root, 'node_modules/.bin/depcruise'),
-  ['apps/server/src', '--config', '.dependency-cruiser.cjs', '--include-only', '^apps/server/src', '--collapse', '^apps/server/src/[^/]+', '--output-type', 'mermaid'],
+  ['apps/server/src', '--config', '.dependency-cruiser.cjs', '--include-only', '^(apps/server/src|packages/contract)', '--collapse', '^(apps/server/src/[^/]+|packages/contract)', '--output-type', 'mermaid'],
   { cwd: root, encoding: 'utf8' },
 ).trim();
 const section = `${BEGIN}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n\n${END}`;

@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import type { QueryClient } from '@tanstack/react-query';
 import { api, errorMessage, forgetPrefetched, prefetchGets } from './api/client.ts';
-import type { User } from './api/types.ts';
+import type { User } from '@klaxon/contract';
 import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
 import { liveConnection } from './live/live.ts';
 import { SessionGate } from './session.tsx';

@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { createQueryClient } from './api/queries.ts';
 import { keys } from './api/keys.ts';
-import type { Session } from './api/types.ts';
+import type { Session } from '@klaxon/contract';
 import { App, prefetchScreenData, preloadScreen } from './app.tsx';
 import { registerServiceWorker } from './push/register.ts';
 import { prefetchSession } from './session.tsx';

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api/client.ts';
-import type { Session, User } from './api/types.ts';
+import type { Session, User } from '@klaxon/contract';
 import { keys } from './api/keys.ts';
 
 /** What the app knows about who is signed in. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTEGRATION_KINDS } from '../src/api/types.ts';
+import { INTEGRATION_KINDS } from '@klaxon/contract/lists';
 import { endpointFor, snippetsFor } from '../src/integrations/snippets.ts';
 import { testAlertRequest } from '../src/integrations/test-alert.ts';
 

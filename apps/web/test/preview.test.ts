@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactMethod, NotificationRule, Team, User } from '../src/api/types.ts';
+import type { ContactMethod, NotificationRule, Team, User } from '@klaxon/contract';
 import { notificationPlan, previewPolicy } from '../src/escalation/preview.ts';
 
 const user = (id: string, name: string): User => ({ id, name, email: `${id}@x`, timeZone: 'UTC', role: 'responder', createdAt: 0 });
 const cm = (id: string, userId: string, type: ContactMethod['type'], verified = true): ContactMethod => ({ id, userId, name: type, type, address: `${type}-addr`, verified, disabled: false });
-const rule = (id: string, userId: string, contactMethodId: string, delayMinutes: number): NotificationRule => ({ id, userId, contactMethodId, delayMinutes });
+const rule = (id: string, userId: string, contactMethodId: string, delayMinutes: number): NotificationRule => ({ id, userId, contactMethodId, delayMinutes, urgency: 'any' });
 
 const ana = user('ana', 'Ana');
 const bo = user('bo', 'Bo');

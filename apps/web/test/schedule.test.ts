@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextOnCallIn, onCallIn, previewPolicy, type Reachability } from '../src/escalation/preview.ts';
-import type { ContactMethod, User } from '../src/api/types.ts';
+import type { ContactMethod, User } from '@klaxon/contract';
 import { addDays, duration, fromLocalInput, place, snap, spanText, toLocalInput } from '../src/schedules/time.ts';
 
 const H = 3_600_000;

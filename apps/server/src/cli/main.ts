@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { configFromEnv, ConfigError } from '../app/config.js';
-import type { Incident } from '../incident/types.js';
+import type { Incident } from '@klaxon/contract';
 import { KlaxonClient } from './client.js';
 import { registerReportCommands } from './report.js';
 import { registerScheduleCommands } from './schedule.js';

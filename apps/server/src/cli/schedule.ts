@@ -6,8 +6,8 @@
  * Only light modules are imported: client commands start fast.
  */
 import type { Command } from 'commander';
-import type { FinalScheduleAnswer, OnCallAnswer, Schedule, ScheduleOverride } from '../schedule/types.js';
-import type { ShiftSource, TimeRange } from '../schedule/compute/types.js';
+// API answers are read with the contract's types.
+import type { FinalSchedule as FinalScheduleAnswer, OnCallAnswer, Schedule, ScheduleOverride, ShiftSource, TimeRange } from '@klaxon/contract';
 import { isValidZone, localToInstant } from '../schedule/compute/zone.js';
 import { formatHours, formatLocal } from '../schedule/format.js';
 import { KlaxonClient } from './client.js';

@@ -3,8 +3,7 @@
  * incident, and show the internal status (major incidents running now). Only light modules imported.
  */
 import type { Command } from 'commander';
-import type { InternalIncident } from '../status/service.js';
-import type { StatusUpdate } from '../status/types.js';
+import type { InternalIncident, StatusUpdate } from '@klaxon/contract';
 import { KlaxonClient } from './client.js';
 
 /** Registers `status update` and `status internal` on the program. */

@@ -4,7 +4,7 @@
  * Only light modules are imported: client commands start fast.
  */
 import type { Command } from 'commander';
-import type { WarRoom } from '../warroom/types.js';
+import type { WarRoom } from '@klaxon/contract';
 import { KlaxonClient } from './client.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);

@@ -6,6 +6,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, request } from './client.ts';
 import { keys } from './keys.ts';
+// The server's types, from the API contract.
+export type { PostmortemSections, KeyEvent, PostmortemFacts, ActionItem, OpenActionItem, PostmortemSummary, Postmortem, PostmortemPatch, ActionItemInput } from '@klaxon/contract';
+import type { PostmortemSections, ActionItem, OpenActionItem, PostmortemSummary, Postmortem, PostmortemPatch, ActionItemInput } from '@klaxon/contract';
 
 /** Review states of a postmortem, in order. */
 export const POSTMORTEM_STATES = ['draft', 'in_review', 'published'] as const;
@@ -15,16 +18,6 @@ export type PostmortemState = (typeof POSTMORTEM_STATES)[number];
 export const ACTION_ITEM_STATES = ['open', 'in_progress', 'done', 'wont_do'] as const;
 export type ActionItemState = (typeof ACTION_ITEM_STATES)[number];
 
-/** The Markdown sections of a postmortem. */
-export interface PostmortemSections {
-  summary: string;
-  impact: string;
-  timeline: string;
-  statusUpdates: string;
-  rootCause: string;
-  wentWell: string;
-  wentBadly: string;
-}
 export type SectionKey = keyof PostmortemSections;
 
 /** The sections in document order with their headings (as the Markdown export names them). */
@@ -38,87 +31,12 @@ export const SECTIONS: readonly { key: SectionKey; title: string; hint: string; 
   { key: 'wentBadly', title: 'What went badly', hint: '', placeholder: 'What slowed the response?' },
 ];
 
-/** A key event of the incident, as captured in the draft. */
-export interface KeyEvent {
-  at: number;
-  type: string;
-  actor: string;
-  message: string;
-}
-
-/** The facts the draft was generated from (durations in ms from the incident opening). */
-export interface PostmortemFacts {
-  incidentNumber: number;
-  openedAt: number;
-  resolvedAt: number | null;
-  timeToDetect: number | null;
-  timeToAcknowledge: number | null;
-  timeToMitigate: number | null;
-  timeToResolve: number | null;
-  keyEvents: KeyEvent[];
-  participants: { name: string; actions: string[] }[];
-}
-
 /** A problem record an action item was handed over to. */
 export interface ProblemRecord {
   id: string;
   title: string;
   externalUrl: string | null;
   createdAt: number;
-}
-
-/** An action item of a postmortem. */
-export interface ActionItem {
-  id: string;
-  postmortemId: string;
-  teamId: string | null;
-  title: string;
-  ownerId: string | null;
-  dueAt: number | null;
-  state: ActionItemState;
-  problem: ProblemRecord | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** An open action item as GET /action-items lists it. */
-export interface OpenActionItem extends ActionItem {
-  ownerName: string | null;
-  postmortemTitle: string;
-  incidentId: string;
-}
-
-/** A postmortem in a list (no sections, facts or items). */
-export interface PostmortemSummary {
-  id: string;
-  incidentId: string;
-  teamId: string | null;
-  title: string;
-  state: PostmortemState;
-  createdAt: number;
-  updatedAt: number;
-  publishedAt: number | null;
-}
-
-/** A whole postmortem. */
-export interface Postmortem extends PostmortemSummary {
-  sections: PostmortemSections;
-  facts: PostmortemFacts;
-  actionItems: ActionItem[];
-}
-
-/** Changes to a postmortem (PATCH /postmortems/:id). */
-export interface PostmortemPatch {
-  title?: string;
-  sections?: Partial<PostmortemSections>;
-}
-
-/** A new or changed action item. `dueAt`: epoch ms or ISO date-time. */
-export interface ActionItemInput {
-  title?: string;
-  ownerId?: string | null;
-  dueAt?: number | string | null;
-  state?: ActionItemState;
 }
 
 /** The API's limits, so forms refuse what the API would refuse before sending it. */

@@ -6,6 +6,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from './client.ts';
 import { keys } from './keys.ts';
+// The server's types, from the API contract.
+export type { AggregateRow, SlaRow, Breach, SlaTarget, SlaTargetInput } from '@klaxon/contract';
+import type { AggregateRow, SlaRow, Breach, SlaTarget, SlaTargetInput } from '@klaxon/contract';
 
 /** The filters every report takes, as query parameters (from/to: ISO date-times; unset: the last 30 days by the server's clock). */
 export interface ReportQuery {
@@ -24,24 +27,6 @@ export const DAY_PARTS: readonly DayPart[] = ['business', 'evening', 'night', 'w
 /** What aggregates are grouped by. */
 export type GroupBy = 'team' | 'service' | 'severity' | 'responder' | 'schedule' | 'day' | 'week' | 'month';
 
-/** One aggregate row (durations in ms). `key` is the id, severity or period start (ms). */
-export interface AggregateRow {
-  key: string;
-  label: string;
-  incidents: number;
-  alerts: number;
-  acknowledged: number;
-  resolved: number;
-  mtta: number | null;
-  mttr: number | null;
-  ttaP50: number | null;
-  ttaP90: number | null;
-  ttrP50: number | null;
-  ttrP90: number | null;
-  alertsPerIncident: number | null;
-  resolvedWithoutAction: number;
-}
-
 /** GET /reports/aggregates. */
 export interface AggregatesAnswer {
   from: number;
@@ -49,33 +34,6 @@ export interface AggregatesAnswer {
   by: GroupBy;
   total: AggregateRow | null;
   rows: AggregateRow[];
-}
-
-/** One row of SLA attainment (percentages; null when nothing was judged). */
-export interface SlaRow {
-  period: string;
-  incidents: number;
-  ackMet: number;
-  ackBreached: number;
-  ackAttainment: number | null;
-  resolveMet: number;
-  resolveBreached: number;
-  resolveAttainment: number | null;
-  updateMet: number;
-  updateBreached: number;
-  updateAttainment: number | null;
-}
-
-/** One missed SLA target, with its incident. */
-export interface Breach {
-  incidentId: string;
-  number: number;
-  title: string;
-  severity: string;
-  target: 'ack' | 'resolve' | 'update';
-  withinMs: number;
-  actualMs: number;
-  open: boolean;
 }
 
 /** GET /reports/sla. */
@@ -87,27 +45,6 @@ export interface SlaAnswer {
   total: SlaRow;
   periods: SlaRow[];
   breaches: Breach[];
-}
-
-/** An SLA target (durations in ms). */
-export interface SlaTarget {
-  id: string;
-  severity: string;
-  serviceId: string | null;
-  ackWithinMs: number | null;
-  resolveWithinMs: number | null;
-  updateWithinMs: number | null;
-  warnBeforeMs: number;
-}
-
-/** PUT /reports/sla-targets body (minutes). */
-export interface SlaTargetInput {
-  severity: string;
-  service?: string | null;
-  ackWithinMinutes?: number | null;
-  resolveWithinMinutes?: number | null;
-  updateWithinMinutes?: number | null;
-  warnBeforeMinutes?: number;
 }
 
 /** GET /reports/noise. */

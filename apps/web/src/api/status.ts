@@ -5,28 +5,11 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { request } from './client.ts';
-import type { StatusPhase, StatusTemplate } from './types.ts';
+import type { StatusTemplate } from '@klaxon/contract';
 import { keys } from './keys.ts';
-
-/** A business service: what customers see ("Checkout"), supported by technical services. */
-export interface BusinessService {
-  id: string;
-  name: string;
-  description: string;
-  teamId: string | null;
-  position: number;
-  serviceIds: string[];
-  createdAt: number;
-}
-
-/** Input to create or replace a business service. */
-export interface BusinessServiceInput {
-  name: string;
-  description?: string;
-  serviceIds: string[];
-  teamId?: string | null;
-  position?: number;
-}
+// The server's types, from the API contract.
+export type { BusinessService, BusinessServiceInput, StatusPage, StatusPageInput, Subscription, SubscriptionInput, MaintenanceWindow, MaintenanceInput, TemplateInput } from '@klaxon/contract';
+import type { BusinessService, BusinessServiceInput, StatusPage, StatusPageInput, Subscription, SubscriptionInput, MaintenanceWindow, MaintenanceInput, TemplateInput } from '@klaxon/contract';
 
 /** A status page's colours. */
 export interface Colors {
@@ -35,83 +18,10 @@ export interface Colors {
   text: string;
 }
 
-/** A public status page. */
-export interface StatusPage {
-  id: string;
-  slug: string;
-  name: string;
-  logoUrl: string | null;
-  colors: Colors;
-  businessServiceIds: string[];
-  isDefault: boolean;
-}
-
-/** Input to create or replace (by slug) a status page. */
-export interface StatusPageInput {
-  slug: string;
-  name: string;
-  logoUrl?: string | null;
-  colors?: Partial<Colors>;
-  businessServiceIds: string[];
-  isDefault?: boolean;
-}
-
 /** What a subscription follows. */
 export type SubscriptionScope = 'business_service' | 'team' | 'incident' | 'major';
 /** How a subscriber is told. */
 export type SubscriptionChannel = 'email' | 'push' | 'slack' | 'webhook';
-
-/** A stakeholder's subscription (scope `page`: an external email subscriber of a status page). */
-export interface Subscription {
-  id: string;
-  scope: SubscriptionScope | 'page';
-  targetId: string | null;
-  userId: string | null;
-  channel: SubscriptionChannel;
-  destination: string;
-  confirmed: boolean;
-}
-
-/** Input of a subscription (yours, or anyone's for admins with `userId`). */
-export interface SubscriptionInput {
-  scope: SubscriptionScope;
-  targetId?: string;
-  channel?: SubscriptionChannel;
-  destination?: string;
-  userId?: string;
-}
-
-/** A maintenance window. */
-export interface MaintenanceWindow {
-  id: string;
-  title: string;
-  description: string;
-  serviceIds: string[];
-  businessServiceIds: string[];
-  startsAt: number;
-  endsAt: number;
-  cancelledAt: number | null;
-}
-
-/** Input of a maintenance window. */
-export interface MaintenanceInput {
-  title: string;
-  description?: string;
-  serviceIds?: string[];
-  businessServiceIds?: string[];
-  /** ISO 8601. */
-  startsAt: string;
-  endsAt: string;
-  /** Also message confirmed subscribers now. */
-  announce?: boolean;
-}
-
-/** Input of an update template. */
-export interface TemplateInput {
-  phase: StatusPhase;
-  sev?: string | null;
-  body: string;
-}
 
 const enc = encodeURIComponent;
 

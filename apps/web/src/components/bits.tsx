@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Center, Code, CopyButton, Group, Loader, ScrollAr
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../api/client.ts';
-import type { IncidentStatus } from '../api/types.ts';
+import type { IncidentStatus } from '@klaxon/contract';
 
 /** The API's message for a whole form, shown above its submit button. */
 export function FormAlert({ message }: { message: string | null | undefined }) {

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorMessage, request } from '../api/client.ts';
 import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules } from '../api/queries.ts';
-import type { Channel, ContactMethod } from '../api/types.ts';
+import type { Channel, ContactMethod } from '@klaxon/contract';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useViewerZone } from '../lib/zone.tsx';

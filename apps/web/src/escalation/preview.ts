@@ -1,4 +1,4 @@
-import type { Channel, ContactMethod, FinalSchedule, Level, NotificationRule, Target, Team, User } from '../api/types.ts';
+import type { Channel, ContactMethod, FinalSchedule, Level, NotificationRule, Target, Team, User } from '@klaxon/contract';
 
 /**
  * Who a schedule target names when its level fires `atMinutes` after the alert: the schedule's

@@ -5,7 +5,7 @@ import { IconArrowBigUpLines, IconClockPause, IconDots } from '@tabler/icons-rea
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
-import type { Incident } from '../api/types.ts';
+import type { Incident } from '@klaxon/contract';
 import { useViewerZone } from '../lib/zone.tsx';
 import { ReassignButton } from './reassign.tsx';
 import { SNOOZE_CHOICES, stormApi } from './storm-api.ts';

@@ -5,7 +5,7 @@ import { IconUserShare } from '@tabler/icons-react';
 import { useState } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, usePolicies, useUsers } from '../api/queries.ts';
-import type { Incident } from '../api/types.ts';
+import type { Incident } from '@klaxon/contract';
 
 /**
  * Reassign an open incident: to a person (paged at once; if they do not acknowledge, the incident's

@@ -1,10 +1,10 @@
 import { request } from '../api/client.ts';
-import type { Incident, TimelineEvent } from '../api/types.ts';
+import type { Incident, TimelineEvent } from '@klaxon/contract';
+// The server's types, from the API contract.
+export type { BulkResult } from '@klaxon/contract';
+import type { BulkResult } from '@klaxon/contract';
 
 const enc = encodeURIComponent;
-
-/** What a bulk action did to one incident. */
-export type BulkResult = { id: string; ok: boolean; changed?: boolean; incident?: Incident; error?: { code: string; message: string } };
 
 /** Snooze, notes, add responders and bulk actions on ordinary incidents (docs/api.md). */
 export const stormApi = {

@@ -4,7 +4,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { setupApi } from '../api/setup.ts';
-import type { Incident } from '../api/types.ts';
+import type { Incident } from '@klaxon/contract';
 
 /** How long Undo is offered after Resolve. */
 export const UNDO_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { IntegrationKind } from '../api/types.ts';
+import type { IntegrationKind } from '@klaxon/contract';
 
 /** One thing to paste somewhere: a title, where it goes, and the text. */
 export interface Snippet {

@@ -1,4 +1,4 @@
-import type { IntegrationKind } from '../api/types.ts';
+import type { IntegrationKind } from '@klaxon/contract';
 import { endpointFor } from './snippets.ts';
 
 /** What the ingest endpoint answered to a test alert. */

@@ -1,7 +1,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { api, type IncidentPage, type IncidentQuery } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import type { Incident, LiveEvent } from '../api/types.ts';
+import type { Incident, LiveEvent } from '@klaxon/contract';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 

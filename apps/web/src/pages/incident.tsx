@@ -8,7 +8,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { setupApi } from '../api/setup.ts';
 import { keys, useUsers } from '../api/queries.ts';
-import type { Alert, Incident, TimelineEvent } from '../api/types.ts';
+import type { Alert, Incident, TimelineEvent } from '@klaxon/contract';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';

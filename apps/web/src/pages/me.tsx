@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
-import type { Session } from '../api/types.ts';
+import type { Session } from '@klaxon/contract';
 import { FormAlert } from '../components/bits.tsx';
 import { MyCalendarLink, MyLeave, MyShifts } from '../components/my-shifts.tsx';
 import { ContactMethodsSection, RulesSection, TokensSection } from '../components/people.tsx';

@@ -2,7 +2,7 @@ import { Button, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { usePolicies, useSchedules, useServices, useTeams, useUsers } from '../api/queries.ts';
-import type { Target } from '../api/types.ts';
+import type { Target } from '@klaxon/contract';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { useSession } from '../session.tsx';
 

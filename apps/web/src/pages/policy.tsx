@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.ts';
 import { keys, useSchedules, useTeams, useUsers } from '../api/queries.ts';
-import type { Level, Policy, PolicyInput, Target, TargetType } from '../api/types.ts';
+import type { Level, Policy, PolicyInput, Target, TargetType } from '@klaxon/contract';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability, type ScheduleResolver } from '../escalation/preview.ts';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';

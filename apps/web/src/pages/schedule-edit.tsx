@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useTeams, useUsers } from '../api/queries.ts';
-import type { LayerInput, Restriction, RestrictionPreset, Schedule, ScheduleInput, TurnLength } from '../api/types.ts';
+import type { LayerInput, Restriction, RestrictionPreset, Schedule, ScheduleInput, TurnLength } from '@klaxon/contract';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';

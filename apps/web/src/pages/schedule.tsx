@@ -6,7 +6,7 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
-import type { FinalSchedule, OnCallAnswer, Schedule, ScheduleUser } from '../api/types.ts';
+import type { FinalSchedule, OnCallAnswer, Schedule, ScheduleUser } from '@klaxon/contract';
 import { CopyBlock, FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';

@@ -4,7 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useSchedules, useTeams } from '../api/queries.ts';
-import type { OnCallAnswer, ScheduleUser } from '../api/types.ts';
+import type { OnCallAnswer, ScheduleUser } from '@klaxon/contract';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { dateTime } from '../lib/time.ts';
 import { useSession } from '../session.tsx';

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { keys } from '../api/keys.ts';
-import type { Heartbeat } from '../api/types.ts';
+import type { Heartbeat } from '@klaxon/contract';
 import { CopyBlock, FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago, dateTime } from '../lib/time.ts';

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { markFirstRun } from '../lib/first-run.ts';
 import { api } from '../api/client.ts';
-import type { Session } from '../api/types.ts';
+import type { Session } from '@klaxon/contract';
 import { FormAlert } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { localTimeZone, timeZones } from '../lib/time.ts';

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import { keys, useTeams, useUsers } from '../api/queries.ts';
-import type { Team } from '../api/types.ts';
+import type { Team } from '@klaxon/contract';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';

@@ -4,7 +4,7 @@ import { IconFileText } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { postmortemApi } from '../api/postmortems.ts';
-import type { Incident } from '../api/types.ts';
+import type { Incident } from '@klaxon/contract';
 import { useSession } from '../session.tsx';
 import { StateBadge } from './common.tsx';
 import { keys } from '../api/keys.ts';

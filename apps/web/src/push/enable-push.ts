@@ -1,5 +1,5 @@
 import { api } from '../api/client.ts';
-import type { ContactMethod } from '../api/types.ts';
+import type { ContactMethod } from '@klaxon/contract';
 
 /** Why push cannot work in this browser, or null when it can. */
 export function pushUnsupportedReason(): string | null {

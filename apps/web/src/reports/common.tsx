@@ -7,7 +7,7 @@ import { useServices, useTeams } from '../api/queries.ts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
-import { SEVERITIES } from '../api/types.ts';
+import { SEVERITIES } from '@klaxon/contract/lists';
 import { exportUrl } from '../api/reports.ts';
 import { utcDate, type ReportFilters } from './filters.ts';
 import { usePhone } from '../lib/phone.ts';

@@ -7,7 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { keys, useServices } from '../api/queries.ts';
 import { useDeleteTarget, usePutTarget, useSla, useSlaTargets, type ReportQuery, type SlaTarget } from '../api/reports.ts';
-import { SEVERITIES } from '../api/types.ts';
+import { SEVERITIES } from '@klaxon/contract/lists';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { statusApi, useTemplates } from '../api/status.ts';
-import type { StatusPhase } from '../api/types.ts';
+import type { StatusPhase } from '@klaxon/contract';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 

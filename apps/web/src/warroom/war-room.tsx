@@ -5,7 +5,7 @@ import { IconAlertTriangle, IconBook, IconChecks, IconDownload, IconPhoneCall, I
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorMessage } from '../api/client.ts';
 import { keys, useUsers } from '../api/queries.ts';
-import type { ChatMessage, Incident, StatusPhase, WarRoom, WarRoomRole } from '../api/types.ts';
+import type { ChatMessage, Incident, StatusPhase, WarRoom, WarRoomRole } from '@klaxon/contract';
 import { FormAlert } from '../components/bits.tsx';
 import { ago } from '../lib/time.ts';
 import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';

@@ -1,30 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as heartbeats from '../../heartbeat/service.js';
-import { CheckinParams, HeartbeatInput, HeartbeatParams, HeartbeatPatch, PingParams } from '../../heartbeat/types.js';
+import { CheckinParams, HeartbeatAnswer, HeartbeatInput, HeartbeatParams, HeartbeatPatch, HeartbeatsAnswer, IdParams, NoContent, PingParams } from '@klaxon/contract';
 import { IngestError, parseGenieKey } from '../../ingest/index.js';
 import { findIntegrationByKey } from '../../service/service.js';
 import { actorOf } from '../auth.js';
 import type { App, HttpDeps } from '../deps.js';
 import { errorBody } from '../errors.js';
-import { IdParams } from './people.js';
 
 /** The heartbeat API under a service (/api/v1). */
 export async function heartbeatApiRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   const tags = ['services'];
-  app.get('/services/:id/heartbeats', { schema: { tags, params: IdParams, summary: "A service's heartbeats with their state and last check-in" } }, async (req) => ({
+  app.get('/services/:id/heartbeats', { schema: { tags, params: IdParams, summary: "A service's heartbeats with their state and last check-in", response: { 200: HeartbeatsAnswer } } }, async (req) => ({
     heartbeats: await heartbeats.listHeartbeats(ctx, await actorOf(ctx, req), req.params.id),
   }));
-  app.post('/services/:id/heartbeats', { schema: { tags, params: IdParams, body: HeartbeatInput, summary: 'Create a heartbeat; its check-in URL is shown once' } }, async (req, reply) =>
+  app.post('/services/:id/heartbeats', { schema: { tags, params: IdParams, body: HeartbeatInput, summary: 'Create a heartbeat; its check-in URL is shown once', response: { 201: HeartbeatAnswer } } }, async (req, reply) =>
     reply.status(201).send({ heartbeat: await heartbeats.createHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
-  app.get('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams } }, async (req) => ({
+  app.get('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams, response: { 200: HeartbeatAnswer } } }, async (req) => ({
     heartbeat: await heartbeats.getHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.params.heartbeatId),
   }));
-  app.patch('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams, body: HeartbeatPatch } }, async (req) => ({
+  app.patch('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams, body: HeartbeatPatch, response: { 200: HeartbeatAnswer } } }, async (req) => ({
     heartbeat: await heartbeats.updateHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.params.heartbeatId, req.body),
   }));
-  app.delete('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams } }, async (req, reply) => {
+  app.delete('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams, response: { 204: NoContent } } }, async (req, reply) => {
     await heartbeats.deleteHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.params.heartbeatId);
     return reply.status(204).send();
   });

@@ -12,6 +12,52 @@ const server = 'apps/server/src';
 /** The domains: they hold the rules of the business and are used by http/, app/, cli/ and config/, never the other way. */
 const DOMAINS = ['alert', 'auth', 'engine', 'escalation', 'incident', 'ingest', 'notify', 'postmortem', 'report', 'schedule', 'service', 'status', 'team', 'user', 'warroom'];
 
+/**
+ * Where SQL is written: each domain's `store.ts` (or files under a `store/` folder), `src/store.ts`
+ * for the tables no domain owns (settings, counters, audit_log), the database layer (`lib/db/`) and
+ * the savepoints of `context.ts`. Everything else (services, routes, app/, the engine, config/,
+ * cli/) calls store or service functions (docs/architecture.md, Stores).
+ */
+export const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${server}/lib/db/**`, `${server}/context.ts`, `${server}/**/*.test.ts`];
+/**
+ * Files that still hold queries from before the rule: a shrinking list. Move a file's queries into
+ * its domain's store and take it off; never add one.
+ */
+export const SQL_NOT_YET_MOVED = [
+  'alert/service.ts',
+  'auth/password-links.ts',
+  'auth/sessions.ts',
+  'auth/tokens.ts',
+  'cli/main.ts',
+  'config/apply.ts',
+  'engine/modules/delivery.ts',
+  'engine/modules/escalation.ts',
+  'engine/modules/notification.ts',
+  'escalation/service.ts',
+  'escalation/targets.ts',
+  'incident/service.ts',
+  'postmortem/service.ts',
+  'report/measures.ts',
+  'report/service.ts',
+  'report/summary.ts',
+  'schedule/portable.ts',
+  'schedule/service.ts',
+  'service/service.ts',
+  'setup/checklist.ts',
+  'status/page.ts',
+  'status/service.ts',
+  'team/service.ts',
+  'user/service.ts',
+  'warroom/chat.ts',
+  'warroom/commands.ts',
+  'warroom/report.ts',
+  'warroom/runbooks.ts',
+  'warroom/service.ts',
+  'warroom/slack.ts',
+  'warroom/tasks.ts',
+].map((f) => `${server}/${f}`);
+const SQL_MESSAGE = "SQL lives in the domain's store.ts (or store/): call a store or service function (docs/architecture.md, Stores)";
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'apps/web/.dist-*/**', 'bench/results/**', 'data/**'] },
   js.configs.recommended,
@@ -61,6 +107,19 @@ export default tseslint.config(
             { target: `${server}/lib`, from: server, except: ['./lib'], message: 'lib/ knows no domain: it imports nothing else from src/' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // One home for every query: Kysely's query builders and `sql` templates only where SQL_HOMES says.
+    files: [`${server}/**/*.ts`],
+    ignores: [...SQL_HOMES, ...SQL_NOT_YET_MOVED],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|selectNoFrom)$/]', message: SQL_MESSAGE },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: SQL_MESSAGE },
+        { selector: "CallExpression[callee.object.name='sql']", message: SQL_MESSAGE },
       ],
     },
   },

@@ -413,3 +413,40 @@ export async function firstInRange(db: Tx, kind: 'engage' | 'update', s: Scope):
     return null;
   }
 }
+
+/** Open incidents (not drills) an SLA target may warn about. */
+export async function openIncidentsForSla(db: Tx) {
+  return db
+    .selectFrom('incidents')
+    .select(['id', 'number', 'title', 'service_id', 'severity', 'sev', 'status', 'created_at', 'acknowledged_by', 'incident_manager_id'])
+    .where('status', 'in', ['triggered', 'acknowledged'])
+    .where('drill', '=', 0)
+    .execute();
+}
+
+/** Claims the warning of (incident, target); false when it was sent already. */
+export async function claimSlaWarning(db: Tx, incidentId: string, target: string, now: number): Promise<boolean> {
+  const claimed = await db.insertInto('sla_warnings').values({ incident_id: incidentId, target, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'target']).doNothing()).executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Teams with report subscribers whose summary of the week starting `week` was not sent. */
+export async function teamsAwaitingSummary(db: Tx, week: number): Promise<{ team_id: string }[]> {
+  return db
+    .selectFrom('report_subscriptions')
+    .select('team_id')
+    .distinct()
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('report_summaries').select('team_id').whereRef('report_summaries.team_id', '=', 'report_subscriptions.team_id').where('report_summaries.period_start', '=', week))))
+    .execute();
+}
+
+/** Claims the summary of (team, week); false when it was sent already. */
+export async function claimReportSummary(db: Tx, teamId: string, week: number, now: number): Promise<boolean> {
+  const claimed = await db.insertInto('report_summaries').values({ team_id: teamId, period_start: week, sent_at: now }).onConflict((oc) => oc.columns(['team_id', 'period_start']).doNothing()).executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** The users subscribed to a team's report summaries. */
+export async function reportSubscribers(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
+  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).execute();
+}

@@ -187,3 +187,43 @@ export async function touchSchedules(db: Tx, scheduleId?: string): Promise<void>
   if (scheduleId) q = q.where('id', '=', scheduleId);
   await q.execute();
 }
+
+/** Schedules whose hand-off check is due, oldest first (at most 200). */
+export async function dueHandoffChecks(db: Tx, now: number) {
+  return db.selectFrom('schedules').selectAll().where('handoff_check_at', '<=', now).orderBy('handoff_check_at').limit(200).execute();
+}
+
+/** Schedules with gap notices whose gap check is due, oldest first (at most 200). */
+export async function dueGapChecks(db: Tx, now: number) {
+  return db.selectFrom('schedules').selectAll().where('gap_check_at', '<=', now).where('gap_notice_days', '>', 0).orderBy('gap_check_at').limit(200).execute();
+}
+
+/** Claims a hand-off notice of (user, schedule, shift start, kind); false when it was sent already. */
+export async function claimHandoffNotice(db: Tx, n: { userId: string; scheduleId: string; shiftStart: number; kind: string; now: number }): Promise<boolean> {
+  const claimed = await db
+    .insertInto('schedule_handoff_notices')
+    .values({ user_id: n.userId, schedule_id: n.scheduleId, shift_start: n.shiftStart, kind: n.kind, sent_at: n.now })
+    .onConflict((oc) => oc.columns(['user_id', 'schedule_id', 'shift_start', 'kind']).doNothing())
+    .executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Claims the notice of a gap of a schedule (by where it starts); false when it was sent already. */
+export async function claimGapNotice(db: Tx, n: { scheduleId: string; gapStart: number; gapEnd: number; recipients: number; now: number }): Promise<boolean> {
+  const claimed = await db
+    .insertInto('schedule_gap_notices')
+    .values({ schedule_id: n.scheduleId, gap_start: n.gapStart, gap_end: n.gapEnd, recipients: n.recipients, sent_at: n.now })
+    .onConflict((oc) => oc.columns(['schedule_id', 'gap_start']).doNothing())
+    .executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Moves a schedule's hand-off check to `next`, only if nothing reset it since it was read as `checkAt`. */
+export async function moveHandoffCheck(db: Tx, scheduleId: string, checkAt: number, next: number): Promise<void> {
+  await db.updateTable('schedules').set({ handoff_check_at: next }).where('id', '=', scheduleId).where('handoff_check_at', '=', checkAt).execute();
+}
+
+/** Moves a schedule's gap check to `next`, only if nothing reset it since it was read as `checkAt`. */
+export async function moveGapCheck(db: Tx, scheduleId: string, checkAt: number, next: number): Promise<void> {
+  await db.updateTable('schedules').set({ gap_check_at: next }).where('id', '=', scheduleId).where('gap_check_at', '=', checkAt).execute();
+}

@@ -161,3 +161,32 @@ export function verifySubscriptionToken(secret: string, token: string): string |
   const id = token.split('.')[0] ?? '';
   return id && safeEqual(subscriptionToken(secret, id), token) ? id : null;
 }
+
+/** Open incidents whose severity level asks for status updates at an interval, with their incident manager (at most 500). */
+export async function incidentsDueForUpdates(db: Tx) {
+  return db
+    .selectFrom('incidents')
+    .innerJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
+    .innerJoin('users', 'users.id', 'incidents.incident_manager_id')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.created_at', 'incidents.sev', 'incidents.drill', 'severity_levels.update_interval_minutes as interval', 'users.id as user_id', 'users.email', 'users.name'])
+    .where('incidents.status', '!=', 'resolved')
+    .where('severity_levels.update_interval_minutes', 'is not', null)
+    .limit(500)
+    .execute();
+}
+
+/** The time, next-update time and phase of an incident's latest status update. */
+export async function latestUpdateTiming(db: Tx, incidentId: string) {
+  return db.selectFrom('status_updates').select(['at', 'next_update_at', 'phase']).where('incident_id', '=', incidentId).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
+
+/** Claims the reminder of (incident, due time); false when it was sent already. */
+export async function claimStatusReminder(db: Tx, incidentId: string, dueAt: number, now: number): Promise<boolean> {
+  const claimed = await db.insertInto('status_reminders').values({ incident_id: incidentId, due_at: dueAt, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'due_at']).doNothing()).returning('incident_id').executeTakeFirst();
+  return !!claimed;
+}
+
+/** Whether an incident has any status update. */
+export async function hasStatusUpdate(db: Tx, incidentId: string): Promise<boolean> {
+  return !!(await db.selectFrom('status_updates').select('id').where('incident_id', '=', incidentId).limit(1).executeTakeFirst());
+}

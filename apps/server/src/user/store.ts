@@ -57,3 +57,19 @@ export async function listRules(db: Tx, userId: string): Promise<NotificationRul
   const rows = await db.selectFrom('notification_rules').selectAll().where('user_id', '=', userId).orderBy('delay_minutes').execute();
   return rows.map(ruleFromRow);
 }
+
+/** Disables the push contact methods of a Web Push subscription that is gone; the number disabled. */
+export async function disablePushContactMethods(db: Tx, address: string): Promise<number> {
+  const r = await db.updateTable('contact_methods').set({ disabled: 1 }).where('type', '=', 'push').where('address', '=', address).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The id, type and address of the contact methods with these ids. */
+export async function contactMethodAddresses(db: Tx, ids: string[]): Promise<{ id: string; type: string; address: string }[]> {
+  return db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', ids).execute();
+}
+
+/** The id and name of the users with these ids. */
+export async function userNames(db: Tx, ids: string[]): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute();
+}

@@ -8,6 +8,8 @@ import { userByContactAddress } from '../user/service.js';
 import { writeChat } from './chat.js';
 import { runCommand } from './commands.js';
 import { declareMajor, incidentOrThrow, requireWarRoomRole } from './service.js';
+import { inBatch } from '../engine/batch.js';
+import { pendingSlackChannels, settleSlackPending } from './store.js';
 
 /** A Slack Web API caller (the Slack provider's `call`). */
 export type SlackCall = (method: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -45,7 +47,7 @@ export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o:
 
 /** Creates the Slack channels war rooms asked for (engine): conversations.create, then the channel is recorded on the timeline. */
 export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Promise<void> {
-  const pending = await ctx.db.kysely.selectFrom('war_rooms').select(['incident_id', 'slack_pending']).where('slack_pending', 'is not', null).limit(20).execute();
+  const pending = await pendingSlackChannels(ctx.db.kysely);
   for (const p of pending) {
     const name = p.slack_pending!.replace(/^create:/, '');
     let channel: string | null = null;
@@ -57,9 +59,9 @@ export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Pro
       error = e instanceof Error ? e.message : String(e);
     }
     const now = ctx.clock.now();
-    await inTransaction(ctx, async (trx, live) => {
-      const claimed = await trx.updateTable('war_rooms').set({ slack_pending: null, ...(channel && { slack_channel: channel }) }).where('incident_id', '=', p.incident_id).where('slack_pending', '=', p.slack_pending).executeTakeFirst();
-      if (!claimed.numUpdatedRows) return;
+    // Recorded as soon as Slack answered: a batch of one, so a channel made is never forgotten behind a slow one.
+    await inBatch(ctx, 'warroom-slack', [p], async (trx, live) => {
+      if (!(await settleSlackPending(trx, p.incident_id, p.slack_pending!, channel))) return;
       await appendTimeline(trx, { incidentId: p.incident_id, at: now, type: 'slack.bridged', actor: SYSTEM, via: 'engine', message: channel ? `Slack channel #${name} (${channel}) created for the war room` : `Could not create Slack channel #${name}: ${error}`, data: { channel, name, error } }, live);
       live.push({ type: 'warroom', incidentId: p.incident_id, data: { slackChannel: channel } });
     });

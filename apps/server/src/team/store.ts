@@ -1,0 +1,7 @@
+/** SQL for the team domain (teams, members): rows in, rows out. No permission checks here. */
+import type { Tx } from '../context.js';
+
+/** A team's members with their roles, in order. */
+export async function memberRoles(db: Tx, teamId: string): Promise<{ user_id: string; role: string }[]> {
+  return db.selectFrom('team_members').select(['user_id', 'role']).where('team_id', '=', teamId).orderBy('position').execute();
+}

@@ -1,0 +1,76 @@
+/** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
+import type { Tx } from '../context.js';
+
+/** Unread priority-message receipts whose re-page is due (at most 200), with their message, incident and reader. */
+export async function dueRepages(db: Tx, now: number) {
+  return db
+    .selectFrom('chat_receipts')
+    .innerJoin('chat_messages', 'chat_messages.id', 'chat_receipts.message_id')
+    .innerJoin('incidents', 'incidents.id', 'chat_receipts.incident_id')
+    .innerJoin('users', 'users.id', 'chat_receipts.user_id')
+    .select([
+      'chat_receipts.message_id',
+      'chat_receipts.user_id',
+      'chat_receipts.incident_id',
+      'chat_receipts.repage_at',
+      'chat_receipts.pages',
+      'chat_messages.text',
+      'chat_messages.author_name',
+      'incidents.number',
+      'incidents.drill',
+      'incidents.status',
+      'users.name',
+    ])
+    .where('chat_receipts.read_at', 'is', null)
+    .where('chat_receipts.repage_at', '<=', now)
+    .limit(200)
+    .execute();
+}
+
+/** Claims a re-page of an unread receipt still at `pages` (compare-and-set); false when another run did or it was read. */
+export async function claimRepage(db: Tx, r: { messageId: string; userId: string; pages: number }, set: { pages: number; repage_at: number | null }): Promise<boolean> {
+  const claim = await db
+    .updateTable('chat_receipts')
+    .set(set)
+    .where('message_id', '=', r.messageId)
+    .where('user_id', '=', r.userId)
+    .where('pages', '=', r.pages)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return !!claim.numUpdatedRows;
+}
+
+/** Runbooks with an owner last reviewed at or before `cutoff` whose owner was not told yet (at most 200). */
+export async function staleRunbooks(db: Tx, cutoff: number) {
+  return db
+    .selectFrom('runbooks')
+    .innerJoin('services', 'services.id', 'runbooks.service_id')
+    .select(['runbooks.id', 'runbooks.title', 'runbooks.owner_id', 'runbooks.last_reviewed_at', 'services.name as service_name'])
+    .where('runbooks.last_reviewed_at', '<=', cutoff)
+    .where('runbooks.stale_notified_at', 'is', null)
+    .where('runbooks.owner_id', 'is not', null)
+    .limit(200)
+    .execute();
+}
+
+/** Claims the stale notice of a runbook; false when it was sent already. */
+export async function claimStaleNotice(db: Tx, id: string, now: number): Promise<boolean> {
+  const claim = await db.updateTable('runbooks').set({ stale_notified_at: now }).where('id', '=', id).where('stale_notified_at', 'is', null).executeTakeFirst();
+  return !!claim.numUpdatedRows;
+}
+
+/** War rooms waiting for a Slack channel (at most 20). */
+export async function pendingSlackChannels(db: Tx) {
+  return db.selectFrom('war_rooms').select(['incident_id', 'slack_pending']).where('slack_pending', 'is not', null).limit(20).execute();
+}
+
+/** Records a Slack channel request's outcome, if it is still the pending one (compare-and-set); false otherwise. */
+export async function settleSlackPending(db: Tx, incidentId: string, pending: string, channel: string | null): Promise<boolean> {
+  const claimed = await db
+    .updateTable('war_rooms')
+    .set({ slack_pending: null, ...(channel && { slack_channel: channel }) })
+    .where('incident_id', '=', incidentId)
+    .where('slack_pending', '=', pending)
+    .executeTakeFirst();
+  return !!claimed.numUpdatedRows;
+}

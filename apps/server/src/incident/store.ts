@@ -74,3 +74,35 @@ export async function claimSnoozeEnd(db: Tx, id: string, snoozedUntil: number, s
 export async function dueSnoozes(db: Tx, now: number) {
   return db.selectFrom('incidents').select('id').where('status', '=', 'acknowledged').where('snoozed_until', '<=', now).limit(200).execute();
 }
+
+// ---- Escalation (engine/modules/escalation.ts) ----
+
+/**
+ * Open incidents whose next escalation step is due (compiled once: this runs on every wake). An
+ * acknowledged incident has a due step only when its policy has a level with `until: resolved` left.
+ */
+export const dueSteps = compiled((q: Tx, p: { now: number }) =>
+  q
+    .selectFrom('incidents')
+    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency'])
+    .where('status', 'in', ['triggered', 'acknowledged'])
+    .where('next_escalation_at', '<=', p.now)
+    .orderBy('next_escalation_at')
+    .limit(200),
+);
+
+/** Claims step `step` of a triggered incident by compare-and-set, setting when the next one is due. */
+export const claimStep = compiled((q: Tx, p: { id: string; status: string; step: number; nextStep: number; next: number | null; now: number }) =>
+  q
+    .updateTable('incidents')
+    .set({ escalation_step: p.nextStep, next_escalation_at: p.next, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('escalation_step', '=', p.step)
+    .where('status', '=', p.status)
+    .where('next_escalation_at', '<=', p.now),
+);
+
+/** The status of each of these incidents. */
+export async function incidentStatuses(db: Tx, ids: string[]): Promise<{ id: string; status: string }[]> {
+  return db.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute();
+}

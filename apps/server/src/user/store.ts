@@ -73,3 +73,8 @@ export async function contactMethodAddresses(db: Tx, ids: string[]): Promise<{ i
 export async function userNames(db: Tx, ids: string[]): Promise<{ id: string; name: string }[]> {
   return db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute();
 }
+
+/** A user's name, by id. */
+export async function userNameRow(db: Tx, id: string): Promise<{ name: string } | undefined> {
+  return db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst();
+}

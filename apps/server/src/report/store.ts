@@ -450,3 +450,18 @@ export async function claimReportSummary(db: Tx, teamId: string, week: number, n
 export async function reportSubscribers(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
   return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).execute();
 }
+
+/** Subscribes a user to a team's report summaries (nothing when subscribed already). */
+export async function insertReportSubscription(db: Tx, teamId: string, userId: string, now: number): Promise<void> {
+  await db.insertInto('report_subscriptions').values({ team_id: teamId, user_id: userId, created_at: now }).onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+}
+
+/** Removes a user's subscription to a team's report summaries. */
+export async function deleteReportSubscription(db: Tx, teamId: string, userId: string): Promise<void> {
+  await db.deleteFrom('report_subscriptions').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
+/** A team's report subscribers, by name. */
+export async function reportSubscribersByName(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
+  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).orderBy('users.name').execute();
+}

@@ -227,3 +227,8 @@ export async function moveHandoffCheck(db: Tx, scheduleId: string, checkAt: numb
 export async function moveGapCheck(db: Tx, scheduleId: string, checkAt: number, next: number): Promise<void> {
   await db.updateTable('schedules').set({ gap_check_at: next }).where('id', '=', scheduleId).where('gap_check_at', '=', checkAt).execute();
 }
+
+/** The people and span of each override of a schedule (config as code compares them). */
+export async function overrideSpans(db: Tx, scheduleId: string): Promise<{ user_ids: string; start_at: number; end_at: number }[]> {
+  return db.selectFrom('schedule_overrides').select(['user_ids', 'start_at', 'end_at']).where('schedule_id', '=', scheduleId).execute();
+}

@@ -525,3 +525,8 @@ export async function publicUpdateRows(db: Tx, incidentIds: string[]) {
     .orderBy('id', 'desc')
     .execute();
 }
+
+/** The phase of an incident's latest status update. */
+export async function latestUpdatePhase(db: Tx, incidentId: string): Promise<{ phase: string } | undefined> {
+  return db.selectFrom('status_updates').select('phase').where('incident_id', '=', incidentId).orderBy('at', 'desc').executeTakeFirst();
+}

@@ -5,3 +5,13 @@ import type { Tx } from '../context.js';
 export async function memberRoles(db: Tx, teamId: string): Promise<{ user_id: string; role: string }[]> {
   return db.selectFrom('team_members').select(['user_id', 'role']).where('team_id', '=', teamId).orderBy('position').execute();
 }
+
+/** A team's name. */
+export async function teamName(db: Tx, id: string): Promise<{ name: string } | undefined> {
+  return db.selectFrom('teams').select('name').where('id', '=', id).executeTakeFirst();
+}
+
+/** A team's managers, in order. */
+export async function managerIds(db: Tx, teamId: string): Promise<{ user_id: string }[]> {
+  return db.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).where('role', '=', 'manager').orderBy('position').execute();
+}

@@ -78,3 +78,47 @@ export async function userNames(db: Tx, ids: string[]): Promise<{ id: string; na
 export async function userNameRow(db: Tx, id: string): Promise<{ name: string } | undefined> {
   return db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst();
 }
+
+/** How many users there are. */
+export async function countUsers(db: Tx): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The email of each of these users. */
+export async function userEmails(db: Tx, ids: string[]): Promise<{ id: string; email: string }[]> {
+  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+}
+
+/** Every user's id and name, by name. */
+export async function userNamesByName(db: Tx): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('users').select(['id', 'name']).orderBy('name').execute();
+}
+
+/** The users with a verified contact method that is not disabled, once each. */
+export async function reachableUserIds(db: Tx): Promise<{ user_id: string }[]> {
+  return db.selectFrom('contact_methods').select('user_id').distinct().where('verified_at', 'is not', null).where('disabled', '=', 0).execute();
+}
+
+/** The id of a user, if the user exists. */
+export async function userIdIfExists(db: Tx, id: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+}
+
+/** A user's notification rules on verified contact methods that are not disabled, by delay. */
+export async function rulesOnVerifiedMethods(db: Tx, userId: string) {
+  return db
+    .selectFrom('notification_rules')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notification_rules.contact_method_id')
+    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes', 'notification_rules.urgency as urgency'])
+    .where('notification_rules.user_id', '=', userId)
+    .where('contact_methods.verified_at', 'is not', null)
+    .where('contact_methods.disabled', '=', 0)
+    .orderBy('notification_rules.delay_minutes')
+    .execute();
+}
+
+/** A user's verified contact methods that are not disabled, webhooks left out. */
+export async function verifiedPageableMethodIds(db: Tx, userId: string): Promise<{ id: string }[]> {
+  return db.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('verified_at', 'is not', null).where('disabled', '=', 0).where('type', '!=', 'webhook').execute();
+}

@@ -74,3 +74,30 @@ export async function settleSlackPending(db: Tx, incidentId: string, pending: st
     .executeTakeFirst();
   return !!claimed.numUpdatedRows;
 }
+
+/** The tasks of an incident's war room, oldest first. */
+export async function taskRows(db: Tx, incidentId: string) {
+  return db.selectFrom('war_room_tasks').select(['id', 'text', 'owner_id', 'created_at', 'done_at']).where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Inserts a war-room task. */
+export async function insertTask(db: Tx, row: { id: string; incident_id: string; text: string; owner_id: string | null; created_at: number; done_at: null }): Promise<void> {
+  await db.insertInto('war_room_tasks').values(row).execute();
+}
+
+/** Who an incident paged, by outbox message, oldest first, with their name. */
+export async function pagesOfIncident(db: Tx, incidentId: string) {
+  return db
+    .selectFrom('outbox')
+    .leftJoin('users', 'users.id', 'outbox.user_id')
+    .select(['outbox.user_id', 'users.name', 'outbox.channel', 'outbox.status', 'outbox.created_at', 'outbox.sent_at', 'outbox.last_error'])
+    .where('outbox.incident_id', '=', incidentId)
+    .where('outbox.user_id', 'is not', null)
+    .orderBy('outbox.created_at')
+    .execute();
+}
+
+/** The read receipts of an incident's priority messages that were read. */
+export async function readReceipts(db: Tx, incidentId: string): Promise<{ user_id: string; read_at: number | null }[]> {
+  return db.selectFrom('chat_receipts').select(['user_id', 'read_at']).where('incident_id', '=', incidentId).where('read_at', 'is not', null).execute();
+}

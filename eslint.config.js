@@ -25,9 +25,6 @@ export const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${s
  */
 export const SQL_NOT_YET_MOVED = [
   'alert/service.ts',
-  'auth/password-links.ts',
-  'auth/sessions.ts',
-  'auth/tokens.ts',
   'escalation/service.ts',
   'incident/service.ts',
   'postmortem/service.ts',
@@ -35,7 +32,6 @@ export const SQL_NOT_YET_MOVED = [
   'report/service.ts',
   'schedule/service.ts',
   'service/service.ts',
-  'team/service.ts',
   'user/service.ts',
   'warroom/chat.ts',
   'warroom/runbooks.ts',

@@ -122,3 +122,23 @@ export async function rulesOnVerifiedMethods(db: Tx, userId: string) {
 export async function verifiedPageableMethodIds(db: Tx, userId: string): Promise<{ id: string }[]> {
   return db.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('verified_at', 'is not', null).where('disabled', '=', 0).where('type', '!=', 'webhook').execute();
 }
+
+/** A user's id, email and name. */
+export async function userContact(db: Tx, id: string): Promise<{ id: string; email: string; name: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+/** The id, email and name of the user with this (lower-case) email. */
+export async function userContactByEmail(db: Tx, email: string): Promise<{ id: string; email: string; name: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('email', '=', email).executeTakeFirst();
+}
+
+/** The password hash of the user with this (lower-case) email. */
+export async function passwordHashByEmail(db: Tx, email: string): Promise<{ password_hash: string | null } | undefined> {
+  return db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirst();
+}
+
+/** Sets a user's password hash. */
+export async function setPasswordHash(db: Tx, id: string, hash: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).execute();
+}

@@ -24,8 +24,6 @@ export const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${s
  * its domain's store and take it off; never add one.
  */
 export const SQL_NOT_YET_MOVED = [
-  'alert/service.ts',
-  'escalation/service.ts',
   'incident/service.ts',
   'postmortem/service.ts',
   'report/measures.ts',
@@ -36,7 +34,6 @@ export const SQL_NOT_YET_MOVED = [
   'warroom/chat.ts',
   'warroom/runbooks.ts',
   'warroom/service.ts',
-  'warroom/slack.ts',
 ].map((f) => `${server}/${f}`);
 const SQL_MESSAGE = "SQL lives in the domain's store.ts (or store/): call a store or service function (docs/architecture.md, Stores)";
 

@@ -68,3 +68,8 @@ export async function deleteMembers(db: Tx, teamId: string): Promise<void> {
 export async function insertMember(db: Tx, row: { team_id: string; user_id: string; role: string; position: number }): Promise<void> {
   await db.insertInto('team_members').values(row).execute();
 }
+
+/** The id of the team with this id or name. */
+export async function teamIdByIdOrName(db: Tx, idOrName: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('teams').select('id').where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+}

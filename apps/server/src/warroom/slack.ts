@@ -9,7 +9,7 @@ import { writeChat } from './chat.js';
 import { runCommand } from './commands.js';
 import { declareMajor, incidentOrThrow, requireWarRoomRole } from './service.js';
 import { inBatch } from '../engine/batch.js';
-import { pendingSlackChannels, settleSlackPending } from './store.js';
+import { chatMessageFromSlack, pendingSlackChannels, settleSlackPending, updateWarRoom, warRoomOfSlackChannel } from './store.js';
 
 /** A Slack Web API caller (the Slack provider's `call`). */
 export type SlackCall = (method: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -35,8 +35,7 @@ export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o:
   const now = ctx.clock.now();
   const r = await inTransaction(ctx, async (trx, live) => {
     const set = o.channel ? { slack_channel: o.channel, slack_pending: null } : { slack_pending: `create:${name}` };
-    const u = await trx.updateTable('war_rooms').set(set).where('incident_id', '=', inc.id).executeTakeFirst();
-    if (!u.numUpdatedRows) throw invalid('This incident has no war room: declare it major first');
+    if (!(await updateWarRoom(trx, inc.id, set))) throw invalid('This incident has no war room: declare it major first');
     if (o.channel) await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'slack.bridged', actor, via, message: `War room bridged to Slack channel ${o.channel}`, data: { channel: o.channel } }, live);
     await audit(trx, now, actor, 'warroom.slack', inc.id, { channel: o.channel ?? null, create: o.create ? name : null });
     return { slackChannel: o.channel ?? null, pending: o.channel ? null : name };
@@ -82,11 +81,11 @@ export interface SlackEventEnvelope {
 export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Promise<'stored' | 'ignored'> {
   const e = body.event;
   if (body.type !== 'event_callback' || e?.type !== 'message' || e.subtype || e.bot_id || !e.user || !e.channel || !e.ts || !e.text) return 'ignored';
-  const room = await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', e.channel).executeTakeFirst();
+  const room = await warRoomOfSlackChannel(ctx.db.kysely, e.channel);
   if (!room) return 'ignored';
   const inc = await findIncident(ctx.db.kysely, room.incident_id);
   if (!inc) return 'ignored';
-  if (await ctx.db.kysely.selectFrom('chat_messages').select('id').where('incident_id', '=', inc.id).where('slack_ts', '=', e.ts).executeTakeFirst()) return 'ignored';
+  if (await chatMessageFromSlack(ctx.db.kysely, inc.id, e.ts)) return 'ignored';
   const user = await userByContactAddress(ctx, 'slack', e.user);
   const author = user && user.type === 'user' ? { id: user.id, name: user.name } : { id: null, name: `Slack user ${e.user}` };
   const now = ctx.clock.now();
@@ -98,7 +97,7 @@ export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Pro
 /** A `/klaxon ...` slash command from a bridged channel: runs the war-room command as the linked user; returns the answer text. */
 export async function receiveSlackCommand(ctx: Ctx, o: { channelId: string; userId: string; text: string }): Promise<string> {
   if (/^\/?declare\b/i.test(o.text.trim())) return declareFromSlack(ctx, o);
-  const room = await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', o.channelId).executeTakeFirst();
+  const room = await warRoomOfSlackChannel(ctx.db.kysely, o.channelId);
   if (!room) return 'This channel is not bridged to a Klaxon war room.';
   const actor = await userByContactAddress(ctx, 'slack', o.userId);
   if (!actor) return 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.';

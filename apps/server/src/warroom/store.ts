@@ -1,5 +1,7 @@
 /** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
+import type { Updateable } from 'kysely';
 import type { Tx } from '../context.js';
+import type { WarRoomTable } from './tables.js';
 
 /** Unread priority-message receipts whose re-page is due (at most 200), with their message, incident and reader. */
 export async function dueRepages(db: Tx, now: number) {
@@ -100,4 +102,20 @@ export async function pagesOfIncident(db: Tx, incidentId: string) {
 /** The read receipts of an incident's priority messages that were read. */
 export async function readReceipts(db: Tx, incidentId: string): Promise<{ user_id: string; read_at: number | null }[]> {
   return db.selectFrom('chat_receipts').select(['user_id', 'read_at']).where('incident_id', '=', incidentId).where('read_at', 'is not', null).execute();
+}
+
+/** Updates an incident's war room; false when the incident has none. */
+export async function updateWarRoom(db: Tx, incidentId: string, set: Updateable<WarRoomTable>): Promise<boolean> {
+  const u = await db.updateTable('war_rooms').set(set).where('incident_id', '=', incidentId).executeTakeFirst();
+  return !!u.numUpdatedRows;
+}
+
+/** The war room bridged to a Slack channel. */
+export async function warRoomOfSlackChannel(db: Tx, channel: string): Promise<{ incident_id: string } | undefined> {
+  return db.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', channel).executeTakeFirst();
+}
+
+/** The chat message of an incident bridged from a Slack message (by its ts). */
+export async function chatMessageFromSlack(db: Tx, incidentId: string, slackTs: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('chat_messages').select('id').where('incident_id', '=', incidentId).where('slack_ts', '=', slackTs).executeTakeFirst();
 }

@@ -60,3 +60,8 @@ export async function openAlertOf(db: Tx, incidentId: string): Promise<{ id: str
 export async function insertChangeEvent(db: Tx, row: Insertable<ChangeEventTable>): Promise<void> {
   await db.insertInto('change_events').values(row).execute();
 }
+
+/** An incident's alert rows, oldest first. */
+export async function alertRowsOf(db: Tx, incidentId: string) {
+  return db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').execute();
+}

@@ -1,7 +1,7 @@
 /** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
-import type { Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Tx } from '../context.js';
-import type { WarRoomTable } from './tables.js';
+import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomTable } from './tables.js';
 
 /** Unread priority-message receipts whose re-page is due (at most 200), with their message, incident and reader. */
 export async function dueRepages(db: Tx, now: number) {
@@ -118,4 +118,111 @@ export async function warRoomOfSlackChannel(db: Tx, channel: string): Promise<{ 
 /** The chat message of an incident bridged from a Slack message (by its ts). */
 export async function chatMessageFromSlack(db: Tx, incidentId: string, slackTs: string): Promise<{ id: string } | undefined> {
   return db.selectFrom('chat_messages').select('id').where('incident_id', '=', incidentId).where('slack_ts', '=', slackTs).executeTakeFirst();
+}
+
+// ---- Chat (warroom/chat.ts) ----
+
+/** Inserts a chat message. */
+export async function insertChatMessage(db: Tx, row: Insertable<ChatMessageTable>): Promise<void> {
+  await db.insertInto('chat_messages').values(row).execute();
+}
+
+/** The Slack channel an incident's war room is bridged to. */
+export async function warRoomSlackChannel(db: Tx, incidentId: string): Promise<{ slack_channel: string | null } | undefined> {
+  return db.selectFrom('war_rooms').select('slack_channel').where('incident_id', '=', incidentId).executeTakeFirst();
+}
+
+/** Whether an incident has a war room. */
+export async function warRoomExists(db: Tx, incidentId: string): Promise<boolean> {
+  return !!(await db.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', incidentId).executeTakeFirst());
+}
+
+/** The members of an incident's war room. */
+export async function memberIds(db: Tx, incidentId: string): Promise<{ user_id: string }[]> {
+  return db.selectFrom('war_room_members').select('user_id').where('incident_id', '=', incidentId).execute();
+}
+
+/** Inserts a priority message's receipt for one member. */
+export async function insertReceipt(db: Tx, row: Insertable<ChatReceiptTable>): Promise<void> {
+  await db.insertInto('chat_receipts').values(row).execute();
+}
+
+/** An incident's chat messages in order: only priority ones (or only the others), after a time, at most `limit`. */
+export async function chatRows(db: Tx, incidentId: string, o: { priority?: boolean; after?: number; limit: number }) {
+  let q = db.selectFrom('chat_messages').selectAll().where('incident_id', '=', incidentId);
+  if (o.priority !== undefined) q = q.where('priority', '=', o.priority ? 1 : 0);
+  if (o.after !== undefined) q = q.where('at', '>', o.after);
+  return q.orderBy('at').orderBy('id').limit(o.limit).execute();
+}
+
+/** Marks every receipt of a user in an incident not received yet as received. */
+export async function markReceived(db: Tx, incidentId: string, userId: string, now: number): Promise<void> {
+  await db.updateTable('chat_receipts').set({ received_at: now }).where('incident_id', '=', incidentId).where('user_id', '=', userId).where('received_at', 'is', null).execute();
+}
+
+/** The receipts of these messages, with the reader's name. */
+export async function receiptsOf(db: Tx, messageIds: string[]) {
+  return db.selectFrom('chat_receipts').innerJoin('users', 'users.id', 'chat_receipts.user_id').select(['message_id', 'user_id', 'users.name', 'received_at', 'read_at', 'pages']).where('message_id', 'in', messageIds).execute();
+}
+
+/** One user's receipt of a message. */
+export async function receipt(db: Tx, messageId: string, userId: string) {
+  return db.selectFrom('chat_receipts').selectAll().where('message_id', '=', messageId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Updates one user's receipt of a message. */
+export async function updateReceipt(db: Tx, messageId: string, userId: string, set: Updateable<ChatReceiptTable>): Promise<void> {
+  await db.updateTable('chat_receipts').set(set).where('message_id', '=', messageId).where('user_id', '=', userId).execute();
+}
+
+// ---- Runbooks and service actions (warroom/runbooks.ts) ----
+
+/** A service's runbooks, by title. */
+export async function runbookRows(db: Tx, serviceId: string) {
+  return db.selectFrom('runbooks').selectAll().where('service_id', '=', serviceId).orderBy('title').execute();
+}
+
+/** Inserts a runbook. */
+export async function insertRunbook(db: Tx, row: Insertable<RunbookTable>): Promise<void> {
+  await db.insertInto('runbooks').values(row).execute();
+}
+
+/** A runbook by id. */
+export async function runbookRow(db: Tx, id: string) {
+  return db.selectFrom('runbooks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks a runbook reviewed now (its stale notice may come again). */
+export async function markRunbookReviewed(db: Tx, id: string, now: number): Promise<void> {
+  await db.updateTable('runbooks').set({ last_reviewed_at: now, stale_notified_at: null, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** A service's actions, by name. */
+export async function actionRows(db: Tx, serviceId: string) {
+  return db.selectFrom('service_actions').selectAll().where('service_id', '=', serviceId).orderBy('name').execute();
+}
+
+/** The id of a service's action with this name. */
+export async function actionIdByName(db: Tx, serviceId: string, name: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('service_actions').select('id').where('service_id', '=', serviceId).where('name', '=', name).executeTakeFirst();
+}
+
+/** A service's action with this name. */
+export async function actionByName(db: Tx, serviceId: string, name: string) {
+  return db.selectFrom('service_actions').selectAll().where('service_id', '=', serviceId).where('name', '=', name).executeTakeFirst();
+}
+
+/** Inserts a service action. */
+export async function insertAction(db: Tx, row: Insertable<ServiceActionTable>): Promise<void> {
+  await db.insertInto('service_actions').values(row).execute();
+}
+
+/** Every action's id and stored secrets (JSON). */
+export async function actionSecrets(db: Tx): Promise<{ id: string; secrets: string }[]> {
+  return db.selectFrom('service_actions').select(['id', 'secrets']).execute();
+}
+
+/** Replaces an action's secrets, only if they are still the ones read (compare-and-set). */
+export async function replaceActionSecrets(db: Tx, id: string, was: string, secrets: string): Promise<void> {
+  await db.updateTable('service_actions').set({ secrets }).where('id', '=', id).where('secrets', '=', was).execute();
 }

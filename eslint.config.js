@@ -26,9 +26,7 @@ export const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${s
 export const SQL_NOT_YET_MOVED = [
   'postmortem/service.ts',
   'report/measures.ts',
-  'report/service.ts',
   'schedule/service.ts',
-  'service/service.ts',
   'user/service.ts',
   'warroom/service.ts',
 ].map((f) => `${server}/${f}`);

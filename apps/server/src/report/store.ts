@@ -5,10 +5,11 @@
  * TypeScript (percentiles, zones) come back packed as one comma-separated text per group, because
  * turning a row into a JavaScript object costs far more than parsing its numbers out of a string.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Tx } from '../context.js';
 import type { DialectName } from '../lib/db/index.js';
 import { alertMeasureSource, incidentMeasureSource } from './measures.js';
+import type { SlaTargetTable } from './tables.js';
 
 /** A resolved report range and its filters. */
 export interface Scope {
@@ -464,4 +465,64 @@ export async function deleteReportSubscription(db: Tx, teamId: string, userId: s
 /** A team's report subscribers, by name. */
 export async function reportSubscribersByName(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
   return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).orderBy('users.name').execute();
+}
+
+// ---- Per incident, SLA targets and labels (report/service.ts) ----
+
+/** What an incident's measures need of its row, with who acknowledged it. */
+export async function measureIncident(db: Tx, incidentId: string) {
+  return db
+    .selectFrom('incidents')
+    .leftJoin('users', 'users.id', 'incidents.acknowledged_by')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.service_id', 'incidents.severity', 'incidents.sev', 'incidents.drill', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.acknowledged_by', 'incidents.resolved_at', 'users.name as ack_name'])
+    .where('incidents.id', '=', incidentId)
+    .executeTakeFirst();
+}
+
+/** The timeline events an incident's measures count (levels, pages sent, acknowledgement), oldest first. */
+export async function measureEvents(db: Tx, incidentId: string) {
+  return db.selectFrom('timeline_events').select(['type', 'data', 'actor_id', 'actor_name', 'at']).where('incident_id', '=', incidentId).where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged']).orderBy('at').execute();
+}
+
+/** An incident's id by number (all digits) or id. */
+export async function incidentIdByRef(db: Tx, idOrNumber: string): Promise<{ id: string } | undefined> {
+  return (/^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)).executeTakeFirst();
+}
+
+/** Every SLA target row, by severity. */
+export async function slaTargetRows(db: Tx) {
+  return db.selectFrom('sla_targets').selectAll().orderBy('severity').execute();
+}
+
+/** Deletes the SLA targets of a level, of one service or (null) the level's own. */
+export async function deleteSlaTargets(db: Tx, severity: string, serviceId: string | null): Promise<void> {
+  let q = db.deleteFrom('sla_targets').where('severity', '=', severity);
+  q = serviceId ? q.where('service_id', '=', serviceId) : q.where('service_id', 'is', null);
+  await q.execute();
+}
+
+/** Inserts an SLA target. */
+export async function insertSlaTarget(db: Tx, row: Insertable<SlaTargetTable>): Promise<void> {
+  await db.insertInto('sla_targets').values(row).execute();
+}
+
+/** Deletes an SLA target; false when there was none. */
+export async function deleteSlaTargetRow(db: Tx, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('sla_targets').where('id', '=', id).executeTakeFirst();
+  return !!Number(r.numDeletedRows);
+}
+
+/** Every service with an escalation policy, with the policy's levels (JSON). */
+export async function serviceLevels(db: Tx): Promise<{ id: string; levels: string }[]> {
+  return db.selectFrom('services').innerJoin('escalation_policies', 'escalation_policies.id', 'services.escalation_policy_id').select(['services.id', 'escalation_policies.levels']).execute();
+}
+
+/** The names of these teams, services, users or schedules. */
+export async function namesOf(db: Tx, table: 'teams' | 'services' | 'users' | 'schedules', ids: string[]): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom(table as 'teams').select(['id', 'name']).where('id', 'in', ids).execute();
+}
+
+/** Every service's name and team. */
+export async function serviceNamesAndTeams(db: Tx): Promise<{ id: string; name: string; team_id: string | null }[]> {
+  return db.selectFrom('services').select(['id', 'name', 'team_id']).execute();
 }

@@ -65,3 +65,8 @@ export async function insertChangeEvent(db: Tx, row: Insertable<ChangeEventTable
 export async function alertRowsOf(db: Tx, incidentId: string) {
   return db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').execute();
 }
+
+/** When an incident's first alert came. */
+export async function firstAlertAt(db: Tx, incidentId: string) {
+  return db.selectFrom('alerts').select((eb) => eb.fn.min('created_at').as('first')).where('incident_id', '=', incidentId).executeTakeFirst();
+}

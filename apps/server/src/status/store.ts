@@ -530,3 +530,8 @@ export async function publicUpdateRows(db: Tx, incidentIds: string[]) {
 export async function latestUpdatePhase(db: Tx, incidentId: string): Promise<{ phase: string } | undefined> {
   return db.selectFrom('status_updates').select('phase').where('incident_id', '=', incidentId).orderBy('at', 'desc').executeTakeFirst();
 }
+
+/** An incident's status updates, oldest first, as a postmortem draft reads them. */
+export async function updatesOldestFirst(db: Tx, incidentId: string): Promise<{ at: number; phase: string; message: string; author_name: string }[]> {
+  return db.selectFrom('status_updates').select(['at', 'phase', 'message', 'author_name']).where('incident_id', '=', incidentId).orderBy('at').execute();
+}

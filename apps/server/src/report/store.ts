@@ -8,7 +8,7 @@
 import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Tx } from '../context.js';
 import type { DialectName } from '../lib/db/index.js';
-import { alertMeasureSource, incidentMeasureSource } from './measures.js';
+import { alertMeasureSource, incidentMeasureSource } from './store/measures.js';
 import type { SlaTargetTable } from './tables.js';
 
 /** A resolved report range and its filters. */

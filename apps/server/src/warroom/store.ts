@@ -1,6 +1,7 @@
 /** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
 import type { Insertable, Updateable } from 'kysely';
 import type { Tx } from '../context.js';
+import type { IncidentTable } from '../incident/tables.js';
 import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomTable } from './tables.js';
 
 /** Unread priority-message receipts whose re-page is due (at most 200), with their message, incident and reader. */
@@ -225,4 +226,107 @@ export async function actionSecrets(db: Tx): Promise<{ id: string; secrets: stri
 /** Replaces an action's secrets, only if they are still the ones read (compare-and-set). */
 export async function replaceActionSecrets(db: Tx, id: string, was: string, secrets: string): Promise<void> {
   await db.updateTable('service_actions').set({ secrets }).where('id', '=', id).where('secrets', '=', was).execute();
+}
+
+// ---- War rooms, severity levels and roles (warroom/service.ts) ----
+
+/** Every severity level row, most severe first. */
+export async function severityRows(db: Tx) {
+  return db.selectFrom('severity_levels').selectAll().orderBy('rank').execute();
+}
+
+/** A severity level row by name. */
+export async function severityRow(db: Tx, name: string) {
+  return db.selectFrom('severity_levels').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+/** Whether a severity level exists. */
+export async function severityExists(db: Tx, name: string): Promise<boolean> {
+  return !!(await db.selectFrom('severity_levels').select('name').where('name', '=', name).executeTakeFirst());
+}
+
+/** Updates a severity level's description and major flag. */
+export async function updateSeverityRow(db: Tx, name: string, set: { description: string; major: number }): Promise<void> {
+  await db.updateTable('severity_levels').set(set).where('name', '=', name).execute();
+}
+
+/** A severity level's name and major flag. */
+export async function levelByName(db: Tx, name: string): Promise<{ name: string; major: number } | undefined> {
+  return db.selectFrom('severity_levels').select(['name', 'major']).where('name', '=', name).executeTakeFirst();
+}
+
+/** The most severe level's name and major flag. */
+export async function mostSevereLevel(db: Tx): Promise<{ name: string; major: number } | undefined> {
+  return db.selectFrom('severity_levels').select(['name', 'major']).orderBy('rank').executeTakeFirst();
+}
+
+/** A severity level's rank. */
+export async function severityRank(db: Tx, name: string): Promise<{ rank: number } | undefined> {
+  return db.selectFrom('severity_levels').select('rank').where('name', '=', name).executeTakeFirst();
+}
+
+/** A member's role in an incident's war room. */
+export async function memberRoleRow(db: Tx, incidentId: string, userId: string): Promise<{ role: string } | undefined> {
+  return db.selectFrom('war_room_members').select('role').where('incident_id', '=', incidentId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Adds a member to an incident's war room. */
+export async function insertMember(db: Tx, row: { incident_id: string; user_id: string; role: string; added_at: number }): Promise<void> {
+  await db.insertInto('war_room_members').values(row).execute();
+}
+
+/** Changes a member's role. */
+export async function setMemberRole(db: Tx, incidentId: string, userId: string, role: string): Promise<void> {
+  await db.updateTable('war_room_members').set({ role }).where('incident_id', '=', incidentId).where('user_id', '=', userId).execute();
+}
+
+/** Every user's id, name and email (for @mentions). */
+export async function userRefs(db: Tx): Promise<{ id: string; name: string; email: string }[]> {
+  return db.selectFrom('users').select(['id', 'name', 'email']).execute();
+}
+
+/** Opens an incident's war room. */
+export async function insertWarRoom(db: Tx, row: { incident_id: string; opened_at: number; bridge_url: string | null; slack_channel: null; slack_pending: null }): Promise<void> {
+  await db.insertInto('war_rooms').values(row).execute();
+}
+
+/** Updates an incident (its severity, major flag, incident manager or impact). */
+export async function updateIncidentFields(db: Tx, id: string, set: Updateable<IncidentTable>): Promise<void> {
+  await db.updateTable('incidents').set(set).where('id', '=', id).execute();
+}
+
+/** Whether a service exists. */
+export async function serviceExists(db: Tx, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('services').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** An incident's impact (JSON); throws when there is no such incident. */
+export async function incidentImpact(db: Tx, id: string): Promise<{ impact: string }> {
+  return db.selectFrom('incidents').select('impact').where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** An incident's impact (JSON), if the incident exists. */
+export async function incidentImpactIfAny(db: Tx, id: string): Promise<{ impact: string } | undefined> {
+  return db.selectFrom('incidents').select('impact').where('id', '=', id).executeTakeFirst();
+}
+
+/** An incident's war room row. */
+export async function warRoomRow(db: Tx, incidentId: string) {
+  return db.selectFrom('war_rooms').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+}
+
+/** A war room's members with their names, in the order they joined. */
+export async function membersWithNames(db: Tx, incidentId: string) {
+  return db
+    .selectFrom('war_room_members')
+    .innerJoin('users', 'users.id', 'war_room_members.user_id')
+    .select(['war_room_members.user_id', 'war_room_members.role', 'users.name'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('war_room_members.added_at')
+    .execute();
+}
+
+/** A war room's tasks with their owners' names, oldest first. */
+export async function tasksWithOwners(db: Tx, incidentId: string) {
+  return db.selectFrom('war_room_tasks').leftJoin('users', 'users.id', 'war_room_tasks.owner_id').select(['war_room_tasks.id', 'war_room_tasks.text', 'war_room_tasks.owner_id', 'users.name', 'war_room_tasks.created_at', 'war_room_tasks.done_at']).where('incident_id', '=', incidentId).orderBy('war_room_tasks.created_at').execute();
 }

@@ -12,6 +12,15 @@ const server = 'apps/server/src';
 /** The domains: they hold the rules of the business and are used by http/, app/, cli/ and config/, never the other way. */
 const DOMAINS = ['alert', 'auth', 'engine', 'escalation', 'incident', 'ingest', 'notify', 'postmortem', 'report', 'schedule', 'service', 'status', 'team', 'user', 'warroom'];
 
+/**
+ * Where SQL is written: each domain's `store.ts` (or files under a `store/` folder), `src/store.ts`
+ * for the tables no domain owns (settings, counters, audit_log), the database layer (`lib/db/`) and
+ * the savepoints of `context.ts`. Everything else (services, routes, app/, the engine, config/,
+ * cli/) calls store or service functions (docs/architecture.md, Stores).
+ */
+const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${server}/lib/db/**`, `${server}/context.ts`, `${server}/**/*.test.ts`];
+const SQL_MESSAGE = "SQL lives in the domain's store.ts (or store/): call a store or service function (docs/architecture.md, Stores)";
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'apps/web/.dist-*/**', 'bench/results/**', 'data/**'] },
   js.configs.recommended,
@@ -62,6 +71,19 @@ export default tseslint.config(
             { target: 'packages/contract', from: 'apps', message: 'the API contract imports nothing from apps/ (the server, the CLI and the web app import it)' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // One home for every query: Kysely's query builders and `sql` templates only where SQL_HOMES says.
+    files: [`${server}/**/*.ts`],
+    ignores: SQL_HOMES,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|selectNoFrom)$/]', message: SQL_MESSAGE },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: SQL_MESSAGE },
+        { selector: "CallExpression[callee.object.name='sql']", message: SQL_MESSAGE },
       ],
     },
   },

@@ -5,12 +5,23 @@ import { acknowledgeIncident, openIncident, resolveIncident } from '../incident/
 import { appendTimeline } from '../incident/timeline.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { newId } from '../lib/ids.js';
-import { sql } from '../lib/db/index.js';
-import { compiled } from '../lib/db/compiled.js';
 import type { Insertable } from 'kysely';
-import type { AlertEventTable, AlertTable } from './tables.js';
+import type { AlertEventTable } from './tables.js';
 import type { Integration, Service } from '../service/types.js';
 import type { AlertEvent, IngestResult } from './types.js';
+import {
+  addRepeats,
+  insertAlert,
+  insertChangeEvent,
+  insertEvents,
+  latestOpenIncidentSince,
+  markAlertAcknowledged,
+  markAlertResolved,
+  openAlertOf,
+  openAlertsOf,
+  openIncidentByGroupKey,
+  triggeredAlertOf,
+} from './store.js';
 
 /**
  * The links worth storing: only absolute http(s) URLs, so a monitoring payload cannot put a
@@ -49,21 +60,14 @@ function detailsText(e: AlertEvent): string {
 async function groupTarget(trx: Tx, now: number, service: Service, e: AlertEvent): Promise<{ incidentId: string | null; groupKey: string | null }> {
   const g = service.grouping;
   if (g.mode === 'window') {
-    const r = await trx
-      .selectFrom('incidents')
-      .select('id')
-      .where('service_id', '=', service.id)
-      .where('status', '!=', 'resolved')
-      .where('created_at', '>=', now - g.minutes * 60_000)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    const r = await latestOpenIncidentSince(trx, service.id, now - g.minutes * 60_000);
     return { incidentId: r?.id ?? null, groupKey: null };
   }
   if (g.mode === 'field') {
     const value = e.fields[g.field] ?? (typeof e.details[g.field] === 'string' ? (e.details[g.field] as string) : undefined);
     if (value === undefined) return { incidentId: null, groupKey: null };
     const groupKey = `${g.field}=${value}`;
-    const r = await trx.selectFrom('incidents').select('id').where('service_id', '=', service.id).where('status', '!=', 'resolved').where('group_key', '=', groupKey).executeTakeFirst();
+    const r = await openIncidentByGroupKey(trx, service.id, groupKey);
     return { incidentId: r?.id ?? null, groupKey };
   }
   return { incidentId: null, groupKey: null };
@@ -78,17 +82,6 @@ interface OpenAlert {
 
 const openKey = (serviceId: string, dedupKey: string) => `${serviceId}\u0000${dedupKey}`;
 
-// The statements every commit runs, compiled once per shape (lib/db/compiled.ts).
-const insertEvents = compiled((q: Tx, p: { rows: Insertable<AlertEventTable>[] }) => q.insertInto('alert_events').values(p.rows));
-// VALUES columns are named column1..columnN on both SQLite (3.33+, UPDATE ... FROM) and PostgreSQL.
-const addRepeats = compiled((q: Tx, p: { now: number; rows: { id: string; n: number; details: string; summary: string }[] }) =>
-  sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
-    from (values ${sql.join(p.rows.map((r) => sql`(${r.id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`))}) as v where alerts.id = v.column1`,
-);
-const openAlertsOf = compiled((q: Tx, p: { serviceId: string; keys: string[] }) =>
-  q.selectFrom('alerts').select(['id', 'incident_id', 'status', 'dedup_key']).where('service_id', '=', p.serviceId).where('dedup_key', 'in', p.keys).where('resolved_at', 'is', null),
-);
-const insertAlert = compiled((q: Tx, row: Insertable<AlertTable>) => q.insertInto('alerts').values(row));
 
 /**
  * What a commit writes in bulk at its end: every event's row in alert_events, and for alerts that
@@ -192,19 +185,19 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
   }
 
   if (e.action === 'acknowledge') {
-    await trx.updateTable('alerts').set({ status: 'acknowledged', updated_at: now }).where('id', '=', alert.id).execute();
+    await markAlertAcknowledged(trx, alert.id, now);
     alert.status = 'acknowledged';
     await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.acknowledged', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} acknowledged by ${b.integration.name}`, data: { alertId: alert.id } }, live);
-    const stillTriggered = await trx.selectFrom('alerts').select('id').where('incident_id', '=', alert.incident_id).where('status', '=', 'triggered').executeTakeFirst();
+    const stillTriggered = await triggeredAlertOf(trx, alert.incident_id);
     if (!stillTriggered) await acknowledgeIncident(trx, now, alert.incident_id, actor, 'ingest', live);
     writes.record(now, b, e, dedupKey, alert.id, 'acknowledged');
     return { dedupKey, outcome: 'acknowledged', alertId: alert.id, incidentId: alert.incident_id };
   }
 
-  await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('id', '=', alert.id).execute();
+  await markAlertResolved(trx, alert.id, now);
   open.delete(key);
   await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.resolved', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} resolved by ${b.integration.name}`, data: { alertId: alert.id } }, live);
-  const stillOpen = await trx.selectFrom('alerts').select('id').where('incident_id', '=', alert.incident_id).where('resolved_at', 'is', null).executeTakeFirst();
+  const stillOpen = await openAlertOf(trx, alert.incident_id);
   if (!stillOpen) await resolveIncident(trx, now, alert.incident_id, actor, 'ingest', live);
   writes.record(now, b, e, dedupKey, alert.id, 'resolved');
   return { dedupKey, outcome: 'resolved', alertId: alert.id, incidentId: alert.incident_id };
@@ -262,9 +255,6 @@ export async function recordChange(
   requirePermission(actor, 'alert.ingest');
   const id = newId();
   const now = ctx.clock.now();
-  await ctx.db.kysely
-    .insertInto('change_events')
-    .values({ id, service_id: b.service.id, integration_id: b.integration.id, summary: b.change.summary, source: b.change.source, occurred_at: b.change.occurredAt ?? now, details: JSON.stringify(b.change.details), links: JSON.stringify(httpLinks(b.change.links)), received_at: now })
-    .execute();
+  await insertChangeEvent(ctx.db.kysely, { id, service_id: b.service.id, integration_id: b.integration.id, summary: b.change.summary, source: b.change.source, occurred_at: b.change.occurredAt ?? now, details: JSON.stringify(b.change.details), links: JSON.stringify(httpLinks(b.change.links)), received_at: now });
   return id;
 }

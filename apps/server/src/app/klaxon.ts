@@ -11,23 +11,23 @@ import { Engine, ENGINE_VERSION } from '../engine/engine.js';
 import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
-import { snoozeModule } from '../engine/modules/snooze.js';
 import { heartbeatModule } from '../heartbeat/module.js';
 import { notificationModule } from '../engine/modules/notification.js';
-import { postmortemRemindersModule } from '../engine/modules/postmortem-reminders.js';
-import { reportSlaWarningModule } from '../engine/modules/report-sla-warning.js';
-import { reportSummaryModule } from '../engine/modules/report-summary.js';
-import { scheduleGapsModule } from '../engine/modules/schedule-gaps.js';
-import { scheduleHandoffModule } from '../engine/modules/schedule-handoff.js';
-import { statusRemindersModule } from '../engine/modules/status-reminders.js';
-import { warRoomPriorityModule } from '../engine/modules/warroom-priority.js';
-import { warRoomRunbooksModule } from '../engine/modules/warroom-runbooks.js';
-import { warRoomSlackModule } from '../engine/modules/warroom-slack.js';
+import { snoozeModule } from '../incident/snooze.js';
+import { postmortemRemindersModule } from '../postmortem/reminders.js';
+import { reportSlaWarningModule } from '../report/sla-warnings.js';
+import { reportSummaryModule } from '../report/summary-notices.js';
+import { scheduleGapsModule } from '../schedule/gap-notices.js';
+import { scheduleHandoffModule } from '../schedule/handoff-notices.js';
+import { statusRemindersModule } from '../status/reminders.js';
+import { warRoomPriorityModule } from '../warroom/priority-repage.js';
+import { warRoomRunbooksModule } from '../warroom/runbook-reviews.js';
+import { warRoomSlackModule } from '../warroom/slack-channels.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
-import { openDb, sql, type Db } from '../lib/db/index.js';
+import { openDb, type Db } from '../lib/db/index.js';
 import { watchSqliteDurability } from '../lib/metrics.js';
 import { PgFanout } from '../lib/db/pg-notify.js';
 import { migrateToLatest } from '../lib/db/migrate.js';
@@ -40,6 +40,8 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
 import { buildProviders } from './providers.js';
+import { getSettingOrThrow, insertSettingIfAbsent, pgNotify } from '../store.js';
+import { disablePushContactMethods } from '../user/store.js';
 
 // What domains do when another's state changes, in the same transaction: wired here, so neither
 // depends on the other (the incident lifecycle knows nothing of reports).
@@ -73,9 +75,8 @@ export async function sharedSecret(db: Db<Database>, key: string): Promise<strin
 
 /** A setting shared by every instance: `create()` is stored on first use; the first writer wins a race. */
 export async function sharedValue(db: Db<Database>, key: string, create: () => string): Promise<string> {
-  await db.kysely.insertInto('settings').values({ key, value: create() }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  const r = await db.kysely.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
-  return r.value;
+  await insertSettingIfAbsent(db.kysely, key, create());
+  return getSettingOrThrow(db.kysely, key);
 }
 
 /** The VAPID identity for Web Push: from the configuration, else a key pair generated once and kept in the database. */
@@ -119,7 +120,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   live.setMaxListeners(0);
   const fanout =
     db.dialect === 'postgres'
-      ? new PgFanout(config.databaseUrl, 'klaxon_live', (channel, payload) => sql`select pg_notify(${channel}, ${payload})`.execute(db.kysely), (payload) => live.emit('event', JSON.parse(payload) as LiveEvent), log)
+      ? new PgFanout(config.databaseUrl, 'klaxon_live', (channel, payload) => pgNotify(db.kysely, channel, payload), (payload) => live.emit('event', JSON.parse(payload) as LiveEvent), log)
       : null;
   await fanout?.start();
   let engine: Engine | null = null;
@@ -153,8 +154,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       vapid,
       // The push service says the subscription is gone (404/410): stop paging that device.
       onGone: async (address) => {
-        const r = await db.kysely.updateTable('contact_methods').set({ disabled: 1 }).where('type', '=', 'push').where('address', '=', address).executeTakeFirst();
-        if (r.numUpdatedRows) log.info({ disabled: Number(r.numUpdatedRows) }, 'push subscription gone: contact method disabled');
+        const disabled = await disablePushContactMethods(db.kysely, address);
+        if (disabled) log.info({ disabled }, 'push subscription gone: contact method disabled');
       },
     },
   });

@@ -11,6 +11,8 @@ import { AppError, invalid, notFound } from '../lib/errors.js';
 import { newSecret, sha256 } from '../lib/ids.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import { audit } from '../audit.js';
+import { setPasswordHash, userContact, userContactByEmail } from '../user/store.js';
+import { deleteUserSessions, insertPasswordLink, passwordLink, useUpPasswordLinks } from './store.js';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 export const RESET_TTL_MS = 3600_000;
@@ -23,7 +25,7 @@ export function setPasswordUrl(ctx: Ctx, secret: string): string {
 async function issue(ctx: Ctx, trx: Tx, user: { id: string; email: string; name: string }, purpose: 'invite' | 'password-reset', now: number): Promise<void> {
   const secret = newSecret();
   const ttl = purpose === 'invite' ? INVITE_TTL_MS : RESET_TTL_MS;
-  await trx.insertInto('password_links').values({ id: sha256(secret), user_id: user.id, purpose, created_at: now, expires_at: now + ttl, used_at: null }).execute();
+  await insertPasswordLink(trx, { id: sha256(secret), user_id: user.id, purpose, created_at: now, expires_at: now + ttl, used_at: null });
   await enqueueMessage(trx, now, {
     channel: 'email',
     destination: user.email,
@@ -37,7 +39,7 @@ export async function inviteUser(ctx: Ctx, actor: Actor, userId: string): Promis
   requirePermission(actor, 'admin');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirst();
+    const user = await userContact(trx, userId);
     if (!user) throw notFound('User');
     await issue(ctx, trx, user, 'invite', now);
     await audit(trx, now, actor, 'user.invite', user.id, { email: user.email });
@@ -49,7 +51,7 @@ export async function inviteUser(ctx: Ctx, actor: Actor, userId: string): Promis
 export async function requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
   const now = ctx.clock.now();
   const sent = await inTransaction(ctx, async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'email', 'name']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const user = await userContactByEmail(trx, email.trim().toLowerCase());
     if (!user) return false;
     await issue(ctx, trx, user, 'password-reset', now);
     return true;
@@ -63,11 +65,11 @@ export async function setPasswordWithLink(ctx: Ctx, secret: string, password: st
   const hash = await hashPassword(password);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
-    const link = await trx.selectFrom('password_links').selectAll().where('id', '=', sha256(secret)).executeTakeFirst();
+    const link = await passwordLink(trx, sha256(secret));
     if (!link || link.used_at !== null || Number(link.expires_at) <= now) throw new AppError('invalid', 'This link is not valid: it was used already or has expired. Ask for a new one.');
-    await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', link.user_id).execute();
-    await trx.updateTable('password_links').set({ used_at: now }).where('user_id', '=', link.user_id).where('used_at', 'is', null).execute();
-    await trx.deleteFrom('sessions').where('user_id', '=', link.user_id).execute();
+    await setPasswordHash(trx, link.user_id, hash, now);
+    await useUpPasswordLinks(trx, link.user_id, now);
+    await deleteUserSessions(trx, link.user_id);
     await audit(trx, now, { type: 'system', name: `password link (${link.purpose})` }, 'user.password-set', link.user_id, { via: link.purpose });
   });
 }

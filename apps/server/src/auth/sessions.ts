@@ -11,6 +11,8 @@ import type { Ctx } from '../context.js';
 import { newSecret, safeEqual, sha256 } from '../lib/ids.js';
 import { checkPassword } from '../user/service.js';
 import type { User } from '../user/types.js';
+import { passwordHashByEmail } from '../user/store.js';
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession, sessionWithUser, slideSession } from './store.js';
 
 export type { SessionTable } from './tables.js';
 
@@ -44,11 +46,8 @@ export async function createSession(ctx: Ctx, userId: string): Promise<NewSessio
   const token = newSecret('', 32);
   const csrfToken = newSecret('', 24);
   const expiresAt = now + SESSION_TTL_MS;
-  await ctx.db.kysely.deleteFrom('sessions').where('expires_at', '<', now).execute();
-  await ctx.db.kysely
-    .insertInto('sessions')
-    .values({ id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now })
-    .execute();
+  await deleteExpiredSessions(ctx.db.kysely, now);
+  await insertSession(ctx.db.kysely, { id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now });
   return { token, csrfToken, expiresAt };
 }
 
@@ -56,12 +55,7 @@ export async function createSession(ctx: Ctx, userId: string): Promise<NewSessio
 export async function authenticateSession(ctx: Ctx, token: string): Promise<Session | null> {
   if (!token || token.length > 200) return null;
   const id = sha256(token);
-  const row = await ctx.db.kysely
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.role'])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+  const row = await sessionWithUser(ctx.db.kysely, id);
   const now = ctx.clock.now();
   if (!row || row.expires_at <= now) return null;
   let expiresAt = row.expires_at;
@@ -69,7 +63,7 @@ export async function authenticateSession(ctx: Ctx, token: string): Promise<Sess
   if (now - row.last_seen_at >= SLIDE_EVERY_MS) {
     expiresAt = now + SESSION_TTL_MS;
     slid = true;
-    await ctx.db.kysely.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', id).execute();
+    await slideSession(ctx.db.kysely, id, now, expiresAt);
   }
   return { actor: { type: 'user', id: row.id, name: row.name, role: row.role as Role }, csrfToken: row.csrf_token, expiresAt, slid };
 }
@@ -83,12 +77,12 @@ export function csrfMatches(session: Session, given: string | string[] | undefin
 /** Ends the session a cookie value stands for (no error if there is none). */
 export async function endSession(ctx: Ctx, token: string): Promise<void> {
   if (!token || token.length > 200) return;
-  await ctx.db.kysely.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+  await deleteSession(ctx.db.kysely, sha256(token));
 }
 
 /** Ends every session of a user (password change, user disabled). */
 export async function endUserSessions(ctx: Ctx, userId: string): Promise<void> {
-  await ctx.db.kysely.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await deleteUserSessions(ctx.db.kysely, userId);
 }
 
 /**
@@ -98,7 +92,7 @@ export async function endUserSessions(ctx: Ctx, userId: string): Promise<void> {
 export async function checkCredentials(ctx: Ctx, email: string, password: string): Promise<User | null> {
   const user = await checkPassword(ctx, email, password);
   if (user) return user;
-  const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('email', '=', email.toLowerCase()).executeTakeFirst();
+  const row = await passwordHashByEmail(ctx.db.kysely, email.toLowerCase());
   if (!row?.password_hash) await verifyNoPassword(password);
   return null;
 }

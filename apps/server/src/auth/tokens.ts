@@ -3,6 +3,8 @@ import { inTransaction, type Ctx } from '../context.js';
 import { audit } from '../audit.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
+import { userIdIfExists } from '../user/store.js';
+import { insertToken, revokeTokenRow, tokenByHash, tokenOwner, tokenRows, touchToken } from './store.js';
 
 /** A token as listed (never with its secret). */
 export interface ApiToken {
@@ -22,9 +24,9 @@ export async function createToken(ctx: Ctx, actor: Actor, userId: string, name: 
   const now = ctx.clock.now();
   const apiToken: ApiToken = { id: newId(), userId, name, createdAt: now, lastUsedAt: null, revoked: false };
   await inTransaction(ctx, async (trx) => {
-    const u = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    const u = await userIdIfExists(trx, userId);
     if (!u) throw notFound('User');
-    await trx.insertInto('api_tokens').values({ id: apiToken.id, user_id: userId, name, token_hash: sha256(token), created_at: now, last_used_at: null, revoked_at: null }).execute();
+    await insertToken(trx, { id: apiToken.id, user_id: userId, name, token_hash: sha256(token), created_at: now, last_used_at: null, revoked_at: null });
     await audit(trx, now, actor, 'token.create', apiToken.id, { userId, name });
   });
   return { token, apiToken };
@@ -33,36 +35,31 @@ export async function createToken(ctx: Ctx, actor: Actor, userId: string, name: 
 /** A user's tokens. */
 export async function listTokens(ctx: Ctx, actor: Actor, userId: string): Promise<ApiToken[]> {
   requireSelfOr(actor, userId, 'admin');
-  const rows = await ctx.db.kysely.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  const rows = await tokenRows(ctx.db.kysely, userId);
   return rows.map((r) => ({ id: r.id, userId: r.user_id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: r.revoked_at !== null }));
 }
 
 /** Revokes a token. */
 export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<void> {
   requirePermission(actor, 'self.manage');
-  const row = await ctx.db.kysely.selectFrom('api_tokens').select(['user_id']).where('id', '=', tokenId).executeTakeFirst();
+  const row = await tokenOwner(ctx.db.kysely, tokenId);
   if (!row) throw notFound('Token');
   requireSelfOr(actor, row.user_id, 'admin');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
-    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', tokenId).execute();
+    await revokeTokenRow(trx, tokenId, now);
     await audit(trx, now, actor, 'token.revoke', tokenId, {});
   });
 }
 
 /** The user actor a bearer token stands for, or null if it is unknown or revoked. */
 export async function authenticateToken(ctx: Ctx, token: string): Promise<Actor | null> {
-  const row = await ctx.db.kysely
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as tokenId', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.id', 'users.name', 'users.role'])
-    .where('token_hash', '=', sha256(token))
-    .executeTakeFirst();
+  const row = await tokenByHash(ctx.db.kysely, sha256(token));
   if (!row || row.revoked_at !== null) return null;
   const now = ctx.clock.now();
   // Record use at most once a minute, so reads do not turn into writes on every request.
   if (!row.last_used_at || now - row.last_used_at > 60_000) {
-    await ctx.db.kysely.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
+    await touchToken(ctx.db.kysely, row.tokenId, now);
   }
   return { type: 'user', id: row.id, name: row.name, role: row.role as Role };
 }

@@ -33,7 +33,8 @@ program
     const { startKlaxon } = await server();
     const k = await startKlaxon(config);
     const db = k.ctx.db.dialect === 'sqlite' ? `SQLite at ${k.ctx.db.location}` : `PostgreSQL at ${k.ctx.db.location}`;
-    const users = await k.ctx.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { countUsers } = await import('../user/store.js');
+    const users = { n: await countUsers(k.ctx.db.kysely) };
     process.stdout.write(
       [
         `Klaxon is running on ${k.url} (role ${config.role}, ${db}).`,

@@ -14,6 +14,7 @@ import type { Target } from '../escalation/types.js';
 import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
 import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, spanProblem, updateSchedule, type Schedule } from '../schedule/index.js';
+import { overrideSpans } from '../schedule/store.js';
 import {
   createIntegration,
   createService,
@@ -25,6 +26,7 @@ import {
   updateService,
 } from '../service/service.js';
 import type { Grouping, IntegrationSettings, SupportHours, UrgencyRule } from '../service/types.js';
+import { integrationRows } from '../service/store.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from '../team/service.js';
 import {
   addContactMethod,
@@ -283,7 +285,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const dbPolicies = await listPolicies(ctx, actor);
   const dbServices = await listServices(ctx, actor);
   const dbSchedules = await allSchedules(db);
-  const dbIntegrations = await db.selectFrom('integrations').select(['id', 'service_id', 'name', 'kind', 'key_hash', 'settings']).execute();
+  const dbIntegrations = await integrationRows(db);
   const dbHeartbeats = await allHeartbeats(ctx, actor);
 
   const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
@@ -526,7 +528,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const current = scheduleByName.get(x.name);
     const existingOverrides = new Set(
       current
-        ? (await ctx.db.kysely.selectFrom('schedule_overrides').select(['user_ids', 'start_at', 'end_at']).where('schedule_id', '=', current.id).execute()).map(
+        ? (await overrideSpans(ctx.db.kysely, current.id)).map(
             (r) => `${[...new Set((JSON.parse(r.user_ids) as string[]).map((id) => dbEmail(id).toLowerCase()))].sort().join(',')}\n${Number(r.start_at)}\n${Number(r.end_at)}`,
           )
         : [],

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.js';
+import { getSettingOrThrow, insertSettingIfAbsent, updateSetting } from '../store.js';
 
 /**
  * A guard for Engine: records `version` as the engine version in the shared settings when it is the
@@ -9,15 +10,14 @@ export function engineVersionGuard(ctx: Ctx, version: number): () => Promise<boo
   let warned = false;
   return async () => {
     const db = ctx.db.kysely;
-    await db.insertInto('settings').values({ key: 'engine_version', value: String(version) }).onConflict((oc) => oc.column('key').doNothing()).execute();
-    const row = await db.selectFrom('settings').select('value').where('key', '=', 'engine_version').executeTakeFirstOrThrow();
-    const current = Number(row.value);
+    await insertSettingIfAbsent(db, 'engine_version', String(version));
+    const current = Number(await getSettingOrThrow(db, 'engine_version'));
     if (current > version) {
       if (!warned) ctx.log.warn({ mine: version, current }, 'a newer Klaxon runs the engine: this instance only serves HTTP until it is upgraded');
       warned = true;
       return false;
     }
-    if (current < version) await db.updateTable('settings').set({ value: String(version) }).where('key', '=', 'engine_version').execute();
+    if (current < version) await updateSetting(db, 'engine_version', String(version));
     warned = false;
     return true;
   };

@@ -1,21 +1,19 @@
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
-import { compiled } from '../lib/db/compiled.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { findSchedule } from '../schedule/index.js';
+import { teamIdByIdOrName } from '../team/store.js';
+import { userIdIfExists } from '../user/store.js';
+import { deletePolicyRow, insertPolicy, policyByIdOrName, policyRowsByName, updatePolicyRow } from './store.js';
 import { PolicyInput, type Policy } from './types.js';
 
 function fromRow(r: { id: string; name: string; description: string; repeat: number; initial_delay_minutes?: number; levels: string }): Policy {
   return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, initialDelayMinutes: Number(r.initial_delay_minutes ?? 0), levels: JSON.parse(r.levels) as Policy['levels'] };
 }
 
-// Compiled once: every new incident looks up its service's policy.
-const policyByIdOrName = compiled((q: Tx, p: { idOrName: string }) =>
-  q.selectFrom('escalation_policies').selectAll().where((eb) => eb.or([eb('id', '=', p.idOrName), eb('name', '=', p.idOrName)])),
-);
 
 /** A policy by id or name, or undefined. */
 export async function findPolicy(db: Tx, idOrName: string): Promise<Policy | undefined> {
@@ -31,10 +29,10 @@ async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
     for (const [ti, t] of level.targets.entries()) {
       const path = `levels.${li}.targets.${ti}`;
       if (t.type === 'user') {
-        if (!(await db.selectFrom('users').select('id').where('id', '=', t.id).executeTakeFirst())) errors.push({ path, message: `unknown user ${t.id}` });
+        if (!(await userIdIfExists(db, t.id))) errors.push({ path, message: `unknown user ${t.id}` });
       } else if (t.type === 'team' || t.type === 'team_managers' || t.type === 'team_random') {
         // Stored by id; a name is accepted too.
-        const team = await db.selectFrom('teams').select('id').where((eb) => eb.or([eb('id', '=', t.id), eb('name', '=', t.id)])).executeTakeFirst();
+        const team = await teamIdByIdOrName(db, t.id);
         if (team) t.id = team.id;
         else errors.push({ path, message: `unknown team ${t.id}` });
       } else {
@@ -52,7 +50,7 @@ async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
 /** Every policy. */
 export async function listPolicies(ctx: Ctx, actor: Actor): Promise<Policy[]> {
   requirePermission(actor, 'read');
-  const rows = await ctx.db.kysely.selectFrom('escalation_policies').selectAll().orderBy('name').execute();
+  const rows = await policyRowsByName(ctx.db.kysely);
   return rows.map(fromRow);
 }
 
@@ -72,10 +70,7 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: unknown): Prom
     const v = await normalize(trx, input);
     if (await findPolicy(trx, v.name)) throw conflict(`An escalation policy named "${v.name}" already exists`);
     const p: Policy = { id: newId(), name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, initialDelayMinutes: v.initialDelayMinutes ?? 0, levels: v.levels };
-    await trx
-      .insertInto('escalation_policies')
-      .values({ id: p.id, name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), created_at: now, updated_at: now })
-      .execute();
+    await insertPolicy(trx, { id: p.id, name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), created_at: now, updated_at: now });
     await audit(trx, now, actor, 'policy.create', p.id, { name: p.name });
     return p;
   });
@@ -92,11 +87,7 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, id: string, input: un
     const clash = await findPolicy(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`An escalation policy named "${v.name}" already exists`);
     const p: Policy = { id: existing.id, name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, initialDelayMinutes: v.initialDelayMinutes ?? 0, levels: v.levels };
-    await trx
-      .updateTable('escalation_policies')
-      .set({ name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), updated_at: now })
-      .where('id', '=', p.id)
-      .execute();
+    await updatePolicyRow(trx, p.id, { name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), updated_at: now });
     await audit(trx, now, actor, 'policy.update', p.id, { name: p.name });
     return p;
   });
@@ -106,8 +97,7 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, id: string, input: un
 export async function deletePolicy(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.deleteFrom('escalation_policies').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw notFound('Escalation policy');
+    if (!(await deletePolicyRow(trx, id))) throw notFound('Escalation policy');
     await audit(trx, ctx.clock.now(), actor, 'policy.delete', id, {});
   });
 }

@@ -2,6 +2,8 @@ import type { Tx } from '../context.js';
 import { randomInt } from 'node:crypto';
 import { findSchedule, nextOnCall, previousOnCall, whoIsOnCall } from '../schedule/index.js';
 import { teamMemberIds } from '../team/service.js';
+import { managerIds } from '../team/store.js';
+import { rulesOnVerifiedMethods, userIdIfExists, verifiedPageableMethodIds } from '../user/store.js';
 import type { Target } from './types.js';
 
 /** The people a level's targets stand for at `at`, in order without repeats, and why some targets gave nobody. */
@@ -13,7 +15,7 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
   };
   for (const t of targets) {
     if (t.type === 'user') {
-      const u = await db.selectFrom('users').select('id').where('id', '=', t.id).executeTakeFirst();
+      const u = await userIdIfExists(db, t.id);
       if (u) add(u.id);
       else notes.push(`user ${t.id} no longer exists`);
     } else if (t.type === 'team') {
@@ -21,7 +23,7 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
       if (!ids.length) notes.push(`team ${t.id} has no members`);
       ids.forEach(add);
     } else if (t.type === 'team_managers') {
-      const rows = await db.selectFrom('team_members').select('user_id').where('team_id', '=', t.id).where('role', '=', 'manager').orderBy('position').execute();
+      const rows = await managerIds(db, t.id);
       if (!rows.length) notes.push(`team ${t.id} has no managers`);
       rows.forEach((r) => add(r.user_id));
     } else if (t.type === 'team_random') {
@@ -59,23 +61,8 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
  * for any; a user whose rules are all for the other urgency is not reached (an empty plan).
  */
 export async function notificationPlan(db: Tx, userId: string, urgency?: 'high' | 'low'): Promise<{ contactMethodId: string; delayMinutes: number }[]> {
-  const all = await db
-    .selectFrom('notification_rules')
-    .innerJoin('contact_methods', 'contact_methods.id', 'notification_rules.contact_method_id')
-    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes', 'notification_rules.urgency as urgency'])
-    .where('notification_rules.user_id', '=', userId)
-    .where('contact_methods.verified_at', 'is not', null)
-    .where('contact_methods.disabled', '=', 0)
-    .orderBy('notification_rules.delay_minutes')
-    .execute();
+  const all = await rulesOnVerifiedMethods(db, userId);
   if (all.length) return all.filter((r) => !urgency || r.urgency === 'any' || r.urgency === urgency).map((r) => ({ contactMethodId: r.contactMethodId, delayMinutes: r.delayMinutes }));
-  const methods = await db
-    .selectFrom('contact_methods')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where('verified_at', 'is not', null)
-    .where('disabled', '=', 0)
-    .where('type', '!=', 'webhook')
-    .execute();
+  const methods = await verifiedPageableMethodIds(db, userId);
   return methods.map((m) => ({ contactMethodId: m.id, delayMinutes: 0 }));
 }

@@ -2,21 +2,27 @@ import { SYSTEM, type Actor, type Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
 import { firesAfterAcknowledge, type Policy } from '../escalation/types.js';
-import type { Insertable } from 'kysely';
-import { compiled } from '../lib/db/compiled.js';
+import { resolveOpenAlertsOf } from '../alert/store.js';
 import { newId } from '../lib/ids.js';
+import { cancelPendingNotifications } from '../notify/store.js';
 import type { Service } from '../service/types.js';
 import { incidentUrgency } from '../service/urgency.js';
-import type { IncidentTable } from './tables.js';
+import { bumpCounter, ensureCounter } from '../store.js';
+import {
+  claimSnoozeEnd,
+  incidentEscalation,
+  incidentReopenState,
+  incidentSnoozeState,
+  incidentState,
+  insertIncident,
+  snoozeIncidentRow,
+  updateIncident,
+  updateIncidentIfStatus,
+} from './store.js';
 import { appendTimeline } from './timeline.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
-
-const bumpCounter = compiled((q: Tx, p: { name: string }) =>
-  q.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', p.name).returning('value'),
-);
-const insertIncident = compiled((q: Tx, row: Insertable<IncidentTable>) => q.insertInto('incidents').values(row));
 
 /** Work another domain does in the transaction that resolves an incident. */
 export type ResolvedReaction = (trx: Tx, incidentId: string) => Promise<void>;
@@ -43,7 +49,7 @@ async function nextNumber(trx: Tx): Promise<number> {
   const bump = async () => (await bumpCounter(trx, { name: 'incident' })).rows[0];
   let r = await bump();
   if (!r) {
-    await trx.insertInto('counters').values({ name: 'incident', value: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    await ensureCounter(trx, 'incident');
     r = await bump();
   }
   return Number(r!.value);
@@ -96,16 +102,11 @@ export async function openIncident(
 /** Acknowledges a triggered incident: escalation stops and pending notifications are cancelled. False if it was not triggered. */
 export async function acknowledgeIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
   // Levels with `until: resolved` still fire once acknowledged: their escalation keeps its due time.
-  const inc = await trx.selectFrom('incidents').select(['policy_snapshot', 'escalation_step', 'next_escalation_at']).where('id', '=', incidentId).executeTakeFirst();
+  const inc = await incidentEscalation(trx, incidentId);
   const snapshot = inc?.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
   const keep = snapshot && inc!.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc!.escalation_step) ? Number(inc!.next_escalation_at) : null;
-  const r = await trx
-    .updateTable('incidents')
-    .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, snoozed_until: null, updated_at: now })
-    .where('id', '=', incidentId)
-    .where('status', '=', 'triggered')
-    .executeTakeFirst();
-  if (!r.numUpdatedRows) return false;
+  const updated = await updateIncidentIfStatus(trx, incidentId, '=', 'triggered', { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, snoozed_until: null, updated_at: now });
+  if (!updated) return false;
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.acknowledged', actor, via, message: `Acknowledged by ${actor.name} via ${via}` }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
@@ -114,14 +115,9 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
 
 /** Resolves an open incident and every open alert in it. False if it was already resolved. */
 export async function resolveIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const r = await trx
-    .updateTable('incidents')
-    .set({ status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, snoozed_until: null, updated_at: now })
-    .where('id', '=', incidentId)
-    .where('status', '!=', 'resolved')
-    .executeTakeFirst();
-  if (!r.numUpdatedRows) return false;
-  await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('resolved_at', 'is', null).execute();
+  const updated = await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', { status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, snoozed_until: null, updated_at: now });
+  if (!updated) return false;
+  await resolveOpenAlertsOf(trx, incidentId, now);
   for (const react of resolvedReactions) await react(trx, incidentId); // report rows (report/measures.ts, wired in app/)
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.resolved', actor, via, message: `Resolved by ${actor.name} via ${via}` }, live);
@@ -131,9 +127,9 @@ export async function resolveIncident(trx: Tx, now: number, incidentId: string, 
 
 /** Escalates now: the incident goes back to triggered and its next escalation step is due at once. */
 export async function escalateIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step']).where('id', '=', incidentId).executeTakeFirst();
+  const inc = await incidentState(trx, incidentId);
   if (!inc || inc.status === 'resolved' || !inc.policy_snapshot) return false;
-  await trx.updateTable('incidents').set({ status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, snoozed_until: null, updated_at: now }).where('id', '=', incidentId).execute();
+  await updateIncident(trx, incidentId, { status: 'triggered', next_escalation_at: now, acknowledged_at: null, acknowledged_by: null, snoozed_until: null, updated_at: now });
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.escalated', actor, via, message: `Escalated by ${actor.name} via ${via}` }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
@@ -150,7 +146,7 @@ export type ReassignTarget = { user: { id: string; name: string } } | { policy: 
  * Step numbers keep growing (the snapshot's firstStep), so earlier pages never block new ones.
  */
 export async function reassignIncident(trx: Tx, now: number, incidentId: string, to: ReassignTarget, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step']).where('id', '=', incidentId).executeTakeFirst();
+  const inc = await incidentState(trx, incidentId);
   if (!inc || inc.status === 'resolved') return false;
   const current = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
   let snapshot: Policy;
@@ -170,12 +166,7 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
     snapshot = { ...to.policy, firstStep: inc.escalation_step };
     whom = `escalation policy ${to.policy.name}`;
   }
-  await trx
-    .updateTable('incidents')
-    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, snoozed_until: null, updated_at: now })
-    .where('id', '=', incidentId)
-    .where('status', '!=', 'resolved')
-    .execute();
+  await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', { status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, snoozed_until: null, updated_at: now });
   await cancelPending(trx, incidentId);
   await appendTimeline(
     trx,
@@ -195,28 +186,18 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
  * it resolves again. False if it was not resolved.
  */
 export async function reopenIncident(trx: Tx, now: number, incidentId: string, o: { escalate: boolean; policy?: Policy | null }, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step', 'acknowledged_at', 'acknowledged_by']).where('id', '=', incidentId).executeTakeFirst();
+  const inc = await incidentReopenState(trx, incidentId);
   if (!inc || inc.status !== 'resolved') return false;
   const reopened = { resolved_at: null, resolved_by: null, snoozed_until: null, updated_at: now };
-  let r;
+  let updated: bigint;
   if (o.escalate) {
     const base = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : (o.policy ?? null);
     const snapshot = base ? { ...base, firstStep: inc.escalation_step } : null;
-    r = await trx
-      .updateTable('incidents')
-      .set({ ...reopened, status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null })
-      .where('id', '=', incidentId)
-      .where('status', '=', 'resolved')
-      .executeTakeFirst();
+    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', { ...reopened, status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null });
   } else {
-    r = await trx
-      .updateTable('incidents')
-      .set({ ...reopened, status: 'acknowledged', acknowledged_at: inc.acknowledged_at ?? now, acknowledged_by: inc.acknowledged_at !== null ? inc.acknowledged_by : actor.type === 'system' ? null : actor.id, next_escalation_at: null })
-      .where('id', '=', incidentId)
-      .where('status', '=', 'resolved')
-      .executeTakeFirst();
+    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', { ...reopened, status: 'acknowledged', acknowledged_at: inc.acknowledged_at ?? now, acknowledged_by: inc.acknowledged_at !== null ? inc.acknowledged_by : actor.type === 'system' ? null : actor.id, next_escalation_at: null });
   }
-  if (!r.numUpdatedRows) return false;
+  if (!updated) return false;
   for (const react of reopenedReactions) await react(trx, incidentId); // removes the report rows: the incident is open again
   await appendTimeline(
     trx,
@@ -233,20 +214,7 @@ export async function reopenIncident(trx: Tx, now: number, incidentId: string, o
  * a snoozed incident moves the time. False if it was resolved.
  */
 export async function snoozeIncident(trx: Tx, now: number, incidentId: string, until: number, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const r = await trx
-    .updateTable('incidents')
-    .set((eb) => ({
-      status: 'acknowledged',
-      acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(now)),
-      acknowledged_by: eb.case().when('status', '=', 'triggered').then(actor.type === 'system' ? null : actor.id).else(eb.ref('acknowledged_by')).end(),
-      next_escalation_at: null,
-      snoozed_until: until,
-      updated_at: now,
-    }))
-    .where('id', '=', incidentId)
-    .where('status', '!=', 'resolved')
-    .executeTakeFirst();
-  if (!r.numUpdatedRows) return false;
+  if (!(await snoozeIncidentRow(trx, incidentId, now, until, actor.type === 'system' ? null : actor.id))) return false;
   await cancelPending(trx, incidentId);
   const minutes = Math.round((until - now) / 60_000);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.snoozed', actor, via, message: `Snoozed for ${minutes} minute${minutes === 1 ? '' : 's'} by ${actor.name} via ${via}: pages again at ${new Date(until).toISOString()}`, data: { until, minutes } }, live);
@@ -261,24 +229,18 @@ export async function snoozeIncident(trx: Tx, now: number, incidentId: string, u
  * snoozed_until, so a repeated run does nothing. False if it was not due.
  */
 export async function wakeSnoozed(trx: Tx, now: number, incidentId: string, live: LiveEvent[]): Promise<boolean> {
-  const inc = await trx.selectFrom('incidents').select(['status', 'policy_snapshot', 'escalation_step', 'snoozed_until']).where('id', '=', incidentId).executeTakeFirst();
+  const inc = await incidentSnoozeState(trx, incidentId);
   if (!inc || inc.status !== 'acknowledged' || inc.snoozed_until === null || Number(inc.snoozed_until) > now) return false;
   const current = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
   const first = current?.firstStep ?? 0;
   const snapshot = current ? { ...current, firstStep: inc.escalation_step > first ? first + 1 : first } : null;
-  const r = await trx
-    .updateTable('incidents')
-    .set({ status: 'triggered', acknowledged_at: null, acknowledged_by: null, snoozed_until: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null, updated_at: now })
-    .where('id', '=', incidentId)
-    .where('status', '=', 'acknowledged')
-    .where('snoozed_until', '=', inc.snoozed_until)
-    .executeTakeFirst();
-  if (!r.numUpdatedRows) return false;
+  const updated = await claimSnoozeEnd(trx, incidentId, inc.snoozed_until, { status: 'triggered', acknowledged_at: null, acknowledged_by: null, snoozed_until: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null, updated_at: now });
+  if (!updated) return false;
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.unsnoozed', actor: SYSTEM, via: 'engine', message: snapshot ? 'Snooze over: triggered again, paging from where it was' : 'Snooze over: triggered again (no escalation policy: nobody is paged)' }, live);
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
 }
 
-async function cancelPending(trx: Tx, incidentId: string): Promise<void> {
-  await trx.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
+function cancelPending(trx: Tx, incidentId: string): Promise<void> {
+  return cancelPendingNotifications(trx, incidentId);
 }

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { requirePermission, type Actor, type Via } from '../auth/actor.js';
-import { inTransaction, type Ctx, type Tx } from '../context.js';
+import { inTransaction, type Ctx } from '../context.js';
 import { AppError, conflict, invalid, notFound } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/types.js';
@@ -10,56 +9,11 @@ import { findTeam } from '../team/service.js';
 import { findUser, findUserByEmail } from '../user/store.js';
 import { acknowledgeIncident, escalateIncident, openIncident, reassignIncident, reopenIncident, resolveIncident, snoozeIncident, type ReassignTarget } from './lifecycle.js';
 import { appendTimeline, readTimeline } from './timeline.js';
-import { BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type Incident, type IncidentFilter, type IncidentStatus, type TimelineEvent } from './types.js';
+import { alertRowsOf } from '../alert/store.js';
+import { findIncident, queryIncidents } from './store.js';
+import { BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type Incident, type IncidentFilter, type TimelineEvent } from './types.js';
 
-function baseQuery(db: Tx) {
-  return db
-    .selectFrom('incidents')
-    .innerJoin('services', 'services.id', 'incidents.service_id')
-    .selectAll('incidents')
-    .select('services.name as service_name')
-    .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'));
-}
-
-type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
-
-function fromRow(r: Row): Incident {
-  const snapshot = r.policy_snapshot ? (JSON.parse(r.policy_snapshot) as { name: string }) : null;
-  return {
-    id: r.id,
-    number: Number(r.number),
-    serviceId: r.service_id,
-    serviceName: r.service_name,
-    title: r.title,
-    status: r.status as IncidentStatus,
-    urgency: r.urgency as 'high' | 'low',
-    severity: r.severity,
-    details: r.details,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    acknowledgedAt: r.acknowledged_at,
-    acknowledgedBy: r.acknowledged_by,
-    resolvedAt: r.resolved_at,
-    resolvedBy: r.resolved_by,
-    escalationStep: r.escalation_step,
-    nextEscalationAt: r.next_escalation_at,
-    escalationPolicyName: snapshot?.name ?? null,
-    alertCount: Number(r.alert_count ?? 0),
-    sev: r.sev,
-    major: r.major === 1,
-    drill: r.drill === 1,
-    incidentManagerId: r.incident_manager_id,
-    snoozedUntil: r.snoozed_until === null ? null : Number(r.snoozed_until),
-  };
-}
-
-/** An incident by id or number, or undefined. No permission check: for other domains. */
-export async function findIncident(db: Tx, idOrNumber: string | number): Promise<Incident | undefined> {
-  const q = baseQuery(db);
-  const n = typeof idOrNumber === 'number' ? idOrNumber : /^\d+$/.test(idOrNumber) ? Number(idOrNumber) : null;
-  const r = await (n !== null ? q.where('incidents.number', '=', n) : q.where('incidents.id', '=', String(idOrNumber))).executeTakeFirst();
-  return r && fromRow(r);
-}
+export { findIncident } from './store.js';
 
 /** One incident by id or number. */
 export async function getIncident(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<Incident> {
@@ -93,45 +47,9 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   const person = async (field: string, ref: string) => ((await findUser(db, ref)) ?? (await findUserByEmail(db, ref)) ?? throwIt(unknown(field, 'user', ref))).id;
   const assignee = f.assignee ? await person('assignee', f.assignee) : undefined;
   const acknowledgedBy = f.acknowledgedBy ? await person('acknowledgedBy', f.acknowledgedBy) : undefined;
-  let q = baseQuery(db);
-  if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
-  if (serviceId) q = q.where('incidents.service_id', '=', serviceId);
-  if (f.before !== undefined) q = q.where('incidents.number', '<', f.before);
-  if (f.severity) q = q.where('incidents.severity', '=', f.severity);
-  if (f.sev) q = q.where('incidents.sev', '=', f.sev);
-  if (teamId) q = q.where('services.team_id', '=', teamId);
-  if (assignee) {
-    const who = assignee;
-    q = q.where((eb) => eb.or([eb('incidents.incident_manager_id', '=', who), eb('incidents.acknowledged_by', '=', who)]));
-  }
   const since = instant(f.since, 'since');
   const until = instant(f.until, 'until');
-  if (since !== undefined) q = q.where('incidents.created_at', '>=', since);
-  if (until !== undefined) q = q.where('incidents.created_at', '<', until);
-  if (f.ids) q = f.ids.length ? q.where('incidents.id', 'in', f.ids) : q.where(sql<boolean>`1 = 0`);
-  if (f.drill !== undefined) q = q.where('incidents.drill', '=', f.drill ? 1 : 0);
-  if (f.level) q = q.where(sql`coalesce(incidents.sev, incidents.severity)`, '=', f.level);
-  if (acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', acknowledgedBy);
-  if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
-  if (f.mine) {
-    const me = f.mine;
-    q = q.where((eb) =>
-      eb.or([
-        eb('incidents.incident_manager_id', '=', me),
-        eb('incidents.acknowledged_by', '=', me),
-        eb('services.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
-        eb.exists(eb.selectFrom('notifications').select('notifications.id').whereRef('notifications.incident_id', '=', 'incidents.id').where('notifications.user_id', '=', me)),
-        sql<boolean>`incidents.policy_snapshot like ${`%{"type":"user","id":"${me.replace(/[\\%_]/g, (c) => `\\${c}`)}"}%`} escape '\\'`,
-        eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.incident_id', '=', 'incidents.id').where('outbox.user_id', '=', me)),
-      ]),
-    );
-  }
-  if (f.q?.trim()) {
-    const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);
-  }
-  const rows = await q.orderBy('incidents.number', 'desc').limit(Math.min(Math.max(f.limit ?? 50, 1), 500)).execute();
-  return rows.map(fromRow);
+  return queryIncidents(db, f, { serviceId, teamId, assignee, acknowledgedBy, since, until });
 }
 
 /** An incident's timeline. */
@@ -297,7 +215,7 @@ export async function bulk(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'a
 export async function listIncidentAlerts(ctx: Ctx, actor: Actor, idOrNumber: string) {
   requirePermission(actor, 'read');
   const i = await getIncident(ctx, actor, idOrNumber);
-  const rows = await ctx.db.kysely.selectFrom('alerts').selectAll().where('incident_id', '=', i.id).orderBy('created_at').execute();
+  const rows = await alertRowsOf(ctx.db.kysely, i.id);
   return rows.map((r) => ({
     id: r.id,
     dedupKey: r.dedup_key,

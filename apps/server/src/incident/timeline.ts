@@ -1,12 +1,8 @@
 import { actorLabel, type Actor, type Via } from '../auth/actor.js';
 import type { LiveEvent, Tx } from '../context.js';
-import type { Insertable } from 'kysely';
-import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
-import type { TimelineEventTable } from './tables.js';
+import { insertTimeline, timelineRows } from './store.js';
 import type { TimelineEvent, TimelineType } from './types.js';
-
-const insertTimeline = compiled((q: Tx, row: Insertable<TimelineEventTable>) => q.insertInto('timeline_events').values(row));
 
 /** Appends one event to an incident's timeline, in the caller's transaction. */
 export async function appendTimeline(
@@ -31,7 +27,7 @@ export async function appendTimeline(
 
 /** An incident's timeline, oldest first. */
 export async function readTimeline(db: Tx, incidentId: string): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('timeline_events').selectAll().where('incident_id', '=', incidentId).orderBy('at').orderBy('id').execute();
+  const rows = await timelineRows(db, incidentId);
   return rows.map((r) => ({
     id: r.id,
     incidentId: r.incident_id,

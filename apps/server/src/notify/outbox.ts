@@ -1,11 +1,7 @@
 import type { Tx } from '../context.js';
-import type { Insertable } from 'kysely';
-import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
-import type { OutboxTable } from './tables.js';
+import { insertOutbox } from './store.js';
 import type { Channel, Message } from './types.js';
-
-const insertOutbox = compiled((q: Tx, row: Insertable<OutboxTable>) => q.insertInto('outbox').values(row));
 
 /** What to send, to whom, through which channel. */
 export interface Enqueue {

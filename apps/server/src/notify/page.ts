@@ -1,18 +1,7 @@
 import type { Ctx, Tx } from '../context.js';
-import { compiled } from '../lib/db/compiled.js';
 import { signLink } from './links.js';
+import { pageFacts } from './store.js';
 import type { PageMessage } from './types.js';
-
-/** What a page says about its incident: one query, compiled once. */
-const pageFacts = compiled((q: Tx, p: { incidentId: string }) =>
-  q
-    .selectFrom('incidents')
-    .innerJoin('services', 'services.id', 'incidents.service_id')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.severity', 'incidents.status', 'incidents.details', 'incidents.created_at', 'incidents.drill', 'services.name as service_name'])
-    .select((eb) => eb.selectFrom('war_rooms').select('war_rooms.bridge_url').whereRef('war_rooms.incident_id', '=', 'incidents.id').as('bridge_url'))
-    .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'))
-    .where('incidents.id', '=', p.incidentId),
-);
 
 /** Builds the page message about an incident for one user, with links signed for that user. */
 export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: string, now: number, channel = 'email'): Promise<PageMessage | null> {

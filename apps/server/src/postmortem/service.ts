@@ -8,6 +8,27 @@ import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/index.js';
 import { findTeam } from '../team/service.js';
 import { warRoomTasks } from '../warroom/tasks.js';
+import { firstAlertAt } from '../alert/store.js';
+import { updatesOldestFirst } from '../status/store.js';
+import { getSetting } from '../store.js';
+import { userIdIfExists, userNames } from '../user/store.js';
+import {
+  actionItemId,
+  actionItemRow,
+  incidentWithService,
+  insertActionItem,
+  insertPostmortem,
+  insertProblem,
+  itemOrThrow,
+  itemsOfPostmortem,
+  openItemRows,
+  postmortemIdOfIncident,
+  postmortemRow,
+  postmortemSummaries,
+  updateActionItemRow,
+  updatePostmortemInState,
+  updatePostmortemRow,
+} from './store.js';
 import { draftFacts, draftSections, postmortemMarkdown, type DraftStatusUpdate } from './draft.js';
 import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput, type ActionItem, type ActionItemState, type Postmortem, type PostmortemFacts, type PostmortemSections, type PostmortemState } from './types.js';
 
@@ -19,7 +40,7 @@ export const PROBLEM_TRACKER_SETTING = 'problem_tracker_url';
 
 async function statusUpdates(db: Tx, incidentId: string): Promise<DraftStatusUpdate[]> {
   try {
-    const rows = await db.selectFrom('status_updates').select(['at', 'phase', 'message', 'author_name']).where('incident_id', '=', incidentId).orderBy('at').execute();
+    const rows = await updatesOldestFirst(db, incidentId);
     return rows.map((r) => ({ at: Number(r.at), phase: r.phase, message: r.message, author: r.author_name }));
   } catch {
     return []; // status updates are not stored in this build
@@ -27,8 +48,7 @@ async function statusUpdates(db: Tx, incidentId: string): Promise<DraftStatusUpd
 }
 
 async function incidentRow(db: Tx, idOrNumber: string) {
-  const q = db.selectFrom('incidents').innerJoin('services', 'services.id', 'incidents.service_id').selectAll('incidents').select(['services.name as service_name', 'services.team_id']);
-  const r = await (/^\d+$/.test(idOrNumber) ? q.where('incidents.number', '=', Number(idOrNumber)) : q.where('incidents.id', '=', idOrNumber)).executeTakeFirst();
+  const r = await incidentWithService(db, idOrNumber);
   if (!r) throw notFound('Incident');
   return r;
 }
@@ -48,18 +68,10 @@ function itemFromRow(r: { id: string; postmortem_id: string; team_id: string | n
   };
 }
 
-function itemQuery(db: Tx) {
-  return db
-    .selectFrom('action_items')
-    .leftJoin('problems', 'problems.action_item_id', 'action_items.id')
-    .selectAll('action_items')
-    .select(['problems.id as p_id', 'problems.title as p_title', 'problems.external_url as p_url', 'problems.created_at as p_created']);
-}
-
 async function load(db: Tx, id: string): Promise<Postmortem> {
-  const r = await db.selectFrom('postmortems').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('incident_id', '=', id)])).executeTakeFirst();
+  const r = await postmortemRow(db, id);
   if (!r) throw notFound('Postmortem');
-  const items = await itemQuery(db).where('action_items.postmortem_id', '=', r.id).orderBy('action_items.created_at').orderBy('action_items.id').execute();
+  const items = await itemsOfPostmortem(db, r.id);
   return {
     id: r.id,
     incidentId: r.incident_id,
@@ -85,7 +97,7 @@ export async function createPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumbe
   const [timeline, updates, firstAlert] = await Promise.all([
     readTimeline(db, i.id),
     statusUpdates(db, i.id),
-    db.selectFrom('alerts').select((eb) => eb.fn.min('created_at').as('first')).where('incident_id', '=', i.id).executeTakeFirst(),
+    firstAlertAt(db, i.id),
   ]);
   const facts = draftFacts(
     { number: Number(i.number), createdAt: Number(i.created_at), acknowledgedAt: i.acknowledged_at === null ? null : Number(i.acknowledged_at), resolvedAt: i.resolved_at === null ? null : Number(i.resolved_at), firstAlertAt: firstAlert?.first == null ? null : Number(firstAlert.first) },
@@ -95,18 +107,11 @@ export async function createPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumbe
   const sections = draftSections({ number: Number(i.number), title: i.title, serviceName: i.service_name, severity: i.sev ?? i.severity, impact: JSON.parse(i.impact || '{}') as { customerFacing?: boolean; businessImpact?: string } }, facts, updates);
   const id = newId();
   await inTransaction(ctx, async (trx, live) => {
-    const r = await trx
-      .insertInto('postmortems')
-      .values({ id, incident_id: i.id, team_id: i.team_id, title: `Postmortem: #${i.number} ${i.title}`.slice(0, 300), state: 'draft', sections: JSON.stringify(sections), facts: JSON.stringify(facts), created_by: actor.type === 'user' ? actor.id : null, created_at: now, updated_at: now, published_at: null })
-      .onConflict((oc) => oc.column('incident_id').doNothing())
-      .executeTakeFirst();
-    if (!Number(r.numInsertedOrUpdatedRows ?? 0)) throw conflict('This incident already has a postmortem');
+    const inserted = await insertPostmortem(trx, { id, incident_id: i.id, team_id: i.team_id, title: `Postmortem: #${i.number} ${i.title}`.slice(0, 300), state: 'draft', sections: JSON.stringify(sections), facts: JSON.stringify(facts), created_by: actor.type === 'user' ? actor.id : null, created_at: now, updated_at: now, published_at: null });
+    if (!inserted) throw conflict('This incident already has a postmortem');
     // The war room's tasks (/task) become the draft's action items, with their owners; done ones stay done.
     for (const t of await warRoomTasks(trx, i.id)) {
-      await trx
-        .insertInto('action_items')
-        .values({ id: newId(), postmortem_id: id, team_id: i.team_id, title: t.text.slice(0, 300), owner_id: t.ownerId, due_at: null, state: t.doneAt === null ? 'open' : 'done', reminded_at: null, created_at: now, updated_at: now })
-        .execute();
+      await insertActionItem(trx, { id: newId(), postmortem_id: id, team_id: i.team_id, title: t.text.slice(0, 300), owner_id: t.ownerId, due_at: null, state: t.doneAt === null ? 'open' : 'done', reminded_at: null, created_at: now, updated_at: now });
     }
     await appendTimeline(trx, { incidentId: i.id, at: now, type: 'postmortem.created', actor, via: 'api', message: 'Postmortem draft created', data: { postmortemId: id } }, live);
   });
@@ -124,7 +129,7 @@ export async function getIncidentPostmortem(ctx: Ctx, actor: Actor, incidentIdOr
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
   const i = await incidentRow(db, incidentIdOrNumber);
-  const has = await db.selectFrom('postmortems').select('id').where('incident_id', '=', i.id).executeTakeFirst();
+  const has = await postmortemIdOfIncident(db, i.id);
   return has ? load(db, has.id) : null;
 }
 
@@ -132,10 +137,8 @@ export async function getIncidentPostmortem(ctx: Ctx, actor: Actor, incidentIdOr
 export async function listPostmortems(ctx: Ctx, actor: Actor, f: { team?: string; state?: string } = {}): Promise<Omit<Postmortem, 'sections' | 'facts' | 'actionItems'>[]> {
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
-  let q = db.selectFrom('postmortems').select(['id', 'incident_id', 'team_id', 'title', 'state', 'created_at', 'updated_at', 'published_at']);
-  if (f.team) q = q.where('team_id', '=', (await findTeam(db, f.team))?.id ?? f.team);
-  if (f.state) q = q.where('state', '=', f.state);
-  const rows = await q.orderBy('created_at', 'desc').limit(500).execute();
+  const teamId = f.team ? ((await findTeam(db, f.team))?.id ?? f.team) : undefined;
+  const rows = await postmortemSummaries(db, { teamId, state: f.state });
   return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, teamId: r.team_id, title: r.title, state: r.state as PostmortemState, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), publishedAt: r.published_at === null ? null : Number(r.published_at) }));
 }
 
@@ -145,7 +148,7 @@ export async function updatePostmortem(ctx: Ctx, actor: Actor, id: string, input
   const v = parse(PostmortemPatch, input, 'postmortem');
   const p = await load(ctx.db.kysely, id);
   if (p.state === 'published') throw conflict('A published postmortem is read-only; move it back to review to edit it');
-  await ctx.db.kysely.updateTable('postmortems').set({ ...(v.title && { title: v.title }), sections: JSON.stringify({ ...p.sections, ...v.sections }), updated_at: ctx.clock.now() }).where('id', '=', p.id).execute();
+  await updatePostmortemRow(ctx.db.kysely, p.id, { ...(v.title && { title: v.title }), sections: JSON.stringify({ ...p.sections, ...v.sections }), updated_at: ctx.clock.now() });
   return load(ctx.db.kysely, p.id);
 }
 
@@ -157,7 +160,7 @@ export async function setPostmortemState(ctx: Ctx, actor: Actor, id: string, inp
   if (p.state === state) return p;
   if (!TRANSITIONS[p.state].includes(state)) throw conflict(`A ${p.state.replace('_', ' ')} postmortem cannot move to ${state.replace('_', ' ')}`);
   const now = ctx.clock.now();
-  await ctx.db.kysely.updateTable('postmortems').set({ state, updated_at: now, published_at: state === 'published' ? now : p.publishedAt }).where('id', '=', p.id).where('state', '=', p.state).execute();
+  await updatePostmortemInState(ctx.db.kysely, p.id, p.state, { state, updated_at: now, published_at: state === 'published' ? now : p.publishedAt });
   return load(ctx.db.kysely, p.id);
 }
 
@@ -170,7 +173,7 @@ function dueOf(v: ActionItemInput['dueAt']): number | null | undefined {
 
 async function requireUserId(db: Tx, id: string | null | undefined): Promise<void> {
   if (!id) return;
-  const u = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+  const u = await userIdIfExists(db, id);
   if (!u) throw invalid('ownerId: unknown user', [{ path: 'ownerId', message: 'unknown user' }]);
 }
 
@@ -184,8 +187,8 @@ export async function addActionItem(ctx: Ctx, actor: Actor, postmortemId: string
   await requireUserId(db, v.ownerId);
   const now = ctx.clock.now();
   const id = newId();
-  await db.insertInto('action_items').values({ id, postmortem_id: p.id, team_id: p.teamId, title: v.title, owner_id: v.ownerId ?? null, due_at: dueOf(v.dueAt) ?? null, state: v.state ?? 'open', reminded_at: null, created_at: now, updated_at: now }).execute();
-  return itemFromRow((await itemQuery(db).where('action_items.id', '=', id).executeTakeFirstOrThrow()));
+  await insertActionItem(db, { id, postmortem_id: p.id, team_id: p.teamId, title: v.title, owner_id: v.ownerId ?? null, due_at: dueOf(v.dueAt) ?? null, state: v.state ?? 'open', reminded_at: null, created_at: now, updated_at: now });
+  return itemFromRow(await itemOrThrow(db, id));
 }
 
 /** Changes an action item (title, owner, due date, state); a new due date re-arms its reminder. */
@@ -193,16 +196,12 @@ export async function updateActionItem(ctx: Ctx, actor: Actor, id: string, input
   requirePermission(actor, 'incident.respond');
   const v = parse(ActionItemInput, input, 'actionItem');
   const db = ctx.db.kysely;
-  const cur = await db.selectFrom('action_items').select('id').where('id', '=', id).executeTakeFirst();
+  const cur = await actionItemId(db, id);
   if (!cur) throw notFound('Action item');
   await requireUserId(db, v.ownerId);
   const due = dueOf(v.dueAt);
-  await db
-    .updateTable('action_items')
-    .set({ ...(v.title && { title: v.title }), ...(v.ownerId !== undefined && { owner_id: v.ownerId }), ...(due !== undefined && { due_at: due, reminded_at: null }), ...(v.state && { state: v.state }), updated_at: ctx.clock.now() })
-    .where('id', '=', id)
-    .execute();
-  return itemFromRow(await itemQuery(db).where('action_items.id', '=', id).executeTakeFirstOrThrow());
+  await updateActionItemRow(db, id, { ...(v.title && { title: v.title }), ...(v.ownerId !== undefined && { owner_id: v.ownerId }), ...(due !== undefined && { due_at: due, reminded_at: null }), ...(v.state && { state: v.state }), updated_at: ctx.clock.now() });
+  return itemFromRow(await itemOrThrow(db, id));
 }
 
 /** Open action items (open or in progress), of one team or all, soonest due first. */
@@ -213,13 +212,7 @@ export async function openActionItems(ctx: Ctx, actor: Actor, team?: string): Pr
 
 /** Open action items without a permission check (for the weekly summary). */
 export async function openItems(db: Tx, teamId?: string) {
-  let q = itemQuery(db)
-    .innerJoin('postmortems', 'postmortems.id', 'action_items.postmortem_id')
-    .leftJoin('users', 'users.id', 'action_items.owner_id')
-    .select(['users.name as owner_name', 'postmortems.title as pm_title', 'postmortems.incident_id as pm_incident'])
-    .where('action_items.state', 'in', ['open', 'in_progress']);
-  if (teamId) q = q.where('action_items.team_id', '=', teamId);
-  const rows = await q.orderBy('action_items.due_at').orderBy('action_items.created_at').limit(1000).execute();
+  const rows = await openItemRows(db, teamId);
   return rows.map((r) => ({ ...itemFromRow(r), ownerName: r.owner_name, postmortemTitle: r.pm_title, incidentId: r.pm_incident }));
 }
 
@@ -228,22 +221,18 @@ export async function createProblem(ctx: Ctx, actor: Actor, actionItemId: string
   requirePermission(actor, 'incident.respond');
   const v = parse(ProblemInput, input ?? {}, 'problem');
   const db = ctx.db.kysely;
-  const item = await db.selectFrom('action_items').selectAll().where('id', '=', actionItemId).executeTakeFirst();
+  const item = await actionItemRow(db, actionItemId);
   if (!item) throw notFound('Action item');
   const id = newId();
   const title = v.title ?? item.title;
   let url = v.externalUrl ?? null;
   if (!url) {
-    const tpl = await db.selectFrom('settings').select('value').where('key', '=', PROBLEM_TRACKER_SETTING).executeTakeFirst();
-    if (tpl?.value) url = tpl.value.replace('{title}', encodeURIComponent(title)).replace('{id}', encodeURIComponent(id));
+    const tpl = await getSetting(db, PROBLEM_TRACKER_SETTING);
+    if (tpl) url = tpl.replace('{title}', encodeURIComponent(title)).replace('{id}', encodeURIComponent(id));
   }
-  const r = await db
-    .insertInto('problems')
-    .values({ id, action_item_id: item.id, title, external_url: url, created_by: actor.type === 'user' ? actor.id : null, created_at: ctx.clock.now() })
-    .onConflict((oc) => oc.column('action_item_id').doNothing())
-    .executeTakeFirst();
-  if (!Number(r.numInsertedOrUpdatedRows ?? 0)) throw conflict('This action item was already handed over to problem management');
-  return itemFromRow(await itemQuery(db).where('action_items.id', '=', item.id).executeTakeFirstOrThrow());
+  const inserted = await insertProblem(db, { id, action_item_id: item.id, title, external_url: url, created_by: actor.type === 'user' ? actor.id : null, created_at: ctx.clock.now() });
+  if (!inserted) throw conflict('This action item was already handed over to problem management');
+  return itemFromRow(await itemOrThrow(db, item.id));
 }
 
 /** The postmortem as Markdown. */
@@ -251,6 +240,6 @@ export async function exportPostmortemMarkdown(ctx: Ctx, actor: Actor, id: strin
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
   const p = await load(db, id);
-  const owners = new Map((await db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...p.actionItems.map((a) => a.ownerId ?? ''), '']).execute()).map((u) => [u.id, u.name]));
+  const owners = new Map((await userNames(db, [...p.actionItems.map((a) => a.ownerId ?? ''), ''])).map((u) => [u.id, u.name]));
   return postmortemMarkdown({ title: p.title, state: p.state, sections: p.sections, actionItems: p.actionItems.map((a) => ({ title: a.title, owner: a.ownerId ? (owners.get(a.ownerId) ?? a.ownerId) : null, dueAt: a.dueAt, state: a.state, problemUrl: a.problem?.externalUrl ?? null })) });
 }

@@ -8,7 +8,32 @@ import { getOnCallLoad, parseInstant } from '../schedule/index.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
 import { change, DAY_PARTS, dayPartOf, durationStats, hourOf, mean, periodBucket, periodLabel, periodStart, type DayPart, type DurationStats, type Period } from './compute.js';
-import { ackGroups, alertKeyGroups, alertSummaries, firstEngagement, firstInRange, firstStatusUpdate, incidentGroups, incidentTitles, pageGroups, slaGroups, userInfo, type GroupKey, type IncidentGroup, type Scope } from './store.js';
+import {
+  ackGroups,
+  alertKeyGroups,
+  alertSummaries,
+  deleteSlaTargetRow,
+  deleteSlaTargets,
+  firstEngagement,
+  firstInRange,
+  firstStatusUpdate,
+  incidentGroups,
+  incidentIdByRef,
+  incidentTitles,
+  insertSlaTarget,
+  measureEvents,
+  measureIncident,
+  namesOf,
+  pageGroups,
+  serviceLevels,
+  serviceNamesAndTeams,
+  slaGroups,
+  slaTargetRows,
+  userInfo,
+  type GroupKey,
+  type IncidentGroup,
+  type Scope,
+} from './store.js';
 import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarget } from './types.js';
 
 const MIN = 60_000;
@@ -48,14 +73,9 @@ export async function resolveScope(ctx: Ctx, f: ReportFilter, defaultDays = 30):
 
 /** Measures of one incident from its row, timeline, war room and status updates. */
 export async function incidentMeasures(db: Tx, incidentId: string): Promise<IncidentMeasures | undefined> {
-  const i = await db
-    .selectFrom('incidents')
-    .leftJoin('users', 'users.id', 'incidents.acknowledged_by')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.service_id', 'incidents.severity', 'incidents.sev', 'incidents.drill', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.acknowledged_by', 'incidents.resolved_at', 'users.name as ack_name'])
-    .where('incidents.id', '=', incidentId)
-    .executeTakeFirst();
+  const i = await measureIncident(db, incidentId);
   if (!i) return undefined;
-  const events = await db.selectFrom('timeline_events').select(['type', 'data', 'actor_id', 'actor_name', 'at']).where('incident_id', '=', incidentId).where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged']).orderBy('at').execute();
+  const events = await measureEvents(db, incidentId);
   const pagesByChannel: Record<string, number> = {};
   let levels = 0;
   let ackBy: { id: string; name: string } | null = i.acknowledged_by ? { id: i.acknowledged_by, name: i.ack_name ?? i.acknowledged_by } : null;
@@ -91,7 +111,7 @@ export async function incidentMeasures(db: Tx, incidentId: string): Promise<Inci
 export async function getIncidentMeasures(ctx: Ctx, actor: Actor, idOrNumber: string): Promise<IncidentMeasures> {
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
-  const row = await (/^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)).executeTakeFirst();
+  const row = await incidentIdByRef(db, idOrNumber);
   const m = row && (await incidentMeasures(db, row.id));
   if (!m) throw notFound('Incident');
   return m;
@@ -106,7 +126,7 @@ function targetFromRow(r: { id: string; severity: string; service_id: string | n
 
 /** Every SLA target. No permission check: for the engine. */
 export async function allTargets(db: Tx): Promise<SlaTarget[]> {
-  return (await db.selectFrom('sla_targets').selectAll().orderBy('severity').execute()).map(targetFromRow);
+  return (await slaTargetRows(db)).map(targetFromRow);
 }
 
 /** The target that applies to an incident: its service's own for its level, else the level's. */
@@ -133,11 +153,9 @@ export async function putSlaTarget(ctx: Ctx, actor: Actor, input: unknown): Prom
       if (!s) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
       serviceId = s.id;
     }
-    let q = trx.deleteFrom('sla_targets').where('severity', '=', v.severity);
-    q = serviceId ? q.where('service_id', '=', serviceId) : q.where('service_id', 'is', null);
-    await q.execute();
+    await deleteSlaTargets(trx, v.severity, serviceId);
     const row = { id: newId(), severity: v.severity, service_id: serviceId, ack_within_ms: ms(v.ackWithinMinutes), resolve_within_ms: ms(v.resolveWithinMinutes), update_within_ms: ms(v.updateWithinMinutes), warn_before_ms: ms(v.warnBeforeMinutes ?? 5)!, created_at: now, updated_at: now };
-    await trx.insertInto('sla_targets').values(row).execute();
+    await insertSlaTarget(trx, row);
     return targetFromRow(row);
   });
 }
@@ -145,8 +163,7 @@ export async function putSlaTarget(ctx: Ctx, actor: Actor, input: unknown): Prom
 /** Deletes an SLA target. Admins only. */
 export async function deleteSlaTarget(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
-  const r = await ctx.db.kysely.deleteFrom('sla_targets').where('id', '=', id).executeTakeFirst();
-  if (!Number(r.numDeletedRows)) throw notFound('SLA target');
+  if (!(await deleteSlaTargetRow(ctx.db.kysely, id))) throw notFound('SLA target');
 }
 
 /** One missed SLA target. */
@@ -253,7 +270,7 @@ export interface AggregateRow {
 
 /** Schedules an escalation policy of each service pages (for grouping by schedule). */
 async function schedulesByService(db: Tx): Promise<Map<string, string[]>> {
-  const rows = await db.selectFrom('services').innerJoin('escalation_policies', 'escalation_policies.id', 'services.escalation_policy_id').select(['services.id', 'escalation_policies.levels']).execute();
+  const rows = await serviceLevels(db);
   const out = new Map<string, string[]>();
   for (const r of rows) {
     const levels = JSON.parse(r.levels) as { targets?: { type: string; id: string }[] }[];
@@ -268,7 +285,7 @@ async function labels(db: Tx, by: GroupBy, keys: string[]): Promise<Map<string, 
   const table = by === 'team' ? 'teams' : by === 'service' ? 'services' : by === 'responder' ? 'users' : by === 'schedule' ? 'schedules' : null;
   if (!table) return m;
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.selectFrom(table as 'teams').select(['id', 'name']).where('id', 'in', keys.slice(i, i + 500)).execute();
+    const rows = await namesOf(db, table, keys.slice(i, i + 500));
     for (const r of rows) m.set(r.id, r.name);
   }
   return m;
@@ -303,7 +320,7 @@ export function aggregate(groups: readonly IncidentGroup[], keyOf: (g: IncidentG
 
 /** Service id -> name and team. */
 async function serviceInfo(db: Tx): Promise<Map<string, { name: string; teamId: string | null }>> {
-  const rows = await db.selectFrom('services').select(['id', 'name', 'team_id']).execute();
+  const rows = await serviceNamesAndTeams(db);
   return new Map(rows.map((r) => [r.id, { name: r.name, teamId: r.team_id }]));
 }
 

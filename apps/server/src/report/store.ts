@@ -5,10 +5,11 @@
  * TypeScript (percentiles, zones) come back packed as one comma-separated text per group, because
  * turning a row into a JavaScript object costs far more than parsing its numbers out of a string.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Tx } from '../context.js';
 import type { DialectName } from '../lib/db/index.js';
-import { alertMeasureSource, incidentMeasureSource } from './measures.js';
+import { alertMeasureSource, incidentMeasureSource } from './store/measures.js';
+import type { SlaTargetTable } from './tables.js';
 
 /** A resolved report range and its filters. */
 export interface Scope {
@@ -412,4 +413,116 @@ export async function firstInRange(db: Tx, kind: 'engage' | 'update', s: Scope):
   } catch {
     return null;
   }
+}
+
+/** Open incidents (not drills) an SLA target may warn about. */
+export async function openIncidentsForSla(db: Tx) {
+  return db
+    .selectFrom('incidents')
+    .select(['id', 'number', 'title', 'service_id', 'severity', 'sev', 'status', 'created_at', 'acknowledged_by', 'incident_manager_id'])
+    .where('status', 'in', ['triggered', 'acknowledged'])
+    .where('drill', '=', 0)
+    .execute();
+}
+
+/** Claims the warning of (incident, target); false when it was sent already. */
+export async function claimSlaWarning(db: Tx, incidentId: string, target: string, now: number): Promise<boolean> {
+  const claimed = await db.insertInto('sla_warnings').values({ incident_id: incidentId, target, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'target']).doNothing()).executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Teams with report subscribers whose summary of the week starting `week` was not sent. */
+export async function teamsAwaitingSummary(db: Tx, week: number): Promise<{ team_id: string }[]> {
+  return db
+    .selectFrom('report_subscriptions')
+    .select('team_id')
+    .distinct()
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('report_summaries').select('team_id').whereRef('report_summaries.team_id', '=', 'report_subscriptions.team_id').where('report_summaries.period_start', '=', week))))
+    .execute();
+}
+
+/** Claims the summary of (team, week); false when it was sent already. */
+export async function claimReportSummary(db: Tx, teamId: string, week: number, now: number): Promise<boolean> {
+  const claimed = await db.insertInto('report_summaries').values({ team_id: teamId, period_start: week, sent_at: now }).onConflict((oc) => oc.columns(['team_id', 'period_start']).doNothing()).executeTakeFirst();
+  return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** The users subscribed to a team's report summaries. */
+export async function reportSubscribers(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
+  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).execute();
+}
+
+/** Subscribes a user to a team's report summaries (nothing when subscribed already). */
+export async function insertReportSubscription(db: Tx, teamId: string, userId: string, now: number): Promise<void> {
+  await db.insertInto('report_subscriptions').values({ team_id: teamId, user_id: userId, created_at: now }).onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+}
+
+/** Removes a user's subscription to a team's report summaries. */
+export async function deleteReportSubscription(db: Tx, teamId: string, userId: string): Promise<void> {
+  await db.deleteFrom('report_subscriptions').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
+/** A team's report subscribers, by name. */
+export async function reportSubscribersByName(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
+  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).orderBy('users.name').execute();
+}
+
+// ---- Per incident, SLA targets and labels (report/service.ts) ----
+
+/** What an incident's measures need of its row, with who acknowledged it. */
+export async function measureIncident(db: Tx, incidentId: string) {
+  return db
+    .selectFrom('incidents')
+    .leftJoin('users', 'users.id', 'incidents.acknowledged_by')
+    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.service_id', 'incidents.severity', 'incidents.sev', 'incidents.drill', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.acknowledged_by', 'incidents.resolved_at', 'users.name as ack_name'])
+    .where('incidents.id', '=', incidentId)
+    .executeTakeFirst();
+}
+
+/** The timeline events an incident's measures count (levels, pages sent, acknowledgement), oldest first. */
+export async function measureEvents(db: Tx, incidentId: string) {
+  return db.selectFrom('timeline_events').select(['type', 'data', 'actor_id', 'actor_name', 'at']).where('incident_id', '=', incidentId).where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged']).orderBy('at').execute();
+}
+
+/** An incident's id by number (all digits) or id. */
+export async function incidentIdByRef(db: Tx, idOrNumber: string): Promise<{ id: string } | undefined> {
+  return (/^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)).executeTakeFirst();
+}
+
+/** Every SLA target row, by severity. */
+export async function slaTargetRows(db: Tx) {
+  return db.selectFrom('sla_targets').selectAll().orderBy('severity').execute();
+}
+
+/** Deletes the SLA targets of a level, of one service or (null) the level's own. */
+export async function deleteSlaTargets(db: Tx, severity: string, serviceId: string | null): Promise<void> {
+  let q = db.deleteFrom('sla_targets').where('severity', '=', severity);
+  q = serviceId ? q.where('service_id', '=', serviceId) : q.where('service_id', 'is', null);
+  await q.execute();
+}
+
+/** Inserts an SLA target. */
+export async function insertSlaTarget(db: Tx, row: Insertable<SlaTargetTable>): Promise<void> {
+  await db.insertInto('sla_targets').values(row).execute();
+}
+
+/** Deletes an SLA target; false when there was none. */
+export async function deleteSlaTargetRow(db: Tx, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('sla_targets').where('id', '=', id).executeTakeFirst();
+  return !!Number(r.numDeletedRows);
+}
+
+/** Every service with an escalation policy, with the policy's levels (JSON). */
+export async function serviceLevels(db: Tx): Promise<{ id: string; levels: string }[]> {
+  return db.selectFrom('services').innerJoin('escalation_policies', 'escalation_policies.id', 'services.escalation_policy_id').select(['services.id', 'escalation_policies.levels']).execute();
+}
+
+/** The names of these teams, services, users or schedules. */
+export async function namesOf(db: Tx, table: 'teams' | 'services' | 'users' | 'schedules', ids: string[]): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom(table as 'teams').select(['id', 'name']).where('id', 'in', ids).execute();
+}
+
+/** Every service's name and team. */
+export async function serviceNamesAndTeams(db: Tx): Promise<{ id: string; name: string; team_id: string | null }[]> {
+  return db.selectFrom('services').select(['id', 'name', 'team_id']).execute();
 }

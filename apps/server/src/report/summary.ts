@@ -6,7 +6,8 @@ import { formatDuration } from '../lib/format.js';
 import { findTeam } from '../team/service.js';
 import { change, periodLabel, periodStart } from './compute.js';
 import { aggregates, shifts, slaAttainment } from './service.js';
-import { incidentFacts } from './store.js';
+import { deleteReportSubscription, incidentFacts, insertReportSubscription, reportSubscribersByName } from './store.js';
+import { userIdIfExists } from '../user/store.js';
 
 const DAY = 86_400_000;
 
@@ -16,9 +17,9 @@ export async function subscribe(ctx: Ctx, actor: Actor, team: string, userId: st
   else requirePermission(actor, 'read');
   const t = await findTeam(ctx.db.kysely, team);
   if (!t) throw notFound('Team');
-  const u = await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+  const u = await userIdIfExists(ctx.db.kysely, userId);
   if (!u) throw notFound('User');
-  await ctx.db.kysely.insertInto('report_subscriptions').values({ team_id: t.id, user_id: userId, created_at: ctx.clock.now() }).onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+  await insertReportSubscription(ctx.db.kysely, t.id, userId, ctx.clock.now());
 }
 
 /** Removes a subscription. */
@@ -26,7 +27,7 @@ export async function unsubscribe(ctx: Ctx, actor: Actor, team: string, userId: 
   if (!(actor.type === 'user' && actor.id === userId)) requirePermission(actor, 'admin');
   const t = await findTeam(ctx.db.kysely, team);
   if (!t) throw notFound('Team');
-  await ctx.db.kysely.deleteFrom('report_subscriptions').where('team_id', '=', t.id).where('user_id', '=', userId).execute();
+  await deleteReportSubscription(ctx.db.kysely, t.id, userId);
 }
 
 /** A team's report subscribers. */
@@ -34,7 +35,7 @@ export async function listSubscribers(ctx: Ctx, actor: Actor, team: string): Pro
   requirePermission(actor, 'read');
   const t = await findTeam(ctx.db.kysely, team);
   if (!t) throw notFound('Team');
-  return ctx.db.kysely.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', t.id).orderBy('users.name').execute();
+  return reportSubscribersByName(ctx.db.kysely, t.id);
 }
 
 /** The weekly summary of a team for the week starting `weekStart` (UTC Monday): the numbers and a plain-text rendering. */

@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import type { Tx } from '../context.js';
 import type { LayerSpec } from './compute/index.js';
 import { participantIds } from './store.js';
+import { teamName } from '../team/store.js';
+import { userEmails } from '../user/store.js';
 import type { LayerInput, Schedule, ScheduleInput } from './types.js';
 
 /** An instant as a local date-time in `zone` ("2026-03-02T09:00", seconds only when not zero). */
@@ -18,9 +20,9 @@ export function localDateTime(t: number, zone: string): string {
 export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInput> {
   const ids = participantIds(s.layers);
   const emails = new Map(
-    ids.length ? (await db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute()).map((r) => [r.id, r.email] as const) : [],
+    ids.length ? (await userEmails(db, ids)).map((r) => [r.id, r.email] as const) : [],
   );
-  const team = s.teamId ? await db.selectFrom('teams').select('name').where('id', '=', s.teamId).executeTakeFirst() : undefined;
+  const team = s.teamId ? await teamName(db, s.teamId) : undefined;
   const who = (id: string) => emails.get(id) ?? id;
   const layer = (l: LayerSpec): LayerInput => {
     const zone = l.timeZone ?? s.timeZone;

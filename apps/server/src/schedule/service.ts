@@ -14,15 +14,34 @@ import { isValidZone } from './compute/zone.js';
 import { renderIcal, type IcalEvent } from './ical.js';
 import {
   allSchedules,
+  deleteLeaveRow,
+  deleteOverrideRow,
+  deleteScheduleRow,
+  feedSubject,
   findSchedule,
+  insertLeave,
+  insertOverrideRow,
+  insertSchedule,
+  insertSwap,
   leaveFromRow,
+  leaveRow,
+  leaveRows,
   overrideFromRow,
+  overrideRow,
   overridesIn,
+  overridesOverlapping,
   participantIds,
+  policiesNaming,
+  replaceFeed,
   specFor,
   specsFor,
   swapFromRow,
+  swapRow,
+  swapRows,
   touchSchedules,
+  updateOpenSwap,
+  updateScheduleRow,
+  userIdByIdOrEmail,
   usersById,
 } from './store.js';
 import {
@@ -56,11 +75,7 @@ function fail(errors: FieldError[], what: string): never {
 
 /** A user id from an id or email, or undefined. */
 async function resolveUser(db: Tx, ref: string): Promise<string | undefined> {
-  const r = await db
-    .selectFrom('users')
-    .select('id')
-    .where((eb) => eb.or([eb('id', '=', ref), eb('email', '=', ref.trim().toLowerCase())]))
-    .executeTakeFirst();
+  const r = await userIdByIdOrEmail(db, ref, ref.trim().toLowerCase());
   return r?.id;
 }
 
@@ -136,24 +151,21 @@ export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Pr
     const { v, teamId, layers } = await normalizeSchedule(trx, input);
     if (await findSchedule(trx, v.name)) throw conflict(`A schedule named "${v.name}" already exists`);
     const id = newId();
-    await trx
-      .insertInto('schedules')
-      .values({
-        id,
-        name: v.name,
-        description: v.description ?? '',
-        team_id: teamId,
-        time_zone: v.timeZone,
-        layering: v.layering ?? 'precedence',
-        layers: JSON.stringify(layers),
-        handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
-        gap_notice_days: v.gapNoticeDays ?? 14,
-        handoff_check_at: 0,
-        gap_check_at: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertSchedule(trx, {
+      id,
+      name: v.name,
+      description: v.description ?? '',
+      team_id: teamId,
+      time_zone: v.timeZone,
+      layering: v.layering ?? 'precedence',
+      layers: JSON.stringify(layers),
+      handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
+      gap_notice_days: v.gapNoticeDays ?? 14,
+      handoff_check_at: 0,
+      gap_check_at: 0,
+      created_at: now,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'schedule.create', id, { name: v.name });
     return (await findSchedule(trx, id))!;
   });
@@ -170,23 +182,19 @@ export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, i
     const { v, teamId, layers } = await normalizeSchedule(trx, input);
     const clash = await findSchedule(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`A schedule named "${v.name}" already exists`);
-    await trx
-      .updateTable('schedules')
-      .set({
-        name: v.name,
-        description: v.description ?? '',
-        team_id: teamId,
-        time_zone: v.timeZone,
-        layering: v.layering ?? 'precedence',
-        layers: JSON.stringify(layers),
-        handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
-        gap_notice_days: v.gapNoticeDays ?? 14,
-        handoff_check_at: 0,
-        gap_check_at: 0,
-        updated_at: now,
-      })
-      .where('id', '=', existing.id)
-      .execute();
+    await updateScheduleRow(trx, existing.id, {
+      name: v.name,
+      description: v.description ?? '',
+      team_id: teamId,
+      time_zone: v.timeZone,
+      layering: v.layering ?? 'precedence',
+      layers: JSON.stringify(layers),
+      handoff_notice_minutes: v.handoffNoticeMinutes ?? 60,
+      gap_notice_days: v.gapNoticeDays ?? 14,
+      handoff_check_at: 0,
+      gap_check_at: 0,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'schedule.update', existing.id, { name: v.name });
     return (await findSchedule(trx, existing.id))!;
   });
@@ -199,9 +207,9 @@ export async function deleteSchedule(ctx: Ctx, actor: Actor, idOrName: string): 
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
-    const using = await trx.selectFrom('escalation_policies').select(['name']).where('levels', 'like', `%${s.id}%`).execute();
+    const using = await policiesNaming(trx, s.id);
     if (using.length) throw conflict(`Escalation polic${using.length === 1 ? 'y' : 'ies'} ${using.map((p) => `"${p.name}"`).join(', ')} target${using.length === 1 ? 's' : ''} this schedule; change ${using.length === 1 ? 'it' : 'them'} first`);
-    await trx.deleteFrom('schedules').where('id', '=', s.id).execute();
+    await deleteScheduleRow(trx, s.id);
     await audit(trx, ctx.clock.now(), actor, 'schedule.delete', s.id, { name: s.name });
   });
 }
@@ -232,7 +240,7 @@ async function insertOverride(
     created_by: o.createdBy,
     created_at: o.now,
   };
-  await trx.insertInto('schedule_overrides').values(row).execute();
+  await insertOverrideRow(trx, row);
   await touchSchedules(trx, o.scheduleId);
   return overrideFromRow(row);
 }
@@ -270,12 +278,12 @@ export async function addOverride(ctx: Ctx, actor: Actor, idOrName: string, inpu
 export async function removeOverride(ctx: Ctx, actor: Actor, overrideId: string): Promise<void> {
   requirePermission(actor, 'incident.respond');
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('schedule_overrides').selectAll().where('id', '=', overrideId).executeTakeFirst();
+    const r = await overrideRow(trx, overrideId);
     if (!r) throw notFound('Override');
     const o = overrideFromRow(r);
     const me = actorUserId(actor);
     if (!(me && (o.createdBy === me || o.userIds.includes(me)))) requirePermission(actor, 'admin');
-    await trx.deleteFrom('schedule_overrides').where('id', '=', o.id).execute();
+    await deleteOverrideRow(trx, o.id);
     await touchSchedules(trx, o.scheduleId);
     await audit(trx, ctx.clock.now(), actor, 'schedule.override.remove', o.scheduleId, { overrideId: o.id, userIds: o.userIds, start: o.start, end: o.end });
   });
@@ -349,7 +357,7 @@ export async function offerSwap(ctx: Ctx, actor: Actor, idOrName: string, input:
     const mine = finalSchedule(await specFor(trx, s, range), range).filter((x) => x.userIds.includes(userId));
     if (!mine.length) throw invalid('That span holds none of your on-call time on this schedule', [{ path: 'start', message: 'no shift of yours in this span' }]);
     const row = { id: newId(), schedule_id: s.id, offered_by: userId, start_at: start, end_at: end, note: v.note ?? '', status: 'open', taken_by: null, taken_at: null, created_at: now };
-    await trx.insertInto('schedule_swaps').values(row).execute();
+    await insertSwap(trx, row);
     await audit(trx, now, actor, 'schedule.swap.offer', s.id, { swapId: row.id, userId, start, end });
     return swapFromRow(row);
   });
@@ -359,9 +367,7 @@ export async function offerSwap(ctx: Ctx, actor: Actor, idOrName: string, input:
 export async function listSwaps(ctx: Ctx, actor: Actor, idOrName: string, status: SwapRequest['status'] | 'all' = 'open'): Promise<SwapRequest[]> {
   requirePermission(actor, 'read');
   const s = await requireSchedule(ctx.db.kysely, idOrName);
-  let q = ctx.db.kysely.selectFrom('schedule_swaps').selectAll().where('schedule_id', '=', s.id);
-  if (status !== 'all') q = q.where('status', '=', status);
-  return (await q.orderBy('created_at', 'desc').execute()).map(swapFromRow);
+  return (await swapRows(ctx.db.kysely, s.id, status)).map(swapFromRow);
 }
 
 /**
@@ -374,7 +380,7 @@ export async function takeSwap(ctx: Ctx, actor: Actor, swapId: string, input: un
   const v = parse(SwapTakeInput, input, 'swap take');
   const now = ctx.clock.now();
   const out = await inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('schedule_swaps').selectAll().where('id', '=', swapId).executeTakeFirst();
+    const r = await swapRow(trx, swapId);
     if (!r) throw notFound('Swap request');
     const swap = swapFromRow(r);
     const taker = await takerId(trx, actor, v.userId);
@@ -385,13 +391,8 @@ export async function takeSwap(ctx: Ctx, actor: Actor, swapId: string, input: un
     if (range.end <= range.start) throw conflict('This swap request has expired');
     const theirs = finalSchedule(await specFor(trx, s, range), range).filter((x) => x.userIds.includes(swap.offeredBy));
     if (!theirs.length) throw conflict('Nothing is left to take: the offered span no longer holds any of their shifts');
-    const claimed = await trx
-      .updateTable('schedule_swaps')
-      .set({ status: 'taken', taken_by: taker, taken_at: now })
-      .where('id', '=', swap.id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (!claimed.numUpdatedRows) throw conflict('Someone else took this swap request first');
+    const claimed = await updateOpenSwap(trx, swap.id, { status: 'taken', taken_by: taker, taken_at: now });
+    if (!claimed) throw conflict('Someone else took this swap request first');
     const overrides: ScheduleOverride[] = [];
     for (const sh of theirs) {
       const userIds = [...new Set(sh.userIds.map((u) => (u === swap.offeredBy ? taker : u)))];
@@ -408,12 +409,11 @@ export async function takeSwap(ctx: Ctx, actor: Actor, swapId: string, input: un
 export async function cancelSwap(ctx: Ctx, actor: Actor, swapId: string): Promise<SwapRequest> {
   requirePermission(actor, 'incident.respond');
   return inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('schedule_swaps').selectAll().where('id', '=', swapId).executeTakeFirst();
+    const r = await swapRow(trx, swapId);
     if (!r) throw notFound('Swap request');
     const swap = swapFromRow(r);
     requireSelfOr(actor, swap.offeredBy, 'admin');
-    const upd = await trx.updateTable('schedule_swaps').set({ status: 'cancelled' }).where('id', '=', swap.id).where('status', '=', 'open').executeTakeFirst();
-    if (!upd.numUpdatedRows) throw conflict(`This swap request is already ${swap.status}`);
+    if (!(await updateOpenSwap(trx, swap.id, { status: 'cancelled' }))) throw conflict(`This swap request is already ${swap.status}`);
     await audit(trx, ctx.clock.now(), actor, 'schedule.swap.cancel', swap.scheduleId, { swapId: swap.id });
     return { ...swap, status: 'cancelled' };
   });
@@ -432,9 +432,7 @@ async function requireUser(db: Tx, ref: string): Promise<ScheduleUser> {
 export async function listLeave(ctx: Ctx, actor: Actor, userRef: string, all = false): Promise<UserLeave[]> {
   requirePermission(actor, 'read');
   const u = await requireUser(ctx.db.kysely, userRef);
-  let q = ctx.db.kysely.selectFrom('user_leave').selectAll().where('user_id', '=', u.id);
-  if (!all) q = q.where('end_at', '>', ctx.clock.now());
-  return (await q.orderBy('start_at').execute()).map(leaveFromRow);
+  return (await leaveRows(ctx.db.kysely, u.id, all ? null : ctx.clock.now())).map(leaveFromRow);
 }
 
 /** Records leave for a user (their own, or anyone's for admins); local times are read in the user's zone. */
@@ -450,7 +448,7 @@ export async function addLeave(ctx: Ctx, actor: Actor, userId: string, input: un
     checkSpan(errors, start, end);
     if (errors.length) fail(errors, 'leave');
     const row = { id: newId(), user_id: u.id, start_at: start, end_at: end, note: v.note ?? '', created_by: actorUserId(actor), created_at: now };
-    await trx.insertInto('user_leave').values(row).execute();
+    await insertLeave(trx, row);
     await touchSchedules(trx);
     await audit(trx, now, actor, 'leave.add', u.id, { leaveId: row.id, start, end });
     return leaveFromRow(row);
@@ -463,10 +461,10 @@ export async function addLeave(ctx: Ctx, actor: Actor, userId: string, input: un
 export async function removeLeave(ctx: Ctx, actor: Actor, leaveId: string): Promise<void> {
   requirePermission(actor, 'self.manage');
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('user_leave').selectAll().where('id', '=', leaveId).executeTakeFirst();
+    const r = await leaveRow(trx, leaveId);
     if (!r) throw notFound('Leave');
     requireSelfOr(actor, r.user_id, 'admin');
-    await trx.deleteFrom('user_leave').where('id', '=', r.id).execute();
+    await deleteLeaveRow(trx, r.id);
     await touchSchedules(trx);
     await audit(trx, ctx.clock.now(), actor, 'leave.remove', r.user_id, { leaveId: r.id });
   });
@@ -561,7 +559,7 @@ export async function getGaps(ctx: Ctx, actor: Actor, idOrName: string, days: un
 /** Schedules a user can appear on in `range`: as a participant, or through an override. */
 async function schedulesOf(db: Tx, userId: string, range: TimeRange): Promise<Schedule[]> {
   const viaOverride = new Set(
-    (await db.selectFrom('schedule_overrides').select(['schedule_id', 'user_ids']).where('end_at', '>', range.start).where('start_at', '<', range.end).execute())
+    (await overridesOverlapping(db, range))
       .filter((r) => (JSON.parse(r.user_ids) as string[]).includes(userId))
       .map((r) => r.schedule_id),
   );
@@ -629,8 +627,7 @@ export function icalPath(kind: 'user' | 'schedule', secret: string): string {
 
 async function replaceFeedSecret(trx: Tx, kind: 'user' | 'schedule', subjectId: string, now: number): Promise<string> {
   const secret = newSecret('', 24);
-  await trx.deleteFrom('ical_feeds').where('kind', '=', kind).where('subject_id', '=', subjectId).execute();
-  await trx.insertInto('ical_feeds').values({ id: newId(), kind, subject_id: subjectId, secret_hash: sha256(secret), created_at: now }).execute();
+  await replaceFeed(trx, kind, subjectId, { id: newId(), secret_hash: sha256(secret), created_at: now });
   return secret;
 }
 
@@ -699,7 +696,7 @@ async function wholeShiftsIn(db: Tx, s: Schedule, r: TimeRange): Promise<Shift[]
  */
 export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: string): Promise<string> {
   const db = ctx.db.kysely;
-  const feed = await db.selectFrom('ical_feeds').select(['subject_id']).where('kind', '=', kind).where('secret_hash', '=', sha256(secret)).executeTakeFirst();
+  const feed = await feedSubject(db, kind, sha256(secret));
   if (!feed) throw notFound('Calendar feed');
   const now = ctx.clock.now();
   const dayStart = Math.floor(now / DAY) * DAY;

@@ -17,6 +17,26 @@ import {
   type UrgencyRule,
 } from './types.js';
 import { isValidZone } from '../schedule/compute/zone.js';
+import {
+  anyIncidentOf,
+  deleteIntegrationRow,
+  deleteServiceRow,
+  insertIntegration,
+  insertService,
+  integrationByKeyHash,
+  integrationIdByName,
+  integrationRow,
+  integrationRowsOf,
+  integrationSettingsRows,
+  keyOwner,
+  policyIdIfExists,
+  replaceIntegrationSettings,
+  serviceRowByIdOrName,
+  serviceRowsByName,
+  teamIdIfExists,
+  updateIntegrationRow,
+  updateServiceRow,
+} from './store.js';
 
 /** Additional data binding a sealed integration signing secret to its use. */
 const SIGNING_SECRET_PURPOSE = 'integration-signing-secret';
@@ -57,10 +77,10 @@ export function signingSecretOf(ctx: Ctx, integration: Integration): string | un
 /** Encrypts integration signing secrets stored in plaintext by an earlier version (at start; idempotent). */
 export async function sealLegacySigningSecrets(ctx: Ctx): Promise<number> {
   let sealed = 0;
-  for (const r of await ctx.db.kysely.selectFrom('integrations').select(['id', 'settings']).execute()) {
+  for (const r of await integrationSettingsRows(ctx.db.kysely)) {
     const settings = JSON.parse(r.settings) as IntegrationSettings;
     if (settings.signingSecret === undefined || isSealed(settings.signingSecret)) continue;
-    await ctx.db.kysely.updateTable('integrations').set({ settings: JSON.stringify(sealSettings(ctx, settings)) }).where('id', '=', r.id).where('settings', '=', r.settings).execute();
+    await replaceIntegrationSettings(ctx.db.kysely, r.id, r.settings, JSON.stringify(sealSettings(ctx, settings)));
     sealed++;
   }
   return sealed;
@@ -107,22 +127,13 @@ export function integrationEndpoint(publicUrl: string, kind: IntegrationKind, ke
 
 /** A service by id or name, or undefined. */
 export async function findService(db: Tx, idOrName: string): Promise<Service | undefined> {
-  const r = await db.selectFrom('services').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  const r = await serviceRowByIdOrName(db, idOrName);
   return r && serviceFromRow(r);
 }
 
 /** The integration and service an integration key belongs to, or undefined. The ingest hot path. */
 export async function findIntegrationByKey(db: Tx, key: string): Promise<{ integration: Integration; service: Service } | undefined> {
-  const r = await db
-    .selectFrom('integrations')
-    .innerJoin('services', 'services.id', 'integrations.service_id')
-    .select([
-      'integrations.id', 'integrations.service_id', 'integrations.name', 'integrations.kind', 'integrations.key_hint', 'integrations.settings',
-      'services.name as service_name', 'services.description', 'services.escalation_policy_id', 'services.team_id', 'services.grouping',
-      'services.urgency_rule', 'services.support_hours',
-    ])
-    .where('integrations.key_hash', '=', sha256(key))
-    .executeTakeFirst();
+  const r = await integrationByKeyHash(db, sha256(key));
   if (!r) return undefined;
   return {
     integration: integrationFromRow(r),
@@ -147,10 +158,10 @@ function checkUrgency(rule: UrgencyRule, hours: SupportHours | null): void {
 async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
   const v = parse(ServiceInput, input, 'service');
   const errors: FieldError[] = [];
-  if (v.escalationPolicyId && !(await db.selectFrom('escalation_policies').select('id').where('id', '=', v.escalationPolicyId).executeTakeFirst())) {
+  if (v.escalationPolicyId && !(await policyIdIfExists(db, v.escalationPolicyId))) {
     errors.push({ path: 'escalationPolicyId', message: `unknown escalation policy ${v.escalationPolicyId}` });
   }
-  if (v.teamId && !(await db.selectFrom('teams').select('id').where('id', '=', v.teamId).executeTakeFirst())) {
+  if (v.teamId && !(await teamIdIfExists(db, v.teamId))) {
     errors.push({ path: 'teamId', message: `unknown team ${v.teamId}` });
   }
   if (v.supportHours) {
@@ -164,7 +175,7 @@ async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
 /** Every service. */
 export async function listServices(ctx: Ctx, actor: Actor): Promise<Service[]> {
   requirePermission(actor, 'read');
-  const rows = await ctx.db.kysely.selectFrom('services').selectAll().orderBy('name').execute();
+  const rows = await serviceRowsByName(ctx.db.kysely);
   return rows.map(serviceFromRow);
 }
 
@@ -185,21 +196,18 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
     if (await findService(trx, v.name)) throw conflict(`A service named "${v.name}" already exists`);
     checkUrgency(v.urgencyRule ?? { type: 'severity' }, v.supportHours ?? null);
     const id = newId();
-    await trx
-      .insertInto('services')
-      .values({
-        id,
-        name: v.name,
-        description: v.description ?? '',
-        escalation_policy_id: v.escalationPolicyId ?? null,
-        team_id: v.teamId ?? null,
-        grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
-        urgency_rule: JSON.stringify(v.urgencyRule ?? { type: 'severity' }),
-        support_hours: v.supportHours ? JSON.stringify(v.supportHours) : null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertService(trx, {
+      id,
+      name: v.name,
+      description: v.description ?? '',
+      escalation_policy_id: v.escalationPolicyId ?? null,
+      team_id: v.teamId ?? null,
+      grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
+      urgency_rule: JSON.stringify(v.urgencyRule ?? { type: 'severity' }),
+      support_hours: v.supportHours ? JSON.stringify(v.supportHours) : null,
+      created_at: now,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'service.create', id, { name: v.name });
     return (await findService(trx, id))!;
   });
@@ -220,20 +228,16 @@ export async function updateService(ctx: Ctx, actor: Actor, id: string, input: u
     const urgencyRule = v.urgencyRule ?? existing.urgencyRule;
     const supportHours = v.supportHours === undefined ? existing.supportHours : v.supportHours;
     checkUrgency(urgencyRule, supportHours);
-    await trx
-      .updateTable('services')
-      .set({
-        name: v.name,
-        description: v.description ?? '',
-        escalation_policy_id: v.escalationPolicyId ?? null,
-        team_id: v.teamId ?? null,
-        grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
-        urgency_rule: JSON.stringify(urgencyRule),
-        support_hours: supportHours ? JSON.stringify(supportHours) : null,
-        updated_at: now,
-      })
-      .where('id', '=', existing.id)
-      .execute();
+    await updateServiceRow(trx, existing.id, {
+      name: v.name,
+      description: v.description ?? '',
+      escalation_policy_id: v.escalationPolicyId ?? null,
+      team_id: v.teamId ?? null,
+      grouping: JSON.stringify(v.grouping ?? { mode: 'none' }),
+      urgency_rule: JSON.stringify(urgencyRule),
+      support_hours: supportHours ? JSON.stringify(supportHours) : null,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'service.update', existing.id, { name: v.name });
     return (await findService(trx, existing.id))!;
   });
@@ -244,10 +248,9 @@ export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
-    const used = await trx.selectFrom('incidents').select('id').where('service_id', '=', id).executeTakeFirst();
+    const used = await anyIncidentOf(trx, id);
     if (used) throw conflict('This service has incidents; it cannot be deleted');
-    const r = await trx.deleteFrom('services').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw notFound('Service');
+    if (!(await deleteServiceRow(trx, id))) throw notFound('Service');
     await audit(trx, ctx.clock.now(), actor, 'service.delete', id, {});
   });
 }
@@ -255,7 +258,7 @@ export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise
 /** A service's integrations (keys are never returned after creation; the signing secret only to admins, others see `signingSecretSet`). */
 export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string): Promise<Integration[]> {
   requirePermission(actor, 'read');
-  const rows = await ctx.db.kysely.selectFrom('integrations').selectAll().where('service_id', '=', serviceId).orderBy('name').execute();
+  const rows = await integrationRowsOf(ctx.db.kysely, serviceId);
   const all = rows.map(integrationFromRow);
   if (can(actor, 'admin')) return all.map((i) => ({ ...i, settings: openIntegrationSettings(ctx, i.settings, true) }));
   return all.map((i) => {
@@ -269,12 +272,7 @@ const shown = (name: string) => (/^[A-Za-z0-9@._+-]+$/.test(name) ? name : JSON.
 
 /** Refuses a key that another integration (not `self`) uses: keys are unique across every service. */
 async function refuseUsedKey(trx: Tx, key: string, self?: string): Promise<void> {
-  const owner = await trx
-    .selectFrom('integrations')
-    .innerJoin('services', 'services.id', 'integrations.service_id')
-    .select(['integrations.id', 'integrations.name', 'services.name as service'])
-    .where('integrations.key_hash', '=', sha256(key))
-    .executeTakeFirst();
+  const owner = await keyOwner(trx, sha256(key));
   if (owner && owner.id !== self) {
     throw new AppError('conflict', 'That integration key is already in use', [{ path: 'key', message: `this key is already used by integration ${shown(owner.service)}/${shown(owner.name)}` }]);
   }
@@ -294,15 +292,12 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     live.push({ type: 'config' });
     const s = await findService(trx, serviceId);
     if (!s) throw notFound('Service');
-    if (await trx.selectFrom('integrations').select('id').where('service_id', '=', s.id).where('name', '=', v.name).executeTakeFirst()) {
+    if (await integrationIdByName(trx, s.id, v.name)) {
       throw conflict(`Service ${s.name} already has an integration named "${v.name}"`);
     }
     await refuseUsedKey(trx, key);
     const id = newId();
-    await trx
-      .insertInto('integrations')
-      .values({ id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(sealSettings(ctx, settings)), created_at: now })
-      .execute();
+    await insertIntegration(trx, { id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(sealSettings(ctx, settings)), created_at: now });
     await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
     return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key) };
   });
@@ -313,7 +308,7 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
   requirePermission(actor, 'admin');
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
-    const r = await trx.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await integrationRow(trx, id);
     if (!r) throw notFound('Integration');
     if (patch.key) await refuseUsedKey(trx, patch.key, id);
     // Kept as stored (sealed) unless replaced: a secret sealed under an older key can still be set again.
@@ -326,11 +321,7 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
       if (patch.rateLimitPerMinute === null) delete settings.rateLimitPerMinute;
       else settings.rateLimitPerMinute = patch.rateLimitPerMinute;
     }
-    await trx
-      .updateTable('integrations')
-      .set({ settings: JSON.stringify(sealSettings(ctx, settings)), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) })
-      .where('id', '=', id)
-      .execute();
+    await updateIntegrationRow(trx, id, { settings: JSON.stringify(sealSettings(ctx, settings)), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) });
     await audit(trx, ctx.clock.now(), actor, 'integration.update', id, { keyChanged: Boolean(patch.key) });
     const out = integrationFromRow({ ...r, settings: JSON.stringify(settings), key_hint: patch.key ? patch.key.slice(-4) : r.key_hint });
     return { ...out, settings: openIntegrationSettings(ctx, out.settings, true) };
@@ -342,8 +333,7 @@ export async function deleteIntegration(ctx: Ctx, actor: Actor, id: string): Pro
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
-    const r = await trx.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw notFound('Integration');
+    if (!(await deleteIntegrationRow(trx, id))) throw notFound('Integration');
     await audit(trx, ctx.clock.now(), actor, 'integration.delete', id, {});
   });
 }

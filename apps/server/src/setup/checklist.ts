@@ -5,7 +5,10 @@
  */
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
+import { policySummaryRows } from '../escalation/store.js';
 import { resolveTargets } from '../escalation/targets.js';
+import { servicePolicyRows } from '../service/store.js';
+import { reachableUserIds, userNamesByName } from '../user/store.js';
 import type { Policy } from '../escalation/types.js';
 import type { Channel } from '../notify/types.js';
 import { allSchedules, whoIsOnCall } from '../schedule/index.js';
@@ -54,8 +57,8 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
     link: '/setup#channels',
   });
 
-  const users = await db.selectFrom('users').select(['id', 'name']).orderBy('name').execute();
-  const reachableRows = await db.selectFrom('contact_methods').select('user_id').distinct().where('verified_at', 'is not', null).where('disabled', '=', 0).execute();
+  const users = await userNamesByName(db);
+  const reachableRows = await reachableUserIds(db);
   const reachable = new Set(reachableRows.map((r) => r.user_id));
   const unreachable = users.filter((u) => !reachable.has(u.id)).map((u) => u.name);
   steps.push({
@@ -87,7 +90,7 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
     link: '/schedules',
   });
 
-  const policyRows = await db.selectFrom('escalation_policies').select(['id', 'name', 'levels', 'repeat']).orderBy('name').execute();
+  const policyRows = await policySummaryRows(db);
   const policies = new Map<string, Policy>(policyRows.map((p) => [p.id, { id: p.id, name: p.name, description: '', repeat: p.repeat, levels: JSON.parse(p.levels) as Policy['levels'] }]));
   steps.push({
     id: 'policy',
@@ -97,7 +100,7 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
     link: '/escalation-policies',
   });
 
-  const services = await db.selectFrom('services').select(['id', 'name', 'escalation_policy_id']).orderBy('name').execute();
+  const services = await servicePolicyRows(db);
   const paging: string[] = [];
   const silent: string[] = [];
   for (const s of services) {

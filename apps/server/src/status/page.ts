@@ -5,9 +5,21 @@
  * depends on is unchanged (across instances too) and no time boundary passed, so a page under load
  * costs one small query.
  */
-import { sql } from 'kysely';
 import type { Tx } from '../context.js';
-import { completedMaintenance, currentMaintenance, findPage, loadBusinessServices, affectedServiceIds, updateFromRow, publicTitleOf } from './store.js';
+import {
+  completedMaintenance,
+  currentMaintenance,
+  findPage,
+  loadBusinessServices,
+  affectedServiceIds,
+  updateFromRow,
+  publicTitleOf,
+  pageFingerprint,
+  pageIncidents,
+  publicUpdateRows,
+  publishedIncidentIds,
+  severityRanks,
+} from './store.js';
 import type { ComponentState, MaintenanceWindow, Phase, StatusPage, StatusUpdate } from './types.js';
 
 const DAY = 86_400_000;
@@ -116,15 +128,8 @@ export function invalidateStatusCache(): void {
  * A cheap summary of everything a page depends on (one small query): when it changes, in this
  * instance or another, the page is rebuilt. Time-driven changes are covered by PageView.until.
  */
-async function fingerprint(db: Tx): Promise<string> {
-  const r = await sql<Record<string, unknown>>`select
-    (select max(updated_at) from incidents) as a, (select count(*) from incidents) as b,
-    (select max(at) from status_updates) as c, (select count(*) from status_updates) as d,
-    (select count(*) from maintenance_windows) as e, (select max(coalesce(cancelled_at, 0)) from maintenance_windows) as f,
-    (select max(updated_at) from business_services) as g, (select count(*) from business_services) as h,
-    (select max(updated_at) from status_pages) as i, (select count(*) from business_service_links) as j,
-    (select count(*) from severity_levels) as k`.execute(db);
-  return JSON.stringify(r.rows[0] ?? {});
+function fingerprint(db: Tx): Promise<string> {
+  return pageFingerprint(db);
 }
 
 /** The page `slug` as of `now`: reused while its fingerprint holds and no time boundary passed. */
@@ -179,13 +184,8 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
 
   const since = Math.floor(now / DAY) * DAY - (HISTORY_DAYS - 1) * DAY;
   const [levels, incidents, maint, completed] = await Promise.all([
-    db.selectFrom('severity_levels').select(['name', 'rank']).execute(),
-    db
-      .selectFrom('incidents')
-      .select(['id', 'number', 'service_id', 'sev', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact'])
-      .where('drill', '=', 0)
-      .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', since)]))
-      .execute(),
+    severityRanks(db),
+    pageIncidents(db, since),
     currentMaintenance(db, now),
     completedMaintenance(db, now, 200),
   ]);
@@ -203,7 +203,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   // Which incidents were published at all (small rows), then full updates only for those listed:
   // every open one and the PAST_LIMIT most recently resolved.
   const publishedRows = touching.length
-    ? await db.selectFrom('status_updates').select('incident_id').distinct().where('public', '=', 1).where('at', '>=', since - 30 * DAY).execute()
+    ? await publishedIncidentIds(db, since - 30 * DAY)
     : [];
   const published = new Set(publishedRows.map((r) => r.incident_id));
   const openIds = touching.filter((i) => i.status !== 'resolved' && published.has(i.id)).map((i) => i.id);
@@ -214,14 +214,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     .map((i) => i.id);
   const wanted = [...openIds, ...pastIds];
   const updates = wanted.length
-    ? await db
-        .selectFrom('status_updates')
-        .select(['id', 'incident_id', 'at', 'author_name', 'phase', 'message', 'business_impact', 'next_update_at', 'public', 'public_title'])
-        .where('public', '=', 1)
-        .where('incident_id', 'in', wanted)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .execute()
+    ? await publicUpdateRows(db, wanted)
     : [];
   const updatesOf = new Map<string, StatusUpdate[]>();
   for (const u of updates) {

@@ -20,18 +20,59 @@ import { findTeam } from '../team/service.js';
 import { normalizeAddress } from '../user/service.js';
 import { invalidateStatusCache, pageUrl } from './page.js';
 import {
+  allPages,
   businessImpactOf,
+  businessServiceIdByName,
   businessServicesOfIncident,
+  cancelMaintenanceRow,
+  clearDefaultPage,
+  confirmSubscriptionRow,
   currentMaintenance,
   DEFAULT_COLORS,
+  deleteBusinessServiceLinks,
+  deleteBusinessServiceRow,
+  deleteBusinessServiceSubscriptions,
+  deleteSubscriptionRow,
+  hasVerifiedContact,
+  incidentImpactOrThrow,
+  incidentRowOrThrow,
+  insertBusinessService,
+  insertBusinessServiceLink,
+  insertMaintenance,
+  insertStatusUpdate,
+  insertSubscription,
+  insertTemplate,
+  latestPublicTitle,
+  latestUpdateRow,
+  listPages,
+  listSubscriptionRows,
+  listTemplateRows,
   loadBusinessServices,
-  maintenanceFromRow,
-  pageFromRow,
+  maintenanceOrThrow,
+  pageBusinessServiceIds,
+  pageBySlugOrThrow,
+  pageEmailSubscription,
+  pageRowForSubscription,
   pastMaintenance,
   publicTitleOf,
-  subscriptionFromRow,
+  runningMajorIncidents,
+  serviceTeam,
+  serviceTeams,
+  setPageBusinessServiceIds,
+  setSeverityUpdateInterval,
+  severityLevelRow,
+  subscriberUser,
+  subscriptionExists,
+  subscriptionOrThrow,
+  subscriptionOwner,
+  subscriptionsForScopes,
+  subscriptionsForUpdate,
   subscriptionToken,
+  templatesOfPhase,
+  updateBusinessServiceRow,
   updateFromRow,
+  updateRowsOf,
+  upsertPageBySlug,
   verifySubscriptionToken,
 } from './store.js';
 import {
@@ -107,19 +148,18 @@ async function saveBusinessService(ctx: Ctx, actor: Actor, id: string | null, v:
       if (!t) throw invalid('teamId: unknown team', [{ path: 'teamId', message: 'unknown team' }]);
       teamId = t.id;
     }
-    const clash = await trx.selectFrom('business_services').select('id').where('name', '=', v.name.trim()).executeTakeFirst();
+    const clash = await businessServiceIdByName(trx, v.name.trim());
     if (clash && clash.id !== id) throw new AppError('conflict', `A business service named "${v.name}" exists`);
     const row = { name: v.name.trim(), description: v.description ?? '', team_id: teamId, position: v.position ?? 0, updated_at: now };
     let theId = id;
     if (theId) {
-      const r = await trx.updateTable('business_services').set(row).where('id', '=', theId).executeTakeFirst();
-      if (!r.numUpdatedRows) throw notFound('Business service');
-      await trx.deleteFrom('business_service_links').where('business_service_id', '=', theId).execute();
+      if (!(await updateBusinessServiceRow(trx, theId, row))) throw notFound('Business service');
+      await deleteBusinessServiceLinks(trx, theId);
     } else {
       theId = newId();
-      await trx.insertInto('business_services').values({ id: theId, ...row, created_at: now }).execute();
+      await insertBusinessService(trx, theId, row, now);
     }
-    for (const s of serviceIds) await trx.insertInto('business_service_links').values({ business_service_id: theId, service_id: s }).execute();
+    for (const s of serviceIds) await insertBusinessServiceLink(trx, theId, s);
     await audit(trx, now, actor, id ? 'business_service.update' : 'business_service.create', theId, { name: row.name, serviceIds });
     return theId;
   });
@@ -131,16 +171,15 @@ async function saveBusinessService(ctx: Ctx, actor: Actor, id: string | null, v:
 export async function deleteBusinessService(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
-    await trx.deleteFrom('business_service_links').where('business_service_id', '=', id).execute();
-    const r = await trx.deleteFrom('business_services').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw notFound('Business service');
+    await deleteBusinessServiceLinks(trx, id);
+    if (!(await deleteBusinessServiceRow(trx, id))) throw notFound('Business service');
     // Status pages stop showing it and its subscriptions go: nothing would ever reach them.
-    for (const p of await trx.selectFrom('status_pages').select(['id', 'business_service_ids']).execute()) {
+    for (const p of await pageBusinessServiceIds(trx)) {
       const ids = JSON.parse(p.business_service_ids) as string[];
-      if (ids.includes(id)) await trx.updateTable('status_pages').set({ business_service_ids: JSON.stringify(ids.filter((x) => x !== id)) }).where('id', '=', p.id).execute();
+      if (ids.includes(id)) await setPageBusinessServiceIds(trx, p.id, JSON.stringify(ids.filter((x) => x !== id)));
     }
-    const subs = await trx.deleteFrom('status_subscriptions').where('scope', '=', 'business_service').where('target_id', '=', id).executeTakeFirst();
-    await audit(trx, ctx.clock.now(), actor, 'business_service.delete', id, { subscriptionsRemoved: Number(subs.numDeletedRows) });
+    const subscriptionsRemoved = await deleteBusinessServiceSubscriptions(trx, id);
+    await audit(trx, ctx.clock.now(), actor, 'business_service.delete', id, { subscriptionsRemoved });
   });
   invalidateStatusCache();
 }
@@ -150,7 +189,7 @@ export async function incidentBusinessServices(ctx: Ctx, actor: Actor, idOrNumbe
   requirePermission(actor, 'read');
   const i = await findIncident(ctx.db.kysely, idOrNumber);
   if (!i) throw notFound('Incident');
-  const row = await ctx.db.kysely.selectFrom('incidents').select(['service_id', 'impact']).where('id', '=', i.id).executeTakeFirstOrThrow();
+  const row = await incidentImpactOrThrow(ctx.db.kysely, i.id);
   return businessServicesOfIncident(ctx.db.kysely, row);
 }
 
@@ -160,7 +199,7 @@ export const RESERVED_SLUGS = ['api', 'subscriptions'];
 /** Status pages. */
 export async function listStatusPages(ctx: Ctx, actor: Actor): Promise<StatusPage[]> {
   requirePermission(actor, 'read');
-  return (await ctx.db.kysely.selectFrom('status_pages').selectAll().orderBy('created_at').execute()).map(pageFromRow);
+  return listPages(ctx.db.kysely);
 }
 
 /** Creates or replaces (by slug) a status page. */
@@ -179,20 +218,18 @@ export async function saveStatusPage(ctx: Ctx, actor: Actor, input: unknown): Pr
       is_default: v.isDefault ? 1 : 0,
       updated_at: now,
     };
-    if (v.isDefault) await trx.updateTable('status_pages').set({ is_default: 0 }).execute();
-    const existing = await trx.selectFrom('status_pages').select('id').where('slug', '=', v.slug).executeTakeFirst();
-    if (existing) await trx.updateTable('status_pages').set(row).where('id', '=', existing.id).execute();
-    else await trx.insertInto('status_pages').values({ id: newId(), slug: v.slug, ...row, created_at: now }).execute();
+    if (v.isDefault) await clearDefaultPage(trx);
+    await upsertPageBySlug(trx, v.slug, row, now, newId);
     await audit(trx, now, actor, 'status_page.save', v.slug, { name: row.name, businessServiceIds: ids });
   });
   invalidateStatusCache();
-  return pageFromRow(await ctx.db.kysely.selectFrom('status_pages').selectAll().where('slug', '=', v.slug).executeTakeFirstOrThrow());
+  return pageBySlugOrThrow(ctx.db.kysely, v.slug);
 }
 
 /** Update templates. */
 export async function listTemplates(ctx: Ctx, actor: Actor) {
   requirePermission(actor, 'read');
-  const rows = await ctx.db.kysely.selectFrom('status_templates').selectAll().orderBy('phase').orderBy('created_at').execute();
+  const rows = await listTemplateRows(ctx.db.kysely);
   return rows.map((r) => ({ id: r.id, phase: r.phase, sev: r.sev, body: r.body }));
 }
 
@@ -203,7 +240,7 @@ export async function createTemplate(ctx: Ctx, actor: Actor, input: unknown) {
   const now = ctx.clock.now();
   const id = newId();
   await inTransaction(ctx, async (trx) => {
-    await trx.insertInto('status_templates').values({ id, phase: v.phase, sev: v.sev ?? null, body: v.body, created_at: now }).execute();
+    await insertTemplate(trx, { id, phase: v.phase, sev: v.sev ?? null, body: v.body, created_at: now });
     await audit(trx, now, actor, 'status_template.create', id, { phase: v.phase, sev: v.sev ?? null });
   });
   return { id, phase: v.phase, sev: v.sev ?? null, body: v.body };
@@ -214,8 +251,7 @@ export async function setUpdateInterval(ctx: Ctx, actor: Actor, sev: string, min
   requirePermission(actor, 'admin');
   if (minutes !== null && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10_080)) throw invalid('minutes: 1..10080 or null', [{ path: 'minutes', message: 'out of range' }]);
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', sev).executeTakeFirst();
-    if (!r.numUpdatedRows) throw notFound('Severity level');
+    if (!(await setSeverityUpdateInterval(trx, sev, minutes))) throw notFound('Severity level');
     await audit(trx, ctx.clock.now(), actor, 'severity_level.update_interval', sev, { minutes });
   });
 }
@@ -236,16 +272,16 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
   const found = await findIncident(ctx.db.kysely, incidentId);
   if (!found) throw notFound('Incident');
   const update = await inTransaction(ctx, async (trx, live) => {
-    const inc = await trx.selectFrom('incidents').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow();
+    const inc = await incidentRowOrThrow(trx, found.id);
     const bs = await businessServicesOfIncident(trx, inc);
-    const level = inc.sev ? await trx.selectFrom('severity_levels').selectAll().where('name', '=', inc.sev).executeTakeFirst() : undefined;
+    const level = inc.sev ? await severityLevelRow(trx, inc.sev) : undefined;
     const impact = (v.businessImpact ?? businessImpactOf(inc.impact)).trim();
     // What customers see as the incident's title: given now, else the one given before, else neutral.
-    const earlier = await trx.selectFrom('status_updates').select('public_title').where('incident_id', '=', inc.id).where('public_title', 'is not', null).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const earlier = await latestPublicTitle(trx, inc.id);
     const publicTitle = publicTitleOf([{ publicTitle: v.publicTitle?.trim() || null }, { publicTitle: earlier?.public_title ?? null }], bs.map((b) => b.name));
     let message = v.message?.trim();
     if (!message) {
-      const templates = await trx.selectFrom('status_templates').selectAll().where('phase', '=', v.phase).orderBy('created_at', 'desc').execute();
+      const templates = await templatesOfPhase(trx, v.phase);
       const t = templates.find((x) => x.sev !== null && x.sev === inc.sev) ?? templates.find((x) => x.sev === null);
       // A public update's {{title}} is the public title: the internal one never reaches a status page.
       message = fill(t?.body ?? DEFAULT_TEMPLATES[v.phase], { title: v.public ? publicTitle : inc.title, services: bs.map((b) => b.name).join(', ') || found.serviceName, impact, sev: inc.sev ?? '' });
@@ -265,7 +301,7 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
       public: v.public ? 1 : 0,
       public_title: v.publicTitle?.trim() || null,
     };
-    await trx.insertInto('status_updates').values(row).execute();
+    await insertStatusUpdate(trx, row);
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.update', actor, via, message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`, data: { updateId: row.id, phase: v.phase, public: v.public === true } }, live);
     await audit(trx, now, actor, 'status_update.create', inc.id, { updateId: row.id, phase: v.phase, public: v.public === true });
     if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row), publicTitle);
@@ -287,26 +323,11 @@ async function fanOut(
   publicTitle: string,
 ): Promise<void> {
   const bsIds = bs.map((b) => b.id);
-  const svc = await trx.selectFrom('services').select('team_id').where('id', '=', inc.service_id).executeTakeFirst();
+  const svc = await serviceTeam(trx, inc.service_id);
   const teamIds = [...new Set([svc?.team_id, ...bs.map((b) => b.teamId)].filter((x): x is string => !!x))];
-  const pages = (await trx.selectFrom('status_pages').selectAll().execute()).map(pageFromRow);
+  const pages = await allPages(trx);
   const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
-  const subs = await trx
-    .selectFrom('status_subscriptions')
-    .leftJoin('users', 'users.id', 'status_subscriptions.user_id')
-    .selectAll('status_subscriptions')
-    .select('users.role as user_role')
-    .where('confirmed_at', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('scope', '=', 'incident'), eb('target_id', '=', inc.id)]),
-        ...(bsIds.length ? [eb.and([eb('scope', '=', 'business_service'), eb('target_id', 'in', bsIds)])] : []),
-        ...(teamIds.length ? [eb.and([eb('scope', '=', 'team'), eb('target_id', 'in', teamIds)])] : []),
-        ...(Number(inc.major) === 1 ? [eb('scope', '=', 'major')] : []),
-        ...(pageIds.length && u.public ? [eb.and([eb('scope', '=', 'page'), eb('target_id', 'in', pageIds)])] : []),
-      ]),
-    )
-    .execute();
+  const subs = await subscriptionsForUpdate(trx, { incidentId: inc.id, bsIds, teamIds, major: Number(inc.major) === 1, pageIds: u.public ? pageIds : [] });
   const seen = new Set<string>();
   const where = bs.map((b) => b.name).join(', ');
   for (const s of subs) {
@@ -345,7 +366,7 @@ export async function listStatusUpdates(ctx: Ctx, actor: Actor, incidentId: stri
   requirePermission(actor, 'read');
   const i = await findIncident(ctx.db.kysely, incidentId);
   if (!i) throw notFound('Incident');
-  const rows = await ctx.db.kysely.selectFrom('status_updates').selectAll().where('incident_id', '=', i.id).orderBy('at', 'desc').orderBy('id', 'desc').execute();
+  const rows = await updateRowsOf(ctx.db.kysely, i.id);
   return rows.map(updateFromRow);
 }
 
@@ -374,7 +395,7 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
   const id = newId();
   let confirmSent = false;
   await inTransaction(ctx, async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', userId).executeTakeFirst();
+    const user = await subscriberUser(trx, userId);
     if (!user) throw invalid('userId: unknown user', [{ path: 'userId', message: 'unknown user' }]);
     let target: string | null = null;
     if (v.scope === 'major') target = null;
@@ -389,12 +410,9 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
     const destination = subscriptionDestination(ctx, channel, raw);
     const vouched =
       (channel === 'email' && destination === user.email.toLowerCase()) ||
-      !!(await trx.selectFrom('contact_methods').select('id').where('user_id', '=', user.id).where('type', '=', channel).where('address', '=', destination).where('verified_at', 'is not', null).executeTakeFirst());
+      (await hasVerifiedContact(trx, user.id, channel, destination));
     const token = subscriptionToken(ctx.linkSecret, id);
-    await trx
-      .insertInto('status_subscriptions')
-      .values({ id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: vouched ? now : null, token_hash: sha256(token), created_at: now })
-      .execute();
+    await insertSubscription(trx, { id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: vouched ? now : null, token_hash: sha256(token), created_at: now });
     if (!vouched) {
       const message: StatusUpdateMessage = {
         kind: 'status_update',
@@ -412,7 +430,7 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
     await audit(trx, now, actor, 'status_subscription.create', id, { scope: v.scope, target, userId: user.id, channel, confirmed: vouched });
   });
   if (confirmSent) ctx.wake();
-  return subscriptionFromRow((await ctx.db.kysely.selectFrom('status_subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+  return subscriptionOrThrow(ctx.db.kysely, id);
 }
 
 /** A subscription destination checked and normalised for its channel; webhook URLs and push endpoints must pass the egress policy. */
@@ -428,19 +446,17 @@ function subscriptionDestination(ctx: Ctx, channel: string, raw: string): string
 /** Subscriptions: your own, or everyone's for admins. */
 export async function listSubscriptions(ctx: Ctx, actor: Actor): Promise<Subscription[]> {
   requirePermission(actor, 'read');
-  let q = ctx.db.kysely.selectFrom('status_subscriptions').selectAll().orderBy('created_at');
-  if (actor.type === 'user' && actor.role !== 'admin') q = q.where('user_id', '=', actor.id);
-  return (await q.execute()).map(subscriptionFromRow);
+  return listSubscriptionRows(ctx.db.kysely, actor.type === 'user' && actor.role !== 'admin' ? actor.id : null);
 }
 
 /** Deletes a subscription (your own, or any for admins). */
 export async function deleteSubscription(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'read');
-  const s = await ctx.db.kysely.selectFrom('status_subscriptions').select(['id', 'user_id']).where('id', '=', id).executeTakeFirst();
+  const s = await subscriptionOwner(ctx.db.kysely, id);
   if (!s) throw notFound('Subscription');
   requireSelfOr(actor, s.user_id ?? '', 'admin');
   await inTransaction(ctx, async (trx) => {
-    await trx.deleteFrom('status_subscriptions').where('id', '=', id).execute();
+    await deleteSubscriptionRow(trx, id);
     await audit(trx, ctx.clock.now(), actor, 'status_subscription.delete', id, {});
   });
 }
@@ -455,18 +471,15 @@ export async function subscribeByEmail(ctx: Ctx, slug: string | null, email: unk
   if (address.length > 254 || !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(address)) throw invalid('email: not an email address', [{ path: 'email', message: 'not an email address' }]);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
-    const page = slug === null ? await trx.selectFrom('status_pages').selectAll().orderBy('is_default', 'desc').orderBy('created_at').executeTakeFirst() : await trx.selectFrom('status_pages').selectAll().where('slug', '=', slug).executeTakeFirst();
+    const page = await pageRowForSubscription(trx, slug);
     if (slug !== null && !page) throw notFound('Status page');
     const pageId = page?.id ?? 'default';
-    const existing = await trx.selectFrom('status_subscriptions').select(['id', 'confirmed_at']).where('scope', '=', 'page').where('target_id', '=', pageId).where('channel', '=', 'email').where('destination', '=', address).executeTakeFirst();
+    const existing = await pageEmailSubscription(trx, pageId, address);
     if (existing?.confirmed_at != null) return;
     const id = existing?.id ?? newId();
     const token = subscriptionToken(ctx.linkSecret, id);
     if (!existing) {
-      await trx
-        .insertInto('status_subscriptions')
-        .values({ id, scope: 'page', target_id: pageId, user_id: null, channel: 'email', destination: address, confirmed_at: null, token_hash: sha256(token), created_at: now })
-        .execute();
+      await insertSubscription(trx, { id, scope: 'page', target_id: pageId, user_id: null, channel: 'email', destination: address, confirmed_at: null, token_hash: sha256(token), created_at: now });
     }
     const name = page?.name ?? 'Status';
     const message: StatusUpdateMessage = {
@@ -489,9 +502,8 @@ export async function subscribeByEmail(ctx: Ctx, slug: string | null, email: unk
 export async function confirmSubscription(ctx: Ctx, token: string): Promise<boolean> {
   const id = verifySubscriptionToken(ctx.linkSecret, token);
   if (!id) return false;
-  const r = await ctx.db.kysely.updateTable('status_subscriptions').set({ confirmed_at: ctx.clock.now() }).where('id', '=', id).where('confirmed_at', 'is', null).executeTakeFirst();
-  if (r.numUpdatedRows) return true;
-  return !!(await ctx.db.kysely.selectFrom('status_subscriptions').select('id').where('id', '=', id).executeTakeFirst());
+  if (await confirmSubscriptionRow(ctx.db.kysely, id, ctx.clock.now())) return true;
+  return subscriptionExists(ctx.db.kysely, id);
 }
 
 /** Removes a subscription from its unsubscribe link (one click, RFC 8058). True also when it was already gone. */
@@ -499,8 +511,7 @@ export async function unsubscribe(ctx: Ctx, token: string): Promise<boolean> {
   const id = verifySubscriptionToken(ctx.linkSecret, token);
   if (!id) return false;
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.deleteFrom('status_subscriptions').where('id', '=', id).executeTakeFirst();
-    if (r.numDeletedRows) await audit(trx, ctx.clock.now(), { type: 'system', name: 'unsubscribe link' }, 'status_subscription.delete', id, {});
+    if (await deleteSubscriptionRow(trx, id)) await audit(trx, ctx.clock.now(), { type: 'system', name: 'unsubscribe link' }, 'status_subscription.delete', id, {});
   });
   return true;
 }
@@ -519,16 +530,13 @@ export async function createMaintenance(ctx: Ctx, actor: Actor, input: unknown):
     const serviceIds = await resolveServiceIds(trx, v.serviceIds ?? [], 'serviceIds');
     const bsIds = await resolveBusinessServiceIds(trx, v.businessServiceIds ?? [], 'businessServiceIds');
     if (!serviceIds.length && !bsIds.length) throw invalid('serviceIds: name at least one service or business service', [{ path: 'serviceIds', message: 'empty' }]);
-    await trx
-      .insertInto('maintenance_windows')
-      .values({ id, title: v.title.trim(), description: v.description ?? '', service_ids: JSON.stringify(serviceIds), business_service_ids: JSON.stringify(bsIds), starts_at: startsAt, ends_at: endsAt, created_at: now, cancelled_at: null })
-      .execute();
+    await insertMaintenance(trx, { id, title: v.title.trim(), description: v.description ?? '', service_ids: JSON.stringify(serviceIds), business_service_ids: JSON.stringify(bsIds), starts_at: startsAt, ends_at: endsAt, created_at: now, cancelled_at: null });
     const announced = v.announce ? await announceMaintenance(ctx, trx, now, { id, title: v.title.trim(), description: v.description ?? '', serviceIds, businessServiceIds: bsIds, startsAt, endsAt }) : 0;
     await audit(trx, now, actor, 'maintenance.create', id, { title: v.title, serviceIds, businessServiceIds: bsIds, startsAt, endsAt, announced });
   });
   invalidateStatusCache();
   if (v.announce) ctx.wake();
-  return maintenanceFromRow(await ctx.db.kysely.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  return maintenanceOrThrow(ctx.db.kysely, id);
 }
 
 const utc = formatUtc;
@@ -548,9 +556,9 @@ async function announceMaintenance(
   const all = await loadBusinessServices(trx);
   const bs = all.filter((b) => m.businessServiceIds.includes(b.id) || b.serviceIds.some((s) => m.serviceIds.includes(s)));
   const bsIds = bs.map((b) => b.id);
-  const svcTeams = m.serviceIds.length ? await trx.selectFrom('services').select('team_id').where('id', 'in', m.serviceIds).execute() : [];
+  const svcTeams = m.serviceIds.length ? await serviceTeams(trx, m.serviceIds) : [];
   const teamIds = [...new Set([...svcTeams.map((s) => s.team_id), ...bs.map((b) => b.teamId)].filter((x): x is string => !!x))];
-  const pages = (await trx.selectFrom('status_pages').selectAll().execute()).map(pageFromRow);
+  const pages = await allPages(trx);
   const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
   const scopes = [
     ...(bsIds.length ? [['business_service', bsIds] as const] : []),
@@ -558,13 +566,7 @@ async function announceMaintenance(
     ...(pageIds.length ? [['page', pageIds] as const] : []),
   ];
   if (!scopes.length) return 0;
-  const subs = await trx
-    .selectFrom('status_subscriptions')
-    .selectAll()
-    .where('confirmed_at', 'is not', null)
-    .where((eb) => eb.or(scopes.map(([scope, ids]) => eb.and([eb('scope', '=', scope), eb('target_id', 'in', [...ids])]))))
-    .orderBy('created_at')
-    .execute();
+  const subs = await subscriptionsForScopes(trx, scopes);
   const defaultPage = pages.find((p) => p.isDefault) ?? pages[0];
   const lines = [`Scheduled maintenance: ${m.title}`, '', `From ${utc(m.startsAt)} to ${utc(m.endsAt)}`];
   if (m.description.trim()) lines.push('', m.description.trim());
@@ -602,8 +604,7 @@ export async function listMaintenance(ctx: Ctx, actor: Actor, opts: { past?: boo
 export async function cancelMaintenance(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
-    const r = await trx.updateTable('maintenance_windows').set({ cancelled_at: ctx.clock.now() }).where('id', '=', id).where('cancelled_at', 'is', null).executeTakeFirst();
-    if (!r.numUpdatedRows) throw notFound('Maintenance window');
+    if (!(await cancelMaintenanceRow(trx, id, ctx.clock.now()))) throw notFound('Maintenance window');
     await audit(trx, ctx.clock.now(), actor, 'maintenance.cancel', id, {});
   });
   invalidateStatusCache();
@@ -628,21 +629,10 @@ export interface InternalIncident {
 export async function internalStatus(ctx: Ctx, actor: Actor): Promise<InternalIncident[]> {
   requirePermission(actor, 'read');
   const db = ctx.db.kysely;
-  const rows = await db
-    .selectFrom('incidents')
-    .leftJoin('users', 'users.id', 'incidents.incident_manager_id')
-    .leftJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
-    .leftJoin('war_rooms', 'war_rooms.incident_id', 'incidents.id')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.status', 'incidents.sev', 'incidents.service_id', 'incidents.impact', 'incidents.incident_manager_id', 'users.name as im_name', 'severity_levels.rank', 'war_rooms.bridge_url'])
-    .where('incidents.major', '=', 1)
-    .where('incidents.drill', '=', 0)
-    .where('incidents.status', '!=', 'resolved')
-    .orderBy('severity_levels.rank')
-    .orderBy('incidents.number', 'desc')
-    .execute();
+  const rows = await runningMajorIncidents(db);
   const out: InternalIncident[] = [];
   for (const r of rows) {
-    const latest = await db.selectFrom('status_updates').selectAll().where('incident_id', '=', r.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const latest = await latestUpdateRow(db, r.id);
     const bs = await businessServicesOfIncident(db, r);
     out.push({
       id: r.id,

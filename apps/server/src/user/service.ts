@@ -11,6 +11,8 @@ import { enqueueMessage } from '../notify/outbox.js';
 import type { Channel } from '../notify/types.js';
 import { audit } from '../audit.js';
 import * as store from './store.js';
+import { deleteUserSessions } from '../auth/store.js';
+import { insertSettingIfAbsent, updateSetting } from '../store.js';
 import {
   ContactMethodInput,
   NotificationRuleInput,
@@ -84,10 +86,7 @@ export async function createUser(ctx: Ctx, actor: Actor, input: unknown): Promis
       role: v.role ?? 'responder',
       createdAt: now,
     };
-    await trx
-      .insertInto('users')
-      .values({ id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now })
-      .execute();
+    await store.insertUser(trx, { id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now });
     await audit(trx, now, actor, 'user.create', user.id, { email: user.email, role: user.role });
     return user;
   });
@@ -105,7 +104,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
   // shared screen, or a stolen session cookie, must not be enough to take the account over.
   // (Admins setting another user's password need not know it.)
   if (v.password && actor.type === 'user' && actor.id === id) {
-    const row = await ctx.db.kysely.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+    const row = await store.passwordHashOf(ctx.db.kysely, id);
     if (row?.password_hash) {
       if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);
       if (!(await verifyPassword(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
@@ -116,20 +115,16 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
   return inTransaction(ctx, async (trx) => {
     const existing = await store.findUser(trx, id);
     if (!existing) throw notFound('User');
-    await trx
-      .updateTable('users')
-      .set({
-        ...(v.name !== undefined && { name: v.name }),
-        ...(v.timeZone !== undefined && { time_zone: v.timeZone }),
-        ...(v.role !== undefined && { role: v.role }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash }),
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
+    await store.updateUserRow(trx, id, {
+      ...(v.name !== undefined && { name: v.name }),
+      ...(v.timeZone !== undefined && { time_zone: v.timeZone }),
+      ...(v.role !== undefined && { role: v.role }),
+      ...(passwordHash !== undefined && { password_hash: passwordHash }),
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined });
     // A new password signs the user out everywhere else (a stolen session ends with the password).
-    if (passwordHash !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    if (passwordHash !== undefined) await deleteUserSessions(trx, id);
     return (await store.findUser(trx, id))!;
   });
 }
@@ -141,8 +136,7 @@ export async function deleteUser(ctx: Ctx, actor: Actor, id: string): Promise<vo
   if (self) throw conflict(self);
   await inTransaction(ctx, async (trx) => {
     await refuseIfReferenced(trx, id, 'user');
-    const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    if (!r.numDeletedRows) throw notFound('User');
+    if (!(await store.deleteUserRow(trx, id))) throw notFound('User');
     await audit(trx, ctx.clock.now(), actor, 'user.delete', id, {});
   });
 }
@@ -157,7 +151,7 @@ export function selfDeletionProblem(actor: Actor, id: string): string | undefine
  * could leave a level with nobody to page. The policies must be changed first.
  */
 export async function refuseIfReferenced(trx: Tx, id: string, what: 'user' | 'team'): Promise<void> {
-  const policies = await trx.selectFrom('escalation_policies').select(['name', 'levels']).execute();
+  const policies = await store.policyTargets(trx);
   const using = policies.filter((p) => (JSON.parse(p.levels) as { targets: { type: string; id: string }[] }[]).some((l) => l.targets.some((t) => t.type === what && t.id === id)));
   if (using.length) throw conflict(`This ${what} is a target of escalation polic${using.length > 1 ? 'ies' : 'y'} ${using.map((p) => `"${p.name}"`).join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`);
 }
@@ -178,7 +172,7 @@ export async function getUser(ctx: Ctx, actor: Actor, idOrEmail: string): Promis
 
 /** Checks an email and password; returns the user or null. Used by sign-in. */
 export async function checkPassword(ctx: Ctx, email: string, password: string): Promise<User | null> {
-  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  const row = await store.userRowByEmail(ctx.db.kysely, email.toLowerCase());
   if (!row?.password_hash) return null;
   return (await verifyPassword(row.password_hash, password)) ? store.userFromRow(row) : null;
 }
@@ -206,19 +200,16 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
   const cm = await inTransaction(ctx, async (trx) => {
     const user = await store.findUser(trx, userId);
     if (!user) throw notFound('User');
-    const dup = await trx.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('name', '=', v.name).executeTakeFirst();
+    const dup = await store.contactMethodIdByName(trx, userId, v.name);
     if (dup) throw conflict(`${user.name} already has a contact method named "${v.name}"`);
     const id = newId();
-    await trx
-      .insertInto('contact_methods')
-      .values({ id, user_id: userId, name: v.name, type: v.type, address: addr.value, verified_at: null, verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: now })
-      .execute();
+    await store.insertContactMethod(trx, { id, user_id: userId, name: v.name, type: v.type, address: addr.value, verified_at: null, verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: now });
     await audit(trx, now, actor, 'contact_method.create', id, { userId, type: v.type });
     if (opts.trustedBy) {
-      await trx.updateTable('contact_methods').set({ verified_at: now }).where('id', '=', id).execute();
+      await store.updateContactMethodRow(trx, id, { verified_at: now });
       await audit(trx, now, actor, 'contact_method.verify', id, { trustedBy: opts.trustedBy });
     } else await issueCode(ctx, trx, id, user.name, v.type, addr.value, now);
-    const row = await trx.selectFrom('contact_methods').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await store.contactMethodRowOrThrow(trx, id);
     return store.contactMethodFromRow(row);
   });
   ctx.wake();
@@ -231,17 +222,13 @@ function codeHash(ctx: Ctx, cmId: string, code: string): string {
 
 async function issueCode(ctx: Ctx, trx: Parameters<typeof store.findUser>[0], cmId: string, userName: string, type: Channel, address: string, now: number): Promise<void> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await trx
-    .updateTable('contact_methods')
-    .set({ verify_code_hash: codeHash(ctx, cmId, code), verify_expires_at: now + VERIFY_TTL_MS, verify_attempts: 0 })
-    .where('id', '=', cmId)
-    .execute();
+  await store.updateContactMethodRow(trx, cmId, { verify_code_hash: codeHash(ctx, cmId, code), verify_expires_at: now + VERIFY_TTL_MS, verify_attempts: 0 });
   await enqueueMessage(trx, now, { channel: type, destination: address, message: { kind: 'verification', code, userName }, contactMethodId: cmId });
 }
 
 async function loadOwnedMethod(ctx: Ctx, actor: Actor, cmId: string) {
   requirePermission(actor, 'self.manage');
-  const row = await ctx.db.kysely.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirst();
+  const row = await store.contactMethodRow(ctx.db.kysely, cmId);
   if (!row) throw notFound('Contact method');
   requireSelfOr(actor, row.user_id, 'admin');
   return row;
@@ -265,14 +252,7 @@ export async function sendVerification(ctx: Ctx, actor: Actor, cmId: string): Pr
  */
 async function codeExpiry(ctx: Ctx, cmId: string, expiresAt: number, now: number): Promise<number> {
   if (expiresAt >= now) return expiresAt;
-  const sent = await ctx.db.kysely
-    .selectFrom('outbox')
-    .select('sent_at')
-    .where('contact_method_id', '=', cmId)
-    .where('kind', '=', 'verification')
-    .where('created_at', '=', expiresAt - VERIFY_TTL_MS)
-    .where('sent_at', 'is not', null)
-    .executeTakeFirst();
+  const sent = await store.verificationSentAt(ctx.db.kysely, cmId, expiresAt - VERIFY_TTL_MS);
   return sent?.sent_at == null ? expiresAt : Math.max(expiresAt, Number(sent.sent_at) + VERIFY_TTL_MS);
 }
 
@@ -288,13 +268,13 @@ export async function verifyContactMethod(ctx: Ctx, actor: Actor, cmId: string, 
   const ok = safeEqual(codeHash(ctx, cmId, code.trim()), row.verify_code_hash);
   if (!ok) {
     // Counted outside any transaction that could roll it back: five wrong codes void the code.
-    await ctx.db.kysely.updateTable('contact_methods').set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1) })).where('id', '=', cmId).execute();
+    await store.countWrongCode(ctx.db.kysely, cmId);
     throw invalid('code: that code is not right', [{ path: 'code', message: 'wrong code' }]);
   }
   return inTransaction(ctx, async (trx) => {
-    await trx.updateTable('contact_methods').set({ verified_at: now, verify_code_hash: null, verify_expires_at: null }).where('id', '=', cmId).execute();
+    await store.updateContactMethodRow(trx, cmId, { verified_at: now, verify_code_hash: null, verify_expires_at: null });
     await audit(trx, now, actor, 'contact_method.verify', cmId, {});
-    const updated = await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirstOrThrow();
+    const updated = await store.contactMethodRowOrThrow(trx, cmId);
     return store.contactMethodFromRow(updated);
   });
 }
@@ -309,13 +289,13 @@ export async function markContactMethodVerified(ctx: Ctx, actor: Actor, cmId: st
   if (text.length < 3) throw invalid('consent: say how the person agreed (at least 3 characters)', [{ path: 'consent', message: 'required' }]);
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
-    const row = await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirst();
+    const row = await store.contactMethodRow(trx, cmId);
     if (!row) throw notFound('Contact method');
     if (row.verified_at === null) {
-      await trx.updateTable('contact_methods').set({ verified_at: now, verify_code_hash: null, verify_expires_at: null }).where('id', '=', cmId).execute();
+      await store.updateContactMethodRow(trx, cmId, { verified_at: now, verify_code_hash: null, verify_expires_at: null });
       await audit(trx, now, actor, 'contact_method.verify', cmId, { userId: row.user_id, markedBy: actor.type === 'user' ? actor.id : actor.name, consent: text.slice(0, 1000) });
     }
-    return store.contactMethodFromRow((await trx.selectFrom('contact_methods').selectAll().where('id', '=', cmId).executeTakeFirstOrThrow()));
+    return store.contactMethodFromRow(await store.contactMethodRowOrThrow(trx, cmId));
   });
 }
 
@@ -324,7 +304,7 @@ export async function deleteContactMethod(ctx: Ctx, actor: Actor, cmId: string):
   requirePermission(actor, 'self.manage');
   await loadOwnedMethod(ctx, actor, cmId);
   await inTransaction(ctx, async (trx) => {
-    await trx.deleteFrom('contact_methods').where('id', '=', cmId).execute();
+    await store.deleteContactMethodRow(trx, cmId);
     await audit(trx, ctx.clock.now(), actor, 'contact_method.delete', cmId, {});
   });
 }
@@ -353,15 +333,9 @@ export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string
   requireSelfOr(actor, userId, 'admin');
   const v = parse(NotificationRuleInput, input, 'notification rule');
   return inTransaction(ctx, async (trx) => {
-    const cm = await trx.selectFrom('contact_methods').select(['id', 'user_id']).where('id', '=', v.contactMethodId).executeTakeFirst();
+    const cm = await store.contactMethodOwner(trx, v.contactMethodId);
     if (!cm || cm.user_id !== userId) throw invalid('contactMethodId: no such contact method for this user', [{ path: 'contactMethodId', message: 'not found for this user' }]);
-    const dup = await trx
-      .selectFrom('notification_rules')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('contact_method_id', '=', v.contactMethodId)
-      .where('delay_minutes', '=', v.delayMinutes)
-      .executeTakeFirst();
+    const dup = await store.ruleFor(trx, userId, v.contactMethodId, v.delayMinutes);
     const urgency = v.urgency ?? 'any';
     if (dup) {
       const existing = store.ruleFromRow(dup);
@@ -369,7 +343,7 @@ export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string
       throw conflict(`A rule for this contact method after ${v.delayMinutes} min already exists for ${existing.urgency} urgency; one rule per contact method and delay (use urgency "any" for both)`);
     }
     const rule: NotificationRule = { id: newId(), userId, contactMethodId: v.contactMethodId, delayMinutes: v.delayMinutes, urgency };
-    await trx.insertInto('notification_rules').values({ id: rule.id, user_id: userId, contact_method_id: rule.contactMethodId, delay_minutes: rule.delayMinutes, urgency }).execute();
+    await store.insertRule(trx, { id: rule.id, user_id: userId, contact_method_id: rule.contactMethodId, delay_minutes: rule.delayMinutes, urgency });
     await audit(trx, ctx.clock.now(), actor, 'notification_rule.create', rule.id, { userId, delayMinutes: rule.delayMinutes, urgency });
     return rule;
   });
@@ -378,11 +352,11 @@ export async function addNotificationRule(ctx: Ctx, actor: Actor, userId: string
 /** Deletes a notification rule. */
 export async function deleteNotificationRule(ctx: Ctx, actor: Actor, ruleId: string): Promise<void> {
   requirePermission(actor, 'self.manage');
-  const row = await ctx.db.kysely.selectFrom('notification_rules').selectAll().where('id', '=', ruleId).executeTakeFirst();
+  const row = await store.ruleRow(ctx.db.kysely, ruleId);
   if (!row) throw notFound('Notification rule');
   requireSelfOr(actor, row.user_id, 'admin');
   await inTransaction(ctx, async (trx) => {
-    await trx.deleteFrom('notification_rules').where('id', '=', ruleId).execute();
+    await store.deleteRuleRow(trx, ruleId);
     await audit(trx, ctx.clock.now(), actor, 'notification_rule.delete', ruleId, {});
   });
 }
@@ -395,20 +369,13 @@ export async function actorForUser(ctx: Ctx, userId: string): Promise<Actor | un
 
 /** The user who owns a verified contact method of `type` at `address` (a phone number replying, a Slack user clicking). */
 export async function userByContactAddress(ctx: Ctx, type: Channel, address: string): Promise<Actor | undefined> {
-  const r = await ctx.db.kysely
-    .selectFrom('contact_methods')
-    .select('user_id')
-    .where('type', '=', type)
-    .where('address', '=', address)
-    .where('verified_at', 'is not', null)
-    .orderBy('created_at')
-    .executeTakeFirst();
+  const r = await store.ownerOfVerifiedAddress(ctx.db.kysely, type, address);
   return r ? actorForUser(ctx, r.user_id) : undefined;
 }
 
 /** True while no user exists: the first-run setup has not been done. */
 export async function setupNeeded(ctx: Ctx): Promise<boolean> {
-  return !(await ctx.db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst());
+  return !(await store.anyUser(ctx.db.kysely));
 }
 
 /**
@@ -424,15 +391,12 @@ export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<User> 
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   const passwordHash = await hashPassword(v.password!);
   const now = ctx.clock.now();
-  await ctx.db.kysely.insertInto('settings').values({ key: 'setup_lock', value: '' }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await insertSettingIfAbsent(ctx.db.kysely, 'setup_lock', '');
   return inTransaction(ctx, async (trx) => {
-    await trx.updateTable('settings').set({ value: String(now) }).where('key', '=', 'setup_lock').execute();
-    if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) throw conflict('Klaxon is already set up: sign in instead');
+    await updateSetting(trx, 'setup_lock', String(now));
+    if (await store.anyUser(trx)) throw conflict('Klaxon is already set up: sign in instead');
     const user: User = { id: newId(), email: v.email.toLowerCase(), name: v.name, timeZone: v.timeZone ?? 'UTC', role: 'admin', createdAt: now };
-    await trx
-      .insertInto('users')
-      .values({ id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now })
-      .execute();
+    await store.insertUser(trx, { id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now });
     await audit(trx, now, { type: 'user', id: user.id, name: user.name, role: 'admin' }, 'setup.first_admin', user.id, { email: user.email });
     return user;
   });

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../auth/actor.js';
 import type { Tx } from '../context.js';
 import type { Channel } from '../notify/types.js';
@@ -56,4 +56,204 @@ export async function listContactMethods(db: Tx, userId: string): Promise<Contac
 export async function listRules(db: Tx, userId: string): Promise<NotificationRule[]> {
   const rows = await db.selectFrom('notification_rules').selectAll().where('user_id', '=', userId).orderBy('delay_minutes').execute();
   return rows.map(ruleFromRow);
+}
+
+/** Disables the push contact methods of a Web Push subscription that is gone; the number disabled. */
+export async function disablePushContactMethods(db: Tx, address: string): Promise<number> {
+  const r = await db.updateTable('contact_methods').set({ disabled: 1 }).where('type', '=', 'push').where('address', '=', address).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The id, type and address of the contact methods with these ids. */
+export async function contactMethodAddresses(db: Tx, ids: string[]): Promise<{ id: string; type: string; address: string }[]> {
+  return db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', ids).execute();
+}
+
+/** The id and name of the users with these ids. */
+export async function userNames(db: Tx, ids: string[]): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute();
+}
+
+/** A user's name, by id. */
+export async function userNameRow(db: Tx, id: string): Promise<{ name: string } | undefined> {
+  return db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst();
+}
+
+/** How many users there are. */
+export async function countUsers(db: Tx): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The email of each of these users. */
+export async function userEmails(db: Tx, ids: string[]): Promise<{ id: string; email: string }[]> {
+  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+}
+
+/** Every user's id and name, by name. */
+export async function userNamesByName(db: Tx): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('users').select(['id', 'name']).orderBy('name').execute();
+}
+
+/** The users with a verified contact method that is not disabled, once each. */
+export async function reachableUserIds(db: Tx): Promise<{ user_id: string }[]> {
+  return db.selectFrom('contact_methods').select('user_id').distinct().where('verified_at', 'is not', null).where('disabled', '=', 0).execute();
+}
+
+/** The id of a user, if the user exists. */
+export async function userIdIfExists(db: Tx, id: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+}
+
+/** A user's notification rules on verified contact methods that are not disabled, by delay. */
+export async function rulesOnVerifiedMethods(db: Tx, userId: string) {
+  return db
+    .selectFrom('notification_rules')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notification_rules.contact_method_id')
+    .select(['notification_rules.contact_method_id as contactMethodId', 'notification_rules.delay_minutes as delayMinutes', 'notification_rules.urgency as urgency'])
+    .where('notification_rules.user_id', '=', userId)
+    .where('contact_methods.verified_at', 'is not', null)
+    .where('contact_methods.disabled', '=', 0)
+    .orderBy('notification_rules.delay_minutes')
+    .execute();
+}
+
+/** A user's verified contact methods that are not disabled, webhooks left out. */
+export async function verifiedPageableMethodIds(db: Tx, userId: string): Promise<{ id: string }[]> {
+  return db.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('verified_at', 'is not', null).where('disabled', '=', 0).where('type', '!=', 'webhook').execute();
+}
+
+/** A user's id, email and name. */
+export async function userContact(db: Tx, id: string): Promise<{ id: string; email: string; name: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+/** The id, email and name of the user with this (lower-case) email. */
+export async function userContactByEmail(db: Tx, email: string): Promise<{ id: string; email: string; name: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('email', '=', email).executeTakeFirst();
+}
+
+/** The password hash of the user with this (lower-case) email. */
+export async function passwordHashByEmail(db: Tx, email: string): Promise<{ password_hash: string | null } | undefined> {
+  return db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirst();
+}
+
+/** Sets a user's password hash. */
+export async function setPasswordHash(db: Tx, id: string, hash: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', id).execute();
+}
+
+// ---- User verbs (user/service.ts) ----
+
+/** Inserts a user. */
+export async function insertUser(db: Tx, row: Insertable<UserTable>): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+/** A user's password hash. */
+export async function passwordHashOf(db: Tx, id: string): Promise<{ password_hash: string | null } | undefined> {
+  return db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+}
+
+/** Updates a user. */
+export async function updateUserRow(db: Tx, id: string, set: Updateable<UserTable>): Promise<void> {
+  await db.updateTable('users').set(set).where('id', '=', id).execute();
+}
+
+/** Deletes a user; false when there was none. */
+export async function deleteUserRow(db: Tx, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return !!r.numDeletedRows;
+}
+
+/** Every escalation policy's name and levels (JSON): who targets a user or team. */
+export async function policyTargets(db: Tx): Promise<{ name: string; levels: string }[]> {
+  return db.selectFrom('escalation_policies').select(['name', 'levels']).execute();
+}
+
+/** A user row by (lower-case) email. */
+export async function userRowByEmail(db: Tx, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** The id of a user's contact method with this name. */
+export async function contactMethodIdByName(db: Tx, userId: string, name: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
+}
+
+/** Inserts a contact method. */
+export async function insertContactMethod(db: Tx, row: Insertable<ContactMethodTable>): Promise<void> {
+  await db.insertInto('contact_methods').values(row).execute();
+}
+
+/** Updates a contact method. */
+export async function updateContactMethodRow(db: Tx, id: string, set: Updateable<ContactMethodTable>): Promise<void> {
+  await db.updateTable('contact_methods').set(set).where('id', '=', id).execute();
+}
+
+/** A contact method row. */
+export async function contactMethodRow(db: Tx, id: string) {
+  return db.selectFrom('contact_methods').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A contact method row; throws when there is none. */
+export async function contactMethodRowOrThrow(db: Tx, id: string) {
+  return db.selectFrom('contact_methods').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** When the verification message enqueued at `createdAt` for a contact method was sent, if it was. */
+export async function verificationSentAt(db: Tx, contactMethodId: string, createdAt: number): Promise<{ sent_at: number | null } | undefined> {
+  return db
+    .selectFrom('outbox')
+    .select('sent_at')
+    .where('contact_method_id', '=', contactMethodId)
+    .where('kind', '=', 'verification')
+    .where('created_at', '=', createdAt)
+    .where('sent_at', 'is not', null)
+    .executeTakeFirst();
+}
+
+/** Counts one more wrong verification code. */
+export async function countWrongCode(db: Tx, id: string): Promise<void> {
+  await db.updateTable('contact_methods').set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1) })).where('id', '=', id).execute();
+}
+
+/** Deletes a contact method. */
+export async function deleteContactMethodRow(db: Tx, id: string): Promise<void> {
+  await db.deleteFrom('contact_methods').where('id', '=', id).execute();
+}
+
+/** A contact method's id and user. */
+export async function contactMethodOwner(db: Tx, id: string): Promise<{ id: string; user_id: string } | undefined> {
+  return db.selectFrom('contact_methods').select(['id', 'user_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/** A user's notification rule for a contact method and delay. */
+export async function ruleFor(db: Tx, userId: string, contactMethodId: string, delayMinutes: number) {
+  return db.selectFrom('notification_rules').selectAll().where('user_id', '=', userId).where('contact_method_id', '=', contactMethodId).where('delay_minutes', '=', delayMinutes).executeTakeFirst();
+}
+
+/** Inserts a notification rule. */
+export async function insertRule(db: Tx, row: Insertable<NotificationRuleTable>): Promise<void> {
+  await db.insertInto('notification_rules').values(row).execute();
+}
+
+/** A notification rule row. */
+export async function ruleRow(db: Tx, id: string) {
+  return db.selectFrom('notification_rules').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes a notification rule. */
+export async function deleteRuleRow(db: Tx, id: string): Promise<void> {
+  await db.deleteFrom('notification_rules').where('id', '=', id).execute();
+}
+
+/** The user of the oldest verified contact method of this type and address. */
+export async function ownerOfVerifiedAddress(db: Tx, type: string, address: string): Promise<{ user_id: string } | undefined> {
+  return db.selectFrom('contact_methods').select('user_id').where('type', '=', type).where('address', '=', address).where('verified_at', 'is not', null).orderBy('created_at').executeTakeFirst();
+}
+
+/** Some user's id, if any user exists. */
+export async function anyUser(db: Tx): Promise<{ id: string } | undefined> {
+  return db.selectFrom('users').select('id').limit(1).executeTakeFirst();
 }

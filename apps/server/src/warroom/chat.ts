@@ -8,6 +8,7 @@ import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import { COMMAND_HELP, runCommand, type CommandResult } from './commands.js';
 import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireWarRoomRole } from './service.js';
+import { chatRows, insertChatMessage, insertReceipt, markReceived, memberIds, receipt, receiptsOf, updateReceipt, warRoomExists, warRoomSlackChannel } from './store.js';
 import { ChatInput, type ChatMessage } from './types.js';
 
 type Row = { id: string; incident_id: string; at: number; author_id: string | null; author_name: string; source: string; text: string; priority: number };
@@ -35,11 +36,11 @@ export async function writeChat(
   live: LiveEvent[],
 ): Promise<ChatMessage> {
   const row: Row & { slack_ts: string | null; slack_out: number } = { id: newId(), incident_id: o.incidentId, at: now, author_id: o.author.id, author_name: o.author.name, source: o.source, text: o.text, priority: o.priority ? 1 : 0, slack_ts: o.slackTs ?? null, slack_out: 0 };
-  await trx.insertInto('chat_messages').values(row).execute();
+  await insertChatMessage(trx, row);
   const msg = fromRow(row);
   await appendTimeline(trx, { incidentId: o.incidentId, at: now, type: o.priority ? 'chat.priority' : 'chat.message', actor: o.actor, via: o.via, message: `${o.author.name}: ${o.text.slice(0, 2000)}`, data: { messageId: row.id, source: o.source } });
   live.push({ type: 'chat', incidentId: o.incidentId, data: { message: msg } });
-  const room = await trx.selectFrom('war_rooms').select('slack_channel').where('incident_id', '=', o.incidentId).executeTakeFirst();
+  const room = await warRoomSlackChannel(trx, o.incidentId);
   if (room?.slack_channel && o.source !== 'slack') {
     await enqueueMessage(trx, now, { channel: 'slack', destination: room.slack_channel, message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` }, incidentId: o.incidentId });
   }
@@ -60,7 +61,7 @@ export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input
   requirePermission(actor, 'incident.respond');
   const v = parse(ChatInput, input, 'chat message');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
-  if (!(await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', inc.id).executeTakeFirst())) throw invalid('This incident has no war room: declare it major first');
+  if (!(await warRoomExists(ctx.db.kysely, inc.id))) throw invalid('This incident has no war room: declare it major first');
   // /help answers only the asker: neither the question nor the list goes into the room's chat.
   if (/^\/help\b/i.test(v.text.trim())) return { message: null, result: { ok: true, command: 'help', text: COMMAND_HELP } };
   if (v.priority) await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'send priority messages');
@@ -84,10 +85,10 @@ export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input
 /** Pages every member but the author about a priority message and opens a receipt for each. */
 async function pagePriority(trx: Tx, now: number, inc: { id: string; drill: boolean; number: number }, m: ChatMessage, publicUrl: string, live: LiveEvent[]): Promise<void> {
   const settings = await readSettings(trx);
-  const members = await trx.selectFrom('war_room_members').select('user_id').where('incident_id', '=', inc.id).execute();
+  const members = await memberIds(trx, inc.id);
   for (const { user_id } of members) {
     if (user_id === m.author.id) continue;
-    await trx.insertInto('chat_receipts').values({ message_id: m.id, user_id, incident_id: inc.id, received_at: null, read_at: null, repage_at: settings.priorityMaxRepages > 0 ? now + settings.priorityRepageMinutes * 60_000 : null, pages: 1 }).execute();
+    await insertReceipt(trx, { message_id: m.id, user_id, incident_id: inc.id, received_at: null, read_at: null, repage_at: settings.priorityMaxRepages > 0 ? now + settings.priorityRepageMinutes * 60_000 : null, pages: 1 });
     await notifyUserText(trx, inc, user_id, priorityText(inc.number, m, publicUrl), now);
   }
   live.push({ type: 'notification', incidentId: inc.id });
@@ -102,18 +103,15 @@ export function priorityText(number: number, m: { author: { name: string }; text
 export async function listChat(ctx: Ctx, actor: Actor, idOrNumber: string, o: { priority?: boolean; after?: number; limit?: number } = {}): Promise<ChatMessage[]> {
   requirePermission(actor, 'read');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
-  let q = ctx.db.kysely.selectFrom('chat_messages').selectAll().where('incident_id', '=', inc.id);
-  if (o.priority !== undefined) q = q.where('priority', '=', o.priority ? 1 : 0);
-  if (o.after !== undefined) q = q.where('at', '>', o.after);
-  const rows = await q.orderBy('at').orderBy('id').limit(Math.min(o.limit ?? 500, 2000)).execute();
+  const rows = await chatRows(ctx.db.kysely, inc.id, { priority: o.priority, after: o.after, limit: Math.min(o.limit ?? 500, 2000) });
   const now = ctx.clock.now();
   if (actor.type === 'user') {
-    await ctx.db.kysely.updateTable('chat_receipts').set({ received_at: now }).where('incident_id', '=', inc.id).where('user_id', '=', actor.id).where('received_at', 'is', null).execute();
+    await markReceived(ctx.db.kysely, inc.id, actor.id, now);
   }
   const out = rows.map(fromRow);
   const prio = out.filter((m) => m.priority).map((m) => m.id);
   if (prio.length) {
-    const receipts = await ctx.db.kysely.selectFrom('chat_receipts').innerJoin('users', 'users.id', 'chat_receipts.user_id').select(['message_id', 'user_id', 'users.name', 'received_at', 'read_at', 'pages']).where('message_id', 'in', prio).execute();
+    const receipts = await receiptsOf(ctx.db.kysely, prio);
     for (const m of out) {
       if (!m.priority) continue;
       m.receipts = receipts.filter((r) => r.message_id === m.id).map((r) => ({ userId: r.user_id, name: r.name, receivedAt: r.received_at === null ? null : Number(r.received_at), readAt: r.read_at === null ? null : Number(r.read_at), pages: r.pages }));
@@ -128,14 +126,9 @@ export async function markReceipt(ctx: Ctx, actor: Actor, messageId: string, sta
   if (actor.type !== 'user') throw forbidden('Only people read messages');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
-    const r = await trx.selectFrom('chat_receipts').selectAll().where('message_id', '=', messageId).where('user_id', '=', actor.id).executeTakeFirst();
+    const r = await receipt(trx, messageId, actor.id);
     if (!r) throw notFound('Receipt');
-    await trx
-      .updateTable('chat_receipts')
-      .set({ received_at: r.received_at ?? now, ...(state === 'read' && { read_at: r.read_at ?? now, repage_at: null }) })
-      .where('message_id', '=', messageId)
-      .where('user_id', '=', actor.id)
-      .execute();
+    await updateReceipt(trx, messageId, actor.id, { received_at: r.received_at ?? now, ...(state === 'read' && { read_at: r.read_at ?? now, repage_at: null }) });
     await audit(trx, now, actor, `chat.${state}`, messageId, {});
     live.push({ type: 'chat.receipt', incidentId: r.incident_id, data: { messageId, userId: actor.id, state } });
   });

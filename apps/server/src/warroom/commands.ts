@@ -12,6 +12,8 @@ import { runAction, runbooksForIncident } from './runbooks.js';
 import { appendDrillSummary } from './report.js';
 import { assignRole, findUserRef, incidentOrThrow, pageInto, requireWarRoomRole, setSeverity } from './service.js';
 import { WAR_ROOM_ROLES } from './types.js';
+import { insertTask } from './store.js';
+import { latestUpdatePhase } from '../status/store.js';
 
 /** What a command answered: ok, or refused / failed with an error code; `text` is shown in the chat. */
 export interface CommandResult {
@@ -82,7 +84,7 @@ export async function postUpdate(ctx: Ctx, actor: Actor, idOrNumber: string, tex
   const message = unquote(rest);
   if (!message) throw invalid('update: text is required', [{ path: 'text', message: 'required' }]);
   if (!phase) {
-    const last = await ctx.db.kysely.selectFrom('status_updates').select('phase').where('incident_id', '=', inc.id).orderBy('at', 'desc').executeTakeFirst();
+    const last = await latestUpdatePhase(ctx.db.kysely, inc.id);
     phase = (last?.phase as Phase | undefined) ?? (inc.status === 'resolved' ? 'resolved' : 'investigating');
   }
   await postStatusUpdate(ctx, actor, inc.id, { phase, message, public: isPublic }, via);
@@ -100,7 +102,7 @@ export async function addTask(ctx: Ctx, actor: Actor, idOrNumber: string, text: 
   const now = ctx.clock.now();
   const id = newId();
   await inTransaction(ctx, async (trx, live) => {
-    await trx.insertInto('war_room_tasks').values({ id, incident_id: inc.id, text: t.slice(0, 2000), owner_id: owner?.id ?? null, created_at: now, done_at: null }).execute();
+    await insertTask(trx, { id, incident_id: inc.id, text: t.slice(0, 2000), owner_id: owner?.id ?? null, created_at: now, done_at: null });
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'task.created', actor, via, message: `Task: ${t.slice(0, 500)}${owner ? ` (owner ${owner.name})` : ''}`, data: { taskId: id, ownerId: owner?.id ?? null } }, live);
     await audit(trx, now, actor, 'warroom.task', inc.id, { taskId: id });
     live.push({ type: 'warroom', incidentId: inc.id, data: { task: id } });

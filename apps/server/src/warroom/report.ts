@@ -2,6 +2,8 @@ import { requirePermission, SYSTEM, type Actor } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { appendTimeline, readTimeline } from '../incident/timeline.js';
 import { incidentOrThrow } from './service.js';
+import { pagesOfIncident, readReceipts } from './store.js';
+import { userNameRow } from '../user/store.js';
 
 /** A drill's summary: who was paged on which channels, how fast each acknowledged, which contact methods failed. */
 export interface DrillSummary {
@@ -18,15 +20,8 @@ const secs = (ms: number | null) => (ms === null ? '—' : `${Math.round(ms / 10
 
 async function computeDrillSummary(db: Tx, incidentId: string): Promise<DrillSummary> {
   const inc = await incidentOrThrow(db, incidentId);
-  const rows = await db
-    .selectFrom('outbox')
-    .leftJoin('users', 'users.id', 'outbox.user_id')
-    .select(['outbox.user_id', 'users.name', 'outbox.channel', 'outbox.status', 'outbox.created_at', 'outbox.sent_at', 'outbox.last_error'])
-    .where('outbox.incident_id', '=', incidentId)
-    .where('outbox.user_id', 'is not', null)
-    .orderBy('outbox.created_at')
-    .execute();
-  const receipts = await db.selectFrom('chat_receipts').select(['user_id', 'read_at']).where('incident_id', '=', incidentId).where('read_at', 'is not', null).execute();
+  const rows = await pagesOfIncident(db, incidentId);
+  const receipts = await readReceipts(db, incidentId);
   const byUser = new Map<string, DrillSummary['paged'][number]>();
   for (const r of rows) {
     const uid = r.user_id!;
@@ -74,7 +69,7 @@ export async function exportTimelineMarkdown(ctx: Ctx, actor: Actor, idOrNumber:
   requirePermission(actor, 'read');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
   const events = await readTimeline(ctx.db.kysely, inc.id);
-  const im = inc.incidentManagerId ? (await ctx.db.kysely.selectFrom('users').select('name').where('id', '=', inc.incidentManagerId).executeTakeFirst())?.name : undefined;
+  const im = inc.incidentManagerId ? (await userNameRow(ctx.db.kysely, inc.incidentManagerId))?.name : undefined;
   const esc = (s: string) => s.replace(/\r?\n/g, '<br>').replace(/\|/g, '\\|');
   return [
     `# ${inc.drill ? 'DRILL ' : ''}Incident #${inc.number}: ${inc.title}`,

@@ -9,6 +9,7 @@ import { isSealed, type SecretBox } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
 import { findService } from '../service/service.js';
 import { findUserRef, incidentOrThrow, memberRole, readSettings } from './service.js';
+import { actionByName, actionIdByName, actionRows, actionSecrets, insertAction, insertRunbook, markRunbookReviewed, replaceActionSecrets, runbookRow, runbookRows } from './store.js';
 import { bodySlot, fillBody, fillTemplate, placeholdersOnlyInPathOrQuery, redact } from './action-template.js';
 import { ActionInput, ROLE_NAMES, RunbookInput, type Runbook, type ServiceAction, type WarRoomRole } from './types.js';
 
@@ -29,7 +30,7 @@ export async function listRunbooks(ctx: Ctx, actor: Actor, serviceRef: string): 
   requirePermission(actor, 'read');
   const s = await serviceOrInvalid(ctx.db.kysely, serviceRef);
   const { runbookStaleDays } = await readSettings(ctx.db.kysely);
-  const rows = await ctx.db.kysely.selectFrom('runbooks').selectAll().where('service_id', '=', s.id).orderBy('title').execute();
+  const rows = await runbookRows(ctx.db.kysely, s.id);
   return rows.map((r) => runbookFromRow(r, ctx.clock.now(), runbookStaleDays));
 }
 
@@ -43,7 +44,7 @@ export async function createRunbook(ctx: Ctx, actor: Actor, input: unknown): Pro
     const owner = v.owner ? await findUserRef(trx, v.owner) : undefined;
     if (v.owner && !owner) throw invalid(`owner: unknown user "${v.owner}"`, [{ path: 'owner', message: 'unknown user' }]);
     const row = { id: newId(), service_id: s.id, title: v.title, body: v.body, owner_id: owner?.id ?? null, last_reviewed_at: v.lastReviewedAt ?? now, stale_notified_at: null, updated_at: now };
-    await trx.insertInto('runbooks').values(row).execute();
+    await insertRunbook(trx, row);
     await audit(trx, now, actor, 'runbook.create', row.id, { service: s.id, title: v.title });
     return runbookFromRow(row, now, (await readSettings(trx)).runbookStaleDays);
   });
@@ -54,10 +55,10 @@ export async function reviewRunbook(ctx: Ctx, actor: Actor, id: string): Promise
   requirePermission(actor, 'read');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('runbooks').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await runbookRow(trx, id);
     if (!r) throw notFound('Runbook');
     if (!(actor.type === 'user' && actor.id === r.owner_id)) requirePermission(actor, 'admin');
-    await trx.updateTable('runbooks').set({ last_reviewed_at: now, stale_notified_at: null, updated_at: now }).where('id', '=', id).execute();
+    await markRunbookReviewed(trx, id, now);
     await audit(trx, now, actor, 'runbook.review', id, {});
     return runbookFromRow({ ...r, last_reviewed_at: now }, now, (await readSettings(trx)).runbookStaleDays);
   });
@@ -90,7 +91,7 @@ function actionFromRow(r: { id: string; service_id: string; name: string; descri
 export async function listActions(ctx: Ctx, actor: Actor, serviceRef: string): Promise<ServiceAction[]> {
   requirePermission(actor, 'read');
   const s = await serviceOrInvalid(ctx.db.kysely, serviceRef);
-  const rows = await ctx.db.kysely.selectFrom('service_actions').selectAll().where('service_id', '=', s.id).orderBy('name').execute();
+  const rows = await actionRows(ctx.db.kysely, s.id);
   return rows.map(actionFromRow);
 }
 
@@ -104,7 +105,7 @@ export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Prom
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const s = await serviceOrInvalid(trx, v.service);
-    if (await trx.selectFrom('service_actions').select('id').where('service_id', '=', s.id).where('name', '=', v.name).executeTakeFirst()) throw conflict(`Service ${s.name} already has an action ${v.name}`);
+    if (await actionIdByName(trx, s.id, v.name)) throw conflict(`Service ${s.name} already has an action ${v.name}`);
     const row = {
       id: newId(),
       service_id: s.id,
@@ -118,7 +119,7 @@ export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Prom
       allowed_roles: JSON.stringify(v.allowedRoles ?? ['im', 'responder']),
       created_at: now,
     };
-    await trx.insertInto('service_actions').values(row).execute();
+    await insertAction(trx, row);
     await audit(trx, now, actor, 'action.create', row.id, { service: s.id, name: v.name, secrets: Object.keys(v.secrets ?? {}) });
     return actionFromRow(row);
   });
@@ -146,11 +147,11 @@ function openSecrets(box: SecretBox, stored: string): Record<string, string> {
 export async function sealLegacySecrets(ctx: Ctx): Promise<number> {
   const box = requireBox(ctx);
   let sealed = 0;
-  for (const r of await ctx.db.kysely.selectFrom('service_actions').select(['id', 'secrets']).execute()) {
+  for (const r of await actionSecrets(ctx.db.kysely)) {
     const values = JSON.parse(r.secrets) as Record<string, string>;
     if (Object.values(values).every(isSealed)) continue;
     const next = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isSealed(v) ? v : box.seal(v, SECRET_PURPOSE)]));
-    await ctx.db.kysely.updateTable('service_actions').set({ secrets: JSON.stringify(next) }).where('id', '=', r.id).where('secrets', '=', r.secrets).execute();
+    await replaceActionSecrets(ctx.db.kysely, r.id, r.secrets, JSON.stringify(next));
     sealed++;
   }
   if (sealed) ctx.log.info({ actions: sealed }, 'war-room action secrets encrypted at rest');
@@ -165,7 +166,7 @@ export async function sealLegacySecrets(ctx: Ctx): Promise<number> {
 export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name: string, args: string, via: Via = 'api'): Promise<{ status: number | null; output: string }> {
   requirePermission(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
-  const row = await ctx.db.kysely.selectFrom('service_actions').selectAll().where('service_id', '=', inc.serviceId).where('name', '=', name).executeTakeFirst();
+  const row = await actionByName(ctx.db.kysely, inc.serviceId, name);
   if (!row) throw notFound(`Action ${name}`);
   const allowed = JSON.parse(row.allowed_roles) as WarRoomRole[];
   if (actor.type === 'user' && !can(actor, 'admin')) {

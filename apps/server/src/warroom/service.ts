@@ -17,6 +17,31 @@ import { findSchedule, whoIsOnCall } from '../schedule/index.js';
 import { recordMeasures } from '../report/measures.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/service.js';
+import { getSetting, upsertSetting } from '../store.js';
+import { contactMethodAddresses, userNameRow } from '../user/store.js';
+import {
+  incidentImpact,
+  incidentImpactIfAny,
+  insertMember,
+  insertWarRoom,
+  levelByName,
+  memberRoleRow,
+  membersWithNames,
+  mostSevereLevel,
+  serviceExists,
+  setMemberRole,
+  severityExists,
+  severityRank,
+  severityRow,
+  severityRows,
+  tasksWithOwners,
+  updateIncidentFields,
+  updateSeverityRow,
+  updateWarRoom,
+  userRefs,
+  warRoomExists,
+  warRoomRow,
+} from './store.js';
 import {
   DeclareInput,
   ImpactInput,
@@ -35,8 +60,8 @@ const DEFAULT_SETTINGS: WarRoomSettings = { imSchedule: null, sevPolicies: {}, p
 
 /** The war-room settings (defaults filled in). No permission check: for other war-room code. */
 export async function readSettings(db: Tx): Promise<WarRoomSettings> {
-  const r = await db.selectFrom('settings').select('value').where('key', '=', SETTINGS_KEY).executeTakeFirst();
-  return { ...DEFAULT_SETTINGS, ...(r ? (JSON.parse(r.value) as Partial<WarRoomSettings>) : {}) };
+  const r = await getSetting(db, SETTINGS_KEY);
+  return { ...DEFAULT_SETTINGS, ...(r !== undefined ? (JSON.parse(r) as Partial<WarRoomSettings>) : {}) };
 }
 
 /** The war-room settings. */
@@ -57,7 +82,7 @@ export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Pr
       v.imSchedule = s.id;
     }
     for (const [sev, policy] of Object.entries(v.sevPolicies ?? {})) {
-      if (!(await trx.selectFrom('severity_levels').select('name').where('name', '=', sev).executeTakeFirst())) throw invalid(`sevPolicies: unknown severity ${sev}`, [{ path: `sevPolicies.${sev}`, message: 'unknown severity' }]);
+      if (!(await severityExists(trx, sev))) throw invalid(`sevPolicies: unknown severity ${sev}`, [{ path: `sevPolicies.${sev}`, message: 'unknown severity' }]);
       const p = await findPolicy(trx, policy);
       if (!p) throw invalid(`sevPolicies.${sev}: unknown escalation policy "${policy}"`, [{ path: `sevPolicies.${sev}`, message: 'unknown policy' }]);
       v.sevPolicies![sev] = p.id;
@@ -71,7 +96,7 @@ export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Pr
       }
     }
     const next: WarRoomSettings = { ...(await readSettings(trx)), ...(v as Partial<WarRoomSettings>) };
-    await trx.insertInto('settings').values({ key: SETTINGS_KEY, value: JSON.stringify(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await upsertSetting(trx, SETTINGS_KEY, JSON.stringify(next));
     await audit(trx, now, actor, 'warroom.settings', SETTINGS_KEY, v as Record<string, unknown>);
     return next;
   });
@@ -80,7 +105,7 @@ export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Pr
 /** Every severity level, most severe first. */
 export async function listSeverityLevels(ctx: Ctx, actor: Actor): Promise<SeverityLevel[]> {
   requirePermission(actor, 'read');
-  const rows = await ctx.db.kysely.selectFrom('severity_levels').selectAll().orderBy('rank').execute();
+  const rows = await severityRows(ctx.db.kysely);
   return rows.map((r) => ({ name: r.name, rank: r.rank, description: r.description, major: r.major === 1 }));
 }
 
@@ -90,10 +115,10 @@ export async function updateSeverityLevel(ctx: Ctx, actor: Actor, name: string, 
   const v = parse(SeverityLevelInput, input, 'severity level');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
-    const r = await trx.selectFrom('severity_levels').selectAll().where('name', '=', name.toUpperCase()).executeTakeFirst();
+    const r = await severityRow(trx, name.toUpperCase());
     if (!r) throw notFound('Severity level');
     const next = { description: v.description ?? r.description, major: v.major === undefined ? r.major : v.major ? 1 : 0 };
-    await trx.updateTable('severity_levels').set(next).where('name', '=', r.name).execute();
+    await updateSeverityRow(trx, r.name, next);
     await audit(trx, now, actor, 'severity.update', r.name, v);
     return { name: r.name, rank: r.rank, description: next.description, major: next.major === 1 };
   });
@@ -102,7 +127,7 @@ export async function updateSeverityLevel(ctx: Ctx, actor: Actor, name: string, 
 /** A severity level by name ("SEV1", "sev1" or "1"). */
 async function findLevel(db: Tx, name: string): Promise<{ name: string; major: number } | undefined> {
   const n = /^\d+$/.test(name) ? `SEV${name}` : name.toUpperCase();
-  return db.selectFrom('severity_levels').select(['name', 'major']).where('name', '=', n).executeTakeFirst();
+  return levelByName(db, n);
 }
 
 /** The incident or a not_found error. */
@@ -114,7 +139,7 @@ export async function incidentOrThrow(db: Tx, idOrNumber: string): Promise<Incid
 
 /** A user's war-room role on an incident, or null. */
 export async function memberRole(db: Tx, incidentId: string, userId: string): Promise<WarRoomRole | null> {
-  const r = await db.selectFrom('war_room_members').select('role').where('incident_id', '=', incidentId).where('user_id', '=', userId).executeTakeFirst();
+  const r = await memberRoleRow(db, incidentId, userId);
   return (r?.role as WarRoomRole | undefined) ?? null;
 }
 
@@ -136,19 +161,19 @@ export async function requireWarRoomRole(db: Tx, actor: Actor, incidentId: strin
 /** Adds a member (or keeps their role unless `role` outranks it). */
 export async function addMember(trx: Tx, incidentId: string, userId: string, role: WarRoomRole, now: number): Promise<void> {
   const existing = await memberRole(trx, incidentId, userId);
-  if (!existing) await trx.insertInto('war_room_members').values({ incident_id: incidentId, user_id: userId, role, added_at: now }).execute();
-  else if (WAR_ROOM_ROLES.indexOf(role) < WAR_ROOM_ROLES.indexOf(existing)) await trx.updateTable('war_room_members').set({ role }).where('incident_id', '=', incidentId).where('user_id', '=', userId).execute();
+  if (!existing) await insertMember(trx, { incident_id: incidentId, user_id: userId, role, added_at: now });
+  else if (WAR_ROOM_ROLES.indexOf(role) < WAR_ROOM_ROLES.indexOf(existing)) await setMemberRole(trx, incidentId, userId, role);
 }
 
 async function userName(db: Tx, id: string): Promise<string> {
-  return (await db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst())?.name ?? id;
+  return (await userNameRow(db, id))?.name ?? id;
 }
 
 /** A user by id, email, email local part or name (for @mentions and command arguments). */
 export async function findUserRef(db: Tx, ref: string): Promise<{ id: string; name: string } | undefined> {
   const r = ref.replace(/^@/, '').trim().toLowerCase();
   if (!r) return undefined;
-  const users = await db.selectFrom('users').select(['id', 'name', 'email']).execute();
+  const users = await userRefs(db);
   return users.find((u) => u.id === ref || u.email.toLowerCase() === r) ?? users.find((u) => u.email.toLowerCase().split('@')[0] === r) ?? users.find((u) => u.name.toLowerCase().replace(/\s+/g, '') === r.replace(/\s+/g, ''));
 }
 
@@ -159,7 +184,7 @@ export async function findUserRef(db: Tx, ref: string): Promise<{ id: string; na
 async function highPriorityMethods(db: Tx, userId: string): Promise<{ id: string; type: string; address: string }[]> {
   const plan = (await notificationPlan(db, userId)).filter((p) => p.delayMinutes === 0);
   if (!plan.length) return [];
-  return db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', plan.map((p) => p.contactMethodId)).execute();
+  return contactMethodAddresses(db, plan.map((p) => p.contactMethodId));
 }
 
 /** Pages a user about an incident now on their high-priority channels (a page message through the outbox). Returns the channels used. */
@@ -197,17 +222,17 @@ export async function openWarRoom(
   o: { incident: Incident; sev: string; actor: Actor; via: Via; bridgeUrl?: string },
   live: LiveEvent[],
 ): Promise<boolean> {
-  if (await trx.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', o.incident.id).executeTakeFirst()) return false;
+  if (await warRoomExists(trx, o.incident.id)) return false;
   const settings = await readSettings(trx);
   const service = await findService(trx, o.incident.serviceId);
   const bridge = o.bridgeUrl ?? (service?.teamId ? settings.teamBridges[service.teamId] : undefined) ?? null;
-  await trx.insertInto('war_rooms').values({ incident_id: o.incident.id, opened_at: now, bridge_url: bridge, slack_channel: null, slack_pending: null }).execute();
+  await insertWarRoom(trx, { incident_id: o.incident.id, opened_at: now, bridge_url: bridge, slack_channel: null, slack_pending: null });
   const who = await whoDeclaringPages(trx, settings, o.sev, o.actor, now);
   const imId = who.imId;
   if (o.actor.type === 'user') await addMember(trx, o.incident.id, o.actor.id, 'responder', now);
   if (imId) {
     await addMember(trx, o.incident.id, imId, 'im', now);
-    await trx.updateTable('incidents').set({ incident_manager_id: imId }).where('id', '=', o.incident.id).execute();
+    await updateIncidentFields(trx, o.incident.id, { incident_manager_id: imId });
   }
   await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'major.declared', actor: o.actor, via: o.via, message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`, data: { sev: o.sev, bridgeUrl: bridge } }, live);
   if (imId) {
@@ -265,7 +290,7 @@ export async function declarePreview(ctx: Ctx, actor: Actor, idOrNumber: string,
   requirePermission(actor, 'incident.create');
   const db = ctx.db.kysely;
   const inc = await incidentOrThrow(db, idOrNumber);
-  const level = sev ? await findLevel(db, sev) : await db.selectFrom('severity_levels').select(['name', 'major']).orderBy('rank').executeTakeFirst();
+  const level = sev ? await findLevel(db, sev) : await mostSevereLevel(db);
   if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
   const who = await whoDeclaringPages(db, await readSettings(db), level.name, actor, ctx.clock.now());
   const person = async (id: string) => ({ id, name: await userName(db, id) });
@@ -323,7 +348,7 @@ export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: 
   if (!v.incident && !(v.service && v.title)) throw invalid('Give an incident, or a service and a title for a fresh one', [{ path: 'incident', message: 'required without service and title' }]);
   const now = ctx.clock.now();
   const id = await inTransaction(ctx, async (trx, live) => {
-    const level = v.sev ? await findLevel(trx, v.sev) : await trx.selectFrom('severity_levels').select(['name', 'major']).orderBy('rank').executeTakeFirst();
+    const level = v.sev ? await findLevel(trx, v.sev) : await mostSevereLevel(trx);
     if (!level) throw invalid(`sev: unknown severity level "${v.sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
     let incidentId: string;
     if (v.incident) {
@@ -333,11 +358,7 @@ export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: 
       if (!service) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
       incidentId = (await openIncident(trx, now, { service, title: v.title!, severity: 'critical', details: '', groupKey: null, actor, via }, live)).id;
     }
-    await trx
-      .updateTable('incidents')
-      .set({ sev: level.name, major: 1, ...(v.drill && { drill: 1 }), ...(v.impact && { impact: JSON.stringify(v.impact) }), updated_at: now })
-      .where('id', '=', incidentId)
-      .execute();
+    await updateIncidentFields(trx, incidentId, { sev: level.name, major: 1, ...(v.drill && { drill: 1 }), ...(v.impact && { impact: JSON.stringify(v.impact) }), updated_at: now });
     await recordMeasures(trx, incidentId); // a resolved incident's report rows carry its severity and drill flag
     const incident = (await findIncident(trx, incidentId))!;
     await openWarRoom(ctx, trx, now, { incident, sev: level.name, actor, via, bridgeUrl: v.bridgeUrl }, live);
@@ -358,10 +379,10 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
   await inTransaction(ctx, async (trx, live) => {
     const level = await findLevel(trx, sev);
     if (!level) throw invalid(`sev: unknown severity level "${sev}"`, [{ path: 'sev', message: 'unknown severity level' }]);
-    const rank = async (name: string | null) => (name ? (await trx.selectFrom('severity_levels').select('rank').where('name', '=', name).executeTakeFirst())?.rank : undefined);
+    const rank = async (name: string | null) => (name ? (await severityRank(trx, name))?.rank : undefined);
     const [oldRank, newRank] = [await rank(inc.sev), await rank(level.name)];
     const raised = oldRank !== undefined && newRank !== undefined && Number(newRank) < Number(oldRank);
-    await trx.updateTable('incidents').set({ sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now }).where('id', '=', inc.id).execute();
+    await updateIncidentFields(trx, inc.id, { sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now });
     await recordMeasures(trx, inc.id); // a resolved incident's report rows carry its severity
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } }, live);
     await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
@@ -387,19 +408,19 @@ export async function assignRole(ctx: Ctx, actor: Actor, idOrNumber: string, rol
   if (!user) throw invalid(`user: unknown user "${userRef}"`, [{ path: 'user', message: 'unknown user' }]);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
-    if (!(await trx.selectFrom('war_rooms').select('incident_id').where('incident_id', '=', inc.id).executeTakeFirst())) throw invalid('This incident has no war room: declare it major first');
+    if (!(await warRoomExists(trx, inc.id))) throw invalid('This incident has no war room: declare it major first');
     let message = `${user.name} is ${ROLE_NAMES[r]}`;
     if (r === 'im') {
       if (inc.incidentManagerId && inc.incidentManagerId !== user.id) {
-        await trx.updateTable('war_room_members').set({ role: 'responder' }).where('incident_id', '=', inc.id).where('user_id', '=', inc.incidentManagerId).execute();
+        await setMemberRole(trx, inc.id, inc.incidentManagerId, 'responder');
         message = `Incident manager handed over from ${await userName(trx, inc.incidentManagerId)} to ${user.name}`;
       }
-      await trx.updateTable('incidents').set({ incident_manager_id: user.id, updated_at: now }).where('id', '=', inc.id).execute();
+      await updateIncidentFields(trx, inc.id, { incident_manager_id: user.id, updated_at: now });
     } else if (inc.incidentManagerId === user.id) {
-      await trx.updateTable('incidents').set({ incident_manager_id: null, updated_at: now }).where('id', '=', inc.id).execute();
+      await updateIncidentFields(trx, inc.id, { incident_manager_id: null, updated_at: now });
     }
-    if (await memberRole(trx, inc.id, user.id)) await trx.updateTable('war_room_members').set({ role: r }).where('incident_id', '=', inc.id).where('user_id', '=', user.id).execute();
-    else await trx.insertInto('war_room_members').values({ incident_id: inc.id, user_id: user.id, role: r, added_at: now }).execute();
+    if (await memberRole(trx, inc.id, user.id)) await setMemberRole(trx, inc.id, user.id, r);
+    else await insertMember(trx, { incident_id: inc.id, user_id: user.id, role: r, added_at: now });
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'role.assigned', actor, via, message, data: { role: r, userId: user.id } }, live);
     await audit(trx, now, actor, 'warroom.role', inc.id, { role: r, userId: user.id });
     live.push({ type: 'warroom', incidentId: inc.id, data: { role: r } });
@@ -473,8 +494,7 @@ export async function setBridge(ctx: Ctx, actor: Actor, idOrNumber: string, url:
   if (url !== null && !/^https?:\/\/\S+$/.test(url)) throw invalid('bridgeUrl: must be an http(s) URL', [{ path: 'bridgeUrl', message: 'must be an http(s) URL' }]);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
-    const r = await trx.updateTable('war_rooms').set({ bridge_url: url }).where('incident_id', '=', inc.id).executeTakeFirst();
-    if (!r.numUpdatedRows) throw invalid('This incident has no war room: declare it major first');
+    if (!(await updateWarRoom(trx, inc.id, { bridge_url: url }))) throw invalid('This incident has no war room: declare it major first');
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'bridge.changed', actor, via, message: url ? `Bridge: ${url}` : 'Bridge removed', data: { bridgeUrl: url } }, live);
     await audit(trx, now, actor, 'warroom.bridge', inc.id, { url });
   });
@@ -493,13 +513,13 @@ export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, inpu
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
     for (const [i, id] of (v.affectedServiceIds ?? []).entries()) {
-      if (!(await trx.selectFrom('services').select('id').where('id', '=', id).executeTakeFirst())) {
+      if (!(await serviceExists(trx, id))) {
         throw invalid(`affectedServiceIds.${i}: unknown service ${id}`, [{ path: `affectedServiceIds.${i}`, message: 'unknown service' }]);
       }
     }
-    const row = await trx.selectFrom('incidents').select('impact').where('id', '=', inc.id).executeTakeFirstOrThrow();
+    const row = await incidentImpact(trx, inc.id);
     const impact = { ...(JSON.parse(row.impact) as Record<string, unknown>), ...v };
-    await trx.updateTable('incidents').set({ impact: JSON.stringify(impact), updated_at: now }).where('id', '=', inc.id).execute();
+    await updateIncidentFields(trx, inc.id, { impact: JSON.stringify(impact), updated_at: now });
     const said = [v.businessImpact !== undefined && `business impact: ${v.businessImpact.slice(0, 300)}`, v.customerFacing !== undefined && (v.customerFacing ? 'customer-facing' : 'not customer-facing'), v.affectedServiceIds && `${v.affectedServiceIds.length} affected service(s)`].filter(Boolean);
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'impact.changed', actor, via, message: `Impact updated: ${said.join('; ') || 'cleared'}`, data: impact }, live);
     await audit(trx, now, actor, 'warroom.impact', inc.id, impact);
@@ -510,17 +530,11 @@ export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, inpu
 
 /** A war room (no permission check). */
 export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> {
-  const w = await db.selectFrom('war_rooms').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+  const w = await warRoomRow(db, incidentId);
   if (!w) throw notFound('War room');
   const inc = (await findIncident(db, incidentId))!;
-  const members = await db
-    .selectFrom('war_room_members')
-    .innerJoin('users', 'users.id', 'war_room_members.user_id')
-    .select(['war_room_members.user_id', 'war_room_members.role', 'users.name'])
-    .where('incident_id', '=', incidentId)
-    .orderBy('war_room_members.added_at')
-    .execute();
-  const tasks = await db.selectFrom('war_room_tasks').leftJoin('users', 'users.id', 'war_room_tasks.owner_id').select(['war_room_tasks.id', 'war_room_tasks.text', 'war_room_tasks.owner_id', 'users.name', 'war_room_tasks.created_at', 'war_room_tasks.done_at']).where('incident_id', '=', incidentId).orderBy('war_room_tasks.created_at').execute();
+  const members = await membersWithNames(db, incidentId);
+  const tasks = await tasksWithOwners(db, incidentId);
   const im = inc.incidentManagerId ? { id: inc.incidentManagerId, name: await userName(db, inc.incidentManagerId) } : null;
   return {
     incidentId,
@@ -528,7 +542,7 @@ export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> 
     sev: inc.sev,
     drill: inc.drill,
     openedAt: w.opened_at,
-    impact: JSON.parse((await db.selectFrom('incidents').select('impact').where('id', '=', incidentId).executeTakeFirst())?.impact ?? '{}') as WarRoom['impact'],
+    impact: JSON.parse((await incidentImpactIfAny(db, incidentId))?.impact ?? '{}') as WarRoom['impact'],
     bridgeUrl: w.bridge_url,
     slackChannel: w.slack_channel,
     incidentManager: im,

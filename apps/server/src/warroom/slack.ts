@@ -8,6 +8,8 @@ import { userByContactAddress } from '../user/service.js';
 import { writeChat } from './chat.js';
 import { runCommand } from './commands.js';
 import { declareMajor, incidentOrThrow, requireWarRoomRole } from './service.js';
+import { inBatch } from '../engine/batch.js';
+import { chatMessageFromSlack, pendingSlackChannels, settleSlackPending, updateWarRoom, warRoomOfSlackChannel } from './store.js';
 
 /** A Slack Web API caller (the Slack provider's `call`). */
 export type SlackCall = (method: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -33,8 +35,7 @@ export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o:
   const now = ctx.clock.now();
   const r = await inTransaction(ctx, async (trx, live) => {
     const set = o.channel ? { slack_channel: o.channel, slack_pending: null } : { slack_pending: `create:${name}` };
-    const u = await trx.updateTable('war_rooms').set(set).where('incident_id', '=', inc.id).executeTakeFirst();
-    if (!u.numUpdatedRows) throw invalid('This incident has no war room: declare it major first');
+    if (!(await updateWarRoom(trx, inc.id, set))) throw invalid('This incident has no war room: declare it major first');
     if (o.channel) await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'slack.bridged', actor, via, message: `War room bridged to Slack channel ${o.channel}`, data: { channel: o.channel } }, live);
     await audit(trx, now, actor, 'warroom.slack', inc.id, { channel: o.channel ?? null, create: o.create ? name : null });
     return { slackChannel: o.channel ?? null, pending: o.channel ? null : name };
@@ -45,7 +46,7 @@ export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o:
 
 /** Creates the Slack channels war rooms asked for (engine): conversations.create, then the channel is recorded on the timeline. */
 export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Promise<void> {
-  const pending = await ctx.db.kysely.selectFrom('war_rooms').select(['incident_id', 'slack_pending']).where('slack_pending', 'is not', null).limit(20).execute();
+  const pending = await pendingSlackChannels(ctx.db.kysely);
   for (const p of pending) {
     const name = p.slack_pending!.replace(/^create:/, '');
     let channel: string | null = null;
@@ -57,9 +58,9 @@ export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Pro
       error = e instanceof Error ? e.message : String(e);
     }
     const now = ctx.clock.now();
-    await inTransaction(ctx, async (trx, live) => {
-      const claimed = await trx.updateTable('war_rooms').set({ slack_pending: null, ...(channel && { slack_channel: channel }) }).where('incident_id', '=', p.incident_id).where('slack_pending', '=', p.slack_pending).executeTakeFirst();
-      if (!claimed.numUpdatedRows) return;
+    // Recorded as soon as Slack answered: a batch of one, so a channel made is never forgotten behind a slow one.
+    await inBatch(ctx, 'warroom-slack', [p], async (trx, live) => {
+      if (!(await settleSlackPending(trx, p.incident_id, p.slack_pending!, channel))) return;
       await appendTimeline(trx, { incidentId: p.incident_id, at: now, type: 'slack.bridged', actor: SYSTEM, via: 'engine', message: channel ? `Slack channel #${name} (${channel}) created for the war room` : `Could not create Slack channel #${name}: ${error}`, data: { channel, name, error } }, live);
       live.push({ type: 'warroom', incidentId: p.incident_id, data: { slackChannel: channel } });
     });
@@ -80,11 +81,11 @@ export interface SlackEventEnvelope {
 export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Promise<'stored' | 'ignored'> {
   const e = body.event;
   if (body.type !== 'event_callback' || e?.type !== 'message' || e.subtype || e.bot_id || !e.user || !e.channel || !e.ts || !e.text) return 'ignored';
-  const room = await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', e.channel).executeTakeFirst();
+  const room = await warRoomOfSlackChannel(ctx.db.kysely, e.channel);
   if (!room) return 'ignored';
   const inc = await findIncident(ctx.db.kysely, room.incident_id);
   if (!inc) return 'ignored';
-  if (await ctx.db.kysely.selectFrom('chat_messages').select('id').where('incident_id', '=', inc.id).where('slack_ts', '=', e.ts).executeTakeFirst()) return 'ignored';
+  if (await chatMessageFromSlack(ctx.db.kysely, inc.id, e.ts)) return 'ignored';
   const user = await userByContactAddress(ctx, 'slack', e.user);
   const author = user && user.type === 'user' ? { id: user.id, name: user.name } : { id: null, name: `Slack user ${e.user}` };
   const now = ctx.clock.now();
@@ -96,7 +97,7 @@ export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Pro
 /** A `/klaxon ...` slash command from a bridged channel: runs the war-room command as the linked user; returns the answer text. */
 export async function receiveSlackCommand(ctx: Ctx, o: { channelId: string; userId: string; text: string }): Promise<string> {
   if (/^\/?declare\b/i.test(o.text.trim())) return declareFromSlack(ctx, o);
-  const room = await ctx.db.kysely.selectFrom('war_rooms').select('incident_id').where('slack_channel', '=', o.channelId).executeTakeFirst();
+  const room = await warRoomOfSlackChannel(ctx.db.kysely, o.channelId);
   if (!room) return 'This channel is not bridged to a Klaxon war room.';
   const actor = await userByContactAddress(ctx, 'slack', o.userId);
   if (!actor) return 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.';

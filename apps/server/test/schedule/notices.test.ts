@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/actor.js';
-import { scheduleGapsModule } from '../../src/engine/modules/schedule-gaps.js';
-import { scheduleHandoffModule } from '../../src/engine/modules/schedule-handoff.js';
+import { scheduleGapsModule } from '../../src/schedule/gap-notices.js';
+import { scheduleHandoffModule } from '../../src/schedule/handoff-notices.js';
 import { resolveTargets } from '../../src/escalation/targets.js';
 import { createPolicy } from '../../src/escalation/service.js';
 import * as schedules from '../../src/schedule/service.js';

@@ -1,16 +1,15 @@
-import type { Insertable, Updateable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
 import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../../context.js';
 import { BatchMemo } from '../batch.js';
 import { GroupCommit } from '../../lib/group-commit.js';
 import { appendTimeline } from '../../incident/timeline.js';
-import { skipLocked, type DialectName } from '../../lib/db/index.js';
-import { compiled } from '../../lib/db/compiled.js';
 import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
 import type { ProviderRegistry } from '../../notify/registry.js';
-import type { DeliveryAttemptTable, OutboxTable } from '../../notify/tables.js';
+import { dueBy, dueExceptBy, handBackLeases, insertAttempt, lease, recordOutcome } from '../../notify/store.js';
+import { incidentStatuses } from '../../incident/store.js';
+import { userNameRow } from '../../user/store.js';
 import { ProviderError, type Channel, type Message, type SendResult } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
 
@@ -108,7 +107,7 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         await ctx.db.sync();
         // The incidents' states in one query for the batch, off the cycle like the sends.
         const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
-        const states = ids.length ? ctx.db.kysely.selectFrom('incidents').select(['id', 'status']).where('id', 'in', ids).execute().then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
+        const states = ids.length ? incidentStatuses(ctx.db.kysely, ids).then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
         states.catch(() => {}); // each send reports it
         for (const m of claimed) start(ctx, m, states, rec);
         if (claimed.length < batchSize) return;
@@ -133,14 +132,9 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
       // later is not recorded (the lease is no longer ours).
       const ctx = lastCtx;
       const ids = [...inFlight.keys()];
-      const r = await ctx.db.kysely
-        .updateTable('outbox')
-        .set({ status: 'queued', lease_owner: null, lease_until: null, next_attempt_at: ctx.clock.now(), last_error: HANDED_BACK })
-        .where('id', 'in', ids)
-        .where('lease_owner', '=', opts.instanceId)
-        .executeTakeFirst();
+      const handedBack = await handBackLeases(ctx.db.kysely, ids, opts.instanceId, ctx.clock.now(), HANDED_BACK);
       await ctx.db.sync();
-      ctx.log.warn({ handedBack: Number(r.numUpdatedRows), graceMs }, 'delivery: sends still running at shutdown were handed back');
+      ctx.log.warn({ handedBack, graceMs }, 'delivery: sends still running at shutdown were handed back');
     },
   };
 }
@@ -156,41 +150,6 @@ interface Claimed {
   user_id: string | null;
 }
 
-// The statements of every claim and every send, compiled once (lib/db/compiled.ts).
-const dueMessages = (dialect: DialectName) =>
-  compiled((q: Tx, p: { now: number; limit: number }) =>
-    q
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
-      .orderBy('next_attempt_at')
-      .limit(p.limit)
-      .modifyEnd(skipLocked(dialect)),
-  );
-const dueBy = { sqlite: dueMessages('sqlite'), postgres: dueMessages('postgres') };
-// The same, leaving out channels whose slots are all taken.
-const dueMessagesExcept = (dialect: DialectName) =>
-  compiled((q: Tx, p: { now: number; limit: number; full: string[] }) =>
-    q
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
-      .where('channel', 'not in', p.full)
-      .orderBy('next_attempt_at')
-      .limit(p.limit)
-      .modifyEnd(skipLocked(dialect)),
-  );
-const dueExceptBy = { sqlite: dueMessagesExcept('sqlite'), postgres: dueMessagesExcept('postgres') };
-const lease = compiled((q: Tx, p: { ids: string[]; owner: string; until: number }) =>
-  q
-    .updateTable('outbox')
-    .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', p.ids),
-);
-const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Updateable<OutboxTable> }) =>
-  q.updateTable('outbox').set(p.set).where('id', '=', p.id).where('lease_owner', '=', p.owner),
-);
-const insertAttempt = compiled((q: Tx, row: Insertable<DeliveryAttemptTable>) => q.insertInto('delivery_attempts').values(row));
 
 async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
   const now = ctx.clock.now();
@@ -267,7 +226,7 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
   await insertAttempt(trx, { id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null });
   if (message?.kind !== 'page' || !m.incident_id) return;
   const userId = m.user_id;
-  const name = userId ? await memo.get(`user:${userId}`, async () => (await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name) : undefined;
+  const name = userId ? await memo.get(`user:${userId}`, async () => (await userNameRow(trx, userId))?.name) : undefined;
   const who = `${name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
   if (r.status === 'sent') {
     await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);

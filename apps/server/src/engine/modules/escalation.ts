@@ -1,47 +1,17 @@
-import type { Insertable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
 import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
 import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
-import { compiled } from '../../lib/db/compiled.js';
 import { newId } from '../../lib/ids.js';
-import type { NotificationTable } from '../../notify/tables.js';
+import { claimStep, dueSteps } from '../../incident/store.js';
+import { insertNotification } from '../../notify/store.js';
+import { userNameRow } from '../../user/store.js';
 import { activeMaintenanceFor } from '../../status/store.js';
 import type { EngineModule } from '../engine.js';
 
-/**
- * Open incidents whose next escalation step is due (compiled once: this runs on every wake). An
- * acknowledged incident has a due step only when its policy has a level with `until: resolved` left.
- */
-const dueSteps = compiled((q: Tx, p: { now: number }) =>
-  q
-    .selectFrom('incidents')
-    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency'])
-    .where('status', 'in', ['triggered', 'acknowledged'])
-    .where('next_escalation_at', '<=', p.now)
-    .orderBy('next_escalation_at')
-    .limit(200),
-);
 
-/** Claims step `step` of a triggered incident by compare-and-set, setting when the next one is due. */
-const claimStep = compiled((q: Tx, p: { id: string; status: string; step: number; nextStep: number; next: number | null; now: number }) =>
-  q
-    .updateTable('incidents')
-    .set({ escalation_step: p.nextStep, next_escalation_at: p.next, updated_at: p.now })
-    .where('id', '=', p.id)
-    .where('escalation_step', '=', p.step)
-    .where('status', '=', p.status)
-    .where('next_escalation_at', '<=', p.now),
-);
-
-const insertNotification = compiled((q: Tx, row: Insertable<NotificationTable>) =>
-  q
-    .insertInto('notifications')
-    .values(row)
-    .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
-);
 
 /**
  * Fires due escalation steps. Works from the policy snapshot taken when the incident opened. A step
@@ -114,7 +84,7 @@ async function fireStep(
   const notes = [...resolved.notes];
   const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
   for (const userId of userIds) {
-    const u = await memo.get(`user:${userId}`, () => trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst());
+    const u = await memo.get(`user:${userId}`, () => userNameRow(trx, userId));
     // The rules for this incident's urgency (PagerDuty's high/low notification rules; 'any' rules always).
     const plan = await memo.get(`plan:${userId}:${urgency}`, () => notificationPlan(trx, userId, urgency));
     if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });

@@ -1,8 +1,8 @@
-import type { Ctx, Tx } from '../../context.js';
-import { compiled } from '../../lib/db/compiled.js';
+import type { Ctx } from '../../context.js';
 import { inBatch } from '../batch.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import { buildPage } from '../../notify/page.js';
+import { claimNotification, dueNotifications } from '../../notify/store.js';
 import type { Channel } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
@@ -14,28 +14,7 @@ function levelUntilResolved(snapshot: string | null, step: number): boolean {
   return stepLevel(JSON.parse(snapshot) as Policy, Number(step))?.level.until === 'resolved';
 }
 
-/** Notifications due now, with what sending needs (compiled once: this runs on every wake). */
-const dueNotifications = compiled((q: Tx, p: { now: number }) =>
-  q
-    .selectFrom('notifications')
-    .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
-    .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
-    .innerJoin('users', 'users.id', 'notifications.user_id')
-    .select([
-      'notifications.id', 'notifications.incident_id', 'notifications.user_id', 'notifications.contact_method_id',
-      'incidents.status as incident_status', 'incidents.policy_snapshot', 'notifications.step', 'contact_methods.type', 'contact_methods.address', 'contact_methods.name as cm_name',
-      'contact_methods.verified_at', 'contact_methods.disabled', 'users.name as user_name',
-    ])
-    .where('notifications.status', '=', 'pending')
-    .where('notifications.due_at', '<=', p.now)
-    .orderBy('notifications.due_at')
-    .limit(500),
-);
 
-/** Claims a pending notification by compare-and-set on its status. */
-const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>
-  q.updateTable('notifications').set({ status: p.status }).where('id', '=', p.id).where('status', '=', 'pending'),
-);
 
 /**
  * Turns due notifications into outbox messages (one per contact method and step), or cancels them

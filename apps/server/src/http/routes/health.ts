@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
 import { metricsRegistry } from '../../lib/metrics.js';
+import { pingDatabase, upsertSetting } from '../../store.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 
@@ -15,7 +15,7 @@ export async function healthRoutes(app: App, deps: HttpDeps): Promise<void> {
       try {
         // 64 KB that does not compress: it needs new space (WAL frames on SQLite, new TOAST pages on
         // PostgreSQL), not a few bytes that fit in a page already allocated. Then back to a few bytes.
-        const probe = (value: string) => deps.ctx.db.kysely.insertInto('settings').values({ key: 'readyz_write_probe', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+        const probe = (value: string) => upsertSetting(deps.ctx.db.kysely, 'readyz_write_probe', value);
         await probe(randomBytes(48 * 1024).toString('base64'));
         await probe(new Date().toISOString());
         health.ok();
@@ -25,7 +25,7 @@ export async function healthRoutes(app: App, deps: HttpDeps): Promise<void> {
       }
     }
     try {
-      await sql`select 1`.execute(deps.ctx.db.kysely);
+      await pingDatabase(deps.ctx.db.kysely);
       if (!deps.ready()) return reply.status(503).send({ status: 'starting or stopping' });
       return { status: 'ready', database: deps.ctx.db.dialect };
     } catch (e) {

@@ -4,11 +4,11 @@ import type { Ctx } from '../../context.js';
 import * as incidents from '../../incident/service.js';
 import { findIncident } from '../../incident/service.js';
 import { AppError } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
 import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
 import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
+import { lastSmsPageIncident, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
 import type { Message } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
@@ -131,14 +131,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
       if (!incidentId) return respond(`There is no incident #${cmd.number}. ${SMS_HELP}`);
     } else {
       // No number: the latest incident this person was paged about by SMS.
-      const last = await ctx.db.kysely
-        .selectFrom('outbox')
-        .select('incident_id')
-        .where('channel', '=', 'sms')
-        .where('destination', '=', from)
-        .where('kind', '=', 'page')
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
+      const last = await lastSmsPageIncident(ctx.db.kysely, from);
       incidentId = last?.incident_id ?? undefined;
       if (!incidentId) return respond(`No recent page to this number. ${SMS_HELP}`);
     }
@@ -149,7 +142,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.post('/integrations/v1/twilio/voice', { schema: { hide: true } }, async (req, reply) => {
     if (!checkTwilio(deps, req, reply)) return reply;
     const id = (req.query as { message?: string }).message ?? '';
-    const row = await ctx.db.kysely.selectFrom('outbox').select(['content']).where('id', '=', id).executeTakeFirst();
+    const row = await outboxContent(ctx.db.kysely, id);
     if (!row) return reply.type('text/xml').send(renderVoiceGatherResult('This page is no longer available. Goodbye.'));
     const message = JSON.parse(row.content) as Message;
     return reply.type('text/xml').send(renderVoiceTwiml(message, { gatherUrl: `${ctx.publicUrl}/integrations/v1/twilio/voice/gather?message=${encodeURIComponent(id)}` }));
@@ -160,7 +153,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const params = checkTwilio(deps, req, reply);
     if (!params) return reply;
     const id = (req.query as { message?: string }).message ?? '';
-    const row = await ctx.db.kysely.selectFrom('outbox').select(['content', 'user_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+    const row = await outboxPage(ctx.db.kysely, id);
     const say = (text: string) => reply.type('text/xml').send(renderVoiceGatherResult(text));
     if (!row?.incident_id || !row.user_id) return say('This page is no longer available. Goodbye.');
     const digits = params.Digits ?? '';
@@ -180,15 +173,10 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!params) return reply;
     const id = (req.query as { message?: string }).message ?? '';
     const status = params.MessageStatus ?? params.CallStatus ?? 'unknown';
-    const row = await ctx.db.kysely.selectFrom('outbox').select('id').where('id', '=', id).executeTakeFirst();
-    if (row) {
-      await ctx.db.kysely.transaction().execute(async (trx) => {
-        await trx.updateTable('outbox').set({ provider_status: status }).where('id', '=', id).execute();
-        await trx
-          .insertInto('delivery_attempts')
-          .values({ id: newId(), message_id: id, at: ctx.clock.now(), status: 'callback', provider_status: status, provider_message_id: params.MessageSid ?? params.CallSid ?? null, error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null })
-          .execute();
-      });
+    if (await outboxExists(ctx.db.kysely, id)) {
+      await ctx.db.kysely.transaction().execute((trx) =>
+        recordProviderCallback(trx, id, ctx.clock.now(), { status, providerMessageId: params.MessageSid ?? params.CallSid ?? null, error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null }),
+      );
     }
     return reply.status(204).send();
   });

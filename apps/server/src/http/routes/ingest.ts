@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../auth/actor.js';
 import { recordChange } from '../../alert/service.js';
+import { alertDedupKey } from '../../alert/store.js';
 import type { AlertEvent, IngestResult } from '../../alert/types.js';
 import {
   IngestError,
@@ -220,7 +221,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
       if (id.type === 'tiny') return opsgenie.invalid(reply, 'identifierType=tiny is not supported by Klaxon; use id or alias', []);
       let dedupKey = id.value;
       if (id.type === 'id') {
-        const a = await ctx.db.kysely.selectFrom('alerts').select('dedup_key').where('id', '=', id.value).where('service_id', '=', found.service.id).executeTakeFirst();
+        const a = await alertDedupKey(ctx.db.kysely, id.value, found.service.id);
         if (!a) return reply.status(404).send({ message: `Alert with id ${id.value} does not exist`, took: 0, requestId: randomUUID() });
         dedupKey = a.dedup_key;
       }

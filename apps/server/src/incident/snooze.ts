@@ -1,7 +1,8 @@
-import type { Ctx } from '../../context.js';
-import { wakeSnoozed } from '../../incident/lifecycle.js';
-import { inBatch } from '../batch.js';
-import type { EngineModule } from '../engine.js';
+import type { Ctx } from '../context.js';
+import { wakeSnoozed } from './lifecycle.js';
+import { dueSnoozes } from './store.js';
+import { inBatch } from '../engine/batch.js';
+import type { EngineModule } from '../engine/engine.js';
 
 /**
  * Ends snoozes that are due, by the injected clock: each incident is triggered again and its
@@ -12,7 +13,7 @@ export const snoozeModule: EngineModule = {
   onWake: true,
   async updateAll(ctx: Ctx): Promise<void> {
     const now = ctx.clock.now();
-    const due = await ctx.db.kysely.selectFrom('incidents').select('id').where('status', '=', 'acknowledged').where('snoozed_until', '<=', now).limit(200).execute();
+    const due = await dueSnoozes(ctx.db.kysely, now);
     if (!due.length) return;
     await inBatch(ctx, 'snooze', due, (trx, live, inc) => wakeSnoozed(trx, now, inc.id, live).then(() => undefined));
   },

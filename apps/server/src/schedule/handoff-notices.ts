@@ -1,10 +1,12 @@
-import { inTransaction, type Ctx, type Tx } from '../../context.js';
-import { notificationPlan } from '../../escalation/targets.js';
-import { enqueueMessage } from '../../notify/outbox.js';
-import type { Channel, ScheduleNoticeMessage } from '../../notify/types.js';
-import { formatSpan, shiftsIn, usersById, type Schedule } from '../../schedule/index.js';
-import { scheduleFromRow } from '../../schedule/store.js';
-import type { EngineModule } from '../engine.js';
+import type { Ctx, Tx } from '../context.js';
+import { notificationPlan } from '../escalation/targets.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import type { Channel, ScheduleNoticeMessage } from '../notify/types.js';
+import { formatSpan, shiftsIn, usersById, type Schedule } from './index.js';
+import { claimHandoffNotice, dueHandoffChecks, moveHandoffCheck, scheduleFromRow } from './store.js';
+import { inBatch } from '../engine/batch.js';
+import type { EngineModule } from '../engine/engine.js';
+import { contactMethodAddresses } from '../user/store.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -59,7 +61,7 @@ function stintsOf(shifts: readonly { start: number; end: number; userIds: string
 export async function noticeMethods(db: Tx, userId: string): Promise<{ id: string; type: Channel; address: string }[]> {
   const plan = await notificationPlan(db, userId);
   if (!plan.length) return [];
-  const rows = await db.selectFrom('contact_methods').select(['id', 'type', 'address']).where('id', 'in', [...new Set(plan.map((p) => p.contactMethodId))]).execute();
+  const rows = await contactMethodAddresses(db, [...new Set(plan.map((p) => p.contactMethodId))]);
   const byId = new Map(rows.map((r) => [r.id, { id: r.id, type: r.type as Channel, address: r.address }]));
   const tier = (voice: boolean) => {
     const fit = plan.filter((p) => (byId.get(p.contactMethodId)?.type === 'voice') === voice);
@@ -83,12 +85,23 @@ export const scheduleHandoffModule: EngineModule = {
   name: 'schedule-handoff',
   async updateAll(ctx: Ctx): Promise<void> {
     const now = ctx.clock.now();
-    const due = await ctx.db.kysely.selectFrom('schedules').selectAll().where('handoff_check_at', '<=', now).orderBy('handoff_check_at').limit(200).execute();
-    for (const row of due) await checkSchedule(ctx, scheduleFromRow(row), Number(row.handoff_check_at), now);
+    const due = await dueHandoffChecks(ctx.db.kysely, now);
+    const checks = [];
+    for (const row of due) checks.push(await checkSchedule(ctx, scheduleFromRow(row), Number(row.handoff_check_at), now));
+    await inBatch(ctx, 'schedule-handoff', checks, (trx, _live, check) => sendNotices(ctx, trx, check, now));
   },
 };
 
-async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number): Promise<void> {
+/** What one schedule's check found: the notices due and when to look at it next. */
+interface HandoffCheck {
+  s: Schedule;
+  checkAt: number;
+  next: number;
+  notices: { stint: Stint; kind: 'upcoming' | 'start' }[];
+  users: Map<string, { id: string; name: string; timeZone: string }>;
+}
+
+async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number): Promise<HandoffCheck> {
   const db = ctx.db.kysely;
   const lead = s.handoffNoticeMinutes * MINUTE;
   const from = now - START_GRACE_MS - MINUTE;
@@ -101,16 +114,21 @@ async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number
     else if (now >= st.start && now < st.start + START_GRACE_MS) notices.push({ stint: st, kind: 'start' });
     for (const t of lead > 0 ? [st.start - lead, st.start] : [st.start]) if (t > now && t < next) next = t;
   }
-  const users = notices.length ? await usersById(db, notices.flatMap((n) => [n.stint.userId, ...n.stint.with, ...n.stint.after])) : new Map();
+  const users = notices.length
+    ? await usersById(
+        db,
+        notices.flatMap((n) => [n.stint.userId, ...n.stint.with, ...n.stint.after]),
+      )
+    : new Map();
+  return { s, checkAt, next, notices, users };
+}
+
+/** Sends the notices one check found (each claimed once) and moves the schedule's next check. */
+async function sendNotices(ctx: Ctx, trx: Tx, { s, checkAt, next, notices, users }: HandoffCheck, now: number): Promise<void> {
   const name = (id: string) => users.get(id)?.name ?? id;
-  await inTransaction(ctx, async (trx) => {
+  {
     for (const { stint, kind } of notices) {
-      const claimed = await trx
-        .insertInto('schedule_handoff_notices')
-        .values({ user_id: stint.userId, schedule_id: s.id, shift_start: stint.start, kind, sent_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'schedule_id', 'shift_start', 'kind']).doNothing())
-        .executeTakeFirst();
-      if (!Number(claimed.numInsertedOrUpdatedRows ?? 0)) continue;
+      if (!(await claimHandoffNotice(trx, { userId: stint.userId, scheduleId: s.id, shiftStart: stint.start, kind, now }))) continue;
       const u = users.get(stint.userId);
       if (!u) continue;
       const span = `${formatSpan(stint.start, stint.end, u.timeZone, now)} (${u.timeZone})`;
@@ -137,6 +155,6 @@ async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number
       }
     }
     // Only move the check time if nothing reset it meanwhile (a change to the schedule sets it to 0).
-    await trx.updateTable('schedules').set({ handoff_check_at: next }).where('id', '=', s.id).where('handoff_check_at', '=', checkAt).execute();
-  });
+    await moveHandoffCheck(trx, s.id, checkAt, next);
+  }
 }

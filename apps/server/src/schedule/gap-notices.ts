@@ -1,10 +1,12 @@
-import { inTransaction, type Ctx } from '../../context.js';
-import { enqueueMessage } from '../../notify/outbox.js';
-import type { ScheduleNoticeMessage } from '../../notify/types.js';
-import { formatLocal, formatSpan, shiftsIn, usersById, type Schedule } from '../../schedule/index.js';
-import { scheduleFromRow } from '../../schedule/store.js';
-import type { EngineModule } from '../engine.js';
-import { noticeMethods } from './schedule-handoff.js';
+import type { Ctx, Tx } from '../context.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import type { ScheduleNoticeMessage } from '../notify/types.js';
+import { formatLocal, formatSpan, shiftsIn, usersById, type Schedule } from './index.js';
+import { claimGapNotice, dueGapChecks, moveGapCheck, scheduleFromRow } from './store.js';
+import { inBatch } from '../engine/batch.js';
+import type { EngineModule } from '../engine/engine.js';
+import { memberRoles } from '../team/store.js';
+import { noticeMethods } from './handoff-notices.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -23,27 +25,32 @@ export const scheduleGapsModule: EngineModule = {
   name: 'schedule-gaps',
   async updateAll(ctx: Ctx): Promise<void> {
     const now = ctx.clock.now();
-    const due = await ctx.db.kysely
-      .selectFrom('schedules')
-      .selectAll()
-      .where('gap_check_at', '<=', now)
-      .where('gap_notice_days', '>', 0)
-      .orderBy('gap_check_at')
-      .limit(200)
-      .execute();
-    for (const row of due) await checkSchedule(ctx, scheduleFromRow(row), Number(row.gap_check_at), now);
+    const due = await dueGapChecks(ctx.db.kysely, now);
+    const checks = [];
+    for (const row of due) checks.push(await checkSchedule(ctx, scheduleFromRow(row), Number(row.gap_check_at), now));
+    await inBatch(ctx, 'schedule-gaps', checks, (trx, _live, check) => sendNotices(ctx, trx, check, now));
   },
 };
+
+/** What one schedule's check found: its gaps in the look-ahead and who hears of them. */
+interface GapCheck {
+  s: Schedule;
+  checkAt: number;
+  range: { start: number; end: number };
+  gaps: { start: number; end: number }[];
+  to: string[];
+  users: Map<string, { id: string; name: string; timeZone: string }>;
+}
 
 /** Who hears about a schedule's gaps: its team's managers, else all its members. */
 async function recipients(ctx: Ctx, s: Schedule): Promise<string[]> {
   if (!s.teamId) return [];
-  const members = await ctx.db.kysely.selectFrom('team_members').select(['user_id', 'role']).where('team_id', '=', s.teamId).orderBy('position').execute();
+  const members = await memberRoles(ctx.db.kysely, s.teamId);
   const managers = members.filter((m) => m.role === 'manager');
   return (managers.length ? managers : members).map((m) => m.user_id);
 }
 
-async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number): Promise<void> {
+async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number): Promise<GapCheck> {
   const db = ctx.db.kysely;
   const range = { start: now, end: now + s.gapNoticeDays * DAY };
   const shifts = await shiftsIn(db, s, range);
@@ -63,15 +70,15 @@ async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number
   }
   const to = await recipients(ctx, s);
   const users = gaps.length && to.length ? await usersById(db, to) : new Map();
-  await inTransaction(ctx, async (trx) => {
+  return { s, checkAt, range, gaps, to, users };
+}
+
+/** Sends the notices of the gaps one check found (each claimed once) and moves the schedule's next check. */
+async function sendNotices(ctx: Ctx, trx: Tx, { s, checkAt, range, gaps, to, users }: GapCheck, now: number): Promise<void> {
+  {
     if (to.length) {
       for (const g of gaps) {
-        const claimed = await trx
-          .insertInto('schedule_gap_notices')
-          .values({ schedule_id: s.id, gap_start: g.start, gap_end: g.end, recipients: to.length, sent_at: now })
-          .onConflict((oc) => oc.columns(['schedule_id', 'gap_start']).doNothing())
-          .executeTakeFirst();
-        if (!Number(claimed.numInsertedOrUpdatedRows ?? 0)) continue;
+        if (!(await claimGapNotice(trx, { scheduleId: s.id, gapStart: g.start, gapEnd: g.end, recipients: to.length, now }))) continue;
         for (const id of to) {
           const u = users.get(id);
           if (!u) continue;
@@ -99,6 +106,6 @@ async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number
         }
       }
     }
-    await trx.updateTable('schedules').set({ gap_check_at: now + RECHECK_MS }).where('id', '=', s.id).where('gap_check_at', '=', checkAt).execute();
-  });
+    await moveGapCheck(trx, s.id, checkAt, now + RECHECK_MS);
+  }
 }

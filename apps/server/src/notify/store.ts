@@ -1,0 +1,162 @@
+/** SQL for the notify domain (outbox, notifications, delivery attempts): rows in, rows out. No permission checks here. */
+import type { Insertable, Updateable } from 'kysely';
+import type { Tx } from '../context.js';
+import { compiled } from '../lib/db/compiled.js';
+import { skipLocked, type DialectName } from '../lib/db/index.js';
+import { newId } from '../lib/ids.js';
+import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './tables.js';
+
+/** Inserts one outbox row (compiled once: it is on the paging path). */
+export const insertOutbox = compiled((q: Tx, row: Insertable<OutboxTable>) => q.insertInto('outbox').values(row));
+
+/** What a page says about its incident: one query, compiled once. */
+export const pageFacts = compiled((q: Tx, p: { incidentId: string }) =>
+  q
+    .selectFrom('incidents')
+    .innerJoin('services', 'services.id', 'incidents.service_id')
+    .select([
+      'incidents.id',
+      'incidents.number',
+      'incidents.title',
+      'incidents.severity',
+      'incidents.status',
+      'incidents.details',
+      'incidents.created_at',
+      'incidents.drill',
+      'services.name as service_name',
+    ])
+    .select((eb) => eb.selectFrom('war_rooms').select('war_rooms.bridge_url').whereRef('war_rooms.incident_id', '=', 'incidents.id').as('bridge_url'))
+    .select((eb) => eb.selectFrom('alerts').select(eb.fn.countAll<number>().as('n')).whereRef('alerts.incident_id', '=', 'incidents.id').as('alert_count'))
+    .where('incidents.id', '=', p.incidentId),
+);
+
+/** Cancels an incident's pending notifications (acknowledged, resolved, reassigned, snoozed). */
+export async function cancelPendingNotifications(db: Tx, incidentId: string): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
+}
+
+/** The incident of the latest page sent by SMS to `destination`. */
+export async function lastSmsPageIncident(db: Tx, destination: string): Promise<{ incident_id: string | null } | undefined> {
+  return db.selectFrom('outbox').select('incident_id').where('channel', '=', 'sms').where('destination', '=', destination).where('kind', '=', 'page').orderBy('created_at', 'desc').executeTakeFirst();
+}
+
+/** An outbox message's content. */
+export async function outboxContent(db: Tx, id: string): Promise<{ content: string } | undefined> {
+  return db.selectFrom('outbox').select(['content']).where('id', '=', id).executeTakeFirst();
+}
+
+/** An outbox message's content, user and incident. */
+export async function outboxPage(db: Tx, id: string): Promise<{ content: string; user_id: string | null; incident_id: string | null } | undefined> {
+  return db.selectFrom('outbox').select(['content', 'user_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether an outbox message exists. */
+export async function outboxExists(db: Tx, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('outbox').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Records a provider's status callback on an outbox message: its provider status and a `callback` delivery attempt. */
+export async function recordProviderCallback(db: Tx, id: string, now: number, o: { status: string; providerMessageId: string | null; error: string | null }): Promise<void> {
+  await db.updateTable('outbox').set({ provider_status: o.status }).where('id', '=', id).execute();
+  await db
+    .insertInto('delivery_attempts')
+    .values({ id: newId(), message_id: id, at: now, status: 'callback', provider_status: o.status, provider_message_id: o.providerMessageId, error: o.error })
+    .execute();
+}
+
+/** Everyone an incident paged (has a notification row for), once each. */
+export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]> {
+  return (await db.selectFrom('notifications').select('user_id').distinct().where('incident_id', '=', incidentId).execute()).map((r) => r.user_id);
+}
+
+// ---- Delivery (engine/modules/delivery.ts) ----
+
+// The statements of every claim and every send, compiled once (lib/db/compiled.ts).
+export const dueMessages = (dialect: DialectName) =>
+  compiled((q: Tx, p: { now: number; limit: number }) =>
+    q
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
+      .orderBy('next_attempt_at')
+      .limit(p.limit)
+      .modifyEnd(skipLocked(dialect)),
+  );
+export const dueBy = { sqlite: dueMessages('sqlite'), postgres: dueMessages('postgres') };
+// The same, leaving out channels whose slots are all taken.
+export const dueMessagesExcept = (dialect: DialectName) =>
+  compiled((q: Tx, p: { now: number; limit: number; full: string[] }) =>
+    q
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
+      .where('channel', 'not in', p.full)
+      .orderBy('next_attempt_at')
+      .limit(p.limit)
+      .modifyEnd(skipLocked(dialect)),
+  );
+export const dueExceptBy = { sqlite: dueMessagesExcept('sqlite'), postgres: dueMessagesExcept('postgres') };
+export const lease = compiled((q: Tx, p: { ids: string[]; owner: string; until: number }) =>
+  q
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', p.ids),
+);
+export const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Updateable<OutboxTable> }) =>
+  q.updateTable('outbox').set(p.set).where('id', '=', p.id).where('lease_owner', '=', p.owner),
+);
+export const insertAttempt = compiled((q: Tx, row: Insertable<DeliveryAttemptTable>) => q.insertInto('delivery_attempts').values(row));
+
+/** Hands the leases of these messages held by `owner` back (queued, due now); how many. */
+export async function handBackLeases(db: Tx, ids: string[], owner: string, now: number, lastError: string): Promise<number> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'queued', lease_owner: null, lease_until: null, next_attempt_at: now, last_error: lastError })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+// ---- Escalation and notification (engine/modules/) ----
+
+/** Inserts a notification row once per (incident, user, contact method, step). */
+export const insertNotification = compiled((q: Tx, row: Insertable<NotificationTable>) =>
+  q
+    .insertInto('notifications')
+    .values(row)
+    .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
+);
+
+/** Notifications due now, with what sending needs (compiled once: this runs on every wake). */
+export const dueNotifications = compiled((q: Tx, p: { now: number }) =>
+  q
+    .selectFrom('notifications')
+    .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
+    .innerJoin('users', 'users.id', 'notifications.user_id')
+    .select([
+      'notifications.id',
+      'notifications.incident_id',
+      'notifications.user_id',
+      'notifications.contact_method_id',
+      'incidents.status as incident_status',
+      'incidents.policy_snapshot',
+      'notifications.step',
+      'contact_methods.type',
+      'contact_methods.address',
+      'contact_methods.name as cm_name',
+      'contact_methods.verified_at',
+      'contact_methods.disabled',
+      'users.name as user_name',
+    ])
+    .where('notifications.status', '=', 'pending')
+    .where('notifications.due_at', '<=', p.now)
+    .orderBy('notifications.due_at')
+    .limit(500),
+);
+
+/** Claims a pending notification by compare-and-set on its status. */
+export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>
+  q.updateTable('notifications').set({ status: p.status }).where('id', '=', p.id).where('status', '=', 'pending'),
+);

@@ -10,6 +10,7 @@ export default defineConfig({
     // The end-to-end suites mostly wait on servers, child processes and the database: three files at
     // a time keep two cores busy (vitest's default on a 2-core machine is one).
     maxWorkers: 3,
-    env: { KLAXON_LOG_LEVEL: 'silent' },
+    // KLAXON_TEST_CHECK_RESPONSES: servers the tests start as processes check every answer against its response schema too.
+    env: { KLAXON_LOG_LEVEL: 'silent', KLAXON_TEST_CHECK_RESPONSES: '1' },
   },
 });

@@ -86,6 +86,8 @@ export async function startTestKlaxon(dialect: DialectName, over: Partial<Klaxon
     // The tests' receivers (webhook, push service, action endpoints) listen on loopback, which the
     // default egress policy refuses: open exactly that. Tests of the default pass `egressAllow: undefined`.
     egressAllow: parseEgressAllow('127.0.0.1/32'),
+    // Every answer is checked against its response schema (http/serialization.ts).
+    checkResponses: true,
     ...over,
   };
   const k = await startKlaxon(config, { clock, log: createLogger(process.env.KLAXON_TEST_LOG_LEVEL ?? 'silent') });

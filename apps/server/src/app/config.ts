@@ -50,6 +50,8 @@ export interface KlaxonConfig {
    * /api/v1/test/clock and /api/v1/test/cycle, so end-to-end tests can drive a real server process.
    */
   testFakeClock?: string;
+  /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
+  checkResponses?: boolean;
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -138,5 +140,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (Number.isNaN(Date.parse(env.KLAXON_TEST_FAKE_CLOCK))) throw new ConfigError('KLAXON_TEST_FAKE_CLOCK must be an ISO 8601 time');
     cfg.testFakeClock = env.KLAXON_TEST_FAKE_CLOCK;
   }
+  if (env.KLAXON_TEST_CHECK_RESPONSES === '1') cfg.checkResponses = true;
   return cfg;
 }

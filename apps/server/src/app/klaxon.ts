@@ -184,6 +184,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       webDir: config.webDir,
       ready: () => ready,
       onConfigChange: (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),
+      checkResponses: config.checkResponses,
       test: testClock && { clock: testClock, cycle: () => engine?.runCycle() ?? Promise.resolve() },
     },
     log,

@@ -9,6 +9,8 @@ import type { Logger } from '../lib/logger.js';
 import type { App, HttpDeps } from './deps.js';
 import { errorBody, errorHandler } from './errors.js';
 import { requestValidator } from './validation.js';
+import { responseSerializer } from './serialization.js';
+import { ErrorBody } from '@klaxon/contract';
 import { LiveHub } from './live/hub.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './live/route.js';
@@ -45,6 +47,13 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Query strings coerced to the schema's types, bodies not (validation.ts).
   app.setValidatorCompiler(requestValidator());
+  // Answers written as JSON.stringify writes them; checked against their schemas in tests (serialization.ts).
+  app.setSerializerCompiler(responseSerializer(deps.checkResponses ?? false));
+  // Every route that declares its answers answers errors in the one error shape (errors.ts).
+  app.addHook('onRoute', (route) => {
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response) route.schema!.response = { '4xx': ErrorBody, '5xx': ErrorBody, ...response };
+  });
 
   app.setErrorHandler(errorHandler);
   await registerSecurityHeaders(app, deps.ctx.publicUrl);

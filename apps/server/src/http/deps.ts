@@ -35,6 +35,8 @@ export interface HttpDeps {
   ready(): boolean;
   /** Subscribes to "configuration changed" (services, integrations), so caches can be cleared. */
   onConfigChange?(listener: () => void): void;
+  /** Validate every answer against its response schema and fail the request when it does not match (tests only; http/serialization.ts). */
+  checkResponses?: boolean;
   /** Test hooks (KLAXON_TEST_FAKE_CLOCK only): move the fake clock, run an engine cycle. */
   test?: { clock: FakeClock; cycle(): Promise<void> };
 }

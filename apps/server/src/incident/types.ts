@@ -1,5 +1,3 @@
-import { Type, type Static } from '@sinclair/typebox';
-
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
 /** An incident as the API shows it. */
@@ -35,94 +33,11 @@ export interface Incident {
   snoozedUntil: number | null;
 }
 
-/** Input to reassign an incident: to one person, or to an escalation policy. */
-export const ReassignInput = Type.Object(
-  {
-    user: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'User id or email: paged now; if they do not acknowledge, the policy follows from its first level' })),
-    escalationPolicy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Escalation policy id or name: escalation restarts at its first level' })),
-  },
-  { additionalProperties: false },
-);
-export type ReassignInput = Static<typeof ReassignInput>;
+// The request schemas live in the API contract (packages/contract).
+export { AddResponderInput, BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput } from '@klaxon/contract';
 
-/** Input to reopen a resolved incident. */
-export const ReopenInput = Type.Object(
-  {
-    escalate: Type.Optional(Type.Boolean({ description: 'true: the incident is triggered again and pages from level 1 of its policy; false (default): it reopens acknowledged, nobody is paged' })),
-  },
-  { additionalProperties: false },
-);
-export type ReopenInput = Static<typeof ReopenInput>;
-
-/** Input to snooze an open incident. */
-export const SnoozeInput = Type.Object(
-  { minutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes until it is triggered again and pages from where it was (1 to 1440)' }) },
-  { additionalProperties: false },
-);
-export type SnoozeInput = Static<typeof SnoozeInput>;
-
-/** Input to add a note to an incident's timeline. */
-export const NoteInput = Type.Object({ text: Type.String({ minLength: 1, maxLength: 10_000, description: 'The note (plain text)' }) }, { additionalProperties: false });
-export type NoteInput = Static<typeof NoteInput>;
-
-/** Input to add a responder: paged now on their high-priority contact methods. */
-export const AddResponderInput = Type.Object({ user: Type.String({ minLength: 1, maxLength: 200, description: 'User id or email' }) }, { additionalProperties: false });
-export type AddResponderInput = Static<typeof AddResponderInput>;
-
-/** Input to act on many incidents at once. */
-export const BulkInput = Type.Object(
-  {
-    ids: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 200, description: 'Incident ids or numbers' }),
-    action: Type.Union([Type.Literal('acknowledge'), Type.Literal('resolve'), Type.Literal('snooze')]),
-    minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'For snooze: minutes (1 to 1440)' })),
-  },
-  { additionalProperties: false },
-);
-export type BulkInput = Static<typeof BulkInput>;
-
-/** The closed set of timeline event types. */
-export const TIMELINE_TYPES = [
-  'incident.opened',
-  'alert.triggered',
-  'alert.grouped',
-  'alert.acknowledged',
-  'alert.resolved',
-  'incident.acknowledged',
-  'incident.resolved',
-  'incident.reopened',
-  'incident.escalated',
-  'incident.reassigned',
-  'incident.snoozed',
-  'incident.unsnoozed',
-  'responder.added',
-  'escalation.level',
-  'escalation.skipped',
-  'escalation.exhausted',
-  'notification.sent',
-  'notification.failed',
-  'notification.cancelled',
-  'note',
-  'major.declared',
-  'severity.changed',
-  'role.assigned',
-  'chat.message',
-  'chat.priority',
-  'chat.repage',
-  'page.manual',
-  'status.update',
-  'task.created',
-  'action.run',
-  'runbook.shown',
-  'slack.bridged',
-  'bridge.changed',
-  'impact.changed',
-  'drill.summary',
-  'status.reminder',
-  'escalation.suppressed',
-  'sla.warning',
-  'postmortem.created',
-] as const;
-export type TimelineType = (typeof TIMELINE_TYPES)[number];
+import type { TimelineType } from '@klaxon/contract';
+export { TIMELINE_TYPES, type TimelineType } from '@klaxon/contract';
 
 /** One entry on an incident's timeline: what, when, who, through which channel. */
 export interface TimelineEvent {
@@ -136,17 +51,6 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
-/** Input to open an incident by hand. */
-export const ManualIncidentInput = Type.Object(
-  {
-    service: Type.String({ minLength: 1, description: 'Service id or name' }),
-    title: Type.String({ minLength: 1, maxLength: 1024 }),
-    details: Type.Optional(Type.String({ maxLength: 20_000 })),
-    severity: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')])),
-  },
-  { additionalProperties: false },
-);
-export type ManualIncidentInput = Static<typeof ManualIncidentInput>;
 
 /** Filters for listing incidents. */
 export interface IncidentFilter {

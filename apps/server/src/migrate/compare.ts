@@ -3,23 +3,15 @@
  * computes it, against Klaxon's final schedules for the imported schedules; and who each escalation
  * level of each imported service would page now. Pure functions here; run.ts reads both sides.
  */
+// The answers' types live in the API contract (packages/contract).
+import type { CompareResult, OnCallDifference, PagingDifference } from '@klaxon/contract';
+export type { CompareResult, OnCallDifference, PagingDifference } from '@klaxon/contract';
 
 /** An interval with the people on call in it (emails, any order). */
 export interface OnCallInterval {
   start: number;
   end: number;
   emails: readonly string[];
-}
-
-/** A span where the source and Klaxon disagree about who is on call. */
-export interface OnCallDifference {
-  schedule: string;
-  start: number;
-  end: number;
-  /** Emails on call at the source (sorted; empty: nobody). */
-  source: string[];
-  /** Emails on call in Klaxon (sorted; empty: nobody). */
-  klaxon: string[];
 }
 
 const key = (emails: readonly string[]) => emails.join('\n');
@@ -58,14 +50,6 @@ export function diffOnCall(schedule: string, source: readonly OnCallInterval[], 
   return out;
 }
 
-/** One escalation level where the two sides would page different people now. */
-export interface PagingDifference {
-  service: string;
-  /** 1-based level; a level only one side has compares against nobody. */
-  level: number;
-  source: string[];
-  klaxon: string[];
-}
 
 /** Level by level, who the source and Klaxon would page for a service now. */
 export function diffPaging(service: string, source: readonly { emails: readonly string[] }[], klaxon: readonly { emails: readonly string[] }[]): PagingDifference[] {
@@ -78,19 +62,6 @@ export function diffPaging(service: string, source: readonly { emails: readonly 
   return out;
 }
 
-/** What `klaxon compare` found. */
-export interface CompareResult {
-  source: string;
-  url: string;
-  from: number;
-  to: number;
-  /** The instant the escalation comparison is made for. */
-  at: number;
-  schedules: { schedule: string; source: { name: string; id: string }; inKlaxon: boolean; differences: OnCallDifference[]; notes: string[] }[];
-  services: { service: string; source: { name: string; id: string }; inKlaxon: boolean; levels: { level: number; source: string[]; klaxon: string[] }[]; differences: PagingDifference[] }[];
-  /** Schedules and services that differ anywhere (a missing one counts as one). */
-  differences: number;
-}
 
 /** A UTC time a person reads at a glance: 2026-12-08 09:00Z. */
 export function utcMinute(t: number): string {

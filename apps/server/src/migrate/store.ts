@@ -2,18 +2,8 @@ import type { Tx } from '../context.js';
 import { newId } from '../lib/ids.js';
 
 /** A stored import or comparison, as the admin API returns it. */
-export interface MigrationRun {
-  id: string;
-  kind: 'import' | 'compare';
-  source: string;
-  sourceUrl: string;
-  createdAt: number;
-  /** Comparison: schedules and services that differ. Import: items in the report that are not exact. */
-  differences: number;
-  summary: unknown;
-  /** Markdown (import) or text (compare). */
-  report: string;
-}
+export type { MigrationRun } from '@klaxon/contract';
+import type { MigrationRun } from '@klaxon/contract';
 
 /** Keeps an applied import's report or a comparison's result. The last 50 of each kind are kept. */
 export async function recordRun(db: Tx, run: Omit<MigrationRun, 'id'>): Promise<string> {

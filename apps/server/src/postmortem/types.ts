@@ -1,12 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-
-/** Review states of a postmortem. */
-export const POSTMORTEM_STATES = ['draft', 'in_review', 'published'] as const;
-export type PostmortemState = (typeof POSTMORTEM_STATES)[number];
-
-/** Action item states; open and in_progress count as open. */
-export const ACTION_ITEM_STATES = ['open', 'in_progress', 'done', 'wont_do'] as const;
-export type ActionItemState = (typeof ACTION_ITEM_STATES)[number];
+import type { ActionItemState, PostmortemState } from '@klaxon/contract';
+export { ACTION_ITEM_STATES, POSTMORTEM_STATES, type ActionItemState, type PostmortemState } from '@klaxon/contract';
 
 /** The Markdown sections of a postmortem. */
 export interface PostmortemSections {
@@ -71,41 +64,5 @@ export interface ActionItem {
   updatedAt: number;
 }
 
-const Md = Type.String({ maxLength: 100_000 });
-
-/** Changes to a postmortem: title and any sections (Markdown). */
-export const PostmortemPatch = Type.Object(
-  {
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    sections: Type.Optional(
-      Type.Object(
-        { summary: Type.Optional(Md), impact: Type.Optional(Md), timeline: Type.Optional(Md), statusUpdates: Type.Optional(Md), rootCause: Type.Optional(Md), wentWell: Type.Optional(Md), wentBadly: Type.Optional(Md) },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type PostmortemPatch = Static<typeof PostmortemPatch>;
-
-/** A review state change. */
-export const StateInput = Type.Object({ state: Type.Union(POSTMORTEM_STATES.map((s) => Type.Literal(s))) }, { additionalProperties: false });
-
-/** A new or changed action item. Due: epoch ms or ISO date-time. */
-export const ActionItemInput = Type.Object(
-  {
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    ownerId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
-    dueAt: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 40 }), Type.Null()])),
-    state: Type.Optional(Type.Union(ACTION_ITEM_STATES.map((s) => Type.Literal(s)))),
-  },
-  { additionalProperties: false },
-);
-export type ActionItemInput = Static<typeof ActionItemInput>;
-
-/** Handing an action item to problem management. */
-export const ProblemInput = Type.Object(
-  { title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), externalUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://' })) },
-  { additionalProperties: false },
-);
-export type ProblemInput = Static<typeof ProblemInput>;
+// The request schemas live in the API contract (packages/contract).
+export { ActionItemInput, PostmortemPatch, ProblemInput, StateInput } from '@klaxon/contract';

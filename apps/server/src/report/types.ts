@@ -1,18 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-
-/** Input for an SLA target: per severity level, optionally per service; durations in minutes. */
-export const SlaTargetInput = Type.Object(
-  {
-    severity: Type.String({ minLength: 1, maxLength: 50, description: 'Severity level (SEV1..) or alert severity (critical, error, ...)' }),
-    service: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Service id or name; null: every service' })),
-    ackWithinMinutes: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 525_600 }), Type.Null()])),
-    resolveWithinMinutes: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 525_600 }), Type.Null()])),
-    updateWithinMinutes: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 525_600 }), Type.Null()])),
-    warnBeforeMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 10_080, description: 'Warn the incident manager this long before a target is breached (default 5)' })),
-  },
-  { additionalProperties: false },
-);
-export type SlaTargetInput = Static<typeof SlaTargetInput>;
+// The request schema lives in the API contract (packages/contract).
+export { SlaTargetInput } from '@klaxon/contract';
 
 /** An SLA target as the API shows it (durations in ms). */
 export interface SlaTarget {

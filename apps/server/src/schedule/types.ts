@@ -1,84 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { FieldError } from '../lib/errors.js';
 import { localToInstant, type Layering, type LayerSpec, type LoadSplit, type ShiftSource, type TimeRange } from './compute/index.js';
 
-/**
- * An instant as the API accepts it: epoch milliseconds, an ISO date-time with an offset
- * ("2026-03-02T09:00:00Z", "2026-03-02T10:00+01:00"), or a local date-time without one
- * ("2026-03-02T09:00", "2026-03-02"), read in the schedule's (or layer's) time zone.
- */
-export const InstantInput = Type.Union([Type.Integer(), Type.String({ minLength: 4, maxLength: 40 })], {
-  description: 'Epoch milliseconds, ISO date-time with offset, or local date-time (read in the schedule time zone)',
-});
-/** InstantInput as a TypeScript type. */
-export type InstantInput = Static<typeof InstantInput>;
-
-const WeekdaySchema = Type.Union((['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => Type.Literal(d)));
-const Time = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$', description: 'HH:MM local time' });
-
-/** A weekly window a layer is limited to (see docs/schedules.md, Restrictions). */
-export const RestrictionInput = Type.Union([
-  Type.Object({ kind: Type.Literal('weekly'), startDay: WeekdaySchema, startTime: Time, endDay: WeekdaySchema, endTime: Time }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('daily'), days: Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7 }), start: Time, end: Time }, { additionalProperties: false }),
-  Type.Object(
-    { kind: Type.Literal('preset'), preset: Type.Union((['business-hours', 'weekdays', 'nights', 'weekends'] as const).map((p) => Type.Literal(p))) },
-    { additionalProperties: false },
-  ),
-]);
-
-const UserRef = Type.String({ minLength: 1, maxLength: 254, description: 'User id or email' });
-
-/** One rotation layer as the API accepts it: users by id or email, instants in any InstantInput form. */
-export const LayerInput = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 100 })),
-    participants: Type.Array(Type.Union([UserRef, Type.Array(UserRef, { maxItems: 20 })]), {
-      minItems: 1,
-      maxItems: 100,
-      description: 'Rotation order: a user, or a group of users on call together ([] is a turn nobody covers)',
-    }),
-    turn: Type.Object(
-      {
-        unit: Type.Union([Type.Literal('second'), Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]),
-        count: Type.Integer({ minimum: 1, maximum: 31_622_400, description: 'How many units one turn lasts (at most 366 days)' }),
-        weekdays: Type.Optional(Type.Array(WeekdaySchema, { minItems: 1, maxItems: 7, description: 'Day turns only: only these weekdays count and hand off (default: every day)' })),
-        onCallMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_800_000, description: 'Only the first N minutes of each turn are on call (default: the whole turn)' })),
-      },
-      { additionalProperties: false },
-    ),
-    handoffTime: Type.Optional(Type.String({ description: 'HH:MM local hand-off time (day and week turns)' })),
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone of this layer; defaults to the schedule zone' })),
-    start: InstantInput,
-    rotationStart: Type.Optional(InstantInput),
-    end: Type.Optional(InstantInput),
-    restrictions: Type.Optional(Type.Array(RestrictionInput, { maxItems: 50 })),
-    priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000 })),
-  },
-  { additionalProperties: false },
-);
-/** LayerInput as a TypeScript type. */
-export type LayerInput = Static<typeof LayerInput>;
-
-/** Input to create or replace a schedule. */
-export const ScheduleInput = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    teamId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, description: 'Owner team id or name' }), Type.Null()])),
-    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
-    layering: Type.Optional(
-      Type.Union([Type.Literal('precedence'), Type.Literal('union')], {
-        description: 'precedence (default): the highest-precedence layer with someone on call wins; union: everyone on call in the highest-priority group of layers is on call together',
-      }),
-    ),
-    layers: Type.Array(LayerInput, { maxItems: 20 }),
-    handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). Default 60.' })),
-    gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). Default 14.' })),
-  },
-  { additionalProperties: false },
-);
-/** ScheduleInput as a TypeScript type. */
-export type ScheduleInput = Static<typeof ScheduleInput>;
+// The request schemas live in the API contract (packages/contract).
+export { InstantInput, LayerInput, LeaveInput, OverrideInput, RestrictionInput, ScheduleInput, SwapOfferInput, SwapTakeInput, TakeInput } from '@klaxon/contract';
 
 /** A schedule: its zone, layers (user ids, epoch-ms instants) and notice settings. */
 export interface Schedule {
@@ -96,18 +20,6 @@ export interface Schedule {
   updatedAt: number;
 }
 
-/** Input to add an override. */
-export const OverrideInput = Type.Object(
-  {
-    userIds: Type.Array(UserRef, { minItems: 1, maxItems: 20, description: 'Exactly these people are on call during the span' }),
-    start: InstantInput,
-    end: InstantInput,
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-/** OverrideInput as a TypeScript type. */
-export type OverrideInput = Static<typeof OverrideInput>;
 
 /** How an override came to be. */
 export type OverrideKind = 'manual' | 'take' | 'swap';
@@ -126,38 +38,8 @@ export interface ScheduleOverride {
   createdAt: number;
 }
 
-/** Input for "take on-call now for N hours". */
-export const TakeInput = Type.Object(
-  {
-    hours: Type.Number({ exclusiveMinimum: 0, maximum: 168, description: 'How long, from now' }),
-    userId: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Who takes it (admins only for someone else); default: you' })),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-/** TakeInput as a TypeScript type. */
-export type TakeInput = Static<typeof TakeInput>;
 
-/** Input to offer a span of one's shifts to teammates. */
-export const SwapOfferInput = Type.Object(
-  {
-    start: InstantInput,
-    end: InstantInput,
-    userId: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Whose shift (admins only for someone else); default: you' })),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-/** SwapOfferInput as a TypeScript type. */
-export type SwapOfferInput = Static<typeof SwapOfferInput>;
 
-/** Input to take an offered shift. */
-export const SwapTakeInput = Type.Object(
-  { userId: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'Who takes it (admins only for someone else); default: you' })) },
-  { additionalProperties: false },
-);
-/** SwapTakeInput as a TypeScript type. */
-export type SwapTakeInput = Static<typeof SwapTakeInput>;
 
 /** A swap request: a span of `offeredBy`'s shifts, open until a teammate takes it. */
 export interface SwapRequest {
@@ -173,17 +55,6 @@ export interface SwapRequest {
   createdAt: number;
 }
 
-/** Input to record leave. */
-export const LeaveInput = Type.Object(
-  {
-    start: InstantInput,
-    end: InstantInput,
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-/** LeaveInput as a TypeScript type. */
-export type LeaveInput = Static<typeof LeaveInput>;
 
 /** A span a user is away; rotations skip them by the rule in docs/schedules.md. */
 export interface UserLeave {

@@ -10,13 +10,9 @@ import type { Policy } from '../escalation/types.js';
 import type { Channel } from '../notify/types.js';
 import { allSchedules, whoIsOnCall } from '../schedule/index.js';
 
-/** One channel Klaxon can page through: whether this server can send on it, and the settings that turn it on. */
-export interface ChannelStatus {
-  channel: 'email' | 'sms' | 'voice' | 'slack' | 'push';
-  configured: boolean;
-  /** Environment variables that configure it (names only). */
-  settings: string[];
-}
+// The answers' types live in the API contract (packages/contract).
+export type { ChannelStatus, Checklist, ChecklistStep, StepId } from '@klaxon/contract';
+import type { ChannelStatus, Checklist, ChecklistStep } from '@klaxon/contract';
 
 const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   email: ['KLAXON_SMTP_URL', 'KLAXON_EMAIL_FROM'],
@@ -35,25 +31,6 @@ export function channelStatus(configured: readonly Channel[]): ChannelStatus[] {
 export function getChannels(actor: Actor, configured: readonly Channel[]): ChannelStatus[] {
   requirePermission(actor, 'read');
   return channelStatus(configured);
-}
-
-export type StepId = 'channels' | 'people' | 'schedule' | 'policy' | 'service';
-
-/** One step of the setup checklist. `link` is the web app's screen for it. */
-export interface ChecklistStep {
-  id: StepId;
-  title: string;
-  done: boolean;
-  /** What is there now, or what is missing, in a sentence. */
-  detail: string;
-  link: string;
-}
-
-export interface Checklist {
-  channels: ChannelStatus[];
-  steps: ChecklistStep[];
-  /** True when every step is done. */
-  done: boolean;
 }
 
 const list = (names: string[], max = 5) => (names.length > max ? `${names.slice(0, max).join(', ')} and ${names.length - max} more` : names.join(', '));

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { TeamInput } from '@klaxon/contract';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
@@ -15,18 +15,8 @@ export interface Team {
   members: { userId: string; role: 'member' | 'manager' }[];
 }
 
-/** Input to create or replace a team. */
-export const TeamInput = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    members: Type.Optional(
-      Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }), role: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('manager')])) }, { additionalProperties: false }), { maxItems: 500 }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type TeamInput = Static<typeof TeamInput>;
+// The request schema lives in the API contract (packages/contract).
+export { TeamInput };
 
 /** Loads a team with members, or undefined. */
 export async function findTeam(db: Tx, idOrName: string): Promise<Team | undefined> {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { LiveQuery, SwitchingProtocols } from '@klaxon/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../auth/actor.js';
 import { SESSION_COOKIE } from '../../auth/sessions.js';
@@ -9,8 +9,6 @@ import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import type { LiveHub } from './hub.js';
-
-const LiveQuery = Type.Object({ token: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'An API token, for clients that cannot send headers or cookies' })) });
 
 /** The origins a browser page of this Klaxon may have: the public URL's and the Host the request came to. */
 function sameOrigin(ctx: Ctx, req: FastifyRequest, origin: string): boolean {
@@ -49,7 +47,7 @@ export async function liveRoutes(app: App, { ctx }: HttpDeps, hub: LiveHub): Pro
     '/live',
     {
       websocket: true,
-      schema: { tags: ['live'], querystring: LiveQuery },
+      schema: { tags: ['live'], querystring: LiveQuery, response: { 101: SwitchingProtocols } },
       preHandler: async (req) => {
         req.actorCache = await liveActor(ctx, req as FastifyRequest<{ Querystring: { token?: string } }>);
       },

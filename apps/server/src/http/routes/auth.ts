@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
-import { Type } from '@sinclair/typebox';
+import * as C from '@klaxon/contract';
+import { NoContent } from '@klaxon/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateSession, checkCredentials, createSession, CSRF_HEADER, csrfMatches, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import type { Ctx } from '../../context.js';
@@ -9,21 +10,6 @@ import * as users from '../../user/service.js';
 import { requestPasswordReset, setPasswordWithLink } from '../../auth/password-links.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
-
-const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-);
-
-const SetupBody = Type.Object(
-  {
-    email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    password: Type.String({ minLength: 8, maxLength: 200 }),
-    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' }),
-  },
-  { additionalProperties: false },
-);
 
 /**
  * Sign-in attempts allowed per email+IP, per IP and per account (email, from any address): token
@@ -117,7 +103,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
   const tags = ['auth'];
   const throttle = new LoginThrottle(ctx.clock);
 
-  app.post('/auth/login', { schema: { tags, body: LoginBody, summary: 'Sign in: sets the klaxon_session cookie and returns the CSRF token', security: [] } }, async (req, reply) => {
+  app.post('/auth/login', { schema: { tags, body: C.LoginBody, summary: 'Sign in: sets the klaxon_session cookie and returns the CSRF token', security: [], response: { 200: C.Session } } }, async (req, reply) => {
     requireJson(req);
     if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
     const user = await checkCredentials(ctx, req.body.email, req.body.password);
@@ -129,7 +115,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
 
   // "Forgot password": 3 requests per email and address, then one every 10 minutes; 30 per address.
   const resetThrottle = new LoginThrottle(ctx.clock, { burst: 3, refillMs: 600_000 }, { burst: 30, refillMs: 60_000 }, { burst: 5, refillMs: 600_000 });
-  app.post('/auth/forgot-password', { schema: { tags, body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }, { additionalProperties: false }), summary: 'Emails a one-time link (1 hour) to set a new password; 202 whether or not the email is known', security: [] } }, async (req, reply) => {
+  app.post('/auth/forgot-password', { schema: { tags, body: C.ForgotPasswordBody, summary: 'Emails a one-time link (1 hour) to set a new password; 202 whether or not the email is known', security: [], response: { 202: C.MessageAnswer } } }, async (req, reply) => {
     requireJson(req);
     if (!resetThrottle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many password reset requests: wait 10 minutes and try again');
     await requestPasswordReset(ctx, req.body.email);
@@ -137,14 +123,14 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
   });
 
   const setThrottle = new LoginThrottle(ctx.clock, { burst: 10, refillMs: 60_000 }, { burst: 30, refillMs: 6_000 }, { burst: 1_000_000, refillMs: 1 });
-  app.post('/auth/set-password', { schema: { tags, body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 8, maxLength: 200 }) }, { additionalProperties: false }), summary: 'Sets a password with the one-time link from an invitation or a reset; 400 when the link is used or expired', security: [] } }, async (req, reply) => {
+  app.post('/auth/set-password', { schema: { tags, body: C.SetPasswordBody, summary: 'Sets a password with the one-time link from an invitation or a reset; 400 when the link is used or expired', security: [], response: { 204: NoContent } } }, async (req, reply) => {
     requireJson(req);
     if (!setThrottle.take('link', req.ip)) throw new AppError('rate_limited', 'Too many attempts: wait a minute and try again');
     await setPasswordWithLink(ctx, req.body.token, req.body.password);
     return reply.status(204).send();
   });
 
-  app.post('/auth/logout', { schema: { tags, summary: 'Sign out: ends the session and clears the cookie', security: [] } }, async (req, reply) => {
+  app.post('/auth/logout', { schema: { tags, summary: 'Sign out: ends the session and clears the cookie', security: [], response: { 204: NoContent } } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const session = await authenticateSession(ctx, token);
@@ -155,7 +141,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.get('/auth/session', { schema: { tags, querystring: Type.Object({ optional: Type.Optional(Type.Literal('true', { description: 'Answer 200 {"user": null, "csrfToken": null} instead of 401 when nobody is signed in (the web app asks this way, so a signed-out load logs no error)' })) }, { additionalProperties: false }), summary: 'The signed-in user and the CSRF token for this session, or 401', security: [] } }, async (req) => {
+  app.get('/auth/session', { schema: { tags, querystring: C.SessionQuery, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [], response: { 200: C.SessionAnswer } } }, async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     const session = token ? await authenticateSession(ctx, token) : null;
     if (!session && req.query.optional === 'true') return { user: null, csrfToken: null };
@@ -165,9 +151,9 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return { user: await users.getUser(ctx, session.actor, session.actor.id), csrfToken: session.csrfToken };
   });
 
-  app.get('/setup', { schema: { tags, summary: 'Whether first-run setup is needed (no users yet)', security: [] } }, async () => ({ needed: await users.setupNeeded(ctx) }));
+  app.get('/setup', { schema: { tags, summary: 'Whether first-run setup is needed (no users yet)', security: [], response: { 200: C.SetupNeededAnswer } } }, async () => ({ needed: await users.setupNeeded(ctx) }));
 
-  app.post('/setup', { schema: { tags, body: SetupBody, summary: 'First-run setup: creates the first admin and signs them in; 409 once any user exists', security: [] } }, async (req, reply) => {
+  app.post('/setup', { schema: { tags, body: C.SetupBody, summary: 'First-run setup: creates the first admin and signs them in; 409 once any user exists', security: [], response: { 201: C.Session } } }, async (req, reply) => {
     requireJson(req);
     const user = await users.createFirstAdmin(ctx, req.body);
     const s = await createSession(ctx, user.id);
@@ -175,7 +161,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(201).send({ user, csrfToken: s.csrfToken });
   });
 
-  app.get('/push/vapid-public-key', { schema: { tags: ['push'], summary: 'The VAPID public key, for PushManager.subscribe({applicationServerKey})', security: [] } }, async () => {
+  app.get('/push/vapid-public-key', { schema: { tags: ['push'], summary: 'The VAPID public key, for PushManager.subscribe({applicationServerKey})', security: [], response: { 200: C.VapidKeyAnswer } } }, async () => {
     if (!deps.vapidPublicKey) throw new AppError('not_found', 'Web Push is not configured');
     return { publicKey: deps.vapidPublicKey };
   });

@@ -1,18 +1,18 @@
 import * as policies from '../../escalation/service.js';
-import { PolicyInput } from '../../escalation/types.js';
+import * as C from '@klaxon/contract';
+import { IdParams, NoContent } from '@klaxon/contract';
 import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
-import { IdParams } from './people.js';
 
 /** Escalation policies. */
 export async function policyRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   const tags = ['escalation'];
-  app.get('/escalation-policies', { schema: { tags } }, async (req) => ({ escalationPolicies: await policies.listPolicies(ctx, await actorOf(ctx, req)) }));
-  app.post('/escalation-policies', { schema: { tags, body: PolicyInput } }, async (req, reply) => reply.status(201).send({ escalationPolicy: await policies.createPolicy(ctx, await actorOf(ctx, req), req.body) }));
-  app.get('/escalation-policies/:id', { schema: { tags, params: IdParams } }, async (req) => ({ escalationPolicy: await policies.getPolicy(ctx, await actorOf(ctx, req), req.params.id) }));
-  app.put('/escalation-policies/:id', { schema: { tags, params: IdParams, body: PolicyInput } }, async (req) => ({ escalationPolicy: await policies.updatePolicy(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
-  app.delete('/escalation-policies/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.get('/escalation-policies', { schema: { tags, response: { 200: C.PoliciesAnswer } } }, async (req) => ({ escalationPolicies: await policies.listPolicies(ctx, await actorOf(ctx, req)) }));
+  app.post('/escalation-policies', { schema: { tags, body: C.PolicyInput, response: { 201: C.PolicyAnswer } } }, async (req, reply) => reply.status(201).send({ escalationPolicy: await policies.createPolicy(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/escalation-policies/:id', { schema: { tags, params: IdParams, response: { 200: C.PolicyAnswer } } }, async (req) => ({ escalationPolicy: await policies.getPolicy(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.put('/escalation-policies/:id', { schema: { tags, params: IdParams, body: C.PolicyInput, response: { 200: C.PolicyAnswer } } }, async (req) => ({ escalationPolicy: await policies.updatePolicy(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.delete('/escalation-policies/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await policies.deletePolicy(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
   });

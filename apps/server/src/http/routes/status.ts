@@ -6,57 +6,57 @@ import { renderAtom, renderNoticeHtml, renderRss, renderStatusHtml } from '../..
 import * as status from '../../status/service.js';
 import { activeMaintenancesJson, componentsJson, incidentsJson, scheduledMaintenancesJson, statusJson, summaryJson, unresolvedIncidentsJson, upcomingMaintenancesJson } from '../../status/statuspage.js';
 import { findPage } from '../../status/store.js';
-import { BusinessServiceInput, MaintenanceInput, StatusPageInput, StatusUpdateInput, SubscriptionInput, TemplateInput } from '../../status/types.js';
+import * as C from '@klaxon/contract';
+import { IdParams, NoContent } from '@klaxon/contract';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';
-import { IdParams } from './people.js';
 
 /** Status API under /api/v1: business services, pages, templates, updates, subscriptions, maintenance, internal status. */
 export async function statusApiRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   const tags = ['status'];
-  app.get('/business-services', { schema: { tags } }, async (req) => ({ businessServices: await status.listBusinessServices(ctx, await actorOf(ctx, req)) }));
-  app.post('/business-services', { schema: { tags, body: BusinessServiceInput } }, async (req, reply) => reply.status(201).send({ businessService: await status.createBusinessService(ctx, await actorOf(ctx, req), req.body) }));
-  app.put('/business-services/:id', { schema: { tags, params: IdParams, body: BusinessServiceInput } }, async (req) => ({ businessService: await status.updateBusinessService(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
-  app.delete('/business-services/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.get('/business-services', { schema: { tags, response: { 200: C.BusinessServicesAnswer } } }, async (req) => ({ businessServices: await status.listBusinessServices(ctx, await actorOf(ctx, req)) }));
+  app.post('/business-services', { schema: { tags, body: C.BusinessServiceInput, response: { 201: C.BusinessServiceAnswer } } }, async (req, reply) => reply.status(201).send({ businessService: await status.createBusinessService(ctx, await actorOf(ctx, req), req.body) }));
+  app.put('/business-services/:id', { schema: { tags, params: IdParams, body: C.BusinessServiceInput, response: { 200: C.BusinessServiceAnswer } } }, async (req) => ({ businessService: await status.updateBusinessService(ctx, await actorOf(ctx, req), req.params.id, req.body) }));
+  app.delete('/business-services/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await status.deleteBusinessService(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
   });
-  app.get('/incidents/:id/business-services', { schema: { tags, params: IdParams, summary: 'Business services an incident affects' } }, async (req) => ({ businessServices: await status.incidentBusinessServices(ctx, await actorOf(ctx, req), req.params.id) }));
-  app.get('/incidents/:id/status-updates', { schema: { tags, params: IdParams } }, async (req) => ({ statusUpdates: await status.listStatusUpdates(ctx, await actorOf(ctx, req), req.params.id) }));
-  app.post('/incidents/:id/status-updates', { schema: { tags, params: IdParams, body: StatusUpdateInput, summary: 'Post a status update (public or internal)' } }, async (req, reply) =>
+  app.get('/incidents/:id/business-services', { schema: { tags, params: IdParams, summary: 'Business services an incident affects', response: { 200: C.BusinessServicesAnswer } } }, async (req) => ({ businessServices: await status.incidentBusinessServices(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.get('/incidents/:id/status-updates', { schema: { tags, params: IdParams, response: { 200: C.StatusUpdatesAnswer } } }, async (req) => ({ statusUpdates: await status.listStatusUpdates(ctx, await actorOf(ctx, req), req.params.id) }));
+  app.post('/incidents/:id/status-updates', { schema: { tags, params: IdParams, body: C.StatusUpdateInput, summary: 'Post a status update (public or internal)', response: { 201: C.StatusUpdateAnswer } } }, async (req, reply) =>
     reply.status(201).send({ statusUpdate: await status.postStatusUpdate(ctx, await actorOf(ctx, req), req.params.id, req.body, viaOf(req)) }),
   );
-  app.get('/status-pages', { schema: { tags } }, async (req) => ({ statusPages: await status.listStatusPages(ctx, await actorOf(ctx, req)) }));
-  app.put('/status-pages', { schema: { tags, body: StatusPageInput, summary: 'Create or replace a status page by slug' } }, async (req) => ({ statusPage: await status.saveStatusPage(ctx, await actorOf(ctx, req), req.body) }));
-  app.get('/status-templates', { schema: { tags } }, async (req) => ({ templates: await status.listTemplates(ctx, await actorOf(ctx, req)) }));
-  app.post('/status-templates', { schema: { tags, body: TemplateInput } }, async (req, reply) => reply.status(201).send({ template: await status.createTemplate(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/status-pages', { schema: { tags, response: { 200: C.StatusPagesAnswer } } }, async (req) => ({ statusPages: await status.listStatusPages(ctx, await actorOf(ctx, req)) }));
+  app.put('/status-pages', { schema: { tags, body: C.StatusPageInput, summary: 'Create or replace a status page by slug', response: { 200: C.StatusPageAnswer } } }, async (req) => ({ statusPage: await status.saveStatusPage(ctx, await actorOf(ctx, req), req.body) }));
+  app.get('/status-templates', { schema: { tags, response: { 200: C.TemplatesAnswer } } }, async (req) => ({ templates: (await status.listTemplates(ctx, await actorOf(ctx, req))) as C.StatusTemplate[] }));
+  app.post('/status-templates', { schema: { tags, body: C.TemplateInput, response: { 201: C.TemplateAnswer } } }, async (req, reply) => reply.status(201).send({ template: await status.createTemplate(ctx, await actorOf(ctx, req), req.body) }));
   app.put(
     '/severity-levels/:id/update-interval',
-    { schema: { tags, params: IdParams, body: Type.Object({ minutes: Type.Union([Type.Integer({ minimum: 1, maximum: 10_080 }), Type.Null()]) }, { additionalProperties: false }) } },
+    { schema: { tags, params: IdParams, body: C.UpdateIntervalInput, response: { 204: NoContent } } },
     async (req, reply) => {
       await status.setUpdateInterval(ctx, await actorOf(ctx, req), req.params.id, req.body.minutes);
       return reply.status(204).send();
     },
   );
-  app.get('/subscriptions', { schema: { tags } }, async (req) => ({ subscriptions: await status.listSubscriptions(ctx, await actorOf(ctx, req)) }));
-  app.post('/subscriptions', { schema: { tags, body: SubscriptionInput } }, async (req, reply) => reply.status(201).send({ subscription: await status.subscribe(ctx, await actorOf(ctx, req), req.body) }));
-  app.delete('/subscriptions/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.get('/subscriptions', { schema: { tags, response: { 200: C.SubscriptionsAnswer } } }, async (req) => ({ subscriptions: await status.listSubscriptions(ctx, await actorOf(ctx, req)) }));
+  app.post('/subscriptions', { schema: { tags, body: C.SubscriptionInput, response: { 201: C.SubscriptionAnswer } } }, async (req, reply) => reply.status(201).send({ subscription: await status.subscribe(ctx, await actorOf(ctx, req), req.body) }));
+  app.delete('/subscriptions/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await status.deleteSubscription(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
   });
   app.get(
     '/maintenance-windows',
-    { schema: { tags, querystring: Type.Object({ past: Type.Optional(Type.Boolean({ description: 'Also windows that ended or were cancelled' })) }, { additionalProperties: false }) } },
+    { schema: { tags, querystring: C.MaintenanceListQuery, response: { 200: C.MaintenanceWindowsAnswer } } },
     async (req) => ({ maintenanceWindows: await status.listMaintenance(ctx, await actorOf(ctx, req), { past: req.query.past === true }) }),
   );
-  app.post('/maintenance-windows', { schema: { tags, body: MaintenanceInput } }, async (req, reply) => reply.status(201).send({ maintenanceWindow: await status.createMaintenance(ctx, await actorOf(ctx, req), req.body) }));
-  app.delete('/maintenance-windows/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  app.post('/maintenance-windows', { schema: { tags, body: C.MaintenanceInput, response: { 201: C.MaintenanceWindowAnswer } } }, async (req, reply) => reply.status(201).send({ maintenanceWindow: await status.createMaintenance(ctx, await actorOf(ctx, req), req.body) }));
+  app.delete('/maintenance-windows/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await status.cancelMaintenance(ctx, await actorOf(ctx, req), req.params.id);
     return reply.status(204).send();
   });
-  app.get('/status/internal', { schema: { tags, summary: 'Major incidents running now: where to go' } }, async (req) => ({ incidents: await status.internalStatus(ctx, await actorOf(ctx, req)) }));
+  app.get('/status/internal', { schema: { tags, summary: 'Major incidents running now: where to go', response: { 200: C.InternalStatusAnswer } } }, async (req) => ({ incidents: (await status.internalStatus(ctx, await actorOf(ctx, req))) as C.InternalIncident[] }));
 }
 
 const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) });

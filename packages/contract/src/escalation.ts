@@ -103,3 +103,47 @@ export type Policy = Static<typeof Policy>;
 
 export const PolicyAnswer = Type.Object({ escalationPolicy: Policy });
 export const PoliciesAnswer = Type.Object({ escalationPolicies: Type.Array(Policy) });
+
+/**
+ * An incident's routing trace (GET /api/v1/incidents/{id}/trace): where it came from, what was decided
+ * at each step and what was delivered. Built from what the engine recorded when it decided (timeline
+ * data, notifications, outbox, delivery attempts), never recomputed.
+ */
+export const TraceAlert = Type.Object({
+  id: Type.String(),
+  dedupKey: Type.String(),
+  summary: Type.String(),
+  severity: Type.String(),
+  integration: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()]),
+  events: Type.Array(Type.Object({ receivedAt: Type.Integer(), action: Type.String(), outcome: Type.String(), payload: Type.Unknown({ description: 'The raw payload as received (parsed JSON when it is JSON)' }) })),
+});
+export const TraceRule = Type.Object({ alertId: Type.String(), rule: Type.String(), matched: Type.Boolean(), detail: Type.Optional(Type.String()) });
+export const TraceDecision = Type.Object({ at: Type.Integer(), type: Type.String(), message: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) });
+export const TraceDelivery = Type.Object({
+  userId: Type.String(),
+  user: Type.String(),
+  channel: Type.String(),
+  contactMethod: Type.String(),
+  step: Type.Integer(),
+  dueAt: Type.Integer(),
+  decision: Type.String({ description: 'pending, queued (sent to the outbox) or cancelled (acknowledged or resolved first, or the method became unusable)' }),
+  messages: Type.Array(
+    Type.Object({ id: Type.String(), status: Type.String(), attempts: Type.Array(Type.Object({ at: Type.Integer(), status: Type.String(), providerStatus: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) })) }),
+  ),
+});
+export const IncidentTrace = Type.Object({
+  incidentId: Type.String(),
+  number: Type.Integer(),
+  service: Type.Object({ id: Type.String(), name: Type.String() }),
+  policy: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  severity: Type.String(),
+  urgency: Type.String(),
+  alerts: Type.Array(TraceAlert),
+  rules: Type.Array(TraceRule, { description: 'Event rules evaluated on the alerts; empty: no event rules' }),
+  decisions: Type.Array(TraceDecision, { description: 'Escalation decisions in order: levels paged (with who was on call and why), skipped (condition, nobody pageable), suppressed, exhausted' }),
+  deliveries: Type.Array(TraceDelivery),
+  paged: Type.Boolean({ description: 'Whether a page reached a provider (a message sent)' }),
+  why: Type.String({ description: 'One sentence: who was paged, or exactly why nobody was' }),
+});
+export type IncidentTrace = Static<typeof IncidentTrace>;
+export const IncidentTraceAnswer = Type.Object({ trace: IncidentTrace });

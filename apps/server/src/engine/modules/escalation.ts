@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
-import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
+import { notificationPlan, resolveTargets, type OnCallWhy } from '../../escalation/targets.js';
 import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { compiled } from '../../lib/db/compiled.js';
@@ -156,6 +156,7 @@ async function fireStep(
     return plans;
   };
   const notes: string[] = [];
+  const onCall: OnCallWhy[] = [];
   let plans: Awaited<ReturnType<typeof planFor>> = [];
   if (roundRobin) {
     for (let k = 0; k < s.level.targets.length && !plans.length; k++) {
@@ -163,6 +164,7 @@ async function fireStep(
       const one = [s.level.targets[idx]!];
       const r = await memo.get(`targets:${JSON.stringify(one)}`, () => resolveTargets(trx, one, now));
       notes.push(...r.notes);
+      onCall.push(...r.onCall);
       plans = await planFor(r.userIds, notes);
       roundRobin.target = idx;
       targets = one;
@@ -170,6 +172,7 @@ async function fireStep(
   } else {
     const resolved = await memo.get(`targets:${JSON.stringify(targets)}`, () => resolveTargets(trx, targets, now));
     notes.push(...resolved.notes);
+    onCall.push(...resolved.onCall);
     plans = await planFor(resolved.userIds, notes);
   }
   const pageable = plans.length > 0;
@@ -188,13 +191,13 @@ async function fireStep(
   if (pageable) {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${rr}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, level: s.levelIndex, users: plans.map((p) => p.userId), ...(roundRobin && { roundRobin }) } },
+      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${rr}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, level: s.levelIndex, users: plans.map((p) => p.userId), ...(notes.length && { notes }), ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
       live,
     );
   } else {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged${rr} (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step, level: s.levelIndex, notes, ...(roundRobin && { roundRobin }) } },
+      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged${rr} (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step, level: s.levelIndex, notes, ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
       live,
     );
   }

@@ -1,4 +1,5 @@
 import type {
+  IncidentTrace,
   Alert,
   ApiToken,
   ContactMethod,
@@ -246,6 +247,7 @@ export const api = {
     create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
     timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),
     alerts: (id: string) => get<{ alerts: Alert[] }>(`/incidents/${enc(id)}/alerts`).then((r) => r.alerts),
+    trace: (id: string) => get<{ trace: IncidentTrace }>(`/incidents/${enc(id)}/trace`).then((r) => r.trace),
     acknowledge: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/acknowledge`),
     resolve: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/resolve`),
     escalate: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/escalate`),

@@ -100,6 +100,35 @@ export interface Level {
   targets: Target[];
   /** resolved: the level fires even once the incident is acknowledged (default acknowledged). */
   until?: 'acknowledged' | 'resolved';
+  /** When the level applies (escalation.md); a level whose condition does not hold is skipped. */
+  condition?: LevelCondition;
+  /** Each new incident pages only the next target in turn. */
+  roundRobin?: boolean;
+}
+
+export interface LevelCondition {
+  timeZone?: string;
+  days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  between?: { start: string; end: string };
+  severity?: ('critical' | 'error' | 'warning' | 'info')[];
+  urgency?: 'high' | 'low';
+  label?: { key: string; equals?: string; in?: string[] };
+}
+
+/** GET /incidents/{id}/trace (escalation.md, The trace). */
+export interface IncidentTrace {
+  incidentId: string;
+  number: number;
+  service: { id: string; name: string };
+  policy: { id: string; name: string } | null;
+  severity: string;
+  urgency: string;
+  alerts: { id: string; dedupKey: string; summary: string; severity: string; integration: { id: string; name: string; kind: string } | null; events: { receivedAt: number; action: string; outcome: string; payload: unknown }[] }[];
+  rules: { alertId: string; rule: string; matched: boolean; detail?: string }[];
+  decisions: { at: number; type: string; message: string; data: Record<string, unknown> }[];
+  deliveries: { userId: string; user: string; channel: string; contactMethod: string; step: number; dueAt: number; decision: string; messages: { id: string; status: string; attempts: { at: number; status: string; providerStatus: string | null; error: string | null }[] }[] }[];
+  paged: boolean;
+  why: string;
 }
 
 /** An escalation policy. */

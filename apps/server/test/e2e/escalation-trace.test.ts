@@ -90,6 +90,23 @@ describe.each(DIALECTS)('incident trace (%s)', (dialect) => {
     expect(tr.why).toBe('Nobody was paged: level 1: nobody could be paged (Ghost has no verified contact method)');
   });
 
+  it('a schedule target: the level decision names who was on call and from which layer', async () => {
+    const team = await t.api('POST', '/api/v1/teams', { name: 'DBA' });
+    expect(team.status).toBe(201);
+    const sch = await t.api('POST', '/api/v1/schedules', {
+      name: 'DBA rota',
+      teamId: team.body.team.id,
+      timeZone: 'Europe/Berlin',
+      layers: [{ name: 'weekly', participants: [nora.email], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', start: '2026-03-01T09:00' }],
+    });
+    expect(sch.status).toBe(201);
+    const p = await t.api('POST', '/api/v1/escalation-policies', { name: 'By schedule', levels: [{ delayMinutes: 10, targets: [{ type: 'schedule', id: sch.body.schedule.id }] }] });
+    const k = await integration('dba', p.body.escalationPolicy.id);
+    const tr = await trace(await trigger(k, 'Replication lag', 'critical'));
+    const level = tr.decisions.find((d: { type: string }) => d.type === 'escalation.level');
+    expect(level.data.onCall).toEqual([{ scheduleId: sch.body.schedule.id, schedule: 'DBA rota', userIds: [nora.id], source: expect.objectContaining({ kind: 'layer', layerIndex: 0 }) }]);
+  });
+
   it('a maintenance window: the trace says the alert was suppressed', async () => {
     const svcs = await t.api('GET', '/api/v1/services');
     const db = svcs.body.services.find((s: { name: string }) => s.name === 'db');

@@ -79,7 +79,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
     reach[id] = { contactMethods: methods[i]?.data ?? [], rules: rules[i]?.data ?? [] };
   });
   const loading = users.isPending || teams.isPending || methods.some((m) => m.isPending) || rules.some((r) => r.isPending) || finals.some((a) => a.isPending);
-  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach, resolver) : null;
+  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach, resolver, base) : null;
   const at = (m: number) => timeOfDay(base + m * 60_000, me.timeZone);
 
   return (

@@ -76,6 +76,9 @@ describe.each(DIALECTS)('incident trace (%s)', (dialect) => {
     expect(tr.paged).toBe(false);
     expect(tr.why).toBe('Nobody was paged: level 1 skipped (severity is warning, not critical)');
     expect(tr.deliveries).toEqual([]);
+    // Every level skipped: escalation ends, as recorded.
+    expect(tr.decisions.map((d: { type: string }) => d.type)).toEqual(['escalation.condition_skipped', 'escalation.exhausted']);
+    expect(tr.decisions[1].message).toMatch(/^Escalation finished/);
   });
 
   it('a service without a policy: the trace says so', async () => {

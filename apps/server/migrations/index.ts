@@ -16,6 +16,7 @@ import * as m0014 from './0014-pagerduty-urgency.js';
 import * as m0015 from './0015-incident-snooze.js';
 import * as m0016 from './0016-password-links.js';
 import * as m0019 from './0019-heartbeats.js';
+import * as m0021 from './0021-escalation-round-robin.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015-incident-snooze': m0015,
   '0016-password-links': m0016,
   '0019-heartbeats': m0019,
+  '0021-escalation-round-robin': m0021,
 };

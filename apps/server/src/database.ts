@@ -1,6 +1,6 @@
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
 import type { ApiTokenTable, PasswordLinkTable, SessionTable } from './auth/tables.js';
-import type { EscalationPolicyTable } from './escalation/tables.js';
+import type { EscalationPolicyTable, EscalationRoundRobinTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { MigrationRunTable } from './migrate/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
@@ -68,6 +68,7 @@ export interface Database {
   sessions: SessionTable;
   password_links: PasswordLinkTable;
   escalation_policies: EscalationPolicyTable;
+  escalation_round_robin: EscalationRoundRobinTable;
   services: ServiceTable;
   integrations: IntegrationTable;
   heartbeats: HeartbeatTable;

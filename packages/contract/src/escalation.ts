@@ -25,6 +25,41 @@ export const TargetSchema = Type.Object(
 );
 export type Target = Static<typeof TargetSchema>;
 
+/**
+ * When a level applies to an incident (every field given must hold; none given: always). Time of day
+ * and weekday are read in `timeZone` at the moment the level would fire; a window whose end is before
+ * its start runs over midnight (22:00-07:00), and `days` is the local weekday of that moment.
+ */
+export const LevelConditionSchema = Type.Object(
+  {
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'IANA zone for days and between (required with them)' })),
+    days: Type.Optional(Type.Array(Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]), { minItems: 1, maxItems: 7, description: 'Local weekdays on which the level applies' })),
+    between: Type.Optional(
+      Type.Object(
+        {
+          start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, inclusive' }),
+          end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM, exclusive; before start: the window runs over midnight' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    severity: Type.Optional(Type.Array(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]), { minItems: 1, maxItems: 4, description: "The incident's severity is one of these" })),
+    urgency: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('low')], { description: "The incident's urgency" })),
+    label: Type.Optional(
+      Type.Object(
+        {
+          key: Type.String({ minLength: 1, maxLength: 200, description: "A label of the incident's first alert (details.labels, else a top-level string of details)" }),
+          equals: Type.Optional(Type.String({ maxLength: 1000 })),
+          in: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { minItems: 1, maxItems: 50 })),
+        },
+        { additionalProperties: false, description: 'Exactly one of equals or in' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LevelCondition = Static<typeof LevelConditionSchema>;
+
 /** One level: its targets, how long to wait before the next level, and whether it fires once acknowledged. */
 export const LevelSchema = Type.Object(
   {
@@ -35,6 +70,8 @@ export const LevelSchema = Type.Object(
         description: 'acknowledged (default): the level fires only while nobody has acknowledged; resolved: it fires even when acknowledged, until the incident is resolved (Opsgenie if-not-closed)',
       }),
     ),
+    condition: Type.Optional(LevelConditionSchema),
+    roundRobin: Type.Optional(Type.Boolean({ description: 'true: each new incident at this level pages only the next target in the list (a user, or whoever a schedule has on call), in turn' })),
   },
   { additionalProperties: false },
 );
@@ -66,3 +103,47 @@ export type Policy = Static<typeof Policy>;
 
 export const PolicyAnswer = Type.Object({ escalationPolicy: Policy });
 export const PoliciesAnswer = Type.Object({ escalationPolicies: Type.Array(Policy) });
+
+/**
+ * An incident's routing trace (GET /api/v1/incidents/{id}/trace): where it came from, what was decided
+ * at each step and what was delivered. Built from what the engine recorded when it decided (timeline
+ * data, notifications, outbox, delivery attempts), never recomputed.
+ */
+export const TraceAlert = Type.Object({
+  id: Type.String(),
+  dedupKey: Type.String(),
+  summary: Type.String(),
+  severity: Type.String(),
+  integration: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()]),
+  events: Type.Array(Type.Object({ receivedAt: Type.Integer(), action: Type.String(), outcome: Type.String(), payload: Type.Unknown({ description: 'The raw payload as received (parsed JSON when it is JSON)' }) })),
+});
+export const TraceRule = Type.Object({ alertId: Type.String(), rule: Type.String(), matched: Type.Boolean(), detail: Type.Optional(Type.String()) });
+export const TraceDecision = Type.Object({ at: Type.Integer(), type: Type.String(), message: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) });
+export const TraceDelivery = Type.Object({
+  userId: Type.String(),
+  user: Type.String(),
+  channel: Type.String(),
+  contactMethod: Type.String(),
+  step: Type.Integer(),
+  dueAt: Type.Integer(),
+  decision: Type.String({ description: 'pending, queued (sent to the outbox) or cancelled (acknowledged or resolved first, or the method became unusable)' }),
+  messages: Type.Array(
+    Type.Object({ id: Type.String(), status: Type.String(), attempts: Type.Array(Type.Object({ at: Type.Integer(), status: Type.String(), providerStatus: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) })) }),
+  ),
+});
+export const IncidentTrace = Type.Object({
+  incidentId: Type.String(),
+  number: Type.Integer(),
+  service: Type.Object({ id: Type.String(), name: Type.String() }),
+  policy: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  severity: Type.String(),
+  urgency: Type.String(),
+  alerts: Type.Array(TraceAlert),
+  rules: Type.Array(TraceRule, { description: 'Event rules evaluated on the alerts; empty: no event rules' }),
+  decisions: Type.Array(TraceDecision, { description: 'Escalation decisions in order: levels paged (with who was on call and why), skipped (condition, nobody pageable), suppressed, exhausted' }),
+  deliveries: Type.Array(TraceDelivery),
+  paged: Type.Boolean({ description: 'Whether a page reached a provider (a message sent)' }),
+  why: Type.String({ description: 'One sentence: who was paged, or exactly why nobody was' }),
+});
+export type IncidentTrace = Static<typeof IncidentTrace>;
+export const IncidentTraceAnswer = Type.Object({ trace: IncidentTrace });

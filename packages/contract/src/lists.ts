@@ -40,6 +40,7 @@ export const TIMELINE_TYPES = [
   'responder.added',
   'escalation.level',
   'escalation.skipped',
+  'escalation.condition_skipped',
   'escalation.exhausted',
   'notification.sent',
   'notification.failed',

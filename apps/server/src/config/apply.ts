@@ -620,6 +620,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           return { type: 'schedule_next', id: idOf(ids.schedules, t.scheduleNext, 'schedule') };
         }),
         ...(l.until === 'resolved' && { until: 'resolved' as const }),
+        ...(l.condition && { condition: l.condition }),
+        ...(l.roundRobin && { roundRobin: true }),
       }));
     const current = policyByName.get(p.name);
     if (!current) {
@@ -644,8 +646,9 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
     const initialNow = current.initialDelayMinutes ?? 0;
     if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
-    const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string }[]) => JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged']));
-    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget), ...(l.until && { until: l.until }) })))) diffs.push('levels changed');
+    const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string; condition?: unknown; roundRobin?: boolean }[]) =>
+      JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged', stable(l.condition ?? null), l.roundRobin ?? false]));
+    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget), ...(l.until && { until: l.until }), ...(l.condition && { condition: l.condition }), ...(l.roundRobin && { roundRobin: true }) })))) diffs.push('levels changed');
     if (diffs.length) {
       changes.push(`~ policy ${q(p.name)}: ${diffs.join('; ')}`);
       phase.policies.push({

@@ -88,6 +88,8 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
         return t.type === 'schedule' ? { schedule } : t.type === 'schedule_previous' ? { schedulePrevious: schedule } : { scheduleNext: schedule };
       }),
       ...(l.until === 'resolved' && { until: 'resolved' as const }),
+      ...(l.condition && { condition: l.condition }),
+      ...(l.roundRobin && { roundRobin: true }),
     })),
   }));
 

@@ -6,6 +6,7 @@
  * keeps what it has. See docs/configuration-file.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LevelConditionSchema } from '@klaxon/contract';
 import { RestrictionInput } from '../schedule/types.js';
 import { INTEGRATION_KINDS, SupportHoursSchema, UrgencyRuleSchema } from '../service/types.js';
 
@@ -209,6 +210,8 @@ export const LevelSpec = Type.Object(
     until: Type.Optional(
       literals(['acknowledged', 'resolved'] as const, 'acknowledged (default): the level fires only while nobody has acknowledged; resolved: it fires even when acknowledged, until the incident is resolved'),
     ),
+    condition: Type.Optional(LevelConditionSchema),
+    roundRobin: Type.Optional(Type.Boolean({ description: 'true: each new incident at this level pages only the next target in the list, in turn' })),
   },
   { additionalProperties: false },
 );

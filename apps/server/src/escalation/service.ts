@@ -9,6 +9,7 @@ import { teamIdByIdOrName } from '../team/store.js';
 import { userIdIfExists } from '../user/store.js';
 import { deletePolicyRow, insertPolicy, policyByIdOrName, policyRowsByName, updatePolicyRow } from './store.js';
 import { PolicyInput, type Policy } from './types.js';
+import { conditionProblems } from './condition.js';
 
 function fromRow(r: { id: string; name: string; description: string; repeat: number; initial_delay_minutes?: number; levels: string }): Policy {
   return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, initialDelayMinutes: Number(r.initial_delay_minutes ?? 0), levels: JSON.parse(r.levels) as Policy['levels'] };
@@ -26,6 +27,7 @@ async function normalize(db: Tx, input: unknown): Promise<PolicyInput> {
   const v = parse(PolicyInput, input, 'escalation policy');
   const errors: FieldError[] = [];
   for (const [li, level] of v.levels.entries()) {
+    errors.push(...conditionProblems(level.condition, `levels.${li}.condition`));
     for (const [ti, t] of level.targets.entries()) {
       const path = `levels.${li}.targets.${ti}`;
       if (t.type === 'user') {

@@ -34,3 +34,76 @@ export async function deletePolicyRow(db: Tx, id: string): Promise<boolean> {
   const r = await db.deleteFrom('escalation_policies').where('id', '=', id).executeTakeFirst();
   return !!r.numDeletedRows;
 }
+
+/** The details JSON of an incident's first alert (what a level's label condition reads), or null. */
+export async function firstAlertDetails(db: Tx, incidentId: string): Promise<string | null> {
+  const r = await db.selectFrom('alerts').select('details').where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return r?.details ?? null;
+}
+
+/**
+ * Takes the next round-robin turn of a (policy, level): returns the position before advancing.
+ * Compare-and-set on `position`, retried when another writer took the turn first, so no two callers
+ * ever get the same position.
+ */
+export async function takeRoundRobinTurn(db: Tx, policyId: string, levelIndex: number, now: number): Promise<number> {
+  await db
+    .insertInto('escalation_round_robin')
+    .values({ policy_id: policyId, level_index: levelIndex, position: 0, updated_at: now })
+    .onConflict((oc) => oc.columns(['policy_id', 'level_index']).doNothing())
+    .execute();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const row = await db.selectFrom('escalation_round_robin').select('position').where('policy_id', '=', policyId).where('level_index', '=', levelIndex).executeTakeFirstOrThrow();
+    const p = Number(row.position);
+    const r = await db
+      .updateTable('escalation_round_robin')
+      .set({ position: p + 1, updated_at: now })
+      .where('policy_id', '=', policyId)
+      .where('level_index', '=', levelIndex)
+      .where('position', '=', p)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) return p;
+  }
+  throw new Error(`round-robin cursor of policy ${policyId} level ${levelIndex} kept changing`);
+}
+
+/** Makes an already claimed next step due now (a round-robin level that found nobody to page). */
+export async function escalateNow(db: Tx, incidentId: string, step: number, now: number): Promise<void> {
+  await db.updateTable('incidents').set({ next_escalation_at: now }).where('id', '=', incidentId).where('escalation_step', '=', step).execute();
+}
+
+/** What an incident's trace reads: the incident by id or number, its service, alerts, raw events, escalation timeline, notifications, messages and attempts. */
+export async function traceRows(db: Tx, idOrNumber: string) {
+  const n = /^[0-9]{1,9}$/.test(idOrNumber) ? Number(idOrNumber) : -1;
+  const inc = await db
+    .selectFrom('incidents')
+    .innerJoin('services', 'services.id', 'incidents.service_id')
+    .select(['incidents.id', 'incidents.number', 'incidents.severity', 'incidents.urgency', 'incidents.status', 'incidents.policy_snapshot', 'services.id as service_id', 'services.name as service_name'])
+    .where((eb) => eb.or([eb('incidents.id', '=', idOrNumber), eb('incidents.number', '=', n)]))
+    .executeTakeFirst();
+  if (!inc) return undefined;
+  const alerts = await db
+    .selectFrom('alerts')
+    .leftJoin('integrations', 'integrations.id', 'alerts.integration_id')
+    .select(['alerts.id', 'alerts.dedup_key', 'alerts.summary', 'alerts.severity', 'integrations.id as integration_id', 'integrations.name as integration_name', 'integrations.kind as integration_kind'])
+    .where('alerts.incident_id', '=', inc.id)
+    .orderBy('alerts.created_at')
+    .execute();
+  const events = alerts.length
+    ? await db.selectFrom('alert_events').select(['alert_id', 'received_at', 'action', 'outcome', 'payload']).where('alert_id', 'in', alerts.map((a) => a.id)).orderBy('received_at').limit(200).execute()
+    : [];
+  const timeline = await db.selectFrom('timeline_events').select(['at', 'type', 'message', 'data']).where('incident_id', '=', inc.id).where('type', 'like', 'escalation.%').orderBy('at').orderBy('id').execute();
+  const notifications = await db
+    .selectFrom('notifications')
+    .innerJoin('users', 'users.id', 'notifications.user_id')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
+    .select(['notifications.user_id', 'users.name as user_name', 'contact_methods.id as cm_id', 'contact_methods.type as channel', 'contact_methods.name as cm_name', 'notifications.step', 'notifications.due_at', 'notifications.status'])
+    .where('notifications.incident_id', '=', inc.id)
+    .orderBy('notifications.due_at')
+    .execute();
+  const messages = await db.selectFrom('outbox').select(['id', 'contact_method_id', 'status', 'created_at']).where('incident_id', '=', inc.id).orderBy('created_at').execute();
+  const attempts = messages.length
+    ? await db.selectFrom('delivery_attempts').select(['message_id', 'at', 'status', 'provider_status', 'error']).where('message_id', 'in', messages.map((m) => m.id)).orderBy('at').execute()
+    : [];
+  return { inc, alerts, events, timeline, notifications, messages, attempts };
+}

@@ -11,3 +11,11 @@ export interface EscalationPolicyTable {
   created_at: number;
   updated_at: number;
 }
+
+/** Round-robin cursor per (policy, level), advanced by compare-and-set (0021-escalation-round-robin). */
+export interface EscalationRoundRobinTable {
+  policy_id: string;
+  level_index: number;
+  position: number;
+  updated_at: number;
+}

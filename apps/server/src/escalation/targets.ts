@@ -5,11 +5,22 @@ import { teamMemberIds } from '../team/service.js';
 import { managerIds } from '../team/store.js';
 import { rulesOnVerifiedMethods, userIdIfExists, verifiedPageableMethodIds } from '../user/store.js';
 import type { Target } from './types.js';
+import type { OnCall } from '../schedule/compute/types.js';
+
+/** Who a schedule target gave and where from (a layer or an override), kept on the timeline for the trace. */
+export interface OnCallWhy {
+  scheduleId: string;
+  schedule: string;
+  which?: 'previous' | 'next';
+  userIds: string[];
+  source: OnCall['source'];
+}
 
 /** The people a level's targets stand for at `at`, in order without repeats, and why some targets gave nobody. */
-export async function resolveTargets(db: Tx, targets: Target[], at: number): Promise<{ userIds: string[]; notes: string[] }> {
+export async function resolveTargets(db: Tx, targets: Target[], at: number): Promise<{ userIds: string[]; notes: string[]; onCall: OnCallWhy[] }> {
   const userIds: string[] = [];
   const notes: string[] = [];
+  const onCall: OnCallWhy[] = [];
   const add = (id: string) => {
     if (!userIds.includes(id)) userIds.push(id);
   };
@@ -35,24 +46,33 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
       const r = await whoIsOnCall(db, t.id, at);
       if (!r) notes.push(`schedule ${t.id} no longer exists`);
       else if (!r.onCall) notes.push(`schedule ${r.schedule.name} has nobody on call (gap)`);
-      else r.onCall.userIds.forEach(add);
+      else {
+        r.onCall.userIds.forEach(add);
+        onCall.push({ scheduleId: r.schedule.id, schedule: r.schedule.name, userIds: r.onCall.userIds, source: r.onCall.source });
+      }
     } else if (t.type === 'schedule_previous') {
       // Whoever the schedule had on call before the people on call at `at` (Opsgenie's "previous").
       const s = await findSchedule(db, t.id);
       const prev = s && (await previousOnCall(db, s, at));
       if (!s) notes.push(`schedule ${t.id} no longer exists`);
       else if (!prev) notes.push(`schedule ${s.name} had nobody on call before`);
-      else prev.onCall.userIds.forEach(add);
+      else {
+        prev.onCall.userIds.forEach(add);
+        onCall.push({ scheduleId: s.id, schedule: s.name, which: 'previous', userIds: prev.onCall.userIds, source: prev.onCall.source });
+      }
     } else {
       // The backup: whoever the schedule has on call next, after the people on call at `at`.
       const s = await findSchedule(db, t.id);
       const next = s && (await nextOnCall(db, s, at));
       if (!s) notes.push(`schedule ${t.id} no longer exists`);
       else if (!next) notes.push(`schedule ${s.name} has nobody on call next`);
-      else next.onCall.userIds.forEach(add);
+      else {
+        next.onCall.userIds.forEach(add);
+        onCall.push({ scheduleId: s.id, schedule: s.name, which: 'next', userIds: next.onCall.userIds, source: next.onCall.source });
+      }
     }
   }
-  return { userIds, notes };
+  return { userIds, notes, onCall };
 }
 
 /**

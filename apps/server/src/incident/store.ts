@@ -85,7 +85,7 @@ export async function dueSnoozes(db: Tx, now: number) {
 export const dueSteps = compiled((q: Tx, p: { now: number }) =>
   q
     .selectFrom('incidents')
-    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency'])
+    .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency', 'severity'])
     .where('status', 'in', ['triggered', 'acknowledged'])
     .where('next_escalation_at', '<=', p.now)
     .orderBy('next_escalation_at')

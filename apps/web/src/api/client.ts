@@ -1,4 +1,4 @@
-import type { Alert, ApiToken, ContactMethod, ContactMethodInput, ErrorBody, FieldError, Heartbeat, HeartbeatInput, Incident, IncidentStatus, Integration, IntegrationInput, ManualIncidentInput, NotificationRule, NotificationRuleInput, FinalSchedule, OnCallAnswer, Policy, PolicyInput, Schedule, ScheduleInput, ScheduleOverride, ScheduleUser, SwapRequest, UserLeave, UserShift, Service, ServiceInput, Session, Team, TeamInput, TimelineEvent, User, UserInput, UserPatch, ChatMessage, CommandResult, InternalIncident, Runbook, SeverityLevel, StatusTemplate, StatusUpdate, StatusUpdateInput, WarRoom, WarRoomRole } from '@klaxon/contract';
+import type { IncidentTrace, Alert, ApiToken, ContactMethod, ContactMethodInput, ErrorBody, FieldError, Heartbeat, HeartbeatInput, Incident, IncidentStatus, Integration, IntegrationInput, ManualIncidentInput, NotificationRule, NotificationRuleInput, FinalSchedule, OnCallAnswer, Policy, PolicyInput, Schedule, ScheduleInput, ScheduleOverride, ScheduleUser, SwapRequest, UserLeave, UserShift, Service, ServiceInput, Session, Team, TeamInput, TimelineEvent, User, UserInput, UserPatch, ChatMessage, CommandResult, InternalIncident, Runbook, SeverityLevel, StatusTemplate, StatusUpdate, StatusUpdateInput, WarRoom, WarRoomRole } from '@klaxon/contract';
 
 /** An error answered by the API: its code, message and field problems, ready to show in place. */
 export class ApiError extends Error {
@@ -256,6 +256,7 @@ export const api = {
     create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
     timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),
     alerts: (id: string) => get<{ alerts: Alert[] }>(`/incidents/${enc(id)}/alerts`).then((r) => r.alerts),
+    trace: (id: string) => get<{ trace: IncidentTrace }>(`/incidents/${enc(id)}/trace`).then((r) => r.trace),
     acknowledge: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/acknowledge`),
     resolve: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/resolve`),
     escalate: (id: string) => post<{ incident: Incident; changed: boolean }>(`/incidents/${enc(id)}/escalate`),

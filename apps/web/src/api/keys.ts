@@ -29,6 +29,7 @@ export const keys = {
   incident: (id: string) => ['incident', id] as const,
   timeline: (id: string) => ['incident', id, 'timeline'] as const,
   alerts: (id: string) => ['incident', id, 'alerts'] as const,
+  trace: (id: string) => ['incident', id, 'trace'] as const,
   warRoom: (id: string) => ['incident', id, 'war-room'] as const,
   chat: (id: string) => ['incident', id, 'chat'] as const,
   statusUpdates: (id: string) => ['incident', id, 'status-updates'] as const,

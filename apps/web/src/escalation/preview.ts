@@ -1,4 +1,4 @@
-import type { Channel, ContactMethod, FinalSchedule, Level, NotificationRule, Target, Team, User } from '@klaxon/contract';
+import type { Channel, ContactMethod, FinalSchedule, Level, LevelCondition, NotificationRule, Target, Team, User } from '@klaxon/contract';
 
 /**
  * Who a schedule target names when its level fires `atMinutes` after the alert: the schedule's
@@ -69,7 +69,7 @@ export function notificationPlan(r: Reachability | undefined): { method: Contact
  * "If an alert fired now, who would be paged when, on which channel": the escalation engine's
  * steps (apps/server/src/engine/modules/escalation.ts) run over a draft policy on the client.
  */
-export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver): Preview {
+export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver, base?: number): Preview {
   const byId = new Map(users.map((u) => [u.id, u]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const steps: PreviewStep[] = [];
@@ -81,6 +81,19 @@ export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: nu
     const round = Math.floor(step / n);
     const level = policy.levels[levelIndex]!;
     const notes: string[] = [];
+    // A level's condition: the time of day and weekday are known for an alert firing at `base`; the
+    // alert's severity, urgency and labels are not, so they are named as notes.
+    const c = level.condition;
+    if (c) {
+      const timeSkip = base !== undefined ? timeConditionFails(c, base + t * 60_000) : null;
+      if (timeSkip) {
+        steps.push({ atMinutes: t, step, levelIndex, round, pages: [], notes: [`condition does not hold: ${timeSkip}`], skipped: true });
+        continue;
+      }
+      if (c.severity) notes.push(`only for ${c.severity.join(' or ')} alerts`);
+      if (c.urgency) notes.push(`only for ${c.urgency}-urgency incidents`);
+      if (c.label) notes.push(`only when label ${c.label.key} ${c.label.equals !== undefined ? `= ${c.label.equals}` : `in [${(c.label.in ?? []).join(', ')}]`}`);
+    }
     const ids: string[] = [];
     const add = (id: string) => {
       if (!ids.includes(id)) ids.push(id);
@@ -138,6 +151,34 @@ export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: nu
     if (!skipped) t += level.delayMinutes;
   }
   return { steps, endsAtMinutes: t, nobody: steps.every((s) => s.skipped) };
+}
+
+const WEEKDAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** Why a condition's time of day or weekday (read in its zone at `at`) does not hold, or null when it holds (as the server's escalation/condition.ts). */
+export function timeConditionFails(c: LevelCondition, at: number): string | null {
+  if (!c.timeZone || (!c.days && !c.between)) return null;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  } catch {
+    return null; // an unknown zone: the server refuses it on save
+  }
+  const get = (k: string) => parts.find((p) => p.type === k)?.value ?? '';
+  const day = get('weekday').toLowerCase().slice(0, 3);
+  const m = Number(get('hour')) * 60 + Number(get('minute'));
+  const hhmm = `${get('hour')}:${get('minute')}`;
+  if (!WEEKDAY.includes(day)) return null;
+  if (c.days && !c.days.includes(day as never)) return `it is ${day} ${hhmm} in ${c.timeZone}, not one of ${c.days.join(', ')}`;
+  if (c.between) {
+    const toMin = (x: string) => (/^\d\d:\d\d$/.test(x) ? Number(x.slice(0, 2)) * 60 + Number(x.slice(3)) : NaN);
+    const st = toMin(c.between.start);
+    const en = toMin(c.between.end);
+    if (Number.isNaN(st) || Number.isNaN(en) || st === en) return null;
+    const inside = st < en ? m >= st && m < en : m >= st || m < en;
+    if (!inside) return `it is ${hhmm} in ${c.timeZone}, outside ${c.between.start}-${c.between.end}`;
+  }
+  return null;
 }
 
 /** A channel's name for people. */

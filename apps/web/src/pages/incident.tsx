@@ -8,7 +8,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { setupApi } from '../api/setup.ts';
 import { keys, useUsers } from '../api/queries.ts';
-import type { Alert, Incident, TimelineEvent } from '@klaxon/contract';
+import type { Alert, Incident, IncidentTrace, TimelineEvent } from '@klaxon/contract';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
 import { offerUndoResolve, showIncident } from '../incidents/undo-resolve.tsx';
@@ -263,6 +263,56 @@ function TimelineView({ events, zone, nameOf }: { events: TimelineEvent[]; zone:
   );
 }
 
+/** The routing trace (GET /incidents/{id}/trace): why the incident went where it went, and who was or was not paged. */
+function TraceView({ trace, zone }: { trace: IncidentTrace; zone: ViewerZone }) {
+  const wrap = { wordBreak: 'break-word' as const, overflowWrap: 'anywhere' as const };
+  return (
+    <Stack gap="sm" data-testid="trace">
+      <Paper withBorder p="md" radius="md" bg={trace.paged ? undefined : 'var(--mantine-color-red-light)'}>
+        <Text fw={700} style={wrap} data-testid="trace-why">{trace.why}</Text>
+      </Paper>
+      <Card withBorder radius="md" p="md">
+        <Text fw={600}>Where it came from</Text>
+        {trace.alerts.map((a) => (
+          <Stack key={a.id} gap={4} mt="xs">
+            <Text size="sm" style={wrap}>{a.integration ? `Integration ${a.integration.name} (${a.integration.kind})` : 'Opened by hand'}: {a.summary} [{a.severity}]</Text>
+            {a.events.slice(0, 3).map((e, i) => (
+              <Code key={i} block style={{ ...wrap, whiteSpace: 'pre-wrap', maxHeight: 160, overflow: 'auto' }}>
+                {zone.timeOfDay(e.receivedAt)} {e.action} → {e.outcome}{'\n'}{typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 2)}
+              </Code>
+            ))}
+          </Stack>
+        ))}
+        {!trace.alerts.length && <Text size="sm" c="dimmed">Opened by hand: no alerts.</Text>}
+      </Card>
+      <Card withBorder radius="md" p="md">
+        <Text fw={600}>Event rules</Text>
+        {trace.rules.length ? trace.rules.map((r, i) => <Text key={i} size="sm" style={wrap}>{r.matched ? '✓' : '✗'} {r.rule}{r.detail ? `: ${r.detail}` : ''}</Text>) : <Text size="sm" c="dimmed" data-testid="trace-no-rules">No event rules</Text>}
+      </Card>
+      <Card withBorder radius="md" p="md">
+        <Text fw={600} style={wrap}>Service {trace.service.name}: {trace.policy ? `policy ${trace.policy.name}` : 'no escalation policy'}</Text>
+        <Stack gap={4} mt="xs" data-testid="trace-decisions">
+          {trace.decisions.map((d, i) => (
+            <Text key={i} size="sm" style={wrap} data-type={d.type}>{zone.timeOfDay(d.at)} {d.message}</Text>
+          ))}
+        </Stack>
+      </Card>
+      <Card withBorder radius="md" p="md">
+        <Text fw={600}>Notifications</Text>
+        <Stack gap={4} mt="xs" data-testid="trace-deliveries">
+          {trace.deliveries.map((n, i) => (
+            <Text key={i} size="sm" style={wrap}>
+              {n.user} by {n.channel} ({n.contactMethod}), due {zone.timeOfDay(n.dueAt)}: {n.decision}
+              {n.messages.map((m) => `; message ${m.status}${m.attempts.map((a) => `, attempt ${a.status}${a.error ? ` (${a.error})` : ''}`).join('')}`).join('')}
+            </Text>
+          ))}
+          {!trace.deliveries.length && <Text size="sm" c="dimmed">No notifications.</Text>}
+        </Stack>
+      </Card>
+    </Stack>
+  );
+}
+
 function AlertCard({ a }: { a: Alert }) {
   const details = Object.entries(a.details ?? {});
   return (
@@ -383,6 +433,8 @@ export default function IncidentPage() {
   const inc = q.data;
   const timeline = useQuery({ queryKey: keys.timeline(inc?.id ?? ''), queryFn: () => api.incidents.timeline(inc!.id), enabled: !!inc });
   const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(inc!.id), enabled: !!inc });
+  const [tab, setTab] = useState<string | null>('timeline');
+  const trace = useQuery({ queryKey: keys.trace(inc?.id ?? ''), queryFn: () => api.incidents.trace(inc!.id), enabled: !!inc && tab === 'why' });
   const nameOf = (id: string | null) => (id ? (users.data?.find((u) => u.id === id)?.name ?? 'someone') : 'Klaxon');
   const zone = useViewerZone();
 
@@ -473,7 +525,7 @@ export default function IncidentPage() {
             )}
           </Paper>
           {canRespond && <MajorSection inc={inc} />}
-          <Tabs defaultValue="timeline" keepMounted={false}>
+          <Tabs value={tab} onChange={setTab} keepMounted={false}>
             <Tabs.List grow>
               <Tabs.Tab value="timeline" fz="md" py="sm">
                 Timeline
@@ -481,11 +533,19 @@ export default function IncidentPage() {
               <Tabs.Tab value="alerts" fz="md" py="sm">
                 Alerts ({inc.alertCount})
               </Tabs.Tab>
+              <Tabs.Tab value="why" fz="md" py="sm" data-testid="why-tab">
+                Why
+              </Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="timeline" pt="md">
               <QueryState isPending={timeline.isPending} error={timeline.error}>
                 <ZoneCaption zone={zone} />
                 <TimelineView events={timeline.data ?? []} zone={zone} nameOf={(id) => users.data?.find((u) => u.id === id)?.name} />
+              </QueryState>
+            </Tabs.Panel>
+            <Tabs.Panel value="why" pt="md">
+              <QueryState isPending={trace.isPending} error={trace.error}>
+                {trace.data && <TraceView trace={trace.data} zone={zone} />}
               </QueryState>
             </Tabs.Panel>
             <Tabs.Panel value="alerts" pt="md">

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, Input, MultiSelect, NumberInput, Paper, Stack, Text, TextInput, Textarea, Timeline, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, Input, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Timeline, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api } from '../api/client.ts';
 import { keys, useSchedules, useTeams, useUsers } from '../api/queries.ts';
-import type { Level, Policy, PolicyInput, Target, TargetType } from '@klaxon/contract';
+import type { Level, LevelCondition, Policy, PolicyInput, Target, TargetType } from '@klaxon/contract';
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability, type ScheduleResolver } from '../escalation/preview.ts';
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
@@ -79,7 +79,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
     reach[id] = { contactMethods: methods[i]?.data ?? [], rules: rules[i]?.data ?? [] };
   });
   const loading = users.isPending || teams.isPending || methods.some((m) => m.isPending) || rules.some((r) => r.isPending) || finals.some((a) => a.isPending);
-  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach, resolver) : null;
+  const preview = valid ? previewPolicy(draft, users.data ?? [], teams.data ?? [], reach, resolver, base) : null;
   const at = (m: number) => timeOfDay(base + m * 60_000, me.timeZone);
 
   return (
@@ -215,8 +215,53 @@ function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, 
           error={errors.field(`${path}.delayMinutes`)}
           data-testid={`level-${index}-delay`}
         />
+        <LevelOptions level={level} index={index} onChange={onChange} errors={errors} readOnly={readOnly} />
       </Stack>
     </Card>
+  );
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+
+/** A level's condition (when it applies), round robin and "keep paging after acknowledgement". */
+function LevelOptions({ level, index, onChange, errors, readOnly }: { level: Level; index: number; onChange: (l: Level) => void; errors: FormErrors; readOnly: boolean }) {
+  const c = level.condition ?? {};
+  const path = `levels.${index}.condition`;
+  const set = (next: LevelCondition) => {
+    const clean = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as LevelCondition;
+    const { condition: _old, ...rest } = level;
+    onChange(Object.keys(clean).length ? { ...rest, condition: clean } : rest);
+  };
+  const time = (which: 'start' | 'end', v: string) => {
+    const b = { start: c.between?.start ?? '', end: c.between?.end ?? '', [which]: v };
+    set({ ...c, between: b.start || b.end ? b : undefined });
+  };
+  return (
+    <Stack gap="xs" data-testid={`level-${index}-condition`}>
+      <Text size="sm" fw={600}>Only when (leave empty: always)</Text>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+        <TextInput label="Time zone" placeholder="Europe/Berlin" value={c.timeZone ?? ''} onChange={(e) => set({ ...c, timeZone: e.currentTarget.value || undefined })} readOnly={readOnly} error={errors.field(`${path}.timeZone`)} data-testid={`level-${index}-zone`} />
+        <MultiSelect label="Days" placeholder={c.days?.length ? undefined : "Any day"} data={DAYS.map((d) => ({ value: d, label: d }))} value={c.days ?? []} onChange={(v) => set({ ...c, days: v as LevelCondition['days'] })} readOnly={readOnly} data-testid={`level-${index}-days`} />
+        <TextInput label="From (HH:MM)" placeholder="22:00" value={c.between?.start ?? ''} onChange={(e) => time('start', e.currentTarget.value)} readOnly={readOnly} error={errors.under(`${path}.between`)} data-testid={`level-${index}-from`} />
+        <TextInput label="Until (HH:MM, before From: over midnight)" placeholder="07:00" value={c.between?.end ?? ''} onChange={(e) => time('end', e.currentTarget.value)} readOnly={readOnly} data-testid={`level-${index}-until`} />
+        <MultiSelect label="Severity" placeholder={c.severity?.length ? undefined : "Any severity"} data={[...SEVERITIES]} value={c.severity ?? []} onChange={(v) => set({ ...c, severity: v as LevelCondition['severity'] })} readOnly={readOnly} data-testid={`level-${index}-severity`} />
+        <TextInput
+          label="Label (key=value or key=a,b)"
+          placeholder="team=db"
+          defaultValue={c.label ? `${c.label.key}=${c.label.equals ?? (c.label.in ?? []).join(',')}` : ''}
+          onBlur={(e) => {
+            const [k, v] = e.currentTarget.value.split('=', 2).map((x) => x.trim());
+            set({ ...c, label: k && v !== undefined ? (v.includes(',') ? { key: k, in: v.split(',').map((x) => x.trim()) } : { key: k, equals: v }) : undefined });
+          }}
+          readOnly={readOnly}
+          error={errors.under(`${path}.label`)}
+          data-testid={`level-${index}-label`}
+        />
+      </SimpleGrid>
+      <Switch label="Round robin: each new incident pages the next target in turn" checked={Boolean(level.roundRobin)} onChange={(e) => { const { roundRobin: _r, ...rest } = level; onChange(e.currentTarget.checked ? { ...rest, roundRobin: true } : rest); }} disabled={readOnly} data-testid={`level-${index}-round-robin`} />
+      <Switch label="Keep paging everyone on this level after an acknowledgement" checked={level.until === 'resolved'} onChange={(e) => { const { until: _u, ...rest } = level; onChange(e.currentTarget.checked ? { ...rest, until: 'resolved' } : rest); }} disabled={readOnly} data-testid={`level-${index}-until-resolved`} />
+    </Stack>
   );
 }
 

@@ -1,7 +1,7 @@
 import { SYSTEM } from '../../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../../context.js';
 import { BatchMemo, inBatch } from '../batch.js';
-import { notificationPlan, resolveTargets } from '../../escalation/targets.js';
+import { notificationPlan, resolveTargets, type OnCallWhy } from '../../escalation/targets.js';
 import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { newId } from '../../lib/ids.js';
@@ -9,6 +9,8 @@ import { claimStep, dueSteps } from '../../incident/store.js';
 import { insertNotification } from '../../notify/store.js';
 import { userNameRow } from '../../user/store.js';
 import { activeMaintenanceFor } from '../../status/store.js';
+import { evaluateCondition, labelsOf } from '../../escalation/condition.js';
+import { escalateNow, firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
 import type { EngineModule } from '../engine.js';
 
 
@@ -29,7 +31,7 @@ export const escalationModule: EngineModule = {
       // What a storm's incidents share (their service's maintenance, a level's people and how to reach
       // them) is looked up once per batch, not once per incident.
       const memo = new BatchMemo();
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high'));
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity));
     }
   },
 };
@@ -45,6 +47,7 @@ async function fireStep(
   step: number,
   snapshot: string | null,
   urgency: 'high' | 'low',
+  severity: string,
 ): Promise<void> {
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
@@ -79,11 +82,38 @@ async function fireStep(
     return;
   }
 
-  const resolved = await memo.get(`targets:${JSON.stringify(s.level.targets)}`, () => resolveTargets(trx, s.level.targets, now));
-  const userIds = resolved.userIds;
-  const notes = [...resolved.notes];
-  const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
-  for (const userId of userIds) {
+  const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;
+
+  // A level whose condition does not hold for this incident now is skipped at once; the timeline
+  // keeps the decision (condition and reason) for the incident's trace.
+  if (s.level.condition) {
+    const labels = s.level.condition.label ? labelsOf(await firstAlertDetails(trx, incidentId)) : {};
+    const c = evaluateCondition(s.level.condition, { at: now, severity, urgency, labels });
+    if (!c.holds) {
+      if (!(await claim(now))) return;
+      await appendTimeline(
+        trx,
+        { incidentId, at: now, type: 'escalation.condition_skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where} skipped: its condition does not hold (${c.reason})`, data: { step, level: s.levelIndex, reason: c.reason, condition: s.level.condition } },
+        live,
+      );
+      return;
+    }
+  }
+
+  // Round robin: the step is claimed first, so a run that loses the race never takes a turn; then
+  // the level's cursor gives this incident the next target (a target with nobody to page passes the
+  // turn on to the one after it, within the same turn).
+  let roundRobin: { position: number; target: number } | null = null;
+  let targets = s.level.targets;
+  if (s.level.roundRobin) {
+    if (!(await claim(now + s.level.delayMinutes * 60_000))) return;
+    const position = await takeRoundRobinTurn(trx, policy.id, s.levelIndex, now);
+    roundRobin = { position, target: position % targets.length };
+  }
+
+  const planFor = async (userIds: string[], notes: string[]) => {
+    const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
+    for (const userId of userIds) {
     const u = await memo.get(`user:${userId}`, () => userNameRow(trx, userId));
     // The rules for this incident's urgency (PagerDuty's high/low notification rules; 'any' rules always).
     const plan = await memo.get(`plan:${userId}:${urgency}`, () => notificationPlan(trx, userId, urgency));
@@ -92,28 +122,52 @@ async function fireStep(
       const any = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
       notes.push(any.length ? `${u?.name ?? userId} has no notification rule for ${urgency}-urgency incidents` : `${u?.name ?? userId} has no verified contact method`);
     }
+    }
+    return plans;
+  };
+  const notes: string[] = [];
+  const onCall: OnCallWhy[] = [];
+  let plans: Awaited<ReturnType<typeof planFor>> = [];
+  if (roundRobin) {
+    for (let k = 0; k < s.level.targets.length && !plans.length; k++) {
+      const idx = (roundRobin.position + k) % s.level.targets.length;
+      const one = [s.level.targets[idx]!];
+      const r = await memo.get(`targets:${JSON.stringify(one)}`, () => resolveTargets(trx, one, now));
+      notes.push(...r.notes);
+      onCall.push(...r.onCall);
+      plans = await planFor(r.userIds, notes);
+      roundRobin.target = idx;
+      targets = one;
+    }
+  } else {
+    const resolved = await memo.get(`targets:${JSON.stringify(targets)}`, () => resolveTargets(trx, targets, now));
+    notes.push(...resolved.notes);
+    onCall.push(...resolved.onCall);
+    plans = await planFor(resolved.userIds, notes);
   }
   const pageable = plans.length > 0;
   // Nobody to page at this level: move on at once rather than wait out the delay in silence.
   const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
-  if (!(await claim(next))) return; // someone else fired it, or it was acknowledged
+  if (roundRobin) {
+    if (!pageable) await escalateNow(trx, incidentId, step + 1, now);
+  } else if (!(await claim(next))) return; // someone else fired it, or it was acknowledged
 
   for (const p of plans) {
     for (const r of p.plan) {
       await insertNotification(trx, { id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now });
     }
   }
-  const where = `level ${s.levelIndex + 1} of ${policy.levels.length}${s.loop > 0 ? `, round ${s.loop + 1}` : ''}`;
+  const rr = roundRobin ? ` (round robin: turn ${roundRobin.position + 1}, target ${roundRobin.target + 1} of ${s.level.targets.length})` : '';
   if (pageable) {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, users: plans.map((p) => p.userId) } },
+      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${rr}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, level: s.levelIndex, users: plans.map((p) => p.userId), ...(notes.length && { notes }), ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
       live,
     );
   } else {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step } },
+      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged${rr} (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step, level: s.levelIndex, notes, ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
       live,
     );
   }

@@ -15,6 +15,7 @@ import * as m0013 from './0013-opsgenie-layering-and-delays.js';
 import * as m0014 from './0014-pagerduty-urgency.js';
 import * as m0015 from './0015-incident-snooze.js';
 import * as m0016 from './0016-password-links.js';
+import * as m0020 from './0020-event-rules.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-pagerduty-urgency': m0014,
   '0015-incident-snooze': m0015,
   '0016-password-links': m0016,
+  '0020-event-rules': m0020,
 };

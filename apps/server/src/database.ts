@@ -16,6 +16,7 @@ import type {
   UserLeaveTable,
 } from './schedule/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
+import type { EventRuleTable } from './rules/tables.js';
 import type {
   BusinessServiceLinkTable,
   BusinessServiceTable,
@@ -73,6 +74,7 @@ export interface Database {
   severity_levels: SeverityLevelTable;
   alerts: AlertTable;
   alert_events: AlertEventTable;
+  event_rules: EventRuleTable;
   change_events: ChangeEventTable;
   timeline_events: TimelineEventTable;
   notifications: NotificationTable;

@@ -17,3 +17,4 @@ export * from './postmortems.js';
 export * from './status.js';
 export * from './reports.js';
 export * from './setup.js';
+export * from './rules.js';

@@ -2,7 +2,7 @@ import { parse } from '@marcbachmann/cel-js';
 import type { AlertEvent } from '../alert/types.js';
 import { ALERT_SEVERITIES } from '../alert/types.js';
 import { compileTemplate, type Template } from './template.js';
-import type { EventRule, RuleActions, RuleOutcome, RuleTraceEntry } from './types.js';
+import type { EventRule, RuleActions, RuleOutcome } from './types.js';
 
 /** A rule compiled once when saved or loaded: the CEL program and the templates. */
 export interface CompiledRule {
@@ -11,6 +11,8 @@ export interface CompiledRule {
   title?: Template;
   dedupKey?: Template;
   labels?: [string, Template][];
+  /** This instance's counters of the rule, attached on first evaluation. */
+  stats?: RuleStats;
 }
 
 /** Per-rule counters of this instance since it started. */
@@ -113,44 +115,35 @@ export function evaluateRules(
   integration: { id: string; name: string; kind: string },
   stats?: Map<string, RuleStats>,
 ): { event: AlertEvent; outcome: RuleOutcome } {
-  const outcome: RuleOutcome = { rules: [] };
+  const outcome: RuleOutcome = { rules: [], notMatched: [] };
   let e = event;
+  // The variables change only when a rule applies actions: built once, rebuilt after each match.
+  let vars = ruleVariables(e, integration);
   for (const set of sets) {
     for (const c of set.rules) {
-      const stat = stats && statOf(stats, c.rule.id);
+      const stat = stats && (c.stats ??= statOf(stats, c.rule.id));
       if (stat) stat.evaluated++;
-      const entry: RuleTraceEntry = { ruleId: c.rule.id, name: c.rule.name, scope: set.scope, result: 'not_matched' };
-      outcome.rules.push(entry);
-      let vars: Record<string, unknown>;
       let r: unknown;
       try {
-        vars = ruleVariables(e, integration);
         r = c.test(vars);
         if (typeof r !== 'boolean') throw new Error(`the condition gave ${typeof r === 'bigint' ? 'an integer' : typeof r}, not a boolean`);
       } catch (err) {
-        entry.result = 'failed';
-        entry.error = String((err as Error)?.message ?? err).slice(0, 500);
-        if (stat) {
-          stat.failed++;
-          stat.lastError = entry.error;
-        }
+        fail(outcome, c, set.scope, err, stat);
         continue;
       }
-      if (!r) continue;
-      entry.result = 'matched';
-      entry.actions = c.rule.actions;
+      if (!r) {
+        outcome.notMatched.push(c.rule.id);
+        continue;
+      }
       if (stat) stat.matched++;
       try {
         e = applyActions(c, e, vars, outcome);
+        vars = ruleVariables(e, integration);
       } catch (err) {
-        entry.result = 'failed';
-        entry.error = String((err as Error)?.message ?? err).slice(0, 500);
-        if (stat) {
-          stat.failed++;
-          stat.lastError = entry.error;
-        }
+        fail(outcome, c, set.scope, err, stat);
         continue;
       }
+      outcome.rules.push({ ruleId: c.rule.id, name: c.rule.name, scope: set.scope, result: 'matched', actions: c.rule.actions });
       if (c.rule.actions.drop) {
         outcome.dropped = true;
         if (stat) stat.dropped++;
@@ -159,6 +152,15 @@ export function evaluateRules(
     }
   }
   return { event: e, outcome };
+}
+
+function fail(outcome: RuleOutcome, c: CompiledRule, scope: 'global' | 'integration', err: unknown, stat: RuleStats | undefined): void {
+  const error = String((err as Error | undefined)?.message ?? err).slice(0, 500);
+  outcome.rules.push({ ruleId: c.rule.id, name: c.rule.name, scope, result: 'failed', error });
+  if (stat) {
+    stat.failed++;
+    stat.lastError = error;
+  }
 }
 
 function statOf(stats: Map<string, RuleStats>, id: string): RuleStats {

@@ -81,8 +81,12 @@ describe('rule evaluation', () => {
         const { event: out, outcome } = evaluateRules([{ scope: 'global', rules: compiled }], event, integration, stats);
         expect(out).toBeTruthy();
         expect(typeof out.summary).toBe('string');
-        const dropAt = outcome.rules.findIndex((r) => r.result === 'matched' && r.actions?.drop);
-        expect(outcome.rules.length).toBe(dropAt >= 0 ? dropAt + 1 : compiled.length);
+        // Every rule up to a matching drop is accounted for exactly once: matched, failed or not matched.
+        const seen = [...outcome.rules.map((r) => r.ruleId), ...outcome.notMatched];
+        const dropped = outcome.rules.find((r) => r.result === 'matched' && r.actions?.drop);
+        const dropAt = dropped ? compiled.findIndex((c) => c.rule.id === dropped.ruleId) : -1;
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen.length).toBe(dropAt >= 0 ? dropAt + 1 : compiled.length);
         expect(outcome.dropped === true).toBe(dropAt >= 0);
         for (const r of outcome.rules) if (r.result === 'failed') expect(stats.get(r.ruleId)!.failed).toBeGreaterThan(0);
       }),
@@ -94,6 +98,7 @@ describe('rule evaluation', () => {
     const stats = new Map<string, RuleStats>();
     const { event, outcome } = evaluateRules(sets, { action: 'trigger', summary: 's', source: '', severity: 'info', details: {}, links: [], fields: {}, raw: {} }, integration, stats);
     expect(outcome.rules.map((r) => r.result)).toEqual(['failed', 'matched']);
+    expect(outcome.notMatched).toEqual([]);
     expect(outcome.dropped).toBeUndefined();
     expect(event.severity).toBe('critical');
     expect(stats.get('bad')).toMatchObject({ failed: 1, matched: 0 });

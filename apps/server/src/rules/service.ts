@@ -9,7 +9,7 @@ import type { Integration, Service } from '../service/types.js';
 import { IngestError, parseAlertmanagerWebhook, parseGenericEvents, parseGrafanaWebhook, parseOpsgenieCreate, parsePagerDutyEvent } from '../ingest/index.js';
 import { compileRule, evaluateRules, RuleProblem, type CompiledRule, type RuleStats } from './engine.js';
 import * as store from './store.js';
-import type { EventRule, RuleActions, RuleOutcome } from './types.js';
+import type { EventRule, RuleActions, RuleOutcome, RuleTraceEntry } from './types.js';
 
 /** How long an instance trusts its loaded rules before reading them again (changes through it clear at once). */
 const CACHE_MS = 5_000;
@@ -102,7 +102,8 @@ export class EventRules {
           if (c) service = c;
         }
       }
-      const trace = { rules: outcome.rules, service: service.id, ...(outcome.catchAll && { catchAll: true }), ...(outcome.suppressed && { suppressed: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) };
+      // Compact: the rules that matched or failed in full, the others by id only (docs/event-rules.md).
+      const trace = { rules: outcome.rules, notMatched: outcome.notMatched, service: service.id, ...(outcome.catchAll && { catchAll: true }), ...(outcome.suppressed && { suppressed: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) };
       out.push({ event: { ...event, rules: { trace, ...(outcome.suppressed && { suppress: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) } }, service, outcome });
     }
     return out;
@@ -287,6 +288,14 @@ export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input
   const integration = { id: row.id, name: row.name, kind: row.kind } as Integration;
   const sets = (await rules.setsFor(row.id)) ?? [];
   const planned = await rules.plan({ integration, service, events }, sets, false);
+  const order = sets.flatMap((s) => s.rules.map((c) => ({ id: c.rule.id, name: c.rule.name, scope: s.scope })));
+  // Every rule evaluated, in order: matched and failed ones as recorded, the others not_matched.
+  const all = (o: RuleOutcome): RuleTraceEntry[] =>
+    order.flatMap((r) => {
+      const hit = o.rules.find((x) => x.ruleId === r.id);
+      if (hit) return [hit];
+      return o.notMatched.includes(r.id) ? [{ ruleId: r.id, name: r.name, scope: r.scope, result: 'not_matched' as const }] : [];
+    });
   return planned.map((p) => ({
     summary: p.event.summary,
     severity: p.event.severity,
@@ -297,6 +306,6 @@ export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input
     result: p.outcome.dropped ? 'dropped' : p.outcome.suppressed ? 'suppressed' : p.outcome.pauseMinutes ? 'paused' : 'alert',
     pauseMinutes: p.outcome.pauseMinutes ?? null,
     catchAll: p.outcome.catchAll ?? false,
-    rules: p.outcome.rules,
+    rules: all(p.outcome),
   }));
 }

@@ -54,7 +54,10 @@ export interface RuleTraceEntry {
 
 /** What the rules decided for one event. */
 export interface RuleOutcome {
+  /** The rules that matched or failed, in order. */
   rules: RuleTraceEntry[];
+  /** The ids of the rules evaluated that did not match, in order. */
+  notMatched: string[];
   /** The service the alert goes to (id), when a rule routed it. */
   routedTo?: string;
   /** True when the alert went to the catch-all service because its route did not resolve. */

@@ -1,7 +1,6 @@
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import type { AlertEvent, IngestResult } from '../alert/types.js';
-import type { IngestBatch } from '../alert/service.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { findService } from '../service/service.js';
@@ -15,6 +14,13 @@ import type { EventRule, RuleActions, RuleOutcome, RuleTraceEntry } from './type
 const CACHE_MS = 5_000;
 
 type Sets = { scope: 'global' | 'integration'; rules: CompiledRule[] }[];
+
+/** One ingest request, as the alert service's IngestBatch (declared here so rules/ does not import alert/service). */
+export interface IngestBatch {
+  integration: Integration;
+  service: Service;
+  events: AlertEvent[];
+}
 
 /** One event after the rules: where it goes and what the rules said. */
 export interface PlannedEvent {

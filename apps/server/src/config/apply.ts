@@ -41,6 +41,7 @@ import {
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
+import { planRuleSets, type ManagedSet } from '../rules/config.js';
 import type { ConfigDocument, GroupingSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
@@ -781,6 +782,23 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // Integration keys are unique across every service: createIntegration and updateIntegration
   // check that, after this apply's deletes (integration deletes and service prunes run first).
 
+  // ---- event rules (rules/config.ts): replaced per set, after the integrations they belong to exist ----
+  const ruleSets: ManagedSet[] = [];
+  if (doc.eventRules) ruleSets.push({ integration: null, rules: doc.eventRules, path: ['eventRules'] });
+  for (const [si, x] of (doc.services ?? []).entries()) for (const [ii, i] of (x.integrations ?? []).entries()) if (i.rules) ruleSets.push({ integration: { service: x.name, name: i.name }, rules: i.rules, path: ['services', si, 'integrations', ii, 'rules'] });
+  const serviceIdByName = new Map(dbServices.map((x) => [x.name, x.id]));
+  const planned = await planRuleSets(
+    ctx,
+    ruleSets,
+    async (service, name) => (await db.selectFrom('integrations').innerJoin('services', 'services.id', 'integrations.service_id').select('integrations.id').where('services.name', '=', service).where('integrations.name', '=', name).executeTakeFirst())?.id,
+    (service, name) => {
+      const kind = doc.services?.find((x) => x.name === service)?.integrations?.find((i) => i.name === name)?.kind;
+      return dbIntegrations.find((i) => i.service_id === serviceIdByName.get(service) && i.name === name && i.kind === kind)?.id;
+    },
+    (path, message) => problem(path as DocPath, message),
+  );
+  changes.push(...planned.changes);
+
   const steps = [
     ...phase.users,
     ...phase.teams,
@@ -791,6 +809,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationDeletes,
     ...phase.integrationUpdates,
     ...phase.integrationCreates,
+    ...planned.steps.map((x): Step => ({ path: x.path, run: x.run })),
     ...phase.prunePolicies,
     ...phase.pruneSchedules,
     ...phase.pruneTeams,

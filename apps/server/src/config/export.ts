@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js';
 import { listPolicies } from '../escalation/service.js';
 import { allSchedules, scheduleToInput } from '../schedule/index.js';
 import { listIntegrations, listServices } from '../service/service.js';
+import { rulesBySet, ruleToSpec } from '../rules/config.js';
 import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
 import * as userStore from '../user/store.js';
@@ -90,6 +91,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     })),
   }));
 
+  const ruleSets = await rulesBySet(ctx);
   const serviceSpecs: ServiceSpec[] = [];
   for (const x of await listServices(ctx, actor)) {
     const integrations = await listIntegrations(ctx, actor, x.id);
@@ -105,11 +107,12 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
         name: i.name,
         kind: i.kind,
         ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
+        ...(ruleSets.has(i.id) && { rules: ruleSets.get(i.id)!.map(ruleToSpec) }),
       })),
     });
   }
 
-  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs };
+  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs, ...(ruleSets.has('') && { eventRules: ruleSets.get('')!.map(ruleToSpec) }) };
 }
 
 /** The absolute path of the JSON Schema shipped with this Klaxon (docs/klaxon.schema.json). */

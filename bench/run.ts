@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { benchIngest } from './ingest.js';
 
 await benchIngest();
+await (await import('./event-rules.js')).benchEventRules();
 for (const extra of ['schedules.ts']) {
   if (existsSync(join(import.meta.dirname, extra))) await import(`./${extra}`);
 }

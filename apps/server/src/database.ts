@@ -17,6 +17,7 @@ import type {
 } from './schedule/tables.js';
 import type { HeartbeatTable } from './heartbeat/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
+import type { EventRuleTable } from './rules/tables.js';
 import type {
   BusinessServiceLinkTable,
   BusinessServiceTable,
@@ -76,6 +77,7 @@ export interface Database {
   severity_levels: SeverityLevelTable;
   alerts: AlertTable;
   alert_events: AlertEventTable;
+  event_rules: EventRuleTable;
   change_events: ChangeEventTable;
   timeline_events: TimelineEventTable;
   notifications: NotificationTable;

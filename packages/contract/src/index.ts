@@ -18,3 +18,4 @@ export * from './status.js';
 export * from './reports.js';
 export * from './setup.js';
 export * from './heartbeats.js';
+export * from './rules.js';

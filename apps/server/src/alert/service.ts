@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx, LiveEvent, Tx } from '../context.js';
-import { acknowledgeIncident, openIncident, resolveIncident } from '../incident/lifecycle.js';
+import { acknowledgeIncident, openIncident, resolveIncident, snoozeIncident } from '../incident/lifecycle.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { newId } from '../lib/ids.js';
@@ -22,6 +22,7 @@ import {
   openIncidentByGroupKey,
   triggeredAlertOf,
 } from './store.js';
+import { EventRules } from '../rules/service.js';
 
 /**
  * The links worth storing: only absolute http(s) URLs, so a monitoring payload cannot put a
@@ -93,7 +94,7 @@ class CommitWrites {
   private readonly repeats = new Map<string, { n: number; details: string; summary: string }>();
 
   record(now: number, b: IngestBatch, e: AlertEvent, dedupKey: string, alertId: string | null, outcome: string): void {
-    this.events.push({ id: newId(), alert_id: alertId, integration_id: b.integration.id, service_id: b.service.id, action: e.action, dedup_key: dedupKey, outcome, payload: JSON.stringify(e.raw ?? null), received_at: now });
+    this.events.push({ id: newId(), alert_id: alertId, integration_id: b.integration.id, service_id: b.service.id, action: e.action, dedup_key: dedupKey, outcome, payload: JSON.stringify(e.raw ?? null), received_at: now, rule_trace: e.rules ? JSON.stringify(e.rules.trace) : null });
   }
 
   repeat(alertId: string, e: AlertEvent): void {
@@ -146,6 +147,11 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
   const alert = open.get(key);
 
   if (e.action === 'trigger') {
+    if (e.rules?.suppress) {
+      // An event rule suppressed it: kept on the service's record, nobody paged.
+      writes.record(now, b, e, dedupKey, null, 'suppressed');
+      return { dedupKey, outcome: 'suppressed', alertId: null, incidentId: null };
+    }
     if (alert) {
       // A storm of the same alert folds into one: count it, keep the latest details, page nobody again.
       writes.repeat(alert.id, e);
@@ -158,6 +164,8 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
     if (!incidentId) {
       const inc = await openIncident(trx, now, { service: b.service, title: e.summary, severity: e.severity, details: detailsText(e), groupKey: target.groupKey, actor, via: 'ingest' }, live);
       incidentId = inc.id;
+      // An event rule's pause: the incident is held and pages only if still open when the snooze ends.
+      if (e.rules?.pauseMinutes) await snoozeIncident(trx, now, incidentId, now + e.rules.pauseMinutes * 60_000, actor, 'ingest', live);
     }
     await insertAlert(trx, {
       id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
@@ -206,8 +214,11 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
 /** The ingest entry point: every adapter calls this one verb. Resolves after the events are committed. */
 export class AlertIngest {
   private readonly committer: GroupCommit<IngestBatch, IngestResult[]>;
+  /** The event rules run on every event before it is committed (rules/, docs/event-rules.md). */
+  readonly rules: EventRules;
 
   constructor(private readonly ctx: Ctx) {
+    this.rules = new EventRules(ctx);
     // Batches commit without waiting for the disk; each is answered once a sync covers it.
     this.committer = new GroupCommit(
       (batches) => this.commit(batches),
@@ -242,7 +253,9 @@ export class AlertIngest {
   async ingest(actor: Actor, batch: IngestBatch): Promise<IngestResult[]> {
     requirePermission(actor, 'alert.ingest');
     if (batch.events.length === 0) return [];
-    return this.committer.submit(batch);
+    const sets = await this.rules.setsFor(batch.integration.id);
+    if (!sets) return this.committer.submit(batch);
+    return this.rules.ingest(batch, sets, (b) => this.committer.submit(b));
   }
 }
 

@@ -29,6 +29,8 @@ export interface AlertEventTable {
   outcome: string;
   payload: string;
   received_at: number;
+  /** Which event rules were evaluated and matched (docs/event-rules.md); null when none ran. */
+  rule_trace?: string | null;
 }
 
 /** Change events (deploys, config changes) reported by monitoring or CI. */

@@ -34,6 +34,18 @@ export interface AlertEvent {
   occurredAt?: number;
   /** The part of the request this event came from, as received: kept beside the normalized alert. */
   raw: unknown;
+  /** What the event rules decided (set by rules/, read by the alert service; docs/event-rules.md). */
+  rules?: AppliedRules;
+}
+
+/** The part of the event rules' outcome the alert service acts on, and the trace it records. */
+export interface AppliedRules {
+  /** Stored in alert_events.rule_trace as JSON. */
+  trace: unknown;
+  /** Record the event (outcome `suppressed`), open nothing, page nobody. */
+  suppress?: boolean;
+  /** Hold a new incident (snoozed) for this many minutes: it pages only if still open then. */
+  pauseMinutes?: number;
 }
 
 /** What the alert service did with one event. */
@@ -42,7 +54,9 @@ export type IngestOutcome =
   | 'appended' // a trigger on an already open alert with the same dedup key
   | 'acknowledged'
   | 'resolved'
-  | 'ignored'; // ack/resolve for no open alert (PagerDuty drops these too); still recorded
+  | 'ignored' // ack/resolve for no open alert (PagerDuty drops these too); still recorded
+  | 'suppressed' // an event rule suppressed it: recorded, nobody paged
+  | 'dropped'; // an event rule dropped it: not stored, counted on the rule
 
 /** The result of ingesting one event. */
 export interface IngestResult {

@@ -26,7 +26,7 @@ import {
   updateService,
 } from '../service/service.js';
 import type { Grouping, IntegrationSettings, SupportHours, UrgencyRule } from '../service/types.js';
-import { integrationRows } from '../service/store.js';
+import { integrationIdByServiceName, integrationRows } from '../service/store.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from '../team/service.js';
 import {
   addContactMethod,
@@ -45,6 +45,7 @@ import type { Heartbeat } from '../heartbeat/types.js';
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
+import { planRuleSets, type ManagedSet } from '../rules/config.js';
 import type { ConfigDocument, GroupingSpec, HeartbeatSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
@@ -845,6 +846,23 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // Integration keys are unique across every service: createIntegration and updateIntegration
   // check that, after this apply's deletes (integration deletes and service prunes run first).
 
+  // ---- event rules (rules/config.ts): replaced per set, after the integrations they belong to exist ----
+  const ruleSets: ManagedSet[] = [];
+  if (doc.eventRules) ruleSets.push({ integration: null, rules: doc.eventRules, path: ['eventRules'] });
+  for (const [si, x] of (doc.services ?? []).entries()) for (const [ii, i] of (x.integrations ?? []).entries()) if (i.rules) ruleSets.push({ integration: { service: x.name, name: i.name }, rules: i.rules, path: ['services', si, 'integrations', ii, 'rules'] });
+  const serviceIdByName = new Map(dbServices.map((x) => [x.name, x.id]));
+  const planned = await planRuleSets(
+    ctx,
+    ruleSets,
+    (service, name) => integrationIdByServiceName(db, service, name),
+    (service, name) => {
+      const kind = doc.services?.find((x) => x.name === service)?.integrations?.find((i) => i.name === name)?.kind;
+      return dbIntegrations.find((i) => i.service_id === serviceIdByName.get(service) && i.name === name && i.kind === kind)?.id;
+    },
+    (path, message) => problem(path as DocPath, message),
+  );
+  changes.push(...planned.changes);
+
   const steps = [
     ...phase.users,
     ...phase.teams,
@@ -856,6 +874,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationUpdates,
     ...phase.integrationCreates,
     ...phase.heartbeats,
+    ...planned.steps.map((x): Step => ({ path: x.path, run: x.run })),
     ...phase.prunePolicies,
     ...phase.pruneSchedules,
     ...phase.pruneTeams,

@@ -11,6 +11,7 @@ import { listPolicies } from '../escalation/service.js';
 import { allSchedules, scheduleToInput } from '../schedule/index.js';
 import { allHeartbeats } from '../heartbeat/service.js';
 import { listIntegrations, listServices } from '../service/service.js';
+import { rulesBySet, ruleToSpec } from '../rules/config.js';
 import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
 import * as userStore from '../user/store.js';
@@ -93,6 +94,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     })),
   }));
 
+  const ruleSets = await rulesBySet(ctx);
   const serviceSpecs: ServiceSpec[] = [];
   const heartbeats = await allHeartbeats(ctx, actor);
   for (const x of await listServices(ctx, actor)) {
@@ -109,6 +111,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
         name: i.name,
         kind: i.kind,
         ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
+        ...(ruleSets.has(i.id) && { rules: ruleSets.get(i.id)!.map(ruleToSpec) }),
       })),
       // Only services that have heartbeats list them: a list is managed exactly, an absent one is left alone.
       ...(heartbeats.some((h) => h.serviceId === x.id) && {
@@ -119,7 +122,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     });
   }
 
-  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs };
+  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs, ...(ruleSets.has('') && { eventRules: ruleSets.get('')!.map(ruleToSpec) }) };
 }
 
 /** The absolute path of the JSON Schema shipped with this Klaxon (docs/klaxon.schema.json). */

@@ -7,6 +7,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { LevelConditionSchema } from '@klaxon/contract';
+import { RuleActions } from '@klaxon/contract';
 import { RestrictionInput } from '../schedule/types.js';
 import { INTEGRATION_KINDS, SupportHoursSchema, UrgencyRuleSchema } from '../service/types.js';
 
@@ -244,6 +245,18 @@ export const GroupingSpec = Type.Union(
   { description: 'How new alerts join open incidents (new services: {mode: none})' },
 );
 
+/** An event rule (docs/event-rules.md); its place in the list is its order. */
+export const RuleSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Rule name, shown in the trace and the API' }),
+    condition: Type.String({ minLength: 1, maxLength: 4000, description: 'A CEL expression giving a boolean' }),
+    actions: Type.Optional(Type.Unsafe<Static<typeof RuleActions>>({ ...RuleActions, description: 'What a matching rule does: route, severity, urgency, priority, title, dedupKey, labels, links, suppress, drop, pauseMinutes, groupBy' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Default true' })),
+  },
+  { additionalProperties: false, description: 'An event rule; rules run in list order' },
+);
+const RulesSpec = (what: string) => Type.Optional(Type.Array(RuleSpec, { maxItems: 1000, description: `${what}, replaced to match exactly, in order. Left out: not managed by this file.` }));
+
 /** A way for a monitoring tool to send alerts to a service. Identified by its name within the service. */
 export const IntegrationSpec = Type.Object(
   {
@@ -259,6 +272,7 @@ export const IntegrationSpec = Type.Object(
     ),
     signingSecret: Type.Optional(Type.Union([Type.String({ minLength: 8, maxLength: 200 }), Type.Null()], { description: 'Grafana webhook HMAC secret; null removes it. Left out: kept.' })),
     rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'Events per minute before 429; null restores the server default. Left out: kept.' })),
+    rules: RulesSpec("The integration's event rules"),
   },
   { additionalProperties: false, description: 'An integration, identified by name within its service' },
 );
@@ -307,6 +321,7 @@ export const ConfigSchema = Type.Object(
     schedules: Type.Optional(Type.Array(ScheduleSpec, { description: 'On-call schedules and their rotation layers, identified by name' })),
     escalationPolicies: Type.Optional(Type.Array(PolicySpec, { description: 'Escalation policies, identified by name' })),
     services: Type.Optional(Type.Array(ServiceSpec, { description: 'Services and their integrations, identified by name' })),
+    eventRules: RulesSpec('Global event rules (run before every integration\'s own)'),
   },
   { additionalProperties: false },
 );
@@ -330,6 +345,8 @@ export type TargetSpec = Static<typeof TargetSpec>;
 export type ServiceSpec = Static<typeof ServiceSpec>;
 /** A service's grouping as written in the file. */
 export type GroupingSpec = Static<typeof GroupingSpec>;
+/** An event rule entry. */
+export type RuleSpec = Static<typeof RuleSpec>;
 /** An integration entry of a service. */
 export type IntegrationSpec = Static<typeof IntegrationSpec>;
 /** A heartbeat entry of a service. */

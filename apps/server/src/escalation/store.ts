@@ -90,7 +90,7 @@ export async function traceRows(db: Tx, idOrNumber: string) {
     .orderBy('alerts.created_at')
     .execute();
   const events = alerts.length
-    ? await db.selectFrom('alert_events').select(['alert_id', 'received_at', 'action', 'outcome', 'payload']).where('alert_id', 'in', alerts.map((a) => a.id)).orderBy('received_at').limit(200).execute()
+    ? await db.selectFrom('alert_events').select(['alert_id', 'received_at', 'action', 'outcome', 'payload', 'rule_trace']).where('alert_id', 'in', alerts.map((a) => a.id)).orderBy('received_at').limit(200).execute()
     : [];
   const timeline = await db.selectFrom('timeline_events').select(['at', 'type', 'message', 'data']).where('incident_id', '=', inc.id).where('type', 'like', 'escalation.%').orderBy('at').orderBy('id').execute();
   const notifications = await db

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { notFound } from '../lib/errors.js';
 import { traceRows } from './store.js';
 import type { Policy } from './types.js';
+import type { RuleTraceEntry } from '../rules/types.js';
 
 function parseJson(s: string): unknown {
   try {
@@ -14,12 +15,24 @@ function parseJson(s: string): unknown {
 }
 
 /**
- * Event rules evaluated on an incident's alerts. The event-rules work (another branch) records per
- * alert which rules were evaluated and matched; the trace reads that record here. Until it is
- * connected there are no event rules, so this is empty and the trace says "no event rules".
+ * Event rules evaluated on an incident's alerts, from what ingest recorded on each alert event
+ * (`alert_events.rule_trace`, docs/event-rules.md): every rule that matched or failed in full (with
+ * its actions or error), and each one evaluated that did not match by id. Empty: no event rules.
  */
-async function eventRules(): Promise<IncidentTrace['rules']> {
-  return [];
+function eventRules(events: readonly { alert_id: string | null; rule_trace?: string | null }[]): IncidentTrace['rules'] {
+  const out: IncidentTrace['rules'] = [];
+  for (const e of events) {
+    if (!e.alert_id || !e.rule_trace) continue;
+    const t = parseJson(e.rule_trace) as { rules?: RuleTraceEntry[]; notMatched?: string[]; catchAll?: boolean; suppressed?: boolean } | null;
+    if (!t || typeof t !== 'object') continue;
+    for (const r of t.rules ?? []) {
+      const detail = r.result === 'failed' ? `failed to evaluate (counted as not matching): ${r.error ?? 'error'}` : r.actions ? `${r.scope} rule; actions ${JSON.stringify(r.actions)}` : `${r.scope} rule`;
+      out.push({ alertId: e.alert_id, rule: r.name, matched: r.result === 'matched', detail });
+    }
+    for (const id of t.notMatched ?? []) out.push({ alertId: e.alert_id, rule: id, matched: false, detail: 'did not match (rule id)' });
+    if (t.catchAll) out.push({ alertId: e.alert_id, rule: 'catch-all', matched: true, detail: 'its route named no existing service: sent to the catch-all service' });
+  }
+  return out;
 }
 
 /**
@@ -62,7 +75,7 @@ export async function incidentTrace(ctx: Ctx, actor: Actor, idOrNumber: string):
       integration: a.integration_id ? { id: a.integration_id, name: a.integration_name ?? '', kind: a.integration_kind ?? '' } : null,
       events: r.events.filter((e) => e.alert_id === a.id).map((e) => ({ receivedAt: Number(e.received_at), action: e.action, outcome: e.outcome, payload: parseJson(e.payload) })),
     })),
-    rules: await eventRules(),
+    rules: eventRules(r.events),
     decisions,
     deliveries,
     paged,

@@ -23,6 +23,7 @@ import { serviceRoutes } from './routes/services.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { postmortemRoutes } from './routes/postmortems.js';
+import { ruleRoutes } from './routes/rules.js';
 import { reportRoutes } from './routes/reports.js';
 import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -97,6 +98,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     await incidentRoutes(api, deps);
     await reportRoutes(api, deps);
     await postmortemRoutes(api, deps);
+    await ruleRoutes(api, deps);
     await warRoomRoutes(api, deps);
     await statusApiRoutes(api, deps);
     await migrationRoutes(api, deps);

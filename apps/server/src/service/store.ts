@@ -118,3 +118,8 @@ export async function deleteIntegrationRow(db: Tx, id: string): Promise<boolean>
   const r = await db.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
   return !!r.numDeletedRows;
 }
+
+/** The id of the integration `name` of the service named `service`, if both exist. */
+export async function integrationIdByServiceName(db: Tx, service: string, name: string): Promise<string | undefined> {
+  return (await db.selectFrom('integrations').innerJoin('services', 'services.id', 'integrations.service_id').select('integrations.id').where('services.name', '=', service).where('integrations.name', '=', name).executeTakeFirst())?.id;
+}

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/auth/actor.js';
+import { applyConfig } from '../../src/config/apply.js';
+import { parseConfigFile } from '../../src/config/load.js';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 /** A real SMTP client (Nodemailer) against Klaxon's listener. */
@@ -84,6 +87,17 @@ describe.each(DIALECTS)('Email in: an integration address through a real SMTP cl
   it('a message over the size limit is refused with 552 and raises nothing', async () => {
     const err = await refusal(client(port).sendMail({ from: 'a@b.test', to: address, subject: 'Huge report', text: 'x'.repeat(40 * 1024) }));
     expect(err.responseCode).toBe(552);
+    expect((await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents).toHaveLength(0);
+  });
+
+  it('an email integration in klaxon.yaml gets its address from the key given there', async () => {
+    const doc = parseConfigFile('klaxon.yaml', 'version: 1\nservices:\n  - name: reports\n    integrations:\n      - name: mail\n        kind: email\n        key: reports-mail-key-0001\n');
+    await applyConfig(t.k.ctx, SYSTEM, doc, { dryRun: false });
+    const info = await client(port).sendMail({ from: 'a@b.test', to: 'reports-mail-key-0001@inbound.test', subject: 'Report job stuck', text: 'x' });
+    expect(info.accepted).toHaveLength(1);
+    const open = (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents;
+    expect(open.map((i: { title: string }) => i.title)).toEqual(['Report job stuck']);
+    await client(port).sendMail({ from: 'a@b.test', to: 'reports-mail-key-0001@inbound.test', subject: 'RESOLVED: Report job stuck', text: 'x' });
     expect((await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents).toHaveLength(0);
   });
 

@@ -141,8 +141,8 @@ export interface ServiceInput {
   grouping?: Grouping;
 }
 
-export type IntegrationKind = 'pagerduty' | 'alertmanager' | 'grafana' | 'opsgenie' | 'generic';
-export const INTEGRATION_KINDS: readonly IntegrationKind[] = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'];
+export type IntegrationKind = 'pagerduty' | 'alertmanager' | 'grafana' | 'opsgenie' | 'generic' | 'email';
+export const INTEGRATION_KINDS: readonly IntegrationKind[] = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'];
 
 /** An integration; `key` and `endpoint` are only present right after it was created. */
 export interface Integration {

@@ -20,6 +20,8 @@ export interface Ctx {
   log: Logger;
   /** Absolute base URL for links in messages, e.g. https://klaxon.example.com */
   publicUrl: string;
+  /** The domain of integration email addresses (`<key>@<domain>`), when inbound email is on (KLAXON_INBOUND_EMAIL_DOMAIN). */
+  inboundEmailDomain?: string;
   /** Secret for signing links (acknowledge from email); shared by every instance through the database. */
   linkSecret: string;
   /**

@@ -10,7 +10,7 @@ export type Role = (typeof ROLES)[number];
 export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'] as const;
+export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
 export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;

@@ -50,6 +50,11 @@ export interface KlaxonConfig {
    * /api/v1/test/clock and /api/v1/test/cycle, so end-to-end tests can drive a real server process.
    */
   testFakeClock?: string;
+  /**
+   * Email in (KLAXON_INBOUND_SMTP_PORT and friends): the built-in SMTP listener, on `host`; absent when
+   * the port is not set. See ingest/email/server.ts and docs/integrations.md.
+   */
+  inboundSmtp?: { port: number; domain: string; maxBytes: number; tls?: { keyFile: string; certFile: string } };
   /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
   checkResponses?: boolean;
 }
@@ -134,6 +139,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw) ? Buffer.from(raw, raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64') : null;
     if (!key || key.length !== 32) throw new ConfigError('KLAXON_SECRET_KEY must be 32 random bytes as 64 hex digits or base64 (e.g. from `openssl rand -base64 32`)');
     cfg.secretKey = key;
+  }
+  if (env.KLAXON_INBOUND_SMTP_PORT) {
+    const keyFile = env.KLAXON_INBOUND_SMTP_TLS_KEY_FILE;
+    const certFile = env.KLAXON_INBOUND_SMTP_TLS_CERT_FILE;
+    if (Boolean(keyFile) !== Boolean(certFile)) throw new ConfigError('STARTTLS for inbound email is partly configured: set both KLAXON_INBOUND_SMTP_TLS_KEY_FILE and KLAXON_INBOUND_SMTP_TLS_CERT_FILE (or neither)');
+    const domain = (env.KLAXON_INBOUND_EMAIL_DOMAIN || new URL(publicUrl).hostname).toLowerCase();
+    if (!/^[a-z0-9.-]+$/.test(domain) || domain.length > 253) throw new ConfigError(`KLAXON_INBOUND_EMAIL_DOMAIN must be a domain name (got "${domain}")`);
+    cfg.inboundSmtp = {
+      port: int(env, 'KLAXON_INBOUND_SMTP_PORT', 2525, 0, 65535),
+      domain,
+      maxBytes: int(env, 'KLAXON_INBOUND_SMTP_MAX_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      ...(keyFile && certFile && { tls: { keyFile: resolve(cwd, keyFile), certFile: resolve(cwd, certFile) } }),
+    };
   }
   if (env.KLAXON_WEB_DIR) cfg.webDir = resolve(cwd, env.KLAXON_WEB_DIR);
   if (env.KLAXON_TEST_FAKE_CLOCK) {

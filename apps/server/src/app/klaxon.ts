@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { migrations } from '../../migrations/index.js';
 import { AlertIngest } from '../alert/service.js';
+import { startInboundSmtp } from '../ingest/email/server.js';
 import { onIncidentReopened, onIncidentResolved } from '../incident/lifecycle.js';
 import { recordMeasures, recordResolvedMeasures } from '../report/measures.js';
 import type { Ctx, LiveEvent } from '../context.js';
@@ -58,6 +60,8 @@ export interface Klaxon {
   url: string;
   /** Live events, after commit (the WebSocket hub subscribes here). */
   live: EventEmitter;
+  /** The port the inbound email (SMTP) listener took, when it runs. */
+  inboundSmtpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -131,6 +135,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     clock,
     log,
     publicUrl: config.publicUrl,
+    ...(config.inboundSmtp && { inboundEmailDomain: config.inboundSmtp.domain }),
     linkSecret,
     egress,
     secretBox: box,
@@ -198,6 +203,10 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     // Port 0 (tests): links in messages must name the port actually chosen.
     if (/:0$/.test(config.publicUrl)) ctx.publicUrl = url;
   }
+  // Email in: the SMTP listener takes events like the HTTP ingest endpoints, so it runs where they do.
+  const inboundSmtp = config.inboundSmtp && config.role !== 'engine' && opts.listen !== false
+    ? await startInboundSmtp(ctx, ingest, { host: config.host, port: config.inboundSmtp.port, domain: config.inboundSmtp.domain, maxBytes: config.inboundSmtp.maxBytes, ...(config.inboundSmtp.tls && { tls: { key: readFileSync(config.inboundSmtp.tls.keyFile), cert: readFileSync(config.inboundSmtp.tls.certFile) } }) }, (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()))
+    : undefined;
   engine?.start();
   ready = true;
 
@@ -209,8 +218,10 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     http,
     url,
     live,
+    ...(inboundSmtp && { inboundSmtpPort: inboundSmtp.port }),
     async stop() {
       ready = false;
+      await inboundSmtp?.close();
       await http.close();
       await theEngine.stop(config.shutdownGraceMs);
       await fanout?.close();
@@ -223,6 +234,6 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
 /** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */
 export async function localContext(config: KlaxonConfig, log: Logger = createLogger('warn')): Promise<{ ctx: Ctx; close(): Promise<void> }> {
   const db = await openDatabase(config.databaseUrl, config);
-  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, linkSecret: await sharedSecret(db, 'link_secret'), egress: new EgressPolicy(config.egressAllow), secretBox: await secretBox(db, config), wake: () => {}, publish: () => {} };
+  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, ...(config.inboundSmtp && { inboundEmailDomain: config.inboundSmtp.domain }), linkSecret: await sharedSecret(db, 'link_secret'), egress: new EgressPolicy(config.egressAllow), secretBox: await secretBox(db, config), wake: () => {}, publish: () => {} };
   return { ctx, close: () => db.close() };
 }

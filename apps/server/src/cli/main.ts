@@ -8,6 +8,7 @@ import { registerScheduleCommands } from './schedule.js';
 import { registerWarRoomCommands } from './warroom.js';
 import { registerStatusCommands } from './status.js';
 import { registerMigrateCommands } from './migrate.js';
+import { registerMonitorCommand } from './monitor.js';
 
 // Server modules load lazily: client commands (ack, resolve, incidents) start in a fraction of a second.
 const server = async () => {
@@ -163,6 +164,7 @@ registerReportCommands(program);
 registerWarRoomCommands(program);
 registerStatusCommands(program);
 registerMigrateCommands(program);
+registerMonitorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -114,8 +114,11 @@ function integrationFromRow(r: { id: string; service_id: string; name: string; k
 }
 
 /** Where a monitoring tool sends events for an integration of `kind` with `key`. */
-export function integrationEndpoint(publicUrl: string, kind: IntegrationKind, key: string): string {
+export function integrationEndpoint(publicUrl: string, kind: IntegrationKind, key: string, emailDomain?: string): string {
   switch (kind) {
+    case 'email':
+      // The listener's domain; without inbound email configured, the public URL's host name (the address works once it is).
+      return `${key}@${emailDomain ?? new URL(publicUrl).hostname}`;
     case 'pagerduty':
       return `${publicUrl}/v2/enqueue (routing_key ${key})`;
     case 'opsgenie':
@@ -299,7 +302,7 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     const id = newId();
     await insertIntegration(trx, { id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(sealSettings(ctx, settings)), created_at: now });
     await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
-    return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key) };
+    return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key, ctx.inboundEmailDomain) };
   });
 }
 

@@ -79,7 +79,7 @@ describe('parseConfigFile', () => {
       'ops/klaxon.yaml:4:11: users[0].name: must NOT have fewer than 1 characters',
       'ops/klaxon.yaml:5:11: users[0].role: must be one of: admin, responder, stakeholder, viewer',
       'ops/klaxon.yaml:8:15: services[0].grouping: missing required field "minutes"',
-      'ops/klaxon.yaml:10:27: services[0].integrations[0].kind: must be one of: pagerduty, alertmanager, grafana, opsgenie, generic',
+      'ops/klaxon.yaml:10:27: services[0].integrations[0].kind: must be one of: pagerduty, alertmanager, grafana, opsgenie, generic, email',
       'ops/klaxon.yaml:10:44: services[0].integrations[0].key: must NOT have fewer than 16 characters',
     ]);
   });

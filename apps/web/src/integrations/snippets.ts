@@ -14,14 +14,17 @@ export function endpointFor(base: string, kind: IntegrationKind, key: string): {
       return { url: `${base}/v2/enqueue`, auth: `routing_key: ${key}` };
     case 'opsgenie':
       return { url: `${base}/v2/alerts`, auth: `Authorization: GenieKey ${key}` };
+    case 'email':
+      // The server names the address (its KLAXON_INBOUND_EMAIL_DOMAIN) when the integration is created; this is the default domain.
+      return { url: `${key}@${new URL(base).hostname}` };
     default:
       return { url: `${base}/integrations/v1/${kind}/${key}` };
   }
 }
 
 /** Copyable configuration for the tools that speak an integration kind's protocol. */
-export function snippetsFor(base: string, kind: IntegrationKind, key: string): Snippet[] {
-  const { url } = endpointFor(base, kind, key);
+export function snippetsFor(base: string, kind: IntegrationKind, key: string, address?: string): Snippet[] {
+  const url = address ?? endpointFor(base, kind, key).url;
   switch (kind) {
     case 'alertmanager':
       return [
@@ -86,6 +89,14 @@ export function snippetsFor(base: string, kind: IntegrationKind, key: string): S
           text: `curl -sS -X POST '${url}' \\\n  -H 'Content-Type: application/json' \\\n  -H 'Authorization: GenieKey ${key}' \\\n  -d '{"message":"Test alert","alias":"test-1","priority":"P3"}'`,
         },
       ];
+    case 'email':
+      return [
+        {
+          title: 'Send mail to the address',
+          hint: 'Subject, body and headers become the alert. The subject (without Re:/Fwd:) is the dedup key; a subject starting with RESOLVED:, [RESOLVED], RECOVERED: or [OK] resolves the alert of the same subject.',
+          text: `To: ${url}\nSubject: Backup failed on db-1\n\n(later)\nSubject: RESOLVED: Backup failed on db-1`,
+        },
+      ];
     case 'generic':
       return [
         {
@@ -104,4 +115,5 @@ export const KIND_LABEL: Record<IntegrationKind, string> = {
   grafana: 'Grafana alerting webhook',
   opsgenie: 'Opsgenie Alert API clients',
   generic: 'Generic JSON (scripts, cron, anything that POSTs)',
+  email: 'Email (anything that can send mail)',
 };

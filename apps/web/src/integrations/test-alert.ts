@@ -42,6 +42,8 @@ export function testAlertRequest(base: string, kind: IntegrationKind, key: strin
       return { url, headers, body: JSON.stringify({ ...webhook, orgId: 1, title: `[FIRING:1] ${summary}`, state: 'alerting', message: summary }) };
     case 'generic':
       return { url, headers, body: JSON.stringify({ summary, source: 'klaxon-web', severity: 'info', dedup_key: id }) };
+    case 'email':
+      throw new Error('An email integration is tested by sending a mail to its address');
   }
 }
 

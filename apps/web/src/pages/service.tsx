@@ -137,9 +137,9 @@ function TestAlertButton({ integration, keyValue }: { integration: Integration; 
 
 /** The key of an integration, shown once, with where to paste it and a test button. */
 function KeyPanel({ integration, keyValue, onDone }: { integration: Integration; keyValue: string; onDone?: () => void }) {
-  const ep = endpointFor(base(), integration.kind, keyValue);
+  const ep = integration.kind === 'email' && integration.endpoint ? { url: integration.endpoint } : endpointFor(base(), integration.kind, keyValue);
   const [tab, setTab] = useState<string | null>('0');
-  const snippets = snippetsFor(base(), integration.kind, keyValue);
+  const snippets = snippetsFor(base(), integration.kind, keyValue, integration.kind === 'email' ? ep.url : undefined);
   const phone = usePhone();
   return (
     <Paper withBorder p="md" radius="md" data-testid="integration-key-panel" style={{ borderColor: 'var(--mantine-color-orange-6)' }}>
@@ -148,7 +148,7 @@ function KeyPanel({ integration, keyValue, onDone }: { integration: Integration;
           Klaxon stores only a hash of it: this is the only time it is shown. (You can set a new one later.)
         </Alert>
         <CopyBlock label="Key" value={keyValue} testId="integration-key" wrap />
-        <CopyBlock label={integration.kind === 'pagerduty' ? 'Events URL' : integration.kind === 'opsgenie' ? 'Alert API URL' : 'Webhook URL'} value={ep.url} testId="integration-url" wrap />
+        <CopyBlock label={integration.kind === 'pagerduty' ? 'Events URL' : integration.kind === 'opsgenie' ? 'Alert API URL' : integration.kind === 'email' ? 'Email address' : 'Webhook URL'} value={ep.url} testId="integration-url" wrap />
         {ep.auth && <CopyBlock label="Authentication" value={ep.auth} wrap />}
         {phone ? (
           // On a phone, tabs with long tool names do not fit: every snippet, one under the other.
@@ -182,7 +182,7 @@ function KeyPanel({ integration, keyValue, onDone }: { integration: Integration;
             ))}
           </Tabs>
         )}
-        <TestAlertButton integration={integration} keyValue={keyValue} />
+        {integration.kind !== 'email' && <TestAlertButton integration={integration} keyValue={keyValue} />}
         {onDone && (
           <Button variant="default" onClick={onDone} w="fit-content">
             I have copied it
@@ -329,7 +329,7 @@ function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integ
           <>
             <Text size="sm">Keys are stored hashed, so Klaxon cannot show this one again. Paste the key (ending in …{i.keyHint}) to send a test alert through the real endpoint.</Text>
             <TextInput label="Key" value={typed} onChange={(e) => setTyped(e.currentTarget.value.trim())} error={typed && !typed.endsWith(i.keyHint) ? `This key does not end in …${i.keyHint}` : undefined} data-testid="test-key-input" />
-            {typed.endsWith(i.keyHint) && typed.length >= 16 && <TestAlertButton key={i.id} integration={i} keyValue={typed} />}
+            {typed.endsWith(i.keyHint) && typed.length >= 16 && i.kind !== 'email' && <TestAlertButton key={i.id} integration={i} keyValue={typed} />}
           </>
         )}
       </Stack>

@@ -34,7 +34,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reassign an incident from its page, on a p
     await confirm.click();
 
     await expect.poll(() => page.getByTestId('incident-page').getAttribute('data-status')).toBe('triggered');
-    await page.getByTestId('timeline').getByText('Reassigned to Sam Lindqvist by Maya Okafor').waitFor({ timeout: 10_000 });
+    await page.getByTestId('timeline').getByText('Maya Okafor reassigned the incident to Sam Lindqvist').waitFor({ timeout: 10_000 });
     const inc = await rig.t.api('GET', '/api/v1/incidents/1');
     expect(inc.body.incident).toMatchObject({ status: 'triggered', escalationPolicyName: 'Sam Lindqvist, then search-api policy' });
     const timeline = await rig.t.api('GET', '/api/v1/incidents/1/timeline');

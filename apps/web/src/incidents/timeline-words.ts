@@ -190,6 +190,11 @@ export const PHRASES = {
     const m = /^Status update overdue(?: by (\d+) min)?: reminded (.+)$/.exec(e.message);
     return m ? `Reminded ${m[2]}: the status update is ${m[1] ? `${m[1]} min ` : ''}overdue` : `Reminder: ${e.message}`;
   },
+  'escalation.condition_skipped': (e) => {
+    const reason = str(e.data.reason);
+    const level = num(e.data.level);
+    return `Skipped ${level !== undefined ? `level ${level + 1}` : 'a level'}: its condition does not hold${reason ? ` (${reason})` : ''}`;
+  },
   'escalation.suppressed': (e) => {
     const m = /maintenance window "(.*)"/.exec(e.message);
     return m ? `Nobody paged: the maintenance window "${m[1]}" is on` : `Nobody paged: ${after(e.message)}`;

@@ -53,7 +53,11 @@ async function seed(dbUrl: string): Promise<string> {
   try {
     const { ctx } = local;
     const user = await createUser(ctx, SYSTEM, { email: 'oncall@bench.local', name: 'On Call' });
-    for (const [type, address] of [['email', 'oncall@bench.local'], ['sms', PHONE], ['voice', PHONE]] as const) {
+    for (const [type, address] of [
+      ['email', 'oncall@bench.local'],
+      ['sms', PHONE],
+      ['voice', PHONE],
+    ] as const) {
       const cm = await addContactMethod(ctx, SYSTEM, user.id, { name: type, type, address });
       const v = await ctx.db.kysely.selectFrom('outbox').select('content').where('contact_method_id', '=', cm.id).where('kind', '=', 'verification').executeTakeFirstOrThrow();
       await verifyContactMethod(ctx, SYSTEM, cm.id, (JSON.parse(v.content) as { code: string }).code);
@@ -157,7 +161,12 @@ async function run(smtpKind: 'healthy' | 'hung'): Promise<RunResult> {
 
     // Each SMS and call names its outbox message (status callback URL); the message names its incident.
     const { ctx, close } = await localContext({ ...configFromEnv({}), databaseUrl: dbUrl });
-    const rows = await ctx.db.kysely.selectFrom('outbox').innerJoin('incidents', 'incidents.id', 'outbox.incident_id').select(['outbox.id', 'outbox.channel', 'outbox.status', 'incidents.title']).where('outbox.kind', '=', 'page').execute();
+    const rows = await ctx.db.kysely
+      .selectFrom('outbox')
+      .innerJoin('incidents', 'incidents.id', 'outbox.incident_id')
+      .select(['outbox.id', 'outbox.channel', 'outbox.status', 'incidents.title'])
+      .where('outbox.kind', '=', 'page')
+      .execute();
     await close();
     const titleOf = new Map(rows.map((r) => [r.id, r.title]));
     const latency = (cb: string | undefined, at: number): number[] => {
@@ -169,7 +178,9 @@ async function run(smtpKind: 'healthy' | 'hung'): Promise<RunResult> {
     const voice = twilio.calls.flatMap((c) => latency(c.statusCallback, c.receivedAt)).sort((a, b) => a - b);
     const stillSending = rows.filter((r) => r.status === 'sending' && r.channel !== 'email').length;
     const emailsDelivered = smtp instanceof HealthySmtp ? smtp.received : 0;
-    progress(`${smtpKind} SMTP: ${sms.length} SMS, ${voice.length} calls, ${emailsDelivered} e-mails delivered, drained in ${(drainMs / 1000).toFixed(1)} s; SMS p95 ${percentile(sms, 95).toFixed(0)} ms, voice p95 ${percentile(voice, 95).toFixed(0)} ms`);
+    progress(
+      `${smtpKind} SMTP: ${sms.length} SMS, ${voice.length} calls, ${emailsDelivered} e-mails delivered, drained in ${(drainMs / 1000).toFixed(1)} s; SMS p95 ${percentile(sms, 95).toFixed(0)} ms, voice p95 ${percentile(voice, 95).toFixed(0)} ms`,
+    );
     if (sms.length < INCIDENTS || voice.length < INCIDENTS) progress(`WARNING ${smtpKind}: only ${sms.length} SMS and ${voice.length} calls of ${INCIDENTS} arrived within a minute`);
     return { sms, voice, emailsDelivered, stillSending, drainMs, load };
   } finally {
@@ -195,7 +206,12 @@ export async function benchDelivery(): Promise<Row[]> {
   }
   rows.push({ figure: 'SMS/voice rows still sending 1 s after, hung SMTP', value: hung.stillSending, unit: 'rows' });
   rows.push({ figure: 'time to the last SMS and call, hung SMTP', value: hung.drainMs, unit: 'ms', baseline: { name: 'healthy SMTP', value: healthy.drainMs } });
-  report('delivery', rows, { incidents: INCIDENTS, connections: CONNECTIONS, cores: cpus().length, loadAverage: { before: loadBefore, healthyRun: healthy.load, hungRun: hung.load, after: loadavg()[0]! } });
+  report('delivery', rows, {
+    incidents: INCIDENTS,
+    connections: CONNECTIONS,
+    cores: cpus().length,
+    loadAverage: { before: loadBefore, healthyRun: healthy.load, hungRun: hung.load, after: loadavg()[0]! },
+  });
   const goals = (['sms', 'voice'] as const).map((k) => {
     const ratio = percentile(hung[k], 95) / percentile(healthy[k], 95);
     return `  ${ratio <= 1.2 ? 'PASS' : 'MISS'}  ${k} p95 with a hung SMTP server within 20% of a healthy run: ratio ${ratio.toFixed(2)}`;

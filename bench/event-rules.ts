@@ -38,7 +38,17 @@ function ruleSpec(i: number): { name: string; condition: string; actions: Record
   }
 }
 
-const event = (i: number): AlertEvent => ({ action: 'trigger', dedupKey: `bench-${i % 1000}`, summary: `Latency high on api-${i % 1000}`, source: 'host-x', severity: 'critical', details: { i, region: 'eu-west-1' }, links: [], fields: { team: 'payments', env: 'prod', region: 'eu' }, raw: { i } });
+const event = (i: number): AlertEvent => ({
+  action: 'trigger',
+  dedupKey: `bench-${i % 1000}`,
+  summary: `Latency high on api-${i % 1000}`,
+  source: 'host-x',
+  severity: 'critical',
+  details: { i, region: 'eu-west-1' },
+  links: [],
+  fields: { team: 'payments', env: 'prod', region: 'eu' },
+  raw: { i },
+});
 
 async function ingestRun(withRules: boolean): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-rules-'));

@@ -25,7 +25,17 @@ try {
   const integration = ((created as { integration?: Integration }).integration ?? created) as Integration;
   const ingest = new AlertIngest(ctx);
   const actor = { type: 'integration' as const, id: integration.id, name: integration.name, serviceId: service.id };
-  const event = (i: number) => ({ action: 'trigger' as const, dedupKey: `bench-${i % 1000}`, summary: `Latency high on api-${i % 1000}`, source: 'bench', severity: 'critical' as const, details: { i, region: 'eu-west-1' }, links: [], fields: {}, raw: { i } });
+  const event = (i: number) => ({
+    action: 'trigger' as const,
+    dedupKey: `bench-${i % 1000}`,
+    summary: `Latency high on api-${i % 1000}`,
+    source: 'bench',
+    severity: 'critical' as const,
+    details: { i, region: 'eu-west-1' },
+    links: [],
+    fields: {},
+    raw: { i },
+  });
   // Warm up: the 1,000 incidents (first events per key) are not what this measures.
   for (let i = 0; i < 1000; i += CONC) await Promise.all(Array.from({ length: CONC }, (_, j) => ingest.ingest(actor, { integration, service, events: [event(i + j)] })));
   const cpu0 = process.cpuUsage();
@@ -34,7 +44,17 @@ try {
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(cpu0);
   const cpu = (c.user + c.system) / 1e6;
-  console.log(JSON.stringify({ events: EVENTS, concurrency: CONC, wallSeconds: +wall.toFixed(2), cpuSeconds: +cpu.toFixed(2), eventsPerCpuSecond: Math.round(EVENTS / cpu), eventsPerWallSecond: Math.round(EVENTS / wall), cpuMicrosPerEvent: Math.round((cpu / EVENTS) * 1e6) }));
+  console.log(
+    JSON.stringify({
+      events: EVENTS,
+      concurrency: CONC,
+      wallSeconds: +wall.toFixed(2),
+      cpuSeconds: +cpu.toFixed(2),
+      eventsPerCpuSecond: Math.round(EVENTS / cpu),
+      eventsPerWallSecond: Math.round(EVENTS / wall),
+      cpuMicrosPerEvent: Math.round((cpu / EVENTS) * 1e6),
+    }),
+  );
 } finally {
   await close();
   rmSync(dir, { recursive: true, force: true });

@@ -76,7 +76,14 @@ export async function benchIngest(): Promise<Row[]> {
   await stop(klaxon);
 
   const check = await localContext({ ...configFromEnv({}), databaseUrl: dbFile });
-  const stored = Number((await check.ctx.db.kysely.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const stored = Number(
+    (
+      await check.ctx.db.kysely
+        .selectFrom('alert_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   await check.close();
   rmSync(dir, { recursive: true, force: true });
 

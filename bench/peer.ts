@@ -105,7 +105,12 @@ export async function benchPeer(): Promise<Row[]> {
             { figure: '1. events/s accepted: Klaxon PostgreSQL', value: kPg.perSec, unit: 'ev/s', baseline: { name: 'Alertmanager', value: amT.perSec } },
           ] satisfies Row[])
         : []),
-      ...([['SQLite', kSqlite], ['PostgreSQL', kPg]] as const).flatMap(([name, t]) =>
+      ...(
+        [
+          ['SQLite', kSqlite],
+          ['PostgreSQL', kPg],
+        ] as const
+      ).flatMap(([name, t]) =>
         t?.paging
           ? ([
               { figure: `1. incidents paged during the run: ${name}`, value: t.paging.duringRun, unit: 'incid.', baseline: { name: 'incidents opened', value: t.paging.incidents } },
@@ -138,11 +143,20 @@ export async function benchPeer(): Promise<Row[]> {
     ];
 
     const rateNote = (l: Latency) => `${l.acceptedPerSec.toFixed(0)}/s accepted`;
-    const latencyGoal = below('p99 accepted→provider < Alertmanager p99', kLat.p99, amLat.p99, 'ms', `${RATE}/s offered; Klaxon ${rateNote(kLat)}, Alertmanager ${rateNote(amLat)}${kLat.missing ? `; ${kLat.missing} pages missing, counted as a lower bound` : ''}`);
+    const latencyGoal = below(
+      'p99 accepted→provider < Alertmanager p99',
+      kLat.p99,
+      amLat.p99,
+      'ms',
+      `${RATE}/s offered; Klaxon ${rateNote(kLat)}, Alertmanager ${rateNote(amLat)}${kLat.missing ? `; ${kLat.missing} pages missing, counted as a lower bound` : ''}`,
+    );
     const reached = kLat.acceptedPerSec >= 0.95 * RATE && amLat.acceptedPerSec >= 0.95 * RATE;
     if (!reached) {
       // Below the offered rate the two were not measured at the same load: the latency is not comparable.
-      latencyGoal.detail += `; NOT at the same rate (${RATE}/s not reached by ${[kLat, amLat].filter((l) => l.acceptedPerSec < 0.95 * RATE).map((l) => (l === kLat ? 'Klaxon' : 'Alertmanager')).join(' and ')})`;
+      latencyGoal.detail += `; NOT at the same rate (${RATE}/s not reached by ${[kLat, amLat]
+        .filter((l) => l.acceptedPerSec < 0.95 * RATE)
+        .map((l) => (l === kLat ? 'Klaxon' : 'Alertmanager'))
+        .join(' and ')})`;
       if (kLat.acceptedPerSec < 0.95 * RATE) latencyGoal.pass = false;
     }
     const goals: Goal[] = [
@@ -188,13 +202,29 @@ export async function benchPeer(): Promise<Row[]> {
     for (const g of goals) process.stdout.write(`  ${g.pass ? 'PASS' : 'MISS'}  ${g.goal.padEnd(46)} ${g.detail}\n`);
 
     const notes: string[] = [];
-    const describe = (name: string, t: { other: Record<string, number>; errors: number; timeouts?: number; stall?: { max: number; over1s: number; failed: number }; logs?: { warn: number; error: number; sample: string[] }; engine?: Awaited<ReturnType<typeof engineMetrics>> }) => {
+    const describe = (
+      name: string,
+      t: {
+        other: Record<string, number>;
+        errors: number;
+        timeouts?: number;
+        stall?: { max: number; over1s: number; failed: number };
+        logs?: { warn: number; error: number; sample: string[] };
+        engine?: Awaited<ReturnType<typeof engineMetrics>>;
+      },
+    ) => {
       const bits: string[] = [];
       const other = Object.entries(t.other).map(([s, n]) => `${n}×HTTP ${s}`);
       if (other.length) bits.push(`answers: ${other.join(', ')}`);
       if (t.errors) bits.push(`${t.errors} connection errors${t.timeouts ? ` (${t.timeouts} timeouts)` : ''}`);
       if (t.stall) bits.push(`longest /healthz answer ${t.stall.max.toFixed(0)} ms${t.stall.over1s ? ` (${t.stall.over1s} over 1 s)` : ''}${t.stall.failed ? `, ${t.stall.failed} failed` : ''}`);
-      if (t.engine && Object.keys(t.engine.seconds).length) bits.push(`engine busy ${Object.entries(t.engine.seconds).filter(([, s]) => s >= 0.05).map(([m, s]) => `${m} ${s.toFixed(1)}s`).join(', ')}`);
+      if (t.engine && Object.keys(t.engine.seconds).length)
+        bits.push(
+          `engine busy ${Object.entries(t.engine.seconds)
+            .filter(([, s]) => s >= 0.05)
+            .map(([m, s]) => `${m} ${s.toFixed(1)}s`)
+            .join(', ')}`,
+        );
       if (t.engine && Object.keys(t.engine.errors).length) bits.push(`engine module failures ${JSON.stringify(t.engine.errors)}`);
       if (t.engine && Object.keys(t.engine.messages).length) bits.push(`messages ${JSON.stringify(t.engine.messages)}`);
       if (t.logs && (t.logs.warn || t.logs.error)) bits.push(`log: ${t.logs.error} errors, ${t.logs.warn} warnings, e.g. ${t.logs.sample.slice(0, 2).join(' | ')}`);
@@ -210,9 +240,18 @@ export async function benchPeer(): Promise<Row[]> {
     describe(`2. Alertmanager @${LOW_RATE}/s`, amLow);
     describe('3. Klaxon storm', kStorm);
     describe('3. Alertmanager storm', amStorm);
-    notes.push(`  1. stored vs 2xx (a timed run also stores requests still in flight when it ends): SQLite ${kSqlite.stored} vs ${kSqlite.ok}, no policy ${kBareIngest.stored} vs ${kBareIngest.ok}${kPg ? `, PostgreSQL ${kPg.stored} vs ${kPg.ok}` : ''}`);
-    for (const [name, l] of [[`Klaxon @${RATE}/s`, kLat], [`Alertmanager @${RATE}/s`, amLat], [`Klaxon @${LOW_RATE}/s`, kLow], [`Alertmanager @${LOW_RATE}/s`, amLow]] as const) {
-      notes.push(`  2. ${name}: ${l.sent} sent, ${l.accepted} accepted, ${l.received} paged, ${l.missing} missing, ${l.duplicates} duplicates; accepted→provider p50 ${l.p50.toFixed(0)} p99 ${l.p99.toFixed(0)} max ${l.max.toFixed(0)} ms; sent→provider p50 ${l.sentP50.toFixed(0)} p99 ${l.sentP99.toFixed(0)} ms`);
+    notes.push(
+      `  1. stored vs 2xx (a timed run also stores requests still in flight when it ends): SQLite ${kSqlite.stored} vs ${kSqlite.ok}, no policy ${kBareIngest.stored} vs ${kBareIngest.ok}${kPg ? `, PostgreSQL ${kPg.stored} vs ${kPg.ok}` : ''}`,
+    );
+    for (const [name, l] of [
+      [`Klaxon @${RATE}/s`, kLat],
+      [`Alertmanager @${RATE}/s`, amLat],
+      [`Klaxon @${LOW_RATE}/s`, kLow],
+      [`Alertmanager @${LOW_RATE}/s`, amLow],
+    ] as const) {
+      notes.push(
+        `  2. ${name}: ${l.sent} sent, ${l.accepted} accepted, ${l.received} paged, ${l.missing} missing, ${l.duplicates} duplicates; accepted→provider p50 ${l.p50.toFixed(0)} p99 ${l.p99.toFixed(0)} max ${l.max.toFixed(0)} ms; sent→provider p50 ${l.sentP50.toFixed(0)} p99 ${l.sentP99.toFixed(0)} ms`,
+      );
     }
     notes.push(
       `  3. Klaxon storm: requests ${kStorm.requestSeconds.toFixed(1)}s (answer p99 ${kStorm.p99} ms, max ${kStorm.max} ms), ${kStorm.created} created events, ${kStorm.incidents} incidents, page outbox ${kStorm.outboxPages} rows ${JSON.stringify(kStorm.outbox)}, ${kStorm.retriedDeliveries} re-sent deliveries, first page after ${kStorm.firstPageSeconds.toFixed(1)}s, all ${kStorm.distinctPaged} paged after ${kStorm.allPagedSeconds.toFixed(1)}s`,
@@ -220,7 +259,9 @@ export async function benchPeer(): Promise<Row[]> {
     notes.push(
       `  3. Alertmanager storm: requests ${amStorm.requestSeconds.toFixed(1)}s (answer p99 ${amStorm.p99} ms, max ${amStorm.max} ms), ${amStorm.pages} notifications for ${amStorm.distinctPaged} alerts, first after ${amStorm.firstPageSeconds.toFixed(1)}s, all after ${amStorm.allPagedSeconds.toFixed(1)}s`,
     );
-    notes.push(`  machine: 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, ${cpus().length} cores; a durable SQLite commit took ${commitBefore.toFixed(2)} ms before, ${commitAfter.toFixed(2)} ms after`);
+    notes.push(
+      `  machine: 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, ${cpus().length} cores; a durable SQLite commit took ${commitBefore.toFixed(2)} ms before, ${commitAfter.toFixed(2)} ms after`,
+    );
     if (receiver.badRequests) notes.push(`  webhook receiver: ${receiver.badRequests} requests it could not read`);
     process.stdout.write(`\nNotes\n${notes.join('\n')}\n`);
     return rows;

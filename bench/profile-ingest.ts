@@ -20,7 +20,23 @@ try {
     const db = process.env.BENCH_PG ? await postgresDatabase(process.env.BENCH_PG) : sqliteDatabase();
     try {
       const t = await throughputKlaxon(db, receiver, what !== 'nopaging');
-      console.log(JSON.stringify({ perSec: t.perSec, eventsPerCpuSecond: t.ok / (t.cpuSeconds ?? NaN), cpuSeconds: t.cpuSeconds, eventsPerCommit: t.ok / (t.engine?.sqlite.commits ?? NaN), eventsPerSync: t.ok / (t.engine?.sqlite.syncs ?? NaN), p50: t.p50, p99: t.p99, paging: t.paging, engine: t.engine }, null, 1));
+      console.log(
+        JSON.stringify(
+          {
+            perSec: t.perSec,
+            eventsPerCpuSecond: t.ok / (t.cpuSeconds ?? NaN),
+            cpuSeconds: t.cpuSeconds,
+            eventsPerCommit: t.ok / (t.engine?.sqlite.commits ?? NaN),
+            eventsPerSync: t.ok / (t.engine?.sqlite.syncs ?? NaN),
+            p50: t.p50,
+            p99: t.p99,
+            paging: t.paging,
+            engine: t.engine,
+          },
+          null,
+          1,
+        ),
+      );
     } finally {
       await db.drop();
     }

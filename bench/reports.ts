@@ -62,7 +62,11 @@ const BATCH = 400;
 
 /** Inserts rows in batches inside one transaction per batch. */
 async function bulk<T extends keyof Database & string>(db: Db<Database>, table: T, rows: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await db.kysely.insertInto(table).values(rows.slice(i, i + BATCH) as never).execute();
+  for (let i = 0; i < rows.length; i += BATCH)
+    await db.kysely
+      .insertInto(table)
+      .values(rows.slice(i, i + BATCH) as never)
+      .execute();
 }
 
 /** Fills the database with a year of history, printing progress. */
@@ -75,17 +79,26 @@ async function generate(db: Db<Database>): Promise<{ teamIds: string[] }> {
   for (let t = 0; t < TEAMS; t++) {
     const id = newId();
     teamIds.push(id);
-    await db.kysely.insertInto('teams').values({ id, name: `team-${t}`, description: '', created_at: START }).execute();
+    await db.kysely
+      .insertInto('teams')
+      .values({ id, name: `team-${t}`, description: '', created_at: START })
+      .execute();
     for (let u = 0; u < USERS_PER_TEAM; u++) {
       const uid = newId();
       users.push({ id: uid, team: t });
-      await db.kysely.insertInto('users').values({ id: uid, email: `u${t}-${u}@bench.local`, name: `User ${t}-${u}`, time_zone: pick(ZONES), role: 'responder', password_hash: null, created_at: START, updated_at: START }).execute();
+      await db.kysely
+        .insertInto('users')
+        .values({ id: uid, email: `u${t}-${u}@bench.local`, name: `User ${t}-${u}`, time_zone: pick(ZONES), role: 'responder', password_hash: null, created_at: START, updated_at: START })
+        .execute();
       await db.kysely.insertInto('team_members').values({ team_id: id, user_id: uid, role: 'member', position: u }).execute();
     }
     for (let s = 0; s < SERVICES_PER_TEAM; s++) {
       const sid = newId();
       services.push({ id: sid, team: t });
-      await db.kysely.insertInto('services').values({ id: sid, name: `svc-${t}-${s}`, description: '', escalation_policy_id: null, team_id: id, grouping: '{}', created_at: START, updated_at: START }).execute();
+      await db.kysely
+        .insertInto('services')
+        .values({ id: sid, name: `svc-${t}-${s}`, description: '', escalation_policy_id: null, team_id: id, grouping: '{}', created_at: START, updated_at: START })
+        .execute();
     }
   }
   const sevs = ['critical', 'critical', 'error', 'warning', 'warning', 'info'];
@@ -120,23 +133,116 @@ async function generate(db: Db<Database>): Promise<{ teamIds: string[] }> {
     const sev = r() < 0.03 ? 'SEV2' : null;
     const status = resolvedAt !== null ? 'resolved' : ackAt !== null && ackAt <= NOW ? 'acknowledged' : 'triggered';
     const acked = ackAt !== null && ackAt <= NOW ? ackAt : null;
-    incidents.push({ id, number: n, service_id: svc.id, title: `Incident ${n}`, status, urgency: 'high', severity: pick(sevs), details: '', group_key: null, created_at: created, updated_at: resolvedAt ?? created, acknowledged_at: acked, acknowledged_by: acked === null ? null : responder.id, resolved_at: resolvedAt, resolved_by: resolvedAt === null ? null : responder.id, sev, major: 0, drill, incident_manager_id: null, impact: '{}', policy_snapshot: null, escalation_step: 1, next_escalation_at: null });
+    incidents.push({
+      id,
+      number: n,
+      service_id: svc.id,
+      title: `Incident ${n}`,
+      status,
+      urgency: 'high',
+      severity: pick(sevs),
+      details: '',
+      group_key: null,
+      created_at: created,
+      updated_at: resolvedAt ?? created,
+      acknowledged_at: acked,
+      acknowledged_by: acked === null ? null : responder.id,
+      resolved_at: resolvedAt,
+      resolved_by: resolvedAt === null ? null : responder.id,
+      sev,
+      major: 0,
+      drill,
+      incident_manager_id: null,
+      impact: '{}',
+      policy_snapshot: null,
+      escalation_step: 1,
+      next_escalation_at: null,
+    });
     const nAlerts = 1 + Math.floor(r() * r() * 4);
     for (let a = 0; a < nAlerts; a++) {
       const at = created + a * Math.floor(r() * 10 * MIN);
       // An open alert's dedup key is unique per service (the database enforces it), so open ones get their own.
       const key = open ? `open-${n}-${a}` : `k${Math.floor(r() * 400)}`;
-      alerts.push({ id: newId(), service_id: svc.id, integration_id: null, incident_id: id, dedup_key: key, status: open ? 'triggered' : 'resolved', summary: `Alert ${a}`, source: 'bench', severity: 'critical', details: '{}', links: '[]', event_count: 1 + Math.floor(r() * 3), created_at: at, updated_at: resolvedAt ?? at, resolved_at: resolvedAt === null ? null : Math.max(at, resolvedAt) });
+      alerts.push({
+        id: newId(),
+        service_id: svc.id,
+        integration_id: null,
+        incident_id: id,
+        dedup_key: key,
+        status: open ? 'triggered' : 'resolved',
+        summary: `Alert ${a}`,
+        source: 'bench',
+        severity: 'critical',
+        details: '{}',
+        links: '[]',
+        event_count: 1 + Math.floor(r() * 3),
+        created_at: at,
+        updated_at: resolvedAt ?? at,
+        resolved_at: resolvedAt === null ? null : Math.max(at, resolvedAt),
+      });
     }
     const nPages = 1 + (r() < 0.3 ? 1 : 0);
     for (let p = 0; p < nPages; p++) {
       const pid = newId();
       const ch = pick(['email', 'sms', 'push', 'voice', 'slack']);
-      pages.push({ id: pid, kind: 'page', channel: ch, destination: 'x', user_id: responder.id, contact_method_id: null, incident_id: id, content: '{}', status: 'sent', attempts: 1, next_attempt_at: created, lease_owner: null, lease_until: null, provider_message_id: null, provider_status: 'sent', last_error: null, created_at: created + p * 5 * MIN, sent_at: created + p * 5 * MIN });
-      timeline.push({ id: newId(), incident_id: id, at: created + p * 5 * MIN, type: 'notification.sent', actor_type: 'system', actor_id: null, actor_name: 'Klaxon', channel: 'engine', message: 'Paged', data: JSON.stringify({ channel: ch, userId: responder.id }) });
+      pages.push({
+        id: pid,
+        kind: 'page',
+        channel: ch,
+        destination: 'x',
+        user_id: responder.id,
+        contact_method_id: null,
+        incident_id: id,
+        content: '{}',
+        status: 'sent',
+        attempts: 1,
+        next_attempt_at: created,
+        lease_owner: null,
+        lease_until: null,
+        provider_message_id: null,
+        provider_status: 'sent',
+        last_error: null,
+        created_at: created + p * 5 * MIN,
+        sent_at: created + p * 5 * MIN,
+      });
+      timeline.push({
+        id: newId(),
+        incident_id: id,
+        at: created + p * 5 * MIN,
+        type: 'notification.sent',
+        actor_type: 'system',
+        actor_id: null,
+        actor_name: 'Klaxon',
+        channel: 'engine',
+        message: 'Paged',
+        data: JSON.stringify({ channel: ch, userId: responder.id }),
+      });
     }
-    timeline.push({ id: newId(), incident_id: id, at: created, type: 'incident.opened', actor_type: 'system', actor_id: null, actor_name: 'Klaxon', channel: 'ingest', message: `Incident #${n} opened`, data: '{}' });
-    if (resolvedAt !== null) timeline.push({ id: newId(), incident_id: id, at: resolvedAt, type: 'incident.resolved', actor_type: 'user', actor_id: responder.id, actor_name: 'x', channel: 'api', message: 'Resolved', data: '{}' });
+    timeline.push({
+      id: newId(),
+      incident_id: id,
+      at: created,
+      type: 'incident.opened',
+      actor_type: 'system',
+      actor_id: null,
+      actor_name: 'Klaxon',
+      channel: 'ingest',
+      message: `Incident #${n} opened`,
+      data: '{}',
+    });
+    if (resolvedAt !== null)
+      timeline.push({
+        id: newId(),
+        incident_id: id,
+        at: resolvedAt,
+        type: 'incident.resolved',
+        actor_type: 'user',
+        actor_id: responder.id,
+        actor_name: 'x',
+        channel: 'api',
+        message: 'Resolved',
+        data: '{}',
+      });
     if (incidents.length >= 2000) {
       await flush();
       if (n % 10_000 === 0) process.stdout.write(`  ${db.dialect}: ${n.toLocaleString('en')} / ${INCIDENTS.toLocaleString('en')} incidents (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
@@ -164,7 +270,10 @@ function cases(ctx: Ctx, teamId: string): [string, () => Promise<unknown>][] {
   const year = { from: START, to: NOW };
   const month = { from: NOW - 30 * DAY, to: NOW };
   const out: [string, () => Promise<unknown>][] = [];
-  for (const [span, range, weeks] of [['year', year, 52], ['month', month, 4]] as const) {
+  for (const [span, range, weeks] of [
+    ['year', year, 52],
+    ['month', month, 4],
+  ] as const) {
     for (const team of [undefined, teamId]) {
       const f = { ...range, ...(team && { team }) };
       const label = (name: string) => `${name}, ${span}${team ? ', one team' : ''}`;
@@ -202,7 +311,13 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', url: string): Promis
     else await sql`analyze`.execute(db.kysely);
     const ctx: Ctx = { db, clock: new FakeClock(NOW), log: createLogger('silent'), publicUrl: 'http://bench', linkSecret: await sharedSecret(db, 'link_secret'), wake: () => {}, publish: () => {} };
     for (const severity of ['critical', 'error', 'warning', 'info', 'SEV2']) await putSlaTarget(ctx, SYSTEM, { severity, ackWithinMinutes: 10, resolveWithinMinutes: 240 });
-    const baseline = await time(() => db.kysely.selectFrom('incidents').select((eb) => eb.fn.countAll().as('n')).where('created_at', '>=', START).execute());
+    const baseline = await time(() =>
+      db.kysely
+        .selectFrom('incidents')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('created_at', '>=', START)
+        .execute(),
+    );
     const b = { name: 'count(*) incidents', value: baseline };
     const times = new Map<string, number>();
     for (const [name, fn] of cases(ctx, teamIds[0]!)) {
@@ -273,7 +388,7 @@ if (admin && (await reachable(admin))) {
   }
 }
 const load = loadavg().map((x) => Math.round(x * 100) / 100);
-const names = [...(results.get('sqlite') ?? results.get('postgres'))?.keys() ?? []];
+const names = [...((results.get('sqlite') ?? results.get('postgres'))?.keys() ?? [])];
 const cell = (ms: number | undefined) => (ms === undefined ? '-'.padStart(12) : `${ms.toFixed(0).padStart(6)} ms ${ms < GOAL_MS ? 'pass' : 'FAIL'}`);
 process.stdout.write(`\nreports: each under ${GOAL_MS} ms (median of ${RUNS} after a warm-up; ${INCIDENTS.toLocaleString('en')} incidents; load average ${load.join(' ')})\n`);
 process.stdout.write(`  ${'report'.padEnd(56)} ${'sqlite'.padStart(14)} ${'postgres'.padStart(14)}\n`);

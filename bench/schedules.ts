@@ -27,7 +27,20 @@ import { seededRandom } from './lib.js';
 
 const SCHEDULES = 1000;
 const USERS = 60;
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Adelaide', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Europe/London', 'Pacific/Auckland', 'Asia/Kathmandu', 'UTC', 'America/Los_Angeles'];
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Australia/Adelaide',
+  'Australia/Lord_Howe',
+  'America/Sao_Paulo',
+  'Europe/London',
+  'Pacific/Auckland',
+  'Asia/Kathmandu',
+  'UTC',
+  'America/Los_Angeles',
+];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const AT = Date.parse('2026-07-15T13:37:00Z');
@@ -43,8 +56,23 @@ function makeSpec(i: number, userIds: readonly string[]): ScheduleSpec & { name:
   const start = localToInstant(`202${3 + Math.floor(r() * 3)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}T09:00`, zone);
   const layers: LayerSpec[] = [
     { name: 'primary', participants: people(5), turn: { unit: 'week', count: 1 }, handoffTime: '09:00', start },
-    { name: 'day', participants: people(4), turn: { unit: 'day', count: 1 + Math.floor(r() * 3) }, timeZone: pick(ZONES), start, restrictions: [{ kind: 'preset', preset: 'business-hours' }], priority: 1 },
-    { name: 'nights', participants: [people(2), ...people(3)], turn: { unit: 'hour', count: 12 }, start, restrictions: [{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '22:00', end: '06:00' }], priority: 2 },
+    {
+      name: 'day',
+      participants: people(4),
+      turn: { unit: 'day', count: 1 + Math.floor(r() * 3) },
+      timeZone: pick(ZONES),
+      start,
+      restrictions: [{ kind: 'preset', preset: 'business-hours' }],
+      priority: 1,
+    },
+    {
+      name: 'nights',
+      participants: [people(2), ...people(3)],
+      turn: { unit: 'hour', count: 12 },
+      start,
+      restrictions: [{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '22:00', end: '06:00' }],
+      priority: 2,
+    },
   ];
   const overrides = [0, 1].map((k) => {
     const s = AT + Math.floor((r() - 0.5) * 20) * DAY;
@@ -97,13 +125,29 @@ async function main(): Promise<void> {
   const coldAll = await once(() => specs.forEach((s) => onCallAt(s, AT)));
   const one = await median(() => onCallAt(specs[0]!, AT), 2001);
   const all = await median(() => specs.forEach((s) => onCallAt(s, AT)), 21);
-  rows.push({ what: 'who is on call, compute', baselineLabel: '1 schedule', baselineMs: one, label: `${SCHEDULES} schedules`, ms: all, ratio: all / one, note: `cold first pass ${fmt(coldAll)}; ${fmt(all / SCHEDULES)} per schedule` });
+  rows.push({
+    what: 'who is on call, compute',
+    baselineLabel: '1 schedule',
+    baselineMs: one,
+    label: `${SCHEDULES} schedules`,
+    ms: all,
+    ratio: all / one,
+    note: `cold first pass ${fmt(coldAll)}; ${fmt(all / SCHEDULES)} per schedule`,
+  });
 
   const dayShifts = finalSchedule(specs[0]!, ONE_DAY).length;
   const yearShifts = finalSchedule(specs[0]!, YEAR).length;
   const day = await median(() => finalSchedule(specs[0]!, ONE_DAY), 501);
   const year = await median(() => finalSchedule(specs[0]!, YEAR), 21);
-  rows.push({ what: 'render one schedule, compute', baselineLabel: '1 day', baselineMs: day, label: '1 year', ms: year, ratio: year / day, note: `${dayShifts} shifts in the day, ${yearShifts} in the year` });
+  rows.push({
+    what: 'render one schedule, compute',
+    baselineLabel: '1 day',
+    baselineMs: day,
+    label: '1 year',
+    ms: year,
+    ratio: year / day,
+    note: `${dayShifts} shifts in the day, ${yearShifts} in the year`,
+  });
 
   // ---- through the service, on SQLite ----
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-'));
@@ -116,7 +160,10 @@ async function main(): Promise<void> {
       for (const u of userIds) {
         const id = newId();
         ids.set(u, id);
-        await trx.insertInto('users').values({ id, email: `${u}@bench.test`, name: u, time_zone: 'UTC', role: 'responder', password_hash: null, created_at: AT, updated_at: AT }).execute();
+        await trx
+          .insertInto('users')
+          .values({ id, email: `${u}@bench.test`, name: u, time_zone: 'UTC', role: 'responder', password_hash: null, created_at: AT, updated_at: AT })
+          .execute();
       }
       const map = (u: string) => ids.get(u)!;
       for (const s of specs) {
@@ -124,13 +171,43 @@ async function main(): Promise<void> {
         const layers = s.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? map(p) : p.map(map))) }));
         await trx
           .insertInto('schedules')
-          .values({ id: sid, name: s.name, description: '', team_id: null, time_zone: s.timeZone, layers: JSON.stringify(layers), handoff_notice_minutes: 60, gap_notice_days: 14, handoff_check_at: 0, gap_check_at: 0, created_at: AT, updated_at: AT })
+          .values({
+            id: sid,
+            name: s.name,
+            description: '',
+            team_id: null,
+            time_zone: s.timeZone,
+            layers: JSON.stringify(layers),
+            handoff_notice_minutes: 60,
+            gap_notice_days: 14,
+            handoff_check_at: 0,
+            gap_check_at: 0,
+            created_at: AT,
+            updated_at: AT,
+          })
           .execute();
         for (const o of s.overrides ?? []) {
-          await trx.insertInto('schedule_overrides').values({ id: newId(), schedule_id: sid, user_ids: JSON.stringify(o.userIds.map(map)), start_at: o.start, end_at: o.end, kind: 'manual', note: '', swap_id: null, created_by: null, created_at: AT }).execute();
+          await trx
+            .insertInto('schedule_overrides')
+            .values({
+              id: newId(),
+              schedule_id: sid,
+              user_ids: JSON.stringify(o.userIds.map(map)),
+              start_at: o.start,
+              end_at: o.end,
+              kind: 'manual',
+              note: '',
+              swap_id: null,
+              created_by: null,
+              created_at: AT,
+            })
+            .execute();
         }
         for (const l of s.leave ?? []) {
-          await trx.insertInto('user_leave').values({ id: newId(), user_id: map(l.userId), start_at: l.start, end_at: l.end, note: '', created_by: null, created_at: AT }).execute();
+          await trx
+            .insertInto('user_leave')
+            .values({ id: newId(), user_id: map(l.userId), start_at: l.start, end_at: l.end, note: '', created_by: null, created_at: AT })
+            .execute();
         }
       }
     });
@@ -140,18 +217,46 @@ async function main(): Promise<void> {
 
     const svcOne = await median(() => whoIsOnCall(kdb, first, AT), 501);
     const names = specs.map((s) => s.name);
-    const svcAll = await median(async () => {
-      for (const n of names) await whoIsOnCall(kdb, n, AT);
-    }, 5, 1);
-    rows.push({ what: 'who is on call, SQLite (escalation path)', baselineLabel: '1 schedule', baselineMs: svcOne, label: `${SCHEDULES} schedules`, ms: svcAll, ratio: svcAll / svcOne, note: `${fmt(svcAll / SCHEDULES)} per schedule, loads schedule + overrides + leave` });
+    const svcAll = await median(
+      async () => {
+        for (const n of names) await whoIsOnCall(kdb, n, AT);
+      },
+      5,
+      1,
+    );
+    rows.push({
+      what: 'who is on call, SQLite (escalation path)',
+      baselineLabel: '1 schedule',
+      baselineMs: svcOne,
+      label: `${SCHEDULES} schedules`,
+      ms: svcAll,
+      ratio: svcAll / svcOne,
+      note: `${fmt(svcAll / SCHEDULES)} per schedule, loads schedule + overrides + leave`,
+    });
 
     const apiOne = await median(() => getOnCall(ctx, SYSTEM, first, AT), 201);
     const apiAll = await median(() => listOnCall(ctx, SYSTEM, AT), 3, 1);
-    rows.push({ what: 'GET /oncall service verb, SQLite (with until/next)', baselineLabel: '1 schedule', baselineMs: apiOne, label: `${SCHEDULES} schedules`, ms: apiAll, ratio: apiAll / apiOne, note: `${fmt(apiAll / SCHEDULES)} per schedule` });
+    rows.push({
+      what: 'GET /oncall service verb, SQLite (with until/next)',
+      baselineLabel: '1 schedule',
+      baselineMs: apiOne,
+      label: `${SCHEDULES} schedules`,
+      ms: apiAll,
+      ratio: apiAll / apiOne,
+      note: `${fmt(apiAll / SCHEDULES)} per schedule`,
+    });
 
     const svcDay = await median(() => getFinalSchedule(ctx, SYSTEM, first, { from: ONE_DAY.start, to: ONE_DAY.end }), 201);
     const svcYear = await median(() => getFinalSchedule(ctx, SYSTEM, first, { from: YEAR.start, to: YEAR.end }), 11);
-    rows.push({ what: 'render one schedule, SQLite service verb', baselineLabel: '1 day', baselineMs: svcDay, label: '1 year', ms: svcYear, ratio: svcYear / svcDay, note: `setup of ${SCHEDULES} schedules took ${fmt(setupMs)}` });
+    rows.push({
+      what: 'render one schedule, SQLite service verb',
+      baselineLabel: '1 day',
+      baselineMs: svcDay,
+      label: '1 year',
+      ms: svcYear,
+      ratio: svcYear / svcDay,
+      note: `setup of ${SCHEDULES} schedules took ${fmt(setupMs)}`,
+    });
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -160,7 +265,11 @@ async function main(): Promise<void> {
   const headers = ['measure', 'baseline', 'figure', 'ratio', 'note'];
   const body = rows.map((r) => [r.what, `${r.baselineLabel}: ${fmt(r.baselineMs)}`, `${r.label}: ${fmt(r.ms)}`, `×${r.ratio.toFixed(0)}`, r.note]);
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`\nSchedules benchmark (Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'})\n\n`);
   process.stdout.write(`${[line(headers), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')}\n\n`);
 

@@ -70,15 +70,66 @@ export async function benchStatusPage(): Promise<void> {
       const created = now - Math.floor(((i % PAST) / PAST) * 85 * DAY) - 3_600_000;
       const open = i >= PAST;
       incidents.push({
-        id, number: i + 1, service_id: serviceIds[i % COMPONENTS]!, title: `Incident ${i}`, status: open ? 'acknowledged' : 'resolved', urgency: 'high', severity: 'critical', details: '', group_key: null,
-        created_at: created, updated_at: created, acknowledged_at: null, acknowledged_by: null, resolved_at: open ? null : created + 45 * 60_000, resolved_by: null,
-        sev: SEVS[i % 4]!, major: i % 4 < 2 ? 1 : 0, drill: 0, incident_manager_id: null, impact: '{}', policy_snapshot: null, escalation_step: 0, next_escalation_at: null,
+        id,
+        number: i + 1,
+        service_id: serviceIds[i % COMPONENTS]!,
+        title: `Incident ${i}`,
+        status: open ? 'acknowledged' : 'resolved',
+        urgency: 'high',
+        severity: 'critical',
+        details: '',
+        group_key: null,
+        created_at: created,
+        updated_at: created,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        resolved_at: open ? null : created + 45 * 60_000,
+        resolved_by: null,
+        sev: SEVS[i % 4]!,
+        major: i % 4 < 2 ? 1 : 0,
+        drill: 0,
+        incident_manager_id: null,
+        impact: '{}',
+        policy_snapshot: null,
+        escalation_step: 0,
+        next_escalation_at: null,
       });
-      updates.push({ id: newId(), incident_id: id, at: created + 60_000, author_id: null, author_name: 'IM', phase: 'investigating', message: `We are investigating problem ${i}.`, business_impact: 'Some customers affected', next_update_at: null, public: 1 });
-      if (!open) updates.push({ id: newId(), incident_id: id, at: created + 45 * 60_000, author_id: null, author_name: 'IM', phase: 'resolved', message: `Problem ${i} is resolved.`, business_impact: '', next_update_at: null, public: 1 });
+      updates.push({
+        id: newId(),
+        incident_id: id,
+        at: created + 60_000,
+        author_id: null,
+        author_name: 'IM',
+        phase: 'investigating',
+        message: `We are investigating problem ${i}.`,
+        business_impact: 'Some customers affected',
+        next_update_at: null,
+        public: 1,
+      });
+      if (!open)
+        updates.push({
+          id: newId(),
+          incident_id: id,
+          at: created + 45 * 60_000,
+          author_id: null,
+          author_name: 'IM',
+          phase: 'resolved',
+          message: `Problem ${i} is resolved.`,
+          business_impact: '',
+          next_update_at: null,
+          public: 1,
+        });
     }
-    for (let i = 0; i < incidents.length; i += 100) await db.insertInto('incidents').values(incidents.slice(i, i + 100)).execute();
-    for (let i = 0; i < updates.length; i += 100) await db.insertInto('status_updates').values(updates.slice(i, i + 100)).execute();
+    for (let i = 0; i < incidents.length; i += 100)
+      await db
+        .insertInto('incidents')
+        .values(incidents.slice(i, i + 100))
+        .execute();
+    for (let i = 0; i < updates.length; i += 100)
+      await db
+        .insertInto('status_updates')
+        .values(updates.slice(i, i + 100))
+        .execute();
     await db.updateTable('counters').set({ value: incidents.length }).where('name', '=', 'incident').execute();
     invalidateStatusCache();
 

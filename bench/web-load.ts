@@ -25,7 +25,13 @@ const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<{ bytes: number; ms: number }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, ...(o.identity && { extraHTTPHeaders: { 'accept-encoding': 'identity' } }) });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    ...(o.identity && { extraHTTPHeaders: { 'accept-encoding': 'identity' } }),
+  });
   await context.addCookies([{ name: cookie.name, value: cookie.value, url }]);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -35,10 +41,14 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
   await page.goto(`${url}/incidents?view=all`); // a responder lands on Mine; the bench loads everyone's
-  await page.getByText('Disk almost full on db-49', { exact: false }).first().waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
-    await page.screenshot({ path: '/tmp/web-load.png' });
-    throw e;
-  });
+  await page
+    .getByText('Disk almost full on db-49', { exact: false })
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(async (e: unknown) => {
+      await page.screenshot({ path: '/tmp/web-load.png' });
+      throw e;
+    });
   const ms = await page.evaluate(() => performance.now());
   await context.close();
   return { bytes, ms };
@@ -51,8 +61,15 @@ async function seed(t: TestKlaxon): Promise<{ name: string; value: string }> {
   if (u.status !== 201) throw new Error(JSON.stringify(u.body));
   const svc = await t.api('POST', '/api/v1/services', { name: 'checkout-api' });
   for (let i = 0; i < 50; i++) await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
-  const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }) });
-  const set = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('klaxon_session='));
+  const login = await fetch(`${t.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }),
+  });
+  const set = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('klaxon_session='));
   if (!set) throw new Error(`sign-in failed: ${login.status}`);
   return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
 }
@@ -75,7 +92,14 @@ async function compareBuilds(browser: Browser, t: TestKlaxon, cookie: { name: st
         { figure: 'transferred, this build', value: median(mine.map((r) => r.bytes)) / 1024, unit: 'KB', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.bytes)) / 1024 } },
         { figure: 'list shown x4, this build (median)', value: median(mine.map((r) => r.ms)), unit: 'ms', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.ms)) } },
       ],
-      { runs: RUNS, baselineDir, cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))), thisBuild: mine.map((r) => Math.round(r.ms)), baselineBuild: theirs.map((r) => Math.round(r.ms)) },
+      {
+        runs: RUNS,
+        baselineDir,
+        cpus: cpus().length,
+        loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+        thisBuild: mine.map((r) => Math.round(r.ms)),
+        baselineBuild: theirs.map((r) => Math.round(r.ms)),
+      },
     );
   } finally {
     await b.stop();

@@ -13,7 +13,17 @@ const END = '<!-- deps:end -->';
 
 const mermaid = execFileSync(
   join(root, 'node_modules/.bin/depcruise'),
-  ['apps/server/src', '--config', '.dependency-cruiser.cjs', '--include-only', '^(apps/server/src|packages/contract)', '--collapse', '^(apps/server/src/[^/]+|packages/contract)', '--output-type', 'mermaid'],
+  [
+    'apps/server/src',
+    '--config',
+    '.dependency-cruiser.cjs',
+    '--include-only',
+    '^(apps/server/src|packages/contract)',
+    '--collapse',
+    '^(apps/server/src/[^/]+|packages/contract)',
+    '--output-type',
+    'mermaid',
+  ],
   { cwd: root, encoding: 'utf8' },
 ).trim();
 const section = `${BEGIN}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n\n${END}`;

@@ -19,13 +19,21 @@ export interface Goal {
 export function atLeast(goal: string, value: number, min: number, what: string): Goal {
   if (!Number.isFinite(value)) return { goal, pass: false, detail: `not measured (${what})` };
   const pass = value >= min;
-  return { goal, pass, detail: `${value.toFixed(2)}× (${what}); ${pass ? `${((value / min - 1) * 100).toFixed(0)}% above` : `${((1 - value / min) * 100).toFixed(0)}% short: needs ${(min / value).toFixed(2)}× more`}` };
+  return {
+    goal,
+    pass,
+    detail: `${value.toFixed(2)}× (${what}); ${pass ? `${((value / min - 1) * 100).toFixed(0)}% above` : `${((1 - value / min) * 100).toFixed(0)}% short: needs ${(min / value).toFixed(2)}× more`}`,
+  };
 }
 
 export function below(goal: string, value: number, max: number, unit: string, what: string): Goal {
   if (!Number.isFinite(value) || !Number.isFinite(max)) return { goal, pass: false, detail: `not measured (${what})` };
   const pass = value < max;
-  return { goal, pass, detail: `${value.toFixed(0)} ${unit} vs ${max.toFixed(0)} ${unit} (${what}); ${pass ? `${(max - value).toFixed(0)} ${unit} under` : `${(value - max).toFixed(0)} ${unit} over (${(value / max).toFixed(1)}×)`}` };
+  return {
+    goal,
+    pass,
+    detail: `${value.toFixed(0)} ${unit} vs ${max.toFixed(0)} ${unit} (${what}); ${pass ? `${(max - value).toFixed(0)} ${unit} under` : `${(value - max).toFixed(0)} ${unit} over (${(value / max).toFixed(1)}×)`}`,
+  };
 }
 
 export function exactlyZero(goal: string, value: number, what: string): Goal {

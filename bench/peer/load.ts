@@ -42,7 +42,18 @@ export function load(o: LoadOptions): Promise<LoadResult> {
   let lastAnswer = 0;
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const ticker = setInterval(() => progress(`  ${o.label}: ${ok} accepted, ${Object.entries(statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(' ') || 'no other answers'}`), 5000);
+    const ticker = setInterval(
+      () =>
+        progress(
+          `  ${o.label}: ${ok} accepted, ${
+            Object.entries(statuses)
+              .filter(([s]) => !s.startsWith('2'))
+              .map(([s, n]) => `${n}×${s}`)
+              .join(' ') || 'no other answers'
+          }`,
+        ),
+      5000,
+    );
     const instance = autocannon(
       {
         url: o.url,
@@ -98,7 +109,16 @@ export interface PacedResult {
  * connections arrives as a burst of 25 at the top of every second: that measured bursts, not a rate.
  * `sent` is the due time, so a request that waited for a connection counts its wait.
  */
-export async function paced(o: { url: string; rate: number; seconds: number; connections: number; body: (seq: number) => string; sent: (seq: number, t: number) => void; accepted: (seq: number, t: number) => void; label: string }): Promise<PacedResult> {
+export async function paced(o: {
+  url: string;
+  rate: number;
+  seconds: number;
+  connections: number;
+  body: (seq: number) => string;
+  sent: (seq: number, t: number) => void;
+  accepted: (seq: number, t: number) => void;
+  label: string;
+}): Promise<PacedResult> {
   const u = new URL(o.url);
   const pool = new Pool(u.origin, { connections: o.connections, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const statuses: Record<string, number> = {};
@@ -153,6 +173,10 @@ export function pdBody(routingKey: string, dedupKey: string, summary: string, i:
 /** One alert for Alertmanager's /api/v2/alerts. */
 export function amBody(labels: Record<string, string>, summary: string, i: number): string {
   return JSON.stringify([
-    { labels: { alertname: 'LatencyHigh', severity: 'critical', ...labels }, annotations: { summary, source: `api-${i % KEYS}`, p99_ms: String(2000 + (i % 500)) }, startsAt: new Date().toISOString() },
+    {
+      labels: { alertname: 'LatencyHigh', severity: 'critical', ...labels },
+      annotations: { summary, source: `api-${i % KEYS}`, p99_ms: String(2000 + (i % 500)) },
+      startsAt: new Date().toISOString(),
+    },
   ]);
 }

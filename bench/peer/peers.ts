@@ -82,12 +82,45 @@ export async function dbCounts(dbUrl: string): Promise<{ events: number; created
   try {
     const db = handle.kysely;
     const n = async (q: Promise<{ n: number | string }>) => Number((await q).n);
-    const events = await n(db.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
-    const created = await n(db.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).where('outcome', '=', 'created').executeTakeFirstOrThrow());
-    const incidents = await n(db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow());
-    const pages = await n(db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'page').executeTakeFirstOrThrow());
-    const pageIncidents = await n(db.selectFrom('outbox').select((eb) => eb.fn.count<number>('incident_id').distinct().as('n')).where('kind', '=', 'page').executeTakeFirstOrThrow());
-    const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('kind', '=', 'page').groupBy('status').execute();
+    const events = await n(
+      db
+        .selectFrom('alert_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    );
+    const created = await n(
+      db
+        .selectFrom('alert_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('outcome', '=', 'created')
+        .executeTakeFirstOrThrow(),
+    );
+    const incidents = await n(
+      db
+        .selectFrom('incidents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    );
+    const pages = await n(
+      db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('kind', '=', 'page')
+        .executeTakeFirstOrThrow(),
+    );
+    const pageIncidents = await n(
+      db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.count<number>('incident_id').distinct().as('n'))
+        .where('kind', '=', 'page')
+        .executeTakeFirstOrThrow(),
+    );
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('kind', '=', 'page')
+      .groupBy('status')
+      .execute();
     return { events, created, incidents, pages, pageIncidents, outbox: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
   } finally {
     await handle.close();
@@ -137,7 +170,15 @@ export async function startKlaxon(dbUrl: string): Promise<Child> {
   const nodeArgs = (process.env.KLAXON_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, KLAXON_BIN, 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, KLAXON_DATABASE_URL: dbUrl, KLAXON_PORT: String(port), KLAXON_HOST: '127.0.0.1', KLAXON_LOG_LEVEL: 'warn', KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000', KLAXON_EGRESS_ALLOW: BENCH_EGRESS_ALLOW },
+    env: {
+      ...process.env,
+      KLAXON_DATABASE_URL: dbUrl,
+      KLAXON_PORT: String(port),
+      KLAXON_HOST: '127.0.0.1',
+      KLAXON_LOG_LEVEL: 'warn',
+      KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
+      KLAXON_EGRESS_ALLOW: BENCH_EGRESS_ALLOW,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const c: Child = {
@@ -186,7 +227,9 @@ export async function cpuSeconds(url: string): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-export async function engineMetrics(url: string): Promise<{ seconds: Record<string, number>; errors: Record<string, number>; messages: Record<string, number>; sqlite: { commits: number; syncs: number; checkpoints: number } }> {
+export async function engineMetrics(
+  url: string,
+): Promise<{ seconds: Record<string, number>; errors: Record<string, number>; messages: Record<string, number>; sqlite: { commits: number; syncs: number; checkpoints: number } }> {
   const out = { seconds: {} as Record<string, number>, errors: {} as Record<string, number>, messages: {} as Record<string, number>, sqlite: { commits: 0, syncs: 0, checkpoints: 0 } };
   try {
     const text = await (await fetch(`${url}/metrics`)).text();

@@ -68,7 +68,13 @@ export async function throughputBare(): Promise<Throughput> {
   const bare = await spawnServer(['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts')], { PORT: String(port) }, 'bare ready');
   progress(`figure 1: bare Fastify 202, ${CONNECTIONS} connections, ${SECONDS}s`);
   try {
-    const r = await load({ url: `http://127.0.0.1:${port}/v2/enqueue`, connections: CONNECTIONS, duration: SECONDS, body: (i) => pdBody('bare-routing-key-0000', `bench-${i % KEYS}`, `Latency high on api-${i % KEYS}`, i), label: 'bare' });
+    const r = await load({
+      url: `http://127.0.0.1:${port}/v2/enqueue`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      body: (i) => pdBody('bare-routing-key-0000', `bench-${i % KEYS}`, `Latency high on api-${i % KEYS}`, i),
+      label: 'bare',
+    });
     return summarize(r, SECONDS);
   } finally {
     await stop(bare);
@@ -85,7 +91,13 @@ export async function throughputKlaxon(db: Database, receiver: Receiver, paging 
   let t: Throughput;
   let paged: { duringRun: number; total: number; lastAfterEndSeconds: number } | undefined;
   try {
-    const r = await load({ url: `${k.url}/v2/enqueue`, connections: CONNECTIONS, duration: SECONDS, body: (i) => pdBody(key, `bench-${i % KEYS}`, `Latency high on api-${i % KEYS}`, i), label: `Klaxon ${db.label}` });
+    const r = await load({
+      url: `${k.url}/v2/enqueue`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      body: (i) => pdBody(key, `bench-${i % KEYS}`, `Latency high on api-${i % KEYS}`, i),
+      label: `Klaxon ${db.label}`,
+    });
     const end = performance.now();
     t = summarize(r, SECONDS);
     t.stall = probe.stop();
@@ -122,7 +134,13 @@ export async function throughputAlertmanager(receiver: Receiver): Promise<Throug
   const am = await startAlertmanager(`${receiver.url}/am`);
   progress(`figure 1: Alertmanager /api/v2/alerts, ${CONNECTIONS} connections, ${SECONDS}s, ${KEYS} label sets`);
   try {
-    const r = await load({ url: `${am.url}/api/v2/alerts`, connections: CONNECTIONS, duration: SECONDS, body: (i) => amBody({ key: `bench-${i % KEYS}`, seq: String(i % KEYS) }, `Latency high on api-${i % KEYS}`, i), label: 'Alertmanager' });
+    const r = await load({
+      url: `${am.url}/api/v2/alerts`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      body: (i) => amBody({ key: `bench-${i % KEYS}`, seq: String(i % KEYS) }, `Latency high on api-${i % KEYS}`, i),
+      label: 'Alertmanager',
+    });
     const t = summarize(r, SECONDS);
     t.logs = { warn: am.warnCount, error: am.errorCount, sample: am.problems.slice(0, 5) };
     return t;
@@ -200,7 +218,9 @@ export async function latencyRun(system: 'klaxon' | 'alertmanager', receiver: Re
   const server = db ? await startKlaxon(db.url) : await startAlertmanager(`${receiver.url}/am`);
   const name = db ? 'Klaxon' : 'Alertmanager';
   receiver.reset();
-  progress(`figure 2: ${db ? 'Klaxon on SQLite' : 'Alertmanager'}, ${rate} new ${db ? 'incidents' : 'alerts'}/s offered for ${SECONDS}s after ${WARM_SECONDS}s of warm-up (evenly paced, open loop, up to ${CONNECTIONS} connections)`);
+  progress(
+    `figure 2: ${db ? 'Klaxon on SQLite' : 'Alertmanager'}, ${rate} new ${db ? 'incidents' : 'alerts'}/s offered for ${SECONDS}s after ${WARM_SECONDS}s of warm-up (evenly paced, open loop, up to ${CONNECTIONS} connections)`,
+  );
   const sentAt = new Map<number, number>();
   const acceptedAt = new Map<number, number>();
   const receipts = () => (db ? receiver.klaxon : receiver.am);
@@ -261,7 +281,6 @@ export async function latencyRun(system: 'klaxon' | 'alertmanager', receiver: Re
     if (db) await db.drop();
   }
 }
-
 
 export interface Storm {
   accepted: number;

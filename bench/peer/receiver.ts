@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../lib.js';
 
-
 // ---------------------------------------------------------------------------------------------
 // The webhook receiver: Klaxon's webhook provider POSTs to /klaxon, Alertmanager's to /am.
 // ---------------------------------------------------------------------------------------------

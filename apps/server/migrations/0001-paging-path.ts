@@ -168,13 +168,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolved_at', 'bigint')
     .execute();
   // At most one open alert per service and dedup key: the database enforces deduplication.
-  await db.schema
-    .createIndex('alerts_open_dedup')
-    .on('alerts')
-    .columns(['service_id', 'dedup_key'])
-    .unique()
-    .where(sql.ref('resolved_at'), 'is', null)
-    .execute();
+  await db.schema.createIndex('alerts_open_dedup').on('alerts').columns(['service_id', 'dedup_key']).unique().where(sql.ref('resolved_at'), 'is', null).execute();
   await db.schema.createIndex('alerts_incident').on('alerts').column('incident_id').execute();
 
   // Every accepted event, raw, as received: nothing accepted is lost even when it changes nothing.
@@ -289,9 +283,26 @@ export async function up(db: Kysely<any>): Promise<void> {
 /** Drops everything this migration created. */
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'audit_log', 'change_events', 'delivery_attempts', 'outbox', 'notifications', 'timeline_events', 'alert_events', 'alerts',
-    'incidents', 'integrations', 'services', 'escalation_policies', 'api_tokens', 'notification_rules',
-    'contact_methods', 'team_members', 'teams', 'users', 'counters', 'settings',
+    'audit_log',
+    'change_events',
+    'delivery_attempts',
+    'outbox',
+    'notifications',
+    'timeline_events',
+    'alert_events',
+    'alerts',
+    'incidents',
+    'integrations',
+    'services',
+    'escalation_policies',
+    'api_tokens',
+    'notification_rules',
+    'contact_methods',
+    'team_members',
+    'teams',
+    'users',
+    'counters',
+    'settings',
   ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }

@@ -26,11 +26,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.alterTable('incidents').addColumn('sev', 'text').execute();
-  await db.schema.alterTable('incidents').addColumn('major', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('incidents').addColumn('drill', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('incidents')
+    .addColumn('major', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('incidents')
+    .addColumn('drill', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('incidents').addColumn('incident_manager_id', 'text').execute();
   // JSON {affectedServiceIds: string[], customerFacing: boolean, businessImpact: string}
-  await db.schema.alterTable('incidents').addColumn('impact', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+  await db.schema
+    .alterTable('incidents')
+    .addColumn('impact', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
   await db.schema.createIndex('incidents_major').on('incidents').columns(['major', 'status']).execute();
 }
 

@@ -98,7 +98,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('status_reminders_pk', ['incident_id', 'due_at'])
     .execute();
   await db.schema.alterTable('severity_levels').addColumn('update_interval_minutes', 'integer').execute();
-  for (const [name, minutes] of [['SEV1', 30], ['SEV2', 60], ['SEV3', 240], ['SEV4', 1440]] as const) {
+  for (const [name, minutes] of [
+    ['SEV1', 30],
+    ['SEV2', 60],
+    ['SEV3', 240],
+    ['SEV4', 1440],
+  ] as const) {
     await db.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', name).execute();
   }
 }

@@ -9,8 +9,14 @@ import type { Kysely } from 'kysely';
  * Escalation levels are JSON, so their new fields (until, new target types, a delay of 0) need no column.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('schedules').addColumn('layering', 'text', (c) => c.notNull().defaultTo('precedence')).execute();
-  await db.schema.alterTable('escalation_policies').addColumn('initial_delay_minutes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('schedules')
+    .addColumn('layering', 'text', (c) => c.notNull().defaultTo('precedence'))
+    .execute();
+  await db.schema
+    .alterTable('escalation_policies')
+    .addColumn('initial_delay_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -9,8 +9,14 @@ import { sql, type Kysely } from 'kysely';
  * - services.support_hours: JSON {timeZone, days, start, end} or null.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('notification_rules').addColumn('urgency', 'text', (c) => c.notNull().defaultTo('any')).execute();
-  await db.schema.alterTable('services').addColumn('urgency_rule', 'text', (c) => c.notNull().defaultTo(sql`'{"type":"severity"}'`)).execute();
+  await db.schema
+    .alterTable('notification_rules')
+    .addColumn('urgency', 'text', (c) => c.notNull().defaultTo('any'))
+    .execute();
+  await db.schema
+    .alterTable('services')
+    .addColumn('urgency_rule', 'text', (c) => c.notNull().defaultTo(sql`'{"type":"severity"}'`))
+    .execute();
   await db.schema.alterTable('services').addColumn('support_hours', 'text').execute();
 }
 

@@ -6,15 +6,7 @@ import type { MigrationRunTable } from './migrate/tables.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './notify/tables.js';
 import type { ActionItemTable, PostmortemTable, ProblemTable } from './postmortem/tables.js';
 import type { ReportAlertTable, ReportIncidentTable, ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
-import type {
-  IcalFeedTable,
-  ScheduleGapNoticeTable,
-  ScheduleHandoffNoticeTable,
-  ScheduleOverrideTable,
-  ScheduleSwapTable,
-  ScheduleTable,
-  UserLeaveTable,
-} from './schedule/tables.js';
+import type { IcalFeedTable, ScheduleGapNoticeTable, ScheduleHandoffNoticeTable, ScheduleOverrideTable, ScheduleSwapTable, ScheduleTable, UserLeaveTable } from './schedule/tables.js';
 import type { HeartbeatTable } from './heartbeat/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
 import type { EventRuleTable } from './rules/tables.js';

@@ -140,18 +140,11 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
     fc.jsonValue(),
     fc.anything(),
   );
-  return fc
-    .tuple(valid, fc.array(fc.tuple(fc.nat(), replacement), { minLength: 1, maxLength: 4 }))
-    .map(([value, edits]) => applyEdits(value, edits));
+  return fc.tuple(valid, fc.array(fc.tuple(fc.nat(), replacement), { minLength: 1, maxLength: 4 })).map(([value, edits]) => applyEdits(value, edits));
 }
 
 /** Arbitrary JSON-ish inputs a parser must survive: anything, JSON values and JSON-shaped objects. */
-export const junk: fc.Arbitrary<unknown> = fc.oneof(
-  fc.anything(),
-  fc.jsonValue(),
-  fc.dictionary(fc.string(), fc.jsonValue()),
-  fc.anything({ withNullPrototype: true, withObjectString: true }),
-);
+export const junk: fc.Arbitrary<unknown> = fc.oneof(fc.anything(), fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.anything({ withNullPrototype: true, withObjectString: true }));
 
 /** Non-blank text of up to `max` graphemes of full Unicode (so possibly more UTF-16 code units). */
 export function text(max: number, min = 1): fc.Arbitrary<string> {

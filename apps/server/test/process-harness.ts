@@ -47,7 +47,11 @@ export class KlaxonProcess {
   private async startOnce(now: number): Promise<void> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
-    const { child, ready } = spawnNode([BIN, 'serve'], { env: { ...this.env, KLAXON_PORT: String(port), KLAXON_TEST_FAKE_CLOCK: new Date(now).toISOString() }, readyLine: 'Klaxon is running', name: 'klaxon serve' });
+    const { child, ready } = spawnNode([BIN, 'serve'], {
+      env: { ...this.env, KLAXON_PORT: String(port), KLAXON_TEST_FAKE_CLOCK: new Date(now).toISOString() },
+      readyLine: 'Klaxon is running',
+      name: 'klaxon serve',
+    });
     this.proc = child;
     await ready;
   }

@@ -20,7 +20,8 @@ function shapes(pad, withTile, tileRadius) {
     return x >= x0 && x <= x1 && y >= y0 && y <= y1 && (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
   };
   const segment = (ax, ay, bx, by, w) => (x, y) => {
-    const dx = bx - ax, dy = by - ay;
+    const dx = bx - ax,
+      dy = by - ay;
     const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
     return (x - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2 <= (w / 2) ** 2;
   };
@@ -41,7 +42,10 @@ function rasterize(size, list, transparentBg) {
   const n = 4;
   for (let py = 0; py < size; py++) {
     for (let pxi = 0; pxi < size; pxi++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const x = ((pxi + (sx + 0.5) / n) / size) * 512;
@@ -49,7 +53,10 @@ function rasterize(size, list, transparentBg) {
           let c = transparentBg ? [0, 0, 0, 0] : BG;
           for (const [inside, color] of list) if (inside(x, y)) c = color;
           const al = c[3] / 255;
-          r += c[0] * al; g += c[1] * al; b += c[2] * al; a += al;
+          r += c[0] * al;
+          g += c[1] * al;
+          b += c[2] * al;
+          a += al;
         }
       }
       const o = (py * size + pxi) * 4;
@@ -84,7 +91,11 @@ function png(size, rgba) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
   const raw = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y++) {
     raw[y * (size * 4 + 1)] = 0;
@@ -100,7 +111,17 @@ writeFileSync(new URL('icon-512.png', out), png(512, rasterize(512, shapes(0.04,
 writeFileSync(new URL('icon-maskable-512.png', out), png(512, rasterize(512, shapes(0.22, true, 0), false)));
 // Monochrome badge for the Android status bar: white shapes on transparent.
 const white = [255, 255, 255, 255];
-writeFileSync(new URL('badge-96.png', out), png(96, rasterize(96, shapes(0.02, false, 0).map(([f]) => [f, white]), true)));
+writeFileSync(
+  new URL('badge-96.png', out),
+  png(
+    96,
+    rasterize(
+      96,
+      shapes(0.02, false, 0).map(([f]) => [f, white]),
+      true,
+    ),
+  ),
+);
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512">
   <rect width="512" height="512" rx="112" fill="#1a1b1e"/>

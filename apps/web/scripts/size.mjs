@@ -28,7 +28,11 @@ const listKey = Object.keys(manifest).find((k) => k.endsWith('src/pages/incident
 const entry = closure([entryKey]);
 const firstScreen = closure([entryKey, ...(listKey ? [listKey] : [])]);
 
-const total = (set) => [...set].map((k) => manifest[k].file).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gz(f), 0);
+const total = (set) =>
+  [...set]
+    .map((k) => manifest[k].file)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((sum, f) => sum + gz(f), 0);
 for (const k of firstScreen) console.log(`  ${manifest[k].file.padEnd(48)} ${kb(gz(manifest[k].file)).padStart(10)}${entry.has(k) ? '' : '  (incident list, lazy)'}`);
 const e = total(entry);
 const f = total(firstScreen);

@@ -110,30 +110,184 @@ export function App() {
     >
       <Shell>
         <Routes>
-          <Route path="/schedules" element={<Page><Schedules /></Page>} />
-          <Route path="/schedules/new" element={<Page><ScheduleEdit /></Page>} />
-          <Route path="/schedules/:id" element={<Page><SchedulePage /></Page>} />
-          <Route path="/schedules/:id/edit" element={<Page><ScheduleEdit /></Page>} />
+          <Route
+            path="/schedules"
+            element={
+              <Page>
+                <Schedules />
+              </Page>
+            }
+          />
+          <Route
+            path="/schedules/new"
+            element={
+              <Page>
+                <ScheduleEdit />
+              </Page>
+            }
+          />
+          <Route
+            path="/schedules/:id"
+            element={
+              <Page>
+                <SchedulePage />
+              </Page>
+            }
+          />
+          <Route
+            path="/schedules/:id/edit"
+            element={
+              <Page>
+                <ScheduleEdit />
+              </Page>
+            }
+          />
           <Route path="/" element={<Home />} />
-          <Route path="/incidents" element={<Page><Incidents /></Page>} />
-          <Route path="/incidents/:ref" element={<Page><IncidentPage /></Page>} />
-          <Route path="/incidents/:ref/war-room" element={<Page><IncidentPage /></Page>} />
-          <Route path="/internal-status" element={<Page><InternalStatus /></Page>} />
-          <Route path="/status-admin/*" element={<Page><StatusAdmin /></Page>} />
-          <Route path="/reports/*" element={<Page><Reports /></Page>} />
-          <Route path="/postmortems/*" element={<Page><Postmortems /></Page>} />
-          <Route path="/services" element={<Page><Services /></Page>} />
-          <Route path="/services/:id" element={<Page><ServicePage /></Page>} />
-          <Route path="/escalation-policies" element={<Page><Policies /></Page>} />
-          <Route path="/escalation-policies/:id" element={<Page><PolicyPage /></Page>} />
+          <Route
+            path="/incidents"
+            element={
+              <Page>
+                <Incidents />
+              </Page>
+            }
+          />
+          <Route
+            path="/incidents/:ref"
+            element={
+              <Page>
+                <IncidentPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/incidents/:ref/war-room"
+            element={
+              <Page>
+                <IncidentPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/internal-status"
+            element={
+              <Page>
+                <InternalStatus />
+              </Page>
+            }
+          />
+          <Route
+            path="/status-admin/*"
+            element={
+              <Page>
+                <StatusAdmin />
+              </Page>
+            }
+          />
+          <Route
+            path="/reports/*"
+            element={
+              <Page>
+                <Reports />
+              </Page>
+            }
+          />
+          <Route
+            path="/postmortems/*"
+            element={
+              <Page>
+                <Postmortems />
+              </Page>
+            }
+          />
+          <Route
+            path="/services"
+            element={
+              <Page>
+                <Services />
+              </Page>
+            }
+          />
+          <Route
+            path="/services/:id"
+            element={
+              <Page>
+                <ServicePage />
+              </Page>
+            }
+          />
+          <Route
+            path="/escalation-policies"
+            element={
+              <Page>
+                <Policies />
+              </Page>
+            }
+          />
+          <Route
+            path="/escalation-policies/:id"
+            element={
+              <Page>
+                <PolicyPage />
+              </Page>
+            }
+          />
           <Route path="/people" element={<Navigate to="/people/me" replace />} />
-          <Route path="/people/me" element={<Page><Me /></Page>} />
-          <Route path="/people/users" element={<Page><Users /></Page>} />
-          <Route path="/people/teams" element={<Page><Teams /></Page>} />
-          <Route path="/setup" element={<Page><SetupPage /></Page>} />
-          <Route path="/admin" element={<Page><AdminPage /></Page>} />
-          <Route path="/admin/migration" element={<Page><AdminMigration /></Page>} />
-          <Route path="*" element={<Text p="md">Nothing here. <a href="/incidents">Go to incidents</a></Text>} />
+          <Route
+            path="/people/me"
+            element={
+              <Page>
+                <Me />
+              </Page>
+            }
+          />
+          <Route
+            path="/people/users"
+            element={
+              <Page>
+                <Users />
+              </Page>
+            }
+          />
+          <Route
+            path="/people/teams"
+            element={
+              <Page>
+                <Teams />
+              </Page>
+            }
+          />
+          <Route
+            path="/setup"
+            element={
+              <Page>
+                <SetupPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin"
+            element={
+              <Page>
+                <AdminPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin/migration"
+            element={
+              <Page>
+                <AdminMigration />
+              </Page>
+            }
+          />
+          <Route
+            path="*"
+            element={
+              <Text p="md">
+                Nothing here. <a href="/incidents">Go to incidents</a>
+              </Text>
+            }
+          />
         </Routes>
       </Shell>
     </SessionGate>

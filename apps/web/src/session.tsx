@@ -45,7 +45,17 @@ export function prefetchSession(qc: QueryClient): Promise<void> {
 }
 
 /** Provides the session to signed-in screens and chooses between them and `signedOut`. */
-export function SessionGate({ signedOut, loading, failed, children }: { signedOut: (setSession: (s: Session) => void) => ReactNode; loading: ReactNode; failed: (retry: () => void, error: unknown) => ReactNode; children: ReactNode }) {
+export function SessionGate({
+  signedOut,
+  loading,
+  failed,
+  children,
+}: {
+  signedOut: (setSession: (s: Session) => void) => ReactNode;
+  loading: ReactNode;
+  failed: (retry: () => void, error: unknown) => ReactNode;
+  children: ReactNode;
+}) {
   const qc = useQueryClient();
   const q = useQuery(sessionQuery);
 

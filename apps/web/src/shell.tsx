@@ -1,7 +1,23 @@
 import { ActionIcon, AppShell, Avatar, Box, Group, Kbd, Menu, Modal, NavLink, Stack, Table, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconAlertOctagon, IconBell, IconBroadcast, IconCalendarTime, IconChartBar, IconChecklist, IconDeviceDesktop, IconKeyboard, IconLogout, IconMoon, IconServer, IconSettings, IconSitemap, IconSun, IconUsers } from '@tabler/icons-react';
+import {
+  IconAlertOctagon,
+  IconBell,
+  IconBroadcast,
+  IconCalendarTime,
+  IconChartBar,
+  IconChecklist,
+  IconDeviceDesktop,
+  IconKeyboard,
+  IconLogout,
+  IconMoon,
+  IconServer,
+  IconSettings,
+  IconSitemap,
+  IconSun,
+  IconUsers,
+} from '@tabler/icons-react';
 import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { usePhone } from './lib/phone.ts';

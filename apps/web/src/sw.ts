@@ -112,11 +112,21 @@ async function showPage(p: PushPayload): Promise<void> {
 async function onPush(p: PushPayload): Promise<void> {
   if (p.kind === 'verification' && p.code) {
     await tellClients({ type: 'klaxon-push-verification', code: p.code });
-    await self.registration.showNotification('Klaxon verification code', { body: `Your code is ${p.code}. Klaxon fills it in when the app is open.`, tag: 'klaxon-verification', icon: '/icon-192.png', data: { kind: 'verification', url: '/people/me' } });
+    await self.registration.showNotification('Klaxon verification code', {
+      body: `Your code is ${p.code}. Klaxon fills it in when the app is open.`,
+      tag: 'klaxon-verification',
+      icon: '/icon-192.png',
+      data: { kind: 'verification', url: '/people/me' },
+    });
     return;
   }
   if (p.kind === 'test') {
-    await self.registration.showNotification(p.title ?? 'Klaxon test page', { body: p.body ?? 'Push works on this device.', tag: 'klaxon-test', icon: '/icon-192.png', data: { kind: 'test', url: '/people/me' } });
+    await self.registration.showNotification(p.title ?? 'Klaxon test page', {
+      body: p.body ?? 'Push works on this device.',
+      tag: 'klaxon-test',
+      icon: '/icon-192.png',
+      data: { kind: 'test', url: '/people/me' },
+    });
     return;
   }
   if (p.kind === 'page' || p.incidentId || p.ackUrl) {
@@ -166,7 +176,14 @@ async function acknowledge(data: { ackUrl?: string; url?: string; incidentNumber
   }
   const options: FullNotificationOptions = ok
     ? { body: `You acknowledged ${label}. Escalation stopped.`, tag: 'klaxon-ack', icon: '/icon-192.png', data: { url: data.url } }
-    : { body: `Could not acknowledge ${label}. ${detail} Open Klaxon to try again.`, tag: 'klaxon-ack', icon: '/icon-192.png', requireInteraction: true, actions: [{ action: 'open', title: 'Open' }], data: { url: data.url } };
+    : {
+        body: `Could not acknowledge ${label}. ${detail} Open Klaxon to try again.`,
+        tag: 'klaxon-ack',
+        icon: '/icon-192.png',
+        requireInteraction: true,
+        actions: [{ action: 'open', title: 'Open' }],
+        data: { url: data.url },
+      };
   await self.registration.showNotification(ok ? 'Acknowledged' : 'Not acknowledged', options);
 }
 

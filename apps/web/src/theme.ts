@@ -45,7 +45,13 @@ export function contrast(a: string, b: string): number {
 function toHex(color: string): string {
   if (color.startsWith('#')) return color;
   const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
-  return m ? '#' + m.slice(1, 4).map((n) => Number(n).toString(16).padStart(2, '0')).join('') : color;
+  return m
+    ? '#' +
+        m
+          .slice(1, 4)
+          .map((n) => Number(n).toString(16).padStart(2, '0'))
+          .join('')
+    : color;
 }
 
 /** The colour's shade darkened just enough to read at 4.6:1 on white and on the colour's own light tint. */

@@ -11,8 +11,19 @@ describe('distinctParts: what tells look-alike titles apart', () => {
   });
 
   it('fewer than three alike, unlike titles, identical titles: nothing', () => {
-    expect(distinctParts([{ id: 'a', title: 'CPU high on web-1' }, { id: 'b', title: 'CPU high on web-2' }]).size).toBe(0);
-    expect(distinctParts([{ id: 'a', title: 'Queue depth growing' }, { id: 'b', title: 'Payments DB down' }, { id: 'c', title: 'Login errors spike' }]).size).toBe(0);
+    expect(
+      distinctParts([
+        { id: 'a', title: 'CPU high on web-1' },
+        { id: 'b', title: 'CPU high on web-2' },
+      ]).size,
+    ).toBe(0);
+    expect(
+      distinctParts([
+        { id: 'a', title: 'Queue depth growing' },
+        { id: 'b', title: 'Payments DB down' },
+        { id: 'c', title: 'Login errors spike' },
+      ]).size,
+    ).toBe(0);
     expect(distinctParts([1, 2, 3].map((k) => ({ id: `x${k}`, title: 'Same title here' }))).size).toBe(0);
   });
 

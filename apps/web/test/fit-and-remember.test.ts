@@ -54,7 +54,10 @@ describe('the integration a test alert was last sent through', () => {
       fc.property(fc.uniqueArray(fc.string({ minLength: 1 })), fc.option(fc.string()), (ids, remembered) => {
         store.clear();
         if (remembered !== null) rememberIntegration('s', remembered);
-        const got = preselect('s', ids.map((id) => ({ id })));
+        const got = preselect(
+          's',
+          ids.map((id) => ({ id })),
+        );
         if (!ids.length) expect(got).toBeNull();
         else expect(ids).toContain(got!.id);
         if (remembered !== null && ids.includes(remembered)) expect(got!.id).toBe(remembered);

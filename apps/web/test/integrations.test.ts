@@ -14,10 +14,16 @@ describe('integration snippets and test alerts', () => {
   });
   it('gives Alertmanager webhook_configs, pagerduty_configs with url:, and a Grafana contact point', () => {
     expect(snippetsFor(base, 'alertmanager', key)[0]!.text).toContain(`webhook_configs:\n      - url: ${base}/integrations/v1/alertmanager/${key}`);
-    const pd = snippetsFor(base, 'pagerduty', key).map((s) => s.text).join('\n');
+    const pd = snippetsFor(base, 'pagerduty', key)
+      .map((s) => s.text)
+      .join('\n');
     expect(pd).toContain(`pagerduty_configs:\n      - routing_key: ${key}\n        url: ${base}/v2/enqueue`);
     expect(snippetsFor(base, 'grafana', key)[1]!.text).toContain(`type: webhook\n        settings:\n          url: ${base}/integrations/v1/grafana/${key}`);
-    expect(snippetsFor(base, 'opsgenie', key).map((s) => s.text).join('\n')).toContain(`api_url: ${base}/`);
+    expect(
+      snippetsFor(base, 'opsgenie', key)
+        .map((s) => s.text)
+        .join('\n'),
+    ).toContain(`api_url: ${base}/`);
   });
   it('builds each kind test alert in its vendor wire format', () => {
     for (const kind of INTEGRATION_KINDS) {

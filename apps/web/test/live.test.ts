@@ -5,11 +5,35 @@ import type { Incident } from '@klaxon/contract';
 import { backoffMs, matchesQuery, patchIncidentPages } from '../src/live/live.ts';
 
 const inc = (number: number, status: Incident['status'] = 'triggered', serviceId = 's1'): Incident => ({
-  id: `i${number}`, number, serviceId, serviceName: 'svc', title: `#${number}`, status, urgency: 'high', severity: 'critical', details: '', createdAt: number, updatedAt: number,
-  acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, escalationStep: 0, nextEscalationAt: null, escalationPolicyName: null, alertCount: 1,
-  sev: null, major: false, drill: false, incidentManagerId: null, snoozedUntil: null,
+  id: `i${number}`,
+  number,
+  serviceId,
+  serviceName: 'svc',
+  title: `#${number}`,
+  status,
+  urgency: 'high',
+  severity: 'critical',
+  details: '',
+  createdAt: number,
+  updatedAt: number,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  escalationStep: 0,
+  nextEscalationAt: null,
+  escalationPolicyName: null,
+  alertCount: 1,
+  sev: null,
+  major: false,
+  drill: false,
+  incidentManagerId: null,
+  snoozedUntil: null,
 });
-const data = (...pages: Incident[][]): InfiniteData<IncidentPage, number | undefined> => ({ pages: pages.map((incidents): IncidentPage => ({ incidents, next: incidents.at(-1)?.number ?? null })), pageParams: pages.map(() => undefined) });
+const data = (...pages: Incident[][]): InfiniteData<IncidentPage, number | undefined> => ({
+  pages: pages.map((incidents): IncidentPage => ({ incidents, next: incidents.at(-1)?.number ?? null })),
+  pageParams: pages.map(() => undefined),
+});
 const numbers = (d: InfiniteData<IncidentPage, number | undefined>) => d.pages.map((p) => p.incidents.map((i) => `${i.number}${i.status[0]}`));
 
 describe('patchIncidentPages: live events edit the cached list in place', () => {

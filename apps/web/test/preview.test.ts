@@ -9,11 +9,22 @@ const rule = (id: string, userId: string, contactMethodId: string, delayMinutes:
 const ana = user('ana', 'Ana');
 const bo = user('bo', 'Bo');
 const cy = user('cy', 'Cy');
-const team: Team = { id: 't1', name: 'Ops', description: '', members: [{ userId: 'bo', role: 'member' }, { userId: 'ana', role: 'manager' }] };
+const team: Team = {
+  id: 't1',
+  name: 'Ops',
+  description: '',
+  members: [
+    { userId: 'bo', role: 'member' },
+    { userId: 'ana', role: 'manager' },
+  ],
+};
 
 describe('notificationPlan (mirrors the server)', () => {
   it('uses rules on verified methods, by delay', () => {
-    const plan = notificationPlan({ contactMethods: [cm('e', 'ana', 'email'), cm('s', 'ana', 'sms'), cm('v', 'ana', 'voice', false)], rules: [rule('r1', 'ana', 's', 5), rule('r2', 'ana', 'e', 0), rule('r3', 'ana', 'v', 1)] });
+    const plan = notificationPlan({
+      contactMethods: [cm('e', 'ana', 'email'), cm('s', 'ana', 'sms'), cm('v', 'ana', 'voice', false)],
+      rules: [rule('r1', 'ana', 's', 5), rule('r2', 'ana', 'e', 0), rule('r3', 'ana', 'v', 1)],
+    });
     expect(plan.map((p) => [p.method.type, p.delayMinutes])).toEqual([
       ['email', 0],
       ['sms', 5],
@@ -33,7 +44,24 @@ describe('previewPolicy', () => {
   };
 
   it('pages level by level at the cumulative delays, team members in order without repeats, and ends after the last delay', () => {
-    const p = previewPolicy({ repeat: 0, levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: 'ana' }] }, { delayMinutes: 15, targets: [{ type: 'team', id: 't1' }, { type: 'user', id: 'bo' }] }] }, [ana, bo, cy], [team], reach);
+    const p = previewPolicy(
+      {
+        repeat: 0,
+        levels: [
+          { delayMinutes: 10, targets: [{ type: 'user', id: 'ana' }] },
+          {
+            delayMinutes: 15,
+            targets: [
+              { type: 'team', id: 't1' },
+              { type: 'user', id: 'bo' },
+            ],
+          },
+        ],
+      },
+      [ana, bo, cy],
+      [team],
+      reach,
+    );
     expect(p.steps.map((s) => s.atMinutes)).toEqual([0, 10]);
     expect(p.steps[0]!.pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['0 Ana email', '3 Ana sms']);
     expect(p.steps[1]!.pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['10 Bo push', '10 Ana email', '13 Ana sms']);
@@ -43,7 +71,14 @@ describe('previewPolicy', () => {
 
   it('starts after the initial delay, and shows team managers, a random member and a 0-minute level', () => {
     const p = previewPolicy(
-      { repeat: 0, initialDelayMinutes: 2, levels: [{ delayMinutes: 0, targets: [{ type: 'team_managers', id: 't1' }] }, { delayMinutes: 5, targets: [{ type: 'team_random', id: 't1' }] }] },
+      {
+        repeat: 0,
+        initialDelayMinutes: 2,
+        levels: [
+          { delayMinutes: 0, targets: [{ type: 'team_managers', id: 't1' }] },
+          { delayMinutes: 5, targets: [{ type: 'team_random', id: 't1' }] },
+        ],
+      },
       [ana, bo, cy],
       [team],
       reach,
@@ -56,7 +91,18 @@ describe('previewPolicy', () => {
   });
 
   it('skips a level with nobody reachable at once, as the engine does, and repeats rounds', () => {
-    const p = previewPolicy({ repeat: 1, levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: 'cy' }] }, { delayMinutes: 10, targets: [{ type: 'user', id: 'bo' }] }] }, [ana, bo, cy], [team], reach);
+    const p = previewPolicy(
+      {
+        repeat: 1,
+        levels: [
+          { delayMinutes: 5, targets: [{ type: 'user', id: 'cy' }] },
+          { delayMinutes: 10, targets: [{ type: 'user', id: 'bo' }] },
+        ],
+      },
+      [ana, bo, cy],
+      [team],
+      reach,
+    );
     expect(p.steps.map((s) => [s.atMinutes, s.levelIndex, s.round, s.skipped])).toEqual([
       [0, 0, 0, true],
       [0, 1, 0, false],

@@ -23,9 +23,20 @@ describe('query keys: one registry (src/api/keys.ts)', () => {
 
   it('the prefixes invalidated as a whole cover the keys they stand for', () => {
     for (const k of [keys.contactMethods('u'), keys.rules('u'), keys.tokens('u'), keys.shifts('u'), keys.leave('u')]) expect(startsWith(k, keys.everyUser)).toBe(true);
-    for (const k of [keys.schedule('s'), keys.scheduleSwaps('s'), keys.scheduleOverrides('s', 1, 2), keys.scheduleFinal('s', 1, 2), keys.scheduleOnCall('s')]) expect(startsWith(k, keys.schedule('s'))).toBe(true);
+    for (const k of [keys.schedule('s'), keys.scheduleSwaps('s'), keys.scheduleOverrides('s', 1, 2), keys.scheduleFinal('s', 1, 2), keys.scheduleOnCall('s')])
+      expect(startsWith(k, keys.schedule('s'))).toBe(true);
     expect(startsWith(keys.schedule('s'), keys.everySchedule)).toBe(true);
-    for (const k of [keys.timeline('i'), keys.alerts('i'), keys.warRoom('i'), keys.chat('i'), keys.statusUpdates('i'), keys.runbooks('i'), keys.declarePreview('i', ''), keys.status.incidentBusinessServices('i')]) expect(startsWith(k, keys.incident('i'))).toBe(true);
+    for (const k of [
+      keys.timeline('i'),
+      keys.alerts('i'),
+      keys.warRoom('i'),
+      keys.chat('i'),
+      keys.statusUpdates('i'),
+      keys.runbooks('i'),
+      keys.declarePreview('i', ''),
+      keys.status.incidentBusinessServices('i'),
+    ])
+      expect(startsWith(k, keys.incident('i'))).toBe(true);
     expect(startsWith(keys.incidentList({ status: ['triggered'] }), keys.incidentLists)).toBe(true);
     expect(keys.incidentList({ status: ['triggered'] })[1]).toEqual({ status: ['triggered'] });
     for (const k of [keys.postmortems.list({}), keys.postmortems.one('p'), keys.postmortems.openItems('')]) expect(startsWith(k, keys.postmortems.all)).toBe(true);

@@ -29,11 +29,13 @@ describe('schedule time helpers', () => {
 });
 
 describe('policy preview with schedule targets', () => {
-  const final = { shifts: [
-    { start: 0, end: 10 * 60_000, userIds: ['ana'], source: { kind: 'layer' as const, layerIndex: 0 } },
-    { start: 10 * 60_000, end: 20 * 60_000, userIds: ['ana'], source: { kind: 'override' as const, overrideId: 'o' } },
-    { start: 30 * 60_000, end: 60 * 60_000, userIds: ['ben'], source: { kind: 'layer' as const, layerIndex: 0 } },
-  ] };
+  const final = {
+    shifts: [
+      { start: 0, end: 10 * 60_000, userIds: ['ana'], source: { kind: 'layer' as const, layerIndex: 0 } },
+      { start: 10 * 60_000, end: 20 * 60_000, userIds: ['ana'], source: { kind: 'override' as const, overrideId: 'o' } },
+      { start: 30 * 60_000, end: 60 * 60_000, userIds: ['ben'], source: { kind: 'layer' as const, layerIndex: 0 } },
+    ],
+  };
   it('finds who is on call, and next (skipping the same people; in a gap, whoever comes on next)', () => {
     expect(onCallIn(final, 5 * 60_000)).toEqual(['ana']);
     expect(nextOnCallIn(final, 5 * 60_000)).toEqual(['ben']);
@@ -43,7 +45,14 @@ describe('policy preview with schedule targets', () => {
   it('pages whoever the schedule has on call when each level fires; a gap skips the level at once', () => {
     const reach: Record<string, Reachability> = { ana: { contactMethods: [email('ana')], rules: [] }, ben: { contactMethods: [email('ben')], rules: [] } };
     const p = previewPolicy(
-      { repeat: 0, levels: [{ delayMinutes: 25, targets: [{ type: 'schedule', id: 's' }] }, { delayMinutes: 10, targets: [{ type: 'schedule', id: 's' }] }, { delayMinutes: 5, targets: [{ type: 'schedule_next', id: 's' }] }] },
+      {
+        repeat: 0,
+        levels: [
+          { delayMinutes: 25, targets: [{ type: 'schedule', id: 's' }] },
+          { delayMinutes: 10, targets: [{ type: 'schedule', id: 's' }] },
+          { delayMinutes: 5, targets: [{ type: 'schedule_next', id: 's' }] },
+        ],
+      },
       [user('ana'), user('ben')],
       [],
       reach,

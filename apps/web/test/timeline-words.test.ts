@@ -51,7 +51,13 @@ const SAMPLES: Record<string, WordsEvent> = {
   'responder.added': ev('responder.added', 'Bob Stone added as a responder by Alice Park via web: paged on sms', { userId: 'u-bob', channels: ['sms'] }),
   'escalation.level': ev('escalation.level', 'Escalation level 2 of 3: paging Carol Diaz', { step: 1, users: ['u-carol'] }, system, 'engine'),
   'escalation.skipped': ev('escalation.skipped', 'Escalation level 1 of 3: nobody could be paged (Dan has no verified contact method); escalating at once', { step: 0 }, system, 'engine'),
-  'escalation.condition_skipped': ev('escalation.condition_skipped', 'Escalation level 1 of 2 skipped: its condition does not hold (03:00 is outside 08:00–18:00 in Europe/Berlin)', { step: 0, level: 0, reason: '03:00 is outside 08:00–18:00 in Europe/Berlin' }, system, 'engine'),
+  'escalation.condition_skipped': ev(
+    'escalation.condition_skipped',
+    'Escalation level 1 of 2 skipped: its condition does not hold (03:00 is outside 08:00–18:00 in Europe/Berlin)',
+    { step: 0, level: 0, reason: '03:00 is outside 08:00–18:00 in Europe/Berlin' },
+    system,
+    'engine',
+  ),
   'escalation.exhausted': ev('escalation.exhausted', 'Escalation finished: nobody acknowledged after 3 level(s) × 1 round(s)', {}, system, 'engine'),
   'notification.sent': ev('notification.sent', 'Paged Carol Diaz by sms (+1415***0100): delivered', { channel: 'sms', userId: 'u-carol' }, system, 'engine'),
   'notification.failed': ev('notification.failed', 'Paging Carol Diaz by email (c***@example.com) failed (attempt 1): 421 try later; will retry', { channel: 'email' }, system, 'engine'),
@@ -110,7 +116,9 @@ describe('timeline in words', () => {
     expect(w('notification.sent')).toBe('Paged Carol Diaz by SMS (+1415***0100)');
     expect(w('incident.snoozed')).toBe('Alice Park snoozed the incident for 30 minutes: pages again at 10:30');
     expect(w('responder.added')).toBe('Alice Park added Bob Stone as a responder: paged by SMS');
-    expect(timelineWords(ev('role.assigned', 'Incident manager handed over from Alice Park to Bob Stone', { role: 'im', userId: 'u-bob' }), ctx)).toBe('Bob Stone took over as incident manager from Alice Park');
+    expect(timelineWords(ev('role.assigned', 'Incident manager handed over from Alice Park to Bob Stone', { role: 'im', userId: 'u-bob' }), ctx)).toBe(
+      'Bob Stone took over as incident manager from Alice Park',
+    );
     expect(timelineWords(ev('role.assigned', 'Bob Stone is scribe', { role: 'scribe', userId: 'u-bob' }), {})).toBe('Bob Stone joined as scribe');
   });
 
@@ -125,7 +133,10 @@ describe('timeline in words', () => {
       fc.property(
         fc.oneof(fc.constantFrom(...kinds), fc.string()),
         fc.string(),
-        fc.dictionary(fc.constantFrom('userId', 'role', 'from', 'to', 'sev', 'minutes', 'until', 'channels', 'escalate', 'status', 'action', 'channel', 'name', 'bridgeUrl', 'error'), fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()))),
+        fc.dictionary(
+          fc.constantFrom('userId', 'role', 'from', 'to', 'sev', 'minutes', 'until', 'channels', 'escalate', 'status', 'action', 'channel', 'name', 'bridgeUrl', 'error'),
+          fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string())),
+        ),
         fc.constantFrom('user', 'system', 'integration'),
         fc.string(),
         (type, message, data, actorType, actorName) => {

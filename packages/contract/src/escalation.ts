@@ -33,7 +33,13 @@ export type Target = Static<typeof TargetSchema>;
 export const LevelConditionSchema = Type.Object(
   {
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'IANA zone for days and between (required with them)' })),
-    days: Type.Optional(Type.Array(Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]), { minItems: 1, maxItems: 7, description: 'Local weekdays on which the level applies' })),
+    days: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]), {
+        minItems: 1,
+        maxItems: 7,
+        description: 'Local weekdays on which the level applies',
+      }),
+    ),
     between: Type.Optional(
       Type.Object(
         {
@@ -43,7 +49,13 @@ export const LevelConditionSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    severity: Type.Optional(Type.Array(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]), { minItems: 1, maxItems: 4, description: "The incident's severity is one of these" })),
+    severity: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]), {
+        minItems: 1,
+        maxItems: 4,
+        description: "The incident's severity is one of these",
+      }),
+    ),
     urgency: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('low')], { description: "The incident's urgency" })),
     label: Type.Optional(
       Type.Object(
@@ -115,7 +127,9 @@ export const TraceAlert = Type.Object({
   summary: Type.String(),
   severity: Type.String(),
   integration: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()]),
-  events: Type.Array(Type.Object({ receivedAt: Type.Integer(), action: Type.String(), outcome: Type.String(), payload: Type.Unknown({ description: 'The raw payload as received (parsed JSON when it is JSON)' }) })),
+  events: Type.Array(
+    Type.Object({ receivedAt: Type.Integer(), action: Type.String(), outcome: Type.String(), payload: Type.Unknown({ description: 'The raw payload as received (parsed JSON when it is JSON)' }) }),
+  ),
 });
 export const TraceRule = Type.Object({ alertId: Type.String(), rule: Type.String(), matched: Type.Boolean(), detail: Type.Optional(Type.String()) });
 export const TraceDecision = Type.Object({ at: Type.Integer(), type: Type.String(), message: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) });
@@ -128,7 +142,11 @@ export const TraceDelivery = Type.Object({
   dueAt: Type.Integer(),
   decision: Type.String({ description: 'pending, queued (sent to the outbox) or cancelled (acknowledged or resolved first, or the method became unusable)' }),
   messages: Type.Array(
-    Type.Object({ id: Type.String(), status: Type.String(), attempts: Type.Array(Type.Object({ at: Type.Integer(), status: Type.String(), providerStatus: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) })) }),
+    Type.Object({
+      id: Type.String(),
+      status: Type.String(),
+      attempts: Type.Array(Type.Object({ at: Type.Integer(), status: Type.String(), providerStatus: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) })),
+    }),
   ),
 });
 export const IncidentTrace = Type.Object({

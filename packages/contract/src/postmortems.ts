@@ -17,7 +17,15 @@ export const PostmortemPatch = Type.Object(
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     sections: Type.Optional(
       Type.Object(
-        { summary: Type.Optional(Md), impact: Type.Optional(Md), timeline: Type.Optional(Md), statusUpdates: Type.Optional(Md), rootCause: Type.Optional(Md), wentWell: Type.Optional(Md), wentBadly: Type.Optional(Md) },
+        {
+          summary: Type.Optional(Md),
+          impact: Type.Optional(Md),
+          timeline: Type.Optional(Md),
+          statusUpdates: Type.Optional(Md),
+          rootCause: Type.Optional(Md),
+          wentWell: Type.Optional(Md),
+          wentBadly: Type.Optional(Md),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -49,7 +57,15 @@ export const ProblemInput = Type.Object(
 export type ProblemInput = Static<typeof ProblemInput>;
 
 /** The Markdown sections of a postmortem. */
-export const PostmortemSections = Type.Object({ summary: Type.String(), impact: Type.String(), timeline: Type.String(), statusUpdates: Type.String(), rootCause: Type.String(), wentWell: Type.String(), wentBadly: Type.String() });
+export const PostmortemSections = Type.Object({
+  summary: Type.String(),
+  impact: Type.String(),
+  timeline: Type.String(),
+  statusUpdates: Type.String(),
+  rootCause: Type.String(),
+  wentWell: Type.String(),
+  wentBadly: Type.String(),
+});
 export type PostmortemSections = Static<typeof PostmortemSections>;
 
 /** A key event of the incident, as captured in the draft. */

@@ -68,13 +68,30 @@ const Period = Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Liter
 
 export const SlaQuery = Type.Object({ ...common, period: Type.Optional(Period) }, { additionalProperties: false });
 export const AggregatesQuery = Type.Object(
-  { ...common, by: Type.Optional(Type.Union([Type.Literal('team'), Type.Literal('service'), Type.Literal('severity'), Type.Literal('responder'), Type.Literal('schedule'), Type.Literal('day'), Type.Literal('week'), Type.Literal('month')])) },
+  {
+    ...common,
+    by: Type.Optional(
+      Type.Union([
+        Type.Literal('team'),
+        Type.Literal('service'),
+        Type.Literal('severity'),
+        Type.Literal('responder'),
+        Type.Literal('schedule'),
+        Type.Literal('day'),
+        Type.Literal('week'),
+        Type.Literal('month'),
+      ]),
+    ),
+  },
   { additionalProperties: false },
 );
 export const NoiseQuery = Type.Object({ ...common, flapMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }, { additionalProperties: false });
 export const ShiftsQuery = Type.Object({ ...common, schedule: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
 export const TrendsQuery = Type.Object({ ...common, weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 104 })) }, { additionalProperties: false });
-export const WeeklySummaryQuery = Type.Object({ team: Type.String({ minLength: 1, maxLength: 200 }), week: Type.Optional(Instant), format: Type.Optional(Format), table: Type.Optional(Table) }, { additionalProperties: false });
+export const WeeklySummaryQuery = Type.Object(
+  { team: Type.String({ minLength: 1, maxLength: 200 }), week: Type.Optional(Instant), format: Type.Optional(Format), table: Type.Optional(Table) },
+  { additionalProperties: false },
+);
 export const ReportSubscriberInput = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const ReportSubscriberParams = Type.Object({ id: Type.String({ maxLength: 200 }), userId: Type.String({ maxLength: 100 }) });
 
@@ -135,7 +152,14 @@ export const NoiseReport = Type.Object({
   from: EpochMs,
   to: EpochMs,
   flapMinutes: Type.Number(),
-  summary: Type.Object({ incidents: Type.Integer(), alerts: Type.Integer(), alertsPerIncident: Nullable(Type.Number()), resolvedWithoutAction: Type.Integer(), flappingAlerts: Type.Integer(), flaps: Type.Integer() }),
+  summary: Type.Object({
+    incidents: Type.Integer(),
+    alerts: Type.Integer(),
+    alertsPerIncident: Nullable(Type.Number()),
+    resolvedWithoutAction: Type.Integer(),
+    flappingAlerts: Type.Integer(),
+    flaps: Type.Integer(),
+  }),
   topServices: Type.Array(Type.Object({ serviceId: Type.String(), serviceName: Type.String(), incidents: Type.Integer(), alerts: Type.Integer() })),
   topAlerts: Type.Array(Type.Object({ serviceId: Type.String(), serviceName: Type.String(), dedupKey: Type.String(), summary: Type.String(), count: Type.Integer(), events: Type.Integer() })),
   flapping: Type.Array(Type.Object({ serviceId: Type.String(), dedupKey: Type.String(), flaps: Type.Integer() })),
@@ -153,7 +177,9 @@ export const ShiftsReport = Type.Object({
   pagesByResponder: Type.Array(Row({ userId: Type.String(), name: Type.String(), pages: Type.Integer(), interruptions: Type.Integer() })),
   mttaByHour: Type.Array(Type.Object({ hour: Type.Integer(), acknowledged: Type.Integer(), mtta: Ms })),
   mttaByShift: Type.Array(Type.Object({ timeZone: Type.String(), shift: Type.String(), acknowledged: Type.Integer(), mtta: Ms, p50: Ms, p90: Ms })),
-  onCall: Type.Array(Type.Object({ userId: Type.String(), name: Type.String(), timeZone: Type.String(), onCallHours: Hours, interruptions: Type.Integer(), pages: Type.Integer(), offHoursPages: Type.Integer() })),
+  onCall: Type.Array(
+    Type.Object({ userId: Type.String(), name: Type.String(), timeZone: Type.String(), onCallHours: Hours, interruptions: Type.Integer(), pages: Type.Integer(), offHoursPages: Type.Integer() }),
+  ),
 });
 export type ShiftsReport = Static<typeof ShiftsReport>;
 

@@ -12,7 +12,9 @@ export const RuleActions = Type.Object(
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Template: {{summary}}, {{labels.x}}...' })),
     dedupKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Template' })),
     labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 500 }))),
-    links: Type.Optional(Type.Array(Type.Object({ href: Type.String({ minLength: 1, maxLength: 2000 }), text: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }), { maxItems: 20 })),
+    links: Type.Optional(
+      Type.Array(Type.Object({ href: Type.String({ minLength: 1, maxLength: 2000 }), text: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }), { maxItems: 20 }),
+    ),
     suppress: Type.Optional(Type.Boolean()),
     drop: Type.Optional(Type.Boolean()),
     pauseMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),

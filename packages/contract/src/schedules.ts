@@ -253,9 +253,15 @@ const Instant = Type.String({ maxLength: 40, description: 'Epoch ms, ISO date-ti
 export const RangeQuery = Type.Object({ from: Type.Optional(Instant), to: Type.Optional(Instant) }, { additionalProperties: false });
 export const AtQuery = Type.Object({ at: Type.Optional(Instant) }, { additionalProperties: false });
 export const GapsQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false });
-export const SwapStatusQuery = Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('taken'), Type.Literal('cancelled'), Type.Literal('all')])) }, { additionalProperties: false });
+export const SwapStatusQuery = Type.Object(
+  { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('taken'), Type.Literal('cancelled'), Type.Literal('all')])) },
+  { additionalProperties: false },
+);
 export const LeaveQuery = Type.Object({ all: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-export const OnCallLoadQuery = Type.Object({ from: Type.Optional(Instant), to: Type.Optional(Instant), schedule: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
+export const OnCallLoadQuery = Type.Object(
+  { from: Type.Optional(Instant), to: Type.Optional(Instant), schedule: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: false },
+);
 export const IcalFileParams = Type.Object({ file: Type.String({ minLength: 5, maxLength: 200 }) });
 
 export const ScheduleAnswer = Type.Object({ schedule: Schedule });

@@ -69,7 +69,11 @@ export const StatusUpdateInput = Type.Object(
     phase: PhaseSchema,
     message: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000 })),
     publicTitle: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'The incident title status pages and external subscribers see (kept until changed); default "Issue affecting <business services>", never the internal title' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'The incident title status pages and external subscribers see (kept until changed); default "Issue affecting <business services>", never the internal title',
+      }),
     ),
     businessImpact: Type.Optional(Type.String({ maxLength: 2000 })),
     nextUpdateInMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_080 })),
@@ -121,7 +125,9 @@ export type SubscriptionInput = Static<typeof SubscriptionInput>;
 /** A subscription as the API shows it. */
 export const Subscription = Type.Object({
   id: Type.String(),
-  scope: Type.Union([Type.Literal('business_service'), Type.Literal('team'), Type.Literal('incident'), Type.Literal('major'), Type.Literal('page')], { description: 'page: an email subscription from a public status page' }),
+  scope: Type.Union([Type.Literal('business_service'), Type.Literal('team'), Type.Literal('incident'), Type.Literal('major'), Type.Literal('page')], {
+    description: 'page: an email subscription from a public status page',
+  }),
   targetId: Nullable(Type.String()),
   userId: Nullable(Type.String()),
   channel: Type.Union([Type.Literal('email'), Type.Literal('push'), Type.Literal('slack'), Type.Literal('webhook')]),

@@ -81,7 +81,9 @@ export const NotificationRuleInput = Type.Object(
   {
     contactMethodId: Type.String({ minLength: 1 }),
     delayMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
-    urgency: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('low'), Type.Literal('any')], { description: 'Which incidents this rule is used for: high or low urgency, or any (default)' })),
+    urgency: Type.Optional(
+      Type.Union([Type.Literal('high'), Type.Literal('low'), Type.Literal('any')], { description: 'Which incidents this rule is used for: high or low urgency, or any (default)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -124,7 +124,15 @@ export const RunbookInput = Type.Object(
 export type RunbookInput = Static<typeof RunbookInput>;
 
 /** A runbook as the API shows it. */
-export const Runbook = Type.Object({ id: Type.String(), serviceId: Type.String(), title: Type.String(), body: Type.String(), ownerId: Nullable(Type.String()), lastReviewedAt: EpochMs, stale: Type.Boolean() });
+export const Runbook = Type.Object({
+  id: Type.String(),
+  serviceId: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  ownerId: Nullable(Type.String()),
+  lastReviewedAt: EpochMs,
+  stale: Type.Boolean(),
+});
 export type Runbook = Static<typeof Runbook>;
 
 /** Input to create an action. `{{secrets.NAME}}`, `{{incident.number}}`, `{{incident.id}}` and `{{args}}` are filled in when it runs. */
@@ -198,7 +206,10 @@ export const TextInput = Type.Object({ text: Type.String({ minLength: 1, maxLeng
 export const TaskInput = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }), owner: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })) }, { additionalProperties: false });
 export const ActionRunParams = Type.Object({ id: Type.String({ minLength: 1 }), name: Type.String({ minLength: 1, maxLength: 100 }) });
 export const ActionRunInput = Type.Object({ args: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
-export const SlackBridgeInput = Type.Object({ channel: Type.Optional(Type.String({ maxLength: 40 })), create: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 80 })) }, { additionalProperties: false });
+export const SlackBridgeInput = Type.Object(
+  { channel: Type.Optional(Type.String({ maxLength: 40 })), create: Type.Optional(Type.Boolean()), name: Type.Optional(Type.String({ maxLength: 80 })) },
+  { additionalProperties: false },
+);
 
 export const SeverityLevelsAnswer = Type.Object({ severityLevels: Type.Array(SeverityLevel) });
 export const SeverityLevelAnswer = Type.Object({ severityLevel: SeverityLevel });

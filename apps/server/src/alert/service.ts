@@ -83,7 +83,6 @@ interface OpenAlert {
 
 const openKey = (serviceId: string, dedupKey: string) => `${serviceId}\u0000${dedupKey}`;
 
-
 /**
  * What a commit writes in bulk at its end: every event's row in alert_events, and for alerts that
  * received repeats, their new count, details and summary. A storm of one alert costs a row per event
@@ -94,7 +93,18 @@ class CommitWrites {
   private readonly repeats = new Map<string, { n: number; details: string; summary: string }>();
 
   record(now: number, b: IngestBatch, e: AlertEvent, dedupKey: string, alertId: string | null, outcome: string): void {
-    this.events.push({ id: newId(), alert_id: alertId, integration_id: b.integration.id, service_id: b.service.id, action: e.action, dedup_key: dedupKey, outcome, payload: JSON.stringify(e.raw ?? null), received_at: now, rule_trace: e.rules ? JSON.stringify(e.rules.trace) : null });
+    this.events.push({
+      id: newId(),
+      alert_id: alertId,
+      integration_id: b.integration.id,
+      service_id: b.service.id,
+      action: e.action,
+      dedup_key: dedupKey,
+      outcome,
+      payload: JSON.stringify(e.raw ?? null),
+      received_at: now,
+      rule_trace: e.rules ? JSON.stringify(e.rules.trace) : null,
+    });
   }
 
   repeat(alertId: string, e: AlertEvent): void {
@@ -168,15 +178,31 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
       if (e.rules?.pauseMinutes) await snoozeIncident(trx, now, incidentId, now + e.rules.pauseMinutes * 60_000, actor, 'ingest', live);
     }
     await insertAlert(trx, {
-      id: alertId, service_id: b.service.id, integration_id: b.integration.id, incident_id: incidentId, dedup_key: dedupKey, status: 'triggered',
-      summary: e.summary, source: e.source, severity: e.severity, details: JSON.stringify(e.details), links: JSON.stringify(httpLinks(e.links)),
-      event_count: 1, created_at: now, updated_at: now, resolved_at: null,
+      id: alertId,
+      service_id: b.service.id,
+      integration_id: b.integration.id,
+      incident_id: incidentId,
+      dedup_key: dedupKey,
+      status: 'triggered',
+      summary: e.summary,
+      source: e.source,
+      severity: e.severity,
+      details: JSON.stringify(e.details),
+      links: JSON.stringify(httpLinks(e.links)),
+      event_count: 1,
+      created_at: now,
+      updated_at: now,
+      resolved_at: null,
     });
     open.set(key, { id: alertId, incident_id: incidentId, status: 'triggered' });
     await appendTimeline(
       trx,
       {
-        incidentId, at: now, type: target.incidentId ? 'alert.grouped' : 'alert.triggered', actor, via: 'ingest',
+        incidentId,
+        at: now,
+        type: target.incidentId ? 'alert.grouped' : 'alert.triggered',
+        actor,
+        via: 'ingest',
         message: `${target.incidentId ? 'Alert grouped into this incident' : 'Alert triggered'} via ${b.integration.name} (${b.integration.kind}): ${e.summary.slice(0, 200)}`,
         data: { alertId, dedupKey, severity: e.severity },
       },
@@ -195,7 +221,19 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
   if (e.action === 'acknowledge') {
     await markAlertAcknowledged(trx, alert.id, now);
     alert.status = 'acknowledged';
-    await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.acknowledged', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} acknowledged by ${b.integration.name}`, data: { alertId: alert.id } }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId: alert.incident_id,
+        at: now,
+        type: 'alert.acknowledged',
+        actor,
+        via: 'ingest',
+        message: `Alert ${dedupKey.slice(0, 60)} acknowledged by ${b.integration.name}`,
+        data: { alertId: alert.id },
+      },
+      live,
+    );
     const stillTriggered = await triggeredAlertOf(trx, alert.incident_id);
     if (!stillTriggered) await acknowledgeIncident(trx, now, alert.incident_id, actor, 'ingest', live);
     writes.record(now, b, e, dedupKey, alert.id, 'acknowledged');
@@ -204,7 +242,11 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
 
   await markAlertResolved(trx, alert.id, now);
   open.delete(key);
-  await appendTimeline(trx, { incidentId: alert.incident_id, at: now, type: 'alert.resolved', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} resolved by ${b.integration.name}`, data: { alertId: alert.id } }, live);
+  await appendTimeline(
+    trx,
+    { incidentId: alert.incident_id, at: now, type: 'alert.resolved', actor, via: 'ingest', message: `Alert ${dedupKey.slice(0, 60)} resolved by ${b.integration.name}`, data: { alertId: alert.id } },
+    live,
+  );
   const stillOpen = await openAlertOf(trx, alert.incident_id);
   if (!stillOpen) await resolveIncident(trx, now, alert.incident_id, actor, 'ingest', live);
   writes.record(now, b, e, dedupKey, alert.id, 'resolved');
@@ -268,6 +310,16 @@ export async function recordChange(
   requirePermission(actor, 'alert.ingest');
   const id = newId();
   const now = ctx.clock.now();
-  await insertChangeEvent(ctx.db.kysely, { id, service_id: b.service.id, integration_id: b.integration.id, summary: b.change.summary, source: b.change.source, occurred_at: b.change.occurredAt ?? now, details: JSON.stringify(b.change.details), links: JSON.stringify(httpLinks(b.change.links)), received_at: now });
+  await insertChangeEvent(ctx.db.kysely, {
+    id,
+    service_id: b.service.id,
+    integration_id: b.integration.id,
+    summary: b.change.summary,
+    source: b.change.source,
+    occurred_at: b.change.occurredAt ?? now,
+    details: JSON.stringify(b.change.details),
+    links: JSON.stringify(httpLinks(b.change.links)),
+    received_at: now,
+  });
   return id;
 }

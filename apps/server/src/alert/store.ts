@@ -17,8 +17,9 @@ export async function alertDedupKey(db: Tx, id: string, serviceId: string): Prom
 // The statements every commit runs, compiled once per shape (lib/db/compiled.ts).
 export const insertEvents = compiled((q: Tx, p: { rows: Insertable<AlertEventTable>[] }) => q.insertInto('alert_events').values(p.rows));
 // VALUES columns are named column1..columnN on both SQLite (3.33+, UPDATE ... FROM) and PostgreSQL.
-export const addRepeats = compiled((q: Tx, p: { now: number; rows: { id: string; n: number; details: string; summary: string }[] }) =>
-  sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
+export const addRepeats = compiled(
+  (q: Tx, p: { now: number; rows: { id: string; n: number; details: string; summary: string }[] }) =>
+    sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
     from (values ${sql.join(p.rows.map((r) => sql`(${r.id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`))}) as v where alerts.id = v.column1`,
 );
 export const openAlertsOf = compiled((q: Tx, p: { serviceId: string; keys: string[] }) =>
@@ -28,7 +29,14 @@ export const insertAlert = compiled((q: Tx, row: Insertable<AlertTable>) => q.in
 
 /** The newest open incident of a service opened since `since` (time-window grouping). */
 export async function latestOpenIncidentSince(db: Tx, serviceId: string, since: number): Promise<{ id: string } | undefined> {
-  return db.selectFrom('incidents').select('id').where('service_id', '=', serviceId).where('status', '!=', 'resolved').where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirst();
+  return db
+    .selectFrom('incidents')
+    .select('id')
+    .where('service_id', '=', serviceId)
+    .where('status', '!=', 'resolved')
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
 }
 
 /** The open incident of a service with this group key (field grouping). */
@@ -68,5 +76,9 @@ export async function alertRowsOf(db: Tx, incidentId: string) {
 
 /** When an incident's first alert came. */
 export async function firstAlertAt(db: Tx, incidentId: string) {
-  return db.selectFrom('alerts').select((eb) => eb.fn.min('created_at').as('first')).where('incident_id', '=', incidentId).executeTakeFirst();
+  return db
+    .selectFrom('alerts')
+    .select((eb) => eb.fn.min('created_at').as('first'))
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
 }

@@ -107,7 +107,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {
     const missing = ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Twilio is partly configured: also set ${missing.join(', ')}`);
-    cfg.twilio = { accountSid: env.KLAXON_TWILIO_ACCOUNT_SID!, authToken: env.KLAXON_TWILIO_AUTH_TOKEN!, fromNumber: env.KLAXON_TWILIO_FROM!, baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com' };
+    cfg.twilio = {
+      accountSid: env.KLAXON_TWILIO_ACCOUNT_SID!,
+      authToken: env.KLAXON_TWILIO_AUTH_TOKEN!,
+      fromNumber: env.KLAXON_TWILIO_FROM!,
+      baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
+    };
   }
   if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
@@ -119,12 +124,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';
     const priv = env.KLAXON_VAPID_PRIVATE_KEY ?? '';
     if (!pub || !priv) throw new ConfigError('Web Push is partly configured: set both KLAXON_VAPID_PUBLIC_KEY and KLAXON_VAPID_PRIVATE_KEY (or neither, to use generated keys)');
-    if (!/^[A-Za-z0-9_-]+$/.test(pub) || Buffer.from(pub, 'base64url').length !== 65) throw new ConfigError('KLAXON_VAPID_PUBLIC_KEY must be a base64url P-256 public key (65 bytes, uncompressed), e.g. from `npx web-push generate-vapid-keys`');
+    if (!/^[A-Za-z0-9_-]+$/.test(pub) || Buffer.from(pub, 'base64url').length !== 65)
+      throw new ConfigError('KLAXON_VAPID_PUBLIC_KEY must be a base64url P-256 public key (65 bytes, uncompressed), e.g. from `npx web-push generate-vapid-keys`');
     if (!/^[A-Za-z0-9_-]+$/.test(priv) || Buffer.from(priv, 'base64url').length !== 32) throw new ConfigError('KLAXON_VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes)');
     cfg.vapid = { publicKey: pub, privateKey: priv };
   }
   if (env.KLAXON_VAPID_SUBJECT) {
-    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(env.KLAXON_VAPID_SUBJECT)) throw new ConfigError(`KLAXON_VAPID_SUBJECT must be a mailto: address or an https: URL (got "${env.KLAXON_VAPID_SUBJECT}")`);
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(env.KLAXON_VAPID_SUBJECT))
+      throw new ConfigError(`KLAXON_VAPID_SUBJECT must be a mailto: address or an https: URL (got "${env.KLAXON_VAPID_SUBJECT}")`);
     cfg.vapidSubject = env.KLAXON_VAPID_SUBJECT;
   }
   if (env.KLAXON_EGRESS_ALLOW) {
@@ -143,7 +150,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_INBOUND_SMTP_PORT) {
     const keyFile = env.KLAXON_INBOUND_SMTP_TLS_KEY_FILE;
     const certFile = env.KLAXON_INBOUND_SMTP_TLS_CERT_FILE;
-    if (Boolean(keyFile) !== Boolean(certFile)) throw new ConfigError('STARTTLS for inbound email is partly configured: set both KLAXON_INBOUND_SMTP_TLS_KEY_FILE and KLAXON_INBOUND_SMTP_TLS_CERT_FILE (or neither)');
+    if (Boolean(keyFile) !== Boolean(certFile))
+      throw new ConfigError('STARTTLS for inbound email is partly configured: set both KLAXON_INBOUND_SMTP_TLS_KEY_FILE and KLAXON_INBOUND_SMTP_TLS_CERT_FILE (or neither)');
     const domain = (env.KLAXON_INBOUND_EMAIL_DOMAIN || new URL(publicUrl).hostname).toLowerCase();
     if (!/^[a-z0-9.-]+$/.test(domain) || domain.length > 253) throw new ConfigError(`KLAXON_INBOUND_EMAIL_DOMAIN must be a domain name (got "${domain}")`);
     cfg.inboundSmtp = {

@@ -124,7 +124,13 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   live.setMaxListeners(0);
   const fanout =
     db.dialect === 'postgres'
-      ? new PgFanout(config.databaseUrl, 'klaxon_live', (channel, payload) => pgNotify(db.kysely, channel, payload), (payload) => live.emit('event', JSON.parse(payload) as LiveEvent), log)
+      ? new PgFanout(
+          config.databaseUrl,
+          'klaxon_live',
+          (channel, payload) => pgNotify(db.kysely, channel, payload),
+          (payload) => live.emit('event', JSON.parse(payload) as LiveEvent),
+          log,
+        )
       : null;
   await fanout?.start();
   let engine: Engine | null = null;
@@ -168,11 +174,30 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
-  engine = new Engine(ctx, [snoozeModule, escalationModule, notificationModule, scheduleHandoffModule, scheduleGapsModule, warRoomPriorityModule, warRoomRunbooksModule, warRoomSlackModule(slackCall), statusRemindersModule, heartbeatModule, reportSlaWarningModule, postmortemRemindersModule, reportSummaryModule, deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel })], {
-    intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
-    moduleTimeoutMs: 30_000,
-    guard: engineVersionGuard(ctx, ENGINE_VERSION),
-  });
+  engine = new Engine(
+    ctx,
+    [
+      snoozeModule,
+      escalationModule,
+      notificationModule,
+      scheduleHandoffModule,
+      scheduleGapsModule,
+      warRoomPriorityModule,
+      warRoomRunbooksModule,
+      warRoomSlackModule(slackCall),
+      statusRemindersModule,
+      heartbeatModule,
+      reportSlaWarningModule,
+      postmortemRemindersModule,
+      reportSummaryModule,
+      deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel }),
+    ],
+    {
+      intervalMs: clock !== systemClock ? 0 : config.engineIntervalMs,
+      moduleTimeoutMs: 30_000,
+      guard: engineVersionGuard(ctx, ENGINE_VERSION),
+    },
+  );
   if (config.role === 'api') engine = null;
 
   const ingest = new AlertIngest(ctx);
@@ -204,9 +229,21 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     if (/:0$/.test(config.publicUrl)) ctx.publicUrl = url;
   }
   // Email in: the SMTP listener takes events like the HTTP ingest endpoints, so it runs where they do.
-  const inboundSmtp = config.inboundSmtp && config.role !== 'engine' && opts.listen !== false
-    ? await startInboundSmtp(ctx, ingest, { host: config.host, port: config.inboundSmtp.port, domain: config.inboundSmtp.domain, maxBytes: config.inboundSmtp.maxBytes, ...(config.inboundSmtp.tls && { tls: { key: readFileSync(config.inboundSmtp.tls.keyFile), cert: readFileSync(config.inboundSmtp.tls.certFile) } }) }, (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()))
-    : undefined;
+  const inboundSmtp =
+    config.inboundSmtp && config.role !== 'engine' && opts.listen !== false
+      ? await startInboundSmtp(
+          ctx,
+          ingest,
+          {
+            host: config.host,
+            port: config.inboundSmtp.port,
+            domain: config.inboundSmtp.domain,
+            maxBytes: config.inboundSmtp.maxBytes,
+            ...(config.inboundSmtp.tls && { tls: { key: readFileSync(config.inboundSmtp.tls.keyFile), cert: readFileSync(config.inboundSmtp.tls.certFile) } }),
+          },
+          (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),
+        )
+      : undefined;
   engine?.start();
   ready = true;
 
@@ -234,6 +271,17 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
 /** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */
 export async function localContext(config: KlaxonConfig, log: Logger = createLogger('warn')): Promise<{ ctx: Ctx; close(): Promise<void> }> {
   const db = await openDatabase(config.databaseUrl, config);
-  const ctx: Ctx = { db, clock: systemClock, log, publicUrl: config.publicUrl, ...(config.inboundSmtp && { inboundEmailDomain: config.inboundSmtp.domain }), linkSecret: await sharedSecret(db, 'link_secret'), egress: new EgressPolicy(config.egressAllow), secretBox: await secretBox(db, config), wake: () => {}, publish: () => {} };
+  const ctx: Ctx = {
+    db,
+    clock: systemClock,
+    log,
+    publicUrl: config.publicUrl,
+    ...(config.inboundSmtp && { inboundEmailDomain: config.inboundSmtp.domain }),
+    linkSecret: await sharedSecret(db, 'link_secret'),
+    egress: new EgressPolicy(config.egressAllow),
+    secretBox: await secretBox(db, config),
+    wake: () => {},
+    publish: () => {},
+  };
   return { ctx, close: () => db.close() };
 }

@@ -5,10 +5,7 @@ export type Role = 'admin' | 'responder' | 'stakeholder' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'responder', 'stakeholder', 'viewer'];
 
 /** Who is doing something: a signed-in user (or API token), an integration, or Klaxon itself. */
-export type Actor =
-  | { type: 'user'; id: string; name: string; role: Role }
-  | { type: 'integration'; id: string; name: string; serviceId: string }
-  | { type: 'system'; name: string };
+export type Actor = { type: 'user'; id: string; name: string; role: Role } | { type: 'integration'; id: string; name: string; serviceId: string } | { type: 'system'; name: string };
 
 /** The channel an action came through; recorded on the timeline. */
 export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'push' | 'webhook' | 'ingest' | 'engine' | 'config';

@@ -43,7 +43,9 @@ program
         `  Health:   ${k.url}/healthz  Metrics: ${k.url}/metrics`,
         Number(users.n) === 0
           ? `\nNext: open ${k.url} in a browser to create the first admin.\nOr describe your team in a file and apply it, then create an API token:\n  npx klaxon apply -f examples/klaxon.yaml\n  npx klaxon token create --user alice@example.com`
-          : '\nNext: send a test alert, e.g.\n  curl -X POST ' + k.url + '/v2/enqueue -H "content-type: application/json" -d \'{"routing_key":"<integration key>","event_action":"trigger","payload":{"summary":"test","source":"me","severity":"critical"}}\'',
+          : '\nNext: send a test alert, e.g.\n  curl -X POST ' +
+            k.url +
+            '/v2/enqueue -H "content-type: application/json" -d \'{"routing_key":"<integration key>","event_action":"trigger","payload":{"summary":"test","source":"me","severity":"critical"}}\'',
         '',
       ].join('\n'),
     );
@@ -71,7 +73,9 @@ program
     try {
       const result = await applyConfig(ctx, SYSTEM, doc, { dryRun: Boolean(o.dryRun), prune: Boolean(o.prune), file: o.file });
       for (const line of result.changes) process.stdout.write(`  ${line}\n`);
-      process.stdout.write(result.changes.length ? `${o.dryRun ? 'Would apply' : 'Applied'} ${result.changes.length} change(s) from ${o.file}.\n` : `No changes: the database already matches ${o.file}.\n`);
+      process.stdout.write(
+        result.changes.length ? `${o.dryRun ? 'Would apply' : 'Applied'} ${result.changes.length} change(s) from ${o.file}.\n` : `No changes: the database already matches ${o.file}.\n`,
+      );
       for (const k of result.createdKeys) process.stdout.write(`  integration key for ${k.service}/${k.integration}: ${k.key}  (shown once)\n`);
       for (const h of result.createdHeartbeats ?? []) process.stdout.write(`  check-in URL for heartbeat ${h.service}/${h.heartbeat}: ${h.checkinUrl}  (shown once)\n`);
     } finally {

@@ -37,9 +37,19 @@ const PROBE_TITLE = 'Klaxon monitor probe';
 
 export class Monitor {
   readonly registry = new Registry();
-  private readonly rtt = new Histogram({ name: 'klaxon_monitor_round_trip_seconds', help: 'From sending the test alert to receiving its page', buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
+  private readonly rtt = new Histogram({
+    name: 'klaxon_monitor_round_trip_seconds',
+    help: 'From sending the test alert to receiving its page',
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
   private readonly lastRtt = new Gauge({ name: 'klaxon_monitor_last_round_trip_seconds', help: 'Round-trip time of the last probe that came back', registers: [this.registry] });
-  private readonly probes = new Counter({ name: 'klaxon_monitor_probes_total', help: 'Probes by result: ok, late (no page within the limit), refused (Klaxon did not accept the alert)', labelNames: ['result'], registers: [this.registry] });
+  private readonly probes = new Counter({
+    name: 'klaxon_monitor_probes_total',
+    help: 'Probes by result: ok, late (no page within the limit), refused (Klaxon did not accept the alert)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   private readonly fallbacks = new Counter({ name: 'klaxon_monitor_fallback_sms_total', help: 'Fallback SMS sent, by result', labelNames: ['result'], registers: [this.registry] });
   private readonly pending = new Map<string, number>();
   private server: Server | null = null;

@@ -64,7 +64,11 @@ function sourceText(s: ShiftSource | null): string {
 /** Left-aligned columns, headers underlined. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -129,7 +133,15 @@ export function registerScheduleCommands(program: Command): void {
       const { schedules } = await client.request<{ schedules: Schedule[] }>('GET', '/api/v1/schedules');
       const { oncall } = await client.request<{ oncall: OnCallAnswer[] }>('GET', '/api/v1/oncall');
       const now = new Map(oncall.map((x) => [x.scheduleId, x]));
-      const rows = schedules.map((s) => [s.name, s.timeZone, String(s.layers.length), now.get(s.id)?.users.map((u) => u.name).join(', ') || '(nobody: gap)']);
+      const rows = schedules.map((s) => [
+        s.name,
+        s.timeZone,
+        String(s.layers.length),
+        now
+          .get(s.id)
+          ?.users.map((u) => u.name)
+          .join(', ') || '(nobody: gap)',
+      ]);
       process.stdout.write(rows.length ? table(['SCHEDULE', 'ZONE', 'LAYERS', 'ON CALL NOW'], rows) : 'No schedules yet.\n');
     });
 
@@ -158,11 +170,25 @@ export function registerScheduleCommands(program: Command): void {
       const all = joinChunks(parts);
       if (o.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
       const rows: { start: number; row: string[] }[] = [
-        ...all.shifts.map((x) => ({ start: x.start, row: [formatLocal(x.start, s.timeZone, from), formatLocal(x.end, s.timeZone, from), formatHours((x.end - x.start) / HOUR), x.userIds.map((u) => all.users[u]?.name ?? u).join(', '), sourceText(x.source)] })),
+        ...all.shifts.map((x) => ({
+          start: x.start,
+          row: [
+            formatLocal(x.start, s.timeZone, from),
+            formatLocal(x.end, s.timeZone, from),
+            formatHours((x.end - x.start) / HOUR),
+            x.userIds.map((u) => all.users[u]?.name ?? u).join(', '),
+            sourceText(x.source),
+          ],
+        })),
         ...all.gaps.map((g) => ({ start: g.start, row: [formatLocal(g.start, s.timeZone, from), formatLocal(g.end, s.timeZone, from), formatHours((g.end - g.start) / HOUR), '(nobody: gap)', ''] })),
       ].sort((a, b) => a.start - b.start);
       process.stdout.write(`${s.name} (${s.timeZone}), ${formatLocal(from, s.timeZone, Date.now())} to ${formatLocal(to, s.timeZone, Date.now())}:\n\n`);
-      process.stdout.write(table(['FROM', 'TO', 'LENGTH', 'ON CALL', 'SOURCE'], rows.map((r) => r.row)));
+      process.stdout.write(
+        table(
+          ['FROM', 'TO', 'LENGTH', 'ON CALL', 'SOURCE'],
+          rows.map((r) => r.row),
+        ),
+      );
       const gapHours = all.gaps.reduce((h, g) => h + (g.end - g.start) / HOUR, 0);
       process.stdout.write(`\n${all.shifts.length} shift(s); ${all.gaps.length ? `${all.gaps.length} gap(s), ${formatHours(gapHours)} with nobody on call` : 'no gaps'}.\n`);
     });
@@ -177,7 +203,8 @@ export function registerScheduleCommands(program: Command): void {
       const rows: string[][] = [];
       for (const n of names) {
         const g = await client.request<{ schedule: { name: string; timeZone: string }; gaps: TimeRange[] }>('GET', `/api/v1/schedules/${enc(n)}/gaps?days=${enc(o.days)}`);
-        for (const x of g.gaps) rows.push([g.schedule.name, formatLocal(x.start, g.schedule.timeZone), formatLocal(x.end, g.schedule.timeZone), formatHours((x.end - x.start) / HOUR), g.schedule.timeZone]);
+        for (const x of g.gaps)
+          rows.push([g.schedule.name, formatLocal(x.start, g.schedule.timeZone), formatLocal(x.end, g.schedule.timeZone), formatHours((x.end - x.start) / HOUR), g.schedule.timeZone]);
       }
       process.stdout.write(rows.length ? table(['SCHEDULE', 'FROM', 'TO', 'LENGTH', 'ZONE'], rows) : `No gaps in the next ${o.days} days.\n`);
     });
@@ -196,6 +223,8 @@ export function registerScheduleCommands(program: Command): void {
       const body = { userIds: o.user, start: cliInstant(o.from), end: cliInstant(o.to), ...(o.note && { note: o.note }) };
       const r = await client.request<{ override: ScheduleOverride }>('POST', `/api/v1/schedules/${enc(o.schedule)}/overrides`, body);
       const zone = localZone();
-      process.stdout.write(`Override ${r.override.id}: ${o.user.join(', ')} on call for ${o.schedule} from ${formatLocal(r.override.start, zone)} to ${formatLocal(r.override.end, zone)} (${zone}).\n`);
+      process.stdout.write(
+        `Override ${r.override.id}: ${o.user.join(', ')} on call for ${o.schedule} from ${formatLocal(r.override.start, zone)} to ${formatLocal(r.override.end, zone)} (${zone}).\n`,
+      );
     });
 }

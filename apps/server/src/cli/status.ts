@@ -19,10 +19,18 @@ export function registerStatusCommands(program: Command): void {
     .option('--public', 'show on status pages and send to external subscribers')
     .action(async (incident: string, o: { phase: string; message?: string; impact?: string; next?: string; public?: boolean }) => {
       const client = KlaxonClient.fromEnv();
-      const body = { phase: o.phase, ...(o.message && { message: o.message }), ...(o.impact && { businessImpact: o.impact }), ...(o.next && { nextUpdateInMinutes: Number(o.next) }), public: o.public === true };
+      const body = {
+        phase: o.phase,
+        ...(o.message && { message: o.message }),
+        ...(o.impact && { businessImpact: o.impact }),
+        ...(o.next && { nextUpdateInMinutes: Number(o.next) }),
+        public: o.public === true,
+      };
       const r = await client.request<{ statusUpdate: StatusUpdate }>('POST', `/api/v1/incidents/${encodeURIComponent(incident)}/status-updates`, body);
       const u = r.statusUpdate;
-      process.stdout.write(`${u.public ? 'Public' : 'Internal'} update (${u.phase}) posted on incident ${incident}${u.nextUpdateAt ? `; next update by ${new Date(u.nextUpdateAt).toISOString()}` : ''}\n`);
+      process.stdout.write(
+        `${u.public ? 'Public' : 'Internal'} update (${u.phase}) posted on incident ${incident}${u.nextUpdateAt ? `; next update by ${new Date(u.nextUpdateAt).toISOString()}` : ''}\n`,
+      );
     });
   status
     .command('internal')

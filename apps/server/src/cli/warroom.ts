@@ -29,14 +29,18 @@ export function registerWarRoomCommands(program: Command): void {
         ...(o.drill && { drill: true }),
         ...(o.bridge && { bridgeUrl: o.bridge }),
       });
-      out(`${o.drill ? 'DRILL ' : ''}#${r.incident.number} declared ${r.incident.sev}; incident manager: ${r.warRoom.incidentManager?.name ?? 'none'}${r.warRoom.bridgeUrl ? `; bridge ${r.warRoom.bridgeUrl}` : ''}`);
+      out(
+        `${o.drill ? 'DRILL ' : ''}#${r.incident.number} declared ${r.incident.sev}; incident manager: ${r.warRoom.incidentManager?.name ?? 'none'}${r.warRoom.bridgeUrl ? `; bridge ${r.warRoom.bridgeUrl}` : ''}`,
+      );
     });
   program
     .command('war-room <incident>')
     .description('Show a war room: incident manager, members and roles, bridge, tasks')
     .action(async (incident: string) => {
       const { warRoom: w } = await KlaxonClient.fromEnv().request<{ warRoom: WarRoom }>('GET', `/api/v1/incidents/${encodeURIComponent(incident)}/war-room`);
-      out(`${w.drill ? 'DRILL ' : ''}#${w.incidentNumber} ${w.sev ?? ''} · IM ${w.incidentManager?.name ?? 'none'}${w.bridgeUrl ? ` · bridge ${w.bridgeUrl}` : ''}${w.slackChannel ? ` · Slack ${w.slackChannel}` : ''}`);
+      out(
+        `${w.drill ? 'DRILL ' : ''}#${w.incidentNumber} ${w.sev ?? ''} · IM ${w.incidentManager?.name ?? 'none'}${w.bridgeUrl ? ` · bridge ${w.bridgeUrl}` : ''}${w.slackChannel ? ` · Slack ${w.slackChannel}` : ''}`,
+      );
       for (const m of w.members) out(`  ${m.role.padEnd(10)} ${m.name}`);
       for (const t of w.tasks) out(`  task: ${t.text}${t.ownerName ? ` (${t.ownerName})` : ''}`);
     });

@@ -15,16 +15,7 @@ import { AppError, type FieldError } from '../lib/errors.js';
 import { sha256 } from '../lib/ids.js';
 import { addOverride, allSchedules, createSchedule, deleteSchedule, localDateTime, parseInstant, spanProblem, updateSchedule, type Schedule } from '../schedule/index.js';
 import { overrideSpans } from '../schedule/store.js';
-import {
-  createIntegration,
-  createService,
-  deleteIntegration,
-  deleteService,
-  listServices,
-  openIntegrationSettings,
-  updateIntegration,
-  updateService,
-} from '../service/service.js';
+import { createIntegration, createService, deleteIntegration, deleteService, listServices, openIntegrationSettings, updateIntegration, updateService } from '../service/service.js';
 import type { Grouping, IntegrationSettings, SupportHours, UrgencyRule } from '../service/types.js';
 import { integrationIdByServiceName, integrationRows } from '../service/store.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from '../team/service.js';
@@ -326,7 +317,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     policy: (name: string) => filePolicies.has(name) || (policyByName.has(name) && !(prune && doc.escalationPolicies)),
   };
   const unknown = (what: string, name: string, options: Iterable<string>, inDb = false) =>
-    `unknown ${what} "${name}": ${inDb ? 'not in the file, and pruning deletes what the file does not list' : 'not in the file or the database'}${didYouMean(name, [...options].filter((c) => c.toLowerCase() !== name.toLowerCase()))}`;
+    `unknown ${what} "${name}": ${inDb ? 'not in the file, and pruning deletes what the file does not list' : 'not in the file or the database'}${didYouMean(
+      name,
+      [...options].filter((c) => c.toLowerCase() !== name.toLowerCase()),
+    )}`;
   // Names a reference could have meant: the ones that would resolve.
   const candidates = {
     users: () => [...fileUsers, ...(prune && doc.users ? [] : userByEmail.keys())],
@@ -341,7 +335,9 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const upath = ['users', ui] as const;
     const current = userByEmail.get(email);
     if (!current) {
-      const counts = [u.contactMethods?.length && plural(u.contactMethods.length, 'contact method'), u.notificationRules?.length && plural(u.notificationRules.length, 'notification rule')].filter(Boolean);
+      const counts = [u.contactMethods?.length && plural(u.contactMethods.length, 'contact method'), u.notificationRules?.length && plural(u.notificationRules.length, 'notification rule')].filter(
+        Boolean,
+      );
       changes.push(`+ user ${email}${counts.length ? ` (${counts.join(', ')})` : ''}`);
       phase.users.push({
         path: upath,
@@ -459,7 +455,15 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       }
     }
     for (const r of ruleAdds) {
-      phase.users.push({ path: r.path, run: async () => void (await addNotificationRule(ctx, actor, userId(), { contactMethodId: idOf(cmIds, r.name, `contact method of ${email}`), delayMinutes: r.delay, urgency: r.urgency as 'high' | 'low' | 'any' })) });
+      phase.users.push({
+        path: r.path,
+        run: async () =>
+          void (await addNotificationRule(ctx, actor, userId(), {
+            contactMethodId: idOf(cmIds, r.name, `contact method of ${email}`),
+            delayMinutes: r.delay,
+            urgency: r.urgency as 'high' | 'low' | 'any',
+          })),
+      });
     }
   }
 
@@ -467,7 +471,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   for (const [ti, t] of (doc.teams ?? []).entries()) {
     const tpath = ['teams', ti] as const;
     const members = t.members?.map((m) => ({ email: m.user.toLowerCase(), role: m.role ?? 'member' }));
-    for (const [mi, m] of (t.members ?? []).entries()) if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
+    for (const [mi, m] of (t.members ?? []).entries())
+      if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
     const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role }));
     const current = teamByName.get(t.name);
     if (!current) {
@@ -486,7 +491,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (members) {
       const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role }));
       if (JSON.stringify(before) !== JSON.stringify(members)) {
-        diffs.push(describeListChange(before.map((m) => m.email), members.map((m) => m.email), 'members'));
+        diffs.push(
+          describeListChange(
+            before.map((m) => m.email),
+            members.map((m) => m.email),
+            'members',
+          ),
+        );
       }
     }
     if (diffs.length) {
@@ -506,7 +517,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (typeof x.team === 'string' && !known.team(x.team)) problem([...spath, 'team'], unknown('team', x.team, candidates.teams(), teamByName.has(x.team)));
     for (const [li, l] of x.layers.entries()) {
       for (const [pi, p] of l.participants.entries()) {
-        const refs = typeof p === 'string' ? [[p, ['schedules', si, 'layers', li, 'participants', pi]] as const] : p.map((e, gi) => [e, ['schedules', si, 'layers', li, 'participants', pi, gi]] as const);
+        const refs =
+          typeof p === 'string' ? [[p, ['schedules', si, 'layers', li, 'participants', pi]] as const] : p.map((e, gi) => [e, ['schedules', si, 'layers', li, 'participants', pi, gi]] as const);
         for (const [email, path] of refs) if (!known.user(email)) problem(path, unknown('user', email, candidates.users(), userByEmail.has(email.toLowerCase())));
       }
     }
@@ -520,7 +532,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       const span = start !== null && end !== null ? spanProblem(start, end) : undefined;
       if (start === null) problem([...opath, 'start'], `not a date-time: ${o.start}`);
       else if (end === null) problem([...opath, 'end'], `not a date-time: ${o.end}`);
-      else if (span) problem([...opath, span.path], span.message); // addOverride's own rule
+      else if (span)
+        problem([...opath, span.path], span.message); // addOverride's own rule
       else {
         const users = [...new Set(o.users.map((e) => e.toLowerCase()))].sort();
         wantedOverrides.push({ path: opath, users, start, end, ...(o.note !== undefined && { note: o.note }), key: `${users.join(',')}\n${start}\n${end}` });
@@ -539,7 +552,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         if (existingOverrides.has(o.key)) continue;
         existingOverrides.add(o.key);
         changes.push(`+ override ${q(x.name)}: ${o.users.join(', ')} ${localDateTime(o.start, x.timeZone)} – ${localDateTime(o.end, x.timeZone)}`);
-        phase.schedules.push({ path: o.path, run: async () => void (await addOverride(ctx, actor, x.name, { userIds: o.users, start: o.start, end: o.end, ...(o.note !== undefined && { note: o.note }) })) });
+        phase.schedules.push({
+          path: o.path,
+          run: async () => void (await addOverride(ctx, actor, x.name, { userIds: o.users, start: o.start, end: o.end, ...(o.note !== undefined && { note: o.note }) })),
+        });
       }
     };
     const layersInput = () => x.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? fileEmail(p) : p.map(fileEmail))) }));
@@ -649,7 +665,19 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
     const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string; condition?: unknown; roundRobin?: boolean }[]) =>
       JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged', stable(l.condition ?? null), l.roundRobin ?? false]));
-    if (canon(p.levels) !== canon(current.levels.map((l) => ({ delayMinutes: l.delayMinutes, targets: l.targets.map(fileTarget), ...(l.until && { until: l.until }), ...(l.condition && { condition: l.condition }), ...(l.roundRobin && { roundRobin: true }) })))) diffs.push('levels changed');
+    if (
+      canon(p.levels) !==
+      canon(
+        current.levels.map((l) => ({
+          delayMinutes: l.delayMinutes,
+          targets: l.targets.map(fileTarget),
+          ...(l.until && { until: l.until }),
+          ...(l.condition && { condition: l.condition }),
+          ...(l.roundRobin && { roundRobin: true }),
+        })),
+      )
+    )
+      diffs.push('levels changed');
     if (diffs.length) {
       changes.push(`~ policy ${q(p.name)}: ${diffs.join('; ')}`);
       phase.policies.push({
@@ -706,7 +734,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       if (x.escalationPolicy !== undefined && x.escalationPolicy !== policyNow) diffs.push(`escalationPolicy ${s(policyNow)} -> ${s(x.escalationPolicy)}`);
       if (x.grouping && canonicalGrouping(x.grouping) !== canonicalGrouping(current.grouping)) diffs.push(`grouping ${describeGrouping(current.grouping)} -> ${describeGrouping(x.grouping)}`);
       if (x.urgencyRule && stable(x.urgencyRule) !== stable(current.urgencyRule)) diffs.push(`urgencyRule ${describeUrgencyRule(current.urgencyRule)} -> ${describeUrgencyRule(x.urgencyRule)}`);
-      if (x.supportHours !== undefined && stable(x.supportHours) !== stable(current.supportHours)) diffs.push(`supportHours ${describeSupportHours(current.supportHours)} -> ${describeSupportHours(x.supportHours)}`);
+      if (x.supportHours !== undefined && stable(x.supportHours) !== stable(current.supportHours))
+        diffs.push(`supportHours ${describeSupportHours(current.supportHours)} -> ${describeSupportHours(x.supportHours)}`);
       if (diffs.length) {
         changes.push(`~ service ${q(x.name)}: ${diffs.join('; ')}`);
         phase.services.push({
@@ -725,7 +754,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       }
     }
 
-    if (x.heartbeats) planHeartbeats(ctx, actor, x.name, x.heartbeats, current ? dbHeartbeats.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.heartbeats, createdHeartbeats);
+    if (x.heartbeats)
+      planHeartbeats(ctx, actor, x.name, x.heartbeats, current ? dbHeartbeats.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.heartbeats, createdHeartbeats);
 
     if (!x.integrations) continue;
     const existing = current ? (integrationsByService.get(current.id) ?? []) : [];
@@ -812,10 +842,16 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         // A targeted schedule cannot be deleted: the policies that target it must stop first, by the
         // file's levels (which cannot name a pruned schedule) or by being pruned themselves.
         const stillTargeting = dbPolicies.filter(
-          (p) => !filePolicies.has(p.name) && !(prune && doc.escalationPolicies) && p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next' || t.type === 'schedule_previous') && t.id === x.id)),
+          (p) =>
+            !filePolicies.has(p.name) &&
+            !(prune && doc.escalationPolicies) &&
+            p.levels.some((l) => l.targets.some((t) => (t.type === 'schedule' || t.type === 'schedule_next' || t.type === 'schedule_previous') && t.id === x.id)),
         );
         if (stillTargeting.length) {
-          problem(['schedules'], `--prune would delete schedule ${q(x.name)}, but escalation polic${stillTargeting.length === 1 ? 'y' : 'ies'} ${stillTargeting.map((p) => q(p.name)).join(', ')} not in this file target${stillTargeting.length === 1 ? 's' : ''} it: add ${stillTargeting.length === 1 ? 'it' : 'them'} to the file, or the schedule`);
+          problem(
+            ['schedules'],
+            `--prune would delete schedule ${q(x.name)}, but escalation polic${stillTargeting.length === 1 ? 'y' : 'ies'} ${stillTargeting.map((p) => q(p.name)).join(', ')} not in this file target${stillTargeting.length === 1 ? 's' : ''} it: add ${stillTargeting.length === 1 ? 'it' : 'them'} to the file, or the schedule`,
+          );
           continue;
         }
         pruneChanges.push(`- schedule ${q(x.name)}`);
@@ -849,7 +885,9 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // ---- event rules (rules/config.ts): replaced per set, after the integrations they belong to exist ----
   const ruleSets: ManagedSet[] = [];
   if (doc.eventRules) ruleSets.push({ integration: null, rules: doc.eventRules, path: ['eventRules'] });
-  for (const [si, x] of (doc.services ?? []).entries()) for (const [ii, i] of (x.integrations ?? []).entries()) if (i.rules) ruleSets.push({ integration: { service: x.name, name: i.name }, rules: i.rules, path: ['services', si, 'integrations', ii, 'rules'] });
+  for (const [si, x] of (doc.services ?? []).entries())
+    for (const [ii, i] of (x.integrations ?? []).entries())
+      if (i.rules) ruleSets.push({ integration: { service: x.name, name: i.name }, rules: i.rules, path: ['services', si, 'integrations', ii, 'rules'] });
   const serviceIdByName = new Map(dbServices.map((x) => [x.name, x.id]));
   const planned = await planRuleSets(
     ctx,
@@ -896,7 +934,12 @@ function scheduleDiffs(x: ScheduleSpec, current: Schedule, teamNameById: Map<str
   const fileLayer = (l: ScheduleLayerSpec) => {
     const zone = l.timeZone ?? x.timeZone;
     return canonicalLayer(
-      { ...l, start: parseInstant(l.start, zone), rotationStart: l.rotationStart === undefined ? undefined : parseInstant(l.rotationStart, zone), end: l.end === undefined ? null : parseInstant(l.end, zone) },
+      {
+        ...l,
+        start: parseInstant(l.start, zone),
+        rotationStart: l.rotationStart === undefined ? undefined : parseInstant(l.rotationStart, zone),
+        end: l.end === undefined ? null : parseInstant(l.end, zone),
+      },
       x.timeZone,
       (e) => e.toLowerCase(),
     );
@@ -948,7 +991,11 @@ export async function applyConfig(ctx: Ctx, actor: Actor, doc: ConfigDocument, o
     async (tctx) => {
       const planned = await plan(tctx, actor, doc, opts);
       if (planned.problems.length) {
-        throw new ConfigFileError(file, planned.problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0)), 'Nothing was changed.');
+        throw new ConfigFileError(
+          file,
+          planned.problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0)),
+          'Nothing was changed.',
+        );
       }
       for (const step of planned.steps) {
         try {
@@ -963,7 +1010,11 @@ export async function applyConfig(ctx: Ctx, actor: Actor, doc: ConfigDocument, o
         }
       }
       // A dry run's generated keys are rolled back with everything else: none to show.
-      return { changes: planned.changes, createdKeys: opts.dryRun ? [] : planned.createdKeys, ...(!opts.dryRun && planned.createdHeartbeats.length && { createdHeartbeats: planned.createdHeartbeats }) };
+      return {
+        changes: planned.changes,
+        createdKeys: opts.dryRun ? [] : planned.createdKeys,
+        ...(!opts.dryRun && planned.createdHeartbeats.length && { createdHeartbeats: planned.createdHeartbeats }),
+      };
     },
     { rollback: opts.dryRun },
   );

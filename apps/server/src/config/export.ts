@@ -122,7 +122,15 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     });
   }
 
-  return { version: CONFIG_VERSION, users: userSpecs, teams: teamSpecs, schedules: scheduleSpecs, escalationPolicies: policySpecs, services: serviceSpecs, ...(ruleSets.has('') && { eventRules: ruleSets.get('')!.map(ruleToSpec) }) };
+  return {
+    version: CONFIG_VERSION,
+    users: userSpecs,
+    teams: teamSpecs,
+    schedules: scheduleSpecs,
+    escalationPolicies: policySpecs,
+    services: serviceSpecs,
+    ...(ruleSets.has('') && { eventRules: ruleSets.get('')!.map(ruleToSpec) }),
+  };
 }
 
 /** The absolute path of the JSON Schema shipped with this Klaxon (docs/klaxon.schema.json). */

@@ -43,7 +43,7 @@ export const ContactMethodSpec = Type.Object(
 /** Notify through a contact method some minutes after the user is paged. */
 export const NotificationRuleSpec = Type.Object(
   {
-    contactMethod: Type.String({ minLength: 1, maxLength: 100, description: 'Name of one of this user\'s contact methods' }),
+    contactMethod: Type.String({ minLength: 1, maxLength: 100, description: "Name of one of this user's contact methods" }),
     delayMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the page to notify (0 = at once)' }),
     urgency: Type.Optional(literals(['high', 'low', 'any'] as const, 'Which incidents the rule is used for: high urgency, low urgency, or any (default)')),
   },
@@ -56,9 +56,11 @@ export const UserSpec = Type.Object(
     email: Email,
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Display name' }),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin. New users default to UTC; left out, an existing user keeps theirs.' })),
-    role: Type.Optional(literals(['admin', 'responder', 'stakeholder', 'viewer'] as const, 'admin, responder, stakeholder or viewer. New users default to responder; left out, an existing user keeps theirs.')),
+    role: Type.Optional(
+      literals(['admin', 'responder', 'stakeholder', 'viewer'] as const, 'admin, responder, stakeholder or viewer. New users default to responder; left out, an existing user keeps theirs.'),
+    ),
     contactMethods: Type.Optional(
-      Type.Array(ContactMethodSpec, { maxItems: 50, description: 'The user\'s contact methods, replaced to match exactly (browser push subscriptions are kept). Left out: not managed by this file.' }),
+      Type.Array(ContactMethodSpec, { maxItems: 50, description: "The user's contact methods, replaced to match exactly (browser push subscriptions are kept). Left out: not managed by this file." }),
     ),
     notificationRules: Type.Optional(
       Type.Array(NotificationRuleSpec, { maxItems: 100, description: 'When to notify through which contact method, replaced to match exactly. Left out: not managed by this file.' }),
@@ -97,11 +99,17 @@ const LocalDateTime = Type.String({
 export const ScheduleLayerSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 100, description: 'Layer name, shown in shift sources and change lines' })),
-    participants: Type.Array(Type.Union([Participant, Type.Array(Participant, { maxItems: 20, description: 'A group: these users are on call together; [] is a turn nobody covers (a gap by design, e.g. Opsgenie\'s "none")' })]), {
-      minItems: 1,
-      maxItems: 100,
-      description: 'Rotation order by email; a nested list is a group on call together ([] for a turn nobody covers)',
-    }),
+    participants: Type.Array(
+      Type.Union([
+        Participant,
+        Type.Array(Participant, { maxItems: 20, description: 'A group: these users are on call together; [] is a turn nobody covers (a gap by design, e.g. Opsgenie\'s "none")' }),
+      ]),
+      {
+        minItems: 1,
+        maxItems: 100,
+        description: 'Rotation order by email; a nested list is a group on call together ([] for a turn nobody covers)',
+      },
+    ),
     turn: Type.Object(
       {
         unit: literals(['second', 'minute', 'hour', 'day', 'week'] as const, 'second, minute, hour, day or week'),
@@ -130,7 +138,8 @@ export const ScheduleLayerSpec = Type.Object(
       Type.String({
         minLength: 4,
         maxLength: 40,
-        description: 'When the rotation is counted from (participant 0\'s first turn), at or before start, in the same form as start; the layer still covers nothing before start (PagerDuty rotation_virtual_start). Defaults to start.',
+        description:
+          "When the rotation is counted from (participant 0's first turn), at or before start, in the same form as start; the layer still covers nothing before start (PagerDuty rotation_virtual_start). Defaults to start.",
       }),
     ),
     end: Type.Optional(LocalDateTime),
@@ -164,7 +173,9 @@ export const ScheduleSpec = Type.Object(
         'How layers combine: precedence (the highest-precedence layer with someone on call wins) or union (everyone on call in the highest-priority group of layers with anyone on call is on call together, as Opsgenie rotations add up). New schedules: precedence; left out: kept.',
       ),
     ),
-    handoffNoticeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). New schedules: 60; left out: kept.' })),
+    handoffNoticeMinutes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10_080, description: 'Tell people this many minutes before their shift starts (0: only at the change). New schedules: 60; left out: kept.' }),
+    ),
     gapNoticeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, description: 'Tell the owner team about gaps this many days ahead (0: never). New schedules: 14; left out: kept.' })),
     layers: Type.Array(ScheduleLayerSpec, { maxItems: 20, description: 'Rotation layers, replaced to match exactly (overrides, leave and swaps are kept)' }),
     overrides: Type.Optional(
@@ -180,9 +191,15 @@ export const ScheduleSpec = Type.Object(
 /** Who an escalation level pages: a user, every member of a team, or whoever a schedule has on call now or next. */
 export const TargetSpec = Type.Union(
   [
-    Type.Object({ user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }) }, { additionalProperties: false, title: '{user: <email>}' }),
+    Type.Object(
+      { user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }) },
+      { additionalProperties: false, title: '{user: <email>}' },
+    ),
     Type.Object({ team: Type.String({ minLength: 1, maxLength: 100, description: 'Name of a team: every member is paged' }) }, { additionalProperties: false, title: '{team: <name>}' }),
-    Type.Object({ schedule: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call is paged' }) }, { additionalProperties: false, title: '{schedule: <name>}' }),
+    Type.Object(
+      { schedule: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call is paged' }) },
+      { additionalProperties: false, title: '{schedule: <name>}' },
+    ),
     Type.Object(
       { scheduleNext: Type.String({ minLength: 1, maxLength: 200, description: 'Name of an on-call schedule: whoever it has on call next (the backup) is paged' }) },
       { additionalProperties: false, title: '{scheduleNext: <name>}' },
@@ -209,7 +226,10 @@ export const LevelSpec = Type.Object(
     delayMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes to wait before the next level (0: the next level fires at once)' }),
     targets: Type.Array(TargetSpec, { minItems: 1, maxItems: 50, description: 'Who this level pages' }),
     until: Type.Optional(
-      literals(['acknowledged', 'resolved'] as const, 'acknowledged (default): the level fires only while nobody has acknowledged; resolved: it fires even when acknowledged, until the incident is resolved'),
+      literals(
+        ['acknowledged', 'resolved'] as const,
+        'acknowledged (default): the level fires only while nobody has acknowledged; resolved: it fires even when acknowledged, until the incident is resolved',
+      ),
     ),
     condition: Type.Optional(LevelConditionSchema),
     roundRobin: Type.Optional(Type.Boolean({ description: 'true: each new incident at this level pages only the next target in the list, in turn' })),
@@ -250,7 +270,12 @@ export const RuleSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Rule name, shown in the trace and the API' }),
     condition: Type.String({ minLength: 1, maxLength: 4000, description: 'A CEL expression giving a boolean' }),
-    actions: Type.Optional(Type.Unsafe<Static<typeof RuleActions>>({ ...RuleActions, description: 'What a matching rule does: route, severity, urgency, priority, title, dedupKey, labels, links, suppress, drop, pauseMinutes, groupBy' })),
+    actions: Type.Optional(
+      Type.Unsafe<Static<typeof RuleActions>>({
+        ...RuleActions,
+        description: 'What a matching rule does: route, severity, urgency, priority, title, dedupKey, labels, links, suppress, drop, pauseMinutes, groupBy',
+      }),
+    ),
     enabled: Type.Optional(Type.Boolean({ description: 'Default true' })),
   },
   { additionalProperties: false, description: 'An event rule; rules run in list order' },
@@ -271,7 +296,9 @@ export const IntegrationSpec = Type.Object(
       }),
     ),
     signingSecret: Type.Optional(Type.Union([Type.String({ minLength: 8, maxLength: 200 }), Type.Null()], { description: 'Grafana webhook HMAC secret; null removes it. Left out: kept.' })),
-    rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'Events per minute before 429; null restores the server default. Left out: kept.' })),
+    rateLimitPerMinute: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'Events per minute before 429; null restores the server default. Left out: kept.' }),
+    ),
     rules: RulesSpec("The integration's event rules"),
   },
   { additionalProperties: false, description: 'An integration, identified by name within its service' },
@@ -280,11 +307,20 @@ export const IntegrationSpec = Type.Object(
 /** A heartbeat: the service expects a check-in at least every interval. Identified by its name within the service. */
 export const HeartbeatSpec = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$', description: 'Heartbeat name, unique per service (the Opsgenie ping API finds it by name: /v2/heartbeats/{name}/ping)' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$',
+      description: 'Heartbeat name, unique per service (the Opsgenie ping API finds it by name: /v2/heartbeats/{name}/ping)',
+    }),
     intervalMinutes: Type.Integer({ minimum: 1, maximum: 525_600, description: 'A check-in is expected at least this often (minutes)' }),
     graceMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 525_600, description: 'Extra minutes before a missing check-in opens an incident (default 0)' })),
     enabled: Type.Optional(Type.Boolean({ description: 'Default true; a disabled heartbeat opens nothing' })),
-    watchdogAlert: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: "An Alertmanager alertname (e.g. Watchdog) whose arrival on this service's alertmanager integrations counts as a check-in; null for none" })),
+    watchdogAlert: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], {
+        description: "An Alertmanager alertname (e.g. Watchdog) whose arrival on this service's alertmanager integrations counts as a check-in; null for none",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A heartbeat, identified by name within its service; its check-in URL is printed once when created' },
 );
@@ -295,12 +331,14 @@ export const ServiceSpec = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Service name; identifies the service' }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     team: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team; null for none' })),
-    escalationPolicy: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Name of the escalation policy that pages for this service; null for none' })),
+    escalationPolicy: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Name of the escalation policy that pages for this service; null for none' }),
+    ),
     grouping: Type.Optional(GroupingSpec),
     urgencyRule: Type.Optional(
       Type.Union(UrgencyRuleSchema.anyOf, {
         description:
-        'How a new incident\'s urgency is set: {type: severity} (critical and error alerts are high, the rest low; new services), {type: constant, urgency: high|low}, or {type: support-hours, during: high|low, outside: high|low}. Left out: kept.',
+          "How a new incident's urgency is set: {type: severity} (critical and error alerts are high, the rest low; new services), {type: constant, urgency: high|low}, or {type: support-hours, during: high|low, outside: high|low}. Left out: kept.",
       }),
     ),
     supportHours: Type.Optional(
@@ -321,7 +359,7 @@ export const ConfigSchema = Type.Object(
     schedules: Type.Optional(Type.Array(ScheduleSpec, { description: 'On-call schedules and their rotation layers, identified by name' })),
     escalationPolicies: Type.Optional(Type.Array(PolicySpec, { description: 'Escalation policies, identified by name' })),
     services: Type.Optional(Type.Array(ServiceSpec, { description: 'Services and their integrations, identified by name' })),
-    eventRules: RulesSpec('Global event rules (run before every integration\'s own)'),
+    eventRules: RulesSpec("Global event rules (run before every integration's own)"),
   },
   { additionalProperties: false },
 );

@@ -96,9 +96,7 @@ export class Engine {
     await this.pending?.catch(() => {});
     await this.current?.catch(() => {});
     await Promise.all(
-      this.modules.map((m) =>
-        (m.drain ? m.drain(graceMs) : m.settle?.())?.catch((err: unknown) => this.ctx.log.error({ err, module: m.name }, 'engine module failed to stop cleanly')),
-      ),
+      this.modules.map((m) => (m.drain ? m.drain(graceMs) : m.settle?.())?.catch((err: unknown) => this.ctx.log.error({ err, module: m.name }, 'engine module failed to stop cleanly'))),
     );
   }
 

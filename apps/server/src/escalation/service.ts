@@ -15,7 +15,6 @@ function fromRow(r: { id: string; name: string; description: string; repeat: num
   return { id: r.id, name: r.name, description: r.description, repeat: r.repeat, initialDelayMinutes: Number(r.initial_delay_minutes ?? 0), levels: JSON.parse(r.levels) as Policy['levels'] };
 }
 
-
 /** A policy by id or name, or undefined. */
 export async function findPolicy(db: Tx, idOrName: string): Promise<Policy | undefined> {
   const [r] = (await policyByIdOrName(db, { idOrName })).rows;
@@ -72,7 +71,16 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: unknown): Prom
     const v = await normalize(trx, input);
     if (await findPolicy(trx, v.name)) throw conflict(`An escalation policy named "${v.name}" already exists`);
     const p: Policy = { id: newId(), name: v.name, description: v.description ?? '', repeat: v.repeat ?? 0, initialDelayMinutes: v.initialDelayMinutes ?? 0, levels: v.levels };
-    await insertPolicy(trx, { id: p.id, name: p.name, description: p.description, repeat: p.repeat, initial_delay_minutes: p.initialDelayMinutes, levels: JSON.stringify(p.levels), created_at: now, updated_at: now });
+    await insertPolicy(trx, {
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      repeat: p.repeat,
+      initial_delay_minutes: p.initialDelayMinutes,
+      levels: JSON.stringify(p.levels),
+      created_at: now,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'policy.create', p.id, { name: p.name });
     return p;
   });

@@ -9,7 +9,10 @@ export async function policySummaryRows(db: Tx): Promise<{ id: string; name: str
 
 /** A policy row by id or name (compiled once: every new incident looks up its service's policy). */
 export const policyByIdOrName = compiled((q: Tx, p: { idOrName: string }) =>
-  q.selectFrom('escalation_policies').selectAll().where((eb) => eb.or([eb('id', '=', p.idOrName), eb('name', '=', p.idOrName)])),
+  q
+    .selectFrom('escalation_policies')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', p.idOrName), eb('name', '=', p.idOrName)])),
 );
 
 /** Every policy row, by name. */
@@ -78,32 +81,84 @@ export async function traceRows(db: Tx, idOrNumber: string) {
   const inc = await db
     .selectFrom('incidents')
     .innerJoin('services', 'services.id', 'incidents.service_id')
-    .select(['incidents.id', 'incidents.number', 'incidents.severity', 'incidents.urgency', 'incidents.status', 'incidents.policy_snapshot', 'services.id as service_id', 'services.name as service_name'])
+    .select([
+      'incidents.id',
+      'incidents.number',
+      'incidents.severity',
+      'incidents.urgency',
+      'incidents.status',
+      'incidents.policy_snapshot',
+      'services.id as service_id',
+      'services.name as service_name',
+    ])
     .where((eb) => eb.or([eb('incidents.id', '=', idOrNumber), eb('incidents.number', '=', n)]))
     .executeTakeFirst();
   if (!inc) return undefined;
   const alerts = await db
     .selectFrom('alerts')
     .leftJoin('integrations', 'integrations.id', 'alerts.integration_id')
-    .select(['alerts.id', 'alerts.dedup_key', 'alerts.summary', 'alerts.severity', 'integrations.id as integration_id', 'integrations.name as integration_name', 'integrations.kind as integration_kind'])
+    .select([
+      'alerts.id',
+      'alerts.dedup_key',
+      'alerts.summary',
+      'alerts.severity',
+      'integrations.id as integration_id',
+      'integrations.name as integration_name',
+      'integrations.kind as integration_kind',
+    ])
     .where('alerts.incident_id', '=', inc.id)
     .orderBy('alerts.created_at')
     .execute();
   const events = alerts.length
-    ? await db.selectFrom('alert_events').select(['alert_id', 'received_at', 'action', 'outcome', 'payload', 'rule_trace']).where('alert_id', 'in', alerts.map((a) => a.id)).orderBy('received_at').limit(200).execute()
+    ? await db
+        .selectFrom('alert_events')
+        .select(['alert_id', 'received_at', 'action', 'outcome', 'payload', 'rule_trace'])
+        .where(
+          'alert_id',
+          'in',
+          alerts.map((a) => a.id),
+        )
+        .orderBy('received_at')
+        .limit(200)
+        .execute()
     : [];
-  const timeline = await db.selectFrom('timeline_events').select(['at', 'type', 'message', 'data']).where('incident_id', '=', inc.id).where('type', 'like', 'escalation.%').orderBy('at').orderBy('id').execute();
+  const timeline = await db
+    .selectFrom('timeline_events')
+    .select(['at', 'type', 'message', 'data'])
+    .where('incident_id', '=', inc.id)
+    .where('type', 'like', 'escalation.%')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   const notifications = await db
     .selectFrom('notifications')
     .innerJoin('users', 'users.id', 'notifications.user_id')
     .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
-    .select(['notifications.user_id', 'users.name as user_name', 'contact_methods.id as cm_id', 'contact_methods.type as channel', 'contact_methods.name as cm_name', 'notifications.step', 'notifications.due_at', 'notifications.status'])
+    .select([
+      'notifications.user_id',
+      'users.name as user_name',
+      'contact_methods.id as cm_id',
+      'contact_methods.type as channel',
+      'contact_methods.name as cm_name',
+      'notifications.step',
+      'notifications.due_at',
+      'notifications.status',
+    ])
     .where('notifications.incident_id', '=', inc.id)
     .orderBy('notifications.due_at')
     .execute();
   const messages = await db.selectFrom('outbox').select(['id', 'contact_method_id', 'status', 'created_at']).where('incident_id', '=', inc.id).orderBy('created_at').execute();
   const attempts = messages.length
-    ? await db.selectFrom('delivery_attempts').select(['message_id', 'at', 'status', 'provider_status', 'error']).where('message_id', 'in', messages.map((m) => m.id)).orderBy('at').execute()
+    ? await db
+        .selectFrom('delivery_attempts')
+        .select(['message_id', 'at', 'status', 'provider_status', 'error'])
+        .where(
+          'message_id',
+          'in',
+          messages.map((m) => m.id),
+        )
+        .orderBy('at')
+        .execute()
     : [];
   return { inc, alerts, events, timeline, notifications, messages, attempts };
 }

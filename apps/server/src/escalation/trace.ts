@@ -26,7 +26,8 @@ function eventRules(events: readonly { alert_id: string | null; rule_trace?: str
     const t = parseJson(e.rule_trace) as { rules?: RuleTraceEntry[]; notMatched?: string[]; catchAll?: boolean; suppressed?: boolean } | null;
     if (!t || typeof t !== 'object') continue;
     for (const r of t.rules ?? []) {
-      const detail = r.result === 'failed' ? `failed to evaluate (counted as not matching): ${r.error ?? 'error'}` : r.actions ? `${r.scope} rule; actions ${JSON.stringify(r.actions)}` : `${r.scope} rule`;
+      const detail =
+        r.result === 'failed' ? `failed to evaluate (counted as not matching): ${r.error ?? 'error'}` : r.actions ? `${r.scope} rule; actions ${JSON.stringify(r.actions)}` : `${r.scope} rule`;
       out.push({ alertId: e.alert_id, rule: r.name, matched: r.result === 'matched', detail });
     }
     for (const id of t.notMatched ?? []) out.push({ alertId: e.alert_id, rule: id, matched: false, detail: 'did not match (rule id)' });
@@ -56,7 +57,13 @@ export async function incidentTrace(ctx: Ctx, actor: Actor, idOrNumber: string):
     dueAt: Number(n.due_at),
     decision: n.status,
     // Messages to this contact method for this incident sent from this notification on (one per queued notification).
-    messages: n.status === 'queued' ? r.messages.filter((m) => m.contact_method_id === n.cm_id && Number(m.created_at) >= Number(n.due_at)).slice(0, 1).map((m) => ({ id: m.id, status: m.status, attempts: attemptsOf(m.id) })) : [],
+    messages:
+      n.status === 'queued'
+        ? r.messages
+            .filter((m) => m.contact_method_id === n.cm_id && Number(m.created_at) >= Number(n.due_at))
+            .slice(0, 1)
+            .map((m) => ({ id: m.id, status: m.status, attempts: attemptsOf(m.id) }))
+        : [],
   }));
   const sentTo = [...new Set(deliveries.filter((d) => d.messages.some((m) => m.status === 'sent')).map((d) => `${d.user} (${d.channel})`))];
   const paged = sentTo.length > 0;

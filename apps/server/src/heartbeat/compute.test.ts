@@ -40,8 +40,10 @@ describe('heartbeat miss computation', () => {
     expect(missTitle('nightly-backup', 26 * 60 * MIN + 30_000, 25 * 60)).toBe('No check-in from nightly-backup for 26 h (expected every 25 h)');
     expect(missTitle('etl', 66 * MIN, 60)).toBe('No check-in from etl for 66 min (expected every 60 min)');
     expect(spoken(5 * 24 * 60)).toBe('5 d');
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), (m) => {
-      expect(spoken(m)).toMatch(/^\d+ (min|h|d)$/);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (m) => {
+        expect(spoken(m)).toMatch(/^\d+ (min|h|d)$/);
+      }),
+    );
   });
 });

@@ -19,7 +19,10 @@ export function isLate(h: { lastCheckinAt: number | null; sinceAt: number; inter
 }
 
 /** The state shown for a heartbeat: late, else never (no check-in yet), else ok. */
-export function heartbeatState(h: { enabled: boolean; lastCheckinAt: number | null; sinceAt: number; intervalMinutes: number; graceMinutes: number }, now: number): 'ok' | 'late' | 'never' | 'disabled' {
+export function heartbeatState(
+  h: { enabled: boolean; lastCheckinAt: number | null; sinceAt: number; intervalMinutes: number; graceMinutes: number },
+  now: number,
+): 'ok' | 'late' | 'never' | 'disabled' {
   if (!h.enabled) return 'disabled';
   if (isLate(h, now)) return 'late';
   return h.lastCheckinAt === null ? 'never' : 'ok';

@@ -18,7 +18,13 @@ export function checkinUrl(publicUrl: string, token: string): string {
 }
 
 function toHeartbeat(r: store.HeartbeatRow, now: number): Heartbeat {
-  const h = { enabled: r.enabled === 1, lastCheckinAt: r.last_checkin_at === null ? null : Number(r.last_checkin_at), sinceAt: Number(r.since_at), intervalMinutes: r.interval_minutes, graceMinutes: r.grace_minutes };
+  const h = {
+    enabled: r.enabled === 1,
+    lastCheckinAt: r.last_checkin_at === null ? null : Number(r.last_checkin_at),
+    sinceAt: Number(r.since_at),
+    intervalMinutes: r.interval_minutes,
+    graceMinutes: r.grace_minutes,
+  };
   return {
     id: r.id,
     serviceId: r.service_id,
@@ -129,7 +135,16 @@ export async function updateHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: s
       due_at: dueAt(from, interval, grace),
       updated_at: now,
     };
-    await store.update(trx, r.id, { name: next.name, interval_minutes: interval, grace_minutes: grace, enabled, watchdog_alert: next.watchdog_alert, since_at: since, due_at: next.due_at, updated_at: now });
+    await store.update(trx, r.id, {
+      name: next.name,
+      interval_minutes: interval,
+      grace_minutes: grace,
+      enabled,
+      watchdog_alert: next.watchdog_alert,
+      since_at: since,
+      due_at: next.due_at,
+      updated_at: now,
+    });
     await audit(trx, now, actor, 'heartbeat.update', r.id, { serviceId: s.id, name: next.name });
     return toHeartbeat(next, now);
   });
@@ -155,7 +170,11 @@ async function recordCheckin(trx: Tx, now: number, r: store.HeartbeatRow, how: s
   const incidentId = await store.checkIn(trx, r.id, now, dueAt(now, r.interval_minutes, r.grace_minutes));
   if (!incidentId || incidentId === 'claimed') return;
   if (!(await store.incidentOpen(trx, incidentId))) return;
-  await appendTimeline(trx, { incidentId, at: now, type: 'heartbeat.checkin', actor: SYSTEM, via: 'ingest', message: `Check-in from heartbeat ${r.name} received (${how}): resolving`, data: { heartbeatId: r.id } }, live);
+  await appendTimeline(
+    trx,
+    { incidentId, at: now, type: 'heartbeat.checkin', actor: SYSTEM, via: 'ingest', message: `Check-in from heartbeat ${r.name} received (${how}): resolving`, data: { heartbeatId: r.id } },
+    live,
+  );
   await resolveIncident(trx, now, incidentId, SYSTEM, 'ingest', live);
 }
 
@@ -216,7 +235,11 @@ export async function openMiss(trx: Tx, now: number, r: store.HeartbeatRow, live
   const title = missTitle(r.name, now - from, r.interval_minutes);
   const details = `heartbeat: ${r.name}\nexpected every ${spoken(r.interval_minutes)} (grace ${spoken(r.grace_minutes)})\nlast check-in: ${r.last_checkin_at === null ? 'never' : new Date(Number(r.last_checkin_at)).toISOString()}`;
   const inc = await openIncident(trx, now, { service, title, severity: 'critical', details, groupKey: null, actor: SYSTEM, via: 'engine' }, live);
-  await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'heartbeat.missed', actor: SYSTEM, via: 'engine', message: title, data: { heartbeatId: r.id, lastCheckinAt: r.last_checkin_at } }, live);
+  await appendTimeline(
+    trx,
+    { incidentId: inc.id, at: now, type: 'heartbeat.missed', actor: SYSTEM, via: 'engine', message: title, data: { heartbeatId: r.id, lastCheckinAt: r.last_checkin_at } },
+    live,
+  );
   await store.update(trx, r.id, { incident_id: inc.id });
   return true;
 }

@@ -61,7 +61,14 @@ export function overdue(db: Tx, now: number, limit: number): Promise<HeartbeatRo
  * opens the incident and records it (`update`) in the same transaction.
  */
 export async function claimMiss(db: Tx, id: string, dueAt: number): Promise<boolean> {
-  const r = await db.updateTable('heartbeats').set({ incident_id: 'claimed' }).where('id', '=', id).where('incident_id', 'is', null).where('enabled', '=', 1).where('due_at', '=', dueAt).executeTakeFirst();
+  const r = await db
+    .updateTable('heartbeats')
+    .set({ incident_id: 'claimed' })
+    .where('id', '=', id)
+    .where('incident_id', 'is', null)
+    .where('enabled', '=', 1)
+    .where('due_at', '=', dueAt)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

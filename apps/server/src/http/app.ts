@@ -72,7 +72,12 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Klaxon API', version: '1', description: 'Incident response: alerts, incidents, escalation, people. Authenticate with `Authorization: Bearer <API token>`, or in a browser with the `klaxon_session` cookie from /api/v1/auth/login plus `X-CSRF-Token` on POST/PUT/PATCH/DELETE.' },
+      info: {
+        title: 'Klaxon API',
+        version: '1',
+        description:
+          'Incident response: alerts, incidents, escalation, people. Authenticate with `Authorization: Bearer <API token>`, or in a browser with the `klaxon_session` cookie from /api/v1/auth/login plus `X-CSRF-Token` on POST/PUT/PATCH/DELETE.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -84,28 +89,31 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
     if (deps.test) await app.register(async (api) => testRoutes(api, deps.test!), { prefix: '/api/v1' });
     return app;
   }
-  await app.register(async (api) => {
-    // API answers over 1 KB go out compressed (Brotli or gzip, as the client accepts): the incident list
-    // and reports on a phone. Only under /api/v1: ingest answers are a few bytes and stay on the hot path.
-    await api.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } });
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    await authRoutes(api, deps);
-    await liveRoutes(api, deps, hub);
-    await peopleRoutes(api, deps);
-    await policyRoutes(api, deps);
-    await serviceRoutes(api, deps);
-    await scheduleRoutes(api, deps);
-    await incidentRoutes(api, deps);
-    await reportRoutes(api, deps);
-    await postmortemRoutes(api, deps);
-    await ruleRoutes(api, deps);
-    await warRoomRoutes(api, deps);
-    await statusApiRoutes(api, deps);
-    await migrationRoutes(api, deps);
-    await setupRoutes(api, deps);
-    await heartbeatApiRoutes(api, deps);
-    if (deps.test) await testRoutes(api, deps.test);
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // API answers over 1 KB go out compressed (Brotli or gzip, as the client accepts): the incident list
+      // and reports on a phone. Only under /api/v1: ingest answers are a few bytes and stay on the hot path.
+      await api.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await authRoutes(api, deps);
+      await liveRoutes(api, deps, hub);
+      await peopleRoutes(api, deps);
+      await policyRoutes(api, deps);
+      await serviceRoutes(api, deps);
+      await scheduleRoutes(api, deps);
+      await incidentRoutes(api, deps);
+      await reportRoutes(api, deps);
+      await postmortemRoutes(api, deps);
+      await ruleRoutes(api, deps);
+      await warRoomRoutes(api, deps);
+      await statusApiRoutes(api, deps);
+      await migrationRoutes(api, deps);
+      await setupRoutes(api, deps);
+      await heartbeatApiRoutes(api, deps);
+      if (deps.test) await testRoutes(api, deps.test);
+    },
+    { prefix: '/api/v1' },
+  );
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => heartbeatCheckinRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));

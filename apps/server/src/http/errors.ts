@@ -26,7 +26,8 @@ export function toHttpError(err: unknown): { status: number; body: ReturnType<ty
   const fe = err as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] };
   if (fe?.validation) {
     const details = fe.validation.map((v) => {
-      const extra = v.params && 'additionalProperty' in v.params ? ` (${String(v.params.additionalProperty)})` : v.params && 'missingProperty' in v.params ? ` (${String(v.params.missingProperty)})` : '';
+      const extra =
+        v.params && 'additionalProperty' in v.params ? ` (${String(v.params.additionalProperty)})` : v.params && 'missingProperty' in v.params ? ` (${String(v.params.missingProperty)})` : '';
       return { path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)', message: `${v.message ?? 'is invalid'}${extra}` };
     });
     return { status: 400, body: errorBody('invalid', `Invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details) };

@@ -17,7 +17,8 @@ export function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' || k === 'patternProperties' || k === '$defs' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
+  for (const [k, v] of Object.entries(schema))
+    out[k] = k === 'properties' || k === 'patternProperties' || k === '$defs' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
   if ('properties' in out && !('additionalProperties' in out) && !('unevaluatedProperties' in out)) out.additionalProperties = false;
   return out;
 }
@@ -33,7 +34,8 @@ export function responseSerializer(check: boolean): FastifySerializerCompiler<An
     return (data) => {
       const json = write(data);
       // Validate what the client receives (Dates as strings, undefined fields gone).
-      if (!validate(json === undefined ? null : JSON.parse(json))) throw new Error(`The ${httpStatus} answer of ${method} ${url} does not match its response schema: ${ajv.errorsText(validate.errors)}`);
+      if (!validate(json === undefined ? null : JSON.parse(json)))
+        throw new Error(`The ${httpStatus} answer of ${method} ${url} does not match its response schema: ${ajv.errorsText(validate.errors)}`);
       return json;
     };
   };

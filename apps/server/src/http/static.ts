@@ -87,7 +87,11 @@ export function webApp(dir: string = DEFAULT_WEB_DIR): WebApp {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebAppPath(req.url)) return false;
       if (!built) {
         const path = req.url.split('?')[0];
-        void reply.status(path === '/' ? 200 : 404).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(notBuiltPage(root));
+        void reply
+          .status(path === '/' ? 200 : 404)
+          .header('cache-control', 'no-cache')
+          .type('text/html; charset=utf-8')
+          .send(notBuiltPage(root));
         return true;
       }
       void reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });

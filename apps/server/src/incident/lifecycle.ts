@@ -8,17 +8,7 @@ import { cancelPendingNotifications } from '../notify/store.js';
 import type { Service } from '../service/types.js';
 import { incidentUrgency } from '../service/urgency.js';
 import { bumpCounter, ensureCounter } from '../store.js';
-import {
-  claimSnoozeEnd,
-  incidentEscalation,
-  incidentReopenState,
-  incidentSnoozeState,
-  incidentState,
-  insertIncident,
-  snoozeIncidentRow,
-  updateIncident,
-  updateIncidentIfStatus,
-} from './store.js';
+import { claimSnoozeEnd, incidentEscalation, incidentReopenState, incidentSnoozeState, incidentState, insertIncident, snoozeIncidentRow, updateIncident, updateIncidentIfStatus } from './store.js';
 import { appendTimeline } from './timeline.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
@@ -91,9 +81,25 @@ export async function openIncident(
     next_escalation_at: policy ? now + (policy.initialDelayMinutes ?? 0) * 60_000 : null,
     snoozed_until: null,
   });
-  await appendTimeline(trx, { incidentId: id, at: now, type: 'incident.opened', actor: o.actor, via: o.via, message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`, data: { severity: o.severity } }, live);
+  await appendTimeline(
+    trx,
+    {
+      incidentId: id,
+      at: now,
+      type: 'incident.opened',
+      actor: o.actor,
+      via: o.via,
+      message: `Incident #${number} opened on ${o.service.name}: ${o.title.slice(0, 200)}`,
+      data: { severity: o.severity },
+    },
+    live,
+  );
   if (!policy) {
-    await appendTimeline(trx, { incidentId: id, at: now, type: 'escalation.exhausted', actor: o.actor, via: 'engine', message: `Service ${o.service.name} has no escalation policy: nobody will be paged` }, live);
+    await appendTimeline(
+      trx,
+      { incidentId: id, at: now, type: 'escalation.exhausted', actor: o.actor, via: 'engine', message: `Service ${o.service.name} has no escalation policy: nobody will be paged` },
+      live,
+    );
   }
   live.push({ type: 'incident', incidentId: id, data: { status: 'triggered' } });
   return { id, number };
@@ -105,7 +111,14 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
   const inc = await incidentEscalation(trx, incidentId);
   const snapshot = inc?.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
   const keep = snapshot && inc!.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc!.escalation_step) ? Number(inc!.next_escalation_at) : null;
-  const updated = await updateIncidentIfStatus(trx, incidentId, '=', 'triggered', { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.type === 'system' ? null : actor.id, next_escalation_at: keep, snoozed_until: null, updated_at: now });
+  const updated = await updateIncidentIfStatus(trx, incidentId, '=', 'triggered', {
+    status: 'acknowledged',
+    acknowledged_at: now,
+    acknowledged_by: actor.type === 'system' ? null : actor.id,
+    next_escalation_at: keep,
+    snoozed_until: null,
+    updated_at: now,
+  });
   if (!updated) return false;
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.acknowledged', actor, via, message: `Acknowledged by ${actor.name} via ${via}` }, live);
@@ -115,7 +128,14 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
 
 /** Resolves an open incident and every open alert in it. False if it was already resolved. */
 export async function resolveIncident(trx: Tx, now: number, incidentId: string, actor: Actor, via: Via, live: LiveEvent[]): Promise<boolean> {
-  const updated = await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', { status: 'resolved', resolved_at: now, resolved_by: actor.type === 'system' ? null : actor.id, next_escalation_at: null, snoozed_until: null, updated_at: now });
+  const updated = await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', {
+    status: 'resolved',
+    resolved_at: now,
+    resolved_by: actor.type === 'system' ? null : actor.id,
+    next_escalation_at: null,
+    snoozed_until: null,
+    updated_at: now,
+  });
   if (!updated) return false;
   await resolveOpenAlertsOf(trx, incidentId, now);
   for (const react of resolvedReactions) await react(trx, incidentId); // report rows (report/measures.ts, wired in app/)
@@ -166,11 +186,27 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
     snapshot = { ...to.policy, firstStep: inc.escalation_step };
     whom = `escalation policy ${to.policy.name}`;
   }
-  await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', { status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: JSON.stringify(snapshot), next_escalation_at: now, snoozed_until: null, updated_at: now });
+  await updateIncidentIfStatus(trx, incidentId, '!=', 'resolved', {
+    status: 'triggered',
+    acknowledged_at: null,
+    acknowledged_by: null,
+    policy_snapshot: JSON.stringify(snapshot),
+    next_escalation_at: now,
+    snoozed_until: null,
+    updated_at: now,
+  });
   await cancelPending(trx, incidentId);
   await appendTimeline(
     trx,
-    { incidentId, at: now, type: 'incident.reassigned', actor, via, message: `Reassigned to ${whom} by ${actor.name} via ${via}`, data: 'user' in to ? { userId: to.user.id } : { escalationPolicyId: to.policy.id } },
+    {
+      incidentId,
+      at: now,
+      type: 'incident.reassigned',
+      actor,
+      via,
+      message: `Reassigned to ${whom} by ${actor.name} via ${via}`,
+      data: 'user' in to ? { userId: to.user.id } : { escalationPolicyId: to.policy.id },
+    },
     live,
   );
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
@@ -193,9 +229,22 @@ export async function reopenIncident(trx: Tx, now: number, incidentId: string, o
   if (o.escalate) {
     const base = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : (o.policy ?? null);
     const snapshot = base ? { ...base, firstStep: inc.escalation_step } : null;
-    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', { ...reopened, status: 'triggered', acknowledged_at: null, acknowledged_by: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null });
+    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', {
+      ...reopened,
+      status: 'triggered',
+      acknowledged_at: null,
+      acknowledged_by: null,
+      policy_snapshot: snapshot ? JSON.stringify(snapshot) : null,
+      next_escalation_at: snapshot ? now : null,
+    });
   } else {
-    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', { ...reopened, status: 'acknowledged', acknowledged_at: inc.acknowledged_at ?? now, acknowledged_by: inc.acknowledged_at !== null ? inc.acknowledged_by : actor.type === 'system' ? null : actor.id, next_escalation_at: null });
+    updated = await updateIncidentIfStatus(trx, incidentId, '=', 'resolved', {
+      ...reopened,
+      status: 'acknowledged',
+      acknowledged_at: inc.acknowledged_at ?? now,
+      acknowledged_by: inc.acknowledged_at !== null ? inc.acknowledged_by : actor.type === 'system' ? null : actor.id,
+      next_escalation_at: null,
+    });
   }
   if (!updated) return false;
   for (const react of reopenedReactions) await react(trx, incidentId); // removes the report rows: the incident is open again
@@ -217,7 +266,19 @@ export async function snoozeIncident(trx: Tx, now: number, incidentId: string, u
   if (!(await snoozeIncidentRow(trx, incidentId, now, until, actor.type === 'system' ? null : actor.id))) return false;
   await cancelPending(trx, incidentId);
   const minutes = Math.round((until - now) / 60_000);
-  await appendTimeline(trx, { incidentId, at: now, type: 'incident.snoozed', actor, via, message: `Snoozed for ${minutes} minute${minutes === 1 ? '' : 's'} by ${actor.name} via ${via}: pages again at ${new Date(until).toISOString()}`, data: { until, minutes } }, live);
+  await appendTimeline(
+    trx,
+    {
+      incidentId,
+      at: now,
+      type: 'incident.snoozed',
+      actor,
+      via,
+      message: `Snoozed for ${minutes} minute${minutes === 1 ? '' : 's'} by ${actor.name} via ${via}: pages again at ${new Date(until).toISOString()}`,
+      data: { until, minutes },
+    },
+    live,
+  );
   live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
   return true;
 }
@@ -234,9 +295,28 @@ export async function wakeSnoozed(trx: Tx, now: number, incidentId: string, live
   const current = inc.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
   const first = current?.firstStep ?? 0;
   const snapshot = current ? { ...current, firstStep: inc.escalation_step > first ? first + 1 : first } : null;
-  const updated = await claimSnoozeEnd(trx, incidentId, inc.snoozed_until, { status: 'triggered', acknowledged_at: null, acknowledged_by: null, snoozed_until: null, policy_snapshot: snapshot ? JSON.stringify(snapshot) : null, next_escalation_at: snapshot ? now : null, updated_at: now });
+  const updated = await claimSnoozeEnd(trx, incidentId, inc.snoozed_until, {
+    status: 'triggered',
+    acknowledged_at: null,
+    acknowledged_by: null,
+    snoozed_until: null,
+    policy_snapshot: snapshot ? JSON.stringify(snapshot) : null,
+    next_escalation_at: snapshot ? now : null,
+    updated_at: now,
+  });
   if (!updated) return false;
-  await appendTimeline(trx, { incidentId, at: now, type: 'incident.unsnoozed', actor: SYSTEM, via: 'engine', message: snapshot ? 'Snooze over: triggered again, paging from where it was' : 'Snooze over: triggered again (no escalation policy: nobody is paged)' }, live);
+  await appendTimeline(
+    trx,
+    {
+      incidentId,
+      at: now,
+      type: 'incident.unsnoozed',
+      actor: SYSTEM,
+      via: 'engine',
+      message: snapshot ? 'Snooze over: triggered again, paging from where it was' : 'Snooze over: triggered again (no escalation policy: nobody is paged)',
+    },
+    live,
+  );
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
 }

@@ -74,13 +74,7 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: unknown, via
   return (await findIncident(ctx.db.kysely, id))!;
 }
 
-async function transition(
-  ctx: Ctx,
-  actor: Actor,
-  idOrNumber: string,
-  via: Via,
-  fn: typeof acknowledgeIncident,
-): Promise<{ incident: Incident; changed: boolean }> {
+async function transition(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via, fn: typeof acknowledgeIncident): Promise<{ incident: Incident; changed: boolean }> {
   requirePermission(actor, 'incident.respond');
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
@@ -135,7 +129,8 @@ export async function reopen(ctx: Ctx, actor: Actor, idOrNumber: string, input: 
 export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
   requirePermission(actor, 'incident.respond');
   const v = parse(ReassignInput, input, 'reassign');
-  if (!v.user === !v.escalationPolicy) throw invalid('reassign: give exactly one of user or escalationPolicy', [{ path: v.user ? 'escalationPolicy' : 'user', message: 'give exactly one of user or escalationPolicy' }]);
+  if (!v.user === !v.escalationPolicy)
+    throw invalid('reassign: give exactly one of user or escalationPolicy', [{ path: v.user ? 'escalationPolicy' : 'user', message: 'give exactly one of user or escalationPolicy' }]);
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
   if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: reopen it first (POST /api/v1/incidents/:id/reopen)`);
@@ -201,7 +196,8 @@ export async function bulk(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'a
   const results: BulkResult[] = [];
   for (const id of v.ids) {
     try {
-      const r = v.action === 'snooze' ? await snooze(ctx, actor, id, { minutes: v.minutes }, via) : v.action === 'acknowledge' ? await acknowledge(ctx, actor, id, via) : await resolve(ctx, actor, id, via);
+      const r =
+        v.action === 'snooze' ? await snooze(ctx, actor, id, { minutes: v.minutes }, via) : v.action === 'acknowledge' ? await acknowledge(ctx, actor, id, via) : await resolve(ctx, actor, id, via);
       results.push({ id, ok: true, changed: r.changed, incident: r.incident });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

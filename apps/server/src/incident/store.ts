@@ -203,9 +203,15 @@ export async function queryIncidents(db: Tx, f: IncidentFilter, { serviceId, tea
     );
   }
   if (f.q?.trim()) {
-    const pattern = `%${f.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${f.q
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql<boolean>`lower(incidents.title) like ${pattern} escape '\\'`);
   }
-  const rows = await q.orderBy('incidents.number', 'desc').limit(Math.min(Math.max(f.limit ?? 50, 1), 500)).execute();
+  const rows = await q
+    .orderBy('incidents.number', 'desc')
+    .limit(Math.min(Math.max(f.limit ?? 50, 1), 500))
+    .execute();
   return rows.map(fromRow);
 }

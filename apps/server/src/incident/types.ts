@@ -51,7 +51,6 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
-
 /** Filters for listing incidents. */
 export interface IncidentFilter {
   status?: IncidentStatus[];

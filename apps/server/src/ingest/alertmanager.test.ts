@@ -235,7 +235,10 @@ const validAlert = fc.record(
     labels: labelMap,
     annotations: labelMap,
     startsAt: isoTimestamp.map((t) => t.text),
-    endsAt: fc.oneof(isoTimestamp.map((t) => t.text), fc.constant('0001-01-01T00:00:00Z')),
+    endsAt: fc.oneof(
+      isoTimestamp.map((t) => t.text),
+      fc.constant('0001-01-01T00:00:00Z'),
+    ),
     generatorURL: url,
     fingerprint: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), ascii(255)),
   },

@@ -151,14 +151,7 @@ export function readString(obj: JsonObject, key: string, path: string, p: Proble
 }
 
 /** Reads a string field that must be one of `allowed`, recording any problem. */
-export function readEnum<T extends string>(
-  obj: JsonObject,
-  key: string,
-  path: string,
-  p: Problems,
-  allowed: readonly T[],
-  rule: { required?: boolean } = {},
-): T | undefined {
+export function readEnum<T extends string>(obj: JsonObject, key: string, path: string, p: Problems, allowed: readonly T[], rule: { required?: boolean } = {}): T | undefined {
   const value = get(obj, key);
   const where = at(path, key);
   if (isMissing(value)) {
@@ -210,13 +203,7 @@ export function readArray(obj: JsonObject, key: string, path: string, p: Problem
  * Reads an object whose values must all be strings (labels, annotations, Opsgenie details). With
  * `scalars`, numbers and booleans are accepted and turned into strings.
  */
-export function readStringMap(
-  obj: JsonObject,
-  key: string,
-  path: string,
-  p: Problems,
-  rule: { required?: boolean; scalars?: boolean } = {},
-): Record<string, string> | undefined {
+export function readStringMap(obj: JsonObject, key: string, path: string, p: Problems, rule: { required?: boolean; scalars?: boolean } = {}): Record<string, string> | undefined {
   const map = readObject(obj, key, path, p, rule);
   if (!map) return undefined;
   const where = at(path, key);
@@ -277,8 +264,7 @@ export function compact<V>(pairs: [string, V | undefined][]): Record<string, V> 
   return Object.fromEntries(pairs.filter((pair): pair is [string, V] => pair[1] !== undefined));
 }
 
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 
 /**
  * Epoch milliseconds of an ISO 8601 / RFC 3339 date or date-time ("2024-05-01T12:00:00.123456789Z",

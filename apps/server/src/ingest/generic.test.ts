@@ -46,7 +46,12 @@ describe('parseGenericEvents', () => {
   });
 
   it('resolves and acknowledges by dedup key, with the action as summary', () => {
-    expect(parseGenericEvents([{ action: 'resolve', dedup_key: 'k' }, { action: 'acknowledge', dedupKey: 'k' }])).toMatchObject([
+    expect(
+      parseGenericEvents([
+        { action: 'resolve', dedup_key: 'k' },
+        { action: 'acknowledge', dedupKey: 'k' },
+      ]),
+    ).toMatchObject([
       { action: 'resolve', dedupKey: 'k', summary: 'resolve' },
       { action: 'acknowledge', dedupKey: 'k', summary: 'acknowledge' },
     ]);
@@ -135,7 +140,10 @@ const event = fc.oneof(
       summary: text(1500),
       source: fc.string(),
       severity: fc.constantFrom('critical', 'error', 'warning', 'info', 'Crit', 'WARN', 'low', 'P2'),
-      timestamp: fc.oneof(isoTimestamp.map((t) => t.text), isoTimestamp.map((t) => t.ms)),
+      timestamp: fc.oneof(
+        isoTimestamp.map((t) => t.text),
+        isoTimestamp.map((t) => t.ms),
+      ),
       details: fc.dictionary(fc.string(), fc.jsonValue()),
       links: fc.array(fc.record({ href: url, text: fc.string() }, { requiredKeys: ['href'] }), { maxLength: 3 }),
       fields: fc.dictionary(fc.string(), fc.string()),
@@ -143,10 +151,7 @@ const event = fc.oneof(
     { requiredKeys: ['summary'] },
   ),
   fc.record({ title: text(100) }),
-  fc.record(
-    { action: fc.constantFrom('acknowledge', 'resolve'), dedupKey: ascii(255), source: fc.string() },
-    { requiredKeys: ['action', 'dedupKey'] },
-  ),
+  fc.record({ action: fc.constantFrom('acknowledge', 'resolve'), dedupKey: ascii(255), source: fc.string() }, { requiredKeys: ['action', 'dedupKey'] }),
 );
 const body = fc.oneof(event, fc.array(event, { maxLength: 10 }));
 

@@ -28,8 +28,7 @@ const webhook = {
       endsAt: '0001-01-01T00:00:00Z',
       generatorURL: 'https://grafana.example.com/alerting/grafana/cdeqmlhvflz40f/view?orgId=1',
       fingerprint: '3e2c9e6b3b8d6a41',
-      silenceURL:
-        'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DHigh+memory+usage&matcher=instance%3Dnode-3%3A9100&orgId=1',
+      silenceURL: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DHigh+memory+usage&matcher=instance%3Dnode-3%3A9100&orgId=1',
       dashboardURL: 'https://grafana.example.com/d/rYdddlPWk?from=1709542530000&orgId=1&to=1709546159000',
       panelURL: 'https://grafana.example.com/d/rYdddlPWk?from=1709542530000&orgId=1&to=1709546159000&viewPanel=4',
       values: { A: 93.1, B: 93.1, C: 1 },
@@ -121,7 +120,7 @@ describe('parseGrafanaWebhook', () => {
           dashboardURL: '',
           panelURL: '',
           values: null,
-          valueString: '[ metric=\'foo\' labels={instance=bar} value=10 ]',
+          valueString: "[ metric='foo' labels={instance=bar} value=10 ]",
         },
       ],
       groupLabels: { alertname: 'TestAlert', instance: 'Grafana' },
@@ -274,18 +273,9 @@ describe('verifyGrafanaSignature', () => {
   });
 
   it('refuses a body-only signature once a timestamp is sent, and a swapped timestamp', () => {
-    expect(
-      verifyGrafanaSignature(body, secret, { 'x-grafana-alerting-signature': sign(body), 'x-grafana-alerting-signature-timestamp': nowSeconds }, now),
-    ).toBe(false);
+    expect(verifyGrafanaSignature(body, secret, { 'x-grafana-alerting-signature': sign(body), 'x-grafana-alerting-signature-timestamp': nowSeconds }, now)).toBe(false);
     const old = String(Number(nowSeconds) - 60);
-    expect(
-      verifyGrafanaSignature(
-        body,
-        secret,
-        { 'x-grafana-alerting-signature': sign(`${old}:${body}`), 'x-grafana-alerting-signature-timestamp': nowSeconds },
-        now,
-      ),
-    ).toBe(false);
+    expect(verifyGrafanaSignature(body, secret, { 'x-grafana-alerting-signature': sign(`${old}:${body}`), 'x-grafana-alerting-signature-timestamp': nowSeconds }, now)).toBe(false);
   });
 
   it('refuses wrong secrets, changed bodies, missing or malformed signatures and timestamps', () => {

@@ -20,10 +20,7 @@ import { type JsonObject, Problems, at, get, isMissing, isObject, link, readStri
 /** Signature header names tried when none is configured: Grafana's documented default, then the one in its signing code. */
 export const GRAFANA_SIGNATURE_HEADERS: readonly string[] = ['x-grafana-alerting-signature', 'x-grafana-alert-signature'];
 /** Timestamp header names tried when none is configured (Grafana has no default: these are the names its docs use). */
-export const GRAFANA_TIMESTAMP_HEADERS: readonly string[] = [
-  'x-grafana-alerting-signature-timestamp',
-  'x-grafana-alerting-timestamp',
-];
+export const GRAFANA_TIMESTAMP_HEADERS: readonly string[] = ['x-grafana-alerting-signature-timestamp', 'x-grafana-alerting-timestamp'];
 /** How far a signed timestamp may be from now, either way, before the request is refused as a replay. */
 export const GRAFANA_MAX_SKEW_MS = 5 * 60_000;
 

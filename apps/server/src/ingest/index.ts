@@ -3,13 +3,7 @@
 /** The error every parser throws for a payload it cannot accept. */
 export { IngestError } from './errors.js';
 /** PagerDuty Events API v2: /v2/enqueue and /v2/change/enqueue. */
-export {
-  parsePagerDutyEvent,
-  parsePagerDutyChange,
-  type PagerDutyEvent,
-  type PagerDutyChange,
-  type ChangeEvent,
-} from './pagerduty.js';
+export { parsePagerDutyEvent, parsePagerDutyChange, type PagerDutyEvent, type PagerDutyChange, type ChangeEvent } from './pagerduty.js';
 /** Prometheus Alertmanager webhook (version 4). */
 export { parseAlertmanagerWebhook, labelsFingerprint } from './alertmanager.js';
 /** Grafana alerting webhook and its optional HMAC signature. */

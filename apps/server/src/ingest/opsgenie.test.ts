@@ -125,9 +125,7 @@ describe('parseOpsgenieCreate', () => {
 
   it('accepts an alias of 512 characters and refuses a longer one', () => {
     expect(parseOpsgenieCreate({ message: 'm', alias: 'a'.repeat(512) }).dedupKey).toHaveLength(512);
-    expect(ingestErrorOf(() => parseOpsgenieCreate({ message: 'm', alias: 'a'.repeat(513) })).errors).toEqual([
-      'alias: must be at most 512 characters (got 513)',
-    ]);
+    expect(ingestErrorOf(() => parseOpsgenieCreate({ message: 'm', alias: 'a'.repeat(513) })).errors).toEqual(['alias: must be at most 512 characters (got 513)']);
   });
 
   it('reports every problem', () => {
@@ -185,13 +183,9 @@ describe('parseOpsgenieIdentifier', () => {
   });
 
   it('refuses an unknown identifierType and an empty or too long identifier', () => {
-    expect(ingestErrorOf(() => parseOpsgenieIdentifier('x', 'name')).errors).toEqual([
-      'identifierType: must be one of "id", "alias", "tiny" (got "name")',
-    ]);
+    expect(ingestErrorOf(() => parseOpsgenieIdentifier('x', 'name')).errors).toEqual(['identifierType: must be one of "id", "alias", "tiny" (got "name")']);
     expect(ingestErrorOf(() => parseOpsgenieIdentifier(' ', 'alias')).errors).toEqual(['identifier: required']);
-    expect(ingestErrorOf(() => parseOpsgenieIdentifier('a'.repeat(513), 'alias')).errors).toEqual([
-      'identifier: an alias must be at most 512 characters (got 513)',
-    ]);
+    expect(ingestErrorOf(() => parseOpsgenieIdentifier('a'.repeat(513), 'alias')).errors).toEqual(['identifier: an alias must be at most 512 characters (got 513)']);
     expect(ingestErrorOf(() => parseOpsgenieIdentifier('', 'bogus')).message).toBe(
       'Invalid Opsgenie alert identifier: identifierType: must be one of "id", "alias", "tiny" (got "bogus"); identifier: required',
     );
@@ -249,7 +243,10 @@ const validCreate = fc.record(
     alias: ascii(512),
     description: fc.string({ maxLength: 500 }),
     responders: fc.array(recipient, { maxLength: 4 }),
-    visibleTo: fc.array(recipient.filter((r) => r.type === 'team' || r.type === 'user'), { maxLength: 3 }),
+    visibleTo: fc.array(
+      recipient.filter((r) => r.type === 'team' || r.type === 'user'),
+      { maxLength: 3 },
+    ),
     actions: fc.array(fc.string(), { maxLength: 10 }),
     tags: fc.array(fc.string({ maxLength: 50 }), { maxLength: 20 }),
     details: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean())),

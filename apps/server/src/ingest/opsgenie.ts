@@ -24,23 +24,7 @@
  * JSON null counts as absent. Unknown fields are ignored. Every problem is reported at once.
  */
 import type { AlertEvent, AlertSeverity } from '../alert/types.js';
-import {
-  type JsonObject,
-  Problems,
-  at,
-  compact,
-  fail,
-  isMissing,
-  isObject,
-  readArray,
-  readEnum,
-  readString,
-  readStringArray,
-  readStringMap,
-  show,
-  typeName,
-  oneLineSummary,
-} from './common.js';
+import { type JsonObject, Problems, at, compact, fail, isMissing, isObject, readArray, readEnum, readString, readStringArray, readStringMap, show, typeName, oneLineSummary } from './common.js';
 
 /** Opsgenie's documented length limits (characters). */
 export const OPSGENIE_LIMITS = {

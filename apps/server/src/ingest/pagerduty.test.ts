@@ -17,7 +17,8 @@ const alertmanagerTrigger = {
     source: 'Alertmanager',
     severity: 'critical',
     custom_details: {
-      firing: 'Labels:\n - alertname = HighErrorRate\n - instance = api-1:8080\n - severity = critical\nAnnotations:\n - summary = 5xx rate above 5%\nSource: http://prometheus:9090/graph?g0.expr=...\n',
+      firing:
+        'Labels:\n - alertname = HighErrorRate\n - instance = api-1:8080\n - severity = critical\nAnnotations:\n - summary = 5xx rate above 5%\nSource: http://prometheus:9090/graph?g0.expr=...\n',
       num_firing: '2',
       num_resolved: '0',
       resolved: '',
@@ -112,9 +113,7 @@ describe('parsePagerDutyEvent: real payloads', () => {
     });
     expect(ok.event).toMatchObject({ summary: 'resolve', source: '', severity: 'info' });
     expect(ok.event.occurredAt).toBeUndefined();
-    const bad = ingestErrorOf(() =>
-      parsePagerDutyEvent({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'k', payload: { summary: 5, severity: 1 } }),
-    );
+    const bad = ingestErrorOf(() => parsePagerDutyEvent({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'k', payload: { summary: 5, severity: 1 } }));
     expect(bad.errors).toEqual(['payload.summary: must be a string (got number)', 'payload.severity: must be a string (got number)']);
   });
 
@@ -178,9 +177,7 @@ describe('parsePagerDutyEvent: problems', () => {
       'payload.source: required',
       'payload.severity: required (one of "critical", "error", "warning", "info")',
     ]);
-    expect(errorsOf({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: 'disk full' })).toEqual([
-      'payload: must be an object (got string)',
-    ]);
+    expect(errorsOf({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: 'disk full' })).toEqual(['payload: must be an object (got string)']);
   });
 
   it('requires dedup_key on acknowledge and resolve', () => {
@@ -273,9 +270,7 @@ describe('parsePagerDutyChange', () => {
 
   it('lists its problems', () => {
     expect(ingestErrorOf(() => parsePagerDutyChange({})).errors).toEqual(['routing_key: required', 'payload: required']);
-    expect(
-      ingestErrorOf(() => parsePagerDutyChange({ routing_key: 'k', payload: { summary: '', timestamp: 'now', source: 1 }, links: 'x' })).errors,
-    ).toEqual([
+    expect(ingestErrorOf(() => parsePagerDutyChange({ routing_key: 'k', payload: { summary: '', timestamp: 'now', source: 1 }, links: 'x' })).errors).toEqual([
       'payload.summary: must not be empty',
       'payload.source: must be a string (got number)',
       'payload.timestamp: must be an ISO 8601 date-time (got "now")',
@@ -350,10 +345,16 @@ describe('parsePagerDutyEvent: properties', () => {
   it('returns a well-formed event or throws IngestError for arbitrary input', () => {
     fc.assert(
       fc.property(junk, (body) => {
-        expectParsedOrIngestError(() => parsePagerDutyEvent(body), ({ event }) => expectWellFormed(event));
-        expectParsedOrIngestError(() => parsePagerDutyChange(body), ({ change }) => {
-          expect(change.summary.length).toBeLessThanOrEqual(1024);
-        });
+        expectParsedOrIngestError(
+          () => parsePagerDutyEvent(body),
+          ({ event }) => expectWellFormed(event),
+        );
+        expectParsedOrIngestError(
+          () => parsePagerDutyChange(body),
+          ({ change }) => {
+            expect(change.summary.length).toBeLessThanOrEqual(1024);
+          },
+        );
       }),
       { numRuns: 500 },
     );
@@ -362,11 +363,14 @@ describe('parsePagerDutyEvent: properties', () => {
   it('returns a well-formed event or throws IngestError for mutated valid events', () => {
     fc.assert(
       fc.property(mutated(validEvent), (body) => {
-        expectParsedOrIngestError(() => parsePagerDutyEvent(body), ({ routingKey, event }) => {
-          expectWellFormed(event);
-          expect(routingKey.length).toBeGreaterThan(0);
-          expect(routingKey.length).toBeLessThanOrEqual(255);
-        });
+        expectParsedOrIngestError(
+          () => parsePagerDutyEvent(body),
+          ({ routingKey, event }) => {
+            expectWellFormed(event);
+            expect(routingKey.length).toBeGreaterThan(0);
+            expect(routingKey.length).toBeLessThanOrEqual(255);
+          },
+        );
       }),
       { numRuns: 500 },
     );

@@ -126,10 +126,12 @@ export function parsePagerDutyChange(body: unknown): PagerDutyChange {
   const routingKey = readRoutingKey(body, p);
   const payload = readObject(body, 'payload', '', p, { required: true });
   // A missing or non-object payload is reported once, at "payload", not once per field.
-  const summary = payload && readString(payload, 'summary', 'payload', p, {
-    required: true,
-    blank: 'reject',
-  });
+  const summary =
+    payload &&
+    readString(payload, 'summary', 'payload', p, {
+      required: true,
+      blank: 'reject',
+    });
   const source = payload && readString(payload, 'source', 'payload', p, { blank: 'absent' });
   const occurredAt = payload && readTimestamp(payload, 'payload', true, p);
   const details = payload ? customDetails(get(payload, 'custom_details')) : {};
@@ -163,9 +165,7 @@ function readPayload(payload: JsonObject, strict: boolean, p: Problems): Payload
   const text = { required: strict, blank: strict ? 'reject' : 'absent' } as const;
   const summary = readString(payload, 'summary', 'payload', p, text); // truncated by oneLineSummary, after collapsing whitespace
   const source = readString(payload, 'source', 'payload', p, text);
-  const severity = strict
-    ? readEnum(payload, 'severity', 'payload', p, SEVERITIES, { required: true })
-    : lenientSeverity(payload, p);
+  const severity = strict ? readEnum(payload, 'severity', 'payload', p, SEVERITIES, { required: true }) : lenientSeverity(payload, p);
   const occurredAt = readTimestamp(payload, 'payload', strict, p);
   const component = readString(payload, 'component', 'payload', p, { blank: 'absent' });
   const group = readString(payload, 'group', 'payload', p, { blank: 'absent' });

@@ -19,9 +19,21 @@ const parsers: [string, number, (summary: string) => AlertEvent | { summary: str
   ['generic', 1024, (summary) => parseGenericEvents({ summary })[0]!],
   ['generic (title)', 1024, (title) => parseGenericEvents({ title })[0]!],
   ['Opsgenie', 130, (message) => parseOpsgenieCreate({ message })],
-  ['Alertmanager (summary)', 1024, (summary) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!],
-  ['Alertmanager (description)', 1024, (description) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { description } }] })[0]!],
-  ['Grafana', 1024, (summary) => parseGrafanaWebhook({ version: '1', status: 'firing', receiver: 'r', orgId: 1, alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!],
+  [
+    'Alertmanager (summary)',
+    1024,
+    (summary) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!,
+  ],
+  [
+    'Alertmanager (description)',
+    1024,
+    (description) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { description } }] })[0]!,
+  ],
+  [
+    'Grafana',
+    1024,
+    (summary) => parseGrafanaWebhook({ version: '1', status: 'firing', receiver: 'r', orgId: 1, alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!,
+  ],
 ];
 
 describe.each(parsers)('%s: the summary is one trimmed line', (_name, max, parse) => {

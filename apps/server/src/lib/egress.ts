@@ -57,7 +57,10 @@ export class EgressPolicy {
   /** The resolver connections use; also asked when a URL is stored. */
   readonly resolver: Resolver;
 
-  constructor(readonly allow: EgressAllow = { cidrs: [], hosts: [] }, opts: EgressOptions = {}) {
+  constructor(
+    readonly allow: EgressAllow = { cidrs: [], hosts: [] },
+    opts: EgressOptions = {},
+  ) {
     this.resolver = opts.resolver ?? ((h, o, cb) => dnsLookup(h, o, cb));
     this.dispatcher = egressAgent(this, { ...opts, resolver: this.resolver });
   }

@@ -1,13 +1,5 @@
 /** The closed set of error codes a service verb may raise; http/errors.ts maps each to a status. */
-export type ErrorCode =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'unavailable';
+export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'payload_too_large' | 'unavailable';
 
 /** A field-level problem in some input. `path` is a JSON pointer-like dotted path. */
 export interface FieldError {

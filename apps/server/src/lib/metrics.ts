@@ -4,10 +4,26 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'klaxon_process_' });
 
-export const eventsIngested = new Counter({ name: 'klaxon_events_ingested_total', help: 'Alert events accepted, by integration kind and outcome', labelNames: ['kind', 'outcome'], registers: [metricsRegistry] });
-export const eventsRejected = new Counter({ name: 'klaxon_events_rejected_total', help: 'Alert events rejected, by integration kind and reason', labelNames: ['kind', 'reason'], registers: [metricsRegistry] });
+export const eventsIngested = new Counter({
+  name: 'klaxon_events_ingested_total',
+  help: 'Alert events accepted, by integration kind and outcome',
+  labelNames: ['kind', 'outcome'],
+  registers: [metricsRegistry],
+});
+export const eventsRejected = new Counter({
+  name: 'klaxon_events_rejected_total',
+  help: 'Alert events rejected, by integration kind and reason',
+  labelNames: ['kind', 'reason'],
+  registers: [metricsRegistry],
+});
 export const messagesSent = new Counter({ name: 'klaxon_messages_total', help: 'Outgoing messages by channel and result', labelNames: ['channel', 'result'], registers: [metricsRegistry] });
-export const engineModuleSeconds = new Histogram({ name: 'klaxon_engine_module_seconds', help: 'Engine module run time', labelNames: ['module'], buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10], registers: [metricsRegistry] });
+export const engineModuleSeconds = new Histogram({
+  name: 'klaxon_engine_module_seconds',
+  help: 'Engine module run time',
+  labelNames: ['module'],
+  buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
+  registers: [metricsRegistry],
+});
 export const engineModuleErrors = new Counter({ name: 'klaxon_engine_module_errors_total', help: 'Engine module failures', labelNames: ['module'], registers: [metricsRegistry] });
 
 /** Where the SQLite commit and sync counters come from (the server's database); null on PostgreSQL. */

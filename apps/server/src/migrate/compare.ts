@@ -50,7 +50,6 @@ export function diffOnCall(schedule: string, source: readonly OnCallInterval[], 
   return out;
 }
 
-
 /** Level by level, who the source and Klaxon would page for a service now. */
 export function diffPaging(service: string, source: readonly { emails: readonly string[] }[], klaxon: readonly { emails: readonly string[] }[]): PagingDifference[] {
   const out: PagingDifference[] = [];
@@ -61,7 +60,6 @@ export function diffPaging(service: string, source: readonly { emails: readonly 
   }
   return out;
 }
-
 
 /** A UTC time a person reads at a glance: 2026-12-08 09:00Z. */
 export function utcMinute(t: number): string {

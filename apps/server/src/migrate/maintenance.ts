@@ -34,12 +34,22 @@ export function toImported(m: SourceMaintenance, now: number, items: ReportItem[
   const { startsAt, endsAt } = m;
   const base = { kind: m.kind, name: m.source.name, id: m.source.id };
   if (startsAt === undefined || endsAt === undefined || !Number.isFinite(startsAt) || !Number.isFinite(endsAt) || endsAt <= startsAt) {
-    items.push({ ...base, severity: 'not-imported', why: endsAt === undefined || !Number.isFinite(endsAt) ? 'it has no end time; a Klaxon maintenance window always ends' : 'it has no usable start and end time', instead: 'not imported: create a window in Klaxon for the span you need (status admin, Maintenance)' });
+    items.push({
+      ...base,
+      severity: 'not-imported',
+      why: endsAt === undefined || !Number.isFinite(endsAt) ? 'it has no end time; a Klaxon maintenance window always ends' : 'it has no usable start and end time',
+      instead: 'not imported: create a window in Klaxon for the span you need (status admin, Maintenance)',
+    });
     return undefined;
   }
   if (endsAt <= now) return undefined;
   if (!m.services.length) {
-    items.push({ ...base, severity: 'not-imported', why: `it covers ${m.uncovered.length ? m.uncovered.join(', ') : 'nothing'}, which the import did not turn into a Klaxon service`, instead: 'not imported: create a window in Klaxon for the services you need' });
+    items.push({
+      ...base,
+      severity: 'not-imported',
+      why: `it covers ${m.uncovered.length ? m.uncovered.join(', ') : 'nothing'}, which the import did not turn into a Klaxon service`,
+      instead: 'not imported: create a window in Klaxon for the services you need',
+    });
     return undefined;
   }
   const services = [...new Set(m.services)];

@@ -56,12 +56,20 @@ export function renderReport(r: ImportResult, opts: { at: number; applied?: Appl
     for (const s of r.senders) {
       if (s.heartbeat !== undefined) {
         const url = opts.applied?.createdHeartbeats?.find((h) => h.service === s.service && h.heartbeat === s.heartbeat)?.checkinUrl;
-        const urlText = url ? `check-in URL \`${url}\` (shown once: its token is stored hashed)` : opts.applied && !opts.dryRun ? 'its existing check-in URL (unchanged)' : 'the check-in URL printed when this configuration is applied';
+        const urlText = url
+          ? `check-in URL \`${url}\` (shown once: its token is stored hashed)`
+          : opts.applied && !opts.dryRun
+            ? 'its existing check-in URL (unchanged)'
+            : 'the check-in URL printed when this configuration is applied';
         out.push(`- **${cell(s.source.name)}** (${cell(s.source.type)}, id ${cell(s.source.id)}) → service \`${s.service}\`, heartbeat \`${s.heartbeat}\`, ${urlText}: ${s.instruction}`);
         continue;
       }
       const key = opts.applied?.createdKeys.find((k) => k.service === s.service && k.integration === s.integration)?.key;
-      const keyText = key ? `key \`${key}\` (shown once: it is stored hashed)` : opts.applied && !opts.dryRun ? 'its existing Klaxon key (unchanged; see the service page)' : 'the key printed when this configuration is applied';
+      const keyText = key
+        ? `key \`${key}\` (shown once: it is stored hashed)`
+        : opts.applied && !opts.dryRun
+          ? 'its existing Klaxon key (unchanged; see the service page)'
+          : 'the key printed when this configuration is applied';
       out.push(`- **${cell(s.source.name)}** (${cell(s.source.type)}, id ${cell(s.source.id)}) → service \`${s.service}\`, integration \`${s.integration}\`, ${keyText}: ${s.instruction}`);
     }
     out.push('');

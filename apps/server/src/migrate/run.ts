@@ -46,7 +46,11 @@ export async function applyImport(ctx: Ctx, actor: Actor, result: ImportResult, 
       const config = await applyConfig(tctx, actor, result.config, { dryRun: false, prune: false, file: `${result.source} import`, trustContacts: opts.trustContacts });
       const windows = await createMaintenanceWindows(tctx, actor, result.maintenance);
       // A dry run's generated keys are rolled back with everything else: none to show.
-      const applied: ApplyResult = { changes: [...config.changes, ...windows], createdKeys: opts.dryRun ? [] : config.createdKeys, ...(!opts.dryRun && config.createdHeartbeats && { createdHeartbeats: config.createdHeartbeats }) };
+      const applied: ApplyResult = {
+        changes: [...config.changes, ...windows],
+        createdKeys: opts.dryRun ? [] : config.createdKeys,
+        ...(!opts.dryRun && config.createdHeartbeats && { createdHeartbeats: config.createdHeartbeats }),
+      };
       const at = tctx.clock.now();
       const report = renderReport(result, { at, applied, dryRun: opts.dryRun, trustContacts: opts.trustContacts });
       if (!opts.dryRun) {
@@ -82,9 +86,16 @@ async function createMaintenanceWindows(tctx: Ctx, actor: Actor, windows: readon
       const svc = await findService(tctx.db.kysely, name);
       if (svc) serviceIds.push(svc.id);
     }
-    const same = (m: MaintenanceWindow) => m.title === w.title && m.startsAt === w.startsAt && m.endsAt === w.endsAt && m.businessServiceIds.length === 0 && [...m.serviceIds].sort().join() === [...serviceIds].sort().join();
+    const same = (m: MaintenanceWindow) =>
+      m.title === w.title && m.startsAt === w.startsAt && m.endsAt === w.endsAt && m.businessServiceIds.length === 0 && [...m.serviceIds].sort().join() === [...serviceIds].sort().join();
     if (existing.some(same)) continue;
-    await createMaintenance(tctx, actor, { title: w.title, description: w.description, serviceIds: w.services, startsAt: new Date(w.startsAt).toISOString(), endsAt: new Date(w.endsAt).toISOString() });
+    await createMaintenance(tctx, actor, {
+      title: w.title,
+      description: w.description,
+      serviceIds: w.services,
+      startsAt: new Date(w.startsAt).toISOString(),
+      endsAt: new Date(w.endsAt).toISOString(),
+    });
     lines.push(`+ maintenance window "${w.title}" on ${w.services.join(', ')}, ${formatUtc(w.startsAt)} – ${formatUtc(w.endsAt)}`);
   }
   return lines;
@@ -135,7 +146,11 @@ export async function compareWithSource(ctx: Ctx, actor: Actor, adapter: SourceA
       service: p.service,
       source: p.source,
       inKlaxon: Boolean(svc),
-      levels: Array.from({ length: Math.max(p.levels.length, levels.length) }, (_, i) => ({ level: i + 1, source: [...(p.levels[i]?.emails ?? [])].sort(), klaxon: [...(levels[i]?.emails ?? [])].sort() })),
+      levels: Array.from({ length: Math.max(p.levels.length, levels.length) }, (_, i) => ({
+        level: i + 1,
+        source: [...(p.levels[i]?.emails ?? [])].sort(),
+        klaxon: [...(levels[i]?.emails ?? [])].sort(),
+      })),
       differences,
     });
   }

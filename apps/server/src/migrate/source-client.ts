@@ -93,13 +93,18 @@ export class SourceClient {
         await sleep(Math.min(wait, this.o.maxWaitMs ?? 60_000));
         continue;
       }
-      if (status === 401 || status === 403) throw new MigrateError(resource, `${url.origin} refused the credentials (${status}) ${describeBody(text)}: check the API key or token and its permissions`, status);
+      if (status === 401 || status === 403)
+        throw new MigrateError(resource, `${url.origin} refused the credentials (${status}) ${describeBody(text)}: check the API key or token and its permissions`, status);
       if (status === 404) throw new MigrateError(resource, `not found at ${url.pathname} (404) ${describeBody(text)}: check --url`, status);
       if (status < 200 || status >= 300) throw new MigrateError(resource, `${url.origin} answered ${status} ${describeBody(text)}`, status);
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new MigrateError(resource, `the answer from ${url.pathname} is not valid JSON (${text.length} bytes${text.length ? `, starting ${JSON.stringify(text.slice(0, 40))}` : ''}); nothing was applied`, status);
+        throw new MigrateError(
+          resource,
+          `the answer from ${url.pathname} is not valid JSON (${text.length} bytes${text.length ? `, starting ${JSON.stringify(text.slice(0, 40))}` : ''}); nothing was applied`,
+          status,
+        );
       }
     }
   }

@@ -13,7 +13,15 @@ export async function recordRun(db: Tx, run: Omit<MigrationRun, 'id'>): Promise<
     .values({ id, kind: run.kind, source: run.source, source_url: run.sourceUrl, created_at: run.createdAt, differences: run.differences, summary: JSON.stringify(run.summary), report: run.report })
     .execute();
   const old = await db.selectFrom('migration_runs').select('id').where('kind', '=', run.kind).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(50).limit(1000).execute();
-  if (old.length) await db.deleteFrom('migration_runs').where('id', 'in', old.map((o) => o.id)).execute();
+  if (old.length)
+    await db
+      .deleteFrom('migration_runs')
+      .where(
+        'id',
+        'in',
+        old.map((o) => o.id),
+      )
+      .execute();
   return id;
 }
 

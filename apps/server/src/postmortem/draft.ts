@@ -107,16 +107,31 @@ export function draftSections(
   };
 }
 
-const TITLES: Record<keyof PostmortemSections, string> = { summary: 'Summary', impact: 'Impact', timeline: 'Timeline', statusUpdates: 'Status updates', rootCause: 'Root cause', wentWell: 'What went well', wentBadly: 'What went badly' };
+const TITLES: Record<keyof PostmortemSections, string> = {
+  summary: 'Summary',
+  impact: 'Impact',
+  timeline: 'Timeline',
+  statusUpdates: 'Status updates',
+  rootCause: 'Root cause',
+  wentWell: 'What went well',
+  wentBadly: 'What went badly',
+};
 
 /** The whole postmortem as one Markdown document. */
-export function postmortemMarkdown(p: { title: string; state: string; sections: PostmortemSections; actionItems: { title: string; owner: string | null; dueAt: number | null; state: string; problemUrl: string | null }[] }): string {
+export function postmortemMarkdown(p: {
+  title: string;
+  state: string;
+  sections: PostmortemSections;
+  actionItems: { title: string; owner: string | null; dueAt: number | null; state: string; problemUrl: string | null }[];
+}): string {
   const out = [`# ${p.title}`, '', `_State: ${p.state.replace('_', ' ')}_`, ''];
   for (const k of ['summary', 'impact', 'timeline', 'statusUpdates', 'rootCause', 'wentWell', 'wentBadly'] as const) out.push(`## ${TITLES[k]}`, '', p.sections[k].trim() || '_None._', '');
   out.push('## Action items', '');
   if (!p.actionItems.length) out.push('_None._', '');
   for (const a of p.actionItems) {
-    out.push(`- [${a.state === 'done' ? 'x' : ' '}] ${a.title} — ${a.owner ?? 'unassigned'}${a.dueAt ? `, due ${new Date(a.dueAt).toISOString().slice(0, 10)}` : ''} (${a.state.replace('_', ' ')})${a.problemUrl ? ` [problem](${a.problemUrl})` : ''}`);
+    out.push(
+      `- [${a.state === 'done' ? 'x' : ' '}] ${a.title} — ${a.owner ?? 'unassigned'}${a.dueAt ? `, due ${new Date(a.dueAt).toISOString().slice(0, 10)}` : ''} (${a.state.replace('_', ' ')})${a.problemUrl ? ` [problem](${a.problemUrl})` : ''}`,
+    );
   }
   return out.join('\n').trimEnd() + '\n';
 }

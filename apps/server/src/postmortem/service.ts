@@ -30,7 +30,18 @@ import {
   updatePostmortemRow,
 } from './store.js';
 import { draftFacts, draftSections, postmortemMarkdown, type DraftStatusUpdate } from './draft.js';
-import { ActionItemInput, PostmortemPatch, ProblemInput, StateInput, type ActionItem, type ActionItemState, type Postmortem, type PostmortemFacts, type PostmortemSections, type PostmortemState } from './types.js';
+import {
+  ActionItemInput,
+  PostmortemPatch,
+  ProblemInput,
+  StateInput,
+  type ActionItem,
+  type ActionItemState,
+  type Postmortem,
+  type PostmortemFacts,
+  type PostmortemSections,
+  type PostmortemState,
+} from './types.js';
 
 /** Allowed review transitions. */
 const TRANSITIONS: Record<PostmortemState, PostmortemState[]> = { draft: ['in_review'], in_review: ['draft', 'published'], published: ['in_review'] };
@@ -53,7 +64,21 @@ async function incidentRow(db: Tx, idOrNumber: string) {
   return r;
 }
 
-function itemFromRow(r: { id: string; postmortem_id: string; team_id: string | null; title: string; owner_id: string | null; due_at: number | null; state: string; created_at: number; updated_at: number; p_id?: string | null; p_title?: string | null; p_url?: string | null; p_created?: number | null }): ActionItem {
+function itemFromRow(r: {
+  id: string;
+  postmortem_id: string;
+  team_id: string | null;
+  title: string;
+  owner_id: string | null;
+  due_at: number | null;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  p_id?: string | null;
+  p_title?: string | null;
+  p_url?: string | null;
+  p_created?: number | null;
+}): ActionItem {
   return {
     id: r.id,
     postmortemId: r.postmortem_id,
@@ -94,24 +119,59 @@ export async function createPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumbe
   const i = await incidentRow(db, incidentIdOrNumber);
   if (i.status !== 'resolved') throw conflict('Only a resolved incident can get a postmortem');
   const now = ctx.clock.now();
-  const [timeline, updates, firstAlert] = await Promise.all([
-    readTimeline(db, i.id),
-    statusUpdates(db, i.id),
-    firstAlertAt(db, i.id),
-  ]);
+  const [timeline, updates, firstAlert] = await Promise.all([readTimeline(db, i.id), statusUpdates(db, i.id), firstAlertAt(db, i.id)]);
   const facts = draftFacts(
-    { number: Number(i.number), createdAt: Number(i.created_at), acknowledgedAt: i.acknowledged_at === null ? null : Number(i.acknowledged_at), resolvedAt: i.resolved_at === null ? null : Number(i.resolved_at), firstAlertAt: firstAlert?.first == null ? null : Number(firstAlert.first) },
+    {
+      number: Number(i.number),
+      createdAt: Number(i.created_at),
+      acknowledgedAt: i.acknowledged_at === null ? null : Number(i.acknowledged_at),
+      resolvedAt: i.resolved_at === null ? null : Number(i.resolved_at),
+      firstAlertAt: firstAlert?.first == null ? null : Number(firstAlert.first),
+    },
     timeline,
     updates,
   );
-  const sections = draftSections({ number: Number(i.number), title: i.title, serviceName: i.service_name, severity: i.sev ?? i.severity, impact: JSON.parse(i.impact || '{}') as { customerFacing?: boolean; businessImpact?: string } }, facts, updates);
+  const sections = draftSections(
+    {
+      number: Number(i.number),
+      title: i.title,
+      serviceName: i.service_name,
+      severity: i.sev ?? i.severity,
+      impact: JSON.parse(i.impact || '{}') as { customerFacing?: boolean; businessImpact?: string },
+    },
+    facts,
+    updates,
+  );
   const id = newId();
   await inTransaction(ctx, async (trx, live) => {
-    const inserted = await insertPostmortem(trx, { id, incident_id: i.id, team_id: i.team_id, title: `Postmortem: #${i.number} ${i.title}`.slice(0, 300), state: 'draft', sections: JSON.stringify(sections), facts: JSON.stringify(facts), created_by: actor.type === 'user' ? actor.id : null, created_at: now, updated_at: now, published_at: null });
+    const inserted = await insertPostmortem(trx, {
+      id,
+      incident_id: i.id,
+      team_id: i.team_id,
+      title: `Postmortem: #${i.number} ${i.title}`.slice(0, 300),
+      state: 'draft',
+      sections: JSON.stringify(sections),
+      facts: JSON.stringify(facts),
+      created_by: actor.type === 'user' ? actor.id : null,
+      created_at: now,
+      updated_at: now,
+      published_at: null,
+    });
     if (!inserted) throw conflict('This incident already has a postmortem');
     // The war room's tasks (/task) become the draft's action items, with their owners; done ones stay done.
     for (const t of await warRoomTasks(trx, i.id)) {
-      await insertActionItem(trx, { id: newId(), postmortem_id: id, team_id: i.team_id, title: t.text.slice(0, 300), owner_id: t.ownerId, due_at: null, state: t.doneAt === null ? 'open' : 'done', reminded_at: null, created_at: now, updated_at: now });
+      await insertActionItem(trx, {
+        id: newId(),
+        postmortem_id: id,
+        team_id: i.team_id,
+        title: t.text.slice(0, 300),
+        owner_id: t.ownerId,
+        due_at: null,
+        state: t.doneAt === null ? 'open' : 'done',
+        reminded_at: null,
+        created_at: now,
+        updated_at: now,
+      });
     }
     await appendTimeline(trx, { incidentId: i.id, at: now, type: 'postmortem.created', actor, via: 'api', message: 'Postmortem draft created', data: { postmortemId: id } }, live);
   });
@@ -139,7 +199,16 @@ export async function listPostmortems(ctx: Ctx, actor: Actor, f: { team?: string
   const db = ctx.db.kysely;
   const teamId = f.team ? ((await findTeam(db, f.team))?.id ?? f.team) : undefined;
   const rows = await postmortemSummaries(db, { teamId, state: f.state });
-  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, teamId: r.team_id, title: r.title, state: r.state as PostmortemState, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), publishedAt: r.published_at === null ? null : Number(r.published_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    incidentId: r.incident_id,
+    teamId: r.team_id,
+    title: r.title,
+    state: r.state as PostmortemState,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    publishedAt: r.published_at === null ? null : Number(r.published_at),
+  }));
 }
 
 /** Edits a postmortem's title and sections (not once published). */
@@ -187,7 +256,18 @@ export async function addActionItem(ctx: Ctx, actor: Actor, postmortemId: string
   await requireUserId(db, v.ownerId);
   const now = ctx.clock.now();
   const id = newId();
-  await insertActionItem(db, { id, postmortem_id: p.id, team_id: p.teamId, title: v.title, owner_id: v.ownerId ?? null, due_at: dueOf(v.dueAt) ?? null, state: v.state ?? 'open', reminded_at: null, created_at: now, updated_at: now });
+  await insertActionItem(db, {
+    id,
+    postmortem_id: p.id,
+    team_id: p.teamId,
+    title: v.title,
+    owner_id: v.ownerId ?? null,
+    due_at: dueOf(v.dueAt) ?? null,
+    state: v.state ?? 'open',
+    reminded_at: null,
+    created_at: now,
+    updated_at: now,
+  });
   return itemFromRow(await itemOrThrow(db, id));
 }
 
@@ -200,7 +280,13 @@ export async function updateActionItem(ctx: Ctx, actor: Actor, id: string, input
   if (!cur) throw notFound('Action item');
   await requireUserId(db, v.ownerId);
   const due = dueOf(v.dueAt);
-  await updateActionItemRow(db, id, { ...(v.title && { title: v.title }), ...(v.ownerId !== undefined && { owner_id: v.ownerId }), ...(due !== undefined && { due_at: due, reminded_at: null }), ...(v.state && { state: v.state }), updated_at: ctx.clock.now() });
+  await updateActionItemRow(db, id, {
+    ...(v.title && { title: v.title }),
+    ...(v.ownerId !== undefined && { owner_id: v.ownerId }),
+    ...(due !== undefined && { due_at: due, reminded_at: null }),
+    ...(v.state && { state: v.state }),
+    updated_at: ctx.clock.now(),
+  });
   return itemFromRow(await itemOrThrow(db, id));
 }
 
@@ -241,5 +327,16 @@ export async function exportPostmortemMarkdown(ctx: Ctx, actor: Actor, id: strin
   const db = ctx.db.kysely;
   const p = await load(db, id);
   const owners = new Map((await userNames(db, [...p.actionItems.map((a) => a.ownerId ?? ''), ''])).map((u) => [u.id, u.name]));
-  return postmortemMarkdown({ title: p.title, state: p.state, sections: p.sections, actionItems: p.actionItems.map((a) => ({ title: a.title, owner: a.ownerId ? (owners.get(a.ownerId) ?? a.ownerId) : null, dueAt: a.dueAt, state: a.state, problemUrl: a.problem?.externalUrl ?? null })) });
+  return postmortemMarkdown({
+    title: p.title,
+    state: p.state,
+    sections: p.sections,
+    actionItems: p.actionItems.map((a) => ({
+      title: a.title,
+      owner: a.ownerId ? (owners.get(a.ownerId) ?? a.ownerId) : null,
+      dueAt: a.dueAt,
+      state: a.state,
+      problemUrl: a.problem?.externalUrl ?? null,
+    })),
+  });
 }

@@ -60,12 +60,20 @@ export async function openItemRows(db: Tx, teamId?: string) {
 
 /** A postmortem row by its id or its incident's id. */
 export async function postmortemRow(db: Tx, id: string) {
-  return db.selectFrom('postmortems').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('incident_id', '=', id)])).executeTakeFirst();
+  return db
+    .selectFrom('postmortems')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', id), eb('incident_id', '=', id)]))
+    .executeTakeFirst();
 }
 
 /** Inserts an incident's postmortem; false when the incident has one already. */
 export async function insertPostmortem(db: Tx, row: Insertable<PostmortemTable>): Promise<boolean> {
-  const r = await db.insertInto('postmortems').values(row).onConflict((oc) => oc.column('incident_id').doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('postmortems')
+    .values(row)
+    .onConflict((oc) => oc.column('incident_id').doNothing())
+    .executeTakeFirst();
   return !!Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
@@ -114,6 +122,10 @@ export async function actionItemRow(db: Tx, id: string) {
 
 /** Inserts an action item's problem record; false when it has one already. */
 export async function insertProblem(db: Tx, row: Insertable<ProblemTable>): Promise<boolean> {
-  const r = await db.insertInto('problems').values(row).onConflict((oc) => oc.column('action_item_id').doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('problems')
+    .values(row)
+    .onConflict((oc) => oc.column('action_item_id').doNothing())
+    .executeTakeFirst();
   return !!Number(r.numInsertedOrUpdatedRows ?? 0);
 }

@@ -92,7 +92,11 @@ export type Period = 'day' | 'week' | 'month';
 /** The start of the period containing `t` in `zone` (weeks start on Monday). */
 export function periodStart(t: number, period: Period, zone = 'UTC'): number {
   const day = local(t, zone).day;
-  return memoized(`s|${period}|${zone}|${day}`, () => DateTime.fromISO(new Date(day * DAY_MS).toISOString().slice(0, 10), { zone }).startOf(period).toMillis());
+  return memoized(`s|${period}|${zone}|${day}`, () =>
+    DateTime.fromISO(new Date(day * DAY_MS).toISOString().slice(0, 10), { zone })
+      .startOf(period)
+      .toMillis(),
+  );
 }
 
 /**

@@ -119,9 +119,25 @@ export async function getIncidentMeasures(ctx: Ctx, actor: Actor, idOrNumber: st
 
 // ---- SLA targets ----
 
-function targetFromRow(r: { id: string; severity: string; service_id: string | null; ack_within_ms: number | null; resolve_within_ms: number | null; update_within_ms: number | null; warn_before_ms: number }): SlaTarget {
+function targetFromRow(r: {
+  id: string;
+  severity: string;
+  service_id: string | null;
+  ack_within_ms: number | null;
+  resolve_within_ms: number | null;
+  update_within_ms: number | null;
+  warn_before_ms: number;
+}): SlaTarget {
   const n = (v: number | null) => (v === null ? null : Number(v));
-  return { id: r.id, severity: r.severity, serviceId: r.service_id, ackWithinMs: n(r.ack_within_ms), resolveWithinMs: n(r.resolve_within_ms), updateWithinMs: n(r.update_within_ms), warnBeforeMs: Number(r.warn_before_ms) };
+  return {
+    id: r.id,
+    severity: r.severity,
+    serviceId: r.service_id,
+    ackWithinMs: n(r.ack_within_ms),
+    resolveWithinMs: n(r.resolve_within_ms),
+    updateWithinMs: n(r.update_within_ms),
+    warnBeforeMs: Number(r.warn_before_ms),
+  };
 }
 
 /** Every SLA target. No permission check: for the engine. */
@@ -154,7 +170,17 @@ export async function putSlaTarget(ctx: Ctx, actor: Actor, input: unknown): Prom
       serviceId = s.id;
     }
     await deleteSlaTargets(trx, v.severity, serviceId);
-    const row = { id: newId(), severity: v.severity, service_id: serviceId, ack_within_ms: ms(v.ackWithinMinutes), resolve_within_ms: ms(v.resolveWithinMinutes), update_within_ms: ms(v.updateWithinMinutes), warn_before_ms: ms(v.warnBeforeMinutes ?? 5)!, created_at: now, updated_at: now };
+    const row = {
+      id: newId(),
+      severity: v.severity,
+      service_id: serviceId,
+      ack_within_ms: ms(v.ackWithinMinutes),
+      resolve_within_ms: ms(v.resolveWithinMinutes),
+      update_within_ms: ms(v.updateWithinMinutes),
+      warn_before_ms: ms(v.warnBeforeMinutes ?? 5)!,
+      created_at: now,
+      updated_at: now,
+    };
     await insertSlaTarget(trx, row);
     return targetFromRow(row);
   });
@@ -208,7 +234,18 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
     if (j === 'pending') return;
     p[name][j === 'met' ? 'met' : 'breached']++;
     total[name][j === 'met' ? 'met' : 'breached']++;
-    if (j === 'breached') breaches.push({ incidentId: '', number, title: '', severity, target: name, withinMs: within, actualMs: (doneAt ?? (name === 'ack' && resolvedAt !== null ? resolvedAt : now)) - createdAt, met: false, open: doneAt === null && resolvedAt === null });
+    if (j === 'breached')
+      breaches.push({
+        incidentId: '',
+        number,
+        title: '',
+        severity,
+        target: name,
+        withinMs: within,
+        actualMs: (doneAt ?? (name === 'ack' && resolvedAt !== null ? resolvedAt : now)) - createdAt,
+        met: false,
+        open: doneAt === null && resolvedAt === null,
+      });
   };
   // Every bucket of this size lies in one period (periodBucket), so its label is looked up once.
   const bucket = periodBucket(s.from, s.to, period, s.tz);
@@ -233,14 +270,30 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
     }
   }
   breaches.sort((a, b) => a.number - b.number);
-  const names = await incidentTitles(db, s, breaches.map((b) => b.number));
+  const names = await incidentTitles(
+    db,
+    s,
+    breaches.map((b) => b.number),
+  );
   for (const b of breaches) {
     const n = names.get(b.number);
     b.incidentId = n?.id ?? '';
     b.title = n?.title ?? '';
   }
   const pct = (x: { met: number; breached: number }) => (x.met + x.breached ? Math.round((x.met / (x.met + x.breached)) * 1000) / 10 : null);
-  const row = (t: Tally) => ({ period: t.period, incidents: t.incidents, ackMet: t.ack.met, ackBreached: t.ack.breached, ackAttainment: pct(t.ack), resolveMet: t.resolve.met, resolveBreached: t.resolve.breached, resolveAttainment: pct(t.resolve), updateMet: t.update.met, updateBreached: t.update.breached, updateAttainment: pct(t.update) });
+  const row = (t: Tally) => ({
+    period: t.period,
+    incidents: t.incidents,
+    ackMet: t.ack.met,
+    ackBreached: t.ack.breached,
+    ackAttainment: pct(t.ack),
+    resolveMet: t.resolve.met,
+    resolveBreached: t.resolve.breached,
+    resolveAttainment: pct(t.resolve),
+    updateMet: t.update.met,
+    updateBreached: t.update.breached,
+    updateAttainment: pct(t.update),
+  });
   return { from: s.from, to: s.to, period, updatesKnown: updates !== null, total: row(total), periods: [...periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(row), breaches };
 }
 
@@ -313,7 +366,21 @@ export function aggregate(groups: readonly IncidentGroup[], keyOf: (g: IncidentG
     }
     const a: DurationStats = durationStats(tta);
     const r: DurationStats = durationStats(ttr);
-    out.push({ key, incidents, alerts: alertsN, acknowledged: tta.length, resolved, mtta: a.mean, mttr: r.mean, ttaP50: a.p50, ttaP90: a.p90, ttrP50: r.p50, ttrP90: r.p90, alertsPerIncident: incidents ? Math.round((alertsN / incidents) * 100) / 100 : null, resolvedWithoutAction: noAction });
+    out.push({
+      key,
+      incidents,
+      alerts: alertsN,
+      acknowledged: tta.length,
+      resolved,
+      mtta: a.mean,
+      mttr: r.mean,
+      ttaP50: a.p50,
+      ttaP90: a.p90,
+      ttrP50: r.p50,
+      ttrP90: r.p90,
+      alertsPerIncident: incidents ? Math.round((alertsN / incidents) * 100) / 100 : null,
+      resolvedWithoutAction: noAction,
+    });
   }
   return out;
 }
@@ -333,20 +400,38 @@ export async function aggregates(ctx: Ctx, actor: Actor, f: ReportFilter & { by?
   if (!GROUP_BYS.includes(by)) throw invalid(`by: one of ${GROUP_BYS.join(', ')}`);
   const isPeriod = by === 'day' || by === 'week' || by === 'month';
   // The database groups by the finest key needed (service for team and schedule; a time bucket for periods).
-  const key: GroupKey = isPeriod ? { granule: periodBucket(s.from, s.to, by, s.tz) } : by === 'severity' ? { column: 'severity' } : by === 'responder' ? { column: 'acknowledged_by' } : { column: 'service_id' };
+  const key: GroupKey = isPeriod
+    ? { granule: periodBucket(s.from, s.to, by, s.tz) }
+    : by === 'severity'
+      ? { column: 'severity' }
+      : by === 'responder'
+        ? { column: 'acknowledged_by' }
+        : { column: 'service_id' };
   const [groups, sched, services] = await Promise.all([incidentGroups(db, s, key), by === 'schedule' ? schedulesByService(db) : null, by === 'team' ? serviceInfo(db) : null]);
   const keyOf = (g: IncidentGroup): string[] => {
     switch (by) {
-      case 'team': return [services!.get(g.key!)?.teamId ?? '(none)'];
-      case 'service': return [g.key!];
-      case 'severity': return [g.key!];
-      case 'responder': return [g.key ?? '(unacknowledged)'];
-      case 'schedule': { const l = sched!.get(g.key!) ?? []; return l.length ? l : ['(none)']; }
-      default: return [String(periodStart(Number(g.key), by, s.tz))];
+      case 'team':
+        return [services!.get(g.key!)?.teamId ?? '(none)'];
+      case 'service':
+        return [g.key!];
+      case 'severity':
+        return [g.key!];
+      case 'responder':
+        return [g.key ?? '(unacknowledged)'];
+      case 'schedule': {
+        const l = sched!.get(g.key!) ?? [];
+        return l.length ? l : ['(none)'];
+      }
+      default:
+        return [String(periodStart(Number(g.key), by, s.tz))];
     }
   };
   const rows = aggregate(groups, keyOf);
-  const names = await labels(db, by, rows.map((r) => r.key).filter((k) => !k.startsWith('(')));
+  const names = await labels(
+    db,
+    by,
+    rows.map((r) => r.key).filter((k) => !k.startsWith('(')),
+  );
   const out: AggregateRow[] = rows.map((r) => ({ ...r, label: isPeriod ? periodLabel(Number(r.key), by, s.tz) : (names.get(r.key) ?? r.key) }));
   out.sort((a, b) => (isPeriod ? Number(a.key) - Number(b.key) : b.incidents - a.incidents || a.label.localeCompare(b.label)));
   const total = aggregate(groups, () => ['all'])[0] ?? null;
@@ -366,17 +451,32 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
     .map((g) => ({ serviceId: g.key!, serviceName: name(g.key!), incidents: g.withAlerts, alerts: g.alerts }))
     .sort((a, b) => b.alerts - a.alerts || a.serviceName.localeCompare(b.serviceName))
     .slice(0, 10);
-  const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
+  const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) =>
+    a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0;
   const top = keys.top;
   const summaries = await alertSummaries(db, s, top);
-  const topAlerts = top.map((k) => ({ serviceId: k.serviceId, serviceName: name(k.serviceId), dedupKey: k.dedupKey, summary: summaries.get(`${k.serviceId}\u0000${k.dedupKey}`) ?? '', count: k.count, events: k.events }));
+  const topAlerts = top.map((k) => ({
+    serviceId: k.serviceId,
+    serviceName: name(k.serviceId),
+    dedupKey: k.dedupKey,
+    summary: summaries.get(`${k.serviceId}\u0000${k.dedupKey}`) ?? '',
+    count: k.count,
+    events: k.events,
+  }));
   const t = aggregate(groups, () => ['all'])[0];
   const flaps = keys.flapping.sort((a, b) => b.flaps - a.flaps || byKey(a, b)).map((k) => ({ serviceId: k.serviceId, dedupKey: k.dedupKey, flaps: k.flaps }));
   return {
     from: s.from,
     to: s.to,
     flapMinutes: flapMs / MIN,
-    summary: { incidents: t?.incidents ?? 0, alerts: t?.alerts ?? 0, alertsPerIncident: t?.alertsPerIncident ?? null, resolvedWithoutAction: t?.resolvedWithoutAction ?? 0, flappingAlerts: flaps.length, flaps: flaps.reduce((n, x) => n + x.flaps, 0) },
+    summary: {
+      incidents: t?.incidents ?? 0,
+      alerts: t?.alerts ?? 0,
+      alertsPerIncident: t?.alertsPerIncident ?? null,
+      resolvedWithoutAction: t?.resolvedWithoutAction ?? 0,
+      flappingAlerts: flaps.length,
+      flaps: flaps.reduce((n, x) => n + x.flaps, 0),
+    },
     topServices,
     topAlerts,
     flapping: flaps.slice(0, 50),
@@ -424,7 +524,15 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
   const onCallRows = [...people].map((id) => {
     const l = oncall.get(id);
     const p = per.get(id);
-    return { userId: id, name: infoAll.get(id)?.name ?? id, timeZone: infoAll.get(id)?.timeZone ?? 'UTC', onCallHours: l?.hours ?? { business: 0, evening: 0, night: 0, weekend: 0, total: 0 }, interruptions: p ? interruptions(id) : 0, pages: p?.pages ?? 0, offHoursPages: p ? p.evening + p.night + p.weekend : 0 };
+    return {
+      userId: id,
+      name: infoAll.get(id)?.name ?? id,
+      timeZone: infoAll.get(id)?.timeZone ?? 'UTC',
+      onCallHours: l?.hours ?? { business: 0, evening: 0, night: 0, weekend: 0, total: 0 },
+      interruptions: p ? interruptions(id) : 0,
+      pages: p?.pages ?? 0,
+      offHoursPages: p ? p.evening + p.night + p.weekend : 0,
+    };
   });
   onCallRows.sort((a, b) => b.onCallHours.total - a.onCallHours.total || b.pages - a.pages || a.name.localeCompare(b.name));
   return {
@@ -432,10 +540,12 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
     to: s.to,
     pagesByResponder: [...per.values()].sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name)).map((r) => ({ ...r, interruptions: interruptions(r.userId) })),
     mttaByHour: byHour.map((l, hour) => ({ hour, acknowledged: l.length, mtta: mean(l) })),
-    mttaByShift: [...byShift].map(([k, l]) => {
-      const [timeZone, shift] = k.split('\u0000') as [string, DayPart];
-      return { timeZone, shift, acknowledged: l.length, ...prefixStats(durationStats(l)) };
-    }).sort((a, b) => a.timeZone.localeCompare(b.timeZone) || DAY_PARTS.indexOf(a.shift) - DAY_PARTS.indexOf(b.shift)),
+    mttaByShift: [...byShift]
+      .map(([k, l]) => {
+        const [timeZone, shift] = k.split('\u0000') as [string, DayPart];
+        return { timeZone, shift, acknowledged: l.length, ...prefixStats(durationStats(l)) };
+      })
+      .sort((a, b) => a.timeZone.localeCompare(b.timeZone) || DAY_PARTS.indexOf(a.shift) - DAY_PARTS.indexOf(b.shift)),
     onCall: onCallRows,
   };
 }
@@ -462,9 +572,20 @@ export async function trends(ctx: Ctx, actor: Actor, f: ReportFilter & { weeks?:
     const cur = byKey.get(start);
     const prev = byKey.get(periodStart(start - 3 * DAY, 'week', tz));
     if (w === 0) continue;
-    const num = (r: AggregateRow | undefined, k: 'incidents' | 'alerts' | 'mtta' | 'mttr' | 'ttaP90' | 'ttrP90' | 'resolvedWithoutAction') => (r ? r[k] : k === 'incidents' || k === 'alerts' || k === 'resolvedWithoutAction' ? 0 : null);
+    const num = (r: AggregateRow | undefined, k: 'incidents' | 'alerts' | 'mtta' | 'mttr' | 'ttaP90' | 'ttrP90' | 'resolvedWithoutAction') =>
+      r ? r[k] : k === 'incidents' || k === 'alerts' || k === 'resolvedWithoutAction' ? 0 : null;
     const m = (k: Parameters<typeof num>[1]) => ({ value: num(cur, k), previous: num(prev, k), ...change(num(cur, k), num(prev, k)) });
-    rows.push({ week: periodLabel(start, 'week', tz), start, incidents: m('incidents'), alerts: m('alerts'), mtta: m('mtta'), mttr: m('mttr'), ttaP90: m('ttaP90'), ttrP90: m('ttrP90'), resolvedWithoutAction: m('resolvedWithoutAction') });
+    rows.push({
+      week: periodLabel(start, 'week', tz),
+      start,
+      incidents: m('incidents'),
+      alerts: m('alerts'),
+      mtta: m('mtta'),
+      mttr: m('mttr'),
+      ttaP90: m('ttaP90'),
+      ttrP90: m('ttrP90'),
+      resolvedWithoutAction: m('resolvedWithoutAction'),
+    });
   }
   return { from: from + 7 * DAY, to: end, weeks: rows };
 }

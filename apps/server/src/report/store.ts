@@ -52,7 +52,17 @@ export async function incidentFacts(db: Tx, s: Scope): Promise<IncidentFact[]> {
     db
       .selectFrom('incidents')
       .innerJoin('services', 'services.id', 'incidents.service_id')
-      .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.resolved_at', 'incidents.service_id', 'services.team_id', 'incidents.acknowledged_by'])
+      .select([
+        'incidents.id',
+        'incidents.number',
+        'incidents.title',
+        'incidents.created_at',
+        'incidents.acknowledged_at',
+        'incidents.resolved_at',
+        'incidents.service_id',
+        'services.team_id',
+        'incidents.acknowledged_by',
+      ])
       .select(sql<string>`coalesce(incidents.sev, incidents.severity)`.as('sev_key')),
     s,
   );
@@ -131,7 +141,12 @@ function alertsFrom(db: Tx, s: Scope, src: Source | 'both', keys?: readonly Aler
   }
   if (src === 'stored') return stored;
   if (src === 'live') return db.selectFrom(live.as('m'));
-  return db.selectFrom(stored.select(ALERT_READ.map((c) => `m.${c}`)).unionAll(db.selectFrom(live.as('o')).select(ALERT_READ.map((c) => `o.${c}`))).as('m'));
+  return db.selectFrom(
+    stored
+      .select(ALERT_READ.map((c) => `m.${c}`))
+      .unionAll(db.selectFrom(live.as('o')).select(ALERT_READ.map((c) => `o.${c}`)))
+      .as('m'),
+  );
 }
 
 /** Values of `expr` over a group as one comma-separated text (nulls left out). */
@@ -210,16 +225,20 @@ export async function incidentGroups(db: Tx, s: Scope, by: GroupKey, durations =
       });
     }
   }
-  return mergeBy(rows, (r) => String(r.key), (a, b) => {
-    a.incidents += b.incidents;
-    a.acknowledged += b.acknowledged;
-    a.resolved += b.resolved;
-    a.resolvedWithoutAction += b.resolvedWithoutAction;
-    a.alerts += b.alerts;
-    a.withAlerts += b.withAlerts;
-    a.tta = a.tta.concat(b.tta);
-    a.ttr = a.ttr.concat(b.ttr);
-  });
+  return mergeBy(
+    rows,
+    (r) => String(r.key),
+    (a, b) => {
+      a.incidents += b.incidents;
+      a.acknowledged += b.acknowledged;
+      a.resolved += b.resolved;
+      a.resolvedWithoutAction += b.resolvedWithoutAction;
+      a.alerts += b.alerts;
+      a.withAlerts += b.withAlerts;
+      a.tta = a.tta.concat(b.tta);
+      a.ttr = a.ttr.concat(b.ttr);
+    },
+  );
 }
 
 /** Incidents of one (service, severity) as the SLA report reads them: one array per column, one index per incident. */
@@ -236,7 +255,10 @@ export interface SlaGroup {
 export async function slaGroups(db: Tx, s: Scope): Promise<SlaGroup[]> {
   // Nulls as '' keep the lists aligned (an aggregate steps every row of a group in the same order).
   const col = (c: string) => packed(s, sql`coalesce(cast(${sql.ref(c)} as text), '')`);
-  const nullable = (text: string | null): (number | null)[] => String(text ?? '').split(',').map((v) => (v === '' ? null : Number(v)));
+  const nullable = (text: string | null): (number | null)[] =>
+    String(text ?? '')
+      .split(',')
+      .map((v) => (v === '' ? null : Number(v)));
   const out: SlaGroup[] = [];
   for (const src of SOURCES) {
     const rows = await incidentsFrom(db, s, src, true)
@@ -245,12 +267,16 @@ export async function slaGroups(db: Tx, s: Scope): Promise<SlaGroup[]> {
       .execute();
     for (const r of rows) out.push({ serviceId: r.service_id, severity: r.severity, number: unpack(r.n), createdAt: unpack(r.c), acknowledgedAt: nullable(r.a), resolvedAt: nullable(r.r) });
   }
-  return mergeBy(out, (g) => `${g.serviceId}\u0000${g.severity}`, (a, b) => {
-    a.number = a.number.concat(b.number);
-    a.createdAt = a.createdAt.concat(b.createdAt);
-    a.acknowledgedAt = a.acknowledgedAt.concat(b.acknowledgedAt);
-    a.resolvedAt = a.resolvedAt.concat(b.resolvedAt);
-  });
+  return mergeBy(
+    out,
+    (g) => `${g.serviceId}\u0000${g.severity}`,
+    (a, b) => {
+      a.number = a.number.concat(b.number);
+      a.createdAt = a.createdAt.concat(b.createdAt);
+      a.acknowledgedAt = a.acknowledgedAt.concat(b.acknowledgedAt);
+      a.resolvedAt = a.resolvedAt.concat(b.resolvedAt);
+    },
+  );
 }
 
 /** Acknowledged incidents of the scope by who acknowledged them: creation times and times to acknowledge (same order). */
@@ -265,10 +291,14 @@ export async function ackGroups(db: Tx, s: Scope): Promise<{ userId: string; cre
       .execute();
     for (const r of rows) out.push({ userId: r.acknowledged_by, createdAt: unpack(r.c), tta: unpack(r.d) });
   }
-  return mergeBy(out, (g) => g.userId, (a, b) => {
-    a.createdAt = a.createdAt.concat(b.createdAt);
-    a.tta = a.tta.concat(b.tta);
-  });
+  return mergeBy(
+    out,
+    (g) => g.userId,
+    (a, b) => {
+      a.createdAt = a.createdAt.concat(b.createdAt);
+      a.tta = a.tta.concat(b.tta);
+    },
+  );
 }
 
 /** Ids and titles of incidents by number (one statement: the numbers go as one JSON or array parameter). */
@@ -313,7 +343,14 @@ export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 1
   const live = ((await counts(alertsFrom(db, s, 'live')).execute()) as any[]).map(toGroup);
   const liveIds = new Set(live.map(id));
   // A series outside the stored top (limit + live series) cannot reach the top `limit` with live alerts added.
-  const stored = ((await counts(alertsFrom(db, s, 'stored')).orderBy('n', 'desc').orderBy('m.service_id').orderBy('m.dedup_key').limit(limit + live.length).execute()) as any[]).map(toGroup);
+  const stored = (
+    (await counts(alertsFrom(db, s, 'stored'))
+      .orderBy('n', 'desc')
+      .orderBy('m.service_id')
+      .orderBy('m.dedup_key')
+      .limit(limit + live.length)
+      .execute()) as any[]
+  ).map(toGroup);
   const storedLive = live.length ? ((await counts(alertsFrom(db, s, 'stored', live)).execute()) as any[]).map(toGroup) : [];
   const storedCount = new Map<string, AlertKeyGroup>();
   for (const g of [...stored, ...storedLive]) storedCount.set(id(g), g);
@@ -325,7 +362,9 @@ export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 1
     const k = (a ?? b)!;
     all.push({ serviceId: k.serviceId, dedupKey: k.dedupKey, count: (a?.count ?? 0) + (b?.count ?? 0), events: (a?.events ?? 0) + (b?.events ?? 0), flaps: 0 });
   }
-  const top = all.sort((a, b) => b.count - a.count || (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0)).slice(0, limit);
+  const top = all
+    .sort((a, b) => b.count - a.count || (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0))
+    .slice(0, limit);
   const flaps = new Map<string, AlertKeyGroup>();
   const flap = (k: AlertKey) => {
     const g = flaps.get(id(k)) ?? flaps.set(id(k), { ...k, count: 0, events: 0, flaps: 0 }).get(id(k))!;
@@ -340,8 +379,14 @@ export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 1
 export async function alertSummaries(db: Tx, s: Scope, keys: readonly AlertKey[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!keys.length) return out;
-  const stored = scopeOn(db.selectFrom('report_alerts as m'), s, STORED_ALERT_COLS).where(keyFilter(keys, 'm.service_id', 'm.dedup_key')).select(['m.service_id', 'm.dedup_key', 'm.summary']);
-  const live = scopeOn(alertMeasureSource(db).clearSelect().select(['i.service_id as service_id', 'a.dedup_key as dedup_key', 'a.summary as summary']).where('i.status', 'in', OPEN), s, LIVE_COLS).where(keyFilter(keys, 'i.service_id', 'a.dedup_key'));
+  const stored = scopeOn(db.selectFrom('report_alerts as m'), s, STORED_ALERT_COLS)
+    .where(keyFilter(keys, 'm.service_id', 'm.dedup_key'))
+    .select(['m.service_id', 'm.dedup_key', 'm.summary']);
+  const live = scopeOn(
+    alertMeasureSource(db).clearSelect().select(['i.service_id as service_id', 'a.dedup_key as dedup_key', 'a.summary as summary']).where('i.status', 'in', OPEN),
+    s,
+    LIVE_COLS,
+  ).where(keyFilter(keys, 'i.service_id', 'a.dedup_key'));
   const rows = await db
     .selectFrom(stored.unionAll(live as any).as('u'))
     .select(['u.service_id', 'u.dedup_key', (eb) => eb.fn.max('u.summary').as('summary')])
@@ -353,12 +398,30 @@ export async function alertSummaries(db: Tx, s: Scope, keys: readonly AlertKey[]
 
 /** Pages (outbox kind page) sent in the range for incidents of the scope, per person: send times, channels, distinct incidents. */
 export async function pageGroups(db: Tx, s: Scope): Promise<{ userId: string; at: number[]; channels: string[]; interruptions: number }[]> {
-  let q = db.selectFrom('outbox as p').where('p.kind', '=', 'page').where('p.user_id', 'is not', null).where('p.created_at', '>=', s.from).where('p.created_at', '<', s.to).where('p.incident_id', 'is not', null);
+  let q = db
+    .selectFrom('outbox as p')
+    .where('p.kind', '=', 'page')
+    .where('p.user_id', 'is not', null)
+    .where('p.created_at', '>=', s.from)
+    .where('p.created_at', '<', s.to)
+    .where('p.incident_id', 'is not', null);
   // Filters on the incident as sets of incident ids: drills are few (a partial index), a team's or service's incidents an index range.
   if (!s.drills) q = q.where('p.incident_id', 'not in', (eb) => eb.selectFrom('incidents as d').select('d.id').where('d.drill', '=', 1));
   if (s.serviceId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', '=', s.serviceId));
-  if (s.teamId) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where('v.service_id', 'in', eb.selectFrom('services').select('services.id').where('services.team_id', '=', s.teamId)));
-  if (s.severity) q = q.where('p.incident_id', 'in', (eb) => eb.selectFrom('incidents as v').select('v.id').where(sql`coalesce(v.sev, v.severity)`, '=', s.severity));
+  if (s.teamId)
+    q = q.where('p.incident_id', 'in', (eb) =>
+      eb
+        .selectFrom('incidents as v')
+        .select('v.id')
+        .where('v.service_id', 'in', eb.selectFrom('services').select('services.id').where('services.team_id', '=', s.teamId)),
+    );
+  if (s.severity)
+    q = q.where('p.incident_id', 'in', (eb) =>
+      eb
+        .selectFrom('incidents as v')
+        .select('v.id')
+        .where(sql`coalesce(v.sev, v.severity)`, '=', s.severity),
+    );
   const rows = await q
     .select(['p.user_id', sql<number>`count(distinct p.incident_id)`.as('n'), packed(s, sql.ref('p.created_at')).as('at'), packed(s, sql.ref('p.channel')).as('ch')])
     .groupBy('p.user_id')
@@ -371,7 +434,11 @@ export async function userInfo(db: Tx, ids: Iterable<string>): Promise<Map<strin
   const list = [...new Set(ids)];
   const out = new Map<string, { name: string; timeZone: string }>();
   for (let i = 0; i < list.length; i += 500) {
-    const rows = await db.selectFrom('users').select(['id', 'name', 'time_zone']).where('id', 'in', list.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'time_zone'])
+      .where('id', 'in', list.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, { name: r.name, timeZone: r.time_zone });
   }
   return out;
@@ -393,7 +460,10 @@ async function firstAt(db: Tx, table: string, ids: readonly string[], cond: stri
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       if (!chunk.length) break;
-      const r = await sql<{ incident_id: string; first: number }>`select incident_id, min(at) as first from ${sql.table(table)} where ${sql.raw(cond)} and incident_id in (${sql.join(chunk)}) group by incident_id`.execute(db);
+      const r = await sql<{
+        incident_id: string;
+        first: number;
+      }>`select incident_id, min(at) as first from ${sql.table(table)} where ${sql.raw(cond)} and incident_id in (${sql.join(chunk)}) group by incident_id`.execute(db);
       for (const row of r.rows) out.set(row.incident_id, Number(row.first));
     }
     return out;
@@ -408,7 +478,12 @@ export async function firstInRange(db: Tx, kind: 'engage' | 'update', s: Scope):
   const cond = kind === 'engage' ? sql`t.author_id is not null` : sql`1 = 1`;
   try {
     // From the (few) updates or messages to their incidents, not the other way round.
-    const r = await sql<{ number: number; first: number }>`select i.number, f.first from (select t.incident_id, min(t.at) as first from ${sql.table(table)} t where ${cond} group by t.incident_id) f inner join incidents i on i.id = f.incident_id where i.created_at >= ${s.from} and i.created_at < ${s.to}`.execute(db);
+    const r = await sql<{
+      number: number;
+      first: number;
+    }>`select i.number, f.first from (select t.incident_id, min(t.at) as first from ${sql.table(table)} t where ${cond} group by t.incident_id) f inner join incidents i on i.id = f.incident_id where i.created_at >= ${s.from} and i.created_at < ${s.to}`.execute(
+      db,
+    );
     return new Map(r.rows.map((row) => [Number(row.number), Number(row.first)]));
   } catch {
     return null;
@@ -427,7 +502,11 @@ export async function openIncidentsForSla(db: Tx) {
 
 /** Claims the warning of (incident, target); false when it was sent already. */
 export async function claimSlaWarning(db: Tx, incidentId: string, target: string, now: number): Promise<boolean> {
-  const claimed = await db.insertInto('sla_warnings').values({ incident_id: incidentId, target, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'target']).doNothing()).executeTakeFirst();
+  const claimed = await db
+    .insertInto('sla_warnings')
+    .values({ incident_id: incidentId, target, sent_at: now })
+    .onConflict((oc) => oc.columns(['incident_id', 'target']).doNothing())
+    .executeTakeFirst();
   return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
 }
 
@@ -437,24 +516,41 @@ export async function teamsAwaitingSummary(db: Tx, week: number): Promise<{ team
     .selectFrom('report_subscriptions')
     .select('team_id')
     .distinct()
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('report_summaries').select('team_id').whereRef('report_summaries.team_id', '=', 'report_subscriptions.team_id').where('report_summaries.period_start', '=', week))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(eb.selectFrom('report_summaries').select('team_id').whereRef('report_summaries.team_id', '=', 'report_subscriptions.team_id').where('report_summaries.period_start', '=', week)),
+      ),
+    )
     .execute();
 }
 
 /** Claims the summary of (team, week); false when it was sent already. */
 export async function claimReportSummary(db: Tx, teamId: string, week: number, now: number): Promise<boolean> {
-  const claimed = await db.insertInto('report_summaries').values({ team_id: teamId, period_start: week, sent_at: now }).onConflict((oc) => oc.columns(['team_id', 'period_start']).doNothing()).executeTakeFirst();
+  const claimed = await db
+    .insertInto('report_summaries')
+    .values({ team_id: teamId, period_start: week, sent_at: now })
+    .onConflict((oc) => oc.columns(['team_id', 'period_start']).doNothing())
+    .executeTakeFirst();
   return !!Number(claimed.numInsertedOrUpdatedRows ?? 0);
 }
 
 /** The users subscribed to a team's report summaries. */
 export async function reportSubscribers(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
-  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).execute();
+  return db
+    .selectFrom('report_subscriptions')
+    .innerJoin('users', 'users.id', 'report_subscriptions.user_id')
+    .select(['users.id', 'users.name', 'users.email'])
+    .where('report_subscriptions.team_id', '=', teamId)
+    .execute();
 }
 
 /** Subscribes a user to a team's report summaries (nothing when subscribed already). */
 export async function insertReportSubscription(db: Tx, teamId: string, userId: string, now: number): Promise<void> {
-  await db.insertInto('report_subscriptions').values({ team_id: teamId, user_id: userId, created_at: now }).onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+  await db
+    .insertInto('report_subscriptions')
+    .values({ team_id: teamId, user_id: userId, created_at: now })
+    .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+    .execute();
 }
 
 /** Removes a user's subscription to a team's report summaries. */
@@ -464,7 +560,13 @@ export async function deleteReportSubscription(db: Tx, teamId: string, userId: s
 
 /** A team's report subscribers, by name. */
 export async function reportSubscribersByName(db: Tx, teamId: string): Promise<{ id: string; name: string; email: string }[]> {
-  return db.selectFrom('report_subscriptions').innerJoin('users', 'users.id', 'report_subscriptions.user_id').select(['users.id', 'users.name', 'users.email']).where('report_subscriptions.team_id', '=', teamId).orderBy('users.name').execute();
+  return db
+    .selectFrom('report_subscriptions')
+    .innerJoin('users', 'users.id', 'report_subscriptions.user_id')
+    .select(['users.id', 'users.name', 'users.email'])
+    .where('report_subscriptions.team_id', '=', teamId)
+    .orderBy('users.name')
+    .execute();
 }
 
 // ---- Per incident, SLA targets and labels (report/service.ts) ----
@@ -474,19 +576,40 @@ export async function measureIncident(db: Tx, incidentId: string) {
   return db
     .selectFrom('incidents')
     .leftJoin('users', 'users.id', 'incidents.acknowledged_by')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.service_id', 'incidents.severity', 'incidents.sev', 'incidents.drill', 'incidents.created_at', 'incidents.acknowledged_at', 'incidents.acknowledged_by', 'incidents.resolved_at', 'users.name as ack_name'])
+    .select([
+      'incidents.id',
+      'incidents.number',
+      'incidents.title',
+      'incidents.service_id',
+      'incidents.severity',
+      'incidents.sev',
+      'incidents.drill',
+      'incidents.created_at',
+      'incidents.acknowledged_at',
+      'incidents.acknowledged_by',
+      'incidents.resolved_at',
+      'users.name as ack_name',
+    ])
     .where('incidents.id', '=', incidentId)
     .executeTakeFirst();
 }
 
 /** The timeline events an incident's measures count (levels, pages sent, acknowledgement), oldest first. */
 export async function measureEvents(db: Tx, incidentId: string) {
-  return db.selectFrom('timeline_events').select(['type', 'data', 'actor_id', 'actor_name', 'at']).where('incident_id', '=', incidentId).where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged']).orderBy('at').execute();
+  return db
+    .selectFrom('timeline_events')
+    .select(['type', 'data', 'actor_id', 'actor_name', 'at'])
+    .where('incident_id', '=', incidentId)
+    .where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged'])
+    .orderBy('at')
+    .execute();
 }
 
 /** An incident's id by number (all digits) or id. */
 export async function incidentIdByRef(db: Tx, idOrNumber: string): Promise<{ id: string } | undefined> {
-  return (/^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)).executeTakeFirst();
+  return (
+    /^\d+$/.test(idOrNumber) ? db.selectFrom('incidents').select('id').where('number', '=', Number(idOrNumber)) : db.selectFrom('incidents').select('id').where('id', '=', idOrNumber)
+  ).executeTakeFirst();
 }
 
 /** Every SLA target row, by severity. */
@@ -519,7 +642,11 @@ export async function serviceLevels(db: Tx): Promise<{ id: string; levels: strin
 
 /** The names of these teams, services, users or schedules. */
 export async function namesOf(db: Tx, table: 'teams' | 'services' | 'users' | 'schedules', ids: string[]): Promise<{ id: string; name: string }[]> {
-  return db.selectFrom(table as 'teams').select(['id', 'name']).where('id', 'in', ids).execute();
+  return db
+    .selectFrom(table as 'teams')
+    .select(['id', 'name'])
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** Every service's name and team. */

@@ -75,15 +75,31 @@ export async function weeklySummary(ctx: Ctx, actor: Actor, teamId: string, week
     ...sla.breaches.slice(0, 10).map((b) => `  - #${b.number} ${b.title}: ${b.target} took ${formatDuration(b.actualMs)} (target ${formatDuration(b.withinMs)})`),
     '',
     'Top incidents:',
-    ...(top.length ? top.map((i) => `  - #${i.number} ${i.title} (${i.severity}): ${i.resolvedAt === null ? 'still open' : `resolved in ${formatDuration(i.resolvedAt - i.createdAt)}`}`) : ['  (none)']),
+    ...(top.length
+      ? top.map((i) => `  - #${i.number} ${i.title} (${i.severity}): ${i.resolvedAt === null ? 'still open' : `resolved in ${formatDuration(i.resolvedAt - i.createdAt)}`}`)
+      : ['  (none)']),
     '',
     'On-call load:',
-    ...(load.onCall.length ? load.onCall.slice(0, 10).map((o) => `  - ${o.name}: ${Math.round(o.onCallHours.total)} h on call, ${o.pages} pages (${o.offHoursPages} off hours), ${o.interruptions} interruptions`) : ['  (nobody on call)']),
+    ...(load.onCall.length
+      ? load.onCall.slice(0, 10).map((o) => `  - ${o.name}: ${Math.round(o.onCallHours.total)} h on call, ${o.pages} pages (${o.offHoursPages} off hours), ${o.interruptions} interruptions`)
+      : ['  (nobody on call)']),
     '',
     `Open action items: ${items.length}`,
     ...items.slice(0, 20).map((a) => `  - ${a.title} (${a.ownerName ?? 'unassigned'}${a.dueAt ? `, due ${new Date(a.dueAt).toISOString().slice(0, 10)}` : ''})`),
   ];
-  return { team: { id: t.id, name: t.name }, from, to, sla: sla.total, breaches: sla.breaches, current: c, previous: p, topIncidents: top, onCall: load.onCall, openActionItems: items, text: lines.join('\n') };
+  return {
+    team: { id: t.id, name: t.name },
+    from,
+    to,
+    sla: sla.total,
+    breaches: sla.breaches,
+    current: c,
+    previous: p,
+    topIncidents: top,
+    onCall: load.onCall,
+    openActionItems: items,
+    text: lines.join('\n'),
+  };
 }
 
 /** The Monday 00:00 UTC starting the week before the one `now` is in. */

@@ -80,7 +80,17 @@ export async function planRuleSets(
         await store.deleteRuleSet(db, integrationId);
         const now = ctx.clock.now();
         for (const [i, r] of set.rules.entries()) {
-          await store.insertRule(db, { id: newId(), integrationId, position: i + 1, name: r.name, condition: r.condition, actions: r.actions ?? {}, enabled: r.enabled ?? true, createdAt: now, updatedAt: now });
+          await store.insertRule(db, {
+            id: newId(),
+            integrationId,
+            position: i + 1,
+            name: r.name,
+            condition: r.condition,
+            actions: r.actions ?? {},
+            enabled: r.enabled ?? true,
+            createdAt: now,
+            updatedAt: now,
+          });
         }
       },
     });

@@ -92,7 +92,14 @@ function applyActions(c: CompiledRule, e: AlertEvent, vars: Record<string, unkno
     const title = c.title(vars).trim().slice(0, MAX_SUMMARY);
     if (title) next = { ...next, summary: title };
   }
-  if (a.groupBy && a.groupBy.length > 0) next = { ...next, dedupKey: a.groupBy.map((f) => `${f}=${fields[f] ?? ''}`).join('|').slice(0, MAX_KEY) };
+  if (a.groupBy && a.groupBy.length > 0)
+    next = {
+      ...next,
+      dedupKey: a.groupBy
+        .map((f) => `${f}=${fields[f] ?? ''}`)
+        .join('|')
+        .slice(0, MAX_KEY),
+    };
   if (c.dedupKey) {
     const key = c.dedupKey(vars).slice(0, MAX_KEY);
     if (key) next = { ...next, dedupKey: key };

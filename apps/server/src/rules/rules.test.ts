@@ -6,7 +6,17 @@ import { compileTemplate, templateProblem } from './template.js';
 import type { EventRule, RuleActions } from './types.js';
 
 const integration = { id: 'i1', name: 'am', kind: 'alertmanager' };
-const rule = (id: string, condition: string, actions: RuleActions = {}): EventRule => ({ id, integrationId: null, position: 0, name: id, condition, actions, enabled: true, createdAt: 0, updatedAt: 0 });
+const rule = (id: string, condition: string, actions: RuleActions = {}): EventRule => ({
+  id,
+  integrationId: null,
+  position: 0,
+  name: id,
+  condition,
+  actions,
+  enabled: true,
+  createdAt: 0,
+  updatedAt: 0,
+});
 
 const arbEvent: fc.Arbitrary<AlertEvent> = fc.record({
   action: fc.constantFrom('trigger', 'acknowledge', 'resolve'),
@@ -51,11 +61,16 @@ const arbActions: fc.Arbitrary<RuleActions> = fc.record(
 describe('the template renderer', () => {
   it('never throws when rendering, for any context; a placeholder renders the value at its path', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.string({ minLength: 1, maxLength: 10 }).filter((s) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)), fc.string({ maxLength: 20 }), (ctx, key, value) => {
-        const t = compileTemplate(`<{{ ${key} }}>`);
-        expect(() => t(ctx as Record<string, unknown>)).not.toThrow();
-        expect(t({ [key]: value })).toBe(`<${value}>`);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.string({ minLength: 1, maxLength: 10 }).filter((s) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)),
+        fc.string({ maxLength: 20 }),
+        (ctx, key, value) => {
+          const t = compileTemplate(`<{{ ${key} }}>`);
+          expect(() => t(ctx as Record<string, unknown>)).not.toThrow();
+          expect(t({ [key]: value })).toBe(`<${value}>`);
+        },
+      ),
     );
   });
 

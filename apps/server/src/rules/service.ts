@@ -110,8 +110,19 @@ export class EventRules {
         }
       }
       // Compact: the rules that matched or failed in full, the others by id only (docs/event-rules.md).
-      const trace = { rules: outcome.rules, notMatched: outcome.notMatched, service: service.id, ...(outcome.catchAll && { catchAll: true }), ...(outcome.suppressed && { suppressed: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) };
-      out.push({ event: { ...event, rules: { trace, ...(outcome.suppressed && { suppress: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) } }, service, outcome });
+      const trace = {
+        rules: outcome.rules,
+        notMatched: outcome.notMatched,
+        service: service.id,
+        ...(outcome.catchAll && { catchAll: true }),
+        ...(outcome.suppressed && { suppressed: true }),
+        ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }),
+      };
+      out.push({
+        event: { ...event, rules: { trace, ...(outcome.suppressed && { suppress: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) } },
+        service,
+        outcome,
+      });
     }
     return out;
   }
@@ -186,7 +197,8 @@ export async function getRule(ctx: Ctx, rules: EventRules, actor: Actor, id: str
 export async function createRule(ctx: Ctx, rules: EventRules, actor: Actor, input: RuleInput): Promise<RuleView> {
   requirePermission(actor, 'admin');
   const integrationId = input.integrationId ?? null;
-  if (integrationId !== null && !(await store.integrationExists(ctx.db.kysely, integrationId))) throw invalid(`No integration ${integrationId}`, [{ path: 'integrationId', message: 'no such integration' }]);
+  if (integrationId !== null && !(await store.integrationExists(ctx.db.kysely, integrationId)))
+    throw invalid(`No integration ${integrationId}`, [{ path: 'integrationId', message: 'no such integration' }]);
   const now = ctx.clock.now();
   const r: EventRule = {
     id: newId(),
@@ -289,7 +301,11 @@ export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input
   try {
     events = parseFor(row.kind, input.payload);
   } catch (e) {
-    if (e instanceof IngestError) throw invalid(`The payload is not a valid ${row.kind} payload: ${e.message}`, e.errors.map((x) => ({ path: 'payload', message: x })));
+    if (e instanceof IngestError)
+      throw invalid(
+        `The payload is not a valid ${row.kind} payload: ${e.message}`,
+        e.errors.map((x) => ({ path: 'payload', message: x })),
+      );
     throw e;
   }
   const integration = { id: row.id, name: row.name, kind: row.kind } as Integration;

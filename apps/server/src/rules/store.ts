@@ -39,7 +39,17 @@ export async function nextPosition(db: Tx, integrationId: string | null): Promis
 export async function insertRule(db: Tx, r: EventRule): Promise<void> {
   await db
     .insertInto('event_rules')
-    .values({ id: r.id, integration_id: r.integrationId, position: r.position, name: r.name, condition: r.condition, actions: JSON.stringify(r.actions), enabled: r.enabled ? 1 : 0, created_at: r.createdAt, updated_at: r.updatedAt })
+    .values({
+      id: r.id,
+      integration_id: r.integrationId,
+      position: r.position,
+      name: r.name,
+      condition: r.condition,
+      actions: JSON.stringify(r.actions),
+      enabled: r.enabled ? 1 : 0,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    })
     .execute();
 }
 

@@ -19,9 +19,7 @@ export function localDateTime(t: number, zone: string): string {
  */
 export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInput> {
   const ids = participantIds(s.layers);
-  const emails = new Map(
-    ids.length ? (await userEmails(db, ids)).map((r) => [r.id, r.email] as const) : [],
-  );
+  const emails = new Map(ids.length ? (await userEmails(db, ids)).map((r) => [r.id, r.email] as const) : []);
   const team = s.teamId ? await teamName(db, s.teamId) : undefined;
   const who = (id: string) => emails.get(id) ?? id;
   const layer = (l: LayerSpec): LayerInput => {
@@ -29,7 +27,12 @@ export async function scheduleToInput(db: Tx, s: Schedule): Promise<ScheduleInpu
     return {
       ...(l.name !== undefined && { name: l.name }),
       participants: l.participants.map((p) => (typeof p === 'string' ? who(p) : p.map(who))),
-      turn: { unit: l.turn.unit, count: l.turn.count, ...(l.turn.weekdays !== undefined && { weekdays: [...l.turn.weekdays] }), ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }) },
+      turn: {
+        unit: l.turn.unit,
+        count: l.turn.count,
+        ...(l.turn.weekdays !== undefined && { weekdays: [...l.turn.weekdays] }),
+        ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }),
+      },
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: localDateTime(l.start, zone),

@@ -113,7 +113,12 @@ async function normalizeSchedule(db: Tx, input: unknown): Promise<{ v: ScheduleI
     const layer: LayerSpec = {
       ...(l.name !== undefined && { name: l.name }),
       participants,
-      turn: { unit: l.turn.unit, count: l.turn.count, ...(l.turn.weekdays !== undefined && { weekdays: l.turn.weekdays }), ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }) },
+      turn: {
+        unit: l.turn.unit,
+        count: l.turn.count,
+        ...(l.turn.weekdays !== undefined && { weekdays: l.turn.weekdays }),
+        ...(l.turn.onCallMinutes !== undefined && { onCallMinutes: l.turn.onCallMinutes }),
+      },
       ...(l.handoffTime !== undefined && { handoffTime: l.handoffTime }),
       ...(l.timeZone !== undefined && { timeZone: l.timeZone }),
       start: instantField(errors, `layers.${li}.start`, l.start, zone),
@@ -208,7 +213,10 @@ export async function deleteSchedule(ctx: Ctx, actor: Actor, idOrName: string): 
   await inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
     const using = await policiesNaming(trx, s.id);
-    if (using.length) throw conflict(`Escalation polic${using.length === 1 ? 'y' : 'ies'} ${using.map((p) => `"${p.name}"`).join(', ')} target${using.length === 1 ? 's' : ''} this schedule; change ${using.length === 1 ? 'it' : 'them'} first`);
+    if (using.length)
+      throw conflict(
+        `Escalation polic${using.length === 1 ? 'y' : 'ies'} ${using.map((p) => `"${p.name}"`).join(', ')} target${using.length === 1 ? 's' : ''} this schedule; change ${using.length === 1 ? 'it' : 'them'} first`,
+      );
     await deleteScheduleRow(trx, s.id);
     await audit(trx, ctx.clock.now(), actor, 'schedule.delete', s.id, { name: s.name });
   });
@@ -504,7 +512,10 @@ async function answerOnCall(db: Tx, list: readonly Schedule[], at: number): Prom
     const spec = specs.get(s.id)!;
     return { s, now: onCallAt(spec, at), h: nextHandoffs(spec, at, 1, NEXT_HORIZON_MS)[0] };
   });
-  const users = await usersById(db, answers.flatMap((a) => [...(a.now?.userIds ?? []), ...(a.h?.next?.userIds ?? [])]));
+  const users = await usersById(
+    db,
+    answers.flatMap((a) => [...(a.now?.userIds ?? []), ...(a.h?.next?.userIds ?? [])]),
+  );
   const pick = (ids: readonly string[] = []) => ids.map((id) => users.get(id) ?? { id, name: id, email: '', timeZone: 'UTC' });
   return answers.map(({ s, now, h }) => ({ scheduleId: s.id, scheduleName: s.name, at, users: pick(now?.userIds), source: now?.source ?? null, until: h?.at ?? null, next: pick(h?.next?.userIds) }));
 }
@@ -530,7 +541,10 @@ export async function getFinalSchedule(ctx: Ctx, actor: Actor, idOrName: string,
   const now = ctx.clock.now();
   const r = readRange(s.timeZone, range.from, range.to, now, { defaultFrom: now, defaultLengthMs: 7 * DAY });
   const shifts = finalSchedule(await specFor(ctx.db.kysely, s, r), r);
-  const users = await usersById(ctx.db.kysely, shifts.flatMap((x) => x.userIds));
+  const users = await usersById(
+    ctx.db.kysely,
+    shifts.flatMap((x) => x.userIds),
+  );
   return { schedule: { id: s.id, name: s.name, timeZone: s.timeZone }, from: r.start, to: r.end, shifts, gaps: gapsOf(shifts, r), users: Object.fromEntries(users) };
 }
 
@@ -546,7 +560,12 @@ function gapsOf(shifts: readonly Shift[], r: TimeRange): TimeRange[] {
 }
 
 /** Coverage gaps in the next `days` days (default 14, at most 366) from now. */
-export async function getGaps(ctx: Ctx, actor: Actor, idOrName: string, days: unknown = 14): Promise<{ schedule: { id: string; name: string; timeZone: string }; from: number; to: number; gaps: TimeRange[] }> {
+export async function getGaps(
+  ctx: Ctx,
+  actor: Actor,
+  idOrName: string,
+  days: unknown = 14,
+): Promise<{ schedule: { id: string; name: string; timeZone: string }; from: number; to: number; gaps: TimeRange[] }> {
   requirePermission(actor, 'read');
   const n = days === undefined || days === '' ? 14 : Number(days);
   if (!Number.isInteger(n) || n < 1 || n > 366) fail([{ path: 'days', message: 'must be a whole number of days from 1 to 366' }], 'gap query');
@@ -558,16 +577,17 @@ export async function getGaps(ctx: Ctx, actor: Actor, idOrName: string, days: un
 
 /** Schedules a user can appear on in `range`: as a participant, or through an override. */
 async function schedulesOf(db: Tx, userId: string, range: TimeRange): Promise<Schedule[]> {
-  const viaOverride = new Set(
-    (await overridesOverlapping(db, range))
-      .filter((r) => (JSON.parse(r.user_ids) as string[]).includes(userId))
-      .map((r) => r.schedule_id),
-  );
+  const viaOverride = new Set((await overridesOverlapping(db, range)).filter((r) => (JSON.parse(r.user_ids) as string[]).includes(userId)).map((r) => r.schedule_id));
   return (await allSchedules(db)).filter((s) => viaOverride.has(s.id) || participantIds(s.layers).includes(userId));
 }
 
 /** A user's shifts on every schedule over [from, to) (default: the next 28 days), in time order. */
-export async function getUserShifts(ctx: Ctx, actor: Actor, userRef: string, range: { from?: unknown; to?: unknown } = {}): Promise<{ user: ScheduleUser; from: number; to: number; shifts: UserShift[] }> {
+export async function getUserShifts(
+  ctx: Ctx,
+  actor: Actor,
+  userRef: string,
+  range: { from?: unknown; to?: unknown } = {},
+): Promise<{ user: ScheduleUser; from: number; to: number; shifts: UserShift[] }> {
   requirePermission(actor, 'read');
   const u = await requireUser(ctx.db.kysely, userRef);
   const now = ctx.clock.now();
@@ -707,10 +727,20 @@ export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: stri
     const s = await findSchedule(db, feed.subject_id);
     if (!s) throw notFound('Calendar feed');
     const shifts = await wholeShiftsIn(db, s, r);
-    const users = await usersById(db, shifts.flatMap((x) => x.userIds));
+    const users = await usersById(
+      db,
+      shifts.flatMap((x) => x.userIds),
+    );
     for (const sh of shifts) {
       const names = sh.userIds.map((id) => users.get(id)?.name ?? id).join(', ');
-      events.push({ uid: `${s.id}-${sh.start}-${sha256(sh.userIds.join(',')).slice(0, 8)}`, start: sh.start, end: sh.end, summary: `On call: ${names}`, description: `${s.name}: ${names} (${sourceLabel(sh)})`, url: url(s) });
+      events.push({
+        uid: `${s.id}-${sh.start}-${sha256(sh.userIds.join(',')).slice(0, 8)}`,
+        start: sh.start,
+        end: sh.end,
+        summary: `On call: ${names}`,
+        description: `${s.name}: ${names} (${sourceLabel(sh)})`,
+        url: url(s),
+      });
     }
     return renderIcal({ name: `On call: ${s.name}`, now, events });
   }
@@ -718,13 +748,21 @@ export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: stri
   if (!u) throw notFound('Calendar feed');
   const shifts: UserShift[] = [];
   for (const s of await schedulesOf(db, u.id, r)) {
-    for (const sh of await wholeShiftsIn(db, s, r)) if (sh.userIds.includes(u.id)) shifts.push({ scheduleId: s.id, scheduleName: s.name, start: sh.start, end: sh.end, userIds: sh.userIds, source: sh.source });
+    for (const sh of await wholeShiftsIn(db, s, r))
+      if (sh.userIds.includes(u.id)) shifts.push({ scheduleId: s.id, scheduleName: s.name, start: sh.start, end: sh.end, userIds: sh.userIds, source: sh.source });
   }
   shifts.sort((a, b) => a.start - b.start || a.scheduleName.localeCompare(b.scheduleName));
   const schedules = new Map((await allSchedules(db)).map((s) => [s.id, s]));
   for (const sh of shifts) {
     const s = schedules.get(sh.scheduleId)!;
-    events.push({ uid: `${sh.scheduleId}-${u.id}-${sh.start}`, start: sh.start, end: sh.end, summary: `On call: ${sh.scheduleName}`, description: `You are on call for ${sh.scheduleName} (${sourceLabel(sh)})`, url: url(s) });
+    events.push({
+      uid: `${sh.scheduleId}-${u.id}-${sh.start}`,
+      start: sh.start,
+      end: sh.end,
+      summary: `On call: ${sh.scheduleName}`,
+      description: `You are on call for ${sh.scheduleName} (${sourceLabel(sh)})`,
+      url: url(s),
+    });
   }
   return renderIcal({ name: `${u.name}: on call`, now, events });
 }

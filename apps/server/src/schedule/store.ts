@@ -78,7 +78,11 @@ export function swapFromRow(r: Selectable<ScheduleSwapTable>): SwapRequest {
 
 /** A schedule by id or name, or undefined. */
 export async function findSchedule(db: Tx, idOrName: string): Promise<Schedule | undefined> {
-  const r = await db.selectFrom('schedules').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  const r = await db
+    .selectFrom('schedules')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .executeTakeFirst();
   return r && scheduleFromRow(r);
 }
 
@@ -165,7 +169,15 @@ export async function specsFor(db: Tx, schedules: readonly Schedule[], range: Ti
     list.push(leaveFromRow(r));
     leave.set(r.user_id, list);
   }
-  for (const s of schedules) out.set(s.id, specOf(s, overrides.get(s.id) ?? [], participantIds(s.layers).flatMap((u) => leave.get(u) ?? [])));
+  for (const s of schedules)
+    out.set(
+      s.id,
+      specOf(
+        s,
+        overrides.get(s.id) ?? [],
+        participantIds(s.layers).flatMap((u) => leave.get(u) ?? []),
+      ),
+    );
   return out;
 }
 
@@ -175,7 +187,11 @@ export async function usersById(db: Tx, ids: Iterable<string>): Promise<Map<stri
   const out = new Map<string, ScheduleUser>();
   if (!list.length) return out;
   for (let i = 0; i < list.length; i += 500) {
-    const rows = await db.selectFrom('users').select(['id', 'name', 'email', 'time_zone']).where('id', 'in', list.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'email', 'time_zone'])
+      .where('id', 'in', list.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, { id: r.id, name: r.name, email: r.email, timeZone: r.time_zone });
   }
   return out;

@@ -20,7 +20,6 @@ export interface Schedule {
   updatedAt: number;
 }
 
-
 /** How an override came to be. */
 export type OverrideKind = 'manual' | 'take' | 'swap';
 
@@ -38,9 +37,6 @@ export interface ScheduleOverride {
   createdAt: number;
 }
 
-
-
-
 /** A swap request: a span of `offeredBy`'s shifts, open until a teammate takes it. */
 export interface SwapRequest {
   id: string;
@@ -54,7 +50,6 @@ export interface SwapRequest {
   takenAt: number | null;
   createdAt: number;
 }
-
 
 /** A span a user is away; rotations skip them by the rule in docs/schedules.md. */
 export interface UserLeave {

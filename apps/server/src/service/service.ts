@@ -5,17 +5,7 @@ import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/e
 import { newId, newSecret, sha256 } from '../lib/ids.js';
 import { isSealed } from '../lib/secret-box.js';
 import { parse } from '../lib/validate.js';
-import {
-  IntegrationInput,
-  ServiceInput,
-  type Grouping,
-  type Integration,
-  type IntegrationKind,
-  type IntegrationSettings,
-  type Service,
-  type SupportHours,
-  type UrgencyRule,
-} from './types.js';
+import { IntegrationInput, ServiceInput, type Grouping, type Integration, type IntegrationKind, type IntegrationSettings, type Service, type SupportHours, type UrgencyRule } from './types.js';
 import { isValidZone } from '../schedule/compute/zone.js';
 import {
   anyIncidentOf,
@@ -155,7 +145,8 @@ export async function findIntegrationByKey(db: Tx, key: string): Promise<{ integ
 
 /** An urgency rule by support hours needs support hours. */
 function checkUrgency(rule: UrgencyRule, hours: SupportHours | null): void {
-  if (rule.type === 'support-hours' && !hours) throw invalid('urgencyRule: a support-hours urgency rule needs supportHours', [{ path: 'urgencyRule', message: 'a support-hours urgency rule needs supportHours' }]);
+  if (rule.type === 'support-hours' && !hours)
+    throw invalid('urgencyRule: a support-hours urgency rule needs supportHours', [{ path: 'urgencyRule', message: 'a support-hours urgency rule needs supportHours' }]);
 }
 
 async function normalizeService(db: Tx, input: unknown): Promise<ServiceInput> {
@@ -300,7 +291,16 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     }
     await refuseUsedKey(trx, key);
     const id = newId();
-    await insertIntegration(trx, { id, service_id: s.id, name: v.name, kind: v.kind, key_hash: sha256(key), key_hint: key.slice(-4), settings: JSON.stringify(sealSettings(ctx, settings)), created_at: now });
+    await insertIntegration(trx, {
+      id,
+      service_id: s.id,
+      name: v.name,
+      kind: v.kind,
+      key_hash: sha256(key),
+      key_hint: key.slice(-4),
+      settings: JSON.stringify(sealSettings(ctx, settings)),
+      created_at: now,
+    });
     await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
     return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key, ctx.inboundEmailDomain) };
   });

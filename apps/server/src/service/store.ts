@@ -25,7 +25,11 @@ export async function replaceIntegrationSettings(db: Tx, id: string, was: string
 
 /** A service row by id or name. */
 export async function serviceRowByIdOrName(db: Tx, idOrName: string) {
-  return db.selectFrom('services').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  return db
+    .selectFrom('services')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .executeTakeFirst();
 }
 
 /** The integration with this key hash and its service (the ingest hot path). */
@@ -34,9 +38,19 @@ export async function integrationByKeyHash(db: Tx, keyHash: string) {
     .selectFrom('integrations')
     .innerJoin('services', 'services.id', 'integrations.service_id')
     .select([
-      'integrations.id', 'integrations.service_id', 'integrations.name', 'integrations.kind', 'integrations.key_hint', 'integrations.settings',
-      'services.name as service_name', 'services.description', 'services.escalation_policy_id', 'services.team_id', 'services.grouping',
-      'services.urgency_rule', 'services.support_hours',
+      'integrations.id',
+      'integrations.service_id',
+      'integrations.name',
+      'integrations.kind',
+      'integrations.key_hint',
+      'integrations.settings',
+      'services.name as service_name',
+      'services.description',
+      'services.escalation_policy_id',
+      'services.team_id',
+      'services.grouping',
+      'services.urgency_rule',
+      'services.support_hours',
     ])
     .where('integrations.key_hash', '=', keyHash)
     .executeTakeFirst();
@@ -121,5 +135,13 @@ export async function deleteIntegrationRow(db: Tx, id: string): Promise<boolean>
 
 /** The id of the integration `name` of the service named `service`, if both exist. */
 export async function integrationIdByServiceName(db: Tx, service: string, name: string): Promise<string | undefined> {
-  return (await db.selectFrom('integrations').innerJoin('services', 'services.id', 'integrations.service_id').select('integrations.id').where('services.name', '=', service).where('integrations.name', '=', name).executeTakeFirst())?.id;
+  return (
+    await db
+      .selectFrom('integrations')
+      .innerJoin('services', 'services.id', 'integrations.service_id')
+      .select('integrations.id')
+      .where('services.name', '=', service)
+      .where('integrations.name', '=', name)
+      .executeTakeFirst()
+  )?.id;
 }

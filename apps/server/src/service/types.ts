@@ -1,6 +1,17 @@
 // The request schemas live in the API contract (packages/contract).
 import type { Grouping, IntegrationKind, SupportHours, UrgencyRule } from '@klaxon/contract';
-export { GroupingSchema, IntegrationInput, INTEGRATION_KINDS, ServiceInput, SupportHoursSchema, UrgencyRuleSchema, type Grouping, type IntegrationKind, type SupportHours, type UrgencyRule } from '@klaxon/contract';
+export {
+  GroupingSchema,
+  IntegrationInput,
+  INTEGRATION_KINDS,
+  ServiceInput,
+  SupportHoursSchema,
+  UrgencyRuleSchema,
+  type Grouping,
+  type IntegrationKind,
+  type SupportHours,
+  type UrgencyRule,
+} from '@klaxon/contract';
 
 /** A technical service. */
 export interface Service {

@@ -96,7 +96,9 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
     id: 'policy',
     title: 'An escalation policy',
     done: policies.size > 0,
-    detail: policies.size ? `${policies.size} escalation ${policies.size === 1 ? 'policy' : 'policies'}: ${list(policyRows.map((p) => p.name))}.` : 'No escalation policy yet: it says who is paged, in which order.',
+    detail: policies.size
+      ? `${policies.size} escalation ${policies.size === 1 ? 'policy' : 'policies'}: ${list(policyRows.map((p) => p.name))}.`
+      : 'No escalation policy yet: it says who is paged, in which order.',
     link: '/escalation-policies',
   });
 
@@ -105,7 +107,15 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
   const silent: string[] = [];
   for (const s of services) {
     const p = s.escalation_policy_id ? policies.get(s.escalation_policy_id) : undefined;
-    const who = p ? (await resolveTargets(db, p.levels.flatMap((l) => l.targets), now)).userIds : [];
+    const who = p
+      ? (
+          await resolveTargets(
+            db,
+            p.levels.flatMap((l) => l.targets),
+            now,
+          )
+        ).userIds
+      : [];
     (who.some((u) => reachable.has(u)) ? paging : silent).push(s.name);
   }
   steps.push({

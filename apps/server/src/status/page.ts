@@ -183,12 +183,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   for (const b of bs) for (const s of b.serviceIds) bySvc.set(s, [...(bySvc.get(s) ?? []), b.id]);
 
   const since = Math.floor(now / DAY) * DAY - (HISTORY_DAYS - 1) * DAY;
-  const [levels, incidents, maint, completed] = await Promise.all([
-    severityRanks(db),
-    pageIncidents(db, since),
-    currentMaintenance(db, now),
-    completedMaintenance(db, now, 200),
-  ]);
+  const [levels, incidents, maint, completed] = await Promise.all([severityRanks(db), pageIncidents(db, since), currentMaintenance(db, now), completedMaintenance(db, now, 200)]);
   const rank = new Map(levels.map((l) => [l.name, Number(l.rank)]));
 
   // Incidents touching this page's components.
@@ -202,9 +197,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
 
   // Which incidents were published at all (small rows), then full updates only for those listed:
   // every open one and the PAST_LIMIT most recently resolved.
-  const publishedRows = touching.length
-    ? await publishedIncidentIds(db, since - 30 * DAY)
-    : [];
+  const publishedRows = touching.length ? await publishedIncidentIds(db, since - 30 * DAY) : [];
   const published = new Set(publishedRows.map((r) => r.incident_id));
   const openIds = touching.filter((i) => i.status !== 'resolved' && published.has(i.id)).map((i) => i.id);
   const pastIds = touching
@@ -213,9 +206,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     .slice(0, PAST_LIMIT)
     .map((i) => i.id);
   const wanted = [...openIds, ...pastIds];
-  const updates = wanted.length
-    ? await publicUpdateRows(db, wanted)
-    : [];
+  const updates = wanted.length ? await publicUpdateRows(db, wanted) : [];
   const updatesOf = new Map<string, StatusUpdate[]>();
   for (const u of updates) {
     const list = updatesOf.get(u.incident_id) ?? [];
@@ -263,7 +254,10 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     componentIds: [...new Set([...m.businessServiceIds.filter((b) => bsIdsOfPage.has(b)), ...m.serviceIds.flatMap((s) => bySvc.get(s) ?? [])])],
   });
   const maintenance = maint.map(onPage).filter((m) => m.componentIds.length > 0);
-  const completedOnPage = completed.map(onPage).filter((m) => m.componentIds.length > 0).slice(0, 50);
+  const completedOnPage = completed
+    .map(onPage)
+    .filter((m) => m.componentIds.length > 0)
+    .slice(0, 50);
   for (const m of maintenance) {
     if (!m.running) continue;
     for (const c of m.componentIds) if (state.get(c) === 'operational') state.set(c, 'under_maintenance');
@@ -325,7 +319,8 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
 
   const worst = components.reduce<ComponentState>((w, c) => worse(w, c.state), 'operational');
   const indicator = worst === 'major_outage' ? 'critical' : worst === 'partial_outage' ? 'major' : worst === 'degraded_performance' ? 'minor' : worst === 'under_maintenance' ? 'maintenance' : 'none';
-  const description = { none: 'All Systems Operational', minor: 'Minor Service Outage', major: 'Partial System Outage', critical: 'Major Service Outage', maintenance: 'Service Under Maintenance' }[indicator];
+  const description = { none: 'All Systems Operational', minor: 'Minor Service Outage', major: 'Partial System Outage', critical: 'Major Service Outage', maintenance: 'Service Under Maintenance' }[
+    indicator
+  ];
   return { page, generatedAt: now, components, active, past, maintenance, completedMaintenance: completedOnPage, indicator, description };
 }
-

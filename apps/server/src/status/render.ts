@@ -56,14 +56,21 @@ function layout(p: StatusPage, publicUrl: string, title: string, body: string): 
 
 function updatesHtml(i: PageIncident): string {
   return i.updates
-    .map((u) => `<div class="upd"><p><strong>${PHASE_LABEL[u.phase]}</strong> - ${escapeHtml(u.message)}</p>${u.businessImpact ? `<p><small>Impact: ${escapeHtml(u.businessImpact)}</small></p>` : ''}<p><small>${time(u.at)}${u.nextUpdateAt && i.open ? ` · next update by ${time(u.nextUpdateAt)}` : ''}</small></p></div>`)
+    .map(
+      (u) =>
+        `<div class="upd"><p><strong>${PHASE_LABEL[u.phase]}</strong> - ${escapeHtml(u.message)}</p>${u.businessImpact ? `<p><small>Impact: ${escapeHtml(u.businessImpact)}</small></p>` : ''}<p><small>${time(u.at)}${u.nextUpdateAt && i.open ? ` · next update by ${time(u.nextUpdateAt)}` : ''}</small></p></div>`,
+    )
     .join('');
 }
 
 /** The status page itself. */
 export function renderStatusHtml(d: PageData, publicUrl: string): string {
   const names = new Map(d.components.map((c) => [c.id, c.name]));
-  const affected = (ids: string[]) => ids.map((id) => names.get(id)).filter(Boolean).join(', ');
+  const affected = (ids: string[]) =>
+    ids
+      .map((id) => names.get(id))
+      .filter(Boolean)
+      .join(', ');
   const base = pageUrl(publicUrl, d.page.slug);
   let b = `<div class="banner b-${d.indicator}" role="status">${escapeHtml(d.description)}</div>`;
 
@@ -121,7 +128,15 @@ interface FeedItem {
 function feedItems(d: PageData, publicUrl: string): FeedItem[] {
   const base = pageUrl(publicUrl, d.page.slug);
   return [...d.active, ...d.past]
-    .flatMap((i) => i.updates.map((u) => ({ id: `${base}#update-${u.id}`, title: `${PHASE_LABEL[u.phase]}: ${i.title}`, text: u.message + (u.businessImpact ? `\n\nImpact: ${u.businessImpact}` : ''), at: u.at, link: `${base}#incident-${i.number}` })))
+    .flatMap((i) =>
+      i.updates.map((u) => ({
+        id: `${base}#update-${u.id}`,
+        title: `${PHASE_LABEL[u.phase]}: ${i.title}`,
+        text: u.message + (u.businessImpact ? `\n\nImpact: ${u.businessImpact}` : ''),
+        at: u.at,
+        link: `${base}#incident-${i.number}`,
+      })),
+    )
     .sort((a, b) => b.at - a.at)
     .slice(0, 50);
 }
@@ -135,7 +150,12 @@ export function renderRss(d: PageData, publicUrl: string): string {
     `<title>${escapeXml(d.page.name)}</title><link>${escapeXml(base)}</link><description>${escapeXml(`Status updates from ${d.page.name}`)}</description>` +
     `<atom:link href="${escapeXml(base)}/feed.rss" rel="self" type="application/rss+xml"/>` +
     `<lastBuildDate>${new Date(items[0]?.at ?? d.generatedAt).toUTCString()}</lastBuildDate>` +
-    items.map((i) => `<item><title>${escapeXml(i.title)}</title><link>${escapeXml(i.link)}</link><guid isPermaLink="false">${escapeXml(i.id)}</guid><pubDate>${new Date(i.at).toUTCString()}</pubDate><description>${escapeXml(i.text)}</description></item>`).join('') +
+    items
+      .map(
+        (i) =>
+          `<item><title>${escapeXml(i.title)}</title><link>${escapeXml(i.link)}</link><guid isPermaLink="false">${escapeXml(i.id)}</guid><pubDate>${new Date(i.at).toUTCString()}</pubDate><description>${escapeXml(i.text)}</description></item>`,
+      )
+      .join('') +
     `</channel></rss>\n`
   );
 }
@@ -148,7 +168,12 @@ export function renderAtom(d: PageData, publicUrl: string): string {
     `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">` +
     `<title>${escapeXml(d.page.name)}</title><id>${escapeXml(base)}</id><link href="${escapeXml(base)}"/><link rel="self" href="${escapeXml(base)}/feed.atom"/>` +
     `<updated>${new Date(items[0]?.at ?? d.generatedAt).toISOString()}</updated><author><name>${escapeXml(d.page.name)}</name></author>` +
-    items.map((i) => `<entry><title>${escapeXml(i.title)}</title><id>${escapeXml(i.id)}</id><link href="${escapeXml(i.link)}"/><updated>${new Date(i.at).toISOString()}</updated><content type="text">${escapeXml(i.text)}</content></entry>`).join('') +
+    items
+      .map(
+        (i) =>
+          `<entry><title>${escapeXml(i.title)}</title><id>${escapeXml(i.id)}</id><link href="${escapeXml(i.link)}"/><updated>${new Date(i.at).toISOString()}</updated><content type="text">${escapeXml(i.text)}</content></entry>`,
+      )
+      .join('') +
     `</feed>\n`
   );
 }

@@ -278,7 +278,10 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
     const impact = (v.businessImpact ?? businessImpactOf(inc.impact)).trim();
     // What customers see as the incident's title: given now, else the one given before, else neutral.
     const earlier = await latestPublicTitle(trx, inc.id);
-    const publicTitle = publicTitleOf([{ publicTitle: v.publicTitle?.trim() || null }, { publicTitle: earlier?.public_title ?? null }], bs.map((b) => b.name));
+    const publicTitle = publicTitleOf(
+      [{ publicTitle: v.publicTitle?.trim() || null }, { publicTitle: earlier?.public_title ?? null }],
+      bs.map((b) => b.name),
+    );
     let message = v.message?.trim();
     if (!message) {
       const templates = await templatesOfPhase(trx, v.phase);
@@ -302,7 +305,19 @@ export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: strin
       public_title: v.publicTitle?.trim() || null,
     };
     await insertStatusUpdate(trx, row);
-    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'status.update', actor, via, message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`, data: { updateId: row.id, phase: v.phase, public: v.public === true } }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId: inc.id,
+        at: now,
+        type: 'status.update',
+        actor,
+        via,
+        message: `${v.public ? 'Public' : 'Internal'} status update (${v.phase}): ${message.slice(0, 200)}`,
+        data: { updateId: row.id, phase: v.phase, public: v.public === true },
+      },
+      live,
+    );
     await audit(trx, now, actor, 'status_update.create', inc.id, { updateId: row.id, phase: v.phase, public: v.public === true });
     if (Number(inc.drill) !== 1) await fanOut(ctx, trx, now, inc, bs, updateFromRow(row), publicTitle);
     return updateFromRow(row);
@@ -408,9 +423,7 @@ export async function subscribe(ctx: Ctx, actor: Actor, input: unknown): Promise
     const raw = (v.destination ?? (channel === 'email' ? user.email : '')).trim();
     if (!raw) throw invalid('destination: required for this channel', [{ path: 'destination', message: 'required' }]);
     const destination = subscriptionDestination(ctx, channel, raw);
-    const vouched =
-      (channel === 'email' && destination === user.email.toLowerCase()) ||
-      (await hasVerifiedContact(trx, user.id, channel, destination));
+    const vouched = (channel === 'email' && destination === user.email.toLowerCase()) || (await hasVerifiedContact(trx, user.id, channel, destination));
     const token = subscriptionToken(ctx.linkSecret, id);
     await insertSubscription(trx, { id, scope: v.scope, target_id: target, user_id: user.id, channel, destination, confirmed_at: vouched ? now : null, token_hash: sha256(token), created_at: now });
     if (!vouched) {
@@ -530,8 +543,20 @@ export async function createMaintenance(ctx: Ctx, actor: Actor, input: unknown):
     const serviceIds = await resolveServiceIds(trx, v.serviceIds ?? [], 'serviceIds');
     const bsIds = await resolveBusinessServiceIds(trx, v.businessServiceIds ?? [], 'businessServiceIds');
     if (!serviceIds.length && !bsIds.length) throw invalid('serviceIds: name at least one service or business service', [{ path: 'serviceIds', message: 'empty' }]);
-    await insertMaintenance(trx, { id, title: v.title.trim(), description: v.description ?? '', service_ids: JSON.stringify(serviceIds), business_service_ids: JSON.stringify(bsIds), starts_at: startsAt, ends_at: endsAt, created_at: now, cancelled_at: null });
-    const announced = v.announce ? await announceMaintenance(ctx, trx, now, { id, title: v.title.trim(), description: v.description ?? '', serviceIds, businessServiceIds: bsIds, startsAt, endsAt }) : 0;
+    await insertMaintenance(trx, {
+      id,
+      title: v.title.trim(),
+      description: v.description ?? '',
+      service_ids: JSON.stringify(serviceIds),
+      business_service_ids: JSON.stringify(bsIds),
+      starts_at: startsAt,
+      ends_at: endsAt,
+      created_at: now,
+      cancelled_at: null,
+    });
+    const announced = v.announce
+      ? await announceMaintenance(ctx, trx, now, { id, title: v.title.trim(), description: v.description ?? '', serviceIds, businessServiceIds: bsIds, startsAt, endsAt })
+      : 0;
     await audit(trx, now, actor, 'maintenance.create', id, { title: v.title, serviceIds, businessServiceIds: bsIds, startsAt, endsAt, announced });
   });
   invalidateStatusCache();
@@ -560,11 +585,7 @@ async function announceMaintenance(
   const teamIds = [...new Set([...svcTeams.map((s) => s.team_id), ...bs.map((b) => b.teamId)].filter((x): x is string => !!x))];
   const pages = await allPages(trx);
   const pageIds = [...pages.filter((p) => p.businessServiceIds.some((b) => bsIds.includes(b))).map((p) => p.id), ...(pages.length === 0 && bs.length ? ['default'] : [])];
-  const scopes = [
-    ...(bsIds.length ? [['business_service', bsIds] as const] : []),
-    ...(teamIds.length ? [['team', teamIds] as const] : []),
-    ...(pageIds.length ? [['page', pageIds] as const] : []),
-  ];
+  const scopes = [...(bsIds.length ? [['business_service', bsIds] as const] : []), ...(teamIds.length ? [['team', teamIds] as const] : []), ...(pageIds.length ? [['page', pageIds] as const] : [])];
   if (!scopes.length) return 0;
   const subs = await subscriptionsForScopes(trx, scopes);
   const defaultPage = pages.find((p) => p.isDefault) ?? pages[0];

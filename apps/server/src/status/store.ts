@@ -16,7 +16,16 @@ export async function loadBusinessServices(db: Tx): Promise<BusinessService[]> {
   ]);
   const by = new Map<string, string[]>();
   for (const l of links) by.set(l.business_service_id, [...(by.get(l.business_service_id) ?? []), l.service_id]);
-  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, teamId: r.team_id, position: Number(r.position), serviceIds: by.get(r.id) ?? [], createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    teamId: r.team_id,
+    position: Number(r.position),
+    serviceIds: by.get(r.id) ?? [],
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  }));
 }
 
 /** The business services an incident affects: those mapped to its service or to any service in its impact. */
@@ -71,7 +80,18 @@ export async function findPage(db: Tx, slug: string | null): Promise<StatusPage 
   return { id: 'default', slug: '', name: 'Status', logoUrl: null, colors: DEFAULT_COLORS, businessServiceIds: [], isDefault: true };
 }
 
-type UpdateRow = { id: string; incident_id: string; at: number; author_name: string; phase: string; message: string; business_impact: string; next_update_at: number | null; public: number; public_title?: string | null };
+type UpdateRow = {
+  id: string;
+  incident_id: string;
+  at: number;
+  author_name: string;
+  phase: string;
+  message: string;
+  business_impact: string;
+  next_update_at: number | null;
+  public: number;
+  public_title?: string | null;
+};
 
 /** Maps a status update row. */
 export function updateFromRow(r: UpdateRow): StatusUpdate {
@@ -98,7 +118,17 @@ export function publicTitleOf(updates: { publicTitle: string | null }[], busines
 }
 
 /** Maps a maintenance window row. */
-export function maintenanceFromRow(r: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; cancelled_at: number | null; created_at: number }): MaintenanceWindow {
+export function maintenanceFromRow(r: {
+  id: string;
+  title: string;
+  description: string;
+  service_ids: string;
+  business_service_ids: string;
+  starts_at: number;
+  ends_at: number;
+  cancelled_at: number | null;
+  created_at: number;
+}): MaintenanceWindow {
   return {
     id: r.id,
     title: r.title,
@@ -148,7 +178,15 @@ export async function activeMaintenanceFor(db: Tx, serviceId: string, now: numbe
 }
 
 /** Maps a subscription row. */
-export function subscriptionFromRow(r: { id: string; scope: string; target_id: string | null; user_id: string | null; channel: string; destination: string; confirmed_at: number | null }): Subscription {
+export function subscriptionFromRow(r: {
+  id: string;
+  scope: string;
+  target_id: string | null;
+  user_id: string | null;
+  channel: string;
+  destination: string;
+  confirmed_at: number | null;
+}): Subscription {
   return { id: r.id, scope: r.scope, targetId: r.target_id, userId: r.user_id, channel: r.channel, destination: r.destination, confirmed: r.confirmed_at !== null };
 }
 
@@ -169,7 +207,18 @@ export async function incidentsDueForUpdates(db: Tx) {
     .selectFrom('incidents')
     .innerJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
     .innerJoin('users', 'users.id', 'incidents.incident_manager_id')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.created_at', 'incidents.sev', 'incidents.drill', 'severity_levels.update_interval_minutes as interval', 'users.id as user_id', 'users.email', 'users.name'])
+    .select([
+      'incidents.id',
+      'incidents.number',
+      'incidents.title',
+      'incidents.created_at',
+      'incidents.sev',
+      'incidents.drill',
+      'severity_levels.update_interval_minutes as interval',
+      'users.id as user_id',
+      'users.email',
+      'users.name',
+    ])
     .where('incidents.status', '!=', 'resolved')
     .where('severity_levels.update_interval_minutes', 'is not', null)
     .limit(500)
@@ -183,7 +232,12 @@ export async function latestUpdateTiming(db: Tx, incidentId: string) {
 
 /** Claims the reminder of (incident, due time); false when it was sent already. */
 export async function claimStatusReminder(db: Tx, incidentId: string, dueAt: number, now: number): Promise<boolean> {
-  const claimed = await db.insertInto('status_reminders').values({ incident_id: incidentId, due_at: dueAt, sent_at: now }).onConflict((oc) => oc.columns(['incident_id', 'due_at']).doNothing()).returning('incident_id').executeTakeFirst();
+  const claimed = await db
+    .insertInto('status_reminders')
+    .values({ incident_id: incidentId, due_at: dueAt, sent_at: now })
+    .onConflict((oc) => oc.columns(['incident_id', 'due_at']).doNothing())
+    .returning('incident_id')
+    .executeTakeFirst();
   return !!claimed;
 }
 
@@ -209,7 +263,10 @@ export async function updateBusinessServiceRow(db: Tx, id: string, row: Business
 
 /** Inserts a business service. */
 export async function insertBusinessService(db: Tx, id: string, row: BusinessServiceFields, createdAt: number): Promise<void> {
-  await db.insertInto('business_services').values({ id, ...row, created_at: createdAt }).execute();
+  await db
+    .insertInto('business_services')
+    .values({ id, ...row, created_at: createdAt })
+    .execute();
 }
 
 /** Removes every technical service link of a business service. */
@@ -261,7 +318,11 @@ type PageFields = { name: string; logo_url: string | null; colors: string; busin
 export async function upsertPageBySlug(db: Tx, slug: string, row: PageFields, now: number, newPageId: () => string): Promise<void> {
   const existing = await db.selectFrom('status_pages').select('id').where('slug', '=', slug).executeTakeFirst();
   if (existing) await db.updateTable('status_pages').set(row).where('id', '=', existing.id).execute();
-  else await db.insertInto('status_pages').values({ id: newPageId(), slug, ...row, created_at: now }).execute();
+  else
+    await db
+      .insertInto('status_pages')
+      .values({ id: newPageId(), slug, ...row, created_at: now })
+      .execute();
 }
 
 /** The status page with this slug; throws when there is none. */
@@ -318,11 +379,33 @@ export async function severityLevelRow(db: Tx, name: string) {
 
 /** The latest public title given with an incident's updates. */
 export async function latestPublicTitle(db: Tx, incidentId: string): Promise<{ public_title: string | null } | undefined> {
-  return db.selectFrom('status_updates').select('public_title').where('incident_id', '=', incidentId).where('public_title', 'is not', null).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  return db
+    .selectFrom('status_updates')
+    .select('public_title')
+    .where('incident_id', '=', incidentId)
+    .where('public_title', 'is not', null)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
 }
 
 /** Inserts a status update. */
-export async function insertStatusUpdate(db: Tx, row: { id: string; incident_id: string; at: number; author_id: string | null; author_name: string; phase: string; message: string; business_impact: string; next_update_at: number | null; public: number; public_title: string | null }): Promise<void> {
+export async function insertStatusUpdate(
+  db: Tx,
+  row: {
+    id: string;
+    incident_id: string;
+    at: number;
+    author_id: string | null;
+    author_name: string;
+    phase: string;
+    message: string;
+    business_impact: string;
+    next_update_at: number | null;
+    public: number;
+    public_title: string | null;
+  },
+): Promise<void> {
   await db.insertInto('status_updates').values(row).execute();
 }
 
@@ -388,7 +471,19 @@ export async function runningMajorIncidents(db: Tx) {
     .leftJoin('users', 'users.id', 'incidents.incident_manager_id')
     .leftJoin('severity_levels', 'severity_levels.name', 'incidents.sev')
     .leftJoin('war_rooms', 'war_rooms.incident_id', 'incidents.id')
-    .select(['incidents.id', 'incidents.number', 'incidents.title', 'incidents.status', 'incidents.sev', 'incidents.service_id', 'incidents.impact', 'incidents.incident_manager_id', 'users.name as im_name', 'severity_levels.rank', 'war_rooms.bridge_url'])
+    .select([
+      'incidents.id',
+      'incidents.number',
+      'incidents.title',
+      'incidents.status',
+      'incidents.sev',
+      'incidents.service_id',
+      'incidents.impact',
+      'incidents.incident_manager_id',
+      'users.name as im_name',
+      'severity_levels.rank',
+      'war_rooms.bridge_url',
+    ])
     .where('incidents.major', '=', 1)
     .where('incidents.drill', '=', 0)
     .where('incidents.status', '!=', 'resolved')
@@ -406,11 +501,21 @@ export async function subscriberUser(db: Tx, id: string): Promise<{ id: string; 
 
 /** Whether a user has a verified contact method of this type and address. */
 export async function hasVerifiedContact(db: Tx, userId: string, type: string, address: string): Promise<boolean> {
-  return !!(await db.selectFrom('contact_methods').select('id').where('user_id', '=', userId).where('type', '=', type).where('address', '=', address).where('verified_at', 'is not', null).executeTakeFirst());
+  return !!(await db
+    .selectFrom('contact_methods')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('type', '=', type)
+    .where('address', '=', address)
+    .where('verified_at', 'is not', null)
+    .executeTakeFirst());
 }
 
 /** Inserts a subscription. */
-export async function insertSubscription(db: Tx, row: { id: string; scope: string; target_id: string | null; user_id: string | null; channel: string; destination: string; confirmed_at: number | null; token_hash: string; created_at: number }): Promise<void> {
+export async function insertSubscription(
+  db: Tx,
+  row: { id: string; scope: string; target_id: string | null; user_id: string | null; channel: string; destination: string; confirmed_at: number | null; token_hash: string; created_at: number },
+): Promise<void> {
   await db.insertInto('status_subscriptions').values(row).execute();
 }
 
@@ -445,7 +550,14 @@ export async function deleteBusinessServiceSubscriptions(db: Tx, businessService
 
 /** The email subscription of an address to a status page, if any. */
 export async function pageEmailSubscription(db: Tx, pageId: string, address: string): Promise<{ id: string; confirmed_at: number | null } | undefined> {
-  return db.selectFrom('status_subscriptions').select(['id', 'confirmed_at']).where('scope', '=', 'page').where('target_id', '=', pageId).where('channel', '=', 'email').where('destination', '=', address).executeTakeFirst();
+  return db
+    .selectFrom('status_subscriptions')
+    .select(['id', 'confirmed_at'])
+    .where('scope', '=', 'page')
+    .where('target_id', '=', pageId)
+    .where('channel', '=', 'email')
+    .where('destination', '=', address)
+    .executeTakeFirst();
 }
 
 /** Confirms a subscription not confirmed yet; false when it was confirmed already or does not exist. */
@@ -462,7 +574,10 @@ export async function subscriptionExists(db: Tx, id: string): Promise<boolean> {
 // ---- Maintenance ----
 
 /** Inserts a maintenance window. */
-export async function insertMaintenance(db: Tx, row: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; created_at: number; cancelled_at: null }): Promise<void> {
+export async function insertMaintenance(
+  db: Tx,
+  row: { id: string; title: string; description: string; service_ids: string; business_service_ids: string; starts_at: number; ends_at: number; created_at: number; cancelled_at: null },
+): Promise<void> {
   await db.insertInto('maintenance_windows').values(row).execute();
 }
 

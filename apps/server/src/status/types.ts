@@ -7,7 +7,6 @@ export { PHASES, type Phase } from '@klaxon/contract';
 /** Component states, as Atlassian Statuspage names them. */
 export type ComponentState = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 
-
 /** A business service as the API shows it. */
 export interface BusinessService {
   id: string;
@@ -20,7 +19,6 @@ export interface BusinessService {
   /** Last edit of the business service itself (name, description, links). */
   updatedAt: number;
 }
-
 
 /** A status page's colours. */
 export interface Colors {
@@ -40,9 +38,6 @@ export interface StatusPage {
   isDefault: boolean;
 }
 
-
-
-
 /** A status update as the API shows it. */
 export interface StatusUpdate {
   id: string;
@@ -58,8 +53,6 @@ export interface StatusUpdate {
   publicTitle: string | null;
 }
 
-
-
 /** A subscription as the API shows it. */
 export interface Subscription {
   id: string;
@@ -70,7 +63,6 @@ export interface Subscription {
   destination: string;
   confirmed: boolean;
 }
-
 
 /** A maintenance window as the API shows it. */
 export interface MaintenanceWindow {

@@ -21,7 +21,11 @@ type TeamWithMembers = { id: string; name: string; description: string; members:
 
 /** Loads a team with members, or undefined. */
 export async function findTeam(db: Tx, idOrName: string): Promise<TeamWithMembers | undefined> {
-  const t = await db.selectFrom('teams').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  const t = await db
+    .selectFrom('teams')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .executeTakeFirst();
   if (!t) return undefined;
   const members = await db.selectFrom('team_members').selectAll().where('team_id', '=', t.id).orderBy('position').execute();
   return { id: t.id, name: t.name, description: t.description, members: members.map((m) => ({ userId: m.user_id, role: m.role as 'member' | 'manager' })) };
@@ -71,5 +75,9 @@ export async function insertMember(db: Tx, row: { team_id: string; user_id: stri
 
 /** The id of the team with this id or name. */
 export async function teamIdByIdOrName(db: Tx, idOrName: string): Promise<{ id: string } | undefined> {
-  return db.selectFrom('teams').select('id').where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
+  return db
+    .selectFrom('teams')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .executeTakeFirst();
 }

@@ -13,15 +13,7 @@ import { audit } from '../audit.js';
 import * as store from './store.js';
 import { deleteUserSessions } from '../auth/store.js';
 import { insertSettingIfAbsent, updateSetting } from '../store.js';
-import {
-  ContactMethodInput,
-  NotificationRuleInput,
-  UserInput,
-  UserPatch,
-  type ContactMethod,
-  type NotificationRule,
-  type User,
-} from './types.js';
+import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch, type ContactMethod, type NotificationRule, type User } from './types.js';
 
 const VERIFY_TTL_MS = 15 * 60_000;
 const VERIFY_MAX_ATTEMPTS = 5;
@@ -107,7 +99,8 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
     const row = await store.passwordHashOf(ctx.db.kysely, id);
     if (row?.password_hash) {
       if (!v.currentPassword) throw invalid('currentPassword: is required to change your password', [{ path: 'currentPassword', message: 'is required to change your password' }]);
-      if (!(await verifyPassword(row.password_hash, v.currentPassword))) throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
+      if (!(await verifyPassword(row.password_hash, v.currentPassword)))
+        throw new AppError('forbidden', 'currentPassword: is not your current password', [{ path: 'currentPassword', message: 'is not your current password' }]);
     }
   }
   const passwordHash = v.password ? await hashPassword(v.password) : undefined;
@@ -153,7 +146,8 @@ export function selfDeletionProblem(actor: Actor, id: string): string | undefine
 export async function refuseIfReferenced(trx: Tx, id: string, what: 'user' | 'team'): Promise<void> {
   const policies = await store.policyTargets(trx);
   const using = policies.filter((p) => (JSON.parse(p.levels) as { targets: { type: string; id: string }[] }[]).some((l) => l.targets.some((t) => t.type === what && t.id === id)));
-  if (using.length) throw conflict(`This ${what} is a target of escalation polic${using.length > 1 ? 'ies' : 'y'} ${using.map((p) => `"${p.name}"`).join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`);
+  if (using.length)
+    throw conflict(`This ${what} is a target of escalation polic${using.length > 1 ? 'ies' : 'y'} ${using.map((p) => `"${p.name}"`).join(', ')}: change ${using.length > 1 ? 'them' : 'it'} first`);
 }
 
 /** Every user. */
@@ -203,7 +197,19 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
     const dup = await store.contactMethodIdByName(trx, userId, v.name);
     if (dup) throw conflict(`${user.name} already has a contact method named "${v.name}"`);
     const id = newId();
-    await store.insertContactMethod(trx, { id, user_id: userId, name: v.name, type: v.type, address: addr.value, verified_at: null, verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: now });
+    await store.insertContactMethod(trx, {
+      id,
+      user_id: userId,
+      name: v.name,
+      type: v.type,
+      address: addr.value,
+      verified_at: null,
+      verify_code_hash: null,
+      verify_expires_at: null,
+      verify_attempts: 0,
+      disabled: 0,
+      created_at: now,
+    });
     await audit(trx, now, actor, 'contact_method.create', id, { userId, type: v.type });
     if (opts.trustedBy) {
       await store.updateContactMethodRow(trx, id, { verified_at: now });

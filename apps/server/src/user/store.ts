@@ -81,7 +81,10 @@ export async function userNameRow(db: Tx, id: string): Promise<{ name: string } 
 
 /** How many users there are. */
 export async function countUsers(db: Tx): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -215,7 +218,11 @@ export async function verificationSentAt(db: Tx, contactMethodId: string, create
 
 /** Counts one more wrong verification code. */
 export async function countWrongCode(db: Tx, id: string): Promise<void> {
-  await db.updateTable('contact_methods').set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1) })).where('id', '=', id).execute();
+  await db
+    .updateTable('contact_methods')
+    .set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Deletes a contact method. */

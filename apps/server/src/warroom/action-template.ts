@@ -74,7 +74,10 @@ export function fillJson(template: string, vars: Record<string, string>): string
 
 /** How a body template is filled, from its headers and its first character. */
 export function bodySlot(headers: Record<string, string>, body: string): 'json' | 'form' | 'text' {
-  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1]?.toLowerCase() ?? '';
+  const type =
+    Object.entries(headers)
+      .find(([k]) => k.toLowerCase() === 'content-type')?.[1]
+      ?.toLowerCase() ?? '';
   if (type.includes('json')) return 'json';
   if (type.includes('x-www-form-urlencoded')) return 'form';
   if (!type && /^\s*[[{]/.test(body)) return 'json';
@@ -120,7 +123,9 @@ export function secretForms(value: string): string[] {
   forms.add(bytes.toString('base64'));
   forms.add(bytes.toString('base64url'));
   for (const k of [0, 1, 2]) {
-    const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64').replace(/=+$/, '');
+    const b64 = Buffer.concat([Buffer.alloc(k), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const total = k + bytes.length;
     const rem = total % 3;
     const end = Math.floor(total / 3) * 4 + (rem === 0 ? 0 : rem);
@@ -135,7 +140,13 @@ export function secretForms(value: string): string[] {
 
 /** Replaces every form of every secret value (3 characters or longer) in `text` with [redacted]. */
 export function redact(text: string, secrets: Record<string, string>): string {
-  const forms = [...new Set(Object.values(secrets).filter((s) => s.length >= 3).flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const forms = [
+    ...new Set(
+      Object.values(secrets)
+        .filter((s) => s.length >= 3)
+        .flatMap(secretForms),
+    ),
+  ].sort((a, b) => b.length - a.length);
   let out = text;
   for (const form of forms) out = out.split(form).join('[redacted]');
   return out;

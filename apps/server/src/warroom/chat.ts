@@ -35,14 +35,38 @@ export async function writeChat(
   o: { incidentId: string; drill: boolean; number: number; author: { id: string | null; name: string }; actor: Actor; via: Via; source: string; text: string; priority: boolean; slackTs?: string },
   live: LiveEvent[],
 ): Promise<ChatMessage> {
-  const row: Row & { slack_ts: string | null; slack_out: number } = { id: newId(), incident_id: o.incidentId, at: now, author_id: o.author.id, author_name: o.author.name, source: o.source, text: o.text, priority: o.priority ? 1 : 0, slack_ts: o.slackTs ?? null, slack_out: 0 };
+  const row: Row & { slack_ts: string | null; slack_out: number } = {
+    id: newId(),
+    incident_id: o.incidentId,
+    at: now,
+    author_id: o.author.id,
+    author_name: o.author.name,
+    source: o.source,
+    text: o.text,
+    priority: o.priority ? 1 : 0,
+    slack_ts: o.slackTs ?? null,
+    slack_out: 0,
+  };
   await insertChatMessage(trx, row);
   const msg = fromRow(row);
-  await appendTimeline(trx, { incidentId: o.incidentId, at: now, type: o.priority ? 'chat.priority' : 'chat.message', actor: o.actor, via: o.via, message: `${o.author.name}: ${o.text.slice(0, 2000)}`, data: { messageId: row.id, source: o.source } });
+  await appendTimeline(trx, {
+    incidentId: o.incidentId,
+    at: now,
+    type: o.priority ? 'chat.priority' : 'chat.message',
+    actor: o.actor,
+    via: o.via,
+    message: `${o.author.name}: ${o.text.slice(0, 2000)}`,
+    data: { messageId: row.id, source: o.source },
+  });
   live.push({ type: 'chat', incidentId: o.incidentId, data: { message: msg } });
   const room = await warRoomSlackChannel(trx, o.incidentId);
   if (room?.slack_channel && o.source !== 'slack') {
-    await enqueueMessage(trx, now, { channel: 'slack', destination: room.slack_channel, message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` }, incidentId: o.incidentId });
+    await enqueueMessage(trx, now, {
+      channel: 'slack',
+      destination: room.slack_channel,
+      message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` },
+      incidentId: o.incidentId,
+    });
   }
   // A command (`/page @pat`) and Klaxon's answer to it name people without mentioning them: the
   // command itself pages whom it pages, so a mention notice on top would be a second and third message.
@@ -69,14 +93,28 @@ export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input
   const now = ctx.clock.now();
   const message = await inTransaction(ctx, async (trx, live) => {
     if (actor.type === 'user') await addMember(trx, inc.id, actor.id, 'responder', now);
-    const m = await writeChat(ctx, trx, now, { incidentId: inc.id, drill: inc.drill, number: inc.number, author, actor, via, source: via === 'slack' ? 'slack' : via, text: v.text, priority: v.priority ?? false }, live);
+    const m = await writeChat(
+      ctx,
+      trx,
+      now,
+      { incidentId: inc.id, drill: inc.drill, number: inc.number, author, actor, via, source: via === 'slack' ? 'slack' : via, text: v.text, priority: v.priority ?? false },
+      live,
+    );
     if (v.priority) await pagePriority(trx, now, { id: inc.id, drill: inc.drill, number: inc.number }, m, ctx.publicUrl, live);
     return m;
   });
   ctx.wake();
   if (v.text.startsWith('/')) {
     const result = await runCommand(ctx, actor, inc.id, v.text, via);
-    await inTransaction(ctx, (trx, live) => writeChat(ctx, trx, ctx.clock.now(), { incidentId: inc.id, drill: inc.drill, number: inc.number, author: { id: null, name: 'Klaxon' }, actor: SYSTEM, via, source: 'system', text: result.text, priority: false }, live));
+    await inTransaction(ctx, (trx, live) =>
+      writeChat(
+        ctx,
+        trx,
+        ctx.clock.now(),
+        { incidentId: inc.id, drill: inc.drill, number: inc.number, author: { id: null, name: 'Klaxon' }, actor: SYSTEM, via, source: 'system', text: result.text, priority: false },
+        live,
+      ),
+    );
     return { message, result };
   }
   return { message };
@@ -88,7 +126,15 @@ async function pagePriority(trx: Tx, now: number, inc: { id: string; drill: bool
   const members = await memberIds(trx, inc.id);
   for (const { user_id } of members) {
     if (user_id === m.author.id) continue;
-    await insertReceipt(trx, { message_id: m.id, user_id, incident_id: inc.id, received_at: null, read_at: null, repage_at: settings.priorityMaxRepages > 0 ? now + settings.priorityRepageMinutes * 60_000 : null, pages: 1 });
+    await insertReceipt(trx, {
+      message_id: m.id,
+      user_id,
+      incident_id: inc.id,
+      received_at: null,
+      read_at: null,
+      repage_at: settings.priorityMaxRepages > 0 ? now + settings.priorityRepageMinutes * 60_000 : null,
+      pages: 1,
+    });
     await notifyUserText(trx, inc, user_id, priorityText(inc.number, m, publicUrl), now);
   }
   live.push({ type: 'notification', incidentId: inc.id });
@@ -114,7 +160,9 @@ export async function listChat(ctx: Ctx, actor: Actor, idOrNumber: string, o: { 
     const receipts = await receiptsOf(ctx.db.kysely, prio);
     for (const m of out) {
       if (!m.priority) continue;
-      m.receipts = receipts.filter((r) => r.message_id === m.id).map((r) => ({ userId: r.user_id, name: r.name, receivedAt: r.received_at === null ? null : Number(r.received_at), readAt: r.read_at === null ? null : Number(r.read_at), pages: r.pages }));
+      m.receipts = receipts
+        .filter((r) => r.message_id === m.id)
+        .map((r) => ({ userId: r.user_id, name: r.name, receivedAt: r.received_at === null ? null : Number(r.received_at), readAt: r.read_at === null ? null : Number(r.read_at), pages: r.pages }));
     }
   }
   return out;

@@ -103,7 +103,11 @@ export async function addTask(ctx: Ctx, actor: Actor, idOrNumber: string, text: 
   const id = newId();
   await inTransaction(ctx, async (trx, live) => {
     await insertTask(trx, { id, incident_id: inc.id, text: t.slice(0, 2000), owner_id: owner?.id ?? null, created_at: now, done_at: null });
-    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'task.created', actor, via, message: `Task: ${t.slice(0, 500)}${owner ? ` (owner ${owner.name})` : ''}`, data: { taskId: id, ownerId: owner?.id ?? null } }, live);
+    await appendTimeline(
+      trx,
+      { incidentId: inc.id, at: now, type: 'task.created', actor, via, message: `Task: ${t.slice(0, 500)}${owner ? ` (owner ${owner.name})` : ''}`, data: { taskId: id, ownerId: owner?.id ?? null } },
+      live,
+    );
     await audit(trx, now, actor, 'warroom.task', inc.id, { taskId: id });
     live.push({ type: 'warroom', incidentId: inc.id, data: { task: id } });
   });

@@ -10,7 +10,13 @@ export interface DrillSummary {
   incidentId: string;
   incidentNumber: number;
   startedAt: number;
-  paged: { userId: string; name: string; channels: { channel: string; status: string; queuedAt: number; sentAt: number | null; error: string | null }[]; acknowledgedAfterMs: number | null; readAfterMs: number | null }[];
+  paged: {
+    userId: string;
+    name: string;
+    channels: { channel: string; status: string; queuedAt: number; sentAt: number | null; error: string | null }[];
+    acknowledgedAfterMs: number | null;
+    readAfterMs: number | null;
+  }[];
   failedContactMethods: { userId: string; name: string; channel: string; error: string | null }[];
   markdown: string;
 }
@@ -28,7 +34,13 @@ async function computeDrillSummary(db: Tx, incidentId: string): Promise<DrillSum
     let p = byUser.get(uid);
     if (!p) {
       const read = receipts.filter((x) => x.user_id === uid).map((x) => Number(x.read_at));
-      p = { userId: uid, name: r.name ?? uid, channels: [], acknowledgedAfterMs: inc.acknowledgedBy === uid && inc.acknowledgedAt !== null ? inc.acknowledgedAt - inc.createdAt : null, readAfterMs: read.length ? Math.min(...read) - inc.createdAt : null };
+      p = {
+        userId: uid,
+        name: r.name ?? uid,
+        channels: [],
+        acknowledgedAfterMs: inc.acknowledgedBy === uid && inc.acknowledgedAt !== null ? inc.acknowledgedAt - inc.createdAt : null,
+        readAfterMs: read.length ? Math.min(...read) - inc.createdAt : null,
+      };
       byUser.set(uid, p);
     }
     p.channels.push({ channel: r.channel, status: r.status, queuedAt: Number(r.created_at), sentAt: r.sent_at === null ? null : Number(r.sent_at), error: r.last_error });
@@ -60,7 +72,11 @@ export async function drillSummary(ctx: Ctx, actor: Actor, idOrNumber: string): 
 export async function appendDrillSummary(ctx: Ctx, incidentId: string): Promise<void> {
   const s = await computeDrillSummary(ctx.db.kysely, incidentId);
   await inTransaction(ctx, (trx, live) =>
-    appendTimeline(trx, { incidentId, at: ctx.clock.now(), type: 'drill.summary', actor: SYSTEM, via: 'engine', message: s.markdown, data: { paged: s.paged, failedContactMethods: s.failedContactMethods } }, live),
+    appendTimeline(
+      trx,
+      { incidentId, at: ctx.clock.now(), type: 'drill.summary', actor: SYSTEM, via: 'engine', message: s.markdown, data: { paged: s.paged, failedContactMethods: s.failedContactMethods } },
+      live,
+    ),
   );
 }
 

@@ -16,7 +16,15 @@ import { ActionInput, ROLE_NAMES, RunbookInput, type Runbook, type ServiceAction
 const DAY = 86_400_000;
 
 function runbookFromRow(r: { id: string; service_id: string; title: string; body: string; owner_id: string | null; last_reviewed_at: number }, now: number, staleDays: number): Runbook {
-  return { id: r.id, serviceId: r.service_id, title: r.title, body: r.body, ownerId: r.owner_id, lastReviewedAt: Number(r.last_reviewed_at), stale: Number(r.last_reviewed_at) + staleDays * DAY <= now };
+  return {
+    id: r.id,
+    serviceId: r.service_id,
+    title: r.title,
+    body: r.body,
+    ownerId: r.owner_id,
+    lastReviewedAt: Number(r.last_reviewed_at),
+    stale: Number(r.last_reviewed_at) + staleDays * DAY <= now,
+  };
 }
 
 async function serviceOrInvalid(db: Tx, ref: string) {
@@ -72,7 +80,18 @@ export async function runbooksForIncident(ctx: Ctx, actor: Actor, idOrNumber: st
   return listRunbooks(ctx, actor, inc.serviceId);
 }
 
-function actionFromRow(r: { id: string; service_id: string; name: string; description: string; method: string; url: string; headers: string; body: string; secrets: string; allowed_roles: string }): ServiceAction {
+function actionFromRow(r: {
+  id: string;
+  service_id: string;
+  name: string;
+  description: string;
+  method: string;
+  url: string;
+  headers: string;
+  body: string;
+  secrets: string;
+  allowed_roles: string;
+}): ServiceAction {
   return {
     id: r.id,
     serviceId: r.service_id,
@@ -99,7 +118,8 @@ export async function listActions(ctx: Ctx, actor: Actor, serviceRef: string): P
 export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Promise<ServiceAction> {
   requirePermission(actor, 'admin');
   const v = parse(ActionInput, input, 'action');
-  if (!placeholdersOnlyInPathOrQuery(v.url)) throw invalid('url: must be an absolute http(s) URL whose scheme, host and port contain no {{placeholders}}', [{ path: 'url', message: 'placeholders only in the path or query' }]);
+  if (!placeholdersOnlyInPathOrQuery(v.url))
+    throw invalid('url: must be an absolute http(s) URL whose scheme, host and port contain no {{placeholders}}', [{ path: 'url', message: 'placeholders only in the path or query' }]);
   await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), v.url.replace(/\{\{\s*[\w.]+\s*\}\}/g, 'x'), 'url');
   const box = requireBox(ctx);
   const now = ctx.clock.now();
@@ -207,7 +227,19 @@ export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name
   output = redact(output, secrets).slice(0, 4000);
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
-    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'action.run', actor, via, message: `${actor.name} ran ${name}: ${status === null ? 'failed' : `HTTP ${status}`}\n${output}`, data: { action: name, status, output, args: redact(args, secrets) } }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId: inc.id,
+        at: now,
+        type: 'action.run',
+        actor,
+        via,
+        message: `${actor.name} ran ${name}: ${status === null ? 'failed' : `HTTP ${status}`}\n${output}`,
+        data: { action: name, status, output, args: redact(args, secrets) },
+      },
+      live,
+    );
     await audit(trx, now, actor, 'action.run', row.id, { incidentId: inc.id, status });
   });
   return { status, output };

@@ -42,18 +42,7 @@ import {
   warRoomExists,
   warRoomRow,
 } from './store.js';
-import {
-  DeclareInput,
-  ImpactInput,
-  ROLE_NAMES,
-  SeverityLevelInput,
-  WAR_ROOM_ROLES,
-  WarRoomSettingsInput,
-  type SeverityLevel,
-  type WarRoom,
-  type WarRoomRole,
-  type WarRoomSettings,
-} from './types.js';
+import { DeclareInput, ImpactInput, ROLE_NAMES, SeverityLevelInput, WAR_ROOM_ROLES, WarRoomSettingsInput, type SeverityLevel, type WarRoom, type WarRoomRole, type WarRoomSettings } from './types.js';
 
 const SETTINGS_KEY = 'warroom.settings';
 const DEFAULT_SETTINGS: WarRoomSettings = { imSchedule: null, sevPolicies: {}, priorityRepageMinutes: 5, priorityMaxRepages: 3, runbookStaleDays: 90, teamBridges: {} };
@@ -174,7 +163,11 @@ export async function findUserRef(db: Tx, ref: string): Promise<{ id: string; na
   const r = ref.replace(/^@/, '').trim().toLowerCase();
   if (!r) return undefined;
   const users = await userRefs(db);
-  return users.find((u) => u.id === ref || u.email.toLowerCase() === r) ?? users.find((u) => u.email.toLowerCase().split('@')[0] === r) ?? users.find((u) => u.name.toLowerCase().replace(/\s+/g, '') === r.replace(/\s+/g, ''));
+  return (
+    users.find((u) => u.id === ref || u.email.toLowerCase() === r) ??
+    users.find((u) => u.email.toLowerCase().split('@')[0] === r) ??
+    users.find((u) => u.name.toLowerCase().replace(/\s+/g, '') === r.replace(/\s+/g, ''))
+  );
 }
 
 /**
@@ -184,7 +177,10 @@ export async function findUserRef(db: Tx, ref: string): Promise<{ id: string; na
 async function highPriorityMethods(db: Tx, userId: string): Promise<{ id: string; type: string; address: string }[]> {
   const plan = (await notificationPlan(db, userId)).filter((p) => p.delayMinutes === 0);
   if (!plan.length) return [];
-  return contactMethodAddresses(db, plan.map((p) => p.contactMethodId));
+  return contactMethodAddresses(
+    db,
+    plan.map((p) => p.contactMethodId),
+  );
 }
 
 /** Pages a user about an incident now on their high-priority channels (a page message through the outbox). Returns the channels used. */
@@ -203,7 +199,14 @@ export async function pageUserNow(ctx: Ctx, trx: Tx, incidentId: string, userId:
 export async function notifyUserText(trx: Tx, incident: { id: string; drill: boolean }, userId: string, text: string, now: number): Promise<number> {
   let n = 0;
   for (const m of await highPriorityMethods(trx, userId)) {
-    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { kind: 'reply', text: `${incident.drill ? 'DRILL ' : ''}${text}`, ...(incident.drill && { drill: true }) }, userId, contactMethodId: m.id, incidentId: incident.id });
+    await enqueueMessage(trx, now, {
+      channel: m.type as Channel,
+      destination: m.address,
+      message: { kind: 'reply', text: `${incident.drill ? 'DRILL ' : ''}${text}`, ...(incident.drill && { drill: true }) },
+      userId,
+      contactMethodId: m.id,
+      incidentId: incident.id,
+    });
     n++;
   }
   return n;
@@ -215,13 +218,7 @@ export async function notifyUserText(trx: Tx, incident: { id: string; drill: boo
  * managers schedule, else the declarer), members, and pages to the IM and the responders the
  * severity's policy names.
  */
-export async function openWarRoom(
-  ctx: Ctx,
-  trx: Tx,
-  now: number,
-  o: { incident: Incident; sev: string; actor: Actor; via: Via; bridgeUrl?: string },
-  live: LiveEvent[],
-): Promise<boolean> {
+export async function openWarRoom(ctx: Ctx, trx: Tx, now: number, o: { incident: Incident; sev: string; actor: Actor; via: Via; bridgeUrl?: string }, live: LiveEvent[]): Promise<boolean> {
   if (await warRoomExists(trx, o.incident.id)) return false;
   const settings = await readSettings(trx);
   const service = await findService(trx, o.incident.serviceId);
@@ -234,10 +231,26 @@ export async function openWarRoom(
     await addMember(trx, o.incident.id, imId, 'im', now);
     await updateIncidentFields(trx, o.incident.id, { incident_manager_id: imId });
   }
-  await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'major.declared', actor: o.actor, via: o.via, message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`, data: { sev: o.sev, bridgeUrl: bridge } }, live);
+  await appendTimeline(
+    trx,
+    {
+      incidentId: o.incident.id,
+      at: now,
+      type: 'major.declared',
+      actor: o.actor,
+      via: o.via,
+      message: `${o.incident.drill ? 'DRILL: ' : ''}Major incident declared (${o.sev}); war room opened${bridge ? `, bridge ${bridge}` : ''}`,
+      data: { sev: o.sev, bridgeUrl: bridge },
+    },
+    live,
+  );
   if (imId) {
     const name = await userName(trx, imId);
-    await appendTimeline(trx, { incidentId: o.incident.id, at: now, type: 'role.assigned', actor: o.actor, via: o.via, message: `${name} is incident manager (${who.imWhy})`, data: { role: 'im', userId: imId } }, live);
+    await appendTimeline(
+      trx,
+      { incidentId: o.incident.id, at: now, type: 'role.assigned', actor: o.actor, via: o.via, message: `${name} is incident manager (${who.imWhy})`, data: { role: 'im', userId: imId } },
+      live,
+    );
   }
   for (const u of who.responderIds) await addMember(trx, o.incident.id, u, 'responder', now);
   const toPage = who.toPage;
@@ -252,7 +265,13 @@ export async function openWarRoom(
  * IM schedule, else the declarer) and the responders of the severity's policy, never the declarer.
  * openWarRoom pages exactly these; the declare preview shows them before anyone confirms.
  */
-async function whoDeclaringPages(trx: Tx, settings: WarRoomSettings, sev: string, actor: Actor, now: number): Promise<{ imId: string | null; imWhy: string; responderIds: string[]; toPage: string[]; notes: string[] }> {
+async function whoDeclaringPages(
+  trx: Tx,
+  settings: WarRoomSettings,
+  sev: string,
+  actor: Actor,
+  now: number,
+): Promise<{ imId: string | null; imWhy: string; responderIds: string[]; toPage: string[]; notes: string[] }> {
   let imId: string | null = null;
   let imWhy = 'the declarer';
   if (settings.imSchedule) {
@@ -286,7 +305,12 @@ export interface PreviewPerson {
  * What declaring this incident major at `sev` (default: the most severe level) would do, without
  * doing it: who becomes incident manager and who is paged. For the confirmation the web app shows.
  */
-export async function declarePreview(ctx: Ctx, actor: Actor, idOrNumber: string, sev?: string): Promise<{ sev: string; incidentManager: (PreviewPerson & { why: string }) | null; paged: PreviewPerson[]; notes: string[]; alreadyMajor: boolean }> {
+export async function declarePreview(
+  ctx: Ctx,
+  actor: Actor,
+  idOrNumber: string,
+  sev?: string,
+): Promise<{ sev: string; incidentManager: (PreviewPerson & { why: string }) | null; paged: PreviewPerson[]; notes: string[]; alreadyMajor: boolean }> {
   requirePermission(actor, 'incident.create');
   const db = ctx.db.kysely;
   const inc = await incidentOrThrow(db, idOrNumber);
@@ -337,7 +361,11 @@ async function pageUsers(ctx: Ctx, trx: Tx, now: number, incidentId: string, use
     paged.push({ userId: u, channels });
     parts.push(`${await userName(trx, u)} (${channels.join(', ') || 'no high-priority contact method'})`);
   }
-  await appendTimeline(trx, { incidentId, at: now, type: 'page.manual', actor, via, message: `Paging ${parts.join(', ') || 'nobody'}: ${why}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { paged } }, live);
+  await appendTimeline(
+    trx,
+    { incidentId, at: now, type: 'page.manual', actor, via, message: `Paging ${parts.join(', ') || 'nobody'}: ${why}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { paged } },
+    live,
+  );
   if (paged.length) live.push({ type: 'notification', incidentId });
 }
 
@@ -384,7 +412,11 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
     const raised = oldRank !== undefined && newRank !== undefined && Number(newRank) < Number(oldRank);
     await updateIncidentFields(trx, inc.id, { sev: level.name, ...(level.major === 1 && { major: 1 }), updated_at: now });
     await recordMeasures(trx, inc.id); // a resolved incident's report rows carry its severity
-    await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } }, live);
+    await appendTimeline(
+      trx,
+      { incidentId: inc.id, at: now, type: 'severity.changed', actor, via, message: `Severity ${inc.sev ?? 'unset'} → ${level.name}`, data: { from: inc.sev, to: level.name } },
+      live,
+    );
     await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
     if (level.major === 1) {
       const opened = await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);
@@ -475,7 +507,15 @@ export async function addIncidentResponder(ctx: Ctx, actor: Actor, idOrNumber: s
     const used = await pageUserNow(ctx, trx, inc.id, user.id, now);
     await appendTimeline(
       trx,
-      { incidentId: inc.id, at: now, type: 'responder.added', actor, via, message: `${user.name} added as a responder by ${actor.name} via ${via}: paged on ${used.join(', ') || 'nothing (no high-priority contact method)'}`, data: { userId: user.id, channels: used } },
+      {
+        incidentId: inc.id,
+        at: now,
+        type: 'responder.added',
+        actor,
+        via,
+        message: `${user.name} added as a responder by ${actor.name} via ${via}: paged on ${used.join(', ') || 'nothing (no high-priority contact method)'}`,
+        data: { userId: user.id, channels: used },
+      },
       live,
     );
     if (used.length) live.push({ type: 'notification', incidentId: inc.id });
@@ -520,7 +560,11 @@ export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, inpu
     const row = await incidentImpact(trx, inc.id);
     const impact = { ...(JSON.parse(row.impact) as Record<string, unknown>), ...v };
     await updateIncidentFields(trx, inc.id, { impact: JSON.stringify(impact), updated_at: now });
-    const said = [v.businessImpact !== undefined && `business impact: ${v.businessImpact.slice(0, 300)}`, v.customerFacing !== undefined && (v.customerFacing ? 'customer-facing' : 'not customer-facing'), v.affectedServiceIds && `${v.affectedServiceIds.length} affected service(s)`].filter(Boolean);
+    const said = [
+      v.businessImpact !== undefined && `business impact: ${v.businessImpact.slice(0, 300)}`,
+      v.customerFacing !== undefined && (v.customerFacing ? 'customer-facing' : 'not customer-facing'),
+      v.affectedServiceIds && `${v.affectedServiceIds.length} affected service(s)`,
+    ].filter(Boolean);
     await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'impact.changed', actor, via, message: `Impact updated: ${said.join('; ') || 'cleared'}`, data: impact }, live);
     await audit(trx, now, actor, 'warroom.impact', inc.id, impact);
     live.push({ type: 'warroom', incidentId: inc.id, data: { impact: true } });

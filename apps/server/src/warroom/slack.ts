@@ -16,7 +16,11 @@ export type SlackCall = (method: string, body: Record<string, unknown>) => Promi
 
 /** A Slack channel name for an incident: `inc-42-checkout-down` (lower case, at most 80 characters). */
 export function slackChannelName(number: number, title: string, drill: boolean): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50);
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
   return `${drill ? 'drill-' : ''}inc-${number}${slug ? `-${slug}` : ''}`.slice(0, 80);
 }
 
@@ -24,7 +28,13 @@ export function slackChannelName(number: number, title: string, drill: boolean):
  * Bridges a war room to Slack: `channel` (an existing channel id) at once, or `create` a channel,
  * which the warroom-slack engine module does with conversations.create. IM or comms.
  */
-export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o: { channel?: string; create?: boolean; name?: string }, via: Via = 'api'): Promise<{ slackChannel: string | null; pending: string | null }> {
+export async function bridgeSlack(
+  ctx: Ctx,
+  actor: Actor,
+  idOrNumber: string,
+  o: { channel?: string; create?: boolean; name?: string },
+  via: Via = 'api',
+): Promise<{ slackChannel: string | null; pending: string | null }> {
   requirePermission(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'bridge the war room to Slack');
@@ -36,7 +46,8 @@ export async function bridgeSlack(ctx: Ctx, actor: Actor, idOrNumber: string, o:
   const r = await inTransaction(ctx, async (trx, live) => {
     const set = o.channel ? { slack_channel: o.channel, slack_pending: null } : { slack_pending: `create:${name}` };
     if (!(await updateWarRoom(trx, inc.id, set))) throw invalid('This incident has no war room: declare it major first');
-    if (o.channel) await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'slack.bridged', actor, via, message: `War room bridged to Slack channel ${o.channel}`, data: { channel: o.channel } }, live);
+    if (o.channel)
+      await appendTimeline(trx, { incidentId: inc.id, at: now, type: 'slack.bridged', actor, via, message: `War room bridged to Slack channel ${o.channel}`, data: { channel: o.channel } }, live);
     await audit(trx, now, actor, 'warroom.slack', inc.id, { channel: o.channel ?? null, create: o.create ? name : null });
     return { slackChannel: o.channel ?? null, pending: o.channel ? null : name };
   });
@@ -61,7 +72,19 @@ export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Pro
     // Recorded as soon as Slack answered: a batch of one, so a channel made is never forgotten behind a slow one.
     await inBatch(ctx, 'warroom-slack', [p], async (trx, live) => {
       if (!(await settleSlackPending(trx, p.incident_id, p.slack_pending!, channel))) return;
-      await appendTimeline(trx, { incidentId: p.incident_id, at: now, type: 'slack.bridged', actor: SYSTEM, via: 'engine', message: channel ? `Slack channel #${name} (${channel}) created for the war room` : `Could not create Slack channel #${name}: ${error}`, data: { channel, name, error } }, live);
+      await appendTimeline(
+        trx,
+        {
+          incidentId: p.incident_id,
+          at: now,
+          type: 'slack.bridged',
+          actor: SYSTEM,
+          via: 'engine',
+          message: channel ? `Slack channel #${name} (${channel}) created for the war room` : `Could not create Slack channel #${name}: ${error}`,
+          data: { channel, name, error },
+        },
+        live,
+      );
       live.push({ type: 'warroom', incidentId: p.incident_id, data: { slackChannel: channel } });
     });
   }
@@ -90,7 +113,15 @@ export async function receiveSlackEvent(ctx: Ctx, body: SlackEventEnvelope): Pro
   const author = user && user.type === 'user' ? { id: user.id, name: user.name } : { id: null, name: `Slack user ${e.user}` };
   const now = ctx.clock.now();
   const actor: Actor = user ?? SYSTEM;
-  await inTransaction(ctx, (trx, live) => writeChat(ctx, trx, now, { incidentId: inc.id, drill: inc.drill, number: inc.number, author, actor, via: 'slack', source: 'slack', text: e.text!.slice(0, 10_000), priority: false, slackTs: e.ts }, live));
+  await inTransaction(ctx, (trx, live) =>
+    writeChat(
+      ctx,
+      trx,
+      now,
+      { incidentId: inc.id, drill: inc.drill, number: inc.number, author, actor, via: 'slack', source: 'slack', text: e.text!.slice(0, 10_000), priority: false, slackTs: e.ts },
+      live,
+    ),
+  );
   return 'stored';
 }
 
@@ -113,7 +144,11 @@ export async function receiveSlackCommand(ctx: Ctx, o: { channelId: string; user
 async function declareFromSlack(ctx: Ctx, o: { userId: string; text: string }): Promise<string> {
   const actor = await userByContactAddress(ctx, 'slack', o.userId);
   if (!actor) return 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.';
-  const words = o.text.trim().replace(/^\/?declare\s*/i, '').split(/\s+/).filter(Boolean);
+  const words = o.text
+    .trim()
+    .replace(/^\/?declare\s*/i, '')
+    .split(/\s+/)
+    .filter(Boolean);
   const sevAt = words.findIndex((w) => /^sev\d+$/i.test(w));
   const sev = sevAt >= 0 ? words.splice(sevAt, 1)[0]!.toUpperCase() : undefined;
   const usage = 'Usage: /klaxon declare #42 [SEV2]  or  /klaxon declare [SEV1] <service> <what is broken>';

@@ -163,7 +163,12 @@ export async function markReceived(db: Tx, incidentId: string, userId: string, n
 
 /** The receipts of these messages, with the reader's name. */
 export async function receiptsOf(db: Tx, messageIds: string[]) {
-  return db.selectFrom('chat_receipts').innerJoin('users', 'users.id', 'chat_receipts.user_id').select(['message_id', 'user_id', 'users.name', 'received_at', 'read_at', 'pages']).where('message_id', 'in', messageIds).execute();
+  return db
+    .selectFrom('chat_receipts')
+    .innerJoin('users', 'users.id', 'chat_receipts.user_id')
+    .select(['message_id', 'user_id', 'users.name', 'received_at', 'read_at', 'pages'])
+    .where('message_id', 'in', messageIds)
+    .execute();
 }
 
 /** One user's receipt of a message. */
@@ -328,5 +333,11 @@ export async function membersWithNames(db: Tx, incidentId: string) {
 
 /** A war room's tasks with their owners' names, oldest first. */
 export async function tasksWithOwners(db: Tx, incidentId: string) {
-  return db.selectFrom('war_room_tasks').leftJoin('users', 'users.id', 'war_room_tasks.owner_id').select(['war_room_tasks.id', 'war_room_tasks.text', 'war_room_tasks.owner_id', 'users.name', 'war_room_tasks.created_at', 'war_room_tasks.done_at']).where('incident_id', '=', incidentId).orderBy('war_room_tasks.created_at').execute();
+  return db
+    .selectFrom('war_room_tasks')
+    .leftJoin('users', 'users.id', 'war_room_tasks.owner_id')
+    .select(['war_room_tasks.id', 'war_room_tasks.text', 'war_room_tasks.owner_id', 'users.name', 'war_room_tasks.created_at', 'war_room_tasks.done_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('war_room_tasks.created_at')
+    .execute();
 }

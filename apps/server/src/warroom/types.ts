@@ -24,8 +24,6 @@ export interface WarRoomSettings {
   teamBridges: Record<string, string>;
 }
 
-
-
 /** A severity level as the API shows it. */
 export interface SeverityLevel {
   name: string;
@@ -33,8 +31,6 @@ export interface SeverityLevel {
   description: string;
   major: boolean;
 }
-
-
 
 /** A war room as the API shows it. */
 export interface WarRoom {
@@ -65,8 +61,6 @@ export interface ChatMessage {
   receipts?: { userId: string; name: string; receivedAt: number | null; readAt: number | null; pages: number }[];
 }
 
-
-
 /** A runbook as the API shows it. */
 export interface Runbook {
   id: string;
@@ -77,7 +71,6 @@ export interface Runbook {
   lastReviewedAt: number;
   stale: boolean;
 }
-
 
 /** An action as the API shows it: secret names only, never values. */
 export interface ServiceAction {

@@ -39,7 +39,16 @@ async function settled(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.mantine-Loader-root').count(), { timeout: 10_000 }).toBe(0);
 }
 
-const describeV = (vs: Violation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `   ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`).join('\n')}${v.nodes.length > 5 ? `\n   … ${v.nodes.length - 5} more` : ''}`).join('\n');
+const describeV = (vs: Violation[]) =>
+  vs
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `   ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`)
+          .join('\n')}${v.nodes.length > 5 ? `\n   … ${v.nodes.length - 5} more` : ''}`,
+    )
+    .join('\n');
 
 describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
   let rig: WebRig;
@@ -59,7 +68,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
     const declared = await t.api('POST', '/api/v1/major-incidents', { incident: String(incidents[0]!.number), sev: 'SEV1' });
     expect(declared.status).toBe(201);
     await t.api('POST', `/api/v1/incidents/${resolved.id}/resolve`, {});
-    const sched = await t.api('POST', '/api/v1/schedules', { name: 'Primary on call', timeZone: 'Europe/Berlin', layers: [{ name: 'Weekly', start: '2026-01-05T09:00:00Z', rotation: { type: 'weekly' }, users: [maya] }] });
+    const sched = await t.api('POST', '/api/v1/schedules', {
+      name: 'Primary on call',
+      timeZone: 'Europe/Berlin',
+      layers: [{ name: 'Weekly', start: '2026-01-05T09:00:00Z', rotation: { type: 'weekly' }, users: [maya] }],
+    });
     const scheduleId = sched.body?.schedule?.id as string | undefined;
     await t.cycle();
     const heading = (name: string) => async (page: Page) => {
@@ -67,25 +80,123 @@ describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
       await settled(page);
     };
     screens = [
-      { name: 'incident list', path: '/incidents', ready: async (page) => { await page.locator('[data-testid=incident-row]').first().waitFor(); await waitLive(page); } },
-      { name: 'incident', path: `/incidents/${incidents[0]!.number}`, ready: async (page) => { await page.getByTestId('incident-page').waitFor(); await waitLive(page); } },
-      { name: 'resolved incident', path: `/incidents/${resolved.number}`, ready: async (page) => { await page.getByTestId('incident-page').waitFor(); await waitLive(page); } },
-      { name: 'war room', path: `/incidents/${incidents[0]!.number}/war-room`, ready: async (page) => { await page.getByTestId('chat-stream').waitFor(); await waitLive(page); } },
+      {
+        name: 'incident list',
+        path: '/incidents',
+        ready: async (page) => {
+          await page.locator('[data-testid=incident-row]').first().waitFor();
+          await waitLive(page);
+        },
+      },
+      {
+        name: 'incident',
+        path: `/incidents/${incidents[0]!.number}`,
+        ready: async (page) => {
+          await page.getByTestId('incident-page').waitFor();
+          await waitLive(page);
+        },
+      },
+      {
+        name: 'resolved incident',
+        path: `/incidents/${resolved.number}`,
+        ready: async (page) => {
+          await page.getByTestId('incident-page').waitFor();
+          await waitLive(page);
+        },
+      },
+      {
+        name: 'war room',
+        path: `/incidents/${incidents[0]!.number}/war-room`,
+        ready: async (page) => {
+          await page.getByTestId('chat-stream').waitFor();
+          await waitLive(page);
+        },
+      },
       { name: 'services', path: '/services', ready: heading('Services') },
       { name: 'service', path: `/services/${serviceId}`, ready: heading('checkout-api') },
       { name: 'escalation policies', path: '/escalation-policies', ready: heading('Escalation policies') },
-      { name: 'escalation policy', path: `/escalation-policies/${policyId}`, ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
+      {
+        name: 'escalation policy',
+        path: `/escalation-policies/${policyId}`,
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
       { name: 'schedules', path: '/schedules', ready: heading('Schedules') },
       ...(scheduleId ? [{ name: 'schedule', path: `/schedules/${scheduleId}`, ready: heading('Primary on call') }] : []),
-      { name: 'status', path: '/internal-status', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'reports', path: '/reports', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'postmortems', path: '/postmortems', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'my profile', path: '/people/me', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'users', path: '/people/users', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'teams', path: '/people/teams', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'setup checklist', path: '/setup', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'admin', path: '/admin', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
-      { name: 'status pages admin', path: '/status-admin', ready: async (page) => { await page.locator('h1').first().waitFor({ timeout: 10_000 }); await settled(page); } },
+      {
+        name: 'status',
+        path: '/internal-status',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'reports',
+        path: '/reports',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'postmortems',
+        path: '/postmortems',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'my profile',
+        path: '/people/me',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'users',
+        path: '/people/users',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'teams',
+        path: '/people/teams',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'setup checklist',
+        path: '/setup',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'admin',
+        path: '/admin',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
+      {
+        name: 'status pages admin',
+        path: '/status-admin',
+        ready: async (page) => {
+          await page.locator('h1').first().waitFor({ timeout: 10_000 });
+          await settled(page);
+        },
+      },
     ];
   }, 120_000);
   afterAll(async () => rig?.stop());

@@ -11,7 +11,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: level conditions in the policy editor, and
     const { t } = rig;
     await addUser(t, { email: 'maya@example.com', name: 'Maya Okafor', role: 'admin' });
     const sam = await addResponder(t, { name: 'Sam Lindqvist', email: 'sam@example.com', rules: [{ type: 'email', delayMinutes: 0 }] });
-    const p = await t.api('POST', '/api/v1/escalation-policies', { name: 'Critical only', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: sam.id }], condition: { severity: ['critical'] } }] });
+    const p = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Critical only',
+      levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: sam.id }], condition: { severity: ['critical'] } }],
+    });
     const s = await t.api('POST', '/api/v1/services', { name: 'db', escalationPolicyId: p.body.escalationPolicy.id });
     key = (await t.api('POST', `/api/v1/services/${s.body.service.id}/integrations`, { name: 'pagerduty', kind: 'pagerduty' })).body.integration.key;
   });

@@ -30,7 +30,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
   const fresh = async (summary: string) => {
     await trigger(rig.t, routingKey, summary, { dedupKey: `k-${++count}` });
     await rig.t.cycle();
-    return ((await rig.t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number);
+    return (await rig.t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;
   };
   /** Signs in; first moves the fake clock a minute, as sign-ins per person are limited to 10 a minute. */
   const login = async (page: Page, email: string) => {
@@ -61,7 +61,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
     await open(page, onPage);
     await page.locator('body').press('r');
     await expect.poll(async () => (await incident(rig.t, onPage)).status).toBe('resolved');
-    await page.getByTestId('resolved-toast').filter({ hasText: `#${onPage} resolved` }).getByTestId('undo-resolve').click();
+    await page
+      .getByTestId('resolved-toast')
+      .filter({ hasText: `#${onPage} resolved` })
+      .getByTestId('undo-resolve')
+      .click();
     await expect.poll(async () => (await incident(rig.t, onPage)).status, { timeout: 10_000 }).toBe('acknowledged');
 
     const inList = await fresh('Keyboard resolve in the list');
@@ -72,7 +76,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
     await expect.poll(() => page.locator(`[data-testid=incident-row][data-number="${inList}"]`).getAttribute('data-selected')).toBe('true');
     await page.locator('body').press('r');
     await expect.poll(async () => (await incident(rig.t, inList)).status).toBe('resolved');
-    await page.getByTestId('resolved-toast').filter({ hasText: `#${inList} resolved` }).getByTestId('undo-resolve').click();
+    await page
+      .getByTestId('resolved-toast')
+      .filter({ hasText: `#${inList} resolved` })
+      .getByTestId('undo-resolve')
+      .click();
     await expect.poll(async () => (await incident(rig.t, inList)).status, { timeout: 10_000 }).toBe('acknowledged');
     await context.close();
   });
@@ -183,9 +191,13 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
         const w = window as unknown as { armedAfter: number | null };
         w.armedAfter = null;
         let clicked: number | null = null;
-        document.addEventListener('click', (e) => {
-          if ((e.target as Element).closest('[data-testid="declare-major"]')) clicked ??= performance.now();
-        }, true);
+        document.addEventListener(
+          'click',
+          (e) => {
+            if ((e.target as Element).closest('[data-testid="declare-major"]')) clicked ??= performance.now();
+          },
+          true,
+        );
         const look = () => {
           const b = document.querySelector<HTMLButtonElement>('[data-testid="declare-confirm"]');
           if (b && clicked !== null && !b.disabled && w.armedAfter === null) w.armedAfter = performance.now() - clicked;
@@ -246,7 +258,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       expect(await second.page.getByTestId('service-pages').inputValue()).toContain(`Everyone in team Storage ${size}`);
       await second.page.getByTestId('create-service').click();
       await second.page.waitForURL(/\/services\/[^/]+\?new=1/);
-      const svc = ((await rig.t.api('GET', '/api/v1/services')).body.services as { name: string; escalationPolicyId: string | null; teamId: string | null }[]).find((s) => s.name === `storage-${size}`)!;
+      const svc = ((await rig.t.api('GET', '/api/v1/services')).body.services as { name: string; escalationPolicyId: string | null; teamId: string | null }[]).find(
+        (s) => s.name === `storage-${size}`,
+      )!;
       expect(svc.teamId).toBe(team.body.team.id);
       const policy = (await rig.t.api('GET', `/api/v1/escalation-policies/${svc.escalationPolicyId}`)).body.escalationPolicy;
       expect(policy.name).toBe(`storage-${size} on call`);

@@ -13,12 +13,21 @@ describe.skipIf(!HAVE_CHROMIUM)(`web: the incident list stays responsive with ${
     const integ = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'bulk', kind: 'generic', rateLimitPerMinute: 1_000_000 });
     const url = `${t.url}/integrations/v1/generic/${integ.body.integration.key}`;
     // 100 batches of 100 events, 4 requests at a time.
-    const batches = Array.from({ length: N / 100 }, (_, b) => Array.from({ length: 100 }, (_, i) => ({ summary: `Host ${b * 100 + i} unreachable`, source: `host-${b * 100 + i}`, severity: i % 7 === 0 ? 'critical' : 'warning', dedup_key: `h-${b * 100 + i}` })));
+    const batches = Array.from({ length: N / 100 }, (_, b) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        summary: `Host ${b * 100 + i} unreachable`,
+        source: `host-${b * 100 + i}`,
+        severity: i % 7 === 0 ? 'critical' : 'warning',
+        dedup_key: `h-${b * 100 + i}`,
+      })),
+    );
     for (let i = 0; i < batches.length; i += 4) {
-      await Promise.all(batches.slice(i, i + 4).map(async (events) => {
-        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
-        if (r.status !== 202) throw new Error(`ingest ${r.status}: ${await r.text()}`);
-      }));
+      await Promise.all(
+        batches.slice(i, i + 4).map(async (events) => {
+          const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+          if (r.status !== 202) throw new Error(`ingest ${r.status}: ${await r.text()}`);
+        }),
+      );
     }
   }, 180_000);
   afterAll(async () => rig?.stop());

@@ -91,7 +91,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
         // Hand-offs at 09:00 in Tokyo (00:00 UTC): the list says 09:00 (Berlin would say 01:00).
         await expect.poll(async () => (await page.getByTestId('final-shift').allTextContents()).filter((s) => /09:00 – \w{3} \d+ \w{3} 09:00/.test(s)).length).toBeGreaterThan(3);
         // Each hand-off bar sits 9/24 into its day column: the columns start at Tokyo's midnight.
-        const bars = await page.getByTestId('timeline-final').getByTestId('shift-bar').evaluateAll((els) => els.map((e) => ({ start: Number(e.getAttribute('data-start')), left: parseFloat((e as HTMLElement).style.left) })));
+        const bars = await page
+          .getByTestId('timeline-final')
+          .getByTestId('shift-bar')
+          .evaluateAll((els) => els.map((e) => ({ start: Number(e.getAttribute('data-start')), left: parseFloat((e as HTMLElement).style.left) })));
         const handoffs = bars.filter((b) => b.start % DAY === 0 && b.left > 0);
         expect(handoffs.length).toBeGreaterThan(3);
         for (const b of handoffs) {
@@ -213,16 +216,19 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
         }
         await page.getByTestId('sev-filter').waitFor();
         await page.waitForTimeout(300); // the Collapse's transition
-        const cut = await page.getByTestId('filters').locator('input:not([type=hidden])').evaluateAll((els) =>
-          (els as HTMLInputElement[]).map((el) => {
-            const cs = getComputedStyle(el);
-            const ctx = document.createElement('canvas').getContext('2d')!;
-            ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
-            const text = el.value || el.placeholder;
-            const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-            return { text, scroll: el.scrollWidth, client: el.clientWidth, need: Math.ceil(ctx.measureText(text).width), room: Math.floor(room) };
-          }),
-        );
+        const cut = await page
+          .getByTestId('filters')
+          .locator('input:not([type=hidden])')
+          .evaluateAll((els) =>
+            (els as HTMLInputElement[]).map((el) => {
+              const cs = getComputedStyle(el);
+              const ctx = document.createElement('canvas').getContext('2d')!;
+              ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+              const text = el.value || el.placeholder;
+              const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+              return { text, scroll: el.scrollWidth, client: el.clientWidth, need: Math.ceil(ctx.measureText(text).width), room: Math.floor(room) };
+            }),
+          );
         expect(cut.length).toBe(6);
         for (const c of cut) {
           expect(c.scroll, c.text).toBeLessThanOrEqual(c.client);

@@ -10,7 +10,15 @@ describe.skipIf(!HAVE_CHROMIUM)('web: edit an escalation policy and see the prev
     const { t } = rig;
     await addUser(t, { email: 'maya@example.com', name: 'Maya Okafor', role: 'admin' });
     const sam = await addResponder(t, { name: 'Sam Lindqvist', email: 'sam@example.com', rules: [{ type: 'email', delayMinutes: 0 }] });
-    await addResponder(t, { name: 'Lee Chen', email: 'lee@example.com', phone: '+14155550102', rules: [{ type: 'sms', delayMinutes: 0 }, { type: 'voice', delayMinutes: 3 }] });
+    await addResponder(t, {
+      name: 'Lee Chen',
+      email: 'lee@example.com',
+      phone: '+14155550102',
+      rules: [
+        { type: 'sms', delayMinutes: 0 },
+        { type: 'voice', delayMinutes: 3 },
+      ],
+    });
     const p = await t.api('POST', '/api/v1/escalation-policies', { name: 'Payments', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: sam.id }] }] });
     policyId = p.body.escalationPolicy.id;
   });
@@ -39,7 +47,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: edit an escalation policy and see the prev
 
     await page.getByTestId('policy-save').click();
     await expect
-      .poll(async () => (await rig.t.api('GET', `/api/v1/escalation-policies/${policyId}`)).body.escalationPolicy.levels.map((l: { delayMinutes: number; targets: unknown[] }) => [l.delayMinutes, l.targets.length]))
+      .poll(async () =>
+        (await rig.t.api('GET', `/api/v1/escalation-policies/${policyId}`)).body.escalationPolicy.levels.map((l: { delayMinutes: number; targets: unknown[] }) => [l.delayMinutes, l.targets.length]),
+      )
       .toEqual([
         [7, 1],
         [15, 1],

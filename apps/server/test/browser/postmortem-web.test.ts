@@ -189,7 +189,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await edit.getByTestId('item-save').click();
     await edit.waitFor({ state: 'detached' });
     await expect.poll(() => overdueItem.getByTestId('item-owner').textContent(), WAIT).toBe('Sam Lee');
-    expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.actionItems[1]).toMatchObject({ title: 'Alert on connection pool saturation', ownerId: sam, dueAt: Date.parse('2026-03-01T08:00:00Z') });
+    expect((await t.api('GET', `/api/v1/postmortems/${pm.id}`)).body.postmortem.actionItems[1]).toMatchObject({
+      title: 'Alert on connection pool saturation',
+      ownerId: sam,
+      dueAt: Date.parse('2026-03-01T08:00:00Z'),
+    });
 
     // Hand one over to problem management: a bad link is refused in place, a good one is shown.
     await breaker.getByTestId('handover').click();
@@ -302,51 +306,56 @@ describe.skipIf(!HAVE_CHROMIUM)('web: postmortems and action items', () => {
     await ola.context.close();
   }, 120_000);
 
-  it.skipIf(!SCREENSHOTS)('screenshots at phone and desktop widths', async () => {
-    const { t } = rig;
-    mkdirSync(OUT, { recursive: true });
-    const n = await resolvedIncident('Checkout latency above 2 s');
-    const inc = (await t.api('GET', `/api/v1/incidents/${n}`)).body.incident;
-    await t.api('POST', `/api/v1/incidents/${n}/postmortem`);
-    await t.api('PATCH', `/api/v1/postmortems/${inc.id}`, {
-      sections: {
-        rootCause: 'A config change lowered the **payments connection pool** from 50 to 10. Under the Monday peak every request waited for a connection.\n\n- The change was reviewed, but the pool size was not in the diff summary.\n- No alert watched pool saturation.',
-        wentWell: '- Paged within a minute; acknowledged in 4 min.\n- Rollback was one click.',
-        wentBadly: '- 26 min to find the config change.',
-      },
-    });
-    const pmId = (await t.api('GET', `/api/v1/postmortems/${inc.id}`)).body.postmortem.id;
-    await t.api('POST', `/api/v1/postmortems/${pmId}/action-items`, { title: 'Alert on connection pool saturation', ownerId: maya, dueAt: '2026-03-01T09:00:00Z' });
-    await t.api('POST', `/api/v1/postmortems/${pmId}/action-items`, { title: 'Show pool sizes in the config diff', ownerId: maya, dueAt: '2026-03-09T09:00:00Z' });
-    await t.api('POST', `/api/v1/postmortems/${pmId}/state`, { state: 'in_review' });
-    for (const [size, viewport] of [
-      ['phone', { width: 390, height: 844 }],
-      ['desktop', { width: 1280, height: 800 }],
-    ] as const) {
-      const { context, page } = await pageAt(rig, size, viewport);
-      const shot = async (name: string) => {
-        await page.waitForTimeout(400);
-        await page.screenshot({ path: `${OUT}${name}-${size}.png` });
-      };
-      await signIn(page, t.url, 'maya@example.com');
-      await page.goto(`${t.url}/incidents/${n}`);
-      await page.getByTestId('postmortem-button').waitFor();
-      await shot('incident-postmortem-button');
-      await page.goto(`${t.url}/postmortems/${pmId}`);
-      await page.getByTestId('preview-timeline').locator('table').waitFor();
-      await shot('postmortem-editor');
-      await page.getByTestId('section-rootCause').scrollIntoViewIfNeeded();
-      await page.getByTestId('edit-rootCause').click();
-      await shot('postmortem-edit-markdown');
-      await page.getByTestId('action-items').scrollIntoViewIfNeeded();
-      await shot('postmortem-action-items');
-      await page.goto(`${t.url}/postmortems`);
-      await page.getByTestId('postmortem-card').first().waitFor();
-      await shot('postmortems');
-      await page.goto(`${t.url}/postmortems/action-items?team=${sre}`);
-      await page.getByTestId('open-action-item').first().waitFor();
-      await shot('postmortem-open-action-items');
-      await context.close();
-    }
-  }, 120_000);
+  it.skipIf(!SCREENSHOTS)(
+    'screenshots at phone and desktop widths',
+    async () => {
+      const { t } = rig;
+      mkdirSync(OUT, { recursive: true });
+      const n = await resolvedIncident('Checkout latency above 2 s');
+      const inc = (await t.api('GET', `/api/v1/incidents/${n}`)).body.incident;
+      await t.api('POST', `/api/v1/incidents/${n}/postmortem`);
+      await t.api('PATCH', `/api/v1/postmortems/${inc.id}`, {
+        sections: {
+          rootCause:
+            'A config change lowered the **payments connection pool** from 50 to 10. Under the Monday peak every request waited for a connection.\n\n- The change was reviewed, but the pool size was not in the diff summary.\n- No alert watched pool saturation.',
+          wentWell: '- Paged within a minute; acknowledged in 4 min.\n- Rollback was one click.',
+          wentBadly: '- 26 min to find the config change.',
+        },
+      });
+      const pmId = (await t.api('GET', `/api/v1/postmortems/${inc.id}`)).body.postmortem.id;
+      await t.api('POST', `/api/v1/postmortems/${pmId}/action-items`, { title: 'Alert on connection pool saturation', ownerId: maya, dueAt: '2026-03-01T09:00:00Z' });
+      await t.api('POST', `/api/v1/postmortems/${pmId}/action-items`, { title: 'Show pool sizes in the config diff', ownerId: maya, dueAt: '2026-03-09T09:00:00Z' });
+      await t.api('POST', `/api/v1/postmortems/${pmId}/state`, { state: 'in_review' });
+      for (const [size, viewport] of [
+        ['phone', { width: 390, height: 844 }],
+        ['desktop', { width: 1280, height: 800 }],
+      ] as const) {
+        const { context, page } = await pageAt(rig, size, viewport);
+        const shot = async (name: string) => {
+          await page.waitForTimeout(400);
+          await page.screenshot({ path: `${OUT}${name}-${size}.png` });
+        };
+        await signIn(page, t.url, 'maya@example.com');
+        await page.goto(`${t.url}/incidents/${n}`);
+        await page.getByTestId('postmortem-button').waitFor();
+        await shot('incident-postmortem-button');
+        await page.goto(`${t.url}/postmortems/${pmId}`);
+        await page.getByTestId('preview-timeline').locator('table').waitFor();
+        await shot('postmortem-editor');
+        await page.getByTestId('section-rootCause').scrollIntoViewIfNeeded();
+        await page.getByTestId('edit-rootCause').click();
+        await shot('postmortem-edit-markdown');
+        await page.getByTestId('action-items').scrollIntoViewIfNeeded();
+        await shot('postmortem-action-items');
+        await page.goto(`${t.url}/postmortems`);
+        await page.getByTestId('postmortem-card').first().waitFor();
+        await shot('postmortems');
+        await page.goto(`${t.url}/postmortems/action-items?team=${sre}`);
+        await page.getByTestId('open-action-item').first().waitFor();
+        await shot('postmortem-open-action-items');
+        await context.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -37,7 +37,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
     await context.grantPermissions(['notifications'], { origin: t.url });
     await context.addInitScript((s: SubscriptionJson) => {
       const w = window as unknown as { __subscribedWith?: string };
-      const b64url = (buf: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const b64url = (buf: ArrayBuffer) =>
+        btoa(String.fromCharCode(...new Uint8Array(buf)))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
       let current: unknown = null;
       PushManager.prototype.getSubscription = async () => current as PushSubscription | null;
       PushManager.prototype.subscribe = async function (opts?: PushSubscriptionOptionsInit) {
@@ -81,7 +85,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
     const shown = async () =>
       page.evaluate(async () => {
         const reg = await navigator.serviceWorker.ready;
-        return (await reg.getNotifications()).map((n) => ({ title: n.title, tag: n.tag, requireInteraction: n.requireInteraction, actions: (n as unknown as { actions: { action: string; title: string }[] }).actions.map((a) => a.title) }));
+        return (await reg.getNotifications()).map((n) => ({
+          title: n.title,
+          tag: n.tag,
+          requireInteraction: n.requireInteraction,
+          actions: (n as unknown as { actions: { action: string; title: string }[] }).actions.map((a) => a.title),
+        }));
       });
     await expect.poll(async () => (await shown()).find((n) => n.tag.startsWith('incident-')), { timeout: 10_000 }).toMatchObject({ requireInteraction: true, actions: ['Acknowledge', 'Open'] });
     expect((await shown()).find((n) => n.tag.startsWith('incident-'))!.title).toContain('Replication lag above 300 s');
@@ -90,7 +99,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     await worker.evaluate(async () => {
       // Runs in the service worker (no WebWorker types here).
-      const sw = self as unknown as { registration: { getNotifications(): Promise<Notification[]> }; dispatchEvent(e: Event): boolean; NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event };
+      const sw = self as unknown as {
+        registration: { getNotifications(): Promise<Notification[]> };
+        dispatchEvent(e: Event): boolean;
+        NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event;
+      };
       const [n] = (await sw.registration.getNotifications()).filter((x) => x.tag.startsWith('incident-'));
       try {
         sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification: n!, action: 'ack' }));

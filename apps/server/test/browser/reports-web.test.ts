@@ -125,7 +125,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     expect(await listed(page, 1)).toEqual([4]);
   });
 
-  it('aggregates by service: clicking a bar lists that service\'s incidents; the table exports CSV through the server', async () => {
+  it("aggregates by service: clicking a bar lists that service's incidents; the table exports CSV through the server", async () => {
     const { t } = rig;
     const { page } = await pageAt(rig, 'desktop');
     await signIn(page, t.url, 'ana@example.com');
@@ -211,9 +211,30 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     expect((await t.api('PUT', '/api/v1/reports/sla-targets', { severity: 'critical', ackWithinMinutes: 5, resolveWithinMinutes: 25 })).status).toBe(200);
     // Three more weeks of history, some of it in the evening and at night (Berlin), so the charts have a shape.
     const weeks: [number, [string, string, string, number | null, number][]][] = [
-      [7 * 24 * HOUR + 9 * HOUR, [['checkout', 'Checkout latency above 2 s', 'critical', 3, 18], ['search', 'Search 5xx above 1%', 'error', 6, 40], ['checkout', 'Card payments declined', 'critical', 12, 55]]],
-      [6 * 24 * HOUR + 2 * HOUR, [['search', 'Search index lags', 'warning', 1, 8], ['checkout', 'Checkout pods restarting', 'critical', 4, 22]]],
-      [7 * 24 * HOUR + 11 * HOUR, [['checkout', 'Checkout answers 502', 'critical', 2, 15], ['search', 'Search is slow', 'warning', null, 6], ['search', 'Search cluster yellow', 'error', 8, 30], ['checkout', 'Payments provider timeouts', 'critical', 6, 24]]],
+      [
+        7 * 24 * HOUR + 9 * HOUR,
+        [
+          ['checkout', 'Checkout latency above 2 s', 'critical', 3, 18],
+          ['search', 'Search 5xx above 1%', 'error', 6, 40],
+          ['checkout', 'Card payments declined', 'critical', 12, 55],
+        ],
+      ],
+      [
+        6 * 24 * HOUR + 2 * HOUR,
+        [
+          ['search', 'Search index lags', 'warning', 1, 8],
+          ['checkout', 'Checkout pods restarting', 'critical', 4, 22],
+        ],
+      ],
+      [
+        7 * 24 * HOUR + 11 * HOUR,
+        [
+          ['checkout', 'Checkout answers 502', 'critical', 2, 15],
+          ['search', 'Search is slow', 'warning', null, 6],
+          ['search', 'Search cluster yellow', 'error', 8, 30],
+          ['checkout', 'Payments provider timeouts', 'critical', 6, 24],
+        ],
+      ],
     ];
     for (const [gap, list] of weeks) {
       await t.advance(gap);
@@ -222,7 +243,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     // Alerts through PagerDuty on search: a disk alert that resolves and fires again (flapping), and a burst grouped into one incident.
     const key = (await t.api('POST', `/api/v1/services/${searchId}/integrations`, { name: 'pagerduty', kind: 'pagerduty' })).body.integration.key as string;
     const pd = async (action: 'trigger' | 'resolve', dedupKey: string, summary: string) => {
-      const res = await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: action, dedup_key: dedupKey, payload: { summary, source: 'search-3', severity: 'warning' } }) });
+      const res = await fetch(`${t.url}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ routing_key: key, event_action: action, dedup_key: dedupKey, payload: { summary, source: 'search-3', severity: 'warning' } }),
+      });
       expect(res.status).toBe(202);
     };
     for (let k = 0; k < 3; k++) {
@@ -233,7 +258,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
     }
     for (const node of ['search-1', 'search-2', 'search-4', 'search-5']) await pd('trigger', `heap-${node}`, `JVM heap above 90% on ${node}`);
     await t.advance(3 * MIN);
-    for (const i of (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents as { number: number }[]) expect((await t.api('POST', `/api/v1/incidents/${i.number}/acknowledge`, undefined, maya.token)).status).toBe(200);
+    for (const i of (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents as { number: number }[])
+      expect((await t.api('POST', `/api/v1/incidents/${i.number}/acknowledge`, undefined, maya.token)).status).toBe(200);
     await t.advance(HOUR);
     expect((await t.api('POST', `/api/v1/teams/${sre}/report-subscribers`, { userId: maya.id })).status).toBe(204);
     for (const [size, viewport] of [

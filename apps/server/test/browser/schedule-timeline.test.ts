@@ -50,9 +50,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: schedules', () => {
     // Two weeks from Monday 2 March: Ana's week, then Ben's, hand-offs on Mondays at 09:00.
     await page.getByTestId('timeline-view').getByText('2 weeks').click();
     await expect.poll(() => finalNames(page)).toEqual(['Ana Silva', 'Ben Adler']);
-    await expect
-      .poll(() => page.getByTestId('final-shift').allTextContents())
-      .toEqual(['Mon 2 Mar 09:00 – Mon 9 Mar 09:00 · Ana Silva', 'Mon 9 Mar 09:00 – Mon 16 Mar 00:00 · Ben Adler']);
+    await expect.poll(() => page.getByTestId('final-shift').allTextContents()).toEqual(['Mon 2 Mar 09:00 – Mon 9 Mar 09:00 · Ana Silva', 'Mon 9 Mar 09:00 – Mon 16 Mar 00:00 · Ben Adler']);
     // The next fortnight: Ben until Monday 16 March 09:00, then Cai, then Ana again.
     await page.getByTestId('timeline-later').click();
     await expect.poll(() => finalNames(page)).toEqual(['Ben Adler', 'Cai Wong', 'Ana Silva']);
@@ -124,7 +122,16 @@ describe.skipIf(!HAVE_CHROMIUM)('web: schedules', () => {
     const r = await rig.t.api('POST', '/api/v1/schedules', {
       name: 'Daytime',
       timeZone: 'Europe/Berlin',
-      layers: [{ name: 'office', participants: [ana.id, ben.id], turn: { unit: 'day', count: 1 }, handoffTime: '09:00', start: '2026-03-02T09:00', restrictions: [{ kind: 'preset', preset: 'business-hours' }] }],
+      layers: [
+        {
+          name: 'office',
+          participants: [ana.id, ben.id],
+          turn: { unit: 'day', count: 1 },
+          handoffTime: '09:00',
+          start: '2026-03-02T09:00',
+          restrictions: [{ kind: 'preset', preset: 'business-hours' }],
+        },
+      ],
     });
     expect(r.status).toBe(201);
     const { page, close } = await open('phone');

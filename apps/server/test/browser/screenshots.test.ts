@@ -36,8 +36,22 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       teamId: demo.teamId,
       timeZone: 'Europe/Berlin',
       layers: [
-        { name: 'Weekdays', participants: [demo.maya, demo.sam, demo.lee], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', start: '2026-03-02T09:00', restrictions: [{ kind: 'preset', preset: 'weekdays' }] },
-        { name: 'Weekends', participants: [demo.lee, demo.sam], turn: { unit: 'week', count: 1 }, handoffTime: '00:00', start: '2026-03-09T00:00', restrictions: [{ kind: 'preset', preset: 'weekends' }] },
+        {
+          name: 'Weekdays',
+          participants: [demo.maya, demo.sam, demo.lee],
+          turn: { unit: 'week', count: 1 },
+          handoffTime: '09:00',
+          start: '2026-03-02T09:00',
+          restrictions: [{ kind: 'preset', preset: 'weekdays' }],
+        },
+        {
+          name: 'Weekends',
+          participants: [demo.lee, demo.sam],
+          turn: { unit: 'week', count: 1 },
+          handoffTime: '00:00',
+          start: '2026-03-09T00:00',
+          restrictions: [{ kind: 'preset', preset: 'weekends' }],
+        },
       ],
     });
     if (sched.status !== 201) throw new Error(`schedule: ${JSON.stringify(sched.body)}`);
@@ -140,7 +154,17 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
     await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: 'Failover to orders-db-3 at 10:20. Nobody deploys until I say so.', priority: true }, maya);
     await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: '/task "Pause the nightly export job" @sam@example.com' }, sam);
     await t.api('POST', `/api/v1/incidents/${id}/chat`, { text: 'Export paused. Lag is dropping: 12 s.' }, sam);
-    await t.api('POST', `/api/v1/incidents/${id}/status-updates`, { phase: 'identified', message: 'Order history is delayed by up to a minute; we are failing over the orders database.', businessImpact: 'New orders are accepted; order history shows late', nextUpdateInMinutes: 30 }, maya);
+    await t.api(
+      'POST',
+      `/api/v1/incidents/${id}/status-updates`,
+      {
+        phase: 'identified',
+        message: 'Order history is delayed by up to a minute; we are failing over the orders database.',
+        businessImpact: 'New orders are accepted; order history shows late',
+        nextUpdateInMinutes: 30,
+      },
+      maya,
+    );
   };
   for (const size of ['phone', 'desktop'] as const) {
     it(`war room and internal status, ${size}`, async () => {
@@ -179,15 +203,34 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       maintenance: [],
       source: 'opsgenie',
       url: 'https://api.opsgenie.example',
-      config: { version: 1, users: [{ email: 'maya@example.com', name: 'Maya Okafor' }], schedules: [{ name: 'Storage primary', timeZone: 'Europe/Berlin', layers: [] }] } as unknown as ImportResult['config'],
+      config: {
+        version: 1,
+        users: [{ email: 'maya@example.com', name: 'Maya Okafor' }],
+        schedules: [{ name: 'Storage primary', timeZone: 'Europe/Berlin', layers: [] }],
+      } as unknown as ImportResult['config'],
       counts: { users: 3, teams: 1, schedules: 2, 'escalation policies': 1, services: 2, integrations: 2 },
       items: [
         { severity: 'not-imported', kind: 'schedule', name: 'Weekend follow-the-sun', id: 'P7X2K9', why: 'a time-of-day restriction that crosses midnight in two zones', instead: 'not imported' },
         { severity: 'changed', kind: 'escalation rule', name: 'Storage on-call, rule 3', id: 'R44', why: 'notifies "all members, round-robin"', instead: 'pages every member of team Storage' },
       ],
-      senders: [{ source: { name: 'Prometheus', id: 'I9', type: 'Prometheus' }, service: 'orders-db', integration: 'prometheus', instruction: 'Alertmanager: set url: to https://klaxon.example.com/v2/enqueue and routing_key: to the new key' }],
+      senders: [
+        {
+          source: { name: 'Prometheus', id: 'I9', type: 'Prometheus' },
+          service: 'orders-db',
+          integration: 'prometheus',
+          instruction: 'Alertmanager: set url: to https://klaxon.example.com/v2/enqueue and routing_key: to the new key',
+        },
+      ],
     };
-    await recordRun(t.k.ctx.db.kysely, { kind: 'import', source: 'opsgenie', sourceUrl: imported.url, createdAt: now - 2 * 24 * H, differences: imported.items.length, summary: { counts: imported.counts, items: imported.items, senders: imported.senders, changes: [], trustContacts: false }, report: renderReport(imported, { at: now - 2 * 24 * H }) });
+    await recordRun(t.k.ctx.db.kysely, {
+      kind: 'import',
+      source: 'opsgenie',
+      sourceUrl: imported.url,
+      createdAt: now - 2 * 24 * H,
+      differences: imported.items.length,
+      summary: { counts: imported.counts, items: imported.items, senders: imported.senders, changes: [], trustContacts: false },
+      report: renderReport(imported, { at: now - 2 * 24 * H }),
+    });
     const span = { from: now, to: now + 7 * 24 * H };
     const result: CompareResult = {
       source: 'opsgenie',
@@ -196,11 +239,38 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the main screens
       to: span.to,
       at: now,
       schedules: [
-        { schedule: 'Storage primary', source: { name: 'Storage primary', id: 'S1' }, inKlaxon: true, notes: [], differences: diffOnCall('Storage primary', [{ start: now, end: now + 7 * 24 * H, emails: ['maya@example.com'] }], [{ start: now, end: now + 5 * 24 * H, emails: ['maya@example.com'] }, { start: now + 5 * 24 * H, end: now + 7 * 24 * H, emails: [] }], span) },
+        {
+          schedule: 'Storage primary',
+          source: { name: 'Storage primary', id: 'S1' },
+          inKlaxon: true,
+          notes: [],
+          differences: diffOnCall(
+            'Storage primary',
+            [{ start: now, end: now + 7 * 24 * H, emails: ['maya@example.com'] }],
+            [
+              { start: now, end: now + 5 * 24 * H, emails: ['maya@example.com'] },
+              { start: now + 5 * 24 * H, end: now + 7 * 24 * H, emails: [] },
+            ],
+            span,
+          ),
+        },
         { schedule: 'Storage secondary', source: { name: 'Storage secondary', id: 'S2' }, inKlaxon: true, notes: [], differences: [] },
       ],
       services: [
-        { service: 'orders-db', source: { name: 'orders-db', id: 'X1' }, inKlaxon: true, levels: [{ level: 1, source: ['maya@example.com'], klaxon: ['maya@example.com'] }, { level: 2, source: ['lee@example.com', 'sam@example.com'], klaxon: ['sam@example.com'] }], differences: diffPaging('orders-db', [{ emails: ['maya@example.com'] }, { emails: ['lee@example.com', 'sam@example.com'] }], [{ emails: ['maya@example.com'] }, { emails: ['sam@example.com'] }]) },
+        {
+          service: 'orders-db',
+          source: { name: 'orders-db', id: 'X1' },
+          inKlaxon: true,
+          levels: [
+            { level: 1, source: ['maya@example.com'], klaxon: ['maya@example.com'] },
+            { level: 2, source: ['lee@example.com', 'sam@example.com'], klaxon: ['sam@example.com'] },
+          ],
+          differences: diffPaging(
+            'orders-db',
+            [{ emails: ['maya@example.com'] }, { emails: ['lee@example.com', 'sam@example.com'] }],
+            [{ emails: ['maya@example.com'] }, { emails: ['sam@example.com'] }],
+          ),
+        },
       ],
       differences: 2,
     };

@@ -53,7 +53,13 @@ export async function seedDemo(t: TestKlaxon, o: { incidents?: number } = {}): P
       { delayMinutes: 15, targets: [{ type: 'team', id: team.body.team.id }] },
     ],
   });
-  const svc = await t.api('POST', '/api/v1/services', { name: 'orders-db', description: 'PostgreSQL primary and replicas for orders', escalationPolicyId: policy.body.escalationPolicy.id, teamId: team.body.team.id, grouping: { mode: 'window', minutes: 10 } });
+  const svc = await t.api('POST', '/api/v1/services', {
+    name: 'orders-db',
+    description: 'PostgreSQL primary and replicas for orders',
+    escalationPolicyId: policy.body.escalationPolicy.id,
+    teamId: team.body.team.id,
+    grouping: { mode: 'window', minutes: 10 },
+  });
   await t.api('POST', '/api/v1/services', { name: 'checkout-api', description: 'Public checkout API', escalationPolicyId: policy.body.escalationPolicy.id });
   await t.api('POST', '/api/v1/services', { name: 'search', description: 'Search cluster' });
   const integ = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'Alertmanager', kind: 'pagerduty' });

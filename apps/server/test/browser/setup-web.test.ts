@@ -138,8 +138,28 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the admin area shows the last import and t
       to: span.to,
       at: now,
       schedules: [
-        { schedule: 'Primary', source: { name: 'Primary', id: 's1' }, inKlaxon: true, notes: [], differences: diffOnCall('Primary', [{ start: now, end: now + 48 * HOUR, emails: ['erin@example.com'] }], [{ start: now, end: now + 24 * HOUR, emails: ['erin@example.com'] }, { start: now + 24 * HOUR, end: now + 48 * HOUR, emails: ['sam@example.com'] }], span) },
-        { schedule: 'Secondary', source: { name: 'Secondary', id: 's2' }, inKlaxon: true, notes: [], differences: diffOnCall('Secondary', [{ start: now, end: now + 48 * HOUR, emails: ['lee@example.com'] }], [{ start: now, end: now + 48 * HOUR, emails: ['lee@example.com'] }], span) },
+        {
+          schedule: 'Primary',
+          source: { name: 'Primary', id: 's1' },
+          inKlaxon: true,
+          notes: [],
+          differences: diffOnCall(
+            'Primary',
+            [{ start: now, end: now + 48 * HOUR, emails: ['erin@example.com'] }],
+            [
+              { start: now, end: now + 24 * HOUR, emails: ['erin@example.com'] },
+              { start: now + 24 * HOUR, end: now + 48 * HOUR, emails: ['sam@example.com'] },
+            ],
+            span,
+          ),
+        },
+        {
+          schedule: 'Secondary',
+          source: { name: 'Secondary', id: 's2' },
+          inKlaxon: true,
+          notes: [],
+          differences: diffOnCall('Secondary', [{ start: now, end: now + 48 * HOUR, emails: ['lee@example.com'] }], [{ start: now, end: now + 48 * HOUR, emails: ['lee@example.com'] }], span),
+        },
       ],
       services: [
         {

@@ -18,4 +18,3 @@ export async function sizedPage(browser: Browser, size: Size): Promise<{ context
   page.on('pageerror', (e) => console.error('page error:', e.message));
   return { context, page };
 }
-

@@ -175,7 +175,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: status admin (business services, status pa
     await page.getByTestId('save-subscription').click();
     const row = page.getByTestId('subscription-row').filter({ hasText: 'Search' });
     await row.getByText('sol@example.com').waitFor();
-    const mine = async () => ((await t.api('GET', '/api/v1/subscriptions')).body.subscriptions as { scope: string; destination: string; channel: string }[]).filter((x) => x.destination === 'sol@example.com');
+    const mine = async () =>
+      ((await t.api('GET', '/api/v1/subscriptions')).body.subscriptions as { scope: string; destination: string; channel: string }[]).filter((x) => x.destination === 'sol@example.com');
     expect(await mine()).toMatchObject([{ scope: 'business_service', channel: 'email', destination: 'sol@example.com' }]);
     // Page width holds on a phone: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -214,19 +215,44 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the status admin
     await addUser(t, { email: 'ada@example.com', name: 'Ada Admin', role: 'admin' });
     const team = (await t.api('POST', '/api/v1/teams', { name: 'Payments' })).body.team.id;
     for (const name of ['checkout-api', 'payments-api', 'search-api', 'orders-db', 'email-sender']) await t.api('POST', '/api/v1/services', { name, teamId: name.startsWith('search') ? null : team });
-    const mk = async (name: string, description: string, serviceIds: string[], position: number) => (await t.api('POST', '/api/v1/business-services', { name, description, serviceIds, position, teamId: team })).body.businessService.id as string;
+    const mk = async (name: string, description: string, serviceIds: string[], position: number) =>
+      (await t.api('POST', '/api/v1/business-services', { name, description, serviceIds, position, teamId: team })).body.businessService.id as string;
     await mk('Checkout', 'Paying for an order', ['checkout-api', 'payments-api'], 1);
     await mk('Search', 'Finding products', ['search-api'], 2);
     await mk('Order history', 'Past orders and invoices', ['orders-db'], 3);
     await mk('Notifications', 'Order confirmations by email', ['email-sender'], 4);
-    await t.api('PUT', '/api/v1/status-pages', { slug: 'acme', name: 'Acme Status', isDefault: true, logoUrl: null, colors: { brand: '#7c3aed' }, businessServiceIds: ['Checkout', 'Search', 'Order history', 'Notifications'] });
+    await t.api('PUT', '/api/v1/status-pages', {
+      slug: 'acme',
+      name: 'Acme Status',
+      isDefault: true,
+      logoUrl: null,
+      colors: { brand: '#7c3aed' },
+      businessServiceIds: ['Checkout', 'Search', 'Order history', 'Notifications'],
+    });
     await t.api('PUT', '/api/v1/status-pages', { slug: 'partners', name: 'Acme for Partners', colors: { brand: '#0f766e', background: '#f8fafc' }, businessServiceIds: ['Checkout', 'Order history'] });
     const at = (h: number) => new Date(now + h * HOUR).toISOString();
-    await t.api('POST', '/api/v1/maintenance-windows', { title: 'Search index rebuild', description: 'Search may show stale results.', businessServiceIds: ['Search'], startsAt: at(-1), endsAt: at(2) });
-    await t.api('POST', '/api/v1/maintenance-windows', { title: 'Orders database upgrade', description: 'Order history is read-only for up to 30 minutes.', businessServiceIds: ['Order history'], serviceIds: ['orders-db'], startsAt: at(37), endsAt: at(39) });
+    await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Search index rebuild',
+      description: 'Search may show stale results.',
+      businessServiceIds: ['Search'],
+      startsAt: at(-1),
+      endsAt: at(2),
+    });
+    await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Orders database upgrade',
+      description: 'Order history is read-only for up to 30 minutes.',
+      businessServiceIds: ['Order history'],
+      serviceIds: ['orders-db'],
+      startsAt: at(37),
+      endsAt: at(39),
+    });
     const old = await t.api('POST', '/api/v1/maintenance-windows', { title: 'Payment provider switch', businessServiceIds: ['Checkout'], startsAt: at(60), endsAt: at(61) });
     await t.api('DELETE', `/api/v1/maintenance-windows/${old.body.maintenanceWindow.id}`);
-    for (const [email, name] of [['ceo@example.com', 'Robin CEO'], ['sol@example.com', 'Sol Support']] as const) await addUser(t, { email, name, role: 'stakeholder' });
+    for (const [email, name] of [
+      ['ceo@example.com', 'Robin CEO'],
+      ['sol@example.com', 'Sol Support'],
+    ] as const)
+      await addUser(t, { email, name, role: 'stakeholder' });
     const users = (await t.api('GET', '/api/v1/users')).body.users as { id: string; email: string }[];
     const id = (email: string) => users.find((u) => u.email === email)!.id;
     await t.api('POST', '/api/v1/subscriptions', { scope: 'major', userId: id('ceo@example.com') });

@@ -20,7 +20,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the internal status page', () => {
     await signIn(maya.page, rig.t.url, 'maya@example.com');
     const declared = await maya.page.evaluate(async () => {
       const s = await (await fetch('/api/v1/auth/session')).json();
-      const r = await fetch('/api/v1/major-incidents', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: JSON.stringify({ incident: '1', sev: 'SEV2', bridgeUrl: 'https://meet.example.com/checkout' }) });
+      const r = await fetch('/api/v1/major-incidents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+        body: JSON.stringify({ incident: '1', sev: 'SEV2', bridgeUrl: 'https://meet.example.com/checkout' }),
+      });
       return r.status;
     });
     expect(declared).toBe(201);

@@ -15,13 +15,29 @@ describe.skipIf(!HAVE_CHROMIUM)('public status page in Chromium with JavaScript 
     await t.api('POST', '/api/v1/business-services', { name: 'Payments', serviceIds: ['payments-api'], position: 1 });
     await t.api('POST', '/api/v1/business-services', { name: 'Documentation', serviceIds: ['docs-site'], position: 2 });
     await t.api('PUT', '/api/v1/status-pages', { slug: 'acme', name: 'Acme Cloud Status', isDefault: true, colors: { brand: '#0f766e' }, businessServiceIds: ['Payments', 'Documentation'] });
-    await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'x', payload: { summary: 'Card payments failing', source: 'mon', severity: 'critical' } }) });
+    await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'x', payload: { summary: 'Card payments failing', source: 'mon', severity: 'critical' } }),
+    });
     await t.cycle();
     expect((await t.api('POST', '/api/v1/incidents/1/severity', { sev: 'SEV1' })).status).toBe(200);
     await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'investigating', message: 'Internal: suspect the card gateway <b>tls</b>', public: false });
-    await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'identified', message: 'Card payments fail for most customers <script>alert(1)</script>', businessImpact: 'Checkout unavailable', nextUpdateInMinutes: 30, public: true, publicTitle: 'Card payments are failing' });
+    await t.api('POST', '/api/v1/incidents/1/status-updates', {
+      phase: 'identified',
+      message: 'Card payments fail for most customers <script>alert(1)</script>',
+      businessImpact: 'Checkout unavailable',
+      nextUpdateInMinutes: 30,
+      public: true,
+      publicTitle: 'Card payments are failing',
+    });
     const now = t.clock.now();
-    await t.api('POST', '/api/v1/maintenance-windows', { title: 'Docs hosting migration', businessServiceIds: ['Documentation'], startsAt: new Date(now + 86_400_000).toISOString(), endsAt: new Date(now + 90_000_000).toISOString() });
+    await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Docs hosting migration',
+      businessServiceIds: ['Documentation'],
+      startsAt: new Date(now + 86_400_000).toISOString(),
+      endsAt: new Date(now + 90_000_000).toISOString(),
+    });
   });
   afterAll(async () => {
     await browser?.close().catch(() => undefined);

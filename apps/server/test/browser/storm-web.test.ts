@@ -35,7 +35,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
     otherService = other.serviceId;
     await trigger(rig.t, other.routingKey, 'Invoice export slow', { dedupKey: 'billing-1', severity: 'warning' });
     for (const size of SIZES) {
-      for (let k = 1; k <= 20; k++) await trigger(rig.t, routingKey, `Disk usage above 90% on web-${size}-${String(k).padStart(2, '0')}.prod.eu-west-1.example.internal`, { dedupKey: `${size}-${k}`, severity: 'critical' });
+      for (let k = 1; k <= 20; k++)
+        await trigger(rig.t, routingKey, `Disk usage above 90% on web-${size}-${String(k).padStart(2, '0')}.prod.eu-west-1.example.internal`, { dedupKey: `${size}-${k}`, severity: 'critical' });
       await rig.t.cycle();
       storm[size] = ((await rig.t.api('GET', '/api/v1/incidents?limit=200&q=' + encodeURIComponent(`web-${size}-`))).body.incidents as { number: number }[]).map((i) => i.number);
     }
@@ -54,7 +55,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
       expect(await page.getByTestId('view-filter').locator('input:checked').getAttribute('value')).toBe('mine');
       await expect.poll(() => page.getByTestId('incident-count').textContent()).toContain('20 incidents');
       // The part that tells them apart is shown first, in full.
-      const row = page.locator('[data-testid=incident-row]').filter({ hasText: `web-${size}-07.prod` }).first();
+      const row = page
+        .locator('[data-testid=incident-row]')
+        .filter({ hasText: `web-${size}-07.prod` })
+        .first();
       expect(await row.getByTestId('row-distinct').textContent()).toBe(`web-${size}-07.prod.eu-west-1.example.internal`);
       // Severity is never truncated: its badge is as wide as its text.
       const sev = row.getByTestId('row-severity');
@@ -128,11 +132,27 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
       await page.getByTestId('more-button').click();
       await page.getByTestId('note-text').fill(`Cleared /var/log on ${size}`);
       await page.getByTestId('note-add').click();
-      await expect.poll(async () => ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[]).some((e) => e.type === 'note' && e.message === `Cleared /var/log on ${size}`), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[]).some(
+              (e) => e.type === 'note' && e.message === `Cleared /var/log on ${size}`,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(true);
       await page.getByTestId('responder-select').click();
       await page.getByRole('option', { name: 'Sam Lindqvist' }).click();
       await page.getByTestId('responder-add').click();
-      await expect.poll(async () => ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { userId?: string } }[]).some((e) => e.type === 'responder.added' && e.data.userId === sam), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { userId?: string } }[]).some(
+              (e) => e.type === 'responder.added' && e.data.userId === sam,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(true);
       await page.keyboard.press('Escape');
       // The snooze ends by the clock: triggered again.
       await rig.t.advance(15 * 60_000);

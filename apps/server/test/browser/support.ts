@@ -161,7 +161,12 @@ export async function trigger(t: TestKlaxon, routingKey: string, summary: string
   const res = await fetch(`${t.url}/v2/enqueue`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ routing_key: routingKey, event_action: 'trigger', ...(o.dedupKey && { dedup_key: o.dedupKey }), payload: { summary, source: o.source ?? 'db-1.prod', severity: o.severity ?? 'critical' } }),
+    body: JSON.stringify({
+      routing_key: routingKey,
+      event_action: 'trigger',
+      ...(o.dedupKey && { dedup_key: o.dedupKey }),
+      payload: { summary, source: o.source ?? 'db-1.prod', severity: o.severity ?? 'critical' },
+    }),
   });
   const body = (await res.json()) as { dedup_key: string };
   if (res.status !== 202) throw new Error(`enqueue: ${res.status} ${JSON.stringify(body)}`);

@@ -70,7 +70,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the war room', () => {
     // A slash command typed in the composer runs and Klaxon answers in the chat.
     await sam.page.getByRole('textbox', { name: 'Chat message', exact: true }).fill('/task "Check the payment queue" @sam@example.com');
     await sam.page.getByTestId('chat-send').click();
-    await sam.page.getByTestId('tasks').getByText(/Check the payment queue/).waitFor({ timeout: 10_000 });
+    await sam.page
+      .getByTestId('tasks')
+      .getByText(/Check the payment queue/)
+      .waitFor({ timeout: 10_000 });
 
     // Maya (IM) sends a priority message: shown apart; Sam reads it and the receipt is recorded.
     await maya.page.getByTestId('priority-toggle').click();

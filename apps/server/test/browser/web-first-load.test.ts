@@ -15,8 +15,15 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     const svc = await rig.t.api('POST', '/api/v1/services', { name: 'checkout-api' });
     for (let i = 0; i < 50; i++) await rig.t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
     // One sign-in through the API for every test (sign-in is rate-limited per person).
-    const login = await fetch(`${rig.t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }) });
-    const set = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('klaxon_session='));
+    const login = await fetch(`${rig.t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }),
+    });
+    const set = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('klaxon_session='));
     expect(set).toBeTruthy();
     cookie = { name: 'klaxon_session', value: set!.slice('klaxon_session='.length) };
   });
@@ -43,7 +50,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     await page.route('**/api/v1/auth/session*', async (route) => {
       sessionHeld = true;
       const before = scripts.length;
-      await expect.poll(() => scripts.slice(before).some((p) => /^\/assets\/incidents-/.test(p)), { timeout: 10_000 }).toBe(true).catch(() => undefined);
+      await expect
+        .poll(() => scripts.slice(before).some((p) => /^\/assets\/incidents-/.test(p)), { timeout: 10_000 })
+        .toBe(true)
+        .catch(() => undefined);
       scriptsWhileHeld = scripts.slice(before);
       await route.continue();
     });
@@ -65,7 +75,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     // change the list asked only once it was drawn, which needs the chunk.
     let askedWhileHeld = false;
     await page.route('**/assets/incidents-*.js', async (route) => {
-      await expect.poll(() => api.some((p) => p.startsWith('/api/v1/incidents?')), { timeout: 10_000 }).toBe(true).catch(() => undefined);
+      await expect
+        .poll(() => api.some((p) => p.startsWith('/api/v1/incidents?')), { timeout: 10_000 })
+        .toBe(true)
+        .catch(() => undefined);
       askedWhileHeld = api.some((p) => p.startsWith('/api/v1/incidents?'));
       await route.continue();
     });

@@ -183,10 +183,13 @@ describe.each(DIALECTS)('apply is one transaction on %s', (dialect) => {
     const before = await snapshot(ctx);
     const text = editExample((d) => {
       d.setIn(['users', 0, 'name'], 'Alice C.'); // a change that would run first
-      d.setIn(['schedules', 0, 'overrides'], [
-        { users: ['bob@example.com'], start: '2027-01-04T09:00', end: '2028-02-07T09:00' }, // 399 days
-        { users: ['nobody@example.com'], start: '2027-01-04T09:00', end: '2027-01-05T09:00' },
-      ]);
+      d.setIn(
+        ['schedules', 0, 'overrides'],
+        [
+          { users: ['bob@example.com'], start: '2027-01-04T09:00', end: '2028-02-07T09:00' }, // 399 days
+          { users: ['nobody@example.com'], start: '2027-01-04T09:00', end: '2027-01-05T09:00' },
+        ],
+      );
     });
     const lines = await configError(run(ctx, yaml(text)));
     expect(lines).toEqual([

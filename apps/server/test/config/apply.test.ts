@@ -84,9 +84,21 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     ]);
     const rules = await listNotificationRules(ctx, SYSTEM, alice.id);
     const nameOf = new Map(methods.map((m) => [m.id, m.name]));
-    expect(rules.map((r) => [nameOf.get(r.contactMethodId), r.delayMinutes])).toEqual([['email', 0], ['mobile', 1], ['phone', 3]]);
+    expect(rules.map((r) => [nameOf.get(r.contactMethodId), r.delayMinutes])).toEqual([
+      ['email', 0],
+      ['mobile', 1],
+      ['phone', 3],
+    ]);
     // Each new contact method was sent a verification code.
-    const codes = await ctx.db.kysely.selectFrom('outbox').select(['channel', 'destination', 'kind']).where('contact_method_id', 'in', methods.map((m) => m.id)).execute();
+    const codes = await ctx.db.kysely
+      .selectFrom('outbox')
+      .select(['channel', 'destination', 'kind'])
+      .where(
+        'contact_method_id',
+        'in',
+        methods.map((m) => m.id),
+      )
+      .execute();
     expect(codes).toHaveLength(3);
 
     const payments = await getTeam(ctx, SYSTEM, 'Payments');
@@ -124,7 +136,13 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect(policy.levels.map((l) => [l.delayMinutes, l.targets])).toEqual([
       [10, [{ type: 'schedule', id: primary.id }]],
       [10, [{ type: 'schedule', id: secondary.id }]],
-      [15, [{ type: 'schedule_next', id: primary.id }, { type: 'team', id: payments.id }]],
+      [
+        15,
+        [
+          { type: 'schedule_next', id: primary.id },
+          { type: 'team', id: payments.id },
+        ],
+      ],
     ]);
 
     const services = await listServices(ctx, SYSTEM);
@@ -209,7 +227,11 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     const methods = await listContactMethods(ctx, SYSTEM, alice.id);
     expect(methods.map((m) => m.name).sort()).toEqual(['cell', 'email', 'phone']);
     const nameOf = new Map(methods.map((m) => [m.id, m.name]));
-    expect((await listNotificationRules(ctx, SYSTEM, alice.id)).map((r) => [nameOf.get(r.contactMethodId), r.delayMinutes])).toEqual([['email', 0], ['cell', 1], ['phone', 3]]);
+    expect((await listNotificationRules(ctx, SYSTEM, alice.id)).map((r) => [nameOf.get(r.contactMethodId), r.delayMinutes])).toEqual([
+      ['email', 0],
+      ['cell', 1],
+      ['phone', 3],
+    ]);
     expect((await snapshot(ctx)).outbox).toBe(outboxBefore + 1); // the new method's verification code
     expect((await getUser(ctx, SYSTEM, 'bob@example.com')).name).toBe('Bob Okafor-Smith');
     expect((await getPolicy(ctx, SYSTEM, 'Payments default')).levels.map((l) => l.delayMinutes)).toEqual([5, 10, 15]);
@@ -426,7 +448,11 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
   it('escalation targets may name schedules made outside the file, by name, and export writes names', async () => {
     const { ctx } = await dbs.fresh(dialect);
     await apply(ctx, example());
-    const platform = await createSchedule(ctx, SYSTEM, { name: 'Platform on call', timeZone: 'America/New_York', layers: [{ participants: ['dev@example.com'], turn: { unit: 'week', count: 1 }, start: '2026-03-02T09:00' }] });
+    const platform = await createSchedule(ctx, SYSTEM, {
+      name: 'Platform on call',
+      timeZone: 'America/New_York',
+      layers: [{ participants: ['dev@example.com'], turn: { unit: 'week', count: 1 }, start: '2026-03-02T09:00' }],
+    });
     const text = editExample((d) => {
       d.setIn(['escalationPolicies', 1, 'levels', 0, 'targets'], [{ schedule: 'Platform on call' }]);
       d.setIn(['escalationPolicies', 1, 'levels', 1, 'targets'], [{ scheduleNext: 'Platform on call' }, { team: 'Platform' }]);
@@ -436,7 +462,10 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     const team = await getTeam(ctx, SYSTEM, 'Platform');
     expect(policy.levels.map((l) => l.targets)).toEqual([
       [{ type: 'schedule', id: platform.id }],
-      [{ type: 'schedule_next', id: platform.id }, { type: 'team', id: team.id }],
+      [
+        { type: 'schedule_next', id: platform.id },
+        { type: 'team', id: team.id },
+      ],
     ]);
     expect(await apply(ctx, yaml(text))).toEqual({ changes: [], createdKeys: [] });
     // Stored as ids, exported as names: export then apply is a no-op.
@@ -449,7 +478,8 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect(await apply(ctx, parseConfigFile('export.yaml', stringifyConfig(exported)))).toEqual({ changes: [], createdKeys: [] });
 
     // An unknown schedule is found before anything is written.
-    const missing = 'version: 1\nusers:\n  - { email: erin@example.com, name: Erin }\nescalationPolicies:\n  - name: Primary\n    levels:\n      - delayMinutes: 5\n        targets:\n          - schedule: Payments primray\n';
+    const missing =
+      'version: 1\nusers:\n  - { email: erin@example.com, name: Erin }\nescalationPolicies:\n  - name: Primary\n    levels:\n      - delayMinutes: 5\n        targets:\n          - schedule: Payments primray\n';
     expect(await configError(apply(ctx, yaml(missing)))).toEqual([
       'klaxon.yaml:9:23: escalationPolicies[0].levels[0].targets[0].schedule: unknown schedule "Payments primray": not in the file or the database (did you mean "Payments primary"?)',
       'Nothing was changed.',
@@ -567,7 +597,9 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect(planned.changes).toEqual(['~ policy "Payments default": levels changed', '- schedule "Payments secondary"']);
     // A pruned schedule cannot be a target.
     expect(await configError(apply(ctx, yaml(editExample((d) => d.deleteIn(['schedules', 1]))), { prune: true, dryRun: true }))).toEqual([
-      expect.stringMatching(/^klaxon\.yaml:\d+:\d+: escalationPolicies\[0\]\.levels\[1\]\.targets\[0\]\.schedule: unknown schedule "Payments secondary": not in the file, and pruning deletes what the file does not list$/),
+      expect.stringMatching(
+        /^klaxon\.yaml:\d+:\d+: escalationPolicies\[0\]\.levels\[1\]\.targets\[0\]\.schedule: unknown schedule "Payments secondary": not in the file, and pruning deletes what the file does not list$/,
+      ),
       'Nothing was changed.',
     ]);
     expect(await apply(ctx, yaml(smaller), { prune: true })).toEqual(planned);

@@ -27,11 +27,19 @@ describe.each(DIALECTS)('heartbeats in config as code on %s', (dialect) => {
   it('apply creates heartbeats and prints each check-in URL once; a second apply changes nothing', async () => {
     const { ctx } = await dbs.fresh(dialect);
     const dry = await apply(ctx, FILE, true);
-    expect(dry.changes).toEqual(['+ service backups', '+ heartbeat backups/nightly-backup (every 1500 min, grace 60 min)', '+ heartbeat backups/prometheus (every 5 min, grace 5 min)', '+ service etl']);
+    expect(dry.changes).toEqual([
+      '+ service backups',
+      '+ heartbeat backups/nightly-backup (every 1500 min, grace 60 min)',
+      '+ heartbeat backups/prometheus (every 5 min, grace 5 min)',
+      '+ service etl',
+    ]);
     expect(dry.createdHeartbeats).toBeUndefined();
     const r = await apply(ctx, FILE);
     expect(r.changes).toEqual(dry.changes);
-    expect(r.createdHeartbeats?.map((h) => [h.service, h.heartbeat])).toEqual([['backups', 'nightly-backup'], ['backups', 'prometheus']]);
+    expect(r.createdHeartbeats?.map((h) => [h.service, h.heartbeat])).toEqual([
+      ['backups', 'nightly-backup'],
+      ['backups', 'prometheus'],
+    ]);
     for (const h of r.createdHeartbeats!) expect(h.checkinUrl).toMatch(/\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
     const list = await listHeartbeats(ctx, SYSTEM, 'backups');
     expect(list.map((h) => [h.name, h.intervalMinutes, h.graceMinutes, h.enabled, h.watchdogAlert])).toEqual([

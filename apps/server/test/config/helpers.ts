@@ -97,9 +97,10 @@ export function testDatabases() {
 
   async function cleanup(): Promise<void> {
     for (const db of open) await db.close();
-    if (pgDatabases.length) await admin(async (c) => {
-      for (const name of pgDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    });
+    if (pgDatabases.length)
+      await admin(async (c) => {
+        for (const name of pgDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 

@@ -145,7 +145,14 @@ describe('parseConfigFile', () => {
   it('follows anchors and aliases, and refuses alias bombs', () => {
     const ok = parseConfigFile('k.yaml', 'version: 1\nusers:\n  - &a { email: a@example.com, name: A }\nteams:\n  - { name: T, members: [{ user: a@example.com }] }\n');
     expect(ok.users?.[0]?.email).toBe('a@example.com');
-    const bomb = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', ''].join('\n');
+    const bomb = [
+      'version: 1',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      '',
+    ].join('\n');
     expect(() => parseConfigFile('k.yaml', bomb)).toThrow(ConfigFileError);
   });
 
@@ -158,7 +165,23 @@ describe('parseConfigFile', () => {
 // ---- property: random documents parse or fail with ConfigFileError, never anything else ----
 
 const word = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('alice@example.com', 'bob@example.com', 'email', 'sms', 'Payments', 'Payments default', 'api', 'UTC', 'Europe/Berlin', '+14155550100', 'https://hooks.example.com/x', 'U024BE7LH') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'alice@example.com',
+      'bob@example.com',
+      'email',
+      'sms',
+      'Payments',
+      'Payments default',
+      'api',
+      'UTC',
+      'Europe/Berlin',
+      '+14155550100',
+      'https://hooks.example.com/x',
+      'U024BE7LH',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
 const junk = fc.oneof(word, fc.integer({ min: -5, max: 2000 }), fc.constant(null), fc.boolean(), fc.double(), fc.array(word, { maxLength: 2 }), fc.dictionary(word, word, { maxKeys: 2 }));
@@ -166,23 +189,37 @@ const junk = fc.oneof(word, fc.integer({ min: -5, max: 2000 }), fc.constant(null
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 30, arbitrary: arb }, { weight: 1, arbitrary: junk });
 const email = fc.oneof(fc.constantFrom('alice@example.com', 'Bob@Example.com', 'carmen@example.com', 'dev@example.com'), fc.emailAddress());
 const unique = <T>(arb: fc.Arbitrary<T>, key: (x: T) => unknown, maxLength = 3) =>
-  maybe(fc.uniqueArray(arb, { selector: (x) => { const k = key(x); return typeof k === 'string' ? k.toLowerCase() : (JSON.stringify(k) ?? ''); }, maxLength }));
+  maybe(
+    fc.uniqueArray(arb, {
+      selector: (x) => {
+        const k = key(x);
+        return typeof k === 'string' ? k.toLowerCase() : (JSON.stringify(k) ?? '');
+      },
+      maxLength,
+    }),
+  );
 
 /** Mostly one of the valid values, sometimes an invalid one. */
 const pick = <T>(valid: readonly T[], invalid: readonly unknown[]) => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...invalid) });
 
 const contactMethod = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom(
-    { name: 'email', type: 'email', address: 'a@example.com' },
-    { name: 'sms', type: 'sms', address: '+1 (415) 555-0100' },
-    { name: 'voice', type: 'voice', address: '+14155550101' },
-    { name: 'hook', type: 'webhook', address: 'https://hooks.example.com/x' },
-    { name: 'slack', type: 'slack', address: 'U024BE7LH' },
-  ) },
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom(
+      { name: 'email', type: 'email', address: 'a@example.com' },
+      { name: 'sms', type: 'sms', address: '+1 (415) 555-0100' },
+      { name: 'voice', type: 'voice', address: '+14155550101' },
+      { name: 'hook', type: 'webhook', address: 'https://hooks.example.com/x' },
+      { name: 'slack', type: 'slack', address: 'U024BE7LH' },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ name: maybe(word), type: pick(['email', 'sms', 'voice', 'slack', 'webhook'], ['push', 'pager']), address: maybe(word) }, { requiredKeys: [] }) },
 );
 const rule = fc.record(
-  { contactMethod: maybe(pick(['email', 'sms', 'voice'], ['pager', ''])), delayMinutes: maybe(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 10 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1441, 2.5) })) },
+  {
+    contactMethod: maybe(pick(['email', 'sms', 'voice'], ['pager', ''])),
+    delayMinutes: maybe(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 10 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1441, 2.5) })),
+  },
   { requiredKeys: ['contactMethod', 'delayMinutes'] },
 );
 const userFields = fc.record(

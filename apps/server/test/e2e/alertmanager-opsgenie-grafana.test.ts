@@ -34,7 +34,11 @@ describe.each(DIALECTS)('Alertmanager, Grafana and Opsgenie formats open and res
     const alice = await addResponder(t, { name: 'Alice', email: 'alice@example.com', rules: [{ type: 'email', delayMinutes: 0 }] });
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'API', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] }] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'api', escalationPolicyId: policy.body.escalationPolicy.id });
-    for (const [kind, extra] of [['alertmanager', {}], ['grafana', { signingSecret: 'grafana-secret' }], ['opsgenie', {}]] as const) {
+    for (const [kind, extra] of [
+      ['alertmanager', {}],
+      ['grafana', { signingSecret: 'grafana-secret' }],
+      ['opsgenie', {}],
+    ] as const) {
       const r = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: kind, kind, ...extra });
       expect(r.status).toBe(201);
       keys[kind] = r.body.integration.key;

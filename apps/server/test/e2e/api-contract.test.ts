@@ -87,7 +87,11 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
   it('rate-limits an integration like the vendor would: 429 in PagerDuty’s shape', async () => {
     const key = (await t.api('POST', `/api/v1/services/${serviceId}/integrations`, { name: 'limited', kind: 'pagerduty', rateLimitPerMinute: 3 })).body.integration.key;
     const send = () =>
-      fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'same', payload: { summary: 's', source: 's', severity: 'info' } }) });
+      fetch(`${t.url}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'same', payload: { summary: 's', source: 's', severity: 'info' } }),
+      });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await send()).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
@@ -124,7 +128,20 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
   it('refuses to delete a user or team that a policy still pages', async () => {
     const u = (await t.api('POST', '/api/v1/users', { email: 'leaver@example.com', name: 'Leaver' })).body.user;
     const team = (await t.api('POST', '/api/v1/teams', { name: 'Leavers', members: [{ userId: u.id }] })).body.team;
-    const p = (await t.api('POST', '/api/v1/escalation-policies', { name: 'Uses leaver', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.id }, { type: 'team', id: team.id }] }] })).body.escalationPolicy;
+    const p = (
+      await t.api('POST', '/api/v1/escalation-policies', {
+        name: 'Uses leaver',
+        levels: [
+          {
+            delayMinutes: 5,
+            targets: [
+              { type: 'user', id: u.id },
+              { type: 'team', id: team.id },
+            ],
+          },
+        ],
+      })
+    ).body.escalationPolicy;
     const del = await t.api('DELETE', `/api/v1/users/${u.id}`);
     expect(del.status).toBe(409);
     expect(del.body.error.message).toContain('"Uses leaver"');
@@ -136,7 +153,17 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
 
   it('keeps the raw payload beside the normalized alert, without the routing key', async () => {
     const key = (await t.api('POST', `/api/v1/services/${serviceId}/integrations`, { name: 'raw', kind: 'pagerduty' })).body.integration.key;
-    await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'raw-1', client: 'Nagios', payload: { summary: 'raw', source: 'h', severity: 'warning', custom_details: { x: 1 } } }) });
+    await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        routing_key: key,
+        event_action: 'trigger',
+        dedup_key: 'raw-1',
+        client: 'Nagios',
+        payload: { summary: 'raw', source: 'h', severity: 'warning', custom_details: { x: 1 } },
+      }),
+    });
     const row = await t.k.ctx.db.kysely.selectFrom('alert_events').select('payload').where('dedup_key', '=', 'raw-1').executeTakeFirstOrThrow();
     const raw = JSON.parse(row.payload);
     expect(raw.client).toBe('Nagios');

@@ -34,7 +34,10 @@ describe.each(DIALECTS)('delivery with an SMTP server that never answers (%s)', 
     const local = await localContext({ ...configFromEnv({}), databaseUrl: db.url });
     const ctx = local.ctx;
     const user = await createUser(ctx, SYSTEM, { email: 'gail@example.com', name: 'Gail' });
-    for (const [type, address] of [['email', 'gail@example.com'], ['sms', '+15557770001']] as const) {
+    for (const [type, address] of [
+      ['email', 'gail@example.com'],
+      ['sms', '+15557770001'],
+    ] as const) {
       const cm = await addContactMethod(ctx, SYSTEM, user.id, { name: type, type, address });
       const v = await ctx.db.kysely.selectFrom('outbox').select('content').where('contact_method_id', '=', cm.id).where('kind', '=', 'verification').executeTakeFirstOrThrow();
       await verifyContactMethod(ctx, SYSTEM, cm.id, (JSON.parse(v.content) as { code: string }).code);

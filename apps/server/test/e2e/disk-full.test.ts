@@ -49,7 +49,13 @@ interface Setup {
 
 async function sqliteSetup(): Promise<Setup> {
   const disk = smallDisk('16m');
-  return { name: 'SQLite on a 16 MB tmpfs', skip: disk.error && `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`, databaseUrl: join(disk.dir, 'klaxon.db'), dir: disk.dir, cleanup: async () => void (disk.error || unmount(disk.dir)) };
+  return {
+    name: 'SQLite on a 16 MB tmpfs',
+    skip: disk.error && `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`,
+    databaseUrl: join(disk.dir, 'klaxon.db'),
+    dir: disk.dir,
+    cleanup: async () => void (disk.error || unmount(disk.dir)),
+  };
 }
 
 /** PostgreSQL: a tablespace on a tmpfs (the server must run on this machine) and a database in it. */
@@ -128,9 +134,14 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${k.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const pd = (i: number) => ({ routing_key: keys.pagerduty, event_action: 'trigger', dedup_key: `disk-${i}`, payload: { summary: `Disk test ${i} ${'x'.repeat(2000)}`, source: 'db-1', severity: 'critical' } });
+  const pd = (i: number) => ({
+    routing_key: keys.pagerduty,
+    event_action: 'trigger',
+    dedup_key: `disk-${i}`,
+    payload: { summary: `Disk test ${i} ${'x'.repeat(2000)}`, source: 'db-1', severity: 'critical' },
+  });
 
-  it.skipIf(!!setup.skip)('answers 503 with Retry-After in each vendor shape, logs the database\'s error, is unready, and recovers once space is freed', async () => {
+  it.skipIf(!!setup.skip)("answers 503 with Retry-After in each vendor shape, logs the database's error, is unready, and recovers once space is freed", async () => {
     expect((await post('/v2/enqueue', pd(0))).status).toBe(202);
     expect((await fetch(`${k.url}/readyz`)).status).toBe(200);
     fillDisk();

@@ -11,7 +11,14 @@ import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../har
 
 /** A real SMTP client (Nodemailer) against Klaxon's listener. */
 function client(port: number, opts: { requireTLS?: boolean; ignoreTLS?: boolean } = {}) {
-  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: opts.ignoreTLS ?? !opts.requireTLS, requireTLS: opts.requireTLS ?? false, tls: { rejectUnauthorized: false } });
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: opts.ignoreTLS ?? !opts.requireTLS,
+    requireTLS: opts.requireTLS ?? false,
+    tls: { rejectUnauthorized: false },
+  });
 }
 
 async function refusal(p: Promise<unknown>): Promise<{ responseCode?: number; command?: string; response?: string }> {
@@ -113,7 +120,9 @@ describe('Email in: STARTTLS with a configured certificate', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'klaxon-smtp-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=inbound.test'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=inbound.test'], {
+      stdio: 'ignore',
+    });
     t = await startTestKlaxon('sqlite', { inboundSmtp: { port: 0, domain: 'inbound.test', maxBytes: 32 * 1024, tls: { keyFile: join(dir, 'key.pem'), certFile: join(dir, 'cert.pem') } } });
   });
   afterAll(async () => {

@@ -59,7 +59,10 @@ describe.each(DIALECTS)('escalation that decides (%s)', (dialect) => {
     const bad = await t.api('POST', '/api/v1/escalation-policies', { name: 'Bad', levels: [{ delayMinutes: 0, targets: [{ type: 'user', id: otto.id }], condition: { days: ['mon'] } }] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('levels.0.condition.timeZone');
-    const zone = await t.api('POST', '/api/v1/escalation-policies', { name: 'Bad', levels: [{ delayMinutes: 0, targets: [{ type: 'user', id: otto.id }], condition: { timeZone: 'Mars/Olympus', days: ['mon'] } }] });
+    const zone = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Bad',
+      levels: [{ delayMinutes: 0, targets: [{ type: 'user', id: otto.id }], condition: { timeZone: 'Mars/Olympus', days: ['mon'] } }],
+    });
     expect(zone.status).toBe(400);
     expect(JSON.stringify(zone.body)).toContain('unknown time zone Mars/Olympus');
     const label = await t.api('POST', '/api/v1/escalation-policies', { name: 'Bad', levels: [{ delayMinutes: 0, targets: [{ type: 'user', id: otto.id }], condition: { label: { key: 'team' } } }] });
@@ -124,7 +127,13 @@ describe.each(DIALECTS)('escalation that decides (%s)', (dialect) => {
       const r = await fetch(`${t.url}/integrations/v1/alertmanager/${key}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ version: '4', status: 'firing', receiver: 'klaxon', groupKey: alertname, alerts: [{ status: 'firing', labels: { alertname, team, severity: 'critical' }, annotations: { summary: alertname }, fingerprint: alertname }] }),
+        body: JSON.stringify({
+          version: '4',
+          status: 'firing',
+          receiver: 'klaxon',
+          groupKey: alertname,
+          alerts: [{ status: 'firing', labels: { alertname, team, severity: 'critical' }, annotations: { summary: alertname }, fingerprint: alertname }],
+        }),
       });
       expect(r.status).toBe(202);
       await t.cycle();
@@ -147,7 +156,10 @@ describe.each(DIALECTS)('round robin (%s)', (dialect) => {
     t = await startTestKlaxon(dialect);
     people = [];
     for (const name of ['Ann', 'Ben', 'Cat']) people.push(await addResponder(t, { name, email: `${name.toLowerCase()}@example.com`, rules: [{ type: 'email', delayMinutes: 0 }] }));
-    const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Support rota', levels: [{ delayMinutes: 30, roundRobin: true, targets: people.map((p) => ({ type: 'user', id: p.id })) }] });
+    const policy = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Support rota',
+      levels: [{ delayMinutes: 30, roundRobin: true, targets: people.map((p) => ({ type: 'user', id: p.id })) }],
+    });
     expect(policy.status).toBe(201);
     expect(policy.body.escalationPolicy.levels[0].roundRobin).toBe(true);
     policyId = policy.body.escalationPolicy.id;
@@ -157,7 +169,11 @@ describe.each(DIALECTS)('round robin (%s)', (dialect) => {
   afterAll(() => t?.stop());
 
   const send = (summary: string) =>
-    fetch(`${t.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dedup_key: summary, summary, severity: 'critical', source: 'test' }) }).then((r) => expect(r.status).toBe(202));
+    fetch(`${t.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dedup_key: summary, summary, severity: 'critical', source: 'test' }),
+    }).then((r) => expect(r.status).toBe(202));
   const pagedFor = (summary: string) => people.filter((p) => t.smtp.messages.some((m) => m.to.includes(p.email) && m.subject.includes(summary))).map((p) => p.email);
 
   it('four incidents go to Ann, Ben, Cat, Ann, each on its timeline', async () => {

@@ -18,7 +18,10 @@ describe.each(DIALECTS)('incident trace (%s)', (dialect) => {
   beforeAll(async () => {
     t = await startTestKlaxon(dialect);
     nora = await addResponder(t, { name: 'Nora', email: 'nora@example.com', rules: [{ type: 'email', delayMinutes: 0 }] });
-    const p = await t.api('POST', '/api/v1/escalation-policies', { name: 'Critical only', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: nora.id }], condition: { severity: ['critical'] } }] });
+    const p = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Critical only',
+      levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: nora.id }], condition: { severity: ['critical'] } }],
+    });
     key = await integration('db', p.body.escalationPolicy.id);
     bareKey = await integration('no-policy');
     // A person with no contact method at all.

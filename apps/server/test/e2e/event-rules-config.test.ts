@@ -41,7 +41,12 @@ describe.each(DIALECTS)('event rules in klaxon.yaml (%s)', (dialect) => {
     const res = await fetch(`${t.url}/integrations/v1/alertmanager/${key}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ version: '4', status: 'firing', receiver: 'k', alerts: [{ status: 'firing', labels: { alertname: 'Lag', team: 'db', severity: 'critical' }, annotations: { summary: 'Lag' }, fingerprint: 'f1' }] }),
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        receiver: 'k',
+        alerts: [{ status: 'firing', labels: { alertname: 'Lag', team: 'db', severity: 'critical' }, annotations: { summary: 'Lag' }, fingerprint: 'f1' }],
+      }),
     });
     expect(res.status).toBe(202);
     const dbId = (await t.api('GET', '/api/v1/services/db')).body.service.id;

@@ -35,7 +35,8 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     expect(res.status).toBe(202);
     return ((await res.json()) as { events: { outcome: string; incidentId: string | null; dedupKey: string }[] }).events;
   };
-  const incidentsOf = async (serviceId: string) => (await t.api('GET', `/api/v1/incidents?service=${serviceId}&limit=100`)).body.incidents as { id: string; title: string; severity: string; status: string }[];
+  const incidentsOf = async (serviceId: string) =>
+    (await t.api('GET', `/api/v1/incidents?service=${serviceId}&limit=100`)).body.incidents as { id: string; title: string; severity: string; status: string }[];
   const mails = (re: RegExp) => t.smtp.messages.filter((m) => re.test(m.subject));
 
   it('an Alertmanager batch is routed to another service by label; the trace is recorded on the event', async () => {
@@ -44,10 +45,15 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     const res = await fetch(`${t.url}/integrations/v1/alertmanager/${am.key}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ version: '4', status: 'firing', receiver: 'k', alerts: [
-        { status: 'firing', labels: { alertname: 'ReplLag', team: 'db' }, annotations: { summary: 'Replication lag' }, fingerprint: 'f1' },
-        { status: 'firing', labels: { alertname: 'Slow', team: 'web' }, annotations: { summary: 'Slow pages' }, fingerprint: 'f2' },
-      ] }),
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        receiver: 'k',
+        alerts: [
+          { status: 'firing', labels: { alertname: 'ReplLag', team: 'db' }, annotations: { summary: 'Replication lag' }, fingerprint: 'f1' },
+          { status: 'firing', labels: { alertname: 'Slow', team: 'web' }, annotations: { summary: 'Slow pages' }, fingerprint: 'f2' },
+        ],
+      }),
     });
     expect(res.status).toBe(202);
     await t.cycle();

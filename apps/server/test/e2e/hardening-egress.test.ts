@@ -80,7 +80,12 @@ describe.each(DIALECTS)('egress refused by default (%s)', (dialect) => {
     expect((await cm('http://[::ffff:10.0.0.1]/')).body.error.message).toMatch(/10\.0\.0\.1 is a private address/);
     expect((await cm('http://localhost/')).status).toBe(400);
     expect((await cm('gopher://example.com/')).body.error.message).toMatch(/http\(s\)/);
-    const push = await t.api('POST', `/api/v1/users/${viewer.id}/contact-methods`, { name: 'p', type: 'push', address: JSON.stringify({ endpoint: `${rec.url}/push`, keys: { p256dh: 'x', auth: 'y' } }) }, viewer.token);
+    const push = await t.api(
+      'POST',
+      `/api/v1/users/${viewer.id}/contact-methods`,
+      { name: 'p', type: 'push', address: JSON.stringify({ endpoint: `${rec.url}/push`, keys: { p256dh: 'x', auth: 'y' } }) },
+      viewer.token,
+    );
     expect(push.status).toBe(400);
     expect(push.body.error.message).toMatch(/loopback/);
 
@@ -104,7 +109,19 @@ describe.each(DIALECTS)('egress refused by default (%s)', (dialect) => {
     // A verified webhook contact method to loopback, as an older version would have stored it.
     await db
       .insertInto('contact_methods')
-      .values({ id: 'cm-old-hook', user_id: admin.id, name: 'old hook', type: 'webhook', address: `${rec.url}/hook`, verified_at: t.clock.now(), verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: t.clock.now() })
+      .values({
+        id: 'cm-old-hook',
+        user_id: admin.id,
+        name: 'old hook',
+        type: 'webhook',
+        address: `${rec.url}/hook`,
+        verified_at: t.clock.now(),
+        verify_code_hash: null,
+        verify_expires_at: null,
+        verify_attempts: 0,
+        disabled: 0,
+        created_at: t.clock.now(),
+      })
       .execute();
     expect((await t.api('POST', '/api/v1/contact-methods/cm-old-hook/test')).status).toBeLessThan(300);
     await t.cycle();
@@ -117,7 +134,19 @@ describe.each(DIALECTS)('egress refused by default (%s)', (dialect) => {
     const svc = (await t.api('GET', '/api/v1/services')).body.services.find((s: { name: string }) => s.name === 'api');
     await db
       .insertInto('service_actions')
-      .values({ id: 'act-old', service_id: svc.id, name: 'old', description: '', method: 'POST', url: `${rec.url}/old`, headers: '{}', body: '', secrets: '{}', allowed_roles: '["im"]', created_at: t.clock.now() })
+      .values({
+        id: 'act-old',
+        service_id: svc.id,
+        name: 'old',
+        description: '',
+        method: 'POST',
+        url: `${rec.url}/old`,
+        headers: '{}',
+        body: '',
+        secrets: '{}',
+        allowed_roles: '["im"]',
+        created_at: t.clock.now(),
+      })
       .execute();
     const inc = await t.api('POST', '/api/v1/incidents', { service: 'api', title: 'x' });
     expect(inc.status).toBe(201);
@@ -140,7 +169,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     await rec?.close();
   });
 
-  it('a viewer\'s subscription to another address delivers nothing until that destination confirms it', async () => {
+  it("a viewer's subscription to another address delivers nothing until that destination confirms it", async () => {
     const viewer = await user(t, 'val@example.com', 'viewer');
     await t.api('POST', '/api/v1/services', { name: 'db' });
     const inc = await t.api('POST', '/api/v1/incidents', { service: 'db', title: 'pg-primary disk full' });
@@ -189,21 +218,57 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
   it('the upgrade unconfirms subscriptions the old rule confirmed to destinations that never confirmed', async () => {
     const db = t.k.ctx.db.kysely;
     const u = await user(t, 'olga@example.com', 'viewer');
-    const row = (id: string, channel: string, destination: string) => ({ id, scope: 'major', target_id: null, user_id: u.id, channel, destination, confirmed_at: 1, token_hash: `h-${id}`, created_at: 1 });
-    await db.insertInto('status_subscriptions').values([row('old-outside', 'email', 'someone@evil.example'), row('old-own', 'email', 'Olga@example.com'), row('old-hook', 'webhook', 'https://hooks.example.com/x')]).execute();
+    const row = (id: string, channel: string, destination: string) => ({
+      id,
+      scope: 'major',
+      target_id: null,
+      user_id: u.id,
+      channel,
+      destination,
+      confirmed_at: 1,
+      token_hash: `h-${id}`,
+      created_at: 1,
+    });
+    await db
+      .insertInto('status_subscriptions')
+      .values([row('old-outside', 'email', 'someone@evil.example'), row('old-own', 'email', 'Olga@example.com'), row('old-hook', 'webhook', 'https://hooks.example.com/x')])
+      .execute();
     await db
       .insertInto('contact_methods')
-      .values({ id: 'cm-olga-hook', user_id: u.id, name: 'hook', type: 'webhook', address: 'https://hooks.example.com/x', verified_at: 1, verify_code_hash: null, verify_expires_at: null, verify_attempts: 0, disabled: 0, created_at: 1 })
+      .values({
+        id: 'cm-olga-hook',
+        user_id: u.id,
+        name: 'hook',
+        type: 'webhook',
+        address: 'https://hooks.example.com/x',
+        verified_at: 1,
+        verify_code_hash: null,
+        verify_expires_at: null,
+        verify_attempts: 0,
+        disabled: 0,
+        created_at: 1,
+      })
       .execute();
     await reconfirm.up(db);
     const rows = await db.selectFrom('status_subscriptions').select(['id', 'confirmed_at']).where('id', 'in', ['old-outside', 'old-own', 'old-hook']).orderBy('id').execute();
-    expect(rows.map((r) => [r.id, r.confirmed_at === null ? null : Number(r.confirmed_at)])).toEqual([['old-hook', 1], ['old-outside', null], ['old-own', 1]]);
+    expect(rows.map((r) => [r.id, r.confirmed_at === null ? null : Number(r.confirmed_at)])).toEqual([
+      ['old-hook', 1],
+      ['old-outside', null],
+      ['old-own', 1],
+    ]);
   });
 
   it('action templates escape every value for where it lands; secrets are redacted in every encoding and encrypted at rest', async () => {
     const SECRET = 'p@ss"w/rd+:tøken&123';
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    echo = [`raw ${SECRET}`, `url ${encodeURIComponent(SECRET)}`, `basic ${b64(`deploy:${SECRET}`)}`, `b64 ${b64(SECRET)}`, `json {"token":${JSON.stringify(SECRET)}}`, `ascii ${JSON.stringify(SECRET).replace('ø', '\\u00f8')}`].join('\n');
+    echo = [
+      `raw ${SECRET}`,
+      `url ${encodeURIComponent(SECRET)}`,
+      `basic ${b64(`deploy:${SECRET}`)}`,
+      `b64 ${b64(SECRET)}`,
+      `json {"token":${JSON.stringify(SECRET)}}`,
+      `ascii ${JSON.stringify(SECRET).replace('ø', '\\u00f8')}`,
+    ].join('\n');
     await t.api('POST', '/api/v1/services', { name: 'shop' });
     const def = {
       service: 'shop',
@@ -243,7 +308,8 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
 
     const out = run.body.result.text as string;
     expect(out).toContain('HTTP 200');
-    for (const form of [SECRET, encodeURIComponent(SECRET), b64(SECRET), b64(`deploy:${SECRET}`).slice(12, -4), JSON.stringify(SECRET).slice(1, -1), 'p@ss\\"w/rd+:t\\u00f8ken']) expect(out).not.toContain(form);
+    for (const form of [SECRET, encodeURIComponent(SECRET), b64(SECRET), b64(`deploy:${SECRET}`).slice(12, -4), JSON.stringify(SECRET).slice(1, -1), 'p@ss\\"w/rd+:t\\u00f8ken'])
+      expect(out).not.toContain(form);
     expect(out.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(6);
     const timeline = JSON.stringify((await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body);
     expect(timeline).not.toContain(b64(SECRET));
@@ -253,7 +319,19 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     const svc = (await t.api('GET', '/api/v1/services')).body.services.find((s: { name: string }) => s.name === 'shop');
     await t.k.ctx.db.kysely
       .insertInto('service_actions')
-      .values({ id: 'legacy', service_id: svc.id, name: 'legacy', description: '', method: 'GET', url: `${rec.url}/legacy?k={{secrets.K}}`, headers: '{}', body: '', secrets: JSON.stringify({ K: 'old-plain-secret' }), allowed_roles: '["im"]', created_at: 0 })
+      .values({
+        id: 'legacy',
+        service_id: svc.id,
+        name: 'legacy',
+        description: '',
+        method: 'GET',
+        url: `${rec.url}/legacy?k={{secrets.K}}`,
+        headers: '{}',
+        body: '',
+        secrets: JSON.stringify({ K: 'old-plain-secret' }),
+        allowed_roles: '["im"]',
+        created_at: 0,
+      })
       .execute();
     expect(await sealLegacySecrets(t.k.ctx)).toBe(1);
     const sealed = await t.k.ctx.db.kysely.selectFrom('service_actions').select('secrets').where('id', '=', 'legacy').executeTakeFirstOrThrow();
@@ -275,7 +353,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     }
   });
 
-  it('an integration\'s signing secret is shown to admins only', async () => {
+  it("an integration's signing secret is shown to admins only", async () => {
     const viewer = await user(t, 'vera@example.com', 'viewer');
     const responder = await user(t, 'rita@example.com', 'responder');
     const svc = await t.api('POST', '/api/v1/services', { name: 'grafana-svc' });
@@ -295,12 +373,17 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     expect(row.settings).not.toContain('hmac-secret-for-grafana');
     expect(JSON.parse(row.settings).signingSecret).toMatch(/^enc:v1:/);
     const body = JSON.stringify({ status: 'firing', alerts: [{ status: 'firing', fingerprint: 'f1', labels: { alertname: 'Disk' }, annotations: {} }] });
-    const post = (sig: string) => fetch(`${t.url}/integrations/v1/grafana/${created.body.integration.key}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': sig }, body });
+    const post = (sig: string) =>
+      fetch(`${t.url}/integrations/v1/grafana/${created.body.integration.key}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-grafana-alerting-signature': sig }, body });
     expect((await post('f'.repeat(64))).status).toBe(403);
     expect((await post(createHmac('sha256', 'hmac-secret-for-grafana').update(body).digest('hex'))).status).toBe(202);
 
     // A secret stored in plaintext by an earlier version still verifies, and start-up seals it.
-    await t.k.ctx.db.kysely.updateTable('integrations').set({ settings: JSON.stringify({ signingSecret: 'legacy-plain-hmac' }) }).where('id', '=', created.body.integration.id).execute();
+    await t.k.ctx.db.kysely
+      .updateTable('integrations')
+      .set({ settings: JSON.stringify({ signingSecret: 'legacy-plain-hmac' }) })
+      .where('id', '=', created.body.integration.id)
+      .execute();
     t.k.ctx.publish({ type: 'config' });
     expect(await sealLegacySigningSecrets(t.k.ctx)).toBe(1);
     const resealed = await t.k.ctx.db.kysely.selectFrom('integrations').select('settings').where('id', '=', created.body.integration.id).executeTakeFirstOrThrow();
@@ -328,8 +411,17 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
   it('stored alert links keep only http(s) URLs', async () => {
     const svc = await t.api('POST', '/api/v1/services', { name: 'linked' });
     const key = (await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty' })).body.integration.key as string;
-    const links = [{ href: 'javascript:alert(document.cookie)', text: 'Dashboard' }, { href: 'data:text/html,<script>alert(1)</script>' }, { href: 'https://grafana.example/d/1', text: 'Grafana' }, { href: 'vbscript:x' }];
-    const r = await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary: 'links', source: 's', severity: 'error' }, links }) });
+    const links = [
+      { href: 'javascript:alert(document.cookie)', text: 'Dashboard' },
+      { href: 'data:text/html,<script>alert(1)</script>' },
+      { href: 'https://grafana.example/d/1', text: 'Grafana' },
+      { href: 'vbscript:x' },
+    ];
+    const r = await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary: 'links', source: 's', severity: 'error' }, links }),
+    });
     expect(r.status).toBe(202);
     await t.cycle();
     const n = (await t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number;
@@ -341,7 +433,11 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     const svc = await t.api('POST', '/api/v1/services', { name: 'pg' });
     const key = (await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty' })).body.integration.key as string;
     expect((await t.api('POST', '/api/v1/business-services', { name: 'Payments', serviceIds: ['pg'] })).status).toBe(201);
-    await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary: 'pg-primary disk full on db-7.internal', source: 'db-7', severity: 'critical' } }) });
+    await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary: 'pg-primary disk full on db-7.internal', source: 'db-7', severity: 'critical' } }),
+    });
     await t.cycle();
     const n = (await t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number;
     await t.api('POST', '/api/v1/status-templates', { phase: 'investigating', body: 'Looking into {{title}}.' });

@@ -134,9 +134,26 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     const r = await t.api('POST', `/api/v1/services/${serviceId}/heartbeats`, { name: 'prometheus', intervalMinutes: 5, graceMinutes: 5, watchdogAlert: 'Watchdog' });
     expect(r.body.heartbeat.watchdogAlert).toBe('Watchdog');
     const watchdog = {
-      version: '4', groupKey: '{}:{alertname="Watchdog"}', truncatedAlerts: 0, status: 'firing', receiver: 'klaxon',
-      groupLabels: { alertname: 'Watchdog' }, commonLabels: { alertname: 'Watchdog', severity: 'none' }, commonAnnotations: {}, externalURL: 'http://am:9093',
-      alerts: [{ status: 'firing', labels: { alertname: 'Watchdog', severity: 'none' }, annotations: { summary: 'An alert that should always be firing' }, startsAt: '2026-03-02T08:59:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://p/g', fingerprint: 'ffff0000' }],
+      version: '4',
+      groupKey: '{}:{alertname="Watchdog"}',
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'klaxon',
+      groupLabels: { alertname: 'Watchdog' },
+      commonLabels: { alertname: 'Watchdog', severity: 'none' },
+      commonAnnotations: {},
+      externalURL: 'http://am:9093',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'Watchdog', severity: 'none' },
+          annotations: { summary: 'An alert that should always be firing' },
+          startsAt: '2026-03-02T08:59:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: 'http://p/g',
+          fingerprint: 'ffff0000',
+        },
+      ],
     };
     const send = () => fetch(`${t.url}/integrations/v1/alertmanager/${amKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(watchdog) });
     for (let i = 0; i < 4; i++) {

@@ -32,7 +32,11 @@ describe.each(DIALECTS)('iCal feeds hold whole shifts with stable UIDs (%s)', (d
     const ben = (await t.api('POST', '/api/v1/users', { email: 'ben@example.com', name: 'Ben', role: 'responder', timeZone: 'UTC' })).body.user.id as string;
     // Two-week turns since 1 Dec 2025: Ada 26 Jan-9 Feb runs across the window's start (31 Jan),
     // Ben 24 Aug-7 Sep across its end (29 Aug).
-    const fortnight = await t.api('POST', '/api/v1/schedules', { name: 'Fortnight', timeZone: 'UTC', layers: [{ participants: [ada, ben], turn: { unit: 'week', count: 2 }, start: '2025-12-01T09:00' }] });
+    const fortnight = await t.api('POST', '/api/v1/schedules', {
+      name: 'Fortnight',
+      timeZone: 'UTC',
+      layers: [{ participants: [ada, ben], turn: { unit: 'week', count: 2 }, start: '2025-12-01T09:00' }],
+    });
     expect(fortnight.status).toBe(201);
     // One person since January 2025: a single shift that began long before the window.
     const solo = await t.api('POST', '/api/v1/schedules', { name: 'Solo', timeZone: 'UTC', layers: [{ participants: [ada], turn: { unit: 'week', count: 1 }, start: '2025-01-06T09:00' }] });
@@ -66,7 +70,10 @@ describe.each(DIALECTS)('iCal feeds hold whole shifts with stable UIDs (%s)', (d
       t.clock.set(Date.parse('2026-03-02T09:00:00Z') + days * 86_400_000);
       const after = await read(scheduleFeed);
       const mineAfter = await read(userFeed);
-      for (const [was, now] of [[before, after], [mineBefore, mineAfter]] as const) {
+      for (const [was, now] of [
+        [before, after],
+        [mineBefore, mineAfter],
+      ] as const) {
         const byStart = new Map(now.map((e) => [e.start, e.uid]));
         const common = was.filter((e) => byStart.has(e.start));
         expect(common.length).toBeGreaterThan(5);

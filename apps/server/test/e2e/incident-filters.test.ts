@@ -8,7 +8,8 @@ describe.each(DIALECTS)('incident list filters: severity, sev, team, search, ass
   let teamId: string;
   beforeAll(async () => {
     t = await startTestKlaxon(dialect);
-    const user = async (email: string, name: string) => (await t.api('POST', '/api/v1/users', { email, name, role: 'responder', timeZone: 'Europe/Berlin', password: 'correct horse battery' })).body.user.id as string;
+    const user = async (email: string, name: string) =>
+      (await t.api('POST', '/api/v1/users', { email, name, role: 'responder', timeZone: 'Europe/Berlin', password: 'correct horse battery' })).body.user.id as string;
     maya = await user('maya@example.com', 'Maya Okafor');
     sam = await user('sam@example.com', 'Sam Lindqvist');
     const team = await t.api('POST', '/api/v1/teams', { name: 'Storage', members: [{ userId: sam }] });

@@ -26,7 +26,11 @@ describe.each(DIALECTS)('reassigning an incident to a person or to another escal
   afterAll(() => t?.stop());
 
   async function trigger(dedupKey: string, summary: string): Promise<number> {
-    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }) });
+    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }),
+    });
     expect(r.status).toBe(202);
     await t.cycle();
     const inc = await t.api('GET', '/api/v1/incidents?status=triggered&limit=1');

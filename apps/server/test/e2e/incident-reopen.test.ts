@@ -17,7 +17,13 @@ describe.each(DIALECTS)('reopening a resolved incident (%s)', (dialect) => {
     bob = await addResponder(t, { name: 'Bob', email: 'bob@example.com', phone: '+15554440002', rules: [{ type: 'sms', delayMinutes: 0 }] });
     const viewer = await t.api('POST', '/api/v1/users', { email: 'vic@example.com', name: 'Vic', role: 'viewer', timeZone: 'Europe/Berlin' });
     viewerToken = (await t.api('POST', `/api/v1/users/${viewer.body.user.id}/tokens`, { name: 'test' })).body.token;
-    const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Checkout', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] }, { delayMinutes: 10, targets: [{ type: 'user', id: bob.id }] }] });
+    const policy = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Checkout',
+      levels: [
+        { delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] },
+        { delayMinutes: 10, targets: [{ type: 'user', id: bob.id }] },
+      ],
+    });
     const svc = await t.api('POST', '/api/v1/services', { name: 'checkout', escalationPolicyId: policy.body.escalationPolicy.id });
     const integ = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'generic', kind: 'generic' });
     key = integ.body.integration.key;
@@ -25,7 +31,11 @@ describe.each(DIALECTS)('reopening a resolved incident (%s)', (dialect) => {
   afterAll(() => t?.stop());
 
   async function trigger(dedupKey: string, summary: string): Promise<number> {
-    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }) });
+    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }),
+    });
     expect(r.status).toBe(202);
     await t.cycle();
     const inc = await t.api('GET', '/api/v1/incidents?status=triggered&limit=1');

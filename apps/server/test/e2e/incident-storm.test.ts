@@ -18,7 +18,13 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     carol = await addResponder(t, { name: 'Carol', email: 'carol@example.com', phone: '+15554440003', rules: [{ type: 'sms', delayMinutes: 0 }] });
     const viewer = await t.api('POST', '/api/v1/users', { email: 'vic@example.com', name: 'Vic', role: 'viewer', timeZone: 'Europe/Berlin' });
     viewerToken = (await t.api('POST', `/api/v1/users/${viewer.body.user.id}/tokens`, { name: 'test' })).body.token;
-    const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Checkout', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] }, { delayMinutes: 10, targets: [{ type: 'user', id: bob.id }] }] });
+    const policy = await t.api('POST', '/api/v1/escalation-policies', {
+      name: 'Checkout',
+      levels: [
+        { delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] },
+        { delayMinutes: 10, targets: [{ type: 'user', id: bob.id }] },
+      ],
+    });
     const svc = await t.api('POST', '/api/v1/services', { name: 'checkout', escalationPolicyId: policy.body.escalationPolicy.id });
     const integ = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'generic', kind: 'generic' });
     key = integ.body.integration.key;
@@ -26,14 +32,19 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
   afterAll(() => t?.stop());
 
   async function trigger(dedupKey: string, summary: string): Promise<{ n: number; id: string }> {
-    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }) });
+    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dedup_key: dedupKey, summary, severity: 'critical' }),
+    });
     expect(r.status).toBe(202);
     await t.cycle();
     const inc = (await t.api('GET', '/api/v1/incidents?status=triggered&limit=1')).body.incidents[0];
     return { n: inc.number as number, id: inc.id as string };
   }
   const smsTo = (r: Responder, re: RegExp) => t.twilio.messages.filter((m) => m.to === r.phone && re.test(m.body));
-  const timeline = async (n: number) => (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string; actor: { name: string }; data: Record<string, unknown> }[];
+  const timeline = async (n: number) =>
+    (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string; actor: { name: string }; data: Record<string, unknown> }[];
 
   it('snooze: pages nobody until then, then triggered again paging the level it was at, then escalation goes on', async () => {
     const { n } = await trigger('cart-5xx', 'Cart 5xx rate high');
@@ -139,7 +150,14 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     const c = await trigger('bulk-c', 'Disk full on web-3');
     const ack = await t.api('POST', '/api/v1/incidents/bulk', { ids: [a.id, String(b.n), 'no-such-incident'], action: 'acknowledge' }, bob.token);
     expect(ack.status).toBe(200);
-    expect(ack.body.results.map((r: { id: string; ok: boolean; changed?: boolean; incident?: { status: string }; error?: { code: string } }) => [r.id, r.ok, r.changed ?? null, r.incident?.status ?? r.error?.code])).toEqual([
+    expect(
+      ack.body.results.map((r: { id: string; ok: boolean; changed?: boolean; incident?: { status: string }; error?: { code: string } }) => [
+        r.id,
+        r.ok,
+        r.changed ?? null,
+        r.incident?.status ?? r.error?.code,
+      ]),
+    ).toEqual([
       [a.id, true, true, 'acknowledged'],
       [String(b.n), true, true, 'acknowledged'],
       ['no-such-incident', false, null, 'not_found'],
@@ -155,14 +173,20 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     const late = await t.api('POST', '/api/v1/incidents/bulk', { ids: [a.id], action: 'snooze', minutes: 5 });
     expect(late.body.results[0]).toMatchObject({ ok: false, error: { code: 'conflict' } });
 
-    for (const body of [{ ids: [a.id], action: 'snooze' }, { ids: [a.id], action: 'resolve', minutes: 5 }, { ids: [], action: 'resolve' }, { ids: [a.id], action: 'escalate' }, { ids: a.id, action: 'resolve' }]) {
+    for (const body of [
+      { ids: [a.id], action: 'snooze' },
+      { ids: [a.id], action: 'resolve', minutes: 5 },
+      { ids: [], action: 'resolve' },
+      { ids: [a.id], action: 'escalate' },
+      { ids: a.id, action: 'resolve' },
+    ]) {
       const r = await t.api('POST', '/api/v1/incidents/bulk', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
     expect((await t.api('POST', '/api/v1/incidents/bulk', { ids: [a.id], action: 'resolve' }, viewerToken)).status).toBe(403);
   });
 
-  it('mine=true: incidents I manage or acknowledged, of my teams\' services, whose policy names me, or I was paged about; not others', async () => {
+  it("mine=true: incidents I manage or acknowledged, of my teams' services, whose policy names me, or I was paged about; not others", async () => {
     const team = await t.api('POST', '/api/v1/teams', { name: 'Storage', members: [{ userId: carol.id }] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'storage', teamId: team.body.team.id });
     const teamInc = await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: 'Bucket quota near' });

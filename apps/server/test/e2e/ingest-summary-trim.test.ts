@@ -27,9 +27,20 @@ describe.each(DIALECTS)('ingested summaries become one-line, trimmed incident ti
   it('PagerDuty, Alertmanager, Grafana, Opsgenie and generic', async () => {
     await post('/v2/enqueue', { routing_key: keys.pagerduty, event_action: 'trigger', payload: { summary: '  Disk full\n  on db-1  ', source: 'db-1', severity: 'critical' } });
     expect(await latestTitle()).toBe('Disk full on db-1');
-    await post(`/integrations/v1/alertmanager/${keys.alertmanager}`, { version: '4', status: 'firing', receiver: 'klaxon', alerts: [{ status: 'firing', labels: { alertname: 'Lag' }, annotations: { description: 'Replication lag\nis 40 s\n\t on db-2\n' } }] });
+    await post(`/integrations/v1/alertmanager/${keys.alertmanager}`, {
+      version: '4',
+      status: 'firing',
+      receiver: 'klaxon',
+      alerts: [{ status: 'firing', labels: { alertname: 'Lag' }, annotations: { description: 'Replication lag\nis 40 s\n\t on db-2\n' } }],
+    });
     expect(await latestTitle()).toBe('Replication lag is 40 s on db-2');
-    await post(`/integrations/v1/grafana/${keys.grafana}`, { version: '1', status: 'firing', receiver: 'klaxon', orgId: 1, alerts: [{ status: 'firing', labels: { alertname: 'Mem' }, annotations: { summary: '\n Memory high \n' } }] });
+    await post(`/integrations/v1/grafana/${keys.grafana}`, {
+      version: '1',
+      status: 'firing',
+      receiver: 'klaxon',
+      orgId: 1,
+      alerts: [{ status: 'firing', labels: { alertname: 'Mem' }, annotations: { summary: '\n Memory high \n' } }],
+    });
     expect(await latestTitle()).toBe('Memory high');
     await post('/v2/alerts', { message: '\t Queue backed up \r\n', alias: 'q' }, { authorization: `GenieKey ${keys.opsgenie}` });
     expect(await latestTitle()).toBe('Queue backed up');

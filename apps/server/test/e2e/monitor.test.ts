@@ -27,7 +27,7 @@ describe.each(DIALECTS)('klaxon monitor against a real Klaxon (%s)', (dialect) =
       port: 0,
       limitMs: 120_000,
       webhookSecret,
-      twilio: { baseUrl: (t.k.config.twilio!).baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
+      twilio: { baseUrl: t.k.config.twilio!.baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
       clock: t.clock,
       out: (l) => lines.push(l),
     });

@@ -70,7 +70,11 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
     await c.restart(c.nodes[1]!);
     await c.advance(10 * MIN);
     await c.cycle();
-    expect(sms('Power feed A lost').map((m) => m.to).sort()).toEqual([...phones].sort());
+    expect(
+      sms('Power feed A lost')
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual([...phones].sort());
     const inc = (await c.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0];
     const timeline = (await c.api('GET', `/api/v1/incidents/${inc.number}/timeline`)).body.timeline as { type: string; data: { step?: number } }[];
     expect(timeline.filter((e) => e.type === 'escalation.level').map((e) => e.data.step)).toEqual([0, 1, 2]);

@@ -70,7 +70,11 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.schedule.layering).toBe('union');
     const final = await t.api('GET', '/api/v1/schedules/Union/final?from=2026-03-02T09:00Z&to=2026-03-03T09:00Z');
-    const shifts = (final.body.shifts as { start: number; end: number; userIds: string[] }[]).map((s) => [new Date(s.start).toISOString().slice(11, 16), new Date(s.end).toISOString().slice(11, 16), [...s.userIds].sort()]);
+    const shifts = (final.body.shifts as { start: number; end: number; userIds: string[] }[]).map((s) => [
+      new Date(s.start).toISOString().slice(11, 16),
+      new Date(s.end).toISOString().slice(11, 16),
+      [...s.userIds].sort(),
+    ]);
     expect(shifts).toEqual([
       ['09:00', '13:00', [alice.id, carol.id].sort()],
       ['13:00', '17:00', [alice.id]],
@@ -118,7 +122,13 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
   });
 
   it('a policy without until: resolved stops at acknowledgement as before', async () => {
-    await service('plain', { name: 'plain', levels: [{ delayMinutes: 1, targets: [{ type: 'user', id: alice.id }] }, { delayMinutes: 1, targets: [{ type: 'user', id: bob.id }] }] });
+    await service('plain', {
+      name: 'plain',
+      levels: [
+        { delayMinutes: 1, targets: [{ type: 'user', id: alice.id }] },
+        { delayMinutes: 1, targets: [{ type: 'user', id: bob.id }] },
+      ],
+    });
     const n = await alert('plain', 'a');
     expect(paged(alice.email, 'plain')).toBe(1);
     await t.api('POST', `/api/v1/incidents/${n}/acknowledge`, undefined, alice.token);
@@ -138,7 +148,16 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect(rota.status).toBe(201);
     await service('targets', {
       name: 'targets',
-      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule_previous', id: 'Rota' }, { type: 'team_managers', id: 'SRE' }, { type: 'team_random', id: 'Solo' }] }],
+      levels: [
+        {
+          delayMinutes: 5,
+          targets: [
+            { type: 'schedule_previous', id: 'Rota' },
+            { type: 'team_managers', id: 'SRE' },
+            { type: 'team_random', id: 'Solo' },
+          ],
+        },
+      ],
     });
     await alert('targets', 'a');
     expect(paged(bob.email, 'targets')).toBe(1);
@@ -155,7 +174,12 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect(union.layers[1]!.participants).toEqual([carol.email, []]);
     const timed = doc.escalationPolicies!.find((p) => p.name === 'timed')!;
     expect(timed.initialDelayMinutes).toBe(2);
-    expect(timed.levels.map((l) => [l.delayMinutes, l.until ?? 'acknowledged'])).toEqual([[0, 'acknowledged'], [5, 'resolved'], [5, 'acknowledged'], [1, 'resolved']]);
+    expect(timed.levels.map((l) => [l.delayMinutes, l.until ?? 'acknowledged'])).toEqual([
+      [0, 'acknowledged'],
+      [5, 'resolved'],
+      [5, 'acknowledged'],
+      [1, 'resolved'],
+    ]);
     expect(timed.levels[2]!.targets).toEqual([{ teamManagers: 'SRE' }]);
     const targets = doc.escalationPolicies!.find((p) => p.name === 'targets')!;
     expect(targets.levels[0]!.targets).toEqual([{ schedulePrevious: 'Rota' }, { teamManagers: 'SRE' }, { teamRandom: 'Solo' }]);
@@ -173,7 +197,7 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect((await t.api('GET', '/api/v1/schedules/Union')).body.schedule.layering).toBe('precedence');
   });
 
-  it('a schedule\'s overrides in the file are added once, never removed, and refused for unknown people', async () => {
+  it("a schedule's overrides in the file are added once, never removed, and refused for unknown people", async () => {
     const actor = SYSTEM;
     const doc = await exportConfig(t.k.ctx, actor);
     expect(doc.schedules!.every((s) => s.overrides === undefined)).toBe(true);
@@ -190,6 +214,8 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
     expect((await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).changes).toEqual([]);
     expect((await t.api('GET', '/api/v1/schedules/Union/overrides?from=2026-03-04T00:00Z&to=2026-03-05T00:00Z')).body.overrides).toHaveLength(1);
     union.overrides = [{ users: ['nobody@example.com'], start: '2026-03-05T10:00', end: '2026-03-05T09:00' }];
-    await expect(applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).rejects.toThrow(/schedules\[\d+\]\.overrides\[0\]\.users\[0\]: unknown user "nobody@example\.com"/);
+    await expect(applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' })).rejects.toThrow(
+      /schedules\[\d+\]\.overrides\[0\]\.users\[0\]: unknown user "nobody@example\.com"/,
+    );
   });
 });

@@ -11,7 +11,10 @@ import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 const secretIn = (text: string) => decodeURIComponent(/\/set-password#token=([A-Za-z0-9_%-]+)/.exec(text)![1]!);
 
 const post = (t: TestKlaxon, path: string, body: unknown, ip?: string) =>
-  fetch(`${t.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(ip && { 'x-forwarded-for': ip }) }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json() }));
+  fetch(`${t.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(ip && { 'x-forwarded-for': ip }) }, body: JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    body: r.status === 204 ? null : await r.json(),
+  }));
 
 const login = (t: TestKlaxon, email: string, password: string) => post(t, '/auth/login', { email, password });
 

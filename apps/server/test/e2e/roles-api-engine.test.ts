@@ -27,7 +27,9 @@ describe.each(DIALECTS)('API-only and engine-only instances (%s)', (dialect) => 
     const policy = await api.api('POST', '/api/v1/escalation-policies', { name: 'Z', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: zoe.id }] }] });
     const svc = await api.api('POST', '/api/v1/services', { name: 'split', escalationPolicyId: policy.body.escalationPolicy.id });
     const key = (await api.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'g', kind: 'generic' })).body.integration.key;
-    expect((await fetch(`${api.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Split roles work' }) })).status).toBe(202);
+    expect(
+      (await fetch(`${api.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Split roles work' }) })).status,
+    ).toBe(202);
 
     await api.cycle(); // the API instance has no engine: nothing happens
     expect(api.smtp.messages.filter((m) => m.subject.includes('Split roles'))).toHaveLength(0);

@@ -50,8 +50,20 @@ describe.each(DIALECTS)('schedules page whoever is on call (%s)', (dialect) => {
     expect(daytime.status).toBe(201);
 
     for (const [svc, levels] of [
-      ['checkout', [{ delayMinutes: 5, targets: [{ type: 'schedule', id: 'Primary' }] }, { delayMinutes: 5, targets: [{ type: 'schedule_next', id: 'Primary' }] }]],
-      ['batch', [{ delayMinutes: 5, targets: [{ type: 'schedule', id: 'Daytime' }] }, { delayMinutes: 5, targets: [{ type: 'user', id: dave.id }] }]],
+      [
+        'checkout',
+        [
+          { delayMinutes: 5, targets: [{ type: 'schedule', id: 'Primary' }] },
+          { delayMinutes: 5, targets: [{ type: 'schedule_next', id: 'Primary' }] },
+        ],
+      ],
+      [
+        'batch',
+        [
+          { delayMinutes: 5, targets: [{ type: 'schedule', id: 'Daytime' }] },
+          { delayMinutes: 5, targets: [{ type: 'user', id: dave.id }] },
+        ],
+      ],
     ] as const) {
       const policy = await t.api('POST', '/api/v1/escalation-policies', { name: svc, levels });
       expect(policy.status).toBe(201);
@@ -196,9 +208,12 @@ describe.each(DIALECTS)('schedules page whoever is on call (%s)', (dialect) => {
     expect(now()).toHaveLength(1);
   });
 
-  it('CLI-facing answers: everyone on call now, a user\'s shifts, on-call load', async () => {
+  it("CLI-facing answers: everyone on call now, a user's shifts, on-call load", async () => {
     const all = await t.api('GET', '/api/v1/oncall', undefined, carol.token);
-    expect(all.body.oncall.map((o: { scheduleName: string; users: { name: string }[] }) => `${o.scheduleName}: ${o.users.map((u) => u.name).join(', ') || '-'}`)).toEqual(['Daytime: Carol', 'Primary: Bob']);
+    expect(all.body.oncall.map((o: { scheduleName: string; users: { name: string }[] }) => `${o.scheduleName}: ${o.users.map((u) => u.name).join(', ') || '-'}`)).toEqual([
+      'Daytime: Carol',
+      'Primary: Bob',
+    ]);
     const shifts = await t.api('GET', `/api/v1/users/${bob.id}/shifts?from=2026-03-06T00:00:00Z&to=2026-03-13T00:00:00Z`, undefined, bob.token);
     expect(shifts.body.shifts.map((s: { start: number }) => new Date(s.start).toISOString())).toEqual(['2026-03-06T09:00:00.000Z', '2026-03-09T09:00:00.000Z', '2026-03-12T09:00:00.000Z']);
     const load = await t.api('GET', '/api/v1/reports/oncall-load?from=2026-03-02T09:00:00Z&to=2026-03-05T09:00:00Z&schedule=Primary');

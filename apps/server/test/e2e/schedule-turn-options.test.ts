@@ -15,7 +15,13 @@ describe.each(DIALECTS)('schedules with turn.weekdays (%s)', (dialect) => {
   afterAll(() => t.stop());
 
   it('rotates on weekdays only, and says what is wrong with a bad list', async () => {
-    const layer = { name: 'weekdays', participants: ['alice@example.com', 'bob@example.com', 'carol@example.com'], turn: { unit: 'day', count: 1, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }, handoffTime: '09:00', start: '2024-03-04T09:00' };
+    const layer = {
+      name: 'weekdays',
+      participants: ['alice@example.com', 'bob@example.com', 'carol@example.com'],
+      turn: { unit: 'day', count: 1, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+      handoffTime: '09:00',
+      start: '2024-03-04T09:00',
+    };
     const created = await t.api('POST', '/api/v1/schedules', { name: 'Weekdays', timeZone: 'Europe/Berlin', layers: [layer] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.schedule.layers[0].turn).toEqual(layer.turn);
@@ -29,7 +35,11 @@ describe.each(DIALECTS)('schedules with turn.weekdays (%s)', (dialect) => {
     const bad = await t.api('POST', '/api/v1/schedules', { name: 'Bad', timeZone: 'UTC', layers: [{ ...layer, turn: { unit: 'week', count: 1, weekdays: ['mon'] } }] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('only applies to day turns');
-    const part = await t.api('POST', '/api/v1/schedules', { name: 'Evenings', timeZone: 'Europe/Berlin', layers: [{ ...layer, turn: { unit: 'day', count: 2, onCallMinutes: 240 }, handoffTime: '20:00', start: '2024-03-25T20:00' }] });
+    const part = await t.api('POST', '/api/v1/schedules', {
+      name: 'Evenings',
+      timeZone: 'Europe/Berlin',
+      layers: [{ ...layer, turn: { unit: 'day', count: 2, onCallMinutes: 240 }, handoffTime: '20:00', start: '2024-03-25T20:00' }],
+    });
     expect(part.status, JSON.stringify(part.body)).toBe(201);
     const evening = async (at: string) => (await t.api('GET', `/api/v1/schedules/Evenings/oncall?at=${encodeURIComponent(at)}`)).body.oncall.users.map((u: { email: string }) => u.email);
     expect(await evening('2024-03-25T23:00+01:00')).toEqual(['alice@example.com']);

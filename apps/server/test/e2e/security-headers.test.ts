@@ -6,7 +6,13 @@ import { startTestKlaxon, type TestKlaxon } from '../harness.js';
 /** Every answer carries these, whatever its status. */
 function expectSecurityHeaders(where: string, h: Headers, https: boolean) {
   const csp = h.get('content-security-policy') ?? '';
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
   expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).toEqual(["'none'"]);
   expect(directives.get('script-src'), `${where}: script-src`).toEqual(["'self'"]);
   expect(directives.get('default-src'), `${where}: default-src`).toEqual(["'self'"]);
@@ -64,9 +70,29 @@ describe('security headers on every page and API answer', () => {
     expect(assets.some((a) => a.startsWith('/assets/'))).toBe(true);
     expect(index).not.toMatch(/<script>(?!<\/script>)/); // no inline script: the CSP would block it
     const token = signLink(t.k.ctx.linkSecret, { incidentId, userId, action: 'ack', channel: 'email' }, t.clock.now());
-    const paths = ['/', '/incidents', '/sign-in', '/schedules/abc', '/sw.js', '/manifest.webmanifest', '/color-scheme.js', ...assets,
-      '/status', '/status/acme', '/status/api/v2/summary.json', '/status/feed.rss', '/status/nope', `/actions/${token}`, '/actions/forged.token',
-      '/healthz', '/readyz', '/metrics', '/api/v1/openapi.json', '/api/v1/no-such-route', '/no-such-file.png'];
+    const paths = [
+      '/',
+      '/incidents',
+      '/sign-in',
+      '/schedules/abc',
+      '/sw.js',
+      '/manifest.webmanifest',
+      '/color-scheme.js',
+      ...assets,
+      '/status',
+      '/status/acme',
+      '/status/api/v2/summary.json',
+      '/status/feed.rss',
+      '/status/nope',
+      `/actions/${token}`,
+      '/actions/forged.token',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/api/v1/openapi.json',
+      '/api/v1/no-such-route',
+      '/no-such-file.png',
+    ];
     for (const path of paths) {
       const res = await fetch(`${t.url}${path}`);
       await res.arrayBuffer();

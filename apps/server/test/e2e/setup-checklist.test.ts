@@ -72,7 +72,10 @@ describe.each(DIALECTS)('setup: a server without SMTP says email is not configur
     const r = await t.api('GET', '/api/v1/channels');
     expect((r.body.channels as { channel: string; configured: boolean }[]).filter((c) => c.configured).map((c) => c.channel)).toEqual(['push']);
     const c = (await t.api('GET', '/api/v1/setup/checklist')).body;
-    expect(step(c, 'channels')).toMatchObject({ done: false, detail: 'Nothing but push is configured: set KLAXON_SMTP_URL and KLAXON_EMAIL_FROM for email, or the Twilio settings for SMS and voice, and restart.' });
+    expect(step(c, 'channels')).toMatchObject({
+      done: false,
+      detail: 'Nothing but push is configured: set KLAXON_SMTP_URL and KLAXON_EMAIL_FROM for email, or the Twilio settings for SMS and voice, and restart.',
+    });
   });
 });
 

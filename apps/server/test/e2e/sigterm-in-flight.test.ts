@@ -67,7 +67,11 @@ describe.each(DIALECTS)('SIGTERM of a real server process with a send in flight 
     const first = new KlaxonProcess(env(silentUrl));
     procs.push(first);
     await first.start(NOW);
-    const r = await fetch(`${first.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Relay hung at shutdown', dedup_key: 'relay' }) });
+    const r = await fetch(`${first.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ summary: 'Relay hung at shutdown', dedup_key: 'relay' }),
+    });
     expect(r.status).toBeLessThan(300);
     await silent.waitForConnections(1); // the page is being sent: the server took the connection and says nothing
 

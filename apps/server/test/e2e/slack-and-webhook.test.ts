@@ -47,7 +47,11 @@ describe.each(DIALECTS)('Slack pages with buttons, and signed outgoing webhooks 
   });
 
   async function trigger(summary: string): Promise<number> {
-    const r = await fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'error' } }) });
+    const r = await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'error' } }),
+    });
     expect(r.status).toBe(202);
     await t.cycle();
     return (await t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number;

@@ -56,7 +56,13 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
 
   it('rejects a bad announce flag with the field in the error', async () => {
     const now = t.clock.now();
-    const r = await t.api('POST', '/api/v1/maintenance-windows', { title: 'x', serviceIds: ['search-api'], startsAt: new Date(now + MIN).toISOString(), endsAt: new Date(now + 2 * MIN).toISOString(), announce: 'yes' });
+    const r = await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'x',
+      serviceIds: ['search-api'],
+      startsAt: new Date(now + MIN).toISOString(),
+      endsAt: new Date(now + 2 * MIN).toISOString(),
+      announce: 'yes',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.details[0].path).toBe('announce');
   });
@@ -64,7 +70,12 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
   it('without announce, the window shows on the page but nobody is emailed', async () => {
     const before = t.smtp.messages.length;
     const now = t.clock.now();
-    const r = await t.api('POST', '/api/v1/maintenance-windows', { title: 'Quiet cache flush', serviceIds: ['search-api'], startsAt: new Date(now + 30 * MIN).toISOString(), endsAt: new Date(now + 40 * MIN).toISOString() });
+    const r = await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Quiet cache flush',
+      serviceIds: ['search-api'],
+      startsAt: new Date(now + 30 * MIN).toISOString(),
+      endsAt: new Date(now + 40 * MIN).toISOString(),
+    });
     expect(r.status).toBe(201);
     await t.cycle();
     await t.advance(MIN);
@@ -115,7 +126,12 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
 
   it('lists upcoming and running windows; with past=true also ended and cancelled ones', async () => {
     const now = t.clock.now();
-    const gone = await t.api('POST', '/api/v1/maintenance-windows', { title: 'Called off', businessServiceIds: ['Checkout'], startsAt: new Date(now + 60 * MIN).toISOString(), endsAt: new Date(now + 90 * MIN).toISOString() });
+    const gone = await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Called off',
+      businessServiceIds: ['Checkout'],
+      startsAt: new Date(now + 60 * MIN).toISOString(),
+      endsAt: new Date(now + 90 * MIN).toISOString(),
+    });
     expect((await t.api('DELETE', `/api/v1/maintenance-windows/${gone.body.maintenanceWindow.id}`)).status).toBe(204);
     await t.advance(45 * MIN); // "Quiet cache flush" has ended
     const current = (await t.api('GET', '/api/v1/maintenance-windows')).body.maintenanceWindows.map((m: { title: string }) => m.title);

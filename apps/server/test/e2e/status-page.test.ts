@@ -17,7 +17,11 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
   };
   const trigger = (key: string, dedup: string, summary: string) =>
-    fetch(`${t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary, source: 'mon', severity: 'critical' } }) });
+    fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary, source: 'mon', severity: 'critical' } }),
+    });
 
   beforeAll(async () => {
     t = await startTestKlaxon(dialect);
@@ -31,7 +35,14 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect(bs1.status).toBe(201);
     const bs2 = await t.api('POST', '/api/v1/business-services', { name: 'Search', serviceIds: ['search-api'], position: 2 });
     expect(bs2.status).toBe(201);
-    const sp = await t.api('PUT', '/api/v1/status-pages', { slug: 'acme', name: 'Acme Status', isDefault: true, logoUrl: 'https://acme.example/logo.png', colors: { brand: '#7c3aed' }, businessServiceIds: ['Checkout', 'Search'] });
+    const sp = await t.api('PUT', '/api/v1/status-pages', {
+      slug: 'acme',
+      name: 'Acme Status',
+      isDefault: true,
+      logoUrl: 'https://acme.example/logo.png',
+      colors: { brand: '#7c3aed' },
+      businessServiceIds: ['Checkout', 'Search'],
+    });
     expect(sp.status).toBe(200);
     // A stakeholder (signed-in, never paged) follows Checkout.
     const sam = await t.api('POST', '/api/v1/users', { email: 'sam@example.com', name: 'Sam', role: 'stakeholder', timeZone: 'UTC' });
@@ -87,7 +98,12 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
 
     const internal = await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'investigating', message: 'INTERNAL ONLY: primary DB failover suspected', public: false }, alice.token);
     expect(internal.status).toBe(201);
-    const pub = await t.api('POST', '/api/v1/incidents/1/status-updates', { phase: 'identified', message: 'Card payments are slow; we found the cause & are fixing it.', businessImpact: 'Some customers cannot pay', nextUpdateInMinutes: 30, public: true }, alice.token);
+    const pub = await t.api(
+      'POST',
+      '/api/v1/incidents/1/status-updates',
+      { phase: 'identified', message: 'Card payments are slow; we found the cause & are fixing it.', businessImpact: 'Some customers cannot pay', nextUpdateInMinutes: 30, public: true },
+      alice.token,
+    );
     expect(pub.status).toBe(201);
     expect(pub.body.statusUpdate).toMatchObject({ phase: 'identified', public: true });
     await t.cycle();
@@ -152,8 +168,25 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect(summary.page).toMatchObject({ name: 'Acme Status', time_zone: 'Etc/UTC' });
     expect(summary.page.url).toMatch(/\/status\/acme$/);
     expect(summary.status).toEqual({ indicator: 'major', description: 'Partial System Outage' });
-    expect(summary.components.map((c: any) => [c.name, c.status])).toEqual([['Checkout', 'partial_outage'], ['Search', 'operational']]);
-    expect(Object.keys(summary.components[0]).sort()).toEqual(['created_at', 'description', 'group', 'group_id', 'id', 'name', 'only_show_if_degraded', 'page_id', 'position', 'showcase', 'start_date', 'status', 'updated_at']);
+    expect(summary.components.map((c: any) => [c.name, c.status])).toEqual([
+      ['Checkout', 'partial_outage'],
+      ['Search', 'operational'],
+    ]);
+    expect(Object.keys(summary.components[0]).sort()).toEqual([
+      'created_at',
+      'description',
+      'group',
+      'group_id',
+      'id',
+      'name',
+      'only_show_if_degraded',
+      'page_id',
+      'position',
+      'showcase',
+      'start_date',
+      'status',
+      'updated_at',
+    ]);
     expect(summary.incidents).toHaveLength(1);
     expect(summary.incidents[0]).toMatchObject({ name: 'Issue affecting Checkout', status: 'identified', impact: 'major', resolved_at: null });
     expect(summary.incidents[0].incident_updates).toHaveLength(1);
@@ -180,7 +213,14 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
 
   it('a maintenance window suppresses paging for its services and shows on the page', async () => {
     const now = t.clock.now();
-    const soon = await t.api('POST', '/api/v1/maintenance-windows', { title: 'Search index rebuild', description: 'Search may return stale results.', serviceIds: ['search-api'], businessServiceIds: ['Search'], startsAt: new Date(now + 60 * MIN).toISOString(), endsAt: new Date(now + 180 * MIN).toISOString() });
+    const soon = await t.api('POST', '/api/v1/maintenance-windows', {
+      title: 'Search index rebuild',
+      description: 'Search may return stale results.',
+      serviceIds: ['search-api'],
+      businessServiceIds: ['Search'],
+      startsAt: new Date(now + 60 * MIN).toISOString(),
+      endsAt: new Date(now + 180 * MIN).toISOString(),
+    });
     expect(soon.status).toBe(201);
     const announced = await page('/status');
     expect(announced.body).toContain('Scheduled maintenance');
@@ -202,7 +242,7 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
 
     const running = await page('/status');
     expect(running.body).toMatch(/Search<\/span><span class="st mt" data-state="under_maintenance">Under maintenance/);
-    const json = await (await fetch(`${t.url}/status/api/v2/summary.json`)).json() as any;
+    const json = (await (await fetch(`${t.url}/status/api/v2/summary.json`)).json()) as any;
     expect(json.scheduled_maintenances[0]).toMatchObject({ name: 'Search index rebuild', status: 'in_progress' });
   });
 
@@ -230,7 +270,18 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     const temp = await t.api('POST', '/api/v1/business-services', { name: 'Gift cards', serviceIds: ['checkout-api'] });
     expect(temp.status).toBe(201);
     const id = temp.body.businessService.id;
-    expect((await t.api('PUT', '/api/v1/status-pages', { slug: 'acme', name: 'Acme Status', isDefault: true, logoUrl: 'https://acme.example/logo.png', colors: { brand: '#7c3aed' }, businessServiceIds: ['Checkout', 'Search', 'Gift cards'] })).status).toBe(200);
+    expect(
+      (
+        await t.api('PUT', '/api/v1/status-pages', {
+          slug: 'acme',
+          name: 'Acme Status',
+          isDefault: true,
+          logoUrl: 'https://acme.example/logo.png',
+          colors: { brand: '#7c3aed' },
+          businessServiceIds: ['Checkout', 'Search', 'Gift cards'],
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.api('POST', '/api/v1/subscriptions', { scope: 'business_service', targetId: 'Gift cards' }, samToken)).status).toBe(201);
     expect((await t.api('DELETE', `/api/v1/business-services/${id}`)).status).toBe(204);
     const acme = (await t.api('GET', '/api/v1/status-pages')).body.statusPages.find((p: { slug: string }) => p.slug === 'acme');

@@ -52,7 +52,13 @@ describe.each(DIALECTS)('Statuspage v2 compatibility (%s)', (dialect) => {
     const now = t.clock.now();
     // One window names only a technical service; the other a business service.
     searchOnly = await window({ title: 'Search index rebuild', description: 'Search may be stale.', serviceIds: ['search-api'], startsAt: iso(now + 40 * MIN), endsAt: iso(now + 100 * MIN) });
-    checkoutWindow = await window({ title: 'Card processor switch', description: 'Payments pause briefly.', businessServiceIds: ['Checkout'], startsAt: iso(now + 10 * MIN), endsAt: iso(now + 20 * MIN) });
+    checkoutWindow = await window({
+      title: 'Card processor switch',
+      description: 'Payments pause briefly.',
+      businessServiceIds: ['Checkout'],
+      startsAt: iso(now + 10 * MIN),
+      endsAt: iso(now + 20 * MIN),
+    });
   });
   afterAll(async () => t?.stop());
 
@@ -77,9 +83,20 @@ describe.each(DIALECTS)('Statuspage v2 compatibility (%s)', (dialect) => {
   it('scheduled maintenances: upcoming, then active, then completed; each with created_at, updated_at and its components', async () => {
     const upcoming = await get('/status/api/v2/scheduled-maintenances/upcoming.json');
     expect(Object.keys(upcoming).sort()).toEqual(['page', 'scheduled_maintenances']);
-    expect(upcoming.scheduled_maintenances.map((m: any) => [m.name, m.status])).toEqual([['Card processor switch', 'scheduled'], ['Search index rebuild', 'scheduled']]);
+    expect(upcoming.scheduled_maintenances.map((m: any) => [m.name, m.status])).toEqual([
+      ['Card processor switch', 'scheduled'],
+      ['Search index rebuild', 'scheduled'],
+    ]);
     const search = upcoming.scheduled_maintenances[1];
-    expect(search).toMatchObject({ id: searchOnly.id, impact: 'maintenance', created_at: iso(searchOnly.createdAt), updated_at: iso(searchOnly.createdAt), scheduled_for: iso(searchOnly.startsAt), scheduled_until: iso(searchOnly.endsAt), resolved_at: null });
+    expect(search).toMatchObject({
+      id: searchOnly.id,
+      impact: 'maintenance',
+      created_at: iso(searchOnly.createdAt),
+      updated_at: iso(searchOnly.createdAt),
+      scheduled_for: iso(searchOnly.startsAt),
+      scheduled_until: iso(searchOnly.endsAt),
+      resolved_at: null,
+    });
     // It names only search-api (a technical service): the component it maps to is listed.
     expect(search.components.map((c: any) => c.name)).toEqual(['Search']);
     expect(search.incident_updates).toEqual([expect.objectContaining({ status: 'scheduled', body: 'Search may be stale.', created_at: iso(searchOnly.createdAt) })]);
@@ -96,7 +113,10 @@ describe.each(DIALECTS)('Statuspage v2 compatibility (%s)', (dialect) => {
 
     t.clock.set(checkoutWindow.endsAt + MIN);
     const all = await get('/status/api/v2/scheduled-maintenances.json');
-    expect(all.scheduled_maintenances.map((m: any) => [m.name, m.status])).toEqual([['Search index rebuild', 'scheduled'], ['Card processor switch', 'completed']]);
+    expect(all.scheduled_maintenances.map((m: any) => [m.name, m.status])).toEqual([
+      ['Search index rebuild', 'scheduled'],
+      ['Card processor switch', 'completed'],
+    ]);
     expect(all.scheduled_maintenances[1]).toMatchObject({ resolved_at: iso(checkoutWindow.endsAt), updated_at: iso(checkoutWindow.endsAt), created_at: iso(checkoutWindow.createdAt) });
     expect((await get('/status/api/v2/scheduled-maintenances/active.json')).scheduled_maintenances).toEqual([]);
     // The window's end is Checkout's last change.

@@ -15,7 +15,15 @@ describe.each(DIALECTS)('urgency: support hours set it, notification rules follo
 
   beforeAll(async () => {
     t = await startTestKlaxon(dialect); // the clock starts Monday 2026-03-02 09:00Z (10:00 in Berlin)
-    alice = await addResponder(t, { name: 'Alice', email: 'alice@example.com', phone: '+15552220001', rules: [{ type: 'email', delayMinutes: 0 }, { type: 'sms', delayMinutes: 0 }] });
+    alice = await addResponder(t, {
+      name: 'Alice',
+      email: 'alice@example.com',
+      phone: '+15552220001',
+      rules: [
+        { type: 'email', delayMinutes: 0 },
+        { type: 'sms', delayMinutes: 0 },
+      ],
+    });
     bob = await addResponder(t, { name: 'Bob', email: 'bob@example.com', phone: '+15552220002', rules: [{ type: 'sms', delayMinutes: 0 }] });
     // Alice: email for low-urgency incidents, SMS for high. Bob: SMS for high only.
     for (const [who, type, urgency] of [
@@ -32,7 +40,15 @@ describe.each(DIALECTS)('urgency: support hours set it, notification rules follo
     }
     const policy = await t.api('POST', '/api/v1/escalation-policies', {
       name: 'Checkout',
-      levels: [{ delayMinutes: 30, targets: [{ type: 'user', id: alice.id }, { type: 'user', id: bob.id }] }],
+      levels: [
+        {
+          delayMinutes: 30,
+          targets: [
+            { type: 'user', id: alice.id },
+            { type: 'user', id: bob.id },
+          ],
+        },
+      ],
     });
     const policyId = policy.body.escalationPolicy.id;
     const svc = await t.api('POST', '/api/v1/services', {

@@ -22,8 +22,13 @@ describe.each(DIALECTS)('war-room acknowledge from the browser is recorded as vi
   afterAll(async () => w?.t.stop());
 
   const browserPost = (path: string, body?: unknown) =>
-    fetch(`${w.t.url}${path}`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const ackChannel = async (n: number) => ((await w.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; channel: string }[]).find((e) => e.type === 'incident.acknowledged')?.channel;
+    fetch(`${w.t.url}${path}`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const ackChannel = async (n: number) =>
+    ((await w.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; channel: string }[]).find((e) => e.type === 'incident.acknowledged')?.channel;
 
   it('POST /incidents/{n}/war-room/acknowledge with the session cookie', async () => {
     const n = await triggerAlert(w, 'Checkout 500s');

@@ -32,7 +32,16 @@ describe.each(DIALECTS)('service actions run from the war room (%s)', (dialect) 
   it('records who ran it and the output with the secret redacted; refuses roles not allowed', async () => {
     const { t } = w;
     const n = await declaredIncident(w, 'Checkout pods stuck');
-    const def = { service: 'checkout', name: 'restart', method: 'POST', url: `${base}/restart?key={{secrets.TOKEN}}&incident={{incident.number}}`, headers: { authorization: 'Bearer {{secrets.TOKEN}}' }, body: '{"reason":"{{args}}"}', secrets: { TOKEN: SECRET }, allowedRoles: ['im'] };
+    const def = {
+      service: 'checkout',
+      name: 'restart',
+      method: 'POST',
+      url: `${base}/restart?key={{secrets.TOKEN}}&incident={{incident.number}}`,
+      headers: { authorization: 'Bearer {{secrets.TOKEN}}' },
+      body: '{"reason":"{{args}}"}',
+      secrets: { TOKEN: SECRET },
+      allowedRoles: ['im'],
+    };
     expect((await t.api('POST', '/api/v1/actions', def, w.ivy.token)).status).toBe(403);
     const created = await t.api('POST', '/api/v1/actions', def);
     expect(created.status).toBe(201);

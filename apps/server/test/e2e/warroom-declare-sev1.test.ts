@@ -50,7 +50,10 @@ describe.each(DIALECTS)('declaring a SEV1 from an alert (%s)', (dialect) => {
     const r = await t.api('PUT', `/api/v1/incidents/${n}/impact`, impact, w.ivy.token);
     expect(r.status).toBe(200);
     expect(r.body.warRoom.impact).toEqual(impact);
-    expect((await t.api('PUT', `/api/v1/incidents/${n}/impact`, { businessImpact: 'Recovering' }, w.ivy.token)).body.warRoom.impact).toMatchObject({ customerFacing: true, businessImpact: 'Recovering' });
+    expect((await t.api('PUT', `/api/v1/incidents/${n}/impact`, { businessImpact: 'Recovering' }, w.ivy.token)).body.warRoom.impact).toMatchObject({
+      customerFacing: true,
+      businessImpact: 'Recovering',
+    });
     const timeline = (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline;
     expect(timeline.filter((e: { type: string }) => e.type === 'impact.changed').map((e: { message: string }) => e.message)).toEqual([
       'Impact updated: business impact: About 30% of searches return nothing; est. 2k orders/hour lost; customer-facing; 1 affected service(s)',

@@ -39,7 +39,7 @@ describe('war-room permission checks', () => {
           error = e;
         }
         // runCommand answers refusals as a result instead of throwing.
-        const code = error instanceof AppError ? error.code : (result as { code?: string } | undefined)?.code ?? String(error);
+        const code = error instanceof AppError ? error.code : ((result as { code?: string } | undefined)?.code ?? String(error));
         expect(code, `${name}:${verb}`).toBe('forbidden');
         checked.push(`${name}:${verb}`);
       }

@@ -44,7 +44,11 @@ export async function warRoomWorld(dialect: DialectName): Promise<WarRoomWorld> 
 
 /** Triggers an alert on checkout and returns its incident number. */
 export async function triggerAlert(w: WarRoomWorld, summary: string): Promise<number> {
-  const r = await fetch(`${w.t.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: w.key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } }) });
+  const r = await fetch(`${w.t.url}/v2/enqueue`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ routing_key: w.key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } }),
+  });
   expect(r.status).toBe(202);
   await w.t.cycle();
   return (await w.t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;

@@ -35,7 +35,10 @@ describe.each(DIALECTS)('war room bridged to Slack (%s)', (dialect) => {
     expect(out.text).toBe('Ivy: Rolling back auth service');
 
     // Slack -> Klaxon, from Carol's linked Slack user.
-    const inbound = await t.slack.deliver(events(), t.slack.signedEvent({ type: 'message', channel, user: 'U0CAROL01', text: 'Auth pods are crash-looping', ts: '1772442000.000200' }, { timestampSec: nowSec() }));
+    const inbound = await t.slack.deliver(
+      events(),
+      t.slack.signedEvent({ type: 'message', channel, user: 'U0CAROL01', text: 'Auth pods are crash-looping', ts: '1772442000.000200' }, { timestampSec: nowSec() }),
+    );
     expect(inbound.status).toBe(200);
     // Slack retries the same event: stored once.
     await t.slack.deliver(events(), t.slack.signedEvent({ type: 'message', channel, user: 'U0CAROL01', text: 'Auth pods are crash-looping', ts: '1772442000.000200' }, { timestampSec: nowSec() }));

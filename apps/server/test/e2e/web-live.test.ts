@@ -50,7 +50,11 @@ describe.each(DIALECTS)('web live updates over a WebSocket (%s)', (dialect) => {
     const carol = await t.api('POST', '/api/v1/users', { email: 'carol@example.com', name: 'Carol', role: 'responder', password: 'carols password' });
     expect(carol.status).toBe(201);
     carolToken = (await t.api('POST', `/api/v1/users/${carol.body.user.id}/tokens`, { name: 'cli' })).body.token;
-    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'carol@example.com', password: 'carols password' }) });
+    const login = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'carol@example.com', password: 'carols password' }),
+    });
     expect(login.status).toBe(200);
     cookie = /^(klaxon_session=[^;]+)/.exec(login.headers.getSetCookie().find((c) => c.startsWith('klaxon_session='))!)![1]!;
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Web', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: carol.body.user.id }] }] });

@@ -24,7 +24,12 @@ describe.each(DIALECTS)('Web Push: verify a device, page it, acknowledge from th
     const res = await fetch(`${t.url}/v2/enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ routing_key: routingKey, event_action: 'trigger', dedup_key: dedupKey, payload: { summary, source: 'db-2.prod', severity: 'critical', custom_details: { replica_lag_s: 312 } } }),
+      body: JSON.stringify({
+        routing_key: routingKey,
+        event_action: 'trigger',
+        dedup_key: dedupKey,
+        payload: { summary, source: 'db-2.prod', severity: 'critical', custom_details: { replica_lag_s: 312 } },
+      }),
     });
     expect(res.status).toBe(202);
   };
@@ -154,7 +159,11 @@ describe.each(DIALECTS)('Web Push: verify a device, page it, acknowledge from th
       const d = webpush.generateRequestDetails(s, '{"x":1}', { vapidDetails, TTL: 60 });
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(d.headers)) if (k !== 'Content-Length') headers[k] = String(v);
-      if (tamper) headers.Authorization = headers.Authorization!.replace(/t=([^.]+)\.([^.]+)\./, (_m, h: string, p: string) => `t=${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'mailto:evil@example.com' })).toString('base64url')}.`);
+      if (tamper)
+        headers.Authorization = headers.Authorization!.replace(
+          /t=([^.]+)\.([^.]+)\./,
+          (_m, h: string, p: string) => `t=${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'mailto:evil@example.com' })).toString('base64url')}.`,
+        );
       return (await fetch(d.endpoint, { method: 'POST', headers, body: new Uint8Array(d.body) })).status;
     };
     const other = webpush.generateVAPIDKeys();
@@ -162,7 +171,15 @@ describe.each(DIALECTS)('Web Push: verify a device, page it, acknowledge from th
     expect(await send({ subject: 'mailto:x@example.com', ...other }, true)).toBe(401);
     const ok = push.newSubscription();
     const d = webpush.generateRequestDetails(ok, 'hello', { vapidDetails: { subject: 'mailto:x@example.com', ...other }, TTL: 60 });
-    const res = await fetch(d.endpoint, { method: 'POST', headers: Object.fromEntries(Object.entries(d.headers).filter(([k]) => k !== 'Content-Length').map(([k, v]) => [k, String(v)])), body: new Uint8Array(d.body) });
+    const res = await fetch(d.endpoint, {
+      method: 'POST',
+      headers: Object.fromEntries(
+        Object.entries(d.headers)
+          .filter(([k]) => k !== 'Content-Length')
+          .map(([k, v]) => [k, String(v)]),
+      ),
+      body: new Uint8Array(d.body),
+    });
     expect(res.status).toBe(201);
     expect((await push.waitFor((x) => x.endpoint === ok.endpoint)).text).toBe('hello');
   });

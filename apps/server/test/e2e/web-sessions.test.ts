@@ -59,13 +59,19 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     // Asked with ?optional=true (as the web app does), signed out is a 200 with nulls: no console error.
     expect(await anon.call('GET', '/api/v1/auth/session?optional=true')).toMatchObject({ status: 200, body: { user: null, csrfToken: null } });
     expect((await anon.call('GET', '/api/v1/auth/session?optional=yes')).status).toBe(400);
-    expect((await anon.call('POST', '/api/v1/setup', { raw: 'email=a%40b.c&name=x&password=12345678&timeZone=UTC', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
+    expect((await anon.call('POST', '/api/v1/setup', { raw: 'email=a%40b.c&name=x&password=12345678&timeZone=UTC', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(
+      400,
+    );
     expect((await anon.call('POST', '/api/v1/setup', { body: { email: 'ada@example.com', name: 'Ada', password: 'short', timeZone: 'UTC' } })).status).toBe(400);
     expect((await anon.call('POST', '/api/v1/setup', { body: { email: 'ada@example.com', name: 'Ada', password: 'long enough', timeZone: 'Mars/Olympus' } })).status).toBe(400);
 
     const racers = [admin, ...Array.from({ length: 4 }, () => new Browser(k.url))];
     const results = await Promise.all(
-      racers.map((b, i) => b.call('POST', '/api/v1/setup', { body: { email: i === 0 ? 'Ada@Example.com' : `racer${i}@example.com`, name: i === 0 ? 'Ada' : `Racer ${i}`, password: 'correct horse battery', timeZone: 'Europe/Berlin' } })),
+      racers.map((b, i) =>
+        b.call('POST', '/api/v1/setup', {
+          body: { email: i === 0 ? 'Ada@Example.com' : `racer${i}@example.com`, name: i === 0 ? 'Ada' : `Racer ${i}`, password: 'correct horse battery', timeZone: 'Europe/Berlin' },
+        }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
     const winner = results.findIndex((r) => r.status === 201);
@@ -141,7 +147,11 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(await admin.call('DELETE', `/api/v1/users/${adminId}`, { csrf })).toEqual({ status: 409, body: { error: { code: 'conflict', message: 'You cannot delete yourself: another admin can' } } });
 
     // A Bearer request carries no cookie and needs no CSRF token.
-    const bearer = await fetch(`${k.url}/api/v1/teams`, { method: 'POST', headers: { authorization: `Bearer ${ok.body.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'SRE' }) });
+    const bearer = await fetch(`${k.url}/api/v1/teams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ok.body.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'SRE' }),
+    });
     expect(bearer.status).toBe(201);
     // Reads with the cookie need none either.
     expect((await admin.call('GET', '/api/v1/teams')).status).toBe(200);
@@ -219,7 +229,11 @@ describe('web sessions behind https', () => {
   it('marks the cookie Secure when the public URL is https', async () => {
     const s = await startEmpty('sqlite', 'https://klaxon.example.com');
     try {
-      const res = await fetch(`${s.k.url}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery', timeZone: 'UTC' }) });
+      const res = await fetch(`${s.k.url}/api/v1/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com', name: 'Ada', password: 'correct horse battery', timeZone: 'UTC' }),
+      });
       expect(res.status).toBe(201);
       expect(res.headers.getSetCookie().find((c) => c.startsWith('klaxon_session='))).toMatch(/; Secure/i);
     } finally {

@@ -365,7 +365,10 @@ export class FakeSlack {
         const email = typeof body.email === 'string' ? body.email.toLowerCase() : '';
         const u = this.users.get(email);
         if (!u) return reply({ ok: false, error: 'users_not_found' });
-        return reply({ ok: true, user: { id: u.id, team_id: this.teamId, name: u.name, real_name: u.name, deleted: false, is_bot: false, profile: { email: u.email, real_name: u.name, display_name: u.name } } });
+        return reply({
+          ok: true,
+          user: { id: u.id, team_id: this.teamId, name: u.name, real_name: u.name, deleted: false, is_bot: false, profile: { email: u.email, real_name: u.name, display_name: u.name } },
+        });
       }
       default:
         return reply({ ok: false, error: 'unknown_method' });

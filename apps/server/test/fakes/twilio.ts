@@ -294,8 +294,7 @@ export class FakeTwilio {
       this.requests.push({ method, path, status, idempotencyKey });
       sendJson(res, status, body);
     };
-    const fail = (status: number, code: number, message: string) =>
-      answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+    const fail = (status: number, code: number, message: string) => answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)(?:\/([^/]+))?\.json$/.exec(path);
     const rawBody = (await readBody(req)).toString('utf8');

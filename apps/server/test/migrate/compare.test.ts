@@ -63,7 +63,15 @@ test('formatCompare prints one line per difference and says when nothing differs
     from: Date.UTC(2026, 11, 7),
     to: Date.UTC(2027, 1, 1),
     at: Date.UTC(2026, 11, 7),
-    schedules: [{ schedule: 'Primary', source: { name: 'Primary_Schedule', id: 's1' }, inKlaxon: true, notes: [], differences: [{ schedule: 'Primary', start: Date.UTC(2026, 11, 8, 9), end: Date.UTC(2026, 11, 8, 17), source: ['a@x'], klaxon: ['b@x'] }] }],
+    schedules: [
+      {
+        schedule: 'Primary',
+        source: { name: 'Primary_Schedule', id: 's1' },
+        inKlaxon: true,
+        notes: [],
+        differences: [{ schedule: 'Primary', start: Date.UTC(2026, 11, 8, 9), end: Date.UTC(2026, 11, 8, 17), source: ['a@x'], klaxon: ['b@x'] }],
+      },
+    ],
     services: [{ service: 'api', source: { name: 'API', id: 'p1' }, inKlaxon: false, levels: [], differences: [] }],
     differences: 2,
   };

@@ -74,7 +74,13 @@ const rolling = fc
   });
 
 const oneOff = fc
-  .record({ day: fc.integer({ min: 55, max: 110 }), hour: fc.constantFrom(...HOURS), hours: fc.integer({ min: 1, max: 72 }), users: fc.uniqueArray(fc.constantFrom(...USERS), { minLength: 1, maxLength: 2 }), override: fc.boolean() })
+  .record({
+    day: fc.integer({ min: 55, max: 110 }),
+    hour: fc.constantFrom(...HOURS),
+    hours: fc.integer({ min: 1, max: 72 }),
+    users: fc.uniqueArray(fc.constantFrom(...USERS), { minLength: 1, maxLength: 2 }),
+    override: fc.boolean(),
+  })
   .map((r) => {
     const shift: SemShift & GShift = {
       id: '',
@@ -150,7 +156,12 @@ describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () 
         const items: ReportItem[] = [];
         const spec = {
           ...toCompute(zone, layers),
-          overrides: scheduleOverrides(overrides, zone, { name: 'S', id: 'S' }, items).map((o, i) => ({ id: `o${i}`, userIds: o.users, start: parseInstant(o.start, zone)!, end: parseInstant(o.end, zone)! })),
+          overrides: scheduleOverrides(overrides, zone, { name: 'S', id: 'S' }, items).map((o, i) => ({
+            id: `o${i}`,
+            userIds: o.users,
+            start: parseInstant(o.start, zone)!,
+            end: parseInstant(o.end, zone)!,
+          })),
         };
         overridden += spec.overrides.length;
         expect(items.filter((i) => i.severity === 'not-imported')).toEqual([]);

@@ -36,7 +36,12 @@ async function klaxon(db: string, ...args: string[]): Promise<{ code: number; st
 async function counts(db: string): Promise<{ users: number; schedules: number; services: number; verified: number; maintenance: number }> {
   const { ctx, close } = await localContext({ ...configFromEnv({ ...process.env, KLAXON_DATABASE_URL: db }), logLevel: 'silent' } as never);
   try {
-    const k = ctx.db.kysely as unknown as { selectFrom(t: string): { select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> }; where(...a: unknown[]): { select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> } } } };
+    const k = ctx.db.kysely as unknown as {
+      selectFrom(t: string): {
+        select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> };
+        where(...a: unknown[]): { select(f: unknown): { executeTakeFirstOrThrow(): Promise<{ n: number | string }> } };
+      };
+    };
     const n = async (t: string, verifiedOnly = false) => {
       const q = verifiedOnly ? k.selectFrom(t).where('verified_at', 'is not', null) : k.selectFrom(t);
       return Number((await q.select((eb: { fn: { countAll(): { as(a: string): unknown } } }) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -98,7 +103,9 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(checkin).toMatch(/^https:\/\/klaxon\.example\.com\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
     expect(report).toContain(`**Prometheus heartbeat** (heartbeat, id CPROM) → service \`Prometheus\`, heartbeat \`heartbeat\`, check-in URL \`${checkin}\``);
     expect(report).toContain("change the heartbeat URL https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/heartbeat/ to Klaxon's check-in URL");
-    expect(report).toMatch(/\| integration heartbeat \| Prometheus \| CPROM \| Grafana OnCall's API gives the heartbeat's URL, not its timeout \| imported as heartbeat "heartbeat" of service Prometheus, every 60 min and disabled/);
+    expect(report).toMatch(
+      /\| integration heartbeat \| Prometheus \| CPROM \| Grafana OnCall's API gives the heartbeat's URL, not its timeout \| imported as heartbeat "heartbeat" of service Prometheus, every 60 min and disabled/,
+    );
     const yaml = readFileSync(yamlFile, 'utf8');
     expect(yaml).toContain('delayMinutes: 20'); // 15 + 5 min waits, exact
     const masked = { unit: 'day', count: 2, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }; // the daily rotation masked to weekdays
@@ -108,7 +115,9 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 5, services: 3, verified: 0, maintenance: 1 });
     // The integration in maintenance mode: a Klaxon window on its service until the mode ends.
     expect(first.stderr).toMatch(/\+ maintenance window "Grafana Alerting: maintenance mode" on Grafana Alerting, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
-    expect(report).toMatch(/\| integration maintenance \| Grafana Alerting \| CGRAF \| in maintenance mode Grafana OnCall sends no notifications and gathers the alerts into one alert group; Klaxon opens each incident and pages nobody \| created in Klaxon on Grafana Alerting, /);
+    expect(report).toMatch(
+      /\| integration maintenance \| Grafana Alerting \| CGRAF \| in maintenance mode Grafana OnCall sends no notifications and gathers the alerts into one alert group; Klaxon opens each incident and pages nobody \| created in Klaxon on Grafana Alerting, /,
+    );
 
     const second = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '-o', yamlFile);
     expect(second.code, second.stderr).toBe(0);
@@ -117,7 +126,11 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
 
     const cmp = await klaxon(db.url, 'compare', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--json', '--weeks', '6');
     expect(cmp.code, cmp.stderr + cmp.stdout.slice(0, 2000)).toBe(1); // the schedule "Unmappable" differs: its shifts were reported, not imported
-    const r = JSON.parse(cmp.stdout) as { differences: number; schedules: { schedule: string; inKlaxon: boolean; differences: unknown[] }[]; services: { service: string; differences: unknown[]; levels: { source: string[] }[] }[] };
+    const r = JSON.parse(cmp.stdout) as {
+      differences: number;
+      schedules: { schedule: string; inKlaxon: boolean; differences: unknown[] }[];
+      services: { service: string; differences: unknown[]; levels: { source: string[] }[] }[];
+    };
     const differing = r.schedules.filter((s) => !s.inKlaxon || s.differences.length).map((s) => s.schedule);
     expect(differing).toEqual(['Unmappable']);
     expect(r.schedules.map((s) => s.schedule)).toEqual(['Primary', 'Follow the sun', 'Infra', 'Weekday days', 'Unmappable']);
@@ -131,21 +144,25 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(fake.writes).toBe(0);
   }, 120_000);
 
-  it.skipIf(!hasLayering)('imports two shifts of one level as a union (needs layering: union) and compares with 0 differences', async () => {
-    const f = await new FakeGrafanaOnCall(grafanaFixture(Date.now(), { union: true })).start();
-    const d = await freshDatabase(dialect);
-    try {
-      const imp = await klaxon(d.url, 'import', 'grafana-oncall', '--url', f.url, '--token', f.token, '--apply', '-o', join(dir, `${dialect}-union.yaml`));
-      expect(imp.code, imp.stderr).toBe(0);
-      expect(readFileSync(join(dir, `${dialect}-union.yaml`), 'utf8')).toContain('layering: union');
-      const cmp = await klaxon(d.url, 'compare', 'grafana-oncall', '--url', f.url, '--token', f.token, '--json', '--weeks', '4');
-      const r = JSON.parse(cmp.stdout) as { schedules: { schedule: string; differences: unknown[] }[] };
-      expect(r.schedules.find((s) => s.schedule === 'Pairs')!.differences).toEqual([]);
-    } finally {
-      await f.stop();
-      await d.drop();
-    }
-  }, 120_000);
+  it.skipIf(!hasLayering)(
+    'imports two shifts of one level as a union (needs layering: union) and compares with 0 differences',
+    async () => {
+      const f = await new FakeGrafanaOnCall(grafanaFixture(Date.now(), { union: true })).start();
+      const d = await freshDatabase(dialect);
+      try {
+        const imp = await klaxon(d.url, 'import', 'grafana-oncall', '--url', f.url, '--token', f.token, '--apply', '-o', join(dir, `${dialect}-union.yaml`));
+        expect(imp.code, imp.stderr).toBe(0);
+        expect(readFileSync(join(dir, `${dialect}-union.yaml`), 'utf8')).toContain('layering: union');
+        const cmp = await klaxon(d.url, 'compare', 'grafana-oncall', '--url', f.url, '--token', f.token, '--json', '--weeks', '4');
+        const r = JSON.parse(cmp.stdout) as { schedules: { schedule: string; differences: unknown[] }[] };
+        expect(r.schedules.find((s) => s.schedule === 'Pairs')!.differences).toEqual([]);
+      } finally {
+        await f.stop();
+        await d.drop();
+      }
+    },
+    120_000,
+  );
 });
 
 describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
@@ -154,7 +171,21 @@ describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
   beforeAll(async () => {
     fake = await new FakeGrafanaOnCall(grafanaFixture(Date.now())).start();
     db = join(mkdtempSync(join(dir, 'errors-')), 'klaxon.db');
-    const first = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '--trust-contacts', '-o', join(dir, 'trusted.yaml'), '--report', join(dir, 'trusted.md'));
+    const first = await klaxon(
+      db,
+      'import',
+      'grafana-oncall',
+      '--url',
+      fake.url,
+      '--token',
+      fake.token,
+      '--apply',
+      '--trust-contacts',
+      '-o',
+      join(dir, 'trusted.yaml'),
+      '--report',
+      join(dir, 'trusted.md'),
+    );
     expect(first.code, first.stderr).toBe(0);
   }, 120_000);
   afterAll(() => fake.stop());
@@ -171,21 +202,25 @@ describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
     ['malformed', '/api/v1/escalation_policies/', /escalation policies: the answer from \/api\/v1\/escalation_policies\/ is not valid JSON/],
     ['truncated', '/api/v1/integrations/', /integrations: the source said 4 object\(s\) but its pages held 3 \(a truncated page\)/],
   ];
-  it.each(cases)('a %s from %s: a clear error naming the resource, exit 2, nothing applied', async (kind, path, message) => {
-    // A change at the source that an apply would bring over, were the import to get that far.
-    fake.data.users.push({ id: 'U9NEW', email: 'new@example.com', username: 'new', role: 'editor', timezone: 'UTC', teams: [] });
-    try {
-      fake.fail(path, kind, kind === 500 ? 6 : 1);
-      const before = await counts(db);
-      const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply');
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).toContain('Nothing was applied.');
-      expect(await counts(db)).toEqual(before);
-    } finally {
-      fake.data.users.pop();
-    }
-  }, 120_000);
+  it.each(cases)(
+    'a %s from %s: a clear error naming the resource, exit 2, nothing applied',
+    async (kind, path, message) => {
+      // A change at the source that an apply would bring over, were the import to get that far.
+      fake.data.users.push({ id: 'U9NEW', email: 'new@example.com', username: 'new', role: 'editor', timezone: 'UTC', teams: [] });
+      try {
+        fake.fail(path, kind, kind === 500 ? 6 : 1);
+        const before = await counts(db);
+        const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply');
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toContain('Nothing was applied.');
+        expect(await counts(db)).toEqual(before);
+      } finally {
+        fake.data.users.pop();
+      }
+    },
+    120_000,
+  );
 
   it('a wrong token is refused with 401 and exit 2', async () => {
     const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', 'wrong');

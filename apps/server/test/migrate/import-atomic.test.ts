@@ -175,7 +175,9 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     expect(rowsOk.audit_log!.filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
     expect(rowsOk.migration_runs!.length).toBe(2);
     expect(rowsOk.maintenance_windows!.filter((r) => r.includes('Checkout freeze')).length).toBe(1);
-    const long = rowsOk.schedule_overrides!.map((r) => JSON.parse(r) as { start_at: number | string; end_at: number | string; note: string | null }).filter((r) => r.note === 'PagerDuty override POVRLONG');
+    const long = rowsOk
+      .schedule_overrides!.map((r) => JSON.parse(r) as { start_at: number | string; end_at: number | string; note: string | null })
+      .filter((r) => r.note === 'PagerDuty override POVRLONG');
     expect(long.map((r) => [Number(r.start_at), Number(r.end_at)]).sort((x, y) => x[0]! - y[0]!)).toEqual([
       [start, start + 366 * DAY],
       [start + 366 * DAY, start + 400 * DAY],

@@ -63,14 +63,18 @@ describe('maintenance windows from a source', () => {
 
   it("Opsgenie's fixed-length forms end that long after their start; indefinitely has no end", () => {
     fc.assert(
-      fc.property(fc.integer({ min: NOW - 100 * H, max: NOW + 100 * H }), fc.constantFrom(['for-5-minutes', 5 * 60_000], ['for-30-minutes', 30 * 60_000], ['for-1-hour', H]), (start, [type, length]) => {
-        const startDate = new Date(start).toISOString();
-        expect(maintenanceSpan({ time: { type: type as string, startDate } })).toEqual({ startsAt: Date.parse(startDate), endsAt: Date.parse(startDate) + (length as number) });
-        // An end in the answer wins over the form.
-        const endDate = new Date(start + 7 * H).toISOString();
-        expect(maintenanceSpan({ time: { type: type as string, startDate, endDate } }).endsAt).toBe(Date.parse(endDate));
-        expect(maintenanceSpan({ time: { type: 'indefinitely', startDate } }).endsAt).toBeUndefined();
-      }),
+      fc.property(
+        fc.integer({ min: NOW - 100 * H, max: NOW + 100 * H }),
+        fc.constantFrom(['for-5-minutes', 5 * 60_000], ['for-30-minutes', 30 * 60_000], ['for-1-hour', H]),
+        (start, [type, length]) => {
+          const startDate = new Date(start).toISOString();
+          expect(maintenanceSpan({ time: { type: type as string, startDate } })).toEqual({ startsAt: Date.parse(startDate), endsAt: Date.parse(startDate) + (length as number) });
+          // An end in the answer wins over the form.
+          const endDate = new Date(start + 7 * H).toISOString();
+          expect(maintenanceSpan({ time: { type: type as string, startDate, endDate } }).endsAt).toBe(Date.parse(endDate));
+          expect(maintenanceSpan({ time: { type: 'indefinitely', startDate } }).endsAt).toBeUndefined();
+        },
+      ),
     );
   });
 });

@@ -137,7 +137,12 @@ describe('Opsgenie schedules imported into Klaxon', () => {
 
   it('a rotation with only "none" participants, or unknown ones, puts nobody on call and says so', () => {
     const items: ReportItem[] = [];
-    const l = rotationToLayer({ id: 'r', name: 'R', startDate: '2026-03-02T09:00:00Z', type: 'daily', length: 1, participants: [{ type: 'none' }, { type: 'team', id: 'nope' }] }, { id: 's', name: 'S', timezone: 'UTC' }, people, items);
+    const l = rotationToLayer(
+      { id: 'r', name: 'R', startDate: '2026-03-02T09:00:00Z', type: 'daily', length: 1, participants: [{ type: 'none' }, { type: 'team', id: 'nope' }] },
+      { id: 's', name: 'S', timezone: 'UTC' },
+      people,
+      items,
+    );
     expect(l!.participants).toEqual([[], []]);
     expect(items.map((i) => i.why)).toEqual(['participant team nope is unknown to the import (not in the users, teams or escalations read)']);
   });
@@ -151,32 +156,41 @@ describe('Opsgenie escalations imported into Klaxon', () => {
   });
   it('every rule fires at the minute Opsgenie fires it, in every repeat round', () => {
     fc.assert(
-      fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 8 }), fc.option(fc.record({ waitInterval: fc.integer({ min: 0, max: 60 }), count: fc.integer({ min: 1, max: 3 }) }), { nil: undefined }), (rules, repeat) => {
-        const esc: OgEscalation = {
-          id: 'e',
-          name: 'E',
-          rules: rules.map((r, i) => ({ condition: r.condition, notifyType: 'default', delay: { timeAmount: r.unit === 'hours' ? Math.floor(r.minutes / 30) : r.minutes, timeUnit: r.unit }, recipient: { type: 'user', id: `u${i}` } })),
-          repeat: repeat ?? null,
-        };
-        const plan = planLevels(esc);
-        const delays = esc.rules.map((r) => r.delay.timeAmount * (r.delay.timeUnit === 'hours' ? 60 : 1));
-        const last = Math.max(...delays);
-        const rounds = (repeat?.count ?? 0) + 1;
-        // Klaxon: level 1 at the initial delay, each next level after the previous level's wait, round after round.
-        let t = plan.initialDelayMinutes;
-        for (let round = 0; round < rounds; round++) {
-          for (const level of plan.levels) {
-            expect(level.delayMinutes).toBeGreaterThanOrEqual(0);
-            for (const rule of level.rules) {
-              const i = esc.rules.indexOf(rule);
-              expect(t).toBe(round * (last + (repeat?.waitInterval ?? 0)) + delays[i]!);
-              expect(level.until).toBe(rule.condition === 'if-not-closed' ? 'resolved' : 'acknowledged');
+      fc.property(
+        fc.array(ruleArb, { minLength: 1, maxLength: 8 }),
+        fc.option(fc.record({ waitInterval: fc.integer({ min: 0, max: 60 }), count: fc.integer({ min: 1, max: 3 }) }), { nil: undefined }),
+        (rules, repeat) => {
+          const esc: OgEscalation = {
+            id: 'e',
+            name: 'E',
+            rules: rules.map((r, i) => ({
+              condition: r.condition,
+              notifyType: 'default',
+              delay: { timeAmount: r.unit === 'hours' ? Math.floor(r.minutes / 30) : r.minutes, timeUnit: r.unit },
+              recipient: { type: 'user', id: `u${i}` },
+            })),
+            repeat: repeat ?? null,
+          };
+          const plan = planLevels(esc);
+          const delays = esc.rules.map((r) => r.delay.timeAmount * (r.delay.timeUnit === 'hours' ? 60 : 1));
+          const last = Math.max(...delays);
+          const rounds = (repeat?.count ?? 0) + 1;
+          // Klaxon: level 1 at the initial delay, each next level after the previous level's wait, round after round.
+          let t = plan.initialDelayMinutes;
+          for (let round = 0; round < rounds; round++) {
+            for (const level of plan.levels) {
+              expect(level.delayMinutes).toBeGreaterThanOrEqual(0);
+              for (const rule of level.rules) {
+                const i = esc.rules.indexOf(rule);
+                expect(t).toBe(round * (last + (repeat?.waitInterval ?? 0)) + delays[i]!);
+                expect(level.until).toBe(rule.condition === 'if-not-closed' ? 'resolved' : 'acknowledged');
+              }
+              t += level.delayMinutes;
             }
-            t += level.delayMinutes;
           }
-        }
-        expect(plan.levels.reduce((n, l) => n + l.rules.length, 0)).toBe(esc.rules.length);
-      }),
+          expect(plan.levels.reduce((n, l) => n + l.rules.length, 0)).toBe(esc.rules.length);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -224,7 +238,7 @@ describe('Opsgenie notification rules imported into Klaxon', () => {
     restricted: fc.boolean(),
     steps: fc.array(stepArb, { maxLength: 6 }),
   });
-  it('the chosen rule\'s enabled steps come over with their exact minutes; every other rule and step is reported', () => {
+  it("the chosen rule's enabled steps come over with their exact minutes; every other rule and step is reported", () => {
     fc.assert(
       fc.property(fc.array(ruleArb, { maxLength: 5 }), (raw) => {
         const rules: OgNotificationRule[] = raw.map((r, i) => ({

@@ -26,7 +26,11 @@ const dir = mkdtempSync(join(tmpdir(), 'klaxon-og-'));
 
 async function klaxon(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, KLAXON_LOG_LEVEL: 'silent', ...env }, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KLAXON_LOG_LEVEL: 'silent', ...env },
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -65,7 +69,11 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const doc = parseConfigFile(yamlFile, readFileSync(yamlFile, 'utf8'));
     const sre = doc.schedules!.find((s) => s.name === 'SRE primary')!;
     expect(sre.layering).toBe('union');
-    expect(sre.layers.map((l) => [l.name, l.turn.unit, l.turn.count])).toEqual([['Weekly', 'week', 1], ['Nights', 'day', 2], ['Weekend and lunch', 'hour', 6]]);
+    expect(sre.layers.map((l) => [l.name, l.turn.unit, l.turn.count])).toEqual([
+      ['Weekly', 'week', 1],
+      ['Nights', 'day', 2],
+      ['Weekend and lunch', 'hour', 6],
+    ]);
     expect(sre.layers[1]!.participants).toEqual(['dave@example.com', [], 'erin@example.com']);
     expect(sre.overrides?.map((o) => o.users)).toEqual([['bob@example.com']]);
     expect(sre.layers[1]!.restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:30', end: '08:00' }]);
@@ -74,7 +82,9 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       { kind: 'weekly', startDay: 'wed', startTime: '12:00', endDay: 'wed', endTime: '14:00' },
     ]);
     // Heartbeats: on a service of their owner team with an Opsgenie-format integration (the GenieKey of the pings).
-    const hbs = doc.services!.flatMap((x) => (x.heartbeats ?? []).map((h) => [x.name, x.team, h.name, h.intervalMinutes, h.graceMinutes, h.enabled, x.integrations!.some((i) => i.kind === 'opsgenie')]));
+    const hbs = doc.services!.flatMap((x) =>
+      (x.heartbeats ?? []).map((h) => [x.name, x.team, h.name, h.intervalMinutes, h.graceMinutes, h.enabled, x.integrations!.some((i) => i.kind === 'opsgenie')]),
+    );
     expect(hbs).toEqual([
       ['Checkout', 'SRE', 'queue-drain', 30, 0, false, true],
       ['Batch', 'Solo', 'nightly-backup', 1500, 0, false, true],
@@ -83,7 +93,11 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(batchHeartbeats.map((h) => [h.name, h.intervalMinutes, h.enabled, h.state])).toEqual([['nightly-backup', 1500, false, 'disabled']]);
     const alice = doc.users!.find((u) => u.email === 'alice@example.com')!;
     expect(alice.timeZone).toBe('Europe/Berlin');
-    expect(alice.notificationRules).toEqual([{ contactMethod: 'email', delayMinutes: 0 }, { contactMethod: 'sms', delayMinutes: 1 }, { contactMethod: 'voice', delayMinutes: 4 }]);
+    expect(alice.notificationRules).toEqual([
+      { contactMethod: 'email', delayMinutes: 0 },
+      { contactMethod: 'sms', delayMinutes: 1 },
+      { contactMethod: 'voice', delayMinutes: 4 },
+    ]);
     const sreEsc = doc.escalationPolicies!.find((p) => p.name === 'SRE escalation')!;
     expect(sreEsc.levels.map((l) => [l.delayMinutes, l.until ?? 'acknowledged', l.targets])).toEqual([
       [4, 'acknowledged', [{ schedule: 'SRE primary' }]],
@@ -122,18 +136,29 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       '| schedule rotation | Payments rota / Backup escalation | rot-pay-esc | participant escalation Payments escalation',
       '| service | Batch | svc-batch |',
       '**Prometheus** (Prometheus, id int-prom) → service `Checkout`, integration `Prometheus`, key `',
-      'Alertmanager: in the receiver\'s opsgenie_configs set api_url: https://klaxon.example.com/',
-    ]) expect(report, needle).toContain(needle);
+      "Alertmanager: in the receiver's opsgenie_configs set api_url: https://klaxon.example.com/",
+    ])
+      expect(report, needle).toContain(needle);
     // Maintenance: the windows with an end became Klaxon windows on the services their integrations
     // feed, in the same transaction; the report says how Klaxon's differ; the endless one is not imported.
     const windows = await listMaintenance(db.ctx, SYSTEM);
     const checkout = await findService(db.ctx.db.kysely, 'Checkout');
     const network = og.fixture.maintenance.find((m) => m['id'] === 'mnt-now')!['time'] as { startDate: string; endDate: string };
     expect(windows.map((w) => w.title).sort()).toEqual(['Database upgrade', 'Network work']);
-    expect(windows.find((w) => w.title === 'Network work')).toMatchObject({ serviceIds: [checkout!.id], businessServiceIds: [], startsAt: Date.parse(network.startDate), endsAt: Date.parse(network.endDate), description: 'Imported from Opsgenie (maintenance mnt-now).' });
+    expect(windows.find((w) => w.title === 'Network work')).toMatchObject({
+      serviceIds: [checkout!.id],
+      businessServiceIds: [],
+      startsAt: Date.parse(network.startDate),
+      endsAt: Date.parse(network.endDate),
+      description: 'Imported from Opsgenie (maintenance mnt-now).',
+    });
     expect(first.stderr).toMatch(/\+ maintenance window "Network work" on Checkout, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
-    expect(report).toMatch(/\| maintenance \| Network work .* \| mnt-now \| Opsgenie drops the alerts of an integration in maintenance; Klaxon opens incidents and pages nobody.* \| created in Klaxon on Checkout, /);
-    expect(report).toMatch(/\| maintenance \| Database upgrade .* \| mnt-next \| it also covers policy pol-quiet \(enabled; Klaxon has no alert policies\), which did not become Klaxon services \| created in Klaxon on /);
+    expect(report).toMatch(
+      /\| maintenance \| Network work .* \| mnt-now \| Opsgenie drops the alerts of an integration in maintenance; Klaxon opens incidents and pages nobody.* \| created in Klaxon on Checkout, /,
+    );
+    expect(report).toMatch(
+      /\| maintenance \| Database upgrade .* \| mnt-next \| it also covers policy pol-quiet \(enabled; Klaxon has no alert policies\), which did not become Klaxon services \| created in Klaxon on /,
+    );
     expect(report).toMatch(/\| maintenance \| Legacy shutdown .* \| mnt-forever \| it has no end time; a Klaxon maintenance window always ends \| not imported/);
 
     // The past override is history, and the override of every rotation was imported: neither is reported.
@@ -218,18 +243,22 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     ['a truncated page', /^\/v2\/users$/, 'truncated', /users: the source said 6 but its pages held 5: a truncated answer/],
     ...(dialect === 'sqlite' ? ([['500', /^\/v1\/services$/, 500, /services: http:\/\/127\.0\.0\.1:\d+ answered 500 .* after 6 tries/]] as [string, RegExp, FailMode, RegExp][]) : []),
   ];
-  it.each(failures)('a source answering %s: a clear error naming the resource, exit 2, nothing applied', async (_name, match, mode, message) => {
-    const db = await dbs.fresh(dialect);
-    og.reset();
-    og.fail(match, mode);
-    const r = await klaxon({ KLAXON_DATABASE_URL: db.url }, 'import', 'opsgenie', ...conn(), '--apply');
-    og.reset();
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
-    expect(await db.ctx.db.kysely.selectFrom('users').select('email').execute()).toEqual([]);
-    expect(await db.ctx.db.kysely.selectFrom('schedules').select('name').execute()).toEqual([]);
-  }, 60_000);
+  it.each(failures)(
+    'a source answering %s: a clear error naming the resource, exit 2, nothing applied',
+    async (_name, match, mode, message) => {
+      const db = await dbs.fresh(dialect);
+      og.reset();
+      og.fail(match, mode);
+      const r = await klaxon({ KLAXON_DATABASE_URL: db.url }, 'import', 'opsgenie', ...conn(), '--apply');
+      og.reset();
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      expect(await db.ctx.db.kysely.selectFrom('users').select('email').execute()).toEqual([]);
+      expect(await db.ctx.db.kysely.selectFrom('schedules').select('name').execute()).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,7 +16,10 @@ describe('overrides written by an import', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: Date.UTC(2026, 0, 1) / 60_000, max: Date.UTC(2030, 0, 1) / 60_000 }).map((m) => m * 60_000),
-        fc.oneof(fc.integer({ min: 1, max: 366 * 24 * 60 }).map((m) => m * 60_000), fc.integer({ min: 366 * DAY, max: 1200 * DAY })),
+        fc.oneof(
+          fc.integer({ min: 1, max: 366 * 24 * 60 }).map((m) => m * 60_000),
+          fc.integer({ min: 366 * DAY, max: 1200 * DAY }),
+        ),
         fc.constantFrom(...zones),
         (start, length, zone) => {
           const end = start + length;

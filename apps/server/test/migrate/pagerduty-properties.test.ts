@@ -42,7 +42,7 @@ const restriction = fc.oneof(
     return { type: 'daily_restriction' as const, start_time_of_day: hms(h, m), duration_seconds: dur * 60 };
   }),
   fc.record({ day: fc.integer({ min: 1, max: 7 }), h: fc.constantFrom(...SAFE_HOURS), days: fc.integer({ min: 0, max: 6 }), endH: fc.constantFrom(...SAFE_HOURS) }).map(({ day, h, days, endH }) => {
-    const dur = days * 1440 + ((endH - h) * 60 + 1440) % 1440 || 1440;
+    const dur = days * 1440 + (((endH - h) * 60 + 1440) % 1440) || 1440;
     return { type: 'weekly_restriction' as const, start_day_of_week: day, start_time_of_day: hms(h, 0), duration_seconds: dur * 60 };
   }),
 );
@@ -81,16 +81,14 @@ const schedule = fc.constantFrom(...ZONES).chain((zone) =>
       overrides: fc.array(fc.record({ day: fc.integer({ min: 0, max: 25 }), hours: fc.integer({ min: 1, max: 30 }), user: fc.constantFrom(...USERS) }), { maxLength: 2 }),
       reversed: fc.boolean(),
     })
-    .map(
-      (r): PdSchedule & { reversed: boolean } => ({
-        id: 'PS1',
-        name: 'Random',
-        time_zone: zone,
-        layers: r.layers,
-        overrides: r.overrides.map((o, i) => ({ id: `PO${i}`, start: BASE + o.day * DAY + 7 * 3_600_000, end: BASE + o.day * DAY + (7 + o.hours) * 3_600_000, user: o.user })),
-        reversed: r.reversed,
-      }),
-    ),
+    .map((r): PdSchedule & { reversed: boolean } => ({
+      id: 'PS1',
+      name: 'Random',
+      time_zone: zone,
+      layers: r.layers,
+      overrides: r.overrides.map((o, i) => ({ id: `PO${i}`, start: BASE + o.day * DAY + 7 * 3_600_000, end: BASE + o.day * DAY + (7 + o.hours) * 3_600_000, user: o.user })),
+      reversed: r.reversed,
+    })),
 );
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -160,7 +158,11 @@ describe('PagerDuty schedules imported: Klaxon names the same person as PagerDut
   it('with the true precedence, everywhere (not only where the window confirmed it)', () => {
     fc.assert(
       fc.property(schedule, fc.array(fc.integer({ min: -10 * 24 * 60, max: 120 * 24 * 60 }), { minLength: 20, maxLength: 20 }), (s, minutes) => {
-        const spec = imported(s, s.layers, s.layers.map((_, i) => i));
+        const spec = imported(
+          s,
+          s.layers,
+          s.layers.map((_, i) => i),
+        );
         for (const m of minutes) {
           const t = BASE + m * 60_000;
           const pd = scheduleAt(s, t);
@@ -198,7 +200,14 @@ describe('PagerDuty mappers', () => {
         ),
         (rs) => {
           const r = mapRestrictions(rs);
-          const exactInput = rs.every((x) => /^\d\d:\d\d:00$/.test(x.start_time_of_day) && x.duration_seconds > 0 && x.duration_seconds % 60 === 0 && x.type !== 'monthly_restriction' && (x.type === 'daily_restriction' || (x.start_day_of_week! >= 1 && x.start_day_of_week! <= 7)));
+          const exactInput = rs.every(
+            (x) =>
+              /^\d\d:\d\d:00$/.test(x.start_time_of_day) &&
+              x.duration_seconds > 0 &&
+              x.duration_seconds % 60 === 0 &&
+              x.type !== 'monthly_restriction' &&
+              (x.type === 'daily_restriction' || (x.start_day_of_week! >= 1 && x.start_day_of_week! <= 7)),
+          );
           if (!exactInput) expect(r.inexact.length).toBeGreaterThan(0);
           if (r.empty) expect(r.inexact.length).toBeGreaterThan(0);
           for (const x of r.restrictions) expect(x.kind === 'daily' ? x.start !== x.end : x.kind === 'weekly' ? `${x.startDay}${x.startTime}` !== `${x.endDay}${x.endTime}` : true).toBe(true);
@@ -209,12 +218,15 @@ describe('PagerDuty mappers', () => {
 
   it('mergeRules keeps every (method, delay, urgency) a person had, and nothing else', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ contactMethod: fc.constantFrom('a', 'b', 'c'), delayMinutes: fc.integer({ min: 0, max: 30 }), urgency: fc.constantFrom<'high' | 'low'>('high', 'low') })), (rules) => {
-        const merged = mergeRules(rules);
-        const expand = new Set(merged.flatMap((r) => (r.urgency ? [r.urgency] : ['high', 'low']).map((u) => `${r.contactMethod}/${r.delayMinutes}/${u}`)));
-        expect(expand).toEqual(new Set(rules.map((r) => `${r.contactMethod}/${r.delayMinutes}/${r.urgency}`)));
-        expect(new Set(merged.map((r) => `${r.contactMethod}/${r.delayMinutes}`)).size).toBe(merged.length);
-      }),
+      fc.property(
+        fc.array(fc.record({ contactMethod: fc.constantFrom('a', 'b', 'c'), delayMinutes: fc.integer({ min: 0, max: 30 }), urgency: fc.constantFrom<'high' | 'low'>('high', 'low') })),
+        (rules) => {
+          const merged = mergeRules(rules);
+          const expand = new Set(merged.flatMap((r) => (r.urgency ? [r.urgency] : ['high', 'low']).map((u) => `${r.contactMethod}/${r.delayMinutes}/${u}`)));
+          expect(expand).toEqual(new Set(rules.map((r) => `${r.contactMethod}/${r.delayMinutes}/${r.urgency}`)));
+          expect(new Set(merged.map((r) => `${r.contactMethod}/${r.delayMinutes}`)).size).toBe(merged.length);
+        },
+      ),
     );
   });
 
@@ -229,7 +241,10 @@ describe('PagerDuty mappers', () => {
         (zone, days, a, len, minute) => {
           const b = Math.min(24, a + len);
           const h = { type: 'fixed_time_per_day', time_zone: zone, days_of_week: days, start_time: hms(a, 0), end_time: b === 24 ? '00:00:00' : hms(b, 0) };
-          const u = mapUrgency({ incident_urgency_rule: { type: 'use_support_hours', during_support_hours: { type: 'constant', urgency: 'high' }, outside_support_hours: { type: 'constant', urgency: 'low' } }, support_hours: h });
+          const u = mapUrgency({
+            incident_urgency_rule: { type: 'use_support_hours', during_support_hours: { type: 'constant', urgency: 'high' }, outside_support_hours: { type: 'constant', urgency: 'low' } },
+            support_hours: h,
+          });
           expect(u.inexact).toEqual([]);
           const t = BASE + minute * 60_000;
           const local = DateTime.fromMillis(t, { zone });
@@ -250,16 +265,28 @@ describe('PagerDuty mappers', () => {
 
   it('uniqueNames gives every object a distinct name within the length limit, and keeps names that were already unique', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.record({ id: fc.stringMatching(/^P[A-Z0-9]{6}$/), name: fc.oneof(fc.constantFrom('Primary', 'primary', 'Ops', ''), fc.string({ maxLength: 120 })) }), { selector: (x) => x.id, maxLength: 12 }), fc.integer({ min: 20, max: 200 }), (xs, max) => {
-        const names = uniqueNames(xs, (x) => x.name, (x) => x.id, max);
-        const all = xs.map((x) => names.get(x.id)!);
-        expect(new Set(all.map((n) => n.toLowerCase())).size).toBe(xs.length);
-        for (const n of all) expect(n.length).toBeLessThanOrEqual(max);
-        for (const x of xs) {
-          const clash = xs.filter((y) => y.name.trim().toLowerCase() === x.name.trim().toLowerCase()).length > 1;
-          if (!clash && x.name.trim() && x.name.trim().length <= max) expect(names.get(x.id)).toBe(x.name.trim());
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.record({ id: fc.stringMatching(/^P[A-Z0-9]{6}$/), name: fc.oneof(fc.constantFrom('Primary', 'primary', 'Ops', ''), fc.string({ maxLength: 120 })) }), {
+          selector: (x) => x.id,
+          maxLength: 12,
+        }),
+        fc.integer({ min: 20, max: 200 }),
+        (xs, max) => {
+          const names = uniqueNames(
+            xs,
+            (x) => x.name,
+            (x) => x.id,
+            max,
+          );
+          const all = xs.map((x) => names.get(x.id)!);
+          expect(new Set(all.map((n) => n.toLowerCase())).size).toBe(xs.length);
+          for (const n of all) expect(n.length).toBeLessThanOrEqual(max);
+          for (const x of xs) {
+            const clash = xs.filter((y) => y.name.trim().toLowerCase() === x.name.trim().toLowerCase()).length > 1;
+            if (!clash && x.name.trim() && x.name.trim().length <= max) expect(names.get(x.id)).toBe(x.name.trim());
+          }
+        },
+      ),
     );
   });
 

@@ -116,8 +116,23 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
       { contactMethod: 'Mobile sms', delayMinutes: 7, urgency: 'low' },
     ]);
     expect(doc.teams).toEqual([
-      { name: 'Payments', description: 'Card payments', members: [{ user: 'alice@example.com', role: 'manager' }, { user: 'bob@example.com', role: 'member' }, { user: 'carol@example.com', role: 'member' }] },
-      { name: 'Platform', members: [{ user: 'dave@example.com', role: 'member' }, { user: 'erin@example.com', role: 'member' }, { user: 'frank@example.com', role: 'manager' }] },
+      {
+        name: 'Payments',
+        description: 'Card payments',
+        members: [
+          { user: 'alice@example.com', role: 'manager' },
+          { user: 'bob@example.com', role: 'member' },
+          { user: 'carol@example.com', role: 'member' },
+        ],
+      },
+      {
+        name: 'Platform',
+        members: [
+          { user: 'dave@example.com', role: 'member' },
+          { user: 'erin@example.com', role: 'member' },
+          { user: 'frank@example.com', role: 'manager' },
+        ],
+      },
     ]);
     const pay = doc.schedules!.find((s) => s.name === 'Payments Primary')!;
     // The fake lists layers winning-first (as PagerDuty's GET long did); precedence comes from final_schedule.
@@ -127,7 +142,10 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     expect(pay.layers[1]!.restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:00', end: '09:00' }]);
     expect(pay.layers[2]!.restrictions).toEqual([{ kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' }]);
     const plt = doc.schedules!.find((s) => s.name === 'Platform 12h')!;
-    expect(plt.layers.map((l) => l.turn)).toEqual([{ unit: 'hour', count: 12 }, { unit: 'second', count: 5430 }]);
+    expect(plt.layers.map((l) => l.turn)).toEqual([
+      { unit: 'hour', count: 12 },
+      { unit: 'second', count: 5430 },
+    ]);
     expect(plt.layers[0]!.participants).toEqual(['bob@example.com', 'dave@example.com', 'bob@example.com', 'erin@example.com']);
     expect(doc.schedules!.find((s) => s.name === 'India business days')!.layers[0]!.turn).toEqual({ unit: 'day', count: 2 });
     expect(doc.escalationPolicies!.find((p) => p.name === 'Payments')).toEqual({
@@ -146,7 +164,10 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
       escalationPolicy: 'Payments',
       urgencyRule: { type: 'support-hours', during: 'high', outside: 'low' },
       supportHours: { timeZone: 'America/Lima', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' },
-      integrations: [{ name: 'Prometheus', kind: 'pagerduty' }, { name: 'Legacy cron', kind: 'pagerduty' }],
+      integrations: [
+        { name: 'Prometheus', kind: 'pagerduty' },
+        { name: 'Legacy cron', kind: 'pagerduty' },
+      ],
     });
     expect(doc.services!.find((s) => s.name === 'Ledger')!.urgencyRule).toEqual({ type: 'constant', urgency: 'low' });
     expect(doc.services!.find((s) => s.name === 'Search')!.urgencyRule).toEqual({ type: 'severity' });
@@ -178,9 +199,16 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     const mw = fake.account.maintenance_windows[0]!;
     expect(r.stderr).toMatch(/\+ maintenance window "Ledger database upgrade" on Ledger, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
     const onLedger = `service_ids like '%' || (select id from services where name = 'Ledger') || '%'`;
-    expect(await db.count('maintenance_windows', `title = 'Ledger database upgrade' and starts_at > ${mw.start - 1000} and starts_at <= ${mw.start} and ends_at - starts_at = ${mw.end - mw.start} and ${onLedger} and cancelled_at is null`)).toBe(1);
+    expect(
+      await db.count(
+        'maintenance_windows',
+        `title = 'Ledger database upgrade' and starts_at > ${mw.start - 1000} and starts_at <= ${mw.start} and ends_at - starts_at = ${mw.end - mw.start} and ${onLedger} and cancelled_at is null`,
+      ),
+    ).toBe(1);
     expect(await db.count('maintenance_windows')).toBe(1);
-    expect(md).toMatch(/\| maintenance window \| Ledger database upgrade .* \| PMWLDG1 \| PagerDuty opens no incidents on its services during the window; Klaxon opens them and pages nobody \| created in Klaxon on Ledger, /);
+    expect(md).toMatch(
+      /\| maintenance window \| Ledger database upgrade .* \| PMWLDG1 \| PagerDuty opens no incidents on its services during the window; Klaxon opens them and pages nobody \| created in Klaxon on Ledger, /,
+    );
 
     const cmp = await klaxon(db, 'compare', 'pagerduty', ...conn(), '--json');
     expect(cmp.code, cmp.stdout + cmp.stderr).toBe(0);

@@ -84,7 +84,16 @@ describe.each(DIALECTS)('report measures on hand-built incidents (%s)', (dialect
       [d, 'ack', 10 * MIN, true],
     ]);
     const agg = (await t.api('GET', `/api/v1/reports/aggregates?by=severity&from=${from}&to=${t.clock.now() + 1}`)).body.rows[0];
-    expect(agg).toMatchObject({ label: 'warning', incidents: 4, acknowledged: 2, resolved: 3, mtta: Math.round((5 * MIN + 5 * MIN + 1) / 2), ttaP50: 5 * MIN, ttaP90: 5 * MIN + 1, resolvedWithoutAction: 1 });
+    expect(agg).toMatchObject({
+      label: 'warning',
+      incidents: 4,
+      acknowledged: 2,
+      resolved: 3,
+      mtta: Math.round((5 * MIN + 5 * MIN + 1) / 2),
+      ttaP50: 5 * MIN,
+      ttaP90: 5 * MIN + 1,
+      resolvedWithoutAction: 1,
+    });
     expect(agg.mttr).toBe(Math.round((30 * MIN + (30 * MIN + 1) + 2 * MIN) / 3));
     await act(d, 'resolve');
   });
@@ -103,7 +112,9 @@ describe.each(DIALECTS)('report measures on hand-built incidents (%s)', (dialect
     await act(mon, 'acknowledge');
     await act(mon, 'resolve');
     const r = (await t.api('GET', '/api/v1/reports/shifts?from=2026-03-27T00:00:00Z&to=2026-03-31T00:00:00Z')).body;
-    expect(r.pagesByResponder).toEqual([expect.objectContaining({ name: 'Dana', timeZone: 'Europe/Berlin', pages: 2, business: 1, evening: 1, night: 0, weekend: 0, interruptions: 2, byChannel: { email: 2 } })]);
+    expect(r.pagesByResponder).toEqual([
+      expect.objectContaining({ name: 'Dana', timeZone: 'Europe/Berlin', pages: 2, business: 1, evening: 1, night: 0, weekend: 0, interruptions: 2, byChannel: { email: 2 } }),
+    ]);
     expect(r.mttaByShift).toEqual([
       { timeZone: 'Europe/Berlin', shift: 'business', acknowledged: 1, mtta: 2 * MIN, p50: 2 * MIN, p90: 2 * MIN },
       { timeZone: 'Europe/Berlin', shift: 'evening', acknowledged: 1, mtta: 6 * MIN, p50: 6 * MIN, p90: 6 * MIN },

@@ -34,7 +34,7 @@ describe.each(DIALECTS)('report rows (%s)', (dialect) => {
   });
   afterAll(() => t?.stop());
 
-  it('writes an incident\'s row and its alerts\' rows when it resolves, and the reports read the same numbers before and after', async () => {
+  it("writes an incident's row and its alerts' rows when it resolves, and the reports read the same numbers before and after", async () => {
     t.clock.set('2026-05-04T10:00:00Z');
     const from = t.clock.now();
     expect((await send({ summary: 'db down', dedup_key: 'db', severity: 'error' })).status).toBeLessThan(300);
@@ -65,7 +65,9 @@ describe.each(DIALECTS)('report rows (%s)', (dialect) => {
     expect(stored.incidents).toEqual([
       expect.objectContaining({ number: n, severity: 'error', drill: 0, created_at: from, acknowledged_at: from + 7 * MIN, acknowledged_by: dana.id, resolved_at: from + 7 * MIN, alerts: 1 }),
     ]);
-    expect(stored.alerts).toEqual([expect.objectContaining({ dedup_key: 'db', summary: 'db down', event_count: 2, severity: 'error', incident_created_at: from, created_at: from, resolved_at: from + 7 * MIN })]);
+    expect(stored.alerts).toEqual([
+      expect.objectContaining({ dedup_key: 'db', summary: 'db down', event_count: 2, severity: 'error', incident_created_at: from, created_at: from, resolved_at: from + 7 * MIN }),
+    ]);
     const after = await get();
     expect(after.agg.total).toEqual({ ...open.agg.total, resolved: 1, mttr: 7 * MIN, ttrP50: 7 * MIN, ttrP90: 7 * MIN });
     expect(after.sla.breaches).toEqual(open.sla.breaches);
@@ -75,7 +77,7 @@ describe.each(DIALECTS)('report rows (%s)', (dialect) => {
     expect(after.shifts.pagesByResponder).toEqual(open.shifts.pagesByResponder);
   });
 
-  it('counts a flap between a resolved incident\'s alert and an open one\'s, and the same once both are stored', async () => {
+  it("counts a flap between a resolved incident's alert and an open one's, and the same once both are stored", async () => {
     t.clock.set('2026-05-11T10:00:00Z');
     const from = t.clock.now();
     expect((await send({ summary: 'disk full', dedup_key: 'disk' })).status).toBeLessThan(300);
@@ -95,7 +97,7 @@ describe.each(DIALECTS)('report rows (%s)', (dialect) => {
     expect((await t.api('GET', q)).body).toEqual({ ...open, summary: { ...open.summary, resolvedWithoutAction: open.summary.resolvedWithoutAction + 1 } });
   });
 
-  it('rewrites a resolved incident\'s rows when its severity level changes afterwards', async () => {
+  it("rewrites a resolved incident's rows when its severity level changes afterwards", async () => {
     const n = Number((await db().selectFrom('incidents').select('number').where('title', '=', 'db down').executeTakeFirstOrThrow()).number);
     expect((await t.api('POST', `/api/v1/incidents/${n}/severity`, { sev: 'SEV3' })).status).toBe(200);
     const stored = await rows();

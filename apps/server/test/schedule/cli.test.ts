@@ -22,6 +22,14 @@ describe('klaxon schedule commands', () => {
   });
 
   it('lays out a table', () => {
-    expect(table(['A', 'BB'], [['xyz', '1'], ['q', '22']])).toBe('A    BB\n---  --\nxyz  1\nq    22\n');
+    expect(
+      table(
+        ['A', 'BB'],
+        [
+          ['xyz', '1'],
+          ['q', '22'],
+        ],
+      ),
+    ).toBe('A    BB\n---  --\nxyz  1\nq    22\n');
   });
 });

@@ -159,7 +159,7 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     await schedules.removeOverride(w.ctx, carol, o.id);
   });
 
-  it('follow-the-sun across London, New York and Tokyo: no gaps, and load in each person\'s own zone', async () => {
+  it("follow-the-sun across London, New York and Tokyo: no gaps, and load in each person's own zone", async () => {
     const lena = await w.person('Lena', { timeZone: 'Europe/London' });
     const nick = await w.person('Nick', { timeZone: 'America/New_York' });
     const tomo = await w.person('Tomo', { timeZone: 'Asia/Tokyo' });
@@ -168,9 +168,30 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
       name: 'Follow the sun',
       timeZone: 'UTC',
       layers: [
-        { name: 'london', participants: [lena.id], turn: { unit: 'week', count: 1 }, timeZone: 'Europe/London', start: '2026-01-05', restrictions: [{ kind: 'daily', days: every, start: '08:00', end: '16:00' }] },
-        { name: 'new-york', participants: [nick.id], turn: { unit: 'week', count: 1 }, timeZone: 'America/New_York', start: '2026-01-05', restrictions: [{ kind: 'daily', days: every, start: '11:00', end: '19:00' }] },
-        { name: 'tokyo', participants: [tomo.id], turn: { unit: 'week', count: 1 }, timeZone: 'Asia/Tokyo', start: '2026-01-05', restrictions: [{ kind: 'daily', days: every, start: '09:00', end: '17:00' }] },
+        {
+          name: 'london',
+          participants: [lena.id],
+          turn: { unit: 'week', count: 1 },
+          timeZone: 'Europe/London',
+          start: '2026-01-05',
+          restrictions: [{ kind: 'daily', days: every, start: '08:00', end: '16:00' }],
+        },
+        {
+          name: 'new-york',
+          participants: [nick.id],
+          turn: { unit: 'week', count: 1 },
+          timeZone: 'America/New_York',
+          start: '2026-01-05',
+          restrictions: [{ kind: 'daily', days: every, start: '11:00', end: '19:00' }],
+        },
+        {
+          name: 'tokyo',
+          participants: [tomo.id],
+          turn: { unit: 'week', count: 1 },
+          timeZone: 'Asia/Tokyo',
+          start: '2026-01-05',
+          restrictions: [{ kind: 'daily', days: every, start: '09:00', end: '17:00' }],
+        },
       ],
     });
     expect(await who('2026-01-13T10:00:00Z', 'Follow the sun')).toBe('Lena');

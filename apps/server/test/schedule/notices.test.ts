@@ -84,8 +84,22 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
     expect(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule_next', id: s.id }], night)).toEqual({ userIds: [bob.id], notes: [] });
 
     // Policies accept schedule targets by id or name and store the id; unknown ones are refused.
-    const p = await createPolicy(w.ctx, admin, { name: 'Day', levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: 'Daytime' }, { type: 'schedule_next', id: s.id }] }] });
-    expect(p.levels[0]!.targets).toEqual([{ type: 'schedule', id: s.id }, { type: 'schedule_next', id: s.id }]);
+    const p = await createPolicy(w.ctx, admin, {
+      name: 'Day',
+      levels: [
+        {
+          delayMinutes: 5,
+          targets: [
+            { type: 'schedule', id: 'Daytime' },
+            { type: 'schedule_next', id: s.id },
+          ],
+        },
+      ],
+    });
+    expect(p.levels[0]!.targets).toEqual([
+      { type: 'schedule', id: s.id },
+      { type: 'schedule_next', id: s.id },
+    ]);
     await expect(createPolicy(w.ctx, admin, { name: 'Bad', levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: 'Nope' }] }] })).rejects.toMatchObject({ code: 'invalid' });
     // A schedule a policy targets cannot be deleted from under it.
     await expect(schedules.deleteSchedule(w.ctx, admin, 'Daytime')).rejects.toMatchObject({ code: 'conflict' });

@@ -50,15 +50,20 @@ describe('action templates', () => {
 
   it('property: a secret is redacted raw, URL-encoded, JSON-escaped and base64 at any alignment', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 3, maxLength: 40 }).filter((s) => s.trim().length >= 3 && !'[redacted]'.includes(s)), fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), (secret, pre, post) => {
-        const secrets = { S: secret };
-        const b64 = Buffer.from(`${pre}${secret}${post}`).toString('base64');
-        const texts = [secret, encodeURIComponent(secret), JSON.stringify(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')];
-        for (const text of texts) expect(redact(`<${text}>`, secrets)).toContain('[redacted]');
-        // Inside a longer base64 text, what depends on the secret alone is gone.
-        if (Buffer.byteLength(secret) >= 6) expect(redact(b64, secrets)).toContain('[redacted]');
-        expect(redact(`a ${secret} b`, secrets)).not.toContain(secret);
-      }),
+      fc.property(
+        fc.string({ minLength: 3, maxLength: 40 }).filter((s) => s.trim().length >= 3 && !'[redacted]'.includes(s)),
+        fc.string({ maxLength: 5 }),
+        fc.string({ maxLength: 5 }),
+        (secret, pre, post) => {
+          const secrets = { S: secret };
+          const b64 = Buffer.from(`${pre}${secret}${post}`).toString('base64');
+          const texts = [secret, encodeURIComponent(secret), JSON.stringify(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')];
+          for (const text of texts) expect(redact(`<${text}>`, secrets)).toContain('[redacted]');
+          // Inside a longer base64 text, what depends on the secret alone is gone.
+          if (Buffer.byteLength(secret) >= 6) expect(redact(b64, secrets)).toContain('[redacted]');
+          expect(redact(`a ${secret} b`, secrets)).not.toContain(secret);
+        },
+      ),
     );
   });
 
@@ -67,7 +72,10 @@ describe('action templates', () => {
     const forms = secretForms(secret);
     for (const pre of ['', 'a', 'ab', 'abc', 'user:']) {
       const b64 = Buffer.from(`${pre}${secret}!`).toString('base64');
-      expect(forms.some((f) => f.length >= 4 && b64.includes(f)), pre).toBe(true);
+      expect(
+        forms.some((f) => f.length >= 4 && b64.includes(f)),
+        pre,
+      ).toBe(true);
     }
   });
 });

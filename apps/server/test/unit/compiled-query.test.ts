@@ -28,7 +28,12 @@ describe.each(DIALECTS)('compiled queries on %s', (dialect) => {
   let bumpBuilds = 0;
   const bump = compiled<T, { id: string; by: number }, { n: number }>((q, p) => {
     bumpBuilds++;
-    return q.updateTable('items').set((eb) => ({ n: eb('n', '+', p.by) })).where('id', '=', p.id).where('tag', '=', 'plain').returning('n');
+    return q
+      .updateTable('items')
+      .set((eb) => ({ n: eb('n', '+', p.by) }))
+      .where('id', '=', p.id)
+      .where('tag', '=', 'plain')
+      .returning('n');
   });
   const find = compiled<T, { ids: string[]; min: number }, { id: string; n: number; note: string | null }>((q, p) =>
     q.selectFrom('items').select(['id', 'n', 'note']).where('id', 'in', p.ids).where('n', '>=', p.min).orderBy('id').limit(100),
@@ -66,7 +71,12 @@ describe.each(DIALECTS)('compiled queries on %s', (dialect) => {
       { id: 'd', n: 4, note: null },
     ]);
     await insertMany(db.kysely, { rows: [{ id: 'm1', n: 1, label: 'm', note: null }] });
-    await insertMany(db.kysely, { rows: [{ id: 'm2', n: 2, label: 'm', note: 'two' }, { id: 'm3', n: 3, label: 'm', note: null }] });
+    await insertMany(db.kysely, {
+      rows: [
+        { id: 'm2', n: 2, label: 'm', note: 'two' },
+        { id: 'm3', n: 3, label: 'm', note: null },
+      ],
+    });
     expect((await find(db.kysely, { ids: ['m1', 'm2', 'm3'], min: 0 })).rows).toEqual([
       { id: 'm1', n: 1, note: null },
       { id: 'm2', n: 2, note: 'two' },
@@ -87,7 +97,12 @@ describe.each(DIALECTS)('compiled queries on %s', (dialect) => {
   });
 
   it('refuses a build that computes with a value (it would be frozen into the statement)', async () => {
-    const wrong = compiled<T, { id: string; n: number }, unknown>((q, p) => q.updateTable('items').set({ n: p.n + 1 }).where('id', '=', p.id));
+    const wrong = compiled<T, { id: string; n: number }, unknown>((q, p) =>
+      q
+        .updateTable('items')
+        .set({ n: p.n + 1 })
+        .where('id', '=', p.id),
+    );
     await expect(wrong(db.kysely, { id: 'a', n: 1 })).rejects.toThrow('compiled(): the value at n was used in an expression while the query was built');
   });
 

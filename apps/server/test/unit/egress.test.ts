@@ -114,7 +114,11 @@ describe('egress policy: every connection checked on the resolved address', () =
 
   const toLoopback: Resolver = (_h, _o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]);
   /** A rebinding DNS answer: a public address and loopback; every address is checked, so it is refused. */
-  const mixed: Resolver = (_h, _o, cb) => cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '127.0.0.1', family: 4 }]);
+  const mixed: Resolver = (_h, _o, cb) =>
+    cb(null, [
+      { address: '93.184.216.34', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ]);
 
   function chain(e: unknown): string {
     const parts: string[] = [];
@@ -141,7 +145,7 @@ describe('egress policy: every connection checked on the resolved address', () =
     expect(hits).toHaveLength(0);
   });
 
-  it('the providers\' client turns a refusal into a permanent failure', async () => {
+  it("the providers' client turns a refusal into a permanent failure", async () => {
     const p = new EgressPolicy(undefined, { resolver: toLoopback });
     const err = await httpRequest('Webhook', `http://hooks.example.test:${port}/x`, { method: 'POST', headers: {} }, { egress: p }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
@@ -172,13 +176,22 @@ describe('egress policy: host names resolved when a URL is stored', () => {
   const resolver: Resolver = (host, _o, cb) => {
     const list = answers[host];
     if (!list) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
-    cb(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    cb(
+      null,
+      list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
   const policy = new EgressPolicy(parseEgressAllow(''), { resolver });
 
   it('refuses with a 400 a name any of whose addresses is internal, saying which', async () => {
-    await expect(requireEgressUrlResolved(policy, 'https://hooks.corp.example/x', 'address')).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^address: hooks\.corp\.example resolves to 10\.0\.0\.5 is a private address/) });
-    await expect(requireEgressUrlResolved(policy, 'https://mixed.example/x', 'url')).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^url: mixed\.example resolves to 127\.0\.0\.1 is a loopback address/) });
+    await expect(requireEgressUrlResolved(policy, 'https://hooks.corp.example/x', 'address')).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/^address: hooks\.corp\.example resolves to 10\.0\.0\.5 is a private address/),
+    });
+    await expect(requireEgressUrlResolved(policy, 'https://mixed.example/x', 'url')).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/^url: mixed\.example resolves to 127\.0\.0\.1 is a loopback address/),
+    });
   });
 
   it('accepts a public name, a name that does not resolve yet, and an allow-listed name', async () => {

@@ -127,7 +127,10 @@ describe('GroupCommit', () => {
     // The disk has not answered: nobody hears back, yet the next items are committed meanwhile.
     const second = [3, 4].map((i) => gc.submit(i).then((v) => void answered.push(v)));
     for (let i = 0; i < 5 && committed.length < 2; i++) await new Promise((r) => setImmediate(r));
-    expect(committed).toEqual([[1, 2], [3, 4]]);
+    expect(committed).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(answered).toEqual([]);
     syncs.forEach((r) => r());
     await Promise.all([...first, ...second]);

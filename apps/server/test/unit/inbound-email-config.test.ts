@@ -4,11 +4,24 @@ import { configFromEnv, ConfigError } from '../../src/app/config.js';
 describe('KLAXON_INBOUND_* settings', () => {
   it('off without a port; on with defaults from the public URL', () => {
     expect(configFromEnv({}).inboundSmtp).toBeUndefined();
-    expect(configFromEnv({ KLAXON_INBOUND_SMTP_PORT: '2525', KLAXON_PUBLIC_URL: 'https://Klaxon.Example.com' }, '/srv').inboundSmtp).toEqual({ port: 2525, domain: 'klaxon.example.com', maxBytes: 1024 * 1024 });
+    expect(configFromEnv({ KLAXON_INBOUND_SMTP_PORT: '2525', KLAXON_PUBLIC_URL: 'https://Klaxon.Example.com' }, '/srv').inboundSmtp).toEqual({
+      port: 2525,
+      domain: 'klaxon.example.com',
+      maxBytes: 1024 * 1024,
+    });
   });
 
   it('reads the domain, size and certificate files', () => {
-    const c = configFromEnv({ KLAXON_INBOUND_SMTP_PORT: '25', KLAXON_INBOUND_EMAIL_DOMAIN: 'alerts.example.com', KLAXON_INBOUND_SMTP_MAX_BYTES: '5000', KLAXON_INBOUND_SMTP_TLS_KEY_FILE: 'k.pem', KLAXON_INBOUND_SMTP_TLS_CERT_FILE: 'c.pem' }, '/srv');
+    const c = configFromEnv(
+      {
+        KLAXON_INBOUND_SMTP_PORT: '25',
+        KLAXON_INBOUND_EMAIL_DOMAIN: 'alerts.example.com',
+        KLAXON_INBOUND_SMTP_MAX_BYTES: '5000',
+        KLAXON_INBOUND_SMTP_TLS_KEY_FILE: 'k.pem',
+        KLAXON_INBOUND_SMTP_TLS_CERT_FILE: 'c.pem',
+      },
+      '/srv',
+    );
     expect(c.inboundSmtp).toEqual({ port: 25, domain: 'alerts.example.com', maxBytes: 5000, tls: { keyFile: '/srv/k.pem', certFile: '/srv/c.pem' } });
   });
 

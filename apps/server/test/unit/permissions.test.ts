@@ -27,8 +27,7 @@ function serviceFiles(dir: string): string[] {
   return out;
 }
 
-const isVerb = (fn: unknown): fn is (...args: unknown[]) => unknown =>
-  typeof fn === 'function' && /^(async\s+)?function\s*\w*\s*\(\s*ctx\s*,\s*actor\b/.test(fn.toString());
+const isVerb = (fn: unknown): fn is (...args: unknown[]) => unknown => typeof fn === 'function' && /^(async\s+)?function\s*\w*\s*\(\s*ctx\s*,\s*actor\b/.test(fn.toString());
 
 describe('permission checks', () => {
   let ctx: Ctx;

@@ -36,7 +36,7 @@ describe.skipIf(!URL)('PgFanout over a real PostgreSQL', () => {
     for (const p of sent) fanout.publish(p);
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(300);
     expect(received).toEqual(sent);
-    expect(notifies).toBeGreaterThanOrEqual(Math.ceil((sent.join('\n').length) / 7900));
+    expect(notifies).toBeGreaterThanOrEqual(Math.ceil(sent.join('\n').length / 7900));
     expect(notifies).toBeLessThanOrEqual(10);
   });
 });

@@ -18,7 +18,10 @@ describe.skipIf(!URL)('prepared statements on a real PostgreSQL', () => {
     drop = fresh.drop;
     db = openDb<T>(fresh.url, { poolSize: 1 }); // one connection: what it prepared is visible to the next query
     await sql`create table t (a integer not null)`.execute(db.kysely);
-    await db.kysely.insertInto('t').values([{ a: 1 }, { a: 2 }]).execute();
+    await db.kysely
+      .insertInto('t')
+      .values([{ a: 1 }, { a: 2 }])
+      .execute();
   });
   afterAll(async () => {
     await db?.close();

@@ -51,7 +51,11 @@ describe('SQLite WAL checkpoints off the event loop', () => {
   });
 
   it('closing closes the worker first, so the last close checkpoints and removes the WAL', async () => {
-    for (let i = 1; i <= 50; i++) await db.kysely.insertInto('items').values({ id: i, v: `row ${i}` }).execute();
+    for (let i = 1; i <= 50; i++)
+      await db.kysely
+        .insertInto('items')
+        .values({ id: i, v: `row ${i}` })
+        .execute();
     expect(existsSync(`${file}-wal`)).toBe(true);
     await db.close();
     expect(existsSync(`${file}-wal`)).toBe(false);

@@ -30,7 +30,10 @@ describe('SQLite durable commits off the event loop', () => {
     await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         const committedBefore = counters().committed;
-        await db.kysely.insertInto('items').values({ id: i + 1, v: `row ${i}` }).execute();
+        await db.kysely
+          .insertInto('items')
+          .values({ id: i + 1, v: `row ${i}` })
+          .execute();
         expect(counters().synced).toBeGreaterThanOrEqual(committedBefore + 1);
       }),
     );

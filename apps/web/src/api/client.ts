@@ -1,4 +1,51 @@
-import type { IncidentTrace, Alert, ApiToken, ContactMethod, ContactMethodInput, ErrorBody, FieldError, Heartbeat, HeartbeatInput, Incident, IncidentStatus, Integration, IntegrationInput, ManualIncidentInput, NotificationRule, NotificationRuleInput, FinalSchedule, OnCallAnswer, Policy, PolicyInput, Schedule, ScheduleInput, ScheduleOverride, ScheduleUser, SwapRequest, UserLeave, UserShift, Service, ServiceInput, Session, Team, TeamInput, TimelineEvent, User, UserInput, UserPatch, ChatMessage, CommandResult, InternalIncident, Runbook, SeverityLevel, StatusTemplate, StatusUpdate, StatusUpdateInput, WarRoom, WarRoomRole } from '@klaxon/contract';
+import type {
+  IncidentTrace,
+  Alert,
+  ApiToken,
+  ContactMethod,
+  ContactMethodInput,
+  ErrorBody,
+  FieldError,
+  Heartbeat,
+  HeartbeatInput,
+  Incident,
+  IncidentStatus,
+  Integration,
+  IntegrationInput,
+  ManualIncidentInput,
+  NotificationRule,
+  NotificationRuleInput,
+  FinalSchedule,
+  OnCallAnswer,
+  Policy,
+  PolicyInput,
+  Schedule,
+  ScheduleInput,
+  ScheduleOverride,
+  ScheduleUser,
+  SwapRequest,
+  UserLeave,
+  UserShift,
+  Service,
+  ServiceInput,
+  Session,
+  Team,
+  TeamInput,
+  TimelineEvent,
+  User,
+  UserInput,
+  UserPatch,
+  ChatMessage,
+  CommandResult,
+  InternalIncident,
+  Runbook,
+  SeverityLevel,
+  StatusTemplate,
+  StatusUpdate,
+  StatusUpdateInput,
+  WarRoom,
+  WarRoomRole,
+} from '@klaxon/contract';
 
 /** An error answered by the API: its code, message and field problems, ready to show in place. */
 export class ApiError extends Error {
@@ -241,7 +288,8 @@ export const api = {
   integrations: {
     list: (serviceId: string) => get<{ integrations: Integration[] }>(`/services/${enc(serviceId)}/integrations`).then((r) => r.integrations),
     create: (serviceId: string, input: IntegrationInput) => post<{ integration: Integration }>(`/services/${enc(serviceId)}/integrations`, input).then((r) => r.integration),
-    update: (id: string, input: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }) => patch<{ integration: Integration }>(`/integrations/${enc(id)}`, input).then((r) => r.integration),
+    update: (id: string, input: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }) =>
+      patch<{ integration: Integration }>(`/integrations/${enc(id)}`, input).then((r) => r.integration),
     remove: (id: string) => del(`/integrations/${enc(id)}`),
   },
   heartbeats: {
@@ -251,7 +299,12 @@ export const api = {
     remove: (serviceId: string, id: string) => del(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`),
   },
   incidents: {
-    list: (q: IncidentQuery, signal?: AbortSignal) => get<IncidentPage>('/incidents', { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, mine: q.mine, ...q.report, limit: q.limit, before: q.before }, signal),
+    list: (q: IncidentQuery, signal?: AbortSignal) =>
+      get<IncidentPage>(
+        '/incidents',
+        { status: q.status, service: q.service, severity: q.severity, sev: q.sev, team: q.team, q: q.q, assignee: q.assignee, mine: q.mine, ...q.report, limit: q.limit, before: q.before },
+        signal,
+      ),
     get: (id: string) => get<{ incident: Incident }>(`/incidents/${enc(id)}`).then((r) => r.incident),
     create: (input: ManualIncidentInput) => post<{ incident: Incident }>('/incidents', input).then((r) => r.incident),
     timeline: (id: string) => get<{ timeline: TimelineEvent[] }>(`/incidents/${enc(id)}/timeline`).then((r) => r.timeline),
@@ -272,7 +325,8 @@ export const api = {
     onCall: (id: string, at?: number) => get<{ oncall: OnCallAnswer }>(`/schedules/${enc(id)}/oncall`, { at }).then((r) => r.oncall),
     final: (id: string, from: number, to: number) => get<FinalSchedule>(`/schedules/${enc(id)}/final`, { from, to }),
     overrides: (id: string, from: number, to: number) => get<{ overrides: ScheduleOverride[] }>(`/schedules/${enc(id)}/overrides`, { from, to }).then((r) => r.overrides),
-    addOverride: (id: string, input: { userIds: string[]; start: number | string; end: number | string; note?: string }) => post<{ override: ScheduleOverride }>(`/schedules/${enc(id)}/overrides`, input).then((r) => r.override),
+    addOverride: (id: string, input: { userIds: string[]; start: number | string; end: number | string; note?: string }) =>
+      post<{ override: ScheduleOverride }>(`/schedules/${enc(id)}/overrides`, input).then((r) => r.override),
     removeOverride: (id: string) => del(`/overrides/${enc(id)}`),
     take: (id: string, input: { hours: number; userId?: string; note?: string }) => post<{ override: ScheduleOverride }>(`/schedules/${enc(id)}/take`, input).then((r) => r.override),
     swaps: (id: string) => get<{ swaps: SwapRequest[] }>(`/schedules/${enc(id)}/swaps`).then((r) => r.swaps),
@@ -290,7 +344,8 @@ export const api = {
   userIcalSecret: (userId: string) => post<{ url: string }>(`/users/${enc(userId)}/ical-secret`).then((r) => r.url),
   warRoom: {
     severityLevels: () => get<{ severityLevels: SeverityLevel[] }>('/severity-levels').then((r) => r.severityLevels),
-    declare: (input: { incident?: string; sev?: string; drill?: boolean; bridgeUrl?: string; impact?: { customerFacing?: boolean; businessImpact?: string } }) => post<{ incident?: Incident; warRoom?: WarRoom }>('/major-incidents', input),
+    declare: (input: { incident?: string; sev?: string; drill?: boolean; bridgeUrl?: string; impact?: { customerFacing?: boolean; businessImpact?: string } }) =>
+      post<{ incident?: Incident; warRoom?: WarRoom }>('/major-incidents', input),
     get: (id: string) => get<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/war-room`).then((r) => r.warRoom),
     setSeverity: (id: string, sev: string) => post<{ incident: Incident }>(`/incidents/${enc(id)}/severity`, { sev }).then((r) => r.incident),
     assignRole: (id: string, role: WarRoomRole, user: string) => post<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/roles`, { role, user }).then((r) => r.warRoom),

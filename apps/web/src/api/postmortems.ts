@@ -89,4 +89,3 @@ export const isOpenItem = (i: { state: ActionItemState }): boolean => i.state ==
 
 /** True for an open item whose due time has passed at `now`. */
 export const isOverdue = (i: { state: ActionItemState; dueAt: number | null }, now: number): boolean => isOpenItem(i) && i.dueAt !== null && i.dueAt < now;
-

@@ -24,8 +24,7 @@ export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: api.team
 export const usePolicies = () => useQuery({ queryKey: keys.policies, queryFn: api.policies.list });
 export const useSchedules = (enabled = true) => useQuery({ queryKey: keys.schedules, queryFn: api.schedules.list, enabled });
 export const useServices = () => useQuery({ queryKey: keys.services, queryFn: api.services.list });
-export const useContactMethods = (userId: string | undefined) =>
-  useQuery({ queryKey: keys.contactMethods(userId ?? ''), queryFn: () => api.contactMethods.list(userId!), enabled: !!userId });
+export const useContactMethods = (userId: string | undefined) => useQuery({ queryKey: keys.contactMethods(userId ?? ''), queryFn: () => api.contactMethods.list(userId!), enabled: !!userId });
 export const useRules = (userId: string | undefined) => useQuery({ queryKey: keys.rules(userId ?? ''), queryFn: () => api.notificationRules.list(userId!), enabled: !!userId });
 
 /** Invalidates several keys at once. */

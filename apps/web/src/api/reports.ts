@@ -119,11 +119,14 @@ export function exportUrl(report: string, q: object, format: 'csv' | 'json', tab
 }
 
 const STALE = 30_000;
-export const useAggregates = (q: ReportQuery, by: GroupBy) => useQuery({ queryKey: keys.reports.report('aggregates', { ...q, by }), queryFn: ({ signal }) => reportsApi.aggregates({ ...q, by }, signal), staleTime: STALE });
-export const useSla = (q: ReportQuery, period: 'day' | 'week' | 'month') => useQuery({ queryKey: keys.reports.report('sla', { ...q, period }), queryFn: ({ signal }) => reportsApi.sla({ ...q, period }, signal), staleTime: STALE });
+export const useAggregates = (q: ReportQuery, by: GroupBy) =>
+  useQuery({ queryKey: keys.reports.report('aggregates', { ...q, by }), queryFn: ({ signal }) => reportsApi.aggregates({ ...q, by }, signal), staleTime: STALE });
+export const useSla = (q: ReportQuery, period: 'day' | 'week' | 'month') =>
+  useQuery({ queryKey: keys.reports.report('sla', { ...q, period }), queryFn: ({ signal }) => reportsApi.sla({ ...q, period }, signal), staleTime: STALE });
 export const useNoise = (q: ReportQuery) => useQuery({ queryKey: keys.reports.report('noise', q), queryFn: ({ signal }) => reportsApi.noise(q, signal), staleTime: STALE });
 export const useShifts = (q: ReportQuery) => useQuery({ queryKey: keys.reports.report('shifts', q), queryFn: ({ signal }) => reportsApi.shifts(q, signal), staleTime: STALE });
-export const useTrends = (q: ReportQuery, weeks: number) => useQuery({ queryKey: keys.reports.report('trends', { ...q, weeks }), queryFn: ({ signal }) => reportsApi.trends({ ...q, weeks }, signal), staleTime: STALE });
+export const useTrends = (q: ReportQuery, weeks: number) =>
+  useQuery({ queryKey: keys.reports.report('trends', { ...q, weeks }), queryFn: ({ signal }) => reportsApi.trends({ ...q, weeks }, signal), staleTime: STALE });
 export const useSlaTargets = () => useQuery({ queryKey: keys.reports.targets, queryFn: reportsApi.targets });
 export const useSubscribers = (team: string | null) => useQuery({ queryKey: keys.reports.subscribers(team ?? ''), queryFn: () => reportsApi.subscribers(team!), enabled: !!team });
 

@@ -29,7 +29,8 @@ const enc = encodeURIComponent;
 export const statusApi = {
   businessServices: () => request<{ businessServices: BusinessService[] }>('GET', '/business-services').then((r) => r.businessServices),
   createBusinessService: (input: BusinessServiceInput) => request<{ businessService: BusinessService }>('POST', '/business-services', { body: input }).then((r) => r.businessService),
-  updateBusinessService: (id: string, input: BusinessServiceInput) => request<{ businessService: BusinessService }>('PUT', `/business-services/${enc(id)}`, { body: input }).then((r) => r.businessService),
+  updateBusinessService: (id: string, input: BusinessServiceInput) =>
+    request<{ businessService: BusinessService }>('PUT', `/business-services/${enc(id)}`, { body: input }).then((r) => r.businessService),
   deleteBusinessService: (id: string) => request<void>('DELETE', `/business-services/${enc(id)}`),
   incidentBusinessServices: (incidentId: string) => request<{ businessServices: BusinessService[] }>('GET', `/incidents/${enc(incidentId)}/business-services`).then((r) => r.businessServices),
   pages: () => request<{ statusPages: StatusPage[] }>('GET', '/status-pages').then((r) => r.statusPages),

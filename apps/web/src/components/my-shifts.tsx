@@ -127,8 +127,25 @@ export function MyLeave() {
       >
         <Stack gap="sm">
           <Group grow wrap="wrap" align="flex-start">
-            <TextInput type="datetime-local" label="From" description={`In ${user.timeZone}`} value={v.start} onChange={(e) => setV({ ...v, start: e.currentTarget.value })} error={errors.field('start')} style={{ minWidth: 200 }} data-testid="leave-start" />
-            <TextInput type="datetime-local" label="To" value={v.end} onChange={(e) => setV({ ...v, end: e.currentTarget.value })} error={errors.field('end')} style={{ minWidth: 200 }} data-testid="leave-end" />
+            <TextInput
+              type="datetime-local"
+              label="From"
+              description={`In ${user.timeZone}`}
+              value={v.start}
+              onChange={(e) => setV({ ...v, start: e.currentTarget.value })}
+              error={errors.field('start')}
+              style={{ minWidth: 200 }}
+              data-testid="leave-start"
+            />
+            <TextInput
+              type="datetime-local"
+              label="To"
+              value={v.end}
+              onChange={(e) => setV({ ...v, end: e.currentTarget.value })}
+              error={errors.field('end')}
+              style={{ minWidth: 200 }}
+              data-testid="leave-end"
+            />
           </Group>
           <TextInput label="Note" placeholder="Holiday" value={v.note} onChange={(e) => setV({ ...v, note: e.currentTarget.value })} error={errors.field('note')} />
           <FormAlert message={errors.message} />

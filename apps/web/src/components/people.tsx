@@ -44,7 +44,8 @@ export function ChannelNotConfigured({ status, what }: { status: ChannelStatus; 
   return (
     <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={`${name} is not configured on this server`} data-testid="channel-unconfigured" data-channel={status.channel}>
       <Text size="sm">
-        {what} An administrator sets {status.settings.map((k, i) => (
+        {what} An administrator sets{' '}
+        {status.settings.map((k, i) => (
           <span key={k}>
             {i > 0 && (i === status.settings.length - 1 ? ' and ' : ', ')}
             <Code>{k}</Code>
@@ -92,21 +93,21 @@ function VerifyForm({ m }: { m: ContactMethod }) {
         )}
         <Group gap="sm" align="flex-start">
           {!unconfigured && (
-          <PinInput
-            length={6}
-            type="number"
-            oneTimeCode
-            size="md"
-            value={code}
-            onChange={setCode}
-            onComplete={(c) => {
-              errors.clear();
-              verify.mutate(c);
-            }}
-            error={!!errors.field('code')}
-            aria-label={`Verification code for ${m.name}`}
-            data-testid="verify-code"
-          />
+            <PinInput
+              length={6}
+              type="number"
+              oneTimeCode
+              size="md"
+              value={code}
+              onChange={setCode}
+              onComplete={(c) => {
+                errors.clear();
+                verify.mutate(c);
+              }}
+              error={!!errors.field('code')}
+              aria-label={`Verification code for ${m.name}`}
+              data-testid="verify-code"
+            />
           )}
           {!unconfigured && (
             <Button type="submit" loading={verify.isPending} disabled={code.length !== 6} data-testid="verify-button">
@@ -178,9 +179,21 @@ function AdminVerify({ m }: { m: ContactMethod }) {
         <form onSubmit={submit} noValidate data-testid="mark-verified-form">
           <Stack>
             <Text size="sm">
-              Klaxon will page {m.address} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log with your name.
+              Klaxon will page {m.address} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log with your
+              name.
             </Text>
-            <Textarea label="Their consent" placeholder="Confirmed by phone with Lee on Monday" value={consent} onChange={(e) => setConsent(e.currentTarget.value)} error={errors.field('consent')} autosize minRows={2} maxLength={1000} required data-testid="consent" />
+            <Textarea
+              label="Their consent"
+              placeholder="Confirmed by phone with Lee on Monday"
+              value={consent}
+              onChange={(e) => setConsent(e.currentTarget.value)}
+              error={errors.field('consent')}
+              autosize
+              minRows={2}
+              maxLength={1000}
+              required
+              data-testid="consent"
+            />
             <FormAlert message={errors.message} />
             <Group grow>
               <Button variant="default" onClick={() => setAsking(false)}>
@@ -245,7 +258,14 @@ function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
               </Tooltip>
             )}
             <Tooltip label="Remove">
-              <ActionIcon variant="subtle" color="red" size="lg" loading={remove.isPending} onClick={() => confirm(`Remove ${m.name}? Rules using it go too.`) && remove.mutate()} aria-label={`Remove ${m.name}`}>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                size="lg"
+                loading={remove.isPending}
+                onClick={() => confirm(`Remove ${m.name}? Rules using it go too.`) && remove.mutate()}
+                aria-label={`Remove ${m.name}`}
+              >
                 <IconTrash size={18} />
               </ActionIcon>
             </Tooltip>
@@ -253,7 +273,11 @@ function MethodCard({ m, self }: { m: ContactMethod; self: boolean }) {
         </Group>
         {!m.verified && self && <VerifyForm m={m} />}
         {!m.verified && !self && isAdmin && <AdminVerify m={m} />}
-        {!m.verified && !self && !isAdmin && <Text size="sm" c="dimmed">Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.</Text>}
+        {!m.verified && !self && !isAdmin && (
+          <Text size="sm" c="dimmed">
+            Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.
+          </Text>
+        )}
       </Stack>
     </Card>
   );
@@ -291,9 +315,25 @@ function AddMethod({ userId }: { userId: string }) {
             style={{ minWidth: 140 }}
             data-testid="method-type"
           />
-          <TextInput label="Name" placeholder={CHANNEL_LABEL[v.type]} value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} style={{ minWidth: 160 }} data-testid="method-name" />
+          <TextInput
+            label="Name"
+            placeholder={CHANNEL_LABEL[v.type]}
+            value={v.name}
+            onChange={(e) => setV({ ...v, name: e.currentTarget.value })}
+            error={errors.field('name')}
+            style={{ minWidth: 160 }}
+            data-testid="method-name"
+          />
         </Group>
-        <TextInput label={ADDRESS[v.type].label} placeholder={ADDRESS[v.type].placeholder} value={v.address} onChange={(e) => setV({ ...v, address: e.currentTarget.value })} error={errors.field('address')} required data-testid="method-address" />
+        <TextInput
+          label={ADDRESS[v.type].label}
+          placeholder={ADDRESS[v.type].placeholder}
+          value={v.address}
+          onChange={(e) => setV({ ...v, address: e.currentTarget.value })}
+          error={errors.field('address')}
+          required
+          data-testid="method-address"
+        />
         {(() => {
           const off = channels.data?.find((c) => c.channel === v.type && !c.configured);
           return off && <ChannelNotConfigured status={off} what="No verification code can be sent, so a new address of this type cannot be verified." />;
@@ -466,8 +506,26 @@ export function RulesSection({ userId }: { userId: string }) {
         noValidate
       >
         <Group align="flex-start" wrap="wrap" gap="sm">
-          <Select label="Method" placeholder="Choose" data={(methods.data ?? []).map((m) => ({ value: m.id, label: `${m.name} (${CHANNEL_LABEL[m.type]})` }))} value={v.contactMethodId} onChange={(x) => setV({ ...v, contactMethodId: x })} error={errors.field('contactMethodId')} style={{ flex: 2, minWidth: 200 }} data-testid="rule-method" />
-          <NumberInput label="After (minutes)" min={0} max={1440} value={v.delayMinutes} onChange={(n) => setV({ ...v, delayMinutes: Number(n) || 0 })} error={errors.field('delayMinutes')} style={{ flex: 1, minWidth: 120 }} data-testid="rule-delay" />
+          <Select
+            label="Method"
+            placeholder="Choose"
+            data={(methods.data ?? []).map((m) => ({ value: m.id, label: `${m.name} (${CHANNEL_LABEL[m.type]})` }))}
+            value={v.contactMethodId}
+            onChange={(x) => setV({ ...v, contactMethodId: x })}
+            error={errors.field('contactMethodId')}
+            style={{ flex: 2, minWidth: 200 }}
+            data-testid="rule-method"
+          />
+          <NumberInput
+            label="After (minutes)"
+            min={0}
+            max={1440}
+            value={v.delayMinutes}
+            onChange={(n) => setV({ ...v, delayMinutes: Number(n) || 0 })}
+            error={errors.field('delayMinutes')}
+            style={{ flex: 1, minWidth: 120 }}
+            data-testid="rule-delay"
+          />
           <Button type="submit" mt={{ base: 0, xs: 28 }} leftSection={<IconPlus size={18} />} loading={add.isPending} data-testid="add-rule">
             Add rule
           </Button>

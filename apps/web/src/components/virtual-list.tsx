@@ -4,7 +4,21 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
  * A window-scrolled list that renders only the rows near the viewport, so thousands of rows cost
  * the same as fifty. Rows have one fixed height (`rowHeight` px).
  */
-export function VirtualList<T>({ items, rowHeight, overscan = 8, render, getKey, onNearEnd }: { items: T[]; rowHeight: number; overscan?: number; render: (item: T, index: number) => ReactNode; getKey: (item: T) => string; onNearEnd?: () => void }) {
+export function VirtualList<T>({
+  items,
+  rowHeight,
+  overscan = 8,
+  render,
+  getKey,
+  onNearEnd,
+}: {
+  items: T[];
+  rowHeight: number;
+  overscan?: number;
+  render: (item: T, index: number) => ReactNode;
+  getKey: (item: T) => string;
+  onNearEnd?: () => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   // The first render draws what measure() below finds for a list at the top of its page (a screen of
   // rows and the overscan), not a fixed 40 that measure() then cut down: on a slow phone every row

@@ -69,7 +69,14 @@ export function notificationPlan(r: Reachability | undefined): { method: Contact
  * "If an alert fired now, who would be paged when, on which channel": the escalation engine's
  * steps (apps/server/src/engine/modules/escalation.ts) run over a draft policy on the client.
  */
-export function previewPolicy(policy: { repeat: number; initialDelayMinutes?: number; levels: Level[] }, users: User[], teams: Team[], reach: Record<string, Reachability | undefined>, schedules?: ScheduleResolver, base?: number): Preview {
+export function previewPolicy(
+  policy: { repeat: number; initialDelayMinutes?: number; levels: Level[] },
+  users: User[],
+  teams: Team[],
+  reach: Record<string, Reachability | undefined>,
+  schedules?: ScheduleResolver,
+  base?: number,
+): Preview {
   const byId = new Map(users.map((u) => [u.id, u]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
   const steps: PreviewStep[] = [];

@@ -60,7 +60,11 @@ function AddNote({ inc }: { inc: Incident }) {
   return (
     <Stack gap={6}>
       <Textarea label="Add a note" placeholder="What you found, what you tried" autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} data-testid="note-text" />
-      {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+      {m.error && (
+        <Text c="red" size="sm" role="alert">
+          {errorMessage(m.error)}
+        </Text>
+      )}
       <Button size="md" disabled={!text.trim()} loading={m.isPending} onClick={() => m.mutate()} data-testid="note-add">
         Add note
       </Button>
@@ -79,13 +83,30 @@ function AddResponder({ inc }: { inc: Incident }) {
       setWho(null);
       void qc.invalidateQueries({ queryKey: keys.timeline(inc.id) });
       const name = users.data?.find((u) => u.id === p.userId)?.name ?? 'They';
-      notifications.show({ message: p.channels.length ? `Paging ${name} on ${p.channels.join(', ')}` : `${name} has no high-priority contact method: not paged`, color: p.channels.length ? undefined : 'orange', autoClose: 3500 });
+      notifications.show({
+        message: p.channels.length ? `Paging ${name} on ${p.channels.join(', ')}` : `${name} has no high-priority contact method: not paged`,
+        color: p.channels.length ? undefined : 'orange',
+        autoClose: 3500,
+      });
     },
   });
   return (
     <Stack gap={6}>
-      <Select label="Add a responder" placeholder="Who?" data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} value={who} onChange={setWho} searchable comboboxProps={{ withinPortal: true }} data-testid="responder-select" />
-      {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+      <Select
+        label="Add a responder"
+        placeholder="Who?"
+        data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+        value={who}
+        onChange={setWho}
+        searchable
+        comboboxProps={{ withinPortal: true }}
+        data-testid="responder-select"
+      />
+      {m.error && (
+        <Text c="red" size="sm" role="alert">
+          {errorMessage(m.error)}
+        </Text>
+      )}
       <Button size="md" variant="light" disabled={!who} loading={m.isPending} onClick={() => m.mutate()} data-testid="responder-add">
         Page them now
       </Button>

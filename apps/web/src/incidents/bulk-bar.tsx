@@ -45,7 +45,17 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
         </Button>
       </Group>
       <Group grow gap="sm" wrap="nowrap">
-        <Button size="lg" color="yellow" c="dark.9" px={6} leftSection={<IconCheck size={20} />} disabled={!n || m.isPending} loading={busy === 'acknowledge'} onClick={() => m.mutate({ action: 'acknowledge' })} data-testid="bulk-ack">
+        <Button
+          size="lg"
+          color="yellow"
+          c="dark.9"
+          px={6}
+          leftSection={<IconCheck size={20} />}
+          disabled={!n || m.isPending}
+          loading={busy === 'acknowledge'}
+          onClick={() => m.mutate({ action: 'acknowledge' })}
+          data-testid="bulk-ack"
+        >
           Ack
         </Button>
         <Menu position="top" withinPortal styles={{ item: { minHeight: 48, fontSize: 16 } }}>
@@ -63,7 +73,16 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
             ))}
           </Menu.Dropdown>
         </Menu>
-        <Button size="lg" color="green" px={6} leftSection={<IconCircleCheck size={20} />} disabled={!n || m.isPending} loading={busy === 'resolve'} onClick={() => m.mutate({ action: 'resolve' })} data-testid="bulk-resolve">
+        <Button
+          size="lg"
+          color="green"
+          px={6}
+          leftSection={<IconCircleCheck size={20} />}
+          disabled={!n || m.isPending}
+          loading={busy === 'resolve'}
+          onClick={() => m.mutate({ action: 'resolve' })}
+          data-testid="bulk-resolve"
+        >
           Resolve
         </Button>
       </Group>

@@ -79,4 +79,3 @@ export function ReassignButton({ inc }: { inc: Incident }) {
     </>
   );
 }
-

@@ -11,7 +11,8 @@ export const stormApi = {
   snooze: (id: string, minutes: number) => request<{ incident: Incident; changed: boolean }>('POST', `/incidents/${enc(id)}/snooze`, { body: { minutes } }),
   note: (id: string, text: string) => request<{ note: TimelineEvent }>('POST', `/incidents/${enc(id)}/notes`, { body: { text } }).then((r) => r.note),
   addResponder: (id: string, user: string) => request<{ paged: { userId: string; channels: string[] } }>('POST', `/incidents/${enc(id)}/responders`, { body: { user } }).then((r) => r.paged),
-  bulk: (ids: string[], action: 'acknowledge' | 'resolve' | 'snooze', minutes?: number) => request<{ results: BulkResult[] }>('POST', '/incidents/bulk', { body: { ids, action, ...(minutes !== undefined && { minutes }) } }).then((r) => r.results),
+  bulk: (ids: string[], action: 'acknowledge' | 'resolve' | 'snooze', minutes?: number) =>
+    request<{ results: BulkResult[] }>('POST', '/incidents/bulk', { body: { ids, action, ...(minutes !== undefined && { minutes }) } }).then((r) => r.results),
 };
 
 /** The snooze choices offered on the incident page and for a bulk snooze. */

@@ -23,7 +23,17 @@ export interface WordsContext {
 
 const ROLE: Record<string, string> = { im: 'incident manager', comms: 'communications lead', scribe: 'scribe', responder: 'responder' };
 const CHANNEL: Record<string, string> = { email: 'email', sms: 'SMS', voice: 'phone call', push: 'push notification', slack: 'Slack', webhook: 'webhook' };
-const VIA: Record<string, string> = { email: ' by email', sms: ' by SMS', voice: ' by phone', slack: ' in Slack', push: ' from a push notification', api: ' through the API', cli: ' from the command line', webhook: ' by webhook', config: ' by configuration' };
+const VIA: Record<string, string> = {
+  email: ' by email',
+  sms: ' by SMS',
+  voice: ' by phone',
+  slack: ' in Slack',
+  push: ' from a push notification',
+  api: ' through the API',
+  cli: ' from the command line',
+  webhook: ' by webhook',
+  config: ' by configuration',
+};
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -92,7 +102,8 @@ export const PHRASES = {
     const span = minutes === undefined ? '' : minutes % 60 === 0 && minutes >= 60 ? ` for ${minutes / 60} hour${minutes === 60 ? '' : 's'}` : ` for ${minutes} minute${minutes === 1 ? '' : 's'}`;
     return `${who(e)} snoozed the incident${span}${until !== undefined && ctx.timeOfDay ? `: pages again at ${ctx.timeOfDay(until)}` : ''}`;
   },
-  'incident.unsnoozed': (e) => (/no escalation policy/.test(e.message) ? 'Snooze ended: the incident is open again (no escalation policy, nobody is paged)' : 'Snooze ended: paging again from where it was'),
+  'incident.unsnoozed': (e) =>
+    /no escalation policy/.test(e.message) ? 'Snooze ended: the incident is open again (no escalation policy, nobody is paged)' : 'Snooze ended: paging again from where it was',
   'responder.added': (e, ctx) => {
     const m = /^(.+?) added as a responder/.exec(e.message);
     const name = person(e, ctx, m?.[1]) ?? 'Someone';

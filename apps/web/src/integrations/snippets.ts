@@ -33,7 +33,11 @@ export function snippetsFor(base: string, kind: IntegrationKind, key: string, ad
           hint: 'alertmanager.yml: add the receiver and route alerts to it.',
           text: `receivers:\n  - name: klaxon\n    webhook_configs:\n      - url: ${url}\n        send_resolved: true\n\nroute:\n  receiver: klaxon`,
         },
-        { title: 'Try it with curl', hint: 'An Alertmanager v4 payload.', text: `curl -sS -X POST '${url}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"version":"4","status":"firing","receiver":"klaxon","groupKey":"{}:{alertname=\\"Test\\"}","alerts":[{"status":"firing","labels":{"alertname":"Test","severity":"warning"},"annotations":{"summary":"Test alert"},"startsAt":"${new Date().toISOString()}"}]}'` },
+        {
+          title: 'Try it with curl',
+          hint: 'An Alertmanager v4 payload.',
+          text: `curl -sS -X POST '${url}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"version":"4","status":"firing","receiver":"klaxon","groupKey":"{}:{alertname=\\"Test\\"}","alerts":[{"status":"firing","labels":{"alertname":"Test","severity":"warning"},"annotations":{"summary":"Test alert"},"startsAt":"${new Date().toISOString()}"}]}'`,
+        },
       ];
     case 'grafana':
       return [

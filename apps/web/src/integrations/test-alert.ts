@@ -30,10 +30,25 @@ export function testAlertRequest(base: string, kind: IntegrationKind, key: strin
     generatorURL: base,
     fingerprint: id,
   };
-  const webhook = { version: '4', groupKey: `{}:{alertname="KlaxonTestAlert",test="${id}"}`, status: 'firing', receiver: 'klaxon', groupLabels: { alertname: 'KlaxonTestAlert' }, commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL: base, truncatedAlerts: 0, alerts: [alert] };
+  const webhook = {
+    version: '4',
+    groupKey: `{}:{alertname="KlaxonTestAlert",test="${id}"}`,
+    status: 'firing',
+    receiver: 'klaxon',
+    groupLabels: { alertname: 'KlaxonTestAlert' },
+    commonLabels: alert.labels,
+    commonAnnotations: alert.annotations,
+    externalURL: base,
+    truncatedAlerts: 0,
+    alerts: [alert],
+  };
   switch (kind) {
     case 'pagerduty':
-      return { url, headers, body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: id, client: 'Klaxon web app', payload: { summary, source: 'klaxon-web', severity: 'info' } }) };
+      return {
+        url,
+        headers,
+        body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: id, client: 'Klaxon web app', payload: { summary, source: 'klaxon-web', severity: 'info' } }),
+      };
     case 'opsgenie':
       return { url, headers: { ...headers, authorization: `GenieKey ${key}` }, body: JSON.stringify({ message: summary, alias: id, source: 'klaxon-web', priority: 'P5' }) };
     case 'alertmanager':

@@ -127,7 +127,16 @@ function LastCompare({ run }: { run: MigrationRun }) {
               <Group gap="xs">
                 <Text fw={700}>{s.service}</Text>
                 {!s.inKlaxon && <Badge color="red">not in Klaxon</Badge>}
-                {s.inKlaxon && (differs.size ? <Badge color="red" variant="light">{differs.size} level{differs.size === 1 ? '' : 's'} differ</Badge> : <Badge color="green" variant="light">same</Badge>)}
+                {s.inKlaxon &&
+                  (differs.size ? (
+                    <Badge color="red" variant="light">
+                      {differs.size} level{differs.size === 1 ? '' : 's'} differ
+                    </Badge>
+                  ) : (
+                    <Badge color="green" variant="light">
+                      same
+                    </Badge>
+                  ))}
               </Group>
               {s.levels.length > 0 && (
                 <Table withTableBorder layout="fixed" verticalSpacing={6} fz="sm">
@@ -174,7 +183,8 @@ export default function AdminMigration() {
           <Card withBorder radius="md" p="md" data-testid="migration-empty">
             <Text>Nothing has been imported or compared yet.</Text>
             <Text size="sm" c="dimmed" mt={6}>
-              Run <Code>klaxon import</Code> to bring schedules, escalation and services over from another tool, then <Code>klaxon compare</Code> during the parallel run; their results show here (docs/migrate.md).
+              Run <Code>klaxon import</Code> to bring schedules, escalation and services over from another tool, then <Code>klaxon compare</Code> during the parallel run; their results show here
+              (docs/migrate.md).
             </Text>
           </Card>
         )}

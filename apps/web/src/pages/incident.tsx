@@ -2,7 +2,19 @@ import { Anchor, Badge, Button, Card, Code, Group, Modal, Paper, Radio, Select, 
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconArrowBigUpLines, IconBell, IconBellOff, IconCheck, IconCircleCheck, IconFlame, IconMessage, IconPlayerSkipForward, IconRotateClockwise, IconX } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconArrowBigUpLines,
+  IconBell,
+  IconBellOff,
+  IconCheck,
+  IconCircleCheck,
+  IconFlame,
+  IconMessage,
+  IconPlayerSkipForward,
+  IconRotateClockwise,
+  IconX,
+} from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
@@ -108,7 +120,15 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
     <Modal opened={opened} onClose={onClose} title="Declare a major incident?" centered>
       <Stack>
         <Text size="sm">Opens the war room, makes an incident manager and pages people now.</Text>
-        <Select label="Severity" placeholder={majors[0]?.name ?? 'Most severe'} data={majors.map((l) => ({ value: l.name, label: `${l.name}${l.description ? ` · ${l.description}` : ''}` }))} value={sev} onChange={setSev} comboboxProps={{ withinPortal: true }} data-testid="declare-sev" />
+        <Select
+          label="Severity"
+          placeholder={majors[0]?.name ?? 'Most severe'}
+          data={majors.map((l) => ({ value: l.name, label: `${l.name}${l.description ? ` · ${l.description}` : ''}` }))}
+          value={sev}
+          onChange={setSev}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="declare-sev"
+        />
         <Switch label="Drill (practice: stakeholders and status page are not told)" checked={drill} onChange={(e) => setDrill(e.currentTarget.checked)} data-testid="declare-drill" />
         <Paper withBorder p="sm" radius="md" data-testid="declare-preview">
           {preview.isPending ? (
@@ -137,7 +157,11 @@ function DeclareMajorDialog({ inc, opened, initialSev, onClose }: { inc: Inciden
             )
           )}
         </Paper>
-        {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+        {m.error && (
+          <Text c="red" size="sm" role="alert">
+            {errorMessage(m.error)}
+          </Text>
+        )}
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Button variant="default" onClick={onClose} data-testid="declare-cancel">
             Cancel
@@ -199,7 +223,11 @@ function ReopenButton({ inc }: { inc: Incident }) {
               <Radio value="page" label={`Page again from level 1${inc.escalationPolicyName ? ` of ${inc.escalationPolicyName}` : ''}`} data-testid="reopen-page" />
             </Stack>
           </Radio.Group>
-          {m.error && <Text c="red" size="sm" role="alert">{errorMessage(m.error)}</Text>}
+          {m.error && (
+            <Text c="red" size="sm" role="alert">
+              {errorMessage(m.error)}
+            </Text>
+          )}
           <Group grow>
             <Button variant="default" onClick={() => setOpen(false)}>
               Cancel
@@ -240,7 +268,17 @@ function TimelineView({ events, zone, nameOf }: { events: TimelineEvent[]; zone:
       {list.map((e) => {
         const { icon, color } = timelineIcon(e.type);
         return (
-          <Timeline.Item key={e.id} bullet={icon} color={color} title={<Text fw={600} style={{ wordBreak: 'break-word' }} data-testid="timeline-words">{timelineWords(e, { nameOf, timeOfDay: zone.timeOfDay })}</Text>} data-type={e.type}>
+          <Timeline.Item
+            key={e.id}
+            bullet={icon}
+            color={color}
+            title={
+              <Text fw={600} style={{ wordBreak: 'break-word' }} data-testid="timeline-words">
+                {timelineWords(e, { nameOf, timeOfDay: zone.timeOfDay })}
+              </Text>
+            }
+            data-type={e.type}
+          >
             <Text size="sm" c="dimmed" data-testid="timeline-time">
               {zone.dateTime(e.at)} · {ago(e.at)}
             </Text>
@@ -269,31 +307,56 @@ function TraceView({ trace, zone }: { trace: IncidentTrace; zone: ViewerZone }) 
   return (
     <Stack gap="sm" data-testid="trace">
       <Paper withBorder p="md" radius="md" bg={trace.paged ? undefined : 'var(--mantine-color-red-light)'}>
-        <Text fw={700} style={wrap} data-testid="trace-why">{trace.why}</Text>
+        <Text fw={700} style={wrap} data-testid="trace-why">
+          {trace.why}
+        </Text>
       </Paper>
       <Card withBorder radius="md" p="md">
         <Text fw={600}>Where it came from</Text>
         {trace.alerts.map((a) => (
           <Stack key={a.id} gap={4} mt="xs">
-            <Text size="sm" style={wrap}>{a.integration ? `Integration ${a.integration.name} (${a.integration.kind})` : 'Opened by hand'}: {a.summary} [{a.severity}]</Text>
+            <Text size="sm" style={wrap}>
+              {a.integration ? `Integration ${a.integration.name} (${a.integration.kind})` : 'Opened by hand'}: {a.summary} [{a.severity}]
+            </Text>
             {a.events.slice(0, 3).map((e, i) => (
               <Code key={i} block style={{ ...wrap, whiteSpace: 'pre-wrap', maxHeight: 160, overflow: 'auto' }}>
-                {zone.timeOfDay(e.receivedAt)} {e.action} → {e.outcome}{'\n'}{typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 2)}
+                {zone.timeOfDay(e.receivedAt)} {e.action} → {e.outcome}
+                {'\n'}
+                {typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload, null, 2)}
               </Code>
             ))}
           </Stack>
         ))}
-        {!trace.alerts.length && <Text size="sm" c="dimmed">Opened by hand: no alerts.</Text>}
+        {!trace.alerts.length && (
+          <Text size="sm" c="dimmed">
+            Opened by hand: no alerts.
+          </Text>
+        )}
       </Card>
       <Card withBorder radius="md" p="md">
         <Text fw={600}>Event rules</Text>
-        {trace.rules.length ? trace.rules.map((r, i) => <Text key={i} size="sm" style={wrap}>{r.matched ? '✓' : '✗'} {r.rule}{r.detail ? `: ${r.detail}` : ''}</Text>) : <Text size="sm" c="dimmed" data-testid="trace-no-rules">No event rules</Text>}
+        {trace.rules.length ? (
+          trace.rules.map((r, i) => (
+            <Text key={i} size="sm" style={wrap}>
+              {r.matched ? '✓' : '✗'} {r.rule}
+              {r.detail ? `: ${r.detail}` : ''}
+            </Text>
+          ))
+        ) : (
+          <Text size="sm" c="dimmed" data-testid="trace-no-rules">
+            No event rules
+          </Text>
+        )}
       </Card>
       <Card withBorder radius="md" p="md">
-        <Text fw={600} style={wrap}>Service {trace.service.name}: {trace.policy ? `policy ${trace.policy.name}` : 'no escalation policy'}</Text>
+        <Text fw={600} style={wrap}>
+          Service {trace.service.name}: {trace.policy ? `policy ${trace.policy.name}` : 'no escalation policy'}
+        </Text>
         <Stack gap={4} mt="xs" data-testid="trace-decisions">
           {trace.decisions.map((d, i) => (
-            <Text key={i} size="sm" style={wrap} data-type={d.type}>{zone.timeOfDay(d.at)} {d.message}</Text>
+            <Text key={i} size="sm" style={wrap} data-type={d.type}>
+              {zone.timeOfDay(d.at)} {d.message}
+            </Text>
           ))}
         </Stack>
       </Card>
@@ -306,7 +369,11 @@ function TraceView({ trace, zone }: { trace: IncidentTrace; zone: ViewerZone }) 
               {n.messages.map((m) => `; message ${m.status}${m.attempts.map((a) => `, attempt ${a.status}${a.error ? ` (${a.error})` : ''}`).join('')}`).join('')}
             </Text>
           ))}
-          {!trace.deliveries.length && <Text size="sm" c="dimmed">No notifications.</Text>}
+          {!trace.deliveries.length && (
+            <Text size="sm" c="dimmed">
+              No notifications.
+            </Text>
+          )}
         </Stack>
       </Card>
     </Stack>
@@ -414,7 +481,15 @@ function Actions({ inc }: { inc: Incident }) {
           {inc.status === 'triggered' ? 'Acknowledge' : 'Acknowledged'}
         </Button>
         <SnoozeButton inc={inc} disabled={m.isPending} />
-        <Button size="lg" color="green" leftSection={<IconCircleCheck size={22} />} onClick={() => !resolved && m.mutate('resolve')} disabled={resolved || m.isPending} loading={busy === 'resolve'} data-testid="resolve-button">
+        <Button
+          size="lg"
+          color="green"
+          leftSection={<IconCircleCheck size={22} />}
+          onClick={() => !resolved && m.mutate('resolve')}
+          disabled={resolved || m.isPending}
+          loading={busy === 'resolve'}
+          data-testid="resolve-button"
+        >
           {resolved ? 'Resolved' : 'Resolve'}
         </Button>
         {resolved ? <ReopenButton inc={inc} /> : <MoreButton inc={inc} />}
@@ -487,7 +562,10 @@ export default function IncidentPage() {
                 </Anchor>
               </Fact>
               <Fact label="Opened">
-                {zone.dateTime(inc.createdAt)} <Text span c="dimmed" size="sm">({ago(inc.createdAt)})</Text>
+                {zone.dateTime(inc.createdAt)}{' '}
+                <Text span c="dimmed" size="sm">
+                  ({ago(inc.createdAt)})
+                </Text>
               </Fact>
               <Fact label="Escalation">
                 {inc.escalationPolicyName ? (

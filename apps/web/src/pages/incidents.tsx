@@ -1,5 +1,5 @@
 import { ActionIcon, Badge, Button, Center, Checkbox, CloseButton, Collapse, Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
-import {useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
+import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from '@tabler/icons-react';
@@ -88,7 +88,31 @@ function useAct() {
   });
 }
 
-function Row({ i, selected, onAck, canRespond, phone, im, assignee, distinct, picking, picked, onPick }: { i: Incident; selected: boolean; onAck: () => void; canRespond: boolean; phone: boolean; im?: string | null; assignee?: string | null; distinct?: string | null; picking: boolean; picked: boolean; onPick: () => void }) {
+function Row({
+  i,
+  selected,
+  onAck,
+  canRespond,
+  phone,
+  im,
+  assignee,
+  distinct,
+  picking,
+  picked,
+  onPick,
+}: {
+  i: Incident;
+  selected: boolean;
+  onAck: () => void;
+  canRespond: boolean;
+  phone: boolean;
+  im?: string | null;
+  assignee?: string | null;
+  distinct?: string | null;
+  picking: boolean;
+  picked: boolean;
+  onPick: () => void;
+}) {
   const stop = (e: { preventDefault(): void; stopPropagation(): void }) => {
     e.preventDefault();
     e.stopPropagation();
@@ -111,12 +135,26 @@ function Row({ i, selected, onAck, canRespond, phone, im, assignee, distinct, pi
     >
       <span className="klx-stripe" style={{ background: STRIPE[i.status] }} />
       {picking && (
-        <Checkbox size="lg" checked={picked} onChange={onPick} onClick={(e) => e.stopPropagation()} aria-label={`Select #${i.number}`} data-testid="row-pick" styles={{ input: { cursor: 'pointer' } }} />
+        <Checkbox
+          size="lg"
+          checked={picked}
+          onChange={onPick}
+          onClick={(e) => e.stopPropagation()}
+          aria-label={`Select #${i.number}`}
+          data-testid="row-pick"
+          styles={{ input: { cursor: 'pointer' } }}
+        />
       )}
       <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
         <span className="klx-row-title">
           {distinct ? (
-            <Text span fw={800} c="var(--mantine-color-text)" data-testid="row-distinct" style={{ background: 'var(--mantine-primary-color-light)', borderRadius: 4, padding: '0 4px', marginRight: 6 }}>
+            <Text
+              span
+              fw={800}
+              c="var(--mantine-color-text)"
+              data-testid="row-distinct"
+              style={{ background: 'var(--mantine-primary-color-light)', borderRadius: 4, padding: '0 4px', marginRight: 6 }}
+            >
               {distinct}
             </Text>
           ) : null}
@@ -133,8 +171,17 @@ function Row({ i, selected, onAck, canRespond, phone, im, assignee, distinct, pi
             </span>
           )}
           <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
-            {im ? <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">IM {im} · </Text> : null}
-            {assignee ? <Text span fw={600} c="var(--mantine-color-text)" data-testid="row-assignee">{assignee} · </Text> : null}#{i.number} · {i.serviceName} · {ago(i.createdAt)}
+            {im ? (
+              <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">
+                IM {im} ·{' '}
+              </Text>
+            ) : null}
+            {assignee ? (
+              <Text span fw={600} c="var(--mantine-color-text)" data-testid="row-assignee">
+                {assignee} ·{' '}
+              </Text>
+            ) : null}
+            #{i.number} · {i.serviceName} · {ago(i.createdAt)}
             {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
           </Text>
         </Group>
@@ -175,10 +222,25 @@ function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void
   });
   return (
     <FormDialog opened={opened} onClose={onClose} title="Open an incident" errors={errors} onSubmit={() => m.mutate()} submitLabel="Open incident and page" submitColor="red" pending={m.isPending}>
-          <Select label="Service" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={v.service} onChange={(s) => setV({ ...v, service: s })} error={errors.field('service')} searchable required />
-          <TextInput label="What is wrong?" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
-          <Select label="Severity" data={[...SEVERITIES]} value={v.severity} onChange={(s) => setV({ ...v, severity: (s as Severity) ?? 'critical' })} allowDeselect={false} error={errors.field('severity')} />
-          <Textarea label="Details" autosize minRows={3} value={v.details} onChange={(e) => setV({ ...v, details: e.currentTarget.value })} error={errors.field('details')} />
+      <Select
+        label="Service"
+        data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+        value={v.service}
+        onChange={(s) => setV({ ...v, service: s })}
+        error={errors.field('service')}
+        searchable
+        required
+      />
+      <TextInput label="What is wrong?" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
+      <Select
+        label="Severity"
+        data={[...SEVERITIES]}
+        value={v.severity}
+        onChange={(s) => setV({ ...v, severity: (s as Severity) ?? 'critical' })}
+        allowDeselect={false}
+        error={errors.field('severity')}
+      />
+      <Textarea label="Details" autosize minRows={3} value={v.details} onChange={(e) => setV({ ...v, details: e.currentTarget.value })} error={errors.field('details')} />
     </FormDialog>
   );
 }
@@ -218,7 +280,17 @@ export default function Incidents() {
 
   const serverSearch = /^#?\d+$/.test(debouncedSearch.trim()) ? '' : debouncedSearch.trim();
   const query: IncidentQuery = useMemo(
-    () => ({ status: STATUS_FILTERS[statusKey], ...(service && { service }), ...(severity && { severity }), ...(sev && { sev }), ...(team && { team }), ...(assignee && { assignee }), ...(view === 'mine' && { mine: true }), ...(serverSearch && { q: serverSearch }), ...(reportKey.replace(/[|,]/g, '') && { report: reportFilter(params) }) }),
+    () => ({
+      status: STATUS_FILTERS[statusKey],
+      ...(service && { service }),
+      ...(severity && { severity }),
+      ...(sev && { sev }),
+      ...(team && { team }),
+      ...(assignee && { assignee }),
+      ...(view === 'mine' && { mine: true }),
+      ...(serverSearch && { q: serverSearch }),
+      ...(reportKey.replace(/[|,]/g, '') && { report: reportFilter(params) }),
+    }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reportKey stands for the report parameters
     [statusKey, service, severity, sev, team, assignee, view, serverSearch, reportKey],
   );
@@ -250,8 +322,14 @@ export default function Incidents() {
   const serviceOptions = useMemo(() => (services.data ?? []).map((x) => ({ value: x.id, label: x.name })), [services.data]);
   const sevOptions = useMemo(() => (levels.data ?? []).map((l) => l.name), [levels.data]);
   const teamOptions = useMemo(() => (teams.data ?? []).map((x) => ({ value: x.id, label: x.name })), [teams.data]);
-  const assigneeOptions = useMemo(() => [{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))], [users.data, user.id]);
-  const fits = (options: (string | { label: string })[], placeholder: string) => ({ flex: `1 0 ${fitWidth([placeholder, ...options.map((o) => (typeof o === 'string' ? o : o.label))])}px`, maxWidth: '100%' });
+  const assigneeOptions = useMemo(
+    () => [{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))],
+    [users.data, user.id],
+  );
+  const fits = (options: (string | { label: string })[], placeholder: string) => ({
+    flex: `1 0 ${fitWidth([placeholder, ...options.map((o) => (typeof o === 'string' ? o : o.label))])}px`,
+    maxWidth: '100%',
+  });
 
   const setParam = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -317,7 +395,14 @@ export default function Incidents() {
             data-testid="view-filter"
           />
           {phone && (
-            <Button size="md" variant={activeFilters ? 'light' : 'default'} leftSection={<IconAdjustments size={18} />} onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen} data-testid="filters-toggle">
+            <Button
+              size="md"
+              variant={activeFilters ? 'light' : 'default'}
+              leftSection={<IconAdjustments size={18} />}
+              onClick={() => setFiltersOpen((o) => !o)}
+              aria-expanded={filtersOpen}
+              data-testid="filters-toggle"
+            >
               Filters{activeFilters ? ` (${activeFilters})` : ''}
             </Button>
           )}
@@ -338,40 +423,78 @@ export default function Incidents() {
           data-testid="status-filter"
         />
         <Collapse expanded={!phone || filtersOpen} data-testid="filters">
-        <Group gap="sm" wrap="wrap" align="flex-start" data-testid="filter-controls">
-          <TextInput
-            ref={searchRef}
-            leftSection={<IconSearch size={18} />}
-            placeholder="Search   ( / )"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setSelected(-1);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') e.currentTarget.blur();
-              if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
-            }}
-            aria-label="Search incidents"
-            style={{ flex: '2 0 220px', maxWidth: '100%' }}
-            data-testid="incident-search"
-          />
-          <Select placeholder="All services" data={serviceOptions} value={service || null} onChange={(v) => setParam('service', v)} clearable searchable aria-label="Service" style={fits(serviceOptions, 'All services')} data-testid="service-filter" />
-          <Select placeholder="Any severity" data={[...SEVERITIES]} value={severity || null} onChange={(v) => setParam('severity', v)} clearable aria-label="Severity" style={fits([...SEVERITIES], 'Any severity')} data-testid="severity-filter" />
-          <Select placeholder="Any SEV level" data={sevOptions} value={sev || null} onChange={(v) => setParam('sev', v)} clearable aria-label="Severity level" style={fits(sevOptions, 'Any SEV level')} data-testid="sev-filter" />
-          <Select placeholder="All teams" data={teamOptions} value={team || null} onChange={(v) => setParam('team', v)} clearable searchable aria-label="Team" style={fits(teamOptions, 'All teams')} data-testid="team-filter" />
-          <Select
-            placeholder="Anyone"
-            style={fits(assigneeOptions, 'Anyone')}
-            data={assigneeOptions}
-            value={assigneeParam || null}
-            onChange={(v) => setParam('assignee', v)}
-            clearable
-            searchable
-            aria-label="Assignee"
-            data-testid="assignee-filter"
-          />
-        </Group>
+          <Group gap="sm" wrap="wrap" align="flex-start" data-testid="filter-controls">
+            <TextInput
+              ref={searchRef}
+              leftSection={<IconSearch size={18} />}
+              placeholder="Search   ( / )"
+              value={search}
+              onChange={(e) => {
+                setSearch(e.currentTarget.value);
+                setSelected(-1);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') e.currentTarget.blur();
+                if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
+              }}
+              aria-label="Search incidents"
+              style={{ flex: '2 0 220px', maxWidth: '100%' }}
+              data-testid="incident-search"
+            />
+            <Select
+              placeholder="All services"
+              data={serviceOptions}
+              value={service || null}
+              onChange={(v) => setParam('service', v)}
+              clearable
+              searchable
+              aria-label="Service"
+              style={fits(serviceOptions, 'All services')}
+              data-testid="service-filter"
+            />
+            <Select
+              placeholder="Any severity"
+              data={[...SEVERITIES]}
+              value={severity || null}
+              onChange={(v) => setParam('severity', v)}
+              clearable
+              aria-label="Severity"
+              style={fits([...SEVERITIES], 'Any severity')}
+              data-testid="severity-filter"
+            />
+            <Select
+              placeholder="Any SEV level"
+              data={sevOptions}
+              value={sev || null}
+              onChange={(v) => setParam('sev', v)}
+              clearable
+              aria-label="Severity level"
+              style={fits(sevOptions, 'Any SEV level')}
+              data-testid="sev-filter"
+            />
+            <Select
+              placeholder="All teams"
+              data={teamOptions}
+              value={team || null}
+              onChange={(v) => setParam('team', v)}
+              clearable
+              searchable
+              aria-label="Team"
+              style={fits(teamOptions, 'All teams')}
+              data-testid="team-filter"
+            />
+            <Select
+              placeholder="Anyone"
+              style={fits(assigneeOptions, 'Anyone')}
+              data={assigneeOptions}
+              value={assigneeParam || null}
+              onChange={(v) => setParam('assignee', v)}
+              clearable
+              searchable
+              aria-label="Assignee"
+              data-testid="assignee-filter"
+            />
+          </Group>
         </Collapse>
       </Stack>
 

@@ -20,7 +20,8 @@ function Profile() {
   const errors = useFormErrors();
   const [v, setV] = useState({ name: user.name, timeZone: user.timeZone, password: '', currentPassword: '' });
   const m = useMutation({
-    mutationFn: () => api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password, ...(v.currentPassword && { currentPassword: v.currentPassword }) }) }),
+    mutationFn: () =>
+      api.users.update(user.id, { name: v.name.trim(), timeZone: v.timeZone, ...(v.password && { password: v.password, ...(v.currentPassword && { currentPassword: v.currentPassword }) }) }),
     onSuccess: (u) => {
       qc.setQueryData<Session | null>(keys.session, (s) => (s ? { ...s, user: u } : s));
       void qc.invalidateQueries({ queryKey: keys.users });
@@ -45,11 +46,35 @@ function Profile() {
         </Text>
         <Group grow wrap="wrap" align="flex-start">
           <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} style={{ minWidth: 200 }} />
-          <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} style={{ minWidth: 200 }} />
+          <Select
+            label="Time zone"
+            searchable
+            data={timeZones()}
+            value={v.timeZone}
+            onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })}
+            allowDeselect={false}
+            error={errors.field('timeZone')}
+            style={{ minWidth: 200 }}
+          />
         </Group>
-        <PasswordInput label="New password" description="Leave empty to keep the current one" autoComplete="new-password" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} />
+        <PasswordInput
+          label="New password"
+          description="Leave empty to keep the current one"
+          autoComplete="new-password"
+          value={v.password}
+          onChange={(e) => setV({ ...v, password: e.currentTarget.value })}
+          error={errors.field('password')}
+        />
         {v.password && (
-          <PasswordInput label="Current password" description="Needed to change your password" autoComplete="current-password" name="currentPassword" value={v.currentPassword} onChange={(e) => setV({ ...v, currentPassword: e.currentTarget.value })} error={errors.field('currentPassword')} />
+          <PasswordInput
+            label="Current password"
+            description="Needed to change your password"
+            autoComplete="current-password"
+            name="currentPassword"
+            value={v.currentPassword}
+            onChange={(e) => setV({ ...v, currentPassword: e.currentTarget.value })}
+            error={errors.field('currentPassword')}
+          />
         )}
         <FormAlert message={errors.message} />
         <Button type="submit" loading={m.isPending} w="fit-content">

@@ -47,7 +47,10 @@ export default function Policies() {
                   </Text>
                   {p.levels.map((l, i) => (
                     <Text key={i} size="sm">
-                      <b>{i + 1}.</b> {l.targets.map(name).join(', ')} <Text span c="dimmed">· then {l.delayMinutes} min</Text>
+                      <b>{i + 1}.</b> {l.targets.map(name).join(', ')}{' '}
+                      <Text span c="dimmed">
+                        · then {l.delayMinutes} min
+                      </Text>
                     </Text>
                   ))}
                   <Group gap="xs">

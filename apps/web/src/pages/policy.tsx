@@ -1,4 +1,25 @@
-import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, Input, MultiSelect, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Timeline, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Grid,
+  Group,
+  Input,
+  MultiSelect,
+  NumberInput,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Textarea,
+  Timeline,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
@@ -45,7 +66,12 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   // level would fire is looked up in it, so the preview follows the engine's timing exactly.
   const scheduleTargets = [...new Set(draft.levels.flatMap((l) => l.targets.filter((t) => t.type === 'schedule' || t.type === 'schedule_next').map((t) => t.id)))].sort();
   const finals = useQueries({
-    queries: scheduleTargets.map((sid) => ({ queryKey: keys.previewFinal(sid, base), queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000), retry: false, staleTime: 30_000 })),
+    queries: scheduleTargets.map((sid) => ({
+      queryKey: keys.previewFinal(sid, base),
+      queryFn: () => api.schedules.final(sid, base, base + PREVIEW_DAYS * 86_400_000),
+      retry: false,
+      staleTime: 30_000,
+    })),
   });
   const scheduleIds = new Set<string>();
   const resolver: ScheduleResolver = (t, m) => {
@@ -119,11 +145,22 @@ function PreviewPanel({ draft }: { draft: Draft }) {
                   </Group>
                 }
               >
-                {s.skipped && <Text size="sm" c="dimmed">Nobody to page: skipped at once</Text>}
+                {s.skipped && (
+                  <Text size="sm" c="dimmed">
+                    Nobody to page: skipped at once
+                  </Text>
+                )}
                 {s.pages.map((p, i) => (
                   <Text key={i} size="sm" data-testid="preview-page">
-                    {p.atMinutes !== s.atMinutes && <Text span c="dimmed">{offset(p.atMinutes)} </Text>}
-                    <b>{p.userName}</b> by {CHANNEL_LABEL[p.channel]} <Text span c="dimmed">({p.methodName})</Text>
+                    {p.atMinutes !== s.atMinutes && (
+                      <Text span c="dimmed">
+                        {offset(p.atMinutes)}{' '}
+                      </Text>
+                    )}
+                    <b>{p.userName}</b> by {CHANNEL_LABEL[p.channel]}{' '}
+                    <Text span c="dimmed">
+                      ({p.methodName})
+                    </Text>
                   </Text>
                 ))}
                 {s.notes.map((n, i) => (
@@ -133,7 +170,14 @@ function PreviewPanel({ draft }: { draft: Draft }) {
                 ))}
               </Timeline.Item>
             ))}
-            <Timeline.Item color="gray" title={<Text fw={700}>{offset(preview.endsAtMinutes)} · {at(preview.endsAtMinutes)}</Text>}>
+            <Timeline.Item
+              color="gray"
+              title={
+                <Text fw={700}>
+                  {offset(preview.endsAtMinutes)} · {at(preview.endsAtMinutes)}
+                </Text>
+              }
+            >
               <Text size="sm" c="dimmed">
                 Escalation stops; the incident stays open.
               </Text>
@@ -145,7 +189,25 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   );
 }
 
-function LevelEditor({ level, index, count, onChange, onMove, onRemove, errors, readOnly }: { level: Level; index: number; count: number; onChange: (l: Level) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors; readOnly: boolean }) {
+function LevelEditor({
+  level,
+  index,
+  count,
+  onChange,
+  onMove,
+  onRemove,
+  errors,
+  readOnly,
+}: {
+  level: Level;
+  index: number;
+  count: number;
+  onChange: (l: Level) => void;
+  onMove: (d: number) => void;
+  onRemove: () => void;
+  errors: FormErrors;
+  readOnly: boolean;
+}) {
   const users = useUsers().data ?? [];
   const teams = useTeams().data ?? [];
   const schedules = useSchedules().data ?? [];
@@ -239,13 +301,54 @@ function LevelOptions({ level, index, onChange, errors, readOnly }: { level: Lev
   };
   return (
     <Stack gap="xs" data-testid={`level-${index}-condition`}>
-      <Text size="sm" fw={600}>Only when (leave empty: always)</Text>
+      <Text size="sm" fw={600}>
+        Only when (leave empty: always)
+      </Text>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-        <TextInput label="Time zone" placeholder="Europe/Berlin" value={c.timeZone ?? ''} onChange={(e) => set({ ...c, timeZone: e.currentTarget.value || undefined })} readOnly={readOnly} error={errors.field(`${path}.timeZone`)} data-testid={`level-${index}-zone`} />
-        <MultiSelect label="Days" placeholder={c.days?.length ? undefined : "Any day"} data={DAYS.map((d) => ({ value: d, label: d }))} value={c.days ?? []} onChange={(v) => set({ ...c, days: v as LevelCondition['days'] })} readOnly={readOnly} data-testid={`level-${index}-days`} />
-        <TextInput label="From (HH:MM)" placeholder="22:00" value={c.between?.start ?? ''} onChange={(e) => time('start', e.currentTarget.value)} readOnly={readOnly} error={errors.under(`${path}.between`)} data-testid={`level-${index}-from`} />
-        <TextInput label="Until (HH:MM, before From: over midnight)" placeholder="07:00" value={c.between?.end ?? ''} onChange={(e) => time('end', e.currentTarget.value)} readOnly={readOnly} data-testid={`level-${index}-until`} />
-        <MultiSelect label="Severity" placeholder={c.severity?.length ? undefined : "Any severity"} data={[...SEVERITIES]} value={c.severity ?? []} onChange={(v) => set({ ...c, severity: v as LevelCondition['severity'] })} readOnly={readOnly} data-testid={`level-${index}-severity`} />
+        <TextInput
+          label="Time zone"
+          placeholder="Europe/Berlin"
+          value={c.timeZone ?? ''}
+          onChange={(e) => set({ ...c, timeZone: e.currentTarget.value || undefined })}
+          readOnly={readOnly}
+          error={errors.field(`${path}.timeZone`)}
+          data-testid={`level-${index}-zone`}
+        />
+        <MultiSelect
+          label="Days"
+          placeholder={c.days?.length ? undefined : 'Any day'}
+          data={DAYS.map((d) => ({ value: d, label: d }))}
+          value={c.days ?? []}
+          onChange={(v) => set({ ...c, days: v as LevelCondition['days'] })}
+          readOnly={readOnly}
+          data-testid={`level-${index}-days`}
+        />
+        <TextInput
+          label="From (HH:MM)"
+          placeholder="22:00"
+          value={c.between?.start ?? ''}
+          onChange={(e) => time('start', e.currentTarget.value)}
+          readOnly={readOnly}
+          error={errors.under(`${path}.between`)}
+          data-testid={`level-${index}-from`}
+        />
+        <TextInput
+          label="Until (HH:MM, before From: over midnight)"
+          placeholder="07:00"
+          value={c.between?.end ?? ''}
+          onChange={(e) => time('end', e.currentTarget.value)}
+          readOnly={readOnly}
+          data-testid={`level-${index}-until`}
+        />
+        <MultiSelect
+          label="Severity"
+          placeholder={c.severity?.length ? undefined : 'Any severity'}
+          data={[...SEVERITIES]}
+          value={c.severity ?? []}
+          onChange={(v) => set({ ...c, severity: v as LevelCondition['severity'] })}
+          readOnly={readOnly}
+          data-testid={`level-${index}-severity`}
+        />
         <TextInput
           label="Label (key=value or key=a,b)"
           placeholder="team=db"
@@ -259,8 +362,26 @@ function LevelOptions({ level, index, onChange, errors, readOnly }: { level: Lev
           data-testid={`level-${index}-label`}
         />
       </SimpleGrid>
-      <Switch label="Round robin: each new incident pages the next target in turn" checked={Boolean(level.roundRobin)} onChange={(e) => { const { roundRobin: _r, ...rest } = level; onChange(e.currentTarget.checked ? { ...rest, roundRobin: true } : rest); }} disabled={readOnly} data-testid={`level-${index}-round-robin`} />
-      <Switch label="Keep paging everyone on this level after an acknowledgement" checked={level.until === 'resolved'} onChange={(e) => { const { until: _u, ...rest } = level; onChange(e.currentTarget.checked ? { ...rest, until: 'resolved' } : rest); }} disabled={readOnly} data-testid={`level-${index}-until-resolved`} />
+      <Switch
+        label="Round robin: each new incident pages the next target in turn"
+        checked={Boolean(level.roundRobin)}
+        onChange={(e) => {
+          const { roundRobin: _r, ...rest } = level;
+          onChange(e.currentTarget.checked ? { ...rest, roundRobin: true } : rest);
+        }}
+        disabled={readOnly}
+        data-testid={`level-${index}-round-robin`}
+      />
+      <Switch
+        label="Keep paging everyone on this level after an acknowledgement"
+        checked={level.until === 'resolved'}
+        onChange={(e) => {
+          const { until: _u, ...rest } = level;
+          onChange(e.currentTarget.checked ? { ...rest, until: 'resolved' } : rest);
+        }}
+        disabled={readOnly}
+        data-testid={`level-${index}-until-resolved`}
+      />
     </Stack>
   );
 }
@@ -285,7 +406,13 @@ export default function PolicyPage() {
     }
   }, [q.data, loadedId]);
 
-  const input = (): PolicyInput => ({ name: draft.name.trim(), description: draft.description, repeat: draft.repeat, ...(draft.initialDelayMinutes !== undefined && { initialDelayMinutes: draft.initialDelayMinutes }), levels: draft.levels });
+  const input = (): PolicyInput => ({
+    name: draft.name.trim(),
+    description: draft.description,
+    repeat: draft.repeat,
+    ...(draft.initialDelayMinutes !== undefined && { initialDelayMinutes: draft.initialDelayMinutes }),
+    levels: draft.levels,
+  });
   const save = useMutation({
     mutationFn: () => (isNew ? api.policies.create(input()) : api.policies.update(id, input())),
     onSuccess: (p: Policy) => {
@@ -325,18 +452,60 @@ export default function PolicyPage() {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <form onSubmit={submit} noValidate>
             <Stack>
-              <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.field('name')} readOnly={readOnly} required data-testid="policy-name" />
-              <Textarea label="Description" autosize minRows={1} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} error={errors.field('description')} readOnly={readOnly} />
+              <TextInput
+                label="Name"
+                value={draft.name}
+                onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+                error={errors.field('name')}
+                readOnly={readOnly}
+                required
+                data-testid="policy-name"
+              />
+              <Textarea
+                label="Description"
+                autosize
+                minRows={1}
+                value={draft.description}
+                onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+                error={errors.field('description')}
+                readOnly={readOnly}
+              />
               {draft.levels.map((l, i) => (
-                <LevelEditor key={i} level={l} index={i} count={draft.levels.length} onChange={(x) => levels.set(i, x)} onMove={(d) => levels.move(i, d)} onRemove={() => levels.remove(i)} errors={errors} readOnly={readOnly} />
+                <LevelEditor
+                  key={i}
+                  level={l}
+                  index={i}
+                  count={draft.levels.length}
+                  onChange={(x) => levels.set(i, x)}
+                  onMove={(d) => levels.move(i, d)}
+                  onRemove={() => levels.remove(i)}
+                  errors={errors}
+                  readOnly={readOnly}
+                />
               ))}
               {errors.field('levels') && <Input.Error>{errors.field('levels')}</Input.Error>}
               {!readOnly && (
-                <Button variant="light" leftSection={<IconPlus size={18} />} onClick={() => setDraft({ ...draft, levels: [...draft.levels, { delayMinutes: 15, targets: [] }] })} disabled={draft.levels.length >= 20} data-testid="add-level">
+                <Button
+                  variant="light"
+                  leftSection={<IconPlus size={18} />}
+                  onClick={() => setDraft({ ...draft, levels: [...draft.levels, { delayMinutes: 15, targets: [] }] })}
+                  disabled={draft.levels.length >= 20}
+                  data-testid="add-level"
+                >
                   Add level
                 </Button>
               )}
-              <NumberInput label="Then repeat all levels (times)" description="How many more rounds to run when nobody acknowledges" min={0} max={9} value={draft.repeat} onChange={(v) => setDraft({ ...draft, repeat: typeof v === 'number' ? v : Number(v) || 0 })} error={errors.field('repeat')} readOnly={readOnly} data-testid="policy-repeat" />
+              <NumberInput
+                label="Then repeat all levels (times)"
+                description="How many more rounds to run when nobody acknowledges"
+                min={0}
+                max={9}
+                value={draft.repeat}
+                onChange={(v) => setDraft({ ...draft, repeat: typeof v === 'number' ? v : Number(v) || 0 })}
+                error={errors.field('repeat')}
+                readOnly={readOnly}
+                data-testid="policy-repeat"
+              />
               <FormAlert message={errors.message} />
               {!readOnly && (
                 <Group>

@@ -26,9 +26,30 @@ function Screen({ children }: { children: ReactNode }) {
 export default function Postmortems() {
   return (
     <Routes>
-      <Route index element={<Screen><PostmortemList /></Screen>} />
-      <Route path="action-items" element={<Screen><OpenActionItems /></Screen>} />
-      <Route path=":id" element={<Screen><PostmortemEditor /></Screen>} />
+      <Route
+        index
+        element={
+          <Screen>
+            <PostmortemList />
+          </Screen>
+        }
+      />
+      <Route
+        path="action-items"
+        element={
+          <Screen>
+            <OpenActionItems />
+          </Screen>
+        }
+      />
+      <Route
+        path=":id"
+        element={
+          <Screen>
+            <PostmortemEditor />
+          </Screen>
+        }
+      />
     </Routes>
   );
 }

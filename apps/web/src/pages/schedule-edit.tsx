@@ -64,7 +64,17 @@ function currentMonday(zone: string): string {
   return `${toLocalInput(monday, zone).slice(0, 10)}T09:00`;
 }
 
-const newLayer = (i: number, zone: string): LayerDraft => ({ name: i === 0 ? 'Primary' : `Layer ${i + 1}`, participants: [], turn: { unit: 'week', count: 1 }, handoffTime: '09:00', timeZone: null, start: currentMonday(zone), presets: [], custom: [], priority: 0 });
+const newLayer = (i: number, zone: string): LayerDraft => ({
+  name: i === 0 ? 'Primary' : `Layer ${i + 1}`,
+  participants: [],
+  turn: { unit: 'week', count: 1 },
+  handoffTime: '09:00',
+  timeZone: null,
+  start: currentMonday(zone),
+  presets: [],
+  custom: [],
+  priority: 0,
+});
 
 function fromSchedule(s: Schedule): Draft {
   return {
@@ -119,7 +129,25 @@ export function scheduleInput(d: Draft): ScheduleInput {
   };
 }
 
-function LayerEditor({ layer, index, count, zone, onChange, onMove, onRemove, errors }: { layer: LayerDraft; index: number; count: number; zone: string; onChange: (l: LayerDraft) => void; onMove: (d: number) => void; onRemove: () => void; errors: FormErrors }) {
+function LayerEditor({
+  layer,
+  index,
+  count,
+  zone,
+  onChange,
+  onMove,
+  onRemove,
+  errors,
+}: {
+  layer: LayerDraft;
+  index: number;
+  count: number;
+  zone: string;
+  onChange: (l: LayerDraft) => void;
+  onMove: (d: number) => void;
+  onRemove: () => void;
+  errors: FormErrors;
+}) {
   const users = useUsers().data ?? [];
   const nameOf = (p: string | string[]) => (typeof p === 'string' ? [p] : p).map((id) => users.find((u) => u.id === id)?.name ?? id).join(' + ');
   const path = `layers.${index}`;
@@ -183,21 +211,83 @@ function LayerEditor({ layer, index, count, zone, onChange, onMove, onRemove, er
           />
         </div>
         <Group grow wrap="wrap" align="flex-start">
-          <NumberInput label="Turn length" min={1} max={10000} value={layer.turn.count} onChange={(v) => onChange({ ...layer, turn: { ...layer.turn, count: typeof v === 'number' ? v : Number(v) || 0 } })} error={errors.under(`${path}.turn`)} style={{ minWidth: 120 }} data-testid={`layer-${index}-turn-count`} />
-          <Select label="Unit" data={UNITS} value={layer.turn.unit} onChange={(v) => v && onChange({ ...layer, turn: { ...layer.turn, unit: v as TurnLength['unit'] } })} allowDeselect={false} style={{ minWidth: 120 }} data-testid={`layer-${index}-turn-unit`} />
+          <NumberInput
+            label="Turn length"
+            min={1}
+            max={10000}
+            value={layer.turn.count}
+            onChange={(v) => onChange({ ...layer, turn: { ...layer.turn, count: typeof v === 'number' ? v : Number(v) || 0 } })}
+            error={errors.under(`${path}.turn`)}
+            style={{ minWidth: 120 }}
+            data-testid={`layer-${index}-turn-count`}
+          />
+          <Select
+            label="Unit"
+            data={UNITS}
+            value={layer.turn.unit}
+            onChange={(v) => v && onChange({ ...layer, turn: { ...layer.turn, unit: v as TurnLength['unit'] } })}
+            allowDeselect={false}
+            style={{ minWidth: 120 }}
+            data-testid={`layer-${index}-turn-unit`}
+          />
         </Group>
         <Group grow wrap="wrap" align="flex-start">
-          <TextInput type="datetime-local" label="First turn starts" description={`Local time in ${layer.timeZone ?? zone}`} value={layer.start} onChange={(e) => onChange({ ...layer, start: e.currentTarget.value })} error={errors.field(`${path}.start`)} style={{ minWidth: 200 }} data-testid={`layer-${index}-start`} />
-          {dayTurn && <TextInput type="time" label="Hand-off time" description="Local wall-clock time" value={layer.handoffTime} onChange={(e) => onChange({ ...layer, handoffTime: e.currentTarget.value })} error={errors.field(`${path}.handoffTime`)} style={{ minWidth: 120 }} data-testid={`layer-${index}-handoff`} />}
+          <TextInput
+            type="datetime-local"
+            label="First turn starts"
+            description={`Local time in ${layer.timeZone ?? zone}`}
+            value={layer.start}
+            onChange={(e) => onChange({ ...layer, start: e.currentTarget.value })}
+            error={errors.field(`${path}.start`)}
+            style={{ minWidth: 200 }}
+            data-testid={`layer-${index}-start`}
+          />
+          {dayTurn && (
+            <TextInput
+              type="time"
+              label="Hand-off time"
+              description="Local wall-clock time"
+              value={layer.handoffTime}
+              onChange={(e) => onChange({ ...layer, handoffTime: e.currentTarget.value })}
+              error={errors.field(`${path}.handoffTime`)}
+              style={{ minWidth: 120 }}
+              data-testid={`layer-${index}-handoff`}
+            />
+          )}
         </Group>
-        <Select label="Layer time zone" placeholder={`Schedule zone (${zone})`} data={timeZones()} value={layer.timeZone} onChange={(v) => onChange({ ...layer, timeZone: v })} searchable clearable error={errors.field(`${path}.timeZone`)} />
-        <MultiSelect label="Only during" placeholder={layer.presets.length ? undefined : 'Always (no restriction)'} data={PRESETS} value={layer.presets} onChange={(v) => onChange({ ...layer, presets: v as RestrictionPreset[] })} error={errors.under(`${path}.restrictions`)} data-testid={`layer-${index}-restrictions`} />
+        <Select
+          label="Layer time zone"
+          placeholder={`Schedule zone (${zone})`}
+          data={timeZones()}
+          value={layer.timeZone}
+          onChange={(v) => onChange({ ...layer, timeZone: v })}
+          searchable
+          clearable
+          error={errors.field(`${path}.timeZone`)}
+        />
+        <MultiSelect
+          label="Only during"
+          placeholder={layer.presets.length ? undefined : 'Always (no restriction)'}
+          data={PRESETS}
+          value={layer.presets}
+          onChange={(v) => onChange({ ...layer, presets: v as RestrictionPreset[] })}
+          error={errors.under(`${path}.restrictions`)}
+          data-testid={`layer-${index}-restrictions`}
+        />
         {layer.custom.length > 0 && (
           <Text size="xs" c="dimmed">
             Also {layer.custom.length} custom window{layer.custom.length === 1 ? '' : 's'} (kept; edit them in klaxon.yaml or the API).
           </Text>
         )}
-        <NumberInput label="Priority" description="Higher wins where layers overlap; equal: the later layer wins" min={-1000} max={1000} value={layer.priority} onChange={(v) => onChange({ ...layer, priority: typeof v === 'number' ? v : Number(v) || 0 })} error={errors.field(`${path}.priority`)} />
+        <NumberInput
+          label="Priority"
+          description="Higher wins where layers overlap; equal: the later layer wins"
+          min={-1000}
+          max={1000}
+          value={layer.priority}
+          onChange={(v) => onChange({ ...layer, priority: typeof v === 'number' ? v : Number(v) || 0 })}
+          error={errors.field(`${path}.priority`)}
+        />
       </Stack>
     </Card>
   );
@@ -213,7 +303,15 @@ export default function ScheduleEdit() {
   const errors = useFormErrors();
   const teams = useTeams().data ?? [];
   const q = useQuery({ queryKey: keys.schedule(id), queryFn: () => api.schedules.get(id), enabled: !isNew });
-  const [draft, setDraft] = useState<Draft>(() => ({ name: '', description: '', teamId: null, timeZone: user.timeZone, handoffNoticeMinutes: 60, gapNoticeDays: 14, layers: [newLayer(0, user.timeZone)] }));
+  const [draft, setDraft] = useState<Draft>(() => ({
+    name: '',
+    description: '',
+    teamId: null,
+    timeZone: user.timeZone,
+    handoffNoticeMinutes: 60,
+    gapNoticeDays: 14,
+    layers: [newLayer(0, user.timeZone)],
+  }));
   const [loaded, setLoaded] = useState<string | null>(null);
   useEffect(() => {
     if (q.data && loaded !== q.data.id) {
@@ -259,9 +357,34 @@ export default function ScheduleEdit() {
       <form onSubmit={submit} noValidate style={{ maxWidth: 720 }}>
         <Stack>
           <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.field('name')} required data-testid="schedule-name" />
-          <Textarea label="Description" autosize minRows={1} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} error={errors.field('description')} />
-          <Select label="Time zone" description="Hand-offs and restrictions are read here unless a layer has its own zone" data={timeZones()} value={draft.timeZone} onChange={(v) => v && setDraft({ ...draft, timeZone: v })} searchable allowDeselect={false} error={errors.field('timeZone')} data-testid="schedule-zone" />
-          <Select label="Owner team" description="Hears about coverage gaps" data={teams.map((t) => ({ value: t.id, label: t.name }))} value={draft.teamId} onChange={(v) => setDraft({ ...draft, teamId: v })} clearable error={errors.field('teamId')} />
+          <Textarea
+            label="Description"
+            autosize
+            minRows={1}
+            value={draft.description}
+            onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+            error={errors.field('description')}
+          />
+          <Select
+            label="Time zone"
+            description="Hand-offs and restrictions are read here unless a layer has its own zone"
+            data={timeZones()}
+            value={draft.timeZone}
+            onChange={(v) => v && setDraft({ ...draft, timeZone: v })}
+            searchable
+            allowDeselect={false}
+            error={errors.field('timeZone')}
+            data-testid="schedule-zone"
+          />
+          <Select
+            label="Owner team"
+            description="Hears about coverage gaps"
+            data={teams.map((t) => ({ value: t.id, label: t.name }))}
+            value={draft.teamId}
+            onChange={(v) => setDraft({ ...draft, teamId: v })}
+            clearable
+            error={errors.field('teamId')}
+          />
           <Title order={3} fz="lg" mt="sm">
             Layers
           </Title>
@@ -269,17 +392,50 @@ export default function ScheduleEdit() {
             Each layer is a rotation. Where two layers have someone, the higher priority (then the later layer) wins; lower layers fill the rest.
           </Text>
           {draft.layers.map((l, i) => (
-            <LayerEditor key={i} layer={l} index={i} count={draft.layers.length} zone={draft.timeZone} onChange={(x) => layers.set(i, x)} onMove={(d) => layers.move(i, d)} onRemove={() => layers.remove(i)} errors={errors} />
+            <LayerEditor
+              key={i}
+              layer={l}
+              index={i}
+              count={draft.layers.length}
+              zone={draft.timeZone}
+              onChange={(x) => layers.set(i, x)}
+              onMove={(d) => layers.move(i, d)}
+              onRemove={() => layers.remove(i)}
+              errors={errors}
+            />
           ))}
           {errors.field('layers') && <Input.Error>{errors.field('layers')}</Input.Error>}
           <Tooltip label="Up to 20 layers" disabled={draft.layers.length < 20}>
-            <Button variant="light" leftSection={<IconPlus size={18} />} onClick={() => setDraft({ ...draft, layers: [...draft.layers, newLayer(draft.layers.length, draft.timeZone)] })} disabled={draft.layers.length >= 20} data-testid="add-layer" w="fit-content">
+            <Button
+              variant="light"
+              leftSection={<IconPlus size={18} />}
+              onClick={() => setDraft({ ...draft, layers: [...draft.layers, newLayer(draft.layers.length, draft.timeZone)] })}
+              disabled={draft.layers.length >= 20}
+              data-testid="add-layer"
+              w="fit-content"
+            >
               Add layer
             </Button>
           </Tooltip>
           <Group grow wrap="wrap" align="flex-start">
-            <NumberInput label="Hand-off notice (minutes before)" min={0} max={10080} value={draft.handoffNoticeMinutes} onChange={(v) => setDraft({ ...draft, handoffNoticeMinutes: Number(v) || 0 })} error={errors.field('handoffNoticeMinutes')} style={{ minWidth: 200 }} />
-            <NumberInput label="Warn about gaps (days ahead)" min={0} max={90} value={draft.gapNoticeDays} onChange={(v) => setDraft({ ...draft, gapNoticeDays: Number(v) || 0 })} error={errors.field('gapNoticeDays')} style={{ minWidth: 200 }} />
+            <NumberInput
+              label="Hand-off notice (minutes before)"
+              min={0}
+              max={10080}
+              value={draft.handoffNoticeMinutes}
+              onChange={(v) => setDraft({ ...draft, handoffNoticeMinutes: Number(v) || 0 })}
+              error={errors.field('handoffNoticeMinutes')}
+              style={{ minWidth: 200 }}
+            />
+            <NumberInput
+              label="Warn about gaps (days ahead)"
+              min={0}
+              max={90}
+              value={draft.gapNoticeDays}
+              onChange={(v) => setDraft({ ...draft, gapNoticeDays: Number(v) || 0 })}
+              error={errors.field('gapNoticeDays')}
+              style={{ minWidth: 200 }}
+            />
           </Group>
           <FormAlert message={errors.message} />
           <Group>

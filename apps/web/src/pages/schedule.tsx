@@ -51,7 +51,10 @@ function shiftDetail(start: number, end: number, people: ScheduleUser[], viewerZ
 /** Rows for the timeline: each layer where it counts, the overrides, and the final schedule with its gaps. */
 export function timelineRows(schedule: Schedule, final: FinalSchedule, viewerZone: string): Row[] {
   const people = (ids: string[]) => ids.map((id) => final.users[id] ?? { id, name: id, email: '', timeZone: viewerZone });
-  const label = (ids: string[]) => people(ids).map((p) => p.name).join(' + ');
+  const label = (ids: string[]) =>
+    people(ids)
+      .map((p) => p.name)
+      .join(' + ');
   // Colours by first appearance, so neighbours differ and the same people keep one colour.
   const colors = new Map<string, string>();
   const colorOf = (ids: string[]) => {
@@ -62,7 +65,15 @@ export function timelineRows(schedule: Schedule, final: FinalSchedule, viewerZon
   const layerName = (i: number) => schedule.layers[i]?.name || `Layer ${i + 1}`;
   const bar = (s: FinalSchedule['shifts'][number], i: number, prefix: string): Bar => {
     const src = s.source.kind === 'layer' ? layerName(s.source.layerIndex) : 'override';
-    return { key: `${prefix}${i}`, start: s.start, end: s.end, label: label(s.userIds), detail: shiftDetail(s.start, s.end, people(s.userIds), viewerZone, src), kind: s.source.kind === 'override' ? 'override' : 'shift', color: colorOf(s.userIds) };
+    return {
+      key: `${prefix}${i}`,
+      start: s.start,
+      end: s.end,
+      label: label(s.userIds),
+      detail: shiftDetail(s.start, s.end, people(s.userIds), viewerZone, src),
+      kind: s.source.kind === 'override' ? 'override' : 'shift',
+      color: colorOf(s.userIds),
+    };
   };
   const rows: Row[] = schedule.layers.map((_, li) => ({
     key: `layer-${li}`,
@@ -141,10 +152,33 @@ function OnCallCard({ schedule, oncall }: { schedule: Schedule; oncall: OnCallAn
   );
 }
 
-function SpanInputs({ start, end, setStart, setEnd, errors, zone }: { start: string; end: string; setStart: (v: string) => void; setEnd: (v: string) => void; errors: ReturnType<typeof useFormErrors>; zone: string }) {
+function SpanInputs({
+  start,
+  end,
+  setStart,
+  setEnd,
+  errors,
+  zone,
+}: {
+  start: string;
+  end: string;
+  setStart: (v: string) => void;
+  setEnd: (v: string) => void;
+  errors: ReturnType<typeof useFormErrors>;
+  zone: string;
+}) {
   return (
     <>
-      <TextInput type="datetime-local" label="From" description={zone} value={start} onChange={(e) => setStart(e.currentTarget.value)} error={errors.field('start')} required data-testid="span-start" />
+      <TextInput
+        type="datetime-local"
+        label="From"
+        description={zone}
+        value={start}
+        onChange={(e) => setStart(e.currentTarget.value)}
+        error={errors.field('start')}
+        required
+        data-testid="span-start"
+      />
       <TextInput type="datetime-local" label="To" value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={errors.field('end')} required data-testid="span-end" />
     </>
   );
@@ -289,7 +323,8 @@ function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: st
         onSubmit={(e) => {
           e.preventDefault();
           errors.clear();
-          if (Number.isNaN(fromLocalInput(start, user.timeZone)) || Number.isNaN(fromLocalInput(end, user.timeZone))) return errors.setField(Number.isNaN(fromLocalInput(start, user.timeZone)) ? 'start' : 'end', 'Pick a date and time');
+          if (Number.isNaN(fromLocalInput(start, user.timeZone)) || Number.isNaN(fromLocalInput(end, user.timeZone)))
+            return errors.setField(Number.isNaN(fromLocalInput(start, user.timeZone)) ? 'start' : 'end', 'Pick a date and time');
           offer.mutate();
         }}
         noValidate

@@ -60,14 +60,31 @@ export default function Schedules() {
                         <Text span c="dimmed">
                           Now:{' '}
                         </Text>
-                        {o.users.length ? <b>{names(o.users)}</b> : <Text span c="red" fw={700}>nobody</Text>}
-                        {o.until && <Text span c="dimmed"> until {dateTime(o.until, user.timeZone)}</Text>}
+                        {o.users.length ? (
+                          <b>{names(o.users)}</b>
+                        ) : (
+                          <Text span c="red" fw={700}>
+                            nobody
+                          </Text>
+                        )}
+                        {o.until && (
+                          <Text span c="dimmed">
+                            {' '}
+                            until {dateTime(o.until, user.timeZone)}
+                          </Text>
+                        )}
                       </Text>
                       <Text size="sm" data-testid="oncall-next">
                         <Text span c="dimmed">
                           Next:{' '}
                         </Text>
-                        {o.next.length ? names(o.next) : <Text span c="dimmed">nobody</Text>}
+                        {o.next.length ? (
+                          names(o.next)
+                        ) : (
+                          <Text span c="dimmed">
+                            nobody
+                          </Text>
+                        )}
                       </Text>
                     </>
                   )}

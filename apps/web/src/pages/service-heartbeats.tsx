@@ -27,10 +27,22 @@ type Draft = { name: string; intervalMinutes: number | ''; graceMinutes: number 
 function HeartbeatForm({ serviceId, hb, onDone }: { serviceId: string; hb?: Heartbeat; onDone: (created?: Heartbeat) => void }) {
   const qc = useQueryClient();
   const errors = useFormErrors();
-  const [v, setV] = useState<Draft>({ name: hb?.name ?? '', intervalMinutes: hb?.intervalMinutes ?? 60, graceMinutes: hb?.graceMinutes ?? 5, enabled: hb?.enabled ?? true, watchdogAlert: hb?.watchdogAlert ?? '' });
+  const [v, setV] = useState<Draft>({
+    name: hb?.name ?? '',
+    intervalMinutes: hb?.intervalMinutes ?? 60,
+    graceMinutes: hb?.graceMinutes ?? 5,
+    enabled: hb?.enabled ?? true,
+    watchdogAlert: hb?.watchdogAlert ?? '',
+  });
   const m = useMutation({
     mutationFn: () => {
-      const input = { name: v.name.trim(), intervalMinutes: v.intervalMinutes === '' ? 0 : v.intervalMinutes, graceMinutes: v.graceMinutes === '' ? 0 : v.graceMinutes, enabled: v.enabled, watchdogAlert: v.watchdogAlert.trim() || null };
+      const input = {
+        name: v.name.trim(),
+        intervalMinutes: v.intervalMinutes === '' ? 0 : v.intervalMinutes,
+        graceMinutes: v.graceMinutes === '' ? 0 : v.graceMinutes,
+        enabled: v.enabled,
+        watchdogAlert: v.watchdogAlert.trim() || null,
+      };
       return hb ? api.heartbeats.update(serviceId, hb.id, input) : api.heartbeats.create(serviceId, input);
     },
     onSuccess: (x) => {
@@ -49,10 +61,30 @@ function HeartbeatForm({ serviceId, hb, onDone }: { serviceId: string; hb?: Hear
       <Stack gap="sm">
         <TextInput label="Name" placeholder="nightly-backup" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} data-testid="heartbeat-name" />
         <Group grow align="flex-start">
-          <NumberInput label="Expected every (minutes)" min={1} value={v.intervalMinutes} onChange={(n) => setV({ ...v, intervalMinutes: n === '' ? '' : Number(n) })} error={errors.field('intervalMinutes')} data-testid="heartbeat-interval" />
-          <NumberInput label="Grace (minutes)" min={0} value={v.graceMinutes} onChange={(n) => setV({ ...v, graceMinutes: n === '' ? '' : Number(n) })} error={errors.field('graceMinutes')} data-testid="heartbeat-grace" />
+          <NumberInput
+            label="Expected every (minutes)"
+            min={1}
+            value={v.intervalMinutes}
+            onChange={(n) => setV({ ...v, intervalMinutes: n === '' ? '' : Number(n) })}
+            error={errors.field('intervalMinutes')}
+            data-testid="heartbeat-interval"
+          />
+          <NumberInput
+            label="Grace (minutes)"
+            min={0}
+            value={v.graceMinutes}
+            onChange={(n) => setV({ ...v, graceMinutes: n === '' ? '' : Number(n) })}
+            error={errors.field('graceMinutes')}
+            data-testid="heartbeat-grace"
+          />
         </Group>
-        <TextInput label="Alertmanager alert that counts as a check-in (optional)" description="e.g. Watchdog: its arrival on this service's Alertmanager integrations is a check-in, not an incident" value={v.watchdogAlert} onChange={(e) => setV({ ...v, watchdogAlert: e.currentTarget.value })} error={errors.field('watchdogAlert')} />
+        <TextInput
+          label="Alertmanager alert that counts as a check-in (optional)"
+          description="e.g. Watchdog: its arrival on this service's Alertmanager integrations is a check-in, not an incident"
+          value={v.watchdogAlert}
+          onChange={(e) => setV({ ...v, watchdogAlert: e.currentTarget.value })}
+          error={errors.field('watchdogAlert')}
+        />
         <Switch label="Enabled" checked={v.enabled} onChange={(e) => setV({ ...v, enabled: e.currentTarget.checked })} />
         <FormAlert message={errors.message} />
         <Group>
@@ -112,7 +144,14 @@ function HeartbeatRow({ hb }: { hb: Heartbeat }) {
               <Button variant="subtle" size="sm" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)} data-testid="edit-heartbeat">
                 Edit
               </Button>
-              <Button variant="subtle" color="red" size="sm" leftSection={<IconTrash size={16} />} loading={remove.isPending} onClick={() => confirm(`Delete heartbeat ${hb.name}?`) && remove.mutate()}>
+              <Button
+                variant="subtle"
+                color="red"
+                size="sm"
+                leftSection={<IconTrash size={16} />}
+                loading={remove.isPending}
+                onClick={() => confirm(`Delete heartbeat ${hb.name}?`) && remove.mutate()}
+              >
                 Delete
               </Button>
             </Group>

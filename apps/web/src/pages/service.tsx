@@ -60,9 +60,36 @@ function ServiceForm({ s }: { s: Service }) {
     >
       <Stack>
         <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} readOnly={ro} />
-        <Textarea label="Description" autosize minRows={1} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} readOnly={ro} />
-        <Select label="Escalation policy" description="Who is paged when this service has an incident" placeholder="None: nobody is paged" data={policies.map((p) => ({ value: p.id, label: p.name }))} value={v.escalationPolicyId} onChange={(x) => setV({ ...v, escalationPolicyId: x })} clearable error={errors.field('escalationPolicyId')} readOnly={ro} />
-        <Select label="Team" placeholder="No team" data={teams.map((t) => ({ value: t.id, label: t.name }))} value={v.teamId} onChange={(x) => setV({ ...v, teamId: x })} clearable error={errors.field('teamId')} readOnly={ro} />
+        <Textarea
+          label="Description"
+          autosize
+          minRows={1}
+          value={v.description}
+          onChange={(e) => setV({ ...v, description: e.currentTarget.value })}
+          error={errors.field('description')}
+          readOnly={ro}
+        />
+        <Select
+          label="Escalation policy"
+          description="Who is paged when this service has an incident"
+          placeholder="None: nobody is paged"
+          data={policies.map((p) => ({ value: p.id, label: p.name }))}
+          value={v.escalationPolicyId}
+          onChange={(x) => setV({ ...v, escalationPolicyId: x })}
+          clearable
+          error={errors.field('escalationPolicyId')}
+          readOnly={ro}
+        />
+        <Select
+          label="Team"
+          placeholder="No team"
+          data={teams.map((t) => ({ value: t.id, label: t.name }))}
+          value={v.teamId}
+          onChange={(x) => setV({ ...v, teamId: x })}
+          clearable
+          error={errors.field('teamId')}
+          readOnly={ro}
+        />
         <Select
           label="Grouping"
           description="How new alerts join an open incident"
@@ -77,8 +104,27 @@ function ServiceForm({ s }: { s: Service }) {
           readOnly={ro}
           error={errors.field('grouping')}
         />
-        {g.mode === 'window' && <NumberInput label="Window (minutes)" min={1} max={1440} value={g.minutes} onChange={(n) => setGrouping({ mode: 'window', minutes: Number(n) || 0 })} error={errors.under('grouping')} readOnly={ro} />}
-        {g.mode === 'field' && <TextInput label="Field" description="e.g. alertname, cluster, component" value={g.field} onChange={(e) => setGrouping({ mode: 'field', field: e.currentTarget.value })} error={errors.under('grouping')} readOnly={ro} />}
+        {g.mode === 'window' && (
+          <NumberInput
+            label="Window (minutes)"
+            min={1}
+            max={1440}
+            value={g.minutes}
+            onChange={(n) => setGrouping({ mode: 'window', minutes: Number(n) || 0 })}
+            error={errors.under('grouping')}
+            readOnly={ro}
+          />
+        )}
+        {g.mode === 'field' && (
+          <TextInput
+            label="Field"
+            description="e.g. alertname, cluster, component"
+            value={g.field}
+            onChange={(e) => setGrouping({ mode: 'field', field: e.currentTarget.value })}
+            error={errors.under('grouping')}
+            readOnly={ro}
+          />
+        )}
         <FormAlert message={errors.message} />
         {isAdmin && (
           <Group>
@@ -148,7 +194,12 @@ function KeyPanel({ integration, keyValue, onDone }: { integration: Integration;
           Klaxon stores only a hash of it: this is the only time it is shown. (You can set a new one later.)
         </Alert>
         <CopyBlock label="Key" value={keyValue} testId="integration-key" wrap />
-        <CopyBlock label={integration.kind === 'pagerduty' ? 'Events URL' : integration.kind === 'opsgenie' ? 'Alert API URL' : integration.kind === 'email' ? 'Email address' : 'Webhook URL'} value={ep.url} testId="integration-url" wrap />
+        <CopyBlock
+          label={integration.kind === 'pagerduty' ? 'Events URL' : integration.kind === 'opsgenie' ? 'Alert API URL' : integration.kind === 'email' ? 'Email address' : 'Webhook URL'}
+          value={ep.url}
+          testId="integration-url"
+          wrap
+        />
         {ep.auth && <CopyBlock label="Authentication" value={ep.auth} wrap />}
         {phone ? (
           // On a phone, tabs with long tool names do not fit: every snippet, one under the other.
@@ -220,10 +271,32 @@ function NewIntegration({ serviceId, onCreated }: { serviceId: string; onCreated
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
-        <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={v.kind} onChange={(k) => setV({ ...v, kind: (k as IntegrationKind) ?? 'generic' })} allowDeselect={false} error={errors.field('kind')} data-testid="integration-kind" />
+        <Select
+          label="Kind"
+          data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))}
+          value={v.kind}
+          onChange={(k) => setV({ ...v, kind: (k as IntegrationKind) ?? 'generic' })}
+          allowDeselect={false}
+          error={errors.field('kind')}
+          data-testid="integration-kind"
+        />
         <TextInput label="Name" placeholder={v.kind} value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} data-testid="integration-name" />
-        {v.kind === 'grafana' && <PasswordInput label="Signing secret (optional)" description="Grafana's HMAC signature secret; requests without a valid signature are refused" value={v.signingSecret} onChange={(e) => setV({ ...v, signingSecret: e.currentTarget.value })} error={errors.field('signingSecret')} />}
-        <NumberInput label="Rate limit (events per minute, optional)" min={1} value={v.rate} onChange={(n) => setV({ ...v, rate: n === '' ? '' : Number(n) })} error={errors.field('rateLimitPerMinute')} />
+        {v.kind === 'grafana' && (
+          <PasswordInput
+            label="Signing secret (optional)"
+            description="Grafana's HMAC signature secret; requests without a valid signature are refused"
+            value={v.signingSecret}
+            onChange={(e) => setV({ ...v, signingSecret: e.currentTarget.value })}
+            error={errors.field('signingSecret')}
+          />
+        )}
+        <NumberInput
+          label="Rate limit (events per minute, optional)"
+          min={1}
+          value={v.rate}
+          onChange={(n) => setV({ ...v, rate: n === '' ? '' : Number(n) })}
+          error={errors.field('rateLimitPerMinute')}
+        />
         <FormAlert message={errors.message} />
         <Button type="submit" leftSection={<IconPlus size={18} />} loading={m.isPending} w="fit-content" data-testid="create-integration">
           Add integration
@@ -270,7 +343,11 @@ function IntegrationRow({ i, onTest }: { i: Integration; onTest: () => void }) {
               <Text size="sm" c="dimmed">
                 key …{i.keyHint}
               </Text>
-              {i.settings.signingSecret && <Badge variant="outline" size="sm">signed</Badge>}
+              {i.settings.signingSecret && (
+                <Badge variant="outline" size="sm">
+                  signed
+                </Badge>
+              )}
             </Group>
           </div>
           <Group gap="xs">
@@ -279,10 +356,23 @@ function IntegrationRow({ i, onTest }: { i: Integration; onTest: () => void }) {
             </Button>
             {isAdmin && (
               <>
-                <Button variant="subtle" size="sm" leftSection={<IconKey size={16} />} loading={rotate.isPending} onClick={() => confirm('Set a new key? The old one stops working at once.') && rotate.mutate()}>
+                <Button
+                  variant="subtle"
+                  size="sm"
+                  leftSection={<IconKey size={16} />}
+                  loading={rotate.isPending}
+                  onClick={() => confirm('Set a new key? The old one stops working at once.') && rotate.mutate()}
+                >
                   New key
                 </Button>
-                <Button variant="subtle" color="red" size="sm" leftSection={<IconTrash size={16} />} loading={remove.isPending} onClick={() => confirm(`Delete integration ${i.name}?`) && remove.mutate()}>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="sm"
+                  leftSection={<IconTrash size={16} />}
+                  loading={remove.isPending}
+                  onClick={() => confirm(`Delete integration ${i.name}?`) && remove.mutate()}
+                >
                   Delete
                 </Button>
               </>
@@ -328,7 +418,13 @@ function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integ
         {i && (
           <>
             <Text size="sm">Keys are stored hashed, so Klaxon cannot show this one again. Paste the key (ending in …{i.keyHint}) to send a test alert through the real endpoint.</Text>
-            <TextInput label="Key" value={typed} onChange={(e) => setTyped(e.currentTarget.value.trim())} error={typed && !typed.endsWith(i.keyHint) ? `This key does not end in …${i.keyHint}` : undefined} data-testid="test-key-input" />
+            <TextInput
+              label="Key"
+              value={typed}
+              onChange={(e) => setTyped(e.currentTarget.value.trim())}
+              error={typed && !typed.endsWith(i.keyHint) ? `This key does not end in …${i.keyHint}` : undefined}
+              data-testid="test-key-input"
+            />
             {typed.endsWith(i.keyHint) && typed.length >= 16 && i.kind !== 'email' && <TestAlertButton key={i.id} integration={i} keyValue={typed} />}
           </>
         )}
@@ -352,7 +448,9 @@ export default function ServicePage() {
           <Anchor component={Link} to="/services" size="sm">
             ← Services
           </Anchor>
-          <Title order={1} fz={{ base: 22, sm: 26 }}>{q.data.name}</Title>
+          <Title order={1} fz={{ base: 22, sm: 26 }}>
+            {q.data.name}
+          </Title>
           <Paper withBorder p="md" radius="md">
             <ServiceForm s={q.data} />
           </Paper>

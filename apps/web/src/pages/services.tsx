@@ -1,5 +1,5 @@
 import { Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import {useDisclosure } from '@mantine/hooks';
+import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -70,31 +70,31 @@ function NewService({ opened, onClose }: { opened: boolean; onClose: () => void 
   ];
   return (
     <FormDialog opened={opened} onClose={onClose} title="New service" errors={errors} onSubmit={submit} submitLabel="Create service" submitTestId="create-service" pending={m.isPending}>
-          <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus name="name" />
-          <Textarea label="Description" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
-          <Select
-            label="Who does it page?"
-            description="Its escalation policy: who is paged when an alert arrives."
-            placeholder="Choose a policy"
-            data={data}
-            value={choice}
-            onChange={(c) => setPages((c as PagesChoice | null) ?? null)}
-            allowDeselect={false}
-            required
-            error={errors.field('pages') ?? errors.field('escalationPolicyId')}
-            comboboxProps={{ withinPortal: true }}
-            data-testid="service-pages"
-          />
-          {choice === 'none' && (
-            <Text size="sm" c="red" data-testid="pages-nobody-warning">
-              Alerts on this service will open incidents that page nobody until you give it a policy.
-            </Text>
-          )}
-          {(choice?.startsWith('team:') || choice === 'me') && (
-            <Text size="sm" c="dimmed">
-              Creates the policy “{v.name.trim() || 'New service'} on call” with one level; edit it later under Escalation policies.
-            </Text>
-          )}
+      <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus name="name" />
+      <Textarea label="Description" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
+      <Select
+        label="Who does it page?"
+        description="Its escalation policy: who is paged when an alert arrives."
+        placeholder="Choose a policy"
+        data={data}
+        value={choice}
+        onChange={(c) => setPages((c as PagesChoice | null) ?? null)}
+        allowDeselect={false}
+        required
+        error={errors.field('pages') ?? errors.field('escalationPolicyId')}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="service-pages"
+      />
+      {choice === 'none' && (
+        <Text size="sm" c="red" data-testid="pages-nobody-warning">
+          Alerts on this service will open incidents that page nobody until you give it a policy.
+        </Text>
+      )}
+      {(choice?.startsWith('team:') || choice === 'me') && (
+        <Text size="sm" c="dimmed">
+          Creates the policy “{v.name.trim() || 'New service'} on call” with one level; edit it later under Escalation policies.
+        </Text>
+      )}
     </FormDialog>
   );
 }

@@ -18,7 +18,8 @@ function ChannelCard({ c }: { c: ChannelStatus }) {
       </Group>
       {!c.configured && (
         <Text size="xs" c="dimmed" mt={6} style={{ wordBreak: 'break-word' }}>
-          Set {c.settings.map((k, i) => (
+          Set{' '}
+          {c.settings.map((k, i) => (
             <span key={k}>
               {i > 0 && ', '}
               <Code>{k}</Code>

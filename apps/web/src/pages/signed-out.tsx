@@ -50,7 +50,15 @@ function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; on
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.field('email')} autoFocus name="email" />
-          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.field('password')} name="password" />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={errors.field('password')}
+            name="password"
+          />
           <FormAlert message={errors.message} />
           <Button type="submit" size="lg" loading={m.isPending} fullWidth>
             Sign in
@@ -86,7 +94,17 @@ function ForgotPassword({ onBack }: { onBack: () => void }) {
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack>
-            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.field('email')} autoFocus name="email" />
+            <TextInput
+              label="Email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              error={errors.field('email')}
+              autoFocus
+              name="email"
+            />
             <FormAlert message={errors.message} />
             <Button type="submit" size="lg" loading={m.isPending} fullWidth>
               Email me a link
@@ -124,7 +142,17 @@ export function SetPassword({ onDone }: { onDone: () => void }) {
         <form onSubmit={submit} noValidate>
           <Stack>
             {!token && <FormAlert message="This page needs the link from your email." />}
-            <PasswordInput label="New password" description="At least 8 characters" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.field('password')} autoFocus name="password" />
+            <PasswordInput
+              label="New password"
+              description="At least 8 characters"
+              autoComplete="new-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={errors.field('password')}
+              autoFocus
+              name="password"
+            />
             <FormAlert message={errors.message} />
             <Button type="submit" size="lg" loading={m.isPending} fullWidth disabled={!token}>
               Set password
@@ -159,9 +187,35 @@ function Setup({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Your name" required value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} autoFocus name="name" />
-          <TextInput label="Email" type="email" autoComplete="username" required value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={errors.field('email')} name="email" />
-          <PasswordInput label="Password" description="At least 8 characters" autoComplete="new-password" required value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} name="password" />
-          <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? localTimeZone() })} error={errors.field('timeZone')} allowDeselect={false} />
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            value={v.email}
+            onChange={(e) => setV({ ...v, email: e.currentTarget.value })}
+            error={errors.field('email')}
+            name="email"
+          />
+          <PasswordInput
+            label="Password"
+            description="At least 8 characters"
+            autoComplete="new-password"
+            required
+            value={v.password}
+            onChange={(e) => setV({ ...v, password: e.currentTarget.value })}
+            error={errors.field('password')}
+            name="password"
+          />
+          <Select
+            label="Time zone"
+            searchable
+            data={timeZones()}
+            value={v.timeZone}
+            onChange={(tz) => setV({ ...v, timeZone: tz ?? localTimeZone() })}
+            error={errors.field('timeZone')}
+            allowDeselect={false}
+          />
           <FormAlert message={errors.message} />
           <Button type="submit" size="lg" loading={m.isPending} fullWidth>
             Create administrator

@@ -17,8 +17,17 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
   const qc = useQueryClient();
   const users = useUsers().data ?? [];
   const errors = useFormErrors();
-  const [v, setV] = useState({ name: team?.name ?? '', description: team?.description ?? '', members: team?.members.map((m) => m.userId) ?? [], managers: team?.members.filter((m) => m.role === 'manager').map((m) => m.userId) ?? [] });
-  const input = () => ({ name: v.name.trim(), description: v.description, members: v.members.map((userId) => ({ userId, role: v.managers.includes(userId) ? ('manager' as const) : ('member' as const) })) });
+  const [v, setV] = useState({
+    name: team?.name ?? '',
+    description: team?.description ?? '',
+    members: team?.members.map((m) => m.userId) ?? [],
+    managers: team?.members.filter((m) => m.role === 'manager').map((m) => m.userId) ?? [],
+  });
+  const input = () => ({
+    name: v.name.trim(),
+    description: v.description,
+    members: v.members.map((userId) => ({ userId, role: v.managers.includes(userId) ? ('manager' as const) : ('member' as const) })),
+  });
   const save = useMutation({
     mutationFn: () => (team ? api.teams.update(team.id, input()) : api.teams.create(input())),
     onSuccess: () => {
@@ -52,10 +61,18 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
         )
       }
     >
-          <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
-          <Textarea label="Description" autosize value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
-          <MultiSelect label="Members" description="In paging order" data={userData} value={v.members} onChange={(members) => setV({ ...v, members, managers: v.managers.filter((m) => members.includes(m)) })} searchable error={errors.under('members')} />
-          <MultiSelect label="Managers" data={userData.filter((u) => v.members.includes(u.value))} value={v.managers} onChange={(managers) => setV({ ...v, managers })} />
+      <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
+      <Textarea label="Description" autosize value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} />
+      <MultiSelect
+        label="Members"
+        description="In paging order"
+        data={userData}
+        value={v.members}
+        onChange={(members) => setV({ ...v, members, managers: v.managers.filter((m) => members.includes(m)) })}
+        searchable
+        error={errors.under('members')}
+      />
+      <MultiSelect label="Managers" data={userData.filter((u) => v.members.includes(u.value))} value={v.managers} onChange={(managers) => setV({ ...v, managers })} />
     </FormDialog>
   );
 }

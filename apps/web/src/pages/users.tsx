@@ -1,5 +1,5 @@
 import { Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
-import {useDisclosure } from '@mantine/hooks';
+import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
@@ -47,12 +47,33 @@ function NewUser({ opened, onClose }: { opened: boolean; onClose: () => void }) 
   });
   return (
     <FormDialog opened={opened} onClose={onClose} title="Add a user" errors={errors} onSubmit={() => m.mutate()} submitLabel="Add user" pending={m.isPending}>
-          <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
-          <TextInput label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={errors.field('email')} required />
-          <Select label="Role" data={ROLES.map((r) => ({ value: r, label: ROLE_HELP[r] }))} value={v.role} onChange={(r) => setV({ ...v, role: (r as Role) ?? 'responder' })} allowDeselect={false} error={errors.field('role')} />
-          <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} />
-          <Checkbox label="Email an invitation with a link to set their own password (7 days)" checked={v.invite} onChange={(e) => setV({ ...v, invite: e.currentTarget.checked })} data-testid="invite-by-email" />
-          {!v.invite && <PasswordInput label="Password" description="Optional: without one, the user can use API tokens only" value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} error={errors.field('password')} autoComplete="new-password" />}
+      <TextInput label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required />
+      <TextInput label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={errors.field('email')} required />
+      <Select
+        label="Role"
+        data={ROLES.map((r) => ({ value: r, label: ROLE_HELP[r] }))}
+        value={v.role}
+        onChange={(r) => setV({ ...v, role: (r as Role) ?? 'responder' })}
+        allowDeselect={false}
+        error={errors.field('role')}
+      />
+      <Select label="Time zone" searchable data={timeZones()} value={v.timeZone} onChange={(tz) => setV({ ...v, timeZone: tz ?? v.timeZone })} allowDeselect={false} error={errors.field('timeZone')} />
+      <Checkbox
+        label="Email an invitation with a link to set their own password (7 days)"
+        checked={v.invite}
+        onChange={(e) => setV({ ...v, invite: e.currentTarget.checked })}
+        data-testid="invite-by-email"
+      />
+      {!v.invite && (
+        <PasswordInput
+          label="Password"
+          description="Optional: without one, the user can use API tokens only"
+          value={v.password}
+          onChange={(e) => setV({ ...v, password: e.currentTarget.value })}
+          error={errors.field('password')}
+          autoComplete="new-password"
+        />
+      )}
     </FormDialog>
   );
 }
@@ -99,7 +120,18 @@ function RoleSelect({ u }: { u: User }) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.users }),
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
-  return <Select size="sm" data={[...ROLES]} value={u.role} onChange={(r) => r && r !== u.role && m.mutate(r as Role)} allowDeselect={false} disabled={m.isPending} aria-label={`Role of ${u.name}`} w={150} />;
+  return (
+    <Select
+      size="sm"
+      data={[...ROLES]}
+      value={u.role}
+      onChange={(r) => r && r !== u.role && m.mutate(r as Role)}
+      allowDeselect={false}
+      disabled={m.isPending}
+      aria-label={`Role of ${u.name}`}
+      w={150}
+    />
+  );
 }
 
 /** Everyone; admins add users, change roles, manage their contact methods and tokens. */

@@ -62,9 +62,27 @@ function ItemForm({ postmortem, item, onDone }: { postmortem: Postmortem; item?:
   const fields = (
     <Stack gap="sm">
       {!item && <Text fw={600}>Add an action item</Text>}
-      <TextInput label="What needs doing" placeholder="Add a circuit breaker to payments" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required maxLength={LIMITS.itemTitle + 50} />
+      <TextInput
+        label="What needs doing"
+        placeholder="Add a circuit breaker to payments"
+        value={v.title}
+        onChange={(e) => setV({ ...v, title: e.currentTarget.value })}
+        error={errors.field('title')}
+        required
+        maxLength={LIMITS.itemTitle + 50}
+      />
       <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-        <Select label="Owner" placeholder="Nobody yet" data={users.map((u) => ({ value: u.id, label: u.name }))} value={v.ownerId} onChange={(ownerId) => setV({ ...v, ownerId })} searchable clearable error={errors.field('ownerId')} data-testid="item-owner-select" />
+        <Select
+          label="Owner"
+          placeholder="Nobody yet"
+          data={users.map((u) => ({ value: u.id, label: u.name }))}
+          value={v.ownerId}
+          onChange={(ownerId) => setV({ ...v, ownerId })}
+          searchable
+          clearable
+          error={errors.field('ownerId')}
+          data-testid="item-owner-select"
+        />
         <TextInput label="Due date" type="date" value={v.due} onChange={(e) => setV({ ...v, due: e.currentTarget.value })} error={errors.field('dueAt')} data-testid="item-due-input" />
       </SimpleGrid>
       <FormAlert message={errors.message} />
@@ -119,10 +137,26 @@ function HandOver({ item, onClose }: { item: ActionItem; onClose: () => void }) 
     if (ok) m.mutate();
   };
   return (
-    <FormDialog onClose={onClose} title="Hand over to problem management" errors={errors} onSubmit={submit} submitLabel="Create problem record" submitTestId="handover-submit" formTestId="handover-form" pending={m.isPending}>
-          <Text size="sm">Creates a problem record for this action item. Without a link, Klaxon fills in the problem tracker address configured on the server, if any.</Text>
-          <TextInput label="Problem title" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
-          <TextInput label="Tracker link (optional)" placeholder="https://tracker.example.com/PRB-12" value={v.externalUrl} onChange={(e) => setV({ ...v, externalUrl: e.currentTarget.value })} error={errors.field('externalUrl')} inputMode="url" />
+    <FormDialog
+      onClose={onClose}
+      title="Hand over to problem management"
+      errors={errors}
+      onSubmit={submit}
+      submitLabel="Create problem record"
+      submitTestId="handover-submit"
+      formTestId="handover-form"
+      pending={m.isPending}
+    >
+      <Text size="sm">Creates a problem record for this action item. Without a link, Klaxon fills in the problem tracker address configured on the server, if any.</Text>
+      <TextInput label="Problem title" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required />
+      <TextInput
+        label="Tracker link (optional)"
+        placeholder="https://tracker.example.com/PRB-12"
+        value={v.externalUrl}
+        onChange={(e) => setV({ ...v, externalUrl: e.currentTarget.value })}
+        error={errors.field('externalUrl')}
+        inputMode="url"
+      />
     </FormDialog>
   );
 }
@@ -141,7 +175,15 @@ function ItemRow({ postmortem, item, ownerName, canEdit, now }: { postmortem: Po
   }
   const overdue = isOverdue(item, now);
   return (
-    <Card withBorder radius="md" p="sm" data-testid="action-item" data-state={item.state} data-overdue={overdue ? 'true' : 'false'} style={overdue ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}>
+    <Card
+      withBorder
+      radius="md"
+      p="sm"
+      data-testid="action-item"
+      data-state={item.state}
+      data-overdue={overdue ? 'true' : 'false'}
+      style={overdue ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}
+    >
       <Stack gap={6}>
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
           <Text fw={600} style={{ wordBreak: 'break-word' }} td={item.state === 'done' || item.state === 'wont_do' ? 'line-through' : undefined}>

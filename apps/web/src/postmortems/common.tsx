@@ -54,7 +54,13 @@ export function DueText({ item, now }: { item: { state: ActionItemState; dueAt: 
 export function OwnerAndDue({ ownerName, item, now }: { ownerName: string | null; item: { state: ActionItemState; dueAt: number | null }; now: number }) {
   return (
     <Text size="sm">
-      <span data-testid="item-owner">{ownerName ?? <Text span c="orange" size="sm">no owner</Text>}</span>
+      <span data-testid="item-owner">
+        {ownerName ?? (
+          <Text span c="orange" size="sm">
+            no owner
+          </Text>
+        )}
+      </span>
       <Text span c="dimmed" size="sm">
         {' · '}
       </Text>

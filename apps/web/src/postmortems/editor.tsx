@@ -56,7 +56,15 @@ function ReviewBar({ p, canEdit, dirty }: { p: Postmortem; canEdit: boolean; dir
       <Group gap="xs" wrap="wrap">
         {canEdit &&
           MOVES[p.state].map((m) => (
-            <Button key={m.to} variant={m.primary ? 'filled' : 'default'} leftSection={m.icon} loading={move.isPending && move.variables === m.to} disabled={dirty} onClick={() => move.mutate(m.to)} data-testid={`move-${m.to}`}>
+            <Button
+              key={m.to}
+              variant={m.primary ? 'filled' : 'default'}
+              leftSection={m.icon}
+              loading={move.isPending && move.variables === m.to}
+              disabled={dirty}
+              onClick={() => move.mutate(m.to)}
+              data-testid={`move-${m.to}`}
+            >
               {m.label}
             </Button>
           ))}
@@ -163,7 +171,17 @@ function Facts({ p }: { p: Postmortem }) {
 }
 
 /** One Markdown section: shown rendered; when editing, a Markdown text box with a preview tab. */
-function SectionCard(props: { k: SectionKey; title: string; hint: string; placeholder?: string | undefined; value: string; changed: boolean; editable: boolean; error: string | undefined; onChange: (v: string) => void }) {
+function SectionCard(props: {
+  k: SectionKey;
+  title: string;
+  hint: string;
+  placeholder?: string | undefined;
+  value: string;
+  changed: boolean;
+  editable: boolean;
+  error: string | undefined;
+  onChange: (v: string) => void;
+}) {
   const { k, title, hint, placeholder, value, changed, editable, error, onChange } = props;
   const [mode, setMode] = useState<'view' | 'write' | 'preview'>('view');
   const editing = mode !== 'view' || !!error;
@@ -187,8 +205,24 @@ function SectionCard(props: { k: SectionKey; title: string; hint: string; placeh
               value={mode === 'preview' ? 'preview' : 'write'}
               onChange={(m) => setMode(m as 'write' | 'preview')}
               data={[
-                { value: 'write', label: <Group gap={4} wrap="nowrap"><IconPencil size={14} />Write</Group> },
-                { value: 'preview', label: <Group gap={4} wrap="nowrap"><IconEye size={14} />Preview</Group> },
+                {
+                  value: 'write',
+                  label: (
+                    <Group gap={4} wrap="nowrap">
+                      <IconPencil size={14} />
+                      Write
+                    </Group>
+                  ),
+                },
+                {
+                  value: 'preview',
+                  label: (
+                    <Group gap={4} wrap="nowrap">
+                      <IconEye size={14} />
+                      Preview
+                    </Group>
+                  ),
+                },
               ]}
               data-testid={`section-mode-${k}`}
             />

@@ -12,7 +12,14 @@ function OpenItem({ item, now, canEdit }: { item: OpenActionItem; now: number; c
   const m = useItemState();
   const overdue = isOverdue(item, now);
   return (
-    <Card withBorder radius="md" p="md" data-testid="open-action-item" data-overdue={overdue ? 'true' : 'false'} style={overdue ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}>
+    <Card
+      withBorder
+      radius="md"
+      p="md"
+      data-testid="open-action-item"
+      data-overdue={overdue ? 'true' : 'false'}
+      style={overdue ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : undefined}
+    >
       <Stack gap={6}>
         <Text fw={700} style={{ wordBreak: 'break-word' }}>
           {item.title}

@@ -38,10 +38,19 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
   const range = a ? { from: a.from, to: a.to } : { from: 0, to: 0 };
   const hrefOf = (r: AggregateRow, extra: Drill = {}, what = '') => {
     const d = rowDrill(by, r.key);
-    return drillHref(range, filters, `${GROUPS.find((g) => g.value === by)?.label ?? by} ${r.label}${what}${d ? '' : ' (every incident in range: the list cannot narrow to a schedule)'}`, { ...(d ?? {}), ...extra });
+    return drillHref(range, filters, `${GROUPS.find((g) => g.value === by)?.label ?? by} ${r.label}${what}${d ? '' : ' (every incident in range: the list cannot narrow to a schedule)'}`, {
+      ...(d ?? {}),
+      ...extra,
+    });
   };
   const rows = a?.rows ?? [];
-  const chartRows = rows.slice(0, isPeriod ? 62 : 12).map((r) => ({ label: isPeriod ? (by === 'month' ? r.label : r.label.slice(5)) : truncate(r.label, phone ? 14 : 24), incidents: r.incidents, MTTA: minutes(r.mtta), MTTR: minutes(r.mttr), href: hrefOf(r) }));
+  const chartRows = rows.slice(0, isPeriod ? 62 : 12).map((r) => ({
+    label: isPeriod ? (by === 'month' ? r.label : r.label.slice(5)) : truncate(r.label, phone ? 14 : 24),
+    incidents: r.incidents,
+    MTTA: minutes(r.mtta),
+    MTTR: minutes(r.mttr),
+    href: hrefOf(r),
+  }));
   const horizontal = !isPeriod;
   const chartH = horizontal ? Math.max(160, chartRows.length * 34 + 40) : 220;
   const click = { cursor: 'pointer', onClick: (x: { payload?: { href?: string } }) => x.payload?.href && navigate(x.payload.href) };
@@ -105,7 +114,9 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
                   const href = (extra: Drill = {}, what = '') => (total ? drillHref(range, filters, `All incidents${what}`, extra) : hrefOf(r, extra, what));
                   return [
                     total ? <b>All</b> : r.label,
-                    <DrillLink to={href()} testId={`agg-incidents-${total ? 'all' : r.key}`}>{r.incidents}</DrillLink>,
+                    <DrillLink to={href()} testId={`agg-incidents-${total ? 'all' : r.key}`}>
+                      {r.incidents}
+                    </DrillLink>,
                     r.alerts,
                     <DrillLink to={href({ acknowledged: true }, ': acknowledged')}>{duration(r.mtta)}</DrillLink>,
                     `${duration(r.ttaP50)} / ${duration(r.ttaP90)}`,

@@ -22,7 +22,12 @@ export function FilterBar({ filters, set, range }: { filters: ReportFilters; set
   const severities = [...(levels.data ?? []).map((l) => l.name), ...SEVERITIES];
   const phone = usePhone();
   const [open, setOpen] = useState(false);
-  const active = [filters.team && (teams.data?.find((t) => t.id === filters.team)?.name ?? 'team'), filters.service && (services.data?.find((x) => x.id === filters.service)?.name ?? 'service'), filters.severity, filters.drills && 'drills'].filter(Boolean) as string[];
+  const active = [
+    filters.team && (teams.data?.find((t) => t.id === filters.team)?.name ?? 'team'),
+    filters.service && (services.data?.find((x) => x.id === filters.service)?.name ?? 'service'),
+    filters.severity,
+    filters.drills && 'drills',
+  ].filter(Boolean) as string[];
   const rangeLabel = range ? `${utcDate(range.from)} – ${utcDate(range.to - 1)} (UTC)` : filters.from || filters.to ? `${filters.from || '30 days before'} – ${filters.to || 'now'}` : 'Last 30 days';
   const last = (days: number) => {
     const today = Date.now();
@@ -43,10 +48,36 @@ export function FilterBar({ filters, set, range }: { filters: ReportFilters; set
       )}
       <Collapse expanded={!phone || open}>
         <SimpleGrid mt={phone ? 'sm' : 0} cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-          <TextInput type="date" label="From" value={filters.from} max={filters.to || undefined} onChange={(e) => set({ from: e.currentTarget.value })} placeholder={range ? utcDate(range.from) : ''} data-testid="filter-from" />
+          <TextInput
+            type="date"
+            label="From"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(e) => set({ from: e.currentTarget.value })}
+            placeholder={range ? utcDate(range.from) : ''}
+            data-testid="filter-from"
+          />
           <TextInput type="date" label="To" value={filters.to} min={filters.from || undefined} onChange={(e) => set({ to: e.currentTarget.value })} data-testid="filter-to" />
-          <Select label="Team" placeholder="All teams" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={filters.team || null} onChange={(v) => set({ team: v ?? '' })} clearable searchable data-testid="filter-team" />
-          <Select label="Service" placeholder="All services" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={filters.service || null} onChange={(v) => set({ service: v ?? '' })} clearable searchable data-testid="filter-service" />
+          <Select
+            label="Team"
+            placeholder="All teams"
+            data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+            value={filters.team || null}
+            onChange={(v) => set({ team: v ?? '' })}
+            clearable
+            searchable
+            data-testid="filter-team"
+          />
+          <Select
+            label="Service"
+            placeholder="All services"
+            data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            value={filters.service || null}
+            onChange={(v) => set({ service: v ?? '' })}
+            clearable
+            searchable
+            data-testid="filter-service"
+          />
           <Select label="Severity" placeholder="Any" data={severities} value={filters.severity || null} onChange={(v) => set({ severity: v ?? '' })} clearable data-testid="filter-severity" />
           <Stack gap={6} justify="flex-end">
             <Checkbox label="Include drills" checked={filters.drills} onChange={(e) => set({ drills: e.currentTarget.checked })} data-testid="filter-drills" />

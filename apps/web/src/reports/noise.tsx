@@ -31,7 +31,13 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
             <Figure label="Incidents" value={d.summary.incidents} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-incidents" />
             <Figure label="Alerts" value={d.summary.alerts} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-alerts" />
             <Figure label="Alerts per incident" value={d.summary.alertsPerIncident ?? '—'} to={drillHref(range, filters, 'Noise: incidents')} testId="noise-per-incident" />
-            <Figure label="Resolved without action" value={d.summary.resolvedWithoutAction} hint="never acknowledged" to={drillHref(range, filters, 'Resolved without action', { status: 'resolved', acknowledged: false })} testId="noise-no-action" />
+            <Figure
+              label="Resolved without action"
+              value={d.summary.resolvedWithoutAction}
+              hint="never acknowledged"
+              to={drillHref(range, filters, 'Resolved without action', { status: 'resolved', acknowledged: false })}
+              testId="noise-no-action"
+            />
             <Figure
               label="Flapping alerts"
               value={d.summary.flappingAlerts}
@@ -61,13 +67,22 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
                 mb="sm"
               />
             )}
-            <DataTable testId="noise-services-table" head={['Service', 'Alerts', 'Incidents']} rows={d.topServices.map((s) => [s.serviceName, s.alerts, <DrillLink to={svc(s.serviceId, s.serviceName)}>{s.incidents}</DrillLink>])} />
+            <DataTable
+              testId="noise-services-table"
+              head={['Service', 'Alerts', 'Incidents']}
+              rows={d.topServices.map((s) => [s.serviceName, s.alerts, <DrillLink to={svc(s.serviceId, s.serviceName)}>{s.incidents}</DrillLink>])}
+            />
           </Section>
           <Section title="Noisiest alerts" testId="noise-alerts-section" actions={<ExportLinks report="noise" query={query} table="topAlerts" />}>
             <DataTable
               testId="noise-alerts-table"
               head={['Alert', 'Service', 'Times raised', 'Events']}
-              rows={d.topAlerts.map((a) => [truncate(a.summary || a.dedupKey, 48), <DrillLink to={svc(a.serviceId, a.serviceName, ` (alert ${a.dedupKey})`)}>{a.serviceName}</DrillLink>, a.count, a.events])}
+              rows={d.topAlerts.map((a) => [
+                truncate(a.summary || a.dedupKey, 48),
+                <DrillLink to={svc(a.serviceId, a.serviceName, ` (alert ${a.dedupKey})`)}>{a.serviceName}</DrillLink>,
+                a.count,
+                a.events,
+              ])}
             />
           </Section>
           <Section title="Flapping" testId="noise-flapping-section" actions={<ExportLinks report="noise" query={query} table="flapping" />}>
@@ -75,7 +90,11 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
               testId="noise-flapping-table"
               empty="No alert resolved and fired again within the flap window."
               head={['Dedup key', 'Service', 'Flaps']}
-              rows={d.flapping.map((f) => [truncate(f.dedupKey, 48), <DrillLink to={svc(f.serviceId, serviceName.get(f.serviceId) ?? f.serviceId, ` (flapping ${f.dedupKey})`)}>{serviceName.get(f.serviceId) ?? f.serviceId}</DrillLink>, f.flaps])}
+              rows={d.flapping.map((f) => [
+                truncate(f.dedupKey, 48),
+                <DrillLink to={svc(f.serviceId, serviceName.get(f.serviceId) ?? f.serviceId, ` (flapping ${f.dedupKey})`)}>{serviceName.get(f.serviceId) ?? f.serviceId}</DrillLink>,
+                f.flaps,
+              ])}
             />
           </Section>
         </>

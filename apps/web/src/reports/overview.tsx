@@ -35,10 +35,28 @@ export function Overview({ filters, query }: { filters: ReportFilters; query: Re
       <QueryState isPending={agg.isPending} error={agg.error} retry={() => void agg.refetch()}>
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm" mb="md" data-testid="overview-figures">
           <Figure label="Incidents" value={t?.incidents ?? 0} hint={`${t?.alerts ?? 0} alerts`} to={drill('Incidents')} testId="fig-incidents" />
-          <Figure label="MTTA" value={duration(t?.mtta)} hint={`p50 ${duration(t?.ttaP50)} · p90 ${duration(t?.ttaP90)}`} to={drill('MTTA: acknowledged incidents', { acknowledged: true })} testId="fig-mtta" />
-          <Figure label="MTTR" value={duration(t?.mttr)} hint={`p50 ${duration(t?.ttrP50)} · p90 ${duration(t?.ttrP90)}`} to={drill('MTTR: resolved incidents', { status: 'resolved' })} testId="fig-mttr" />
+          <Figure
+            label="MTTA"
+            value={duration(t?.mtta)}
+            hint={`p50 ${duration(t?.ttaP50)} · p90 ${duration(t?.ttaP90)}`}
+            to={drill('MTTA: acknowledged incidents', { acknowledged: true })}
+            testId="fig-mtta"
+          />
+          <Figure
+            label="MTTR"
+            value={duration(t?.mttr)}
+            hint={`p50 ${duration(t?.ttrP50)} · p90 ${duration(t?.ttrP90)}`}
+            to={drill('MTTR: resolved incidents', { status: 'resolved' })}
+            testId="fig-mttr"
+          />
           <Figure label="Acknowledged" value={t?.acknowledged ?? 0} hint={`${t?.resolved ?? 0} resolved`} to={drill('Acknowledged incidents', { acknowledged: true })} testId="fig-acknowledged" />
-          <Figure label="Resolved without action" value={t?.resolvedWithoutAction ?? 0} hint="never acknowledged" to={drill('Resolved without action', { status: 'resolved', acknowledged: false })} testId="fig-no-action" />
+          <Figure
+            label="Resolved without action"
+            value={t?.resolvedWithoutAction ?? 0}
+            hint="never acknowledged"
+            to={drill('Resolved without action', { status: 'resolved', acknowledged: false })}
+            testId="fig-no-action"
+          />
           <Figure
             label="SLA attainment"
             value={sla.data ? percent(sla.data.total.ackAttainment) : '…'}
@@ -59,7 +77,11 @@ export function Overview({ filters, query }: { filters: ReportFilters; query: Re
                   </Text>
                   <BarChart
                     h={200}
-                    data={trends.data.weeks.map((w) => ({ week: shortWeek(w.week), incidents: w.incidents.value ?? 0, href: drillHref({ from: w.start, to: w.start + WEEK }, filters, `Week of ${w.week}`) }))}
+                    data={trends.data.weeks.map((w) => ({
+                      week: shortWeek(w.week),
+                      incidents: w.incidents.value ?? 0,
+                      href: drillHref({ from: w.start, to: w.start + WEEK }, filters, `Week of ${w.week}`),
+                    }))}
                     dataKey="week"
                     series={[{ name: 'incidents', color: 'red.6', label: 'Incidents' }]}
                     tickLine="none"

@@ -63,7 +63,12 @@ export function Shifts({ filters, query }: { filters: ReportFilters; query: Repo
             </Text>
             <BarChart
               h={200}
-              data={d.mttaByHour.map((h) => ({ hour: String(h.hour).padStart(2, '0'), MTTA: minutes(h.mtta), acknowledged: h.acknowledged, href: drillHref(range, filters, 'Acknowledged incidents (every hour)', { acknowledged: true }) }))}
+              data={d.mttaByHour.map((h) => ({
+                hour: String(h.hour).padStart(2, '0'),
+                MTTA: minutes(h.mtta),
+                acknowledged: h.acknowledged,
+                href: drillHref(range, filters, 'Acknowledged incidents (every hour)', { acknowledged: true }),
+              }))}
               dataKey="hour"
               series={[{ name: 'MTTA', color: 'yellow.6' }]}
               valueFormatter={(v) => `${v} min`}
@@ -86,7 +91,17 @@ export function Shifts({ filters, query }: { filters: ReportFilters; query: Repo
             <DataTable
               testId="oncall-table"
               head={['Person', 'On call (h)', 'Business', 'Evenings', 'Nights', 'Weekends', 'Pages', 'Off hours', 'Interruptions']}
-              rows={d.onCall.map((o) => [<DrillLink to={acked(o.name, o.userId)}>{o.name}</DrillLink>, hours(o.onCallHours.total), hours(o.onCallHours.business), hours(o.onCallHours.evening), hours(o.onCallHours.night), hours(o.onCallHours.weekend), o.pages, o.offHoursPages, o.interruptions])}
+              rows={d.onCall.map((o) => [
+                <DrillLink to={acked(o.name, o.userId)}>{o.name}</DrillLink>,
+                hours(o.onCallHours.total),
+                hours(o.onCallHours.business),
+                hours(o.onCallHours.evening),
+                hours(o.onCallHours.night),
+                hours(o.onCallHours.weekend),
+                o.pages,
+                o.offHoursPages,
+                o.interruptions,
+              ])}
             />
           </Section>
         </>

@@ -31,7 +31,8 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
     return r ? drillHref(range, filters, `SLA ${period} of ${p}`, r) : drillHref(range, filters, 'SLA');
   };
   const ids = (target?: string) => [...new Set((d?.breaches ?? []).filter((b) => !target || b.target === target).map((b) => b.incidentId))];
-  const breachHref = (target?: 'ack' | 'resolve' | 'update') => (ids(target).length ? drillHref(range, filters, target ? `SLA breaches: ${TARGET_NAME[target].toLowerCase()}` : 'SLA breaches', { ids: ids(target) }) : undefined);
+  const breachHref = (target?: 'ack' | 'resolve' | 'update') =>
+    ids(target).length ? drillHref(range, filters, target ? `SLA breaches: ${TARGET_NAME[target].toLowerCase()}` : 'SLA breaches', { ids: ids(target) }) : undefined;
   return (
     <>
       <Group mb="sm" justify="space-between">
@@ -57,8 +58,20 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
             <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" mb="md">
               <Figure label="Judged incidents" value={d.total.incidents} hint="with a target" to={drillHref(range, filters, 'SLA: incidents in range')} testId="sla-incidents" />
               <Figure label="Acknowledge" value={percent(d.total.ackAttainment)} hint={`${d.total.ackMet} met · ${d.total.ackBreached} breached`} to={breachHref('ack')} testId="sla-ack" />
-              <Figure label="Resolve" value={percent(d.total.resolveAttainment)} hint={`${d.total.resolveMet} met · ${d.total.resolveBreached} breached`} to={breachHref('resolve')} testId="sla-resolve" />
-              <Figure label="First update" value={percent(d.total.updateAttainment)} hint={d.updatesKnown ? `${d.total.updateMet} met · ${d.total.updateBreached} breached` : 'not known'} to={breachHref('update')} testId="sla-update" />
+              <Figure
+                label="Resolve"
+                value={percent(d.total.resolveAttainment)}
+                hint={`${d.total.resolveMet} met · ${d.total.resolveBreached} breached`}
+                to={breachHref('resolve')}
+                testId="sla-resolve"
+              />
+              <Figure
+                label="First update"
+                value={percent(d.total.updateAttainment)}
+                hint={d.updatesKnown ? `${d.total.updateMet} met · ${d.total.updateBreached} breached` : 'not known'}
+                to={breachHref('update')}
+                testId="sla-update"
+              />
             </SimpleGrid>
             <Section title={`Attainment per ${period}`} testId="sla-periods" actions={<ExportLinks report="sla" query={{ ...query, period }} table="periods" />}>
               {d.periods.length ? (
@@ -85,7 +98,13 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
                 testId="sla-periods-table"
                 empty="No incident in this range has an SLA target: set one below."
                 head={['Period', 'Incidents', 'Acknowledge', 'Resolve', 'First update']}
-                rows={d.periods.map((p) => [p.period, <DrillLink to={periodHref(p.period)}>{p.incidents}</DrillLink>, `${percent(p.ackAttainment)} (${p.ackBreached} missed)`, `${percent(p.resolveAttainment)} (${p.resolveBreached} missed)`, d.updatesKnown ? percent(p.updateAttainment) : '—'])}
+                rows={d.periods.map((p) => [
+                  p.period,
+                  <DrillLink to={periodHref(p.period)}>{p.incidents}</DrillLink>,
+                  `${percent(p.ackAttainment)} (${p.ackBreached} missed)`,
+                  `${percent(p.resolveAttainment)} (${p.resolveBreached} missed)`,
+                  d.updatesKnown ? percent(p.updateAttainment) : '—',
+                ])}
               />
             </Section>
             <Section
@@ -114,7 +133,12 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
                   TARGET_NAME[b.target],
                   duration(b.withinMs),
                   <>
-                    {duration(b.actualMs)} {b.open && <Badge size="xs" color="red">running</Badge>}
+                    {duration(b.actualMs)}{' '}
+                    {b.open && (
+                      <Badge size="xs" color="red">
+                        running
+                      </Badge>
+                    )}
                   </>,
                 ])}
               />
@@ -158,7 +182,13 @@ function Targets() {
         />
         {remove.error && <FormAlert message={errorMessage(remove.error)} />}
       </QueryState>
-      {isAdmin ? <TargetForm /> : <Text size="sm" c="dimmed" mt="sm">Admins set SLA targets.</Text>}
+      {isAdmin ? (
+        <TargetForm />
+      ) : (
+        <Text size="sm" c="dimmed" mt="sm">
+          Admins set SLA targets.
+        </Text>
+      )}
     </Section>
   );
 }
@@ -180,7 +210,11 @@ function TargetForm() {
       errors.setField('severity', 'Pick a severity');
       ok = false;
     }
-    for (const [k, path] of [['ack', 'ackWithinMinutes'], ['resolve', 'resolveWithinMinutes'], ['update', 'updateWithinMinutes']] as const) {
+    for (const [k, path] of [
+      ['ack', 'ackWithinMinutes'],
+      ['resolve', 'resolveWithinMinutes'],
+      ['update', 'updateWithinMinutes'],
+    ] as const) {
       const n = num(v[k]);
       if (n !== null && (!(n >= 0) || n > MAX_MINUTES)) {
         errors.setField(path, `Between 0 and ${MAX_MINUTES} minutes`);
@@ -214,10 +248,36 @@ function TargetForm() {
       </Text>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-          <Select label="Severity" data={severities} value={v.severity || null} onChange={(s) => setV({ ...v, severity: s ?? '' })} error={errors.field('severity')} required searchable data-testid="target-severity" />
-          <Select label="Service" placeholder="Every service" data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={v.service || null} onChange={(s) => setV({ ...v, service: s ?? '' })} error={errors.field('service')} clearable searchable />
+          <Select
+            label="Severity"
+            data={severities}
+            value={v.severity || null}
+            onChange={(s) => setV({ ...v, severity: s ?? '' })}
+            error={errors.field('severity')}
+            required
+            searchable
+            data-testid="target-severity"
+          />
+          <Select
+            label="Service"
+            placeholder="Every service"
+            data={(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            value={v.service || null}
+            onChange={(s) => setV({ ...v, service: s ?? '' })}
+            error={errors.field('service')}
+            clearable
+            searchable
+          />
           <NumberInput label="Acknowledge (min)" min={0} max={MAX_MINUTES} value={v.ack} onChange={(x) => setV({ ...v, ack: x })} error={errors.field('ackWithinMinutes')} data-testid="target-ack" />
-          <NumberInput label="Resolve (min)" min={0} max={MAX_MINUTES} value={v.resolve} onChange={(x) => setV({ ...v, resolve: x })} error={errors.field('resolveWithinMinutes')} data-testid="target-resolve" />
+          <NumberInput
+            label="Resolve (min)"
+            min={0}
+            max={MAX_MINUTES}
+            value={v.resolve}
+            onChange={(x) => setV({ ...v, resolve: x })}
+            error={errors.field('resolveWithinMinutes')}
+            data-testid="target-resolve"
+          />
           <NumberInput label="First update (min)" min={0} max={MAX_MINUTES} value={v.update} onChange={(x) => setV({ ...v, update: x })} error={errors.field('updateWithinMinutes')} />
           <NumberInput label="Warn before (min)" min={0} max={10_080} value={v.warn} onChange={(x) => setV({ ...v, warn: x })} error={errors.field('warnBeforeMinutes')} />
         </SimpleGrid>

@@ -22,7 +22,11 @@ export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; se
   const qc = useQueryClient();
   const errors = useFormErrors();
   const [who, setWho] = useState<string | null>(null);
-  const summary = useQuery({ queryKey: keys.reports.report('weekly-summary', { team }), queryFn: () => request<{ text: string }>('GET', '/reports/weekly-summary', { query: { team } }), enabled: !!team });
+  const summary = useQuery({
+    queryKey: keys.reports.report('weekly-summary', { team }),
+    queryFn: () => request<{ text: string }>('GET', '/reports/weekly-summary', { query: { team } }),
+    enabled: !!team,
+  });
   const refresh = () => qc.invalidateQueries({ queryKey: keys.reports.subscribers(team) });
   const add = useMutation({ mutationFn: (userId: string) => reportsApi.subscribe(team, userId), onSuccess: () => (setWho(null), refresh()), onError: errors.set });
   const remove = useMutation({ mutationFn: (userId: string) => reportsApi.unsubscribe(team, userId), onSuccess: refresh, onError: errors.set });
@@ -39,7 +43,15 @@ export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; se
     <>
       <Section title="Weekly summary subscribers" testId="subscribers">
         <Stack gap="sm">
-          <Select label="Team" data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={team || null} onChange={(v) => v && setTeam(v)} w={240} allowDeselect={false} data-testid="summary-team" />
+          <Select
+            label="Team"
+            data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+            value={team || null}
+            onChange={(v) => v && setTeam(v)}
+            w={240}
+            allowDeselect={false}
+            data-testid="summary-team"
+          />
           <Text size="sm" c="dimmed">
             Every Monday from 08:00 UTC each subscriber gets last week's summary by email.
           </Text>
@@ -52,7 +64,13 @@ export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; se
                 s.name,
                 s.email,
                 isAdmin || s.id === user.id ? (
-                  <ActionIcon variant="subtle" color="red" aria-label={`Unsubscribe ${s.name}`} onClick={() => (errors.clear(), remove.mutate(s.id))} loading={remove.isPending && remove.variables === s.id}>
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    aria-label={`Unsubscribe ${s.name}`}
+                    onClick={() => (errors.clear(), remove.mutate(s.id))}
+                    loading={remove.isPending && remove.variables === s.id}
+                  >
                     <IconTrash size={16} />
                   </ActionIcon>
                 ) : null,
@@ -61,7 +79,17 @@ export function WeeklySummary({ filters, setTeam }: { filters: ReportFilters; se
           </QueryState>
           <form onSubmit={submit} noValidate>
             <Group align="flex-end" gap="sm">
-              <Select label="Add a subscriber" placeholder="Person" data={candidates.map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))} value={who} onChange={setWho} error={errors.field('userId')} searchable w={240} data-testid="subscriber-user" />
+              <Select
+                label="Add a subscriber"
+                placeholder="Person"
+                data={candidates.map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))}
+                value={who}
+                onChange={setWho}
+                error={errors.field('userId')}
+                searchable
+                w={240}
+                data-testid="subscriber-user"
+              />
               <Button type="submit" loading={add.isPending} data-testid="subscriber-add">
                 Subscribe
               </Button>

@@ -5,7 +5,17 @@ export const DAY = 24 * HOUR;
 
 /** The wall clock of an instant in a zone: year, month (1-12), day, hour, minute, second, weekday (0 Sunday). */
 export function wallClock(at: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number; wd: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    weekday: 'short',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const n = (t: string) => Number(parts.find((x) => x.type === t)?.value ?? 0);
   const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((x) => x.type === 'weekday')?.value ?? 'Sun');
   return { y: n('year'), mo: n('month'), d: n('day'), h: n('hour') % 24, mi: n('minute'), s: n('second'), wd };

@@ -37,7 +37,23 @@ export function colorFor(id: string): string {
  * names. Scrolls sideways on a phone. Drag across a row (mouse, or touch in select mode) to pick a
  * span; `onSelect` gets it snapped to half hours.
  */
-export function Timeline({ from, days, rows, now, selecting, onSelect, zone }: { from: number; days: number; rows: Row[]; now: number; selecting: boolean; onSelect?: (start: number, end: number) => void; zone?: string }) {
+export function Timeline({
+  from,
+  days,
+  rows,
+  now,
+  selecting,
+  onSelect,
+  zone,
+}: {
+  from: number;
+  days: number;
+  rows: Row[];
+  now: number;
+  selecting: boolean;
+  onSelect?: (start: number, end: number) => void;
+  zone?: string;
+}) {
   const marks = dayMarks(from, days, zone);
   const to = marks[marks.length - 1]!;
   const width = (PX_PER_DAY[days] ?? 150) * days;

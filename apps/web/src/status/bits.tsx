@@ -7,15 +7,7 @@ import { Dialog } from '../components/form-dialog.tsx';
 export function ConfirmButton({ label, confirm, onConfirm, loading, testId, ...rest }: { label: string; confirm: string; onConfirm: () => void; loading?: boolean; testId?: string } & ButtonProps) {
   const [armed, setArmed] = useState(false);
   return (
-    <Button
-      color="red"
-      variant={armed ? 'filled' : 'subtle'}
-      loading={loading}
-      onClick={() => (armed ? onConfirm() : setArmed(true))}
-      onBlur={() => setArmed(false)}
-      data-testid={testId}
-      {...rest}
-    >
+    <Button color="red" variant={armed ? 'filled' : 'subtle'} loading={loading} onClick={() => (armed ? onConfirm() : setArmed(true))} onBlur={() => setArmed(false)} data-testid={testId} {...rest}>
       {armed ? confirm : label}
     </Button>
   );

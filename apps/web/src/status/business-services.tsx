@@ -48,8 +48,25 @@ function BusinessServiceForm({ editing, onDone }: { editing: BusinessService | n
   return (
     <form onSubmit={submit} noValidate data-testid="business-service-form">
       <Stack>
-        <TextInput label="Name" description="As customers know it, e.g. Checkout" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} required data-autofocus maxLength={200} />
-        <Textarea label="Description" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} maxLength={2000} />
+        <TextInput
+          label="Name"
+          description="As customers know it, e.g. Checkout"
+          value={v.name}
+          onChange={(e) => setV({ ...v, name: e.currentTarget.value })}
+          error={errors.field('name')}
+          required
+          data-autofocus
+          maxLength={200}
+        />
+        <Textarea
+          label="Description"
+          autosize
+          minRows={2}
+          value={v.description}
+          onChange={(e) => setV({ ...v, description: e.currentTarget.value })}
+          error={errors.field('description')}
+          maxLength={2000}
+        />
         <MultiSelect
           label="Technical services that support it"
           description="An incident on any of them affects this business service"
@@ -61,8 +78,25 @@ function BusinessServiceForm({ editing, onDone }: { editing: BusinessService | n
           data-testid="bs-services"
         />
         <Group grow align="flex-start">
-          <Select label="Team" placeholder="None" clearable data={teams.map((t) => ({ value: t.id, label: t.name }))} value={v.teamId} onChange={(teamId) => setV({ ...v, teamId })} error={errors.field('teamId')} />
-          <NumberInput label="Position" description="Order on status pages" min={0} max={1_000_000} allowDecimal={false} value={v.position} onChange={(position) => setV({ ...v, position })} error={errors.field('position')} />
+          <Select
+            label="Team"
+            placeholder="None"
+            clearable
+            data={teams.map((t) => ({ value: t.id, label: t.name }))}
+            value={v.teamId}
+            onChange={(teamId) => setV({ ...v, teamId })}
+            error={errors.field('teamId')}
+          />
+          <NumberInput
+            label="Position"
+            description="Order on status pages"
+            min={0}
+            max={1_000_000}
+            allowDecimal={false}
+            value={v.position}
+            onChange={(position) => setV({ ...v, position })}
+            error={errors.field('position')}
+          />
         </Group>
         <FormAlert message={errors.message} />
         <Button type="submit" loading={m.isPending} data-testid="save-business-service">

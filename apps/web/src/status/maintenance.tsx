@@ -22,7 +22,15 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
   const services = useServices().data ?? [];
   const bs = useBusinessServices().data ?? [];
   const start = Math.ceil((Date.now() + HOUR) / HOUR) * HOUR;
-  const [v, setV] = useState({ title: '', description: '', serviceIds: [] as string[], businessServiceIds: [] as string[], startsAt: toLocalInput(start, zone), endsAt: toLocalInput(start + 2 * HOUR, zone), announce: true });
+  const [v, setV] = useState({
+    title: '',
+    description: '',
+    serviceIds: [] as string[],
+    businessServiceIds: [] as string[],
+    startsAt: toLocalInput(start, zone),
+    endsAt: toLocalInput(start + 2 * HOUR, zone),
+    announce: true,
+  });
   const m = useMutation({
     mutationFn: () =>
       statusApi.createMaintenance({
@@ -55,8 +63,26 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
   return (
     <form onSubmit={submit} noValidate data-testid="maintenance-form">
       <Stack>
-        <TextInput label="Title" placeholder="Database upgrade" value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={errors.field('title')} required data-autofocus maxLength={500} />
-        <Textarea label="Description" description="Shown on status pages and in the announcement" autosize minRows={2} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={errors.field('description')} maxLength={10_000} />
+        <TextInput
+          label="Title"
+          placeholder="Database upgrade"
+          value={v.title}
+          onChange={(e) => setV({ ...v, title: e.currentTarget.value })}
+          error={errors.field('title')}
+          required
+          data-autofocus
+          maxLength={500}
+        />
+        <Textarea
+          label="Description"
+          description="Shown on status pages and in the announcement"
+          autosize
+          minRows={2}
+          value={v.description}
+          onChange={(e) => setV({ ...v, description: e.currentTarget.value })}
+          error={errors.field('description')}
+          maxLength={10_000}
+        />
         <MultiSelect
           label="Components (business services)"
           data={bs.map((b) => ({ value: b.id, label: b.name }))}
@@ -77,7 +103,16 @@ function MaintenanceForm({ onDone }: { onDone: () => void }) {
           data-testid="mw-services"
         />
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput type="datetime-local" label="Starts" description={`${zone} (your profile)`} value={v.startsAt} onChange={(e) => setV({ ...v, startsAt: e.currentTarget.value })} error={errors.field('startsAt')} required data-testid="mw-start" />
+          <TextInput
+            type="datetime-local"
+            label="Starts"
+            description={`${zone} (your profile)`}
+            value={v.startsAt}
+            onChange={(e) => setV({ ...v, startsAt: e.currentTarget.value })}
+            error={errors.field('startsAt')}
+            required
+            data-testid="mw-start"
+          />
           <TextInput type="datetime-local" label="Ends" value={v.endsAt} onChange={(e) => setV({ ...v, endsAt: e.currentTarget.value })} error={errors.field('endsAt')} required data-testid="mw-end" />
         </SimpleGrid>
         <Switch
@@ -143,7 +178,14 @@ function WindowCard({ w, state, isAdmin }: { w: MaintenanceWindow; state: 'runni
         </Group>
         {isAdmin && state !== 'past' && (
           <Group>
-            <ConfirmButton size="sm" label={state === 'running' ? 'End now' : 'Cancel'} confirm={state === 'running' ? 'End it now?' : 'Cancel this window?'} onConfirm={() => cancel.mutate()} loading={cancel.isPending} testId="cancel-maintenance" />
+            <ConfirmButton
+              size="sm"
+              label={state === 'running' ? 'End now' : 'Cancel'}
+              confirm={state === 'running' ? 'End it now?' : 'Cancel this window?'}
+              onConfirm={() => cancel.mutate()}
+              loading={cancel.isPending}
+              testId="cancel-maintenance"
+            />
           </Group>
         )}
       </Stack>

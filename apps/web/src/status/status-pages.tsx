@@ -19,7 +19,11 @@ export function publicPath(p: Pick<StatusPage, 'slug' | 'isDefault'>): string {
 /** The page's header as visitors see it, from the form's values. */
 function BrandPreview({ name, logoUrl, colors }: { name: string; logoUrl: string; colors: Colors }) {
   return (
-    <Box p="md" style={{ background: colors.background, color: colors.text, borderRadius: 8, border: '1px solid var(--mantine-color-default-border)', borderTop: `6px solid ${colors.brand}` }} data-testid="brand-preview">
+    <Box
+      p="md"
+      style={{ background: colors.background, color: colors.text, borderRadius: 8, border: '1px solid var(--mantine-color-default-border)', borderTop: `6px solid ${colors.brand}` }}
+      data-testid="brand-preview"
+    >
       <Group gap="sm" wrap="nowrap">
         {logoUrl && /^https?:\/\//.test(logoUrl) && <img src={logoUrl} alt="" style={{ maxHeight: 32, maxWidth: 120 }} />}
         <Text fw={700} fz="lg" style={{ color: colors.text, wordBreak: 'break-word' }}>
@@ -47,7 +51,14 @@ function StatusPageForm({ editing, onDone }: { editing: StatusPage | null; onDon
     businessServiceIds: editing?.businessServiceIds ?? [],
     isDefault: editing?.isDefault ?? false,
   });
-  const input = (): StatusPageInput => ({ slug: v.slug.trim(), name: v.name.trim(), logoUrl: v.logoUrl.trim() || null, colors: v.colors, businessServiceIds: v.businessServiceIds, isDefault: v.isDefault });
+  const input = (): StatusPageInput => ({
+    slug: v.slug.trim(),
+    name: v.name.trim(),
+    logoUrl: v.logoUrl.trim() || null,
+    colors: v.colors,
+    businessServiceIds: v.businessServiceIds,
+    isDefault: v.isDefault,
+  });
   const m = useMutation({
     mutationFn: () => statusApi.savePage(input()),
     onSuccess: (p) => {
@@ -79,7 +90,11 @@ function StatusPageForm({ editing, onDone }: { editing: StatusPage | null; onDon
           error={errors.field('slug')}
           required
           disabled={!!editing}
-          leftSection={<Text size="xs" c="dimmed" pl={4}>/status/</Text>}
+          leftSection={
+            <Text size="xs" c="dimmed" pl={4}>
+              /status/
+            </Text>
+          }
           leftSectionWidth={62}
         />
         <TextInput label="Logo URL" placeholder="https://example.com/logo.png" value={v.logoUrl} onChange={(e) => setV({ ...v, logoUrl: e.currentTarget.value })} error={errors.field('logoUrl')} />
@@ -129,7 +144,11 @@ export default function StatusPagesTab({ isAdmin }: { isAdmin: boolean }) {
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && (
           <Text c="dimmed">
-            No status page yet: <Anchor href="/status" target="_blank">/status</Anchor> shows every business service under the name “Status”.
+            No status page yet:{' '}
+            <Anchor href="/status" target="_blank">
+              /status
+            </Anchor>{' '}
+            shows every business service under the name “Status”.
           </Text>
         )}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>

@@ -58,23 +58,76 @@ function SubscribeForm({ onDone }: { onDone: () => void }) {
   };
   const target =
     v.scope === 'business_service' ? (
-      <Select label="Business service" data={bs.map((b) => ({ value: b.id, label: b.name }))} value={v.targetId || null} onChange={(t) => setV({ ...v, targetId: t ?? '' })} searchable error={errors.field('targetId')} data-testid="sub-target" />
+      <Select
+        label="Business service"
+        data={bs.map((b) => ({ value: b.id, label: b.name }))}
+        value={v.targetId || null}
+        onChange={(t) => setV({ ...v, targetId: t ?? '' })}
+        searchable
+        error={errors.field('targetId')}
+        data-testid="sub-target"
+      />
     ) : v.scope === 'team' ? (
-      <Select label="Team" data={teams.map((t) => ({ value: t.id, label: t.name }))} value={v.targetId || null} onChange={(t) => setV({ ...v, targetId: t ?? '' })} searchable error={errors.field('targetId')} data-testid="sub-target" />
+      <Select
+        label="Team"
+        data={teams.map((t) => ({ value: t.id, label: t.name }))}
+        value={v.targetId || null}
+        onChange={(t) => setV({ ...v, targetId: t ?? '' })}
+        searchable
+        error={errors.field('targetId')}
+        data-testid="sub-target"
+      />
     ) : v.scope === 'incident' ? (
-      <TextInput label="Incident number" placeholder="42" value={v.targetId} onChange={(e) => setV({ ...v, targetId: e.currentTarget.value })} error={errors.field('targetId')} data-testid="sub-target" />
+      <TextInput
+        label="Incident number"
+        placeholder="42"
+        value={v.targetId}
+        onChange={(e) => setV({ ...v, targetId: e.currentTarget.value })}
+        error={errors.field('targetId')}
+        data-testid="sub-target"
+      />
     ) : null;
   return (
     <form onSubmit={submit} noValidate data-testid="subscribe-form">
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {isAdmin && (
-            <Select label="Subscriber" data={(users.data ?? []).map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))} value={v.userId} onChange={(userId) => userId && setV({ ...v, userId })} searchable error={errors.field('userId')} allowDeselect={false} />
+            <Select
+              label="Subscriber"
+              data={(users.data ?? []).map((u) => ({ value: u.id, label: u.id === user.id ? `${u.name} (me)` : u.name }))}
+              value={v.userId}
+              onChange={(userId) => userId && setV({ ...v, userId })}
+              searchable
+              error={errors.field('userId')}
+              allowDeselect={false}
+            />
           )}
-          <Select label="Follow" data={SCOPES} value={v.scope} onChange={(scope) => scope && setV({ ...v, scope: scope as SubscriptionScope, targetId: '' })} allowDeselect={false} error={errors.field('scope')} data-testid="sub-scope" />
+          <Select
+            label="Follow"
+            data={SCOPES}
+            value={v.scope}
+            onChange={(scope) => scope && setV({ ...v, scope: scope as SubscriptionScope, targetId: '' })}
+            allowDeselect={false}
+            error={errors.field('scope')}
+            data-testid="sub-scope"
+          />
           {target}
-          <Select label="Channel" data={CHANNELS.map(({ value, label }) => ({ value, label }))} value={v.channel} onChange={(c) => c && setV({ ...v, channel: c as SubscriptionChannel })} allowDeselect={false} error={errors.field('channel')} />
-          <TextInput label={channel.destination} placeholder={channel.placeholder} value={v.destination} onChange={(e) => setV({ ...v, destination: e.currentTarget.value })} error={errors.field('destination')} maxLength={4000} />
+          <Select
+            label="Channel"
+            data={CHANNELS.map(({ value, label }) => ({ value, label }))}
+            value={v.channel}
+            onChange={(c) => c && setV({ ...v, channel: c as SubscriptionChannel })}
+            allowDeselect={false}
+            error={errors.field('channel')}
+          />
+          <TextInput
+            label={channel.destination}
+            placeholder={channel.placeholder}
+            value={v.destination}
+            onChange={(e) => setV({ ...v, destination: e.currentTarget.value })}
+            error={errors.field('destination')}
+            maxLength={4000}
+          />
         </SimpleGrid>
         <FormAlert message={errors.message} />
         <Button type="submit" loading={m.isPending} data-testid="save-subscription">

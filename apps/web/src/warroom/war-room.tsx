@@ -59,7 +59,13 @@ function PriorityMessage({ m, me }: { m: ChatMessage; me: string }) {
           </Text>
           {receipts.map((r) => (
             <Tooltip key={r.userId} label={r.readAt ? `Read ${zone.dateTime(r.readAt)}` : r.receivedAt ? `Received ${zone.dateTime(r.receivedAt)}` : 'Not received yet'}>
-              <Badge size="xs" variant={r.readAt ? 'filled' : 'outline'} color={r.readAt ? 'green' : r.receivedAt ? 'yellow' : 'gray'} data-testid="receipt" data-state={r.readAt ? 'read' : r.receivedAt ? 'received' : 'none'}>
+              <Badge
+                size="xs"
+                variant={r.readAt ? 'filled' : 'outline'}
+                color={r.readAt ? 'green' : r.receivedAt ? 'yellow' : 'gray'}
+                data-testid="receipt"
+                data-state={r.readAt ? 'read' : r.receivedAt ? 'received' : 'none'}
+              >
                 {r.name}
               </Badge>
             </Tooltip>
@@ -114,7 +120,16 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
       setError(null);
       if (r.result && !r.result.ok) notifications.show({ color: 'red', message: r.result.text });
       // /help answers only the asker, here; nothing is posted to the room.
-      if (r.result?.ok && r.result.command === 'help') notifications.show({ title: 'War room commands', message: <span style={{ whiteSpace: 'pre-wrap' }} data-testid="help-answer">{r.result.text}</span>, autoClose: 30_000 });
+      if (r.result?.ok && r.result.command === 'help')
+        notifications.show({
+          title: 'War room commands',
+          message: (
+            <span style={{ whiteSpace: 'pre-wrap' }} data-testid="help-answer">
+              {r.result.text}
+            </span>
+          ),
+          autoClose: 30_000,
+        });
       void qc.invalidateQueries({ queryKey: keys.chat(inc.id) });
       if (r.result) {
         void qc.invalidateQueries({ queryKey: keys.incident(inc.id) });
@@ -142,7 +157,11 @@ function Chat({ inc, wr }: { inc: Incident; wr: WarRoom | undefined }) {
         </Stack>
       )}
       <div className="klx-chat-stream" data-testid="chat-stream" tabIndex={0} role="log" aria-label="Chat messages">
-        {normal.length === 0 && <Text c="dimmed" size="sm">No messages yet. Type /help for commands.</Text>}
+        {normal.length === 0 && (
+          <Text c="dimmed" size="sm">
+            No messages yet. Type /help for commands.
+          </Text>
+        )}
         {normal.map((m) => (
           <ChatLine key={m.id} m={m} me={user.id} />
         ))}
@@ -235,8 +254,23 @@ function Roles({ inc, wr }: { inc: Incident; wr: WarRoom }) {
       {canAssign && (
         <Stack gap={6} mt="xs">
           <Group gap="xs" grow>
-            <Select aria-label="Role" data={order.map((r) => ({ value: r, label: r === 'im' ? 'Hand over IM' : ROLE_LABEL[r] }))} value={role} onChange={(v) => v && setRole(v as WarRoomRole)} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
-            <Select aria-label="Person" placeholder="Person" searchable data={(users.data ?? []).filter((u) => u.role !== 'viewer' && u.role !== 'stakeholder').map((u) => ({ value: u.id, label: u.name }))} value={who} onChange={setWho} data-testid="role-user" />
+            <Select
+              aria-label="Role"
+              data={order.map((r) => ({ value: r, label: r === 'im' ? 'Hand over IM' : ROLE_LABEL[r] }))}
+              value={role}
+              onChange={(v) => v && setRole(v as WarRoomRole)}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <Select
+              aria-label="Person"
+              placeholder="Person"
+              searchable
+              data={(users.data ?? []).filter((u) => u.role !== 'viewer' && u.role !== 'stakeholder').map((u) => ({ value: u.id, label: u.name }))}
+              value={who}
+              onChange={setWho}
+              data-testid="role-user"
+            />
           </Group>
           <Button variant="light" disabled={!who} loading={m.isPending} onClick={() => m.mutate()} data-testid="assign-role">
             {role === 'im' ? 'Hand over' : 'Assign'}
@@ -260,7 +294,11 @@ function Tasks({ inc, wr }: { inc: Incident; wr: WarRoom }) {
   });
   return (
     <Stack gap="xs" data-testid="tasks">
-      {wr.tasks.length === 0 && <Text size="sm" c="dimmed">No tasks. Add one here or with /task "text" @owner.</Text>}
+      {wr.tasks.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No tasks. Add one here or with /task "text" @owner.
+        </Text>
+      )}
       {wr.tasks.map((t) => (
         <Checkbox key={t.id} readOnly checked={!!t.doneAt} label={`${t.text}${t.ownerName ? ` · ${t.ownerName}` : ''}`} />
       ))}
@@ -284,8 +322,18 @@ function Tasks({ inc, wr }: { inc: Incident; wr: WarRoom }) {
 function Runbooks({ inc }: { inc: Incident }) {
   const q = useQuery({ queryKey: keys.runbooks(inc.id), queryFn: () => api.warRoom.runbooks(inc.id) });
   const [open, setOpen] = useState<string | null>(null);
-  if (q.isPending) return <Text size="sm" c="dimmed">Loading…</Text>;
-  if (!q.data?.length) return <Text size="sm" c="dimmed">No runbooks for {inc.serviceName}.</Text>;
+  if (q.isPending)
+    return (
+      <Text size="sm" c="dimmed">
+        Loading…
+      </Text>
+    );
+  if (!q.data?.length)
+    return (
+      <Text size="sm" c="dimmed">
+        No runbooks for {inc.serviceName}.
+      </Text>
+    );
   return (
     <Stack gap="xs" data-testid="runbooks">
       {q.data.map((r) => (
@@ -326,7 +374,14 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
   const updates = useQuery({ queryKey: keys.statusUpdates(inc.id), queryFn: () => api.status.updates(inc.id) });
   const m = useMutation({
     mutationFn: () =>
-      api.status.postUpdate(inc.id, { phase, message: message.trim() || undefined, publicTitle: (pub && publicTitle.trim()) || undefined, businessImpact: impact.trim() || undefined, nextUpdateInMinutes: typeof next === 'number' && next > 0 ? next : undefined, public: pub }),
+      api.status.postUpdate(inc.id, {
+        phase,
+        message: message.trim() || undefined,
+        publicTitle: (pub && publicTitle.trim()) || undefined,
+        businessImpact: impact.trim() || undefined,
+        nextUpdateInMinutes: typeof next === 'number' && next > 0 ? next : undefined,
+        public: pub,
+      }),
     onSuccess: () => {
       setMessage('');
       notifications.show({ message: 'Status update posted', autoClose: 2500 });
@@ -352,7 +407,16 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
       >
         <Stack gap="sm">
           <SegmentedControl fullWidth data={PHASES.map((p) => ({ value: p, label: p[0]!.toUpperCase() + p.slice(1) }))} value={phase} onChange={(v) => setPhase(v as StatusPhase)} size="xs" />
-          <Textarea label="Update message" description="Leave empty to use the template for this phase and severity" name="status-message" autosize minRows={2} value={message} onChange={(e) => setMessage(e.currentTarget.value)} error={err?.field('message')} />
+          <Textarea
+            label="Update message"
+            description="Leave empty to use the template for this phase and severity"
+            name="status-message"
+            autosize
+            minRows={2}
+            value={message}
+            onChange={(e) => setMessage(e.currentTarget.value)}
+            error={err?.field('message')}
+          />
           <TextInput label="Business impact" name="business-impact" value={impact} onChange={(e) => setImpact(e.currentTarget.value)} error={err?.field('businessImpact')} />
           <Group grow align="flex-end">
             <NumberInput label="Next update in (minutes)" min={1} max={10080} value={next} onChange={setNext} error={err?.field('nextUpdateInMinutes')} />
@@ -425,7 +489,11 @@ export default function WarRoomPanel({ inc }: { inc: Incident }) {
           Join bridge
         </Button>
       ) : (
-        w && <Text size="sm" c="dimmed">No bridge set for this incident.</Text>
+        w && (
+          <Text size="sm" c="dimmed">
+            No bridge set for this incident.
+          </Text>
+        )
       )}
       <div className="klx-warroom-grid">
         <div className="klx-warroom-chat">

@@ -150,7 +150,6 @@ interface Claimed {
   user_id: string | null;
 }
 
-
 async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
   const now = ctx.clock.now();
   return ctx.db.kysely.transaction().execute(async (trx) => {
@@ -200,7 +199,11 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
   const failure = error ?? new ProviderError('no result', false);
   const retry = !failure.permanent && m.attempts < maxAttempts;
   messagesSent.inc({ channel, result: retry ? 'retry' : 'failed' });
-  return { m, r: { status: retry ? 'queued' : 'failed', error: failure.message, providerStatus: failure.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined }, message };
+  return {
+    m,
+    r: { status: retry ? 'queued' : 'failed', error: failure.message, providerStatus: failure.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined },
+    message,
+  };
 }
 
 /** Records an outcome: only the lease holder may (a sender whose lease expired steps aside). */
@@ -223,19 +226,51 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
     },
   });
   if (!upd.numAffectedRows) return;
-  await insertAttempt(trx, { id: newId(), message_id: m.id, at: now, status: r.status === 'queued' ? 'retrying' : r.status, provider_status: r.providerStatus ?? null, provider_message_id: r.providerMessageId ?? null, error: r.error ?? null });
+  await insertAttempt(trx, {
+    id: newId(),
+    message_id: m.id,
+    at: now,
+    status: r.status === 'queued' ? 'retrying' : r.status,
+    provider_status: r.providerStatus ?? null,
+    provider_message_id: r.providerMessageId ?? null,
+    error: r.error ?? null,
+  });
   if (message?.kind !== 'page' || !m.incident_id) return;
   const userId = m.user_id;
   const name = userId ? await memo.get(`user:${userId}`, async () => (await userNameRow(trx, userId))?.name) : undefined;
   const who = `${name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
   if (r.status === 'sent') {
-    await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.sent', actor: SYSTEM, via: 'engine', message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`, data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId } }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId: m.incident_id,
+        at: now,
+        type: 'notification.sent',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Paged ${who}: ${r.providerStatus ?? 'sent'}`,
+        data: { messageId: m.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId },
+      },
+      live,
+    );
   } else if (r.status === 'cancelled') {
-    await appendTimeline(trx, { incidentId: m.incident_id, at: now, type: 'notification.cancelled', actor: SYSTEM, via: 'engine', message: `Did not page ${who}: ${r.error}`, data: { messageId: m.id, channel: m.channel } }, live);
+    await appendTimeline(
+      trx,
+      { incidentId: m.incident_id, at: now, type: 'notification.cancelled', actor: SYSTEM, via: 'engine', message: `Did not page ${who}: ${r.error}`, data: { messageId: m.id, channel: m.channel } },
+      live,
+    );
   } else {
     await appendTimeline(
       trx,
-      { incidentId: m.incident_id, at: now, type: 'notification.failed', actor: SYSTEM, via: 'engine', message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`, data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' } },
+      {
+        incidentId: m.incident_id,
+        at: now,
+        type: 'notification.failed',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`,
+        data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' },
+      },
       live,
     );
   }

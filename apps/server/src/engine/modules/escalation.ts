@@ -13,8 +13,6 @@ import { evaluateCondition, labelsOf } from '../../escalation/condition.js';
 import { escalateNow, firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
 import type { EngineModule } from '../engine.js';
 
-
-
 /**
  * Fires due escalation steps. Works from the policy snapshot taken when the incident opened. A step
  * is claimed by compare-and-set on (escalation_step, status), so a stale or repeated run does nothing.
@@ -31,7 +29,9 @@ export const escalationModule: EngineModule = {
       // What a storm's incidents share (their service's maintenance, a level's people and how to reach
       // them) is looked up once per batch, not once per incident.
       const memo = new BatchMemo();
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) => fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity));
+      await inBatch(ctx, 'escalation', due, (trx, live, inc) =>
+        fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity),
+      );
     }
   },
 };
@@ -70,7 +70,18 @@ async function fireStep(
   if (!policy || !s) {
     if (!(await claim(null))) return;
     const levels = policy?.levels.length ?? 0;
-    await appendTimeline(trx, { incidentId, at: now, type: 'escalation.exhausted', actor: SYSTEM, via: 'engine', message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)` }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId,
+        at: now,
+        type: 'escalation.exhausted',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Escalation finished: nobody acknowledged after ${levels} level(s) × ${(policy?.repeat ?? 0) + 1} round(s)`,
+      },
+      live,
+    );
     return;
   }
 
@@ -78,7 +89,19 @@ async function fireStep(
   const maint = await memo.get(`maintenance:${serviceId}`, () => activeMaintenanceFor(trx, serviceId, now));
   if (maint) {
     if (!(await claim(null))) return;
-    await appendTimeline(trx, { incidentId, at: now, type: 'escalation.suppressed', actor: SYSTEM, via: 'engine', message: `Suppressed by maintenance window "${maint.title}": nobody paged`, data: { maintenanceWindowId: maint.id, step } }, live);
+    await appendTimeline(
+      trx,
+      {
+        incidentId,
+        at: now,
+        type: 'escalation.suppressed',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Suppressed by maintenance window "${maint.title}": nobody paged`,
+        data: { maintenanceWindowId: maint.id, step },
+      },
+      live,
+    );
     return;
   }
 
@@ -93,7 +116,15 @@ async function fireStep(
       if (!(await claim(now))) return;
       await appendTimeline(
         trx,
-        { incidentId, at: now, type: 'escalation.condition_skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where} skipped: its condition does not hold (${c.reason})`, data: { step, level: s.levelIndex, reason: c.reason, condition: s.level.condition } },
+        {
+          incidentId,
+          at: now,
+          type: 'escalation.condition_skipped',
+          actor: SYSTEM,
+          via: 'engine',
+          message: `Escalation ${where} skipped: its condition does not hold (${c.reason})`,
+          data: { step, level: s.levelIndex, reason: c.reason, condition: s.level.condition },
+        },
         live,
       );
       return;
@@ -114,14 +145,14 @@ async function fireStep(
   const planFor = async (userIds: string[], notes: string[]) => {
     const plans: { userId: string; name: string; plan: { contactMethodId: string; delayMinutes: number }[] }[] = [];
     for (const userId of userIds) {
-    const u = await memo.get(`user:${userId}`, () => userNameRow(trx, userId));
-    // The rules for this incident's urgency (PagerDuty's high/low notification rules; 'any' rules always).
-    const plan = await memo.get(`plan:${userId}:${urgency}`, () => notificationPlan(trx, userId, urgency));
-    if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
-    else {
-      const any = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
-      notes.push(any.length ? `${u?.name ?? userId} has no notification rule for ${urgency}-urgency incidents` : `${u?.name ?? userId} has no verified contact method`);
-    }
+      const u = await memo.get(`user:${userId}`, () => userNameRow(trx, userId));
+      // The rules for this incident's urgency (PagerDuty's high/low notification rules; 'any' rules always).
+      const plan = await memo.get(`plan:${userId}:${urgency}`, () => notificationPlan(trx, userId, urgency));
+      if (plan.length) plans.push({ userId, name: u?.name ?? userId, plan });
+      else {
+        const any = await memo.get(`plan:${userId}`, () => notificationPlan(trx, userId));
+        notes.push(any.length ? `${u?.name ?? userId} has no notification rule for ${urgency}-urgency incidents` : `${u?.name ?? userId} has no verified contact method`);
+      }
     }
     return plans;
   };
@@ -154,20 +185,45 @@ async function fireStep(
 
   for (const p of plans) {
     for (const r of p.plan) {
-      await insertNotification(trx, { id: newId(), incident_id: incidentId, user_id: p.userId, contact_method_id: r.contactMethodId, step, due_at: now + r.delayMinutes * 60_000, status: 'pending', created_at: now });
+      await insertNotification(trx, {
+        id: newId(),
+        incident_id: incidentId,
+        user_id: p.userId,
+        contact_method_id: r.contactMethodId,
+        step,
+        due_at: now + r.delayMinutes * 60_000,
+        status: 'pending',
+        created_at: now,
+      });
     }
   }
   const rr = roundRobin ? ` (round robin: turn ${roundRobin.position + 1}, target ${roundRobin.target + 1} of ${s.level.targets.length})` : '';
   if (pageable) {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.level', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${rr}${notes.length ? ` (${notes.join('; ')})` : ''}`, data: { step, level: s.levelIndex, users: plans.map((p) => p.userId), ...(notes.length && { notes }), ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
+      {
+        incidentId,
+        at: now,
+        type: 'escalation.level',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Escalation ${where}: paging ${plans.map((p) => p.name).join(', ')}${rr}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+        data: { step, level: s.levelIndex, users: plans.map((p) => p.userId), ...(notes.length && { notes }), ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) },
+      },
       live,
     );
   } else {
     await appendTimeline(
       trx,
-      { incidentId, at: now, type: 'escalation.skipped', actor: SYSTEM, via: 'engine', message: `Escalation ${where}: nobody could be paged${rr} (${notes.join('; ') || 'no targets'}); escalating at once`, data: { step, level: s.levelIndex, notes, ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) } },
+      {
+        incidentId,
+        at: now,
+        type: 'escalation.skipped',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Escalation ${where}: nobody could be paged${rr} (${notes.join('; ') || 'no targets'}); escalating at once`,
+        data: { step, level: s.levelIndex, notes, ...(onCall.length && { onCall }), ...(roundRobin && { roundRobin }) },
+      },
       live,
     );
   }

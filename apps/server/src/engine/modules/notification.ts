@@ -14,8 +14,6 @@ function levelUntilResolved(snapshot: string | null, step: number): boolean {
   return stepLevel(JSON.parse(snapshot) as Policy, Number(step))?.level.until === 'resolved';
 }
 
-
-
 /**
  * Turns due notifications into outbox messages (one per contact method and step), or cancels them
  * if the incident was acknowledged or resolved first. Claimed by compare-and-set on status.
@@ -35,7 +33,14 @@ export const notificationModule: EngineModule = {
       if (!claimed.numAffectedRows || !usable) return;
       const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
       if (!page) return;
-      await enqueueMessage(trx, now, { channel: n.type as Channel, destination: n.address, message: untilResolved ? { ...page, untilResolved: true } : page, userId: n.user_id, contactMethodId: n.contact_method_id, incidentId: n.incident_id });
+      await enqueueMessage(trx, now, {
+        channel: n.type as Channel,
+        destination: n.address,
+        message: untilResolved ? { ...page, untilResolved: true } : page,
+        userId: n.user_id,
+        contactMethodId: n.contact_method_id,
+        incidentId: n.incident_id,
+      });
       live.push({ type: 'notification', incidentId: n.incident_id });
     });
   },

@@ -103,32 +103,60 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
   const tags = ['auth'];
   const throttle = new LoginThrottle(ctx.clock);
 
-  app.post('/auth/login', { schema: { tags, body: C.LoginBody, summary: 'Sign in: sets the klaxon_session cookie and returns the CSRF token', security: [], response: { 200: C.Session } } }, async (req, reply) => {
-    requireJson(req);
-    if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
-    const user = await checkCredentials(ctx, req.body.email, req.body.password);
-    if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
-    const s = await createSession(ctx, user.id);
-    setSessionCookie(ctx, reply, s.token, s.expiresAt);
-    return { user, csrfToken: s.csrfToken };
-  });
+  app.post(
+    '/auth/login',
+    { schema: { tags, body: C.LoginBody, summary: 'Sign in: sets the klaxon_session cookie and returns the CSRF token', security: [], response: { 200: C.Session } } },
+    async (req, reply) => {
+      requireJson(req);
+      if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
+      const user = await checkCredentials(ctx, req.body.email, req.body.password);
+      if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
+      const s = await createSession(ctx, user.id);
+      setSessionCookie(ctx, reply, s.token, s.expiresAt);
+      return { user, csrfToken: s.csrfToken };
+    },
+  );
 
   // "Forgot password": 3 requests per email and address, then one every 10 minutes; 30 per address.
   const resetThrottle = new LoginThrottle(ctx.clock, { burst: 3, refillMs: 600_000 }, { burst: 30, refillMs: 60_000 }, { burst: 5, refillMs: 600_000 });
-  app.post('/auth/forgot-password', { schema: { tags, body: C.ForgotPasswordBody, summary: 'Emails a one-time link (1 hour) to set a new password; 202 whether or not the email is known', security: [], response: { 202: C.MessageAnswer } } }, async (req, reply) => {
-    requireJson(req);
-    if (!resetThrottle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many password reset requests: wait 10 minutes and try again');
-    await requestPasswordReset(ctx, req.body.email);
-    return reply.status(202).send({ message: 'If that email belongs to an account, a link to set a new password is on its way.' });
-  });
+  app.post(
+    '/auth/forgot-password',
+    {
+      schema: {
+        tags,
+        body: C.ForgotPasswordBody,
+        summary: 'Emails a one-time link (1 hour) to set a new password; 202 whether or not the email is known',
+        security: [],
+        response: { 202: C.MessageAnswer },
+      },
+    },
+    async (req, reply) => {
+      requireJson(req);
+      if (!resetThrottle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many password reset requests: wait 10 minutes and try again');
+      await requestPasswordReset(ctx, req.body.email);
+      return reply.status(202).send({ message: 'If that email belongs to an account, a link to set a new password is on its way.' });
+    },
+  );
 
   const setThrottle = new LoginThrottle(ctx.clock, { burst: 10, refillMs: 60_000 }, { burst: 30, refillMs: 6_000 }, { burst: 1_000_000, refillMs: 1 });
-  app.post('/auth/set-password', { schema: { tags, body: C.SetPasswordBody, summary: 'Sets a password with the one-time link from an invitation or a reset; 400 when the link is used or expired', security: [], response: { 204: NoContent } } }, async (req, reply) => {
-    requireJson(req);
-    if (!setThrottle.take('link', req.ip)) throw new AppError('rate_limited', 'Too many attempts: wait a minute and try again');
-    await setPasswordWithLink(ctx, req.body.token, req.body.password);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/auth/set-password',
+    {
+      schema: {
+        tags,
+        body: C.SetPasswordBody,
+        summary: 'Sets a password with the one-time link from an invitation or a reset; 400 when the link is used or expired',
+        security: [],
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      requireJson(req);
+      if (!setThrottle.take('link', req.ip)) throw new AppError('rate_limited', 'Too many attempts: wait a minute and try again');
+      await setPasswordWithLink(ctx, req.body.token, req.body.password);
+      return reply.status(204).send();
+    },
+  );
 
   app.post('/auth/logout', { schema: { tags, summary: 'Sign out: ends the session and clears the cookie', security: [], response: { 204: NoContent } } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
@@ -141,29 +169,42 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.get('/auth/session', { schema: { tags, querystring: C.SessionQuery, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [], response: { 200: C.SessionAnswer } } }, async (req) => {
-    const token = req.cookies[SESSION_COOKIE];
-    const session = token ? await authenticateSession(ctx, token) : null;
-    if (!session && req.query.optional === 'true') return { user: null, csrfToken: null };
-    if (!session) throw new AppError('unauthenticated', 'Not signed in');
-    req.session = session;
-    req.actorCache = session.actor;
-    return { user: await users.getUser(ctx, session.actor, session.actor.id), csrfToken: session.csrfToken };
-  });
+  app.get(
+    '/auth/session',
+    { schema: { tags, querystring: C.SessionQuery, summary: 'The signed-in user and the CSRF token for this session, or 401', security: [], response: { 200: C.SessionAnswer } } },
+    async (req) => {
+      const token = req.cookies[SESSION_COOKIE];
+      const session = token ? await authenticateSession(ctx, token) : null;
+      if (!session && req.query.optional === 'true') return { user: null, csrfToken: null };
+      if (!session) throw new AppError('unauthenticated', 'Not signed in');
+      req.session = session;
+      req.actorCache = session.actor;
+      return { user: await users.getUser(ctx, session.actor, session.actor.id), csrfToken: session.csrfToken };
+    },
+  );
 
-  app.get('/setup', { schema: { tags, summary: 'Whether first-run setup is needed (no users yet)', security: [], response: { 200: C.SetupNeededAnswer } } }, async () => ({ needed: await users.setupNeeded(ctx) }));
+  app.get('/setup', { schema: { tags, summary: 'Whether first-run setup is needed (no users yet)', security: [], response: { 200: C.SetupNeededAnswer } } }, async () => ({
+    needed: await users.setupNeeded(ctx),
+  }));
 
-  app.post('/setup', { schema: { tags, body: C.SetupBody, summary: 'First-run setup: creates the first admin and signs them in; 409 once any user exists', security: [], response: { 201: C.Session } } }, async (req, reply) => {
-    requireJson(req);
-    const user = await users.createFirstAdmin(ctx, req.body);
-    const s = await createSession(ctx, user.id);
-    setSessionCookie(ctx, reply, s.token, s.expiresAt);
-    return reply.status(201).send({ user, csrfToken: s.csrfToken });
-  });
+  app.post(
+    '/setup',
+    { schema: { tags, body: C.SetupBody, summary: 'First-run setup: creates the first admin and signs them in; 409 once any user exists', security: [], response: { 201: C.Session } } },
+    async (req, reply) => {
+      requireJson(req);
+      const user = await users.createFirstAdmin(ctx, req.body);
+      const s = await createSession(ctx, user.id);
+      setSessionCookie(ctx, reply, s.token, s.expiresAt);
+      return reply.status(201).send({ user, csrfToken: s.csrfToken });
+    },
+  );
 
-  app.get('/push/vapid-public-key', { schema: { tags: ['push'], summary: 'The VAPID public key, for PushManager.subscribe({applicationServerKey})', security: [], response: { 200: C.VapidKeyAnswer } } }, async () => {
-    if (!deps.vapidPublicKey) throw new AppError('not_found', 'Web Push is not configured');
-    return { publicKey: deps.vapidPublicKey };
-  });
+  app.get(
+    '/push/vapid-public-key',
+    { schema: { tags: ['push'], summary: 'The VAPID public key, for PushManager.subscribe({applicationServerKey})', security: [], response: { 200: C.VapidKeyAnswer } } },
+    async () => {
+      if (!deps.vapidPublicKey) throw new AppError('not_found', 'Web Push is not configured');
+      return { publicKey: deps.vapidPublicKey };
+    },
+  );
 }
-

@@ -11,11 +11,17 @@ import { errorBody } from '../errors.js';
 /** The heartbeat API under a service (/api/v1). */
 export async function heartbeatApiRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   const tags = ['services'];
-  app.get('/services/:id/heartbeats', { schema: { tags, params: IdParams, summary: "A service's heartbeats with their state and last check-in", response: { 200: HeartbeatsAnswer } } }, async (req) => ({
-    heartbeats: await heartbeats.listHeartbeats(ctx, await actorOf(ctx, req), req.params.id),
-  }));
-  app.post('/services/:id/heartbeats', { schema: { tags, params: IdParams, body: HeartbeatInput, summary: 'Create a heartbeat; its check-in URL is shown once', response: { 201: HeartbeatAnswer } } }, async (req, reply) =>
-    reply.status(201).send({ heartbeat: await heartbeats.createHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
+  app.get(
+    '/services/:id/heartbeats',
+    { schema: { tags, params: IdParams, summary: "A service's heartbeats with their state and last check-in", response: { 200: HeartbeatsAnswer } } },
+    async (req) => ({
+      heartbeats: await heartbeats.listHeartbeats(ctx, await actorOf(ctx, req), req.params.id),
+    }),
+  );
+  app.post(
+    '/services/:id/heartbeats',
+    { schema: { tags, params: IdParams, body: HeartbeatInput, summary: 'Create a heartbeat; its check-in URL is shown once', response: { 201: HeartbeatAnswer } } },
+    async (req, reply) => reply.status(201).send({ heartbeat: await heartbeats.createHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.body) }),
   );
   app.get('/services/:id/heartbeats/:heartbeatId', { schema: { tags, params: HeartbeatParams, response: { 200: HeartbeatAnswer } } }, async (req) => ({
     heartbeat: await heartbeats.getHeartbeat(ctx, await actorOf(ctx, req), req.params.id, req.params.heartbeatId),

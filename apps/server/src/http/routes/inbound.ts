@@ -98,8 +98,11 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!inc) return reply.status(404).type('text/html').send(page('Not found', '<h1>That incident no longer exists.</h1>'));
     const verb = claims.action === 'ack' ? 'Acknowledge' : 'Resolve';
     return reply.type('text/html').send(
-      page(`${verb} #${inc.number}`, `<h1>#${inc.number} ${esc(inc.title)}</h1><p>${esc(inc.serviceName)} · ${esc(inc.severity)} · now <b>${esc(inc.status)}</b></p>
-<form method="post"><button type="submit">${verb} incident #${inc.number}</button></form>`),
+      page(
+        `${verb} #${inc.number}`,
+        `<h1>#${inc.number} ${esc(inc.title)}</h1><p>${esc(inc.serviceName)} · ${esc(inc.severity)} · now <b>${esc(inc.status)}</b></p>
+<form method="post"><button type="submit">${verb} incident #${inc.number}</button></form>`,
+      ),
     );
   });
   app.post('/actions/:token', { schema: { hide: true } }, async (req, reply) => {
@@ -175,7 +178,11 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const status = params.MessageStatus ?? params.CallStatus ?? 'unknown';
     if (await outboxExists(ctx.db.kysely, id)) {
       await ctx.db.kysely.transaction().execute((trx) =>
-        recordProviderCallback(trx, id, ctx.clock.now(), { status, providerMessageId: params.MessageSid ?? params.CallSid ?? null, error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null }),
+        recordProviderCallback(trx, id, ctx.clock.now(), {
+          status,
+          providerMessageId: params.MessageSid ?? params.CallSid ?? null,
+          error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null,
+        }),
       );
     }
     return reply.status(204).send();

@@ -50,7 +50,10 @@ const pagerduty: Dialect = {
   malformed: (reply, problem) => reply.status(400).send({ status: 'invalid event', message: 'Event object is invalid', errors: [problem] }),
   throttled: (reply) => reply.status(429).send({ status: 'throttle event', message: 'Requests for this integration are arriving too quickly; retry later', errors: ['Rate limit exceeded'] }),
   tooLarge: (reply) => reply.status(413).send({ status: 'invalid event', message: 'Event object is too large', errors: [`The request body exceeds ${PD_LIMIT} bytes`] }),
-  unavailable: (reply, message) => retryLater(reply).status(503).send({ status: 'unavailable', message: 'Event could not be stored: the server\'s disk is full; retry later', errors: [message] }),
+  unavailable: (reply, message) =>
+    retryLater(reply)
+      .status(503)
+      .send({ status: 'unavailable', message: "Event could not be stored: the server's disk is full; retry later", errors: [message] }),
 };
 
 const opsgenie: Dialect = {
@@ -63,7 +66,14 @@ const opsgenie: Dialect = {
 };
 
 const klaxon: Dialect = {
-  invalid: (reply, message, errors) => reply.status(400).send(errorBody('invalid', errors.length ? `${message}: ${errors.join('; ')}` : message, errors.map((e) => ({ message: e })))),
+  invalid: (reply, message, errors) =>
+    reply.status(400).send(
+      errorBody(
+        'invalid',
+        errors.length ? `${message}: ${errors.join('; ')}` : message,
+        errors.map((e) => ({ message: e })),
+      ),
+    ),
   malformed: (reply, problem) => reply.status(400).send(errorBody('invalid', problem)),
   throttled: (reply) => reply.status(429).send(errorBody('rate_limited', 'Too many events for this integration; retry later')),
   tooLarge: (reply) => reply.status(413).send(errorBody('payload_too_large', 'The request body is too large')),
@@ -227,7 +237,9 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
       }
       if (limited(opsgenie, reply, found.integration, 1)) return reply;
       const summary = body.note ?? `${action} via Opsgenie API${body.user ? ` by ${body.user}` : ''}`;
-      await accept(found.integration, found.service, [{ action, dedupKey, summary, source: body.source ?? '', severity: 'info', details: { ...body }, links: [], fields: {}, raw: { identifier: id, ...body } }]);
+      await accept(found.integration, found.service, [
+        { action, dedupKey, summary, source: body.source ?? '', severity: 'info', details: { ...body }, links: [], fields: {}, raw: { identifier: id, ...body } },
+      ]);
       return accepted(reply);
     });
   }

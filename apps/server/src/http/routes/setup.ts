@@ -7,10 +7,22 @@ import type { HttpDeps } from '../deps.js';
 /** Which channels can page, and the setup checklist (what still pages nobody). No secrets in either. */
 export async function setupRoutes(app: App, { ctx, channels = [] }: HttpDeps): Promise<void> {
   const tags = ['setup'];
-  app.get('/channels', { schema: { tags, summary: 'The paging channels and whether this server is configured to send on each (names of the settings only)', response: { 200: C.ChannelsAnswer } } }, async (req) => ({
-    channels: getChannels(await actorOf(ctx, req), channels),
-  }));
-  app.get('/setup/checklist', { schema: { tags, summary: 'What a new setup still lacks before it pages anybody: channels, reachable people, someone on call now, a policy, a service that pages someone', response: { 200: C.Checklist } } }, async (req) =>
-    getChecklist(ctx, await actorOf(ctx, req), channels),
+  app.get(
+    '/channels',
+    { schema: { tags, summary: 'The paging channels and whether this server is configured to send on each (names of the settings only)', response: { 200: C.ChannelsAnswer } } },
+    async (req) => ({
+      channels: getChannels(await actorOf(ctx, req), channels),
+    }),
+  );
+  app.get(
+    '/setup/checklist',
+    {
+      schema: {
+        tags,
+        summary: 'What a new setup still lacks before it pages anybody: channels, reachable people, someone on call now, a policy, a service that pages someone',
+        response: { 200: C.Checklist },
+      },
+    },
+    async (req) => getChecklist(ctx, await actorOf(ctx, req), channels),
   );
 }

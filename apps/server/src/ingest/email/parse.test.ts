@@ -72,7 +72,17 @@ describe('emailToEvent', () => {
   });
 
   it('repeated headers are joined, not lost', () => {
-    const e = emailToEvent({ subject: 'x', text: '', from: 'a@b', messageId: undefined, date: undefined, headers: [{ key: 'received', line: 'Received: from a' }, { key: 'received', line: 'Received: from b' }] });
+    const e = emailToEvent({
+      subject: 'x',
+      text: '',
+      from: 'a@b',
+      messageId: undefined,
+      date: undefined,
+      headers: [
+        { key: 'received', line: 'Received: from a' },
+        { key: 'received', line: 'Received: from b' },
+      ],
+    });
     expect((e.details.headers as Record<string, string>).received).toBe('from a, from b');
   });
 });

@@ -54,12 +54,7 @@ export interface InboundSmtp {
 }
 
 /** Starts the SMTP listener; `onConfigChange` clears the address cache when integrations change. */
-export async function startInboundSmtp(
-  ctx: Ctx,
-  ingest: AlertIngest,
-  config: InboundSmtpConfig,
-  onConfigChange?: (listener: () => void) => void,
-): Promise<InboundSmtp> {
+export async function startInboundSmtp(ctx: Ctx, ingest: AlertIngest, config: InboundSmtpConfig, onConfigChange?: (listener: () => void) => void): Promise<InboundSmtp> {
   const keys = new IntegrationKeyCache(ctx.clock);
   onConfigChange?.(() => keys.clear());
 

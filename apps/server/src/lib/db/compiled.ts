@@ -18,7 +18,9 @@ import type { Compilable, CompiledQuery, Kysely, QueryResult, RawBuilder, Transa
  * value that changes the SQL (a branch on it, a value used as an identifier) would be frozen at the
  * first call. Values are used as they are: strings, numbers, null, booleans and arrays/objects of them.
  */
-export function compiled<DB, P extends object, R>(build: (db: Kysely<DB> | Transaction<DB>, p: P) => Compilable<R> | RawBuilder<R>): (db: Kysely<DB> | Transaction<DB>, params: P) => Promise<QueryResult<R>> {
+export function compiled<DB, P extends object, R>(
+  build: (db: Kysely<DB> | Transaction<DB>, p: P) => Compilable<R> | RawBuilder<R>,
+): (db: Kysely<DB> | Transaction<DB>, params: P) => Promise<QueryResult<R>> {
   const byAdapter = new WeakMap<object, Map<string, Prepared<R>>>();
   return async (db, params) => {
     // The dialect adapter identifies how this handle compiles (a transaction shares its database's).

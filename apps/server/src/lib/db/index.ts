@@ -77,7 +77,15 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number; prepare
   const core = new SqliteCore(cached, wal, checkpointer);
   const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, true) });
   const unsynced = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, false) });
-  return { kysely, unsynced, dialect: 'sqlite', location: urlOrPath, sync: () => core.sync(), durability: () => (wal ? { ...wal.durability(), checkpoints: checkpointer?.runs ?? 0 } : null), close: () => kysely.destroy() };
+  return {
+    kysely,
+    unsynced,
+    dialect: 'sqlite',
+    location: urlOrPath,
+    sync: () => core.sync(),
+    durability: () => (wal ? { ...wal.durability(), checkpoints: checkpointer?.runs ?? 0 } : null),
+    close: () => kysely.destroy(),
+  };
 }
 
 /** A Kysely handle that may be a transaction; store functions accept either. */

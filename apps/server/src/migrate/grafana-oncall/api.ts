@@ -150,7 +150,8 @@ export async function listAll<T>(client: SourceClient, progress: Progress, resou
   let pages = 0;
   while (url) {
     const page: Page<T> = await client.getJson<Page<T>>(resource, url);
-    if (!page || typeof page !== 'object' || !Array.isArray(page.results)) throw new MigrateError(resource, `the answer from ${new URL(url).pathname} is not a page of results (no "results" list); nothing was applied`);
+    if (!page || typeof page !== 'object' || !Array.isArray(page.results))
+      throw new MigrateError(resource, `the answer from ${new URL(url).pathname} is not a page of results (no "results" list); nothing was applied`);
     if (typeof page.count === 'number') count = page.count;
     out.push(...page.results);
     progress.advance(resource, page.results.length, count);

@@ -41,7 +41,12 @@ export function shiftsOf(s: GSchedule, shifts: readonly GShift[]): GShift[] {
  * Klaxon override replaces everyone too, but of two overlapping ones the later wins; so overlapping
  * overrides are cut where they overlap, each piece naming everyone of the overrides covering it.
  */
-export function scheduleOverrides(list: readonly { users: string[]; start: number; end: number; id: string; name: string }[], zone: string, s: { name: string; id: string }, items: ReportItem[]): NonNullable<ScheduleSpec['overrides']> {
+export function scheduleOverrides(
+  list: readonly { users: string[]; start: number; end: number; id: string; name: string }[],
+  zone: string,
+  s: { name: string; id: string },
+  items: ReportItem[],
+): NonNullable<ScheduleSpec['overrides']> {
   const cuts = [...new Set(list.flatMap((o) => [o.start, o.end]))].sort((a, b) => a - b);
   const pieces: { start: number; end: number; users: string[]; from: string[] }[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
@@ -60,12 +65,38 @@ export function scheduleOverrides(list: readonly { users: string[]; start: numbe
     const specs = overrideSpecs(p.users, p.start, p.end, zone, `Grafana OnCall override ${p.from.join(', ')}`);
     if (p.users.length > 20 || out.length + specs.length > MAX_OVERRIDES) {
       for (const id of p.from)
-        items.push({ severity: 'not-imported', kind: 'on-call shift (override)', name: list.find((o) => o.id === id)!.name, id, why: p.users.length > 20 ? `with the overrides overlapping it, ${p.users.length} people are on call; a Klaxon override has at most 20` : `schedule "${s.name}" has more than ${MAX_OVERRIDES} overrides ahead; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: `not imported for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}` });
+        items.push({
+          severity: 'not-imported',
+          kind: 'on-call shift (override)',
+          name: list.find((o) => o.id === id)!.name,
+          id,
+          why:
+            p.users.length > 20
+              ? `with the overrides overlapping it, ${p.users.length} people are on call; a Klaxon override has at most 20`
+              : `schedule "${s.name}" has more than ${MAX_OVERRIDES} overrides ahead; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`,
+          instead: `not imported for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}`,
+        });
       continue;
     }
     out.push(...specs);
-    if (specs.length > 1) items.push({ severity: 'note', kind: 'on-call shift (override)', name: names.join(' + '), id: p.from.join(', '), why: 'it lasts longer than 366 days, the longest Klaxon override', instead: splitNote(specs.length) });
-    if (p.from.length > 1) items.push({ severity: 'note', kind: 'on-call shift (override)', name: names.join(' + '), id: p.from.join(', '), why: 'overlapping overrides: Grafana puts the users of all of them on call together', instead: `one Klaxon override for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()} naming all of them` });
+    if (specs.length > 1)
+      items.push({
+        severity: 'note',
+        kind: 'on-call shift (override)',
+        name: names.join(' + '),
+        id: p.from.join(', '),
+        why: 'it lasts longer than 366 days, the longest Klaxon override',
+        instead: splitNote(specs.length),
+      });
+    if (p.from.length > 1)
+      items.push({
+        severity: 'note',
+        kind: 'on-call shift (override)',
+        name: names.join(' + '),
+        id: p.from.join(', '),
+        why: 'overlapping overrides: Grafana puts the users of all of them on call together',
+        instead: `one Klaxon override for ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()} naming all of them`,
+      });
   }
   return out;
 }
@@ -118,7 +149,7 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
     }
     const important = s.important ? ' (important)' : '';
     if (s.important && ['notify_persons', 'notify_person_next_each_time', 'notify_on_call_from_schedule', 'notify_team_members', 'notify_user_group'].includes(s.type))
-      report(s, 'changed', 'an "important" step notifies people by their important notification rules; Klaxon has one set of rules per person', 'pages by each person\'s (default) notification rules');
+      report(s, 'changed', 'an "important" step notifies people by their important notification rules; Klaxon has one set of rules per person', "pages by each person's (default) notification rules");
     switch (s.type) {
       case 'wait': {
         const sec = Number(s.duration ?? 0);
@@ -153,7 +184,12 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
         else report(s, 'not-imported', `notifies team ${s.team_to_notify ?? '(none)'}, which is not in the teams list`, 'nobody is paged for this step');
         break;
       case 'notify_user_group':
-        report(s, 'not-imported', `notifies the Slack user group ${s.group_to_notify ?? ''}${important}; Grafana's API does not list a user group's members`, 'nobody is paged for this step: add the group\'s people as a Klaxon team and target it');
+        report(
+          s,
+          'not-imported',
+          `notifies the Slack user group ${s.group_to_notify ?? ''}${important}; Grafana's API does not list a user group's members`,
+          "nobody is paged for this step: add the group's people as a Klaxon team and target it",
+        );
         break;
       case 'repeat_escalation':
         repeat = 5;
@@ -161,7 +197,12 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
         report(s, 'note', 'repeats the chain from the beginning, at most 5 times', 'the policy repeats 5 times');
         break;
       case 'trigger_webhook':
-        report(s, 'not-imported', `triggers outgoing webhook ${s.action_to_trigger ?? ''}; Klaxon policies do not call webhooks`, 'not imported (a Klaxon webhook contact method on a person can stand in)');
+        report(
+          s,
+          'not-imported',
+          `triggers outgoing webhook ${s.action_to_trigger ?? ''}; Klaxon policies do not call webhooks`,
+          'not imported (a Klaxon webhook contact method on a person can stand in)',
+        );
         break;
       case 'resolve':
         report(s, 'not-imported', 'resolves the alert group; a Klaxon policy never resolves', 'not imported');
@@ -170,7 +211,12 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
         report(s, 'not-imported', 'notifies a whole Slack channel', 'not imported');
         break;
       case 'notify_if_time_from_to':
-        report(s, 'not-imported', `continues only between ${s.notify_if_time_from ?? '?'} and ${s.notify_if_time_to ?? '?'} (UTC); Klaxon levels have no time condition`, 'the following steps always run');
+        report(
+          s,
+          'not-imported',
+          `continues only between ${s.notify_if_time_from ?? '?'} and ${s.notify_if_time_to ?? '?'} (UTC); Klaxon levels have no time condition`,
+          'the following steps always run',
+        );
         break;
       default:
         report(s, 'not-imported', `step type "${s.type}" has no Klaxon equivalent`, 'not imported');
@@ -200,7 +246,14 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
   for (const u of a.users) {
     const email = (u.email ?? '').trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
-      items.push({ severity: 'not-imported', kind: 'user', name: u.username, id: u.id, why: `no usable email (${JSON.stringify(u.email)}); Klaxon identifies people by email`, instead: 'not imported' });
+      items.push({
+        severity: 'not-imported',
+        kind: 'user',
+        name: u.username,
+        id: u.id,
+        why: `no usable email (${JSON.stringify(u.email)}); Klaxon identifies people by email`,
+        instead: 'not imported',
+      });
       continue;
     }
     if (seenEmail.has(email)) {
@@ -221,7 +274,15 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     if (u.timezone) spec.timeZone = u.timezone;
     const role = lookup(ROLE, String(u.role));
     if (role) spec.role = role;
-    else items.push({ severity: 'changed', kind: 'user', name: u.username, id: u.id, why: `Grafana role "${u.role}" has no Klaxon equivalent`, instead: 'a new user is a responder; an existing one keeps their role' });
+    else
+      items.push({
+        severity: 'changed',
+        kind: 'user',
+        name: u.username,
+        id: u.id,
+        why: `Grafana role "${u.role}" has no Klaxon equivalent`,
+        instead: 'a new user is a responder; an existing one keeps their role',
+      });
     const methods: NonNullable<UserSpec['contactMethods']> = [{ name: 'email', type: 'email', address: m.email }];
     if (u.slack?.user_id) methods.push({ name: 'slack', type: 'slack', address: u.slack.user_id });
     const rules: NonNullable<UserSpec['notificationRules']> = [];
@@ -247,7 +308,15 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       }
       const method = r.type === 'notify_by_email' ? 'email' : r.type === 'notify_by_slack' && u.slack?.user_id ? 'slack' : undefined;
       if (method) {
-        if (delay > 1440) items.push({ severity: 'changed', kind: 'notification rule', name: u.username, id: r.id, why: `notifies ${delay} min after the page; Klaxon rules wait at most 1440 min`, instead: 'notifies after 1440 min' });
+        if (delay > 1440)
+          items.push({
+            severity: 'changed',
+            kind: 'notification rule',
+            name: u.username,
+            id: r.id,
+            why: `notifies ${delay} min after the page; Klaxon rules wait at most 1440 min`,
+            instead: 'notifies after 1440 min',
+          });
         if (!rules.some((x) => x.contactMethod === method && x.delayMinutes === Math.min(delay, 1440))) rules.push({ contactMethod: method, delayMinutes: Math.min(delay, 1440) });
       } else missing.add(r.type);
     }
@@ -274,7 +343,9 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
         kind: 'notification rules',
         name: u.username,
         id: u.id,
-        why: mine.some((r) => !r.important && r.type !== 'wait') ? 'none of this person\'s notification rules could be imported' : 'this person has no notification rules in Grafana OnCall, so Grafana notifies them of nothing',
+        why: mine.some((r) => !r.important && r.type !== 'wait')
+          ? "none of this person's notification rules could be imported"
+          : 'this person has no notification rules in Grafana OnCall, so Grafana notifies them of nothing',
         instead: 'no notification rules: Klaxon pages a person without rules on every verified contact method at once',
       });
     spec.contactMethods = methods;
@@ -305,7 +376,14 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
   const usedShifts = new Set<string>();
   for (const s of importable) {
     if (s.ical_url_overrides)
-      items.push({ severity: 'not-imported', kind: 'schedule overrides (iCal)', name: s.name, id: s.id, why: 'its overrides come from an external iCal feed the API does not expose', instead: 'not imported' });
+      items.push({
+        severity: 'not-imported',
+        kind: 'schedule overrides (iCal)',
+        name: s.name,
+        id: s.id,
+        why: 'its overrides come from an external iCal feed the API does not expose',
+        instead: 'not imported',
+      });
     const zone = s.time_zone || 'UTC';
     const layers: { layer: NonNullable<ReturnType<typeof mapShift>['layer']>; priority: number }[] = [];
     const overrides: { users: string[]; start: number; end: number; id: string; name: string }[] = [];
@@ -318,9 +396,18 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       else if (m.override) overrides.push({ ...m.override, id: sh.id, name: sh.name || sh.id });
       else if (m.layer) layers.push({ layer: m.layer, priority: m.priority });
     }
-    if (past) items.push({ severity: 'note', kind: 'schedule', name: s.name, id: s.id, why: `${past} single event(s), override(s) or rotation(s) ended before the import`, instead: 'not imported (they no longer put anyone on call)' });
+    if (past)
+      items.push({
+        severity: 'note',
+        kind: 'schedule',
+        name: s.name,
+        id: s.id,
+        why: `${past} single event(s), override(s) or rotation(s) ended before the import`,
+        instead: 'not imported (they no longer put anyone on call)',
+      });
     if (layers.length > 20) {
-      for (const l of layers.slice(20)) items.push({ severity: 'not-imported', kind: 'on-call shift', name: l.layer.name ?? '', id: s.id, why: 'Klaxon schedules have at most 20 layers', instead: 'not imported' });
+      for (const l of layers.slice(20))
+        items.push({ severity: 'not-imported', kind: 'on-call shift', name: l.layer.name ?? '', id: s.id, why: 'Klaxon schedules have at most 20 layers', instead: 'not imported' });
       layers.length = 20;
     }
     // Grafana: everyone of one level is on call together. One layer per level is Klaxon's precedence
@@ -370,14 +457,18 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     // ends). A repeat runs the chain from its first step again, the first wait included, while Klaxon
     // waits initialDelayMinutes only once: so the last level of a repeating chain also waits that long.
     const cap = (wait: number, where: string) => {
-      if (wait > 1440) items.push({ severity: 'changed', kind: 'escalation chain', name: c.name, id: c.id, why: `waits ${wait} min ${where}; Klaxon waits at most 1440 min`, instead: 'waits 1440 min' });
+      if (wait > 1440)
+        items.push({ severity: 'changed', kind: 'escalation chain', name: c.name, id: c.id, why: `waits ${wait} min ${where}; Klaxon waits at most 1440 min`, instead: 'waits 1440 min' });
       return Math.min(wait, 1440);
     };
     policies.push({
       name: chainName.get(c.id)!,
       repeat: m.repeat,
       ...(m.initialWaitMinutes ? { initialDelayMinutes: cap(m.initialWaitMinutes, 'before the first notification') } : {}),
-      levels: m.levels.map((l, i) => ({ delayMinutes: cap(l.waitMinutes + (m.repeat && i === m.levels.length - 1 ? m.initialWaitMinutes : 0), 'after a notify step'), targets: l.targets.map((t) => klaxonTarget(t, emailOf, scheduleName, teamName)) })),
+      levels: m.levels.map((l, i) => ({
+        delayMinutes: cap(l.waitMinutes + (m.repeat && i === m.levels.length - 1 ? m.initialWaitMinutes : 0), 'after a notify step'),
+        targets: l.targets.map((t) => klaxonTarget(t, emailOf, scheduleName, teamName)),
+      })),
     });
   }
   const policyNames = new Set(policies.map((p) => p.name));
@@ -399,7 +490,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
         name: `${i.name}: ${r.routing_regex ?? r.routing_type ?? ''}`,
         id: r.id,
         why: `routes matching alerts to chain ${r.escalation_chain_id ? (chainName.get(r.escalation_chain_id) ?? r.escalation_chain_id) : '(none)'}; a Klaxon service has one policy`,
-        instead: 'not imported: alerts follow the default route\'s policy (make a separate service and sender for them)',
+        instead: "not imported: alerts follow the default route's policy (make a separate service and sender for them)",
       });
     if (kind.note) items.push({ severity: 'changed', kind: 'integration', name: i.name, id: i.id, why: kind.note, instead: `a Klaxon ${kind.kind} integration` });
     if (i.heartbeat) {

@@ -68,7 +68,10 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const isOverride = shift.type === 'override';
   const priority = isOverride ? 0 : (shift.level ?? 0);
   const label = shift.name || `${shift.type} ${shift.id}`;
-  const no = (why: string): ShiftMapping => ({ priority, items: [...items, { severity: 'not-imported', kind: `on-call shift (${shift.type})`, name: label, id: shift.id, why, instead: 'not imported' }] });
+  const no = (why: string): ShiftMapping => ({
+    priority,
+    items: [...items, { severity: 'not-imported', kind: `on-call shift (${shift.type})`, name: label, id: shift.id, why, instead: 'not imported' }],
+  });
   const zone = shift.time_zone || scheduleZone || 'UTC';
   if (!DateTime.local().setZone(zone).isValid) return no(`unknown time zone "${zone}"`);
   if (!['single_event', 'recurrent_event', 'rolling_users', 'override'].includes(shift.type)) return no(`unknown shift type "${shift.type}"`);
@@ -99,7 +102,14 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     const end = start.plus({ seconds: D });
     if (instant(end, zone) <= now) return { priority, items, past: true };
     if (shift.type === 'rolling_users' && emailGroups.length > 1)
-      items.push({ severity: 'note', kind: 'on-call shift (rolling_users)', name: label, id: shift.id, why: 'has no frequency: Grafana puts only the first user group on call, once', instead: 'imported as that single occurrence' });
+      items.push({
+        severity: 'note',
+        kind: 'on-call shift (rolling_users)',
+        name: label,
+        id: shift.id,
+        why: 'has no frequency: Grafana puts only the first user group on call, once',
+        instead: 'imported as that single occurrence',
+      });
     if (isOverride) return { priority, items, override: { users: [...emailGroups[0]!].sort(), start: instant(start, zone), end: instant(end, zone) } };
     return {
       priority,
@@ -171,10 +181,12 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     const firstDay = order[0]!;
     if (!sel.includes(weekdayIndex(first))) first = first.plus({ days: (firstDay - weekdayIndex(first) + 7) % 7 });
     if (weekdayIndex(first) !== firstDay)
-      return no(`starts on ${DAYS[weekdayIndex(first)]}, not on the first masked day of its week (${DAYS[firstDay]} with the week starting ${DAYS[weekStart]}): its first week would hand over on another day than the rest`);
+      return no(
+        `starts on ${DAYS[weekdayIndex(first)]}, not on the first masked day of its week (${DAYS[firstDay]} with the week starting ${DAYS[weekStart]}): its first week would hand over on another day than the rest`,
+      );
     const offsets = order.map((d) => (d - firstDay + 7) % 7);
     const lastOffset = Math.max(...offsets);
-    if (lastOffset * DAY_S + D > WEEK_S) return no('its last masked day runs past the next week\'s first one: the weeks overlap');
+    if (lastOffset * DAY_S + D > WEEK_S) return no("its last masked day runs past the next week's first one: the weeks overlap");
     if (D > DAY_S && sel.length > 1) {
       const sorted = [...offsets].sort((a, b) => a - b);
       for (let i = 1; i < sorted.length; i++) if ((sorted[i]! - sorted[i - 1]!) * DAY_S < D) return no('its occurrences on consecutive masked days overlap');
@@ -186,7 +198,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
         restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(s)]!, startTime: hhmm(s), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
       }
     }
-    if ((shift.rotation_start && shift.rotation_start !== shift.start && wall(shift.rotation_start)! > start))
+    if (shift.rotation_start && shift.rotation_start !== shift.start && wall(shift.rotation_start)! > start)
       return no('a weekday-masked rotation whose rotation_start is after its start: Grafana skips to another day of the week; not reproduced');
   } else {
     if (D > periodS) return no(`each occurrence (${D / 60} min) is longer than the recurrence (${periodS / 60} min): occurrences overlap`);
@@ -206,7 +218,9 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     const rs = shift.type === 'rolling_users' && shift.rotation_start ? wall(shift.rotation_start) : null;
     if (rs && rs > start) {
       if (freq === 'weekly' && weekdayIndex(start) !== weekStart)
-        return no(`rotation_start is after start and the weekly rotation starts on ${DAYS[weekdayIndex(start)]}, not on its week start ${DAYS[weekStart]}: Grafana moves such rotations to the week start day; not reproduced`);
+        return no(
+          `rotation_start is after start and the weekly rotation starts on ${DAYS[weekdayIndex(start)]}, not on its week start ${DAYS[weekStart]}: Grafana moves such rotations to the week start day; not reproduced`,
+        );
       let r = 0;
       const occ = (j: number) => (freq === 'hourly' ? start.plus({ hours: j * I }) : freq === 'daily' ? start.plus({ days: j * I }) : start.plus({ weeks: j * I }));
       while (occ(r).plus({ seconds: D }) <= rs && r < 1_000_000) r++;

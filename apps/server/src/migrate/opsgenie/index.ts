@@ -10,7 +10,20 @@ import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } fr
 import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { toImported } from '../maintenance.js';
 import { SourceClient } from '../source-client.js';
-import { MigrateError, silentProgress, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging, lookup } from '../types.js';
+import {
+  MigrateError,
+  silentProgress,
+  type ImportedMaintenance,
+  type ImportOptions,
+  type ImportResult,
+  type Progress,
+  type ReportItem,
+  type SenderChange,
+  type SourceAdapter,
+  type SourceOnCall,
+  type SourcePaging,
+  lookup,
+} from '../types.js';
 import {
   getData,
   getOne,
@@ -77,7 +90,9 @@ async function readSchedules(client: SourceClient, progress: Progress): Promise<
   const schedules = await listAll<OgSchedule>(client, progress, 'schedules', '/v2/schedules', { expand: 'rotation' }, ['id', 'name', 'timezone']);
   for (const s of schedules) {
     if (!Array.isArray(s.rotations)) throw new MigrateError(`schedule "${s.name}"`, 'has no rotations list (expand=rotation)');
-    for (const r of s.rotations) if (typeof r.id !== 'string' || typeof r.startDate !== 'string' || !Array.isArray(r.participants)) throw new MigrateError(`schedule "${s.name}" rotations`, 'a rotation lacks id, startDate or participants');
+    for (const r of s.rotations)
+      if (typeof r.id !== 'string' || typeof r.startDate !== 'string' || !Array.isArray(r.participants))
+        throw new MigrateError(`schedule "${s.name}" rotations`, 'a rotation lacks id, startDate or participants');
   }
   return schedules;
 }
@@ -98,26 +113,41 @@ async function getRoutingRules(client: SourceClient, t: OgTeam): Promise<OgRouti
 async function readAccount(client: SourceClient, progress: Progress): Promise<Account> {
   const { users, teams, escalations } = await readPeople(client, progress);
   const quiet = silentProgress;
-  const contactLists = await each(progress, 'contacts', users, (u) => listAll<OgContact>(client, quiet, `contacts of ${u.username}`, `/v2/users/${encodeURIComponent(u.id)}/contacts`, {}, ['id', 'method', 'to']));
+  const contactLists = await each(progress, 'contacts', users, (u) =>
+    listAll<OgContact>(client, quiet, `contacts of ${u.username}`, `/v2/users/${encodeURIComponent(u.id)}/contacts`, {}, ['id', 'method', 'to']),
+  );
   const ruleLists = await each(progress, 'notification rules', users, async (u) => {
     const list = await listAll<OgNotificationRule>(client, quiet, `notification rules of ${u.username}`, `/v2/users/${encodeURIComponent(u.id)}/notification-rules`, {}, ['id', 'actionType']);
     // Only rules for new alerts page; their steps come with the rule itself.
     const full: OgNotificationRule[] = [];
     for (const r of list) {
       if (r.actionType !== 'create-alert') full.push(r);
-      else full.push(await getOne<OgNotificationRule>(client, `notification rule "${r.name}" of ${u.username}`, `/v2/users/${encodeURIComponent(u.id)}/notification-rules/${encodeURIComponent(r.id)}`, undefined, ['id', 'actionType']));
+      else
+        full.push(
+          await getOne<OgNotificationRule>(
+            client,
+            `notification rule "${r.name}" of ${u.username}`,
+            `/v2/users/${encodeURIComponent(u.id)}/notification-rules/${encodeURIComponent(r.id)}`,
+            undefined,
+            ['id', 'actionType'],
+          ),
+        );
     }
     return full;
   });
   const routing = await readRouting(client, progress, teams);
   const schedules = await readSchedules(client, progress);
-  const overrideLists = await each(progress, 'overrides', schedules, (s) => listAll<OgOverride>(client, quiet, `overrides of schedule "${s.name}"`, `/v2/schedules/${encodeURIComponent(s.id)}/overrides`, { scheduleIdentifierType: 'id' }, ['alias', 'startDate', 'endDate']));
+  const overrideLists = await each(progress, 'overrides', schedules, (s) =>
+    listAll<OgOverride>(client, quiet, `overrides of schedule "${s.name}"`, `/v2/schedules/${encodeURIComponent(s.id)}/overrides`, { scheduleIdentifierType: 'id' }, ['alias', 'startDate', 'endDate']),
+  );
   const services = await listAll<OgService>(client, progress, 'services', '/v1/services', {}, ['id', 'name']);
   const integrations = await listAll<OgIntegration>(client, progress, 'integrations', '/v2/integrations', {}, ['id', 'name', 'type']);
   const heartbeats = await listHeartbeats(client, progress);
   const listed = await listAll<OgMaintenance>(client, progress, 'maintenance windows', '/v1/maintenance', { type: 'non-expired' }, ['id']);
   // The list has no rules (what a window silences): Get Maintenance has them.
-  const maintenance = await each(progress, 'maintenance rules', listed, (m) => getOne<OgMaintenance>(client, `maintenance "${m.description ?? m.id}"`, `/v1/maintenance/${encodeURIComponent(m.id)}`, undefined, ['id']));
+  const maintenance = await each(progress, 'maintenance rules', listed, (m) =>
+    getOne<OgMaintenance>(client, `maintenance "${m.description ?? m.id}"`, `/v1/maintenance/${encodeURIComponent(m.id)}`, undefined, ['id']),
+  );
   return {
     users,
     contacts: new Map(users.map((u, i) => [u.id, contactLists[i]!])),
@@ -151,7 +181,14 @@ function lookups(a: Pick<Account, 'users' | 'teams' | 'escalations' | 'schedules
     // Every rule of the smallest delay, whatever its condition.
     const levels = planLevels(e).levels;
     const first = levels.filter((l) => l.at === levels[0]?.at).flatMap((l) => l.rules);
-    return [...new Set(first.filter((r) => r.recipient.type === 'user').map((r) => email(r.recipient)).filter((x): x is string => Boolean(x)))];
+    return [
+      ...new Set(
+        first
+          .filter((r) => r.recipient.type === 'user')
+          .map((r) => email(r.recipient))
+          .filter((x): x is string => Boolean(x)),
+      ),
+    ];
   };
   const people: People = { email, teamEmails, escalationEmails };
   const defaultRouting = (teamId: string): OgRoutingRule | undefined => {
@@ -230,7 +267,8 @@ function mapUsers(a: Account, opts: ImportOptions, items: ReportItem[]): UserSpe
     const where = { kind: 'user', name: email, id: u.id };
     if (u.blocked) items.push({ ...where, severity: 'note', why: 'the user is blocked in Opsgenie', instead: 'imported; remove them from Klaxon if they should not be paged' });
     const role = lookup(ROLE, (u.role?.name ?? u.role?.id ?? '').toLowerCase());
-    if (u.role?.name && !role && !/^user$/i.test(u.role.name)) items.push({ ...where, severity: 'changed', why: `custom role "${u.role.name}"`, instead: 'new users become responders; an existing Klaxon user keeps their role' });
+    if (u.role?.name && !role && !/^user$/i.test(u.role.name))
+      items.push({ ...where, severity: 'changed', why: `custom role "${u.role.name}"`, instead: 'new users become responders; an existing Klaxon user keeps their role' });
     const contactsIn = [...(a.contacts.get(u.id) ?? [])].sort((x, y) => (x.method < y.method ? -1 : x.method > y.method ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
     const methods: NonNullable<UserSpec['contactMethods']> = [];
     const nameOf = new Map<string, string>();
@@ -298,7 +336,7 @@ export function mapNotificationRules(u: OgUser, email: string, rules: OgNotifica
     }
     const instead =
       r.actionType === 'schedule-start' || r.actionType === 'schedule-end'
-        ? 'not imported: Klaxon tells people before their shifts by the schedule\'s handoffNoticeMinutes'
+        ? "not imported: Klaxon tells people before their shifts by the schedule's handoffNoticeMinutes"
         : 'not imported: Klaxon notifies only for pages (new incidents and escalation)';
     items.push({ severity: 'not-imported', kind: 'notification rule', name: `${email}: ${r.name}`, id: r.id, why: `action "${r.actionType}"`, instead });
   }
@@ -318,9 +356,20 @@ export function mapNotificationRules(u: OgUser, email: string, rules: OgNotifica
   if (!chosen) return [];
   const where = { kind: 'notification rule', name: `${email}: ${chosen.name}`, id: chosen.id };
   if (!unconditional(chosen)) {
-    items.push({ ...where, severity: 'changed', why: `criteria ${JSON.stringify(chosen.criteria ?? {})}${chosen.timeRestriction ? ` and a time restriction ${JSON.stringify(chosen.timeRestriction)}` : ''}: Klaxon notification rules apply to every page at every time`, instead: 'its steps apply to every page' });
+    items.push({
+      ...where,
+      severity: 'changed',
+      why: `criteria ${JSON.stringify(chosen.criteria ?? {})}${chosen.timeRestriction ? ` and a time restriction ${JSON.stringify(chosen.timeRestriction)}` : ''}: Klaxon notification rules apply to every page at every time`,
+      instead: 'its steps apply to every page',
+    });
   }
-  if (chosen.repeat?.enabled) items.push({ ...where, severity: 'changed', why: `the steps repeat (loop after ${chosen.repeat.loopAfter ?? '?'} min) until acknowledged`, instead: 'each step notifies once; use the escalation policy\'s repeat for more rounds' });
+  if (chosen.repeat?.enabled)
+    items.push({
+      ...where,
+      severity: 'changed',
+      why: `the steps repeat (loop after ${chosen.repeat.loopAfter ?? '?'} min) until acknowledged`,
+      instead: "each step notifies once; use the escalation policy's repeat for more rounds",
+    });
   const out: NonNullable<UserSpec['notificationRules']> = [];
   for (const s of chosen.steps ?? []) {
     const label = `${s.contact?.method} ${s.contact?.to}`;
@@ -362,7 +411,11 @@ function senderOf(i: OgIntegration, klaxonUrl: string): { kind: 'opsgenie' | 'al
   const type = i.type.toLowerCase();
   if (type.includes('email')) return undefined;
   if (type.includes('prometheus') || type.includes('alertmanager')) {
-    return { kind: 'opsgenie', exact: true, instruction: `Alertmanager: in the receiver's opsgenie_configs set api_url: ${base}/ and api_key: <the new key> (Klaxon answers the Opsgenie Alert API at /v2/alerts)` };
+    return {
+      kind: 'opsgenie',
+      exact: true,
+      instruction: `Alertmanager: in the receiver's opsgenie_configs set api_url: ${base}/ and api_key: <the new key> (Klaxon answers the Opsgenie Alert API at /v2/alerts)`,
+    };
   }
   if (type.includes('grafana')) {
     return { kind: 'opsgenie', exact: true, instruction: `Grafana: in the Opsgenie contact point set "Alert API URL" to ${base}/v2/alerts and "API key" to the new key` };
@@ -389,24 +442,41 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       .map((m) => ({ user: L.email(m.user), role: m.role === 'admin' ? ('manager' as const) : ('member' as const), raw: m }))
       .filter((m): m is { user: string; role: 'manager' | 'member'; raw: typeof m.raw } => {
         if (m.user && knownEmails.has(m.user)) return true;
-        items.push({ severity: 'not-imported', kind: 'team member', name: `${t.name}: ${m.raw.user.username ?? m.raw.user.id}`, id: m.raw.user.id, why: 'the user was not among the users read', instead: 'not imported' });
+        items.push({
+          severity: 'not-imported',
+          kind: 'team member',
+          name: `${t.name}: ${m.raw.user.username ?? m.raw.user.id}`,
+          id: m.raw.user.id,
+          why: 'the user was not among the users read',
+          instead: 'not imported',
+        });
         return false;
       })
       .map(({ user, role }) => ({ user, role })),
   }));
-  for (const t of a.teams) for (const m of t.members ?? []) if (m.role && m.role !== 'admin' && m.role !== 'user') items.push({ severity: 'changed', kind: 'team member', name: `${t.name}: ${m.user.username ?? m.user.id}`, id: m.user.id, why: `custom team role "${m.role}"`, instead: 'member' });
+  for (const t of a.teams)
+    for (const m of t.members ?? [])
+      if (m.role && m.role !== 'admin' && m.role !== 'user')
+        items.push({ severity: 'changed', kind: 'team member', name: `${t.name}: ${m.user.username ?? m.user.id}`, id: m.user.id, why: `custom team role "${m.role}"`, instead: 'member' });
 
   const schedules: NonNullable<ConfigDocument['schedules']> = [];
   for (const s of a.schedules) {
     const where = { kind: 'schedule', name: s.name, id: s.id };
-    if (s.enabled === false) items.push({ ...where, severity: 'changed', why: 'the schedule is disabled in Opsgenie (it notifies nobody)', instead: 'imported as an active schedule: escalation levels that name it page its on-call people' });
+    if (s.enabled === false)
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: 'the schedule is disabled in Opsgenie (it notifies nobody)',
+        instead: 'imported as an active schedule: escalation levels that name it page its on-call people',
+      });
     const layers = [];
     for (const r of s.rotations) {
       const layer = rotationToLayer(r, s, L.people, items);
       if (layer) layers.push(layer);
     }
     if (layers.length > 20) {
-      for (const r of s.rotations.slice(20)) items.push({ severity: 'not-imported', kind: 'schedule rotation', name: `${s.name} / ${r.name ?? r.id}`, id: r.id, why: 'a Klaxon schedule holds at most 20 layers', instead: 'not imported' });
+      for (const r of s.rotations.slice(20))
+        items.push({ severity: 'not-imported', kind: 'schedule rotation', name: `${s.name} / ${r.name ?? r.id}`, id: r.id, why: 'a Klaxon schedule holds at most 20 layers', instead: 'not imported' });
       layers.length = 20;
     }
     const ownerTeam = s.ownerTeam?.id ? L.teamById.get(s.ownerTeam.id)?.name : undefined;
@@ -431,7 +501,12 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       const named = new Set((o.rotations ?? []).map((r) => r.id));
       const all = named.size === 0 || s.rotations.every((r) => named.has(r.id));
       if (!who || !knownEmails.has(who) || Number.isNaN(start) || !(end > start)) {
-        items.push({ ...where, severity: 'not-imported', why: who ? 'its user or span is not one Klaxon can use' : `it puts a ${o.user?.type ?? 'recipient'} on call, not a user`, instead: 'not imported: add it in Klaxon (schedule page, or POST /api/v1/schedules/{id}/overrides)' });
+        items.push({
+          ...where,
+          severity: 'not-imported',
+          why: who ? 'its user or span is not one Klaxon can use' : `it puts a ${o.user?.type ?? 'recipient'} on call, not a user`,
+          instead: 'not imported: add it in Klaxon (schedule page, or POST /api/v1/schedules/{id}/overrides)',
+        });
         continue;
       }
       if (!all) {
@@ -445,7 +520,12 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       }
       const specs = overrideSpecs([who], start, end, s.timezone, `Opsgenie override ${o.alias}`);
       if (overrides.length + specs.length > MAX_OVERRIDES) {
-        items.push({ ...where, severity: 'not-imported', why: `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, instead: 'not imported: add it in Klaxon after the import' });
+        items.push({
+          ...where,
+          severity: 'not-imported',
+          why: `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`,
+          instead: 'not imported: add it in Klaxon after the import',
+        });
         continue;
       }
       overrides.push(...specs);
@@ -479,8 +559,20 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       items.push({ ...where, severity: 'changed', why: `repeats ${repeat} times; Klaxon repeats at most 9`, instead: 'repeats 9 times' });
       repeat = 9;
     }
-    if (e.repeat?.count && e.repeat.resetRecipientStates) items.push({ ...where, severity: 'changed', why: 'each repeat resets recipients\' acknowledged state (resetRecipientStates)', instead: 'repeats run only while nobody has acknowledged (levels with until: resolved still fire)' });
-    if (e.repeat?.count && e.repeat.closeAlertAfterAll) items.push({ ...where, severity: 'not-imported', why: 'closes the alert after the last repeat (closeAlertAfterAll)', instead: 'not imported: Klaxon records that escalation is exhausted and leaves the incident open' });
+    if (e.repeat?.count && e.repeat.resetRecipientStates)
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: "each repeat resets recipients' acknowledged state (resetRecipientStates)",
+        instead: 'repeats run only while nobody has acknowledged (levels with until: resolved still fire)',
+      });
+    if (e.repeat?.count && e.repeat.closeAlertAfterAll)
+      items.push({
+        ...where,
+        severity: 'not-imported',
+        why: 'closes the alert after the last repeat (closeAlertAfterAll)',
+        instead: 'not imported: Klaxon records that escalation is exhausted and leaves the incident open',
+      });
     let initial = mapped.initialDelayMinutes;
     if (initial > 1440) {
       items.push({ ...where, severity: 'changed', why: `its first rule waits ${initial} minutes; Klaxon waits at most 1440 before level 1`, instead: 'level 1 fires after 1440 minutes' });
@@ -494,7 +586,12 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
   const routedPolicy = new Map<string, string | null>();
   const policyForTeam = (teamId: string | undefined, where: { kind: string; name: string; id: string }): string | null => {
     if (!teamId) {
-      items.push({ ...where, severity: 'changed', why: 'it belongs to no team, so no routing rule decides who is paged', instead: 'imported without an escalation policy: it pages nobody until one is set' });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: 'it belongs to no team, so no routing rule decides who is paged',
+        instead: 'imported without an escalation policy: it pages nobody until one is set',
+      });
       return null;
     }
     if (routedPolicy.has(teamId)) return routedPolicy.get(teamId)!;
@@ -505,15 +602,33 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     else if (routing?.kind === 'schedule') {
       name = `${routing.scheduleName} (routing of ${team?.name ?? teamId})`.slice(0, 200);
       if (!policyNames.has(name)) {
-        policies.push({ name, description: `Opsgenie team ${team?.name ?? teamId} routes its alerts to schedule ${routing.scheduleName}`, repeat: 0, initialDelayMinutes: 0, levels: [{ delayMinutes: 0, targets: [{ schedule: routing.scheduleName }] }] });
+        policies.push({
+          name,
+          description: `Opsgenie team ${team?.name ?? teamId} routes its alerts to schedule ${routing.scheduleName}`,
+          repeat: 0,
+          initialDelayMinutes: 0,
+          levels: [{ delayMinutes: 0, targets: [{ schedule: routing.scheduleName }] }],
+        });
         policyNames.add(name);
       }
     } else {
-      items.push({ ...where, severity: 'changed', why: `team ${team?.name ?? teamId} has no default routing rule that reaches an imported escalation or schedule`, instead: 'imported without an escalation policy: it pages nobody until one is set' });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: `team ${team?.name ?? teamId} has no default routing rule that reaches an imported escalation or schedule`,
+        instead: 'imported without an escalation policy: it pages nobody until one is set',
+      });
     }
     for (const r of a.routing.get(teamId) ?? []) {
       if (r === L.defaultRouting(teamId)) continue;
-      items.push({ severity: 'not-imported', kind: 'team routing rule', name: `${team?.name ?? teamId}: ${r.name ?? r.id}`, id: r.id, why: 'a conditional routing rule: Klaxon pages every alert of a service through one policy', instead: `not imported; the team's alerts go to ${name ?? 'no policy'}` });
+      items.push({
+        severity: 'not-imported',
+        kind: 'team routing rule',
+        name: `${team?.name ?? teamId}: ${r.name ?? r.id}`,
+        id: r.id,
+        why: 'a conditional routing rule: Klaxon pages every alert of a service through one policy',
+        instead: `not imported; the team's alerts go to ${name ?? 'no policy'}`,
+      });
     }
     routedPolicy.set(teamId, name);
     return name;
@@ -549,7 +664,13 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       const name = (team ? team.name : 'Opsgenie integrations').slice(0, 200);
       svc = serviceByName.get(name);
       if (!svc) {
-        svc = { name, description: team ? `Alerts of Opsgenie team ${team.name}` : 'Alerts of Opsgenie integrations that belong to no team', team: team?.name ?? null, escalationPolicy: policyForTeam(teamId, { kind: 'integration', name: i.name, id: i.id }), integrations: [] };
+        svc = {
+          name,
+          description: team ? `Alerts of Opsgenie team ${team.name}` : 'Alerts of Opsgenie integrations that belong to no team',
+          team: team?.name ?? null,
+          escalationPolicy: policyForTeam(teamId, { kind: 'integration', name: i.name, id: i.id }),
+          integrations: [],
+        };
         services.push(svc);
         serviceByName.set(name, svc);
       }
@@ -558,7 +679,13 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     let iname = i.name.slice(0, 100);
     for (let n = 2; taken.has(iname); n++) iname = `${i.name.slice(0, 90)} (${n})`;
     svc.integrations!.push({ name: iname, kind: sender.kind });
-    if (!sender.exact) items.push({ ...where, severity: 'note', why: `type ${i.type} sends the Opsgenie format of that tool`, instead: `imported as an Opsgenie Alert API integration on service ${svc.name}: check the sender can post to the Alert API, or use Klaxon's alertmanager, grafana, pagerduty or generic format` });
+    if (!sender.exact)
+      items.push({
+        ...where,
+        severity: 'note',
+        why: `type ${i.type} sends the Opsgenie format of that tool`,
+        instead: `imported as an Opsgenie Alert API integration on service ${svc.name}: check the sender can post to the Alert API, or use Klaxon's alertmanager, grafana, pagerduty or generic format`,
+      });
     senders.push({ source: { name: i.name, id: i.id, type: i.type }, service: svc.name, integration: iname, instruction: sender.instruction });
   }
 
@@ -568,11 +695,21 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     const where = { kind: 'heartbeat', name: h.name, id: h.name };
     const minutes = heartbeatMinutes(h);
     if (minutes === undefined) {
-      items.push({ ...where, severity: 'not-imported', why: `interval ${String(h.interval)} ${String(h.intervalUnit)} is not a whole number of minutes, hours or days up to a year`, instead: 'not imported: add it to the service by hand' });
+      items.push({
+        ...where,
+        severity: 'not-imported',
+        why: `interval ${String(h.interval)} ${String(h.intervalUnit)} is not a whole number of minutes, hours or days up to a year`,
+        instead: 'not imported: add it to the service by hand',
+      });
       continue;
     }
     if (!HEARTBEAT_NAME.test(h.name)) {
-      items.push({ ...where, severity: 'not-imported', why: 'its name has characters a Klaxon heartbeat name cannot have (letters, digits, space . _ @ + - only), and pings find a heartbeat by name', instead: 'not imported: rename it in Opsgenie and its senders, then import again, or add it by hand' });
+      items.push({
+        ...where,
+        severity: 'not-imported',
+        why: 'its name has characters a Klaxon heartbeat name cannot have (letters, digits, space . _ @ + - only), and pings find a heartbeat by name',
+        instead: 'not imported: rename it in Opsgenie and its senders, then import again, or add it by hand',
+      });
       continue;
     }
     const team = h.ownerTeam?.id ? L.teamById.get(h.ownerTeam.id) : h.ownerTeam?.name ? a.teams.find((t) => t.name === h.ownerTeam!.name) : undefined;
@@ -583,7 +720,13 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       const name = `${teamName ?? 'Opsgenie'} heartbeats`.slice(0, 200);
       svc = serviceByName.get(name);
       if (!svc) {
-        svc = { name, description: `Heartbeats of ${teamName ? `Opsgenie team ${teamName}` : 'Opsgenie that belong to no team'}`, team: teamName, escalationPolicy: policyForTeam(team?.id, where), integrations: [] };
+        svc = {
+          name,
+          description: `Heartbeats of ${teamName ? `Opsgenie team ${teamName}` : 'Opsgenie that belong to no team'}`,
+          team: teamName,
+          escalationPolicy: policyForTeam(team?.id, where),
+          integrations: [],
+        };
         services.push(svc);
         serviceByName.set(name, svc);
       }
@@ -691,7 +834,12 @@ async function onCallOpsgenie(client: SourceClient, progress: Progress, span: { 
   const weeks = Math.max(1, Math.ceil((span.to - span.from) / WEEK));
   return each(progress, 'schedule timelines', schedules, async (s) => {
     const resource = `schedule "${s.name}" timeline`;
-    const d = await getData(client, resource, `/v2/schedules/${encodeURIComponent(s.id)}/timeline`, { identifierType: 'id', date: new Date(span.from).toISOString(), interval: weeks, intervalUnit: 'weeks' });
+    const d = await getData(client, resource, `/v2/schedules/${encodeURIComponent(s.id)}/timeline`, {
+      identifierType: 'id',
+      date: new Date(span.from).toISOString(),
+      interval: weeks,
+      intervalUnit: 'weeks',
+    });
     const final = d.finalTimeline as { rotations?: { periods?: { startDate: string; endDate: string; recipient: OgRecipient }[] }[] } | undefined;
     if (!final || !Array.isArray(final.rotations)) throw new MigrateError(resource, 'the answer has no finalTimeline.rotations');
     const intervals: SourceOnCall['intervals'] = [];
@@ -722,14 +870,23 @@ async function pagingOpsgenie(client: SourceClient, progress: Progress, at: numb
     return Array.isArray(d.onCallRecipients) ? (d.onCallRecipients as string[]) : [];
   };
   const onCallNext = async (id: string): Promise<string[]> => {
-    const d = await getData(client, `schedule ${L.scheduleById.get(id)?.name ?? id} next on-calls`, `/v2/schedules/${encodeURIComponent(id)}/next-on-calls`, { scheduleIdentifierType: 'id', flat: true, date });
+    const d = await getData(client, `schedule ${L.scheduleById.get(id)?.name ?? id} next on-calls`, `/v2/schedules/${encodeURIComponent(id)}/next-on-calls`, {
+      scheduleIdentifierType: 'id',
+      flat: true,
+      date,
+    });
     const list = Array.isArray(d.exactNextOnCallRecipients) ? d.exactNextOnCallRecipients : d.nextOnCallRecipients;
     return Array.isArray(list) ? (list as string[]) : [];
   };
   // Opsgenie has no "previous on-call" endpoint: the timeline of the 8 weeks before now (and a week past it) says who it was.
   const onCallPrevious = async (id: string): Promise<string[]> => {
     const resource = `schedule ${L.scheduleById.get(id)?.name ?? id} timeline`;
-    const d = await getData(client, resource, `/v2/schedules/${encodeURIComponent(id)}/timeline`, { identifierType: 'id', date: new Date(at - 8 * WEEK).toISOString(), interval: 9, intervalUnit: 'weeks' });
+    const d = await getData(client, resource, `/v2/schedules/${encodeURIComponent(id)}/timeline`, {
+      identifierType: 'id',
+      date: new Date(at - 8 * WEEK).toISOString(),
+      interval: 9,
+      intervalUnit: 'weeks',
+    });
     const rots = (d.finalTimeline as { rotations?: { periods?: { startDate: string; endDate: string; recipient: OgRecipient }[] }[] } | undefined)?.rotations ?? [];
     const periods = rots.flatMap((r) => r.periods ?? []).map((p) => ({ start: Date.parse(p.startDate), end: Date.parse(p.endDate), emails: recipientEmails(p.recipient, L) }));
     const cuts = [...new Set(periods.flatMap((p) => [p.start, p.end]))].filter((t) => t < at).sort((x, y) => y - x);
@@ -751,7 +908,9 @@ async function pagingOpsgenie(client: SourceClient, progress: Progress, at: numb
       if (rule.notifyType === 'previous') return onCallPrevious(r.id);
       if (rule.notifyType === 'all' || rule.notifyType === 'users') {
         const s = L.scheduleById.get(r.id);
-        return (s?.rotations ?? []).flatMap((x) => x.participants.flatMap((p) => (p.type === 'user' ? [L.email(p) ?? ''] : p.type === 'team' && p.id ? (L.teamEmails(p.id) ?? []) : []))).filter(Boolean);
+        return (s?.rotations ?? [])
+          .flatMap((x) => x.participants.flatMap((p) => (p.type === 'user' ? [L.email(p) ?? ''] : p.type === 'team' && p.id ? (L.teamEmails(p.id) ?? []) : [])))
+          .filter(Boolean);
       }
       return [];
     }
@@ -759,7 +918,11 @@ async function pagingOpsgenie(client: SourceClient, progress: Progress, at: numb
       const t = L.teamById.get(r.id);
       const members = t?.members ?? [];
       if (rule.notifyType === 'users' || rule.notifyType === 'all' || rule.notifyType === 'random') return members.map((m) => L.email(m.user) ?? '').filter(Boolean);
-      if (rule.notifyType === 'admins') return members.filter((m) => m.role === 'admin').map((m) => L.email(m.user) ?? '').filter(Boolean);
+      if (rule.notifyType === 'admins')
+        return members
+          .filter((m) => m.role === 'admin')
+          .map((m) => L.email(m.user) ?? '')
+          .filter(Boolean);
       const routed = L.teamRouting(r.id);
       if (!routed || routed.kind === 'none') return [];
       if (routed.kind === 'schedule') {

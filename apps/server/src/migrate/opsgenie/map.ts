@@ -101,7 +101,12 @@ export function rotationToLayer(rot: OgRotation, schedule: { id: string; name: s
   const length = rot.length ?? 1;
   const start = Date.parse(rot.startDate);
   if (!unit || !Number.isInteger(length) || length < 1 || Number.isNaN(start)) {
-    items.push({ ...where, severity: 'not-imported', why: `rotation type ${JSON.stringify(rot.type)}, length ${JSON.stringify(rot.length)} or start ${JSON.stringify(rot.startDate)} is not one Klaxon reads`, instead: 'not imported' });
+    items.push({
+      ...where,
+      severity: 'not-imported',
+      why: `rotation type ${JSON.stringify(rot.type)}, length ${JSON.stringify(rot.length)} or start ${JSON.stringify(rot.startDate)} is not one Klaxon reads`,
+      instead: 'not imported',
+    });
     return undefined;
   }
   const end = rot.endDate ? Date.parse(rot.endDate) : undefined;
@@ -110,18 +115,38 @@ export function rotationToLayer(rot: OgRotation, schedule: { id: string; name: s
     const emails = participantEmails(p, people);
     const label = p.type === 'user' ? (p.username ?? p.id) : `${p.type} ${p.name ?? p.id ?? ''}`.trim();
     if (!emails) {
-      items.push({ ...where, severity: 'changed', why: `participant ${label} is unknown to the import (not in the users, teams or escalations read)`, instead: 'its turns have nobody on call from this rotation' });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: `participant ${label} is unknown to the import (not in the users, teams or escalations read)`,
+        instead: 'its turns have nobody on call from this rotation',
+      });
       participants.push([]);
       continue;
     }
     if (p.type === 'team') {
-      items.push({ ...where, severity: 'changed', why: `participant ${label}: Opsgenie notifies the team through its routing rules`, instead: `every member of the team (${emails.length}) is on call together in its turns` });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: `participant ${label}: Opsgenie notifies the team through its routing rules`,
+        instead: `every member of the team (${emails.length}) is on call together in its turns`,
+      });
     }
     if (p.type === 'escalation') {
-      items.push({ ...where, severity: 'changed', why: `participant ${label}: Opsgenie runs the whole escalation in its turns`, instead: `the users its first rules (smallest delay) notify (${emails.join(', ') || 'nobody'}) are on call together in its turns` });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: `participant ${label}: Opsgenie runs the whole escalation in its turns`,
+        instead: `the users its first rules (smallest delay) notify (${emails.join(', ') || 'nobody'}) are on call together in its turns`,
+      });
     }
     if (emails.length > 20) {
-      items.push({ ...where, severity: 'changed', why: `participant ${label} stands for ${emails.length} people; a Klaxon group holds at most 20`, instead: 'the first 20 in the team order are on call together' });
+      items.push({
+        ...where,
+        severity: 'changed',
+        why: `participant ${label} stands for ${emails.length} people; a Klaxon group holds at most 20`,
+        instead: 'the first 20 in the team order are on call together',
+      });
     }
     participants.push(p.type === 'user' ? emails[0]! : emails.slice(0, 20));
   }
@@ -212,7 +237,12 @@ export function ruleTargets(rule: OgEscalationRule, esc: OgEscalation, names: Na
     if (rule.notifyType === 'all' || rule.notifyType === 'users') {
       const all = names.scheduleParticipants(r.id!);
       if (!all) return missing(`participants of schedule ${name}`);
-      items.push({ ...where, severity: 'note', why: `notifyType ${rule.notifyType} on a schedule notifies every participant of its rotations`, instead: `each participant as read now is a target (${all.length}); a participant added later in Klaxon is not` });
+      items.push({
+        ...where,
+        severity: 'note',
+        why: `notifyType ${rule.notifyType} on a schedule notifies every participant of its rotations`,
+        instead: `each participant as read now is a target (${all.length}); a participant added later in Klaxon is not`,
+      });
       return all;
     }
     items.push({ ...where, severity: 'not-imported', why: `notifyType ${rule.notifyType} has no meaning for a schedule recipient in Klaxon`, instead: 'this rule pages nobody in Klaxon' });
@@ -227,12 +257,22 @@ export function ruleTargets(rule: OgEscalationRule, esc: OgEscalation, names: Na
     // default: the team's routing rules decide; Klaxon follows the default routing rule.
     const routing = names.teamRouting(r.id!);
     if (!routing || routing.kind === 'none') {
-      items.push({ ...where, severity: 'not-imported', why: `team ${team} has ${routing ? 'a default routing rule that notifies nobody' : 'no default routing rule read'}`, instead: 'this rule pages nobody in Klaxon' });
+      items.push({
+        ...where,
+        severity: 'not-imported',
+        why: `team ${team} has ${routing ? 'a default routing rule that notifies nobody' : 'no default routing rule read'}`,
+        instead: 'this rule pages nobody in Klaxon',
+      });
       return [];
     }
     if (routing.kind === 'schedule') return [{ schedule: routing.scheduleName }];
     if (depth > 0 || routing.escalation.id === esc.id) {
-      items.push({ ...where, severity: 'not-imported', why: `team ${team} routes to escalation ${routing.escalation.name}, nested inside another team escalation`, instead: 'this rule pages nobody in Klaxon' });
+      items.push({
+        ...where,
+        severity: 'not-imported',
+        why: `team ${team} routes to escalation ${routing.escalation.name}, nested inside another team escalation`,
+        instead: 'this rule pages nobody in Klaxon',
+      });
       return [];
     }
     const plan = planLevels(routing.escalation);

@@ -6,7 +6,18 @@
  */
 import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TeamSpec, UserSpec } from '../../config/schema.js';
 import { SourceClient } from '../source-client.js';
-import { MigrateError, type ImportedMaintenance, type ImportOptions, type ImportResult, type Progress, type ReportItem, type SenderChange, type SourceAdapter, type SourceOnCall, type SourcePaging } from '../types.js';
+import {
+  MigrateError,
+  type ImportedMaintenance,
+  type ImportOptions,
+  type ImportResult,
+  type Progress,
+  type ReportItem,
+  type SenderChange,
+  type SourceAdapter,
+  type SourceOnCall,
+  type SourcePaging,
+} from '../types.js';
 import { ianaZone, instant, isoUtc, mapLayer, mapUrgency, mergeRules, uniqueNames, type PdLayer } from './map.js';
 import { confirmOrder, type RenderedEntry } from './precedence.js';
 import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
@@ -80,7 +91,7 @@ interface PdService {
 async function list<T>(client: SourceClient, progress: Progress, label: string, path: string, key: string, query: Q = {}): Promise<T[]> {
   const out: T[] = [];
   progress.start(label);
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await client.getJson<Record<string, unknown>>(label, path, { ...query, limit: 100, offset, total: true });
     const items = page?.[key];
     if (!Array.isArray(items)) throw new MigrateError(label, `the answer from ${path} at offset ${offset} has no "${key}" list: it is not a PagerDuty answer or it was cut short; nothing was applied`);
@@ -106,7 +117,8 @@ async function readUsers(client: SourceClient, progress: Progress): Promise<PdUs
 async function readSchedule(client: SourceClient, s: { id: string; name: string }, from: number, to: number): Promise<PdSchedule> {
   const label = `schedule "${s.name}" (${s.id})`;
   const r = await client.getJson<{ schedule?: PdSchedule }>(label, `/schedules/${encodeURIComponent(s.id)}`, { since: isoUtc(from), until: isoUtc(to), time_zone: 'UTC' });
-  if (!r?.schedule || !Array.isArray(r.schedule.schedule_layers)) throw new MigrateError(label, 'the answer has no schedule with schedule_layers: it is not a PagerDuty answer or it was cut short; nothing was applied');
+  if (!r?.schedule || !Array.isArray(r.schedule.schedule_layers))
+    throw new MigrateError(label, 'the answer has no schedule with schedule_layers: it is not a PagerDuty answer or it was cut short; nothing was applied');
   return r.schedule;
 }
 
@@ -122,11 +134,25 @@ function layersByPrecedence(s: PdSchedule, emailOf: (id: string) => string | und
     to,
   );
   const layers = c.order.map((i) => listed[i]!);
-  const names = layers.map((l) => l.name ?? l.id).reverse().join(' over ');
-  if (c.verdict === 'reversed') return { layers, note: `PagerDuty listed the layers in the reverse of their precedence (the order of its GET answers disagreed with final_schedule); imported by final_schedule's precedence: ${names}` };
-  if (c.verdict === 'undecided') return { layers, note: `the layers never overlap from ${isoUtc(from)} to ${isoUtc(to)}, so final_schedule cannot confirm their precedence; imported in the order PagerDuty listed them, the last winning (${names})` };
+  const names = layers
+    .map((l) => l.name ?? l.id)
+    .reverse()
+    .join(' over ');
+  if (c.verdict === 'reversed')
+    return {
+      layers,
+      note: `PagerDuty listed the layers in the reverse of their precedence (the order of its GET answers disagreed with final_schedule); imported by final_schedule's precedence: ${names}`,
+    };
+  if (c.verdict === 'undecided')
+    return {
+      layers,
+      note: `the layers never overlap from ${isoUtc(from)} to ${isoUtc(to)}, so final_schedule cannot confirm their precedence; imported in the order PagerDuty listed them, the last winning (${names})`,
+    };
   if (c.verdict === 'neither') {
-    return { layers, doubt: `final_schedule matches neither order of the layers (${Math.round(c.mismatchMs.asListed / 60_000)} min differ as listed, ${Math.round(c.mismatchMs.reversed / 60_000)} min reversed); imported ${names}; klaxon compare shows where` };
+    return {
+      layers,
+      doubt: `final_schedule matches neither order of the layers (${Math.round(c.mismatchMs.asListed / 60_000)} min differ as listed, ${Math.round(c.mismatchMs.reversed / 60_000)} min reversed); imported ${names}; klaxon compare shows where`,
+    };
   }
   return { layers };
 }
@@ -165,7 +191,8 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     }
     const zone = ianaZone(u.time_zone);
     if (u.time_zone && !zone) items.push(item('changed', 'user time zone', u.name, u.id, `time zone "${u.time_zone}" is not an IANA zone Klaxon knows`, 'time zone left as is (new users: UTC)'));
-    if (u.role && u.role !== 'user') items.push(item('note', 'user role', u.name, u.id, `PagerDuty role ${u.role}; Klaxon roles are not taken from PagerDuty`, 'role left as is (new users are responders): set it in Klaxon'));
+    if (u.role && u.role !== 'user')
+      items.push(item('note', 'user role', u.name, u.id, `PagerDuty role ${u.role}; Klaxon roles are not taken from PagerDuty`, 'role left as is (new users are responders): set it in Klaxon'));
     const names = new Set<string>();
     const cmName = new Map<string, string>();
     const contactMethods: NonNullable<UserSpec['contactMethods']> = [];
@@ -202,7 +229,9 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     for (const r of u.notification_rules ?? []) {
       const name = cmName.get(r.contact_method.id);
       if (!name) {
-        items.push(item('not-imported', 'notification rule', `${u.name}: ${r.urgency} urgency after ${r.start_delay_in_minutes} min`, r.id, 'its contact method was not imported (see above)', 'not imported'));
+        items.push(
+          item('not-imported', 'notification rule', `${u.name}: ${r.urgency} urgency after ${r.start_delay_in_minutes} min`, r.id, 'its contact method was not imported (see above)', 'not imported'),
+        );
         continue;
       }
       let delay = r.start_delay_in_minutes;
@@ -218,24 +247,34 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   // ---- teams ----
   const pdTeams = await list<PdTeam>(client, progress, 'teams', '/teams', 'teams');
   counts.teams = pdTeams.length;
-  const teamName = uniqueNames(pdTeams, (t) => t.name, (t) => t.id, 100);
+  const teamName = uniqueNames(
+    pdTeams,
+    (t) => t.name,
+    (t) => t.id,
+    100,
+  );
   const teams: TeamSpec[] = [];
   for (const t of pdTeams) {
     const members = await list<{ user: Ref; role?: string }>(client, silentNested(progress), `team "${t.name}" members`, `/teams/${encodeURIComponent(t.id)}/members`, 'members');
     teams.push({
       name: teamName.get(t.id)!,
       ...(t.description && { description: t.description.slice(0, 2000) }),
-      members: members
-        .filter((m) => emailOf(m.user.id))
-        .map((m) => ({ user: emailOf(m.user.id)!, role: m.role === 'manager' ? ('manager' as const) : ('member' as const) })),
+      members: members.filter((m) => emailOf(m.user.id)).map((m) => ({ user: emailOf(m.user.id)!, role: m.role === 'manager' ? ('manager' as const) : ('member' as const) })),
     });
-    for (const m of members) if (m.role === 'observer') items.push(item('note', 'team member', `${t.name}: ${m.user.summary ?? m.user.id}`, m.user.id, 'PagerDuty team role observer; Klaxon team members are members or managers', 'member'));
+    for (const m of members)
+      if (m.role === 'observer')
+        items.push(item('note', 'team member', `${t.name}: ${m.user.summary ?? m.user.id}`, m.user.id, 'PagerDuty team role observer; Klaxon team members are members or managers', 'member'));
   }
 
   // ---- schedules ----
   const listed = await list<PdScheduleListed>(client, progress, 'schedules', '/schedules', 'schedules');
   counts.schedules = listed.length;
-  const scheduleName = uniqueNames(listed, (s) => s.name, (s) => s.id, 200);
+  const scheduleName = uniqueNames(
+    listed,
+    (s) => s.name,
+    (s) => s.id,
+    200,
+  );
   const schedules: ScheduleSpec[] = [];
   let overrideCount = 0;
   const from = now;
@@ -268,8 +307,10 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       for (const why of m.inexact) items.push(item('changed', 'schedule layer', label, l.id, why, 'imported as described'));
       layers.push(m.layer);
     }
-    if (layers.length > 20) items.push(item('not-imported', 'schedule layer', s.name, s.id, `${layers.length} layers; Klaxon schedules have at most 20`, 'the 20 with the highest precedence were imported'));
-    if ((s.teams?.length ?? 0) > 1) items.push(item('changed', 'schedule team', s.name, s.id, `it belongs to ${s.teams!.length} teams; a Klaxon schedule has one owner team`, `owned by ${s.teams![0]!.summary}`));
+    if (layers.length > 20)
+      items.push(item('not-imported', 'schedule layer', s.name, s.id, `${layers.length} layers; Klaxon schedules have at most 20`, 'the 20 with the highest precedence were imported'));
+    if ((s.teams?.length ?? 0) > 1)
+      items.push(item('changed', 'schedule team', s.name, s.id, `it belongs to ${s.teams!.length} teams; a Klaxon schedule has one owner team`, `owned by ${s.teams![0]!.summary}`));
     const team = s.teams?.[0] ? teamName.get(s.teams[0].id) : undefined;
     const spec: ScheduleSpec = { name, ...(s.description && { description: s.description.slice(0, 2000) }), ...(team && { team }), timeZone: zone, layers: layers.slice(-20) };
     schedules.push(spec);
@@ -292,11 +333,21 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       }
       const specs = overrideSpecs([email], start, end, zone, `PagerDuty override ${o.id}`);
       if ((spec.overrides?.length ?? 0) + specs.length > MAX_OVERRIDES) {
-        items.push(item('not-imported', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`, 'not imported: add it in Klaxon after the import'));
+        items.push(
+          item(
+            'not-imported',
+            'schedule override',
+            `${s.name}: ${o.start} – ${o.end}`,
+            o.id,
+            `the schedule has more than ${MAX_OVERRIDES} future overrides; klaxon.yaml takes ${MAX_OVERRIDES} per schedule`,
+            'not imported: add it in Klaxon after the import',
+          ),
+        );
         continue;
       }
       (spec.overrides ??= []).push(...specs);
-      if (specs.length > 1) items.push(item('note', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, 'it lasts longer than 366 days, the longest Klaxon override', splitNote(specs.length)));
+      if (specs.length > 1)
+        items.push(item('note', 'schedule override', `${s.name}: ${o.start} – ${o.end}`, o.id, 'it lasts longer than 366 days, the longest Klaxon override', splitNote(specs.length)));
       overrideCount++;
     }
     progress.advance('schedule layers', 1);
@@ -307,7 +358,12 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   // ---- escalation policies ----
   const pdPolicies = await list<PdPolicy>(client, progress, 'escalation policies', '/escalation_policies', 'escalation_policies');
   counts['escalation policies'] = pdPolicies.length;
-  const policyName = uniqueNames(pdPolicies, (p) => p.name, (p) => p.id, 200);
+  const policyName = uniqueNames(
+    pdPolicies,
+    (p) => p.name,
+    (p) => p.id,
+    200,
+  );
   const policies: PolicySpec[] = [];
   for (const p of pdPolicies) {
     const levels: PolicySpec['levels'] = [];
@@ -320,7 +376,8 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         else if (type === 'schedule' && scheduleName.has(t.id) && schedules.some((s) => s.name === scheduleName.get(t.id))) targets.push({ schedule: scheduleName.get(t.id)! });
         else items.push(item('not-imported', 'escalation target', `${label}: ${t.summary ?? t.id}`, t.id, `target ${t.type} is not an imported user or schedule`, 'not imported'));
       }
-      if (r.escalation_rule_assignment_strategy === 'round_robin') items.push(item('changed', 'escalation rule', label, r.id, 'round robin assignment (one target per incident in turn) has no Klaxon equivalent', 'every target of the level is paged'));
+      if (r.escalation_rule_assignment_strategy === 'round_robin')
+        items.push(item('changed', 'escalation rule', label, r.id, 'round robin assignment (one target per incident in turn) has no Klaxon equivalent', 'every target of the level is paged'));
       // PagerDuty's delay is whole minutes before the incident escalates away from this rule: a Klaxon
       // level's delayMinutes exactly (0 included). Only what Klaxon cannot hold is changed, and said.
       let delay = r.escalation_delay_in_minutes;
@@ -345,9 +402,28 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       repeat = 9;
     }
     if (p.on_call_handoff_notifications === 'always') {
-      items.push(item('note', 'escalation policy', p.name, p.id, 'on-call hand-off notifications "always" (also for people on policies without services)', "Klaxon sends hand-off notices per schedule (handoffNoticeMinutes, 60 by default) to everyone on its schedules"));
+      items.push(
+        item(
+          'note',
+          'escalation policy',
+          p.name,
+          p.id,
+          'on-call hand-off notifications "always" (also for people on policies without services)',
+          'Klaxon sends hand-off notices per schedule (handoffNoticeMinutes, 60 by default) to everyone on its schedules',
+        ),
+      );
     }
-    if ((p.teams?.length ?? 0) > 0) items.push(item('note', 'escalation policy', p.name, p.id, `it belongs to team ${p.teams!.map((t) => t.summary ?? t.id).join(', ')}; Klaxon escalation policies have no team`, 'imported without a team (its services keep theirs)'));
+    if ((p.teams?.length ?? 0) > 0)
+      items.push(
+        item(
+          'note',
+          'escalation policy',
+          p.name,
+          p.id,
+          `it belongs to team ${p.teams!.map((t) => t.summary ?? t.id).join(', ')}; Klaxon escalation policies have no team`,
+          'imported without a team (its services keep theirs)',
+        ),
+      );
     policies.push({ name: policyName.get(p.id)!, ...(p.description && { description: p.description.slice(0, 2000) }), repeat, levels });
   }
 
@@ -355,7 +431,12 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   const pdServices = await list<PdService>(client, progress, 'services', '/services', 'services', { 'include[]': ['integrations'] });
   counts.services = pdServices.length;
   counts.integrations = 0;
-  const serviceName = uniqueNames(pdServices, (s) => s.name, (s) => s.id, 200);
+  const serviceName = uniqueNames(
+    pdServices,
+    (s) => s.name,
+    (s) => s.id,
+    200,
+  );
   const services: ServiceSpec[] = [];
   const klaxon = opts.klaxonUrl.replace(/\/+$/, '');
   for (const s of pdServices) {
@@ -363,10 +444,39 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     const u = mapUrgency(s);
     for (const why of u.inexact) items.push(item('changed', 'service urgency', s.name, s.id, why, 'as described'));
     for (const a of s.scheduled_actions ?? []) {
-      items.push(item('not-imported', 'service scheduled action', s.name, s.id, `${a.type ?? 'action'} to ${a.to_urgency ?? '?'} at ${a.at?.name ?? '?'}: Klaxon does not raise open low-urgency incidents when support hours start`, 'not imported: such incidents stay low urgency'));
+      items.push(
+        item(
+          'not-imported',
+          'service scheduled action',
+          s.name,
+          s.id,
+          `${a.type ?? 'action'} to ${a.to_urgency ?? '?'} at ${a.at?.name ?? '?'}: Klaxon does not raise open low-urgency incidents when support hours start`,
+          'not imported: such incidents stay low urgency',
+        ),
+      );
     }
-    if (s.acknowledgement_timeout) items.push(item('not-imported', 'service setting', s.name, s.id, `acknowledgement_timeout ${s.acknowledgement_timeout} s (an acknowledged incident triggers again) has no Klaxon equivalent`, 'not imported'));
-    if (s.auto_resolve_timeout) items.push(item('not-imported', 'service setting', s.name, s.id, `auto_resolve_timeout ${s.auto_resolve_timeout} s (incidents resolve by themselves) has no Klaxon equivalent`, 'not imported: incidents stay open until resolved'));
+    if (s.acknowledgement_timeout)
+      items.push(
+        item(
+          'not-imported',
+          'service setting',
+          s.name,
+          s.id,
+          `acknowledgement_timeout ${s.acknowledgement_timeout} s (an acknowledged incident triggers again) has no Klaxon equivalent`,
+          'not imported',
+        ),
+      );
+    if (s.auto_resolve_timeout)
+      items.push(
+        item(
+          'not-imported',
+          'service setting',
+          s.name,
+          s.id,
+          `auto_resolve_timeout ${s.auto_resolve_timeout} s (incidents resolve by themselves) has no Klaxon equivalent`,
+          'not imported: incidents stay open until resolved',
+        ),
+      );
     const policy = s.escalation_policy ? policyName.get(s.escalation_policy.id) : undefined;
     const team = s.teams?.[0] ? teamName.get(s.teams[0].id) : undefined;
     const integrations: NonNullable<ServiceSpec['integrations']> = [];
@@ -378,11 +488,29 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       for (let n = 2; integNames.has(iname.toLowerCase()); n++) iname = `${iname0} ${n}`;
       const label = `${s.name}: ${i.name ?? i.summary ?? i.id}`;
       if (i.type === 'generic_email_inbound_integration') {
-        items.push(item('not-imported', 'integration', label, i.id, 'Klaxon has no inbound email yet', 'not imported: keep sending that mail to PagerDuty, or move the sender to Klaxon\'s generic webhook or Events API v2'));
+        items.push(
+          item(
+            'not-imported',
+            'integration',
+            label,
+            i.id,
+            'Klaxon has no inbound email yet',
+            "not imported: keep sending that mail to PagerDuty, or move the sender to Klaxon's generic webhook or Events API v2",
+          ),
+        );
         continue;
       }
       if (i.type !== 'events_api_v2_inbound_integration' && i.type !== 'generic_events_api_inbound_integration') {
-        items.push(item('not-imported', 'integration', label, i.id, `integration type ${i.type} has no Klaxon equivalent`, 'not imported: send these alerts through Events API v2, Alertmanager or the generic webhook'));
+        items.push(
+          item(
+            'not-imported',
+            'integration',
+            label,
+            i.id,
+            `integration type ${i.type} has no Klaxon equivalent`,
+            'not imported: send these alerts through Events API v2, Alertmanager or the generic webhook',
+          ),
+        );
         continue;
       }
       integNames.add(iname.toLowerCase());
@@ -390,7 +518,9 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       const vendor = i.vendor?.summary ?? '';
       let instruction: string;
       if (i.type === 'generic_events_api_inbound_integration') {
-        items.push(item('changed', 'integration', label, i.id, 'Events API v1 (generic/2010-04-15/create_event.json) is not taken by Klaxon', 'an Events API v2 integration: move the sender to Events API v2'));
+        items.push(
+          item('changed', 'integration', label, i.id, 'Events API v1 (generic/2010-04-15/create_event.json) is not taken by Klaxon', 'an Events API v2 integration: move the sender to Events API v2'),
+        );
         instruction = `Events API v1 sender: switch it to Events API v2, posting to ${klaxon}/v2/enqueue with routing_key set to the new key (Klaxon does not take the v1 create_event.json format).`;
       } else if (/prometheus|alertmanager/i.test(vendor) || /prometheus|alertmanager/i.test(iname)) {
         instruction = `Alertmanager: in the receiver's pagerduty_configs, set url: ${klaxon}/v2/enqueue and routing_key: to the new key.`;
@@ -413,7 +543,14 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   }
 
   // ---- maintenance windows: created by --apply with the configuration (not part of klaxon.yaml) ----
-  const windows = await list<{ id: string; description?: string; start_time: string; end_time: string; services?: Ref[] }>(client, progress, 'maintenance windows', '/maintenance_windows', 'maintenance_windows', { filter: 'open' });
+  const windows = await list<{ id: string; description?: string; start_time: string; end_time: string; services?: Ref[] }>(
+    client,
+    progress,
+    'maintenance windows',
+    '/maintenance_windows',
+    'maintenance_windows',
+    { filter: 'open' },
+  );
   counts['maintenance windows'] = windows.length;
   const imported = new Set(services.map((s) => s.name));
   const maintenance: ImportedMaintenance[] = [];
@@ -451,7 +588,12 @@ async function onCall(client: SourceClient, progress: Progress, span: { from: nu
   const emailById = new Map(users.filter((u) => u.email).map((u) => [u.id, u.email.trim().toLowerCase()]));
   const emailOf = (id: string) => emailById.get(id);
   const listed = await list<PdScheduleListed>(client, progress, 'schedules', '/schedules', 'schedules');
-  const names = uniqueNames(listed, (s) => s.name, (s) => s.id, 200);
+  const names = uniqueNames(
+    listed,
+    (s) => s.name,
+    (s) => s.id,
+    200,
+  );
   const out: SourceOnCall[] = [];
   progress.start('final schedules', listed.length);
   for (const ls of listed) {
@@ -479,7 +621,12 @@ async function paging(client: SourceClient, progress: Progress, at: number): Pro
     since: isoUtc(at),
     until: isoUtc(at + 1000),
   });
-  const names = uniqueNames(services, (s) => s.name, (s) => s.id, 200);
+  const names = uniqueNames(
+    services,
+    (s) => s.name,
+    (s) => s.id,
+    200,
+  );
   const out: SourcePaging[] = [];
   for (const s of services) {
     const p = policies.find((x) => x.id === s.escalation_policy?.id);

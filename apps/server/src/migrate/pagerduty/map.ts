@@ -108,7 +108,10 @@ export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: R
       inexact.push(`restriction ${JSON.stringify(r)} is malformed and was left out`);
       continue;
     }
-    if (sod % 60 || r.duration_seconds % 60) inexact.push(`restriction starting ${r.start_time_of_day} for ${r.duration_seconds} s has seconds; Klaxon windows are whole minutes, so it starts at ${hhmm(Math.floor(sod / 60))} for ${Math.floor(r.duration_seconds / 60)} min`);
+    if (sod % 60 || r.duration_seconds % 60)
+      inexact.push(
+        `restriction starting ${r.start_time_of_day} for ${r.duration_seconds} s has seconds; Klaxon windows are whole minutes, so it starts at ${hhmm(Math.floor(sod / 60))} for ${Math.floor(r.duration_seconds / 60)} min`,
+      );
     const start = Math.floor(sod / 60);
     const dur = Math.floor(r.duration_seconds / 60);
     if (dur === 0) {
@@ -157,7 +160,11 @@ export function mapLayer(l: PdLayer, zone: string, emailOf: (id: string) => stri
     // One cycle (every participant once) later or earlier names the same person: move back whole cycles.
     const cycle = participants.length * len;
     const k = Math.ceil((virtual - start) / (cycle * 1000));
-    virtual = daily ? DateTime.fromMillis(virtual, { zone }).minus({ days: (k * cycle) / DAY_S }).toMillis() : virtual - k * cycle * 1000;
+    virtual = daily
+      ? DateTime.fromMillis(virtual, { zone })
+          .minus({ days: (k * cycle) / DAY_S })
+          .toMillis()
+      : virtual - k * cycle * 1000;
   }
   const local = DateTime.fromMillis(virtual, { zone });
   if (daily && (local.second || local.millisecond)) inexact.push(`the hand-off time ${local.toFormat('HH:mm:ss')} has seconds; Klaxon hands off at ${local.toFormat('HH:mm')}`);

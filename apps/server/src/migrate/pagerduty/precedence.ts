@@ -56,8 +56,20 @@ export function confirmOrder(
 ): { verdict: OrderVerdict; order: number[]; mismatchMs: { asListed: number; reversed: number } } {
   const asListed = listed.map((_, i) => i);
   const reversed = [...asListed].reverse();
-  const a = mismatch(asListed.map((i) => listed[i]!), overrides, final, from, to);
-  const b = mismatch(reversed.map((i) => listed[i]!), overrides, final, from, to);
+  const a = mismatch(
+    asListed.map((i) => listed[i]!),
+    overrides,
+    final,
+    from,
+    to,
+  );
+  const b = mismatch(
+    reversed.map((i) => listed[i]!),
+    overrides,
+    final,
+    from,
+    to,
+  );
   const mismatchMs = { asListed: a, reversed: b };
   if (a === 0 && b === 0) return { verdict: 'undecided', order: asListed, mismatchMs };
   if (a === 0) return { verdict: 'as-listed', order: asListed, mismatchMs };

@@ -4,18 +4,7 @@
  * Open link. Every interpolated value is HTML-escaped; links that are not http(s) are dropped.
  */
 import type { Message, PageMessage } from '../types.js';
-import {
-  alertsPhrase,
-  availableActions,
-  escapeHtml,
-  excerpt,
-  formatUtc,
-  oneLine,
-  pageHeadline,
-  safeUrl,
-  severityLabel,
-  truncate,
-} from './common.js';
+import { alertsPhrase, availableActions, escapeHtml, excerpt, formatUtc, oneLine, pageHeadline, safeUrl, severityLabel, truncate } from './common.js';
 
 /** A rendered email. */
 export interface RenderedEmail {
@@ -67,9 +56,7 @@ export function renderEmail(msg: Message): RenderedEmail {
     case 'test': {
       const subject = 'Klaxon test notification';
       const text = `Hi ${oneLine(msg.userName)},\n\nThis is a test notification from Klaxon. If you can read it, Klaxon can reach you by email.\n\n-- Klaxon\n`;
-      const body =
-        `<p>Hi ${escapeHtml(oneLine(msg.userName))},</p>` +
-        `<p>This is a test notification from Klaxon. If you can read it, Klaxon can reach you by email.</p>`;
+      const body = `<p>Hi ${escapeHtml(oneLine(msg.userName))},</p>` + `<p>This is a test notification from Klaxon. If you can read it, Klaxon can reach you by email.</p>`;
       return { subject, text, html: layout(subject, body) };
     }
     case 'reply': {

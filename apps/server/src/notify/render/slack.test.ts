@@ -46,8 +46,7 @@ describe('renderSlack', () => {
   });
 
   it('drops the ack button once acknowledged and both once resolved', () => {
-    const ids = (status: string) =>
-      ((renderSlack(samplePage({ status })).blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id);
+    const ids = (status: string) => ((renderSlack(samplePage({ status })).blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id);
     expect(ids('acknowledged')).toEqual(['klaxon_resolve', 'klaxon_open']);
     expect(ids('resolved')).toEqual(['klaxon_open']);
   });
@@ -67,7 +66,10 @@ describe('renderSlack', () => {
     const nasty = fc.string().map((s) => `${s}<!channel> <@U1> <https://evil|x> & ${s}`);
     fc.assert(
       fc.property(nasty, (text) => {
-        for (const m of [...allKinds.map((k) => ({ ...k, ...('text' in k && { text }), ...('title' in k && { title: text }), ...('summary' in k && { summary: text }), ...('subject' in k && { subject: text }) })), { ...sampleReply, text }]) {
+        for (const m of [
+          ...allKinds.map((k) => ({ ...k, ...('text' in k && { text }), ...('title' in k && { title: text }), ...('summary' in k && { summary: text }), ...('subject' in k && { subject: text }) })),
+          { ...sampleReply, text },
+        ]) {
           const r = renderSlack(m as typeof sampleReply);
           // Slack's control sequences start with < and end with >: none may survive unescaped.
           expect(r.text).not.toMatch(/[<>]/);

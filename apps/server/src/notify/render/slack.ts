@@ -5,18 +5,7 @@
  * and a link button to the incident. `text` is the notification fallback. mrkdwn is escaped.
  */
 import type { Message } from '../types.js';
-import {
-  alertsPhrase,
-  availableActions,
-  escapeSlack,
-  excerpt,
-  formatUtc,
-  oneLine,
-  pageHeadline,
-  safeUrl,
-  severityLabel,
-  truncate,
-} from './common.js';
+import { alertsPhrase, availableActions, escapeSlack, excerpt, formatUtc, oneLine, pageHeadline, safeUrl, severityLabel, truncate } from './common.js';
 
 /** Slack action ids carried by the page buttons; the interactivity handler dispatches on these. */
 export const SLACK_ACTIONS = { ack: 'klaxon_ack', resolve: 'klaxon_resolve', open: 'klaxon_open' } as const;
@@ -64,18 +53,14 @@ function renderBlocks(msg: Message): RenderedSlack {
         `*Service:* ${escapeSlack(oneLine(msg.serviceName))}   *Severity:* ${escapeSlack(sev)}   *Status:* ${escapeSlack(oneLine(msg.status).toLowerCase())}`,
         ...(msg.bridgeUrl && safeUrl(msg.bridgeUrl) ? [`*Bridge:* <${safeUrl(msg.bridgeUrl)}|join the call>`] : []),
       ];
-      const blocks: unknown[] = [
-        { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), MAX_SECTION) } },
-      ];
+      const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), MAX_SECTION) } }];
       const details = excerpt(msg.details, 10, 1500);
       if (details) {
         blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '```' + escapeSlack(details).replace(/```/g, "'''") + '```' } });
       }
       const opened = formatUtc(msg.createdAt);
       const fallbackDate = opened || 'unknown time';
-      const when = Number.isFinite(msg.createdAt)
-        ? `opened <!date^${Math.floor(msg.createdAt / 1000)}^{date_short_pretty} {time}|${fallbackDate}>`
-        : '';
+      const when = Number.isFinite(msg.createdAt) ? `opened <!date^${Math.floor(msg.createdAt / 1000)}^{date_short_pretty} {time}|${fallbackDate}>` : '';
       blocks.push({
         type: 'context',
         elements: [{ type: 'mrkdwn', text: [alertsPhrase(msg.alertCount), when].filter(Boolean).join(' · ') }],

@@ -23,9 +23,7 @@ describe('renderVoiceTwiml', () => {
   it('reads the page inside a one-digit Gather, then says Goodbye', () => {
     const xml = renderVoiceTwiml(samplePage(), { gatherUrl });
     assertWellFormedTwiml(xml);
-    expect(xml).toContain(
-      '<Gather numDigits="1" action="https://klaxon.example.com/hooks/twilio/gather?m=msg-1&amp;sig=x" method="POST" timeout="10"><Say>',
-    );
+    expect(xml).toContain('<Gather numDigits="1" action="https://klaxon.example.com/hooks/twilio/gather?m=msg-1&amp;sig=x" method="POST" timeout="10"><Say>');
     const say = /<Gather[^>]*><Say>(.*)<\/Say><\/Gather>/.exec(xml)?.[1] ?? '';
     expect(say).toContain('Critical incident 42 on checkout-api: DB down.');
     expect(say).toContain('3 alerts');
@@ -81,9 +79,7 @@ describe('renderVoiceGatherResult', () => {
   it('says the text and hangs up, escaped', () => {
     const xml = renderVoiceGatherResult('Incident 42 acknowledged <by Ada> & co. Goodbye.');
     assertWellFormedTwiml(xml);
-    expect(xml).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Incident 42 acknowledged &lt;by Ada&gt; &amp; co. Goodbye.</Say><Hangup/></Response>',
-    );
+    expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Incident 42 acknowledged &lt;by Ada&gt; &amp; co. Goodbye.</Say><Hangup/></Response>');
   });
 });
 

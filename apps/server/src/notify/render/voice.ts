@@ -30,15 +30,10 @@ export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string
     }
     case 'verification': {
       const code = spellDigits(msg.code);
-      return gather(
-        opts.gatherUrl,
-        `Your Klaxon verification code is ${code}. Again, your code is ${code}. Press ${VOICE_DIGITS.repeat} to repeat.`,
-      );
+      return gather(opts.gatherUrl, `Your Klaxon verification code is ${code}. Again, your code is ${code}. Press ${VOICE_DIGITS.repeat} to repeat.`);
     }
     case 'test':
-      return sayAndHangUp(
-        `This is a test call from Klaxon for ${oneLine(msg.userName)}. If you can hear this, Klaxon can reach you by phone. Goodbye.`,
-      );
+      return sayAndHangUp(`This is a test call from Klaxon for ${oneLine(msg.userName)}. If you can hear this, Klaxon can reach you by phone. Goodbye.`);
     case 'reply':
       return sayAndHangUp(msg.text);
     case 'schedule':
@@ -96,7 +91,11 @@ function sayAndHangUp(text: string): string {
  * where the "#" stays).
  */
 export function speakable(text: string): string {
-  return text.replace(/#\s*(?=\d)/g, '').replace(/#+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return text
+    .replace(/#\s*(?=\d)/g, '')
+    .replace(/#+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 function capitalize(s: string): string {

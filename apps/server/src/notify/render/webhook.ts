@@ -14,7 +14,19 @@ import type { Message } from '../types.js';
 import { pageHeadline } from './common.js';
 
 /** Event names a webhook document can carry. */
-export type WebhookEvent = 'incident.page' | 'contact.verification' | 'notification.test' | 'notification.reply' | 'schedule.handoff' | 'schedule.gap' | 'report.weekly-summary' | 'report.sla-warning' | 'report.action-item-due' | 'status.update' | 'status.reminder' | 'status.confirm';
+export type WebhookEvent =
+  | 'incident.page'
+  | 'contact.verification'
+  | 'notification.test'
+  | 'notification.reply'
+  | 'schedule.handoff'
+  | 'schedule.gap'
+  | 'report.weekly-summary'
+  | 'report.sla-warning'
+  | 'report.action-item-due'
+  | 'status.update'
+  | 'status.reminder'
+  | 'status.confirm';
 
 /** Version of the webhook document layout. */
 export const WEBHOOK_DOCUMENT_VERSION = 1;
@@ -78,6 +90,14 @@ export function renderWebhook(msg: Message): Record<string, unknown> {
     case 'report':
       return { version: WEBHOOK_DOCUMENT_VERSION, event: `report.${msg.event}` satisfies WebhookEvent, summary: msg.summary, text: msg.text, url: msg.url, user: { name: msg.userName } };
     case 'status_update':
-      return { version: WEBHOOK_DOCUMENT_VERSION, event: `status.${msg.event}` satisfies WebhookEvent, subject: msg.subject, text: msg.text, url: msg.url, incidentId: msg.incidentId, phase: msg.phase };
+      return {
+        version: WEBHOOK_DOCUMENT_VERSION,
+        event: `status.${msg.event}` satisfies WebhookEvent,
+        subject: msg.subject,
+        text: msg.text,
+        url: msg.url,
+        incidentId: msg.incidentId,
+        phase: msg.phase,
+      };
   }
 }

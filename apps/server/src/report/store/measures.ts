@@ -19,21 +19,23 @@ export const ALERT_COLUMNS = ['alert_id', 'incident_id', 'incident_created_at', 
 
 /** The measures of incidents (alias i), one row each: the definition of a report_incidents row. */
 export function incidentMeasureSource(db: Tx) {
-  return db
-    .selectFrom('incidents as i')
-    .select((eb) => [
-      'i.id as incident_id',
-      'i.number as number',
-      'i.title as title',
-      'i.service_id as service_id',
-      sql<string>`coalesce(i.sev, i.severity)`.as('severity'),
-      'i.drill as drill',
-      'i.created_at as created_at',
-      'i.acknowledged_at as acknowledged_at',
-      'i.acknowledged_by as acknowledged_by',
-      'i.resolved_at as resolved_at',
-      eb.selectFrom('alerts as ca').select((e) => e.fn.countAll<number>().as('n')).whereRef('ca.incident_id', '=', 'i.id').as('alerts'),
-    ]);
+  return db.selectFrom('incidents as i').select((eb) => [
+    'i.id as incident_id',
+    'i.number as number',
+    'i.title as title',
+    'i.service_id as service_id',
+    sql<string>`coalesce(i.sev, i.severity)`.as('severity'),
+    'i.drill as drill',
+    'i.created_at as created_at',
+    'i.acknowledged_at as acknowledged_at',
+    'i.acknowledged_by as acknowledged_by',
+    'i.resolved_at as resolved_at',
+    eb
+      .selectFrom('alerts as ca')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .whereRef('ca.incident_id', '=', 'i.id')
+      .as('alerts'),
+  ]);
 }
 
 /** The alerts of incidents (alias i) with the incident's scope columns: the definition of a report_alerts row. */
@@ -85,8 +87,16 @@ function writeQueries(trx: Tx): { incident: CompiledQuery; alerts: CompiledQuery
   let q = compiled.get(adapter);
   if (!q) {
     q = {
-      incident: trx.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved')).compile(),
-      alerts: trx.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved')).compile(),
+      incident: trx
+        .insertInto('report_incidents')
+        .columns([...INCIDENT_COLUMNS])
+        .expression(incidentMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved'))
+        .compile(),
+      alerts: trx
+        .insertInto('report_alerts')
+        .columns([...ALERT_COLUMNS])
+        .expression(alertMeasureSource(trx).where('i.id', '=', ID).where('i.status', '=', 'resolved'))
+        .compile(),
     };
     compiled.set(adapter, q);
   }
@@ -110,8 +120,16 @@ export async function backfillMeasures(db: Tx): Promise<number> {
   ).map((r) => r.id);
   for (let k = 0; k < ids.length; k += 1000) {
     const chunk = ids.slice(k, k + 1000);
-    await db.insertInto('report_alerts').columns([...ALERT_COLUMNS]).expression(alertMeasureSource(db).where('i.id', 'in', chunk)).execute();
-    await db.insertInto('report_incidents').columns([...INCIDENT_COLUMNS]).expression(incidentMeasureSource(db).where('i.id', 'in', chunk)).execute();
+    await db
+      .insertInto('report_alerts')
+      .columns([...ALERT_COLUMNS])
+      .expression(alertMeasureSource(db).where('i.id', 'in', chunk))
+      .execute();
+    await db
+      .insertInto('report_incidents')
+      .columns([...INCIDENT_COLUMNS])
+      .expression(incidentMeasureSource(db).where('i.id', 'in', chunk))
+      .execute();
   }
   return ids.length;
 }

@@ -1,15 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  finalSchedule,
-  gaps,
-  layerShifts,
-  localToInstant,
-  nextHandoffs,
-  onCallAt,
-  userShifts,
-  type LayerSpec,
-  type ScheduleSpec,
-} from './index.js';
+import { finalSchedule, gaps, layerShifts, localToInstant, nextHandoffs, onCallAt, userShifts, type LayerSpec, type ScheduleSpec } from './index.js';
 
 const BERLIN = 'Europe/Berlin';
 const HOUR = 3_600_000;
@@ -122,7 +112,7 @@ describe('follow the sun', () => {
 });
 
 describe('overrides', () => {
-  test('a sick day: bob covers one day of carol\'s week', () => {
+  test("a sick day: bob covers one day of carol's week", () => {
     const spec: ScheduleSpec = {
       ...team,
       overrides: [{ id: 'sick', userIds: ['bob'], start: localToInstant('2024-01-17T09:00', BERLIN), end: localToInstant('2024-01-18T09:00', BERLIN) }],
@@ -134,7 +124,7 @@ describe('overrides', () => {
     expect(s.map((x) => x.userIds[0])).toEqual(['carol', 'bob', 'carol']);
   });
 
-  test('a swap is two overrides: alice takes bob\'s Wednesday, bob takes alice\'s Friday', () => {
+  test("a swap is two overrides: alice takes bob's Wednesday, bob takes alice's Friday", () => {
     const spec: ScheduleSpec = {
       ...team,
       overrides: [
@@ -178,7 +168,7 @@ describe('overrides', () => {
 describe('leave', () => {
   const leave = (userId: string, from: string, to: string) => ({ userId, start: localToInstant(from, BERLIN), end: localToInstant(to, BERLIN) });
 
-  test('a holiday in alice\'s week is covered by bob; the rotation order does not shift', () => {
+  test("a holiday in alice's week is covered by bob; the rotation order does not shift", () => {
     const spec: ScheduleSpec = { ...team, leave: [leave('alice', '2024-01-03', '2024-01-06')] };
     expect(who(spec, '2024-01-02T12:00')).toEqual(['alice']);
     expect(who(spec, '2024-01-04T12:00')).toEqual(['bob']);
@@ -279,7 +269,15 @@ describe('restrictions and gaps', () => {
 
   test('presets: nights and weekends with business hours cover the whole week', () => {
     const day: LayerSpec = { ...weekly, name: 'day', restrictions: [{ kind: 'preset', preset: 'business-hours' }] };
-    const off: LayerSpec = { ...weekly, name: 'off', participants: ['x', 'y'], restrictions: [{ kind: 'preset', preset: 'nights' }, { kind: 'preset', preset: 'weekends' }] };
+    const off: LayerSpec = {
+      ...weekly,
+      name: 'off',
+      participants: ['x', 'y'],
+      restrictions: [
+        { kind: 'preset', preset: 'nights' },
+        { kind: 'preset', preset: 'weekends' },
+      ],
+    };
     const spec: ScheduleSpec = { timeZone: BERLIN, layers: [off, day] };
     expect(gaps(spec, { start: localToInstant('2024-01-08T09:00', BERLIN), end: localToInstant('2024-03-04T09:00', BERLIN) })).toEqual([]);
     expect(who(spec, '2024-01-09T12:00')).toEqual(['bob']);

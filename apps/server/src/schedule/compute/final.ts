@@ -25,9 +25,7 @@ function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][][] 
       groups.push([[{ start, end, userIds, source: { kind: 'override', overrideId: o.id } }]]);
     }
   }
-  const order = spec.layers
-    .map((layer, index) => ({ layer, index }))
-    .sort((a, b) => (b.layer.priority ?? 0) - (a.layer.priority ?? 0) || b.index - a.index);
+  const order = spec.layers.map((layer, index) => ({ layer, index })).sort((a, b) => (b.layer.priority ?? 0) - (a.layer.priority ?? 0) || b.index - a.index);
   const leave = spec.leave ?? [];
   const union = spec.layering === 'union';
   let lastPriority: number | undefined;

@@ -220,12 +220,6 @@ function emit(c: CompiledLayer, owner: number, s: number, e: number, away: reado
  * The shifts of one layer within `range` (clipped), after restrictions and the leave rule. Shifts
  * are sorted, non-overlapping, and adjacent shifts with the same users are merged.
  */
-export function layerShifts(
-  layer: LayerSpec,
-  scheduleZone: string,
-  range: TimeRange,
-  leave: readonly Leave[] = [],
-  layerIndex = 0,
-): Shift[] {
+export function layerShifts(layer: LayerSpec, scheduleZone: string, range: TimeRange, leave: readonly Leave[] = [], layerIndex = 0): Shift[] {
   return compiledLayerShifts(compileLayer(layer, scheduleZone, layerIndex), range, leave);
 }

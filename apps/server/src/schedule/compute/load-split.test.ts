@@ -29,7 +29,7 @@ describe('loadSplit', () => {
     expect(r).toEqual({ business: 45, evening: 20, night: 55, weekend: 47, total: 167 });
   });
 
-  test('split in the user\'s own zone, not the schedule\'s', () => {
+  test("split in the user's own zone, not the schedule's", () => {
     // 00:00-08:00 UTC on a Monday is 05:30-13:30 in Kolkata.
     const r = loadSplit([{ start: Date.UTC(2024, 0, 8, 0), end: Date.UTC(2024, 0, 8, 8) }], 'Asia/Kolkata');
     expect(r).toEqual({ business: 4.5, evening: 0, night: 3.5, weekend: 0, total: 8 });

@@ -17,11 +17,7 @@ const WEEKEND_PARTS: readonly (readonly [number, number, Kind])[] = [[0, 24 * 60
  * Hours of `shifts` (clipped to `range` when given; overlaps counted once) split into business,
  * evening, night and weekend time at local wall-clock boundaries in `userZone`.
  */
-export function loadSplit(
-  shifts: readonly { start: number; end: number }[],
-  userZone: string,
-  range?: TimeRange,
-): LoadSplit {
+export function loadSplit(shifts: readonly { start: number; end: number }[], userZone: string, range?: TimeRange): LoadSplit {
   const ms: Record<Kind, number> = { business: 0, evening: 0, night: 0, weekend: 0 };
   const clipped = shifts.map((s) => ({
     start: range ? Math.max(s.start, range.start) : s.start,

@@ -204,9 +204,7 @@ const BASE_MAX = Date.UTC(2032, 0, 1);
 
 const user = fc.constantFrom(...USERS);
 const zone = fc.constantFrom(...ZONES);
-const time = fc
-  .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 0, 15, 30, 45, 59))
-  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 0, 15, 30, 45, 59)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
 const endTime = fc.oneof(time, fc.constant('24:00'));
 const day = fc.constantFrom(...WEEKDAYS);
 
@@ -253,8 +251,20 @@ function layerArb(base: number): fc.Arbitrary<LayerSpec> {
 
 /** Days with DST changes somewhere in ZONES (and Samoa's missing day), to aim ranges at transitions. */
 const TRANSITION_DAYS = [
-  '2024-03-10', '2024-03-31', '2024-04-07', '2024-09-08', '2024-09-29', '2024-10-06', '2024-10-27', '2024-11-03',
-  '2018-02-18', '2018-11-04', '2011-12-29', '2025-04-06', '2025-03-30', '2025-10-26',
+  '2024-03-10',
+  '2024-03-31',
+  '2024-04-07',
+  '2024-09-08',
+  '2024-09-29',
+  '2024-10-06',
+  '2024-10-27',
+  '2024-11-03',
+  '2018-02-18',
+  '2018-11-04',
+  '2011-12-29',
+  '2025-04-06',
+  '2025-03-30',
+  '2025-10-26',
 ].map((d) => Date.parse(`${d}T00:00:00Z`));
 const baseInstant = fc.oneof(
   fc.integer({ min: BASE_MIN, max: BASE_MAX }),
@@ -265,24 +275,25 @@ const scheduleArb: fc.Arbitrary<{ spec: ScheduleSpec; range: TimeRange }> = fc
   .record({ base: baseInstant.map((t) => t - (t % MIN)), jitter: fc.integer({ min: 0, max: MIN - 1 }), sub: fc.boolean() })
   .chain(({ base, jitter, sub }) => {
     const b = sub ? base + jitter : base;
-    const span = (max: number) =>
-      fc.tuple(fc.integer({ min: -3 * DAY, max: 40 * DAY }), fc.integer({ min: MIN, max })).map(([o, d]) => ({ start: b + o, end: b + o + d }));
-    return fc.record({
-      timeZone: zone,
-      layers: fc.array(layerArb(b), { minLength: 0, maxLength: 3 }),
-      overrides: fc.array(fc.record({ userIds: fc.uniqueArray(user, { minLength: 1, maxLength: 2 }), span: span(3 * DAY) }), { maxLength: 3 }),
-      leave: fc.array(fc.record({ userId: user, span: span(10 * DAY) }), { maxLength: 4 }),
-      length: fc.integer({ min: HOUR, max: 35 * DAY }),
-      rangeOffset: fc.integer({ min: -DAY, max: DAY }),
-    }).map(({ timeZone, layers, overrides, leave, length, rangeOffset }) => {
-      const spec: ScheduleSpec = {
-        timeZone,
-        layers,
-        overrides: overrides.map((o, i): Override => ({ id: `o${i}`, userIds: o.userIds, ...o.span })),
-        leave: leave.map((l): Leave => ({ userId: l.userId, ...l.span })),
-      };
-      return { spec, range: { start: b + rangeOffset, end: b + rangeOffset + length } };
-    });
+    const span = (max: number) => fc.tuple(fc.integer({ min: -3 * DAY, max: 40 * DAY }), fc.integer({ min: MIN, max })).map(([o, d]) => ({ start: b + o, end: b + o + d }));
+    return fc
+      .record({
+        timeZone: zone,
+        layers: fc.array(layerArb(b), { minLength: 0, maxLength: 3 }),
+        overrides: fc.array(fc.record({ userIds: fc.uniqueArray(user, { minLength: 1, maxLength: 2 }), span: span(3 * DAY) }), { maxLength: 3 }),
+        leave: fc.array(fc.record({ userId: user, span: span(10 * DAY) }), { maxLength: 4 }),
+        length: fc.integer({ min: HOUR, max: 35 * DAY }),
+        rangeOffset: fc.integer({ min: -DAY, max: DAY }),
+      })
+      .map(({ timeZone, layers, overrides, leave, length, rangeOffset }) => {
+        const spec: ScheduleSpec = {
+          timeZone,
+          layers,
+          overrides: overrides.map((o, i): Override => ({ id: `o${i}`, userIds: o.userIds, ...o.span })),
+          leave: leave.map((l): Leave => ({ userId: l.userId, ...l.span })),
+        };
+        return { spec, range: { start: b + rangeOffset, end: b + rangeOffset + length } };
+      });
   });
 
 const RUNS = Number(process.env.SCHEDULE_PROPERTY_RUNS ?? 120);
@@ -403,7 +414,7 @@ describe('schedule properties', () => {
         const windowEnds = new Set(restrictions ? oracleWindows(restrictions).map(([, e]) => e % 1440) : []);
         const startDay = localDayOf(z, base);
         const isTransition = (t: number) => DateTime.fromMillis(t - 1, { zone: z }).offset !== DateTime.fromMillis(t, { zone: z }).offset;
-        const minuteOf = (t: number) => ((wall(z, t) % DAY) + DAY) % DAY / MIN;
+        const minuteOf = (t: number) => (((wall(z, t) % DAY) + DAY) % DAY) / MIN;
         for (let i = 0; i < shifts.length; i++) {
           const s = shifts[i]!;
           const prev = shifts[i - 1];

@@ -108,8 +108,7 @@ export interface ScheduleSpec {
 /** Where a shift comes from. */
 export type ShiftSource =
   /** layerIndexes: under union layering, every layer whose people are in the shift (layerIndex is the first). */
-  | { kind: 'layer'; layerIndex: number; layerName?: string; layerIndexes?: number[] }
-  | { kind: 'override'; overrideId: string };
+  { kind: 'layer'; layerIndex: number; layerName?: string; layerIndexes?: number[] } | { kind: 'override'; overrideId: string };
 
 /** A span [start, end) during which `userIds` are on call. */
 export interface Shift {

@@ -96,7 +96,7 @@ describe('day turns on weekdays only', () => {
     );
   });
 
-  test('final schedule of a weekday rotation: one shift per turn, weekends inside Friday\'s', () => {
+  test("final schedule of a weekday rotation: one shift per turn, weekends inside Friday's", () => {
     const s: ScheduleSpec = { timeZone: BERLIN, layers: [weekdaysOnly] };
     const shifts = finalSchedule(s, { start: localToInstant('2024-03-08T00:00', BERLIN), end: localToInstant('2024-03-12T00:00', BERLIN) });
     expect(shifts.map((x) => [new Date(x.start).toISOString(), x.userIds])).toEqual([

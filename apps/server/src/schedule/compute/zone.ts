@@ -169,14 +169,6 @@ export function parseTime(s: unknown, allow24 = false): number | null {
 export function localToInstant(local: string, zone: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(local);
   if (!m) throw new Error(`Not a local date-time: ${local}`);
-  const ms = Date.UTC(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4] ?? 0),
-    Number(m[5] ?? 0),
-    Number(m[6] ?? 0),
-    Number((m[7] ?? '0').padEnd(3, '0')),
-  );
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0')));
   return fromLocal(zone, ms);
 }

@@ -83,7 +83,15 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
     start = start.plus({ days: (first - dow(start) + 7) % 7 });
   }
   const occurrences: { w: DateTime; rotation: number }[] = [];
-  const weekOf = (w: DateTime) => Math.floor(w.startOf('day').minus({ days: (dow(w) - wkst + 7) % 7 }).diff(start.startOf('day').minus({ days: (dow(start) - wkst + 7) % 7 }), 'days').days / 7 + 1e-9);
+  const weekOf = (w: DateTime) =>
+    Math.floor(
+      w
+        .startOf('day')
+        .minus({ days: (dow(w) - wkst + 7) % 7 })
+        .diff(start.startOf('day').minus({ days: (dow(start) - wkst + 7) % 7 }), 'days').days /
+        7 +
+        1e-9,
+    );
   const limit = to + 8 * 86_400_000;
   if (shift.frequency === 'weekly') {
     // Every I-th week from the week of start, on the masked days (or start's weekday), at start's time.

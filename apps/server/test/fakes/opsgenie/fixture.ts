@@ -50,17 +50,45 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
   const step = (method: string, to: string, minutes: number, enabled = true) => ({ sendAfter: { timeAmount: minutes, timeUnit: 'minutes' }, contact: { method, to }, enabled });
   const rules: OgFixture['rules'] = {};
   for (const u of users) {
-    rules[u.id] = [{ id: `${u.id}-new`, name: 'New alert', actionType: 'create-alert', order: 1, enabled: true, criteria: { type: 'match-all' }, steps: [step('email', u.username, 0)], repeat: { enabled: false } }];
+    rules[u.id] = [
+      { id: `${u.id}-new`, name: 'New alert', actionType: 'create-alert', order: 1, enabled: true, criteria: { type: 'match-all' }, steps: [step('email', u.username, 0)], repeat: { enabled: false } },
+    ];
   }
   // Alice: email at once, SMS after 1, a call after 4 (not 5), push; a P1-only rule and a shift reminder.
   rules.alice = [
-    { id: 'alice-p1', name: 'P1 only', actionType: 'create-alert', order: 1, enabled: true, criteria: { type: 'match-any-condition', conditions: [{ field: 'priority', operation: 'equals', expectedValue: 'P1' }] }, steps: [step('voice', '1-5550000000', 0)] },
-    { id: 'alice-new', name: 'Everything', actionType: 'create-alert', order: 2, enabled: true, criteria: { type: 'match-all' }, steps: [step('email', 'alice@example.com', 0), step('sms', '1-5550000000', 1), step('voice', '1-5550000000', 4), step('mobile', 'alice@example.com', 0)], repeat: { loopAfter: 10, enabled: true } },
+    {
+      id: 'alice-p1',
+      name: 'P1 only',
+      actionType: 'create-alert',
+      order: 1,
+      enabled: true,
+      criteria: { type: 'match-any-condition', conditions: [{ field: 'priority', operation: 'equals', expectedValue: 'P1' }] },
+      steps: [step('voice', '1-5550000000', 0)],
+    },
+    {
+      id: 'alice-new',
+      name: 'Everything',
+      actionType: 'create-alert',
+      order: 2,
+      enabled: true,
+      criteria: { type: 'match-all' },
+      steps: [step('email', 'alice@example.com', 0), step('sms', '1-5550000000', 1), step('voice', '1-5550000000', 4), step('mobile', 'alice@example.com', 0)],
+      repeat: { loopAfter: 10, enabled: true },
+    },
     { id: 'alice-shift', name: 'Shift starts', actionType: 'schedule-start', order: 3, enabled: true, notificationTime: ['15-minutes-ago'] },
   ];
   // Bob: only during office hours.
   rules.bob = [
-    { id: 'bob-office', name: 'Office hours', actionType: 'create-alert', order: 1, enabled: true, criteria: { type: 'match-all' }, timeRestriction: { type: 'time-of-day', restriction: { startHour: 9, startMin: 0, endHour: 17, endMin: 0 } }, steps: [step('sms', '1-5550000001', 0), step('email', 'bob@example.com', 2)] },
+    {
+      id: 'bob-office',
+      name: 'Office hours',
+      actionType: 'create-alert',
+      order: 1,
+      enabled: true,
+      criteria: { type: 'match-all' },
+      timeRestriction: { type: 'time-of-day', restriction: { startHour: 9, startMin: 0, endHour: 17, endMin: 0 } },
+      steps: [step('sms', '1-5550000001', 0), step('email', 'bob@example.com', 2)],
+    },
   ];
 
   const member = (id: string, role: string) => ({ user: { id, username: `${id}@example.com` }, role });
@@ -71,7 +99,14 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
   ];
   const routing: OgFixture['routing'] = {
     'team-sre': [
-      { id: 'sre-p1', name: 'P1 to payments', isDefault: false, order: 0, criteria: { type: 'match-all-conditions', conditions: [{ field: 'priority', operation: 'equals', expectedValue: 'P1' }] }, notify: { type: 'escalation', id: 'esc-pay', name: 'Payments escalation' } },
+      {
+        id: 'sre-p1',
+        name: 'P1 to payments',
+        isDefault: false,
+        order: 0,
+        criteria: { type: 'match-all-conditions', conditions: [{ field: 'priority', operation: 'equals', expectedValue: 'P1' }] },
+        notify: { type: 'escalation', id: 'esc-pay', name: 'Payments escalation' },
+      },
       { id: 'sre-default', name: 'Default', isDefault: true, order: 1, criteria: { type: 'match-all' }, notify: { type: 'escalation', id: 'esc-sre', name: 'SRE escalation' } },
     ],
     'team-pay': [{ id: 'pay-default', name: 'Default', isDefault: true, order: 0, criteria: { type: 'match-all' }, notify: { type: 'schedule', id: 'sch-pay', name: 'Payments rota' } }],
@@ -125,20 +160,46 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
       enabled: true,
       ownerTeam: { id: 'team-pay', name: 'Payments' },
       rotations: [
-        { id: 'rot-pay-daily', name: 'Daily', startDate: iso(ny.startOf('day').minus({ days: 10 }).set({ hour: 8 })), endDate: iso(ny.startOf('day').plus({ days: 30 }).set({ hour: 8 })), type: 'daily', length: 1, participants: [ref('dave'), ref('erin')] },
-        { id: 'rot-pay-esc', name: 'Backup escalation', startDate: iso(ny.startOf('day').minus({ days: 7 }).set({ hour: 20 })), type: 'weekly', length: 2, participants: [{ type: 'escalation', id: 'esc-pay', name: 'Payments escalation' }, ref('carol')] },
+        {
+          id: 'rot-pay-daily',
+          name: 'Daily',
+          startDate: iso(ny.startOf('day').minus({ days: 10 }).set({ hour: 8 })),
+          endDate: iso(ny.startOf('day').plus({ days: 30 }).set({ hour: 8 })),
+          type: 'daily',
+          length: 1,
+          participants: [ref('dave'), ref('erin')],
+        },
+        {
+          id: 'rot-pay-esc',
+          name: 'Backup escalation',
+          startDate: iso(ny.startOf('day').minus({ days: 7 }).set({ hour: 20 })),
+          type: 'weekly',
+          length: 2,
+          participants: [{ type: 'escalation', id: 'esc-pay', name: 'Payments escalation' }, ref('carol')],
+        },
       ],
     },
   ];
   const overrides: OgFixture['overrides'] = {
     'sch-sre': [
       { alias: 'ovr-future', user: ref('bob'), startDate: iso(berlin.startOf('day').plus({ days: 9 }).set({ hour: 10 })), endDate: iso(berlin.startOf('day').plus({ days: 10 }).set({ hour: 10 })) },
-      { alias: 'ovr-nights', user: ref('erin'), startDate: iso(berlin.startOf('day').plus({ days: 12 }).set({ hour: 20 })), endDate: iso(berlin.startOf('day').plus({ days: 13 }).set({ hour: 6 })), rotations: [{ id: 'rot-nights', name: 'Nights' }] },
+      {
+        alias: 'ovr-nights',
+        user: ref('erin'),
+        startDate: iso(berlin.startOf('day').plus({ days: 12 }).set({ hour: 20 })),
+        endDate: iso(berlin.startOf('day').plus({ days: 13 }).set({ hour: 6 })),
+        rotations: [{ id: 'rot-nights', name: 'Nights' }],
+      },
       { alias: 'ovr-past', user: ref('carol'), startDate: iso(berlin.startOf('day').minus({ days: 5 })), endDate: iso(berlin.startOf('day').minus({ days: 4 })) },
     ],
     'sch-pay': [],
   };
-  const rule = (condition: string, notifyType: string, minutes: number, recipient: Record<string, unknown>) => ({ condition, notifyType, delay: { timeAmount: minutes, timeUnit: 'minutes' }, recipient });
+  const rule = (condition: string, notifyType: string, minutes: number, recipient: Record<string, unknown>) => ({
+    condition,
+    notifyType,
+    delay: { timeAmount: minutes, timeUnit: 'minutes' },
+    recipient,
+  });
   const escalations = [
     {
       id: 'esc-sre',
@@ -192,9 +253,30 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
   ];
   const maintenance = [
     // Integration rules are always state "disabled" (Opsgenie stops the integration); policy rules enable or disable a policy.
-    { id: 'mnt-next', status: 'planned', description: 'Database upgrade', time: { type: 'schedule', startDate: iso(berlin.plus({ days: 3 })), endDate: iso(berlin.plus({ days: 3, hours: 2 })) }, rules: [{ state: 'disabled', entity: { id: 'int-grafana', type: 'integration' } }, { state: 'enabled', entity: { id: 'pol-quiet', type: 'policy' } }] },
-    { id: 'mnt-now', status: 'active', description: 'Network work', time: { type: 'for-1-hour', startDate: iso(berlin.minus({ minutes: 10 })), endDate: iso(berlin.plus({ minutes: 50 })) }, rules: [{ state: 'disabled', entity: { id: 'int-prom', type: 'integration' } }] },
-    { id: 'mnt-forever', status: 'active', description: 'Legacy shutdown', time: { type: 'indefinitely', startDate: iso(berlin.minus({ days: 1 })) }, rules: [{ state: 'disabled', entity: { id: 'int-legacy', type: 'integration' } }] },
+    {
+      id: 'mnt-next',
+      status: 'planned',
+      description: 'Database upgrade',
+      time: { type: 'schedule', startDate: iso(berlin.plus({ days: 3 })), endDate: iso(berlin.plus({ days: 3, hours: 2 })) },
+      rules: [
+        { state: 'disabled', entity: { id: 'int-grafana', type: 'integration' } },
+        { state: 'enabled', entity: { id: 'pol-quiet', type: 'policy' } },
+      ],
+    },
+    {
+      id: 'mnt-now',
+      status: 'active',
+      description: 'Network work',
+      time: { type: 'for-1-hour', startDate: iso(berlin.minus({ minutes: 10 })), endDate: iso(berlin.plus({ minutes: 50 })) },
+      rules: [{ state: 'disabled', entity: { id: 'int-prom', type: 'integration' } }],
+    },
+    {
+      id: 'mnt-forever',
+      status: 'active',
+      description: 'Legacy shutdown',
+      time: { type: 'indefinitely', startDate: iso(berlin.minus({ days: 1 })) },
+      rules: [{ state: 'disabled', entity: { id: 'int-legacy', type: 'integration' } }],
+    },
   ];
   return { users, contacts, rules, teams, routing, schedules, overrides, escalations, services, integrations, heartbeats, maintenance };
 }

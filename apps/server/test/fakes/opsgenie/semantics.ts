@@ -159,7 +159,12 @@ export function boundaries(s: Schedule, overrides: readonly Override[], from: nu
 }
 
 /** The final timeline over [from, to): per rotation, periods with one recipient each (merged when the same). */
-export function timeline(s: Schedule, overrides: readonly Override[], from: number, to: number): { id: string; name: string; order: number; periods: { startDate: number; endDate: number; type: string; recipient: Participant }[] }[] {
+export function timeline(
+  s: Schedule,
+  overrides: readonly Override[],
+  from: number,
+  to: number,
+): { id: string; name: string; order: number; periods: { startDate: number; endDate: number; type: string; recipient: Participant }[] }[] {
   const cuts = boundaries(s, overrides, from, to);
   const rots = s.rotations.map((r, i) => ({ id: r.id, name: r.name, order: i + 1, periods: [] as { startDate: number; endDate: number; type: string; recipient: Participant }[] }));
   for (let i = 0; i + 1 < cuts.length; i++) {

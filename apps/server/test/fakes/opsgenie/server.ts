@@ -167,14 +167,21 @@ export class FakeOpsgenie {
       if (seg[3] === 'contacts' && seg.length === 4) return { data: f.contacts[id] ?? [] };
       if (seg[3] === 'notification-rules') {
         const rules = f.rules[id] ?? [];
-        if (seg.length === 4) return { data: rules.map(({ id: rid, name, actionType, order, enabled, notificationTime }) => ({ _parent: { id }, id: rid, name, actionType, order, enabled, notificationTime })) };
+        if (seg.length === 4)
+          return { data: rules.map(({ id: rid, name, actionType, order, enabled, notificationTime }) => ({ _parent: { id }, id: rid, name, actionType, order, enabled, notificationTime })) };
         const r = rules.find((x) => x.id === seg[4]);
         return r ? { data: r } : undefined;
       }
       return undefined;
     }
     if (seg[0] === 'v2' && seg[1] === 'teams') {
-      if (seg.length === 2) return this.page(f.teams.map(({ id, name, description }) => ({ id, name, description })), q, path, truncated);
+      if (seg.length === 2)
+        return this.page(
+          f.teams.map(({ id, name, description }) => ({ id, name, description })),
+          q,
+          path,
+          truncated,
+        );
       const t = f.teams.find((x) => x.id === seg[2] || x.name === seg[2]);
       if (!t) return undefined;
       if (seg.length === 3) return { data: t };
@@ -184,7 +191,12 @@ export class FakeOpsgenie {
     if (seg[0] === 'v2' && seg[1] === 'schedules') {
       if (seg.length === 2) {
         const expand = q.get('expand') === 'rotation';
-        return this.page(f.schedules.map((s) => ({ id: s.id, name: s.name, description: s.description, timezone: s.timezone, enabled: s.enabled, ownerTeam: s.ownerTeam, ...(expand && { rotations: s.rotations }) })), q, path, truncated);
+        return this.page(
+          f.schedules.map((s) => ({ id: s.id, name: s.name, description: s.description, timezone: s.timezone, enabled: s.enabled, ownerTeam: s.ownerTeam, ...(expand && { rotations: s.rotations }) })),
+          q,
+          path,
+          truncated,
+        );
       }
       const s = f.schedules.find((x) => x.id === seg[2]);
       if (!s) return undefined;
@@ -221,7 +233,13 @@ export class FakeOpsgenie {
     if (seg[0] === 'v2' && seg[1] === 'integrations' && seg.length === 2) return this.page(f.integrations, q, path, truncated);
     if (seg[0] === 'v2' && seg[1] === 'heartbeats' && seg.length === 2) return { data: { heartbeats: f.heartbeats } };
     // List Maintenance answers id, status, description and time; the rules come only with Get Maintenance.
-    if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 2) return this.page(f.maintenance.map(({ rules: _rules, ...m }) => m), q, path, truncated);
+    if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 2)
+      return this.page(
+        f.maintenance.map(({ rules: _rules, ...m }) => m),
+        q,
+        path,
+        truncated,
+      );
     if (seg[0] === 'v1' && seg[1] === 'maintenance' && seg.length === 3) {
       const m = f.maintenance.find((x) => x['id'] === seg[2]);
       return m ? { data: m } : undefined;

@@ -38,7 +38,12 @@ export interface PdAccount {
     num_loops: number;
     on_call_handoff_notifications: 'if_has_services' | 'always';
     teams: string[];
-    escalation_rules: { id: string; escalation_delay_in_minutes: number; targets: { type: 'user_reference' | 'schedule_reference'; id: string }[]; escalation_rule_assignment_strategy?: 'round_robin' | 'assign_to_everyone' }[];
+    escalation_rules: {
+      id: string;
+      escalation_delay_in_minutes: number;
+      targets: { type: 'user_reference' | 'schedule_reference'; id: string }[];
+      escalation_rule_assignment_strategy?: 'round_robin' | 'assign_to_everyone';
+    }[];
   }[];
   services: {
     id: string;
@@ -59,10 +64,18 @@ export interface PdAccount {
 /** The account, with "now" at `now` (epoch ms). */
 export function buildAccount(now: number): PdAccount {
   const berlin = (weeksFromNow: number, weekday: number, hour: number, minute = 0) =>
-    DateTime.fromMillis(now, { zone: 'Europe/Berlin' }).startOf('week').plus({ weeks: weeksFromNow, days: weekday - 1 }).set({ hour, minute }).toMillis();
+    DateTime.fromMillis(now, { zone: 'Europe/Berlin' })
+      .startOf('week')
+      .plus({ weeks: weeksFromNow, days: weekday - 1 })
+      .set({ hour, minute })
+      .toMillis();
   const newYork = (daysFromNow: number, hour: number) => DateTime.fromMillis(now, { zone: 'America/New_York' }).startOf('day').plus({ days: daysFromNow }).set({ hour }).toMillis();
   const kolkata = (weeksFromNow: number, weekday: number, hour: number) =>
-    DateTime.fromMillis(now, { zone: 'Asia/Kolkata' }).startOf('week').plus({ weeks: weeksFromNow, days: weekday - 1 }).set({ hour }).toMillis();
+    DateTime.fromMillis(now, { zone: 'Asia/Kolkata' })
+      .startOf('week')
+      .plus({ weeks: weeksFromNow, days: weekday - 1 })
+      .set({ hour })
+      .toMillis();
   const HOUR = 3_600_000;
 
   const users: PdUser[] = [
@@ -231,7 +244,16 @@ export function buildAccount(now: number): PdAccount {
           { user: id('carol'), role: 'observer' },
         ],
       },
-      { id: 'PTEAMPL', name: 'Platform', description: '', members: [{ user: id('dave'), role: 'responder' }, { user: id('erin'), role: 'responder' }, { user: id('frank'), role: 'manager' }] },
+      {
+        id: 'PTEAMPL',
+        name: 'Platform',
+        description: '',
+        members: [
+          { user: id('dave'), role: 'responder' },
+          { user: id('erin'), role: 'responder' },
+          { user: id('frank'), role: 'manager' },
+        ],
+      },
     ],
     schedules,
     escalation_policies: [
@@ -244,7 +266,14 @@ export function buildAccount(now: number): PdAccount {
         teams: ['PTEAMPY'],
         escalation_rules: [
           { id: 'PERP001', escalation_delay_in_minutes: 10, targets: [{ type: 'schedule_reference', id: 'PSCHPAY' }] },
-          { id: 'PERP002', escalation_delay_in_minutes: 4, targets: [{ type: 'user_reference', id: id('bob') }, { type: 'schedule_reference', id: 'PSCHPLT' }] },
+          {
+            id: 'PERP002',
+            escalation_delay_in_minutes: 4,
+            targets: [
+              { type: 'user_reference', id: id('bob') },
+              { type: 'schedule_reference', id: 'PSCHPLT' },
+            ],
+          },
           { id: 'PERP003', escalation_delay_in_minutes: 15, targets: [{ type: 'user_reference', id: id('carol') }] },
         ],
       },
@@ -256,7 +285,15 @@ export function buildAccount(now: number): PdAccount {
         on_call_handoff_notifications: 'if_has_services',
         teams: [],
         escalation_rules: [
-          { id: 'PERL001', escalation_delay_in_minutes: 30, targets: [{ type: 'schedule_reference', id: 'PSCHPLT' }, { type: 'schedule_reference', id: 'PSCHSUN' }], escalation_rule_assignment_strategy: 'round_robin' },
+          {
+            id: 'PERL001',
+            escalation_delay_in_minutes: 30,
+            targets: [
+              { type: 'schedule_reference', id: 'PSCHPLT' },
+              { type: 'schedule_reference', id: 'PSCHSUN' },
+            ],
+            escalation_rule_assignment_strategy: 'round_robin',
+          },
         ],
       },
     ],

@@ -105,30 +105,44 @@ export class FakePagerDuty {
     const includes = q.getAll('include[]');
 
     if (p === '/users') {
-      return this.page(q, 'users', a.users.map((x) => ({
-        id: x.id,
-        type: 'user',
-        summary: x.name,
-        name: x.name,
-        email: x.email,
-        time_zone: x.time_zone,
-        role: x.role,
-        contact_methods: x.contact_methods.map((c) =>
-          includes.includes('contact_methods') ? { ...c, summary: c.label, self: null } : ref(`${c.type}_reference`, c.id, c.label),
-        ),
-        notification_rules: x.notification_rules.map((r) => {
-          const cm = x.contact_methods.find((c) => c.id === r.contact_method)!;
-          return includes.includes('notification_rules')
-            ? { id: r.id, type: 'assignment_notification_rule', start_delay_in_minutes: r.start_delay_in_minutes, urgency: r.urgency, contact_method: ref(`${cm.type}_reference`, cm.id, cm.label) }
-            : ref('assignment_notification_rule_reference', r.id, `${r.start_delay_in_minutes} minutes: channel ${cm.id}`);
-        }),
-      })));
+      return this.page(
+        q,
+        'users',
+        a.users.map((x) => ({
+          id: x.id,
+          type: 'user',
+          summary: x.name,
+          name: x.name,
+          email: x.email,
+          time_zone: x.time_zone,
+          role: x.role,
+          contact_methods: x.contact_methods.map((c) => (includes.includes('contact_methods') ? { ...c, summary: c.label, self: null } : ref(`${c.type}_reference`, c.id, c.label))),
+          notification_rules: x.notification_rules.map((r) => {
+            const cm = x.contact_methods.find((c) => c.id === r.contact_method)!;
+            return includes.includes('notification_rules')
+              ? { id: r.id, type: 'assignment_notification_rule', start_delay_in_minutes: r.start_delay_in_minutes, urgency: r.urgency, contact_method: ref(`${cm.type}_reference`, cm.id, cm.label) }
+              : ref('assignment_notification_rule_reference', r.id, `${r.start_delay_in_minutes} minutes: channel ${cm.id}`);
+          }),
+        })),
+      );
     }
-    if (p === '/teams') return this.page(q, 'teams', a.teams.map((t) => ({ id: t.id, type: 'team', summary: t.name, name: t.name, description: t.description })));
+    if (p === '/teams')
+      return this.page(
+        q,
+        'teams',
+        a.teams.map((t) => ({ id: t.id, type: 'team', summary: t.name, name: t.name, description: t.description })),
+      );
     const members = /^\/teams\/([^/]+)\/members$/.exec(p);
     if (members) {
       const t = a.teams.find((x) => x.id === members[1]);
-      return t && this.page(q, 'members', t.members.map((m) => ({ user: userRef(m.user), role: m.role })));
+      return (
+        t &&
+        this.page(
+          q,
+          'members',
+          t.members.map((m) => ({ user: userRef(m.user), role: m.role })),
+        )
+      );
     }
     const scheduleJson = (s: PdAccount['schedules'][number], withRender: boolean) => {
       const since = q.get('since') ? Date.parse(q.get('since')!) : NaN;
@@ -163,7 +177,12 @@ export class FakePagerDuty {
         }),
       };
     };
-    if (p === '/schedules') return this.page(q, 'schedules', a.schedules.map((s) => ({ ...scheduleJson(s, false), ...(includes.includes('schedule_layers') ? {} : { schedule_layers: undefined }) })));
+    if (p === '/schedules')
+      return this.page(
+        q,
+        'schedules',
+        a.schedules.map((s) => ({ ...scheduleJson(s, false), ...(includes.includes('schedule_layers') ? {} : { schedule_layers: undefined }) })),
+      );
     const overrides = /^\/schedules\/([^/]+)\/overrides$/.exec(p);
     if (overrides) {
       const s = a.schedules.find((x) => x.id === overrides[1]);
@@ -179,60 +198,85 @@ export class FakePagerDuty {
       return s && { schedule: scheduleJson(s, true) };
     }
     if (p === '/escalation_policies') {
-      return this.page(q, 'escalation_policies', a.escalation_policies.map((e) => ({
-        id: e.id,
-        type: 'escalation_policy',
-        summary: e.name,
-        name: e.name,
-        description: e.description,
-        num_loops: e.num_loops,
-        on_call_handoff_notifications: e.on_call_handoff_notifications,
-        teams: e.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
-        services: a.services.filter((s) => s.escalation_policy === e.id).map((s) => ref('service_reference', s.id, s.name)),
-        escalation_rules: e.escalation_rules.map((r) => ({
-          id: r.id,
-          escalation_delay_in_minutes: r.escalation_delay_in_minutes,
-          ...(r.escalation_rule_assignment_strategy && { escalation_rule_assignment_strategy: r.escalation_rule_assignment_strategy }),
-          targets: r.targets.map((t) => (t.type === 'user_reference' ? userRef(t.id) : ref('schedule_reference', t.id, a.schedules.find((s) => s.id === t.id)!.name))),
+      return this.page(
+        q,
+        'escalation_policies',
+        a.escalation_policies.map((e) => ({
+          id: e.id,
+          type: 'escalation_policy',
+          summary: e.name,
+          name: e.name,
+          description: e.description,
+          num_loops: e.num_loops,
+          on_call_handoff_notifications: e.on_call_handoff_notifications,
+          teams: e.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
+          services: a.services.filter((s) => s.escalation_policy === e.id).map((s) => ref('service_reference', s.id, s.name)),
+          escalation_rules: e.escalation_rules.map((r) => ({
+            id: r.id,
+            escalation_delay_in_minutes: r.escalation_delay_in_minutes,
+            ...(r.escalation_rule_assignment_strategy && { escalation_rule_assignment_strategy: r.escalation_rule_assignment_strategy }),
+            targets: r.targets.map((t) => (t.type === 'user_reference' ? userRef(t.id) : ref('schedule_reference', t.id, a.schedules.find((s) => s.id === t.id)!.name))),
+          })),
         })),
-      })));
+      );
     }
     if (p === '/services') {
-      return this.page(q, 'services', a.services.map((s) => ({
-        id: s.id,
-        type: 'service',
-        summary: s.name,
-        name: s.name,
-        description: s.description,
-        status: 'active',
-        auto_resolve_timeout: s.auto_resolve_timeout,
-        acknowledgement_timeout: s.acknowledgement_timeout,
-        escalation_policy: ref('escalation_policy_reference', s.escalation_policy, a.escalation_policies.find((e) => e.id === s.escalation_policy)!.name),
-        teams: s.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
-        incident_urgency_rule: s.incident_urgency_rule,
-        support_hours: s.support_hours,
-        scheduled_actions: s.scheduled_actions,
-        integrations: s.integrations.map((i) =>
-          includes.includes('integrations')
-            ? { id: i.id, type: i.type, summary: i.name, name: i.name, service: ref('service_reference', s.id, s.name), ...(i.vendor && { vendor: ref('vendor_reference', `PV${i.vendor.toUpperCase()}`, i.vendor) }), ...(i.integration_key && { integration_key: i.integration_key }), ...(i.integration_email && { integration_email: i.integration_email }) }
-            : ref(`${i.type}_reference`, i.id, i.name),
-        ),
-      })));
+      return this.page(
+        q,
+        'services',
+        a.services.map((s) => ({
+          id: s.id,
+          type: 'service',
+          summary: s.name,
+          name: s.name,
+          description: s.description,
+          status: 'active',
+          auto_resolve_timeout: s.auto_resolve_timeout,
+          acknowledgement_timeout: s.acknowledgement_timeout,
+          escalation_policy: ref('escalation_policy_reference', s.escalation_policy, a.escalation_policies.find((e) => e.id === s.escalation_policy)!.name),
+          teams: s.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
+          incident_urgency_rule: s.incident_urgency_rule,
+          support_hours: s.support_hours,
+          scheduled_actions: s.scheduled_actions,
+          integrations: s.integrations.map((i) =>
+            includes.includes('integrations')
+              ? {
+                  id: i.id,
+                  type: i.type,
+                  summary: i.name,
+                  name: i.name,
+                  service: ref('service_reference', s.id, s.name),
+                  ...(i.vendor && { vendor: ref('vendor_reference', `PV${i.vendor.toUpperCase()}`, i.vendor) }),
+                  ...(i.integration_key && { integration_key: i.integration_key }),
+                  ...(i.integration_email && { integration_email: i.integration_email }),
+                }
+              : ref(`${i.type}_reference`, i.id, i.name),
+          ),
+        })),
+      );
     }
     if (p === '/maintenance_windows') {
       const now = Date.now();
       const filter = q.get('filter') ?? 'all';
       const keep = (m: PdAccount['maintenance_windows'][number]) =>
-        filter === 'all' || (filter === 'future' && m.start > now) || (filter === 'ongoing' && m.start <= now && m.end > now) || (filter === 'open' && m.end > now) || (filter === 'past' && m.end <= now);
-      return this.page(q, 'maintenance_windows', a.maintenance_windows.filter(keep).map((m) => ({
-        id: m.id,
-        type: 'maintenance_window',
-        summary: m.description,
-        description: m.description,
-        start_time: iso(m.start),
-        end_time: iso(m.end),
-        services: m.services.map((s) => ref('service_reference', s, a.services.find((x) => x.id === s)!.name)),
-      })));
+        filter === 'all' ||
+        (filter === 'future' && m.start > now) ||
+        (filter === 'ongoing' && m.start <= now && m.end > now) ||
+        (filter === 'open' && m.end > now) ||
+        (filter === 'past' && m.end <= now);
+      return this.page(
+        q,
+        'maintenance_windows',
+        a.maintenance_windows.filter(keep).map((m) => ({
+          id: m.id,
+          type: 'maintenance_window',
+          summary: m.description,
+          description: m.description,
+          start_time: iso(m.start),
+          end_time: iso(m.end),
+          services: m.services.map((s) => ref('service_reference', s, a.services.find((x) => x.id === s)!.name)),
+        })),
+      );
     }
     if (p === '/oncalls') {
       const since = q.get('since') ? Date.parse(q.get('since')!) : Date.now();

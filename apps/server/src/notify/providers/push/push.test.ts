@@ -12,7 +12,11 @@ const provider = new PushProvider({ vapid: { ...keys, subject: 'mailto:oncall@ex
 beforeAll(() => push.start());
 afterAll(() => push.close());
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ProviderError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as ProviderError,
+  );
 
 describe('renderPush', () => {
   it('renders every kind within the Web Push size limit', () => {

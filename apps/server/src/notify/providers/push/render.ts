@@ -107,7 +107,17 @@ export function renderPush(msg: Message, baseUrl: string, now: number): PushPayl
         timestamp: now,
       };
     case 'reply':
-      return fit({ kind: 'reply', title: msg.drill ? 'DRILL Klaxon' : 'Klaxon', body: truncate(msg.text, 1000), tag: 'klaxon-reply', url: `${base}/`, requireInteraction: false, renotify: false, actions: [], timestamp: now });
+      return fit({
+        kind: 'reply',
+        title: msg.drill ? 'DRILL Klaxon' : 'Klaxon',
+        body: truncate(msg.text, 1000),
+        tag: 'klaxon-reply',
+        url: `${base}/`,
+        requireInteraction: false,
+        renotify: false,
+        actions: [],
+        timestamp: now,
+      });
     default: {
       // Notices (schedule hand-offs and gaps) and any kind added later: title, text and a link.
       const m = msg as { kind: Message['kind']; summary?: string; text?: string; url?: string; scheduleId?: string; scheduleName?: string };

@@ -29,12 +29,7 @@ export function computeSlackSignature(signingSecret: string, timestampSec: numbe
  * True when the request carries a valid v0 signature of `rawBody` (the exact bytes received) and its
  * timestamp is within five minutes of `nowMs`. Constant-time compare.
  */
-export function verifySlackRequest(
-  signingSecret: string,
-  headers: SlackSignatureHeaders,
-  rawBody: string | Uint8Array,
-  nowMs: number,
-): boolean {
+export function verifySlackRequest(signingSecret: string, headers: SlackSignatureHeaders, rawBody: string | Uint8Array, nowMs: number): boolean {
   const signature = first(headers['x-slack-signature']);
   const tsHeader = first(headers['x-slack-request-timestamp']);
   if (!signingSecret || !signature || !tsHeader || !/^\d{1,12}$/.test(tsHeader)) return false;

@@ -91,11 +91,7 @@ export function twilioError(what: string, httpStatus: number, json: unknown): Pr
   const body = (json ?? {}) as { code?: unknown; message?: unknown; more_info?: unknown };
   const code = typeof body.code === 'number' || typeof body.code === 'string' ? String(body.code) : null;
   const message = typeof body.message === 'string' ? body.message : `HTTP ${httpStatus}`;
-  return new ProviderError(
-    `Twilio ${what}: ${message}${code ? ` (code ${code})` : ''}`,
-    isPermanentHttpStatus(httpStatus),
-    code ? `twilio_${code}` : `http_${httpStatus}`,
-  );
+  return new ProviderError(`Twilio ${what}: ${message}${code ? ` (code ${code})` : ''}`, isPermanentHttpStatus(httpStatus), code ? `twilio_${code}` : `http_${httpStatus}`);
 }
 
 /** Options of {@link TwilioSmsProvider}. */

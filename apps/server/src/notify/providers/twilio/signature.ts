@@ -23,12 +23,7 @@ export function computeTwilioSignature(authToken: string, url: string, params: R
  * Like Twilio's own helpers it also accepts the URL with the default port added or removed, since
  * Twilio may sign either form depending on how the webhook URL was configured.
  */
-export function validateTwilioSignature(
-  authToken: string,
-  signatureHeader: string | string[] | undefined | null,
-  url: string,
-  params: Record<string, string>,
-): boolean {
+export function validateTwilioSignature(authToken: string, signatureHeader: string | string[] | undefined | null, url: string, params: Record<string, string>): boolean {
   const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
   if (!header || !authToken) return false;
   const given = Buffer.from(header, 'utf8');

@@ -33,13 +33,7 @@ export function signWebhook(body: string | Uint8Array, secret: string, nowMs: nu
  * with `secret` (constant-time compare). Several `v1=` entries are accepted, any one may match, so a
  * sender can sign with an old and a new secret while it is being rotated.
  */
-export function verifyWebhookSignature(
-  header: string | string[] | undefined | null,
-  body: string | Uint8Array,
-  secret: string,
-  nowMs: number,
-  toleranceSec = WEBHOOK_DEFAULT_TOLERANCE_SEC,
-): boolean {
+export function verifyWebhookSignature(header: string | string[] | undefined | null, body: string | Uint8Array, secret: string, nowMs: number, toleranceSec = WEBHOOK_DEFAULT_TOLERANCE_SEC): boolean {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value || !secret) return false;
   let t: number | null = null;

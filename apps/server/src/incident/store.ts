@@ -215,3 +215,21 @@ export async function queryIncidents(db: Tx, f: IncidentFilter, { serviceId, tea
     .execute();
   return rows.map(fromRow);
 }
+
+// ---- Written for the war room and status domains (their verbs decide; the rows are the incident domain's) ----
+
+/** Updates an incident (its severity, major flag, incident manager or impact). */
+export async function updateIncidentFields(db: Tx, id: string, set: Updateable<IncidentTable>): Promise<void> {
+  await db.updateTable('incidents').set(set).where('id', '=', id).execute();
+}
+
+/** Updates a severity level's description and major flag. */
+export async function updateSeverityRow(db: Tx, name: string, set: { description: string; major: number }): Promise<void> {
+  await db.updateTable('severity_levels').set(set).where('name', '=', name).execute();
+}
+
+/** Sets a severity level's update interval; false when there is no such level. */
+export async function setSeverityUpdateInterval(db: Tx, sev: string, minutes: number | null): Promise<boolean> {
+  const r = await db.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', sev).executeTakeFirst();
+  return !!r.numUpdatedRows;
+}

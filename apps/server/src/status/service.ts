@@ -59,7 +59,6 @@ import {
   serviceTeam,
   serviceTeams,
   setPageBusinessServiceIds,
-  setSeverityUpdateInterval,
   severityLevelRow,
   subscriberUser,
   subscriptionExists,
@@ -75,6 +74,7 @@ import {
   upsertPageBySlug,
   verifySubscriptionToken,
 } from './store.js';
+import { setSeverityUpdateInterval } from '../incident/store.js';
 import {
   BusinessServiceInput,
   MaintenanceInput,

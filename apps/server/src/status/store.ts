@@ -354,12 +354,6 @@ export async function templatesOfPhase(db: Tx, phase: string) {
   return db.selectFrom('status_templates').selectAll().where('phase', '=', phase).orderBy('created_at', 'desc').execute();
 }
 
-/** Sets a severity level's update interval; false when there is no such level. */
-export async function setSeverityUpdateInterval(db: Tx, sev: string, minutes: number | null): Promise<boolean> {
-  const r = await db.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', sev).executeTakeFirst();
-  return !!r.numUpdatedRows;
-}
-
 // ---- Status updates ----
 
 /** An incident's row; throws when there is none. */

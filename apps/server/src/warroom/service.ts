@@ -35,13 +35,12 @@ import {
   severityRow,
   severityRows,
   tasksWithOwners,
-  updateIncidentFields,
-  updateSeverityRow,
   updateWarRoom,
   userRefs,
   warRoomExists,
   warRoomRow,
 } from './store.js';
+import { updateIncidentFields, updateSeverityRow } from '../incident/store.js';
 import { DeclareInput, ImpactInput, ROLE_NAMES, SeverityLevelInput, WAR_ROOM_ROLES, WarRoomSettingsInput, type SeverityLevel, type WarRoom, type WarRoomRole, type WarRoomSettings } from './types.js';
 
 const SETTINGS_KEY = 'warroom.settings';

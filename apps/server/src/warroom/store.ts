@@ -1,7 +1,6 @@
 /** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
 import type { Insertable, Updateable } from 'kysely';
 import type { Tx } from '../context.js';
-import type { IncidentTable } from '../incident/tables.js';
 import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomTable } from './tables.js';
 
 /** Unread priority-message receipts whose re-page is due (at most 200), with their message, incident and reader. */
@@ -250,11 +249,6 @@ export async function severityExists(db: Tx, name: string): Promise<boolean> {
   return !!(await db.selectFrom('severity_levels').select('name').where('name', '=', name).executeTakeFirst());
 }
 
-/** Updates a severity level's description and major flag. */
-export async function updateSeverityRow(db: Tx, name: string, set: { description: string; major: number }): Promise<void> {
-  await db.updateTable('severity_levels').set(set).where('name', '=', name).execute();
-}
-
 /** A severity level's name and major flag. */
 export async function levelByName(db: Tx, name: string): Promise<{ name: string; major: number } | undefined> {
   return db.selectFrom('severity_levels').select(['name', 'major']).where('name', '=', name).executeTakeFirst();
@@ -293,11 +287,6 @@ export async function userRefs(db: Tx): Promise<{ id: string; name: string; emai
 /** Opens an incident's war room. */
 export async function insertWarRoom(db: Tx, row: { incident_id: string; opened_at: number; bridge_url: string | null; slack_channel: null; slack_pending: null }): Promise<void> {
   await db.insertInto('war_rooms').values(row).execute();
-}
-
-/** Updates an incident (its severity, major flag, incident manager or impact). */
-export async function updateIncidentFields(db: Tx, id: string, set: Updateable<IncidentTable>): Promise<void> {
-  await db.updateTable('incidents').set(set).where('id', '=', id).execute();
 }
 
 /** Whether a service exists. */

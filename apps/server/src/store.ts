@@ -35,6 +35,11 @@ export async function upsertSetting(db: Tx, key: string, value: string): Promise
     .execute();
 }
 
+/** Removes a setting (nothing when it is not set). */
+export async function deleteSetting(db: Tx, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}
+
 /** Changes the value of a setting that is set (nothing when it is not). */
 export async function updateSetting(db: Tx, key: string, value: string): Promise<void> {
   await db.updateTable('settings').set({ value }).where('key', '=', key).execute();

@@ -70,11 +70,6 @@ export async function takeRoundRobinTurn(db: Tx, policyId: string, levelIndex: n
   throw new Error(`round-robin cursor of policy ${policyId} level ${levelIndex} kept changing`);
 }
 
-/** Makes an already claimed next step due now (a round-robin level that found nobody to page). */
-export async function escalateNow(db: Tx, incidentId: string, step: number, now: number): Promise<void> {
-  await db.updateTable('incidents').set({ next_escalation_at: now }).where('id', '=', incidentId).where('escalation_step', '=', step).execute();
-}
-
 /** What an incident's trace reads: the incident by id or number, its service, alerts, raw events, escalation timeline, notifications, messages and attempts. */
 export async function traceRows(db: Tx, idOrNumber: string) {
   const n = /^[0-9]{1,9}$/.test(idOrNumber) ? Number(idOrNumber) : -1;

@@ -233,3 +233,8 @@ export async function setSeverityUpdateInterval(db: Tx, sev: string, minutes: nu
   const r = await db.updateTable('severity_levels').set({ update_interval_minutes: minutes }).where('name', '=', sev).executeTakeFirst();
   return !!r.numUpdatedRows;
 }
+
+/** Makes an already claimed next step due now (a round-robin level that found nobody to page). */
+export async function escalateNow(db: Tx, incidentId: string, step: number, now: number): Promise<void> {
+  await db.updateTable('incidents').set({ next_escalation_at: now }).where('id', '=', incidentId).where('escalation_step', '=', step).execute();
+}

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Tx } from '../context.js';
+import { deleteSetting, getSetting, upsertSetting } from '../store.js';
 import type { EventRuleTable } from './tables.js';
 import type { EventRule } from './types.js';
 
@@ -66,14 +67,15 @@ export async function deleteRuleRow(db: Tx, id: string): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
+/** The catch-all service's id (a setting), or null. */
 export async function catchAllServiceId(db: Tx): Promise<string | null> {
-  const r = await db.selectFrom('settings').select('value').where('key', '=', CATCH_ALL_KEY).executeTakeFirst();
-  return r ? r.value : null;
+  return (await getSetting(db, CATCH_ALL_KEY)) ?? null;
 }
 
+/** Sets (or with null clears) the catch-all service. */
 export async function setCatchAllServiceId(db: Tx, serviceId: string | null): Promise<void> {
-  await db.deleteFrom('settings').where('key', '=', CATCH_ALL_KEY).execute();
-  if (serviceId !== null) await db.insertInto('settings').values({ key: CATCH_ALL_KEY, value: serviceId }).execute();
+  if (serviceId === null) await deleteSetting(db, CATCH_ALL_KEY);
+  else await upsertSetting(db, CATCH_ALL_KEY, serviceId);
 }
 
 export async function integrationExists(db: Tx, id: string): Promise<boolean> {

@@ -5,12 +5,12 @@ import { notificationPlan, resolveTargets, type OnCallWhy } from '../../escalati
 import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { newId } from '../../lib/ids.js';
-import { claimStep, dueSteps } from '../../incident/store.js';
+import { claimStep, dueSteps, escalateNow } from '../../incident/store.js';
 import { insertNotification } from '../../notify/store.js';
 import { userNameRow } from '../../user/store.js';
 import { activeMaintenanceFor } from '../../status/store.js';
 import { evaluateCondition, labelsOf } from '../../escalation/condition.js';
-import { escalateNow, firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
+import { firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
 import type { EngineModule } from '../engine.js';
 
 /**

@@ -8,6 +8,9 @@ import type { Actor } from '../../src/auth/actor.js';
 import { scheduleGapsModule } from '../../src/schedule/gap-notices.js';
 import { scheduleHandoffModule } from '../../src/schedule/handoff-notices.js';
 import { resolveTargets } from '../../src/escalation/targets.js';
+
+/** Who a target resolves to and the notes (the on-call explanation is the trace's, tested there). */
+const pick = ({ userIds, notes }: { userIds: string[]; notes: string[] }) => ({ userIds, notes });
 import { createPolicy } from '../../src/escalation/service.js';
 import * as schedules from '../../src/schedule/service.js';
 import { localToInstant } from '../../src/schedule/compute/index.js';
@@ -76,12 +79,12 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
   it('schedule targets resolve to whoever is on call when the level fires; a gap says why', async () => {
     const s = await schedules.getSchedule(w.ctx, admin, 'Daytime');
     const monday = localToInstant('2026-03-02T10:00', 'Europe/Berlin');
-    expect(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule', id: s.id }], monday)).toEqual({ userIds: [alice.id], notes: [] });
+    expect(pick(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule', id: s.id }], monday))).toEqual({ userIds: [alice.id], notes: [] });
     // The backup is the next person on call after Alice: Bob, on Tuesday.
-    expect(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule_next', id: s.id }], monday)).toEqual({ userIds: [bob.id], notes: [] });
+    expect(pick(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule_next', id: s.id }], monday))).toEqual({ userIds: [bob.id], notes: [] });
     const night = localToInstant('2026-03-02T23:00', 'Europe/Berlin');
-    expect(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule', id: s.id }], night)).toEqual({ userIds: [], notes: ['schedule Daytime has nobody on call (gap)'] });
-    expect(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule_next', id: s.id }], night)).toEqual({ userIds: [bob.id], notes: [] });
+    expect(pick(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule', id: s.id }], night))).toEqual({ userIds: [], notes: ['schedule Daytime has nobody on call (gap)'] });
+    expect(pick(await resolveTargets(w.ctx.db.kysely, [{ type: 'schedule_next', id: s.id }], night))).toEqual({ userIds: [bob.id], notes: [] });
 
     // Policies accept schedule targets by id or name and store the id; unknown ones are refused.
     const p = await createPolicy(w.ctx, admin, {

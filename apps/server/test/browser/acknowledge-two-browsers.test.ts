@@ -35,7 +35,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: acknowledge from the incident page, seen l
     // The second browser changes without a reload: status, who acknowledged, and the timeline entry.
     await expect.poll(() => desk.page.getByTestId('incident-page').getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
     await expect.poll(() => desk.page.getByTestId('acked-by').textContent()).toContain('Maya Okafor');
-    await desk.page.getByTestId('timeline').getByText('Acknowledged by Maya Okafor').waitFor({ timeout: 10_000 });
+    await desk.page.getByTestId('timeline').getByText('Maya Okafor acknowledged').waitFor({ timeout: 10_000 });
     // Acknowledge keeps its place, disabled (nothing moves under a finger: see hazards-web.test.ts).
     expect(await desk.page.getByTestId('ack-button').getAttribute('data-state')).toBe('acknowledged');
     expect(await desk.page.getByTestId('ack-button').isDisabled()).toBe(true);

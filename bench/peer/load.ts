@@ -65,22 +65,22 @@ export function load(o: LoadOptions): Promise<LoadResult> {
         headers: { 'content-type': 'application/json' },
         requests: [
           {
-            setupRequest: (req: any, context: any) => {
+            setupRequest: (req: autocannon.Request, context: object) => {
               const seq = next++;
-              context.seq = seq;
+              (context as { seq?: number }).seq = seq;
               o.sent?.(seq, performance.now());
               return { ...req, body: o.body(seq) };
             },
-            onResponse: (status: number, _body: string, context: any) => {
+            onResponse: (status: number, _body: string, context: object) => {
               const t = performance.now();
               lastAnswer = t;
               statuses[status] = (statuses[status] ?? 0) + 1;
               if (status >= 200 && status < 300) {
                 ok++;
-                o.accepted?.(context.seq as number, t);
+                o.accepted?.((context as { seq: number }).seq, t);
               }
             },
-          } as any,
+          },
         ],
       },
       (err, res) => {

@@ -54,7 +54,7 @@ export class Receiver {
     req.on('end', () => {
       const t = performance.now();
       try {
-        const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+        const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event?: string; incident?: { id?: string; title?: string } } & Record<string, unknown>;
         if (req.url === '/klaxon') {
           if (doc.event === 'incident.page') {
             const title = String(doc.incident?.title ?? '');

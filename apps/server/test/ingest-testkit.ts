@@ -118,7 +118,7 @@ function applyEdits(value: unknown, edits: Edit[]): unknown {
       if (replacement === DELETE) parent.splice(key, 1);
       else parent[key] = replacement;
     } else if (isPlainObject(parent)) {
-      if (replacement === DELETE) delete parent[key as string];
+      if (replacement === DELETE) Reflect.deleteProperty(parent, key as string);
       else Object.defineProperty(parent, key, { value: replacement, enumerable: true, writable: true, configurable: true });
     }
   }

@@ -193,6 +193,20 @@ export const TrendsReport = Type.Object({
 });
 export type TrendsReport = Static<typeof TrendsReport>;
 
+/** One of the week's top incidents in the weekly summary. */
+export const TopIncident = Type.Object({
+  id: Type.String(),
+  number: Type.Number(),
+  title: Type.String(),
+  createdAt: EpochMs,
+  acknowledgedAt: Nullable(EpochMs),
+  resolvedAt: Nullable(EpochMs),
+  serviceId: Type.String(),
+  teamId: Nullable(Type.String()),
+  severity: Type.String(),
+  acknowledgedBy: Nullable(Type.String()),
+});
+
 export const WeeklySummary = Type.Object({
   team: Type.Object({ id: Type.String(), name: Type.String() }),
   from: EpochMs,
@@ -201,7 +215,7 @@ export const WeeklySummary = Type.Object({
   breaches: Type.Array(Breach),
   current: Type.Optional(Nullable(AggregateRow)),
   previous: Type.Optional(Nullable(AggregateRow)),
-  topIncidents: Type.Array(Row({})),
+  topIncidents: Type.Array(TopIncident),
   onCall: Type.Array(Row({})),
   openActionItems: Type.Array(Row({})),
   text: Type.String({ description: 'The summary as emailed' }),

@@ -1,4 +1,4 @@
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import formbody from '@fastify/formbody';
@@ -38,7 +38,7 @@ export type { App } from './deps.js';
 
 /** Builds the HTTP app: API, ingest endpoints, inbound provider webhooks, health and metrics. */
 export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
-  const app = Fastify({
+  const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
     loggerInstance: log,
     // Per-request access logs cost throughput on the ingest path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),

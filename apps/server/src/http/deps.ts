@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AlertIngest } from '../alert/service.js';
 import type { Ctx } from '../context.js';
 import type { FakeClock } from '../lib/clock.js';
@@ -7,7 +7,7 @@ import type { Channel } from '../notify/types.js';
 import type { LiveSource } from './live/source.js';
 
 /** The Fastify app type with TypeBox schemas. Here, not in app.ts, so routes need not import the module that imports them. */
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** What the HTTP layer needs from the process. Built in app/. */
 export interface HttpDeps {

@@ -1,3 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the report queries are composed over two sources
+   (stored report rows and live open incidents) with column names chosen at run time (ScopeCols);
+   Kysely cannot type a builder generic over its tables, so the composed builders are `any` here,
+   and every function's answer is typed. */
 /*
  * Report queries. Incidents and alerts come from the report rows (report/measures.ts) of resolved
  * incidents and from the same columns computed live for open ones, each queried on its own and the

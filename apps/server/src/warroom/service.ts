@@ -79,8 +79,8 @@ export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Pr
       const t = await findTeam(trx, team);
       if (!t) throw invalid(`teamBridges: unknown team "${team}"`, [{ path: `teamBridges.${team}`, message: 'unknown team' }]);
       if (t.id !== team) {
-        v.teamBridges![t.id] = v.teamBridges![team]!;
-        delete v.teamBridges![team];
+        const { [team]: bridge, ...rest } = v.teamBridges!;
+        v.teamBridges = { ...rest, [t.id]: bridge! };
       }
     }
     const next: WarRoomSettings = { ...(await readSettings(trx)), ...(v as Partial<WarRoomSettings>) };

@@ -191,7 +191,7 @@ const get = <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body });
 const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
-const del = (path: string) => request<void>('DELETE', path);
+const del = (path: string) => request<undefined>('DELETE', path);
 const enc = encodeURIComponent;
 
 /** Filters for the incident list, as the API takes them. */
@@ -228,13 +228,13 @@ export const api = {
     /** The session, or null when nobody is signed in (asked with ?optional=true: a 200, no console error). */
     session: () => request<Session | { user: null; csrfToken: null }>('GET', '/auth/session?optional=true', { quiet401: true }).then((s) => (s.user ? (s as Session) : null)),
     login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
-    logout: () => post<void>('/auth/logout'),
+    logout: () => post<undefined>('/auth/logout'),
     setupNeeded: () => get<{ needed: boolean }>('/setup'),
     setup: (input: { email: string; name: string; password: string; timeZone: string }) => request<Session>('POST', '/setup', { body: input, quiet401: true }),
     /** "Forgot password": emails a one-time link (always answers 202). */
     forgotPassword: (email: string) => request<{ message: string }>('POST', '/auth/forgot-password', { body: { email }, quiet401: true }),
     /** Sets a password with the secret of an invitation or reset link. */
-    setPassword: (token: string, password: string) => request<void>('POST', '/auth/set-password', { body: { token, password }, quiet401: true }),
+    setPassword: (token: string, password: string) => request<undefined>('POST', '/auth/set-password', { body: { token, password }, quiet401: true }),
   },
   me: () => get<{ user: User | null }>('/me'),
   users: {
@@ -352,7 +352,7 @@ export const api = {
     setBridge: (id: string, url: string | null) => put<{ warRoom: WarRoom }>(`/incidents/${enc(id)}/bridge`, { url }).then((r) => r.warRoom),
     chat: (id: string, priority?: boolean) => get<{ messages: ChatMessage[] }>(`/incidents/${enc(id)}/chat`, { priority }).then((r) => r.messages),
     post: (id: string, text: string, priority = false) => post<{ message: ChatMessage | null; result?: CommandResult }>(`/incidents/${enc(id)}/chat`, { text, priority }),
-    receipt: (messageId: string, state: 'received' | 'read') => post<void>(`/chat/${enc(messageId)}/receipts`, { state }),
+    receipt: (messageId: string, state: 'received' | 'read') => post<undefined>(`/chat/${enc(messageId)}/receipts`, { state }),
     command: (id: string, text: string) => post<{ result: CommandResult }>(`/incidents/${enc(id)}/commands`, { text }).then((r) => r.result),
     addTask: (id: string, text: string, owner?: string) => post<unknown>(`/incidents/${enc(id)}/tasks`, { text, owner }),
     runbooks: (id: string) => get<{ runbooks: Runbook[] }>(`/incidents/${enc(id)}/runbooks`).then((r) => r.runbooks),

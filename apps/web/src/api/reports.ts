@@ -105,10 +105,10 @@ export const reportsApi = {
   trends: (q: ReportQuery & { weeks: number }, signal?: AbortSignal) => get<TrendsAnswer>('/reports/trends', { ...q }, signal),
   targets: () => request<{ targets: SlaTarget[] }>('GET', '/reports/sla-targets').then((r) => r.targets),
   putTarget: (input: SlaTargetInput) => request<{ target: SlaTarget }>('PUT', '/reports/sla-targets', { body: input }).then((r) => r.target),
-  deleteTarget: (id: string) => request<void>('DELETE', `/reports/sla-targets/${enc(id)}`),
+  deleteTarget: (id: string) => request<undefined>('DELETE', `/reports/sla-targets/${enc(id)}`),
   subscribers: (team: string) => request<{ subscribers: Subscriber[] }>('GET', `/teams/${enc(team)}/report-subscribers`).then((r) => r.subscribers),
-  subscribe: (team: string, userId: string) => request<void>('POST', `/teams/${enc(team)}/report-subscribers`, { body: { userId } }),
-  unsubscribe: (team: string, userId: string) => request<void>('DELETE', `/teams/${enc(team)}/report-subscribers/${enc(userId)}`),
+  subscribe: (team: string, userId: string) => request<undefined>('POST', `/teams/${enc(team)}/report-subscribers`, { body: { userId } }),
+  unsubscribe: (team: string, userId: string) => request<undefined>('DELETE', `/teams/${enc(team)}/report-subscribers/${enc(userId)}`),
 };
 
 /** The download link of a report table: the server's own export (`format=csv&table=` or JSON). */

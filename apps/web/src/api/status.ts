@@ -31,19 +31,19 @@ export const statusApi = {
   createBusinessService: (input: BusinessServiceInput) => request<{ businessService: BusinessService }>('POST', '/business-services', { body: input }).then((r) => r.businessService),
   updateBusinessService: (id: string, input: BusinessServiceInput) =>
     request<{ businessService: BusinessService }>('PUT', `/business-services/${enc(id)}`, { body: input }).then((r) => r.businessService),
-  deleteBusinessService: (id: string) => request<void>('DELETE', `/business-services/${enc(id)}`),
+  deleteBusinessService: (id: string) => request<undefined>('DELETE', `/business-services/${enc(id)}`),
   incidentBusinessServices: (incidentId: string) => request<{ businessServices: BusinessService[] }>('GET', `/incidents/${enc(incidentId)}/business-services`).then((r) => r.businessServices),
   pages: () => request<{ statusPages: StatusPage[] }>('GET', '/status-pages').then((r) => r.statusPages),
   savePage: (input: StatusPageInput) => request<{ statusPage: StatusPage }>('PUT', '/status-pages', { body: input }).then((r) => r.statusPage),
   subscriptions: () => request<{ subscriptions: Subscription[] }>('GET', '/subscriptions').then((r) => r.subscriptions),
   subscribe: (input: SubscriptionInput) => request<{ subscription: Subscription }>('POST', '/subscriptions', { body: input }).then((r) => r.subscription),
-  unsubscribe: (id: string) => request<void>('DELETE', `/subscriptions/${enc(id)}`),
+  unsubscribe: (id: string) => request<undefined>('DELETE', `/subscriptions/${enc(id)}`),
   maintenance: () => request<{ maintenanceWindows: MaintenanceWindow[] }>('GET', '/maintenance-windows', { query: { past: true } }).then((r) => r.maintenanceWindows),
   createMaintenance: (input: MaintenanceInput) => request<{ maintenanceWindow: MaintenanceWindow }>('POST', '/maintenance-windows', { body: input }).then((r) => r.maintenanceWindow),
-  cancelMaintenance: (id: string) => request<void>('DELETE', `/maintenance-windows/${enc(id)}`),
+  cancelMaintenance: (id: string) => request<undefined>('DELETE', `/maintenance-windows/${enc(id)}`),
   templates: () => request<{ templates: StatusTemplate[] }>('GET', '/status-templates').then((r) => r.templates),
   createTemplate: (input: TemplateInput) => request<{ template: StatusTemplate }>('POST', '/status-templates', { body: input }).then((r) => r.template),
-  setUpdateInterval: (sev: string, minutes: number | null) => request<void>('PUT', `/severity-levels/${enc(sev)}/update-interval`, { body: { minutes } }),
+  setUpdateInterval: (sev: string, minutes: number | null) => request<undefined>('PUT', `/severity-levels/${enc(sev)}/update-interval`, { body: { minutes } }),
 };
 
 export const useBusinessServices = () => useQuery({ queryKey: keys.status.businessServices, queryFn: statusApi.businessServices });

@@ -28,10 +28,9 @@ export function useFormErrors(): FormErrors {
   }, []);
   const setField = useCallback((path: string, m: string | undefined) => {
     setFields((f) => {
-      const next = { ...f };
-      if (m) next[path] = m;
-      else delete next[path];
-      return next;
+      if (m) return { ...f, [path]: m };
+      const { [path]: _gone, ...rest } = f;
+      return rest;
     });
   }, []);
   return {

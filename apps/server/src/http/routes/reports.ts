@@ -1,4 +1,5 @@
 import * as C from '@klaxon/contract';
+import type { FastifyReply } from 'fastify';
 import { IdParams, NoContent } from '@klaxon/contract';
 import { invalid } from '../../lib/errors.js';
 import { toCsv } from '../../report/compute.js';
@@ -10,8 +11,12 @@ import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { validatedByService } from '../validated-by-service.js';
 
-/** Answers JSON, or with ?format=csv one table of the answer (`table`, else `main`) as CSV. */
-function answer(reply: any, q: { format?: string; table?: string }, body: Record<string, unknown>, main: string, single?: string[]) {
+/**
+ * Answers JSON, or with ?format=csv one table of the answer (`table`, else `main`) as CSV. The CSV
+ * answer is sent here; the reply is returned typed as the JSON body, as Fastify takes a returned reply
+ * to mean "already sent" (the response schema applies to JSON only).
+ */
+function answer<B extends Record<string, unknown>>(reply: FastifyReply, q: { format?: string; table?: string }, body: B, main: string, single?: string[]): B {
   if (q.format !== 'csv') return body;
   const name = q.table ?? main;
   const v = body[name];
@@ -22,7 +27,7 @@ function answer(reply: any, q: { format?: string; table?: string }, body: Record
         .join(', ')}`,
     );
   const rows = (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
-  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="klaxon-${main}-${name}.csv"`).send(toCsv(rows));
+  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="klaxon-${main}-${name}.csv"`).send(toCsv(rows)) as unknown as B;
 }
 
 /** Reports: incident measures, SLA targets and attainment, aggregates, noise, shifts, trends, weekly summary. */

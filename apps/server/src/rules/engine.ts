@@ -84,8 +84,14 @@ function applyActions(c: CompiledRule, e: AlertEvent, vars: Record<string, unkno
   const fields = { ...e.fields };
   if (a.route !== undefined) out.routedTo = a.route;
   if (a.severity !== undefined) next = { ...next, severity: a.severity };
-  if (a.urgency !== undefined) fields.urgency = a.urgency;
-  if (a.priority !== undefined) fields.priority = a.priority;
+  if (a.urgency !== undefined) {
+    fields.urgency = a.urgency;
+    out.urgency = a.urgency;
+  }
+  if (a.priority !== undefined) {
+    fields.priority = a.priority;
+    out.priority = a.priority;
+  }
   if (c.labels) for (const [k, t] of c.labels) fields[k] = t(vars);
   next = { ...next, fields };
   if (c.title) {

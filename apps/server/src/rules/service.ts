@@ -117,9 +117,20 @@ export class EventRules {
         ...(outcome.catchAll && { catchAll: true }),
         ...(outcome.suppressed && { suppressed: true }),
         ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }),
+        ...(outcome.urgency && { urgency: outcome.urgency }),
+        ...(outcome.priority && { priority: outcome.priority }),
       };
       out.push({
-        event: { ...event, rules: { trace, ...(outcome.suppressed && { suppress: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) } },
+        event: {
+          ...event,
+          rules: {
+            trace,
+            ...(outcome.suppressed && { suppress: true }),
+            ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }),
+            ...(outcome.urgency && { urgency: outcome.urgency }),
+            ...(outcome.priority && { priority: outcome.priority }),
+          },
+        },
         service,
         outcome,
       });
@@ -286,6 +297,8 @@ export interface TestedEvent {
   serviceName: string;
   result: 'alert' | 'suppressed' | 'dropped' | 'paused';
   pauseMinutes: number | null;
+  urgency: 'high' | 'low' | null;
+  priority: 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | null;
   catchAll: boolean;
   rules: RuleOutcome['rules'];
 }
@@ -328,6 +341,8 @@ export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input
     serviceName: p.service.name,
     result: p.outcome.dropped ? 'dropped' : p.outcome.suppressed ? 'suppressed' : p.outcome.pauseMinutes ? 'paused' : 'alert',
     pauseMinutes: p.outcome.pauseMinutes ?? null,
+    urgency: p.outcome.urgency ?? null,
+    priority: (p.outcome.priority ?? null) as TestedEvent['priority'],
     catchAll: p.outcome.catchAll ?? false,
     rules: all(p.outcome),
   }));

@@ -81,6 +81,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: event rules (390 and 1280 px)', () => {
       await form.getByTestId('rule-condition').fill('severity == "warning"');
       await form.getByTestId('rule-urgency').click();
       await page.getByRole('option', { name: 'low' }).click();
+      await form.getByTestId('rule-priority').click();
+      await page.getByRole('option', { name: 'P3' }).click();
       await form.getByTestId('save-rule').click();
       await form.waitFor({ state: 'detached' });
       await expect.poll(async () => (await rulesNow()).map((r) => r.name)).toEqual(['Database team', 'Warnings are low urgency']);
@@ -112,6 +114,20 @@ describe.skipIf(!HAVE_CHROMIUM)('web: event rules (390 and 1280 px)', () => {
       await expect.poll(() => failing.getByTestId('rule-failed').textContent()).toBe('1 failed');
       expect(await failing.getByTestId('rule-last-error').textContent()).toMatch(/region/);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+      // A warning through the integration: the rule's urgency and priority are the incident's, shown on its page.
+      const warn = await fetch(`${t.url}/integrations/v1/generic/${webIntegration.key}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ summary: `Queue slow ${size}`, dedup_key: `qs-${size}`, severity: 'warning', fields: { region: 'eu' } }),
+      });
+      expect(warn.status).toBe(202);
+      await t.cycle();
+      const inc = (await t.api('GET', '/api/v1/incidents?limit=50')).body.incidents.find((i: { title: string }) => i.title === `Queue slow ${size}`);
+      expect(inc).toMatchObject({ urgency: 'low', priority: 'P3' });
+      await page.goto(`${t.url}/incidents/${inc.number}`);
+      await expect.poll(() => page.getByTestId('incident-priority').textContent()).toBe('P3');
+      expect(await page.getByTestId('incident-urgency').textContent()).toBe('Low urgency');
       await context.close();
     });
   }

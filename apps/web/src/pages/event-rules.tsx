@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { api, errorMessage } from '../api/client.ts';
 import { keys } from '../api/keys.ts';
 import { rulesApi, type EventRule, type RuleActions, type TestedEvent } from '../api/rules.ts';
-import { SEVERITIES } from '@klaxon/contract/lists';
+import { PRIORITIES, SEVERITIES } from '@klaxon/contract/lists';
 import type { Integration, Service } from '@klaxon/contract';
 import { FormAlert, PageHeader, QueryState } from '../components/bits.tsx';
 import { FormDialog } from '../components/form-dialog.tsx';
@@ -16,7 +16,6 @@ import { useSession } from '../session.tsx';
 
 /** How long Undo is offered after a rule is deleted. */
 const UNDO_MS = 10_000;
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 /** The form's draft of a rule's actions: text fields as typed, turned into RuleActions on save. */
 interface Draft {
@@ -66,7 +65,7 @@ function actionsOf(d: Draft): { actions: RuleActions; problem?: { path: string; 
   if (d.route) a.route = d.route;
   if (d.severity) a.severity = d.severity as RuleActions['severity'];
   if (d.urgency) a.urgency = d.urgency as 'high' | 'low';
-  if (d.priority) a.priority = d.priority;
+  if (d.priority) a.priority = d.priority as RuleActions['priority'];
   if (d.title.trim()) a.title = d.title.trim();
   if (d.dedupKey.trim()) a.dedupKey = d.dedupKey.trim();
   const labels: Record<string, string> = {};
@@ -180,7 +179,7 @@ function RuleForm({ rule, integrationId, services, onClose }: { rule?: EventRule
           data-testid="rule-severity"
         />
         <Select label="Urgency" clearable data={['high', 'low']} value={d.urgency || null} onChange={(v) => set('urgency', v ?? '')} data-testid="rule-urgency" />
-        <Select label="Priority" clearable data={PRIORITIES} value={d.priority || null} onChange={(v) => set('priority', v ?? '')} data-testid="rule-priority" />
+        <Select label="Priority" clearable data={[...PRIORITIES]} value={d.priority || null} onChange={(v) => set('priority', v ?? '')} data-testid="rule-priority" />
       </Group>
       <TextInput
         label="Title (template)"
@@ -433,6 +432,8 @@ function TestedEventCard({ e, services }: { e: TestedEvent; services: Service[] 
         <Text size="sm" data-testid="tested-service">
           Service: {e.serviceName}
           {e.catchAll && ' (catch-all: the route named no service)'} · severity {e.severity}
+          {e.urgency && ` · ${e.urgency} urgency`}
+          {e.priority && ` · priority ${e.priority}`}
           {e.dedupKey && ` · dedup key ${e.dedupKey}`}
         </Text>
         {Object.keys(e.labels).length > 0 && (

@@ -125,6 +125,15 @@ export async function traceRows(db: Tx, idOrNumber: string) {
     .orderBy('at')
     .orderBy('id')
     .execute();
+  // The lifecycle events that decide whether anyone is paged: a hold (snooze, an event rule's pause), acknowledged, resolved.
+  const lifecycle = await db
+    .selectFrom('timeline_events')
+    .select(['at', 'type', 'message', 'data', 'channel'])
+    .where('incident_id', '=', inc.id)
+    .where('type', 'in', ['incident.snoozed', 'incident.acknowledged', 'incident.resolved'])
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   const notifications = await db
     .selectFrom('notifications')
     .innerJoin('users', 'users.id', 'notifications.user_id')
@@ -155,5 +164,5 @@ export async function traceRows(db: Tx, idOrNumber: string) {
         .orderBy('at')
         .execute()
     : [];
-  return { inc, alerts, events, timeline, notifications, messages, attempts };
+  return { inc, alerts, events, timeline, lifecycle, notifications, messages, attempts };
 }

@@ -19,11 +19,12 @@ function parseJson(s: string): unknown {
  * (`alert_events.rule_trace`, docs/event-rules.md): every rule that matched or failed in full (with
  * its actions or error), and each one evaluated that did not match by id. Empty: no event rules.
  */
-function eventRules(events: readonly { alert_id: string | null; rule_trace?: string | null }[]): IncidentTrace['rules'] {
+function eventRules(events: readonly { alert_id: string | null; rule_trace?: string | null }[], snapshots: readonly { id: string; rules: string }[]): IncidentTrace['rules'] {
   const out: IncidentTrace['rules'] = [];
+  const lists = new Map(snapshots.map((s) => [s.id, parseJson(s.rules) as [string, string, string][]]));
   for (const e of events) {
     if (!e.alert_id || !e.rule_trace) continue;
-    const t = parseJson(e.rule_trace) as { rules?: RuleTraceEntry[]; notMatched?: string[]; catchAll?: boolean; suppressed?: boolean } | null;
+    const t = parseJson(e.rule_trace) as { rules?: RuleTraceEntry[]; notMatched?: string[]; snapshot?: string; catchAll?: boolean; suppressed?: boolean } | null;
     if (!t || typeof t !== 'object') continue;
     for (const r of t.rules ?? []) {
       const detail =
@@ -31,6 +32,12 @@ function eventRules(events: readonly { alert_id: string | null; rule_trace?: str
       out.push({ alertId: e.alert_id, rule: r.name, matched: r.result === 'matched', detail });
     }
     for (const id of t.notMatched ?? []) out.push({ alertId: e.alert_id, rule: id, matched: false, detail: 'did not match (rule id)' });
+    // Newer traces name the snapshot of the rules evaluated: each one not listed above did not match.
+    const list = t.snapshot ? lists.get(t.snapshot) : undefined;
+    if (list) {
+      const seen = new Set((t.rules ?? []).map((r) => r.ruleId));
+      for (const [id, name, scope] of list) if (!seen.has(id)) out.push({ alertId: e.alert_id, rule: name, matched: false, detail: `${scope} rule; did not match` });
+    }
     if (t.catchAll) out.push({ alertId: e.alert_id, rule: 'catch-all', matched: true, detail: 'its route named no existing service: sent to the catch-all service' });
   }
   return out;
@@ -152,7 +159,7 @@ export async function incidentTrace(ctx: Ctx, actor: Actor, idOrNumber: string):
       integration: a.integration_id ? { id: a.integration_id, name: a.integration_name ?? '', kind: a.integration_kind ?? '' } : null,
       events: r.events.filter((e) => e.alert_id === a.id).map((e) => ({ receivedAt: Number(e.received_at), action: e.action, outcome: e.outcome, payload: parseJson(e.payload) })),
     })),
-    rules: eventRules(r.events),
+    rules: eventRules(r.events, r.snapshots),
     decisions: all,
     deliveries,
     paged,

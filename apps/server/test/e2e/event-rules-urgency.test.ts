@@ -63,6 +63,16 @@ describe.each(DIALECTS)('event rules: urgency and priority are the incident’s 
     expect(other).toMatchObject({ urgency: 'high', priority: null });
     await t.twilio.waitForMessage((m) => m.to === alice.phone && /Web tier down/.test(m.body));
     expect((await t.api('GET', `/api/v1/incidents/${inc.number}`)).body.incident.priority).toBe('P4');
+    // The stored trace names the snapshot of the rules evaluated instead of listing each miss; the incident trace expands it by name.
+    const [row] = await t.k.ctx.db.kysely.selectFrom('alert_events').select('rule_trace').where('dedup_key', '=', 'Nightly batch failed').execute();
+    const stored = JSON.parse(row!.rule_trace!);
+    expect(stored.snapshot).toMatch(/^[0-9a-f]{32}$/);
+    expect(stored.notMatched).toBeUndefined();
+    const tr = (await t.api('GET', `/api/v1/incidents/${inc.number}/trace`)).body.trace;
+    expect(tr.rules.map((r: { rule: string; matched: boolean; detail: string }) => [r.rule, r.matched, r.detail.split(';')[0]])).toEqual([
+      ['batch jobs are low urgency', true, 'global rule'],
+      ['payments warnings wake people', false, 'global rule'],
+    ]);
   });
 
   it('a warning a rule makes high urgency pages by SMS (the service alone would have made it low), with priority P1', async () => {

@@ -94,7 +94,8 @@ function applyActions(c: CompiledRule, e: AlertEvent, vars: Record<string, unkno
   }
   if (a.priority !== undefined) {
     fields.priority = a.priority;
-    out.priority = a.priority;
+    // Only P1..P5 become the incident's priority (a rule saved before they were enforced keeps its label only).
+    if (/^P[1-5]$/.test(a.priority)) out.priority = a.priority;
   }
   if (c.labels) for (const [k, t] of c.labels) fields[k] = t(vars);
   next = { ...next, fields };

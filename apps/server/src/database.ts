@@ -9,7 +9,7 @@ import type { ReportAlertTable, ReportIncidentTable, ReportSubscriptionTable, Re
 import type { IcalFeedTable, ScheduleGapNoticeTable, ScheduleHandoffNoticeTable, ScheduleOverrideTable, ScheduleSwapTable, ScheduleTable, UserLeaveTable } from './schedule/tables.js';
 import type { HeartbeatTable } from './heartbeat/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
-import type { EventRuleTable } from './rules/tables.js';
+import type { EventRuleSnapshotTable, EventRuleTable } from './rules/tables.js';
 import type {
   BusinessServiceLinkTable,
   BusinessServiceTable,
@@ -70,6 +70,7 @@ export interface Database {
   alerts: AlertTable;
   alert_events: AlertEventTable;
   event_rules: EventRuleTable;
+  event_rule_snapshots: EventRuleSnapshotTable;
   change_events: ChangeEventTable;
   timeline_events: TimelineEventTable;
   notifications: NotificationTable;

@@ -26,6 +26,7 @@ const Teams = lazy(() => import('./pages/teams.tsx'));
 const SetupPage = lazy(() => import('./pages/setup.tsx'));
 const AdminPage = lazy(() => import('./pages/admin.tsx'));
 const AdminMigration = lazy(() => import('./pages/admin-migration.tsx'));
+const EventRules = lazy(() => import('./pages/event-rules.tsx'));
 
 const spinner = (
   <Center h="60vh">
@@ -269,6 +270,14 @@ export function App() {
             element={
               <Page>
                 <AdminPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin/event-rules"
+            element={
+              <Page>
+                <EventRules />
               </Page>
             }
           />

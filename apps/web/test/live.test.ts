@@ -29,6 +29,7 @@ const inc = (number: number, status: Incident['status'] = 'triggered', serviceId
   drill: false,
   incidentManagerId: null,
   snoozedUntil: null,
+  priority: null,
 });
 const data = (...pages: Incident[][]): InfiniteData<IncidentPage, number | undefined> => ({
   pages: pages.map((incidents): IncidentPage => ({ incidents, next: incidents.at(-1)?.number ?? null })),

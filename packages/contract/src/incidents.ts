@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Literals, Nullable } from './common.js';
-import { INCIDENT_STATUSES, SEVERITIES, TIMELINE_TYPES } from './lists.js';
+import { INCIDENT_STATUSES, PRIORITIES, SEVERITIES, TIMELINE_TYPES } from './lists.js';
 
 export const IncidentStatusSchema = Literals(INCIDENT_STATUSES);
 
@@ -30,6 +30,7 @@ export const Incident = Type.Object({
   drill: Type.Boolean({ description: 'True for drills' }),
   incidentManagerId: Nullable(Type.String({ description: "The incident manager's user id" })),
   snoozedUntil: Nullable(EpochMs),
+  priority: Nullable(Literals(PRIORITIES, { description: 'P1..P5, set by the event rule that matched the alert that opened it; else null' })),
 });
 export type Incident = Static<typeof Incident>;
 

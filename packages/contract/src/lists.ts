@@ -18,6 +18,8 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Alert severities (PagerDuty's); every ingest adapter maps its source's severity onto these. */
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+/** An incident's priority, set by an event rule (docs/event-rules.md). */
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

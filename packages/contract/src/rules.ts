@@ -1,14 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Literals, Nullable } from './common.js';
-import { SEVERITIES } from './lists.js';
+import { PRIORITIES, SEVERITIES } from './lists.js';
 
 /** What a matching event rule does (docs/event-rules.md). */
 export const RuleActions = Type.Object(
   {
     route: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Service id or name the alert goes to' })),
     severity: Type.Optional(Literals(SEVERITIES)),
-    urgency: Type.Optional(Literals(['high', 'low'] as const)),
-    priority: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    urgency: Type.Optional(Literals(['high', 'low'] as const, { description: "A new incident's urgency (instead of the service's urgency rule)" })),
+    priority: Type.Optional(Literals(PRIORITIES, { description: "A new incident's priority" })),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Template: {{summary}}, {{labels.x}}...' })),
     dedupKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Template' })),
     labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 500 }))),
@@ -95,6 +95,8 @@ export const TestedEvent = Type.Object({
   serviceName: Type.String(),
   result: Literals(['alert', 'suppressed', 'dropped', 'paused'] as const),
   pauseMinutes: Nullable(Type.Integer()),
+  urgency: Nullable(Literals(['high', 'low'] as const, { description: "The new incident's urgency when a rule set it; null: the service's urgency rule decides" })),
+  priority: Nullable(Literals(PRIORITIES)),
   catchAll: Type.Boolean(),
   rules: Type.Array(RuleTraceEntry),
 });

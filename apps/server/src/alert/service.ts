@@ -172,7 +172,22 @@ async function applyEvent(trx: Tx, now: number, actor: Actor, b: IngestBatch, e:
     const target = await groupTarget(trx, now, b.service, e);
     let incidentId = target.incidentId;
     if (!incidentId) {
-      const inc = await openIncident(trx, now, { service: b.service, title: e.summary, severity: e.severity, details: detailsText(e), groupKey: target.groupKey, actor, via: 'ingest' }, live);
+      const inc = await openIncident(
+        trx,
+        now,
+        {
+          service: b.service,
+          title: e.summary,
+          severity: e.severity,
+          details: detailsText(e),
+          groupKey: target.groupKey,
+          actor,
+          via: 'ingest',
+          ...(e.rules?.urgency && { urgency: e.rules.urgency }),
+          ...(e.rules?.priority && { priority: e.rules.priority }),
+        },
+        live,
+      );
       incidentId = inc.id;
       // An event rule's pause: the incident is held and pages only if still open when the snooze ends.
       if (e.rules?.pauseMinutes) await snoozeIncident(trx, now, incidentId, now + e.rules.pauseMinutes * 60_000, actor, 'ingest', live);

@@ -46,6 +46,10 @@ export interface AppliedRules {
   suppress?: boolean;
   /** Hold a new incident (snoozed) for this many minutes: it pages only if still open then. */
   pauseMinutes?: number;
+  /** A new incident's urgency, instead of the service's urgency rule. */
+  urgency?: 'high' | 'low';
+  /** A new incident's priority (P1..P5). */
+  priority?: string;
 }
 
 /** What the alert service did with one event. */

@@ -239,6 +239,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
             port: config.inboundSmtp.port,
             domain: config.inboundSmtp.domain,
             maxBytes: config.inboundSmtp.maxBytes,
+            defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
             ...(config.inboundSmtp.tls && { tls: { key: readFileSync(config.inboundSmtp.tls.keyFile), cert: readFileSync(config.inboundSmtp.tls.certFile) } }),
           },
           (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),

@@ -1,15 +1,17 @@
 /**
  * `klaxon monitor`: watches Klaxon from another machine. Every interval it sends a test alert through
  * Klaxon's generic ingest endpoint and waits for the page to come back to a webhook it serves (a
- * webhook contact method pointing at this process). A page that does not come back within the limit,
+ * webhook contact method pointing at this process), or, with `--imap`, in an email inbox it reads over
+ * IMAP (an email contact method whose mailbox it reads; imapflow). A page that does not come back within the limit,
  * or an alert Klaxon does not accept, is reported through a path that does not depend on Klaxon: an
  * SMS sent straight through Twilio's REST API. Round-trip times and results are Prometheus metrics on
- * the same port (`GET /metrics`). Email back over IMAP is not supported.
+ * the same port (`GET /metrics`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
+import { ImapFlow } from 'imapflow';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { verifyWebhookSignature } from '../notify/providers/webhook/index.js';
@@ -31,6 +33,33 @@ export interface MonitorOptions {
   clock?: Clock;
   /** Progress lines (default: stdout). */
   out?: (line: string) => void;
+  /** Also (or instead) expect the page by email in this IMAP mailbox: `imaps://user:password@host[:port][/mailbox]` (imap:// without TLS). */
+  imapUrl?: string;
+}
+
+/** An IMAP mailbox named by a URL: `imaps://user:password@host:993/INBOX` (imap:// for plain or STARTTLS, port 143). */
+export interface ImapTarget {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
+/** Reads an IMAP URL; throws saying what is wrong. */
+export function parseImapUrl(text: string): ImapTarget {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new Error(`--imap must be a URL like imaps://user:password@host/INBOX (got "${text}")`);
+  }
+  if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') throw new Error(`--imap must start with imap:// or imaps:// (got "${u.protocol}")`);
+  if (!u.hostname || !u.username) throw new Error('--imap must name a host and a user: imaps://user:password@host/INBOX');
+  const secure = u.protocol === 'imaps:';
+  const mailbox = decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX';
+  return { host: u.hostname, port: u.port ? Number(u.port) : secure ? 993 : 143, secure, user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), mailbox };
 }
 
 const PROBE_TITLE = 'Klaxon monitor probe';
@@ -94,6 +123,35 @@ export class Monitor {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /**
+   * Reads the IMAP mailbox once: every unseen message whose subject names a pending probe is a page
+   * back (marked seen, so it counts once). Nothing to do without `imapUrl`. A mailbox that cannot be
+   * read is reported as a line; the probe then comes back late, which is reported as a failure.
+   */
+  async pollInbox(): Promise<void> {
+    if (!this.o.imapUrl) return;
+    const target = parseImapUrl(this.o.imapUrl);
+    const client = new ImapFlow({ host: target.host, port: target.port, secure: target.secure, auth: { user: target.user, pass: target.password }, logger: false });
+    try {
+      await client.connect();
+      const lock = await client.getMailboxLock(target.mailbox);
+      try {
+        const uids = (await client.search({ seen: false, subject: PROBE_TITLE }, { uid: true })) || [];
+        if (uids.length === 0) return;
+        const subjects: string[] = [];
+        for await (const m of client.fetch(uids, { envelope: true, uid: true }, { uid: true })) subjects.push(m.envelope?.subject ?? '');
+        await client.messageFlagsAdd(uids, ['\\Seen'], { uid: true });
+        for (const s of subjects) this.cameBack(s, 'email');
+      } finally {
+        lock.release();
+      }
+    } catch (e) {
+      this.out(`IMAP ${target.host}: ${(e as Error).message}`);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
   /** A page arrived: when it names a pending probe, records the round trip and resolves the alert. */
   private received(body: string): void {
     let title = '';
@@ -106,6 +164,11 @@ export class Monitor {
     } catch {
       return;
     }
+    this.cameBack(title, 'webhook');
+  }
+
+  /** A page (its incident title or mail subject) came back: when it names a pending probe, the round trip is recorded and the alert resolved. */
+  private cameBack(title: string, via: 'webhook' | 'email'): void {
     const id = /probe ([0-9a-f]{16})/.exec(title)?.[1];
     const sentAt = id === undefined ? undefined : this.pending.get(id);
     if (id === undefined || sentAt === undefined) return;
@@ -115,7 +178,7 @@ export class Monitor {
     this.lastRtt.set(seconds);
     this.probes.inc({ result: 'ok' });
     this.down = false;
-    this.out(`probe ${id}: page back in ${seconds.toFixed(1)} s`);
+    this.out(`probe ${id}: page back in ${seconds.toFixed(1)} s (${via})`);
     void this.sendEvent('resolve', id).catch(() => {});
   }
 
@@ -195,6 +258,7 @@ export function registerMonitorCommand(program: Command): void {
     .requiredOption('--twilio-token <token>', 'Twilio auth token', process.env.KLAXON_MONITOR_TWILIO_AUTH_TOKEN)
     .requiredOption('--twilio-from <number>', 'Twilio sending number', process.env.KLAXON_MONITOR_TWILIO_FROM)
     .option('--twilio-url <url>', 'Twilio API base URL', process.env.KLAXON_MONITOR_TWILIO_BASE_URL ?? 'https://api.twilio.com')
+    .option('--imap <url>', 'also expect the page by email in this IMAP mailbox (imaps://user:password@host/INBOX), read every 10 s', process.env.KLAXON_MONITOR_IMAP_URL)
     .action(async (o: Record<string, string>) => {
       const num = (name: string, v: string, min: number) => {
         const n = Number(v);
@@ -209,6 +273,7 @@ export function registerMonitorCommand(program: Command): void {
         limitMs: num('limit', o.limit!, 1) * 1000,
         ...(o.webhookSecret && { webhookSecret: o.webhookSecret }),
         twilio: { baseUrl: o.twilioUrl!, accountSid: o.twilioSid!, authToken: o.twilioToken!, from: o.twilioFrom!, to: o.smsTo! },
+        ...(o.imap && { imapUrl: (parseImapUrl(o.imap), o.imap) }),
       });
       const everyMs = num('every', o.every!, 0.1) * 60_000;
       const port = await monitor.start();
@@ -216,5 +281,6 @@ export function registerMonitorCommand(program: Command): void {
       await monitor.probe();
       setInterval(() => void monitor.probe(), everyMs);
       setInterval(() => void monitor.check(), 1000);
+      if (o.imap) setInterval(() => void monitor.pollInbox(), 10_000);
     });
 }

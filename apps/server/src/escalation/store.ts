@@ -125,6 +125,15 @@ export async function traceRows(db: Tx, idOrNumber: string) {
     .orderBy('at')
     .orderBy('id')
     .execute();
+  // The lifecycle events that decide whether anyone is paged: a hold (snooze, an event rule's pause), acknowledged, resolved.
+  const lifecycle = await db
+    .selectFrom('timeline_events')
+    .select(['at', 'type', 'message', 'data', 'channel'])
+    .where('incident_id', '=', inc.id)
+    .where('type', 'in', ['incident.snoozed', 'incident.acknowledged', 'incident.resolved'])
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   const notifications = await db
     .selectFrom('notifications')
     .innerJoin('users', 'users.id', 'notifications.user_id')
@@ -155,5 +164,8 @@ export async function traceRows(db: Tx, idOrNumber: string) {
         .orderBy('at')
         .execute()
     : [];
-  return { inc, alerts, events, timeline, notifications, messages, attempts };
+  // The rule lists the events were evaluated against (event_rule_snapshots, named in each rule_trace).
+  const snapshotIds = [...new Set(events.flatMap((e) => (e.rule_trace ? [/"snapshot":"([0-9a-f]{32})"/.exec(e.rule_trace)?.[1]] : [])).filter((x): x is string => !!x))];
+  const snapshots = snapshotIds.length ? await db.selectFrom('event_rule_snapshots').select(['id', 'rules']).where('id', 'in', snapshotIds).execute() : [];
+  return { inc, alerts, events, timeline, lifecycle, notifications, messages, attempts, snapshots };
 }

@@ -49,7 +49,19 @@ async function nextNumber(trx: Tx): Promise<number> {
 export async function openIncident(
   trx: Tx,
   now: number,
-  o: { service: Service; title: string; severity: string; details: string; groupKey: string | null; actor: Actor; via: Via },
+  o: {
+    service: Service;
+    title: string;
+    severity: string;
+    details: string;
+    groupKey: string | null;
+    actor: Actor;
+    via: Via;
+    /** An event rule's urgency: wins over the service's urgency rule. */
+    urgency?: 'high' | 'low';
+    /** An event rule's priority (P1..P5). */
+    priority?: string;
+  },
   live: LiveEvent[],
 ): Promise<{ id: string; number: number }> {
   const id = newId();
@@ -61,7 +73,8 @@ export async function openIncident(
     service_id: o.service.id,
     title: o.title.slice(0, 1024),
     status: 'triggered',
-    urgency: incidentUrgency(o.service, o.severity, now),
+    urgency: o.urgency ?? incidentUrgency(o.service, o.severity, now),
+    priority: o.priority ?? null,
     severity: o.severity,
     details: o.details,
     group_key: o.groupKey,

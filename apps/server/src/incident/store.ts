@@ -148,6 +148,7 @@ function fromRow(r: Row): Incident {
     drill: r.drill === 1,
     incidentManagerId: r.incident_manager_id,
     snoozedUntil: r.snoozed_until === null ? null : Number(r.snoozed_until),
+    priority: (r.priority ?? null) as Incident['priority'],
   };
 }
 

@@ -32,6 +32,8 @@ export interface IncidentTable {
   next_escalation_at: number | null;
   /** While snoozed (acknowledged, paging nobody): when the engine triggers it again (0015-incident-snooze); else null. */
   snoozed_until: number | null;
+  /** P1..P5 from an event rule, or null (0023-incident-priority). */
+  priority: string | null;
 }
 
 /** The append-only incident timeline. */

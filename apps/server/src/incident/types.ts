@@ -31,6 +31,8 @@ export interface Incident {
   incidentManagerId: string | null;
   /** While snoozed: when it pages again (epoch ms); else null. */
   snoozedUntil: number | null;
+  /** P1..P5 from the event rule that matched the alert that opened it, or null. */
+  priority: 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | null;
 }
 
 // The request schemas live in the API contract (packages/contract).

@@ -1,6 +1,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import type { AlertEvent } from '../alert/types.js';
 import { ALERT_SEVERITIES } from '../alert/types.js';
+import { probesOf, type Probe } from './prefilter.js';
 import { compileTemplate, type Template } from './template.js';
 import type { EventRule, RuleActions, RuleOutcome } from './types.js';
 
@@ -8,6 +9,8 @@ import type { EventRule, RuleActions, RuleOutcome } from './types.js';
 export interface CompiledRule {
   rule: EventRule;
   test: (vars: Record<string, unknown>) => unknown;
+  /** Cheap necessary checks (prefilter.ts): one answering false means CEL would give false; the program is not run. */
+  probes: Probe[];
   title?: Template;
   dedupKey?: Template;
   labels?: [string, Template][];
@@ -54,6 +57,7 @@ export function compileRule(rule: EventRule): CompiledRule {
   return {
     rule,
     test,
+    probes: probesOf((test as unknown as { ast?: unknown }).ast),
     ...(a.title !== undefined && { title: tpl('actions.title', a.title) }),
     ...(a.dedupKey !== undefined && { dedupKey: tpl('actions.dedupKey', a.dedupKey) }),
     ...(a.labels && { labels: Object.entries(a.labels).map(([k, v]) => [k, tpl(`actions.labels.${k}`, v)] as [string, Template]) }),
@@ -84,8 +88,15 @@ function applyActions(c: CompiledRule, e: AlertEvent, vars: Record<string, unkno
   const fields = { ...e.fields };
   if (a.route !== undefined) out.routedTo = a.route;
   if (a.severity !== undefined) next = { ...next, severity: a.severity };
-  if (a.urgency !== undefined) fields.urgency = a.urgency;
-  if (a.priority !== undefined) fields.priority = a.priority;
+  if (a.urgency !== undefined) {
+    fields.urgency = a.urgency;
+    out.urgency = a.urgency;
+  }
+  if (a.priority !== undefined) {
+    fields.priority = a.priority;
+    // Only P1..P5 become the incident's priority (a rule saved before they were enforced keeps its label only).
+    if (/^P[1-5]$/.test(a.priority)) out.priority = a.priority;
+  }
   if (c.labels) for (const [k, t] of c.labels) fields[k] = t(vars);
   next = { ...next, fields };
   if (c.title) {
@@ -132,7 +143,13 @@ export function evaluateRules(
       if (stat) stat.evaluated++;
       let r: unknown;
       try {
-        r = c.test(vars);
+        r = true;
+        for (let i = 0; i < c.probes.length; i++)
+          if (c.probes[i]!(vars) === false) {
+            r = false;
+            break;
+          }
+        if (r) r = c.test(vars);
         if (typeof r !== 'boolean') throw new Error(`the condition gave ${typeof r === 'bigint' ? 'an integer' : typeof r}, not a boolean`);
       } catch (err) {
         fail(outcome, c, set.scope, err, stat);

@@ -119,6 +119,16 @@ describe('rule evaluation', () => {
     expect(stats.get('bad')).toMatchObject({ failed: 1, matched: 0 });
   });
 
+  it('urgency and priority are the outcome (for the incident) and labels; a priority outside P1..P5 (saved before they were enforced) stays a label only', () => {
+    const ev: AlertEvent = { action: 'trigger', summary: 's', source: '', severity: 'critical', details: {}, links: [], fields: {}, raw: {} };
+    const ok = evaluateRules([{ scope: 'global', rules: [compileRule(rule('a', 'true', { urgency: 'low', priority: 'P2' }))] }], ev, integration);
+    expect(ok.outcome).toMatchObject({ urgency: 'low', priority: 'P2' });
+    expect(ok.event.fields).toMatchObject({ urgency: 'low', priority: 'P2' });
+    const old = evaluateRules([{ scope: 'global', rules: [compileRule(rule('b', 'true', { priority: 'high' } as unknown as RuleActions))] }], ev, integration);
+    expect(old.outcome.priority).toBeUndefined();
+    expect(old.event.fields.priority).toBe('high');
+  });
+
   it('a condition that does not compile is a RuleProblem naming the condition', () => {
     expect(() => compileRule(rule('x', 'a ==='))).toThrow(/condition/);
   });

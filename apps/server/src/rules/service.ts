@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import type { AlertEvent, IngestResult } from '../alert/types.js';
@@ -35,9 +36,12 @@ export interface PlannedEvent {
  * counters since start, and the step ingest runs before committing (docs/event-rules.md).
  */
 export class EventRules {
-  private loaded: { at: number; global: CompiledRule[]; byIntegration: Map<string, CompiledRule[]>; catchAll: string | null } | null = null;
+  private loaded: { at: number; global: CompiledRule[]; byIntegration: Map<string, CompiledRule[]>; catchAll: string | null; sets: Map<string, Sets> } | null = null;
   private loading: Promise<void> | null = null;
   readonly stats = new Map<string, RuleStats>();
+  /** The snapshot (event_rule_snapshots id) of each rule-set list handed out, saved before first use. */
+  private readonly snapshotOf = new WeakMap<Sets, string>();
+  private readonly saved = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -70,7 +74,7 @@ export class EventRules {
             l.push(c);
           }
         }
-        this.loaded = { at: this.ctx.clock.now(), global, byIntegration, catchAll };
+        this.loaded = { at: this.ctx.clock.now(), global, byIntegration, catchAll, sets: new Map() };
       })().finally(() => (this.loading = null));
     }
     await this.loading;
@@ -82,9 +86,21 @@ export class EventRules {
     const l = await this.load();
     const own = l.byIntegration.get(integrationId);
     if (l.global.length === 0 && !own) return null;
+    const known = l.sets.get(integrationId);
+    if (known) return known;
     const sets: Sets = [];
     if (l.global.length) sets.push({ scope: 'global', rules: l.global });
     if (own) sets.push({ scope: 'integration', rules: own });
+    // The ordered list every stored event of this integration is evaluated against, stored once and named
+    // by its hash: an event's trace names it instead of listing each rule that did not match (100 ids a row).
+    const list = JSON.stringify(sets.flatMap((s) => s.rules.map((c) => [c.rule.id, c.rule.name, s.scope])));
+    const id = createHash('sha256').update(list).digest('hex').slice(0, 32);
+    if (!this.saved.has(id)) {
+      await store.saveSnapshot(this.ctx.db.kysely, id, list, this.ctx.clock.now());
+      this.saved.add(id);
+    }
+    this.snapshotOf.set(sets, id);
+    l.sets.set(integrationId, sets);
     return sets;
   }
 
@@ -110,16 +126,29 @@ export class EventRules {
         }
       }
       // Compact: the rules that matched or failed in full, the others by id only (docs/event-rules.md).
+      const snapshot = this.snapshotOf.get(sets);
       const trace = {
         rules: outcome.rules,
-        notMatched: outcome.notMatched,
+        // Every rule of the snapshot not in `rules` was evaluated and did not match (a drop stores nothing).
+        ...(snapshot ? { snapshot } : { notMatched: outcome.notMatched }),
         service: service.id,
         ...(outcome.catchAll && { catchAll: true }),
         ...(outcome.suppressed && { suppressed: true }),
         ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }),
+        ...(outcome.urgency && { urgency: outcome.urgency }),
+        ...(outcome.priority && { priority: outcome.priority }),
       };
       out.push({
-        event: { ...event, rules: { trace, ...(outcome.suppressed && { suppress: true }), ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }) } },
+        event: {
+          ...event,
+          rules: {
+            trace,
+            ...(outcome.suppressed && { suppress: true }),
+            ...(outcome.pauseMinutes !== undefined && { pauseMinutes: outcome.pauseMinutes }),
+            ...(outcome.urgency && { urgency: outcome.urgency }),
+            ...(outcome.priority && { priority: outcome.priority }),
+          },
+        },
         service,
         outcome,
       });
@@ -286,6 +315,8 @@ export interface TestedEvent {
   serviceName: string;
   result: 'alert' | 'suppressed' | 'dropped' | 'paused';
   pauseMinutes: number | null;
+  urgency: 'high' | 'low' | null;
+  priority: 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | null;
   catchAll: boolean;
   rules: RuleOutcome['rules'];
 }
@@ -328,6 +359,8 @@ export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input
     serviceName: p.service.name,
     result: p.outcome.dropped ? 'dropped' : p.outcome.suppressed ? 'suppressed' : p.outcome.pauseMinutes ? 'paused' : 'alert',
     pauseMinutes: p.outcome.pauseMinutes ?? null,
+    urgency: p.outcome.urgency ?? null,
+    priority: (p.outcome.priority ?? null) as TestedEvent['priority'],
     catchAll: p.outcome.catchAll ?? false,
     rules: all(p.outcome),
   }));

@@ -82,6 +82,15 @@ export async function integrationExists(db: Tx, id: string): Promise<boolean> {
   return (await db.selectFrom('integrations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
+/** Stores a snapshot of an ordered rule list once (a second save of the same id does nothing). */
+export async function saveSnapshot(db: Tx, id: string, rules: string, at: number): Promise<void> {
+  await db
+    .insertInto('event_rule_snapshots')
+    .values({ id, rules, created_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
 /** Deletes the rule set of an integration (null: the global set). */
 export async function deleteRuleSet(db: Tx, integrationId: string | null): Promise<void> {
   const q = db.deleteFrom('event_rules');

@@ -12,3 +12,10 @@ export interface EventRuleTable {
   created_at: number;
   updated_at: number;
 }
+
+/** The ordered rules an event was evaluated against (0023): id = hash of `rules`, a JSON array of [id, name, scope]. */
+export interface EventRuleSnapshotTable {
+  id: string;
+  rules: string;
+  created_at: number;
+}

@@ -5,10 +5,10 @@ export interface RuleActions {
   /** Service id (or name) the alert goes to instead of the integration's. */
   route?: string;
   severity?: AlertSeverity;
-  /** Stored as the label `urgency`. */
+  /** A new incident's urgency (instead of the service's urgency rule); also the label `urgency`. */
   urgency?: 'high' | 'low';
-  /** Stored as the label `priority`. */
-  priority?: string;
+  /** A new incident's priority, P1..P5; also the label `priority`. */
+  priority?: 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
   /** Template for the alert's summary (the incident title). */
   title?: string;
   /** Template for the dedup key. */
@@ -65,4 +65,8 @@ export interface RuleOutcome {
   suppressed?: boolean;
   dropped?: boolean;
   pauseMinutes?: number;
+  /** The urgency a matching rule set (the last one wins). */
+  urgency?: 'high' | 'low';
+  /** The priority a matching rule set (the last one wins). */
+  priority?: string;
 }

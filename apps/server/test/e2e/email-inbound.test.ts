@@ -91,6 +91,36 @@ describe.each(DIALECTS)('Email in: an integration address through a real SMTP cl
     expect((await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents).toHaveLength(0);
   });
 
+  it("a flood to one address is refused at RCPT TO with 451 once over the integration's rate limit, counted, and accepted again a minute later", async () => {
+    const svc = (await t.api('POST', '/api/v1/services', { name: 'flooded' })).body.service.id;
+    const flood = (await t.api('POST', `/api/v1/services/${svc}/integrations`, { name: 'noisy cron', kind: 'email' })).body.integration;
+    expect((await t.api('PATCH', `/api/v1/integrations/${flood.id}`, { rateLimitPerMinute: 3 })).status).toBe(200);
+    const rejected = async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('klaxon_events_rejected_total{') && l.includes('kind="email"') && l.includes('reason="rate_limited"'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = await rejected();
+    for (let i = 1; i <= 3; i++) {
+      const info = await client(port).sendMail({ from: 'cron@db-1.example.com', to: flood.endpoint, subject: `Flood ${i}`, text: 'x' });
+      expect(info.accepted).toEqual([flood.endpoint]);
+    }
+    const err = await refusal(client(port).sendMail({ from: 'cron@db-1.example.com', to: flood.endpoint, subject: 'Flood 4', text: 'x' }));
+    expect(err.responseCode).toBe(451);
+    expect(err.command).toBe('RCPT TO');
+    expect(err.response).toMatch(/Rate limit of 3 messages a minute/);
+    expect(await rejected()).toBe(before + 1);
+    const titles = (await t.api('GET', `/api/v1/incidents?service=${svc}&limit=50`)).body.incidents.map((i: { title: string }) => i.title).sort();
+    expect(titles).toEqual(['Flood 1', 'Flood 2', 'Flood 3']);
+    // Another address is not held back by this one's limit.
+    expect((await client(port).sendMail({ from: 'cron@db-1.example.com', to: address, subject: 'Unrelated', text: 'x' })).accepted).toEqual([address]);
+    await client(port).sendMail({ from: 'cron@db-1.example.com', to: address, subject: '[RESOLVED] Unrelated', text: 'x' });
+    // A minute later the bucket has refilled.
+    t.clock.advance(60_000);
+    expect((await client(port).sendMail({ from: 'cron@db-1.example.com', to: flood.endpoint, subject: 'Flood 5', text: 'x' })).accepted).toEqual([flood.endpoint]);
+    for (const i of (await t.api('GET', `/api/v1/incidents?service=${svc}&limit=50`)).body.incidents) await t.api('POST', `/api/v1/incidents/${i.id}/resolve`);
+  });
+
   it('a message over the size limit is refused with 552 and raises nothing', async () => {
     const err = await refusal(client(port).sendMail({ from: 'a@b.test', to: address, subject: 'Huge report', text: 'x'.repeat(40 * 1024) }));
     expect(err.responseCode).toBe(552);

@@ -23,6 +23,8 @@ export const keys = {
   service: (id: string) => ['service', id] as const,
   integrations: (serviceId: string) => ['service', serviceId, 'integrations'] as const,
   heartbeats: (serviceId: string) => ['service', serviceId, 'heartbeats'] as const,
+  /** Every event rule with this instance's counters (the admin's event-rules screen). */
+  eventRules: ['event-rules'] as const,
   /** Every incident list (live updates read the query back from a key's second element). */
   incidentLists: ['incidents'] as const,
   incidentList: (query: IncidentQuery) => ['incidents', query] as const,

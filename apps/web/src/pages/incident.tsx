@@ -530,6 +530,16 @@ export default function IncidentPage() {
               ) : (
                 <SeverityBadge severity={inc.severity} />
               )}
+              {inc.priority && (
+                <Badge color="grape" variant="light" data-testid="incident-priority">
+                  {inc.priority}
+                </Badge>
+              )}
+              {inc.urgency === 'low' && (
+                <Badge color="gray" variant="light" data-testid="incident-urgency">
+                  Low urgency
+                </Badge>
+              )}
               {inc.major && (
                 <Badge color="red" variant="light" data-testid="major-badge">
                   {inc.drill ? 'DRILL' : 'Major'}

@@ -4,7 +4,9 @@
  * Unknown addresses are refused at RCPT TO (550), messages over the size limit with 552 (at MAIL FROM
  * when the client announces a SIZE, else after DATA). A message is answered 250 only after its alert
  * is committed through the one ingest entry; if that fails the answer is 451 and the sender retries,
- * so an accepted message is never lost.
+ * so an accepted message is never lost. Each address has the HTTP ingest's per-integration rate limit
+ * (the integration's `rateLimitPerMinute`, else KLAXON_INGEST_RATE_LIMIT_PER_MINUTE): a recipient over
+ * it is refused at RCPT TO with 451 (try again later), counted as rejected `rate_limited`.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -13,6 +15,7 @@ import type { Actor } from '../../auth/actor.js';
 import type { AlertIngest } from '../../alert/service.js';
 import type { Ctx } from '../../context.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
+import { RateLimiter } from '../../lib/rate-limit.js';
 import { IntegrationKeyCache } from '../../service/key-cache.js';
 import { emailToEvent, type ReceivedEmail } from './parse.js';
 
@@ -26,6 +29,8 @@ export interface InboundSmtpConfig {
   maxBytes: number;
   /** PEM key and certificate: STARTTLS is offered only with them. */
   tls?: { key: Buffer; cert: Buffer };
+  /** Messages a minute per integration address when the integration sets none (KLAXON_INGEST_RATE_LIMIT_PER_MINUTE). */
+  defaultRateLimitPerMinute?: number;
 }
 
 /** An SMTP error with the reply code the client gets. */
@@ -56,6 +61,8 @@ export interface InboundSmtp {
 /** Starts the SMTP listener; `onConfigChange` clears the address cache when integrations change. */
 export async function startInboundSmtp(ctx: Ctx, ingest: AlertIngest, config: InboundSmtpConfig, onConfigChange?: (listener: () => void) => void): Promise<InboundSmtp> {
   const keys = new IntegrationKeyCache(ctx.clock);
+  const limiter = new RateLimiter(ctx.clock);
+  const defaultPerMinute = config.defaultRateLimitPerMinute ?? 60_000;
   onConfigChange?.(() => keys.clear());
 
   async function lookup(address: string) {
@@ -100,7 +107,13 @@ export async function startInboundSmtp(ctx: Ctx, ingest: AlertIngest, config: In
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       lookup(address.address).then(
         (found) => {
-          if (found) return callback();
+          if (found) {
+            const perMinute = found.integration.settings.rateLimitPerMinute ?? defaultPerMinute;
+            if (limiter.take(found.integration.id, perMinute)) return callback();
+            // Over the address's rate limit: a temporary refusal, so the sending server keeps the message and retries later.
+            eventsRejected.inc({ kind: 'email', reason: 'rate_limited' });
+            return callback(smtpError(451, `4.7.1 Rate limit of ${perMinute} messages a minute for ${address.address} exceeded; try again later`));
+          }
           eventsRejected.inc({ kind: 'email', reason: 'unknown_key' });
           callback(smtpError(550, `No such integration address: ${address.address}`));
         },

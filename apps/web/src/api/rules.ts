@@ -13,7 +13,7 @@ export const rulesApi = {
   list: () => request<{ rules: EventRule[]; catchAllServiceId: string | null }>('GET', '/event-rules'),
   create: (input: RuleInput) => request<{ rule: EventRule }>('POST', '/event-rules', { body: input }).then((r) => r.rule),
   update: (id: string, input: RulePatch) => request<{ rule: EventRule }>('PATCH', `/event-rules/${enc(id)}`, { body: input }).then((r) => r.rule),
-  remove: (id: string) => request<void>('DELETE', `/event-rules/${enc(id)}`),
+  remove: (id: string) => request<undefined>('DELETE', `/event-rules/${enc(id)}`),
   setCatchAll: (serviceId: string | null) => request<{ catchAllServiceId: string | null }>('PUT', '/event-rules/catch-all', { body: { serviceId } }),
   test: (integrationId: string, payload: unknown) => request<{ events: TestedEvent[] }>('POST', '/event-rules/test', { body: { integrationId, payload } }).then((r) => r.events),
 };

@@ -6,6 +6,7 @@ import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js'
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
+import type { ChatPlatform } from '../chat/platform.js';
 import type { KlaxonConfig } from './config.js';
 
 /**
@@ -34,4 +35,9 @@ export function buildProviders(
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
+}
+
+/** The chat platforms besides Slack whose providers are registered (chat/<name>/platform.ts). */
+export function buildChatPlatforms(_config: KlaxonConfig, _providers: ProviderRegistry): ChatPlatform[] {
+  return [];
 }

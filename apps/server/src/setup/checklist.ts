@@ -23,6 +23,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   voice: ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'],
   slack: ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'],
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
+  mattermost: ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

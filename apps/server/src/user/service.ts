@@ -36,6 +36,9 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     }
     case 'slack':
       return /^[UWCG][A-Z0-9]{2,}$/.test(a) ? { value: a } : { error: 'must be a Slack user or channel id, e.g. U024BE7LH' };
+    case 'mattermost':
+      // A user id (26 lower-case letters and digits) gets a direct message; #<channel id> posts in a channel.
+      return /^#?[a-z0-9]{26}$/.test(a) ? { value: a } : { error: 'must be a Mattermost user id (26 letters and digits, e.g. rnina9994bde8mua79zqcg5hmo) or #<channel id>' };
     case 'webhook':
       try {
         const u = new URL(a);

@@ -29,6 +29,8 @@ export interface KlaxonConfig {
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
+  /** Mattermost (chat/mattermost/): KLAXON_MATTERMOST_URL and _BOT_TOKEN; _TEAM_ID to create war-room channels; the slash command's and outgoing webhook's tokens. */
+  mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -118,6 +120,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
+  }
+  if (env.KLAXON_MATTERMOST_URL || env.KLAXON_MATTERMOST_BOT_TOKEN) {
+    const missing = ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Mattermost is partly configured: also set ${missing.join(', ')}`);
+    if (!/^https?:\/\//.test(env.KLAXON_MATTERMOST_URL!)) throw new ConfigError('KLAXON_MATTERMOST_URL: must be an http(s) URL, e.g. https://chat.example.com');
+    cfg.mattermost = {
+      baseUrl: env.KLAXON_MATTERMOST_URL!,
+      botToken: env.KLAXON_MATTERMOST_BOT_TOKEN!,
+      ...(env.KLAXON_MATTERMOST_TEAM_ID && { teamId: env.KLAXON_MATTERMOST_TEAM_ID }),
+      ...(env.KLAXON_MATTERMOST_COMMAND_TOKEN && { commandToken: env.KLAXON_MATTERMOST_COMMAND_TOKEN }),
+      ...(env.KLAXON_MATTERMOST_WEBHOOK_TOKEN && { webhookToken: env.KLAXON_MATTERMOST_WEBHOOK_TOKEN }),
+    };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -159,8 +159,11 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   };
 
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
+  // The key of chat buttons' per-action secrets (Mattermost), derived from the shared link secret.
+  const chatActionKey = createHmac('sha256', linkSecret).update('klaxon chat actions').digest('hex');
   const providers = buildProviders(config, {
     webhookSecret,
+    chatActionKey,
     clock,
     egress,
     publicUrl: () => ctx.publicUrl,
@@ -180,7 +183,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   // The chat platforms (chat/platform.ts): each configured one answers its inbound routes; Slack's war-room channels keep their own module.
   const chatPlatforms = new Map<string, ChatPlatform>();
   if (slack instanceof SlackProvider && config.slack) chatPlatforms.set('slack', slackPlatform(slack, config.slack.signingSecret));
-  for (const p of buildChatPlatforms(config, providers)) chatPlatforms.set(p.name, p);
+  for (const p of buildChatPlatforms(config, providers, { chatActionKey })) chatPlatforms.set(p.name, p);
   const otherPlatforms = new Map([...chatPlatforms].filter(([name]) => name !== 'slack'));
   engine = new Engine(
     ctx,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /**
  * Chat platforms besides Slack (src/chat/): a war room bridged to a channel, room or thread of a
- * platform (`chat_bridges`, one per platform, `pending` while the engine creates it), and the
+ * platform (`chat_bridges`, one per platform, `pending` while the engine creates it; `cursor`: how far a platform read by polling has been read), and the
  * platform's own id of a chat message bridged in (`chat_messages.external_id`, `platform:id`), so a
  * retried delivery is stored once.
  */
@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('channel', 'text')
     .addColumn('pending', 'text')
+    .addColumn('cursor', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('chat_bridges_pk', ['incident_id', 'platform'])
     .execute();

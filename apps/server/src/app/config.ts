@@ -31,6 +31,8 @@ export interface KlaxonConfig {
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Mattermost (chat/mattermost/): KLAXON_MATTERMOST_URL and _BOT_TOKEN; _TEAM_ID to create war-room channels; the slash command's and outgoing webhook's tokens. */
   mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
+  /** Discord (chat/discord/): KLAXON_DISCORD_BOT_TOKEN and _PUBLIC_KEY (hex); _WAR_ROOM_CHANNEL_ID for war-room threads; _BASE_URL. */
+  discord?: { baseUrl: string; botToken: string; publicKey: string; warRoomChannelId?: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -131,6 +133,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       ...(env.KLAXON_MATTERMOST_TEAM_ID && { teamId: env.KLAXON_MATTERMOST_TEAM_ID }),
       ...(env.KLAXON_MATTERMOST_COMMAND_TOKEN && { commandToken: env.KLAXON_MATTERMOST_COMMAND_TOKEN }),
       ...(env.KLAXON_MATTERMOST_WEBHOOK_TOKEN && { webhookToken: env.KLAXON_MATTERMOST_WEBHOOK_TOKEN }),
+    };
+  }
+  if (env.KLAXON_DISCORD_BOT_TOKEN || env.KLAXON_DISCORD_PUBLIC_KEY) {
+    const missing = ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Discord is partly configured: also set ${missing.join(', ')}`);
+    if (!/^[0-9a-fA-F]{64}$/.test(env.KLAXON_DISCORD_PUBLIC_KEY!)) throw new ConfigError("KLAXON_DISCORD_PUBLIC_KEY: the application's public key, 64 hex digits");
+    cfg.discord = {
+      baseUrl: env.KLAXON_DISCORD_BASE_URL || 'https://discord.com/api/v10',
+      botToken: env.KLAXON_DISCORD_BOT_TOKEN!,
+      publicKey: env.KLAXON_DISCORD_PUBLIC_KEY!,
+      ...(env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID }),
     };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;

@@ -26,7 +26,7 @@ import { warRoomPriorityModule } from '../warroom/priority-repage.js';
 import { warRoomRunbooksModule } from '../warroom/runbook-reviews.js';
 import { warRoomSlackModule } from '../chat/slack/channels.js';
 import { slackPlatform } from '../chat/slack/platform.js';
-import { chatRoomsModule } from '../chat/rooms.js';
+import { chatRoomsModule, chatSyncModule } from '../chat/rooms.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { buildHttp, type App } from '../http/app.js';
@@ -197,6 +197,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       warRoomRunbooksModule,
       warRoomSlackModule(slackCall),
       chatRoomsModule(otherPlatforms),
+      chatSyncModule(otherPlatforms),
       statusRemindersModule,
       heartbeatModule,
       reportSlaWarningModule,

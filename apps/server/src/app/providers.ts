@@ -9,6 +9,9 @@ import { ProviderRegistry } from '../notify/registry.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { MattermostClient } from '../chat/mattermost/client.js';
 import { mattermostPlatform } from '../chat/mattermost/platform.js';
+import { DiscordClient } from '../chat/discord/client.js';
+import { discordPlatform } from '../chat/discord/platform.js';
+import { discordPublicKey } from '../chat/discord/signature.js';
 import type { KlaxonConfig } from './config.js';
 
 /**
@@ -38,6 +41,10 @@ export function buildProviders(
     const m = config.mattermost;
     registry.register(new MattermostClient({ baseUrl: m.baseUrl, token: m.botToken, teamId: m.teamId, actionKey: o.chatActionKey, publicUrl: o.publicUrl, egress: o.egress }));
   }
+  if (config.discord) {
+    const d = config.discord;
+    registry.register(new DiscordClient({ baseUrl: d.baseUrl, token: d.botToken, warRoomChannelId: d.warRoomChannelId, egress: o.egress }));
+  }
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
@@ -50,5 +57,8 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   if (config.mattermost && mm instanceof MattermostClient) {
     out.push(mattermostPlatform(mm, { actionKey: o.chatActionKey, commandToken: config.mattermost.commandToken, webhookToken: config.mattermost.webhookToken }));
   }
+  const dc = providers.get('discord');
+  const key = config.discord && discordPublicKey(config.discord.publicKey);
+  if (dc instanceof DiscordClient && key) out.push(discordPlatform(dc, key));
   return out;
 }

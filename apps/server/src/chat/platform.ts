@@ -64,6 +64,22 @@ export interface ChatPlatform {
   openRoom(o: { name: string; title: string; incidentNumber: number }): Promise<string>;
   /** A problem with a channel id a person gave for a bridge, or null when it looks like one. */
   channelProblem(channel: string): string | null;
+  /**
+   * For a platform that does not push messages to Klaxon (Discord without a gateway): reads a
+   * bridged channel's messages after `cursor` (null: since `since`, the bridge's creation, in ms),
+   * oldest first, without Klaxon's own; the engine's chat-sync module calls it every `pollEveryMs`.
+   */
+  poll?(channel: string, cursor: string | null, since: number): Promise<{ messages: ChatMessageIn[]; cursor: string | null }>;
+  readonly pollEveryMs?: number;
+}
+
+/** A message read from a platform. */
+export interface ChatMessageIn {
+  channelId: string;
+  userId: string;
+  userName?: string;
+  messageId: string;
+  text: string;
 }
 
 /** The sentence an unknown person gets: how to link their chat user to their Klaxon user. */

@@ -20,10 +20,12 @@ import { writeChat } from '../warroom/chat.js';
 import { runCommand } from '../warroom/commands.js';
 import { declareMajor, incidentOrThrow, requireWarRoomRole } from '../warroom/service.js';
 import {
+  bridgedChannelsOf,
   chatBridgesOf,
   chatMessageByExternalId,
   chatMessageFromSlack,
   pendingChatBridges,
+  setBridgeCursor,
   settleChatBridge,
   upsertChatBridge,
   warRoomExists,
@@ -267,5 +269,30 @@ export async function openPendingRooms(ctx: Ctx, platforms: ReadonlyMap<string, 
       );
       live.push({ type: 'warroom', incidentId: b.incident_id, data: { chatBridge: { platform: p.name, channel, pending: null } } });
     });
+  }
+}
+
+/**
+ * Reads the bridged channels of the platforms that are polled (engine): each channel's new messages
+ * go into its war room (once each), then its cursor moves on. A platform is read at most every
+ * `pollEveryMs` of the injected clock; `lastPoll` keeps when (per process).
+ */
+export async function pollBridgedChannels(ctx: Ctx, platforms: ReadonlyMap<string, ChatPlatform>, lastPoll: Map<string, number>): Promise<void> {
+  for (const p of platforms.values()) {
+    if (!p.poll) continue;
+    const now = ctx.clock.now();
+    if (now - (lastPoll.get(p.name) ?? -Infinity) < (p.pollEveryMs ?? 5000)) continue;
+    lastPoll.set(p.name, now);
+    for (const b of await bridgedChannelsOf(ctx.db.kysely, p.name)) {
+      let read: Awaited<ReturnType<NonNullable<ChatPlatform['poll']>>>;
+      try {
+        read = await p.poll(b.channel, b.cursor, b.created_at);
+      } catch (e) {
+        ctx.log.warn({ err: e, platform: p.name, channel: b.channel }, 'chat: could not read a bridged channel');
+        continue;
+      }
+      for (const m of read.messages) await chatMessageIn(ctx, p, m);
+      if (read.cursor && read.cursor !== b.cursor) await setBridgeCursor(ctx.db.kysely, b.incident_id, p.name, read.cursor);
+    }
   }
 }

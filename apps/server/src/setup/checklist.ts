@@ -24,6 +24,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   slack: ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'],
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
   mattermost: ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'],
+  discord: ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

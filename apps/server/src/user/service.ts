@@ -39,6 +39,9 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'mattermost':
       // A user id (26 lower-case letters and digits) gets a direct message; #<channel id> posts in a channel.
       return /^#?[a-z0-9]{26}$/.test(a) ? { value: a } : { error: 'must be a Mattermost user id (26 letters and digits, e.g. rnina9994bde8mua79zqcg5hmo) or #<channel id>' };
+    case 'discord':
+      // A user id (a snowflake, 17 to 20 digits) gets a direct message; #<channel id> posts in a channel.
+      return /^#?\d{17,20}$/.test(a) ? { value: a } : { error: 'must be a Discord user id (17 to 20 digits, e.g. 80351110224678912) or #<channel id>' };
     case 'webhook':
       try {
         const u = new URL(a);

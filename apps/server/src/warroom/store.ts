@@ -343,7 +343,7 @@ export async function upsertChatBridge(db: Tx, row: { incident_id: string; platf
   await db
     .insertInto('chat_bridges')
     .values(row)
-    .onConflict((oc) => oc.columns(['incident_id', 'platform']).doUpdateSet({ channel: row.channel, pending: row.pending }))
+    .onConflict((oc) => oc.columns(['incident_id', 'platform']).doUpdateSet({ channel: row.channel, pending: row.pending, cursor: null, created_at: row.created_at }))
     .execute();
 }
 
@@ -373,4 +373,22 @@ export async function warRoomOfChatChannel(db: Tx, platform: string, channel: st
 /** The chat message of an incident bridged in from a platform message (`platform:id`). */
 export async function chatMessageByExternalId(db: Tx, incidentId: string, externalId: string): Promise<{ id: string } | undefined> {
   return db.selectFrom('chat_messages').select('id').where('incident_id', '=', incidentId).where('external_id', '=', externalId).executeTakeFirst();
+}
+
+/** A platform's bridged channels, for reading them (at most 100, oldest first). */
+export async function bridgedChannelsOf(db: Tx, platform: string): Promise<{ incident_id: string; channel: string; cursor: string | null; created_at: number }[]> {
+  const rows = await db
+    .selectFrom('chat_bridges')
+    .select(['incident_id', 'channel', 'cursor', 'created_at'])
+    .where('platform', '=', platform)
+    .where('channel', 'is not', null)
+    .orderBy('created_at')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ incident_id: r.incident_id, channel: r.channel!, cursor: r.cursor, created_at: Number(r.created_at) }));
+}
+
+/** Records how far a bridged channel has been read. */
+export async function setBridgeCursor(db: Tx, incidentId: string, platform: string, cursor: string): Promise<void> {
+  await db.updateTable('chat_bridges').set({ cursor }).where('incident_id', '=', incidentId).where('platform', '=', platform).execute();
 }

@@ -37,6 +37,8 @@ export interface ChatBridgeTable {
   platform: string;
   channel: string | null;
   pending: string | null;
+  /** How far a platform read by polling (Discord, Matrix) has been read: its message id or sync token. */
+  cursor: string | null;
   created_at: number;
 }
 

@@ -33,6 +33,8 @@ export interface KlaxonConfig {
   mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
   /** Discord (chat/discord/): KLAXON_DISCORD_BOT_TOKEN and _PUBLIC_KEY (hex); _WAR_ROOM_CHANNEL_ID for war-room threads; _BASE_URL. */
   discord?: { baseUrl: string; botToken: string; publicKey: string; warRoomChannelId?: string };
+  /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
+  matrix?: { homeserverUrl: string; accessToken: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -145,6 +147,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       publicKey: env.KLAXON_DISCORD_PUBLIC_KEY!,
       ...(env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID }),
     };
+  }
+  if (env.KLAXON_MATRIX_HOMESERVER_URL || env.KLAXON_MATRIX_ACCESS_TOKEN) {
+    const missing = ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Matrix is partly configured: also set ${missing.join(', ')}`);
+    if (!/^https?:\/\//.test(env.KLAXON_MATRIX_HOMESERVER_URL!)) throw new ConfigError('KLAXON_MATRIX_HOMESERVER_URL: must be an http(s) URL, e.g. https://matrix.example.org');
+    cfg.matrix = { homeserverUrl: env.KLAXON_MATRIX_HOMESERVER_URL!, accessToken: env.KLAXON_MATRIX_ACCESS_TOKEN! };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {

@@ -12,6 +12,8 @@ import { mattermostPlatform } from '../chat/mattermost/platform.js';
 import { DiscordClient } from '../chat/discord/client.js';
 import { discordPlatform } from '../chat/discord/platform.js';
 import { discordPublicKey } from '../chat/discord/signature.js';
+import { MatrixClient } from '../chat/matrix/client.js';
+import { matrixPlatform } from '../chat/matrix/platform.js';
 import type { KlaxonConfig } from './config.js';
 
 /**
@@ -45,6 +47,9 @@ export function buildProviders(
     const d = config.discord;
     registry.register(new DiscordClient({ baseUrl: d.baseUrl, token: d.botToken, warRoomChannelId: d.warRoomChannelId, egress: o.egress }));
   }
+  if (config.matrix) {
+    registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
+  }
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
@@ -60,5 +65,7 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   const dc = providers.get('discord');
   const key = config.discord && discordPublicKey(config.discord.publicKey);
   if (dc instanceof DiscordClient && key) out.push(discordPlatform(dc, key));
+  const mx = providers.get('matrix');
+  if (mx instanceof MatrixClient) out.push(matrixPlatform(mx));
   return out;
 }

@@ -32,7 +32,7 @@ export type ChatInbound =
   /** Answered at once without Klaxon doing anything (a handshake like PING or url_verification, a bad payload, nothing to do). */
   | { kind: 'reply'; status: number; body: unknown }
   /** A button pressed: acknowledge or resolve an incident (id or number). */
-  | { kind: 'action'; userId: string; incident: string; action: 'ack' | 'resolve' }
+  | { kind: 'action'; userId: string; incident: string; action: 'ack' | 'resolve'; channelId?: string }
   /** A command typed (`ack 42`, `declare ...`, a war-room command) in a channel. */
   | { kind: 'command'; channelId: string; userId: string; text: string }
   /** A message in a channel, for the war room bridged to it; `messageId` is the platform's id (a retry is stored once). */
@@ -60,8 +60,8 @@ export interface ChatPlatform {
   inbound(path: string, req: ChatRequest): Promise<ChatInbound>;
   /** The platform's answer carrying `text` back to the person who acted or typed (ephemeral where the platform can). */
   answer(inbound: ChatInbound['kind'], text: string): { status: number; body: unknown };
-  /** Creates a channel (room, thread) for a war room; returns its id. */
-  openRoom(o: { name: string; title: string; incidentNumber: number }): Promise<string>;
+  /** Creates a channel (room, thread) for a war room; returns its id. `invite`: the platform user ids of the war room's linked members. */
+  openRoom(o: { name: string; title: string; incidentNumber: number; invite: string[] }): Promise<string>;
   /** A problem with a channel id a person gave for a bridge, or null when it looks like one. */
   channelProblem(channel: string): string | null;
   /**
@@ -71,6 +71,13 @@ export interface ChatPlatform {
    */
   poll?(channel: string, cursor: string | null, since: number): Promise<{ messages: ChatMessageIn[]; cursor: string | null }>;
   readonly pollEveryMs?: number;
+  /**
+   * For a platform read as one stream (Matrix /sync): everything that happened since the last pull
+   * (messages, commands, reactions), which the engine's chat-sync module runs every `pollEveryMs`,
+   * posting each command's or action's answer back with `respond`.
+   */
+  pull?(): Promise<ChatInbound[]>;
+  respond?(channelId: string, text: string): Promise<void>;
 }
 
 /** A message read from a platform. */

@@ -31,7 +31,9 @@ import {
   warRoomExists,
   warRoomOfChatChannel,
   warRoomOfSlackChannel,
+  memberIds,
 } from '../warroom/store.js';
+import { listContactMethods } from '../user/store.js';
 import { ChatBridgeInput, type ChatBridge } from '@klaxon/contract';
 import { notLinkedText, type ChatInbound, type ChatPlatform } from './platform.js';
 
@@ -104,7 +106,8 @@ async function declareFromChat(ctx: Ctx, p: ChatPlatform, userId: string, text: 
     .filter(Boolean);
   const sevAt = words.findIndex((w) => /^sev\d+$/i.test(w));
   const sev = sevAt >= 0 ? words.splice(sevAt, 1)[0]!.toUpperCase() : undefined;
-  const usage = `Usage: ${p.commandPrefix} declare #42 [SEV2]  or  ${p.commandPrefix} declare [SEV1] <service> <what is broken>`;
+  const cmd = `${p.commandPrefix}${p.commandPrefix === '!' ? '' : ' '}declare`;
+  const usage = `Usage: ${cmd} #42 [SEV2]  or  ${cmd} [SEV1] <service> <what is broken>`;
   let input: Record<string, unknown>;
   if (words.length === 1 && /^#?\d+$/.test(words[0]!)) input = { incident: words[0]!.replace('#', '') };
   else if (words.length >= 2) input = { service: words[0], title: words.slice(1).join(' ').replace(/^"|"$/g, '') };
@@ -247,7 +250,7 @@ export async function openPendingRooms(ctx: Ctx, platforms: ReadonlyMap<string, 
     let channel: string | null = null;
     let error: string | null = null;
     try {
-      channel = await p.openRoom({ name: b.pending, title: inc.title, incidentNumber: inc.number });
+      channel = await p.openRoom({ name: b.pending, title: inc.title, incidentNumber: inc.number, invite: await linkedMembers(ctx, p, b.incident_id) });
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
@@ -293,6 +296,47 @@ export async function pollBridgedChannels(ctx: Ctx, platforms: ReadonlyMap<strin
       }
       for (const m of read.messages) await chatMessageIn(ctx, p, m);
       if (read.cursor && read.cursor !== b.cursor) await setBridgeCursor(ctx.db.kysely, b.incident_id, p.name, read.cursor);
+    }
+  }
+}
+
+/** The platform user ids of a war room's members who linked that platform (verified contact methods that are people, not #channels). */
+async function linkedMembers(ctx: Ctx, p: ChatPlatform, incidentId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const m of await memberIds(ctx.db.kysely, incidentId)) {
+    for (const cm of await listContactMethods(ctx.db.kysely, m.user_id)) {
+      if (cm.type === p.name && cm.verified && !cm.address.startsWith('#') && !out.includes(cm.address)) out.push(cm.address);
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs what the platforms read as one stream (Matrix /sync) brought: messages into war rooms,
+ * commands and reactions as the linked user, each answer posted back to its channel (engine).
+ */
+export async function pullPlatforms(ctx: Ctx, platforms: ReadonlyMap<string, ChatPlatform>, lastPoll: Map<string, number>): Promise<void> {
+  for (const p of platforms.values()) {
+    if (!p.pull) continue;
+    const now = ctx.clock.now();
+    if (now - (lastPoll.get(p.name) ?? -Infinity) < (p.pollEveryMs ?? 5000)) continue;
+    lastPoll.set(p.name, now);
+    let events: ChatInbound[];
+    try {
+      events = await p.pull();
+    } catch (e) {
+      ctx.log.warn({ err: e, platform: p.name }, 'chat: could not read');
+      continue;
+    }
+    for (const e of events) {
+      let answer: { channelId: string; text: string } | null = null;
+      if (e.kind === 'message') await chatMessageIn(ctx, p, e);
+      else if (e.kind === 'command') answer = { channelId: e.channelId, text: await chatCommand(ctx, p, e) };
+      else if (e.kind === 'action') {
+        const text = await chatAction(ctx, p, e);
+        if (e.channelId) answer = { channelId: e.channelId, text };
+      }
+      if (answer && p.respond) await p.respond(answer.channelId, answer.text).catch((err: unknown) => ctx.log.warn({ err, platform: p.name }, 'chat: could not answer'));
     }
   }
 }

@@ -1,7 +1,7 @@
 /** The channels Klaxon can reach a person on. */
-export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord';
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix';
 
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord'];
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix'];
 
 /** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
 export interface PageMessage {
@@ -52,6 +52,8 @@ export interface ReplyMessage {
   text: string;
   /** About a drill: the text already starts with DRILL; renderers put DRILL first in subjects and titles too. */
   drill?: boolean;
+  /** A war-room priority message bridged to a chat platform: renderers that can notify the whole room do (Matrix: an @room mention). */
+  priority?: boolean;
 }
 
 /**

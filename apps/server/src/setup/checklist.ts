@@ -25,6 +25,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
   mattermost: ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'],
   discord: ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'],
+  matrix: ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

@@ -42,6 +42,9 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'discord':
       // A user id (a snowflake, 17 to 20 digits) gets a direct message; #<channel id> posts in a channel.
       return /^#?\d{17,20}$/.test(a) ? { value: a } : { error: 'must be a Discord user id (17 to 20 digits, e.g. 80351110224678912) or #<channel id>' };
+    case 'matrix':
+      // A user id (@name:server) gets a direct room; #<room id> (#!opaque:server) posts in a room.
+      return /^(@[^:\s]{1,200}|#![^:\s]{1,200}):[^\s]{1,200}$/.test(a) ? { value: a } : { error: 'must be a Matrix user id (@ada:example.org) or #<room id> (#!abc123:example.org)' };
     case 'webhook':
       try {
         const u = new URL(a);

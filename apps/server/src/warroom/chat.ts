@@ -89,7 +89,7 @@ export async function writeChat(
     await enqueueMessage(trx, now, {
       channel: b.platform as Channel,
       destination: `#${b.channel}`,
-      message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` },
+      message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}`, ...(o.priority && { priority: true }) },
       incidentId: o.incidentId,
     });
   }

@@ -34,7 +34,8 @@ export const ContactMethodSpec = Type.Object(
     address: Type.String({
       minLength: 1,
       maxLength: 4000,
-      description: 'Email address, E.164 phone number (+14155550100), Slack user/channel id (U024BE7LH), http(s) webhook URL Mattermost or Discord user id, Matrix user id (@ada:example.org); #<channel or room id> for a channel. A changed address re-creates the method, which must be verified again.',
+      description:
+        'Email address, E.164 phone number (+14155550100), Slack user/channel id (U024BE7LH), http(s) webhook URL Mattermost or Discord user id, Matrix user id (@ada:example.org); #<channel or room id> for a channel. A changed address re-creates the method, which must be verified again.',
     }),
   },
   { additionalProperties: false, description: 'A way to reach the user. New ones are sent a verification code and are not paged until verified.' },

@@ -25,6 +25,9 @@ export interface ChatRequest {
   now: number;
 }
 
+/** What a button does: acknowledge, resolve, or (on a major incident's page) join its war room. */
+export type ChatActionName = 'ack' | 'resolve' | 'join';
+
 /** What a platform made of an inbound request. */
 export type ChatInbound =
   /** Not from the platform (bad or stale signature, wrong token): answered with `status`, nothing changes. */
@@ -32,7 +35,7 @@ export type ChatInbound =
   /** Answered at once without Klaxon doing anything (a handshake like PING or url_verification, a bad payload, nothing to do). */
   | { kind: 'reply'; status: number; body: unknown }
   /** A button pressed: acknowledge or resolve an incident (id or number). */
-  | { kind: 'action'; userId: string; incident: string; action: 'ack' | 'resolve'; channelId?: string }
+  | { kind: 'action'; userId: string; incident: string; action: ChatActionName; channelId?: string }
   /** A command typed (`ack 42`, `declare ...`, a war-room command) in a channel. */
   | { kind: 'command'; channelId: string; userId: string; text: string }
   /** A message in a channel, for the war room bridged to it; `messageId` is the platform's id (a retry is stored once). */

@@ -13,12 +13,12 @@ import * as incidents from '../incident/service.js';
 import { findIncident } from '../incident/service.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { inBatch } from '../engine/batch.js';
-import { AppError, invalid } from '../lib/errors.js';
+import { AppError, conflict, invalid } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
 import { userByContactAddress } from '../user/service.js';
 import { writeChat } from '../warroom/chat.js';
 import { runCommand } from '../warroom/commands.js';
-import { declareMajor, incidentOrThrow, requireWarRoomRole } from '../warroom/service.js';
+import { addMember, declareMajor, incidentOrThrow, requireWarRoomRole } from '../warroom/service.js';
 import {
   bridgedChannelsOf,
   chatBridgesOf,
@@ -35,7 +35,7 @@ import {
 } from '../warroom/store.js';
 import { listContactMethods } from '../user/store.js';
 import { ChatBridgeInput, type ChatBridge } from '@klaxon/contract';
-import { notLinkedText, type ChatInbound, type ChatPlatform } from './platform.js';
+import { notLinkedText, type ChatActionName, type ChatInbound, type ChatPlatform } from './platform.js';
 
 /** The Klaxon user linked to a platform user (a verified contact method of the platform's type at that id). */
 export async function linkedActor(ctx: Ctx, p: Pick<ChatPlatform, 'name'>, userId: string): Promise<Actor | undefined> {
@@ -55,11 +55,41 @@ async function act(ctx: Ctx, actor: Actor, incident: string, action: 'ack' | 're
   }
 }
 
-/** A button: acknowledge or resolve `incident` (id or number) as the linked user. */
-export async function chatAction(ctx: Ctx, p: ChatPlatform, o: { userId: string; incident: string; action: 'ack' | 'resolve' }): Promise<string> {
+/** A button: acknowledge, resolve or join the war room of `incident` (id or number) as the linked user. */
+export async function chatAction(ctx: Ctx, p: ChatPlatform, o: { userId: string; incident: string; action: ChatActionName }): Promise<string> {
   const actor = await linkedActor(ctx, p, o.userId);
   if (!actor) return notLinkedText(p.label);
+  if (o.action === 'join') return joinWarRoom(ctx, actor, o.incident, p);
   return act(ctx, actor, o.incident, o.action, p.name);
+}
+
+/** Joins a major incident's war room as a responder (kept if already a member); a sentence for the person. */
+async function joinWarRoom(ctx: Ctx, actor: Actor, incident: string, p: ChatPlatform): Promise<string> {
+  try {
+    requirePermission(actor, 'incident.respond');
+    const inc = await incidentOrThrow(ctx.db.kysely, incident);
+    if (actor.type !== 'user') return 'Only a person can join a war room.';
+    if (!(await warRoomExists(ctx.db.kysely, inc.id))) return `Incident #${inc.number} has no war room.`;
+    const now = ctx.clock.now();
+    const joined = await inTransaction(ctx, async (trx, live) => {
+      const before = (await memberIds(trx, inc.id)).some((m) => m.user_id === actor.id);
+      if (before) return false;
+      await addMember(trx, inc.id, actor.id, 'responder', now);
+      await appendTimeline(
+        trx,
+        { incidentId: inc.id, at: now, type: 'role.assigned', actor, via: p.name, message: `${actor.name} is a responder (joined from ${p.label})`, data: { role: 'responder', userId: actor.id } },
+        live,
+      );
+      live.push({ type: 'warroom', incidentId: inc.id, data: { member: actor.id } });
+      return true;
+    });
+    const bridged = (await chatBridgesOf(ctx.db.kysely, inc.id)).find((b) => b.platform === p.name && b.channel);
+    const where = `${ctx.publicUrl}/incidents/${inc.number}`;
+    return `${joined ? 'You joined' : 'You are already in'} the war room of #${inc.number}: ${where}${bridged ? ` (its ${p.label} channel: ${bridged.channel})` : ''}`;
+  } catch (e) {
+    if (e instanceof AppError) return e.message;
+    throw e;
+  }
 }
 
 /** The war room bridged to a platform's channel (Slack keeps its channel on the war room itself). */
@@ -211,6 +241,8 @@ export async function bridgeChat(ctx: Ctx, actor: Actor, platforms: ReadonlyMap<
   const bridge: ChatBridge = { platform: p.name, channel: v.channel ?? null, pending: v.channel ? null : name };
   await inTransaction(ctx, async (trx, live) => {
     if (!(await warRoomExists(trx, inc.id))) throw invalid('This incident has no war room: declare it major first');
+    const taken = v.channel ? await warRoomOfChatChannel(trx, p.name, v.channel) : undefined;
+    if (taken && taken.incident_id !== inc.id) throw conflict(`channel: already bridged to another war room`);
     await upsertChatBridge(trx, { incident_id: inc.id, platform: p.name, channel: bridge.channel, pending: bridge.pending, created_at: now });
     if (v.channel)
       await appendTimeline(

@@ -29,6 +29,8 @@ export interface PageMessage {
   direct?: boolean;
   /** From an escalation level with `until: resolved`: delivered even once the incident is acknowledged, until it is resolved. */
   untilResolved?: boolean;
+  /** A major incident (it has a war room): chat renderers that have buttons add Join war room. */
+  major?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
 }

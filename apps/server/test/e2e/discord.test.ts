@@ -117,6 +117,24 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
     ]);
     expect(dc.messages.items.filter((m) => m.channel_id === thread && m.author.id === dc.bot.id).map((m) => m.content)).toEqual(['Admin: Rolling back payments']);
 
+    // A fresh major incident pages Erin by escalation: the page has Join war room, which makes her a member.
+    const d = await t!.api('POST', '/api/v1/major-incidents', { service: 'web', title: 'Login broken' });
+    expect(d.status).toBe(201);
+    const m2 = d.body.incident.number as number;
+    expect((await t!.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: thread })).status).toBe(409);
+    const other = dc.addChannel('login-broken').id;
+    expect((await t!.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: other })).status).toBe(200);
+    await t!.cycle();
+    const page = await dc.waitForMessage((m) => m.content.includes(`#${m2} `) && m.components[0]?.components.some((c: { label: string }) => c.label === 'Join war room'));
+    const join = page.components[0].components.find((c: { label: string }) => c.label === 'Join war room').custom_id as string;
+    expect(join).toMatch(/^klaxon:join:/);
+    expect((await dc.press(endpoint(), page, join, erin, { signWith: generateKeyPairSync('ed25519').privateKey })).status).toBe(401);
+    expect((await t!.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members.some((m: { name: string }) => m.name === 'Erin')).toBe(false);
+    expect(content(await dc.press(endpoint(), page, join, erin))).toBe(`You joined the war room of #${m2}: ${t!.url}/incidents/${m2} (its Discord channel: ${other})`);
+    expect(content(await dc.press(endpoint(), page, join, erin))).toContain('You are already in the war room');
+    const members = (await t!.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members as { name: string; role: string }[];
+    expect(members.find((m) => m.name === 'Erin')?.role).toBe('responder');
+
     expect(content(await dc.slash(endpoint(), erin, thread, 'ack'))).toBe(`#${n} acknowledged by Erin`);
   });
 });

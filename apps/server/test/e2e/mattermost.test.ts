@@ -146,6 +146,22 @@ describe.each(DIALECTS)('Mattermost: pages with buttons, /klaxon commands, a war
     // Nothing that came from Mattermost was posted back to it.
     expect(mm.posts.items.filter((p) => p.channel_id === channel && p.user_id === mm.bot.id).map((p) => p.message)).toEqual(['Admin: Rolling back payments']);
 
+    // A fresh major incident pages Dana by escalation: the page has Join war room (with its own secret), which makes her a member.
+    const d = await t.api('POST', '/api/v1/major-incidents', { service: 'web', title: 'Login broken' });
+    expect(d.status).toBe(201);
+    const m2 = d.body.incident.number as number;
+    expect((await t.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'mattermost', channel })).status).toBe(409);
+    const other = mm.addChannel('login-broken').id;
+    expect((await t.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'mattermost', channel: other })).status).toBe(200);
+    await t.cycle();
+    const page = await mm.waitForPost((p) => p.message.includes(`#${m2} `) && mm.buttons(p).some((b) => b.id === 'klaxonjoin'));
+    const joinCtx = mm.buttons(page).find((b) => b.id === 'klaxonjoin')!.integration.context;
+    expect((await mm.press(page, 'klaxonjoin', dana, { context: { ...joinCtx, secret: mm.buttons(page)[0]!.integration.context.secret } })).status).toBe(403);
+    expect((await t.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members.some((m: { name: string }) => m.name === 'Dana')).toBe(false);
+    expect((await mm.press(page, 'klaxonjoin', dana)).body.ephemeral_text).toBe(`You joined the war room of #${m2}: ${t.url}/incidents/${m2} (its Mattermost channel: ${other})`);
+    const members = (await t.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members as { name: string; role: string }[];
+    expect(members.find((m) => m.name === 'Dana')?.role).toBe('responder');
+
     // A war-room command in the bridged channel.
     expect((await slash('ack', dana, channel)).body.text).toBe(`#${n} acknowledged by Dana`);
     expect((await incident(n)).status).toBe('acknowledged');

@@ -1,7 +1,8 @@
 /**
  * Discord renderer: a message for POST /channels/{id}/messages. A page is an embed (title linking
  * to the incident, service / severity / status fields, details) with an action row of two buttons,
- * Acknowledge (custom_id `klaxon:ack:<incident id>`) and Resolve (`klaxon:resolve:<incident id>`).
+ * Acknowledge (custom_id `klaxon:ack:<incident id>`) and Resolve (`klaxon:resolve:<incident id>`),
+ * and Join war room (`klaxon:join:<incident id>`) on a major incident.
  * Every message sets `allowed_mentions: {parse: []}`, so `@everyone` or a role written in an alert
  * or a chat message pings nobody; Markdown in texts is escaped. Content is at most 2000 characters. Pure.
  */
@@ -24,7 +25,7 @@ export function escapeDiscord(s: string): string {
 }
 
 /** The custom_id of a page button. */
-export function discordButtonId(action: 'ack' | 'resolve', incidentId: string): string {
+export function discordButtonId(action: 'ack' | 'resolve' | 'join', incidentId: string): string {
   return `klaxon:${action}:${incidentId}`;
 }
 
@@ -40,6 +41,7 @@ export function renderDiscord(msg: Message): DiscordMessage {
       const buttons = [
         ...(a.ack ? [{ type: 2, style: 1, label: 'Acknowledge', custom_id: discordButtonId('ack', msg.incidentId) }] : []),
         ...(a.resolve ? [{ type: 2, style: 4, label: 'Resolve', custom_id: discordButtonId('resolve', msg.incidentId) }] : []),
+        ...(msg.major && msg.status !== 'resolved' ? [{ type: 2, style: 2, label: 'Join war room', custom_id: discordButtonId('join', msg.incidentId) }] : []),
         ...(url ? [{ type: 2, style: 5, label: 'Open incident', url }] : []),
       ];
       const details = excerpt(msg.details, 10, 1500);

@@ -57,7 +57,7 @@ export function mattermostPlatform(client: MattermostClient, o: MattermostPlatfo
       if (path === 'actions') {
         if (!f) return bad('body: must be a JSON object (a Mattermost integration action request)');
         const ctx = (f.context && typeof f.context === 'object' ? f.context : {}) as Record<string, unknown>;
-        const action = ctx.action === 'ack' || ctx.action === 'resolve' ? ctx.action : null;
+        const action = ctx.action === 'ack' || ctx.action === 'resolve' || ctx.action === 'join' ? ctx.action : null;
         const incident = str(ctx.incident);
         if (!action || !incident || !checkMattermostActionSecret(o.actionKey, action, incident, str(ctx.secret))) {
           return { kind: 'refuse', status: 403, body: { ephemeral_text: 'This button was not made by Klaxon: nothing was changed.' } };

@@ -1,7 +1,7 @@
 /**
  * Mattermost renderer: a post (`message` in Markdown, `props`) for POST /api/v4/posts. A page is one
  * message attachment (title linking to the incident, service / severity / status fields, details)
- * with interactive message buttons Acknowledge and Resolve: integration actions whose `context`
+ * with interactive message buttons Acknowledge and Resolve (and Join war room on a major incident): integration actions whose `context`
  * carries the action, the incident id and a per-action secret (HMAC of both), which the actions
  * endpoint checks. Every post sets `disable_group_highlight`, so `@channel` or `@all` written in an
  * alert or a chat message never notifies a whole channel; Markdown in texts is escaped. Pure.
@@ -17,7 +17,7 @@ export interface MattermostPost {
 
 /** What an action button carries back (integration.context). */
 export interface MattermostActionContext {
-  action: 'ack' | 'resolve';
+  action: 'ack' | 'resolve' | 'join';
   incident: string;
   secret: string;
 }
@@ -25,7 +25,7 @@ export interface MattermostActionContext {
 /** The URL buttons call and the secret of one (action, incident). */
 export interface MattermostActionSigner {
   url: string;
-  secret(action: 'ack' | 'resolve', incidentId: string): string;
+  secret(action: 'ack' | 'resolve' | 'join', incidentId: string): string;
 }
 
 const COLORS: Record<string, string> = { CRITICAL: '#d32f2f', ERROR: '#f57c00', WARNING: '#fbc02d', INFO: '#1976d2' };
@@ -46,7 +46,7 @@ export function renderMattermost(msg: Message, actions: MattermostActionSigner):
       const url = safeUrl(msg.incidentUrl);
       const a = availableActions(msg.status);
       const buttons: unknown[] = [];
-      const button = (id: string, name: string, style: string, action: 'ack' | 'resolve') => ({
+      const button = (id: string, name: string, style: string, action: 'ack' | 'resolve' | 'join') => ({
         id,
         type: 'button',
         name,
@@ -55,6 +55,7 @@ export function renderMattermost(msg: Message, actions: MattermostActionSigner):
       });
       if (a.ack) buttons.push(button('klaxonack', 'Acknowledge', 'primary', 'ack'));
       if (a.resolve) buttons.push(button('klaxonresolve', 'Resolve', 'danger', 'resolve'));
+      if (msg.major && msg.status !== 'resolved') buttons.push(button('klaxonjoin', 'Join war room', 'default', 'join'));
       const details = excerpt(msg.details, 10, 1500);
       const opened = formatUtc(msg.createdAt);
       const text = [

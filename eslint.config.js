@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 const server = 'apps/server/src';
 /** The domains: they hold the rules of the business and are used by http/, app/, cli/ and config/, never the other way. */
-const DOMAINS = ['alert', 'auth', 'engine', 'escalation', 'incident', 'ingest', 'notify', 'postmortem', 'report', 'schedule', 'service', 'status', 'team', 'user', 'warroom'];
+const DOMAINS = ['alert', 'auth', 'chat', 'engine', 'escalation', 'incident', 'ingest', 'notify', 'postmortem', 'report', 'schedule', 'service', 'status', 'team', 'user', 'warroom'];
 
 /**
  * Where SQL is written: each domain's `store.ts` (or files under a `store/` folder), `src/store.ts`

@@ -18,6 +18,7 @@ import * as m0016 from './0016-password-links.js';
 import * as m0019 from './0019-heartbeats.js';
 import * as m0021 from './0021-escalation-round-robin.js';
 import * as m0023 from './0023-incident-priority.js';
+import * as m0027 from './0027-chat-platforms.js';
 import * as m0020 from './0020-event-rules.js';
 
 /** Every migration, by name; applied in name order on start. */
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0021-escalation-round-robin': m0021,
   '0020-event-rules': m0020,
   '0023-incident-priority': m0023,
+  '0027-chat-platforms': m0027,
 };

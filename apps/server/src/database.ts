@@ -22,7 +22,7 @@ import type {
 } from './status/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
 import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
-import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
+import type { ChatBridgeTable, ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
 export interface SettingTable {
@@ -104,6 +104,7 @@ export interface Database {
   war_room_members: WarRoomMemberTable;
   chat_messages: ChatMessageTable;
   chat_receipts: ChatReceiptTable;
+  chat_bridges: ChatBridgeTable;
   war_room_tasks: WarRoomTaskTable;
   runbooks: RunbookTable;
   service_actions: ServiceActionTable;

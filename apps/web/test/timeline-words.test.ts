@@ -77,6 +77,13 @@ const SAMPLES: Record<string, WordsEvent> = {
   'action.run': ev('action.run', 'Alice Park ran restart: HTTP 200\nok', { action: 'restart', status: 200 }),
   'runbook.shown': ev('runbook.shown', 'Runbook: Database failover', {}),
   'slack.bridged': ev('slack.bridged', 'Slack channel #inc-7 (C123) created for the war room', { channel: 'C123', name: 'inc-7' }, system, 'engine'),
+  'chat.bridged': ev(
+    'chat.bridged',
+    'Mattermost channel inc-7 (abc) created for the war room',
+    { platform: 'mattermost', platformLabel: 'Mattermost', channel: 'abc', name: 'inc-7' },
+    system,
+    'engine',
+  ),
   'bridge.changed': ev('bridge.changed', 'Bridge: https://meet.example.com/inc-7', { bridgeUrl: 'https://meet.example.com/inc-7' }),
   'impact.changed': ev('impact.changed', 'Impact updated: checkout is slow', {}),
   'drill.summary': ev('drill.summary', '# Drill summary\n\n3 people paged', { paged: 3 }, system, 'engine'),

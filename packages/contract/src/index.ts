@@ -13,6 +13,7 @@ export * from './services.js';
 export * from './incidents.js';
 export * from './schedules.js';
 export * from './warroom.js';
+export * from './chat.js';
 export * from './postmortems.js';
 export * from './status.js';
 export * from './reports.js';

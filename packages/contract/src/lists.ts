@@ -7,8 +7,12 @@
 export const ROLES = ['admin', 'responder', 'stakeholder', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'] as const;
+export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** The chat platforms besides Slack (each also a channel above): war-room bridges, commands, buttons. */
+export const CHAT_PLATFORMS = ['mattermost', 'discord', 'matrix'] as const;
+export type ChatPlatformName = (typeof CHAT_PLATFORMS)[number];
 
 export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
@@ -60,6 +64,7 @@ export const TIMELINE_TYPES = [
   'action.run',
   'runbook.shown',
   'slack.bridged',
+  'chat.bridged',
   'bridge.changed',
   'impact.changed',
   'drill.summary',

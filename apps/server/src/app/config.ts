@@ -29,6 +29,12 @@ export interface KlaxonConfig {
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
+  /** Mattermost (chat/mattermost/): KLAXON_MATTERMOST_URL and _BOT_TOKEN; _TEAM_ID to create war-room channels; the slash command's and outgoing webhook's tokens. */
+  mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
+  /** Discord (chat/discord/): KLAXON_DISCORD_BOT_TOKEN and _PUBLIC_KEY (hex); _WAR_ROOM_CHANNEL_ID for war-room threads; _BASE_URL. */
+  discord?: { baseUrl: string; botToken: string; publicKey: string; warRoomChannelId?: string };
+  /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
+  matrix?: { homeserverUrl: string; accessToken: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -118,6 +124,35 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
+  }
+  if (env.KLAXON_MATTERMOST_URL || env.KLAXON_MATTERMOST_BOT_TOKEN) {
+    const missing = ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Mattermost is partly configured: also set ${missing.join(', ')}`);
+    if (!/^https?:\/\//.test(env.KLAXON_MATTERMOST_URL!)) throw new ConfigError('KLAXON_MATTERMOST_URL: must be an http(s) URL, e.g. https://chat.example.com');
+    cfg.mattermost = {
+      baseUrl: env.KLAXON_MATTERMOST_URL!,
+      botToken: env.KLAXON_MATTERMOST_BOT_TOKEN!,
+      ...(env.KLAXON_MATTERMOST_TEAM_ID && { teamId: env.KLAXON_MATTERMOST_TEAM_ID }),
+      ...(env.KLAXON_MATTERMOST_COMMAND_TOKEN && { commandToken: env.KLAXON_MATTERMOST_COMMAND_TOKEN }),
+      ...(env.KLAXON_MATTERMOST_WEBHOOK_TOKEN && { webhookToken: env.KLAXON_MATTERMOST_WEBHOOK_TOKEN }),
+    };
+  }
+  if (env.KLAXON_DISCORD_BOT_TOKEN || env.KLAXON_DISCORD_PUBLIC_KEY) {
+    const missing = ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Discord is partly configured: also set ${missing.join(', ')}`);
+    if (!/^[0-9a-fA-F]{64}$/.test(env.KLAXON_DISCORD_PUBLIC_KEY!)) throw new ConfigError("KLAXON_DISCORD_PUBLIC_KEY: the application's public key, 64 hex digits");
+    cfg.discord = {
+      baseUrl: env.KLAXON_DISCORD_BASE_URL || 'https://discord.com/api/v10',
+      botToken: env.KLAXON_DISCORD_BOT_TOKEN!,
+      publicKey: env.KLAXON_DISCORD_PUBLIC_KEY!,
+      ...(env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID }),
+    };
+  }
+  if (env.KLAXON_MATRIX_HOMESERVER_URL || env.KLAXON_MATRIX_ACCESS_TOKEN) {
+    const missing = ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Matrix is partly configured: also set ${missing.join(', ')}`);
+    if (!/^https?:\/\//.test(env.KLAXON_MATRIX_HOMESERVER_URL!)) throw new ConfigError('KLAXON_MATRIX_HOMESERVER_URL: must be an http(s) URL, e.g. https://matrix.example.org');
+    cfg.matrix = { homeserverUrl: env.KLAXON_MATRIX_HOMESERVER_URL!, accessToken: env.KLAXON_MATRIX_ACCESS_TOKEN! };
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {

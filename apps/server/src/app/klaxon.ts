@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -24,7 +24,10 @@ import { scheduleHandoffModule } from '../schedule/handoff-notices.js';
 import { statusRemindersModule } from '../status/reminders.js';
 import { warRoomPriorityModule } from '../warroom/priority-repage.js';
 import { warRoomRunbooksModule } from '../warroom/runbook-reviews.js';
-import { warRoomSlackModule } from '../warroom/slack-channels.js';
+import { warRoomSlackModule } from '../chat/slack/channels.js';
+import { slackPlatform } from '../chat/slack/platform.js';
+import { chatRoomsModule, chatSyncModule } from '../chat/rooms.js';
+import type { ChatPlatform } from '../chat/platform.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
@@ -41,7 +44,7 @@ import { sealLegacySigningSecrets } from '../service/service.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
-import { buildProviders } from './providers.js';
+import { buildChatPlatforms, buildProviders } from './providers.js';
 import { getSettingOrThrow, insertSettingIfAbsent, pgNotify } from '../store.js';
 import { disablePushContactMethods } from '../user/store.js';
 
@@ -156,8 +159,11 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   };
 
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
+  // The key of chat buttons' per-action secrets (Mattermost), derived from the shared link secret.
+  const chatActionKey = createHmac('sha256', linkSecret).update('klaxon chat actions').digest('hex');
   const providers = buildProviders(config, {
     webhookSecret,
+    chatActionKey,
     clock,
     egress,
     publicUrl: () => ctx.publicUrl,
@@ -174,6 +180,11 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   await sealLegacySigningSecrets(ctx);
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
+  // The chat platforms (chat/platform.ts): each configured one answers its inbound routes; Slack's war-room channels keep their own module.
+  const chatPlatforms = new Map<string, ChatPlatform>();
+  if (slack instanceof SlackProvider && config.slack) chatPlatforms.set('slack', slackPlatform(slack, config.slack.signingSecret));
+  for (const p of buildChatPlatforms(config, providers, { chatActionKey })) chatPlatforms.set(p.name, p);
+  const otherPlatforms = new Map([...chatPlatforms].filter(([name]) => name !== 'slack'));
   engine = new Engine(
     ctx,
     [
@@ -185,6 +196,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       warRoomPriorityModule,
       warRoomRunbooksModule,
       warRoomSlackModule(slackCall),
+      chatRoomsModule(otherPlatforms),
+      chatSyncModule(otherPlatforms),
       statusRemindersModule,
       heartbeatModule,
       reportSlaWarningModule,
@@ -207,6 +220,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ingest,
       twilioAuthToken: config.twilio?.authToken,
       slackSigningSecret: config.slack?.signingSecret,
+      chatPlatforms,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,
       role: config.role,

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AlertIngest } from '../alert/service.js';
+import type { ChatPlatform } from '../chat/platform.js';
 import type { Ctx } from '../context.js';
 import type { FakeClock } from '../lib/clock.js';
 import type { Channel } from '../notify/types.js';
@@ -17,6 +18,8 @@ export interface HttpDeps {
   twilioAuthToken?: string;
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
+  /** The configured chat platforms by name (Slack included when configured): their inbound routes and war-room bridges. */
+  chatPlatforms?: ReadonlyMap<string, ChatPlatform>;
   /** What this instance runs: `engine` serves only health and metrics over HTTP. */
   role?: 'all' | 'api' | 'engine';
   /** Trust X-Forwarded-* headers from a reverse proxy. */

@@ -1,7 +1,7 @@
 /** The channels Klaxon can reach a person on. */
-export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push';
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix';
 
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'];
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix'];
 
 /** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
 export interface PageMessage {
@@ -29,6 +29,8 @@ export interface PageMessage {
   direct?: boolean;
   /** From an escalation level with `until: resolved`: delivered even once the incident is acknowledged, until it is resolved. */
   untilResolved?: boolean;
+  /** A major incident (it has a war room): chat renderers that have buttons add Join war room. */
+  major?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
 }
@@ -52,6 +54,8 @@ export interface ReplyMessage {
   text: string;
   /** About a drill: the text already starts with DRILL; renderers put DRILL first in subjects and titles too. */
   drill?: boolean;
+  /** A war-room priority message bridged to a chat platform: renderers that can notify the whole room do (Matrix: an @room mention). */
+  priority?: boolean;
 }
 
 /**

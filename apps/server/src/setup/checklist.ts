@@ -23,6 +23,9 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   voice: ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'],
   slack: ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'],
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
+  mattermost: ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'],
+  discord: ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'],
+  matrix: ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

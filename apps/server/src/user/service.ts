@@ -36,6 +36,15 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     }
     case 'slack':
       return /^[UWCG][A-Z0-9]{2,}$/.test(a) ? { value: a } : { error: 'must be a Slack user or channel id, e.g. U024BE7LH' };
+    case 'mattermost':
+      // A user id (26 lower-case letters and digits) gets a direct message; #<channel id> posts in a channel.
+      return /^#?[a-z0-9]{26}$/.test(a) ? { value: a } : { error: 'must be a Mattermost user id (26 letters and digits, e.g. rnina9994bde8mua79zqcg5hmo) or #<channel id>' };
+    case 'discord':
+      // A user id (a snowflake, 17 to 20 digits) gets a direct message; #<channel id> posts in a channel.
+      return /^#?\d{17,20}$/.test(a) ? { value: a } : { error: 'must be a Discord user id (17 to 20 digits, e.g. 80351110224678912) or #<channel id>' };
+    case 'matrix':
+      // A user id (@name:server) gets a direct room; #<room id> (#!opaque:server) posts in a room.
+      return /^(@[^:\s]{1,200}|#![^:\s]{1,200}):[^\s]{1,200}$/.test(a) ? { value: a } : { error: 'must be a Matrix user id (@ada:example.org) or #<room id> (#!abc123:example.org)' };
     case 'webhook':
       try {
         const u = new URL(a);

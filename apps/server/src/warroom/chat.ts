@@ -6,9 +6,10 @@ import { forbidden, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
+import type { Channel } from '../notify/types.js';
 import { COMMAND_HELP, runCommand, type CommandResult } from './commands.js';
 import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireWarRoomRole } from './service.js';
-import { chatRows, insertChatMessage, insertReceipt, markReceived, memberIds, receipt, receiptsOf, updateReceipt, warRoomExists, warRoomSlackChannel } from './store.js';
+import { chatBridgesOf, chatRows, insertChatMessage, insertReceipt, markReceived, memberIds, receipt, receiptsOf, updateReceipt, warRoomExists, warRoomSlackChannel } from './store.js';
 import { ChatInput, type ChatMessage } from './types.js';
 
 type Row = { id: string; incident_id: string; at: number; author_id: string | null; author_name: string; source: string; text: string; priority: number };
@@ -32,10 +33,22 @@ export async function writeChat(
   ctx: Ctx,
   trx: Tx,
   now: number,
-  o: { incidentId: string; drill: boolean; number: number; author: { id: string | null; name: string }; actor: Actor; via: Via; source: string; text: string; priority: boolean; slackTs?: string },
+  o: {
+    incidentId: string;
+    drill: boolean;
+    number: number;
+    author: { id: string | null; name: string };
+    actor: Actor;
+    via: Via;
+    source: string;
+    text: string;
+    priority: boolean;
+    slackTs?: string;
+    externalId?: string;
+  },
   live: LiveEvent[],
 ): Promise<ChatMessage> {
-  const row: Row & { slack_ts: string | null; slack_out: number } = {
+  const row: Row & { slack_ts: string | null; slack_out: number; external_id: string | null } = {
     id: newId(),
     incident_id: o.incidentId,
     at: now,
@@ -46,6 +59,7 @@ export async function writeChat(
     priority: o.priority ? 1 : 0,
     slack_ts: o.slackTs ?? null,
     slack_out: 0,
+    external_id: o.externalId ?? null,
   };
   await insertChatMessage(trx, row);
   const msg = fromRow(row);
@@ -65,6 +79,17 @@ export async function writeChat(
       channel: 'slack',
       destination: room.slack_channel,
       message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}` },
+      incidentId: o.incidentId,
+    });
+  }
+  // The other chat platforms (src/chat/): each bridged channel gets the message unless it came from there.
+  // A destination starting with '#' is a channel (room, thread) of the platform, not a person.
+  for (const b of await chatBridgesOf(trx, o.incidentId)) {
+    if (!b.channel || b.platform === o.source) continue;
+    await enqueueMessage(trx, now, {
+      channel: b.platform as Channel,
+      destination: `#${b.channel}`,
+      message: { kind: 'reply', text: `${o.drill ? 'DRILL ' : ''}${o.priority ? 'PRIORITY ' : ''}${o.author.name}: ${o.text}`, ...(o.priority && { priority: true }) },
       incidentId: o.incidentId,
     });
   }

@@ -330,3 +330,65 @@ export async function tasksWithOwners(db: Tx, incidentId: string) {
     .orderBy('war_room_tasks.created_at')
     .execute();
 }
+
+// ---- Chat platform bridges (chat_bridges, migration 0027; src/chat/) ----
+
+/** An incident's bridges to chat platforms other than Slack. */
+export async function chatBridgesOf(db: Tx, incidentId: string): Promise<{ platform: string; channel: string | null; pending: string | null }[]> {
+  return db.selectFrom('chat_bridges').select(['platform', 'channel', 'pending']).where('incident_id', '=', incidentId).orderBy('platform').execute();
+}
+
+/** Records (or replaces) an incident's bridge to a platform: a channel, or a pending request to create one. */
+export async function upsertChatBridge(db: Tx, row: { incident_id: string; platform: string; channel: string | null; pending: string | null; created_at: number }): Promise<void> {
+  await db
+    .insertInto('chat_bridges')
+    .values(row)
+    .onConflict((oc) => oc.columns(['incident_id', 'platform']).doUpdateSet({ channel: row.channel, pending: row.pending, cursor: null, created_at: row.created_at }))
+    .execute();
+}
+
+/** Bridges waiting for the engine to create their channel (at most 20). */
+export async function pendingChatBridges(db: Tx): Promise<{ incident_id: string; platform: string; pending: string }[]> {
+  const rows = await db.selectFrom('chat_bridges').select(['incident_id', 'platform', 'pending']).where('pending', 'is not', null).limit(20).execute();
+  return rows.map((r) => ({ ...r, pending: r.pending! }));
+}
+
+/** Records a created channel if the request is still the pending one (compare-and-set); false otherwise. */
+export async function settleChatBridge(db: Tx, incidentId: string, platform: string, pending: string, channel: string | null): Promise<boolean> {
+  const u = await db
+    .updateTable('chat_bridges')
+    .set({ pending: null, ...(channel && { channel }) })
+    .where('incident_id', '=', incidentId)
+    .where('platform', '=', platform)
+    .where('pending', '=', pending)
+    .executeTakeFirst();
+  return !!u.numUpdatedRows;
+}
+
+/** The war room bridged to a platform's channel. */
+export async function warRoomOfChatChannel(db: Tx, platform: string, channel: string): Promise<{ incident_id: string } | undefined> {
+  return db.selectFrom('chat_bridges').select('incident_id').where('platform', '=', platform).where('channel', '=', channel).executeTakeFirst();
+}
+
+/** The chat message of an incident bridged in from a platform message (`platform:id`). */
+export async function chatMessageByExternalId(db: Tx, incidentId: string, externalId: string): Promise<{ id: string } | undefined> {
+  return db.selectFrom('chat_messages').select('id').where('incident_id', '=', incidentId).where('external_id', '=', externalId).executeTakeFirst();
+}
+
+/** A platform's bridged channels, for reading them (at most 100, oldest first). */
+export async function bridgedChannelsOf(db: Tx, platform: string): Promise<{ incident_id: string; channel: string; cursor: string | null; created_at: number }[]> {
+  const rows = await db
+    .selectFrom('chat_bridges')
+    .select(['incident_id', 'channel', 'cursor', 'created_at'])
+    .where('platform', '=', platform)
+    .where('channel', 'is not', null)
+    .orderBy('created_at')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ incident_id: r.incident_id, channel: r.channel!, cursor: r.cursor, created_at: Number(r.created_at) }));
+}
+
+/** Records how far a bridged channel has been read. */
+export async function setBridgeCursor(db: Tx, incidentId: string, platform: string, cursor: string): Promise<void> {
+  await db.updateTable('chat_bridges').set({ cursor }).where('incident_id', '=', incidentId).where('platform', '=', platform).execute();
+}

@@ -27,6 +27,19 @@ export interface ChatMessageTable {
   priority: number;
   slack_ts: string | null;
   slack_out: number;
+  /** A message bridged in from a chat platform other than Slack: `platform:id` (migration 0027). */
+  external_id: string | null;
+}
+
+/** A war room bridged to a channel (room, thread) of a chat platform other than Slack; `pending` while the engine creates it. */
+export interface ChatBridgeTable {
+  incident_id: string;
+  platform: string;
+  channel: string | null;
+  pending: string | null;
+  /** How far a platform read by polling (Discord, Matrix) has been read: its message id or sync token. */
+  cursor: string | null;
+  created_at: number;
 }
 
 /** Who received and read a priority message, and when to page them again. */

@@ -43,9 +43,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: first run on a server without email, the s
         expect(new URL(page.url()).pathname).toBe('/setup');
 
         const channels = page.getByTestId('channel');
-        await expect.poll(() => channels.count()).toBe(5);
+        await expect.poll(() => channels.count()).toBe(8);
         const state = await channels.evaluateAll((els) => els.map((e) => [e.getAttribute('data-channel'), e.getAttribute('data-configured')]));
-        expect(Object.fromEntries(state)).toEqual({ email: 'false', sms: 'false', voice: 'false', slack: 'false', push: 'true' });
+        expect(Object.fromEntries(state)).toEqual({ email: 'false', sms: 'false', voice: 'false', slack: 'false', push: 'true', mattermost: 'false', discord: 'false', matrix: 'false' });
         expect(await page.locator('[data-channel=email]').textContent()).toContain('KLAXON_SMTP_URL');
 
         const steps = page.getByTestId('setup-step');

@@ -20,6 +20,9 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   voice: { label: 'Phone number (with country code)', placeholder: '+14155550100' },
   slack: { label: 'Slack member or channel ID', placeholder: 'U012AB3CD' },
   webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
+  mattermost: { label: 'Mattermost user ID (or #channel ID)', placeholder: 'rnina9994bde8mua79zqcg5hmo' },
+  discord: { label: 'Discord user ID (or #channel ID)', placeholder: '80351110224678912' },
+  matrix: { label: 'Matrix user ID (or #!room ID)', placeholder: '@ada:example.org' },
 };
 
 function describeAddress(m: ContactMethod): string {

@@ -191,6 +191,13 @@ export const PHRASES = {
     if (!channel) return `Could not link the war room to Slack${str(e.data.error) ? `: ${str(e.data.error)}` : ''}`;
     return `War room linked to the Slack channel ${name ? `#${name}` : channel}`;
   },
+  'chat.bridged': (e) => {
+    const platform = str(e.data.platformLabel) ?? str(e.data.platform) ?? 'chat';
+    const channel = str(e.data.channel);
+    const name = str(e.data.name);
+    if (!channel) return `Could not link the war room to ${platform}${str(e.data.error) ? `: ${str(e.data.error)}` : ''}`;
+    return `War room linked to the ${platform} channel ${name ?? channel}`;
+  },
   'bridge.changed': (e) => {
     const url = str(e.data.bridgeUrl);
     return url ? `${who(e)} set the bridge to ${url}` : `${who(e)} removed the bridge`;

@@ -6,7 +6,6 @@ import { findIncident } from '../../incident/service.js';
 import { AppError } from '../../lib/errors.js';
 import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
-import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
 import { lastSmsPageIncident, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
 import type { Message } from '../../notify/types.js';
@@ -14,7 +13,6 @@ import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { parseSmsReply, SMS_HELP } from './sms-reply.js';
-import { slackBridgeRoutes } from './warroom.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -78,10 +76,10 @@ function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): 
   return params;
 }
 
-/** Replies from outside: signed email links, Twilio SMS replies and voice key presses, Slack buttons. */
+/** Replies from outside: signed email links, Twilio SMS replies and voice key presses. */
 export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
   const { ctx } = deps;
-  // Keep the raw body: Slack signs it byte for byte.
+  // Keep the raw body of forms (Twilio's parameters).
   app.removeContentTypeParser('application/x-www-form-urlencoded');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (req, body, done) => {
     req.rawBody = body as string;
@@ -188,25 +186,5 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     return reply.status(204).send();
   });
 
-  // Slack: Acknowledge / Resolve buttons (interactivity requests, v0-signed).
-  app.post('/integrations/v1/slack/interactions', { schema: { hide: true } }, async (req, reply) => {
-    const raw = req.rawBody ?? '';
-    if (!deps.slackSigningSecret || !verifySlackRequest(deps.slackSigningSecret, req.headers as Record<string, string | undefined>, raw, ctx.clock.now())) {
-      return reply.status(403).send({ error: { code: 'forbidden', message: 'bad or stale Slack signature' } });
-    }
-    let payload: { type?: string; user?: { id?: string }; actions?: { action_id?: string; value?: string }[] };
-    try {
-      payload = JSON.parse((req.body as Record<string, string>).payload ?? '') as typeof payload;
-    } catch {
-      return reply.status(400).send({ error: { code: 'invalid', message: 'payload: must be JSON' } });
-    }
-    const action = payload.actions?.[0];
-    const kind = action?.action_id === 'klaxon_ack' ? 'ack' : action?.action_id === 'klaxon_resolve' ? 'resolve' : null;
-    if (payload.type !== 'block_actions' || !kind || !action?.value) return reply.status(200).send({ text: 'Nothing to do.' });
-    const actor = payload.user?.id ? await userByContactAddress(ctx, 'slack', payload.user.id) : undefined;
-    if (!actor) return reply.status(200).send({ response_type: 'ephemeral', text: 'Your Slack user is not linked to a Klaxon user: add it as a Slack contact method.' });
-    return reply.status(200).send({ response_type: 'ephemeral', text: await act(ctx, actor, action.value, kind, 'slack') });
-  });
-  // Slack Events API and the /klaxon slash command for war rooms (own scope: raw JSON bodies).
-  await app.register(async (scope) => slackBridgeRoutes(scope, deps));
+  // Slack's buttons, events and commands are chat platform routes (routes/chat.ts, chat/slack/platform.ts).
 }

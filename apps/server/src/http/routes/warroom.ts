@@ -3,7 +3,6 @@ import * as C from '@klaxon/contract';
 import { IdParams, NoContent } from '@klaxon/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Via } from '../../auth/actor.js';
-import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import { listChat, markReceipt, postChat } from '../../warroom/chat.js';
 import { addTask, postUpdate, runCommand, warRoomAck, warRoomResolve } from '../../warroom/commands.js';
 import { drillSummary, exportTimelineMarkdown } from '../../warroom/report.js';
@@ -22,7 +21,7 @@ import {
   updateSettings,
   updateSeverityLevel,
 } from '../../warroom/service.js';
-import { bridgeSlack, receiveSlackCommand, receiveSlackEvent, type SlackEventEnvelope } from '../../warroom/slack.js';
+import { bridgeSlack } from '../../chat/slack/bridge.js';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
@@ -146,40 +145,4 @@ export async function warRoomRoutes(app: App, { ctx }: HttpDeps): Promise<void> 
   app.post('/actions', { schema: { tags, body: C.ActionInput, response: { 201: C.ActionAnswer } } }, async (req, reply) =>
     reply.status(201).send({ action: await createAction(ctx, await actorOf(ctx, req), req.body) }),
   );
-}
-
-/**
- * Slack into war rooms: the Events API (POST /integrations/v1/slack/events, JSON, url_verification
- * answered) and the `/klaxon` slash command (POST /integrations/v1/slack/commands, form). Every
- * request must carry a valid v0 signature no older than five minutes. Register in its own scope:
- * it replaces the JSON parser to keep the raw body Slack signs.
- */
-export async function slackBridgeRoutes(app: App, deps: HttpDeps): Promise<void> {
-  const { ctx } = deps;
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (req, body, done) => {
-    req.rawBody = body as string;
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch {
-      done(null, {});
-    }
-  });
-  const verified = (req: FastifyRequest) =>
-    Boolean(deps.slackSigningSecret && verifySlackRequest(deps.slackSigningSecret, req.headers as Record<string, string | undefined>, req.rawBody ?? '', ctx.clock.now()));
-  const refuse = { error: { code: 'forbidden', message: 'bad or stale Slack signature' } };
-
-  app.post('/integrations/v1/slack/events', { schema: { hide: true } }, async (req, reply) => {
-    if (!verified(req)) return reply.status(403).send(refuse);
-    const body = req.body as SlackEventEnvelope & { challenge?: string };
-    if (body.type === 'url_verification') return reply.status(200).send({ challenge: body.challenge ?? '' });
-    await receiveSlackEvent(ctx, body);
-    return reply.status(200).send({ ok: true });
-  });
-  app.post('/integrations/v1/slack/commands', { schema: { hide: true } }, async (req, reply) => {
-    if (!verified(req)) return reply.status(403).send(refuse);
-    const b = (req.body ?? {}) as Record<string, string>;
-    const text = await receiveSlackCommand(ctx, { channelId: b.channel_id ?? '', userId: b.user_id ?? '', text: b.text ?? '' });
-    return reply.status(200).send({ response_type: 'ephemeral', text });
-  });
 }

@@ -30,7 +30,7 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
 /** What a provider sends. */
 export interface HttpCall {
-  method: 'POST' | 'GET';
+  method: 'POST' | 'GET' | 'PUT';
   headers: Record<string, string>;
   body?: string | Uint8Array;
 }

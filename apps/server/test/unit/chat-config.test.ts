@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv } from '../../src/app/config.js';
+
+describe('chat platform settings from the environment', () => {
+  it('Mattermost needs its URL and bot token together; the tokens and team are optional', () => {
+    expect(() => configFromEnv({ KLAXON_MATTERMOST_URL: 'https://chat.example.com' })).toThrow(/also set KLAXON_MATTERMOST_BOT_TOKEN/);
+    expect(() => configFromEnv({ KLAXON_MATTERMOST_URL: 'chat.example.com', KLAXON_MATTERMOST_BOT_TOKEN: 't' })).toThrow(ConfigError);
+    expect(configFromEnv({ KLAXON_MATTERMOST_URL: 'https://chat.example.com', KLAXON_MATTERMOST_BOT_TOKEN: 't', KLAXON_MATTERMOST_COMMAND_TOKEN: 'c' }).mattermost).toEqual({
+      baseUrl: 'https://chat.example.com',
+      botToken: 't',
+      commandToken: 'c',
+    });
+  });
+
+  it('Discord needs its bot token and a 64-hex-digit public key; the base URL defaults to v10', () => {
+    expect(() => configFromEnv({ KLAXON_DISCORD_BOT_TOKEN: 't' })).toThrow(/also set KLAXON_DISCORD_PUBLIC_KEY/);
+    expect(() => configFromEnv({ KLAXON_DISCORD_BOT_TOKEN: 't', KLAXON_DISCORD_PUBLIC_KEY: 'abc' })).toThrow(/64 hex digits/);
+    expect(configFromEnv({ KLAXON_DISCORD_BOT_TOKEN: 't', KLAXON_DISCORD_PUBLIC_KEY: 'a'.repeat(64) }).discord).toEqual({
+      baseUrl: 'https://discord.com/api/v10',
+      botToken: 't',
+      publicKey: 'a'.repeat(64),
+    });
+  });
+
+  it('Matrix needs its homeserver URL and access token', () => {
+    expect(() => configFromEnv({ KLAXON_MATRIX_ACCESS_TOKEN: 't' })).toThrow(/also set KLAXON_MATRIX_HOMESERVER_URL/);
+    expect(configFromEnv({ KLAXON_MATRIX_HOMESERVER_URL: 'https://matrix.example.org', KLAXON_MATRIX_ACCESS_TOKEN: 't' }).matrix).toEqual({
+      homeserverUrl: 'https://matrix.example.org',
+      accessToken: 't',
+    });
+    expect(configFromEnv({}).matrix).toBeUndefined();
+  });
+});

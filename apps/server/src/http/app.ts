@@ -28,6 +28,7 @@ import { reportRoutes } from './routes/reports.js';
 import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.js';
+import { hotlineApiRoutes } from './routes/hotlines.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
@@ -110,6 +111,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
       await migrationRoutes(api, deps);
       await setupRoutes(api, deps);
       await heartbeatApiRoutes(api, deps);
+      await hotlineApiRoutes(api, deps);
       if (deps.test) await testRoutes(api, deps.test);
     },
     { prefix: '/api/v1' },

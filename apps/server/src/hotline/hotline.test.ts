@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeXml, parseDial } from '../../test/fakes/twilio.js';
+import { callerAllowed, maskNumber, normalizePhone, parseAllowList } from './phone.js';
+import { twimlDocument } from './twiml.js';
+
+const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
+/** An E.164 number: + then 7 to 15 digits, the first not 0. */
+const e164 = fc.tuple(fc.integer({ min: 1, max: 9 }), digits(6, 14)).map(([a, b]) => `+${a}${b}`);
+/** The same number as a person might write it: spaces, dots, dashes, brackets between digits. */
+const written = e164.chain((n) =>
+  fc.array(fc.constantFrom('', ' ', '-', '.', '(', ')', '  '), { minLength: n.length, maxLength: n.length }).map((seps) => ({ n, text: ` ${[...n].map((c, i) => c + seps[i]).join('')} ` })),
+);
+
+/** Text XML 1.0 can carry, as the TwiML escaper keeps it (it drops the characters XML cannot hold). */
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+describe('hotline phone numbers', () => {
+  it('normalizePhone: any E.164 number, however written with spaces, dots, dashes and brackets, comes back as itself', () => {
+    fc.assert(
+      fc.property(written, ({ n, text }) => {
+        expect(normalizePhone(text)).toBe(n);
+      }),
+    );
+  });
+
+  it('normalizePhone: anything it accepts is E.164, and normalising again changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          written.map((w) => w.text),
+          fc.string({ unit: fc.constantFrom('+', '0', '1', '9', ' ', '-', 'a') }),
+        ),
+        (s) => {
+          const n = normalizePhone(s);
+          if (n !== null) {
+            expect(n).toMatch(/^\+[1-9]\d{6,14}$/);
+            expect(normalizePhone(n)).toBe(n);
+          }
+        },
+      ),
+    );
+    for (const bad of ['', '12345678', '+0123456789', '+12 34', 'anonymous', '+1234567890123456', '+44 20 7946 000O']) expect(normalizePhone(bad)).toBeNull();
+  });
+
+  it('parseAllowList: every entry is a number (normalised, once, first order kept) or a problem at its index; nothing is lost', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            written.map((w) => w.text),
+            fc.string({ maxLength: 12 }),
+          ),
+          { maxLength: 20 },
+        ),
+        (entries) => {
+          const { numbers, problems } = parseAllowList(entries);
+          const want: string[] = [];
+          const bad: number[] = [];
+          entries.forEach((e, i) => {
+            const n = normalizePhone(e);
+            if (n === null) bad.push(i);
+            else if (!want.includes(n)) want.push(n);
+          });
+          expect(numbers).toEqual(want);
+          expect(problems.map((p) => p.index)).toEqual(bad);
+          for (const p of problems) expect(p.message).toContain('not a phone number');
+        },
+      ),
+    );
+  });
+
+  it('callerAllowed: an empty list lets anyone; else exactly the listed numbers, however the provider writes them', () => {
+    fc.assert(
+      fc.property(fc.array(e164, { maxLength: 5 }), written, fc.string(), (list, caller, junk) => {
+        expect(callerAllowed([], junk)).toBe(true);
+        expect(callerAllowed(list, caller.text)).toBe(list.length === 0 || list.includes(caller.n));
+        if (list.length) expect(callerAllowed(list, list[0]!)).toBe(true);
+      }),
+    );
+  });
+
+  it('maskNumber: shows two leading and three trailing digits only; never the whole number; withheld ids read as such', () => {
+    fc.assert(
+      fc.property(e164, (n) => {
+        const m = maskNumber(n);
+        expect(m.startsWith(n.slice(0, 3))).toBe(true);
+        expect(m.endsWith(n.slice(-3))).toBe(true);
+        expect(m).toHaveLength(n.length);
+        expect(m.replace(/\D/g, '')).toHaveLength(5);
+        expect(m.slice(3, -3)).toBe('•'.repeat(n.length - 6));
+      }),
+    );
+    expect(maskNumber('+447700900123')).toBe('+44•••••••123');
+    expect(maskNumber('anonymous')).toBe('a withheld number');
+    expect(maskNumber('+266696687')).toBe('+26••••687');
+  });
+});
+
+describe('hotline TwiML', () => {
+  it('any text said and any number and URL dialled come back exactly (XML-escaped), and no text can add a verb', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.integer({ min: -10, max: 1000 }), (say, number, action, timeout) => {
+        const doc = twimlDocument([{ say }, { dial: { number, timeoutSeconds: timeout, action } }, { hangup: true }]);
+        // The whole structure: one Say, one Dial with one Number, one Hangup; nothing else.
+        const tags = [...doc.matchAll(/<\/?([A-Za-z]+)/g)].map((m) => m[0]);
+        expect(tags).toEqual(['<Response', '<Say', '</Say', '<Dial', '<Number', '</Number', '</Dial', '<Hangup', '</Response']);
+        const s = /<Say>([^<]*)<\/Say>/.exec(doc)!;
+        expect(decodeXml(s[1]!)).toBe(say.replace(XML_INVALID, ''));
+        const d = parseDial(doc)!;
+        expect(d.numbers).toEqual([number.replace(XML_INVALID, '').trim()]);
+        expect(d.action).toBe(action.replace(XML_INVALID, ''));
+        expect(d.timeout).toBe(Math.max(1, Math.min(600, timeout)));
+      }),
+    );
+  });
+});

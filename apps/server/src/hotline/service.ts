@@ -68,13 +68,13 @@ function numbers(number: string | undefined, allowed: readonly string[] | undefi
   let n: string | undefined;
   if (number !== undefined) {
     n = normalizePhone(number) ?? undefined;
-    if (n === undefined) problems.push({ path: '/number', message: `"${number.slice(0, 40)}" is not a phone number in E.164 form (+ then country code and number, e.g. +442079460000)` });
+    if (n === undefined) problems.push({ path: 'number', message: `"${number.slice(0, 40)}" is not a phone number in E.164 form (+ then country code and number, e.g. +442079460000)` });
   }
   let list: string[] | undefined;
   if (allowed !== undefined) {
     const p = parseAllowList(allowed);
     list = p.numbers;
-    for (const x of p.problems) problems.push({ path: `/allowedCallers/${x.index}`, message: x.message });
+    for (const x of p.problems) problems.push({ path: `allowedCallers.${x.index}`, message: x.message });
   }
   if (problems.length) throw invalid(`Invalid hotline: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
   return { ...(n !== undefined && { number: n }), ...(list !== undefined && { allowed: list }) };

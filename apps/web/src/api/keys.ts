@@ -23,6 +23,7 @@ export const keys = {
   service: (id: string) => ['service', id] as const,
   integrations: (serviceId: string) => ['service', serviceId, 'integrations'] as const,
   heartbeats: (serviceId: string) => ['service', serviceId, 'heartbeats'] as const,
+  hotlines: (serviceId: string) => ['service', serviceId, 'hotlines'] as const,
   /** Every incident list (live updates read the query back from a key's second element). */
   incidentLists: ['incidents'] as const,
   incidentList: (query: IncidentQuery) => ['incidents', query] as const,

@@ -161,6 +161,20 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(h).toMatchObject({ callsTaken: 2, callsRefused: 2 });
   });
 
+  it('a caller who hangs up while someone is ringing ends the call: nobody else is rung', async () => {
+    const { call, answer } = await t.twilio.callIn({ url: voiceUrl, from: CALLER, toNumber: HOTLINE });
+    const ended = await t.twilio.endDial(call, answer.body, 'canceled');
+    expect(ended.status).toBe(200);
+    expect(ended.body).toContain('<Hangup/>');
+    expect(parseDial(ended.body)).toBeNull();
+    const inc = (await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0]!;
+    const hot = (await timeline(inc.id)).filter((e) => e.type.startsWith('hotline.'));
+    expect(hot.map((e) => [e.type, e.message]).slice(1)).toEqual([
+      ['hotline.dialing', 'Ringing Alice (1 of 2) for up to 15 s'],
+      ['hotline.missed', 'The caller hung up while Alice was ringing'],
+    ]);
+  });
+
   it('a forged signature is a 403 and changes nothing; malformed Twilio fields are a 400', async () => {
     const before = (await incidents()).length;
     const forged = await t.twilio.callIn({ url: voiceUrl, from: CALLER, toNumber: HOTLINE, signWith: 'not-the-auth-token' });
@@ -174,7 +188,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(forgedDial.status).toBe(403);
     expect((await timeline(inc.id)).map((e) => e.type)).not.toContain('hotline.answered');
     const h = (await t.api('GET', `/api/v1/services/${serviceId}/hotlines`)).body.hotlines[0];
-    expect(h).toMatchObject({ callsTaken: 3, callsRefused: 2 });
+    expect(h).toMatchObject({ callsTaken: 4, callsRefused: 2 });
 
     const badStatus = await t.twilio.endDial(call, answer.body, 'exploded');
     expect(badStatus.status).toBe(400);

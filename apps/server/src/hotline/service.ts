@@ -260,6 +260,20 @@ async function unanswered(trx: Tx, now: number, call: store.HotlineCallRow, why:
  * on-call person is dialled.
  */
 export async function twilioIncomingCall(ctx: Ctx, p: { to: string; from: string; callSid: string }): Promise<string> {
+  try {
+    return await incomingCall(ctx, p);
+  } catch (e) {
+    // The same CallSid posted twice at once (a retry racing the first request) on PostgreSQL: the
+    // second insert breaks the unique (provider, call_sid) index and its transaction rolls back
+    // (no second incident). It answers like a retry: the call as the first request left it.
+    const call = await store.findCall(ctx.db.kysely, 'twilio', p.callSid);
+    if (!call) throw e;
+    const h = await store.findByIdAnyService(ctx.db.kysely, call.hotline_id);
+    return replay(ctx.publicUrl, call, h?.ring_seconds ?? DEFAULT_RING_SECONDS);
+  }
+}
+
+async function incomingCall(ctx: Ctx, p: { to: string; from: string; callSid: string }): Promise<string> {
   const now = ctx.clock.now();
   let opened = false;
   const out = await inTransaction(ctx, async (trx, live) => {

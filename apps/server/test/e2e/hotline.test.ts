@@ -96,6 +96,16 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(parseDial(again.body)!.numbers).toEqual([alice.phone]);
     expect(await incidents()).toHaveLength(before + 1);
 
+    // The same call posted five times at once (retries racing): still one incident, the same answer to each.
+    const raced = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.twilio.post(voiceUrl, { AccountSid: t.twilio.accountSid, CallSid: 'CA' + 'b'.repeat(32), From: CALLER, To: HOTLINE, CallStatus: 'ringing', Direction: 'inbound' }),
+      ),
+    );
+    expect(raced.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(raced.map((r) => parseDial(r.body)!.numbers[0]))).toEqual(new Set([alice.phone]));
+    expect(await incidents()).toHaveLength(before + 2);
+
     // Alice does not pick up: Bob (level 2; Carol has no phone) is rung next.
     const second = await t.twilio.endDial(call, answer.body, 'no-answer');
     expect(second.status).toBe(200);
@@ -128,7 +138,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     await t.cycle();
     await t.twilio.waitForMessage((m) => m.to === alice.phone && /Hotline call to Support line/.test(m.body));
     const h = (await t.api('GET', `/api/v1/services/${serviceId}/hotlines`)).body.hotlines[0];
-    expect(h).toMatchObject({ callsTaken: 1, callsRefused: 0, lastCallAt: t.clock.now() });
+    expect(h).toMatchObject({ callsTaken: 2, callsRefused: 0, lastCallAt: t.clock.now() });
   });
 
   it('when nobody answers, the caller is told the team has been paged and the call ends; the incident stays open', async () => {
@@ -158,7 +168,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(parseDial(anon.answer.body)).toBeNull();
     expect(await incidents()).toHaveLength(before);
     const h = (await t.api('GET', `/api/v1/services/${serviceId}/hotlines`)).body.hotlines[0];
-    expect(h).toMatchObject({ callsTaken: 2, callsRefused: 2 });
+    expect(h).toMatchObject({ callsTaken: 3, callsRefused: 2 });
   });
 
   it('a caller who hangs up while someone is ringing ends the call: nobody else is rung', async () => {
@@ -188,7 +198,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(forgedDial.status).toBe(403);
     expect((await timeline(inc.id)).map((e) => e.type)).not.toContain('hotline.answered');
     const h = (await t.api('GET', `/api/v1/services/${serviceId}/hotlines`)).body.hotlines[0];
-    expect(h).toMatchObject({ callsTaken: 4, callsRefused: 2 });
+    expect(h).toMatchObject({ callsTaken: 5, callsRefused: 2 });
 
     const badStatus = await t.twilio.endDial(call, answer.body, 'exploded');
     expect(badStatus.status).toBe(400);

@@ -13,6 +13,7 @@ import type { Service } from '../service/types.js';
 import { listContactMethods, userNames } from '../user/store.js';
 import { callerAllowed, maskNumber, normalizePhone, parseAllowList } from './phone.js';
 import * as store from './store.js';
+import { nccoDocument } from './ncco.js';
 import { twimlDocument, type TwimlVerb } from './twiml.js';
 import { HotlineInput, HotlinePatch, type Hotline } from './types.js';
 
@@ -25,6 +26,25 @@ export function twilioVoiceUrl(publicUrl: string): string {
 export function twilioDialUrl(publicUrl: string, callId: string, attempt: number): string {
   return `${publicUrl}/integrations/v1/twilio/hotline/dial?call=${encodeURIComponent(callId)}&attempt=${attempt}`;
 }
+
+/** Where Vonage sends a call to a hotline number: the Voice application's answer URL (GET or POST). */
+export function vonageAnswerUrl(publicUrl: string): string {
+  return `${publicUrl}/integrations/v1/vonage/hotline/answer`;
+}
+
+/** Where Vonage posts the events of a hotline call's `connect` (its `eventUrl`, synchronous). */
+export function vonageEventUrl(publicUrl: string, callId: string, attempt: number): string {
+  return `${publicUrl}/integrations/v1/vonage/hotline/event?call=${encodeURIComponent(callId)}&attempt=${attempt}`;
+}
+
+export type HotlineProvider = 'twilio' | 'vonage';
+
+/** How each provider is answered: the same steps (say, ring someone, hang up) as TwiML or as an NCCO. */
+const RENDER: Record<HotlineProvider, { doc: (verbs: readonly TwimlVerb[]) => string; dialUrl: (publicUrl: string, callId: string, attempt: number) => string; webhookUrl: (publicUrl: string) => string }> = {
+  twilio: { doc: twimlDocument, dialUrl: twilioDialUrl, webhookUrl: twilioVoiceUrl },
+  vonage: { doc: nccoDocument, dialUrl: vonageEventUrl, webhookUrl: vonageAnswerUrl },
+};
+const render = (provider: string) => RENDER[provider === 'vonage' ? 'vonage' : 'twilio'];
 
 const DEFAULT_RING_SECONDS = 20;
 
@@ -40,7 +60,7 @@ function toHotline(r: store.HotlineRow, stats: Stats | undefined, publicUrl: str
     ringSeconds: r.ring_seconds,
     allowedCallers: JSON.parse(r.allowed_callers) as string[],
     enabled: r.enabled === 1,
-    webhookUrl: twilioVoiceUrl(publicUrl),
+    webhookUrl: render(r.provider).webhookUrl(publicUrl),
     callsTaken: stats?.taken ?? 0,
     callsRefused: stats?.refused ?? 0,
     lastCallAt: stats?.lastAt ?? null,
@@ -214,18 +234,19 @@ const PAGED = 'Nobody could take your call right now. The on-call team has been 
 const REFUSED = 'Sorry, this line only takes calls from registered numbers. Please contact the team another way. Goodbye.';
 const NOT_IN_SERVICE = 'Sorry, this number is not in service. Goodbye.';
 
-function dial(publicUrl: string, call: store.HotlineCallRow, ringSeconds: number, c: Candidate): TwimlVerb {
-  return { dial: { number: c.number, timeoutSeconds: ringSeconds, action: twilioDialUrl(publicUrl, call.id, call.attempt) } };
+function dial(publicUrl: string, call: store.HotlineCallRow, ringSeconds: number, c: Candidate, hotlineNumber: string | undefined): TwimlVerb {
+  return { dial: { number: c.number, timeoutSeconds: ringSeconds, action: render(call.provider).dialUrl(publicUrl, call.id, call.attempt), ...(hotlineNumber && { callerId: hotlineNumber }) } };
 }
 
-/** What Twilio is told for a call in its present state (a repeated webhook gets the same answer again). */
-function replay(publicUrl: string, call: store.HotlineCallRow, ringSeconds: number): string {
-  if (call.status === 'refused') return twimlDocument([{ say: REFUSED }, { hangup: true }]);
+/** What the provider is told for a call in its present state (a repeated webhook gets the same answer again). */
+function replay(publicUrl: string, call: store.HotlineCallRow, h: store.HotlineRow | undefined): string {
+  const doc = render(call.provider).doc;
+  if (call.status === 'refused') return doc([{ say: REFUSED }, { hangup: true }]);
   const cs = JSON.parse(call.candidates) as Candidate[];
   const c = cs[call.attempt];
-  if (call.status === 'ringing' && c) return twimlDocument([dial(publicUrl, call, ringSeconds, c)]);
-  if (call.status === 'unanswered') return twimlDocument([{ say: PAGED }, { hangup: true }]);
-  return twimlDocument([{ hangup: true }]);
+  if (call.status === 'ringing' && c) return doc([dial(publicUrl, call, h?.ring_seconds ?? DEFAULT_RING_SECONDS, c, h?.number)]);
+  if (call.status === 'unanswered') return doc([{ say: PAGED }, { hangup: true }]);
+  return doc([{ hangup: true }]);
 }
 
 async function dialing(trx: Tx, now: number, call: store.HotlineCallRow, c: Candidate, of: number, ringSeconds: number, live: LiveEvent[]): Promise<void> {
@@ -260,43 +281,51 @@ async function unanswered(trx: Tx, now: number, call: store.HotlineCallRow, why:
  * on-call person is dialled.
  */
 export async function twilioIncomingCall(ctx: Ctx, p: { to: string; from: string; callSid: string }): Promise<string> {
+  return incomingCall(ctx, 'twilio', p);
+}
+
+/** A call to a hotline number on Vonage (the answer webhook, already signature-checked): the NCCO to answer; as {@link twilioIncomingCall}, keyed on the call's uuid. */
+export async function vonageIncomingCall(ctx: Ctx, p: { to: string; from: string; uuid: string }): Promise<string> {
+  // Vonage writes numbers without the + (447700900000).
+  const plus = (n: string) => (/^\d{7,15}$/.test(n) ? `+${n}` : n);
+  return incomingCall(ctx, 'vonage', { to: plus(p.to), from: plus(p.from), callSid: p.uuid });
+}
+
+async function incomingCall(ctx: Ctx, provider: HotlineProvider, p: { to: string; from: string; callSid: string }): Promise<string> {
   try {
-    return await incomingCall(ctx, p);
+    return await openCall(ctx, provider, p);
   } catch (e) {
-    // The same CallSid posted twice at once (a retry racing the first request) on PostgreSQL: the
+    // The same call posted twice at once (a retry racing the first request) on PostgreSQL: the
     // second insert breaks the unique (provider, call_sid) index and its transaction rolls back
     // (no second incident). It answers like a retry: the call as the first request left it.
-    const call = await store.findCall(ctx.db.kysely, 'twilio', p.callSid);
+    const call = await store.findCall(ctx.db.kysely, provider, p.callSid);
     if (!call) throw e;
-    const h = await store.findByIdAnyService(ctx.db.kysely, call.hotline_id);
-    return replay(ctx.publicUrl, call, h?.ring_seconds ?? DEFAULT_RING_SECONDS);
+    return replay(ctx.publicUrl, call, await store.findByIdAnyService(ctx.db.kysely, call.hotline_id));
   }
 }
 
-async function incomingCall(ctx: Ctx, p: { to: string; from: string; callSid: string }): Promise<string> {
+async function openCall(ctx: Ctx, provider: HotlineProvider, p: { to: string; from: string; callSid: string }): Promise<string> {
+  const doc = render(provider).doc;
   const now = ctx.clock.now();
   let opened = false;
   const out = await inTransaction(ctx, async (trx, live) => {
-    const existing = await store.findCall(trx, 'twilio', p.callSid);
-    if (existing) {
-      const h = await store.findByIdAnyService(trx, existing.hotline_id);
-      return replay(ctx.publicUrl, existing, h?.ring_seconds ?? DEFAULT_RING_SECONDS);
-    }
+    const existing = await store.findCall(trx, provider, p.callSid);
+    if (existing) return replay(ctx.publicUrl, existing, await store.findByIdAnyService(trx, existing.hotline_id));
     const number = normalizePhone(p.to);
-    const h = number === null ? undefined : await store.findByNumber(trx, 'twilio', number);
+    const h = number === null ? undefined : await store.findByNumber(trx, provider, number);
     if (!h) {
       ctx.log.warn({ to: p.to }, 'hotline: a call to a number that is no hotline');
-      return twimlDocument([{ say: NOT_IN_SERVICE }, { hangup: true }]);
+      return doc([{ say: NOT_IN_SERVICE }, { hangup: true }]);
     }
     const masked = maskNumber(p.from);
-    const base = { id: newId(), hotline_id: h.id, provider: 'twilio', call_sid: p.callSid, from_number: p.from.slice(0, 40), answered_by: null, attempt: 0, created_at: now, updated_at: now };
+    const base = { id: newId(), hotline_id: h.id, provider, call_sid: p.callSid, from_number: p.from.slice(0, 40), answered_by: null, attempt: 0, created_at: now, updated_at: now };
     if (h.enabled !== 1 || !callerAllowed(JSON.parse(h.allowed_callers) as string[], p.from)) {
       await store.insertCall(trx, { ...base, status: 'refused', incident_id: null, candidates: '[]' });
       ctx.log.info({ hotline: h.name, from: masked, enabled: h.enabled === 1 }, 'hotline: call refused (caller not on the allow-list, or hotline disabled)');
-      return twimlDocument([{ say: REFUSED }, { hangup: true }]);
+      return doc([{ say: REFUSED }, { hangup: true }]);
     }
     const service = await findService(trx, h.service_id);
-    if (!service) return twimlDocument([{ say: NOT_IN_SERVICE }, { hangup: true }]);
+    if (!service) return doc([{ say: NOT_IN_SERVICE }, { hangup: true }]);
     const candidates = await ringOrder(trx, service, now);
     const title = `Hotline call to ${h.name} from ${masked}`;
     const details = `hotline: ${h.name} (${h.number})\ncaller: ${masked}\ncall: ${p.callSid}`;
@@ -321,10 +350,10 @@ async function incomingCall(ctx: Ctx, p: { to: string; from: string; callSid: st
     const first = candidates[0];
     if (!first) {
       await unanswered(trx, now, call, 'Nobody answered the hotline call: nobody on call has a verified phone number. The caller was told the team has been paged.', live);
-      return twimlDocument([{ say: greeting }, { say: PAGED }, { hangup: true }]);
+      return doc([{ say: greeting }, { say: PAGED }, { hangup: true }]);
     }
     await dialing(trx, now, call, first, candidates.length, h.ring_seconds, live);
-    return twimlDocument([{ say: `${greeting} Connecting you to the engineer on call.` }, dial(ctx.publicUrl, call, h.ring_seconds, first)]);
+    return doc([{ say: `${greeting} Connecting you to the engineer on call.` }, dial(ctx.publicUrl, call, h.ring_seconds, first, h.number)]);
   });
   if (opened) ctx.wake();
   return out;
@@ -340,18 +369,44 @@ export async function twilioDialEnded(
   ctx: Ctx,
   p: { callId: string; attempt: number; callSid: string; dialCallStatus: (typeof DIAL_CALL_STATUSES)[number]; duration: number | null },
 ): Promise<string | null> {
+  const outcome = ANSWERED.has(p.dialCallStatus) ? 'answered' : p.dialCallStatus === 'canceled' ? 'canceled' : 'missed';
+  return dialEnded(ctx, 'twilio', { callId: p.callId, attempt: p.attempt, callSid: p.callSid, outcome, status: p.dialCallStatus, duration: p.duration });
+}
+
+/**
+ * An event of a hotline call's `connect` on Vonage (already signature-checked). `answered` records
+ * who answered (Vonage goes on with the conversation; the answer is ignored); timeout, unanswered,
+ * busy, failed and rejected ring the next person (the NCCO answered replaces the current one, as
+ * the synchronous connect documents); cancelled ends it. Null: no such call; undefined: an event
+ * that changes nothing (started, ringing, completed...).
+ */
+export async function vonageConnectEvent(ctx: Ctx, p: { callId: string; attempt: number; status: string; duration: number | null }): Promise<string | null | undefined> {
+  const outcome = p.status === 'answered' ? 'answered' : p.status === 'cancelled' ? 'canceled' : VONAGE_MISSED.has(p.status) ? 'missed' : null;
+  if (outcome === null) return undefined;
+  return dialEnded(ctx, 'vonage', { callId: p.callId, attempt: p.attempt, callSid: null, outcome, status: p.status, duration: p.duration });
+}
+
+/** Vonage's failed states of a synchronous connect. */
+const VONAGE_MISSED = new Set(['timeout', 'unanswered', 'busy', 'failed', 'rejected']);
+
+async function dialEnded(
+  ctx: Ctx,
+  provider: HotlineProvider,
+  p: { callId: string; attempt: number; callSid: string | null; outcome: 'answered' | 'canceled' | 'missed'; status: string; duration: number | null },
+): Promise<string | null> {
   const now = ctx.clock.now();
+  const doc = render(provider).doc;
   return inTransaction(ctx, async (trx, live) => {
     const call = await store.findCallById(trx, p.callId);
-    if (!call || call.call_sid !== p.callSid || call.provider !== 'twilio') return null;
+    if (!call || call.provider !== provider || (p.callSid !== null && call.call_sid !== p.callSid)) return null;
     const h = await store.findByIdAnyService(trx, call.hotline_id);
     const ring = h?.ring_seconds ?? DEFAULT_RING_SECONDS;
     const cs = JSON.parse(call.candidates) as Candidate[];
     const c = cs[p.attempt];
-    if (!c || call.incident_id === null) return replay(ctx.publicUrl, call, ring);
+    if (!c || call.incident_id === null) return replay(ctx.publicUrl, call, h);
     const actor = { type: 'system' as const, name: 'Hotline' };
-    if (ANSWERED.has(p.dialCallStatus)) {
-      if (!(await store.advanceCall(trx, call.id, p.attempt, { status: 'answered', answered_by: c.userId, updated_at: now }))) return replay(ctx.publicUrl, call, ring);
+    if (p.outcome === 'answered') {
+      if (!(await store.advanceCall(trx, call.id, p.attempt, { status: 'answered', answered_by: c.userId, updated_at: now }))) return replay(ctx.publicUrl, call, h);
       await appendTimeline(
         trx,
         {
@@ -365,10 +420,10 @@ export async function twilioDialEnded(
         },
         live,
       );
-      return twimlDocument([{ hangup: true }]);
+      return doc([{ hangup: true }]);
     }
-    if (p.dialCallStatus === 'canceled') {
-      if (!(await store.advanceCall(trx, call.id, p.attempt, { status: 'ended', updated_at: now }))) return replay(ctx.publicUrl, call, ring);
+    if (p.outcome === 'canceled') {
+      if (!(await store.advanceCall(trx, call.id, p.attempt, { status: 'ended', updated_at: now }))) return replay(ctx.publicUrl, call, h);
       await appendTimeline(
         trx,
         {
@@ -378,11 +433,11 @@ export async function twilioDialEnded(
           actor,
           via: 'voice',
           message: `The caller hung up while ${c.name} was ringing`,
-          data: { callId: call.id, userId: c.userId, attempt: p.attempt, status: p.dialCallStatus },
+          data: { callId: call.id, userId: c.userId, attempt: p.attempt, status: p.status },
         },
         live,
       );
-      return twimlDocument([{ hangup: true }]);
+      return doc([{ hangup: true }]);
     }
     const next = p.attempt + 1;
     const nc = cs[next];
@@ -391,7 +446,7 @@ export async function twilioDialEnded(
       : await store.advanceCall(trx, call.id, p.attempt, { status: 'unanswered', updated_at: now });
     if (!moved) {
       const fresh = await store.findCallById(trx, call.id);
-      return replay(ctx.publicUrl, fresh ?? call, ring);
+      return replay(ctx.publicUrl, fresh ?? call, h);
     }
     await appendTimeline(
       trx,
@@ -401,17 +456,17 @@ export async function twilioDialEnded(
         type: 'hotline.missed',
         actor,
         via: 'voice',
-        message: `${c.name} did not answer (${p.dialCallStatus})`,
-        data: { callId: call.id, userId: c.userId, attempt: p.attempt, status: p.dialCallStatus },
+        message: `${c.name} did not answer (${p.status})`,
+        data: { callId: call.id, userId: c.userId, attempt: p.attempt, status: p.status },
       },
       live,
     );
     if (!nc) {
       await unanswered(trx, now, call, 'Nobody answered the hotline call. The caller was told the team has been paged; the incident keeps escalating.', live);
-      return twimlDocument([{ say: PAGED }, { hangup: true }]);
+      return doc([{ say: PAGED }, { hangup: true }]);
     }
     const moved2 = { ...call, attempt: next };
     await dialing(trx, now, moved2, nc, cs.length, ring, live);
-    return twimlDocument([{ say: 'Trying the next engineer on call.' }, dial(ctx.publicUrl, moved2, ring, nc)]);
+    return doc([{ say: 'Trying the next engineer on call.' }, dial(ctx.publicUrl, moved2, ring, nc, h?.number)]);
   });
 }

@@ -5,7 +5,8 @@
  */
 import { escapeXml } from '../notify/render/common.js';
 
-export type TwimlVerb = { say: string } | { dial: { number: string; timeoutSeconds: number; action: string } } | { hangup: true };
+/** The steps of a hotline answer. `callerId` (the hotline's number) is what Vonage shows the person rung; Twilio keeps the caller's own number. */
+export type TwimlVerb = { say: string } | { dial: { number: string; timeoutSeconds: number; action: string; callerId?: string } } | { hangup: true };
 
 /** A TwiML document of `verbs`, in order. */
 export function twimlDocument(verbs: readonly TwimlVerb[]): string {

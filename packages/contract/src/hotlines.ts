@@ -5,7 +5,7 @@ import { EpochMs, Literals, Nullable } from './common.js';
 export const HotlineName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$', description: 'Unique within its service; letters, digits, space . _ @ + -' });
 
 /** The telephony providers a hotline number can live on. */
-export const HOTLINE_PROVIDERS = ['twilio'] as const;
+export const HOTLINE_PROVIDERS = ['twilio', 'vonage'] as const;
 
 const PhoneText = Type.String({ minLength: 1, maxLength: 40, description: 'A phone number in E.164 (+ and country code); spaces, dots, dashes and brackets are ignored' });
 const RingSeconds = Type.Integer({ minimum: 5, maximum: 120, description: 'How long each on-call person is rung before the next is tried (seconds, default 20)' });
@@ -51,7 +51,7 @@ export const Hotline = Type.Object({
   ringSeconds: Type.Integer(),
   allowedCallers: Type.Array(Type.String(), { description: 'E.164 numbers; empty: anyone may call' }),
   enabled: Type.Boolean(),
-  webhookUrl: Type.String({ description: "The URL to paste as the number's Voice webhook (HTTP POST) at the provider" }),
+  webhookUrl: Type.String({ description: "Twilio: the number's Voice webhook (HTTP POST); Vonage: the Voice application's answer URL" }),
   callsTaken: Type.Integer({ description: 'Calls that opened an incident' }),
   callsRefused: Type.Integer({ description: 'Calls refused: the caller was not on the allow-list, or the hotline was disabled' }),
   lastCallAt: Nullable(EpochMs),

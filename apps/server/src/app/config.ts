@@ -28,6 +28,8 @@ export interface KlaxonConfig {
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
+  vonageSignatureSecret?: string;
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
@@ -119,6 +121,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
   }
+  if (env.KLAXON_VONAGE_SIGNATURE_SECRET) cfg.vonageSignatureSecret = env.KLAXON_VONAGE_SIGNATURE_SECRET;
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';

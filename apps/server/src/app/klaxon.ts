@@ -206,6 +206,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ctx,
       ingest,
       twilioAuthToken: config.twilio?.authToken,
+      vonageSignatureSecret: config.vonageSignatureSecret,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,

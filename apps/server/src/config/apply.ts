@@ -262,7 +262,7 @@ function planHotlines(ctx: Ctx, actor: Actor, service: string, specs: HotlineSpe
   const byName = new Map(existing.map((h) => [h.name, h]));
   for (const [hi, h] of specs.entries()) {
     const path = [...spath, 'hotlines', hi] as DocPath;
-    const want = { provider: h.provider ?? ('twilio' as const), number: h.number, ringSeconds: h.ringSeconds ?? 20, allowedCallers: h.allowedCallers ?? [], enabled: h.enabled ?? true };
+    const want = { provider: h.provider ?? 'twilio', number: h.number, ringSeconds: h.ringSeconds ?? 20, allowedCallers: h.allowedCallers ?? [], enabled: h.enabled ?? true };
     const have = byName.get(h.name);
     if (!have) {
       changes.push(`+ hotline ${label(h.name)} (${h.number}, ${want.provider})`);

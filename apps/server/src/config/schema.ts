@@ -329,7 +329,7 @@ export const HeartbeatSpec = Type.Object(
 export const HotlineSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$', description: 'Hotline name, unique per service' }),
-    provider: Type.Optional(Type.Literal('twilio', { description: 'Where the number lives; default twilio' })),
+    provider: Type.Optional(Type.Union([Type.Literal('twilio'), Type.Literal('vonage')], { description: 'Where the number lives: twilio (default) or vonage' })),
     number: Type.String({ minLength: 1, maxLength: 40, description: 'The phone number, E.164 (+ and country code); spaces, dots, dashes and brackets are ignored' }),
     ringSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 120, description: 'Seconds each on-call person is rung before the next is tried (default 20)' })),
     allowedCallers: Type.Optional(

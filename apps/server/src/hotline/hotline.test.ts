@@ -1,7 +1,9 @@
+import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeXml, parseDial } from '../../test/fakes/twilio.js';
 import { callerAllowed, maskNumber, normalizePhone, parseAllowList } from './phone.js';
+import { nccoDocument, verifyVonageSignature } from './ncco.js';
 import { twimlDocument } from './twiml.js';
 
 const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
@@ -120,5 +122,52 @@ describe('hotline TwiML', () => {
         expect(d.timeout).toBe(Math.max(1, Math.min(600, timeout)));
       }),
     );
+  });
+});
+
+describe('hotline NCCO and Vonage signatures', () => {
+  const sign = (secret: string, payload: string, extra: Record<string, unknown> = {}) => {
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const h = enc({ alg: 'HS256', typ: 'JWT' });
+    const c = enc({ iat: 1, jti: 'j', iss: 'Vonage', api_key: 'k', payload_hash: createHash('sha256').update(payload).digest('hex'), ...extra });
+    return `Bearer ${h}.${c}.${createHmac('sha256', secret).update(`${h}.${c}`).digest('base64url')}`;
+  };
+
+  it('any text said and any number rung come back exactly from the NCCO; a hang-up ends it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.webUrl(), fc.integer({ min: -10, max: 1000 }), (say, number, action, timeout) => {
+        const doc = JSON.parse(nccoDocument([{ say }, { dial: { number, timeoutSeconds: timeout, action, callerId: '+15005550100' } }, { hangup: true }, { say: 'never said' }])) as unknown[];
+        expect(doc).toEqual([
+          { action: 'talk', text: say },
+          {
+            action: 'connect',
+            from: '15005550100',
+            timeout: Math.max(1, Math.min(600, timeout)),
+            eventType: 'synchronous',
+            eventUrl: [action],
+            endpoint: [{ type: 'phone', number: number.replace(/^\+/, '') }],
+          },
+        ]);
+      }),
+    );
+  });
+
+  it('a JWT signed with the secret over the payload verifies; another secret, payload, algorithm or a changed character does not', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.json(), fc.json(), fc.nat(), (secret, payload, other, at) => {
+        const auth = sign(secret, payload);
+        expect(verifyVonageSignature(secret, auth, payload, 0)).toBe(true);
+        expect(verifyVonageSignature(`${secret}x`, auth, payload, 0)).toBe(false);
+        if (other !== payload) expect(verifyVonageSignature(secret, auth, other, 0)).toBe(false);
+        const i = 7 + (at % (auth.length - 7));
+        const flipped = auth.slice(0, i) + (auth[i] === 'A' ? 'B' : 'A') + auth.slice(i + 1);
+        if (flipped !== auth) expect(verifyVonageSignature(secret, flipped, payload, 0)).toBe(false);
+      }),
+    );
+    expect(verifyVonageSignature('s', sign('s', '{}', { exp: 10 }), '{}', 11)).toBe(false);
+    expect(verifyVonageSignature('s', undefined, '{}', 0)).toBe(false);
+    expect(verifyVonageSignature('', sign('', '{}'), '{}', 0)).toBe(false);
+    const none = `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.x`;
+    expect(verifyVonageSignature('s', none, '{}', 0)).toBe(false);
   });
 });

@@ -9,9 +9,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { TwimlVerb } from './twiml.js';
 
-type NccoAction =
-  | { action: 'talk'; text: string }
-  | { action: 'connect'; from?: string; timeout: number; eventType: 'synchronous'; eventUrl: string[]; endpoint: { type: 'phone'; number: string }[] };
+type NccoAction = { action: 'talk'; text: string } | { action: 'connect'; from?: string; timeout: number; eventType: 'synchronous'; eventUrl: string[]; endpoint: { type: 'phone'; number: string }[] };
 
 /** Vonage writes phone numbers without the + (447700900000). */
 const bare = (n: string) => n.replace(/^\+/, '');

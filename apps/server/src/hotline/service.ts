@@ -40,7 +40,10 @@ export function vonageEventUrl(publicUrl: string, callId: string, attempt: numbe
 export type HotlineProvider = 'twilio' | 'vonage';
 
 /** How each provider is answered: the same steps (say, ring someone, hang up) as TwiML or as an NCCO. */
-const RENDER: Record<HotlineProvider, { doc: (verbs: readonly TwimlVerb[]) => string; dialUrl: (publicUrl: string, callId: string, attempt: number) => string; webhookUrl: (publicUrl: string) => string }> = {
+const RENDER: Record<
+  HotlineProvider,
+  { doc: (verbs: readonly TwimlVerb[]) => string; dialUrl: (publicUrl: string, callId: string, attempt: number) => string; webhookUrl: (publicUrl: string) => string }
+> = {
   twilio: { doc: twimlDocument, dialUrl: twilioDialUrl, webhookUrl: twilioVoiceUrl },
   vonage: { doc: nccoDocument, dialUrl: vonageEventUrl, webhookUrl: vonageAnswerUrl },
 };
@@ -375,7 +378,7 @@ export async function twilioDialEnded(
 
 /**
  * An event of a hotline call's `connect` on Vonage (already signature-checked). `answered` records
- * who answered (Vonage goes on with the conversation; the answer is ignored); timeout, unanswered,
+ * who answered (answered 204: the conversation goes on); timeout, unanswered,
  * busy, failed and rejected ring the next person (the NCCO answered replaces the current one, as
  * the synchronous connect documents); cancelled ends it. Null: no such call; undefined: an event
  * that changes nothing (started, ringing, completed...).
@@ -383,7 +386,9 @@ export async function twilioDialEnded(
 export async function vonageConnectEvent(ctx: Ctx, p: { callId: string; attempt: number; status: string; duration: number | null }): Promise<string | null | undefined> {
   const outcome = p.status === 'answered' ? 'answered' : p.status === 'cancelled' ? 'canceled' : VONAGE_MISSED.has(p.status) ? 'missed' : null;
   if (outcome === null) return undefined;
-  return dialEnded(ctx, 'vonage', { callId: p.callId, attempt: p.attempt, callSid: null, outcome, status: p.status, duration: p.duration });
+  const out = await dialEnded(ctx, 'vonage', { callId: p.callId, attempt: p.attempt, callSid: null, outcome, status: p.status, duration: p.duration });
+  // Only a failed state's answer replaces the running NCCO; after answered or cancelled nothing is sent back.
+  return out === null ? null : outcome === 'missed' ? out : undefined;
 }
 
 /** Vonage's failed states of a synchronous connect. */

@@ -28,7 +28,7 @@ import { reportRoutes } from './routes/reports.js';
 import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.js';
-import { hotlineApiRoutes } from './routes/hotlines.js';
+import { hotlineApiRoutes, hotlineVonageRoutes } from './routes/hotlines.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
@@ -119,6 +119,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => heartbeatCheckinRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
+  await app.register(async (scope) => hotlineVonageRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await web.register(app);
   return app;

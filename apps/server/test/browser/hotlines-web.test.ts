@@ -44,7 +44,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hotline numbers on the service page (390 a
       await expect.poll(() => row.getByTestId('hotline-number-shown').textContent()).toBe(want);
       expect(await row.textContent()).toContain('1 allowed caller');
       expect(await row.getByTestId('hotline-calls').textContent()).toBe('0 calls taken, 0 refused');
-      expect((await page.getByTestId('hotline-webhook').textContent())!.trim()).toBe(`${t.url}/integrations/v1/twilio/hotline`);
+      expect((await page.getByTestId('hotline-webhook-twilio').textContent())!.trim()).toBe(`${t.url}/integrations/v1/twilio/hotline`);
       // No sideways scrolling at this width.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
@@ -71,12 +71,15 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hotline numbers on the service page (390 a
   it('a viewer sees the hotlines but cannot add or change them', async () => {
     const { t } = rig;
     await t.api('POST', `/api/v1/services/${serviceId}/hotlines`, { name: 'Main line', number: '+15005550109' });
+    await t.api('POST', `/api/v1/services/${serviceId}/hotlines`, { name: 'UK line', provider: 'vonage', number: '+442079460000' });
     const { context, page } = await newPage(rig.browser, 'phone');
     await signIn(page, t.url, 'vic@example.com');
     await page.goto(`${t.url}/services/${serviceId}`);
     const row = page.getByTestId('hotline').filter({ hasText: 'Main line' });
     await expect.poll(() => row.getByTestId('hotline-number-shown').textContent()).toBe('+15005550109');
+    await expect.poll(() => page.getByTestId('hotline').filter({ hasText: 'UK line' }).textContent()).toContain('Vonage');
     expect(await page.getByTestId('add-hotline').count()).toBe(0);
+    expect(await page.getByTestId('hotline-webhook-vonage').count()).toBe(0);
     expect(await page.getByTestId('edit-hotline').count()).toBe(0);
     await context.close();
   });

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, NumberInput, Paper, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Paper, SegmentedControl, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPencil, IconPhoneCall, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -12,7 +12,7 @@ import { useFormErrors } from '../lib/form.ts';
 import { ago, dateTime } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
 
-type Draft = { name: string; number: string; ringSeconds: number | ''; allowedCallers: string; enabled: boolean };
+type Draft = { name: string; provider: Hotline['provider']; number: string; ringSeconds: number | ''; allowedCallers: string; enabled: boolean };
 
 /** The dialog to add or change a hotline (admins); changing one can also delete it (asked twice, in the dialog). */
 function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hotline; onClose: () => void }) {
@@ -21,6 +21,7 @@ function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hot
   const [sure, setSure] = useState(false);
   const [v, setV] = useState<Draft>({
     name: hl?.name ?? '',
+    provider: hl?.provider ?? 'twilio',
     number: hl?.number ?? '',
     ringSeconds: hl?.ringSeconds ?? 20,
     allowedCallers: (hl?.allowedCallers ?? []).join('\n'),
@@ -34,6 +35,7 @@ function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hot
     mutationFn: () => {
       const input = {
         name: v.name.trim(),
+        provider: v.provider,
         number: v.number.trim(),
         ringSeconds: v.ringSeconds === '' ? 0 : v.ringSeconds,
         allowedCallers: v.allowedCallers
@@ -76,9 +78,19 @@ function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hot
       }
     >
       <TextInput label="Name" placeholder="Support line" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} data-testid="hotline-name" />
+      <SegmentedControl
+        aria-label="Provider"
+        data={[
+          { value: 'twilio', label: 'Twilio' },
+          { value: 'vonage', label: 'Vonage' },
+        ]}
+        value={v.provider}
+        onChange={(x) => setV({ ...v, provider: x as Hotline['provider'] })}
+        data-testid="hotline-provider"
+      />
       <TextInput
-        label="Phone number (Twilio)"
-        description="The Twilio number callers dial, with + and the country code"
+        label="Phone number"
+        description="The number callers dial, with + and the country code"
         placeholder="+44 20 7946 0000"
         inputMode="tel"
         value={v.number}
@@ -123,6 +135,7 @@ function HotlineRow({ hl, onEdit }: { hl: Hotline; onEdit: () => void }) {
             <Text ff="monospace" data-testid="hotline-number-shown">
               {hl.number}
             </Text>
+            <Badge variant="light">{hl.provider === 'vonage' ? 'Vonage' : 'Twilio'}</Badge>
             {!hl.enabled && <Badge color="gray">Disabled</Badge>}
           </Group>
           <Text size="sm" c="dimmed">
@@ -164,11 +177,21 @@ export function ServiceHotlines({ serviceId }: { serviceId: string }) {
             <HotlineRow key={hl.id} hl={hl} onEdit={() => setEditing(hl)} />
           ))}
           {q.data?.length === 0 && <Text c="dimmed">No hotline numbers.</Text>}
-          {isAdmin && q.data?.[0] && (
-            <Paper withBorder p="sm" radius="md">
-              <CopyBlock label="Voice webhook of every hotline number at Twilio (A call comes in: Webhook, HTTP POST)" value={q.data[0].webhookUrl} testId="hotline-webhook" wrap />
-            </Paper>
-          )}
+          {isAdmin &&
+            [...new Map((q.data ?? []).map((h) => [h.provider, h.webhookUrl])).entries()].map(([provider, url]) => (
+              <Paper key={provider} withBorder p="sm" radius="md">
+                <CopyBlock
+                  label={
+                    provider === 'vonage'
+                      ? 'Answer URL of the Vonage application the numbers are linked to (GET or POST; signed webhooks)'
+                      : 'Voice webhook of every hotline number at Twilio (A call comes in: Webhook, HTTP POST)'
+                  }
+                  value={url}
+                  testId={`hotline-webhook-${provider}`}
+                  wrap
+                />
+              </Paper>
+            ))}
         </Stack>
       </QueryState>
       {isAdmin && (

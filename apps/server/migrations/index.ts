@@ -20,6 +20,7 @@ import * as m0021 from './0021-escalation-round-robin.js';
 import * as m0023 from './0023-incident-priority.js';
 import * as m0027 from './0027-chat-platforms.js';
 import * as m0020 from './0020-event-rules.js';
+import * as m0022 from './0022-hotlines.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0020-event-rules': m0020,
   '0023-incident-priority': m0023,
   '0027-chat-platforms': m0027,
+  '0022-hotlines': m0022,
 };

@@ -8,6 +8,7 @@ import type { ActionItemTable, PostmortemTable, ProblemTable } from './postmorte
 import type { ReportAlertTable, ReportIncidentTable, ReportSubscriptionTable, ReportSummaryTable, SlaTargetTable, SlaWarningTable } from './report/tables.js';
 import type { IcalFeedTable, ScheduleGapNoticeTable, ScheduleHandoffNoticeTable, ScheduleOverrideTable, ScheduleSwapTable, ScheduleTable, UserLeaveTable } from './schedule/tables.js';
 import type { HeartbeatTable } from './heartbeat/tables.js';
+import type { HotlineCallTable, HotlineTable } from './hotline/tables.js';
 import type { IntegrationTable, ServiceTable } from './service/tables.js';
 import type { EventRuleSnapshotTable, EventRuleTable } from './rules/tables.js';
 import type {
@@ -65,6 +66,8 @@ export interface Database {
   services: ServiceTable;
   integrations: IntegrationTable;
   heartbeats: HeartbeatTable;
+  hotlines: HotlineTable;
+  hotline_calls: HotlineCallTable;
   incidents: IncidentTable;
   severity_levels: SeverityLevelTable;
   alerts: AlertTable;

@@ -20,3 +20,4 @@ export * from './reports.js';
 export * from './setup.js';
 export * from './heartbeats.js';
 export * from './rules.js';
+export * from './hotlines.js';

@@ -74,5 +74,10 @@ export const TIMELINE_TYPES = [
   'postmortem.created',
   'heartbeat.missed',
   'heartbeat.checkin',
+  'hotline.call',
+  'hotline.dialing',
+  'hotline.missed',
+  'hotline.answered',
+  'hotline.unanswered',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];

@@ -28,6 +28,8 @@ export interface KlaxonConfig {
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
+  vonageSignatureSecret?: string;
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Mattermost (chat/mattermost/): KLAXON_MATTERMOST_URL and _BOT_TOKEN; _TEAM_ID to create war-room channels; the slash command's and outgoing webhook's tokens. */
   mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
@@ -154,6 +156,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (!/^https?:\/\//.test(env.KLAXON_MATRIX_HOMESERVER_URL!)) throw new ConfigError('KLAXON_MATRIX_HOMESERVER_URL: must be an http(s) URL, e.g. https://matrix.example.org');
     cfg.matrix = { homeserverUrl: env.KLAXON_MATRIX_HOMESERVER_URL!, accessToken: env.KLAXON_MATRIX_ACCESS_TOKEN! };
   }
+  if (env.KLAXON_VONAGE_SIGNATURE_SECRET) cfg.vonageSignatureSecret = env.KLAXON_VONAGE_SIGNATURE_SECRET;
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';

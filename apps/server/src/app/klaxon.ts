@@ -219,6 +219,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ctx,
       ingest,
       twilioAuthToken: config.twilio?.authToken,
+      vonageSignatureSecret: config.vonageSignatureSecret,
       slackSigningSecret: config.slack?.signingSecret,
       chatPlatforms,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,

@@ -33,11 +33,14 @@ import {
 } from '../user/service.js';
 import { allHeartbeats, createHeartbeat, deleteHeartbeat, updateHeartbeat } from '../heartbeat/service.js';
 import type { Heartbeat } from '../heartbeat/types.js';
+import { allHotlines, createHotline, deleteHotline, updateHotline } from '../hotline/service.js';
+import type { Hotline } from '../hotline/types.js';
+import { normalizePhone, parseAllowList } from '../hotline/phone.js';
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
 import { planRuleSets, type ManagedSet } from '../rules/config.js';
-import type { ConfigDocument, GroupingSpec, HeartbeatSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
+import type { ConfigDocument, GroupingSpec, HeartbeatSpec, HotlineSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
 export interface ApplyOptions {
@@ -243,6 +246,43 @@ function planHeartbeats(
   }
 }
 
+/**
+ * A service's hotlines, replaced to match the file: new ones created, changed ones updated, missing
+ * ones deleted. Numbers are compared as normalised (E.164), so "+1 (500) 555-0100" in the file
+ * matches +15005550100 in the database; a number that is not one is a 400 from the verb.
+ */
+function planHotlines(ctx: Ctx, actor: Actor, service: string, specs: HotlineSpec[], existing: Hotline[], serviceId: () => string, spath: DocPath, changes: string[], steps: Step[]): void {
+  const label = (name: string) => `${q(service)}/${q(name)}`;
+  const fileNames = new Set(specs.map((h) => h.name));
+  for (const h of existing) {
+    if (fileNames.has(h.name)) continue;
+    changes.push(`- hotline ${label(h.name)} (${h.number})`);
+    steps.push({ path: spath, run: () => deleteHotline(ctx, actor, h.serviceId, h.id) });
+  }
+  const byName = new Map(existing.map((h) => [h.name, h]));
+  for (const [hi, h] of specs.entries()) {
+    const path = [...spath, 'hotlines', hi] as DocPath;
+    const want = { provider: h.provider ?? 'twilio', number: h.number, ringSeconds: h.ringSeconds ?? 20, allowedCallers: h.allowedCallers ?? [], enabled: h.enabled ?? true };
+    const have = byName.get(h.name);
+    if (!have) {
+      changes.push(`+ hotline ${label(h.name)} (${h.number}, ${want.provider})`);
+      steps.push({ path, run: async () => void (await createHotline(ctx, actor, serviceId(), { name: h.name, ...want })) });
+      continue;
+    }
+    const diffs: string[] = [];
+    const number = normalizePhone(want.number) ?? want.number;
+    const allowed = parseAllowList(want.allowedCallers).numbers;
+    if (have.provider !== want.provider) diffs.push(`provider ${have.provider} -> ${want.provider}`);
+    if (have.number !== number) diffs.push(`number ${have.number} -> ${want.number}`);
+    if (have.ringSeconds !== want.ringSeconds) diffs.push(`ringSeconds ${have.ringSeconds} -> ${want.ringSeconds}`);
+    if (JSON.stringify(have.allowedCallers) !== JSON.stringify(allowed)) diffs.push(`allowedCallers ${have.allowedCallers.length} -> ${allowed.length} numbers`);
+    if (have.enabled !== want.enabled) diffs.push(want.enabled ? 'enabled' : 'disabled');
+    if (!diffs.length) continue;
+    changes.push(`~ hotline ${label(h.name)}: ${diffs.join('; ')}`);
+    steps.push({ path, run: async () => void (await updateHotline(ctx, actor, have.serviceId, have.id, want)) });
+  }
+}
+
 /** Builds the change list and the steps that make it, from one read of the database. */
 async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOptions) {
   const prune = opts.prune === true;
@@ -263,6 +303,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     integrationUpdates: [] as Step[],
     integrationCreates: [] as Step[],
     heartbeats: [] as Step[],
+    hotlines: [] as Step[],
     prunePolicies: [] as Step[],
     pruneSchedules: [] as Step[],
     pruneTeams: [] as Step[],
@@ -279,6 +320,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const dbSchedules = await allSchedules(db);
   const dbIntegrations = await integrationRows(db);
   const dbHeartbeats = await allHeartbeats(ctx, actor);
+  const dbHotlines = await allHotlines(ctx, actor);
 
   const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
   const emailById = new Map(dbUsers.map((u) => [u.id, u.email.toLowerCase()]));
@@ -757,6 +799,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (x.heartbeats)
       planHeartbeats(ctx, actor, x.name, x.heartbeats, current ? dbHeartbeats.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.heartbeats, createdHeartbeats);
 
+    if (x.hotlines) planHotlines(ctx, actor, x.name, x.hotlines, current ? dbHotlines.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.hotlines);
+
     if (!x.integrations) continue;
     const existing = current ? (integrationsByService.get(current.id) ?? []) : [];
     const existingByName = new Map(existing.map((i) => [i.name, i]));
@@ -912,6 +956,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationUpdates,
     ...phase.integrationCreates,
     ...phase.heartbeats,
+    ...phase.hotlines,
     ...planned.steps.map((x): Step => ({ path: x.path, run: x.run })),
     ...phase.prunePolicies,
     ...phase.pruneSchedules,

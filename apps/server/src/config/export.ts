@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js';
 import { listPolicies } from '../escalation/service.js';
 import { allSchedules, scheduleToInput } from '../schedule/index.js';
 import { allHeartbeats } from '../heartbeat/service.js';
+import { allHotlines } from '../hotline/service.js';
 import { listIntegrations, listServices } from '../service/service.js';
 import { rulesBySet, ruleToSpec } from '../rules/config.js';
 import { listTeams } from '../team/service.js';
@@ -97,6 +98,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
   const ruleSets = await rulesBySet(ctx);
   const serviceSpecs: ServiceSpec[] = [];
   const heartbeats = await allHeartbeats(ctx, actor);
+  const hotlines = await allHotlines(ctx, actor);
   for (const x of await listServices(ctx, actor)) {
     const integrations = await listIntegrations(ctx, actor, x.id);
     serviceSpecs.push({
@@ -118,6 +120,12 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
         heartbeats: heartbeats
           .filter((h) => h.serviceId === x.id)
           .map((h) => ({ name: h.name, intervalMinutes: h.intervalMinutes, graceMinutes: h.graceMinutes, enabled: h.enabled, ...(h.watchdogAlert !== null && { watchdogAlert: h.watchdogAlert }) })),
+      }),
+      // Likewise hotlines: only services that have some list them.
+      ...(hotlines.some((h) => h.serviceId === x.id) && {
+        hotlines: hotlines
+          .filter((h) => h.serviceId === x.id)
+          .map((h) => ({ name: h.name, provider: h.provider, number: h.number, ringSeconds: h.ringSeconds, allowedCallers: h.allowedCallers, enabled: h.enabled })),
       }),
     });
   }

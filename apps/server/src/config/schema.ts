@@ -326,6 +326,24 @@ export const HeartbeatSpec = Type.Object(
   { additionalProperties: false, description: 'A heartbeat, identified by name within its service; its check-in URL is printed once when created' },
 );
 
+/** A hotline number: calls to it open an incident on the service and ring its on-call people. Identified by its name within the service. */
+export const HotlineSpec = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._@+-]*$', description: 'Hotline name, unique per service' }),
+    provider: Type.Optional(Type.Union([Type.Literal('twilio'), Type.Literal('vonage')], { description: 'Where the number lives: twilio (default) or vonage' })),
+    number: Type.String({ minLength: 1, maxLength: 40, description: 'The phone number, E.164 (+ and country code); spaces, dots, dashes and brackets are ignored' }),
+    ringSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 120, description: 'Seconds each on-call person is rung before the next is tried (default 20)' })),
+    allowedCallers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 500, description: 'Only these numbers (E.164) may open an incident; empty or left out: anyone' }),
+    ),
+    enabled: Type.Optional(Type.Boolean({ description: 'Default true; a disabled hotline refuses every call' })),
+  },
+  {
+    additionalProperties: false,
+    description: "A hotline number, identified by name within its service; paste the Voice webhook URL printed by apply (and shown on the service's page) into the number's settings at Twilio",
+  },
+);
+
 /** A technical service: where alerts arrive and which policy pages for them. Identified by name. */
 export const ServiceSpec = Type.Object(
   {
@@ -347,6 +365,7 @@ export const ServiceSpec = Type.Object(
     ),
     integrations: Type.Optional(Type.Array(IntegrationSpec, { maxItems: 100, description: 'Integrations, replaced to match exactly. Left out: not managed by this file.' })),
     heartbeats: Type.Optional(Type.Array(HeartbeatSpec, { maxItems: 100, description: 'Heartbeats, replaced to match exactly. Left out: not managed by this file.' })),
+    hotlines: Type.Optional(Type.Array(HotlineSpec, { maxItems: 100, description: 'Hotline numbers, replaced to match exactly. Left out: not managed by this file.' })),
   },
   { additionalProperties: false, description: 'A service, identified by name' },
 );
@@ -390,6 +409,8 @@ export type RuleSpec = Static<typeof RuleSpec>;
 export type IntegrationSpec = Static<typeof IntegrationSpec>;
 /** A heartbeat entry of a service. */
 export type HeartbeatSpec = Static<typeof HeartbeatSpec>;
+/** A hotline entry of a service. */
+export type HotlineSpec = Static<typeof HotlineSpec>;
 
 /** The JSON Schema (draft-07) of the file format, as written to docs/klaxon.schema.json. */
 export function configJsonSchema(): Record<string, unknown> {

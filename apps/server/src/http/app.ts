@@ -28,6 +28,7 @@ import { reportRoutes } from './routes/reports.js';
 import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.js';
+import { hotlineApiRoutes, hotlineVonageRoutes } from './routes/hotlines.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { chatApiRoutes, chatInboundRoutes } from './routes/chat.js';
 import { testRoutes } from './routes/test-hooks.js';
@@ -112,6 +113,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
       await migrationRoutes(api, deps);
       await setupRoutes(api, deps);
       await heartbeatApiRoutes(api, deps);
+      await hotlineApiRoutes(api, deps);
       if (deps.test) await testRoutes(api, deps.test);
     },
     { prefix: '/api/v1' },
@@ -120,6 +122,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => heartbeatCheckinRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
   await app.register(async (scope) => chatInboundRoutes(scope, deps));
+  await app.register(async (scope) => hotlineVonageRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await web.register(app);
   return app;

@@ -16,6 +16,8 @@ export interface HttpDeps {
   ingest: AlertIngest;
   /** Twilio auth token, to check X-Twilio-Signature on inbound SMS and voice webhooks. */
   twilioAuthToken?: string;
+  /** Vonage signature secret, to check the signed webhooks of hotline numbers on Vonage. */
+  vonageSignatureSecret?: string;
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
   /** The configured chat platforms by name (Slack included when configured): their inbound routes and war-room bridges. */

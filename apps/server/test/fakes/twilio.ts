@@ -24,6 +24,12 @@
  *   fetchTwiml(call)               just the first step (what the callee hears)
  *   sendStatusCallback(resource, status)  a delivery report to the resource's StatusCallback
  *   waitForMessage(pred) / waitForCall(pred)  resolve when a matching resource is created
+ *   callIn({url, from})           an incoming call to a Twilio number, as Twilio posts it to the number's
+ *                                 Voice webhook (CallSid, AccountSid, From, To, Caller, Called,
+ *                                 CallStatus=ringing, Direction=inbound, ApiVersion); returns the TwiML answer
+ *   endDial(call, twiml, status)  the end of the <Dial> in `twiml`, as Twilio posts it to the Dial's
+ *                                 `action` (the call's parameters plus DialCallStatus, DialCallSid,
+ *                                 DialBridged, and DialCallDuration when the dialled party answered)
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -72,6 +78,18 @@ export interface FakeTwilioCall {
   receivedAt: number;
   /** The TwiML last fetched by fetchTwiml / answerCall (first step). */
   twiml?: string;
+}
+
+/** A call into a Twilio number (its Voice webhook is Klaxon's). */
+export interface FakeTwilioInboundCall {
+  sid: string;
+  from: string;
+  /** The Twilio number called. */
+  to: string;
+  /** The Voice webhook URL the call was posted to. */
+  url: string;
+  /** The numbers each <Dial> of the call rang, in order. */
+  dialed: string[];
 }
 
 /** What a Klaxon webhook endpoint answered to a request the fake made. */
@@ -226,6 +244,64 @@ export class FakeTwilio {
     const answer = await this.request(gather.method ?? 'POST', action, params);
     if (answer.status !== 200) throw new Error(`FakeTwilio: Gather action ${action} answered HTTP ${answer.status}: ${answer.body}`);
     return answer.body;
+  }
+
+  /**
+   * An incoming call to a Twilio number whose Voice webhook is `url`: POSTs Twilio's request
+   * parameters for a new inbound call (signed) and returns the call and Klaxon's TwiML answer.
+   * `signWith` signs with another token (a forged request).
+   */
+  async callIn(opts: { url: string; from: string; toNumber?: string; signWith?: string; callSid?: string }): Promise<{ call: FakeTwilioInboundCall; answer: WebhookAnswer }> {
+    const call: FakeTwilioInboundCall = { sid: opts.callSid ?? `CA${randomBytes(16).toString('hex')}`, from: opts.from, to: opts.toNumber ?? this.phoneNumber, url: opts.url, dialed: [] };
+    const answer = await this.post(opts.url, this.inboundParams(call, 'ringing'), opts.signWith);
+    this.noteDial(call, answer);
+    return { call, answer };
+  }
+
+  /**
+   * Ends the <Dial> of `twiml` (the TwiML Klaxon last answered for `call`) with `dialCallStatus`
+   * (completed, answered, busy, no-answer, failed, canceled): POSTs to the Dial's `action` (resolved
+   * against the Voice webhook URL), with the call's parameters plus DialCallStatus, DialCallSid,
+   * DialBridged and, when the dialled party answered, DialCallDuration. Returns Klaxon's answer.
+   */
+  async endDial(call: FakeTwilioInboundCall, twiml: string, dialCallStatus: string, opts: { durationSeconds?: number; signWith?: string } = {}): Promise<WebhookAnswer> {
+    const d = parseDial(twiml);
+    if (!d) throw new Error(`FakeTwilio: no <Dial> in TwiML: ${twiml}`);
+    if (!d.action) throw new Error(`FakeTwilio: the <Dial> has no action (Twilio would go on with the next verb): ${twiml}`);
+    const answered = dialCallStatus === 'completed' || dialCallStatus === 'answered';
+    const params: Record<string, string> = {
+      ...this.inboundParams(call, dialCallStatus === 'canceled' ? 'completed' : 'in-progress'),
+      DialCallStatus: dialCallStatus,
+      DialCallSid: `CA${randomBytes(16).toString('hex')}`,
+      DialBridged: answered ? 'true' : 'false',
+      ...(answered && { DialCallDuration: String(opts.durationSeconds ?? 42) }),
+    };
+    const answer = await this.request(d.method ?? 'POST', new URL(d.action, call.url).toString(), params, opts.signWith);
+    this.noteDial(call, answer);
+    return answer;
+  }
+
+  private noteDial(call: FakeTwilioInboundCall, answer: WebhookAnswer): void {
+    const d = answer.status === 200 ? parseDial(answer.body) : null;
+    if (d) call.dialed.push(...d.numbers);
+  }
+
+  private inboundParams(call: FakeTwilioInboundCall, status: string): Record<string, string> {
+    return {
+      AccountSid: this.accountSid,
+      ApiVersion: API_VERSION,
+      CallSid: call.sid,
+      CallStatus: status,
+      Called: call.to,
+      CalledCountry: 'US',
+      Caller: call.from,
+      CallerCountry: 'US',
+      Direction: 'inbound',
+      From: call.from,
+      FromCountry: 'US',
+      To: call.to,
+      ToCountry: 'US',
+    };
   }
 
   /** Posts a status callback for a message (MessageStatus) or call (CallStatus) to its StatusCallback URL. */
@@ -444,6 +520,16 @@ export function parseGather(twiml: string): { action: string | undefined; method
     attrs[a[1] ?? ''] = decodeXml(a[2] ?? a[3] ?? '');
   }
   return { action: attrs.action, method: attrs.method };
+}
+
+/** The first <Dial> of a TwiML document: its action, method and timeout attributes and the <Number>s it rings, XML entities decoded. */
+export function parseDial(twiml: string): { action: string | undefined; method: string | undefined; timeout: number | undefined; numbers: string[] } | null {
+  const m = /<Dial\b([^>]*)>([\s\S]*?)<\/Dial>/.exec(twiml);
+  if (!m) return null;
+  const attrs: Record<string, string> = {};
+  for (const a of (m[1] ?? '').matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1] ?? ''] = decodeXml(a[2] ?? a[3] ?? '');
+  const numbers = [...(m[2] ?? '').matchAll(/<Number\b[^>]*>([^<]*)<\/Number>/g)].map((n) => decodeXml((n[1] ?? '').trim()));
+  return { action: attrs.action, method: attrs.method, timeout: attrs.timeout === undefined ? undefined : Number(attrs.timeout), numbers };
 }
 
 /** Decodes the predefined XML entities and numeric character references. */

@@ -8,6 +8,8 @@ import type {
   FieldError,
   Heartbeat,
   HeartbeatInput,
+  Hotline,
+  HotlineInput,
   Incident,
   IncidentStatus,
   Integration,
@@ -297,6 +299,12 @@ export const api = {
     create: (serviceId: string, input: HeartbeatInput) => post<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats`, input).then((r) => r.heartbeat),
     update: (serviceId: string, id: string, input: Partial<HeartbeatInput>) => patch<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`, input).then((r) => r.heartbeat),
     remove: (serviceId: string, id: string) => del(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`),
+  },
+  hotlines: {
+    list: (serviceId: string) => get<{ hotlines: Hotline[] }>(`/services/${enc(serviceId)}/hotlines`).then((r) => r.hotlines),
+    create: (serviceId: string, input: HotlineInput) => post<{ hotline: Hotline }>(`/services/${enc(serviceId)}/hotlines`, input).then((r) => r.hotline),
+    update: (serviceId: string, id: string, input: Partial<HotlineInput>) => patch<{ hotline: Hotline }>(`/services/${enc(serviceId)}/hotlines/${enc(id)}`, input).then((r) => r.hotline),
+    remove: (serviceId: string, id: string) => del(`/services/${enc(serviceId)}/hotlines/${enc(id)}`),
   },
   incidents: {
     list: (q: IncidentQuery, signal?: AbortSignal) =>

@@ -25,6 +25,7 @@ export const keys = {
   heartbeats: (serviceId: string) => ['service', serviceId, 'heartbeats'] as const,
   /** Every event rule with this instance's counters (the admin's event-rules screen). */
   eventRules: ['event-rules'] as const,
+  hotlines: (serviceId: string) => ['service', serviceId, 'hotlines'] as const,
   /** Every incident list (live updates read the query back from a key's second element). */
   incidentLists: ['incidents'] as const,
   incidentList: (query: IncidentQuery) => ['incidents', query] as const,

@@ -89,6 +89,12 @@ export const PHRASES = {
   // Heartbeats (the server's message already says it in words: "No check-in from nightly-backup for 26 h").
   'heartbeat.missed': (e) => e.message || 'A heartbeat missed its check-in',
   'heartbeat.checkin': (e) => `The heartbeat checked in again${str(e.message) ? `: ${after(e.message)}` : ''}`,
+  // Hotline calls (the server's message names the hotline, the masked caller and the person: said as it is).
+  'hotline.call': (e) => e.message || 'A call came in on the hotline',
+  'hotline.dialing': (e) => e.message || 'Ringing the next person on call',
+  'hotline.missed': (e) => e.message || 'The person rung did not answer',
+  'hotline.answered': (e, ctx) => (str(e.message) ? e.message : `${person(e, ctx, 'Someone on call')} answered the hotline call`),
+  'hotline.unanswered': (e) => e.message || 'Nobody answered the hotline call; the team has been paged',
   'incident.reopened': (e) => (e.data.escalate === true ? `${who(e)} reopened the incident and paged again from level 1` : `${who(e)} reopened the incident (acknowledged, nobody paged)`),
   'incident.escalated': (e) => `${who(e)} escalated to the next level${via(e)}`,
   'incident.reassigned': (e, ctx) => {

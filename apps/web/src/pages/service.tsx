@@ -17,6 +17,7 @@ import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { usePhone } from '../lib/phone.ts';
 import { ServiceHeartbeats } from './service-heartbeats.tsx';
+import { ServiceHotlines } from './service-hotlines.tsx';
 
 const base = () => window.location.origin;
 
@@ -484,6 +485,7 @@ export default function ServicePage() {
             </Paper>
           )}
           <ServiceHeartbeats serviceId={q.data.id} />
+          <ServiceHotlines serviceId={q.data.id} />
         </Stack>
       )}
     </QueryState>

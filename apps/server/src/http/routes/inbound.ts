@@ -13,6 +13,7 @@ import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { parseSmsReply, SMS_HELP } from './sms-reply.js';
+import { hotlineTwilioRoutes } from './hotlines.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +57,7 @@ function signedUrl(ctx: Ctx, req: FastifyRequest): string {
  * else 400; then the X-Twilio-Signature, else 403. Answers the request itself and returns null when
  * it fails.
  */
-function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): Record<string, string> | null {
+export function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): Record<string, string> | null {
   const body = req.body ?? {};
   const query = (req.query ?? {}) as Record<string, unknown>;
   const bad = (where: string) => {
@@ -167,6 +168,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (digits === '6') return say(`${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.`);
     return say('Unknown key. Nothing was changed. Goodbye.');
   });
+
+  // Twilio: calls to a hotline number (hotline/), in this scope for its form parser.
+  hotlineTwilioRoutes(app, deps, checkTwilio);
 
   // Twilio: delivery status callbacks for SMS and calls; each is recorded against its outbox message.
   app.post('/integrations/v1/twilio/status', { schema: { hide: true } }, async (req, reply) => {

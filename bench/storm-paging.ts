@@ -11,7 +11,8 @@
  * hour after the storm, when the held pages go out, passes in seconds: the storm is 60 clock seconds of
  * about 17 incidents each (17 concurrent requests, then the clock moves a second), then the clock moves
  * a minute at a time for 90 minutes. Figures: messages per channel that reached the stand-ins; the
- * most of them in any 15-minute and 60-minute window of the clock; how many of the 1,000 incidents some
+ * most of them in any 15-minute and 60-minute window of the clock (by the clock time each was written to
+ * the outbox, which is what the limits count); how many of the 1,000 incidents some
  * SMS or e-mail named by number; and the time, in real milliseconds, from sending the first event to
  * its first SMS, call and e-mail reaching the stand-ins (the engine is woken by the event, as in
  * production; the goal is under 1 s, as in a quiet run).
@@ -83,6 +84,13 @@ async function run(bundled: boolean): Promise<RunResult> {
       svcIds.push(svc.body.service.id);
       keys.push((await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'generic', kind: 'generic' })).body.integration.key);
     }
+    // A warm-up page to someone else first, so neither run measures the first statements compiled.
+    const other = await addResponder(t, { name: 'Warm Up', email: 'warm@bench.local', phone: '+15550002000', rules: [{ type: 'sms', delayMinutes: 0 }] });
+    const warmPolicy = await t.api('POST', '/api/v1/escalation-policies', { name: 'warm', levels: [{ delayMinutes: 120, targets: [{ type: 'user', id: other.id }] }] });
+    const warmSvc = await t.api('POST', '/api/v1/services', { name: 'warm-up', escalationPolicyId: warmPolicy.body.escalationPolicy.id });
+    const warmKey = (await t.api('POST', `/api/v1/services/${warmSvc.body.service.id}/integrations`, { name: 'generic', kind: 'generic' })).body.integration.key;
+    await fetch(`${t.url}/integrations/v1/generic/${warmKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'warm-up', severity: 'critical' }) });
+    await t.twilio.waitForMessage((m) => m.to === other.phone && /warm-up/.test(m.body), 30_000);
     // Only what arrives from now on is a page.
     const smsFrom = t.twilio.messages.length;
     const callsFrom = t.twilio.calls.length;
@@ -143,10 +151,20 @@ async function run(bundled: boolean): Promise<RunResult> {
       if (list.length < 500) break;
       before = Math.min(...list.map((i) => i.number));
     }
-    const by = (c: Arrival['channel']) => arrivals.filter((a) => a.channel === c).map((a) => a.at);
+    // When each page was written to the outbox (the clock time the limits count), read from the database;
+    // the counts are what reached the stand-ins.
+    const written = await t.k.ctx.db.kysely
+      .selectFrom('outbox')
+      .select(['channel', 'created_at'])
+      .where('kind', '=', 'page')
+      .where('status', '=', 'sent')
+      .where('destination', 'in', [phone, 'oncall@bench.local'])
+      .execute();
+    const by = (c: Arrival['channel']) => written.filter((w) => w.channel === c).map((w) => Number(w.created_at));
+    const reached = (c: Arrival['channel']) => arrivals.filter((a) => a.channel === c).length;
     const channels = ['sms', 'voice', 'email'] as const;
     return {
-      messages: Object.fromEntries(channels.map((c) => [c, by(c).length])) as RunResult['messages'],
+      messages: Object.fromEntries(channels.map((c) => [c, reached(c)])) as RunResult['messages'],
       maxIn15: Object.fromEntries(channels.map((c) => [c, maxInWindow(by(c), 15 * MIN)])) as RunResult['maxIn15'],
       maxIn60: Object.fromEntries(channels.map((c) => [c, maxInWindow(by(c), 60 * MIN)])) as RunResult['maxIn60'],
       named: [...incidents].filter((n) => named.has(n)).length,

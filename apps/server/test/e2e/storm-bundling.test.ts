@@ -159,3 +159,42 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     expect(sms[0]!.body).toMatch(/^Klaxon #\d+ CRITICAL search: Search index stale\. Reply \d+A to ack, \d+R to resolve$/);
   });
 });
+
+describe.each(DIALECTS)('limits from the configuration, bundling off (%s)', (dialect) => {
+  let t: TestKlaxon;
+  let ada: Responder;
+  let key: string;
+
+  beforeAll(async () => {
+    // As KLAXON_PAGE_RATE_LIMITS=sms=1/1m and KLAXON_PAGE_BUNDLING=false would set them.
+    t = await startTestKlaxon(dialect, { pageLimits: { sms: [{ count: 1, windowMs: MIN }] }, pageBundling: false });
+    ada = await addResponder(t, { name: 'Ada', email: 'ada@example.com', phone: '+15557770003', rules: [{ type: 'sms', delayMinutes: 0 }] });
+    const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'p', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: ada.id }] }] });
+    const svc = await t.api('POST', '/api/v1/services', { name: 'ledger', escalationPolicyId: policy.body.escalationPolicy.id });
+    key = (await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'generic', kind: 'generic' })).body.integration.key;
+  });
+  afterAll(() => t?.stop());
+
+  it('one SMS a minute, each about one incident, none dropped', async () => {
+    const r = await fetch(`${t.url}/integrations/v1/generic/${key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([1, 2, 3].map((i) => ({ dedup_key: `l${i}`, summary: `Ledger ${i}`, severity: 'critical' }))),
+    });
+    expect(r.status).toBe(202);
+    await t.cycle();
+    const pages = () => t.twilio.messages.filter((m) => m.to === ada.phone && /^Klaxon #/.test(m.body));
+    expect(pages()).toHaveLength(1);
+    await t.advance(30_000);
+    expect(pages()).toHaveLength(1);
+    await t.advance(30_000);
+    expect(pages()).toHaveLength(2);
+    await t.advance(MIN);
+    expect(pages()).toHaveLength(3);
+    expect(
+      pages()
+        .map((m) => /Ledger \d/.exec(m.body)![0])
+        .sort(),
+    ).toEqual(['Ledger 1', 'Ledger 2', 'Ledger 3']);
+  });
+});

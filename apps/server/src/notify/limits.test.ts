@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, ConfigError } from '../app/config.js';
 import { BUNDLE_CHANNELS, DEFAULT_PAGE_LIMITS, describeLimits, nextAllowedAt, parsePageLimits, type RateLimit } from './limits.js';
 
 const MIN = 60_000;
@@ -36,15 +35,6 @@ describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
     expect(parsePageLimits('sms=0/15m')).toMatch(/at least 1/);
     expect(parsePageLimits('sms=5/25h')).toMatch(/from 1s to 24h/);
     expect(parsePageLimits('sms=5/0s')).toMatch(/from 1s to 24h/);
-  });
-
-  it('is read from the environment; a bad value stops the start with the variable named', () => {
-    expect(configFromEnv({ KLAXON_PAGE_RATE_LIMITS: 'sms=1/1m' }).pageLimits!.sms).toEqual([{ count: 1, windowMs: MIN }]);
-    expect(configFromEnv({}).pageLimits).toEqual(DEFAULT_PAGE_LIMITS);
-    expect(configFromEnv({}).pageBundling).toBe(true);
-    expect(configFromEnv({ KLAXON_PAGE_BUNDLING: 'false' }).pageBundling).toBe(false);
-    expect(() => configFromEnv({ KLAXON_PAGE_RATE_LIMITS: 'sms=lots' })).toThrow(ConfigError);
-    expect(() => configFromEnv({ KLAXON_PAGE_RATE_LIMITS: 'sms=lots' })).toThrow(/KLAXON_PAGE_RATE_LIMITS: sms: "lots"/);
   });
 
   it('never throws; answers limits or a sentence, and what it writes it reads back (property)', () => {

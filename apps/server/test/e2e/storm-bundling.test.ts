@@ -150,6 +150,19 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     expect(open.filter((i) => /Storm incident 2[123]/.test(i.title))).toHaveLength(0);
   });
 
+  it('a bundle that fails is on the timeline of every incident in it', async () => {
+    t.twilio.failNext(2, 400, { code: 21211, message: "The 'To' number is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+    await post(stormKey, ...storm(24, 25));
+    await t.advance(1000);
+    const list = (await t.api('GET', '/api/v1/incidents?q=Storm%20incident%202&limit=50')).body.incidents as { number: number; title: string }[];
+    for (const title of ['Storm incident 24', 'Storm incident 25']) {
+      const n = list.find((i) => i.title === title)!.number;
+      const failed = (await timeline(n)).filter((e) => e.type === 'notification.failed' && / by sms /.test(e.message));
+      expect(failed, title).toHaveLength(1);
+      expect(failed[0]!.message).toMatch(/giving up$/);
+    }
+  });
+
   it('a single incident still pages at once, on its own', async () => {
     const before = t.twilio.messages.length;
     await post(quietKey, ['q1', 'Search index stale']);

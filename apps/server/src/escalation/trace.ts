@@ -114,7 +114,7 @@ function whyNobody(policy: Policy | null, service: string, decisions: IncidentTr
   const cancelled = deliveries.filter((x) => x.decision === 'cancelled');
   if (cancelled.length) reasons.push(`pages cancelled before sending (acknowledged or resolved first) for ${[...new Set(cancelled.map((x) => x.user))].join(', ')}`);
   const held = deliveries.filter((x) => x.decision === 'pending' && x.heldAt !== undefined);
-  if (held.length) reasons.push(`pages held back by the rate limit, to go out in one message with the others held, for ${[...new Set(held.map((x) => `${x.user} (${x.channel})`))].join(', ')}`);
+  if (held.length) reasons.push(`pages held back by the rate limit until it has room, for ${[...new Set(held.map((x) => `${x.user} (${x.channel})`))].join(', ')}`);
   const waiting = deliveries.filter((x) => (x.decision === 'pending' && x.heldAt === undefined) || x.messages.some((m) => m.status === 'queued' || m.status === 'sending'));
   if (waiting.length) reasons.push(`pages still waiting for ${[...new Set(waiting.map((x) => x.user))].join(', ')}`);
   if (!reasons.length && !decisions.length) reasons.push('no escalation level has fired yet');

@@ -198,6 +198,15 @@ describe.each(DIALECTS)('limits from the configuration, bundling off (%s)', (dia
     await t.cycle();
     const pages = () => t.twilio.messages.filter((m) => m.to === ada.phone && /^Klaxon #/.test(m.body));
     expect(pages()).toHaveLength(1);
+    // The two not yet paged: the trace says they are held back by the rate limit.
+    const list = (await t.api('GET', '/api/v1/incidents?q=Ledger&limit=10')).body.incidents as { id: string }[];
+    const traces = await Promise.all(list.map(async (i) => (await t.api('GET', `/api/v1/incidents/${i.id}/trace`)).body.trace));
+    const held = traces.filter((tr) => !tr.paged);
+    expect(held).toHaveLength(2);
+    for (const tr of held) {
+      expect(tr.why).toBe('Nobody was paged: pages held back by the rate limit until it has room, for Ada (sms)');
+      expect(tr.deliveries[0]).toMatchObject({ channel: 'sms', decision: 'pending', heldAt: expect.any(Number) });
+    }
     await t.advance(30_000);
     expect(pages()).toHaveLength(1);
     await t.advance(30_000);

@@ -123,6 +123,11 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
         expect.arrayContaining([expect.stringMatching(/^Paged Maya by sms \(\+15…0001\) in one message about 15 incidents/)]),
       );
     }
+    // The report counts a page in a bundle as a page (one per channel here: the e-mail, SMS and call bundles).
+    const last = sorted[19]!;
+    expect((await t.api('POST', `/api/v1/incidents/${last}/resolve`, undefined, maya.token)).status).toBe(200);
+    const measures = (await t.api('GET', `/api/v1/reports/incidents/${last}/measures`)).body.measures;
+    expect(measures.pagesByChannel).toEqual({ email: 1, sms: 1, voice: 1 });
     // The first five were paged on their own and are still open.
     for (const n of sorted.slice(0, 5)) expect((await t.api('GET', `/api/v1/incidents/${n}`)).body.incident.status).toBe('triggered');
 

@@ -14,3 +14,4 @@ await (await import('./web-load.js')).benchWebLoad();
 if (!process.env.BENCH_SKIP_REPORTS) await import('./reports.js');
 await (await import('./peer.js')).benchPeer();
 await (await import('./delivery.js')).benchDelivery();
+await (await import('./storm-paging.js')).benchStormPaging();

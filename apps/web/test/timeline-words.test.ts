@@ -61,6 +61,20 @@ const SAMPLES: Record<string, WordsEvent> = {
   'escalation.exhausted': ev('escalation.exhausted', 'Escalation finished: nobody acknowledged after 3 level(s) × 1 round(s)', {}, system, 'engine'),
   'notification.sent': ev('notification.sent', 'Paged Carol Diaz by sms (+1415***0100): delivered', { channel: 'sms', userId: 'u-carol' }, system, 'engine'),
   'notification.failed': ev('notification.failed', 'Paging Carol Diaz by email (c***@example.com) failed (attempt 1): 421 try later; will retry', { channel: 'email' }, system, 'engine'),
+  'notification.held': ev(
+    'notification.held',
+    'Held the page to Carol Diaz by sms (phone): its limit of 5 per 15 min is reached; it goes out in one bundle with the others held at 2026-03-02 09:15 UTC',
+    { channel: 'sms', userId: 'u-carol', until: Date.parse('2026-03-02T09:15:00Z') },
+    system,
+    'engine',
+  ),
+  'notification.bundled': ev(
+    'notification.bundled',
+    'Paged Carol Diaz by sms (+1415***0100) in one message about 5 incidents (#12, #13, #14, #15, #16): delivered',
+    { channel: 'sms', userId: 'u-carol', bundleId: 'b1', incidents: [12, 13, 14, 15, 16] },
+    system,
+    'engine',
+  ),
   'notification.cancelled': ev('notification.cancelled', 'Did not page Carol Diaz by sms (+1415***0100): acknowledged meanwhile', { channel: 'sms' }, system, 'engine'),
   note: ev('note', 'Rolled back the deploy'),
   'heartbeat.missed': ev('heartbeat.missed', 'No check-in from nightly-backup for 26 h (expected every 25 h)', { heartbeatId: 'h1', lastCheckinAt: 0 }, system, 'engine'),
@@ -144,6 +158,8 @@ describe('timeline in words', () => {
     expect(timelineWords(ev('severity.changed', '', { from: 'SEV1', to: 'SEV3' }), ctx)).toBe('Severity lowered from SEV1 to SEV3 by Alice Park');
     expect(w('escalation.level')).toBe('Escalated to level 2 of 3: paging Carol Diaz');
     expect(w('notification.sent')).toBe('Paged Carol Diaz by SMS (+1415***0100)');
+    expect(w('notification.bundled')).toBe('Paged Carol Diaz by SMS (+1415***0100) in one message about 5 incidents');
+    expect(w('notification.held')).toBe('Held back the page to Carol Diaz by SMS (phone): 5 per 15 min reached; it goes out in one message with the others at 09:15');
     expect(w('incident.snoozed')).toBe('Alice Park snoozed the incident for 30 minutes: pages again at 10:30');
     expect(w('responder.added')).toBe('Alice Park added Bob Stone as a responder: paged by SMS');
     expect(timelineWords(ev('role.assigned', 'Incident manager handed over from Alice Park to Bob Stone', { role: 'im', userId: 'u-bob' }), ctx)).toBe(

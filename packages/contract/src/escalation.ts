@@ -141,10 +141,17 @@ export const TraceDelivery = Type.Object({
   step: Type.Integer(),
   dueAt: Type.Integer(),
   decision: Type.String({ description: 'pending, queued (sent to the outbox) or cancelled (acknowledged or resolved first, or the method became unusable)' }),
+  heldAt: Type.Optional(Type.Integer({ description: "When the contact method's rate limit held this page back (it went out later, bundled with the others held); absent: never held" })),
   messages: Type.Array(
     Type.Object({
       id: Type.String(),
       status: Type.String(),
+      bundle: Type.Optional(
+        Type.Object(
+          { id: Type.String(), incidents: Type.Integer({ description: 'How many incidents the one message named' }) },
+          { description: 'Sent in a bundle: one message about several incidents (docs/paging.md)' },
+        ),
+      ),
       attempts: Type.Array(Type.Object({ at: Type.Integer(), status: Type.String(), providerStatus: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) })),
     }),
   ),

@@ -51,6 +51,8 @@ export const TIMELINE_TYPES = [
   'notification.sent',
   'notification.failed',
   'notification.cancelled',
+  'notification.held',
+  'notification.bundled',
   'note',
   'major.declared',
   'severity.changed',

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
+import { parsePageLimits, type PageLimits } from '../notify/limits.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -27,6 +28,10 @@ export interface KlaxonConfig {
   shutdownGraceMs: number;
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
+  /** Pages per contact method per window (KLAXON_PAGE_RATE_LIMITS, e.g. `sms=5/15m,voice=3/15m+7/1h`; default notify/limits.ts DEFAULT_PAGE_LIMITS). */
+  pageLimits?: PageLimits;
+  /** Bundle a person's pages due together on one contact method into one message (KLAXON_PAGE_BUNDLING, default true). */
+  pageBundling?: boolean;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
   vonageSignatureSecret?: string;
@@ -86,6 +91,12 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
+function pageLimitsFromEnv(env: NodeJS.ProcessEnv): PageLimits {
+  const r = parsePageLimits(env.KLAXON_PAGE_RATE_LIMITS ?? '');
+  if (typeof r === 'string') throw new ConfigError(`KLAXON_PAGE_RATE_LIMITS: ${r}`);
+  return r;
+}
+
 /** Reads the configuration from environment variables (KLAXON_*). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KlaxonConfig {
   const host = env.KLAXON_HOST || '127.0.0.1';
@@ -110,6 +121,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
     shutdownGraceMs: int(env, 'KLAXON_SHUTDOWN_GRACE_MS', 5_000, 0, 60_000),
     deliveryInFlightPerChannel: int(env, 'KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL', 250, 1, 10_000),
+    pageLimits: pageLimitsFromEnv(env),
+    pageBundling: bool(env, 'KLAXON_PAGE_BUNDLING', true),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

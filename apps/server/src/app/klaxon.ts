@@ -14,7 +14,7 @@ import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { heartbeatModule } from '../heartbeat/module.js';
-import { notificationModule } from '../engine/modules/notification.js';
+import { notificationModuleWith } from '../engine/modules/notification.js';
 import { snoozeModule } from '../incident/snooze.js';
 import { postmortemRemindersModule } from '../postmortem/reminders.js';
 import { reportSlaWarningModule } from '../report/sla-warnings.js';
@@ -190,7 +190,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     [
       snoozeModule,
       escalationModule,
-      notificationModule,
+      notificationModuleWith({ limits: config.pageLimits, bundling: config.pageBundling }),
       scheduleHandoffModule,
       scheduleGapsModule,
       warRoomPriorityModule,

@@ -147,11 +147,20 @@ export async function traceRows(db: Tx, idOrNumber: string) {
       'notifications.step',
       'notifications.due_at',
       'notifications.status',
+      'notifications.outbox_id',
+      'notifications.held_at',
     ])
     .where('notifications.incident_id', '=', inc.id)
     .orderBy('notifications.due_at')
     .execute();
-  const messages = await db.selectFrom('outbox').select(['id', 'contact_method_id', 'status', 'created_at']).where('incident_id', '=', inc.id).orderBy('created_at').execute();
+  // Its own messages, and the bundles about several incidents that carried its notifications.
+  const carriers = notifications.flatMap((n) => (n.outbox_id ? [n.outbox_id] : []));
+  const messages = await db
+    .selectFrom('outbox')
+    .select(['id', 'contact_method_id', 'status', 'created_at', 'content'])
+    .where((eb) => (carriers.length ? eb.or([eb('incident_id', '=', inc.id), eb('id', 'in', carriers)]) : eb('incident_id', '=', inc.id)))
+    .orderBy('created_at')
+    .execute();
   const attempts = messages.length
     ? await db
         .selectFrom('delivery_attempts')

@@ -106,6 +106,13 @@ function notificationDecisions(
   return out;
 }
 
+/** `{ bundle: { id, incidents } }` for a message about several incidents, else nothing. */
+function bundleOf(content: string): { bundle?: { id: string; incidents: number } } {
+  if (!content.includes('"bundle"')) return {};
+  const m = parseJson(content) as { bundle?: { id?: unknown; items?: unknown[] } } | null;
+  return m?.bundle && typeof m.bundle.id === 'string' && Array.isArray(m.bundle.items) ? { bundle: { id: m.bundle.id, incidents: m.bundle.items.length } } : {};
+}
+
 /**
  * An incident's routing trace, read from what was recorded when each decision was made: the alerts
  * and raw payloads, the policy snapshot, the escalation timeline (with who was on call and why), the
@@ -126,13 +133,15 @@ export async function incidentTrace(ctx: Ctx, actor: Actor, idOrNumber: string):
     step: Number(n.step),
     dueAt: Number(n.due_at),
     decision: n.status,
-    // Messages to this contact method for this incident sent from this notification on (one per queued notification).
+    ...(n.held_at != null && { heldAt: Number(n.held_at) }),
+    // The message that carried this notification (recorded since bundles); before that, the first message to
+    // this contact method for this incident from the notification's due time on.
     messages:
       n.status === 'queued'
         ? r.messages
-            .filter((m) => m.contact_method_id === n.cm_id && Number(m.created_at) >= Number(n.due_at))
+            .filter((m) => (n.outbox_id ? m.id === n.outbox_id : m.contact_method_id === n.cm_id && Number(m.created_at) >= Number(n.due_at)))
             .slice(0, 1)
-            .map((m) => ({ id: m.id, status: m.status, attempts: attemptsOf(m.id) }))
+            .map((m) => ({ id: m.id, status: m.status, ...bundleOf(m.content), attempts: attemptsOf(m.id) }))
         : [],
   }));
   // Escalation decisions and the notification decisions made outside escalation, in time order (stable).
@@ -198,7 +207,9 @@ function whyNobody(
   if (failed.length) reasons.push(`delivery failed to ${failed.map((x) => `${x.user} (${x.channel})`).join(', ')}`);
   const cancelled = deliveries.filter((x) => x.decision === 'cancelled');
   if (cancelled.length) reasons.push(`pages cancelled before sending (acknowledged or resolved first) for ${[...new Set(cancelled.map((x) => x.user))].join(', ')}`);
-  const waiting = deliveries.filter((x) => x.decision === 'pending' || x.messages.some((m) => m.status === 'queued' || m.status === 'sending'));
+  const held = deliveries.filter((x) => x.decision === 'pending' && x.heldAt !== undefined);
+  if (held.length) reasons.push(`pages held back by the rate limit until it has room, for ${[...new Set(held.map((x) => `${x.user} (${x.channel})`))].join(', ')}`);
+  const waiting = deliveries.filter((x) => (x.decision === 'pending' && x.heldAt === undefined) || x.messages.some((m) => m.status === 'queued' || m.status === 'sending'));
   if (waiting.length) reasons.push(`pages still waiting for ${[...new Set(waiting.map((x) => x.user))].join(', ')}`);
   const limited = decisions.filter((d) => d.type === 'notification.rate_limited');
   if (limited.length) reasons.push(`${limited.length} page${limited.length === 1 ? ' was' : 's were'} refused by the provider's rate limit`);

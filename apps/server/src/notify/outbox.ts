@@ -5,6 +5,8 @@ import type { Channel, Message } from './types.js';
 
 /** What to send, to whom, through which channel. */
 export interface Enqueue {
+  /** The outbox id, when the caller needs it before the row exists (a bundle's links name it); default a new id. */
+  id?: string;
   channel: Channel;
   destination: string;
   message: Message;
@@ -15,7 +17,7 @@ export interface Enqueue {
 
 /** Writes a message to the outbox inside the caller's transaction; the sender picks it up after commit. */
 export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<string> {
-  const id = newId();
+  const id = m.id ?? newId();
   await insertOutbox(trx, {
     id,
     kind: m.message.kind,

@@ -150,12 +150,83 @@ export const dueNotifications = compiled((q: Tx, p: { now: number }) =>
       'contact_methods.verified_at',
       'contact_methods.disabled',
       'users.name as user_name',
+      'notifications.held_at',
     ])
     .where('notifications.status', '=', 'pending')
     .where('notifications.due_at', '<=', p.now)
     .orderBy('notifications.due_at')
     .limit(500),
 );
+
+// ---- Rate limits and bundles (engine/modules/notification.ts, docs/paging.md "Storms") ----
+
+/** Every notification of one contact method due now (a bundle takes them all, not only the cycle's first 500). */
+export const dueNotificationsOf = compiled((q: Tx, p: { now: number; contactMethodId: string }) =>
+  q
+    .selectFrom('notifications')
+    .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
+    .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
+    .innerJoin('users', 'users.id', 'notifications.user_id')
+    .select([
+      'notifications.id',
+      'notifications.incident_id',
+      'notifications.user_id',
+      'notifications.contact_method_id',
+      'incidents.status as incident_status',
+      'incidents.policy_snapshot',
+      'notifications.step',
+      'contact_methods.type',
+      'contact_methods.address',
+      'contact_methods.name as cm_name',
+      'contact_methods.verified_at',
+      'contact_methods.disabled',
+      'users.name as user_name',
+      'notifications.held_at',
+    ])
+    .where('notifications.contact_method_id', '=', p.contactMethodId)
+    .where('notifications.status', '=', 'pending')
+    .where('notifications.due_at', '<=', p.now)
+    .orderBy('notifications.due_at')
+    .limit(5000),
+);
+
+/** When the latest pages to a contact method were written to the outbox (newest first), for its rate limit. */
+export const recentPageTimes = compiled((q: Tx, p: { contactMethodId: string; since: number; limit: number }) =>
+  q
+    .selectFrom('outbox')
+    .select('created_at')
+    .where('contact_method_id', '=', p.contactMethodId)
+    .where('kind', '=', 'page')
+    .where('created_at', '>', p.since)
+    .orderBy('created_at', 'desc')
+    .limit(p.limit),
+);
+
+/** Holds a pending notification back until `dueAt` (the rate limit has room then); remembers when it was first held. */
+export const holdNotification = compiled((q: Tx, p: { id: string; dueAt: number; now: number }) =>
+  q
+    .updateTable('notifications')
+    .set((eb) => ({ due_at: p.dueAt, held_at: eb.fn.coalesce('held_at', eb.val(p.now)) }))
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending'),
+);
+
+/** Claims a pending notification for the outbox message that carries it (compare-and-set on status). */
+export const claimNotificationFor = compiled((q: Tx, p: { id: string; outboxId: string }) =>
+  q.updateTable('notifications').set({ status: 'queued', outbox_id: p.outboxId }).where('id', '=', p.id).where('status', '=', 'pending'),
+);
+
+/** The latest page sent by SMS to `destination`: its incident, person and content (a bundle names several incidents). */
+export async function lastSmsPage(db: Tx, destination: string): Promise<{ id: string; incident_id: string | null; user_id: string | null; content: string } | undefined> {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'incident_id', 'user_id', 'content'])
+    .where('channel', '=', 'sms')
+    .where('destination', '=', destination)
+    .where('kind', '=', 'page')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
 
 /** Claims a pending notification by compare-and-set on its status. */
 export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>

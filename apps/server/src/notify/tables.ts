@@ -9,6 +9,10 @@ export interface NotificationTable {
   /** pending | queued (written to the outbox) | cancelled (incident acknowledged first) */
   status: string;
   created_at: number;
+  /** The outbox message that carried it (several notifications share one when their pages were bundled). */
+  outbox_id?: string | null;
+  /** When the contact method's rate limit first held it back (its due_at then moves to when the limit has room); null if never. */
+  held_at?: number | null;
 }
 
 /** The outbox: one row per outgoing message. */

@@ -33,6 +33,33 @@ export interface PageMessage {
   major?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
+  /**
+   * Several incidents for one person on one contact method in one message (held by the rate limit, or
+   * due in the same engine cycle): the page's own fields describe the first of them, `ackUrl`
+   * acknowledges them all. Only the channels of notify/limits.ts BUNDLE_CHANNELS carry bundles.
+   */
+  bundle?: PageBundle;
+}
+
+/** The incidents of a bundled page (docs/paging.md, "Storms"). */
+export interface PageBundle {
+  /** The outbox id of the message that carries the bundle. */
+  id: string;
+  /** Every incident in the bundle, oldest first (the first is the page's own incident). */
+  items: BundleItem[];
+}
+
+/** One incident of a bundle: enough to name it. */
+export interface BundleItem {
+  incidentId: string;
+  incidentNumber: number;
+  title: string;
+  serviceName: string;
+  severity: string;
+  incidentUrl: string;
+  drill?: boolean;
+  /** From an escalation level with `until: resolved` (sent even once the incident is acknowledged). */
+  untilResolved?: boolean;
 }
 
 /** A one-time code that proves a contact method reaches its owner. */

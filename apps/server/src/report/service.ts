@@ -81,7 +81,8 @@ export async function incidentMeasures(db: Tx, incidentId: string): Promise<Inci
   let ackBy: { id: string; name: string } | null = i.acknowledged_by ? { id: i.acknowledged_by, name: i.ack_name ?? i.acknowledged_by } : null;
   for (const e of events) {
     if (e.type === 'escalation.level') levels++;
-    else if (e.type === 'notification.sent') {
+    // A page sent on its own or in one message with other incidents (docs/paging.md) counts as one page.
+    else if (e.type === 'notification.sent' || e.type === 'notification.bundled') {
       const ch = String((JSON.parse(e.data) as { channel?: string }).channel ?? 'unknown');
       pagesByChannel[ch] = (pagesByChannel[ch] ?? 0) + 1;
     } else if (!ackBy && e.actor_id) ackBy = { id: e.actor_id, name: e.actor_name };

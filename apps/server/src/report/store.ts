@@ -604,7 +604,7 @@ export async function measureEvents(db: Tx, incidentId: string) {
     .selectFrom('timeline_events')
     .select(['type', 'data', 'actor_id', 'actor_name', 'at'])
     .where('incident_id', '=', incidentId)
-    .where('type', 'in', ['escalation.level', 'notification.sent', 'incident.acknowledged'])
+    .where('type', 'in', ['escalation.level', 'notification.sent', 'notification.bundled', 'incident.acknowledged'])
     .orderBy('at')
     .execute();
 }

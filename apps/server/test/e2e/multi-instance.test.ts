@@ -78,8 +78,14 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
     const inc = (await c.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0];
     const timeline = (await c.api('GET', `/api/v1/incidents/${inc.number}/timeline`)).body.timeline as { type: string; data: { step?: number } }[];
     expect(timeline.filter((e) => e.type === 'escalation.level').map((e) => e.data.step)).toEqual([0, 1, 2]);
-    expect(timeline.filter((e) => e.type === 'notification.sent')).toHaveLength(3);
-    const owners = await db.query(`SELECT count(*)::int AS n FROM delivery_attempts d JOIN outbox o ON o.id = d.message_id WHERE o.incident_id = $1 AND d.status = 'sent'`, [inc.id]);
+    // A level due in the same cycle as the earlier test's incident's goes out in one message naming both (docs/paging.md):
+    // each page once, on its own or in a bundle.
+    expect(timeline.filter((e) => e.type === 'notification.sent' || e.type === 'notification.bundled')).toHaveLength(3);
+    const owners = await db.query(
+      `SELECT count(*)::int AS n FROM delivery_attempts d JOIN outbox o ON o.id = d.message_id
+        WHERE (o.incident_id = $1 OR o.id IN (SELECT outbox_id FROM notifications WHERE incident_id = $1)) AND d.status = 'sent'`,
+      [inc.id],
+    );
     expect(owners.rows[0].n).toBe(3);
   });
 

@@ -140,6 +140,16 @@ export const PHRASES = {
     const m = /^Did not page (.+?) by (\w+) \((.*?)\): ([\s\S]*)$/.exec(e.message);
     return m ? `Did not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}): ${m[4]}` : `Did not page: ${after(e.message)}`;
   },
+  'notification.held': (e, ctx) => {
+    const m = /^Held the page to (.+?) by (\w+) \((.*?)\): its limit of (.+?) is reached/.exec(e.message);
+    const until = num(e.data.until);
+    const when = until !== undefined && ctx.timeOfDay ? ` at ${ctx.timeOfDay(until)}` : '';
+    return m ? `Held back the page to ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}): ${m[4]} reached; it goes out in one message with the others${when}` : `Held back a page: ${after(e.message)}`;
+  },
+  'notification.bundled': (e) => {
+    const m = /^Paged (.+?) by (\w+) \((.*?)\) in one message about (\d+) incidents/.exec(e.message);
+    return m ? `Paged ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}) in one message about ${m[4]} incidents` : `Paged in a bundle: ${after(e.message)}`;
+  },
   note: (e) => `${who(e)} noted: ${e.message}`,
   'major.declared': (e) => {
     const sev = str(e.data.sev);

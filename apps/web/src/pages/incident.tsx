@@ -251,7 +251,7 @@ function timelineIcon(type: string): { icon: ReactNode; color: string } {
   if (type === 'incident.reopened') return { icon: <IconRotateClockwise size={14} />, color: 'yellow' };
   if (type === 'incident.escalated' || type === 'escalation.level' || type === 'incident.reassigned') return { icon: <IconArrowBigUpLines size={14} />, color: 'orange' };
   if (type === 'escalation.skipped' || type === 'escalation.exhausted') return { icon: <IconPlayerSkipForward size={14} />, color: 'gray' };
-  if (type === 'notification.sent') return { icon: <IconBell size={14} />, color: 'indigo' };
+  if (type === 'notification.sent' || type === 'notification.bundled') return { icon: <IconBell size={14} />, color: 'indigo' };
   if (type === 'notification.failed') return { icon: <IconX size={14} />, color: 'red' };
   if (type === 'notification.cancelled') return { icon: <IconBellOff size={14} />, color: 'gray' };
   if (type === 'alert.grouped') return { icon: <IconAlertTriangle size={14} />, color: 'orange' };

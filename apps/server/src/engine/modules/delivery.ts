@@ -106,7 +106,7 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         // The claim is on the disk before anything is sent (and with it every engine commit before it).
         await ctx.db.sync();
         // The incidents' states in one query for the batch, off the cycle like the sends.
-        const ids = [...new Set(claimed.flatMap((m) => (m.incident_id ? [m.incident_id] : [])))];
+        const ids = [...new Set(claimed.flatMap((m) => [...(m.incident_id ? [m.incident_id] : []), ...bundleIncidentIds(m)]))];
         const states = ids.length ? incidentStatuses(ctx.db.kysely, ids).then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
         states.catch(() => {}); // each send reports it
         for (const m of claimed) start(ctx, m, states, rec);
@@ -137,6 +137,13 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
       ctx.log.warn({ handedBack, graceMs }, 'delivery: sends still running at shutdown were handed back');
     },
   };
+}
+
+/** The incidents a bundled page names besides its own (read from its content). */
+function bundleIncidentIds(m: { kind: string; content: string }): string[] {
+  if (m.kind !== 'page' || !m.content.includes('"bundle"')) return [];
+  const msg = JSON.parse(m.content) as Message;
+  return msg.kind === 'page' && msg.bundle ? msg.bundle.items.map((it) => it.incidentId) : [];
 }
 
 interface Claimed {
@@ -171,9 +178,18 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
   const message = JSON.parse(m.content) as Message;
   const channel = m.channel as Channel;
 
-  // An escalation page whose incident was acknowledged or resolved while it waited is not sent; a page
-  // a person sent from the war room still goes out while the incident is acknowledged.
-  if (message.kind === 'page' && m.incident_id) {
+  // A bundle names only the incidents that still need someone: those acknowledged or resolved while it
+  // waited are left out, and a bundle with none left is not sent.
+  if (message.kind === 'page' && message.bundle) {
+    const open = message.bundle.items.filter((it) => {
+      const status = states.get(it.incidentId);
+      return !status || (it.untilResolved ? status !== 'resolved' : status === 'triggered');
+    });
+    if (!open.length) return { m, r: { status: 'cancelled', error: 'every incident in it was already acknowledged or resolved' }, message: null };
+    if (open.length < message.bundle.items.length) message.bundle = { ...message.bundle, items: open };
+  } else if (message.kind === 'page' && m.incident_id) {
+    // An escalation page whose incident was acknowledged or resolved while it waited is not sent; a page
+    // a person sent from the war room still goes out while the incident is acknowledged.
     const status = states.get(m.incident_id);
     if (status && (message.direct || message.untilResolved ? status === 'resolved' : status !== 'triggered')) {
       return { m, r: { status: 'cancelled', error: `incident already ${status}` }, message: null };
@@ -239,7 +255,27 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
   const userId = m.user_id;
   const name = userId ? await memo.get(`user:${userId}`, async () => (await userNameRow(trx, userId))?.name) : undefined;
   const who = `${name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
-  if (r.status === 'sent') {
+  if (message.kind === 'page' && message.bundle && r.status === 'sent') {
+    // Each incident of a bundle says it went out in that one message.
+    const items = message.bundle.items;
+    const numbers = items.map((it) => `#${it.incidentNumber}`);
+    const list = numbers.length > 10 ? `${numbers.slice(0, 10).join(', ')} and ${numbers.length - 10} more` : numbers.join(', ');
+    for (const it of items) {
+      await appendTimeline(
+        trx,
+        {
+          incidentId: it.incidentId,
+          at: now,
+          type: 'notification.bundled',
+          actor: SYSTEM,
+          via: 'engine',
+          message: `Paged ${who} in one message about ${items.length} incidents (${list}): ${r.providerStatus ?? 'sent'}`,
+          data: { messageId: m.id, bundleId: message.bundle.id, channel: m.channel, userId: m.user_id, providerMessageId: r.providerMessageId, count: items.length },
+        },
+        live,
+      );
+    }
+  } else if (r.status === 'sent') {
     await appendTimeline(
       trx,
       {
@@ -260,18 +296,20 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
       live,
     );
   } else {
-    await appendTimeline(
-      trx,
-      {
-        incidentId: m.incident_id,
-        at: now,
-        type: 'notification.failed',
-        actor: SYSTEM,
-        via: 'engine',
-        message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`,
-        data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' },
-      },
-      live,
-    );
+    // A bundle's failure is on the timeline of every incident in it.
+    for (const incidentId of message.bundle ? message.bundle.items.map((it) => it.incidentId) : [m.incident_id])
+      await appendTimeline(
+        trx,
+        {
+          incidentId,
+          at: now,
+          type: 'notification.failed',
+          actor: SYSTEM,
+          via: 'engine',
+          message: `Paging ${who} failed (attempt ${m.attempts}): ${r.error}${r.status === 'queued' ? '; will retry' : '; giving up'}`,
+          data: { messageId: m.id, channel: m.channel, final: r.status === 'failed' },
+        },
+        live,
+      );
   }
 }

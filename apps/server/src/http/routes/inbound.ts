@@ -7,8 +7,8 @@ import { AppError } from '../../lib/errors.js';
 import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
-import { lastSmsPageIncident, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
-import type { Message } from '../../notify/types.js';
+import { lastSmsPage, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
+import type { Message, PageBundle } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
@@ -44,6 +44,30 @@ async function act(ctx: Ctx, actor: Actor, incidentId: string, action: 'ack' | '
     if (e instanceof AppError) return e.message;
     throw e;
   }
+}
+
+/** The bundle a page message carries, if it is one (docs/paging.md, "Storms"). */
+function bundleOf(content: string): PageBundle | null {
+  const m = JSON.parse(content) as Message;
+  return m.kind === 'page' && m.bundle ? m.bundle : null;
+}
+
+/** Acknowledges every incident of a bundle as this person (each on its own timeline); returns one sentence. */
+async function ackAll(ctx: Ctx, actor: Actor, bundle: PageBundle, via: Via): Promise<string> {
+  const done: number[] = [];
+  const already: string[] = [];
+  for (const it of bundle.items) {
+    try {
+      const r = await incidents.acknowledge(ctx, actor, it.incidentId, via);
+      if (r.changed) done.push(r.incident.number);
+      else already.push(`#${r.incident.number} is ${r.incident.status}`);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      already.push(`#${it.incidentNumber}: ${e.message}`);
+    }
+  }
+  const head = done.length ? `Acknowledged ${done.length} incident${done.length === 1 ? '' : 's'}: ${done.map((n) => `#${n}`).join(', ')}.` : 'Nothing to acknowledge.';
+  return already.length ? `${head} ${already.join('; ')}.` : head;
 }
 
 /** The URL Twilio signed: the public URL Klaxon is reached at, plus the path and query it called. */
@@ -93,6 +117,20 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const claims = verifyLink(ctx.linkSecret, token, ctx.clock.now());
     if (claims === 'invalid') return reply.status(403).type('text/html').send(page('Invalid link', '<h1>This link is not valid.</h1>'));
     if (claims === 'expired') return reply.status(410).type('text/html').send(page('Link expired', '<h1>This link has expired.</h1><p>Open Klaxon to act on the incident.</p>'));
+    if (claims.bundleId) {
+      const row = await outboxPage(ctx.db.kysely, claims.bundleId);
+      const bundle = row && row.user_id === claims.userId ? bundleOf(row.content) : null;
+      if (!bundle) return reply.status(404).type('text/html').send(page('Not found', '<h1>That message no longer exists.</h1>'));
+      const list = bundle.items.map((it) => `<li>#${it.incidentNumber} ${esc(it.serviceName)}: ${esc(it.title)}</li>`).join('');
+      return reply
+        .type('text/html')
+        .send(
+          page(
+            `Acknowledge ${bundle.items.length} incidents`,
+            `<h1>${bundle.items.length} incidents</h1><ul>${list}</ul><form method="post"><button type="submit">Acknowledge all ${bundle.items.length}</button></form>`,
+          ),
+        );
+    }
     const inc = await findIncident(ctx.db.kysely, claims.incidentId);
     if (!inc) return reply.status(404).type('text/html').send(page('Not found', '<h1>That incident no longer exists.</h1>'));
     const verb = claims.action === 'ack' ? 'Acknowledge' : 'Resolve';
@@ -113,6 +151,13 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
     // Links travel by email, push or webhook; the timeline says which one was used.
     const via: Via = claims.channel === 'push' || claims.channel === 'webhook' ? claims.channel : 'email';
+    if (claims.bundleId) {
+      // A bundle's link acknowledges every incident of that message, as the person it was sent to.
+      const row = await outboxPage(ctx.db.kysely, claims.bundleId);
+      const bundle = row && row.user_id === claims.userId ? bundleOf(row.content) : null;
+      if (!bundle) return reply.status(404).type('text/html').send(page('Not found', '<h1>That message no longer exists.</h1>'));
+      return reply.type('text/html').send(page('Done', `<h1>${esc(await ackAll(ctx, actor, bundle, via))}</h1>`));
+    }
     const text = await act(ctx, actor, claims.incidentId, claims.action, via);
     return reply.type('text/html').send(page('Done', `<h1>${esc(text)}</h1>`));
   });
@@ -132,8 +177,11 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
       incidentId = (await findIncident(ctx.db.kysely, cmd.number))?.id;
       if (!incidentId) return respond(`There is no incident #${cmd.number}. ${SMS_HELP}`);
     } else {
-      // No number: the latest incident this person was paged about by SMS.
-      const last = await lastSmsPageIncident(ctx.db.kysely, from);
+      // No number: the latest incident this person was paged about by SMS; "A" after a bundle acknowledges all of it.
+      const last = await lastSmsPage(ctx.db.kysely, from);
+      const bundle = last ? bundleOf(last.content) : null;
+      if (bundle && cmd.action === 'ack') return respond(await ackAll(ctx, actor, bundle, 'sms'));
+      if (bundle) return respond(`Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`);
       incidentId = last?.incident_id ?? undefined;
       if (!incidentId) return respond(`No recent page to this number. ${SMS_HELP}`);
     }
@@ -164,6 +212,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     }
     const actor = await actorForUser(ctx, row.user_id);
     if (!actor) return say('Your user no longer exists. Goodbye.');
+    const bundle = bundleOf(row.content);
+    if (digits === '4' && bundle) return say(`${await ackAll(ctx, actor, bundle, 'voice')} Goodbye.`);
+    if (digits === '6' && bundle) return say('Resolve each incident in Klaxon. Nothing was changed. Goodbye.');
     if (digits === '4') return say(`${await act(ctx, actor, row.incident_id, 'ack', 'voice')} Goodbye.`);
     if (digits === '6') return say(`${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.`);
     return say('Unknown key. Nothing was changed. Goodbye.');

@@ -4,6 +4,7 @@
  * Open link. Every interpolated value is HTML-escaped; links that are not http(s) are dropped.
  */
 import type { Message, PageMessage } from '../types.js';
+import { emailBundle } from './bundle.js';
 import { alertsPhrase, availableActions, escapeHtml, excerpt, formatUtc, oneLine, pageHeadline, safeUrl, severityLabel, truncate } from './common.js';
 
 /** A rendered email. */
@@ -101,6 +102,10 @@ export function renderEmail(msg: Message): RenderedEmail {
 }
 
 function renderPage(msg: PageMessage): RenderedEmail {
+  if (msg.bundle) {
+    const b = emailBundle({ ...msg, bundle: msg.bundle });
+    return { subject: b.subject, text: b.text, html: layout(b.subject, b.body) };
+  }
   const sev = severityLabel(msg.severity);
   const title = oneLine(msg.title);
   const service = oneLine(msg.serviceName);

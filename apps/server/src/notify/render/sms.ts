@@ -4,7 +4,8 @@
  * service name) is shortened, never the reply codes. Typographic punctuation is folded to ASCII so a
  * message is not forced into the 70-character UCS-2 encoding by a curly quote.
  */
-import type { Message, PageMessage } from '../types.js';
+import type { Message, PageBundle, PageMessage } from '../types.js';
+import { bundleHeadline, SMS_BUNDLE_MAX, SMS_BUNDLE_TITLE } from './bundle.js';
 import { availableActions, oneLine, severityLabel, truncate } from './common.js';
 
 /** One SMS segment in the GSM-7 alphabet. */
@@ -58,6 +59,7 @@ export function renderSms(msg: Message): string {
 }
 
 function renderPage(msg: PageMessage): string {
+  if (msg.bundle) return renderSmsBundle(msg.bundle);
   const n = msg.incidentNumber;
   const codes = smsReplyCodes(n);
   const actions = availableActions(msg.status);
@@ -81,4 +83,27 @@ function renderPage(msg: PageMessage): string {
   const text = `${head}${service}: ${shortTitle}. ${tail}`;
   // A major incident's bridge goes on every page, even if that makes a second segment.
   return msg.bridgeUrl ? `${text}. Bridge: ${msg.bridgeUrl}` : text;
+}
+
+/** SMS: `Klaxon: 5 new incidents on a, b: #12 DB down; #13 Slow. Reply A to ack all 5`, at most {@link SMS_BUNDLE_MAX}. */
+export function renderSmsBundle(b: PageBundle): string {
+  const n = b.items.length;
+  const head = `Klaxon: ${smsText(bundleHeadline(b.items))}: `;
+  const tail = `. Reply A to ack all ${n}`;
+  let headPart = head;
+  // A very long list of services: cut it so the head never takes more than a third.
+  if (headPart.length > SMS_BUNDLE_MAX / 3) headPart = `${truncate(headPart, Math.floor(SMS_BUNDLE_MAX / 3) - 2)}: `;
+  const named: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const it = b.items[i]!;
+    const entry = `#${it.incidentNumber} ${truncate(smsText(it.title) || 'untitled', SMS_BUNDLE_TITLE)}`;
+    const rest = n - i - 1;
+    const more = rest > 0 ? `; +${rest} more` : '';
+    const candidate = [...named, entry].join('; ');
+    if ((headPart + candidate + more + tail).length > SMS_BUNDLE_MAX) break;
+    named.push(entry);
+  }
+  const rest = n - named.length;
+  const list = named.length ? `${named.join('; ')}${rest ? `; +${rest} more` : ''}` : `${rest} incidents`;
+  return headPart + list + tail;
 }

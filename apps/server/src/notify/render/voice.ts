@@ -4,6 +4,7 @@
  * through to "Goodbye". Every interpolated value is XML-escaped.
  */
 import type { Message, PageMessage } from '../types.js';
+import { speakBundle, voiceBundlePrompt } from './bundle.js';
 import { alertsPhrase, availableActions, escapeXml, oneLine } from './common.js';
 
 /** Options for {@link renderVoiceTwiml}. */
@@ -21,6 +22,8 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string {
   switch (msg.kind) {
     case 'page': {
+      // A bundle: a count and the first few, then one key that acknowledges them all.
+      if (msg.bundle) return gather(opts.gatherUrl, `${speakBundle(msg.bundle)} ${voiceBundlePrompt(msg.bundle, VOICE_DIGITS.ack, VOICE_DIGITS.repeat)}`);
       const a = availableActions(msg.status);
       const prompts: string[] = [];
       if (a.ack) prompts.push(`Press ${VOICE_DIGITS.ack} to acknowledge.`);

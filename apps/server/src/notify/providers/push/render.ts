@@ -9,6 +9,7 @@
  * The whole document stays under {@link PUSH_MAX_PAYLOAD_BYTES} (Web Push carries at most 4 KB).
  */
 import { alertsPhrase, excerpt, oneLine, pageHeadline, severityLabel, truncate } from '../../render/common.js';
+import { pushBundle } from '../../render/bundle.js';
 import type { Message } from '../../types.js';
 
 /** A notification action button, as in the Notifications API. */
@@ -59,6 +60,28 @@ export function renderPush(msg: Message, baseUrl: string, now: number): PushPayl
   const base = baseUrl.replace(/\/+$/, '');
   switch (msg.kind) {
     case 'page': {
+      if (msg.bundle) {
+        // A bundle: every incident a line, one Acknowledge that acknowledges them all.
+        const b = pushBundle(msg.bundle);
+        return fit({
+          kind: 'page',
+          title: b.title,
+          body: b.body,
+          tag: `bundle-${msg.bundle.id}`,
+          url: msg.incidentUrl,
+          requireInteraction: true,
+          renotify: true,
+          actions: [{ action: 'ack', title: `Acknowledge all ${msg.bundle.items.length}` }, PAGE_ACTIONS[1]!],
+          timestamp: Number.isFinite(msg.createdAt) ? msg.createdAt : now,
+          incidentId: msg.incidentId,
+          incidentNumber: msg.incidentNumber,
+          ackUrl: msg.ackUrl,
+          severity: msg.severity,
+          status: msg.status,
+          serviceName: msg.serviceName,
+          drill: msg.drill === true,
+        });
+      }
       const lines = [`${oneLine(msg.serviceName)} · ${severityLabel(msg.severity)} · ${alertsPhrase(msg.alertCount)}`];
       const details = excerpt(msg.details, 4, 600);
       if (details) lines.push(details);

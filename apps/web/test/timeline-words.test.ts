@@ -60,6 +60,13 @@ const SAMPLES: Record<string, WordsEvent> = {
   ),
   'escalation.exhausted': ev('escalation.exhausted', 'Escalation finished: nobody acknowledged after 3 level(s) × 1 round(s)', {}, system, 'engine'),
   'notification.sent': ev('notification.sent', 'Paged Carol Diaz by sms (+1415***0100): delivered', { channel: 'sms', userId: 'u-carol' }, system, 'engine'),
+  'notification.failover': ev(
+    'notification.failover',
+    'Paging Carol Diaz by sms (+14…0100) through vonage failed (Vonage Messages: HTTP 500); trying twilio',
+    { channel: 'sms', from: 'vonage', to: 'twilio' },
+    system,
+    'engine',
+  ),
   'notification.failed': ev('notification.failed', 'Paging Carol Diaz by email (c***@example.com) failed (attempt 1): 421 try later; will retry', { channel: 'email' }, system, 'engine'),
   'notification.cancelled': ev('notification.cancelled', 'Did not page Carol Diaz by sms (+1415***0100): acknowledged meanwhile', { channel: 'sms' }, system, 'engine'),
   note: ev('note', 'Rolled back the deploy'),
@@ -114,6 +121,7 @@ describe('timeline in words', () => {
     expect(timelineWords(ev('severity.changed', '', { from: 'SEV1', to: 'SEV3' }), ctx)).toBe('Severity lowered from SEV1 to SEV3 by Alice Park');
     expect(w('escalation.level')).toBe('Escalated to level 2 of 3: paging Carol Diaz');
     expect(w('notification.sent')).toBe('Paged Carol Diaz by SMS (+1415***0100)');
+    expect(w('notification.failover')).toBe('Could not page Carol Diaz by SMS (+14…0100) through Vonage (Vonage Messages: HTTP 500): trying Twilio');
     expect(w('incident.snoozed')).toBe('Alice Park snoozed the incident for 30 minutes: pages again at 10:30');
     expect(w('responder.added')).toBe('Alice Park added Bob Stone as a responder: paged by SMS');
     expect(timelineWords(ev('role.assigned', 'Incident manager handed over from Alice Park to Bob Stone', { role: 'im', userId: 'u-bob' }), ctx)).toBe(

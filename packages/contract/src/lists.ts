@@ -44,6 +44,7 @@ export const TIMELINE_TYPES = [
   'escalation.exhausted',
   'notification.sent',
   'notification.failed',
+  'notification.failover',
   'notification.cancelled',
   'note',
   'major.declared',

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
+import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -28,6 +29,18 @@ export interface KlaxonConfig {
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  /**
+   * Vonage (KLAXON_VONAGE_*): SMS through the Messages API with the API key and secret; voice through
+   * the Voice API when an application id and its private key are set; inbound webhooks checked with
+   * the signature secret.
+   */
+  vonage?: { apiKey: string; apiSecret: string; signatureSecret: string; fromNumber: string; baseUrl: string; applicationId?: string; privateKey?: string };
+  /** SMS and voice providers in the order tried when no route matches (KLAXON_SMS_PROVIDERS, default: twilio, vonage, in that order, those configured). */
+  smsProviders?: string[];
+  /** Routes by country calling code (KLAXON_SMS_ROUTES, JSON: [{"prefix":"+44","providers":["vonage","twilio"]}]). */
+  smsRoutes?: SmsRoute[];
+  /** An SMS or voice provider that has not answered after this many ms has failed, and the next one is tried (KLAXON_SMS_PROVIDER_TIMEOUT_MS, default 5000). */
+  smsProviderTimeoutMs?: number;
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
@@ -57,6 +70,11 @@ export interface KlaxonConfig {
   inboundSmtp?: { port: number; domain: string; maxBytes: number; tls?: { keyFile: string; certFile: string } };
   /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
   checkResponses?: boolean;
+}
+
+/** The SMS and voice providers configured, in the default order. */
+export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage'>): string[] {
+  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage'].filter((x): x is string => !!x);
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -114,6 +132,37 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
     };
   }
+  if (env.KLAXON_VONAGE_API_KEY || env.KLAXON_VONAGE_API_SECRET) {
+    const missing = ['KLAXON_VONAGE_API_KEY', 'KLAXON_VONAGE_API_SECRET', 'KLAXON_VONAGE_SIGNATURE_SECRET', 'KLAXON_VONAGE_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Vonage is partly configured: also set ${missing.join(', ')}`);
+    if (Boolean(env.KLAXON_VONAGE_APPLICATION_ID) !== Boolean(env.KLAXON_VONAGE_PRIVATE_KEY))
+      throw new ConfigError('Vonage voice is partly configured: set both KLAXON_VONAGE_APPLICATION_ID and KLAXON_VONAGE_PRIVATE_KEY (or neither, for SMS only)');
+    cfg.vonage = {
+      apiKey: env.KLAXON_VONAGE_API_KEY!,
+      apiSecret: env.KLAXON_VONAGE_API_SECRET!,
+      signatureSecret: env.KLAXON_VONAGE_SIGNATURE_SECRET!,
+      fromNumber: env.KLAXON_VONAGE_FROM!,
+      baseUrl: env.KLAXON_VONAGE_BASE_URL || 'https://api.nexmo.com',
+      ...(env.KLAXON_VONAGE_APPLICATION_ID && { applicationId: env.KLAXON_VONAGE_APPLICATION_ID, privateKey: env.KLAXON_VONAGE_PRIVATE_KEY!.replace(/\\n/g, '\n') }),
+    };
+  }
+  const smsConfigured = smsProviderNames(cfg);
+  if (env.KLAXON_SMS_PROVIDERS) {
+    const list = env.KLAXON_SMS_PROVIDERS.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const unknown = list.filter((n) => !smsConfigured.includes(n));
+    if (unknown.length) throw new ConfigError(`KLAXON_SMS_PROVIDERS: ${unknown.join(', ')} not configured (configured: ${smsConfigured.join(', ') || 'none'})`);
+    cfg.smsProviders = list;
+  }
+  if (env.KLAXON_SMS_ROUTES) {
+    try {
+      cfg.smsRoutes = parseSmsRoutes(env.KLAXON_SMS_ROUTES, smsConfigured);
+    } catch (e) {
+      throw new ConfigError(`KLAXON_SMS_ROUTES: ${(e as Error).message}`);
+    }
+  }
+  cfg.smsProviderTimeoutMs = int(env, 'KLAXON_SMS_PROVIDER_TIMEOUT_MS', 5_000, 100, 60_000);
   if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);

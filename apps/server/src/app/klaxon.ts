@@ -206,6 +206,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ctx,
       ingest,
       twilioAuthToken: config.twilio?.authToken,
+      vonageSignatureSecret: config.vonage?.signatureSecret,
+      senderNumbers: providers.senderNumbers,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,

@@ -15,6 +15,10 @@ export interface HttpDeps {
   ingest: AlertIngest;
   /** Twilio auth token, to check X-Twilio-Signature on inbound SMS and voice webhooks. */
   twilioAuthToken?: string;
+  /** Vonage signature secret, to check the signed (JWT) webhooks of the Messages and Voice APIs. */
+  vonageSignatureSecret?: string;
+  /** The numbers SMS and voice are sent from, with their provider (the vCard of the contact methods screen). */
+  senderNumbers?: readonly { provider: string; number: string }[];
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
   /** What this instance runs: `engine` serves only health and metrics over HTTP. */

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../harness.js';
+import { incidentState, phoneResponder, startWithProviders, trigger, type ProvidersKlaxon } from './sms-providers-setup.js';
+
+const UK = '+447700900123';
+const UK_VOICE = '+447700900456';
+const US = '+15552220002';
+
+describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling code (%s)', (dialect) => {
+  let t: ProvidersKlaxon;
+  let alice: { id: string; key: string };
+  let bob: { id: string; key: string };
+  let carol: { id: string; key: string };
+  const inbound = () => `${t.url}/integrations/v1/vonage/inbound`;
+
+  beforeAll(async () => {
+    // +44 goes through Vonage only; everything else through Twilio (the default order).
+    t = await startWithProviders(dialect, { smsProviders: ['twilio', 'vonage'], smsRoutes: [{ prefix: '+44', providers: ['vonage'] }] });
+    alice = await phoneResponder(t, { name: 'Alice', phone: UK, rules: [{ type: 'sms', delayMinutes: 0 }] });
+    bob = await phoneResponder(t, { name: 'Bob', phone: US, rules: [{ type: 'sms', delayMinutes: 0 }] });
+    carol = await phoneResponder(t, { name: 'Carol', phone: UK_VOICE, rules: [{ type: 'voice', delayMinutes: 0 }] });
+  });
+  afterAll(() => t?.stop());
+
+  it('routes a +44 number through Vonage and a +1 number through Twilio', async () => {
+    const n1 = await trigger(t, alice.key, 'Checkout latency UK');
+    const sms = await t.vonage.messages.waitFor((m) => m.to === UK.slice(1) && m.text.includes('Checkout latency UK'));
+    expect(sms.from).toBe(t.vonage.number);
+    expect(sms.text).toContain(`${n1}A`);
+    expect(t.twilio.messages.filter((m) => m.to === UK)).toHaveLength(0);
+    const n2 = await trigger(t, bob.key, 'Checkout latency US');
+    await t.twilio.waitForMessage((m) => m.to === US && m.body.includes('Checkout latency US'));
+    expect(t.vonage.messages.items.filter((m) => m.to === US.slice(1))).toHaveLength(0);
+    expect((await incidentState(t, n2)).timeline.some((e) => e.type === 'notification.sent')).toBe(true);
+  });
+
+  it('an SMS reply through Vonage acknowledges, and the answer is texted back', async () => {
+    const n = await trigger(t, alice.key, 'Payments down');
+    await t.vonage.messages.waitFor((m) => m.to === UK.slice(1) && m.text.includes('Payments down'));
+    const r = await t.vonage.sendInboundSms(inbound(), UK, `${n}a`);
+    expect(r.status).toBe(200);
+    const s = await incidentState(t, n);
+    expect(s.status).toBe('acknowledged');
+    expect(s.timeline.find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'sms' });
+    await t.cycle();
+    await t.vonage.messages.waitFor((m) => m.to === UK.slice(1) && m.text.includes(`Incident #${n} acknowledged`));
+  });
+
+  it('refuses forged, stale and tampered webhooks with 403, and nothing changes', async () => {
+    const n = await trigger(t, alice.key, 'Ledger lag');
+    const payload = t.vonage.inboundSmsPayload(UK, `${n}a`);
+    const body = JSON.stringify(payload);
+    const forged = await t.vonage.post(inbound(), payload, { authorization: await t.vonage.sign(body, { secret: 'not-the-secret' }) });
+    const stale = await t.vonage.post(inbound(), payload, { authorization: await t.vonage.sign(body, { iatMs: t.clock.now() - 6 * 60_000 }) });
+    const tampered = await t.vonage.post(inbound(), payload, { authorization: await t.vonage.sign(JSON.stringify({ ...payload, text: 'help' })) });
+    const missing = await fetch(inbound(), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    for (const r of [forged, stale, tampered]) expect(r.status).toBe(403);
+    expect(missing.status).toBe(403);
+    expect(stale.text).toContain('stale');
+    expect((await incidentState(t, n)).status).toBe('triggered');
+    // Key presses and status reports are checked the same way.
+    await t.vonage.messages.waitFor((m) => m.text.includes('Ledger lag'));
+    const m = t.vonage.messages.items.find((x) => x.text.includes('Ledger lag'))!;
+    const st = await t.vonage.sendStatus(`${t.url}/integrations/v1/vonage/status`, m, 'undeliverable', { authorization: await t.vonage.sign('{}', { secret: 'nope' }) });
+    expect(st.status).toBe(403);
+    await t.cycle();
+    expect((await incidentState(t, n)).timeline.filter((e) => e.type === 'notification.failover' || e.type === 'notification.failed')).toHaveLength(0);
+    // And the genuine one still works after them.
+    expect((await t.vonage.sendInboundSms(inbound(), UK, `${n}a`)).status).toBe(200);
+    expect((await incidentState(t, n)).status).toBe('acknowledged');
+  });
+
+  it('a bad body from Vonage is a 400 that says what is wrong', async () => {
+    const r = await t.vonage.post(inbound(), { channel: 'sms', from: 'not-a-number', text: 'a' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('from must be a phone number');
+  });
+
+  it('a voice page through Vonage reads the incident and pressing 4 acknowledges', async () => {
+    const n = await trigger(t, carol.key, 'Database failover');
+    const call = await t.vonage.calls.waitFor((c) => c.to === UK_VOICE.slice(1) && JSON.stringify(c.ncco).includes('Database failover'));
+    expect(call.from).toBe(t.vonage.number);
+    expect(call.ncco[1]).toMatchObject({ action: 'input', type: ['dtmf'], dtmf: { maxDigits: 1 } });
+    // A forged key press changes nothing.
+    const forged = await t.vonage.pressKey(call, '4', { authorization: await t.vonage.sign('{}', { secret: 'x' }) });
+    expect(forged.status).toBe(403);
+    expect((await incidentState(t, n)).status).toBe('triggered');
+    // 1 repeats the page.
+    const again = await t.vonage.pressKey(call, '1');
+    expect(JSON.stringify(again.json)).toContain('Database failover');
+    const r = await t.vonage.pressKey(call, '4');
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual([{ action: 'talk', text: `Incident #${n} acknowledged. Goodbye.` }]);
+    const s = await incidentState(t, n);
+    expect(s.status).toBe('acknowledged');
+    expect(s.timeline.find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'voice' });
+  });
+});

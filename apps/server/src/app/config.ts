@@ -35,6 +35,8 @@ export interface KlaxonConfig {
    * the signature secret.
    */
   vonage?: { apiKey: string; apiSecret: string; signatureSecret: string; fromNumber: string; baseUrl: string; applicationId?: string; privateKey?: string };
+  /** Plivo (KLAXON_PLIVO_*): SMS and voice; inbound webhooks checked with the auth token (signature V3). */
+  plivo?: { authId: string; authToken: string; fromNumber: string; baseUrl: string };
   /** SMS and voice providers in the order tried when no route matches (KLAXON_SMS_PROVIDERS, default: twilio, vonage, in that order, those configured). */
   smsProviders?: string[];
   /** Routes by country calling code (KLAXON_SMS_ROUTES, JSON: [{"prefix":"+44","providers":["vonage","twilio"]}]). */
@@ -73,8 +75,8 @@ export interface KlaxonConfig {
 }
 
 /** The SMS and voice providers configured, in the default order. */
-export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage'>): string[] {
-  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage'].filter((x): x is string => !!x);
+export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage' | 'plivo'>): string[] {
+  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage', cfg.plivo && 'plivo'].filter((x): x is string => !!x);
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -145,6 +147,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: env.KLAXON_VONAGE_BASE_URL || 'https://api.nexmo.com',
       ...(env.KLAXON_VONAGE_APPLICATION_ID && { applicationId: env.KLAXON_VONAGE_APPLICATION_ID, privateKey: env.KLAXON_VONAGE_PRIVATE_KEY!.replace(/\\n/g, '\n') }),
     };
+  }
+  if (env.KLAXON_PLIVO_AUTH_ID || env.KLAXON_PLIVO_AUTH_TOKEN) {
+    const missing = ['KLAXON_PLIVO_AUTH_ID', 'KLAXON_PLIVO_AUTH_TOKEN', 'KLAXON_PLIVO_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Plivo is partly configured: also set ${missing.join(', ')}`);
+    cfg.plivo = { authId: env.KLAXON_PLIVO_AUTH_ID!, authToken: env.KLAXON_PLIVO_AUTH_TOKEN!, fromNumber: env.KLAXON_PLIVO_FROM!, baseUrl: env.KLAXON_PLIVO_BASE_URL || 'https://api.plivo.com' };
   }
   const smsConfigured = smsProviderNames(cfg);
   if (env.KLAXON_SMS_PROVIDERS) {

@@ -207,6 +207,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ingest,
       twilioAuthToken: config.twilio?.authToken,
       vonageSignatureSecret: config.vonage?.signatureSecret,
+      plivoAuthToken: config.plivo?.authToken,
       senderNumbers: providers.senderNumbers,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,

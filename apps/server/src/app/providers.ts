@@ -5,6 +5,7 @@ import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { createVonageProviders } from '../notify/providers/vonage/index.js';
+import { createPlivoProviders } from '../notify/providers/plivo/index.js';
 import { FailoverProvider } from '../notify/failover.js';
 import { checkSmsRoutes } from '../notify/routing.js';
 import type { Provider } from '../notify/types.js';
@@ -58,6 +59,24 @@ export function buildProviders(
     sms.set('vonage', p.sms);
     if (p.voice) voice.set('vonage', p.voice);
     registry.senderNumbers.push({ provider: 'vonage', number: v.fromNumber.startsWith('+') ? v.fromNumber : `+${v.fromNumber}` });
+  }
+  if (config.plivo) {
+    const pl = config.plivo;
+    const at = (path: string) => (id: string) => `${o.publicUrl()}/integrations/v1/plivo/${path}?message=${encodeURIComponent(id)}`;
+    const p = createPlivoProviders({
+      authId: pl.authId,
+      authToken: pl.authToken,
+      baseUrl: pl.baseUrl,
+      egress: o.egress,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      from: pl.fromNumber,
+      statusUrl: at('status'),
+      answerUrl: at('voice'),
+      hangupUrl: at('voice/hangup'),
+    });
+    sms.set('plivo', p.sms);
+    voice.set('plivo', p.voice);
+    registry.senderNumbers.push({ provider: 'plivo', number: pl.fromNumber.startsWith('+') ? pl.fromNumber : `+${pl.fromNumber}` });
   }
   const names = smsProviderNames(config);
   const order = config.smsProviders ?? names;

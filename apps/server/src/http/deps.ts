@@ -17,6 +17,8 @@ export interface HttpDeps {
   twilioAuthToken?: string;
   /** Vonage signature secret, to check the signed (JWT) webhooks of the Messages and Voice APIs. */
   vonageSignatureSecret?: string;
+  /** Plivo auth token, to check X-Plivo-Signature-V3 on Plivo's webhooks. */
+  plivoAuthToken?: string;
   /** The numbers SMS and voice are sent from, with their provider (the vCard of the contact methods screen). */
   senderNumbers?: readonly { provider: string; number: string }[];
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */

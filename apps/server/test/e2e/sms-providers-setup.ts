@@ -3,11 +3,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'vitest';
 import type { KlaxonConfig } from '../../src/app/config.js';
 import type { DialectName } from '../../src/lib/db/index.js';
+import { FakePlivo } from '../fakes/plivo/server.js';
 import { FakeVonage } from '../fakes/vonage/server.js';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 export interface ProvidersKlaxon extends TestKlaxon {
   vonage: FakeVonage;
+  plivo: FakePlivo;
 }
 
 /** Starts Klaxon with Twilio (from the harness) and Vonage (SMS and voice) configured; `over` adds routes and order. */
@@ -15,14 +17,16 @@ export async function startWithProviders(dialect: DialectName, over: Partial<Kla
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   let clock: () => number = () => Date.now();
   const vonage = new FakeVonage({ clock: () => clock(), applicationPublicKey: publicKey });
-  const { url } = await vonage.start();
+  const plivo = new FakePlivo();
+  const [{ url }, pl] = await Promise.all([vonage.start(), plivo.start()]);
   const t = await startTestKlaxon(dialect, {
     vonage: { apiKey: vonage.apiKey, apiSecret: vonage.apiSecret, signatureSecret: vonage.signatureSecret, fromNumber: vonage.number, baseUrl: url, applicationId: vonage.applicationId, privateKey },
+    plivo: { authId: plivo.authId, authToken: plivo.authToken, fromNumber: plivo.number, baseUrl: pl.url },
     ...over,
   });
   clock = () => t.clock.now();
   const stop = t.stop.bind(t);
-  return Object.assign(t, { vonage, stop: async () => (await stop(), await vonage.close()) });
+  return Object.assign(t, { vonage, plivo, stop: async () => (await stop(), await Promise.all([vonage.close(), plivo.close()])) });
 }
 
 /** The verification code that reached `phone` by SMS or call through either provider. */
@@ -31,12 +35,15 @@ async function codeFor(t: ProvidersKlaxon, type: 'sms' | 'voice', phone: string)
   if (type === 'sms') {
     const v = t.vonage.messages.items.find((m) => m.to === digits && /verification/i.test(m.text));
     const tw = t.twilio.messages.find((m) => m.to === phone && /verification/i.test(m.body));
-    const text = v?.text ?? tw?.body;
+    const pl = t.plivo.messages.items.find((m) => m.dst === digits && /verification/i.test(m.text));
+    const text = v?.text ?? tw?.body ?? pl?.text;
     expect(text, `a verification SMS to ${phone}`).toBeDefined();
     return /\b(\d{6})\b/.exec(text!)![1]!;
   }
   const call = t.vonage.calls.items.find((c) => c.to === digits);
   if (call) return /verification code is ([\d, ]+?)\./.exec(String(call.ncco[0]!.text))![1]!.replace(/\D/g, '');
+  const pc = t.plivo.calls.items.find((c) => c.to === digits);
+  if (pc) return /verification code is ([\d, ]+?)\./.exec((await t.plivo.answerCall(pc)).text)![1]!.replace(/\D/g, '');
   const tc = t.twilio.calls.find((c) => c.to === phone);
   expect(tc, `a verification call to ${phone}`).toBeDefined();
   return /verification code is ([\d, ]+?)\./.exec(await t.twilio.fetchTwiml(tc!))![1]!.replace(/\D/g, '');

@@ -5,20 +5,32 @@ import { incidentState, phoneResponder, startWithProviders, trigger, type Provid
 const UK = '+447700900123';
 const UK_VOICE = '+447700900456';
 const US = '+15552220002';
+const FR = '+33612345678';
+const FR_VOICE = '+33612345679';
 
 describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling code (%s)', (dialect) => {
   let t: ProvidersKlaxon;
   let alice: { id: string; key: string };
   let bob: { id: string; key: string };
   let carol: { id: string; key: string };
+  let eve: { id: string; key: string };
+  let frank: { id: string; key: string };
   const inbound = () => `${t.url}/integrations/v1/vonage/inbound`;
 
   beforeAll(async () => {
     // +44 goes through Vonage only; everything else through Twilio (the default order).
-    t = await startWithProviders(dialect, { smsProviders: ['twilio', 'vonage'], smsRoutes: [{ prefix: '+44', providers: ['vonage'] }] });
+    t = await startWithProviders(dialect, {
+      smsProviders: ['twilio', 'vonage'],
+      smsRoutes: [
+        { prefix: '+44', providers: ['vonage'] },
+        { prefix: '+33', providers: ['plivo'] },
+      ],
+    });
     alice = await phoneResponder(t, { name: 'Alice', phone: UK, rules: [{ type: 'sms', delayMinutes: 0 }] });
     bob = await phoneResponder(t, { name: 'Bob', phone: US, rules: [{ type: 'sms', delayMinutes: 0 }] });
     carol = await phoneResponder(t, { name: 'Carol', phone: UK_VOICE, rules: [{ type: 'voice', delayMinutes: 0 }] });
+    eve = await phoneResponder(t, { name: 'Eve', phone: FR, rules: [{ type: 'sms', delayMinutes: 0 }] });
+    frank = await phoneResponder(t, { name: 'Frank', phone: FR_VOICE, rules: [{ type: 'voice', delayMinutes: 0 }] });
   });
   afterAll(() => t?.stop());
 
@@ -94,5 +106,53 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
     const s = await incidentState(t, n);
     expect(s.status).toBe('acknowledged');
     expect(s.timeline.find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'voice' });
+  });
+
+  describe('Plivo', () => {
+    const smsUrl = () => `${t.url}/integrations/v1/plivo/sms`;
+
+    it('routes +33 through Plivo; an SMS reply acknowledges and the answer is texted back', async () => {
+      const n = await trigger(t, eve.key, 'Paris edge 502s');
+      const sms = await t.plivo.messages.waitFor((m) => m.dst === FR.slice(1) && m.text.includes('Paris edge 502s'));
+      expect(sms.src).toBe(t.plivo.number);
+      expect(t.twilio.messages.filter((m) => m.to === FR)).toHaveLength(0);
+      expect((await t.plivo.sendStatus(sms, 'delivered')).status).toBe(204);
+      const r = await t.plivo.sendInboundSms(smsUrl(), FR, `${n} ack`);
+      expect(r.status).toBe(200);
+      expect((await incidentState(t, n)).status).toBe('acknowledged');
+      await t.cycle();
+      await t.plivo.messages.waitFor((m) => m.dst === FR.slice(1) && m.text.includes(`Incident #${n} acknowledged`));
+    });
+
+    it('refuses a forged signature and a replayed nonce with 403, and nothing changes', async () => {
+      const n = await trigger(t, eve.key, 'Lyon queue stuck');
+      await t.plivo.messages.waitFor((m) => m.text.includes('Lyon queue stuck'));
+      expect((await t.plivo.sendInboundSms(smsUrl(), FR, `${n}a`, { token: 'not-the-token' })).status).toBe(403);
+      const unsigned = await fetch(smsUrl(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `From=${FR.slice(1)}&Text=${n}a` });
+      expect(unsigned.status).toBe(403);
+      expect((await incidentState(t, n)).status).toBe('triggered');
+      // A genuine request, then the very same nonce again: the replay is refused.
+      expect((await t.plivo.sendInboundSms(smsUrl(), FR, 'help', { nonce: 'n-1' })).status).toBe(200);
+      const replay = await t.plivo.sendInboundSms(smsUrl(), FR, `${n}a`, { nonce: 'n-1' });
+      expect(replay.status).toBe(403);
+      expect(replay.text).toContain('already used');
+      expect((await incidentState(t, n)).status).toBe('triggered');
+    });
+
+    it('a voice page through Plivo: Plivo XML with GetDigits, 6 resolves', async () => {
+      const before = t.plivo.calls.items.length; // the verification call came first
+      const n = await trigger(t, frank.key, 'Marseille DB down');
+      const call = await t.plivo.calls.waitFor((c) => c.to === FR_VOICE.slice(1) && t.plivo.calls.items.indexOf(c) >= before);
+      const answered = await t.plivo.answerCall(call);
+      expect(answered.text).toContain('<GetDigits');
+      expect(answered.text).toContain('Marseille DB down');
+      expect((await t.plivo.pressKey(call, '6', { token: 'forged' })).status).toBe(403);
+      expect((await incidentState(t, n)).status).toBe('triggered');
+      const r = await t.plivo.pressKey(call, '6');
+      expect(r.text).toContain(`Incident #${n} resolved.`);
+      const s = await incidentState(t, n);
+      expect(s.status).toBe('resolved');
+      expect(s.timeline.find((e) => e.type === 'incident.resolved')).toMatchObject({ channel: 'voice' });
+    });
   });
 });

@@ -10,6 +10,10 @@ import { inTransaction } from '../../context.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import { checkVonageWebhook } from '../../notify/providers/vonage/signature.js';
 import { nccoSay, renderNcco } from '../../notify/providers/vonage/index.js';
+import { plivoSay, renderPlivoXml } from '../../notify/providers/plivo/index.js';
+import { NonceMemory, validatePlivoSignatureV3 } from '../../notify/providers/plivo/signature.js';
+import { outboxContent } from '../../notify/store.js';
+import type { Message } from '../../notify/types.js';
 import type { App, HttpDeps } from '../deps.js';
 import { providerStatus, smsReply, voiceKeyPress } from './inbound.js';
 
@@ -32,6 +36,18 @@ export async function smsProviderRoutes(app: App, deps: HttpDeps): Promise<void>
     } catch {
       done(null, undefined);
     }
+  });
+
+  // Plivo posts form-encoded parameters (and signs them, decoded).
+  if (app.hasContentTypeParser('application/x-www-form-urlencoded')) app.removeContentTypeParser('application/x-www-form-urlencoded');
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (req, body, done) => {
+    req.rawBody = body as string;
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const had = out[k];
+      out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
+    done(null, out);
   });
 
   /** Answers 403 (bad signature) or 400 (not a JSON object) and returns null, or returns the body. */
@@ -105,6 +121,88 @@ export async function smsProviderRoutes(app: App, deps: HttpDeps): Promise<void>
     const status = str(b.status);
     if (!status) return reply.status(204).send();
     await providerStatus(ctx, messageId(req), 'vonage', { status, providerMessageId: str(b.uuid), error: null, failed: status === 'failed' || status === 'rejected' });
+    return reply.status(204).send();
+  });
+
+  // ---- Plivo: form-encoded webhooks signed with X-Plivo-Signature-V3 (+ nonce); a nonce is accepted once. ----
+  const plivoNonces = new NonceMemory();
+  const plivo = (req: FastifyRequest, reply: FastifyReply): Record<string, string> | null => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const params: Record<string, string> = {};
+    let single = typeof body === 'object' && !Array.isArray(body) && (req.body === undefined || req.rawBody !== undefined);
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v === 'string') params[k] = v;
+      else single = false;
+    }
+    const h = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const nonce = h('x-plivo-signature-v3-nonce');
+    const sig = [h('x-plivo-signature-v3'), h('x-plivo-signature-ma-v3')].filter((x): x is string => !!x).join(',');
+    if (!single || !validatePlivoSignatureV3(deps.plivoAuthToken ?? '', sig, nonce, `${ctx.publicUrl}${req.url}`, params)) {
+      void reply.status(403).type('text/plain').send('Forbidden: bad or missing X-Plivo-Signature-V3');
+      return null;
+    }
+    if (!plivoNonces.use(nonce!, ctx.clock.now())) {
+      void reply.status(403).type('text/plain').send('Forbidden: this X-Plivo-Signature-V3-Nonce was already used (a replay)');
+      return null;
+    }
+    return params;
+  };
+  const xml = (reply: FastifyReply, body: string) => reply.status(200).type('application/xml').send(body);
+
+  // Plivo: an inbound SMS (the Plivo application's Message URL).
+  app.post('/integrations/v1/plivo/sms', { schema: { hide: true } }, async (req, reply) => {
+    const p = plivo(req, reply);
+    if (!p) return reply;
+    const from = p.From ?? '';
+    if (!/^\+?\d{4,15}$/.test(from)) return bad(reply, 'From must be a phone number');
+    if (p.Type !== undefined && p.Type !== 'sms') return reply.status(200).send({ ok: true, ignored: 'not an SMS' });
+    await textBack(e164(from), await smsReply(ctx, e164(from), p.Text ?? ''));
+    return reply.status(200).send({ ok: true });
+  });
+
+  // Plivo: a message status (the `url` of the message); `message` is the outbox id.
+  app.post('/integrations/v1/plivo/status', { schema: { hide: true } }, async (req, reply) => {
+    const p = plivo(req, reply);
+    if (!p) return reply;
+    const status = p.Status ?? p.MessageState;
+    if (!status) return bad(reply, 'Status is required');
+    await providerStatus(ctx, messageId(req), 'plivo', {
+      status,
+      providerMessageId: p.MessageUUID ?? null,
+      error: p.ErrorCode && p.ErrorCode !== '000' ? `Plivo error ${p.ErrorCode}` : null,
+      failed: ['failed', 'undelivered', 'rejected'].includes(status),
+    });
+    return reply.status(204).send();
+  });
+
+  // Plivo: the call was answered; Plivo fetches what to say (answer_url).
+  app.post('/integrations/v1/plivo/voice', { schema: { hide: true } }, async (req, reply) => {
+    if (!plivo(req, reply)) return reply;
+    const id = messageId(req);
+    const row = await outboxContent(ctx.db.kysely, id);
+    if (!row) return xml(reply, plivoSay('This page is no longer available. Goodbye.'));
+    return xml(reply, renderPlivoXml(JSON.parse(row.content) as Message, `${ctx.publicUrl}/integrations/v1/plivo/voice/digits?message=${encodeURIComponent(id)}`));
+  });
+
+  // Plivo: the key pressed (the <GetDigits> action).
+  app.post('/integrations/v1/plivo/voice/digits', { schema: { hide: true } }, async (req, reply) => {
+    const p = plivo(req, reply);
+    if (!p) return reply;
+    const id = messageId(req);
+    const r = await voiceKeyPress(ctx, id, p.Digits ?? '');
+    if ('repeat' in r) return xml(reply, renderPlivoXml(r.repeat, `${ctx.publicUrl}/integrations/v1/plivo/voice/digits?message=${encodeURIComponent(id)}`));
+    return xml(reply, plivoSay(r.say));
+  });
+
+  // Plivo: the call ended (hangup_url). A call that `failed` fails over.
+  app.post('/integrations/v1/plivo/voice/hangup', { schema: { hide: true } }, async (req, reply) => {
+    const p = plivo(req, reply);
+    if (!p) return reply;
+    const status = p.CallStatus ?? 'unknown';
+    await providerStatus(ctx, messageId(req), 'plivo', { status, providerMessageId: p.RequestUUID ?? p.CallUUID ?? null, error: p.HangupCause ?? null, failed: status === 'failed' });
     return reply.status(204).send();
   });
 }

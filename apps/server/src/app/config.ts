@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
+import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
 import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
@@ -37,6 +38,8 @@ export interface KlaxonConfig {
   vonage?: { apiKey: string; apiSecret: string; signatureSecret: string; fromNumber: string; baseUrl: string; applicationId?: string; privateKey?: string };
   /** Plivo (KLAXON_PLIVO_*): SMS and voice; inbound webhooks checked with the auth token (signature V3). */
   plivo?: { authId: string; authToken: string; fromNumber: string; baseUrl: string };
+  /** Telnyx (KLAXON_TELNYX_*): SMS; voice through Call Control when a connection id is set; webhooks checked with the Ed25519 public key. */
+  telnyx?: { apiKey: string; publicKey: string; fromNumber: string; baseUrl: string; connectionId?: string };
   /** SMS and voice providers in the order tried when no route matches (KLAXON_SMS_PROVIDERS, default: twilio, vonage, in that order, those configured). */
   smsProviders?: string[];
   /** Routes by country calling code (KLAXON_SMS_ROUTES, JSON: [{"prefix":"+44","providers":["vonage","twilio"]}]). */
@@ -75,8 +78,8 @@ export interface KlaxonConfig {
 }
 
 /** The SMS and voice providers configured, in the default order. */
-export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage' | 'plivo'>): string[] {
-  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage', cfg.plivo && 'plivo'].filter((x): x is string => !!x);
+export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage' | 'plivo' | 'telnyx'>): string[] {
+  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage', cfg.plivo && 'plivo', cfg.telnyx && 'telnyx'].filter((x): x is string => !!x);
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -152,6 +155,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_PLIVO_AUTH_ID', 'KLAXON_PLIVO_AUTH_TOKEN', 'KLAXON_PLIVO_FROM'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Plivo is partly configured: also set ${missing.join(', ')}`);
     cfg.plivo = { authId: env.KLAXON_PLIVO_AUTH_ID!, authToken: env.KLAXON_PLIVO_AUTH_TOKEN!, fromNumber: env.KLAXON_PLIVO_FROM!, baseUrl: env.KLAXON_PLIVO_BASE_URL || 'https://api.plivo.com' };
+  }
+  if (env.KLAXON_TELNYX_API_KEY || env.KLAXON_TELNYX_PUBLIC_KEY) {
+    const missing = ['KLAXON_TELNYX_API_KEY', 'KLAXON_TELNYX_PUBLIC_KEY', 'KLAXON_TELNYX_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Telnyx is partly configured: also set ${missing.join(', ')}`);
+    try {
+      telnyxPublicKey(env.KLAXON_TELNYX_PUBLIC_KEY!);
+    } catch {
+      throw new ConfigError('KLAXON_TELNYX_PUBLIC_KEY must be the base64 Ed25519 public key from the Telnyx portal');
+    }
+    cfg.telnyx = {
+      apiKey: env.KLAXON_TELNYX_API_KEY!,
+      publicKey: env.KLAXON_TELNYX_PUBLIC_KEY!,
+      fromNumber: env.KLAXON_TELNYX_FROM!,
+      baseUrl: env.KLAXON_TELNYX_BASE_URL || 'https://api.telnyx.com',
+      ...(env.KLAXON_TELNYX_CONNECTION_ID && { connectionId: env.KLAXON_TELNYX_CONNECTION_ID }),
+    };
   }
   const smsConfigured = smsProviderNames(cfg);
   if (env.KLAXON_SMS_PROVIDERS) {

@@ -208,6 +208,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       twilioAuthToken: config.twilio?.authToken,
       vonageSignatureSecret: config.vonage?.signatureSecret,
       plivoAuthToken: config.plivo?.authToken,
+      telnyx: config.telnyx && { publicKey: config.telnyx.publicKey, client: providers.telnyx },
       senderNumbers: providers.senderNumbers,
       slackSigningSecret: config.slack?.signingSecret,
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,

@@ -6,6 +6,7 @@ import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js'
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { createVonageProviders } from '../notify/providers/vonage/index.js';
 import { createPlivoProviders } from '../notify/providers/plivo/index.js';
+import { createTelnyxProviders, type TelnyxClient } from '../notify/providers/telnyx/index.js';
 import { FailoverProvider } from '../notify/failover.js';
 import { checkSmsRoutes } from '../notify/routing.js';
 import type { Provider } from '../notify/types.js';
@@ -77,6 +78,22 @@ export function buildProviders(
     sms.set('plivo', p.sms);
     voice.set('plivo', p.voice);
     registry.senderNumbers.push({ provider: 'plivo', number: pl.fromNumber.startsWith('+') ? pl.fromNumber : `+${pl.fromNumber}` });
+  }
+  if (config.telnyx) {
+    const tx = config.telnyx;
+    const p = createTelnyxProviders({
+      apiKey: tx.apiKey,
+      baseUrl: tx.baseUrl,
+      egress: o.egress,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      from: tx.fromNumber,
+      connectionId: tx.connectionId,
+      webhookUrl: (id) => `${o.publicUrl()}/integrations/v1/telnyx/webhook?message=${encodeURIComponent(id)}`,
+    });
+    sms.set('telnyx', p.sms);
+    if (p.voice) voice.set('telnyx', p.voice);
+    registry.telnyx = p.client;
+    registry.senderNumbers.push({ provider: 'telnyx', number: tx.fromNumber });
   }
   const names = smsProviderNames(config);
   const order = config.smsProviders ?? names;

@@ -4,12 +4,14 @@ import { expect } from 'vitest';
 import type { KlaxonConfig } from '../../src/app/config.js';
 import type { DialectName } from '../../src/lib/db/index.js';
 import { FakePlivo } from '../fakes/plivo/server.js';
+import { FakeTelnyx } from '../fakes/telnyx/server.js';
 import { FakeVonage } from '../fakes/vonage/server.js';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 export interface ProvidersKlaxon extends TestKlaxon {
   vonage: FakeVonage;
   plivo: FakePlivo;
+  telnyx: FakeTelnyx;
 }
 
 /** Starts Klaxon with Twilio (from the harness) and Vonage (SMS and voice) configured; `over` adds routes and order. */
@@ -18,15 +20,17 @@ export async function startWithProviders(dialect: DialectName, over: Partial<Kla
   let clock: () => number = () => Date.now();
   const vonage = new FakeVonage({ clock: () => clock(), applicationPublicKey: publicKey });
   const plivo = new FakePlivo();
-  const [{ url }, pl] = await Promise.all([vonage.start(), plivo.start()]);
+  const telnyx = new FakeTelnyx(() => clock());
+  const [{ url }, pl, tx] = await Promise.all([vonage.start(), plivo.start(), telnyx.start()]);
   const t = await startTestKlaxon(dialect, {
     vonage: { apiKey: vonage.apiKey, apiSecret: vonage.apiSecret, signatureSecret: vonage.signatureSecret, fromNumber: vonage.number, baseUrl: url, applicationId: vonage.applicationId, privateKey },
     plivo: { authId: plivo.authId, authToken: plivo.authToken, fromNumber: plivo.number, baseUrl: pl.url },
+    telnyx: { apiKey: telnyx.apiKey, publicKey: telnyx.publicKey, fromNumber: telnyx.number, baseUrl: tx.url, connectionId: telnyx.connectionId },
     ...over,
   });
   clock = () => t.clock.now();
   const stop = t.stop.bind(t);
-  return Object.assign(t, { vonage, plivo, stop: async () => (await stop(), await Promise.all([vonage.close(), plivo.close()])) });
+  return Object.assign(t, { vonage, plivo, telnyx, stop: async () => (await stop(), await Promise.all([vonage.close(), plivo.close(), telnyx.close()])) });
 }
 
 /** The verification code that reached `phone` by SMS or call through either provider. */
@@ -36,12 +40,19 @@ async function codeFor(t: ProvidersKlaxon, type: 'sms' | 'voice', phone: string)
     const v = t.vonage.messages.items.find((m) => m.to === digits && /verification/i.test(m.text));
     const tw = t.twilio.messages.find((m) => m.to === phone && /verification/i.test(m.body));
     const pl = t.plivo.messages.items.find((m) => m.dst === digits && /verification/i.test(m.text));
-    const text = v?.text ?? tw?.body ?? pl?.text;
+    const tx = t.telnyx.messages.items.find((m) => m.to === phone && /verification/i.test(m.text));
+    const text = v?.text ?? tw?.body ?? pl?.text ?? tx?.text;
     expect(text, `a verification SMS to ${phone}`).toBeDefined();
     return /\b(\d{6})\b/.exec(text!)![1]!;
   }
   const call = t.vonage.calls.items.find((c) => c.to === digits);
   if (call) return /verification code is ([\d, ]+?)\./.exec(String(call.ncco[0]!.text))![1]!.replace(/\D/g, '');
+  const xc = t.telnyx.calls.items.find((c) => c.to === phone);
+  if (xc) {
+    await t.telnyx.callEvent(xc, 'call.answered');
+    const said = await t.telnyx.commands.waitFor((c) => c.call_control_id === xc.call_control_id && c.action === 'gather_using_speak');
+    return /verification code is ([\d, ]+?)\./.exec(String(said.body.payload))![1]!.replace(/\D/g, '');
+  }
   const pc = t.plivo.calls.items.find((c) => c.to === digits);
   if (pc) return /verification code is ([\d, ]+?)\./.exec((await t.plivo.answerCall(pc)).text)![1]!.replace(/\D/g, '');
   const tc = t.twilio.calls.find((c) => c.to === phone);

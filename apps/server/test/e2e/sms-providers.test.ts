@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../harness.js';
 import { incidentState, phoneResponder, startWithProviders, trigger, type ProvidersKlaxon } from './sms-providers-setup.js';
@@ -7,6 +8,7 @@ const UK_VOICE = '+447700900456';
 const US = '+15552220002';
 const FR = '+33612345678';
 const FR_VOICE = '+33612345679';
+const IE = '+353851234567';
 
 describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling code (%s)', (dialect) => {
   let t: ProvidersKlaxon;
@@ -15,6 +17,7 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
   let carol: { id: string; key: string };
   let eve: { id: string; key: string };
   let frank: { id: string; key: string };
+  let gina: { id: string; key: string };
   const inbound = () => `${t.url}/integrations/v1/vonage/inbound`;
 
   beforeAll(async () => {
@@ -24,6 +27,7 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
       smsRoutes: [
         { prefix: '+44', providers: ['vonage'] },
         { prefix: '+33', providers: ['plivo'] },
+        { prefix: '+353', providers: ['telnyx'] },
       ],
     });
     alice = await phoneResponder(t, { name: 'Alice', phone: UK, rules: [{ type: 'sms', delayMinutes: 0 }] });
@@ -31,6 +35,14 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
     carol = await phoneResponder(t, { name: 'Carol', phone: UK_VOICE, rules: [{ type: 'voice', delayMinutes: 0 }] });
     eve = await phoneResponder(t, { name: 'Eve', phone: FR, rules: [{ type: 'sms', delayMinutes: 0 }] });
     frank = await phoneResponder(t, { name: 'Frank', phone: FR_VOICE, rules: [{ type: 'voice', delayMinutes: 0 }] });
+    gina = await phoneResponder(t, {
+      name: 'Gina',
+      phone: IE,
+      rules: [
+        { type: 'sms', delayMinutes: 0 },
+        { type: 'voice', delayMinutes: 0 },
+      ],
+    });
   });
   afterAll(() => t?.stop());
 
@@ -153,6 +165,60 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
       const s = await incidentState(t, n);
       expect(s.status).toBe('resolved');
       expect(s.timeline.find((e) => e.type === 'incident.resolved')).toMatchObject({ channel: 'voice' });
+    });
+  });
+
+  describe('Telnyx', () => {
+    const hook = () => `${t.url}/integrations/v1/telnyx/webhook`;
+
+    it('routes +353 through Telnyx; an SMS reply acknowledges; forged and stale webhooks are refused and change nothing', async () => {
+      const n = await trigger(t, gina.key, 'Dublin API errors');
+      const sms = await t.telnyx.messages.waitFor((m) => m.to === IE && m.text.includes('Dublin API errors'));
+      expect(sms.from).toBe(t.telnyx.number);
+      expect((await t.telnyx.sendMessageStatus(sms, 'delivered')).status).toBe(200);
+      const { privateKey: other } = generateKeyPairSync('ed25519');
+      expect((await t.telnyx.sendInboundSms(hook(), IE, `${n}a`, { privateKey: other })).status).toBe(403);
+      const stale = await t.telnyx.sendInboundSms(hook(), IE, `${n}a`, { timestampMs: t.clock.now() - 6 * 60_000 });
+      expect(stale.status).toBe(403);
+      expect(stale.text).toContain('stale');
+      expect((await fetch(hook(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(403);
+      expect((await incidentState(t, n)).status).toBe('triggered');
+      expect((await t.telnyx.sendInboundSms(hook(), IE, `${n}a`)).status).toBe(200);
+      expect((await incidentState(t, n)).status).toBe('acknowledged');
+      await t.cycle();
+      await t.telnyx.messages.waitFor((m) => m.to === IE && m.text.includes(`Incident #${n} acknowledged`));
+    });
+
+    it('a voice page through Telnyx Call Control: answered -> gather_using_speak, 4 -> acknowledged, spoken -> hangup', async () => {
+      const before = t.telnyx.calls.items.length;
+      const n = await trigger(t, gina.key, 'Cork DB failover');
+      const call = await t.telnyx.calls.waitFor((c) => c.to === IE && t.telnyx.calls.items.indexOf(c) >= before);
+      expect(call.connection_id).toBe(t.telnyx.connectionId);
+      expect((await t.telnyx.callEvent(call, 'call.answered')).status).toBe(200);
+      const gather = await t.telnyx.commands.waitFor((c) => c.call_control_id === call.call_control_id && c.action === 'gather_using_speak');
+      expect(String(gather.body.payload)).toContain('Cork DB failover');
+      const { privateKey: other } = generateKeyPairSync('ed25519');
+      expect((await t.telnyx.callEvent(call, 'call.gather.ended', { digits: '4' }, { privateKey: other })).status).toBe(403);
+      expect((await incidentState(t, n)).status).toBe('triggered');
+      expect((await t.telnyx.callEvent(call, 'call.gather.ended', { digits: '4' })).status).toBe(200);
+      const spoken = await t.telnyx.commands.waitFor((c) => c.call_control_id === call.call_control_id && c.action === 'speak');
+      expect(spoken.body.payload).toBe(`Incident #${n} acknowledged. Goodbye.`);
+      const s = await incidentState(t, n);
+      expect(s.status).toBe('acknowledged');
+      expect(s.timeline.find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'voice' });
+      await t.telnyx.callEvent(call, 'call.speak.ended', { client_state: spoken.body.client_state });
+      await t.telnyx.commands.waitFor((c) => c.call_control_id === call.call_control_id && c.action === 'hangup');
+    });
+
+    it('a failed Telnyx delivery report, with no other provider on the route, fails the page for good', async () => {
+      const n = await trigger(t, gina.key, 'Galway cache cold');
+      const sms = await t.telnyx.messages.waitFor((m) => m.to === IE && m.text.includes('Galway cache cold'));
+      expect((await t.telnyx.sendMessageStatus(sms, 'delivery_failed')).status).toBe(200);
+      await t.cycle();
+      const s = await incidentState(t, n);
+      // +353 is routed to Telnyx alone: there is no next provider, so the page fails for good.
+      expect(s.timeline.find((e) => e.type === 'notification.failover')?.message).toContain('through telnyx failed (delivery report: delivery_failed)');
+      expect(s.timeline.find((e) => e.type === 'notification.failed')?.message).toContain('every sms provider reported this message failed (telnyx)');
     });
   });
 });

@@ -12,6 +12,8 @@ import { checkVonageWebhook } from '../../notify/providers/vonage/signature.js';
 import { nccoSay, renderNcco } from '../../notify/providers/vonage/index.js';
 import { plivoSay, renderPlivoXml } from '../../notify/providers/plivo/index.js';
 import { NonceMemory, validatePlivoSignatureV3 } from '../../notify/providers/plivo/signature.js';
+import { checkTelnyxWebhook, telnyxPublicKey } from '../../notify/providers/telnyx/signature.js';
+import { voiceScript } from '../../notify/render/voice.js';
 import { outboxContent } from '../../notify/store.js';
 import type { Message } from '../../notify/types.js';
 import type { App, HttpDeps } from '../deps.js';
@@ -204,5 +206,57 @@ export async function smsProviderRoutes(app: App, deps: HttpDeps): Promise<void>
     const status = p.CallStatus ?? 'unknown';
     await providerStatus(ctx, messageId(req), 'plivo', { status, providerMessageId: p.RequestUUID ?? p.CallUUID ?? null, error: p.HangupCause ?? null, failed: status === 'failed' });
     return reply.status(204).send();
+  });
+
+  // ---- Telnyx: one webhook URL for messaging and Call Control events, signed with Ed25519. ----
+  const telnyxKey = deps.telnyx ? telnyxPublicKey(deps.telnyx.publicKey) : null;
+  const telnyxVoice = { voice: 'female', language: 'en-US' };
+  const bye = Buffer.from('klaxon:bye').toString('base64');
+  app.post('/integrations/v1/telnyx/webhook', { schema: { hide: true } }, async (req, reply) => {
+    const why = checkTelnyxWebhook(telnyxKey, req.headers['telnyx-signature-ed25519'], req.headers['telnyx-timestamp'], req.rawBody ?? '', ctx.clock.now());
+    if (why) return reply.status(403).type('text/plain').send(`Forbidden: bad or stale Telnyx signature (${why})`);
+    const body = req.body as { data?: { event_type?: unknown; payload?: Record<string, unknown> } } | undefined;
+    const type = str(body?.data?.event_type);
+    const p = body?.data?.payload;
+    if (!type || !p || typeof p !== 'object') return bad(reply, 'data.event_type and data.payload are required');
+    const id = messageId(req);
+    const tc = deps.telnyx?.client ?? null;
+    // A command that fails (the call already ended) is logged; the webhook itself was fine.
+    const client = tc && {
+      command: (...a: Parameters<typeof tc.command>) => tc.command(...a).catch((err: unknown) => ctx.log.warn({ err, action: a[1] }, 'telnyx: a Call Control command failed')),
+    };
+    const callId = str(p.call_control_id);
+    if (type === 'message.received') {
+      const from = str((p.from as { phone_number?: unknown } | undefined)?.phone_number);
+      if (!from || !/^\+?\d{4,15}$/.test(from)) return bad(reply, 'data.payload.from.phone_number must be a phone number');
+      await textBack(e164(from), await smsReply(ctx, e164(from), str(p.text) ?? ''));
+    } else if (type === 'message.sent' || type === 'message.finalized') {
+      const to = Array.isArray(p.to) ? (p.to[0] as { status?: unknown } | undefined) : undefined;
+      const status = str(to?.status) ?? 'unknown';
+      const errors = Array.isArray(p.errors) ? (p.errors as { title?: unknown; detail?: unknown }[]) : [];
+      const error = errors.length ? errors.map((e) => [e.title, e.detail].filter((x) => typeof x === 'string').join(': ')).join('; ') : null;
+      await providerStatus(ctx, id, 'telnyx', { status, providerMessageId: str(p.id), error, failed: status === 'sending_failed' || status === 'delivery_failed' });
+    } else if (type === 'call.answered' && callId && client) {
+      const row = await outboxContent(ctx.db.kysely, id);
+      const script = row ? voiceScript(JSON.parse(row.content) as Message) : { text: 'This page is no longer available. Goodbye.', gather: false };
+      if (script.gather)
+        await client.command(callId, 'gather_using_speak', { payload: script.text, ...telnyxVoice, minimum_digits: 1, maximum_digits: 1, valid_digits: '0123456789', timeout_millis: 10_000 });
+      else await client.command(callId, 'speak', { payload: script.text, ...telnyxVoice, client_state: bye });
+    } else if (type === 'call.gather.ended' && callId && client) {
+      const r = await voiceKeyPress(ctx, id, str(p.digits) ?? '');
+      if ('repeat' in r)
+        await client.command(callId, 'gather_using_speak', {
+          payload: voiceScript(r.repeat).text,
+          ...telnyxVoice,
+          minimum_digits: 1,
+          maximum_digits: 1,
+          valid_digits: '0123456789',
+          timeout_millis: 10_000,
+        });
+      else await client.command(callId, 'speak', { payload: r.say, ...telnyxVoice, client_state: bye });
+    } else if (type === 'call.speak.ended' && callId && client && str(p.client_state) === bye) {
+      await client.command(callId, 'hangup', {});
+    }
+    return reply.status(200).send({ ok: true });
   });
 }

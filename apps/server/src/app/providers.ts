@@ -6,7 +6,7 @@ import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js'
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { createVonageProviders } from '../notify/providers/vonage/index.js';
 import { createPlivoProviders } from '../notify/providers/plivo/index.js';
-import { createTelnyxProviders, type TelnyxClient } from '../notify/providers/telnyx/index.js';
+import { createTelnyxProviders } from '../notify/providers/telnyx/index.js';
 import { FailoverProvider } from '../notify/failover.js';
 import { checkSmsRoutes } from '../notify/routing.js';
 import type { Provider } from '../notify/types.js';

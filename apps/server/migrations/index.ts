@@ -20,6 +20,7 @@ import * as m0021 from './0021-escalation-round-robin.js';
 import * as m0023 from './0023-incident-priority.js';
 import * as m0027 from './0027-chat-platforms.js';
 import * as m0026 from './0026-page-bundles.js';
+import * as m0025 from './0025-sms-providers.js';
 import * as m0020 from './0020-event-rules.js';
 import * as m0022 from './0022-hotlines.js';
 
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0027-chat-platforms': m0027,
   '0022-hotlines': m0022,
   '0026-page-bundles': m0026,
+  '0025-sms-providers': m0025,
 };

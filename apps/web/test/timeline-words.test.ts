@@ -60,6 +60,13 @@ const SAMPLES: Record<string, WordsEvent> = {
   ),
   'escalation.exhausted': ev('escalation.exhausted', 'Escalation finished: nobody acknowledged after 3 level(s) × 1 round(s)', {}, system, 'engine'),
   'notification.sent': ev('notification.sent', 'Paged Carol Diaz by sms (+1415***0100): delivered', { channel: 'sms', userId: 'u-carol' }, system, 'engine'),
+  'notification.failover': ev(
+    'notification.failover',
+    'Paging Carol Diaz by sms (+14…0100) through vonage failed (Vonage Messages: HTTP 500); trying twilio',
+    { channel: 'sms', from: 'vonage', to: 'twilio' },
+    system,
+    'engine',
+  ),
   'notification.failed': ev('notification.failed', 'Paging Carol Diaz by email (c***@example.com) failed (attempt 1): 421 try later; will retry', { channel: 'email' }, system, 'engine'),
   'notification.held': ev(
     'notification.held',
@@ -160,6 +167,7 @@ describe('timeline in words', () => {
     expect(w('notification.sent')).toBe('Paged Carol Diaz by SMS (+1415***0100)');
     expect(w('notification.bundled')).toBe('Paged Carol Diaz by SMS (+1415***0100) in one message about 5 incidents');
     expect(w('notification.held')).toBe('Held back the page to Carol Diaz by SMS (phone): 5 per 15 min reached; it goes out in one message with the others at 09:15');
+    expect(w('notification.failover')).toBe('Could not page Carol Diaz by SMS (+14…0100) through Vonage (Vonage Messages: HTTP 500): trying Twilio');
     expect(w('incident.snoozed')).toBe('Alice Park snoozed the incident for 30 minutes: pages again at 10:30');
     expect(w('responder.added')).toBe('Alice Park added Bob Stone as a responder: paged by SMS');
     expect(timelineWords(ev('role.assigned', 'Incident manager handed over from Alice Park to Bob Stone', { role: 'im', userId: 'u-bob' }), ctx)).toBe(

@@ -50,6 +50,7 @@ export const TIMELINE_TYPES = [
   'escalation.exhausted',
   'notification.sent',
   'notification.failed',
+  'notification.failover',
   'notification.cancelled',
   'notification.held',
   'notification.bundled',

@@ -41,6 +41,9 @@ export type Checklist = Static<typeof Checklist>;
 
 export const ChannelsAnswer = Type.Object({ channels: Type.Array(ChannelStatus) });
 
+/** The vCard of every number Klaxon sends SMS and calls from (GET /channels/vcard). */
+export const SendersVcardText = { content: { 'text/vcard': { schema: Type.String({ description: 'vCard 3.0 (RFC 2426): one contact, Klaxon, with every number it sends SMS and calls from' }) } } };
+
 /** A span where the source and Klaxon name different people on call (emails, sorted; empty: nobody). */
 export const OnCallDifference = Type.Object({ schedule: Type.String(), start: EpochMs, end: EpochMs, source: Type.Array(Type.String()), klaxon: Type.Array(Type.String()) });
 export type OnCallDifference = Static<typeof OnCallDifference>;

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
 import { parsePageLimits, type PageLimits } from '../notify/limits.js';
+import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
+import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -35,6 +37,22 @@ export interface KlaxonConfig {
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
   vonageSignatureSecret?: string;
+  /**
+   * Vonage (KLAXON_VONAGE_*): SMS through the Messages API with the API key and secret; voice through
+   * the Voice API when an application id and its private key are set; inbound webhooks checked with
+   * the signature secret.
+   */
+  vonage?: { apiKey: string; apiSecret: string; signatureSecret: string; fromNumber: string; baseUrl: string; applicationId?: string; privateKey?: string };
+  /** Plivo (KLAXON_PLIVO_*): SMS and voice; inbound webhooks checked with the auth token (signature V3). */
+  plivo?: { authId: string; authToken: string; fromNumber: string; baseUrl: string };
+  /** Telnyx (KLAXON_TELNYX_*): SMS; voice through Call Control when a connection id is set; webhooks checked with the Ed25519 public key. */
+  telnyx?: { apiKey: string; publicKey: string; fromNumber: string; baseUrl: string; connectionId?: string };
+  /** SMS and voice providers in the order tried when no route matches (KLAXON_SMS_PROVIDERS, default: twilio, vonage, in that order, those configured). */
+  smsProviders?: string[];
+  /** Routes by country calling code (KLAXON_SMS_ROUTES, JSON: [{"prefix":"+44","providers":["vonage","twilio"]}]). */
+  smsRoutes?: SmsRoute[];
+  /** An SMS or voice provider that has not answered after this many ms has failed, and the next one is tried (KLAXON_SMS_PROVIDER_TIMEOUT_MS, default 5000). */
+  smsProviderTimeoutMs?: number;
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Mattermost (chat/mattermost/): KLAXON_MATTERMOST_URL and _BOT_TOKEN; _TEAM_ID to create war-room channels; the slash command's and outgoing webhook's tokens. */
   mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
@@ -70,6 +88,11 @@ export interface KlaxonConfig {
   inboundSmtp?: { port: number; domain: string; maxBytes: number; tls?: { keyFile: string; certFile: string } };
   /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
   checkResponses?: boolean;
+}
+
+/** The SMS and voice providers configured, in the default order. */
+export function smsProviderNames(cfg: Pick<KlaxonConfig, 'twilio' | 'vonage' | 'plivo' | 'telnyx'>): string[] {
+  return [cfg.twilio && 'twilio', cfg.vonage && 'vonage', cfg.plivo && 'plivo', cfg.telnyx && 'telnyx'].filter((x): x is string => !!x);
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -135,6 +158,58 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
     };
   }
+  if (env.KLAXON_VONAGE_API_KEY || env.KLAXON_VONAGE_API_SECRET) {
+    const missing = ['KLAXON_VONAGE_API_KEY', 'KLAXON_VONAGE_API_SECRET', 'KLAXON_VONAGE_SIGNATURE_SECRET', 'KLAXON_VONAGE_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Vonage is partly configured: also set ${missing.join(', ')}`);
+    if (Boolean(env.KLAXON_VONAGE_APPLICATION_ID) !== Boolean(env.KLAXON_VONAGE_PRIVATE_KEY))
+      throw new ConfigError('Vonage voice is partly configured: set both KLAXON_VONAGE_APPLICATION_ID and KLAXON_VONAGE_PRIVATE_KEY (or neither, for SMS only)');
+    cfg.vonage = {
+      apiKey: env.KLAXON_VONAGE_API_KEY!,
+      apiSecret: env.KLAXON_VONAGE_API_SECRET!,
+      signatureSecret: env.KLAXON_VONAGE_SIGNATURE_SECRET!,
+      fromNumber: env.KLAXON_VONAGE_FROM!,
+      baseUrl: env.KLAXON_VONAGE_BASE_URL || 'https://api.nexmo.com',
+      ...(env.KLAXON_VONAGE_APPLICATION_ID && { applicationId: env.KLAXON_VONAGE_APPLICATION_ID, privateKey: env.KLAXON_VONAGE_PRIVATE_KEY!.replace(/\\n/g, '\n') }),
+    };
+  }
+  if (env.KLAXON_PLIVO_AUTH_ID || env.KLAXON_PLIVO_AUTH_TOKEN) {
+    const missing = ['KLAXON_PLIVO_AUTH_ID', 'KLAXON_PLIVO_AUTH_TOKEN', 'KLAXON_PLIVO_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Plivo is partly configured: also set ${missing.join(', ')}`);
+    cfg.plivo = { authId: env.KLAXON_PLIVO_AUTH_ID!, authToken: env.KLAXON_PLIVO_AUTH_TOKEN!, fromNumber: env.KLAXON_PLIVO_FROM!, baseUrl: env.KLAXON_PLIVO_BASE_URL || 'https://api.plivo.com' };
+  }
+  if (env.KLAXON_TELNYX_API_KEY || env.KLAXON_TELNYX_PUBLIC_KEY) {
+    const missing = ['KLAXON_TELNYX_API_KEY', 'KLAXON_TELNYX_PUBLIC_KEY', 'KLAXON_TELNYX_FROM'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Telnyx is partly configured: also set ${missing.join(', ')}`);
+    try {
+      telnyxPublicKey(env.KLAXON_TELNYX_PUBLIC_KEY!);
+    } catch {
+      throw new ConfigError('KLAXON_TELNYX_PUBLIC_KEY must be the base64 Ed25519 public key from the Telnyx portal');
+    }
+    cfg.telnyx = {
+      apiKey: env.KLAXON_TELNYX_API_KEY!,
+      publicKey: env.KLAXON_TELNYX_PUBLIC_KEY!,
+      fromNumber: env.KLAXON_TELNYX_FROM!,
+      baseUrl: env.KLAXON_TELNYX_BASE_URL || 'https://api.telnyx.com',
+      ...(env.KLAXON_TELNYX_CONNECTION_ID && { connectionId: env.KLAXON_TELNYX_CONNECTION_ID }),
+    };
+  }
+  const smsConfigured = smsProviderNames(cfg);
+  if (env.KLAXON_SMS_PROVIDERS) {
+    const list = env.KLAXON_SMS_PROVIDERS.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const unknown = list.filter((n) => !smsConfigured.includes(n));
+    if (unknown.length) throw new ConfigError(`KLAXON_SMS_PROVIDERS: ${unknown.join(', ')} not configured (configured: ${smsConfigured.join(', ') || 'none'})`);
+    cfg.smsProviders = list;
+  }
+  if (env.KLAXON_SMS_ROUTES) {
+    try {
+      cfg.smsRoutes = parseSmsRoutes(env.KLAXON_SMS_ROUTES, smsConfigured);
+    } catch (e) {
+      throw new ConfigError(`KLAXON_SMS_ROUTES: ${(e as Error).message}`);
+    }
+  }
+  cfg.smsProviderTimeoutMs = int(env, 'KLAXON_SMS_PROVIDER_TIMEOUT_MS', 5_000, 100, 60_000);
   if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);

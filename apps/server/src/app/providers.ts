@@ -4,6 +4,12 @@ import { EmailProvider } from '../notify/providers/email/index.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
+import { createVonageProviders } from '../notify/providers/vonage/index.js';
+import { createPlivoProviders } from '../notify/providers/plivo/index.js';
+import { createTelnyxProviders } from '../notify/providers/telnyx/index.js';
+import { FailoverProvider } from '../notify/failover.js';
+import { checkSmsRoutes } from '../notify/routing.js';
+import type { Provider } from '../notify/types.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { ChatPlatform } from '../chat/platform.js';
@@ -14,7 +20,7 @@ import { discordPlatform } from '../chat/discord/platform.js';
 import { discordPublicKey } from '../chat/discord/signature.js';
 import { MatrixClient } from '../chat/matrix/client.js';
 import { matrixPlatform } from '../chat/matrix/platform.js';
-import type { KlaxonConfig } from './config.js';
+import { smsProviderNames, type KlaxonConfig } from './config.js';
 
 /**
  * Builds the provider for every configured channel. Webhook and Web Push send to URLs users gave,
@@ -27,17 +33,81 @@ export function buildProviders(
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
   if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from, timeouts: config.smtp.timeouts }));
+  // SMS and voice: every configured provider, tried in the route's (or the default) order with failover.
+  const sms = new Map<string, Provider>();
+  const voice = new Map<string, Provider>();
+  const timeoutMs = config.smsProviderTimeoutMs;
   if (config.twilio) {
     const status = (id: string) => `${o.publicUrl()}/integrations/v1/twilio/status?message=${encodeURIComponent(id)}`;
     const t = createTwilioProviders({
       accountSid: config.twilio.accountSid,
       authToken: config.twilio.authToken,
       baseUrl: config.twilio.baseUrl,
+      ...(timeoutMs !== undefined && { timeoutMs }),
       sms: { from: config.twilio.fromNumber, statusCallback: status },
       voice: { from: config.twilio.fromNumber, voiceUrl: (id) => `${o.publicUrl()}/integrations/v1/twilio/voice?message=${encodeURIComponent(id)}`, statusCallback: status },
     });
-    registry.register(t.sms).register(t.voice);
+    sms.set('twilio', t.sms);
+    voice.set('twilio', t.voice);
+    registry.senderNumbers.push({ provider: 'twilio', number: config.twilio.fromNumber });
   }
+  if (config.vonage) {
+    const v = config.vonage;
+    const q = (id: string) => `?message=${encodeURIComponent(id)}`;
+    const p = createVonageProviders({
+      apiKey: v.apiKey,
+      apiSecret: v.apiSecret,
+      baseUrl: v.baseUrl,
+      applicationId: v.applicationId,
+      privateKey: v.privateKey,
+      egress: o.egress,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      from: v.fromNumber,
+      voice: { inputUrl: (id) => `${o.publicUrl()}/integrations/v1/vonage/voice/input${q(id)}`, eventUrl: (id) => `${o.publicUrl()}/integrations/v1/vonage/voice/event${q(id)}` },
+    });
+    sms.set('vonage', p.sms);
+    if (p.voice) voice.set('vonage', p.voice);
+    registry.senderNumbers.push({ provider: 'vonage', number: v.fromNumber.startsWith('+') ? v.fromNumber : `+${v.fromNumber}` });
+  }
+  if (config.plivo) {
+    const pl = config.plivo;
+    const at = (path: string) => (id: string) => `${o.publicUrl()}/integrations/v1/plivo/${path}?message=${encodeURIComponent(id)}`;
+    const p = createPlivoProviders({
+      authId: pl.authId,
+      authToken: pl.authToken,
+      baseUrl: pl.baseUrl,
+      egress: o.egress,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      from: pl.fromNumber,
+      statusUrl: at('status'),
+      answerUrl: at('voice'),
+      hangupUrl: at('voice/hangup'),
+    });
+    sms.set('plivo', p.sms);
+    voice.set('plivo', p.voice);
+    registry.senderNumbers.push({ provider: 'plivo', number: pl.fromNumber.startsWith('+') ? pl.fromNumber : `+${pl.fromNumber}` });
+  }
+  if (config.telnyx) {
+    const tx = config.telnyx;
+    const p = createTelnyxProviders({
+      apiKey: tx.apiKey,
+      baseUrl: tx.baseUrl,
+      egress: o.egress,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      from: tx.fromNumber,
+      connectionId: tx.connectionId,
+      webhookUrl: (id) => `${o.publicUrl()}/integrations/v1/telnyx/webhook?message=${encodeURIComponent(id)}`,
+    });
+    sms.set('telnyx', p.sms);
+    if (p.voice) voice.set('telnyx', p.voice);
+    registry.telnyx = p.client;
+    registry.senderNumbers.push({ provider: 'telnyx', number: tx.fromNumber });
+  }
+  const names = smsProviderNames(config);
+  const order = config.smsProviders ?? names;
+  const routes = checkSmsRoutes(config.smsRoutes ?? [], names);
+  if (sms.size) registry.register(new FailoverProvider('sms', sms, routes, order));
+  if (voice.size) registry.register(new FailoverProvider('voice', voice, routes, order));
   if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
   if (config.mattermost) {
     const m = config.mattermost;

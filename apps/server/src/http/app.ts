@@ -31,6 +31,7 @@ import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.
 import { hotlineApiRoutes, hotlineVonageRoutes } from './routes/hotlines.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { chatApiRoutes, chatInboundRoutes } from './routes/chat.js';
+import { smsProviderRoutes } from './routes/sms-providers.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
@@ -123,6 +124,8 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => inboundRoutes(scope, deps));
   await app.register(async (scope) => chatInboundRoutes(scope, deps));
   await app.register(async (scope) => hotlineVonageRoutes(scope, deps));
+  // SMS and voice providers other than Twilio (own scope: raw JSON bodies, which they sign).
+  await app.register(async (scope) => smsProviderRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await web.register(app);
   return app;

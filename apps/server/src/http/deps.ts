@@ -5,6 +5,7 @@ import type { ChatPlatform } from '../chat/platform.js';
 import type { Ctx } from '../context.js';
 import type { FakeClock } from '../lib/clock.js';
 import type { Channel } from '../notify/types.js';
+import type { TelnyxClient } from '../notify/providers/telnyx/index.js';
 import type { LiveSource } from './live/source.js';
 
 /** The Fastify app type with TypeBox schemas. Here, not in app.ts, so routes need not import the module that imports them. */
@@ -16,8 +17,14 @@ export interface HttpDeps {
   ingest: AlertIngest;
   /** Twilio auth token, to check X-Twilio-Signature on inbound SMS and voice webhooks. */
   twilioAuthToken?: string;
-  /** Vonage signature secret, to check the signed webhooks of hotline numbers on Vonage. */
+  /** Vonage signature secret, to check the signed (JWT) webhooks of the Messages and Voice APIs and of hotline numbers on Vonage. */
   vonageSignatureSecret?: string;
+  /** Plivo auth token, to check X-Plivo-Signature-V3 on Plivo's webhooks. */
+  plivoAuthToken?: string;
+  /** Telnyx: the Ed25519 public key its webhooks are signed with, and the client that sends Call Control commands. */
+  telnyx?: { publicKey: string; client: TelnyxClient | null };
+  /** The numbers SMS and voice are sent from, with their provider (the vCard of the contact methods screen). */
+  senderNumbers?: readonly { provider: string; number: string }[];
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
   /** The configured chat platforms by name (Slack included when configured): their inbound routes and war-room bridges. */

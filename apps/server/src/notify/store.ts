@@ -65,6 +65,55 @@ export async function recordProviderCallback(db: Tx, id: string, now: number, o:
     .execute();
 }
 
+/**
+ * A provider reported an SMS or call failed (delivery-status callback): records it, and puts the
+ * message back in the queue, due now, with that provider added to its failed ones, so delivery sends
+ * it through the next provider. Only a message that provider took (and not already failed or requeued)
+ * is requeued; returns whether it was.
+ */
+export async function requeueAfterProviderFailure(db: Tx, id: string, provider: string, now: number, error: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select(['status', 'provider', 'failed_providers']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.status !== 'sent' || (row.provider ?? null) !== provider) return false;
+  const failed = [...new Set([...(row.failed_providers ? row.failed_providers.split(',') : []), provider])].join(',');
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'queued', next_attempt_at: now, failed_providers: failed, last_error: error })
+    .where('id', '=', id)
+    .where('status', '=', 'sent')
+    .where('provider', '=', provider)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The provider that took an outbox message and its incident, user and channel (delivery-status callbacks). */
+export async function outboxDelivery(
+  db: Tx,
+  id: string,
+): Promise<{ provider: string | null; incident_id: string | null; user_id: string | null; channel: string; destination: string; kind: string } | undefined> {
+  const r = await db.selectFrom('outbox').select(['provider', 'incident_id', 'user_id', 'channel', 'destination', 'kind']).where('id', '=', id).executeTakeFirst();
+  return r && { ...r, provider: r.provider ?? null };
+}
+
+/**
+ * A page to a person failed for good: their next pending notification for the incident (the next
+ * rule of their plan) becomes due now instead of after its delay. Returns its id, or null when none waits.
+ */
+export async function advanceNextNotification(db: Tx, incidentId: string, userId: string, now: number): Promise<string | null> {
+  const next = await db
+    .selectFrom('notifications')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .where('due_at', '>', now)
+    .orderBy('due_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (!next) return null;
+  const r = await db.updateTable('notifications').set({ due_at: now }).where('id', '=', next.id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0 ? next.id : null;
+}
+
 /** Everyone an incident paged (has a notification row for), once each. */
 export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]> {
   return (await db.selectFrom('notifications').select('user_id').distinct().where('incident_id', '=', incidentId).execute()).map((r) => r.user_id);
@@ -77,7 +126,7 @@ export const dueMessages = (dialect: DialectName) =>
   compiled((q: Tx, p: { now: number; limit: number }) =>
     q
       .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers'])
       .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
       .orderBy('next_attempt_at')
       .limit(p.limit)
@@ -89,7 +138,7 @@ export const dueMessagesExcept = (dialect: DialectName) =>
   compiled((q: Tx, p: { now: number; limit: number; full: string[] }) =>
     q
       .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id'])
+      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers'])
       .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
       .where('channel', 'not in', p.full)
       .orderBy('next_attempt_at')

@@ -37,6 +37,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** SMS and voice: the provider that took the message (twilio, vonage...), when known. */
+  provider?: string | null;
+  /** SMS and voice: providers that reported the message failed (comma-separated); it is sent again through another one. */
+  failed_providers?: string | null;
 }
 
 /** Each try at handing a message to its provider, with what the provider said. */

@@ -155,6 +155,18 @@ export interface OutgoingMessage {
   /** Email address, E.164 phone number, Slack user/channel id, webhook URL, push subscription JSON. */
   destination: string;
   message: Message;
+  /** SMS and voice with several providers: providers not to use again (they reported this message failed). */
+  skipProviders?: readonly string[];
+}
+
+/** One provider failing a message and the next one being tried (SMS and voice with several providers). */
+export interface Failover {
+  /** The provider that failed. */
+  from: string;
+  /** The provider tried next. */
+  to: string;
+  /** What went wrong. */
+  error: string;
 }
 
 /** What a provider reports after accepting a message. */
@@ -163,6 +175,10 @@ export interface SendResult {
   providerMessageId: string | null;
   /** The provider's status word (queued, sent, accepted...). */
   providerStatus: string;
+  /** SMS and voice with several providers: the name of the one that took the message. */
+  provider?: string;
+  /** SMS and voice with several providers: the providers that failed before it. */
+  failovers?: Failover[];
 }
 
 /**
@@ -174,6 +190,8 @@ export class ProviderError extends Error {
     message: string,
     readonly permanent: boolean,
     readonly providerStatus?: string,
+    /** SMS and voice with several providers: the failovers made before every provider failed. */
+    readonly failovers?: Failover[],
   ) {
     super(message);
     this.name = 'ProviderError';

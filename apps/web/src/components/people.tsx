@@ -424,6 +424,43 @@ function EnablePush({ userId }: { userId: string }) {
   );
 }
 
+/**
+ * The vCard of every number Klaxon sends SMS and calls from, with the steps that let those numbers
+ * ring through Do Not Disturb (shown when SMS or voice is configured).
+ */
+function DoNotDisturbCard() {
+  const channels = useChannels();
+  const phone = channels.data?.some((c) => (c.channel === 'sms' || c.channel === 'voice') && c.configured);
+  if (!phone) return null;
+  return (
+    <Card withBorder radius="md" p="md" data-testid="dnd-card">
+      <Stack gap="xs">
+        <Text fw={700}>Let pages through Do Not Disturb</Text>
+        <Text size="sm">Save Klaxon as a contact: the card lists every number Klaxon texts and calls from.</Text>
+        <Button component="a" href="/api/v1/channels/vcard" download="klaxon.vcf" variant="light" mih={44} w="fit-content" data-testid="dnd-vcard">
+          Download contact card (vCard)
+        </Button>
+        <Text size="sm" fw={600}>
+          iPhone
+        </Text>
+        <Text size="sm" component="ol" m={0} pl="lg">
+          <li>Open the downloaded card and tap Create New Contact.</li>
+          <li>In the contact, tap Edit, then Ringtone, and turn on Emergency Bypass; do the same under Text Tone.</li>
+          <li>Done: calls and texts from Klaxon now sound even in Do Not Disturb, Focus and silent mode.</li>
+        </Text>
+        <Text size="sm" fw={600}>
+          Android
+        </Text>
+        <Text size="sm" component="ol" m={0} pl="lg">
+          <li>Open the downloaded card and save it to Contacts.</li>
+          <li>Star the contact (Favorites).</li>
+          <li>In Settings, Do Not Disturb (or Modes), allow calls and messages from starred contacts, or add Klaxon under the people who can interrupt.</li>
+        </Text>
+      </Stack>
+    </Card>
+  );
+}
+
 /** A user's contact methods: add, verify by code, send a test page, remove; and push for this device. */
 export function ContactMethodsSection({ userId, self }: { userId: string; self: boolean }) {
   const q = useContactMethods(userId);
@@ -431,6 +468,7 @@ export function ContactMethodsSection({ userId, self }: { userId: string; self: 
     <Stack gap="sm">
       <Title order={3}>Contact methods</Title>
       {self && <EnablePush userId={userId} />}
+      {self && <DoNotDisturbCard />}
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && <Text c="dimmed">No contact methods: Klaxon cannot page {self ? 'you' : 'this person'}.</Text>}
         {q.data?.map((m) => (

@@ -23,6 +23,7 @@ export interface WordsContext {
 
 const ROLE: Record<string, string> = { im: 'incident manager', comms: 'communications lead', scribe: 'scribe', responder: 'responder' };
 const CHANNEL: Record<string, string> = { email: 'email', sms: 'SMS', voice: 'phone call', push: 'push notification', slack: 'Slack', webhook: 'webhook' };
+const PROVIDER: Record<string, string> = { twilio: 'Twilio', vonage: 'Vonage', plivo: 'Plivo', telnyx: 'Telnyx' };
 const VIA: Record<string, string> = {
   email: ' by email',
   sms: ' by SMS',
@@ -135,6 +136,12 @@ export const PHRASES = {
   'notification.failed': (e) => {
     const m = /^Paging (.+?) by (\w+) \((.*?)\) failed \(attempt (\d+)\): ([\s\S]*)$/.exec(e.message);
     return m ? `Could not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}), attempt ${m[4]}: ${m[5]}` : `Could not page: ${after(e.message)}`;
+  },
+  'notification.failover': (e) => {
+    const m = /^Paging (.+?) by (\w+) \((.*?)\) through (\S+) failed \(([\s\S]*)\); trying (.+)$/.exec(e.message);
+    return m
+      ? `Could not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}) through ${PROVIDER[m[4]!] ?? m[4]} (${m[5]}): trying ${PROVIDER[m[6]!] ?? m[6]}`
+      : `Switched provider: ${after(e.message)}`;
   },
   'notification.cancelled': (e) => {
     const m = /^Did not page (.+?) by (\w+) \((.*?)\): ([\s\S]*)$/.exec(e.message);

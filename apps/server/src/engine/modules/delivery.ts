@@ -7,10 +7,10 @@ import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
 import type { ProviderRegistry } from '../../notify/registry.js';
-import { dueBy, dueExceptBy, handBackLeases, insertAttempt, lease, recordOutcome } from '../../notify/store.js';
+import { advanceNextNotification, dueBy, dueExceptBy, handBackLeases, insertAttempt, lease, recordOutcome } from '../../notify/store.js';
 import { incidentStatuses } from '../../incident/store.js';
 import { userNameRow } from '../../user/store.js';
-import { ProviderError, type Channel, type Message, type SendResult } from '../../notify/types.js';
+import { ProviderError, type Channel, type Failover, type Message, type SendResult } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
 
 /** Delivery options. */
@@ -155,6 +155,7 @@ interface Claimed {
   attempts: number;
   incident_id: string | null;
   user_id: string | null;
+  failed_providers?: string | null;
 }
 
 async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
@@ -170,7 +171,16 @@ async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, fu
 /** What happened to one claimed message, to be recorded. */
 interface Outcome {
   m: Claimed;
-  r: { status: 'sent' | 'queued' | 'failed' | 'cancelled'; providerStatus?: string | null; providerMessageId?: string | null; error?: string; retryAt?: number };
+  r: {
+    status: 'sent' | 'queued' | 'failed' | 'cancelled';
+    providerStatus?: string | null;
+    providerMessageId?: string | null;
+    error?: string;
+    retryAt?: number;
+    /** SMS and voice with several providers: the one that took it, and the failovers before it. */
+    provider?: string;
+    failovers?: Failover[];
+  };
   message: Message | null;
 }
 
@@ -203,21 +213,38 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
     error = new ProviderError(`no ${channel} provider is configured (see docs/configuration.md)`, true);
   } else {
     try {
-      result = await provider.send({ id: m.id, channel, destination: m.destination, message });
+      const skipProviders = m.failed_providers ? m.failed_providers.split(',') : undefined;
+      result = await provider.send({ id: m.id, channel, destination: m.destination, message, ...(skipProviders && { skipProviders }) });
     } catch (e) {
       error = e instanceof ProviderError ? e : new ProviderError(e instanceof Error ? e.message : String(e), false);
     }
   }
   if (result) {
     messagesSent.inc({ channel, result: 'sent' });
-    return { m, r: { status: 'sent', providerStatus: result.providerStatus, providerMessageId: result.providerMessageId }, message };
+    return {
+      m,
+      r: {
+        status: 'sent',
+        providerStatus: result.providerStatus,
+        providerMessageId: result.providerMessageId,
+        ...(result.provider && { provider: result.provider }),
+        ...(result.failovers && { failovers: result.failovers }),
+      },
+      message,
+    };
   }
   const failure = error ?? new ProviderError('no result', false);
   const retry = !failure.permanent && m.attempts < maxAttempts;
   messagesSent.inc({ channel, result: retry ? 'retry' : 'failed' });
   return {
     m,
-    r: { status: retry ? 'queued' : 'failed', error: failure.message, providerStatus: failure.providerStatus ?? null, retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined },
+    r: {
+      status: retry ? 'queued' : 'failed',
+      error: failure.message,
+      providerStatus: failure.providerStatus ?? null,
+      retryAt: retry ? ctx.clock.now() + backoffMs(m.attempts) : undefined,
+      ...(failure.failovers && { failovers: failure.failovers }),
+    },
     message,
   };
 }
@@ -239,6 +266,7 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
       last_error: r.error ?? null,
       ...(r.status === 'sent' && { sent_at: now }),
       ...(r.retryAt !== undefined && { next_attempt_at: r.retryAt }),
+      ...(r.provider && { provider: r.provider }),
     },
   });
   if (!upd.numAffectedRows) return;
@@ -255,6 +283,21 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
   const userId = m.user_id;
   const name = userId ? await memo.get(`user:${userId}`, async () => (await userNameRow(trx, userId))?.name) : undefined;
   const who = `${name ?? 'someone'} by ${m.channel} (${maskAddress(m.channel, m.destination)})`;
+  for (const f of r.failovers ?? []) {
+    await appendTimeline(
+      trx,
+      {
+        incidentId: m.incident_id,
+        at: now,
+        type: 'notification.failover',
+        actor: SYSTEM,
+        via: 'engine',
+        message: `Paging ${who} through ${f.from} failed (${f.error}); trying ${f.to}`,
+        data: { messageId: m.id, channel: m.channel, from: f.from, to: f.to },
+      },
+      live,
+    );
+  }
   if (message.kind === 'page' && message.bundle && r.status === 'sent') {
     // Each incident of a bundle says it went out in that one message.
     const items = message.bundle.items;
@@ -311,5 +354,11 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
         },
         live,
       );
+    // Failed for good: the person's next notification rule fires now rather than after its delay.
+    if (r.status === 'failed' && userId) {
+      let moved = false;
+      for (const incidentId of message.bundle ? message.bundle.items.map((it) => it.incidentId) : [m.incident_id]) if (await advanceNextNotification(trx, incidentId, userId, now)) moved = true;
+      if (moved) ctx.wake();
+    }
   }
 }

@@ -1,13 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, Via } from '../../auth/actor.js';
-import type { Ctx } from '../../context.js';
+import { SYSTEM } from '../../auth/actor.js';
+import { inTransaction, type Ctx } from '../../context.js';
+import { appendTimeline } from '../../incident/timeline.js';
+import { userNameRow } from '../../user/store.js';
 import * as incidents from '../../incident/service.js';
 import { findIncident } from '../../incident/service.js';
 import { AppError } from '../../lib/errors.js';
 import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
-import { lastSmsPage, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
+import { lastSmsPage, outboxContent, outboxDelivery, outboxExists, outboxPage, recordProviderCallback, requeueAfterProviderFailure } from '../../notify/store.js';
 import type { Message, PageBundle } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
@@ -101,7 +104,87 @@ export function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyR
   return params;
 }
 
-/** Replies from outside: signed email links, Twilio SMS replies and voice key presses. */
+/**
+ * Acts on an SMS reply from `from` (any SMS provider) and returns the answer to text back: the
+ * command's result, or help.
+ */
+export async function smsReply(ctx: Ctx, from: string, body: string): Promise<string> {
+  const actor = await userByContactAddress(ctx, 'sms', from);
+  if (!actor) return 'This number is not registered with Klaxon.';
+  const cmd = parseSmsReply(body);
+  if (!cmd) return SMS_HELP;
+  let incidentId: string | undefined;
+  if (cmd.number !== null) {
+    incidentId = (await findIncident(ctx.db.kysely, cmd.number))?.id;
+    if (!incidentId) return `There is no incident #${cmd.number}. ${SMS_HELP}`;
+  } else {
+    // No number: the latest incident this person was paged about by SMS; "A" after a bundle acknowledges all of it.
+    const last = await lastSmsPage(ctx.db.kysely, from);
+    const bundle = last ? bundleOf(last.content) : null;
+    if (bundle && cmd.action === 'ack') return ackAll(ctx, actor, bundle, 'sms');
+    if (bundle) return `Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`;
+    incidentId = last?.incident_id ?? undefined;
+    if (!incidentId) return `No recent page to this number. ${SMS_HELP}`;
+  }
+  return act(ctx, actor, incidentId, cmd.action, 'sms');
+}
+
+/**
+ * A key pressed during the voice page of outbox message `messageId` (any voice provider): 4
+ * acknowledges, 6 resolves, 1 repeats. Returns what to say before hanging up, or the message to
+ * read again.
+ */
+export async function voiceKeyPress(ctx: Ctx, messageId: string, digits: string): Promise<{ say: string } | { repeat: Message }> {
+  const row = await outboxPage(ctx.db.kysely, messageId);
+  if (!row?.incident_id || !row.user_id) return { say: 'This page is no longer available. Goodbye.' };
+  if (digits === '1') return { repeat: JSON.parse(row.content) as Message };
+  const actor = await actorForUser(ctx, row.user_id);
+  if (!actor) return { say: 'Your user no longer exists. Goodbye.' };
+  const bundle = bundleOf(row.content);
+  if (digits === '4' && bundle) return { say: `${await ackAll(ctx, actor, bundle, 'voice')} Goodbye.` };
+  if (digits === '6' && bundle) return { say: 'Resolve each incident in Klaxon. Nothing was changed. Goodbye.' };
+  if (digits === '4') return { say: `${await act(ctx, actor, row.incident_id, 'ack', 'voice')} Goodbye.` };
+  if (digits === '6') return { say: `${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.` };
+  return { say: 'Unknown key. Nothing was changed. Goodbye.' };
+}
+
+/**
+ * A delivery-status callback from `provider` about outbox message `id`: recorded; when it says the
+ * SMS or call failed, the message goes back in the queue to be sent through the next provider
+ * (delivery skips those that failed it), and the incident's timeline says so.
+ */
+export async function providerStatus(ctx: Ctx, id: string, provider: string, o: { status: string; providerMessageId: string | null; error: string | null; failed: boolean }): Promise<void> {
+  if (!(await outboxExists(ctx.db.kysely, id))) return;
+  const now = ctx.clock.now();
+  const requeued = await inTransaction(ctx, async (trx, live) => {
+    await recordProviderCallback(trx, id, now, { status: o.status, providerMessageId: o.providerMessageId, error: o.error });
+    if (!o.failed) return false;
+    const why = `${provider} reported ${o.status}${o.error ? `: ${o.error}` : ''}`;
+    if (!(await requeueAfterProviderFailure(trx, id, provider, now, why))) return false;
+    const m = await outboxDelivery(trx, id);
+    if (m?.incident_id && m.kind === 'page') {
+      const name = m.user_id ? (await userNameRow(trx, m.user_id))?.name : undefined;
+      const masked = m.destination.length > 6 ? `${m.destination.slice(0, 3)}…${m.destination.slice(-4)}` : m.destination;
+      await appendTimeline(
+        trx,
+        {
+          incidentId: m.incident_id,
+          at: now,
+          type: 'notification.failover',
+          actor: SYSTEM,
+          via: 'engine',
+          message: `Paging ${name ?? 'someone'} by ${m.channel} (${masked}) through ${provider} failed (delivery report: ${o.status}); trying the next provider, if any`,
+          data: { messageId: id, channel: m.channel, from: provider },
+        },
+        live,
+      );
+    }
+    return true;
+  });
+  if (requeued) ctx.wake();
+}
+
+/** Replies from outside: signed email links, Twilio SMS replies and voice key presses, Slack buttons. */
 export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
   const { ctx } = deps;
   // Keep the raw body of forms (Twilio's parameters).
@@ -167,25 +250,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const params = checkTwilio(deps, req, reply);
     if (!params) return reply;
     const respond = (text: string) => reply.type('text/xml').send(twiml(`<Message>${esc(text)}</Message>`));
-    const from = params.From ?? '';
-    const actor = await userByContactAddress(ctx, 'sms', from);
-    if (!actor) return respond('This number is not registered with Klaxon.');
-    const cmd = parseSmsReply(params.Body ?? '');
-    if (!cmd) return respond(SMS_HELP);
-    let incidentId: string | undefined;
-    if (cmd.number !== null) {
-      incidentId = (await findIncident(ctx.db.kysely, cmd.number))?.id;
-      if (!incidentId) return respond(`There is no incident #${cmd.number}. ${SMS_HELP}`);
-    } else {
-      // No number: the latest incident this person was paged about by SMS; "A" after a bundle acknowledges all of it.
-      const last = await lastSmsPage(ctx.db.kysely, from);
-      const bundle = last ? bundleOf(last.content) : null;
-      if (bundle && cmd.action === 'ack') return respond(await ackAll(ctx, actor, bundle, 'sms'));
-      if (bundle) return respond(`Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`);
-      incidentId = last?.incident_id ?? undefined;
-      if (!incidentId) return respond(`No recent page to this number. ${SMS_HELP}`);
-    }
-    return respond(await act(ctx, actor, incidentId, cmd.action, 'sms'));
+    return respond(await smsReply(ctx, params.From ?? '', params.Body ?? ''));
   });
 
   // Twilio: the TwiML for a voice page (Twilio fetches it when the call connects).
@@ -203,21 +268,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const params = checkTwilio(deps, req, reply);
     if (!params) return reply;
     const id = (req.query as { message?: string }).message ?? '';
-    const row = await outboxPage(ctx.db.kysely, id);
-    const say = (text: string) => reply.type('text/xml').send(renderVoiceGatherResult(text));
-    if (!row?.incident_id || !row.user_id) return say('This page is no longer available. Goodbye.');
-    const digits = params.Digits ?? '';
-    if (digits === '1') {
-      return reply.type('text/xml').send(renderVoiceTwiml(JSON.parse(row.content) as Message, { gatherUrl: `${ctx.publicUrl}/integrations/v1/twilio/voice/gather?message=${encodeURIComponent(id)}` }));
-    }
-    const actor = await actorForUser(ctx, row.user_id);
-    if (!actor) return say('Your user no longer exists. Goodbye.');
-    const bundle = bundleOf(row.content);
-    if (digits === '4' && bundle) return say(`${await ackAll(ctx, actor, bundle, 'voice')} Goodbye.`);
-    if (digits === '6' && bundle) return say('Resolve each incident in Klaxon. Nothing was changed. Goodbye.');
-    if (digits === '4') return say(`${await act(ctx, actor, row.incident_id, 'ack', 'voice')} Goodbye.`);
-    if (digits === '6') return say(`${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.`);
-    return say('Unknown key. Nothing was changed. Goodbye.');
+    const r = await voiceKeyPress(ctx, id, params.Digits ?? '');
+    if ('repeat' in r) return reply.type('text/xml').send(renderVoiceTwiml(r.repeat, { gatherUrl: `${ctx.publicUrl}/integrations/v1/twilio/voice/gather?message=${encodeURIComponent(id)}` }));
+    return reply.type('text/xml').send(renderVoiceGatherResult(r.say));
   });
 
   // Twilio: calls to a hotline number (hotline/), in this scope for its form parser.
@@ -229,15 +282,13 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     if (!params) return reply;
     const id = (req.query as { message?: string }).message ?? '';
     const status = params.MessageStatus ?? params.CallStatus ?? 'unknown';
-    if (await outboxExists(ctx.db.kysely, id)) {
-      await ctx.db.kysely.transaction().execute((trx) =>
-        recordProviderCallback(trx, id, ctx.clock.now(), {
-          status,
-          providerMessageId: params.MessageSid ?? params.CallSid ?? null,
-          error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null,
-        }),
-      );
-    }
+    // Twilio's failure words: an SMS `failed` or `undelivered`, a call `failed` (busy and no-answer reached the phone).
+    await providerStatus(ctx, id, 'twilio', {
+      status,
+      providerMessageId: params.MessageSid ?? params.CallSid ?? null,
+      error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null,
+      failed: status === 'failed' || status === 'undelivered',
+    });
     return reply.status(204).send();
   });
 

@@ -1,11 +1,12 @@
 import * as C from '@klaxon/contract';
 import { getChannels, getChecklist } from '../../setup/checklist.js';
+import { sendersVcard } from '../../setup/vcard.js';
 import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 
 /** Which channels can page, and the setup checklist (what still pages nobody). No secrets in either. */
-export async function setupRoutes(app: App, { ctx, channels = [] }: HttpDeps): Promise<void> {
+export async function setupRoutes(app: App, { ctx, channels = [], senderNumbers = [] }: HttpDeps): Promise<void> {
   const tags = ['setup'];
   app.get(
     '/channels',
@@ -13,6 +14,21 @@ export async function setupRoutes(app: App, { ctx, channels = [] }: HttpDeps): P
     async (req) => ({
       channels: getChannels(await actorOf(ctx, req), channels),
     }),
+  );
+  app.get(
+    '/channels/vcard',
+    {
+      schema: {
+        tags,
+        summary: 'A contact card (vCard) of every number Klaxon sends SMS and calls from, to let them through Do Not Disturb',
+        response: { 200: C.SendersVcardText },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .header('content-type', 'text/vcard; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="klaxon.vcf"')
+        .send(sendersVcard(await actorOf(ctx, req), senderNumbers, ctx.publicUrl)),
   );
   app.get(
     '/setup/checklist',

@@ -18,36 +18,50 @@ export const VOICE_DIGITS = { ack: '4', resolve: '6', repeat: '1' } as const;
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** Renders any message as a TwiML document for an outbound call (pure). */
-export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string {
+/** What a call says, and whether it then waits for one key (4, 6 or 1): the same for every voice provider. */
+export interface VoiceScript {
+  text: string;
+  /** True: wait for one key press after the text; false: say it and hang up. */
+  gather: boolean;
+}
+
+/** What a call says for any message (pure); TwiML, NCCO and the other providers' call scripts are built from it. */
+export function voiceScript(msg: Message): VoiceScript {
+  const say = (text: string): VoiceScript => ({ text: speakable(oneLine(text)), gather: false });
   switch (msg.kind) {
     case 'page': {
       // A bundle: a count and the first few, then one key that acknowledges them all.
-      if (msg.bundle) return gather(opts.gatherUrl, `${speakBundle(msg.bundle)} ${voiceBundlePrompt(msg.bundle, VOICE_DIGITS.ack, VOICE_DIGITS.repeat)}`);
+      if (msg.bundle) return { text: `${speakBundle(msg.bundle)} ${voiceBundlePrompt(msg.bundle, VOICE_DIGITS.ack, VOICE_DIGITS.repeat)}`, gather: true };
       const a = availableActions(msg.status);
       const prompts: string[] = [];
       if (a.ack) prompts.push(`Press ${VOICE_DIGITS.ack} to acknowledge.`);
       if (a.resolve) prompts.push(`Press ${VOICE_DIGITS.resolve} to resolve.`);
       prompts.push(`Press ${VOICE_DIGITS.repeat} to repeat.`);
-      return gather(opts.gatherUrl, `${speakPage(msg)} ${prompts.join(' ')}`);
+      return { text: `${speakPage(msg)} ${prompts.join(' ')}`, gather: true };
     }
     case 'verification': {
       const code = spellDigits(msg.code);
-      return gather(opts.gatherUrl, `Your Klaxon verification code is ${code}. Again, your code is ${code}. Press ${VOICE_DIGITS.repeat} to repeat.`);
+      return { text: `Your Klaxon verification code is ${code}. Again, your code is ${code}. Press ${VOICE_DIGITS.repeat} to repeat.`, gather: true };
     }
     case 'test':
-      return sayAndHangUp(`This is a test call from Klaxon for ${oneLine(msg.userName)}. If you can hear this, Klaxon can reach you by phone. Goodbye.`);
+      return say(`This is a test call from Klaxon for ${oneLine(msg.userName)}. If you can hear this, Klaxon can reach you by phone. Goodbye.`);
     case 'reply':
-      return sayAndHangUp(msg.text);
+      return say(msg.text);
     case 'schedule':
-      return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
+      return say(`This is Klaxon. ${msg.summary}. Goodbye.`);
     case 'report':
-      return sayAndHangUp(`This is Klaxon. ${msg.summary}. Goodbye.`);
+      return say(`This is Klaxon. ${msg.summary}. Goodbye.`);
     case 'status_update':
-      return sayAndHangUp(`This is Klaxon. ${msg.subject}. Goodbye.`);
+      return say(`This is Klaxon. ${msg.subject}. Goodbye.`);
     case 'account':
-      return sayAndHangUp('This is Klaxon. A link to set your password was sent by email. Goodbye.');
+      return say('This is Klaxon. A link to set your password was sent by email. Goodbye.');
   }
+}
+
+/** Renders any message as a TwiML document for an outbound call (pure). */
+export function renderVoiceTwiml(msg: Message, opts: VoiceRenderOptions): string {
+  const s = voiceScript(msg);
+  return s.gather ? gather(opts.gatherUrl, s.text) : `${XML_DECL}<Response><Say>${escapeXml(s.text)}</Say><Hangup/></Response>`;
 }
 
 /** TwiML that says `text` and hangs up (the answer to a pressed digit, e.g. "Incident 42 acknowledged. Goodbye."). */

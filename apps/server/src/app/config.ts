@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
+import { ssoFromEnv, SsoConfigError, type SsoSettings } from '../auth/sso-config.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -57,6 +58,8 @@ export interface KlaxonConfig {
   inboundSmtp?: { port: number; domain: string; maxBytes: number; tls?: { keyFile: string; certFile: string } };
   /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
   checkResponses?: boolean;
+  /** Single sign-on and password sign-in (KLAXON_OIDC_*, KLAXON_SSO_GROUP_MAP, KLAXON_PASSWORD_SIGNIN, ...; docs/sso.md). */
+  sso: SsoSettings;
 }
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
@@ -76,6 +79,14 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   if (['true', '1', 'on', 'yes'].includes(raw)) return true;
   if (['false', '0', 'off', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function ssoSettings(env: NodeJS.ProcessEnv): SsoSettings {
+  try {
+    return ssoFromEnv(env);
+  } catch (e) {
+    throw e instanceof SsoConfigError ? new ConfigError(e.message) : e;
+  }
 }
 
 /** Reads the configuration from environment variables (KLAXON_*). */
@@ -102,6 +113,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
     shutdownGraceMs: int(env, 'KLAXON_SHUTDOWN_GRACE_MS', 5_000, 0, 60_000),
     deliveryInFlightPerChannel: int(env, 'KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL', 250, 1, 10_000),
+    sso: ssoSettings(env),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

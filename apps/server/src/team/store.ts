@@ -81,3 +81,31 @@ export async function teamIdByIdOrName(db: Tx, idOrName: string): Promise<{ id: 
     .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
     .executeTakeFirst();
 }
+
+/** One person's membership of a team, if any (single sign-on group sync). */
+export async function memberRow(db: Tx, teamId: string, userId: string): Promise<{ role: string } | undefined> {
+  return db.selectFrom('team_members').select('role').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Adds a person at the end of a team's member list. */
+export async function appendMember(db: Tx, teamId: string, userId: string, role: string): Promise<void> {
+  const last = await db
+    .selectFrom('team_members')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .where('team_id', '=', teamId)
+    .executeTakeFirst();
+  await db
+    .insertInto('team_members')
+    .values({ team_id: teamId, user_id: userId, role, position: Number(last?.p ?? -1) + 1 })
+    .execute();
+}
+
+/** Changes a member's team role. */
+export async function setMemberRole(db: Tx, teamId: string, userId: string, role: string): Promise<void> {
+  await db.updateTable('team_members').set({ role }).where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
+/** Takes a person off a team. */
+export async function deleteMember(db: Tx, teamId: string, userId: string): Promise<void> {
+  await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}

@@ -264,3 +264,9 @@ export async function ownerOfVerifiedAddress(db: Tx, type: string, address: stri
 export async function anyUser(db: Tx): Promise<{ id: string } | undefined> {
   return db.selectFrom('users').select('id').limit(1).executeTakeFirst();
 }
+
+/** When a person was deactivated (SCIM), or null while active; undefined when there is no such person. */
+export async function deactivatedAt(db: Tx, id: string): Promise<number | null | undefined> {
+  const r = await db.selectFrom('users').select('deactivated_at').where('id', '=', id).executeTakeFirst();
+  return r ? (r.deactivated_at == null ? null : Number(r.deactivated_at)) : undefined;
+}

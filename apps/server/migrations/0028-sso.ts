@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
  * - `sso_seen_assertions`: SAML assertion IDs already accepted, kept until the assertion expires, so a
  *   replayed assertion is refused.
  * - `users.deactivated_at`: set when SCIM deactivates a person (active=false or DELETE); a
- *   deactivated person cannot sign in or use a token. `users.external_id` / `teams.external_id`: the
+ *   deactivated person cannot sign in or use a token; `users.scim_deleted_at` when SCIM deleted them
+ *   (kept, deactivated, for the history; SCIM answers 404 for them). `users.external_id` / `teams.external_id`: the
  *   identity provider's id (SCIM externalId).
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -30,11 +31,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable('users').addColumn('deactivated_at', 'bigint').execute();
   await db.schema.alterTable('users').addColumn('external_id', 'text').execute();
+  await db.schema.alterTable('users').addColumn('scim_deleted_at', 'bigint').execute();
   await db.schema.alterTable('teams').addColumn('external_id', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('teams').dropColumn('external_id').execute();
+  await db.schema.alterTable('users').dropColumn('scim_deleted_at').execute();
   await db.schema.alterTable('users').dropColumn('external_id').execute();
   await db.schema.alterTable('users').dropColumn('deactivated_at').execute();
   await db.schema.dropTable('sso_seen_assertions').ifExists().execute();

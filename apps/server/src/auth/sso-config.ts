@@ -39,6 +39,8 @@ export interface SsoSettings {
   passwordSignIn: boolean;
   /** Lower-cased emails that may still sign in with a password when password sign-in is off. */
   breakGlassEmails: string[];
+  /** SCIM provisioning at /scim/v2: the bearer token identity providers send (KLAXON_SCIM_TOKEN); absent: SCIM off. */
+  scim?: { token: string; defaultRole: Role };
 }
 
 const ROLE_RANK: Record<Role, number> = { admin: 4, responder: 3, stakeholder: 2, viewer: 1 };
@@ -158,6 +160,11 @@ export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
       autoCreate: flag(env, 'KLAXON_OIDC_AUTO_CREATE', false),
       defaultRole: role(env, 'KLAXON_OIDC_DEFAULT_ROLE', 'responder'),
     };
+  }
+  if (env.KLAXON_SCIM_TOKEN !== undefined && env.KLAXON_SCIM_TOKEN !== '') {
+    if (env.KLAXON_SCIM_TOKEN.length < 32 || /\s/.test(env.KLAXON_SCIM_TOKEN))
+      throw new SsoConfigError('KLAXON_SCIM_TOKEN must be at least 32 characters without spaces (e.g. from `openssl rand -base64 32`)');
+    out.scim = { token: env.KLAXON_SCIM_TOKEN, defaultRole: role(env, 'KLAXON_SCIM_DEFAULT_ROLE', 'responder') };
   }
   if (!out.passwordSignIn && !out.oidc) throw new SsoConfigError('KLAXON_PASSWORD_SIGNIN=off needs single sign-on configured (KLAXON_OIDC_ISSUER): nobody could sign in');
   if (!out.passwordSignIn && out.breakGlassEmails.length === 0)

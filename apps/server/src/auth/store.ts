@@ -119,3 +119,9 @@ export async function rememberAssertion(db: Tx, id: string, expiresAt: number, n
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
+
+/** Revokes every API token of a user still in use; the number revoked. */
+export async function revokeUserTokens(db: Tx, userId: string, now: number): Promise<number> {
+  const r = await db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}

@@ -157,3 +157,8 @@ export async function traceRows(db: Tx, idOrNumber: string) {
     : [];
   return { inc, alerts, events, timeline, notifications, messages, attempts };
 }
+
+/** Replaces a policy's levels (JSON), e.g. when a deactivated person is taken out of its targets. */
+export async function setPolicyLevels(db: Tx, id: string, levels: string, now: number): Promise<void> {
+  await db.updateTable('escalation_policies').set({ levels, updated_at: now }).where('id', '=', id).execute();
+}

@@ -16,6 +16,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './live/route.js';
 import { authRoutes, registerSessionCookies } from './routes/auth.js';
 import { ssoRoutes } from './routes/sso.js';
+import { scimRoutes } from './routes/scim.js';
 import { webApp } from './static.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
@@ -120,6 +121,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => heartbeatCheckinRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
+  await app.register(async (scope) => scimRoutes(scope, deps), { prefix: '/scim/v2' });
   await web.register(app);
   return app;
 }

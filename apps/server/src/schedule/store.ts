@@ -355,3 +355,8 @@ export async function replaceFeed(db: Tx, kind: 'user' | 'schedule', subjectId: 
 export async function feedSubject(db: Tx, kind: 'user' | 'schedule', secretHash: string): Promise<{ subject_id: string } | undefined> {
   return db.selectFrom('ical_feeds').select(['subject_id']).where('kind', '=', kind).where('secret_hash', '=', secretHash).executeTakeFirst();
 }
+
+/** Replaces a schedule's layers (JSON), e.g. when a deactivated person is taken out of its rotations. */
+export async function setScheduleLayers(db: Tx, id: string, layers: string, now: number): Promise<void> {
+  await db.updateTable('schedules').set({ layers, updated_at: now }).where('id', '=', id).execute();
+}

@@ -109,3 +109,23 @@ export async function setMemberRole(db: Tx, teamId: string, userId: string, role
 export async function deleteMember(db: Tx, teamId: string, userId: string): Promise<void> {
   await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
 }
+
+/** The teams a person belongs to. */
+export async function teamsOfUser(db: Tx, userId: string): Promise<{ team_id: string; role: string }[]> {
+  return db.selectFrom('team_members').select(['team_id', 'role']).where('user_id', '=', userId).execute();
+}
+
+/** Every team with the SCIM fields, oldest first. */
+export async function scimTeamRows(db: Tx) {
+  return db.selectFrom('teams').select(['id', 'name', 'created_at', 'external_id']).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Every membership (team id, user id), for SCIM Groups' members. */
+export async function allMemberships(db: Tx): Promise<{ team_id: string; user_id: string }[]> {
+  return db.selectFrom('team_members').select(['team_id', 'user_id']).orderBy('position').execute();
+}
+
+/** Sets a team's external id (SCIM externalId). */
+export async function setTeamExternalId(db: Tx, id: string, externalId: string | null): Promise<void> {
+  await db.updateTable('teams').set({ external_id: externalId }).where('id', '=', id).execute();
+}

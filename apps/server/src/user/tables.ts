@@ -13,6 +13,8 @@ export interface UserTable {
   deactivated_at?: number | null;
   /** The identity provider's id for this person (SCIM externalId). */
   external_id?: string | null;
+  /** Set when SCIM deleted this person (kept, deactivated, for the history; SCIM answers 404). */
+  scim_deleted_at?: number | null;
 }
 
 /** The ways to reach a person; paged only once verified. */

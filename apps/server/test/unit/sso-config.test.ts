@@ -83,6 +83,9 @@ describe('single sign-on settings', () => {
     expect(() => ssoFromEnv({ ...oidc, KLAXON_PASSWORD_SIGNIN: 'off' })).toThrow(/break-glass admin in KLAXON_BREAK_GLASS_EMAILS/);
     expect(() => ssoFromEnv({ ...oidc, KLAXON_BREAK_GLASS_EMAILS: 'not an email' })).toThrow(/comma-separated list of emails/);
     expect(ssoFromEnv({ ...oidc, KLAXON_PASSWORD_SIGNIN: 'off', KLAXON_BREAK_GLASS_EMAILS: ' Root@Example.com, ops@example.com' }).breakGlassEmails).toEqual(['root@example.com', 'ops@example.com']);
+    expect(() => ssoFromEnv({ KLAXON_SCIM_TOKEN: 'short' })).toThrow(/KLAXON_SCIM_TOKEN must be at least 32 characters/);
+    expect(ssoFromEnv({ KLAXON_SCIM_TOKEN: 'x'.repeat(32), KLAXON_SCIM_DEFAULT_ROLE: 'viewer' }).scim).toEqual({ token: 'x'.repeat(32), defaultRole: 'viewer' });
+    expect(ssoFromEnv({}).scim).toBeUndefined();
     // The server's configuration turns them into its own ConfigError.
     expect(() => configFromEnv({ KLAXON_OIDC_CLIENT_ID: 'x' })).toThrow(ConfigError);
   });

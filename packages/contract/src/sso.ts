@@ -1,12 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 
+function SsoButton() {
+  return Type.Object({ name: Type.String({ description: 'For the button: "Sign in with <name>"' }), startUrl: Type.String({ description: 'Where the browser goes to start' }) });
+}
+
 /** GET /auth/providers: how people can sign in, for the sign-in screen. */
 export const SignInProviders = Type.Object({
   password: Type.Boolean({ description: 'The email + password form is open to everyone (false when KLAXON_PASSWORD_SIGNIN=off: only break-glass accounts may use it)' }),
-  oidc: Type.Union([
-    Type.Object({ name: Type.String({ description: 'For the button: "Sign in with <name>"' }), startUrl: Type.String({ description: 'Where the browser goes to start' }) }),
-    Type.Null(),
-  ]),
+  oidc: Type.Union([SsoButton(), Type.Null()], { description: 'OpenID Connect, when configured' }),
+  saml: Type.Union([SsoButton(), Type.Null()], { description: 'SAML 2.0, when configured' }),
 });
 export type SignInProviders = Static<typeof SignInProviders>;
 

@@ -4,6 +4,8 @@
  * password sign-in with its break-glass accounts (KLAXON_PASSWORD_SIGNIN, KLAXON_BREAK_GLASS_EMAILS).
  * Pure: reads an env object, returns settings or throws a message that names the variable.
  */
+import { readFileSync } from 'node:fs';
+import { DOMParser } from '@xmldom/xmldom';
 import { ROLES, type Role } from './actor.js';
 
 /** Thrown for a bad SSO setting; the message names the variable and what is wrong. */
@@ -32,8 +34,52 @@ export interface OidcSettings {
   defaultRole: Role;
 }
 
+export interface SamlSettings {
+  /** From the IdP metadata: its entity ID, single sign-on URL (HTTP-Redirect) and signing certificates (base64 DER). */
+  idp: { entityId: string; ssoUrl: string; certs: string[] };
+  /** Klaxon's entity ID (KLAXON_SAML_SP_ENTITY_ID); default: the metadata URL. */
+  spEntityId?: string;
+  displayName: string;
+  /** The attribute holding the email; default: the NameID. */
+  emailAttribute?: string;
+  nameAttribute: string;
+  groupsAttribute: string;
+  autoCreate: boolean;
+  defaultRole: Role;
+  /** Allowed clock difference with the IdP, ms (KLAXON_SAML_CLOCK_SKEW_SECONDS, at most 300 s). */
+  clockSkewMs: number;
+}
+
+/** Reads SAML IdP metadata (XML): entity ID, the HTTP-Redirect SingleSignOnService and the signing certificates. */
+export function parseIdpMetadata(xml: string, name = 'KLAXON_SAML_IDP_METADATA'): SamlSettings['idp'] {
+  const problems: string[] = [];
+  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  try {
+    doc = new DOMParser({ errorHandler: (level: string, msg: unknown) => void (level !== 'warning' && problems.push(String(msg))) }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  const NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
+  const ed = doc?.documentElement ? doc.getElementsByTagNameNS(NS, 'EntityDescriptor')[0] : undefined;
+  if (problems.length || !ed) throw new SsoConfigError(`${name} is not SAML metadata (an md:EntityDescriptor): ${problems[0] ?? 'no EntityDescriptor'}`.slice(0, 300));
+  const idp = ed.getElementsByTagNameNS(NS, 'IDPSSODescriptor')[0];
+  if (!idp) throw new SsoConfigError(`${name} has no IDPSSODescriptor: is it the identity provider's metadata?`);
+  const entityId = ed.getAttribute('entityID') ?? '';
+  const services = Array.from(idp.getElementsByTagNameNS(NS, 'SingleSignOnService'));
+  const redirect = services.find((e) => e.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
+  if (!redirect?.getAttribute('Location')) throw new SsoConfigError(`${name} has no SingleSignOnService with the HTTP-Redirect binding`);
+  const certs = Array.from(idp.getElementsByTagNameNS(NS, 'KeyDescriptor'))
+    .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === 'signing')
+    .flatMap((k) => Array.from(k.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')))
+    .map((c) => (c.textContent ?? '').replace(/\s+/g, ''))
+    .filter(Boolean);
+  if (!certs.length) throw new SsoConfigError(`${name} has no signing certificate (KeyDescriptor use="signing" with an X509Certificate): Klaxon accepts only signed assertions`);
+  return { entityId, ssoUrl: redirect.getAttribute('Location')!, certs };
+}
+
 export interface SsoSettings {
   oidc?: OidcSettings;
+  saml?: SamlSettings;
   groupMap: GroupMap;
   /** false when KLAXON_PASSWORD_SIGNIN=off: only the break-glass emails may sign in with a password. */
   passwordSignIn: boolean;
@@ -121,6 +167,14 @@ function role(env: NodeJS.ProcessEnv, name: string, def: Role): Role {
   return raw as Role;
 }
 
+function readMetadata(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SsoConfigError(`KLAXON_SAML_IDP_METADATA_FILE cannot be read: ${(e as Error).message}`);
+  }
+}
+
 /** Reads the SSO settings from the environment. */
 export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
   const out: SsoSettings = {
@@ -166,7 +220,25 @@ export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
       throw new SsoConfigError('KLAXON_SCIM_TOKEN must be at least 32 characters without spaces (e.g. from `openssl rand -base64 32`)');
     out.scim = { token: env.KLAXON_SCIM_TOKEN, defaultRole: role(env, 'KLAXON_SCIM_DEFAULT_ROLE', 'responder') };
   }
-  if (!out.passwordSignIn && !out.oidc) throw new SsoConfigError('KLAXON_PASSWORD_SIGNIN=off needs single sign-on configured (KLAXON_OIDC_ISSUER): nobody could sign in');
+  const metadata = env.KLAXON_SAML_IDP_METADATA || (env.KLAXON_SAML_IDP_METADATA_FILE ? readMetadata(env.KLAXON_SAML_IDP_METADATA_FILE) : '');
+  if (metadata) {
+    const skew = env.KLAXON_SAML_CLOCK_SKEW_SECONDS ? Number(env.KLAXON_SAML_CLOCK_SKEW_SECONDS) : 60;
+    if (!Number.isInteger(skew) || skew < 0 || skew > 300)
+      throw new SsoConfigError(`KLAXON_SAML_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300 (got "${env.KLAXON_SAML_CLOCK_SKEW_SECONDS}")`);
+    out.saml = {
+      idp: parseIdpMetadata(metadata, env.KLAXON_SAML_IDP_METADATA ? 'KLAXON_SAML_IDP_METADATA' : 'KLAXON_SAML_IDP_METADATA_FILE'),
+      spEntityId: env.KLAXON_SAML_SP_ENTITY_ID || undefined,
+      displayName: env.KLAXON_SAML_NAME || 'SAML single sign-on',
+      emailAttribute: env.KLAXON_SAML_EMAIL_ATTRIBUTE || undefined,
+      nameAttribute: env.KLAXON_SAML_NAME_ATTRIBUTE || 'name',
+      groupsAttribute: env.KLAXON_SAML_GROUPS_ATTRIBUTE || 'groups',
+      autoCreate: flag(env, 'KLAXON_SAML_AUTO_CREATE', false),
+      defaultRole: role(env, 'KLAXON_SAML_DEFAULT_ROLE', 'responder'),
+      clockSkewMs: skew * 1000,
+    };
+  }
+  if (!out.passwordSignIn && !out.oidc && !out.saml)
+    throw new SsoConfigError('KLAXON_PASSWORD_SIGNIN=off needs single sign-on configured (KLAXON_OIDC_ISSUER or KLAXON_SAML_IDP_METADATA): nobody could sign in');
   if (!out.passwordSignIn && out.breakGlassEmails.length === 0)
     throw new SsoConfigError('KLAXON_PASSWORD_SIGNIN=off needs at least one break-glass admin in KLAXON_BREAK_GLASS_EMAILS, for when the identity provider is down');
   return out;

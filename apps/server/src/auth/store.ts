@@ -125,3 +125,8 @@ export async function revokeUserTokens(db: Tx, userId: string, now: number): Pro
   const r = await db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows ?? 0);
 }
+
+/** A sign-in under way, without taking it. */
+export async function ssoRequest(db: Tx, id: string): Promise<{ nonce: string; expires_at: number } | undefined> {
+  return db.selectFrom('sso_requests').select(['nonce', 'expires_at']).where('id', '=', id).executeTakeFirst();
+}

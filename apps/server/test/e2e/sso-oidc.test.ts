@@ -69,7 +69,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
 
   it('says on the sign-in screen how to sign in', async () => {
     const r = await fetch(`${t.url}/api/v1/auth/providers`);
-    expect(await r.json()).toEqual({ password: true, oidc: { name: 'Test IdP', startUrl: '/api/v1/auth/oidc/start' } });
+    expect(await r.json()).toEqual({ password: true, oidc: { name: 'Test IdP', startUrl: '/api/v1/auth/oidc/start' }, saml: null });
   });
 
   it('sends the browser to the provider with PKCE (S256), state and nonce', async () => {

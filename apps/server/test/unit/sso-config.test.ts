@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/actor.js';
-import { grantsFor, highestRole, parseGroupMap, ssoFromEnv, SsoConfigError, type GroupMap } from '../../src/auth/sso-config.js';
+import { grantsFor, highestRole, parseGroupMap, parseIdpMetadata, ssoFromEnv, SsoConfigError, type GroupMap } from '../../src/auth/sso-config.js';
 import { configFromEnv, ConfigError } from '../../src/app/config.js';
 
 const role = fc.constantFrom(...ROLES);
@@ -88,5 +88,48 @@ describe('single sign-on settings', () => {
     expect(ssoFromEnv({}).scim).toBeUndefined();
     // The server's configuration turns them into its own ConfigError.
     expect(() => configFromEnv({ KLAXON_OIDC_CLIENT_ID: 'x' })).toThrow(ConfigError);
+  });
+});
+
+const METADATA = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.com/saml">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>ENC</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>
+      MIIB
+      SIGN</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/post"/>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/redirect"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`;
+
+describe('SAML IdP metadata', () => {
+  it('reads the entity ID, the HTTP-Redirect sign-on URL and only the signing certificates', () => {
+    expect(parseIdpMetadata(METADATA)).toEqual({ entityId: 'https://idp.example.com/saml', ssoUrl: 'https://idp.example.com/redirect', certs: ['MIIBSIGN'] });
+    const s = ssoFromEnv({ KLAXON_SAML_IDP_METADATA: METADATA, KLAXON_SAML_CLOCK_SKEW_SECONDS: '120' }).saml!;
+    expect(s).toMatchObject({ displayName: 'SAML single sign-on', clockSkewMs: 120_000, groupsAttribute: 'groups', autoCreate: false, defaultRole: 'responder' });
+  });
+
+  it('refuses metadata Klaxon could not use, naming the variable, and never fails otherwise', () => {
+    expect(() => parseIdpMetadata(METADATA.replace(/<md:KeyDescriptor use="signing">[\s\S]*?<\/md:KeyDescriptor>/, ''))).toThrow(/no signing certificate/);
+    expect(() => parseIdpMetadata(METADATA.replace('HTTP-Redirect', 'HTTP-Artifact'))).toThrow(/HTTP-Redirect/);
+    expect(() => parseIdpMetadata(METADATA.replace(/IDPSSODescriptor/g, 'SPSSODescriptor'))).toThrow(/no IDPSSODescriptor/);
+    expect(() => ssoFromEnv({ KLAXON_SAML_IDP_METADATA: METADATA, KLAXON_SAML_CLOCK_SKEW_SECONDS: '3600' })).toThrow(/KLAXON_SAML_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300/);
+    expect(() => ssoFromEnv({ KLAXON_SAML_IDP_METADATA_FILE: '/nonexistent/idp.xml' })).toThrow(/KLAXON_SAML_IDP_METADATA_FILE cannot be read/);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.constant(METADATA).chain((m) => fc.nat(m.length).map((n) => m.slice(0, n))),
+        ),
+        (xml) => {
+          try {
+            parseIdpMetadata(xml);
+          } catch (e) {
+            expect(e).toBeInstanceOf(SsoConfigError);
+            expect((e as Error).message).toMatch(/^KLAXON_SAML_IDP_METADATA/);
+          }
+        },
+      ),
+    );
   });
 });

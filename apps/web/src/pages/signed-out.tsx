@@ -41,7 +41,7 @@ function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; on
   const errors = useFormErrors();
   const m = useMutation({ mutationFn: () => api.auth.login(email.trim(), password), onSuccess: onSignedIn, onError: errors.set });
   const providers = useQuery({ queryKey: keys.signInProviders, queryFn: api.auth.providers, retry: 1 });
-  const oidc = providers.data?.oidc ?? null;
+  const buttons = [providers.data?.oidc, providers.data?.saml].filter((b): b is { name: string; startUrl: string } => !!b);
   const passwordOpen = providers.data?.password ?? true;
   // With password sign-in off, the form is only for break-glass administrators: behind a link.
   const [breakGlass, setBreakGlass] = useState(false);
@@ -54,11 +54,11 @@ function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; on
   return (
     <Frame title="Sign in to Klaxon">
       <Stack>
-        {oidc && (
-          <Button component="a" href={`${oidc.startUrl}?returnTo=${encodeURIComponent(returnTo)}`} size="lg" fullWidth data-testid="sso-sign-in">
-            Sign in with {oidc.name}
+        {buttons.map((b) => (
+          <Button key={b.startUrl} component="a" href={`${b.startUrl}?returnTo=${encodeURIComponent(returnTo)}`} size="lg" fullWidth data-testid="sso-sign-in">
+            Sign in with {b.name}
           </Button>
-        )}
+        ))}
         {!passwordOpen && !breakGlass && (
           <Anchor component="button" type="button" onClick={() => setBreakGlass(true)} ta="center" mih={44} data-testid="break-glass">
             Administrator sign-in with a password (break-glass)

@@ -1,6 +1,7 @@
 import * as C from '@klaxon/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OidcSignIn } from '../../auth/oidc.js';
+import { SamlSignIn } from '../../auth/saml.js';
 import { authenticateSession, createSession, CSRF_HEADER, csrfMatches, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import { userForIdentity } from '../../auth/sso.js';
 import { AppError } from '../../lib/errors.js';
@@ -42,6 +43,7 @@ export async function ssoRoutes(app: App, deps: HttpDeps): Promise<void> {
   const tags = ['auth'];
   const sso = deps.sso;
   const oidc = sso?.oidc ? new OidcSignIn(ctx, sso.oidc) : undefined;
+  const saml = sso?.saml ? new SamlSignIn(ctx, sso.saml) : undefined;
   const secure = ctx.publicUrl.startsWith('https:');
 
   app.get(
@@ -50,6 +52,7 @@ export async function ssoRoutes(app: App, deps: HttpDeps): Promise<void> {
     async () => ({
       password: sso?.passwordSignIn ?? true,
       oidc: oidc ? { name: oidc.settings.displayName, startUrl: '/api/v1/auth/oidc/start' } : null,
+      saml: saml ? { name: saml.settings.displayName, startUrl: '/api/v1/auth/saml/start' } : null,
     }),
   );
 
@@ -71,6 +74,31 @@ export async function ssoRoutes(app: App, deps: HttpDeps): Promise<void> {
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
       return reply.redirect(returnTo, 302);
+    } catch (e) {
+      return refuse(req, reply, e);
+    }
+  });
+
+  const notSaml = () => new AppError('not_found', 'SAML sign-in is not configured (KLAXON_SAML_IDP_METADATA)');
+  app.get('/auth/saml/metadata', { schema: { hide: true } }, async (_req, reply) => {
+    if (!saml) throw notSaml();
+    return reply.type('application/samlmetadata+xml; charset=utf-8').send(saml.metadata());
+  });
+  app.get('/auth/saml/start', { schema: { hide: true, querystring: C.SsoStartQuery } }, async (req, reply) => {
+    if (!saml) throw notSaml();
+    return reply.redirect(await saml.start(req.query.returnTo ?? '/'), 302);
+  });
+  app.post('/auth/saml/acs', { schema: { hide: true } }, async (req, reply) => {
+    try {
+      if (!saml) throw notSaml();
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body.SAMLResponse !== 'string' || !body.SAMLResponse) throw new AppError('invalid', 'Post the SAMLResponse form field (HTTP-POST binding)');
+      const identity = await saml.finish(body.SAMLResponse);
+      const user = await userForIdentity(ctx, { autoCreate: saml.settings.autoCreate, defaultRole: saml.settings.defaultRole, groupMap: sso!.groupMap }, identity);
+      const s = await createSession(ctx, user.id);
+      setSessionCookie(ctx, reply, s.token, s.expiresAt);
+      const relay = typeof body.RelayState === 'string' && /^\/(?![/\\])/.test(body.RelayState) && body.RelayState.length <= 2000 ? body.RelayState : '/';
+      return reply.redirect(relay, 303);
     } catch (e) {
       return refuse(req, reply, e);
     }

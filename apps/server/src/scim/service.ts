@@ -3,7 +3,7 @@
  * the person's email), Groups are teams. A person set active=false, or DELETEd, is deactivated at
  * once: their sessions end, their API tokens are revoked, they are taken out of every rotation (their
  * turns become turns nobody covers, so the schedule shows the gap and the gap notices warn the team's
- * managers before it starts), out of every escalation level that names them and out of every team;
+ * managers before it starts; overrides not over yet lose them, and go when left with nobody), out of every escalation level that names them and out of every team;
  * each step is written with audit(). A DELETEd person is kept (incidents name them) but SCIM answers
  * 404 for them from then on.
  */
@@ -15,7 +15,7 @@ import { policyRowsByName, setPolicyLevels } from '../escalation/store.js';
 import type { Level } from '../escalation/types.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { allSchedules, setScheduleLayers, touchSchedules } from '../schedule/store.js';
+import { allSchedules, deleteOverrideRow, overridesNamingUser, setOverrideUsers, setScheduleLayers, touchSchedules } from '../schedule/store.js';
 import type { LayerSpec } from '../schedule/compute/index.js';
 import * as teams from '../team/service.js';
 import { allMemberships, deleteMember, findTeam, scimTeamRows, setTeamExternalId, teamsOfUser } from '../team/store.js';
@@ -164,6 +164,14 @@ export async function deactivate(ctx: Ctx, trx: Tx, actor: Actor, userId: string
     await setScheduleLayers(trx, s.id, JSON.stringify(layers), now);
     await touchSchedules(trx, s.id);
     await audit(trx, now, actor, 'schedule.participant-removed', s.id, { userId, reason: 'deactivated' });
+  }
+  // Overrides not over yet that put them on call: without them; one left with nobody is removed (the rotation beneath applies).
+  for (const o of await overridesNamingUser(trx, userId, now)) {
+    const rest = (JSON.parse(o.user_ids) as string[]).filter((u) => u !== userId);
+    if (rest.length) await setOverrideUsers(trx, o.id, rest);
+    else await deleteOverrideRow(trx, o.id);
+    await touchSchedules(trx, o.schedule_id);
+    await audit(trx, now, actor, rest.length ? 'schedule.override-changed' : 'schedule.override-removed', o.schedule_id, { overrideId: o.id, userId, reason: 'deactivated' });
   }
   // Escalation: levels naming them lose that target; a level left with no target is dropped.
   for (const p of await policyRowsByName(trx)) {

@@ -221,6 +221,9 @@ describe.each(DIALECTS)('SCIM 2.0 provisioning (%s)', (dialect) => {
       ],
     });
     expect(policy.status).toBe(201);
+    // Maya also covers Sam's Wednesday with an override.
+    const override = await t.api('POST', `/api/v1/schedules/${scheduleId}/overrides`, { userIds: [maya], start: '2026-03-04T00:00', end: '2026-03-05T00:00' });
+    expect(override.status).toBe(201);
     await t.cycle();
     expect((await t.api('GET', `/api/v1/schedules/${scheduleId}/gaps?days=3`)).body.gaps).toEqual([]);
 
@@ -241,6 +244,8 @@ describe.each(DIALECTS)('SCIM 2.0 provisioning (%s)', (dialect) => {
     // Her turns are turns nobody covers: the schedule shows the gap (tomorrow, all day) ...
     const s = (await t.api('GET', `/api/v1/schedules/${scheduleId}`)).body.schedule;
     expect(s.layers[0].participants).toEqual([[], sam]);
+    // Her override of Wednesday, with nobody left on it, is gone: Sam's own turn is back.
+    expect((await t.api('GET', `/api/v1/schedules/${scheduleId}/overrides`)).body.overrides).toEqual([]);
     const gaps = (await t.api('GET', `/api/v1/schedules/${scheduleId}/gaps?days=3`)).body.gaps;
     expect(gaps[0]).toEqual({ start: Date.parse('2026-03-03T00:00:00Z'), end: Date.parse('2026-03-04T00:00:00Z') });
     // ... and the team's manager hears of it before it starts.
@@ -263,6 +268,7 @@ describe.each(DIALECTS)('SCIM 2.0 provisioning (%s)', (dialect) => {
         { action: 'user.deactivate', subject: maya, actor: 'SCIM provisioning' },
         { action: 'user.sessions-and-tokens-ended', subject: maya, actor: 'SCIM provisioning' },
         { action: 'schedule.participant-removed', subject: scheduleId, actor: 'SCIM provisioning' },
+        { action: 'schedule.override-removed', subject: scheduleId, actor: 'SCIM provisioning' },
         { action: 'escalation.target-removed', subject: policy.body.escalationPolicy.id, actor: 'SCIM provisioning' },
         { action: 'team.member-remove', subject: team.body.team.id, actor: 'SCIM provisioning' },
       ]),

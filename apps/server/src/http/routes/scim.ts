@@ -75,12 +75,14 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
       .type(CONTENT_TYPE)
       .send(new ScimError(status, status >= 500 ? 'Something went wrong on our side; it has been logged' : body.error.message, status === 400 ? 'invalidSyntax' : undefined).body());
   });
-  app.setNotFoundHandler((req, reply) =>
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     reply
       .status(404)
       .type(CONTENT_TYPE)
-      .send(new ScimError(404, `No SCIM endpoint ${req.method} ${req.url.split('?')[0]}`).body()),
-  );
+      .send(new ScimError(404, `No SCIM endpoint ${req.method} ${req.url.split('?')[0]}`).body());
+  app.setNotFoundHandler(notFound);
+  // The web app's catch-all (static.ts) would otherwise answer GET /scim/v2/<anything else> with its page.
+  app.all('/*', { schema: { hide: true } }, notFound);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!settings) throw new ScimError(404, 'SCIM provisioning is not configured here (KLAXON_SCIM_TOKEN)');
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');

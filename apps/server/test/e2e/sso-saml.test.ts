@@ -145,6 +145,17 @@ describe.each(DIALECTS)('SAML 2.0 sign-in (%s)', (dialect) => {
     expect(await signedIn(b)).toBeNull();
   });
 
+  it('refuses a person deactivated through provisioning', async () => {
+    await t.k.ctx.db.kysely.updateTable('users').set({ deactivated_at: t.clock.now() }).where('email', '=', 'dana@example.com').execute();
+    const b = new TestBrowser();
+    const s = await start(b);
+    const r = await post(b, await idp.respond(spMetadata, s.requestId, { email: 'dana@example.com' }));
+    expect(r.status).toBe(403);
+    expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/deactivated/);
+    expect(await signedIn(b)).toBeNull();
+    await t.k.ctx.db.kysely.updateTable('users').set({ deactivated_at: null }).where('email', '=', 'dana@example.com').execute();
+  });
+
   it('refuses a POST without a SAMLResponse with a 400', async () => {
     const r = await new TestBrowser().request(`${t.url}/api/v1/auth/saml/acs`, {
       method: 'POST',

@@ -23,6 +23,7 @@ import * as m0026 from './0026-page-bundles.js';
 import * as m0025 from './0025-sms-providers.js';
 import * as m0020 from './0020-event-rules.js';
 import * as m0022 from './0022-hotlines.js';
+import * as m0028 from './0028-sso.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022-hotlines': m0022,
   '0026-page-bundles': m0026,
   '0025-sms-providers': m0025,
+  '0028-sso': m0028,
 };

@@ -1,5 +1,5 @@
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './alert/tables.js';
-import type { ApiTokenTable, PasswordLinkTable, SessionTable } from './auth/tables.js';
+import type { ApiTokenTable, PasswordLinkTable, SessionTable, SsoRequestTable, SsoSeenAssertionTable } from './auth/tables.js';
 import type { EscalationPolicyTable, EscalationRoundRobinTable } from './escalation/tables.js';
 import type { IncidentTable, SeverityLevelTable, TimelineEventTable } from './incident/tables.js';
 import type { MigrationRunTable } from './migrate/tables.js';
@@ -59,6 +59,8 @@ export interface Database {
   contact_methods: ContactMethodTable;
   notification_rules: NotificationRuleTable;
   api_tokens: ApiTokenTable;
+  sso_requests: SsoRequestTable;
+  sso_seen_assertions: SsoSeenAssertionTable;
   sessions: SessionTable;
   password_links: PasswordLinkTable;
   escalation_policies: EscalationPolicyTable;

@@ -73,11 +73,14 @@ export function SessionGate({
   }, [setSession]);
 
   const signOut = useCallback(async () => {
+    let next: string | null = null;
     try {
-      await api.auth.logout();
+      // Ends the session; with single sign-on, also names the provider's sign-out page to go to.
+      next = (await api.auth.ssoLogout()).redirectUrl;
     } finally {
       setSession(null);
     }
+    if (next) window.location.assign(next);
   }, [setSession]);
 
   const session = q.data;

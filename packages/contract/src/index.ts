@@ -7,6 +7,7 @@
 export * from './common.js';
 export * from './lists.js';
 export * from './auth.js';
+export * from './sso.js';
 export * from './users.js';
 export * from './escalation.js';
 export * from './services.js';

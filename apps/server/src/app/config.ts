@@ -3,6 +3,7 @@ import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
 import { parsePageLimits, type PageLimits } from '../notify/limits.js';
 import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
 import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
+import { ssoFromEnv, SsoConfigError, type SsoSettings } from '../auth/sso-config.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -88,6 +89,8 @@ export interface KlaxonConfig {
   inboundSmtp?: { port: number; domain: string; maxBytes: number; tls?: { keyFile: string; certFile: string } };
   /** TESTS ONLY (KLAXON_TEST_CHECK_RESPONSES=1): validate every API answer against its response schema; a mismatch is a 500. */
   checkResponses?: boolean;
+  /** Single sign-on and password sign-in (KLAXON_OIDC_*, KLAXON_SSO_GROUP_MAP, KLAXON_PASSWORD_SIGNIN, ...; docs/sso.md). */
+  sso: SsoSettings;
 }
 
 /** The SMS and voice providers configured, in the default order. */
@@ -120,6 +123,14 @@ function pageLimitsFromEnv(env: NodeJS.ProcessEnv): PageLimits {
   return r;
 }
 
+function ssoSettings(env: NodeJS.ProcessEnv): SsoSettings {
+  try {
+    return ssoFromEnv(env);
+  } catch (e) {
+    throw e instanceof SsoConfigError ? new ConfigError(e.message) : e;
+  }
+}
+
 /** Reads the configuration from environment variables (KLAXON_*). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KlaxonConfig {
   const host = env.KLAXON_HOST || '127.0.0.1';
@@ -146,6 +157,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     deliveryInFlightPerChannel: int(env, 'KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL', 250, 1, 10_000),
     pageLimits: pageLimitsFromEnv(env),
     pageBundling: bool(env, 'KLAXON_PAGE_BUNDLING', true),
+    sso: ssoSettings(env),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

@@ -235,6 +235,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ready: () => ready,
       onConfigChange: (listener) => live.on('event', (e: LiveEvent) => e.type === 'config' && listener()),
       checkResponses: config.checkResponses,
+      sso: config.sso,
       test: testClock && { clock: testClock, cycle: () => engine?.runCycle() ?? Promise.resolve() },
     },
     log,

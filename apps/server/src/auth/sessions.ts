@@ -11,7 +11,7 @@ import type { Ctx } from '../context.js';
 import { newSecret, safeEqual, sha256 } from '../lib/ids.js';
 import { checkPassword } from '../user/service.js';
 import type { User } from '../user/types.js';
-import { passwordHashByEmail } from '../user/store.js';
+import { deactivatedAt, passwordHashByEmail } from '../user/store.js';
 import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession, sessionWithUser, slideSession } from './store.js';
 
 export type { SessionTable } from './tables.js';
@@ -91,7 +91,8 @@ export async function endUserSessions(ctx: Ctx, userId: string): Promise<void> {
  */
 export async function checkCredentials(ctx: Ctx, email: string, password: string): Promise<User | null> {
   const user = await checkPassword(ctx, email, password);
-  if (user) return user;
+  // A person deactivated through SCIM cannot sign in (migration 0028).
+  if (user) return (await deactivatedAt(ctx.db.kysely, user.id)) === null ? user : null;
   const row = await passwordHashByEmail(ctx.db.kysely, email.toLowerCase());
   if (!row?.password_hash) await verifyNoPassword(password);
   return null;

@@ -91,3 +91,42 @@ export async function passwordLink(db: Tx, id: string) {
 export async function useUpPasswordLinks(db: Tx, userId: string, now: number): Promise<void> {
   await db.updateTable('password_links').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
+
+// ---- Single sign-on ----
+
+/** Records a sign-in under way at an identity provider; sweeps expired ones. */
+export async function insertSsoRequest(db: Tx, row: { id: string; kind: string; nonce: string; code_verifier: string; return_to: string; created_at: number; expires_at: number }): Promise<void> {
+  await db.deleteFrom('sso_requests').where('expires_at', '<', row.created_at).execute();
+  await db.insertInto('sso_requests').values(row).execute();
+}
+
+/** Takes (reads and deletes) a sign-in under way: each is used once. */
+export async function takeSsoRequest(db: Tx, id: string) {
+  const row = await db.selectFrom('sso_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const r = await db.deleteFrom('sso_requests').where('id', '=', id).executeTakeFirst();
+  // Two callbacks racing with the same state: only the one whose delete removed the row goes on.
+  return r.numDeletedRows ? row : undefined;
+}
+
+/** Remembers an accepted assertion ID until it expires; false when it was seen already (a replay). */
+export async function rememberAssertion(db: Tx, id: string, expiresAt: number, now: number): Promise<boolean> {
+  await db.deleteFrom('sso_seen_assertions').where('expires_at', '<', now).execute();
+  const r = await db
+    .insertInto('sso_seen_assertions')
+    .values({ id, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Revokes every API token of a user still in use; the number revoked. */
+export async function revokeUserTokens(db: Tx, userId: string, now: number): Promise<number> {
+  const r = await db.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
+/** A sign-in under way, without taking it. */
+export async function ssoRequest(db: Tx, id: string): Promise<{ nonce: string; expires_at: number } | undefined> {
+  return db.selectFrom('sso_requests').select(['nonce', 'expires_at']).where('id', '=', id).executeTakeFirst();
+}

@@ -28,3 +28,20 @@ export interface SessionTable {
   expires_at: number;
   last_seen_at: number;
 }
+
+/** A sign-in under way at an identity provider (migration 0028); `id` is the SHA-256 of the OIDC state or SAML request ID. */
+export interface SsoRequestTable {
+  id: string;
+  kind: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** SAML assertion IDs already accepted, kept until they expire: a replay is refused. */
+export interface SsoSeenAssertionTable {
+  id: string;
+  expires_at: number;
+}

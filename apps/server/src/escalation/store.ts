@@ -178,3 +178,8 @@ export async function traceRows(db: Tx, idOrNumber: string) {
   const snapshots = snapshotIds.length ? await db.selectFrom('event_rule_snapshots').select(['id', 'rules']).where('id', 'in', snapshotIds).execute() : [];
   return { inc, alerts, events, timeline, lifecycle, notifications, messages, attempts, snapshots };
 }
+
+/** Replaces a policy's levels (JSON), e.g. when a deactivated person is taken out of its targets. */
+export async function setPolicyLevels(db: Tx, id: string, levels: string, now: number): Promise<void> {
+  await db.updateTable('escalation_policies').set({ levels, updated_at: now }).where('id', '=', id).execute();
+}

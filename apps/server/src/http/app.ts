@@ -15,6 +15,8 @@ import { LiveHub } from './live/hub.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { liveRoutes } from './live/route.js';
 import { authRoutes, registerSessionCookies } from './routes/auth.js';
+import { ssoRoutes } from './routes/sso.js';
+import { scimRoutes } from './routes/scim.js';
 import { webApp } from './static.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
@@ -99,6 +101,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
       await api.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } } });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await authRoutes(api, deps);
+      await ssoRoutes(api, deps);
       await liveRoutes(api, deps, hub);
       await peopleRoutes(api, deps);
       await policyRoutes(api, deps);
@@ -127,6 +130,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   // SMS and voice providers other than Twilio (own scope: raw JSON bodies, which they sign).
   await app.register(async (scope) => smsProviderRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
+  await app.register(async (scope) => scimRoutes(scope, deps), { prefix: '/scim/v2' });
   await web.register(app);
   return app;
 }

@@ -7,6 +7,7 @@ import type { FakeClock } from '../lib/clock.js';
 import type { Channel } from '../notify/types.js';
 import type { TelnyxClient } from '../notify/providers/telnyx/index.js';
 import type { LiveSource } from './live/source.js';
+import type { SsoSettings } from '../auth/sso-config.js';
 
 /** The Fastify app type with TypeBox schemas. Here, not in app.ts, so routes need not import the module that imports them. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -49,6 +50,8 @@ export interface HttpDeps {
   onConfigChange?(listener: () => void): void;
   /** Validate every answer against its response schema and fail the request when it does not match (tests only; http/serialization.ts). */
   checkResponses?: boolean;
+  /** Single sign-on and password sign-in settings (docs/sso.md); absent: passwords only. */
+  sso?: SsoSettings;
   /** Test hooks (KLAXON_TEST_FAKE_CLOCK only): move the fake clock, run an engine cycle. */
   test?: { clock: FakeClock; cycle(): Promise<void> };
 }

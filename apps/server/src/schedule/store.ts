@@ -355,3 +355,28 @@ export async function replaceFeed(db: Tx, kind: 'user' | 'schedule', subjectId: 
 export async function feedSubject(db: Tx, kind: 'user' | 'schedule', secretHash: string): Promise<{ subject_id: string } | undefined> {
   return db.selectFrom('ical_feeds').select(['subject_id']).where('kind', '=', kind).where('secret_hash', '=', secretHash).executeTakeFirst();
 }
+
+/** Replaces a schedule's layers (JSON), e.g. when a deactivated person is taken out of its rotations. */
+export async function setScheduleLayers(db: Tx, id: string, layers: string, now: number): Promise<void> {
+  await db.updateTable('schedules').set({ layers, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Overrides not over yet (ending after `now`) that put this person on call. */
+export async function overridesNamingUser(db: Tx, userId: string, now: number): Promise<{ id: string; schedule_id: string; user_ids: string }[]> {
+  const rows = await db
+    .selectFrom('schedule_overrides')
+    .select(['id', 'schedule_id', 'user_ids'])
+    .where('end_at', '>', now)
+    .where('user_ids', 'like', `%${JSON.stringify(userId)}%`)
+    .execute();
+  return rows.filter((r) => (JSON.parse(r.user_ids) as string[]).includes(userId));
+}
+
+/** Replaces who an override puts on call. */
+export async function setOverrideUsers(db: Tx, id: string, userIds: string[]): Promise<void> {
+  await db
+    .updateTable('schedule_overrides')
+    .set({ user_ids: JSON.stringify(userIds) })
+    .where('id', '=', id)
+    .execute();
+}

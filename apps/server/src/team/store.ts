@@ -81,3 +81,51 @@ export async function teamIdByIdOrName(db: Tx, idOrName: string): Promise<{ id: 
     .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
     .executeTakeFirst();
 }
+
+/** One person's membership of a team, if any (single sign-on group sync). */
+export async function memberRow(db: Tx, teamId: string, userId: string): Promise<{ role: string } | undefined> {
+  return db.selectFrom('team_members').select('role').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Adds a person at the end of a team's member list. */
+export async function appendMember(db: Tx, teamId: string, userId: string, role: string): Promise<void> {
+  const last = await db
+    .selectFrom('team_members')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .where('team_id', '=', teamId)
+    .executeTakeFirst();
+  await db
+    .insertInto('team_members')
+    .values({ team_id: teamId, user_id: userId, role, position: Number(last?.p ?? -1) + 1 })
+    .execute();
+}
+
+/** Changes a member's team role. */
+export async function setMemberRole(db: Tx, teamId: string, userId: string, role: string): Promise<void> {
+  await db.updateTable('team_members').set({ role }).where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
+/** Takes a person off a team. */
+export async function deleteMember(db: Tx, teamId: string, userId: string): Promise<void> {
+  await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).execute();
+}
+
+/** The teams a person belongs to. */
+export async function teamsOfUser(db: Tx, userId: string): Promise<{ team_id: string; role: string }[]> {
+  return db.selectFrom('team_members').select(['team_id', 'role']).where('user_id', '=', userId).execute();
+}
+
+/** Every team with the SCIM fields, oldest first. */
+export async function scimTeamRows(db: Tx) {
+  return db.selectFrom('teams').select(['id', 'name', 'created_at', 'external_id']).orderBy('created_at').orderBy('id').execute();
+}
+
+/** Every membership (team id, user id), for SCIM Groups' members. */
+export async function allMemberships(db: Tx): Promise<{ team_id: string; user_id: string }[]> {
+  return db.selectFrom('team_members').select(['team_id', 'user_id']).orderBy('position').execute();
+}
+
+/** Sets a team's external id (SCIM externalId). */
+export async function setTeamExternalId(db: Tx, id: string, externalId: string | null): Promise<void> {
+  await db.updateTable('teams').set({ external_id: externalId }).where('id', '=', id).execute();
+}

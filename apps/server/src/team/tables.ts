@@ -4,6 +4,8 @@ export interface TeamTable {
   name: string;
   description: string;
   created_at: number;
+  /** The identity provider's id for this group (SCIM externalId, migration 0028). */
+  external_id?: string | null;
 }
 
 /** Team membership; `position` orders members (paging order for team targets). */

@@ -264,3 +264,44 @@ export async function ownerOfVerifiedAddress(db: Tx, type: string, address: stri
 export async function anyUser(db: Tx): Promise<{ id: string } | undefined> {
   return db.selectFrom('users').select('id').limit(1).executeTakeFirst();
 }
+
+/** When a person was deactivated (SCIM), or null while active; undefined when there is no such person. */
+export async function deactivatedAt(db: Tx, id: string): Promise<number | null | undefined> {
+  const r = await db.selectFrom('users').select('deactivated_at').where('id', '=', id).executeTakeFirst();
+  return r ? (r.deactivated_at == null ? null : Number(r.deactivated_at)) : undefined;
+}
+
+/** Marks a person deactivated (SCIM active=false), or active again with null; `deleted` also hides them from SCIM (DELETE). */
+export async function setDeactivated(db: Tx, id: string, at: number | null, now: number, deleted = false): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ deactivated_at: at, updated_at: now, ...(deleted && { scim_deleted_at: now }), ...(at === null && { scim_deleted_at: null }) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Every person with the SCIM fields, by email. */
+export async function scimUserRows(db: Tx) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'created_at', 'updated_at', 'deactivated_at', 'external_id'])
+    .where('scim_deleted_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** One person with the SCIM fields. */
+export async function scimUserRow(db: Tx, id: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'created_at', 'updated_at', 'deactivated_at', 'external_id'])
+    .where('id', '=', id)
+    .where('scim_deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Sets a person's external id (SCIM externalId). */
+export async function setExternalId(db: Tx, id: string, externalId: string | null): Promise<void> {
+  await db.updateTable('users').set({ external_id: externalId }).where('id', '=', id).execute();
+}

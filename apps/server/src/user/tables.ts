@@ -9,6 +9,12 @@ export interface UserTable {
   password_hash: string | null;
   created_at: number;
   updated_at: number;
+  /** Set when SCIM deactivated this person (migration 0028): no sign-in, no tokens. */
+  deactivated_at?: number | null;
+  /** The identity provider's id for this person (SCIM externalId). */
+  external_id?: string | null;
+  /** Set when SCIM deleted this person (kept, deactivated, for the history; SCIM answers 404). */
+  scim_deleted_at?: number | null;
 }
 
 /** The ways to reach a person; paged only once verified. */

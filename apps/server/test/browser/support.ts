@@ -92,9 +92,9 @@ export interface WebRig {
 }
 
 /** Builds the web app if needed, starts Klaxon (SQLite) and Chromium. */
-export async function startRig(): Promise<WebRig> {
+export async function startRig(over: Parameters<typeof startTestKlaxon>[1] = {}): Promise<WebRig> {
   ensureWebBuilt();
-  const [t, browser] = await Promise.all([startTestKlaxon('sqlite'), launchBrowser()]);
+  const [t, browser] = await Promise.all([startTestKlaxon('sqlite', over), launchBrowser()]);
   const home = await fetch(`${t.url}/incidents`);
   const html = await home.text();
   if (!html.includes('<div id="root">')) {

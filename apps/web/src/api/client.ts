@@ -31,6 +31,8 @@ import type {
   Service,
   ServiceInput,
   Session,
+  SignInProviders,
+  SsoLogoutAnswer,
   Team,
   TeamInput,
   TimelineEvent,
@@ -231,6 +233,10 @@ export const api = {
     session: () => request<Session | { user: null; csrfToken: null }>('GET', '/auth/session?optional=true', { quiet401: true }).then((s) => (s.user ? (s as Session) : null)),
     login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
     logout: () => post<undefined>('/auth/logout'),
+    /** How people sign in here: the password form and/or "Sign in with …" (single sign-on). */
+    providers: () => request<SignInProviders>('GET', '/auth/providers', { quiet401: true }),
+    /** Signs out; names where to go next to sign out at the identity provider too (or null). */
+    ssoLogout: () => post<SsoLogoutAnswer>('/auth/sso/logout'),
     setupNeeded: () => get<{ needed: boolean }>('/setup'),
     setup: (input: { email: string; name: string; password: string; timeZone: string }) => request<Session>('POST', '/setup', { body: input, quiet401: true }),
     /** "Forgot password": emails a one-time link (always answers 202). */

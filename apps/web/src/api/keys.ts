@@ -8,6 +8,7 @@ import type { IncidentQuery } from './client.ts';
 export const keys = {
   session: ['session'] as const,
   setupNeeded: ['setup'] as const,
+  signInProviders: ['sign-in-providers'] as const,
   users: ['users'] as const,
   /** Every per-user query (contact methods, rules, tokens, shifts, leave). */
   everyUser: ['user'] as const,

@@ -40,13 +40,38 @@ function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; on
   const [password, setPassword] = useState('');
   const errors = useFormErrors();
   const m = useMutation({ mutationFn: () => api.auth.login(email.trim(), password), onSuccess: onSignedIn, onError: errors.set });
+  const providers = useQuery({ queryKey: keys.signInProviders, queryFn: api.auth.providers, retry: 1 });
+  const buttons = [providers.data?.oidc, providers.data?.saml].filter((b): b is { name: string; startUrl: string } => !!b);
+  const passwordOpen = providers.data?.password ?? true;
+  // With password sign-in off, the form is only for break-glass administrators: behind a link.
+  const [breakGlass, setBreakGlass] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
     m.mutate();
   };
+  const returnTo = `${window.location.pathname === '/login' ? '/' : window.location.pathname}${window.location.search}`;
   return (
     <Frame title="Sign in to Klaxon">
+      <Stack>
+        {buttons.map((b) => (
+          <Button key={b.startUrl} component="a" href={`${b.startUrl}?returnTo=${encodeURIComponent(returnTo)}`} size="lg" fullWidth data-testid="sso-sign-in">
+            Sign in with {b.name}
+          </Button>
+        ))}
+        {!passwordOpen && !breakGlass && (
+          <Anchor component="button" type="button" onClick={() => setBreakGlass(true)} ta="center" mih={44} data-testid="break-glass">
+            Administrator sign-in with a password (break-glass)
+          </Anchor>
+        )}
+        {(passwordOpen || breakGlass) && passwordForm()}
+      </Stack>
+    </Frame>
+  );
+
+  // A plain function, not a component: the inputs keep their state and focus across renders.
+  function passwordForm() {
+    return (
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.field('email')} autoFocus name="email" />
@@ -63,13 +88,15 @@ function SignIn({ onSignedIn, onForgot }: { onSignedIn: (s: Session) => void; on
           <Button type="submit" size="lg" loading={m.isPending} fullWidth>
             Sign in
           </Button>
-          <Anchor component="button" type="button" onClick={onForgot} ta="center" data-testid="forgot-password">
-            Forgot your password?
-          </Anchor>
+          {passwordOpen && (
+            <Anchor component="button" type="button" onClick={onForgot} ta="center" data-testid="forgot-password">
+              Forgot your password?
+            </Anchor>
+          )}
         </Stack>
       </form>
-    </Frame>
-  );
+    );
+  }
 }
 
 /** "Forgot password": asks for the email and says a link is on its way (whether or not the email is known). */

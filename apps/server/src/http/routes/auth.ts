@@ -10,6 +10,7 @@ import * as users from '../../user/service.js';
 import { requestPasswordReset, setPasswordWithLink } from '../../auth/password-links.js';
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
+import { audit } from '../../audit.js';
 
 /**
  * Sign-in attempts allowed per email+IP, per IP and per account (email, from any address): token
@@ -109,8 +110,12 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
     async (req, reply) => {
       requireJson(req);
       if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
+      // KLAXON_PASSWORD_SIGNIN=off: only the break-glass accounts may use a password (docs/sso.md).
+      const breakGlass = deps.sso && !deps.sso.passwordSignIn;
+      if (breakGlass && !deps.sso!.breakGlassEmails.includes(req.body.email.trim().toLowerCase())) throw new AppError('forbidden', 'Password sign-in is off here: sign in with single sign-on');
       const user = await checkCredentials(ctx, req.body.email, req.body.password);
       if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
+      if (breakGlass) await audit(ctx.db.kysely, ctx.clock.now(), { type: 'user', id: user.id, name: user.name, role: user.role }, 'auth.break-glass-sign-in', user.id, { ip: req.ip });
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
       return { user, csrfToken: s.csrfToken };

@@ -64,7 +64,24 @@ export async function ensureCounter(db: Tx, name: string): Promise<void> {
 }
 
 /** Appends one audit log row. */
-export async function insertAudit(db: Tx, row: { id: string; at: number; actor: string; action: string; subject: string; data: string }): Promise<void> {
+export async function insertAudit(
+  db: Tx,
+  row: {
+    id: string;
+    at: number;
+    actor: string;
+    action: string;
+    subject: string;
+    data: string;
+    actor_id?: string | null;
+    actor_type?: string | null;
+    via?: string | null;
+    address?: string | null;
+    subject_type?: string | null;
+    before?: string | null;
+    after?: string | null;
+  },
+): Promise<void> {
   await db.insertInto('audit_log').values(row).execute();
 }
 

@@ -1,5 +1,5 @@
 import { actorLabel, type Actor, type Via } from './auth/actor.js';
-import type { Tx } from './context.js';
+import { inTransaction, type Ctx, type Tx } from './context.js';
 import { newId } from './lib/ids.js';
 import { insertAudit } from './store.js';
 
@@ -15,6 +15,8 @@ export interface AuditExtra {
   address?: string | null;
   /** What kind of object `subject` is; by default the first word of the action (`schedule.update`: schedule). */
   subjectType?: string;
+  /** The actor's kind when it is none of Actor's (`anonymous`: a failed sign-in). */
+  actorType?: string;
 }
 
 /** The kind of object an action is about: its first word (`schedule.override.add`: schedule). */
@@ -33,8 +35,8 @@ export async function audit(trx: Tx, at: number, actor: Actor, action: string, s
     id: newId(),
     at,
     actor: actorLabel(actor),
-    actor_id: actor.type === 'system' ? null : actor.id,
-    actor_type: actor.type,
+    actor_id: actor.type === 'system' || extra.actorType === 'anonymous' ? null : actor.id,
+    actor_type: extra.actorType ?? actor.type,
     action,
     subject,
     subject_type: extra.subjectType ?? subjectTypeOf(action),
@@ -44,4 +46,12 @@ export async function audit(trx: Tx, at: number, actor: Actor, action: string, s
     before: extra.before === undefined ? null : JSON.stringify(extra.before),
     after: extra.after === undefined ? null : JSON.stringify(extra.after),
   });
+}
+
+/**
+ * Records an action that is not part of a verb's transaction (a sign-in, an export) in one of its
+ * own. Not a verb (it checks no permission: its callers have already decided), hence `by`.
+ */
+export async function auditNow(ctx: Ctx, by: Actor, action: string, subject: string, data: Record<string, unknown>, extra: AuditExtra = {}): Promise<void> {
+  await inTransaction(ctx, (trx) => audit(trx, ctx.clock.now(), by, action, subject, data, extra));
 }

@@ -19,3 +19,4 @@ export * from './reports.js';
 export * from './setup.js';
 export * from './heartbeats.js';
 export * from './rules.js';
+export * from './audit.js';

@@ -27,6 +27,8 @@ export interface KlaxonConfig {
   shutdownGraceMs: number;
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
+  /** Audit entries older than this many days are deleted (KLAXON_AUDIT_RETENTION_DAYS, default 400). */
+  auditRetentionDays: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
@@ -102,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     ingestRateLimitPerMinute: int(env, 'KLAXON_INGEST_RATE_LIMIT_PER_MINUTE', 60_000, 1, 100_000_000),
     shutdownGraceMs: int(env, 'KLAXON_SHUTDOWN_GRACE_MS', 5_000, 0, 60_000),
     deliveryInFlightPerChannel: int(env, 'KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL', 250, 1, 10_000),
+    auditRetentionDays: int(env, 'KLAXON_AUDIT_RETENTION_DAYS', 400, 1, 36_500),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

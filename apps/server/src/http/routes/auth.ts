@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import * as C from '@klaxon/contract';
 import { NoContent } from '@klaxon/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditNow } from '../../audit.js';
 import { authenticateSession, checkCredentials, createSession, CSRF_HEADER, csrfMatches, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import type { Ctx } from '../../context.js';
 import type { Clock } from '../../lib/clock.js';
@@ -110,7 +111,11 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
       requireJson(req);
       if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
       const user = await checkCredentials(ctx, req.body.email, req.body.password);
-      if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
+      if (!user) {
+        await auditNow(ctx, { type: 'system', name: req.body.email }, 'auth.login_failed', req.body.email, { email: req.body.email }, { via: 'web', address: req.ip, actorType: 'anonymous' });
+        throw new AppError('unauthenticated', 'Wrong email or password');
+      }
+      await auditNow(ctx, { type: 'user', id: user.id, name: user.name, role: user.role }, 'auth.login', user.id, { method: 'password' }, { via: 'web', address: req.ip });
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
       return { user, csrfToken: s.csrfToken };
@@ -164,6 +169,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
       const session = await authenticateSession(ctx, token);
       if (session && !csrfMatches(session, req.headers[CSRF_HEADER])) throw new AppError('forbidden', 'missing or wrong CSRF token');
       await endSession(ctx, token);
+      if (session) await auditNow(ctx, session.actor, 'auth.logout', session.actor.id, {}, { via: 'web', address: req.ip });
     }
     clearSessionCookie(ctx, reply);
     return reply.status(204).send();

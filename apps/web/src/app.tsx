@@ -26,6 +26,7 @@ const Teams = lazy(() => import('./pages/teams.tsx'));
 const SetupPage = lazy(() => import('./pages/setup.tsx'));
 const AdminPage = lazy(() => import('./pages/admin.tsx'));
 const AdminMigration = lazy(() => import('./pages/admin-migration.tsx'));
+const AdminAudit = lazy(() => import('./pages/admin-audit.tsx'));
 
 const spinner = (
   <Center h="60vh">
@@ -269,6 +270,14 @@ export function App() {
             element={
               <Page>
                 <AdminPage />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin/audit"
+            element={
+              <Page>
+                <AdminAudit />
               </Page>
             }
           />

@@ -1,11 +1,12 @@
 import { Card, SimpleGrid, Stack, Text } from '@mantine/core';
-import { IconChecklist, IconTransfer } from '@tabler/icons-react';
+import { IconChecklist, IconHistory, IconTransfer } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
 
 const ENTRIES: { to: string; title: string; text: string; icon: ComponentType<{ size?: number }>; testId: string }[] = [
   { to: '/setup', title: 'Setup checklist', text: 'Channels, reachable people, who is on call now, and which services page nobody.', icon: IconChecklist, testId: 'admin-setup' },
+  { to: '/admin/audit', title: 'Audit trail', text: 'Who changed what and when, from where: sign-ins, tokens, roles, configuration before and after.', icon: IconHistory, testId: 'admin-audit' },
   { to: '/admin/migration', title: 'Migration', text: 'The last import’s report and the last comparison with the old tool, differences highlighted.', icon: IconTransfer, testId: 'admin-migration' },
 ];
 

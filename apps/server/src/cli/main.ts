@@ -93,8 +93,6 @@ program
     const { ctx, close } = await localContext(configFromEnv());
     try {
       const text = stringifyConfig(await exportConfig(ctx, SYSTEM));
-      const { auditNow } = await import('../audit.js');
-      await auditNow(ctx, SYSTEM, 'config.export', 'config', { output: o.output ?? 'stdout' }, { via: 'cli' });
       if (o.output) writeFileSync(o.output, text);
       else process.stdout.write(text);
     } finally {

@@ -34,6 +34,7 @@ import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
 import { usePermissions } from '../lib/permissions.ts';
+import { ObjectHistory } from '../components/audit.tsx';
 import { useOrderedList } from '../lib/ordered-list.ts';
 
 interface Draft {
@@ -532,6 +533,11 @@ export default function PolicyPage() {
               )}
             </Stack>
           </form>
+          {isGlobalAdmin && !isNew && q.data && (
+            <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
+              <ObjectHistory subjectType="policy" subjectId={q.data.id} title="History of this policy" />
+            </div>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <div style={{ position: 'sticky', top: 76 }}>

@@ -16,6 +16,7 @@ import { sendTestAlert, type TestAlertResult } from '../integrations/test-alert.
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { usePermissions } from '../lib/permissions.ts';
+import { ObjectHistory } from '../components/audit.tsx';
 import { usePhone } from '../lib/phone.ts';
 import { ServiceHeartbeats } from './service-heartbeats.tsx';
 
@@ -438,6 +439,7 @@ function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integ
 export default function ServicePage() {
   const { id = '' } = useParams();
   const perms = usePermissions();
+  const isGlobalAdmin = useSession().isAdmin;
   const q = useQuery({ queryKey: keys.service(id), queryFn: () => api.services.get(id) });
   // Global admins, and admins of the service's team.
   const isAdmin = !!q.data && perms.can('manage', q.data.teamId);
@@ -487,6 +489,7 @@ export default function ServicePage() {
             </Paper>
           )}
           <ServiceHeartbeats serviceId={q.data.id} />
+          {isGlobalAdmin && <ObjectHistory subjectType="service" subjectId={q.data.id} title="History of this service" />}
         </Stack>
       )}
     </QueryState>

@@ -45,6 +45,17 @@ export interface AuditLogTable {
   action: string;
   subject: string;
   data: string;
+  /** The acting user's or integration's id (null for Klaxon itself); 0029. */
+  actor_id?: string | null;
+  actor_type?: string | null;
+  /** The channel (web, api, cli, sms, voice, email, slack, ...) and the remote address. */
+  via?: string | null;
+  address?: string | null;
+  /** What kind of object `subject` is (schedule, service, policy, ...). */
+  subject_type?: string | null;
+  /** JSON of the object before and after a configuration change. */
+  before?: string | null;
+  after?: string | null;
 }
 
 /** Every table, as Kysely sees it. Each domain owns its own table types; this only composes them. */

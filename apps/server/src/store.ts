@@ -64,7 +64,24 @@ export async function ensureCounter(db: Tx, name: string): Promise<void> {
 }
 
 /** Appends one audit log row. */
-export async function insertAudit(db: Tx, row: { id: string; at: number; actor: string; action: string; subject: string; data: string }): Promise<void> {
+export async function insertAudit(
+  db: Tx,
+  row: {
+    id: string;
+    at: number;
+    actor: string;
+    action: string;
+    subject: string;
+    data: string;
+    actor_id?: string | null;
+    actor_type?: string | null;
+    via?: string | null;
+    address?: string | null;
+    subject_type?: string | null;
+    before?: string | null;
+    after?: string | null;
+  },
+): Promise<void> {
   await db.insertInto('audit_log').values(row).execute();
 }
 
@@ -76,4 +93,64 @@ export async function pingDatabase(db: Tx): Promise<void> {
 /** PostgreSQL's `pg_notify(channel, payload)`. */
 export async function pgNotify(db: Tx, channel: string, payload: string): Promise<unknown> {
   return sql`select pg_notify(${channel}, ${payload})`.execute(db);
+}
+
+/** An audit_log row as read back. */
+export type AuditRow = {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string;
+  actor_id?: string | null;
+  actor_type?: string | null;
+  via?: string | null;
+  address?: string | null;
+  subject_type?: string | null;
+  before?: string | null;
+  after?: string | null;
+};
+
+/** What the audit log can be filtered by; `after` is the keyset cursor (newest first: rows before it). */
+export interface AuditFilter {
+  actorId?: string;
+  actor?: string;
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: number;
+  to?: number;
+  after?: { at: number; id: string };
+}
+
+/** Audit rows matching `f`, newest first, at most `limit`. */
+export async function auditRows(db: Tx, f: AuditFilter, limit: number): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.actor) q = q.where('actor', '=', f.actor);
+  if (f.action) q = f.action.endsWith('.') ? q.where('action', 'like', `${f.action.replace(/%/g, '')}%`) : q.where('action', '=', f.action);
+  if (f.subjectType) q = q.where('subject_type', '=', f.subjectType);
+  if (f.subjectId) q = q.where('subject', '=', f.subjectId);
+  if (f.from !== undefined) q = q.where('at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('at', '<', f.to);
+  if (f.after) {
+    const { at, id } = f.after;
+    q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ ...r, at: Number(r.at) }));
+}
+
+/** Up to `limit` ids of audit rows older than `before`. */
+export async function expiredAuditIds(db: Tx, before: number, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('id').where('at', '<', before).orderBy('at').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Deletes audit rows by id; returns how many went. */
+export async function deleteAuditRows(db: Tx, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await db.deleteFrom('audit_log').where('id', 'in', ids).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -27,6 +27,7 @@ const SetupPage = lazy(() => import('./pages/setup.tsx'));
 const AdminPage = lazy(() => import('./pages/admin.tsx'));
 const AdminMigration = lazy(() => import('./pages/admin-migration.tsx'));
 const EventRules = lazy(() => import('./pages/event-rules.tsx'));
+const AdminAudit = lazy(() => import('./pages/admin-audit.tsx'));
 
 const spinner = (
   <Center h="60vh">
@@ -278,6 +279,14 @@ export function App() {
             element={
               <Page>
                 <EventRules />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin/audit"
+            element={
+              <Page>
+                <AdminAudit />
               </Page>
             }
           />

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 
 export const TARGET_TYPES = ['user', 'team', 'team_managers', 'team_random', 'schedule', 'schedule_next', 'schedule_previous'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
@@ -97,6 +98,7 @@ export const PolicyInput = Type.Object(
     repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: 'How many more times to run all levels when nobody acknowledges' })),
     initialDelayMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the incident opens before level 1 fires (default 0)' })),
     levels: Type.Array(LevelSchema, { minItems: 1, maxItems: 20 }),
+    teamId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'The team (id or name) whose admins manage this policy' }))),
   },
   { additionalProperties: false },
 );
@@ -110,6 +112,7 @@ export const Policy = Type.Object({
   repeat: Type.Integer(),
   initialDelayMinutes: Type.Optional(Type.Integer({ description: 'Minutes after the incident opens before level 1 fires' })),
   levels: Type.Array(LevelSchema),
+  teamId: Type.Optional(Type.String({ description: 'The team whose admins manage this policy' })),
 });
 export type Policy = Static<typeof Policy>;
 

@@ -22,3 +22,4 @@ export * from './setup.js';
 export * from './heartbeats.js';
 export * from './rules.js';
 export * from './hotlines.js';
+export * from './audit.js';

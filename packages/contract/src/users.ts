@@ -97,21 +97,38 @@ export const ApiToken = Type.Object({
   createdAt: EpochMs,
   lastUsedAt: Nullable(EpochMs),
   revoked: Type.Boolean(),
+  readOnly: Type.Optional(Type.Boolean({ description: 'Refused (403) on every write' })),
+  teamId: Type.Optional(Nullable(Type.String({ description: "Acts only on this team's objects (null: no limit)" }))),
+  expiresAt: Type.Optional(Nullable(EpochMs)),
 });
 export type ApiToken = Static<typeof ApiToken>;
 
-export const TokenInput = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export const TokenInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    readOnly: Type.Optional(Type.Boolean({ description: 'A token that may only read: every write is refused with 403' })),
+    teamId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, description: "Limit the token to one team (id or name): it changes only that team's objects" }))),
+    expiresAt: Type.Optional(Nullable(EpochMs)),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Expire this many days from now (instead of expiresAt)' })),
+  },
+  { additionalProperties: false },
+);
+export type TokenInput = Static<typeof TokenInput>;
 export const ConsentInput = Type.Object({ consent: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
 export const VerifyInput = Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false });
 
 const TeamRole = Type.Union([Type.Literal('member'), Type.Literal('manager')]);
+/** A member's permissions on the team's objects, on top of their global role (docs/permissions.md). */
+export const TeamAccess = Type.Union([Type.Literal('admin'), Type.Literal('responder')], {
+  description: "admin: manages the team's schedules, policies, services, integrations and members; responder: acts on its incidents and schedules",
+});
 
 /** A team and its members in order. */
 export const Team = Type.Object({
   id: Type.String(),
   name: Type.String(),
   description: Type.String(),
-  members: Type.Array(Type.Object({ userId: Type.String(), role: TeamRole })),
+  members: Type.Array(Type.Object({ userId: Type.String(), role: TeamRole, access: Type.Optional(TeamAccess) })),
 });
 export type Team = Static<typeof Team>;
 
@@ -120,7 +137,11 @@ export const TeamInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    members: Type.Optional(Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }), role: Type.Optional(TeamRole) }, { additionalProperties: false }), { maxItems: 500 })),
+    members: Type.Optional(
+      Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }), role: Type.Optional(TeamRole), access: Type.Optional(Nullable(TeamAccess)) }, { additionalProperties: false }), {
+        maxItems: 500,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

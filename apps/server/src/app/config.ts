@@ -35,6 +35,8 @@ export interface KlaxonConfig {
   pageLimits?: PageLimits;
   /** Bundle a person's pages due together on one contact method into one message (KLAXON_PAGE_BUNDLING, default true). */
   pageBundling?: boolean;
+  /** Audit entries older than this many days are deleted (KLAXON_AUDIT_RETENTION_DAYS, default 400). */
+  auditRetentionDays: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
   vonageSignatureSecret?: string;
@@ -158,6 +160,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     pageLimits: pageLimitsFromEnv(env),
     pageBundling: bool(env, 'KLAXON_PAGE_BUNDLING', true),
     sso: ssoSettings(env),
+    auditRetentionDays: int(env, 'KLAXON_AUDIT_RETENTION_DAYS', 400, 1, 36_500),
   };
   if (env.KLAXON_SMTP_URL) cfg.smtp = { url: env.KLAXON_SMTP_URL, from: env.KLAXON_EMAIL_FROM || 'Klaxon <klaxon@localhost>' };
   if (env.KLAXON_TWILIO_ACCOUNT_SID || env.KLAXON_TWILIO_AUTH_TOKEN) {

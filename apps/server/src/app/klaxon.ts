@@ -16,6 +16,7 @@ import { escalationModule } from '../engine/modules/escalation.js';
 import { heartbeatModule } from '../heartbeat/module.js';
 import { notificationModuleWith } from '../engine/modules/notification.js';
 import { snoozeModule } from '../incident/snooze.js';
+import { auditRetentionModule } from '../audit-trail.js';
 import { postmortemRemindersModule } from '../postmortem/reminders.js';
 import { reportSlaWarningModule } from '../report/sla-warnings.js';
 import { reportSummaryModule } from '../report/summary-notices.js';
@@ -203,6 +204,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       reportSlaWarningModule,
       postmortemRemindersModule,
       reportSummaryModule,
+      auditRetentionModule(config.auditRetentionDays),
       deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel }),
     ],
     {

@@ -5,13 +5,14 @@
  * (double submit against a value an attacker's page cannot read). Sessions last 30 days from the
  * last use (sliding); the expiry moves forward at most once a minute, so reads stay reads.
  */
-import type { Role } from './actor.js';
+import type { Role, UserActor } from './actor.js';
 import { verifyNoPassword } from './password.js';
 import type { Ctx } from '../context.js';
 import { newSecret, safeEqual, sha256 } from '../lib/ids.js';
 import { checkPassword } from '../user/service.js';
 import type { User } from '../user/types.js';
 import { deactivatedAt, passwordHashByEmail } from '../user/store.js';
+import { teamRolesOf } from './tokens.js';
 import { deleteExpiredSessions, deleteSession, deleteUserSessions, insertSession, sessionWithUser, slideSession } from './store.js';
 
 export type { SessionTable } from './tables.js';
@@ -27,7 +28,7 @@ const SLIDE_EVERY_MS = 60_000;
 
 /** A valid session: who it belongs to and its CSRF token. `slid` is true when this use moved the expiry. */
 export interface Session {
-  actor: { type: 'user'; id: string; name: string; role: Role };
+  actor: UserActor;
   csrfToken: string;
   expiresAt: number;
   slid: boolean;
@@ -65,7 +66,7 @@ export async function authenticateSession(ctx: Ctx, token: string): Promise<Sess
     slid = true;
     await slideSession(ctx.db.kysely, id, now, expiresAt);
   }
-  return { actor: { type: 'user', id: row.id, name: row.name, role: row.role as Role }, csrfToken: row.csrf_token, expiresAt, slid };
+  return { actor: { type: 'user', id: row.id, name: row.name, role: row.role as Role, teams: await teamRolesOf(ctx.db.kysely, row.id) }, csrfToken: row.csrf_token, expiresAt, slid };
 }
 
 /** True when `given` (the X-CSRF-Token header) matches the session's token. Constant-time. */

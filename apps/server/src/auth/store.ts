@@ -3,8 +3,28 @@ import type { Tx } from '../context.js';
 
 // ---- API tokens ----
 
+/** A user's team roles (team_members.access), for their actor. */
+export async function teamAccessOf(db: Tx, userId: string): Promise<{ team_id: string; access: string }[]> {
+  const rows = await db.selectFrom('team_members').select(['team_id', 'access']).where('user_id', '=', userId).where('access', 'is not', null).execute();
+  return rows.map((r) => ({ team_id: r.team_id, access: r.access! }));
+}
+
 /** Inserts an API token (its secret only as a hash). */
-export async function insertToken(db: Tx, row: { id: string; user_id: string; name: string; token_hash: string; created_at: number; last_used_at: null; revoked_at: null }): Promise<void> {
+export async function insertToken(
+  db: Tx,
+  row: {
+    id: string;
+    user_id: string;
+    name: string;
+    token_hash: string;
+    created_at: number;
+    last_used_at: null;
+    revoked_at: null;
+    read_only: number;
+    team_id: string | null;
+    expires_at: number | null;
+  },
+): Promise<void> {
   await db.insertInto('api_tokens').values(row).execute();
 }
 
@@ -14,8 +34,8 @@ export async function tokenRows(db: Tx, userId: string) {
 }
 
 /** The user of a token. */
-export async function tokenOwner(db: Tx, id: string): Promise<{ user_id: string } | undefined> {
-  return db.selectFrom('api_tokens').select(['user_id']).where('id', '=', id).executeTakeFirst();
+export async function tokenOwner(db: Tx, id: string): Promise<{ user_id: string; name: string } | undefined> {
+  return db.selectFrom('api_tokens').select(['user_id', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Revokes a token. */
@@ -28,7 +48,17 @@ export async function tokenByHash(db: Tx, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as tokenId', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.id', 'users.name', 'users.role'])
+    .select([
+      'api_tokens.id as tokenId',
+      'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
+      'api_tokens.read_only',
+      'api_tokens.team_id',
+      'api_tokens.expires_at',
+      'users.id',
+      'users.name',
+      'users.role',
+    ])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

@@ -7,6 +7,12 @@ export interface ApiTokenTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** 1: refused on every write (0029). */
+  read_only?: number;
+  /** Limited to this team's objects (0029). */
+  team_id?: string | null;
+  /** Refused from this time on (0029). */
+  expires_at?: number | null;
 }
 
 /** One-time links to set a password (invitation or reset); `id` is the SHA-256 of the link's secret. */

@@ -106,14 +106,27 @@ token
   .description('Create an API token for a user, on the local database (works with the server stopped)')
   .requiredOption('--user <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'cli')
-  .action(async (o: { user: string; name: string }) => {
+  .option('--read-only', 'the token may only read: every write is refused')
+  .option('--team <team>', "limit the token to one team's objects (id or name)")
+  .option('--expires-in-days <days>', 'the token stops working after this many days')
+  .action(async (o: { user: string; name: string; readOnly?: boolean; team?: string; expiresInDays?: string }) => {
     const { localContext, SYSTEM, createToken, getUser } = await server();
     const { ctx, close } = await localContext(configFromEnv());
     try {
       const user = await getUser(ctx, SYSTEM, o.user);
-      const { token: secret } = await createToken(ctx, SYSTEM, user.id, o.name);
+      const days = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
+      if (days !== undefined && !Number.isInteger(days)) throw new Error('--expires-in-days: must be a whole number of days');
+      const { token: secret, apiToken } = await createToken(ctx, SYSTEM, user.id, {
+        name: o.name,
+        ...(o.readOnly ? { readOnly: true } : {}),
+        ...(o.team ? { teamId: o.team } : {}),
+        ...(days !== undefined ? { expiresInDays: days } : {}),
+      });
       process.stdout.write(`${secret}\n`);
-      process.stderr.write(`Token "${o.name}" for ${user.email} (${user.role}). It is shown once: store it now, e.g. export KLAXON_TOKEN=${secret}\n`);
+      const limits = [apiToken.readOnly ? 'read-only' : '', apiToken.teamId ? `team ${apiToken.teamId} only` : '', apiToken.expiresAt ? `expires ${new Date(apiToken.expiresAt).toISOString()}` : '']
+        .filter(Boolean)
+        .join(', ');
+      process.stderr.write(`Token "${o.name}" for ${user.email} (${user.role}${limits ? `; ${limits}` : ''}). It is shown once: store it now, e.g. export KLAXON_TOKEN=${secret}\n`);
     } finally {
       await close();
     }

@@ -20,7 +20,7 @@ export async function policyRowsByName(db: Tx) {
   return db.selectFrom('escalation_policies').selectAll().orderBy('name').execute();
 }
 
-type PolicyFields = { name: string; description: string; repeat: number; initial_delay_minutes: number | undefined; levels: string; updated_at: number };
+type PolicyFields = { name: string; description: string; repeat: number; initial_delay_minutes: number | undefined; levels: string; updated_at: number; team_id?: string | null };
 
 /** Inserts a policy. */
 export async function insertPolicy(db: Tx, row: PolicyFields & { id: string; created_at: number }): Promise<void> {

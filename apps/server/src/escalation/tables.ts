@@ -10,6 +10,8 @@ export interface EscalationPolicyTable {
   levels: string;
   created_at: number;
   updated_at: number;
+  /** The team whose admins manage this policy (0029). */
+  team_id?: string | null;
 }
 
 /** Round-robin cursor per (policy, level), advanced by compare-and-set (0021-escalation-round-robin). */

@@ -14,6 +14,8 @@ export interface Policy {
   /** Minutes after the incident opens before level 1 fires (0 or absent: at once; snapshots taken before it existed have none). */
   initialDelayMinutes?: number;
   levels: Level[];
+  /** The team whose admins manage this policy (absent: global admins only). */
+  teamId?: string;
   /**
    * Snapshots only: the incident's escalation step at which level 1 of this snapshot fires. Set when
    * an incident is reassigned, so step numbers keep growing and a person paged before the reassignment

@@ -27,6 +27,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { postmortemRoutes } from './routes/postmortems.js';
 import { ruleRoutes } from './routes/rules.js';
 import { reportRoutes } from './routes/reports.js';
+import { auditRoutes } from './routes/audit.js';
 import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.js';
@@ -118,6 +119,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
       await setupRoutes(api, deps);
       await heartbeatApiRoutes(api, deps);
       await hotlineApiRoutes(api, deps);
+      await auditRoutes(api, deps);
       if (deps.test) await testRoutes(api, deps.test);
     },
     { prefix: '/api/v1' },

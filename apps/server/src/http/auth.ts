@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { authenticateSession, csrfMatches, CSRF_HEADER, SESSION_COOKIE, type Session } from '../auth/sessions.js';
-import { authenticateToken } from '../auth/tokens.js';
+import { authenticateTokenOrWhy } from '../auth/tokens.js';
 import type { Ctx } from '../context.js';
 import { AppError } from '../lib/errors.js';
 
@@ -25,7 +25,9 @@ export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     if (m) {
-      req.actorCache = await authenticateToken(ctx, m[1]!);
+      const a = await authenticateTokenOrWhy(ctx, m[1]!);
+      if (a === 'expired') throw new AppError('unauthenticated', 'This API token has expired: create a new one');
+      req.actorCache = a === 'unknown' ? null : a;
     } else {
       const cookie = req.cookies?.[SESSION_COOKIE];
       const session = cookie ? await authenticateSession(ctx, cookie) : null;
@@ -34,6 +36,11 @@ export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
     }
   }
   if (!req.actorCache) throw new AppError('unauthenticated', 'Sign in or send an API token: Authorization: Bearer <token>');
+  // Where the request came from, for the audit trail.
+  if (!req.actorCache.origin) req.actorCache.origin = { via: viaOf(req), address: req.ip };
+  if (req.actorCache.type === 'user' && req.actorCache.token?.readOnly && !SAFE_METHODS.has(req.method)) {
+    throw new AppError('forbidden', 'This API token is read-only: it may not change anything');
+  }
   if (req.session && !SAFE_METHODS.has(req.method) && !csrfMatches(req.session, req.headers[CSRF_HEADER])) {
     throw new AppError('forbidden', 'missing or wrong CSRF token');
   }

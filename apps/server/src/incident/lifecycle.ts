@@ -10,6 +10,7 @@ import { incidentUrgency } from '../service/urgency.js';
 import { bumpCounter, ensureCounter } from '../store.js';
 import { claimSnoozeEnd, incidentEscalation, incidentReopenState, incidentSnoozeState, incidentState, insertIncident, snoozeIncidentRow, updateIncident, updateIncidentIfStatus } from './store.js';
 import { appendTimeline } from './timeline.js';
+import { audit } from '../audit.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
@@ -135,6 +136,8 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
   if (!updated) return false;
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.acknowledged', actor, via, message: `Acknowledged by ${actor.name} via ${via}` }, live);
+  // Every acknowledgement is on the audit trail, whatever the channel (web, API, CLI, SMS, voice, e-mail, Slack, push).
+  await audit(trx, now, actor, 'incident.acknowledge', incidentId, {}, { via });
   live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
   return true;
 }
@@ -154,6 +157,7 @@ export async function resolveIncident(trx: Tx, now: number, incidentId: string, 
   for (const react of resolvedReactions) await react(trx, incidentId); // report rows (report/measures.ts, wired in app/)
   await cancelPending(trx, incidentId);
   await appendTimeline(trx, { incidentId, at: now, type: 'incident.resolved', actor, via, message: `Resolved by ${actor.name} via ${via}` }, live);
+  if (actor.type === 'user') await audit(trx, now, actor, 'incident.resolve', incidentId, {}, { via });
   live.push({ type: 'incident', incidentId, data: { status: 'resolved' } });
   return true;
 }
@@ -222,6 +226,7 @@ export async function reassignIncident(trx: Tx, now: number, incidentId: string,
     },
     live,
   );
+  await audit(trx, now, actor, 'incident.reassign', incidentId, 'user' in to ? { userId: to.user.id } : { escalationPolicyId: to.policy.id }, { via });
   live.push({ type: 'incident', incidentId, data: { status: 'triggered' } });
   return true;
 }
@@ -293,6 +298,7 @@ export async function snoozeIncident(trx: Tx, now: number, incidentId: string, u
     live,
   );
   live.push({ type: 'incident', incidentId, data: { status: 'acknowledged' } });
+  await audit(trx, now, actor, 'incident.snooze', incidentId, { until, minutes }, { via });
   return true;
 }
 

@@ -1,5 +1,5 @@
-import { requirePermission, type Actor, type Via } from '../auth/actor.js';
-import { inTransaction, type Ctx } from '../context.js';
+import { requirePermission, requirePermissionSomewhere, type Actor, type Via } from '../auth/actor.js';
+import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { AppError, conflict, invalid, notFound } from '../lib/errors.js';
 import { parse } from '../lib/validate.js';
 import { parseInstant } from '../schedule/types.js';
@@ -61,12 +61,13 @@ export async function getTimeline(ctx: Ctx, actor: Actor, idOrNumber: string): P
 
 /** Opens an incident by hand on a service; it escalates like any other. */
 export async function createIncident(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'api'): Promise<Incident> {
-  requirePermission(actor, 'incident.create');
+  requirePermissionSomewhere(actor, 'incident.create');
   const v = parse(ManualIncidentInput, input, 'incident');
   const now = ctx.clock.now();
   const id = await inTransaction(ctx, async (trx, live) => {
     const service = await findService(trx, v.service);
     if (!service) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
+    requirePermission(actor, 'incident.create', service.teamId);
     const r = await openIncident(trx, now, { service, title: v.title, severity: v.severity ?? 'critical', details: v.details ?? '', groupKey: null, actor, via }, live);
     return r.id;
   });
@@ -74,10 +75,16 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: unknown, via
   return (await findIncident(ctx.db.kysely, id))!;
 }
 
+/** The team of an incident's service (whose team roles count for acting on the incident). */
+async function serviceTeam(db: Tx, serviceId: string): Promise<string | null> {
+  return (await findService(db, serviceId))?.teamId ?? null;
+}
+
 async function transition(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via, fn: typeof acknowledgeIncident): Promise<{ incident: Incident; changed: boolean }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   const changed = await inTransaction(ctx, (trx, live) => fn(trx, ctx.clock.now(), existing.id, actor, via, live));
   ctx.wake();
   return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
@@ -104,10 +111,11 @@ export function escalate(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 
  * acknowledged and nobody is paged. Reopening an open incident is not an error (`changed` says).
  */
 export async function reopen(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown = {}, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ReopenInput, input ?? {}, 'reopen');
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   const escalate = v.escalate === true;
   const changed = await inTransaction(ctx, async (trx, live) => {
     let policy = null;
@@ -127,12 +135,13 @@ export async function reopen(ctx: Ctx, actor: Actor, idOrNumber: string, input: 
  * or to an escalation policy (restarts at its first level). A resolved incident cannot be reassigned.
  */
 export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ReassignInput, input, 'reassign');
   if (!v.user === !v.escalationPolicy)
     throw invalid('reassign: give exactly one of user or escalationPolicy', [{ path: v.user ? 'escalationPolicy' : 'user', message: 'give exactly one of user or escalationPolicy' }]);
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: reopen it first (POST /api/v1/incidents/:id/reopen)`);
   const changed = await inTransaction(ctx, async (trx, live) => {
     let to: ReassignTarget;
@@ -156,10 +165,11 @@ export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input
  * triggers it again and it pages from where it was. A resolved incident cannot be snoozed (409).
  */
 export async function snooze(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ incident: Incident; changed: boolean }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(SnoozeInput, input, 'snooze');
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   if (existing.status === 'resolved') throw conflict(`Incident #${existing.number} is resolved: there is nothing to snooze`);
   const now = ctx.clock.now();
   const changed = await inTransaction(ctx, (trx, live) => snoozeIncident(trx, now, existing.id, now + v.minutes * 60_000, actor, via, live));
@@ -169,12 +179,13 @@ export async function snooze(ctx: Ctx, actor: Actor, idOrNumber: string, input: 
 
 /** Adds a note to an incident's timeline (any incident, open or resolved; no war room needed). */
 export async function addNote(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ note: TimelineEvent }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(NoteInput, input, 'note');
   const text = v.text.trim();
   if (!text) throw invalid('text: the note is empty', [{ path: 'text', message: 'empty' }]);
   const existing = await findIncident(ctx.db.kysely, idOrNumber);
   if (!existing) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   const now = ctx.clock.now();
   await inTransaction(ctx, (trx, live) => appendTimeline(trx, { incidentId: existing.id, at: now, type: 'note', actor, via, message: text }, live));
   const timeline = await readTimeline(ctx.db.kysely, existing.id);
@@ -189,7 +200,7 @@ export type BulkResult = { id: string; ok: boolean; changed?: boolean; incident?
  * others): answers one result per id, in order: ok with the incident, or the error the single verb would give.
  */
 export async function bulk(ctx: Ctx, actor: Actor, input: unknown, via: Via = 'api'): Promise<{ results: BulkResult[] }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(BulkInput, input, 'bulk');
   if (v.action === 'snooze' && v.minutes === undefined) throw invalid('minutes: required to snooze', [{ path: 'minutes', message: 'required when action is snooze' }]);
   if (v.action !== 'snooze' && v.minutes !== undefined) throw invalid(`minutes: only for snooze, not ${v.action}`, [{ path: 'minutes', message: 'only for snooze' }]);

@@ -2,7 +2,7 @@
  * Schedule service verbs: the permission check first, then normalize, then write (with audit).
  * The computation itself is in compute/ (pure); this file loads what it needs and stores results.
  */
-import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, requireSelfOr, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
@@ -150,10 +150,11 @@ export async function getSchedule(ctx: Ctx, actor: Actor, idOrName: string): Pro
 
 /** Creates a schedule. Admins only. */
 export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Promise<Schedule> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const now = ctx.clock.now();
   const s = await inTransaction(ctx, async (trx) => {
     const { v, teamId, layers } = await normalizeSchedule(trx, input);
+    requirePermission(actor, 'admin', teamId);
     if (await findSchedule(trx, v.name)) throw conflict(`A schedule named "${v.name}" already exists`);
     const id = newId();
     await insertSchedule(trx, {
@@ -171,8 +172,9 @@ export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Pr
       created_at: now,
       updated_at: now,
     });
-    await audit(trx, now, actor, 'schedule.create', id, { name: v.name });
-    return (await findSchedule(trx, id))!;
+    const after = (await findSchedule(trx, id))!;
+    await audit(trx, now, actor, 'schedule.create', id, { name: v.name }, { after });
+    return after;
   });
   ctx.wake();
   return s;
@@ -180,11 +182,13 @@ export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Pr
 
 /** Replaces a schedule's settings and layers (overrides, swaps and leave are kept). Admins only. */
 export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, input: unknown): Promise<Schedule> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const now = ctx.clock.now();
   const s = await inTransaction(ctx, async (trx) => {
     const existing = await requireSchedule(trx, idOrName);
+    requirePermission(actor, 'admin', existing.teamId);
     const { v, teamId, layers } = await normalizeSchedule(trx, input);
+    if (teamId !== existing.teamId) requirePermission(actor, 'admin', teamId);
     const clash = await findSchedule(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`A schedule named "${v.name}" already exists`);
     await updateScheduleRow(trx, existing.id, {
@@ -200,8 +204,9 @@ export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, i
       gap_check_at: 0,
       updated_at: now,
     });
-    await audit(trx, now, actor, 'schedule.update', existing.id, { name: v.name });
-    return (await findSchedule(trx, existing.id))!;
+    const after = (await findSchedule(trx, existing.id))!;
+    await audit(trx, now, actor, 'schedule.update', existing.id, { name: v.name }, { before: existing, after });
+    return after;
   });
   ctx.wake();
   return s;
@@ -209,16 +214,17 @@ export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, i
 
 /** Deletes a schedule with its overrides and swaps; refused while an escalation policy targets it. Admins only. */
 export async function deleteSchedule(ctx: Ctx, actor: Actor, idOrName: string): Promise<void> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const using = await policiesNaming(trx, s.id);
     if (using.length)
       throw conflict(
         `Escalation polic${using.length === 1 ? 'y' : 'ies'} ${using.map((p) => `"${p.name}"`).join(', ')} target${using.length === 1 ? 's' : ''} this schedule; change ${using.length === 1 ? 'it' : 'them'} first`,
       );
     await deleteScheduleRow(trx, s.id);
-    await audit(trx, ctx.clock.now(), actor, 'schedule.delete', s.id, { name: s.name });
+    await audit(trx, ctx.clock.now(), actor, 'schedule.delete', s.id, { name: s.name }, { before: s });
   });
 }
 
@@ -257,11 +263,12 @@ const actorUserId = (actor: Actor): string | null => (actor.type === 'user' ? ac
 
 /** Puts exactly the given people on call for a span. Responders may put themselves in; admins anyone. */
 export async function addOverride(ctx: Ctx, actor: Actor, idOrName: string, input: unknown): Promise<ScheduleOverride> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(OverrideInput, input, 'override');
   const now = ctx.clock.now();
   const o = await inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
+    requirePermission(actor, 'incident.respond', s.teamId);
     const errors: FieldError[] = [];
     const userIds: string[] = [];
     for (const [i, ref] of v.userIds.entries()) {
@@ -273,7 +280,7 @@ export async function addOverride(ctx: Ctx, actor: Actor, idOrName: string, inpu
     const end = instantField(errors, 'end', v.end, s.timeZone);
     checkSpan(errors, start, end);
     if (errors.length) fail(errors, 'override');
-    if (!(userIds.length === 1 && userIds[0] === actorUserId(actor))) requirePermission(actor, 'admin');
+    if (!(userIds.length === 1 && userIds[0] === actorUserId(actor))) requirePermission(actor, 'admin', s.teamId);
     const o = await insertOverride(trx, { scheduleId: s.id, userIds, start, end, kind: 'manual', note: v.note ?? '', createdBy: actorUserId(actor), now });
     await audit(trx, now, actor, 'schedule.override.add', s.id, { overrideId: o.id, userIds, start, end });
     return o;
@@ -284,13 +291,15 @@ export async function addOverride(ctx: Ctx, actor: Actor, idOrName: string, inpu
 
 /** Removes an override. Admins, whoever created it, and the people it puts on call may. */
 export async function removeOverride(ctx: Ctx, actor: Actor, overrideId: string): Promise<void> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   await inTransaction(ctx, async (trx) => {
     const r = await overrideRow(trx, overrideId);
     if (!r) throw notFound('Override');
     const o = overrideFromRow(r);
+    const teamId = (await findSchedule(trx, o.scheduleId))?.teamId ?? null;
+    requirePermission(actor, 'incident.respond', teamId);
     const me = actorUserId(actor);
-    if (!(me && (o.createdBy === me || o.userIds.includes(me)))) requirePermission(actor, 'admin');
+    if (!(me && (o.createdBy === me || o.userIds.includes(me)))) requirePermission(actor, 'admin', teamId);
     await deleteOverrideRow(trx, o.id);
     await touchSchedules(trx, o.scheduleId);
     await audit(trx, ctx.clock.now(), actor, 'schedule.override.remove', o.scheduleId, { overrideId: o.id, userIds: o.userIds, start: o.start, end: o.end });
@@ -317,12 +326,13 @@ function checkSpan(errors: FieldError[], start: number, end: number): void {
 
 /** "Take on-call now for N hours": an override from now to now + N hours for the actor (or, for admins, someone else). */
 export async function takeOnCall(ctx: Ctx, actor: Actor, idOrName: string, input: unknown): Promise<ScheduleOverride> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(TakeInput, input, 'take on-call');
   const now = ctx.clock.now();
   const o = await inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
-    const userId = await takerId(trx, actor, v.userId);
+    requirePermission(actor, 'incident.respond', s.teamId);
+    const userId = await takerId(trx, actor, v.userId, s.teamId);
     const end = now + Math.round(v.hours * HOUR);
     const o = await insertOverride(trx, { scheduleId: s.id, userIds: [userId], start: now, end, kind: 'take', note: v.note ?? '', createdBy: actorUserId(actor), now });
     await audit(trx, now, actor, 'schedule.take', s.id, { overrideId: o.id, userId, start: now, end });
@@ -333,7 +343,7 @@ export async function takeOnCall(ctx: Ctx, actor: Actor, idOrName: string, input
 }
 
 /** The user an action is for: `ref` (admins only, unless it is the actor) or the actor. */
-async function takerId(trx: Tx, actor: Actor, ref: string | undefined): Promise<string> {
+async function takerId(trx: Tx, actor: Actor, ref: string | undefined, teamId: string | null): Promise<string> {
   const me = actorUserId(actor);
   if (ref === undefined) {
     if (!me) throw invalid('userId: required when not acting as a user', [{ path: 'userId', message: 'required' }]);
@@ -341,7 +351,7 @@ async function takerId(trx: Tx, actor: Actor, ref: string | undefined): Promise<
   }
   const id = await resolveUser(trx, ref);
   if (!id) throw invalid(`userId: unknown user ${ref}`, [{ path: 'userId', message: `unknown user ${ref}` }]);
-  if (id !== me) requirePermission(actor, 'admin');
+  if (id !== me) requirePermission(actor, 'admin', teamId);
   return id;
 }
 
@@ -349,12 +359,13 @@ async function takerId(trx: Tx, actor: Actor, ref: string | undefined): Promise<
 
 /** Offers a span of the actor's shifts on a schedule for a teammate to take. */
 export async function offerSwap(ctx: Ctx, actor: Actor, idOrName: string, input: unknown): Promise<SwapRequest> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(SwapOfferInput, input, 'swap offer');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
-    const userId = await takerId(trx, actor, v.userId);
+    requirePermission(actor, 'incident.respond', s.teamId);
+    const userId = await takerId(trx, actor, v.userId, s.teamId);
     const errors: FieldError[] = [];
     const start = instantField(errors, 'start', v.start, s.timeZone);
     const end = instantField(errors, 'end', v.end, s.timeZone);
@@ -384,17 +395,18 @@ export async function listSwaps(ctx: Ctx, actor: Actor, idOrName: string, status
  * cannot both get it.
  */
 export async function takeSwap(ctx: Ctx, actor: Actor, swapId: string, input: unknown = {}): Promise<{ swap: SwapRequest; overrides: ScheduleOverride[] }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(SwapTakeInput, input, 'swap take');
   const now = ctx.clock.now();
   const out = await inTransaction(ctx, async (trx) => {
     const r = await swapRow(trx, swapId);
     if (!r) throw notFound('Swap request');
     const swap = swapFromRow(r);
-    const taker = await takerId(trx, actor, v.userId);
+    const s = await requireSchedule(trx, swap.scheduleId);
+    requirePermission(actor, 'incident.respond', s.teamId);
+    const taker = await takerId(trx, actor, v.userId, s.teamId);
     if (swap.status !== 'open') throw conflict(`This swap request is already ${swap.status}`);
     if (taker === swap.offeredBy) throw invalid('You cannot take your own offer', [{ path: 'userId', message: 'is the person who offered it' }]);
-    const s = await requireSchedule(trx, swap.scheduleId);
     const range = { start: Math.max(swap.start, now), end: swap.end };
     if (range.end <= range.start) throw conflict('This swap request has expired');
     const theirs = finalSchedule(await specFor(trx, s, range), range).filter((x) => x.userIds.includes(swap.offeredBy));
@@ -415,12 +427,14 @@ export async function takeSwap(ctx: Ctx, actor: Actor, swapId: string, input: un
 
 /** Withdraws an open offer. The offerer or an admin. */
 export async function cancelSwap(ctx: Ctx, actor: Actor, swapId: string): Promise<SwapRequest> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   return inTransaction(ctx, async (trx) => {
     const r = await swapRow(trx, swapId);
     if (!r) throw notFound('Swap request');
     const swap = swapFromRow(r);
-    requireSelfOr(actor, swap.offeredBy, 'admin');
+    const teamId = (await findSchedule(trx, swap.scheduleId))?.teamId ?? null;
+    requirePermission(actor, 'incident.respond', teamId);
+    if (!(actor.type === 'user' && actor.id === swap.offeredBy)) requirePermission(actor, 'admin', teamId);
     if (!(await updateOpenSwap(trx, swap.id, { status: 'cancelled' }))) throw conflict(`This swap request is already ${swap.status}`);
     await audit(trx, ctx.clock.now(), actor, 'schedule.swap.cancel', swap.scheduleId, { swapId: swap.id });
     return { ...swap, status: 'cancelled' };
@@ -665,12 +679,13 @@ export async function regenerateUserIcal(ctx: Ctx, actor: Actor, userId: string)
 
 /** (Re)generates a schedule's iCal feed secret and returns its URL once; the old URL stops working. Admins only. */
 export async function regenerateScheduleIcal(ctx: Ctx, actor: Actor, idOrName: string): Promise<{ url: string }> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const s = await requireSchedule(trx, idOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const secret = await replaceFeedSecret(trx, 'schedule', s.id, now);
-    await audit(trx, now, actor, 'ical.schedule.regenerate', s.id, {});
+    await audit(trx, now, actor, 'ical.schedule.regenerate', s.id, {}, { subjectType: 'schedule' });
     return { url: `${ctx.publicUrl}${icalPath('schedule', secret)}` };
   });
 }

@@ -1,4 +1,4 @@
-import { can, requirePermission, type Actor } from '../auth/actor.js';
+import { can, requirePermission, requirePermissionSomewhere, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
@@ -183,10 +183,11 @@ export async function getService(ctx: Ctx, actor: Actor, idOrName: string): Prom
 
 /** Creates a service. Admins only. */
 export async function createService(ctx: Ctx, actor: Actor, input: unknown): Promise<Service> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const v = await normalizeService(trx, input);
+    requirePermission(actor, 'admin', v.teamId ?? null);
     if (await findService(trx, v.name)) throw conflict(`A service named "${v.name}" already exists`);
     checkUrgency(v.urgencyRule ?? { type: 'severity' }, v.supportHours ?? null);
     const id = newId();
@@ -202,20 +203,23 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
       created_at: now,
       updated_at: now,
     });
-    await audit(trx, now, actor, 'service.create', id, { name: v.name });
-    return (await findService(trx, id))!;
+    const after = (await findService(trx, id))!;
+    await audit(trx, now, actor, 'service.create', id, { name: v.name }, { after });
+    return after;
   });
 }
 
 /** Replaces a service's settings. Admins only. */
 export async function updateService(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Service> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const existing = await findService(trx, id);
     if (!existing) throw notFound('Service');
+    requirePermission(actor, 'admin', existing.teamId);
     const v = await normalizeService(trx, input);
+    if ((v.teamId ?? null) !== existing.teamId) requirePermission(actor, 'admin', v.teamId ?? null);
     const clash = await findService(trx, v.name);
     if (clash && clash.id !== existing.id) throw conflict(`A service named "${v.name}" already exists`);
     // Urgency rule and support hours left out of the input are kept (clients that predate them).
@@ -232,20 +236,24 @@ export async function updateService(ctx: Ctx, actor: Actor, id: string, input: u
       support_hours: supportHours ? JSON.stringify(supportHours) : null,
       updated_at: now,
     });
-    await audit(trx, now, actor, 'service.update', existing.id, { name: v.name });
-    return (await findService(trx, existing.id))!;
+    const after = (await findService(trx, existing.id))!;
+    await audit(trx, now, actor, 'service.update', existing.id, { name: v.name }, { before: existing, after });
+    return after;
   });
 }
 
 /** Deletes a service that has no incidents. Admins only. */
 export async function deleteService(ctx: Ctx, actor: Actor, id: string): Promise<void> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
+    const before = await findService(trx, id);
+    if (!before) throw notFound('Service');
+    requirePermission(actor, 'admin', before.teamId);
     const used = await anyIncidentOf(trx, id);
     if (used) throw conflict('This service has incidents; it cannot be deleted');
     if (!(await deleteServiceRow(trx, id))) throw notFound('Service');
-    await audit(trx, ctx.clock.now(), actor, 'service.delete', id, {});
+    await audit(trx, ctx.clock.now(), actor, 'service.delete', id, { name: before.name }, { before });
   });
 }
 
@@ -254,7 +262,8 @@ export async function listIntegrations(ctx: Ctx, actor: Actor, serviceId: string
   requirePermission(actor, 'read');
   const rows = await integrationRowsOf(ctx.db.kysely, serviceId);
   const all = rows.map(integrationFromRow);
-  if (can(actor, 'admin')) return all.map((i) => ({ ...i, settings: openIntegrationSettings(ctx, i.settings, true) }));
+  const teamId = (await findService(ctx.db.kysely, serviceId))?.teamId ?? null;
+  if (can(actor, 'admin', teamId)) return all.map((i) => ({ ...i, settings: openIntegrationSettings(ctx, i.settings, true) }));
   return all.map((i) => {
     const { signingSecret, ...settings } = i.settings;
     return { ...i, settings: { ...settings, ...(signingSecret !== undefined && { signingSecretSet: true }) } };
@@ -274,7 +283,7 @@ async function refuseUsedKey(trx: Tx, key: string, self?: string): Promise<void>
 
 /** Creates an integration on a service and returns its key once. Admins only. */
 export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: string, input: unknown): Promise<Integration> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(IntegrationInput, input, 'integration');
   const key = v.key ?? newSecret('', 24).replace(/[^A-Za-z0-9]/g, 'x');
   const settings: IntegrationSettings = {
@@ -286,6 +295,7 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
     live.push({ type: 'config' });
     const s = await findService(trx, serviceId);
     if (!s) throw notFound('Service');
+    requirePermission(actor, 'admin', s.teamId);
     if (await integrationIdByName(trx, s.id, v.name)) {
       throw conflict(`Service ${s.name} already has an integration named "${v.name}"`);
     }
@@ -301,18 +311,27 @@ export async function createIntegration(ctx: Ctx, actor: Actor, serviceId: strin
       settings: JSON.stringify(sealSettings(ctx, settings)),
       created_at: now,
     });
-    await audit(trx, now, actor, 'integration.create', id, { serviceId: s.id, kind: v.kind });
+    await audit(
+      trx,
+      now,
+      actor,
+      'integration.create',
+      id,
+      { serviceId: s.id, kind: v.kind, signingSecretSet: v.signingSecret !== undefined },
+      { after: { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), rateLimitPerMinute: v.rateLimitPerMinute ?? null } },
+    );
     return { id, serviceId: s.id, name: v.name, kind: v.kind, keyHint: key.slice(-4), settings, key, endpoint: integrationEndpoint(ctx.publicUrl, v.kind, key, ctx.inboundEmailDomain) };
   });
 }
 
 /** Updates an integration's settings (and key, if one is given). Admins only. */
 export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patch: { key?: string; signingSecret?: string | null; rateLimitPerMinute?: number | null }): Promise<Integration> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const r = await integrationRow(trx, id);
     if (!r) throw notFound('Integration');
+    requirePermission(actor, 'admin', (await findService(trx, r.service_id))?.teamId ?? null);
     if (patch.key) await refuseUsedKey(trx, patch.key, id);
     // Kept as stored (sealed) unless replaced: a secret sealed under an older key can still be set again.
     const settings = JSON.parse(r.settings) as IntegrationSettings;
@@ -325,7 +344,18 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
       else settings.rateLimitPerMinute = patch.rateLimitPerMinute;
     }
     await updateIntegrationRow(trx, id, { settings: JSON.stringify(sealSettings(ctx, settings)), ...(patch.key && { key_hash: sha256(patch.key), key_hint: patch.key.slice(-4) }) });
-    await audit(trx, ctx.clock.now(), actor, 'integration.update', id, { keyChanged: Boolean(patch.key) });
+    // Secrets are never written to the trail: only that they changed.
+    const before = { keyHint: r.key_hint, rateLimitPerMinute: (JSON.parse(r.settings) as IntegrationSettings).rateLimitPerMinute ?? null };
+    const after = { keyHint: patch.key ? patch.key.slice(-4) : r.key_hint, rateLimitPerMinute: settings.rateLimitPerMinute ?? null };
+    await audit(
+      trx,
+      ctx.clock.now(),
+      actor,
+      'integration.update',
+      id,
+      { serviceId: r.service_id, keyChanged: Boolean(patch.key), signingSecretChanged: patch.signingSecret !== undefined },
+      { before, after },
+    );
     const out = integrationFromRow({ ...r, settings: JSON.stringify(settings), key_hint: patch.key ? patch.key.slice(-4) : r.key_hint });
     return { ...out, settings: openIntegrationSettings(ctx, out.settings, true) };
   });
@@ -333,9 +363,12 @@ export async function updateIntegration(ctx: Ctx, actor: Actor, id: string, patc
 
 /** Deletes an integration. Admins only. */
 export async function deleteIntegration(ctx: Ctx, actor: Actor, id: string): Promise<void> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
+    const r = await integrationRow(trx, id);
+    if (!r) throw notFound('Integration');
+    requirePermission(actor, 'admin', (await findService(trx, r.service_id))?.teamId ?? null);
     if (!(await deleteIntegrationRow(trx, id))) throw notFound('Integration');
     await audit(trx, ctx.clock.now(), actor, 'integration.delete', id, {});
   });

@@ -1,5 +1,5 @@
 import { TeamInput } from '@klaxon/contract';
-import { requirePermission, type Actor } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { conflict, invalid, notFound } from '../lib/errors.js';
@@ -14,7 +14,7 @@ export interface Team {
   id: string;
   name: string;
   description: string;
-  members: { userId: string; role: 'member' | 'manager' }[];
+  members: { userId: string; role: 'member' | 'manager'; access?: 'admin' | 'responder' }[];
 }
 
 // The request schema lives in the API contract (packages/contract).
@@ -46,7 +46,7 @@ async function writeMembers(trx: Tx, teamId: string, members: TeamInput['members
     seen.add(m.userId);
     const u = await userIdIfExists(trx, m.userId);
     if (!u) throw invalid(`members: unknown user ${m.userId}`, [{ path: 'members', message: `unknown user ${m.userId}` }]);
-    await insertMember(trx, { team_id: teamId, user_id: m.userId, role: m.role ?? 'member', position: position++ });
+    await insertMember(trx, { team_id: teamId, user_id: m.userId, role: m.role ?? 'member', position: position++, access: m.access ?? null });
   }
 }
 
@@ -60,31 +60,49 @@ export async function createTeam(ctx: Ctx, actor: Actor, input: unknown): Promis
     const id = newId();
     await insertTeam(trx, { id, name: v.name, description: v.description ?? '', created_at: now });
     await writeMembers(trx, id, v.members);
-    await audit(trx, now, actor, 'team.create', id, { name: v.name });
-    return (await findTeam(trx, id))!;
+    const after = (await findTeam(trx, id))!;
+    await audit(trx, now, actor, 'team.create', id, { name: v.name }, { after });
+    return after;
   });
 }
 
-/** Replaces a team's name, description and members. Admins only. */
+/** Replaces a team's name, description and members (with their team roles). Admins and the team's admins. */
 export async function updateTeam(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Team> {
-  requirePermission(actor, 'admin');
-  const v = parse(TeamInput, input, 'team');
+  requirePermissionSomewhere(actor, 'admin');
   return inTransaction(ctx, async (trx) => {
     const t = await findTeam(trx, id);
     if (!t) throw notFound('Team');
+    requirePermission(actor, 'admin', t.id);
+    const v = parse(TeamInput, input, 'team');
     await updateTeamRow(trx, t.id, { name: v.name, description: v.description ?? '' });
     if (v.members) await writeMembers(trx, t.id, v.members);
-    await audit(trx, ctx.clock.now(), actor, 'team.update', t.id, { name: v.name });
-    return (await findTeam(trx, t.id))!;
+    const after = (await findTeam(trx, t.id))!;
+    const roleChanges = v.members ? roleChangesOf(t, after) : [];
+    await audit(trx, ctx.clock.now(), actor, 'team.update', t.id, { name: v.name, ...(roleChanges.length ? { roleChanges } : {}) }, { before: t, after });
+    return after;
   });
+}
+
+/** The members whose role or team role a change of members changed (for the audit trail). */
+function roleChangesOf(before: Team, after: Team): { userId: string; before: string | null; after: string | null }[] {
+  const label = (m: Team['members'][number] | undefined) => (m ? `${m.role}${m.access ? `+${m.access}` : ''}` : null);
+  const ids = new Set([...before.members.map((m) => m.userId), ...after.members.map((m) => m.userId)]);
+  const out: { userId: string; before: string | null; after: string | null }[] = [];
+  for (const userId of ids) {
+    const b = label(before.members.find((m) => m.userId === userId));
+    const a = label(after.members.find((m) => m.userId === userId));
+    if (a !== b) out.push({ userId, before: b, after: a });
+  }
+  return out;
 }
 
 /** Deletes a team. Admins only. */
 export async function deleteTeam(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await inTransaction(ctx, async (trx) => {
+    const before = await findTeam(trx, id);
     await refuseIfReferenced(trx, id, 'team');
     if (!(await deleteTeamRow(trx, id))) throw notFound('Team');
-    await audit(trx, ctx.clock.now(), actor, 'team.delete', id, {});
+    await audit(trx, ctx.clock.now(), actor, 'team.delete', id, {}, { before });
   });
 }

@@ -17,7 +17,7 @@ export async function managerIds(db: Tx, teamId: string): Promise<{ user_id: str
 }
 
 /** A team and its members in order (the shape of team/service.ts's Team). */
-type TeamWithMembers = { id: string; name: string; description: string; members: { userId: string; role: 'member' | 'manager' }[] };
+type TeamWithMembers = { id: string; name: string; description: string; members: { userId: string; role: 'member' | 'manager'; access?: 'admin' | 'responder' }[] };
 
 /** Loads a team with members, or undefined. */
 export async function findTeam(db: Tx, idOrName: string): Promise<TeamWithMembers | undefined> {
@@ -28,7 +28,12 @@ export async function findTeam(db: Tx, idOrName: string): Promise<TeamWithMember
     .executeTakeFirst();
   if (!t) return undefined;
   const members = await db.selectFrom('team_members').selectAll().where('team_id', '=', t.id).orderBy('position').execute();
-  return { id: t.id, name: t.name, description: t.description, members: members.map((m) => ({ userId: m.user_id, role: m.role as 'member' | 'manager' })) };
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    members: members.map((m) => ({ userId: m.user_id, role: m.role as 'member' | 'manager', ...(m.access ? { access: m.access as 'admin' | 'responder' } : {}) })),
+  };
 }
 
 /** The user ids of a team's members, in order. */
@@ -69,7 +74,7 @@ export async function deleteMembers(db: Tx, teamId: string): Promise<void> {
 }
 
 /** Adds a member to a team. */
-export async function insertMember(db: Tx, row: { team_id: string; user_id: string; role: string; position: number }): Promise<void> {
+export async function insertMember(db: Tx, row: { team_id: string; user_id: string; role: string; position: number; access?: string | null }): Promise<void> {
   await db.insertInto('team_members').values(row).execute();
 }
 

@@ -14,4 +14,6 @@ export interface TeamMemberTable {
   user_id: string;
   role: string;
   position: number;
+  /** Team-scoped permissions: 'admin', 'responder' or null (0029). */
+  access?: string | null;
 }

@@ -124,10 +124,15 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
       ...(passwordHash !== undefined && { password_hash: passwordHash }),
       updated_at: now,
     });
-    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined });
+    const after = (await store.findUser(trx, id))!;
+    await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined }, { before: existing, after });
+    // Role changes and password changes are sensitive actions of their own on the trail.
+    if (v.role !== undefined && v.role !== existing.role)
+      await audit(trx, now, actor, 'user.role.change', id, { before: existing.role, after: v.role }, { before: { role: existing.role }, after: { role: v.role } });
+    if (passwordHash !== undefined) await audit(trx, now, actor, 'user.password.change', id, {});
     // A new password signs the user out everywhere else (a stolen session ends with the password).
     if (passwordHash !== undefined) await deleteUserSessions(trx, id);
-    return (await store.findUser(trx, id))!;
+    return after;
   });
 }
 

@@ -37,6 +37,27 @@ describe('klaxon token create works on the local database with the server stoppe
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('User not found');
   });
+
+  it('creates a token limited to read-only, one team and an expiry', async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'klaxon-cli-')), 'k.db');
+    const local = await localContext({ ...configFromEnv({}), databaseUrl: dbFile });
+    const ops = await createUser(local.ctx, SYSTEM, { email: 'ops@example.com', name: 'Ops', role: 'admin' });
+    const { createTeam } = await import('../../src/team/service.js');
+    const team = await createTeam(local.ctx, SYSTEM, { name: 'Payments' });
+    await local.close();
+    const r = await klaxon(['token', 'create', '--user', 'ops@example.com', '--name', 'bot', '--read-only', '--team', 'Payments', '--expires-in-days', '30'], { KLAXON_DATABASE_URL: dbFile });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`read-only, team ${team.id} only, expires `);
+    const check = await localContext({ ...configFromEnv({}), databaseUrl: dbFile });
+    const { listTokens } = await import('../../src/auth/tokens.js');
+    const [tok] = await listTokens(check.ctx, SYSTEM, ops.id);
+    await check.close();
+    expect(tok).toMatchObject({ name: 'bot', readOnly: true, teamId: team.id });
+    expect(tok!.expiresAt! - tok!.createdAt).toBe(30 * 86_400_000);
+    const bad = await klaxon(['token', 'create', '--user', 'ops@example.com', '--expires-in-days', 'soon'], { KLAXON_DATABASE_URL: dbFile });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--expires-in-days');
+  });
 });
 
 describe.each(DIALECTS)('klaxon trigger / incidents / ack / resolve against a running server (%s)', (dialect) => {

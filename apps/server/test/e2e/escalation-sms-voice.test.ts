@@ -72,6 +72,10 @@ describe.each(DIALECTS)('nobody acknowledges: level 2 gets SMS and voice, and re
     expect(t.twilio.calls.filter((c) => c.to === bob.phone && c.form.Url?.includes('voice'))).toHaveLength(1); // only the verification call
     const timeline = await t.api('GET', `/api/v1/incidents/${n}/timeline`);
     expect(timeline.body.timeline.find((e: { type: string }) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'sms', actor: { name: 'Bob' } });
+    // The audit trail has the acknowledgement too, with its channel.
+    const trail = await t.api('GET', `/api/v1/audit?action=incident.acknowledge&subjectId=${inc.body.incident.id}`);
+    expect(trail.body.entries).toHaveLength(1);
+    expect(trail.body.entries[0]).toMatchObject({ actor: { type: 'user', id: bob.id, name: 'Bob' }, via: 'sms' });
   });
 
   it('a voice page is answered with 4 to acknowledge', async () => {
@@ -89,6 +93,8 @@ describe.each(DIALECTS)('nobody acknowledges: level 2 gets SMS and voice, and re
     expect(inc.body.incident.status).toBe('acknowledged');
     const timeline = await t.api('GET', `/api/v1/incidents/${n}/timeline`);
     expect(timeline.body.timeline.find((e: { type: string }) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'voice' });
+    const trail = await t.api('GET', `/api/v1/audit?action=incident.acknowledge&subjectId=${inc.body.incident.id}`);
+    expect(trail.body.entries.map((e: { via: string }) => e.via)).toEqual(['voice']);
   });
 
   it('unknown SMS replies get help text and change nothing; forged webhooks get 403', async () => {

@@ -71,6 +71,9 @@ describe.each(DIALECTS)('PagerDuty event -> email page -> acknowledged from the 
     expect(types).toEqual(expect.arrayContaining(['incident.opened', 'alert.triggered', 'escalation.level', 'notification.sent', 'incident.acknowledged']));
     const ack = timeline.body.timeline.find((e: { type: string }) => e.type === 'incident.acknowledged');
     expect(ack).toMatchObject({ channel: 'email', actor: { name: 'Alice' } });
+    // On the audit trail with its channel.
+    const trail = await t.api('GET', `/api/v1/audit?action=incident.acknowledge&subjectId=${inc.body.incident.id}`);
+    expect(trail.body.entries.map((e: { via: string; actor: { id: string } }) => [e.via, e.actor.id])).toEqual([['email', alice.id]]);
   });
 
   it('a forged or tampered link changes nothing', async () => {

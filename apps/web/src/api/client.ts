@@ -1,4 +1,7 @@
 import type {
+  AuditAnswer,
+  AuditQuery,
+  TokenInput,
   IncidentTrace,
   Alert,
   ApiToken,
@@ -269,7 +272,7 @@ export const api = {
   },
   tokens: {
     list: (userId: string) => get<{ tokens: ApiToken[] }>(`/users/${enc(userId)}/tokens`).then((r) => r.tokens),
-    create: (userId: string, name: string) => post<{ token: string; apiToken: ApiToken }>(`/users/${enc(userId)}/tokens`, { name }),
+    create: (userId: string, input: string | TokenInput) => post<{ token: string; apiToken: ApiToken }>(`/users/${enc(userId)}/tokens`, typeof input === 'string' ? { name: input } : input),
     revoke: (id: string) => del(`/tokens/${enc(id)}`),
   },
   teams: {
@@ -380,5 +383,11 @@ export const api = {
   },
   push: {
     vapidPublicKey: () => get<{ publicKey: string }>('/push/vapid-public-key').then((r) => r.publicKey),
+  },
+  audit: {
+    /** A page of the audit trail, newest first (admins). */
+    list: (q: AuditQuery) => get<AuditAnswer>('/audit', q as Query),
+    /** The export's URL (a download: the browser sends the session cookie). */
+    exportUrl: (q: Omit<AuditQuery, 'cursor' | 'limit'>, format: 'csv' | 'json') => `/api/v1${withQuery('/audit/export', { ...(q as Query), format })}`,
   },
 };

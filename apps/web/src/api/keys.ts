@@ -18,6 +18,9 @@ export const keys = {
   shifts: (userId: string) => ['user', userId, 'shifts'] as const,
   leave: (userId: string) => ['user', userId, 'leave'] as const,
   teams: ['teams'] as const,
+  /** Every audit trail query. */
+  audit: ['audit'] as const,
+  auditList: (q: Record<string, unknown>) => ['audit', q] as const,
   policies: ['policies'] as const,
   policy: (id: string) => ['policy', id] as const,
   services: ['services'] as const,

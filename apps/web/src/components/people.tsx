@@ -1,11 +1,11 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PinInput, Select, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PinInput, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconBellRinging, IconCircleCheck, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage, request } from '../api/client.ts';
 import { useChannels, type ChannelStatus } from '../api/setup.ts';
-import { keys, useContactMethods, useRules } from '../api/queries.ts';
+import { keys, useContactMethods, useRules, useTeams } from '../api/queries.ts';
 import type { Channel, ContactMethod } from '@klaxon/contract';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
@@ -583,13 +583,21 @@ export function TokensSection({ userId }: { userId: string }) {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: keys.tokens(userId), queryFn: () => api.tokens.list(userId) });
   const [name, setName] = useState('');
+  const [readOnly, setReadOnly] = useState(false);
+  const [teamId, setTeamId] = useState<string | null>(null);
+  const [days, setDays] = useState<string | number>('');
+  const teams = useTeams().data ?? [];
   const [secret, setSecret] = useState<string | null>(null);
   const errors = useFormErrors();
   const create = useMutation({
-    mutationFn: () => api.tokens.create(userId, name.trim()),
+    mutationFn: () =>
+      api.tokens.create(userId, { name: name.trim(), ...(readOnly ? { readOnly: true } : {}), ...(teamId ? { teamId } : {}), ...(typeof days === 'number' ? { expiresInDays: days } : {}) }),
     onSuccess: (r) => {
       setSecret(r.token);
       setName('');
+      setReadOnly(false);
+      setTeamId(null);
+      setDays('');
       void qc.invalidateQueries({ queryKey: keys.tokens(userId) });
     },
     onError: errors.set,
@@ -619,6 +627,7 @@ export function TokensSection({ userId }: { userId: string }) {
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Created</Table.Th>
                   <Table.Th>Last used</Table.Th>
+                  <Table.Th>Limits</Table.Th>
                   <Table.Th />
                 </Table.Tr>
               </Table.Thead>
@@ -628,6 +637,11 @@ export function TokensSection({ userId }: { userId: string }) {
                     <Table.Td>{t.name}</Table.Td>
                     <Table.Td>{zone.dateTime(t.createdAt)}</Table.Td>
                     <Table.Td>{t.lastUsedAt ? zone.dateTime(t.lastUsedAt) : 'never'}</Table.Td>
+                    <Table.Td data-testid="token-limits">
+                      {[t.readOnly ? 'read-only' : '', t.teamId ? `team ${teams.find((x) => x.id === t.teamId)?.name ?? t.teamId}` : '', t.expiresAt ? `expires ${zone.dateTime(t.expiresAt)}` : '']
+                        .filter(Boolean)
+                        .join(', ') || 'none'}
+                    </Table.Td>
                     <Table.Td>
                       {t.revoked ? (
                         <Badge color="gray">revoked</Badge>
@@ -657,6 +671,11 @@ export function TokensSection({ userId }: { userId: string }) {
           <Button type="submit" loading={create.isPending}>
             Create token
           </Button>
+        </Group>
+        <Group align="flex-end" gap="sm" mt="xs" wrap="wrap">
+          <Switch label="Read-only" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} data-testid="token-read-only" />
+          <Select label="Only team" placeholder="Any" clearable data={teams.map((t) => ({ value: t.id, label: t.name }))} value={teamId} onChange={setTeamId} error={errors.field('teamId')} w={180} />
+          <NumberInput label="Expires in days" placeholder="Never" min={1} max={3650} value={days} onChange={setDays} error={errors.field('expiresInDays')} w={150} />
         </Group>
         <FormAlert message={errors.field('name') ? null : errors.message} />
       </form>

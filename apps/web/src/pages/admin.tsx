@@ -1,5 +1,5 @@
 import { Card, SimpleGrid, Stack, Text } from '@mantine/core';
-import { IconChecklist, IconFilter, IconTransfer } from '@tabler/icons-react';
+import { IconChecklist, IconFilter, IconHistory, IconTransfer } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
@@ -13,6 +13,7 @@ const ENTRIES: { to: string; title: string; text: string; icon: ComponentType<{ 
     icon: IconFilter,
     testId: 'admin-event-rules',
   },
+  { to: '/admin/audit', title: 'Audit trail', text: 'Who changed what and when, from where: sign-ins, tokens, roles, configuration before and after.', icon: IconHistory, testId: 'admin-audit' },
   { to: '/admin/migration', title: 'Migration', text: 'The last import’s report and the last comparison with the old tool, differences highlighted.', icon: IconTransfer, testId: 'admin-migration' },
 ];
 

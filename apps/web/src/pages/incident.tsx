@@ -28,7 +28,7 @@ import { timelineWords } from '../incidents/timeline-words.ts';
 import { ago } from '../lib/time.ts';
 import { useViewerZone, ZoneCaption, type ViewerZone } from '../lib/zone.tsx';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
-import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
 
 const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
@@ -501,11 +501,12 @@ function Actions({ inc }: { inc: Incident }) {
 /** One incident: what, where, who has it, the actions, its timeline and alerts, all live. */
 export default function IncidentPage() {
   const { ref = '' } = useParams();
-  const { user } = useSession();
-  const canRespond = user.role === 'admin' || user.role === 'responder';
+  const perms = usePermissions();
+  // Globally, or through a team role on the incident's service's team.
   const users = useUsers();
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
   const inc = q.data;
+  const canRespond = inc ? perms.canOnService('respond', inc.serviceId) : false;
   const timeline = useQuery({ queryKey: keys.timeline(inc?.id ?? ''), queryFn: () => api.incidents.timeline(inc!.id), enabled: !!inc });
   const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(inc!.id), enabled: !!inc });
   const [tab, setTab] = useState<string | null>('timeline');

@@ -19,6 +19,7 @@ import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { usePhone } from '../lib/phone.ts';
 import { FormDialog } from '../components/form-dialog.tsx';
 
@@ -248,7 +249,9 @@ function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void
 /** The live incident list: filters, search, keyboard navigation, cursor pagination and a virtual list. */
 export default function Incidents() {
   const { user } = useSession();
-  const canRespond = user.role === 'admin' || user.role === 'responder';
+  const perms = usePermissions();
+  // Bulk actions: globally, or for a team responder or admin (the server checks each incident's team).
+  const canRespond = user.role === 'admin' || user.role === 'responder' || perms.teamAccess.size > 0;
   const [params, setParams] = useSearchParams();
   const statusKey = params.get('status') ?? 'open';
   const service = params.get('service') ?? '';

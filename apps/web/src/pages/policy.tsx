@@ -33,6 +33,8 @@ import { CHANNEL_LABEL, nextOnCallIn, onCallIn, previewPolicy, type Reachability
 import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { offset, timeOfDay } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
+import { ObjectHistory } from '../components/audit.tsx';
 import { useOrderedList } from '../lib/ordered-list.ts';
 
 interface Draft {
@@ -390,12 +392,15 @@ function LevelOptions({ level, index, onChange, errors, readOnly }: { level: Lev
 export default function PolicyPage() {
   const { id = 'new' } = useParams();
   const isNew = id === 'new';
-  const { isAdmin } = useSession();
-  const readOnly = !isAdmin;
+  const { isAdmin: isGlobalAdmin } = useSession();
+  const perms = usePermissions();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const errors = useFormErrors();
   const q = useQuery({ queryKey: keys.policy(id), queryFn: () => api.policies.get(id), enabled: !isNew });
+  // Global admins, and admins of the policy's team (a new policy needs a global admin: the editor has no team field).
+  const isAdmin = isNew ? isGlobalAdmin : !!q.data && perms.can('manage', q.data.teamId ?? null);
+  const readOnly = !isAdmin;
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [loadedId, setLoadedId] = useState<string | null>(null);
 
@@ -528,6 +533,11 @@ export default function PolicyPage() {
               )}
             </Stack>
           </form>
+          {isGlobalAdmin && !isNew && q.data && (
+            <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
+              <ObjectHistory subjectType="policy" subjectId={q.data.id} title="History of this policy" />
+            </div>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <div style={{ position: 'sticky', top: 76 }}>

@@ -12,6 +12,7 @@ import { useFormErrors, type FormErrors } from '../lib/form.ts';
 import { timeZones } from '../lib/time.ts';
 import { addDays, fromLocalInput, startOfDay, toLocalInput, toLocalTime, wallClock } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { useOrderedList } from '../lib/ordered-list.ts';
 
 /** A layer as the form edits it: start as a local date-time in the layer's zone. */
@@ -297,7 +298,8 @@ function LayerEditor({
 export default function ScheduleEdit() {
   const { id = 'new' } = useParams();
   const isNew = id === 'new';
-  const { isAdmin, user } = useSession();
+  const { user } = useSession();
+  const perms = usePermissions();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const errors = useFormErrors();
@@ -345,7 +347,9 @@ export default function ScheduleEdit() {
     errors.clear();
     save.mutate();
   };
-  if (!isAdmin) return <Text>Only admins can change schedules.</Text>;
+  // Global admins, and team admins for their teams' schedules (the server checks the team chosen).
+  const isAdmin = isNew ? perms.managesSomething : !q.data || perms.can('manage', q.data.teamId);
+  if (!isAdmin) return <Text>Only admins (or admins of its team) can change this schedule.</Text>;
   return (
     <QueryState isPending={!isNew && q.isPending} error={q.error} retry={() => void q.refetch()}>
       <Anchor component={Link} to={isNew ? '/schedules' : `/schedules/${id}`} size="sm">

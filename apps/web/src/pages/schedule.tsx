@@ -13,6 +13,8 @@ import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';
 import { PALETTE, Timeline, type Bar, type Row } from '../schedules/timeline.tsx';
 import { DAY, addDays, duration, fromLocalInput, spanText, startOfDay, toLocalInput } from '../schedules/time.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
+import { ObjectHistory } from '../components/audit.tsx';
 
 const VIEWS = [
   { value: '1', label: 'Day' },
@@ -185,7 +187,8 @@ function SpanInputs({
 }
 
 function OverrideForm({ schedule, span, onDone }: { schedule: Schedule; span: { start: string; end: string; n: number }; onDone: () => void }) {
-  const { user, isAdmin } = useSession();
+  const { user } = useSession();
+  const isAdmin = usePermissions().can('manage', schedule.teamId);
   const users = useUsers().data ?? [];
   const qc = useQueryClient();
   const errors = useFormErrors();
@@ -246,7 +249,8 @@ function OverrideForm({ schedule, span, onDone }: { schedule: Schedule; span: { 
 }
 
 function SwapSection({ schedule, span }: { schedule: Schedule; span: { start: string; end: string; n: number } }) {
-  const { user, isAdmin } = useSession();
+  const { user } = useSession();
+  const isAdmin = usePermissions().can('manage', schedule.teamId);
   const users = useUsers().data ?? [];
   const qc = useQueryClient();
   const errors = useFormErrors();
@@ -409,7 +413,8 @@ function CalendarLink({ schedule }: { schedule: Schedule }) {
 /** One schedule: who is on call, a timeline of its layers and final schedule, overrides and swaps. */
 export default function SchedulePage() {
   const { id = '' } = useParams();
-  const { isAdmin } = useSession();
+  const { isAdmin: isGlobalAdmin } = useSession();
+  const perms = usePermissions();
   const viewerZone = useViewerZone().zone;
   const [days, setDays] = useState(7);
   const [from, setFrom] = useState(() => startOfDay(Date.now(), viewerZone));
@@ -423,6 +428,9 @@ export default function SchedulePage() {
   const rows = useMemo(() => (q.data && final.data ? timelineRows(q.data, final.data, viewerZone) : []), [q.data, final.data, viewerZone]);
   const gaps = final.data?.gaps ?? [];
   const s = q.data;
+  // A global admin or an admin of the schedule's team may change it; its responders may act on it.
+  const isAdmin = s ? perms.can('manage', s.teamId) : false;
+  const canRespond = s ? perms.can('respond', s.teamId) : false;
 
   return (
     <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
@@ -518,7 +526,7 @@ export default function SchedulePage() {
               </details>
             )}
           </Stack>
-          <Grid gap="lg">
+          <Grid gap="lg" display={canRespond ? undefined : 'none'} data-testid="schedule-actions">
             <Grid.Col span={{ base: 12, md: 6 }}>
               <Paper withBorder p="md" radius="md">
                 <OverrideForm schedule={s} span={span} onDone={() => undefined} />
@@ -532,6 +540,7 @@ export default function SchedulePage() {
           </Grid>
           <OverrideList schedule={s} from={from} to={to} />
           {isAdmin && <CalendarLink schedule={s} />}
+          {isGlobalAdmin && <ObjectHistory subjectType="schedule" subjectId={s.id} title="History of this schedule" />}
           <Text size="xs" c="dimmed">
             Showing {spanText(from, to - 1, viewerZone).replace(/ \d\d:\d\d/g, '')} · {Math.round((to - from) / DAY)} days
           </Text>

@@ -8,12 +8,14 @@ import type { OnCallAnswer, ScheduleUser } from '@klaxon/contract';
 import { PageHeader, QueryState } from '../components/bits.tsx';
 import { dateTime } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 
 const names = (us: ScheduleUser[]) => us.map((u) => u.name).join(', ');
 
 /** Every schedule with who is on call now, until when, and who is next. */
 export default function Schedules() {
-  const { isAdmin, user } = useSession();
+  const { user } = useSession();
+  const isAdmin = usePermissions().managesSomething;
   const q = useSchedules();
   const teams = useTeams().data ?? [];
   const oncall = useQuery({ queryKey: keys.oncall, queryFn: () => api.schedules.onCallAll() });

@@ -15,6 +15,8 @@ import { preselect, rememberIntegration } from '../integrations/remembered.ts';
 import { sendTestAlert, type TestAlertResult } from '../integrations/test-alert.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
+import { ObjectHistory } from '../components/audit.tsx';
 import { usePhone } from '../lib/phone.ts';
 import { ServiceHeartbeats } from './service-heartbeats.tsx';
 import { ServiceHotlines } from './service-hotlines.tsx';
@@ -22,7 +24,7 @@ import { ServiceHotlines } from './service-hotlines.tsx';
 const base = () => window.location.origin;
 
 function ServiceForm({ s }: { s: Service }) {
-  const { isAdmin } = useSession();
+  const isAdmin = usePermissions().can('manage', s.teamId);
   const qc = useQueryClient();
   const navigate = useNavigate();
   const policies = usePolicies().data ?? [];
@@ -437,8 +439,11 @@ function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integ
 /** A service: its settings, its integrations with their keys and config snippets, and a test button. */
 export default function ServicePage() {
   const { id = '' } = useParams();
-  const { isAdmin } = useSession();
+  const perms = usePermissions();
+  const isGlobalAdmin = useSession().isAdmin;
   const q = useQuery({ queryKey: keys.service(id), queryFn: () => api.services.get(id) });
+  // Global admins, and admins of the service's team.
+  const isAdmin = !!q.data && perms.can('manage', q.data.teamId);
   const integrations = useQuery({ queryKey: keys.integrations(id), queryFn: () => api.integrations.list(id) });
   const [created, setCreated] = useState<Integration | null>(null);
   const [testing, setTesting] = useState<string | null>(null);
@@ -486,6 +491,7 @@ export default function ServicePage() {
           )}
           <ServiceHeartbeats serviceId={q.data.id} />
           <ServiceHotlines serviceId={q.data.id} />
+          {isGlobalAdmin && <ObjectHistory subjectType="service" subjectId={q.data.id} title="History of this service" />}
         </Stack>
       )}
     </QueryState>

@@ -11,6 +11,7 @@ import { PageHeader, QueryState } from '../components/bits.tsx';
 import { PeopleTabs } from '../components/people-tabs.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { FormDialog } from '../components/form-dialog.tsx';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
@@ -22,11 +23,18 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
     description: team?.description ?? '',
     members: team?.members.map((m) => m.userId) ?? [],
     managers: team?.members.filter((m) => m.role === 'manager').map((m) => m.userId) ?? [],
+    admins: team?.members.filter((m) => m.access === 'admin').map((m) => m.userId) ?? [],
+    responders: team?.members.filter((m) => m.access === 'responder').map((m) => m.userId) ?? [],
   });
+  const { isAdmin: isGlobalAdmin } = useSession();
   const input = () => ({
     name: v.name.trim(),
     description: v.description,
-    members: v.members.map((userId) => ({ userId, role: v.managers.includes(userId) ? ('manager' as const) : ('member' as const) })),
+    members: v.members.map((userId) => ({
+      userId,
+      role: v.managers.includes(userId) ? ('manager' as const) : ('member' as const),
+      ...(v.admins.includes(userId) ? { access: 'admin' as const } : v.responders.includes(userId) ? { access: 'responder' as const } : {}),
+    })),
   });
   const save = useMutation({
     mutationFn: () => (team ? api.teams.update(team.id, input()) : api.teams.create(input())),
@@ -54,7 +62,8 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
       submitLabel={team ? 'Save' : 'Create team'}
       pending={save.isPending}
       actions={
-        team && (
+        team &&
+        isGlobalAdmin && (
           <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => confirm(`Delete team ${team.name}?`) && remove.mutate()}>
             Delete team
           </Button>
@@ -68,11 +77,35 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
         description="In paging order"
         data={userData}
         value={v.members}
-        onChange={(members) => setV({ ...v, members, managers: v.managers.filter((m) => members.includes(m)) })}
+        onChange={(members) =>
+          setV({
+            ...v,
+            members,
+            managers: v.managers.filter((m) => members.includes(m)),
+            admins: v.admins.filter((m) => members.includes(m)),
+            responders: v.responders.filter((m) => members.includes(m)),
+          })
+        }
         searchable
         error={errors.under('members')}
       />
       <MultiSelect label="Managers" data={userData.filter((u) => v.members.includes(u.value))} value={v.managers} onChange={(managers) => setV({ ...v, managers })} />
+      <MultiSelect
+        label="Team admins"
+        description="Manage this team's schedules, escalation policies, services, integrations and members"
+        data={userData.filter((u) => v.members.includes(u.value))}
+        value={v.admins}
+        onChange={(admins) => setV({ ...v, admins, responders: v.responders.filter((m) => !admins.includes(m)) })}
+        data-testid="team-admins"
+      />
+      <MultiSelect
+        label="Team responders"
+        description="Act on this team's incidents and schedules (overrides, swaps, take on-call)"
+        data={userData.filter((u) => v.members.includes(u.value) && !v.admins.includes(u.value))}
+        value={v.responders}
+        onChange={(responders) => setV({ ...v, responders })}
+        data-testid="team-responders"
+      />
     </FormDialog>
   );
 }
@@ -80,6 +113,7 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
 /** Teams and their members; admins create and edit them. */
 export default function Teams() {
   const { isAdmin } = useSession();
+  const perms = usePermissions();
   const q = useTeams();
   const users = useUsers().data ?? [];
   const [editing, setEditing] = useState<Team | null | 'new'>(null);
@@ -98,7 +132,15 @@ export default function Teams() {
         {q.data?.length === 0 && <Text c="dimmed">No teams yet.</Text>}
         <Stack gap="xs">
           {q.data?.map((t) => (
-            <Card key={t.id} withBorder radius="md" p="md" style={isAdmin ? { cursor: 'pointer' } : undefined} onClick={() => isAdmin && setEditing(t)} data-testid="team-card">
+            <Card
+              key={t.id}
+              withBorder
+              radius="md"
+              p="md"
+              style={perms.can('manage', t.id) ? { cursor: 'pointer' } : undefined}
+              onClick={() => perms.can('manage', t.id) && setEditing(t)}
+              data-testid="team-card"
+            >
               <Text fw={700}>{t.name}</Text>
               {t.description && (
                 <Text size="sm" c="dimmed">
@@ -109,6 +151,7 @@ export default function Teams() {
                 {t.members.map((m) => (
                   <Badge key={m.userId} variant={m.role === 'manager' ? 'filled' : 'light'}>
                     {name(m.userId)}
+                    {m.access ? ` · team ${m.access}` : ''}
                   </Badge>
                 ))}
                 {t.members.length === 0 && (

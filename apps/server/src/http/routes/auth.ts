@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import * as C from '@klaxon/contract';
 import { NoContent } from '@klaxon/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditNow } from '../../audit.js';
 import { authenticateSession, checkCredentials, createSession, CSRF_HEADER, csrfMatches, endSession, SESSION_COOKIE } from '../../auth/sessions.js';
 import type { Ctx } from '../../context.js';
 import type { Clock } from '../../lib/clock.js';
@@ -114,7 +115,11 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
       const breakGlass = deps.sso && !deps.sso.passwordSignIn;
       if (breakGlass && !deps.sso!.breakGlassEmails.includes(req.body.email.trim().toLowerCase())) throw new AppError('forbidden', 'Password sign-in is off here: sign in with single sign-on');
       const user = await checkCredentials(ctx, req.body.email, req.body.password);
-      if (!user) throw new AppError('unauthenticated', 'Wrong email or password');
+      if (!user) {
+        await auditNow(ctx, { type: 'system', name: req.body.email }, 'auth.login_failed', req.body.email, { email: req.body.email }, { via: 'web', address: req.ip, actorType: 'anonymous' });
+        throw new AppError('unauthenticated', 'Wrong email or password');
+      }
+      await auditNow(ctx, { type: 'user', id: user.id, name: user.name, role: user.role }, 'auth.login', user.id, { method: 'password' }, { via: 'web', address: req.ip });
       if (breakGlass) await audit(ctx.db.kysely, ctx.clock.now(), { type: 'user', id: user.id, name: user.name, role: user.role }, 'auth.break-glass-sign-in', user.id, { ip: req.ip });
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
@@ -169,6 +174,7 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
       const session = await authenticateSession(ctx, token);
       if (session && !csrfMatches(session, req.headers[CSRF_HEADER])) throw new AppError('forbidden', 'missing or wrong CSRF token');
       await endSession(ctx, token);
+      if (session) await auditNow(ctx, session.actor, 'auth.logout', session.actor.id, {}, { via: 'web', address: req.ip });
     }
     clearSessionCookie(ctx, reply);
     return reply.status(204).send();

@@ -122,7 +122,7 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
     '/users/:id/tokens',
     { schema: { tags, params: IdParams, body: C.TokenInput, summary: 'Create an API token; the secret is shown once', response: { 201: C.NewTokenAnswer } } },
     async (req, reply) => {
-      const r = await tokens.createToken(ctx, await actorOf(ctx, req), req.params.id, req.body.name);
+      const r = await tokens.createToken(ctx, await actorOf(ctx, req), req.params.id, req.body);
       return reply.status(201).send({ token: r.token, apiToken: r.apiToken });
     },
   );

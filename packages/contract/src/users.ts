@@ -56,7 +56,11 @@ export const ContactMethodInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     type: ChannelSchema,
-    address: Type.String({ minLength: 1, maxLength: 4000, description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL or push subscription JSON' }),
+    address: Type.String({
+      minLength: 1,
+      maxLength: 4000,
+      description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, or ntfy topic URL or JSON {server, topic, token}',
+    }),
   },
   { additionalProperties: false },
 );

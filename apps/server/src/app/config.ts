@@ -29,6 +29,8 @@ export interface KlaxonConfig {
   deliveryInFlightPerChannel: number;
   twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
+  /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
+  ntfyBaseUrl?: string;
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -118,6 +120,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
     cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
+  }
+  if (env.KLAXON_NTFY_BASE_URL) {
+    if (!/^https?:\/\/[^/\s]+/.test(env.KLAXON_NTFY_BASE_URL)) throw new ConfigError(`KLAXON_NTFY_BASE_URL must be an http(s) URL (got "${env.KLAXON_NTFY_BASE_URL}")`);
+    cfg.ntfyBaseUrl = env.KLAXON_NTFY_BASE_URL;
   }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {

@@ -5,6 +5,7 @@ import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
+import { NtfyProvider } from '../notify/providers/ntfy/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { KlaxonConfig } from './config.js';
 
@@ -32,6 +33,8 @@ export function buildProviders(
   }
   if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
+  // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
+  registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
 }

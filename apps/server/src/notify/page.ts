@@ -23,6 +23,7 @@ export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: st
     ackUrl: link('ack'),
     resolveUrl: link('resolve'),
     ...(inc.drill === 1 && { drill: true }),
+    ...((inc.urgency === 'high' || inc.urgency === 'low') && { urgency: inc.urgency }),
     ...(inc.bridge_url && { bridgeUrl: inc.bridge_url }),
   };
 }

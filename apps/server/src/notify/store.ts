@@ -23,6 +23,7 @@ export const pageFacts = compiled((q: Tx, p: { incidentId: string }) =>
       'incidents.details',
       'incidents.created_at',
       'incidents.drill',
+      'incidents.urgency',
       'services.name as service_name',
     ])
     .select((eb) => eb.selectFrom('war_rooms').select('war_rooms.bridge_url').whereRef('war_rooms.incident_id', '=', 'incidents.id').as('bridge_url'))

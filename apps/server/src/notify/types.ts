@@ -1,7 +1,7 @@
 /** The channels Klaxon can reach a person on. */
-export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push';
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'ntfy';
 
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push'];
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'ntfy'];
 
 /** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
 export interface PageMessage {
@@ -31,6 +31,8 @@ export interface PageMessage {
   untilResolved?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
+  /** The incident's urgency (push channels ring louder for high); absent in messages queued before it was recorded. */
+  urgency?: 'high' | 'low';
 }
 
 /** A one-time code that proves a contact method reaches its owner. */

@@ -23,6 +23,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   voice: ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'],
   slack: ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'],
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
+  ntfy: ['KLAXON_NTFY_BASE_URL'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */
@@ -46,7 +47,8 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
   const channels = channelStatus(configured);
   const steps: ChecklistStep[] = [];
 
-  const sending = channels.filter((c) => c.configured && c.channel !== 'push').map((c) => c.channel);
+  // Push and ntfy need nothing from the operator (each device or topic is its own contact), so they do not count here.
+  const sending = channels.filter((c) => c.configured && c.channel !== 'push' && c.channel !== 'ntfy').map((c) => c.channel);
   steps.push({
     id: 'channels',
     title: 'A channel that can page: email, SMS or voice',

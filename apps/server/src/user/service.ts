@@ -8,6 +8,7 @@ import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/e
 import { newId, safeEqual, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
+import { formatNtfyAddress, parseNtfyAddress } from '../notify/providers/ntfy/render.js';
 import type { Channel } from '../notify/types.js';
 import { audit } from '../audit.js';
 import * as store from './store.js';
@@ -52,6 +53,10 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
         /* fall through */
       }
       return { error: 'must be a Web Push subscription JSON {endpoint, keys:{p256dh, auth}}' };
+    case 'ntfy': {
+      const n = parseNtfyAddress(a);
+      return 'error' in n ? n : { value: formatNtfyAddress(n) };
+    }
   }
 }
 
@@ -189,6 +194,10 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
   if ('error' in addr) throw invalid(`address: ${addr.error}`, [{ path: 'address', message: addr.error }]);
   // A webhook URL or push endpoint is a request made on the user's behalf: the egress policy decides (400 with the reason).
   if (v.type === 'webhook') addr.value = await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), addr.value, 'address');
+  if (v.type === 'ntfy') {
+    const server = (JSON.parse(addr.value) as { server?: string }).server;
+    if (server) await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), server, 'address.server');
+  }
   if (v.type === 'push') await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), (JSON.parse(addr.value) as { endpoint: string }).endpoint, 'address.endpoint');
   const now = ctx.clock.now();
   const cm = await inTransaction(ctx, async (trx) => {

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PinInput, Select, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PasswordInput, PinInput, Select, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconBellRinging, IconCircleCheck, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
@@ -20,9 +20,19 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   voice: { label: 'Phone number (with country code)', placeholder: '+14155550100' },
   slack: { label: 'Slack member or channel ID', placeholder: 'U012AB3CD' },
   webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
+  ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
 };
 
 function describeAddress(m: ContactMethod): string {
+  if (m.type === 'ntfy') {
+    // The address may hold an access token: show the topic and server only.
+    try {
+      const a = JSON.parse(m.address) as { server?: string; topic: string; token?: string };
+      return `ntfy topic ${a.topic} on ${a.server ? new URL(a.server).host : 'the default server'}${a.token ? ' (with access token)' : ''}`;
+    } catch {
+      return 'ntfy topic';
+    }
+  }
   if (m.type !== 'push') return m.address;
   try {
     const host = new URL((JSON.parse(m.address) as { endpoint: string }).endpoint).host;
@@ -87,9 +97,9 @@ function VerifyForm({ m }: { m: ContactMethod }) {
     <form onSubmit={submit} noValidate>
       <Stack gap={6}>
         {unconfigured ? (
-          <ChannelNotConfigured status={unconfigured} what={`No code was sent to ${m.address}, so it cannot be verified and nobody can page it.`} />
+          <ChannelNotConfigured status={unconfigured} what={`No code was sent to ${describeAddress(m)}, so it cannot be verified and nobody can page it.`} />
         ) : (
-          <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : m.address}:</Text>
+          <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : describeAddress(m)}:</Text>
         )}
         <Group gap="sm" align="flex-start">
           {!unconfigured && (
@@ -137,7 +147,7 @@ function AdminVerify({ m }: { m: ContactMethod }) {
   const [consent, setConsent] = useState('');
   const resend = useMutation({
     mutationFn: () => api.contactMethods.sendVerification(m.id),
-    onSuccess: () => notifications.show({ message: `A new code is on its way to ${m.address}`, autoClose: 2500 }),
+    onSuccess: () => notifications.show({ message: `A new code is on its way to ${describeAddress(m)}`, autoClose: 2500 }),
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
   const mark = useMutation({
@@ -159,7 +169,7 @@ function AdminVerify({ m }: { m: ContactMethod }) {
   return (
     <Stack gap={6}>
       {unconfigured ? (
-        <ChannelNotConfigured status={unconfigured} what={`No code can be sent to ${m.address}.`} />
+        <ChannelNotConfigured status={unconfigured} what={`No code can be sent to ${describeAddress(m)}.`} />
       ) : (
         <Text size="sm" c="dimmed">
           Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.
@@ -179,8 +189,8 @@ function AdminVerify({ m }: { m: ContactMethod }) {
         <form onSubmit={submit} noValidate data-testid="mark-verified-form">
           <Stack>
             <Text size="sm">
-              Klaxon will page {m.address} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log with your
-              name.
+              Klaxon will page {describeAddress(m)} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log
+              with your name.
             </Text>
             <Textarea
               label="Their consent"
@@ -288,11 +298,18 @@ function AddMethod({ userId }: { userId: string }) {
   const channels = useChannels();
   const errors = useFormErrors();
   const [v, setV] = useState<{ name: string; type: Exclude<Channel, 'push'>; address: string }>({ name: '', type: 'email', address: '' });
+  // ntfy: the server (empty: the server's default) and an optional access token, beside the topic.
+  const [ntfy, setNtfy] = useState({ server: '', token: '' });
+  const address = () =>
+    v.type === 'ntfy'
+      ? JSON.stringify({ ...(ntfy.server.trim() && { server: ntfy.server.trim() }), topic: v.address.trim(), ...(ntfy.token.trim() && { token: ntfy.token.trim() }) })
+      : v.address.trim();
   const m = useMutation({
-    mutationFn: () => api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: v.address.trim() }),
+    mutationFn: () => api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: address() }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) });
       setV({ name: '', type: v.type, address: '' });
+      setNtfy({ server: '', token: '' });
     },
     onError: errors.set,
   });
@@ -334,6 +351,27 @@ function AddMethod({ userId }: { userId: string }) {
           required
           data-testid="method-address"
         />
+        {v.type === 'ntfy' && (
+          <Group grow wrap="wrap" align="flex-start">
+            <TextInput
+              label="ntfy server"
+              description="Leave empty for the server's default (ntfy.sh unless your administrator set another)"
+              placeholder="https://ntfy.example.com"
+              value={ntfy.server}
+              onChange={(e) => setNtfy({ ...ntfy, server: e.currentTarget.value })}
+              style={{ minWidth: 200 }}
+              data-testid="ntfy-server"
+            />
+            <PasswordInput
+              label="Access token (optional)"
+              description="For a protected topic: a token (tk_…) that may publish to it"
+              value={ntfy.token}
+              onChange={(e) => setNtfy({ ...ntfy, token: e.currentTarget.value })}
+              style={{ minWidth: 200 }}
+              data-testid="ntfy-token"
+            />
+          </Group>
+        )}
         {(() => {
           const off = channels.data?.find((c) => c.channel === v.type && !c.configured);
           return off && <ChannelNotConfigured status={off} what="No verification code can be sent, so a new address of this type cannot be verified." />;

@@ -42,6 +42,15 @@ export const HANDED_BACK = 'the send was still running when its instance shut do
 function maskAddress(channel: string, dest: string): string {
   if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
   if (channel === 'push') return 'device';
+  if (channel === 'ntfy') {
+    // The address may hold an access token: name the topic and server only.
+    try {
+      const a = JSON.parse(dest) as { server?: string; topic?: string };
+      return `topic ${a.topic ?? '?'}${a.server ? ` on ${new URL(a.server).host}` : ''}`;
+    } catch {
+      return 'ntfy topic';
+    }
+  }
   return dest.length > 60 ? `${dest.slice(0, 57)}…` : dest;
 }
 

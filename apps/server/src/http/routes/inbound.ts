@@ -113,7 +113,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const actor = await actorForUser(ctx, claims.userId);
     if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
     // Links travel by email, push or webhook; the timeline says which one was used.
-    const via: Via = claims.channel === 'push' || claims.channel === 'webhook' ? claims.channel : 'email';
+    const via: Via = claims.channel === 'push' || claims.channel === 'webhook' || claims.channel === 'ntfy' ? claims.channel : 'email';
     const text = await act(ctx, actor, claims.incidentId, claims.action, via);
     return reply.type('text/html').send(page('Done', `<h1>${esc(text)}</h1>`));
   });

@@ -2,7 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EpochMs, Nullable } from './common.js';
 
 /** The channels Klaxon pages through (webhooks are not a paging channel of a person). */
-export const PagingChannelSchema = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('voice'), Type.Literal('slack'), Type.Literal('push'), Type.Literal('ntfy')]);
+export const PagingChannelSchema = Type.Union([
+  Type.Literal('email'),
+  Type.Literal('sms'),
+  Type.Literal('voice'),
+  Type.Literal('slack'),
+  Type.Literal('push'),
+  Type.Literal('ntfy'),
+  Type.Literal('pushover'),
+]);
 export type PagingChannel = Static<typeof PagingChannelSchema>;
 
 /** One channel Klaxon can page through: whether this server can send on it, and the settings that turn it on. */

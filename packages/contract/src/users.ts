@@ -59,7 +59,7 @@ export const ContactMethodInput = Type.Object(
     address: Type.String({
       minLength: 1,
       maxLength: 4000,
-      description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, or ntfy topic URL or JSON {server, topic, token}',
+      description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, or Pushover user key',
     }),
   },
   { additionalProperties: false },

@@ -31,6 +31,8 @@ export interface KlaxonConfig {
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
   ntfyBaseUrl?: string;
+  /** Pushover (KLAXON_PUSHOVER_TOKEN, KLAXON_PUSHOVER_BASE_URL default https://api.pushover.net). */
+  pushover?: { token: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -125,6 +127,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (!/^https?:\/\/[^/\s]+/.test(env.KLAXON_NTFY_BASE_URL)) throw new ConfigError(`KLAXON_NTFY_BASE_URL must be an http(s) URL (got "${env.KLAXON_NTFY_BASE_URL}")`);
     cfg.ntfyBaseUrl = env.KLAXON_NTFY_BASE_URL;
   }
+  if (env.KLAXON_PUSHOVER_TOKEN) cfg.pushover = { token: env.KLAXON_PUSHOVER_TOKEN, baseUrl: env.KLAXON_PUSHOVER_BASE_URL || 'https://api.pushover.net' };
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';

@@ -12,6 +12,7 @@ import type { Database } from '../database.js';
 import { Engine, ENGINE_VERSION } from '../engine/engine.js';
 import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
+import { pushoverReceiptsModule } from '../engine/modules/pushover-receipts.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { heartbeatModule } from '../heartbeat/module.js';
 import { notificationModule } from '../engine/modules/notification.js';
@@ -26,6 +27,7 @@ import { warRoomPriorityModule } from '../warroom/priority-repage.js';
 import { warRoomRunbooksModule } from '../warroom/runbook-reviews.js';
 import { warRoomSlackModule } from '../warroom/slack-channels.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
+import { PushoverProvider } from '../notify/providers/pushover/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
@@ -158,6 +160,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const instanceId = `${hostname()}-${process.pid}-${newSecret('', 4)}`;
   const providers = buildProviders(config, {
     webhookSecret,
+    linkSecret,
     clock,
     egress,
     publicUrl: () => ctx.publicUrl,
@@ -172,6 +175,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   });
   await sealLegacySecrets(ctx);
   await sealLegacySigningSecrets(ctx);
+  const pushover = providers.get('pushover');
+  const pushoverCancel = pushover instanceof PushoverProvider ? (receipt: string) => pushover.cancelReceipt(receipt) : null;
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
   engine = new Engine(
@@ -190,6 +195,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       reportSlaWarningModule,
       postmortemRemindersModule,
       reportSummaryModule,
+      pushoverReceiptsModule(pushoverCancel),
       deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel }),
     ],
     {

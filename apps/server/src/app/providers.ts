@@ -6,6 +6,7 @@ import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js'
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { NtfyProvider } from '../notify/providers/ntfy/index.js';
+import { PushoverProvider, pushoverCallbackToken } from '../notify/providers/pushover/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { KlaxonConfig } from './config.js';
 
@@ -16,7 +17,7 @@ import type { KlaxonConfig } from './config.js';
  */
 export function buildProviders(
   config: KlaxonConfig,
-  o: { webhookSecret: string; clock: Clock; publicUrl: () => string; egress: EgressPolicy; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
+  o: { webhookSecret: string; linkSecret?: string; clock: Clock; publicUrl: () => string; egress: EgressPolicy; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
   if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from, timeouts: config.smtp.timeouts }));
@@ -35,6 +36,12 @@ export function buildProviders(
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
   registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));
+  if (config.pushover) {
+    // Pushover POSTs here when the person acknowledges an emergency page; the token proves the URL came from us.
+    const secret = o.linkSecret ?? o.webhookSecret;
+    const callbackUrl = (id: string) => `${o.publicUrl()}/integrations/v1/pushover/callback?message=${encodeURIComponent(id)}&token=${pushoverCallbackToken(secret, id)}`;
+    registry.register(new PushoverProvider({ token: config.pushover.token, baseUrl: config.pushover.baseUrl, callbackUrl }));
+  }
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
 }

@@ -29,6 +29,7 @@ import { warRoomRoutes } from './routes/warroom.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { heartbeatApiRoutes, heartbeatCheckinRoutes } from './routes/heartbeats.js';
 import { inboundRoutes } from './routes/inbound.js';
+import { channelRoutes } from './routes/channels.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
@@ -117,6 +118,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => ingestRoutes(scope, deps));
   await app.register(async (scope) => heartbeatCheckinRoutes(scope, deps));
   await app.register(async (scope) => inboundRoutes(scope, deps));
+  await app.register(async (scope) => channelRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await web.register(app);
   return app;

@@ -161,3 +161,42 @@ export const dueNotifications = compiled((q: Tx, p: { now: number }) =>
 export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>
   q.updateTable('notifications').set({ status: p.status }).where('id', '=', p.id).where('status', '=', 'pending'),
 );
+
+/** What an inbound channel callback needs of one outbox message: its channel, person, incident and the provider's id. */
+export async function outboxForCallback(
+  db: Tx,
+  id: string,
+): Promise<{ channel: string; kind: string; user_id: string | null; incident_id: string | null; provider_message_id: string | null; destination: string } | undefined> {
+  return db.selectFrom('outbox').select(['channel', 'kind', 'user_id', 'incident_id', 'provider_message_id', 'destination']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Pushover emergency pages still repeating on a phone although their incident is resolved (receipt not cancelled yet). */
+export async function pushoverReceiptsToCancel(db: Tx, limit: number): Promise<{ id: string; receipt: string }[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .innerJoin('incidents', 'incidents.id', 'outbox.incident_id')
+    .select(['outbox.id', 'outbox.provider_message_id'])
+    .where('outbox.channel', '=', 'pushover')
+    .where('outbox.kind', '=', 'page')
+    .where('outbox.status', '=', 'sent')
+    .where('outbox.provider_status', '=', 'emergency')
+    .where('incidents.status', '=', 'resolved')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('delivery_attempts').select('delivery_attempts.id').whereRef('delivery_attempts.message_id', '=', 'outbox.id').where('delivery_attempts.status', '=', 'receipt_cancelled'),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.provider_message_id ? [{ id: r.id, receipt: r.provider_message_id }] : []));
+}
+
+/** Records that a message's receipt was cancelled (or why cancelling failed): it is not tried again. */
+export async function recordReceiptCancelled(db: Tx, id: string, now: number, error: string | null): Promise<void> {
+  await db
+    .insertInto('delivery_attempts')
+    .values({ id: newId(), message_id: id, at: now, status: 'receipt_cancelled', provider_status: error ? 'cancel_failed' : 'cancelled', provider_message_id: null, error })
+    .execute();
+}

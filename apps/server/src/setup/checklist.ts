@@ -24,6 +24,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   slack: ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'],
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
   ntfy: ['KLAXON_NTFY_BASE_URL'],
+  pushover: ['KLAXON_PUSHOVER_TOKEN'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

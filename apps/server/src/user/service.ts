@@ -53,6 +53,8 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
         /* fall through */
       }
       return { error: 'must be a Web Push subscription JSON {endpoint, keys:{p256dh, auth}}' };
+    case 'pushover':
+      return /^[A-Za-z0-9]{30}$/.test(a) ? { value: a } : { error: 'must be a Pushover user key: 30 letters and digits, from the Pushover dashboard' };
     case 'ntfy': {
       const n = parseNtfyAddress(a);
       return 'error' in n ? n : { value: formatNtfyAddress(n) };

@@ -21,6 +21,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   slack: { label: 'Slack member or channel ID', placeholder: 'U012AB3CD' },
   webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
   ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
+  pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
 };
 
 function describeAddress(m: ContactMethod): string {

@@ -189,7 +189,7 @@ export function timeConditionFails(c: LevelCondition, at: number): string | null
 }
 
 /** A channel's name for people. */
-export const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack: 'Slack', webhook: 'Webhook', push: 'Push', ntfy: 'ntfy' };
+export const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack: 'Slack', webhook: 'Webhook', push: 'Push', ntfy: 'ntfy', pushover: 'Pushover' };
 
 /** Who a final schedule has on call at `at`. */
 export function onCallIn(f: Pick<FinalSchedule, 'shifts'>, at: number): string[] {

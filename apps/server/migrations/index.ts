@@ -18,6 +18,7 @@ import * as m0016 from './0016-password-links.js';
 import * as m0019 from './0019-heartbeats.js';
 import * as m0021 from './0021-escalation-round-robin.js';
 import * as m0020 from './0020-event-rules.js';
+import * as m0024 from './0024-telegram-links.js';
 
 /** Every migration, by name; applied in name order on start. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0019-heartbeats': m0019,
   '0021-escalation-round-robin': m0021,
   '0020-event-rules': m0020,
+  '0024-telegram-links': m0024,
 };

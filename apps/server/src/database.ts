@@ -21,7 +21,7 @@ import type {
   StatusUpdateTable,
 } from './status/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
-import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
+import type { ContactMethodTable, NotificationRuleTable, TelegramLinkCodeTable, UserTable } from './user/tables.js';
 import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
@@ -56,6 +56,7 @@ export interface Database {
   teams: TeamTable;
   team_members: TeamMemberTable;
   contact_methods: ContactMethodTable;
+  telegram_link_codes: TelegramLinkCodeTable;
   notification_rules: NotificationRuleTable;
   api_tokens: ApiTokenTable;
   sessions: SessionTable;

@@ -10,6 +10,7 @@ export const PagingChannelSchema = Type.Union([
   Type.Literal('push'),
   Type.Literal('ntfy'),
   Type.Literal('pushover'),
+  Type.Literal('telegram'),
 ]);
 export type PagingChannel = Static<typeof PagingChannelSchema>;
 

@@ -59,7 +59,8 @@ export const ContactMethodInput = Type.Object(
     address: Type.String({
       minLength: 1,
       maxLength: 4000,
-      description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, or Pushover user key',
+      description:
+        'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, Pushover user key or Telegram chat id',
     }),
   },
   { additionalProperties: false },
@@ -144,3 +145,12 @@ export const TeamAnswer = Type.Object({ team: Team });
 export const TeamsAnswer = Type.Object({ teams: Type.Array(Team) });
 export const SentAnswer = Type.Object({ status: Type.Literal('sent') });
 export const TestMessageAnswer = Type.Object({ messageId: Type.String() });
+
+/** A one-time code that links a Telegram chat: send `/start CODE` to the bot (or open startUrl). */
+export const TelegramLinkAnswer = Type.Object({
+  code: Type.String(),
+  expiresAt: Type.Number({ description: 'Epoch ms; the code works once, until then' }),
+  botUsername: Type.Union([Type.String(), Type.Null()], { description: "The bot's @username, when the server knows it (KLAXON_TELEGRAM_BOT_USERNAME)" }),
+  startUrl: Type.Union([Type.String(), Type.Null()], { description: 'https://t.me/<bot>?start=<code>, when the bot username is known' }),
+});
+export type TelegramLinkAnswer = Static<typeof TelegramLinkAnswer>;

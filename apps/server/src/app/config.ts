@@ -33,6 +33,8 @@ export interface KlaxonConfig {
   ntfyBaseUrl?: string;
   /** Pushover (KLAXON_PUSHOVER_TOKEN, KLAXON_PUSHOVER_BASE_URL default https://api.pushover.net). */
   pushover?: { token: string; baseUrl: string };
+  /** Telegram bot (KLAXON_TELEGRAM_BOT_TOKEN, KLAXON_TELEGRAM_WEBHOOK_SECRET, KLAXON_TELEGRAM_BOT_USERNAME, KLAXON_TELEGRAM_BASE_URL). */
+  telegram?: { botToken: string; webhookSecret: string; botUsername?: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -128,6 +130,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     cfg.ntfyBaseUrl = env.KLAXON_NTFY_BASE_URL;
   }
   if (env.KLAXON_PUSHOVER_TOKEN) cfg.pushover = { token: env.KLAXON_PUSHOVER_TOKEN, baseUrl: env.KLAXON_PUSHOVER_BASE_URL || 'https://api.pushover.net' };
+  if (env.KLAXON_TELEGRAM_BOT_TOKEN || env.KLAXON_TELEGRAM_WEBHOOK_SECRET) {
+    const missing = ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Telegram is partly configured: also set ${missing.join(', ')}`);
+    if (!/^[A-Za-z0-9_-]{16,256}$/.test(env.KLAXON_TELEGRAM_WEBHOOK_SECRET!))
+      throw new ConfigError("KLAXON_TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's secret_token), e.g. from `openssl rand -hex 32`");
+    cfg.telegram = {
+      botToken: env.KLAXON_TELEGRAM_BOT_TOKEN!,
+      webhookSecret: env.KLAXON_TELEGRAM_WEBHOOK_SECRET!,
+      ...(env.KLAXON_TELEGRAM_BOT_USERNAME && { botUsername: env.KLAXON_TELEGRAM_BOT_USERNAME.replace(/^@/, '') }),
+      baseUrl: env.KLAXON_TELEGRAM_BASE_URL || 'https://api.telegram.org',
+    };
+  }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';

@@ -28,6 +28,7 @@ import { warRoomRunbooksModule } from '../warroom/runbook-reviews.js';
 import { warRoomSlackModule } from '../warroom/slack-channels.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushoverProvider } from '../notify/providers/pushover/index.js';
+import { TelegramBot } from '../notify/providers/telegram/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
@@ -213,6 +214,12 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       ingest,
       twilioAuthToken: config.twilio?.authToken,
       slackSigningSecret: config.slack?.signingSecret,
+      telegram: (() => {
+        const bot = providers.get('telegram');
+        return config.telegram && bot instanceof TelegramBot
+          ? { webhookSecret: config.telegram.webhookSecret, botUsername: config.telegram.botUsername, call: (method: string, body: Record<string, unknown>) => bot.call(method, body) }
+          : undefined;
+      })(),
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,
       role: config.role,

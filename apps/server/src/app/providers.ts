@@ -6,6 +6,7 @@ import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js'
 import { createTwilioProviders } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { NtfyProvider } from '../notify/providers/ntfy/index.js';
+import { TelegramBot } from '../notify/providers/telegram/index.js';
 import { PushoverProvider, pushoverCallbackToken } from '../notify/providers/pushover/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { KlaxonConfig } from './config.js';
@@ -42,6 +43,7 @@ export function buildProviders(
     const callbackUrl = (id: string) => `${o.publicUrl()}/integrations/v1/pushover/callback?message=${encodeURIComponent(id)}&token=${pushoverCallbackToken(secret, id)}`;
     registry.register(new PushoverProvider({ token: config.pushover.token, baseUrl: config.pushover.baseUrl, callbackUrl }));
   }
+  if (config.telegram) registry.register(new TelegramBot({ botToken: config.telegram.botToken, baseUrl: config.telegram.baseUrl }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
 }

@@ -17,6 +17,8 @@ export interface HttpDeps {
   twilioAuthToken?: string;
   /** Slack signing secret, to check the v0 signature of interactivity and event requests. */
   slackSigningSecret?: string;
+  /** Klaxon's Telegram bot, when configured: the webhook's secret token, Bot API calls, the bot's @username for deep links. */
+  telegram?: { webhookSecret: string; call(method: string, body: Record<string, unknown>): Promise<unknown>; botUsername?: string };
   /** What this instance runs: `engine` serves only health and metrics over HTTP. */
   role?: 'all' | 'api' | 'engine';
   /** Trust X-Forwarded-* headers from a reverse proxy. */

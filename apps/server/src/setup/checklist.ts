@@ -25,6 +25,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   push: ['KLAXON_VAPID_PUBLIC_KEY', 'KLAXON_VAPID_PRIVATE_KEY'],
   ntfy: ['KLAXON_NTFY_BASE_URL'],
   pushover: ['KLAXON_PUSHOVER_TOKEN'],
+  telegram: ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

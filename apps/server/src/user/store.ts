@@ -264,3 +264,17 @@ export async function ownerOfVerifiedAddress(db: Tx, type: string, address: stri
 export async function anyUser(db: Tx): Promise<{ id: string } | undefined> {
   return db.selectFrom('users').select('id').limit(1).executeTakeFirst();
 }
+
+/** Stores a Telegram link code (its hash), replacing the person's earlier ones. */
+export async function insertTelegramLinkCode(db: Tx, row: { code_hash: string; user_id: string; expires_at: number; created_at: number }): Promise<void> {
+  await db.deleteFrom('telegram_link_codes').where('user_id', '=', row.user_id).execute();
+  await db.insertInto('telegram_link_codes').values(row).execute();
+}
+
+/** Takes a Telegram link code: deletes it and returns its user when it was still valid. */
+export async function takeTelegramLinkCode(db: Tx, codeHash: string, now: number): Promise<string | undefined> {
+  const row = await db.selectFrom('telegram_link_codes').select(['user_id', 'expires_at']).where('code_hash', '=', codeHash).executeTakeFirst();
+  if (!row) return undefined;
+  await db.deleteFrom('telegram_link_codes').where('code_hash', '=', codeHash).execute();
+  return Number(row.expires_at) >= now ? row.user_id : undefined;
+}

@@ -26,6 +26,14 @@ export interface ContactMethodTable {
   created_at: number;
 }
 
+/** A one-time code linking a Telegram chat to a person (its SHA-256 only). */
+export interface TelegramLinkCodeTable {
+  code_hash: string;
+  user_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
 /** "Notify me on this contact method this many minutes after I am paged." */
 export interface NotificationRuleTable {
   id: string;

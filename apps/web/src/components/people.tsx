@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorMessage, request } from '../api/client.ts';
 import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules } from '../api/queries.ts';
-import type { Channel, ContactMethod } from '@klaxon/contract';
+import type { Channel, ContactMethod, TelegramLinkAnswer } from '@klaxon/contract';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useViewerZone } from '../lib/zone.tsx';
@@ -22,6 +22,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
   ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
   pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
+  telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
 };
 
 function describeAddress(m: ContactMethod): string {
@@ -460,6 +461,45 @@ function EnablePush({ userId }: { userId: string }) {
   );
 }
 
+/** Links a Telegram chat: a one-time code to send to Klaxon's bot as `/start CODE` (shown when the server has a bot). */
+function LinkTelegram({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const channels = useChannels();
+  const m = useMutation({ mutationFn: () => request<TelegramLinkAnswer>('POST', `/users/${userId}/telegram-link`) });
+  if (!channels.data?.some((c) => c.channel === 'telegram' && c.configured)) return null;
+  return (
+    <Card withBorder radius="md" p="md" data-testid="link-telegram">
+      <Stack gap="sm">
+        <Text fw={700}>Telegram</Text>
+        {!m.data ? (
+          <Text size="sm">Get pages in a Telegram chat with Acknowledge and Resolve buttons.</Text>
+        ) : (
+          <Stack gap="xs">
+            <Text size="sm">Send this to {m.data.botUsername ? <b>@{m.data.botUsername}</b> : "Klaxon's bot"} in Telegram within 15 minutes; the chat is then added below, verified:</Text>
+            <CopyBlock value={`/start ${m.data.code}`} testId="telegram-start" />
+            {m.data.startUrl && (
+              <Button component="a" href={m.data.startUrl} target="_blank" rel="noreferrer" variant="light" w="fit-content">
+                Open the bot in Telegram
+              </Button>
+            )}
+          </Stack>
+        )}
+        <FormAlert message={m.error ? errorMessage(m.error) : null} />
+        <Group gap="sm">
+          <Button onClick={() => m.mutate()} loading={m.isPending} w="fit-content" data-testid="link-telegram-button">
+            {m.data ? 'New code' : 'Link Telegram'}
+          </Button>
+          {m.data && (
+            <Button variant="subtle" leftSection={<IconRefresh size={16} />} onClick={() => void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) })}>
+              I sent it
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
 /** A user's contact methods: add, verify by code, send a test page, remove; and push for this device. */
 export function ContactMethodsSection({ userId, self }: { userId: string; self: boolean }) {
   const q = useContactMethods(userId);
@@ -467,6 +507,7 @@ export function ContactMethodsSection({ userId, self }: { userId: string; self: 
     <Stack gap="sm">
       <Title order={3}>Contact methods</Title>
       {self && <EnablePush userId={userId} />}
+      {self && <LinkTelegram userId={userId} />}
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && <Text c="dimmed">No contact methods: Klaxon cannot page {self ? 'you' : 'this person'}.</Text>}
         {q.data?.map((m) => (

@@ -189,7 +189,17 @@ export function timeConditionFails(c: LevelCondition, at: number): string | null
 }
 
 /** A channel's name for people. */
-export const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack: 'Slack', webhook: 'Webhook', push: 'Push', ntfy: 'ntfy', pushover: 'Pushover' };
+export const CHANNEL_LABEL: Record<Channel, string> = {
+  email: 'Email',
+  sms: 'SMS',
+  voice: 'Voice call',
+  slack: 'Slack',
+  webhook: 'Webhook',
+  push: 'Push',
+  ntfy: 'ntfy',
+  pushover: 'Pushover',
+  telegram: 'Telegram',
+};
 
 /** Who a final schedule has on call at `at`. */
 export function onCallIn(f: Pick<FinalSchedule, 'shifts'>, at: number): string[] {

@@ -42,6 +42,7 @@ export const HANDED_BACK = 'the send was still running when its instance shut do
 function maskAddress(channel: string, dest: string): string {
   if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
   if (channel === 'push') return 'device';
+  if (channel === 'telegram') return `chat ${dest}`;
   if (channel === 'pushover') return dest.length > 8 ? `user key ${dest.slice(0, 4)}…` : 'user key';
   if (channel === 'ntfy') {
     // The address may hold an access token: name the topic and server only.

@@ -7,7 +7,7 @@
 export const ROLES = ['admin', 'responder', 'stakeholder', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'ntfy', 'pushover', 'telegram'] as const;
+export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'ntfy', 'pushover', 'telegram', 'whatsapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'] as const;

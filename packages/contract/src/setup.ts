@@ -11,6 +11,7 @@ export const PagingChannelSchema = Type.Union([
   Type.Literal('ntfy'),
   Type.Literal('pushover'),
   Type.Literal('telegram'),
+  Type.Literal('whatsapp'),
 ]);
 export type PagingChannel = Static<typeof PagingChannelSchema>;
 

@@ -60,7 +60,7 @@ export const ContactMethodInput = Type.Object(
       minLength: 1,
       maxLength: 4000,
       description:
-        'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, Pushover user key or Telegram chat id',
+        'Email, E.164 phone (+14155550100; sms, voice, whatsapp), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, Pushover user key or Telegram chat id',
     }),
   },
   { additionalProperties: false },

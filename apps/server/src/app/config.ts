@@ -27,7 +27,13 @@ export interface KlaxonConfig {
   shutdownGraceMs: number;
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;
-  twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    fromNumber: string;
+    baseUrl: string;
+    /** WhatsApp sender (KLAXON_TWILIO_WHATSAPP_FROM, E.164): enables the whatsapp channel. */ whatsappFrom?: string;
+  };
   slack?: { botToken: string; signingSecret: string; baseUrl: string };
   /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
   ntfyBaseUrl?: string;
@@ -119,6 +125,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       fromNumber: env.KLAXON_TWILIO_FROM!,
       baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
     };
+    if (env.KLAXON_TWILIO_WHATSAPP_FROM) {
+      const w = env.KLAXON_TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, '');
+      if (!/^\+[1-9]\d{6,14}$/.test(w))
+        throw new ConfigError(`KLAXON_TWILIO_WHATSAPP_FROM must be the WhatsApp sender's number in E.164 form, e.g. +14155238886 (got "${env.KLAXON_TWILIO_WHATSAPP_FROM}")`);
+      cfg.twilio.whatsappFrom = w;
+    }
   }
   if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);

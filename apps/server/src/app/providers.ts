@@ -3,7 +3,7 @@ import type { EgressPolicy } from '../lib/egress.js';
 import { EmailProvider } from '../notify/providers/email/index.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
-import { createTwilioProviders } from '../notify/providers/twilio/index.js';
+import { createTwilioProviders, TwilioWhatsAppProvider } from '../notify/providers/twilio/index.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
 import { NtfyProvider } from '../notify/providers/ntfy/index.js';
 import { TelegramBot } from '../notify/providers/telegram/index.js';
@@ -32,6 +32,7 @@ export function buildProviders(
       voice: { from: config.twilio.fromNumber, voiceUrl: (id) => `${o.publicUrl()}/integrations/v1/twilio/voice?message=${encodeURIComponent(id)}`, statusCallback: status },
     });
     registry.register(t.sms).register(t.voice);
+    if (config.twilio.whatsappFrom) registry.register(new TwilioWhatsAppProvider(t.client, { from: config.twilio.whatsappFrom, statusCallback: status }));
   }
   if (config.slack) registry.register(new SlackProvider({ token: config.slack.botToken, baseUrl: config.slack.baseUrl }));
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));

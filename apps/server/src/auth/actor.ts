@@ -8,7 +8,7 @@ export const ROLES: readonly Role[] = ['admin', 'responder', 'stakeholder', 'vie
 export type Actor = { type: 'user'; id: string; name: string; role: Role } | { type: 'integration'; id: string; name: string; serviceId: string } | { type: 'system'; name: string };
 
 /** The channel an action came through; recorded on the timeline. */
-export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'push' | 'webhook' | 'ntfy' | 'pushover' | 'telegram' | 'ingest' | 'engine' | 'config';
+export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'push' | 'webhook' | 'ntfy' | 'pushover' | 'telegram' | 'whatsapp' | 'ingest' | 'engine' | 'config';
 
 /** Every permission a service verb can ask for. */
 export type Permission =

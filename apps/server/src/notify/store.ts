@@ -36,9 +36,16 @@ export async function cancelPendingNotifications(db: Tx, incidentId: string): Pr
   await db.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
 }
 
-/** The incident of the latest page sent by SMS to `destination`. */
-export async function lastSmsPageIncident(db: Tx, destination: string): Promise<{ incident_id: string | null } | undefined> {
-  return db.selectFrom('outbox').select('incident_id').where('channel', '=', 'sms').where('destination', '=', destination).where('kind', '=', 'page').orderBy('created_at', 'desc').executeTakeFirst();
+/** The incident of the latest page sent by SMS (or WhatsApp) to `destination`. */
+export async function lastSmsPageIncident(db: Tx, destination: string, channel: 'sms' | 'whatsapp' = 'sms'): Promise<{ incident_id: string | null } | undefined> {
+  return db
+    .selectFrom('outbox')
+    .select('incident_id')
+    .where('channel', '=', channel)
+    .where('destination', '=', destination)
+    .where('kind', '=', 'page')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
 }
 
 /** An outbox message's content. */

@@ -26,6 +26,7 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   ntfy: ['KLAXON_NTFY_BASE_URL'],
   pushover: ['KLAXON_PUSHOVER_TOKEN'],
   telegram: ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'],
+  whatsapp: ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_WHATSAPP_FROM'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */

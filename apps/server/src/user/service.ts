@@ -31,6 +31,7 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'email':
       return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a) ? { value: a.toLowerCase() } : { error: 'must be an email address' };
     case 'sms':
+    case 'whatsapp':
     case 'voice': {
       const digits = a.replace(/[\s\-().]/g, '');
       return /^\+[1-9]\d{6,14}$/.test(digits) ? { value: digits } : { error: 'must be a phone number in E.164 form, e.g. +14155550100' };

@@ -22,6 +22,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   webhook: { label: 'Webhook URL', placeholder: 'https://example.com/hooks/klaxon' },
   ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
   pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
+  whatsapp: { label: 'WhatsApp number (with country code)', placeholder: '+14155550100' },
   telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
 };
 

@@ -199,6 +199,7 @@ export const CHANNEL_LABEL: Record<Channel, string> = {
   ntfy: 'ntfy',
   pushover: 'Pushover',
   telegram: 'Telegram',
+  whatsapp: 'WhatsApp',
 };
 
 /** Who a final schedule has on call at `at`. */

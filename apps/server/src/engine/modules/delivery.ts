@@ -40,7 +40,7 @@ export const DEFAULT_IN_FLIGHT_PER_CHANNEL = 250;
 export const HANDED_BACK = 'the send was still running when its instance shut down; its lease was handed back and it is sent again';
 
 function maskAddress(channel: string, dest: string): string {
-  if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
+  if (channel === 'sms' || channel === 'voice' || channel === 'whatsapp') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
   if (channel === 'push') return 'device';
   if (channel === 'telegram') return `chat ${dest}`;
   if (channel === 'pushover') return dest.length > 8 ? `user key ${dest.slice(0, 4)}…` : 'user key';

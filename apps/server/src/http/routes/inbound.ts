@@ -123,8 +123,10 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const params = checkTwilio(deps, req, reply);
     if (!params) return reply;
     const respond = (text: string) => reply.type('text/xml').send(twiml(`<Message>${esc(text)}</Message>`));
-    const from = params.From ?? '';
-    const actor = await userByContactAddress(ctx, 'sms', from);
+    // WhatsApp messages through Twilio arrive the same way, From `whatsapp:+E164`: same syntax, same answers.
+    const channel = (params.From ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms';
+    const from = channel === 'whatsapp' ? params.From!.slice('whatsapp:'.length) : (params.From ?? '');
+    const actor = await userByContactAddress(ctx, channel, from);
     if (!actor) return respond('This number is not registered with Klaxon.');
     const cmd = parseSmsReply(params.Body ?? '');
     if (!cmd) return respond(SMS_HELP);
@@ -134,11 +136,11 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
       if (!incidentId) return respond(`There is no incident #${cmd.number}. ${SMS_HELP}`);
     } else {
       // No number: the latest incident this person was paged about by SMS.
-      const last = await lastSmsPageIncident(ctx.db.kysely, from);
+      const last = await lastSmsPageIncident(ctx.db.kysely, from, channel);
       incidentId = last?.incident_id ?? undefined;
       if (!incidentId) return respond(`No recent page to this number. ${SMS_HELP}`);
     }
-    return respond(await act(ctx, actor, incidentId, cmd.action, 'sms'));
+    return respond(await act(ctx, actor, incidentId, cmd.action, channel));
   });
 
   // Twilio: the TwiML for a voice page (Twilio fetches it when the call connects).

@@ -13,8 +13,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+  // A voice contact method may call once more when a page's call is not answered (iOS lets a
+  // second call from the same number within three minutes through Do Not Disturb).
+  await db.schema
+    .alterTable('contact_methods')
+    .addColumn('repeat_unanswered', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('telegram_link_codes').ifExists().execute();
+  await db.schema.alterTable('contact_methods').dropColumn('repeat_unanswered').execute();
 }

@@ -48,6 +48,7 @@ export const ContactMethod = Type.Object({
   address: Type.String(),
   verified: Type.Boolean(),
   disabled: Type.Boolean(),
+  repeatIfUnanswered: Type.Optional(Type.Boolean({ description: 'Voice: calls once more, at once, when a page is not answered (busy or no answer); present when on' })),
 });
 export type ContactMethod = Static<typeof ContactMethod>;
 
@@ -56,6 +57,9 @@ export const ContactMethodInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     type: ChannelSchema,
+    repeatIfUnanswered: Type.Optional(
+      Type.Boolean({ description: 'Voice only: call once more, at once, when a page is not answered (iOS lets a repeated call within three minutes through Do Not Disturb)' }),
+    ),
     address: Type.String({
       minLength: 1,
       maxLength: 4000,

@@ -207,3 +207,11 @@ export async function recordReceiptCancelled(db: Tx, id: string, now: number, er
     .values({ id: newId(), message_id: id, at: now, status: 'receipt_cancelled', provider_status: error ? 'cancel_failed' : 'cancelled', provider_message_id: null, error })
     .execute();
 }
+
+/** A voice page's outbox row, for repeating an unanswered call. */
+export async function outboxVoicePage(
+  db: Tx,
+  id: string,
+): Promise<{ channel: string; kind: string; destination: string; content: string; user_id: string | null; contact_method_id: string | null; incident_id: string | null } | undefined> {
+  return db.selectFrom('outbox').select(['channel', 'kind', 'destination', 'content', 'user_id', 'contact_method_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+}

@@ -31,6 +31,8 @@ export interface PageMessage {
   untilResolved?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
+  /** A second call because the first was not answered (voice): never repeated again. */
+  repeatOfUnanswered?: boolean;
   /** The incident's urgency (push channels ring louder for high); absent in messages queued before it was recorded. */
   urgency?: 'high' | 'low';
 }

@@ -197,6 +197,8 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
   const v = parse(ContactMethodInput, input, 'contact method');
   const addr = normalizeAddress(v.type, v.address);
   if ('error' in addr) throw invalid(`address: ${addr.error}`, [{ path: 'address', message: addr.error }]);
+  if (v.repeatIfUnanswered && v.type !== 'voice')
+    throw invalid('repeatIfUnanswered: is for voice contact methods only', [{ path: 'repeatIfUnanswered', message: 'is for voice contact methods only' }]);
   // A webhook URL or push endpoint is a request made on the user's behalf: the egress policy decides (400 with the reason).
   if (v.type === 'webhook') addr.value = await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), addr.value, 'address');
   if (v.type === 'ntfy') {
@@ -223,6 +225,7 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
       verify_attempts: 0,
       disabled: 0,
       created_at: now,
+      ...(v.repeatIfUnanswered && { repeat_unanswered: 1 }),
     });
     await audit(trx, now, actor, 'contact_method.create', id, { userId, type: v.type });
     if (opts.trustedBy) {

@@ -20,6 +20,7 @@ export function contactMethodFromRow(r: Selectable<ContactMethodTable>): Contact
     address: r.address,
     verified: r.verified_at !== null,
     disabled: r.disabled === 1,
+    ...(r.repeat_unanswered === 1 && { repeatIfUnanswered: true }),
   };
 }
 
@@ -277,4 +278,10 @@ export async function takeTelegramLinkCode(db: Tx, codeHash: string, now: number
   if (!row) return undefined;
   await db.deleteFrom('telegram_link_codes').where('code_hash', '=', codeHash).execute();
   return Number(row.expires_at) >= now ? row.user_id : undefined;
+}
+
+/** Whether a contact method is set to call again when a page is not answered. */
+export async function repeatsUnanswered(db: Tx, id: string): Promise<boolean> {
+  const r = await db.selectFrom('contact_methods').select('repeat_unanswered').where('id', '=', id).executeTakeFirst();
+  return r?.repeat_unanswered === 1;
 }

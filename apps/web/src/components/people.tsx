@@ -1,4 +1,25 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PasswordInput, PinInput, Select, Stack, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Code,
+  Group,
+  Modal,
+  NumberInput,
+  PasswordInput,
+  PinInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconBellRinging, IconCircleCheck, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
@@ -303,12 +324,14 @@ function AddMethod({ userId }: { userId: string }) {
   const [v, setV] = useState<{ name: string; type: Exclude<Channel, 'push'>; address: string }>({ name: '', type: 'email', address: '' });
   // ntfy: the server (empty: the server's default) and an optional access token, beside the topic.
   const [ntfy, setNtfy] = useState({ server: '', token: '' });
+  const [repeat, setRepeat] = useState(false);
   const address = () =>
     v.type === 'ntfy'
       ? JSON.stringify({ ...(ntfy.server.trim() && { server: ntfy.server.trim() }), topic: v.address.trim(), ...(ntfy.token.trim() && { token: ntfy.token.trim() }) })
       : v.address.trim();
   const m = useMutation({
-    mutationFn: () => api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: address() }),
+    mutationFn: () =>
+      api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: address(), ...(v.type === 'voice' && repeat && { repeatIfUnanswered: true }) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) });
       setV({ name: '', type: v.type, address: '' });
@@ -354,6 +377,14 @@ function AddMethod({ userId }: { userId: string }) {
           required
           data-testid="method-address"
         />
+        {v.type === 'voice' && (
+          <Checkbox
+            label="Call again at once when a page is not answered (iPhone lets a second call within three minutes through Do Not Disturb)"
+            checked={repeat}
+            onChange={(e) => setRepeat(e.currentTarget.checked)}
+            data-testid="voice-repeat"
+          />
+        )}
         {v.type === 'ntfy' && (
           <Group grow wrap="wrap" align="flex-start">
             <TextInput

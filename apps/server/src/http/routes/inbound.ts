@@ -8,7 +8,9 @@ import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
 import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
-import { lastSmsPageIncident, outboxContent, outboxExists, outboxPage, recordProviderCallback } from '../../notify/store.js';
+import { lastSmsPageIncident, outboxContent, outboxExists, outboxPage, outboxVoicePage, recordProviderCallback } from '../../notify/store.js';
+import { enqueueMessage } from '../../notify/outbox.js';
+import { repeatsUnanswered } from '../../user/store.js';
 import type { Message } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
@@ -76,6 +78,27 @@ function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyReply): 
     return null;
   }
   return params;
+}
+
+/** Queues one more call for an unanswered voice page when its contact method asks for it (never for a repeat, nor once the incident is not triggered). */
+async function repeatUnansweredCall(ctx: Ctx, messageId: string): Promise<void> {
+  const row = await outboxVoicePage(ctx.db.kysely, messageId);
+  if (!row || row.channel !== 'voice' || row.kind !== 'page' || !row.contact_method_id || !row.incident_id) return;
+  const page = JSON.parse(row.content) as Message;
+  if (page.kind !== 'page' || page.repeatOfUnanswered) return;
+  if (!(await repeatsUnanswered(ctx.db.kysely, row.contact_method_id))) return;
+  if ((await findIncident(ctx.db.kysely, row.incident_id))?.status !== 'triggered') return;
+  await ctx.db.kysely.transaction().execute((trx) =>
+    enqueueMessage(trx, ctx.clock.now(), {
+      channel: 'voice',
+      destination: row.destination,
+      message: { ...page, repeatOfUnanswered: true },
+      userId: row.user_id,
+      contactMethodId: row.contact_method_id,
+      incidentId: row.incident_id,
+    }),
+  );
+  ctx.wake();
 }
 
 /** Replies from outside: signed email links, Twilio SMS replies and voice key presses, Slack buttons. */
@@ -186,6 +209,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
           error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null,
         }),
       );
+      // A page's call not answered (busy, no answer): a voice method set to repeat calls once more,
+      // at once (iOS lets a second call from the same number within three minutes through Do Not Disturb).
+      if (params.CallStatus === 'no-answer' || params.CallStatus === 'busy') await repeatUnansweredCall(ctx, id);
     }
     return reply.status(204).send();
   });

@@ -22,7 +22,7 @@ import type {
   StatusUpdateTable,
 } from './status/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
-import type { ContactMethodTable, NotificationRuleTable, UserTable } from './user/tables.js';
+import type { ContactMethodTable, NotificationRuleTable, TelegramLinkCodeTable, UserTable } from './user/tables.js';
 import type { ChatBridgeTable, ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
@@ -68,6 +68,7 @@ export interface Database {
   teams: TeamTable;
   team_members: TeamMemberTable;
   contact_methods: ContactMethodTable;
+  telegram_link_codes: TelegramLinkCodeTable;
   notification_rules: NotificationRuleTable;
   api_tokens: ApiTokenTable;
   sso_requests: SsoRequestTable;

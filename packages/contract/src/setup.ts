@@ -11,6 +11,10 @@ export const PagingChannelSchema = Type.Union([
   Type.Literal('mattermost'),
   Type.Literal('discord'),
   Type.Literal('matrix'),
+  Type.Literal('ntfy'),
+  Type.Literal('pushover'),
+  Type.Literal('telegram'),
+  Type.Literal('whatsapp'),
 ]);
 export type PagingChannel = Static<typeof PagingChannelSchema>;
 

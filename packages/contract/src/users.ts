@@ -48,6 +48,7 @@ export const ContactMethod = Type.Object({
   address: Type.String(),
   verified: Type.Boolean(),
   disabled: Type.Boolean(),
+  repeatIfUnanswered: Type.Optional(Type.Boolean({ description: 'Voice: calls once more, at once, when a page is not answered (busy or no answer); present when on' })),
 });
 export type ContactMethod = Static<typeof ContactMethod>;
 
@@ -56,7 +57,15 @@ export const ContactMethodInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     type: ChannelSchema,
-    address: Type.String({ minLength: 1, maxLength: 4000, description: 'Email, E.164 phone (+14155550100), Slack user/channel id, webhook URL or push subscription JSON' }),
+    repeatIfUnanswered: Type.Optional(
+      Type.Boolean({ description: 'Voice only: call once more, at once, when a page is not answered (iOS lets a repeated call within three minutes through Do Not Disturb)' }),
+    ),
+    address: Type.String({
+      minLength: 1,
+      maxLength: 4000,
+      description:
+        'Email, E.164 phone (+14155550100; sms, voice, whatsapp), Slack user/channel id, webhook URL, push subscription JSON, ntfy topic URL or JSON {server, topic, token}, Pushover user key or Telegram chat id',
+    }),
   },
   { additionalProperties: false },
 );
@@ -161,3 +170,12 @@ export const TeamAnswer = Type.Object({ team: Team });
 export const TeamsAnswer = Type.Object({ teams: Type.Array(Team) });
 export const SentAnswer = Type.Object({ status: Type.Literal('sent') });
 export const TestMessageAnswer = Type.Object({ messageId: Type.String() });
+
+/** A one-time code that links a Telegram chat: send `/start CODE` to the bot (or open startUrl). */
+export const TelegramLinkAnswer = Type.Object({
+  code: Type.String(),
+  expiresAt: Type.Number({ description: 'Epoch ms; the code works once, until then' }),
+  botUsername: Type.Union([Type.String(), Type.Null()], { description: "The bot's @username, when the server knows it (KLAXON_TELEGRAM_BOT_USERNAME)" }),
+  startUrl: Type.Union([Type.String(), Type.Null()], { description: 'https://t.me/<bot>?start=<code>, when the bot username is known' }),
+});
+export type TelegramLinkAnswer = Static<typeof TelegramLinkAnswer>;

@@ -37,7 +37,13 @@ export interface KlaxonConfig {
   pageBundling?: boolean;
   /** Audit entries older than this many days are deleted (KLAXON_AUDIT_RETENTION_DAYS, default 400). */
   auditRetentionDays: number;
-  twilio?: { accountSid: string; authToken: string; fromNumber: string; baseUrl: string };
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    fromNumber: string;
+    baseUrl: string;
+    /** WhatsApp sender (KLAXON_TWILIO_WHATSAPP_FROM, E.164): enables the whatsapp channel. */ whatsappFrom?: string;
+  };
   /** Vonage's signature secret: checks the signed webhooks of hotline numbers on Vonage (KLAXON_VONAGE_SIGNATURE_SECRET). */
   vonageSignatureSecret?: string;
   /**
@@ -63,6 +69,12 @@ export interface KlaxonConfig {
   discord?: { baseUrl: string; botToken: string; publicKey: string; warRoomChannelId?: string };
   /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
   matrix?: { homeserverUrl: string; accessToken: string };
+  /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
+  ntfyBaseUrl?: string;
+  /** Pushover (KLAXON_PUSHOVER_TOKEN, KLAXON_PUSHOVER_BASE_URL default https://api.pushover.net). */
+  pushover?: { token: string; baseUrl: string };
+  /** Telegram bot (KLAXON_TELEGRAM_BOT_TOKEN, KLAXON_TELEGRAM_WEBHOOK_SECRET, KLAXON_TELEGRAM_BOT_USERNAME, KLAXON_TELEGRAM_BASE_URL). */
+  telegram?: { botToken: string; webhookSecret: string; botUsername?: string; baseUrl: string };
   /** Secret for signing outgoing webhooks (defaults to a generated secret kept in the database). */
   webhookSecret?: string;
   /** VAPID key pair for Web Push (KLAXON_VAPID_PUBLIC_KEY / _PRIVATE_KEY); default: generated once and kept in the database. */
@@ -172,6 +184,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       fromNumber: env.KLAXON_TWILIO_FROM!,
       baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
     };
+    if (env.KLAXON_TWILIO_WHATSAPP_FROM) {
+      const w = env.KLAXON_TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, '');
+      if (!/^\+[1-9]\d{6,14}$/.test(w))
+        throw new ConfigError(`KLAXON_TWILIO_WHATSAPP_FROM must be the WhatsApp sender's number in E.164 form, e.g. +14155238886 (got "${env.KLAXON_TWILIO_WHATSAPP_FROM}")`);
+      cfg.twilio.whatsappFrom = w;
+    }
   }
   if (env.KLAXON_VONAGE_API_KEY || env.KLAXON_VONAGE_API_SECRET) {
     const missing = ['KLAXON_VONAGE_API_KEY', 'KLAXON_VONAGE_API_SECRET', 'KLAXON_VONAGE_SIGNATURE_SECRET', 'KLAXON_VONAGE_FROM'].filter((k) => !env[k]);
@@ -260,6 +278,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     cfg.matrix = { homeserverUrl: env.KLAXON_MATRIX_HOMESERVER_URL!, accessToken: env.KLAXON_MATRIX_ACCESS_TOKEN! };
   }
   if (env.KLAXON_VONAGE_SIGNATURE_SECRET) cfg.vonageSignatureSecret = env.KLAXON_VONAGE_SIGNATURE_SECRET;
+  if (env.KLAXON_NTFY_BASE_URL) {
+    if (!/^https?:\/\/[^/\s]+/.test(env.KLAXON_NTFY_BASE_URL)) throw new ConfigError(`KLAXON_NTFY_BASE_URL must be an http(s) URL (got "${env.KLAXON_NTFY_BASE_URL}")`);
+    cfg.ntfyBaseUrl = env.KLAXON_NTFY_BASE_URL;
+  }
+  if (env.KLAXON_PUSHOVER_TOKEN) cfg.pushover = { token: env.KLAXON_PUSHOVER_TOKEN, baseUrl: env.KLAXON_PUSHOVER_BASE_URL || 'https://api.pushover.net' };
+  if (env.KLAXON_TELEGRAM_BOT_TOKEN || env.KLAXON_TELEGRAM_WEBHOOK_SECRET) {
+    const missing = ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Telegram is partly configured: also set ${missing.join(', ')}`);
+    if (!/^[A-Za-z0-9_-]{16,256}$/.test(env.KLAXON_TELEGRAM_WEBHOOK_SECRET!))
+      throw new ConfigError("KLAXON_TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's secret_token), e.g. from `openssl rand -hex 32`");
+    cfg.telegram = {
+      botToken: env.KLAXON_TELEGRAM_BOT_TOKEN!,
+      webhookSecret: env.KLAXON_TELEGRAM_WEBHOOK_SECRET!,
+      ...(env.KLAXON_TELEGRAM_BOT_USERNAME && { botUsername: env.KLAXON_TELEGRAM_BOT_USERNAME.replace(/^@/, '') }),
+      baseUrl: env.KLAXON_TELEGRAM_BASE_URL || 'https://api.telegram.org',
+    };
+  }
   if (env.KLAXON_WEBHOOK_SECRET) cfg.webhookSecret = env.KLAXON_WEBHOOK_SECRET;
   if (env.KLAXON_VAPID_PUBLIC_KEY || env.KLAXON_VAPID_PRIVATE_KEY) {
     const pub = env.KLAXON_VAPID_PUBLIC_KEY ?? '';

@@ -12,6 +12,7 @@ import type { Database } from '../database.js';
 import { Engine, ENGINE_VERSION } from '../engine/engine.js';
 import { engineVersionGuard } from '../engine/version-guard.js';
 import { deliveryModule } from '../engine/modules/delivery.js';
+import { pushoverReceiptsModule } from '../engine/modules/pushover-receipts.js';
 import { escalationModule } from '../engine/modules/escalation.js';
 import { heartbeatModule } from '../heartbeat/module.js';
 import { notificationModuleWith } from '../engine/modules/notification.js';
@@ -30,6 +31,8 @@ import { slackPlatform } from '../chat/slack/platform.js';
 import { chatRoomsModule, chatSyncModule } from '../chat/rooms.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
+import { PushoverProvider } from '../notify/providers/pushover/index.js';
+import { TelegramBot } from '../notify/providers/telegram/index.js';
 import { buildHttp, type App } from '../http/app.js';
 import { emitterLiveSource } from '../http/live/source.js';
 import { FakeClock, systemClock, type Clock } from '../lib/clock.js';
@@ -165,6 +168,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   const providers = buildProviders(config, {
     webhookSecret,
     chatActionKey,
+    linkSecret,
     clock,
     egress,
     publicUrl: () => ctx.publicUrl,
@@ -179,6 +183,8 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   });
   await sealLegacySecrets(ctx);
   await sealLegacySigningSecrets(ctx);
+  const pushover = providers.get('pushover');
+  const pushoverCancel = pushover instanceof PushoverProvider ? (receipt: string) => pushover.cancelReceipt(receipt) : null;
   const slack = providers.get('slack');
   const slackCall = slack instanceof SlackProvider ? (method: string, body: Record<string, unknown>) => slack.call(method, body) : null;
   // The chat platforms (chat/platform.ts): each configured one answers its inbound routes; Slack's war-room channels keep their own module.
@@ -205,6 +211,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       postmortemRemindersModule,
       reportSummaryModule,
       auditRetentionModule(config.auditRetentionDays),
+      pushoverReceiptsModule(pushoverCancel),
       deliveryModule({ instanceId, providers, maxInFlightPerChannel: config.deliveryInFlightPerChannel }),
     ],
     {
@@ -227,6 +234,12 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       senderNumbers: providers.senderNumbers,
       slackSigningSecret: config.slack?.signingSecret,
       chatPlatforms,
+      telegram: (() => {
+        const bot = providers.get('telegram');
+        return config.telegram && bot instanceof TelegramBot
+          ? { webhookSecret: config.telegram.webhookSecret, botUsername: config.telegram.botUsername, call: (method: string, body: Record<string, unknown>) => bot.call(method, body) }
+          : undefined;
+      })(),
       defaultRateLimitPerMinute: config.ingestRateLimitPerMinute,
       trustProxy: config.trustProxy,
       role: config.role,

@@ -3,7 +3,7 @@ import type { EgressPolicy } from '../lib/egress.js';
 import { EmailProvider } from '../notify/providers/email/index.js';
 import { SlackProvider } from '../notify/providers/slack/index.js';
 import { PushProvider, type VapidKeys } from '../notify/providers/push/index.js';
-import { createTwilioProviders } from '../notify/providers/twilio/index.js';
+import { createTwilioProviders, TwilioWhatsAppProvider } from '../notify/providers/twilio/index.js';
 import { createVonageProviders } from '../notify/providers/vonage/index.js';
 import { createPlivoProviders } from '../notify/providers/plivo/index.js';
 import { createTelnyxProviders } from '../notify/providers/telnyx/index.js';
@@ -11,6 +11,9 @@ import { FailoverProvider } from '../notify/failover.js';
 import { checkSmsRoutes } from '../notify/routing.js';
 import type { Provider } from '../notify/types.js';
 import { WebhookProvider } from '../notify/providers/webhook/index.js';
+import { NtfyProvider } from '../notify/providers/ntfy/index.js';
+import { TelegramBot } from '../notify/providers/telegram/index.js';
+import { PushoverProvider, pushoverCallbackToken } from '../notify/providers/pushover/index.js';
 import { ProviderRegistry } from '../notify/registry.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { MattermostClient } from '../chat/mattermost/client.js';
@@ -29,7 +32,15 @@ import { smsProviderNames, type KlaxonConfig } from './config.js';
  */
 export function buildProviders(
   config: KlaxonConfig,
-  o: { webhookSecret: string; chatActionKey: string; clock: Clock; publicUrl: () => string; egress: EgressPolicy; push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> } },
+  o: {
+    webhookSecret: string;
+    chatActionKey: string;
+    linkSecret?: string;
+    clock: Clock;
+    publicUrl: () => string;
+    egress: EgressPolicy;
+    push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> };
+  },
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
   if (config.smtp) registry.register(new EmailProvider({ url: config.smtp.url, from: config.smtp.from, timeouts: config.smtp.timeouts }));
@@ -50,6 +61,7 @@ export function buildProviders(
     sms.set('twilio', t.sms);
     voice.set('twilio', t.voice);
     registry.senderNumbers.push({ provider: 'twilio', number: config.twilio.fromNumber });
+    if (config.twilio.whatsappFrom) registry.register(new TwilioWhatsAppProvider(t.client, { from: config.twilio.whatsappFrom, statusCallback: status }));
   }
   if (config.vonage) {
     const v = config.vonage;
@@ -121,6 +133,15 @@ export function buildProviders(
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
+  // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
+  registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));
+  if (config.pushover) {
+    // Pushover POSTs here when the person acknowledges an emergency page; the token proves the URL came from us.
+    const secret = o.linkSecret ?? o.webhookSecret;
+    const callbackUrl = (id: string) => `${o.publicUrl()}/integrations/v1/pushover/callback?message=${encodeURIComponent(id)}&token=${pushoverCallbackToken(secret, id)}`;
+    registry.register(new PushoverProvider({ token: config.pushover.token, baseUrl: config.pushover.baseUrl, callbackUrl }));
+  }
+  if (config.telegram) registry.register(new TelegramBot({ botToken: config.telegram.botToken, baseUrl: config.telegram.baseUrl }));
   if (o.push) registry.register(new PushProvider({ vapid: o.push.vapid, publicUrl: o.publicUrl, clock: o.clock, onGone: o.push.onGone, egress: o.egress }));
   return registry;
 }

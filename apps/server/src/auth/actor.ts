@@ -30,7 +30,26 @@ export type UserActor = { type: 'user'; id: string; name: string; role: Role; te
 export type Actor = UserActor | { type: 'integration'; id: string; name: string; serviceId: string; origin?: Origin } | { type: 'system'; name: string; origin?: Origin };
 
 /** The channel an action came through; recorded on the timeline. */
-export type Via = 'api' | 'web' | 'cli' | 'email' | 'sms' | 'voice' | 'slack' | 'mattermost' | 'discord' | 'matrix' | 'push' | 'webhook' | 'ingest' | 'engine' | 'config';
+export type Via =
+  | 'api'
+  | 'web'
+  | 'cli'
+  | 'email'
+  | 'sms'
+  | 'voice'
+  | 'slack'
+  | 'mattermost'
+  | 'discord'
+  | 'matrix'
+  | 'push'
+  | 'webhook'
+  | 'ntfy'
+  | 'pushover'
+  | 'telegram'
+  | 'whatsapp'
+  | 'ingest'
+  | 'engine'
+  | 'config';
 
 /** Every permission a service verb can ask for. */
 export type Permission =

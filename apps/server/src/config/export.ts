@@ -19,7 +19,7 @@ import * as userStore from '../user/store.js';
 import { CONFIG_VERSION, type ConfigDocument, type ScheduleLayerSpec, type ScheduleSpec, type ServiceSpec, type TargetSpec, type TeamSpec, type UserSpec } from './schema.js';
 
 type ExportedChannel = UserSpec extends { contactMethods?: (infer C)[] } ? (C extends { type: infer T } ? T : never) : never;
-const EXPORTED_CHANNELS: readonly string[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'mattermost', 'discord', 'matrix'] satisfies ExportedChannel[];
+const EXPORTED_CHANNELS: readonly string[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp'] satisfies ExportedChannel[];
 
 /** Reads users, teams, schedules (without overrides, leave and swaps), escalation policies and services (with integrations, without keys) as a document. Admins only. */
 export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocument> {

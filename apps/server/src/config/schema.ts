@@ -30,12 +30,15 @@ const Email = Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN
 export const ContactMethodSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, description: 'Name of this contact method, unique per user; notification rules refer to it' }),
-    type: literals(['email', 'sms', 'voice', 'slack', 'webhook', 'mattermost', 'discord', 'matrix'] as const, 'Channel: email, sms, voice, slack, webhook, mattermost, discord or matrix'),
+    type: literals(
+      ['email', 'sms', 'voice', 'slack', 'webhook', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp'] as const,
+      'Channel: email, sms, voice, slack, webhook, mattermost, discord, matrix, ntfy, pushover, telegram or whatsapp',
+    ),
     address: Type.String({
       minLength: 1,
       maxLength: 4000,
       description:
-        'Email address, E.164 phone number (+14155550100), Slack user/channel id (U024BE7LH), http(s) webhook URL Mattermost or Discord user id, Matrix user id (@ada:example.org); #<channel or room id> for a channel. A changed address re-creates the method, which must be verified again.',
+        'Email address, E.164 phone number (+14155550100; also for whatsapp), Slack user/channel id (U024BE7LH), http(s) webhook URL, Mattermost or Discord user id, Matrix user id (@ada:example.org); #<channel or room id> for a channel; ntfy topic URL (https://ntfy.sh/topic) or JSON {"server", "topic", "token"}, Pushover user key, or Telegram chat id. A changed address re-creates the method, which must be verified again.',
     }),
   },
   { additionalProperties: false, description: 'A way to reach the user. New ones are sent a verification code and are not paged until verified.' },

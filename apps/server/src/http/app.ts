@@ -35,6 +35,7 @@ import { hotlineApiRoutes, hotlineVonageRoutes } from './routes/hotlines.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { chatApiRoutes, chatInboundRoutes } from './routes/chat.js';
 import { smsProviderRoutes } from './routes/sms-providers.js';
+import { channelRoutes } from './routes/channels.js';
 import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
@@ -131,6 +132,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   await app.register(async (scope) => hotlineVonageRoutes(scope, deps));
   // SMS and voice providers other than Twilio (own scope: raw JSON bodies, which they sign).
   await app.register(async (scope) => smsProviderRoutes(scope, deps));
+  await app.register(async (scope) => channelRoutes(scope, deps));
   await app.register(async (scope) => statusPublicRoutes(scope, deps));
   await app.register(async (scope) => scimRoutes(scope, deps), { prefix: '/scim/v2' });
   await web.register(app);

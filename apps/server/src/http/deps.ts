@@ -30,6 +30,8 @@ export interface HttpDeps {
   slackSigningSecret?: string;
   /** The configured chat platforms by name (Slack included when configured): their inbound routes and war-room bridges. */
   chatPlatforms?: ReadonlyMap<string, ChatPlatform>;
+  /** Klaxon's Telegram bot, when configured: the webhook's secret token, Bot API calls, the bot's @username for deep links. */
+  telegram?: { webhookSecret: string; call(method: string, body: Record<string, unknown>): Promise<unknown>; botUsername?: string };
   /** What this instance runs: `engine` serves only health and metrics over HTTP. */
   role?: 'all' | 'api' | 'engine';
   /** Trust X-Forwarded-* headers from a reverse proxy. */

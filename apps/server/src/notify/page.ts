@@ -24,6 +24,7 @@ export async function buildPage(ctx: Ctx, db: Tx, incidentId: string, userId: st
     resolveUrl: link('resolve'),
     ...(inc.drill === 1 && { drill: true }),
     ...(Number(inc.major) === 1 && { major: true }),
+    ...((inc.urgency === 'high' || inc.urgency === 'low') && { urgency: inc.urgency }),
     ...(inc.bridge_url && { bridgeUrl: inc.bridge_url }),
   };
 }

@@ -24,6 +24,7 @@ export const pageFacts = compiled((q: Tx, p: { incidentId: string }) =>
       'incidents.created_at',
       'incidents.drill',
       'incidents.major',
+      'incidents.urgency',
       'services.name as service_name',
     ])
     .select((eb) => eb.selectFrom('war_rooms').select('war_rooms.bridge_url').whereRef('war_rooms.incident_id', '=', 'incidents.id').as('bridge_url'))
@@ -34,11 +35,6 @@ export const pageFacts = compiled((q: Tx, p: { incidentId: string }) =>
 /** Cancels an incident's pending notifications (acknowledged, resolved, reassigned, snoozed). */
 export async function cancelPendingNotifications(db: Tx, incidentId: string): Promise<void> {
   await db.updateTable('notifications').set({ status: 'cancelled' }).where('incident_id', '=', incidentId).where('status', '=', 'pending').execute();
-}
-
-/** The incident of the latest page sent by SMS to `destination`. */
-export async function lastSmsPageIncident(db: Tx, destination: string): Promise<{ incident_id: string | null } | undefined> {
-  return db.selectFrom('outbox').select('incident_id').where('channel', '=', 'sms').where('destination', '=', destination).where('kind', '=', 'page').orderBy('created_at', 'desc').executeTakeFirst();
 }
 
 /** An outbox message's content. */
@@ -266,11 +262,15 @@ export const claimNotificationFor = compiled((q: Tx, p: { id: string; outboxId: 
 );
 
 /** The latest page sent by SMS to `destination`: its incident, person and content (a bundle names several incidents). */
-export async function lastSmsPage(db: Tx, destination: string): Promise<{ id: string; incident_id: string | null; user_id: string | null; content: string } | undefined> {
+export async function lastSmsPage(
+  db: Tx,
+  destination: string,
+  channel: 'sms' | 'whatsapp' = 'sms',
+): Promise<{ id: string; incident_id: string | null; user_id: string | null; content: string } | undefined> {
   return db
     .selectFrom('outbox')
     .select(['id', 'incident_id', 'user_id', 'content'])
-    .where('channel', '=', 'sms')
+    .where('channel', '=', channel)
     .where('destination', '=', destination)
     .where('kind', '=', 'page')
     .orderBy('created_at', 'desc')
@@ -281,3 +281,50 @@ export async function lastSmsPage(db: Tx, destination: string): Promise<{ id: st
 export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>
   q.updateTable('notifications').set({ status: p.status }).where('id', '=', p.id).where('status', '=', 'pending'),
 );
+
+/** What an inbound channel callback needs of one outbox message: its channel, person, incident and the provider's id. */
+export async function outboxForCallback(
+  db: Tx,
+  id: string,
+): Promise<{ channel: string; kind: string; user_id: string | null; incident_id: string | null; provider_message_id: string | null; destination: string } | undefined> {
+  return db.selectFrom('outbox').select(['channel', 'kind', 'user_id', 'incident_id', 'provider_message_id', 'destination']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Pushover emergency pages still repeating on a phone although their incident is resolved (receipt not cancelled yet). */
+export async function pushoverReceiptsToCancel(db: Tx, limit: number): Promise<{ id: string; receipt: string }[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .innerJoin('incidents', 'incidents.id', 'outbox.incident_id')
+    .select(['outbox.id', 'outbox.provider_message_id'])
+    .where('outbox.channel', '=', 'pushover')
+    .where('outbox.kind', '=', 'page')
+    .where('outbox.status', '=', 'sent')
+    .where('outbox.provider_status', '=', 'emergency')
+    .where('incidents.status', '=', 'resolved')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('delivery_attempts').select('delivery_attempts.id').whereRef('delivery_attempts.message_id', '=', 'outbox.id').where('delivery_attempts.status', '=', 'receipt_cancelled'),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.provider_message_id ? [{ id: r.id, receipt: r.provider_message_id }] : []));
+}
+
+/** Records that a message's receipt was cancelled (or why cancelling failed): it is not tried again. */
+export async function recordReceiptCancelled(db: Tx, id: string, now: number, error: string | null): Promise<void> {
+  await db
+    .insertInto('delivery_attempts')
+    .values({ id: newId(), message_id: id, at: now, status: 'receipt_cancelled', provider_status: error ? 'cancel_failed' : 'cancelled', provider_message_id: null, error })
+    .execute();
+}
+
+/** A voice page's outbox row, for repeating an unanswered call. */
+export async function outboxVoicePage(
+  db: Tx,
+  id: string,
+): Promise<{ channel: string; kind: string; destination: string; content: string; user_id: string | null; contact_method_id: string | null; incident_id: string | null } | undefined> {
+  return db.selectFrom('outbox').select(['channel', 'kind', 'destination', 'content', 'user_id', 'contact_method_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+}

@@ -1,7 +1,7 @@
 /** The channels Klaxon can reach a person on. */
-export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix';
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix' | 'ntfy' | 'pushover' | 'telegram' | 'whatsapp';
 
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix'];
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp'];
 
 /** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
 export interface PageMessage {
@@ -33,6 +33,10 @@ export interface PageMessage {
   major?: boolean;
   /** The war room's conference bridge (Jitsi, Meet, Zoom...), when the incident has one. */
   bridgeUrl?: string;
+  /** A second call because the first was not answered (voice): never repeated again. */
+  repeatOfUnanswered?: boolean;
+  /** The incident's urgency (push channels ring louder for high); absent in messages queued before it was recorded. */
+  urgency?: 'high' | 'low';
   /**
    * Several incidents for one person on one contact method in one message (held by the rate limit, or
    * due in the same engine cycle): the page's own fields describe the first of them, `ackUrl`

@@ -8,7 +8,7 @@ describe('channelStatus', () => {
     fc.assert(
       fc.property(fc.subarray([...CHANNELS]), (registered) => {
         const out = channelStatus(registered);
-        expect(out.map((c) => c.channel)).toEqual(['email', 'sms', 'voice', 'slack', 'push', 'mattermost', 'discord', 'matrix']);
+        expect(out.map((c) => c.channel)).toEqual(['email', 'sms', 'voice', 'slack', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp']);
         for (const c of out) {
           expect(c.configured).toBe(registered.includes(c.channel));
           expect(c.settings.length).toBeGreaterThan(0);

@@ -26,6 +26,10 @@ const SETTINGS: Record<ChannelStatus['channel'], string[]> = {
   mattermost: ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'],
   discord: ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'],
   matrix: ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'],
+  ntfy: ['KLAXON_NTFY_BASE_URL'],
+  pushover: ['KLAXON_PUSHOVER_TOKEN'],
+  telegram: ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'],
+  whatsapp: ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_WHATSAPP_FROM'],
 };
 
 /** The paging channels and whether each can send here, from the providers this process registered. */
@@ -49,7 +53,8 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
   const channels = channelStatus(configured);
   const steps: ChecklistStep[] = [];
 
-  const sending = channels.filter((c) => c.configured && c.channel !== 'push').map((c) => c.channel);
+  // Push and ntfy need nothing from the operator (each device or topic is its own contact), so they do not count here.
+  const sending = channels.filter((c) => c.configured && c.channel !== 'push' && c.channel !== 'ntfy').map((c) => c.channel);
   steps.push({
     id: 'channels',
     title: 'A channel that can page: email, SMS or voice',

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
@@ -8,6 +8,7 @@ import { AppError, conflict, invalid, notFound, type FieldError } from '../lib/e
 import { newId, safeEqual, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
+import { formatNtfyAddress, parseNtfyAddress } from '../notify/providers/ntfy/render.js';
 import type { Channel } from '../notify/types.js';
 import { audit } from '../audit.js';
 import * as store from './store.js';
@@ -30,6 +31,7 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'email':
       return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a) ? { value: a.toLowerCase() } : { error: 'must be an email address' };
     case 'sms':
+    case 'whatsapp':
     case 'voice': {
       const digits = a.replace(/[\s\-().]/g, '');
       return /^\+[1-9]\d{6,14}$/.test(digits) ? { value: digits } : { error: 'must be a phone number in E.164 form, e.g. +14155550100' };
@@ -61,6 +63,14 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
         /* fall through */
       }
       return { error: 'must be a Web Push subscription JSON {endpoint, keys:{p256dh, auth}}' };
+    case 'telegram':
+      return /^-?\d{1,20}$/.test(a) ? { value: a } : { error: 'must be a Telegram chat id (digits); link a chat with a code from the contact methods screen instead' };
+    case 'pushover':
+      return /^[A-Za-z0-9]{30}$/.test(a) ? { value: a } : { error: 'must be a Pushover user key: 30 letters and digits, from the Pushover dashboard' };
+    case 'ntfy': {
+      const n = parseNtfyAddress(a);
+      return 'error' in n ? n : { value: formatNtfyAddress(n) };
+    }
   }
 }
 
@@ -201,8 +211,14 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
   const v = parse(ContactMethodInput, input, 'contact method');
   const addr = normalizeAddress(v.type, v.address);
   if ('error' in addr) throw invalid(`address: ${addr.error}`, [{ path: 'address', message: addr.error }]);
+  if (v.repeatIfUnanswered && v.type !== 'voice')
+    throw invalid('repeatIfUnanswered: is for voice contact methods only', [{ path: 'repeatIfUnanswered', message: 'is for voice contact methods only' }]);
   // A webhook URL or push endpoint is a request made on the user's behalf: the egress policy decides (400 with the reason).
   if (v.type === 'webhook') addr.value = await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), addr.value, 'address');
+  if (v.type === 'ntfy') {
+    const server = (JSON.parse(addr.value) as { server?: string }).server;
+    if (server) await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), server, 'address.server');
+  }
   if (v.type === 'push') await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), (JSON.parse(addr.value) as { endpoint: string }).endpoint, 'address.endpoint');
   const now = ctx.clock.now();
   const cm = await inTransaction(ctx, async (trx) => {
@@ -223,6 +239,7 @@ export async function addContactMethod(ctx: Ctx, actor: Actor, userId: string, i
       verify_attempts: 0,
       disabled: 0,
       created_at: now,
+      ...(v.repeatIfUnanswered && { repeat_unanswered: 1 }),
     });
     await audit(trx, now, actor, 'contact_method.create', id, { userId, type: v.type });
     if (opts.trustedBy) {
@@ -419,5 +436,61 @@ export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<User> 
     await store.insertUser(trx, { id: user.id, email: user.email, name: user.name, time_zone: user.timeZone, role: user.role, password_hash: passwordHash, created_at: now, updated_at: now });
     await audit(trx, now, { type: 'user', id: user.id, name: user.name, role: 'admin' }, 'setup.first_admin', user.id, { email: user.email });
     return user;
+  });
+}
+
+/** How long a Telegram link code works. */
+export const TELEGRAM_LINK_TTL_MS = 15 * 60_000;
+
+/** A one-time code for `/start CODE` in Klaxon's Telegram bot (any earlier code of the person stops working). */
+export async function createTelegramLinkCode(ctx: Ctx, actor: Actor, userId: string): Promise<{ code: string; expiresAt: number }> {
+  requireSelfOr(actor, userId, 'admin');
+  const now = ctx.clock.now();
+  // 10 characters of A-Z and 2-9 (no 0/O, 1/I): about 49 bits, typed or sent by the deep link.
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const code = [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
+  await inTransaction(ctx, async (trx) => {
+    if (!(await store.findUser(trx, userId))) throw notFound('User');
+    await store.insertTelegramLinkCode(trx, { code_hash: sha256(`telegram:${code}`), user_id: userId, expires_at: now + TELEGRAM_LINK_TTL_MS, created_at: now });
+    await audit(trx, now, actor, 'telegram.link_code', userId, {});
+  });
+  return { code, expiresAt: now + TELEGRAM_LINK_TTL_MS };
+}
+
+/**
+ * Links a Telegram chat to the person whose code was sent from it (`/start CODE`): the chat becomes a
+ * verified `telegram` contact method (the code, shown only to that person, proves the chat is
+ * theirs). Returns the person, or undefined for an unknown, used or expired code.
+ */
+export async function linkTelegramChat(ctx: Ctx, code: string, chatId: string): Promise<{ user: User; contactMethod: ContactMethod } | undefined> {
+  if (!/^[A-Za-z0-9]{1,64}$/.test(code) || !/^-?\d{1,20}$/.test(chatId)) return undefined;
+  const now = ctx.clock.now();
+  return inTransaction(ctx, async (trx) => {
+    const userId = await store.takeTelegramLinkCode(trx, sha256(`telegram:${code.toUpperCase()}`), now);
+    const user = userId ? await store.findUser(trx, userId) : undefined;
+    if (!user) return undefined;
+    const existing = (await store.listContactMethods(trx, user.id)).find((m) => m.type === 'telegram' && m.address === chatId);
+    let id = existing?.id;
+    if (!id) {
+      id = newId();
+      let name = 'Telegram';
+      for (let i = 2; await store.contactMethodIdByName(trx, user.id, name); i++) name = `Telegram ${i}`;
+      await store.insertContactMethod(trx, {
+        id,
+        user_id: user.id,
+        name,
+        type: 'telegram',
+        address: chatId,
+        verified_at: now,
+        verify_code_hash: null,
+        verify_expires_at: null,
+        verify_attempts: 0,
+        disabled: 0,
+        created_at: now,
+      });
+    } else await store.updateContactMethodRow(trx, id, { verified_at: now, disabled: 0 });
+    const actor: Actor = { type: 'user', id: user.id, name: user.name, role: user.role };
+    await audit(trx, now, actor, 'contact_method.create', id, { userId: user.id, type: 'telegram', linkedBy: 'telegram /start code' });
+    return { user, contactMethod: store.contactMethodFromRow(await store.contactMethodRowOrThrow(trx, id)) };
   });
 }

@@ -20,6 +20,7 @@ export function contactMethodFromRow(r: Selectable<ContactMethodTable>): Contact
     address: r.address,
     verified: r.verified_at !== null,
     disabled: r.disabled === 1,
+    ...(r.repeat_unanswered === 1 && { repeatIfUnanswered: true }),
   };
 }
 
@@ -304,4 +305,24 @@ export async function scimUserRow(db: Tx, id: string) {
 /** Sets a person's external id (SCIM externalId). */
 export async function setExternalId(db: Tx, id: string, externalId: string | null): Promise<void> {
   await db.updateTable('users').set({ external_id: externalId }).where('id', '=', id).execute();
+}
+
+/** Stores a Telegram link code (its hash), replacing the person's earlier ones. */
+export async function insertTelegramLinkCode(db: Tx, row: { code_hash: string; user_id: string; expires_at: number; created_at: number }): Promise<void> {
+  await db.deleteFrom('telegram_link_codes').where('user_id', '=', row.user_id).execute();
+  await db.insertInto('telegram_link_codes').values(row).execute();
+}
+
+/** Takes a Telegram link code: deletes it and returns its user when it was still valid. */
+export async function takeTelegramLinkCode(db: Tx, codeHash: string, now: number): Promise<string | undefined> {
+  const row = await db.selectFrom('telegram_link_codes').select(['user_id', 'expires_at']).where('code_hash', '=', codeHash).executeTakeFirst();
+  if (!row) return undefined;
+  await db.deleteFrom('telegram_link_codes').where('code_hash', '=', codeHash).execute();
+  return Number(row.expires_at) >= now ? row.user_id : undefined;
+}
+
+/** Whether a contact method is set to call again when a page is not answered. */
+export async function repeatsUnanswered(db: Tx, id: string): Promise<boolean> {
+  const r = await db.selectFrom('contact_methods').select('repeat_unanswered').where('id', '=', id).executeTakeFirst();
+  return r?.repeat_unanswered === 1;
 }

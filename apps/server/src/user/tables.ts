@@ -30,6 +30,16 @@ export interface ContactMethodTable {
   verify_attempts: number;
   disabled: number;
   created_at: number;
+  /** Voice only: 1 = call once more when a page's call is not answered (busy / no answer). */
+  repeat_unanswered: Generated<number>;
+}
+
+/** A one-time code linking a Telegram chat to a person (its SHA-256 only). */
+export interface TelegramLinkCodeTable {
+  code_hash: string;
+  user_id: string;
+  expires_at: number;
+  created_at: number;
 }
 
 /** "Notify me on this contact method this many minutes after I am paged." */

@@ -70,7 +70,7 @@ describe.each(DIALECTS)('setup: a server without SMTP says email is not configur
 
   it('channels: email, SMS and voice not configured; the checklist says so with the settings to set', async () => {
     const r = await t.api('GET', '/api/v1/channels');
-    expect((r.body.channels as { channel: string; configured: boolean }[]).filter((c) => c.configured).map((c) => c.channel)).toEqual(['push']);
+    expect((r.body.channels as { channel: string; configured: boolean }[]).filter((c) => c.configured).map((c) => c.channel)).toEqual(['push', 'ntfy']);
     const c = (await t.api('GET', '/api/v1/setup/checklist')).body;
     expect(step(c, 'channels')).toMatchObject({
       done: false,

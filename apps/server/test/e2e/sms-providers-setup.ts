@@ -26,6 +26,10 @@ export async function startWithProviders(dialect: DialectName, over: Partial<Kla
     vonage: { apiKey: vonage.apiKey, apiSecret: vonage.apiSecret, signatureSecret: vonage.signatureSecret, fromNumber: vonage.number, baseUrl: url, applicationId: vonage.applicationId, privateKey },
     plivo: { authId: plivo.authId, authToken: plivo.authToken, fromNumber: plivo.number, baseUrl: pl.url },
     telnyx: { apiKey: telnyx.apiKey, publicKey: telnyx.publicKey, fromNumber: telnyx.number, baseUrl: tx.url, connectionId: telnyx.connectionId },
+    // These files page the same people many times on one server and follow each page through its
+    // provider: no rate limits or bundles here (storm-bundling.test.ts tests those).
+    pageLimits: {},
+    pageBundling: false,
     ...over,
   });
   clock = () => t.clock.now();

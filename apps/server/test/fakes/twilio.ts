@@ -9,6 +9,7 @@
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{sid}.json, /Calls/{sid}.json -> the resource
  *   Basic auth AccountSid:AuthToken is required (401 `{code:20003, message:'Authenticate', status:401}`
  *   otherwise); bodies are form-encoded; errors are Twilio-shaped `{code, message, more_info, status}`
+ *   WhatsApp: Messages with `To`/`From` both `whatsapp:+E164` (one without: 400 21910).
  *   (missing/invalid To -> 400 21604/21211, missing Body -> 400 21602, missing Url -> 400 21205; the
  *   Twilio magic number +15005550001 is "invalid").
  *   Idempotency-Key: a repeated key answers the first resource again; it is recorded once and counted
@@ -401,8 +402,11 @@ export class FakeTwilio {
     const to = form.To ?? '';
     const from = form.From ?? '';
     if (to === '') return fail(400, kind === 'Messages' ? 21604 : 21201, kind === 'Messages' ? "A 'To' phone number is required." : "No 'To' number is specified");
-    if (!E164.test(to) || to === '+15005550001') return fail(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    // WhatsApp through the Messages API: both addresses in the `whatsapp:+E164` form, or neither (21910).
+    const bareTo = kind === 'Messages' ? to.replace(/^whatsapp:/, '') : to;
+    if (!E164.test(bareTo) || bareTo === '+15005550001') return fail(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (from === '') return fail(400, 21603, "A 'From' phone number is required.");
+    if (to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return fail(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
 
     let body: unknown;
     if (kind === 'Messages') {

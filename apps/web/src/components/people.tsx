@@ -1,4 +1,26 @@
-import { ActionIcon, Alert, Badge, Button, Card, Code, Group, Modal, NumberInput, PinInput, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Code,
+  Group,
+  Modal,
+  NumberInput,
+  PasswordInput,
+  PinInput,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconBellRinging, IconCircleCheck, IconDeviceMobile, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
@@ -6,7 +28,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorMessage, request } from '../api/client.ts';
 import { useChannels, type ChannelStatus } from '../api/setup.ts';
 import { keys, useContactMethods, useRules, useTeams } from '../api/queries.ts';
-import type { Channel, ContactMethod } from '@klaxon/contract';
+import type { Channel, ContactMethod, TelegramLinkAnswer } from '@klaxon/contract';
 import { CHANNEL_LABEL } from '../escalation/preview.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { useViewerZone } from '../lib/zone.tsx';
@@ -23,9 +45,22 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   mattermost: { label: 'Mattermost user ID (or #channel ID)', placeholder: 'rnina9994bde8mua79zqcg5hmo' },
   discord: { label: 'Discord user ID (or #channel ID)', placeholder: '80351110224678912' },
   matrix: { label: 'Matrix user ID (or #!room ID)', placeholder: '@ada:example.org' },
+  ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
+  pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
+  whatsapp: { label: 'WhatsApp number (with country code)', placeholder: '+14155550100' },
+  telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
 };
 
 function describeAddress(m: ContactMethod): string {
+  if (m.type === 'ntfy') {
+    // The address may hold an access token: show the topic and server only.
+    try {
+      const a = JSON.parse(m.address) as { server?: string; topic: string; token?: string };
+      return `ntfy topic ${a.topic} on ${a.server ? new URL(a.server).host : 'the default server'}${a.token ? ' (with access token)' : ''}`;
+    } catch {
+      return 'ntfy topic';
+    }
+  }
   if (m.type !== 'push') return m.address;
   try {
     const host = new URL((JSON.parse(m.address) as { endpoint: string }).endpoint).host;
@@ -90,9 +125,9 @@ function VerifyForm({ m }: { m: ContactMethod }) {
     <form onSubmit={submit} noValidate>
       <Stack gap={6}>
         {unconfigured ? (
-          <ChannelNotConfigured status={unconfigured} what={`No code was sent to ${m.address}, so it cannot be verified and nobody can page it.`} />
+          <ChannelNotConfigured status={unconfigured} what={`No code was sent to ${describeAddress(m)}, so it cannot be verified and nobody can page it.`} />
         ) : (
-          <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : m.address}:</Text>
+          <Text size="sm">Enter the 6-digit code we sent to {m.type === 'push' ? 'this device' : describeAddress(m)}:</Text>
         )}
         <Group gap="sm" align="flex-start">
           {!unconfigured && (
@@ -140,7 +175,7 @@ function AdminVerify({ m }: { m: ContactMethod }) {
   const [consent, setConsent] = useState('');
   const resend = useMutation({
     mutationFn: () => api.contactMethods.sendVerification(m.id),
-    onSuccess: () => notifications.show({ message: `A new code is on its way to ${m.address}`, autoClose: 2500 }),
+    onSuccess: () => notifications.show({ message: `A new code is on its way to ${describeAddress(m)}`, autoClose: 2500 }),
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
   const mark = useMutation({
@@ -162,7 +197,7 @@ function AdminVerify({ m }: { m: ContactMethod }) {
   return (
     <Stack gap={6}>
       {unconfigured ? (
-        <ChannelNotConfigured status={unconfigured} what={`No code can be sent to ${m.address}.`} />
+        <ChannelNotConfigured status={unconfigured} what={`No code can be sent to ${describeAddress(m)}.`} />
       ) : (
         <Text size="sm" c="dimmed">
           Waiting for {m.type === 'push' ? 'the device' : 'its owner'} to enter the code.
@@ -182,8 +217,8 @@ function AdminVerify({ m }: { m: ContactMethod }) {
         <form onSubmit={submit} noValidate data-testid="mark-verified-form">
           <Stack>
             <Text size="sm">
-              Klaxon will page {m.address} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log with your
-              name.
+              Klaxon will page {describeAddress(m)} without a code having been entered. Do this only when its owner has agreed to be paged there. Say how they agreed: it is recorded in the audit log
+              with your name.
             </Text>
             <Textarea
               label="Their consent"
@@ -291,11 +326,20 @@ function AddMethod({ userId }: { userId: string }) {
   const channels = useChannels();
   const errors = useFormErrors();
   const [v, setV] = useState<{ name: string; type: Exclude<Channel, 'push'>; address: string }>({ name: '', type: 'email', address: '' });
+  // ntfy: the server (empty: the server's default) and an optional access token, beside the topic.
+  const [ntfy, setNtfy] = useState({ server: '', token: '' });
+  const [repeat, setRepeat] = useState(false);
+  const address = () =>
+    v.type === 'ntfy'
+      ? JSON.stringify({ ...(ntfy.server.trim() && { server: ntfy.server.trim() }), topic: v.address.trim(), ...(ntfy.token.trim() && { token: ntfy.token.trim() }) })
+      : v.address.trim();
   const m = useMutation({
-    mutationFn: () => api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: v.address.trim() }),
+    mutationFn: () =>
+      api.contactMethods.create(userId, { name: v.name.trim() || CHANNEL_LABEL[v.type], type: v.type, address: address(), ...(v.type === 'voice' && repeat && { repeatIfUnanswered: true }) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) });
       setV({ name: '', type: v.type, address: '' });
+      setNtfy({ server: '', token: '' });
     },
     onError: errors.set,
   });
@@ -337,6 +381,35 @@ function AddMethod({ userId }: { userId: string }) {
           required
           data-testid="method-address"
         />
+        {v.type === 'voice' && (
+          <Checkbox
+            label="Call again at once when a page is not answered (iPhone lets a second call within three minutes through Do Not Disturb)"
+            checked={repeat}
+            onChange={(e) => setRepeat(e.currentTarget.checked)}
+            data-testid="voice-repeat"
+          />
+        )}
+        {v.type === 'ntfy' && (
+          <Group grow wrap="wrap" align="flex-start">
+            <TextInput
+              label="ntfy server"
+              description="Leave empty for the server's default (ntfy.sh unless your administrator set another)"
+              placeholder="https://ntfy.example.com"
+              value={ntfy.server}
+              onChange={(e) => setNtfy({ ...ntfy, server: e.currentTarget.value })}
+              style={{ minWidth: 200 }}
+              data-testid="ntfy-server"
+            />
+            <PasswordInput
+              label="Access token (optional)"
+              description="For a protected topic: a token (tk_…) that may publish to it"
+              value={ntfy.token}
+              onChange={(e) => setNtfy({ ...ntfy, token: e.currentTarget.value })}
+              style={{ minWidth: 200 }}
+              data-testid="ntfy-token"
+            />
+          </Group>
+        )}
         {(() => {
           const off = channels.data?.find((c) => c.channel === v.type && !c.configured);
           return off && <ChannelNotConfigured status={off} what="No verification code can be sent, so a new address of this type cannot be verified." />;
@@ -461,6 +534,45 @@ function DoNotDisturbCard() {
   );
 }
 
+/** Links a Telegram chat: a one-time code to send to Klaxon's bot as `/start CODE` (shown when the server has a bot). */
+function LinkTelegram({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const channels = useChannels();
+  const m = useMutation({ mutationFn: () => request<TelegramLinkAnswer>('POST', `/users/${userId}/telegram-link`) });
+  if (!channels.data?.some((c) => c.channel === 'telegram' && c.configured)) return null;
+  return (
+    <Card withBorder radius="md" p="md" data-testid="link-telegram">
+      <Stack gap="sm">
+        <Text fw={700}>Telegram</Text>
+        {!m.data ? (
+          <Text size="sm">Get pages in a Telegram chat with Acknowledge and Resolve buttons.</Text>
+        ) : (
+          <Stack gap="xs">
+            <Text size="sm">Send this to {m.data.botUsername ? <b>@{m.data.botUsername}</b> : "Klaxon's bot"} in Telegram within 15 minutes; the chat is then added below, verified:</Text>
+            <CopyBlock value={`/start ${m.data.code}`} testId="telegram-start" />
+            {m.data.startUrl && (
+              <Button component="a" href={m.data.startUrl} target="_blank" rel="noreferrer" variant="light" w="fit-content">
+                Open the bot in Telegram
+              </Button>
+            )}
+          </Stack>
+        )}
+        <FormAlert message={m.error ? errorMessage(m.error) : null} />
+        <Group gap="sm">
+          <Button onClick={() => m.mutate()} loading={m.isPending} w="fit-content" data-testid="link-telegram-button">
+            {m.data ? 'New code' : 'Link Telegram'}
+          </Button>
+          {m.data && (
+            <Button variant="subtle" leftSection={<IconRefresh size={16} />} onClick={() => void qc.invalidateQueries({ queryKey: keys.contactMethods(userId) })}>
+              I sent it
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
 /** A user's contact methods: add, verify by code, send a test page, remove; and push for this device. */
 export function ContactMethodsSection({ userId, self }: { userId: string; self: boolean }) {
   const q = useContactMethods(userId);
@@ -469,6 +581,7 @@ export function ContactMethodsSection({ userId, self }: { userId: string; self: 
       <Title order={3}>Contact methods</Title>
       {self && <EnablePush userId={userId} />}
       {self && <DoNotDisturbCard />}
+      {self && <LinkTelegram userId={userId} />}
       <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
         {q.data?.length === 0 && <Text c="dimmed">No contact methods: Klaxon cannot page {self ? 'you' : 'this person'}.</Text>}
         {q.data?.map((m) => (

@@ -199,6 +199,10 @@ export const CHANNEL_LABEL: Record<Channel, string> = {
   mattermost: 'Mattermost',
   discord: 'Discord',
   matrix: 'Matrix',
+  ntfy: 'ntfy',
+  pushover: 'Pushover',
+  telegram: 'Telegram',
+  whatsapp: 'WhatsApp',
 };
 
 /** Who a final schedule has on call at `at`. */

@@ -40,8 +40,19 @@ export const DEFAULT_IN_FLIGHT_PER_CHANNEL = 250;
 export const HANDED_BACK = 'the send was still running when its instance shut down; its lease was handed back and it is sent again';
 
 function maskAddress(channel: string, dest: string): string {
-  if (channel === 'sms' || channel === 'voice') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
+  if (channel === 'sms' || channel === 'voice' || channel === 'whatsapp') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
   if (channel === 'push') return 'device';
+  if (channel === 'telegram') return `chat ${dest}`;
+  if (channel === 'pushover') return dest.length > 8 ? `user key ${dest.slice(0, 4)}…` : 'user key';
+  if (channel === 'ntfy') {
+    // The address may hold an access token: name the topic and server only.
+    try {
+      const a = JSON.parse(dest) as { server?: string; topic?: string };
+      return `topic ${a.topic ?? '?'}${a.server ? ` on ${new URL(a.server).host}` : ''}`;
+    } catch {
+      return 'ntfy topic';
+    }
+  }
   return dest.length > 60 ? `${dest.slice(0, 57)}…` : dest;
 }
 

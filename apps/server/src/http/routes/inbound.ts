@@ -10,7 +10,9 @@ import { AppError } from '../../lib/errors.js';
 import { verifyLink } from '../../notify/links.js';
 import { renderVoiceGatherResult, renderVoiceTwiml } from '../../notify/render/voice.js';
 import { validateTwilioSignature } from '../../notify/providers/twilio/signature.js';
-import { lastSmsPage, outboxContent, outboxDelivery, outboxExists, outboxPage, recordProviderCallback, requeueAfterProviderFailure } from '../../notify/store.js';
+import { lastSmsPage, outboxContent, outboxDelivery, outboxExists, outboxPage, outboxVoicePage, recordProviderCallback, requeueAfterProviderFailure } from '../../notify/store.js';
+import { enqueueMessage } from '../../notify/outbox.js';
+import { repeatsUnanswered } from '../../user/store.js';
 import type { Message, PageBundle } from '../../notify/types.js';
 import { actorForUser, userByContactAddress } from '../../user/service.js';
 import type { App } from '../deps.js';
@@ -105,11 +107,11 @@ export function checkTwilio(deps: HttpDeps, req: FastifyRequest, reply: FastifyR
 }
 
 /**
- * Acts on an SMS reply from `from` (any SMS provider) and returns the answer to text back: the
+ * Acts on an SMS reply (or a WhatsApp message through Twilio) from `from` (any SMS provider) and returns the answer to text back: the
  * command's result, or help.
  */
-export async function smsReply(ctx: Ctx, from: string, body: string): Promise<string> {
-  const actor = await userByContactAddress(ctx, 'sms', from);
+export async function smsReply(ctx: Ctx, from: string, body: string, channel: 'sms' | 'whatsapp' = 'sms'): Promise<string> {
+  const actor = await userByContactAddress(ctx, channel, from);
   if (!actor) return 'This number is not registered with Klaxon.';
   const cmd = parseSmsReply(body);
   if (!cmd) return SMS_HELP;
@@ -119,14 +121,14 @@ export async function smsReply(ctx: Ctx, from: string, body: string): Promise<st
     if (!incidentId) return `There is no incident #${cmd.number}. ${SMS_HELP}`;
   } else {
     // No number: the latest incident this person was paged about by SMS; "A" after a bundle acknowledges all of it.
-    const last = await lastSmsPage(ctx.db.kysely, from);
+    const last = await lastSmsPage(ctx.db.kysely, from, channel);
     const bundle = last ? bundleOf(last.content) : null;
-    if (bundle && cmd.action === 'ack') return ackAll(ctx, actor, bundle, 'sms');
+    if (bundle && cmd.action === 'ack') return ackAll(ctx, actor, bundle, channel);
     if (bundle) return `Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`;
     incidentId = last?.incident_id ?? undefined;
     if (!incidentId) return `No recent page to this number. ${SMS_HELP}`;
   }
-  return act(ctx, actor, incidentId, cmd.action, 'sms');
+  return act(ctx, actor, incidentId, cmd.action, channel);
 }
 
 /**
@@ -184,6 +186,27 @@ export async function providerStatus(ctx: Ctx, id: string, provider: string, o: 
   if (requeued) ctx.wake();
 }
 
+/** Queues one more call for an unanswered voice page when its contact method asks for it (never for a repeat, nor once the incident is not triggered). */
+async function repeatUnansweredCall(ctx: Ctx, messageId: string): Promise<void> {
+  const row = await outboxVoicePage(ctx.db.kysely, messageId);
+  if (!row || row.channel !== 'voice' || row.kind !== 'page' || !row.contact_method_id || !row.incident_id) return;
+  const page = JSON.parse(row.content) as Message;
+  if (page.kind !== 'page' || page.repeatOfUnanswered) return;
+  if (!(await repeatsUnanswered(ctx.db.kysely, row.contact_method_id))) return;
+  if ((await findIncident(ctx.db.kysely, row.incident_id))?.status !== 'triggered') return;
+  await ctx.db.kysely.transaction().execute((trx) =>
+    enqueueMessage(trx, ctx.clock.now(), {
+      channel: 'voice',
+      destination: row.destination,
+      message: { ...page, repeatOfUnanswered: true },
+      userId: row.user_id,
+      contactMethodId: row.contact_method_id,
+      incidentId: row.incident_id,
+    }),
+  );
+  ctx.wake();
+}
+
 /** Replies from outside: signed email links, Twilio SMS replies and voice key presses, Slack buttons. */
 export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
   const { ctx } = deps;
@@ -233,7 +256,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const actor = await actorForUser(ctx, claims.userId);
     if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
     // Links travel by email, push or webhook; the timeline says which one was used.
-    const via: Via = claims.channel === 'push' || claims.channel === 'webhook' ? claims.channel : 'email';
+    const via: Via = claims.channel === 'push' || claims.channel === 'webhook' || claims.channel === 'ntfy' ? claims.channel : 'email';
     if (claims.bundleId) {
       // A bundle's link acknowledges every incident of that message, as the person it was sent to.
       const row = await outboxPage(ctx.db.kysely, claims.bundleId);
@@ -250,7 +273,10 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const params = checkTwilio(deps, req, reply);
     if (!params) return reply;
     const respond = (text: string) => reply.type('text/xml').send(twiml(`<Message>${esc(text)}</Message>`));
-    return respond(await smsReply(ctx, params.From ?? '', params.Body ?? ''));
+    // WhatsApp messages through Twilio arrive the same way, From `whatsapp:+E164`: same syntax, same answers.
+    const channel = (params.From ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms';
+    const from = channel === 'whatsapp' ? params.From!.slice('whatsapp:'.length) : (params.From ?? '');
+    return respond(await smsReply(ctx, from, params.Body ?? '', channel));
   });
 
   // Twilio: the TwiML for a voice page (Twilio fetches it when the call connects).
@@ -289,6 +315,9 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
       error: params.ErrorCode ? `Twilio error ${params.ErrorCode}` : null,
       failed: status === 'failed' || status === 'undelivered',
     });
+    // A page's call not answered (busy, no answer): a voice method set to repeat calls once more,
+    // at once (iOS lets a second call from the same number within three minutes through Do Not Disturb).
+    if (params.CallStatus === 'no-answer' || params.CallStatus === 'busy') await repeatUnansweredCall(ctx, id);
     return reply.status(204).send();
   });
 

@@ -1,7 +1,7 @@
 import * as C from '@klaxon/contract';
 import { IdParams, NoContent } from '@klaxon/contract';
 import * as tokens from '../../auth/tokens.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, conflict } from '../../lib/errors.js';
 import * as teams from '../../team/service.js';
 import { inviteUser } from '../../auth/password-links.js';
 import * as users from '../../user/service.js';
@@ -13,7 +13,8 @@ import type { HttpDeps } from '../deps.js';
 export { IdParams };
 
 /** Users, contact methods, notification rules, API tokens and teams. */
-export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
+export async function peopleRoutes(app: App, deps: HttpDeps): Promise<void> {
+  const { ctx } = deps;
   const tags = ['people'];
   app.get('/me', { schema: { tags, summary: 'The signed-in user', response: { 200: C.MeAnswer } } }, async (req) => {
     const a = await actorOf(ctx, req);
@@ -98,6 +99,16 @@ export async function peopleRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
   );
   app.post('/contact-methods/:id/test', { schema: { tags, params: IdParams, summary: 'Send me a test page', response: { 202: C.TestMessageAnswer } } }, async (req, reply) =>
     reply.status(202).send({ messageId: await users.sendTestMessage(ctx, await actorOf(ctx, req), req.params.id) }),
+  );
+  app.post(
+    '/users/:id/telegram-link',
+    { schema: { tags, params: IdParams, summary: 'A one-time code to link a Telegram chat: send /start CODE to the bot (409 when no bot is configured)', response: { 201: C.TelegramLinkAnswer } } },
+    async (req, reply) => {
+      if (!deps.telegram) throw conflict('Telegram is not configured on this server: an administrator sets KLAXON_TELEGRAM_BOT_TOKEN and KLAXON_TELEGRAM_WEBHOOK_SECRET');
+      const r = await users.createTelegramLinkCode(ctx, await actorOf(ctx, req), req.params.id);
+      const bot = deps.telegram.botUsername ?? null;
+      return reply.status(201).send({ ...r, botUsername: bot, startUrl: bot ? `https://t.me/${bot}?start=${r.code}` : null });
+    },
   );
   app.delete('/contact-methods/:id', { schema: { tags, params: IdParams, response: { 204: NoContent } } }, async (req, reply) => {
     await users.deleteContactMethod(ctx, await actorOf(ctx, req), req.params.id);

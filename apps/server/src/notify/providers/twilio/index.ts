@@ -185,3 +185,24 @@ function resolveUrl(opt: UrlOption | undefined, messageId: string): string | und
   if (opt === undefined) return undefined;
   return typeof opt === 'string' ? opt : opt(messageId);
 }
+
+/** WhatsApp through Twilio's Messages resource: `To` and `From` in the `whatsapp:+E164` form, the SMS text (with its reply codes). */
+export class TwilioWhatsAppProvider implements Provider {
+  /** Always 'whatsapp'. */
+  readonly channel = 'whatsapp' as const;
+
+  /** Uses `client` (shared with SMS and voice) to send from the WhatsApp sender `opts.from` (E.164). */
+  constructor(
+    private readonly client: TwilioClient,
+    private readonly opts: TwilioSmsOptions,
+  ) {}
+
+  /** Renders the message as text and creates a Twilio Message to `whatsapp:<destination>`. */
+  async send(msg: OutgoingMessage): Promise<SendResult> {
+    const form: Record<string, string> = { To: `whatsapp:${msg.destination}`, From: `whatsapp:${this.opts.from}`, Body: renderSms(msg.message) };
+    const cb = resolveUrl(this.opts.statusCallback, msg.id);
+    if (cb) form.StatusCallback = cb;
+    const r = await this.client.create('Messages', form, msg.id);
+    return { providerMessageId: r.sid, providerStatus: r.status };
+  }
+}

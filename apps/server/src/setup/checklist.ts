@@ -61,7 +61,7 @@ export async function getChecklist(ctx: Ctx, actor: Actor, configured: readonly 
     done: sending.some((c) => c === 'email' || c === 'sms' || c === 'voice'),
     detail: sending.length
       ? `Configured: ${sending.join(', ')}${channels.find((c) => c.channel === 'push')?.configured ? ', push (on devices that enable it)' : ''}.`
-      : `Nothing but push is configured: set ${SETTINGS.email.join(' and ')} for email, or the Twilio settings for SMS and voice, and restart.`,
+      : `Nothing but push (web push, ntfy) is configured: set ${SETTINGS.email.join(' and ')} for email, or an SMS and voice provider (Twilio, Vonage, Plivo or Telnyx), and restart.`,
     link: '/setup#channels',
   });
 

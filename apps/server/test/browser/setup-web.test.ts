@@ -43,9 +43,22 @@ describe.skipIf(!HAVE_CHROMIUM)('web: first run on a server without email, the s
         expect(new URL(page.url()).pathname).toBe('/setup');
 
         const channels = page.getByTestId('channel');
-        await expect.poll(() => channels.count()).toBe(8);
+        await expect.poll(() => channels.count()).toBe(12);
         const state = await channels.evaluateAll((els) => els.map((e) => [e.getAttribute('data-channel'), e.getAttribute('data-configured')]));
-        expect(Object.fromEntries(state)).toEqual({ email: 'false', sms: 'false', voice: 'false', slack: 'false', push: 'true', mattermost: 'false', discord: 'false', matrix: 'false' });
+        expect(Object.fromEntries(state)).toEqual({
+          email: 'false',
+          sms: 'false',
+          voice: 'false',
+          slack: 'false',
+          push: 'true',
+          mattermost: 'false',
+          discord: 'false',
+          matrix: 'false',
+          ntfy: 'true',
+          pushover: 'false',
+          telegram: 'false',
+          whatsapp: 'false',
+        });
         expect(await page.locator('[data-channel=email]').textContent()).toContain('KLAXON_SMTP_URL');
 
         const steps = page.getByTestId('setup-step');
@@ -57,7 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: first run on a server without email, the s
           ['policy', 'false'],
           ['service', 'false'],
         ]);
-        expect(await page.locator('[data-step=channels]').textContent()).toContain('Nothing but push is configured');
+        expect(await page.locator('[data-step=channels]').textContent()).toContain('Nothing but push (web push, ntfy) is configured');
         const links = await page.getByTestId('step-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
         expect(links).toEqual(['/people/users', '/schedules', '/escalation-policies', '/services']);
         await page.locator('[data-step=service]').getByTestId('step-link').click();

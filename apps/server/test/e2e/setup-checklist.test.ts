@@ -74,7 +74,7 @@ describe.each(DIALECTS)('setup: a server without SMTP says email is not configur
     const c = (await t.api('GET', '/api/v1/setup/checklist')).body;
     expect(step(c, 'channels')).toMatchObject({
       done: false,
-      detail: 'Nothing but push is configured: set KLAXON_SMTP_URL and KLAXON_EMAIL_FROM for email, or the Twilio settings for SMS and voice, and restart.',
+      detail: 'Nothing but push (web push, ntfy) is configured: set KLAXON_SMTP_URL and KLAXON_EMAIL_FROM for email, or an SMS and voice provider (Twilio, Vonage, Plivo or Telnyx), and restart.',
     });
   });
 });

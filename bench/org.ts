@@ -22,7 +22,7 @@
  *
  *   node --import tsx bench/org.ts          (from the repository root)
  *   BENCH_ORG_100X=1 ...                    also 100× (10,000 people; takes much longer)
- *   BENCH_ORG_SQLITE_ONLY=1 ...             skip PostgreSQL
+ *   BENCH_ORG_SQLITE_ONLY=1 ...             skip PostgreSQL (BENCH_ORG_POSTGRES_ONLY=1: skip SQLite)
  *   BENCH_ORG_SIZES=1,10 ...                choose the sizes (1 must be among them); BENCH_ORG_RUNS, BENCH_ORG_CYCLES shorten a run
  *
  * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
@@ -337,6 +337,12 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       const open = (await api('GET', '/api/v1/incidents?status=triggered&limit=500')).incidents as { id: string }[];
 
       // Engine cycles while every open incident escalates: a minute passes, then one timed cycle.
+      // Which module the time goes to: the engine's per-module histogram sums on /metrics, before and after.
+      const moduleSeconds = async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+      };
+      const before = await moduleSeconds();
       const cycles: number[] = [];
       for (let i = 0; i < CYCLES; i++) {
         await api('POST', '/api/v1/test/clock', { advanceMs: MIN });
@@ -344,6 +350,11 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         await api('POST', '/api/v1/test/cycle');
         cycles.push(performance.now() - t0);
       }
+      const after = await moduleSeconds();
+      const modules = [...after].map(([m, v]) => [m, (v - (before.get(m) ?? 0)) * 1000] as const).sort((a, b) => b[1] - a[1]);
+      say(`cycles ${cycles.map((c) => c.toFixed(0)).join(' ')} ms; module time over them: ${modules.map(([m, ms]) => `${m} ${ms.toFixed(0)} ms`).join(', ')}`);
+      for (const [m, ms] of modules.filter(([m], i) => i === 0 || ['escalation', 'notification', 'delivery', 'schedule-gaps'].includes(m)))
+        f.set(`engine module ${m}, total over the ${CYCLES} timed cycles`, ms);
       f.set('engine cycle, open incidents escalating p50', pct(cycles, 50));
       f.set('engine cycle, open incidents escalating p99', pct(cycles, 99));
 
@@ -412,9 +423,12 @@ async function benchDatabase(label: string, urlFor: (scale: number) => Promise<{
   }
   const rows: Row[] = [];
   const one = bySize.get(1)!;
-  for (const [figure, v1] of one) {
+  // Every figure of any size (the three busiest engine modules may differ between sizes).
+  const figures = [...new Set([...bySize.values()].flatMap((m) => [...m.keys()]))];
+  for (const figure of figures) {
+    const v1 = one.get(figure) ?? NaN;
     rows.push({ figure: `${label} 1×: ${figure}`, value: v1, unit: UNITS(figure) });
-    for (const scale of SIZES.slice(1)) rows.push({ figure: `${label} ${scale}×: ${figure}`, value: bySize.get(scale)!.get(figure)!, unit: UNITS(figure), baseline: { name: '1×', value: v1 } });
+    for (const scale of SIZES.slice(1)) rows.push({ figure: `${label} ${scale}×: ${figure}`, value: bySize.get(scale)!.get(figure) ?? NaN, unit: UNITS(figure), baseline: { name: '1×', value: v1 } });
   }
   return rows;
 }
@@ -423,10 +437,12 @@ async function benchDatabase(label: string, urlFor: (scale: number) => Promise<{
 export async function benchOrg(): Promise<Row[]> {
   const started = performance.now();
   const loadBefore = loadavg();
-  const rows = await benchDatabase('sqlite', async (scale) => {
-    const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-org-db-'));
-    return { url: join(dir, `org-${scale}x.db`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  });
+  const rows = process.env.BENCH_ORG_POSTGRES_ONLY
+    ? []
+    : await benchDatabase('sqlite', async (scale) => {
+        const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-org-db-'));
+        return { url: join(dir, `org-${scale}x.db`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      });
   const admin = process.env.BENCH_ORG_SQLITE_ONLY ? undefined : (process.env.KLAXON_BENCH_DATABASE_URL ?? process.env.KLAXON_TEST_DATABASE_URL);
   if (admin)
     rows.push(

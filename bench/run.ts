@@ -10,6 +10,8 @@ for (const extra of ['schedules.ts']) {
 }
 await (await import('./status-page.js')).benchStatusPage();
 await (await import('./web-load.js')).benchWebLoad();
+// The organisation at 1× and 10× (a few minutes; BENCH_ORG_100X=1 adds 100×, BENCH_SKIP_ORG=1 leaves it out).
+if (!process.env.BENCH_SKIP_ORG) await (await import('./org.js')).benchOrg();
 // The year of history (100,000+ incidents) takes a few minutes to generate; set BENCH_SKIP_REPORTS=1 to leave it out.
 if (!process.env.BENCH_SKIP_REPORTS) await import('./reports.js');
 await (await import('./peer.js')).benchPeer();

@@ -1,0 +1,516 @@
+/**
+ * Cost as the organisation grows (issue 19): builds an organisation at 1× a mid-size team (100 people
+ * in 10 teams, 20 schedules of three layers, 5 escalation policies, 10 services, 500 open alerts on 50
+ * open incidents, 2,000 resolved incidents of history) and at 10× (and 100× with BENCH_ORG_100X=1),
+ * and measures at each size on a real server process (`klaxon serve` on a fake clock, so the engine's
+ * cycles are driven and timed one by one):
+ *
+ * - `klaxon apply` of the whole organisation (a fresh database: includes creating its tables) and again
+ *   unchanged; `klaxon export` of it (each a CLI process: its start-up is the baseline row);
+ * - engine cycle time p50/p99 while every open incident escalates (each level waits 1 minute; the
+ *   clock moves a minute before each timed cycle: POST /api/v1/test/cycle, one HTTP round trip and
+ *   the sends the cycle started included), and the engine's time per module from /metrics. Everyone
+ *   has a verified e-mail (set in the database after apply), so each step pages someone; the e-mail
+ *   goes to an SMTP server in this process that accepts every message;
+ * - the first page of the incident list with each main filter; an incident page (the incident, its
+ *   timeline and its alerts); who is on call now for every schedule; the public status page
+ *   (uncached: the first request after a change) and cached;
+ * - the server's resident memory (VmRSS from /proc/<pid>/status) at rest after start-up and after the
+ *   load above.
+ *
+ * Configuration goes in through `klaxon apply` of a generated file, the open alerts through the
+ * PagerDuty Events API (/v2/enqueue), history by bulk inserts (as bench/reports.ts). On SQLite, and on
+ * PostgreSQL when KLAXON_BENCH_DATABASE_URL or KLAXON_TEST_DATABASE_URL names an admin URL (a database
+ * klaxon_bench_org_<size>x is created in it and dropped after).
+ *
+ *   node --import tsx bench/org.ts          (from the repository root)
+ *   BENCH_ORG_100X=1 ...                    also 100× (10,000 people; takes much longer)
+ *   BENCH_ORG_SQLITE_ONLY=1 ...             skip PostgreSQL (BENCH_ORG_POSTGRES_ONLY=1: skip SQLite)
+ *   BENCH_ORG_SIZES=1,10 ...                choose the sizes (1 must be among them); BENCH_ORG_RUNS (default 30
+ *                                           requests per figure) and BENCH_ORG_CYCLES (default 5 cycles)
+ *
+ * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { openDatabase } from '../apps/server/src/app/klaxon.js';
+import type { Database } from '../apps/server/src/database.js';
+import { newId } from '../apps/server/src/lib/ids.js';
+import { freePort, report, ROOT, type Row, seededRandom, spawnServer, stop } from './lib.js';
+
+const run = promisify(execFile);
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+/** The server's fake clock starts here (a Monday morning in London). */
+const NOW = Date.parse('2026-11-23T08:00:00Z');
+const RUNS = Number(process.env.BENCH_ORG_RUNS ?? 30);
+const CYCLES = Number(process.env.BENCH_ORG_CYCLES ?? 5);
+const SIZES = process.env.BENCH_ORG_SIZES ? process.env.BENCH_ORG_SIZES.split(',').map(Number) : [1, 10, ...(process.env.BENCH_ORG_100X ? [100] : [])];
+
+/** The organisation at `scale`× a mid-size team. */
+function org(scale: number) {
+  return {
+    teams: 10 * scale,
+    usersPerTeam: 10,
+    schedulesPerTeam: 2,
+    policies: 5 * scale,
+    services: 10 * scale,
+    openIncidents: 50 * scale,
+    alertsPerIncident: 10,
+    history: 2000 * scale,
+  };
+}
+
+const email = (t: number, u: number) => `u${t}-${u}@bench.local`;
+const key = (s: number) => `bench-org-service-${s}-key`;
+
+/** The klaxon.yaml of the organisation (JSON is YAML). */
+function configFile(scale: number): string {
+  const o = org(scale);
+  const zones = ['Europe/London', 'America/New_York', 'Asia/Tokyo', 'Europe/Berlin', 'Asia/Kolkata'];
+  const users: Record<string, unknown>[] = [{ email: 'admin@bench.local', name: 'Bench Admin', timeZone: 'UTC', role: 'admin' }];
+  const teams = [];
+  const schedules = [];
+  for (let t = 0; t < o.teams; t++) {
+    const members = Array.from({ length: o.usersPerTeam }, (_, u) => email(t, u));
+    members.forEach((e, u) =>
+      users.push({
+        email: e,
+        name: `User ${t}-${u}`,
+        timeZone: zones[(t + u) % zones.length]!,
+        role: 'responder',
+        contactMethods: [{ name: 'email', type: 'email', address: e }],
+        notificationRules: [{ contactMethod: 'email', delayMinutes: 0 }],
+      }),
+    );
+    teams.push({ name: `team-${t}`, members: members.map((user, u) => ({ user, ...(u === 0 && { role: 'manager' }) })) });
+    for (let s = 0; s < o.schedulesPerTeam; s++)
+      schedules.push({
+        name: `team-${t} ${s ? 'secondary' : 'primary'}`,
+        team: `team-${t}`,
+        timeZone: zones[t % zones.length],
+        layers: [
+          { name: 'weekly', participants: s ? [...members].reverse() : members, turn: { unit: 'week', count: 1 }, handoffTime: '09:00', start: '2026-03-02T09:00' },
+          {
+            name: 'business hours',
+            participants: members.slice(0, 5),
+            turn: { unit: 'day', count: 1 },
+            handoffTime: '09:00',
+            start: '2026-03-02T09:00',
+            restrictions: [{ kind: 'preset', preset: 'business-hours' }],
+            priority: 1,
+          },
+          {
+            name: 'weekends',
+            participants: members.slice(5),
+            turn: { unit: 'day', count: 2 },
+            handoffTime: '09:00',
+            start: '2026-03-07T09:00',
+            restrictions: [{ kind: 'preset', preset: 'weekends' }],
+            priority: 2,
+          },
+        ],
+      });
+  }
+  // Each policy: three levels a minute apart over the schedules of two teams, run ten times in all.
+  const escalationPolicies = Array.from({ length: o.policies }, (_, p) => ({
+    name: `policy-${p}`,
+    repeat: 9,
+    levels: [
+      { delayMinutes: 1, targets: [{ schedule: `team-${2 * p} primary` }] },
+      { delayMinutes: 1, targets: [{ schedule: `team-${2 * p} secondary` }, { schedule: `team-${2 * p + 1} primary` }] },
+      { delayMinutes: 1, targets: [{ schedule: `team-${2 * p + 1} secondary` }, { team: `team-${2 * p}` }] },
+    ],
+  }));
+  const services = Array.from({ length: o.services }, (_, s) => ({
+    name: `svc-${s}`,
+    team: `team-${s}`,
+    escalationPolicy: `policy-${Math.floor(s / 2)}`,
+    grouping: { mode: 'field', field: 'group' },
+    integrations: [{ name: 'events', kind: 'pagerduty', key: key(s) }],
+  }));
+  return JSON.stringify({ version: 1, users, teams, schedules, escalationPolicies, services }, null, 1);
+}
+
+/** Inserts `history` resolved incidents spread over the year before NOW, each with an alert and its opened/resolved timeline. */
+async function generateHistory(url: string, scale: number): Promise<void> {
+  const db = await openDatabase(url);
+  try {
+    const r = seededRandom(scale);
+    const services = await db.kysely.selectFrom('services').select('id').orderBy('name').execute();
+    const users = await db.kysely.selectFrom('users').select('id').execute();
+    const n = org(scale).history;
+    // Everyone's e-mail counts as verified (as if each had entered the code), so every escalation step pages someone.
+    await db.kysely
+      .updateTable('contact_methods')
+      .set({ verified_at: NOW - DAY })
+      .execute();
+    const BATCH = 2000;
+    for (let from = 1; from <= n; from += BATCH) {
+      const incidents: Database['incidents'][] = [];
+      const alerts: Record<string, unknown>[] = [];
+      const timeline: Record<string, unknown>[] = [];
+      for (let k = from; k < Math.min(n + 1, from + BATCH); k++) {
+        const id = newId();
+        const svc = services[Math.floor(r() * services.length)]!.id;
+        const who = users[Math.floor(r() * users.length)]!.id;
+        const created = NOW - 365 * DAY + Math.floor(r() * 364 * DAY);
+        const acked = created + Math.floor(r() * 20 * MIN);
+        const resolved = acked + Math.floor(r() * 4 * 60 * MIN);
+        incidents.push({
+          id,
+          number: k,
+          service_id: svc,
+          title: `Past incident ${k}`,
+          status: 'resolved',
+          urgency: 'high',
+          severity: ['critical', 'error', 'warning'][k % 3]!,
+          details: '',
+          group_key: null,
+          created_at: created,
+          updated_at: resolved,
+          acknowledged_at: acked,
+          acknowledged_by: who,
+          resolved_at: resolved,
+          resolved_by: who,
+          sev: null,
+          major: 0,
+          drill: 0,
+          incident_manager_id: null,
+          impact: '{}',
+          policy_snapshot: null,
+          escalation_step: 1,
+          next_escalation_at: null,
+        } as unknown as Database['incidents']);
+        alerts.push({
+          id: newId(),
+          service_id: svc,
+          integration_id: null,
+          incident_id: id,
+          dedup_key: `past-${k}`,
+          status: 'resolved',
+          summary: `Past alert ${k}`,
+          source: 'bench',
+          severity: 'critical',
+          details: '{}',
+          links: '[]',
+          event_count: 1,
+          created_at: created,
+          updated_at: resolved,
+          resolved_at: resolved,
+        });
+        for (const [at, type, message] of [
+          [created, 'incident.opened', `Incident #${k} opened`],
+          [resolved, 'incident.resolved', 'Resolved'],
+        ] as const)
+          timeline.push({ id: newId(), incident_id: id, at, type, actor_type: 'system', actor_id: null, actor_name: 'Klaxon', channel: 'engine', message, data: '{}' });
+      }
+      await db.kysely.transaction().execute(async (trx) => {
+        for (const [table, rows] of [
+          ['incidents', incidents],
+          ['alerts', alerts],
+          ['timeline_events', timeline],
+        ] as const)
+          for (let i = 0; i < rows.length; i += 400)
+            await trx
+              .insertInto(table)
+              .values(rows.slice(i, i + 400) as never)
+              .execute();
+      });
+    }
+    // Incident numbers continue after the history (the counter row exists once an incident was opened).
+    await db.kysely
+      .insertInto('counters')
+      .values({ name: 'incident', value: n })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: n }))
+      .execute();
+  } finally {
+    await db.close();
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** Resident memory of a process (MB), from /proc/<pid>/status. */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Runs the klaxon CLI with these settings; resolves to its stdout and wall time (ms). */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; ms: number }> {
+  const t = performance.now();
+  const { stdout } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  return { out: stdout, ms: performance.now() - t };
+}
+
+type Figures = Map<string, number>;
+
+/** Builds the organisation at `scale`× on the database at `url` and measures it. */
+async function measure(scale: number, url: string, label: string): Promise<Figures> {
+  const o = org(scale);
+  const f: Figures = new Map();
+  const say = (s: string) => process.stdout.write(`  ${label} ${scale}×: ${s}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-org-'));
+  const env = { KLAXON_DATABASE_URL: url, KLAXON_LOG_LEVEL: 'error' };
+  try {
+    const file = join(dir, 'klaxon.yaml');
+    writeFileSync(file, configFile(scale));
+    f.set('CLI start-up (klaxon --help)', (await cli(['--help'], env)).ms);
+    f.set('klaxon apply, whole organisation (new database)', (await cli(['apply', '-f', file], env)).ms);
+    f.set('klaxon apply again, unchanged', (await cli(['apply', '-f', file], env)).ms);
+    say(`applied ${o.teams * o.usersPerTeam + 1} people, ${o.teams * o.schedulesPerTeam} schedules, ${o.policies} policies, ${o.services} services`);
+    let t = performance.now();
+    await generateHistory(url, scale);
+    say(`${o.history} past incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const token = (await cli(['token', 'create', '--user', 'admin@bench.local'], env)).out.trim();
+    t = performance.now();
+    const exported = await cli(['export', '-o', join(dir, 'export.yaml')], env);
+    f.set('klaxon export, whole organisation', exported.ms);
+
+    // Pages go out as e-mail to an SMTP server here that accepts every message.
+    const smtp = new SMTPServer({
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    const port = await freePort();
+    const child = await spawnServer(
+      ['apps/server/bin/klaxon.js', 'serve'],
+      {
+        ...env,
+        KLAXON_PORT: String(port),
+        KLAXON_HOST: '127.0.0.1',
+        KLAXON_TEST_FAKE_CLOCK: new Date(NOW).toISOString(),
+        KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
+        KLAXON_SHUTDOWN_GRACE_MS: '0',
+        KLAXON_SMTP_URL: smtpUrl,
+      },
+      'Klaxon is running',
+    );
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: body === undefined ? { authorization: headers.authorization } : headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : {};
+    };
+    const timeGet = async (name: string, path: string, runs = RUNS) => {
+      for (let i = 0; i < 3; i++) await api('GET', path);
+      const xs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await api('GET', path);
+        xs.push(performance.now() - t0);
+      }
+      f.set(`${name} p50`, pct(xs, 50));
+      f.set(`${name} p99`, pct(xs, 99));
+    };
+    try {
+      await api('GET', '/healthz');
+      f.set('server memory (RSS) at rest', rssMb(child.pid!));
+      await timeGet('GET /healthz (baseline)', '/healthz');
+
+      // The status page: a business service for each technical service, all on the default page.
+      const svcs = (await api('GET', '/api/v1/services')).services as { id: string; name: string }[];
+      const bsIds: string[] = [];
+      for (const [i, s] of svcs.entries())
+        bsIds.push(((await api('POST', '/api/v1/business-services', { name: `Component ${s.name}`, serviceIds: [s.id], position: i })).businessService as { id: string }).id);
+      const statusPage = { slug: 'main', name: 'Bench status', isDefault: true, businessServiceIds: bsIds.slice(0, 1000) };
+      await api('PUT', '/api/v1/status-pages', statusPage);
+
+      // The open work: alerts through the PagerDuty Events API, ten to an incident.
+      t = performance.now();
+      const total = o.openIncidents * o.alertsPerIncident;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < total) {
+            const j = next++;
+            const s = j % o.services;
+            const group = Math.floor(j / o.services) % (o.openIncidents / o.services);
+            const res = await fetch(`${base}/v2/enqueue`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                routing_key: key(s),
+                event_action: 'trigger',
+                dedup_key: `open-${j}`,
+                payload: { summary: `svc-${s} problem ${group}`, source: `host-${j % 97}`, severity: 'critical', custom_details: { group: `g${group}` } },
+              }),
+            });
+            const answer = await res.text();
+            if (res.status !== 202) throw new Error(`event ${j}: ${res.status} ${answer.slice(0, 300)}`);
+          }
+        }),
+      );
+      say(`${total} alerts in through /v2/enqueue in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      f.set('open alerts in through /v2/enqueue (32 connections), wall time', performance.now() - t);
+      await api('POST', '/api/v1/test/cycle');
+      const open = (await api('GET', '/api/v1/incidents?status=triggered&limit=500')).incidents as { id: string }[];
+
+      // Engine cycles while every open incident escalates: a minute passes, then one timed cycle.
+      // Which module the time goes to: the engine's per-module histogram sums on /metrics, before and after.
+      const moduleSeconds = async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+      };
+      const before = await moduleSeconds();
+      const cycles: number[] = [];
+      for (let i = 0; i < CYCLES; i++) {
+        await api('POST', '/api/v1/test/clock', { advanceMs: MIN });
+        const t0 = performance.now();
+        await api('POST', '/api/v1/test/cycle');
+        cycles.push(performance.now() - t0);
+      }
+      const after = await moduleSeconds();
+      const modules = [...after].map(([m, v]) => [m, (v - (before.get(m) ?? 0)) * 1000] as const).sort((a, b) => b[1] - a[1]);
+      say(`cycles ${cycles.map((c) => c.toFixed(0)).join(' ')} ms; module time over them: ${modules.map(([m, ms]) => `${m} ${ms.toFixed(0)} ms`).join(', ')}`);
+      for (const [m, ms] of modules.filter(([m], i) => i === 0 || ['escalation', 'notification', 'delivery', 'schedule-gaps'].includes(m)))
+        f.set(`engine module ${m}, total over the ${CYCLES} timed cycles`, ms);
+      f.set('engine cycle, a minute on, open load in place p50', pct(cycles, 50));
+      f.set('engine cycle, a minute on, open load in place p99', pct(cycles, 99));
+
+      const svc = svcs[0]!;
+      for (const [name, q] of [
+        ['everyone', ''],
+        ['open (triggered, acknowledged)', 'status=triggered&status=acknowledged'],
+        ['resolved', 'status=resolved'],
+        ['one service', `service=${svc.id}`],
+        ['one team', 'team=team-0'],
+        ['severity critical', 'severity=critical'],
+        ['text search', 'q=problem'],
+        ['mine', 'mine=true'],
+      ] as const)
+        await timeGet(`incident list (${name})`, `/api/v1/incidents${q ? `?${q}` : ''}`);
+      const incident = open[0]!.id;
+      {
+        for (let i = 0; i < 3; i++) for (const p of ['', '/timeline', '/alerts']) await api('GET', `/api/v1/incidents/${incident}${p}`);
+        const xs: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t0 = performance.now();
+          await Promise.all(['', '/timeline', '/alerts'].map((p) => api('GET', `/api/v1/incidents/${incident}${p}`)));
+          xs.push(performance.now() - t0);
+        }
+        f.set('incident page (incident + timeline + alerts) p50', pct(xs, 50));
+        f.set('incident page (incident + timeline + alerts) p99', pct(xs, 99));
+      }
+      await timeGet('who is on call now, every schedule (GET /api/v1/oncall)', '/api/v1/oncall');
+      // Uncached status page: saving the page drops the cache; the first GET /status after it rebuilds the page.
+      {
+        const xs: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          await api('PUT', '/api/v1/status-pages', statusPage);
+          const t0 = performance.now();
+          const res = await fetch(`${base}/status`);
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`GET /status: ${res.status}`);
+          xs.push(performance.now() - t0);
+        }
+        f.set('status page, first request after a change (GET /status) p50', pct(xs, 50));
+      }
+      await timeGet('status page, cached (GET /status)', '/status');
+      f.set('server memory (RSS) after load', rssMb(child.pid!));
+      say('measured');
+    } finally {
+      await stop(child);
+      await new Promise<void>((r) => smtp.close(() => r()));
+    }
+    return f;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const UNITS = (figure: string) => (figure.startsWith('server memory') ? 'MB' : 'ms');
+
+/** Measures every size on one database and adds its rows: each figure at 1×, then its growth factor at each larger size. */
+async function benchDatabase(label: string, urlFor: (scale: number) => Promise<{ url: string; drop(): Promise<void> }>): Promise<Row[]> {
+  const bySize = new Map<number, Figures>();
+  for (const scale of SIZES) {
+    const db = await urlFor(scale);
+    try {
+      bySize.set(scale, await measure(scale, db.url, label));
+    } finally {
+      await db.drop();
+    }
+  }
+  const rows: Row[] = [];
+  const one = bySize.get(1)!;
+  // Every figure of any size (the three busiest engine modules may differ between sizes).
+  const figures = [...new Set([...bySize.values()].flatMap((m) => [...m.keys()]))];
+  for (const figure of figures) {
+    const v1 = one.get(figure) ?? NaN;
+    rows.push({ figure: `${label} 1×: ${figure}`, value: v1, unit: UNITS(figure) });
+    for (const scale of SIZES.slice(1)) rows.push({ figure: `${label} ${scale}×: ${figure}`, value: bySize.get(scale)!.get(figure) ?? NaN, unit: UNITS(figure), baseline: { name: '1×', value: v1 } });
+  }
+  return rows;
+}
+
+/** Runs the benchmark and writes bench/results/org.json. */
+export async function benchOrg(): Promise<Row[]> {
+  const started = performance.now();
+  const loadBefore = loadavg();
+  const rows = process.env.BENCH_ORG_POSTGRES_ONLY
+    ? []
+    : await benchDatabase('sqlite', async (scale) => {
+        const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-org-db-'));
+        return { url: join(dir, `org-${scale}x.db`), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      });
+  const admin = process.env.BENCH_ORG_SQLITE_ONLY ? undefined : (process.env.KLAXON_BENCH_DATABASE_URL ?? process.env.KLAXON_TEST_DATABASE_URL);
+  if (admin)
+    rows.push(
+      ...(await benchDatabase('postgres', async (scale) => {
+        const name = `klaxon_bench_org_${scale}x`;
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${name}`);
+        await c.end();
+        const u = new URL(admin);
+        u.pathname = `/${name}`;
+        return {
+          url: u.toString(),
+          drop: async () => {
+            const d = new pg.Client({ connectionString: admin });
+            await d.connect();
+            await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            await d.end();
+          },
+        };
+      })),
+    );
+  else process.stdout.write('  org: PostgreSQL skipped (set KLAXON_BENCH_DATABASE_URL or KLAXON_TEST_DATABASE_URL)\n');
+  report('org', rows, {
+    sizes: SIZES.map((s) => ({ scale: s, ...org(s) })),
+    runs: RUNS,
+    cycles: CYCLES,
+    seconds: (performance.now() - started) / 1000,
+    postgres: admin ? 'measured' : 'skipped',
+    cpus: cpus().length,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg(),
+  });
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await benchOrg();

@@ -67,6 +67,12 @@ export interface KlaxonConfig {
   mattermost?: { baseUrl: string; botToken: string; teamId?: string; commandToken?: string; webhookToken?: string };
   /** Discord (chat/discord/): KLAXON_DISCORD_BOT_TOKEN and _PUBLIC_KEY (hex); _WAR_ROOM_CHANNEL_ID for war-room threads; _BASE_URL. */
   discord?: { baseUrl: string; botToken: string; publicKey: string; warRoomChannelId?: string };
+  /**
+   * Google Chat (chat/googlechat/): KLAXON_GOOGLECHAT_AUDIENCE (the Chat app's Cloud project number, the
+   * audience of Google's bearer tokens); _JWKS_URL (Google's keys); _WEBHOOK_BASE_URL (the only origin
+   * pages are posted to, default https://chat.googleapis.com).
+   */
+  googlechat?: { audience: string; jwksUrl: string; webhookBaseUrl: string };
   /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
   matrix?: { homeserverUrl: string; accessToken: string };
   /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
@@ -269,6 +275,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       botToken: env.KLAXON_DISCORD_BOT_TOKEN!,
       publicKey: env.KLAXON_DISCORD_PUBLIC_KEY!,
       ...(env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID }),
+    };
+  }
+  if (env.KLAXON_GOOGLECHAT_AUDIENCE) {
+    if (!/^\d{1,30}$/.test(env.KLAXON_GOOGLECHAT_AUDIENCE)) throw new ConfigError("KLAXON_GOOGLECHAT_AUDIENCE: the Chat app's Google Cloud project number (digits)");
+    for (const k of ['KLAXON_GOOGLECHAT_JWKS_URL', 'KLAXON_GOOGLECHAT_WEBHOOK_BASE_URL']) {
+      if (env[k] && !/^https?:\/\//.test(env[k]!)) throw new ConfigError(`${k}: must be an http(s) URL`);
+    }
+    cfg.googlechat = {
+      audience: env.KLAXON_GOOGLECHAT_AUDIENCE,
+      jwksUrl: env.KLAXON_GOOGLECHAT_JWKS_URL || 'https://www.googleapis.com/service_accounts/v1/jwk/chat@system.gserviceaccount.com',
+      webhookBaseUrl: env.KLAXON_GOOGLECHAT_WEBHOOK_BASE_URL || 'https://chat.googleapis.com',
     };
   }
   if (env.KLAXON_MATRIX_HOMESERVER_URL || env.KLAXON_MATRIX_ACCESS_TOKEN) {

@@ -21,6 +21,9 @@ import { mattermostPlatform } from '../chat/mattermost/platform.js';
 import { DiscordClient } from '../chat/discord/client.js';
 import { discordPlatform } from '../chat/discord/platform.js';
 import { discordPublicKey } from '../chat/discord/signature.js';
+import { GoogleChatWebhooks } from '../chat/googlechat/client.js';
+import { googleChatPlatform } from '../chat/googlechat/platform.js';
+import { GoogleChatTokens } from '../chat/googlechat/token.js';
 import { MatrixClient } from '../chat/matrix/client.js';
 import { matrixPlatform } from '../chat/matrix/platform.js';
 import { smsProviderNames, type KlaxonConfig } from './config.js';
@@ -129,6 +132,7 @@ export function buildProviders(
     const d = config.discord;
     registry.register(new DiscordClient({ baseUrl: d.baseUrl, token: d.botToken, warRoomChannelId: d.warRoomChannelId, egress: o.egress }));
   }
+  if (config.googlechat) registry.register(new GoogleChatWebhooks({ webhookBaseUrl: config.googlechat.webhookBaseUrl, egress: o.egress }));
   if (config.matrix) {
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
@@ -156,6 +160,8 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   const dc = providers.get('discord');
   const key = config.discord && discordPublicKey(config.discord.publicKey);
   if (dc instanceof DiscordClient && key) out.push(discordPlatform(dc, key));
+  const gc = providers.get('googlechat');
+  if (config.googlechat && gc instanceof GoogleChatWebhooks) out.push(googleChatPlatform(gc, new GoogleChatTokens(config.googlechat.audience, config.googlechat.jwksUrl)));
   const mx = providers.get('matrix');
   if (mx instanceof MatrixClient) out.push(matrixPlatform(mx));
   return out;

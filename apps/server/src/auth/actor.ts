@@ -40,6 +40,7 @@ export type Via =
   | 'slack'
   | 'mattermost'
   | 'discord'
+  | 'googlechat'
   | 'matrix'
   | 'push'
   | 'webhook'

@@ -24,6 +24,19 @@ export function isValidTimeZone(tz: string): boolean {
   return IANAZone.isValidZone(tz);
 }
 
+/** A Google Chat contact address: `users/<digits>` or an incoming-webhook URL (https://chat.googleapis.com/v1/spaces/<space>/messages?key=...&token=...). */
+function googleChatAddress(a: string): { value: string } | { error: string } {
+  if (/^users\/\d{1,30}$/.test(a)) return { value: a };
+  try {
+    const u = new URL(a);
+    if ((u.protocol === 'https:' || u.protocol === 'http:') && /^\/v1\/spaces\/[A-Za-z0-9_-]{1,100}\/messages$/.test(u.pathname) && u.searchParams.get('key') && u.searchParams.get('token'))
+      return { value: u.toString() };
+  } catch {
+    // not a URL: the error below
+  }
+  return { error: "must be a Google Chat user (users/<id>) or a space's incoming-webhook URL (https://chat.googleapis.com/v1/spaces/.../messages?key=...&token=...)" };
+}
+
 /** Normalizes a contact address for its channel, or returns a field error. */
 export function normalizeAddress(type: Channel, address: string): { value: string } | { error: string } {
   const a = address.trim();
@@ -47,6 +60,9 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'matrix':
       // A user id (@name:server) gets a direct room; #<room id> (#!opaque:server) posts in a room.
       return /^(@[^:\s]{1,200}|#![^:\s]{1,200}):[^\s]{1,200}$/.test(a) ? { value: a } : { error: 'must be a Matrix user id (@ada:example.org) or #<room id> (#!abc123:example.org)' };
+    case 'googlechat':
+      // users/<id> links a Google Chat user (who acts on cards); a space's incoming-webhook URL gets pages.
+      return googleChatAddress(a);
     case 'webhook':
       try {
         const u = new URL(a);

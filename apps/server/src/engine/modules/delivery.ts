@@ -42,6 +42,11 @@ export const HANDED_BACK = 'the send was still running when its instance shut do
 function maskAddress(channel: string, dest: string): string {
   if (channel === 'sms' || channel === 'voice' || channel === 'whatsapp') return dest.length > 6 ? `${dest.slice(0, 3)}…${dest.slice(-4)}` : dest;
   if (channel === 'push') return 'device';
+  // A Google Chat webhook URL holds its key and token: name the space only.
+  if (channel === 'googlechat') {
+    const space = /\/spaces\/([^/?]+)\//.exec(dest);
+    return space ? `space ${space[1]}` : dest;
+  }
   if (channel === 'telegram') return `chat ${dest}`;
   if (channel === 'pushover') return dest.length > 8 ? `user key ${dest.slice(0, 4)}…` : 'user key';
   if (channel === 'ntfy') {

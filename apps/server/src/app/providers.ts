@@ -21,6 +21,9 @@ import { mattermostPlatform } from '../chat/mattermost/platform.js';
 import { DiscordClient } from '../chat/discord/client.js';
 import { discordPlatform } from '../chat/discord/platform.js';
 import { discordPublicKey } from '../chat/discord/signature.js';
+import { BotConnectorAuth } from '../chat/teams/auth.js';
+import { TeamsClient } from '../chat/teams/client.js';
+import { teamsPlatform } from '../chat/teams/platform.js';
 import { MatrixClient } from '../chat/matrix/client.js';
 import { matrixPlatform } from '../chat/matrix/platform.js';
 import { smsProviderNames, type KlaxonConfig } from './config.js';
@@ -132,6 +135,9 @@ export function buildProviders(
   if (config.matrix) {
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
+  // Teams: Workflows webhooks need no account; the bot (its replies) needs KLAXON_TEAMS_APP_ID and _APP_PASSWORD.
+  const tm = config.teams;
+  registry.register(new TeamsClient({ egress: o.egress, ...(tm && { bot: { appId: tm.appId, appPassword: tm.appPassword, tokenUrl: tm.tokenUrl } }) }));
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
   registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));
@@ -158,5 +164,7 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   if (dc instanceof DiscordClient && key) out.push(discordPlatform(dc, key));
   const mx = providers.get('matrix');
   if (mx instanceof MatrixClient) out.push(matrixPlatform(mx));
+  const teams = providers.get('teams');
+  if (config.teams && teams instanceof TeamsClient) out.push(teamsPlatform(teams, new BotConnectorAuth({ appId: config.teams.appId, openIdMetadataUrl: config.teams.openIdMetadataUrl })));
   return out;
 }

@@ -47,6 +47,7 @@ export type Via =
   | 'pushover'
   | 'telegram'
   | 'whatsapp'
+  | 'teams'
   | 'ingest'
   | 'engine'
   | 'config';

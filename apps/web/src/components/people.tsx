@@ -49,6 +49,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
   whatsapp: { label: 'WhatsApp number (with country code)', placeholder: '+14155550100' },
   telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
+  teams: { label: 'Teams Workflows webhook URL (or your Entra object ID)', placeholder: 'https://prod-00.westus.logic.azure.com/workflows/...' },
 };
 
 function describeAddress(m: ContactMethod): string {

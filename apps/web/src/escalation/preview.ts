@@ -203,6 +203,7 @@ export const CHANNEL_LABEL: Record<Channel, string> = {
   pushover: 'Pushover',
   telegram: 'Telegram',
   whatsapp: 'WhatsApp',
+  teams: 'Microsoft Teams',
 };
 
 /** Who a final schedule has on call at `at`. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { samplePage } from '../../../test/fakes/messages.js';
 import type { Message } from '../../notify/types.js';
+import { normalizeAddress } from '../../user/service.js';
 import { commandText, parseActivity } from './platform.js';
 import { ADAPTIVE_CARD, escapeTeams, renderTeams } from './render.js';
 
@@ -68,6 +69,25 @@ describe('Teams renderer', () => {
         const e = escapeTeams(text);
         expect(e).not.toMatch(/(^|[^\\])[*_[\]]/);
         expect(e).not.toMatch(/^\s*([-+]|\d+\.)/m);
+      }),
+    );
+  });
+});
+
+describe('Teams addresses', () => {
+  it('a Workflows URL, an Entra object id (lower-cased) or a Teams user id; anything else is refused', () => {
+    expect(normalizeAddress('teams', ` ${aad.toUpperCase()} `)).toEqual({ value: aad });
+    expect(normalizeAddress('teams', '29:1AbC-d_e')).toEqual({ value: '29:1AbC-d_e' });
+    expect(normalizeAddress('teams', 'https://x.logic.azure.com/workflows/1?sig=a')).toEqual({ value: 'https://x.logic.azure.com/workflows/1?sig=a' });
+    expect(normalizeAddress('teams', 'erin')).toHaveProperty('error');
+    expect(normalizeAddress('teams', 'ftp://x')).toHaveProperty('error');
+  });
+
+  it('property: an accepted address normalizes to itself', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uuid(), fc.webUrl(), fc.string()), (a) => {
+        const r = normalizeAddress('teams', a);
+        if ('value' in r) expect(normalizeAddress('teams', r.value)).toEqual(r);
       }),
     );
   });

@@ -7,11 +7,11 @@
 export const ROLES = ['admin', 'responder', 'stakeholder', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp', 'googlechat'] as const;
+export const CHANNELS = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp', 'googlechat', 'teams'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** The chat platforms besides Slack (each also a channel above): war-room bridges, commands, buttons. */
-export const CHAT_PLATFORMS = ['mattermost', 'discord', 'matrix', 'googlechat'] as const;
+export const CHAT_PLATFORMS = ['mattermost', 'discord', 'matrix', 'googlechat', 'teams'] as const;
 export type ChatPlatformName = (typeof CHAT_PLATFORMS)[number];
 
 export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'] as const;

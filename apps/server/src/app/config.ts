@@ -73,6 +73,11 @@ export interface KlaxonConfig {
    * pages are posted to, default https://chat.googleapis.com).
    */
   googlechat?: { audience: string; jwksUrl: string; webhookBaseUrl: string };
+  /**
+   * The Microsoft Teams bot (chat/teams/; pages to Workflows webhooks need no setting): KLAXON_TEAMS_APP_ID and _APP_PASSWORD;
+   * _OPENID_METADATA_URL (the Bot Connector tokens' keys) and _TOKEN_URL (the bot's own token) default to Microsoft's.
+   */
+  teams?: { appId: string; appPassword: string; openIdMetadataUrl: string; tokenUrl: string };
   /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
   matrix?: { homeserverUrl: string; accessToken: string };
   /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
@@ -264,6 +269,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       ...(env.KLAXON_MATTERMOST_TEAM_ID && { teamId: env.KLAXON_MATTERMOST_TEAM_ID }),
       ...(env.KLAXON_MATTERMOST_COMMAND_TOKEN && { commandToken: env.KLAXON_MATTERMOST_COMMAND_TOKEN }),
       ...(env.KLAXON_MATTERMOST_WEBHOOK_TOKEN && { webhookToken: env.KLAXON_MATTERMOST_WEBHOOK_TOKEN }),
+    };
+  }
+  if (env.KLAXON_TEAMS_APP_ID || env.KLAXON_TEAMS_APP_PASSWORD) {
+    const missing = ['KLAXON_TEAMS_APP_ID', 'KLAXON_TEAMS_APP_PASSWORD'].filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Microsoft Teams is partly configured: also set ${missing.join(', ')}`);
+    cfg.teams = {
+      appId: env.KLAXON_TEAMS_APP_ID!,
+      appPassword: env.KLAXON_TEAMS_APP_PASSWORD!,
+      openIdMetadataUrl: env.KLAXON_TEAMS_OPENID_METADATA_URL || 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      tokenUrl: env.KLAXON_TEAMS_TOKEN_URL || 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
     };
   }
   if (env.KLAXON_DISCORD_BOT_TOKEN || env.KLAXON_DISCORD_PUBLIC_KEY) {

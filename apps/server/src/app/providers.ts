@@ -24,6 +24,9 @@ import { discordPublicKey } from '../chat/discord/signature.js';
 import { GoogleChatWebhooks } from '../chat/googlechat/client.js';
 import { googleChatPlatform } from '../chat/googlechat/platform.js';
 import { GoogleChatTokens } from '../chat/googlechat/token.js';
+import { BotConnectorAuth } from '../chat/teams/auth.js';
+import { TeamsClient } from '../chat/teams/client.js';
+import { teamsPlatform } from '../chat/teams/platform.js';
 import { MatrixClient } from '../chat/matrix/client.js';
 import { matrixPlatform } from '../chat/matrix/platform.js';
 import { smsProviderNames, type KlaxonConfig } from './config.js';
@@ -136,6 +139,9 @@ export function buildProviders(
   if (config.matrix) {
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
+  // Teams: Workflows webhooks need no account; the bot (its replies) needs KLAXON_TEAMS_APP_ID and _APP_PASSWORD.
+  const tm = config.teams;
+  registry.register(new TeamsClient({ egress: o.egress, ...(tm && { bot: { appId: tm.appId, appPassword: tm.appPassword, tokenUrl: tm.tokenUrl } }) }));
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
   registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));
@@ -164,5 +170,7 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   if (config.googlechat && gc instanceof GoogleChatWebhooks) out.push(googleChatPlatform(gc, new GoogleChatTokens(config.googlechat.audience, config.googlechat.jwksUrl)));
   const mx = providers.get('matrix');
   if (mx instanceof MatrixClient) out.push(matrixPlatform(mx));
+  const teams = providers.get('teams');
+  if (config.teams && teams instanceof TeamsClient) out.push(teamsPlatform(teams, new BotConnectorAuth({ appId: config.teams.appId, openIdMetadataUrl: config.teams.openIdMetadataUrl })));
   return out;
 }

@@ -48,6 +48,7 @@ export type Via =
   | 'pushover'
   | 'telegram'
   | 'whatsapp'
+  | 'teams'
   | 'ingest'
   | 'engine'
   | 'config';

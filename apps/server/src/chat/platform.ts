@@ -35,9 +35,9 @@ export type ChatInbound =
   /** Answered at once without Klaxon doing anything (a handshake like PING or url_verification, a bad payload, nothing to do). */
   | { kind: 'reply'; status: number; body: unknown }
   /** A button pressed: acknowledge or resolve an incident (id or number). */
-  | { kind: 'action'; userId: string; incident: string; action: ChatActionName; channelId?: string }
+  | { kind: 'action'; userId: string; incident: string; action: ChatActionName; channelId?: string; context?: unknown }
   /** A command typed (`ack 42`, `declare ...`, a war-room command) in a channel. */
-  | { kind: 'command'; channelId: string; userId: string; text: string }
+  | { kind: 'command'; channelId: string; userId: string; text: string; context?: unknown }
   /** A message in a channel, for the war room bridged to it; `messageId` is the platform's id (a retry is stored once). */
   | { kind: 'message'; channelId: string; userId: string; userName?: string; messageId: string; text: string }
   /** Nothing for Klaxon (Klaxon's own post coming back, another event type). */
@@ -80,6 +80,11 @@ export interface ChatPlatform {
    * posting each command's or action's answer back with `respond`.
    */
   pull?(): Promise<ChatInbound[]>;
+  /**
+   * For a platform that takes answers as separate requests, not in the HTTP response (Teams: the Bot
+   * Connector): delivers the `answer` to what `inbound` parsed (its `context`), and gives the HTTP answer.
+   */
+  deliver?(parsed: ChatInbound, answer: { status: number; body: unknown }): Promise<{ status: number; body: unknown }>;
   respond?(channelId: string, text: string): Promise<void>;
 }
 

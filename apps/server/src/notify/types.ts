@@ -1,7 +1,7 @@
 /** The channels Klaxon can reach a person on. */
-export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix' | 'ntfy' | 'pushover' | 'telegram' | 'whatsapp' | 'googlechat';
+export type Channel = 'email' | 'sms' | 'voice' | 'slack' | 'webhook' | 'push' | 'mattermost' | 'discord' | 'matrix' | 'ntfy' | 'pushover' | 'telegram' | 'whatsapp' | 'googlechat' | 'teams';
 
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp', 'googlechat'];
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'push', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp', 'googlechat', 'teams'];
 
 /** A page about an incident: everything a renderer needs to say what broke, where, how bad and how to act. */
 export interface PageMessage {

@@ -63,6 +63,19 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
     case 'googlechat':
       // users/<id> links a Google Chat user (who acts on cards); a space's incoming-webhook URL gets pages.
       return googleChatAddress(a);
+    case 'teams': {
+      // A Workflows (Power Automate) webhook URL gets pages as Adaptive Cards; an Entra ID (AAD) object id
+      // or a Teams user id (29:...) links that Teams user to this person for the bot's buttons and commands.
+      if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(a)) return { value: a.toLowerCase() };
+      if (/^29:[A-Za-z0-9_-]{1,300}$/.test(a)) return { value: a };
+      try {
+        const u = new URL(a);
+        if (u.protocol === 'https:' || u.protocol === 'http:') return { value: u.toString() };
+      } catch {
+        /* fall through */
+      }
+      return { error: 'must be a Workflows webhook URL (https://...), or a Microsoft Entra object id (00000000-0000-0000-0000-000000000000) or Teams user id (29:...) to link your Teams user' };
+    }
     case 'webhook':
       try {
         const u = new URL(a);

@@ -30,4 +30,16 @@ describe('chat platform settings from the environment', () => {
     });
     expect(configFromEnv({}).matrix).toBeUndefined();
   });
+
+  it("the Teams bot needs its app id and password together; the metadata and token URLs default to Microsoft's", () => {
+    expect(() => configFromEnv({ KLAXON_TEAMS_APP_ID: 'a' })).toThrow(/also set KLAXON_TEAMS_APP_PASSWORD/);
+    expect(configFromEnv({ KLAXON_TEAMS_APP_ID: 'a', KLAXON_TEAMS_APP_PASSWORD: 'p' }).teams).toEqual({
+      appId: 'a',
+      appPassword: 'p',
+      openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      tokenUrl: 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
+    });
+    expect(configFromEnv({ KLAXON_TEAMS_APP_ID: 'a', KLAXON_TEAMS_APP_PASSWORD: 'p', KLAXON_TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:9/m' }).teams?.openIdMetadataUrl).toBe('http://127.0.0.1:9/m');
+    expect(configFromEnv({}).teams).toBeUndefined();
+  });
 });

@@ -50,6 +50,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   whatsapp: { label: 'WhatsApp number (with country code)', placeholder: '+14155550100' },
   googlechat: { label: 'Google Chat space webhook URL (or users/<id> to link yourself)', placeholder: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=...&token=...' },
   telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
+  teams: { label: 'Teams Workflows webhook URL (or your Entra object ID)', placeholder: 'https://prod-00.westus.logic.azure.com/workflows/...' },
 };
 
 function describeAddress(m: ContactMethod): string {

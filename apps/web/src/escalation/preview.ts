@@ -204,6 +204,7 @@ export const CHANNEL_LABEL: Record<Channel, string> = {
   telegram: 'Telegram',
   whatsapp: 'WhatsApp',
   googlechat: 'Google Chat',
+  teams: 'Microsoft Teams',
 };
 
 /** Who a final schedule has on call at `at`. */

@@ -28,7 +28,8 @@ export async function chatInboundRoutes(app: App, deps: HttpDeps): Promise<void>
           contentType: String(req.headers['content-type'] ?? ''),
           now: ctx.clock.now(),
         });
-        const r = await handleChatInbound(ctx, p, parsed);
+        const handled = await handleChatInbound(ctx, p, parsed);
+        const r = p.deliver ? await p.deliver(parsed, handled) : handled;
         return reply.status(r.status).send(r.body);
       });
     }

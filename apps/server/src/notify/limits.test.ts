@@ -9,6 +9,9 @@ describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
     expect(parsePageLimits('')).toEqual(DEFAULT_PAGE_LIMITS);
     expect(describeLimits(DEFAULT_PAGE_LIMITS.voice!)).toBe('3 per 15 min and 7 per 1 h');
     expect(describeLimits(DEFAULT_PAGE_LIMITS.sms!)).toBe('5 per 15 min');
+    // WhatsApp like SMS; ntfy, Pushover and Telegram like web push.
+    expect(describeLimits(DEFAULT_PAGE_LIMITS.whatsapp!)).toBe('5 per 15 min');
+    for (const c of ['ntfy', 'pushover', 'telegram'] as const) expect(describeLimits(DEFAULT_PAGE_LIMITS[c]!)).toBe('10 per 15 min');
     expect(describeLimits(DEFAULT_PAGE_LIMITS.email!)).toBe('10 per 15 min');
     expect(describeLimits(DEFAULT_PAGE_LIMITS.push!)).toBe('10 per 15 min');
   });
@@ -46,12 +49,16 @@ describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
     );
     const limit = fc.record({ count: fc.integer({ min: 1, max: 9999 }), minutes: fc.integer({ min: 1, max: 1440 }) });
     fc.assert(
-      fc.property(fc.uniqueArray(fc.constantFrom(...BUNDLE_CHANNELS)), fc.array(fc.array(limit, { minLength: 1, maxLength: 3 }), { minLength: 4, maxLength: 4 }), (chs, ls) => {
-        const raw = chs.map((c, i) => `${c}=${ls[i]!.map((l) => `${l.count}/${l.minutes}m`).join('+')}`).join(',');
-        const r = parsePageLimits(raw);
-        expect(typeof r).toBe('object');
-        chs.forEach((c, i) => expect((r as Record<string, RateLimit[]>)[c]).toEqual(ls[i]!.map((l) => ({ count: l.count, windowMs: l.minutes * MIN }))));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...BUNDLE_CHANNELS)),
+        fc.array(fc.array(limit, { minLength: 1, maxLength: 3 }), { minLength: BUNDLE_CHANNELS.length, maxLength: BUNDLE_CHANNELS.length }),
+        (chs, ls) => {
+          const raw = chs.map((c, i) => `${c}=${ls[i]!.map((l) => `${l.count}/${l.minutes}m`).join('+')}`).join(',');
+          const r = parsePageLimits(raw);
+          expect(typeof r).toBe('object');
+          chs.forEach((c, i) => expect((r as Record<string, RateLimit[]>)[c]).toEqual(ls[i]!.map((l) => ({ count: l.count, windowMs: l.minutes * MIN }))));
+        },
+      ),
     );
   });
 });

@@ -15,7 +15,7 @@ export interface RateLimit {
 }
 
 /** The channels whose pages are rate-limited and bundled (each has a bundle renderer). */
-export const BUNDLE_CHANNELS = ['email', 'sms', 'voice', 'push'] as const satisfies readonly Channel[];
+export const BUNDLE_CHANNELS = ['email', 'sms', 'voice', 'push', 'whatsapp', 'ntfy', 'pushover', 'telegram'] as const satisfies readonly Channel[];
 export type BundleChannel = (typeof BUNDLE_CHANNELS)[number];
 
 /** Limits per channel; a channel without an entry (or with an empty list) is not limited. */
@@ -26,7 +26,8 @@ const HOUR = 3_600_000;
 
 /**
  * The defaults, in the spirit of GoAlert's: a phone rings at most 3 times in 15 minutes and 7 times an
- * hour, an SMS arrives at most 5 times in 15 minutes, an inbox or a push device 10 times in 15 minutes.
+ * hour, an SMS or a WhatsApp message arrives at most 5 times in 15 minutes, an inbox or a push device
+ * (web push, ntfy, Pushover, Telegram) 10 times in 15 minutes.
  */
 export const DEFAULT_PAGE_LIMITS: PageLimits = {
   voice: [
@@ -36,6 +37,10 @@ export const DEFAULT_PAGE_LIMITS: PageLimits = {
   sms: [{ count: 5, windowMs: 15 * MIN }],
   email: [{ count: 10, windowMs: 15 * MIN }],
   push: [{ count: 10, windowMs: 15 * MIN }],
+  whatsapp: [{ count: 5, windowMs: 15 * MIN }],
+  ntfy: [{ count: 10, windowMs: 15 * MIN }],
+  pushover: [{ count: 10, windowMs: 15 * MIN }],
+  telegram: [{ count: 10, windowMs: 15 * MIN }],
 };
 
 /** Whether pages on `channel` are rate-limited and bundled at all. */

@@ -286,8 +286,8 @@ export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queu
 export async function outboxForCallback(
   db: Tx,
   id: string,
-): Promise<{ channel: string; kind: string; user_id: string | null; incident_id: string | null; provider_message_id: string | null; destination: string } | undefined> {
-  return db.selectFrom('outbox').select(['channel', 'kind', 'user_id', 'incident_id', 'provider_message_id', 'destination']).where('id', '=', id).executeTakeFirst();
+): Promise<{ channel: string; kind: string; user_id: string | null; incident_id: string | null; provider_message_id: string | null; destination: string; content: string } | undefined> {
+  return db.selectFrom('outbox').select(['channel', 'kind', 'user_id', 'incident_id', 'provider_message_id', 'destination', 'content']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Pushover emergency pages still repeating on a phone although their incident is resolved (receipt not cancelled yet). */

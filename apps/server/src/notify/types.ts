@@ -62,6 +62,8 @@ export interface BundleItem {
   severity: string;
   incidentUrl: string;
   drill?: boolean;
+  /** The incident's urgency (Pushover sends a bundle at emergency priority when any incident is high). */
+  urgency?: 'high' | 'low';
   /** From an escalation level with `until: resolved` (sent even once the incident is acknowledged). */
   untilResolved?: boolean;
 }

@@ -107,3 +107,60 @@ describe.each(DIALECTS)('SMS failover between providers (%s)', (dialect) => {
     await t.vonage.calls.waitFor((c) => JSON.stringify(c.ncco).includes('Mail queue stuck'), 1000);
   });
 });
+
+describe.each(DIALECTS)('voice failover from Telnyx (%s)', (dialect) => {
+  let t: ProvidersKlaxon;
+  let eve: { id: string; key: string };
+  const EVE = '+447700900321';
+
+  beforeAll(async () => {
+    // Telnyx first, Twilio next, for calls as for texts.
+    t = await startWithProviders(dialect, { smsProviders: ['telnyx', 'twilio'] });
+    eve = await phoneResponder(t, { name: 'Eve', phone: EVE, rules: [{ type: 'voice', delayMinutes: 0 }] });
+  });
+  afterAll(() => t?.stop());
+
+  const twilioCalls = () => t.twilio.calls.filter((c) => c.to === EVE);
+
+  it('a Telnyx call that ends not_found (the call could not be put through) is placed again through Twilio; the timeline says why', async () => {
+    const before = t.telnyx.calls.items.length;
+    const n = await trigger(t, eve.key, 'Ledger replica down');
+    const call = await t.telnyx.calls.waitFor((c) => c.to === EVE && t.telnyx.calls.items.indexOf(c) >= before, 1000);
+    expect(twilioCalls()).toHaveLength(0);
+    expect((await t.telnyx.callEvent(call, 'call.hangup', { hangup_cause: 'not_found', hangup_source: 'unknown', sip_hangup_cause: '404' })).status).toBe(200);
+    await t.cycle();
+    expect(twilioCalls()).toHaveLength(1);
+    const f = (await incidentState(t, n)).timeline.filter((e) => e.type === 'notification.failover');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/^Paging Eve by voice \(.*\) through telnyx failed \(delivery report: not_found\); trying the next provider, if any$/);
+  });
+
+  it('call_rejected fails over too; busy, no answer and a normal end do not', async () => {
+    const place = async (title: string) => {
+      const before = t.telnyx.calls.items.length;
+      await trigger(t, eve.key, title);
+      return t.telnyx.calls.waitFor((c) => c.to === EVE && t.telnyx.calls.items.indexOf(c) >= before, 1000);
+    };
+    for (const cause of ['user_busy', 'no_answer', 'normal_clearing']) {
+      const call = await place(`Quiet ${cause}`);
+      expect((await t.telnyx.callEvent(call, 'call.hangup', { hangup_cause: cause, hangup_source: 'callee' })).status).toBe(200);
+      await t.cycle();
+      expect(twilioCalls(), cause).toHaveLength(1);
+    }
+    const call = await place('Rejected by the network');
+    expect((await t.telnyx.callEvent(call, 'call.hangup', { hangup_cause: 'call_rejected', hangup_source: 'callee', sip_hangup_cause: '603' })).status).toBe(200);
+    await t.cycle();
+    expect(twilioCalls()).toHaveLength(2);
+  });
+
+  it('a forged call.hangup is refused and nothing fails over', async () => {
+    const before = t.telnyx.calls.items.length;
+    await trigger(t, eve.key, 'Forged hangup target');
+    const call = await t.telnyx.calls.waitFor((c) => c.to === EVE && t.telnyx.calls.items.indexOf(c) >= before, 1000);
+    const { generateKeyPairSync } = await import('node:crypto');
+    const r = await t.telnyx.callEvent(call, 'call.hangup', { hangup_cause: 'not_found' }, { privateKey: generateKeyPairSync('ed25519').privateKey });
+    expect(r.status).toBe(403);
+    await t.cycle();
+    expect(twilioCalls()).toHaveLength(2);
+  });
+});

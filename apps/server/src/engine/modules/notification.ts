@@ -185,6 +185,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
         severity: page.severity,
         incidentUrl: page.incidentUrl,
         ...(page.drill && { drill: true }),
+        ...(page.urgency && { urgency: page.urgency }),
         ...(untilResolved && { untilResolved: true }),
       }));
       // The acknowledge link of a bundle acknowledges every incident in it, as this person.

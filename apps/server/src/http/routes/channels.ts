@@ -5,11 +5,13 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as incidents from '../../incident/service.js';
+import { truncate } from '../../notify/render/common.js';
 import { pushoverCallbackToken } from '../../notify/providers/pushover/index.js';
 import { outboxForCallback, recordProviderCallback } from '../../notify/store.js';
 import { actorForUser, linkTelegramChat } from '../../user/service.js';
 import { pageKeyboard, parseCallbackData, parseStartCommand } from '../../notify/providers/telegram/index.js';
 import type { App, HttpDeps } from '../deps.js';
+import { ackAll, bundleOf } from './inbound.js';
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests: equal lengths, and no early exit on the first differing byte.
@@ -45,7 +47,10 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
       .execute((trx) => recordProviderCallback(trx, q.message as string, ctx.clock.now(), { status: 'acknowledged', providerMessageId: row.provider_message_id, error: null }));
     if (row.kind === 'page' && row.incident_id && row.user_id) {
       const actor = await actorForUser(ctx, row.user_id);
-      if (actor) {
+      // A bundle's acknowledgement acknowledges every incident in it (docs/paging.md, "Storms").
+      const bundle = actor ? bundleOf(row.content) : null;
+      if (actor && bundle) await ackAll(ctx, actor, bundle, 'pushover');
+      else if (actor) {
         const inc = await incidents.findIncident(ctx.db.kysely, row.incident_id);
         if (inc?.status === 'triggered') await incidents.acknowledge(ctx, actor, row.incident_id, 'pushover');
       }
@@ -109,6 +114,23 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
       const actor = await actorForUser(ctx, row.user_id);
       if (!actor) {
         await answer('Your Klaxon user no longer exists.');
+        return reply.send({});
+      }
+      // A bundle's "Acknowledge all" acknowledges every incident in it (docs/paging.md, "Storms").
+      const bundle = bundleOf(row.content);
+      if (bundle && data.action === 'ack') {
+        const done = await ackAll(ctx, actor, bundle, 'telegram');
+        await answer(truncate(done, 200));
+        if (typeof cq.message?.message_id === 'number') {
+          const base = typeof cq.message.text === 'string' ? cq.message.text.replace(/\n\n(Acknowledged|Resolved) by .*$/s, '') : '';
+          const open = `${ctx.publicUrl}/incidents`;
+          await say('editMessageText', {
+            chat_id: chatId,
+            message_id: cq.message.message_id,
+            text: truncate(`${base}\n\nAcknowledged by ${actor.name}`, 4096),
+            reply_markup: { inline_keyboard: [[{ text: 'Open incidents', url: open }]] },
+          });
+        }
         return reply.send({});
       }
       let text: string;

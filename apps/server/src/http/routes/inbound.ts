@@ -52,13 +52,13 @@ async function act(ctx: Ctx, actor: Actor, incidentId: string, action: 'ack' | '
 }
 
 /** The bundle a page message carries, if it is one (docs/paging.md, "Storms"). */
-function bundleOf(content: string): PageBundle | null {
+export function bundleOf(content: string): PageBundle | null {
   const m = JSON.parse(content) as Message;
   return m.kind === 'page' && m.bundle ? m.bundle : null;
 }
 
 /** Acknowledges every incident of a bundle as this person (each on its own timeline); returns one sentence. */
-async function ackAll(ctx: Ctx, actor: Actor, bundle: PageBundle, via: Via): Promise<string> {
+export async function ackAll(ctx: Ctx, actor: Actor, bundle: PageBundle, via: Via): Promise<string> {
   const done: number[] = [];
   const already: string[] = [];
   for (const it of bundle.items) {

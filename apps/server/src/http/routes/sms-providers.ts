@@ -256,7 +256,26 @@ export async function smsProviderRoutes(app: App, deps: HttpDeps): Promise<void>
       else await client.command(callId, 'speak', { payload: r.say, ...telnyxVoice, client_state: bye });
     } else if (type === 'call.speak.ended' && callId && client && str(p.client_state) === bye) {
       await client.command(callId, 'hangup', {});
+    } else if (type === 'call.hangup') {
+      // The call ended. A call Telnyx could not put through (TELNYX_CALL_FAILED) fails over to the next
+      // provider, as a Twilio or Plivo call that `failed`; busy, no answer and a normal end do not.
+      const cause = str(p.hangup_cause) ?? 'unspecified';
+      const sip = str(p.sip_hangup_cause);
+      await providerStatus(ctx, id, 'telnyx', {
+        status: cause,
+        providerMessageId: callId ?? null,
+        error: `hangup_cause ${cause}${sip ? `, SIP ${sip}` : ''}`,
+        failed: TELNYX_CALL_FAILED.has(cause),
+      });
     }
     return reply.status(200).send({ ok: true });
   });
 }
+
+/**
+ * Telnyx `call.hangup` causes (documented: call_rejected, normal_clearing, originator_cancel, timeout,
+ * time_limit, user_busy, not_found, no_answer, unspecified) that mean the call could not be put
+ * through: the number does not exist or the network refused the call. Busy, no answer and a normal
+ * end are the person's phone answering or ringing, and do not fail over.
+ */
+export const TELNYX_CALL_FAILED: ReadonlySet<string> = new Set(['call_rejected', 'not_found']);

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { samplePage } from '../../../test/fakes/messages.js';
 import type { BundleItem, PageMessage } from '../types.js';
 import { renderPush } from '../providers/push/render.js';
+import { renderNtfy } from '../providers/ntfy/render.js';
+import { renderPushover } from '../providers/pushover/index.js';
+import { renderTelegram } from '../providers/telegram/index.js';
 import { bundleHeadline, EMAIL_BUNDLE_NAMED, SMS_BUNDLE_MAX, VOICE_BUNDLE_NAMED } from './bundle.js';
 import { renderEmail } from './email.js';
 import { renderSms } from './sms.js';
@@ -88,6 +91,46 @@ describe('bundled pages', () => {
         expect(push.title.startsWith(bundleHeadline(items).slice(0, 10)) || push.title.includes(`${n} new`)).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('ntfy, Pushover and Telegram: one message listing the incidents with one acknowledge-all', () => {
+    const msg = bundled([item(12, { title: 'DB down' }), item(13, { title: 'Queue backlog', urgency: 'low' })]);
+    const n = renderNtfy(msg, 'topic');
+    expect(n).toMatchObject({ title: '2 new incidents on payments-worker, checkout-api', priority: 5, message: '#12 payments-worker: DB down\n#13 checkout-api: Queue backlog' });
+    expect(n.actions![0]).toEqual({ action: 'http', label: 'Acknowledge all 2', url: 'https://klaxon.example.com/actions/ALL', method: 'POST', clear: true });
+    const p = renderPushover(msg, { callback: 'https://k/cb' });
+    expect(p).toMatchObject({ title: '2 new incidents on payments-worker, checkout-api', priority: '2', callback: 'https://k/cb' });
+    expect(p.message).toBe('#12 payments-worker: DB down\n#13 checkout-api: Queue backlog\nAcknowledge to acknowledge all 2.');
+    const tg = renderTelegram(msg, 'm1');
+    expect(tg.text).toBe('🚨 2 new incidents on payments-worker, checkout-api\n#12 payments-worker: DB down\n#13 checkout-api: Queue backlog');
+    expect(tg.reply_markup!.inline_keyboard[0]).toEqual([{ text: 'Acknowledge all 2', callback_data: 'ack:m1' }]);
+    // Every incident low urgency: Pushover at normal priority (no callback), ntfy at the default priority.
+    const low = { ...bundled([item(1, { urgency: 'low' }), item(2, { urgency: 'low' })]), urgency: 'low' as const };
+    expect(renderPushover(low, { callback: 'https://k/cb' })).toMatchObject({ priority: '0' });
+    expect(renderPushover(low, { callback: 'https://k/cb' }).callback).toBeUndefined();
+    expect(renderNtfy(low, 't').priority).toBe(3);
+  });
+
+  it('ntfy (4,096 bytes), Pushover (1,024 characters), Telegram (4,096 characters): within limits, every incident named or counted (property)', () => {
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 120 }), fc.constant(''));
+    fc.assert(
+      fc.property(fc.array(fc.record({ title: text, serviceName: text }), { minLength: 2, maxLength: 400 }), (rows) => {
+        const items = rows.map((r, i) => item(i + 1, r));
+        const msg = bundled(items);
+        const n = renderNtfy(msg, 't');
+        const p = renderPushover(msg, { callback: 'https://k/cb' });
+        const tg = renderTelegram(msg, 'm1');
+        expect(Buffer.byteLength(n.message, 'utf8')).toBeLessThanOrEqual(4096);
+        expect(p.message!.length).toBeLessThanOrEqual(1024);
+        expect(tg.text.length).toBeLessThanOrEqual(4096);
+        for (const body of [n.message, p.message!, tg.text]) {
+          const { numbers, more } = named(body);
+          const shown = items.filter((it) => numbers.has(it.incidentNumber)).length;
+          expect(shown + more).toBeGreaterThanOrEqual(items.length);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -86,3 +86,27 @@ export function pushBundle(b: PageBundle): { title: string; body: string } {
   const lines = b.items.map((it) => `#${it.incidentNumber} ${truncate(oneLine(it.serviceName), 40)}: ${truncate(oneLine(it.title), 80)}`);
   return { title: truncate(bundleHeadline(b.items), 200), body: lines.join('\n') };
 }
+
+/**
+ * A list of the bundle's incidents, one line each (`#12 checkout-api: DB down`), as many as fit in
+ * `max` characters together with `head` and `tail`, then "+N more"; every incident is named or counted.
+ * The result (head, list, tail) is at most `max` characters.
+ */
+export function bundleLines(b: PageBundle, max: number, head: string, tail: string): string {
+  const n = b.items.length;
+  const h = truncate(head, Math.floor(max / 3));
+  const t = truncate(tail, Math.floor(max / 3));
+  const top = h ? [h] : [];
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const it = b.items[i]!;
+    const line = `#${it.incidentNumber} ${truncate(oneLine(it.serviceName) || 'unknown service', 40)}: ${truncate(oneLine(it.title) || 'untitled', 80)}`;
+    const rest = n - i - 1;
+    const more = rest > 0 ? `\n+${rest} more` : '';
+    if ([...top, ...lines, line].join('\n').length + more.length + (t ? t.length + 1 : 0) > max) break;
+    lines.push(line);
+  }
+  const rest = n - lines.length;
+  const body = [...top, ...lines, ...(rest ? [`+${rest} more`] : [])].join('\n');
+  return truncate(t ? `${body}\n${t}` : body, max);
+}

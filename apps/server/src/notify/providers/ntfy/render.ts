@@ -11,8 +11,9 @@
  * from the lock screen without signing in.
  */
 import { alertsPhrase, availableActions, excerpt, oneLine, safeUrl, severityLabel, truncate } from '../../render/common.js';
+import { bundleHeadline, bundleLines } from '../../render/bundle.js';
 import { renderSms } from '../../render/sms.js';
-import type { Message } from '../../types.js';
+import type { Message, PageBundle, PageMessage } from '../../types.js';
 
 /** An ntfy contact: the server (null: KLAXON_NTFY_BASE_URL), the topic, and an access token for a protected topic. */
 export interface NtfyAddress {
@@ -99,6 +100,7 @@ export const NTFY_MAX_MESSAGE = 1000;
 
 /** Renders a message as ntfy's JSON publish body for `topic` (pure). */
 export function renderNtfy(msg: Message, topic: string): NtfyPublish {
+  if (msg.kind === 'page' && msg.bundle) return renderNtfyBundle({ ...msg, bundle: msg.bundle }, topic);
   if (msg.kind === 'page') {
     const high = msg.urgency !== 'low';
     const drill = msg.drill ? 'DRILL ' : '';
@@ -131,4 +133,28 @@ export function renderNtfy(msg: Message, topic: string): NtfyPublish {
   // Never the account message's link: it carries a one-time secret and goes by e-mail only.
   const url = msg.kind === 'schedule' || msg.kind === 'report' || msg.kind === 'status_update' ? safeUrl(msg.url) : null;
   return { topic, title, message: truncate(text, NTFY_MAX_MESSAGE), priority: msg.kind === 'verification' || msg.kind === 'test' ? 4 : 3, tags: [], ...(url && { click: url }) };
+}
+
+/**
+ * A bundle (docs/paging.md, "Storms"): one message listing the incidents (as many as fit in
+ * {@link NTFY_MAX_MESSAGE} characters, then "+N more"), at priority 5 if any of them is high urgency,
+ * with one `http` action "Acknowledge all N" on the bundle's signed link, which acknowledges every one.
+ */
+export function renderNtfyBundle(msg: PageMessage & { bundle: PageBundle }, topic: string): NtfyPublish {
+  const b = msg.bundle;
+  const high = b.items.some((it) => it.urgency !== 'low') || msg.urgency !== 'low';
+  const ack = safeUrl(msg.ackUrl);
+  const actions: NtfyAction[] = [];
+  if (ack) actions.push({ action: 'http', label: `Acknowledge all ${b.items.length}`, url: ack, method: 'POST', clear: true });
+  const open = safeUrl(msg.incidentUrl.replace(/\/incidents\/\d+$/, '/incidents'));
+  if (open) actions.push({ action: 'view', label: 'Open incidents', url: open });
+  return {
+    topic,
+    title: truncate(bundleHeadline(b.items), 200),
+    message: bundleLines(b, NTFY_MAX_MESSAGE, '', ''),
+    priority: high ? 5 : 3,
+    tags: [high ? 'rotating_light' : 'warning', ...(b.items.every((i) => i.drill) ? ['drill'] : [])],
+    ...(open && { click: open }),
+    actions,
+  };
 }

@@ -16,6 +16,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { alertsPhrase, excerpt, oneLine, safeUrl, severityLabel, truncate } from '../../render/common.js';
+import { bundleHeadline, bundleLines } from '../../render/bundle.js';
 import { renderSms } from '../../render/sms.js';
 import { ProviderError, type Message, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
 import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
@@ -26,6 +27,9 @@ export const PUSHOVER_DEFAULT_BASE_URL = 'https://api.pushover.net';
 export const PUSHOVER_RETRY_SECONDS = 60;
 /** Seconds an emergency page keeps repeating unless acknowledged (Pushover's maximum is 10800). */
 export const PUSHOVER_EXPIRE_SECONDS = 3600;
+
+/** Pushover's limit on a message's text, in characters. */
+export const PUSHOVER_MAX_MESSAGE = 1024;
 
 /** A Pushover user or group key: 30 characters of [A-Za-z0-9]. */
 export const PUSHOVER_USER_KEY = /^[A-Za-z0-9]{30}$/;
@@ -45,6 +49,25 @@ export interface PushoverRenderOptions {
 
 /** Renders a message as Pushover's form fields, without token and user (pure). */
 export function renderPushover(msg: Message, o: PushoverRenderOptions = {}): Record<string, string> {
+  if (msg.kind === 'page' && msg.bundle) {
+    // A bundle (docs/paging.md, "Storms"): one message listing the incidents; emergency priority if
+    // any of them is high urgency, and its acknowledgement (the callback) acknowledges them all.
+    const b = msg.bundle;
+    const emergency = msg.urgency !== 'low' || b.items.some((it) => it.urgency !== 'low');
+    const url = safeUrl(msg.incidentUrl.replace(/\/incidents\/\d+$/, '/incidents'));
+    return {
+      title: truncate(bundleHeadline(b.items), 250),
+      message: bundleLines(b, PUSHOVER_MAX_MESSAGE, '', emergency ? `Acknowledge to acknowledge all ${b.items.length}.` : ''),
+      priority: emergency ? '2' : '0',
+      timestamp: String(Math.floor(msg.createdAt / 1000)),
+      ...(url && { url, url_title: 'Open incidents' }),
+      ...(emergency && {
+        retry: String(o.retrySeconds ?? PUSHOVER_RETRY_SECONDS),
+        expire: String(o.expireSeconds ?? PUSHOVER_EXPIRE_SECONDS),
+        ...(o.callback && { callback: o.callback }),
+      }),
+    };
+  }
   if (msg.kind === 'page') {
     const emergency = msg.urgency !== 'low';
     const details = excerpt(msg.details, 4, 400);

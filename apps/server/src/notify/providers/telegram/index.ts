@@ -8,12 +8,16 @@
  * (http/routes/channels.ts), checked with the `X-Telegram-Bot-Api-Secret-Token` header.
  */
 import { alertsPhrase, availableActions, excerpt, oneLine, safeUrl, severityLabel, truncate } from '../../render/common.js';
+import { bundleHeadline, bundleLines } from '../../render/bundle.js';
 import { renderSms } from '../../render/sms.js';
 import { ProviderError, type Message, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
 import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
 
 /** Default Bot API base URL. */
 export const TELEGRAM_DEFAULT_BASE_URL = 'https://api.telegram.org';
+
+/** Telegram's limit on a message's text (sendMessage), in characters. */
+export const TELEGRAM_MAX_TEXT = 4096;
 
 /** An inline keyboard button. */
 export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
@@ -60,6 +64,15 @@ export function pageKeyboard(status: string, messageId: string, incidentUrl: str
 
 /** Renders a message for Telegram (plain text, no parse_mode, so nothing needs escaping) (pure). */
 export function renderTelegram(msg: Message, messageId: string): TelegramText {
+  if (msg.kind === 'page' && msg.bundle) {
+    // A bundle (docs/paging.md, "Storms"): one message listing the incidents, one button that acknowledges them all.
+    const b = msg.bundle;
+    const high = msg.urgency !== 'low' || b.items.some((it) => it.urgency !== 'low');
+    const head = `${high ? '🚨 ' : ''}${bundleHeadline(b.items)}`;
+    const open = safeUrl(msg.incidentUrl.replace(/\/incidents\/\d+$/, '/incidents'));
+    const keyboard: InlineButton[][] = [[{ text: `Acknowledge all ${b.items.length}`, callback_data: callbackData('ack', messageId) }], ...(open ? [[{ text: 'Open incidents', url: open }]] : [])];
+    return { text: bundleLines(b, TELEGRAM_MAX_TEXT, head, ''), reply_markup: { inline_keyboard: keyboard } };
+  }
   if (msg.kind === 'page') {
     const details = excerpt(msg.details, 6, 800);
     const text = [

@@ -146,6 +146,9 @@ describe('team-scoped permission checks', () => {
     ['warroom/service.ts', 'pageInto', (f) => [f.major, f.x]],
     ['warroom/service.ts', 'setBridge', (f) => [f.major, 'https://meet.example.com/war']],
     ['warroom/service.ts', 'setImpact', (f) => [f.major, { customerFacing: true }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.schedule }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.service, action: 'service.create' }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.team }]],
     ['team/service.ts', 'updateTeam', (f) => [f.team, { name: f.teamName, description: 'changed', members: f.members }]],
     ['heartbeat/service.ts', 'deleteHeartbeat', (f) => [f.service, f.heartbeat]],
     ['hotline/service.ts', 'deleteHotline', (f) => [f.service, f.hotline]],
@@ -241,6 +244,19 @@ describe('team-scoped permission checks', () => {
   it("a team admin is allowed every team verb on their own team's objects", async () => {
     const now = ctx.clock.now();
     for (const [file, verb, args] of TEAM_VERBS) expect(await outcome(file, verb, args(fx.A, now)), `${file}:${verb} on team A`).toBe('ok');
+  });
+
+  it("a team admin reads the audit trail of their team's objects only, one object at a time", async () => {
+    const trail = await import('../../src/audit-trail.js');
+    const mine = await trail.listAudit(ctx, teamAdminA, { subjectId: fx.A.schedule });
+    expect(mine.entries.length).toBeGreaterThan(0);
+    expect(mine.entries.every((e) => e.subject.id === fx.A.schedule)).toBe(true);
+    for (const q of [{}, { action: 'schedule.create' }, { subjectId: fx.B.schedule }, { subjectId: 'no-such-object' }]) {
+      await expect(trail.listAudit(ctx, teamAdminA, q), JSON.stringify(q)).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    // A global admin still reads everything.
+    const { SYSTEM } = await import('../../src/auth/actor.js');
+    expect((await trail.listAudit(ctx, SYSTEM, { subjectId: fx.B.schedule })).entries.length).toBeGreaterThan(0);
   });
 
   it('every other verb gives a team role nothing', async () => {

@@ -512,11 +512,17 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // ---- teams ----
   for (const [ti, t] of (doc.teams ?? []).entries()) {
     const tpath = ['teams', ti] as const;
-    const members = t.members?.map((m) => ({ email: m.user.toLowerCase(), role: m.role ?? 'member' }));
+    const current = teamByName.get(t.name);
+    // A member's team role: as the file says, else (left out) as it is now.
+    const accessNow = (email: string) => current?.members.find((m) => (emailById.get(m.userId) ?? m.userId).toLowerCase() === email)?.access ?? null;
+    const members = t.members?.map((m) => {
+      const email = m.user.toLowerCase();
+      const access = m.access === undefined ? accessNow(email) : m.access === 'none' ? null : m.access;
+      return { email, role: m.role ?? 'member', access };
+    });
     for (const [mi, m] of (t.members ?? []).entries())
       if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
-    const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role }));
-    const current = teamByName.get(t.name);
+    const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role, ...(m.access && { access: m.access }) }));
     if (!current) {
       changes.push(`+ team ${q(t.name)}${members ? ` (${plural(members.length, 'member')})` : ''}`);
       phase.teams.push({
@@ -531,8 +537,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const diffs: string[] = [];
     if (t.description !== undefined && t.description !== current.description) diffs.push('description changed');
     if (members) {
-      const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role }));
-      if (JSON.stringify(before) !== JSON.stringify(members)) {
+      const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role, access: m.access ?? null }));
+      const accessChanged = members.filter((m) => before.some((b) => b.email.toLowerCase() === m.email && b.access !== m.access));
+      if (accessChanged.length) diffs.push(`team roles of ${accessChanged.map((m) => `${m.email} → ${m.access ?? 'none'}`).join(', ')}`);
+      if (JSON.stringify(before.map((b) => ({ email: b.email, role: b.role }))) !== JSON.stringify(members.map((m) => ({ email: m.email, role: m.role })))) {
         diffs.push(
           describeListChange(
             before.map((m) => m.email),

@@ -78,6 +78,9 @@ export const TeamMemberSpec = Type.Object(
   {
     user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }),
     role: Type.Optional(literals(['member', 'manager'] as const, 'member (default) or manager')),
+    access: Type.Optional(
+      literals(['admin', 'responder', 'none'] as const, "The member's team role (docs/permissions.md): admin, responder, or none to remove it. Left out: the member's current team role is kept"),
+    ),
   },
   { additionalProperties: false },
 );

@@ -662,6 +662,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   };
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
     const ppath = ['escalationPolicies', pi] as const;
+    if (typeof p.team === 'string' && !known.team(p.team)) problem([...ppath, 'team'], unknown('team', p.team, candidates.teams(), teamByName.has(p.team)));
     for (const [li, level] of p.levels.entries()) {
       for (const [xi, t] of level.targets.entries()) {
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
@@ -702,6 +703,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             ...(p.repeat !== undefined && { repeat: p.repeat }),
             ...(p.initialDelayMinutes !== undefined && { initialDelayMinutes: p.initialDelayMinutes }),
             levels: levels(),
+            ...(typeof p.team === 'string' && { teamId: idOf(ids.teams, p.team, 'team') }),
           });
           ids.policies.set(p.name, created.id);
         },
@@ -712,6 +714,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (p.description !== undefined && p.description !== current.description) diffs.push('description changed');
     if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
     const initialNow = current.initialDelayMinutes ?? 0;
+    const policyTeamNow = current.teamId ? (teamNameById.get(current.teamId) ?? current.teamId) : null;
+    if (p.team !== undefined && p.team !== policyTeamNow) diffs.push(`team ${policyTeamNow ?? 'none'} -> ${p.team ?? 'none'}`);
     if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
     const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string; condition?: unknown; roundRobin?: boolean }[]) =>
       JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged', stable(l.condition ?? null), l.roundRobin ?? false]));
@@ -739,6 +743,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             repeat: p.repeat ?? current.repeat,
             initialDelayMinutes: p.initialDelayMinutes ?? initialNow,
             levels: levels(),
+            // Left out: the policy keeps its team.
+            ...(p.team === undefined ? current.teamId && { teamId: current.teamId } : p.team !== null && { teamId: idOf(ids.teams, p.team, 'team') }),
           })),
       });
     }

@@ -79,6 +79,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     ...(p.description && { description: p.description }),
     repeat: p.repeat,
     ...(p.initialDelayMinutes && { initialDelayMinutes: p.initialDelayMinutes }),
+    ...(p.teamId && { team: teamNameById.get(p.teamId) ?? p.teamId }),
     levels: p.levels.map((l) => ({
       delayMinutes: l.delayMinutes,
       targets: l.targets.map((t): TargetSpec => {

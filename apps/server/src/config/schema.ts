@@ -252,6 +252,9 @@ export const PolicySpec = Type.Object(
     repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: 'How many more times to run all levels when nobody acknowledges (new policies: 0)' })),
     initialDelayMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the incident opens before level 1 fires. New policies: 0; left out: kept.' })),
     levels: Type.Array(LevelSpec, { minItems: 1, maxItems: 20, description: 'Levels in order, replaced to match exactly' }),
+    team: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team (whose admins manage the policy); null for none. Left out: kept.' }),
+    ),
   },
   { additionalProperties: false, description: 'An escalation policy, identified by name' },
 );

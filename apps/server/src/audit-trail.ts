@@ -4,11 +4,15 @@
  */
 import { AuditExportQuery, AuditQuery, type AuditEntry } from '@klaxon/contract';
 import { auditNow } from './audit.js';
-import { requirePermission, type Actor } from './auth/actor.js';
+import { can, requirePermission, requirePermissionSomewhere, type Actor } from './auth/actor.js';
+import { findPolicy } from './escalation/service.js';
+import { findSchedule } from './schedule/store.js';
+import { findService } from './service/service.js';
+import { teamIdByIdOrName } from './team/store.js';
 import type { Ctx, Tx } from './context.js';
 import { inBatch } from './engine/batch.js';
 import type { EngineModule } from './engine/engine.js';
-import { invalid } from './lib/errors.js';
+import { forbidden, invalid } from './lib/errors.js';
 import { parse } from './lib/validate.js';
 import { auditRows, deleteAuditRows, expiredAuditIds, type AuditFilter, type AuditRow } from './store.js';
 import { findUserByEmail } from './user/store.js';
@@ -61,10 +65,32 @@ async function filterOf(db: Tx, q: Omit<AuditQuery, 'cursor' | 'limit'>): Promis
   return f;
 }
 
-/** The audit trail, newest first, filtered, a page at a time. Admins only. */
+/**
+ * The team of an audited object a team admin may read the history of: a schedule, escalation policy
+ * or service (its teamId), or the team itself. null for anything else (global admins only).
+ */
+async function subjectTeam(db: Tx, subjectId: string): Promise<string | null> {
+  const team = await teamIdByIdOrName(db, subjectId);
+  if (team && team.id === subjectId) return team.id;
+  for (const find of [findSchedule, findPolicy, findService] as const) {
+    const o = await find(db, subjectId);
+    if (o && o.id === subjectId) return o.teamId ?? null;
+  }
+  return null;
+}
+
+/**
+ * The audit trail, newest first, filtered, a page at a time. Global admins read all of it; a team
+ * admin reads the history of one of their team's objects (`subjectId` a schedule, policy or
+ * service of the team, or the team itself).
+ */
 export async function listAudit(ctx: Ctx, actor: Actor, query: unknown): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const q = parse(AuditQuery, query ?? {}, 'audit query');
+  if (!can(actor, 'admin')) {
+    if (!q.subjectId) throw forbidden("Your role may read only the history of your team's objects: give subjectId (a schedule, escalation policy or service of your team, or the team)");
+    requirePermission(actor, 'admin', await subjectTeam(ctx.db.kysely, q.subjectId));
+  }
   const limit = q.limit ?? 100;
   const f = await filterOf(ctx.db.kysely, q);
   if (q.cursor) f.after = decodeCursor(q.cursor);

@@ -55,6 +55,7 @@ export async function tokenByHash(db: Tx, tokenHash: string) {
       'api_tokens.read_only',
       'api_tokens.team_id',
       'api_tokens.expires_at',
+      'users.deactivated_at',
       'users.id',
       'users.name',
       'users.role',

@@ -2,11 +2,11 @@ import { TokenInput } from '@klaxon/contract';
 import { requirePermission, requireSelfOr, TEAM_ROLES, type Actor, type Role, type TeamRole, type UserActor } from './actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { audit } from '../audit.js';
-import { invalid, notFound } from '../lib/errors.js';
+import { conflict, invalid, notFound } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { teamIdByIdOrName } from '../team/store.js';
-import { userIdIfExists } from '../user/store.js';
+import { deactivatedAt, userIdIfExists } from '../user/store.js';
 import { insertToken, revokeTokenRow, teamAccessOf, tokenByHash, tokenOwner, tokenRows, touchToken } from './store.js';
 
 /** A token as listed (never with its secret). */
@@ -64,6 +64,7 @@ export async function createToken(ctx: Ctx, actor: Actor, userId: string, input:
   return inTransaction(ctx, async (trx) => {
     const u = await userIdIfExists(trx, userId);
     if (!u) throw notFound('User');
+    if ((await deactivatedAt(trx, userId)) != null) throw conflict('This person is deactivated (SCIM): a deactivated person cannot be given API tokens');
     let teamId: string | null = null;
     if (v.teamId) {
       const t = await teamIdByIdOrName(trx, v.teamId);
@@ -115,8 +116,8 @@ export async function teamRolesOf(db: Tx, userId: string): Promise<Record<string
   return out;
 }
 
-/** Why a bearer token was refused: unknown (or revoked) or expired. */
-export type TokenRefusal = 'unknown' | 'expired';
+/** Why a bearer token was refused: unknown (or revoked), expired, or its person is deactivated. */
+export type TokenRefusal = 'unknown' | 'expired' | 'deactivated';
 
 /** The user actor a bearer token stands for, or why not: unknown, revoked or expired. */
 export async function authenticateTokenOrWhy(ctx: Ctx, token: string): Promise<UserActor | TokenRefusal> {
@@ -124,6 +125,7 @@ export async function authenticateTokenOrWhy(ctx: Ctx, token: string): Promise<U
   if (!row || row.revoked_at !== null) return 'unknown';
   const now = ctx.clock.now();
   if (row.expires_at != null && Number(row.expires_at) <= now) return 'expired';
+  if (row.deactivated_at != null) return 'deactivated';
   // Record use at most once a minute, so reads do not turn into writes on every request.
   if (!row.last_used_at || now - row.last_used_at > 60_000) {
     await touchToken(ctx.db.kysely, row.tokenId, now);
@@ -138,7 +140,7 @@ export async function authenticateTokenOrWhy(ctx: Ctx, token: string): Promise<U
   };
 }
 
-/** The user actor a bearer token stands for, or null if it is unknown, revoked or expired. */
+/** The user actor a bearer token stands for, or null if it is unknown, revoked or expired, or its person is deactivated. */
 export async function authenticateToken(ctx: Ctx, token: string): Promise<Actor | null> {
   const a = await authenticateTokenOrWhy(ctx, token);
   return typeof a === 'string' ? null : a;

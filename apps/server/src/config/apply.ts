@@ -512,11 +512,17 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   // ---- teams ----
   for (const [ti, t] of (doc.teams ?? []).entries()) {
     const tpath = ['teams', ti] as const;
-    const members = t.members?.map((m) => ({ email: m.user.toLowerCase(), role: m.role ?? 'member' }));
+    const current = teamByName.get(t.name);
+    // A member's team role: as the file says, else (left out) as it is now.
+    const accessNow = (email: string) => current?.members.find((m) => (emailById.get(m.userId) ?? m.userId).toLowerCase() === email)?.access ?? null;
+    const members = t.members?.map((m) => {
+      const email = m.user.toLowerCase();
+      const access = m.access === undefined ? accessNow(email) : m.access === 'none' ? null : m.access;
+      return { email, role: m.role ?? 'member', access };
+    });
     for (const [mi, m] of (t.members ?? []).entries())
       if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
-    const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role }));
-    const current = teamByName.get(t.name);
+    const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role, ...(m.access && { access: m.access }) }));
     if (!current) {
       changes.push(`+ team ${q(t.name)}${members ? ` (${plural(members.length, 'member')})` : ''}`);
       phase.teams.push({
@@ -531,8 +537,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     const diffs: string[] = [];
     if (t.description !== undefined && t.description !== current.description) diffs.push('description changed');
     if (members) {
-      const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role }));
-      if (JSON.stringify(before) !== JSON.stringify(members)) {
+      const before = current.members.map((m) => ({ email: emailById.get(m.userId) ?? m.userId, role: m.role, access: m.access ?? null }));
+      const accessChanged = members.filter((m) => before.some((b) => b.email.toLowerCase() === m.email && b.access !== m.access));
+      if (accessChanged.length) diffs.push(`team roles of ${accessChanged.map((m) => `${m.email} → ${m.access ?? 'none'}`).join(', ')}`);
+      if (JSON.stringify(before.map((b) => ({ email: b.email, role: b.role }))) !== JSON.stringify(members.map((m) => ({ email: m.email, role: m.role })))) {
         diffs.push(
           describeListChange(
             before.map((m) => m.email),
@@ -654,6 +662,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   };
   for (const [pi, p] of (doc.escalationPolicies ?? []).entries()) {
     const ppath = ['escalationPolicies', pi] as const;
+    if (typeof p.team === 'string' && !known.team(p.team)) problem([...ppath, 'team'], unknown('team', p.team, candidates.teams(), teamByName.has(p.team)));
     for (const [li, level] of p.levels.entries()) {
       for (const [xi, t] of level.targets.entries()) {
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
@@ -694,6 +703,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             ...(p.repeat !== undefined && { repeat: p.repeat }),
             ...(p.initialDelayMinutes !== undefined && { initialDelayMinutes: p.initialDelayMinutes }),
             levels: levels(),
+            ...(typeof p.team === 'string' && { teamId: idOf(ids.teams, p.team, 'team') }),
           });
           ids.policies.set(p.name, created.id);
         },
@@ -704,6 +714,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (p.description !== undefined && p.description !== current.description) diffs.push('description changed');
     if (p.repeat !== undefined && p.repeat !== current.repeat) diffs.push(`repeat ${current.repeat} -> ${p.repeat}`);
     const initialNow = current.initialDelayMinutes ?? 0;
+    const policyTeamNow = current.teamId ? (teamNameById.get(current.teamId) ?? current.teamId) : null;
+    if (p.team !== undefined && p.team !== policyTeamNow) diffs.push(`team ${policyTeamNow ?? 'none'} -> ${p.team ?? 'none'}`);
     if (p.initialDelayMinutes !== undefined && p.initialDelayMinutes !== initialNow) diffs.push(`initialDelayMinutes ${initialNow} -> ${p.initialDelayMinutes}`);
     const canon = (ls: { delayMinutes: number; targets: TargetSpec[]; until?: string; condition?: unknown; roundRobin?: boolean }[]) =>
       JSON.stringify(ls.map((l) => [l.delayMinutes, l.targets.map(canonicalTarget), l.until ?? 'acknowledged', stable(l.condition ?? null), l.roundRobin ?? false]));
@@ -731,6 +743,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
             repeat: p.repeat ?? current.repeat,
             initialDelayMinutes: p.initialDelayMinutes ?? initialNow,
             levels: levels(),
+            // Left out: the policy keeps its team.
+            ...(p.team === undefined ? current.teamId && { teamId: current.teamId } : p.team !== null && { teamId: idOf(ids.teams, p.team, 'team') }),
           })),
       });
     }

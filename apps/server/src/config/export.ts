@@ -52,7 +52,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
   const teamSpecs: TeamSpec[] = teams.map((t) => ({
     name: t.name,
     ...(t.description && { description: t.description }),
-    members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role })),
+    members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role, ...(m.access && { access: m.access }) })),
   }));
 
   const schedules = await allSchedules(db);
@@ -79,6 +79,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     ...(p.description && { description: p.description }),
     repeat: p.repeat,
     ...(p.initialDelayMinutes && { initialDelayMinutes: p.initialDelayMinutes }),
+    ...(p.teamId && { team: teamNameById.get(p.teamId) ?? p.teamId }),
     levels: p.levels.map((l) => ({
       delayMinutes: l.delayMinutes,
       targets: l.targets.map((t): TargetSpec => {

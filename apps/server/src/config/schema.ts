@@ -78,6 +78,9 @@ export const TeamMemberSpec = Type.Object(
   {
     user: Type.String({ minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN, description: 'Email of a user in this file or already in Klaxon' }),
     role: Type.Optional(literals(['member', 'manager'] as const, 'member (default) or manager')),
+    access: Type.Optional(
+      literals(['admin', 'responder', 'none'] as const, "The member's team role (docs/permissions.md): admin, responder, or none to remove it. Left out: the member's current team role is kept"),
+    ),
   },
   { additionalProperties: false },
 );
@@ -249,6 +252,9 @@ export const PolicySpec = Type.Object(
     repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: 'How many more times to run all levels when nobody acknowledges (new policies: 0)' })),
     initialDelayMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes after the incident opens before level 1 fires. New policies: 0; left out: kept.' })),
     levels: Type.Array(LevelSpec, { minItems: 1, maxItems: 20, description: 'Levels in order, replaced to match exactly' }),
+    team: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { description: 'Name of the owning team (whose admins manage the policy); null for none. Left out: kept.' }),
+    ),
   },
   { additionalProperties: false, description: 'An escalation policy, identified by name' },
 );

@@ -1,4 +1,4 @@
-import { requirePermission, SYSTEM, type Actor } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, SYSTEM, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js';
 import { openIncident, resolveIncident } from '../incident/lifecycle.js';
@@ -73,13 +73,14 @@ export async function getHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: stri
 
 /** Creates a heartbeat and answers its check-in URL once (only its hash is kept). Admins only. */
 export async function createHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: string, input: unknown): Promise<Heartbeat> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(HeartbeatInput, input, 'heartbeat');
   const token = newSecret('', 24).replace(/[^A-Za-z0-9]/g, 'x');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     if (await store.findByName(trx, s.id, v.name)) throw conflict(`Service ${s.name} already has a heartbeat named "${v.name}"`);
     const grace = v.graceMinutes ?? 0;
     const row: store.HeartbeatRow = {
@@ -110,12 +111,13 @@ export async function createHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: s
  * heartbeat starts a fresh wait from now (it is not late for the time it was off). Admins only.
  */
 export async function updateHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: string, id: string, patch: unknown): Promise<Heartbeat> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(HeartbeatPatch, patch, 'heartbeat');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const r = await store.findById(trx, s.id, id);
     if (!r) throw notFound('Heartbeat');
     if (v.name !== undefined && v.name !== r.name && (await store.findByName(trx, s.id, v.name))) throw conflict(`Service ${s.name} already has a heartbeat named "${v.name}"`);
@@ -152,10 +154,11 @@ export async function updateHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: s
 
 /** Deletes a heartbeat (an incident it opened stays as it is). Admins only. */
 export async function deleteHeartbeat(ctx: Ctx, actor: Actor, serviceIdOrName: string, id: string): Promise<void> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const r = await store.findById(trx, s.id, id);
     if (!r || !(await store.remove(trx, r.id))) throw notFound('Heartbeat');
     await audit(trx, ctx.clock.now(), actor, 'heartbeat.delete', r.id, { serviceId: s.id, name: r.name });

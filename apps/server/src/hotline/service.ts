@@ -1,4 +1,4 @@
-import { requirePermission, type Actor } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, type Actor } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
@@ -127,13 +127,14 @@ export async function getHotline(ctx: Ctx, actor: Actor, serviceIdOrName: string
 
 /** Creates a hotline on a service. Admins only. */
 export async function createHotline(ctx: Ctx, actor: Actor, serviceIdOrName: string, input: unknown): Promise<Hotline> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(HotlineInput, input, 'hotline');
   const n = numbers(v.number, v.allowedCallers ?? []);
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const provider = v.provider ?? 'twilio';
     if (await store.findByName(trx, s.id, v.name)) throw conflict(`Service ${s.name} already has a hotline named "${v.name}"`);
     if (await store.findByNumber(trx, provider, n.number!)) throw conflict(`The number ${n.number} is already a hotline`);
@@ -157,13 +158,14 @@ export async function createHotline(ctx: Ctx, actor: Actor, serviceIdOrName: str
 
 /** Changes a hotline. Admins only. */
 export async function updateHotline(ctx: Ctx, actor: Actor, serviceIdOrName: string, id: string, patch: unknown): Promise<Hotline> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(HotlinePatch, patch, 'hotline');
   const n = numbers(v.number, v.allowedCallers);
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const r = await store.findById(trx, s.id, id);
     if (!r) throw notFound('Hotline');
     const next: store.HotlineRow = {
@@ -187,10 +189,11 @@ export async function updateHotline(ctx: Ctx, actor: Actor, serviceIdOrName: str
 
 /** Deletes a hotline (incidents its calls opened stay). Admins only. */
 export async function deleteHotline(ctx: Ctx, actor: Actor, serviceIdOrName: string, id: string): Promise<void> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   await inTransaction(ctx, async (trx, live) => {
     live.push({ type: 'config' });
     const s = await serviceOrFail(trx, serviceIdOrName);
+    requirePermission(actor, 'admin', s.teamId);
     const r = await store.findById(trx, s.id, id);
     if (!r || !(await store.remove(trx, r.id))) throw notFound('Hotline');
     await audit(trx, ctx.clock.now(), actor, 'hotline.delete', r.id, { serviceId: s.id, name: r.name });

@@ -27,7 +27,8 @@ export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
     if (m) {
       const a = await authenticateTokenOrWhy(ctx, m[1]!);
       if (a === 'expired') throw new AppError('unauthenticated', 'This API token has expired: create a new one');
-      req.actorCache = a === 'unknown' ? null : a;
+      if (a === 'deactivated') throw new AppError('unauthenticated', "This API token's person is deactivated");
+      req.actorCache = typeof a === 'string' ? null : a;
     } else {
       const cookie = req.cookies?.[SESSION_COOKIE];
       const session = cookie ? await authenticateSession(ctx, cookie) : null;

@@ -1,4 +1,4 @@
-import { requirePermission, type Actor, type Via } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, type Actor, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import * as incidents from '../incident/service.js';
@@ -10,7 +10,7 @@ import { postStatusUpdate } from '../status/service.js';
 import { PHASES, type Phase } from '../status/types.js';
 import { runAction, runbooksForIncident } from './runbooks.js';
 import { appendDrillSummary } from './report.js';
-import { assignRole, findUserRef, incidentOrThrow, pageInto, requireWarRoomRole, setSeverity } from './service.js';
+import { assignRole, findUserRef, incidentOrThrow, pageInto, requireOnIncident, requireWarRoomRole, setSeverity } from './service.js';
 import { WAR_ROOM_ROLES } from './types.js';
 import { insertTask } from './store.js';
 import { latestUpdatePhase } from '../status/store.js';
@@ -46,16 +46,18 @@ function unquote(s: string): string {
 
 /** Acknowledges from the war room (any member). */
 export async function warRoomAck(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, WAR_ROOM_ROLES, 'acknowledge');
   return incidents.acknowledge(ctx, actor, inc.id, via);
 }
 
 /** Resolves from the war room (the incident manager); a drill gets its summary on the timeline. */
 export async function warRoomResolve(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via = 'api') {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im'], 'resolve');
   const r = await incidents.resolve(ctx, actor, inc.id, via);
   if (r.changed && inc.drill) await appendDrillSummary(ctx, inc.id);
@@ -92,8 +94,9 @@ export async function postUpdate(ctx: Ctx, actor: Actor, idOrNumber: string, tex
 
 /** Adds an action item, optionally owned by someone. */
 export async function addTask(ctx: Ctx, actor: Actor, idOrNumber: string, text: string, ownerRef: string | null, via: Via = 'api'): Promise<{ id: string }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, WAR_ROOM_ROLES, 'add tasks');
   const t = text.trim();
   if (!t) throw invalid('task: text is required', [{ path: 'text', message: 'required' }]);

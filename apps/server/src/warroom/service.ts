@@ -1,4 +1,4 @@
-import { can, requirePermission, type Actor, type Via } from '../auth/actor.js';
+import { can, requirePermission, requirePermissionSomewhere, type Actor, type Permission, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js';
 import { findPolicy } from '../escalation/service.js';
@@ -125,6 +125,20 @@ export async function incidentOrThrow(db: Tx, idOrNumber: string): Promise<Incid
   return i;
 }
 
+/** The team of an incident's service (whose team roles count for acting on the incident), or null. */
+async function incidentTeam(db: Tx, incidentId: string): Promise<string | null> {
+  const inc = await findIncident(db, incidentId);
+  return inc ? ((await findService(db, inc.serviceId))?.teamId ?? null) : null;
+}
+
+/**
+ * The team check of incident verbs: `permission` globally or through a team role on the team of
+ * the incident's service (docs/permissions.md). Throws `forbidden` otherwise.
+ */
+export async function requireOnIncident(db: Tx, actor: Actor, permission: Permission, inc: Incident): Promise<void> {
+  requirePermission(actor, permission, (await findService(db, inc.serviceId))?.teamId ?? null);
+}
+
 /** A user's war-room role on an incident, or null. */
 export async function memberRole(db: Tx, incidentId: string, userId: string): Promise<WarRoomRole | null> {
   const r = await memberRoleRow(db, incidentId, userId);
@@ -137,9 +151,11 @@ export async function memberRole(db: Tx, incidentId: string, userId: string): Pr
  * are not yet members: anyone on call may help).
  */
 export async function requireWarRoomRole(db: Tx, actor: Actor, incidentId: string, roles: readonly WarRoomRole[], what: string): Promise<WarRoomRole | null> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
+  const teamId = await incidentTeam(db, incidentId);
+  requirePermission(actor, 'incident.respond', teamId);
   if (actor.type !== 'user') return null;
-  if (can(actor, 'admin')) return memberRole(db, incidentId, actor.id);
+  if (can(actor, 'admin', teamId)) return memberRole(db, incidentId, actor.id);
   const role = await memberRole(db, incidentId, actor.id);
   if (role && roles.includes(role)) return role;
   if (!role && roles.includes('responder')) return null;
@@ -399,8 +415,9 @@ export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: 
 
 /** Sets an incident's severity level (the IM's call once there is one); raising it to a major level opens the war room. */
 export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, sev: string, via: Via = 'api'): Promise<Incident> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   if (inc.major) await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im'], 'change the severity');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {
@@ -429,8 +446,9 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
 
 /** Assigns a war-room role (hand-over for the IM: the old IM becomes a responder). The IM (or an admin) assigns roles. */
 export async function assignRole(ctx: Ctx, actor: Actor, idOrNumber: string, role: string, userRef: string, via: Via = 'api'): Promise<WarRoom> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   const r = ({ im: 'im', manager: 'im', comms: 'comms', communications: 'comms', scribe: 'scribe', responder: 'responder' } as Record<string, WarRoomRole>)[role.toLowerCase()];
   if (!r) throw invalid(`role: one of im, comms, scribe, responder (got "${role}")`, [{ path: 'role', message: 'unknown role' }]);
   const hasIm = Boolean(inc.incidentManagerId);
@@ -461,8 +479,9 @@ export async function assignRole(ctx: Ctx, actor: Actor, idOrNumber: string, rol
 
 /** Pages a user, every member of a team, or whoever a schedule has on call, into the war room now. */
 export async function pageInto(ctx: Ctx, actor: Actor, idOrNumber: string, ref: string, via: Via = 'api'): Promise<{ paged: string[] }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, WAR_ROOM_ROLES, 'page people');
   const now = ctx.clock.now();
   const clean = ref.replace(/^@/, '').trim();
@@ -494,9 +513,10 @@ export async function pageInto(ctx: Ctx, actor: Actor, idOrNumber: string, ref: 
  * (responder.added, with the channels used). 409 on a resolved incident.
  */
 export async function addIncidentResponder(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ paged: { userId: string; channels: string[] } }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(AddResponderInput, input, 'responder');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   if (inc.status === 'resolved') throw conflict(`Incident #${inc.number} is resolved: reopen it first (POST /api/v1/incidents/:id/reopen)`);
   const user = await findUserRef(ctx.db.kysely, v.user.trim());
   if (!user) throw invalid(`user: unknown user "${v.user}"`, [{ path: 'user', message: 'unknown user' }]);
@@ -527,8 +547,9 @@ export async function addIncidentResponder(ctx: Ctx, actor: Actor, idOrNumber: s
 
 /** Sets the incident's conference bridge link (null: back to the team default). IM or comms. */
 export async function setBridge(ctx: Ctx, actor: Actor, idOrNumber: string, url: string | null, via: Via = 'api'): Promise<WarRoom> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'set the bridge');
   if (url !== null && !/^https?:\/\/\S+$/.test(url)) throw invalid('bridgeUrl: must be an http(s) URL', [{ path: 'bridgeUrl', message: 'must be an http(s) URL' }]);
   const now = ctx.clock.now();
@@ -545,9 +566,10 @@ export async function setBridge(ctx: Ctx, actor: Actor, idOrNumber: string, url:
  * estimate). The incident manager owns it; the communications lead and admins may change it too.
  */
 export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<WarRoom> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ImpactInput, input, 'impact');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'change the impact');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx, live) => {

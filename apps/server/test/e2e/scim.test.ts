@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/auth/sessions.js';
 import { ssoFromEnv } from '../../src/auth/sso-config.js';
+import { authenticateToken } from '../../src/auth/tokens.js';
+import { setDeactivated } from '../../src/user/store.js';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const TOKEN = 'scim-test-token-0123456789abcdefghijklmnop';
@@ -281,6 +283,26 @@ describe.each(DIALECTS)('SCIM 2.0 provisioning (%s)', (dialect) => {
       body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }),
     });
     expect(login.status).toBe(401);
+  });
+
+  it('a deactivated person can neither use nor be given an API token', async () => {
+    const lee = (await t.api('POST', '/api/v1/users', { name: 'Lee Token', email: 'lee.token@example.com', role: 'responder' })).body.user.id as string;
+    const token = (await t.api('POST', `/api/v1/users/${lee}/tokens`, { name: 'ci' })).body.token as string;
+    expect((await t.api('GET', '/api/v1/incidents', undefined, token)).status).toBe(200);
+    // Deactivated in the users table alone (a token that deactivation did not revoke, e.g. restored from a backup): still refused.
+    await setDeactivated(t.k.ctx.db.kysely, lee, t.clock.now(), t.clock.now());
+    const refused = await t.api('GET', '/api/v1/incidents', undefined, token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toContain('deactivated');
+    expect(await authenticateToken(t.k.ctx, token)).toBeNull();
+    // Nobody can give them a new one.
+    const created = await t.api('POST', `/api/v1/users/${lee}/tokens`, { name: 'another' });
+    expect(created.status).toBe(409);
+    expect(created.body.error.message).toContain('deactivated');
+    // Active again: the old token works again (it was never revoked), and new ones can be made.
+    await setDeactivated(t.k.ctx.db.kysely, lee, null, t.clock.now());
+    expect((await t.api('GET', '/api/v1/incidents', undefined, token)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/users/${lee}/tokens`, { name: 'another' })).status).toBe(201);
   });
 });
 

@@ -96,8 +96,11 @@ describe('team-scoped permission checks', () => {
     service2: string;
     integration2: string;
     incidents: string[];
+    major: string;
     resolved: string;
     override: string;
+    heartbeat: string;
+    hotline: string;
     swap1: string;
     swap2: string;
     p: string;
@@ -130,7 +133,25 @@ describe('team-scoped permission checks', () => {
     ['incident/service.ts', 'snooze', (f) => [f.incidents[4], { minutes: 10 }]],
     ['incident/service.ts', 'addNote', (f) => [f.incidents[5], { text: 'a note' }]],
     ['incident/service.ts', 'bulk', (f) => [{ ids: [f.incidents[6]], action: 'acknowledge' }]],
+    ['heartbeat/service.ts', 'createHeartbeat', (f) => [f.service, { name: 'nightly', intervalMinutes: 60 }]],
+    ['heartbeat/service.ts', 'updateHeartbeat', (f) => [f.service, f.heartbeat, { intervalMinutes: 30 }]],
+    ['hotline/service.ts', 'createHotline', (f) => [f.service, { name: 'second line', number: f.p === 'A' ? '+15551230002' : '+15551240002' }]],
+    ['hotline/service.ts', 'updateHotline', (f) => [f.service, f.hotline, { ringSeconds: 30 }]],
+    ['warroom/commands.ts', 'warRoomAck', (f) => [f.incidents[7]]],
+    ['warroom/commands.ts', 'warRoomResolve', (f) => [f.incidents[8]]],
+    ['warroom/commands.ts', 'addTask', (f) => [f.incidents[9], 'check the disk', null]],
+    ['warroom/service.ts', 'setSeverity', (f) => [f.incidents[10], 'SEV3']],
+    ['warroom/service.ts', 'addIncidentResponder', (f) => [f.incidents[11], { user: f.y }]],
+    ['warroom/service.ts', 'assignRole', (f) => [f.major, 'scribe', f.y]],
+    ['warroom/service.ts', 'pageInto', (f) => [f.major, f.x]],
+    ['warroom/service.ts', 'setBridge', (f) => [f.major, 'https://meet.example.com/war']],
+    ['warroom/service.ts', 'setImpact', (f) => [f.major, { customerFacing: true }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.schedule }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.service, action: 'service.create' }]],
+    ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.team }]],
     ['team/service.ts', 'updateTeam', (f) => [f.team, { name: f.teamName, description: 'changed', members: f.members }]],
+    ['heartbeat/service.ts', 'deleteHeartbeat', (f) => [f.service, f.heartbeat]],
+    ['hotline/service.ts', 'deleteHotline', (f) => [f.service, f.hotline]],
     ['service/service.ts', 'deleteIntegration', (f) => [f.integration2]],
     ['service/service.ts', 'deleteService', (f) => [f.service2]],
     ['escalation/service.ts', 'deletePolicy', (f) => [f.policy2]],
@@ -147,6 +168,9 @@ describe('team-scoped permission checks', () => {
     const policies = await import('../../src/escalation/service.js');
     const services = await import('../../src/service/service.js');
     const incidents = await import('../../src/incident/service.js');
+    const warroom = await import('../../src/warroom/service.js');
+    const heartbeats = await import('../../src/heartbeat/service.js');
+    const hotlines = await import('../../src/hotline/service.js');
     const admin = await users.createUser(ctx, SYSTEM, { name: 'Team admin A', email: 'ta@example.com', role: 'viewer' });
     const now = ctx.clock.now();
     for (const p of ['A', 'B'] as const) {
@@ -163,13 +187,37 @@ describe('team-scoped permission checks', () => {
       const service2 = (await services.createService(ctx, SYSTEM, { name: `${p} service 2`, teamId: team })).id;
       const integration2 = (await services.createIntegration(ctx, SYSTEM, service, { name: 'second', kind: 'generic' })).id;
       const incidentIds: string[] = [];
-      for (let i = 0; i < 7; i++) incidentIds.push((await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} incident ${i}` })).id);
+      for (let i = 0; i < 12; i++) incidentIds.push((await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} incident ${i}` })).id);
       const resolved = (await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} resolved` })).id;
+      const major = (await warroom.declareMajor(ctx, SYSTEM, { service, title: `${p} major`, sev: 'SEV1' })).incident.id;
+      const heartbeat = (await heartbeats.createHeartbeat(ctx, SYSTEM, service, { name: 'backup', intervalMinutes: 60 })).id;
+      const hotline = (await hotlines.createHotline(ctx, SYSTEM, service, { name: 'line', number: p === 'A' ? '+15551230001' : '+15551240001' })).id;
       await incidents.resolve(ctx, SYSTEM, resolved);
       const override = (await schedules.addOverride(ctx, SYSTEM, schedule, { userIds: [y], start: now + 5 * HOUR, end: now + 6 * HOUR })).id;
       const swap1 = (await schedules.offerSwap(ctx, SYSTEM, schedule, { start: now + 10 * HOUR, end: now + 11 * HOUR, userId: x })).id;
       const swap2 = (await schedules.offerSwap(ctx, SYSTEM, schedule, { start: now + 20 * HOUR, end: now + 21 * HOUR, userId: x })).id;
-      fx[p] = { team, teamName: `Team ${p}`, members, x, y, schedule, schedule2, policy2, service, service2, integration2, incidents: incidentIds, resolved, override, swap1, swap2, p };
+      fx[p] = {
+        team,
+        teamName: `Team ${p}`,
+        members,
+        x,
+        y,
+        schedule,
+        schedule2,
+        policy2,
+        service,
+        service2,
+        integration2,
+        incidents: incidentIds,
+        major,
+        resolved,
+        override,
+        heartbeat,
+        hotline,
+        swap1,
+        swap2,
+        p,
+      };
     }
     // Global role: none at all; only team A's admin role.
     teamAdminA = { type: 'user', id: admin.id, name: 'Team admin A', role: 'none', teams: { [fx.A.team]: 'admin' } } as unknown as Actor;
@@ -196,6 +244,19 @@ describe('team-scoped permission checks', () => {
   it("a team admin is allowed every team verb on their own team's objects", async () => {
     const now = ctx.clock.now();
     for (const [file, verb, args] of TEAM_VERBS) expect(await outcome(file, verb, args(fx.A, now)), `${file}:${verb} on team A`).toBe('ok');
+  });
+
+  it("a team admin reads the audit trail of their team's objects only, one object at a time", async () => {
+    const trail = await import('../../src/audit-trail.js');
+    const mine = await trail.listAudit(ctx, teamAdminA, { subjectId: fx.A.schedule });
+    expect(mine.entries.length).toBeGreaterThan(0);
+    expect(mine.entries.every((e) => e.subject.id === fx.A.schedule)).toBe(true);
+    for (const q of [{}, { action: 'schedule.create' }, { subjectId: fx.B.schedule }, { subjectId: 'no-such-object' }]) {
+      await expect(trail.listAudit(ctx, teamAdminA, q), JSON.stringify(q)).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    // A global admin still reads everything.
+    const { SYSTEM } = await import('../../src/auth/actor.js');
+    expect((await trail.listAudit(ctx, SYSTEM, { subjectId: fx.B.schedule })).entries.length).toBeGreaterThan(0);
   });
 
   it('every other verb gives a team role nothing', async () => {

@@ -533,7 +533,7 @@ export default function PolicyPage() {
               )}
             </Stack>
           </form>
-          {isGlobalAdmin && !isNew && q.data && (
+          {isAdmin && !isNew && q.data && (
             <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
               <ObjectHistory subjectType="policy" subjectId={q.data.id} title="History of this policy" />
             </div>

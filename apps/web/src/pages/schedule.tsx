@@ -413,7 +413,6 @@ function CalendarLink({ schedule }: { schedule: Schedule }) {
 /** One schedule: who is on call, a timeline of its layers and final schedule, overrides and swaps. */
 export default function SchedulePage() {
   const { id = '' } = useParams();
-  const { isAdmin: isGlobalAdmin } = useSession();
   const perms = usePermissions();
   const viewerZone = useViewerZone().zone;
   const [days, setDays] = useState(7);
@@ -540,7 +539,7 @@ export default function SchedulePage() {
           </Grid>
           <OverrideList schedule={s} from={from} to={to} />
           {isAdmin && <CalendarLink schedule={s} />}
-          {isGlobalAdmin && <ObjectHistory subjectType="schedule" subjectId={s.id} title="History of this schedule" />}
+          {isAdmin && <ObjectHistory subjectType="schedule" subjectId={s.id} title="History of this schedule" />}
           <Text size="xs" c="dimmed">
             Showing {spanText(from, to - 1, viewerZone).replace(/ \d\d:\d\d/g, '')} · {Math.round((to - from) / DAY)} days
           </Text>

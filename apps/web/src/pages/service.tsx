@@ -440,7 +440,6 @@ function TestAlertModal({ integrations, chosen, onClose }: { integrations: Integ
 export default function ServicePage() {
   const { id = '' } = useParams();
   const perms = usePermissions();
-  const isGlobalAdmin = useSession().isAdmin;
   const q = useQuery({ queryKey: keys.service(id), queryFn: () => api.services.get(id) });
   // Global admins, and admins of the service's team.
   const isAdmin = !!q.data && perms.can('manage', q.data.teamId);
@@ -491,7 +490,7 @@ export default function ServicePage() {
           )}
           <ServiceHeartbeats serviceId={q.data.id} />
           <ServiceHotlines serviceId={q.data.id} />
-          {isGlobalAdmin && <ObjectHistory subjectType="service" subjectId={q.data.id} title="History of this service" />}
+          {isAdmin && <ObjectHistory subjectType="service" subjectId={q.data.id} title="History of this service" />}
         </Stack>
       )}
     </QueryState>

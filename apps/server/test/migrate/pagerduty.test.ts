@@ -233,15 +233,23 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
 
   it('compare exits 1 and names the schedule, interval and people when the source changes after the import', async () => {
     const s = fake.account.schedules[0]!;
-    const erin = fake.account.users.find((u) => u.email === 'erin@example.com')!.id;
-    const start = Math.ceil((Date.now() + 50 * 3600_000) / 3600_000) * 3600_000;
-    s.overrides.push({ id: 'POVRNEW', start, end: start + 3600_000, user: erin });
+    // Frank is only on the weekend layer: an override of his at noon (Berlin) on a weekday, when the
+    // weekly daytime layer has someone else, always differs, whatever day the test runs.
+    const frank = fake.account.users.find((u) => u.email === 'frank@example.com')!.id;
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    const isWeekdayNoon = (t: number) => {
+      const parts = Object.fromEntries(berlin.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+      return parts.hour === '12' && !['Sat', 'Sun'].includes(parts.weekday!);
+    };
+    let start = Math.ceil((Date.now() + 50 * 3600_000) / 3600_000) * 3600_000;
+    while (!isWeekdayNoon(start)) start += 3600_000;
+    s.overrides.push({ id: 'POVRNEW', start, end: start + 3600_000, user: frank });
     try {
       const cmp = await klaxon(db, 'compare', 'pagerduty', ...conn());
       expect(cmp.code).toBe(1);
       expect(cmp.stdout).toContain(`Schedule "Payments Primary" (source: Payments Primary, id PSCHPAY): 1 difference`);
       expect(cmp.stdout).toContain(`${new Date(start).toISOString().slice(0, 16).replace('T', ' ')}Z`);
-      expect(cmp.stdout).toMatch(/source: erin@example.com {2}klaxon: /);
+      expect(cmp.stdout).toMatch(/source: frank@example.com {2}klaxon: /);
     } finally {
       s.overrides.pop();
     }

@@ -49,7 +49,7 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
       const actor = await actorForUser(ctx, row.user_id);
       // A bundle's acknowledgement acknowledges every incident in it (docs/paging.md, "Storms").
       const bundle = actor ? bundleOf(row.content) : null;
-      if (actor && bundle) await ackAll(ctx, actor, bundle, 'pushover');
+      if (actor && bundle) await ackAll(ctx, bundle, actor, 'pushover');
       else if (actor) {
         const inc = await incidents.findIncident(ctx.db.kysely, row.incident_id);
         if (inc?.status === 'triggered') await incidents.acknowledge(ctx, actor, row.incident_id, 'pushover');
@@ -119,7 +119,7 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
       // A bundle's "Acknowledge all" acknowledges every incident in it (docs/paging.md, "Storms").
       const bundle = bundleOf(row.content);
       if (bundle && data.action === 'ack') {
-        const done = await ackAll(ctx, actor, bundle, 'telegram');
+        const done = await ackAll(ctx, bundle, actor, 'telegram');
         await answer(truncate(done, 200));
         if (typeof cq.message?.message_id === 'number') {
           const base = typeof cq.message.text === 'string' ? cq.message.text.replace(/\n\n(Acknowledged|Resolved) by .*$/s, '') : '';

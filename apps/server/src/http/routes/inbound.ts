@@ -57,8 +57,11 @@ export function bundleOf(content: string): PageBundle | null {
   return m.kind === 'page' && m.bundle ? m.bundle : null;
 }
 
-/** Acknowledges every incident of a bundle as this person (each on its own timeline); returns one sentence. */
-export async function ackAll(ctx: Ctx, actor: Actor, bundle: PageBundle, via: Via): Promise<string> {
+/**
+ * Acknowledges every incident of a bundle as this person (each on its own timeline); returns one
+ * sentence. Not a verb itself: incidents.acknowledge checks the person's permission on each incident.
+ */
+export async function ackAll(ctx: Ctx, bundle: PageBundle, actor: Actor, via: Via): Promise<string> {
   const done: number[] = [];
   const already: string[] = [];
   for (const it of bundle.items) {
@@ -123,7 +126,7 @@ export async function smsReply(ctx: Ctx, from: string, body: string, channel: 's
     // No number: the latest incident this person was paged about by SMS; "A" after a bundle acknowledges all of it.
     const last = await lastSmsPage(ctx.db.kysely, from, channel);
     const bundle = last ? bundleOf(last.content) : null;
-    if (bundle && cmd.action === 'ack') return ackAll(ctx, actor, bundle, channel);
+    if (bundle && cmd.action === 'ack') return ackAll(ctx, bundle, actor, channel);
     if (bundle) return `Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`;
     incidentId = last?.incident_id ?? undefined;
     if (!incidentId) return `No recent page to this number. ${SMS_HELP}`;
@@ -143,7 +146,7 @@ export async function voiceKeyPress(ctx: Ctx, messageId: string, digits: string)
   const actor = await actorForUser(ctx, row.user_id);
   if (!actor) return { say: 'Your user no longer exists. Goodbye.' };
   const bundle = bundleOf(row.content);
-  if (digits === '4' && bundle) return { say: `${await ackAll(ctx, actor, bundle, 'voice')} Goodbye.` };
+  if (digits === '4' && bundle) return { say: `${await ackAll(ctx, bundle, actor, 'voice')} Goodbye.` };
   if (digits === '6' && bundle) return { say: 'Resolve each incident in Klaxon. Nothing was changed. Goodbye.' };
   if (digits === '4') return { say: `${await act(ctx, actor, row.incident_id, 'ack', 'voice')} Goodbye.` };
   if (digits === '6') return { say: `${await act(ctx, actor, row.incident_id, 'resolve', 'voice')} Goodbye.` };
@@ -262,7 +265,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
       const row = await outboxPage(ctx.db.kysely, claims.bundleId);
       const bundle = row && row.user_id === claims.userId ? bundleOf(row.content) : null;
       if (!bundle) return reply.status(404).type('text/html').send(page('Not found', '<h1>That message no longer exists.</h1>'));
-      return reply.type('text/html').send(page('Done', `<h1>${esc(await ackAll(ctx, actor, bundle, via))}</h1>`));
+      return reply.type('text/html').send(page('Done', `<h1>${esc(await ackAll(ctx, bundle, actor, via))}</h1>`));
     }
     const text = await act(ctx, actor, claims.incidentId, claims.action, via);
     return reply.type('text/html').send(page('Done', `<h1>${esc(text)}</h1>`));

@@ -3,7 +3,7 @@
  * a fake clock, a real SMTP server, and local fakes of Twilio and Slack. One fresh database per
  * `startTestKlaxon` call. Tests move the clock and await `cycle()` instead of sleeping.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,14 +18,15 @@ import { createUser } from '../src/user/service.js';
 import { FakeSlack } from './fakes/slack.js';
 import { FakeSmtpServer } from './fakes/smtp.js';
 import { FakeTwilio } from './fakes/twilio.js';
+import { PG_TEMPLATE_ENV, SQLITE_TEMPLATE_ENV } from './global-setup.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /** The dialects end-to-end suites run on: SQLite always, PostgreSQL when KLAXON_TEST_DATABASE_URL is set. */
 export const DIALECTS: DialectName[] = ['sqlite', ...(process.env.KLAXON_TEST_DATABASE_URL ? (['postgres'] as const) : [])];
 
-/** A new empty database of the dialect; `drop` removes it. */
-export async function freshDatabase(dialect: DialectName): Promise<{ url: string; drop(): Promise<void> }> {
+/** A new empty database of the dialect (for PostgreSQL, a copy of `pgTemplate` when given); `drop` removes it. */
+export async function freshDatabase(dialect: DialectName, pgTemplate?: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
     return { url: join(dir, 'klaxon.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -34,7 +35,7 @@ export async function freshDatabase(dialect: DialectName): Promise<{ url: string
   const name = `klaxon_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
+  await client.query(`CREATE DATABASE ${name}${pgTemplate ? ` TEMPLATE ${pgTemplate}` : ''}`);
   await client.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
@@ -47,6 +48,22 @@ export async function freshDatabase(dialect: DialectName): Promise<{ url: string
       await c.end();
     },
   };
+}
+
+/**
+ * A new database of the dialect with every migration applied: a copy of the run's template
+ * (test/global-setup.ts) when there is one, else an empty database that Klaxon migrates at start.
+ */
+export async function migratedDatabase(dialect: DialectName): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = process.env[dialect === 'sqlite' ? SQLITE_TEMPLATE_ENV : PG_TEMPLATE_ENV];
+  if (!template) return freshDatabase(dialect);
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
+    const file = join(dir, 'klaxon.db');
+    for (const suffix of ['', '-wal']) if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
+    return { url: file, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  return freshDatabase(dialect, template);
 }
 
 /** A running test server with its fakes. */
@@ -69,7 +86,7 @@ export interface TestKlaxon {
 
 /** Starts Klaxon on a fresh database with fakes for SMTP, Twilio and Slack, and an admin with a token. */
 export async function startTestKlaxon(dialect: DialectName, over: Partial<KlaxonConfig> = {}): Promise<TestKlaxon> {
-  const db = await freshDatabase(dialect);
+  const db = await migratedDatabase(dialect);
   const smtp = new FakeSmtpServer();
   const twilio = new FakeTwilio();
   const slack = new FakeSlack();

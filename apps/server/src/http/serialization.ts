@@ -8,7 +8,7 @@
  * `additionalProperties` itself: a field the schema does not name, a missing one or a wrong type fails
  * the request with a 500 naming the route and the field, so the whole suite keeps the contract honest.
  */
-import { Ajv, type AnySchema } from 'ajv';
+import { Ajv, type AnySchema, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySerializerCompiler } from 'fastify';
 
@@ -23,20 +23,44 @@ export function closed(schema: unknown): unknown {
   return out;
 }
 
+/**
+ * The checking validators, shared by every app in the process and compiled on an answer's first use:
+ * a test file starts several servers with some 300 routes each and answers on few of them, and
+ * compiling every response schema up front cost about a second of CPU per server.
+ */
+let checker: { ajv: Ajv; compiled: Map<string, ValidateFunction> } | undefined;
+
+function checkerFor(schema: unknown): ValidateFunction {
+  if (!checker) {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    checker = { ajv, compiled: new Map() };
+  }
+  const key = JSON.stringify(schema);
+  let validate = checker.compiled.get(key);
+  if (!validate) {
+    validate = checker.ajv.compile(closed(schema) as AnySchema);
+    checker.compiled.set(key, validate);
+  }
+  return validate;
+}
+
 /** The serializer compiler for an app: `app.setSerializerCompiler(responseSerializer(check))`. */
 export function responseSerializer(check: boolean): FastifySerializerCompiler<AnySchema> {
   const write = (data: unknown) => JSON.stringify(data);
   if (!check) return () => write;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats.default(ajv);
   return ({ schema, method, url, httpStatus }) => {
-    const validate = ajv.compile(closed(schema) as AnySchema);
+    let validate: ValidateFunction | undefined;
     return (data) => {
+      validate ??= checkerFor(schema);
       const json = write(data);
       // Validate what the client receives (Dates as strings, undefined fields gone).
-      if (!validate(json === undefined ? null : JSON.parse(json)))
-        throw new Error(`The ${httpStatus} answer of ${method} ${url} does not match its response schema: ${ajv.errorsText(validate.errors)}`);
+      if (!validate(json === undefined ? null : JSON.parse(json))) throw new Error(`The ${httpStatus} answer of ${method} ${url} does not match its response schema: ${errorsText(validate)}`);
       return json;
     };
   };
+}
+
+function errorsText(validate: ValidateFunction): string {
+  return checker ? checker.ajv.errorsText(validate.errors) : 'invalid';
 }

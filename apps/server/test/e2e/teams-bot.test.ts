@@ -156,6 +156,9 @@ describe.each(DIALECTS)('Microsoft Teams bot: proactive pages with buttons, a wa
   });
 
   it('bridges to an existing channel (its threads too); a major page has Join war room, which makes Erin a member', async () => {
+    // Erin's kept 1:1 chat is gone (the app was reinstalled): the next page makes a new one.
+    const old = tm.personalChat(erin);
+    tm.reinstall(erin);
     const d = await t.api('POST', '/api/v1/major-incidents', { service: 'web', title: 'Login broken' });
     expect(d.status).toBe(201);
     const m = d.body.incident.number as number;
@@ -163,6 +166,8 @@ describe.each(DIALECTS)('Microsoft Teams bot: proactive pages with buttons, a wa
     expect((await t.api('POST', `/api/v1/incidents/${m}/chat-bridges`, { platform: 'teams', channel })).status).toBe(200);
     await t.cycle();
     const page = await tm.posts.waitFor((p) => p.conversationId === tm.personalChat(erin) && texts(p.activity).includes(`#${m} `));
+    expect(page.conversationId).not.toBe(old);
+    expect(tm.created.items.filter((c) => c.params.isGroup === false)).toHaveLength(2);
     const join = page.activity.attachments[0].content.actions.find((a: any) => a.title === 'Join war room');
     expect(join).toEqual({ type: 'Action.Submit', title: 'Join war room', data: { action: 'join', incident: d.body.incident.id } });
     const press = tm.personalSubmit(erin, join.data);

@@ -66,9 +66,16 @@ export class TeamsClient implements Provider {
       const id = await this.post(where.serviceUrl, channel, renderTeams(msg.message));
       return { providerMessageId: id, providerStatus: 'posted' };
     }
-    const { serviceUrl, conversationId } = await this.directChat(msg.destination);
-    const id = await this.post(serviceUrl, conversationId, renderTeams(msg.message, { submit: true }));
-    return { providerMessageId: id, providerStatus: 'posted' };
+    const card = renderTeams(msg.message, { submit: true });
+    const chat = await this.directChat(msg.destination);
+    try {
+      return { providerMessageId: await this.post(chat.serviceUrl, chat.conversationId, card), providerStatus: 'posted' };
+    } catch (e) {
+      // A kept 1:1 chat the Bot Connector no longer knows (the app was removed and added again): made afresh, once.
+      if (!chat.kept || !(e instanceof ProviderError) || (e.providerStatus !== 'http_403' && e.providerStatus !== 'http_404')) throw e;
+      const fresh = await this.directChat(msg.destination, true);
+      return { providerMessageId: await this.post(fresh.serviceUrl, fresh.conversationId, card), providerStatus: 'posted' };
+    }
   }
 
   /** Records what a signed activity taught about tenants, people and channels. */
@@ -96,10 +103,10 @@ export class TeamsClient implements Provider {
   }
 
   /** The 1:1 chat with a person (created once, then kept). */
-  private async directChat(address: string): Promise<{ serviceUrl: string; conversationId: string }> {
+  private async directChat(address: string, afresh = false): Promise<{ serviceUrl: string; conversationId: string; kept: boolean }> {
     const bot = this.bot();
     const known = this.opts.refs ? await this.opts.refs.get('user', address) : undefined;
-    if (known?.conversationId) return { serviceUrl: known.serviceUrl, conversationId: known.conversationId };
+    if (known?.conversationId && !afresh) return { serviceUrl: known.serviceUrl, conversationId: known.conversationId, kept: true };
     const where = known ?? (await this.onlyTenant(`Teams user ${address}`));
     const memberId = known?.memberId || address;
     const res = (await this.call('Bot Connector create conversation', `${base(where.serviceUrl)}/v3/conversations`, {
@@ -111,7 +118,7 @@ export class TeamsClient implements Provider {
     })) as { id?: unknown };
     if (typeof res.id !== 'string' || !res.id) throw new ProviderError('Bot Connector create conversation: no id', false, 'bad_response');
     if (known) await this.opts.refs?.setConversation(address, res.id);
-    return { serviceUrl: where.serviceUrl, conversationId: res.id };
+    return { serviceUrl: where.serviceUrl, conversationId: res.id, kept: false };
   }
 
   /** Starts a war room's thread in the configured channel; its conversation id (`19:...;messageid=N`). */

@@ -121,9 +121,16 @@ export class FakeTeams {
     return u;
   }
 
+  private readonly chatEpoch = new Map<string, number>();
+
   /** A user's 1:1 chat with the bot. */
   personalChat(user: FakeTeamsUser): string {
-    return `a:1${user.id.slice(4)}`;
+    return `a:1${user.id.slice(4)}${this.chatEpoch.has(user.id) ? `-${this.chatEpoch.get(user.id)}` : ''}`;
+  }
+
+  /** The app removed and added again for a user: their old 1:1 chat is gone (404), a new one is made. */
+  reinstall(user: FakeTeamsUser): void {
+    this.chatEpoch.set(user.id, (this.chatEpoch.get(user.id) ?? 0) + 1);
   }
 
   /** A new channel id (`19:...@thread.tacv2`). */

@@ -5,7 +5,9 @@ import type { Message } from '../../notify/types.js';
 import { must } from '../../lib/must.js';
 import { normalizeAddress } from '../../user/service.js';
 import { TEAMS_CHANNEL, teamsChannelOf } from './client.js';
-import { activityRefs, commandText, messageText, parseActivity } from './platform.js';
+import type { BotConnectorAuth } from './auth.js';
+import type { TeamsClient } from './client.js';
+import { activityRefs, commandText, messageText, parseActivity, teamsPlatform } from './platform.js';
 import { ADAPTIVE_CARD, escapeTeams, renderTeams } from './render.js';
 
 const aad = '0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
@@ -118,6 +120,21 @@ describe('Teams activities', () => {
         },
       ),
     );
+  });
+});
+
+describe('Teams references', () => {
+  it('are kept only from an activity whose token vouches for its service URL', async () => {
+    const kept: unknown[] = [];
+    const client = { remember: async (refs: unknown[]) => void kept.push(...refs) } as unknown as TeamsClient;
+    const auth = (signedServiceUrl: boolean | null) => ({ check: async () => (signedServiceUrl === null ? null : { signedServiceUrl }) }) as unknown as BotConnectorAuth;
+    const activity = { ...base, channelData: { tenant: { id: 't1' } }, text: 'ack 4' };
+    const req = { headers: { authorization: 'Bearer x.y.z' }, rawBody: JSON.stringify(activity), contentType: 'application/json', now: 0 };
+    expect((await teamsPlatform(client, auth(null)).inbound('messages', req)).kind).toBe('refuse');
+    expect((await teamsPlatform(client, auth(false)).inbound('messages', req)).kind).toBe('command');
+    expect(kept).toEqual([]);
+    expect((await teamsPlatform(client, auth(true)).inbound('messages', req)).kind).toBe('command');
+    expect(kept).toContainEqual({ kind: 'tenant', ref: 't1', tenantId: 't1', serviceUrl: base.serviceUrl });
   });
 });
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
 import { parsePageLimits, type PageLimits } from '../notify/limits.js';
 import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
+import { TEAMS_CHANNEL } from '../chat/teams/client.js';
 import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
 import { ssoFromEnv, SsoConfigError, type SsoSettings } from '../auth/sso-config.js';
 
@@ -75,9 +76,10 @@ export interface KlaxonConfig {
   googlechat?: { audience: string; jwksUrl: string; webhookBaseUrl: string };
   /**
    * The Microsoft Teams bot (chat/teams/; pages to Workflows webhooks need no setting): KLAXON_TEAMS_APP_ID and _APP_PASSWORD;
-   * _OPENID_METADATA_URL (the Bot Connector tokens' keys) and _TOKEN_URL (the bot's own token) default to Microsoft's.
+   * _OPENID_METADATA_URL (the Bot Connector tokens' keys) and _TOKEN_URL (the bot's own token) default to Microsoft's;
+   * _WAR_ROOM_CHANNEL_ID: the channel (`19:...@thread.tacv2`) war rooms start their threads in (none: bridge to existing ones).
    */
-  teams?: { appId: string; appPassword: string; openIdMetadataUrl: string; tokenUrl: string };
+  teams?: { appId: string; appPassword: string; openIdMetadataUrl: string; tokenUrl: string; warRoomChannelId?: string };
   /** Matrix (chat/matrix/): KLAXON_MATRIX_HOMESERVER_URL and _ACCESS_TOKEN (a bot user's). */
   matrix?: { homeserverUrl: string; accessToken: string };
   /** Server of ntfy contact methods that name none (KLAXON_NTFY_BASE_URL, default https://ntfy.sh). */
@@ -279,7 +281,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       appPassword: env.KLAXON_TEAMS_APP_PASSWORD!,
       openIdMetadataUrl: env.KLAXON_TEAMS_OPENID_METADATA_URL || 'https://login.botframework.com/v1/.well-known/openidconfiguration',
       tokenUrl: env.KLAXON_TEAMS_TOKEN_URL || 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
+      ...(env.KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID }),
     };
+    if (cfg.teams.warRoomChannelId && !TEAMS_CHANNEL.test(cfg.teams.warRoomChannelId)) {
+      throw new ConfigError('KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID: a Teams channel conversation id, e.g. 19:abc...@thread.tacv2');
+    }
   }
   if (env.KLAXON_DISCORD_BOT_TOKEN || env.KLAXON_DISCORD_PUBLIC_KEY) {
     const missing = ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'].filter((k) => !env[k]);

@@ -49,6 +49,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { generateVapidKeys, type VapidKeys } from '../notify/providers/push/index.js';
 import type { KlaxonConfig } from './config.js';
 import { buildChatPlatforms, buildProviders } from './providers.js';
+import { teamsRefStore } from '../chat/teams/store.js';
 import { getSettingOrThrow, insertSettingIfAbsent, pgNotify } from '../store.js';
 import { disablePushContactMethods } from '../user/store.js';
 
@@ -172,6 +173,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     clock,
     egress,
     publicUrl: () => ctx.publicUrl,
+    teamsRefs: teamsRefStore(db.kysely, () => clock.now()),
     push: {
       vapid,
       // The push service says the subscription is gone (404/410): stop paging that device.

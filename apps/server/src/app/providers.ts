@@ -25,7 +25,7 @@ import { GoogleChatWebhooks } from '../chat/googlechat/client.js';
 import { googleChatPlatform } from '../chat/googlechat/platform.js';
 import { GoogleChatTokens } from '../chat/googlechat/token.js';
 import { BotConnectorAuth } from '../chat/teams/auth.js';
-import { TeamsClient } from '../chat/teams/client.js';
+import { TeamsClient, type TeamsRefStore } from '../chat/teams/client.js';
 import { teamsPlatform } from '../chat/teams/platform.js';
 import { MatrixClient } from '../chat/matrix/client.js';
 import { matrixPlatform } from '../chat/matrix/platform.js';
@@ -46,6 +46,8 @@ export function buildProviders(
     publicUrl: () => string;
     egress: EgressPolicy;
     push?: { vapid: VapidKeys; onGone: (destination: string) => Promise<void> };
+    /** The Teams bot's conversation references (chat/teams/store.ts). */
+    teamsRefs?: TeamsRefStore;
   },
 ): ProviderRegistry {
   const registry = new ProviderRegistry();
@@ -139,9 +141,15 @@ export function buildProviders(
   if (config.matrix) {
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
-  // Teams: Workflows webhooks need no account; the bot (its replies) needs KLAXON_TEAMS_APP_ID and _APP_PASSWORD.
+  // Teams: Workflows webhooks need no account; the bot (replies, proactive pages, war-room threads) needs KLAXON_TEAMS_APP_ID and _APP_PASSWORD.
   const tm = config.teams;
-  registry.register(new TeamsClient({ egress: o.egress, ...(tm && { bot: { appId: tm.appId, appPassword: tm.appPassword, tokenUrl: tm.tokenUrl } }) }));
+  registry.register(
+    new TeamsClient({
+      egress: o.egress,
+      ...(tm && { bot: { appId: tm.appId, appPassword: tm.appPassword, tokenUrl: tm.tokenUrl, warRoomChannelId: tm.warRoomChannelId } }),
+      ...(o.teamsRefs && { refs: o.teamsRefs }),
+    }),
+  );
   registry.register(new WebhookProvider({ secret: o.webhookSecret, clock: o.clock, egress: o.egress }));
   // ntfy needs no account: every contact names its server (or KLAXON_NTFY_BASE_URL's), reached through the egress policy.
   registry.register(new NtfyProvider({ baseUrl: config.ntfyBaseUrl, egress: o.egress }));

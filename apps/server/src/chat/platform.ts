@@ -68,6 +68,12 @@ export interface ChatPlatform {
   /** A problem with a channel id a person gave for a bridge, or null when it looks like one. */
   channelProblem(channel: string): string | null;
   /**
+   * The channels a message's channel belongs to, nearest first (Teams: a thread `19:...;messageid=N`
+   * belongs to its channel `19:...`): a message or command there goes to the war room bridged to
+   * the first of them that is, when its own channel is not bridged.
+   */
+  channelParents?(channel: string): string[];
+  /**
    * For a platform that does not push messages to Klaxon (Discord without a gateway): reads a
    * bridged channel's messages after `cursor` (null: since `since`, the bridge's creation, in ms),
    * oldest first, without Klaxon's own; the engine's chat-sync module calls it every `pollEveryMs`.

@@ -96,7 +96,12 @@ async function joinWarRoom(ctx: Ctx, actor: Actor, incident: string, p: ChatPlat
 async function bridgedIncident(ctx: Ctx, p: ChatPlatform, channelId: string): Promise<string | undefined> {
   if (!channelId) return undefined;
   const room = p.name === 'slack' ? await warRoomOfSlackChannel(ctx.db.kysely, channelId) : await warRoomOfChatChannel(ctx.db.kysely, p.name, channelId);
-  return room?.incident_id;
+  if (room || p.name === 'slack') return room?.incident_id;
+  for (const parent of p.channelParents?.(channelId) ?? []) {
+    const up = await warRoomOfChatChannel(ctx.db.kysely, p.name, parent);
+    if (up) return up.incident_id;
+  }
+  return undefined;
 }
 
 /**

@@ -42,4 +42,10 @@ describe('chat platform settings from the environment', () => {
     expect(configFromEnv({ KLAXON_TEAMS_APP_ID: 'a', KLAXON_TEAMS_APP_PASSWORD: 'p', KLAXON_TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:9/m' }).teams?.openIdMetadataUrl).toBe('http://127.0.0.1:9/m');
     expect(configFromEnv({}).teams).toBeUndefined();
   });
+
+  it('the Teams war-room channel is a channel conversation id', () => {
+    const env = { KLAXON_TEAMS_APP_ID: 'a', KLAXON_TEAMS_APP_PASSWORD: 'p' };
+    expect(configFromEnv({ ...env, KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID: '19:abc@thread.tacv2' }).teams?.warRoomChannelId).toBe('19:abc@thread.tacv2');
+    expect(() => configFromEnv({ ...env, KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID: 'general' })).toThrow(/KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID/);
+  });
 });

@@ -5,7 +5,8 @@
  * `jwks_uri` lists the signing keys, and accepts the token only when its signature verifies with one
  * of them (RS256), its issuer is https://api.botframework.com, its audience is the bot's app id, it
  * has not expired (5 minutes of clock skew, by the injected clock), and its `serviceurl` claim equals
- * the activity's serviceUrl (so a stolen token cannot point the bot's replies elsewhere). Keys come
+ * the activity's serviceUrl (so a stolen token cannot point the bot's replies elsewhere); only a
+ * service URL the claim names is kept for the bot's later proactive messages (check). Keys come
  * through `jose` (createRemoteJWKSet, which refetches on an unknown key id).
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
@@ -35,16 +36,24 @@ export class BotConnectorAuth {
 
   /** True when `authorization` is a valid Bot Connector token for this bot and `serviceUrl`; never throws for bad input. */
   async verify(authorization: string | undefined, serviceUrl: string, nowMs: number): Promise<boolean> {
+    return (await this.check(authorization, serviceUrl, nowMs)) !== null;
+  }
+
+  /**
+   * Like verify; for a valid token, whether its `serviceurl` claim vouches for `serviceUrl` (only
+   * then may the bot keep that URL to message people and channels later), else null.
+   */
+  async check(authorization: string | undefined, serviceUrl: string, nowMs: number): Promise<{ signedServiceUrl: boolean } | null> {
     const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '');
-    if (!m) return false;
+    if (!m?.[1]) return null;
     let keys: JWTVerifyGetKey;
     try {
       keys = await this.jwks();
     } catch {
-      return false;
+      return null;
     }
     try {
-      const { payload } = await jwtVerify(m[1]!, keys, {
+      const { payload } = await jwtVerify(m[1], keys, {
         issuer: BOT_FRAMEWORK_ISSUER,
         audience: this.o.appId,
         algorithms: ['RS256'],
@@ -53,9 +62,10 @@ export class BotConnectorAuth {
         requiredClaims: ['exp'],
       });
       const claimed = payload.serviceurl ?? payload.serviceUrl;
-      return claimed === undefined || claimed === serviceUrl;
+      if (claimed === undefined) return { signedServiceUrl: false };
+      return claimed === serviceUrl ? { signedServiceUrl: serviceUrl !== '' } : null;
     } catch {
-      return false;
+      return null;
     }
   }
 }

@@ -4,8 +4,8 @@
  * content}]}`), the body a Workflows "When a Teams webhook request is received" flow posts and the
  * Bot Connector accepts. A page shows the incident (title, service, severity, status, details) with
  * an Open incident button (Action.OpenUrl); with `submit` (cards the bot itself posts) it also has
- * Acknowledge / Resolve buttons (Action.Submit, data `{action, incident}`), which Teams sends back
- * to the bot. Texts are TextBlocks (Adaptive Cards render a Markdown subset: it is escaped). Pure.
+ * Acknowledge / Resolve buttons, and Join war room on a major incident (Action.Submit, data
+ * `{action, incident}`), which Teams sends back to the bot. Texts are TextBlocks (Adaptive Cards render a Markdown subset: it is escaped). Pure.
  */
 import { alertsPhrase, availableActions, excerpt, formatUtc, oneLine, pageHeadline, safeUrl, severityLabel, truncate } from '../../notify/render/common.js';
 import type { Message } from '../../notify/types.js';
@@ -47,6 +47,7 @@ export function renderTeams(msg: Message, o: { submit?: boolean } = {}): TeamsAc
       const actions = [
         ...(o.submit && a.ack ? [{ type: 'Action.Submit', title: 'Acknowledge', data: { action: 'ack', incident: msg.incidentId } }] : []),
         ...(o.submit && a.resolve ? [{ type: 'Action.Submit', title: 'Resolve', data: { action: 'resolve', incident: msg.incidentId } }] : []),
+        ...(o.submit && msg.major && msg.status !== 'resolved' ? [{ type: 'Action.Submit', title: 'Join war room', data: { action: 'join', incident: msg.incidentId } }] : []),
         ...(url ? [{ type: 'Action.OpenUrl', title: 'Open incident', url }] : []),
       ];
       return card(

@@ -2,8 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { samplePage } from '../../../test/fakes/messages.js';
 import type { Message } from '../../notify/types.js';
+import { must } from '../../lib/must.js';
 import { normalizeAddress } from '../../user/service.js';
-import { commandText, parseActivity } from './platform.js';
+import { TEAMS_CHANNEL, teamsChannelOf } from './client.js';
+import type { BotConnectorAuth } from './auth.js';
+import type { TeamsClient } from './client.js';
+import { activityRefs, commandText, messageText, parseActivity, teamsPlatform } from './platform.js';
 import { ADAPTIVE_CARD, escapeTeams, renderTeams } from './render.js';
 
 const aad = '0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
@@ -16,9 +20,83 @@ describe('Teams activities', () => {
     expect(parseActivity({ ...base, from: { id: '29:1x' }, text: 'ack 4' })).toMatchObject({ kind: 'command', userId: '29:1x' });
     expect(parseActivity({ ...base, value: { action: 'delete', incident: 'x' }, text: '' })).toEqual({ kind: 'ignore' });
     expect(parseActivity({ ...base, type: 'conversationUpdate' })).toEqual({ kind: 'ignore' });
+    expect(parseActivity({ ...base, value: { action: 'join', incident: 'inc-1' } })).toMatchObject({ kind: 'action', action: 'join' });
   });
 
-  it('property: any activity-shaped JSON parses without throwing into action, command or ignore; commands carry no markup', () => {
+  it('in a channel, a message that @mentions the bot is a command and any other is a war-room message; the bot itself is ignored', () => {
+    const bot = { id: '28:app', name: 'Klaxon' };
+    const thread = '19:abc@thread.tacv2;messageid=17';
+    const ch = { ...base, id: 'm9', conversation: { id: thread, conversationType: 'channel' }, recipient: bot };
+    expect(parseActivity({ ...ch, text: 'Rolled <b>back</b> &amp; <at>Pat</at> checks' })).toEqual({
+      kind: 'message',
+      channelId: thread,
+      userId: aad,
+      messageId: 'm9',
+      text: 'Rolled back & @Pat checks',
+    });
+    expect(parseActivity({ ...ch, text: '<at>Klaxon</at> sev 2', entities: [{ type: 'mention', mentioned: bot }] })).toMatchObject({ kind: 'command', text: 'sev 2', channelId: thread });
+    // Mentioning someone else is not a command.
+    expect(parseActivity({ ...ch, text: '<at>Pat</at> look', entities: [{ type: 'mention', mentioned: { id: '29:pat' } }] })).toMatchObject({ kind: 'message', text: '@Pat look' });
+    expect(parseActivity({ ...ch, from: bot, text: 'War room of #4' })).toEqual({ kind: 'ignore' });
+    expect(parseActivity({ ...ch, from: { id: '28:other-bot' }, text: 'hi' })).toEqual({ kind: 'ignore' });
+  });
+
+  it('a signed activity teaches the tenant, the service URL, the sender (both ids) and the channel; nothing without a tenant', () => {
+    const url = 'https://smba.example/amer/';
+    const refs = activityRefs(
+      { ...base, conversation: { id: '19:abc@thread.tacv2;messageid=17', conversationType: 'channel' }, channelData: { tenant: { id: 't1' }, team: { id: '19:abc@thread.tacv2' } } },
+      url,
+    );
+    expect(refs).toEqual([
+      { kind: 'tenant', ref: 't1', tenantId: 't1', serviceUrl: url },
+      { kind: 'user', ref: aad, tenantId: 't1', serviceUrl: url, memberId: '29:1x' },
+      { kind: 'user', ref: '29:1x', tenantId: 't1', serviceUrl: url, memberId: '29:1x' },
+      { kind: 'channel', ref: '19:abc@thread.tacv2', tenantId: 't1', serviceUrl: url },
+    ]);
+    expect(activityRefs({ ...base, conversation: { id: 'a:1chat', conversationType: 'personal', tenantId: 't1' } }, url)[1]).toMatchObject({ conversationId: 'a:1chat' });
+    expect(activityRefs(base, url)).toEqual([]);
+    expect(activityRefs({ ...base, channelData: { tenant: { id: 't1' } } }, 'javascript:alert(1)')).toEqual([]);
+  });
+
+  it('property: any activity yields references of a tenant and http(s) service URL only, channels matching the channel id form', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            type: fc.string(),
+            from: fc.oneof(
+              fc.anything(),
+              fc.record({
+                id: fc.oneof(
+                  fc.string(),
+                  fc.string().map((x) => `29:${x}`),
+                ),
+                aadObjectId: fc.oneof(fc.uuid(), fc.string()),
+              }),
+            ),
+            conversation: fc.oneof(fc.anything(), fc.record({ id: fc.string(), conversationType: fc.constantFrom('personal', 'channel', 'groupChat'), tenantId: fc.string() })),
+            channelData: fc.oneof(fc.anything(), fc.record({ tenant: fc.record({ id: fc.string() }), channel: fc.record({ id: fc.string() }) })),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.oneof(fc.webUrl(), fc.string()),
+        (a, url) => {
+          for (const r of activityRefs(a as Record<string, unknown>, url)) {
+            expect(r.serviceUrl).toBe(url);
+            expect(url).toMatch(/^https?:\/\//);
+            expect(r.tenantId).toMatch(/^[A-Za-z0-9._-]{1,100}$/);
+            if (r.kind === 'channel') {
+              expect(TEAMS_CHANNEL.test(r.ref)).toBe(true);
+              expect(teamsChannelOf(r.ref)).toBe(r.ref);
+            }
+            if (r.kind === 'user') expect(r.memberId).toMatch(/^29:/);
+          }
+        },
+      ),
+    );
+  });
+
+  it('property: any activity-shaped JSON parses without throwing into action, command, message or ignore; texts carry no markup', () => {
     fc.assert(
       fc.property(
         fc.record(
@@ -27,8 +105,9 @@ describe('Teams activities', () => {
         ),
         (a) => {
           const r = parseActivity(a as Record<string, unknown>);
-          expect(['action', 'command', 'ignore']).toContain(r.kind);
+          expect(['action', 'command', 'message', 'ignore']).toContain(r.kind);
           if (r.kind === 'command') expect(r.text).not.toMatch(/<at>|^\s|\s$/);
+          if (r.kind === 'message') expect(r.text).not.toMatch(/<at>|^\s|\s$/);
         },
       ),
     );
@@ -37,9 +116,25 @@ describe('Teams activities', () => {
         fc.string().filter((s) => !s.includes('<')),
         (s) => {
           expect(commandText(`<at>Klaxon</at> ${s}`)).toBe(commandText(s));
+          expect(messageText(`<at>Pat</at> ${s}`)).toBe(commandText(`@Pat ${s}`));
         },
       ),
     );
+  });
+});
+
+describe('Teams references', () => {
+  it('are kept only from an activity whose token vouches for its service URL', async () => {
+    const kept: unknown[] = [];
+    const client = { remember: async (refs: unknown[]) => void kept.push(...refs) } as unknown as TeamsClient;
+    const auth = (signedServiceUrl: boolean | null) => ({ check: async () => (signedServiceUrl === null ? null : { signedServiceUrl }) }) as unknown as BotConnectorAuth;
+    const activity = { ...base, channelData: { tenant: { id: 't1' } }, text: 'ack 4' };
+    const req = { headers: { authorization: 'Bearer x.y.z' }, rawBody: JSON.stringify(activity), contentType: 'application/json', now: 0 };
+    expect((await teamsPlatform(client, auth(null)).inbound('messages', req)).kind).toBe('refuse');
+    expect((await teamsPlatform(client, auth(false)).inbound('messages', req)).kind).toBe('command');
+    expect(kept).toEqual([]);
+    expect((await teamsPlatform(client, auth(true)).inbound('messages', req)).kind).toBe('command');
+    expect(kept).toContainEqual({ kind: 'tenant', ref: 't1', tenantId: 't1', serviceUrl: base.serviceUrl });
   });
 });
 
@@ -53,6 +148,10 @@ describe('Teams renderer', () => {
     const actions = (c: ReturnType<typeof renderTeams>) => ((c.attachments[0]!.content.actions ?? []) as { type: string }[]).map((x) => x.type);
     expect(actions(hook)).not.toContain('Action.Submit');
     expect(actions(renderTeams(page, { submit: true }))).toEqual(['Action.Submit', 'Action.Submit', 'Action.OpenUrl']);
+    const major = must(renderTeams({ ...page, major: true } as Message, { submit: true }).attachments[0], 'the card').content.actions as { title: string; data?: unknown }[];
+    expect(major.map((a) => a.title)).toEqual(['Acknowledge', 'Resolve', 'Join war room', 'Open incident']);
+    expect(major[2]?.data).toEqual({ action: 'join', incident: (page as { incidentId: string }).incidentId });
+    expect(actions(renderTeams({ ...page, major: true } as Message))).not.toContain('Action.Submit');
   });
 
   it('property: every message renders as one card; escaped text has no live emphasis, links or list markers', () => {

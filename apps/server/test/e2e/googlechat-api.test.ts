@@ -116,6 +116,8 @@ describe.each(DIALECTS)('Google Chat through the Chat API as the app: pages to a
     const claims = decodeJwt(first.assertion);
     expect(claims).toMatchObject({ iss: sa.client_email, aud: sa.token_uri, scope: 'https://www.googleapis.com/auth/chat.bot' });
     expect(must(claims.exp, 'exp') - must(claims.iat, 'iat')).toBe(3600);
+    // Each post names its outbox message (requestId), so a retried send cannot post twice.
+    expect(gc.apiCalls.filter((c) => c.method === 'POST').every((c) => /[?&]requestId=[^&]+/.test(c.path))).toBe(true);
     // Only Frank's lookup failed (his verification code had nowhere to go).
     expect(gc.apiCalls.filter((c) => c.status !== 200)).toEqual([{ method: 'GET', path: `/v1/spaces:findDirectMessage?name=${encodeURIComponent(frank.name)}`, status: 404 }]);
 

@@ -4,7 +4,9 @@
  * - spaces.messages.create: POST /v1/{spaces/*}/messages with a Message (`text`, `cardsV2`, and
  *   `thread` {name} or {threadKey}); `messageReplyOption` REPLY_MESSAGE_OR_FAIL posts into an
  *   existing thread or fails with 404, REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD posts into the thread of
- *   that key or starts it. The answer is the created Message (`name`, `thread.name`).
+ *   that key or starts it; `requestId` (Klaxon's outbox id) makes a retry return the message the
+ *   first try created instead of posting it twice. The answer is the created Message (`name`,
+ *   `thread.name`).
  * - spaces.findDirectMessage: GET /v1/spaces:findDirectMessage?name=users/{user}, the direct-message
  *   space of the app and that person; 404 NOT_FOUND when there is none (the person never added the
  *   app, and no admin installed it for them).
@@ -45,11 +47,13 @@ export class GoogleChatApi {
     this.base = trimBase(opts.baseUrl);
   }
 
-  /** Posts a message in a space (or a thread of it); the created message's and its thread's names. */
-  async createMessage(space: string, message: GoogleChatMessage, thread?: ThreadTarget): Promise<{ name: string | null; thread: string | null }> {
+  /** Posts a message in a space (or a thread of it); the created message's and its thread's names. `requestId`: the same id again returns the first message. */
+  async createMessage(space: string, message: GoogleChatMessage, o: { thread?: ThreadTarget; requestId?: string } = {}): Promise<{ name: string | null; thread: string | null }> {
     if (!SPACE_NAME.test(space)) throw new ProviderError(`Google Chat: ${JSON.stringify(space.slice(0, 120))} is not a space name (spaces/<id>)`, true, 'bad_destination');
+    const thread = o.thread;
     const option = thread ? ('name' in thread ? 'REPLY_MESSAGE_OR_FAIL' : 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD') : undefined;
-    const path = `/v1/${space}/messages${option ? `?messageReplyOption=${option}` : ''}`;
+    const query = new URLSearchParams({ ...(option && { messageReplyOption: option }), ...(o.requestId && { requestId: o.requestId }) }).toString();
+    const path = `/v1/${space}/messages${query ? `?${query}` : ''}`;
     const res = (await this.call('POST', path, { ...message, ...(thread && { thread }) }, space)) as { name?: unknown; thread?: { name?: unknown } };
     return { name: typeof res.name === 'string' ? res.name : null, thread: typeof res.thread?.name === 'string' ? res.thread.name : null };
   }
@@ -79,10 +83,10 @@ export class GoogleChatApi {
   }
 
   /** Posts a message to a person in their direct message with the app. */
-  async sendDirect(user: string, message: GoogleChatMessage): Promise<{ name: string | null }> {
+  async sendDirect(user: string, message: GoogleChatMessage, requestId?: string): Promise<{ name: string | null }> {
     const space = await this.findDirectMessage(user);
     try {
-      return await this.createMessage(space, message);
+      return await this.createMessage(space, message, requestId ? { requestId } : {});
     } catch (e) {
       // The person may have removed the app since: look the space up again next time.
       if (e instanceof ProviderError && e.permanent) this.directSpaces.delete(user);

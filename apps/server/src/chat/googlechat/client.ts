@@ -56,12 +56,12 @@ export class GoogleChatWebhooks implements Provider {
       if (!api) throw new ProviderError(`Google Chat: to post to ${url.replace(/^#/, '')}, ${NO_API}`, true, 'no_api');
       const body = renderGoogleChat(msg.message);
       let r: { name: string | null };
-      if (url.startsWith('users/')) r = await api.sendDirect(url, body);
+      if (url.startsWith('users/')) r = await api.sendDirect(url, body, msg.id);
       else if (url.startsWith('#')) {
         const thread = url.slice(1);
         if (!THREAD_NAME.test(thread)) throw new ProviderError(`Google Chat: ${JSON.stringify(thread.slice(0, 120))} is not a thread name (spaces/<id>/threads/<id>)`, true, 'bad_destination');
-        r = await api.createMessage(thread.replace(/\/threads\/.*$/, ''), body, { name: thread });
-      } else r = await api.createMessage(url, body);
+        r = await api.createMessage(thread.replace(/\/threads\/.*$/, ''), body, { thread: { name: thread }, requestId: msg.id });
+      } else r = await api.createMessage(url, body, { requestId: msg.id });
       return { providerMessageId: r.name, providerStatus: 'posted' };
     }
     if (!isGoogleChatWebhook(this.opts.webhookBaseUrl, url)) throw new ProviderError(`Google Chat: not an incoming-webhook URL on ${trimBase(this.opts.webhookBaseUrl)}`, true, 'bad_destination');

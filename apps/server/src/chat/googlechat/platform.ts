@@ -127,7 +127,7 @@ export function googleChatPlatform(provider: GoogleChatWebhooks, tokens: GoogleC
         ...(mentions.length ? [`${mentions.join(' ')}: you are in it.`] : []),
         'Write "@Klaxon <message>" in this thread to say it in the war room; "@Klaxon help" lists the commands.',
       ].join(' ');
-      const posted = await api.createMessage(o.warRoomSpace, { text: text.slice(0, 4000) }, { threadKey: warRoomThreadKey(r.incidentNumber) });
+      const posted = await api.createMessage(o.warRoomSpace, { text: text.slice(0, 4000) }, { thread: { threadKey: warRoomThreadKey(r.incidentNumber) } });
       if (!posted.thread || !THREAD_NAME.test(posted.thread)) throw new Error('Google Chat: the first message of the war-room thread came back without a thread name');
       return posted.thread;
     },

@@ -28,7 +28,8 @@
  *     `messageReplyOption`: unset starts a new thread (ignoring any given), REPLY_MESSAGE_OR_FAIL
  *     replies in the named thread or the key's thread (a new key starts one) and 404s on an unknown
  *     thread name, REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD falls back to a new thread. The answer is the
- *     Message with `thread.name` and `sender` the app (type BOT).
+ *     Message with `thread.name` and `sender` the app (type BOT). A `requestId` seen before in the
+ *     space returns the message created with it, and nothing is posted.
  *   - spaces.findDirectMessage: GET /v1/spaces:findDirectMessage?name=users/{id}: the DM space of the
  *     app and that user (type DM, singleUserBotDm) if the user added the app, else 404 NOT_FOUND.
  * Keys are generated here with jose; `forger()` gives a second key pair whose tokens must fail.
@@ -57,6 +58,8 @@ export interface FakeChatSpace {
   appMember: boolean;
   /** Thread keys -> thread names. */
   threadKeys: Map<string, string>;
+  /** Request ids -> the messages created with them. */
+  requests: Map<string, FakeChatMessage>;
   threads: Set<string>;
 }
 
@@ -163,6 +166,7 @@ export class FakeGoogleChat {
       token: randomBytes(16).toString('base64url'),
       appMember: o.app ?? true,
       threadKeys: new Map(),
+      requests: new Map(),
       threads: new Set(),
     };
     this.spaces.set(s.name, s);
@@ -190,7 +194,7 @@ export class FakeGoogleChat {
     const existing = this.directMessages.get(user.name);
     if (existing) return existing;
     const name = `spaces/D${randomBytes(6).toString('hex')}`;
-    this.spaces.set(name, { name, displayName: '', key: '', token: '', appMember: true, threadKeys: new Map(), threads: new Set() });
+    this.spaces.set(name, { name, displayName: '', key: '', token: '', appMember: true, threadKeys: new Map(), requests: new Map(), threads: new Set() });
     this.directMessages.set(user.name, name);
     return name;
   }
@@ -299,6 +303,9 @@ export class FakeGoogleChat {
     }
     if (typeof body?.text !== 'string' && !Array.isArray(body?.cardsV2)) return FakeGoogleChat.error(400, 'INVALID_ARGUMENT', 'Message cannot be empty.');
     if (typeof body.text === 'string' && body.text.length > 4096) return FakeGoogleChat.error(400, 'INVALID_ARGUMENT', 'Message text is too long.');
+    const requestId = u.searchParams.get('requestId');
+    const earlier = requestId ? space.requests.get(requestId) : undefined;
+    if (earlier) return { status: 200, body: { ...earlier, sender: { name: 'users/app', displayName: 'Klaxon', type: 'BOT' } } };
     const option = u.searchParams.get('messageReplyOption') ?? 'MESSAGE_REPLY_OPTION_UNSPECIFIED';
     const wanted = body.thread ?? {};
     let thread: string | undefined;
@@ -314,6 +321,7 @@ export class FakeGoogleChat {
       if (!thread && option === 'REPLY_MESSAGE_OR_FAIL') return FakeGoogleChat.error(404, 'NOT_FOUND', 'Thread not found.');
     }
     const msg = this.record(space, body, thread ?? this.newThread(space), 'api');
+    if (requestId) space.requests.set(requestId, msg);
     return { status: 200, body: { ...msg, sender: { name: 'users/app', displayName: 'Klaxon', type: 'BOT' } } };
   }
 

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { EgressPolicy } from '../../lib/egress.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGoogleChat } from '../../../test/fakes/googlechat/server.js';
+import { EgressPolicy, parseEgressAllow } from '../../lib/egress.js';
+import { must } from '../../lib/must.js';
 import type { Message } from '../../notify/types.js';
 import { normalizeAddress } from '../../user/service.js';
 import { GoogleChatWebhooks, isGoogleChatWebhook } from './client.js';
-import { parseServiceAccountKey } from './auth.js';
+import { GoogleChatApi } from './api.js';
+import { parseServiceAccountKey, ServiceAccountTokens } from './auth.js';
 import { googleChatPlatform, isGoogleChatCommand, parseGoogleChatEvent } from './platform.js';
 import { renderGoogleChat } from './render.js';
 import { GoogleChatTokens, GOOGLECHAT_ISSUER } from './token.js';
@@ -237,5 +240,69 @@ describe('Google Chat messages in threads, commands and service-account keys', (
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('Google Chat API client against the fake', () => {
+  let gc: FakeGoogleChat;
+  let api: GoogleChatApi;
+  let tokens: ServiceAccountTokens;
+  let clock = NOW;
+  const egress = new EgressPolicy(parseEgressAllow('127.0.0.1/32'));
+
+  beforeAll(async () => {
+    gc = new FakeGoogleChat(() => clock);
+    const { url } = await gc.start();
+    const key = parseServiceAccountKey(JSON.stringify(await gc.serviceAccount()));
+    if ('error' in key) throw new Error(key.error);
+    tokens = new ServiceAccountTokens(key, { egress, now: () => clock });
+    api = new GoogleChatApi({ baseUrl: url, tokens, egress });
+  });
+  afterAll(() => gc.close());
+
+  it('caches the token until a minute before it expires; a 401 gets a fresh token and one more try', async () => {
+    const space = gc.addSpace('Ops');
+    expect((await api.createMessage(space.name, { text: 'one' })).name).toMatch(new RegExp(`^${space.name}/messages/`));
+    await api.createMessage(space.name, { text: 'two' });
+    expect(gc.tokenRequests.filter((r) => r.status === 200)).toHaveLength(1);
+    clock += 3540_000;
+    await api.createMessage(space.name, { text: 'three' });
+    expect(gc.tokenRequests.filter((r) => r.status === 200)).toHaveLength(2);
+    gc.revokeTokens();
+    await api.createMessage(space.name, { text: 'four' });
+    expect(gc.tokenRequests.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(gc.apiCalls.map((c) => c.status)).toEqual([200, 200, 200, 401, 200]);
+    expect(gc.messages.items.map((m) => m.text)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it('the same requestId posts once; an unknown thread, a space without the app and a person without the app fail permanently with the reason', async () => {
+    const space = gc.addSpace('Ops 2');
+    const a = await api.createMessage(space.name, { text: 'once' }, { requestId: 'r1' });
+    const b = await api.createMessage(space.name, { text: 'once' }, { requestId: 'r1' });
+    expect(b.name).toBe(a.name);
+    expect(gc.messages.items.filter((m) => m.space.name === space.name)).toHaveLength(1);
+    await expect(api.createMessage(space.name, { text: 'x' }, { thread: { name: `${space.name}/threads/nope` } })).rejects.toMatchObject({ permanent: true, providerStatus: 'NOT_FOUND' });
+    const started = await api.createMessage(space.name, { text: 'first' }, { thread: { threadKey: 'klaxon-incident-1' } });
+    const again = await api.createMessage(space.name, { text: 'second' }, { thread: { threadKey: 'klaxon-incident-1' } });
+    expect(again.thread).toBe(started.thread);
+    expect((await api.createMessage(space.name, { text: 'reply' }, { thread: { name: must(started.thread, 'a thread') } })).thread).toBe(started.thread);
+    const closed = gc.addSpace('No app', { app: false });
+    await expect(api.createMessage(closed.name, { text: 'x' })).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('is the Klaxon app a member of the space?') });
+    const pat = gc.addUser('Pat');
+    await expect(api.sendDirect(pat.name, { text: 'x' })).rejects.toMatchObject({
+      permanent: true,
+      providerStatus: 'no_direct_message',
+      message: expect.stringContaining(`${pat.name} has no direct message with the Klaxon app`),
+    });
+    const dm = gc.addApp(pat);
+    await api.sendDirect(pat.name, { text: 'hello Pat' });
+    expect(gc.messages.items.at(-1)).toMatchObject({ space: { name: dm }, text: 'hello Pat', via: 'api' });
+  });
+
+  it('a token endpoint that refuses the assertion is a clear, permanent error', async () => {
+    const other = parseServiceAccountKey(JSON.stringify({ ...(await new FakeGoogleChat().serviceAccount()), token_uri: `${gc.url}/token` }));
+    if ('error' in other) throw new Error(other.error);
+    const wrong = new ServiceAccountTokens(other, { egress, now: () => clock });
+    await expect(wrong.token()).rejects.toMatchObject({ permanent: true, providerStatus: 'token', message: expect.stringContaining('invalid_grant') });
   });
 });

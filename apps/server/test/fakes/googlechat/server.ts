@@ -189,6 +189,11 @@ export class FakeGoogleChat {
     return key;
   }
 
+  /** Revokes every access token issued so far (the API refuses them with 401). */
+  revokeTokens(): void {
+    this.accessTokens.clear();
+  }
+
   /** `user` adds the Klaxon app (a direct message space of the app and the user now exists). */
   addApp(user: FakeChatUser): string {
     const existing = this.directMessages.get(user.name);

@@ -77,11 +77,11 @@ export function parseGoogleChatEvent(e: Record<string, unknown>): ChatInbound {
       if (obj(e.user).type === 'BOT' || obj(message.sender).type === 'BOT') return { kind: 'ignore' };
       // argumentText is the text after the app's @mention; in a direct message there is no mention.
       const text = (str(message.argumentText) || str(message.text).replace(/^\s*@\S+/, '')).trim();
-      const thread = str(obj(message.thread).name);
+      const thread = THREAD_NAME.test(str(obj(message.thread).name)) ? str(obj(message.thread).name) : '';
       const space = obj(e.space);
       const direct = space.type === 'DM' || space.spaceType === 'DIRECT_MESSAGE' || space.singleUserBotDm === true;
       const slash = Object.keys(obj(message.slashCommand)).length > 0;
-      if (direct || slash || !THREAD_NAME.test(thread) || isGoogleChatCommand(text)) return { kind: 'command', channelId: thread || channelId, userId, text: text.slice(0, 2000) };
+      if (direct || slash || !thread || isGoogleChatCommand(text)) return { kind: 'command', channelId: thread || channelId, userId, text: text.slice(0, 2000) };
       const userName = str(obj(e.user).displayName) || str(obj(message.sender).displayName);
       return { kind: 'message', channelId: thread, userId, ...(userName && { userName: userName.slice(0, 200) }), messageId: str(message.name).slice(0, 300), text: text.slice(0, 10_000) };
     }

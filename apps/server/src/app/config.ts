@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseServiceAccountKey, type ServiceAccountKey } from '../chat/googlechat/auth.js';
 import { parseEgressAllow, type EgressAllow } from '../lib/egress.js';
 import { parsePageLimits, type PageLimits } from '../notify/limits.js';
 import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
@@ -71,9 +73,17 @@ export interface KlaxonConfig {
   /**
    * Google Chat (chat/googlechat/): KLAXON_GOOGLECHAT_AUDIENCE (the Chat app's Cloud project number, the
    * audience of Google's bearer tokens); _JWKS_URL (Google's keys); _WEBHOOK_BASE_URL (the only origin
-   * pages are posted to, default https://chat.googleapis.com).
+   * pages are posted to, default https://chat.googleapis.com). The Chat API as the app (optional):
+   * KLAXON_GOOGLECHAT_SERVICE_ACCOUNT (the path to a service account's JSON key, or the JSON itself);
+   * _API_BASE_URL (default https://chat.googleapis.com); _TOKEN_URL (default the key's token_uri);
+   * _WAR_ROOM_SPACE (spaces/<id>, where war-room threads are started).
    */
-  googlechat?: { audience: string; jwksUrl: string; webhookBaseUrl: string };
+  googlechat?: {
+    audience: string;
+    jwksUrl: string;
+    webhookBaseUrl: string;
+    api?: { serviceAccount: ServiceAccountKey; baseUrl: string; tokenUrl?: string; warRoomSpace?: string };
+  };
   /**
    * The Microsoft Teams bot (chat/teams/; pages to Workflows webhooks need no setting): KLAXON_TEAMS_APP_ID and _APP_PASSWORD;
    * _OPENID_METADATA_URL (the Bot Connector tokens' keys) and _TOKEN_URL (the bot's own token) default to Microsoft's;
@@ -307,7 +317,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
       audience: env.KLAXON_GOOGLECHAT_AUDIENCE,
       jwksUrl: env.KLAXON_GOOGLECHAT_JWKS_URL || 'https://www.googleapis.com/service_accounts/v1/jwk/chat@system.gserviceaccount.com',
       webhookBaseUrl: env.KLAXON_GOOGLECHAT_WEBHOOK_BASE_URL || 'https://chat.googleapis.com',
+      ...(env.KLAXON_GOOGLECHAT_SERVICE_ACCOUNT && { api: googleChatApiFromEnv(env, cwd) }),
     };
+  }
+  const apiOnly = ['KLAXON_GOOGLECHAT_SERVICE_ACCOUNT', 'KLAXON_GOOGLECHAT_API_BASE_URL', 'KLAXON_GOOGLECHAT_TOKEN_URL', 'KLAXON_GOOGLECHAT_WAR_ROOM_SPACE'].filter((k) => env[k]);
+  if (!cfg.googlechat?.api && apiOnly.length) {
+    throw new ConfigError(
+      `${apiOnly.join(', ')}: the Google Chat API also needs ${env.KLAXON_GOOGLECHAT_AUDIENCE ? 'KLAXON_GOOGLECHAT_SERVICE_ACCOUNT' : "KLAXON_GOOGLECHAT_AUDIENCE (the Chat app's project number)"}`,
+    );
   }
   if (env.KLAXON_MATRIX_HOMESERVER_URL || env.KLAXON_MATRIX_ACCESS_TOKEN) {
     const missing = ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'].filter((k) => !env[k]);
@@ -382,4 +399,30 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   }
   if (env.KLAXON_TEST_CHECK_RESPONSES === '1') cfg.checkResponses = true;
   return cfg;
+}
+
+/** The Google Chat API settings (KLAXON_GOOGLECHAT_SERVICE_ACCOUNT set): the key read and checked now, so a bad one stops the start. */
+function googleChatApiFromEnv(env: NodeJS.ProcessEnv, cwd: string): NonNullable<NonNullable<KlaxonConfig['googlechat']>['api']> {
+  const raw = (env.KLAXON_GOOGLECHAT_SERVICE_ACCOUNT ?? '').trim();
+  let json = raw;
+  if (!raw.startsWith('{')) {
+    try {
+      json = readFileSync(resolve(cwd, raw), 'utf8');
+    } catch (e) {
+      throw new ConfigError(`KLAXON_GOOGLECHAT_SERVICE_ACCOUNT: cannot read ${raw} (${(e as NodeJS.ErrnoException).code ?? 'error'}); give the path to the service account's JSON key, or the JSON`);
+    }
+  }
+  const key = parseServiceAccountKey(json);
+  if ('error' in key) throw new ConfigError(`KLAXON_GOOGLECHAT_SERVICE_ACCOUNT: ${key.error}`);
+  for (const k of ['KLAXON_GOOGLECHAT_API_BASE_URL', 'KLAXON_GOOGLECHAT_TOKEN_URL']) {
+    if (env[k] && !/^https?:\/\//.test(env[k] ?? '')) throw new ConfigError(`${k}: must be an http(s) URL`);
+  }
+  const space = env.KLAXON_GOOGLECHAT_WAR_ROOM_SPACE;
+  if (space && !/^spaces\/[A-Za-z0-9_-]{1,100}$/.test(space)) throw new ConfigError("KLAXON_GOOGLECHAT_WAR_ROOM_SPACE: a space name, spaces/<id> (the id is in the space's URL)");
+  return {
+    serviceAccount: key,
+    baseUrl: env.KLAXON_GOOGLECHAT_API_BASE_URL || 'https://chat.googleapis.com',
+    ...(env.KLAXON_GOOGLECHAT_TOKEN_URL && { tokenUrl: env.KLAXON_GOOGLECHAT_TOKEN_URL }),
+    ...(space && { warRoomSpace: space }),
+  };
 }

@@ -21,6 +21,8 @@ import { mattermostPlatform } from '../chat/mattermost/platform.js';
 import { DiscordClient } from '../chat/discord/client.js';
 import { discordPlatform } from '../chat/discord/platform.js';
 import { discordPublicKey } from '../chat/discord/signature.js';
+import { GoogleChatApi } from '../chat/googlechat/api.js';
+import { ServiceAccountTokens } from '../chat/googlechat/auth.js';
 import { GoogleChatWebhooks } from '../chat/googlechat/client.js';
 import { googleChatPlatform } from '../chat/googlechat/platform.js';
 import { GoogleChatTokens } from '../chat/googlechat/token.js';
@@ -137,7 +139,18 @@ export function buildProviders(
     const d = config.discord;
     registry.register(new DiscordClient({ baseUrl: d.baseUrl, token: d.botToken, warRoomChannelId: d.warRoomChannelId, egress: o.egress }));
   }
-  if (config.googlechat) registry.register(new GoogleChatWebhooks({ webhookBaseUrl: config.googlechat.webhookBaseUrl, egress: o.egress }));
+  if (config.googlechat) {
+    // With a service account, Klaxon also calls the Chat API as the app (spaces/<id>, users/<id>, war-room threads).
+    const gcApi = config.googlechat.api;
+    const api =
+      gcApi &&
+      new GoogleChatApi({
+        baseUrl: gcApi.baseUrl,
+        egress: o.egress,
+        tokens: new ServiceAccountTokens(gcApi.serviceAccount, { egress: o.egress, now: () => o.clock.now(), ...(gcApi.tokenUrl && { tokenUri: gcApi.tokenUrl }) }),
+      });
+    registry.register(new GoogleChatWebhooks({ webhookBaseUrl: config.googlechat.webhookBaseUrl, egress: o.egress, ...(api && { api }) }));
+  }
   if (config.matrix) {
     registry.register(new MatrixClient({ homeserverUrl: config.matrix.homeserverUrl, accessToken: config.matrix.accessToken, egress: o.egress, now: () => o.clock.now() }));
   }
@@ -175,7 +188,10 @@ export function buildChatPlatforms(config: KlaxonConfig, providers: ProviderRegi
   const key = config.discord && discordPublicKey(config.discord.publicKey);
   if (dc instanceof DiscordClient && key) out.push(discordPlatform(dc, key));
   const gc = providers.get('googlechat');
-  if (config.googlechat && gc instanceof GoogleChatWebhooks) out.push(googleChatPlatform(gc, new GoogleChatTokens(config.googlechat.audience, config.googlechat.jwksUrl)));
+  if (config.googlechat && gc instanceof GoogleChatWebhooks) {
+    const warRoomSpace = config.googlechat.api?.warRoomSpace;
+    out.push(googleChatPlatform(gc, new GoogleChatTokens(config.googlechat.audience, config.googlechat.jwksUrl), warRoomSpace ? { warRoomSpace } : {}));
+  }
   const mx = providers.get('matrix');
   if (mx instanceof MatrixClient) out.push(matrixPlatform(mx));
   const teams = providers.get('teams');

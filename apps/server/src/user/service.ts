@@ -24,9 +24,13 @@ export function isValidTimeZone(tz: string): boolean {
   return IANAZone.isValidZone(tz);
 }
 
-/** A Google Chat contact address: `users/<digits>` or an incoming-webhook URL (https://chat.googleapis.com/v1/spaces/<space>/messages?key=...&token=...). */
+/**
+ * A Google Chat contact address: `users/<digits>` (a person: direct pages with the Chat API, and the
+ * link for buttons and commands), `spaces/<id>` (a space, through the Chat API) or an incoming-webhook
+ * URL (https://chat.googleapis.com/v1/spaces/<space>/messages?key=...&token=...).
+ */
 function googleChatAddress(a: string): { value: string } | { error: string } {
-  if (/^users\/\d{1,30}$/.test(a)) return { value: a };
+  if (/^users\/\d{1,30}$/.test(a) || /^spaces\/[A-Za-z0-9_-]{1,100}$/.test(a)) return { value: a };
   try {
     const u = new URL(a);
     if ((u.protocol === 'https:' || u.protocol === 'http:') && /^\/v1\/spaces\/[A-Za-z0-9_-]{1,100}\/messages$/.test(u.pathname) && u.searchParams.get('key') && u.searchParams.get('token'))
@@ -34,7 +38,7 @@ function googleChatAddress(a: string): { value: string } | { error: string } {
   } catch {
     // not a URL: the error below
   }
-  return { error: "must be a Google Chat user (users/<id>) or a space's incoming-webhook URL (https://chat.googleapis.com/v1/spaces/.../messages?key=...&token=...)" };
+  return { error: "must be a Google Chat user (users/<id>), a space (spaces/<id>) or a space's incoming-webhook URL (https://chat.googleapis.com/v1/spaces/.../messages?key=...&token=...)" };
 }
 
 /** Normalizes a contact address for its channel, or returns a field error. */
@@ -61,7 +65,7 @@ export function normalizeAddress(type: Channel, address: string): { value: strin
       // A user id (@name:server) gets a direct room; #<room id> (#!opaque:server) posts in a room.
       return /^(@[^:\s]{1,200}|#![^:\s]{1,200}):[^\s]{1,200}$/.test(a) ? { value: a } : { error: 'must be a Matrix user id (@ada:example.org) or #<room id> (#!abc123:example.org)' };
     case 'googlechat':
-      // users/<id> links a Google Chat user (who acts on cards); a space's incoming-webhook URL gets pages.
+      // users/<id> links a Google Chat user (who acts on cards; direct pages with the Chat API); spaces/<id> (Chat API) and a space's incoming-webhook URL get pages.
       return googleChatAddress(a);
     case 'teams': {
       // A Workflows (Power Automate) webhook URL gets pages as Adaptive Cards; an Entra ID (AAD) object id

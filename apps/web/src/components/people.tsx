@@ -48,7 +48,7 @@ const ADDRESS: Record<Exclude<Channel, 'push'>, { label: string; placeholder: st
   ntfy: { label: 'Topic', placeholder: 'maya-pages-7f3k' },
   pushover: { label: 'Pushover user key', placeholder: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG' },
   whatsapp: { label: 'WhatsApp number (with country code)', placeholder: '+14155550100' },
-  googlechat: { label: 'Google Chat space webhook URL (or users/<id> to link yourself)', placeholder: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=...&token=...' },
+  googlechat: { label: 'Google Chat space (spaces/<id> or its webhook URL), or users/<id> for you', placeholder: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=...&token=...' },
   telegram: { label: 'Telegram chat id (or link a chat below)', placeholder: '123456789' },
   teams: { label: 'Teams Workflows webhook URL (or your Entra object ID)', placeholder: 'https://prod-00.westus.logic.azure.com/workflows/...' },
 };

@@ -6,12 +6,21 @@
  * - CARD_CLICKED on a page's button (function `klaxon_ack` / `klaxon_resolve` / `klaxon_join`,
  *   parameter `incident`) acknowledges, resolves or joins as the Klaxon user linked to `user.name`
  *   (`users/<id>`); answered with a new message in the space (`actionResponse` NEW_MESSAGE).
- * - MESSAGE: `@Klaxon ack 42` (the text after the mention, `message.argumentText`) runs a command;
- *   answered with a message.
+ * - MESSAGE (Google sends one for every message in a direct message with the app, and in a space
+ *   for a message that @mentions the app or uses its slash command): the text after the mention
+ *   (`message.argumentText`) is a command when it starts with a command word (`ack 42`, `resolve
+ *   42`, `declare ...`, `sev 2`, `page @pat`, `help`...; see {@link isGoogleChatCommand}), when it is
+ *   a slash command, or in a direct message; answered with a message (in the same thread). Any other
+ *   text in a thread is a chat message for the war room bridged to that thread
+ *   (`message.thread.name`, spaces/X/threads/Y), stored once per `message.name`, with no answer.
+ *   Messages from bots (Klaxon's own among them) are ignored: nothing Klaxon posts comes back.
  * - ADDED_TO_SPACE is greeted with how to use Klaxon; anything else gets an empty answer.
- * Pages go out through incoming webhooks (client.ts). Google Chat has no war-room bridge here.
+ * Pages go out through incoming webhooks or the Chat API (client.ts). With the Chat API, a war room
+ * is bridged to a thread of a space: `openRoom` starts it in the configured space with the thread key
+ * `klaxon-incident-<number>` (so a retry lands in the same thread) and returns its name.
  */
 import type { ChatInbound, ChatPlatform } from '../platform.js';
+import { THREAD_NAME } from './api.js';
 import type { GoogleChatWebhooks } from './client.js';
 import { escapeGoogleChat, GOOGLECHAT_FUNCTIONS } from './render.js';
 import type { GoogleChatTokens } from './token.js';
@@ -39,6 +48,18 @@ function clickedIncident(e: Record<string, unknown>): string {
   return str(obj(p).value);
 }
 
+/** The words that start a command after "@Klaxon" (with or without a leading "/" or "!"); other text in a thread is a chat message. */
+const COMMAND_WORDS = /^[/!]?(ack|acknowledge|resolve|declare|help|sev|role|page|update|task|runbooks?|run)(?=\s|$)/i;
+
+/** True when the text after "@Klaxon" is a command (empty text asks for help). Pure. */
+export function isGoogleChatCommand(text: string): boolean {
+  const t = text.trim();
+  return !t || COMMAND_WORDS.test(t);
+}
+
+/** The thread key of a war room's thread. */
+export const warRoomThreadKey = (incidentNumber: number): string => `klaxon-incident-${incidentNumber}`;
+
 /** Parses one verified interaction event. Pure. */
 export function parseGoogleChatEvent(e: Record<string, unknown>): ChatInbound {
   const userId = str(obj(e.user).name);
@@ -53,9 +74,16 @@ export function parseGoogleChatEvent(e: Record<string, unknown>): ChatInbound {
       return { kind: 'action', userId, incident, action, ...(channelId && { channelId }) };
     }
     case 'MESSAGE': {
+      if (obj(e.user).type === 'BOT' || obj(message.sender).type === 'BOT') return { kind: 'ignore' };
       // argumentText is the text after the app's @mention; in a direct message there is no mention.
-      const text = str(message.argumentText) || str(message.text).replace(/^\s*@\S+/, '');
-      return { kind: 'command', channelId, userId, text: text.trim().slice(0, 2000) };
+      const text = (str(message.argumentText) || str(message.text).replace(/^\s*@\S+/, '')).trim();
+      const thread = THREAD_NAME.test(str(obj(message.thread).name)) ? str(obj(message.thread).name) : '';
+      const space = obj(e.space);
+      const direct = space.type === 'DM' || space.spaceType === 'DIRECT_MESSAGE' || space.singleUserBotDm === true;
+      const slash = Object.keys(obj(message.slashCommand)).length > 0;
+      if (direct || slash || !thread || isGoogleChatCommand(text)) return { kind: 'command', channelId: thread || channelId, userId, text: text.slice(0, 2000) };
+      const userName = str(obj(e.user).displayName) || str(obj(message.sender).displayName);
+      return { kind: 'message', channelId: thread, userId, ...(userName && { userName: userName.slice(0, 200) }), messageId: str(message.name).slice(0, 300), text: text.slice(0, 10_000) };
     }
     case 'ADDED_TO_SPACE':
       return { kind: 'reply', status: 200, body: { text: GOOGLECHAT_HELLO } };
@@ -64,8 +92,8 @@ export function parseGoogleChatEvent(e: Record<string, unknown>): ChatInbound {
   }
 }
 
-/** Google Chat, built on the webhook provider and the app's token verifier. */
-export function googleChatPlatform(provider: GoogleChatWebhooks, tokens: GoogleChatTokens): ChatPlatform {
+/** Google Chat, built on the provider (webhooks, and the Chat API when configured) and the app's token verifier; `warRoomSpace` is where war-room threads are started. */
+export function googleChatPlatform(provider: GoogleChatWebhooks, tokens: GoogleChatTokens, o: { warRoomSpace?: string } = {}): ChatPlatform {
   return {
     name: 'googlechat',
     label: 'Google Chat',
@@ -89,7 +117,23 @@ export function googleChatPlatform(provider: GoogleChatWebhooks, tokens: GoogleC
       if (kind === 'command') return { status: 200, body: { text: escapeGoogleChat(text) } };
       return { status: 200, body: {} };
     },
-    openRoom: () => Promise.reject(new Error('Google Chat: Klaxon cannot create spaces')),
-    channelProblem: () => 'Google Chat spaces cannot be bridged to a war room (Klaxon reaches Google Chat through incoming webhooks only)',
+    async openRoom(r): Promise<string> {
+      const api = provider.api;
+      if (!api) throw new Error('Google Chat: war-room threads need the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT');
+      if (!o.warRoomSpace) throw new Error('Google Chat: set KLAXON_GOOGLECHAT_WAR_ROOM_SPACE (spaces/<id>) to start war-room threads');
+      const mentions = r.invite.filter((u) => /^users\/\d{1,30}$/.test(u)).map((u) => `<${u}>`);
+      const text = [
+        `War room of #${r.incidentNumber} ${escapeGoogleChat(r.title)}.`,
+        ...(mentions.length ? [`${mentions.join(' ')}: you are in it.`] : []),
+        'Write "@Klaxon <message>" in this thread to say it in the war room; "@Klaxon help" lists the commands.',
+      ].join(' ');
+      const posted = await api.createMessage(o.warRoomSpace, { text: text.slice(0, 4000) }, { thread: { threadKey: warRoomThreadKey(r.incidentNumber) } });
+      if (!posted.thread || !THREAD_NAME.test(posted.thread)) throw new Error('Google Chat: the first message of the war-room thread came back without a thread name');
+      return posted.thread;
+    },
+    channelProblem: (channel) => {
+      if (!provider.api) return 'Google Chat threads cannot be bridged to a war room without the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT';
+      return THREAD_NAME.test(channel) ? null : 'a Google Chat thread, spaces/<space id>/threads/<thread id> (or create: true for a new thread)';
+    },
   };
 }

@@ -50,6 +50,7 @@ export function renderGoogleChat(msg: Message): GoogleChatMessage {
       ];
       const details = excerpt(msg.details, 10, 1500);
       const opened = formatUtc(msg.createdAt);
+      const bridge = msg.bridgeUrl ? safeUrl(msg.bridgeUrl) : null;
       const widgets: unknown[] = [
         ...(msg.drill ? [{ textParagraph: { text: '<b>DRILL</b> - this is a drill, not a real incident.' } }] : []),
         { decoratedText: { topLabel: 'Service', text: escapeHtml(truncate(oneLine(msg.serviceName), 200)) || '-' } },
@@ -57,7 +58,7 @@ export function renderGoogleChat(msg: Message): GoogleChatMessage {
         { decoratedText: { topLabel: 'Status', text: escapeHtml(oneLine(msg.status).toLowerCase()) || '-' } },
         ...(details ? [{ textParagraph: { text: escapeHtml(details) } }] : []),
         { textParagraph: { text: [alertsPhrase(msg.alertCount), opened && `opened ${opened}`].filter(Boolean).join(' · ') } },
-        ...(msg.bridgeUrl && safeUrl(msg.bridgeUrl) ? [{ textParagraph: { text: `Bridge: ${escapeHtml(safeUrl(msg.bridgeUrl)!)}` } }] : []),
+        ...(bridge ? [{ textParagraph: { text: `Bridge: ${escapeHtml(bridge)}` } }] : []),
         ...(buttons.length ? [{ buttonList: { buttons } }] : []),
       ];
       return {

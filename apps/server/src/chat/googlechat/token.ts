@@ -26,10 +26,10 @@ export class GoogleChatTokens {
   /** True when the Authorization header holds a valid token for this app at `nowMs`. Never throws. */
   async verify(authorization: string | string[] | undefined, nowMs: number): Promise<boolean> {
     const h = Array.isArray(authorization) ? authorization[0] : authorization;
-    const m = h ? /^Bearer\s+([A-Za-z0-9_.-]{20,8192})$/i.exec(h.trim()) : null;
-    if (!m) return false;
+    const token = h ? /^Bearer\s+([A-Za-z0-9_.-]{20,8192})$/i.exec(h.trim())?.[1] : undefined;
+    if (!token) return false;
     try {
-      await jwtVerify(m[1]!, this.keys, { issuer: GOOGLECHAT_ISSUER, audience: this.audience, algorithms: ['RS256'], currentDate: new Date(nowMs), requiredClaims: ['exp', 'iat'] });
+      await jwtVerify(token, this.keys, { issuer: GOOGLECHAT_ISSUER, audience: this.audience, algorithms: ['RS256'], currentDate: new Date(nowMs), requiredClaims: ['exp', 'iat'] });
       return true;
     } catch {
       return false;

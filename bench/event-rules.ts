@@ -59,7 +59,7 @@ async function ingestRun(withRules: boolean): Promise<number> {
     const created = await createIntegration(ctx, SYSTEM, service.id, { name: 'pd', kind: 'pagerduty' });
     const integration = ((created as { integration?: Integration }).integration ?? created) as Integration;
     const ingest = new AlertIngest(ctx);
-    if (withRules) for (let i = 0; i < RULES; i++) await createRule(ctx, ingest.rules, SYSTEM, ruleSpec(i));
+    if (withRules) for (let i = 0; i < RULES; i++) await createRule(ctx, SYSTEM, ingest.rules, ruleSpec(i));
     const actor = { type: 'integration' as const, id: integration.id, name: integration.name, serviceId: service.id };
     for (let i = 0; i < 1000; i += CONC) await Promise.all(Array.from({ length: CONC }, (_, j) => ingest.ingest(actor, { integration, service, events: [event(i + j)] })));
     const cpu0 = process.cpuUsage();

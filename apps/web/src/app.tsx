@@ -28,6 +28,7 @@ const AdminPage = lazy(() => import('./pages/admin.tsx'));
 const AdminMigration = lazy(() => import('./pages/admin-migration.tsx'));
 const EventRules = lazy(() => import('./pages/event-rules.tsx'));
 const AdminAudit = lazy(() => import('./pages/admin-audit.tsx'));
+const AdminProvisioning = lazy(() => import('./pages/admin-provisioning.tsx'));
 
 const spinner = (
   <Center h="60vh">
@@ -287,6 +288,14 @@ export function App() {
             element={
               <Page>
                 <AdminAudit />
+              </Page>
+            }
+          />
+          <Route
+            path="/admin/provisioning"
+            element={
+              <Page>
+                <AdminProvisioning />
               </Page>
             }
           />

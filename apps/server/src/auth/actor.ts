@@ -17,9 +17,13 @@ export interface TokenLimits {
   teamId: string | null;
 }
 
-/** Where a request came from, for the audit trail. */
+/**
+ * Where a request came from, for the audit trail: the channel (a Via, or a chat platform's name) and
+ * the address (the client IP of an HTTP request, the phone number of an SMS reply or a voice call,
+ * the platform user id of a chat button).
+ */
 export interface Origin {
-  via?: Via;
+  via?: Via | string;
   address?: string;
 }
 

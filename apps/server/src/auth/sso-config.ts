@@ -85,8 +85,10 @@ export interface SsoSettings {
   passwordSignIn: boolean;
   /** Lower-cased emails that may still sign in with a password when password sign-in is off. */
   breakGlassEmails: string[];
-  /** SCIM provisioning at /scim/v2: the bearer token identity providers send (KLAXON_SCIM_TOKEN); absent: SCIM off. */
+  /** SCIM provisioning at /scim/v2: the bearer token identity providers send (KLAXON_SCIM_TOKEN); absent: only a token created from the API (POST /api/v1/scim-token) opens it. */
   scim?: { token: string; defaultRole: Role };
+  /** The role of people SCIM creates (KLAXON_SCIM_DEFAULT_ROLE, default responder), also when only a token created from the API is in use. */
+  scimDefaultRole?: Role;
 }
 
 const ROLE_RANK: Record<Role, number> = { admin: 4, responder: 3, stakeholder: 2, viewer: 1 };
@@ -215,6 +217,7 @@ export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
       defaultRole: role(env, 'KLAXON_OIDC_DEFAULT_ROLE', 'responder'),
     };
   }
+  out.scimDefaultRole = role(env, 'KLAXON_SCIM_DEFAULT_ROLE', 'responder');
   if (env.KLAXON_SCIM_TOKEN !== undefined && env.KLAXON_SCIM_TOKEN !== '') {
     if (env.KLAXON_SCIM_TOKEN.length < 32 || /\s/.test(env.KLAXON_SCIM_TOKEN))
       throw new SsoConfigError('KLAXON_SCIM_TOKEN must be at least 32 characters without spaces (e.g. from `openssl rand -base64 32`)');

@@ -6,7 +6,7 @@
  * posts never come back, as every platform drops them before this). Someone whose chat user is not
  * linked (a verified contact method of the platform's type) is told how to link and nothing changes.
  */
-import { requirePermission, SYSTEM, type Actor, type Via } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, SYSTEM, type Actor, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import * as incidents from '../incident/service.js';
@@ -18,7 +18,7 @@ import { parse } from '../lib/validate.js';
 import { userByContactAddress } from '../user/service.js';
 import { writeChat } from '../warroom/chat.js';
 import { runCommand } from '../warroom/commands.js';
-import { addMember, declareMajor, incidentOrThrow, requireWarRoomRole } from '../warroom/service.js';
+import { addMember, declareMajor, incidentOrThrow, requireOnIncident, requireWarRoomRole } from '../warroom/service.js';
 import {
   bridgedChannelsOf,
   chatBridgesOf,
@@ -66,8 +66,9 @@ export async function chatAction(ctx: Ctx, p: ChatPlatform, o: { userId: string;
 /** Joins a major incident's war room as a responder (kept if already a member); a sentence for the person. */
 async function joinWarRoom(ctx: Ctx, actor: Actor, incident: string, p: ChatPlatform): Promise<string> {
   try {
-    requirePermission(actor, 'incident.respond');
+    requirePermissionSomewhere(actor, 'incident.respond');
     const inc = await incidentOrThrow(ctx.db.kysely, incident);
+    await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
     if (actor.type !== 'user') return 'Only a person can join a war room.';
     if (!(await warRoomExists(ctx.db.kysely, inc.id))) return `Incident #${inc.number} has no war room.`;
     const now = ctx.clock.now();

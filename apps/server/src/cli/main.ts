@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { configFromEnv, ConfigError } from '../app/config.js';
 import type { Incident } from '@klaxon/contract';
@@ -89,12 +90,24 @@ program
   .option('-o, --output <path>', 'file to write (default: standard output)')
   .action(async (o: { output?: string }) => {
     const { exportConfig, stringifyConfig } = await import('../config/export.js');
+    const { auditNow } = await import('../audit.js');
     const { localContext, SYSTEM } = await server();
     const { ctx, close } = await localContext(configFromEnv());
     try {
-      const text = stringifyConfig(await exportConfig(ctx, SYSTEM));
+      const doc = await exportConfig(ctx, SYSTEM);
+      const text = stringifyConfig(doc);
       if (o.output) writeFileSync(o.output, text);
       else process.stdout.write(text);
+      // A sensitive action on the audit trail. The command reads the database directly, with no API
+      // token: who is the operating-system user, from where this host, through the CLI.
+      await auditNow(
+        ctx,
+        { type: 'system', name: `klaxon export (${userInfo().username})` },
+        'config.export',
+        'config',
+        { output: o.output ?? 'stdout', users: doc.users?.length ?? 0, services: doc.services?.length ?? 0 },
+        { via: 'cli', address: hostname() },
+      );
     } finally {
       await close();
     }

@@ -43,8 +43,8 @@ export async function outboxContent(db: Tx, id: string): Promise<{ content: stri
 }
 
 /** An outbox message's content, user and incident. */
-export async function outboxPage(db: Tx, id: string): Promise<{ content: string; user_id: string | null; incident_id: string | null } | undefined> {
-  return db.selectFrom('outbox').select(['content', 'user_id', 'incident_id']).where('id', '=', id).executeTakeFirst();
+export async function outboxPage(db: Tx, id: string): Promise<{ content: string; user_id: string | null; incident_id: string | null; destination: string } | undefined> {
+  return db.selectFrom('outbox').select(['content', 'user_id', 'incident_id', 'destination']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Whether an outbox message exists. */

@@ -1,4 +1,4 @@
-import { requirePermission, type Actor } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, type Actor } from '../auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { appendTimeline } from '../incident/timeline.js';
 import { readTimeline } from '../incident/timeline.js';
@@ -13,7 +13,6 @@ import { updatesOldestFirst } from '../status/store.js';
 import { getSetting } from '../store.js';
 import { userIdIfExists, userNames } from '../user/store.js';
 import {
-  actionItemId,
   actionItemRow,
   incidentWithService,
   insertActionItem,
@@ -56,6 +55,14 @@ async function statusUpdates(db: Tx, incidentId: string): Promise<DraftStatusUpd
   } catch {
     return []; // status updates are not stored in this build
   }
+}
+
+/**
+ * The team check of postmortem writes: `incident.respond` globally or on the team of the
+ * postmortem's incident's service (its responders and admins write the postmortem).
+ */
+async function requireOnPostmortem(db: Tx, actor: Actor, incidentId: string): Promise<void> {
+  requirePermission(actor, 'incident.respond', (await incidentWithService(db, incidentId))?.team_id ?? null);
 }
 
 async function incidentRow(db: Tx, idOrNumber: string) {
@@ -114,9 +121,10 @@ async function load(db: Tx, id: string): Promise<Postmortem> {
 
 /** Generates the postmortem draft of a resolved incident from its timeline and status updates (once per incident). */
 export async function createPostmortem(ctx: Ctx, actor: Actor, incidentIdOrNumber: string): Promise<Postmortem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const db = ctx.db.kysely;
   const i = await incidentRow(db, incidentIdOrNumber);
+  requirePermission(actor, 'incident.respond', i.team_id);
   if (i.status !== 'resolved') throw conflict('Only a resolved incident can get a postmortem');
   const now = ctx.clock.now();
   const [timeline, updates, firstAlert] = await Promise.all([readTimeline(db, i.id), statusUpdates(db, i.id), firstAlertAt(db, i.id)]);
@@ -213,9 +221,10 @@ export async function listPostmortems(ctx: Ctx, actor: Actor, f: { team?: string
 
 /** Edits a postmortem's title and sections (not once published). */
 export async function updatePostmortem(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Postmortem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(PostmortemPatch, input, 'postmortem');
   const p = await load(ctx.db.kysely, id);
+  await requireOnPostmortem(ctx.db.kysely, actor, p.incidentId);
   if (p.state === 'published') throw conflict('A published postmortem is read-only; move it back to review to edit it');
   await updatePostmortemRow(ctx.db.kysely, p.id, { ...(v.title && { title: v.title }), sections: JSON.stringify({ ...p.sections, ...v.sections }), updated_at: ctx.clock.now() });
   return load(ctx.db.kysely, p.id);
@@ -223,9 +232,10 @@ export async function updatePostmortem(ctx: Ctx, actor: Actor, id: string, input
 
 /** Moves a postmortem through review: draft -> in_review -> published (and back). */
 export async function setPostmortemState(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<Postmortem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const { state } = parse(StateInput, input, 'state');
   const p = await load(ctx.db.kysely, id);
+  await requireOnPostmortem(ctx.db.kysely, actor, p.incidentId);
   if (p.state === state) return p;
   if (!TRANSITIONS[p.state].includes(state)) throw conflict(`A ${p.state.replace('_', ' ')} postmortem cannot move to ${state.replace('_', ' ')}`);
   const now = ctx.clock.now();
@@ -248,11 +258,12 @@ async function requireUserId(db: Tx, id: string | null | undefined): Promise<voi
 
 /** Adds an action item to a postmortem. */
 export async function addActionItem(ctx: Ctx, actor: Actor, postmortemId: string, input: unknown): Promise<ActionItem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ActionItemInput, input, 'actionItem');
   if (!v.title) throw invalid('title: required', [{ path: 'title', message: 'required' }]);
   const db = ctx.db.kysely;
   const p = await load(db, postmortemId);
+  await requireOnPostmortem(db, actor, p.incidentId);
   await requireUserId(db, v.ownerId);
   const now = ctx.clock.now();
   const id = newId();
@@ -273,11 +284,12 @@ export async function addActionItem(ctx: Ctx, actor: Actor, postmortemId: string
 
 /** Changes an action item (title, owner, due date, state); a new due date re-arms its reminder. */
 export async function updateActionItem(ctx: Ctx, actor: Actor, id: string, input: unknown): Promise<ActionItem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ActionItemInput, input, 'actionItem');
   const db = ctx.db.kysely;
-  const cur = await actionItemId(db, id);
+  const cur = await actionItemRow(db, id);
   if (!cur) throw notFound('Action item');
+  await requireOnPostmortem(db, actor, (await load(db, cur.postmortem_id)).incidentId);
   await requireUserId(db, v.ownerId);
   const due = dueOf(v.dueAt);
   await updateActionItemRow(db, id, {
@@ -304,11 +316,12 @@ export async function openItems(db: Tx, teamId?: string) {
 
 /** Hands an action item over to problem management: a problem record, linked to the external tracker when configured. */
 export async function createProblem(ctx: Ctx, actor: Actor, actionItemId: string, input: unknown): Promise<ActionItem> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ProblemInput, input ?? {}, 'problem');
   const db = ctx.db.kysely;
   const item = await actionItemRow(db, actionItemId);
   if (!item) throw notFound('Action item');
+  await requireOnPostmortem(db, actor, (await load(db, item.postmortem_id)).incidentId);
   const id = newId();
   const title = v.title ?? item.title;
   let url = v.externalUrl ?? null;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { requirePermission, type Actor } from '../auth/actor.js';
-import type { Ctx } from '../context.js';
+import { requirePermission, requirePermissionSomewhere, type Actor } from '../auth/actor.js';
+import type { Ctx, Tx } from '../context.js';
 import type { AlertEvent, IngestResult } from '../alert/types.js';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -211,21 +211,35 @@ export interface RuleInput {
   enabled?: boolean;
 }
 
-export async function listRules(ctx: Ctx, rules: EventRules, actor: Actor): Promise<RuleView[]> {
+/**
+ * The team check of a rule set: an integration's rules belong to the team of the integration's
+ * service (its team admins manage them); the global rules (integrationId null) and rules of an
+ * unknown integration need the global admin role. Throws `forbidden` otherwise.
+ */
+async function requireOnRuleSet(db: Tx, actor: Actor, integrationId: string | null): Promise<void> {
+  if (integrationId === null) return requirePermission(actor, 'admin');
+  const row = await integrationRow(db, integrationId);
+  const teamId = row ? ((await findService(db, row.service_id))?.teamId ?? null) : undefined;
+  requirePermission(actor, 'admin', teamId);
+}
+
+export async function listRules(ctx: Ctx, actor: Actor, rules: EventRules): Promise<RuleView[]> {
   requirePermission(actor, 'read');
   return (await store.allRules(ctx.db.kysely)).map((r) => view(rules, r));
 }
 
-export async function getRule(ctx: Ctx, rules: EventRules, actor: Actor, id: string): Promise<RuleView> {
+export async function getRule(ctx: Ctx, actor: Actor, rules: EventRules, id: string): Promise<RuleView> {
   requirePermission(actor, 'read');
   const r = await store.ruleById(ctx.db.kysely, id);
   if (!r) throw notFound('Event rule');
   return view(rules, r);
 }
 
-export async function createRule(ctx: Ctx, rules: EventRules, actor: Actor, input: RuleInput): Promise<RuleView> {
-  requirePermission(actor, 'admin');
+/** Adds a rule: a global one (global admins), or one of an integration (also the admins of its service's team). */
+export async function createRule(ctx: Ctx, actor: Actor, rules: EventRules, input: RuleInput): Promise<RuleView> {
+  requirePermissionSomewhere(actor, 'admin');
   const integrationId = input.integrationId ?? null;
+  await requireOnRuleSet(ctx.db.kysely, actor, integrationId);
   if (integrationId !== null && !(await store.integrationExists(ctx.db.kysely, integrationId)))
     throw invalid(`No integration ${integrationId}`, [{ path: 'integrationId', message: 'no such integration' }]);
   const now = ctx.clock.now();
@@ -246,10 +260,12 @@ export async function createRule(ctx: Ctx, rules: EventRules, actor: Actor, inpu
   return view(rules, r);
 }
 
-export async function updateRule(ctx: Ctx, rules: EventRules, actor: Actor, id: string, patch: Partial<RuleInput>): Promise<RuleView> {
-  requirePermission(actor, 'admin');
+/** Changes a rule (who may: as createRule, by the rule's integration). */
+export async function updateRule(ctx: Ctx, actor: Actor, rules: EventRules, id: string, patch: Partial<RuleInput>): Promise<RuleView> {
+  requirePermissionSomewhere(actor, 'admin');
   const old = await store.ruleById(ctx.db.kysely, id);
   if (!old) throw notFound('Event rule');
+  await requireOnRuleSet(ctx.db.kysely, actor, old.integrationId);
   const r: EventRule = {
     ...old,
     ...(patch.position !== undefined && { position: patch.position }),
@@ -265,8 +281,12 @@ export async function updateRule(ctx: Ctx, rules: EventRules, actor: Actor, id: 
   return view(rules, r);
 }
 
-export async function deleteRule(ctx: Ctx, rules: EventRules, actor: Actor, id: string): Promise<void> {
-  requirePermission(actor, 'admin');
+/** Removes a rule (who may: as createRule, by the rule's integration). */
+export async function deleteRule(ctx: Ctx, actor: Actor, rules: EventRules, id: string): Promise<void> {
+  requirePermissionSomewhere(actor, 'admin');
+  const old = await store.ruleById(ctx.db.kysely, id);
+  if (!old) throw notFound('Event rule');
+  await requireOnRuleSet(ctx.db.kysely, actor, old.integrationId);
   if (!(await store.deleteRuleRow(ctx.db.kysely, id))) throw notFound('Event rule');
   rules.stats.delete(id);
   rules.invalidate();
@@ -277,7 +297,7 @@ export async function getCatchAll(ctx: Ctx, actor: Actor): Promise<string | null
   return store.catchAllServiceId(ctx.db.kysely);
 }
 
-export async function setCatchAll(ctx: Ctx, rules: EventRules, actor: Actor, serviceId: string | null): Promise<string | null> {
+export async function setCatchAll(ctx: Ctx, actor: Actor, rules: EventRules, serviceId: string | null): Promise<string | null> {
   requirePermission(actor, 'admin');
   let id: string | null = null;
   if (serviceId !== null) {
@@ -322,12 +342,13 @@ export interface TestedEvent {
 }
 
 /** The tester: which rules match a payload sent to an integration and what would happen. Creates nothing, counts nothing. */
-export async function testRules(ctx: Ctx, rules: EventRules, actor: Actor, input: { integrationId: string; payload: unknown }): Promise<TestedEvent[]> {
-  requirePermission(actor, 'admin');
+export async function testRules(ctx: Ctx, actor: Actor, rules: EventRules, input: { integrationId: string; payload: unknown }): Promise<TestedEvent[]> {
+  requirePermissionSomewhere(actor, 'admin');
   const row = await integrationRow(ctx.db.kysely, input.integrationId);
   if (!row) throw invalid(`No integration ${input.integrationId}`, [{ path: 'integrationId', message: 'no such integration' }]);
   const service = await findService(ctx.db.kysely, row.service_id);
   if (!service) throw notFound('Service');
+  requirePermission(actor, 'admin', service.teamId ?? null);
   let events: AlertEvent[];
   try {
     events = parseFor(row.kind, input.payload);

@@ -7,14 +7,16 @@
  * each step is written with audit(). A DELETEd person is kept (incidents name them) but SCIM answers
  * 404 for them from then on.
  */
+import type { ScimTokenState } from '@klaxon/contract';
 import { requirePermission, type Actor } from '../auth/actor.js';
 import { deleteUserSessions, revokeUserTokens } from '../auth/store.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { policyRowsByName, setPolicyLevels } from '../escalation/store.js';
 import type { Level } from '../escalation/types.js';
-import { AppError } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
+import { AppError, notFound } from '../lib/errors.js';
+import { newId, newSecret, safeEqual, sha256 } from '../lib/ids.js';
+import { deleteSetting, getSetting, upsertSetting } from '../store.js';
 import { allSchedules, deleteOverrideRow, overridesNamingUser, setOverrideUsers, setScheduleLayers, touchSchedules } from '../schedule/store.js';
 import type { LayerSpec } from '../schedule/compute/index.js';
 import * as teams from '../team/service.js';
@@ -423,4 +425,68 @@ export async function patchGroup(ctx: Ctx, actor: Actor, base: string, id: strin
 export async function deleteGroup(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, 'admin');
   await teamVerb(() => teams.deleteTeam(ctx, actor, id));
+}
+
+/** Settings key of the SCIM bearer token created from the API (its SHA-256, never the token). */
+const SCIM_TOKEN_SETTING = 'scim_token';
+
+interface StoredToken {
+  hash: string;
+  createdAt: number;
+  createdBy: string | null;
+  hint: string;
+}
+
+async function storedToken(db: Tx): Promise<StoredToken | null> {
+  const raw = await getSetting(db, SCIM_TOKEN_SETTING);
+  return raw ? (JSON.parse(raw) as StoredToken) : null;
+}
+
+function tokenState(s: StoredToken | null, environment: boolean): ScimTokenState {
+  return { stored: s && { createdAt: s.createdAt, createdBy: s.createdBy, hint: s.hint }, environment };
+}
+
+/** The SCIM token's state: the one created from the API (not its secret) and whether KLAXON_SCIM_TOKEN is set. Admins only. */
+export async function getScimToken(ctx: Ctx, actor: Actor, environment: boolean): Promise<ScimTokenState> {
+  requirePermission(actor, 'admin');
+  return tokenState(await storedToken(ctx.db.kysely), environment === true);
+}
+
+/**
+ * Creates the SCIM bearer token, or replaces the one created before (which stops working at once).
+ * Returns the token, shown once: only its SHA-256 is stored. KLAXON_SCIM_TOKEN keeps working. Admins only; on the audit trail.
+ */
+export async function rotateScimToken(ctx: Ctx, actor: Actor, environment: boolean): Promise<{ token: string; scimToken: ScimTokenState }> {
+  requirePermission(actor, 'admin');
+  const token = newSecret('kxscim_', 32);
+  const now = ctx.clock.now();
+  const s: StoredToken = { hash: sha256(token), createdAt: now, createdBy: actor.type === 'user' ? actor.id : null, hint: token.slice(-4) };
+  await inTransaction(ctx, async (trx) => {
+    const before = await storedToken(trx);
+    await upsertSetting(trx, SCIM_TOKEN_SETTING, JSON.stringify(s));
+    await audit(trx, now, actor, before ? 'scim.token.rotate' : 'scim.token.create', 'scim-token', { hint: s.hint, ...(before && { replaced: before.hint }) }, { subjectType: 'scim' });
+  });
+  return { token, scimToken: tokenState(s, environment === true) };
+}
+
+/** Revokes the SCIM token created from the API (at once); 404 when there is none. KLAXON_SCIM_TOKEN is not touched. Admins only; on the audit trail. */
+export async function revokeScimToken(ctx: Ctx, actor: Actor): Promise<void> {
+  requirePermission(actor, 'admin');
+  await inTransaction(ctx, async (trx) => {
+    const before = await storedToken(trx);
+    if (!before) throw notFound('SCIM token created from the API');
+    await deleteSetting(trx, SCIM_TOKEN_SETTING);
+    await audit(trx, ctx.clock.now(), actor, 'scim.token.revoke', 'scim-token', { hint: before.hint }, { subjectType: 'scim' });
+  });
+}
+
+/** True when an admin has created a SCIM token from the API (and not revoked it). */
+export async function hasStoredScimToken(db: Tx): Promise<boolean> {
+  return (await storedToken(db)) !== null;
+}
+
+/** True when `presented` is the SCIM token created from the API (compared by hash, in constant time). */
+export async function storedScimTokenMatches(db: Tx, presented: string): Promise<boolean> {
+  const s = await storedToken(db);
+  return !!s && safeEqual(sha256(presented), s.hash);
 }

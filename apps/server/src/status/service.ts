@@ -3,7 +3,7 @@
  * stakeholders through the outbox), subscriptions with double opt-in, maintenance windows and the
  * internal "where to go" status. Every verb checks permission first, normalizes, writes, audits.
  */
-import { can, requirePermission, requireSelfOr, type Actor, type Role, type Via } from '../auth/actor.js';
+import { can, requirePermission, requirePermissionSomewhere, requireSelfOr, type Actor, type Role, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { findIncident } from '../incident/service.js';
@@ -266,11 +266,12 @@ function fill(body: string, vars: Record<string, string>): string {
  * internal ones only to signed-in stakeholders. Drills reach nobody.
  */
 export async function postStatusUpdate(ctx: Ctx, actor: Actor, incidentId: string, input: unknown, via: Via = 'api'): Promise<StatusUpdate> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(StatusUpdateInput, input, 'status update');
   const now = ctx.clock.now();
   const found = await findIncident(ctx.db.kysely, incidentId);
   if (!found) throw notFound('Incident');
+  requirePermission(actor, 'incident.respond', (await findService(ctx.db.kysely, found.serviceId))?.teamId ?? null);
   const update = await inTransaction(ctx, async (trx, live) => {
     const inc = await incidentRowOrThrow(trx, found.id);
     const bs = await businessServicesOfIncident(trx, inc);

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { IANAZone } from 'luxon';
-import { requirePermission, requireSelfOr, type Actor } from '../auth/actor.js';
+import { requirePermission, requireSelfOr, type Actor, type Origin } from '../auth/actor.js';
+import { teamRolesOf } from '../auth/tokens.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { defaultEgress, requireEgressUrlResolved } from '../lib/egress.js';
@@ -431,16 +432,19 @@ export async function deleteNotificationRule(ctx: Ctx, actor: Actor, ruleId: str
   });
 }
 
-/** The actor for a user id (for replies from channels: SMS, voice, Slack, email links), or undefined. */
-export async function actorForUser(ctx: Ctx, userId: string): Promise<Actor | undefined> {
+/** The actor for a user id, with their team roles and where they acted from (for replies from channels: SMS, voice, Slack, email links), or undefined. */
+export async function actorForUser(ctx: Ctx, userId: string, origin?: Origin): Promise<Actor | undefined> {
   const u = await store.findUser(ctx.db.kysely, userId);
-  return u && { type: 'user', id: u.id, name: u.name, role: u.role };
+  return u && { type: 'user', id: u.id, name: u.name, role: u.role, teams: await teamRolesOf(ctx.db.kysely, u.id), ...(origin && { origin }) };
 }
 
-/** The user who owns a verified contact method of `type` at `address` (a phone number replying, a Slack user clicking). */
+/**
+ * The user who owns a verified contact method of `type` at `address` (a phone number replying, a
+ * Slack user clicking), as an actor whose origin (for the audit trail) is that channel and address.
+ */
 export async function userByContactAddress(ctx: Ctx, type: Channel, address: string): Promise<Actor | undefined> {
   const r = await store.ownerOfVerifiedAddress(ctx.db.kysely, type, address);
-  return r ? actorForUser(ctx, r.user_id) : undefined;
+  return r ? actorForUser(ctx, r.user_id, { via: type, address }) : undefined;
 }
 
 /** True while no user exists: the first-run setup has not been done. */

@@ -1,4 +1,4 @@
-import { requirePermission, SYSTEM, type Actor, type Via } from '../auth/actor.js';
+import { requirePermission, requirePermissionSomewhere, SYSTEM, type Actor, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js';
 import { appendTimeline } from '../incident/timeline.js';
@@ -8,7 +8,7 @@ import { parse } from '../lib/validate.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import type { Channel } from '../notify/types.js';
 import { COMMAND_HELP, runCommand, type CommandResult } from './commands.js';
-import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireWarRoomRole } from './service.js';
+import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireOnIncident, requireWarRoomRole } from './service.js';
 import { chatBridgesOf, chatRows, insertChatMessage, insertReceipt, markReceived, memberIds, receipt, receiptsOf, updateReceipt, warRoomExists, warRoomSlackChannel } from './store.js';
 import { ChatInput, type ChatMessage } from './types.js';
 
@@ -107,9 +107,10 @@ export async function writeChat(
 
 /** Sends a chat message as `actor`; a text starting with "/" runs a command (and both are recorded). Priority messages page every member. */
 export async function postChat(ctx: Ctx, actor: Actor, idOrNumber: string, input: unknown, via: Via = 'api'): Promise<{ message: ChatMessage | null; result?: CommandResult }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const v = parse(ChatInput, input, 'chat message');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  await requireOnIncident(ctx.db.kysely, actor, 'incident.respond', inc);
   if (!(await warRoomExists(ctx.db.kysely, inc.id))) throw invalid('This incident has no war room: declare it major first');
   // /help answers only the asker: neither the question nor the list goes into the room's chat.
   if (/^\/help\b/i.test(v.text.trim())) return { message: null, result: { ok: true, command: 'help', text: COMMAND_HELP } };

@@ -70,7 +70,7 @@ export async function warRoomResolve(ctx: Ctx, actor: Actor, idOrNumber: string,
  * the phase defaults to the incident's last one (else investigating), updates are internal unless `public`.
  */
 export async function postUpdate(ctx: Ctx, actor: Actor, idOrNumber: string, text: string, via: Via = 'api'): Promise<void> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'post status updates');
   let rest = String(text).trim();

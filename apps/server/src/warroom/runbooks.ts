@@ -1,4 +1,4 @@
-import { can, requirePermission, type Actor, type Via } from '../auth/actor.js';
+import { can, requirePermission, requirePermissionSomewhere, type Actor, type Via } from '../auth/actor.js';
 import { audit } from '../audit.js';
 import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { appendTimeline } from '../incident/timeline.js';
@@ -42,13 +42,14 @@ export async function listRunbooks(ctx: Ctx, actor: Actor, serviceRef: string): 
   return rows.map((r) => runbookFromRow(r, ctx.clock.now(), runbookStaleDays));
 }
 
-/** Creates a runbook (admins). Reviewed now unless `lastReviewedAt` says otherwise. */
+/** Creates a runbook (admins, globally or of the service's team). Reviewed now unless `lastReviewedAt` says otherwise. */
 export async function createRunbook(ctx: Ctx, actor: Actor, input: unknown): Promise<Runbook> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(RunbookInput, input, 'runbook');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const s = await serviceOrInvalid(trx, v.service);
+    requirePermission(actor, 'admin', s.teamId ?? null);
     const owner = v.owner ? await findUserRef(trx, v.owner) : undefined;
     if (v.owner && !owner) throw invalid(`owner: unknown user "${v.owner}"`, [{ path: 'owner', message: 'unknown user' }]);
     const row = { id: newId(), service_id: s.id, title: v.title, body: v.body, owner_id: owner?.id ?? null, last_reviewed_at: v.lastReviewedAt ?? now, stale_notified_at: null, updated_at: now };
@@ -58,14 +59,14 @@ export async function createRunbook(ctx: Ctx, actor: Actor, input: unknown): Pro
   });
 }
 
-/** Marks a runbook reviewed now (its owner or an admin); the stale notice may come again after the next period. */
+/** Marks a runbook reviewed now (its owner or an admin, globally or of its service's team); the stale notice may come again after the next period. */
 export async function reviewRunbook(ctx: Ctx, actor: Actor, id: string): Promise<Runbook> {
-  requirePermission(actor, 'read');
+  requirePermissionSomewhere(actor, 'read');
   const now = ctx.clock.now();
   return inTransaction(ctx, async (trx) => {
     const r = await runbookRow(trx, id);
     if (!r) throw notFound('Runbook');
-    if (!(actor.type === 'user' && actor.id === r.owner_id)) requirePermission(actor, 'admin');
+    if (!(actor.type === 'user' && actor.id === r.owner_id)) requirePermission(actor, 'admin', (await findService(trx, r.service_id))?.teamId ?? null);
     await markRunbookReviewed(trx, id, now);
     await audit(trx, now, actor, 'runbook.review', id, {});
     return runbookFromRow({ ...r, last_reviewed_at: now }, now, (await readSettings(trx)).runbookStaleDays);
@@ -114,10 +115,11 @@ export async function listActions(ctx: Ctx, actor: Actor, serviceRef: string): P
   return rows.map(actionFromRow);
 }
 
-/** Defines a named action on a service: an HTTP request template with server-side secrets. Admins only. */
+/** Defines a named action on a service: an HTTP request template with server-side secrets. Admins only (globally or of the service's team). */
 export async function createAction(ctx: Ctx, actor: Actor, input: unknown): Promise<ServiceAction> {
-  requirePermission(actor, 'admin');
+  requirePermissionSomewhere(actor, 'admin');
   const v = parse(ActionInput, input, 'action');
+  requirePermission(actor, 'admin', (await serviceOrInvalid(ctx.db.kysely, v.service)).teamId ?? null);
   if (!placeholdersOnlyInPathOrQuery(v.url))
     throw invalid('url: must be an absolute http(s) URL whose scheme, host and port contain no {{placeholders}}', [{ path: 'url', message: 'placeholders only in the path or query' }]);
   await requireEgressUrlResolved(ctx.egress ?? defaultEgress(), v.url.replace(/\{\{\s*[\w.]+\s*\}\}/g, 'x'), 'url');
@@ -184,12 +186,14 @@ export async function sealLegacySecrets(ctx: Ctx): Promise<number> {
  * redacted, first 4000 characters) go on the timeline.
  */
 export async function runAction(ctx: Ctx, actor: Actor, idOrNumber: string, name: string, args: string, via: Via = 'api'): Promise<{ status: number | null; output: string }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
+  const teamId = (await findService(ctx.db.kysely, inc.serviceId))?.teamId ?? null;
+  requirePermission(actor, 'incident.respond', teamId);
   const row = await actionByName(ctx.db.kysely, inc.serviceId, name);
   if (!row) throw notFound(`Action ${name}`);
   const allowed = JSON.parse(row.allowed_roles) as WarRoomRole[];
-  if (actor.type === 'user' && !can(actor, 'admin')) {
+  if (actor.type === 'user' && !can(actor, 'admin', teamId)) {
     const role = await memberRole(ctx.db.kysely, inc.id, actor.id);
     if (!role || !allowed.includes(role)) throw forbidden(`Only the ${allowed.map((r) => ROLE_NAMES[r]).join(' or ')} may run ${name}${role ? ` (you are ${ROLE_NAMES[role]})` : ''}`);
   }

@@ -1,10 +1,14 @@
 /** The `klaxon apply` and `klaxon export` commands end to end, as a person runs them. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../src/app/config.js';
+import { localContext } from '../../src/app/klaxon.js';
+import { listAudit } from '../../src/audit-trail.js';
+import { SYSTEM } from '../../src/auth/actor.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -44,6 +48,15 @@ describe('klaxon apply / export', () => {
 
     const exported = await klaxon('export');
     expect(exported.code, exported.stderr).toBe(0);
+    // The export is on the audit trail: who (the operating-system user), when, from where (this host, the CLI).
+    const { ctx, close } = await localContext({ ...configFromEnv({}), databaseUrl: env.KLAXON_DATABASE_URL });
+    try {
+      const { entries } = await listAudit(ctx, SYSTEM, { action: 'config.export' });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ actor: { type: 'system', name: `klaxon export (${userInfo().username})` }, via: 'cli', address: hostname(), data: { output: 'stdout', users: 4 } });
+    } finally {
+      await close();
+    }
     expect(exported.stdout.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*docs\/klaxon\.schema\.json$/);
     const doc = parseConfigFile('export.yaml', exported.stdout);
     expect(doc.users?.map((u) => u.email)).toEqual(['alice@example.com', 'bob@example.com', 'carmen@example.com', 'dev@example.com']);

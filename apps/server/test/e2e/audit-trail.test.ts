@@ -5,8 +5,9 @@
  * the (fake) clock.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { must } from '../../src/lib/must.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
   let t: TestKlaxon;
@@ -21,7 +22,7 @@ describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
   });
 
   beforeAll(async () => {
-    t = await startTestKlaxon(dialect, { auditRetentionDays: 30 });
+    t = await startTestKlaxon(dialect, { auditRetentionDays: 30, pageLimits: {}, pageBundling: false });
     const u = await t.api('POST', '/api/v1/users', { email: 'maya@example.com', name: 'Maya Okafor', role: 'admin', password: 'correct horse battery' });
     const tok = await t.api('POST', `/api/v1/users/${u.body.user.id}/tokens`, { name: 'laptop' });
     maya = { id: u.body.user.id, token: tok.body.token };
@@ -77,6 +78,52 @@ describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
     expect(acks[0]).toMatchObject({ actor: { id: maya.id }, via: 'cli', subject: { type: 'incident', id: inc } });
   });
 
+  it('records acknowledgements by SMS, voice and email link with the channel and where from', async () => {
+    const noor = await addResponder(t, {
+      name: 'Noor',
+      email: 'noor@example.com',
+      phone: '+15557770009',
+      rules: [
+        { type: 'email', delayMinutes: 0 },
+        { type: 'sms', delayMinutes: 0 },
+        { type: 'voice', delayMinutes: 0 },
+      ],
+    });
+    const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Ledger', levels: [{ delayMinutes: 30, targets: [{ type: 'user', id: noor.id }] }] });
+    const svc = (await t.api('POST', '/api/v1/services', { name: 'ledger', escalationPolicyId: policy.body.escalationPolicy.id })).body.service.id;
+    const incident = async (title: string) => (await t.api('POST', '/api/v1/incidents', { service: svc, title })).body.incident as { id: string; number: number };
+    const ackEntry = async (id: string) => {
+      const e = (await t.api('GET', `/api/v1/audit?action=incident.acknowledge&subjectId=${id}`)).body.entries;
+      expect(e).toHaveLength(1);
+      return e[0];
+    };
+
+    // SMS: "<number>A" from the person's verified phone (a signed Twilio webhook).
+    const bySms = await incident('Ledger lagging');
+    const answer = await t.twilio.sendInboundSms({ to: `${t.url}/integrations/v1/twilio/sms`, from: noor.phone, body: `${bySms.number}A` });
+    expect(answer.body).toContain(`Incident #${bySms.number} acknowledged`);
+    expect(await ackEntry(bySms.id)).toMatchObject({ actor: { type: 'user', id: noor.id, name: 'Noor' }, via: 'sms', address: noor.phone });
+
+    // Voice: 4 pressed during the page's call; the number called is where from.
+    const callsBefore = t.twilio.calls.length;
+    const byVoice = await incident('Ledger stuck');
+    await t.cycle();
+    const call = t.twilio.calls.slice(callsBefore).find((c) => c.to === noor.phone);
+    expect(call).toBeDefined();
+    expect(await t.twilio.answerCall(must(call, 'the page call'), '4')).toContain(`Incident ${byVoice.number} acknowledged`);
+    expect(await ackEntry(byVoice.id)).toMatchObject({ actor: { id: noor.id }, via: 'voice', address: noor.phone });
+
+    // Email: the link's button, pressed from the client's address.
+    const byEmail = await incident('Ledger down');
+    await t.cycle();
+    const mail = await t.smtp.waitFor((m) => m.to.includes('noor@example.com') && m.subject.includes('Ledger down'));
+    const link = must(/(http:\/\/127\.0\.0\.1:\d+\/actions\/[A-Za-z0-9_\-.]+)/.exec(mail.text), 'the acknowledge link')[1];
+    expect((await fetch(must(link, 'the link'), { method: 'POST' })).status).toBe(200);
+    const email = await ackEntry(byEmail.id);
+    expect(email).toMatchObject({ actor: { id: noor.id }, via: 'email' });
+    expect(email.address).toMatch(/127\.0\.0\.1/);
+  });
+
   it('pages with a cursor, newest first, and refuses what is wrong', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -116,6 +163,13 @@ describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
     expect(entries.map((e) => e.action)).toEqual(['schedule.update']);
     const exports = (await t.api('GET', '/api/v1/audit?action=audit.export')).body.entries;
     expect(exports.map((e: { data: { format: string } }) => e.data.format)).toEqual(['json', 'csv']);
+    expect(exports[0]).toMatchObject({ actor: { type: 'user', name: 'Admin' }, via: 'api' });
+    expect(exports[0].address).toMatch(/127\.0\.0\.1/);
+    // From the CLI (its client sends X-Klaxon-Client: cli): the token's user and the CLI.
+    const cli = await fetch(`${t.url}/api/v1/audit/export?format=json`, { headers: { authorization: `Bearer ${maya.token}`, 'x-klaxon-client': 'cli' } });
+    expect(cli.status).toBe(200);
+    const byCli = (await t.api('GET', '/api/v1/audit?action=audit.export')).body.entries[0];
+    expect(byCli).toMatchObject({ actor: { type: 'user', id: maya.id, name: 'Maya Okafor' }, via: 'cli' });
   });
 
   it('retention prunes entries older than KLAXON_AUDIT_RETENTION_DAYS by the clock', async () => {

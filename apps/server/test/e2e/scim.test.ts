@@ -285,6 +285,32 @@ describe.each(DIALECTS)('SCIM 2.0 provisioning (%s)', (dialect) => {
     expect(login.status).toBe(401);
   });
 
+  it('an admin creates, rotates and revokes a SCIM token from the API: stored hashed, shown once, audited; KLAXON_SCIM_TOKEN keeps working', async () => {
+    expect((await t.api('GET', '/api/v1/scim-token')).body.scimToken).toEqual({ stored: null, environment: true });
+    const vera = await addResponder(t, { name: 'Vera', email: 'vera.scim@example.com', rules: [] });
+    expect((await t.api('POST', '/api/v1/scim-token', undefined, vera.token)).status).toBe(403);
+    const created = await t.api('POST', '/api/v1/scim-token');
+    expect(created.status).toBe(201);
+    const first = created.body.token as string;
+    expect(created.body.scimToken.stored).toMatchObject({ hint: first.slice(-4), createdAt: t.clock.now() });
+    expect((await scim('GET', '/Users', undefined, first)).status).toBe(200);
+    expect((await scim('GET', '/Users')).status).toBe(200); // the environment's token still works
+    const state = await t.api('GET', '/api/v1/scim-token');
+    expect(JSON.stringify(state.body)).not.toContain(first);
+    // Rotated: the old one stops at once, the new one works.
+    const second = (await t.api('POST', '/api/v1/scim-token')).body.token as string;
+    expect((await scim('GET', '/Users', undefined, first)).status).toBe(401);
+    expect((await scim('GET', '/Users', undefined, second)).status).toBe(200);
+    // Revoked: 401; nothing left to revoke: 404.
+    expect((await t.api('DELETE', '/api/v1/scim-token')).status).toBe(204);
+    expect((await scim('GET', '/Users', undefined, second)).status).toBe(401);
+    expect((await t.api('DELETE', '/api/v1/scim-token')).status).toBe(404);
+    expect((await scim('GET', '/Users')).status).toBe(200);
+    const trail = (await t.api('GET', '/api/v1/audit?subjectType=scim')).body.entries as { action: string; actor: { name: string }; via: string; data: { hint: string } }[];
+    expect(trail.map((e) => e.action)).toEqual(['scim.token.revoke', 'scim.token.rotate', 'scim.token.create']);
+    expect(trail[2]).toMatchObject({ actor: { name: 'Admin' }, via: 'api', data: { hint: first.slice(-4) } });
+  });
+
   it('a deactivated person can neither use nor be given an API token', async () => {
     const lee = (await t.api('POST', '/api/v1/users', { name: 'Lee Token', email: 'lee.token@example.com', role: 'responder' })).body.user.id as string;
     const token = (await t.api('POST', `/api/v1/users/${lee}/tokens`, { name: 'ci' })).body.token as string;
@@ -317,5 +343,22 @@ describe('SCIM when not configured', () => {
     const r = await fetch(`${t.url}/scim/v2/Users`, { headers: { authorization: 'Bearer anything-at-all-0123456789abcdefghij' } });
     expect(r.status).toBe(404);
     expect(await r.json()).toMatchObject({ status: '404', detail: expect.stringContaining('KLAXON_SCIM_TOKEN') });
+  });
+
+  it('opens with a token an admin creates from the API, and closes again when it is revoked', async () => {
+    expect((await t.api('GET', '/api/v1/scim-token')).body.scimToken).toEqual({ stored: null, environment: false });
+    const token = (await t.api('POST', '/api/v1/scim-token')).body.token as string;
+    const users = await fetch(`${t.url}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } });
+    expect(users.status).toBe(200);
+    const created = await fetch(`${t.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ines@example.com', name: { formatted: 'Ines' } }),
+    });
+    expect(created.status).toBe(201);
+    expect((await t.api('GET', '/api/v1/users')).body.users.find((u: { email: string }) => u.email === 'ines@example.com')).toMatchObject({ role: 'responder' });
+    expect((await fetch(`${t.url}/scim/v2/Users`, { headers: { authorization: 'Bearer anything-at-all-0123456789abcdefghij' } })).status).toBe(401);
+    expect((await t.api('DELETE', '/api/v1/scim-token')).status).toBe(204);
+    expect((await fetch(`${t.url}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
   });
 });

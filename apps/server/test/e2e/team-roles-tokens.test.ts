@@ -2,7 +2,9 @@
  * Team-scoped permissions and limited API tokens, over HTTP: a team admin edits their team's rotation
  * and is refused on another team's; a team responder acknowledges their team's incident and not
  * another's; a read-only token reads and is refused every write; a token limited to a team changes
- * only that team's objects; an expired token is refused with 401.
+ * only that team's objects; an expired token is refused with 401. A team responder posts in their
+ * team's war room and writes its postmortem, and not another team's; a team admin manages their
+ * integration's event rules and not another team's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
@@ -82,6 +84,58 @@ describe.each(DIALECTS)('team roles and limited tokens (%s)', (dialect) => {
     expect((await t.api('POST', `/api/v1/incidents/${theirs.body.incident.id}/acknowledge`, {}, tokens.raj)).status).toBe(403);
     // A team responder may not change the team's configuration.
     expect((await t.api('PUT', `/api/v1/schedules/${ids['Payments rota']}`, rota('Payments', 'no'), tokens.raj)).status).toBe(403);
+  });
+
+  it("a team responder posts in their team's war room and writes its postmortem, and is refused on another team's", async () => {
+    const major = async (name: string) => (await t.api('POST', '/api/v1/major-incidents', { service: `${name} api`, title: `${name} major` })).body.incident.id as string;
+    const mine = await major('Payments');
+    const theirs = await major('Search');
+    const chat = await t.api('POST', `/api/v1/incidents/${mine}/chat`, { text: 'raj looking' }, tokens.raj);
+    expect(chat.status).toBe(201);
+    const refused = await t.api('POST', `/api/v1/incidents/${theirs}/chat`, { text: 'raj intruding' }, tokens.raj);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/team/);
+    const theirChat = (await t.api('GET', `/api/v1/incidents/${theirs}/chat`)).body.messages as { text: string }[];
+    expect(theirChat.some((m) => m.text.includes('raj'))).toBe(false);
+
+    for (const id of [mine, theirs]) expect((await t.api('POST', `/api/v1/incidents/${id}/resolve`, {})).status).toBe(200);
+    const pm = await t.api('POST', `/api/v1/incidents/${mine}/postmortem`, {}, tokens.raj);
+    expect(pm.status).toBe(201);
+    const edited = await t.api('PATCH', `/api/v1/postmortems/${pm.body.postmortem.id}`, { title: 'Payments outage, by raj' }, tokens.raj);
+    expect(edited.status).toBe(200);
+    expect((await t.api('POST', `/api/v1/postmortems/${pm.body.postmortem.id}/action-items`, { title: 'Alert sooner' }, tokens.raj)).status).toBe(201);
+    // Search's: neither drafted nor edited by raj.
+    expect((await t.api('POST', `/api/v1/incidents/${theirs}/postmortem`, {}, tokens.raj)).status).toBe(403);
+    expect((await t.api('GET', `/api/v1/incidents/${theirs}/postmortem`)).body.postmortem).toBeNull();
+    const theirPm = await t.api('POST', `/api/v1/incidents/${theirs}/postmortem`, {});
+    expect(theirPm.status).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/postmortems/${theirPm.body.postmortem.id}`, { title: 'by raj' }, tokens.raj)).status).toBe(403);
+    expect((await t.api('POST', `/api/v1/postmortems/${theirPm.body.postmortem.id}/state`, { state: 'in_review' }, tokens.raj)).status).toBe(403);
+    const after = (await t.api('GET', `/api/v1/postmortems/${theirPm.body.postmortem.id}`)).body.postmortem;
+    expect(after).toMatchObject({ title: theirPm.body.postmortem.title, state: 'draft' });
+  });
+
+  it("a team admin manages their integration's event rules and is refused on another team's; a team responder may not", async () => {
+    const integration = async (name: string) => (await t.api('POST', `/api/v1/services/${ids[`${name} api`]}/integrations`, { name: `${name} alerts`, kind: 'generic' })).body.integration.id as string;
+    const mine = await integration('Payments');
+    const theirs = await integration('Search');
+    const rule = (integrationId: string | null, name: string) => ({ integrationId, name, condition: 'labels.region == "eu"' });
+    const created = await t.api('POST', '/api/v1/event-rules', rule(mine, 'EU only'), tokens.ana);
+    expect(created.status).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/event-rules/${created.body.rule.id}`, { name: 'EU only, renamed' }, tokens.ana)).status).toBe(200);
+    expect((await t.api('POST', '/api/v1/event-rules/test', { integrationId: mine, payload: { summary: 'x' } }, tokens.ana)).status).toBe(200);
+    // A team responder may not; nor may the team admin on another team's integration or the global rules.
+    expect((await t.api('POST', '/api/v1/event-rules', rule(mine, 'by raj'), tokens.raj)).status).toBe(403);
+    expect((await t.api('PATCH', `/api/v1/event-rules/${created.body.rule.id}`, { name: 'by raj' }, tokens.raj)).status).toBe(403);
+    expect((await t.api('POST', '/api/v1/event-rules', rule(theirs, 'by ana'), tokens.ana)).status).toBe(403);
+    expect((await t.api('POST', '/api/v1/event-rules', rule(null, 'global by ana'), tokens.ana)).status).toBe(403);
+    const other = await t.api('POST', '/api/v1/event-rules', rule(theirs, 'Search rule'));
+    expect(other.status).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/event-rules/${other.body.rule.id}`, { name: 'by ana' }, tokens.ana)).status).toBe(403);
+    expect((await t.api('DELETE', `/api/v1/event-rules/${other.body.rule.id}`, undefined, tokens.ana)).status).toBe(403);
+    const names = ((await t.api('GET', '/api/v1/event-rules')).body.rules as { name: string }[]).map((r) => r.name).sort();
+    expect(names).toEqual(['EU only, renamed', 'Search rule']);
+    expect((await t.api('DELETE', `/api/v1/event-rules/${created.body.rule.id}`, undefined, tokens.ana)).status).toBe(204);
   });
 
   it('a read-only token reads and is refused every write with 403 saying so', async () => {

@@ -13,7 +13,9 @@ import { configFromEnv } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
 import type { Actor } from '../../src/auth/actor.js';
 import type { Ctx } from '../../src/context.js';
+import { parseEgressAllow } from '../../src/lib/egress.js';
 import { AppError } from '../../src/lib/errors.js';
+import { createRule, EventRules } from '../../src/rules/service.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -82,6 +84,7 @@ describe('team-scoped permission checks', () => {
   let close: () => Promise<void>;
   const fx: Record<'A' | 'B', Fixture> = {} as never;
   let teamAdminA: Actor;
+  let rules: EventRules;
 
   type Fixture = {
     team: string;
@@ -95,6 +98,12 @@ describe('team-scoped permission checks', () => {
     service: string;
     service2: string;
     integration2: string;
+    integration: string;
+    rule: string;
+    pmIncident: string;
+    postmortem: string;
+    actionItem: string;
+    runbook: string;
     incidents: string[];
     major: string;
     resolved: string;
@@ -146,10 +155,28 @@ describe('team-scoped permission checks', () => {
     ['warroom/service.ts', 'pageInto', (f) => [f.major, f.x]],
     ['warroom/service.ts', 'setBridge', (f) => [f.major, 'https://meet.example.com/war']],
     ['warroom/service.ts', 'setImpact', (f) => [f.major, { customerFacing: true }]],
+    ['warroom/chat.ts', 'postChat', (f) => [f.major, { text: 'looking at the disk' }]],
+    ['warroom/commands.ts', 'postUpdate', (f) => [f.major, 'identified "the disk is full"']],
+    ['status/service.ts', 'postStatusUpdate', (f) => [f.major, { phase: 'monitoring', message: 'watching' }]],
+    ['chat/slack/bridge.ts', 'bridgeSlack', (f) => [f.major, { channel: f.p === 'A' ? 'C0AAAA' : 'C0BBBB' }]],
+    ['warroom/runbooks.ts', 'createRunbook', (f) => [{ service: f.service, title: 'Disk full', body: 'Delete old logs.' }]],
+    ['warroom/runbooks.ts', 'reviewRunbook', (f) => [f.runbook]],
+    ['warroom/runbooks.ts', 'createAction', (f) => [{ service: f.service, name: 'restart', method: 'POST', url: 'http://127.0.0.1:9/restart' }]],
+    ['warroom/runbooks.ts', 'runAction', (f) => [f.major, 'restart', '']],
+    ['postmortem/service.ts', 'createPostmortem', (f) => [f.pmIncident]],
+    ['postmortem/service.ts', 'updatePostmortem', (f) => [f.postmortem, { title: `${f.p} postmortem, edited` }]],
+    ['postmortem/service.ts', 'addActionItem', (f) => [f.postmortem, { title: 'Alert on disk use' }]],
+    ['postmortem/service.ts', 'updateActionItem', (f) => [f.actionItem, { state: 'in_progress' }]],
+    ['postmortem/service.ts', 'createProblem', (f) => [f.actionItem, {}]],
+    ['postmortem/service.ts', 'setPostmortemState', (f) => [f.postmortem, { state: 'in_review' }]],
+    ['rules/service.ts', 'createRule', (f) => [rules, { integrationId: f.integration, name: `${f.p} new rule`, condition: 'labels.region == "eu"' }]],
+    ['rules/service.ts', 'updateRule', (f) => [rules, f.rule, { name: `${f.p} rule, renamed` }]],
+    ['rules/service.ts', 'testRules', (f) => [rules, { integrationId: f.integration, payload: { summary: 'disk full', severity: 'critical' } }]],
     ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.schedule }]],
     ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.service, action: 'service.create' }]],
     ['audit-trail.ts', 'listAudit', (f) => [{ subjectId: f.team }]],
     ['team/service.ts', 'updateTeam', (f) => [f.team, { name: f.teamName, description: 'changed', members: f.members }]],
+    ['rules/service.ts', 'deleteRule', (f) => [rules, f.rule]],
     ['heartbeat/service.ts', 'deleteHeartbeat', (f) => [f.service, f.heartbeat]],
     ['hotline/service.ts', 'deleteHotline', (f) => [f.service, f.hotline]],
     ['service/service.ts', 'deleteIntegration', (f) => [f.integration2]],
@@ -160,8 +187,12 @@ describe('team-scoped permission checks', () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-team-perm-'));
-    ({ ctx, close } = await localContext({ ...configFromEnv({}), databaseUrl: join(dir, 'k.db') }));
+    // The action the team verbs run goes to a closed local port (the request fails; the run is recorded).
+    ({ ctx, close } = await localContext({ ...configFromEnv({}), databaseUrl: join(dir, 'k.db'), egressAllow: parseEgressAllow('127.0.0.1/32') }));
+    rules = new EventRules(ctx);
     const { SYSTEM } = await import('../../src/auth/actor.js');
+    const postmortems = await import('../../src/postmortem/service.js');
+    const runbooks = await import('../../src/warroom/runbooks.js');
     const users = await import('../../src/user/service.js');
     const teams = await import('../../src/team/service.js');
     const schedules = await import('../../src/schedule/service.js');
@@ -186,6 +217,9 @@ describe('team-scoped permission checks', () => {
       const service = (await services.createService(ctx, SYSTEM, { name: `${p} service`, teamId: team, escalationPolicyId: policy })).id;
       const service2 = (await services.createService(ctx, SYSTEM, { name: `${p} service 2`, teamId: team })).id;
       const integration2 = (await services.createIntegration(ctx, SYSTEM, service, { name: 'second', kind: 'generic' })).id;
+      const integration = (await services.createIntegration(ctx, SYSTEM, service, { name: 'first', kind: 'generic' })).id;
+      const rule = (await createRule(ctx, SYSTEM, rules, { integrationId: integration, name: `${p} rule`, condition: 'labels.team == "x"' })).id;
+      const runbook = (await runbooks.createRunbook(ctx, SYSTEM, { service, title: 'Restart', body: 'Restart it.' })).id;
       const incidentIds: string[] = [];
       for (let i = 0; i < 12; i++) incidentIds.push((await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} incident ${i}` })).id);
       const resolved = (await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} resolved` })).id;
@@ -193,6 +227,12 @@ describe('team-scoped permission checks', () => {
       const heartbeat = (await heartbeats.createHeartbeat(ctx, SYSTEM, service, { name: 'backup', intervalMinutes: 60 })).id;
       const hotline = (await hotlines.createHotline(ctx, SYSTEM, service, { name: 'line', number: p === 'A' ? '+15551230001' : '+15551240001' })).id;
       await incidents.resolve(ctx, SYSTEM, resolved);
+      const pmIncident = (await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} to write up` })).id;
+      await incidents.resolve(ctx, SYSTEM, pmIncident);
+      const pmDone = (await incidents.createIncident(ctx, SYSTEM, { service, title: `${p} written up` })).id;
+      await incidents.resolve(ctx, SYSTEM, pmDone);
+      const postmortem = (await postmortems.createPostmortem(ctx, SYSTEM, pmDone)).id;
+      const actionItem = (await postmortems.addActionItem(ctx, SYSTEM, postmortem, { title: 'Add disk alerts' })).id;
       const override = (await schedules.addOverride(ctx, SYSTEM, schedule, { userIds: [y], start: now + 5 * HOUR, end: now + 6 * HOUR })).id;
       const swap1 = (await schedules.offerSwap(ctx, SYSTEM, schedule, { start: now + 10 * HOUR, end: now + 11 * HOUR, userId: x })).id;
       const swap2 = (await schedules.offerSwap(ctx, SYSTEM, schedule, { start: now + 20 * HOUR, end: now + 21 * HOUR, userId: x })).id;
@@ -208,6 +248,12 @@ describe('team-scoped permission checks', () => {
         service,
         service2,
         integration2,
+        integration,
+        rule,
+        pmIncident,
+        postmortem,
+        actionItem,
+        runbook,
         incidents: incidentIds,
         major,
         resolved,

@@ -1,6 +1,7 @@
 import type {
   AuditAnswer,
   AuditQuery,
+  ScimTokenState,
   TokenInput,
   IncidentTrace,
   Alert,
@@ -383,6 +384,13 @@ export const api = {
   },
   push: {
     vapidPublicKey: () => get<{ publicKey: string }>('/push/vapid-public-key').then((r) => r.publicKey),
+  },
+  scimToken: {
+    /** The SCIM token created from the API (never its secret) and whether KLAXON_SCIM_TOKEN is set (admins). */
+    get: () => get<{ scimToken: ScimTokenState }>('/scim-token').then((r) => r.scimToken),
+    /** Creates or replaces it; the token is in the answer, once. */
+    rotate: () => post<{ token: string; scimToken: ScimTokenState }>('/scim-token', undefined),
+    revoke: () => del('/scim-token'),
   },
   audit: {
     /** A page of the audit trail, newest first (admins). */

@@ -21,6 +21,8 @@ export const keys = {
   /** Every audit trail query. */
   audit: ['audit'] as const,
   auditList: (q: Record<string, unknown>) => ['audit', q] as const,
+  /** The SCIM token's state (Admin → Provisioning). */
+  scimToken: ['scim-token'] as const,
   policies: ['policies'] as const,
   policy: (id: string) => ['policy', id] as const,
   services: ['services'] as const,

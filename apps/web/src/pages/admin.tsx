@@ -1,5 +1,5 @@
 import { Card, SimpleGrid, Stack, Text } from '@mantine/core';
-import { IconChecklist, IconFilter, IconHistory, IconTransfer } from '@tabler/icons-react';
+import { IconChecklist, IconFilter, IconHistory, IconTransfer, IconUsersPlus } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/bits.tsx';
@@ -14,6 +14,13 @@ const ENTRIES: { to: string; title: string; text: string; icon: ComponentType<{ 
     testId: 'admin-event-rules',
   },
   { to: '/admin/audit', title: 'Audit trail', text: 'Who changed what and when, from where: sign-ins, tokens, roles, configuration before and after.', icon: IconHistory, testId: 'admin-audit' },
+  {
+    to: '/admin/provisioning',
+    title: 'Provisioning',
+    text: 'SCIM from your identity provider: its address, and its token (create, rotate, revoke; shown once).',
+    icon: IconUsersPlus,
+    testId: 'admin-provisioning',
+  },
   { to: '/admin/migration', title: 'Migration', text: 'The last import’s report and the last comparison with the old tool, differences highlighted.', icon: IconTransfer, testId: 'admin-migration' },
 ];
 

@@ -10,7 +10,7 @@ import { LIMITS, postmortemApi, SECTIONS, usePostmortem, type Postmortem, type P
 import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useViewerZone } from '../lib/zone.tsx';
-import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { ActionItemPanel } from './action-item-panel.tsx';
 import { StateBadge } from './common.tsx';
 import { MarkdownView } from './markdown-view.tsx';
@@ -387,10 +387,11 @@ function SectionsForm({ p, canEdit }: { p: Postmortem; canEdit: boolean }) {
 export default function PostmortemEditor() {
   const zone = useViewerZone();
   const { id = '' } = useParams();
-  const { user } = useSession();
-  const canEdit = user.role === 'admin' || user.role === 'responder';
+  const perms = usePermissions();
   const q = usePostmortem(id);
   const p = q.data;
+  // Responders globally, or of the team the postmortem's incident belonged to (the server checks the incident's service's team again).
+  const canEdit = perms.can('respond', p?.teamId ?? null);
   return (
     <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
       {p && (

@@ -5,17 +5,16 @@ import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { postmortemApi } from '../api/postmortems.ts';
 import type { Incident } from '@klaxon/contract';
-import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { StateBadge } from './common.tsx';
 import { keys } from '../api/keys.ts';
 
 /**
  * On a resolved incident: "Postmortem" opens its postmortem, or drafts one from the timeline first
- * (responders only). Renders nothing while the incident is open.
+ * (responders, globally or of the incident's service's team). Renders nothing while the incident is open.
  */
 export function IncidentPostmortemButton({ inc }: { inc: Incident }) {
-  const { user } = useSession();
-  const canRespond = user.role === 'admin' || user.role === 'responder';
+  const canRespond = usePermissions().canOnService('respond', inc.serviceId);
   const navigate = useNavigate();
   const qc = useQueryClient();
   const resolved = inc.status === 'resolved';

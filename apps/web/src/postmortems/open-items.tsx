@@ -4,7 +4,7 @@ import { errorMessage } from '../api/client.ts';
 import { isOverdue, useOpenActionItems, type ActionItemState, type OpenActionItem } from '../api/postmortems.ts';
 import { useTeams } from '../api/queries.ts';
 import { PageHeader, QueryState } from '../components/bits.tsx';
-import { useSession } from '../session.tsx';
+import { usePermissions } from '../lib/permissions.ts';
 import { OwnerAndDue, PostmortemTabs } from './common.tsx';
 import { ITEM_STATE_OPTIONS, useItemState } from './item-state.ts';
 
@@ -52,8 +52,7 @@ function OpenItem({ item, now, canEdit }: { item: OpenActionItem; now: number; c
 
 /** Open action items (open or in progress) of a team, soonest due first; overdue ones stand out. */
 export default function OpenActionItems() {
-  const { user } = useSession();
-  const canEdit = user.role === 'admin' || user.role === 'responder';
+  const perms = usePermissions();
   const [params, setParams] = useSearchParams();
   const team = params.get('team') ?? '';
   const teams = useTeams();
@@ -84,7 +83,7 @@ export default function OpenActionItems() {
         {q.data?.length === 0 && <Text c="dimmed">No open action items{team ? ' for this team' : ''}.</Text>}
         <Stack gap="xs">
           {q.data?.map((i) => (
-            <OpenItem key={i.id} item={i} now={now} canEdit={canEdit} />
+            <OpenItem key={i.id} item={i} now={now} canEdit={perms.can('respond', i.teamId)} />
           ))}
         </Stack>
       </QueryState>

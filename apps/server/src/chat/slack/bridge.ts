@@ -3,7 +3,7 @@
  * (conversations.create, made by the engine module in channels.ts). Slack keeps its channel on the
  * war room itself (`war_rooms.slack_channel`); the other platforms use `chat_bridges`.
  */
-import { requirePermission, SYSTEM, type Actor, type Via } from '../../auth/actor.js';
+import { requirePermissionSomewhere, SYSTEM, type Actor, type Via } from '../../auth/actor.js';
 import { audit } from '../../audit.js';
 import { inTransaction, type Ctx } from '../../context.js';
 import { appendTimeline } from '../../incident/timeline.js';
@@ -36,7 +36,7 @@ export async function bridgeSlack(
   o: { channel?: string; create?: boolean; name?: string },
   via: Via = 'api',
 ): Promise<{ slackChannel: string | null; pending: string | null }> {
-  requirePermission(actor, 'incident.respond');
+  requirePermissionSomewhere(actor, 'incident.respond');
   const inc = await incidentOrThrow(ctx.db.kysely, idOrNumber);
   await requireWarRoomRole(ctx.db.kysely, actor, inc.id, ['im', 'comms'], 'bridge the war room to Slack');
   if (!o.channel && !o.create) throw invalid('Give a channel id, or create: true', [{ path: 'channel', message: 'required without create' }]);

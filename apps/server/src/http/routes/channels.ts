@@ -46,7 +46,7 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
       .transaction()
       .execute((trx) => recordProviderCallback(trx, q.message as string, ctx.clock.now(), { status: 'acknowledged', providerMessageId: row.provider_message_id, error: null }));
     if (row.kind === 'page' && row.incident_id && row.user_id) {
-      const actor = await actorForUser(ctx, row.user_id);
+      const actor = await actorForUser(ctx, row.user_id, { via: 'pushover', address: row.destination });
       // A bundle's acknowledgement acknowledges every incident in it (docs/paging.md, "Storms").
       const bundle = actor ? bundleOf(row.content) : null;
       if (actor && bundle) await ackAll(ctx, bundle, actor, 'pushover');
@@ -111,7 +111,7 @@ export async function channelRoutes(app: App, deps: HttpDeps): Promise<void> {
         await answer('This button is not valid here. Nothing was changed.');
         return reply.send({});
       }
-      const actor = await actorForUser(ctx, row.user_id);
+      const actor = await actorForUser(ctx, row.user_id, { via: 'telegram', address: row.destination });
       if (!actor) {
         await answer('Your Klaxon user no longer exists.');
         return reply.send({});

@@ -143,7 +143,8 @@ export async function voiceKeyPress(ctx: Ctx, messageId: string, digits: string)
   const row = await outboxPage(ctx.db.kysely, messageId);
   if (!row?.incident_id || !row.user_id) return { say: 'This page is no longer available. Goodbye.' };
   if (digits === '1') return { repeat: JSON.parse(row.content) as Message };
-  const actor = await actorForUser(ctx, row.user_id);
+  // The audit trail records the number called (the person's phone) as where the key was pressed.
+  const actor = await actorForUser(ctx, row.user_id, { via: 'voice', address: row.destination });
   if (!actor) return { say: 'Your user no longer exists. Goodbye.' };
   const bundle = bundleOf(row.content);
   if (digits === '4' && bundle) return { say: `${await ackAll(ctx, bundle, actor, 'voice')} Goodbye.` };
@@ -256,10 +257,10 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const claims = verifyLink(ctx.linkSecret, token, ctx.clock.now());
     if (claims === 'invalid') return reply.status(403).type('text/html').send(page('Invalid link', '<h1>This link is not valid.</h1>'));
     if (claims === 'expired') return reply.status(410).type('text/html').send(page('Link expired', '<h1>This link has expired.</h1>'));
-    const actor = await actorForUser(ctx, claims.userId);
-    if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
-    // Links travel by email, push or webhook; the timeline says which one was used.
+    // Links travel by email, push or webhook; the timeline says which one was used, the audit trail also the client's address.
     const via: Via = claims.channel === 'push' || claims.channel === 'webhook' || claims.channel === 'ntfy' ? claims.channel : 'email';
+    const actor = await actorForUser(ctx, claims.userId, { via, address: req.ip });
+    if (!actor) return reply.status(403).type('text/html').send(page('Unknown user', '<h1>The user this link was sent to no longer exists.</h1>'));
     if (claims.bundleId) {
       // A bundle's link acknowledges every incident of that message, as the person it was sent to.
       const row = await outboxPage(ctx.db.kysely, claims.bundleId);

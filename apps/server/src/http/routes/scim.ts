@@ -50,7 +50,8 @@ function schemas(base: string) {
 /**
  * SCIM 2.0 at /scim/v2 (RFC 7644): Users, Groups, ServiceProviderConfig, ResourceTypes, Schemas. Bodies
  * are application/scim+json (or application/json), answers application/scim+json, errors in SCIM's
- * error shape. Authenticated by the bearer token in KLAXON_SCIM_TOKEN. Not in /api/v1/openapi.json: SCIM
+ * error shape. Authenticated by a bearer token: KLAXON_SCIM_TOKEN, or the one an admin created from
+ * the API (POST /api/v1/scim-token, stored hashed). Not in /api/v1/openapi.json: SCIM
  * describes itself at /scim/v2/Schemas (docs/sso.md).
  */
 export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
@@ -83,12 +84,15 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.setNotFoundHandler(notFound);
   // The web app's catch-all (static.ts) would otherwise answer GET /scim/v2/<anything else> with its page.
   app.all('/*', { schema: { hide: true } }, notFound);
+  // Either token works: KLAXON_SCIM_TOKEN, or the one an admin created from the API (stored hashed).
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!settings) throw new ScimError(404, 'SCIM provisioning is not configured here (KLAXON_SCIM_TOKEN)');
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m || !safeEqual(m[1]!, settings.token)) {
+    const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const ok = !!presented && ((!!settings && safeEqual(presented, settings.token)) || (await scim.storedScimTokenMatches(ctx.db.kysely, presented)));
+    if (!ok && !settings && !(await scim.hasStoredScimToken(ctx.db.kysely)))
+      throw new ScimError(404, 'SCIM provisioning is not configured here: set KLAXON_SCIM_TOKEN, or create a token in Admin → Provisioning');
+    if (!ok) {
       void reply.header('www-authenticate', 'Bearer realm="klaxon-scim"');
-      throw new ScimError(401, 'Send the SCIM token: Authorization: Bearer <KLAXON_SCIM_TOKEN>');
+      throw new ScimError(401, 'Send the SCIM token: Authorization: Bearer <token> (KLAXON_SCIM_TOKEN, or the one created in Admin → Provisioning)');
     }
   });
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -108,7 +112,7 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: false },
-    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Bearer token', description: 'The token in KLAXON_SCIM_TOKEN', primary: true }],
+    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Bearer token', description: 'KLAXON_SCIM_TOKEN, or the token created in Admin → Provisioning', primary: true }],
     meta: { resourceType: 'ServiceProviderConfig', location: `${base()}/ServiceProviderConfig` },
   }));
   const resourceTypes = () => [
@@ -146,7 +150,7 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.get('/Users', opts, async (req) => scim.listUsers(ctx, actor, base(), q(req)));
   app.get('/Users/:id', opts, async (req) => scim.getUser(ctx, actor, base(), p(req)));
   app.post('/Users', opts, async (req, reply) => {
-    const u = await scim.createUser(ctx, actor, { base: base(), defaultRole: settings!.defaultRole }, req.body);
+    const u = await scim.createUser(ctx, actor, { base: base(), defaultRole: deps.sso?.scimDefaultRole ?? settings?.defaultRole ?? 'responder' }, req.body);
     return reply.status(201).header('location', u.meta.location).send(u);
   });
   app.put('/Users/:id', opts, async (req) => scim.replaceUser(ctx, actor, base(), p(req), req.body));

@@ -23,6 +23,7 @@ import type {
 } from './status/tables.js';
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
 import type { ContactMethodTable, NotificationRuleTable, TelegramLinkCodeTable, UserTable } from './user/tables.js';
+import type { ChatAnnouncementTable, ChatChannelTable } from './chat/tables.js';
 import type { ChatBridgeTable, ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
@@ -122,6 +123,8 @@ export interface Database {
   chat_messages: ChatMessageTable;
   chat_receipts: ChatReceiptTable;
   chat_bridges: ChatBridgeTable;
+  chat_channels: ChatChannelTable;
+  chat_announcements: ChatAnnouncementTable;
   war_room_tasks: WarRoomTaskTable;
   runbooks: RunbookTable;
   service_actions: ServiceActionTable;

@@ -32,13 +32,16 @@ import { findService } from '../service/service.js';
 import { findTeam } from '../team/store.js';
 import { ChatChannelsInput, ChatChannelTestInput, type ChatChannel, type ChatChannelsAnswer } from '@klaxon/contract';
 import type { ChatPlatform } from './platform.js';
-import { announcedCardId, announcedIncident, chatChannelsOf, queueAnnouncement, queuedAnnouncements, replaceChatChannels, takeAnnouncement, type ChannelOwner } from './store.js';
+import { allChatChannels, announcedCardId, announcedIncident, chatChannelsOf, queueAnnouncement, queuedAnnouncements, replaceChatChannels, takeAnnouncement, type ChannelOwner } from './store.js';
 
 /** The platforms Klaxon reaches through incoming-webhook URLs only: they have no channel ids to post to. */
 const WEBHOOK_ONLY: Record<string, string> = {
   teams: 'Microsoft Teams',
   googlechat: 'Google Chat',
 };
+
+/** The platforms channels may name, with how each checks a channel id: the configured ones (the API), or every platform's id rule (`klaxon apply`, chat/channel-ids.ts). */
+export type Platforms = ReadonlyMap<string, { name: string; label: string; channelProblem(channel: string): string | null }>;
 
 /** The timeline events a channel hears. */
 const ANNOUNCED = new Set(['incident.opened', 'incident.acknowledged', 'incident.resolved', 'incident.reopened', 'incident.escalated', 'escalation.level', 'major.declared']);
@@ -66,10 +69,7 @@ export function channelDestination(platform: string, channel: string): string {
  * configured and able to post to a channel, each channel an id the platform accepts
  * (`channelProblem`), each listed once. Channel ids are trimmed. Returns the channels or the problems.
  */
-export function checkChatChannels(
-  channels: readonly ChatChannel[],
-  platforms: ReadonlyMap<string, Pick<ChatPlatform, 'name' | 'label' | 'channelProblem'>>,
-): { ok: true; channels: ChatChannel[] } | { ok: false; problems: FieldError[] } {
+export function checkChatChannels(channels: readonly ChatChannel[], platforms: Platforms): { ok: true; channels: ChatChannel[] } | { ok: false; problems: FieldError[] } {
   const problems: FieldError[] = [];
   const out: ChatChannel[] = [];
   const seen = new Set<string>();
@@ -92,13 +92,13 @@ export function checkChatChannels(
   return problems.length ? { ok: false, problems } : { ok: true, channels: out };
 }
 
-function platformList(platforms: ReadonlyMap<string, ChatPlatform>): { name: string; label: string }[] {
+function platformList(platforms: Platforms): { name: string; label: string }[] {
   return [...platforms.values()].filter((p) => !WEBHOOK_ONLY[p.name]).map((p) => ({ name: p.name, label: p.label }));
 }
 
 const asChannels = (rows: { platform: string; channel: string }[]): ChatChannel[] => rows.map((r) => ({ platform: r.platform as ChatChannel['platform'], channel: r.channel }));
 
-async function serviceAnswer(db: Tx, platforms: ReadonlyMap<string, ChatPlatform>, service: { id: string; teamId: string | null }): Promise<ChatChannelsAnswer> {
+async function serviceAnswer(db: Tx, platforms: Platforms, service: { id: string; teamId: string | null }): Promise<ChatChannelsAnswer> {
   const channels = asChannels(await chatChannelsOf(db, 'service', service.id));
   const team = service.teamId ? await findTeam(db, service.teamId) : undefined;
   const teamChannels = team ? asChannels(await chatChannelsOf(db, 'team', team.id)) : [];
@@ -123,25 +123,25 @@ async function teamOrThrow(db: Tx, id: string) {
 }
 
 /** A service's chat channels, its team's, and where its incidents are announced (anyone who may read). */
-export async function getServiceChatChannels(ctx: Ctx, actor: Actor, id: string, platforms: ReadonlyMap<string, ChatPlatform>): Promise<ChatChannelsAnswer> {
+export async function getServiceChatChannels(ctx: Ctx, actor: Actor, id: string, platforms: Platforms): Promise<ChatChannelsAnswer> {
   requirePermission(actor, 'read');
   const s = await serviceOrThrow(ctx.db.kysely, id);
   return serviceAnswer(ctx.db.kysely, platforms, s);
 }
 
 /** A team's chat channels: the default of its services that name none (anyone who may read). */
-export async function getTeamChatChannels(ctx: Ctx, actor: Actor, id: string, platforms: ReadonlyMap<string, ChatPlatform>): Promise<ChatChannelsAnswer> {
+export async function getTeamChatChannels(ctx: Ctx, actor: Actor, id: string, platforms: Platforms): Promise<ChatChannelsAnswer> {
   requirePermission(actor, 'read');
   const t = await teamOrThrow(ctx.db.kysely, id);
   return teamAnswer(ctx.db.kysely, platforms, t.id);
 }
 
-async function teamAnswer(db: Tx, platforms: ReadonlyMap<string, ChatPlatform>, teamId: string): Promise<ChatChannelsAnswer> {
+async function teamAnswer(db: Tx, platforms: Platforms, teamId: string): Promise<ChatChannelsAnswer> {
   const channels = asChannels(await chatChannelsOf(db, 'team', teamId));
   return { channels, announcedIn: channels, platforms: platformList(platforms) };
 }
 
-function checked(input: unknown, platforms: ReadonlyMap<string, ChatPlatform>): ChatChannel[] {
+function checked(input: unknown, platforms: Platforms): ChatChannel[] {
   const v = parse(ChatChannelsInput, input, 'chat channels');
   const r = checkChatChannels(v.channels, platforms);
   if (!r.ok) throw invalid(r.problems.map((p) => `${p.path}: ${p.message}`).join('; '), r.problems);
@@ -158,8 +158,14 @@ async function replace(ctx: Ctx, actor: Actor, owner: ChannelOwner, ownerId: str
   });
 }
 
+/** Every service's and team's chat channels (config as code export), in order. */
+export async function listAllChatChannels(ctx: Ctx, actor: Actor): Promise<{ ownerType: ChannelOwner; ownerId: string; platform: ChatChannel['platform']; channel: string }[]> {
+  requirePermission(actor, 'read');
+  return (await allChatChannels(ctx.db.kysely)).map((r) => ({ ownerType: r.owner_type as ChannelOwner, ownerId: r.owner_id, platform: r.platform as ChatChannel['platform'], channel: r.channel }));
+}
+
 /** Replaces a service's chat channels (global admins and admins of the service's team). */
-export async function setServiceChatChannels(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: ReadonlyMap<string, ChatPlatform>, via: Via = 'api'): Promise<ChatChannelsAnswer> {
+export async function setServiceChatChannels(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: Platforms, via: Via = 'api'): Promise<ChatChannelsAnswer> {
   requirePermissionSomewhere(actor, 'admin');
   const s = await serviceOrThrow(ctx.db.kysely, id);
   requirePermission(actor, 'admin', s.teamId);
@@ -168,7 +174,7 @@ export async function setServiceChatChannels(ctx: Ctx, actor: Actor, id: string,
 }
 
 /** Replaces a team's chat channels (global admins and the team's admins). */
-export async function setTeamChatChannels(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: ReadonlyMap<string, ChatPlatform>, via: Via = 'api'): Promise<ChatChannelsAnswer> {
+export async function setTeamChatChannels(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: Platforms, via: Via = 'api'): Promise<ChatChannelsAnswer> {
   requirePermissionSomewhere(actor, 'admin');
   const t = await teamOrThrow(ctx.db.kysely, id);
   requirePermission(actor, 'admin', t.id);
@@ -176,7 +182,7 @@ export async function setTeamChatChannels(ctx: Ctx, actor: Actor, id: string, in
   return teamAnswer(ctx.db.kysely, platforms, t.id);
 }
 
-async function sendTest(ctx: Ctx, what: string, input: unknown, platforms: ReadonlyMap<string, ChatPlatform>): Promise<{ queued: boolean }> {
+async function sendTest(ctx: Ctx, what: string, input: unknown, platforms: Platforms): Promise<{ queued: boolean }> {
   const v = parse(ChatChannelTestInput, input, 'chat channel');
   const r = checkChatChannels([v], platforms);
   if (!r.ok) throw invalid(r.problems.map((p) => `${p.path}: ${p.message}`).join('; '), r.problems);
@@ -196,7 +202,7 @@ async function sendTest(ctx: Ctx, what: string, input: unknown, platforms: Reado
 }
 
 /** Posts a test message to one channel a service could announce in (who may set the service's channels). */
-export async function testServiceChatChannel(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: ReadonlyMap<string, ChatPlatform>): Promise<{ queued: boolean }> {
+export async function testServiceChatChannel(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: Platforms): Promise<{ queued: boolean }> {
   requirePermissionSomewhere(actor, 'admin');
   const s = await serviceOrThrow(ctx.db.kysely, id);
   requirePermission(actor, 'admin', s.teamId);
@@ -204,7 +210,7 @@ export async function testServiceChatChannel(ctx: Ctx, actor: Actor, id: string,
 }
 
 /** Posts a test message to one channel a team could announce in (who may set the team's channels). */
-export async function testTeamChatChannel(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: ReadonlyMap<string, ChatPlatform>): Promise<{ queued: boolean }> {
+export async function testTeamChatChannel(ctx: Ctx, actor: Actor, id: string, input: unknown, platforms: Platforms): Promise<{ queued: boolean }> {
   requirePermissionSomewhere(actor, 'admin');
   const t = await teamOrThrow(ctx.db.kysely, id);
   requirePermission(actor, 'admin', t.id);

@@ -24,6 +24,7 @@ import type {
 import type { TeamMemberTable, TeamTable } from './team/tables.js';
 import type { ContactMethodTable, NotificationRuleTable, TelegramLinkCodeTable, UserTable } from './user/tables.js';
 import type { TeamsReferenceTable } from './chat/teams/tables.js';
+import type { ChatAnnouncementTable, ChatChannelTable } from './chat/tables.js';
 import type { ChatBridgeTable, ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomMemberTable, WarRoomTable, WarRoomTaskTable } from './warroom/tables.js';
 
 /** Key-value settings shared by every instance (e.g. the link-signing secret). */
@@ -124,6 +125,8 @@ export interface Database {
   chat_receipts: ChatReceiptTable;
   chat_bridges: ChatBridgeTable;
   teams_references: TeamsReferenceTable;
+  chat_channels: ChatChannelTable;
+  chat_announcements: ChatAnnouncementTable;
   war_room_tasks: WarRoomTaskTable;
   runbooks: RunbookTable;
   service_actions: ServiceActionTable;

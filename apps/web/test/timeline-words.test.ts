@@ -109,6 +109,13 @@ const SAMPLES: Record<string, WordsEvent> = {
     { type: 'system', id: null, name: 'Hotline' },
     'voice',
   ),
+  'chat.announce_failed': ev(
+    'chat.announce_failed',
+    'Could not post the page card to mattermost channel abc (attempt 1): Mattermost: HTTP 403; the channel was not told',
+    { messageId: 'm1', platform: 'mattermost', channel: 'abc', error: 'Mattermost: HTTP 403' },
+    system,
+    'engine',
+  ),
   'major.declared': ev('major.declared', 'Major incident declared (SEV2); war room opened', { sev: 'SEV2', bridgeUrl: null }),
   'severity.changed': ev('severity.changed', 'Severity SEV2 → SEV1', { from: 'SEV2', to: 'SEV1' }),
   'role.assigned': ev('role.assigned', 'Alice Park is incident manager (declared it)', { role: 'im', userId: 'u-alice' }),

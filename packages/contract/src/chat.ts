@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CHAT_PLATFORMS } from './lists.js';
-import { Nullable } from './common.js';
+import { ANNOUNCE_PLATFORMS, CHAT_PLATFORMS } from './lists.js';
+import { Literals, Nullable } from './common.js';
 
 /** A chat platform besides Slack that a war room can be bridged to (apps/server/src/chat/). */
 export const ChatPlatformSchema = Type.Union(
@@ -26,3 +26,39 @@ export type ChatBridge = Static<typeof ChatBridge>;
 
 export const ChatBridgeAnswer = Type.Object({ bridge: ChatBridge });
 export const ChatBridgesAnswer = Type.Object({ bridges: Type.Array(ChatBridge) });
+
+/** A chat channel where incidents are announced: the platform and its channel (room) id. */
+export const ChatChannel = Type.Object(
+  {
+    platform: Literals(ANNOUNCE_PLATFORMS, { description: 'The chat platform' }),
+    channel: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "The platform's channel (room) id: Slack C.../G..., a Mattermost channel id, a Discord channel id, a Matrix room id (!opaque:server)",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ChatChannel = Static<typeof ChatChannel>;
+
+/** The chat channels of a service or team, replacing the ones it had (an empty list removes them all). */
+export const ChatChannelsInput = Type.Object({ channels: Type.Array(ChatChannel, { maxItems: 20, description: 'At most 20, each once' }) }, { additionalProperties: false });
+export type ChatChannelsInput = Static<typeof ChatChannelsInput>;
+
+/**
+ * A service's or team's chat channels. For a service: `team` is its team's channels (its default), and
+ * `announcedIn` the channels its incidents are announced in: the service's own when it has any, its
+ * team's otherwise.
+ */
+export const ChatChannelsAnswer = Type.Object({
+  channels: Type.Array(ChatChannel),
+  team: Type.Optional(Nullable(Type.Object({ id: Type.String(), name: Type.String(), channels: Type.Array(ChatChannel) }))),
+  announcedIn: Type.Array(ChatChannel),
+  /** The platforms configured on this server that can announce (the others are refused). */
+  platforms: Type.Array(Type.Object({ name: Type.String(), label: Type.String() })),
+});
+export type ChatChannelsAnswer = Static<typeof ChatChannelsAnswer>;
+
+/** Send a test message to one chat channel. */
+export const ChatChannelTestInput = ChatChannel;
+export const ChatChannelTestAnswer = Type.Object({ queued: Type.Boolean() });

@@ -14,6 +14,10 @@ export type Channel = (typeof CHANNELS)[number];
 export const CHAT_PLATFORMS = ['mattermost', 'discord', 'matrix', 'googlechat', 'teams'] as const;
 export type ChatPlatformName = (typeof CHAT_PLATFORMS)[number];
 
+/** The chat platforms a service or team can announce its incidents on (Slack and the others). */
+export const ANNOUNCE_PLATFORMS = ['slack', ...CHAT_PLATFORMS] as const;
+export type AnnouncePlatform = (typeof ANNOUNCE_PLATFORMS)[number];
+
 export const INTEGRATION_KINDS = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic', 'email'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
@@ -82,5 +86,6 @@ export const TIMELINE_TYPES = [
   'hotline.missed',
   'hotline.answered',
   'hotline.unanswered',
+  'chat.announce_failed',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];

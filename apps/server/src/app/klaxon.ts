@@ -6,6 +6,8 @@ import { migrations } from '../../migrations/index.js';
 import { AlertIngest } from '../alert/service.js';
 import { startInboundSmtp } from '../ingest/email/server.js';
 import { onIncidentReopened, onIncidentResolved } from '../incident/lifecycle.js';
+import { onTimeline } from '../incident/timeline.js';
+import { announceReaction, chatAnnounceModule } from '../chat/announce.js';
 import { recordMeasures, recordResolvedMeasures } from '../report/measures.js';
 import type { Ctx, LiveEvent } from '../context.js';
 import type { Database } from '../database.js';
@@ -57,6 +59,7 @@ import { disablePushContactMethods } from '../user/store.js';
 // depends on the other (the incident lifecycle knows nothing of reports).
 onIncidentResolved(recordResolvedMeasures);
 onIncidentReopened((trx, incidentId) => recordMeasures(trx, incidentId));
+onTimeline(announceReaction);
 
 /** A running Klaxon: its context, engine and HTTP server. */
 export interface Klaxon {
@@ -207,6 +210,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
       warRoomSlackModule(slackCall),
       chatRoomsModule(otherPlatforms),
       chatSyncModule(otherPlatforms),
+      chatAnnounceModule(chatPlatforms),
       statusRemindersModule,
       heartbeatModule,
       reportSlaWarningModule,

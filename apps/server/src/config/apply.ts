@@ -36,6 +36,8 @@ import type { Heartbeat } from '../heartbeat/types.js';
 import { allHotlines, createHotline, deleteHotline, updateHotline } from '../hotline/service.js';
 import type { Hotline } from '../hotline/types.js';
 import { normalizePhone, parseAllowList } from '../hotline/phone.js';
+import { listAllChatChannels, setServiceChatChannels, setTeamChatChannels, type Platforms } from '../chat/announce.js';
+import { CHANNEL_ID_RULES } from '../chat/channel-ids.js';
 import * as userStore from '../user/store.js';
 import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
@@ -54,6 +56,8 @@ export interface ApplyOptions {
    * --trust-contacts`: they were in use at the source). Recorded on the audit trail.
    */
   trustContacts?: boolean;
+  /** The platforms chat channels may name; default every platform's channel-id rule (chat/channel-ids.ts), configured on this server or not. */
+  chatPlatforms?: Platforms;
 }
 
 /** What apply did (or, in a dry run, would do). */
@@ -304,6 +308,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     integrationCreates: [] as Step[],
     heartbeats: [] as Step[],
     hotlines: [] as Step[],
+    chatChannels: [] as Step[],
     prunePolicies: [] as Step[],
     pruneSchedules: [] as Step[],
     pruneTeams: [] as Step[],
@@ -321,6 +326,17 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
   const dbIntegrations = await integrationRows(db);
   const dbHeartbeats = await allHeartbeats(ctx, actor);
   const dbHotlines = await allHotlines(ctx, actor);
+  const dbChatChannels = await listAllChatChannels(ctx, actor);
+  const chatPlatforms = opts.chatPlatforms ?? CHANNEL_ID_RULES;
+  // A team's or service's chat channels, replaced to match the file (in order) when they differ.
+  const planChatChannels = (ownerType: 'service' | 'team', name: string, want: { platform: string; channel: string }[], currentId: string | undefined, ownerId: () => string, path: DocPath) => {
+    const have = dbChatChannels.filter((c) => c.ownerType === ownerType && c.ownerId === currentId).map((c) => `${c.platform}:${c.channel}`);
+    const wanted = want.map((c) => `${c.platform}:${c.channel}`);
+    if (JSON.stringify(have) === JSON.stringify(wanted)) return;
+    changes.push(`~ ${ownerType} ${q(name)}: chatChannels ${have.join(', ') || 'none'} -> ${wanted.join(', ') || 'none'}`);
+    const set = ownerType === 'service' ? setServiceChatChannels : setTeamChatChannels;
+    phase.chatChannels.push({ path: [...path, 'chatChannels'] as DocPath, run: async () => void (await set(ctx, actor, ownerId(), { channels: want }, chatPlatforms)) });
+  };
 
   const userByEmail = new Map(dbUsers.map((u) => [u.email.toLowerCase(), u]));
   const emailById = new Map(dbUsers.map((u) => [u.id, u.email.toLowerCase()]));
@@ -523,6 +539,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     for (const [mi, m] of (t.members ?? []).entries())
       if (!known.user(m.user)) problem(['teams', ti, 'members', mi, 'user'], unknown('user', m.user, candidates.users(), userByEmail.has(m.user.toLowerCase())));
     const resolveMembers = () => members?.map((m) => ({ userId: idOf(ids.users, m.email, 'user'), role: m.role, ...(m.access && { access: m.access }) }));
+    const teamChannels = () => t.chatChannels && planChatChannels('team', t.name, t.chatChannels, current?.id, () => idOf(ids.teams, t.name, 'team'), tpath);
     if (!current) {
       changes.push(`+ team ${q(t.name)}${members ? ` (${plural(members.length, 'member')})` : ''}`);
       phase.teams.push({
@@ -532,6 +549,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
           ids.teams.set(t.name, created.id);
         },
       });
+      teamChannels();
       continue;
     }
     const diffs: string[] = [];
@@ -557,6 +575,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         run: async () => void (await updateTeam(ctx, actor, current.id, { name: current.name, description: t.description ?? current.description, ...(members && { members: resolveMembers() }) })),
       });
     }
+    teamChannels();
   }
 
   // ---- schedules (their overrides, leave and swaps are day-to-day data: never in the file, always kept) ----
@@ -813,6 +832,8 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     if (x.heartbeats)
       planHeartbeats(ctx, actor, x.name, x.heartbeats, current ? dbHeartbeats.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.heartbeats, createdHeartbeats);
 
+    if (x.chatChannels) planChatChannels('service', x.name, x.chatChannels, current?.id, serviceId, spath);
+
     if (x.hotlines) planHotlines(ctx, actor, x.name, x.hotlines, current ? dbHotlines.filter((h) => h.serviceId === current.id) : [], serviceId, spath, changes, phase.hotlines);
 
     if (!x.integrations) continue;
@@ -971,6 +992,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     ...phase.integrationCreates,
     ...phase.heartbeats,
     ...phase.hotlines,
+    ...phase.chatChannels,
     ...planned.steps.map((x): Step => ({ path: x.path, run: x.run })),
     ...phase.prunePolicies,
     ...phase.pruneSchedules,

@@ -11,6 +11,7 @@ import { listPolicies } from '../escalation/service.js';
 import { allSchedules, scheduleToInput } from '../schedule/index.js';
 import { allHeartbeats } from '../heartbeat/service.js';
 import { allHotlines } from '../hotline/service.js';
+import { listAllChatChannels } from '../chat/announce.js';
 import { listIntegrations, listServices } from '../service/service.js';
 import { rulesBySet, ruleToSpec } from '../rules/config.js';
 import { listTeams } from '../team/service.js';
@@ -49,10 +50,17 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
 
   const teams = await listTeams(ctx, actor);
   const teamNameById = new Map(teams.map((t) => [t.id, t.name]));
+  // Chat channels: only teams and services that have some list them (a list is managed exactly, an absent one left alone).
+  const chatChannels = await listAllChatChannels(ctx, actor);
+  const channelsOf = (ownerType: 'service' | 'team', ownerId: string) => {
+    const list = chatChannels.filter((c) => c.ownerType === ownerType && c.ownerId === ownerId).map((c) => ({ platform: c.platform, channel: c.channel }));
+    return list.length ? { chatChannels: list } : {};
+  };
   const teamSpecs: TeamSpec[] = teams.map((t) => ({
     name: t.name,
     ...(t.description && { description: t.description }),
     members: t.members.map((m) => ({ user: emailById.get(m.userId) ?? m.userId, role: m.role, ...(m.access && { access: m.access }) })),
+    ...channelsOf('team', t.id),
   }));
 
   const schedules = await allSchedules(db);
@@ -128,6 +136,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
           .filter((h) => h.serviceId === x.id)
           .map((h) => ({ name: h.name, provider: h.provider, number: h.number, ringSeconds: h.ringSeconds, allowedCallers: h.allowedCallers, enabled: h.enabled })),
       }),
+      ...channelsOf('service', x.id),
     });
   }
 

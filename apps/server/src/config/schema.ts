@@ -6,7 +6,7 @@
  * keeps what it has. See docs/configuration-file.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LevelConditionSchema } from '@klaxon/contract';
+import { ANNOUNCE_PLATFORMS, LevelConditionSchema, Literals } from '@klaxon/contract';
 import { RuleActions } from '@klaxon/contract';
 import { RestrictionInput } from '../schedule/types.js';
 import { INTEGRATION_KINDS, SupportHoursSchema, UrgencyRuleSchema } from '../service/types.js';
@@ -86,11 +86,24 @@ export const TeamMemberSpec = Type.Object(
 );
 
 /** A team. Identified by name. */
+/** A chat channel where incidents are announced (docs/integrations.md, "Announcing incidents in channels"). */
+export const ChatChannelSpec = Type.Object(
+  {
+    platform: Literals(ANNOUNCE_PLATFORMS, { description: 'slack, mattermost, discord or matrix (teams and googlechat have no channel ids: refused)' }),
+    channel: Type.String({ minLength: 1, maxLength: 200, description: "The platform's channel (room) id: Slack C.../G..., a Mattermost channel id, a Discord channel id, a Matrix room id" }),
+  },
+  { additionalProperties: false },
+);
+
+const ChatChannelsSpec = (whose: string) =>
+  Type.Optional(Type.Array(ChatChannelSpec, { maxItems: 20, description: `Chat channels where ${whose} incidents are announced, replaced to match exactly. Left out: not managed by this file.` }));
+
 export const TeamSpec = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, description: 'Team name; identifies the team' }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     members: Type.Optional(Type.Array(TeamMemberSpec, { maxItems: 500, description: 'Members in paging order, replaced to match exactly. Left out: not managed by this file.' })),
+    chatChannels: ChatChannelsSpec("the team's services' (those that name none of their own)"),
   },
   { additionalProperties: false, description: 'A team, identified by name' },
 );
@@ -375,6 +388,7 @@ export const ServiceSpec = Type.Object(
     integrations: Type.Optional(Type.Array(IntegrationSpec, { maxItems: 100, description: 'Integrations, replaced to match exactly. Left out: not managed by this file.' })),
     heartbeats: Type.Optional(Type.Array(HeartbeatSpec, { maxItems: 100, description: 'Heartbeats, replaced to match exactly. Left out: not managed by this file.' })),
     hotlines: Type.Optional(Type.Array(HotlineSpec, { maxItems: 100, description: 'Hotline numbers, replaced to match exactly. Left out: not managed by this file.' })),
+    chatChannels: ChatChannelsSpec("the service's (replacing its team's)"),
   },
   { additionalProperties: false, description: 'A service, identified by name' },
 );

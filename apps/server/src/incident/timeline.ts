@@ -4,6 +4,19 @@ import { newId } from '../lib/ids.js';
 import { insertTimeline, timelineRows } from './store.js';
 import type { TimelineEvent, TimelineType } from './types.js';
 
+/** Work another domain does, in the same transaction, whenever a timeline event is appended. */
+export type TimelineReaction = (trx: Tx, e: { incidentId: string; at: number; type: string; message: string; data?: Record<string, unknown> }) => Promise<void>;
+const reactions = new Set<TimelineReaction>();
+
+/**
+ * Registers work to do in the transaction of every timeline event: chat channels queue their
+ * announcements this way (chat/announce.ts), wired by the composition root (app/), so the incident
+ * domain does not depend on chat. Registering the same function twice is a no-op.
+ */
+export function onTimeline(reaction: TimelineReaction): void {
+  reactions.add(reaction);
+}
+
 /** Appends one event to an incident's timeline, in the caller's transaction. */
 export async function appendTimeline(
   trx: Tx,
@@ -23,6 +36,7 @@ export async function appendTimeline(
     data: JSON.stringify(e.data ?? {}),
   });
   live?.push({ type: 'timeline', incidentId: e.incidentId, data: { type: e.type } });
+  for (const r of reactions) await r(trx, e);
 }
 
 /** An incident's timeline, oldest first. */

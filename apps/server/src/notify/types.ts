@@ -43,6 +43,8 @@ export interface PageMessage {
    * acknowledges them all. Only the channels of notify/limits.ts BUNDLE_CHANNELS carry bundles.
    */
   bundle?: PageBundle;
+  /** Posted to a chat channel that announces the service's incidents (chat/announce.ts), not to a person: sent even once acknowledged, until resolved. */
+  announce?: boolean;
 }
 
 /** The incidents of a bundled page (docs/paging.md, "Storms"). */
@@ -89,6 +91,10 @@ export interface ReplyMessage {
   drill?: boolean;
   /** A war-room priority message bridged to a chat platform: renderers that can notify the whole room do (Matrix: an @room mention). */
   priority?: boolean;
+  /** Posted to a chat channel that announces incidents (chat/announce.ts). */
+  announce?: boolean;
+  /** The platform's id of the message to reply under (the incident's card in that channel): Slack and Mattermost post in its thread. */
+  thread?: string;
 }
 
 /**

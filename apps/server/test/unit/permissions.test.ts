@@ -117,6 +117,8 @@ describe('team-scoped permission checks', () => {
 
   const HOUR = 3600_000;
   /** Each team verb and the arguments (after ctx and actor) that act on a team's objects. Order matters: deletes last. */
+  // A configured chat platform for the chat-channel verbs (chat/announce.ts): only what they use.
+  const CHAT = new Map([['mattermost', { name: 'mattermost', label: 'Mattermost', channelProblem: () => null }]]);
   const TEAM_VERBS: [file: string, verb: string, args: (f: Fixture, now: number) => unknown[]][] = [
     ['schedule/service.ts', 'createSchedule', (f) => [{ name: `${f.p} new schedule`, teamId: f.team, timeZone: 'UTC', layers: [] }]],
     ['schedule/service.ts', 'updateSchedule', (f) => [f.schedule2, { name: `${f.p} schedule 2`, teamId: f.team, timeZone: 'UTC', layers: [], description: 'changed' }]],
@@ -183,6 +185,10 @@ describe('team-scoped permission checks', () => {
     ['service/service.ts', 'deleteService', (f) => [f.service2]],
     ['escalation/service.ts', 'deletePolicy', (f) => [f.policy2]],
     ['schedule/service.ts', 'deleteSchedule', (f) => [f.schedule2]],
+    ['chat/announce.ts', 'setServiceChatChannels', (f) => [f.service, { channels: [{ platform: 'mattermost', channel: `${f.p.toLowerCase()}`.repeat(26) }] }, CHAT]],
+    ['chat/announce.ts', 'setTeamChatChannels', (f) => [f.team, { channels: [] }, CHAT]],
+    ['chat/announce.ts', 'testServiceChatChannel', (f) => [f.service, { platform: 'mattermost', channel: 'x'.repeat(26) }, CHAT]],
+    ['chat/announce.ts', 'testTeamChatChannel', (f) => [f.team, { platform: 'mattermost', channel: 'x'.repeat(26) }, CHAT]],
   ];
 
   beforeAll(async () => {

@@ -13,6 +13,8 @@ import type {
   Heartbeat,
   HeartbeatInput,
   Hotline,
+  ChatChannel,
+  ChatChannelsAnswer,
   HotlineInput,
   Incident,
   IncidentStatus,
@@ -309,6 +311,12 @@ export const api = {
     create: (serviceId: string, input: HeartbeatInput) => post<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats`, input).then((r) => r.heartbeat),
     update: (serviceId: string, id: string, input: Partial<HeartbeatInput>) => patch<{ heartbeat: Heartbeat }>(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`, input).then((r) => r.heartbeat),
     remove: (serviceId: string, id: string) => del(`/services/${enc(serviceId)}/heartbeats/${enc(id)}`),
+  },
+  /** Chat channels where a service's (or a team's) incidents are announced. */
+  chatChannels: {
+    get: (owner: 'services' | 'teams', id: string) => get<ChatChannelsAnswer>(`/${owner}/${enc(id)}/chat-channels`),
+    set: (owner: 'services' | 'teams', id: string, channels: ChatChannel[]) => put<ChatChannelsAnswer>(`/${owner}/${enc(id)}/chat-channels`, { channels }),
+    test: (owner: 'services' | 'teams', id: string, channel: ChatChannel) => post<{ queued: boolean }>(`/${owner}/${enc(id)}/chat-channels/test`, channel),
   },
   hotlines: {
     list: (serviceId: string) => get<{ hotlines: Hotline[] }>(`/services/${enc(serviceId)}/hotlines`).then((r) => r.hotlines),

@@ -32,6 +32,8 @@ export const keys = {
   /** Every event rule with this instance's counters (the admin's event-rules screen). */
   eventRules: ['event-rules'] as const,
   hotlines: (serviceId: string) => ['service', serviceId, 'hotlines'] as const,
+  /** A service's or team's chat channels (a team's change what its services show: both under their owner). */
+  chatChannels: (owner: 'services' | 'teams', id: string) => [owner === 'services' ? 'service' : 'team-chat', id, 'chat-channels'] as const,
   /** Every incident list (live updates read the query back from a key's second element). */
   incidentLists: ['incidents'] as const,
   incidentList: (query: IncidentQuery) => ['incidents', query] as const,

@@ -221,6 +221,12 @@ export const PHRASES = {
     if (!channel) return `Could not link the war room to ${platform}${str(e.data.error) ? `: ${str(e.data.error)}` : ''}`;
     return `War room linked to the ${platform} channel ${name ?? channel}`;
   },
+  'chat.announce_failed': (e) => {
+    const platform = str(e.data.platform) ?? 'chat';
+    const channel = str(e.data.channel);
+    const error = str(e.data.error);
+    return `Could not post to the ${platform} channel${channel ? ` ${channel}` : ''}: it was not told${error ? ` (${error})` : ''}`;
+  },
   'bridge.changed': (e) => {
     const url = str(e.data.bridgeUrl);
     return url ? `${who(e)} set the bridge to ${url}` : `${who(e)} removed the bridge`;

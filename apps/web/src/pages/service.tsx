@@ -20,6 +20,7 @@ import { ObjectHistory } from '../components/audit.tsx';
 import { usePhone } from '../lib/phone.ts';
 import { ServiceHeartbeats } from './service-heartbeats.tsx';
 import { ServiceHotlines } from './service-hotlines.tsx';
+import { ChatChannels } from './chat-channels.tsx';
 
 const base = () => window.location.origin;
 
@@ -490,6 +491,7 @@ export default function ServicePage() {
           )}
           <ServiceHeartbeats serviceId={q.data.id} />
           <ServiceHotlines serviceId={q.data.id} />
+          <ChatChannels owner="services" id={q.data.id} canEdit={isAdmin} />
           {isAdmin && <ObjectHistory subjectType="service" subjectId={q.data.id} title="History of this service" />}
         </Stack>
       )}

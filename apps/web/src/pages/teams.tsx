@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Card, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
@@ -13,6 +13,7 @@ import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { usePermissions } from '../lib/permissions.ts';
 import { FormDialog } from '../components/form-dialog.tsx';
+import { ChatChannels } from './chat-channels.tsx';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const qc = useQueryClient();
@@ -117,6 +118,7 @@ export default function Teams() {
   const q = useTeams();
   const users = useUsers().data ?? [];
   const [editing, setEditing] = useState<Team | null | 'new'>(null);
+  const [channelsOf, setChannelsOf] = useState<string | null>(null);
   const name = (id: string) => users.find((u) => u.id === id)?.name ?? 'unknown';
   return (
     <>
@@ -163,6 +165,16 @@ export default function Teams() {
               <Anchor component={Link} to={`/postmortems/action-items?team=${t.id}`} size="sm" mt={6} display="inline-block" onClick={(e) => e.stopPropagation()} data-testid="team-action-items">
                 Open action items
               </Anchor>
+              {/* The team's chat channels (the default of its services), opened on demand; clicks here do not open the editor. */}
+              <Box mt={6} onClick={(e) => e.stopPropagation()}>
+                {channelsOf === t.id ? (
+                  <ChatChannels owner="teams" id={t.id} canEdit={perms.can('manage', t.id)} />
+                ) : (
+                  <Button variant="subtle" mih={44} px={0} onClick={() => setChannelsOf(t.id)} data-testid="team-chat-channels">
+                    Chat channels
+                  </Button>
+                )}
+              </Box>
             </Card>
           ))}
         </Stack>

@@ -10,6 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ChatInbound, ChatPlatform } from '../platform.js';
 import type { DiscordClient } from './client.js';
 import { verifyDiscordRequest } from './signature.js';
+import { discordChannelProblem } from '../channel-ids.js';
 
 const EPHEMERAL = 64;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -58,7 +59,7 @@ export function discordPlatform(client: DiscordClient, publicKey: KeyObject, o: 
       return reply(text);
     },
     openRoom: (r) => client.createThread(r.name),
-    channelProblem: (channel) => (/^\d{17,20}$/.test(channel) ? null : 'a Discord channel or thread id (17 to 20 digits)'),
+    channelProblem: discordChannelProblem,
     poll: (channel, cursor, since) => client.readMessages(channel, cursor, since),
   };
 }

@@ -8,6 +8,7 @@
 import { newId } from '../../lib/ids.js';
 import type { ChatPlatform } from '../platform.js';
 import type { MatrixClient } from './client.js';
+import { matrixChannelProblem } from '../channel-ids.js';
 
 export function matrixPlatform(client: MatrixClient, o: { pollEveryMs?: number } = {}): ChatPlatform {
   return {
@@ -22,7 +23,7 @@ export function matrixPlatform(client: MatrixClient, o: { pollEveryMs?: number }
     },
     answer: () => ({ status: 200, body: {} }),
     openRoom: (r) => client.createRoom(`#${r.incidentNumber} ${r.title}`.slice(0, 100), `Klaxon war room for incident #${r.incidentNumber}`, r.invite),
-    channelProblem: (channel) => (/^![^:\s]{1,200}:[^\s]{1,200}$/.test(channel) ? null : 'a Matrix room id (!opaque:server)'),
+    channelProblem: matrixChannelProblem,
     pull: () => client.sync(),
     respond: (roomId, text) => client.notice(roomId, text, `klaxon-${newId()}`),
   };

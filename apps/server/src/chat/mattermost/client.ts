@@ -58,7 +58,8 @@ export class MattermostClient implements Provider {
   async send(msg: OutgoingMessage): Promise<SendResult> {
     const post = renderMattermost(msg.message, { url: this.actionsUrl(), secret: (a, id) => mattermostActionSecret(this.opts.actionKey, a, id) });
     const channelId = msg.destination.startsWith('#') ? msg.destination.slice(1) : await this.directChannel(msg.destination);
-    const res = await this.call('POST', '/api/v4/posts', { channel_id: channelId, message: post.message, props: post.props });
+    const root = msg.message.kind === 'reply' && msg.message.thread ? { root_id: msg.message.thread } : {};
+    const res = await this.call('POST', '/api/v4/posts', { channel_id: channelId, message: post.message, props: post.props, ...root });
     return { providerMessageId: typeof res.id === 'string' ? res.id : null, providerStatus: 'posted' };
   }
 

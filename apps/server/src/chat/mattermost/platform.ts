@@ -11,6 +11,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ChatInbound, ChatPlatform, ChatRequest } from '../platform.js';
 import { checkMattermostActionSecret, type MattermostClient } from './client.js';
+import { mattermostChannelProblem } from '../channel-ids.js';
 
 /** Options of {@link mattermostPlatform}. */
 export interface MattermostPlatformOptions {
@@ -81,6 +82,6 @@ export function mattermostPlatform(client: MattermostClient, o: MattermostPlatfo
     async openRoom(r) {
       return client.createChannel(r.name, `#${r.incidentNumber} ${r.title}`.slice(0, 64));
     },
-    channelProblem: (channel) => (/^[a-z0-9]{26}$/.test(channel) ? null : 'a Mattermost channel id (26 lower-case letters and digits)'),
+    channelProblem: mattermostChannelProblem,
   };
 }

@@ -10,6 +10,7 @@
 import { verifySlackRequest } from '../../notify/providers/slack/signature.js';
 import type { SlackProvider } from '../../notify/providers/slack/index.js';
 import type { ChatInbound, ChatPlatform, ChatRequest } from '../platform.js';
+import { slackChannelProblem } from '../channel-ids.js';
 
 const REFUSE: ChatInbound = { kind: 'refuse', status: 403, body: { error: { code: 'forbidden', message: 'bad or stale Slack signature' } } };
 
@@ -82,6 +83,6 @@ export function slackPlatform(provider: SlackProvider, signingSecret: string): C
       if (!id) throw new Error('Slack conversations.create answered without a channel id');
       return id;
     },
-    channelProblem: (channel) => (/^[CG][A-Z0-9]{2,}$/.test(channel) ? null : 'a Slack channel id (C... or G...)'),
+    channelProblem: slackChannelProblem,
   };
 }

@@ -217,7 +217,7 @@ async function deliver(opts: DeliveryOptions, m: Claimed, maxAttempts: number, s
     // An escalation page whose incident was acknowledged or resolved while it waited is not sent; a page
     // a person sent from the war room still goes out while the incident is acknowledged.
     const status = states.get(m.incident_id);
-    if (status && (message.direct || message.untilResolved ? status === 'resolved' : status !== 'triggered')) {
+    if (status && (message.direct || message.untilResolved || message.announce ? status === 'resolved' : status !== 'triggered')) {
       return { m, r: { status: 'cancelled', error: `incident already ${status}` }, message: null };
     }
   }
@@ -295,6 +295,27 @@ async function record(ctx: Ctx, opts: DeliveryOptions, trx: Tx, live: LiveEvent[
     provider_message_id: r.providerMessageId ?? null,
     error: r.error ?? null,
   });
+  if (m.kind === 'announce') {
+    // A chat channel that announces incidents (chat/announce.ts): its timeline says when a post failed
+    // for good, so nobody believes the channel was told.
+    if (r.status === 'failed' && m.incident_id) {
+      const what = message?.kind === 'page' ? 'the page card' : 'a status update';
+      await appendTimeline(
+        trx,
+        {
+          incidentId: m.incident_id,
+          at: now,
+          type: 'chat.announce_failed',
+          actor: SYSTEM,
+          via: 'engine',
+          message: `Could not post ${what} to ${m.channel} channel ${maskAddress(m.channel, m.destination.replace(/^#/, ''))} (attempt ${m.attempts}): ${r.error}; the channel was not told`,
+          data: { messageId: m.id, platform: m.channel, channel: m.destination.replace(/^#/, ''), error: r.error ?? null },
+        },
+        live,
+      );
+    }
+    return;
+  }
   if (message?.kind !== 'page' || !m.incident_id) return;
   const userId = m.user_id;
   const name = userId ? await memo.get(`user:${userId}`, async () => (await userNameRow(trx, userId))?.name) : undefined;

@@ -1,6 +1,7 @@
 import * as C from '@klaxon/contract';
 import { IdParams } from '@klaxon/contract';
 import { bridgeChat, handleChatInbound, listChatBridges } from '../../chat/service.js';
+import { getServiceChatChannels, getTeamChatChannels, setServiceChatChannels, setTeamChatChannels, testServiceChatChannel, testTeamChatChannel } from '../../chat/announce.js';
 import type { App, HttpDeps } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 
@@ -47,4 +48,24 @@ export async function chatApiRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.get('/incidents/:id/chat-bridges', { schema: { tags, params: IdParams, response: { 200: C.ChatBridgesAnswer } } }, async (req) => ({
     bridges: await listChatBridges(ctx, await actorOf(ctx, req), req.params.id),
   }));
+
+  // Chat channels where a service's (or its team's) incidents are announced (chat/announce.ts).
+  app.get('/services/:id/chat-channels', { schema: { tags: ['services'], params: IdParams, response: { 200: C.ChatChannelsAnswer } } }, async (req) =>
+    getServiceChatChannels(ctx, await actorOf(ctx, req), req.params.id, platforms),
+  );
+  app.put('/services/:id/chat-channels', { schema: { tags: ['services'], params: IdParams, body: C.ChatChannelsInput, response: { 200: C.ChatChannelsAnswer } } }, async (req) =>
+    setServiceChatChannels(ctx, await actorOf(ctx, req), req.params.id, req.body, platforms, viaOf(req)),
+  );
+  app.post('/services/:id/chat-channels/test', { schema: { tags: ['services'], params: IdParams, body: C.ChatChannelTestInput, response: { 202: C.ChatChannelTestAnswer } } }, async (req, reply) =>
+    reply.status(202).send(await testServiceChatChannel(ctx, await actorOf(ctx, req), req.params.id, req.body, platforms)),
+  );
+  app.get('/teams/:id/chat-channels', { schema: { tags: ['teams'], params: IdParams, response: { 200: C.ChatChannelsAnswer } } }, async (req) =>
+    getTeamChatChannels(ctx, await actorOf(ctx, req), req.params.id, platforms),
+  );
+  app.put('/teams/:id/chat-channels', { schema: { tags: ['teams'], params: IdParams, body: C.ChatChannelsInput, response: { 200: C.ChatChannelsAnswer } } }, async (req) =>
+    setTeamChatChannels(ctx, await actorOf(ctx, req), req.params.id, req.body, platforms, viaOf(req)),
+  );
+  app.post('/teams/:id/chat-channels/test', { schema: { tags: ['teams'], params: IdParams, body: C.ChatChannelTestInput, response: { 202: C.ChatChannelTestAnswer } } }, async (req, reply) =>
+    reply.status(202).send(await testTeamChatChannel(ctx, await actorOf(ctx, req), req.params.id, req.body, platforms)),
+  );
 }

@@ -35,6 +35,8 @@ export interface FakeMattermostPost {
   message: string;
   props: Record<string, unknown>;
   create_at: number;
+  /** The post this one comments on (a reply in its thread), or '' (API v4: `root_id`). */
+  root_id: string;
 }
 
 export interface FakeMattermostChannel {
@@ -136,7 +138,16 @@ export class FakeMattermost {
     if (method === 'POST' && path === '/api/v4/posts') {
       if (!body || typeof body.channel_id !== 'string' || !this.channels.has(body.channel_id))
         return this.error(403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
-      const post: FakeMattermostPost = { id: mattermostId(), channel_id: body.channel_id, user_id: this.bot.id, message: String(body.message ?? ''), props: body.props ?? {}, create_at: Date.now() };
+      const post: FakeMattermostPost = {
+        id: mattermostId(),
+        channel_id: body.channel_id,
+        user_id: this.bot.id,
+        message: String(body.message ?? ''),
+        props: body.props ?? {},
+        create_at: Date.now(),
+        root_id: typeof body.root_id === 'string' ? body.root_id : '',
+      };
+      if (post.root_id && !this.posts.items.some((p) => p.id === post.root_id)) return this.error(400, 'api.post.create_post.root_id.app_error', 'Invalid RootId parameter.');
       this.posts.push(post);
       return { status: 201, body: post };
     }
@@ -194,7 +205,7 @@ export class FakeMattermost {
 
   /** `user` posts in a channel: the post is made and the outgoing webhook fires for it. */
   async say(user: FakeMattermostUser, channelId: string, message: string): Promise<{ post: FakeMattermostPost; answer: Answer | null }> {
-    const post: FakeMattermostPost = { id: mattermostId(), channel_id: channelId, user_id: user.id, message, props: {}, create_at: Date.now() };
+    const post: FakeMattermostPost = { id: mattermostId(), channel_id: channelId, user_id: user.id, message, props: {}, create_at: Date.now(), root_id: '' };
     this.posts.push(post);
     return { post, answer: await this.echo(post) };
   }

@@ -58,6 +58,8 @@ export class SlackProvider implements Provider {
       blocks,
       unfurl_links: false,
       unfurl_media: false,
+      // A status update in a channel that announces incidents: in the thread of the incident's card (`channel:ts`).
+      ...(msg.message.kind === 'reply' && msg.message.thread && { thread_ts: msg.message.thread.slice(msg.message.thread.lastIndexOf(':') + 1) }),
     });
     const channel = typeof res.channel === 'string' ? res.channel : msg.destination;
     const ts = typeof res.ts === 'string' ? res.ts : null;

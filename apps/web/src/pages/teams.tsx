@@ -13,6 +13,7 @@ import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { usePermissions } from '../lib/permissions.ts';
 import { FormDialog } from '../components/form-dialog.tsx';
+import { must } from '../lib/must.ts';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const qc = useQueryClient();
@@ -45,7 +46,7 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
     onError: errors.set,
   });
   const remove = useMutation({
-    mutationFn: () => api.teams.remove(team!.id),
+    mutationFn: () => api.teams.remove(must(team, 'the team').id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.teams });
       onClose();

@@ -3,7 +3,10 @@
  * loads the incident list of a signed-in responder with an empty cache, CPU throttled ×4 (Chromium's
  * Emulation.setCPUThrottlingRate). Prints the bytes transferred (against the same load with
  * compression refused, Accept-Encoding: identity) and the time from navigation start until the list
- * shows its first incident (against the same load unthrottled), the median of BENCH_WEB_RUNS (5).
+ * shows its newest incident (against the same load unthrottled), the median of BENCH_WEB_RUNS (5).
+ * "Interactive" (the goal's figure) comes after that: the list shown, then a tap on its Select button
+ * (Playwright's click: scrolled into view, stable, hit-tested, a real input event) answered — the
+ * button reads "Done" — timed from navigation start the same way.
  *
  *   node --import tsx bench/web-load.ts          (from the repository root)
  *
@@ -12,19 +15,21 @@
  * builds' throttled cold loads alternate, run by run, so a change is measured against what it
  * replaces under the same load on the machine.
  *
- * Goals: under 250 KB transferred, the list shown in under 1 s throttled ×4. Writes bench/results/web-load.json.
+ * Goals: under 250 KB transferred, the list interactive in under 1 s throttled ×4. Writes bench/results/web-load.json
+ * (web-load-compare.json with BENCH_WEB_BASELINE), with the machine's load average.
  */
 import { cpus, loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { ensureWebBuilt, HAVE_CHROMIUM, launchBrowser } from '../apps/server/test/browser/support.js';
 import { startTestKlaxon, type TestKlaxon } from '../apps/server/test/harness.js';
+import { must } from '../apps/server/src/lib/must.js';
 import { report } from './lib.js';
 
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a run');
 
-async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<{ bytes: number; ms: number }> {
+async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<Load> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -50,8 +55,19 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
       throw e;
     });
   const ms = await page.evaluate(() => performance.now());
+  // Interactive: a tap on one of the list's controls is answered (Select mode toggles; nothing changes on the server).
+  await page.getByTestId('select-mode').click();
+  await page.getByTestId('select-mode').filter({ hasText: 'Done' }).waitFor({ timeout: 30_000 });
+  const interactiveMs = await page.evaluate(() => performance.now());
   await context.close();
-  return { bytes, ms };
+  return { bytes, ms, interactiveMs };
+}
+
+/** One cold load: bytes on the wire, ms until the newest incident is shown, ms until a tap on the list is answered. */
+interface Load {
+  bytes: number;
+  ms: number;
+  interactiveMs: number;
 }
 
 /** Runs the benchmark and writes bench/results/web-load.json. */
@@ -68,7 +84,7 @@ async function seed(t: TestKlaxon): Promise<{ name: string; value: string }> {
   });
   const set = login.headers
     .getSetCookie()
-    .map((c) => c.split(';')[0]!)
+    .map((c) => c.split(';')[0] ?? '')
     .find((c) => c.startsWith('klaxon_session='));
   if (!set) throw new Error(`sign-in failed: ${login.status}`);
   return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
@@ -80,8 +96,8 @@ async function compareBuilds(browser: Browser, t: TestKlaxon, cookie: { name: st
   try {
     const bCookie = await seed(b);
     await coldLoad(browser, b.url, bCookie, { throttle: 1, identity: false });
-    const mine: { bytes: number; ms: number }[] = [];
-    const theirs: { bytes: number; ms: number }[] = [];
+    const mine: Load[] = [];
+    const theirs: Load[] = [];
     for (let i = 0; i < RUNS; i++) {
       mine.push(await coldLoad(browser, t.url, cookie, { throttle: 4, identity: false }));
       theirs.push(await coldLoad(browser, b.url, bCookie, { throttle: 4, identity: false }));
@@ -91,6 +107,12 @@ async function compareBuilds(browser: Browser, t: TestKlaxon, cookie: { name: st
       [
         { figure: 'transferred, this build', value: median(mine.map((r) => r.bytes)) / 1024, unit: 'KB', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.bytes)) / 1024 } },
         { figure: 'list shown x4, this build (median)', value: median(mine.map((r) => r.ms)), unit: 'ms', baseline: { name: 'baseline build', value: median(theirs.map((r) => r.ms)) } },
+        {
+          figure: 'list interactive x4, this build (median)',
+          value: median(mine.map((r) => r.interactiveMs)),
+          unit: 'ms',
+          baseline: { name: 'baseline build', value: median(theirs.map((r) => r.interactiveMs)) },
+        },
       ],
       {
         runs: RUNS,
@@ -99,6 +121,8 @@ async function compareBuilds(browser: Browser, t: TestKlaxon, cookie: { name: st
         loadavg: loadavg().map((x) => Number(x.toFixed(2))),
         thisBuild: mine.map((r) => Math.round(r.ms)),
         baselineBuild: theirs.map((r) => Math.round(r.ms)),
+        thisBuildInteractive: mine.map((r) => Math.round(r.interactiveMs)),
+        baselineBuildInteractive: theirs.map((r) => Math.round(r.interactiveMs)),
       },
     );
   } finally {
@@ -121,8 +145,9 @@ export async function benchWebLoad(): Promise<void> {
     const runs = async (o: { throttle: number; identity: boolean }) => {
       const out = [];
       for (let i = 0; i < RUNS; i++) out.push(await coldLoad(browser, t.url, cookie, o));
-      return { bytes: median(out.map((r) => r.bytes)), ms: median(out.map((r) => r.ms)) };
+      return { bytes: median(out.map((r) => r.bytes)), ms: median(out.map((r) => r.ms)), interactiveMs: median(out.map((r) => r.interactiveMs)), all: out };
     };
+    const loadavgBefore = loadavg().map((x) => Number(x.toFixed(2)));
     const phone = await runs({ throttle: 4, identity: false });
     const uncompressed = await runs({ throttle: 4, identity: true });
     const fast = await runs({ throttle: 1, identity: false });
@@ -131,12 +156,24 @@ export async function benchWebLoad(): Promise<void> {
       [
         { figure: 'cold load of the incident list, transferred', value: phone.bytes / 1024, unit: 'KB', baseline: { name: 'compression refused', value: uncompressed.bytes / 1024 } },
         { figure: 'list shown, CPU throttled x4 (median)', value: phone.ms, unit: 'ms', baseline: { name: 'unthrottled', value: fast.ms } },
+        { figure: 'list interactive, CPU throttled x4 (median)', value: phone.interactiveMs, unit: 'ms', baseline: { name: 'unthrottled', value: fast.interactiveMs } },
         { figure: 'list shown, x4, compression refused (median)', value: uncompressed.ms, unit: 'ms', baseline: { name: 'compressed', value: phone.ms } },
       ],
-      { runs: RUNS, cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
+      {
+        runs: RUNS,
+        cpus: cpus().length,
+        loadavgBefore,
+        loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+        shownX4: phone.all.map((r) => Math.round(r.ms)),
+        interactiveX4: phone.all.map((r) => Math.round(r.interactiveMs)),
+      },
     );
     process.stdout.write(`  goal: under 250 KB transferred ... ${phone.bytes / 1024 < 250 ? 'PASS' : 'MISS'} (${(phone.bytes / 1024).toFixed(0)} KB)\n`);
-    process.stdout.write(`  goal: list shown in under 1 s throttled x4 ... ${phone.ms < 1000 ? 'PASS' : 'MISS'} (${phone.ms.toFixed(0)} ms; load average ${loadavg()[0]!.toFixed(2)})\n`);
+    const load = `load average ${loadavgBefore.join(' ')} before, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} after, ${cpus().length} cores`;
+    process.stdout.write(`  list shown x4 (the figure measured before) ... ${phone.ms.toFixed(0)} ms\n`);
+    process.stdout.write(`  goal: list interactive in under 1 s throttled x4 ... ${phone.interactiveMs < 1000 ? 'PASS' : 'MISS'} (${phone.interactiveMs.toFixed(0)} ms; ${load})\n`);
   } finally {
     await browser.close();
     await t.stop();

@@ -57,8 +57,7 @@ function landingScreen(): Plugin & { modules: Set<string> } {
       const closure = (from: string) => {
         const seen = new Set<string>();
         const todo = [from];
-        while (todo.length) {
-          const id = todo.pop()!;
+        for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
           if (seen.has(id)) continue;
           seen.add(id);
           todo.push(...(this.getModuleInfo(id)?.importedIds ?? []));

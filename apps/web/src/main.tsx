@@ -13,6 +13,7 @@ import { App, prefetchScreenData, preloadScreen } from './app.tsx';
 import { registerServiceWorker } from './push/register.ts';
 import { prefetchSession } from './session.tsx';
 import { colorSchemeManager, cssVariablesResolver, theme } from './theme.ts';
+import { must } from './lib/must.ts';
 
 // Toasts show only after something was done: their component (and its transitions) loads after the
 // first screen's code. notifications.show() before it arrives is kept in the store and shown then.
@@ -27,7 +28,7 @@ void prefetchSession(queryClient).then(() => {
 });
 preloadScreen(window.location.pathname);
 
-createRoot(document.getElementById('root')!).render(
+createRoot(must(document.getElementById('root'), 'the #root element')).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
       <Suspense fallback={null}>

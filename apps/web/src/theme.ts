@@ -1,4 +1,5 @@
 import { createTheme, darken, DEFAULT_THEME, localStorageColorSchemeManager, type CSSVariablesResolver } from '@mantine/core';
+import { must } from './lib/must.ts';
 
 /** Klaxon's look: calm indigo chrome so red means only "something is on fire"; large type and targets. */
 export const theme = createTheme({
@@ -56,10 +57,11 @@ function toHex(color: string): string {
 
 /** The colour's shade darkened just enough to read at 4.6:1 on white and on the colour's own light tint. */
 function readableOnLight(shades: readonly string[]): string {
-  const base = shades[9]!;
+  const base = must(shades[9], 'shade 9');
+  const tint = must(shades[1], 'shade 1');
   for (let amount = 0; amount < 1; amount += 0.05) {
     const c = toHex(darken(base, amount));
-    if (contrast(c, '#ffffff') >= 4.6 && contrast(c, shades[1]!) >= 4.6) return c;
+    if (contrast(c, '#ffffff') >= 4.6 && contrast(c, tint) >= 4.6) return c;
   }
   return '#000000';
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitWidth } from '../src/incidents/fit-width.ts';
 import { preselect, rememberIntegration, rememberedIntegration } from '../src/integrations/remembered.ts';
+import { must } from '../src/lib/must.ts';
 
 describe('filter widths', () => {
   it('fit the widest text plus the input’s padding and right section, and never shrink when a text is added (property)', () => {
@@ -59,8 +60,8 @@ describe('the integration a test alert was last sent through', () => {
           ids.map((id) => ({ id })),
         );
         if (!ids.length) expect(got).toBeNull();
-        else expect(ids).toContain(got!.id);
-        if (remembered !== null && ids.includes(remembered)) expect(got!.id).toBe(remembered);
+        else expect(ids).toContain(must(got).id);
+        if (remembered !== null && ids.includes(remembered)) expect(must(got).id).toBe(remembered);
       }),
     );
   });

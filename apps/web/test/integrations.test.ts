@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { INTEGRATION_KINDS } from '@klaxon/contract/lists';
 import { endpointFor, snippetsFor } from '../src/integrations/snippets.ts';
 import { testAlertRequest } from '../src/integrations/test-alert.ts';
+import { must } from '../src/lib/must.ts';
 
 const base = 'https://klaxon.example.com';
 const key = 'k3y_abcdefghijklmnop';
@@ -13,12 +14,12 @@ describe('integration snippets and test alerts', () => {
     expect(endpointFor(base, 'alertmanager', key).url).toBe(`${base}/integrations/v1/alertmanager/${key}`);
   });
   it('gives Alertmanager webhook_configs, pagerduty_configs with url:, and a Grafana contact point', () => {
-    expect(snippetsFor(base, 'alertmanager', key)[0]!.text).toContain(`webhook_configs:\n      - url: ${base}/integrations/v1/alertmanager/${key}`);
+    expect(must(snippetsFor(base, 'alertmanager', key)[0]).text).toContain(`webhook_configs:\n      - url: ${base}/integrations/v1/alertmanager/${key}`);
     const pd = snippetsFor(base, 'pagerduty', key)
       .map((s) => s.text)
       .join('\n');
     expect(pd).toContain(`pagerduty_configs:\n      - routing_key: ${key}\n        url: ${base}/v2/enqueue`);
-    expect(snippetsFor(base, 'grafana', key)[1]!.text).toContain(`type: webhook\n        settings:\n          url: ${base}/integrations/v1/grafana/${key}`);
+    expect(must(snippetsFor(base, 'grafana', key)[1]).text).toContain(`type: webhook\n        settings:\n          url: ${base}/integrations/v1/grafana/${key}`);
     expect(
       snippetsFor(base, 'opsgenie', key)
         .map((s) => s.text)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactMethod, NotificationRule, User } from '@klaxon/contract';
 import { previewPolicy } from '../src/escalation/preview.ts';
+import { must } from '../src/lib/must.ts';
 
 const user = (id: string, name: string): User => ({ id, name, email: `${id}@x`, timeZone: 'UTC', role: 'responder', createdAt: 0 });
 const cm = (id: string, userId: string): ContactMethod => ({ id, userId, name: 'email', type: 'email', address: `${id}@x`, verified: true, disabled: false });
@@ -22,12 +23,12 @@ describe('previewPolicy with level conditions', () => {
     const p = previewPolicy(policy, users, [], reach, undefined, Date.parse('2026-03-02T09:00:00Z'));
     expect(p.steps[0]).toMatchObject({ skipped: true, notes: ['condition does not hold: it is 10:00 in Europe/Berlin, outside 22:00-07:00'] });
     expect(p.steps[1]).toMatchObject({ atMinutes: 0, skipped: false });
-    expect(p.steps[1]!.pages.map((x) => x.userName)).toEqual(['Otto']);
+    expect(must(p.steps[1]).pages.map((x) => x.userName)).toEqual(['Otto']);
   });
 
   it('at 03:00 in Berlin the night level pages Nora and says it is only for critical alerts', () => {
     const p = previewPolicy(policy, users, [], reach, undefined, Date.parse('2026-03-03T02:00:00Z'));
-    expect(p.steps[0]!.pages.map((x) => x.userName)).toEqual(['Nora']);
-    expect(p.steps[0]!.notes).toContain('only for critical alerts');
+    expect(must(p.steps[0]).pages.map((x) => x.userName)).toEqual(['Nora']);
+    expect(must(p.steps[0]).notes).toContain('only for critical alerts');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactMethod, NotificationRule, Team, User } from '@klaxon/contract';
 import { notificationPlan, previewPolicy } from '../src/escalation/preview.ts';
+import { must } from '../src/lib/must.ts';
 
 const user = (id: string, name: string): User => ({ id, name, email: `${id}@x`, timeZone: 'UTC', role: 'responder', createdAt: 0 });
 const cm = (id: string, userId: string, type: ContactMethod['type'], verified = true): ContactMethod => ({ id, userId, name: type, type, address: `${type}-addr`, verified, disabled: false });
@@ -63,8 +64,8 @@ describe('previewPolicy', () => {
       reach,
     );
     expect(p.steps.map((s) => s.atMinutes)).toEqual([0, 10]);
-    expect(p.steps[0]!.pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['0 Ana email', '3 Ana sms']);
-    expect(p.steps[1]!.pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['10 Bo push', '10 Ana email', '13 Ana sms']);
+    expect(must(p.steps[0]).pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['0 Ana email', '3 Ana sms']);
+    expect(must(p.steps[1]).pages.map((x) => `${x.atMinutes} ${x.userName} ${x.channel}`)).toEqual(['10 Bo push', '10 Ana email', '13 Ana sms']);
     expect(p.endsAtMinutes).toBe(25);
     expect(p.nobody).toBe(false);
   });
@@ -84,9 +85,9 @@ describe('previewPolicy', () => {
       reach,
     );
     expect(p.steps.map((s) => s.atMinutes)).toEqual([2, 2]);
-    expect(p.steps[0]!.pages.map((x) => x.userName)).toEqual(['Ana', 'Ana']);
-    expect(p.steps[1]!.pages.map((x) => x.userName)).toEqual(['Bo']);
-    expect(p.steps[1]!.notes).toEqual(['one member of team Ops at random']);
+    expect(must(p.steps[0]).pages.map((x) => x.userName)).toEqual(['Ana', 'Ana']);
+    expect(must(p.steps[1]).pages.map((x) => x.userName)).toEqual(['Bo']);
+    expect(must(p.steps[1]).notes).toEqual(['one member of team Ops at random']);
     expect(p.endsAtMinutes).toBe(7);
   });
 
@@ -109,13 +110,13 @@ describe('previewPolicy', () => {
       [10, 0, 1, true],
       [10, 1, 1, false],
     ]);
-    expect(p.steps[0]!.notes).toEqual(['Cy has no verified contact method']);
+    expect(must(p.steps[0]).notes).toEqual(['Cy has no verified contact method']);
     expect(p.endsAtMinutes).toBe(20);
   });
 
   it('says when nobody at all would be paged', () => {
     const p = previewPolicy({ repeat: 0, levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: 'gone' }] }] }, [ana], [], reach);
     expect(p.nobody).toBe(true);
-    expect(p.steps[0]!.notes).toEqual(['user gone no longer exists']);
+    expect(must(p.steps[0]).notes).toEqual(['user gone no longer exists']);
   });
 });

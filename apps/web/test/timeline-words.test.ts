@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kindWords, PHRASED_KINDS, timelineWords, type WordsEvent } from '../src/incidents/timeline-words.ts';
+import { must } from '../src/lib/must.ts';
 
 /** .ts files under a folder (no node_modules). */
 function tsFiles(dir: string): string[] {
@@ -25,7 +26,7 @@ function serverKinds(): string[] {
   for (const f of files) {
     if (!existsSync(f)) continue;
     const list = /export const TIMELINE_TYPES\b[^=]*= \[([\s\S]*?)\]/.exec(readFileSync(f, 'utf8'));
-    if (list) return [...list[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+    if (list) return [...must(list[1]).matchAll(/'([^']+)'/g)].map((m) => must(m[1]));
   }
   throw new Error('TIMELINE_TYPES not found in apps/server/src/incident/types.ts nor under packages/');
 }
@@ -157,7 +158,7 @@ describe('timeline in words', () => {
 
   it('says each kind in words: no event name, no fallback', () => {
     for (const kind of serverKinds()) {
-      const s = timelineWords(SAMPLES[kind]!, ctx);
+      const s = timelineWords(must(SAMPLES[kind]), ctx);
       for (const other of serverKinds().filter((k) => k.includes('.'))) expect(s, kind).not.toContain(other); // no event name
       expect(s.startsWith(kindWords(kind)), `${kind}: "${s}" is the fallback`).toBe(false);
       expect(s.length, kind).toBeGreaterThan(8);
@@ -165,7 +166,7 @@ describe('timeline in words', () => {
   });
 
   it('reads as the issue asks', () => {
-    const w = (k: string) => timelineWords(SAMPLES[k]!, ctx);
+    const w = (k: string) => timelineWords(must(SAMPLES[k]), ctx);
     expect(w('role.assigned')).toBe('Alice Park joined as incident manager');
     expect(w('incident.acknowledged')).toBe('Alice Park acknowledged by SMS');
     expect(w('severity.changed')).toBe('Severity raised from SEV2 to SEV1 by Alice Park');

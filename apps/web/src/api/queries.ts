@@ -1,6 +1,7 @@
 import { QueryClient, useQuery, type QueryKey } from '@tanstack/react-query';
 import { ApiError, api } from './client.ts';
 import { keys } from './keys.ts';
+import { must } from '../lib/must.ts';
 
 /** The query keys live in keys.ts; screens import them from here or there. */
 export { keys };
@@ -24,8 +25,9 @@ export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: api.team
 export const usePolicies = () => useQuery({ queryKey: keys.policies, queryFn: api.policies.list });
 export const useSchedules = (enabled = true) => useQuery({ queryKey: keys.schedules, queryFn: api.schedules.list, enabled });
 export const useServices = () => useQuery({ queryKey: keys.services, queryFn: api.services.list });
-export const useContactMethods = (userId: string | undefined) => useQuery({ queryKey: keys.contactMethods(userId ?? ''), queryFn: () => api.contactMethods.list(userId!), enabled: !!userId });
-export const useRules = (userId: string | undefined) => useQuery({ queryKey: keys.rules(userId ?? ''), queryFn: () => api.notificationRules.list(userId!), enabled: !!userId });
+export const useContactMethods = (userId: string | undefined) =>
+  useQuery({ queryKey: keys.contactMethods(userId ?? ''), queryFn: () => api.contactMethods.list(must(userId, 'the person')), enabled: !!userId });
+export const useRules = (userId: string | undefined) => useQuery({ queryKey: keys.rules(userId ?? ''), queryFn: () => api.notificationRules.list(must(userId, 'the person')), enabled: !!userId });
 
 /** Invalidates several keys at once. */
 export function invalidate(qc: QueryClient, ...list: QueryKey[]): Promise<void> {

@@ -9,6 +9,7 @@ import { keys } from './keys.ts';
 // The server's types, from the API contract.
 export type { AggregateRow, SlaRow, Breach, SlaTarget, SlaTargetInput } from '@klaxon/contract';
 import type { AggregateRow, SlaRow, Breach, SlaTarget, SlaTargetInput } from '@klaxon/contract';
+import { must } from '../lib/must.ts';
 
 /** The filters every report takes, as query parameters (from/to: ISO date-times; unset: the last 30 days by the server's clock). */
 export interface ReportQuery {
@@ -128,7 +129,7 @@ export const useShifts = (q: ReportQuery) => useQuery({ queryKey: keys.reports.r
 export const useTrends = (q: ReportQuery, weeks: number) =>
   useQuery({ queryKey: keys.reports.report('trends', { ...q, weeks }), queryFn: ({ signal }) => reportsApi.trends({ ...q, weeks }, signal), staleTime: STALE });
 export const useSlaTargets = () => useQuery({ queryKey: keys.reports.targets, queryFn: reportsApi.targets });
-export const useSubscribers = (team: string | null) => useQuery({ queryKey: keys.reports.subscribers(team ?? ''), queryFn: () => reportsApi.subscribers(team!), enabled: !!team });
+export const useSubscribers = (team: string | null) => useQuery({ queryKey: keys.reports.subscribers(team ?? ''), queryFn: () => reportsApi.subscribers(must(team, 'the team')), enabled: !!team });
 
 /** Sets an SLA target; refreshes targets and SLA figures. */
 export function usePutTarget() {

@@ -1,4 +1,5 @@
 import type { Channel, ContactMethod, FinalSchedule, Level, LevelCondition, NotificationRule, Target, Team, User } from '@klaxon/contract';
+import { must } from '../lib/must.ts';
 
 /**
  * Who a schedule target names when its level fires `atMinutes` after the alert: the schedule's
@@ -58,8 +59,10 @@ export function notificationPlan(r: Reachability | undefined): { method: Contact
   if (!r) return [];
   const usable = new Map(r.contactMethods.filter((m) => m.verified && !m.disabled).map((m) => [m.id, m]));
   const fromRules = r.rules
-    .filter((x) => usable.has(x.contactMethodId))
-    .map((x) => ({ method: usable.get(x.contactMethodId)!, delayMinutes: x.delayMinutes }))
+    .flatMap((x) => {
+      const method = usable.get(x.contactMethodId);
+      return method ? [{ method, delayMinutes: x.delayMinutes }] : [];
+    })
     .sort((a, b) => a.delayMinutes - b.delayMinutes);
   if (fromRules.length) return fromRules;
   return [...usable.values()].filter((m) => m.type !== 'webhook').map((method) => ({ method, delayMinutes: 0 }));
@@ -86,7 +89,7 @@ export function previewPolicy(
   for (let step = 0; step < total; step++) {
     const levelIndex = step % n;
     const round = Math.floor(step / n);
-    const level = policy.levels[levelIndex]!;
+    const level = must(policy.levels[levelIndex], `level ${levelIndex + 1}`);
     const notes: string[] = [];
     // A level's condition: the time of day and weekday are known for an alert firing at `base`; the
     // alert's severity, urgency and labels are not, so they are named as notes.
@@ -120,11 +123,11 @@ export function previewPolicy(
         const managers = target.type === 'team_managers';
         const who = team ? team.members.filter((m) => !managers || m.role === 'manager') : [];
         if (!team) notes.push(`team ${target.id} no longer exists`);
-        else if (!who.length) notes.push(`team ${team.name} has no ${managers ? 'managers' : 'members'}`);
+        else if (!who[0]) notes.push(`team ${team.name} has no ${managers ? 'managers' : 'members'}`);
         else if (managers) who.forEach((m) => add(m.userId));
         else {
           // One member at random when the level fires: the preview shows the first and says so.
-          add(who[0]!.userId);
+          add(who[0].userId);
           notes.push(`one member of team ${team.name} at random`);
         }
       } else if (target.type === 'schedule_previous') {

@@ -25,7 +25,7 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
       const failed = results.filter((r) => !r.ok);
       notifications.show({
         color: failed.length ? 'orange' : b.action === 'resolve' ? 'green' : 'yellow',
-        message: `${changed} incident${changed === 1 ? '' : 's'} ${DONE[b.action]}${failed.length ? `; ${failed.length} not: ${failed[0]!.error?.message ?? ''}` : ''}`,
+        message: `${changed} incident${changed === 1 ? '' : 's'} ${DONE[b.action]}${failed[0] ? `; ${failed.length} not: ${failed[0].error?.message ?? ''}` : ''}`,
         autoClose: 3500,
       });
       onDone();

@@ -16,8 +16,7 @@ export function distinctParts(items: readonly { id: string; title: string }[], m
   }
   for (const [n, list] of byLength) {
     const left = [...list];
-    while (left.length >= minGroup) {
-      const seed = left[0]!;
+    for (let seed = left[0]; seed && left.length >= minGroup; seed = left[0]) {
       const alike = (w: string[]) => w.filter((x, k) => x === seed.words[k]).length / n >= 0.6;
       const group = left.filter((x) => alike(x.words));
       for (const g of group) left.splice(left.indexOf(g), 1);

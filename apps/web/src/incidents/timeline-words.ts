@@ -38,7 +38,9 @@ const VIA: Record<string, string> = {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const cap = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+/** A channel's or provider's name from `table`, or `key` itself when the table does not know it. */
+const named = (table: Record<string, string>, key: string | undefined): string => (key === undefined ? '' : (table[key] ?? key));
 /** The part of a message after its first ": ", or the whole message. */
 const after = (message: string): string => {
   const i = message.indexOf(': ');
@@ -131,31 +133,29 @@ export const PHRASES = {
   },
   'notification.sent': (e) => {
     const m = /^Paged (.+?) by (\w+) \((.*?)\)/.exec(e.message);
-    return m ? `Paged ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]})` : `Paged: ${after(e.message)}`;
+    return m ? `Paged ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]})` : `Paged: ${after(e.message)}`;
   },
   'notification.failed': (e) => {
     const m = /^Paging (.+?) by (\w+) \((.*?)\) failed \(attempt (\d+)\): ([\s\S]*)$/.exec(e.message);
-    return m ? `Could not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}), attempt ${m[4]}: ${m[5]}` : `Could not page: ${after(e.message)}`;
+    return m ? `Could not page ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]}), attempt ${m[4]}: ${m[5]}` : `Could not page: ${after(e.message)}`;
   },
   'notification.failover': (e) => {
     const m = /^Paging (.+?) by (\w+) \((.*?)\) through (\S+) failed \(([\s\S]*)\); trying (.+)$/.exec(e.message);
-    return m
-      ? `Could not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}) through ${PROVIDER[m[4]!] ?? m[4]} (${m[5]}): trying ${PROVIDER[m[6]!] ?? m[6]}`
-      : `Switched provider: ${after(e.message)}`;
+    return m ? `Could not page ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]}) through ${named(PROVIDER, m[4])} (${m[5]}): trying ${named(PROVIDER, m[6])}` : `Switched provider: ${after(e.message)}`;
   },
   'notification.cancelled': (e) => {
     const m = /^Did not page (.+?) by (\w+) \((.*?)\): ([\s\S]*)$/.exec(e.message);
-    return m ? `Did not page ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}): ${m[4]}` : `Did not page: ${after(e.message)}`;
+    return m ? `Did not page ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]}): ${m[4]}` : `Did not page: ${after(e.message)}`;
   },
   'notification.held': (e, ctx) => {
     const m = /^Held the page to (.+?) by (\w+) \((.*?)\): its limit of (.+?) is reached/.exec(e.message);
     const until = num(e.data.until);
     const when = until !== undefined && ctx.timeOfDay ? ` at ${ctx.timeOfDay(until)}` : '';
-    return m ? `Held back the page to ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}): ${m[4]} reached; it goes out in one message with the others${when}` : `Held back a page: ${after(e.message)}`;
+    return m ? `Held back the page to ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]}): ${m[4]} reached; it goes out in one message with the others${when}` : `Held back a page: ${after(e.message)}`;
   },
   'notification.bundled': (e) => {
     const m = /^Paged (.+?) by (\w+) \((.*?)\) in one message about (\d+) incidents/.exec(e.message);
-    return m ? `Paged ${m[1]} by ${CHANNEL[m[2]!] ?? m[2]} (${m[3]}) in one message about ${m[4]} incidents` : `Paged in a bundle: ${after(e.message)}`;
+    return m ? `Paged ${m[1]} by ${named(CHANNEL, m[2])} (${m[3]}) in one message about ${m[4]} incidents` : `Paged in a bundle: ${after(e.message)}`;
   },
   note: (e) => `${who(e)} noted: ${e.message}`,
   'major.declared': (e) => {

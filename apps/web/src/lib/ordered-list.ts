@@ -9,9 +9,8 @@ export function replaceAt<T>(list: readonly T[], i: number, item: T): T[] {
 export function moveBy<T>(list: readonly T[], i: number, by: number): T[] {
   const to = i + by;
   if (i < 0 || i >= list.length || to < 0 || to >= list.length) return [...list];
-  const out = [...list];
-  const [item] = out.splice(i, 1);
-  out.splice(to, 0, item!);
+  const out = list.filter((_, j) => j !== i);
+  out.splice(to, 0, ...list.slice(i, i + 1));
   return out;
 }
 

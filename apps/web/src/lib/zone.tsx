@@ -27,7 +27,7 @@ export interface ViewerZone {
 /** The zone of a profile, or the browser's when the browser does not know it. */
 export function viewerZone(profileZone: string | undefined): ViewerZone {
   const fromProfile = !!profileZone && known(profileZone);
-  const zone = fromProfile ? profileZone! : localTimeZone();
+  const zone = profileZone && fromProfile ? profileZone : localTimeZone();
   return { zone, fromProfile, dateTime: (at) => dateTime(at, zone), timeOfDay: (at) => timeOfDay(at, zone) };
 }
 

@@ -168,8 +168,8 @@ export function patchIncidentPages(data: InfiniteData<IncidentPage, number | und
     const incidents = fits ? p.incidents.map((x, i) => (i === idx ? inc : x)) : p.incidents.filter((_, i) => i !== idx);
     return { ...p, incidents };
   });
-  if (!found && fits && pages.length) {
-    const first = pages[0]!;
+  const first = pages[0];
+  if (!found && fits && first) {
     const top = first.incidents[0]?.number ?? 0;
     // Older than the top of the list: it belongs to a page we have not loaded, or in a gap we would misplace it in.
     if (inc.number > top || first.incidents.length === 0) {

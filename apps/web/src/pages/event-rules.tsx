@@ -13,6 +13,7 @@ import { FormDialog } from '../components/form-dialog.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { moveBy } from '../lib/ordered-list.ts';
 import { useSession } from '../session.tsx';
+import { must } from '../lib/must.ts';
 
 /** How long Undo is offered after a rule is deleted. */
 const UNDO_MS = 10_000;
@@ -353,7 +354,7 @@ function Tester({ integrations, services }: { integrations: (Integration & { ser
   const errors = useFormErrors();
   const [integrationId, setIntegrationId] = useState<string | null>(null);
   const [payload, setPayload] = useState(SAMPLE);
-  const m = useMutation({ mutationFn: (json: unknown) => rulesApi.test(integrationId!, json), onError: errors.set });
+  const m = useMutation({ mutationFn: (json: unknown) => rulesApi.test(must(integrationId, 'the integration'), json), onError: errors.set });
   const run = () => {
     errors.clear();
     if (!integrationId) return errors.setField('integrationId', 'Choose the integration the payload arrives on');

@@ -30,6 +30,7 @@ import { useViewerZone, ZoneCaption, type ViewerZone } from '../lib/zone.tsx';
 import { IncidentPostmortemButton } from '../postmortems/incident-postmortem-button.tsx';
 import { usePermissions } from '../lib/permissions.ts';
 import { AffectedBusinessServices } from '../status/affected-business-services.tsx';
+import { must } from '../lib/must.ts';
 
 const WarRoomPanel = lazy(() => import('../warroom/war-room.tsx'));
 
@@ -507,10 +508,10 @@ export default function IncidentPage() {
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
   const inc = q.data;
   const canRespond = inc ? perms.canOnService('respond', inc.serviceId) : false;
-  const timeline = useQuery({ queryKey: keys.timeline(inc?.id ?? ''), queryFn: () => api.incidents.timeline(inc!.id), enabled: !!inc });
-  const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(inc!.id), enabled: !!inc });
+  const timeline = useQuery({ queryKey: keys.timeline(inc?.id ?? ''), queryFn: () => api.incidents.timeline(must(inc, 'the incident').id), enabled: !!inc });
+  const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(must(inc, 'the incident').id), enabled: !!inc });
   const [tab, setTab] = useState<string | null>('timeline');
-  const trace = useQuery({ queryKey: keys.trace(inc?.id ?? ''), queryFn: () => api.incidents.trace(inc!.id), enabled: !!inc && tab === 'why' });
+  const trace = useQuery({ queryKey: keys.trace(inc?.id ?? ''), queryFn: () => api.incidents.trace(must(inc, 'the incident').id), enabled: !!inc && tab === 'why' });
   const nameOf = (id: string | null) => (id ? (users.data?.find((u) => u.id === id)?.name ?? 'someone') : 'Klaxon');
   const zone = useViewerZone();
 

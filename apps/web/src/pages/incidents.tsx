@@ -3,7 +3,7 @@ import { useDebouncedValue, useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
 import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
@@ -14,7 +14,7 @@ import { SetupBanner } from '../components/setup-banner.tsx';
 import { offerUndoResolve } from '../incidents/undo-resolve.tsx';
 import { BulkBar } from '../incidents/bulk-bar.tsx';
 import { distinctParts } from '../incidents/distinct.ts';
-import { fitWidth } from '../incidents/fit-width.ts';
+import { fitWidth, inputFont } from '../incidents/fit-width.ts';
 import { VirtualList } from '../components/virtual-list.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { ago } from '../lib/time.ts';
@@ -42,7 +42,10 @@ function reportFilter(p: URLSearchParams): NonNullable<IncidentQuery['report']> 
   for (const k of REPORT_PARAMS) {
     if (k === 'ids') {
       if (p.has('ids')) out.ids = p.getAll('ids');
-    } else if (p.get(k)) out[k] = p.get(k)!;
+    } else {
+      const v = p.get(k);
+      if (v) out[k] = v;
+    }
   }
   return out;
 }
@@ -71,7 +74,7 @@ export function matchesSearch(i: Incident, search: string): boolean {
   const s = search.trim().toLowerCase();
   if (!s) return true;
   const n = /^#?(\d+)$/.exec(s);
-  if (n) return String(i.number).startsWith(n[1]!);
+  if (n?.[1]) return String(i.number).startsWith(n[1]);
   const hay = `${i.title} ${i.serviceName} ${i.details} ${i.severity}`.toLowerCase();
   return s.split(/\s+/).every((w) => hay.includes(w));
 }
@@ -89,10 +92,47 @@ function useAct() {
   });
 }
 
-function Row({
+/**
+ * The acknowledge button of a row. Its "Acknowledge (a)" tooltip is drawn only while a mouse is over
+ * the button: a Tooltip around every row's button set up its positioning on each of the first
+ * screen's rows before the first paint (issue 20: the list on a slow phone).
+ */
+function AckButton({ number, onAck }: { number: number; onAck: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  const [hover, setHover] = useState(false);
+  return (
+    <>
+      <ActionIcon
+        ref={ref}
+        size={48}
+        variant="outline"
+        color="yellow"
+        aria-label={`Acknowledge #${number}`}
+        onPointerEnter={(e) => e.pointerType === 'mouse' && setHover(true)}
+        onPointerLeave={() => setHover(false)}
+        onClick={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          onAck();
+        }}
+      >
+        <IconCheck size={24} />
+      </ActionIcon>
+      {hover && <Tooltip label="Acknowledge (a)" target={ref} opened />}
+    </>
+  );
+}
+
+/**
+ * One incident of the list, in plain elements styled by app.css (klx-row-*) rather than Mantine's
+ * Stack, Group and Text: each of those is several hooks and a style computation, times every row of
+ * the first screen on a slow phone. Memoised: the list's other data arriving (services, teams,
+ * people) draws the rows again only where what they show changed.
+ */
+const Row = memo(function Row({
   i,
   selected,
-  onAck,
+  onAct,
   canRespond,
   phone,
   im,
@@ -104,7 +144,7 @@ function Row({
 }: {
   i: Incident;
   selected: boolean;
-  onAck: () => void;
+  onAct: (v: { id: string; action: 'acknowledge' | 'resolve' }) => void;
   canRespond: boolean;
   phone: boolean;
   im?: string | null;
@@ -112,12 +152,8 @@ function Row({
   distinct?: string | null;
   picking: boolean;
   picked: boolean;
-  onPick: () => void;
+  onPick: (id: string) => void;
 }) {
-  const stop = (e: { preventDefault(): void; stopPropagation(): void }) => {
-    e.preventDefault();
-    e.stopPropagation();
-  };
   return (
     <Link
       to={`/incidents/${i.number}`}
@@ -129,8 +165,9 @@ function Row({
       onClick={(e) => {
         // In select mode a tap anywhere on the row picks it, never opens it.
         if (picking) {
-          stop(e);
-          onPick();
+          e.preventDefault();
+          e.stopPropagation();
+          onPick(i.id);
         }
       }}
     >
@@ -139,29 +176,23 @@ function Row({
         <Checkbox
           size="lg"
           checked={picked}
-          onChange={onPick}
+          onChange={() => onPick(i.id)}
           onClick={(e) => e.stopPropagation()}
           aria-label={`Select #${i.number}`}
           data-testid="row-pick"
           styles={{ input: { cursor: 'pointer' } }}
         />
       )}
-      <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+      <div className="klx-row-body">
         <span className="klx-row-title">
           {distinct ? (
-            <Text
-              span
-              fw={800}
-              c="var(--mantine-color-text)"
-              data-testid="row-distinct"
-              style={{ background: 'var(--mantine-primary-color-light)', borderRadius: 4, padding: '0 4px', marginRight: 6 }}
-            >
+            <span className="klx-row-distinct" data-testid="row-distinct">
               {distinct}
-            </Text>
+            </span>
           ) : null}
           {i.title}
         </span>
-        <Group gap={8} wrap="nowrap" style={{ overflow: 'hidden' }}>
+        <div className="klx-row-meta">
           {i.sev ? (
             <Badge color="red" size="sm" variant={i.major ? 'filled' : 'outline'} style={{ flexShrink: 0 }} data-testid="row-severity">
               {i.sev}
@@ -171,42 +202,27 @@ function Row({
               <SeverityBadge severity={i.severity} />
             </span>
           )}
-          <Text size="sm" c="dimmed" truncate style={{ minWidth: 0 }}>
+          <p className="klx-row-sub">
             {im ? (
-              <Text span fw={700} c="var(--mantine-color-text)" data-testid="row-im">
+              <span className="klx-row-person" style={{ fontWeight: 700 }} data-testid="row-im">
                 IM {im} ·{' '}
-              </Text>
+              </span>
             ) : null}
             {assignee ? (
-              <Text span fw={600} c="var(--mantine-color-text)" data-testid="row-assignee">
+              <span className="klx-row-person" style={{ fontWeight: 600 }} data-testid="row-assignee">
                 {assignee} ·{' '}
-              </Text>
+              </span>
             ) : null}
             #{i.number} · {i.serviceName} · {ago(i.createdAt)}
             {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
-          </Text>
-        </Group>
-      </Stack>
+          </p>
+        </div>
+      </div>
       {!phone && <StatusBadge status={i.status} />}
-      {!picking && canRespond && i.status === 'triggered' && (
-        <Tooltip label="Acknowledge (a)">
-          <ActionIcon
-            size={48}
-            variant="outline"
-            color="yellow"
-            aria-label={`Acknowledge #${i.number}`}
-            onClick={(e) => {
-              stop(e);
-              onAck();
-            }}
-          >
-            <IconCheck size={24} />
-          </ActionIcon>
-        </Tooltip>
-      )}
+      {!picking && canRespond && i.status === 'triggered' && <AckButton number={i.number} onAck={() => onAct({ id: i.id, action: 'acknowledge' })} />}
     </Link>
   );
-}
+});
 
 function NewIncident({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const services = useServices();
@@ -265,6 +281,9 @@ export default function Incidents() {
   const [picking, setPicking] = useState(false);
   const [picked, setPicked] = useState<Set<string>>(() => new Set());
   const [filtersOpen, setFiltersOpen] = useState(false);
+  // On a phone the filters are folded away: they are drawn from their first opening on, not before
+  // the first paint (six inputs whose widths are measured in the input's font: issue 20).
+  const [filtersDrawn, setFiltersDrawn] = useState(false);
   const reportLabel = params.get('report');
   const reportKey = REPORT_PARAMS.map((k) => params.getAll(k).join(',')).join('|');
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -309,13 +328,16 @@ export default function Incidents() {
   const loaded = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
   const shown = useMemo(() => (serverSearch ? loaded : loaded.filter((i) => matchesSearch(i, debouncedSearch))), [loaded, serverSearch, debouncedSearch]);
   const distinct = useMemo(() => distinctParts(shown), [shown]);
-  const togglePick = (id: string) =>
-    setPicked((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const togglePick = useCallback(
+    (id: string) =>
+      setPicked((prev) => {
+        const next = new Set(prev);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
   const stopPicking = () => {
     setPicking(false);
     setPicked(new Set());
@@ -329,10 +351,22 @@ export default function Incidents() {
     () => [{ value: 'me', label: 'Me (IM or acked)' }, ...(users.data ?? []).filter((u) => u.id !== user.id).map((u) => ({ value: u.id, label: u.name }))],
     [users.data, user.id],
   );
-  const fits = (options: (string | { label: string })[], placeholder: string) => ({
-    flex: `1 0 ${fitWidth([placeholder, ...options.map((o) => (typeof o === 'string' ? o : o.label))])}px`,
-    maxWidth: '100%',
-  });
+  const drawFilters = !phone || filtersDrawn;
+  const widths = useMemo(() => {
+    if (!drawFilters) return null;
+    const font = inputFont();
+    const fit = (options: (string | { label: string })[], placeholder: string) => ({
+      flex: `1 0 ${fitWidth([placeholder, ...options.map((o) => (typeof o === 'string' ? o : o.label))], { font })}px`,
+      maxWidth: '100%',
+    });
+    return {
+      service: fit(serviceOptions, 'All services'),
+      severity: fit([...SEVERITIES], 'Any severity'),
+      sev: fit(sevOptions, 'Any SEV level'),
+      team: fit(teamOptions, 'All teams'),
+      assignee: fit(assigneeOptions, 'Anyone'),
+    };
+  }, [drawFilters, serviceOptions, sevOptions, teamOptions, assigneeOptions]);
 
   const setParam = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -402,7 +436,10 @@ export default function Incidents() {
               size="md"
               variant={activeFilters ? 'light' : 'default'}
               leftSection={<IconAdjustments size={18} />}
-              onClick={() => setFiltersOpen((o) => !o)}
+              onClick={() => {
+                setFiltersDrawn(true);
+                setFiltersOpen((o) => !o);
+              }}
               aria-expanded={filtersOpen}
               data-testid="filters-toggle"
             >
@@ -426,78 +463,80 @@ export default function Incidents() {
           data-testid="status-filter"
         />
         <Collapse expanded={!phone || filtersOpen} data-testid="filters">
-          <Group gap="sm" wrap="wrap" align="flex-start" data-testid="filter-controls">
-            <TextInput
-              ref={searchRef}
-              leftSection={<IconSearch size={18} />}
-              placeholder="Search   ( / )"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.currentTarget.value);
-                setSelected(-1);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') e.currentTarget.blur();
-                if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
-              }}
-              aria-label="Search incidents"
-              style={{ flex: '2 0 220px', maxWidth: '100%' }}
-              data-testid="incident-search"
-            />
-            <Select
-              placeholder="All services"
-              data={serviceOptions}
-              value={service || null}
-              onChange={(v) => setParam('service', v)}
-              clearable
-              searchable
-              aria-label="Service"
-              style={fits(serviceOptions, 'All services')}
-              data-testid="service-filter"
-            />
-            <Select
-              placeholder="Any severity"
-              data={[...SEVERITIES]}
-              value={severity || null}
-              onChange={(v) => setParam('severity', v)}
-              clearable
-              aria-label="Severity"
-              style={fits([...SEVERITIES], 'Any severity')}
-              data-testid="severity-filter"
-            />
-            <Select
-              placeholder="Any SEV level"
-              data={sevOptions}
-              value={sev || null}
-              onChange={(v) => setParam('sev', v)}
-              clearable
-              aria-label="Severity level"
-              style={fits(sevOptions, 'Any SEV level')}
-              data-testid="sev-filter"
-            />
-            <Select
-              placeholder="All teams"
-              data={teamOptions}
-              value={team || null}
-              onChange={(v) => setParam('team', v)}
-              clearable
-              searchable
-              aria-label="Team"
-              style={fits(teamOptions, 'All teams')}
-              data-testid="team-filter"
-            />
-            <Select
-              placeholder="Anyone"
-              style={fits(assigneeOptions, 'Anyone')}
-              data={assigneeOptions}
-              value={assigneeParam || null}
-              onChange={(v) => setParam('assignee', v)}
-              clearable
-              searchable
-              aria-label="Assignee"
-              data-testid="assignee-filter"
-            />
-          </Group>
+          {widths && (
+            <Group gap="sm" wrap="wrap" align="flex-start" data-testid="filter-controls">
+              <TextInput
+                ref={searchRef}
+                leftSection={<IconSearch size={18} />}
+                placeholder="Search   ( / )"
+                value={search}
+                onChange={(e) => {
+                  setSearch(e.currentTarget.value);
+                  setSelected(-1);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') e.currentTarget.blur();
+                  if (e.key === 'Enter' && searchNumber) navigate(`/incidents/${searchNumber}`);
+                }}
+                aria-label="Search incidents"
+                style={{ flex: '2 0 220px', maxWidth: '100%' }}
+                data-testid="incident-search"
+              />
+              <Select
+                placeholder="All services"
+                data={serviceOptions}
+                value={service || null}
+                onChange={(v) => setParam('service', v)}
+                clearable
+                searchable
+                aria-label="Service"
+                style={widths.service}
+                data-testid="service-filter"
+              />
+              <Select
+                placeholder="Any severity"
+                data={[...SEVERITIES]}
+                value={severity || null}
+                onChange={(v) => setParam('severity', v)}
+                clearable
+                aria-label="Severity"
+                style={widths.severity}
+                data-testid="severity-filter"
+              />
+              <Select
+                placeholder="Any SEV level"
+                data={sevOptions}
+                value={sev || null}
+                onChange={(v) => setParam('sev', v)}
+                clearable
+                aria-label="Severity level"
+                style={widths.sev}
+                data-testid="sev-filter"
+              />
+              <Select
+                placeholder="All teams"
+                data={teamOptions}
+                value={team || null}
+                onChange={(v) => setParam('team', v)}
+                clearable
+                searchable
+                aria-label="Team"
+                style={widths.team}
+                data-testid="team-filter"
+              />
+              <Select
+                placeholder="Anyone"
+                style={widths.assignee}
+                data={assigneeOptions}
+                value={assigneeParam || null}
+                onChange={(v) => setParam('assignee', v)}
+                clearable
+                searchable
+                aria-label="Assignee"
+                data-testid="assignee-filter"
+              />
+            </Group>
+          )}
         </Collapse>
       </Stack>
 
@@ -553,10 +592,10 @@ export default function Incidents() {
                   phone={!!phone}
                   selected={idx === selected}
                   canRespond={canRespond}
-                  onAck={() => act.mutate({ id: i.id, action: 'acknowledge' })}
+                  onAct={act.mutate}
                   picking={picking}
                   picked={picked.has(i.id)}
-                  onPick={() => togglePick(i.id)}
+                  onPick={togglePick}
                 />
               )}
             />

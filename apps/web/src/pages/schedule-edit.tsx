@@ -156,7 +156,8 @@ function LayerEditor({
   const moveP = (i: number, d: number) => {
     const ps = [...layer.participants];
     const [p] = ps.splice(i, 1);
-    ps.splice(i + d, 0, p!);
+    if (p === undefined) return;
+    ps.splice(i + d, 0, p);
     onChange({ ...layer, participants: ps });
   };
   return (

@@ -61,8 +61,11 @@ export function timelineRows(schedule: Schedule, final: FinalSchedule, viewerZon
   const colors = new Map<string, string>();
   const colorOf = (ids: string[]) => {
     const k = [...ids].sort().join(',');
-    if (!colors.has(k)) colors.set(k, PALETTE[colors.size % PALETTE.length]!);
-    return colors.get(k)!;
+    const known = colors.get(k);
+    if (known) return known;
+    const color = PALETTE[colors.size % PALETTE.length] ?? 'blue';
+    colors.set(k, color);
+    return color;
   };
   const layerName = (i: number) => schedule.layers[i]?.name || `Layer ${i + 1}`;
   const bar = (s: FinalSchedule['shifts'][number], i: number, prefix: string): Bar => {

@@ -11,6 +11,7 @@ import { duration } from '../lib/duration.ts';
 import { useFormErrors } from '../lib/form.ts';
 import { ago, dateTime } from '../lib/time.ts';
 import { useSession } from '../session.tsx';
+import { must } from '../lib/must.ts';
 
 type Draft = { name: string; provider: Hotline['provider']; number: string; ringSeconds: number | ''; allowedCallers: string; enabled: boolean };
 
@@ -49,7 +50,7 @@ function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hot
     onSuccess: done,
     onError: errors.set,
   });
-  const remove = useMutation({ mutationFn: () => api.hotlines.remove(serviceId, hl!.id), onSuccess: done, onError: errors.set });
+  const remove = useMutation({ mutationFn: () => api.hotlines.remove(serviceId, must(hl, 'the hotline').id), onSuccess: done, onError: errors.set });
   // The API names the entry that is not a number (allowedCallers.3); shown under the list.
   const allowErr = errors.field('allowedCallers') ?? Array.from({ length: 500 }, (_, i) => errors.field(`allowedCallers.${i}`)).find(Boolean);
   return (

@@ -14,6 +14,7 @@ import { useSession } from '../session.tsx';
 import { usePermissions } from '../lib/permissions.ts';
 import { FormDialog } from '../components/form-dialog.tsx';
 import { ChatChannels } from './chat-channels.tsx';
+import { must } from '../lib/must.ts';
 
 function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void }) {
   const qc = useQueryClient();
@@ -46,7 +47,7 @@ function TeamEditor({ team, onClose }: { team: Team | null; onClose: () => void 
     onError: errors.set,
   });
   const remove = useMutation({
-    mutationFn: () => api.teams.remove(team!.id),
+    mutationFn: () => api.teams.remove(must(team, 'the team').id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.teams });
       onClose();

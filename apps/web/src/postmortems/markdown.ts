@@ -7,12 +7,13 @@
  * first screen.
  */
 import { Marked, type Tokens } from 'marked';
+import { must } from '../lib/must.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return s.replace(/[&<>"']/g, (c) => must(ESCAPES[c], `an escape for ${c}`));
 }
 
 /**

@@ -62,7 +62,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
           <Text size="sm" fw={500} mb={2}>
             Period
           </Text>
-          <SegmentedControl value={isPeriod ? by : ''} onChange={setBy} data={PERIODS.map((p) => ({ value: p, label: p[0]!.toUpperCase() + p.slice(1) }))} data-testid="aggregate-period" />
+          <SegmentedControl value={isPeriod ? by : ''} onChange={setBy} data={PERIODS.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} data-testid="aggregate-period" />
         </div>
       </Group>
       <QueryState isPending={agg.isPending} error={agg.error} retry={() => void agg.refetch()}>

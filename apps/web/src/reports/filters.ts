@@ -58,7 +58,7 @@ export function useReportFilters() {
   };
   /** The filter part of the URL, to carry across tabs. */
   const search = FILTER_KEYS.filter((k) => params.has(k))
-    .map((k) => `${k}=${encodeURIComponent(params.get(k)!)}`)
+    .map((k) => `${k}=${encodeURIComponent(params.get(k) ?? '')}`)
     .join('&');
   return { filters, query, set, search: search ? `?${search}` : '' };
 }

@@ -42,7 +42,7 @@ export function Noise({ filters, query }: { filters: ReportFilters; query: Repor
               label="Flapping alerts"
               value={d.summary.flappingAlerts}
               hint={`${d.summary.flaps} flaps within ${d.flapMinutes} min`}
-              to={flapServices.length === 1 ? svc(flapServices[0]!, serviceName.get(flapServices[0]!) ?? flapServices[0]!, ' (flapping alerts)') : undefined}
+              to={flapServices.length === 1 && flapServices[0] ? svc(flapServices[0], serviceName.get(flapServices[0]) ?? flapServices[0], ' (flapping alerts)') : undefined}
               testId="noise-flapping"
             />
           </SimpleGrid>

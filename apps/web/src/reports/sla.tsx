@@ -33,6 +33,7 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
   const ids = (target?: string) => [...new Set((d?.breaches ?? []).filter((b) => !target || b.target === target).map((b) => b.incidentId))];
   const breachHref = (target?: 'ack' | 'resolve' | 'update') =>
     ids(target).length ? drillHref(range, filters, target ? `SLA breaches: ${TARGET_NAME[target].toLowerCase()}` : 'SLA breaches', { ids: ids(target) }) : undefined;
+  const allBreaches = breachHref();
   return (
     <>
       <Group mb="sm" justify="space-between">
@@ -112,8 +113,8 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
               testId="sla-breaches"
               actions={
                 <>
-                  {breachHref() && (
-                    <Button component={Link} to={breachHref()!} size="compact-sm" variant="subtle" data-testid="breaches-list">
+                  {allBreaches && (
+                    <Button component={Link} to={allBreaches} size="compact-sm" variant="subtle" data-testid="breaches-list">
                       In the incident list
                     </Button>
                   )}

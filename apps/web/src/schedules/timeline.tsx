@@ -1,6 +1,7 @@
 import { Text, Tooltip } from '@mantine/core';
 import { useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { dayMarks, place, snap, wallClock } from './time.ts';
+import { must } from '../lib/must.ts';
 
 /** One bar on a timeline row. */
 export interface Bar {
@@ -29,7 +30,7 @@ export const PALETTE = ['blue', 'teal', 'grape', 'indigo', 'cyan', 'lime', 'viol
 export function colorFor(id: string): string {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) | 0;
-  return PALETTE[Math.abs(h) % PALETTE.length]!;
+  return PALETTE[Math.abs(h) % PALETTE.length] ?? 'blue';
 }
 
 /**
@@ -55,7 +56,7 @@ export function Timeline({
   zone?: string;
 }) {
   const marks = dayMarks(from, days, zone);
-  const to = marks[marks.length - 1]!;
+  const to = must(marks.at(-1), 'the end of the timeline');
   const width = (PX_PER_DAY[days] ?? 150) * days;
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
   const track = useRef<HTMLDivElement | null>(null);
@@ -96,7 +97,9 @@ export function Timeline({
           <div className="klx-tl-label" />
           <div className="klx-tl-track">
             {marks.slice(0, -1).map((m, i) => {
-              const p = place(m, marks[i + 1]!, from, to)!;
+              const next = marks[i + 1];
+              const p = next === undefined ? null : place(m, next, from, to);
+              if (!p) return null;
               const wd = zone ? wallClock(m, zone).wd : new Date(m).getDay();
               const weekend = wd === 0 || wd === 6;
               return (
@@ -121,8 +124,8 @@ export function Timeline({
             </div>
             <div className="klx-tl-track" data-selecting={selecting} onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={() => setDrag(null)}>
               {marks.slice(1, -1).map((m) => {
-                const p = place(m, m + 1, from, to)!;
-                return <div key={m} className="klx-tl-grid" style={{ left: `${p.left}%` }} />;
+                const p = place(m, m + 1, from, to);
+                return p && <div key={m} className="klx-tl-grid" style={{ left: `${p.left}%` }} />;
               })}
               {row.bars.map((b) => {
                 const p = place(b.start, b.end, from, to);

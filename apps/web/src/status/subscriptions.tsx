@@ -10,6 +10,7 @@ import { FormAlert, QueryState } from '../components/bits.tsx';
 import { useFormErrors } from '../lib/form.ts';
 import { useSession } from '../session.tsx';
 import { ConfirmButton, FormModal } from './bits.tsx';
+import { must } from '../lib/must.ts';
 
 const SCOPES: { value: SubscriptionScope; label: string }[] = [
   { value: 'business_service', label: 'A business service' },
@@ -33,7 +34,10 @@ function SubscribeForm({ onDone }: { onDone: () => void }) {
   const teams = useTeams().data ?? [];
   const users = useUsers();
   const [v, setV] = useState({ scope: 'business_service' as SubscriptionScope, targetId: '', channel: 'email' as SubscriptionChannel, destination: '', userId: user.id });
-  const channel = CHANNELS.find((c) => c.value === v.channel)!;
+  const channel = must(
+    CHANNELS.find((c) => c.value === v.channel),
+    `the channel ${v.channel}`,
+  );
   const m = useMutation({
     mutationFn: () => {
       const input: SubscriptionInput = { scope: v.scope, channel: v.channel };

@@ -10,6 +10,7 @@ import { FormAlert } from '../components/bits.tsx';
 import { ago } from '../lib/time.ts';
 import { useViewerZone, ZoneCaption } from '../lib/zone.tsx';
 import { useSession } from '../session.tsx';
+import { must } from '../lib/must.ts';
 
 const ROLE_LABEL: Record<WarRoomRole, string> = { im: 'Incident manager', comms: 'Comms lead', scribe: 'Scribe', responder: 'Responder' };
 
@@ -229,7 +230,7 @@ function Roles({ inc, wr }: { inc: Incident; wr: WarRoom }) {
   const [who, setWho] = useState<string | null>(null);
   const canAssign = user.role === 'admin' || wr.incidentManager?.id === user.id;
   const m = useMutation({
-    mutationFn: () => api.warRoom.assignRole(inc.id, role, who!),
+    mutationFn: () => api.warRoom.assignRole(inc.id, role, must(who, 'the person')),
     onSuccess: (w) => {
       qc.setQueryData(keys.warRoom(inc.id), w);
       void qc.invalidateQueries({ queryKey: keys.incident(String(inc.number)) });
@@ -406,7 +407,7 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
         }}
       >
         <Stack gap="sm">
-          <SegmentedControl fullWidth data={PHASES.map((p) => ({ value: p, label: p[0]!.toUpperCase() + p.slice(1) }))} value={phase} onChange={(v) => setPhase(v as StatusPhase)} size="xs" />
+          <SegmentedControl fullWidth data={PHASES.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} value={phase} onChange={(v) => setPhase(v as StatusPhase)} size="xs" />
           <Textarea
             label="Update message"
             description="Leave empty to use the template for this phase and severity"

@@ -4,6 +4,7 @@ import * as scim from '../../scim/service.js';
 import { GROUP_SCHEMA, ScimError, USER_SCHEMA } from '../../scim/protocol.js';
 import type { App, HttpDeps } from '../deps.js';
 import { toHttpError } from '../errors.js';
+import { must } from '../../lib/must.js';
 
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -86,7 +87,7 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!settings) throw new ScimError(404, 'SCIM provisioning is not configured here (KLAXON_SCIM_TOKEN)');
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m || !safeEqual(m[1]!, settings.token)) {
+    if (!m || !safeEqual(must(m[1], 'm[1]'), settings.token)) {
       void reply.header('www-authenticate', 'Bearer realm="klaxon-scim"');
       throw new ScimError(401, 'Send the SCIM token: Authorization: Bearer <KLAXON_SCIM_TOKEN>');
     }
@@ -146,7 +147,7 @@ export async function scimRoutes(app: App, deps: HttpDeps): Promise<void> {
   app.get('/Users', opts, async (req) => scim.listUsers(ctx, actor, base(), q(req)));
   app.get('/Users/:id', opts, async (req) => scim.getUser(ctx, actor, base(), p(req)));
   app.post('/Users', opts, async (req, reply) => {
-    const u = await scim.createUser(ctx, actor, { base: base(), defaultRole: settings!.defaultRole }, req.body);
+    const u = await scim.createUser(ctx, actor, { base: base(), defaultRole: must(settings, 'settings').defaultRole }, req.body);
     return reply.status(201).header('location', u.meta.location).send(u);
   });
   app.put('/Users/:id', opts, async (req) => scim.replaceUser(ctx, actor, base(), p(req), req.body));

@@ -256,9 +256,12 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
     const t = targetFor(targets, g.serviceId, g.severity);
     if (!t) continue;
     for (let k = 0; k < g.number.length; k++) {
-      const number = must(g.number[k], 'g.number[k]');
-      const createdAt = must(g.createdAt[k], 'g.createdAt[k]');
-      const resolvedAt = must(g.resolvedAt[k], 'g.resolvedAt[k]');
+      const number = must(g.number[k], 'the incident number');
+      const createdAt = must(g.createdAt[k], 'the creation time');
+      // Null (not yet resolved or acknowledged) is a value here; only a missing entry is an error.
+      const resolvedAt = g.resolvedAt[k];
+      const acknowledgedAt = g.acknowledgedAt[k];
+      if (resolvedAt === undefined || acknowledgedAt === undefined) throw new Error(`incident group: no resolvedAt/acknowledgedAt entry ${k}`);
       const b = Math.floor(createdAt / bucket);
       let key = labelOf.get(b);
       if (key === undefined) labelOf.set(b, (key = periodLabel(periodStart(createdAt, period, s.tz), period, s.tz)));
@@ -266,7 +269,7 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
       if (!p) periods.set(key, (p = blank(key)));
       p.incidents++;
       total.incidents++;
-      check(p, 'ack', t.ackWithinMs, must(g.acknowledgedAt[k], 'g.acknowledgedAt[k]'), number, g.severity, createdAt, resolvedAt);
+      check(p, 'ack', t.ackWithinMs, acknowledgedAt, number, g.severity, createdAt, resolvedAt);
       check(p, 'resolve', t.resolveWithinMs, resolvedAt, number, g.severity, createdAt, resolvedAt);
       check(p, 'update', updates ? t.updateWithinMs : null, updates?.get(number) ?? null, number, g.severity, createdAt, resolvedAt);
     }

@@ -16,6 +16,7 @@ import { forbidden, invalid } from './lib/errors.js';
 import { parse } from './lib/validate.js';
 import { auditRows, deleteAuditRows, expiredAuditIds, type AuditFilter, type AuditRow } from './store.js';
 import { findUserByEmail } from './user/store.js';
+import { must } from './lib/must.js';
 
 const json = (s: string | null | undefined): unknown => {
   if (s == null) return null;
@@ -34,7 +35,7 @@ export function entryOf(r: AuditRow): AuditEntry {
     at: Number(r.at),
     actor: { type: r.actor_type ?? 'unknown', id: r.actor_id ?? null, name: r.actor },
     action: r.action,
-    subject: { type: r.subject_type ?? r.action.split('.')[0]!, id: r.subject },
+    subject: { type: r.subject_type ?? must(r.action.split('.')[0], 'r.action.split(".")[0]'), id: r.subject },
     via: r.via ?? null,
     address: r.address ?? null,
     data: data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
@@ -50,7 +51,7 @@ function encodeCursor(e: { at: number; id: string }): string {
 function decodeCursor(c: string): { at: number; id: string } {
   const m = /^(\d{1,16}):(\S{1,100})$/.exec(Buffer.from(c, 'base64url').toString());
   if (!m) throw invalid('cursor: not a cursor this API gave (use nextCursor of the previous page)', [{ path: 'cursor', message: 'unknown cursor' }]);
-  return { at: Number(m[1]), id: m[2]! };
+  return { at: Number(m[1]), id: must(m[2], 'm[2]') };
 }
 
 async function filterOf(db: Tx, q: Omit<AuditQuery, 'cursor' | 'limit'>): Promise<AuditFilter> {
@@ -96,7 +97,7 @@ export async function listAudit(ctx: Ctx, actor: Actor, query: unknown): Promise
   if (q.cursor) f.after = decodeCursor(q.cursor);
   const rows = await auditRows(ctx.db.kysely, f, limit + 1);
   const page = rows.slice(0, limit).map(entryOf);
-  return { entries: page, nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null };
+  return { entries: page, nextCursor: rows.length > limit ? encodeCursor(must(page.at(-1), 'page.at(-1)')) : null };
 }
 
 /**
@@ -115,7 +116,7 @@ export async function exportAudit(ctx: Ctx, actor: Actor, query: unknown): Promi
       const rows = await auditRows(db, { ...f, after }, 500);
       for (const r of rows) yield entryOf(r);
       if (rows.length < 500) return;
-      const last = rows.at(-1)!;
+      const last = must(rows.at(-1), 'rows.at(-1)');
       after = { at: Number(last.at), id: last.id };
     }
   }

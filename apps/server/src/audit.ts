@@ -2,6 +2,7 @@ import { actorLabel, type Actor, type Via } from './auth/actor.js';
 import { inTransaction, type Ctx, type Tx } from './context.js';
 import { newId } from './lib/ids.js';
 import { insertAudit } from './store.js';
+import { must } from './lib/must.js';
 
 /** What an audit entry may say beyond its action and subject (all optional). */
 export interface AuditExtra {
@@ -21,7 +22,7 @@ export interface AuditExtra {
 
 /** The kind of object an action is about: its first word (`schedule.override.add`: schedule). */
 export function subjectTypeOf(action: string): string {
-  return action.split('.')[0]!;
+  return must(action.split('.')[0], 'action.split(".")[0]');
 }
 
 /**

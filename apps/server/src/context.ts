@@ -5,6 +5,7 @@ import type { EgressPolicy } from './lib/egress.js';
 import type { SecretBox } from './lib/secret-box.js';
 import type { Db } from './lib/db/index.js';
 import type { Logger } from './lib/logger.js';
+import { must } from './lib/must.js';
 
 /** Something that happened, published to live subscribers after its transaction commits. */
 export interface LiveEvent {
@@ -155,8 +156,8 @@ export async function withTransaction<T>(ctx: Ctx, fn: (tctx: Ctx) => Promise<T>
     if (e instanceof RolledBack) return (e as RolledBack<T>).value;
     throw e;
   }
-  for (const e of scope!.events) ctx.publish(e);
-  if (scope!.wake) ctx.wake();
+  for (const e of must(scope, 'scope').events) ctx.publish(e);
+  if (must(scope, 'scope').wake) ctx.wake();
   return result;
 }
 

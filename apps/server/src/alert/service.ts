@@ -23,6 +23,7 @@ import {
   triggeredAlertOf,
 } from './store.js';
 import { EventRules } from '../rules/service.js';
+import { must } from '../lib/must.js';
 
 /**
  * The links worth storing: only absolute http(s) URLs, so a monitoring payload cannot put a
@@ -279,7 +280,7 @@ export class AlertIngest {
     // Batches commit without waiting for the disk; each is answered once a sync covers it.
     this.committer = new GroupCommit(
       (batches) => this.commit(batches),
-      async (batch) => (await this.commit([batch]))[0]!,
+      async (batch) => must((await this.commit([batch]))[0], 'the result of the batch'),
       256,
       () => ctx.db.sync(),
     );

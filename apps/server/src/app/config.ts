@@ -7,6 +7,7 @@ import { telnyxPublicKey } from '../notify/providers/telnyx/signature.js';
 import { TEAMS_CHANNEL } from '../chat/teams/client.js';
 import { parseSmsRoutes, type SmsRoute } from '../notify/routing.js';
 import { ssoFromEnv, SsoConfigError, type SsoSettings } from '../auth/sso-config.js';
+import { must } from '../lib/must.js';
 
 /** Everything Klaxon reads from its environment, parsed once at start. See docs/configuration.md. */
 export interface KlaxonConfig {
@@ -202,9 +203,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_TWILIO_ACCOUNT_SID', 'KLAXON_TWILIO_AUTH_TOKEN', 'KLAXON_TWILIO_FROM'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Twilio is partly configured: also set ${missing.join(', ')}`);
     cfg.twilio = {
-      accountSid: env.KLAXON_TWILIO_ACCOUNT_SID!,
-      authToken: env.KLAXON_TWILIO_AUTH_TOKEN!,
-      fromNumber: env.KLAXON_TWILIO_FROM!,
+      accountSid: must(env.KLAXON_TWILIO_ACCOUNT_SID, 'KLAXON_TWILIO_ACCOUNT_SID'),
+      authToken: must(env.KLAXON_TWILIO_AUTH_TOKEN, 'KLAXON_TWILIO_AUTH_TOKEN'),
+      fromNumber: must(env.KLAXON_TWILIO_FROM, 'KLAXON_TWILIO_FROM'),
       baseUrl: env.KLAXON_TWILIO_BASE_URL || 'https://api.twilio.com',
     };
     if (env.KLAXON_TWILIO_WHATSAPP_FROM) {
@@ -220,31 +221,36 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     if (Boolean(env.KLAXON_VONAGE_APPLICATION_ID) !== Boolean(env.KLAXON_VONAGE_PRIVATE_KEY))
       throw new ConfigError('Vonage voice is partly configured: set both KLAXON_VONAGE_APPLICATION_ID and KLAXON_VONAGE_PRIVATE_KEY (or neither, for SMS only)');
     cfg.vonage = {
-      apiKey: env.KLAXON_VONAGE_API_KEY!,
-      apiSecret: env.KLAXON_VONAGE_API_SECRET!,
-      signatureSecret: env.KLAXON_VONAGE_SIGNATURE_SECRET!,
-      fromNumber: env.KLAXON_VONAGE_FROM!,
+      apiKey: must(env.KLAXON_VONAGE_API_KEY, 'KLAXON_VONAGE_API_KEY'),
+      apiSecret: must(env.KLAXON_VONAGE_API_SECRET, 'KLAXON_VONAGE_API_SECRET'),
+      signatureSecret: must(env.KLAXON_VONAGE_SIGNATURE_SECRET, 'KLAXON_VONAGE_SIGNATURE_SECRET'),
+      fromNumber: must(env.KLAXON_VONAGE_FROM, 'KLAXON_VONAGE_FROM'),
       baseUrl: env.KLAXON_VONAGE_BASE_URL || 'https://api.nexmo.com',
-      ...(env.KLAXON_VONAGE_APPLICATION_ID && { applicationId: env.KLAXON_VONAGE_APPLICATION_ID, privateKey: env.KLAXON_VONAGE_PRIVATE_KEY!.replace(/\\n/g, '\n') }),
+      ...(env.KLAXON_VONAGE_APPLICATION_ID && { applicationId: env.KLAXON_VONAGE_APPLICATION_ID, privateKey: must(env.KLAXON_VONAGE_PRIVATE_KEY, 'KLAXON_VONAGE_PRIVATE_KEY').replace(/\\n/g, '\n') }),
     };
   }
   if (env.KLAXON_PLIVO_AUTH_ID || env.KLAXON_PLIVO_AUTH_TOKEN) {
     const missing = ['KLAXON_PLIVO_AUTH_ID', 'KLAXON_PLIVO_AUTH_TOKEN', 'KLAXON_PLIVO_FROM'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Plivo is partly configured: also set ${missing.join(', ')}`);
-    cfg.plivo = { authId: env.KLAXON_PLIVO_AUTH_ID!, authToken: env.KLAXON_PLIVO_AUTH_TOKEN!, fromNumber: env.KLAXON_PLIVO_FROM!, baseUrl: env.KLAXON_PLIVO_BASE_URL || 'https://api.plivo.com' };
+    cfg.plivo = {
+      authId: must(env.KLAXON_PLIVO_AUTH_ID, 'KLAXON_PLIVO_AUTH_ID'),
+      authToken: must(env.KLAXON_PLIVO_AUTH_TOKEN, 'KLAXON_PLIVO_AUTH_TOKEN'),
+      fromNumber: must(env.KLAXON_PLIVO_FROM, 'KLAXON_PLIVO_FROM'),
+      baseUrl: env.KLAXON_PLIVO_BASE_URL || 'https://api.plivo.com',
+    };
   }
   if (env.KLAXON_TELNYX_API_KEY || env.KLAXON_TELNYX_PUBLIC_KEY) {
     const missing = ['KLAXON_TELNYX_API_KEY', 'KLAXON_TELNYX_PUBLIC_KEY', 'KLAXON_TELNYX_FROM'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Telnyx is partly configured: also set ${missing.join(', ')}`);
     try {
-      telnyxPublicKey(env.KLAXON_TELNYX_PUBLIC_KEY!);
+      telnyxPublicKey(must(env.KLAXON_TELNYX_PUBLIC_KEY, 'KLAXON_TELNYX_PUBLIC_KEY'));
     } catch {
       throw new ConfigError('KLAXON_TELNYX_PUBLIC_KEY must be the base64 Ed25519 public key from the Telnyx portal');
     }
     cfg.telnyx = {
-      apiKey: env.KLAXON_TELNYX_API_KEY!,
-      publicKey: env.KLAXON_TELNYX_PUBLIC_KEY!,
-      fromNumber: env.KLAXON_TELNYX_FROM!,
+      apiKey: must(env.KLAXON_TELNYX_API_KEY, 'KLAXON_TELNYX_API_KEY'),
+      publicKey: must(env.KLAXON_TELNYX_PUBLIC_KEY, 'KLAXON_TELNYX_PUBLIC_KEY'),
+      fromNumber: must(env.KLAXON_TELNYX_FROM, 'KLAXON_TELNYX_FROM'),
       baseUrl: env.KLAXON_TELNYX_BASE_URL || 'https://api.telnyx.com',
       ...(env.KLAXON_TELNYX_CONNECTION_ID && { connectionId: env.KLAXON_TELNYX_CONNECTION_ID }),
     };
@@ -269,15 +275,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_SLACK_BOT_TOKEN || env.KLAXON_SLACK_SIGNING_SECRET) {
     const missing = ['KLAXON_SLACK_BOT_TOKEN', 'KLAXON_SLACK_SIGNING_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Slack is partly configured: also set ${missing.join(', ')}`);
-    cfg.slack = { botToken: env.KLAXON_SLACK_BOT_TOKEN!, signingSecret: env.KLAXON_SLACK_SIGNING_SECRET!, baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com' };
+    cfg.slack = {
+      botToken: must(env.KLAXON_SLACK_BOT_TOKEN, 'KLAXON_SLACK_BOT_TOKEN'),
+      signingSecret: must(env.KLAXON_SLACK_SIGNING_SECRET, 'KLAXON_SLACK_SIGNING_SECRET'),
+      baseUrl: env.KLAXON_SLACK_BASE_URL || 'https://slack.com',
+    };
   }
   if (env.KLAXON_MATTERMOST_URL || env.KLAXON_MATTERMOST_BOT_TOKEN) {
     const missing = ['KLAXON_MATTERMOST_URL', 'KLAXON_MATTERMOST_BOT_TOKEN'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Mattermost is partly configured: also set ${missing.join(', ')}`);
-    if (!/^https?:\/\//.test(env.KLAXON_MATTERMOST_URL!)) throw new ConfigError('KLAXON_MATTERMOST_URL: must be an http(s) URL, e.g. https://chat.example.com');
+    if (!/^https?:\/\//.test(must(env.KLAXON_MATTERMOST_URL, 'KLAXON_MATTERMOST_URL'))) throw new ConfigError('KLAXON_MATTERMOST_URL: must be an http(s) URL, e.g. https://chat.example.com');
     cfg.mattermost = {
-      baseUrl: env.KLAXON_MATTERMOST_URL!,
-      botToken: env.KLAXON_MATTERMOST_BOT_TOKEN!,
+      baseUrl: must(env.KLAXON_MATTERMOST_URL, 'KLAXON_MATTERMOST_URL'),
+      botToken: must(env.KLAXON_MATTERMOST_BOT_TOKEN, 'KLAXON_MATTERMOST_BOT_TOKEN'),
       ...(env.KLAXON_MATTERMOST_TEAM_ID && { teamId: env.KLAXON_MATTERMOST_TEAM_ID }),
       ...(env.KLAXON_MATTERMOST_COMMAND_TOKEN && { commandToken: env.KLAXON_MATTERMOST_COMMAND_TOKEN }),
       ...(env.KLAXON_MATTERMOST_WEBHOOK_TOKEN && { webhookToken: env.KLAXON_MATTERMOST_WEBHOOK_TOKEN }),
@@ -287,8 +297,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     const missing = ['KLAXON_TEAMS_APP_ID', 'KLAXON_TEAMS_APP_PASSWORD'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Microsoft Teams is partly configured: also set ${missing.join(', ')}`);
     cfg.teams = {
-      appId: env.KLAXON_TEAMS_APP_ID!,
-      appPassword: env.KLAXON_TEAMS_APP_PASSWORD!,
+      appId: must(env.KLAXON_TEAMS_APP_ID, 'KLAXON_TEAMS_APP_ID'),
+      appPassword: must(env.KLAXON_TEAMS_APP_PASSWORD, 'KLAXON_TEAMS_APP_PASSWORD'),
       openIdMetadataUrl: env.KLAXON_TEAMS_OPENID_METADATA_URL || 'https://login.botframework.com/v1/.well-known/openidconfiguration',
       tokenUrl: env.KLAXON_TEAMS_TOKEN_URL || 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token',
       ...(env.KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_TEAMS_WAR_ROOM_CHANNEL_ID }),
@@ -300,18 +310,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_DISCORD_BOT_TOKEN || env.KLAXON_DISCORD_PUBLIC_KEY) {
     const missing = ['KLAXON_DISCORD_BOT_TOKEN', 'KLAXON_DISCORD_PUBLIC_KEY'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Discord is partly configured: also set ${missing.join(', ')}`);
-    if (!/^[0-9a-fA-F]{64}$/.test(env.KLAXON_DISCORD_PUBLIC_KEY!)) throw new ConfigError("KLAXON_DISCORD_PUBLIC_KEY: the application's public key, 64 hex digits");
+    if (!/^[0-9a-fA-F]{64}$/.test(must(env.KLAXON_DISCORD_PUBLIC_KEY, 'KLAXON_DISCORD_PUBLIC_KEY'))) throw new ConfigError("KLAXON_DISCORD_PUBLIC_KEY: the application's public key, 64 hex digits");
     cfg.discord = {
       baseUrl: env.KLAXON_DISCORD_BASE_URL || 'https://discord.com/api/v10',
-      botToken: env.KLAXON_DISCORD_BOT_TOKEN!,
-      publicKey: env.KLAXON_DISCORD_PUBLIC_KEY!,
+      botToken: must(env.KLAXON_DISCORD_BOT_TOKEN, 'KLAXON_DISCORD_BOT_TOKEN'),
+      publicKey: must(env.KLAXON_DISCORD_PUBLIC_KEY, 'KLAXON_DISCORD_PUBLIC_KEY'),
       ...(env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID && { warRoomChannelId: env.KLAXON_DISCORD_WAR_ROOM_CHANNEL_ID }),
     };
   }
   if (env.KLAXON_GOOGLECHAT_AUDIENCE) {
     if (!/^\d{1,30}$/.test(env.KLAXON_GOOGLECHAT_AUDIENCE)) throw new ConfigError("KLAXON_GOOGLECHAT_AUDIENCE: the Chat app's Google Cloud project number (digits)");
     for (const k of ['KLAXON_GOOGLECHAT_JWKS_URL', 'KLAXON_GOOGLECHAT_WEBHOOK_BASE_URL']) {
-      if (env[k] && !/^https?:\/\//.test(env[k]!)) throw new ConfigError(`${k}: must be an http(s) URL`);
+      const url = env[k];
+      if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`${k}: must be an http(s) URL`);
     }
     cfg.googlechat = {
       audience: env.KLAXON_GOOGLECHAT_AUDIENCE,
@@ -329,8 +340,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_MATRIX_HOMESERVER_URL || env.KLAXON_MATRIX_ACCESS_TOKEN) {
     const missing = ['KLAXON_MATRIX_HOMESERVER_URL', 'KLAXON_MATRIX_ACCESS_TOKEN'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Matrix is partly configured: also set ${missing.join(', ')}`);
-    if (!/^https?:\/\//.test(env.KLAXON_MATRIX_HOMESERVER_URL!)) throw new ConfigError('KLAXON_MATRIX_HOMESERVER_URL: must be an http(s) URL, e.g. https://matrix.example.org');
-    cfg.matrix = { homeserverUrl: env.KLAXON_MATRIX_HOMESERVER_URL!, accessToken: env.KLAXON_MATRIX_ACCESS_TOKEN! };
+    if (!/^https?:\/\//.test(must(env.KLAXON_MATRIX_HOMESERVER_URL, 'KLAXON_MATRIX_HOMESERVER_URL')))
+      throw new ConfigError('KLAXON_MATRIX_HOMESERVER_URL: must be an http(s) URL, e.g. https://matrix.example.org');
+    cfg.matrix = { homeserverUrl: must(env.KLAXON_MATRIX_HOMESERVER_URL, 'KLAXON_MATRIX_HOMESERVER_URL'), accessToken: must(env.KLAXON_MATRIX_ACCESS_TOKEN, 'KLAXON_MATRIX_ACCESS_TOKEN') };
   }
   if (env.KLAXON_VONAGE_SIGNATURE_SECRET) cfg.vonageSignatureSecret = env.KLAXON_VONAGE_SIGNATURE_SECRET;
   if (env.KLAXON_NTFY_BASE_URL) {
@@ -341,11 +353,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.KLAXON_TELEGRAM_BOT_TOKEN || env.KLAXON_TELEGRAM_WEBHOOK_SECRET) {
     const missing = ['KLAXON_TELEGRAM_BOT_TOKEN', 'KLAXON_TELEGRAM_WEBHOOK_SECRET'].filter((k) => !env[k]);
     if (missing.length) throw new ConfigError(`Telegram is partly configured: also set ${missing.join(', ')}`);
-    if (!/^[A-Za-z0-9_-]{16,256}$/.test(env.KLAXON_TELEGRAM_WEBHOOK_SECRET!))
+    if (!/^[A-Za-z0-9_-]{16,256}$/.test(must(env.KLAXON_TELEGRAM_WEBHOOK_SECRET, 'KLAXON_TELEGRAM_WEBHOOK_SECRET')))
       throw new ConfigError("KLAXON_TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's secret_token), e.g. from `openssl rand -hex 32`");
     cfg.telegram = {
-      botToken: env.KLAXON_TELEGRAM_BOT_TOKEN!,
-      webhookSecret: env.KLAXON_TELEGRAM_WEBHOOK_SECRET!,
+      botToken: must(env.KLAXON_TELEGRAM_BOT_TOKEN, 'KLAXON_TELEGRAM_BOT_TOKEN'),
+      webhookSecret: must(env.KLAXON_TELEGRAM_WEBHOOK_SECRET, 'KLAXON_TELEGRAM_WEBHOOK_SECRET'),
       ...(env.KLAXON_TELEGRAM_BOT_USERNAME && { botUsername: env.KLAXON_TELEGRAM_BOT_USERNAME.replace(/^@/, '') }),
       baseUrl: env.KLAXON_TELEGRAM_BASE_URL || 'https://api.telegram.org',
     };

@@ -17,6 +17,7 @@ import { insertSsoRequest, takeSsoRequest } from './store.js';
 import type { Ctx } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { newSecret, sha256 } from '../lib/ids.js';
+import { must } from '../lib/must.js';
 
 /** A sign-in started at the provider must come back within this long. */
 export const SSO_REQUEST_TTL_MS = 10 * 60_000;
@@ -111,7 +112,7 @@ export class OidcSignIn {
       if (unavailable(e)) throw new AppError('unavailable', `The identity provider at ${this.settings.issuer} could not be reached: ${describe(e)}`);
       throw new AppError('invalid', `The identity provider's answer was refused: ${describe(e)}`);
     }
-    const idClaims = tokens.claims()!;
+    const idClaims = must(tokens.claims(), 'tokens.claims()');
     let claims: Record<string, unknown> = { ...idClaims };
     const c = this.settings.claims;
     // Some providers put the email or the groups only in the UserInfo answer.

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import { ROLES, type Role } from './actor.js';
+import { must } from '../lib/must.js';
 
 /** Thrown for a bad SSO setting; the message names the variable and what is wrong. */
 export class SsoConfigError extends Error {}
@@ -74,7 +75,7 @@ export function parseIdpMetadata(xml: string, name = 'KLAXON_SAML_IDP_METADATA')
     .map((c) => (c.textContent ?? '').replace(/\s+/g, ''))
     .filter(Boolean);
   if (!certs.length) throw new SsoConfigError(`${name} has no signing certificate (KeyDescriptor use="signing" with an X509Certificate): Klaxon accepts only signed assertions`);
-  return { entityId, ssoUrl: redirect.getAttribute('Location')!, certs };
+  return { entityId, ssoUrl: must(redirect.getAttribute('Location'), 'redirect.getAttribute("Location")'), certs };
 }
 
 export interface SsoSettings {
@@ -147,7 +148,7 @@ export function grantsFor(map: GroupMap, groups: readonly string[]): { role?: Ro
   for (const g of Object.values(map)) for (const t of Object.keys(g.teams ?? {})) mappedTeams.add(t);
   for (const group of new Set(groups)) {
     if (!Object.prototype.hasOwnProperty.call(map, group)) continue;
-    const grant = map[group]!;
+    const grant = must(map[group], 'map[group]');
     if (grant.role) roles.push(grant.role);
     for (const [team, role] of Object.entries(grant.teams ?? {})) if (teams.get(team) !== 'manager') teams.set(team, role);
   }
@@ -193,7 +194,7 @@ export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
     if (missing.length) throw new SsoConfigError(`OpenID Connect is partly configured: set ${missing.join(' and ')}`);
     let issuer: URL;
     try {
-      issuer = new URL(env.KLAXON_OIDC_ISSUER!);
+      issuer = new URL(must(env.KLAXON_OIDC_ISSUER, 'KLAXON_OIDC_ISSUER'));
     } catch {
       throw new SsoConfigError(`KLAXON_OIDC_ISSUER must be the provider's issuer URL (got "${env.KLAXON_OIDC_ISSUER}")`);
     }
@@ -203,8 +204,8 @@ export function ssoFromEnv(env: NodeJS.ProcessEnv): SsoSettings {
     const scopes = (env.KLAXON_OIDC_SCOPES || 'openid email profile').split(/[\s,]+/).filter(Boolean);
     if (!scopes.includes('openid')) throw new SsoConfigError('KLAXON_OIDC_SCOPES must include openid');
     out.oidc = {
-      issuer: env.KLAXON_OIDC_ISSUER!,
-      clientId: env.KLAXON_OIDC_CLIENT_ID!,
+      issuer: must(env.KLAXON_OIDC_ISSUER, 'KLAXON_OIDC_ISSUER'),
+      clientId: must(env.KLAXON_OIDC_CLIENT_ID, 'KLAXON_OIDC_CLIENT_ID'),
       clientSecret: env.KLAXON_OIDC_CLIENT_SECRET || undefined,
       scopes: scopes.join(' '),
       displayName: env.KLAXON_OIDC_NAME || 'single sign-on',

@@ -14,6 +14,7 @@ import { newId } from '../lib/ids.js';
 import { appendMember, deleteMember, memberRow, setMemberRole, teamIdByName } from '../team/store.js';
 import { deactivatedAt, findUserByEmail, insertUser, updateUserRow } from '../user/store.js';
 import type { User } from '../user/types.js';
+import { must } from '../lib/must.js';
 
 /** Who the identity provider says signed in. */
 export interface SsoIdentity {
@@ -45,7 +46,7 @@ export async function userForIdentity(ctx: Ctx, policy: SsoPolicy, id: SsoIdenti
     let user = await findUserByEmail(trx, email);
     if (!user) {
       if (!policy.autoCreate) throw new AppError('forbidden', `There is no Klaxon account for ${email}: ask an administrator to add you`);
-      const name = (id.name?.trim() || email.split('@')[0]!).slice(0, 200);
+      const name = (id.name?.trim() || must(email.split('@')[0], 'email.split("@")[0]')).slice(0, 200);
       user = { id: newId(), email, name, timeZone: 'UTC', role: grants.role ?? policy.defaultRole, createdAt: now };
       await insertUser(trx, { id: user.id, email, name, time_zone: 'UTC', role: user.role, password_hash: null, created_at: now, updated_at: now });
       await audit(trx, now, actor, 'user.create', user.id, { email, role: user.role, via: id.method, groups: id.groups });

@@ -114,10 +114,11 @@ export async function chatCommand(ctx: Ctx, p: ChatPlatform, o: { channelId: str
   const text = o.text.trim().replace(/^!/, '');
   if (/^\/?declare\b/i.test(text)) return declareFromChat(ctx, p, o.userId, text);
   const direct = /^\/?(ack|acknowledge|resolve)\s+#?(\d{1,9})$/i.exec(text);
-  if (direct) {
+  const [, verb, number] = direct ?? [];
+  if (verb && number) {
     const actor = await linkedActor(ctx, p, o.userId);
     if (!actor) return notLinkedText(p.label);
-    return act(ctx, actor, direct[2]!, direct[1]!.toLowerCase() === 'resolve' ? 'resolve' : 'ack', p.name);
+    return act(ctx, actor, number, verb.toLowerCase() === 'resolve' ? 'resolve' : 'ack', p.name);
   }
   const incidentId = await bridgedIncident(ctx, p, o.channelId);
   if (!incidentId) return 'This channel is not bridged to a Klaxon war room.';
@@ -141,11 +142,12 @@ async function declareFromChat(ctx: Ctx, p: ChatPlatform, userId: string, text: 
     .split(/\s+/)
     .filter(Boolean);
   const sevAt = words.findIndex((w) => /^sev\d+$/i.test(w));
-  const sev = sevAt >= 0 ? words.splice(sevAt, 1)[0]!.toUpperCase() : undefined;
+  const sev = sevAt >= 0 ? words.splice(sevAt, 1)[0]?.toUpperCase() : undefined;
   const cmd = `${p.commandPrefix}${p.commandPrefix === '!' ? '' : ' '}declare`;
   const usage = `Usage: ${cmd} #42 [SEV2]  or  ${cmd} [SEV1] <service> <what is broken>`;
   let input: Record<string, unknown>;
-  if (words.length === 1 && /^#?\d+$/.test(words[0]!)) input = { incident: words[0]!.replace('#', '') };
+  const [only] = words;
+  if (words.length === 1 && only && /^#?\d+$/.test(only)) input = { incident: only.replace('#', '') };
   else if (words.length >= 2) input = { service: words[0], title: words.slice(1).join(' ').replace(/^"|"$/g, '') };
   else return usage;
   try {

@@ -15,6 +15,7 @@ import { ImapFlow } from 'imapflow';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { verifyWebhookSignature } from '../notify/providers/webhook/index.js';
+import { must } from '../lib/must.js';
 
 export interface MonitorOptions {
   /** Klaxon's base URL. */
@@ -115,7 +116,7 @@ export class Monitor {
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.o.port, this.o.host, resolve));
+    await new Promise<void>((resolve) => must(this.server, 'the HTTP server').listen(this.o.port, this.o.host, resolve));
     return (this.server.address() as AddressInfo).port;
   }
 
@@ -266,16 +267,22 @@ export function registerMonitorCommand(program: Command): void {
         return n;
       };
       const monitor = new Monitor({
-        klaxonUrl: o.url!,
-        integrationKey: o.key!,
-        host: o.listen!,
-        port: num('port', o.port!, 0),
-        limitMs: num('limit', o.limit!, 1) * 1000,
+        klaxonUrl: must(o.url, '--url'),
+        integrationKey: must(o.key, '--key'),
+        host: must(o.listen, '--listen'),
+        port: num('port', must(o.port, '--port'), 0),
+        limitMs: num('limit', must(o.limit, '--limit'), 1) * 1000,
         ...(o.webhookSecret && { webhookSecret: o.webhookSecret }),
-        twilio: { baseUrl: o.twilioUrl!, accountSid: o.twilioSid!, authToken: o.twilioToken!, from: o.twilioFrom!, to: o.smsTo! },
+        twilio: {
+          baseUrl: must(o.twilioUrl, '--twilio-url'),
+          accountSid: must(o.twilioSid, '--twilio-sid'),
+          authToken: must(o.twilioToken, '--twilio-token'),
+          from: must(o.twilioFrom, '--twilio-from'),
+          to: must(o.smsTo, '--sms-to'),
+        },
         ...(o.imap && { imapUrl: (parseImapUrl(o.imap), o.imap) }),
       });
-      const everyMs = num('every', o.every!, 0.1) * 60_000;
+      const everyMs = num('every', must(o.every, '--every'), 0.1) * 60_000;
       const port = await monitor.start();
       process.stdout.write(`klaxon monitor: page webhook and /metrics on ${o.listen}:${port}; a probe every ${o.every} min, limit ${o.limit} s\n`);
       await monitor.probe();

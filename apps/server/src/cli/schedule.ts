@@ -11,6 +11,7 @@ import type { FinalSchedule as FinalScheduleAnswer, OnCallAnswer, Schedule, Sche
 import { isValidZone, localToInstant } from '../schedule/compute/zone.js';
 import { formatHours, formatLocal } from '../schedule/format.js';
 import { KlaxonClient } from './client.js';
+import { must } from '../lib/must.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -66,7 +67,7 @@ export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(must(widths[i], 'widths[i]'))))
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
@@ -84,8 +85,8 @@ function onCallRows(list: OnCallAnswer[], zone: string, now: number): string[][]
 
 /** Merges shifts fetched in pieces where a piece boundary cut one in two. */
 function joinChunks(parts: FinalScheduleAnswer[]): FinalScheduleAnswer {
-  const first = parts[0]!;
-  const out: FinalScheduleAnswer = { ...first, to: parts.at(-1)!.to, shifts: [], gaps: [], users: {} };
+  const first = must(parts[0], 'parts[0]');
+  const out: FinalScheduleAnswer = { ...first, to: must(parts.at(-1), 'parts.at(-1)').to, shifts: [], gaps: [], users: {} };
   const same = (a: ShiftSource, b: ShiftSource) => JSON.stringify(a) === JSON.stringify(b);
   for (const p of parts) {
     Object.assign(out.users, p.users);

@@ -43,6 +43,7 @@ import type { ContactMethod } from '../user/types.js';
 import { ConfigFileError, configFileName, didYouMean, isParsedConfig, problemAt, validateConfig, type ConfigProblem, type DocPath } from './load.js';
 import { planRuleSets, type ManagedSet } from '../rules/config.js';
 import type { ConfigDocument, GroupingSpec, HeartbeatSpec, HotlineSpec, IntegrationSpec, ScheduleLayerSpec, ScheduleSpec, TargetSpec } from './schema.js';
+import { must } from '../lib/must.js';
 
 /** How to apply: `dryRun` only reports; `prune` also deletes top-level entities the file does not list. */
 export interface ApplyOptions {
@@ -166,10 +167,11 @@ function canonicalLayer(
   // Day and week hand-offs default to the local time of the rotation start; hour and minute turns ignore the field.
   const anchor = l.rotationStart ?? l.start;
   const handoffTime = !daily ? null : (l.handoffTime ?? (anchor === null ? null : localDateTime(anchor, zone).slice(11, 16)));
+  const weekdays = l.turn.weekdays ?? [];
   return {
     name: l.name ?? null,
     participants: l.participants.map((p) => (typeof p === 'string' ? email(p) : p.map(email))),
-    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${l.turn.weekdays?.length ? ` counting ${WEEK_ORDER.filter((d) => l.turn.weekdays!.includes(d)).join(',')}` : ''}${l.turn.onCallMinutes ? `, on call the first ${l.turn.onCallMinutes} min` : ''}`,
+    turn: `${l.turn.count} ${l.turn.unit}${l.turn.count === 1 ? '' : 's'}${weekdays.length ? ` counting ${WEEK_ORDER.filter((d) => weekdays.includes(d)).join(',')}` : ''}${l.turn.onCallMinutes ? `, on call the first ${l.turn.onCallMinutes} min` : ''}`,
     handoffTime,
     timeZone: zone,
     start: l.start,
@@ -234,7 +236,7 @@ function planHeartbeats(
         path,
         run: async () => {
           const made = await createHeartbeat(ctx, actor, serviceId(), { name: h.name, ...want });
-          created.push({ service, heartbeat: h.name, checkinUrl: made.checkinUrl! });
+          created.push({ service, heartbeat: h.name, checkinUrl: must(made.checkinUrl, 'the check-in URL of the new heartbeat') });
         },
       });
       continue;
@@ -482,13 +484,13 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
       return m !== undefined && managedMethod(m);
     });
     const survivingRules = managedRules.filter((r) => !gone.has(r.contactMethodId));
-    const survivingKeys = new Set(survivingRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes, r.urgency)));
+    const survivingKeys = new Set(survivingRules.map((r) => ruleKey(must(methodById.get(r.contactMethodId), 'the contact method of a rule').name, r.delayMinutes, r.urgency)));
     const ruleAdds: { path: DocPath; name: string; delay: number; urgency: string }[] = [];
     if (u.notificationRules) {
-      const currentKeys = new Set(managedRules.map((r) => ruleKey(methodById.get(r.contactMethodId)!.name, r.delayMinutes, r.urgency)));
+      const currentKeys = new Set(managedRules.map((r) => ruleKey(must(methodById.get(r.contactMethodId), 'the contact method of a rule').name, r.delayMinutes, r.urgency)));
       const desired = new Set(u.notificationRules.map((r) => ruleKey(r.contactMethod, r.delayMinutes, r.urgency)));
       for (const r of managedRules) {
-        const name = methodById.get(r.contactMethodId)!.name;
+        const name = must(methodById.get(r.contactMethodId), 'the contact method of a rule').name;
         // A deleted method's rules go with it (its `-` line says so); a re-created one's are listed.
         if (desired.has(ruleKey(name, r.delayMinutes, r.urgency)) || (gone.has(r.contactMethodId) && !recreated.has(r.contactMethodId))) continue;
         changes.push(`- notification rule ${email}: ${q(name)} after ${r.delayMinutes} min${urgencyWord(r.urgency)}`);
@@ -508,7 +510,7 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
     } else {
       // Rules are not managed here, but re-creating a method drops its rules: put them back.
       for (const r of managedRules) {
-        const m = methodById.get(r.contactMethodId)!;
+        const m = must(methodById.get(r.contactMethodId), 'the contact method of a rule');
         if (recreated.has(m.id)) ruleAdds.push({ path: upath, name: m.name, delay: r.delayMinutes, urgency: r.urgency });
       }
     }
@@ -687,10 +689,10 @@ async function plan(ctx: Ctx, actor: Actor, doc: ConfigDocument, opts: ApplyOpti
         const tp = ['escalationPolicies', pi, 'levels', li, 'targets', xi];
         if ('user' in t && !known.user(t.user)) problem([...tp, 'user'], unknown('user', t.user, candidates.users(), userByEmail.has(t.user.toLowerCase())));
         const team = 'team' in t ? t.team : 'teamManagers' in t ? t.teamManagers : 'teamRandom' in t ? t.teamRandom : undefined;
-        if (team !== undefined && !known.team(team)) problem([...tp, Object.keys(t)[0]!], unknown('team', team, candidates.teams(), teamByName.has(team)));
+        if (team !== undefined && !known.team(team)) problem([...tp, must(Object.keys(t)[0], 'the target kind')], unknown('team', team, candidates.teams(), teamByName.has(team)));
         const schedule = 'schedule' in t ? t.schedule : 'scheduleNext' in t ? t.scheduleNext : 'schedulePrevious' in t ? t.schedulePrevious : undefined;
         if (schedule !== undefined && !known.schedule(schedule)) {
-          problem([...tp, Object.keys(t)[0]!], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
+          problem([...tp, must(Object.keys(t)[0], 'the target kind')], unknown('schedule', schedule, candidates.schedules(), scheduleByName.has(schedule)));
         }
       }
     }

@@ -18,6 +18,7 @@ import { listTeams } from '../team/service.js';
 import { listUsers } from '../user/service.js';
 import * as userStore from '../user/store.js';
 import { CONFIG_VERSION, type ConfigDocument, type ScheduleLayerSpec, type ScheduleSpec, type ServiceSpec, type TargetSpec, type TeamSpec, type UserSpec } from './schema.js';
+import { must } from '../lib/must.js';
 
 type ExportedChannel = UserSpec extends { contactMethods?: (infer C)[] } ? (C extends { type: infer T } ? T : never) : never;
 const EXPORTED_CHANNELS: readonly string[] = ['email', 'sms', 'voice', 'slack', 'webhook', 'mattermost', 'discord', 'matrix', 'ntfy', 'pushover', 'telegram', 'whatsapp'] satisfies ExportedChannel[];
@@ -36,7 +37,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     const order = new Map(methods.map((m, i) => [m.id, i]));
     const rules = (await userStore.listRules(db, u.id))
       .filter((r) => order.has(r.contactMethodId))
-      .sort((a, b) => a.delayMinutes - b.delayMinutes || order.get(a.contactMethodId)! - order.get(b.contactMethodId)!);
+      .sort((a, b) => a.delayMinutes - b.delayMinutes || must(order.get(a.contactMethodId), 'the order of a contact method') - must(order.get(b.contactMethodId), 'the order of a contact method'));
     const nameOf = new Map(methods.map((m) => [m.id, m.name]));
     userSpecs.push({
       email: u.email,
@@ -44,7 +45,11 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
       timeZone: u.timeZone,
       role: u.role,
       contactMethods: methods.map((m) => ({ name: m.name, type: m.type as ExportedChannel, address: m.address })),
-      notificationRules: rules.map((r) => ({ contactMethod: nameOf.get(r.contactMethodId)!, delayMinutes: r.delayMinutes, ...(r.urgency !== 'any' && { urgency: r.urgency }) })),
+      notificationRules: rules.map((r) => ({
+        contactMethod: must(nameOf.get(r.contactMethodId), 'the name of a contact method'),
+        delayMinutes: r.delayMinutes,
+        ...(r.urgency !== 'any' && { urgency: r.urgency }),
+      })),
     });
   }
 
@@ -118,12 +123,15 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
       grouping: x.grouping,
       ...(x.urgencyRule.type !== 'severity' && { urgencyRule: x.urgencyRule }),
       ...(x.supportHours && { supportHours: x.supportHours }),
-      integrations: integrations.map((i) => ({
-        name: i.name,
-        kind: i.kind,
-        ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
-        ...(ruleSets.has(i.id) && { rules: ruleSets.get(i.id)!.map(ruleToSpec) }),
-      })),
+      integrations: integrations.map((i) => {
+        const rules = ruleSets.get(i.id);
+        return {
+          name: i.name,
+          kind: i.kind,
+          ...(i.settings.rateLimitPerMinute !== undefined && { rateLimitPerMinute: i.settings.rateLimitPerMinute }),
+          ...(rules && { rules: rules.map(ruleToSpec) }),
+        };
+      }),
       // Only services that have heartbeats list them: a list is managed exactly, an absent one is left alone.
       ...(heartbeats.some((h) => h.serviceId === x.id) && {
         heartbeats: heartbeats
@@ -140,6 +148,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     });
   }
 
+  const eventRules = ruleSets.get('');
   return {
     version: CONFIG_VERSION,
     users: userSpecs,
@@ -147,7 +156,7 @@ export async function exportConfig(ctx: Ctx, actor: Actor): Promise<ConfigDocume
     schedules: scheduleSpecs,
     escalationPolicies: policySpecs,
     services: serviceSpecs,
-    ...(ruleSets.has('') && { eventRules: ruleSets.get('')!.map(ruleToSpec) }),
+    ...(eventRules && { eventRules: eventRules.map(ruleToSpec) }),
   };
 }
 

@@ -9,6 +9,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { parseInstant } from '../schedule/index.js';
 import { isValidTimeZone, normalizeAddress } from '../user/service.js';
 import { configJsonSchema, type ConfigDocument } from './schema.js';
+import { must } from '../lib/must.js';
 
 /** One thing wrong with a configuration file. `line` and `col` are 1-based, when known. */
 export interface ConfigProblem {
@@ -107,16 +108,19 @@ export function problemAt(doc: ConfigDocument, path: DocPath, message: string, k
 
 /** Edit distance counting a swap of two neighbouring characters as one edit (optimal string alignment). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  // The (a.length + 1) x (b.length + 1) table, row by row in one array.
+  const w = b.length + 1;
+  const d = Array.from({ length: (a.length + 1) * w }, (_, k) => (k < w ? k : k % w === 0 ? k / w : 0));
+  const at = (i: number, j: number) => must(d[i * w + j], 'a cell of the edit-distance table');
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * w + j] = v;
     }
   }
-  return d[a.length]![b.length]!;
+  return at(a.length, b.length);
 }
 
 /** ` (did you mean "x"?)` when a candidate is close to `name`, else ''. */
@@ -203,7 +207,7 @@ function schemaProblems(doc: ConfigDocument, data: unknown, errors: ErrorObject[
     const scores = byBranch.map((list) => list.reduce((sum, e) => sum + shape(e, u.instancePath), 0));
     const best = Math.min(...scores);
     // Keep the one branch whose form fits best (e.g. {mode: window} missing `minutes`); otherwise list the forms.
-    const keep = best < 100 && scores.filter((x) => x === best).length === 1 ? byBranch[scores.indexOf(best)]! : [];
+    const keep = best < 100 && scores.filter((x) => x === best).length === 1 ? must(byBranch[scores.indexOf(best)], 'the best branch') : [];
     for (const e of byBranch.flat()) if (!keep.includes(e)) removed.add(e);
     if (!keep.length) extra.push({ tokens: tokensOf(data, u.instancePath), message: `must be ${describeUnion(branches)}` });
   }
@@ -336,7 +340,7 @@ export function parseConfigFile(fileName: string, text: string): ConfigDocument 
       fileName,
       yaml.errors.map((e) => {
         const pos = e.linePos?.[0];
-        const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        const message = must(e.message.split('\n')[0], 'the first line of the message').replace(/ at line \d+, column \d+:?$/, '');
         return { path: '', message: `YAML syntax error: ${message}`, ...(pos && { line: pos.line, col: pos.col }) };
       }),
     );

@@ -2,6 +2,7 @@ import { WEEKDAYS } from '../schedule/compute/types.js';
 import { isValidZone, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from '../schedule/compute/zone.js';
 import type { FieldError } from '../lib/errors.js';
 import type { LevelCondition } from '@klaxon/contract';
+import { must } from '../lib/must.js';
 
 /** What a level's condition is checked against: the incident at the moment the level would fire. */
 export interface ConditionFacts {
@@ -18,13 +19,13 @@ export function evaluateCondition(c: LevelCondition | undefined, f: ConditionFac
   const why: string[] = [];
   if (c.timeZone && (c.days || c.between)) {
     const local = toLocal(c.timeZone, f.at);
-    const day = WEEKDAYS[weekdayOfDay(localDay(local))]!;
+    const day = must(WEEKDAYS[weekdayOfDay(localDay(local))], 'the weekday');
     const m = minuteOfDay(local);
     const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     if (c.days && !c.days.includes(day)) return { holds: false, reason: `it is ${day} ${hhmm} in ${c.timeZone}, not one of ${c.days.join(', ')}` };
     if (c.between) {
-      const s = parseTime(c.between.start)!;
-      const e = parseTime(c.between.end, true)!;
+      const s = must(parseTime(c.between.start), 'parseTime(c.between.start)');
+      const e = must(parseTime(c.between.end, true), 'parseTime(c.between.end, true)');
       const inside = s < e ? m >= s && m < e : m >= s || m < e;
       if (!inside) return { holds: false, reason: `it is ${hhmm} in ${c.timeZone}, outside ${c.between.start}-${c.between.end}` };
     }

@@ -6,6 +6,7 @@ import { managerIds } from '../team/store.js';
 import { rulesOnVerifiedMethods, userIdIfExists, verifiedPageableMethodIds } from '../user/store.js';
 import type { Target } from './types.js';
 import type { OnCall } from '../schedule/compute/types.js';
+import { must } from '../lib/must.js';
 
 /** Who a schedule target gave and where from (a layer or an override), kept on the timeline for the trace. */
 export interface OnCallWhy {
@@ -41,7 +42,7 @@ export async function resolveTargets(db: Tx, targets: Target[], at: number): Pro
       // One member chosen at random each time the level fires (Opsgenie's "random").
       const ids = await teamMemberIds(db, t.id);
       if (!ids.length) notes.push(`team ${t.id} has no members`);
-      else add(ids[randomInt(ids.length)]!);
+      else add(must(ids[randomInt(ids.length)], 'ids[randomInt(ids.length)]'));
     } else if (t.type === 'schedule') {
       const r = await whoIsOnCall(db, t.id, at);
       if (!r) notes.push(`schedule ${t.id} no longer exists`);

@@ -1,5 +1,6 @@
 // The request schemas live in the API contract (packages/contract).
 import type { Level } from '@klaxon/contract';
+import { must } from '../lib/must.js';
 export { LevelSchema, PolicyInput, TargetSchema, type Level, type Target } from '@klaxon/contract';
 
 /** When a level still fires: while nobody acknowledged (default), or until the incident is resolved. */
@@ -30,7 +31,7 @@ export function stepLevel(policy: Policy, step: number): { loop: number; levelIn
   const s = step - (policy.firstStep ?? 0);
   if (n === 0 || s < 0 || s >= n * (policy.repeat + 1)) return null;
   const levelIndex = s % n;
-  return { loop: Math.floor(s / n), levelIndex, level: policy.levels[levelIndex]! };
+  return { loop: Math.floor(s / n), levelIndex, level: must(policy.levels[levelIndex], 'policy.levels[levelIndex]') };
 }
 
 /**
@@ -43,6 +44,6 @@ export function firesAfterAcknowledge(policy: Policy, step: number): boolean {
   const s = Math.max(0, step - (policy.firstStep ?? 0));
   if (s >= total) return false;
   // Every level recurs in each remaining round, so looking at one round's worth of steps is enough.
-  for (let i = s; i < Math.min(total, s + n); i++) if (policy.levels[i % n]!.until === 'resolved') return true;
+  for (let i = s; i < Math.min(total, s + n); i++) if (must(policy.levels[i % n], 'policy.levels[i % n]').until === 'resolved') return true;
   return false;
 }

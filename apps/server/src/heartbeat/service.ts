@@ -215,7 +215,7 @@ export async function checkInByName(ctx: Ctx, serviceId: string, name: string, h
 export async function takeWatchdogCheckins<E extends { action: string; fields: Record<string, string> }>(ctx: Ctx, serviceId: string, events: E[]): Promise<E[]> {
   const names = await store.watchdogNames(ctx.db.kysely, serviceId);
   if (!names.size) return events;
-  const fired = new Set(events.filter((e) => e.action === 'trigger' && names.has(e.fields.alertname ?? '')).map((e) => e.fields.alertname!));
+  const fired = new Set(events.flatMap((e) => (e.action === 'trigger' && e.fields.alertname !== undefined && names.has(e.fields.alertname) ? [e.fields.alertname] : [])));
   if (fired.size) {
     const now = ctx.clock.now();
     await inTransaction(ctx, async (trx, live) => {

@@ -1,4 +1,4 @@
-import type { Selectable, Updateable } from 'kysely';
+import type { NotNull, Selectable, Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import type { HeartbeatTable } from './tables.js';
 
@@ -33,8 +33,14 @@ export function findByWatchdog(db: Tx, serviceId: string, alertName: string): Pr
 
 /** The alert names that feed a heartbeat of a service (enabled or not: a disabled one's alert still opens no incident). */
 export async function watchdogNames(db: Tx, serviceId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('heartbeats').select('watchdog_alert').where('service_id', '=', serviceId).where('watchdog_alert', 'is not', null).execute();
-  return new Set(rows.map((r) => r.watchdog_alert!));
+  const rows = await db
+    .selectFrom('heartbeats')
+    .select('watchdog_alert')
+    .where('service_id', '=', serviceId)
+    .where('watchdog_alert', 'is not', null)
+    .$narrowType<{ watchdog_alert: NotNull }>()
+    .execute();
+  return new Set(rows.map((r) => r.watchdog_alert));
 }
 
 export async function insert(db: Tx, row: HeartbeatRow): Promise<void> {

@@ -5,6 +5,7 @@ import { decodeXml, parseDial } from '../../test/fakes/twilio.js';
 import { callerAllowed, maskNumber, normalizePhone, parseAllowList } from './phone.js';
 import { nccoDocument, verifyVonageSignature } from './ncco.js';
 import { twimlDocument } from './twiml.js';
+import { must } from '../lib/must.js';
 
 const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(''));
 /** An E.164 number: + then 7 to 15 digits, the first not 0. */
@@ -18,7 +19,7 @@ const written = e164.chain((n) =>
 const xmlChars = (s: string): string =>
   [...s]
     .filter((ch) => {
-      const cp = ch.codePointAt(0)!;
+      const cp = must(ch.codePointAt(0), 'ch.codePointAt(0)');
       return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
     })
     .join('');
@@ -84,7 +85,7 @@ describe('hotline phone numbers', () => {
       fc.property(fc.array(e164, { maxLength: 5 }), written, fc.string(), (list, caller, junk) => {
         expect(callerAllowed([], junk)).toBe(true);
         expect(callerAllowed(list, caller.text)).toBe(list.length === 0 || list.includes(caller.n));
-        if (list.length) expect(callerAllowed(list, list[0]!)).toBe(true);
+        if (list.length) expect(callerAllowed(list, must(list[0], 'list[0]'))).toBe(true);
       }),
     );
   });
@@ -114,9 +115,9 @@ describe('hotline TwiML', () => {
         // The whole structure: one Say, one Dial with one Number, one Hangup; nothing else.
         const tags = [...doc.matchAll(/<\/?([A-Za-z]+)/g)].map((m) => m[0]);
         expect(tags).toEqual(['<Response', '<Say', '</Say', '<Dial', '<Number', '</Number', '</Dial', '<Hangup', '</Response']);
-        const s = /<Say>([^<]*)<\/Say>/.exec(doc)!;
-        expect(decodeXml(s[1]!)).toBe(xmlChars(say));
-        const d = parseDial(doc)!;
+        const s = must(/<Say>([^<]*)<\/Say>/.exec(doc), '/<Say>([^<]*)<\\/Say>/.exec(doc)');
+        expect(decodeXml(must(s[1], 's[1]'))).toBe(xmlChars(say));
+        const d = must(parseDial(doc), 'parseDial(doc)');
         expect(d.numbers).toEqual([xmlChars(number).trim()]);
         expect(d.action).toBe(xmlChars(action));
         expect(d.timeout).toBe(Math.max(1, Math.min(600, timeout)));

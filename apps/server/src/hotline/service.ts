@@ -16,6 +16,7 @@ import * as store from './store.js';
 import { nccoDocument } from './ncco.js';
 import { twimlDocument, type TwimlVerb } from './twiml.js';
 import { HotlineInput, HotlinePatch, type Hotline } from './types.js';
+import { must } from '../lib/must.js';
 
 /** Where Twilio posts when the hotline number is called: paste it as the number's Voice webhook (HTTP POST). */
 export function twilioVoiceUrl(publicUrl: string): string {
@@ -122,7 +123,7 @@ export async function getHotline(ctx: Ctx, actor: Actor, serviceIdOrName: string
   const s = await serviceOrFail(ctx.db.kysely, serviceIdOrName);
   const r = await store.findById(ctx.db.kysely, s.id, id);
   if (!r) throw notFound('Hotline');
-  return (await withStats(ctx.db.kysely, [r], ctx.publicUrl))[0]!;
+  return must((await withStats(ctx.db.kysely, [r], ctx.publicUrl))[0], 'the hotline with its stats');
 }
 
 /** Creates a hotline on a service. Admins only. */
@@ -137,13 +138,13 @@ export async function createHotline(ctx: Ctx, actor: Actor, serviceIdOrName: str
     requirePermission(actor, 'admin', s.teamId);
     const provider = v.provider ?? 'twilio';
     if (await store.findByName(trx, s.id, v.name)) throw conflict(`Service ${s.name} already has a hotline named "${v.name}"`);
-    if (await store.findByNumber(trx, provider, n.number!)) throw conflict(`The number ${n.number} is already a hotline`);
+    if (await store.findByNumber(trx, provider, must(n.number, 'n.number'))) throw conflict(`The number ${n.number} is already a hotline`);
     const row: store.HotlineRow = {
       id: newId(),
       service_id: s.id,
       name: v.name,
       provider,
-      number: n.number!,
+      number: must(n.number, 'n.number'),
       ring_seconds: v.ringSeconds ?? DEFAULT_RING_SECONDS,
       allowed_callers: JSON.stringify(n.allowed ?? []),
       enabled: v.enabled === false ? 0 : 1,
@@ -183,7 +184,7 @@ export async function updateHotline(ctx: Ctx, actor: Actor, serviceIdOrName: str
     const { id: _id, service_id: _s, created_at: _c, ...set } = next;
     await store.update(trx, r.id, set);
     await audit(trx, now, actor, 'hotline.update', r.id, { serviceId: s.id, name: next.name });
-    return (await withStats(trx, [next], ctx.publicUrl))[0]!;
+    return must((await withStats(trx, [next], ctx.publicUrl))[0], 'the hotline with its stats');
   });
 }
 
@@ -259,7 +260,7 @@ async function dialing(trx: Tx, now: number, call: store.HotlineCallRow, c: Cand
   await appendTimeline(
     trx,
     {
-      incidentId: call.incident_id!,
+      incidentId: must(call.incident_id, 'call.incident_id'),
       at: now,
       type: 'hotline.dialing',
       actor: { type: 'system', name: 'Hotline' },
@@ -274,7 +275,7 @@ async function dialing(trx: Tx, now: number, call: store.HotlineCallRow, c: Cand
 async function unanswered(trx: Tx, now: number, call: store.HotlineCallRow, why: string, live: LiveEvent[]): Promise<void> {
   await appendTimeline(
     trx,
-    { incidentId: call.incident_id!, at: now, type: 'hotline.unanswered', actor: { type: 'system', name: 'Hotline' }, via: 'voice', message: why, data: { callId: call.id } },
+    { incidentId: must(call.incident_id, 'call.incident_id'), at: now, type: 'hotline.unanswered', actor: { type: 'system', name: 'Hotline' }, via: 'voice', message: why, data: { callId: call.id } },
     live,
   );
 }

@@ -40,6 +40,7 @@ import { testRoutes } from './routes/test-hooks.js';
 import { statusApiRoutes, statusPublicRoutes } from './routes/status.js';
 import { migrationRoutes } from './routes/migration.js';
 import { setupRoutes } from './routes/setup.js';
+import { must } from '../lib/must.js';
 
 export type { App } from './deps.js';
 
@@ -61,7 +62,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   // Every route that declares its answers answers errors in the one error shape (errors.ts).
   app.addHook('onRoute', (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (response) route.schema!.response = { '4xx': ErrorBody, '5xx': ErrorBody, ...response };
+    if (response) must(route.schema, 'route.schema').response = { '4xx': ErrorBody, '5xx': ErrorBody, ...response };
   });
 
   app.setErrorHandler(errorHandler);
@@ -93,7 +94,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<App> {
   // An engine-only instance (klaxon serve --role engine) answers health and metrics, nothing else.
   if (deps.role === 'engine') {
     app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    if (deps.test) await app.register(async (api) => testRoutes(api, deps.test!), { prefix: '/api/v1' });
+    if (deps.test) await app.register(async (api) => testRoutes(api, must(deps.test, 'deps.test')), { prefix: '/api/v1' });
     return app;
   }
   await app.register(

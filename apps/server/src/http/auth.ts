@@ -4,6 +4,7 @@ import { authenticateSession, csrfMatches, CSRF_HEADER, SESSION_COOKIE, type Ses
 import { authenticateTokenOrWhy } from '../auth/tokens.js';
 import type { Ctx } from '../context.js';
 import { AppError } from '../lib/errors.js';
+import { must } from '../lib/must.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +26,7 @@ export async function actorOf(ctx: Ctx, req: FastifyRequest): Promise<Actor> {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     if (m) {
-      const a = await authenticateTokenOrWhy(ctx, m[1]!);
+      const a = await authenticateTokenOrWhy(ctx, must(m[1], 'm[1]'));
       if (a === 'expired') throw new AppError('unauthenticated', 'This API token has expired: create a new one');
       if (a === 'deactivated') throw new AppError('unauthenticated', "This API token's person is deactivated");
       req.actorCache = typeof a === 'string' ? null : a;

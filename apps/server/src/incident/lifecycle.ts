@@ -11,6 +11,7 @@ import { bumpCounter, ensureCounter } from '../store.js';
 import { claimSnoozeEnd, incidentEscalation, incidentReopenState, incidentSnoozeState, incidentState, insertIncident, snoozeIncidentRow, updateIncident, updateIncidentIfStatus } from './store.js';
 import { appendTimeline } from './timeline.js';
 import { audit } from '../audit.js';
+import { must } from '../lib/must.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
@@ -43,7 +44,7 @@ async function nextNumber(trx: Tx): Promise<number> {
     await ensureCounter(trx, 'incident');
     r = await bump();
   }
-  return Number(r!.value);
+  return Number(must(r, 'the incident counter').value);
 }
 
 /** Opens an incident on a service: snapshots its escalation policy and makes step 0 due at once. */
@@ -124,7 +125,7 @@ export async function acknowledgeIncident(trx: Tx, now: number, incidentId: stri
   // Levels with `until: resolved` still fire once acknowledged: their escalation keeps its due time.
   const inc = await incidentEscalation(trx, incidentId);
   const snapshot = inc?.policy_snapshot ? (JSON.parse(inc.policy_snapshot) as Policy) : null;
-  const keep = snapshot && inc!.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc!.escalation_step) ? Number(inc!.next_escalation_at) : null;
+  const keep = snapshot && inc && inc.next_escalation_at !== null && firesAfterAcknowledge(snapshot, inc.escalation_step) ? Number(inc.next_escalation_at) : null;
   const updated = await updateIncidentIfStatus(trx, incidentId, '=', 'triggered', {
     status: 'acknowledged',
     acknowledged_at: now,

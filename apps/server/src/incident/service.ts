@@ -12,6 +12,7 @@ import { appendTimeline, readTimeline } from './timeline.js';
 import { alertRowsOf } from '../alert/store.js';
 import { findIncident, queryIncidents } from './store.js';
 import { BulkInput, ManualIncidentInput, NoteInput, ReassignInput, ReopenInput, SnoozeInput, type Incident, type IncidentFilter, type TimelineEvent } from './types.js';
+import { must } from '../lib/must.js';
 
 export { findIncident } from './store.js';
 
@@ -72,7 +73,7 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: unknown, via
     return r.id;
   });
   ctx.wake();
-  return (await findIncident(ctx.db.kysely, id))!;
+  return must(await findIncident(ctx.db.kysely, id), 'the incident');
 }
 
 /** The team of an incident's service (whose team roles count for acting on the incident). */
@@ -87,7 +88,7 @@ async function transition(ctx: Ctx, actor: Actor, idOrNumber: string, via: Via, 
   requirePermission(actor, 'incident.respond', await serviceTeam(ctx.db.kysely, existing.serviceId));
   const changed = await inTransaction(ctx, (trx, live) => fn(trx, ctx.clock.now(), existing.id, actor, via, live));
   ctx.wake();
-  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+  return { incident: must(await findIncident(ctx.db.kysely, existing.id), 'the incident'), changed };
 }
 
 /** Acknowledges an incident: escalation stops. Acknowledging twice is not an error (`changed` says). */
@@ -127,7 +128,7 @@ export async function reopen(ctx: Ctx, actor: Actor, idOrNumber: string, input: 
     return reopenIncident(trx, ctx.clock.now(), existing.id, { escalate, policy }, actor, via, live);
   });
   ctx.wake();
-  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+  return { incident: must(await findIncident(ctx.db.kysely, existing.id), 'the incident'), changed };
 }
 
 /**
@@ -150,14 +151,14 @@ export async function reassign(ctx: Ctx, actor: Actor, idOrNumber: string, input
       if (!u) throw invalid(`user: unknown user "${v.user}"`, [{ path: 'user', message: 'unknown user' }]);
       to = { user: { id: u.id, name: u.name } };
     } else {
-      const p = await findPolicy(trx, v.escalationPolicy!);
+      const p = await findPolicy(trx, must(v.escalationPolicy, 'v.escalationPolicy'));
       if (!p) throw invalid(`escalationPolicy: unknown escalation policy "${v.escalationPolicy}"`, [{ path: 'escalationPolicy', message: 'unknown escalation policy' }]);
       to = { policy: p };
     }
     return reassignIncident(trx, ctx.clock.now(), existing.id, to, actor, via, live);
   });
   ctx.wake();
-  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+  return { incident: must(await findIncident(ctx.db.kysely, existing.id), 'the incident'), changed };
 }
 
 /**
@@ -174,7 +175,7 @@ export async function snooze(ctx: Ctx, actor: Actor, idOrNumber: string, input: 
   const now = ctx.clock.now();
   const changed = await inTransaction(ctx, (trx, live) => snoozeIncident(trx, now, existing.id, now + v.minutes * 60_000, actor, via, live));
   ctx.wake();
-  return { incident: (await findIncident(ctx.db.kysely, existing.id))!, changed };
+  return { incident: must(await findIncident(ctx.db.kysely, existing.id), 'the incident'), changed };
 }
 
 /** Adds a note to an incident's timeline (any incident, open or resolved; no war room needed). */
@@ -189,7 +190,7 @@ export async function addNote(ctx: Ctx, actor: Actor, idOrNumber: string, input:
   const now = ctx.clock.now();
   await inTransaction(ctx, (trx, live) => appendTimeline(trx, { incidentId: existing.id, at: now, type: 'note', actor, via, message: text }, live));
   const timeline = await readTimeline(ctx.db.kysely, existing.id);
-  return { note: timeline.filter((e) => e.type === 'note').at(-1)! };
+  return { note: must(timeline.filter((e) => e.type === 'note').at(-1), 'the note just added') };
 }
 
 /** What a bulk action did to one incident. */

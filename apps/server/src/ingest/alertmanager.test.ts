@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { labelsFingerprint, parseAlertmanagerWebhook } from './alertmanager.js';
 import { ascii, expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from '../../test/ingest-testkit.js';
+import { must } from '../lib/must.js';
 
 /** A webhook as Alertmanager 0.27 posts it for a group with one firing and one resolved alert. */
 const webhook = {
@@ -100,7 +101,7 @@ describe('parseAlertmanagerWebhook: mapping rules', () => {
   const one = (alert: Record<string, unknown>, group: Record<string, unknown> = {}) => {
     const events = parseAlertmanagerWebhook({ receiver: 'team-x', ...group, alerts: [{ status: 'firing', ...alert }] });
     expect(events).toHaveLength(1);
-    return events[0]!;
+    return must(events[0], 'events[0]');
   };
 
   it('falls back for the summary: description, then alertname, then a fixed text', () => {
@@ -267,7 +268,7 @@ describe('parseAlertmanagerWebhook: properties', () => {
         const events = parseAlertmanagerWebhook(body);
         expect(events).toHaveLength(body.alerts.length);
         events.forEach((event, i) => {
-          const alert = body.alerts[i]!;
+          const alert = must(body.alerts[i], 'body.alerts[i]');
           expectWellFormed(event);
           expect(event.action).toBe(alert.status === 'firing' ? 'trigger' : 'resolve');
           expect(event.fields).toEqual(alert.labels);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGrafanaWebhook, verifyGrafanaSignature } from './grafana.js';
 import { expectParsedOrIngestError, expectWellFormed, ingestErrorOf, isoTimestamp, junk, mutated, url } from '../../test/ingest-testkit.js';
+import { must } from '../lib/must.js';
 
 /** A webhook as Grafana 10/11 unified alerting posts it: one firing alert with a dashboard, one resolved. */
 const webhook = {
@@ -64,7 +65,7 @@ const webhook = {
 describe('parseGrafanaWebhook', () => {
   it('parses a Grafana webhook, with its extra links and details', () => {
     const [firing, resolved] = parseGrafanaWebhook(webhook);
-    const alert = webhook.alerts[0]!;
+    const alert = must(webhook.alerts[0], 'webhook.alerts[0]');
     expect(firing).toEqual({
       action: 'trigger',
       dedupKey: '3e2c9e6b3b8d6a41',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../alert/types.js';
 import { parseAlertmanagerWebhook, parseGenericEvents, parseGrafanaWebhook, parseOpsgenieCreate, parsePagerDutyChange, parsePagerDutyEvent } from './index.js';
+import { must } from '../lib/must.js';
 
 // Every parser gives a summary (an incident's title) as one trimmed line: "  Disk full\n" is
 // "Disk full", a multi-line description is one line, and a long one is cut after collapsing.
@@ -16,23 +17,32 @@ const messy = fc.tuple(fc.array(space, { maxLength: 3 }), fc.array(fc.tuple(word
 const parsers: [string, number, (summary: string) => AlertEvent | { summary: string }][] = [
   ['PagerDuty event', 1024, (summary) => parsePagerDutyEvent({ routing_key: 'k', event_action: 'trigger', payload: { summary, source: 's', severity: 'critical' } }).event],
   ['PagerDuty change', 1024, (summary) => parsePagerDutyChange({ routing_key: 'k', payload: { summary } }).change],
-  ['generic', 1024, (summary) => parseGenericEvents({ summary })[0]!],
-  ['generic (title)', 1024, (title) => parseGenericEvents({ title })[0]!],
+  ['generic', 1024, (summary) => must(parseGenericEvents({ summary })[0], 'the parsed event')],
+  ['generic (title)', 1024, (title) => must(parseGenericEvents({ title })[0], 'the parsed event')],
   ['Opsgenie', 130, (message) => parseOpsgenieCreate({ message })],
   [
     'Alertmanager (summary)',
     1024,
-    (summary) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!,
+    (summary) =>
+      must(parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0], 'the parsed alert'),
   ],
   [
     'Alertmanager (description)',
     1024,
-    (description) => parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { description } }] })[0]!,
+    (description) =>
+      must(
+        parseAlertmanagerWebhook({ version: '4', status: 'firing', receiver: 'r', alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { description } }] })[0],
+        'the parsed alert',
+      ),
   ],
   [
     'Grafana',
     1024,
-    (summary) => parseGrafanaWebhook({ version: '1', status: 'firing', receiver: 'r', orgId: 1, alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0]!,
+    (summary) =>
+      must(
+        parseGrafanaWebhook({ version: '1', status: 'firing', receiver: 'r', orgId: 1, alerts: [{ status: 'firing', labels: { alertname: 'A' }, annotations: { summary } }] })[0],
+        'the parsed alert',
+      ),
   ],
 ];
 

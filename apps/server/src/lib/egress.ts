@@ -29,6 +29,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { invalid } from './errors.js';
+import { must } from './must.js';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -214,7 +215,7 @@ export class EgressRefused extends Error {
  * address actually used). Host names on the allow-list connect wherever they resolve.
  */
 function egressAgent(policy: EgressPolicy, opts: EgressOptions): Dispatcher {
-  const resolve: Resolver = opts.resolver!;
+  const resolve: Resolver = must(opts.resolver, 'opts.resolver');
   const checkedLookup = (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, [] as LookupAddress[]);

@@ -1,3 +1,4 @@
+import { must } from './must.js';
 /**
  * Group commit: callers submit items one at a time; while one batch's transaction runs, new items
  * queue, and the next batch takes them all. Under load many requests share one commit (one fsync);
@@ -54,7 +55,7 @@ export class GroupCommit<I, O> {
           }
         }
         if (results) {
-          this.settle(batch.map((b, i) => ({ b, ok: true, value: results![i] })));
+          this.settle(batch.map((b, i) => ({ b, ok: true, value: must(results, 'results')[i] })));
           continue;
         }
         const done: { b: (typeof batch)[number]; ok: boolean; value: unknown }[] = [];

@@ -1,5 +1,6 @@
 import { randomBytes, randomFillSync, createHash, timingSafeEqual } from 'node:crypto';
 import { V7Generator } from 'uuidv7';
+import { must } from './must.js';
 
 /**
  * The UUIDv7 generator's random numbers, 4 KiB of the operating system's CSPRNG at a time: the
@@ -14,7 +15,7 @@ class PooledRandom {
       randomFillSync(this.pool);
       this.cursor = 0;
     }
-    return this.pool[this.cursor++]!;
+    return must(this.pool[this.cursor++], 'this.pool[this.cursor++]');
   }
 }
 

@@ -5,6 +5,7 @@
  */
 // The answers' types live in the API contract (packages/contract).
 import type { CompareResult, OnCallDifference, PagingDifference } from '@klaxon/contract';
+import { must } from '../lib/must.js';
 export type { CompareResult, OnCallDifference, PagingDifference } from '@klaxon/contract';
 
 /** An interval with the people on call in it (emails, any order). */
@@ -38,8 +39,8 @@ export function diffOnCall(schedule: string, source: readonly OnCallInterval[], 
   const points = [...cuts].sort((a, b) => a - b);
   const out: OnCallDifference[] = [];
   for (let k = 0; k + 1 < points.length; k++) {
-    const start = points[k]!;
-    const end = points[k + 1]!;
+    const start = must(points[k], 'points[k]');
+    const end = must(points[k + 1], 'points[k + 1]');
     const s = at(source, start);
     const x = at(klaxon, start);
     if (key(s) === key(x)) continue;

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { ScheduleOverrideSpec } from '../config/schema.js';
 import { localToInstant } from '../schedule/compute/index.js';
 import { localDateTime } from '../schedule/portable.js';
+import { must } from '../lib/must.js';
 
 /** Klaxon keeps at most this many overrides per schedule in klaxon.yaml (the schema's maxItems). */
 export const MAX_OVERRIDES = 500;
@@ -22,7 +23,7 @@ export function overrideTime(t: number, zone: string): string {
   } catch {
     // not a local time Klaxon reads: fall through to the exact form
   }
-  return DateTime.fromMillis(t, { zone }).toISO({ includeOffset: true, suppressMilliseconds: true })!;
+  return must(DateTime.fromMillis(t, { zone }).toISO({ includeOffset: true, suppressMilliseconds: true }), 'the ISO form of the override time');
 }
 
 /** The longest override Klaxon keeps (addOverride refuses longer ones). */

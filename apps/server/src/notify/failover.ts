@@ -10,6 +10,7 @@
  */
 import { providerOrder, type SmsRoute } from './routing.js';
 import { ProviderError, type Failover, type OutgoingMessage, type Provider, type SendResult } from './types.js';
+import { must } from '../lib/must.js';
 
 export class FailoverProvider implements Provider {
   constructor(
@@ -34,18 +35,17 @@ export class FailoverProvider implements Provider {
     }
     const failovers: Failover[] = [];
     const errors: { name: string; e: ProviderError }[] = [];
-    for (let i = 0; i < todo.length; i++) {
-      const name = todo[i]!;
+    for (const [i, name] of todo.entries()) {
       try {
-        const r = await this.providers.get(name)!.send(msg);
+        const r = await must(this.providers.get(name), `provider ${name}`).send(msg);
         return { ...r, provider: name, ...(failovers.length && { failovers }) };
       } catch (err) {
         const e = err instanceof ProviderError ? err : new ProviderError(err instanceof Error ? err.message : String(err), false);
         errors.push({ name, e });
-        if (i + 1 < todo.length) failovers.push({ from: name, to: todo[i + 1]!, error: e.message });
+        if (i + 1 < todo.length) failovers.push({ from: name, to: must(todo[i + 1], 'the next provider'), error: e.message });
       }
     }
-    const last = errors[errors.length - 1]!.e;
+    const last = must(errors.at(-1), 'the last error').e;
     if (errors.length === 1 && !skip.size) throw new ProviderError(last.message, last.permanent, last.providerStatus);
     throw new ProviderError(`every ${this.channel} provider failed: ${errors.map((x) => `${x.name}: ${x.e.message}`).join('; ')}`, true, last.providerStatus ?? 'all_providers_failed', failovers);
   }

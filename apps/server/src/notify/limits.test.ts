@@ -1,19 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_CHANNELS, DEFAULT_PAGE_LIMITS, describeLimits, nextAllowedAt, parsePageLimits, type RateLimit } from './limits.js';
+import { must } from '../lib/must.js';
 
 const MIN = 60_000;
 
 describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
   it('keeps the defaults when empty: voice 3 per 15 min and 7 an hour, SMS 5 per 15 min, email and push 10 per 15 min', () => {
     expect(parsePageLimits('')).toEqual(DEFAULT_PAGE_LIMITS);
-    expect(describeLimits(DEFAULT_PAGE_LIMITS.voice!)).toBe('3 per 15 min and 7 per 1 h');
-    expect(describeLimits(DEFAULT_PAGE_LIMITS.sms!)).toBe('5 per 15 min');
+    expect(describeLimits(must(DEFAULT_PAGE_LIMITS.voice, 'DEFAULT_PAGE_LIMITS.voice'))).toBe('3 per 15 min and 7 per 1 h');
+    expect(describeLimits(must(DEFAULT_PAGE_LIMITS.sms, 'DEFAULT_PAGE_LIMITS.sms'))).toBe('5 per 15 min');
     // WhatsApp like SMS; ntfy, Pushover and Telegram like web push.
-    expect(describeLimits(DEFAULT_PAGE_LIMITS.whatsapp!)).toBe('5 per 15 min');
-    for (const c of ['ntfy', 'pushover', 'telegram'] as const) expect(describeLimits(DEFAULT_PAGE_LIMITS[c]!)).toBe('10 per 15 min');
-    expect(describeLimits(DEFAULT_PAGE_LIMITS.email!)).toBe('10 per 15 min');
-    expect(describeLimits(DEFAULT_PAGE_LIMITS.push!)).toBe('10 per 15 min');
+    expect(describeLimits(must(DEFAULT_PAGE_LIMITS.whatsapp, 'DEFAULT_PAGE_LIMITS.whatsapp'))).toBe('5 per 15 min');
+    for (const c of ['ntfy', 'pushover', 'telegram'] as const) expect(describeLimits(must(DEFAULT_PAGE_LIMITS[c], 'DEFAULT_PAGE_LIMITS[c]'))).toBe('10 per 15 min');
+    expect(describeLimits(must(DEFAULT_PAGE_LIMITS.email, 'DEFAULT_PAGE_LIMITS.email'))).toBe('10 per 15 min');
+    expect(describeLimits(must(DEFAULT_PAGE_LIMITS.push, 'DEFAULT_PAGE_LIMITS.push'))).toBe('10 per 15 min');
   });
 
   it('overrides the channels it names and keeps the others', () => {
@@ -53,10 +54,17 @@ describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
         fc.uniqueArray(fc.constantFrom(...BUNDLE_CHANNELS)),
         fc.array(fc.array(limit, { minLength: 1, maxLength: 3 }), { minLength: BUNDLE_CHANNELS.length, maxLength: BUNDLE_CHANNELS.length }),
         (chs, ls) => {
-          const raw = chs.map((c, i) => `${c}=${ls[i]!.map((l) => `${l.count}/${l.minutes}m`).join('+')}`).join(',');
+          const raw = chs
+            .map(
+              (c, i) =>
+                `${c}=${must(ls[i], 'ls[i]')
+                  .map((l) => `${l.count}/${l.minutes}m`)
+                  .join('+')}`,
+            )
+            .join(',');
           const r = parsePageLimits(raw);
           expect(typeof r).toBe('object');
-          chs.forEach((c, i) => expect((r as Record<string, RateLimit[]>)[c]).toEqual(ls[i]!.map((l) => ({ count: l.count, windowMs: l.minutes * MIN }))));
+          chs.forEach((c, i) => expect((r as Record<string, RateLimit[]>)[c]).toEqual(must(ls[i], 'ls[i]').map((l) => ({ count: l.count, windowMs: l.minutes * MIN }))));
         },
       ),
     );
@@ -64,7 +72,7 @@ describe('parsePageLimits (KLAXON_PAGE_RATE_LIMITS)', () => {
 });
 
 describe('nextAllowedAt', () => {
-  const voice = DEFAULT_PAGE_LIMITS.voice!;
+  const voice = must(DEFAULT_PAGE_LIMITS.voice, 'DEFAULT_PAGE_LIMITS.voice');
   it('lets a message go now while every limit has room', () => {
     expect(nextAllowedAt(voice, [], 1000)).toBe(1000);
     expect(nextAllowedAt(voice, [0, 1000], 2000)).toBe(2000);

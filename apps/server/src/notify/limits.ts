@@ -7,6 +7,7 @@
  * with everything else held for that contact method. Nothing held is dropped.
  */
 import type { Channel } from './types.js';
+import { must } from '../lib/must.js';
 
 /** At most `count` messages in any window of `windowMs`. */
 export interface RateLimit {
@@ -66,20 +67,20 @@ export function parsePageLimits(raw: string, defaults: PageLimits = DEFAULT_PAGE
   for (const part of s.split(',')) {
     const m = /^\s*([a-z]+)\s*=\s*(.+?)\s*$/i.exec(part);
     if (!m) return `"${part.trim()}" is not channel=limits (for example sms=5/15m or voice=3/15m+7/1h)`;
-    const channel = m[1]!.toLowerCase();
+    const channel = must(m[1], 'the channel').toLowerCase();
     if (!isBundleChannel(channel)) return `"${channel}" cannot be rate-limited: limits apply to ${BUNDLE_CHANNELS.join(', ')}`;
     if (seen.has(channel)) return `${channel} is named twice`;
     seen.add(channel);
-    if (m[2]!.toLowerCase() === 'off') {
+    if (must(m[2], 'the limits').toLowerCase() === 'off') {
       out[channel] = [];
       continue;
     }
     const limits: RateLimit[] = [];
-    for (const l of m[2]!.split('+')) {
+    for (const l of must(m[2], 'the limits').split('+')) {
       const lm = /^\s*(\d{1,4})\s*\/\s*(\d{1,5})\s*([smh])\s*$/i.exec(l);
       if (!lm) return `${channel}: "${l.trim()}" is not count/window (for example 5/15m; windows in s, m or h)`;
       const count = Number(lm[1]);
-      const windowMs = Number(lm[2]) * UNIT_MS[lm[3]!.toLowerCase()]!;
+      const windowMs = Number(lm[2]) * must(UNIT_MS[must(lm[3], 'the window unit').toLowerCase()], 'the window unit length');
       if (count < 1) return `${channel}: the count in "${l.trim()}" must be at least 1`;
       if (windowMs < 1000 || windowMs > MAX_WINDOW_MS) return `${channel}: the window in "${l.trim()}" must be from 1s to 24h`;
       limits.push({ count, windowMs });
@@ -112,7 +113,7 @@ export function nextAllowedAt(limits: readonly RateLimit[], sentAt: readonly num
     const inWindow = recent.filter((t) => t > now - l.windowMs);
     if (inWindow.length < l.count) continue;
     // The count-th most recent send must leave the window.
-    at = Math.max(at, inWindow[l.count - 1]! + l.windowMs);
+    at = Math.max(at, must(inWindow[l.count - 1], 'the count-th most recent send') + l.windowMs);
   }
   return at;
 }

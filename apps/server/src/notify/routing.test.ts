@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FailoverProvider } from './failover.js';
 import { callingCode, checkSmsRoutes, parseSmsRoutes, providerOrder } from './routing.js';
 import { ProviderError, type OutgoingMessage, type Provider } from './types.js';
+import { must } from '../lib/must.js';
 
 const NAMES = ['twilio', 'vonage', 'plivo', 'telnyx'];
 const CODES = ['1', '44', '33', '49', '353', '61', '91', '81'];
@@ -36,7 +37,7 @@ describe('routing by country calling code', () => {
             NAMES,
           );
           const route = routes.find((r) => r.prefix === `+${dest}`);
-          expect(providerOrder(SAMPLE[dest]!, routes, defaults)).toEqual(route ? route.providers : defaults);
+          expect(providerOrder(must(SAMPLE[dest], 'SAMPLE[dest]'), routes, defaults)).toEqual(route ? route.providers : defaults);
         },
       ),
     );
@@ -89,8 +90,8 @@ describe('FailoverProvider', () => {
         try {
           const r = await p.send(msg('+447700900123', skipped));
           expect(r.provider).toBe(winner);
-          expect(calls).toEqual(todo.slice(0, todo.indexOf(winner!) + 1));
-          expect((r.failovers ?? []).map((f) => f.from)).toEqual(todo.slice(0, todo.indexOf(winner!)));
+          expect(calls).toEqual(todo.slice(0, todo.indexOf(must(winner, 'winner')) + 1));
+          expect((r.failovers ?? []).map((f) => f.from)).toEqual(todo.slice(0, todo.indexOf(must(winner, 'winner'))));
         } catch (e) {
           expect(winner).toBeUndefined();
           expect(calls).toEqual(todo);

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { loadSplit } from '../schedule/compute/index.js';
+import { must } from '../lib/must.js';
 
 /** The parts of a week on-call load is split into (schedule/compute loadSplit definitions). */
 export type DayPart = 'business' | 'evening' | 'night' | 'weekend';
@@ -75,7 +76,7 @@ export function hourOf(t: number, zone: string): number {
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
+  return must(sorted[Math.min(rank, sorted.length) - 1], 'the value at the rank');
 }
 
 /** The mean, or null when empty (rounded to whole ms). */
@@ -110,10 +111,10 @@ export function periodBucket(from: number, to: number, period: Period, zone = 'U
   let best = 0;
   for (let b = periodStart(from, period, zone); b < to; b = periodStart(b + step, period, zone)) {
     if (b <= from) continue;
-    while (best < sizes.length && b % sizes[best]! !== 0) best++;
+    while (best < sizes.length && b % must(sizes[best], 'sizes[best]') !== 0) best++;
     if (best === sizes.length) return 1;
   }
-  return sizes[best]!;
+  return must(sizes[best], 'sizes[best]');
 }
 
 /** The label of a period start: 2026-03-02 (day, week) or 2026-03 (month). */

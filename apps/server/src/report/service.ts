@@ -35,6 +35,7 @@ import {
   type Scope,
 } from './store.js';
 import { SlaTargetInput, type IncidentMeasures, type ReportFilter, type SlaTarget } from './types.js';
+import { must } from '../lib/must.js';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -178,7 +179,7 @@ export async function putSlaTarget(ctx: Ctx, actor: Actor, input: unknown): Prom
       ack_within_ms: ms(v.ackWithinMinutes),
       resolve_within_ms: ms(v.resolveWithinMinutes),
       update_within_ms: ms(v.updateWithinMinutes),
-      warn_before_ms: ms(v.warnBeforeMinutes ?? 5)!,
+      warn_before_ms: must(ms(v.warnBeforeMinutes ?? 5), 'the warning time'),
       created_at: now,
       updated_at: now,
     };
@@ -255,9 +256,12 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
     const t = targetFor(targets, g.serviceId, g.severity);
     if (!t) continue;
     for (let k = 0; k < g.number.length; k++) {
-      const number = g.number[k]!;
-      const createdAt = g.createdAt[k]!;
-      const resolvedAt = g.resolvedAt[k]!;
+      const number = must(g.number[k], 'the incident number');
+      const createdAt = must(g.createdAt[k], 'the creation time');
+      // Null (not yet resolved or acknowledged) is a value here; only a missing entry is an error.
+      const resolvedAt = g.resolvedAt[k];
+      const acknowledgedAt = g.acknowledgedAt[k];
+      if (resolvedAt === undefined || acknowledgedAt === undefined) throw new Error(`incident group: no resolvedAt/acknowledgedAt entry ${k}`);
       const b = Math.floor(createdAt / bucket);
       let key = labelOf.get(b);
       if (key === undefined) labelOf.set(b, (key = periodLabel(periodStart(createdAt, period, s.tz), period, s.tz)));
@@ -265,7 +269,7 @@ export async function slaAttainment(ctx: Ctx, actor: Actor, f: ReportFilter & { 
       if (!p) periods.set(key, (p = blank(key)));
       p.incidents++;
       total.incidents++;
-      check(p, 'ack', t.ackWithinMs, g.acknowledgedAt[k]!, number, g.severity, createdAt, resolvedAt);
+      check(p, 'ack', t.ackWithinMs, acknowledgedAt, number, g.severity, createdAt, resolvedAt);
       check(p, 'resolve', t.resolveWithinMs, resolvedAt, number, g.severity, createdAt, resolvedAt);
       check(p, 'update', updates ? t.updateWithinMs : null, updates?.get(number) ?? null, number, g.severity, createdAt, resolvedAt);
     }
@@ -348,7 +352,12 @@ async function labels(db: Tx, by: GroupBy, keys: string[]): Promise<Map<string, 
 /** Aggregates groups of incidents by key (a group may count under several keys): counts, MTTA/MTTR, p50/p90, noise. Pure. */
 export function aggregate(groups: readonly IncidentGroup[], keyOf: (g: IncidentGroup) => string[]): Omit<AggregateRow, 'label'>[] {
   const merged = new Map<string, IncidentGroup[]>();
-  for (const g of groups) for (const k of keyOf(g)) (merged.get(k) ?? merged.set(k, []).get(k)!).push(g);
+  for (const g of groups)
+    for (const k of keyOf(g)) {
+      let list = merged.get(k);
+      if (!list) merged.set(k, (list = []));
+      list.push(g);
+    }
   const out: Omit<AggregateRow, 'label'>[] = [];
   for (const [key, list] of merged) {
     let incidents = 0;
@@ -412,15 +421,15 @@ export async function aggregates(ctx: Ctx, actor: Actor, f: ReportFilter & { by?
   const keyOf = (g: IncidentGroup): string[] => {
     switch (by) {
       case 'team':
-        return [services!.get(g.key!)?.teamId ?? '(none)'];
+        return [must(services, 'services').get(must(g.key, 'g.key'))?.teamId ?? '(none)'];
       case 'service':
-        return [g.key!];
+        return [must(g.key, 'g.key')];
       case 'severity':
-        return [g.key!];
+        return [must(g.key, 'g.key')];
       case 'responder':
         return [g.key ?? '(unacknowledged)'];
       case 'schedule': {
-        const l = sched!.get(g.key!) ?? [];
+        const l = must(sched, 'sched').get(must(g.key, 'g.key')) ?? [];
         return l.length ? l : ['(none)'];
       }
       default:
@@ -449,7 +458,7 @@ export async function noise(ctx: Ctx, actor: Actor, f: ReportFilter & { flapMinu
   const name = (id: string) => services.get(id)?.name ?? id;
   const topServices = groups
     .filter((g) => g.alerts > 0)
-    .map((g) => ({ serviceId: g.key!, serviceName: name(g.key!), incidents: g.withAlerts, alerts: g.alerts }))
+    .map((g) => ({ serviceId: must(g.key, 'g.key'), serviceName: name(must(g.key, 'g.key')), incidents: g.withAlerts, alerts: g.alerts }))
     .sort((a, b) => b.alerts - a.alerts || a.serviceName.localeCompare(b.serviceName))
     .slice(0, 10);
   const byKey = (a: { serviceId: string; dedupKey: string }, b: { serviceId: string; dedupKey: string }) =>
@@ -511,11 +520,13 @@ export async function shifts(ctx: Ctx, actor: Actor, f: ReportFilter & { schedul
   for (const a of acks) {
     const zone = zoneOf(a.userId);
     for (let k = 0; k < a.tta.length; k++) {
-      const created = a.createdAt[k]!;
-      const d = a.tta[k]!;
-      byHour[hourOf(created, zone)]!.push(d);
+      const created = must(a.createdAt[k], 'a.createdAt[k]');
+      const d = must(a.tta[k], 'a.tta[k]');
+      must(byHour[hourOf(created, zone)], 'byHour[hourOf(created, zone)]').push(d);
       const key = `${zone}\u0000${dayPartOf(created, zone)}`;
-      (byShift.get(key) ?? byShift.set(key, []).get(key)!).push(d);
+      let list = byShift.get(key);
+      if (!list) byShift.set(key, (list = []));
+      list.push(d);
     }
   }
   const load = await getOnCallLoad(ctx, actor, { from: s.from, to: s.to, ...(f.schedule && { schedule: f.schedule }) });

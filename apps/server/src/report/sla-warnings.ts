@@ -12,6 +12,7 @@ import { hasStatusUpdate } from '../status/store.js';
 import { userNames } from '../user/store.js';
 import { claimSlaWarning, openIncidentsForSla } from './store.js';
 import { noticeMethods } from '../schedule/handoff-notices.js';
+import { must } from '../lib/must.js';
 
 const WORDS = { ack: 'acknowledge', resolve: 'resolve', update: 'first stakeholder update' } as const;
 
@@ -38,7 +39,13 @@ export const reportSlaWarningModule: EngineModule = {
       if (i.status === 'triggered' && near(t.ackWithinMs)) due.push('ack');
       if (near(t.resolveWithinMs)) due.push('resolve');
       if (near(t.updateWithinMs) && !(await updated(ctx, i.id))) due.push('update');
-      for (const target of due) warnings.push({ i, target, created, within: target === 'ack' ? t.ackWithinMs! : target === 'resolve' ? t.resolveWithinMs! : t.updateWithinMs! });
+      for (const target of due)
+        warnings.push({
+          i,
+          target,
+          created,
+          within: target === 'ack' ? must(t.ackWithinMs, 't.ackWithinMs') : target === 'resolve' ? must(t.resolveWithinMs, 't.resolveWithinMs') : must(t.updateWithinMs, 't.updateWithinMs'),
+        });
     }
     await inBatch(ctx, 'report-sla-warning', warnings, async (trx, live, { i, target, created, within }) => {
       if (!(await claimSlaWarning(trx, i.id, target, now))) return;

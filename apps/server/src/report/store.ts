@@ -14,6 +14,7 @@ import type { Tx } from '../context.js';
 import type { DialectName } from '../lib/db/index.js';
 import { alertMeasureSource, incidentMeasureSource } from './store/measures.js';
 import type { SlaTargetTable } from './tables.js';
+import { must } from '../lib/must.js';
 
 /** A resolved report range and its filters. */
 export interface Scope {
@@ -363,7 +364,7 @@ export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 1
   for (const key of new Set([...storedCount.keys(), ...liveCount.keys()])) {
     const a = storedCount.get(key);
     const b = liveCount.get(key);
-    const k = (a ?? b)!;
+    const k = must(a ?? b, 'the stored or live count');
     all.push({ serviceId: k.serviceId, dedupKey: k.dedupKey, count: (a?.count ?? 0) + (b?.count ?? 0), events: (a?.events ?? 0) + (b?.events ?? 0), flaps: 0 });
   }
   const top = all
@@ -371,7 +372,8 @@ export async function alertKeyGroups(db: Tx, s: Scope, flapMs: number, limit = 1
     .slice(0, limit);
   const flaps = new Map<string, AlertKeyGroup>();
   const flap = (k: AlertKey) => {
-    const g = flaps.get(id(k)) ?? flaps.set(id(k), { ...k, count: 0, events: 0, flaps: 0 }).get(id(k))!;
+    let g = flaps.get(id(k));
+    if (!g) flaps.set(id(k), (g = { ...k, count: 0, events: 0, flaps: 0 }));
     g.flaps++;
   };
   for (const k of await flapRows(db, alertsFrom(db, s, 'stored'), flapMs)) if (!liveIds.has(id(k))) flap(k);

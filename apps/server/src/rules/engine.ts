@@ -4,6 +4,7 @@ import { ALERT_SEVERITIES } from '../alert/types.js';
 import { probesOf, type Probe } from './prefilter.js';
 import { compileTemplate, type Template } from './template.js';
 import type { EventRule, RuleActions, RuleOutcome } from './types.js';
+import { must } from '../lib/must.js';
 
 /** A rule compiled once when saved or loaded: the CEL program and the templates. */
 export interface CompiledRule {
@@ -145,7 +146,7 @@ export function evaluateRules(
       try {
         r = true;
         for (let i = 0; i < c.probes.length; i++)
-          if (c.probes[i]!(vars) === false) {
+          if (must(c.probes[i], 'c.probes[i]')(vars) === false) {
             r = false;
             break;
           }

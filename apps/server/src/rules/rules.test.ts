@@ -4,6 +4,7 @@ import type { AlertEvent } from '../alert/types.js';
 import { compileRule, evaluateRules, type CompiledRule, type RuleStats } from './engine.js';
 import { compileTemplate, templateProblem } from './template.js';
 import type { EventRule, RuleActions } from './types.js';
+import { must } from '../lib/must.js';
 
 const integration = { id: 'i1', name: 'am', kind: 'alertmanager' };
 const rule = (id: string, condition: string, actions: RuleActions = {}): EventRule => ({
@@ -103,7 +104,7 @@ describe('rule evaluation', () => {
         expect(new Set(seen).size).toBe(seen.length);
         expect(seen.length).toBe(dropAt >= 0 ? dropAt + 1 : compiled.length);
         expect(outcome.dropped === true).toBe(dropAt >= 0);
-        for (const r of outcome.rules) if (r.result === 'failed') expect(stats.get(r.ruleId)!.failed).toBeGreaterThan(0);
+        for (const r of outcome.rules) if (r.result === 'failed') expect(must(stats.get(r.ruleId), 'stats.get(r.ruleId)').failed).toBeGreaterThan(0);
       }),
     );
   });

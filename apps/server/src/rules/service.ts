@@ -11,6 +11,7 @@ import { IngestError, parseAlertmanagerWebhook, parseGenericEvents, parseGrafana
 import { compileRule, evaluateRules, RuleProblem, type CompiledRule, type RuleStats } from './engine.js';
 import * as store from './store.js';
 import type { EventRule, RuleActions, RuleOutcome, RuleTraceEntry } from './types.js';
+import { must } from '../lib/must.js';
 
 /** How long an instance trusts its loaded rules before reading them again (changes through it clear at once). */
 const CACHE_MS = 5_000;
@@ -78,7 +79,7 @@ export class EventRules {
       })().finally(() => (this.loading = null));
     }
     await this.loading;
-    return this.loaded!;
+    return must(this.loaded, 'this.loaded');
   }
 
   /** The rule sets for an integration, or null when there are none (the fast path). */
@@ -176,7 +177,7 @@ export class EventRules {
     });
     for (const g of groups.values()) {
       const rs = await submit({ integration: batch.integration, service: g.service, events: g.events });
-      rs.forEach((r, j) => (results[g.at[j]!] = r));
+      rs.forEach((r, j) => (results[must(g.at[j], 'g.at[j]')] = r));
     }
     return results;
   }

@@ -1,3 +1,4 @@
+import { must } from '../lib/must.js';
 /**
  * The rules' template syntax: text with `{{ path }}` placeholders, where path is dot-separated names
  * over the rule context (summary, source, severity, labels.x, details.x, raw.x...). A missing value
@@ -42,7 +43,7 @@ export function compileTemplate(text: string): Template {
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push(m[1]!.split('.'));
+    parts.push(must(m[1], 'm[1]').split('.'));
     last = m.index + m[0].length;
   }
   if (last < text.length) parts.push(text.slice(last));

@@ -7,6 +7,7 @@ import { inBatch } from '../engine/batch.js';
 import type { EngineModule } from '../engine/engine.js';
 import { memberRoles } from '../team/store.js';
 import { noticeMethods } from './handoff-notices.js';
+import { must } from '../lib/must.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -66,7 +67,7 @@ async function checkSchedule(ctx: Ctx, s: Schedule, checkAt: number, now: number
     // Already under way: key it by where it really began, so it is reported once, not every cycle.
     const back = { start: Math.max(s.createdAt, now - LOOKBACK_MS), end: now };
     const before = back.end > back.start ? await shiftsIn(db, s, back) : [];
-    first.start = before.length ? before[before.length - 1]!.end : s.createdAt;
+    first.start = before.length ? must(before[before.length - 1], 'before[before.length - 1]').end : s.createdAt;
   }
   const to = await recipients(ctx, s);
   const users = gaps.length && to.length ? await usersById(db, to) : new Map();

@@ -7,6 +7,7 @@ import { claimHandoffNotice, dueHandoffChecks, moveHandoffCheck, scheduleFromRow
 import { inBatch } from '../engine/batch.js';
 import type { EngineModule } from '../engine/engine.js';
 import { contactMethodAddresses } from '../user/store.js';
+import { must } from '../lib/must.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -67,7 +68,7 @@ export async function noticeMethods(db: Tx, userId: string): Promise<{ id: strin
     const fit = plan.filter((p) => (byId.get(p.contactMethodId)?.type === 'voice') === voice);
     if (!fit.length) return [];
     const min = Math.min(...fit.map((p) => p.delayMinutes));
-    return [...new Set(fit.filter((p) => p.delayMinutes === min).map((p) => p.contactMethodId))].map((id) => byId.get(id)!);
+    return [...new Set(fit.filter((p) => p.delayMinutes === min).map((p) => p.contactMethodId))].map((id) => must(byId.get(id), 'byId.get(id)'));
   };
   const quiet = tier(false);
   return quiet.length ? quiet : tier(true);

@@ -7,6 +7,7 @@ import { DAY_MS } from './compute/zone.js';
 import { finalSchedule, nextHandoffs, onCallAt, type OnCall, type Shift, type TimeRange } from './compute/index.js';
 import { findSchedule, specFor } from './store.js';
 import type { Schedule } from './types.js';
+import { must } from '../lib/must.js';
 
 /** How far ahead "who is next" looks. */
 const NEXT_HORIZON_MS = 400 * DAY_MS;
@@ -56,7 +57,7 @@ export async function previousOnCall(db: Tx, schedule: Schedule, at: number): Pr
     const start = Math.max(end - chunk, at - PREVIOUS_HORIZON_MS);
     const shifts = finalSchedule(await specFor(db, schedule, { start, end }), { start, end });
     for (let i = shifts.length - 1; i >= 0; i--) {
-      const s = shifts[i]!;
+      const s = must(shifts[i], 'shifts[i]');
       if (s.userIds.length && !(current && sameSet(current.userIds, s.userIds))) return { onCall: { userIds: s.userIds, source: s.source }, until: s.end };
     }
     end = start;

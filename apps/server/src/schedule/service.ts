@@ -63,6 +63,7 @@ import {
   type UserLeave,
   type UserShift,
 } from './types.js';
+import { must } from '../lib/must.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -172,7 +173,7 @@ export async function createSchedule(ctx: Ctx, actor: Actor, input: unknown): Pr
       created_at: now,
       updated_at: now,
     });
-    const after = (await findSchedule(trx, id))!;
+    const after = must(await findSchedule(trx, id), 'the new schedule');
     await audit(trx, now, actor, 'schedule.create', id, { name: v.name }, { after });
     return after;
   });
@@ -204,7 +205,7 @@ export async function updateSchedule(ctx: Ctx, actor: Actor, idOrName: string, i
       gap_check_at: 0,
       updated_at: now,
     });
-    const after = (await findSchedule(trx, existing.id))!;
+    const after = must(await findSchedule(trx, existing.id), 'the updated schedule');
     await audit(trx, now, actor, 'schedule.update', existing.id, { name: v.name }, { before: existing, after });
     return after;
   });
@@ -523,7 +524,7 @@ const NEXT_HORIZON_MS = 400 * DAY;
 async function answerOnCall(db: Tx, list: readonly Schedule[], at: number): Promise<OnCallAnswer[]> {
   const specs = await specsFor(db, list, { start: at, end: at + NEXT_HORIZON_MS });
   const answers = list.map((s) => {
-    const spec = specs.get(s.id)!;
+    const spec = must(specs.get(s.id), 'specs.get(s.id)');
     return { s, now: onCallAt(spec, at), h: nextHandoffs(spec, at, 1, NEXT_HORIZON_MS)[0] };
   });
   const users = await usersById(
@@ -538,7 +539,7 @@ async function answerOnCall(db: Tx, list: readonly Schedule[], at: number): Prom
 export async function getOnCall(ctx: Ctx, actor: Actor, idOrName: string, at?: unknown): Promise<OnCallAnswer> {
   requirePermission(actor, 'read');
   const s = await requireSchedule(ctx.db.kysely, idOrName);
-  return (await answerOnCall(ctx.db.kysely, [s], readAt(s.timeZone, at, ctx.clock.now())))[0]!;
+  return must((await answerOnCall(ctx.db.kysely, [s], readAt(s.timeZone, at, ctx.clock.now())))[0], 'the on-call answer');
 }
 
 /** Who is on call for every schedule at `at` (default now). Local times are read in UTC. */
@@ -634,7 +635,7 @@ export async function getOnCallLoad(ctx: Ctx, actor: Actor, q: { from?: unknown;
   const byUser = new Map<string, TimeRange[]>();
   const specs = await specsFor(db, list, r);
   for (const s of list) {
-    for (const sh of finalSchedule(specs.get(s.id)!, r)) {
+    for (const sh of finalSchedule(must(specs.get(s.id), 'specs.get(s.id)'), r)) {
       for (const u of sh.userIds) {
         const l = byUser.get(u) ?? [];
         l.push({ start: sh.start, end: sh.end });
@@ -769,7 +770,7 @@ export async function icalFeed(ctx: Ctx, kind: 'user' | 'schedule', secret: stri
   shifts.sort((a, b) => a.start - b.start || a.scheduleName.localeCompare(b.scheduleName));
   const schedules = new Map((await allSchedules(db)).map((s) => [s.id, s]));
   for (const sh of shifts) {
-    const s = schedules.get(sh.scheduleId)!;
+    const s = must(schedules.get(sh.scheduleId), 'schedules.get(sh.scheduleId)');
     events.push({
       uid: `${sh.scheduleId}-${u.id}-${sh.start}`,
       start: sh.start,

@@ -150,7 +150,8 @@ export async function specFor(db: Tx, s: Schedule, range: TimeRange): Promise<Sc
 export async function specsFor(db: Tx, schedules: readonly Schedule[], range: TimeRange): Promise<Map<string, ScheduleSpec>> {
   const out = new Map<string, ScheduleSpec>();
   if (!schedules.length) return out;
-  if (schedules.length === 1) return out.set(schedules[0]!.id, await specFor(db, schedules[0]!, range));
+  const [only] = schedules;
+  if (schedules.length === 1 && only) return out.set(only.id, await specFor(db, only, range));
   const wanted = new Set(schedules.map((s) => s.id));
   const [overrideRows, leaveRows] = await Promise.all([
     db.selectFrom('schedule_overrides').selectAll().where('end_at', '>', range.start).where('start_at', '<', range.end).orderBy('created_at').orderBy('id').execute(),

@@ -23,6 +23,7 @@ import * as teams from '../team/service.js';
 import { allMemberships, deleteMember, findTeam, scimTeamRows, setTeamExternalId, teamsOfUser } from '../team/store.js';
 import { insertUser, scimUserRow, scimUserRows, setDeactivated, setExternalId, updateUserRow, userRowByEmail } from '../user/store.js';
 import { compileScimFilter, GROUP_SCHEMA, listResponse, paging, readPatch, ScimError, scimBool, USER_SCHEMA, type PatchOp } from './protocol.js';
+import { must } from '../lib/must.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
@@ -83,7 +84,12 @@ function userFields(body: unknown, current?: UserFields): UserFields {
   if (!EMAIL.test(email)) throw new ScimError(400, `userName or the primary email must be an email address (got "${email.slice(0, 100)}")`, 'invalidValue');
   const name = lower(b.name ?? {});
   const composed = [name.givenname, name.familyname].filter((x) => typeof x === 'string' && x).join(' ');
-  const display = (typeof b.displayname === 'string' && b.displayname.trim()) || (typeof name.formatted === 'string' && name.formatted.trim()) || composed || current?.name || email.split('@')[0]!;
+  const display =
+    (typeof b.displayname === 'string' && b.displayname.trim()) ||
+    (typeof name.formatted === 'string' && name.formatted.trim()) ||
+    composed ||
+    current?.name ||
+    must(email.split('@')[0], 'email.split("@")[0]');
   return {
     email: email.toLowerCase(),
     name: display.slice(0, 200),
@@ -309,7 +315,10 @@ async function groups(ctx: Ctx, base: string) {
     groupResource(
       base,
       t,
-      memberships.filter((m) => m.team_id === t.id && names.has(m.user_id)).map((m) => ({ id: m.user_id, name: names.get(m.user_id)! })),
+      memberships.flatMap((m) => {
+        const name = m.team_id === t.id ? names.get(m.user_id) : undefined;
+        return name !== undefined ? [{ id: m.user_id, name }] : [];
+      }),
     ),
   );
 }

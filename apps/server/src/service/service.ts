@@ -27,6 +27,7 @@ import {
   updateIntegrationRow,
   updateServiceRow,
 } from './store.js';
+import { must } from '../lib/must.js';
 
 /** Additional data binding a sealed integration signing secret to its use. */
 const SIGNING_SECRET_PURPOSE = 'integration-signing-secret';
@@ -203,7 +204,7 @@ export async function createService(ctx: Ctx, actor: Actor, input: unknown): Pro
       created_at: now,
       updated_at: now,
     });
-    const after = (await findService(trx, id))!;
+    const after = must(await findService(trx, id), 'the service');
     await audit(trx, now, actor, 'service.create', id, { name: v.name }, { after });
     return after;
   });
@@ -236,7 +237,7 @@ export async function updateService(ctx: Ctx, actor: Actor, id: string, input: u
       support_hours: supportHours ? JSON.stringify(supportHours) : null,
       updated_at: now,
     });
-    const after = (await findService(trx, existing.id))!;
+    const after = must(await findService(trx, existing.id), 'the service');
     await audit(trx, now, actor, 'service.update', existing.id, { name: v.name }, { before: existing, after });
     return after;
   });

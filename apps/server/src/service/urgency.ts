@@ -1,14 +1,15 @@
 import { WEEKDAYS } from '../schedule/compute/types.js';
 import { localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from '../schedule/compute/zone.js';
 import type { Service, SupportHours } from './types.js';
+import { must } from '../lib/must.js';
 
 /** True when `at` falls inside the support hours: a listed local weekday, from start (inclusive) to end (exclusive). */
 export function inSupportHours(h: SupportHours, at: number): boolean {
   const local = toLocal(h.timeZone, at);
-  const day = WEEKDAYS[weekdayOfDay(localDay(local))]!;
+  const day = must(WEEKDAYS[weekdayOfDay(localDay(local))], 'the weekday');
   if (!h.days.includes(day)) return false;
   const m = minuteOfDay(local);
-  return m >= parseTime(h.start)! && m < parseTime(h.end, true)!;
+  return m >= must(parseTime(h.start), 'parseTime(h.start)') && m < must(parseTime(h.end, true), 'parseTime(h.end, true)');
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   severityRanks,
 } from './store.js';
 import type { ComponentState, MaintenanceWindow, Phase, StatusPage, StatusUpdate } from './types.js';
+import { must } from '../lib/must.js';
 
 const DAY = 86_400_000;
 /** Days of uptime history per component. */
@@ -222,10 +223,10 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
     const r = i.sev ? rank.get(i.sev) : undefined;
     const open = i.status !== 'resolved';
     const st = r !== undefined ? stateForRank(r) : 'operational';
-    if (open && r !== undefined) for (const c of i.componentIds) state.set(c, worse(state.get(c)!, st));
+    if (open && r !== undefined) for (const c of i.componentIds) state.set(c, worse(must(state.get(c), 'state.get(c)'), st));
     const ups = updatesOf.get(i.id);
     if (!ups?.length) continue; // only incidents someone chose to publish are listed
-    const latest = ups[0]!;
+    const latest = must(ups[0], 'ups[0]');
     const listedOpen = open && latest.phase !== 'resolved';
     const pi: PageIncident = {
       id: i.id,
@@ -267,7 +268,10 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   const changedAt = new Map<string, number>(bs.map((b) => [b.id, Math.max(b.createdAt, b.updatedAt)]));
   const changed = (ids: string[], t: number) => {
     if (t > now) return;
-    for (const c of ids) if (changedAt.has(c) && t > changedAt.get(c)!) changedAt.set(c, t);
+    for (const c of ids) {
+      const prev = changedAt.get(c);
+      if (prev !== undefined && t > prev) changedAt.set(c, t);
+    }
   };
   for (const i of touching) {
     if (!i.sev || rank.get(i.sev) === undefined) continue; // sets no state
@@ -293,7 +297,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       const dayStart = since + d * DAY;
       const overlap = Math.max(0, Math.min(end, dayStart + DAY) - Math.max(start, dayStart));
       for (const c of i.componentIds) {
-        const cell = hist.get(c)![d]!;
+        const cell = must(must(hist.get(c), 'hist.get(c)')[d], 'hist.get(c)[d]');
         cell.state = worse(cell.state, st);
         cell.down = Math.min(DAY, cell.down + overlap * weight);
       }
@@ -302,7 +306,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   const elapsed = now - since;
   const days = Array.from({ length: HISTORY_DAYS }, (_, d) => new Date(since + d * DAY).toISOString().slice(0, 10));
   const components: PageComponent[] = bs.map((b) => {
-    const cells = hist.get(b.id)!;
+    const cells = must(hist.get(b.id), 'hist.get(b.id)');
     const down = cells.reduce((s, c) => s + c.down, 0);
     return {
       id: b.id,
@@ -310,9 +314,9 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       description: b.description,
       position: b.position,
       createdAt: b.createdAt,
-      updatedAt: changedAt.get(b.id)!,
-      state: state.get(b.id)!,
-      history: cells.map((c, d) => ({ day: days[d]!, state: c.state, uptime: 1 - c.down / DAY })),
+      updatedAt: must(changedAt.get(b.id), 'changedAt.get(b.id)'),
+      state: must(state.get(b.id), 'state.get(b.id)'),
+      history: cells.map((c, d) => ({ day: must(days[d], 'days[d]'), state: c.state, uptime: 1 - c.down / DAY })),
       uptimePercent: Math.max(0, Math.floor((1 - down / Math.max(elapsed, 1)) * 10_000) / 100),
     };
   });

@@ -90,6 +90,7 @@ import {
   type StatusUpdate,
   type Subscription,
 } from './types.js';
+import { must } from '../lib/must.js';
 
 const PHASE_LABEL: Record<Phase, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
 
@@ -164,7 +165,10 @@ async function saveBusinessService(ctx: Ctx, actor: Actor, id: string | null, v:
     return theId;
   });
   invalidateStatusCache();
-  return (await loadBusinessServices(ctx.db.kysely)).find((b) => b.id === bsId)!;
+  return must(
+    (await loadBusinessServices(ctx.db.kysely)).find((b) => b.id === bsId),
+    'the business service just written',
+  );
 }
 
 /** Deletes a business service. */

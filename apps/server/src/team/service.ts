@@ -8,6 +8,7 @@ import { parse } from '../lib/validate.js';
 import { refuseIfReferenced } from '../user/service.js';
 import { userIdIfExists } from '../user/store.js';
 import { deleteMembers, deleteTeamRow, findTeam, insertMember, insertTeam, teamIdByName, teamIdsByName, updateTeamRow } from './store.js';
+import { must } from '../lib/must.js';
 
 /** A team and its members in order. */
 export interface Team {
@@ -26,7 +27,7 @@ export { findTeam, teamMemberIds } from './store.js';
 export async function listTeams(ctx: Ctx, actor: Actor): Promise<Team[]> {
   requirePermission(actor, 'read');
   const teams = await teamIdsByName(ctx.db.kysely);
-  return Promise.all(teams.map(async (t) => (await findTeam(ctx.db.kysely, t.id))!));
+  return Promise.all(teams.map(async (t) => must(await findTeam(ctx.db.kysely, t.id), 'the team')));
 }
 
 /** One team by id or name. */
@@ -60,7 +61,7 @@ export async function createTeam(ctx: Ctx, actor: Actor, input: unknown): Promis
     const id = newId();
     await insertTeam(trx, { id, name: v.name, description: v.description ?? '', created_at: now });
     await writeMembers(trx, id, v.members);
-    const after = (await findTeam(trx, id))!;
+    const after = must(await findTeam(trx, id), 'the team');
     await audit(trx, now, actor, 'team.create', id, { name: v.name }, { after });
     return after;
   });
@@ -76,7 +77,7 @@ export async function updateTeam(ctx: Ctx, actor: Actor, id: string, input: unkn
     const v = parse(TeamInput, input, 'team');
     await updateTeamRow(trx, t.id, { name: v.name, description: v.description ?? '' });
     if (v.members) await writeMembers(trx, t.id, v.members);
-    const after = (await findTeam(trx, t.id))!;
+    const after = must(await findTeam(trx, t.id), 'the team');
     const roleChanges = v.members ? roleChangesOf(t, after) : [];
     await audit(trx, ctx.clock.now(), actor, 'team.update', t.id, { name: v.name, ...(roleChanges.length ? { roleChanges } : {}) }, { before: t, after });
     return after;

@@ -16,6 +16,7 @@ import * as store from './store.js';
 import { deleteUserSessions } from '../auth/store.js';
 import { insertSettingIfAbsent, updateSetting } from '../store.js';
 import { ContactMethodInput, NotificationRuleInput, UserInput, UserPatch, type ContactMethod, type NotificationRule, type User } from './types.js';
+import { must } from '../lib/must.js';
 
 const VERIFY_TTL_MS = 15 * 60_000;
 const VERIFY_MAX_ATTEMPTS = 5;
@@ -168,7 +169,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: string, patch: unkn
       ...(passwordHash !== undefined && { password_hash: passwordHash }),
       updated_at: now,
     });
-    const after = (await store.findUser(trx, id))!;
+    const after = must(await store.findUser(trx, id), 'the user');
     await audit(trx, now, actor, 'user.update', id, { ...v, password: v.password ? '(changed)' : undefined, currentPassword: undefined }, { before: existing, after });
     // Role changes and password changes are sensitive actions of their own on the trail.
     if (v.role !== undefined && v.role !== existing.role)
@@ -463,7 +464,7 @@ export async function createFirstAdmin(ctx: Ctx, input: unknown): Promise<User> 
   checkZone(v.timeZone, errors);
   if (!v.password) errors.push({ path: 'password', message: 'is required' });
   if (errors.length) throw invalid(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  const passwordHash = await hashPassword(v.password!);
+  const passwordHash = await hashPassword(must(v.password, 'v.password'));
   const now = ctx.clock.now();
   await insertSettingIfAbsent(ctx.db.kysely, 'setup_lock', '');
   return inTransaction(ctx, async (trx) => {

@@ -1,3 +1,4 @@
+import { must } from '../lib/must.js';
 /**
  * War-room action templates: filling `{{args}}`, `{{incident.id}}`, `{{incident.number}}` and
  * `{{secrets.NAME}}` escaped for where each lands, and redacting secrets from what comes back.
@@ -48,12 +49,12 @@ export function fillJson(template: string, vars: Record<string, string>): string
   let inString = false;
   let i = 0;
   while (i < template.length) {
-    const ch = template[i]!;
+    const ch = must(template[i], 'template[i]');
     if (ch === '{' && template[i + 1] === '{') {
       PLACEHOLDER.lastIndex = i;
       const m = PLACEHOLDER.exec(template);
       if (m && m.index === i) {
-        const v = vars[m[1]!] ?? '';
+        const v = vars[must(m[1], 'm[1]')] ?? '';
         out += inString ? escapeFor('json', v) : JSON.stringify(v);
         i += m[0].length;
         continue;

@@ -11,6 +11,7 @@ import { COMMAND_HELP, runCommand, type CommandResult } from './commands.js';
 import { addMember, findUserRef, incidentOrThrow, notifyUserText, readSettings, requireOnIncident, requireWarRoomRole } from './service.js';
 import { chatBridgesOf, chatRows, insertChatMessage, insertReceipt, markReceived, memberIds, receipt, receiptsOf, updateReceipt, warRoomExists, warRoomSlackChannel } from './store.js';
 import { ChatInput, type ChatMessage } from './types.js';
+import { must } from '../lib/must.js';
 
 type Row = { id: string; incident_id: string; at: number; author_id: string | null; author_name: string; source: string; text: string; priority: number };
 
@@ -21,7 +22,7 @@ function fromRow(r: Row): ChatMessage {
 /** The @mentions in a text: `@ada`, `@ada@example.com`, `@AdaLovelace`. */
 export function mentions(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s(])@([A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)/g)) if (!out.includes(m[1]!)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|[\s(])@([A-Za-z0-9._+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)/g)) if (!out.includes(must(m[1], 'm[1]'))) out.push(must(m[1], 'm[1]'));
   return out;
 }
 

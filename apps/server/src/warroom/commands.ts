@@ -14,6 +14,7 @@ import { assignRole, findUserRef, incidentOrThrow, pageInto, requireOnIncident, 
 import { WAR_ROOM_ROLES } from './types.js';
 import { insertTask } from './store.js';
 import { latestUpdatePhase } from '../status/store.js';
+import { must } from '../lib/must.js';
 
 /** What a command answered: ok, or refused / failed with an error code; `text` is shown in the chat. */
 export interface CommandResult {
@@ -41,7 +42,7 @@ export const COMMAND_HELP = [
 function unquote(s: string): string {
   const t = s.trim();
   const m = /^["“'](.*)["”']$/s.exec(t);
-  return m ? m[1]! : t;
+  return m ? must(m[1], 'm[1]') : t;
 }
 
 /** Acknowledges from the war room (any member). */
@@ -78,10 +79,10 @@ export async function postUpdate(ctx: Ctx, actor: Actor, idOrNumber: string, tex
   let isPublic = false;
   for (;;) {
     const m = /^(\w+)\s+(.*)$/s.exec(rest);
-    if (m && (PHASES as readonly string[]).includes(m[1]!.toLowerCase()) && !phase) phase = m[1]!.toLowerCase() as Phase;
-    else if (m && m[1]!.toLowerCase() === 'public' && !isPublic) isPublic = true;
+    if (m && (PHASES as readonly string[]).includes(must(m[1], 'm[1]').toLowerCase()) && !phase) phase = must(m[1], 'm[1]').toLowerCase() as Phase;
+    else if (m && must(m[1], 'm[1]').toLowerCase() === 'public' && !isPublic) isPublic = true;
     else break;
-    rest = m[2]!.trim();
+    rest = must(m[2], 'm[2]').trim();
   }
   const message = unquote(rest);
   if (!message) throw invalid('update: text is required', [{ path: 'text', message: 'required' }]);
@@ -138,7 +139,7 @@ async function execute(ctx: Ctx, actor: Actor, inc: Incident, name: string, rest
     case 'role': {
       const m = /^(\S+)\s+(\S+)$/.exec(rest.trim());
       if (!m) throw invalid('Usage: /role im|comms|scribe|responder @user');
-      const w = await assignRole(ctx, actor, inc.id, m[1]!, m[2]!, via);
+      const w = await assignRole(ctx, actor, inc.id, must(m[1], 'm[1]'), must(m[2], 'm[2]'), via);
       return `Roles: ${w.members.map((x) => `${x.name} (${x.role})`).join(', ')}`;
     }
     case 'page': {
@@ -166,7 +167,7 @@ async function execute(ctx: Ctx, actor: Actor, inc: Incident, name: string, rest
     case 'run': {
       const m = /^(\S+)\s*(.*)$/s.exec(rest.trim());
       if (!m) throw invalid('Usage: /run ACTION [args]');
-      const r = await runAction(ctx, actor, inc.id, m[1]!, m[2] ?? '', via);
+      const r = await runAction(ctx, actor, inc.id, must(m[1], 'm[1]'), m[2] ?? '', via);
       return `${m[1]}: ${r.status === null ? 'failed' : `HTTP ${r.status}`}\n${r.output}`;
     }
     default:

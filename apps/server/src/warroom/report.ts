@@ -4,6 +4,7 @@ import { appendTimeline, readTimeline } from '../incident/timeline.js';
 import { incidentOrThrow } from './service.js';
 import { pagesOfIncident, readReceipts } from './store.js';
 import { userNameRow } from '../user/store.js';
+import { must } from '../lib/must.js';
 
 /** A drill's summary: who was paged on which channels, how fast each acknowledged, which contact methods failed. */
 export interface DrillSummary {
@@ -30,7 +31,7 @@ async function computeDrillSummary(db: Tx, incidentId: string): Promise<DrillSum
   const receipts = await readReceipts(db, incidentId);
   const byUser = new Map<string, DrillSummary['paged'][number]>();
   for (const r of rows) {
-    const uid = r.user_id!;
+    const uid = must(r.user_id, 'r.user_id');
     let p = byUser.get(uid);
     if (!p) {
       const read = receipts.filter((x) => x.user_id === uid).map((x) => Number(x.read_at));

@@ -7,6 +7,7 @@ import { inBatch } from '../engine/batch.js';
 import type { EngineModule } from '../engine/engine.js';
 import { contactMethodAddresses } from '../user/store.js';
 import { claimStaleNotice, staleRunbooks } from './store.js';
+import { must } from '../lib/must.js';
 
 const DAY = 86_400_000;
 
@@ -20,7 +21,7 @@ export const warRoomRunbooksModule: EngineModule = {
     const stale = await staleRunbooks(ctx.db.kysely, cutoff);
     await inBatch(ctx, 'warroom-runbooks', stale, async (trx, _live, r) => {
       if (!(await claimStaleNotice(trx, r.id, now))) return;
-      const plan = (await notificationPlan(trx, r.owner_id!)).filter((p) => p.delayMinutes === 0);
+      const plan = (await notificationPlan(trx, must(r.owner_id, 'r.owner_id'))).filter((p) => p.delayMinutes === 0);
       const methods = plan.length
         ? await contactMethodAddresses(
             trx,

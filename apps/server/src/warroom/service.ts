@@ -42,6 +42,7 @@ import {
 } from './store.js';
 import { updateIncidentFields, updateSeverityRow } from '../incident/store.js';
 import { DeclareInput, ImpactInput, ROLE_NAMES, SeverityLevelInput, WAR_ROOM_ROLES, WarRoomSettingsInput, type SeverityLevel, type WarRoom, type WarRoomRole, type WarRoomSettings } from './types.js';
+import { must } from '../lib/must.js';
 
 const SETTINGS_KEY = 'warroom.settings';
 const DEFAULT_SETTINGS: WarRoomSettings = { imSchedule: null, sevPolicies: {}, priorityRepageMinutes: 5, priorityMaxRepages: 3, runbookStaleDays: 90, teamBridges: {} };
@@ -73,14 +74,14 @@ export async function updateSettings(ctx: Ctx, actor: Actor, input: unknown): Pr
       if (!(await severityExists(trx, sev))) throw invalid(`sevPolicies: unknown severity ${sev}`, [{ path: `sevPolicies.${sev}`, message: 'unknown severity' }]);
       const p = await findPolicy(trx, policy);
       if (!p) throw invalid(`sevPolicies.${sev}: unknown escalation policy "${policy}"`, [{ path: `sevPolicies.${sev}`, message: 'unknown policy' }]);
-      v.sevPolicies![sev] = p.id;
+      must(v.sevPolicies, 'v.sevPolicies')[sev] = p.id;
     }
     for (const team of Object.keys(v.teamBridges ?? {})) {
       const t = await findTeam(trx, team);
       if (!t) throw invalid(`teamBridges: unknown team "${team}"`, [{ path: `teamBridges.${team}`, message: 'unknown team' }]);
       if (t.id !== team) {
-        const { [team]: bridge, ...rest } = v.teamBridges!;
-        v.teamBridges = { ...rest, [t.id]: bridge! };
+        const { [team]: bridge, ...rest } = must(v.teamBridges, 'v.teamBridges');
+        v.teamBridges = { ...rest, [t.id]: must(bridge, 'bridge') };
       }
     }
     const next: WarRoomSettings = { ...(await readSettings(trx)), ...(v as Partial<WarRoomSettings>) };
@@ -397,20 +398,20 @@ export async function declareMajor(ctx: Ctx, actor: Actor, input: unknown, via: 
     if (v.incident) {
       incidentId = (await incidentOrThrow(trx, v.incident)).id;
     } else {
-      const service = await findService(trx, v.service!);
+      const service = await findService(trx, must(v.service, 'v.service'));
       if (!service) throw invalid(`service: unknown service "${v.service}"`, [{ path: 'service', message: 'unknown service' }]);
-      incidentId = (await openIncident(trx, now, { service, title: v.title!, severity: 'critical', details: '', groupKey: null, actor, via }, live)).id;
+      incidentId = (await openIncident(trx, now, { service, title: must(v.title, 'v.title'), severity: 'critical', details: '', groupKey: null, actor, via }, live)).id;
     }
     await updateIncidentFields(trx, incidentId, { sev: level.name, major: 1, ...(v.drill && { drill: 1 }), ...(v.impact && { impact: JSON.stringify(v.impact) }), updated_at: now });
     await recordMeasures(trx, incidentId); // a resolved incident's report rows carry its severity and drill flag
-    const incident = (await findIncident(trx, incidentId))!;
+    const incident = must(await findIncident(trx, incidentId), 'the incident');
     await openWarRoom(ctx, trx, now, { incident, sev: level.name, actor, via, bridgeUrl: v.bridgeUrl }, live);
     await audit(trx, now, actor, 'incident.declare', incidentId, { sev: level.name, drill: v.drill ?? false });
     live.push({ type: 'incident', incidentId, data: { major: true } });
     return incidentId;
   });
   ctx.wake();
-  return { incident: (await findIncident(ctx.db.kysely, id))!, warRoom: await readWarRoom(ctx.db.kysely, id) };
+  return { incident: must(await findIncident(ctx.db.kysely, id), 'the incident'), warRoom: await readWarRoom(ctx.db.kysely, id) };
 }
 
 /** Sets an incident's severity level (the IM's call once there is one); raising it to a major level opens the war room. */
@@ -435,13 +436,13 @@ export async function setSeverity(ctx: Ctx, actor: Actor, idOrNumber: string, se
     );
     await audit(trx, now, actor, 'incident.severity', inc.id, { from: inc.sev, to: level.name });
     if (level.major === 1) {
-      const opened = await openWarRoom(ctx, trx, now, { incident: (await findIncident(trx, inc.id))!, sev: level.name, actor, via }, live);
+      const opened = await openWarRoom(ctx, trx, now, { incident: must(await findIncident(trx, inc.id), 'the incident'), sev: level.name, actor, via }, live);
       if (!opened && raised) await pageRaisedSeverity(ctx, trx, now, inc.id, level.name, actor, via, live);
     }
     live.push({ type: 'incident', incidentId: inc.id, data: { sev: level.name } });
   });
   ctx.wake();
-  return (await findIncident(ctx.db.kysely, inc.id))!;
+  return must(await findIncident(ctx.db.kysely, inc.id), 'the incident');
 }
 
 /** Assigns a war-room role (hand-over for the IM: the old IM becomes a responder). The IM (or an admin) assigns roles. */
@@ -597,7 +598,7 @@ export async function setImpact(ctx: Ctx, actor: Actor, idOrNumber: string, inpu
 export async function readWarRoom(db: Tx, incidentId: string): Promise<WarRoom> {
   const w = await warRoomRow(db, incidentId);
   if (!w) throw notFound('War room');
-  const inc = (await findIncident(db, incidentId))!;
+  const inc = must(await findIncident(db, incidentId), 'the incident');
   const members = await membersWithNames(db, incidentId);
   const tasks = await tasksWithOwners(db, incidentId);
   const im = inc.incidentManagerId ? { id: inc.incidentManagerId, name: await userName(db, inc.incidentManagerId) } : null;

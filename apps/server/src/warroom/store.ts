@@ -1,5 +1,5 @@
 /** SQL for the war-room domain (war rooms, members, chat, receipts, tasks, runbooks, service actions): rows in, rows out. No permission checks here. */
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, NotNull, Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import type { ChatMessageTable, ChatReceiptTable, RunbookTable, ServiceActionTable, WarRoomTable } from './tables.js';
 
@@ -349,8 +349,8 @@ export async function upsertChatBridge(db: Tx, row: { incident_id: string; platf
 
 /** Bridges waiting for the engine to create their channel (at most 20). */
 export async function pendingChatBridges(db: Tx): Promise<{ incident_id: string; platform: string; pending: string }[]> {
-  const rows = await db.selectFrom('chat_bridges').select(['incident_id', 'platform', 'pending']).where('pending', 'is not', null).limit(20).execute();
-  return rows.map((r) => ({ ...r, pending: r.pending! }));
+  const rows = await db.selectFrom('chat_bridges').select(['incident_id', 'platform', 'pending']).where('pending', 'is not', null).$narrowType<{ pending: NotNull }>().limit(20).execute();
+  return rows;
 }
 
 /** Records a created channel if the request is still the pending one (compare-and-set); false otherwise. */
@@ -382,10 +382,11 @@ export async function bridgedChannelsOf(db: Tx, platform: string): Promise<{ inc
     .select(['incident_id', 'channel', 'cursor', 'created_at'])
     .where('platform', '=', platform)
     .where('channel', 'is not', null)
+    .$narrowType<{ channel: NotNull }>()
     .orderBy('created_at')
     .limit(100)
     .execute();
-  return rows.map((r) => ({ incident_id: r.incident_id, channel: r.channel!, cursor: r.cursor, created_at: Number(r.created_at) }));
+  return rows.map((r) => ({ incident_id: r.incident_id, channel: r.channel, cursor: r.cursor, created_at: Number(r.created_at) }));
 }
 
 /** Records how far a bridged channel has been read. */

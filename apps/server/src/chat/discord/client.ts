@@ -95,17 +95,12 @@ export class DiscordClient implements Provider {
     const bot = await this.botUserId();
     const msgs = (list as DiscordApiMessage[]).filter((m) => typeof m.id === 'string' && /^\d{1,20}$/.test(m.id)).sort((a, b) => (BigInt(a.id as string) < BigInt(b.id as string) ? -1 : 1));
     const last = msgs.at(-1);
-    const messages = msgs
-      .filter(
-        (m) => (m.type === 0 || m.type === 19) && !m.webhook_id && m.author?.bot !== true && typeof m.author?.id === 'string' && m.author.id !== bot && typeof m.content === 'string' && m.content,
-      )
-      .map((m) => ({
-        channelId,
-        userId: m.author!.id as string,
-        ...(typeof m.author?.username === 'string' && { userName: m.author.username }),
-        messageId: m.id as string,
-        text: m.content as string,
-      }));
+    const messages = msgs.flatMap((m) => {
+      const author = m.author;
+      if (!(m.type === 0 || m.type === 19) || m.webhook_id || !author || author.bot === true || typeof author.id !== 'string' || author.id === bot) return [];
+      if (typeof m.content !== 'string' || !m.content) return [];
+      return [{ channelId, userId: author.id, ...(typeof author.username === 'string' && { userName: author.username }), messageId: m.id as string, text: m.content }];
+    });
     return { messages, cursor: last ? (last.id as string) : cursor };
   }
 

@@ -8,10 +8,11 @@ import { DiscordClient, snowflakeAt } from './client.js';
 import { discordPlatform } from './platform.js';
 import { escapeDiscord, renderDiscord } from './render.js';
 import { discordPublicKey, verifyDiscordRequest } from './signature.js';
+import { must } from '../../lib/must.js';
 
 const keys = generateKeyPairSync('ed25519');
 const hex = keys.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
-const key = discordPublicKey(hex)!;
+const key = must(discordPublicKey(hex), 'the public key');
 const NOW = 1_772_442_000_000;
 const signed = (body: string, ts = Math.floor(NOW / 1000), priv = keys.privateKey) => ({
   'x-signature-timestamp': String(ts),

@@ -47,7 +47,7 @@ export function discordPlatform(client: DiscordClient, publicKey: KeyObject, o: 
       const data = i.data && typeof i.data === 'object' ? i.data : {};
       if (i.type === 3) {
         const m = /^klaxon:(ack|resolve|join):(.{1,100})$/.exec(str(data.custom_id));
-        if (m) return { kind: 'action', userId, incident: m[2]!, action: m[1] as 'ack' | 'resolve' | 'join' };
+        if (m?.[2]) return { kind: 'action', userId, incident: m[2], action: m[1] as 'ack' | 'resolve' | 'join' };
       }
       if (i.type === 2 && data.name === 'klaxon') {
         const option = Array.isArray(data.options) ? data.options.find((x) => x && x.name === 'command') : undefined;

@@ -31,6 +31,7 @@ export function renderMatrix(msg: Message): MatrixContent {
   switch (msg.kind) {
     case 'page': {
       const url = safeUrl(msg.incidentUrl);
+      const bridge = msg.bridgeUrl ? safeUrl(msg.bridgeUrl) : undefined;
       const a = availableActions(msg.status);
       const how = [a.ack && `react 👍 or send !ack ${msg.incidentNumber} to acknowledge`, a.resolve && `!resolve ${msg.incidentNumber} to resolve`].filter(Boolean).join(', ');
       const details = excerpt(msg.details, 10, 1500);
@@ -41,17 +42,17 @@ export function renderMatrix(msg: Message): MatrixContent {
         `Service: ${oneLine(msg.serviceName)} · Severity: ${severityLabel(msg.severity)} · Status: ${oneLine(msg.status).toLowerCase()}`,
         [alertsPhrase(msg.alertCount), opened && `opened ${opened}`].filter(Boolean).join(' · '),
         ...(details ? [details] : []),
-        ...(msg.bridgeUrl && safeUrl(msg.bridgeUrl) ? [`Bridge: ${safeUrl(msg.bridgeUrl)}`] : []),
+        ...(bridge ? [`Bridge: ${bridge}`] : []),
         ...(url ? [url] : []),
         ...(how ? [how.charAt(0).toUpperCase() + how.slice(1)] : []),
       ];
       const html = [
         ...(msg.drill ? ['<b>DRILL</b> - this is a drill, not a real incident.'] : []),
         `<b>${url ? `<a href="${escapeHtml(url)}">${escapeHtml(pageHeadline(msg))}</a>` : escapeHtml(pageHeadline(msg))}</b>`,
-        escapeHtml(lines[msg.drill ? 2 : 1]!),
-        escapeHtml(lines[msg.drill ? 3 : 2]!),
+        escapeHtml(lines[msg.drill ? 2 : 1] ?? ''),
+        escapeHtml(lines[msg.drill ? 3 : 2] ?? ''),
         ...(details ? [`<pre><code>${escapeHtml(details)}</code></pre>`] : []),
-        ...(msg.bridgeUrl && safeUrl(msg.bridgeUrl) ? [`Bridge: <a href="${escapeHtml(safeUrl(msg.bridgeUrl)!)}">join the call</a>`] : []),
+        ...(bridge ? [`Bridge: <a href="${escapeHtml(bridge)}">join the call</a>`] : []),
         ...(how ? [`<i>${escapeHtml(how.charAt(0).toUpperCase() + how.slice(1))}</i>`] : []),
       ];
       return {

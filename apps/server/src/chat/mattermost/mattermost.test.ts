@@ -7,6 +7,7 @@ import { ProviderError, type Message } from '../../notify/types.js';
 import { checkMattermostActionSecret, MattermostClient, mattermostActionSecret } from './client.js';
 import { mattermostPlatform } from './platform.js';
 import { escapeMattermost, renderMattermost } from './render.js';
+import { must } from '../../lib/must.js';
 
 const KEY = 'action-key';
 const signer = { url: 'https://klaxon.example.com/integrations/v1/mattermost/actions', secret: (a: string, id: string) => mattermostActionSecret(KEY, a, id) };
@@ -28,11 +29,11 @@ describe('Mattermost renderer', () => {
   it('renders a page as an attachment with Acknowledge / Resolve integration actions carrying their secrets', () => {
     const page = samplePage();
     const post = renderMattermost(page, signer);
-    const actions = (post.props.attachments as { actions: { id: string; integration: { url: string; context: Record<string, string> } }[] }[])[0]!.actions;
+    const actions = (post.props.attachments as { actions: { id: string; integration: { url: string; context: Record<string, string> } }[] }[])[0]?.actions ?? [];
     expect(actions.map((a) => a.id)).toEqual(['klaxonack', 'klaxonresolve']);
     for (const a of actions) {
       expect(a.integration.url).toBe(signer.url);
-      expect(checkMattermostActionSecret(KEY, a.integration.context.action!, page.incidentId, a.integration.context.secret!)).toBe(true);
+      expect(checkMattermostActionSecret(KEY, must(a.integration.context.action, 'action'), page.incidentId, must(a.integration.context.secret, 'secret'))).toBe(true);
     }
     expect(renderMattermost({ ...page, status: 'resolved' }, signer).props.attachments).toMatchObject([{ actions: [] }]);
   });

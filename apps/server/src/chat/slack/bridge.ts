@@ -60,7 +60,9 @@ export async function bridgeSlack(
 export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Promise<void> {
   const pending = await pendingSlackChannels(ctx.db.kysely);
   for (const p of pending) {
-    const name = p.slack_pending!.replace(/^create:/, '');
+    const asked = p.slack_pending;
+    if (!asked) continue;
+    const name = asked.replace(/^create:/, '');
     let channel: string | null = null;
     let error: string | null = null;
     try {
@@ -72,7 +74,7 @@ export async function createPendingSlackChannels(ctx: Ctx, call: SlackCall): Pro
     const now = ctx.clock.now();
     // Recorded as soon as Slack answered: a batch of one, so a channel made is never forgotten behind a slow one.
     await inBatch(ctx, 'warroom-slack', [p], async (trx, live) => {
-      if (!(await settleSlackPending(trx, p.incident_id, p.slack_pending!, channel))) return;
+      if (!(await settleSlackPending(trx, p.incident_id, asked, channel))) return;
       await appendTimeline(
         trx,
         {

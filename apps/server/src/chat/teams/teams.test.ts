@@ -143,9 +143,9 @@ describe('Teams renderer', () => {
     const page = { ...samplePage(), status: 'triggered' } as Message;
     const hook = renderTeams(page);
     expect(hook.type).toBe('message');
-    expect(hook.attachments[0]!.contentType).toBe(ADAPTIVE_CARD);
-    expect(hook.attachments[0]!.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
-    const actions = (c: ReturnType<typeof renderTeams>) => ((c.attachments[0]!.content.actions ?? []) as { type: string }[]).map((x) => x.type);
+    expect(must(hook.attachments[0], 'the attachment').contentType).toBe(ADAPTIVE_CARD);
+    expect(must(hook.attachments[0], 'the attachment').content).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
+    const actions = (c: ReturnType<typeof renderTeams>) => ((must(c.attachments[0], 'the attachment').content.actions ?? []) as { type: string }[]).map((x) => x.type);
     expect(actions(hook)).not.toContain('Action.Submit');
     expect(actions(renderTeams(page, { submit: true }))).toEqual(['Action.Submit', 'Action.Submit', 'Action.OpenUrl']);
     const major = must(renderTeams({ ...page, major: true } as Message, { submit: true }).attachments[0], 'the card').content.actions as { title: string; data?: unknown }[];

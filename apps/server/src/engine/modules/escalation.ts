@@ -12,6 +12,7 @@ import { activeMaintenanceFor } from '../../status/store.js';
 import { evaluateCondition, labelsOf } from '../../escalation/condition.js';
 import { firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
 import type { EngineModule } from '../engine.js';
+import { must } from '../../lib/must.js';
 
 /**
  * Fires due escalation steps. Works from the policy snapshot taken when the incident opened. A step
@@ -162,7 +163,7 @@ async function fireStep(
   if (roundRobin) {
     for (let k = 0; k < s.level.targets.length && !plans.length; k++) {
       const idx = (roundRobin.position + k) % s.level.targets.length;
-      const one = [s.level.targets[idx]!];
+      const one = [must(s.level.targets[idx], 's.level.targets[idx]')];
       const r = await memo.get(`targets:${JSON.stringify(one)}`, () => resolveTargets(trx, one, now));
       notes.push(...r.notes);
       onCall.push(...r.onCall);

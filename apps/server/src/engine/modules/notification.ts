@@ -12,6 +12,7 @@ import { claimNotification, claimNotificationFor, dueNotifications, dueNotificat
 import type { BundleItem, Channel, PageMessage } from '../../notify/types.js';
 import type { EngineModule } from '../engine.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
+import { must } from '../../lib/must.js';
 
 /** Whether step `step` of an incident's policy snapshot is a level with `until: resolved`. */
 function levelUntilResolved(snapshot: string | null, step: number): boolean {
@@ -63,7 +64,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       }
       // The cycle read its first 500: a contact method with more due than that reads the rest itself.
       const capped = due.length >= 500;
-      for (const [cm, rows] of groups) work.push({ cm, channel: rows[0]!.type as Channel, rows, capped });
+      for (const [cm, rows] of groups) work.push({ cm, channel: must(rows[0], 'rows[0]').type as Channel, rows, capped });
       await inBatch(ctx, 'notification', work, async (trx, live, w) => {
         if ('one' in w) await single(ctx, trx, live, w.one, now);
         else await group(ctx, trx, live, w.cm, w.channel, w.rows, w.capped, now);
@@ -173,8 +174,8 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
     }
     const list = [...pages.values()].sort((a, b) => a.page.createdAt - b.page.createdAt || a.page.incidentNumber - b.page.incidentNumber);
     if (!list.length) return;
-    const first = claimed[0]!.n;
-    const lead = list[0]!;
+    const first = must(claimed[0], 'claimed[0]').n;
+    const lead = must(list[0], 'list[0]');
     let message: PageMessage = lead.untilResolved ? { ...lead.page, untilResolved: true } : lead.page;
     if (list.length > 1) {
       const items: BundleItem[] = list.map(({ page, untilResolved }) => ({

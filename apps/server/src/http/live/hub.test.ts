@@ -6,6 +6,7 @@ import type { LiveEvent } from '../../context.js';
 import { createLogger } from '../../lib/logger.js';
 import { LIVE_CLOSE_TOO_SLOW, LiveHub } from './hub.js';
 import { emitterLiveSource } from './source.js';
+import { must } from '../../lib/must.js';
 
 /** Just enough of a ws WebSocket for the hub. */
 class FakeSocket extends EventEmitter {
@@ -53,7 +54,7 @@ describe('LiveHub', () => {
   it('greets, then relays every published event as {type, incidentId?, data?}', () => {
     const s = new FakeSocket();
     hub.add(asWs(s), user);
-    expect(JSON.parse(s.sent[0]!)).toMatchObject({ type: 'hello', data: { userId: 'u1' } });
+    expect(JSON.parse(must(s.sent[0], 's.sent[0]'))).toMatchObject({ type: 'hello', data: { userId: 'u1' } });
     emitter.emit('event', { type: 'incident', incidentId: 'i1', data: { status: 'triggered' } } satisfies LiveEvent);
     emitter.emit('event', { type: 'notification' } satisfies LiveEvent);
     expect(s.sent.slice(1)).toEqual(['{"type":"incident","incidentId":"i1","data":{"status":"triggered"}}', '{"type":"notification"}']);

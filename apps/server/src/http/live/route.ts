@@ -9,6 +9,7 @@ import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import type { LiveHub } from './hub.js';
+import { must } from '../../lib/must.js';
 
 /** The origins a browser page of this Klaxon may have: the public URL's and the Host the request came to. */
 function sameOrigin(ctx: Ctx, req: FastifyRequest, origin: string): boolean {
@@ -53,7 +54,7 @@ export async function liveRoutes(app: App, { ctx }: HttpDeps, hub: LiveHub): Pro
       },
     },
     (socket, req) => {
-      hub.add(socket, req.actorCache!);
+      hub.add(socket, must(req.actorCache, 'req.actorCache'));
     },
   );
 }

@@ -12,6 +12,7 @@ import { requestPasswordReset, setPasswordWithLink } from '../../auth/password-l
 import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { audit } from '../../audit.js';
+import { must } from '../../lib/must.js';
 
 /**
  * Sign-in attempts allowed per email+IP, per IP and per account (email, from any address): token
@@ -113,7 +114,8 @@ export async function authRoutes(app: App, deps: HttpDeps): Promise<void> {
       if (!throttle.take(req.body.email, req.ip)) throw new AppError('rate_limited', 'Too many sign-in attempts: wait a minute and try again');
       // KLAXON_PASSWORD_SIGNIN=off: only the break-glass accounts may use a password (docs/sso.md).
       const breakGlass = deps.sso && !deps.sso.passwordSignIn;
-      if (breakGlass && !deps.sso!.breakGlassEmails.includes(req.body.email.trim().toLowerCase())) throw new AppError('forbidden', 'Password sign-in is off here: sign in with single sign-on');
+      if (breakGlass && !must(deps.sso, 'deps.sso').breakGlassEmails.includes(req.body.email.trim().toLowerCase()))
+        throw new AppError('forbidden', 'Password sign-in is off here: sign in with single sign-on');
       const user = await checkCredentials(ctx, req.body.email, req.body.password);
       if (!user) {
         await auditNow(ctx, { type: 'system', name: req.body.email }, 'auth.login_failed', req.body.email, { email: req.body.email }, { via: 'web', address: req.ip, actorType: 'anonymous' });

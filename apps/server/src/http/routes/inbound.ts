@@ -19,6 +19,7 @@ import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { parseSmsReply, SMS_HELP } from './sms-reply.js';
 import { hotlineTwilioRoutes } from './hotlines.js';
+import { must } from '../../lib/must.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +27,7 @@ declare module 'fastify' {
   }
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => must({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c], `the escape of ${c}`));
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} · Klaxon</title>
@@ -127,7 +128,7 @@ export async function smsReply(ctx: Ctx, from: string, body: string, channel: 's
     const last = await lastSmsPage(ctx.db.kysely, from, channel);
     const bundle = last ? bundleOf(last.content) : null;
     if (bundle && cmd.action === 'ack') return ackAll(ctx, bundle, actor, channel);
-    if (bundle) return `Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${bundle.items[0]!.incidentNumber}R", to resolve one.`;
+    if (bundle) return `Your latest page named ${bundle.items.length} incidents: reply with a number, e.g. "${must(bundle.items[0], 'bundle.items[0]').incidentNumber}R", to resolve one.`;
     incidentId = last?.incident_id ?? undefined;
     if (!incidentId) return `No recent page to this number. ${SMS_HELP}`;
   }
@@ -279,7 +280,7 @@ export async function inboundRoutes(app: App, deps: HttpDeps): Promise<void> {
     const respond = (text: string) => reply.type('text/xml').send(twiml(`<Message>${esc(text)}</Message>`));
     // WhatsApp messages through Twilio arrive the same way, From `whatsapp:+E164`: same syntax, same answers.
     const channel = (params.From ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms';
-    const from = channel === 'whatsapp' ? params.From!.slice('whatsapp:'.length) : (params.From ?? '');
+    const from = channel === 'whatsapp' ? must(params.From, 'params.From').slice('whatsapp:'.length) : (params.From ?? '');
     return respond(await smsReply(ctx, from, params.Body ?? '', channel));
   });
 

@@ -6,6 +6,7 @@ import { invalid } from '../../lib/errors.js';
 import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
+import { must } from '../../lib/must.js';
 
 /** Incidents: list, open by hand, acknowledge, resolve, reopen, escalate, timeline. */
 export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
@@ -42,7 +43,7 @@ export async function incidentRoutes(app: App, { ctx }: HttpDeps): Promise<void>
         acknowledged: q.acknowledged,
         mine: q.mine && actor.type !== 'system' ? actor.id : undefined,
       });
-      return { incidents: list, next: list.length ? list[list.length - 1]!.number : null };
+      return { incidents: list, next: list.length ? must(list[list.length - 1], 'list[list.length - 1]').number : null };
     },
   );
   app.post('/incidents', { schema: { tags, body: C.ManualIncidentInput, summary: 'Open an incident by hand', response: { 201: C.IncidentAnswer } } }, async (req, reply) =>

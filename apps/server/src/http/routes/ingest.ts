@@ -28,6 +28,7 @@ import type { App } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { errorBody, toHttpError } from '../errors.js';
 import { RateLimiter } from '../rate-limit.js';
+import { must } from '../../lib/must.js';
 
 const PD_LIMIT = 512 * 1024;
 const BAD_JSON = Symbol('bad json');
@@ -177,7 +178,7 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     // The routing key is a credential: keep the raw payload without it.
     const event = { ...parsed.event, raw: { ...(parsed.event.raw as object), routing_key: `…${parsed.routingKey.slice(-4)}` } };
     const [r] = await accept(found.integration, found.service, [event]);
-    return reply.status(202).send({ status: 'success', message: 'Event processed', dedup_key: r!.dedupKey });
+    return reply.status(202).send({ status: 'success', message: 'Event processed', dedup_key: must(r, 'r').dedupKey });
   });
 
   app.post('/v2/change/enqueue', { bodyLimit: PD_LIMIT, schema: { hide: true } }, async (req, reply) => {

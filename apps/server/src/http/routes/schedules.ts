@@ -6,6 +6,7 @@ import type { App } from '../deps.js';
 import { actorOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';
+import { must } from '../../lib/must.js';
 
 /** Requests a minute per client address to the public iCal URLs. */
 const ICAL_PER_MINUTE = 120;
@@ -143,7 +144,7 @@ export async function scheduleRoutes(app: App, { ctx }: HttpDeps): Promise<void>
       if (!limiter.take(req.ip, ICAL_PER_MINUTE)) throw new AppError('rate_limited', 'Too many calendar requests; try again in a minute');
       const m = /^([A-Za-z0-9_-]{16,100})\.ics$/.exec(req.params.file);
       if (!m) throw new AppError('not_found', 'Calendar feed not found');
-      const text = await schedules.icalFeed(ctx, kind, m[1]!);
+      const text = await schedules.icalFeed(ctx, kind, must(m[1], 'm[1]'));
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('content-disposition', `inline; filename="klaxon-${kind}.ics"`)

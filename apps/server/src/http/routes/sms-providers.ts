@@ -18,6 +18,7 @@ import { outboxContent } from '../../notify/store.js';
 import type { Message } from '../../notify/types.js';
 import type { App, HttpDeps } from '../deps.js';
 import { providerStatus, smsReply, voiceKeyPress } from './inbound.js';
+import { must } from '../../lib/must.js';
 
 type Json = Record<string, unknown>;
 
@@ -146,7 +147,7 @@ export async function smsProviderRoutes(app: App, deps: HttpDeps): Promise<void>
       void reply.status(403).type('text/plain').send('Forbidden: bad or missing X-Plivo-Signature-V3');
       return null;
     }
-    if (!plivoNonces.use(nonce!, ctx.clock.now())) {
+    if (!plivoNonces.use(must(nonce, 'nonce'), ctx.clock.now())) {
       void reply.status(403).type('text/plain').send('Forbidden: this X-Plivo-Signature-V3-Nonce was already used (a replay)');
       return null;
     }

@@ -1,3 +1,4 @@
+import { must } from '../../lib/must.js';
 /**
  * The SMS reply syntax. Every SMS page ends "Reply 42A to ack, 42R to resolve". Accepted (case and
  * spaces ignored): "42A", "42 A", "A42", "ACK 42", "ack #42", "42 ack", "R42", "resolve 42",
@@ -19,9 +20,12 @@ export function parseSmsReply(body: string): SmsCommand | null {
   const s = body.trim().toLowerCase().replace(/[.!#]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!s || s.length > 40) return null;
   let m = /^(\d{1,12}) ?([a-z]+)$/.exec(s);
-  if (m && WORDS[m[2]!]) return { action: WORDS[m[2]!]!, number: Number(m[1]) };
+  let action = m ? WORDS[must(m[2], 'the word')] : undefined;
+  if (m && action) return { action, number: Number(m[1]) };
   m = /^([a-z]+) ?(\d{1,12})$/.exec(s);
-  if (m && WORDS[m[1]!]) return { action: WORDS[m[1]!]!, number: Number(m[2]) };
-  if (WORDS[s]) return { action: WORDS[s]!, number: null };
+  action = m ? WORDS[must(m[1], 'the word')] : undefined;
+  if (m && action) return { action, number: Number(m[2]) };
+  action = WORDS[s];
+  if (action) return { action, number: null };
   return null;
 }

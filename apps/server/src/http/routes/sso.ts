@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import type { App, HttpDeps } from '../deps.js';
 import { toHttpError } from '../errors.js';
 import { setSessionCookie } from './auth.js';
+import { must } from '../../lib/must.js';
 
 /** Cookie holding the state of the OIDC sign-in this browser started (checked against the callback's). */
 export const OIDC_STATE_COOKIE = 'klaxon_oidc_state';
@@ -70,7 +71,7 @@ export async function ssoRoutes(app: App, deps: HttpDeps): Promise<void> {
       const cookieState = req.cookies[OIDC_STATE_COOKIE];
       void reply.clearCookie(OIDC_STATE_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: STATE_COOKIE_PATH });
       const { identity, returnTo } = await oidc.finish(query, cookieState);
-      const user = await userForIdentity(ctx, { autoCreate: oidc.settings.autoCreate, defaultRole: oidc.settings.defaultRole, groupMap: sso!.groupMap }, identity);
+      const user = await userForIdentity(ctx, { autoCreate: oidc.settings.autoCreate, defaultRole: oidc.settings.defaultRole, groupMap: must(sso, 'sso').groupMap }, identity);
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
       return reply.redirect(returnTo, 302);
@@ -94,7 +95,7 @@ export async function ssoRoutes(app: App, deps: HttpDeps): Promise<void> {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body.SAMLResponse !== 'string' || !body.SAMLResponse) throw new AppError('invalid', 'Post the SAMLResponse form field (HTTP-POST binding)');
       const identity = await saml.finish(body.SAMLResponse);
-      const user = await userForIdentity(ctx, { autoCreate: saml.settings.autoCreate, defaultRole: saml.settings.defaultRole, groupMap: sso!.groupMap }, identity);
+      const user = await userForIdentity(ctx, { autoCreate: saml.settings.autoCreate, defaultRole: saml.settings.defaultRole, groupMap: must(sso, 'sso').groupMap }, identity);
       const s = await createSession(ctx, user.id);
       setSessionCookie(ctx, reply, s.token, s.expiresAt);
       const relay = typeof body.RelayState === 'string' && /^\/(?![/\\])/.test(body.RelayState) && body.RelayState.length <= 2000 ? body.RelayState : '/';

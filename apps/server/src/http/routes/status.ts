@@ -21,6 +21,7 @@ import type { App } from '../deps.js';
 import { actorOf, viaOf } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { RateLimiter } from '../rate-limit.js';
+import { must } from '../../lib/must.js';
 
 /** Status API under /api/v1: business services, pages, templates, updates, subscriptions, maintenance, internal status. */
 export async function statusApiRoutes(app: App, { ctx }: HttpDeps): Promise<void> {
@@ -139,7 +140,7 @@ export async function statusPublicRoutes(app: App, { ctx }: HttpDeps): Promise<v
   pages('', () => null);
   pages('/status/:slug', (p) => (p as { slug: string }).slug, SlugParams);
 
-  const defaultPage = async () => (await findPage(ctx.db.kysely, null))!;
+  const defaultPage = async () => must(await findPage(ctx.db.kysely, null), 'the default status page');
   // Mail scanners follow links with GET: GET shows a button, POST acts.
   app.get('/status/subscriptions/:token/confirm', { schema: { ...hide, params: TokenParams } }, async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(

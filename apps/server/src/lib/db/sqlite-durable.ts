@@ -2,6 +2,7 @@ import { fdatasync, open, close as closeFd, writeFileSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import type { Checkpointer } from './sqlite-checkpoint.js';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { must } from '../must.js';
 
 /**
  * Durable commits on SQLite without stalling the event loop.
@@ -164,7 +165,7 @@ export class SqliteCore {
     this.lock = null;
     this.unlock = null;
     unlock?.();
-    if (seq && wait) await this.wal!.durable(seq);
+    if (seq && wait) await must(this.wal, 'this.wal').durable(seq);
   }
 
   /** Resolves when every commit made so far is on the disk. */

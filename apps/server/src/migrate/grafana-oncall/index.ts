@@ -9,6 +9,7 @@ import type { Progress, SourceAdapter, SourceOnCall, SourcePaging } from '../typ
 import { MigrateError } from '../types.js';
 import { listAll, readAccount, type GChain, type GEscalationPolicy, type GFinalShift, type GIntegration, type GSchedule, type GTeam, type GUser } from './api.js';
 import { importableSchedules, mapAccount, mapChain, uniqueNames } from './map.js';
+import { must } from '../../lib/must.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -62,7 +63,7 @@ export const grafanaOnCall: SourceAdapter = {
     const names = uniqueNames(schedules, 200);
     const out: SourceOnCall[] = [];
     for (const s of schedules) {
-      out.push({ schedule: names.get(s.id)!, source: { name: s.name, id: s.id }, intervals: await finalShifts(client, progress, s, span.from, span.to) });
+      out.push({ schedule: must(names.get(s.id), 'names.get(s.id)'), source: { name: s.name, id: s.id }, intervals: await finalShifts(client, progress, s, span.from, span.to) });
     }
     return out;
   },
@@ -79,10 +80,10 @@ export const grafanaOnCall: SourceAdapter = {
     const onCallNow = new Map<string, string[]>();
     const scheduleNow = async (id: string) => {
       if (!onCallNow.has(id)) {
-        const shifts = await finalShifts(client, progress, scheduleById.get(id)!, at, at + MINUTE);
+        const shifts = await finalShifts(client, progress, must(scheduleById.get(id), 'scheduleById.get(id)'), at, at + MINUTE);
         onCallNow.set(id, [...new Set(shifts.filter((x) => x.start <= at && at < x.end).flatMap((x) => x.emails))]);
       }
-      return onCallNow.get(id)!;
+      return must(onCallNow.get(id), 'onCallNow.get(id)');
     };
     const serviceName = uniqueNames(integrations, 200);
     const out: SourcePaging[] = [];
@@ -100,15 +101,18 @@ export const grafanaOnCall: SourceAdapter = {
         for (const l of m.levels) {
           const emails = new Set<string>();
           for (const t of l.targets) {
-            if (t.kind === 'user') emails.add(emailOf.get(t.id)!);
+            if (t.kind === 'user') emails.add(must(emailOf.get(t.id), 'emailOf.get(t.id)'));
             else if (t.kind === 'team') {
-              for (const u of users) if ((u.teams ?? []).includes(t.id) && emailOf.has(u.id)) emails.add(emailOf.get(u.id)!);
+              for (const u of users) {
+                const email = emailOf.get(u.id);
+                if ((u.teams ?? []).includes(t.id) && email !== undefined) emails.add(email);
+              }
             } else for (const e of await scheduleNow(t.id)) emails.add(e);
           }
           levels.push({ emails: [...emails].sort() });
         }
       }
-      out.push({ service: serviceName.get(i.id)!, source: { name: i.name, id: i.id }, levels });
+      out.push({ service: must(serviceName.get(i.id), 'serviceName.get(i.id)'), source: { name: i.name, id: i.id }, levels });
     }
     return out;
   },

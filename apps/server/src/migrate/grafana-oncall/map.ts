@@ -10,6 +10,7 @@ import { toImported } from '../maintenance.js';
 import type { GChain, GEscalationPolicy, GIntegration, GrafanaAccount, GSchedule, GShift, GUser } from './api.js';
 import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { mapShift } from './shifts.js';
+import { must } from '../../lib/must.js';
 
 /** Klaxon names must be unique where Grafana's need not be: a repeated name gets its id appended. */
 export function uniqueNames<T extends { id: string; name: string }>(list: readonly T[], max: number): Map<string, string> {
@@ -50,7 +51,7 @@ export function scheduleOverrides(
   const cuts = [...new Set(list.flatMap((o) => [o.start, o.end]))].sort((a, b) => a - b);
   const pieces: { start: number; end: number; users: string[]; from: string[] }[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
-    const [a, b] = [cuts[i]!, cuts[i + 1]!];
+    const [a, b] = [must(cuts[i], 'cuts[i]'), must(cuts[i + 1], 'cuts[i + 1]')];
     const covering = list.filter((o) => o.start <= a && o.end >= b);
     if (!covering.length) continue;
     const users = [...new Set(covering.flatMap((o) => o.users))].sort();
@@ -61,14 +62,23 @@ export function scheduleOverrides(
   }
   const out: NonNullable<ScheduleSpec['overrides']> = [];
   for (const p of pieces) {
-    const names = p.from.map((id) => list.find((o) => o.id === id)!.name);
+    const names = p.from.map(
+      (id) =>
+        must(
+          list.find((o) => o.id === id),
+          'list.find((o) => o.id === id)',
+        ).name,
+    );
     const specs = overrideSpecs(p.users, p.start, p.end, zone, `Grafana OnCall override ${p.from.join(', ')}`);
     if (p.users.length > 20 || out.length + specs.length > MAX_OVERRIDES) {
       for (const id of p.from)
         items.push({
           severity: 'not-imported',
           kind: 'on-call shift (override)',
-          name: list.find((o) => o.id === id)!.name,
+          name: must(
+            list.find((o) => o.id === id),
+            'list.find((o) => o.id === id)',
+          ).name,
           id,
           why:
             p.users.length > 20
@@ -135,7 +145,7 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
       levels.push({ targets: [], waitMinutes: 0 });
       open = true;
     }
-    const l = levels[levels.length - 1]!;
+    const l = must(levels[levels.length - 1], 'levels[levels.length - 1]');
     if (!l.targets.some((x) => x.kind === t.kind && x.id === t.id)) l.targets.push(t);
   };
   const ordered = [...steps].sort((a, b) => a.position - b.position);
@@ -161,7 +171,7 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
         // A wait before anyone is notified delays the first level (initialDelayMinutes); else it is
         // the wait after the level before it.
         if (!levels.length) initialWaitMinutes += m;
-        else levels[levels.length - 1]!.waitMinutes += m;
+        else must(levels[levels.length - 1], 'levels[levels.length - 1]').waitMinutes += m;
         open = false;
         break;
       }
@@ -227,7 +237,7 @@ export function mapChain(chain: GChain, steps: readonly GEscalationPolicy[], sch
   const kept: ChainLevel[] = [];
   for (const l of levels) {
     if (l.targets.length) kept.push({ targets: l.targets, waitMinutes: l.waitMinutes });
-    else if (kept.length) kept[kept.length - 1]!.waitMinutes += l.waitMinutes;
+    else if (kept.length) must(kept[kept.length - 1], 'kept[kept.length - 1]').waitMinutes += l.waitMinutes;
     else initialWaitMinutes += l.waitMinutes;
   }
   return { initialWaitMinutes, levels: kept, repeat, items };
@@ -355,8 +365,13 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
 
   // Teams, with members from each user's teams.
   const teamName = uniqueNames(a.teams, 100);
+  /** `{ team }` when the source team id names an imported team, else nothing. */
+  const ownerTeam = (id: string | null | undefined) => {
+    const team = id ? teamName.get(id) : undefined;
+    return team !== undefined ? { team } : {};
+  };
   const teams: TeamSpec[] = a.teams.map((t) => ({
-    name: teamName.get(t.id)!,
+    name: must(teamName.get(t.id), 'teamName.get(t.id)'),
     members: users.filter((u) => a.users.some((g) => byId.get(g.id)?.email === u.email && (g.teams ?? []).includes(t.id))).map((u) => ({ user: u.email })),
   }));
 
@@ -416,9 +431,9 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     for (const l of layers) perLevel.set(l.priority, (perLevel.get(l.priority) ?? 0) + 1);
     const union = [...perLevel.values()].some((n) => n > 1);
     const spec: ScheduleSpec & { layering?: 'union' } = {
-      name: scheduleName.get(s.id)!,
+      name: must(scheduleName.get(s.id), 'scheduleName.get(s.id)'),
       timeZone: zone,
-      ...(s.team_id && teamName.has(s.team_id) ? { team: teamName.get(s.team_id)! } : {}),
+      ...ownerTeam(s.team_id),
       ...(union ? { layering: 'union' as const } : {}),
       layers: layers.map((l) => l.layer),
     };
@@ -462,7 +477,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
       return Math.min(wait, 1440);
     };
     policies.push({
-      name: chainName.get(c.id)!,
+      name: must(chainName.get(c.id), 'chainName.get(c.id)'),
       repeat: m.repeat,
       ...(m.initialWaitMinutes ? { initialDelayMinutes: cap(m.initialWaitMinutes, 'before the first notification') } : {}),
       levels: m.levels.map((l, i) => ({
@@ -478,9 +493,10 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
   const services: ServiceSpec[] = [];
   const maintenance: ImportedMaintenance[] = [];
   for (const i of a.integrations) {
-    const name = serviceName.get(i.id)!;
+    const name = must(serviceName.get(i.id), 'serviceName.get(i.id)');
     const chainId = i.default_route?.escalation_chain_id ?? null;
-    const policy = chainId && chainName.has(chainId) && policyNames.has(chainName.get(chainId)!) ? chainName.get(chainId)! : null;
+    const chain = chainId ? chainName.get(chainId) : undefined;
+    const policy = chain !== undefined && policyNames.has(chain) ? chain : null;
     if (!chainId) items.push({ severity: 'note', kind: 'integration', name: i.name, id: i.id, why: 'its default route has no escalation chain', instead: 'the service has no escalation policy' });
     const kind = integrationKind(i);
     for (const r of a.routes.filter((r) => r.integration_id === i.id && !r.is_the_last_route))
@@ -525,7 +541,7 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
     }
     services.push({
       name,
-      ...(i.team_id && teamName.has(i.team_id) ? { team: teamName.get(i.team_id)! } : {}),
+      ...ownerTeam(i.team_id),
       escalationPolicy: policy,
       integrations: [{ name: kind.kind, kind: kind.kind }],
       ...(i.heartbeat && { heartbeats: [{ name: 'heartbeat', intervalMinutes: GRAFANA_HEARTBEAT_MINUTES, graceMinutes: 0, enabled: false }] }),
@@ -579,9 +595,9 @@ export function mapAccount(a: GrafanaAccount, opts: { klaxonUrl: string; now: nu
 export const GRAFANA_HEARTBEAT_MINUTES = 60;
 
 function klaxonTarget(t: SourceTarget, emailOf: (id: string) => string | undefined, scheduleName: Map<string, string>, teamName: Map<string, string>): TargetSpec {
-  if (t.kind === 'user') return { user: emailOf(t.id)! };
-  if (t.kind === 'schedule') return { schedule: scheduleName.get(t.id)! };
-  return { team: teamName.get(t.id)! };
+  if (t.kind === 'user') return { user: must(emailOf(t.id), 'emailOf(t.id)') };
+  if (t.kind === 'schedule') return { schedule: must(scheduleName.get(t.id), 'scheduleName.get(t.id)') };
+  return { team: must(teamName.get(t.id), 'teamName.get(t.id)') };
 }
 
 function integrationKind(i: GIntegration): { kind: 'alertmanager' | 'grafana' | 'generic'; note?: string } {

@@ -23,6 +23,7 @@ import { localToInstant } from '../../schedule/compute/index.js';
 import type { ScheduleLayerSpec } from '../../config/schema.js';
 import type { ReportItem } from '../types.js';
 import type { GShift } from './api.js';
+import { must } from '../../lib/must.js';
 
 const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 const KLAXON_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -49,6 +50,11 @@ function wall(s: string): DateTime | null {
   const d = DateTime.fromISO(s, { zone: 'utc' });
   return d.isValid ? d : null;
 }
+/** Whether `s` is a valid wall-clock time after `t` (an invalid one is not after anything). */
+function wallAfter(s: string, t: DateTime): boolean {
+  const w = wall(s);
+  return w !== null && w > t;
+}
 const fmt = (d: DateTime) => d.toFormat("yyyy-MM-dd'T'HH:mm");
 const hhmm = (d: DateTime) => d.toFormat('HH:mm');
 /** The instant of a wall-clock time in a zone, by Klaxon's rule (the same one the layer will use). */
@@ -56,7 +62,7 @@ const instant = (d: DateTime, zone: string) => localToInstant(fmt(d), zone);
 const weekdayIndex = (d: DateTime) => d.weekday - 1; // 0 = Monday
 
 function participantsOf(groups: string[][]): (string | string[])[] {
-  return groups.map((g) => (g.length === 1 ? g[0]! : g));
+  return groups.map((g) => (g.length === 1 ? must(g[0], 'g[0]') : g));
 }
 
 /**
@@ -110,13 +116,13 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
         why: 'has no frequency: Grafana puts only the first user group on call, once',
         instead: 'imported as that single occurrence',
       });
-    if (isOverride) return { priority, items, override: { users: [...emailGroups[0]!].sort(), start: instant(start, zone), end: instant(end, zone) } };
+    if (isOverride) return { priority, items, override: { users: [...must(emailGroups[0], 'emailGroups[0]')].sort(), start: instant(start, zone), end: instant(end, zone) } };
     return {
       priority,
       items,
       layer: {
         name,
-        participants: participantsOf([emailGroups[0]!]),
+        participants: participantsOf([must(emailGroups[0], 'emailGroups[0]')]),
         turn: { unit: 'minute', count: Math.min(10_000, D / 60) },
         timeZone: zone,
         start: fmt(start),
@@ -127,7 +133,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   }
   if (isOverride) return no('a recurring override has no Klaxon equivalent');
 
-  const freq = shift.frequency!;
+  const freq = must(shift.frequency, 'shift.frequency');
   const I = shift.interval ?? 1;
   if (!Number.isInteger(I) || I < 1) return no(`interval ${shift.interval} is not a positive whole number`);
   if (freq === 'monthly') return no('monthly recurrence: Klaxon turns are minutes, hours, days or weeks');
@@ -152,33 +158,46 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const restrictions: NonNullable<ScheduleLayerSpec['restrictions']> = [];
 
   if (maskedDaily) {
-    const sel = byDay!.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
+    const sel = must(byDay, 'byDay').map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
     if (D > DAY_S) return no('occurrences longer than a day on masked weekdays: no exact Klaxon equivalent');
-    if (shift.rotation_start && wall(shift.rotation_start)! > start) return no('a weekday-masked daily rotation whose rotation_start is after its start: not reproduced');
+    if (shift.rotation_start && wallAfter(shift.rotation_start, start)) return no('a weekday-masked daily rotation whose rotation_start is after its start: not reproduced');
     if (!sel.includes(weekdayIndex(first))) {
       const order = Array.from({ length: 7 }, (_, i) => (weekStart + i) % 7).filter((d) => sel.includes(d));
-      first = first.plus({ days: (order[0]! - weekdayIndex(first) + 7) % 7 });
+      first = first.plus({ days: (must(order[0], 'order[0]') - weekdayIndex(first) + 7) % 7 });
     }
     for (const d of [...sel].sort((a, b) => a - b)) {
       const s = first.plus({ days: (d - weekdayIndex(first) + 7) % 7 });
       const e = s.plus({ seconds: D });
-      restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(s)]!, startTime: hhmm(s), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
+      restrictions.push({
+        kind: 'weekly',
+        startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
+        startTime: hhmm(s),
+        endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
+        endTime: hhmm(e),
+      });
     }
   } else if (byDay && single) {
     // One group on call at every occurrence: the turns do not matter, only the windows.
     const sel = byDay.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
     if (!sel.includes(weekdayIndex(start))) return no(`starts on ${DAYS[weekdayIndex(start)]}, which is not one of its days ${byDay.join(',')}`);
     if (D > DAY_S) return no('occurrences longer than a day on masked weekdays: no exact Klaxon equivalent');
-    if (shift.type === 'rolling_users' && shift.rotation_start && wall(shift.rotation_start)! > start) return no('a weekday-masked rotation whose rotation_start is after its start: not reproduced');
+    if (shift.type === 'rolling_users' && shift.rotation_start && wallAfter(shift.rotation_start, start))
+      return no('a weekday-masked rotation whose rotation_start is after its start: not reproduced');
     for (const d of [...sel].sort((a, b) => a - b)) {
       const s = start.plus({ days: (d - weekdayIndex(start) + 7) % 7 });
       const e = s.plus({ seconds: D });
-      restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(s)]!, startTime: hhmm(s), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
+      restrictions.push({
+        kind: 'weekly',
+        startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
+        startTime: hhmm(s),
+        endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
+        endTime: hhmm(e),
+      });
     }
   } else if (byDay) {
     const sel = byDay.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
     const order = Array.from({ length: 7 }, (_, i) => (weekStart + i) % 7).filter((d) => sel.includes(d));
-    const firstDay = order[0]!;
+    const firstDay = must(order[0], 'order[0]');
     if (!sel.includes(weekdayIndex(first))) first = first.plus({ days: (firstDay - weekdayIndex(first) + 7) % 7 });
     if (weekdayIndex(first) !== firstDay)
       return no(
@@ -189,16 +208,22 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     if (lastOffset * DAY_S + D > WEEK_S) return no("its last masked day runs past the next week's first one: the weeks overlap");
     if (D > DAY_S && sel.length > 1) {
       const sorted = [...offsets].sort((a, b) => a - b);
-      for (let i = 1; i < sorted.length; i++) if ((sorted[i]! - sorted[i - 1]!) * DAY_S < D) return no('its occurrences on consecutive masked days overlap');
+      for (let i = 1; i < sorted.length; i++) if ((must(sorted[i], 'sorted[i]') - must(sorted[i - 1], 'sorted[i - 1]')) * DAY_S < D) return no('its occurrences on consecutive masked days overlap');
     }
     if (!(lastOffset === 0 && D === WEEK_S)) {
       for (const d of order) {
         const s = first.plus({ days: (d - firstDay + 7) % 7 });
         const e = s.plus({ seconds: D });
-        restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(s)]!, startTime: hhmm(s), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
+        restrictions.push({
+          kind: 'weekly',
+          startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
+          startTime: hhmm(s),
+          endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
+          endTime: hhmm(e),
+        });
       }
     }
-    if (shift.rotation_start && shift.rotation_start !== shift.start && wall(shift.rotation_start)! > start)
+    if (shift.rotation_start && shift.rotation_start !== shift.start && wallAfter(shift.rotation_start, start))
       return no('a weekday-masked rotation whose rotation_start is after its start: Grafana skips to another day of the week; not reproduced');
   } else {
     if (D > periodS) return no(`each occurrence (${D / 60} min) is longer than the recurrence (${periodS / 60} min): occurrences overlap`);
@@ -208,7 +233,13 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
         restrictions.push({ kind: 'daily', days: [...KLAXON_DAYS], start: hhmm(start), end: hhmm(e) });
       } else if (freq === 'weekly' && I === 1) {
         const e = start.plus({ seconds: D });
-        restrictions.push({ kind: 'weekly', startDay: KLAXON_DAYS[weekdayIndex(start)]!, startTime: hhmm(start), endDay: KLAXON_DAYS[weekdayIndex(e)]!, endTime: hhmm(e) });
+        restrictions.push({
+          kind: 'weekly',
+          startDay: must(KLAXON_DAYS[weekdayIndex(start)], 'KLAXON_DAYS[weekdayIndex(start)]'),
+          startTime: hhmm(start),
+          endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
+          endTime: hhmm(e),
+        });
       } else
         // A window that repeats every I units: the first D of each turn is on call.
         onCallMinutes = D / 60;
@@ -264,7 +295,9 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
   const layer: ScheduleLayerSpec = {
     name,
     participants: participantsOf(emailGroups),
-    turn: maskedDaily ? { unit, count: I, weekdays: KLAXON_DAYS.filter((_, i) => byDay!.includes(DAYS[i]!)) } : { unit, count: I, ...(onCallMinutes ? { onCallMinutes } : {}) },
+    turn: maskedDaily
+      ? { unit, count: I, weekdays: KLAXON_DAYS.filter((_, i) => must(byDay, 'byDay').includes(must(DAYS[i], 'DAYS[i]'))) }
+      : { unit, count: I, ...(onCallMinutes ? { onCallMinutes } : {}) },
     ...(unit !== 'hour' ? { handoffTime: hhmm(first) } : {}),
     timeZone: zone,
     start: fmt(first),

@@ -7,6 +7,7 @@
  */
 import { MigrateError, type Progress } from '../types.js';
 import type { SourceClient } from '../source-client.js';
+import { must } from '../../lib/must.js';
 
 export interface OgUser {
   id: string;
@@ -195,7 +196,7 @@ export async function listAll<T>(client: SourceClient, progress: Progress, resou
 /** One object (GET .../{id}). */
 export async function getOne<T>(client: SourceClient, resource: string, path: string, query?: Record<string, string | number>, fields: string[] = ['id']): Promise<T> {
   const body = await client.getJson(resource, path, query);
-  return check<T>(resource, [dataOf(resource, body, 'object')], fields)[0]!;
+  return must(check<T>(resource, [dataOf(resource, body, 'object')], fields)[0], 'the checked object');
 }
 
 /** The `data` object of an answer, unchecked beyond being an object (on-call answers). */

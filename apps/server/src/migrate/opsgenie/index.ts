@@ -46,6 +46,7 @@ import {
   type OgHeartbeat,
 } from './api.js';
 import { planLevels, rotationToLayer, ruleTargets, targetKey, type LevelPlan, type Names, type People, type TeamRouting } from './map.js';
+import { must } from '../../lib/must.js';
 
 const WEEK = 7 * 24 * 3600_000;
 
@@ -99,7 +100,7 @@ async function readSchedules(client: SourceClient, progress: Progress): Promise<
 
 async function readRouting(client: SourceClient, progress: Progress, teams: OgTeam[]): Promise<Map<string, OgRoutingRule[]>> {
   const lists = await each(progress, 'team routing rules', teams, (t) => getRoutingRules(client, t));
-  return new Map(teams.map((t, i) => [t.id, lists[i]!]));
+  return new Map(teams.map((t, i) => [t.id, must(lists[i], 'lists[i]')]));
 }
 
 async function getRoutingRules(client: SourceClient, t: OgTeam): Promise<OgRoutingRule[]> {
@@ -150,12 +151,12 @@ async function readAccount(client: SourceClient, progress: Progress): Promise<Ac
   );
   return {
     users,
-    contacts: new Map(users.map((u, i) => [u.id, contactLists[i]!])),
-    rules: new Map(users.map((u, i) => [u.id, ruleLists[i]!])),
+    contacts: new Map(users.map((u, i) => [u.id, must(contactLists[i], 'contactLists[i]')])),
+    rules: new Map(users.map((u, i) => [u.id, must(ruleLists[i], 'ruleLists[i]')])),
     teams,
     routing,
     schedules,
-    overrides: new Map(schedules.map((s, i) => [s.id, overrideLists[i]!])),
+    overrides: new Map(schedules.map((s, i) => [s.id, must(overrideLists[i], 'overrideLists[i]')])),
     escalations,
     services,
     integrations,
@@ -218,7 +219,10 @@ function lookups(a: Pick<Account, 'users' | 'teams' | 'escalations' | 'schedules
         if (p.type === 'user') {
           const e = email(p);
           if (e) out.set(`u:${e}`, { user: e });
-        } else if (p.type === 'team' && p.id && teamById.get(p.id)) out.set(`t:${p.id}`, { team: teamById.get(p.id)!.name });
+        } else if (p.type === 'team' && p.id) {
+          const team = teamById.get(p.id);
+          if (team) out.set(`t:${p.id}`, { team: team.name });
+        }
       }
     return [...out.values()];
   };
@@ -243,7 +247,7 @@ function policyLevels(esc: OgEscalation, names: Names, items: ReportItem[]): { i
     for (const r of l.rules) for (const t of ruleTargets(r, esc, names, items)) if (!seen.has(targetKey(t)) && seen.add(targetKey(t))) targets.push(t);
     if (!targets.length) {
       // Nobody to page: its wait still passes, so later levels keep their Opsgenie times.
-      if (out.length) out[out.length - 1]!.delayMinutes += l.delayMinutes;
+      if (out.length) must(out[out.length - 1], 'out[out.length - 1]').delayMinutes += l.delayMinutes;
       else initial += l.delayMinutes;
       continue;
     }
@@ -531,7 +535,7 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       overrides.push(...specs);
       if (specs.length > 1) items.push({ ...where, severity: 'note', why: 'it lasts longer than 366 days, the longest Klaxon override', instead: splitNote(specs.length) });
     }
-    if (overrides.length) schedules[schedules.length - 1]!.overrides = overrides;
+    if (overrides.length) must(schedules[schedules.length - 1], 'schedules[schedules.length - 1]').overrides = overrides;
   }
 
   const policies: PolicySpec[] = [];
@@ -594,7 +598,8 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       });
       return null;
     }
-    if (routedPolicy.has(teamId)) return routedPolicy.get(teamId)!;
+    const routed = routedPolicy.get(teamId);
+    if (routed !== undefined) return routed;
     const team = L.teamById.get(teamId);
     const routing = L.teamRouting(teamId);
     let name: string | null = null;
@@ -678,7 +683,7 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
     const taken = new Set((svc.integrations ?? []).map((x) => x.name));
     let iname = i.name.slice(0, 100);
     for (let n = 2; taken.has(iname); n++) iname = `${i.name.slice(0, 90)} (${n})`;
-    svc.integrations!.push({ name: iname, kind: sender.kind });
+    must(svc.integrations, 'svc.integrations').push({ name: iname, kind: sender.kind });
     if (!sender.exact)
       items.push({
         ...where,
@@ -712,7 +717,8 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
       });
       continue;
     }
-    const team = h.ownerTeam?.id ? L.teamById.get(h.ownerTeam.id) : h.ownerTeam?.name ? a.teams.find((t) => t.name === h.ownerTeam!.name) : undefined;
+    const ownerName = h.ownerTeam?.name;
+    const team = h.ownerTeam?.id ? L.teamById.get(h.ownerTeam.id) : ownerName ? a.teams.find((t) => t.name === ownerName) : undefined;
     const teamName = team?.name ?? null;
     const ofTeam = services.filter((x) => (x.team ?? null) === teamName).sort((x, y) => (x.name < y.name ? -1 : 1));
     let svc = ofTeam.find((x) => x.integrations?.some((i) => i.kind === 'opsgenie')) ?? ofTeam[0];
@@ -757,7 +763,7 @@ async function importOpsgenie(client: SourceClient, progress: Progress, opts: Im
   for (const m of a.maintenance) {
     if (m.status === 'past' || m.status === 'cancelled') continue;
     const ruleList = Array.isArray(m.rules) ? m.rules : [];
-    const integrationIds = ruleList.filter((r) => r.entity?.type === 'integration' && r.entity.id).map((r) => r.entity!.id!);
+    const integrationIds = ruleList.flatMap((r) => (r.entity?.type === 'integration' && r.entity.id ? [r.entity.id] : []));
     const covered = [...new Set(integrationIds.flatMap((id) => serviceOfIntegration.get(id) ?? []))];
     const uncovered = [
       ...integrationIds.filter((id) => !serviceOfIntegration.has(id)).map((id) => `integration ${a.integrations.find((i) => i.id === id)?.name ?? id}`),
@@ -810,7 +816,7 @@ export function maintenanceSpan(m: Pick<OgMaintenance, 'time'>): { startsAt?: nu
   const startsAt = m.time?.startDate ? Date.parse(m.time.startDate) : undefined;
   let endsAt = m.time?.endDate ? Date.parse(m.time.endDate) : undefined;
   const fixed = /^for-(\d+)-(minute|minutes|hour|hours)$/.exec(m.time?.type ?? '');
-  if (endsAt === undefined && startsAt !== undefined && fixed) endsAt = startsAt + Number(fixed[1]) * (fixed[2]!.startsWith('hour') ? 3_600_000 : 60_000);
+  if (endsAt === undefined && startsAt !== undefined && fixed) endsAt = startsAt + Number(fixed[1]) * (must(fixed[2], 'the unit of the fixed duration').startsWith('hour') ? 3_600_000 : 60_000);
   return { startsAt, endsAt };
 }
 

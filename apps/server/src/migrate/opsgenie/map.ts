@@ -9,6 +9,7 @@ import type { ScheduleLayerSpec, TargetSpec } from '../../config/schema.js';
 import type { ReportItem } from '../types.js';
 import type { OgEscalation, OgEscalationRule, OgParticipant, OgRotation, OgTimeRestriction } from './api.js';
 import { minutesOf } from './api.js';
+import { must } from '../../lib/must.js';
 
 type Restriction = NonNullable<ScheduleLayerSpec['restrictions']>[number];
 type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -148,7 +149,7 @@ export function rotationToLayer(rot: OgRotation, schedule: { id: string; name: s
         instead: 'the first 20 in the team order are on call together',
       });
     }
-    participants.push(p.type === 'user' ? emails[0]! : emails.slice(0, 20));
+    participants.push(p.type === 'user' ? must(emails[0], 'emails[0]') : emails.slice(0, 20));
   }
   if (!participants.length) {
     items.push({ ...where, severity: 'not-imported', why: 'the rotation has no participants', instead: 'not imported (it puts nobody on call)' });
@@ -199,7 +200,7 @@ export function planLevels(esc: OgEscalation): { initialDelayMinutes: number; le
   const wait = esc.repeat?.count ? (esc.repeat.waitInterval ?? 0) : 0;
   return {
     initialDelayMinutes: first,
-    levels: groups.map((g, i) => ({ ...g, delayMinutes: i + 1 < groups.length ? groups[i + 1]!.at - g.at : esc.repeat?.count ? wait + first : 0 })),
+    levels: groups.map((g, i) => ({ ...g, delayMinutes: i + 1 < groups.length ? must(groups[i + 1], 'groups[i + 1]').at - g.at : esc.repeat?.count ? wait + first : 0 })),
   };
 }
 
@@ -235,7 +236,7 @@ export function ruleTargets(rule: OgEscalationRule, esc: OgEscalation, names: Na
     if (rule.notifyType === 'next') return [{ scheduleNext: name }];
     if (rule.notifyType === 'previous') return [{ schedulePrevious: name }];
     if (rule.notifyType === 'all' || rule.notifyType === 'users') {
-      const all = names.scheduleParticipants(r.id!);
+      const all = names.scheduleParticipants(must(r.id, 'the schedule id'));
       if (!all) return missing(`participants of schedule ${name}`);
       items.push({
         ...where,
@@ -255,7 +256,7 @@ export function ruleTargets(rule: OgEscalationRule, esc: OgEscalation, names: Na
     if (rule.notifyType === 'admins') return [{ teamManagers: team }];
     if (rule.notifyType === 'random') return [{ teamRandom: team }];
     // default: the team's routing rules decide; Klaxon follows the default routing rule.
-    const routing = names.teamRouting(r.id!);
+    const routing = names.teamRouting(must(r.id, 'the team id'));
     if (!routing || routing.kind === 'none') {
       items.push({
         ...where,

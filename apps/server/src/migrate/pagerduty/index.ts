@@ -23,6 +23,7 @@ import { confirmOrder, type RenderedEntry } from './precedence.js';
 import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { toImported } from '../maintenance.js';
 import { normalizeAddress } from '../../user/service.js';
+import { must } from '../../lib/must.js';
 
 const WEEK = 7 * 24 * 3600_000;
 /** How far ahead an import reads schedules to confirm layer precedence, and future overrides. */
@@ -106,7 +107,7 @@ async function list<T>(client: SourceClient, progress: Progress, label: string, 
 }
 
 function entries(list: { start: string; end: string; user?: Ref }[] | undefined, emailOf: (id: string) => string | undefined): RenderedEntry[] {
-  return (list ?? []).filter((e) => e.user).map((e) => ({ start: instant(e.start), end: instant(e.end), user: emailOf(e.user!.id) ?? e.user!.id }));
+  return (list ?? []).flatMap((e) => (e.user ? [{ start: instant(e.start), end: instant(e.end), user: emailOf(e.user.id) ?? e.user.id }] : []));
 }
 
 /** Everything import, compare and paging need, read once. */
@@ -133,7 +134,7 @@ function layersByPrecedence(s: PdSchedule, emailOf: (id: string) => string | und
     from,
     to,
   );
-  const layers = c.order.map((i) => listed[i]!);
+  const layers = c.order.map((i) => must(listed[i], 'listed[i]'));
   const names = layers
     .map((l) => l.name ?? l.id)
     .reverse()
@@ -257,9 +258,12 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   for (const t of pdTeams) {
     const members = await list<{ user: Ref; role?: string }>(client, silentNested(progress), `team "${t.name}" members`, `/teams/${encodeURIComponent(t.id)}/members`, 'members');
     teams.push({
-      name: teamName.get(t.id)!,
+      name: must(teamName.get(t.id), 'teamName.get(t.id)'),
       ...(t.description && { description: t.description.slice(0, 2000) }),
-      members: members.filter((m) => emailOf(m.user.id)).map((m) => ({ user: emailOf(m.user.id)!, role: m.role === 'manager' ? ('manager' as const) : ('member' as const) })),
+      members: members.flatMap((m) => {
+        const user = emailOf(m.user.id);
+        return user ? [{ user, role: m.role === 'manager' ? ('manager' as const) : ('member' as const) }] : [];
+      }),
     });
     for (const m of members)
       if (m.role === 'observer')
@@ -282,7 +286,7 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   progress.start('schedule layers', listed.length);
   for (const ls of listed) {
     const s = await readSchedule(client, ls, from, to);
-    const name = scheduleName.get(s.id)!;
+    const name = must(scheduleName.get(s.id), 'scheduleName.get(s.id)');
     const zone = ianaZone(s.time_zone);
     if (!zone) {
       items.push(item('not-imported', 'schedule', s.name, s.id, `time zone "${s.time_zone}" is not an IANA zone Klaxon knows`, 'not imported'));
@@ -309,8 +313,10 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
     }
     if (layers.length > 20)
       items.push(item('not-imported', 'schedule layer', s.name, s.id, `${layers.length} layers; Klaxon schedules have at most 20`, 'the 20 with the highest precedence were imported'));
-    if ((s.teams?.length ?? 0) > 1)
-      items.push(item('changed', 'schedule team', s.name, s.id, `it belongs to ${s.teams!.length} teams; a Klaxon schedule has one owner team`, `owned by ${s.teams![0]!.summary}`));
+    if (s.teams && s.teams.length > 1)
+      items.push(
+        item('changed', 'schedule team', s.name, s.id, `it belongs to ${s.teams.length} teams; a Klaxon schedule has one owner team`, `owned by ${must(s.teams[0], 'the first team').summary}`),
+      );
     const team = s.teams?.[0] ? teamName.get(s.teams[0].id) : undefined;
     const spec: ScheduleSpec = { name, ...(s.description && { description: s.description.slice(0, 2000) }), ...(team && { team }), timeZone: zone, layers: layers.slice(-20) };
     schedules.push(spec);
@@ -372,8 +378,10 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       const targets: PolicySpec['levels'][number]['targets'] = [];
       for (const t of r.targets) {
         const type = t.type?.replace(/_reference$/, '');
-        if (type === 'user' && emailOf(t.id)) targets.push({ user: emailOf(t.id)! });
-        else if (type === 'schedule' && scheduleName.has(t.id) && schedules.some((s) => s.name === scheduleName.get(t.id))) targets.push({ schedule: scheduleName.get(t.id)! });
+        const user = type === 'user' ? emailOf(t.id) : undefined;
+        const schedule = type === 'schedule' ? scheduleName.get(t.id) : undefined;
+        if (user) targets.push({ user });
+        else if (schedule !== undefined && schedules.some((s) => s.name === schedule)) targets.push({ schedule });
         else items.push(item('not-imported', 'escalation target', `${label}: ${t.summary ?? t.id}`, t.id, `target ${t.type} is not an imported user or schedule`, 'not imported'));
       }
       if (r.escalation_rule_assignment_strategy === 'round_robin')
@@ -413,18 +421,18 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
         ),
       );
     }
-    if ((p.teams?.length ?? 0) > 0)
+    if (p.teams && p.teams.length > 0)
       items.push(
         item(
           'note',
           'escalation policy',
           p.name,
           p.id,
-          `it belongs to team ${p.teams!.map((t) => t.summary ?? t.id).join(', ')}; Klaxon escalation policies have no team`,
+          `it belongs to team ${p.teams.map((t) => t.summary ?? t.id).join(', ')}; Klaxon escalation policies have no team`,
           'imported without a team (its services keep theirs)',
         ),
       );
-    policies.push({ name: policyName.get(p.id)!, ...(p.description && { description: p.description.slice(0, 2000) }), repeat, levels });
+    policies.push({ name: must(policyName.get(p.id), 'policyName.get(p.id)'), ...(p.description && { description: p.description.slice(0, 2000) }), repeat, levels });
   }
 
   // ---- services and integrations ----
@@ -440,7 +448,7 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
   const services: ServiceSpec[] = [];
   const klaxon = opts.klaxonUrl.replace(/\/+$/, '');
   for (const s of pdServices) {
-    const name = serviceName.get(s.id)!;
+    const name = must(serviceName.get(s.id), 'serviceName.get(s.id)');
     const u = mapUrgency(s);
     for (const why of u.inexact) items.push(item('changed', 'service urgency', s.name, s.id, why, 'as described'));
     for (const a of s.scheduled_actions ?? []) {
@@ -538,7 +546,8 @@ async function importAccount(client: SourceClient, progress: Progress, opts: Imp
       supportHours: u.supportHours ?? null,
       integrations,
     });
-    if ((s.teams?.length ?? 0) > 1) items.push(item('changed', 'service team', s.name, s.id, `it belongs to ${s.teams!.length} teams; a Klaxon service has one`, `owned by ${s.teams![0]!.summary}`));
+    if (s.teams && s.teams.length > 1)
+      items.push(item('changed', 'service team', s.name, s.id, `it belongs to ${s.teams.length} teams; a Klaxon service has one`, `owned by ${must(s.teams[0], 'the first team').summary}`));
     if (s.escalation_policy && !policy) items.push(item('changed', 'service', s.name, s.id, 'its escalation policy was not imported', 'no escalation policy'));
   }
 
@@ -601,10 +610,10 @@ async function onCall(client: SourceClient, progress: Progress, span: { from: nu
     const final = entries(s.final_schedule?.rendered_schedule_entries, emailOf);
     const ordered = layersByPrecedence(s, emailOf, span.from, span.to);
     out.push({
-      schedule: names.get(s.id)!,
+      schedule: must(names.get(s.id), 'names.get(s.id)'),
       source: { name: s.name, id: s.id },
       intervals: final.map((e) => ({ start: Math.max(e.start, span.from), end: Math.min(e.end, span.to), emails: [e.user] })).filter((e) => e.end > e.start),
-      ...((ordered.note ?? ordered.doubt) && { notes: [ordered.doubt ?? ordered.note!] }),
+      ...((ordered.note ?? ordered.doubt) && { notes: [ordered.doubt ?? must(ordered.note, 'the note')] }),
     });
     progress.advance('final schedules', 1);
   }
@@ -635,10 +644,10 @@ async function paging(client: SourceClient, progress: Progress, at: number): Pro
       const emails = oncalls
         .filter((o) => o.escalation_policy.id === p.id && o.escalation_level === i + 1 && o.user)
         .filter((o) => (!o.start || instant(o.start) <= at) && (!o.end || at < instant(o.end)))
-        .map((o) => emailById.get(o.user!.id) ?? o.user!.id);
+        .flatMap((o) => (o.user ? [emailById.get(o.user.id) ?? o.user.id] : []));
       return { emails: [...new Set(emails)].sort() };
     });
-    out.push({ service: names.get(s.id)!, source: { name: s.name, id: s.id }, levels });
+    out.push({ service: must(names.get(s.id), 'names.get(s.id)'), source: { name: s.name, id: s.id }, levels });
   }
   return out;
 }

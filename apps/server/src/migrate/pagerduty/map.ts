@@ -7,6 +7,7 @@ import { lookup } from '../types.js';
 import { DateTime, IANAZone } from 'luxon';
 import type { ScheduleLayerSpec, ServiceSpec } from '../../config/schema.js';
 import { WEEKDAYS } from '../../schedule/compute/types.js';
+import { must } from '../../lib/must.js';
 
 /** A restriction as klaxon.yaml writes it. */
 export type Restriction = NonNullable<ScheduleLayerSpec['restrictions']>[number];
@@ -131,7 +132,13 @@ export function mapRestrictions(rs: readonly PdRestriction[]): { restrictions: R
       else {
         const begin = (dow - 1) * 1440 + start;
         const end = (begin + dur) % (7 * 1440);
-        out.push({ kind: 'weekly', startDay: WEEKDAYS[dow - 1]!, startTime: hhmm(start), endDay: WEEKDAYS[Math.floor(end / 1440)]!, endTime: hhmm(end % 1440) });
+        out.push({
+          kind: 'weekly',
+          startDay: must(WEEKDAYS[dow - 1], 'WEEKDAYS[dow - 1]'),
+          startTime: hhmm(start),
+          endDay: must(WEEKDAYS[Math.floor(end / 1440)], 'WEEKDAYS[Math.floor(end / 1440)]'),
+          endTime: hhmm(end % 1440),
+        });
       }
     } else inexact.push(`restriction type ${r.type} is unknown and was left out`);
   }
@@ -204,7 +211,7 @@ export function mapUrgency(s: {
     const zone = ianaZone(h.time_zone);
     const a = secondsOfDay(h.start_time ?? '');
     const b = secondsOfDay(h.end_time ?? '');
-    const days = (h.days_of_week ?? []).filter((d) => d >= 1 && d <= 7).map((d) => WEEKDAYS[d - 1]!);
+    const days = (h.days_of_week ?? []).filter((d) => d >= 1 && d <= 7).map((d) => must(WEEKDAYS[d - 1], 'WEEKDAYS[d - 1]'));
     if (!zone || a === undefined || b === undefined || !days.length) inexact.push(`support hours ${JSON.stringify(h)} cannot be read; none are set`);
     else {
       if (a % 60 || b % 60) inexact.push(`support hours ${h.start_time}-${h.end_time} have seconds; Klaxon uses whole minutes`);

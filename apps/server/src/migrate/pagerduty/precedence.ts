@@ -1,3 +1,4 @@
+import { must } from '../../lib/must.js';
 /*
  * Which way round a schedule's layers win. PagerDuty's GET has long listed schedule_layers in the
  * reverse of the order PUT takes (the layer that wins first), with a fix announced as rolling out
@@ -35,10 +36,10 @@ export function mismatch(layers: readonly (readonly RenderedEntry[])[], override
   const points = [...cuts].sort((a, b) => a - b);
   let bad = 0;
   for (let i = 0; i + 1 < points.length; i++) {
-    const t = points[i]!;
+    const t = must(points[i], 'points[i]');
     let predicted = userAt(overrides, t);
-    for (let k = layers.length - 1; predicted === null && k >= 0; k--) predicted = userAt(layers[k]!, t);
-    if (predicted !== userAt(final, t)) bad += points[i + 1]! - t;
+    for (let k = layers.length - 1; predicted === null && k >= 0; k--) predicted = userAt(must(layers[k], 'layers[k]'), t);
+    if (predicted !== userAt(final, t)) bad += must(points[i + 1], 'points[i + 1]') - t;
   }
   return bad;
 }
@@ -57,14 +58,14 @@ export function confirmOrder(
   const asListed = listed.map((_, i) => i);
   const reversed = [...asListed].reverse();
   const a = mismatch(
-    asListed.map((i) => listed[i]!),
+    asListed.map((i) => must(listed[i], 'listed[i]')),
     overrides,
     final,
     from,
     to,
   );
   const b = mismatch(
-    reversed.map((i) => listed[i]!),
+    reversed.map((i) => must(listed[i], 'listed[i]')),
     overrides,
     final,
     from,

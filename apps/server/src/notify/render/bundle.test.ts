@@ -10,6 +10,7 @@ import { bundleHeadline, EMAIL_BUNDLE_NAMED, SMS_BUNDLE_MAX, VOICE_BUNDLE_NAMED 
 import { renderEmail } from './email.js';
 import { renderSms } from './sms.js';
 import { renderVoiceTwiml } from './voice.js';
+import { must } from '../../lib/must.js';
 
 const item = (n: number, o: Partial<BundleItem> = {}): BundleItem => ({
   incidentId: `i${n}`,
@@ -98,13 +99,13 @@ describe('bundled pages', () => {
     const msg = bundled([item(12, { title: 'DB down' }), item(13, { title: 'Queue backlog', urgency: 'low' })]);
     const n = renderNtfy(msg, 'topic');
     expect(n).toMatchObject({ title: '2 new incidents on payments-worker, checkout-api', priority: 5, message: '#12 payments-worker: DB down\n#13 checkout-api: Queue backlog' });
-    expect(n.actions![0]).toEqual({ action: 'http', label: 'Acknowledge all 2', url: 'https://klaxon.example.com/actions/ALL', method: 'POST', clear: true });
+    expect(must(n.actions, 'n.actions')[0]).toEqual({ action: 'http', label: 'Acknowledge all 2', url: 'https://klaxon.example.com/actions/ALL', method: 'POST', clear: true });
     const p = renderPushover(msg, { callback: 'https://k/cb' });
     expect(p).toMatchObject({ title: '2 new incidents on payments-worker, checkout-api', priority: '2', callback: 'https://k/cb' });
     expect(p.message).toBe('#12 payments-worker: DB down\n#13 checkout-api: Queue backlog\nAcknowledge to acknowledge all 2.');
     const tg = renderTelegram(msg, 'm1');
     expect(tg.text).toBe('🚨 2 new incidents on payments-worker, checkout-api\n#12 payments-worker: DB down\n#13 checkout-api: Queue backlog');
-    expect(tg.reply_markup!.inline_keyboard[0]).toEqual([{ text: 'Acknowledge all 2', callback_data: 'ack:m1' }]);
+    expect(must(tg.reply_markup, 'tg.reply_markup').inline_keyboard[0]).toEqual([{ text: 'Acknowledge all 2', callback_data: 'ack:m1' }]);
     // Every incident low urgency: Pushover at normal priority (no callback), ntfy at the default priority.
     const low = { ...bundled([item(1, { urgency: 'low' }), item(2, { urgency: 'low' })]), urgency: 'low' as const };
     expect(renderPushover(low, { callback: 'https://k/cb' })).toMatchObject({ priority: '0' });
@@ -122,9 +123,9 @@ describe('bundled pages', () => {
         const p = renderPushover(msg, { callback: 'https://k/cb' });
         const tg = renderTelegram(msg, 'm1');
         expect(Buffer.byteLength(n.message, 'utf8')).toBeLessThanOrEqual(4096);
-        expect(p.message!.length).toBeLessThanOrEqual(1024);
+        expect(must(p.message, 'p.message').length).toBeLessThanOrEqual(1024);
         expect(tg.text.length).toBeLessThanOrEqual(4096);
-        for (const body of [n.message, p.message!, tg.text]) {
+        for (const body of [n.message, must(p.message, 'p.message'), tg.text]) {
           const { numbers, more } = named(body);
           const shown = items.filter((it) => numbers.has(it.incidentNumber)).length;
           expect(shown + more).toBeGreaterThanOrEqual(items.length);

@@ -7,6 +7,7 @@
  */
 import type { BundleItem, PageBundle, PageMessage } from '../types.js';
 import { escapeHtml, oneLine, safeUrl, severityLabel, truncate } from './common.js';
+import { must } from '../../lib/must.js';
 
 /** Three concatenated GSM-7 segments (153 characters each once the concatenation header is in). */
 export const SMS_BUNDLE_MAX = 3 * 153;
@@ -99,7 +100,7 @@ export function bundleLines(b: PageBundle, max: number, head: string, tail: stri
   const top = h ? [h] : [];
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    const it = b.items[i]!;
+    const it = must(b.items[i], 'b.items[i]');
     const line = `#${it.incidentNumber} ${truncate(oneLine(it.serviceName) || 'unknown service', 40)}: ${truncate(oneLine(it.title) || 'untitled', 80)}`;
     const rest = n - i - 1;
     const more = rest > 0 ? `\n+${rest} more` : '';

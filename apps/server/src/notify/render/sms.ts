@@ -7,6 +7,7 @@
 import type { Message, PageBundle, PageMessage } from '../types.js';
 import { bundleHeadline, SMS_BUNDLE_MAX, SMS_BUNDLE_TITLE } from './bundle.js';
 import { availableActions, oneLine, severityLabel, truncate } from './common.js';
+import { must } from '../../lib/must.js';
 
 /** One SMS segment in the GSM-7 alphabet. */
 export const SMS_SEGMENT = 160;
@@ -95,7 +96,7 @@ export function renderSmsBundle(b: PageBundle): string {
   if (headPart.length > SMS_BUNDLE_MAX / 3) headPart = `${truncate(headPart, Math.floor(SMS_BUNDLE_MAX / 3) - 2)}: `;
   const named: string[] = [];
   for (let i = 0; i < n; i++) {
-    const it = b.items[i]!;
+    const it = must(b.items[i], 'b.items[i]');
     const entry = `#${it.incidentNumber} ${truncate(smsText(it.title) || 'untitled', SMS_BUNDLE_TITLE)}`;
     const rest = n - i - 1;
     const more = rest > 0 ? `; +${rest} more` : '';

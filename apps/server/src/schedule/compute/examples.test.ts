@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { finalSchedule, gaps, layerShifts, localToInstant, nextHandoffs, onCallAt, userShifts, type LayerSpec, type ScheduleSpec } from './index.js';
+import { must } from '../../lib/must.js';
 
 const BERLIN = 'Europe/Berlin';
 const HOUR = 3_600_000;
@@ -45,7 +46,7 @@ describe('weekly rotation of three people', () => {
       ['2024-01-08T08:00:00.000Z', '2024-01-15T08:00:00.000Z', 'bob'],
       ['2024-01-15T08:00:00.000Z', '2024-01-19T23:00:00.000Z', 'carol'],
     ]);
-    expect(shifts[0]!.source).toEqual({ kind: 'layer', layerIndex: 0, layerName: 'primary' });
+    expect(must(shifts[0], 'shifts[0]').source).toEqual({ kind: 'layer', layerIndex: 0, layerName: 'primary' });
   });
 
   test('next hand-offs carry who hands over to whom', () => {

@@ -1,6 +1,7 @@
 import type { Handoff, OnCall, ScheduleSpec, Shift, ShiftSource, TimeRange } from './types.js';
 import { compileLayer, compiledLayerShifts, sameIds } from './layer.js';
 import { DAY_MS } from './zone.js';
+import { must } from '../../lib/must.js';
 
 function sameSource(a: ShiftSource, b: ShiftSource): boolean {
   if (a.kind === 'layer') return b.kind === 'layer' && a.layerIndex === b.layerIndex && (a.layerIndexes ?? []).join() === (b.layerIndexes ?? []).join();
@@ -17,7 +18,7 @@ function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][][] 
   const groups: Shift[][][] = [];
   const overrides = spec.overrides ?? [];
   for (let i = overrides.length - 1; i >= 0; i--) {
-    const o = overrides[i]!;
+    const o = must(overrides[i], 'overrides[i]');
     const start = Math.max(o.start, range.start);
     const end = Math.min(o.end, range.end);
     const userIds = [...new Set(o.userIds)];
@@ -32,7 +33,7 @@ function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][][] 
   for (const { layer, index } of order) {
     const shifts = compiledLayerShifts(compileLayer(layer, spec.timeZone, index), range, leave);
     const priority = layer.priority ?? 0;
-    if (union && lastPriority === priority && groups.length) groups[groups.length - 1]!.push(shifts);
+    if (union && lastPriority === priority && groups.length) must(groups[groups.length - 1], 'groups[groups.length - 1]').push(shifts);
     else groups.push([shifts]);
     lastPriority = priority;
   }
@@ -41,14 +42,16 @@ function sourcesByPrecedence(spec: ScheduleSpec, range: TimeRange): Shift[][][] 
 
 /** Several layers' shifts covering one span, as one: their people in layer order, without repeats. */
 function together(active: Shift[]): Shift {
-  if (active.length === 1) return active[0]!;
+  const [only] = active;
+  if (active.length === 1 && only) return only;
   const sorted = [...active].sort((a, b) => (a.source as { layerIndex: number }).layerIndex - (b.source as { layerIndex: number }).layerIndex);
   const userIds = [...new Set(sorted.flatMap((s) => s.userIds))];
   const indexes = sorted.map((s) => (s.source as { layerIndex: number }).layerIndex);
-  const first = sorted[0]!.source as { kind: 'layer'; layerIndex: number; layerName?: string };
+  const head = must(sorted[0], 'the first active shift');
+  const first = head.source as { kind: 'layer'; layerIndex: number; layerName?: string };
   const source: ShiftSource = { kind: 'layer', layerIndex: first.layerIndex, layerIndexes: indexes };
   if (first.layerName !== undefined) source.layerName = first.layerName;
-  return { start: sorted[0]!.start, end: sorted[0]!.end, userIds, source };
+  return { start: head.start, end: head.end, userIds, source };
 }
 
 /**
@@ -60,7 +63,8 @@ export function finalSchedule(spec: ScheduleSpec, range: TimeRange): Shift[] {
   if (!(range.end > range.start)) return [];
   const groups = sourcesByPrecedence(spec, range);
   if (groups.length === 0) return [];
-  if (groups.length === 1 && groups[0]!.length === 1) return groups[0]![0]!.map((s) => ({ ...s, userIds: [...s.userIds] }));
+  const [onlyGroup] = groups;
+  if (groups.length === 1 && onlyGroup?.length === 1) return must(onlyGroup[0], 'the one source').map((s) => ({ ...s, userIds: [...s.userIds] }));
 
   const points: number[] = [];
   for (const g of groups) for (const src of g) for (const s of src) points.push(s.start, s.end);
@@ -68,18 +72,18 @@ export function finalSchedule(spec: ScheduleSpec, range: TimeRange): Shift[] {
   const ptr = groups.map((g) => new Array<number>(g.length).fill(0));
   const out: Shift[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
-    const a = points[i]!;
-    const b = points[i + 1]!;
+    const a = must(points[i], 'points[i]');
+    const b = must(points[i + 1], 'points[i + 1]');
     if (b <= a) continue;
     let winner: Shift | undefined;
     for (let j = 0; j < groups.length && !winner; j++) {
       const active: Shift[] = [];
-      const g = groups[j]!;
+      const g = must(groups[j], 'groups[j]');
       for (let k = 0; k < g.length; k++) {
-        const src = g[k]!;
-        let p = ptr[j]![k]!;
-        while (p < src.length && src[p]!.end <= a) p++;
-        ptr[j]![k] = p;
+        const src = must(g[k], 'g[k]');
+        let p = must(must(ptr[j], 'ptr[j]')[k], 'ptr[j][k]');
+        while (p < src.length && must(src[p], 'src[p]').end <= a) p++;
+        must(ptr[j], 'ptr[j]')[k] = p;
         const s = src[p];
         if (s && s.start <= a) active.push(s);
       }

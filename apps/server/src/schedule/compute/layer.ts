@@ -2,6 +2,7 @@ import type { Leave, LayerSpec, Shift, ShiftSource, TimeRange } from './types.js
 import { allowedIntervals, compileRestrictions, type WeekWindow } from './restrictions.js';
 import { WEEKDAYS } from './types.js';
 import { HOUR_MS, MINUTE_MS, atLocal, fromLocal, localDay, minuteOfDay, parseTime, toLocal, weekdayOfDay } from './zone.js';
+import { must } from '../../lib/must.js';
 
 /** A layer prepared for repeated evaluation: zone resolved, turn arithmetic and windows precomputed. */
 export interface CompiledLayer {
@@ -84,7 +85,7 @@ function countedBefore(counted: readonly number[], day: number): number {
 function nthCounted(counted: readonly number[], n: number): number {
   const m = counted.length;
   const week = Math.floor(n / m);
-  return week * 7 - 3 + counted[n - week * m]!;
+  return week * 7 - 3 + must(counted[n - week * m], 'counted[n - week * m]');
 }
 
 /** The instant turn `k` begins: the rotation anchor for k = 0, else the k-th hand-off. */
@@ -166,7 +167,7 @@ export function compiledLayerShifts(c: CompiledLayer, range: TimeRange, leave: r
 
   const out: Shift[] = [];
   let w = 0;
-  let k = turnIndexAt(c, allowed[0]!.start);
+  let k = turnIndexAt(c, must(allowed[0], 'allowed[0]').start);
   let ts = turnStart(c, k);
   while (w < allowed.length) {
     const te = turnStart(c, k + 1);
@@ -174,7 +175,7 @@ export function compiledLayerShifts(c: CompiledLayer, range: TimeRange, leave: r
     const onEnd = Math.min(te, onCallEnd(c, ts));
     // Intersect turn [ts, te) (its on-call part) with the allowed windows.
     while (w < allowed.length) {
-      const win = allowed[w]!;
+      const win = must(allowed[w], 'allowed[w]');
       if (win.start >= te) break;
       const s = Math.max(ts, win.start);
       const e = Math.min(onEnd, win.end);
@@ -207,8 +208,8 @@ function emit(c: CompiledLayer, owner: number, s: number, e: number, away: reado
   }
   cuts.sort((a, b) => a - b);
   for (let i = 0; i + 1 < cuts.length; i++) {
-    const a = cuts[i]!;
-    const b = cuts[i + 1]!;
+    const a = must(cuts[i], 'cuts[i]');
+    const b = must(cuts[i + 1], 'cuts[i + 1]');
     if (b <= a) continue;
     const gone = new Set<string>();
     for (const l of away) if (l.start <= a && l.end > a) gone.add(l.userId);

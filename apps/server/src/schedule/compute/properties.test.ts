@@ -21,6 +21,7 @@ import {
   type Shift,
   type TimeRange,
 } from './index.js';
+import { must } from '../../lib/must.js';
 
 /*
  * Property tests against a deliberately naive oracle. The oracle converts local times with luxon
@@ -157,7 +158,7 @@ function oracleLayer(layer: LayerSpec, scheduleZone: string, t: number, leave: r
   const n = layer.participants.length;
   const owner = oracleTurn(layer, zone, t) % n;
   for (let i = 0; i < n; i++) {
-    const p = layer.participants[(owner + i) % n]!;
+    const p = must(layer.participants[(owner + i) % n], 'layer.participants[(owner + i) % n]');
     const members = [...new Set(typeof p === 'string' ? [p] : p)].filter((u) => !onLeave(leave, u, t));
     if (members.length) return members;
   }
@@ -169,7 +170,7 @@ type Expected = { userIds: string[]; source: string } | null;
 function oracle(spec: ScheduleSpec, t: number): Expected {
   const overrides = spec.overrides ?? [];
   for (let i = overrides.length - 1; i >= 0; i--) {
-    const o = overrides[i]!;
+    const o = must(overrides[i], 'overrides[i]');
     if (o.start <= t && t < o.end) return { userIds: [...new Set(o.userIds)], source: `override:${o.id}` };
   }
   const order = spec.layers.map((l, i) => ({ l, i })).sort((a, b) => (b.l.priority ?? 0) - (a.l.priority ?? 0) || b.i - a.i);
@@ -187,7 +188,7 @@ function shiftAt(shifts: readonly Shift[], t: number): Shift | undefined {
   let hi = shifts.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const s = shifts[mid]!;
+    const s = must(shifts[mid], 'shifts[mid]');
     if (t < s.start) hi = mid - 1;
     else if (t >= s.end) lo = mid + 1;
     else return s;
@@ -323,7 +324,7 @@ describe('schedule properties', () => {
         expect(validateScheduleSpec(spec)).toEqual([]);
         const shifts = finalSchedule(spec, range);
         for (let i = 0; i < shifts.length; i++) {
-          const s = shifts[i]!;
+          const s = must(shifts[i], 'shifts[i]');
           expect(s.end).toBeGreaterThan(s.start);
           expect(s.start).toBeGreaterThanOrEqual(range.start);
           expect(s.end).toBeLessThanOrEqual(range.end);
@@ -416,7 +417,7 @@ describe('schedule properties', () => {
         const isTransition = (t: number) => DateTime.fromMillis(t - 1, { zone: z }).offset !== DateTime.fromMillis(t, { zone: z }).offset;
         const minuteOf = (t: number) => (((wall(z, t) % DAY) + DAY) % DAY) / MIN;
         for (let i = 0; i < shifts.length; i++) {
-          const s = shifts[i]!;
+          const s = must(shifts[i], 'shifts[i]');
           const prev = shifts[i - 1];
           if (s.start === range.start) continue;
           const m = minuteOf(s.start);

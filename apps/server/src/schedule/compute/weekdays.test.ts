@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { finalSchedule, localToInstant, onCallAt, validateScheduleSpec, WEEKDAYS, type LayerSpec, type ScheduleSpec, type Weekday } from './index.js';
+import { must } from '../../lib/must.js';
 
 const BERLIN = 'Europe/Berlin';
 const who = (spec: ScheduleSpec, local: string) => onCallAt(spec, localToInstant(local, spec.timeZone))?.userIds ?? null;
@@ -76,7 +77,7 @@ describe('day turns on weekdays only', () => {
           let idx = 0;
           for (let d = 0; d < 1000; d++) {
             const date = new Date(Date.parse(`${startDate}T00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
-            const wd = WEEKDAYS[(new Date(`${date}T00:00Z`).getUTCDay() + 6) % 7]!;
+            const wd = must(WEEKDAYS[(new Date(`${date}T00:00Z`).getUTCDay() + 6) % 7], 'the weekday');
             if (!days.includes(wd)) continue;
             if (idx > 0 && idx % count === 0) {
               if (localToInstant(`${date}T${hhmm}`, z) <= t) turns = idx / count;

@@ -3,6 +3,7 @@ import { allKinds, outgoing, samplePage, sampleVerification } from '../../../../
 import { FakePushService } from '../../../../test/fakes/push.js';
 import { ProviderError } from '../../types.js';
 import { generateVapidKeys, parseSubscription, PushProvider, PUSH_MAX_PAYLOAD_BYTES, renderPush } from './index.js';
+import { must } from '../../../lib/must.js';
 
 const push = new FakePushService();
 const keys = generateVapidKeys();
@@ -57,7 +58,7 @@ describe('PushProvider', () => {
       push.failNext(status);
       const e = await failure(provider.send(outgoing('push', sub, sampleVerification)));
       expect(e, String(status)).toBeInstanceOf(ProviderError);
-      expect({ permanent: e!.permanent, providerStatus: e!.providerStatus }, String(status)).toEqual({ permanent, providerStatus });
+      expect({ permanent: must(e, 'e').permanent, providerStatus: must(e, 'e').providerStatus }, String(status)).toEqual({ permanent, providerStatus });
     }
     expect(gone).toEqual([sub, sub]);
   });

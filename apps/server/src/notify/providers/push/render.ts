@@ -11,6 +11,7 @@
 import { alertsPhrase, excerpt, oneLine, pageHeadline, severityLabel, truncate } from '../../render/common.js';
 import { pushBundle } from '../../render/bundle.js';
 import type { Message } from '../../types.js';
+import { must } from '../../../lib/must.js';
 
 /** A notification action button, as in the Notifications API. */
 export interface PushAction {
@@ -71,7 +72,7 @@ export function renderPush(msg: Message, baseUrl: string, now: number): PushPayl
           url: msg.incidentUrl,
           requireInteraction: true,
           renotify: true,
-          actions: [{ action: 'ack', title: `Acknowledge all ${msg.bundle.items.length}` }, PAGE_ACTIONS[1]!],
+          actions: [{ action: 'ack', title: `Acknowledge all ${msg.bundle.items.length}` }, must(PAGE_ACTIONS[1], 'PAGE_ACTIONS[1]')],
           timestamp: Number.isFinite(msg.createdAt) ? msg.createdAt : now,
           incidentId: msg.incidentId,
           incidentNumber: msg.incidentNumber,

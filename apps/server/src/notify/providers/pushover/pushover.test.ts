@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allKinds, samplePage } from '../../../../test/fakes/messages.js';
 import type { PageMessage } from '../../types.js';
 import { pushoverCallbackToken, renderPushover } from './index.js';
+import { must } from '../../../lib/must.js';
 
 describe('renderPushover', () => {
   it('a high-urgency page is emergency priority with retry, expire and the callback', () => {
@@ -40,10 +41,10 @@ describe('renderPushover', () => {
             expect(Number(r.retry)).toBeGreaterThanOrEqual(30);
             expect(Number(r.expire)).toBeLessThanOrEqual(10800);
           }
-          expect(r.title!.length).toBeLessThanOrEqual(250);
-          expect(r.message!.length).toBeGreaterThan(0);
-          expect(r.message!.length).toBeLessThanOrEqual(1024);
-          expect(r.title!.startsWith('DRILL ')).toBe(over.drill);
+          expect(must(r.title, 'r.title').length).toBeLessThanOrEqual(250);
+          expect(must(r.message, 'r.message').length).toBeGreaterThan(0);
+          expect(must(r.message, 'r.message').length).toBeLessThanOrEqual(1024);
+          expect(must(r.title, 'r.title').startsWith('DRILL ')).toBe(over.drill);
         },
       ),
     );

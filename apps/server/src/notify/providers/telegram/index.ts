@@ -12,6 +12,7 @@ import { bundleHeadline, bundleLines } from '../../render/bundle.js';
 import { renderSms } from '../../render/sms.js';
 import { ProviderError, type Message, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
 import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
+import { must } from '../../../lib/must.js';
 
 /** Default Bot API base URL. */
 export const TELEGRAM_DEFAULT_BASE_URL = 'https://api.telegram.org';
@@ -43,14 +44,14 @@ export function callbackData(action: 'ack' | 'resolve', messageId: string): stri
 export function parseCallbackData(data: unknown): TelegramCallback | null {
   if (typeof data !== 'string' || data.length > 64) return null;
   const m = /^(ack|res):([A-Za-z0-9-]{1,60})$/.exec(data);
-  return m ? { action: m[1] === 'ack' ? 'ack' : 'resolve', messageId: m[2]! } : null;
+  return m ? { action: m[1] === 'ack' ? 'ack' : 'resolve', messageId: must(m[2], 'm[2]') } : null;
 }
 
 /** Reads `/start CODE` (also `/start@BotName CODE`), or null. */
 export function parseStartCommand(text: unknown): string | null {
   if (typeof text !== 'string') return null;
   const m = /^\/start(?:@[A-Za-z0-9_]{1,64})?\s+([A-Za-z0-9_-]{1,64})\s*$/.exec(text.trim());
-  return m ? m[1]! : null;
+  return m ? must(m[1], 'm[1]') : null;
 }
 
 /** The buttons of a page in `status`, for outbox message `messageId`. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allKinds, samplePage } from '../../../../test/fakes/messages.js';
 import { callbackData, parseCallbackData, parseStartCommand, renderTelegram } from './index.js';
+import { must } from '../../../lib/must.js';
 
 const ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
@@ -46,7 +47,7 @@ describe('renderTelegram', () => {
   it('renders a page with Acknowledge / Resolve callback buttons and an Open link', () => {
     const r = renderTelegram(samplePage(), ID);
     expect(r.text.split('\n').slice(0, 2)).toEqual(['🚨 #42 DB down', 'checkout-api · CRITICAL · 3 alerts']);
-    expect(r.reply_markup!.inline_keyboard).toEqual([
+    expect(must(r.reply_markup, 'r.reply_markup').inline_keyboard).toEqual([
       [
         { text: 'Acknowledge', callback_data: `ack:${ID}` },
         { text: 'Resolve', callback_data: `res:${ID}` },

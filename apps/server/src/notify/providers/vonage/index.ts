@@ -14,6 +14,7 @@ import { renderSms } from '../../render/sms.js';
 import { voiceScript } from '../../render/voice.js';
 import { ProviderError, type Message, type OutgoingMessage, type Provider, type SendResult } from '../../types.js';
 import { httpRequest, isPermanentHttpStatus, readJson, trimBase, type HttpProviderOptions } from '../http.js';
+import { must } from '../../../lib/must.js';
 
 export { checkVonageWebhook } from './signature.js';
 
@@ -82,7 +83,7 @@ export class VonageClient {
   /** A short-lived application JWT (RS256 with the application's private key), as Vonage documents for the Voice API. */
   private async appJwt(): Promise<string> {
     if (!this.hasVoice) throw new ProviderError('Vonage Voice: set KLAXON_VONAGE_APPLICATION_ID and KLAXON_VONAGE_PRIVATE_KEY', true, 'vonage_no_application');
-    this.key ??= importPKCS8(this.opts.privateKey!, 'RS256');
+    this.key ??= importPKCS8(must(this.opts.privateKey, 'this.opts.privateKey'), 'RS256');
     let key: CryptoKey;
     try {
       key = await this.key;
@@ -91,7 +92,7 @@ export class VonageClient {
       throw new ProviderError('Vonage Voice: KLAXON_VONAGE_PRIVATE_KEY is not a PKCS#8 PEM private key', true, 'vonage_bad_key');
     }
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ application_id: this.opts.applicationId! })
+    return new SignJWT({ application_id: must(this.opts.applicationId, 'this.opts.applicationId') })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setIssuedAt(now)
       .setExpirationTime(now + 300)

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { jwtVerify } from 'jose';
+import { must } from '../../../lib/must.js';
 
 /** How old (or how far ahead) a webhook's `iat` may be. */
 export const VONAGE_MAX_AGE_MS = 5 * 60_000;
@@ -20,7 +21,7 @@ export async function checkVonageWebhook(signatureSecret: string, authorization:
   if (!m) return 'missing Authorization: Bearer <JWT>';
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(m[1]!, new TextEncoder().encode(signatureSecret), { algorithms: ['HS256'], currentDate: new Date(nowMs) }));
+    ({ payload } = await jwtVerify(must(m[1], 'm[1]'), new TextEncoder().encode(signatureSecret), { algorithms: ['HS256'], currentDate: new Date(nowMs) }));
   } catch {
     return 'the JWT is not signed with the signature secret';
   }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { must } from '../src/lib/must.js';
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -24,10 +25,10 @@ export function freePort(): Promise<number> {
 export function spawnNode(args: string[], opts: { env: NodeJS.ProcessEnv; readyLine: string; cwd?: string; name?: string }): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.cwd && { cwd: opts.cwd }) });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  must(child.stderr, 'the stderr pipe of the child').on('data', (d: Buffer) => (err += d.toString()));
   const ready = new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    must(child.stdout, 'the stdout pipe of the child').on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes(opts.readyLine)) resolve();
     });

@@ -14,6 +14,7 @@ import { SYSTEM } from '../src/auth/actor.js';
 import { createToken } from '../src/auth/tokens.js';
 import { FakeClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/lib/logger.js';
+import { must } from '../src/lib/must.js';
 import { createUser } from '../src/user/service.js';
 import { FakeSlack } from './fakes/slack.js';
 import { FakeSmtpServer } from './fakes/smtp.js';
@@ -25,13 +26,26 @@ export type DialectName = 'sqlite' | 'postgres';
 /** The dialects end-to-end suites run on: SQLite always, PostgreSQL when KLAXON_TEST_DATABASE_URL is set. */
 export const DIALECTS: DialectName[] = ['sqlite', ...(process.env.KLAXON_TEST_DATABASE_URL ? (['postgres'] as const) : [])];
 
+/**
+ * Group `group` (default 1) of the first match of `re` in `text` (a code in a message, a link in a
+ * mail), or an Error quoting the regular expression and the text when there is none.
+ */
+export function capture(re: RegExp, text: string, group = 1): string {
+  return must(re.exec(text)?.[group], `a match of ${re} (group ${group}) in ${JSON.stringify(text.slice(0, 500))}`);
+}
+
+/** The first element of `list` that `pred` accepts, or an Error naming `what` when none does. */
+export function mustFind<T>(list: readonly T[], what: string, pred: (x: T) => boolean): T {
+  return must(list.find(pred), what);
+}
+
 /** A new empty database of the dialect (for PostgreSQL, a copy of `pgTemplate` when given); `drop` removes it. */
 export async function freshDatabase(dialect: DialectName, pgTemplate?: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
     return { url: join(dir, 'klaxon.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const admin = process.env.KLAXON_TEST_DATABASE_URL!;
+  const admin = must(process.env.KLAXON_TEST_DATABASE_URL, 'KLAXON_TEST_DATABASE_URL (the PostgreSQL server for tests)');
   const name = `klaxon_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
@@ -180,17 +194,17 @@ export async function addResponder(
     let code: string;
     if (rule.type === 'email') {
       const mail = await t.smtp.waitFor((m) => m.to.includes(o.email) && /verification/i.test(m.subject + m.text));
-      code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+      code = capture(/\b(\d{6})\b/, mail.text);
     } else if (rule.type === 'sms') {
       const sms = await t.twilio.waitForMessage((m) => m.to === phone && /verification/i.test(m.body));
-      code = /\b(\d{6})\b/.exec(sms.body)![1]!;
+      code = capture(/\b(\d{6})\b/, sms.body);
     } else if (rule.type === 'voice') {
       const call = await t.twilio.waitForCall((c) => c.to === phone);
       const twiml = await t.twilio.fetchTwiml(call);
-      code = /verification code is ([\d, ]+?)\./.exec(twiml)![1]!.replace(/\D/g, '');
+      code = capture(/verification code is ([\d, ]+?)\./, twiml).replace(/\D/g, '');
     } else {
       const post = await t.slack.waitForPost((p) => p.body.channel === (o.slackId ?? 'U000TEST') && p.text.includes('verification code'));
-      code = /verification code is (\d{6})/.exec(post.text)![1]!;
+      code = capture(/verification code is (\d{6})/, post.text);
     }
     const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, token);
     if (v.status !== 200) throw new Error(`verify ${rule.type}: ${JSON.stringify(v.body)}`);

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 function amPayload(status: 'firing' | 'resolved', alerts: { name: string; instance: string; fp: string; status?: 'firing' | 'resolved' }[]) {
   return {
@@ -62,9 +63,10 @@ describe.each(DIALECTS)('Alertmanager, Grafana and Opsgenie formats open and res
     // One page per incident, not per resend: the two, due together, go out as one message naming both (docs/paging.md).
     const mails = t.smtp.messages.filter((m) => /HighLatency/.test(m.text));
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toMatch(/2 new incidents/);
-    expect(mails[0]!.text).toContain('HighLatency on api-1');
-    expect(mails[0]!.text).toContain('HighLatency on api-2');
+    const mail = must(mails[0], 'the HighLatency mail');
+    expect(mail.subject).toMatch(/2 new incidents/);
+    expect(mail.text).toContain('HighLatency on api-1');
+    expect(mail.text).toContain('HighLatency on api-2');
 
     const resolved = amPayload('resolved', [{ name: 'HighLatency', instance: 'api-1', fp: 'aaaa1111' }]);
     expect((await post(`/integrations/v1/alertmanager/${keys.alertmanager}`, resolved)).status).toBe(202);

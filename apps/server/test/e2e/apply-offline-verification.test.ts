@@ -6,7 +6,8 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { DIALECTS, freshDatabase, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { capture, DIALECTS, freshDatabase, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const FILE = `version: 1
 users:
@@ -23,6 +24,7 @@ users:
 // good for 15 minutes from when it is sent, not from when apply queued it.
 describe.each(DIALECTS)('klaxon apply with the server stopped: verification codes (%s)', (dialect) => {
   let t: TestKlaxon | undefined;
+  const server = (): TestKlaxon => must(t, 'the test server');
   let drop: (() => Promise<void>) | undefined;
   afterAll(async () => {
     await t?.stop();
@@ -43,7 +45,7 @@ describe.each(DIALECTS)('klaxon apply with the server stopped: verification code
     t = await startTestKlaxon(dialect, { databaseUrl: db.url });
     await t.cycle();
     const mail = await t.smtp.waitFor((m) => m.to.includes('ada@example.com') && /verification/i.test(m.subject + m.text));
-    const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+    const code = capture(/\b(\d{6})\b/, mail.text);
     const ada = (await t.api('GET', '/api/v1/users/ada@example.com')).body.user.id as string;
     const cm = (await t.api('GET', `/api/v1/users/${ada}/contact-methods`)).body.contactMethods[0];
     const token = (await t.api('POST', `/api/v1/users/${ada}/tokens`, { name: 't' })).body.token as string;
@@ -55,14 +57,14 @@ describe.each(DIALECTS)('klaxon apply with the server stopped: verification code
   });
 
   it('a code that arrived more than 15 minutes ago has expired', async () => {
-    const ada = (await t!.api('GET', '/api/v1/users/ada@example.com')).body.user.id as string;
-    const token = (await t!.api('POST', `/api/v1/users/${ada}/tokens`, { name: 't2' })).body.token as string;
-    const cm = await t!.api('POST', `/api/v1/users/${ada}/contact-methods`, { name: 'work', type: 'email', address: 'ada@work.example.com' }, token);
-    await t!.cycle();
-    const mail = await t!.smtp.waitFor((m) => m.to.includes('ada@work.example.com') && /verification/i.test(m.subject + m.text));
-    const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
-    await t!.advance(16 * 60_000);
-    const late = await t!.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, token);
+    const ada = (await server().api('GET', '/api/v1/users/ada@example.com')).body.user.id as string;
+    const token = (await server().api('POST', `/api/v1/users/${ada}/tokens`, { name: 't2' })).body.token as string;
+    const cm = await server().api('POST', `/api/v1/users/${ada}/contact-methods`, { name: 'work', type: 'email', address: 'ada@work.example.com' }, token);
+    await server().cycle();
+    const mail = await server().smtp.waitFor((m) => m.to.includes('ada@work.example.com') && /verification/i.test(m.subject + m.text));
+    const code = capture(/\b(\d{6})\b/, mail.text);
+    await server().advance(16 * 60_000);
+    const late = await server().api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, token);
     expect(late.status).toBe(400);
     expect(late.body.error.message).toMatch(/expired/);
   });

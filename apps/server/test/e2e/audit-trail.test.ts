@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { must } from '../../src/lib/must.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
   let t: TestKlaxon;
@@ -156,8 +157,8 @@ describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
     const rows = parseCsv(await res.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.action)).toEqual(['schedule.update', 'schedule.create']);
     expect(rows[0]).toMatchObject({ actorId: maya.id, actor: 'Maya Okafor', subjectType: 'schedule', subjectId: scheduleId, via: 'api' });
-    expect(JSON.parse(rows[0]!.before!)).toMatchObject({ description: 'first' });
-    expect(JSON.parse(rows[0]!.after!)).toMatchObject({ description: 'second' });
+    expect(JSON.parse(must(must(rows[0], 'the audit row').before, 'the audit row before'))).toMatchObject({ description: 'first' });
+    expect(JSON.parse(must(must(rows[0], 'the audit row').after, 'the audit row after'))).toMatchObject({ description: 'second' });
     const j = await fetch(`${t.url}/api/v1/audit/export?format=json&action=schedule.update`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     const entries = (await j.json()) as { action: string }[];
     expect(entries.map((e) => e.action)).toEqual(['schedule.update']);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeNtfy, type NtfyMessageRecord } from '../fakes/ntfy/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -68,7 +69,7 @@ describe.each(DIALECTS)('ntfy: verify a topic, page it, acknowledge from the not
     await t.cycle();
     const m = await ntfy.messages.waitFor((x) => x.title === 'Klaxon verification code');
     expect(m.authorization).toBe(`Bearer ${TOKEN}`);
-    const code = /\b(\d{6})\b/.exec(m.message)![1]!;
+    const code = capture(/\b(\d{6})\b/, m.message);
     const v = await t.api('POST', `/api/v1/contact-methods/${cmId}/verify`, { code }, maya.token);
     expect(v.status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${maya.id}/notification-rules`, { contactMethodId: cmId, delayMinutes: 0 }, maya.token)).status).toBe(201);
@@ -117,10 +118,13 @@ describe.each(DIALECTS)('ntfy: verify a topic, page it, acknowledge from the not
     await trigger('forged', 'Forged link target');
     await t.cycle();
     const p = await pageOf(2);
-    const ack = p.actions!.find((a) => a.label === 'Acknowledge')!;
-    const [payload, sig] = ack.url!.split('/actions/')[1]!.split('.');
+    const ack = mustFind(must(p.actions, 'actions of the ntfy page'), 'the Acknowledge action', (a) => a.label === 'Acknowledge');
+    const [payload, sig] = must(must(ack.url, 'the URL of the Acknowledge action').split('/actions/')[1], 'the signed part of the action URL').split('.');
     // Same claims, someone else's signature; and claims changed under the real signature.
-    const forged = [`${payload}.${sig!.slice(0, -2)}AA`, `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), a: 'resolve' })).toString('base64url')}.${sig}`];
+    const forged = [
+      `${payload}.${must(sig, 'the signature in the action URL').slice(0, -2)}AA`,
+      `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(must(payload, 'the claims in the action URL'), 'base64url').toString()), a: 'resolve' })).toString('base64url')}.${sig}`,
+    ];
     for (const token of forged) {
       const r = await fetch(`${t.url}/actions/${token}`, { method: 'POST' });
       expect(r.status).toBe(403);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePushover, type PushoverMessageRecord } from '../fakes/pushover/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('Pushover: emergency pages, acknowledged by the callback, cancelled on resolve (%s)', (dialect) => {
   let t: TestKlaxon;
@@ -54,7 +55,7 @@ describe.each(DIALECTS)('Pushover: emergency pages, acknowledged by the callback
     await t.cycle();
     const m = await pushover.messages.waitFor((x) => x.title === 'Klaxon verification code');
     expect(m).toMatchObject({ user: userKey, priority: 0 });
-    const code = /\b(\d{6})\b/.exec(m.message)![1]!;
+    const code = capture(/\b(\d{6})\b/, m.message);
     expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/verify`, { code }, maya.token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${maya.id}/notification-rules`, { contactMethodId: cmId, delayMinutes: 0 }, maya.token)).status).toBe(201);
     expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/test`, undefined, maya.token)).status).toBe(202);
@@ -74,18 +75,18 @@ describe.each(DIALECTS)('Pushover: emergency pages, acknowledged by the callback
   });
 
   it('forged callbacks (wrong token, wrong receipt, no receipt) are refused and change nothing', async () => {
-    const u = new URL(page.callback!);
+    const u = new URL(must(page.callback, 'page.callback'));
     const wrongToken = `${u.origin}${u.pathname}?message=${u.searchParams.get('message')}&token=${'A'.repeat(43)}`;
-    const ack = { receipt: page.receipt!, acknowledged: '1', acknowledged_at: '1760000000', acknowledged_by: userKey, acknowledged_by_device: 'x' };
+    const ack = { receipt: must(page.receipt, 'page.receipt'), acknowledged: '1', acknowledged_at: '1760000000', acknowledged_by: userKey, acknowledged_by_device: 'x' };
     expect((await callback(wrongToken, ack)).status).toBe(403);
-    expect((await callback(page.callback!, { ...ack, receipt: 'B'.repeat(30) })).status).toBe(403);
-    expect((await callback(page.callback!, { acknowledged: '1' })).status).toBe(400);
+    expect((await callback(must(page.callback, 'page.callback'), { ...ack, receipt: 'B'.repeat(30) })).status).toBe(403);
+    expect((await callback(must(page.callback, 'page.callback'), { acknowledged: '1' })).status).toBe(400);
     expect((await incident(1)).status).toBe('triggered');
     expect((await timeline(1)).some((e) => e.type === 'incident.acknowledged')).toBe(false);
   });
 
   it('acknowledging in the Pushover app calls back and acknowledges the incident as Maya, via Pushover', async () => {
-    expect(await pushover.acknowledge(page.receipt!)).toBe(204);
+    expect(await pushover.acknowledge(must(page.receipt, 'page.receipt'))).toBe(204);
     expect(await incident(1)).toMatchObject({ status: 'acknowledged', acknowledgedBy: maya.id });
     expect((await timeline(1)).find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'pushover' });
   });
@@ -94,11 +95,11 @@ describe.each(DIALECTS)('Pushover: emergency pages, acknowledged by the callback
     await trigger('disk-full', 'Disk full');
     await t.cycle();
     const p = await pageOf(2);
-    expect(pushover.isCancelled(p.receipt!)).toBe(false);
+    expect(pushover.isCancelled(must(p.receipt, 'p.receipt'))).toBe(false);
     expect((await t.api('POST', '/api/v1/incidents/2/resolve')).status).toBe(200);
     await t.cycle();
     await pushover.cancels.waitFor((r) => r === p.receipt);
-    expect(pushover.isCancelled(p.receipt!)).toBe(true);
+    expect(pushover.isCancelled(must(p.receipt, 'p.receipt'))).toBe(true);
     await t.cycle();
     expect(pushover.cancels.items.filter((r) => r === p.receipt)).toHaveLength(1);
     // An acknowledged page (incident 1) is not repeating any more: resolving it cancels nothing.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, type TelegramSent } from '../fakes/telegram/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const SECRET = 'tg-webhook-secret-0123456789abcdef';
 
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('Telegram: link a chat by code, page with buttons, ackno
   it('/start CODE from the chat links it as a verified contact method; the code works once', async () => {
     expect(await tg.userSends(CHAT, `/start ${code}`)).toBe(200);
     expect((await tg.sent.waitFor((m) => m.chat_id === CHAT && m.text.startsWith('Linked'))).text).toContain('Maya Okafor');
-    const cm = (await methods()).find((m) => m.type === 'telegram')!;
+    const cm = mustFind(await methods(), 'the telegram contact method', (m) => m.type === 'telegram');
     expect(cm).toMatchObject({ address: CHAT, verified: true, name: 'Telegram' });
     expect(await tg.userSends('777', `/start ${code}`)).toBe(200);
     await tg.sent.waitFor((m) => m.chat_id === '777' && m.text.includes('not valid'));
@@ -96,7 +97,7 @@ describe.each(DIALECTS)('Telegram: link a chat by code, page with buttons, ackno
     expect(cm.status).toBe(201);
     await t.cycle();
     const m = await tg.sent.waitFor((x) => x.chat_id === '5550001' && /verification code/.test(x.text));
-    const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: /\b(\d{6})\b/.exec(m.text)![1] }, maya.token);
+    const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: capture(/\b(\d{6})\b/, m.text) }, maya.token);
     expect(v.status).toBe(200);
     await t.api('DELETE', `/api/v1/contact-methods/${cm.body.contactMethod.id}`, undefined, maya.token);
   });
@@ -108,7 +109,7 @@ describe.each(DIALECTS)('Telegram: link a chat by code, page with buttons, ackno
     page = await pageOf(1);
     expect(page.chat_id).toBe(CHAT);
     expect(page.text).toContain('orders-db · CRITICAL');
-    expect(page.reply_markup!.inline_keyboard).toEqual([
+    expect(must(page.reply_markup, 'page.reply_markup').inline_keyboard).toEqual([
       [
         { text: 'Acknowledge', callback_data: expect.stringMatching(/^ack:/) },
         { text: 'Resolve', callback_data: expect.stringMatching(/^res:/) },
@@ -133,7 +134,11 @@ describe.each(DIALECTS)('Telegram: link a chat by code, page with buttons, ackno
     await tg.answers.waitFor((a) => a.text === 'Incident #1 acknowledged.');
     const edited = await tg.edits.waitFor((m) => m.message_id === page.message_id);
     expect(edited.text).toMatch(/\n\nAcknowledged by Maya Okafor$/);
-    expect(edited.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['Resolve', 'Open']);
+    expect(
+      must(edited.reply_markup, 'edited.reply_markup')
+        .inline_keyboard.flat()
+        .map((b) => b.text),
+    ).toEqual(['Resolve', 'Open']);
   });
 
   it('a chat that blocked the bot fails the page for good, with the reason on the timeline', async () => {

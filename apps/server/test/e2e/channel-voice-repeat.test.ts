@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 describe.each(DIALECTS)('voice: call once more when a page is not answered (%s)', (dialect) => {
   let t: TestKlaxon;
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('voice: call once more when a page is not answered (%s)'
     expect(cm.body.contactMethod.repeatIfUnanswered).toBe(true);
     await t.cycle();
     const vcall = await t.twilio.waitForCall((c) => c.to === PHONE);
-    const code = /verification code is ([\d, ]+?)\./.exec(await t.twilio.fetchTwiml(vcall))![1]!.replace(/\D/g, '');
+    const code = capture(/verification code is ([\d, ]+?)\./, await t.twilio.fetchTwiml(vcall)).replace(/\D/g, '');
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, maya.token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${maya.id}/notification-rules`, { contactMethodId: cm.body.contactMethod.id, delayMinutes: 0 }, maya.token)).status).toBe(201);
     // An unanswered verification call is not repeated (only pages are).

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTwilio } from '../fakes/twilio.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const WA_FROM = '+14155238886';
 
@@ -49,7 +49,7 @@ describe.each(DIALECTS)('WhatsApp through Twilio: page, acknowledge by reply (%s
     await t.cycle();
     const m = await twilio.waitForMessage((x) => x.to === `whatsapp:${PHONE}` && /verification/i.test(x.body));
     expect(m.from).toBe(`whatsapp:${WA_FROM}`);
-    const v = await t.api('POST', `/api/v1/contact-methods/${cmId}/verify`, { code: /\b(\d{6})\b/.exec(m.body)![1] }, maya.token);
+    const v = await t.api('POST', `/api/v1/contact-methods/${cmId}/verify`, { code: capture(/\b(\d{6})\b/, m.body) }, maya.token);
     expect(v.status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${maya.id}/notification-rules`, { contactMethodId: cmId, delayMinutes: 0 }, maya.token)).status).toBe(201);
     expect((await t.api('POST', `/api/v1/contact-methods/${cmId}/test`, undefined, maya.token)).status).toBe(202);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
 import { SYSTEM } from '../../src/auth/actor.js';
+import { must } from '../../src/lib/must.js';
 import { createUser } from '../../src/user/service.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
@@ -53,7 +54,8 @@ describe('klaxon token create works on the local database with the server stoppe
     const [tok] = await listTokens(check.ctx, SYSTEM, ops.id);
     await check.close();
     expect(tok).toMatchObject({ name: 'bot', readOnly: true, teamId: team.id });
-    expect(tok!.expiresAt! - tok!.createdAt).toBe(30 * 86_400_000);
+    const created = must(tok, 'the token');
+    expect(must(created.expiresAt, 'expiresAt of the token') - created.createdAt).toBe(30 * 86_400_000);
     const bad = await klaxon(['token', 'create', '--user', 'ops@example.com', '--expires-in-days', 'soon'], { KLAXON_DATABASE_URL: dbFile });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--expires-in-days');

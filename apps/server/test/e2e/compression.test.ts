@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../browser/support.js';
-import { startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 describe('compressed answers', () => {
   let t: TestKlaxon;
@@ -27,7 +27,7 @@ describe('compressed answers', () => {
     const plain = await get('/incidents', 'identity');
     expect(plain.encoding).toBeUndefined();
     const html = plain.body.toString();
-    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const script = capture(/<script[^>]+src="(\/assets\/[^"]+\.js)"/, html);
     const raw = await get(script, 'identity');
     const br = await get(script, 'gzip, deflate, br');
     expect(br.encoding).toBe('br');

@@ -11,6 +11,7 @@ import { localContext } from '../../src/app/klaxon.js';
 import { SYSTEM } from '../../src/auth/actor.js';
 import type { LiveEvent } from '../../src/context.js';
 import { createPolicy } from '../../src/escalation/service.js';
+import { must } from '../../src/lib/must.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { addContactMethod, addNotificationRule, createUser, verifyContactMethod } from '../../src/user/service.js';
 import { SilentSmtpServer } from '../fakes/silent-smtp.js';
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('delivery with an SMTP server that never answers (%s)', 
     await ctx.db.kysely.deleteFrom('outbox').execute(); // the codes were read from it
     const policy = await createPolicy(ctx, SYSTEM, { name: 'Mail', levels: [{ delayMinutes: 30, targets: [{ type: 'user', id: user.id }] }] });
     const svc = await createService(ctx, SYSTEM, { name: 'mail', escalationPolicyId: policy.id });
-    key = (await createIntegration(ctx, SYSTEM, svc.id, { name: 'g', kind: 'generic' })).key!;
+    key = must((await createIntegration(ctx, SYSTEM, svc.id, { name: 'g', kind: 'generic' })).key, 'the key of the generic integration');
     await local.close();
     // Timeouts far longer than the test: the e-mails stay in flight until the server is closed.
     t = await startTestKlaxon(dialect, {

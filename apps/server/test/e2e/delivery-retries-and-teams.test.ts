@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, capture, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -82,7 +82,7 @@ describe.each(DIALECTS)('delivery retries, permanent failures, team targets, ver
     const cm = await t.api('POST', `/api/v1/users/${dana.id}/contact-methods`, { name: 'work', type: 'email', address: 'dana.work@example.com' }, dana.token);
     await t.cycle();
     const mail = await t.smtp.waitFor((m) => m.to.includes('dana.work@example.com'));
-    const code = /(\d{6})/.exec(mail.text)![1]!;
+    const code = capture(/(\d{6})/, mail.text);
     const wrong = code === '000000' ? '111111' : '000000';
     const id = cm.body.contactMethod.id;
     expect((await t.api('POST', `/api/v1/contact-methods/${id}/verify`, { code: wrong }, dana.token)).status).toBe(400);
@@ -93,13 +93,13 @@ describe.each(DIALECTS)('delivery retries, permanent failures, team targets, ver
     expect((await t.api('POST', `/api/v1/contact-methods/${id}/send-verification`, undefined, dana.token)).status).toBe(202);
     await t.cycle();
     const second = await t.smtp.waitFor((m) => m.to.includes('dana.work@example.com') && m !== mail);
-    const code2 = /(\d{6})/.exec(second.text)![1]!;
+    const code2 = capture(/(\d{6})/, second.text);
     t.clock.advance(16 * MIN);
     expect((await t.api('POST', `/api/v1/contact-methods/${id}/verify`, { code: code2 }, dana.token)).body.error.message).toContain('expired');
     await t.api('POST', `/api/v1/contact-methods/${id}/send-verification`, undefined, dana.token);
     await t.cycle();
     const third = await t.smtp.waitFor((m) => m.to.includes('dana.work@example.com') && m !== mail && m !== second);
-    const ok = await t.api('POST', `/api/v1/contact-methods/${id}/verify`, { code: /(\d{6})/.exec(third.text)![1]! }, dana.token);
+    const ok = await t.api('POST', `/api/v1/contact-methods/${id}/verify`, { code: capture(/(\d{6})/, third.text) }, dana.token);
     expect(ok.status).toBe(200);
     expect(ok.body.contactMethod.verified).toBe(true);
   });

@@ -1,17 +1,19 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeDiscordMessage, type FakeDiscordUser } from '../fakes/discord/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war-room thread both ways (%s)', (dialect) => {
   let t: TestKlaxon | undefined;
+  const server = (): TestKlaxon => must(t, 'the test server');
   let dc: FakeDiscord;
   let erin: FakeDiscordUser;
   let stranger: FakeDiscordUser;
   let erinId: string;
   let key: string;
-  const endpoint = () => `${t!.url}/integrations/v1/discord/interactions`;
-  const incident = async (n: number) => (await t!.api('GET', `/api/v1/incidents/${n}`)).body.incident;
+  const endpoint = () => `${server().url}/integrations/v1/discord/interactions`;
+  const incident = async (n: number) => (await server().api('GET', `/api/v1/incidents/${n}`)).body.incident;
   const content = (a: { body: any }) => a.body?.data?.content as string;
 
   beforeAll(async () => {
@@ -30,7 +32,7 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
     await t.cycle();
     const code = await dc.waitForMessage((m) => m.content.includes('verification code'));
     expect(dc.channels.get(code.channel_id)?.type).toBe(1);
-    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: /\*\*(\d{6})\*\*/.exec(code.content)![1] }, token)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: capture(/\*\*(\d{6})\*\*/, code.content) }, token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/test`, undefined, token)).status).toBe(202);
     await t.cycle();
     await dc.waitForMessage((m) => m.content.includes('Discord notifications reach you'));
@@ -45,14 +47,14 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
   });
 
   async function trigger(summary: string): Promise<{ n: number; page: FakeDiscordMessage }> {
-    const r = await fetch(`${t!.url}/v2/enqueue`, {
+    const r = await fetch(`${server().url}/v2/enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } }),
     });
     expect(r.status).toBe(202);
-    await t!.cycle();
-    const n = (await t!.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;
+    await server().cycle();
+    const n = (await server().api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;
     const page = await dc.waitForMessage((m) => m.content.includes(`#${n} `) && m.components.length > 0);
     return { n, page };
   }
@@ -66,7 +68,7 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
 
     const forger = generateKeyPairSync('ed25519').privateKey;
     expect((await dc.press(endpoint(), page, ids[0], erin, { signWith: forger })).status).toBe(401);
-    expect((await dc.press(endpoint(), page, ids[0], erin, { timestampSec: Math.floor(t!.clock.now() / 1000) - 301 })).status).toBe(401);
+    expect((await dc.press(endpoint(), page, ids[0], erin, { timestampSec: Math.floor(server().clock.now() / 1000) - 301 })).status).toBe(401);
     expect((await dc.interact(endpoint(), { type: 1 }, { signWith: forger })).status).toBe(401);
     const noSig = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":1}' });
     expect(noSig.status).toBe(401);
@@ -92,24 +94,24 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
 
   it('a thread per war room: messages flow both ways, once, with no echo; commands run in it', async () => {
     const { n } = await trigger('Payments failing');
-    expect((await t!.api('POST', '/api/v1/major-incidents', { incident: String(n) })).status).toBe(201);
-    expect((await t!.api('POST', `/api/v1/incidents/${n}/chat-bridges`, { platform: 'discord', create: true })).status).toBe(200);
-    await t!.cycle();
-    const thread = (await t!.api('GET', `/api/v1/incidents/${n}/chat-bridges`)).body.bridges.find((b: { platform: string }) => b.platform === 'discord').channel as string;
+    expect((await server().api('POST', '/api/v1/major-incidents', { incident: String(n) })).status).toBe(201);
+    expect((await server().api('POST', `/api/v1/incidents/${n}/chat-bridges`, { platform: 'discord', create: true })).status).toBe(200);
+    await server().cycle();
+    const thread = (await server().api('GET', `/api/v1/incidents/${n}/chat-bridges`)).body.bridges.find((b: { platform: string }) => b.platform === 'discord').channel as string;
     expect(dc.channels.get(thread)).toMatchObject({ type: 11, name: `inc-${n}-payments-failing` });
 
     // Klaxon -> Discord.
-    expect((await t!.api('POST', `/api/v1/incidents/${n}/chat`, { text: 'Rolling back payments' })).status).toBe(201);
-    await t!.cycle();
+    expect((await server().api('POST', `/api/v1/incidents/${n}/chat`, { text: 'Rolling back payments' })).status).toBe(201);
+    await server().cycle();
     const out = await dc.waitForMessage((m) => m.channel_id === thread && m.content.includes('Rolling back'));
     expect(out.content).toBe('Admin: Rolling back payments');
 
     // Discord -> Klaxon: read from the thread every 5 s of the clock; the bot's own message is not brought back.
     dc.say(erin, thread, 'Card processor returns 503');
     dc.say(stranger, thread, 'Is it us?');
-    await t!.advance(5_000);
-    await t!.advance(5_000);
-    const chat = (await t!.api('GET', `/api/v1/incidents/${n}/chat`)).body.messages as { text: string; author: { name: string }; source: string }[];
+    await server().advance(5_000);
+    await server().advance(5_000);
+    const chat = (await server().api('GET', `/api/v1/incidents/${n}/chat`)).body.messages as { text: string; author: { name: string }; source: string }[];
     expect(chat.map((m) => `${m.author.name}/${m.source}: ${m.text}`)).toEqual([
       'Admin/web: Rolling back payments',
       'Erin/discord: Card processor returns 503',
@@ -118,21 +120,21 @@ describe.each(DIALECTS)('Discord: pages with buttons, signed interactions, a war
     expect(dc.messages.items.filter((m) => m.channel_id === thread && m.author.id === dc.bot.id).map((m) => m.content)).toEqual(['Admin: Rolling back payments']);
 
     // A fresh major incident pages Erin by escalation: the page has Join war room, which makes her a member.
-    const d = await t!.api('POST', '/api/v1/major-incidents', { service: 'web', title: 'Login broken' });
+    const d = await server().api('POST', '/api/v1/major-incidents', { service: 'web', title: 'Login broken' });
     expect(d.status).toBe(201);
     const m2 = d.body.incident.number as number;
-    expect((await t!.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: thread })).status).toBe(409);
+    expect((await server().api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: thread })).status).toBe(409);
     const other = dc.addChannel('login-broken').id;
-    expect((await t!.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: other })).status).toBe(200);
-    await t!.cycle();
+    expect((await server().api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'discord', channel: other })).status).toBe(200);
+    await server().cycle();
     const page = await dc.waitForMessage((m) => m.content.includes(`#${m2} `) && m.components[0]?.components.some((c: { label: string }) => c.label === 'Join war room'));
     const join = page.components[0].components.find((c: { label: string }) => c.label === 'Join war room').custom_id as string;
     expect(join).toMatch(/^klaxon:join:/);
     expect((await dc.press(endpoint(), page, join, erin, { signWith: generateKeyPairSync('ed25519').privateKey })).status).toBe(401);
-    expect((await t!.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members.some((m: { name: string }) => m.name === 'Erin')).toBe(false);
-    expect(content(await dc.press(endpoint(), page, join, erin))).toBe(`You joined the war room of #${m2}: ${t!.url}/incidents/${m2} (its Discord channel: ${other})`);
+    expect((await server().api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members.some((m: { name: string }) => m.name === 'Erin')).toBe(false);
+    expect(content(await dc.press(endpoint(), page, join, erin))).toBe(`You joined the war room of #${m2}: ${server().url}/incidents/${m2} (its Discord channel: ${other})`);
     expect(content(await dc.press(endpoint(), page, join, erin))).toContain('You are already in the war room');
-    const members = (await t!.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members as { name: string; role: string }[];
+    const members = (await server().api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members as { name: string; role: string }[];
     expect(members.find((m) => m.name === 'Erin')?.role).toBe('responder');
 
     expect(content(await dc.slash(endpoint(), erin, thread, 'ack'))).toBe(`#${n} acknowledged by Erin`);

@@ -20,6 +20,7 @@ import { startKlaxon, type Klaxon } from '../../src/app/klaxon.js';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createToken } from '../../src/auth/tokens.js';
+import { must } from '../../src/lib/must.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { createUser } from '../../src/user/service.js';
 
@@ -110,7 +111,8 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
     const log = pino({ level: 'warn', base: undefined }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     k = await startKlaxon({ ...configFromEnv({}), port: 0, publicUrl: 'http://127.0.0.1:0', databaseUrl: setup.databaseUrl }, { clock: new FakeClock('2026-03-02T09:00:00Z'), log });
     const svc = await createService(k.ctx, SYSTEM, { name: 'disk' });
-    for (const kind of ['pagerduty', 'opsgenie', 'generic', 'alertmanager']) keys[kind] = (await createIntegration(k.ctx, SYSTEM, svc.id, { name: kind, kind })).key!;
+    for (const kind of ['pagerduty', 'opsgenie', 'generic', 'alertmanager'])
+      keys[kind] = must((await createIntegration(k.ctx, SYSTEM, svc.id, { name: kind, kind })).key, `the key of the ${kind} integration`);
     const admin = await createUser(k.ctx, SYSTEM, { email: 'admin@test.local', name: 'Admin', role: 'admin' });
     token = (await createToken(k.ctx, SYSTEM, admin.id, 'test')).token;
   }, 60_000);
@@ -152,9 +154,10 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
       res = await post('/v2/enqueue', pd(i));
       if (res.status !== 202) break;
     }
-    expect(res!.status).toBe(503);
-    expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await res!.json()).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/disk|storage|space/i), errors: [expect.any(String)] });
+    const refused = must(res, 'an answer to the events');
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/disk|storage|space/i), errors: [expect.any(String)] });
 
     const genie = await post('/v2/alerts', { message: `Opsgenie on a full disk ${'y'.repeat(2000)}` }, { authorization: `GenieKey ${keys.opsgenie}` });
     expect(genie.status).toBe(503);
@@ -173,7 +176,7 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
       api = await post('/api/v1/services', { name: `full-disk-service-${i}`, description: 'd'.repeat(2000) }, { authorization: `Bearer ${token}` });
       if (api.status !== 201) break;
     }
-    api = api!;
+    api = must(api, 'an answer to the service creations');
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).toBeTruthy();
     expect(await api.json()).toMatchObject({ error: { code: 'unavailable' } });

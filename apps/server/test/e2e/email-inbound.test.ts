@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { applyConfig } from '../../src/config/apply.js';
 import { parseConfigFile } from '../../src/config/load.js';
+import { must } from '../../src/lib/must.js';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 /** A real SMTP client (Nodemailer) against Klaxon's listener. */
@@ -38,7 +39,7 @@ describe.each(DIALECTS)('Email in: an integration address through a real SMTP cl
 
   beforeAll(async () => {
     t = await startTestKlaxon(dialect, { inboundSmtp: { port: 0, domain: 'inbound.test', maxBytes: 32 * 1024 } });
-    port = t.k.inboundSmtpPort!;
+    port = must(t.k.inboundSmtpPort, 't.k.inboundSmtpPort');
     const alice = await addResponder(t, { name: 'Alice', email: 'alice@example.com', rules: [{ type: 'email', delayMinutes: 0 }] });
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Backups', levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: alice.id }] }] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'backups', escalationPolicyId: policy.body.escalationPolicy.id });
@@ -164,7 +165,7 @@ describe('Email in: STARTTLS with a configured certificate', () => {
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'P', levels: [] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'tls', escalationPolicyId: policy.body.escalationPolicy?.id });
     const r = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'mail', kind: 'email' });
-    const info = await client(t.k.inboundSmtpPort!, { requireTLS: true }).sendMail({ from: 'a@b.test', to: r.body.integration.endpoint, subject: 'Over TLS', text: 'x' });
+    const info = await client(must(t.k.inboundSmtpPort, 't.k.inboundSmtpPort'), { requireTLS: true }).sendMail({ from: 'a@b.test', to: r.body.integration.endpoint, subject: 'Over TLS', text: 'x' });
     expect(info.accepted).toHaveLength(1);
     const open = (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents;
     expect(open.map((i: { title: string }) => i.title)).toEqual(['Over TLS']);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/context.js';
 import { evaluateCondition, labelsOf } from '../../src/escalation/condition.js';
 import { takeRoundRobinTurn } from '../../src/escalation/store.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'America/Santiago', 'Asia/Kolkata', 'Pacific/Chatham'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -12,7 +13,7 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 /** The local weekday and minute of day by Intl (an oracle independent of the schedule code). */
 function localByIntl(zone: string, at: number): { day: string; minute: number } {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  const get = (t: string) => mustFind(parts, `the ${t} part`, (p) => p.type === t).value;
   return { day: get('weekday').toLowerCase().slice(0, 3), minute: Number(get('hour')) * 60 + Number(get('minute')) };
 }
 
@@ -46,7 +47,7 @@ describe('level conditions (fast-check)', () => {
         fc.constantFrom('high', 'low'),
         fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 3 })),
         (severity, urgency, lab, s, u, labels) => {
-          const label = lab && (lab.eq ? { key: lab.key, equals: lab.values[0]! } : { key: lab.key, in: lab.values });
+          const label = lab && (lab.eq ? { key: lab.key, equals: must(lab.values[0], 'lab.values[0]') } : { key: lab.key, in: lab.values });
           const c = { ...(severity && { severity }), ...(urgency && { urgency }), ...(label && { label }) };
           const r = evaluateCondition(c, { at: 0, severity: s, urgency: u, labels });
           const v = lab && Object.prototype.hasOwnProperty.call(labels, lab.key) ? labels[lab.key] : undefined;

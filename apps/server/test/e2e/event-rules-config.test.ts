@@ -3,7 +3,8 @@ import { SYSTEM } from '../../src/auth/actor.js';
 import { applyConfig } from '../../src/config/apply.js';
 import { exportConfig } from '../../src/config/export.js';
 import type { ConfigDocument } from '../../src/config/schema.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 // Event rules as code: klaxon.yaml's top-level eventRules and per-integration rules apply, export
 // back the same, re-apply as no change, and are refused where they do not compile.
@@ -32,12 +33,16 @@ describe.each(DIALECTS)('event rules in klaxon.yaml (%s)', (dialect) => {
     expect(first.changes).toContain('~ event rules (integration api/am): 0 -> 1 rule');
     const out = await exportConfig(t.k.ctx, SYSTEM);
     expect(out.eventRules).toEqual(doc.eventRules);
-    expect(out.services!.find((s) => s.name === 'api')!.integrations![0]!.rules).toEqual(doc.services![0]!.integrations![0]!.rules);
+    const exported = mustFind(must(out.services, 'exported services'), 'exported service api', (s) => s.name === 'api');
+    const applied = must(must(doc.services, 'services in the document')[0], 'service api in the document');
+    expect(must(must(exported.integrations, 'integrations of the exported api')[0], 'exported integration am').rules).toEqual(
+      must(must(applied.integrations, 'integrations of api in the document')[0], 'integration am in the document').rules,
+    );
     const again = await applyConfig(t.k.ctx, SYSTEM, out, { dryRun: false });
     expect(again.changes.filter((c) => c.includes('event rules'))).toEqual([]);
     // Changed through apply (not through this instance's API): the cached rules are read again after 5 s.
     t.clock.advance(6_000);
-    const key = first.createdKeys[0]!.key;
+    const key = must(first.createdKeys[0], 'first.createdKeys[0]').key;
     const res = await fetch(`${t.url}/integrations/v1/alertmanager/${key}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

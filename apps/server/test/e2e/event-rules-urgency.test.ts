@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 // An event rule's urgency is the incident's real urgency (PagerDuty's model: the person's notification
 // rules for that urgency are the ones used), and its priority is a field of the incident.
@@ -65,7 +66,7 @@ describe.each(DIALECTS)('event rules: urgency and priority are the incident’s 
     expect((await t.api('GET', `/api/v1/incidents/${inc.number}`)).body.incident.priority).toBe('P4');
     // The stored trace names the snapshot of the rules evaluated instead of listing each miss; the incident trace expands it by name.
     const [row] = await t.k.ctx.db.kysely.selectFrom('alert_events').select('rule_trace').where('dedup_key', '=', 'Nightly batch failed').execute();
-    const stored = JSON.parse(row!.rule_trace!);
+    const stored = JSON.parse(must(must(row, 'the alert event').rule_trace, 'rule_trace of the alert'));
     expect(stored.snapshot).toMatch(/^[0-9a-f]{32}$/);
     expect(stored.notMatched).toBeUndefined();
     const tr = (await t.api('GET', `/api/v1/incidents/${inc.number}/trace`)).body.trace;

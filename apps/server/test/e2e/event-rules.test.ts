@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 // Event rules on the real server: every format goes through the one ingest entry, so the rules run
 // on Alertmanager, PagerDuty and generic events alike (docs/event-rules.md).
@@ -61,7 +62,7 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     expect((await incidentsOf(api.id)).map((i) => i.title)).toContain('Slow pages');
     expect((await incidentsOf(api.id)).map((i) => i.title)).not.toContain('Replication lag');
     const trace = await t.k.ctx.db.kysely.selectFrom('alert_events').select(['rule_trace', 'service_id']).where('integration_id', '=', am.id).execute();
-    const routed = trace.map((x) => JSON.parse(x.rule_trace!)).find((x) => x.service === db.id);
+    const routed = trace.map((x) => JSON.parse(must(x.rule_trace, 'rule_trace of the alert'))).find((x) => x.service === db.id);
     expect(routed.rules).toEqual([{ ruleId: r.id, name: 'db team', scope: 'integration', result: 'matched', actions: { route: 'db' } }]);
   });
 
@@ -71,16 +72,16 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     await rule({ integrationId: g.id, name: 'disk is critical', condition: 'summary.contains("disk")', actions: { severity: 'critical', title: 'DISK {{source}}: {{summary}}' } });
     const before = t.smtp.messages.length;
     const [s] = await generic(g.key, { summary: 'cpu a bit high', severity: 'warning', dedup_key: 'w1' });
-    expect(s!.outcome).toBe('suppressed');
-    expect(s!.incidentId).toBeNull();
+    expect(must(s, 'the result of the warning').outcome).toBe('suppressed');
+    expect(must(s, 'the result of the warning').incidentId).toBeNull();
     const [c] = await generic(g.key, { summary: 'disk full', severity: 'info', source: 'db-7' });
     await t.cycle();
     expect(t.smtp.messages.length).toBe(before + 1);
-    const inc = (await incidentsOf(api.id)).find((i) => i.id === c!.incidentId)!;
+    const inc = mustFind(await incidentsOf(api.id), 'the incident of the created alert', (i) => i.id === must(c, 'the result of the disk alert').incidentId);
     expect(inc.title).toBe('DISK db-7: disk full');
     expect(inc.severity).toBe('critical');
     // The incident's trace shows the rule that matched, with its actions, and the one that did not.
-    const trace = (await t.api('GET', `/api/v1/incidents/${c!.incidentId}/trace`)).body.trace as { rules: { rule: string; matched: boolean; detail?: string }[] };
+    const trace = (await t.api('GET', `/api/v1/incidents/${must(c, 'the result of the disk alert').incidentId}/trace`)).body.trace as { rules: { rule: string; matched: boolean; detail?: string }[] };
     expect(trace.rules.filter((x) => x.matched)).toEqual([{ alertId: expect.any(String), rule: 'disk is critical', matched: true, detail: expect.stringContaining('"severity":"critical"') }]);
     expect(trace.rules.filter((x) => !x.matched).length).toBe(1);
     const stored = await t.k.ctx.db.kysely.selectFrom('alert_events').select(['outcome', 'service_id']).where('integration_id', '=', g.id).where('dedup_key', '=', 'w1').execute();
@@ -91,9 +92,9 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     const g = await integration('generic', 'g-drop');
     const r = await rule({ integrationId: g.id, name: 'drop tests', condition: 'has(labels.env) && labels.env == "test"', actions: { drop: true } });
     const [d] = await generic(g.key, { summary: 'noise', fields: { env: 'test' } });
-    expect(d!.outcome).toBe('dropped');
+    expect(must(d, 'the result of the test alert').outcome).toBe('dropped');
     const [k] = await generic(g.key, { summary: 'real', fields: { env: 'prod' } });
-    expect(k!.outcome).toBe('created');
+    expect(must(k, 'the result of the prod alert').outcome).toBe('created');
     const rows = await t.k.ctx.db.kysely.selectFrom('alert_events').select('outcome').where('integration_id', '=', g.id).execute();
     expect(rows.map((x) => x.outcome)).toEqual(['created']);
     const got = (await t.api('GET', `/api/v1/event-rules/${r.id}`)).body.rule;
@@ -105,12 +106,12 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     // labels.team is absent on this event: CEL says "No such key" -> failure, treated as not matching.
     const bad = await rule({ integrationId: g.id, name: 'needs team', condition: 'labels.team == "x"', actions: { drop: true } });
     const [e] = await generic(g.key, { summary: 'kept despite a failing rule' });
-    expect(e!.outcome).toBe('created');
+    expect(must(e, 'the result of the alert').outcome).toBe('created');
     const got = (await t.api('GET', `/api/v1/event-rules/${bad.id}`)).body.rule;
     expect(got.stats.failed).toBe(1);
     expect(got.stats.lastError).toMatch(/team/);
     const [row] = await t.k.ctx.db.kysely.selectFrom('alert_events').select('rule_trace').where('integration_id', '=', g.id).execute();
-    expect(JSON.parse(row!.rule_trace!).rules[0]).toMatchObject({ ruleId: bad.id, result: 'failed' });
+    expect(JSON.parse(must(must(row, 'the alert event').rule_trace, 'rule_trace of the alert')).rules[0]).toMatchObject({ ruleId: bad.id, result: 'failed' });
   });
 
   it('a route to no existing service goes to the catch-all service the admin chose', async () => {
@@ -118,7 +119,7 @@ describe.each(DIALECTS)('event rules at ingest (%s)', (dialect) => {
     await rule({ integrationId: g.id, name: 'to a gone service', condition: 'true', actions: { route: 'no-such-service' } });
     expect((await t.api('PUT', '/api/v1/event-rules/catch-all', { serviceId: 'unrouted' })).body.catchAllServiceId).toBe(catchAll.id);
     const [e] = await generic(g.key, { summary: 'orphan alert' });
-    expect((await incidentsOf(catchAll.id)).map((i) => i.id)).toContain(e!.incidentId);
+    expect((await incidentsOf(catchAll.id)).map((i) => i.id)).toContain(must(e, 'the result of the alert').incidentId);
   });
 
   it('auto-pause: an alert resolved within N minutes never pages; one still open after N pages', async () => {

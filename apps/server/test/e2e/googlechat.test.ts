@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleChat, type FakeChatMessage, type FakeChatUser } from '../fakes/googlechat/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-token events, acknowledge by button and by @mention (%s)', (dialect) => {
   let t: TestKlaxon | undefined;
+  const server = (): TestKlaxon => must(t, 'the test server');
   let gc: FakeGoogleChat;
   let erin: FakeChatUser;
   let stranger: FakeChatUser;
   let space: { name: string; key: string; token: string; webhookUrl: string };
   let erinId: string;
   let key: string;
-  const endpoint = () => `${t!.url}/integrations/v1/googlechat/events`;
-  const incident = async (n: number) => (await t!.api('GET', `/api/v1/incidents/${n}`)).body.incident;
+  const endpoint = () => `${server().url}/integrations/v1/googlechat/events`;
+  const incident = async (n: number) => (await server().api('GET', `/api/v1/incidents/${n}`)).body.incident;
   const widgets = (m: FakeChatMessage) => m.cardsV2[0].card.sections[0].widgets as any[];
   const buttons = (m: FakeChatMessage) => widgets(m).find((w) => w.buttonList).buttonList.buttons as any[];
-  const now = () => Math.floor(t!.clock.now() / 1000);
+  const now = () => Math.floor(server().clock.now() / 1000);
 
   beforeAll(async () => {
     gc = new FakeGoogleChat(() => (t ? t.clock.now() : Date.parse('2026-03-02T09:00:00Z')));
@@ -35,7 +37,7 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
     await t.cycle();
     const code = await gc.waitForMessage((m) => m.text.includes('verification code'));
     expect(code.space.name).toBe(space.name);
-    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: /\*(\d{6})\*/.exec(code.text)![1] }, token)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: capture(/\*(\d{6})\*/, code.text) }, token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${erinId}/notification-rules`, { contactMethodId: cm.body.contactMethod.id, delayMinutes: 0 }, token)).status).toBe(201);
     // Her Google Chat user links her for the buttons: no code can reach users/<id> through a webhook, so an admin marks it verified.
     const link = await t.api('POST', `/api/v1/users/${erinId}/contact-methods`, { name: 'me in chat', type: 'googlechat', address: erin.name }, token);
@@ -51,14 +53,14 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
   });
 
   async function trigger(summary: string): Promise<{ n: number; page: FakeChatMessage }> {
-    const r = await fetch(`${t!.url}/v2/enqueue`, {
+    const r = await fetch(`${server().url}/v2/enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } }),
     });
     expect(r.status).toBe(202);
-    await t!.cycle();
-    const n = (await t!.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;
+    await server().cycle();
+    const n = (await server().api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number as number;
     const page = await gc.waitForMessage((m) => m.cardsV2.length > 0 && m.cardsV2[0].card.header.title.startsWith(`#${n} `));
     return { n, page };
   }
@@ -77,7 +79,7 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
     expect(buttons(page)).toEqual([
       { text: 'Acknowledge', onClick: { action: { function: 'klaxon_ack', parameters: [{ key: 'incident', value: inc.id }] } } },
       { text: 'Resolve', onClick: { action: { function: 'klaxon_resolve', parameters: [{ key: 'incident', value: inc.id }] } } },
-      { text: 'Open incident', onClick: { openLink: { url: `${t!.url}/incidents/${n}` } } },
+      { text: 'Open incident', onClick: { openLink: { url: `${server().url}/incidents/${n}` } } },
     ]);
     const ack = buttons(page)[0];
 
@@ -98,10 +100,10 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
     const ok = await gc.click(endpoint(), page, ack, erin);
     expect(ok).toEqual({ status: 200, body: { actionResponse: { type: 'NEW_MESSAGE' }, text: `Incident #${n} acknowledged.` } });
     expect(await incident(n)).toMatchObject({ status: 'acknowledged', acknowledgedBy: erinId });
-    const timeline = (await t!.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; channel: string; message: string }[];
+    const timeline = (await server().api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; channel: string; message: string }[];
     expect(timeline.find((e) => e.type === 'incident.acknowledged')).toMatchObject({ channel: 'googlechat', message: 'Acknowledged by Erin via googlechat' });
     // The page's timeline entry names the space, never the webhook's key and token.
-    const sent = timeline.find((e) => e.type === 'notification.sent')!.message;
+    const sent = mustFind(timeline, 'a notification.sent event', (e) => e.type === 'notification.sent').message;
     expect(sent).toBe(`Paged Erin by googlechat (space ${space.name.slice('spaces/'.length)}): posted`);
 
     const resolve = buttons(page)[1];
@@ -129,8 +131,8 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
 
   it('war-room bridges to Google Chat are refused with a 4xx that says why', async () => {
     const { n } = await trigger('Payments failing');
-    expect((await t!.api('POST', '/api/v1/major-incidents', { incident: String(n) })).status).toBe(201);
-    const r = await t!.api('POST', `/api/v1/incidents/${n}/chat-bridges`, { platform: 'googlechat', channel: space.name });
+    expect((await server().api('POST', '/api/v1/major-incidents', { incident: String(n) })).status).toBe(201);
+    const r = await server().api('POST', `/api/v1/incidents/${n}/chat-bridges`, { platform: 'googlechat', channel: space.name });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toContain('cannot be bridged');
   });

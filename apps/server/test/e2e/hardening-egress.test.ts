@@ -13,6 +13,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as reconfirm from '../../migrations/0011-subscriptions-reconfirm.js';
+import { must } from '../../src/lib/must.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { verifyWebhookSignature } from '../../src/notify/providers/webhook/index.js';
 import { sealLegacySigningSecrets } from '../../src/service/service.js';
@@ -128,7 +129,7 @@ describe.each(DIALECTS)('egress refused by default (%s)', (dialect) => {
     const msg = await db.selectFrom('outbox').selectAll().where('destination', '=', `${rec.url}/hook`).executeTakeFirstOrThrow();
     const attempts = await db.selectFrom('delivery_attempts').selectAll().where('message_id', '=', msg.id).execute();
     expect(attempts.map((a) => a.provider_status)).toEqual(['egress_refused']);
-    expect(attempts[0]!.error).toMatch(/loopback/);
+    expect(must(attempts[0], 'attempts[0]').error).toMatch(/loopback/);
 
     // An action stored with a loopback URL.
     const svc = (await t.api('GET', '/api/v1/services')).body.services.find((s: { name: string }) => s.name === 'api');
@@ -191,10 +192,11 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
 
     // The webhook receives a signed challenge, the address a confirmation link; nothing else.
     expect(rec.hits).toHaveLength(1);
-    const challenge = JSON.parse(rec.hits[0]!.body) as { event: string; url: string };
+    const first = must(rec.hits[0], 'the first webhook request');
+    const challenge = JSON.parse(first.body) as { event: string; url: string };
     expect(challenge.event).toBe('status.confirm');
     const secret = (await t.k.ctx.db.kysely.selectFrom('settings').select('value').where('key', '=', 'webhook_secret').executeTakeFirstOrThrow()).value;
-    expect(verifyWebhookSignature(rec.hits[0]!.headers['x-klaxon-signature'], rec.hits[0]!.body, secret, t.clock.now())).toBe(true);
+    expect(verifyWebhookSignature(first.headers['x-klaxon-signature'], first.body, secret, t.clock.now())).toBe(true);
     await t.smtp.waitFor((m) => m.to.includes('outsider@evil.example') && /Confirm/.test(m.subject));
 
     const internal = await t.api('POST', `/api/v1/incidents/${n}/status-updates`, { phase: 'investigating', message: 'INTERNAL: replica lag 40 s', public: false });
@@ -210,8 +212,8 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     await t.api('POST', `/api/v1/incidents/${n}/status-updates`, { phase: 'identified', message: 'INTERNAL: disk grown', public: false });
     await t.cycle();
     expect(rec.hits).toHaveLength(2);
-    expect(JSON.parse(rec.hits[1]!.body)).toMatchObject({ event: 'status.update' });
-    expect(rec.hits[1]!.body).toContain('INTERNAL: disk grown');
+    expect(JSON.parse(must(rec.hits[1], 'rec.hits[1]').body)).toMatchObject({ event: 'status.update' });
+    expect(must(rec.hits[1], 'rec.hits[1]').body).toContain('INTERNAL: disk grown');
     expect(t.smtp.messages.filter((m) => m.to.includes('outsider@evil.example') && /INTERNAL/.test(m.text))).toHaveLength(0);
   });
 
@@ -294,7 +296,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     const before = rec.hits.length;
     const run = await t.api('POST', `/api/v1/incidents/${n}/commands`, { text: `/run note ${args}` });
     expect(run.status).toBe(200);
-    const hit = rec.hits[before]!;
+    const hit = must(rec.hits[before], 'rec.hits[before]');
     const body = JSON.parse(hit.body) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['reason', 'incident']);
     expect(body.reason).toBe(args);
@@ -337,7 +339,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     const sealed = await t.k.ctx.db.kysely.selectFrom('service_actions').select('secrets').where('id', '=', 'legacy').executeTakeFirstOrThrow();
     expect(sealed.secrets).not.toContain('old-plain-secret');
     await t.api('POST', `/api/v1/incidents/${n}/commands`, { text: '/run legacy' });
-    expect(rec.hits.at(-1)!.url).toBe('/legacy?k=old-plain-secret');
+    expect(must(rec.hits.at(-1), 'rec.hits.at(-1)').url).toBe('/legacy?k=old-plain-secret');
 
     // Under another key the secrets cannot be read: a 409 that says so, and nothing is sent.
     const box = t.k.ctx.secretBox;
@@ -426,7 +428,7 @@ describe.each(DIALECTS)('what a low role can make the server send (%s)', (dialec
     await t.cycle();
     const n = (await t.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0].number;
     const alerts = (await t.api('GET', `/api/v1/incidents/${n}/alerts`)).body.alerts as { links: { href: string }[] }[];
-    expect(alerts[0]!.links).toEqual([{ href: 'https://grafana.example/d/1', text: 'Grafana' }]);
+    expect(must(alerts[0], 'alerts[0]').links).toEqual([{ href: 'https://grafana.example/d/1', text: 'Grafana' }]);
   });
 
   it('the public status page shows the public title, never the internal alert title', async () => {

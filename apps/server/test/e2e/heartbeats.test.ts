@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heartbeatModule } from '../../src/heartbeat/module.js';
+import { must } from '../../src/lib/must.js';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 const MIN = 60_000;
@@ -54,13 +55,13 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     await t.cycle();
     const opened = await incidentsTitled(/nightly-backup/);
     expect(opened).toHaveLength(1);
-    expect(opened[0]!.title).toBe('No check-in from nightly-backup for 26 h (expected every 25 h)');
-    expect(opened[0]!.status).toBe('triggered');
+    expect(must(opened[0], 'the nightly-backup incident').title).toBe('No check-in from nightly-backup for 26 h (expected every 25 h)');
+    expect(must(opened[0], 'the nightly-backup incident').status).toBe('triggered');
     const pages = t.smtp.messages.filter((m) => m.to.includes('alice@example.com') && /nightly-backup/.test(m.subject));
     expect(pages).toHaveLength(1);
     const state = (await t.api('GET', `/api/v1/services/${serviceId}/heartbeats/${hb.id}`)).body.heartbeat;
     expect(state.state).toBe('late');
-    expect(state.incidentId).toBe(opened[0]!.id);
+    expect(state.incidentId).toBe(must(opened[0], 'the nightly-backup incident').id);
 
     // Hours later, still missing: still one incident.
     await t.advance(5 * HOUR);
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     expect(r.status).toBe(401);
     r = await fetch(`${t.url}/v2/heartbeats/nightly-backup/ping`, { method: 'POST' });
     expect(r.status).toBe(401);
-    expect(await incidentsTitled(/nightly-backup/).then((l) => l[0]!.status)).toBe('triggered'); // refused pings checked nothing in
+    expect(await incidentsTitled(/nightly-backup/).then((l) => must(l[0], 'the nightly-backup incident').status)).toBe('triggered'); // refused pings checked nothing in
     r = await ping('no-such-heartbeat', genieKey);
     expect(r.status).toBe(404);
 
@@ -92,8 +93,8 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
     const [inc] = await incidentsTitled(/nightly-backup/);
-    expect(inc!.status).toBe('resolved');
-    const timeline = (await t.api('GET', `/api/v1/incidents/${inc!.id}/timeline`)).body.timeline as { type: string; message: string }[];
+    expect(must(inc, 'the nightly-backup incident').status).toBe('resolved');
+    const timeline = (await t.api('GET', `/api/v1/incidents/${must(inc, 'the nightly-backup incident').id}/timeline`)).body.timeline as { type: string; message: string }[];
     expect(timeline.some((e) => e.type === 'heartbeat.checkin' && /Check-in from heartbeat nightly-backup received \(Opsgenie ping API\)/.test(e.message))).toBe(true);
     expect(timeline.some((e) => e.type === 'incident.resolved')).toBe(true);
     const hb = (await t.api('GET', `/api/v1/services/${serviceId}/heartbeats`)).body.heartbeats[0];
@@ -119,13 +120,13 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     expect(await incidentsTitled(/hourly-etl/)).toHaveLength(0);
     await t.advance(MIN);
     const [missed] = await incidentsTitled(/hourly-etl/);
-    expect(missed!.title).toBe('No check-in from hourly-etl for 66 min (expected every 60 min)');
+    expect(must(missed, 'the hourly-etl incident').title).toBe('No check-in from hourly-etl for 66 min (expected every 60 min)');
     const pages = t.smtp.messages.filter((m) => m.to.includes('alice@example.com') && /hourly-etl/.test(m.subject));
     expect(pages).toHaveLength(1);
     // A HEAD to the check-in URL is a check-in too, and resolves the miss.
     expect((await fetch(local(r.body.heartbeat.checkinUrl), { method: 'HEAD' })).status).toBe(202);
-    expect((await incidentsTitled(/hourly-etl/))[0]!.status).toBe('resolved');
-    const timeline = (await t.api('GET', `/api/v1/incidents/${missed!.id}/timeline`)).body.timeline as { type: string; message: string }[];
+    expect(must((await incidentsTitled(/hourly-etl/))[0], 'the hourly-etl incident').status).toBe('resolved');
+    const timeline = (await t.api('GET', `/api/v1/incidents/${must(missed, 'the hourly-etl incident').id}/timeline`)).body.timeline as { type: string; message: string }[];
     expect(timeline.map((e) => e.type)).toContain('heartbeat.missed');
     expect(timeline.find((e) => e.type === 'heartbeat.checkin')?.message).toBe('Check-in from heartbeat hourly-etl received (check-in URL): resolving');
   });
@@ -164,7 +165,7 @@ describe.each(DIALECTS)('heartbeats: a missed check-in pages by the policy, the 
     await t.advance(3 * MIN);
     expect((await incidentsTitled(/prometheus/)).map((i) => i.title)).toEqual(['No check-in from prometheus for 11 min (expected every 5 min)']);
     expect((await send()).status).toBe(202);
-    expect((await incidentsTitled(/prometheus/))[0]!.status).toBe('resolved');
+    expect(must((await incidentsTitled(/prometheus/))[0], 'the prometheus incident').status).toBe('resolved');
   });
 
   it('bad input is a 400 that says what is wrong; duplicates 409; viewers cannot create', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 import { connectOf, FakeVonageVoice } from '../fakes/vonage/voice.js';
+import { must } from '../../src/lib/must.js';
 
 type TimelineEntry = { type: string; message: string };
 
@@ -52,11 +53,11 @@ describe.each(DIALECTS)('hotline number on Vonage: signed answer and connect eve
       endpoint: [{ type: 'phone', number: '15552220001' }],
     });
     expect(await incidents()).toHaveLength(before + 1);
-    const inc = (await incidents()).find((i) => i.title === 'Hotline call to UK line from +44•••••••123')!;
+    const inc = mustFind(await incidents(), 'the hotline incident', (i) => i.title === 'Hotline call to UK line from +44•••••••123');
 
     const next = await vonage.connectEvent(call, answer.body, 'timeout');
     expect(next.status).toBe(200);
-    expect(connectOf(next.body)!.endpoint).toEqual([{ type: 'phone', number: '15552220002' }]);
+    expect(must(connectOf(next.body), 'connectOf(next.body)').endpoint).toEqual([{ type: 'phone', number: '15552220002' }]);
     const answered = await vonage.connectEvent(call, next.body, 'answered');
     expect(answered.status).toBe(204);
     expect(call.connected).toEqual(['15552220001', '15552220002']);
@@ -101,7 +102,7 @@ describe.each(DIALECTS)('hotline number on Vonage: signed answer and connect eve
     const { call, answer } = await vonage.callIn({ answerUrl, from: CALLER, to: HOTLINE });
     const forgedEvent = await vonage.connectEvent(call, answer.body, 'answered', { signWith: 'not-the-secret' });
     expect(forgedEvent.status).toBe(403);
-    const inc = (await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0]!;
+    const inc = must((await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0], 'a hotline incident');
     expect((await hotlineEntries(inc.id)).map((e) => e.type)).not.toContain('hotline.answered');
   });
 });

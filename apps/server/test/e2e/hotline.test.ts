@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 import { parseDial } from '../fakes/twilio.js';
+import { must } from '../../src/lib/must.js';
 
 type TimelineEntry = { type: string; message: string; data: Record<string, unknown> };
 
@@ -70,13 +71,13 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(answer.status).toBe(200);
     expect(answer.contentType).toContain('xml');
     expect(answer.body).toContain('<Say>You have reached the customer-support hotline.');
-    const dial1 = parseDial(answer.body)!;
+    const dial1 = must(parseDial(answer.body), 'parseDial(answer.body)');
     // Alice is on call on the schedule of level 1: rung first, on her verified SMS number, for 15 s.
     expect(dial1).toMatchObject({ numbers: [alice.phone], timeout: 15, method: 'POST' });
 
     const list = await incidents();
     expect(list).toHaveLength(before + 1);
-    const inc = list.find((i) => i.title.startsWith('Hotline call to Support line'))!;
+    const inc = mustFind(list, 'the Support line incident', (i) => i.title.startsWith('Hotline call to Support line'));
     expect(inc.title).toBe('Hotline call to Support line from +44•••••••123');
     expect(inc.status).toBe('triggered');
 
@@ -93,7 +94,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
       Caller: CALLER,
     });
     expect(again.status).toBe(200);
-    expect(parseDial(again.body)!.numbers).toEqual([alice.phone]);
+    expect(must(parseDial(again.body), 'parseDial(again.body)').numbers).toEqual([alice.phone]);
     expect(await incidents()).toHaveLength(before + 1);
 
     // The same call posted five times at once (retries racing): still one incident, the same answer to each.
@@ -103,16 +104,16 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
       ),
     );
     expect(raced.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(new Set(raced.map((r) => parseDial(r.body)!.numbers[0]))).toEqual(new Set([alice.phone]));
+    expect(new Set(raced.map((r) => must(parseDial(r.body), 'parseDial(r.body)').numbers[0]))).toEqual(new Set([alice.phone]));
     expect(await incidents()).toHaveLength(before + 2);
 
     // Alice does not pick up: Bob (level 2; Carol has no phone) is rung next.
     const second = await t.twilio.endDial(call, answer.body, 'no-answer');
     expect(second.status).toBe(200);
-    expect(parseDial(second.body)!.numbers).toEqual([bob.phone]);
+    expect(must(parseDial(second.body), 'parseDial(second.body)').numbers).toEqual([bob.phone]);
     // The same callback delivered twice moves nothing further.
     const dupCallback = await t.twilio.endDial(call, answer.body, 'no-answer');
-    expect(parseDial(dupCallback.body)!.numbers).toEqual([bob.phone]);
+    expect(must(parseDial(dupCallback.body), 'parseDial(dupCallback.body)').numbers).toEqual([bob.phone]);
 
     // Bob answers and they talk; the Dial ends completed: Klaxon hangs up and records it.
     const done = await t.twilio.endDial(call, second.body, 'completed', { durationSeconds: 95 });
@@ -131,7 +132,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
       ['hotline.dialing', 'Ringing Bob (2 of 2) for up to 15 s'],
       ['hotline.answered', 'Bob answered the hotline call (talked 95 s)'],
     ]);
-    expect(hot.at(-1)!.data).toMatchObject({ userId: bob.id });
+    expect(must(hot.at(-1), 'hot.at(-1)').data).toMatchObject({ userId: bob.id });
     expect(JSON.stringify(tl)).not.toContain('900123');
 
     // The incident escalates as any other: Alice (on call, level 1) is paged by SMS.
@@ -149,10 +150,10 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(last.body).toContain('The on-call team has been paged');
     expect(last.body).toContain('<Hangup/>');
     expect(parseDial(last.body)).toBeNull();
-    const inc = (await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0]!;
+    const inc = must((await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0], 'a hotline incident');
     const hot = (await timeline(inc.id)).filter((e) => e.type.startsWith('hotline.'));
     expect(hot.map((e) => e.type)).toEqual(['hotline.call', 'hotline.dialing', 'hotline.missed', 'hotline.dialing', 'hotline.missed', 'hotline.unanswered']);
-    expect(hot[4]!.message).toBe('Bob did not answer (failed)');
+    expect(must(hot[4], 'hot[4]').message).toBe('Bob did not answer (failed)');
     expect(inc.status).toBe('triggered');
   });
 
@@ -177,7 +178,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
     expect(ended.status).toBe(200);
     expect(ended.body).toContain('<Hangup/>');
     expect(parseDial(ended.body)).toBeNull();
-    const inc = (await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0]!;
+    const inc = must((await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0], 'a hotline incident');
     const hot = (await timeline(inc.id)).filter((e) => e.type.startsWith('hotline.'));
     expect(hot.map((e) => [e.type, e.message]).slice(1)).toEqual([
       ['hotline.dialing', 'Ringing Alice (1 of 2) for up to 15 s'],
@@ -193,7 +194,7 @@ describe.each(DIALECTS)('hotline number: a call through the Twilio stand-in open
 
     // A forged Dial callback on a real call does not move it on.
     const { call, answer } = await t.twilio.callIn({ url: voiceUrl, from: CALLER, toNumber: HOTLINE });
-    const inc = (await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0]!;
+    const inc = must((await incidents()).filter((i) => i.title.startsWith('Hotline call'))[0], 'a hotline incident');
     const forgedDial = await t.twilio.endDial(call, answer.body, 'completed', { signWith: 'not-the-auth-token' });
     expect(forgedDial.status).toBe(403);
     expect((await timeline(inc.id)).map((e) => e.type)).not.toContain('hotline.answered');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 interface Ev {
   uid: string;
@@ -57,7 +58,7 @@ describe.each(DIALECTS)('iCal feeds hold whole shifts with stable UIDs (%s)', (d
     expect(ev[0]).toMatchObject({ start: '20260126T090000Z', end: '20260209T090000Z', summary: 'On call: Ada' });
     expect(ev.at(-1)).toMatchObject({ start: '20260824T090000Z', end: '20260907T090000Z', summary: 'On call: Ben' });
     // Every shift in between is whole too: two weeks each, back to back.
-    for (let i = 1; i < ev.length; i++) expect(ev[i]!.start).toBe(ev[i - 1]!.end);
+    for (let i = 1; i < ev.length; i++) expect(must(ev[i], 'ev[i]').start).toBe(must(ev[i - 1], 'ev[i - 1]').end);
     const mine = await read(userFeed);
     expect(mine[0]).toMatchObject({ start: '20250106T090000Z', summary: 'On call: Solo' });
     expect(mine.filter((e) => e.summary === 'On call: Fortnight')[0]).toMatchObject({ start: '20260126T090000Z', end: '20260209T090000Z' });
@@ -80,8 +81,8 @@ describe.each(DIALECTS)('iCal feeds hold whole shifts with stable UIDs (%s)', (d
         for (const e of common) expect(byStart.get(e.start), `shift from ${e.start}`).toBe(e.uid);
       }
       // The first events (the shifts across the window's start) are the same events.
-      expect(after[0]!.uid).toBe(before[0]!.uid);
-      expect(mineAfter[0]!.uid).toBe(mineBefore[0]!.uid);
+      expect(must(after[0], 'after[0]').uid).toBe(must(before[0], 'before[0]').uid);
+      expect(must(mineAfter[0], 'mineAfter[0]').uid).toBe(must(mineBefore[0], 'mineBefore[0]').uid);
     }
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -60,7 +61,7 @@ describe.each(DIALECTS)('reopening a resolved incident (%s)', (dialect) => {
     expect(r.body.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: alice.id, resolvedAt: null, resolvedBy: null, nextEscalationAt: null });
     const reopened = (await timeline(n)).filter((e) => e.type === 'incident.reopened');
     expect(reopened).toHaveLength(1);
-    expect(reopened[0]!.message).toBe('Reopened by Bob via api');
+    expect(must(reopened[0], 'reopened[0]').message).toBe('Reopened by Bob via api');
     expect(await reportRows()).toHaveLength(0);
 
     await t.advance(30 * MIN);
@@ -88,7 +89,7 @@ describe.each(DIALECTS)('reopening a resolved incident (%s)', (dialect) => {
     expect(smsTo(bob, /replica lag/)).toHaveLength(0);
     await t.advance(10 * MIN);
     await t.twilio.waitForMessage((m) => m.to === bob.phone && /replica lag/.test(m.body));
-    const e = (await timeline(n)).find((x) => x.type === 'incident.reopened')!;
+    const e = mustFind(await timeline(n), 'an incident.reopened event', (x) => x.type === 'incident.reopened');
     expect(e.message).toBe('Reopened by Alice via api: paging again from level 1');
     expect(e.data).toEqual({ escalate: true });
   });

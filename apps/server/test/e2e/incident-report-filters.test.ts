@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('incident list filters for report drill-down: since, unt
   it('since is inclusive and until exclusive, in epoch ms or ISO with offset', async () => {
     expect(await numbers(`since=${at[2]}`)).toEqual([4, 3, 2]);
     expect(await numbers(`since=${at[2]}&until=${at[3]}`)).toEqual([2]);
-    expect(await numbers(`since=${at[2]! - 1}&until=${at[3]! + 1}`)).toEqual([3, 2]);
+    expect(await numbers(`since=${must(at[2], 'at[2]') - 1}&until=${must(at[3], 'at[3]') + 1}`)).toEqual([3, 2]);
     expect(await numbers(`since=${encodeURIComponent('2026-03-02T10:30:00+00:00')}&until=2026-03-02T12:00:00Z`)).toEqual([3]);
     const bad = await t.api('GET', '/api/v1/incidents?since=yesterday-ish');
     expect(bad.status).toBe(400);
@@ -65,8 +66,8 @@ describe.each(DIALECTS)('incident list filters for report drill-down: since, unt
   });
 
   it('a report figure and the list it drills down to count the same incidents', async () => {
-    const from = at[1]!;
-    const to = at[4]! + 1;
+    const from = must(at[1], 'at[1]');
+    const to = must(at[4], 'at[4]') + 1;
     const agg = await t.api('GET', `/api/v1/reports/aggregates?by=severity&from=${from}&to=${to}`);
     expect(agg.status).toBe(200);
     const rows = agg.body.rows as { key: string; incidents: number; acknowledged: number }[];

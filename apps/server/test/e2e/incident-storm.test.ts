@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     expect(r.body.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: alice.id, nextEscalationAt: null, snoozedUntil: t.clock.now() + 30 * MIN });
     const snoozed = (await timeline(n)).filter((e) => e.type === 'incident.snoozed');
     expect(snoozed).toHaveLength(1);
-    expect(snoozed[0]!.message).toMatch(/^Snoozed for 30 minutes by Alice via api: pages again at /);
+    expect(must(snoozed[0], 'snoozed[0]').message).toMatch(/^Snoozed for 30 minutes by Alice via api: pages again at /);
 
     // Level 2 (Bob) would have been paged at 10 minutes: snoozed, nobody is.
     await t.advance(10 * MIN);
@@ -131,7 +132,7 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     expect(r.body.paged).toEqual({ userId: carol.id, channels: ['sms'] });
     await t.cycle();
     await t.twilio.waitForMessage((m) => m.to === carol.phone && /Search latency/.test(m.body));
-    const e = (await timeline(n)).find((x) => x.type === 'responder.added')!;
+    const e = mustFind(await timeline(n), 'a responder.added event', (x) => x.type === 'responder.added');
     expect(e.message).toBe('Carol added as a responder by Alice via api: paged on sms');
     expect(e.data).toEqual({ userId: carol.id, channels: ['sms'] });
     expect((await t.api('GET', `/api/v1/incidents/${n}`)).body.incident.major).toBe(false);
@@ -162,7 +163,7 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
       [String(b.n), true, true, 'acknowledged'],
       ['no-such-incident', false, null, 'not_found'],
     ]);
-    expect((await timeline(a.n)).find((e) => e.type === 'incident.acknowledged')!.message).toBe('Acknowledged by Bob via api');
+    expect(mustFind(await timeline(a.n), 'an incident.acknowledged event', (e) => e.type === 'incident.acknowledged').message).toBe('Acknowledged by Bob via api');
 
     const sn = await t.api('POST', '/api/v1/incidents/bulk', { ids: [c.id], action: 'snooze', minutes: 15 });
     expect(sn.body.results[0]).toMatchObject({ ok: true, incident: { status: 'acknowledged', snoozedUntil: t.clock.now() + 15 * MIN } });

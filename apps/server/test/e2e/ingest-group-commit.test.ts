@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 // Ingest commits many requests together and writes event rows and repeat counts in bulk at the end of
 // each commit. These check that nothing is lost or miscounted when requests share a commit, and that
@@ -36,9 +37,10 @@ describe.each(DIALECTS)('ingest under concurrency: bulk writes keep every event 
     for (const inc of list) {
       const alerts = await alertsOf(inc.number);
       expect(alerts).toHaveLength(1);
-      counts[alerts[0]!.dedupKey] = alerts[0]!.eventCount;
+      const alert = must(alerts[0], `the alert of #${inc.number}`);
+      counts[alert.dedupKey] = alert.eventCount;
       // The latest details win: the summary is one of those sent for this key.
-      expect(sent.filter((s) => s.key === alerts[0]!.dedupKey).map((s) => s.summary)).toContain(alerts[0]!.summary);
+      expect(sent.filter((s) => s.key === alert.dedupKey).map((s) => s.summary)).toContain(alert.summary);
     }
     expect(counts).toEqual({ k0: 60, k1: 60, k2: 60, k3: 60, k4: 60 });
   });

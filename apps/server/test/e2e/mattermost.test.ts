@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMattermost, type FakeMattermostPost, type FakeMattermostUser } from '../fakes/mattermost/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const COMMAND_TOKEN = 'mm-slash-token-0123456789';
 const WEBHOOK_TOKEN = 'mm-outgoing-token-0123456789';
@@ -33,7 +34,7 @@ describe.each(DIALECTS)('Mattermost: pages with buttons, /klaxon commands, a war
     await t.cycle();
     const code = await mm.waitForPost((p) => p.message.includes('verification code'));
     expect(mm.channels.get(code.channel_id)?.type).toBe('D');
-    const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: /\*\*(\d{6})\*\*/.exec(code.message)![1] }, token);
+    const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: capture(/\*\*(\d{6})\*\*/, code.message) }, token);
     expect(v.status).toBe(200);
     // The test-page button.
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/test`, undefined, token)).status).toBe(202);
@@ -69,7 +70,7 @@ describe.each(DIALECTS)('Mattermost: pages with buttons, /klaxon commands, a war
     expect(page.props.disable_group_highlight).toBe(true);
 
     // Forged: a wrong secret, or the secret of another action or incident.
-    const ctx = mm.buttons(page)[0]!.integration.context;
+    const ctx = must(mm.buttons(page)[0], 'the first button').integration.context;
     for (const forged of [
       { ...ctx, secret: 'f'.repeat(64) },
       { ...ctx, action: 'resolve' },
@@ -128,13 +129,13 @@ describe.each(DIALECTS)('Mattermost: pages with buttons, /klaxon commands, a war
     const out = await mm.waitForPost((p) => p.channel_id === channel && p.message.includes('Rolling back'));
     expect(out.message).toBe('Admin: Rolling back payments');
     // The bot's own post comes back through the outgoing webhook: dropped.
-    expect((await mm.echo(out))!.status).toBe(200);
+    expect(must(await mm.echo(out), 'the echo of the post').status).toBe(200);
 
     // Mattermost -> Klaxon, from Dana; a retried webhook is stored once; a forged token is refused.
     const said = await mm.say(dana, channel, 'Card processor returns 503');
-    expect(said.answer!.status).toBe(200);
-    expect((await mm.echo(said.post))!.status).toBe(200);
-    expect((await mm.echo({ ...said.post, id: 'forgedpostid0000000000000', message: 'forged' }, 'wrong-token'))!.status).toBe(401);
+    expect(must(said.answer, 'said.answer').status).toBe(200);
+    expect(must(await mm.echo(said.post), 'the echo of the post').status).toBe(200);
+    expect(must(await mm.echo({ ...said.post, id: 'forgedpostid0000000000000', message: 'forged' }, 'wrong-token'), 'the echo of the forged post').status).toBe(401);
     await mm.say(stranger, channel, 'Is it us?');
     await t.cycle();
     const chat = (await t.api('GET', `/api/v1/incidents/${n}/chat`)).body.messages as { text: string; author: { name: string }; source: string }[];
@@ -155,8 +156,8 @@ describe.each(DIALECTS)('Mattermost: pages with buttons, /klaxon commands, a war
     expect((await t.api('POST', `/api/v1/incidents/${m2}/chat-bridges`, { platform: 'mattermost', channel: other })).status).toBe(200);
     await t.cycle();
     const page = await mm.waitForPost((p) => p.message.includes(`#${m2} `) && mm.buttons(p).some((b) => b.id === 'klaxonjoin'));
-    const joinCtx = mm.buttons(page).find((b) => b.id === 'klaxonjoin')!.integration.context;
-    expect((await mm.press(page, 'klaxonjoin', dana, { context: { ...joinCtx, secret: mm.buttons(page)[0]!.integration.context.secret } })).status).toBe(403);
+    const joinCtx = mustFind(mm.buttons(page), 'the Join button', (b) => b.id === 'klaxonjoin').integration.context;
+    expect((await mm.press(page, 'klaxonjoin', dana, { context: { ...joinCtx, secret: must(mm.buttons(page)[0], 'the first button').integration.context.secret } })).status).toBe(403);
     expect((await t.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members.some((m: { name: string }) => m.name === 'Dana')).toBe(false);
     expect((await mm.press(page, 'klaxonjoin', dana)).body.ephemeral_text).toBe(`You joined the war room of #${m2}: ${t.url}/incidents/${m2} (its Mattermost channel: ${other})`);
     const members = (await t.api('GET', `/api/v1/incidents/${m2}/war-room`)).body.warRoom.members as { name: string; role: string }[];

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Monitor, parseImapUrl } from '../../src/cli/monitor.js';
+import { must } from '../../src/lib/must.js';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 import type { FakeMail } from '../fakes/smtp.js';
 
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('klaxon monitor: the page back in an IMAP inbox (%s)', (
       host: '127.0.0.1',
       port: 0,
       limitMs: 120_000,
-      twilio: { baseUrl: t.k.config.twilio!.baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
+      twilio: { baseUrl: must(t.k.config.twilio, 't.k.config.twilio').baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
       clock: t.clock,
       out: (l) => lines.push(l),
       imapUrl: `imap://monitor:s3cret@127.0.0.1:${imap.server.address().port}/INBOX`,
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('klaxon monitor: the page back in an IMAP inbox (%s)', (
     await monitor.pollInbox();
     expect(lines).toContain(`probe ${id}: page back in 4.0 s (email)`);
     expect(await metric('klaxon_monitor_probes_total{result="ok"}')).toBe('klaxon_monitor_probes_total{result="ok"} 1');
-    expect(imap.getMailbox('INBOX').messages.at(-1)!.flags).toContain('\\Seen');
+    expect(must(imap.getMailbox('INBOX').messages.at(-1), 'the last message in INBOX').flags).toContain('\\Seen');
     await expect.poll(async () => (await t.api('GET', '/api/v1/incidents?status=triggered')).body.incidents.length).toBe(0);
     // Read again: the mail was marked seen, so it does not count twice.
     await monitor.pollInbox();
@@ -98,7 +99,7 @@ describe.each(DIALECTS)('klaxon monitor: the page back in an IMAP inbox (%s)', (
     await monitor.check();
     const sms = t.twilio.messages.filter((m) => m.to === '+15557770000');
     expect(sms).toHaveLength(1);
-    expect(sms[0]!.body).toContain(`probe ${id} did not come back within 120 s`);
+    expect(must(sms[0], 'sms[0]').body).toContain(`probe ${id} did not come back within 120 s`);
   });
 
   it('a wrong password is reported as a line (and the probe then comes back late); bad URLs are refused', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Monitor } from '../../src/cli/monitor.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 /** Waits for I/O already under way (a webhook delivery, an HTTP answer), not for time to pass. */
 async function until<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -27,7 +28,7 @@ describe.each(DIALECTS)('klaxon monitor against a real Klaxon (%s)', (dialect) =
       port: 0,
       limitMs: 120_000,
       webhookSecret,
-      twilio: { baseUrl: t.k.config.twilio!.baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
+      twilio: { baseUrl: must(t.k.config.twilio, 't.k.config.twilio').baseUrl, accountSid: t.twilio.accountSid, authToken: t.twilio.authToken, from: t.twilio.phoneNumber, to: '+15557770000' },
       clock: t.clock,
       out: (l) => lines.push(l),
     });
@@ -37,7 +38,7 @@ describe.each(DIALECTS)('klaxon monitor against a real Klaxon (%s)', (dialect) =
     const cm = await t.api('POST', `/api/v1/users/${u.body.user.id}/contact-methods`, { name: 'monitor', type: 'webhook', address: `http://127.0.0.1:${port}/page` });
     expect(cm.status).toBe(201);
     await t.cycle();
-    const code = /: (\d+)/.exec((await until(() => lines.find((l) => /verification code/.test(l))))!)![1];
+    const code = capture(/: (\d+)/, must(await until(() => lines.find((l) => /verification code/.test(l))), 'the verification code line'));
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code })).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${u.body.user.id}/notification-rules`, { contactMethodId: cm.body.contactMethod.id, delayMinutes: 0 })).status).toBe(201);
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Watch', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: u.body.user.id }] }] });
@@ -74,7 +75,7 @@ describe.each(DIALECTS)('klaxon monitor against a real Klaxon (%s)', (dialect) =
     await monitor.check();
     const sms = t.twilio.messages.filter((m) => m.to === '+15557770000');
     expect(sms).toHaveLength(1);
-    expect(sms[0]!.body).toMatch(/did not come back within 120 s/);
+    expect(must(sms[0], 'sms[0]').body).toMatch(/did not come back within 120 s/);
     expect(await metric('klaxon_monitor_probes_total{result="late"}')).toBe('klaxon_monitor_probes_total{result="late"} 1');
   });
 
@@ -91,7 +92,7 @@ describe.each(DIALECTS)('klaxon monitor against a real Klaxon (%s)', (dialect) =
     await monitor.probe();
     const sms = t.twilio.messages.filter((m) => m.to === '+15557770000');
     expect(sms).toHaveLength(2);
-    expect(sms[1]!.body).toMatch(/did not accept the monitor's test alert/);
+    expect(must(sms[1], 'sms[1]').body).toMatch(/did not accept the monitor's test alert/);
     expect(await metric('klaxon_monitor_probes_total{result="refused"}')).toBe('klaxon_monitor_probes_total{result="refused"} 2');
     expect(await metric('klaxon_monitor_fallback_sms_total{result="sent"}')).toBe('klaxon_monitor_fallback_sms_total{result="sent"} 2');
   });

@@ -7,14 +7,16 @@
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder } from '../harness.js';
+import { addResponder, mustFind } from '../harness.js';
 import { KlaxonCluster } from '../process-harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 const PG = process.env.KLAXON_TEST_DATABASE_URL;
 
 describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', () => {
   const c = new KlaxonCluster();
+  const node = (i: number) => must(c.nodes[i], `node ${i} of the cluster`);
   let db: pg.Client;
   let key = '';
   const phones = ['+15556660001', '+15556660002', '+15556660003'];
@@ -45,29 +47,29 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
   const sms = (summary: string) => c.twilio.messages.filter((m) => m.body.includes(summary));
 
   it('live events reach WebSockets on every instance (LISTEN/NOTIFY)', async () => {
-    const socket = new WebSocket(`${c.nodes[0]!.url.replace('http', 'ws')}/api/v1/live`, { headers: { authorization: `Bearer ${c.adminToken}` } });
+    const socket = new WebSocket(`${node(0).url.replace('http', 'ws')}/api/v1/live`, { headers: { authorization: `Bearer ${c.adminToken}` } });
     const got: { type: string; incidentId?: string }[] = [];
     socket.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((r) => socket.once('open', r));
     const seen = new Promise<void>((resolve) => socket.on('message', (m) => JSON.parse(m.toString()).type === 'incident' && resolve()));
-    expect((await send(c.nodes[1]!.url, 'Seen on another instance')).status).toBe(202);
+    expect((await send(node(1).url, 'Seen on another instance')).status).toBe(202);
     await seen;
     socket.close();
     expect(got.some((e) => e.type === 'incident' && typeof e.incidentId === 'string')).toBe(true);
   });
 
   it('fires every level once and sends every notification once while instances compete and one dies', async () => {
-    expect((await send(c.nodes[0]!.url, 'Power feed A lost')).status).toBe(202);
+    expect((await send(node(0).url, 'Power feed A lost')).status).toBe(202);
     await c.cycle();
     await c.cycle();
     expect(sms('Power feed A lost').map((m) => m.to)).toEqual([phones[0]]);
     await c.advance(3 * MIN);
-    await c.nodes[1]!.kill();
+    await node(1).kill();
     await c.advance(2 * MIN); // level 2
     await c.cycle();
     await c.advance(5 * MIN); // level 3
     await c.cycle();
-    await c.restart(c.nodes[1]!);
+    await c.restart(node(1));
     await c.advance(10 * MIN);
     await c.cycle();
     expect(
@@ -92,13 +94,13 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
   it('a notification in flight when its sender is killed is resent once; the idempotency key makes it one message', async () => {
     const dupsBefore = c.twilio.duplicates;
     c.twilio.holdNext(1);
-    expect((await send(c.nodes[0]!.url, 'Cooling failure row 7')).status).toBe(202);
+    expect((await send(node(0).url, 'Cooling failure row 7')).status).toBe(202);
     // Every instance runs a cycle; the one that claims the SMS blocks on the held request.
     const cycles = c.nodes.map((n) => fetch(`${n.url}/api/v1/test/cycle`, { method: 'POST', headers: { authorization: `Bearer ${c.adminToken}` } }).catch(() => null));
     await c.twilio.waitForMessage((m) => m.body.includes('Cooling failure row 7'));
     const row = await db.query(`SELECT lease_owner FROM outbox WHERE status = 'sending' AND kind = 'page'`);
     expect(row.rows).toHaveLength(1);
-    const sender = c.nodes.find((n) => String(row.rows[0].lease_owner).includes(`-${n.pid}-`))!;
+    const sender = mustFind(c.nodes, 'the node holding the lease', (n) => String(row.rows[0].lease_owner).includes(`-${n.pid}-`));
     expect(sender).toBeDefined();
     await sender.kill();
     await Promise.all(cycles);
@@ -114,7 +116,7 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
   });
 
   it('loses no accepted event when an instance dies during a storm', async () => {
-    const victim = c.nodes[2]!;
+    const victim = node(2);
     const accepted: string[] = [];
     const N = 240;
     let answered = 0;
@@ -122,7 +124,7 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
     await Promise.all(
       Array.from({ length: N }, async (_, i) => {
         try {
-          const r = await send(c.nodes[i % 3]!.url, `storm ${i}`, `storm-${i}`);
+          const r = await send(node(i % 3).url, `storm ${i}`, `storm-${i}`);
           if (r.status === 202) accepted.push(`storm-${i}`);
         } catch {
           /* the killed instance's connections fail: not accepted */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as contract from '@klaxon/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const WEB_SRC = join(import.meta.dirname, '../../../web/src');
@@ -59,7 +60,8 @@ describe('the API contract', () => {
     walk(WEB_SRC);
     const copies: string[] = [];
     for (const f of files) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/^export (?:interface|type) ([A-Z]\w*)/gm)) if (names.has(m[1]!)) copies.push(`${f.slice(WEB_SRC.length + 1)}: ${m[1]}`);
+      for (const m of readFileSync(f, 'utf8').matchAll(/^export (?:interface|type) ([A-Z]\w*)/gm))
+        if (names.has(must(m[1], 'the captured group'))) copies.push(`${f.slice(WEB_SRC.length + 1)}: ${m[1]}`);
     }
     expect(copies).toEqual([]);
     // And it does take them from the contract, type-only.

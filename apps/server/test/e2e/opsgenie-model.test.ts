@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyConfig } from '../../src/config/apply.js';
 import { exportConfig } from '../../src/config/export.js';
 import { SYSTEM } from '../../src/auth/actor.js';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -169,10 +170,10 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
   it('config export then apply says nothing changed, and apply reports a layering or level change', async () => {
     const actor = SYSTEM;
     const doc = await exportConfig(t.k.ctx, actor);
-    const union = doc.schedules!.find((s) => s.name === 'Union')!;
+    const union = mustFind(must(doc.schedules, 'schedules'), 'schedule Union', (s) => s.name === 'Union');
     expect(union.layering).toBe('union');
-    expect(union.layers[1]!.participants).toEqual([carol.email, []]);
-    const timed = doc.escalationPolicies!.find((p) => p.name === 'timed')!;
+    expect(must(union.layers[1], 'union.layers[1]').participants).toEqual([carol.email, []]);
+    const timed = mustFind(must(doc.escalationPolicies, 'escalation policies'), 'policy timed', (p) => p.name === 'timed');
     expect(timed.initialDelayMinutes).toBe(2);
     expect(timed.levels.map((l) => [l.delayMinutes, l.until ?? 'acknowledged'])).toEqual([
       [0, 'acknowledged'],
@@ -180,17 +181,17 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
       [5, 'acknowledged'],
       [1, 'resolved'],
     ]);
-    expect(timed.levels[2]!.targets).toEqual([{ teamManagers: 'SRE' }]);
-    const targets = doc.escalationPolicies!.find((p) => p.name === 'targets')!;
-    expect(targets.levels[0]!.targets).toEqual([{ schedulePrevious: 'Rota' }, { teamManagers: 'SRE' }, { teamRandom: 'Solo' }]);
+    expect(must(timed.levels[2], 'timed.levels[2]').targets).toEqual([{ teamManagers: 'SRE' }]);
+    const targets = mustFind(must(doc.escalationPolicies, 'escalation policies'), 'policy targets', (p) => p.name === 'targets');
+    expect(must(targets.levels[0], 'targets.levels[0]').targets).toEqual([{ schedulePrevious: 'Rota' }, { teamManagers: 'SRE' }, { teamRandom: 'Solo' }]);
     const again = await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'export' });
     expect(again.changes).toEqual([]);
 
     const changed = structuredClone(doc);
-    changed.schedules!.find((s) => s.name === 'Union')!.layering = 'precedence';
-    const p = changed.escalationPolicies!.find((x) => x.name === 'timed')!;
+    mustFind(must(changed.schedules, 'schedules'), 'schedule Union', (s) => s.name === 'Union').layering = 'precedence';
+    const p = mustFind(must(changed.escalationPolicies, 'escalation policies'), 'policy timed', (x) => x.name === 'timed');
     p.initialDelayMinutes = 0;
-    delete p.levels[1]!.until;
+    delete must(p.levels[1], 'p.levels[1]').until;
     const r = await applyConfig(t.k.ctx, actor, changed, { dryRun: false, prune: false, file: 'changed' });
     expect(r.changes).toEqual(['~ schedule Union: layering union -> precedence', '~ policy timed: initialDelayMinutes 2 -> 0; levels changed']);
     expect((await applyConfig(t.k.ctx, actor, changed, { dryRun: false, prune: false, file: 'changed' })).changes).toEqual([]);
@@ -200,8 +201,8 @@ describe.each(DIALECTS)('Opsgenie model extensions (%s)', (dialect) => {
   it("a schedule's overrides in the file are added once, never removed, and refused for unknown people", async () => {
     const actor = SYSTEM;
     const doc = await exportConfig(t.k.ctx, actor);
-    expect(doc.schedules!.every((s) => s.overrides === undefined)).toBe(true);
-    const union = doc.schedules!.find((s) => s.name === 'Union')!;
+    expect(must(doc.schedules, 'schedules').every((s) => s.overrides === undefined)).toBe(true);
+    const union = mustFind(must(doc.schedules, 'schedules'), 'schedule Union', (s) => s.name === 'Union');
     union.overrides = [{ users: [bob.email], start: '2026-03-04T10:00', end: '2026-03-04T12:00', note: 'from an import' }];
     const first = await applyConfig(t.k.ctx, actor, doc, { dryRun: false, prune: false, file: 'overrides' });
     expect(first.changes).toEqual(['+ override Union: bob@example.com 2026-03-04T10:00 – 2026-03-04T12:00']);

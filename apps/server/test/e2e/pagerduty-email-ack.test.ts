@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, capture, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 
 const MIN = 60_000;
 
@@ -48,7 +48,7 @@ describe.each(DIALECTS)('PagerDuty event -> email page -> acknowledged from the 
     expect(t.smtp.messages.filter((m) => m.to.includes('bob@example.com') && /database/i.test(m.subject))).toHaveLength(0);
 
     // The person opens the Acknowledge link: a page with a button (mail scanners only GET), then presses it.
-    const ackUrl = /(http:\/\/127\.0\.0\.1:\d+\/actions\/[A-Za-z0-9_\-.]+)/.exec(page.text)![1]!;
+    const ackUrl = capture(/(http:\/\/127\.0\.0\.1:\d+\/actions\/[A-Za-z0-9_\-.]+)/, page.text);
     const confirm = await fetch(ackUrl);
     expect(confirm.status).toBe(200);
     expect(await confirm.text()).toContain('Acknowledge incident #1');

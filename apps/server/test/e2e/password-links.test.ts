@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/lib/ids.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { capture, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 /** The secret from the link in a mail's text (…/set-password#token=SECRET). */
-const secretIn = (text: string) => decodeURIComponent(/\/set-password#token=([A-Za-z0-9_%-]+)/.exec(text)![1]!);
+const secretIn = (text: string) => decodeURIComponent(capture(/\/set-password#token=([A-Za-z0-9_%-]+)/, text));
 
 const post = (t: TestKlaxon, path: string, body: unknown, ip?: string) =>
   fetch(`${t.url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(ip && { 'x-forwarded-for': ip }) }, body: JSON.stringify(body) }).then(async (r) => ({
@@ -130,7 +131,7 @@ describe.each(DIALECTS)('an admin marks a contact method verified with the conse
     expect(ok.body.contactMethod.verified).toBe(true);
     const log = await t.k.ctx.db.kysely.selectFrom('audit_log').selectAll().where('subject', '=', cmId).where('action', '=', 'contact_method.verify').execute();
     expect(log).toHaveLength(1);
-    expect(JSON.parse(log[0]!.data)).toMatchObject({ userId: id, consent: 'Confirmed by phone with Lee' });
+    expect(JSON.parse(must(log[0], 'log[0]').data)).toMatchObject({ userId: id, consent: 'Confirmed by phone with Lee' });
     expect((await t.api('POST', '/api/v1/contact-methods/01a00000-0000-7000-8000-000000000000/mark-verified', { consent: 'yes' })).status).toBe(404);
   });
 });

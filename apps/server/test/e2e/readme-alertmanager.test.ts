@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../config/helpers.js';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 /**
  * The README's Alertmanager receiver, as Alertmanager would use it. Alertmanager's pagerduty_configs
@@ -14,7 +15,8 @@ function readmeReceiver(): { url: string; severity: string } {
   const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
   const block = /Point Alertmanager at Klaxon[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error('README: no Alertmanager snippet');
-  const cfg = (parse(block) as { receivers: { pagerduty_configs: { url: string; severity?: string }[] }[] }).receivers[0]!.pagerduty_configs[0]!;
+  const receiver = must((parse(block) as { receivers: { pagerduty_configs: { url: string; severity?: string }[] }[] }).receivers[0], 'README: a receiver in the Alertmanager snippet');
+  const cfg = must(receiver.pagerduty_configs[0], 'README: a pagerduty_configs entry in the Alertmanager snippet');
   return { url: cfg.url, severity: cfg.severity ?? 'error' };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -110,8 +111,8 @@ describe.each(DIALECTS)('reports and postmortems: resolve, draft, action item, o
     const res = await fetch(`${t.url}/api/v1/reports/aggregates?by=team&${q}&format=csv`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     expect(res.headers.get('content-type')).toContain('text/csv');
     const [head, row] = (await res.text()).split('\r\n');
-    const cols = head!.split(',');
-    const vals = row!.split(',');
+    const cols = must(head, 'the CSV header').split(',');
+    const vals = must(row, 'the CSV row').split(',');
     expect(vals[cols.indexOf('mtta')]).toBe(String(4 * MIN));
     expect(vals[cols.indexOf('label')]).toBe('SRE');
   });

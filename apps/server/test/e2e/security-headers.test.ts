@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../../src/lib/must.js';
 import { signLink } from '../../src/notify/links.js';
 import { ensureWebBuilt } from '../browser/support.js';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
@@ -11,7 +12,7 @@ function expectSecurityHeaders(where: string, h: Headers, https: boolean) {
       .split(';')
       .map((d) => d.trim().split(/\s+/))
       .filter((d) => d[0])
-      .map(([name, ...values]) => [name!, values]),
+      .map(([name, ...values]) => [must(name, 'the directive name'), values]),
   );
   expect(directives.get('frame-ancestors'), `${where}: frame-ancestors`).toEqual(["'none'"]);
   expect(directives.get('script-src'), `${where}: script-src`).toEqual(["'self'"]);
@@ -66,7 +67,7 @@ describe('security headers on every page and API answer', () => {
 
   it('the web app pages, its service worker and assets, the public status page and its JSON, /actions links, errors', async () => {
     const index = await (await fetch(`${t.url}/`)).text();
-    const assets = [...index.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
+    const assets = [...index.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => must(m[1], 'the captured group'));
     expect(assets.some((a) => a.startsWith('/assets/'))).toBe(true);
     expect(index).not.toMatch(/<script>(?!<\/script>)/); // no inline script: the CSP would block it
     const token = signLink(t.k.ctx.linkSecret, { incidentId, userId, action: 'ack', channel: 'email' }, t.clock.now());

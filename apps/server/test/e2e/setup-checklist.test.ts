@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
 import { declaredIncident, triggerAlert, warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
+import { must } from '../../src/lib/must.js';
 
 type Step = { id: string; done: boolean; detail: string; link: string };
-const step = (b: { steps: Step[] }, id: string) => b.steps.find((s) => s.id === id)!;
+const step = (b: { steps: Step[] }, id: string) => mustFind(b.steps, `step ${id}`, (s) => s.id === id);
 
 describe.each(DIALECTS)('setup: channels and the checklist of what still pages nobody (%s)', (dialect) => {
   let t: TestKlaxon;
@@ -17,10 +18,11 @@ describe.each(DIALECTS)('setup: channels and the checklist of what still pages n
     expect(r.status).toBe(200);
     const by = Object.fromEntries((r.body.channels as { channel: string; configured: boolean; settings: string[] }[]).map((c) => [c.channel, c]));
     expect(by.email).toEqual({ channel: 'email', configured: true, settings: ['KLAXON_SMTP_URL', 'KLAXON_EMAIL_FROM'] });
-    expect(by.sms!.configured).toBe(true);
-    expect(by.slack!.configured).toBe(true);
+    expect(must(by.sms, 'by.sms').configured).toBe(true);
+    expect(must(by.slack, 'by.slack').configured).toBe(true);
     const text = JSON.stringify(r.body);
-    for (const secret of [t.k.config.twilio!.authToken, t.k.config.slack!.botToken, t.k.config.smtp!.url]) expect(text).not.toContain(secret);
+    for (const secret of [must(t.k.config.twilio, 't.k.config.twilio').authToken, must(t.k.config.slack, 't.k.config.slack').botToken, must(t.k.config.smtp, 't.k.config.smtp').url])
+      expect(text).not.toContain(secret);
     expect((await fetch(`${t.url}/api/v1/channels`)).status).toBe(401);
   });
 
@@ -107,8 +109,9 @@ describe.each(DIALECTS)('declare preview: who declaring major would page, before
 
     const d = await w.t.api('POST', '/api/v1/major-incidents', { incident: String(n), sev: 'SEV1' }, w.bob.token);
     expect(d.status).toBe(201);
-    const page = ((await w.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { paged?: { userId: string }[] } }[]).find((e) => e.type === 'page.manual')!;
-    expect(page.data.paged!.map((p) => p.userId)).toEqual(r.body.preview.paged.map((p: { id: string }) => p.id));
+    const events = (await w.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { paged?: { userId: string }[] } }[];
+    const page = mustFind(events, 'a page.manual event', (e) => e.type === 'page.manual');
+    expect(must(page.data.paged, 'the people paged').map((p) => p.userId)).toEqual(r.body.preview.paged.map((p: { id: string }) => p.id));
   });
 
   it('bad input is a 4xx: unknown level 400, unknown incident 404, stakeholder 403', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS } from '../harness.js';
 import { KlaxonCluster } from '../process-harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -15,7 +16,7 @@ describe.each(DIALECTS)('SIGKILL of a real server process mid-escalation (%s)', 
   afterAll(() => c.stop());
 
   it('every escalation step fires exactly once across two SIGKILLs', async () => {
-    const node = c.nodes[0]!;
+    const node = must(c.nodes[0], 'node 0 of the cluster');
     const alice = await addResponder(c, { name: 'Alice', email: 'alice@example.com', phone: '+15553330001', rules: [{ type: 'sms', delayMinutes: 0 }] });
     const bob = await addResponder(c, { name: 'Bob', email: 'bob@example.com', phone: '+15553330002', rules: [{ type: 'sms', delayMinutes: 0 }] });
     const policy = await c.api('POST', '/api/v1/escalation-policies', {

@@ -10,6 +10,7 @@ import { localContext } from '../../src/app/klaxon.js';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { HANDED_BACK } from '../../src/engine/modules/delivery.js';
 import { createPolicy } from '../../src/escalation/service.js';
+import { must } from '../../src/lib/must.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { createToken } from '../../src/auth/tokens.js';
 import { addContactMethod, addNotificationRule, createUser, verifyContactMethod } from '../../src/user/service.js';
@@ -45,7 +46,7 @@ describe.each(DIALECTS)('SIGTERM of a real server process with a send in flight 
     await addNotificationRule(ctx, SYSTEM, user.id, { contactMethodId: cm.id, delayMinutes: 0 });
     const policy = await createPolicy(ctx, SYSTEM, { name: 'Mail', levels: [{ delayMinutes: 30, targets: [{ type: 'user', id: user.id }] }] });
     const svc = await createService(ctx, SYSTEM, { name: 'mail', escalationPolicyId: policy.id });
-    key = (await createIntegration(ctx, SYSTEM, svc.id, { name: 'g', kind: 'generic' })).key!;
+    key = must((await createIntegration(ctx, SYSTEM, svc.id, { name: 'g', kind: 'generic' })).key, 'the key of the generic integration');
     await local.close();
   }, 60_000);
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../../src/lib/must.js';
 import { verifyWebhookSignature } from '../../src/notify/providers/webhook/index.js';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 
 /** A receiver of outgoing webhooks that records each request with its raw body and headers. */
 function receiver(): Promise<{ url: string; server: Server; got: { body: string; headers: Record<string, string | string[] | undefined> }[] }> {
@@ -32,7 +33,7 @@ describe.each(DIALECTS)('Slack pages with buttons, and signed outgoing webhooks 
     const cm = await t.api('POST', `/api/v1/users/${carol.id}/contact-methods`, { name: 'hook', type: 'webhook', address: hook.url }, carol.token);
     expect(cm.status).toBe(201);
     await t.cycle();
-    const verification = JSON.parse(hook.got[0]!.body);
+    const verification = JSON.parse(must(hook.got[0], 'hook.got[0]').body);
     expect(verification.event).toBe('contact.verification');
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: verification.code }, carol.token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${carol.id}/notification-rules`, { contactMethodId: cm.body.contactMethod.id, delayMinutes: 0 }, carol.token)).status).toBe(201);
@@ -93,7 +94,7 @@ describe.each(DIALECTS)('Slack pages with buttons, and signed outgoing webhooks 
   it('delivers a signed webhook page whose signature verifies with the shared secret', async () => {
     const before = hook.got.length;
     const n = await trigger('Image CDN errors');
-    const page = hook.got.slice(before).find((g) => g.body.includes('Image CDN errors'))!;
+    const page = mustFind(hook.got.slice(before), 'the Image CDN errors webhook', (g) => g.body.includes('Image CDN errors'));
     expect(page).toBeDefined();
     const doc = JSON.parse(page.body);
     expect(doc).toMatchObject({ event: 'incident.page', incident: { number: n, service: 'web', severity: 'error' } });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../harness.js';
 import { incidentState, phoneResponder, startWithProviders, trigger, type ProvidersKlaxon } from './sms-providers-setup.js';
+import { must } from '../../src/lib/must.js';
 
 const PHONE = '+447700900789';
 const DIGITS = PHONE.slice(1);
@@ -32,7 +33,7 @@ describe.each(DIALECTS)('SMS failover between providers (%s)', (dialect) => {
     expect(t.vonage.messages.items.filter((m) => m.text.includes('Search index stale'))).toHaveLength(0);
     const f = await failovers(n);
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toMatch(/^Paging Dan by sms \(\+44…0789\) through vonage failed \(Vonage Messages: Internal Error.*\); trying twilio$/);
+    expect(must(f[0], 'the failover event').message).toMatch(/^Paging Dan by sms \(\+44…0789\) through vonage failed \(Vonage Messages: Internal Error.*\); trying twilio$/);
     const s = await incidentState(t, n);
     expect(s.timeline.some((e) => e.type === 'notification.sent')).toBe(true);
     expect(s.timeline.some((e) => e.type === 'notification.failed')).toBe(false);
@@ -44,7 +45,7 @@ describe.each(DIALECTS)('SMS failover between providers (%s)', (dialect) => {
     await t.twilio.waitForMessage((m) => m.to === PHONE && m.body.includes('Queue backlog'), 1000);
     const f = await failovers(n);
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toContain('no answer within 300 ms');
+    expect(must(f[0], 'the failover event').message).toContain('no answer within 300 ms');
   });
 
   it('a failed delivery-status callback from Vonage sends the page again through Twilio', async () => {
@@ -59,7 +60,7 @@ describe.each(DIALECTS)('SMS failover between providers (%s)', (dialect) => {
     await t.twilio.waitForMessage((m) => m.to === PHONE && m.body.includes('Disk full on db-2'), 1000);
     const f = await failovers(n);
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toContain('through vonage failed (delivery report: undeliverable)');
+    expect(must(f[0], 'the failover event').message).toContain('through vonage failed (delivery report: undeliverable)');
     // The same report again changes nothing more (the message is now Twilio's).
     await t.vonage.sendStatus(`${t.url}/integrations/v1/vonage/status`, sms, 'undeliverable');
     await t.cycle();
@@ -132,7 +133,7 @@ describe.each(DIALECTS)('voice failover from Telnyx (%s)', (dialect) => {
     expect(twilioCalls()).toHaveLength(1);
     const f = (await incidentState(t, n)).timeline.filter((e) => e.type === 'notification.failover');
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toMatch(/^Paging Eve by voice \(.*\) through telnyx failed \(delivery report: not_found\); trying the next provider, if any$/);
+    expect(must(f[0], 'the failover event').message).toMatch(/^Paging Eve by voice \(.*\) through telnyx failed \(delivery report: not_found\); trying the next provider, if any$/);
   });
 
   it('call_rejected fails over too; busy, no answer and a normal end do not', async () => {

@@ -3,10 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'vitest';
 import type { KlaxonConfig } from '../../src/app/config.js';
 import type { DialectName } from '../../src/lib/db/index.js';
+import { must } from '../../src/lib/must.js';
 import { FakePlivo } from '../fakes/plivo/server.js';
 import { FakeTelnyx } from '../fakes/telnyx/server.js';
 import { FakeVonage } from '../fakes/vonage/server.js';
-import { startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 export interface ProvidersKlaxon extends TestKlaxon {
   vonage: FakeVonage;
@@ -47,21 +48,21 @@ async function codeFor(t: ProvidersKlaxon, type: 'sms' | 'voice', phone: string)
     const tx = t.telnyx.messages.items.find((m) => m.to === phone && /verification/i.test(m.text));
     const text = v?.text ?? tw?.body ?? pl?.text ?? tx?.text;
     expect(text, `a verification SMS to ${phone}`).toBeDefined();
-    return /\b(\d{6})\b/.exec(text!)![1]!;
+    return capture(/\b(\d{6})\b/, must(text, `a verification SMS to ${phone}`));
   }
   const call = t.vonage.calls.items.find((c) => c.to === digits);
-  if (call) return /verification code is ([\d, ]+?)\./.exec(String(call.ncco[0]!.text))![1]!.replace(/\D/g, '');
+  if (call) return capture(/verification code is ([\d, ]+?)\./, String(must(call.ncco[0], 'the first NCCO action of the call').text)).replace(/\D/g, '');
   const xc = t.telnyx.calls.items.find((c) => c.to === phone);
   if (xc) {
     await t.telnyx.callEvent(xc, 'call.answered');
     const said = await t.telnyx.commands.waitFor((c) => c.call_control_id === xc.call_control_id && c.action === 'gather_using_speak');
-    return /verification code is ([\d, ]+?)\./.exec(String(said.body.payload))![1]!.replace(/\D/g, '');
+    return capture(/verification code is ([\d, ]+?)\./, String(said.body.payload)).replace(/\D/g, '');
   }
   const pc = t.plivo.calls.items.find((c) => c.to === digits);
-  if (pc) return /verification code is ([\d, ]+?)\./.exec((await t.plivo.answerCall(pc)).text)![1]!.replace(/\D/g, '');
+  if (pc) return capture(/verification code is ([\d, ]+?)\./, (await t.plivo.answerCall(pc)).text).replace(/\D/g, '');
   const tc = t.twilio.calls.find((c) => c.to === phone);
   expect(tc, `a verification call to ${phone}`).toBeDefined();
-  return /verification code is ([\d, ]+?)\./.exec(await t.twilio.fetchTwiml(tc!))![1]!.replace(/\D/g, '');
+  return capture(/verification code is ([\d, ]+?)\./, await t.twilio.fetchTwiml(must(tc, `a verification call to ${phone}`))).replace(/\D/g, '');
 }
 
 /** A responder with phone contact methods (verified) and rules, and a service whose policy pages only them. Returns the service's integration key. */
@@ -102,7 +103,7 @@ export async function trigger(t: TestKlaxon, key: string, summary: string): Prom
   const list = await t.api('GET', '/api/v1/incidents?limit=50');
   const inc = (list.body.incidents as { number: number; title: string }[]).find((i) => i.title === summary);
   expect(inc, summary).toBeDefined();
-  return inc!.number;
+  return must(inc, `the incident ${summary}`).number;
 }
 
 /** The incident's status and timeline. */

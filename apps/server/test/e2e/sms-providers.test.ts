@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../harness.js';
+import { DIALECTS, mustFind } from '../harness.js';
 import { incidentState, phoneResponder, startWithProviders, trigger, type ProvidersKlaxon } from './sms-providers-setup.js';
 
 const UK = '+447700900123';
@@ -84,7 +84,7 @@ describe.each(DIALECTS)('SMS and voice through Vonage, routed by country calling
     expect((await incidentState(t, n)).status).toBe('triggered');
     // Key presses and status reports are checked the same way.
     await t.vonage.messages.waitFor((m) => m.text.includes('Ledger lag'));
-    const m = t.vonage.messages.items.find((x) => x.text.includes('Ledger lag'))!;
+    const m = mustFind(t.vonage.messages.items, 'the Ledger lag SMS', (x) => x.text.includes('Ledger lag'));
     const st = await t.vonage.sendStatus(`${t.url}/integrations/v1/vonage/status`, m, 'undeliverable', { authorization: await t.vonage.sign('{}', { secret: 'nope' }) });
     expect(st.status).toBe(403);
     await t.cycle();

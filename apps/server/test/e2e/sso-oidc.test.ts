@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssoFromEnv } from '../../src/auth/sso-config.js';
+import { must } from '../../src/lib/must.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 import { TestBrowser, type Page } from '../sso/browser.js';
 import { freePort, startOidcIdp, type TestIdp } from '../sso/oidc-idp.js';
@@ -76,7 +77,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
     const b = new TestBrowser();
     const r = await b.request(`${t.url}/api/v1/auth/oidc/start`);
     expect(r.status).toBe(302);
-    const to = new URL(r.headers.get('location')!);
+    const to = new URL(must(r.headers.get('location'), 'the location header'));
     expect(to.origin).toBe(idp.issuer);
     expect(to.searchParams.get('code_challenge_method')).toBe('S256');
     expect(to.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
@@ -95,20 +96,25 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
     const s = await session(b);
     expect(s.user).toMatchObject({ email: 'maya.okafor@example.com', name: 'Maya Okafor', role: 'responder' });
     const team = await t.api('GET', `/api/v1/teams/${sreTeamId}`);
-    expect(team.body.team.members).toEqual([{ userId: s.user!.id, role: 'manager' }]);
+    expect(team.body.team.members).toEqual([{ userId: must(s.user, 'the user of the session').id, role: 'manager' }]);
     // The session works for the API like a password session (CSRF token on writes).
-    const me = await b.request(`${t.url}/api/v1/users/${s.user!.id}`, { headers: { accept: 'application/json' } });
+    const me = await b.request(`${t.url}/api/v1/users/${must(s.user, 'the user of the session').id}`, { headers: { accept: 'application/json' } });
     expect(me.status).toBe(200);
-    const audit = await t.k.ctx.db.kysely.selectFrom('audit_log').selectAll().where('subject', 'in', [s.user!.id, sreTeamId]).orderBy('at').execute();
+    const audit = await t.k.ctx.db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('subject', 'in', [must(s.user, 'the user of the session').id, sreTeamId])
+      .orderBy('at')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['user.create', 'team.member-add', 'auth.sso-sign-in']));
 
     // Leaving the group at the provider takes the team and keeps the role no group grants any more as it was.
-    idp.accounts.get('maya')!.groups = [];
+    must(idp.accounts.get('maya'), 'the IdP account maya').groups = [];
     const b2 = new TestBrowser();
     await b2.go((await toCallback(b2, 'maya')).url);
-    expect((await session(b2)).user?.id).toBe(s.user!.id);
+    expect((await session(b2)).user?.id).toBe(must(s.user, 'the user of the session').id);
     expect((await t.api('GET', `/api/v1/teams/${sreTeamId}`)).body.team.members).toEqual([]);
-    idp.accounts.get('maya')!.groups = ['sre-oncall'];
+    must(idp.accounts.get('maya'), 'the IdP account maya').groups = ['sre-oncall'];
   });
 
   it('signs out at Klaxon and at the provider (RP-initiated logout)', async () => {
@@ -118,7 +124,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
     expect(s.user).not.toBeNull();
     // Without the CSRF token, a cross-site form cannot sign anyone out.
     expect((await b.request(`${t.url}/api/v1/auth/sso/logout`, { method: 'POST' })).status).toBe(403);
-    const out = await b.request(`${t.url}/api/v1/auth/sso/logout`, { method: 'POST', headers: { 'x-csrf-token': s.csrfToken!, accept: 'application/json' } });
+    const out = await b.request(`${t.url}/api/v1/auth/sso/logout`, { method: 'POST', headers: { 'x-csrf-token': must(s.csrfToken, 'the CSRF token of the session'), accept: 'application/json' } });
     expect(out.status).toBe(200);
     const { redirectUrl } = (await out.json()) as { redirectUrl: string };
     expect(new URL(redirectUrl).origin).toBe(idp.issuer);
@@ -145,7 +151,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
     // The attacker's own browser may use it once ...
     expect((await attacker.go(cb.url)).trail.at(-1)).toBe(`${t.url}/incidents`);
     // ... and not again (the state's record is used up), even with the cookie put back.
-    attacker.setCookie(t.url, 'klaxon_oidc_state', new URL(cb.url).searchParams.get('state')!, '/api/v1/auth/oidc');
+    attacker.setCookie(t.url, 'klaxon_oidc_state', must(new URL(cb.url).searchParams.get('state'), 'state in the callback URL'), '/api/v1/auth/oidc');
     const replay = await attacker.request(cb.url, { headers: { accept: 'application/json' } });
     expect(replay.status).toBe(400);
     expect(((await replay.json()) as { error: { message: string } }).error.message).toMatch(/unknown, used already or expired/);
@@ -154,7 +160,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
   it('refuses an ID token whose nonce is not the one Klaxon sent', async () => {
     const b = new TestBrowser();
     const cb = await toCallback(b, 'sam');
-    const state = new URL(cb.url).searchParams.get('state')!;
+    const state = must(new URL(cb.url).searchParams.get('state'), 'state in the callback URL');
     // Swap the nonce Klaxon recorded for this sign-in: the provider's ID token then carries another.
     const { sha256 } = await import('../../src/lib/ids.js');
     await t.k.ctx.db.kysely.updateTable('sso_requests').set({ nonce: 'forged-nonce' }).where('id', '=', sha256(state)).execute();
@@ -178,7 +184,7 @@ describe.each(DIALECTS)('OpenID Connect sign-in (%s)', (dialect) => {
 
     const denied = new TestBrowser();
     const start = await denied.request(`${t.url}/api/v1/auth/oidc/start`);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const state = must(new URL(must(start.headers.get('location'), 'location of the OIDC start')).searchParams.get('state'), 'state in the OIDC start redirect');
     const err = await denied.go(`${t.url}${CALLBACK}?error=access_denied&error_description=no+entry&state=${state}`);
     expect(err.status).toBe(400);
     expect(err.body).toMatch(/access_denied \(no entry\)/);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssoFromEnv } from '../../src/auth/sso-config.js';
+import { must } from '../../src/lib/must.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 import { TestBrowser } from '../sso/browser.js';
 import { keyPair, TestSamlIdp } from '../sso/saml-idp.js';
@@ -39,8 +40,8 @@ describe.each(DIALECTS)('SAML 2.0 sign-in (%s)', (dialect) => {
   async function start(b: TestBrowser, returnTo = '/schedules') {
     const r = await b.request(`${t.url}/api/v1/auth/saml/start?returnTo=${encodeURIComponent(returnTo)}`);
     expect(r.status).toBe(302);
-    const url = r.headers.get('location')!;
-    return { url, requestId: TestSamlIdp.requestId(url), relayState: new URL(url).searchParams.get('RelayState')! };
+    const url = must(r.headers.get('location'), 'the location header');
+    return { url, requestId: TestSamlIdp.requestId(url), relayState: must(new URL(url).searchParams.get('RelayState'), 'RelayState in the redirect') };
   }
 
   const post = (b: TestBrowser, samlResponse: string, relayState = '/') =>

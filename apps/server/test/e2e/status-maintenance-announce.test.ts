@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -14,7 +15,7 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
     await t.cycle();
     const mail = await t.smtp.waitFor((m) => m.to.includes(email) && /Confirm your subscription/.test(m.subject));
     if (!confirm) return;
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/status\/subscriptions\/\S+\/confirm)/.exec(mail.text)![1]!;
+    const link = capture(/(http:\/\/127\.0\.0\.1:\d+\/status\/subscriptions\/\S+\/confirm)/, mail.text);
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
   };
   const mailsTo = (email: string, re: RegExp) => t.smtp.messages.filter((m) => m.to.includes(email) && re.test(m.subject));
@@ -37,7 +38,7 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
     expect(shopper.status).toBe(200);
     await t.cycle();
     const shopMail = await t.smtp.waitFor((m) => m.to.includes('shopper@example.com') && /Confirm your subscription/.test(m.subject));
-    expect((await fetch(/(http:\/\/\S+\/confirm)/.exec(shopMail.text)![1]!, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(capture(/(http:\/\/\S+\/confirm)/, shopMail.text), { method: 'POST' })).status).toBe(200);
 
     const user = async (email: string, name: string) => {
       const u = await t.api('POST', '/api/v1/users', { email, name, role: 'stakeholder', timeZone: 'UTC' });
@@ -118,7 +119,7 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
     expect(mailsTo('tina@example.com', re)).toHaveLength(0); // major incidents only
 
     // The unsubscribe link of the announcement works like an update's.
-    const url = /^<(.+)>$/.exec(customer.headers['list-unsubscribe']!)![1]!;
+    const url = capture(/^<(.+)>$/, must(customer.headers['list-unsubscribe'], 'the List-Unsubscribe header'));
     expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
     const subs = await t.api('GET', '/api/v1/subscriptions');
     expect(subs.body.subscriptions.map((s: { destination: string }) => s.destination)).not.toContain('customer@example.com');
@@ -138,8 +139,8 @@ describe.each(DIALECTS)('maintenance windows announced ahead to subscribers (%s)
     expect(current).toEqual(['Search index rebuild']);
     const all = (await t.api('GET', '/api/v1/maintenance-windows?past=true')).body.maintenanceWindows as { title: string; cancelledAt: number | null }[];
     expect(all.map((m) => m.title)).toEqual(['Search index rebuild', 'Called off', 'Quiet cache flush']);
-    expect(all.find((m) => m.title === 'Called off')!.cancelledAt).toEqual(expect.any(Number));
-    expect(all.find((m) => m.title === 'Quiet cache flush')!.cancelledAt).toBeNull();
+    expect(mustFind(all, 'the Called off maintenance', (m) => m.title === 'Called off').cancelledAt).toEqual(expect.any(Number));
+    expect(mustFind(all, 'the Quiet cache flush maintenance', (m) => m.title === 'Quiet cache flush').cancelledAt).toBeNull();
     expect((await t.api('GET', '/api/v1/maintenance-windows?past=maybe')).status).toBe(400);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, capture, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -58,7 +59,7 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
     expect(await res.text()).toContain('Check your inbox');
     await t.cycle();
     const mail = await t.smtp.waitFor((m) => m.to.includes('customer@example.com') && /Confirm your subscription/.test(m.subject));
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/status\/subscriptions\/[^\s]+\/confirm)/.exec(mail.text)![1]!;
+    const link = capture(/(http:\/\/127\.0\.0\.1:\d+\/status\/subscriptions\/[^\s]+\/confirm)/, mail.text);
     let subs = await t.api('GET', '/api/v1/subscriptions');
     expect(subs.body.subscriptions.find((s: { destination: string }) => s.destination === 'customer@example.com').confirmed).toBe(false);
     expect((await fetch(link)).status).toBe(200); // a mail scanner's GET changes nothing
@@ -200,8 +201,8 @@ describe.each(DIALECTS)('stakeholders and the public status page (%s)', (dialect
   });
 
   it('the one-click unsubscribe link works', async () => {
-    const mail = t.smtp.messages.find((m) => m.to.includes('customer@example.com') && /Identified/.test(m.subject))!;
-    const url = /^<(.+)>$/.exec(mail.headers['list-unsubscribe']!)![1]!;
+    const mail = mustFind(t.smtp.messages, 'the Identified mail to the customer', (m) => m.to.includes('customer@example.com') && /Identified/.test(m.subject));
+    const url = capture(/^<(.+)>$/, must(mail.headers['list-unsubscribe'], 'the List-Unsubscribe header'));
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Unsubscribed');

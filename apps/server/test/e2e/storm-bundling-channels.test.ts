@@ -3,7 +3,8 @@ import { FakeNtfy } from '../fakes/ntfy/server.js';
 import { FakePushover } from '../fakes/pushover/server.js';
 import { FakeTelegram } from '../fakes/telegram/server.js';
 import { FakeTwilio } from '../fakes/twilio.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 const SECRET = 'tg-webhook-secret-0123456789abcdef';
@@ -23,6 +24,7 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
   const twilio = new FakeTwilio();
   const keys: Record<string, string> = {};
   const numbers: Record<string, number[]> = { ntfy: [], pushover: [], telegram: [], whatsapp: [] };
+  const numbersOf = (channel: string): number[] => must(numbers[channel], `incident numbers of ${channel}`);
 
   const person = async (name: string) => {
     const u = await t.api('POST', '/api/v1/users', { email: `${name}@example.com`, name, role: 'responder', timeZone: 'Europe/Berlin' });
@@ -73,7 +75,7 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
     const nadia = await person('Nadia');
     let cm = await t.api('POST', `/api/v1/users/${nadia.id}/contact-methods`, { name: 'ntfy', type: 'ntfy', address: `${ntfy.url}/storm` }, nadia.token);
     await t.cycle();
-    let code = /\b(\d{6})\b/.exec((await ntfy.messages.waitFor((x) => x.title === 'Klaxon verification code')).message)![1];
+    let code = capture(/\b(\d{6})\b/, (await ntfy.messages.waitFor((x) => x.title === 'Klaxon verification code')).message);
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, nadia.token)).status).toBe(200);
     await rule(nadia, cm.body.contactMethod.id);
     keys.ntfy = await service('ntfy-svc', nadia.id);
@@ -81,7 +83,7 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
     const pia = await person('Pia');
     cm = await t.api('POST', `/api/v1/users/${pia.id}/contact-methods`, { name: 'Pushover', type: 'pushover', address: pushover.newUser() }, pia.token);
     await t.cycle();
-    code = /\b(\d{6})\b/.exec((await pushover.messages.waitFor((x) => x.title === 'Klaxon verification code')).message)![1];
+    code = capture(/\b(\d{6})\b/, (await pushover.messages.waitFor((x) => x.title === 'Klaxon verification code')).message);
     expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code }, pia.token)).status).toBe(200);
     await rule(pia, cm.body.contactMethod.id);
     keys.pushover = await service('pushover-svc', pia.id);
@@ -90,7 +92,8 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
     const link = await t.api('POST', `/api/v1/users/${tom.id}/telegram-link`, undefined, tom.token);
     expect(await tg.userSends(CHAT, `/start ${link.body.code}`)).toBe(200);
     await tg.sent.waitFor((m) => m.chat_id === CHAT && m.text.startsWith('Linked'));
-    const tgCm = ((await t.api('GET', `/api/v1/users/${tom.id}/contact-methods`, undefined, tom.token)).body.contactMethods as { id: string; type: string }[]).find((m) => m.type === 'telegram')!;
+    const methods = (await t.api('GET', `/api/v1/users/${tom.id}/contact-methods`, undefined, tom.token)).body.contactMethods as { id: string; type: string }[];
+    const tgCm = mustFind(methods, 'the telegram contact method', (m) => m.type === 'telegram');
     await rule(tom, tgCm.id);
     keys.telegram = await service('telegram-svc', tom.id);
     // WhatsApp
@@ -98,7 +101,7 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
     cm = await t.api('POST', `/api/v1/users/${wes.id}/contact-methods`, { name: 'WhatsApp', type: 'whatsapp', address: PHONE }, wes.token);
     await t.cycle();
     const v = await twilio.waitForMessage((x) => x.to === `whatsapp:${PHONE}` && /verification/i.test(x.body));
-    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: /\b(\d{6})\b/.exec(v.body)![1] }, wes.token)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code: capture(/\b(\d{6})\b/, v.body) }, wes.token)).status).toBe(200);
     await rule(wes, cm.body.contactMethod.id);
     keys.whatsapp = await service('whatsapp-svc', wes.id);
   });
@@ -113,12 +116,12 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
       await t.advance(1000);
     }
     const list = (await t.api('GET', '/api/v1/incidents?q=storm&limit=100')).body.incidents as { number: number; title: string }[];
-    for (const i of list) numbers[i.title.split(' ')[0]!]!.push(i.number);
+    for (const i of list) numbersOf(must(i.title.split(' ')[0], 'the channel word of the title')).push(i.number);
     expect(ntfyPages()).toHaveLength(6);
     expect(pushoverPages()).toHaveLength(6);
     expect(tgPages()).toHaveLength(6);
     expect(waPages()).toHaveLength(5);
-    const held = Math.max(...numbers.whatsapp!);
+    const held = Math.max(...numbersOf('whatsapp'));
     expect((await timeline(held)).find((e) => e.type === 'notification.held')?.message).toMatch(/^Held the page to Wes by whatsapp \(WhatsApp\): its limit of 5 per 15 min is reached/);
   });
 
@@ -135,43 +138,45 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
     expect(pushoverPages()).toHaveLength(7);
     expect(tgPages()).toHaveLength(7);
     expect(waPages()).toHaveLength(5);
-    const later = (k: string) => numbers[k]!.slice(6);
+    const later = (k: string) => numbersOf(k).slice(6);
 
-    const n = ntfyPages()[6]!;
+    const n = must(ntfyPages()[6], 'ntfyPages()[6]');
     expect(n).toMatchObject({ title: '10 new incidents on ntfy-svc', priority: 5 });
     for (const x of later('ntfy')) expect(n.message).toContain(`#${x} `);
     expect(n.actions?.[0]).toMatchObject({ action: 'http', label: 'Acknowledge all 10', method: 'POST' });
 
-    const p = pushoverPages()[6]!;
+    const p = must(pushoverPages()[6], 'pushoverPages()[6]');
     expect(p).toMatchObject({ title: '10 new incidents on pushover-svc', priority: 2 });
     for (const x of later('pushover')) expect(p.message).toContain(`#${x} `);
     expect(p.receipt).toBeTruthy();
 
-    const m = tgPages()[6]!;
+    const m = must(tgPages()[6], 'tgPages()[6]');
     expect(m.text).toMatch(/10 new incidents on telegram-svc/);
     for (const x of later('telegram')) expect(m.text).toContain(`#${x} `);
     expect(JSON.stringify(m.reply_markup)).toContain('Acknowledge all 10');
 
     // Each incident's timeline says it went out in that one message.
-    expect((await timeline(later('ntfy')[9]!)).find((e) => e.type === 'notification.bundled')?.message).toMatch(/^Paged Nadia by ntfy .* in one message about 10 incidents/);
+    expect((await timeline(must(later('ntfy')[9], 'the tenth later ntfy incident'))).find((e) => e.type === 'notification.bundled')?.message).toMatch(
+      /^Paged Nadia by ntfy .* in one message about 10 incidents/,
+    );
   });
 
   it("each channel's acknowledge-all acknowledges every incident of its bundle, and only those", async () => {
-    const ntfyBundle = ntfyPages()[6]!;
+    const ntfyBundle = must(ntfyPages()[6], 'ntfyPages()[6]');
     expect((await ntfy.press(ntfyBundle, 'Acknowledge all 10')).status).toBe(200);
-    expect(await pushover.acknowledge(pushoverPages()[6]!.receipt!)).toBe(204);
-    expect(await tg.press(tgPages()[6]!, 'Acknowledge all 10')).toBe(200);
+    expect(await pushover.acknowledge(must(must(pushoverPages()[6], 'pushoverPages()[6]').receipt, 'the receipt of the pushover bundle'))).toBe(204);
+    expect(await tg.press(must(tgPages()[6], 'tgPages()[6]'), 'Acknowledge all 10')).toBe(200);
     for (const [k, via] of [
       ['ntfy', 'ntfy'],
       ['pushover', 'pushover'],
       ['telegram', 'telegram'],
     ] as const) {
-      for (const x of numbers[k]!.slice(6)) {
+      for (const x of numbersOf(k).slice(6)) {
         expect((await incident(x)).status, `${k} #${x}`).toBe('acknowledged');
         expect((await timeline(x)).find((e) => e.type === 'incident.acknowledged')?.channel).toBe(via);
       }
       // The six paged on their own are untouched.
-      for (const x of numbers[k]!.slice(0, 6)) expect((await incident(x)).status, `${k} #${x}`).toBe('triggered');
+      for (const x of numbersOf(k).slice(0, 6)) expect((await incident(x)).status, `${k} #${x}`).toBe('triggered');
     }
     // Telegram edits the bundle to say who acknowledged it.
     await tg.sent.waitFor((s) => s.chat_id === CHAT && /Acknowledged by Tom$/.test(s.text));
@@ -180,12 +185,12 @@ describe.each(DIALECTS)('storms on ntfy, Pushover, Telegram and WhatsApp (%s)', 
   it('after the window WhatsApp sends the eleven held as one message; a bare "A" reply acknowledges all eleven', async () => {
     await t.advance(15 * MIN);
     expect(waPages()).toHaveLength(6);
-    const b = waPages()[5]!;
+    const b = must(waPages()[5], 'waPages()[5]');
     expect(b.body).toMatch(/^Klaxon: 11 new incidents on whatsapp-svc: /);
     expect(b.body).toMatch(/Reply A to ack all 11$/);
     const r = await twilio.sendInboundSms({ to: `${t.url}/integrations/v1/twilio/sms`, from: `whatsapp:${PHONE}`, toNumber: `whatsapp:${WA_FROM}`, body: 'A' });
     expect(r.status).toBe(200);
-    for (const x of numbers.whatsapp!.slice(5)) expect((await incident(x)).status, `whatsapp #${x}`).toBe('acknowledged');
-    for (const x of numbers.whatsapp!.slice(0, 5)) expect((await incident(x)).status).toBe('triggered');
+    for (const x of numbersOf('whatsapp').slice(5)) expect((await incident(x)).status, `whatsapp #${x}`).toBe('acknowledged');
+    for (const x of numbersOf('whatsapp').slice(0, 5)) expect((await incident(x)).status).toBe('triggered');
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { addResponder, capture, DIALECTS, mustFind, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
 import type { FakeTwilioCall, FakeTwilioMessage } from '../fakes/twilio.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -71,7 +72,7 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     expect(pageCalls()).toHaveLength(3);
     // Email (10 per 15 min): five pages on their own, then one message naming the fifteen.
     expect(pageMail()).toHaveLength(6);
-    const bundleMail = pageMail().find((m) => /15 new incidents on checkout-api/.test(m.subject))!;
+    const bundleMail = mustFind(pageMail(), 'the bundle mail about 15 incidents', (m) => /15 new incidents on checkout-api/.test(m.subject));
     expect(bundleMail).toBeDefined();
     const named = new Set<number>();
     for (const m of [...pageSms().map((s) => s.body), ...pageMail().map((e) => `${e.subject}\n${e.text}`)]) for (const x of m.matchAll(/#(\d+) /g)) named.add(Number(x[1]));
@@ -100,13 +101,13 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
   it('after the window the held pages go out as one bundle per channel; an SMS reply "A" acknowledges every incident in it as Maya', async () => {
     await t.advance(5 * MIN); // 15 minutes after the first SMS and call
     expect(pageSms()).toHaveLength(6);
-    const bundle = pageSms()[5]!;
+    const bundle = must(pageSms()[5], 'pageSms()[5]');
     expect(bundle.body).toMatch(/^Klaxon: 15 new incidents on checkout-api: #\d+ Storm incident 6; /);
     expect(bundle.body).toMatch(/Reply A to ack all 15$/);
     expect(bundle.body.length).toBeLessThanOrEqual(459);
     // Voice: the two held since the third call and the fifteen, read as a count and the first few.
     expect(pageCalls()).toHaveLength(4);
-    const twiml = await t.twilio.fetchTwiml(pageCalls()[3]!);
+    const twiml = await t.twilio.fetchTwiml(must(pageCalls()[3], 'pageCalls()[3]'));
     expect(twiml).toContain('17 new incidents on checkout-api.');
     expect(twiml).toContain('Press 4 to acknowledge all 17.');
 
@@ -124,7 +125,7 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
       );
     }
     // The report counts a page in a bundle as a page (one per channel here: the e-mail, SMS and call bundles).
-    const last = sorted[19]!;
+    const last = must(sorted[19], 'sorted[19]');
     expect((await t.api('POST', `/api/v1/incidents/${last}/resolve`, undefined, maya.token)).status).toBe(200);
     const measures = (await t.api('GET', `/api/v1/reports/incidents/${last}/measures`)).body.measures;
     expect(measures.pagesByChannel).toEqual({ email: 1, sms: 1, voice: 1 });
@@ -132,7 +133,7 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     for (const n of sorted.slice(0, 5)) expect((await t.api('GET', `/api/v1/incidents/${n}`)).body.incident.status).toBe('triggered');
 
     // Key 4 on the bundled call acknowledges the two still open (the fifteen already are).
-    const final = await t.twilio.answerCall(pageCalls()[3]!, '4');
+    const final = await t.twilio.answerCall(must(pageCalls()[3], 'pageCalls()[3]'), '4');
     expect(final).toContain('Acknowledged 2 incidents');
     for (const n of sorted.slice(3, 5)) {
       const tl = await timeline(n);
@@ -143,9 +144,9 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
   it('the email bundle link acknowledges every incident of its message, as Maya', async () => {
     await post(stormKey, ...storm(21, 23));
     await t.advance(1000);
-    const mail = pageMail().find((m) => /3 new incidents on checkout-api/.test(m.subject))!;
+    const mail = mustFind(pageMail(), 'the bundle mail about 3 incidents', (m) => /3 new incidents on checkout-api/.test(m.subject));
     expect(mail).toBeDefined();
-    const link = /Acknowledge all 3: (\S+)/.exec(mail.text)![1]!;
+    const link = capture(/Acknowledge all 3: (\S+)/, mail.text);
     const page = await fetch(link);
     expect(await page.text()).toContain('Acknowledge all 3');
     const done = await fetch(link, { method: 'POST' });
@@ -161,10 +162,10 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     await t.advance(1000);
     const list = (await t.api('GET', '/api/v1/incidents?q=Storm%20incident%202&limit=50')).body.incidents as { number: number; title: string }[];
     for (const title of ['Storm incident 24', 'Storm incident 25']) {
-      const n = list.find((i) => i.title === title)!.number;
+      const n = mustFind(list, `the incident ${title}`, (i) => i.title === title).number;
       const failed = (await timeline(n)).filter((e) => e.type === 'notification.failed' && / by sms /.test(e.message));
       expect(failed, title).toHaveLength(1);
-      expect(failed[0]!.message).toMatch(/giving up$/);
+      expect(must(failed[0], 'failed[0]').message).toMatch(/giving up$/);
     }
   });
 
@@ -174,7 +175,7 @@ describe.each(DIALECTS)('a storm of 20 incidents to one person (%s)', (dialect) 
     await t.cycle();
     const sms = t.twilio.messages.slice(before).filter((m) => m.to === noor.phone);
     expect(sms).toHaveLength(1);
-    expect(sms[0]!.body).toMatch(/^Klaxon #\d+ CRITICAL search: Search index stale\. Reply \d+A to ack, \d+R to resolve$/);
+    expect(must(sms[0], 'sms[0]').body).toMatch(/^Klaxon #\d+ CRITICAL search: Search index stale\. Reply \d+A to ack, \d+R to resolve$/);
   });
 });
 
@@ -220,7 +221,7 @@ describe.each(DIALECTS)('limits from the configuration, bundling off (%s)', (dia
     expect(pages()).toHaveLength(3);
     expect(
       pages()
-        .map((m) => /Ledger \d/.exec(m.body)![0])
+        .map((m) => capture(/Ledger \d/, m.body, 0))
         .sort(),
     ).toEqual(['Ledger 1', 'Ledger 2', 'Ledger 3']);
   });

@@ -1,10 +1,12 @@
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTeams, type FakeTeamsUser } from '../fakes/teams/server.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot with Action.Submit and @mention commands (%s)', (dialect) => {
   let t: TestKlaxon | undefined;
+  const server = (): TestKlaxon => must(t, 'the test server');
   let tm: FakeTeams;
   let erin: FakeTeamsUser;
   let stranger: FakeTeamsUser;
@@ -12,8 +14,8 @@ describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot w
   let key: string;
   const flow = 'oncall-channel';
   const conversation = '19:abc123@thread.tacv2;messageid=1';
-  const endpoint = () => `${t!.url}/integrations/v1/teams/messages`;
-  const incident = async (n: number) => (await t!.api('GET', `/api/v1/incidents/${n}`)).body.incident;
+  const endpoint = () => `${server().url}/integrations/v1/teams/messages`;
+  const incident = async (n: number) => (await server().api('GET', `/api/v1/incidents/${n}`)).body.incident;
   const cardText = (card: any): string => JSON.stringify(card.body);
   const replyTo = async (activity: any) => (await tm.replies.waitFor((r) => r.replyTo === activity.id)).activity.attachments[0].content.body[0].text as string;
 
@@ -32,7 +34,7 @@ describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot w
     expect(hook.status).toBe(201);
     await t.cycle();
     const code = await tm.workflowPosts.waitFor((p) => cardText(p.body.attachments[0].content).includes('verification code'));
-    const digits = /verification code is (\d{6})/.exec(cardText(code.body.attachments[0].content))![1];
+    const digits = capture(/verification code is (\d{6})/, cardText(code.body.attachments[0].content));
     expect((await t.api('POST', `/api/v1/contact-methods/${hook.body.contactMethod.id}/verify`, { code: digits }, token)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/users/${erinId}/notification-rules`, { contactMethodId: hook.body.contactMethod.id, delayMinutes: 0 }, token)).status).toBe(201);
     // The link for the bot: Erin's Entra object id, marked verified by an admin.
@@ -50,14 +52,14 @@ describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot w
   });
 
   async function trigger(summary: string): Promise<{ n: number; id: string; card: any }> {
-    const r = await fetch(`${t!.url}/v2/enqueue`, {
+    const r = await fetch(`${server().url}/v2/enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } }),
     });
     expect(r.status).toBe(202);
-    await t!.cycle();
-    const inc = (await t!.api('GET', '/api/v1/incidents?limit=1')).body.incidents[0];
+    await server().cycle();
+    const inc = (await server().api('GET', '/api/v1/incidents?limit=1')).body.incidents[0];
     const post = await tm.workflowPosts.waitFor((p) => cardText(p.body.attachments[0].content).includes(`#${inc.number} `));
     return { n: inc.number, id: inc.id, card: post.body.attachments[0].content };
   }
@@ -73,12 +75,12 @@ describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot w
         { title: 'Status', value: 'triggered' },
       ]),
     );
-    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open incident', url: `${t!.url}/incidents/${n}` }]);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open incident', url: `${server().url}/incidents/${n}` }]);
 
     const press = tm.activity(erin, conversation, { value: { action: 'ack', incident: id } });
     const forger = (await generateKeyPair('RS256')).privateKey;
     expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { key: forger }))).status).toBe(401);
-    expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { expSec: Math.floor(t!.clock.now() / 1000) - 600 }))).status).toBe(401);
+    expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { expSec: Math.floor(server().clock.now() / 1000) - 600 }))).status).toBe(401);
     expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { aud: 'another-bot' }))).status).toBe(401);
     expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { iss: 'https://evil.example' }))).status).toBe(401);
     expect((await tm.send(endpoint(), press, await tm.token(tm.serviceUrl, { serviceUrl: 'https://evil.example/' }))).status).toBe(401);
@@ -89,7 +91,7 @@ describe.each(DIALECTS)('Microsoft Teams: Workflows cards, a Bot Framework bot w
     expect(await tm.send(endpoint(), press)).toEqual({ status: 200, body: {} });
     expect(await replyTo(press)).toBe(`Incident #${n} acknowledged.`);
     expect(await incident(n)).toMatchObject({ status: 'acknowledged', acknowledgedBy: erinId });
-    const reply = tm.replies.items.find((r) => r.replyTo === press.id)!;
+    const reply = mustFind(tm.replies.items, 'the reply to the press', (r) => r.replyTo === press.id);
     expect(reply.conversationId).toBe(conversation);
     expect(reply.activity).toMatchObject({ type: 'message', replyToId: press.id, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] });
   });

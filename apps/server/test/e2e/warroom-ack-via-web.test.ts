@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../harness.js';
+import { capture, DIALECTS, mustFind } from '../harness.js';
 import { triggerAlert, warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
 
 /** Signs in like the web app: returns the session cookie and the CSRF token. */
 async function signIn(url: string, email: string, password: string): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   expect(res.status).toBe(200);
-  const cookie = /^(klaxon_session=[^;]*)/.exec(res.headers.getSetCookie().find((c) => c.startsWith('klaxon_session='))!)![1]!;
+  const setCookie = mustFind(res.headers.getSetCookie(), 'the session cookie', (c) => c.startsWith('klaxon_session='));
+  const cookie = capture(/^(klaxon_session=[^;]*)/, setCookie);
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../harness.js';
+import { DIALECTS, mustFind } from '../harness.js';
 import { declaredIncident, warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
+import { must } from '../../src/lib/must.js';
 
 const SECRET = 's3cr3t-deploy-token-XYZ';
 
@@ -57,15 +58,16 @@ describe.each(DIALECTS)('service actions run from the war room (%s)', (dialect) 
     const r = (await t.api('POST', `/api/v1/incidents/${n}/chat`, { text: '/run restart stuck pods' }, w.ivy.token)).body.result;
     expect(r.ok).toBe(true);
     expect(got).toHaveLength(1);
-    expect(got[0]!.auth).toBe(`Bearer ${SECRET}`);
-    expect(got[0]!.url).toBe(`/restart?key=${SECRET}&incident=${n}`);
-    expect(got[0]!.body).toBe('{"reason":"stuck pods"}');
+    const request = must(got[0], 'the request to the action');
+    expect(request.auth).toBe(`Bearer ${SECRET}`);
+    expect(request.url).toBe(`/restart?key=${SECRET}&incident=${n}`);
+    expect(request.body).toBe('{"reason":"stuck pods"}');
     expect(r.text).toContain('HTTP 200');
     expect(r.text).toContain('auth was Bearer [redacted]');
     expect(r.text).not.toContain(SECRET);
 
     const timeline = (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string; actor: { name: string } }[];
-    const run = timeline.find((e) => e.type === 'action.run')!;
+    const run = mustFind(timeline, 'an action.run event', (e) => e.type === 'action.run');
     expect(run.actor.name).toBe('Ivy');
     expect(run.message).toContain('Ivy ran restart: HTTP 200');
     expect(JSON.stringify(timeline)).not.toContain(SECRET);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../harness.js';
+import { DIALECTS, mustFind } from '../harness.js';
 import { triggerAlert, warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
 
 describe.each(DIALECTS)('declaring a SEV1 from an alert (%s)', (dialect) => {
@@ -31,7 +31,7 @@ describe.each(DIALECTS)('declaring a SEV1 from an alert (%s)', (dialect) => {
 
     const timeline = (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[];
     expect(timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['major.declared', 'role.assigned', 'page.manual']));
-    expect(timeline.find((e) => e.type === 'role.assigned')!.message).toContain('Ivy is incident manager (on call for Incident managers)');
+    expect(mustFind(timeline, 'a role.assigned event', (e) => e.type === 'role.assigned').message).toContain('Ivy is incident manager (on call for Incident managers)');
 
     const md = await fetch(`${t.url}/api/v1/incidents/${n}/timeline.md`, { headers: { authorization: `Bearer ${t.adminToken}` } });
     const text = await md.text();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../harness.js';
+import { DIALECTS, mustFind } from '../harness.js';
 import { warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
 
 describe.each(DIALECTS)('a drill (%s)', (dialect) => {
@@ -40,11 +40,11 @@ describe.each(DIALECTS)('a drill (%s)', (dialect) => {
 
     const timeline = (await t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[];
     // The update is recorded, but no stakeholder is told about a drill.
-    expect(timeline.find((e) => e.type === 'status.update')!.message).toContain('Failing over');
+    expect(mustFind(timeline, 'a status.update event', (e) => e.type === 'status.update').message).toContain('Failing over');
     expect(
       (await t.k.ctx.db.kysely.selectFrom('outbox').select('kind').where('incident_id', '=', d.body.incident.id).execute()).map((r) => r.kind).filter((k) => k !== 'page' && k !== 'reply'),
     ).toEqual([]);
-    const summaryEvent = timeline.find((e) => e.type === 'drill.summary')!;
+    const summaryEvent = mustFind(timeline, 'a drill.summary event', (e) => e.type === 'drill.summary');
     expect(summaryEvent.message).toContain(`# DRILL summary: #${n} Database failover`);
 
     const s = (await t.api('GET', `/api/v1/incidents/${n}/drill-summary`)).body.summary;

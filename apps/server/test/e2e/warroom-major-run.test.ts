@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../harness.js';
 import { declaredIncident, triggerAlert, warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
+import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('a major incident run (%s)', (dialect) => {
   let w: WarRoomWorld;
@@ -30,7 +31,7 @@ describe.each(DIALECTS)('a major incident run (%s)', (dialect) => {
     await t.cycle();
     const after = mailsTo('bob@example.com').slice(before);
     expect(after.map((m) => m.subject)).toHaveLength(1);
-    expect(after[0]!.text).not.toContain('mentioned you');
+    expect(must(after[0], 'after[0]').text).not.toContain('mentioned you');
     // An ordinary message that names Bob still tells him.
     await t.api('POST', `/api/v1/incidents/${n}/chat`, { text: '@bob can you check the queue?' }, w.ivy.token);
     await t.cycle();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { must } from '../../src/lib/must.js';
 import { computeSlackSignature } from '../../src/notify/providers/slack/signature.js';
-import { DIALECTS } from '../harness.js';
+import { capture, DIALECTS } from '../harness.js';
 import { warRoomWorld, type WarRoomWorld } from './warroom-setup.js';
 
 describe.each(DIALECTS)('declaring a major incident from Slack; the bridge on every page (%s)', (dialect) => {
@@ -28,7 +29,7 @@ describe.each(DIALECTS)('declaring a major incident from Slack; the bridge on ev
     expect(await slash('declare')).toContain('Usage');
     expect(await slash('declare SEV1 checkout Card payments failing', 'U0STRANGER')).toContain('not linked');
     const answer = await slash('declare SEV1 checkout Card payments failing');
-    const n = Number(/Declared #(\d+) SEV1 major/.exec(answer)![1]);
+    const n = Number(capture(/Declared #(\d+) SEV1 major/, answer));
     expect(answer).toContain('incident manager Ivy');
     const inc = (await t.api('GET', `/api/v1/incidents/${n}`)).body.incident;
     expect(inc).toMatchObject({ title: 'Card payments failing', sev: 'SEV1', major: true });
@@ -41,7 +42,7 @@ describe.each(DIALECTS)('declaring a major incident from Slack; the bridge on ev
     expect((await t.api('POST', `/api/v1/incidents/${n}/page`, { target: '@ivy' }, ivy.token)).status).toBeLessThan(300);
     await t.cycle();
     const sms = t.twilio.messages.filter((m) => m.to === ivy.phone && m.body.includes(`#${n}`));
-    expect(sms.at(-1)!.body).toContain('Bridge: https://meet.example.com/card-payments');
+    expect(must(sms.at(-1), 'sms.at(-1)').body).toContain('Bridge: https://meet.example.com/card-payments');
   });
 
   it('`/klaxon declare #N SEV2` makes an existing incident major', async () => {

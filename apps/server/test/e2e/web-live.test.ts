@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RecordLog } from '../fakes/util.js';
-import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { capture, DIALECTS, mustFind, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
 interface LiveMessage {
   type: string;
@@ -56,7 +56,8 @@ describe.each(DIALECTS)('web live updates over a WebSocket (%s)', (dialect) => {
       body: JSON.stringify({ email: 'carol@example.com', password: 'carols password' }),
     });
     expect(login.status).toBe(200);
-    cookie = /^(klaxon_session=[^;]+)/.exec(login.headers.getSetCookie().find((c) => c.startsWith('klaxon_session='))!)![1]!;
+    const setCookie = mustFind(login.headers.getSetCookie(), 'the session cookie', (c) => c.startsWith('klaxon_session='));
+    cookie = capture(/^(klaxon_session=[^;]+)/, setCookie);
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Web', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: carol.body.user.id }] }] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'web-frontend', escalationPolicyId: policy.body.escalationPolicy.id });
     const integ = await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty' });

@@ -1,6 +1,7 @@
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vapidKeys } from '../../src/app/klaxon.js';
+import { must } from '../../src/lib/must.js';
 import { FakePushService, type SubscriptionJson } from '../fakes/push.js';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
 
@@ -160,7 +161,7 @@ describe.each(DIALECTS)('Web Push: verify a device, page it, acknowledge from th
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(d.headers)) if (k !== 'Content-Length') headers[k] = String(v);
       if (tamper)
-        headers.Authorization = headers.Authorization!.replace(
+        headers.Authorization = must(headers.Authorization, 'headers.Authorization').replace(
           /t=([^.]+)\.([^.]+)\./,
           (_m, h: string, p: string) => `t=${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'mailto:evil@example.com' })).toString('base64url')}.`,
         );

@@ -3,7 +3,8 @@ import { configFromEnv } from '../../src/app/config.js';
 import { startKlaxon, type Klaxon } from '../../src/app/klaxon.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { DIALECTS, freshDatabase } from '../harness.js';
+import { must } from '../../src/lib/must.js';
+import { DIALECTS, freshDatabase, mustFind } from '../harness.js';
 
 const DAY = 24 * 3600_000;
 
@@ -75,12 +76,12 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
     const winner = results.findIndex((r) => r.status === 201);
-    const won = results[winner]!;
+    const won = must(results[winner], 'results[winner]');
     expect(won.body.user).toMatchObject({ role: 'admin', timeZone: 'Europe/Berlin' });
     expect(typeof won.body.csrfToken).toBe('string');
-    expect(results.find((r) => r.status === 409)!.body.error.code).toBe('conflict');
+    expect(mustFind(results, 'the 409 result', (r) => r.status === 409).body.error.code).toBe('conflict');
     // Make the winner "admin" for the rest of the suite.
-    admin = racers[winner]!;
+    admin = must(racers[winner], 'racers[winner]');
     csrf = won.body.csrfToken;
     adminId = won.body.user.id;
     adminEmail = won.body.user.email;
@@ -112,7 +113,7 @@ describe.each(DIALECTS)('web sessions: first-run setup, sign-in, CSRF, sign-out 
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ email: 'bob@example.com', name: 'Bob', role: 'responder' });
     expect(typeof r.body.csrfToken).toBe('string');
-    const cookie = bob.lastSetCookie.find((c) => c.startsWith('klaxon_session='))!;
+    const cookie = mustFind(bob.lastSetCookie, 'the session cookie', (c) => c.startsWith('klaxon_session='));
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; SameSite=Lax/i);
     expect(cookie).toMatch(/; Path=\//i);

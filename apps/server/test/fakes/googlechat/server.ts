@@ -18,6 +18,7 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 export const JWKS_PATH = '/service_accounts/v1/jwk/chat@system.gserviceaccount.com';
 export const ISSUER = 'chat@system.gserviceaccount.com';
@@ -118,7 +119,7 @@ export class FakeGoogleChat {
     if (method === 'GET' && u.pathname === JWKS_PATH) return { status: 200, body: this.jwks };
     const m = /^\/v1\/(spaces\/[^/]+)\/messages$/.exec(u.pathname);
     if (!m || method !== 'POST') return { status: 404, body: { error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } } };
-    const space = this.spaces.get(m[1]!);
+    const space = this.spaces.get(must(m[1], 'm[1]'));
     if (!space || u.searchParams.get('key') !== space.key || u.searchParams.get('token') !== space.token) {
       return { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } };
     }
@@ -147,7 +148,7 @@ export class FakeGoogleChat {
 
   /** A bearer token as Google Chat signs it for this app (overrides make it forged, expired or for another app). */
   async token(o: TokenOptions = {}): Promise<string> {
-    const signer = o.signer ?? this.signer!;
+    const signer = o.signer ?? must(this.signer, 'this.signer');
     const iat = o.iat ?? Math.floor(this.now() / 1000);
     const claims: JWTPayload = { iss: o.issuer ?? ISSUER, aud: o.audience ?? this.projectNumber, iat, exp: o.exp ?? iat + 3600 };
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: signer.kid, typ: 'JWT' }).sign(signer.key);

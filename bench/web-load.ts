@@ -19,10 +19,11 @@ import type { Browser } from 'playwright-core';
 import { ensureWebBuilt, HAVE_CHROMIUM, launchBrowser } from '../apps/server/test/browser/support.js';
 import { startTestKlaxon, type TestKlaxon } from '../apps/server/test/harness.js';
 import { report } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'the median');
 
 async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<{ bytes: number; ms: number }> {
   const context = await browser.newContext({
@@ -68,7 +69,7 @@ async function seed(t: TestKlaxon): Promise<{ name: string; value: string }> {
   });
   const set = login.headers
     .getSetCookie()
-    .map((c) => c.split(';')[0]!)
+    .map((c) => must(c.split(';')[0], "c.split(';')[0]"))
     .find((c) => c.startsWith('klaxon_session='));
   if (!set) throw new Error(`sign-in failed: ${login.status}`);
   return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
@@ -136,7 +137,9 @@ export async function benchWebLoad(): Promise<void> {
       { runs: RUNS, cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
     );
     process.stdout.write(`  goal: under 250 KB transferred ... ${phone.bytes / 1024 < 250 ? 'PASS' : 'MISS'} (${(phone.bytes / 1024).toFixed(0)} KB)\n`);
-    process.stdout.write(`  goal: list shown in under 1 s throttled x4 ... ${phone.ms < 1000 ? 'PASS' : 'MISS'} (${phone.ms.toFixed(0)} ms; load average ${loadavg()[0]!.toFixed(2)})\n`);
+    process.stdout.write(
+      `  goal: list shown in under 1 s throttled x4 ... ${phone.ms < 1000 ? 'PASS' : 'MISS'} (${phone.ms.toFixed(0)} ms; load average ${must(loadavg()[0], 'loadavg()[0]').toFixed(2)})\n`,
+    );
   } finally {
     await browser.close();
     await t.stop();

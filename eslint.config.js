@@ -27,9 +27,6 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   {
     rules: {
-      // Off: 371 hits in 115 files (`map.get(k)!` after a check, `rows[0]!` under
-      // noUncheckedIndexedAccess). Rewriting them is a sweep across files other work edits.
-      '@typescript-eslint/no-non-null-assertion': 'off',
       // A leading underscore marks a value kept on purpose (a destructured-away field, an unused parameter).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

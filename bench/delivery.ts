@@ -32,6 +32,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { FakeTwilio } from '../apps/server/test/fakes/twilio.js';
 import { freePort, report, spawnServer, stop, type Row } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const INCIDENTS = Number(process.env.BENCH_DELIVERY_INCIDENTS ?? 600);
 const CONNECTIONS = 50;
@@ -39,12 +40,12 @@ const PHONE = '+15551230001';
 const T0 = performance.now();
 
 function progress(msg: string): void {
-  process.stdout.write(`[delivery ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s] ${msg} (load average ${loadavg()[0]!.toFixed(2)})\n`);
+  process.stdout.write(`[delivery ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s] ${msg} (load average ${must(loadavg()[0], 'loadavg()[0]').toFixed(2)})\n`);
 }
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return must(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))], `the p${p} sample`);
 }
 
 /** One responder paged by e-mail, SMS and voice at once; a PagerDuty integration on their service. */
@@ -66,7 +67,7 @@ async function seed(dbUrl: string): Promise<string> {
     await ctx.db.kysely.deleteFrom('outbox').execute(); // the codes were read from it: only pages are measured
     const policy = await createPolicy(ctx, SYSTEM, { name: 'bench', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
     const svc = await createService(ctx, SYSTEM, { name: 'bench', escalationPolicyId: policy.id });
-    return (await createIntegration(ctx, SYSTEM, svc.id, { name: 'pd', kind: 'pagerduty' })).key!;
+    return must((await createIntegration(ctx, SYSTEM, svc.id, { name: 'pd', kind: 'pagerduty' })).key, 'createIntegration().key');
   } finally {
     await local.close();
   }
@@ -132,7 +133,7 @@ async function run(smtpKind: 'healthy' | 'hung'): Promise<RunResult> {
   const url = `http://127.0.0.1:${port}`;
   try {
     progress(`${smtpKind} SMTP: ${INCIDENTS} incidents, ${CONNECTIONS} connections`);
-    const load = loadavg()[0]!;
+    const load = must(loadavg()[0], 'loadavg()[0]');
     const accepted = new Map<string, number>();
     let next = 0;
     const t0 = performance.now();
@@ -191,7 +192,7 @@ async function run(smtpKind: 'healthy' | 'hung'): Promise<RunResult> {
 }
 
 export async function benchDelivery(): Promise<Row[]> {
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = must(loadavg()[0], 'loadavg()[0]');
   const healthy = await run('healthy');
   const hung = await run('hung');
   const rows: Row[] = [];
@@ -210,7 +211,7 @@ export async function benchDelivery(): Promise<Row[]> {
     incidents: INCIDENTS,
     connections: CONNECTIONS,
     cores: cpus().length,
-    loadAverage: { before: loadBefore, healthyRun: healthy.load, hungRun: hung.load, after: loadavg()[0]! },
+    loadAverage: { before: loadBefore, healthyRun: healthy.load, hungRun: hung.load, after: must(loadavg()[0], 'loadavg()[0]') },
   });
   const goals = (['sms', 'voice'] as const).map((k) => {
     const ratio = percentile(hung[k], 95) / percentile(healthy[k], 95);

@@ -12,6 +12,7 @@ import { localContext } from '../apps/server/src/app/klaxon.js';
 import { SYSTEM } from '../apps/server/src/auth/actor.js';
 import { createIntegration, createService } from '../apps/server/src/service/service.js';
 import { freePort, report, ROOT, spawnServer, stop, type Row } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -62,7 +63,7 @@ export async function benchIngest(): Promise<Row[]> {
   const barePort = await freePort();
   const bare = await spawnServer(['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts')], { PORT: String(barePort) }, 'bare ready');
   process.stdout.write(`bench ingest: bare Fastify, ${CONNECTIONS} connections, ${DURATION}s\n`);
-  const bareRes = await load(`http://127.0.0.1:${barePort}`, integ.key!);
+  const bareRes = await load(`http://127.0.0.1:${barePort}`, must(integ.key, 'integ.key'));
   await stop(bare);
 
   const port = await freePort();
@@ -72,7 +73,7 @@ export async function benchIngest(): Promise<Row[]> {
     'Klaxon is running',
   );
   process.stdout.write(`bench ingest: Klaxon (SQLite, synchronous=FULL), ${CONNECTIONS} connections, ${DURATION}s\n`);
-  const res = await load(`http://127.0.0.1:${port}`, integ.key!);
+  const res = await load(`http://127.0.0.1:${port}`, must(integ.key, 'integ.key'));
   await stop(klaxon);
 
   const check = await localContext({ ...configFromEnv({}), databaseUrl: dbFile });

@@ -43,6 +43,7 @@ import { openDatabase } from '../apps/server/src/app/klaxon.js';
 import type { Database } from '../apps/server/src/database.js';
 import { newId } from '../apps/server/src/lib/ids.js';
 import { freePort, report, ROOT, type Row, seededRandom, spawnServer, stop } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -83,7 +84,7 @@ function configFile(scale: number): string {
       users.push({
         email: e,
         name: `User ${t}-${u}`,
-        timeZone: zones[(t + u) % zones.length]!,
+        timeZone: must(zones[(t + u) % zones.length], 'zones[(t + u) % zones.length]'),
         role: 'responder',
         contactMethods: [{ name: 'email', type: 'email', address: e }],
         notificationRules: [{ contactMethod: 'email', delayMinutes: 0 }],
@@ -158,8 +159,8 @@ async function generateHistory(url: string, scale: number): Promise<void> {
       const timeline: Record<string, unknown>[] = [];
       for (let k = from; k < Math.min(n + 1, from + BATCH); k++) {
         const id = newId();
-        const svc = services[Math.floor(r() * services.length)]!.id;
-        const who = users[Math.floor(r() * users.length)]!.id;
+        const svc = must(services[Math.floor(r() * services.length)], 'a random service').id;
+        const who = must(users[Math.floor(r() * users.length)], 'a random user').id;
         const created = NOW - 365 * DAY + Math.floor(r() * 364 * DAY);
         const acked = created + Math.floor(r() * 20 * MIN);
         const resolved = acked + Math.floor(r() * 4 * 60 * MIN);
@@ -170,7 +171,7 @@ async function generateHistory(url: string, scale: number): Promise<void> {
           title: `Past incident ${k}`,
           status: 'resolved',
           urgency: 'high',
-          severity: ['critical', 'error', 'warning'][k % 3]!,
+          severity: must(['critical', 'error', 'warning'][k % 3], "['critical', 'error', 'warning'][k % 3]"),
           details: '',
           group_key: null,
           created_at: created,
@@ -237,7 +238,7 @@ async function generateHistory(url: string, scale: number): Promise<void> {
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  return must(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))], `the p${p} sample`);
 }
 
 /** Resident memory of a process (MB), from /proc/<pid>/status. */
@@ -327,7 +328,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
     };
     try {
       await api('GET', '/healthz');
-      f.set('server memory (RSS) at rest', rssMb(child.pid!));
+      f.set('server memory (RSS) at rest', rssMb(must(child.pid, 'child.pid')));
       await timeGet('GET /healthz (baseline)', '/healthz');
 
       // The status page: a business service for each technical service, all on the default page.
@@ -372,7 +373,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       // Which module the time goes to: the engine's per-module histogram sums on /metrics, before and after.
       const moduleSeconds = async () => {
         const text = await (await fetch(`${base}/metrics`)).text();
-        return new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+        return new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [must(m[1], 'm[1]'), Number(m[2])]));
       };
       const before = await moduleSeconds();
       const cycles: number[] = [];
@@ -390,7 +391,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       f.set('engine cycle, a minute on, open load in place p50', pct(cycles, 50));
       f.set('engine cycle, a minute on, open load in place p99', pct(cycles, 99));
 
-      const svc = svcs[0]!;
+      const svc = must(svcs[0], 'svcs[0]');
       for (const [name, q] of [
         ['everyone', ''],
         ['open (triggered, acknowledged)', 'status=triggered&status=acknowledged'],
@@ -402,7 +403,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         ['mine', 'mine=true'],
       ] as const)
         await timeGet(`incident list (${name})`, `/api/v1/incidents${q ? `?${q}` : ''}`);
-      const incident = open[0]!.id;
+      const incident = must(open[0], 'open[0]').id;
       {
         for (let i = 0; i < 3; i++) for (const p of ['', '/timeline', '/alerts']) await api('GET', `/api/v1/incidents/${incident}${p}`);
         const xs: number[] = [];
@@ -429,7 +430,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         f.set('status page, first request after a change (GET /status) p50', pct(xs, 50));
       }
       await timeGet('status page, cached (GET /status)', '/status');
-      f.set('server memory (RSS) after load', rssMb(child.pid!));
+      f.set('server memory (RSS) after load', rssMb(must(child.pid, 'child.pid')));
       say('measured');
     } finally {
       await stop(child);
@@ -455,13 +456,14 @@ async function benchDatabase(label: string, urlFor: (scale: number) => Promise<{
     }
   }
   const rows: Row[] = [];
-  const one = bySize.get(1)!;
+  const one = must(bySize.get(1), 'bySize.get(1)');
   // Every figure of any size (the three busiest engine modules may differ between sizes).
   const figures = [...new Set([...bySize.values()].flatMap((m) => [...m.keys()]))];
   for (const figure of figures) {
     const v1 = one.get(figure) ?? NaN;
     rows.push({ figure: `${label} 1×: ${figure}`, value: v1, unit: UNITS(figure) });
-    for (const scale of SIZES.slice(1)) rows.push({ figure: `${label} ${scale}×: ${figure}`, value: bySize.get(scale)!.get(figure) ?? NaN, unit: UNITS(figure), baseline: { name: '1×', value: v1 } });
+    for (const scale of SIZES.slice(1))
+      rows.push({ figure: `${label} ${scale}×: ${figure}`, value: must(bySize.get(scale), 'bySize.get(scale)').get(figure) ?? NaN, unit: UNITS(figure), baseline: { name: '1×', value: v1 } });
   }
   return rows;
 }

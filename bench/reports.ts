@@ -37,6 +37,7 @@ import { backfillMeasures } from '../apps/server/src/report/measures.js';
 import { aggregates, noise, putSlaTarget, shifts, slaAttainment, trends } from '../apps/server/src/report/service.js';
 import { weeklySummary } from '../apps/server/src/report/summary.js';
 import { report, type Row, seededRandom } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -72,7 +73,7 @@ async function bulk<T extends keyof Database & string>(db: Db<Database>, table: 
 /** Fills the database with a year of history, printing progress. */
 async function generate(db: Db<Database>): Promise<{ teamIds: string[] }> {
   const r = seededRandom(42);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => must(xs[Math.floor(r() * xs.length)], 'a random pick');
   const teamIds: string[] = [];
   const users: { id: string; team: number }[] = [];
   const services: { id: string; team: number }[] = [];
@@ -127,7 +128,7 @@ async function generate(db: Db<Database>): Promise<{ teamIds: string[] }> {
     const id = newId();
     const drill = r() < 0.01 ? 1 : 0;
     const noAck = r() < 0.15;
-    const responder = users[svc.team * USERS_PER_TEAM + Math.floor(r() * USERS_PER_TEAM)]!;
+    const responder = must(users[svc.team * USERS_PER_TEAM + Math.floor(r() * USERS_PER_TEAM)], 'a responder of the team');
     const ackAt = noAck ? null : created + Math.floor(r() * r() * 30 * MIN);
     const resolvedAt = open ? null : created + Math.floor((noAck ? 5 : 20) * MIN + r() * r() * 8 * 60 * MIN);
     const sev = r() < 0.03 ? 'SEV2' : null;
@@ -262,7 +263,7 @@ async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
     xs.push(performance.now() - t0);
   }
   xs.sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)]!;
+  return must(xs[Math.floor(xs.length / 2)], 'the median');
 }
 
 /** The reports timed: each main report over a year and over the last 30 days, without and with a team filter. */
@@ -320,7 +321,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', url: string): Promis
     );
     const b = { name: 'count(*) incidents', value: baseline };
     const times = new Map<string, number>();
-    for (const [name, fn] of cases(ctx, teamIds[0]!)) {
+    for (const [name, fn] of cases(ctx, must(teamIds[0], 'teamIds[0]'))) {
       const ms = await time(fn);
       times.set(name, ms);
       rows.push({ figure: `${dialect}: ${name}`, value: ms, unit: 'ms', baseline: b });

@@ -24,6 +24,7 @@ import { finalSchedule, localToInstant, onCallAt, type LayerSpec, type ScheduleS
 import { whoIsOnCall } from '../apps/server/src/schedule/queries.js';
 import { getFinalSchedule, getOnCall, listOnCall } from '../apps/server/src/schedule/service.js';
 import { seededRandom } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const SCHEDULES = 1000;
 const USERS = 60;
@@ -50,7 +51,7 @@ const ONE_DAY = { start: Date.parse('2026-07-15T00:00:00Z'), end: Date.parse('20
 /** Schedule i: a weekly primary rotation, a business-hours daily layer, and a 12-hour night layer, plus overrides and leave. */
 function makeSpec(i: number, userIds: readonly string[]): ScheduleSpec & { name: string } {
   const r = seededRandom(i + 1);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => must(xs[Math.floor(r() * xs.length)], 'a random pick');
   const people = (n: number) => Array.from({ length: n }, () => pick(userIds)).filter((u, k, a) => a.indexOf(u) === k);
   const zone = pick(ZONES);
   const start = localToInstant(`202${3 + Math.floor(r() * 3)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}T09:00`, zone);
@@ -95,7 +96,7 @@ async function median(fn: () => unknown, runs: number, warm = 2): Promise<number
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return must(times[Math.floor(times.length / 2)], 'the median');
 }
 
 async function once(fn: () => unknown): Promise<number> {
@@ -119,11 +120,12 @@ const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 100
 async function main(): Promise<void> {
   const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`);
   const specs = Array.from({ length: SCHEDULES }, (_, i) => makeSpec(i, userIds));
+  const firstSpec = must(specs[0], 'the first schedule');
   const rows: Row[] = [];
 
   // ---- pure computation ----
   const coldAll = await once(() => specs.forEach((s) => onCallAt(s, AT)));
-  const one = await median(() => onCallAt(specs[0]!, AT), 2001);
+  const one = await median(() => onCallAt(firstSpec, AT), 2001);
   const all = await median(() => specs.forEach((s) => onCallAt(s, AT)), 21);
   rows.push({
     what: 'who is on call, compute',
@@ -135,10 +137,10 @@ async function main(): Promise<void> {
     note: `cold first pass ${fmt(coldAll)}; ${fmt(all / SCHEDULES)} per schedule`,
   });
 
-  const dayShifts = finalSchedule(specs[0]!, ONE_DAY).length;
-  const yearShifts = finalSchedule(specs[0]!, YEAR).length;
-  const day = await median(() => finalSchedule(specs[0]!, ONE_DAY), 501);
-  const year = await median(() => finalSchedule(specs[0]!, YEAR), 21);
+  const dayShifts = finalSchedule(firstSpec, ONE_DAY).length;
+  const yearShifts = finalSchedule(firstSpec, YEAR).length;
+  const day = await median(() => finalSchedule(firstSpec, ONE_DAY), 501);
+  const year = await median(() => finalSchedule(firstSpec, YEAR), 21);
   rows.push({
     what: 'render one schedule, compute',
     baselineLabel: '1 day',
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
           .values({ id, email: `${u}@bench.test`, name: u, time_zone: 'UTC', role: 'responder', password_hash: null, created_at: AT, updated_at: AT })
           .execute();
       }
-      const map = (u: string) => ids.get(u)!;
+      const map = (u: string) => must(ids.get(u), 'ids.get(u)');
       for (const s of specs) {
         const sid = newId();
         const layers = s.layers.map((l) => ({ ...l, participants: l.participants.map((p) => (typeof p === 'string' ? map(p) : p.map(map))) }));
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
       }
     });
     const setupMs = performance.now() - setup;
-    const first = specs[0]!.name;
+    const first = firstSpec.name;
     const kdb = db.kysely;
 
     const svcOne = await median(() => whoIsOnCall(kdb, first, AT), 501);
@@ -264,10 +266,10 @@ async function main(): Promise<void> {
 
   const headers = ['measure', 'baseline', 'figure', 'ratio', 'note'];
   const body = rows.map((r) => [r.what, `${r.baselineLabel}: ${fmt(r.baselineMs)}`, `${r.label}: ${fmt(r.ms)}`, `×${r.ratio.toFixed(0)}`, r.note]);
-  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((b) => must(b[i], 'b[i]').length)));
   const line = (c: string[]) =>
     c
-      .map((x, i) => x.padEnd(widths[i]!))
+      .map((x, i) => x.padEnd(must(widths[i], 'widths[i]')))
       .join('  ')
       .trimEnd();
   process.stdout.write(`\nSchedules benchmark (Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'})\n\n`);

@@ -21,6 +21,7 @@ import { invalidateStatusCache, loadPageData } from '../apps/server/src/status/p
 import { renderStatusHtml } from '../apps/server/src/status/render.js';
 import { createBusinessService, saveStatusPage } from '../apps/server/src/status/service.js';
 import { report } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const COMPONENTS = 100;
 const PAST = 1000;
@@ -30,7 +31,7 @@ const SEVS = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  return must(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))], `the p${p} sample`);
 }
 
 async function timeRequests(url: string, runs: number): Promise<number[]> {
@@ -72,7 +73,7 @@ export async function benchStatusPage(): Promise<void> {
       incidents.push({
         id,
         number: i + 1,
-        service_id: serviceIds[i % COMPONENTS]!,
+        service_id: must(serviceIds[i % COMPONENTS], 'serviceIds[i % COMPONENTS]'),
         title: `Incident ${i}`,
         status: open ? 'acknowledged' : 'resolved',
         urgency: 'high',
@@ -85,7 +86,7 @@ export async function benchStatusPage(): Promise<void> {
         acknowledged_by: null,
         resolved_at: open ? null : created + 45 * 60_000,
         resolved_by: null,
-        sev: SEVS[i % 4]!,
+        sev: must(SEVS[i % 4], 'SEVS[i % 4]'),
         major: i % 4 < 2 ? 1 : 0,
         drill: 0,
         incident_manager_id: null,
@@ -144,7 +145,7 @@ export async function benchStatusPage(): Promise<void> {
       const t = performance.now();
       const c = process.cpuUsage();
       const d = await loadPageData(db, null, ctx.clock.now());
-      renderStatusHtml(d!, ctx.publicUrl);
+      renderStatusHtml(must(d, 'd'), ctx.publicUrl);
       const used = process.cpuUsage(c);
       uncachedCpu.push((used.user + used.system) / 1000);
       uncached.push(performance.now() - t);

@@ -26,6 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { addResponder, startTestKlaxon, type TestKlaxon } from '../apps/server/test/harness.js';
 import { report, type Row } from './lib.js';
+import { must } from '../apps/server/src/lib/must.js';
 
 const INCIDENTS = Number(process.env.BENCH_STORM_INCIDENTS ?? 1000);
 const SECONDS = 60;
@@ -33,7 +34,7 @@ const MIN = 60_000;
 const T0 = performance.now();
 
 function progress(msg: string): void {
-  process.stdout.write(`[storm-paging ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s] ${msg} (load average ${loadavg()[0]!.toFixed(2)})\n`);
+  process.stdout.write(`[storm-paging ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s] ${msg} (load average ${must(loadavg()[0], 'loadavg()[0]').toFixed(2)})\n`);
 }
 
 interface Arrival {
@@ -55,7 +56,7 @@ function maxInWindow(times: number[], windowMs: number): number {
   const s = [...times].sort((a, b) => a - b);
   let best = 0;
   for (let i = 0, j = 0; i < s.length; i++) {
-    while (s[i]! - s[j]! >= windowMs) j++;
+    while (must(s[i], 's[i]') - must(s[j], 's[j]') >= windowMs) j++;
     best = Math.max(best, i - j + 1);
   }
   return best;
@@ -169,7 +170,7 @@ async function run(bundled: boolean): Promise<RunResult> {
       maxIn60: Object.fromEntries(channels.map((c) => [c, maxInWindow(by(c), 60 * MIN)])) as RunResult['maxIn60'],
       named: [...incidents].filter((n) => named.has(n)).length,
       firstPageMs,
-      load: loadavg()[0]!,
+      load: must(loadavg()[0], 'loadavg()[0]'),
     };
   } finally {
     await t.stop();
@@ -177,7 +178,7 @@ async function run(bundled: boolean): Promise<RunResult> {
 }
 
 export async function benchStormPaging(): Promise<Row[]> {
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = must(loadavg()[0], 'loadavg()[0]');
   progress(`bundled run (${INCIDENTS} incidents)`);
   const b = await run(true);
   progress('unbundled run');
@@ -193,7 +194,12 @@ export async function benchStormPaging(): Promise<Row[]> {
   for (const c of ['sms', 'voice', 'email'] as const) {
     rows.push({ figure: `first event to its first ${c}`, value: b.firstPageMs[c], unit: 'ms', baseline: base('unbundled', u.firstPageMs[c]) });
   }
-  report('storm-paging', rows, { incidents: INCIDENTS, seconds: SECONDS, cores: cpus().length, loadAverage: { before: loadBefore, bundledRun: b.load, unbundledRun: u.load, after: loadavg()[0]! } });
+  report('storm-paging', rows, {
+    incidents: INCIDENTS,
+    seconds: SECONDS,
+    cores: cpus().length,
+    loadAverage: { before: loadBefore, bundledRun: b.load, unbundledRun: u.load, after: must(loadavg()[0], 'loadavg()[0]') },
+  });
   const goal = (ok: boolean, text: string) => `  ${ok ? 'PASS' : 'MISS'}  ${text}`;
   const goals = [
     goal(b.maxIn15.sms <= 5, `SMS within 5 per 15 min: at most ${b.maxIn15.sms}`),

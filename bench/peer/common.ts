@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROOT } from '../lib.js';
+import { must } from '../../apps/server/src/lib/must.js';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = 50;
@@ -25,8 +26,8 @@ export const T0 = performance.now();
 export const phaseLoads: { phase: string; load: number }[] = [];
 export function progress(msg: string): void {
   // Each phase notes the machine's load average: another process on 2 cores skews every figure.
-  if (msg.startsWith('figure')) phaseLoads.push({ phase: msg, load: loadavg()[0]! });
-  const load = msg.startsWith('figure') ? ` (load average ${loadavg()[0]!.toFixed(2)})` : '';
+  if (msg.startsWith('figure')) phaseLoads.push({ phase: msg, load: must(loadavg()[0], 'loadavg()[0]') });
+  const load = msg.startsWith('figure') ? ` (load average ${must(loadavg()[0], 'loadavg()[0]').toFixed(2)})` : '';
   process.stdout.write(`[peer ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s] ${msg}${load}\n`);
 }
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,5 +35,5 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Nearest-rank percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return must(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))], `the p${p} sample`);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { progress } from './common.js';
+import { must } from '../../apps/server/src/lib/must.js';
 
 // ---------------------------------------------------------------------------------------------
 // Goals and the report
@@ -42,7 +43,7 @@ export function exactlyZero(goal: string, value: number, what: string): Goal {
 
 /** The 1-minute load average, and a warning when something else is using the machine. */
 export function machineLoad(when: string): number {
-  const load = loadavg()[0]!;
+  const load = must(loadavg()[0], 'loadavg()[0]');
   const cores = cpus().length;
   if (load > 0.75 * cores) progress(`WARNING ${when}: load average ${load.toFixed(2)} on ${cores} cores: something else is running; the figures will be noisy`);
   return load;

@@ -15,6 +15,7 @@ import { createIntegration, createService } from '../../apps/server/src/service/
 import { addContactMethod, addNotificationRule, createUser, verifyContactMethod } from '../../apps/server/src/user/service.js';
 import { freePort, ROOT, stop } from '../lib.js';
 import { ALERTMANAGER, BENCH_EGRESS_ALLOW, KLAXON_BIN, sleep } from './common.js';
+import { must } from '../../apps/server/src/lib/must.js';
 
 // ---------------------------------------------------------------------------------------------
 // Klaxon: a fresh database set up through the service verbs, then `klaxon serve` as a child process.
@@ -69,7 +70,7 @@ export async function seed(dbUrl: string, webhookUrl: string, paging = true): Pr
     const policy = await createPolicy(ctx, SYSTEM, { name: 'bench', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
     const svc = await createService(ctx, SYSTEM, { name: 'bench', ...(paging && { escalationPolicyId: policy.id }) });
     const integ = await createIntegration(ctx, SYSTEM, svc.id, { name: 'pd', kind: 'pagerduty' });
-    return integ.key!;
+    return must(integ.key, 'integ.key');
   } finally {
     await local.close();
   }
@@ -201,21 +202,21 @@ export async function startKlaxon(dbUrl: string): Promise<Child> {
     }
   };
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()).length > 20_000 && (err = err.slice(-10_000)));
-  collectLogs(c, proc.stderr!, (line) => (line.trim() ? 'error' : null));
+  must(proc.stderr, 'proc.stderr').on('data', (d: Buffer) => (err += d.toString()).length > 20_000 && (err = err.slice(-10_000)));
+  collectLogs(c, must(proc.stderr, 'proc.stderr'), (line) => (line.trim() ? 'error' : null));
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
       if (out.includes('Klaxon is running')) {
-        proc.stdout!.off('data', onData);
+        must(proc.stdout, 'proc.stdout').off('data', onData);
         resolve();
       }
     };
-    proc.stdout!.on('data', onData);
+    must(proc.stdout, 'proc.stdout').on('data', onData);
     proc.once('exit', (code) => reject(new Error(`klaxon serve exited (${code}) before it was ready: ${err}`)));
   });
-  collectLogs(c, proc.stdout!, pinoLevel);
+  collectLogs(c, must(proc.stdout, 'proc.stdout'), pinoLevel);
   return c;
 }
 
@@ -233,8 +234,8 @@ export async function engineMetrics(
   const out = { seconds: {} as Record<string, number>, errors: {} as Record<string, number>, messages: {} as Record<string, number>, sqlite: { commits: 0, syncs: 0, checkpoints: 0 } };
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
-    for (const m of text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.seconds[m[1]!] = Number(m[2]);
-    for (const m of text.matchAll(/^klaxon_engine_module_errors_total\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.errors[m[1]!] = Number(m[2]);
+    for (const m of text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.seconds[must(m[1], 'm[1]')] = Number(m[2]);
+    for (const m of text.matchAll(/^klaxon_engine_module_errors_total\{module="([^"]+)"\} ([\d.e+-]+)$/gm)) out.errors[must(m[1], 'm[1]')] = Number(m[2]);
     out.sqlite.commits = Number(/^klaxon_sqlite_commits ([\d.e+-]+)$/m.exec(text)?.[1] ?? 0);
     out.sqlite.syncs = Number(/^klaxon_sqlite_syncs ([\d.e+-]+)$/m.exec(text)?.[1] ?? 0);
     out.sqlite.checkpoints = Number(/^klaxon_sqlite_checkpoints ([\d.e+-]+)$/m.exec(text)?.[1] ?? 0);
@@ -316,8 +317,8 @@ export async function startAlertmanager(webhookUrl: string): Promise<Child & { d
     },
   };
   const logfmt = (line: string) => (/level=error/.test(line) ? 'error' : /level=warn/.test(line) ? 'warn' : null);
-  collectLogs(c, proc.stderr!, logfmt);
-  collectLogs(c, proc.stdout!, logfmt);
+  collectLogs(c, must(proc.stderr, 'proc.stderr'), logfmt);
+  collectLogs(c, must(proc.stdout, 'proc.stdout'), logfmt);
   let exited = false;
   proc.once('exit', () => (exited = true));
   for (let i = 0; i < 200; i++) {

@@ -6,6 +6,7 @@ import { CONNECTIONS, KEYS, percentile, progress, SECONDS, sleep, STORM_EVENTS, 
 import { type Receipt, Receiver } from './receiver.js';
 import { amBody, load, type LoadResult, paced, pdBody } from './load.js';
 import { cpuSeconds, type Database, dbCounts, engineMetrics, peakMemory, seed, sqliteDatabase, stallProbe, startAlertmanager, startKlaxon } from './peers.js';
+import { must } from '../../apps/server/src/lib/must.js';
 
 // ---------------------------------------------------------------------------------------------
 // Phases
@@ -332,7 +333,7 @@ export function pageStats(receipts: Receipt[], r: LoadResult) {
     pages: receipts.length,
     distinctPaged: seen.size,
     duplicates: receipts.length - seen.size,
-    firstPageSeconds: receipts.length ? (receipts[0]!.t - r.start) / 1000 : NaN,
+    firstPageSeconds: receipts.length ? (must(receipts[0], 'receipts[0]').t - r.start) / 1000 : NaN,
     allPagedSeconds: (allAt - r.start) / 1000,
     p99: r.res.latency.p99,
     max: r.res.latency.max,

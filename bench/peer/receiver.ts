@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../lib.js';
+import { must } from '../../apps/server/src/lib/must.js';
 
 // ---------------------------------------------------------------------------------------------
 // The webhook receiver: Klaxon's webhook provider POSTs to /klaxon, Alertmanager's to /am.
@@ -59,7 +60,7 @@ export class Receiver {
           if (doc.event === 'incident.page') {
             const title = String(doc.incident?.title ?? '');
             const m = /#(\d+)/.exec(title);
-            this.klaxon.push({ t, seq: m ? m[1]! : title, id: String(doc.incident?.id), delivery: String(req.headers['x-klaxon-delivery'] ?? '') });
+            this.klaxon.push({ t, seq: m ? must(m[1], 'm[1]') : title, id: String(doc.incident?.id), delivery: String(req.headers['x-klaxon-delivery'] ?? '') });
           } else this.klaxonOther++;
         } else if (req.url === '/am') {
           this.amPosts++;

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -64,8 +65,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
     await trigger(t, routingKey, 'Latency p99 above 2s', { dedupKey: 'c', severity: 'error' });
     await t.cycle();
     const incidents = (await t.api('GET', '/api/v1/incidents?limit=10')).body.incidents as { id: string; number: number }[];
-    const resolved = incidents[2]!;
-    const declared = await t.api('POST', '/api/v1/major-incidents', { incident: String(incidents[0]!.number), sev: 'SEV1' });
+    const resolved = must(incidents[2], 'incidents[2]');
+    const declared = await t.api('POST', '/api/v1/major-incidents', { incident: String(must(incidents[0], 'incidents[0]').number), sev: 'SEV1' });
     expect(declared.status).toBe(201);
     await t.api('POST', `/api/v1/incidents/${resolved.id}/resolve`, {});
     const sched = await t.api('POST', '/api/v1/schedules', {
@@ -90,7 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
       },
       {
         name: 'incident',
-        path: `/incidents/${incidents[0]!.number}`,
+        path: `/incidents/${must(incidents[0], 'incidents[0]').number}`,
         ready: async (page) => {
           await page.getByTestId('incident-page').waitFor();
           await waitLive(page);
@@ -106,7 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: accessible on every main screen', () => {
       },
       {
         name: 'war room',
-        path: `/incidents/${incidents[0]!.number}/war-room`,
+        path: `/incidents/${must(incidents[0], 'incidents[0]').number}/war-room`,
         ready: async (page) => {
           await page.getByTestId('chat-stream').waitFor();
           await waitLive(page);

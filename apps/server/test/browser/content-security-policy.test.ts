@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink } from '../../src/notify/links.js';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 /** Collects every Content-Security-Policy violation the page reports (console and DOM event). */
 async function watchViolations(page: Page): Promise<string[]> {
@@ -64,7 +65,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the app, its service worker and the status
     framer.close();
     const framed = page.mainFrame().childFrames();
     expect(framed).toHaveLength(1);
-    const text = await framed[0]!.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    const text = await must(framed[0], 'framed[0]')
+      .evaluate(() => document.body?.innerText ?? '')
+      .catch(() => '');
     expect(text).not.toContain('Acknowledge incident');
     expect((await rig.t.api('GET', '/api/v1/incidents/1')).body.incident.status).toBe('triggered');
     await context.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: the contact card that lets pages through Do Not Disturb', () => {
   let rig: WebRig;
@@ -21,7 +22,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the contact card that lets pages through D
       await card.getByText('starred contacts').waitFor();
       const link = card.getByTestId('dnd-vcard');
       const box = await link.boundingBox();
-      expect(box!.height).toBeGreaterThanOrEqual(44);
+      expect(must(box, 'box').height).toBeGreaterThanOrEqual(44);
       expect(await link.getAttribute('href')).toBe('/api/v1/channels/vcard');
       // The link works with the browser's session: the card lists Twilio's number.
       const res = await context.request.get(`${t.url}/api/v1/channels/vcard`);

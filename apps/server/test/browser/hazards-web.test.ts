@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestKlaxon } from '../harness.js';
 import { sizedPage, type Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const SIZES: Size[] = ['phone', 'desktop'];
 
@@ -92,8 +93,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await login(page, 'maya@example.com');
       await open(page, n);
       const ack = page.getByTestId('ack-button');
-      const resolveBefore = (await page.getByTestId('resolve-button').boundingBox())!;
-      const box = (await ack.boundingBox())!;
+      const resolveBefore = must(await page.getByTestId('resolve-button').boundingBox(), 'the resolve-button box');
+      const box = must(await ack.boundingBox(), 'the ack box');
       const x = box.x + box.width / 2;
       const y = box.y + box.height / 2;
       await tapAt(page, size, x, y);
@@ -102,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await expect.poll(async () => (await incident(rig.t, n)).status, { timeout: 10_000 }).toBe('acknowledged');
       await expect.poll(() => ack.getAttribute('data-state')).toBe('acknowledged');
       // Under the finger now: the same, disabled, Acknowledged button; Resolve has not moved.
-      const under = await page.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.closest('[data-testid]')?.getAttribute('data-testid'), [x, y]);
+      const under = await page.evaluate(({ px, py }) => document.elementFromPoint(px, py)?.closest('[data-testid]')?.getAttribute('data-testid'), { px: x, py: y });
       expect(under).toBe('ack-button');
       expect(await ack.isDisabled()).toBe(true);
       expect(await page.getByTestId('resolve-button').boundingBox()).toEqual(resolveBefore);
@@ -140,7 +141,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await page.getByTestId('reopen-confirm').click();
       await expect.poll(async () => (await incident(rig.t, n)).status, { timeout: 10_000 }).toBe('triggered');
       await expect.poll(() => page.getByTestId('incident-page').getAttribute('data-status')).toBe('triggered');
-      const e = ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[]).find((x) => x.type === 'incident.reopened')!;
+      const e = must(
+        ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; message: string }[]).find((x) => x.type === 'incident.reopened'),
+        "api().body.timeline entry where x.type === 'incident.reopened'",
+      );
       expect(e.message).toBe('Reopened by Maya Okafor via web: paging again from level 1');
       await page.getByTestId('timeline').locator('[data-type="incident.reopened"]').waitFor();
       await context.close();
@@ -154,10 +158,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       const declare = page.getByTestId('declare-major');
       expect(await page.getByTestId('action-bar').getByTestId('declare-major').count()).toBe(0);
       // Below the incident's facts, nowhere near Acknowledge.
-      const ackBox = (await page.getByTestId('ack-button').boundingBox())!;
+      const ackBox = must(await page.getByTestId('ack-button').boundingBox(), 'the ack-button box');
       await declare.scrollIntoViewIfNeeded();
-      const d = (await declare.boundingBox())!;
-      const a = (await page.getByTestId('ack-button').boundingBox())!;
+      const d = must(await declare.boundingBox(), 'the declare box');
+      const a = must(await page.getByTestId('ack-button').boundingBox(), 'the ack-button box');
       expect(d.y >= a.y + a.height || d.y + d.height <= a.y).toBe(true);
       expect(ackBox.height).toBeGreaterThan(0);
 
@@ -176,8 +180,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       await page.getByTestId('declare-confirm').click();
       await expect.poll(async () => (await incident(rig.t, n)).major, { timeout: 10_000 }).toBe(true);
       expect((await incident(rig.t, n)).sev).toBe('SEV1');
-      const paged = ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { paged?: { userId: string }[] } }[]).find((e) => e.type === 'page.manual')!;
-      expect(paged.data.paged!.map((p) => p.userId)).toEqual([carol]);
+      const paged = must(
+        ((await rig.t.api('GET', `/api/v1/incidents/${n}/timeline`)).body.timeline as { type: string; data: { paged?: { userId: string }[] } }[]).find((e) => e.type === 'page.manual'),
+        "api().body.timeline entry where e.type === 'page.manual'",
+      );
+      expect(must(paged.data.paged, 'paged.data.paged').map((p) => p.userId)).toEqual([carol]);
       await context.close();
     });
 
@@ -258,9 +265,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hazards first', () => {
       expect(await second.page.getByTestId('service-pages').inputValue()).toContain(`Everyone in team Storage ${size}`);
       await second.page.getByTestId('create-service').click();
       await second.page.waitForURL(/\/services\/[^/]+\?new=1/);
-      const svc = ((await rig.t.api('GET', '/api/v1/services')).body.services as { name: string; escalationPolicyId: string | null; teamId: string | null }[]).find(
-        (s) => s.name === `storage-${size}`,
-      )!;
+      const svc = must(
+        ((await rig.t.api('GET', '/api/v1/services')).body.services as { name: string; escalationPolicyId: string | null; teamId: string | null }[]).find((s) => s.name === `storage-${size}`),
+        'api().body.services entry where s.name === `storage-${size}`',
+      );
       expect(svc.teamId).toBe(team.body.team.id);
       const policy = (await rig.t.api('GET', `/api/v1/escalation-policies/${svc.escalationPolicyId}`)).body.escalationPolicy;
       expect(policy.name).toBe(`storage-${size} on call`);

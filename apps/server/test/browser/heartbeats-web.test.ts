@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: heartbeats on the service page (390 and 1280 px)', () => {
   let rig: WebRig;
@@ -27,7 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: heartbeats on the service page (390 and 12
       await page.getByTestId('save-heartbeat').click();
       const panel = page.getByTestId('heartbeat-url-panel');
       await panel.waitFor();
-      const url = (await panel.getByTestId('heartbeat-url').textContent())!.trim();
+      const url = must(await panel.getByTestId('heartbeat-url').textContent(), 'the heartbeat-url text').trim();
       expect(url).toMatch(/\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
       // Copy button puts the URL on the clipboard.
       await panel.getByRole('button', { name: /copy/i }).first().click();

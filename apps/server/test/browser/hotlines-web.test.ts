@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 type H = { name: string; number: string; ringSeconds: number; allowedCallers: string[] };
 
@@ -44,7 +45,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: hotline numbers on the service page (390 a
       await expect.poll(() => row.getByTestId('hotline-number-shown').textContent()).toBe(want);
       expect(await row.textContent()).toContain('1 allowed caller');
       expect(await row.getByTestId('hotline-calls').textContent()).toBe('0 calls taken, 0 refused');
-      expect((await page.getByTestId('hotline-webhook-twilio').textContent())!.trim()).toBe(`${t.url}/integrations/v1/twilio/hotline`);
+      expect(must(await page.getByTestId('hotline-webhook-twilio').textContent(), 'the hotline-webhook-twilio text').trim()).toBe(`${t.url}/integrations/v1/twilio/hotline`);
       // No sideways scrolling at this width.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 

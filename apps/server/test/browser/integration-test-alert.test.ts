@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: create an integration, see its key once, send a test alert through the real endpoint', () => {
   let rig: WebRig;
@@ -30,7 +31,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: create an integration, see its key once, s
       await page.getByTestId('create-integration').click();
       const panel = page.getByTestId('integration-key-panel');
       await panel.waitFor();
-      const key = (await panel.getByTestId('integration-key').textContent())!.trim();
+      const key = must(await panel.getByTestId('integration-key').textContent(), 'the integration-key text').trim();
       expect(key.length).toBeGreaterThanOrEqual(16);
       expect(await panel.getByTestId('integration-url').textContent()).toBe(`${t.url}${path}${path.endsWith('/') ? key : ''}`);
       await panel.getByTestId('send-test-alert').click();

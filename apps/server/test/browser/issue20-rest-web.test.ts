@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sizedPage, type Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const SIZES: Size[] = ['phone', 'desktop'];
 const DAY = 86_400_000;
@@ -198,14 +199,17 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
       expect(methods.find((m) => m.id === cm.body.contactMethod.id)?.verified).toBe(true);
       const audit = await t.k.ctx.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'contact_method.verify').where('subject', '=', cm.body.contactMethod.id).execute();
       expect(audit).toHaveLength(1);
-      expect(JSON.parse(audit[0]!.data).consent).toBe('Lee agreed on the phone, Monday 10:00');
-      expect(audit[0]!.actor).toBe('Ada Lovelace');
+      expect(JSON.parse(must(audit[0], 'audit[0]').data).consent).toBe('Lee agreed on the phone, Monday 10:00');
+      expect(must(audit[0], 'audit[0]').actor).toBe('Ada Lovelace');
       await close();
     });
 
     it(`${size}: no incident filter cuts its placeholder or its longest option`, async () => {
       const { t } = rig;
-      const team = ((await t.api('GET', '/api/v1/teams')).body.teams as { id: string; name: string }[]).find((x) => x.name === 'Platform Reliability Engineering')!;
+      const team = must(
+        ((await t.api('GET', '/api/v1/teams')).body.teams as { id: string; name: string }[]).find((x) => x.name === 'Platform Reliability Engineering'),
+        "api().body.teams entry where x.name === 'Platform Reliability Engineering'",
+      );
       const { page, close } = await open(size);
       const check = async (url: string) => {
         await page.goto(url);
@@ -222,7 +226,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: issue 20, the rest', () => {
           .evaluateAll((els) =>
             (els as HTMLInputElement[]).map((el) => {
               const cs = getComputedStyle(el);
-              const ctx = document.createElement('canvas').getContext('2d')!;
+              const ctx = document.createElement('canvas').getContext('2d');
+              if (!ctx) throw new Error('expected a 2d canvas context, found null');
               ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
               const text = el.value || el.placeholder;
               const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);

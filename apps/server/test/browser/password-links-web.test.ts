@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sizedPage } from './sized.js';
 import { addUser, HAVE_CHROMIUM, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
-const linkIn = (text: string) => /(http\S+\/set-password#token=[A-Za-z0-9_%-]+)/.exec(text)![1]!;
+const linkIn = (text: string) => must(/(http\S+\/set-password#token=[A-Za-z0-9_%-]+)/.exec(text)?.[1], 'a set-password link in the message');
 
 describe.skipIf(!HAVE_CHROMIUM)('web: invitations and forgot password', () => {
   let rig: WebRig;

@@ -2,6 +2,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePushService, type SubscriptionJson } from '../fakes/push.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, newPage, signIn, startRig, trigger, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 /**
  * Chromium's own push transport needs Google's servers, so the browser's PushManager is replaced by
@@ -69,7 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
     await t.cycle();
     const verification = await push.waitFor((d) => (d.json as { kind?: string } | undefined)?.kind === 'verification');
     await expect.poll(() => registrations.get(`${t.url}/`), { timeout: 10_000 }).toBeTruthy();
-    const registrationId = registrations.get(`${t.url}/`)!;
+    const registrationId = must(registrations.get(`${t.url}/`), 'registrations.get(`${t.url}/`)');
     await deliver(page, cdp, registrationId, verification.text);
 
     // The worker hands the code to the page, which verifies the method by itself.
@@ -93,7 +94,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
         }));
       });
     await expect.poll(async () => (await shown()).find((n) => n.tag.startsWith('incident-')), { timeout: 10_000 }).toMatchObject({ requireInteraction: true, actions: ['Acknowledge', 'Open'] });
-    expect((await shown()).find((n) => n.tag.startsWith('incident-'))!.title).toContain('Replication lag above 300 s');
+    expect(
+      must(
+        (await shown()).find((n) => n.tag.startsWith('incident-')),
+        "shown() entry where n.tag.startsWith('incident-')",
+      ).title,
+    ).toContain('Replication lag above 300 s');
 
     // "Acknowledge" on the notification: the worker POSTs the signed ack URL, without a session.
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -105,8 +111,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
         NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event;
       };
       const [n] = (await sw.registration.getNotifications()).filter((x) => x.tag.startsWith('incident-'));
+      if (!n) throw new Error('expected an incident notification, found undefined');
       try {
-        sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification: n!, action: 'ack' }));
+        sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification: n, action: 'ack' }));
       } catch {
         // waitUntil refuses untrusted (synthetic) events after the handler has started the request.
       }

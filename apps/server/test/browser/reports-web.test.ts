@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, type Responder } from '../harness.js';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -195,14 +196,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web: reports with charts, filters in the URL an
       const svg = page.locator(`[data-testid="${chart}"] svg`).first();
       await svg.waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      const box = (await svg.boundingBox())!;
+      const box = must(await svg.boundingBox(), 'the svg box');
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
     const bar = page.getByTestId('report-filters');
-    expect((await bar.boundingBox())!.height).toBeLessThan(80);
+    expect(must(await bar.boundingBox(), 'the bar box').height).toBeLessThan(80);
     await page.getByTestId('filters-toggle').click();
-    await expect.poll(async () => (await bar.boundingBox())!.height).toBeGreaterThan(250);
+    await expect.poll(async () => must(await bar.boundingBox(), 'the bar box').height).toBeGreaterThan(250);
   });
 
   it.skipIf(!SCREENSHOTS)('screenshots of the reports at phone and desktop width', async () => {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, type Responder } from '../harness.js';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 /**
  * Schedules in the browser. The harness clock starts Monday 2 March 2026 09:00 UTC (10:00 in
@@ -90,7 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: schedules', () => {
     await page.goto(`${rig.t.url}/schedules/Primary`);
     const track = page.getByTestId('timeline-final').locator('.klx-tl-track');
     await track.waitFor();
-    const box = (await track.boundingBox())!;
+    const box = must(await track.boundingBox(), 'the track box');
     // The week view starts Monday 2 March 00:00: drag from Thursday 09:00 to Thursday 17:00.
     const x = (hours: number) => box.x + (hours / (7 * 24)) * box.width;
     const y = box.y + box.height / 2;
@@ -146,7 +147,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: schedules', () => {
     expect(await page.getByTestId('gap-list').textContent()).toContain('Mon 2 Mar 17:00 – Tue 3 Mar 09:00');
     // On a phone the timeline scrolls sideways instead of squeezing the week.
     const sizes = await page.getByTestId('timeline-grid').evaluate((el) => [el.scrollWidth, el.clientWidth]);
-    expect(sizes[0]).toBeGreaterThan(sizes[1]! * 2);
+    expect(sizes[0]).toBeGreaterThan(must(sizes[1], 'sizes[1]') * 2);
     await close();
   });
 

@@ -1,6 +1,7 @@
 /** Demo data for screenshots and manual checks: people, a team, policies, services, incidents. */
 import type { TestKlaxon } from '../harness.js';
 import { addUser, trigger } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 /** What seedDemo made. */
 export interface Demo {
@@ -17,7 +18,7 @@ async function verifiedEmail(t: TestKlaxon, userId: string, email: string, name 
   const cm = await t.api('POST', `/api/v1/users/${userId}/contact-methods`, { name, type: 'email', address: email });
   await t.cycle();
   const mail = await t.smtp.waitFor((m) => m.to.includes(email) && /verification/i.test(m.subject + m.text));
-  const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+  const code = must(/\b(\d{6})\b/.exec(mail.text)?.[1], 'a 6-digit code in the email');
   const v = await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code });
   if (v.status !== 200) throw new Error(`verify: ${JSON.stringify(v.body)}`);
   return cm.body.contactMethod.id as string;
@@ -27,7 +28,7 @@ async function verifiedSms(t: TestKlaxon, userId: string, phone: string): Promis
   const cm = await t.api('POST', `/api/v1/users/${userId}/contact-methods`, { name: 'Mobile', type: 'sms', address: phone });
   await t.cycle();
   const sms = await t.twilio.waitForMessage((m) => m.to === phone && /verification/i.test(m.body));
-  const code = /\b(\d{6})\b/.exec(sms.body)![1]!;
+  const code = must(/\b(\d{6})\b/.exec(sms.body)?.[1], 'a 6-digit code in the SMS');
   await t.api('POST', `/api/v1/contact-methods/${cm.body.contactMethod.id}/verify`, { code });
   return cm.body.contactMethod.id as string;
 }
@@ -76,7 +77,7 @@ export async function seedDemo(t: TestKlaxon, o: { incidents?: number } = {}): P
   ] as const;
   const n = o.incidents ?? summaries.length;
   for (let i = 0; i < n; i++) {
-    const [summary, severity] = summaries[i % summaries.length]!;
+    const [summary, severity] = must(summaries[i % summaries.length], 'summaries[i % summaries.length]');
     await trigger(t, routingKey, n > summaries.length ? `${summary} (#${i})` : summary, { dedupKey: `demo-${i}`, severity, source: `orders-db-${(i % 3) + 1}.prod` });
     t.clock.advance(11 * 60_000);
   }

@@ -14,6 +14,7 @@ import type { ImportResult } from '../../src/migrate/types.js';
 import { startTestKlaxon, type TestKlaxon } from '../harness.js';
 import { sizedPage } from './sized.js';
 import { addUser, ensureWebBuilt, HAVE_CHROMIUM, launchBrowser, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const SIZES = ['phone', 'desktop'] as const;
 const HOUR = 3600_000;
@@ -92,7 +93,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: first run on a server without email, the s
         await card.waitFor();
         const msg = card.getByTestId('channel-unconfigured');
         await msg.waitFor();
-        const text = (await msg.textContent())!;
+        const text = must(await msg.textContent(), 'the msg text');
         expect(text).toContain('Email is not configured on this server');
         expect(text).toContain('No code was sent to rosa.home@example.com');
         expect(text).toContain('KLAXON_SMTP_URL');
@@ -188,8 +189,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the admin area shows the last import and t
       ],
       differences: 2,
     };
-    expect(result.schedules[0]!.differences).toHaveLength(1);
-    expect(result.services[0]!.differences).toHaveLength(1);
+    expect(must(result.schedules[0], 'result.schedules[0]').differences).toHaveLength(1);
+    expect(must(result.services[0], 'result.services[0]').differences).toHaveLength(1);
     await recordRun(t.k.ctx.db.kysely, { kind: 'compare', source: 'opsgenie', sourceUrl: result.url, createdAt: now, differences: result.differences, summary: result, report: formatCompare(result) });
 
     for (const size of SIZES) {
@@ -204,7 +205,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the admin area shows the last import and t
       const diffs = primary.getByTestId('oncall-diff');
       expect(await diffs.count()).toBe(1);
       expect(await diffs.first().getAttribute('class')).toContain('klx-diff');
-      const diffText = (await diffs.first().textContent())!;
+      const diffText = must(await diffs.first().textContent(), 'the diffs.first() text');
       expect(diffText).toContain('2026-03-03 09:00Z → 2026-03-04 09:00Z');
       expect(diffText).toContain('opsgenie: erin@example.com');
       expect(diffText).toContain('Klaxon: sam@example.com');

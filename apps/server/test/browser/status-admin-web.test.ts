@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPagedService, addUser, HAVE_CHROMIUM, newPage, signIn, startRig, trigger, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 /** Picks options of a Mantine Select or MultiSelect (opened by clicking `input`). */
 async function choose(page: Page, testId: string, ...options: string[]): Promise<void> {
@@ -64,9 +65,21 @@ describe.skipIf(!HAVE_CHROMIUM)('web: status admin (business services, status pa
     await choose(page, 'bs-services', 'checkout-api');
     await page.getByTestId('save-business-service').click();
     await page.getByTestId('business-service-card').filter({ hasText: 'Checkout' }).getByText('checkout-api').waitFor();
-    const checkout = ((await t.api('GET', '/api/v1/business-services')).body.businessServices as { id: string; name: string }[]).find((b) => b.name === 'Checkout')!;
+    const checkout = must(
+      ((await t.api('GET', '/api/v1/business-services')).body.businessServices as { id: string; name: string }[]).find((b) => b.name === 'Checkout'),
+      "api().body.businessServices entry where b.name === 'Checkout'",
+    );
     const services = (await t.api('GET', '/api/v1/services')).body.services as { id: string; name: string }[];
-    expect(checkout).toMatchObject({ name: 'Checkout', description: 'Paying for an order', serviceIds: [services.find((s) => s.name === 'checkout-api')!.id] });
+    expect(checkout).toMatchObject({
+      name: 'Checkout',
+      description: 'Paying for an order',
+      serviceIds: [
+        must(
+          services.find((s) => s.name === 'checkout-api'),
+          "services entry where s.name === 'checkout-api'",
+        ).id,
+      ],
+    });
 
     // The same name again: the API's conflict shows in the form.
     await page.getByTestId('new-business-service').click();
@@ -254,7 +267,11 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('web: screenshots of the status admin
     ] as const)
       await addUser(t, { email, name, role: 'stakeholder' });
     const users = (await t.api('GET', '/api/v1/users')).body.users as { id: string; email: string }[];
-    const id = (email: string) => users.find((u) => u.email === email)!.id;
+    const id = (email: string) =>
+      must(
+        users.find((u) => u.email === email),
+        'users entry where u.email === email',
+      ).id;
     await t.api('POST', '/api/v1/subscriptions', { scope: 'major', userId: id('ceo@example.com') });
     await t.api('POST', '/api/v1/subscriptions', { scope: 'business_service', targetId: 'Checkout', userId: id('sol@example.com') });
     await t.api('POST', '/api/v1/subscriptions', { scope: 'team', targetId: team, channel: 'slack', destination: 'C024BE91L', userId: id('sol@example.com') });

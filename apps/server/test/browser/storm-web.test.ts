@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sizedPage, type Size } from './sized.js';
 import { addPagedService, addUser, HAVE_CHROMIUM, signIn, startRig, trigger, waitLive, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 const SIZES: Size[] = ['phone', 'desktop'];
 
@@ -85,10 +86,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
         else await r.click();
       }
       expect(await page.getByTestId('bulk-count').textContent()).toBe('3 selected');
-      for (const id of ['bulk-ack', 'bulk-snooze', 'bulk-resolve', 'bulk-cancel']) expect((await page.getByTestId(id).boundingBox())!.height, id).toBeGreaterThanOrEqual(44);
+      for (const id of ['bulk-ack', 'bulk-snooze', 'bulk-resolve', 'bulk-cancel']) expect(must(await page.getByTestId(id).boundingBox(), `the ${id} box`).height, id).toBeGreaterThanOrEqual(44);
       // Within thumb reach: the bar is in the bottom part of the screen.
-      const vh = page.viewportSize()!.height;
-      expect((await page.getByTestId('bulk-ack').boundingBox())!.y).toBeGreaterThan(vh / 2);
+      const vh = must(page.viewportSize(), 'page.viewportSize()').height;
+      expect(must(await page.getByTestId('bulk-ack').boundingBox(), 'the bulk-ack box').y).toBeGreaterThan(vh / 2);
       expect(page.url()).toContain('/incidents?'); // picking a row never opened it
       await page.getByTestId('bulk-ack').click();
       for (const n of numbers) await expect.poll(async () => (await incident(n)).acknowledgedBy, { timeout: 10_000 }).toBe(maya);
@@ -109,21 +110,21 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
     });
 
     it(`${size}: the incident page's bar: Acknowledge, Snooze, Resolve, More at 44 px or more, within thumb reach; snooze, note, add responder`, async () => {
-      const n = storm[size][10]!;
+      const n = must(storm[size][10], 'storm[size][10]');
       const { context, page } = await sizedPage(rig.browser, size);
       await login(page, 'maya@example.com');
       await page.goto(`${rig.t.url}/incidents/${n}`);
       await page.getByTestId('incident-page').waitFor();
       await waitLive(page);
       const ids = ['ack-button', 'snooze-button', 'resolve-button', 'more-button'];
-      const boxes = await Promise.all(ids.map(async (id) => (await page.getByTestId('action-bar').getByTestId(id).boundingBox())!));
+      const boxes = await Promise.all(ids.map(async (id) => must(await page.getByTestId('action-bar').getByTestId(id).boundingBox(), `the ${id} box`)));
       for (const [k, b] of boxes.entries()) expect(b.height, ids[k]).toBeGreaterThanOrEqual(44);
-      const vh = page.viewportSize()!.height;
+      const vh = must(page.viewportSize(), 'page.viewportSize()').height;
       if (size === 'phone') for (const b of boxes) expect(b.y + b.height).toBeLessThanOrEqual(vh);
-      if (size === 'phone') expect(boxes[0]!.y).toBeGreaterThan(vh / 2);
+      if (size === 'phone') expect(must(boxes[0], 'boxes[0]').y).toBeGreaterThan(vh / 2);
       // Snooze for 15 minutes.
       await page.getByTestId('snooze-button').click();
-      expect((await page.getByTestId('snooze-15').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      expect(must(await page.getByTestId('snooze-15').boundingBox(), 'the snooze-15 box').height).toBeGreaterThanOrEqual(44);
       await page.getByTestId('snooze-15').click();
       await expect.poll(async () => (await incident(n)).snoozedUntil, { timeout: 10_000 }).toBe(rig.t.clock.now() + 15 * 60_000);
       await page.getByTestId('snoozed-until').waitFor();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: verify a contact method with the code sent by email', () => {
   let rig: WebRig;
@@ -23,7 +24,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: verify a contact method with the code sent
 
     await t.cycle(); // the engine delivers the outbox: the code goes to the SMTP server
     const mail = await t.smtp.waitFor((m) => m.to.includes('maya.home@example.com') && /verification/i.test(m.subject + m.text));
-    const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+    const code = must(/\b(\d{6})\b/.exec(mail.text)?.[1], 'a 6-digit code in the email');
     const wrong = code === '000000' ? '111111' : '000000';
 
     await card.getByTestId('verify-code').locator('input').first().click();

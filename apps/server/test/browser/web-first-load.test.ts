@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, HAVE_CHROMIUM, newPage, startRig, type WebRig } from './support.js';
+import { must } from '../../src/lib/must.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder', () => {
   let rig: WebRig;
@@ -22,10 +23,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     });
     const set = login.headers
       .getSetCookie()
-      .map((c) => c.split(';')[0]!)
+      .map((c) => must(c.split(';')[0], "c.split(';')[0]"))
       .find((c) => c.startsWith('klaxon_session='));
     expect(set).toBeTruthy();
-    cookie = { name: 'klaxon_session', value: set!.slice('klaxon_session='.length) };
+    cookie = { name: 'klaxon_session', value: must(set, 'set').slice('klaxon_session='.length) };
   });
   afterAll(async () => rig?.stop());
 
@@ -214,7 +215,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     await expect.poll(() => page.evaluate(() => (window as unknown as { __swAt?: number }).__swAt), { timeout: 30_000 }).toBeGreaterThan(0);
     const at = await page.evaluate(() => ({ sw: (window as unknown as { __swAt: number }).__swAt, row: (window as unknown as { __rowAt?: number }).__rowAt }));
     expect(at.row).toBeGreaterThan(0);
-    expect(at.sw).toBeGreaterThan(at.row!);
+    expect(at.sw).toBeGreaterThan(must(at.row, 'at.row'));
     await close();
   });
 });

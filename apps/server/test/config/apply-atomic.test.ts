@@ -12,13 +12,14 @@ import type { ConfigDocument } from '../../src/config/schema.js';
 import type { Ctx, LiveEvent } from '../../src/context.js';
 import { createIncident } from '../../src/incident/service.js';
 import { DIALECTS, EXAMPLE_TEXT, editExample, testDatabases } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const yaml = (text: string) => parseConfigFile('klaxon.yaml', text);
 
 /** The 1-based line and column of the last `needle` in `text`. */
 function lastLineColOf(text: string, needle: string): string {
   const before = text.slice(0, text.lastIndexOf(needle)).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+  return `${before.length}:${must(before[before.length - 1], 'before[before.length - 1]').length + 1}`;
 }
 
 /** A ctx that records what would leave the database: live events and engine wake-ups. */

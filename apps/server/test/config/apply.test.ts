@@ -15,6 +15,7 @@ import { findIntegrationByKey, getService, listIntegrations, listServices } from
 import { getTeam, listTeams } from '../../src/team/service.js';
 import { getUser, listContactMethods, listNotificationRules, listUsers } from '../../src/user/service.js';
 import { DIALECTS, EXAMPLE_TEXT, editExample, lineColOf, testDatabases } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const example = () => parseConfigFile('klaxon.yaml', EXAMPLE_TEXT);
 const apply = (ctx: Ctx, doc: ConfigDocument, opts: { dryRun?: boolean; prune?: boolean } = {}) => applyConfig(ctx, SYSTEM, doc, { dryRun: false, ...opts });
@@ -116,7 +117,13 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     expect(primary.layers).toEqual([
       {
         name: 'weekly',
-        participants: ['alice@example.com', 'bob@example.com', 'carmen@example.com'].map((e) => users.find((u) => u.email === e)!.id),
+        participants: ['alice@example.com', 'bob@example.com', 'carmen@example.com'].map(
+          (e) =>
+            must(
+              users.find((u) => u.email === e),
+              'users entry where u.email === e',
+            ).id,
+        ),
         turn: { unit: 'week', count: 1 },
         handoffTime: '09:00',
         start: Date.parse('2026-03-02T09:00:00Z'), // London is on GMT in early March
@@ -302,10 +309,16 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     const { ctx } = await dbs.fresh(dialect);
     await apply(ctx, example());
     const carmen = await getUser(ctx, SYSTEM, 'carmen@example.com');
-    const old = (await listContactMethods(ctx, SYSTEM, carmen.id)).find((m) => m.name === 'mobile')!;
+    const old = must(
+      (await listContactMethods(ctx, SYSTEM, carmen.id)).find((m) => m.name === 'mobile'),
+      "listContactMethods() entry where m.name === 'mobile'",
+    );
     await apply(ctx, yaml(editExample((d) => d.setIn(['users', 2, 'contactMethods', 1, 'address'], '+1 (212) 555-0199'))));
     const methods = await listContactMethods(ctx, SYSTEM, carmen.id);
-    const mobile = methods.find((m) => m.name === 'mobile')!;
+    const mobile = must(
+      methods.find((m) => m.name === 'mobile'),
+      "methods entry where m.name === 'mobile'",
+    );
     expect(mobile.id).not.toBe(old.id);
     expect([mobile.address, mobile.verified]).toEqual(['+12125550199', false]);
     const rules = await listNotificationRules(ctx, SYSTEM, carmen.id);
@@ -354,7 +367,7 @@ describe.each(DIALECTS)('config as code on %s', (dialect) => {
     const first = await apply(ctx, yaml(file('{ name: events, kind: generic }')));
     expect(first.changes).toEqual(['+ service billing (1 integration)']);
     expect(first.createdKeys).toHaveLength(1);
-    const generated = first.createdKeys[0]!;
+    const generated = must(first.createdKeys[0], 'first.createdKeys[0]');
     expect([generated.service, generated.integration]).toEqual(['billing', 'events']);
     expect(generated.key).toMatch(/^[A-Za-z0-9_\-.]{16,}$/);
     expect((await findIntegrationByKey(ctx.db.kysely, generated.key))?.integration.name).toBe('events');

@@ -5,6 +5,7 @@ import { exportConfig } from '../../src/config/export.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { getPolicy } from '../../src/escalation/service.js';
 import { DIALECTS, testDatabases } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const FILE = `version: 1
 users:
@@ -35,12 +36,20 @@ describe.each(DIALECTS)('level conditions and round robin in klaxon.yaml (%s)', 
     const { ctx } = await dbs.fresh(dialect);
     await applyConfig(ctx, SYSTEM, parseConfigFile('klaxon.yaml', FILE), { dryRun: false });
     const p = await getPolicy(ctx, SYSTEM, 'Ops');
-    expect(p.levels[0]!.condition).toEqual({ timeZone: 'Europe/Berlin', between: { start: '22:00', end: '07:00' }, severity: ['critical'], label: { key: 'team', in: ['db', 'storage'] } });
-    expect(p.levels[1]!.roundRobin).toBe(true);
+    expect(must(p.levels[0], 'p.levels[0]').condition).toEqual({
+      timeZone: 'Europe/Berlin',
+      between: { start: '22:00', end: '07:00' },
+      severity: ['critical'],
+      label: { key: 'team', in: ['db', 'storage'] },
+    });
+    expect(must(p.levels[1], 'p.levels[1]').roundRobin).toBe(true);
     const exported = await exportConfig(ctx, SYSTEM);
-    const ops = exported.escalationPolicies!.find((x) => x.name === 'Ops')!;
-    expect(ops.levels[0]!.condition).toEqual(p.levels[0]!.condition);
-    expect(ops.levels[1]!.roundRobin).toBe(true);
+    const ops = must(
+      must(exported.escalationPolicies, 'exported.escalationPolicies').find((x) => x.name === 'Ops'),
+      "exported.escalationPolicies entry where x.name === 'Ops'",
+    );
+    expect(must(ops.levels[0], 'ops.levels[0]').condition).toEqual(must(p.levels[0], 'p.levels[0]').condition);
+    expect(must(ops.levels[1], 'ops.levels[1]').roundRobin).toBe(true);
     expect((await applyConfig(ctx, SYSTEM, exported, { dryRun: true })).changes).toEqual([]);
     // A changed condition is a change of the levels.
     const changed = parseConfigFile('klaxon.yaml', FILE.replace('"07:00"', '"06:00"'));

@@ -7,6 +7,7 @@ import { ConfigFileError, parseConfigFile } from '../../src/config/load.js';
 import type { Ctx } from '../../src/context.js';
 import { listHeartbeats } from '../../src/heartbeat/service.js';
 import { DIALECTS, testDatabases } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const yaml = (text: string) => parseConfigFile('klaxon.yaml', text);
 const apply = (ctx: Ctx, text: string, dryRun = false) => applyConfig(ctx, SYSTEM, yaml(text), { dryRun });
@@ -40,7 +41,7 @@ describe.each(DIALECTS)('heartbeats in config as code on %s', (dialect) => {
       ['backups', 'nightly-backup'],
       ['backups', 'prometheus'],
     ]);
-    for (const h of r.createdHeartbeats!) expect(h.checkinUrl).toMatch(/\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
+    for (const h of must(r.createdHeartbeats, 'r.createdHeartbeats')) expect(h.checkinUrl).toMatch(/\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
     const list = await listHeartbeats(ctx, SYSTEM, 'backups');
     expect(list.map((h) => [h.name, h.intervalMinutes, h.graceMinutes, h.enabled, h.watchdogAlert])).toEqual([
       ['nightly-backup', 1500, 60, true, null],

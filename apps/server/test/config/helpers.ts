@@ -9,6 +9,7 @@ import { configFromEnv, type KlaxonConfig } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
 import type { Ctx } from '../../src/context.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { must } from '../../src/lib/must.js';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -41,7 +42,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 function pgUrl(database: string): string {
-  const u = new URL(process.env.KLAXON_TEST_DATABASE_URL!);
+  const u = new URL(must(process.env.KLAXON_TEST_DATABASE_URL, 'process.env.KLAXON_TEST_DATABASE_URL'));
   u.pathname = `/${database}`;
   return u.toString();
 }
@@ -119,5 +120,5 @@ export function lineColOf(text: string, needle: string): string {
   const at = text.indexOf(needle);
   if (at < 0) throw new Error(`"${needle}" is not in the text`);
   const before = text.slice(0, at).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+  return `${before.length}:${must(before[before.length - 1], 'before[before.length - 1]').length + 1}`;
 }

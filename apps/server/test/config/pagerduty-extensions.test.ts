@@ -8,6 +8,7 @@ import { getFinalSchedule } from '../../src/schedule/index.js';
 import { getService } from '../../src/service/service.js';
 import { listNotificationRules, listUsers } from '../../src/user/service.js';
 import { DIALECTS, testDatabases } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const DOC = `
 version: 1
@@ -54,7 +55,10 @@ describe.each(DIALECTS)('PagerDuty model extensions in config as code on %s', (d
     const doc = parseConfigFile('klaxon.yaml', DOC);
     const first = await applyConfig(ctx, SYSTEM, doc, { dryRun: false });
     expect(first.changes).toContain('+ service checkout');
-    const ann = (await listUsers(ctx, SYSTEM)).find((u) => u.email === 'ann@example.com')!;
+    const ann = must(
+      (await listUsers(ctx, SYSTEM)).find((u) => u.email === 'ann@example.com'),
+      "listUsers() entry where u.email === 'ann@example.com'",
+    );
     const rules = await listNotificationRules(ctx, SYSTEM, ann.id);
     expect(rules.map((r) => [r.delayMinutes, r.urgency]).sort()).toEqual([
       [0, 'high'],
@@ -76,16 +80,32 @@ describe.each(DIALECTS)('PagerDuty model extensions in config as code on %s', (d
     expect(shifts[1]?.who).toEqual(['ben@example.com']);
     // 5430-second turns: Ben 00:00:00-01:30:30, Cy until 03:01:00 (the higher layer wins over the weekly one).
     const odd = await getFinalSchedule(ctx, SYSTEM, 'Weekly', { from: Date.parse('2026-03-10T00:00:00Z'), to: Date.parse('2026-03-10T03:01:00Z') });
-    expect(odd.shifts.map((s) => [new Date(s.start).toISOString(), emailOf.get(s.userIds[0]!)])).toEqual([
+    expect(odd.shifts.map((s) => [new Date(s.start).toISOString(), emailOf.get(must(s.userIds[0], 's.userIds[0]'))])).toEqual([
       ['2026-03-10T00:00:00.000Z', 'ben@example.com'],
       ['2026-03-10T01:30:30.000Z', 'cy@example.com'],
     ]);
 
     const exported = await exportConfig(ctx, SYSTEM);
-    const week = exported.schedules!.find((s) => s.name === 'Weekly')!.layers[0]!;
+    const week = must(
+      must(
+        must(exported.schedules, 'exported.schedules').find((s) => s.name === 'Weekly'),
+        "exported.schedules entry where s.name === 'Weekly'",
+      ).layers[0],
+      'exported.schedules.find().layers[0]',
+    );
     expect(week.rotationStart).toBe('2026-03-02T09:00');
-    expect(exported.services!.find((s) => s.name === 'checkout')!.urgencyRule).toEqual({ type: 'support-hours', during: 'high', outside: 'low' });
-    expect(exported.users!.find((u) => u.email === 'ann@example.com')!.notificationRules).toContainEqual({ contactMethod: 'cell', delayMinutes: 0, urgency: 'high' });
+    expect(
+      must(
+        must(exported.services, 'exported.services').find((s) => s.name === 'checkout'),
+        "exported.services entry where s.name === 'checkout'",
+      ).urgencyRule,
+    ).toEqual({ type: 'support-hours', during: 'high', outside: 'low' });
+    expect(
+      must(
+        must(exported.users, 'exported.users').find((u) => u.email === 'ann@example.com'),
+        "exported.users entry where u.email === 'ann@example.com'",
+      ).notificationRules,
+    ).toContainEqual({ contactMethod: 'cell', delayMinutes: 0, urgency: 'high' });
     expect((await applyConfig(ctx, SYSTEM, exported, { dryRun: false })).changes).toEqual([]);
     expect((await applyConfig(ctx, SYSTEM, doc, { dryRun: false })).changes).toEqual([]);
   });
@@ -107,7 +127,10 @@ describe.each(DIALECTS)('PagerDuty model extensions in config as code on %s', (d
         '~ service checkout: supportHours mon,tue,wed,thu,fri 09:00-17:00 America/Lima -> mon,tue,wed,thu,fri 08:00-17:00 America/Lima',
       ]),
     );
-    const ann = (await listUsers(ctx, SYSTEM)).find((u) => u.email === 'ann@example.com')!;
+    const ann = must(
+      (await listUsers(ctx, SYSTEM)).find((u) => u.email === 'ann@example.com'),
+      "listUsers() entry where u.email === 'ann@example.com'",
+    );
     expect((await listNotificationRules(ctx, SYSTEM, ann.id)).find((x) => x.delayMinutes === 0 && x.urgency !== 'low')?.urgency).toBe('any');
   });
 

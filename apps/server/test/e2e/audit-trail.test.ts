@@ -8,7 +8,6 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { must } from '../../src/lib/must.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addResponder, DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
-import { must } from '../../src/lib/must.js';
 
 describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
   let t: TestKlaxon;

@@ -13,6 +13,7 @@
 import { createECDH, createPublicKey, createDecipheriv, hkdfSync, randomBytes, verify as verifySignature, type ECDH } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RecordLog } from './util.js';
+import { must } from '../../src/lib/must.js';
 
 /** The JSON a browser's PushSubscription serializes to. */
 export interface SubscriptionJson {
@@ -73,7 +74,7 @@ export function decryptAes128gcm(body: Buffer, ua: ECDH, authSecret: Buffer): Bu
   if (body.length < 21) throw new Error('body shorter than the aes128gcm header');
   const salt = body.subarray(0, 16);
   const rs = body.readUInt32BE(16);
-  const idlen = body[20]!;
+  const idlen = must(body[20], 'body[20]');
   const keyid = body.subarray(21, 21 + idlen);
   if (idlen !== 65 || rs < 18) throw new Error(`bad aes128gcm header (idlen ${idlen}, rs ${rs})`);
   const uaPublic = ua.getPublicKey();
@@ -109,7 +110,7 @@ export function verifyVapidHeader(header: string | undefined, audience: string, 
   const m = /^vapid\s+(.+)$/i.exec(header ?? '');
   if (!m) return { error: 'missing Authorization: vapid t=..., k=...' };
   const params: Record<string, string> = {};
-  for (const part of m[1]!.split(',')) {
+  for (const part of must(m[1], 'm[1]').split(',')) {
     const eq = part.indexOf('=');
     if (eq > 0) params[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
@@ -221,7 +222,7 @@ export class FakePushService {
     };
     const m = /^\/push\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return reject(404, 'no such push endpoint');
-    const sub = this.subs.get(m[1]!);
+    const sub = this.subs.get(must(m[1], 'm[1]'));
     if (!sub) return reject(404, 'no such subscription');
     if (sub.gone) return reject(410, 'push subscription has unsubscribed or expired');
     const injected = this.failures.shift();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { diffOnCall, diffPaging, formatCompare, type CompareResult, type OnCallInterval } from '../../src/migrate/compare.js';
+import { must } from '../../src/lib/must.js';
 
 const people = ['a@x', 'b@x', 'c@x'];
 const span = { from: 0, to: 1000 };
@@ -26,8 +27,8 @@ describe('diffOnCall', () => {
         for (const d of diffs) expect(d.start >= span.from && d.end <= span.to && d.start < d.end).toBe(true);
         // Merged: two adjacent differences never say the same thing.
         for (let i = 1; i < diffs.length; i++) {
-          const p = diffs[i - 1]!;
-          const c = diffs[i]!;
+          const p = must(diffs[i - 1], 'diffs[i - 1]');
+          const c = must(diffs[i], 'diffs[i]');
           expect(p.end <= c.start).toBe(true);
           if (p.end === c.start) expect(p.source.join() === c.source.join() && p.klaxon.join() === c.klaxon.join()).toBe(false);
         }

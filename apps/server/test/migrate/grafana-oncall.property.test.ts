@@ -17,6 +17,7 @@ import type { GShift } from '../../src/migrate/grafana-oncall/api.js';
 import { finalSchedule, validateScheduleSpec, type LayerSpec, type ScheduleSpec } from '../../src/schedule/compute/index.js';
 import { parseInstant } from '../../src/schedule/types.js';
 import { resolveFinal, shiftEvents, type SemShift } from '../fakes/grafana-oncall/semantics.js';
+import { must } from '../../src/lib/must.js';
 
 const DAY = 86_400_000;
 const USERS = ['U1', 'U2', 'U3', 'U4', 'U5'];
@@ -68,7 +69,7 @@ const rolling = fc
       until: r.untilDays === null ? null : wallAt(r.day + r.untilDays, 0),
       week_start: r.weekStart,
       by_day: r.freq === 'hourly' ? null : r.byDay,
-      ...(r.recurrent ? { users: r.groups[0]! } : { rolling_users: r.groups, start_rotation_from_user_index: r.from }),
+      ...(r.recurrent ? { users: must(r.groups[0], 'r.groups[0]') } : { rolling_users: r.groups, start_rotation_from_user_index: r.from }),
     };
     return { shift, endHourOk: okHour(r.hour + durH) };
   });
@@ -107,7 +108,7 @@ const schedule = fc
     zone: s.zone,
     // Distinct levels: one layer per level, where Klaxon's precedence is Grafana's level rule exactly
     // (several shifts at one level need layering: union, from the Opsgenie branch).
-    shifts: s.shifts.map((x, i) => ({ ...x.shift, id: `OS${i}`, name: `shift ${i}`, level: s.levels[i]! })),
+    shifts: s.shifts.map((x, i) => ({ ...x.shift, id: `OS${i}`, name: `shift ${i}`, level: must(s.levels[i], 's.levels[i]') })),
   }));
 
 function toCompute(zone: string, layers: ScheduleLayerSpec[]): ScheduleSpec {
@@ -119,8 +120,8 @@ function toCompute(zone: string, layers: ScheduleLayerSpec[]): ScheduleSpec {
       turn: l.turn,
       ...(l.handoffTime ? { handoffTime: l.handoffTime } : {}),
       timeZone: z,
-      start: parseInstant(l.start, z)!,
-      ...(l.end ? { end: parseInstant(l.end, z)! } : {}),
+      start: must(parseInstant(l.start, z), 'parseInstant(l.start, z)'),
+      ...(l.end ? { end: must(parseInstant(l.end, z), 'parseInstant(l.end, z)') } : {}),
       ...(l.restrictions ? { restrictions: l.restrictions } : {}),
       ...(l.priority !== undefined ? { priority: l.priority } : {}),
     };
@@ -159,8 +160,8 @@ describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () 
           overrides: scheduleOverrides(overrides, zone, { name: 'S', id: 'S' }, items).map((o, i) => ({
             id: `o${i}`,
             userIds: o.users,
-            start: parseInstant(o.start, zone)!,
-            end: parseInstant(o.end, zone)!,
+            start: must(parseInstant(o.start, zone), 'parseInstant(o.start, zone)'),
+            end: must(parseInstant(o.end, zone), 'parseInstant(o.end, zone)'),
           })),
         };
         overridden += spec.overrides.length;
@@ -174,7 +175,7 @@ describe('Grafana OnCall shifts imported: Klaxon on call = Grafana on call', () 
         for (const e of events) for (const t of [e.start, e.end]) if (t >= from && t < to) points.add(t);
         for (const k of klaxon) for (const t of [k.start, k.end]) if (t >= from && t < to) points.add(t);
         for (const t of points) {
-          const g = [...new Set(resolveFinal(events, t, t + 1).map((r) => emailOf(r.user)!))].sort();
+          const g = [...new Set(resolveFinal(events, t, t + 1).map((r) => must(emailOf(r.user), 'emailOf(r.user)')))].sort();
           const k = [...(klaxon.find((x) => x.start <= t && t < x.end)?.userIds ?? [])].sort();
           expect({ at: new Date(t).toISOString(), who: k }).toEqual({ at: new Date(t).toISOString(), who: g });
         }

@@ -17,6 +17,7 @@ import { REPO_ROOT } from '../config/helpers.js';
 import { exactItems, expectedItems, grafanaFixture } from '../fakes/grafana-oncall/fixture.js';
 import { FakeGrafanaOnCall, type FailKind } from '../fakes/grafana-oncall/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-grafana-'));
@@ -79,27 +80,50 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     const report = readFileSync(reportFile, 'utf8');
     // Every object without an exact equivalent is in the report, with its id.
     for (const [severity, id] of expectedItems) {
-      const section = report.split(/^## /m).find((s) => s.startsWith({ 'not-imported': 'Not imported', changed: 'Imported differently', note: 'Notes' }[severity]!))!;
+      const section = must(
+        report
+          .split(/^## /m)
+          .find((s) =>
+            s.startsWith(
+              must(
+                { 'not-imported': 'Not imported', changed: 'Imported differently', note: 'Notes' }[severity],
+                "{ 'not-imported': 'Not imported', changed: 'Imported differently', note: 'Notes' }[severity]",
+              ),
+            ),
+          ),
+        "split() entry where s.startsWith({ 'not-imported': 'Not imported', changed: 'Imported differently', note: 'Notes' }[severity])",
+      );
       expect(section, `${severity} ${id}`).toContain(`| ${id} |`);
     }
     for (const id of exactItems) expect(report, id).not.toContain(`| ${id} |`);
     // Exact now: the override is the schedule's override (it replaces everyone, as in Grafana), the
     // wait before the first step is initialDelayMinutes, no wait after the last step is a 0-minute wait.
     const doc = parseConfigFile('import.yaml', readFileSync(yamlFile, 'utf8'));
-    const primary = doc.schedules!.find((x) => x.name === 'Primary')!;
+    const primary = must(
+      must(doc.schedules, 'doc.schedules').find((x) => x.name === 'Primary'),
+      "doc.schedules entry where x.name === 'Primary'",
+    );
     expect(primary.layers.some((l) => l.name === 'Bob covers')).toBe(false);
     expect(primary.overrides?.map((o) => ({ users: o.users, note: o.note }))).toEqual([{ users: ['bob@example.com'], note: 'Grafana OnCall override OSOVERRIDE' }]);
-    const chain2 = doc.escalationPolicies!.find((p) => p.levels.some((l) => l.targets.some((t) => 'user' in t && t.user === 'dave@example.com')))!;
+    const chain2 = must(
+      must(doc.escalationPolicies, 'doc.escalationPolicies').find((p) => p.levels.some((l) => l.targets.some((t) => 'user' in t && t.user === 'dave@example.com'))),
+      "doc.escalationPolicies entry where p.levels.some((l) => l.targets.some((t) => 'user' in t && t.user === 'dave@example.com'))",
+    );
     expect(chain2.initialDelayMinutes).toBe(4);
     expect(chain2.levels.map((l) => l.delayMinutes)).toEqual([0]);
     // The exact sender change, with the new key.
-    const key = /integration key for Prometheus\/alertmanager: (\S+)/.exec(first.stderr)![1]!;
+    const key = must(/integration key for Prometheus\/alertmanager: (\S+)/.exec(first.stderr)?.[1], 'the integration key line on stderr');
     expect(report).toContain(`change url: https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/ to url: https://klaxon.example.com/integrations/v1/alertmanager/<key>`);
     expect(report).toContain(`key \`${key}\``);
     expect(report).toContain('change the webhook URL https://oncall.example.com/integrations/v1/grafana_alerting/GhIjKl456/ to https://klaxon.example.com/integrations/v1/grafana/<key>');
     // The integration heartbeat became a Klaxon heartbeat on the integration's service; the report gives its check-in URL.
-    expect(doc.services!.find((x) => x.name === 'Prometheus')!.heartbeats).toEqual([{ name: 'heartbeat', intervalMinutes: 60, graceMinutes: 0, enabled: false }]);
-    const checkin = /check-in URL for heartbeat Prometheus\/heartbeat: (\S+)/.exec(first.stderr)![1]!;
+    expect(
+      must(
+        must(doc.services, 'doc.services').find((x) => x.name === 'Prometheus'),
+        "doc.services entry where x.name === 'Prometheus'",
+      ).heartbeats,
+    ).toEqual([{ name: 'heartbeat', intervalMinutes: 60, graceMinutes: 0, enabled: false }]);
+    const checkin = must(/check-in URL for heartbeat Prometheus\/heartbeat: (\S+)/.exec(first.stderr)?.[1], 'the check-in URL line on stderr');
     expect(checkin).toMatch(/^https:\/\/klaxon\.example\.com\/heartbeats\/v1\/[A-Za-z0-9]{20,}$/);
     expect(report).toContain(`**Prometheus heartbeat** (heartbeat, id CPROM) → service \`Prometheus\`, heartbeat \`heartbeat\`, check-in URL \`${checkin}\``);
     expect(report).toContain("change the heartbeat URL https://oncall.example.com/integrations/v1/alertmanager/AbCdEf123/heartbeat/ to Klaxon's check-in URL");
@@ -109,9 +133,25 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     const yaml = readFileSync(yamlFile, 'utf8');
     expect(yaml).toContain('delayMinutes: 20'); // 15 + 5 min waits, exact
     const masked = { unit: 'day', count: 2, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }; // the daily rotation masked to weekdays
-    expect(parseConfigFile('import.yaml', yaml).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
+    expect(
+      must(
+        must(
+          must(parseConfigFile('import.yaml', yaml).schedules, "parseConfigFile('import.yaml', yaml).schedules").find((x) => x.name === 'Weekday days'),
+          "parseConfigFile().schedules entry where x.name === 'Weekday days'",
+        ).layers[0],
+        'parseConfigFile().schedules.find().layers[0]',
+      ).turn,
+    ).toEqual(masked);
     const exported = await klaxon(db.url, 'export');
-    expect(parseConfigFile('export.yaml', exported.stdout).schedules!.find((x) => x.name === 'Weekday days')!.layers[0]!.turn).toEqual(masked);
+    expect(
+      must(
+        must(
+          must(parseConfigFile('export.yaml', exported.stdout).schedules, 'parseConfigFile().schedules').find((x) => x.name === 'Weekday days'),
+          "parseConfigFile().schedules entry where x.name === 'Weekday days'",
+        ).layers[0],
+        'parseConfigFile().schedules.find().layers[0]',
+      ).turn,
+    ).toEqual(masked);
     expect(await counts(db.url)).toMatchObject({ users: 6, schedules: 5, services: 3, verified: 0, maintenance: 1 });
     // The integration in maintenance mode: a Klaxon window on its service until the mode ends.
     expect(first.stderr).toMatch(/\+ maintenance window "Grafana Alerting: maintenance mode" on Grafana Alerting, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
@@ -135,11 +175,12 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
     expect(differing).toEqual(['Unmappable']);
     expect(r.schedules.map((s) => s.schedule)).toEqual(['Primary', 'Follow the sun', 'Infra', 'Weekday days', 'Unmappable']);
     expect(r.services.filter((s) => s.differences.length)).toEqual([]);
-    expect(r.services.find((s) => s.service === 'Prometheus')!.levels.map((l) => l.source)).toEqual([
-      expect.arrayContaining(['alice@example.com']),
-      ['carol@example.com', 'dave@example.com'],
-      ['bob@example.com', 'carol@example.com'],
-    ]);
+    expect(
+      must(
+        r.services.find((s) => s.service === 'Prometheus'),
+        "r.services entry where s.service === 'Prometheus'",
+      ).levels.map((l) => l.source),
+    ).toEqual([expect.arrayContaining(['alice@example.com']), ['carol@example.com', 'dave@example.com'], ['bob@example.com', 'carol@example.com']]);
     expect(r.differences).toBe(1);
     expect(fake.writes).toBe(0);
   }, 120_000);
@@ -155,7 +196,12 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
         expect(readFileSync(join(dir, `${dialect}-union.yaml`), 'utf8')).toContain('layering: union');
         const cmp = await klaxon(d.url, 'compare', 'grafana-oncall', '--url', f.url, '--token', f.token, '--json', '--weeks', '4');
         const r = JSON.parse(cmp.stdout) as { schedules: { schedule: string; differences: unknown[] }[] };
-        expect(r.schedules.find((s) => s.schedule === 'Pairs')!.differences).toEqual([]);
+        expect(
+          must(
+            r.schedules.find((s) => s.schedule === 'Pairs'),
+            "r.schedules entry where s.schedule === 'Pairs'",
+          ).differences,
+        ).toEqual([]);
       } finally {
         await f.stop();
         await d.drop();

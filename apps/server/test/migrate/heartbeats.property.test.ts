@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { heartbeatMinutes } from '../../src/migrate/opsgenie/index.js';
+import { must } from '../../src/lib/must.js';
 
 describe('Opsgenie heartbeat interval -> Klaxon minutes', () => {
   it('minutes, hours and days map to the same span; anything else is undefined; never throws', () => {
@@ -13,7 +14,7 @@ describe('Opsgenie heartbeat interval -> Klaxon minutes', () => {
           const m = heartbeatMinutes({ interval: interval as number, intervalUnit: unit as string });
           const per = unit === 'minutes' ? 1 : unit === 'hours' ? 60 : unit === 'days' ? 1440 : undefined;
           const ok = per !== undefined && typeof interval === 'number' && Number.isInteger(interval) && interval >= 1 && interval * per <= 525_600;
-          expect(m).toBe(ok ? (interval as number) * per! : undefined);
+          expect(m).toBe(ok ? (interval as number) * must(per, 'per') : undefined);
         },
       ),
     );

@@ -25,6 +25,7 @@ import { REPO_ROOT, testDatabases } from '../config/helpers.js';
 import { buildAccount } from '../fakes/pagerduty/fixture.js';
 import { FakePagerDuty } from '../fakes/pagerduty/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-import-atomic-'));
@@ -131,17 +132,23 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
       ],
       notification_rules: [{ id: 'PNRG001', start_delay_in_minutes: 0, urgency: 'high', contact_method: 'PCMGS01' }],
     });
-    a.users[0]!.name = 'Alice Renamed';
+    must(a.users[0], 'a.users[0]').name = 'Alice Renamed';
     const start = Math.ceil((Date.now() + 2 * DAY) / 3600_000) * 3600_000;
-    a.schedules[0]!.overrides.push({ id: 'POVRLONG', start, end: start + 400 * DAY, user: 'PGINA01' } as (typeof a.schedules)[0]['overrides'][number]);
-    a.maintenance_windows.push({ id: 'PMWNEW1', description: 'Checkout freeze', start: start + DAY, end: start + DAY + 3600_000, services: [a.maintenance_windows[0]!.services[0]!] });
+    must(a.schedules[0], 'a.schedules[0]').overrides.push({ id: 'POVRLONG', start, end: start + 400 * DAY, user: 'PGINA01' } as (typeof a.schedules)[0]['overrides'][number]);
+    a.maintenance_windows.push({
+      id: 'PMWNEW1',
+      description: 'Checkout freeze',
+      start: start + DAY,
+      end: start + DAY + 3600_000,
+      services: [must(must(a.maintenance_windows[0], 'a.maintenance_windows[0]').services[0], 'a.maintenance_windows[0].services[0]')],
+    });
     await freezeMaintenance(dialect, db.url, true);
 
     const before = await klaxon(db.url, 'export');
     expect(before.code, before.stderr).toBe(0);
     const rowsBefore = await rows(db.url);
-    expect(rowsBefore.users!.length).toBeGreaterThan(0);
-    expect(rowsBefore.migration_runs!.length).toBe(1);
+    expect(must(rowsBefore.users, 'rowsBefore.users').length).toBeGreaterThan(0);
+    expect(must(rowsBefore.migration_runs, 'rowsBefore.migration_runs').length).toBe(1);
 
     const dry = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-dry.yaml`), '--apply', '--dry-run', '--trust-contacts');
     const real = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-2.yaml`), '--apply', '--trust-contacts');
@@ -171,14 +178,14 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
     const ok = await klaxon(db.url, 'import', 'pagerduty', ...conn(), '-o', join(dir, `${dialect}-3.yaml`), '--apply', '--trust-contacts');
     expect(ok.code, ok.stderr).toBe(0);
     const rowsOk = await rows(db.url);
-    expect(rowsOk.users!.some((r) => r.includes('gina@example.com'))).toBe(true);
-    expect(rowsOk.audit_log!.filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
-    expect(rowsOk.migration_runs!.length).toBe(2);
-    expect(rowsOk.maintenance_windows!.filter((r) => r.includes('Checkout freeze')).length).toBe(1);
-    const long = rowsOk
-      .schedule_overrides!.map((r) => JSON.parse(r) as { start_at: number | string; end_at: number | string; note: string | null })
+    expect(must(rowsOk.users, 'rowsOk.users').some((r) => r.includes('gina@example.com'))).toBe(true);
+    expect(must(rowsOk.audit_log, 'rowsOk.audit_log').filter((r) => r.includes('contact_method.verify') && r.includes('--trust-contacts')).length).toBe(2);
+    expect(must(rowsOk.migration_runs, 'rowsOk.migration_runs').length).toBe(2);
+    expect(must(rowsOk.maintenance_windows, 'rowsOk.maintenance_windows').filter((r) => r.includes('Checkout freeze')).length).toBe(1);
+    const long = must(rowsOk.schedule_overrides, 'rowsOk.schedule_overrides')
+      .map((r) => JSON.parse(r) as { start_at: number | string; end_at: number | string; note: string | null })
       .filter((r) => r.note === 'PagerDuty override POVRLONG');
-    expect(long.map((r) => [Number(r.start_at), Number(r.end_at)]).sort((x, y) => x[0]! - y[0]!)).toEqual([
+    expect(long.map((r) => [Number(r.start_at), Number(r.end_at)]).sort((x, y) => must(x[0], 'x[0]') - must(y[0], 'y[0]'))).toEqual([
       [start, start + 366 * DAY],
       [start + 366 * DAY, start + 400 * DAY],
     ]);
@@ -213,7 +220,9 @@ describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect
       const real = await applyImport(d.ctx, SYSTEM, result, { dryRun: false, trustContacts: false });
       expect(real.applied.changes).toEqual(dry.applied.changes);
       const billing = await findService(d.ctx.db.kysely, 'Billing');
-      expect((await listMaintenance(d.ctx, SYSTEM)).map((m) => [m.title, m.serviceIds, m.startsAt, m.endsAt])).toEqual([['Billing upgrade', [billing!.id], now + DAY, now + DAY + 3600_000]]);
+      expect((await listMaintenance(d.ctx, SYSTEM)).map((m) => [m.title, m.serviceIds, m.startsAt, m.endsAt])).toEqual([
+        ['Billing upgrade', [must(billing, 'billing').id], now + DAY, now + DAY + 3600_000],
+      ]);
     } finally {
       await dbs.cleanup();
     }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { toImported, type SourceMaintenance } from '../../src/migrate/maintenance.js';
 import { maintenanceSpan } from '../../src/migrate/opsgenie/index.js';
 import type { ReportItem } from '../../src/migrate/types.js';
+import { must } from '../../src/lib/must.js';
 
 const NOW = Date.UTC(2026, 11, 6, 12);
 const H = 3_600_000;
@@ -32,7 +33,7 @@ describe('maintenance windows from a source', () => {
         const items: ReportItem[] = [];
         const w = toImported(m, NOW, items);
         const usable = m.startsAt !== undefined && m.endsAt !== undefined && Number.isFinite(m.startsAt) && Number.isFinite(m.endsAt) && m.endsAt > m.startsAt;
-        if (usable && m.endsAt! <= NOW) {
+        if (usable && must(m.endsAt, 'm.endsAt') <= NOW) {
           expect(w).toBeUndefined();
           expect(items).toEqual([]);
           return;
@@ -41,21 +42,23 @@ describe('maintenance windows from a source', () => {
         expect(items[0]).toMatchObject({ kind: m.kind, id: m.source.id });
         if (!usable || !m.services.length) {
           expect(w).toBeUndefined();
-          expect(items[0]!.severity).toBe('not-imported');
+          expect(must(items[0], 'items[0]').severity).toBe('not-imported');
           return;
         }
         expect(w).toBeDefined();
-        expect(w!.startsAt).toBe(m.startsAt);
-        expect(w!.endsAt).toBe(m.endsAt);
-        expect(new Set(w!.services)).toEqual(new Set(m.services));
-        expect(w!.services.length).toBe(new Set(m.services).size);
-        expect(w!.title.length).toBeGreaterThan(0);
-        expect(w!.title.length).toBeLessThanOrEqual(500);
-        expect(w!.title).not.toMatch(/\s\s|\n/);
+        const imported = must(w, 'w');
+        const item = must(items[0], 'items[0]');
+        expect(imported.startsAt).toBe(m.startsAt);
+        expect(imported.endsAt).toBe(m.endsAt);
+        expect(new Set(imported.services)).toEqual(new Set(m.services));
+        expect(imported.services.length).toBe(new Set(m.services).size);
+        expect(imported.title.length).toBeGreaterThan(0);
+        expect(imported.title.length).toBeLessThanOrEqual(500);
+        expect(imported.title).not.toMatch(/\s\s|\n/);
         // The report says exactly how the window differs, if it does.
-        expect(items[0]!.severity).toBe(m.uncovered.length || m.differs ? 'changed' : 'note');
-        expect(items[0]!.instead).toContain(`created in Klaxon on ${w!.services.join(', ')}`);
-        for (const u of m.uncovered) expect(items[0]!.why).toContain(u);
+        expect(item.severity).toBe(m.uncovered.length || m.differs ? 'changed' : 'note');
+        expect(item.instead).toContain(`created in Klaxon on ${imported.services.join(', ')}`);
+        for (const u of m.uncovered) expect(item.why).toContain(u);
       }),
       { numRuns: 2000 },
     );

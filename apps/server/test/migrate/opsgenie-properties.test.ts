@@ -19,6 +19,7 @@ import { planLevels, restrictionsOf, rotationToLayer, type People } from '../../
 import type { OgEscalation, OgNotificationRule, OgRotation } from '../../src/migrate/opsgenie/api.js';
 import type { ReportItem } from '../../src/migrate/types.js';
 import { scheduleAt, type Override, type Participant, type Rotation, type Schedule } from '../fakes/opsgenie/semantics.js';
+import { must } from '../../src/lib/must.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -105,13 +106,14 @@ describe('Opsgenie schedules imported into Klaxon', () => {
         for (const r of rotations) {
           const l = rotationToLayer(r as OgRotation, { id: 's', name: 'S', timezone: zone }, people, items);
           expect(l).toBeDefined();
+          const layer = must(l, 'l');
           layers.push({
-            ...(l!.name !== undefined && { name: l!.name }),
-            participants: l!.participants,
-            turn: l!.turn,
-            start: localToInstant(l!.start, zone),
-            ...(l!.end !== undefined && { end: localToInstant(l!.end, zone) }),
-            ...(l!.restrictions && { restrictions: l!.restrictions }),
+            ...(layer.name !== undefined && { name: layer.name }),
+            participants: layer.participants,
+            turn: layer.turn,
+            start: localToInstant(layer.start, zone),
+            ...(layer.end !== undefined && { end: localToInstant(layer.end, zone) }),
+            ...(layer.restrictions && { restrictions: layer.restrictions }),
           } as LayerSpec);
         }
         const spec: ScheduleSpec = {
@@ -124,7 +126,7 @@ describe('Opsgenie schedules imported into Klaxon', () => {
           const t = BASE + dt;
           const expected = new Set<string>();
           for (const x of scheduleAt(og, ogOverrides, t).values()) {
-            if (x.recipient.type === 'user') expected.add(x.recipient.username!);
+            if (x.recipient.type === 'user') expected.add(must(x.recipient.username, 'x.recipient.username'));
             if (x.recipient.type === 'team') for (const m of TEAM.members) expected.add(email(m));
           }
           const got = onCallAt(spec, t)?.userIds ?? [];
@@ -143,7 +145,7 @@ describe('Opsgenie schedules imported into Klaxon', () => {
       people,
       items,
     );
-    expect(l!.participants).toEqual([[], []]);
+    expect(must(l, 'l').participants).toEqual([[], []]);
     expect(items.map((i) => i.why)).toEqual(['participant team nope is unknown to the import (not in the users, teams or escalations read)']);
   });
 });
@@ -182,7 +184,7 @@ describe('Opsgenie escalations imported into Klaxon', () => {
               expect(level.delayMinutes).toBeGreaterThanOrEqual(0);
               for (const rule of level.rules) {
                 const i = esc.rules.indexOf(rule);
-                expect(t).toBe(round * (last + (repeat?.waitInterval ?? 0)) + delays[i]!);
+                expect(t).toBe(round * (last + (repeat?.waitInterval ?? 0)) + must(delays[i], 'delays[i]'));
                 expect(level.until).toBe(rule.condition === 'if-not-closed' ? 'resolved' : 'acknowledged');
               }
               t += level.delayMinutes;
@@ -260,7 +262,8 @@ describe('Opsgenie notification rules imported into Klaxon', () => {
         const per = { minutes: 1, hours: 60, days: 1440 } as Record<string, number>;
         const expected = new Map<string, { contactMethod: string; delayMinutes: number }>();
         for (const st of chosen?.steps ?? []) {
-          const d = st.sendAfter!.timeAmount * per[st.sendAfter!.timeUnit!]!;
+          const after = must(st.sendAfter, 'st.sendAfter');
+          const d = after.timeAmount * must(per[must(after.timeUnit, 'st.sendAfter.timeUnit')], `minutes per ${after.timeUnit}`);
           if (st.enabled === false || st.contact.method === 'mobile' || d > 1440) continue;
           expected.set(`${st.contact.method} ${d}`, { contactMethod: st.contact.method, delayMinutes: d });
         }

@@ -20,6 +20,7 @@ import { findService } from '../../src/service/service.js';
 import { listMaintenance } from '../../src/status/service.js';
 import { DIALECTS, REPO_ROOT, testDatabases } from '../config/helpers.js';
 import { FakeOpsgenie, type FailMode } from '../fakes/opsgenie/server.js';
+import { must } from '../../src/lib/must.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-og-'));
@@ -67,23 +68,26 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     expect(og.writes).toEqual([]);
 
     const doc = parseConfigFile(yamlFile, readFileSync(yamlFile, 'utf8'));
-    const sre = doc.schedules!.find((s) => s.name === 'SRE primary')!;
+    const sre = must(
+      must(doc.schedules, 'doc.schedules').find((s) => s.name === 'SRE primary'),
+      "doc.schedules entry where s.name === 'SRE primary'",
+    );
     expect(sre.layering).toBe('union');
     expect(sre.layers.map((l) => [l.name, l.turn.unit, l.turn.count])).toEqual([
       ['Weekly', 'week', 1],
       ['Nights', 'day', 2],
       ['Weekend and lunch', 'hour', 6],
     ]);
-    expect(sre.layers[1]!.participants).toEqual(['dave@example.com', [], 'erin@example.com']);
+    expect(must(sre.layers[1], 'sre.layers[1]').participants).toEqual(['dave@example.com', [], 'erin@example.com']);
     expect(sre.overrides?.map((o) => o.users)).toEqual([['bob@example.com']]);
-    expect(sre.layers[1]!.restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:30', end: '08:00' }]);
-    expect(sre.layers[2]!.restrictions).toEqual([
+    expect(must(sre.layers[1], 'sre.layers[1]').restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:30', end: '08:00' }]);
+    expect(must(sre.layers[2], 'sre.layers[2]').restrictions).toEqual([
       { kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' },
       { kind: 'weekly', startDay: 'wed', startTime: '12:00', endDay: 'wed', endTime: '14:00' },
     ]);
     // Heartbeats: on a service of their owner team with an Opsgenie-format integration (the GenieKey of the pings).
-    const hbs = doc.services!.flatMap((x) =>
-      (x.heartbeats ?? []).map((h) => [x.name, x.team, h.name, h.intervalMinutes, h.graceMinutes, h.enabled, x.integrations!.some((i) => i.kind === 'opsgenie')]),
+    const hbs = must(doc.services, 'doc.services').flatMap((x) =>
+      (x.heartbeats ?? []).map((h) => [x.name, x.team, h.name, h.intervalMinutes, h.graceMinutes, h.enabled, must(x.integrations, 'x.integrations').some((i) => i.kind === 'opsgenie')]),
     );
     expect(hbs).toEqual([
       ['Checkout', 'SRE', 'queue-drain', 30, 0, false, true],
@@ -91,14 +95,20 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     ]);
     const batchHeartbeats = await listHeartbeats(db.ctx, SYSTEM, 'Batch');
     expect(batchHeartbeats.map((h) => [h.name, h.intervalMinutes, h.enabled, h.state])).toEqual([['nightly-backup', 1500, false, 'disabled']]);
-    const alice = doc.users!.find((u) => u.email === 'alice@example.com')!;
+    const alice = must(
+      must(doc.users, 'doc.users').find((u) => u.email === 'alice@example.com'),
+      "doc.users entry where u.email === 'alice@example.com'",
+    );
     expect(alice.timeZone).toBe('Europe/Berlin');
     expect(alice.notificationRules).toEqual([
       { contactMethod: 'email', delayMinutes: 0 },
       { contactMethod: 'sms', delayMinutes: 1 },
       { contactMethod: 'voice', delayMinutes: 4 },
     ]);
-    const sreEsc = doc.escalationPolicies!.find((p) => p.name === 'SRE escalation')!;
+    const sreEsc = must(
+      must(doc.escalationPolicies, 'doc.escalationPolicies').find((p) => p.name === 'SRE escalation'),
+      "doc.escalationPolicies entry where p.name === 'SRE escalation'",
+    );
     expect(sreEsc.levels.map((l) => [l.delayMinutes, l.until ?? 'acknowledged', l.targets])).toEqual([
       [4, 'acknowledged', [{ schedule: 'SRE primary' }]],
       [0, 'acknowledged', [{ scheduleNext: 'SRE primary' }]],
@@ -109,7 +119,10 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       [10, 'acknowledged', [{ schedule: 'Payments rota' }]],
     ]);
     expect([sreEsc.repeat, sreEsc.initialDelayMinutes]).toEqual([2, 0]);
-    const payEsc = doc.escalationPolicies!.find((p) => p.name === 'Payments escalation')!;
+    const payEsc = must(
+      must(doc.escalationPolicies, 'doc.escalationPolicies').find((p) => p.name === 'Payments escalation'),
+      "doc.escalationPolicies entry where p.name === 'Payments escalation'",
+    );
     expect(payEsc.initialDelayMinutes).toBe(2);
     expect(payEsc.levels.map((l) => l.delayMinutes)).toEqual([5, 2, 0]);
 
@@ -143,10 +156,13 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     // feed, in the same transaction; the report says how Klaxon's differ; the endless one is not imported.
     const windows = await listMaintenance(db.ctx, SYSTEM);
     const checkout = await findService(db.ctx.db.kysely, 'Checkout');
-    const network = og.fixture.maintenance.find((m) => m['id'] === 'mnt-now')!['time'] as { startDate: string; endDate: string };
+    const network = must(
+      og.fixture.maintenance.find((m) => m['id'] === 'mnt-now'),
+      "og.fixture.maintenance entry where m['id'] === 'mnt-now'",
+    )['time'] as { startDate: string; endDate: string };
     expect(windows.map((w) => w.title).sort()).toEqual(['Database upgrade', 'Network work']);
     expect(windows.find((w) => w.title === 'Network work')).toMatchObject({
-      serviceIds: [checkout!.id],
+      serviceIds: [must(checkout, 'checkout').id],
       businessServiceIds: [],
       startsAt: Date.parse(network.startDate),
       endsAt: Date.parse(network.endDate),
@@ -184,16 +200,19 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const two = await klaxon(env, 'compare', 'opsgenie', ...conn(), '--weeks', '2', '--json');
     expect(two.code, two.stderr).toBe(1);
     const result = JSON.parse(two.stdout) as { schedules: { schedule: string; differences: { start: number; end: number; source: string[]; klaxon: string[] }[] }[]; differences: number };
-    const [bobs, nights] = og.fixture.overrides['sch-sre']!;
-    const sreDiff = result.schedules.find((s) => s.schedule === 'SRE primary')!.differences;
+    const [bobs, nights] = must(og.fixture.overrides['sch-sre'], "og.fixture.overrides['sch-sre']");
+    const sreDiff = must(
+      result.schedules.find((s) => s.schedule === 'SRE primary'),
+      "result.schedules entry where s.schedule === 'SRE primary'",
+    ).differences;
     expect(sreDiff.length).toBeGreaterThan(0);
     for (const d of sreDiff) {
-      expect(d.start).toBeGreaterThanOrEqual(Date.parse(nights!.startDate));
-      expect(d.end).toBeLessThanOrEqual(Date.parse(nights!.endDate));
+      expect(d.start).toBeGreaterThanOrEqual(Date.parse(must(nights, 'nights').startDate));
+      expect(d.end).toBeLessThanOrEqual(Date.parse(must(nights, 'nights').endDate));
       expect(d.source).toContain('erin@example.com');
     }
     expect(result.differences).toBe(1);
-    expect(Date.parse(bobs!.startDate)).toBeGreaterThan(Date.now() + 7 * 86_400_000);
+    expect(Date.parse(must(bobs, 'bobs').startDate)).toBeGreaterThan(Date.now() + 7 * 86_400_000);
 
     // Made in Klaxon as the report says (Erin with whoever the other rotations have then), it agrees.
     for (const d of sreDiff) {
@@ -232,8 +251,8 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     const esc = og.requests.slice(from).filter((q) => q.path.startsWith('/v2/escalations?'));
     // Two 429s, then the page, then the next page: each retry waited the second it was told to.
     expect(esc.length).toBeGreaterThanOrEqual(3);
-    expect(esc[1]!.at - esc[0]!.at).toBeGreaterThanOrEqual(990);
-    expect(esc[2]!.at - esc[1]!.at).toBeGreaterThanOrEqual(990);
+    expect(must(esc[1], 'esc[1]').at - must(esc[0], 'esc[0]').at).toBeGreaterThanOrEqual(990);
+    expect(must(esc[2], 'esc[2]').at - must(esc[1], 'esc[1]').at).toBeGreaterThanOrEqual(990);
   }, 240_000);
 
   const failures: [string, RegExp, FailMode, RegExp][] = [

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_OVERRIDE_MS, overrideSpecs } from '../../src/migrate/overrides.js';
 import { parseInstant } from '../../src/schedule/types.js';
+import { must } from '../../src/lib/must.js';
 
 const DAY = 86_400_000;
 const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago'];
@@ -25,12 +26,12 @@ describe('overrides written by an import', () => {
           const end = start + length;
           const specs = overrideSpecs(['a@example.com'], start, end, zone, 'PagerDuty override P1');
           const spans = specs.map((s) => [parseInstant(s.start, zone), parseInstant(s.end, zone)] as [number, number]);
-          expect(spans[0]![0]).toBe(start);
-          expect(spans[spans.length - 1]![1]).toBe(end);
+          expect(must(spans[0], 'spans[0]')[0]).toBe(start);
+          expect(must(spans[spans.length - 1], 'spans[spans.length - 1]')[1]).toBe(end);
           for (const [i, [a, b]] of spans.entries()) {
             expect(b).toBeGreaterThan(a);
             expect(b - a).toBeLessThanOrEqual(MAX_OVERRIDE_MS);
-            if (i > 0) expect(a).toBe(spans[i - 1]![1]);
+            if (i > 0) expect(a).toBe(must(spans[i - 1], 'spans[i - 1]')[1]);
           }
           expect(specs.length).toBe(Math.ceil(length / MAX_OVERRIDE_MS));
           for (const s of specs) expect(s).toMatchObject({ users: ['a@example.com'], note: 'PagerDuty override P1' });

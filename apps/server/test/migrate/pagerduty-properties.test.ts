@@ -18,6 +18,7 @@ import { onCallAt } from '../../src/schedule/compute/index.js';
 import type { LayerSpec, ScheduleSpec } from '../../src/schedule/compute/types.js';
 import { inSupportHours } from '../../src/service/urgency.js';
 import { renderFinal, renderLayer, renderOverrides, scheduleAt, type PdLayer, type PdSchedule } from '../fakes/pagerduty/semantics.js';
+import { must } from '../../src/lib/must.js';
 
 const ZONES = ['UTC', 'Asia/Kolkata', 'Europe/Berlin', 'America/New_York', 'Australia/Sydney'];
 const USERS = ['PU0', 'PU1', 'PU2', 'PU3', 'PU4'];
@@ -100,7 +101,7 @@ function asApi(l: PdLayer): MappedLayer {
     name: l.name,
     start: iso(l.start),
     end: l.end === undefined ? null : iso(l.end),
-    rotation_virtual_start: DateTime.fromMillis(l.rotation_virtual_start).toISO()!,
+    rotation_virtual_start: must(DateTime.fromMillis(l.rotation_virtual_start).toISO(), 'toISO()'),
     rotation_turn_length_seconds: l.rotation_turn_length_seconds,
     users: l.users.map((id) => ({ user: { id } })),
     restrictions: l.restrictions,
@@ -110,9 +111,9 @@ function asApi(l: PdLayer): MappedLayer {
 /** The import's layers for Klaxon's compute: participants are the PagerDuty ids (emailOf is the identity). */
 function imported(s: PdSchedule, listed: PdLayer[], order: number[]): ScheduleSpec {
   const layers: LayerSpec[] = order.map((i) => {
-    const m = mapLayer(asApi(listed[i]!), s.time_zone, (id) => id);
+    const m = mapLayer(asApi(must(listed[i], 'listed[i]')), s.time_zone, (id) => id);
     expect(m.problem).toBeUndefined();
-    const l = m.layer!;
+    const l = must(m.layer, 'm.layer');
     return {
       ...(l.name && { name: l.name }),
       participants: l.participants as string[],
@@ -206,7 +207,7 @@ describe('PagerDuty mappers', () => {
               x.duration_seconds > 0 &&
               x.duration_seconds % 60 === 0 &&
               x.type !== 'monthly_restriction' &&
-              (x.type === 'daily_restriction' || (x.start_day_of_week! >= 1 && x.start_day_of_week! <= 7)),
+              (x.type === 'daily_restriction' || (must(x.start_day_of_week, 'x.start_day_of_week') >= 1 && must(x.start_day_of_week, 'x.start_day_of_week') <= 7)),
           );
           if (!exactInput) expect(r.inexact.length).toBeGreaterThan(0);
           if (r.empty) expect(r.inexact.length).toBeGreaterThan(0);
@@ -249,7 +250,7 @@ describe('PagerDuty mappers', () => {
           const t = BASE + minute * 60_000;
           const local = DateTime.fromMillis(t, { zone });
           const pd = days.includes(local.weekday) && local.hour >= a && local.hour < b;
-          expect(inSupportHours(u.supportHours!, t)).toBe(pd);
+          expect(inSupportHours(must(u.supportHours, 'u.supportHours'), t)).toBe(pd);
         },
       ),
     );
@@ -278,7 +279,7 @@ describe('PagerDuty mappers', () => {
             (x) => x.id,
             max,
           );
-          const all = xs.map((x) => names.get(x.id)!);
+          const all = xs.map((x) => must(names.get(x.id), 'names.get(x.id)'));
           expect(new Set(all.map((n) => n.toLowerCase())).size).toBe(xs.length);
           for (const n of all) expect(n.length).toBeLessThanOrEqual(max);
           for (const x of xs) {

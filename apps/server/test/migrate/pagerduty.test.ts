@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../config/helpers.js';
 import { buildAccount } from '../fakes/pagerduty/fixture.js';
 import { FakePagerDuty } from '../fakes/pagerduty/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-pd-'));
@@ -101,7 +102,10 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
 
     const doc = parseConfigFile('klaxon.yaml', readFileSync(out, 'utf8'));
     expect(doc.users?.map((u) => u.email)).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com', 'frank@example.com']);
-    const alice = doc.users!.find((u) => u.email === 'alice@example.com')!;
+    const alice = must(
+      must(doc.users, 'doc.users').find((u) => u.email === 'alice@example.com'),
+      "doc.users entry where u.email === 'alice@example.com'",
+    );
     expect(alice.timeZone).toBe('Europe/Berlin');
     expect(alice.contactMethods).toEqual([
       { name: 'Default', type: 'email', address: 'alice@example.com' },
@@ -134,21 +138,35 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
         ],
       },
     ]);
-    const pay = doc.schedules!.find((s) => s.name === 'Payments Primary')!;
+    const pay = must(
+      must(doc.schedules, 'doc.schedules').find((s) => s.name === 'Payments Primary'),
+      "doc.schedules entry where s.name === 'Payments Primary'",
+    );
     // The fake lists layers winning-first (as PagerDuty's GET long did); precedence comes from final_schedule.
     expect(pay.layers.map((l) => l.name)).toEqual(['Layer 1', 'Layer 2', 'Layer 3']);
     expect(pay.layers[0]).toMatchObject({ turn: { unit: 'week', count: 1 }, handoffTime: '09:00' });
-    expect(pay.layers[0]!.rotationStart).toBeDefined();
-    expect(pay.layers[1]!.restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:00', end: '09:00' }]);
-    expect(pay.layers[2]!.restrictions).toEqual([{ kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' }]);
-    const plt = doc.schedules!.find((s) => s.name === 'Platform 12h')!;
+    expect(must(pay.layers[0], 'pay.layers[0]').rotationStart).toBeDefined();
+    expect(must(pay.layers[1], 'pay.layers[1]').restrictions).toEqual([{ kind: 'daily', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '18:00', end: '09:00' }]);
+    expect(must(pay.layers[2], 'pay.layers[2]').restrictions).toEqual([{ kind: 'weekly', startDay: 'sat', startTime: '00:00', endDay: 'mon', endTime: '00:00' }]);
+    const plt = must(
+      must(doc.schedules, 'doc.schedules').find((s) => s.name === 'Platform 12h'),
+      "doc.schedules entry where s.name === 'Platform 12h'",
+    );
     expect(plt.layers.map((l) => l.turn)).toEqual([
       { unit: 'hour', count: 12 },
       { unit: 'second', count: 5430 },
     ]);
-    expect(plt.layers[0]!.participants).toEqual(['bob@example.com', 'dave@example.com', 'bob@example.com', 'erin@example.com']);
-    expect(doc.schedules!.find((s) => s.name === 'India business days')!.layers[0]!.turn).toEqual({ unit: 'day', count: 2 });
-    expect(doc.escalationPolicies!.find((p) => p.name === 'Payments')).toEqual({
+    expect(must(plt.layers[0], 'plt.layers[0]').participants).toEqual(['bob@example.com', 'dave@example.com', 'bob@example.com', 'erin@example.com']);
+    expect(
+      must(
+        must(
+          must(doc.schedules, 'doc.schedules').find((s) => s.name === 'India business days'),
+          "doc.schedules entry where s.name === 'India business days'",
+        ).layers[0],
+        'doc.schedules.find().layers[0]',
+      ).turn,
+    ).toEqual({ unit: 'day', count: 2 });
+    expect(must(doc.escalationPolicies, 'doc.escalationPolicies').find((p) => p.name === 'Payments')).toEqual({
       name: 'Payments',
       description: 'Primary, then Bob and the platform on-call, then Carol',
       repeat: 2,
@@ -158,7 +176,10 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
         { delayMinutes: 15, targets: [{ user: 'carol@example.com' }] },
       ],
     });
-    const checkout = doc.services!.find((s) => s.name === 'Checkout API')!;
+    const checkout = must(
+      must(doc.services, 'doc.services').find((s) => s.name === 'Checkout API'),
+      "doc.services entry where s.name === 'Checkout API'",
+    );
     expect(checkout).toMatchObject({
       team: 'Payments',
       escalationPolicy: 'Payments',
@@ -169,8 +190,18 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
         { name: 'Legacy cron', kind: 'pagerduty' },
       ],
     });
-    expect(doc.services!.find((s) => s.name === 'Ledger')!.urgencyRule).toEqual({ type: 'constant', urgency: 'low' });
-    expect(doc.services!.find((s) => s.name === 'Search')!.urgencyRule).toEqual({ type: 'severity' });
+    expect(
+      must(
+        must(doc.services, 'doc.services').find((s) => s.name === 'Ledger'),
+        "doc.services entry where s.name === 'Ledger'",
+      ).urgencyRule,
+    ).toEqual({ type: 'constant', urgency: 'low' });
+    expect(
+      must(
+        must(doc.services, 'doc.services').find((s) => s.name === 'Search'),
+        "doc.services entry where s.name === 'Search'",
+      ).urgencyRule,
+    ).toEqual({ type: 'severity' });
 
     const md = readFileSync(report, 'utf8');
     for (const line of [
@@ -196,7 +227,7 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
     expect(await db.count('schedule_overrides')).toBe(1);
     // The open maintenance window: created in Klaxon for the same service and span, in the same
     // transaction, and the report says how Klaxon's differs (incidents recorded, nobody paged).
-    const mw = fake.account.maintenance_windows[0]!;
+    const mw = must(fake.account.maintenance_windows[0], 'fake.account.maintenance_windows[0]');
     expect(r.stderr).toMatch(/\+ maintenance window "Ledger database upgrade" on Ledger, \d{4}-\d\d-\d\d \d\d:\d\d UTC – /);
     const onLedger = `service_ids like '%' || (select id from services where name = 'Ledger') || '%'`;
     expect(
@@ -232,14 +263,17 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
   }, 60_000);
 
   it('compare exits 1 and names the schedule, interval and people when the source changes after the import', async () => {
-    const s = fake.account.schedules[0]!;
+    const s = must(fake.account.schedules[0], 'fake.account.schedules[0]');
     // Frank is only on the weekend layer: an override of his at noon (Berlin) on a weekday, when the
     // weekly daytime layer has someone else, always differs, whatever day the test runs.
-    const frank = fake.account.users.find((u) => u.email === 'frank@example.com')!.id;
+    const frank = must(
+      fake.account.users.find((u) => u.email === 'frank@example.com'),
+      "fake.account.users entry where u.email === 'frank@example.com'",
+    ).id;
     const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
     const isWeekdayNoon = (t: number) => {
       const parts = Object.fromEntries(berlin.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
-      return parts.hour === '12' && !['Sat', 'Sun'].includes(parts.weekday!);
+      return parts.hour === '12' && !['Sat', 'Sun'].includes(must(parts.weekday, 'parts.weekday'));
     };
     let start = Math.ceil((Date.now() + 50 * 3600_000) / 3600_000) * 3600_000;
     while (!isWeekdayNoon(start)) start += 3600_000;
@@ -263,23 +297,29 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
   afterAll(() => fake.close());
 
   it('escalation delays map exactly, 0 included; only what Klaxon cannot hold (over 1440 minutes) is changed and reported', async () => {
-    const rules = fake.account.escalation_policies.find((p) => p.id === 'PEPPLT1')!.escalation_rules;
+    const rules = must(
+      fake.account.escalation_policies.find((p) => p.id === 'PEPPLT1'),
+      "fake.account.escalation_policies entry where p.id === 'PEPPLT1'",
+    ).escalation_rules;
     const saved = rules.map((r) => r.escalation_delay_in_minutes);
-    rules[0]!.escalation_delay_in_minutes = 0;
+    must(rules[0], 'rules[0]').escalation_delay_in_minutes = 0;
     rules.push({ id: 'PERL002', escalation_delay_in_minutes: 2000, targets: [{ type: 'schedule_reference', id: 'PSCHSUN' }] });
     try {
       const out = join(dir, 'delays.yaml');
       const report = join(dir, 'delays.md');
       const r = await klaxon(await database('sqlite'), 'import', 'pagerduty', ...conn(), '-o', out, '--report', report);
       expect(r.code, r.stderr).toBe(0);
-      const platform = parseConfigFile('klaxon.yaml', readFileSync(out, 'utf8')).escalationPolicies!.find((p) => p.name === 'Platform')!;
+      const platform = must(
+        must(parseConfigFile('klaxon.yaml', readFileSync(out, 'utf8')).escalationPolicies, 'parseConfigFile().escalationPolicies').find((p) => p.name === 'Platform'),
+        "parseConfigFile().escalationPolicies entry where p.name === 'Platform'",
+      );
       expect(platform.levels.map((l) => l.delayMinutes)).toEqual([0, 1440]);
       const md = readFileSync(report, 'utf8');
       expect(md).not.toMatch(/\| escalation rule \| Platform: rule 1 \| PERL001 \| a delay/);
       expect(md).toMatch(/\| escalation rule \| Platform: rule 2 \| PERL002 \| a delay of 2000 minutes; .* \| 1440 minutes \|/);
     } finally {
       rules.length = 1;
-      rules[0]!.escalation_delay_in_minutes = saved[0]!;
+      must(rules[0], 'rules[0]').escalation_delay_in_minutes = must(saved[0], 'saved[0]');
     }
   }, 60_000);
 
@@ -297,9 +337,9 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
       const cmp = await klaxon(db, 'compare', 'pagerduty', ...conn(), '--json');
       expect(cmp.code, cmp.stdout).toBe(0);
     }
-    const layerNames = (text: string) => parseConfigFile('k.yaml', text).schedules!.map((s) => s.layers.map((l) => l.name));
-    expect(layerNames(docs[0]!)).toEqual(layerNames(docs[1]!));
-    expect(layerNames(docs[0]!)[0]).toEqual(['Layer 1', 'Layer 2', 'Layer 3']);
+    const layerNames = (text: string) => must(parseConfigFile('k.yaml', text).schedules, "parseConfigFile('k.yaml', text).schedules").map((s) => s.layers.map((l) => l.name));
+    expect(layerNames(must(docs[0], 'docs[0]'))).toEqual(layerNames(must(docs[1], 'docs[1]')));
+    expect(layerNames(must(docs[0], 'docs[0]'))[0]).toEqual(['Layer 1', 'Layer 2', 'Layer 3']);
     expect(reports[0]).toContain('PagerDuty listed the layers in the reverse of their precedence');
     expect(reports[1]).not.toContain('reverse of their precedence');
     fake.layerOrder = 'reversed';
@@ -339,7 +379,7 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
     expect(r.code, r.stderr).toBe(0);
     const teams = fake.requests.slice(before).filter((x) => x.url.startsWith('/teams?'));
     expect(teams.length).toBe(2);
-    expect(teams[1]!.at - teams[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(must(teams[1], 'teams[1]').at - must(teams[0], 'teams[0]').at).toBeGreaterThanOrEqual(950);
     fake.faults = [];
   }, 60_000);
 
@@ -356,7 +396,7 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
       fake.faults = [];
       expect((await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'e0.yaml'), '--apply')).code).toBe(0);
       const users = await db.count('users');
-      fake.account.users.push({ ...fake.account.users[5]!, id: 'PNEWUSR', email: 'new@example.com', name: 'New' });
+      fake.account.users.push({ ...must(fake.account.users[5], 'fake.account.users[5]'), id: 'PNEWUSR', email: 'new@example.com', name: 'New' });
       fake.faults = [{ path, fault }];
       try {
         const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'e.yaml'), '--apply');

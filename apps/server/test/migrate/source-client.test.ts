@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SourceClient } from '../../src/migrate/source-client.js';
 import { MigrateError } from '../../src/migrate/types.js';
+import { must } from '../../src/lib/must.js';
 
 /** A real local HTTP server answering each request with the next scripted answer. */
 let server: Server;
@@ -12,7 +13,7 @@ const seen: { method: string; url: string; auth: string | undefined }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization });
+    seen.push({ method: must(req.method, 'req.method'), url: must(req.url, 'req.url'), auth: req.headers.authorization });
     const next = script.shift() ?? { status: 500, body: 'script ran out' };
     res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
     res.end(next.body);
@@ -68,6 +69,6 @@ describe('SourceClient', () => {
     seen.length = 0;
     script = [{ status: 200, body: '{}' }];
     await client([]).getJson('users', `${base}/v2/users?offset=100&limit=100`);
-    expect(seen[0]!.url).toBe('/v2/users?offset=100&limit=100');
+    expect(must(seen[0], 'seen[0]').url).toBe('/v2/users?offset=100&limit=100');
   });
 });

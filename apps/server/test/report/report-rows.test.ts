@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as m0008 from '../../migrations/0008-report-measures.js';
 import { backfillMeasures } from '../../src/report/measures.js';
 import { addResponder, DIALECTS, startTestKlaxon, type Responder, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -102,7 +103,10 @@ describe.each(DIALECTS)('report rows (%s)', (dialect) => {
     expect((await t.api('POST', `/api/v1/incidents/${n}/severity`, { sev: 'SEV3' })).status).toBe(200);
     const stored = await rows();
     expect(stored.incidents.find((r) => Number(r.number) === n)?.severity).toBe('SEV3');
-    const id = stored.incidents.find((r) => Number(r.number) === n)!.incident_id;
+    const id = must(
+      stored.incidents.find((r) => Number(r.number) === n),
+      'stored.incidents entry where Number(r.number) === n',
+    ).incident_id;
     expect(stored.alerts.filter((a) => a.incident_id === id).map((a) => a.severity)).toEqual(['SEV3']);
     const agg = (await t.api('GET', `/api/v1/reports/aggregates?by=severity&from=${Date.parse('2026-05-04T00:00:00Z')}&to=${Date.parse('2026-05-05T00:00:00Z')}`)).body;
     expect(agg.rows.map((r: { key: string; incidents: number }) => [r.key, r.incidents])).toEqual([['SEV3', 1]]);

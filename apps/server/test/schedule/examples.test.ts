@@ -10,6 +10,7 @@ import { scheduleToInput } from '../../src/schedule/portable.js';
 import * as schedules from '../../src/schedule/service.js';
 import { DIALECTS } from '../harness.js';
 import { iso, world, type World } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const HOUR = 3_600_000;
 
@@ -59,7 +60,7 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     const now = await schedules.getOnCall(w.ctx, admin, 'Primary');
     expect(now.users.map((u) => u.name)).toEqual(['Alice']);
     expect(now.source).toEqual({ kind: 'layer', layerIndex: 0, layerName: 'weekly' });
-    expect(iso(now.until!)).toBe('2026-03-09T08:00:00.000Z');
+    expect(iso(must(now.until, 'now.until'))).toBe('2026-03-09T08:00:00.000Z');
     expect(now.next.map((u) => u.name)).toEqual(['Bob']);
 
     expect(await who('2026-03-09T08:59')).toBe('Alice');
@@ -70,7 +71,7 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     expect(await who('2026-03-30T07:00:00Z')).toBe('Bob');
 
     const final = await schedules.getFinalSchedule(w.ctx, admin, 'Primary', { from: '2026-03-02', to: '2026-03-23' });
-    expect(final.shifts.map((s) => [iso(s.start), iso(s.end), final.users[s.userIds[0]!]!.name])).toEqual([
+    expect(final.shifts.map((s) => [iso(s.start), iso(s.end), must(final.users[must(s.userIds[0], 's.userIds[0]')], 'final.users[s.userIds[0]]').name])).toEqual([
       ['2026-03-02T08:00:00.000Z', '2026-03-09T08:00:00.000Z', 'Alice'],
       ['2026-03-09T08:00:00.000Z', '2026-03-16T08:00:00.000Z', 'Bob'],
       ['2026-03-16T08:00:00.000Z', '2026-03-22T23:00:00.000Z', 'Carol'],
@@ -96,11 +97,11 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     const wed = await schedules.getOnCall(w.ctx, admin, primary, '2026-03-11T12:00');
     expect(wed.users.map((u) => u.name)).toEqual(['Carol']);
     expect(wed.source).toEqual({ kind: 'override', overrideId: o.id });
-    expect(iso(wed.until!)).toBe('2026-03-12T08:00:00.000Z');
+    expect(iso(must(wed.until, 'wed.until'))).toBe('2026-03-12T08:00:00.000Z');
     expect(await who('2026-03-12T10:00')).toBe('Bob');
 
     const week = await schedules.getFinalSchedule(w.ctx, admin, primary, { from: '2026-03-09T09:00', to: '2026-03-16T09:00' });
-    expect(week.shifts.map((s) => [iso(s.start), week.users[s.userIds[0]!]!.name, s.source.kind])).toEqual([
+    expect(week.shifts.map((s) => [iso(s.start), must(week.users[must(s.userIds[0], 's.userIds[0]')], 'week.users[s.userIds[0]]').name, s.source.kind])).toEqual([
       ['2026-03-09T08:00:00.000Z', 'Bob', 'layer'],
       ['2026-03-11T08:00:00.000Z', 'Carol', 'override'],
       ['2026-03-12T08:00:00.000Z', 'Bob', 'layer'],
@@ -127,7 +128,7 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     expect(await who('2026-03-24T12:00')).toBe('Alice');
     expect(await who('2026-03-25T12:00')).toBe('Bob');
     expect(await who('2026-03-26T12:00')).toBe('Alice');
-    await schedules.removeOverride(w.ctx, admin, taken.overrides[0]!.id);
+    await schedules.removeOverride(w.ctx, admin, must(taken.overrides[0], 'taken.overrides[0]').id);
   });
 
   it('a holiday skip: alice is away Wednesday to Friday of her week, bob covers, nobody else moves', async () => {
@@ -137,7 +138,7 @@ describe.each(DIALECTS)('schedule examples (%s)', (dialect) => {
     expect((await schedules.listLeave(w.ctx, viewer, alice.email)).map((l) => l.id)).toEqual([leave.id]);
 
     const f = await schedules.getFinalSchedule(w.ctx, admin, primary, { from: '2026-03-23T09:00', to: '2026-04-13T09:00' });
-    expect(f.shifts.map((s) => [iso(s.start), f.users[s.userIds[0]!]!.name])).toEqual([
+    expect(f.shifts.map((s) => [iso(s.start), must(f.users[must(s.userIds[0], 's.userIds[0]')], 'f.users[s.userIds[0]]').name])).toEqual([
       ['2026-03-23T08:00:00.000Z', 'Alice'],
       ['2026-03-24T23:00:00.000Z', 'Bob'], // covers while alice is away
       ['2026-03-27T23:00:00.000Z', 'Alice'], // back on Saturday

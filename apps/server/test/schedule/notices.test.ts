@@ -16,6 +16,7 @@ import * as schedules from '../../src/schedule/service.js';
 import { localToInstant } from '../../src/schedule/compute/index.js';
 import { DIALECTS } from '../harness.js';
 import { iso, world, type World } from './helpers.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -65,7 +66,7 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
     // Only the manager (Dave), not Erin; one notice per gap, in Dave's own zone.
     expect(new Set(sent.map((m) => m.destination))).toEqual(new Set([dave.email]));
     expect(sent).toHaveLength(4);
-    expect(sent[1]!.message.summary).toBe('Daytime has nobody on call from Mon 2 Mar 11:00 to Tue 3 Mar 03:00 (America/New_York)');
+    expect(must(sent[1], 'sent[1]').message.summary).toBe('Daytime has nobody on call from Mon 2 Mar 11:00 to Tue 3 Mar 03:00 (America/New_York)');
 
     // Another cycle, and another an hour later: nothing is told twice.
     await scheduleGapsModule.updateAll(w.ctx);
@@ -99,7 +100,7 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
         },
       ],
     });
-    expect(p.levels[0]!.targets).toEqual([
+    expect(must(p.levels[0], 'p.levels[0]').targets).toEqual([
       { type: 'schedule', id: s.id },
       { type: 'schedule_next', id: s.id },
     ]);
@@ -131,7 +132,10 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
     w.clock.advance(5 * MIN);
     await scheduleHandoffModule.updateAll(w.ctx);
     expect(await handoffs()).toEqual([`${alice.email} handoff.upcoming`, `${alice.email} handoff.start`]);
-    const start = (await w.outbox()).find((m) => m.message.event === 'handoff.start' && m.message.scheduleName === 'Primary')!.message;
+    const start = must(
+      (await w.outbox()).find((m) => m.message.event === 'handoff.start' && m.message.scheduleName === 'Primary'),
+      "outbox() entry where m.message.event === 'handoff.start' && m.message.scheduleName === 'Primary'",
+    ).message;
     expect(start.summary).toBe('You are now on call for Primary, from Mon 2 Mar 09:00 to Mon 9 Mar 09:00 (Europe/Berlin)');
     expect(iso(start.start)).toBe('2026-03-02T08:00:00.000Z');
 
@@ -143,7 +147,7 @@ describe.each(DIALECTS)('schedule notices and escalation targets (%s)', (dialect
       await scheduleHandoffModule.updateAll(w.ctx);
     }
     expect((await handoffs()).slice(2)).toEqual([`${bob.email} handoff.upcoming`, `${bob.email} handoff.start`, `${alice.email} handoff.upcoming`, `${alice.email} handoff.start`]);
-    const back = (await w.outbox()).filter((m) => m.message.scheduleName === 'Primary').at(-1)!.message;
+    const back = must((await w.outbox()).filter((m) => m.message.scheduleName === 'Primary').at(-1), 'at()').message;
     expect(back.text).toContain('You take over from Bob.');
   });
 });

@@ -2,6 +2,8 @@
  * A small browser for sign-in flows across two servers: a cookie jar per host (like a browser, cookies
  * ignore the port; paths are honoured), redirects followed by hand, HTML forms read and submitted.
  */
+import { must } from '../../src/lib/must.js';
+
 interface Cookie {
   name: string;
   value: string;
@@ -39,15 +41,16 @@ export class TestBrowser {
   private store(url: string, headers: Headers): void {
     const u = new URL(url);
     for (const line of headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      const value = decodeURIComponent(pair!.slice(eq + 1));
+      const [first, ...attrs] = line.split(';').map((s) => s.trim());
+      const pair = must(first, 'the name=value of a Set-Cookie header');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = decodeURIComponent(pair.slice(eq + 1));
       let path = u.pathname.replace(/\/[^/]*$/, '') || '/';
       let expired = false;
       for (const a of attrs) {
-        const [k, v = ''] = a.split('=');
-        const key = k!.toLowerCase();
+        const [k = '', v = ''] = a.split('=');
+        const key = k.toLowerCase();
         if (key === 'path') path = v;
         if (key === 'max-age' && Number(v) <= 0) expired = true;
         if (key === 'expires' && Date.parse(v) < Date.now()) expired = true;
@@ -74,7 +77,7 @@ export class TestBrowser {
     let res = await this.request(url, init);
     let current = url;
     for (let i = 0; i < 20 && res.status >= 300 && res.status < 400 && res.headers.get('location'); i++) {
-      current = new URL(res.headers.get('location')!, current).href;
+      current = new URL(must(res.headers.get('location'), 'the Location header of a redirect'), current).href;
       trail.push(current);
       if (stopAt?.(current)) return { status: res.status, url: current, headers: res.headers, body: '', trail };
       res = await this.request(current);
@@ -87,13 +90,14 @@ export class TestBrowser {
     const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(page.body);
     if (!form) throw new Error(`no form on ${page.url}: ${page.body.slice(0, 500)}`);
     const attr = (s: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(s)?.[1];
-    const action = new URL(attr(form[1]!, 'action') ?? page.url, page.url).href;
+    const [, formAttrs = '', formBody = ''] = form;
+    const action = new URL(attr(formAttrs, 'action') ?? page.url, page.url).href;
     const data = new URLSearchParams();
-    for (const m of form[2]!.matchAll(/<input\b([^>]*)>/gi)) {
-      const name = attr(m[1]!, 'name');
-      if (name && /type="hidden"/i.test(m[1]!)) data.set(name, attr(m[1]!, 'value') ?? '');
+    for (const [, input = ''] of formBody.matchAll(/<input\b([^>]*)>/gi)) {
+      const name = attr(input, 'name');
+      if (name && /type="hidden"/i.test(input)) data.set(name, attr(input, 'value') ?? '');
     }
     for (const [k, v] of Object.entries(fields)) data.set(k, v);
-    return this.go(action, { method: (attr(form[1]!, 'method') ?? 'post').toUpperCase(), body: data.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, stopAt);
+    return this.go(action, { method: (attr(formAttrs, 'method') ?? 'post').toUpperCase(), body: data.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, stopAt);
   }
 }

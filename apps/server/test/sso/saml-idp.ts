@@ -6,6 +6,7 @@
 import { inflateRawSync } from 'node:zlib';
 import * as samlify from 'samlify';
 import { generate } from 'selfsigned';
+import { must } from '../../src/lib/must.js';
 
 // samlify checks XML it parses against the SAML schemas through a plug-in validator; this IdP parses
 // only Klaxon's metadata (its own output), so the check is left out.
@@ -53,8 +54,8 @@ export class TestSamlIdp {
 
   /** The ID of the AuthnRequest in a redirect URL (SAMLRequest: deflated, base64). */
   static requestId(redirectUrl: string): string {
-    const xml = inflateRawSync(Buffer.from(new URL(redirectUrl).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
-    return /\sID="([^"]+)"/.exec(xml)![1]!;
+    const xml = inflateRawSync(Buffer.from(must(new URL(redirectUrl).searchParams.get('SAMLRequest'), 'the SAMLRequest parameter'), 'base64')).toString('utf8');
+    return must(/\sID="([^"]+)"/.exec(xml)?.[1], 'the ID attribute of the AuthnRequest');
   }
 
   /**

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@klaxon/contract';
 import { AUDIT_CSV_COLUMNS, auditCsvLine } from '../../src/audit-trail.js';
+import { must } from '../../src/lib/must.js';
 
 const entry = fc.record({
   id: fc.string(),
@@ -25,14 +26,15 @@ describe('audit CSV', () => {
   it('every line parses back to its 14 cells, whatever the text', () => {
     fc.assert(
       fc.property(entry, (e) => {
-        const [row] = parseCsv(AUDIT_CSV_COLUMNS.join(',') + '\r\n' + auditCsvLine(e), { columns: true }) as Record<string, string>[];
-        expect(Object.keys(row!)).toEqual([...AUDIT_CSV_COLUMNS]);
-        expect(row!.id).toBe(shown(e.id));
-        expect(row!.at).toBe(String(e.at));
-        expect(row!.actor).toBe(shown(e.actor.name));
-        expect(row!.action).toBe(shown(e.action));
-        expect(row!.actorId).toBe(e.actor.id === null ? '' : shown(e.actor.id));
-        expect(JSON.parse(row!.data!)).toEqual(JSON.parse(JSON.stringify(e.data)));
+        const [parsed] = parseCsv(AUDIT_CSV_COLUMNS.join(',') + '\r\n' + auditCsvLine(e), { columns: true }) as Record<string, string>[];
+        const row = must(parsed, 'the parsed row');
+        expect(Object.keys(row)).toEqual([...AUDIT_CSV_COLUMNS]);
+        expect(row.id).toBe(shown(e.id));
+        expect(row.at).toBe(String(e.at));
+        expect(row.actor).toBe(shown(e.actor.name));
+        expect(row.action).toBe(shown(e.action));
+        expect(row.actorId).toBe(e.actor.id === null ? '' : shown(e.actor.id));
+        expect(JSON.parse(must(row.data, 'row.data'))).toEqual(JSON.parse(JSON.stringify(e.data)));
       }),
     );
   });
@@ -41,7 +43,7 @@ describe('audit CSV', () => {
     fc.assert(
       fc.property(entry, (e) => {
         const [cells] = parseCsv(auditCsvLine(e)) as string[][];
-        for (const c of cells!) expect(c).not.toMatch(/^[=+\-@]/);
+        for (const c of must(cells, 'cells')) expect(c).not.toMatch(/^[=+\-@]/);
       }),
     );
   });

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatUtc, formatUtcSeconds } from '../../src/lib/format.js';
+import { must } from '../../src/lib/must.js';
 
 describe('formatDuration', () => {
   it('reads as hours and minutes, minutes and seconds, or seconds', () => {
@@ -20,7 +21,7 @@ describe('formatDuration', () => {
         const text = formatDuration(ms);
         const m = /^(?:(\d+) h (\d+) min|(\d+) min(?: (\d+) s)?|(\d+) s)$/.exec(text);
         expect(m, text).not.toBeNull();
-        const [, h, hm, mm, ms2, s] = m!;
+        const [, h, hm, mm, ms2, s] = must(m, 'm');
         const seconds = h !== undefined ? Number(h) * 3600 + Number(hm) * 60 : mm !== undefined ? Number(mm) * 60 + Number(ms2 ?? 0) : Number(s);
         const exact = Math.round(ms / 1000);
         expect(exact - seconds).toBeGreaterThanOrEqual(0);

@@ -16,6 +16,7 @@ import type { Ctx } from '../../src/context.js';
 import { parseEgressAllow } from '../../src/lib/egress.js';
 import { AppError } from '../../src/lib/errors.js';
 import { createRule, EventRules } from '../../src/rules/service.js';
+import { must } from '../../src/lib/must.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -280,9 +281,9 @@ describe('team-scoped permission checks', () => {
     const mod = (await import(join(SRC, file))) as Record<string, (...a: unknown[]) => Promise<unknown>>;
     expect(isVerb(mod[verb]), `${file}:${verb} is a verb`).toBe(true);
     try {
-      const r = (await mod[verb]!(ctx, teamAdminA, ...args)) as { results?: { ok: boolean; error?: { code: string } }[] } | undefined;
+      const r = (await must(mod[verb], 'mod[verb]')(ctx, teamAdminA, ...args)) as { results?: { ok: boolean; error?: { code: string } }[] } | undefined;
       const failed = r?.results?.find((x) => !x.ok);
-      return failed ? failed.error!.code : 'ok';
+      return failed ? must(failed.error, 'failed.error').code : 'ok';
     } catch (e) {
       return e instanceof AppError ? e.code : String(e);
     }

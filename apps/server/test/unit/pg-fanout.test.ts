@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgFanout } from '../../src/lib/db/pg-notify.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { must } from '../../src/lib/must.js';
 
 const URL = process.env.KLAXON_TEST_DATABASE_URL;
 
@@ -15,7 +16,7 @@ describe.skipIf(!URL)('PgFanout over a real PostgreSQL', () => {
     pool = new pg.Pool({ connectionString: URL, max: 4 });
     const channel = `klaxon_test_${process.pid}`;
     fanout = new PgFanout(
-      URL!,
+      must(URL, 'URL'),
       channel,
       async (ch, payload) => {
         notifies++;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, sql, type Db } from '../../src/lib/db/index.js';
 import { preparedStatementCounts } from '../../src/lib/db/pg-prepared.js';
 import { freshDatabase } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const URL = process.env.KLAXON_TEST_DATABASE_URL;
 
@@ -60,7 +61,7 @@ describe.skipIf(!URL)('prepared statements on a real PostgreSQL', () => {
     try {
       await sql`create table t (a integer not null)`.execute(plain.kysely);
       for (let i = 0; i < 3; i++) await plain.kysely.selectFrom('t').select('a').where('a', '>', i).execute();
-      expect((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(plain.kysely)).rows[0]!.n).toBe(0);
+      expect(must((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(plain.kysely)).rows[0], 'execute().rows[0]').n).toBe(0);
     } finally {
       await plain.close();
       await fresh.drop();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../src/notify/providers/http.js';
 import { ProviderError } from '../../src/notify/types.js';
+import { must } from '../../src/lib/must.js';
 
 /** The providers' HTTP client against a real local server: answers, redirects, silence, refusal. */
 describe('provider HTTP client', () => {
@@ -15,7 +16,7 @@ describe('provider HTTP client', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+        seen.push({ method: must(req.method, 'req.method'), url: must(req.url, 'req.url'), headers: req.headers, body });
         if (req.url === '/silent') return; // never answers
         if (req.url === '/redirect') {
           res.writeHead(302, { Location: '/elsewhere' }).end();
@@ -38,7 +39,10 @@ describe('provider HTTP client', () => {
     expect(res.ok).toBe(true);
     expect(res.header('Location')).toBe('/messages/7');
     expect(JSON.parse(await res.text())).toEqual({ sid: 'SM1' });
-    const got = seen.find((s) => s.url === '/ok')!;
+    const got = must(
+      seen.find((s) => s.url === '/ok'),
+      "seen entry where s.url === '/ok'",
+    );
     expect(got).toMatchObject({ method: 'POST', body: '{"a":1}' });
     expect(got.headers['x-key']).toBe('k1');
   });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { must } from '../../src/lib/must.js';
 
 // The line of docs/architecture.md (Stores) that `npm run lint` holds: queries only in stores.
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -9,7 +10,9 @@ const query = "import type { Tx } from '../context.js';\nexport const q = (db: T
 
 async function sqlErrors(file: string, code: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath: `${root}apps/server/src/${file}` });
-  return r!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  return must(r, 'r')
+    .messages.filter((m) => m.ruleId === 'no-restricted-syntax')
+    .map((m) => m.message);
 }
 
 describe('SQL lives in stores (eslint.config.js)', () => {

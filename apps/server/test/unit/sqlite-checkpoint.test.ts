@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, sql, type Db } from '../../src/lib/db/index.js';
+import { must } from '../../src/lib/must.js';
 
 interface T {
   items: { id: number; v: string };
@@ -27,13 +28,13 @@ describe('SQLite WAL checkpoints off the event loop', () => {
 
   it('the writing connection never checkpoints; the worker does, every 500 commits, and nothing is lost', async () => {
     const autocheckpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely);
-    expect(autocheckpoint.rows[0]!.wal_autocheckpoint).toBe(0);
+    expect(must(autocheckpoint.rows[0], 'autocheckpoint.rows[0]').wal_autocheckpoint).toBe(0);
     const big = 'x'.repeat(3000); // about a page a row
     for (let i = 1; i <= 1200; i++) await db.kysely.insertInto('items').values({ id: i, v: big }).execute();
-    await expect.poll(() => db.durability()!.checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => must(db.durability(), 'db.durability()').checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     // The database file has received the pages (a checkpoint copied them), while the writer went on.
     expect(statSync(file).size).toBeGreaterThan(500 * 3000);
-    expect(Number((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0]!.n)).toBe(1200);
+    expect(Number(must((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0], 'execute().rows[0]').n)).toBe(1200);
   });
 
   it('under a steady stream of commits the WAL still starts over, so it does not grow without bound', async () => {
@@ -51,14 +52,14 @@ describe('SQLite WAL checkpoints off the event loop', () => {
       // the lag, not the writer.
       // 600 commits after each snapshot a round has begun since it (one begins 500 commits after the
       // previous began), or one was running at the snapshot: either way the count will grow.
-      if (i % 1000 === 0) before = db.durability()!.checkpoints;
-      if (i % 1000 === 600) await expect.poll(() => db.durability()!.checkpoints, { timeout: 30_000 }).toBeGreaterThan(before);
+      if (i % 1000 === 0) before = must(db.durability(), 'db.durability()').checkpoints;
+      if (i % 1000 === 600) await expect.poll(() => must(db.durability(), 'db.durability()').checkpoints, { timeout: 30_000 }).toBeGreaterThan(before);
     }
-    expect(db.durability()!.checkpoints).toBeGreaterThanOrEqual(8);
+    expect(must(db.durability(), 'db.durability()').checkpoints).toBeGreaterThanOrEqual(8);
     // Without the WAL starting over, 8,000 commits leave about 100 MB of WAL; with it, at most the
     // frames of the commits between two checkpoints the worker caught up on (about 25 MB).
     expect(statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
-    expect(Number((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0]!.n)).toBe(8000);
+    expect(Number(must((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0], 'execute().rows[0]').n)).toBe(8000);
   });
 
   it('closing closes the worker first, so the last close checkpoints and removes the WAL', async () => {

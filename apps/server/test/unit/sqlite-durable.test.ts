@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, sql, type Db } from '../../src/lib/db/index.js';
+import { must } from '../../src/lib/must.js';
 
 interface T {
   items: { id: number; v: string };
@@ -23,7 +24,7 @@ describe('SQLite durable commits off the event loop', () => {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const counters = () => db.durability()!;
+  const counters = () => must(db.durability(), 'db.durability()');
 
   it('a write resolves only after a sync that covers its commit; 50 concurrent writers share few syncs', async () => {
     const before = counters().syncs;

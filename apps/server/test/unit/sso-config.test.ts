@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/actor.js';
 import { grantsFor, highestRole, parseGroupMap, parseIdpMetadata, ssoFromEnv, SsoConfigError, type GroupMap } from '../../src/auth/sso-config.js';
 import { configFromEnv, ConfigError } from '../../src/app/config.js';
+import { must } from '../../src/lib/must.js';
 
 const role = fc.constantFrom(...ROLES);
 const teamRole = fc.constantFrom('member' as const, 'manager' as const);
@@ -40,9 +41,9 @@ describe('KLAXON_SSO_GROUP_MAP', () => {
       fc.property(groupMap, fc.array(name, { maxLength: 6 }), (m, groups) => {
         const g = grantsFor(m, groups);
         const matched = groups.filter((x) => Object.prototype.hasOwnProperty.call(m, x));
-        expect(g.role).toBe(highestRole(matched.map((x) => m[x]!.role).filter((r): r is Role => !!r)));
+        expect(g.role).toBe(highestRole(matched.map((x) => must(m[x], 'm[x]').role).filter((r): r is Role => !!r)));
         for (const [team, r] of g.teams) {
-          const from = matched.map((x) => m[x]!.teams?.[team]).filter(Boolean);
+          const from = matched.map((x) => must(m[x], 'm[x]').teams?.[team]).filter(Boolean);
           expect(from).toContain(r);
           expect(r).toBe(from.includes('manager') ? 'manager' : 'member');
           expect(g.mappedTeams.has(team)).toBe(true);
@@ -105,7 +106,7 @@ const METADATA = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:met
 describe('SAML IdP metadata', () => {
   it('reads the entity ID, the HTTP-Redirect sign-on URL and only the signing certificates', () => {
     expect(parseIdpMetadata(METADATA)).toEqual({ entityId: 'https://idp.example.com/saml', ssoUrl: 'https://idp.example.com/redirect', certs: ['MIIBSIGN'] });
-    const s = ssoFromEnv({ KLAXON_SAML_IDP_METADATA: METADATA, KLAXON_SAML_CLOCK_SKEW_SECONDS: '120' }).saml!;
+    const s = must(ssoFromEnv({ KLAXON_SAML_IDP_METADATA: METADATA, KLAXON_SAML_CLOCK_SKEW_SECONDS: '120' }).saml, 'ssoFromEnv().saml');
     expect(s).toMatchObject({ displayName: 'SAML single sign-on', clockSkewMs: 120_000, groupsAttribute: 'groups', autoCreate: false, defaultRole: 'responder' });
   });
 

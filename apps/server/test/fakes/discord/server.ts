@@ -17,6 +17,7 @@
 import { createServer, type Server } from 'node:http';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 const EPOCH = 1_420_070_400_000n;
 
@@ -123,7 +124,7 @@ export class FakeDiscord {
     }
     const m = /^\/channels\/(\d+)\/(messages|threads)$/.exec(path);
     if (!m) return { status: 404, body: { message: '404: Not Found', code: 0 } };
-    const channel = this.channels.get(m[1]!);
+    const channel = this.channels.get(must(m[1], 'm[1]'));
     if (!channel) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
     if (method === 'POST' && m[2] === 'messages') {
       if (typeof body?.content !== 'string' || body.content.length > 2000) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };

@@ -22,6 +22,7 @@
  *   that level together.
  */
 import { DateTime } from 'luxon';
+import { must } from '../../../src/lib/must.js';
 
 export interface SemShift {
   id: string;
@@ -79,7 +80,10 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
   // Base occurrences of the rule (wall-clock), each with the rotation it belongs to.
   let start = s0;
   if (shift.type === 'rolling_users' && byDay && !byDay.has(dow(start))) {
-    const first = Array.from({ length: 7 }, (_, i) => (wkst + i) % 7).find((d) => byDay.has(d))!;
+    const first = must(
+      Array.from({ length: 7 }, (_, i) => (wkst + i) % 7).find((d) => byDay.has(d)),
+      'a day of the week in byDay',
+    );
     start = start.plus({ days: (first - dow(start) + 7) % 7 });
   }
   const occurrences: { w: DateTime; rotation: number }[] = [];
@@ -137,7 +141,7 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
     }
   } else return [];
 
-  if (shift.type === 'recurrent_event') return groups[0]?.length ? occurrences.map((o) => ev(o.w, groups[0]!)) : [];
+  if (shift.type === 'recurrent_event') return groups[0]?.length ? occurrences.map((o) => ev(o.w, must(groups[0], 'groups[0]'))) : [];
   // rolling_users
   const rs = shift.rotation_start ? DateTime.fromISO(shift.rotation_start, { zone: 'utc' }) : s0;
   const rsAt = at(rs, zone);
@@ -145,7 +149,10 @@ export function shiftEvents(shift: SemShift, scheduleZone: string | null, to: nu
   const live = new Set<number>();
   for (const o of occurrences) if (at(o.w.plus({ seconds: D }), zone) > rsAt) live.add(o.rotation);
   const n = groups.length;
-  return occurrences.filter((o) => live.has(o.rotation) && groups[o.rotation % n]!.length).map((o) => ev(o.w, groups[o.rotation % n]!));
+  return occurrences.flatMap((o) => {
+    const group = groups[o.rotation % n];
+    return live.has(o.rotation) && group?.length ? [ev(o.w, group)] : [];
+  });
 }
 
 /** Grafana's final schedule over [from, to): one row per person per span, like final_shifts. */
@@ -159,8 +166,8 @@ export function resolveFinal(events: readonly SemEvent[], from: number, to: numb
   const rows: { start: number; end: number; user: string }[] = [];
   const open = new Map<string, { start: number; end: number; user: string }>();
   for (let i = 0; i + 1 < points.length; i++) {
-    const a = points[i]!;
-    const b = points[i + 1]!;
+    const a = must(points[i], 'points[i]');
+    const b = must(points[i + 1], 'points[i + 1]');
     const covering = events.filter((e) => e.start <= a && a < e.end && e.users.length);
     const overrides = covering.filter((e) => e.override);
     let who: string[] = [];

@@ -20,6 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, sendJson } from '../util.js';
 import { resolveFinal, shiftEvents, type SemShift } from './semantics.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface GrafanaData {
   users: Record<string, unknown>[];
@@ -88,7 +89,7 @@ export class FakeGrafanaOnCall {
     const parts = u.pathname.replace(/\/+$/, '').split('/').slice(1); // api, v1, resource, [id, action]
     if (parts[0] !== 'api' || parts[1] !== 'v1') return sendJson(res, 404, { detail: 'Not found.' });
     const resource = parts[2] as keyof GrafanaData;
-    if (parts.length === 5 && resource === 'schedules' && parts[4] === 'final_shifts') return this.finalShifts(res, parts[3]!, u);
+    if (parts.length === 5 && resource === 'schedules' && parts[4] === 'final_shifts') return this.finalShifts(res, must(parts[3], 'parts[3]'), u);
     if (parts.length !== 3 || !(resource in this.data)) return sendJson(res, 404, { detail: 'Not found.' });
     const all = this.data[resource];
     const perpage = Math.min(100, Math.max(1, Number(u.searchParams.get('perpage')) || 50));

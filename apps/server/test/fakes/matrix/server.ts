@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface FakeMatrixEvent {
   event_id: string;
@@ -85,7 +86,7 @@ export class FakeMatrix {
 
   /** `sender` joins a room they were invited to (a person accepting Klaxon's invitation). */
   join(sender: string, roomId: string): void {
-    const room = this.rooms.get(roomId)!;
+    const room = must(this.rooms.get(roomId), `room ${roomId}`);
     room.invited.delete(sender);
     room.joined.add(sender);
     this.append(roomId, sender, 'm.room.member', { membership: 'join' }, sender);
@@ -131,25 +132,26 @@ export class FakeMatrix {
     }
     let m = /^\/join\/(.+)$/.exec(path);
     if (method === 'POST' && m) {
-      const room = this.rooms.get(m[1]!);
+      const room = this.rooms.get(must(m[1], 'm[1]'));
       if (!room || !room.invited.has(this.bot)) return this.err(403, 'M_FORBIDDEN', 'You are not invited to this room.');
       this.join(this.bot, room.room_id);
       return { status: 200, body: { room_id: room.room_id } };
     }
     m = /^\/rooms\/([^/]+)\/send\/([^/]+)\/([^/]+)$/.exec(path);
     if (method === 'PUT' && m) {
-      const room = this.rooms.get(m[1]!);
+      const room = this.rooms.get(must(m[1], 'm[1]'));
       if (!room?.joined.has(this.bot)) return this.err(403, 'M_FORBIDDEN', 'User not in room.');
       const key = `${this.token}/${m[3]}`;
       const seen = this.txns.get(key);
       if (seen) return { status: 200, body: { event_id: seen } };
-      const e = this.append(room.room_id, this.bot, m[2]!, body ?? {});
+      const e = this.append(room.room_id, this.bot, must(m[2], 'm[2]'), body ?? {});
       this.txns.set(key, e.event_id);
       return { status: 200, body: { event_id: e.event_id } };
     }
     m = /^\/rooms\/([^/]+)\/event\/([^/]+)$/.exec(path);
     if (method === 'GET' && m) {
-      const e = this.events.items.find((x) => x.room_id === m![1] && x.event_id === m![2]);
+      const [, roomId, eventId] = m;
+      const e = this.events.items.find((x) => x.room_id === roomId && x.event_id === eventId);
       if (!e || !this.rooms.get(e.room_id)?.joined.has(this.bot)) return this.err(404, 'M_NOT_FOUND', 'Event not found.');
       return { status: 200, body: this.wire(e) };
     }

@@ -16,6 +16,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 /** An action button as the fake stored it (defaults filled in as ntfy does). */
 export interface NtfyActionRecord {
@@ -85,7 +86,7 @@ export class FakeNtfy {
     const a = m.actions?.find((x) => x.label === label);
     if (!a) throw new Error(`ntfy message ${m.id} has no action "${label}" (has ${(m.actions ?? []).map((x) => x.label).join(', ')})`);
     if (a.action !== 'http') throw new Error(`action "${label}" is a ${a.action} action, not http`);
-    const res = await fetch(a.url!, { method: a.method ?? 'POST', headers: a.headers ?? {}, ...(a.body !== undefined && a.body !== '' && { body: a.body }) });
+    const res = await fetch(must(a.url, 'a.url'), { method: a.method ?? 'POST', headers: a.headers ?? {}, ...(a.body !== undefined && a.body !== '' && { body: a.body }) });
     return { status: res.status, text: await res.text() };
   }
 

@@ -8,6 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Override, Schedule } from './semantics.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface OgFixture {
   users: { id: string; username: string; fullName: string; timeZone: string; role: { id: string; name: string }; blocked?: boolean }[];
@@ -24,7 +25,7 @@ export interface OgFixture {
   maintenance: (Record<string, unknown> & { rules?: unknown[] })[];
 }
 
-const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
+const iso = (d: DateTime) => must(d.toUTC().toISO({ suppressMilliseconds: true }), 'd.toUTC().toISO({ suppressMilliseconds: true })');
 
 export function opsgenieFixture(now = Date.now()): OgFixture {
   const user = (id: string, name: string, tz: string, role = 'User') => ({ id, username: `${id}@example.com`, fullName: name, timeZone: tz, role: { id: role, name: role } });
@@ -46,7 +47,7 @@ export function opsgenieFixture(now = Date.now()): OgFixture {
       { id: `${u.id}-mobile`, method: 'mobile', to: `${u.username}`, status: { enabled: true } },
     ];
   }
-  contacts.bob!.push({ id: 'bob-old-sms', method: 'sms', to: '44-7700900123', status: { enabled: false } });
+  must(contacts.bob, 'contacts.bob').push({ id: 'bob-old-sms', method: 'sms', to: '44-7700900123', status: { enabled: false } });
   const step = (method: string, to: string, minutes: number, enabled = true) => ({ sendAfter: { timeAmount: minutes, timeUnit: 'minutes' }, contact: { method, to }, enabled });
   const rules: OgFixture['rules'] = {};
   for (const u of users) {

@@ -19,6 +19,7 @@
  * Participants are kept as recipients ({type, id, name}); the fake's API expands them (flat=true).
  */
 import { DateTime } from 'luxon';
+import { must } from '../../../src/lib/must.js';
 
 export interface Participant {
   type: 'user' | 'team' | 'escalation' | 'none';
@@ -168,8 +169,8 @@ export function timeline(
   const cuts = boundaries(s, overrides, from, to);
   const rots = s.rotations.map((r, i) => ({ id: r.id, name: r.name, order: i + 1, periods: [] as { startDate: number; endDate: number; type: string; recipient: Participant }[] }));
   for (let i = 0; i + 1 < cuts.length; i++) {
-    const a = cuts[i]!;
-    const b = cuts[i + 1]!;
+    const a = must(cuts[i], 'cuts[i]');
+    const b = must(cuts[i + 1], 'cuts[i + 1]');
     const now = scheduleAt(s, overrides, a);
     for (const rot of rots) {
       const x = now.get(rot.id);

@@ -26,6 +26,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { closeServer, listenLocal, sendJson } from '../util.js';
 import { opsgenieFixture, type OgFixture } from './fixture.js';
 import { scheduleAt, timeline, boundaries, type Participant } from './semantics.js';
+import { must } from '../../../src/lib/must.js';
 
 export type FailMode = 401 | 404 | 500 | 'malformed' | 'truncated';
 
@@ -139,13 +140,16 @@ export class FakeOpsgenie {
       const e = this.fixture.escalations.find((x) => x.id === p.id) as { rules: { delay: { timeAmount: number }; recipient: { type: string; username?: string } }[] } | undefined;
       if (!e) return [];
       const first = Math.min(...e.rules.map((r) => r.delay.timeAmount));
-      return e.rules.filter((r) => r.delay.timeAmount === first && r.recipient.type === 'user').map((r) => r.recipient.username!);
+      return e.rules.filter((r) => r.delay.timeAmount === first && r.recipient.type === 'user').map((r) => must(r.recipient.username, 'r.recipient.username'));
     }
     return [];
   }
 
   private onCallAt(id: string, t: number): string[] {
-    const s = this.fixture.schedules.find((x) => x.id === id)!;
+    const s = must(
+      this.fixture.schedules.find((x) => x.id === id),
+      'this.fixture.schedules entry where x.id === id',
+    );
     const set = new Set<string>();
     for (const x of scheduleAt(s, this.fixture.overrides[id] ?? [], t).values()) for (const e of this.flat(x.recipient)) set.add(e);
     return [...set].sort();
@@ -162,7 +166,7 @@ export class FakeOpsgenie {
     };
     if (seg[0] === 'v2' && seg[1] === 'users') {
       if (seg.length === 2) return this.page(f.users, q, path, truncated);
-      const id = seg[2]!;
+      const id = must(seg[2], 'seg[2]');
       if (!this.users().has(id)) return undefined;
       if (seg[3] === 'contacts' && seg.length === 4) return { data: f.contacts[id] ?? [] };
       if (seg[3] === 'notification-rules') {

@@ -8,6 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { PdSchedule } from './semantics.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface PdContactMethod {
   id: string;
@@ -119,7 +120,7 @@ export function buildAccount(now: number): PdAccount {
     },
     ...(['carol', 'dave', 'erin', 'frank'] as const).map((n, i) => ({
       id: `P${n.toUpperCase().padEnd(6, 'X')}`,
-      name: n[0]!.toUpperCase() + n.slice(1),
+      name: must(n[0], 'n[0]').toUpperCase() + n.slice(1),
       email: `${n}@example.com`,
       time_zone: i % 2 ? 'Asia/Kolkata' : 'America/Lima',
       role: i === 0 ? 'observer' : 'user',
@@ -130,7 +131,11 @@ export function buildAccount(now: number): PdAccount {
       ],
     })),
   ];
-  const id = (n: string) => users.find((u) => u.name.toLowerCase().startsWith(n))!.id;
+  const id = (n: string) =>
+    must(
+      users.find((u) => u.name.toLowerCase().startsWith(n)),
+      'users entry where u.name.toLowerCase().startsWith(n)',
+    ).id;
 
   const schedules: PdAccount['schedules'] = [
     {

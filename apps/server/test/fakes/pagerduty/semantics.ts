@@ -21,6 +21,7 @@
  * - Overrides put their user on call for [start, end), above every layer; a later override wins.
  */
 import { DateTime } from 'luxon';
+import { must } from '../../../src/lib/must.js';
 
 export interface PdRestriction {
   type: 'daily_restriction' | 'weekly_restriction';
@@ -121,12 +122,9 @@ export function layerAt(l: PdLayer, zone: string, t: number, windows?: [number, 
 
 /** Who the schedule has on call at t, by PagerDuty's precedence, or null. */
 export function scheduleAt(s: PdSchedule, t: number, windows?: [number, number][][]): string | null {
-  for (let i = s.overrides.length - 1; i >= 0; i--) {
-    const o = s.overrides[i]!;
-    if (o.start <= t && t < o.end) return o.user;
-  }
+  for (const o of [...s.overrides].reverse()) if (o.start <= t && t < o.end) return o.user;
   for (let i = s.layers.length - 1; i >= 0; i--) {
-    const u = layerAt(s.layers[i]!, s.time_zone, t, windows?.[i]);
+    const u = layerAt(must(s.layers[i], 's.layers[i]'), s.time_zone, t, windows?.[i]);
     if (u) return u;
   }
   return null;
@@ -152,11 +150,11 @@ function render(cuts: number[], from: number, to: number, at: (t: number) => str
   const points = [...new Set([from, to, ...cuts.filter((c) => c > from && c < to)])].sort((a, b) => a - b);
   const out: Entry[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
-    const user = at(points[i]!);
+    const user = at(must(points[i], 'points[i]'));
     if (!user) continue;
     const last = out[out.length - 1];
-    if (last && last.end === points[i] && last.user === user) last.end = points[i + 1]!;
-    else out.push({ start: points[i]!, end: points[i + 1]!, user });
+    if (last && last.end === points[i] && last.user === user) last.end = must(points[i + 1], 'points[i + 1]');
+    else out.push({ start: must(points[i], 'points[i]'), end: must(points[i + 1], 'points[i + 1]'), user });
   }
   return out;
 }
@@ -170,7 +168,7 @@ export function renderLayer(l: PdLayer, zone: string, from: number, to: number):
 /** The final schedule's rendered entries over [from, to). */
 export function renderFinal(s: PdSchedule, from: number, to: number): Entry[] {
   const windows = s.layers.map((l) => restrictionWindows(l, s.time_zone, from, to));
-  const cuts = s.layers.flatMap((l, i) => layerCuts(l, s.time_zone, from, to, windows[i]!));
+  const cuts = s.layers.flatMap((l, i) => layerCuts(l, s.time_zone, from, to, must(windows[i], 'windows[i]')));
   for (const o of s.overrides) cuts.push(o.start, o.end);
   return render(cuts, from, to, (t) => scheduleAt(s, t, windows));
 }
@@ -179,7 +177,7 @@ export function renderFinal(s: PdSchedule, from: number, to: number): Entry[] {
 export function renderOverrides(s: PdSchedule, from: number, to: number): Entry[] {
   const cuts = s.overrides.flatMap((o) => [o.start, o.end]);
   return render(cuts, from, to, (t) => {
-    for (let i = s.overrides.length - 1; i >= 0; i--) if (s.overrides[i]!.start <= t && t < s.overrides[i]!.end) return s.overrides[i]!.user;
+    for (const o of [...s.overrides].reverse()) if (o.start <= t && t < o.end) return o.user;
     return null;
   });
 }

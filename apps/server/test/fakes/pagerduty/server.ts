@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { closeServer, listenLocal, sendJson } from '../util.js';
 import type { PdAccount } from './fixture.js';
 import { renderFinal, renderLayer, renderOverrides, scheduleAt, type Entry } from './semantics.js';
+import { must } from '../../../src/lib/must.js';
 
 export type Fault = '401' | '403' | '404' | '500' | 'malformed' | 'truncated' | '429';
 
@@ -98,7 +99,10 @@ export class FakePagerDuty {
     const tz = q.get('time_zone') ?? 'UTC';
     const iso = (t: number | null | undefined, zone = tz) => (t === null || t === undefined ? null : DateTime.fromMillis(t, { zone }).toISO({ suppressMilliseconds: true }));
     const userRef = (id: string) => {
-      const x = a.users.find((y) => y.id === id)!;
+      const x = must(
+        a.users.find((y) => y.id === id),
+        'a.users entry where y.id === id',
+      );
       return { id, type: 'user_reference', summary: x.name, self: `${this.url}/users/${id}`, html_url: `https://acme.pagerduty.com/users/${id}` };
     };
     const ref = (type: string, id: string, summary: string) => ({ id, type, summary, self: null, html_url: null });
@@ -118,7 +122,10 @@ export class FakePagerDuty {
           role: x.role,
           contact_methods: x.contact_methods.map((c) => (includes.includes('contact_methods') ? { ...c, summary: c.label, self: null } : ref(`${c.type}_reference`, c.id, c.label))),
           notification_rules: x.notification_rules.map((r) => {
-            const cm = x.contact_methods.find((c) => c.id === r.contact_method)!;
+            const cm = must(
+              x.contact_methods.find((c) => c.id === r.contact_method),
+              'x.contact_methods entry where c.id === r.contact_method',
+            );
             return includes.includes('notification_rules')
               ? { id: r.id, type: 'assignment_notification_rule', start_delay_in_minutes: r.start_delay_in_minutes, urgency: r.urgency, contact_method: ref(`${cm.type}_reference`, cm.id, cm.label) }
               : ref('assignment_notification_rule_reference', r.id, `${r.start_delay_in_minutes} minutes: channel ${cm.id}`);
@@ -145,10 +152,12 @@ export class FakePagerDuty {
       );
     }
     const scheduleJson = (s: PdAccount['schedules'][number], withRender: boolean) => {
-      const since = q.get('since') ? Date.parse(q.get('since')!) : NaN;
-      const until = q.get('until') ? Date.parse(q.get('until')!) : NaN;
+      const sinceParam = q.get('since');
+      const untilParam = q.get('until');
+      const since = sinceParam ? Date.parse(sinceParam) : NaN;
+      const until = untilParam ? Date.parse(untilParam) : NaN;
       const render = withRender && !Number.isNaN(since) && !Number.isNaN(until);
-      if (withRender && (q.get('since') || q.get('until')) && !render) throw new BadRequest('Invalid time values in since and/or until parameters');
+      if (withRender && (sinceParam || untilParam) && !render) throw new BadRequest('Invalid time values in since and/or until parameters');
       const entries = (list: Entry[]) => list.map((e) => ({ start: iso(e.start), end: iso(e.end), user: userRef(e.user) }));
       const layers = s.layers.map((l) => ({
         id: l.id,
@@ -168,7 +177,16 @@ export class FakePagerDuty {
         name: s.name,
         description: s.description,
         time_zone: s.time_zone,
-        teams: s.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
+        teams: s.teams.map((t) =>
+          ref(
+            'team_reference',
+            t,
+            must(
+              a.teams.find((x) => x.id === t),
+              'a.teams entry where x.id === t',
+            ).name,
+          ),
+        ),
         users: [...new Set(s.layers.flatMap((l) => l.users))].map(userRef),
         schedule_layers: this.layerOrder === 'reversed' ? [...layers].reverse() : layers,
         ...(withRender && {
@@ -209,13 +227,33 @@ export class FakePagerDuty {
           description: e.description,
           num_loops: e.num_loops,
           on_call_handoff_notifications: e.on_call_handoff_notifications,
-          teams: e.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
+          teams: e.teams.map((t) =>
+            ref(
+              'team_reference',
+              t,
+              must(
+                a.teams.find((x) => x.id === t),
+                'a.teams entry where x.id === t',
+              ).name,
+            ),
+          ),
           services: a.services.filter((s) => s.escalation_policy === e.id).map((s) => ref('service_reference', s.id, s.name)),
           escalation_rules: e.escalation_rules.map((r) => ({
             id: r.id,
             escalation_delay_in_minutes: r.escalation_delay_in_minutes,
             ...(r.escalation_rule_assignment_strategy && { escalation_rule_assignment_strategy: r.escalation_rule_assignment_strategy }),
-            targets: r.targets.map((t) => (t.type === 'user_reference' ? userRef(t.id) : ref('schedule_reference', t.id, a.schedules.find((s) => s.id === t.id)!.name))),
+            targets: r.targets.map((t) =>
+              t.type === 'user_reference'
+                ? userRef(t.id)
+                : ref(
+                    'schedule_reference',
+                    t.id,
+                    must(
+                      a.schedules.find((s) => s.id === t.id),
+                      'a.schedules entry where s.id === t.id',
+                    ).name,
+                  ),
+            ),
           })),
         })),
       );
@@ -233,8 +271,24 @@ export class FakePagerDuty {
           status: 'active',
           auto_resolve_timeout: s.auto_resolve_timeout,
           acknowledgement_timeout: s.acknowledgement_timeout,
-          escalation_policy: ref('escalation_policy_reference', s.escalation_policy, a.escalation_policies.find((e) => e.id === s.escalation_policy)!.name),
-          teams: s.teams.map((t) => ref('team_reference', t, a.teams.find((x) => x.id === t)!.name)),
+          escalation_policy: ref(
+            'escalation_policy_reference',
+            s.escalation_policy,
+            must(
+              a.escalation_policies.find((e) => e.id === s.escalation_policy),
+              'a.escalation_policies entry where e.id === s.escalation_policy',
+            ).name,
+          ),
+          teams: s.teams.map((t) =>
+            ref(
+              'team_reference',
+              t,
+              must(
+                a.teams.find((x) => x.id === t),
+                'a.teams entry where x.id === t',
+              ).name,
+            ),
+          ),
           incident_urgency_rule: s.incident_urgency_rule,
           support_hours: s.support_hours,
           scheduled_actions: s.scheduled_actions,
@@ -274,13 +328,24 @@ export class FakePagerDuty {
           description: m.description,
           start_time: iso(m.start),
           end_time: iso(m.end),
-          services: m.services.map((s) => ref('service_reference', s, a.services.find((x) => x.id === s)!.name)),
+          services: m.services.map((s) =>
+            ref(
+              'service_reference',
+              s,
+              must(
+                a.services.find((x) => x.id === s),
+                'a.services entry where x.id === s',
+              ).name,
+            ),
+          ),
         })),
       );
     }
     if (p === '/oncalls') {
-      const since = q.get('since') ? Date.parse(q.get('since')!) : Date.now();
-      const until = q.get('until') ? Date.parse(q.get('until')!) : since;
+      const sinceParam = q.get('since');
+      const untilParam = q.get('until');
+      const since = sinceParam ? Date.parse(sinceParam) : Date.now();
+      const until = untilParam ? Date.parse(untilParam) : since;
       if (Number.isNaN(since) || Number.isNaN(until) || until < since) throw new BadRequest('Invalid time values in since and/or until parameters');
       const out: unknown[] = [];
       for (const e of a.escalation_policies) {
@@ -289,7 +354,10 @@ export class FakePagerDuty {
             const base = { escalation_policy: ref('escalation_policy_reference', e.id, e.name), escalation_level: li + 1 };
             if (t.type === 'user_reference') out.push({ ...base, user: userRef(t.id), schedule: null, start: null, end: null });
             else {
-              const s = a.schedules.find((x) => x.id === t.id)!;
+              const s = must(
+                a.schedules.find((x) => x.id === t.id),
+                'a.schedules entry where x.id === t.id',
+              );
               // An on-call period overlapping [since, until] (at least the instant `since`).
               const entries = renderFinal(s, since, Math.max(until, since + 1000));
               for (const x of entries) out.push({ ...base, user: userRef(x.user), schedule: ref('schedule_reference', s.id, s.name), start: iso(x.start), end: iso(x.end) });

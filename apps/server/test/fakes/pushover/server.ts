@@ -17,6 +17,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, parseForm, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 /** One accepted message. */
 export interface PushoverMessageRecord {
@@ -132,12 +133,13 @@ export class FakePushover {
 
     const receiptPath = /^\/1\/receipts\/([A-Za-z0-9]+)(\/cancel)?\.json$/.exec(url.pathname);
     if (receiptPath) {
-      const r = this.receipts.get(receiptPath[1]!);
+      const receipt = must(receiptPath[1], 'the receipt id in the path');
+      const r = this.receipts.get(receipt);
       if (!r) return this.bad(res, 404, 'receipt', 'receipt not found; may be invalid or expired');
       if (receiptPath[2]) {
         if (req.method !== 'POST') return this.bad(res, 405, null, 'method not allowed');
         r.cancelled = true;
-        this.cancels.push(receiptPath[1]!);
+        this.cancels.push(receipt);
         return sendJson(res, 200, { status: 1, request: randomUUID() });
       }
       const now = Math.floor(Date.now() / 1000);

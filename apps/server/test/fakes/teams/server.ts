@@ -35,6 +35,7 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { closeServer, listenLocal, parseForm, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface FakeTeamsUser {
   id: string;
@@ -171,7 +172,7 @@ export class FakeTeams {
       if (body?.type !== 'message' || att?.contentType !== 'application/vnd.microsoft.card.adaptive' || att?.content?.type !== 'AdaptiveCard') {
         return { status: 400, body: { error: { code: 'InvalidRequestContent', message: 'Workflows support Adaptive Cards only.' } } };
       }
-      this.workflowPosts.push({ flow: u.pathname.split('/')[2]!, body });
+      this.workflowPosts.push({ flow: must(u.pathname.split('/')[2], "u.pathname.split('/')[2]"), body });
       return { status: 202, body: {} };
     }
     if (method === 'POST' && u.pathname === '/botframework.com/oauth2/v2.0/token') {
@@ -239,7 +240,7 @@ export class FakeTeams {
       } catch {
         return { status: 400, body: { error: { code: 'BadSyntax', message: 'invalid JSON' } } };
       }
-      this.replies.push({ conversationId: decodeURIComponent(m[1]!), replyTo: decodeURIComponent(m[2]!), activity });
+      this.replies.push({ conversationId: decodeURIComponent(must(m[1], 'm[1]')), replyTo: decodeURIComponent(must(m[2], 'm[2]')), activity });
       return { status: 200, body: { id: `1:${randomBytes(6).toString('hex')}` } };
     }
     return { status: 404, body: { error: { code: 'NotFound', message: `${method} ${u.pathname}` } } };

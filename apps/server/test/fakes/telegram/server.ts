@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 type Button = { text: string; url?: string; callback_data?: string };
 
@@ -129,7 +130,7 @@ export class FakeTelegram {
     const raw = (await readBody(req)).toString('utf8');
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', this.url).pathname);
     if (!m || req.method !== 'POST') return this.fail(res, '?', 404, 'Not Found');
-    const method = m[2]!;
+    const method = must(m[2], 'm[2]');
     if (m[1] !== this.token) return this.fail(res, method, 401, 'Unauthorized');
     let p: Record<string, unknown>;
     try {

@@ -17,6 +17,7 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody, RecordLog, sendJson } from '../util.js';
+import { must } from '../../../src/lib/must.js';
 
 export interface FakeTelnyxMessage {
   id: string;
@@ -123,9 +124,9 @@ export class FakeTelnyx {
     }
     const m = /^\/v2\/calls\/([^/]+)\/actions\/([a-z_]+)$/.exec(path);
     if (m) {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(must(m[1], 'm[1]'));
       if (!this.calls.items.some((c) => c.call_control_id === id)) return err(422, '90018', 'Call has already ended');
-      this.commands.push({ call_control_id: id, action: m[2]!, body: b });
+      this.commands.push({ call_control_id: id, action: must(m[2], 'm[2]'), body: b });
       return sendJson(res, 200, { data: { result: 'ok' } });
     }
     return err(404, '10005', 'Resource not found');

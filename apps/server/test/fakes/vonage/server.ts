@@ -142,15 +142,17 @@ export class FakeVonage {
     const to = (body.to as { type?: string; number?: string }[] | undefined)?.[0];
     const from = body.from as { type?: string; number?: string } | undefined;
     const invalid: { name: string; reason: string }[] = [];
-    if (to?.type !== 'phone' || !/^\d{7,15}$/.test(to.number ?? '')) invalid.push({ name: 'to', reason: 'a phone endpoint with an E.164 number without +' });
-    if (from?.type !== 'phone' || !from.number) invalid.push({ name: 'from', reason: 'a phone endpoint' });
+    const toNumber = to?.type === 'phone' && to.number && /^\d{7,15}$/.test(to.number) ? to.number : undefined;
+    const fromNumber = from?.type === 'phone' && from.number ? from.number : undefined;
+    if (!toNumber) invalid.push({ name: 'to', reason: 'a phone endpoint with an E.164 number without +' });
+    if (!fromNumber) invalid.push({ name: 'from', reason: 'a phone endpoint' });
     if (!Array.isArray(body.ncco) && !Array.isArray(body.answer_url)) invalid.push({ name: 'ncco', reason: 'ncco or answer_url is required' });
-    if (invalid.length) return this.problem(res, 400, 'Bad Request', 'The request failed due to validation errors', { invalid_parameters: invalid });
+    if (invalid.length || !toNumber || !fromNumber) return this.problem(res, 400, 'Bad Request', 'The request failed due to validation errors', { invalid_parameters: invalid });
     const c: FakeVonageCall = {
       uuid: randomUUID(),
       conversation_uuid: `CON-${randomUUID()}`,
-      to: to!.number!,
-      from: from!.number!,
+      to: toNumber,
+      from: fromNumber,
       ncco: (body.ncco ?? []) as Record<string, unknown>[],
       event_url: (body.event_url as string[] | undefined)?.[0],
       body,

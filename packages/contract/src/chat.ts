@@ -34,7 +34,8 @@ export const ChatChannel = Type.Object(
     channel: Type.String({
       minLength: 1,
       maxLength: 200,
-      description: "The platform's channel (room) id: Slack C.../G..., a Mattermost channel id, a Discord channel id, a Matrix room id (!opaque:server)",
+      description:
+        "The platform's channel (room) id: Slack C.../G..., a Mattermost channel id, a Discord channel id, a Matrix room id (!opaque:server), a Microsoft Teams channel conversation id (19:...@thread.tacv2), a Google Chat space (spaces/<id>)",
     }),
   },
   { additionalProperties: false },

@@ -1,29 +1,58 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatChannel } from '@klaxon/contract';
-import { channelDestination, checkChatChannels, isAnnounced, statusText } from './announce.js';
+import { channelDestination, checkChatChannels, isAnnounced, statusText, type Platforms } from './announce.js';
+import { CHANNEL_ID_RULES, googleChatSpaceProblem, mattermostChannelProblem, slackChannelProblem, teamsChannelProblem } from './channel-ids.js';
 
-// Two configured platforms with their real rules for channel ids.
-const PLATFORMS = new Map([
-  ['slack', { name: 'slack' as const, label: 'Slack', channelProblem: (c: string) => (/^[CG][A-Z0-9]{2,}$/.test(c) ? null : 'a Slack channel id (C... or G...)') }],
-  ['mattermost', { name: 'mattermost' as const, label: 'Mattermost', channelProblem: (c: string) => (/^[a-z0-9]{26}$/.test(c) ? null : 'a Mattermost channel id (26 lower-case letters and digits)') }],
+const THREAD = 'spaces/AAAA/threads/BBBB';
+const bridgeRule = (c: string) => (/^spaces\/[^/]+\/threads\/[^/]+$/.test(c) ? null : 'a Google Chat thread');
+// Configured platforms with their real rules for channel ids: Teams (the bot), Google Chat with the Chat API (a space for announcements, threads for bridges).
+const PLATFORMS: Platforms = new Map([
+  ['slack', { name: 'slack', label: 'Slack', channelProblem: slackChannelProblem }],
+  ['mattermost', { name: 'mattermost', label: 'Mattermost', channelProblem: mattermostChannelProblem }],
+  ['teams', { name: 'teams', label: 'Microsoft Teams', channelProblem: teamsChannelProblem }],
+  ['googlechat', { name: 'googlechat', label: 'Google Chat', channelProblem: bridgeRule, announceProblem: googleChatSpaceProblem }],
+]);
+// Google Chat without the Chat API: configured (webhooks, the app's events) but unable to announce.
+const NO_API: Platforms = new Map([
+  ['slack', { name: 'slack', label: 'Slack', channelProblem: slackChannelProblem }],
+  [
+    'googlechat',
+    {
+      name: 'googlechat',
+      label: 'Google Chat',
+      channelProblem: bridgeRule,
+      announceProblem: googleChatSpaceProblem,
+      cannotAnnounce: 'Google Chat announces in a space only through the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT',
+    },
+  ],
 ]);
 const PLATFORM_NAMES = ['slack', 'mattermost', 'discord', 'matrix', 'teams', 'googlechat'] as const;
-const anyChannel = fc.record({ platform: fc.constantFrom(...PLATFORM_NAMES), channel: fc.string({ minLength: 1, maxLength: 40 }) }) as fc.Arbitrary<ChatChannel>;
+const teamsChannel = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9_:.-]{1,40}$/), fc.constantFrom('tacv2', 'skype'), fc.option(fc.nat(), { nil: undefined }))
+  .map(([id, kind, thread]) => `19:${id}@thread.${kind}${thread === undefined ? '' : `;messageid=${thread}`}`);
+const space = fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/).map((id) => `spaces/${id}`);
+const anyChannel = fc.record({
+  platform: fc.constantFrom(...PLATFORM_NAMES),
+  channel: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), teamsChannel, space, fc.constant(THREAD)),
+}) as fc.Arbitrary<ChatChannel>;
 const goodChannel = fc.oneof(
   fc.stringMatching(/^C[A-Z0-9]{2,12}$/).map((channel) => ({ platform: 'slack' as const, channel })),
   fc.stringMatching(/^[a-z0-9]{26}$/).map((channel) => ({ platform: 'mattermost' as const, channel })),
+  teamsChannel.map((channel) => ({ platform: 'teams' as const, channel })),
+  space.map((channel) => ({ platform: 'googlechat' as const, channel })),
 );
 
 describe('checkChatChannels', () => {
-  it('never throws; accepts a list exactly when every entry is a configured platform with a valid, distinct channel id', () => {
+  it('never throws; accepts a list exactly when every entry is a platform that can announce, with a valid (announcement) channel id, each once', () => {
     fc.assert(
-      fc.property(fc.array(anyChannel, { maxLength: 6 }), (channels) => {
-        const r = checkChatChannels(channels, PLATFORMS);
+      fc.property(fc.array(anyChannel, { maxLength: 6 }), fc.constantFrom<Platforms>(PLATFORMS, NO_API, CHANNEL_ID_RULES), (channels, platforms) => {
+        const r = checkChatChannels(channels, platforms);
         const trimmed = channels.map((c) => ({ platform: c.platform, channel: c.channel.trim() }));
         const valid = trimmed.every((c) => {
-          const p = PLATFORMS.get(c.platform);
-          return !!p && c.channel !== '' && p.channelProblem(c.channel) === null;
+          const p = platforms.get(c.platform);
+          if (!p || p.cannotAnnounce || c.channel === '') return false;
+          return (p.announceProblem ? p.announceProblem(c.channel) : p.channelProblem(c.channel)) === null;
         });
         const distinct = new Set(trimmed.map((c) => `${c.platform} ${c.channel}`)).size === trimmed.length;
         expect(r.ok).toBe(valid && distinct);
@@ -45,12 +74,13 @@ describe('checkChatChannels', () => {
     );
   });
 
-  it('names the problem: the platform’s own words, a platform not configured, webhook-only platforms, duplicates', () => {
+  it('names the problem: the platform’s own words, a platform not configured (what to set for Teams and Google Chat), a Google Chat thread, duplicates', () => {
     const r = checkChatChannels(
       [
         { platform: 'mattermost', channel: 'C123' },
         { platform: 'discord', channel: '123456789012345678' },
         { platform: 'teams', channel: 'x' },
+        { platform: 'googlechat', channel: THREAD },
         { platform: 'slack', channel: 'C0AB' },
         { platform: 'slack', channel: 'C0AB' },
       ],
@@ -61,17 +91,42 @@ describe('checkChatChannels', () => {
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'channels/0/channel: Mattermost: a Mattermost channel id (26 lower-case letters and digits)',
       'channels/1/platform: discord is not configured on this server',
-      "channels/2/platform: Microsoft Teams cannot announce in a channel: Klaxon reaches it through incoming-webhook URLs only (a person's contact method)",
-      'channels/4/channel: Slack channel C0AB is listed twice',
+      'channels/2/channel: Microsoft Teams: a Microsoft Teams channel conversation id (19:...@thread.tacv2 or 19:...@thread.skype, or a thread of it: ...;messageid=<id>)',
+      'channels/3/channel: Google Chat: a Google Chat space, spaces/<space id>',
+      'channels/5/channel: Slack channel C0AB is listed twice',
     ]);
+    const unset = checkChatChannels(
+      [
+        { platform: 'teams', channel: '19:abc@thread.tacv2' },
+        { platform: 'googlechat', channel: 'spaces/AAAA' },
+      ],
+      NO_API,
+    );
+    expect(unset.ok ? [] : unset.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'channels/0/platform: Microsoft Teams announces in a channel only through the bot: set KLAXON_TEAMS_APP_ID and KLAXON_TEAMS_APP_PASSWORD',
+      'channels/1/platform: Google Chat announces in a space only through the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT',
+    ]);
+  });
+
+  it('the offline rules (klaxon apply) take a Teams channel or thread and a Google Chat space, not a thread', () => {
+    expect(
+      checkChatChannels(
+        [
+          { platform: 'teams', channel: '19:abc@thread.tacv2;messageid=12' },
+          { platform: 'googlechat', channel: 'spaces/AAAA' },
+        ],
+        CHANNEL_ID_RULES,
+      ).ok,
+    ).toBe(true);
+    expect(checkChatChannels([{ platform: 'googlechat', channel: THREAD }], CHANNEL_ID_RULES).ok).toBe(false);
   });
 });
 
 describe('announcement mapping', () => {
-  it('Slack posts to its channel id; other platforms to #<id>', () => {
+  it('Slack posts to its channel id and Google Chat to its space (the card with buttons); other platforms to #<id>', () => {
     fc.assert(
       fc.property(fc.constantFrom(...PLATFORM_NAMES), fc.string({ minLength: 1 }), (platform, channel) => {
-        expect(channelDestination(platform, channel)).toBe(platform === 'slack' ? channel : `#${channel}`);
+        expect(channelDestination(platform, channel)).toBe(platform === 'slack' || platform === 'googlechat' ? channel : `#${channel}`);
       }),
     );
   });

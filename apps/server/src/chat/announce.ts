@@ -3,7 +3,9 @@
  * services, names channels on the configured chat platforms; when an incident opens on the service
  * Klaxon posts its page card there (with the platform's buttons), and then what happens to it
  * (acknowledged, resolved, reopened, escalated, declared major) as a reply in the card's thread where
- * the platform threads easily (Slack, Mattermost) or as a new message otherwise.
+ * the platform threads easily (Slack, Mattermost) or as a new message otherwise. Microsoft Teams
+ * announces through its bot (a channel conversation id), Google Chat through the Chat API (a space);
+ * their incoming-webhook URLs stay a person's contact method.
  *
  * A service's own channels REPLACE its team's: a team's channels are a default for services that
  * name none. Replacing is the more expressive rule: a service that wants both lists both, while with
@@ -31,17 +33,25 @@ import type { Channel, Message } from '../notify/types.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/store.js';
 import { ChatChannelsInput, ChatChannelTestInput, type ChatChannel, type ChatChannelsAnswer } from '@klaxon/contract';
+import { GOOGLE_CHAT_ANNOUNCE, TEAMS_ANNOUNCE } from './channel-ids.js';
 import type { ChatPlatform } from './platform.js';
 import { allChatChannels, announcedCardId, announcedIncident, chatChannelsOf, queueAnnouncement, queuedAnnouncements, replaceChatChannels, takeAnnouncement, type ChannelOwner } from './store.js';
 
-/** The platforms Klaxon reaches through incoming-webhook URLs only: they have no channel ids to post to. */
-const WEBHOOK_ONLY: Record<string, string> = {
-  teams: 'Microsoft Teams',
-  googlechat: 'Google Chat',
+/** What to configure for a platform that is not configured, where it needs more than its name (the platforms that also take webhook URLs). */
+const TO_CONFIGURE: Record<string, string> = {
+  teams: TEAMS_ANNOUNCE,
+  googlechat: GOOGLE_CHAT_ANNOUNCE,
 };
 
-/** The platforms channels may name, with how each checks a channel id: the configured ones (the API), or every platform's id rule (`klaxon apply`, chat/channel-ids.ts). */
-export type Platforms = ReadonlyMap<string, { name: string; label: string; channelProblem(channel: string): string | null }>;
+/**
+ * The platforms channels may name, with how each checks a channel id (`announceProblem`, else
+ * `channelProblem`) and, when it cannot announce as configured, why (`cannotAnnounce`): the
+ * configured ones (the API), or every platform's id rule (`klaxon apply`, chat/channel-ids.ts).
+ */
+export type Platforms = ReadonlyMap<
+  string,
+  { name: string; label: string; channelProblem(channel: string): string | null; announceProblem?(channel: string): string | null; readonly cannotAnnounce?: string }
+>;
 
 /** The timeline events a channel hears. */
 const ANNOUNCED = new Set(['incident.opened', 'incident.acknowledged', 'incident.resolved', 'incident.reopened', 'incident.escalated', 'escalation.level', 'major.declared']);
@@ -59,9 +69,9 @@ export async function announceReaction(trx: Tx, e: { incidentId: string; at: num
   await queueAnnouncement(trx, { incident_id: e.incidentId, type: e.type, message: e.message.slice(0, 2000), at: e.at });
 }
 
-/** Where a platform's provider posts to a channel: Slack takes its C.../G... id, the others `#<channel id>`. */
+/** Where a platform's provider posts to a channel: Slack takes its C.../G... id and Google Chat its space (`spaces/<id>`, a new message with the card's buttons), the others `#<channel id>`. */
 export function channelDestination(platform: string, channel: string): string {
-  return platform === 'slack' ? channel : `#${channel}`;
+  return platform === 'slack' || platform === 'googlechat' ? channel : `#${channel}`;
 }
 
 /**
@@ -76,13 +86,11 @@ export function checkChatChannels(channels: readonly ChatChannel[], platforms: P
   channels.forEach((c, i) => {
     const at = `channels/${i}`;
     const channel = c.channel.trim();
-    const webhookOnly = WEBHOOK_ONLY[c.platform];
     const p = platforms.get(c.platform);
-    if (webhookOnly)
-      problems.push({ path: `${at}/platform`, message: `${webhookOnly} cannot announce in a channel: Klaxon reaches it through incoming-webhook URLs only (a person's contact method)` });
-    else if (!p) problems.push({ path: `${at}/platform`, message: `${c.platform} is not configured on this server` });
+    if (!p) problems.push({ path: `${at}/platform`, message: TO_CONFIGURE[c.platform] ?? `${c.platform} is not configured on this server` });
+    else if (p.cannotAnnounce) problems.push({ path: `${at}/platform`, message: p.cannotAnnounce });
     else {
-      const problem = channel ? p.channelProblem(channel) : 'a channel id is required';
+      const problem = channel ? (p.announceProblem ? p.announceProblem(channel) : p.channelProblem(channel)) : 'a channel id is required';
       if (problem) problems.push({ path: `${at}/channel`, message: `${p.label}: ${problem}` });
       else if (seen.has(`${c.platform} ${channel}`)) problems.push({ path: `${at}/channel`, message: `${p.label} channel ${channel} is listed twice` });
     }
@@ -93,7 +101,7 @@ export function checkChatChannels(channels: readonly ChatChannel[], platforms: P
 }
 
 function platformList(platforms: Platforms): { name: string; label: string }[] {
-  return [...platforms.values()].filter((p) => !WEBHOOK_ONLY[p.name]).map((p) => ({ name: p.name, label: p.label }));
+  return [...platforms.values()].filter((p) => !p.cannotAnnounce).map((p) => ({ name: p.name, label: p.label }));
 }
 
 const asChannels = (rows: { platform: string; channel: string }[]): ChatChannel[] => rows.map((r) => ({ platform: r.platform as ChatChannel['platform'], channel: r.channel }));
@@ -261,7 +269,7 @@ export async function announceQueued(ctx: Ctx, platforms: ReadonlyMap<string, Ch
     const channels = own.length ? own : inc.team_id ? await chatChannelsOf(trx, 'team', inc.team_id) : [];
     for (const c of channels) {
       const p = platforms.get(c.platform);
-      if (!p || WEBHOOK_ONLY[p.name]) continue;
+      if (!p || p.cannotAnnounce) continue;
       let message: Message | null;
       if (a.type === 'incident.opened') {
         const page = await buildPage(ctx, trx, inc.id, 'channel', now, p.name as Channel);

@@ -67,6 +67,10 @@ export interface ChatPlatform {
   openRoom(o: { name: string; title: string; incidentNumber: number; invite: string[] }): Promise<string>;
   /** A problem with a channel id a person gave for a bridge, or null when it looks like one. */
   channelProblem(channel: string): string | null;
+  /** A problem with a channel id a service or team names for announcements (chat/announce.ts), or null; default `channelProblem`. */
+  announceProblem?(channel: string): string | null;
+  /** Set when the platform, as configured, cannot announce incidents in channels: what to configure. */
+  readonly cannotAnnounce?: string;
   /**
    * The channels a message's channel belongs to, nearest first (Teams: a thread `19:...;messageid=N`
    * belongs to its channel `19:...`): a message or command there goes to the war room bridged to

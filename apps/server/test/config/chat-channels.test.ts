@@ -66,7 +66,7 @@ describe.each(DIALECTS)('chat channels in config as code on %s', (dialect) => {
   it('a bad channel id is refused, naming the platform’s rule, and nothing changes', async () => {
     const { ctx } = await dbs.fresh(dialect);
     await expect(apply(ctx, 'version: 1\nservices:\n  - name: web\n    chatChannels:\n      - { platform: slack, channel: general }\n')).rejects.toThrow(/a Slack channel id \(C\.\.\. or G\.\.\.\)/);
-    await expect(apply(ctx, 'version: 1\nservices:\n  - name: web\n    chatChannels:\n      - { platform: teams, channel: x }\n')).rejects.toThrow(/incoming-webhook URLs only/);
+    await expect(apply(ctx, 'version: 1\nservices:\n  - name: web\n    chatChannels:\n      - { platform: teams, channel: x }\n')).rejects.toThrow(/a Microsoft Teams channel conversation id/);
     expect((await exportConfig(ctx, SYSTEM)).services).toEqual([]);
   });
 });

@@ -58,6 +58,17 @@ describe.each(DIALECTS)('Chat channels announce a service’s incidents (Matterm
     const off = await t.api('PUT', `/api/v1/services/${checkout}/chat-channels`, { channels: [{ platform: 'discord', channel: '123456789012345678' }] });
     expect(off.status).toBe(400);
     expect(off.body.error.message).toContain('discord is not configured on this server');
+    // Teams and Google Chat say what to configure: their webhook URLs are a person's contact method, not a channel.
+    const unset = await t.api('PUT', `/api/v1/services/${checkout}/chat-channels`, {
+      channels: [
+        { platform: 'teams', channel: '19:abc@thread.tacv2' },
+        { platform: 'googlechat', channel: 'spaces/AAAA' },
+      ],
+    });
+    expect(unset.status).toBe(400);
+    expect(unset.body.error.message).toBe(
+      'channels/0/platform: Microsoft Teams announces in a channel only through the bot: set KLAXON_TEAMS_APP_ID and KLAXON_TEAMS_APP_PASSWORD; channels/1/platform: Google Chat announces in a space only through the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT',
+    );
     const room = mm.addChannel('payments-alerts');
     const twice = await t.api('PUT', `/api/v1/services/${checkout}/chat-channels`, {
       channels: [

@@ -46,6 +46,11 @@ describe.each(DIALECTS)('Google Chat: cards through an incoming webhook, bearer-
     const policy = await t.api('POST', '/api/v1/escalation-policies', { name: 'Web', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: erinId }] }] });
     const svc = await t.api('POST', '/api/v1/services', { name: 'web', escalationPolicyId: policy.body.escalationPolicy.id });
     key = (await t.api('POST', `/api/v1/services/${svc.body.service.id}/integrations`, { name: 'pd', kind: 'pagerduty' })).body.integration.key;
+    // Without the Chat API (webhooks only) a service cannot announce in a space: the answer says what to set.
+    const announce = await t.api('PUT', `/api/v1/services/${svc.body.service.id}/chat-channels`, { channels: [{ platform: 'googlechat', channel: space.name }] });
+    expect(announce.status).toBe(400);
+    expect(announce.body.error.message).toBe('channels/0/platform: Google Chat announces in a space only through the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT');
+    expect((await t.api('GET', `/api/v1/services/${svc.body.service.id}/chat-channels`)).body.platforms).not.toContainEqual({ name: 'googlechat', label: 'Google Chat' });
   });
   afterAll(async () => {
     await t?.stop();

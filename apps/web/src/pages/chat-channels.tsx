@@ -14,7 +14,14 @@ type Owner = 'services' | 'teams';
 const UNDO_MS = 10_000;
 
 const LABELS: Record<string, string> = { slack: 'Slack', mattermost: 'Mattermost', discord: 'Discord', matrix: 'Matrix', teams: 'Microsoft Teams', googlechat: 'Google Chat' };
-const PLACEHOLDERS: Record<string, string> = { slack: 'C0123ABCD', mattermost: '26 letters and digits', discord: '17 to 20 digits', matrix: '!room:example.org' };
+const PLACEHOLDERS: Record<string, string> = {
+  slack: 'C0123ABCD',
+  mattermost: '26 letters and digits',
+  discord: '17 to 20 digits',
+  matrix: '!room:example.org',
+  teams: '19:...@thread.tacv2',
+  googlechat: 'spaces/AAAA...',
+};
 const same = (a: ChatChannel, b: ChatChannel) => a.platform === b.platform && a.channel === b.channel;
 
 /** Removes a channel at once (after the in-app confirmation) and offers Undo, which puts it back where it was. */

@@ -19,6 +19,7 @@
  * is bridged to a thread of a space: `openRoom` starts it in the configured space with the thread key
  * `klaxon-incident-<number>` (so a retry lands in the same thread) and returns its name.
  */
+import { GOOGLE_CHAT_ANNOUNCE, googleChatSpaceProblem } from '../channel-ids.js';
 import type { ChatInbound, ChatPlatform } from '../platform.js';
 import { THREAD_NAME } from './api.js';
 import type { GoogleChatWebhooks } from './client.js';
@@ -135,5 +136,7 @@ export function googleChatPlatform(provider: GoogleChatWebhooks, tokens: GoogleC
       if (!provider.api) return 'Google Chat threads cannot be bridged to a war room without the Chat API: set KLAXON_GOOGLECHAT_SERVICE_ACCOUNT';
       return THREAD_NAME.test(channel) ? null : 'a Google Chat thread, spaces/<space id>/threads/<thread id> (or create: true for a new thread)';
     },
+    announceProblem: googleChatSpaceProblem,
+    ...(!provider.api && { cannotAnnounce: GOOGLE_CHAT_ANNOUNCE }),
   };
 }

@@ -9,7 +9,8 @@
  *   (with Acknowledge / Resolve / Join war room as Action.Submit) to
  *   `{serviceUrl}/v3/conversations/{id}/activities`;
  * - `#<channel conversation id>` (`19:...@thread.tacv2`, or a thread of it `...;messageid=N`): the
- *   message is posted there (a war-room bridge);
+ *   message is posted there (a war-room bridge, or a channel incidents are announced in, chat/announce.ts);
+ *   a page card carries Action.Submit buttons, as cards the bot posts send them back to the bot;
  * - war rooms get a new thread in the configured channel (`POST /v3/conversations` with `isGroup:
  *   true` and `channelData.channel.id`): Teams lets a bot start a thread, not create a channel.
  * The service URL and tenant come from signed inbound activities (`refs`, store.ts): the person's
@@ -41,8 +42,7 @@ export interface TeamsOptions {
   refs?: TeamsRefStore;
 }
 
-/** A Teams channel conversation id, or a thread of one (`;messageid=`). */
-export const TEAMS_CHANNEL = /^19:[^\s;@/]{1,200}@thread\.(tacv2|skype)(;messageid=\d{1,20})?$/;
+export { TEAMS_CHANNEL } from '../channel-ids.js';
 
 /** The channel of a channel conversation id (without `;messageid=...`). */
 export function teamsChannelOf(conversationId: string): string {
@@ -63,7 +63,7 @@ export class TeamsClient implements Provider {
     if (msg.destination.startsWith('#')) {
       const channel = msg.destination.slice(1);
       const where = await this.channelRef(channel);
-      const id = await this.post(where.serviceUrl, channel, renderTeams(msg.message));
+      const id = await this.post(where.serviceUrl, channel, renderTeams(msg.message, { submit: msg.message.kind === 'page' }));
       return { providerMessageId: id, providerStatus: 'posted' };
     }
     const card = renderTeams(msg.message, { submit: true });

@@ -13,6 +13,7 @@
  * activity (conversationUpdate too) teaches the bot its tenant, service URL, sender and channel
  * (activityRefs), which its proactive messages need.
  */
+import { teamsChannelProblem } from '../channel-ids.js';
 import { notLinkedText, type ChatInbound, type ChatPlatform } from '../platform.js';
 import type { BotConnectorAuth } from './auth.js';
 import { TEAMS_CHANNEL, teamsChannelOf, type TeamsClient } from './client.js';
@@ -170,7 +171,7 @@ export function teamsPlatform(client: TeamsClient, auth: BotConnectorAuth): Chat
       return { status: 200, body: {} };
     },
     openRoom: (r) => client.createThread(`War room of #${r.incidentNumber} ${r.title}`),
-    channelProblem: (channel) => (TEAMS_CHANNEL.test(channel) ? null : 'a Microsoft Teams channel conversation id (19:...@thread.tacv2 or 19:...@thread.skype, or a thread of it: ...;messageid=<id>)'),
+    channelProblem: teamsChannelProblem,
     channelParents: (channel) => (channel.includes(';messageid=') ? [teamsChannelOf(channel)] : []),
   };
 }

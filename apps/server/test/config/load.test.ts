@@ -51,7 +51,7 @@ describe('parseConfigFile', () => {
 
   it('lists the allowed fields when an unknown one is not a near miss', () => {
     const text = 'version: 1\nteams:\n  - name: Ops\n    slack: "#ops"\n';
-    expect(problemsOf(text)).toEqual(['klaxon.yaml:4:5: teams[0].slack: unknown field "slack"; expected one of: name, description, members']);
+    expect(problemsOf(text)).toEqual(['klaxon.yaml:4:5: teams[0].slack: unknown field "slack"; expected one of: name, description, members, chatChannels']);
   });
 
   it('names a notification rule whose contact method the user does not have', () => {

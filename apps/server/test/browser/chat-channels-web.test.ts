@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must } from '../../src/lib/must.js';
 import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from './support.js';
 
 type C = { platform: string; channel: string };
+
+const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 
 describe.skipIf(!HAVE_CHROMIUM)('web: chat channels on the service page (390 and 1280 px)', () => {
   let rig: WebRig;
@@ -40,6 +43,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: chat channels on the service page (390 and
       // Targets are at least 44 px; no sideways scrolling at this width.
       for (const id of ['remove-chat-channel', 'test-chat-channel']) expect(must(await row.getByTestId(id).boundingBox(), id).height).toBeGreaterThanOrEqual(44);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await section.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${OUT}service-chat-channels-${size}.png` });
 
       await row.getByTestId('test-chat-channel').click();
       await t.cycle();

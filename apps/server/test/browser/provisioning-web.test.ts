@@ -4,10 +4,13 @@
  * first); the screen says whether KLAXON_SCIM_TOKEN is set.
  */
 import type { Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { must } from '../../src/lib/must.js';
 import { addUser, HAVE_CHROMIUM, signIn, startRig, type WebRig } from './support.js';
 import { sizedPage, type Size } from './sized.js';
+
+const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 
 async function fitsWidth(page: Page, width: number): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
@@ -46,6 +49,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: Admin → Provisioning (the SCIM token)', 
       expect(await scimStatus(first)).toBe(200);
       await expect.poll(() => ada.page.getByTestId('scim-token-state').textContent()).toContain(`ends in …${first.slice(-4)}`);
       await fitsWidth(ada.page, width);
+      await ada.page.screenshot({ path: `${OUT}admin-provisioning-${size}.png` });
 
       // Rotating asks first; then the old token is refused and the new one works.
       const rotate = ada.page.getByTestId('rotate-scim-token');

@@ -15,6 +15,10 @@ export default defineConfig({
     // on a machine at load 30-48). Test files share no state through modules: each starts its own
     // servers on its own databases, and none mocks modules.
     isolate: false,
+    // expect.poll waits for what a page or server will show (a rendered timeline, a delivered page):
+    // vitest's default of 1 s was too short for a browser on a loaded 2-core machine (a page rendered
+    // after 1 s failed a browser test in CI). A poll still fails when the value never comes.
+    expect: { poll: { timeout: 15_000 } },
     // KLAXON_TEST_CHECK_RESPONSES: servers the tests start as processes check every answer against its response schema too.
     env: { KLAXON_LOG_LEVEL: 'silent', KLAXON_TEST_CHECK_RESPONSES: '1' },
   },

@@ -1,10 +1,10 @@
-import { must } from '../lib/must.js';
 /**
  * War-room action templates: filling `{{args}}`, `{{incident.id}}`, `{{incident.number}}` and
  * `{{secrets.NAME}}` escaped for where each lands, and redacting secrets from what comes back.
  *
  *   - URL: every value is percent-encoded (a component: it cannot add a path segment, a query
- *     parameter or change the host), and placeholders may not stand in the scheme, host or port;
+ *     parameter or change the host), "." and ".." are refused (400: a path would drop them as dot
+ *     segments), and placeholders may not stand in the scheme, host or port;
  *   - header values: CR, LF and other control characters become spaces (no new header lines);
  *   - JSON bodies (a Content-Type naming json, or a body starting with `{` or `[`): a placeholder
  *     inside a JSON string gets the value JSON-escaped, one outside any string becomes a JSON
@@ -12,6 +12,8 @@ import { must } from '../lib/must.js';
  *   - form bodies (application/x-www-form-urlencoded): percent-encoded;
  *   - any other body: the value as is (plain text has no fields to add).
  */
+import { invalid } from '../lib/errors.js';
+import { must } from '../lib/must.js';
 
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
@@ -36,7 +38,13 @@ export function escapeFor(slot: Slot, value: string): string {
 
 /** Fills placeholders in a URL, header value, form or text template. Unknown names become ''. */
 export function fillTemplate(template: string, vars: Record<string, string>, slot: Exclude<Slot, 'json'>): string {
-  return template.replace(PLACEHOLDER, (_, k: string) => escapeFor(slot, vars[k] ?? ''));
+  return template.replace(PLACEHOLDER, (_, k: string) => {
+    const value = vars[k] ?? '';
+    // "." and ".." cannot be one URL component: in a path, URL parsing removes them (and their
+    // escaped forms %2e) as dot segments, so ".." would reach another path on the host.
+    if (slot === 'url' && (value === '.' || value === '..')) throw invalid(`${k} cannot be "${value}" in this action's URL: it would change the URL's path`);
+    return escapeFor(slot, value);
+  });
 }
 
 /**

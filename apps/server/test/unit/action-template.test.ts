@@ -21,7 +21,12 @@ describe('action templates', () => {
 
   it('property: a value in a URL is one component; in a header it cannot start a new line', () => {
     fc.assert(
-      fc.property(fc.string(), (args) => {
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('.', '..')), (args) => {
+        // "." and ".." would be dot segments of the path, which URL parsing removes: refused.
+        if (args === '.' || args === '..') {
+          expect(() => fillTemplate('https://ops.example/run/{{args}}?q={{args}}&fixed=1', { args }, 'url')).toThrow('it would change the URL');
+          return;
+        }
         const u = new URL(fillTemplate('https://ops.example/run/{{args}}?q={{args}}&fixed=1', { args }, 'url'));
         expect(u.host).toBe('ops.example');
         expect([...u.searchParams.keys()]).toEqual(['q', 'fixed']);

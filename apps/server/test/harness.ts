@@ -154,11 +154,31 @@ export async function startTestKlaxon(dialect: DialectName, over: Partial<Klaxon
     },
     api,
     async stop() {
-      await k.stop();
+      await stopWithin(k, STOP_WAIT_MS);
       await Promise.all([smtp.close(), twilio.close(), slack.close()]);
       await db.drop();
     },
   };
+}
+
+/** How long a test server's stop() is waited for before the harness reports the step it hangs on and goes on (ms). */
+const STOP_WAIT_MS = 30_000;
+
+/**
+ * Stops a Klaxon, waiting at most `ms`. A shutdown that takes longer is reported on stderr with the
+ * step it waits on (Klaxon.stopping()) and left to finish in the background, so one hung close does
+ * not fail the file's afterAll hook with no clue (it did twice in CI, in audit-trail on SQLite).
+ */
+export async function stopWithin(k: Pick<Klaxon, 'stop' | 'stopping' | 'url'>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = k.stop().then(() => 'stopped' as const);
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+  const how = await Promise.race([stopped, late]);
+  clearTimeout(timer);
+  if (how === 'late') {
+    process.stderr.write(`\nKLAXON TEST SERVER DID NOT STOP within ${ms} ms: its shutdown still waits for "${k.stopping() ?? 'nothing named'}"; the test server was ${k.url}\n`);
+    stopped.catch(() => {});
+  }
 }
 
 /** A responder set up the way a person would: user, contact methods verified with the codes they received, rules. */

@@ -73,8 +73,14 @@ export interface Klaxon {
   live: EventEmitter;
   /** The port the inbound email (SMTP) listener took, when it runs. */
   inboundSmtpPort?: number;
+  /** Stops in order: inbound mail, HTTP, the engine (sends in flight get the grace period), live fan-out, egress, the database. */
   stop(): Promise<void>;
+  /** While stop() runs: the step it waits on (`http`, `engine`, `database`…), for a shutdown that hangs; null otherwise. */
+  stopping(): string | null;
 }
+
+/** While a shutdown step takes longer than this, a warning names it again (ms). */
+const SLOW_STOP_WARN_MS = 10_000;
 
 /** Opens the database and runs pending migrations. */
 export async function openDatabase(url: string, opts: { pgPreparedStatements?: boolean } = {}): Promise<Db<Database>> {
@@ -289,6 +295,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
   ready = true;
 
   const theEngine = engine ?? new Engine(ctx, [], { intervalMs: 0, moduleTimeoutMs: 1000 });
+  let stopStep: string | null = null;
   return {
     config,
     ctx,
@@ -299,13 +306,31 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     ...(inboundSmtp && { inboundSmtpPort: inboundSmtp.port }),
     async stop() {
       ready = false;
-      await inboundSmtp?.close();
-      await http.close();
-      await theEngine.stop(config.shutdownGraceMs);
-      await fanout?.close();
-      await egress.close();
-      await db.close();
+      // Each step named while it runs, and a warning every SLOW_STOP_WARN_MS while one hangs, so a
+      // shutdown that never ends says what it waits for.
+      const step = async (name: string, run: () => Promise<unknown> | undefined) => {
+        stopStep = name;
+        const started = Date.now();
+        const warn = setInterval(() => log.warn({ step: name, waitedMs: Date.now() - started }, `shutdown: still waiting for ${name}`), SLOW_STOP_WARN_MS);
+        warn.unref();
+        try {
+          await run();
+        } finally {
+          clearInterval(warn);
+        }
+      };
+      try {
+        await step('inbound mail', () => inboundSmtp?.close());
+        await step('http', () => http.close());
+        await step('engine', () => theEngine.stop(config.shutdownGraceMs));
+        await step('live fan-out', () => fanout?.close());
+        await step('egress', () => egress.close());
+        await step('database', () => db.close());
+      } finally {
+        stopStep = null;
+      }
     },
+    stopping: () => stopStep,
   };
 }
 

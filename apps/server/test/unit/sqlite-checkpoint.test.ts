@@ -77,3 +77,28 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     db = openDb<T>(file); // for afterEach
   });
 });
+
+// A checkpoint worker that ends without answering (it could not open the file, crashed or was
+// terminated) must not hold up close(): the server's shutdown waits for it.
+describe('SQLite checkpoint worker that ends early', () => {
+  it('close() returns when the worker failed at start, and when it was terminated in a round', async () => {
+    const { Checkpointer } = await import('../../src/lib/db/sqlite-checkpoint.js');
+    const errors: unknown[] = [];
+    const broken = new Checkpointer(join(tmpdir(), 'klaxon-no-such-dir', 'nested', 'k.db'), 1, (e) => errors.push(e));
+    await expect.poll(() => errors.length).toBeGreaterThan(0);
+    broken.committed(); // a round asked of a dead worker: nothing to wait for
+    await broken.close();
+    expect(String(errors[0])).toMatch(/directory does not exist|unable to open|SQLITE_CANTOPEN/i);
+
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-checkpoint-'));
+    try {
+      new SQLite(join(dir, 'k.db')).pragma('journal_mode = WAL');
+      const c = new Checkpointer(join(dir, 'k.db'), 1);
+      c.committed(); // starts a round
+      await (c as unknown as { worker: import('node:worker_threads').Worker }).worker.terminate();
+      await c.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

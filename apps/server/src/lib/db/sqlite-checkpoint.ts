@@ -25,6 +25,8 @@ import { Worker } from 'node:worker_threads';
 const FINISH_AFTER = 16;
 /** Rounds chasing a writer that keeps appending before the writer finishes regardless. */
 const MAX_CHASE = 8;
+/** At close, how long a round still running is waited for, and then the worker's own close (ms). */
+const CLOSE_WAIT_MS = 2_000;
 
 export class Checkpointer {
   private readonly worker: Worker;
@@ -37,6 +39,8 @@ export class Checkpointer {
   /** The worker has copied nearly everything: the writer should finish the round (finishOnWriter). */
   private finishDue = false;
   private closed = false;
+  /** The worker thread has ended (closed, crashed or terminated): nothing of it is waited for any more. */
+  private exited = false;
   /** Checkpoints run, for tests and /metrics. */
   runs = 0;
   private waiters: (() => void)[] = [];
@@ -81,6 +85,14 @@ export class Checkpointer {
     this.worker.on('error', (err) => {
       this.running = false;
       this.onError(err);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    // A worker that ends without answering (it crashed, or was terminated) releases whoever waits for
+    // its answer; before, close() waited for ever for a round that would never report.
+    this.worker.once('exit', () => {
+      this.exited = true;
+      this.running = false;
+      for (const w of this.waiters.splice(0)) w();
     });
   }
 
@@ -107,7 +119,7 @@ export class Checkpointer {
 
   /** Waits for a running checkpoint; the worker keeps the process alive meanwhile (it is unref'd otherwise). */
   private async finished(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running || this.exited) return;
     this.worker.ref();
     try {
       await new Promise<void>((r) => this.waiters.push(r));
@@ -117,7 +129,7 @@ export class Checkpointer {
   }
 
   private start(): void {
-    if (this.running || this.closed) return;
+    if (this.running || this.closed || this.exited) return;
     this.running = true;
     this.finishDue = false;
     this.since = 0;
@@ -125,17 +137,25 @@ export class Checkpointer {
     this.worker.postMessage('checkpoint');
   }
 
+  /**
+   * Waits for a running round (at most CLOSE_WAIT_MS: a PASSIVE checkpoint takes milliseconds, so
+   * a worker silent that long is stuck or starved), then ends the worker: it closes its connection,
+   * or is terminated CLOSE_WAIT_MS later.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.finished();
     this.closed = true;
+    if (this.exited) return;
     // Referenced while it closes its connection: an unref'd worker would let the process end with
     // this promise pending (exit code 13 for a CLI's top-level await).
     this.worker.ref();
-    const exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
-    this.worker.postMessage('close');
-    const timer = setTimeout(() => void this.worker.terminate(), 2000);
+    const exited = new Promise<void>((r) => (this.exited ? r() : this.worker.once('exit', () => r())));
+    const kill = setTimeout(() => void this.worker.terminate(), 2 * CLOSE_WAIT_MS);
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([this.finished(), new Promise<void>((r) => (giveUp = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(giveUp);
+    if (!this.exited) this.worker.postMessage('close');
     await exited;
-    clearTimeout(timer);
+    clearTimeout(kill);
   }
 }

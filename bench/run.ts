@@ -9,6 +9,7 @@ for (const extra of ['schedules.ts']) {
   if (existsSync(join(import.meta.dirname, extra))) await import(`./${extra}`);
 }
 await (await import('./status-page.js')).benchStatusPage();
+await (await import('./statements.js')).benchStatements();
 await (await import('./web-load.js')).benchWebLoad();
 // The organisation at 1× and 10× (a few minutes; BENCH_ORG_100X=1 adds 100×, BENCH_SKIP_ORG=1 leaves it out).
 if (!process.env.BENCH_SKIP_ORG) await (await import('./org.js')).benchOrg();

@@ -24,6 +24,13 @@ export const engineModuleSeconds = new Histogram({
   buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
   registers: [metricsRegistry],
 });
+/** Every statement Kysely sends, BEGIN and COMMIT included: on PostgreSQL each one is a network round trip. */
+export const dbStatements = new Counter({
+  name: 'klaxon_db_statements_total',
+  help: 'Statements sent to the database (BEGIN and COMMIT included); on PostgreSQL each is one network round trip',
+  labelNames: ['dialect'],
+  registers: [metricsRegistry],
+});
 export const engineModuleErrors = new Counter({ name: 'klaxon_engine_module_errors_total', help: 'Engine module failures', labelNames: ['module'], registers: [metricsRegistry] });
 
 /** Where the SQLite commit and sync counters come from (the server's database); null on PostgreSQL. */

@@ -45,6 +45,18 @@ describe('SQLite durable commits off the event loop', () => {
     expect(after.syncs - before).toBeLessThanOrEqual(25);
   });
 
+  it('a write with RETURNING alone is durable when it resolves too (better-sqlite3 runs it as a reader)', async () => {
+    const before = counters();
+    const rows = await db.kysely.insertInto('items').values({ id: 7, v: 'g' }).returning('id').execute();
+    expect(rows).toEqual([{ id: 7 }]);
+    const after = counters();
+    expect(after.committed).toBe(before.committed + 1);
+    expect(after.synced).toBe(after.committed);
+    const none = await db.kysely.updateTable('items').set({ v: 'h' }).where('id', '=', 99).returning('id').execute();
+    expect(none).toEqual([]);
+    expect(counters().committed).toBe(after.committed);
+  });
+
   it('a transaction is durable when it resolves; a read or a rolled-back transaction syncs nothing', async () => {
     await db.kysely.transaction().execute(async (trx) => {
       await trx.insertInto('items').values({ id: 1, v: 'a' }).execute();

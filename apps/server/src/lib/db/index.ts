@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { dbStatements } from '../metrics.js';
 import { prepareRepeatedStatements } from './pg-prepared.js';
 import { Checkpointer } from './sqlite-checkpoint.js';
 import { DurableSqliteDialect, SqliteCore, WalSync } from './sqlite-durable.js';
@@ -41,7 +42,9 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number; prepare
     if (opts.preparedStatements !== false) pool.on('connect', (client) => prepareRepeatedStatements(client));
     // An idle client error (server restart) must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
-    const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // Every statement counted (klaxon_db_statements_total): Kysely's log hook sees BEGIN and COMMIT too.
+    const counted = dbStatements.labels('postgres');
+    const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: () => counted.inc() });
     return { kysely, unsynced: kysely, dialect: 'postgres', location: urlOrPath.replace(/:[^:@/]*@/, ':***@'), sync: async () => {}, durability: () => null, close: () => kysely.destroy() };
   }
   if (urlOrPath !== ':memory:') mkdirSync(dirname(urlOrPath), { recursive: true });
@@ -75,6 +78,7 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number; prepare
     checkpointer = new Checkpointer(urlOrPath, 500, (err) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
   }
   const core = new SqliteCore(cached, wal, checkpointer);
+  // Statements are counted (klaxon_db_statements_total) by the connection both share (sqlite-durable.ts).
   const kysely = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, true) });
   const unsynced = new Kysely<DB>({ dialect: new DurableSqliteDialect(core, false) });
   return {

@@ -1,3 +1,4 @@
+import { dbStatements } from '../metrics.js';
 import { fdatasync, open, close as closeFd, writeFileSync } from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import type { Checkpointer } from './sqlite-checkpoint.js';
@@ -95,6 +96,9 @@ export interface StatementSource {
 const PROF: Map<string, [count: number, ns: number]> | null = process.env.KLAXON_SQL_PROFILE ? new Map() : null;
 if (PROF) process.on('exit', () => writeFileSync(`${process.env.KLAXON_SQL_PROFILE}.${process.pid}`, JSON.stringify([...PROF].sort((a, b) => b[1][1] - a[1][1]))));
 
+/** klaxon_db_statements_total for SQLite: counted here, where both Kysely handles' statements (and BEGIN, COMMIT) pass. */
+const counted = dbStatements.labels('sqlite');
+
 /** One SQLite connection that remembers whether it wrote since it was acquired. */
 class Connection implements DatabaseConnection {
   /** True once a statement changed rows since the connection was acquired. */
@@ -102,6 +106,7 @@ class Connection implements DatabaseConnection {
   constructor(private readonly db: StatementSource) {}
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    counted.inc();
     if (!PROF) return this.run<R>(q);
     const t0 = process.hrtime.bigint();
     try {
@@ -116,7 +121,12 @@ class Connection implements DatabaseConnection {
 
   private run<R>(q: CompiledQuery): QueryResult<R> {
     const stmt = this.db.prepare(q.sql);
-    if (stmt.reader) return { rows: stmt.all(q.parameters as unknown[]) as R[] };
+    if (stmt.reader) {
+      const rows = stmt.all(q.parameters as unknown[]) as R[];
+      // An INSERT/UPDATE/DELETE … RETURNING is a reader too: it wrote when it returned rows (one per row changed).
+      if (!stmt.readonly && rows.length) this.wrote = true;
+      return { rows };
+    }
     const { changes, lastInsertRowid } = stmt.run(q.parameters as unknown[]);
     if (changes > 0) this.wrote = true;
     return { numAffectedRows: BigInt(changes), insertId: lastInsertRowid !== undefined ? BigInt(lastInsertRowid) : undefined, rows: [] };

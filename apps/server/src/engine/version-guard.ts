@@ -8,9 +8,15 @@ import { getSettingOrThrow, insertSettingIfAbsent, updateSetting } from '../stor
  */
 export function engineVersionGuard(ctx: Ctx, version: number): () => Promise<boolean> {
   let warned = false;
+  // The row is written once per process (it is never deleted), not before every cycle: a statement
+  // (a round trip on PostgreSQL) saved on every wake.
+  let seeded = false;
   return async () => {
     const db = ctx.db.kysely;
-    await insertSettingIfAbsent(db, 'engine_version', String(version));
+    if (!seeded) {
+      await insertSettingIfAbsent(db, 'engine_version', String(version));
+      seeded = true;
+    }
     const current = Number(await getSettingOrThrow(db, 'engine_version'));
     if (current > version) {
       if (!warned) ctx.log.warn({ mine: version, current }, 'a newer Klaxon runs the engine: this instance only serves HTTP until it is upgraded');

@@ -118,36 +118,38 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
 // ---- Delivery (engine/modules/delivery.ts) ----
 
 // The statements of every claim and every send, compiled once (lib/db/compiled.ts).
-export const dueMessages = (dialect: DialectName) =>
-  compiled((q: Tx, p: { now: number; limit: number }) =>
+
+/**
+ * Claims up to `limit` due messages (queued and due, or sending with a lease that ran out), oldest
+ * due first, in one statement: each is leased to `owner` until `until` and its attempt counted, and
+ * the claimed rows come back (attempts already counted; in no particular order). With `full`, the
+ * channels whose sending slots are all taken are left out. One statement, so one round trip on
+ * PostgreSQL where a transaction of select-then-update took four; FOR UPDATE SKIP LOCKED there keeps
+ * instances from claiming the same row.
+ */
+const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
+  compiled((q: Tx, p: { now: number; limit: number; owner: string; until: number; full: string[] }) =>
     q
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers'])
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
-      .orderBy('next_attempt_at')
-      .limit(p.limit)
-      .modifyEnd(skipLocked(dialect)),
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', (eb) => {
+        let due = eb
+          .selectFrom('outbox as due')
+          .select('due.id')
+          .where((w) => w.or([w.and([w('due.status', '=', 'queued'), w('due.next_attempt_at', '<=', p.now)]), w.and([w('due.status', '=', 'sending'), w('due.lease_until', '<', p.now)])]));
+        if (exceptFull) due = due.where('due.channel', 'not in', p.full);
+        return due.orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
+      })
+      .returning(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers']),
   );
-export const dueBy = { sqlite: dueMessages('sqlite'), postgres: dueMessages('postgres') };
-// The same, leaving out channels whose slots are all taken.
-export const dueMessagesExcept = (dialect: DialectName) =>
-  compiled((q: Tx, p: { now: number; limit: number; full: string[] }) =>
-    q
-      .selectFrom('outbox')
-      .select(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers'])
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', p.now)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', p.now)])]))
-      .where('channel', 'not in', p.full)
-      .orderBy('next_attempt_at')
-      .limit(p.limit)
-      .modifyEnd(skipLocked(dialect)),
-  );
-export const dueExceptBy = { sqlite: dueMessagesExcept('sqlite'), postgres: dueMessagesExcept('postgres') };
-export const lease = compiled((q: Tx, p: { ids: string[]; owner: string; until: number }) =>
-  q
-    .updateTable('outbox')
-    .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', p.ids),
-);
+const claimBy = {
+  sqlite: { all: claimDueMessages('sqlite', false), except: claimDueMessages('sqlite', true) },
+  postgres: { all: claimDueMessages('postgres', false), except: claimDueMessages('postgres', true) },
+};
+/** See claimDueMessages; `full` (channels with no free slot) may be empty. */
+export function claimDue(db: Tx, dialect: DialectName, p: { now: number; limit: number; owner: string; until: number; full: string[] }) {
+  return p.full.length ? claimBy[dialect].except(db, p) : claimBy[dialect].all(db, { ...p, full: [] });
+}
 export const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Updateable<OutboxTable> }) =>
   q.updateTable('outbox').set(p.set).where('id', '=', p.id).where('lease_owner', '=', p.owner),
 );

@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.js';
 import { messagesSent } from '../../lib/metrics.js';
 import { backoffMs } from '../../lib/retry.js';
 import type { ProviderRegistry } from '../../notify/registry.js';
-import { advanceNextNotification, dueBy, dueExceptBy, handBackLeases, insertAttempt, lease, recordOutcome } from '../../notify/store.js';
+import { advanceNextNotification, claimDue, handBackLeases, insertAttempt, recordOutcome } from '../../notify/store.js';
 import { incidentStatuses } from '../../incident/store.js';
 import { userNameRow } from '../../user/store.js';
 import { ProviderError, type Channel, type Failover, type Message, type SendResult } from '../../notify/types.js';
@@ -176,12 +176,7 @@ interface Claimed {
 
 async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
   const now = ctx.clock.now();
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const { rows } = full.length ? await dueExceptBy[ctx.db.dialect](trx, { now, limit, full }) : await dueBy[ctx.db.dialect](trx, { now, limit });
-    if (!rows.length) return [];
-    await lease(trx, { ids: rows.map((r) => r.id), owner, until: now + leaseMs });
-    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
-  });
+  return (await claimDue(ctx.db.kysely, ctx.db.dialect, { now, limit, owner, until: now + leaseMs, full })).rows;
 }
 
 /** What happened to one claimed message, to be recorded. */

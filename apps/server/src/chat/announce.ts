@@ -25,10 +25,9 @@ import { inTransaction, type Ctx, type Tx } from '../context.js';
 import { inBatch } from '../engine/batch.js';
 import type { EngineModule } from '../engine/engine.js';
 import { invalid, notFound, type FieldError } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { buildPage } from '../notify/page.js';
-import { insertOutbox } from '../notify/store.js';
+import { enqueueMessage } from '../notify/outbox.js';
 import type { Channel, Message } from '../notify/types.js';
 import { findService } from '../service/service.js';
 import { findTeam } from '../team/store.js';
@@ -227,26 +226,7 @@ export async function testTeamChatChannel(ctx: Ctx, actor: Actor, id: string, in
 
 /** Writes one channel post to the outbox (kind `announce`: not a page to a person, so reports do not count it). */
 async function enqueue(trx: Tx, now: number, o: { platform: string; channel: string; incidentId: string | null; message: Message }): Promise<void> {
-  await insertOutbox(trx, {
-    id: newId(),
-    kind: 'announce',
-    channel: o.platform,
-    destination: channelDestination(o.platform, o.channel),
-    user_id: null,
-    contact_method_id: null,
-    incident_id: o.incidentId,
-    content: JSON.stringify(o.message),
-    status: 'queued',
-    attempts: 0,
-    next_attempt_at: now,
-    lease_owner: null,
-    lease_until: null,
-    provider_message_id: null,
-    provider_status: null,
-    last_error: null,
-    created_at: now,
-    sent_at: null,
-  });
+  await enqueueMessage(trx, now, { kind: 'announce', channel: o.platform as Channel, destination: channelDestination(o.platform, o.channel), incidentId: o.incidentId, message: o.message });
 }
 
 /** The text of a status post: `#42 Checkout down: Acknowledged by Dana via slack`, DRILL first for drills. */

@@ -13,6 +13,8 @@ export interface Enqueue {
   userId?: string | null;
   contactMethodId?: string | null;
   incidentId?: string | null;
+  /** The outbox row's kind when it is not the message's own: `announce` for a post to a chat channel (not a page to a person, so reports do not count it). */
+  kind?: 'announce';
 }
 
 /** Writes a message to the outbox inside the caller's transaction; the sender picks it up after commit. */
@@ -20,7 +22,7 @@ export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<
   const id = m.id ?? newId();
   await insertOutbox(trx, {
     id,
-    kind: m.message.kind,
+    kind: m.kind ?? m.message.kind,
     channel: m.channel,
     destination: m.destination,
     user_id: m.userId ?? null,

@@ -30,7 +30,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
     rig = await startRig();
     maya = await addUser(rig.t, { email: 'maya@example.com', name: 'Maya Okafor', role: 'responder' });
     sam = await addUser(rig.t, { email: 'sam@example.com', name: 'Sam Lindqvist', role: 'responder' });
-    const { routingKey } = await addPagedService(rig.t, { name: 'web-fleet', userIds: [maya] });
+    // A long service name, as real ones are: on a phone it must not push the incident's age out of sight.
+    const { routingKey } = await addPagedService(rig.t, { name: 'web-fleet-eu-west-1-frontends', userIds: [maya] });
     // Not Maya's: its policy pages Sam only.
     const other = await addPagedService(rig.t, { name: 'billing', userIds: [sam] });
     otherService = other.serviceId;
@@ -66,6 +67,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the phone in a storm', () => {
       expect(await sev.textContent()).toMatch(/critical/i);
       const cut = await sev.evaluate((el) => [...el.querySelectorAll('*'), el].some((e) => (e as HTMLElement).scrollWidth > (e as HTMLElement).clientWidth + 1));
       expect(cut).toBe(false);
+      // How old it is stays in sight: the age comes before the service name, which is what gets cut.
+      const age = row.getByTestId('row-age');
+      expect(await age.textContent()).toMatch(/ago|just now/);
+      const ageShown = await age.evaluate((el) => {
+        const line = el.closest('p');
+        return line !== null && el.getBoundingClientRect().right <= line.getBoundingClientRect().right + 1;
+      });
+      expect(ageShown).toBe(true);
       // Filters: behind one control on a phone, shown on a desktop.
       if (size === 'phone') {
         expect(await page.getByTestId('assignee-filter').isVisible()).toBe(false);

@@ -213,7 +213,7 @@ const Row = memo(function Row({
                 {assignee} ·{' '}
               </span>
             ) : null}
-            #{i.number} · {i.serviceName} · {ago(i.createdAt)}
+            #{i.number} · <span data-testid="row-age">{ago(i.createdAt)}</span> · {i.serviceName}
             {i.alertCount > 1 ? ` · ${i.alertCount} alerts` : ''}
           </p>
         </div>

@@ -15,6 +15,10 @@
  * - the first page of the incident list with each main filter; an incident page (the incident, its
  *   timeline and its alerts); who is on call now for every schedule; the public status page
  *   (uncached: the first request after a change) and cached;
+ * - a schedule's final rendering for a quarter; each main report over the year of history;
+ * - trigger → provider: 25 new incidents a second for BENCH_ORG_PROBE_SECONDS (8), each timed from
+ *   its POST to its first e-mail page's arrival, while the open load's next level falls due (the clock
+ *   moves a minute two seconds in and a full cycle runs, as the engine's timer would);
  * - the server's resident memory (VmRSS from /proc/<pid>/status) at rest after start-up and after the
  *   load above.
  *
@@ -38,7 +42,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
+import { createServer, type Server } from 'node:net';
 import { openDatabase } from '../apps/server/src/app/klaxon.js';
 import type { Database } from '../apps/server/src/database.js';
 import { newId } from '../apps/server/src/lib/ids.js';
@@ -278,17 +282,15 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
     const exported = await cli(['export', '-o', join(dir, 'export.yaml')], env);
     f.set('klaxon export, whole organisation', exported.ms);
 
-    // Pages go out as e-mail to an SMTP server here that accepts every message.
-    const smtp = new SMTPServer({
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        stream.resume();
-        stream.on('end', () => callback());
-      },
+    // Pages go out as e-mail to an SMTP sink here that accepts every message (smtpSink: no greeting
+    // delay). The first page of each probe incident (title "probe-<n>") is timed on arrival, for
+    // trigger → provider.
+    const probeArrived = new Map<number, number>();
+    const smtp = await smtpSink((head) => {
+      const n = /probe-(\d+)/.exec(head)?.[1];
+      if (n !== undefined && !probeArrived.has(Number(n))) probeArrived.set(Number(n), performance.now());
     });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-    const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    const smtpUrl = `smtp://127.0.0.1:${(smtp.address() as AddressInfo).port}`;
     const port = await freePort();
     const child = await spawnServer(
       ['apps/server/bin/klaxon.js', 'serve'],
@@ -300,6 +302,11 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         KLAXON_INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
         KLAXON_SHUTDOWN_GRACE_MS: '0',
         KLAXON_SMTP_URL: smtpUrl,
+        // Every page goes out on its own, at once: with the default limits (e-mail 10 per 15 min per
+        // person) and bundling, most escalation pages and probes would be held or bundled, and neither
+        // the cycles nor trigger → provider would measure the paging path (runs before 2026-12-07 had them on).
+        KLAXON_PAGE_RATE_LIMITS: 'off',
+        KLAXON_PAGE_BUNDLING: 'false',
       },
       'Klaxon is running',
     );
@@ -371,9 +378,11 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
 
       // Engine cycles while every open incident escalates: a minute passes, then one timed cycle.
       // Which module the time goes to: the engine's per-module histogram sums on /metrics, before and after.
+      // And how many statements the cycles sent (klaxon_db_statements_total; on PostgreSQL each a round trip).
       const moduleSeconds = async () => {
         const text = await (await fetch(`${base}/metrics`)).text();
-        return new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [must(m[1], 'm[1]'), Number(m[2])]));
+        const statements = Number(/^klaxon_db_statements_total\{dialect="[^"]+"\} (\S+)$/m.exec(text)?.[1] ?? NaN);
+        return Object.assign(new Map([...text.matchAll(/^klaxon_engine_module_seconds_sum\{module="([^"]+)"\} (\S+)$/gm)].map((m) => [must(m[1], 'm[1]'), Number(m[2])])), { statements });
       };
       const before = await moduleSeconds();
       const cycles: number[] = [];
@@ -385,9 +394,12 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       }
       const after = await moduleSeconds();
       const modules = [...after].map(([m, v]) => [m, (v - (before.get(m) ?? 0)) * 1000] as const).sort((a, b) => b[1] - a[1]);
-      say(`cycles ${cycles.map((c) => c.toFixed(0)).join(' ')} ms; module time over them: ${modules.map(([m, ms]) => `${m} ${ms.toFixed(0)} ms`).join(', ')}`);
+      say(
+        `cycles ${cycles.map((c) => c.toFixed(0)).join(' ')} ms, ${after.statements - before.statements} statements; module time over them: ${modules.map(([m, ms]) => `${m} ${ms.toFixed(0)} ms`).join(', ')}`,
+      );
       for (const [m, ms] of modules.filter(([m], i) => i === 0 || ['escalation', 'notification', 'delivery', 'schedule-gaps'].includes(m)))
         f.set(`engine module ${m}, total over the ${CYCLES} timed cycles`, ms);
+      f.set(`statements sent over the ${CYCLES} timed cycles`, after.statements - before.statements);
       f.set('engine cycle, a minute on, open load in place p50', pct(cycles, 50));
       f.set('engine cycle, a minute on, open load in place p99', pct(cycles, 99));
 
@@ -416,6 +428,21 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         f.set('incident page (incident + timeline + alerts) p99', pct(xs, 99));
       }
       await timeGet('who is on call now, every schedule (GET /api/v1/oncall)', '/api/v1/oncall');
+      // A schedule's final rendering for a quarter (the schedule screen's range at its widest).
+      const schedule = must(((await api('GET', '/api/v1/schedules')).schedules as { id: string }[])[0], 'a schedule').id;
+      const iso = (t: number) => new Date(t).toISOString();
+      await timeGet("a schedule's final rendering for a quarter", `/api/v1/schedules/${schedule}/final?from=${iso(NOW)}&to=${iso(NOW + 91 * DAY)}`, 10);
+      // Each report over the year of history (10 requests each: a report reads the whole year).
+      const year = `from=${iso(NOW - 365 * DAY)}&to=${iso(NOW)}`;
+      for (const [name, q] of [
+        ['SLA by month', `sla?period=month&${year}`],
+        ['aggregates by team', `aggregates?by=team&${year}`],
+        ['aggregates by month', `aggregates?by=month&${year}`],
+        ['noise', `noise?${year}`],
+        ['shifts', `shifts?${year}`],
+        ['trends, 52 weeks', `trends?weeks=52&to=${iso(NOW)}`],
+      ] as const)
+        await timeGet(`report over a year: ${name}`, `/api/v1/reports/${q}`, 10);
       // Uncached status page: saving the page drops the cache; the first GET /status after it rebuilds the page.
       {
         const xs: number[] = [];
@@ -430,10 +457,56 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         f.set('status page, first request after a change (GET /status) p50', pct(xs, 50));
       }
       await timeGet('status page, cached (GET /status)', '/status');
+      // Trigger → provider at 25 new incidents a second against the open load: each probe's first page
+      // timed from its POST to its arrival at the SMTP server. Two seconds in, the open load's next
+      // level falls due (the clock moves a minute) and a full cycle runs, as the engine's timer would,
+      // so the probes meet a burst of every open incident escalating.
+      {
+        const rate = 25;
+        const seconds = Number(process.env.BENCH_ORG_PROBE_SECONDS ?? 8);
+        const sent = new Map<number, number>();
+        const started = performance.now();
+        const burst = (async () => {
+          await new Promise((r) => setTimeout(r, 2000));
+          await api('POST', '/api/v1/test/clock', { advanceMs: MIN });
+          await api('POST', '/api/v1/test/cycle');
+        })();
+        const posts: Promise<void>[] = [];
+        for (let n = 0; n < rate * seconds; n++) {
+          const due = started + (n * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          sent.set(n, performance.now());
+          posts.push(
+            fetch(`${base}/v2/enqueue`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                routing_key: key(n % o.services),
+                event_action: 'trigger',
+                dedup_key: `probe-${n}`,
+                payload: { summary: `probe-${n}`, source: 'probe', severity: 'critical', custom_details: { group: `probe-${n}` } },
+              }),
+            }).then(async (res) => {
+              await res.arrayBuffer();
+              if (res.status !== 202) throw new Error(`probe ${n}: ${res.status}`);
+            }),
+          );
+        }
+        await Promise.all([...posts, burst]);
+        const deadline = performance.now() + 120_000;
+        while (probeArrived.size < sent.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        if (probeArrived.size < sent.size) throw new Error(`trigger → provider: ${sent.size - probeArrived.size} of ${sent.size} probes never paged`);
+        const lat = [...sent].map(([n, t]) => must(probeArrived.get(n), 'the probe page') - t);
+        say(`trigger → provider: ${sent.size} probes at ${rate}/s, p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms`);
+        f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p50`, pct(lat, 50));
+        f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p99`, pct(lat, 99));
+      }
       f.set('server memory (RSS) after load', rssMb(must(child.pid, 'child.pid')));
       say('measured');
     } finally {
       await stop(child);
+      smtp.closeAllConnections();
       await new Promise<void>((r) => smtp.close(() => r()));
     }
     return f;
@@ -442,7 +515,61 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
   }
 }
 
-const UNITS = (figure: string) => (figure.startsWith('server memory') ? 'MB' : 'ms');
+/**
+ * A minimal SMTP sink standing in for the provider: it greets at once, accepts every command and
+ * message, and hands each message's first 4 KB to `onMessage`. smtp-server (the tests' fake) delays
+ * every greeting by 100 ms to catch early talkers, and Klaxon opens a connection per e-mail, so with
+ * it every page cost 100 ms of the sink's own, and a burst of e-mail was bound by it, not by Klaxon.
+ */
+async function smtpSink(onMessage: (head: string) => void): Promise<Server & { closeAllConnections(): void }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = '';
+    let data: string | null = null;
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (data !== null) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) {
+            if (data.length < 4096) data += buffer.slice(0, 4096);
+            buffer = buffer.slice(-4);
+            return;
+          }
+          onMessage(data + buffer.slice(0, Math.min(end, 4096)));
+          buffer = buffer.slice(end + 5);
+          data = null;
+          socket.write('250 2.0.0 queued\r\n');
+          continue;
+        }
+        const nl = buffer.indexOf('\r\n');
+        if (nl < 0) return;
+        const line = buffer.slice(0, nl).toUpperCase();
+        buffer = buffer.slice(nl + 2);
+        if (line.startsWith('EHLO')) socket.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (line.startsWith('DATA')) {
+          data = '';
+          socket.write('354 go ahead\r\n');
+        } else if (line.startsWith('QUIT')) {
+          socket.end('221 bye\r\n');
+          return;
+        } else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return Object.assign(server, {
+    closeAllConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
+  });
+}
+
+const UNITS = (figure: string) => (figure.startsWith('server memory') ? 'MB' : figure.startsWith('statements') ? 'stmts' : 'ms');
 
 /** Measures every size on one database and adds its rows: each figure at 1×, then its growth factor at each larger size. */
 async function benchDatabase(label: string, urlFor: (scale: number) => Promise<{ url: string; drop(): Promise<void> }>): Promise<Row[]> {

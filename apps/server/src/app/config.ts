@@ -31,7 +31,7 @@ export interface KlaxonConfig {
   /** Default events per minute per integration before 429. */
   ingestRateLimitPerMinute: number;
   smtp?: { url: string; from: string; /** SMTP timeouts in ms (tests; defaults in notify/providers/email). */ timeouts?: { connection?: number; greeting?: number; socket?: number } };
-  /** At SIGTERM, how long sends in flight may finish before their leases are handed back (KLAXON_SHUTDOWN_GRACE_MS, default 5000). */
+  /** At SIGTERM, how long HTTP requests and sends in flight may finish before connections are cut and leases handed back (KLAXON_SHUTDOWN_GRACE_MS, default 5000). */
   shutdownGraceMs: number;
   /** Sends in flight at once per channel (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL, default 250): a hung provider fills only its own channel's slots. */
   deliveryInFlightPerChannel: number;

@@ -79,6 +79,25 @@ export interface Klaxon {
   stopping(): string | null;
 }
 
+/**
+ * Closes the HTTP server: no new connections, idle keep-alive ones closed, requests in flight may
+ * finish for `graceMs`; then every connection still open is cut. Without the cut one client that
+ * never finishes sending its body, or never reads a streamed answer (an export), held the shutdown
+ * until Node's request timeout (5 minutes) or for ever.
+ */
+async function closeHttp(http: App, graceMs: number, log: Logger): Promise<void> {
+  const closing = http.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
+  const how = await Promise.race([closing.then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (how === 'late') {
+    log.warn({ graceMs }, 'shutdown: HTTP requests still open after the grace period were cut');
+    http.server.closeAllConnections();
+  }
+  await closing;
+}
+
 /** While a shutdown step takes longer than this, a warning names it again (ms). */
 const SLOW_STOP_WARN_MS = 10_000;
 
@@ -296,6 +315,7 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
 
   const theEngine = engine ?? new Engine(ctx, [], { intervalMs: 0, moduleTimeoutMs: 1000 });
   let stopStep: string | null = null;
+  let stopped: Promise<void> | null = null;
   return {
     config,
     ctx,
@@ -304,34 +324,39 @@ export async function startKlaxon(config: KlaxonConfig, opts: StartOptions = {})
     url,
     live,
     ...(inboundSmtp && { inboundSmtpPort: inboundSmtp.port }),
-    async stop() {
-      ready = false;
-      // Each step named while it runs, and a warning every SLOW_STOP_WARN_MS while one hangs, so a
-      // shutdown that never ends says what it waits for.
-      const step = async (name: string, run: () => Promise<unknown> | undefined) => {
-        stopStep = name;
-        const started = Date.now();
-        const warn = setInterval(() => log.warn({ step: name, waitedMs: Date.now() - started }, `shutdown: still waiting for ${name}`), SLOW_STOP_WARN_MS);
-        warn.unref();
-        try {
-          await run();
-        } finally {
-          clearInterval(warn);
-        }
-      };
-      try {
-        await step('inbound mail', () => inboundSmtp?.close());
-        await step('http', () => http.close());
-        await step('engine', () => theEngine.stop(config.shutdownGraceMs));
-        await step('live fan-out', () => fanout?.close());
-        await step('egress', () => egress.close());
-        await step('database', () => db.close());
-      } finally {
-        stopStep = null;
-      }
+    stop() {
+      // Once: a second call (a second signal, a test's cleanup) waits for the same shutdown.
+      return (stopped ??= shutdown());
     },
     stopping: () => stopStep,
   };
+
+  async function shutdown(): Promise<void> {
+    ready = false;
+    // Each step named while it runs, and a warning every SLOW_STOP_WARN_MS while one hangs, so a
+    // shutdown that never ends says what it waits for.
+    const step = async (name: string, run: () => Promise<unknown> | undefined) => {
+      stopStep = name;
+      const started = Date.now();
+      const warn = setInterval(() => log.warn({ step: name, waitedMs: Date.now() - started }, `shutdown: still waiting for ${name}`), SLOW_STOP_WARN_MS);
+      warn.unref();
+      try {
+        await run();
+      } finally {
+        clearInterval(warn);
+      }
+    };
+    try {
+      await step('inbound mail', () => inboundSmtp?.close());
+      await step('http', () => closeHttp(http, config.shutdownGraceMs, log));
+      await step('engine', () => theEngine.stop(config.shutdownGraceMs));
+      await step('live fan-out', () => fanout?.close());
+      await step('egress', () => egress.close());
+      await step('database', () => db.close());
+    } finally {
+      stopStep = null;
+    }
+  }
 }
 
 /** A context on the local database without a server or engine: for CLI bootstrap commands (apply, token create). */

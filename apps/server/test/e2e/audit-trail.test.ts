@@ -168,6 +168,7 @@ describe.each(DIALECTS)('audit trail (%s)', (dialect) => {
     // From the CLI (its client sends X-Klaxon-Client: cli): the token's user and the CLI.
     const cli = await fetch(`${t.url}/api/v1/audit/export?format=json`, { headers: { authorization: `Bearer ${maya.token}`, 'x-klaxon-client': 'cli' } });
     expect(cli.status).toBe(200);
+    await cli.text(); // read to the end, so the connection is free when the server stops
     const byCli = (await t.api('GET', '/api/v1/audit?action=audit.export')).body.entries[0];
     expect(byCli).toMatchObject({ actor: { type: 'user', id: maya.id, name: 'Maya Okafor' }, via: 'cli' });
   });

@@ -57,8 +57,9 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     }
     expect(must(db.durability(), 'db.durability()').checkpoints).toBeGreaterThanOrEqual(8);
     // Without the WAL starting over, 8,000 commits leave about 100 MB of WAL; with it, at most the
-    // frames of the commits between two checkpoints the worker caught up on (about 25 MB).
-    expect(statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
+    // frames of the commits between two checkpoints the worker caught up on (about 25 MB on a quiet
+    // machine; 45 MB once in CI, with every core busy, when the bound here was 40 MB).
+    expect(statSync(`${file}-wal`).size).toBeLessThan(60 * 1024 * 1024);
     expect(Number(must((await sql<{ n: number }>`select count(*) as n from items`.execute(db.kysely)).rows[0], 'execute().rows[0]').n)).toBe(8000);
   });
 

@@ -176,9 +176,9 @@ export const insertNotification = compiled((q: Tx, row: Insertable<NotificationT
     .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
 );
 
-/** Notifications due now, with what sending needs (compiled once: this runs on every wake). */
-export const dueNotifications = compiled((q: Tx, p: { now: number }) =>
-  q
+/** Pending notifications due by `now`, oldest due first, with what sending needs. */
+function dueNotificationRows(q: Tx, now: number) {
+  return q
     .selectFrom('notifications')
     .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
     .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
@@ -200,41 +200,18 @@ export const dueNotifications = compiled((q: Tx, p: { now: number }) =>
       'notifications.held_at',
     ])
     .where('notifications.status', '=', 'pending')
-    .where('notifications.due_at', '<=', p.now)
-    .orderBy('notifications.due_at')
-    .limit(500),
-);
+    .where('notifications.due_at', '<=', now)
+    .orderBy('notifications.due_at');
+}
+
+/** Notifications due now, the cycle's first 500 (compiled once: this runs on every wake). */
+export const dueNotifications = compiled((q: Tx, p: { now: number }) => dueNotificationRows(q, p.now).limit(500));
 
 // ---- Rate limits and bundles (engine/modules/notification.ts, docs/paging.md "Storms") ----
 
 /** Every notification of one contact method due now (a bundle takes them all, not only the cycle's first 500). */
 export const dueNotificationsOf = compiled((q: Tx, p: { now: number; contactMethodId: string }) =>
-  q
-    .selectFrom('notifications')
-    .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
-    .innerJoin('contact_methods', 'contact_methods.id', 'notifications.contact_method_id')
-    .innerJoin('users', 'users.id', 'notifications.user_id')
-    .select([
-      'notifications.id',
-      'notifications.incident_id',
-      'notifications.user_id',
-      'notifications.contact_method_id',
-      'incidents.status as incident_status',
-      'incidents.policy_snapshot',
-      'notifications.step',
-      'contact_methods.type',
-      'contact_methods.address',
-      'contact_methods.name as cm_name',
-      'contact_methods.verified_at',
-      'contact_methods.disabled',
-      'users.name as user_name',
-      'notifications.held_at',
-    ])
-    .where('notifications.contact_method_id', '=', p.contactMethodId)
-    .where('notifications.status', '=', 'pending')
-    .where('notifications.due_at', '<=', p.now)
-    .orderBy('notifications.due_at')
-    .limit(5000),
+  dueNotificationRows(q, p.now).where('notifications.contact_method_id', '=', p.contactMethodId).limit(5000),
 );
 
 /** When the latest pages to a contact method were written to the outbox (newest first), for its rate limit. */

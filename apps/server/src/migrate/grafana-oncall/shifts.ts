@@ -60,6 +60,14 @@ const hhmm = (d: DateTime) => d.toFormat('HH:mm');
 /** The instant of a wall-clock time in a zone, by Klaxon's rule (the same one the layer will use). */
 const instant = (d: DateTime, zone: string) => localToInstant(fmt(d), zone);
 const weekdayIndex = (d: DateTime) => d.weekday - 1; // 0 = Monday
+/** The weekly window from `s` to `e` (wall times) as a Klaxon restriction. */
+const weeklyWindow = (s: DateTime, e: DateTime) => ({
+  kind: 'weekly' as const,
+  startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'the weekday it starts'),
+  startTime: hhmm(s),
+  endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'the weekday it ends'),
+  endTime: hhmm(e),
+});
 
 function participantsOf(groups: string[][]): (string | string[])[] {
   return groups.map((g) => (g.length === 1 ? must(g[0], 'g[0]') : g));
@@ -168,13 +176,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     for (const d of [...sel].sort((a, b) => a - b)) {
       const s = first.plus({ days: (d - weekdayIndex(first) + 7) % 7 });
       const e = s.plus({ seconds: D });
-      restrictions.push({
-        kind: 'weekly',
-        startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
-        startTime: hhmm(s),
-        endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
-        endTime: hhmm(e),
-      });
+      restrictions.push(weeklyWindow(s, e));
     }
   } else if (byDay && single) {
     // One group on call at every occurrence: the turns do not matter, only the windows.
@@ -186,13 +188,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
     for (const d of [...sel].sort((a, b) => a - b)) {
       const s = start.plus({ days: (d - weekdayIndex(start) + 7) % 7 });
       const e = s.plus({ seconds: D });
-      restrictions.push({
-        kind: 'weekly',
-        startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
-        startTime: hhmm(s),
-        endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
-        endTime: hhmm(e),
-      });
+      restrictions.push(weeklyWindow(s, e));
     }
   } else if (byDay) {
     const sel = byDay.map((d) => DAYS.indexOf(d as (typeof DAYS)[number]));
@@ -214,13 +210,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
       for (const d of order) {
         const s = first.plus({ days: (d - firstDay + 7) % 7 });
         const e = s.plus({ seconds: D });
-        restrictions.push({
-          kind: 'weekly',
-          startDay: must(KLAXON_DAYS[weekdayIndex(s)], 'KLAXON_DAYS[weekdayIndex(s)]'),
-          startTime: hhmm(s),
-          endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
-          endTime: hhmm(e),
-        });
+        restrictions.push(weeklyWindow(s, e));
       }
     }
     if (shift.rotation_start && shift.rotation_start !== shift.start && wallAfter(shift.rotation_start, start))
@@ -233,13 +223,7 @@ export function mapShift(shift: GShift, scheduleZone: string | null | undefined,
         restrictions.push({ kind: 'daily', days: [...KLAXON_DAYS], start: hhmm(start), end: hhmm(e) });
       } else if (freq === 'weekly' && I === 1) {
         const e = start.plus({ seconds: D });
-        restrictions.push({
-          kind: 'weekly',
-          startDay: must(KLAXON_DAYS[weekdayIndex(start)], 'KLAXON_DAYS[weekdayIndex(start)]'),
-          startTime: hhmm(start),
-          endDay: must(KLAXON_DAYS[weekdayIndex(e)], 'KLAXON_DAYS[weekdayIndex(e)]'),
-          endTime: hhmm(e),
-        });
+        restrictions.push(weeklyWindow(start, e));
       } else
         // A window that repeats every I units: the first D of each turn is on call.
         onCallMinutes = D / 60;

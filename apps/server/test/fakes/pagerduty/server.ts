@@ -106,6 +106,15 @@ export class FakePagerDuty {
       return { id, type: 'user_reference', summary: x.name, self: `${this.url}/users/${id}`, html_url: `https://acme.pagerduty.com/users/${id}` };
     };
     const ref = (type: string, id: string, summary: string) => ({ id, type, summary, self: null, html_url: null });
+    const teamRef = (id: string) =>
+      ref(
+        'team_reference',
+        id,
+        must(
+          a.teams.find((x) => x.id === id),
+          `team ${id}`,
+        ).name,
+      );
     const includes = q.getAll('include[]');
 
     if (p === '/users') {
@@ -177,16 +186,7 @@ export class FakePagerDuty {
         name: s.name,
         description: s.description,
         time_zone: s.time_zone,
-        teams: s.teams.map((t) =>
-          ref(
-            'team_reference',
-            t,
-            must(
-              a.teams.find((x) => x.id === t),
-              'a.teams entry where x.id === t',
-            ).name,
-          ),
-        ),
+        teams: s.teams.map(teamRef),
         users: [...new Set(s.layers.flatMap((l) => l.users))].map(userRef),
         schedule_layers: this.layerOrder === 'reversed' ? [...layers].reverse() : layers,
         ...(withRender && {
@@ -227,16 +227,7 @@ export class FakePagerDuty {
           description: e.description,
           num_loops: e.num_loops,
           on_call_handoff_notifications: e.on_call_handoff_notifications,
-          teams: e.teams.map((t) =>
-            ref(
-              'team_reference',
-              t,
-              must(
-                a.teams.find((x) => x.id === t),
-                'a.teams entry where x.id === t',
-              ).name,
-            ),
-          ),
+          teams: e.teams.map(teamRef),
           services: a.services.filter((s) => s.escalation_policy === e.id).map((s) => ref('service_reference', s.id, s.name)),
           escalation_rules: e.escalation_rules.map((r) => ({
             id: r.id,
@@ -279,16 +270,7 @@ export class FakePagerDuty {
               'a.escalation_policies entry where e.id === s.escalation_policy',
             ).name,
           ),
-          teams: s.teams.map((t) =>
-            ref(
-              'team_reference',
-              t,
-              must(
-                a.teams.find((x) => x.id === t),
-                'a.teams entry where x.id === t',
-              ).name,
-            ),
-          ),
+          teams: s.teams.map(teamRef),
           incident_urgency_rule: s.incident_urgency_rule,
           support_hours: s.support_hours,
           scheduled_actions: s.scheduled_actions,

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../src/app/klaxon.js';
+import { dropDatabases } from './pg-admin.js';
 
 export const SQLITE_TEMPLATE_ENV = 'KLAXON_TEST_SQLITE_TEMPLATE';
 export const PG_TEMPLATE_ENV = 'KLAXON_TEST_PG_TEMPLATE';
@@ -43,7 +44,7 @@ export default async function setup(): Promise<() => Promise<void>> {
 
   return async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (admin && pgName) await adminQuery(admin, `DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+    if (admin && pgName) await dropDatabases(admin, [pgName]);
   };
 }
 

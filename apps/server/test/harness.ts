@@ -20,6 +20,7 @@ import { FakeSlack } from './fakes/slack.js';
 import { FakeSmtpServer } from './fakes/smtp.js';
 import { FakeTwilio } from './fakes/twilio.js';
 import { PG_TEMPLATE_ENV, SQLITE_TEMPLATE_ENV } from './global-setup.js';
+import { dropDatabases } from './pg-admin.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -55,12 +56,7 @@ export async function freshDatabase(dialect: DialectName, pgTemplate?: string): 
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    drop: () => dropDatabases(admin, [name]),
   };
 }
 

@@ -10,6 +10,7 @@ import { localContext } from '../../src/app/klaxon.js';
 import type { Ctx } from '../../src/context.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { must } from '../../src/lib/must.js';
+import { dropDatabases } from '../pg-admin.js';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -98,10 +99,7 @@ export function testDatabases() {
 
   async function cleanup(): Promise<void> {
     for (const db of open) await db.close();
-    if (pgDatabases.length)
-      await admin(async (c) => {
-        for (const name of pgDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      });
+    if (pgDatabases.length) await dropDatabases(must(process.env.KLAXON_TEST_DATABASE_URL, 'process.env.KLAXON_TEST_DATABASE_URL'), pgDatabases);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 

@@ -23,6 +23,7 @@ import { createToken } from '../../src/auth/tokens.js';
 import { must } from '../../src/lib/must.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { createUser } from '../../src/user/service.js';
+import { dropDatabases, holdFullDiskLock } from '../pg-admin.js';
 
 /** A small tmpfs on a new directory, or why it could not be mounted. */
 function smallDisk(size: string): { dir: string; error: string } {
@@ -42,6 +43,8 @@ function unmount(dir: string): void {
 
 interface Setup {
   name: string;
+  /** Holds drops of other test databases back while the disk is full (test/pg-admin.ts), for PostgreSQL. */
+  lock(): Promise<{ release(): Promise<void> }>;
   skip: string;
   databaseUrl: string;
   dir: string;
@@ -55,6 +58,7 @@ async function sqliteSetup(): Promise<Setup> {
     skip: disk.error && `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`,
     databaseUrl: join(disk.dir, 'klaxon.db'),
     dir: disk.dir,
+    lock: async () => ({ release: async () => {} }),
     cleanup: async () => void (disk.error || unmount(disk.dir)),
   };
 }
@@ -63,7 +67,7 @@ async function sqliteSetup(): Promise<Setup> {
 async function postgresSetup(admin: string): Promise<Setup> {
   const disk = smallDisk('24m');
   const name = `klaxon_full_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-  const base = { name: 'PostgreSQL, database in a tablespace on a 24 MB tmpfs', dir: disk.dir, databaseUrl: '' };
+  const base = { name: 'PostgreSQL, database in a tablespace on a 24 MB tmpfs', dir: disk.dir, databaseUrl: '', lock: () => holdFullDiskLock(admin) };
   if (disk.error) return { ...base, skip: `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`, cleanup: async () => {} };
   const query = async (text: string) => {
     const c = new pg.Client({ connectionString: admin });
@@ -89,7 +93,7 @@ async function postgresSetup(admin: string): Promise<Setup> {
     skip: '',
     databaseUrl: u.toString(),
     cleanup: async () => {
-      await query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabases(admin, [name]);
       await query(`DROP TABLESPACE IF EXISTS ${name}`);
       unmount(disk.dir);
     },
@@ -146,8 +150,25 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
   it.skipIf(!!setup.skip)("answers 503 with Retry-After in each vendor shape, logs the database's error, is unready, and recovers once space is freed", async () => {
     expect((await post('/v2/enqueue', pd(0))).status).toBe(202);
     expect((await fetch(`${k.url}/readyz`)).status).toBe(200);
-    fillDisk();
+    const lock = await setup.lock();
+    try {
+      fillDisk();
+      await fullDisk();
+    } finally {
+      rmSync(filler, { force: true });
+      await lock.release();
+    }
 
+    // Space again: the same process writes, and says it is ready.
+    const ready = await fetch(`${k.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await post('/v2/enqueue', pd(1000))).status).toBe(202);
+    const ok = await post(`/integrations/v1/generic/${keys.generic}`, { summary: 'Disk has room again' });
+    expect(ok.status).toBe(202);
+  });
+
+  /** What the server does while the disk is full. */
+  async function fullDisk(): Promise<void> {
     // Events until one no longer fits (the WAL may have room for a few).
     let res: Response | null = null;
     for (let i = 1; i <= 500; i++) {
@@ -189,13 +210,5 @@ describe.each(setups)('a full disk under a running server ($name)', (setup) => {
     const unready = await fetch(`${k.url}/readyz`);
     expect(unready.status).toBe(503);
     expect(await unready.json()).toMatchObject({ status: 'database cannot write' });
-
-    // Space again: the same process writes, and says it is ready.
-    rmSync(filler);
-    const ready = await fetch(`${k.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect((await post('/v2/enqueue', pd(1000))).status).toBe(202);
-    const ok = await post(`/integrations/v1/generic/${keys.generic}`, { summary: 'Disk has room again' });
-    expect(ok.status).toBe(202);
-  });
+  }
 });

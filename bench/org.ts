@@ -32,6 +32,7 @@
  *   BENCH_ORG_SQLITE_ONLY=1 ...             skip PostgreSQL (BENCH_ORG_POSTGRES_ONLY=1: skip SQLite)
  *   BENCH_ORG_SIZES=1,10 ...                choose the sizes (1 must be among them); BENCH_ORG_RUNS (default 30
  *                                           requests per figure) and BENCH_ORG_CYCLES (default 5 cycles)
+ *   BENCH_ORG_TRACE=1 ...                   print the trigger → provider phase second by second and each probe's latency
  *
  * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
  */
@@ -286,7 +287,9 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
     // delay). The first page of each probe incident (title "probe-<n>") is timed on arrival, for
     // trigger → provider.
     const probeArrived = new Map<number, number>();
+    const mailArrived: number[] = [];
     const smtp = await smtpSink((head) => {
+      mailArrived.push(performance.now());
       const n = /probe-(\d+)/.exec(head)?.[1];
       if (n !== undefined && !probeArrived.has(Number(n))) probeArrived.set(Number(n), performance.now());
     });
@@ -466,10 +469,13 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         const seconds = Number(process.env.BENCH_ORG_PROBE_SECONDS ?? 8);
         const sent = new Map<number, number>();
         const started = performance.now();
+        const burstAt = { start: 0, end: 0 };
         const burst = (async () => {
           await new Promise((r) => setTimeout(r, 2000));
+          burstAt.start = performance.now();
           await api('POST', '/api/v1/test/clock', { advanceMs: MIN });
           await api('POST', '/api/v1/test/cycle');
+          burstAt.end = performance.now();
         })();
         const posts: Promise<void>[] = [];
         for (let n = 0; n < rate * seconds; n++) {
@@ -498,6 +504,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         while (probeArrived.size < sent.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
         if (probeArrived.size < sent.size) throw new Error(`trigger → provider: ${sent.size - probeArrived.size} of ${sent.size} probes never paged`);
         const lat = [...sent].map(([n, t]) => must(probeArrived.get(n), 'the probe page') - t);
+        if (process.env.BENCH_ORG_TRACE) traceProbes(started, sent, probeArrived, mailArrived, burstAt);
         say(`trigger → provider: ${sent.size} probes at ${rate}/s, p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms`);
         f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p50`, pct(lat, 50));
         f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p99`, pct(lat, 99));
@@ -521,6 +528,24 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
  * every greeting by 100 ms to catch early talkers, and Klaxon opens a connection per e-mail, so with
  * it every page cost 100 ms of the sink's own, and a burst of e-mail was bound by it, not by Klaxon.
  */
+/**
+ * BENCH_ORG_TRACE=1: the probe phase second by second (from the first probe): probes sent, probes'
+ * first pages arrived, every e-mail arrived, and when the burst's cycle ran; then each probe's latency
+ * in the order sent, so a slow stretch can be set against the cycles.
+ */
+function traceProbes(started: number, sent: Map<number, number>, probes: Map<number, number>, mail: number[], burst: { start: number; end: number }): void {
+  const rel = (t: number) => (t - started) / 1000;
+  const last = Math.max(...probes.values(), ...mail);
+  console.log(`  trace: the burst's cycle ran ${rel(burst.start).toFixed(2)}–${rel(burst.end).toFixed(2)} s`);
+  console.log('  trace: second  probes sent  probe pages  e-mails (all)');
+  for (let s = Math.floor(rel(Math.min(...mail.filter((t) => t >= started), last))); s <= rel(last); s++) {
+    const inSecond = (t: number) => rel(t) >= s && rel(t) < s + 1;
+    const count = (xs: Iterable<number>) => [...xs].filter(inSecond).length;
+    console.log(`  trace: ${String(s).padStart(6)}  ${String(count(sent.values())).padStart(11)}  ${String(count(probes.values())).padStart(11)}  ${String(count(mail)).padStart(13)}`);
+  }
+  console.log(`  trace: latency by probe (ms): ${[...sent].map(([n, t]) => Math.round(must(probes.get(n), 'the probe page') - t)).join(' ')}`);
+}
+
 async function smtpSink(onMessage: (head: string) => void): Promise<Server & { closeAllConnections(): void }> {
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((socket) => {

@@ -28,6 +28,7 @@ import * as m0029 from './0029-team-roles-audit.js';
 import * as m0030 from './0030-teams-references.js';
 import * as m0032 from './0032-chat-channels.js';
 import * as m0033 from './0033-incident-list-index.js';
+import * as m0034 from './0034-first-pages-first.js';
 import * as m0024 from './0024-telegram-links.js';
 
 /** Every migration, by name; applied in name order on start. */
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '0024-telegram-links': m0024,
   '0032-chat-channels': m0032,
   '0033-incident-list-index': m0033,
+  '0034-first-pages-first': m0034,
 };

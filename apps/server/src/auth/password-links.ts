@@ -31,6 +31,7 @@ async function issue(ctx: Ctx, trx: Tx, user: { id: string; email: string; name:
     destination: user.email,
     message: { kind: 'account', event: purpose, userName: user.name, url: setPasswordUrl(ctx, secret), validFor: purpose === 'invite' ? '7 days' : '1 hour' },
     userId: user.id,
+    first: purpose === 'password-reset', // someone is at the sign-in page waiting for it
   });
 }
 

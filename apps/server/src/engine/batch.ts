@@ -3,27 +3,31 @@ import { inTransaction, type Ctx, type LiveEvent, type Tx } from '../context.js'
 /**
  * Runs `work` for every item in one transaction, so a busy cycle costs one commit (one fsync on
  * SQLite) instead of one per row. If the batch fails, each item runs again in its own transaction:
- * one bad row cannot hold back the rest. Work must be idempotent (claims by compare-and-set), which
+ * one bad row cannot hold back the rest; how many failed alone comes back (a paging module that made no
+ * progress does not ask for another pass). Work must be idempotent (claims by compare-and-set), which
  * every engine module's is.
  */
-export async function inBatch<T>(ctx: Ctx, module: string, items: T[], work: (trx: Tx, live: LiveEvent[], item: T) => Promise<void>): Promise<void> {
-  if (!items.length) return;
+export async function inBatch<T>(ctx: Ctx, module: string, items: T[], work: (trx: Tx, live: LiveEvent[], item: T) => Promise<void>): Promise<{ failed: number }> {
+  if (!items.length) return { failed: 0 };
   try {
     await inTransaction(ctx, async (trx, live) => {
       for (const item of items) await work(trx, live, item);
     });
-    return;
+    return { failed: 0 };
   } catch (err) {
     if (items.length === 1) throw err;
     ctx.log.warn({ err, module, items: items.length }, 'engine batch failed; retrying item by item');
   }
+  let failed = 0;
   for (const item of items) {
     try {
       await inTransaction(ctx, (trx, live) => work(trx, live, item));
     } catch (err) {
+      failed++;
       ctx.log.error({ err, module }, 'engine item failed');
     }
   }
+  return { failed };
 }
 
 /**

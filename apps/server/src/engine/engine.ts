@@ -2,10 +2,21 @@ import type { Ctx } from '../context.js';
 import { isDiskFull, writeHealth } from '../lib/db/disk-full.js';
 import { engineModuleErrors, engineModuleSeconds } from '../lib/metrics.js';
 
+/** What a paging-path module's updateAll resolves to when more may be due (see EngineModule.updateAll). */
+export const MORE = 'more';
+export type More = typeof MORE;
+
 /** A named engine module: idempotent, keeps no state between cycles, all state in the database. */
 export interface EngineModule {
   readonly name: string;
-  updateAll(ctx: Ctx): Promise<void>;
+  /**
+   * Does the module's due work. A paging-path module ({@link onWake}) takes one batch and resolves to
+   * {@link MORE} when more may be due (a full batch, or work that made more due at once): the engine
+   * then runs the paging path again, batch by batch, so what one batch of a storm made due reaches its
+   * provider before the next batch is taken, and new work is taken first at the next pass. Any other
+   * value means done.
+   */
+  updateAll(ctx: Ctx): Promise<unknown>;
   /**
    * True for the paging path (escalation, notification, delivery): it runs first in every cycle,
    * including the quick ones a wake asks for, and again at the end of a cycle in which other modules
@@ -28,6 +39,13 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** In a wake cycle, a module that is not on the paging path runs at most this often (ms of the engine's clock). */
 export const WAKE_MIN_GAP_MS = 250;
+
+/**
+ * Passes of the paging path in one cycle while a module resolves to MORE. What is left after that waits
+ * for the next cycle (a wake or the timer), as before: a row that fails every time cannot keep the
+ * engine busy without end.
+ */
+export const MAX_PAGING_PASSES = 80;
 
 /**
  * The version of the engine's behaviour. Bump it when a module changes what it writes. During a
@@ -162,26 +180,51 @@ export class Engine {
     const paging = this.modules.filter((m) => m.onWake);
     const clockDriven = this.modules.filter((m) => !m.onWake && (full || now - (this.lastRun.get(m.name) ?? -Infinity) >= WAKE_MIN_GAP_MS));
     for (const m of clockDriven) this.lastRun.set(m.name, now);
-    const order = clockDriven.length ? [...paging, ...clockDriven, ...paging] : paging;
-    for (const m of order) {
+    await this.pagingPath(paging);
+    if (!clockDriven.length) return;
+    for (const m of clockDriven) {
       if (this.stopped) return;
-      const end = engineModuleSeconds.startTimer({ module: m.name });
-      let timeout: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          m.updateAll(this.moduleCtx),
-          new Promise((_, reject) => {
-            timeout = setTimeout(() => reject(new Error(`timed out after ${this.opts.moduleTimeoutMs} ms`)), this.opts.moduleTimeoutMs);
-          }),
-        ]);
-      } catch (err) {
-        engineModuleErrors.inc({ module: m.name });
-        if (isDiskFull(err) && this.ctx.db) writeHealth(this.ctx.db.location).failed(err); // /readyz turns unready until a write succeeds
-        this.ctx.log.error({ err, module: m.name }, 'engine module failed');
-      } finally {
-        clearTimeout(timeout);
-        end();
+      await this.run(m);
+    }
+    await this.pagingPath(paging);
+  }
+
+  /**
+   * The paging path in passes: each module takes one batch per pass, and the passes go on while one
+   * resolves to MORE (at most MAX_PAGING_PASSES). A storm is worked
+   * through a batch at a time from escalation to the provider, and each pass takes a new incident's
+   * work first (the queues' order), so it waits for at most one batch, not for the whole storm.
+   */
+  private async pagingPath(paging: EngineModule[]): Promise<void> {
+    for (let pass = 0; pass < MAX_PAGING_PASSES; pass++) {
+      let more = false;
+      for (const m of paging) {
+        if (this.stopped) return;
+        if ((await this.run(m)) === MORE) more = true;
       }
+      if (!more) return;
+    }
+  }
+
+  /** Runs one module, timed and isolated: a failure or timeout is logged and counted, and the cycle goes on. */
+  private async run(m: EngineModule): Promise<unknown> {
+    const end = engineModuleSeconds.startTimer({ module: m.name });
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        m.updateAll(this.moduleCtx),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(() => reject(new Error(`timed out after ${this.opts.moduleTimeoutMs} ms`)), this.opts.moduleTimeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      engineModuleErrors.inc({ module: m.name });
+      if (isDiskFull(err) && this.ctx.db) writeHealth(this.ctx.db.location).failed(err); // /readyz turns unready until a write succeeds
+      this.ctx.log.error({ err, module: m.name }, 'engine module failed');
+      return undefined;
+    } finally {
+      clearTimeout(timeout);
+      end();
     }
   }
 }

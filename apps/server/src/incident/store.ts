@@ -78,9 +78,14 @@ export async function dueSnoozes(db: Tx, now: number) {
 
 // ---- Escalation (engine/modules/escalation.ts) ----
 
+/** Due steps the escalation module takes in one pass of the paging path (engine.ts MAX_PAGING_PASSES). */
+export const DUE_STEPS_PER_PASS = 50;
+
 /**
- * Open incidents whose next escalation step is due (compiled once: this runs on every wake). An
- * acknowledged incident has a due step only when its policy has a level with `until: resolved` left.
+ * Open incidents whose next escalation step is due (compiled once: this runs on every wake), new
+ * incidents (no level fired yet) first, then oldest due first: in a storm of re-escalations a new
+ * incident's first level is not queued behind them. An acknowledged incident has a due step only when
+ * its policy has a level with `until: resolved` left.
  */
 export const dueSteps = compiled((q: Tx, p: { now: number }) =>
   q
@@ -88,8 +93,9 @@ export const dueSteps = compiled((q: Tx, p: { now: number }) =>
     .select(['id', 'number', 'status', 'escalation_step', 'policy_snapshot', 'service_id', 'urgency', 'severity'])
     .where('status', 'in', ['triggered', 'acknowledged'])
     .where('next_escalation_at', '<=', p.now)
+    .orderBy(sql`case when escalation_step = 0 then 0 else 1 end`)
     .orderBy('next_escalation_at')
-    .limit(200),
+    .limit(DUE_STEPS_PER_PASS),
 );
 
 /** Claims step `step` of a triggered incident by compare-and-set, setting when the next one is due. */

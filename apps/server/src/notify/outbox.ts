@@ -15,6 +15,12 @@ export interface Enqueue {
   incidentId?: string | null;
   /** The outbox row's kind when it is not the message's own: `announce` for a post to a chat channel (not a page to a person, so reports do not count it). */
   kind?: 'announce';
+  /**
+   * Someone is waiting for this now: the first page of a new incident (its first escalation level,
+   * first time through), a direct page, a verification code, a password-reset link. Delivery takes these
+   * before everything else due (priority 0), so they are never queued behind a storm's re-pages.
+   */
+  first?: boolean;
 }
 
 /** Writes a message to the outbox inside the caller's transaction; the sender picks it up after commit. */
@@ -39,6 +45,7 @@ export async function enqueueMessage(trx: Tx, now: number, m: Enqueue): Promise<
     last_error: null,
     created_at: now,
     sent_at: null,
+    priority: m.first ? 0 : 1,
   });
   return id;
 }

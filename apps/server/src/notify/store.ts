@@ -1,5 +1,5 @@
 /** SQL for the notify domain (outbox, notifications, delivery attempts): rows in, rows out. No permission checks here. */
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
 import { skipLocked, type DialectName } from '../lib/db/index.js';
@@ -120,8 +120,9 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
 // The statements of every claim and every send, compiled once (lib/db/compiled.ts).
 
 /**
- * Claims up to `limit` due messages (queued and due, or sending with a lease that ran out), oldest
- * due first, in one statement: each is leased to `owner` until `until` and its attempt counted, and
+ * Claims up to `limit` due messages (queued and due, or sending with a lease that ran out), those a
+ * person waits for first (priority 0: a new incident's first page, a code; see Enqueue.first), then
+ * oldest due first, in one statement: each is leased to `owner` until `until` and its attempt counted, and
  * the claimed rows come back (attempts already counted; in no particular order). With `full`, the
  * channels whose sending slots are all taken are left out. One statement, so one round trip on
  * PostgreSQL where a transaction of select-then-update took four; FOR UPDATE SKIP LOCKED there keeps
@@ -138,7 +139,7 @@ const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
           .select('due.id')
           .where((w) => w.or([w.and([w('due.status', '=', 'queued'), w('due.next_attempt_at', '<=', p.now)]), w.and([w('due.status', '=', 'sending'), w('due.lease_until', '<', p.now)])]));
         if (exceptFull) due = due.where('due.channel', 'not in', p.full);
-        return due.orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
+        return due.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
       })
       .returning(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers']),
   );
@@ -176,7 +177,7 @@ export const insertNotification = compiled((q: Tx, row: Insertable<NotificationT
     .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
 );
 
-/** Pending notifications due by `now`, oldest due first, with what sending needs. */
+/** Pending notifications due by `now`, a new incident's first level (step 0) first, then oldest due first, with what sending needs. */
 function dueNotificationRows(q: Tx, now: number) {
   return q
     .selectFrom('notifications')
@@ -201,11 +202,14 @@ function dueNotificationRows(q: Tx, now: number) {
     ])
     .where('notifications.status', '=', 'pending')
     .where('notifications.due_at', '<=', now)
+    .orderBy(sql`case when notifications.step = 0 then 0 else 1 end`)
     .orderBy('notifications.due_at');
 }
 
 /** Notifications due now, the cycle's first 500 (compiled once: this runs on every wake). */
-export const dueNotifications = compiled((q: Tx, p: { now: number }) => dueNotificationRows(q, p.now).limit(500));
+/** Due notifications the notification module takes in one pass of the paging path (engine.ts MAX_PAGING_PASSES). */
+export const DUE_NOTIFICATIONS_PER_PASS = 50;
+export const dueNotifications = compiled((q: Tx, p: { now: number }) => dueNotificationRows(q, p.now).limit(DUE_NOTIFICATIONS_PER_PASS));
 
 // ---- Rate limits and bundles (engine/modules/notification.ts, docs/paging.md "Storms") ----
 

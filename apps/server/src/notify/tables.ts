@@ -41,6 +41,8 @@ export interface OutboxTable {
   provider?: string | null;
   /** SMS and voice: providers that reported the message failed (comma-separated); it is sent again through another one. */
   failed_providers?: string | null;
+  /** 0: a person is waiting for it now (see {@link Enqueue.first}), claimed before 1: everything else. */
+  priority?: number;
 }
 
 /** Each try at handing a message to its provider, with what the provider said. */

@@ -295,7 +295,7 @@ function codeHash(ctx: Ctx, cmId: string, code: string): string {
 async function issueCode(ctx: Ctx, trx: Parameters<typeof store.findUser>[0], cmId: string, userName: string, type: Channel, address: string, now: number): Promise<void> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await store.updateContactMethodRow(trx, cmId, { verify_code_hash: codeHash(ctx, cmId, code), verify_expires_at: now + VERIFY_TTL_MS, verify_attempts: 0 });
-  await enqueueMessage(trx, now, { channel: type, destination: address, message: { kind: 'verification', code, userName }, contactMethodId: cmId });
+  await enqueueMessage(trx, now, { channel: type, destination: address, message: { kind: 'verification', code, userName }, contactMethodId: cmId, first: true });
 }
 
 async function loadOwnedMethod(ctx: Ctx, actor: Actor, cmId: string) {

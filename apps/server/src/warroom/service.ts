@@ -205,7 +205,7 @@ export async function pageUserNow(ctx: Ctx, trx: Tx, incidentId: string, userId:
   for (const m of await highPriorityMethods(trx, userId)) {
     const page = await buildPage(ctx, trx, incidentId, userId, now, m.type);
     if (!page) continue;
-    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { ...page, direct: true }, userId, contactMethodId: m.id, incidentId });
+    await enqueueMessage(trx, now, { channel: m.type as Channel, destination: m.address, message: { ...page, direct: true }, userId, contactMethodId: m.id, incidentId, first: true });
     channels.push(m.type);
   }
   return channels;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/context.js';
-import { Engine, WAKE_MIN_GAP_MS, type EngineModule } from '../../src/engine/engine.js';
+import { Engine, MAX_PAGING_PASSES, MORE, WAKE_MIN_GAP_MS, type EngineModule } from '../../src/engine/engine.js';
 import { FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { GroupCommit } from '../../src/lib/group-commit.js';
@@ -71,6 +71,45 @@ describe('Engine', () => {
     ran.length = 0;
     await e.runCycle();
     expect(ran).toEqual(['paging', 'reminders', 'paging']);
+  });
+
+  it('runs the paging path in passes while a module says more is due, a batch of each module per pass, and stops after MAX_PAGING_PASSES', async () => {
+    const ran: string[] = [];
+    let steps = 3; // three batches of escalation work, each making one batch of notifications
+    let notifications = 0;
+    const mods: EngineModule[] = [
+      {
+        name: 'escalation',
+        onWake: true,
+        updateAll: async () => {
+          ran.push('escalation');
+          if (!steps) return;
+          steps--;
+          notifications++;
+          return MORE;
+        },
+      },
+      {
+        name: 'notification',
+        onWake: true,
+        updateAll: async () => {
+          ran.push(`notification(${notifications})`);
+          notifications = 0;
+        },
+      },
+    ];
+    const e = new Engine(ctx, mods, { intervalMs: 0, moduleTimeoutMs: 1000 });
+    e.wake();
+    await e.idle();
+    // Each batch of escalation is followed by the notifications it made, before the next batch is taken.
+    expect(ran).toEqual(['escalation', 'notification(1)', 'escalation', 'notification(1)', 'escalation', 'notification(1)', 'escalation', 'notification(0)']);
+
+    // A module that always says more is run at most MAX_PAGING_PASSES times in one run of the path.
+    let calls = 0;
+    const always = new Engine(ctx, [{ name: 'always', onWake: true, updateAll: async () => (calls++, MORE) }], { intervalMs: 0, moduleTimeoutMs: 1000 });
+    always.wake();
+    await always.idle();
+    expect(calls).toBe(MAX_PAGING_PASSES);
   });
 
   it('runCycle waits for the work a module started in the background; a wake does not', async () => {

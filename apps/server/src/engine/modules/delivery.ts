@@ -11,7 +11,7 @@ import { advanceNextNotification, claimDue, handBackLeases, insertAttempt, recor
 import { incidentStatuses } from '../../incident/store.js';
 import { userNameRow } from '../../user/store.js';
 import { ProviderError, type Channel, type Failover, type Message, type SendResult } from '../../notify/types.js';
-import type { EngineModule } from '../engine.js';
+import { MORE, type EngineModule, type More } from '../engine.js';
 
 /** Delivery options. */
 export interface DeliveryOptions {
@@ -102,7 +102,7 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
   return {
     name: 'delivery',
     onWake: true,
-    async updateAll(ctx: Ctx): Promise<void> {
+    async updateAll(ctx: Ctx): Promise<More | undefined> {
       if (stopping) return;
       lastCtx = ctx;
       const rec = (recorder ??= new GroupCommit<Outcome, void>(
@@ -115,19 +115,18 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         },
         (o) => inTransaction(ctx, (trx, live) => record(ctx, opts, trx, live, o, new BatchMemo())),
       ));
-      for (let round = 0; round < 20; round++) {
-        const full = [...sending].filter(([, n]) => n >= perChannel).map(([c]) => c);
-        const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize, full);
-        if (!claimed.length) return;
-        // The claim is on the disk before anything is sent (and with it every engine commit before it).
-        await ctx.db.sync();
-        // The incidents' states in one query for the batch, off the cycle like the sends.
-        const ids = [...new Set(claimed.flatMap((m) => [...(m.incident_id ? [m.incident_id] : []), ...bundleIncidentIds(m)]))];
-        const states = ids.length ? incidentStatuses(ctx.db.kysely, ids).then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
-        states.catch(() => {}); // each send reports it
-        for (const m of claimed) start(ctx, m, states, rec);
-        if (claimed.length < batchSize) return;
-      }
+      const full = [...sending].filter(([, n]) => n >= perChannel).map(([c]) => c);
+      const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize, full);
+      if (!claimed.length) return;
+      // The claim is on the disk before anything is sent (and with it every engine commit before it).
+      await ctx.db.sync();
+      // The incidents' states in one query for the batch, off the cycle like the sends.
+      const ids = [...new Set(claimed.flatMap((m) => [...(m.incident_id ? [m.incident_id] : []), ...bundleIncidentIds(m)]))];
+      const states = ids.length ? incidentStatuses(ctx.db.kysely, ids).then((rows) => new Map(rows.map((r) => [r.id, r.status]))) : Promise.resolve(new Map<string, string>());
+      states.catch(() => {}); // each send reports it
+      for (const m of claimed) start(ctx, m, states, rec);
+      // A full batch: more may be due (the engine's next pass claims it).
+      return claimed.length === batchSize ? MORE : undefined;
     },
     async settle(): Promise<void> {
       while (inFlight.size) await Promise.all([...inFlight.values()]);

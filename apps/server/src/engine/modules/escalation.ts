@@ -5,13 +5,13 @@ import { notificationPlan, resolveTargets, type OnCallWhy } from '../../escalati
 import { firesAfterAcknowledge, stepLevel, type Policy } from '../../escalation/types.js';
 import { appendTimeline } from '../../incident/timeline.js';
 import { newId } from '../../lib/ids.js';
-import { claimStep, dueSteps, escalateNow } from '../../incident/store.js';
+import { claimStep, DUE_STEPS_PER_PASS, dueSteps, escalateNow } from '../../incident/store.js';
 import { insertNotification } from '../../notify/store.js';
 import { userNameRow } from '../../user/store.js';
 import { activeMaintenanceFor } from '../../status/store.js';
 import { evaluateCondition, labelsOf } from '../../escalation/condition.js';
 import { firstAlertDetails, takeRoundRobinTurn } from '../../escalation/store.js';
-import type { EngineModule } from '../engine.js';
+import { MORE, type EngineModule, type More } from '../engine.js';
 import { must } from '../../lib/must.js';
 
 /**
@@ -21,19 +21,20 @@ import { must } from '../../lib/must.js';
 export const escalationModule: EngineModule = {
   name: 'escalation',
   onWake: true,
-  async updateAll(ctx: Ctx): Promise<void> {
-    // A level with nobody to page makes the next step due at once; loop so it fires in this cycle.
-    for (let round = 0; round < 20; round++) {
-      const now = ctx.clock.now();
-      const due = (await dueSteps(ctx.db.kysely, { now })).rows;
-      if (!due.length) return;
-      // What a storm's incidents share (their service's maintenance, a level's people and how to reach
-      // them) is looked up once per batch, not once per incident.
-      const memo = new BatchMemo();
-      await inBatch(ctx, 'escalation', due, (trx, live, inc) =>
-        fireStep(ctx, trx, live, memo, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity),
-      );
-    }
+  async updateAll(ctx: Ctx): Promise<More | undefined> {
+    const now = ctx.clock.now();
+    const due = (await dueSteps(ctx.db.kysely, { now })).rows;
+    if (!due.length) return;
+    // What a storm's incidents share (their service's maintenance, a level's people and how to reach
+    // them) is looked up once per batch, not once per incident.
+    const memo = new BatchMemo();
+    const again = { due: false };
+    const { failed } = await inBatch(ctx, 'escalation', due, (trx, live, inc) =>
+      fireStep(ctx, trx, live, memo, again, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity),
+    );
+    // More may be due: the rest of a storm (a full batch), or a next level due at once (a level with
+    // nobody to page). Not when every step failed: the same ones would fail again in the next pass.
+    return (due.length === DUE_STEPS_PER_PASS || again.due) && failed < due.length ? MORE : undefined;
   },
 };
 
@@ -42,6 +43,8 @@ async function fireStep(
   trx: Tx,
   live: LiveEvent[],
   memo: BatchMemo,
+  /** Set when a step claimed makes the incident's next step due at once (fired in the next pass). */
+  again: { due: boolean },
   incidentId: string,
   serviceId: string,
   status: string,
@@ -53,7 +56,10 @@ async function fireStep(
   const now = ctx.clock.now();
   const policy = snapshot ? (JSON.parse(snapshot) as Policy) : null;
   const s = policy ? stepLevel(policy, step) : null;
-  const claim = async (next: number | null) => Boolean((await claimStep(trx, { id: incidentId, status, step, nextStep: step + 1, next, now })).numAffectedRows);
+  const claim = async (next: number | null) => {
+    if (next !== null && next <= now) again.due = true;
+    return Boolean((await claimStep(trx, { id: incidentId, status, step, nextStep: step + 1, next, now })).numAffectedRows);
+  };
 
   if (status === 'acknowledged') {
     // Only levels with `until: resolved` fire once acknowledged; the others pass silently, keeping
@@ -181,7 +187,10 @@ async function fireStep(
   // Nobody to page at this level: move on at once rather than wait out the delay in silence.
   const next = pageable ? now + s.level.delayMinutes * 60_000 : now;
   if (roundRobin) {
-    if (!pageable) await escalateNow(trx, incidentId, step + 1, now);
+    if (!pageable) {
+      again.due = true;
+      await escalateNow(trx, incidentId, step + 1, now);
+    }
   } else if (!(await claim(next))) return; // someone else fired it, or it was acknowledged
 
   for (const p of plans) {

@@ -8,9 +8,9 @@ import { DEFAULT_PAGE_LIMITS, describeLimits, isBundleChannel, lookBack, nextAll
 import { signLink } from '../../notify/links.js';
 import { enqueueMessage } from '../../notify/outbox.js';
 import { buildPage } from '../../notify/page.js';
-import { claimNotification, claimNotificationFor, dueNotifications, dueNotificationsOf, holdNotification, recentPageTimes } from '../../notify/store.js';
+import { claimNotification, claimNotificationFor, DUE_NOTIFICATIONS_PER_PASS, dueNotifications, dueNotificationsOf, holdNotification, recentPageTimes } from '../../notify/store.js';
 import type { BundleItem, Channel, PageMessage } from '../../notify/types.js';
-import type { EngineModule } from '../engine.js';
+import { MORE, type EngineModule, type More } from '../engine.js';
 import { stepLevel, type Policy } from '../../escalation/types.js';
 import { must } from '../../lib/must.js';
 
@@ -47,7 +47,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
   return {
     name: 'notification',
     onWake: true,
-    async updateAll(ctx: Ctx): Promise<void> {
+    async updateAll(ctx: Ctx): Promise<More | undefined> {
       const now = ctx.clock.now();
       const due = (await dueNotifications(ctx.db.kysely, { now })).rows;
       const work: Work[] = [];
@@ -62,13 +62,15 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
         if (!g) groups.set(n.contact_method_id, (g = []));
         g.push(n);
       }
-      // The cycle read its first 500: a contact method with more due than that reads the rest itself.
-      const capped = due.length >= 500;
+      // The pass read its first DUE_NOTIFICATIONS_PER_PASS: a contact method with more due than that reads the rest itself.
+      const capped = due.length >= DUE_NOTIFICATIONS_PER_PASS;
       for (const [cm, rows] of groups) work.push({ cm, channel: must(rows[0], 'rows[0]').type as Channel, rows, capped });
-      await inBatch(ctx, 'notification', work, async (trx, live, w) => {
+      const { failed } = await inBatch(ctx, 'notification', work, async (trx, live, w) => {
         if ('one' in w) await single(ctx, trx, live, w.one, now);
         else await group(ctx, trx, live, w.cm, w.channel, w.rows, w.capped, now);
       });
+      // A full batch: more may be due, unless nothing of it could be done (it would fail again).
+      return capped && failed < work.length ? MORE : undefined;
     },
   };
 
@@ -93,6 +95,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       userId: n.user_id,
       contactMethodId: n.contact_method_id,
       incidentId: n.incident_id,
+      first: Number(n.step) === 0,
     });
     live.push({ type: 'notification', incidentId: n.incident_id });
   }
@@ -201,6 +204,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       userId: first.user_id,
       contactMethodId: cm,
       incidentId: lead.page.incidentId,
+      first: claimed.some((o) => Number(o.n.step) === 0),
     });
     for (const { page } of list) live.push({ type: 'notification', incidentId: page.incidentId });
   }

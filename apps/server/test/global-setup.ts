@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../src/app/klaxon.js';
-import { dropDatabases } from './pg-admin.js';
+import { adminQuery, dropDatabases } from './pg-admin.js';
 
 export const SQLITE_TEMPLATE_ENV = 'KLAXON_TEST_SQLITE_TEMPLATE';
 export const PG_TEMPLATE_ENV = 'KLAXON_TEST_PG_TEMPLATE';
@@ -46,14 +45,4 @@ export default async function setup(): Promise<() => Promise<void>> {
     rmSync(dir, { recursive: true, force: true });
     if (admin && pgName) await dropDatabases(admin, [pgName]);
   };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

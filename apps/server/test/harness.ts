@@ -6,7 +6,6 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { configFromEnv, type KlaxonConfig } from '../src/app/config.js';
 import { startKlaxon, type Klaxon } from '../src/app/klaxon.js';
 import { parseEgressAllow } from '../src/lib/egress.js';
@@ -20,7 +19,7 @@ import { FakeSlack } from './fakes/slack.js';
 import { FakeSmtpServer } from './fakes/smtp.js';
 import { FakeTwilio } from './fakes/twilio.js';
 import { PG_TEMPLATE_ENV, SQLITE_TEMPLATE_ENV } from './global-setup.js';
-import { dropDatabases } from './pg-admin.js';
+import { adminQuery, dropDatabases } from './pg-admin.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -48,10 +47,7 @@ export async function freshDatabase(dialect: DialectName, pgTemplate?: string): 
   }
   const admin = must(process.env.KLAXON_TEST_DATABASE_URL, 'KLAXON_TEST_DATABASE_URL (the PostgreSQL server for tests)');
   const name = `klaxon_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}${pgTemplate ? ` TEMPLATE ${pgTemplate}` : ''}`);
-  await client.end();
+  await adminQuery(admin, `CREATE DATABASE ${name}${pgTemplate ? ` TEMPLATE ${pgTemplate}` : ''}`);
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return {

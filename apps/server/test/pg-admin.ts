@@ -1,5 +1,5 @@
 /**
- * Dropping test databases on the tests' PostgreSQL server, in one place. DROP DATABASE forces a
+ * Statements on the tests' PostgreSQL server (creating and dropping test databases), in one place. DROP DATABASE forces a
  * checkpoint, and a checkpoint fails while test/e2e/disk-full.test.ts holds its tablespace full (the
  * checkpointer cannot write that database's pages): a drop in another file at that moment failed CI
  * with "checkpoint request failed". So the disk-full test holds FULL_DISK_LOCK exclusively while its
@@ -10,6 +10,17 @@ import pg from 'pg';
 
 /** Advisory lock key (on the admin database) held exclusively while a tablespace is deliberately full. */
 const FULL_DISK_LOCK = 0x6b6c7866;
+
+/** Runs one statement on the tests' PostgreSQL server (`admin`: its admin URL) on a connection of its own. */
+export async function adminQuery(admin: string, text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
 
 /** Drops each named database (IF EXISTS, WITH FORCE), never while a test holds a tablespace full. */
 export async function dropDatabases(admin: string, names: readonly string[]): Promise<void> {

@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { parseDocument } from 'yaml';
 import { configFromEnv, type KlaxonConfig } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
 import type { Ctx } from '../../src/context.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { must } from '../../src/lib/must.js';
-import { dropDatabases } from '../pg-admin.js';
+import { adminQuery, dropDatabases } from '../pg-admin.js';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -32,18 +31,13 @@ function configFor(databaseUrl: string): KlaxonConfig {
   return { ...configFromEnv({}), databaseUrl } as KlaxonConfig;
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: process.env.KLAXON_TEST_DATABASE_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
+/** The tests' PostgreSQL server (its admin URL). */
+function adminUrl(): string {
+  return must(process.env.KLAXON_TEST_DATABASE_URL, 'process.env.KLAXON_TEST_DATABASE_URL');
 }
 
 function pgUrl(database: string): string {
-  const u = new URL(must(process.env.KLAXON_TEST_DATABASE_URL, 'process.env.KLAXON_TEST_DATABASE_URL'));
+  const u = new URL(adminUrl());
   u.pathname = `/${database}`;
   return u.toString();
 }
@@ -70,7 +64,7 @@ export function testDatabases() {
     } else {
       template ??= (async () => {
         const name = `${prefix}_tpl`;
-        await admin((c) => c.query(`CREATE DATABASE ${name}`));
+        await adminQuery(adminUrl(), `CREATE DATABASE ${name}`);
         pgDatabases.push(name);
         const l = await localContext(configFor(pgUrl(name)), log);
         await l.close();
@@ -78,7 +72,7 @@ export function testDatabases() {
       })();
       const tpl = await template;
       const name = `${prefix}_${n++}`;
-      await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${tpl}`));
+      await adminQuery(adminUrl(), `CREATE DATABASE ${name} TEMPLATE ${tpl}`);
       pgDatabases.unshift(name);
       url = pgUrl(name);
     }
@@ -99,7 +93,7 @@ export function testDatabases() {
 
   async function cleanup(): Promise<void> {
     for (const db of open) await db.close();
-    if (pgDatabases.length) await dropDatabases(must(process.env.KLAXON_TEST_DATABASE_URL, 'process.env.KLAXON_TEST_DATABASE_URL'), pgDatabases);
+    if (pgDatabases.length) await dropDatabases(adminUrl(), pgDatabases);
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 

@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/app/config.js';
@@ -23,7 +22,7 @@ import { createToken } from '../../src/auth/tokens.js';
 import { must } from '../../src/lib/must.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { createUser } from '../../src/user/service.js';
-import { dropDatabases, holdFullDiskLock } from '../pg-admin.js';
+import { adminQuery, dropDatabases, holdFullDiskLock } from '../pg-admin.js';
 
 /** A small tmpfs on a new directory, or why it could not be mounted. */
 function smallDisk(size: string): { dir: string; error: string } {
@@ -69,19 +68,10 @@ async function postgresSetup(admin: string): Promise<Setup> {
   const name = `klaxon_full_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
   const base = { name: 'PostgreSQL, database in a tablespace on a 24 MB tmpfs', dir: disk.dir, databaseUrl: '', lock: () => holdFullDiskLock(admin) };
   if (disk.error) return { ...base, skip: `cannot mount a tmpfs to fill (${disk.error}); it needs root, as in CI`, cleanup: async () => {} };
-  const query = async (text: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(text);
-    } finally {
-      await c.end();
-    }
-  };
   try {
     execFileSync('chown', ['postgres:postgres', disk.dir], { stdio: 'pipe' });
-    await query(`CREATE TABLESPACE ${name} LOCATION '${disk.dir}'`);
-    await query(`CREATE DATABASE ${name} TABLESPACE ${name}`);
+    await adminQuery(admin, `CREATE TABLESPACE ${name} LOCATION '${disk.dir}'`);
+    await adminQuery(admin, `CREATE DATABASE ${name} TABLESPACE ${name}`);
   } catch (e) {
     unmount(disk.dir);
     return { ...base, skip: `cannot put a PostgreSQL tablespace on the tmpfs (${(e as Error).message}); the server must run on this machine, as in CI`, cleanup: async () => {} };
@@ -94,7 +84,7 @@ async function postgresSetup(admin: string): Promise<Setup> {
     databaseUrl: u.toString(),
     cleanup: async () => {
       await dropDatabases(admin, [name]);
-      await query(`DROP TABLESPACE IF EXISTS ${name}`);
+      await adminQuery(admin, `DROP TABLESPACE IF EXISTS ${name}`);
       unmount(disk.dir);
     },
   };

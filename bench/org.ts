@@ -33,6 +33,7 @@
  *   BENCH_ORG_SIZES=1,10 ...                choose the sizes (1 must be among them); BENCH_ORG_RUNS (default 30
  *                                           requests per figure) and BENCH_ORG_CYCLES (default 5 cycles)
  *   BENCH_ORG_TRACE=1 ...                   print the trigger → provider phase second by second and each probe's latency
+ *   BENCH_ORG_HOLD=1 ...                    after measuring the largest size, keep its server and database until SIGINT
  *
  * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
  */
@@ -511,6 +512,14 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       }
       f.set('server memory (RSS) after load', rssMb(must(child.pid, 'child.pid')));
       say('measured');
+      if (process.env.BENCH_ORG_HOLD && scale === Math.max(...SIZES)) {
+        // Keeps the largest organisation's server running for a look by hand (a profiler, EXPLAIN), until SIGINT or SIGTERM.
+        say(`holding: ${base} with token ${token} (KLAXON_DATABASE_URL=${url}); stop with SIGINT`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      }
     } finally {
       await stop(child);
       smtp.closeAllConnections();

@@ -1,5 +1,24 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, test } from 'vitest';
 import { loadSplit, localToInstant } from './index.js';
+
+const QUARTER = 15 * 60_000;
+
+/**
+ * The split counted the slow way, as an oracle: quarter hour by quarter hour, each classed by its
+ * wall-clock reading in `zone` from luxon. Every zone's offset and every clock change is a whole
+ * number of quarter hours, so each quarter lies inside one part of the day.
+ */
+function quarterByQuarter(start: number, end: number, zone: string) {
+  const h = { business: 0, evening: 0, night: 0, weekend: 0 };
+  for (let t = start; t < end; t += QUARTER) {
+    const d = DateTime.fromMillis(t, { zone });
+    const kind = d.weekday >= 6 ? 'weekend' : d.hour >= 9 && d.hour < 18 ? 'business' : d.hour >= 18 && d.hour < 22 ? 'evening' : 'night';
+    h[kind] += 0.25;
+  }
+  return { ...h, total: (end - start) / 3_600_000 };
+}
 
 const span = (from: string, to: string, zone: string) => ({ start: localToInstant(from, zone), end: localToInstant(to, zone) });
 
@@ -41,4 +60,47 @@ describe('loadSplit', () => {
     expect(loadSplit(shifts, z).total).toBe(24);
     expect(loadSplit(shifts, z, span('2024-01-06T20:00', '2024-01-10T00:00', z))).toEqual({ business: 0, evening: 0, night: 0, weekend: 4, total: 4 });
   });
+
+  // Zones whose clocks change on a weekday (Jerusalem and Cairo on a Friday or Thursday: in most
+  // zones the change is on a weekend day, which is one part whole), at midnight (Santiago, Havana),
+  // by half an hour (Lord Howe), with a 45-minute offset (Chatham, Kathmandu), and never (Kolkata).
+  // Each run's span starts within three days of one of the zone's clock changes in 2024.
+  test('property: equals the quarter-by-quarter count around clock changes of every kind', () => {
+    const zones = [
+      'Asia/Jerusalem',
+      'Africa/Cairo',
+      'Europe/Berlin',
+      'America/New_York',
+      'America/Santiago',
+      'America/Havana',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'Asia/Kathmandu',
+      'Asia/Kolkata',
+    ];
+    const changes = new Map(zones.map((zone) => [zone, changesIn2024(zone)]));
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.nat(), fc.integer({ min: -3 * 96, max: 3 * 96 }), fc.integer({ min: 1, max: 3 * 96 }), (zone, pick, from, length) => {
+        const near = changes.get(zone) ?? [];
+        const start = (near.length ? (near[pick % near.length] ?? 0) : Date.UTC(2024, 5, 1)) + from * QUARTER;
+        const end = start + length * QUARTER;
+        const got = loadSplit([{ start, end }], zone);
+        const want = quarterByQuarter(start, end, zone);
+        for (const k of ['business', 'evening', 'night', 'weekend', 'total'] as const) expect(got[k]).toBeCloseTo(want[k], 9);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
+
+/** The instants (to the quarter hour) at which `zone`'s UTC offset changes in 2024, from luxon. */
+function changesIn2024(zone: string): number[] {
+  const out: number[] = [];
+  let last = DateTime.fromMillis(Date.UTC(2024, 0, 1), { zone }).offset;
+  for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2025, 0, 1); t += QUARTER) {
+    const o = DateTime.fromMillis(t, { zone }).offset;
+    if (o !== last) out.push(t);
+    last = o;
+  }
+  return out;
+}

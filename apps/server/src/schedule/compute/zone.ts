@@ -80,16 +80,26 @@ const cache = new Map<string, ZoneOffsets>();
 function offsetsOf(zone: string): ZoneOffsets {
   let z = cache.get(zone);
   if (!z) {
-    if (!IANAZone.isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
+    if (!isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
     z = new ZoneOffsets(IANAZone.create(zone));
     cache.set(zone, z);
   }
   return z;
 }
 
+/** Answers of isValidZone: luxon's check builds an Intl.DateTimeFormat (~0.1 ms) on every call. */
+const validity = new Map<string, boolean>();
+
 /** True when `zone` is an IANA time zone name luxon (Intl) knows. */
 export function isValidZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  let ok = validity.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    if (validity.size > 10_000) validity.clear(); // names come from input: keep the memory bounded
+    validity.set(zone, ok);
+  }
+  return ok;
 }
 
 /** The UTC offset of `zone` at instant `t`, in milliseconds. Throws on an unknown zone. */

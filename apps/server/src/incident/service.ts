@@ -50,7 +50,7 @@ export async function listIncidents(ctx: Ctx, actor: Actor, f: IncidentFilter = 
   const acknowledgedBy = f.acknowledgedBy ? await person('acknowledgedBy', f.acknowledgedBy) : undefined;
   const since = instant(f.since, 'since');
   const until = instant(f.until, 'until');
-  return queryIncidents(db, f, { serviceId, teamId, assignee, acknowledgedBy, since, until });
+  return queryIncidents(db, ctx.db.dialect, f, { serviceId, teamId, assignee, acknowledgedBy, since, until });
 }
 
 /** An incident's timeline. */

@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
+import type { DialectName } from '../lib/db/index.js';
 import type { IncidentTable, TimelineEventTable } from './tables.js';
 import type { Incident, IncidentFilter, IncidentStatus } from './types.js';
 
@@ -177,7 +178,7 @@ export interface ResolvedFilter {
 }
 
 /** Incidents matching a filter, newest first (at most 500). */
-export async function queryIncidents(db: Tx, f: IncidentFilter, { serviceId, teamId, assignee, acknowledgedBy, since, until }: ResolvedFilter): Promise<Incident[]> {
+export async function queryIncidents(db: Tx, dialect: DialectName, f: IncidentFilter, { serviceId, teamId, assignee, acknowledgedBy, since, until }: ResolvedFilter): Promise<Incident[]> {
   let q = baseQuery(db);
   if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
   if (serviceId) q = q.where('incidents.service_id', '=', serviceId);
@@ -197,17 +198,48 @@ export async function queryIncidents(db: Tx, f: IncidentFilter, { serviceId, tea
   if (acknowledgedBy) q = q.where('incidents.acknowledged_by', '=', acknowledgedBy);
   if (f.acknowledged !== undefined) q = q.where('incidents.acknowledged_at', f.acknowledged ? 'is not' : 'is', null);
   if (f.mine) {
+    // The incidents a person is part of, found from each way they can be (an index each, migration
+    // 0035), so the list does not test every incident of the history: managing or acknowledging it,
+    // a team's service, a notification or a message to them, and, while it is open, a policy that
+    // names them (read from the policy snapshot of the open incidents only).
     const me = f.mine;
-    q = q.where((eb) =>
-      eb.or([
-        eb('incidents.incident_manager_id', '=', me),
-        eb('incidents.acknowledged_by', '=', me),
-        eb('services.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
-        eb.exists(eb.selectFrom('notifications').select('notifications.id').whereRef('notifications.incident_id', '=', 'incidents.id').where('notifications.user_id', '=', me)),
-        sql<boolean>`incidents.policy_snapshot like ${`%{"type":"user","id":"${me.replace(/[\\%_]/g, (c) => `\\${c}`)}"}%`} escape '\\'`,
-        eb.exists(eb.selectFrom('outbox').select('outbox.id').whereRef('outbox.incident_id', '=', 'incidents.id').where('outbox.user_id', '=', me)),
-      ]),
-    );
+    const like = `%{"type":"user","id":"${me.replace(/[\\%_]/g, (c) => `\\${c}`)}"}%`;
+    const theirs = db
+      .selectFrom('incidents as m')
+      .select('m.id')
+      .where('m.incident_manager_id', '=', me)
+      .union(db.selectFrom('incidents as a').select('a.id').where('a.acknowledged_by', '=', me))
+      .union(
+        db
+          .selectFrom('incidents as t')
+          .select('t.id')
+          .where(
+            't.service_id',
+            'in',
+            db
+              .selectFrom('services as ts')
+              .select('ts.id')
+              .where('ts.team_id', 'in', db.selectFrom('team_members').select('team_id').where('user_id', '=', me)),
+          ),
+      )
+      .union(db.selectFrom('notifications').select('notifications.incident_id as id').where('notifications.user_id', '=', me))
+      .union(
+        db
+          .selectFrom('outbox')
+          .select(sql<string>`outbox.incident_id`.as('id'))
+          .where('outbox.user_id', '=', me)
+          .where('outbox.incident_id', 'is not', null),
+      )
+      .union(
+        db
+          .selectFrom('incidents as p')
+          .select('p.id')
+          .where('p.status', 'in', ['triggered', 'acknowledged'])
+          .where(sql<boolean>`p.policy_snapshot like ${like} escape '\\'`),
+      );
+    // PostgreSQL estimates the union large and would join it to a read of every incident; as an
+    // array it looks each one up by its key (SQLite does that for IN already).
+    q = dialect === 'postgres' ? q.where(sql<boolean>`incidents.id = any(array(${theirs}))`) : q.where('incidents.id', 'in', theirs);
   }
   if (f.q?.trim()) {
     const pattern = `%${f.q

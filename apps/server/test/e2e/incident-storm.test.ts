@@ -206,5 +206,9 @@ describe.each(DIALECTS)('snooze, notes, add responders, bulk on ordinary inciden
     expect(bobs).toContain('Nobody asked Carol'); // not paged yet (level 2), but its policy names him
     expect(await mine(alice.token)).toContain('Nobody asked Carol'); // paged at level 1
     await t.api('POST', `/api/v1/incidents/${other.n}/resolve`);
+    // Resolved, it stays Alice's (she was paged); the policy naming Bob counts only while it is open.
+    expect(await mine(alice.token)).toContain('Nobody asked Carol');
+    expect(await mine(bob.token)).not.toContain('Nobody asked Carol');
+    expect(await mine(bob.token)).toContain('Disk full on web-1');
   });
 });

@@ -47,6 +47,7 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
       <Group grow gap="sm" wrap="nowrap">
         <Button
           size="lg"
+          fz="md"
           color="yellow"
           c="dark.9"
           px={6}
@@ -60,7 +61,17 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
         </Button>
         <Menu position="top" withinPortal styles={{ item: { minHeight: 48, fontSize: 16 } }}>
           <Menu.Target>
-            <Button size="lg" variant="outline" color="gray" px={6} leftSection={<IconClockPause size={20} />} disabled={!n || m.isPending} loading={busy === 'snooze'} data-testid="bulk-snooze">
+            <Button
+              size="lg"
+              fz="md"
+              variant="outline"
+              color="gray"
+              px={6}
+              leftSection={<IconClockPause size={20} />}
+              disabled={!n || m.isPending}
+              loading={busy === 'snooze'}
+              data-testid="bulk-snooze"
+            >
               Snooze
             </Button>
           </Menu.Target>
@@ -75,6 +86,7 @@ export function BulkBar({ ids, onDone, onCancel }: { ids: string[]; onDone: () =
         </Menu>
         <Button
           size="lg"
+          fz="md"
           color="green"
           px={6}
           leftSection={<IconCircleCheck size={20} />}

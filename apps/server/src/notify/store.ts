@@ -120,26 +120,34 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
 // The statements of every claim and every send, compiled once (lib/db/compiled.ts).
 
 /**
- * Claims up to `limit` due messages (queued and due, or sending with a lease that ran out), those a
- * person waits for first (priority 0: a new incident's first page, a code; see Enqueue.first), then
- * oldest due first, in one statement: each is leased to `owner` until `until` and its attempt counted, and
- * the claimed rows come back (attempts already counted; in no particular order). With `full`, the
- * channels whose sending slots are all taken are left out. One statement, so one round trip on
- * PostgreSQL where a transaction of select-then-update took four; FOR UPDATE SKIP LOCKED there keeps
- * instances from claiming the same row.
+ * Claims due messages: up to `limit` queued and due, those a person waits for first (priority 0: a
+ * new incident's first page, a code; see Enqueue.first), then oldest due first; and up to `limit`
+ * more that were being sent under a lease that ran out (a crashed instance's; rare). Each is leased
+ * to `owner` until `until` and its attempt counted, and the claimed rows come back (attempts
+ * already counted; in no particular order). With `full`, the channels whose sending slots are all
+ * taken are left out. One statement, so one round trip on PostgreSQL where a transaction of
+ * select-then-update took four; FOR UPDATE SKIP LOCKED there keeps instances from claiming the
+ * same row. The queued part walks outbox_due (status, priority, next_attempt_at) in its order and
+ * stops at `limit`: with the lapsed leases in the same condition (an OR), both databases read and
+ * sorted every queued message on each claim, so a storm's backlog of N messages cost N²/limit
+ * (bench/org.ts at 100×: the delivery module 526 times its 1× time).
  */
 const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
   compiled((q: Tx, p: { now: number; limit: number; owner: string; until: number; full: string[] }) =>
     q
       .updateTable('outbox')
       .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', (eb) => {
-        let due = eb
-          .selectFrom('outbox as due')
-          .select('due.id')
-          .where((w) => w.or([w.and([w('due.status', '=', 'queued'), w('due.next_attempt_at', '<=', p.now)]), w.and([w('due.status', '=', 'sending'), w('due.lease_until', '<', p.now)])]));
-        if (exceptFull) due = due.where('due.channel', 'not in', p.full);
-        return due.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
+      .where((eb) => {
+        let queued = eb.selectFrom('outbox as due').select('due.id').where('due.status', '=', 'queued').where('due.next_attempt_at', '<=', p.now);
+        let lapsed = eb.selectFrom('outbox as due').select('due.id').where('due.status', '=', 'sending').where('due.lease_until', '<', p.now);
+        if (exceptFull) {
+          queued = queued.where('due.channel', 'not in', p.full);
+          lapsed = lapsed.where('due.channel', 'not in', p.full);
+        }
+        return eb.or([
+          eb('id', 'in', queued.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect))),
+          eb('id', 'in', lapsed.limit(p.limit).modifyEnd(skipLocked(dialect))),
+        ]);
       })
       .returning(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers']),
   );
@@ -177,8 +185,8 @@ export const insertNotification = compiled((q: Tx, row: Insertable<NotificationT
     .onConflict((oc) => oc.columns(['incident_id', 'user_id', 'contact_method_id', 'step']).doNothing()),
 );
 
-/** Pending notifications due by `now`, a new incident's first level (step 0) first, then oldest due first, with what sending needs. */
-function dueNotificationRows(q: Tx, now: number) {
+/** Pending notifications due by `now`, with what sending needs, in no order. */
+function dueNotificationBase(q: Tx, now: number) {
   return q
     .selectFrom('notifications')
     .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
@@ -199,23 +207,49 @@ function dueNotificationRows(q: Tx, now: number) {
       'contact_methods.disabled',
       'users.name as user_name',
       'notifications.held_at',
+      'notifications.due_at',
     ])
     .where('notifications.status', '=', 'pending')
-    .where('notifications.due_at', '<=', now)
-    .orderBy(sql`case when notifications.step = 0 then 0 else 1 end`)
-    .orderBy('notifications.due_at');
+    .where('notifications.due_at', '<=', now);
 }
 
-/** Notifications due now, the cycle's first 500 (compiled once: this runs on every wake). */
 /** Due notifications the notification module takes in one pass of the paging path (engine.ts MAX_PAGING_PASSES). */
 export const DUE_NOTIFICATIONS_PER_PASS = 50;
-export const dueNotifications = compiled((q: Tx, p: { now: number }) => dueNotificationRows(q, p.now).limit(DUE_NOTIFICATIONS_PER_PASS));
+
+/**
+ * The notifications one pass takes: a new incident's first level (step 0) first, then the rest,
+ * each oldest due first. Two parts, each read in index order and cut at the pass's size
+ * (notifications_first for step 0, notifications_due for the rest: migration 0036), then put in
+ * that order: as one ordered query (first level first by an expression), every due notification
+ * was joined and sorted on every pass, so a backlog of N cost N²/50 (bench/org.ts at 100×: the
+ * notification module 752 times its 1× time).
+ */
+export const dueNotifications = compiled((q: Tx, p: { now: number }) => {
+  const part = (lane: 0 | 1) =>
+    q
+      .selectFrom(
+        dueNotificationBase(q, p.now)
+          // The later levels' part walks (status, due_at) and skips the few first-level rows: `+step`
+          // keeps SQLite from taking notifications_first for a range of steps and sorting it.
+          .where(lane === 0 ? sql<boolean>`notifications.step = 0` : sql<boolean>`+notifications.step > 0`)
+          .orderBy('notifications.due_at')
+          .limit(DUE_NOTIFICATIONS_PER_PASS)
+          .as(lane === 0 ? 'first_level' : 'later_levels'),
+      )
+      .selectAll()
+      .select(sql<number>`${sql.lit(lane)}`.as('lane'));
+  return part(0).unionAll(part(1)).orderBy('lane').orderBy('due_at').limit(DUE_NOTIFICATIONS_PER_PASS);
+});
 
 // ---- Rate limits and bundles (engine/modules/notification.ts, docs/paging.md "Storms") ----
 
-/** Every notification of one contact method due now (a bundle takes them all, not only the cycle's first 500). */
+/** Every notification of one contact method due now (a bundle takes them all, not only a pass's first 50), first level first, then oldest due first. */
 export const dueNotificationsOf = compiled((q: Tx, p: { now: number; contactMethodId: string }) =>
-  dueNotificationRows(q, p.now).where('notifications.contact_method_id', '=', p.contactMethodId).limit(5000),
+  dueNotificationBase(q, p.now)
+    .where('notifications.contact_method_id', '=', p.contactMethodId)
+    .orderBy(sql`case when notifications.step = 0 then 0 else 1 end`)
+    .orderBy('notifications.due_at')
+    .limit(5000),
 );
 
 /** When the latest pages to a contact method were written to the outbox (newest first), for its rate limit. */

@@ -21,7 +21,7 @@ function levelUntilResolved(snapshot: string | null, step: number): boolean {
   return stepLevel(JSON.parse(snapshot) as Policy, Number(step))?.level.until === 'resolved';
 }
 
-type Due = Awaited<ReturnType<typeof dueNotifications>>['rows'][number];
+type Due = Awaited<ReturnType<typeof dueNotificationsOf>>['rows'][number];
 
 /** How the notification module treats storms (docs/paging.md, "Storms"). */
 export interface NotificationOptions {

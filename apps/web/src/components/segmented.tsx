@@ -1,11 +1,12 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 
 /** One choice of a Segmented control: its value, and the label shown (the value when a plain string). */
-export type SegmentedItem = string | { value: string; label: string };
+export type SegmentedItem = string | { value: string; label: ReactNode };
 
 /**
  * A row of mutually exclusive choices, drawn as one bar with the chosen one raised: native radio
- * inputs in labels, styled by app.css (klx-seg). In place of Mantine's SegmentedControl, whose
+ * inputs in labels, styled by app.css (klx-seg). The app's one segmented control, in place of
+ * Mantine's SegmentedControl, whose
  * sliding indicator measures its target (getComputedStyle and a layout) and draws the whole screen
  * again once it has: on the incident list of a phone-class CPU that cost about 200 ms of the first
  * screen (issue 20, bench/web-load.ts). Keys and screen readers treat it as a radio group; every

@@ -1,4 +1,5 @@
-import { Button, Modal, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Button, Modal, Select, Stack, Text } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconUserShare } from '@tabler/icons-react';
@@ -41,7 +42,7 @@ export function ReassignButton({ inc }: { inc: Incident }) {
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Reassign #${inc.number}`} centered>
         <Stack>
-          <SegmentedControl
+          <Segmented
             fullWidth
             value={kind}
             onChange={(v) => {

@@ -1,4 +1,5 @@
-import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, MultiSelect, NumberInput, Paper, SegmentedControl, Stack, Switch, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Grid, Group, MultiSelect, NumberInput, Paper, Stack, Switch, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconChevronLeft, IconChevronRight, IconTrash } from '@tabler/icons-react';
@@ -460,7 +461,7 @@ export default function SchedulePage() {
           <OnCallCard schedule={s} oncall={oncall.data} />
           <Stack gap="xs">
             <Group justify="space-between" wrap="wrap" gap="xs">
-              <SegmentedControl data={VIEWS} value={String(days)} onChange={(v) => setDays(Number(v))} data-testid="timeline-view" />
+              <Segmented data={VIEWS} value={String(days)} onChange={(v) => setDays(Number(v))} data-testid="timeline-view" />
               <Group gap={4}>
                 <ActionIcon variant="default" size="lg" onClick={() => setFrom(addDays(from, -days, viewerZone))} aria-label="Earlier">
                   <IconChevronLeft size={18} />

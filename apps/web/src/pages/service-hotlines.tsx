@@ -1,4 +1,5 @@
-import { Badge, Button, Card, Group, NumberInput, Paper, SegmentedControl, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Paper, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPencil, IconPhoneCall, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -79,7 +80,7 @@ function HotlineDialog({ serviceId, hl, onClose }: { serviceId: string; hl?: Hot
       }
     >
       <TextInput label="Name" placeholder="Support line" value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} error={errors.field('name')} data-testid="hotline-name" />
-      <SegmentedControl
+      <Segmented
         aria-label="Provider"
         data={[
           { value: 'twilio', label: 'Twilio' },

@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Button, Card, Divider, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Divider, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconArrowBackUp, IconCheck, IconDownload, IconEye, IconPencil, IconSend } from '@tabler/icons-react';
@@ -200,7 +201,7 @@ function SectionCard(props: {
         </Group>
         {editable &&
           (editing ? (
-            <SegmentedControl
+            <Segmented
               size="xs"
               value={mode === 'preview' ? 'preview' : 'write'}
               onChange={(m) => setMode(m as 'write' | 'preview')}

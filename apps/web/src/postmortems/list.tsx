@@ -1,4 +1,5 @@
-import { Card, Group, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Card, Group, Select, Stack, Text } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { Link, useSearchParams } from 'react-router-dom';
 import { POSTMORTEM_STATES, stateLabel, usePostmortems, type PostmortemState } from '../api/postmortems.ts';
 import { useTeams } from '../api/queries.ts';
@@ -36,7 +37,7 @@ export default function PostmortemList() {
           w={{ base: '100%', xs: 220 }}
           data-testid="postmortem-team-filter"
         />
-        <SegmentedControl
+        <Segmented
           aria-label="State"
           data={[{ value: '', label: 'All' }, ...POSTMORTEM_STATES.map((s: PostmortemState) => ({ value: s, label: stateLabel(s) }))]}
           value={state}

@@ -1,5 +1,6 @@
 import { BarChart } from '@mantine/charts';
-import { Group, SegmentedControl, Select, SimpleGrid, Text } from '@mantine/core';
+import { Group, Select, SimpleGrid, Text } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAggregates, type AggregateRow, type GroupBy, type ReportQuery } from '../api/reports.ts';
@@ -62,7 +63,7 @@ export function Aggregates({ filters, query }: { filters: ReportFilters; query: 
           <Text size="sm" fw={500} mb={2}>
             Period
           </Text>
-          <SegmentedControl value={isPeriod ? by : ''} onChange={setBy} data={PERIODS.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} data-testid="aggregate-period" />
+          <Segmented value={isPeriod ? by : ''} onChange={setBy} data={PERIODS.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} data-testid="aggregate-period" />
         </div>
       </Group>
       <QueryState isPending={agg.isPending} error={agg.error} retry={() => void agg.refetch()}>

@@ -1,5 +1,6 @@
 import { BarChart } from '@mantine/charts';
-import { ActionIcon, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, NumberInput, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
@@ -37,7 +38,7 @@ export function Sla({ filters, query }: { filters: ReportFilters; query: ReportQ
   return (
     <>
       <Group mb="sm" justify="space-between">
-        <SegmentedControl
+        <Segmented
           value={period}
           onChange={(v) => {
             const next = new URLSearchParams(params);

@@ -1,4 +1,5 @@
-import { ActionIcon, Anchor, Badge, Button, Card, Checkbox, Group, NumberInput, Paper, Select, SegmentedControl, Stack, Switch, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { Segmented } from '../components/segmented.tsx';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconAlertTriangle, IconBook, IconChecks, IconDownload, IconPhoneCall, IconSend, IconSpeakerphone } from '@tabler/icons-react';
@@ -407,7 +408,7 @@ export function StatusUpdateForm({ inc }: { inc: Incident }) {
         }}
       >
         <Stack gap="sm">
-          <SegmentedControl fullWidth data={PHASES.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} value={phase} onChange={(v) => setPhase(v as StatusPhase)} size="xs" />
+          <Segmented fullWidth data={PHASES.map((p) => ({ value: p, label: p.charAt(0).toUpperCase() + p.slice(1) }))} value={phase} onChange={(v) => setPhase(v as StatusPhase)} size="xs" />
           <Textarea
             label="Update message"
             description="Leave empty to use the template for this phase and severity"

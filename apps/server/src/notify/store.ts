@@ -144,10 +144,12 @@ const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
           queued = queued.where('due.channel', 'not in', p.full);
           lapsed = lapsed.where('due.channel', 'not in', p.full);
         }
-        return eb.or([
-          eb('id', 'in', queued.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect))),
-          eb('id', 'in', lapsed.limit(p.limit).modifyEnd(skipLocked(dialect))),
-        ]);
+        const first = queued.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
+        const second = lapsed.limit(p.limit).modifyEnd(skipLocked(dialect));
+        // PostgreSQL cannot join an IN under an OR: it would test every outbox row against both
+        // (a sequential scan of the whole history); as one array it looks each claimed id up.
+        if (dialect === 'postgres') return sql<boolean>`outbox.id = any(array(${first}) || array(${second}))`;
+        return eb.or([eb('id', 'in', first), eb('id', 'in', second)]);
       })
       .returning(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers']),
   );

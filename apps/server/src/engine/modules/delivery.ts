@@ -126,7 +126,7 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
       states.catch(() => {}); // each send reports it
       for (const m of claimed) start(ctx, m, states, rec);
       // A full batch: more may be due (the engine's next pass claims it).
-      return claimed.length === batchSize ? MORE : undefined;
+      return claimed.length >= batchSize ? MORE : undefined;
     },
     async settle(): Promise<void> {
       while (inFlight.size) await Promise.all([...inFlight.values()]);

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
-import type { DialectName } from '../lib/db/index.js';
+import { idIn, type DialectName } from '../lib/db/index.js';
 import type { IncidentTable, TimelineEventTable } from './tables.js';
 import type { Incident, IncidentFilter, IncidentStatus } from './types.js';
 
@@ -256,9 +256,8 @@ export async function queryIncidents(db: Tx, dialect: DialectName, f: IncidentFi
           .where('p.status', 'in', ['triggered', 'acknowledged'])
           .where(sql<boolean>`p.policy_snapshot like ${like} escape '\\'`),
       );
-    // PostgreSQL estimates the union large and would join it to a read of every incident; as an
-    // array it looks each one up by its key (SQLite does that for IN already).
-    q = dialect === 'postgres' ? q.where(sql<boolean>`incidents.id = any(array(${theirs}))`) : q.where('incidents.id', 'in', theirs);
+    // PostgreSQL estimates the union large and would join it to a read of every incident (idIn).
+    q = q.where(idIn(dialect, 'incidents.id', theirs));
   }
   if (f.q?.trim()) {
     const pattern = `%${f.q

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
-import { skipLocked, type DialectName } from '../lib/db/index.js';
+import { idIn, skipLocked, type DialectName } from '../lib/db/index.js';
 import { newId } from '../lib/ids.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './tables.js';
 
@@ -146,10 +146,8 @@ const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
         }
         const first = queued.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
         const second = lapsed.limit(p.limit).modifyEnd(skipLocked(dialect));
-        // PostgreSQL cannot join an IN under an OR: it would test every outbox row against both
-        // (a sequential scan of the whole history); as one array it looks each claimed id up.
-        if (dialect === 'postgres') return sql<boolean>`outbox.id = any(array(${first}) || array(${second}))`;
-        return eb.or([eb('id', 'in', first), eb('id', 'in', second)]);
+        // An IN under an OR read the whole outbox on PostgreSQL (idIn: one array there).
+        return idIn(dialect, 'outbox.id', first, second);
       })
       .returning(['id', 'kind', 'channel', 'destination', 'content', 'attempts', 'incident_id', 'user_id', 'failed_providers']),
   );

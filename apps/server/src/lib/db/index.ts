@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import { dbStatements } from '../metrics.js';
 import { prepareRepeatedStatements } from './pg-prepared.js';
 import { Checkpointer } from './sqlite-checkpoint.js';
@@ -101,6 +101,25 @@ export type Executor<DB> = Kysely<DB> | Transaction<DB>;
  */
 export function skipLocked(dialect: DialectName) {
   return dialect === 'postgres' ? sql`for update skip locked` : sql``;
+}
+
+/**
+ * `column` is one of the ids the subqueries give. On SQLite an `IN` for each (several joined by OR),
+ * which it answers by looking each id up. On PostgreSQL one array of them all (`= any(array(…) ||
+ * …)`): an `IN` under an `OR` is not turned into a join there, and a union's estimated size can make
+ * the planner join it to a read of the whole table; an array is looked up by key.
+ */
+export function idIn(dialect: DialectName, column: string, ...subqueries: [Expression<unknown>, ...Expression<unknown>[]]): RawBuilder<boolean> {
+  const ref = sql.ref(column);
+  if (dialect === 'postgres')
+    return sql<boolean>`${ref} = any(${sql.join(
+      subqueries.map((q) => sql`array${q}`),
+      sql` || `,
+    )})`;
+  return sql<boolean>`(${sql.join(
+    subqueries.map((q) => sql`${ref} in ${q}`),
+    sql` or `,
+  )})`;
 }
 
 export { sql };

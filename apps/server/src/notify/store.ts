@@ -125,7 +125,8 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
  * more that were being sent under a lease that ran out (a crashed instance's; rare). Each is leased
  * to `owner` until `until` and its attempt counted, and the claimed rows come back (attempts
  * already counted; in no particular order). With `full`, the channels whose sending slots are all
- * taken are left out. One statement, so one round trip on PostgreSQL where a transaction of
+ * taken are left out, and with `busy`, the channels with only their kept slots free give priority 0
+ * only (engine/modules/delivery.ts FIRST_PAGE_SLOTS). One statement, so one round trip on PostgreSQL where a transaction of
  * select-then-update took four; FOR UPDATE SKIP LOCKED there keeps instances from claiming the
  * same row. The queued part walks outbox_due (status, priority, next_attempt_at) in its order and
  * stops at `limit`: with the lapsed leases in the same condition (an OR), both databases read and
@@ -133,7 +134,7 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
  * (bench/org.ts at 100×: the delivery module 526 times its 1× time).
  */
 const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
-  compiled((q: Tx, p: { now: number; limit: number; owner: string; until: number; full: string[] }) =>
+  compiled((q: Tx, p: { now: number; limit: number; owner: string; until: number; full: string[]; busy: string[] }) =>
     q
       .updateTable('outbox')
       .set((eb) => ({ status: 'sending', lease_owner: p.owner, lease_until: p.until, attempts: eb('attempts', '+', 1) }))
@@ -141,7 +142,8 @@ const claimDueMessages = (dialect: DialectName, exceptFull: boolean) =>
         let queued = eb.selectFrom('outbox as due').select('due.id').where('due.status', '=', 'queued').where('due.next_attempt_at', '<=', p.now);
         let lapsed = eb.selectFrom('outbox as due').select('due.id').where('due.status', '=', 'sending').where('due.lease_until', '<', p.now);
         if (exceptFull) {
-          queued = queued.where('due.channel', 'not in', p.full);
+          // `full`: no slot left; `busy`: only the slots kept for messages someone waits for now are left.
+          queued = queued.where('due.channel', 'not in', p.full).where((w) => w.or([w('due.priority', '=', 0), w('due.channel', 'not in', p.busy)]));
           lapsed = lapsed.where('due.channel', 'not in', p.full);
         }
         const first = queued.orderBy('due.priority').orderBy('due.next_attempt_at').limit(p.limit).modifyEnd(skipLocked(dialect));
@@ -155,9 +157,15 @@ const claimBy = {
   sqlite: { all: claimDueMessages('sqlite', false), except: claimDueMessages('sqlite', true) },
   postgres: { all: claimDueMessages('postgres', false), except: claimDueMessages('postgres', true) },
 };
-/** See claimDueMessages; `full` (channels with no free slot) may be empty. */
-export function claimDue(db: Tx, dialect: DialectName, p: { now: number; limit: number; owner: string; until: number; full: string[] }) {
-  return p.full.length ? claimBy[dialect].except(db, p) : claimBy[dialect].all(db, { ...p, full: [] });
+/**
+ * See claimDueMessages. `full`: channels with no free slot; `busy`: channels whose free slots are
+ * only those kept for priority 0 (every full channel is also busy). Either may be empty.
+ */
+export function claimDue(db: Tx, dialect: DialectName, p: { now: number; limit: number; owner: string; until: number; full: string[]; busy: string[] }) {
+  // No channel is named '': it stands for "none" where SQL cannot take an empty list.
+  return p.busy.length || p.full.length
+    ? claimBy[dialect].except(db, { ...p, full: p.full.length ? p.full : [''], busy: p.busy.length ? p.busy : [''] })
+    : claimBy[dialect].all(db, { ...p, full: [], busy: [] });
 }
 export const recordOutcome = compiled((q: Tx, p: { id: string; owner: string; set: Updateable<OutboxTable> }) =>
   q.updateTable('outbox').set(p.set).where('id', '=', p.id).where('lease_owner', '=', p.owner),

@@ -2,7 +2,8 @@
  * A page never waits behind another channel: Klaxon pages one person by e-mail and SMS while its
  * SMTP server accepts connections and never answers (no greeting). Each SMS is sent and its outbox
  * row marked `sent` while the e-mail of the same incident is still in flight, and once the e-mail
- * channel's slots are all taken by hung sends, new e-mails wait while new SMS still go out.
+ * channel's slots are all taken by hung sends, new e-mails wait while new SMS still go out. The
+ * channel's last slot is kept for a new incident's first page (delivery.ts firstPageSlots).
  * Waits are on events (the live timeline event of the send, connections at the silent server), never on time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { SYSTEM } from '../../src/auth/actor.js';
 import type { LiveEvent } from '../../src/context.js';
 import { createPolicy } from '../../src/escalation/service.js';
 import { must } from '../../src/lib/must.js';
+import { enqueueMessage } from '../../src/notify/outbox.js';
 import { createIntegration, createService } from '../../src/service/service.js';
 import { addContactMethod, addNotificationRule, createUser, verifyContactMethod } from '../../src/user/service.js';
 import { SilentSmtpServer } from '../fakes/silent-smtp.js';
@@ -24,6 +26,7 @@ describe.each(DIALECTS)('delivery with an SMTP server that never answers (%s)', 
   let t: TestKlaxon;
   let key: string;
   let db: { url: string; drop(): Promise<void> };
+  let ordinary = '';
   const events: LiveEvent[] = [];
   const waiters: { pred: (e: LiveEvent) => boolean; resolve: () => void }[] = [];
 
@@ -95,18 +98,29 @@ describe.each(DIALECTS)('delivery with an SMTP server that never answers (%s)', 
     expect(silent.open).toBe(1);
   });
 
-  it('with every e-mail slot held by a hung send, new e-mails wait and new SMS still go out', async () => {
+  it("keeps the channel's last slot for a new incident's first page: an ordinary e-mail due before it waits", async () => {
+    // One e-mail slot of two is held (the first test's page). An ordinary message (priority 1) is due
+    // first; the next incident's first page takes the kept slot, and the ordinary message is not
+    // claimed beside it (before, a claim took both: the channel still had a free slot).
+    const gail = await t.k.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', 'gail@example.com').executeTakeFirstOrThrow();
+    ordinary = await t.k.ctx.db.kysely
+      .transaction()
+      .execute((trx) => enqueueMessage(trx, t.k.ctx.clock.now(), { channel: 'email', destination: 'gail@example.com', message: { kind: 'test', userName: 'Gail' }, userId: gail.id }));
     const second = await trigger('Mail relay wedged 2');
     await smsSent(second);
     await silent.waitForConnections(2); // both e-mail slots (KLAXON_DELIVERY_IN_FLIGHT_PER_CHANNEL=2) are now held
     expect((await rows(second)).email).toMatchObject({ status: 'sending' });
+    expect(await t.k.ctx.db.kysely.selectFrom('outbox').select(['status', 'attempts']).where('id', '=', ordinary).executeTakeFirstOrThrow()).toEqual({ status: 'queued', attempts: 0 });
+  });
 
+  it('with every e-mail slot held by a hung send, new e-mails wait and new SMS still go out', async () => {
     const third = await trigger('Mail relay wedged 3');
     await smsSent(third);
     expect(t.twilio.messages.filter((m) => m.body.includes('Mail relay wedged 3'))).toHaveLength(1);
     const r = await rows(third);
     expect(r.sms).toMatchObject({ status: 'sent' });
     expect(r.email).toMatchObject({ status: 'queued', attempts: 0 }); // not claimed: its channel has no free slot
+    expect((await t.k.ctx.db.kysely.selectFrom('outbox').select('status').where('id', '=', ordinary).executeTakeFirstOrThrow()).status).toBe('queued');
     expect(silent.accepted).toBe(2);
   });
 });

@@ -66,7 +66,7 @@ describe.each(DIALECTS)('first pages first (%s)', (dialect) => {
     const backlog = [];
     for (let n = 0; n < 20; n++) backlog.push(await page(n, false));
     const firstPage = await page(99, true);
-    const claimed = (await claimDue(db(), dialect, { now, limit: 3, owner: 'test', until: now + MIN, full: [] })).rows.map((r) => r.id);
+    const claimed = (await claimDue(db(), dialect, { now, limit: 3, owner: 'test', until: now + MIN, full: [], busy: [] })).rows.map((r) => r.id);
     expect(claimed).toHaveLength(3);
     expect(claimed).toContain(firstPage);
     // The other two are the oldest of the backlog.

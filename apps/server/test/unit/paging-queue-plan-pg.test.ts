@@ -23,9 +23,13 @@ describe.skipIf(!DIALECTS.includes('postgres'))('delivery claim query plan (post
         select 'm' || g, 'page', 'email', 'x@example.com', '{}', case when g % 50 = 0 then 'queued' else 'sent' end, 1, g, g, g % 2
         from generate_series(1, 100000) g`);
       await pool.query('analyze outbox');
-      for (const full of [[], ['sms']]) {
+      for (const [full, busy] of [
+        [[], []],
+        [['sms'], ['sms']],
+        [[], ['sms']],
+      ] as [string[], string[]][]) {
         seen.length = 0;
-        const claimed = await claimDue(db, 'postgres', { now: 1e6, limit: 50, owner: 'test', until: 1e6 + 60_000, full });
+        const claimed = await claimDue(db, 'postgres', { now: 1e6, limit: 50, owner: 'test', until: 1e6 + 60_000, full, busy });
         expect(claimed.rows).toHaveLength(50);
         const q = seen[0];
         const plan = (await pool.query(`explain ${q?.sql ?? ''}`, (q?.parameters ?? []) as unknown[])).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');

@@ -30,12 +30,13 @@ describe('paging queues query plans (sqlite)', () => {
     expectPartsReadInOrder(plan, 2);
   });
 
-  it('a delivery claim (every channel, and with full channels left out) walks outbox_due in order, with no sort', async () => {
+  it('a delivery claim (every channel; with full channels left out; with busy channels giving first pages only) walks outbox_due in order, with no sort', async () => {
     const plans = await sqlitePlans(async (db) => {
-      await claimDue(db, 'sqlite', { now: 1, limit: 50, owner: 'o', until: 2, full: [] });
-      await claimDue(db, 'sqlite', { now: 1, limit: 50, owner: 'o', until: 2, full: ['sms'] });
+      await claimDue(db, 'sqlite', { now: 1, limit: 50, owner: 'o', until: 2, full: [], busy: [] });
+      await claimDue(db, 'sqlite', { now: 1, limit: 50, owner: 'o', until: 2, full: ['sms'], busy: ['sms'] });
+      await claimDue(db, 'sqlite', { now: 1, limit: 50, owner: 'o', until: 2, full: [], busy: ['email'] });
     });
-    expect(plans).toHaveLength(2);
+    expect(plans).toHaveLength(3);
     for (const plan of plans) {
       expect(plan.text).toContain('SEARCH due USING INDEX outbox_due (status=?)');
       expect(plan.text).not.toContain('TEMP B-TREE');

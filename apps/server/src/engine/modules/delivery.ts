@@ -36,6 +36,17 @@ export interface DeliveryOptions {
 /** Default slots per channel (see {@link DeliveryOptions.maxInFlightPerChannel}). */
 export const DEFAULT_IN_FLIGHT_PER_CHANNEL = 250;
 
+/**
+ * The slots of a channel kept for messages someone waits for now (priority 0: a new incident's first
+ * page, a direct page, a code; notify/outbox.ts `first`): a fifth of them (at least one, and never
+ * all). A storm's re-pages fill the rest and then wait. The claim takes priority 0 first, but a
+ * channel with every slot taken by re-pages (an SMTP server slower than the storm) could take
+ * nothing until one of them finished: now a new incident's first page goes out at the next pass.
+ */
+export function firstPageSlots(perChannel: number): number {
+  return Math.min(perChannel - 1, Math.max(1, Math.floor(perChannel / 5)));
+}
+
 /** last_error of a message whose send was still running when its instance shut down (its lease was handed back). */
 export const HANDED_BACK = 'the send was still running when its instance shut down; its lease was handed back and it is sent again';
 
@@ -72,6 +83,8 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
   const maxAttempts = opts.maxAttempts ?? 6;
   const batchSize = opts.batchSize ?? 50;
   const perChannel = opts.maxInFlightPerChannel ?? DEFAULT_IN_FLIGHT_PER_CHANNEL;
+  // What the rest may take: the slots above it are kept for priority 0.
+  const ordinary = perChannel - firstPageSlots(perChannel);
   // Sends run in the background: a slow provider (an SMTP server taking seconds) never holds up the
   // cycle, and each channel has its own slots, so the next incident's SMS is never queued behind
   // someone's e-mail.
@@ -93,8 +106,8 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         const n = (sending.get(m.channel) ?? 1) - 1;
         sending.set(m.channel, n);
         inFlight.delete(m.id);
-        // The channel had no free slot: claim what waits for it now.
-        if (n === perChannel - 1 && !stopping) ctx.wake();
+        // The channel had no free slot (or none but the kept ones): claim what waits for it now.
+        if ((n === perChannel - 1 || n === ordinary - 1) && !stopping) ctx.wake();
       });
     inFlight.set(m.id, p);
   };
@@ -116,7 +129,8 @@ export function deliveryModule(opts: DeliveryOptions): EngineModule {
         (o) => inTransaction(ctx, (trx, live) => record(ctx, opts, trx, live, o, new BatchMemo())),
       ));
       const full = [...sending].filter(([, n]) => n >= perChannel).map(([c]) => c);
-      const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize, full);
+      const busy = [...sending].filter(([, n]) => n >= ordinary).map(([c]) => c);
+      const claimed = await claim(ctx, opts.instanceId, leaseMs, batchSize, full, busy);
       if (!claimed.length) return;
       // The claim is on the disk before anything is sent (and with it every engine commit before it).
       await ctx.db.sync();
@@ -173,9 +187,9 @@ interface Claimed {
   failed_providers?: string | null;
 }
 
-async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[]): Promise<Claimed[]> {
+async function claim(ctx: Ctx, owner: string, leaseMs: number, limit: number, full: string[], busy: string[]): Promise<Claimed[]> {
   const now = ctx.clock.now();
-  return (await claimDue(ctx.db.kysely, ctx.db.dialect, { now, limit, owner, until: now + leaseMs, full })).rows;
+  return (await claimDue(ctx.db.kysely, ctx.db.dialect, { now, limit, owner, until: now + leaseMs, full, busy })).rows;
 }
 
 /** What happened to one claimed message, to be recorded. */

@@ -1,7 +1,7 @@
 /**
  * Cost as the organisation grows (issue 19): builds an organisation at 1× a mid-size team (100 people
  * in 10 teams, 20 schedules of three layers, 5 escalation policies, 10 services, 500 open alerts on 50
- * open incidents, 2,000 resolved incidents of history) and at 10× (and 100× with BENCH_ORG_100X=1),
+ * open incidents, five years of history: 2,000 resolved incidents a year) and at 10× (and 100× with BENCH_ORG_100X=1),
  * and measures at each size on a real server process (`klaxon serve` on a fake clock, so the engine's
  * cycles are driven and timed one by one):
  *
@@ -15,7 +15,7 @@
  * - the first page of the incident list with each main filter; an incident page (the incident, its
  *   timeline and its alerts); who is on call now for every schedule; the public status page
  *   (uncached: the first request after a change) and cached;
- * - a schedule's final rendering for a quarter; each main report over the year of history;
+ * - a schedule's final rendering for a quarter; each main report over the last year of history;
  * - trigger → provider: 25 new incidents a second for BENCH_ORG_PROBE_SECONDS (8), each timed from
  *   its POST to its first e-mail page's arrival, while the open load's next level falls due (the clock
  *   moves a minute two seconds in and a full cycle runs, as the engine's timer would);
@@ -32,7 +32,9 @@
  *   BENCH_ORG_SQLITE_ONLY=1 ...             skip PostgreSQL (BENCH_ORG_POSTGRES_ONLY=1: skip SQLite)
  *   BENCH_ORG_SIZES=1,10 ...                choose the sizes (1 must be among them); BENCH_ORG_RUNS (default 30
  *                                           requests per figure) and BENCH_ORG_CYCLES (default 5 cycles)
+ *   BENCH_ORG_HISTORY_YEARS=1 ...          years of history (default 5; runs before 2026-12-07 had one)
  *   BENCH_ORG_TRACE=1 ...                   print the trigger → provider phase second by second and each probe's latency
+ *   BENCH_ORG_CPU_PROF=<dir> ...            the measuring server writes a V8 CPU profile (.cpuprofile) into <dir> when it stops
  *   BENCH_ORG_HOLD=1 ...                    after measuring the largest size, keep its server and database until SIGINT
  *
  * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
@@ -58,6 +60,8 @@ const DAY = 24 * 60 * MIN;
 const NOW = Date.parse('2026-11-23T08:00:00Z');
 const RUNS = Number(process.env.BENCH_ORG_RUNS ?? 30);
 const CYCLES = Number(process.env.BENCH_ORG_CYCLES ?? 5);
+/** Years of resolved incidents before NOW (2,000 a year at 1×): the issue's organisation has five. */
+const YEARS = Number(process.env.BENCH_ORG_HISTORY_YEARS ?? 5);
 const SIZES = process.env.BENCH_ORG_SIZES ? process.env.BENCH_ORG_SIZES.split(',').map(Number) : [1, 10, ...(process.env.BENCH_ORG_100X ? [100] : [])];
 
 /** The organisation at `scale`× a mid-size team. */
@@ -70,7 +74,7 @@ function org(scale: number) {
     services: 10 * scale,
     openIncidents: 50 * scale,
     alertsPerIncident: 10,
-    history: 2000 * scale,
+    history: 2000 * scale * YEARS,
   };
 }
 
@@ -145,7 +149,7 @@ function configFile(scale: number): string {
   return JSON.stringify({ version: 1, users, teams, schedules, escalationPolicies, services }, null, 1);
 }
 
-/** Inserts `history` resolved incidents spread over the year before NOW, each with an alert and its opened/resolved timeline. */
+/** Inserts `history` resolved incidents spread over the YEARS years before NOW, each with an alert and its opened/resolved timeline. */
 async function generateHistory(url: string, scale: number): Promise<void> {
   const db = await openDatabase(url);
   try {
@@ -167,7 +171,7 @@ async function generateHistory(url: string, scale: number): Promise<void> {
         const id = newId();
         const svc = must(services[Math.floor(r() * services.length)], 'a random service').id;
         const who = must(users[Math.floor(r() * users.length)], 'a random user').id;
-        const created = NOW - 365 * DAY + Math.floor(r() * 364 * DAY);
+        const created = NOW - YEARS * 365 * DAY + Math.floor(r() * (YEARS * 365 - 1) * DAY);
         const acked = created + Math.floor(r() * 20 * MIN);
         const resolved = acked + Math.floor(r() * 4 * 60 * MIN);
         incidents.push({
@@ -297,7 +301,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
     const smtpUrl = `smtp://127.0.0.1:${(smtp.address() as AddressInfo).port}`;
     const port = await freePort();
     const child = await spawnServer(
-      ['apps/server/bin/klaxon.js', 'serve'],
+      [...(process.env.BENCH_ORG_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ORG_CPU_PROF}`] : []), 'apps/server/bin/klaxon.js', 'serve'],
       {
         ...env,
         KLAXON_PORT: String(port),
@@ -436,7 +440,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
       const schedule = must(((await api('GET', '/api/v1/schedules')).schedules as { id: string }[])[0], 'a schedule').id;
       const iso = (t: number) => new Date(t).toISOString();
       await timeGet("a schedule's final rendering for a quarter", `/api/v1/schedules/${schedule}/final?from=${iso(NOW)}&to=${iso(NOW + 91 * DAY)}`, 10);
-      // Each report over the year of history (10 requests each: a report reads the whole year).
+      // Each report over the last year of history (10 requests each: a report reads the whole year).
       const year = `from=${iso(NOW - 365 * DAY)}&to=${iso(NOW)}`;
       for (const [name, q] of [
         ['SLA by month', `sla?period=month&${year}`],
@@ -469,6 +473,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         const rate = 25;
         const seconds = Number(process.env.BENCH_ORG_PROBE_SECONDS ?? 8);
         const sent = new Map<number, number>();
+        const accepted = new Map<number, number>();
         const started = performance.now();
         const burstAt = { start: 0, end: 0 };
         const burst = (async () => {
@@ -496,6 +501,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
               }),
             }).then(async (res) => {
               await res.arrayBuffer();
+              accepted.set(n, performance.now());
               if (res.status !== 202) throw new Error(`probe ${n}: ${res.status}`);
             }),
           );
@@ -505,7 +511,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         while (probeArrived.size < sent.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
         if (probeArrived.size < sent.size) throw new Error(`trigger → provider: ${sent.size - probeArrived.size} of ${sent.size} probes never paged`);
         const lat = [...sent].map(([n, t]) => must(probeArrived.get(n), 'the probe page') - t);
-        if (process.env.BENCH_ORG_TRACE) traceProbes(started, sent, probeArrived, mailArrived, burstAt);
+        if (process.env.BENCH_ORG_TRACE) traceProbes(started, sent, accepted, probeArrived, mailArrived, burstAt);
         say(`trigger → provider: ${sent.size} probes at ${rate}/s, p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms`);
         f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p50`, pct(lat, 50));
         f.set(`trigger → provider (first e-mail page), ${rate} new incidents a second against the open load, p99`, pct(lat, 99));
@@ -540,9 +546,9 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
 /**
  * BENCH_ORG_TRACE=1: the probe phase second by second (from the first probe): probes sent, probes'
  * first pages arrived, every e-mail arrived, and when the burst's cycle ran; then each probe's latency
- * in the order sent, so a slow stretch can be set against the cycles.
+ * in the order sent, and the time until its event was accepted (202), so a slow stretch can be set against the cycles.
  */
-function traceProbes(started: number, sent: Map<number, number>, probes: Map<number, number>, mail: number[], burst: { start: number; end: number }): void {
+function traceProbes(started: number, sent: Map<number, number>, accepted: Map<number, number>, probes: Map<number, number>, mail: number[], burst: { start: number; end: number }): void {
   const rel = (t: number) => (t - started) / 1000;
   const last = Math.max(...probes.values(), ...mail);
   console.log(`  trace: the burst's cycle ran ${rel(burst.start).toFixed(2)}–${rel(burst.end).toFixed(2)} s`);
@@ -553,6 +559,7 @@ function traceProbes(started: number, sent: Map<number, number>, probes: Map<num
     console.log(`  trace: ${String(s).padStart(6)}  ${String(count(sent.values())).padStart(11)}  ${String(count(probes.values())).padStart(11)}  ${String(count(mail)).padStart(13)}`);
   }
   console.log(`  trace: latency by probe (ms): ${[...sent].map(([n, t]) => Math.round(must(probes.get(n), 'the probe page') - t)).join(' ')}`);
+  console.log(`  trace: event accepted (202) by probe (ms): ${[...sent].map(([n, t]) => Math.round(must(accepted.get(n), 'the answer') - t)).join(' ')}`);
 }
 
 async function smtpSink(onMessage: (head: string) => void): Promise<Server & { closeAllConnections(): void }> {
@@ -667,6 +674,7 @@ export async function benchOrg(): Promise<Row[]> {
     sizes: SIZES.map((s) => ({ scale: s, ...org(s) })),
     runs: RUNS,
     cycles: CYCLES,
+    historyYears: YEARS,
     seconds: (performance.now() - started) / 1000,
     postgres: admin ? 'measured' : 'skipped',
     cpus: cpus().length,

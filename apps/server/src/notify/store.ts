@@ -126,9 +126,9 @@ export async function pagedUserIds(db: Tx, incidentId: string): Promise<string[]
  * to `owner` until `until` and its attempt counted, and the claimed rows come back (attempts
  * already counted; in no particular order). With `full`, the channels whose sending slots are all
  * taken are left out, and with `busy`, the channels with only their kept slots free give priority 0
- * only (engine/modules/delivery.ts FIRST_PAGE_SLOTS). One statement, so one round trip on PostgreSQL where a transaction of
- * select-then-update took four; FOR UPDATE SKIP LOCKED there keeps instances from claiming the
- * same row. The queued part walks outbox_due (status, priority, next_attempt_at) in its order and
+ * only (engine/modules/delivery.ts `firstPageSlots`). One statement, so one round trip on
+ * PostgreSQL where a transaction of select-then-update took four; FOR UPDATE SKIP LOCKED there
+ * keeps instances from claiming the same row. The queued part walks outbox_due (status, priority, next_attempt_at) in its order and
  * stops at `limit`: with the lapsed leases in the same condition (an OR), both databases read and
  * sorted every queued message on each claim, so a storm's backlog of N messages cost N²/limit
  * (bench/org.ts at 100×: the delivery module 526 times its 1× time).

@@ -31,6 +31,7 @@ import * as m0033 from './0033-incident-list-index.js';
 import * as m0034 from './0034-first-pages-first.js';
 import * as m0035 from './0035-mine-indexes.js';
 import * as m0036 from './0036-due-in-index-order.js';
+import * as m0037 from './0037-status-page-reads.js';
 import * as m0024 from './0024-telegram-links.js';
 
 /** Every migration, by name; applied in name order on start. */
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '0034-first-pages-first': m0034,
   '0035-mine-indexes': m0035,
   '0036-due-in-index-order': m0036,
+  '0037-status-page-reads': m0037,
 };

@@ -284,7 +284,14 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   }
 
   // 90 days of history: worst state per day; downtime weighs 100% for a major and 30% for a partial outage.
-  const hist = new Map<string, { state: ComponentState; down: number }[]>(bs.map((b) => [b.id, Array.from({ length: HISTORY_DAYS }, () => ({ state: 'operational' as ComponentState, down: 0 }))]));
+  // Only the components an incident with a severity level touched get days of their own; the rest
+  // (at scale, most of a page) share one quiet history below.
+  const hist = new Map<string, { state: ComponentState; down: number }[]>();
+  const cellsOf = (c: string) => {
+    let cells = hist.get(c);
+    if (!cells) hist.set(c, (cells = Array.from({ length: HISTORY_DAYS }, () => ({ state: 'operational' as ComponentState, down: 0 }))));
+    return cells;
+  };
   for (const i of touching) {
     const r = i.sev ? rank.get(i.sev) : undefined;
     if (r === undefined) continue;
@@ -297,7 +304,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       const dayStart = since + d * DAY;
       const overlap = Math.max(0, Math.min(end, dayStart + DAY) - Math.max(start, dayStart));
       for (const c of i.componentIds) {
-        const cell = must(must(hist.get(c), 'hist.get(c)')[d], 'hist.get(c)[d]');
+        const cell = must(cellsOf(c)[d], 'the day of the history');
         cell.state = worse(cell.state, st);
         cell.down = Math.min(DAY, cell.down + overlap * weight);
       }
@@ -305,9 +312,10 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   }
   const elapsed = now - since;
   const days = Array.from({ length: HISTORY_DAYS }, (_, d) => new Date(since + d * DAY).toISOString().slice(0, 10));
+  const quiet: DayBar[] = days.map((day) => ({ day, state: 'operational', uptime: 1 }));
   const components: PageComponent[] = bs.map((b) => {
-    const cells = must(hist.get(b.id), 'hist.get(b.id)');
-    const down = cells.reduce((s, c) => s + c.down, 0);
+    const cells = hist.get(b.id);
+    const down = cells ? cells.reduce((s, c) => s + c.down, 0) : 0;
     return {
       id: b.id,
       name: b.name,
@@ -316,7 +324,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
       createdAt: b.createdAt,
       updatedAt: must(changedAt.get(b.id), 'changedAt.get(b.id)'),
       state: must(state.get(b.id), 'state.get(b.id)'),
-      history: cells.map((c, d) => ({ day: must(days[d], 'days[d]'), state: c.state, uptime: 1 - c.down / DAY })),
+      history: cells ? cells.map((c, d) => ({ day: must(days[d], 'days[d]'), state: c.state, uptime: 1 - c.down / DAY })) : quiet,
       uptimePercent: Math.max(0, Math.floor((1 - down / Math.max(elapsed, 1)) * 10_000) / 100),
     };
   });

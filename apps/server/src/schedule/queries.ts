@@ -4,7 +4,7 @@
  */
 import type { Tx } from '../context.js';
 import { DAY_MS } from './compute/zone.js';
-import { finalSchedule, nextHandoffs, onCallAt, type OnCall, type Shift, type TimeRange } from './compute/index.js';
+import { finalSchedule, onCallAndHandoffs, onCallAt, type OnCall, type Shift, type TimeRange } from './compute/index.js';
 import { findSchedule, specFor } from './store.js';
 import type { Schedule } from './types.js';
 import { must } from '../lib/must.js';
@@ -30,8 +30,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  */
 export async function nextOnCall(db: Tx, schedule: Schedule, at: number): Promise<{ onCall: OnCall; from: number } | null> {
   const spec = await specFor(db, schedule, { start: at, end: at + NEXT_HORIZON_MS });
-  const current = onCallAt(spec, at);
-  for (const h of nextHandoffs(spec, at, 20, NEXT_HORIZON_MS)) {
+  const { now: current, handoffs } = onCallAndHandoffs(spec, at, 20, NEXT_HORIZON_MS);
+  for (const h of handoffs) {
     if (h.next && !(current && sameSet(current.userIds, h.next.userIds))) return { onCall: h.next, from: h.at };
   }
   return null;

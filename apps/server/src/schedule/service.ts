@@ -9,7 +9,7 @@ import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { findTeam } from '../team/service.js';
-import { finalSchedule, gaps as computeGaps, loadSplit, nextHandoffs, onCallAt, validateScheduleSpec, type LayerSpec, type Shift, type TimeRange } from './compute/index.js';
+import { finalSchedule, gaps as computeGaps, loadSplit, onCallAndHandoffs, validateScheduleSpec, type LayerSpec, type Shift, type TimeRange } from './compute/index.js';
 import { isValidZone } from './compute/zone.js';
 import { renderIcal, type IcalEvent } from './ical.js';
 import {
@@ -525,7 +525,8 @@ async function answerOnCall(db: Tx, list: readonly Schedule[], at: number): Prom
   const specs = await specsFor(db, list, { start: at, end: at + NEXT_HORIZON_MS });
   const answers = list.map((s) => {
     const spec = must(specs.get(s.id), 'specs.get(s.id)');
-    return { s, now: onCallAt(spec, at), h: nextHandoffs(spec, at, 1, NEXT_HORIZON_MS)[0] };
+    const { now, handoffs } = onCallAndHandoffs(spec, at, 1, NEXT_HORIZON_MS);
+    return { s, now, h: handoffs[0] };
   });
   const users = await usersById(
     db,

@@ -136,9 +136,17 @@ function sameSet(a: OnCall | null, b: OnCall | null): boolean {
  * with who was on call before and after (null for a gap). Looks at most `horizonMs` ahead.
  */
 export function nextHandoffs(spec: ScheduleSpec, from: number, count: number, horizonMs = 2 * 366 * DAY_MS): Handoff[] {
+  return onCallAndHandoffs(spec, from, count, horizonMs).handoffs;
+}
+
+/**
+ * Who is on call at `from` (as onCallAt) and the next `count` hand-offs after it (as nextHandoffs),
+ * from the same computation: the first week's final schedule answers both.
+ */
+export function onCallAndHandoffs(spec: ScheduleSpec, from: number, count: number, horizonMs = 2 * 366 * DAY_MS): { now: OnCall | null; handoffs: Handoff[] } {
   const out: Handoff[] = [];
-  if (count <= 0) return out;
-  let cur = onCallAt(spec, from);
+  let now: OnCall | null | undefined;
+  let cur: OnCall | null = null;
   let pos = from;
   let chunk = 7 * DAY_MS;
   const limit = from + horizonMs;
@@ -146,18 +154,21 @@ export function nextHandoffs(spec: ScheduleSpec, from: number, count: number, ho
     if (at > from && out.length < count && !sameSet(cur, next)) out.push({ at, previous: cur, next });
     cur = next;
   };
-  while (out.length < count && pos < limit) {
+  while ((now === undefined || out.length < count) && pos < limit) {
     const end = Math.min(pos + chunk, limit);
     for (const s of finalSchedule(spec, { start: pos, end })) {
+      // The final schedule is cut at the range's start: a shift on call at `from` starts there.
+      if (now === undefined) cur = now = s.start === from ? { userIds: s.userIds, source: s.source } : null;
       if (s.start > pos) change(pos, null);
       change(s.start, { userIds: s.userIds, source: s.source });
       pos = s.end;
     }
+    now ??= null;
     if (pos < end) {
       change(pos, null);
       pos = end;
     }
     chunk *= 2;
   }
-  return out;
+  return { now: now ?? null, handoffs: out };
 }

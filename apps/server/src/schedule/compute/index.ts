@@ -23,7 +23,7 @@ export type {
 } from './types.js';
 export { WEEKDAYS } from './types.js';
 export { layerShifts } from './layer.js';
-export { finalSchedule, gaps, nextHandoffs, onCallAt, userShifts } from './final.js';
+export { finalSchedule, gaps, nextHandoffs, onCallAndHandoffs, onCallAt, userShifts } from './final.js';
 export { loadSplit } from './load-split.js';
 export { validateScheduleSpec } from './validate.js';
 export { PRESETS } from './restrictions.js';

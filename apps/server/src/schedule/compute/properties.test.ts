@@ -10,6 +10,7 @@ import {
   layerShifts,
   loadSplit,
   nextHandoffs,
+  onCallAndHandoffs,
   onCallAt,
   toLocal,
   validateScheduleSpec,
@@ -443,10 +444,15 @@ describe('schedule properties', () => {
     );
   });
 
-  test('onCallAt and nextHandoffs agree', () => {
+  test('onCallAt, nextHandoffs and onCallAndHandoffs agree', () => {
     fc.assert(
       fc.property(scheduleArb, ({ spec, range }) => {
         const hs = nextHandoffs(spec, range.start, 5, 40 * DAY);
+        // Who is on call at the start, from the same computation as the hand-offs: as onCallAt says.
+        const both = onCallAndHandoffs(spec, range.start, 5, 40 * DAY);
+        expect(both.now).toEqual(onCallAt(spec, range.start));
+        expect(both.handoffs).toEqual(hs);
+        if (hs[0]) expect(hs[0].previous?.userIds.slice().sort() ?? null).toEqual(both.now?.userIds.slice().sort() ?? null);
         let prevAt = range.start;
         for (const h of hs) {
           expect(h.at).toBeGreaterThan(prevAt);

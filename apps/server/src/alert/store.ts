@@ -2,6 +2,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
+import { OPEN_STATUSES } from '../incident/types.js';
 import type { AlertEventTable, AlertTable, ChangeEventTable } from './tables.js';
 
 /** Resolves every open alert of an incident. */
@@ -33,7 +34,7 @@ export async function latestOpenIncidentSince(db: Tx, serviceId: string, since: 
     .selectFrom('incidents')
     .select('id')
     .where('service_id', '=', serviceId)
-    .where('status', '!=', 'resolved')
+    .where('status', 'in', OPEN_STATUSES)
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
@@ -41,7 +42,7 @@ export async function latestOpenIncidentSince(db: Tx, serviceId: string, since: 
 
 /** The open incident of a service with this group key (field grouping). */
 export async function openIncidentByGroupKey(db: Tx, serviceId: string, groupKey: string): Promise<{ id: string } | undefined> {
-  return db.selectFrom('incidents').select('id').where('service_id', '=', serviceId).where('status', '!=', 'resolved').where('group_key', '=', groupKey).executeTakeFirst();
+  return db.selectFrom('incidents').select('id').where('service_id', '=', serviceId).where('status', 'in', OPEN_STATUSES).where('group_key', '=', groupKey).executeTakeFirst();
 }
 
 /** Marks an alert acknowledged. */

@@ -1,5 +1,11 @@
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
+/**
+ * The statuses of an open incident. Queries for open incidents name them ("status in ...") rather
+ * than "status != 'resolved'", which no index can answer: at scale nearly every incident is resolved.
+ */
+export const OPEN_STATUSES = ['triggered', 'acknowledged'] as const satisfies readonly IncidentStatus[];
+
 /** An incident as the API shows it. */
 export interface Incident {
   id: string;

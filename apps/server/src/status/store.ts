@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../context.js';
+import { OPEN_STATUSES } from '../incident/types.js';
 import { safeEqual } from '../lib/ids.js';
 import type { BusinessService, Colors, MaintenanceWindow, Phase, StatusPage, StatusUpdate, Subscription } from './types.js';
 
@@ -219,7 +220,7 @@ export async function incidentsDueForUpdates(db: Tx) {
       'users.email',
       'users.name',
     ])
-    .where('incidents.status', '!=', 'resolved')
+    .where('incidents.status', 'in', OPEN_STATUSES)
     .where('severity_levels.update_interval_minutes', 'is not', null)
     .limit(500)
     .execute();
@@ -480,7 +481,7 @@ export async function runningMajorIncidents(db: Tx) {
     ])
     .where('incidents.major', '=', 1)
     .where('incidents.drill', '=', 0)
-    .where('incidents.status', '!=', 'resolved')
+    .where('incidents.status', 'in', OPEN_STATUSES)
     .orderBy('severity_levels.rank')
     .orderBy('incidents.number', 'desc')
     .execute();
@@ -597,8 +598,8 @@ export async function pageFingerprint(db: Tx): Promise<string> {
   // a resolution makes them fewer), the public updates. An edit to an incident already resolved (its
   // severity, say) is not in it; the page shows it when the cache expires (CACHE_MS in page.ts).
   const r = await sql<Record<string, unknown>>`select
-    (select max(updated_at) from incidents where status in ('triggered', 'acknowledged')) as a,
-    (select count(*) from incidents where status in ('triggered', 'acknowledged')) as b,
+    (select max(updated_at) from incidents where status in (${sql.join(OPEN_STATUSES)})) as a,
+    (select count(*) from incidents where status in (${sql.join(OPEN_STATUSES)})) as b,
     (select max(at) from status_updates where public = 1) as c, (select count(*) from status_updates where public = 1) as d,
     (select count(*) from maintenance_windows) as e, (select max(coalesce(cancelled_at, 0)) from maintenance_windows) as f,
     (select max(updated_at) from business_services) as g, (select count(*) from business_services) as h,
@@ -624,7 +625,7 @@ export async function pageIncidents(db: Tx, since: number) {
   // query, SQLite reads the index on status, every resolved incident of the history.
   const resolved = () => db.selectFrom('incidents').select(columns).where('drill', '=', 0);
   const [open, ranked, published] = await Promise.all([
-    db.selectFrom('incidents').select(columns).where('drill', '=', 0).where('status', 'in', ['triggered', 'acknowledged']).execute(),
+    db.selectFrom('incidents').select(columns).where('drill', '=', 0).where('status', 'in', OPEN_STATUSES).execute(),
     resolved().where('resolved_at', '>=', since).where('sev', 'is not', null).execute(),
     resolved()
       .where('id', 'in', (eb) =>

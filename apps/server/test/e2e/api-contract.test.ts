@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestKlaxon, type TestKlaxon } from '../harness.js';
+import { must } from '../../src/lib/must.js';
 
 const MIN = 60_000;
 
@@ -107,13 +108,14 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
     const kw = (await t.api('POST', `/api/v1/services/${byWindow.id}/integrations`, { name: 'g', kind: 'generic' })).body.integration.key;
     const kf = (await t.api('POST', `/api/v1/services/${byField.id}/integrations`, { name: 'g', kind: 'generic' })).body.integration.key;
     const send = (key: string, body: unknown) => fetch(`${t.url}/integrations/v1/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const inService = async (id: string) => (await t.api('GET', `/api/v1/incidents?service=${id}&limit=50`)).body.incidents;
+    type Listed = { id: string; title: string; alertCount: number };
+    const inService = async (id: string): Promise<Listed[]> => (await t.api('GET', `/api/v1/incidents?service=${id}&limit=50`)).body.incidents;
 
     await send(kw, { summary: 'disk a', dedup_key: 'a' });
     t.clock.advance(5 * MIN);
     await send(kw, { summary: 'disk b', dedup_key: 'b' });
     expect(await inService(byWindow.id)).toHaveLength(1);
-    expect((await inService(byWindow.id))[0].alertCount).toBe(2);
+    expect((await inService(byWindow.id))[0]?.alertCount).toBe(2);
     t.clock.advance(11 * MIN);
     await send(kw, { summary: 'disk c', dedup_key: 'c' });
     expect(await inService(byWindow.id)).toHaveLength(2);
@@ -122,7 +124,28 @@ describe.each(DIALECTS)('the HTTP API contract (%s)', (dialect) => {
     await send(kf, { summary: 'node 2 down', dedup_key: 'n2', fields: { cluster: 'eu' } });
     await send(kf, { summary: 'node 9 down', dedup_key: 'n9', fields: { cluster: 'us' } });
     const incidents = await inService(byField.id);
-    expect(incidents.map((i: { alertCount: number }) => i.alertCount).sort()).toEqual([1, 2]);
+    expect(incidents.map((i) => i.alertCount).sort()).toEqual([1, 2]);
+
+    // An acknowledged incident still takes its group's alerts (both ways of grouping); a resolved one does not.
+    const eu = must(
+      incidents.find((i) => i.alertCount === 2),
+      'the eu incident',
+    );
+    expect((await t.api('POST', `/api/v1/incidents/${eu.id}/acknowledge`, {})).status).toBe(200);
+    await send(kf, { summary: 'node 3 down', dedup_key: 'n3', fields: { cluster: 'eu' } });
+    expect((await inService(byField.id)).find((i) => i.id === eu.id)?.alertCount).toBe(3);
+    expect((await t.api('POST', `/api/v1/incidents/${eu.id}/resolve`, {})).status).toBe(200);
+    await send(kf, { summary: 'node 4 down', dedup_key: 'n4', fields: { cluster: 'eu' } });
+    const after = await inService(byField.id);
+    expect(after).toHaveLength(3);
+    expect(after.find((i) => i.id !== eu.id && i.alertCount === 1 && i.title === 'node 4 down')).toBeDefined();
+    const latest = must((await inService(byWindow.id))[0], 'the latest incident of the window');
+    expect((await t.api('POST', `/api/v1/incidents/${latest.id}/acknowledge`, {})).status).toBe(200);
+    await send(kw, { summary: 'disk d', dedup_key: 'd' });
+    expect((await inService(byWindow.id)).find((i) => i.id === latest.id)?.alertCount).toBe(2);
+    expect((await t.api('POST', `/api/v1/incidents/${latest.id}/resolve`, {})).status).toBe(200);
+    await send(kw, { summary: 'disk e', dedup_key: 'e' });
+    expect(await inService(byWindow.id)).toHaveLength(3);
   });
 
   it('refuses to delete a user or team that a policy still pages', async () => {

@@ -184,7 +184,9 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
   for (const b of bs) for (const s of b.serviceIds) bySvc.set(s, [...(bySvc.get(s) ?? []), b.id]);
 
   const since = Math.floor(now / DAY) * DAY - (HISTORY_DAYS - 1) * DAY;
-  const [levels, incidents, maint, completed] = await Promise.all([severityRanks(db), pageIncidents(db, since), currentMaintenance(db, now), completedMaintenance(db, now, 200)]);
+  // An incident is listed when it has a public update since 30 days before the history starts.
+  const publishedSince = since - 30 * DAY;
+  const [levels, incidents, maint, completed] = await Promise.all([severityRanks(db), pageIncidents(db, since, publishedSince), currentMaintenance(db, now), completedMaintenance(db, now, 200)]);
   const rank = new Map(levels.map((l) => [l.name, Number(l.rank)]));
 
   // Incidents touching this page's components.
@@ -198,7 +200,7 @@ export async function loadPageData(db: Tx, slug: string | null, now: number): Pr
 
   // Which incidents were published at all (small rows), then full updates only for those listed:
   // every open one and the PAST_LIMIT most recently resolved.
-  const publishedRows = touching.length ? await publishedIncidentIds(db, since - 30 * DAY) : [];
+  const publishedRows = touching.length ? await publishedIncidentIds(db, publishedSince) : [];
   const published = new Set(publishedRows.map((r) => r.incident_id));
   const openIds = touching.filter((i) => i.status !== 'resolved' && published.has(i.id)).map((i) => i.id);
   const pastIds = touching

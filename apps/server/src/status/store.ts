@@ -615,26 +615,19 @@ export async function severityRanks(db: Tx): Promise<{ name: string; rank: numbe
 
 /**
  * What a public page needs of the incidents (not drills): those open now, and those resolved since
- * `since` that either have a severity level (only they set a component's state) or have a public
- * update since 30 days before it (only they are listed). Other resolved incidents change nothing a
- * page shows, and at scale they are nearly all of them: each part here reads an index, not the history.
+ * `since` that either have a severity level (only they set a component's state) or a public update
+ * since `publishedSince` (only they are listed). Other resolved incidents change nothing a page
+ * shows, and at scale they are nearly all of them: each part here reads an index, not the history.
  */
-export async function pageIncidents(db: Tx, since: number) {
-  const columns = ['id', 'number', 'service_id', 'sev', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact'] as const;
-  // Resolved ones by resolved_at, which only a resolved incident has: with "status = 'resolved'" in the
-  // query, SQLite reads the index on status, every resolved incident of the history.
-  const resolved = () => db.selectFrom('incidents').select(columns).where('drill', '=', 0);
+export async function pageIncidents(db: Tx, since: number, publishedSince: number) {
+  const notDrills = () => db.selectFrom('incidents').select(['id', 'number', 'service_id', 'sev', 'status', 'created_at', 'updated_at', 'resolved_at', 'impact']).where('drill', '=', 0);
+  // The resolved ones by resolved_at, which only a resolved incident has: with "status = 'resolved'"
+  // in the query, SQLite reads the index on status, every resolved incident of the history.
   const [open, ranked, published] = await Promise.all([
-    db.selectFrom('incidents').select(columns).where('drill', '=', 0).where('status', 'in', OPEN_STATUSES).execute(),
-    resolved().where('resolved_at', '>=', since).where('sev', 'is not', null).execute(),
-    resolved()
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('status_updates')
-          .select('incident_id')
-          .where('public', '=', 1)
-          .where('at', '>=', since - 30 * 86_400_000),
-      )
+    notDrills().where('status', 'in', OPEN_STATUSES).execute(),
+    notDrills().where('resolved_at', '>=', since).where('sev', 'is not', null).execute(),
+    notDrills()
+      .where('id', 'in', (eb) => eb.selectFrom('status_updates').select('incident_id').where('public', '=', 1).where('at', '>=', publishedSince))
       .where('resolved_at', '>=', since)
       .execute(),
   ]);

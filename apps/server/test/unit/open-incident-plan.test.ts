@@ -25,7 +25,7 @@ describe('open incidents query plans (sqlite)', () => {
 
   it("a status page's reads seek indexes: no step scans the incidents", async () => {
     const plans = await sqlitePlans(async (db) => {
-      await pageIncidents(db, 0);
+      await pageIncidents(db, 0, 0);
       await pageFingerprint(db);
     });
     expect(plans).toHaveLength(4);

@@ -17,20 +17,48 @@ const load = async () => {
   return { ADAPTERS, run, terminalProgress, MigrateError, formatCompare, localContext, SYSTEM, stringifyConfig };
 };
 
-/** The sources and how each takes its credential; kept here so --help needs no server modules. */
+/**
+ * The sources and how each takes its credential; kept here so --help needs no server modules.
+ * `rate` is the default --max-rate, requests a second within what the vendor documents for one key:
+ * Opsgenie limits configuration requests per account (10 a second stays under them), PagerDuty
+ * allows 960 a minute per token, Grafana OnCall's public API 300 a minute per user.
+ */
 const SOURCES = [
-  { name: 'opsgenie', title: 'Opsgenie', flag: 'api-key', arg: '<key>', env: 'OPSGENIE_API_KEY', url: 'https://api.opsgenie.com', urlHelp: 'API base URL (EU: https://api.eu.opsgenie.com)' },
-  { name: 'pagerduty', title: 'PagerDuty', flag: 'token', arg: '<token>', env: 'PAGERDUTY_TOKEN', url: 'https://api.pagerduty.com', urlHelp: 'REST API base URL' },
-  { name: 'grafana-oncall', title: 'Grafana OnCall', flag: 'token', arg: '<token>', env: 'GRAFANA_ONCALL_TOKEN', url: undefined, urlHelp: 'your Grafana OnCall URL, e.g. https://oncall.example.com' },
+  { name: 'opsgenie', title: 'Opsgenie', flag: 'api-key', arg: '<key>', env: 'OPSGENIE_API_KEY', url: 'https://api.opsgenie.com', urlHelp: 'API base URL (EU: https://api.eu.opsgenie.com)', rate: 10 },
+  { name: 'pagerduty', title: 'PagerDuty', flag: 'token', arg: '<token>', env: 'PAGERDUTY_TOKEN', url: 'https://api.pagerduty.com', urlHelp: 'REST API base URL', rate: 16 },
+  {
+    name: 'grafana-oncall',
+    title: 'Grafana OnCall',
+    flag: 'token',
+    arg: '<token>',
+    env: 'GRAFANA_ONCALL_TOKEN',
+    url: undefined,
+    urlHelp: 'your Grafana OnCall URL, e.g. https://oncall.example.com',
+    rate: 5,
+  },
 ] as const;
+
+/** How many times a request the source answers 429 or 5xx (or that cannot reach it) is tried, by default. */
+const MAX_TRIES = 6;
 
 type Source = (typeof SOURCES)[number];
 
 function connection(cmd: Command, s: Source): Command {
   cmd.addOption(new Option(`--${s.flag} ${s.arg}`, `${s.title} credential (or ${s.env})`));
-  if (s.url) cmd.option('--url <url>', `${s.urlHelp} (default ${s.url})`, s.url);
+  if (s.url) cmd.option('--url <url>', s.urlHelp, s.url);
   else cmd.requiredOption('--url <url>', s.urlHelp);
+  cmd.option('--max-rate <n>', `requests a second to ${s.title} at most (default ${s.rate}, within its documented limit; lower it when other tools share the credential)`);
+  cmd.option('--max-tries <n>', `how many times a request ${s.title} answers 429 or 5xx is tried before the command gives up (default ${MAX_TRIES})`);
   return cmd;
+}
+
+/** The connection flags, checked before any server module loads: URL, credential, --max-rate and --max-tries. */
+function connectionOf(s: Source, o: Record<string, unknown>): { url: string; credential: string; maxRate: number; maxTries: number } {
+  const maxRate = o.maxRate === undefined ? s.rate : Number(o.maxRate);
+  if (!Number.isFinite(maxRate) || maxRate <= 0 || maxRate > 1000) throw new UsageError('klaxon: --max-rate must be a number of requests a second above 0 and at most 1000');
+  const maxTries = o.maxTries === undefined ? MAX_TRIES : Number(o.maxTries);
+  if (!Number.isInteger(maxTries) || maxTries < 1 || maxTries > 20) throw new UsageError('klaxon: --max-tries must be a whole number from 1 to 20');
+  return { url: String(o.url), credential: credentialOf(s, o), maxRate, maxTries };
 }
 
 function credentialOf(s: Source, o: Record<string, unknown>): string {
@@ -73,10 +101,11 @@ export function registerMigrateCommands(program: Command): void {
       .option('--trust-contacts', 'mark imported contact methods verified (they were in use at the source) instead of sending codes')
       .action((o: Record<string, unknown>) =>
         guarded(async () => {
+          const source = connectionOf(s, o);
           const m = await load();
           const adapter = m.ADAPTERS[s.name];
           const config = configFromEnv();
-          const client = adapter.client({ url: String(o.url), credential: credentialOf(s, o) });
+          const client = adapter.client(source);
           const progress = m.terminalProgress();
           let result;
           try {
@@ -128,10 +157,11 @@ export function registerMigrateCommands(program: Command): void {
         guarded(async () => {
           const weeks = Number(o.weeks);
           if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new UsageError('klaxon: --weeks must be a whole number from 1 to 104');
+          const source = connectionOf(s, o);
           const m = await load();
           const adapter = m.ADAPTERS[s.name];
           const config = configFromEnv();
-          const client = adapter.client({ url: String(o.url), credential: credentialOf(s, o) });
+          const client = adapter.client(source);
           const { ctx, close } = await m.localContext(config);
           const progress = m.terminalProgress();
           try {

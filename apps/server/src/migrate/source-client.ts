@@ -29,6 +29,11 @@ export interface SourceClientOptions {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** SourceClient options for at most `maxRate` requests a second, each tried `maxTries` times. */
+export function pace(maxRate: number, maxTries: number): Pick<SourceClientOptions, 'minIntervalMs' | 'maxTries'> {
+  return { minIntervalMs: Math.ceil(1000 / maxRate), maxTries };
+}
+
 /**
  * Reads a vendor's REST API: GET only (an import never writes to the source), JSON answers,
  * 429 and 5xx retried with the server's Retry-After (seconds or an HTTP date) or exponential backoff,

@@ -124,7 +124,11 @@ export interface SourceAdapter {
   /** Flags and environment variable of the credential, for --help and errors. */
   credential: { flag: string; env: string; describe: string };
   defaultUrl?: string;
-  client(opts: { url: string; credential: string }): import('./source-client.js').SourceClient;
+  /**
+   * A client for the source's REST API: `maxRate` requests a second at most (the CLI's --max-rate,
+   * default the vendor's documented limit for one key), each tried `maxTries` times (--max-tries).
+   */
+  client(opts: { url: string; credential: string; maxRate: number; maxTries: number }): import('./source-client.js').SourceClient;
   import(client: import('./source-client.js').SourceClient, progress: Progress, opts: ImportOptions): Promise<ImportResult>;
   onCall(client: import('./source-client.js').SourceClient, progress: Progress, span: { from: number; to: number }): Promise<SourceOnCall[]>;
   paging(client: import('./source-client.js').SourceClient, progress: Progress, at: number): Promise<SourcePaging[]>;

@@ -3,35 +3,25 @@
  * process, against the fake Grafana OnCall API (test/fakes/grafana-oncall), on a fresh database of
  * each dialect. The fake's final_shifts come from semantics.ts (Grafana's rules), never from Klaxon.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/app/config.js';
 import { localContext } from '../../src/app/klaxon.js';
 import { parseConfigFile } from '../../src/config/load.js';
 import { ScheduleSpec } from '../../src/config/schema.js';
-import { REPO_ROOT } from '../config/helpers.js';
 import { exactItems, expectedItems, grafanaFixture } from '../fakes/grafana-oncall/fixture.js';
 import { FakeGrafanaOnCall, type FailKind } from '../fakes/grafana-oncall/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
 import { must } from '../../src/lib/must.js';
+import { runKlaxon, UNPACED } from './cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-grafana-'));
 
 /** Runs the CLI from the repository root against `db`; never throws on a non-zero exit. */
 async function klaxon(db: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, KLAXON_DATABASE_URL: db, KLAXON_LOG_LEVEL: 'silent', KLAXON_PUBLIC_URL: 'https://klaxon.example.com', GRAFANA_ONCALL_TOKEN: '' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: REPO_ROOT, env, maxBuffer: 20 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+  return runKlaxon(args, { KLAXON_DATABASE_URL: db, KLAXON_PUBLIC_URL: 'https://klaxon.example.com', GRAFANA_ONCALL_TOKEN: '' });
 }
 
 async function counts(db: string): Promise<{ users: number; schedules: number; services: number; verified: number; maintenance: number }> {
@@ -72,7 +62,7 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
   it('imports and applies the account, says "No changes" the second time, and compares with 0 differences for what maps', async () => {
     const yamlFile = join(dir, `${dialect}-klaxon.yaml`);
     const reportFile = join(dir, `${dialect}-report.md`);
-    const first = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '-o', yamlFile, '--report', reportFile);
+    const first = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, ...UNPACED, '--apply', '-o', yamlFile, '--report', reportFile);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/Applied \d+ change\(s\) from Grafana OnCall\./);
     expect(first.stderr).toContain('integration key for Prometheus/alertmanager: ');
@@ -159,12 +149,12 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
       /\| integration maintenance \| Grafana Alerting \| CGRAF \| in maintenance mode Grafana OnCall sends no notifications and gathers the alerts into one alert group; Klaxon opens each incident and pages nobody \| created in Klaxon on Grafana Alerting, /,
     );
 
-    const second = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply', '-o', yamlFile);
+    const second = await klaxon(db.url, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, ...UNPACED, '--apply', '-o', yamlFile);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('No changes: Klaxon already matches Grafana OnCall.');
     expect((await counts(db.url)).maintenance).toBe(1);
 
-    const cmp = await klaxon(db.url, 'compare', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--json', '--weeks', '6');
+    const cmp = await klaxon(db.url, 'compare', 'grafana-oncall', '--url', fake.url, '--token', fake.token, ...UNPACED, '--json', '--weeks', '6');
     expect(cmp.code, cmp.stderr + cmp.stdout.slice(0, 2000)).toBe(1); // the schedule "Unmappable" differs: its shifts were reported, not imported
     const r = JSON.parse(cmp.stdout) as {
       differences: number;
@@ -191,10 +181,10 @@ describe.each(DIALECTS)('klaxon import/compare grafana-oncall (%s)', (dialect) =
       const f = await new FakeGrafanaOnCall(grafanaFixture(Date.now(), { union: true })).start();
       const d = await freshDatabase(dialect);
       try {
-        const imp = await klaxon(d.url, 'import', 'grafana-oncall', '--url', f.url, '--token', f.token, '--apply', '-o', join(dir, `${dialect}-union.yaml`));
+        const imp = await klaxon(d.url, 'import', 'grafana-oncall', '--url', f.url, '--token', f.token, ...UNPACED, '--apply', '-o', join(dir, `${dialect}-union.yaml`));
         expect(imp.code, imp.stderr).toBe(0);
         expect(readFileSync(join(dir, `${dialect}-union.yaml`), 'utf8')).toContain('layering: union');
-        const cmp = await klaxon(d.url, 'compare', 'grafana-oncall', '--url', f.url, '--token', f.token, '--json', '--weeks', '4');
+        const cmp = await klaxon(d.url, 'compare', 'grafana-oncall', '--url', f.url, '--token', f.token, ...UNPACED, '--json', '--weeks', '4');
         const r = JSON.parse(cmp.stdout) as { schedules: { schedule: string; differences: unknown[] }[] };
         expect(
           must(
@@ -225,6 +215,7 @@ describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
       fake.url,
       '--token',
       fake.token,
+      ...UNPACED,
       '--apply',
       '--trust-contacts',
       '-o',
@@ -256,7 +247,7 @@ describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
       try {
         fake.fail(path, kind, kind === 500 ? 6 : 1);
         const before = await counts(db);
-        const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '--apply');
+        const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, ...UNPACED, '--apply');
         expect(r.code).toBe(2);
         expect(r.stderr).toMatch(message);
         expect(r.stderr).toContain('Nothing was applied.');
@@ -279,7 +270,7 @@ describe('klaxon import grafana-oncall: trust, errors and rate limits', () => {
     const before = asked();
     fake.fail('/api/v1/user_groups/', 429, 1);
     const t0 = Date.now();
-    const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, '-o', join(dir, 'again.yaml'));
+    const r = await klaxon(db, 'import', 'grafana-oncall', '--url', fake.url, '--token', fake.token, ...UNPACED, '-o', join(dir, 'again.yaml'));
     expect(r.code, r.stderr).toBe(0);
     expect(asked() - before).toBe(2);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);

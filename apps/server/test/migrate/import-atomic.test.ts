@@ -8,11 +8,9 @@
  * the import writes), and `--apply --dry-run` must stop at the same refusal. Without the trigger the
  * same import applies, the 400-day override as two consecutive ones.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,26 +19,19 @@ import { applyImport } from '../../src/migrate/run.js';
 import type { ImportResult } from '../../src/migrate/types.js';
 import { findService } from '../../src/service/service.js';
 import { listMaintenance } from '../../src/status/service.js';
-import { REPO_ROOT, testDatabases } from '../config/helpers.js';
+import { testDatabases } from '../config/helpers.js';
 import { buildAccount } from '../fakes/pagerduty/fixture.js';
 import { FakePagerDuty } from '../fakes/pagerduty/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
 import { must } from '../../src/lib/must.js';
+import { runKlaxon, UNPACED } from './cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-import-atomic-'));
 const DAY = 24 * 3600_000;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function klaxon(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, KLAXON_DATABASE_URL: url, KLAXON_LOG_LEVEL: 'silent', KLAXON_PUBLIC_URL: 'https://klaxon.example.com', PAGERDUTY_TOKEN: '' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: REPO_ROOT, env, maxBuffer: 20 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+  return runKlaxon(args, { KLAXON_DATABASE_URL: url, KLAXON_PUBLIC_URL: 'https://klaxon.example.com', PAGERDUTY_TOKEN: '' });
 }
 
 const TABLES = [
@@ -103,7 +94,7 @@ async function freezeMaintenance(dialect: 'sqlite' | 'postgres', url: string, on
 
 describe.each(DIALECTS)('klaxon import --apply is all or nothing (%s)', (dialect) => {
   const fake = new FakePagerDuty(buildAccount(Date.now()));
-  const conn = () => ['--token', fake.token, '--url', fake.url];
+  const conn = () => ['--token', fake.token, '--url', fake.url, ...UNPACED];
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
     await fake.start();

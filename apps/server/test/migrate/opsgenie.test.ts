@@ -6,11 +6,9 @@
  * only some rotations, which does not map, shows within its span), --trust-contacts, 429 + Retry-After, and errors
  * (401, 404, 500, malformed JSON, truncated page) that name the resource, exit 2 and apply nothing.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/auth/actor.js';
 import { parseConfigFile } from '../../src/config/load.js';
@@ -18,25 +16,15 @@ import { listHeartbeats } from '../../src/heartbeat/service.js';
 import { addOverride } from '../../src/schedule/service.js';
 import { findService } from '../../src/service/service.js';
 import { listMaintenance } from '../../src/status/service.js';
-import { DIALECTS, REPO_ROOT, testDatabases } from '../config/helpers.js';
+import { DIALECTS, testDatabases } from '../config/helpers.js';
 import { FakeOpsgenie, type FailMode } from '../fakes/opsgenie/server.js';
 import { must } from '../../src/lib/must.js';
+import { runKlaxon, UNPACED } from './cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-og-'));
 
 async function klaxon(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, KLAXON_LOG_LEVEL: 'silent', ...env },
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+  return runKlaxon(args, env);
 }
 
 describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
@@ -52,7 +40,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     await dbs.cleanup();
   });
 
-  const conn = () => ['--api-key', og.key, '--url', og.url];
+  const conn = () => ['--api-key', og.key, '--url', og.url, ...UNPACED];
 
   it('imports, applies, says "No changes" the second time, and compares with 0 differences for what maps', async () => {
     const db = await dbs.fresh(dialect);
@@ -260,7 +248,7 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
     ['404', /^\/v2\/escalations$/, 404, /escalations: not found at \/v2\/escalations \(404\)/],
     ['malformed JSON', /^\/v2\/teams$/, 'malformed', /teams: the answer from \/v2\/teams is not valid JSON/],
     ['a truncated page', /^\/v2\/users$/, 'truncated', /users: the source said 6 but its pages held 5: a truncated answer/],
-    ...(dialect === 'sqlite' ? ([['500', /^\/v1\/services$/, 500, /services: http:\/\/127\.0\.0\.1:\d+ answered 500 .* after 6 tries/]] as [string, RegExp, FailMode, RegExp][]) : []),
+    ...(dialect === 'sqlite' ? ([['500', /^\/v1\/services$/, 500, /services: http:\/\/127\.0\.0\.1:\d+ answered 500 .* after 3 tries/]] as [string, RegExp, FailMode, RegExp][]) : []),
   ];
   it.each(failures)(
     'a source answering %s: a clear error naming the resource, exit 2, nothing applied',
@@ -268,7 +256,8 @@ describe.each(DIALECTS)('klaxon import/compare opsgenie (%s)', (dialect) => {
       const db = await dbs.fresh(dialect);
       og.reset();
       og.fail(match, mode);
-      const r = await klaxon({ KLAXON_DATABASE_URL: db.url }, 'import', 'opsgenie', ...conn(), '--apply');
+      // Three tries, not six, keep the 500's backoff short (0.5 + 1 s).
+      const r = await klaxon({ KLAXON_DATABASE_URL: db.url }, 'import', 'opsgenie', ...conn(), '--max-tries', '3', '--apply');
       og.reset();
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);

@@ -3,22 +3,19 @@
  * own process against the fake PagerDuty REST API (test/fakes/pagerduty) and a fresh database
  * (SQLite; PostgreSQL too when KLAXON_TEST_DATABASE_URL is set).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigFile } from '../../src/config/load.js';
-import { REPO_ROOT } from '../config/helpers.js';
 import { buildAccount } from '../fakes/pagerduty/fixture.js';
 import { FakePagerDuty } from '../fakes/pagerduty/server.js';
 import { DIALECTS, freshDatabase } from '../harness.js';
 import { must } from '../../src/lib/must.js';
+import { runKlaxon, UNPACED } from './cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'klaxon-pd-'));
 const KLAXON = 'https://klaxon.example.com';
 
@@ -67,14 +64,7 @@ async function database(dialect: 'sqlite' | 'postgres'): Promise<Db> {
 }
 
 async function klaxon(db: Db, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, KLAXON_DATABASE_URL: db.url, KLAXON_LOG_LEVEL: 'silent', KLAXON_PUBLIC_URL: KLAXON, PAGERDUTY_TOKEN: '' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/server/bin/klaxon.js', ...args], { cwd: REPO_ROOT, env, maxBuffer: 20 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+  return runKlaxon(args, { KLAXON_DATABASE_URL: db.url, KLAXON_PUBLIC_URL: KLAXON, PAGERDUTY_TOKEN: '' });
 }
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +72,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
   const fake = new FakePagerDuty(buildAccount(Date.now()));
   let db: Db;
-  const conn = () => ['--token', fake.token, '--url', fake.url];
+  const conn = () => ['--token', fake.token, '--url', fake.url, ...UNPACED];
   beforeAll(async () => {
     await fake.start();
     db = await database(dialect);
@@ -292,7 +282,7 @@ describe.each(DIALECTS)('klaxon import / compare pagerduty (%s)', (dialect) => {
 
 describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', () => {
   const fake = new FakePagerDuty(buildAccount(Date.now()));
-  const conn = () => ['--token', fake.token, '--url', fake.url];
+  const conn = () => ['--token', fake.token, '--url', fake.url, ...UNPACED];
   beforeAll(() => fake.start());
   afterAll(() => fake.close());
 
@@ -415,10 +405,10 @@ describe('layer precedence both ways, errors, 429, trusted contacts (sqlite)', (
     fake.faults = [{ path: '/maintenance_windows', fault: '500' }];
     const before = fake.hits('/maintenance_windows');
     const db = await database('sqlite');
-    const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '-o', join(dir, 'f.yaml'), '--apply');
+    const r = await klaxon(db, 'import', 'pagerduty', ...conn(), '--max-tries', '3', '-o', join(dir, 'f.yaml'), '--apply');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/maintenance windows: .* answered 500 \(An internal error has occurred/);
-    expect(fake.hits('/maintenance_windows') - before).toBe(6); // SourceClient's six tries
+    expect(r.stderr).toMatch(/maintenance windows: .* answered 500 \(An internal error has occurred.* after 3 tries/);
+    expect(fake.hits('/maintenance_windows') - before).toBe(3); // --max-tries 3 (the default six: grafana-oncall.test.ts)
     expect(await db.count('users')).toBe(0);
     fake.faults = [];
     const bad = await klaxon(db, 'import', 'pagerduty', '--token', 'wrong', '--url', fake.url);

@@ -4,7 +4,7 @@
  * never writes; maps the account (map.ts, shifts.ts); answers the parallel run from the source's own
  * final_shifts.
  */
-import { SourceClient } from '../source-client.js';
+import { pace, SourceClient } from '../source-client.js';
 import type { Progress, SourceAdapter, SourceOnCall, SourcePaging } from '../types.js';
 import { MigrateError } from '../types.js';
 import { listAll, readAccount, type GChain, type GEscalationPolicy, type GFinalShift, type GIntegration, type GSchedule, type GTeam, type GUser } from './api.js';
@@ -45,12 +45,11 @@ export async function finalShifts(client: SourceClient, progress: Progress, s: G
 export const grafanaOnCall: SourceAdapter = {
   name: 'grafana-oncall',
   credential: { flag: '--token <token>', env: 'GRAFANA_ONCALL_TOKEN', describe: 'Grafana OnCall API key (OnCall → Settings), created by an OnCall admin' },
-  client: ({ url, credential }) =>
+  client: ({ url, credential, maxRate, maxTries }) =>
     new SourceClient({
       baseUrl: url,
       auth: { header: 'authorization', value: credential },
-      // The public API allows 300 requests a minute per user.
-      minIntervalMs: 200,
+      ...pace(maxRate, maxTries),
     }),
 
   async import(client, progress, opts) {

@@ -9,7 +9,7 @@
 import type { ConfigDocument, PolicySpec, ServiceSpec, TargetSpec, UserSpec } from '../../config/schema.js';
 import { MAX_OVERRIDES, overrideSpecs, splitNote } from '../overrides.js';
 import { toImported } from '../maintenance.js';
-import { SourceClient } from '../source-client.js';
+import { pace, SourceClient } from '../source-client.js';
 import {
   MigrateError,
   silentProgress,
@@ -970,12 +970,11 @@ export const opsgenie: SourceAdapter = {
   name: 'opsgenie',
   credential: { flag: '--api-key <key>', env: 'OPSGENIE_API_KEY', describe: 'an Opsgenie API key with read access (Settings > API key management)' },
   defaultUrl: 'https://api.opsgenie.com',
-  client: ({ url, credential }) =>
+  client: ({ url, credential, maxRate, maxTries }) =>
     new SourceClient({
       baseUrl: url,
       auth: { header: 'authorization', value: `GenieKey ${credential}` },
-      // Opsgenie limits configuration requests per account; 10 a second stays under them, and a 429 is retried after its Retry-After.
-      minIntervalMs: 100,
+      ...pace(maxRate, maxTries),
     }),
   import: importOpsgenie,
   onCall: onCallOpsgenie,

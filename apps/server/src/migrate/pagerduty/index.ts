@@ -5,7 +5,7 @@
  * overrides onto klaxon.yaml; compare reads /schedules/{id} final_schedule and /oncalls.
  */
 import type { ConfigDocument, PolicySpec, ScheduleSpec, ServiceSpec, TeamSpec, UserSpec } from '../../config/schema.js';
-import { SourceClient } from '../source-client.js';
+import { pace, SourceClient } from '../source-client.js';
 import {
   MigrateError,
   type ImportedMaintenance,
@@ -158,13 +158,12 @@ function layersByPrecedence(s: PdSchedule, emailOf: (id: string) => string | und
   return { layers };
 }
 
-function pdClient(opts: { url: string; credential: string }): SourceClient {
+function pdClient(opts: { url: string; credential: string; maxRate: number; maxTries: number }): SourceClient {
   return new SourceClient({
     baseUrl: opts.url,
     auth: { header: 'authorization', value: `Token token=${opts.credential}` },
     headers: { accept: 'application/vnd.pagerduty+json;version=2' },
-    // 960 requests a minute per token.
-    minIntervalMs: 63,
+    ...pace(opts.maxRate, opts.maxTries),
   });
 }
 

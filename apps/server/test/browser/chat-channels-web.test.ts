@@ -6,6 +6,8 @@ import { addUser, HAVE_CHROMIUM, newPage, signIn, startRig, type WebRig } from '
 type C = { platform: string; channel: string };
 
 const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+/** docs/screenshots/ is written only when asked: KLAXON_SCREENSHOTS=1 npx vitest run <this file>. */
+const SCREENSHOTS = process.env.KLAXON_SCREENSHOTS === '1';
 
 describe.skipIf(!HAVE_CHROMIUM)('web: chat channels on the service page (390 and 1280 px)', () => {
   let rig: WebRig;
@@ -44,7 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: chat channels on the service page (390 and
       for (const id of ['remove-chat-channel', 'test-chat-channel']) expect(must(await row.getByTestId(id).boundingBox(), id).height).toBeGreaterThanOrEqual(44);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await section.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${OUT}service-chat-channels-${size}.png` });
+      if (SCREENSHOTS) await page.screenshot({ path: `${OUT}service-chat-channels-${size}.png` });
 
       await row.getByTestId('test-chat-channel').click();
       await t.cycle();

@@ -11,6 +11,8 @@ import { addUser, HAVE_CHROMIUM, signIn, startRig, type WebRig } from './support
 import { sizedPage, type Size } from './sized.js';
 
 const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+/** docs/screenshots/ is written only when asked: KLAXON_SCREENSHOTS=1 npx vitest run <this file>. */
+const SCREENSHOTS = process.env.KLAXON_SCREENSHOTS === '1';
 
 async function fitsWidth(page: Page, width: number): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
@@ -49,7 +51,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web: Admin → Provisioning (the SCIM token)', 
       expect(await scimStatus(first)).toBe(200);
       await expect.poll(() => ada.page.getByTestId('scim-token-state').textContent()).toContain(`ends in …${first.slice(-4)}`);
       await fitsWidth(ada.page, width);
-      await ada.page.screenshot({ path: `${OUT}admin-provisioning-${size}.png` });
+      if (SCREENSHOTS) await ada.page.screenshot({ path: `${OUT}admin-provisioning-${size}.png` });
 
       // Rotating asks first; then the old token is refused and the new one works.
       const rotate = ada.page.getByTestId('rotate-scim-token');

@@ -93,7 +93,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web: enable push on this device, get a page wit
           actions: (n as unknown as { actions: { action: string; title: string }[] }).actions.map((a) => a.title),
         }));
       });
-    await expect.poll(async () => (await shown()).find((n) => n.tag.startsWith('incident-')), { timeout: 10_000 }).toMatchObject({ requireInteraction: true, actions: ['Acknowledge', 'Open'] });
+    // 30 s: a full CI run (three browser suites at once on two cores) once took over 10 s to show it.
+    await expect.poll(async () => (await shown()).find((n) => n.tag.startsWith('incident-')), { timeout: 30_000 }).toMatchObject({ requireInteraction: true, actions: ['Acknowledge', 'Open'] });
     expect(
       must(
         (await shown()).find((n) => n.tag.startsWith('incident-')),

@@ -141,14 +141,16 @@ export function nextHandoffs(spec: ScheduleSpec, from: number, count: number, ho
 
 /**
  * Who is on call at `from` (as onCallAt) and the next `count` hand-offs after it (as nextHandoffs),
- * from the same computation: the first week's final schedule answers both.
+ * from the same computation. It renders the final schedule a day at first, then twice as far each
+ * time until it has the hand-offs: most rotations hand off within a day or a week, and a day costs a
+ * seventh of a week (docs/performance.md, seventh round).
  */
 export function onCallAndHandoffs(spec: ScheduleSpec, from: number, count: number, horizonMs = 2 * 366 * DAY_MS): { now: OnCall | null; handoffs: Handoff[] } {
   const out: Handoff[] = [];
   let now: OnCall | null | undefined;
   let cur: OnCall | null = null;
   let pos = from;
-  let chunk = 7 * DAY_MS;
+  let chunk = DAY_MS;
   const limit = from + horizonMs;
   const change = (at: number, next: OnCall | null): void => {
     if (at > from && out.length < count && !sameSet(cur, next)) out.push({ at, previous: cur, next });

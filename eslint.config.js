@@ -22,7 +22,7 @@ const SQL_HOMES = [`${server}/**/store.ts`, `${server}/**/store/**`, `${server}/
 const SQL_MESSAGE = "SQL lives in the domain's store.ts (or store/): call a store or service function (docs/architecture.md, Stores)";
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/web/.dist-*/**', 'bench/results/**', 'data/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'apps/web/.dist-*/**', 'apps/server/.build*/**', 'bench/results/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

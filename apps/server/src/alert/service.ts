@@ -14,6 +14,7 @@ import {
   insertAlert,
   insertChangeEvent,
   insertEvents,
+  lockNewAlertKeys,
   latestOpenIncidentSince,
   markAlertAcknowledged,
   markAlertResolved,
@@ -24,6 +25,8 @@ import {
 } from './store.js';
 import { EventRules } from '../rules/service.js';
 import { must } from '../lib/must.js';
+import { retryRaces } from '../lib/db/conflict.js';
+import { dialectOf } from '../lib/db/index.js';
 
 /**
  * The links worth storing: only absolute http(s) URLs, so a monitoring payload cannot put a
@@ -138,13 +141,30 @@ async function findOpenAlerts(trx: Tx, batches: IngestBatch[]): Promise<Map<stri
     }
   }
   const open = new Map<string, OpenAlert>();
-  for (const [serviceId, keySet] of byService) {
-    const keys = [...keySet];
+  const read = async (serviceId: string, keys: string[]) => {
     for (let i = 0; i < keys.length; i += 500) {
       const { rows } = await openAlertsOf(trx, { serviceId, keys: keys.slice(i, i + 500) });
       for (const r of rows) open.set(openKey(serviceId, r.dedup_key), { id: r.id, incident_id: r.incident_id, status: r.status });
     }
-  }
+  };
+  for (const [serviceId, keySet] of byService) await read(serviceId, [...keySet]);
+  if (dialectOf(trx) !== 'postgres') return open;
+  // PostgreSQL, where other instances commit at the same time: the keys this commit may open an alert
+  // for are locked until it ends (in one order, so two commits never wait for each other), then read
+  // again. A commit that opened one of them meanwhile has ended: its alert is found and the event
+  // counts on it, where the insert would have waited for that commit and then failed the whole commit
+  // on the unique index (retried by retryRaces, which remains for what this does not cover).
+  const missing = new Map<string, string[]>();
+  for (const b of batches)
+    for (const e of b.events)
+      if (e.action === 'trigger' && e.dedupKey && !open.has(openKey(b.service.id, e.dedupKey))) {
+        const keys = missing.get(b.service.id) ?? [];
+        keys.push(e.dedupKey);
+        missing.set(b.service.id, keys);
+      }
+  if (!missing.size) return open;
+  await lockNewAlertKeys(trx, { keys: [...missing].flatMap(([serviceId, keys]) => keys.map((k) => `${serviceId}/${k}`)) });
+  for (const [serviceId, keys] of missing) await read(serviceId, [...new Set(keys)]);
   return open;
 }
 
@@ -287,24 +307,36 @@ export class AlertIngest {
   }
 
   private async commit(batches: IngestBatch[]): Promise<IngestResult[][]> {
-    const live: LiveEvent[] = [];
+    let live: LiveEvent[] = [];
     const now = this.ctx.clock.now();
-    const results = await this.ctx.db.unsynced.transaction().execute(async (trx) => {
-      const open = await findOpenAlerts(trx, batches);
-      const writes = new CommitWrites();
-      const out: IngestResult[][] = [];
-      for (const b of batches) {
-        const actor: Actor = { type: 'integration', id: b.integration.id, name: b.integration.name, serviceId: b.service.id };
-        const rs: IngestResult[] = [];
-        for (const e of b.events) rs.push(await applyEvent(trx, now, actor, b, e, live, open, writes));
-        out.push(rs);
-      }
-      await writes.flush(trx, now);
-      return out;
+    // Another instance may commit the same new alert first (PostgreSQL): run again and count the event on it.
+    const run = () =>
+      this.ctx.db.unsynced.transaction().execute(async (trx) => {
+        live = [];
+        return this.apply(trx, now, batches, live);
+      });
+    const results = await retryRaces(run, {
+      uniqueViolations: true,
+      onRetry: (err, attempt) => this.ctx.log.debug({ err, attempt }, 'ingest: lost a race with another instance; running the commit again'),
     });
     for (const e of live) this.ctx.publish(e);
     if (results.some((rs) => rs.some((r) => r.outcome !== 'appended' && r.outcome !== 'ignored'))) this.ctx.wake();
     return results;
+  }
+
+  /** The events of a commit, applied in one transaction. */
+  private async apply(trx: Tx, now: number, batches: IngestBatch[], live: LiveEvent[]): Promise<IngestResult[][]> {
+    const open = await findOpenAlerts(trx, batches);
+    const writes = new CommitWrites();
+    const out: IngestResult[][] = [];
+    for (const b of batches) {
+      const actor: Actor = { type: 'integration', id: b.integration.id, name: b.integration.name, serviceId: b.service.id };
+      const rs: IngestResult[] = [];
+      for (const e of b.events) rs.push(await applyEvent(trx, now, actor, b, e, live, open, writes));
+      out.push(rs);
+    }
+    await writes.flush(trx, now);
+    return out;
   }
 
   /** Ingests a payload's events for an integration; all or nothing. */

@@ -26,6 +26,15 @@ export const addRepeats = compiled(
 export const openAlertsOf = compiled((q: Tx, p: { serviceId: string; keys: string[] }) =>
   q.selectFrom('alerts').select(['id', 'incident_id', 'status', 'dedup_key']).where('service_id', '=', p.serviceId).where('dedup_key', 'in', p.keys).where('resolved_at', 'is', null),
 );
+/**
+ * PostgreSQL: takes a transaction-scoped advisory lock on each (service, dedup key) a commit may open
+ * an alert for, in the order of their hashes, so commits on several instances that name the same new
+ * keys take turns instead of racing to the unique index.
+ */
+export async function lockNewAlertKeys(db: Tx, p: { keys: string[] }): Promise<void> {
+  // One array parameter (not compiled(): it maps scalar leaves only).
+  await sql`select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest(cast(${p.keys} as text[])) as k order by h) as locks`.execute(db);
+}
 export const insertAlert = compiled((q: Tx, row: Insertable<AlertTable>) => q.insertInto('alerts').values(row));
 
 /** The newest open incident of a service opened since `since` (time-window grouping). */

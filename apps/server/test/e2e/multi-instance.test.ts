@@ -115,6 +115,27 @@ describe.skipIf(!PG)('three instances on PostgreSQL, one killed with SIGKILL', (
     await c.restart(sender);
   });
 
+  it('the same new alert sent to every instance at once: every event accepted, one alert, one incident', async () => {
+    // Each instance finds no open alert for the key and opens one; one commit wins the unique index
+    // (alerts_open_dedup) and the others run again and count the event as a repeat, never a 500.
+    const ROUNDS = 30;
+    const statuses: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const answers = await Promise.all([0, 1, 2, 0, 1, 2].map((i) => send(node(i).url, `race ${r}`, `race-${r}`)));
+      statuses.push(...answers.map((a) => a.status));
+    }
+    expect(statuses.filter((s) => s !== 202)).toEqual([]);
+    const alerts = await db.query(`SELECT dedup_key, event_count, incident_id FROM alerts WHERE dedup_key LIKE 'race-%' ORDER BY dedup_key`);
+    expect(alerts.rows).toHaveLength(ROUNDS);
+    expect(alerts.rows.map((a) => a.event_count)).toEqual(Array(ROUNDS).fill(6));
+    const events = await db.query(`SELECT count(*)::int AS n FROM alert_events WHERE dedup_key LIKE 'race-%'`);
+    expect(events.rows[0].n).toBe(6 * ROUNDS);
+    const incidents = await db.query(`SELECT count(DISTINCT i.id)::int AS n FROM incidents i JOIN alerts a ON a.incident_id = i.id WHERE a.dedup_key LIKE 'race-%'`);
+    expect(incidents.rows[0].n).toBe(ROUNDS);
+    const orphans = await db.query(`SELECT count(*)::int AS n FROM incidents i WHERE i.title LIKE 'race %' AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = i.id)`);
+    expect(orphans.rows[0].n).toBe(0);
+  }, 120_000);
+
   it('loses no accepted event when an instance dies during a storm', async () => {
     const victim = node(2);
     const accepted: string[] = [];

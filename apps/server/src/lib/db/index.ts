@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import { dbStatements } from '../metrics.js';
 import { prepareRepeatedStatements } from './pg-prepared.js';
 import { Checkpointer } from './sqlite-checkpoint.js';
@@ -94,6 +94,15 @@ export function openDb<DB>(urlOrPath: string, opts: { poolSize?: number; prepare
 
 /** A Kysely handle that may be a transaction; store functions accept either. */
 export type Executor<DB> = Kysely<DB> | Transaction<DB>;
+
+/**
+ * The dialect a handle (a database or one of its transactions) runs on, for the few statements that
+ * differ. getExecutor() is public on Kysely's classes though documented as internal (compiled.ts
+ * relies on it too; test/unit/compiled-query.test.ts fails first if an upgrade changes it).
+ */
+export function dialectOf<DB>(db: Executor<DB>): DialectName {
+  return (db as unknown as { getExecutor(): { adapter: object } }).getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 /**
  * `FOR UPDATE SKIP LOCKED` where the dialect has it. SQLite has a single writer, so a claim made by

@@ -50,6 +50,7 @@ import { createServer, type Server } from 'node:net';
 import { openDatabase } from '../apps/server/src/app/klaxon.js';
 import type { Database } from '../apps/server/src/database.js';
 import { newId } from '../apps/server/src/lib/ids.js';
+import { continueIncidentNumbersAfter } from '../apps/server/src/store.js';
 import { freePort, report, ROOT, type Row, seededRandom, spawnServer, stop } from './lib.js';
 import { must } from '../apps/server/src/lib/must.js';
 
@@ -235,12 +236,8 @@ async function generateHistory(url: string, scale: number): Promise<void> {
               .execute();
       });
     }
-    // Incident numbers continue after the history (the counter row exists once an incident was opened).
-    await db.kysely
-      .insertInto('counters')
-      .values({ name: 'incident', value: n })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ value: n }))
-      .execute();
+    // Incident numbers continue after the history.
+    await continueIncidentNumbersAfter(db.kysely, n);
   } finally {
     await db.close();
   }

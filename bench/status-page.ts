@@ -20,6 +20,7 @@ import { createService } from '../apps/server/src/service/service.js';
 import { invalidateStatusCache, loadPageData } from '../apps/server/src/status/page.js';
 import { renderStatusHtml } from '../apps/server/src/status/render.js';
 import { createBusinessService, saveStatusPage } from '../apps/server/src/status/service.js';
+import { continueIncidentNumbersAfter } from '../apps/server/src/store.js';
 import { report } from './lib.js';
 import { must } from '../apps/server/src/lib/must.js';
 
@@ -131,7 +132,7 @@ export async function benchStatusPage(): Promise<void> {
         .insertInto('status_updates')
         .values(updates.slice(i, i + 100))
         .execute();
-    await db.updateTable('counters').set({ value: incidents.length }).where('name', '=', 'incident').execute();
+    await continueIncidentNumbersAfter(db, incidents.length);
     invalidateStatusCache();
 
     const health = await timeRequests(`${k.url}/healthz`, RUNS);

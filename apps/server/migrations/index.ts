@@ -32,6 +32,7 @@ import * as m0034 from './0034-first-pages-first.js';
 import * as m0035 from './0035-mine-indexes.js';
 import * as m0036 from './0036-due-in-index-order.js';
 import * as m0037 from './0037-status-page-reads.js';
+import * as m0038 from './0038-incident-number-sequence.js';
 import * as m0024 from './0024-telegram-links.js';
 
 /** Every migration, by name; applied in name order on start. */
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '0035-mine-indexes': m0035,
   '0036-due-in-index-order': m0036,
   '0037-status-page-reads': m0037,
+  '0038-incident-number-sequence': m0038,
 };

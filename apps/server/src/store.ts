@@ -6,6 +6,8 @@
 import { sql } from 'kysely';
 import type { Tx } from './context.js';
 import { compiled } from './lib/db/compiled.js';
+import { dialectOf } from './lib/db/index.js';
+import { must } from './lib/must.js';
 
 /** A setting's value, if it is set. */
 export async function getSetting(db: Tx, key: string): Promise<string | undefined> {
@@ -45,8 +47,38 @@ export async function updateSetting(db: Tx, key: string, value: string): Promise
   await db.updateTable('settings').set({ value }).where('key', '=', key).execute();
 }
 
+/**
+ * The next incident number. PostgreSQL: from the sequence `incident_numbers` (migration 0038), which
+ * takes no lock, so instances opening incidents at once do not wait for each other's commits; a
+ * number drawn by a transaction that rolls back is skipped. SQLite: the `incident` counter row (one
+ * writer at a time; no gaps).
+ */
+export async function nextIncidentNumber(db: Tx): Promise<number> {
+  if (dialectOf(db) === 'postgres') return Number(must((await drawIncidentNumber(db, {})).rows[0], 'nextval').value);
+  const bump = async () => (await bumpCounter(db, { name: 'incident' })).rows[0];
+  let r = await bump();
+  if (!r) {
+    await ensureCounter(db, 'incident');
+    r = await bump();
+  }
+  return Number(must(r, 'the incident counter').value);
+}
+
+/** Makes the next incident number `after + 1` (after loading incidents numbered up to `after` in bulk: history, benchmarks). */
+export async function continueIncidentNumbersAfter(db: Tx, after: number): Promise<void> {
+  if (dialectOf(db) === 'postgres') await sql`select setval('incident_numbers', ${after + 1}, false)`.execute(db);
+  else
+    await db
+      .insertInto('counters')
+      .values({ name: 'incident', value: after })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: after }))
+      .execute();
+}
+
+const drawIncidentNumber = compiled((_q: Tx, _p: Record<string, never>) => sql<{ value: number | string }>`select nextval('incident_numbers') as value`);
+
 /** Adds one to a counter and returns the new value (no row when the counter does not exist yet). Compiled once. */
-export const bumpCounter = compiled((q: Tx, p: { name: string }) =>
+const bumpCounter = compiled((q: Tx, p: { name: string }) =>
   q
     .updateTable('counters')
     .set((eb) => ({ value: eb('value', '+', 1) }))
@@ -55,7 +87,7 @@ export const bumpCounter = compiled((q: Tx, p: { name: string }) =>
 );
 
 /** Creates a counter at 0 unless it exists. */
-export async function ensureCounter(db: Tx, name: string): Promise<void> {
+async function ensureCounter(db: Tx, name: string): Promise<void> {
   await db
     .insertInto('counters')
     .values({ name, value: 0 })

@@ -7,11 +7,10 @@ import { newId } from '../lib/ids.js';
 import { cancelPendingNotifications } from '../notify/store.js';
 import type { Service } from '../service/types.js';
 import { incidentUrgency } from '../service/urgency.js';
-import { bumpCounter, ensureCounter } from '../store.js';
+import { nextIncidentNumber } from '../store.js';
 import { claimSnoozeEnd, incidentEscalation, incidentReopenState, incidentSnoozeState, incidentState, insertIncident, snoozeIncidentRow, updateIncident, updateIncidentIfStatus } from './store.js';
 import { appendTimeline } from './timeline.js';
 import { audit } from '../audit.js';
-import { must } from '../lib/must.js';
 
 // The state changes of an incident, each run inside the caller's transaction. Service verbs and the
 // alert service call these after their own permission checks; none of them checks permissions.
@@ -36,17 +35,6 @@ export function onIncidentReopened(reaction: ResolvedReaction): void {
   reopenedReactions.add(reaction);
 }
 
-/** The next incident number (a counter row, locked by the update; created on first use). */
-async function nextNumber(trx: Tx): Promise<number> {
-  const bump = async () => (await bumpCounter(trx, { name: 'incident' })).rows[0];
-  let r = await bump();
-  if (!r) {
-    await ensureCounter(trx, 'incident');
-    r = await bump();
-  }
-  return Number(must(r, 'the incident counter').value);
-}
-
 /** Opens an incident on a service: snapshots its escalation policy and makes step 0 due at once. */
 export async function openIncident(
   trx: Tx,
@@ -67,7 +55,7 @@ export async function openIncident(
   live: LiveEvent[],
 ): Promise<{ id: string; number: number }> {
   const id = newId();
-  const number = await nextNumber(trx);
+  const number = await nextIncidentNumber(trx);
   const policy = o.service.escalationPolicyId ? await findPolicy(trx, o.service.escalationPolicyId) : undefined;
   await insertIncident(trx, {
     id,

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
-import { idIn, type DialectName } from '../lib/db/index.js';
+import { dialectOf, idIn, notHeldElsewhere, type DialectName } from '../lib/db/index.js';
 import type { IncidentTable, TimelineEventTable } from './tables.js';
 import type { Incident, IncidentFilter, IncidentStatus } from './types.js';
 
@@ -126,7 +126,8 @@ export const claimStep = compiled((q: Tx, p: { id: string; status: string; step:
     .where('id', '=', p.id)
     .where('escalation_step', '=', p.step)
     .where('status', '=', p.status)
-    .where('next_escalation_at', '<=', p.now),
+    .where('next_escalation_at', '<=', p.now)
+    .$if(dialectOf(q) === 'postgres', (u) => u.where(notHeldElsewhere('incidents', p.id))),
 );
 
 /** The status of each of these incidents. */

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Tx } from '../context.js';
 import { compiled } from '../lib/db/compiled.js';
-import { idIn, skipLocked, type DialectName } from '../lib/db/index.js';
+import { dialectOf, idIn, notHeldElsewhere, skipLocked, type DialectName } from '../lib/db/index.js';
 import { newId } from '../lib/ids.js';
 import type { DeliveryAttemptTable, NotificationTable, OutboxTable } from './tables.js';
 
@@ -283,7 +283,12 @@ export const holdNotification = compiled((q: Tx, p: { id: string; dueAt: number;
 
 /** Claims a pending notification for the outbox message that carries it (compare-and-set on status). */
 export const claimNotificationFor = compiled((q: Tx, p: { id: string; outboxId: string }) =>
-  q.updateTable('notifications').set({ status: 'queued', outbox_id: p.outboxId }).where('id', '=', p.id).where('status', '=', 'pending'),
+  q
+    .updateTable('notifications')
+    .set({ status: 'queued', outbox_id: p.outboxId })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .$if(dialectOf(q) === 'postgres', (u) => u.where(notHeldElsewhere('notifications', p.id))),
 );
 
 /** The latest page sent by SMS to `destination`: its incident, person and content (a bundle names several incidents). */
@@ -304,7 +309,12 @@ export async function lastSmsPage(
 
 /** Claims a pending notification by compare-and-set on its status. */
 export const claimNotification = compiled((q: Tx, p: { id: string; status: 'queued' | 'cancelled' }) =>
-  q.updateTable('notifications').set({ status: p.status }).where('id', '=', p.id).where('status', '=', 'pending'),
+  q
+    .updateTable('notifications')
+    .set({ status: p.status })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .$if(dialectOf(q) === 'postgres', (u) => u.where(notHeldElsewhere('notifications', p.id))),
 );
 
 /** What an inbound channel callback needs of one outbox message: its channel, person, incident and the provider's id. */

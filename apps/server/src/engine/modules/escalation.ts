@@ -28,13 +28,14 @@ export const escalationModule: EngineModule = {
     // What a storm's incidents share (their service's maintenance, a level's people and how to reach
     // them) is looked up once per batch, not once per incident.
     const memo = new BatchMemo();
-    const again = { due: false };
+    const again = { due: false, claimed: 0 };
     const { failed } = await inBatch(ctx, 'escalation', due, (trx, live, inc) =>
       fireStep(ctx, trx, live, memo, again, inc.id, inc.service_id, inc.status, inc.escalation_step, inc.policy_snapshot, inc.urgency === 'low' ? 'low' : 'high', inc.severity),
     );
     // More may be due: the rest of a storm (a full batch), or a next level due at once (a level with
     // nobody to page). Not when every step failed: the same ones would fail again in the next pass.
-    return (due.length === DUE_STEPS_PER_PASS || again.due) && failed < due.length ? MORE : undefined;
+    // Nor when it claimed none: another instance holds them (PostgreSQL) and takes the rest itself.
+    return (due.length === DUE_STEPS_PER_PASS || again.due) && failed < due.length && again.claimed > 0 ? MORE : undefined;
   },
 };
 
@@ -43,8 +44,8 @@ async function fireStep(
   trx: Tx,
   live: LiveEvent[],
   memo: BatchMemo,
-  /** Set when a step claimed makes the incident's next step due at once (fired in the next pass). */
-  again: { due: boolean },
+  /** `due` is set when a step claimed makes the incident's next step due at once (fired in the next pass); `claimed` counts claims won. */
+  again: { due: boolean; claimed: number },
   incidentId: string,
   serviceId: string,
   status: string,
@@ -58,7 +59,9 @@ async function fireStep(
   const s = policy ? stepLevel(policy, step) : null;
   const claim = async (next: number | null) => {
     if (next !== null && next <= now) again.due = true;
-    return Boolean((await claimStep(trx, { id: incidentId, status, step, nextStep: step + 1, next, now })).numAffectedRows);
+    const won = Boolean((await claimStep(trx, { id: incidentId, status, step, nextStep: step + 1, next, now })).numAffectedRows);
+    if (won) again.claimed++;
+    return won;
   };
 
   if (status === 'acknowledged') {

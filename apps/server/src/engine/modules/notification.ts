@@ -44,12 +44,19 @@ type Work = { one: Due } | { cm: string; channel: Channel; rows: Due[]; capped: 
 export function notificationModuleWith(opts: NotificationOptions = {}): EngineModule {
   const limits = opts.limits ?? DEFAULT_PAGE_LIMITS;
   const bundling = opts.bundling ?? true;
+  // Claims won in the current pass (passes never overlap: the engine runs one cycle at a time).
+  let claimedThisPass = 0;
+  const counted = <R extends { numAffectedRows?: bigint }>(r: R): R => {
+    if (r.numAffectedRows) claimedThisPass++;
+    return r;
+  };
   return {
     name: 'notification',
     onWake: true,
     async updateAll(ctx: Ctx): Promise<More | undefined> {
       const now = ctx.clock.now();
       const due = (await dueNotifications(ctx.db.kysely, { now })).rows;
+      claimedThisPass = 0;
       const work: Work[] = [];
       const groups = new Map<string, Due[]>();
       for (const n of due) {
@@ -69,8 +76,9 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
         if ('one' in w) await single(ctx, trx, live, w.one, now);
         else await group(ctx, trx, live, w.cm, w.channel, w.rows, w.capped, now);
       });
-      // A full batch: more may be due, unless nothing of it could be done (it would fail again).
-      return capped && failed < work.length ? MORE : undefined;
+      // A full batch: more may be due, unless nothing of it could be done (it would fail again), or
+      // none of it was claimed here (another instance holds it, on PostgreSQL, and goes on itself).
+      return capped && failed < work.length && claimedThisPass > 0 ? MORE : undefined;
     },
   };
 
@@ -84,7 +92,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
     // A page from a level with `until: resolved` still goes out once the incident is acknowledged.
     // It is marked so, so delivery still sends it when the incident is acknowledged while it waits.
     const u = usable(n);
-    const claimed = await claimNotification(trx, { id: n.id, status: u.ok ? 'queued' : 'cancelled' });
+    const claimed = counted(await claimNotification(trx, { id: n.id, status: u.ok ? 'queued' : 'cancelled' }));
     if (!claimed.numAffectedRows || !u.ok) return;
     const page = await buildPage(ctx, trx, n.incident_id, n.user_id, now, n.type);
     if (!page) return;
@@ -106,7 +114,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
     for (const n of rows) {
       const u = usable(n);
       if (u.ok) open.push({ n, untilResolved: u.untilResolved });
-      else await claimNotification(trx, { id: n.id, status: 'cancelled' });
+      else counted(await claimNotification(trx, { id: n.id, status: 'cancelled' }));
     }
     if (!open.length) return;
     const lim = isBundleChannel(channel) ? (limits[channel] ?? []) : [];
@@ -117,7 +125,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       if (at > now) {
         // Over the limit: held until it has room, then bundled with whatever else waits. Said once per page.
         for (const { n } of open) {
-          const held = await holdNotification(trx, { id: n.id, dueAt: at, now });
+          const held = counted(await holdNotification(trx, { id: n.id, dueAt: at, now }));
           if (!held.numAffectedRows || n.held_at != null) continue;
           await appendTimeline(
             trx,
@@ -144,7 +152,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       seen.add(n.id);
       const u = usable(n);
       if (u.ok) open.push({ n, untilResolved: u.untilResolved });
-      else await claimNotification(trx, { id: n.id, status: 'cancelled' });
+      else counted(await claimNotification(trx, { id: n.id, status: 'cancelled' }));
     }
     if (!bundling) {
       // Limits without bundling: one page goes out now, the rest wait for the next room.
@@ -153,7 +161,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
       if (later.length) {
         const sent = (await recentPageTimes(trx, { contactMethodId: cm, since: now - lookBack(lim).windowMs, limit: lookBack(lim).count })).rows.map((r) => Number(r.created_at));
         const at = Math.max(now + 1, nextAllowedAt(lim, sent, now));
-        for (const { n } of later) await holdNotification(trx, { id: n.id, dueAt: at, now });
+        for (const { n } of later) counted(await holdNotification(trx, { id: n.id, dueAt: at, now }));
       }
       return;
     }
@@ -161,7 +169,7 @@ export function notificationModuleWith(opts: NotificationOptions = {}): EngineMo
     // One entry per incident (two steps of one incident due together are one line), oldest first.
     const claimed: { n: Due; untilResolved: boolean }[] = [];
     for (const o of open) {
-      const c = await claimNotificationFor(trx, { id: o.n.id, outboxId: id });
+      const c = counted(await claimNotificationFor(trx, { id: o.n.id, outboxId: id }));
       if (c.numAffectedRows) claimed.push(o);
     }
     if (!claimed.length) return;

@@ -113,6 +113,18 @@ export function skipLocked(dialect: DialectName) {
 }
 
 /**
+ * For an engine's compare-and-set claim of one row (`update … where id = ? and status = ?`): on
+ * PostgreSQL, true only if no other transaction holds the row, which the claim then locks; SQLite has
+ * one writer at a time and needs nothing. Without it, engines on several instances that read the same
+ * due rows queued on each other's row locks until the first one's batch committed, and then lost the
+ * compare-and-set anyway; now they skip the row and take the next. A claim skipped this way is a claim
+ * lost: if the holder rolls back, the row is still due and a later pass takes it.
+ */
+export function notHeldElsewhere(table: 'incidents' | 'notifications', id: string): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(`${table}.id`)} = (select held.id from ${sql.table(table)} as held where held.id = ${id} for no key update skip locked)`;
+}
+
+/**
  * `column` is one of the ids the subqueries give. On SQLite an `IN` for each (several joined by OR),
  * which it answers by looking each id up. On PostgreSQL one array of them all (`= any(array(…) ||
  * …)`): an `IN` under an `OR` is not turned into a join there, and a union's estimated size can make

@@ -23,6 +23,8 @@ export function errorBody(code: string, message: string, details?: unknown) {
 export function toHttpError(err: unknown): { status: number; body: ReturnType<typeof errorBody> } {
   if (isDiskFull(err)) return { status: 503, body: errorBody('unavailable', DISK_FULL_MESSAGE) };
   if (err instanceof AppError) return { status: STATUS_BY_CODE[err.code], body: errorBody(err.code, err.message, err.details) };
+  // PostgreSQL's text cannot hold NUL (SQLSTATE 22021, "invalid byte sequence"): only a client's text gets there.
+  if ((err as { code?: unknown } | null)?.code === '22021') return { status: 400, body: errorBody('invalid', 'Text may not contain the NUL character (\\u0000)') };
   const fe = err as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] };
   if (fe?.validation) {
     const details = fe.validation.map((v) => {

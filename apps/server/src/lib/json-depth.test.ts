@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonDeeperThan } from './json-depth.js';
+import { jsonDeeperThan, replaceNul } from './json-depth.js';
 
 /** The nesting depth of a parsed value, computed on the value (not the text). */
 function depthOf(v: unknown): number {
@@ -31,6 +31,36 @@ describe('jsonDeeperThan', () => {
         expect(jsonDeeperThan(text, limit)).toBe(depthOf(JSON.parse(text)) > limit);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** A value with every NUL in its strings and keys replaced by U+FFFD, built on the value (not the text). */
+function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd');
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k), withoutNul(x)]));
+  return v;
+}
+
+describe('replaceNul', () => {
+  it('replaces the escape of NUL, not a backslash followed by the letters u0000', () => {
+    expect(JSON.parse(replaceNul('"a\\u0000b"'))).toBe('a\ufffdb');
+    expect(JSON.parse(replaceNul('"a\\\\u0000b"'))).toBe('a\\u0000b');
+    expect(JSON.parse(replaceNul('"a\\\\\\u0000b"'))).toBe('a\\\ufffdb');
+    expect(JSON.parse(replaceNul('{"k\\u0000":"\\u0000"}'))).toEqual({ 'k\ufffd': '\ufffd' });
+    expect(replaceNul('{"a":1}')).toBe('{"a":1}');
+  });
+
+  it('for any JSON: the same value with NUL replaced in every string and key', () => {
+    const text = fc.array(fc.constantFrom('a', '\u0000', '\\', 'u0000', '"', '\ufffd'), { maxLength: 8 }).map((xs) => xs.join(''));
+    const value = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), text, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(text, tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(JSON.parse(replaceNul(JSON.stringify(v)))).toEqual(withoutNul(v));
+      }),
     );
   });
 });

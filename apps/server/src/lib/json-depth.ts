@@ -26,3 +26,15 @@ export function jsonDeeperThan(text: string, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * JSON text with every NUL character in its strings (the escape `\u0000`; JSON has no other way to
+ * write one) replaced by U+FFFD. PostgreSQL's text columns cannot hold NUL ("invalid byte sequence"),
+ * so a monitoring payload with one in a summary or a label failed its commit on PostgreSQL and was
+ * lost; SQLite stored it. Ingest replaces it on both, so an alert reads the same on either. An escaped
+ * backslash before `u0000` (the text `\\u0000`, a backslash and "u0000") is left alone.
+ */
+export function replaceNul(text: string): string {
+  if (!text.includes('\\u0000')) return text;
+  return text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+}

@@ -18,7 +18,7 @@ import {
   verifyGrafanaSignature,
 } from '../../ingest/index.js';
 import { DISK_FULL_MESSAGE, DISK_FULL_RETRY_AFTER_S, isDiskFull, writeHealth } from '../../lib/db/disk-full.js';
-import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
+import { jsonDeeperThan, MAX_JSON_DEPTH, replaceNul } from '../../lib/json-depth.js';
 import { eventsIngested, eventsRejected } from '../../lib/metrics.js';
 import { signingSecretOf } from '../../service/service.js';
 import { takeWatchdogCheckins } from '../../heartbeat/service.js';
@@ -110,7 +110,8 @@ export async function ingestRoutes(app: App, deps: HttpDeps): Promise<void> {
     // Nested thousands of levels deep, a body parses but overflows the stack of what walks it: refuse it first.
     if (jsonDeeperThan(body as string, MAX_JSON_DEPTH)) return done(null, TOO_DEEP);
     try {
-      done(null, JSON.parse(body as string));
+      // A NUL in a string becomes U+FFFD: PostgreSQL's text cannot hold it, and the alert must not be lost for it.
+      done(null, JSON.parse(replaceNul(body as string)));
     } catch {
       done(null, BAD_JSON);
     }

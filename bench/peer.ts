@@ -13,7 +13,9 @@
  *      KLAXON_BENCH_DATABASE_URL or KLAXON_TEST_DATABASE_URL, dropped after; else "skipped"), with
  *      the paging set-up below; Alertmanager /api/v2/alerts; bare Fastify. Also Klaxon on SQLite
  *      with a service that has no escalation policy (the ingest path alone), and how many of the
- *      incidents a run opened were paged while it ran.
+ *      incidents a run opened were paged while it ran. Then three instances of Klaxon on one
+ *      PostgreSQL database (BENCH_PEER_INSTANCES, default 3), the 50 connections split between them
+ *      and every instance receiving events for the same dedup keys, against one instance (issue 19).
  *   2. latency from accepted event (2xx seen by the client) to the page received by the webhook
  *      receiver, p50 and p99, at 1,000 new events/s offered (evenly paced, open loop): each event
  *      opens an incident that pages, at once, a user whose only rule is a webhook at delay 0 (the
@@ -28,7 +30,7 @@
  *   node --import tsx bench/peer.ts          (from the repository root; also part of `npm run bench`)
  *
  * Prints progress, then a table (each figure beside its baseline, with the ratio) and the goals of
- * issue 8 with PASS/MISS; writes bench/results/peer.json.
+ * issues 8 and 19 with PASS/MISS; writes bench/results/peer.json.
  *
  * This file runs the figures and prints the report; its parts are under bench/peer/: common.ts
  * (settings, progress), load.ts (the load generator), receiver.ts (the webhook receiver), peers.ts
@@ -37,7 +39,7 @@
  */
 import { cpus } from 'node:os';
 import { report, type Row } from './lib.js';
-import { ALERTMANAGER, CONNECTIONS, LOW_RATE, MB, PG_ADMIN_URL, phaseLoads, progress, RATE, SECONDS, STORM_EVENTS, STORM_KEYS } from './peer/common.js';
+import { ALERTMANAGER, CONNECTIONS, INSTANCES, LOW_RATE, MB, PG_ADMIN_URL, phaseLoads, progress, RATE, SECONDS, STORM_EVENTS, STORM_KEYS } from './peer/common.js';
 import { Receiver } from './peer/receiver.js';
 import { engineMetrics, postgresDatabase, sqliteDatabase } from './peer/peers.js';
 import { type Latency, latencyRun, stormAlertmanager, stormKlaxon, type Throughput, throughputAlertmanager, throughputBare, throughputKlaxon } from './peer/phases.js';
@@ -71,13 +73,19 @@ export async function benchPeer(): Promise<Row[]> {
     const kSqlite = await onSqlite(true);
     const kBareIngest = await onSqlite(false);
     let kPg: Throughput | null = null;
+    let kPg3: Throughput | null = null;
     if (PG_ADMIN_URL) {
-      const pgDb = await postgresDatabase(PG_ADMIN_URL);
-      try {
-        kPg = await throughputKlaxon(pgDb, receiver);
-      } finally {
-        await pgDb.drop();
-      }
+      const onPostgres = async (instances: number) => {
+        const pgDb = await postgresDatabase(PG_ADMIN_URL);
+        try {
+          return await throughputKlaxon(pgDb, receiver, true, instances);
+        } finally {
+          await pgDb.drop();
+        }
+      };
+      kPg = await onPostgres(1);
+      // Issue 19: several instances on one PostgreSQL, the same 50 connections split between them.
+      kPg3 = await onPostgres(INSTANCES);
     }
     const amT = await throughputAlertmanager(receiver);
 
@@ -103,12 +111,24 @@ export async function benchPeer(): Promise<Row[]> {
         ? ([
             { figure: '1. events/s accepted: Klaxon PostgreSQL', value: kPg.perSec, unit: 'ev/s', baseline: { name: 'bare Fastify', value: bare.perSec } },
             { figure: '1. events/s accepted: Klaxon PostgreSQL', value: kPg.perSec, unit: 'ev/s', baseline: { name: 'Alertmanager', value: amT.perSec } },
+            { figure: '1. events/s accepted: Klaxon PostgreSQL', value: kPg.perSec, unit: 'ev/s', baseline: { name: 'Klaxon SQLite', value: kSqlite.perSec } },
+          ] satisfies Row[])
+        : []),
+      ...(kPg && kPg3
+        ? ([
+            {
+              figure: `1. events/s accepted: Klaxon PostgreSQL, ${INSTANCES} instances`,
+              value: kPg3.perSec,
+              unit: 'ev/s',
+              baseline: { name: 'one instance', value: kPg.perSec },
+            },
           ] satisfies Row[])
         : []),
       ...(
         [
           ['SQLite', kSqlite],
           ['PostgreSQL', kPg],
+          [`PostgreSQL, ${INSTANCES} instances`, kPg3],
         ] as const
       ).flatMap(([name, t]) =>
         t?.paging
@@ -171,6 +191,15 @@ export async function benchPeer(): Promise<Row[]> {
       exactlyZero('storm: 0 events lost', lost, `${kStorm.accepted} answered 2xx, ${kStorm.stored} in alert_events`),
       exactlyZero('storm: 0 duplicate pages', kStorm.duplicates, `${kStorm.pages} pages for ${kStorm.distinctPaged} incidents`),
     ];
+    // Issue 19: the scale-out path at least as fast as the embedded one.
+    const scaleGoals: Goal[] = kPg
+      ? [
+          atLeast('ingest (PostgreSQL) ≥ 0.8 × SQLite', kPg.perSec / kSqlite.perSec, 0.8, `${kPg.perSec.toFixed(0)} vs ${kSqlite.perSec.toFixed(0)} ev/s`),
+          ...(kPg3
+            ? [atLeast(`${INSTANCES} instances ≥ 0.9 × one (PostgreSQL)`, kPg3.perSec / kPg.perSec, 0.9, `${kPg3.perSec.toFixed(0)} vs ${kPg.perSec.toFixed(0)} ev/s on ${cpus().length} cores`)]
+            : []),
+        ]
+      : [];
 
     const loadAfter = machineLoad('after the run');
     const commitAfter = commitProbe();
@@ -184,12 +213,13 @@ export async function benchPeer(): Promise<Row[]> {
       storm: { events: STORM_EVENTS, keys: STORM_KEYS },
       postgres: kPg ? 'measured' : 'skipped: no KLAXON_BENCH_DATABASE_URL or KLAXON_TEST_DATABASE_URL',
       alertmanager: ALERTMANAGER,
-      goals,
+      goals: [...goals, ...scaleGoals],
       details: {
         bare,
         klaxonSqlite: kSqlite,
         klaxonSqliteNoPolicy: kBareIngest,
         klaxonPostgres: kPg,
+        klaxonPostgresInstances: kPg3 && { instances: INSTANCES, ...kPg3 },
         alertmanager: amT,
         latency: { klaxon: kLat, alertmanager: amLat, klaxonLow: kLow, alertmanagerLow: amLow },
         storm: { klaxon: kStorm, alertmanager: amStorm },
@@ -200,6 +230,8 @@ export async function benchPeer(): Promise<Row[]> {
 
     process.stdout.write('\nGoals (issue 8)\n');
     for (const g of goals) process.stdout.write(`  ${g.pass ? 'PASS' : 'MISS'}  ${g.goal.padEnd(46)} ${g.detail}\n`);
+    if (scaleGoals.length) process.stdout.write('\nGoals (issue 19)\n');
+    for (const g of scaleGoals) process.stdout.write(`  ${g.pass ? 'PASS' : 'MISS'}  ${g.goal.padEnd(46)} ${g.detail}\n`);
 
     const notes: string[] = [];
     const describe = (
@@ -233,6 +265,7 @@ export async function benchPeer(): Promise<Row[]> {
     describe('1. Klaxon SQLite', kSqlite);
     describe('1. Klaxon SQLite, no policy', kBareIngest);
     if (kPg) describe('1. Klaxon PostgreSQL', kPg);
+    if (kPg3) describe(`1. Klaxon PostgreSQL, ${INSTANCES} instances`, kPg3);
     describe('1. Alertmanager', amT);
     describe(`2. Klaxon @${RATE}/s`, kLat);
     describe(`2. Alertmanager @${RATE}/s`, amLat);
@@ -241,7 +274,7 @@ export async function benchPeer(): Promise<Row[]> {
     describe('3. Klaxon storm', kStorm);
     describe('3. Alertmanager storm', amStorm);
     notes.push(
-      `  1. stored vs 2xx (a timed run also stores requests still in flight when it ends): SQLite ${kSqlite.stored} vs ${kSqlite.ok}, no policy ${kBareIngest.stored} vs ${kBareIngest.ok}${kPg ? `, PostgreSQL ${kPg.stored} vs ${kPg.ok}` : ''}`,
+      `  1. stored vs 2xx (a timed run also stores requests still in flight when it ends): SQLite ${kSqlite.stored} vs ${kSqlite.ok}, no policy ${kBareIngest.stored} vs ${kBareIngest.ok}${kPg ? `, PostgreSQL ${kPg.stored} vs ${kPg.ok}` : ''}${kPg3 ? `, PostgreSQL ${INSTANCES} instances ${kPg3.stored} vs ${kPg3.ok}` : ''}`,
     );
     for (const [name, l] of [
       [`Klaxon @${RATE}/s`, kLat],

@@ -7,6 +7,8 @@ import { must } from '../../apps/server/src/lib/must.js';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = 50;
+/** Klaxon instances on one PostgreSQL in figure 1's scale-out run (BENCH_PEER_INSTANCES). */
+export const INSTANCES = Number(process.env.BENCH_PEER_INSTANCES ?? 3);
 export const KEYS = 1000;
 /** Seconds of unmeasured load at the latency figure's rate before it is measured. */
 export const WARM_SECONDS = 2;

@@ -82,32 +82,54 @@ export async function throughputBare(): Promise<Throughput> {
   }
 }
 
-export async function throughputKlaxon(db: Database, receiver: Receiver, paging = true): Promise<Throughput> {
+/**
+ * Klaxon's ingest with paging (or without a policy) for SECONDS: `instances` `klaxon serve` processes
+ * on one database, the CONNECTIONS split between them as a load balancer would, every instance
+ * receiving events for the same dedup keys (a repeat may reach any instance).
+ */
+export async function throughputKlaxon(db: Database, receiver: Receiver, paging = true, instances = 1): Promise<Throughput> {
   const key = await seed(db.url, `${receiver.url}/klaxon`, paging);
-  const k = await startKlaxon(db.url);
-  progress(`figure 1: Klaxon on ${db.label}${paging ? '' : ', service without an escalation policy (nobody paged)'}, ${CONNECTIONS} connections, ${SECONDS}s, ${KEYS} dedup keys`);
-  const probe = stallProbe(k.url);
+  const ks: Awaited<ReturnType<typeof startKlaxon>>[] = [];
+  try {
+    for (let i = 0; i < instances; i++) ks.push(await startKlaxon(db.url));
+  } catch (e) {
+    await Promise.all(ks.map((k) => k.stop()));
+    throw e;
+  }
+  const first = must(ks[0], 'an instance');
+  // Each instance's load starts at its own place in the keys: three generators started together would
+  // otherwise send each key to every instance at the same moment, in step, for the whole run, which a
+  // load balancer spreading one stream of events does not do.
+  const offset = (i: number) => Math.floor((i * KEYS) / instances);
+  const many = instances > 1 ? `, ${instances} instances` : '';
+  progress(`figure 1: Klaxon on ${db.label}${many}${paging ? '' : ', service without an escalation policy (nobody paged)'}, ${CONNECTIONS} connections, ${SECONDS}s, ${KEYS} dedup keys`);
+  const probe = stallProbe(first.url);
   receiver.reset();
-  const cpuBefore = await cpuSeconds(k.url);
+  const cpu = async () => (await Promise.all(ks.map((k) => cpuSeconds(k.url)))).reduce((a, b) => a + b, 0);
+  const cpuBefore = await cpu();
   let t: Throughput;
   let paged: { duringRun: number; total: number; lastAfterEndSeconds: number } | undefined;
   try {
-    const r = await load({
-      url: `${k.url}/v2/enqueue`,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      body: (i) => pdBody(key, `bench-${i % KEYS}`, `Latency high on api-${i % KEYS}`, i),
-      label: `Klaxon ${db.label}`,
-    });
+    const runs = await Promise.all(
+      ks.map((k, i) =>
+        load({
+          url: `${k.url}/v2/enqueue`,
+          connections: Math.floor(CONNECTIONS / instances) + (i < CONNECTIONS % instances ? 1 : 0),
+          duration: SECONDS,
+          body: (n) => pdBody(key, `bench-${(n + offset(i)) % KEYS}`, `Latency high on api-${(n + offset(i)) % KEYS}`, n),
+          label: `Klaxon ${db.label}${instances > 1 ? ` instance ${i + 1}` : ''}`,
+        }),
+      ),
+    );
     const end = performance.now();
-    t = summarize(r, SECONDS);
+    t = summarizeMany(runs, SECONDS);
     t.stall = probe.stop();
     if (paging) {
       // Pages still owed for the incidents the run opened (requests in flight at the end may still commit).
       const duringRun = receiver.klaxon.filter((x) => x.t <= end).length;
       await sleep(500);
       let opened = (await dbCounts(db.url)).incidents;
-      progress(`  Klaxon ${db.label}: ${duringRun} pages during the run for ${opened} incidents; waiting for the rest`);
+      progress(`  Klaxon ${db.label}${many}: ${duringRun} pages during the run for ${opened} incidents; waiting for the rest`);
       for (let round = 0; round < 3; round++) {
         if (!(await waitFor(`Klaxon ${db.label} pages after the run`, () => receiver.klaxon.length, opened, { idleMs: 30_000, maxMs: 90_000 }))) break;
         const now = (await dbCounts(db.url)).incidents;
@@ -117,18 +139,35 @@ export async function throughputKlaxon(db: Database, receiver: Receiver, paging 
       const last = receiver.klaxon.reduce((m, x) => Math.max(m, x.t), end);
       paged = { duringRun, total: receiver.klaxon.length, lastAfterEndSeconds: (last - end) / 1000 };
     }
-    t.engine = await engineMetrics(k.url);
-    // Work per event, whatever else the machine runs: the process's CPU time over the load and its paging.
-    t.cpuSeconds = (await cpuSeconds(k.url)) - cpuBefore;
+    t.engine = await engineMetrics(first.url);
+    // Work per event, whatever else the machine runs: the processes' CPU time over the load and its paging.
+    t.cpuSeconds = (await cpu()) - cpuBefore;
   } finally {
     probe.stop();
-    await k.stop();
+    await Promise.all(ks.map((k) => k.stop()));
   }
   const counts = await dbCounts(db.url);
   t.stored = counts.events;
   if (paged) t.paging = { incidents: counts.incidents, ...paged };
-  t.logs = { warn: k.warnCount, error: k.errorCount, sample: k.problems.slice(0, 5) };
+  t.logs = { warn: ks.reduce((n, k) => n + k.warnCount, 0), error: ks.reduce((n, k) => n + k.errorCount, 0), sample: ks.flatMap((k) => k.problems).slice(0, 5) };
   return t;
+}
+
+/** Several loads run side by side (one per instance) as one figure: answers summed, latency the worst instance's. */
+function summarizeMany(runs: LoadResult[], seconds: number): Throughput {
+  const each = runs.map((r) => summarize(r, seconds));
+  const other: Record<string, number> = {};
+  for (const e of each) for (const [s, n] of Object.entries(e.other)) other[s] = (other[s] ?? 0) + n;
+  const sum = (f: (t: Throughput) => number) => each.reduce((n, t) => n + f(t), 0);
+  return {
+    perSec: sum((t) => t.perSec),
+    ok: sum((t) => t.ok),
+    other,
+    errors: sum((t) => t.errors),
+    timeouts: sum((t) => t.timeouts),
+    p50: Math.max(...each.map((t) => t.p50)),
+    p99: Math.max(...each.map((t) => t.p99)),
+  };
 }
 
 export async function throughputAlertmanager(receiver: Receiver): Promise<Throughput> {

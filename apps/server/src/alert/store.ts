@@ -23,6 +23,13 @@ export const addRepeats = compiled(
     sql`update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
     from (values ${sql.join(p.rows.map((r) => sql`(${r.id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`))}) as v where alerts.id = v.column1`,
 );
+/** PostgreSQL: `insertEvents` and `addRepeats` as one statement (a data-modifying WITH), for a commit of repeats only. */
+export const insertEventsAddRepeats = compiled(
+  (q: Tx, p: { now: number; events: Insertable<AlertEventTable>[]; rows: { id: string; n: number; details: string; summary: string }[] }) =>
+    sql`with events as (${q.insertInto('alert_events').values(p.events)})
+    update alerts set event_count = alerts.event_count + v.column2, details = v.column3, summary = v.column4, updated_at = ${p.now}
+    from (values ${sql.join(p.rows.map((r) => sql`(${r.id}, cast(${r.n} as integer), ${r.details}, ${r.summary})`))}) as v where alerts.id = v.column1`,
+);
 export const openAlertsOf = compiled((q: Tx, p: { serviceId: string; keys: string[] }) =>
   q.selectFrom('alerts').select(['id', 'incident_id', 'status', 'dedup_key']).where('service_id', '=', p.serviceId).where('dedup_key', 'in', p.keys).where('resolved_at', 'is', null),
 );

@@ -92,6 +92,24 @@ describe.skipIf(!DIALECTS.includes('postgres'))('PostgreSQL: engine claims and i
     expect(Number(after.numAffectedRows)).toBe(1);
   });
 
+  it('a commit of repeats only is two round trips: the open alerts read, then the events and counts written in one statement', async () => {
+    await trigger('repeated');
+    const statements = async () => Number(/^klaxon_db_statements_total\{dialect="postgres"\} (\S+)$/m.exec(await (await fetch(`${t.url}/metrics`)).text())?.[1]);
+    const before = await statements();
+    const r = await fetch(`${t.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: 'repeated', payload: { summary: 'repeated again', source: 'x', severity: 'critical' } }),
+    });
+    expect(r.status).toBe(202);
+    expect((await r.json()).message).toBe('Event processed');
+    expect((await statements()) - before).toBe(2);
+    const alert = (await other.query(`select event_count, summary from alerts where dedup_key = 'repeated'`)).rows[0];
+    expect(alert).toEqual({ event_count: 2, summary: 'repeated again' });
+    const events = (await other.query(`select outcome from alert_events where dedup_key = 'repeated' order by received_at, outcome`)).rows.map((e) => e.outcome);
+    expect(events.sort()).toEqual(['appended', 'created']);
+  });
+
   it('numbers incidents from one sequence, shared with the counter row that the previous version bumps', async () => {
     const number = async (summary: string) => Number((await other.query(`select number from incidents where id = $1`, [await trigger(summary)])).rows[0].number);
     const first = await number('numbered 1');

@@ -1,5 +1,6 @@
 /** SQL for chat channels that announce incidents (chat/announce.ts): rows in, rows out. No permission checks here. */
 import type { Tx } from '../context.js';
+import { compiled } from '../lib/db/compiled.js';
 import { newId } from '../lib/ids.js';
 
 export type ChannelOwner = 'service' | 'team';
@@ -29,14 +30,19 @@ export async function replaceChatChannels(db: Tx, ownerType: ChannelOwner, owner
  * any (one statement: nothing is written for the incidents of services without channels).
  */
 export async function queueAnnouncement(db: Tx, row: { incident_id: string; type: string; message: string; at: number }): Promise<void> {
-  await db
+  await insertAnnouncementIfChannels(db, { id: newId(), ...row });
+}
+
+// Compiled once (lib/db/compiled.ts): it runs for every incident opened and every announced change.
+const insertAnnouncementIfChannels = compiled((q: Tx, row: { id: string; incident_id: string; type: string; message: string; at: number }) =>
+  q
     .insertInto('chat_announcements')
     .columns(['id', 'incident_id', 'type', 'message', 'at'])
     .expression((eb) =>
       eb
         .selectFrom('incidents')
         .innerJoin('services', 'services.id', 'incidents.service_id')
-        .select([eb.val(newId()).as('id'), 'incidents.id as incident_id', eb.val(row.type).as('type'), eb.val(row.message).as('message'), eb.val(row.at).as('at')])
+        .select([eb.val(row.id).as('id'), 'incidents.id as incident_id', eb.val(row.type).as('type'), eb.val(row.message).as('message'), eb.val(row.at).as('at')])
         .where('incidents.id', '=', row.incident_id)
         .where((w) =>
           w.exists(
@@ -51,9 +57,8 @@ export async function queueAnnouncement(db: Tx, row: { incident_id: string; type
               ),
           ),
         ),
-    )
-    .execute();
-}
+    ),
+);
 
 /** The oldest queued announcements. */
 export async function queuedAnnouncements(db: Tx, limit: number): Promise<{ id: string; incident_id: string; type: string; message: string; at: number }[]> {

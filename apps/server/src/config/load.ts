@@ -5,7 +5,7 @@
  * those. Every problem is reported at once as `file:line:col: path: what is wrong`.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { parseInstant } from '../schedule/index.js';
 import { isValidTimeZone, normalizeAddress } from '../user/service.js';
 import { configJsonSchema, type ConfigDocument } from './schema.js';
@@ -39,9 +39,16 @@ export class ConfigFileError extends Error {
 
 /** Formats problems as `file:line:col: path: message` lines, in file order. */
 export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
-  const lines = problems.slice(0, MAX_LISTED).map((p) => `${file}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  const lines = problems.slice(0, MAX_LISTED).map((p) => oneLine(`${file}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`));
   if (problems.length > MAX_LISTED) lines.push(`${file}: … and ${problems.length - MAX_LISTED} more problems`);
   return lines.join('\n');
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Control characters (a key written `"a\nb"`) escaped, so each problem stays on its own line. */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `users[0].contactMethods[1].address` for ['users', 0, 'contactMethods', 1, 'address']. */
@@ -331,6 +338,25 @@ export function isParsedConfig(doc: ConfigDocument): boolean {
   return sources.has(doc);
 }
 
+/**
+ * YAML allows a list or mapping as a key (`? [a, b]`); JavaScript objects cannot hold one, and the
+ * yaml library would turn it into its multi-line text. Every key in klaxon.yaml is a name, so say so.
+ */
+function complexKeyProblems(yaml: Document, lines: LineCounter): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(yaml, {
+    Pair(_, pair) {
+      if (!isPair(pair) || pair.key === null) return;
+      const key = isAlias(pair.key) ? pair.key.resolve(yaml) : pair.key;
+      if (key === undefined || isScalar(key)) return;
+      const start = (pair.key as YamlNode).range?.[0];
+      const pos = start === undefined ? undefined : lines.linePos(start);
+      problems.push({ path: '', message: 'a key must be a plain name, not a list or a mapping', ...(pos && { line: pos.line, col: pos.col }) });
+    },
+  });
+  return problems;
+}
+
 /** Parses and validates a klaxon.yaml file; throws ConfigFileError naming file:line:col and the path of every problem. */
 export function parseConfigFile(fileName: string, text: string): ConfigDocument {
   const lines = new LineCounter();
@@ -345,6 +371,8 @@ export function parseConfigFile(fileName: string, text: string): ConfigDocument 
       }),
     );
   }
+  const complexKeys = complexKeyProblems(yaml, lines);
+  if (complexKeys.length) throw new ConfigFileError(fileName, complexKeys);
   let data: unknown;
   try {
     data = yaml.toJS({ maxAliasCount: 1000 });

@@ -142,6 +142,18 @@ describe('parseConfigFile', () => {
     expect(problemsOf('users: []\n')).toEqual(['klaxon.yaml:1:1: (document): missing required field "version"']);
   });
 
+  it('refuses a list or mapping as a key, and keeps each problem on one line', () => {
+    // fast-check found this: a `?` line in the example made `- name: Platform ...` a mapping key,
+    // which the yaml library turned into a multi-line field name.
+    const at = EXAMPLE_TEXT.indexOf('  - name: Platform');
+    const line = Number(lineColOf(EXAMPLE_TEXT, '  - name: Platform').split(':')[0]) + 1;
+    expect(problemsOf(EXAMPLE_TEXT.slice(0, at) + '?\n' + EXAMPLE_TEXT.slice(at))).toEqual([`klaxon.yaml:${line}:3: a key must be a plain name, not a list or a mapping`]);
+    expect(problemsOf('version: 1\nx: &a [1]\n*a : 2\n')).toEqual(['klaxon.yaml:3:1: a key must be a plain name, not a list or a mapping']);
+    expect(problemsOf('version: 1\n"a\\nb": 1\n')).toEqual([
+      'klaxon.yaml:2:1: a\\nb: unknown field "a\\nb"; expected one of: version, users, teams, schedules, escalationPolicies, services, eventRules',
+    ]);
+  });
+
   it('follows anchors and aliases, and refuses alias bombs', () => {
     const ok = parseConfigFile('k.yaml', 'version: 1\nusers:\n  - &a { email: a@example.com, name: A }\nteams:\n  - { name: T, members: [{ user: a@example.com }] }\n');
     expect(ok.users?.[0]?.email).toBe('a@example.com');

@@ -59,7 +59,9 @@ describe('replaceNul', () => {
     })).value;
     fc.assert(
       fc.property(value, (v) => {
-        expect(JSON.parse(replaceNul(JSON.stringify(v)))).toEqual(withoutNul(v));
+        const text = JSON.stringify(v);
+        // Compared with the value as JSON carries it (-0 is written as 0).
+        expect(JSON.parse(replaceNul(text))).toEqual(withoutNul(JSON.parse(text)));
       }),
     );
   });

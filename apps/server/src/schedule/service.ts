@@ -9,7 +9,7 @@ import { conflict, invalid, notFound, type FieldError } from '../lib/errors.js';
 import { newId, newSecret, sha256 } from '../lib/ids.js';
 import { parse } from '../lib/validate.js';
 import { findTeam } from '../team/service.js';
-import { finalSchedule, gaps as computeGaps, loadSplit, onCallAndHandoffs, validateScheduleSpec, type LayerSpec, type Shift, type TimeRange } from './compute/index.js';
+import { finalSchedule, gaps as computeGaps, loadSplitOfPairs, onCallAndHandoffs, validateScheduleSpec, type LayerSpec, type Shift, type TimeRange } from './compute/index.js';
 import { isValidZone } from './compute/zone.js';
 import { renderIcal, type IcalEvent } from './ical.js';
 import {
@@ -633,14 +633,16 @@ export async function getOnCallLoad(ctx: Ctx, actor: Actor, q: { from?: unknown;
   const now = ctx.clock.now();
   const list = q.schedule ? [await requireSchedule(db, q.schedule)] : await allSchedules(db);
   const r = q.from === undefined && q.to === undefined ? { start: now - 30 * DAY, end: now } : readRange('UTC', q.from, q.to, now, { defaultFrom: now - 30 * DAY, defaultLengthMs: 30 * DAY });
-  const byUser = new Map<string, TimeRange[]>();
+  // Each person's shifts as [start, end, ...] numbers: a year of every schedule's shifts kept as
+  // objects until the split costs more in garbage collection than the split itself.
+  const byUser = new Map<string, number[]>();
   const specs = await specsFor(db, list, r);
   for (const s of list) {
     for (const sh of finalSchedule(must(specs.get(s.id), 'specs.get(s.id)'), r)) {
       for (const u of sh.userIds) {
-        const l = byUser.get(u) ?? [];
-        l.push({ start: sh.start, end: sh.end });
-        byUser.set(u, l);
+        let l = byUser.get(u);
+        if (!l) byUser.set(u, (l = []));
+        l.push(sh.start, sh.end);
       }
     }
   }
@@ -648,7 +650,7 @@ export async function getOnCallLoad(ctx: Ctx, actor: Actor, q: { from?: unknown;
   const load: LoadRow[] = [];
   for (const [id, spans] of byUser) {
     const user = users.get(id) ?? { id, name: id, email: '', timeZone: 'UTC' };
-    load.push({ user, hours: loadSplit(spans, isValidZone(user.timeZone) ? user.timeZone : 'UTC', r) });
+    load.push({ user, hours: loadSplitOfPairs(spans, isValidZone(user.timeZone) ? user.timeZone : 'UTC', r) });
   }
   load.sort((a, b) => b.hours.total - a.hours.total || a.user.name.localeCompare(b.user.name));
   return { from: r.start, to: r.end, schedules: list.map((s) => s.name), load };

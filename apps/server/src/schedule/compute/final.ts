@@ -4,8 +4,15 @@ import { DAY_MS } from './zone.js';
 import { must } from '../../lib/must.js';
 
 function sameSource(a: ShiftSource, b: ShiftSource): boolean {
-  if (a.kind === 'layer') return b.kind === 'layer' && a.layerIndex === b.layerIndex && (a.layerIndexes ?? []).join() === (b.layerIndexes ?? []).join();
+  if (a === b) return true;
+  if (a.kind === 'layer') return b.kind === 'layer' && a.layerIndex === b.layerIndex && sameIndexes(a.layerIndexes ?? [], b.layerIndexes ?? []);
   return b.kind === 'override' && a.overrideId === b.overrideId;
+}
+
+function sameIndexes(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -66,28 +73,43 @@ export function finalSchedule(spec: ScheduleSpec, range: TimeRange): Shift[] {
   const [onlyGroup] = groups;
   if (groups.length === 1 && onlyGroup?.length === 1) return must(onlyGroup[0], 'the one source').map((s) => ({ ...s, userIds: [...s.userIds] }));
 
-  const points: number[] = [];
-  for (const g of groups) for (const src of g) for (const s of src) points.push(s.start, s.end);
-  points.sort((a, b) => a - b);
+  let n = 0;
+  for (const g of groups) for (const src of g) n += 2 * src.length;
+  const points = new Float64Array(n);
+  n = 0;
+  for (const g of groups) {
+    for (const src of g) {
+      for (const s of src) {
+        points[n++] = s.start;
+        points[n++] = s.end;
+      }
+    }
+  }
+  points.sort(); // a typed array sorts by value
   const ptr = groups.map((g) => new Array<number>(g.length).fill(0));
   const out: Shift[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
-    const a = must(points[i], 'points[i]');
-    const b = must(points[i + 1], 'points[i + 1]');
+    const a = points[i] as number;
+    const b = points[i + 1] as number;
     if (b <= a) continue;
     let winner: Shift | undefined;
     for (let j = 0; j < groups.length && !winner; j++) {
-      const active: Shift[] = [];
-      const g = must(groups[j], 'groups[j]');
+      // The group's shifts on call at `a`: most groups are one layer, so an array only for several.
+      let one: Shift | undefined;
+      let active: Shift[] | undefined;
+      const g = groups[j] as Shift[][];
+      const at = ptr[j] as number[];
       for (let k = 0; k < g.length; k++) {
-        const src = must(g[k], 'g[k]');
-        let p = must(must(ptr[j], 'ptr[j]')[k], 'ptr[j][k]');
-        while (p < src.length && must(src[p], 'src[p]').end <= a) p++;
-        must(ptr[j], 'ptr[j]')[k] = p;
+        const src = g[k] as Shift[];
+        let p = at[k] as number;
+        while (p < src.length && (src[p] as Shift).end <= a) p++;
+        at[k] = p;
         const s = src[p];
-        if (s && s.start <= a) active.push(s);
+        if (!s || s.start > a) continue;
+        if (!one) one = s;
+        else (active ??= [one]).push(s);
       }
-      if (active.length) winner = together(active);
+      if (one) winner = active ? together(active) : one;
     }
     if (!winner) continue;
     const last = out[out.length - 1];

@@ -24,7 +24,7 @@ export type {
 export { WEEKDAYS } from './types.js';
 export { layerShifts } from './layer.js';
 export { finalSchedule, gaps, nextHandoffs, onCallAndHandoffs, onCallAt, userShifts } from './final.js';
-export { loadSplit } from './load-split.js';
+export { loadSplit, loadSplitOfPairs } from './load-split.js';
 export { validateScheduleSpec } from './validate.js';
 export { PRESETS } from './restrictions.js';
 export { fromLocal, localToInstant, toLocal } from './zone.js';

@@ -91,6 +91,33 @@ describe('loadSplit', () => {
       { numRuns: 1000 },
     );
   });
+
+  // With a range, the zone's day parts are computed once for the range and kept for the next call
+  // (a report splits everyone's hours over one range): several shifts, clipped and merged, over a
+  // range that is one of a few, so later runs reuse what earlier ones computed.
+  test('property: with a range, several shifts equal the quarter-by-quarter count of their union', () => {
+    const zones = ['Asia/Jerusalem', 'America/Santiago', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Europe/London'];
+    const changes = new Map(zones.map((zone) => [zone, changesIn2024(zone)]));
+    const shift = fc.tuple(fc.integer({ min: -4 * 96, max: 4 * 96 }), fc.integer({ min: 0, max: 2 * 96 }));
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.nat(), fc.array(shift, { maxLength: 5 }), fc.integer({ min: 0, max: 2 }), (zone, pick, shifts, r) => {
+        const near = changes.get(zone) ?? [];
+        const base = near[pick % near.length] ?? 0;
+        const range = { start: base - (r + 1) * 96 * QUARTER, end: base + (3 - r) * 96 * QUARTER };
+        const spans = shifts.map(([from, length]) => ({ start: base + from * QUARTER, end: base + (from + length) * QUARTER }));
+        const got = loadSplit(spans, zone, range);
+        // The union of the spans inside the range, quarter by quarter.
+        const want = { business: 0, evening: 0, night: 0, weekend: 0, total: 0 };
+        for (let t = range.start; t < range.end; t += QUARTER) {
+          if (!spans.some((x) => x.start <= t && t < x.end)) continue;
+          const q = quarterByQuarter(t, t + QUARTER, zone);
+          for (const k of ['business', 'evening', 'night', 'weekend', 'total'] as const) want[k] += q[k];
+        }
+        for (const k of ['business', 'evening', 'night', 'weekend', 'total'] as const) expect(got[k]).toBeCloseTo(want[k], 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 /** The instants (to the quarter hour) at which `zone`'s UTC offset changes in 2024, from luxon. */

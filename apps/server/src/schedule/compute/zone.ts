@@ -20,16 +20,22 @@ export const DAY_MS = 86_400_000;
 /** Minutes in a week. */
 export const WEEK_MINUTES = 7 * 1440;
 
-interface DayBucket {
-  before: number;
-  after: number;
-  /** Instant of the transition from `before` to `after`; Infinity when there is none. */
-  at: number;
-}
+/** UTC days per chunk of the offset cache. */
+const CHUNK_DAYS = 256;
+/** Chunks kept per zone before the cache starts again (about 700 years of days). */
+const MAX_CHUNKS = 1000;
 
+/**
+ * The offsets of one zone, cached by UTC day in chunks of CHUNK_DAYS days: for each day three
+ * numbers, the offset at its start (`before`), at its end (`after`), and the instant of the
+ * transition between them (Infinity when there is none; NaN `before` marks a day not yet known).
+ * Calls come in runs over nearby instants, so the last chunk used is kept at hand.
+ */
 class ZoneOffsets {
   private readonly boundary = new Map<number, number>();
-  private readonly days = new Map<number, DayBucket>();
+  private readonly chunks = new Map<number, Float64Array>();
+  private lastChunkNo = Number.NaN;
+  private lastChunk: Float64Array | null = null;
   constructor(private readonly zone: IANAZone) {}
 
   private raw(t: number): number {
@@ -47,43 +53,67 @@ class ZoneOffsets {
 
   offset(t: number): number {
     const day = Math.floor(t / DAY_MS);
-    let b = this.days.get(day);
-    if (!b) {
-      if (this.days.size > 200_000) {
-        this.days.clear();
-        this.boundary.clear();
-      }
-      const s = day * DAY_MS;
-      const before = this.at(s);
-      const after = this.at(s + DAY_MS);
-      let at = Infinity;
-      if (before !== after) {
-        // Smallest whole second in (s, s + DAY] whose offset is `after`.
-        let lo = 0;
-        let hi = 86_400;
-        while (hi - lo > 1) {
-          const mid = (lo + hi) >> 1;
-          if (this.raw(s + mid * 1000) === before) lo = mid;
-          else hi = mid;
+    if (!Number.isSafeInteger(day) || Math.abs(day) > 0x3fffffff) return this.raw(t);
+    const chunkNo = day >> 8;
+    let chunk = this.lastChunk;
+    if (chunkNo !== this.lastChunkNo || chunk === null) {
+      chunk = this.chunks.get(chunkNo) ?? null;
+      if (chunk === null) {
+        if (this.chunks.size >= MAX_CHUNKS) {
+          this.chunks.clear();
+          this.boundary.clear();
         }
-        at = s + hi * 1000;
+        chunk = new Float64Array(CHUNK_DAYS * 3).fill(Number.NaN);
+        this.chunks.set(chunkNo, chunk);
       }
-      b = { before, after, at };
-      this.days.set(day, b);
+      this.lastChunkNo = chunkNo;
+      this.lastChunk = chunk;
     }
-    return t < b.at ? b.before : b.after;
+    const i = (day - chunkNo * CHUNK_DAYS) * 3;
+    let before = chunk[i] as number;
+    if (Number.isNaN(before)) this.fill(chunk, i, day);
+    before = chunk[i] as number;
+    return t < (chunk[i + 2] as number) ? before : (chunk[i + 1] as number);
+  }
+
+  /** Finds day `day`'s offsets (and its transition, by bisection to the second) into `chunk` at `i`. */
+  private fill(chunk: Float64Array, i: number, day: number): void {
+    const s = day * DAY_MS;
+    const before = this.at(s);
+    const after = this.at(s + DAY_MS);
+    let at = Infinity;
+    if (before !== after) {
+      // Smallest whole second in (s, s + DAY] whose offset is `after`.
+      let lo = 0;
+      let hi = 86_400;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (this.raw(s + mid * 1000) === before) lo = mid;
+        else hi = mid;
+      }
+      at = s + hi * 1000;
+    }
+    chunk[i] = before;
+    chunk[i + 1] = after;
+    chunk[i + 2] = at;
   }
 }
 
 const cache = new Map<string, ZoneOffsets>();
 
+let lastZone = '';
+let lastOffsets: ZoneOffsets | null = null;
+
 function offsetsOf(zone: string): ZoneOffsets {
+  if (zone === lastZone && lastOffsets) return lastOffsets;
   let z = cache.get(zone);
   if (!z) {
     if (!isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
     z = new ZoneOffsets(IANAZone.create(zone));
     cache.set(zone, z);
   }
+  lastZone = zone;
+  lastOffsets = z;
   return z;
 }
 

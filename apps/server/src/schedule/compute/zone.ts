@@ -152,6 +152,8 @@ export function fromLocal(zone: string, local: number): number {
   const early = z.offset(local - DAY_MS);
   const late = z.offset(local + DAY_MS);
   const a = local - early;
+  // The same offset a day either side (nearly every call): one candidate to check, not two.
+  if (early === late && a + z.offset(a) === local) return a;
   const b = local - late;
   const aOk = a + z.offset(a) === local;
   const bOk = b + z.offset(b) === local;

@@ -16,6 +16,8 @@
  *   timeline and its alerts); who is on call now for every schedule; the public status page
  *   (uncached: the first request after a change) and cached;
  * - a schedule's final rendering for a quarter; each main report over the last year of history;
+ * - the web app on a phone-class CPU: cold loads of the incident list and an incident's page in
+ *   Debian's Chromium, CPU throttled ×4, until shown and until a tap is answered (as bench/web-load.ts);
  * - trigger → provider: 25 new incidents a second for BENCH_ORG_PROBE_SECONDS (8), each timed from
  *   its POST to its first e-mail page's arrival, while the open load's next level falls due (the clock
  *   moves a minute two seconds in and a full cycle runs, as the engine's timer would);
@@ -36,6 +38,7 @@
  *   BENCH_ORG_TRACE=1 ...                   print the trigger → provider phase second by second and each probe's latency
  *   BENCH_ORG_CPU_PROF=<dir> ...            the measuring server writes a V8 CPU profile (.cpuprofile) into <dir> when it stops
  *   BENCH_ORG_HOLD=1 ...                    after measuring the largest size, keep its server and database until SIGINT
+ *   BENCH_ORG_WEB=0 ...                     skip the web app's cold loads in Chromium (BENCH_ORG_WEB_RUNS, default 3, per page)
  *
  * Prints each figure at 1× and its growth factor at 10× (and 100×), and writes bench/results/org.json.
  */
@@ -45,6 +48,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import pg from 'pg';
 import { createServer, type Server } from 'node:net';
 import { openDatabase } from '../apps/server/src/app/klaxon.js';
@@ -63,6 +67,9 @@ const RUNS = Number(process.env.BENCH_ORG_RUNS ?? 30);
 const CYCLES = Number(process.env.BENCH_ORG_CYCLES ?? 5);
 /** Years of resolved incidents before NOW (2,000 a year at 1×): the issue's organisation has five. */
 const YEARS = Number(process.env.BENCH_ORG_HISTORY_YEARS ?? 5);
+/** The web app's cold loads at each size (webLoads), unless BENCH_ORG_WEB=0 or Chromium is missing. */
+const WEB = process.env.BENCH_ORG_WEB !== '0';
+const WEB_RUNS = Number(process.env.BENCH_ORG_WEB_RUNS ?? 3);
 const SIZES = process.env.BENCH_ORG_SIZES ? process.env.BENCH_ORG_SIZES.split(',').map(Number) : [1, 10, ...(process.env.BENCH_ORG_100X ? [100] : [])];
 
 /** The organisation at `scale`× a mid-size team. */
@@ -432,6 +439,7 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
         f.set('incident page (incident + timeline + alerts) p50', pct(xs, 50));
         f.set('incident page (incident + timeline + alerts) p99', pct(xs, 99));
       }
+      if (WEB) await webLoads(base, api, f, incident);
       await timeGet('who is on call now, every schedule (GET /api/v1/oncall)', '/api/v1/oncall');
       // A schedule's final rendering for a quarter (the schedule screen's range at its widest).
       const schedule = must(((await api('GET', '/api/v1/schedules')).schedules as { id: string }[])[0], 'a schedule').id;
@@ -531,6 +539,75 @@ async function measure(scale: number, url: string, label: string): Promise<Figur
     return f;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The web app on a phone-class CPU against this organisation (issue 19): cold loads of the incident
+ * list (everyone's) and of an open incident's page in Debian's Chromium, CPU throttled ×4, as
+ * bench/web-load.ts measures the list against 50 incidents. A responder with a password is added for
+ * the sign-in. Shown: the list's first row, the incident's timeline; interactive: a tap answered (the
+ * list's Select mode, the incident's Alerts tab). Medians of BENCH_ORG_WEB_RUNS (3) after one warm-up.
+ */
+async function webLoads(base: string, api: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>, f: Figures, incidentId: string): Promise<void> {
+  const { HAVE_CHROMIUM, ensureWebBuilt, launchBrowser } = await import('../apps/server/test/browser/support.js');
+  const { coldLoadPage, sessionCookie } = await import('./web-load.js');
+  if (!HAVE_CHROMIUM) {
+    console.log('  web app: SKIPPED (/usr/bin/chromium is missing)');
+    return;
+  }
+  ensureWebBuilt();
+  const email = `web-${newId()}@bench.local`;
+  await api('POST', '/api/v1/users', { email, name: 'Web Bench', role: 'responder', timeZone: 'Europe/London', password: 'correct horse battery' });
+  const cookie = await sessionCookie(base, email, 'correct horse battery');
+  const { number } = (await api('GET', `/api/v1/incidents/${incidentId}`)).incident as { number: number };
+  const browser = await launchBrowser();
+  try {
+    const pages = [
+      {
+        name: 'incident list (everyone)',
+        path: '/incidents?view=all',
+        shown: (page: Page) => page.getByTestId('incident-row').first(),
+        interact: async (page: Page) => {
+          await page.getByTestId('select-mode').click();
+          await page.getByTestId('select-mode').filter({ hasText: 'Done' }).waitFor({ timeout: 30_000 });
+        },
+      },
+      {
+        name: 'incident page',
+        path: `/incidents/${number}`,
+        shown: (page: Page) => page.getByTestId('timeline-words').first(),
+        interact: async (page: Page) => {
+          await page.getByRole('tab', { name: /Alerts/ }).click();
+          await page.locator('[role="tab"][aria-selected="true"]', { hasText: 'Alerts' }).waitFor({ timeout: 30_000 });
+        },
+      },
+    ];
+    for (const p of pages) {
+      await coldLoadPage(browser, base, cookie, { ...p, throttle: 1, identity: false }); // warm the server and the build's files
+      const loads = [];
+      for (let i = 0; i < WEB_RUNS; i++) loads.push(await coldLoadPage(browser, base, cookie, { ...p, throttle: 4, identity: false }));
+      const shown = pct(
+        loads.map((l) => l.ms),
+        50,
+      );
+      const interactive = pct(
+        loads.map((l) => l.interactiveMs),
+        50,
+      );
+      console.log(
+        `  web app, ${p.name}, CPU x4: shown ${loads.map((l) => l.ms.toFixed(0)).join(' ')} ms, interactive ${loads.map((l) => l.interactiveMs.toFixed(0)).join(' ')} ms, ${(
+          pct(
+            loads.map((l) => l.bytes),
+            50,
+          ) / 1024
+        ).toFixed(0)} KB`,
+      );
+      f.set(`web app: ${p.name} shown, CPU throttled x4, median`, shown);
+      f.set(`web app: ${p.name} interactive, CPU throttled x4, median`, interactive);
+    }
+  } finally {
+    await browser.close();
   }
 }
 

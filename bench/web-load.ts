@@ -19,7 +19,7 @@
  * (web-load-compare.json with BENCH_WEB_BASELINE), with the machine's load average.
  */
 import { cpus, loadavg } from 'node:os';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { ensureWebBuilt, HAVE_CHROMIUM, launchBrowser } from '../apps/server/test/browser/support.js';
 import { startTestKlaxon, type TestKlaxon } from '../apps/server/test/harness.js';
 import { must } from '../apps/server/src/lib/must.js';
@@ -29,7 +29,30 @@ const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
 
 const median = (xs: number[]) => must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a run');
 
-async function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<Load> {
+/** The list's cold load: shown when its newest incident is; interactive when a tap on Select is answered. */
+function coldLoad(browser: Browser, url: string, cookie: { name: string; value: string }, o: { throttle: number; identity: boolean }): Promise<Load> {
+  return coldLoadPage(browser, url, cookie, {
+    ...o,
+    path: '/incidents?view=all', // a responder lands on Mine; the bench loads everyone's
+    shown: (page) => page.getByText('Disk almost full on db-49', { exact: false }).first(),
+    // Interactive: a tap on one of the list's controls is answered (Select mode toggles; nothing changes on the server).
+    interact: async (page) => {
+      await page.getByTestId('select-mode').click();
+      await page.getByTestId('select-mode').filter({ hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    },
+  });
+}
+
+/**
+ * A cold load of `path` in a new phone-sized context (empty cache, CPU throttled `throttle` times):
+ * bytes on the wire, ms until `shown` is visible, then ms until `interact` has had its answer.
+ */
+export async function coldLoadPage(
+  browser: Browser,
+  url: string,
+  cookie: { name: string; value: string },
+  o: { throttle: number; identity: boolean; path: string; shown: (page: Page) => Locator; interact: (page: Page) => Promise<void> },
+): Promise<Load> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -45,26 +68,38 @@ async function coldLoad(browser: Browser, url: string, cookie: { name: string; v
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: o.throttle });
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
-  await page.goto(`${url}/incidents?view=all`); // a responder lands on Mine; the bench loads everyone's
-  await page
-    .getByText('Disk almost full on db-49', { exact: false })
-    .first()
+  await page.goto(`${url}${o.path}`);
+  await o
+    .shown(page)
     .waitFor({ timeout: 30_000 })
     .catch(async (e: unknown) => {
       await page.screenshot({ path: '/tmp/web-load.png' });
       throw e;
     });
   const ms = await page.evaluate(() => performance.now());
-  // Interactive: a tap on one of the list's controls is answered (Select mode toggles; nothing changes on the server).
-  await page.getByTestId('select-mode').click();
-  await page.getByTestId('select-mode').filter({ hasText: 'Done' }).waitFor({ timeout: 30_000 });
+  await o.interact(page);
   const interactiveMs = await page.evaluate(() => performance.now());
   await context.close();
   return { bytes, ms, interactiveMs };
 }
 
-/** One cold load: bytes on the wire, ms until the newest incident is shown, ms until a tap on the list is answered. */
-interface Load {
+/** The session cookie of `email` signed in with `password` on the server at `url`. */
+export async function sessionCookie(url: string, email: string, password: string): Promise<{ name: string; value: string }> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const set = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith('klaxon_session='));
+  if (!set) throw new Error(`sign-in failed: ${login.status}`);
+  return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
+}
+
+/** One cold load: bytes on the wire, ms until the page is shown, ms until a tap on it is answered. */
+export interface Load {
   bytes: number;
   ms: number;
   interactiveMs: number;
@@ -77,17 +112,7 @@ async function seed(t: TestKlaxon): Promise<{ name: string; value: string }> {
   if (u.status !== 201) throw new Error(JSON.stringify(u.body));
   const svc = await t.api('POST', '/api/v1/services', { name: 'checkout-api' });
   for (let i = 0; i < 50; i++) await t.api('POST', '/api/v1/incidents', { service: svc.body.service.id, title: `Disk almost full on db-${i}` });
-  const login = await fetch(`${t.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'maya@example.com', password: 'correct horse battery' }),
-  });
-  const set = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith('klaxon_session='));
-  if (!set) throw new Error(`sign-in failed: ${login.status}`);
-  return { name: 'klaxon_session', value: set.slice('klaxon_session='.length) };
+  return sessionCookie(t.url, 'maya@example.com', 'correct horse battery');
 }
 
 /** This build against the build in `baselineDir`, cold loads alternating at CPU ×4 (BENCH_WEB_BASELINE). */

@@ -6,6 +6,7 @@ import { api, errorMessage, forgetPrefetched, prefetchGets } from './api/client.
 import type { User } from '@klaxon/contract';
 import { clearFirstRun, isFirstRun } from './lib/first-run.ts';
 import { liveConnection } from './live/live.ts';
+import { PHONE_QUERY } from './lib/phone.ts';
 import { SessionGate } from './session.tsx';
 import { Shell } from './shell.tsx';
 
@@ -81,7 +82,9 @@ export function prefetchScreenData(qc: QueryClient, user: User): void {
     void api.services.list();
     void api.teams.list();
     void api.warRoom.severityLevels();
-    void api.users.list();
+    // On a phone the filters are folded, and everyone (for the assignee filter) loads when they are
+    // opened (pages/incidents.tsx).
+    if (!window.matchMedia(PHONE_QUERY).matches) void api.users.list();
   });
 }
 

@@ -160,6 +160,12 @@ export type TeamInput = Static<typeof TeamInput>;
 export const UserAnswer = Type.Object({ user: User });
 export const MeAnswer = Type.Object({ user: Nullable(User) });
 export const UsersAnswer = Type.Object({ users: Type.Array(User) });
+/** GET /users: everyone, or only the users named (a screen that shows a few names need not load the whole directory). */
+export const UsersQuery = Type.Object(
+  { ids: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500, description: 'Only these user ids (repeat the parameter); unknown ids are left out' })) },
+  { additionalProperties: false },
+);
+export type UsersQuery = Static<typeof UsersQuery>;
 export const ContactMethodAnswer = Type.Object({ contactMethod: ContactMethod });
 export const ContactMethodsAnswer = Type.Object({ contactMethods: Type.Array(ContactMethod) });
 export const NotificationRuleAnswer = Type.Object({ notificationRule: NotificationRule });

@@ -210,9 +210,9 @@ export async function refuseIfReferenced(trx: Tx, id: string, what: 'user' | 'te
 }
 
 /** Every user. */
-export async function listUsers(ctx: Ctx, actor: Actor): Promise<User[]> {
+export async function listUsers(ctx: Ctx, actor: Actor, ids?: readonly string[]): Promise<User[]> {
   requirePermission(actor, 'read');
-  return store.listUsers(ctx.db.kysely);
+  return store.listUsers(ctx.db.kysely, ids);
 }
 
 /** One user by id or email. */

@@ -41,9 +41,15 @@ export async function findUserByEmail(db: Tx, email: string): Promise<User | und
   return r && userFromRow(r);
 }
 
-/** Every user, by name. */
-export async function listUsers(db: Tx): Promise<User[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('name').execute();
+/** Every user by name, or only those of `ids` (unknown ids are left out). */
+export async function listUsers(db: Tx, ids?: readonly string[]): Promise<User[]> {
+  if (ids && !ids.length) return [];
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .$if(ids !== undefined, (q) => q.where('id', 'in', [...new Set(ids ?? [])]))
+    .orderBy('name')
+    .execute();
   return rows.map(userFromRow);
 }
 

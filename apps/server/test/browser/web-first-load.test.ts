@@ -218,4 +218,42 @@ describe.skipIf(!HAVE_CHROMIUM)('web: the first screen of a signed-in responder'
     expect(at.sw).toBeGreaterThan(must(at.row, 'at.row'));
     await close();
   });
+
+  // Issue 19: at 100x the list of every person (10,000) was part of the phone's cold load, for an
+  // assignee filter that is folded away. Last in the file: it acknowledges #49.
+  it('on a phone, asks for the names its rows show, not for everyone, until the filters open', async () => {
+    const sam = await addUser(rig.t, { email: 'sam@example.com', name: 'Sam Lindqvist', role: 'responder' });
+    const token = (await rig.t.api('POST', `/api/v1/users/${sam}/tokens`, { name: 't' })).body.token as string;
+    expect((await rig.t.api('POST', '/api/v1/incidents/49/acknowledge', undefined, token)).status).toBe(200);
+    const { page, close } = await phone();
+    const api: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/v1/') && !u.pathname.startsWith('/api/v1/live')) api.push(u.pathname + u.search);
+    });
+    await page.goto(`${rig.t.url}/incidents?view=all`);
+    const row49 = page.getByTestId('incident-row').filter({ hasText: 'Disk almost full on db-48' }).first();
+    await expect.poll(() => row49.getByTestId('row-assignee').textContent(), { timeout: 20_000 }).toContain('Sam Lindqvist');
+    await page.waitForLoadState('networkidle');
+    const directories = () => api.filter((p) => p === '/api/v1/users');
+    expect(directories()).toEqual([]);
+    expect(api.filter((p) => p.startsWith('/api/v1/users?ids=') && p.includes(sam))).not.toEqual([]);
+    // Opening the filters loads what they offer.
+    await page.getByTestId('filters-toggle').click();
+    await expect.poll(() => directories(), { timeout: 20_000 }).toEqual(['/api/v1/users']);
+    await close();
+    // An incident's page names who acknowledged it, and asks for that name alone.
+    const other = await phone();
+    api.length = 0;
+    other.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/v1/') && !u.pathname.startsWith('/api/v1/live')) api.push(u.pathname + u.search);
+    });
+    await other.page.goto(`${rig.t.url}/incidents/49`);
+    await expect.poll(() => other.page.getByTestId('acked-by').textContent(), { timeout: 20_000 }).toContain('Sam Lindqvist');
+    await other.page.waitForLoadState('networkidle');
+    expect(directories()).toEqual([]);
+    expect(api.filter((p) => p.startsWith('/api/v1/users?ids=') && p.includes(sam))).not.toEqual([]);
+    await other.close();
+  });
 });

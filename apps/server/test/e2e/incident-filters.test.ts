@@ -34,6 +34,21 @@ describe.each(DIALECTS)('incident list filters: severity, sev, team, search, ass
 
   const numbers = async (query: string) => ((await t.api('GET', `/api/v1/incidents?${query}`)).body.incidents as { number: number }[]).map((i) => i.number);
 
+  it('lists only the users asked for by id, so a screen showing a few names need not load everyone', async () => {
+    const names = async (query: string) => {
+      const r = await t.api('GET', `/api/v1/users${query}`);
+      expect(r.status).toBe(200);
+      return (r.body.users as { name: string }[]).map((u) => u.name);
+    };
+    expect(await names(`?ids=${sam}`)).toEqual(['Sam Lindqvist']);
+    expect(await names(`?ids=${sam}&ids=${maya}&ids=${sam}&ids=nobody`)).toEqual(['Maya Okafor', 'Sam Lindqvist']);
+    expect((await names('')).length).toBeGreaterThan(2); // everyone, with the admin the harness made
+    const many = await t.api('GET', `/api/v1/users?${Array.from({ length: 501 }, (_, i) => `ids=u${i}`).join('&')}`);
+    expect(many.status).toBe(400);
+    expect(JSON.stringify(many.body)).toMatch(/ids/);
+    expect((await t.api('GET', '/api/v1/users?id=x')).status).toBe(400);
+  });
+
   it('filters by alert severity and by declared severity level', async () => {
     expect(await numbers('severity=critical')).toEqual([1]);
     expect(await numbers('severity=warning')).toEqual([2]);

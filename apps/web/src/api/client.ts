@@ -253,6 +253,8 @@ export const api = {
   me: () => get<{ user: User | null }>('/me'),
   users: {
     list: () => get<{ users: User[] }>('/users').then((r) => r.users),
+    /** Only the users of `ids` (at most 500): a screen that shows a few names. */
+    named: (ids: readonly string[], signal?: AbortSignal) => get<{ users: User[] }>('/users', { ids }, signal).then((r) => r.users),
     get: (id: string) => get<{ user: User }>(`/users/${enc(id)}`).then((r) => r.user),
     create: (input: UserInput) => post<{ user: User }>('/users', input).then((r) => r.user),
     update: (id: string, input: UserPatch) => patch<{ user: User }>(`/users/${enc(id)}`, input).then((r) => r.user),

@@ -10,6 +10,8 @@ export const keys = {
   setupNeeded: ['setup'] as const,
   signInProviders: ['sign-in-providers'] as const,
   users: ['users'] as const,
+  /** Some users by id (useUserNames); under `users`, so invalidating the directory invalidates these too. */
+  usersNamed: (ids: readonly string[]) => ['users', 'named', ...ids] as const,
   /** Every per-user query (contact methods, rules, tokens, shifts, leave). */
   everyUser: ['user'] as const,
   contactMethods: (userId: string) => ['user', userId, 'contact-methods'] as const,

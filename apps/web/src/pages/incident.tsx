@@ -15,11 +15,11 @@ import {
   IconRotateClockwise,
   IconX,
 } from '@tabler/icons-react';
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client.ts';
 import { setupApi } from '../api/setup.ts';
-import { keys, useUsers } from '../api/queries.ts';
+import { keys, useUserNames } from '../api/queries.ts';
 import type { Alert, Incident, IncidentTrace, TimelineEvent } from '@klaxon/contract';
 import { QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
 import { MoreButton, SnoozeButton } from '../incidents/action-extras.tsx';
@@ -504,7 +504,6 @@ export default function IncidentPage() {
   const { ref = '' } = useParams();
   const perms = usePermissions();
   // Globally, or through a team role on the incident's service's team.
-  const users = useUsers();
   const q = useQuery({ queryKey: keys.incident(ref), queryFn: () => api.incidents.get(ref) });
   const inc = q.data;
   const canRespond = inc ? perms.canOnService('respond', inc.serviceId) : false;
@@ -512,8 +511,21 @@ export default function IncidentPage() {
   const alerts = useQuery({ queryKey: keys.alerts(inc?.id ?? ''), queryFn: () => api.incidents.alerts(must(inc, 'the incident').id), enabled: !!inc });
   const [tab, setTab] = useState<string | null>('timeline');
   const trace = useQuery({ queryKey: keys.trace(inc?.id ?? ''), queryFn: () => api.incidents.trace(must(inc, 'the incident').id), enabled: !!inc && tab === 'why' });
-  const nameOf = (id: string | null) => (id ? (users.data?.find((u) => u.id === id)?.name ?? 'someone') : 'Klaxon');
   const zone = useViewerZone();
+  // The names this page shows (who has it, and the people its timeline names), asked for by id: a
+  // large organisation's whole directory is not part of opening an incident on a phone (issue 19).
+  const named = useMemo(() => {
+    const ids = new Set<string>();
+    for (const id of [inc?.incidentManagerId, inc?.acknowledgedBy, inc?.resolvedBy]) if (id) ids.add(id);
+    const note = (id: string) => {
+      ids.add(id);
+      return undefined;
+    };
+    for (const e of timeline.data ?? []) timelineWords(e, { nameOf: note, timeOfDay: zone.timeOfDay });
+    return [...ids];
+  }, [inc?.incidentManagerId, inc?.acknowledgedBy, inc?.resolvedBy, timeline.data, zone.timeOfDay]);
+  const userNames = useUserNames(named);
+  const nameOf = (id: string | null) => (id ? (userNames.get(id) ?? 'someone') : 'Klaxon');
 
   return (
     <QueryState isPending={q.isPending} error={q.error} retry={() => void q.refetch()}>
@@ -630,7 +642,7 @@ export default function IncidentPage() {
             <Tabs.Panel value="timeline" pt="md">
               <QueryState isPending={timeline.isPending} error={timeline.error}>
                 <ZoneCaption zone={zone} />
-                <TimelineView events={timeline.data ?? []} zone={zone} nameOf={(id) => users.data?.find((u) => u.id === id)?.name} />
+                <TimelineView events={timeline.data ?? []} zone={zone} nameOf={(id) => userNames.get(id)} />
               </QueryState>
             </Tabs.Panel>
             <Tabs.Panel value="why" pt="md">

@@ -6,7 +6,7 @@ import { IconAdjustments, IconCheck, IconListCheck, IconPlus, IconSearch } from 
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type IncidentQuery } from '../api/client.ts';
-import { keys, useServices, useTeams, useUsers } from '../api/queries.ts';
+import { keys, useServices, useTeams, useUserNames, useUsers } from '../api/queries.ts';
 import { SEVERITIES } from '@klaxon/contract/lists';
 import type { Incident, IncidentStatus, Severity } from '@klaxon/contract';
 import { PageHeader, QueryState, SeverityBadge, StatusBadge } from '../components/bits.tsx';
@@ -315,9 +315,12 @@ export default function Incidents() {
     getNextPageParam: (last) => (last.incidents.length < PAGE_SIZE ? undefined : (last.next ?? undefined)),
   });
 
-  const users = useUsers();
-  const userNames = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.name])), [users.data]);
+  // Every person feeds the assignee filter only: on a phone it loads when the filters are first
+  // opened or an assignee is set, so a storm's list on a phone of a large organisation does not wait
+  // for ten thousand people to download (issue 19). The names in the rows come by id.
+  const users = useUsers(!phone || filtersDrawn || Boolean(assigneeParam));
   const loaded = useMemo(() => list.data?.pages.flatMap((p) => p.incidents) ?? [], [list.data]);
+  const userNames = useUserNames(loaded.flatMap((i) => [i.incidentManagerId, i.acknowledgedBy].filter((id): id is string => Boolean(id))));
   const shown = useMemo(() => (serverSearch ? loaded : loaded.filter((i) => matchesSearch(i, debouncedSearch))), [loaded, serverSearch, debouncedSearch]);
   const distinct = useMemo(() => distinctParts(shown), [shown]);
   const togglePick = useCallback(

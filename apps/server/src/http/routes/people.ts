@@ -20,7 +20,9 @@ export async function peopleRoutes(app: App, deps: HttpDeps): Promise<void> {
     const a = await actorOf(ctx, req);
     return { user: a.type === 'user' ? await users.getUser(ctx, a, a.id) : null };
   });
-  app.get('/users', { schema: { tags, response: { 200: C.UsersAnswer } } }, async (req) => ({ users: await users.listUsers(ctx, await actorOf(ctx, req)) }));
+  app.get('/users', { schema: { tags, querystring: C.UsersQuery, response: { 200: C.UsersAnswer } } }, async (req) => ({
+    users: await users.listUsers(ctx, await actorOf(ctx, req), req.query.ids),
+  }));
   app.post('/users', { schema: { tags, body: C.UserInput, response: { 201: C.UserAnswer } } }, async (req, reply) =>
     reply.status(201).send({ user: await users.createUser(ctx, await actorOf(ctx, req), req.body) }),
   );
